@@ -1,0 +1,1 @@
+"""Wijkbeeld ETL: police-zone exports → DuckDB warehouse."""

@@ -1,0 +1,79 @@
+"""Command line: ``python -m etl {demo,build}``.
+
+``python -m etl demo --out DIR [--seed N] [--years N] [--scale F] [--end YYYY-MM-DD]``
+    write a demo zone's exports under DIR (one sub-folder per kind) and DIR/ground_truth.json.
+``python -m etl build [--raw DIR] [--warehouse FILE]``
+    build the warehouse from every export under the raw folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from etl import config
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="Wijkbeeld ETL")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="genereer een demozone (exports zoals echte bronnen)")
+    demo.add_argument("--out", type=Path, required=True, help="doelmap (krijgt een submap per soort)")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--years", type=int, default=3)
+    demo.add_argument("--scale", type=float, default=1.0)
+    demo.add_argument(
+        "--end",
+        type=date.fromisoformat,
+        default=None,
+        help="laatste dag van de demodata (standaard: gisteren)",
+    )
+    demo.add_argument("--zone", type=Path, default=None, help="zoneconfiguratie (zone.toml)")
+
+    build = sub.add_parser("build", help="bouw het datawarehouse uit de exports")
+    build.add_argument("--raw", type=Path, default=None, help="map met exports (WIJKBEELD_RAW)")
+    build.add_argument(
+        "--warehouse", type=Path, default=None, help="DuckDB-bestand (WIJKBEELD_WAREHOUSE)"
+    )
+    build.add_argument("--zone", type=Path, default=None, help="zoneconfiguratie (zone.toml)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    if args.command == "demo":
+        from etl.demo import generate_demo
+
+        summary = generate_demo(
+            out=args.out,
+            seed=args.seed,
+            years=args.years,
+            scale=args.scale,
+            end=args.end,
+            zone_file=args.zone,
+        )
+        for kind, n in summary.items():
+            print(f"{kind:<12} {n:>10,}".replace(",", "."))
+        return 0
+    if args.command == "build":
+        from etl.build import BuildError, build_warehouse
+
+        try:
+            build_warehouse(
+                raw=args.raw or config.raw_dir(),
+                warehouse=args.warehouse or config.warehouse_path(),
+                zone_file=args.zone,
+                echo=print,
+            )
+        except BuildError as exc:
+            print(f"FOUT: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Every path and zone setting Wijkbeeld uses, in one place.
+
+Environment variables override the defaults:
+
+``WIJKBEELD_RAW``        folder with the raw exports (default ``data/raw``)
+``WIJKBEELD_WAREHOUSE``  the DuckDB warehouse file (default ``data/warehouse.duckdb``)
+``WIJKBEELD_ZONE``       the zone configuration (default ``data/zone.toml``)
+``WIJKBEELD_STATE``      folder for state that must survive rebuilds (default ``data/state``)
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+DEFAULT_MAPPINGS = Path(__file__).resolve().parent / "mappings.toml"
+
+#: Sub-folders of the raw folder, one per kind of export.
+RAW_KINDS = (
+    "incidents",
+    "accidents",
+    "victims",
+    "statbel",
+    "nuisance",
+    "tasks",
+    "controls",
+    "districts",
+    "poi",
+)
+
+
+def raw_dir() -> Path:
+    """Folder holding the raw exports, one sub-folder per kind."""
+    return Path(os.environ.get("WIJKBEELD_RAW", DATA_DIR / "raw"))
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file the ETL writes and the dashboard reads."""
+    return Path(os.environ.get("WIJKBEELD_WAREHOUSE", DATA_DIR / "warehouse.duckdb"))
+
+
+def zone_path() -> Path:
+    """The zone configuration file."""
+    return Path(os.environ.get("WIJKBEELD_ZONE", DATA_DIR / "zone.toml"))
+
+
+def state_dir() -> Path:
+    """Folder for state kept outside the rebuildable warehouse (reviews, audit)."""
+    return Path(os.environ.get("WIJKBEELD_STATE", DATA_DIR / "state"))
+
+
+def zone_mappings_path() -> Path:
+    """Optional zone-specific column mappings, added to the built-in ones."""
+    return Path(os.environ.get("WIJKBEELD_MAPPINGS", DATA_DIR / "mappings.toml"))
+
+
+@lru_cache(maxsize=8)
+def _load_zone(path: str, mtime: float) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_zone(path: Path | None = None) -> dict:
+    """Read the zone configuration (cached per file version).
+
+    Parameters
+    ----------
+    path : Path, optional
+        Zone file; defaults to :func:`zone_path`.
+
+    Returns
+    -------
+    dict
+        The parsed TOML document.
+    """
+    p = Path(path) if path else zone_path()
+    if not p.exists():
+        raise FileNotFoundError(f"Zoneconfiguratie niet gevonden: {p}")
+    return _load_zone(str(p), p.stat().st_mtime)
