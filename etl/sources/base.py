@@ -1,0 +1,55 @@
+"""Shared pieces of the readers: the build error and file discovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl import config
+
+#: File name endings each kind accepts.
+ACCEPTED_SUFFIXES = {
+    "districts": (".geojson", ".json"),
+    "statbel": (".txt", ".csv", ".zip"),
+}
+TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+
+
+class BuildError(Exception):
+    """A build that cannot go on; the message (Dutch) names file, row and field."""
+
+
+def discover_files(raw: Path) -> dict[str, list[Path]]:
+    """List the export files per kind, sorted by name.
+
+    Files in the root of ``raw`` (such as ``ground_truth.json``), hidden files and Excel
+    lock files (``~$...``) are ignored.
+
+    Parameters
+    ----------
+    raw : Path
+        Folder with one sub-folder per kind.
+
+    Returns
+    -------
+    dict of str to list of Path
+        Every kind of :data:`etl.config.RAW_KINDS`, possibly with an empty list.
+    """
+    found: dict[str, list[Path]] = {}
+    for kind in config.RAW_KINDS:
+        folder = raw / kind
+        suffixes = ACCEPTED_SUFFIXES.get(kind, TABULAR_SUFFIXES)
+        files = []
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                name = path.name
+                if not path.is_file() or name.startswith((".", "~$")):
+                    continue
+                if name.lower().endswith(suffixes):
+                    files.append(path)
+        found[kind] = sorted(files, key=lambda p: p.relative_to(raw).as_posix())
+    return found
+
+
+def source_name(raw: Path, path: Path) -> str:
+    """Name under which a file appears in the warehouse: its path below ``raw``."""
+    return path.relative_to(raw).as_posix()

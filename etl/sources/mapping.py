@@ -1,0 +1,101 @@
+"""Header mapping: export column names -> canonical field names.
+
+Variants come from ``etl/mappings.toml`` plus an optional zone file of the same format.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl import config
+
+
+def normalise_header(name: str) -> str:
+    """Fold a header for matching: lower case, no accents, no spaces or punctuation.
+
+    Parameters
+    ----------
+    name : str
+        Header as it appears in the export.
+
+    Returns
+    -------
+    str
+        ``"X-coördinaat "`` becomes ``"xcoordinaat"``.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]", "", ascii_only.lower())
+
+
+@dataclass
+class KindMapping:
+    """Canonical fields of one kind of export, each with its accepted header variants."""
+
+    kind: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+
+    def match(self, headers: list[str]) -> dict[str, int]:
+        """Map canonical fields to column positions in ``headers``.
+
+        A header is used for one field only; fields are matched in the order they are
+        declared, and for each field the variants in their order, so the zone's own
+        variants (listed first) win over the built-in ones.
+        """
+        folded = [normalise_header(h) for h in headers]
+        used: set[int] = set()
+        found: dict[str, int] = {}
+        for canonical, variants in self.fields.items():
+            for variant in [*variants, canonical]:
+                target = normalise_header(variant)
+                pos = next(
+                    (i for i, h in enumerate(folded) if h == target and i not in used), None
+                )
+                if pos is not None:
+                    found[canonical] = pos
+                    used.add(pos)
+                    break
+        return found
+
+    def expected(self, canonical: str) -> list[str]:
+        """Header variants accepted for ``canonical`` (for error messages)."""
+        return self.fields.get(canonical, [canonical])
+
+
+def _read_toml(path: Path) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def load_mappings(zone_mappings: Path | None = None) -> dict[str, KindMapping]:
+    """Built-in header variants merged with the zone's own.
+
+    Parameters
+    ----------
+    zone_mappings : Path, optional
+        Zone mapping file; defaults to :func:`etl.config.zone_mappings_path`. Ignored when
+        it does not exist.
+
+    Returns
+    -------
+    dict of str to KindMapping
+        One entry per kind of export.
+    """
+    builtin = _read_toml(config.DEFAULT_MAPPINGS)
+    zone_file = zone_mappings if zone_mappings is not None else config.zone_mappings_path()
+    extra = _read_toml(zone_file) if zone_file and Path(zone_file).exists() else {}
+    result: dict[str, KindMapping] = {}
+    for kind, spec in builtin.items():
+        zone_spec = extra.get(kind, {})
+        fields: dict[str, list[str]] = {}
+        for canonical, variants in spec.get("fields", {}).items():
+            fields[canonical] = [*zone_spec.get("fields", {}).get(canonical, []), *variants]
+        for canonical, variants in zone_spec.get("fields", {}).items():
+            fields.setdefault(canonical, list(variants))
+        result[kind] = KindMapping(kind, fields, list(spec.get("required", [])))
+    return result
