@@ -1,0 +1,285 @@
+"""When things happen: hour × weekday matrices, aoristic weights, CompStat comparisons.
+
+Timestamps are local wall-clock time (the hour a wijkinspecteur would read on a PV).
+Time-zone-aware timestamps are taken at their own wall-clock time; naive ones as given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "WEEKDAY_LABELS",
+    "hour_weekday_matrix",
+    "aoristic_hour_weekday",
+    "monthly_with_last_year",
+    "poisson_signal",
+]
+
+#: ISO weekday number (1 = Monday) → Dutch name.
+WEEKDAY_LABELS: dict[int, str] = {
+    1: "maandag",
+    2: "dinsdag",
+    3: "woensdag",
+    4: "donderdag",
+    5: "vrijdag",
+    6: "zaterdag",
+    7: "zondag",
+}
+
+_HOURS_PER_WEEK = 168
+_NS_PER_HOUR = 3_600_000_000_000
+# 1970-01-05 was a Monday: hours counted from it make hour-of-week = hours mod 168.
+_MONDAY_EPOCH_NS = pd.Timestamp("1970-01-05").value
+_ONE_WEEK = pd.Timedelta(days=7)
+
+
+def _empty_matrix() -> pd.DataFrame:
+    return pd.DataFrame(
+        np.zeros((7, 24)),
+        index=pd.Index(range(1, 8), name="weekdag"),
+        columns=pd.Index(range(24), name="uur"),
+    )
+
+
+def _wall_clock(values: pd.Series) -> pd.Series:
+    ts = pd.to_datetime(values)
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts
+
+
+def _hours_since_monday(ts: pd.Series) -> np.ndarray:
+    """Float hours since Monday 1970-01-05 00:00 (NaT → NaN)."""
+    ns = ts.astype("datetime64[ns]").to_numpy().astype("int64").astype(float)
+    hours = (ns - _MONDAY_EPOCH_NS) / _NS_PER_HOUR
+    hours[ts.isna().to_numpy()] = np.nan
+    return hours
+
+
+def hour_weekday_matrix(df: pd.DataFrame, ts_col: str) -> pd.DataFrame:
+    """Count records per weekday and hour of the day.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per record.
+    ts_col : str
+        Timestamp column (datetime-like or parseable). Missing timestamps are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        7 × 24 integer counts; index ``weekdag`` 1..7 (1 = maandag, ISO), columns ``uur``
+        0..23. Use :data:`WEEKDAY_LABELS` for the names.
+    """
+    ts = _wall_clock(df[ts_col]).dropna()
+    matrix = np.zeros((7, 24), dtype=np.int64)
+    np.add.at(matrix, (ts.dt.dayofweek.to_numpy(), ts.dt.hour.to_numpy()), 1)
+    out = _empty_matrix().astype(np.int64)
+    out.loc[:, :] = matrix
+    return out
+
+
+def aoristic_hour_weekday(
+    df: pd.DataFrame,
+    start_col: str,
+    end_col: str,
+    max_window: pd.Timedelta = _ONE_WEEK,
+) -> pd.DataFrame:
+    """Aoristic weekday × hour profile for records known only to lie within a time window.
+
+    A burglary discovered on Monday morning happened "between Friday 18:00 and Monday
+    08:00". Aoristic analysis (Ratcliffe 2000) spreads each record's weight of 1 over its
+    window: every hour slot receives the share of the window that falls inside it (the
+    time of the event is taken as uniformly distributed over the window).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per record.
+    start_col, end_col : str
+        Earliest and latest possible time. A missing end, or an end not after the start,
+        makes the record an exact-time record: weight 1 in the start hour. Records without
+        a start are skipped.
+    max_window : pandas.Timedelta, default 7 days
+        Windows this long or longer carry no information about the time of week: their
+        weight is spread uniformly, 1/168 to each of the 168 hour slots.
+
+    Returns
+    -------
+    pandas.DataFrame
+        7 × 24 float weights; index ``weekdag`` 1..7 (1 = maandag), columns ``uur`` 0..23.
+        The weights add up to the number of records with a start time.
+
+    Examples
+    --------
+    A window of Monday 13:00-17:00 gives 0.25 to the hours 13, 14, 15 and 16 of Monday;
+    13:30-15:30 gives 0.25 to 13, 0.5 to 14 and 0.25 to 15.
+
+    Notes
+    -----
+    Vectorised in O(records + 168): the time a window spends in each hour-of-week slot is
+    ``F(end) - F(start)`` with ``F(x)`` the cumulative time per slot from a reference
+    Monday; ``F`` is a whole number of weeks plus a partial week, summed with
+    ``numpy.bincount``. Daylight-saving changes are ignored (wall-clock arithmetic).
+    """
+    start = _wall_clock(df[start_col])
+    end = _wall_clock(df[end_col]) if end_col is not None else pd.Series(pd.NaT, index=df.index)
+    s = _hours_since_monday(start)
+    e = _hours_since_monday(end)
+    keep = ~np.isnan(s)
+    s, e = s[keep], e[keep]
+
+    window_hours = max_window / pd.Timedelta(hours=1)
+    exact = np.isnan(e) | (e <= s)
+    long = ~exact & (e - s >= window_hours)
+    spread = ~exact & ~long
+
+    weights = np.zeros(_HOURS_PER_WEEK)
+    # Exact-time records: 1 in their hour.
+    slot = np.floor(s[exact]).astype(np.int64) % _HOURS_PER_WEEK
+    weights += np.bincount(slot, minlength=_HOURS_PER_WEEK)
+    # Long windows: uniform.
+    weights += long.sum() / _HOURS_PER_WEEK
+    # Spread windows: density 1/d over [s, e).
+    if spread.any():
+        weights += _cumulative_slots(e[spread], s[spread])
+    out = _empty_matrix()
+    out.loc[:, :] = weights.reshape(7, 24)
+    return out
+
+
+def _cumulative_slots(end: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Σ_i (F(end_i) - F(start_i)) / (end_i - start_i) per hour-of-week slot."""
+    density = 1.0 / (end - start)
+    total = np.zeros(_HOURS_PER_WEEK)
+    week_end = np.floor(end / _HOURS_PER_WEEK)
+    week_start = np.floor(start / _HOURS_PER_WEEK)
+    # Every whole week between the two week starts covers each slot for one hour.
+    total += np.sum((week_end - week_start) * density)
+    for x, weeks, sign in ((end, week_end, 1.0), (start, week_start, -1.0)):
+        r = x - weeks * _HOURS_PER_WEEK  # position within the week, [0, 168)
+        q = np.clip(np.floor(r).astype(np.int64), 0, _HOURS_PER_WEEK - 1)
+        frac = r - q
+        w = sign * density
+        # Partial week: slots before q fully (1 h), slot q for `frac` h.
+        at_q = np.bincount(q, weights=w, minlength=_HOURS_PER_WEEK)
+        at_or_after = np.cumsum(at_q[::-1])[::-1]  # Σ w over records with q >= slot
+        total += np.concatenate([at_or_after[1:], [0.0]])  # records with q > slot
+        total += np.bincount(q, weights=w * frac, minlength=_HOURS_PER_WEEK)
+    return total
+
+
+def poisson_signal(now, before, threshold: float = 2.0) -> pd.DataFrame:
+    """CompStat signal for a change between two counts: ``z = 2·(√now − √before)``.
+
+    For Poisson counts the square root stabilises the variance (about 1/4), so the
+    difference of two roots times 2 is roughly standard normal when nothing changed. It
+    stays meaningful on small bases where a percentage misleads (1 → 3 is "+200 %" but
+    z = 1.46, not notable).
+
+    Parameters
+    ----------
+    now, before : scalar or array-like
+        Non-negative counts of the current and the comparison period (same shape).
+    threshold : float, default 2.0
+        ``notable`` when ``|z| > threshold``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``now``, ``before``, ``verschil`` (now − before), ``z`` and ``notable``
+        (bool). Keeps the index of ``now`` when it is a Series. Missing counts give NaN z
+        and ``notable`` False; zeros are fine (``2·(√3 − √0) = 3.46``).
+    """
+    index = now.index if isinstance(now, pd.Series) else None
+    now_a = np.atleast_1d(np.asarray(now, dtype=float))
+    before_a = np.atleast_1d(np.asarray(before, dtype=float))
+    now_a, before_a = np.broadcast_arrays(now_a, before_a)
+    if (now_a < 0).any() or (before_a < 0).any():
+        raise ValueError("poisson_signal: tellingen moeten niet-negatief zijn")
+    z = 2.0 * (np.sqrt(now_a) - np.sqrt(before_a))
+    notable = np.abs(np.nan_to_num(z, nan=0.0)) > threshold
+    return pd.DataFrame(
+        {
+            "now": now_a,
+            "before": before_a,
+            "verschil": now_a - before_a,
+            "z": z,
+            "notable": notable,
+        },
+        index=index,
+    )
+
+
+def monthly_with_last_year(
+    df_monthly: pd.DataFrame,
+    month_col: str = "maand",
+    count_col: str = "n",
+    by: list[str] | None = None,
+    threshold: float = 2.0,
+) -> pd.DataFrame:
+    """Monthly counts next to the same month one year earlier, with a Poisson signal.
+
+    Parameters
+    ----------
+    df_monthly : pandas.DataFrame
+        Counts per month (and per group). ``month_col`` may hold timestamps, dates,
+        ``pandas.Period`` or strings like ``"2025-03"``; any day within the month works.
+        Several rows for one month (and group) are summed.
+    month_col, count_col : str
+        Column names.
+    by : list of str, optional
+        Group columns (for example ``["wijk"]``); each group gets its own series.
+    threshold : float, default 2.0
+        ``notable`` when ``|z| > threshold`` (see :func:`poisson_signal`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per month (per group) from the first to the last month in the data, months
+        without a row filled with 0. Columns: ``by`` columns, ``month_col`` (monthly
+        ``pandas.Period``), ``count_col``, ``vorig_jaar`` (same month a year earlier; NaN
+        when that month lies before the data starts, which is unknown rather than 0),
+        ``verschil``, ``z`` and ``notable``.
+    """
+    by = list(by or [])
+    df = df_monthly[[*by, month_col, count_col]].copy()
+    month = df[month_col]
+    if not isinstance(month.dtype, pd.PeriodDtype):
+        month = _wall_clock(month).dt.to_period("M")
+    df[month_col] = month.astype("period[M]")
+    df = df.dropna(subset=[month_col])
+    columns = [*by, month_col, count_col, "vorig_jaar", "verschil", "z", "notable"]
+    if df.empty:
+        return pd.DataFrame(columns=columns)
+    first, last = df[month_col].min(), df[month_col].max()
+    months = pd.period_range(first, last, freq="M")
+    sums = df.groupby([*by, month_col], observed=True)[count_col].sum()
+
+    if by:
+        groups = sums.index.droplevel(month_col).unique()
+        full = pd.MultiIndex.from_tuples(
+            [(*(g if isinstance(g, tuple) else (g,)), m) for g in groups for m in months],
+            names=[*by, month_col],
+        )
+    else:
+        full = pd.Index(months, name=month_col)
+    series = sums.reindex(full, fill_value=0)
+    out = series.rename(count_col).reset_index()
+    keyed = series.copy()
+    # Shift the month index by one year and look up.
+    previous = out[month_col] - 12
+    lookup = (
+        pd.MultiIndex.from_arrays([*(out[c] for c in by), previous], names=[*by, month_col])
+        if by
+        else pd.Index(previous, name=month_col)
+    )
+    out["vorig_jaar"] = keyed.reindex(lookup).to_numpy(dtype=float)
+    signal = poisson_signal(out[count_col].to_numpy(), out["vorig_jaar"].to_numpy(), threshold)
+    out["verschil"] = signal["verschil"].to_numpy()
+    out["z"] = signal["z"].to_numpy()
+    out["notable"] = signal["notable"].to_numpy()
+    return out[columns]

@@ -1,0 +1,113 @@
+"""Known-answer tests for incident density near points of interest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from dashboard.analysis.risk import format_nl, risk_near_poi
+
+ZONE_AREA = 10_000.0 * 10_000.0  # 10 km × 10 km = 100 km²
+
+
+def test_format_nl():
+    assert format_nl(3.4) == "3,4"
+    assert format_nl(1234.5) == "1.234,5"
+    assert format_nl(0.0314, 2) == "0,03"
+    assert format_nl(200, 0) == "200"
+    assert format_nl(float("nan")) == "–"
+
+
+def _setup():
+    # One station in the middle, two far apart schools (non-overlapping buffers).
+    poi = pd.DataFrame(
+        {
+            "x": [5000.0, 1000.0, 9000.0],
+            "y": [5000.0, 1000.0, 9000.0],
+            "type": ["station", "school", "school"],
+        }
+    )
+    # 30 incidents within 100 m of the station, 12 more between 100 and 200 m, 58 far away.
+    rng = np.random.default_rng(0)
+    angle = rng.uniform(0, 2 * np.pi, 100)
+    r = np.concatenate([rng.uniform(0, 99, 30), rng.uniform(101, 199, 12), np.full(58, 0.0)])
+    x = 5000 + r * np.cos(angle)
+    y = 5000 + r * np.sin(angle)
+    x[42:], y[42:] = 3000.0, 7000.0  # far from all POIs
+    return pd.DataFrame({"x": x, "y": y}), poi
+
+
+def test_risk_ratio_hand_computed():
+    incidents, poi = _setup()
+    out = risk_near_poi(incidents, poi, ZONE_AREA, radii=(100, 200), quad_segs=64)
+    station = out[out["type"] == "station"].set_index("radius_m")
+
+    area_200 = np.pi * 200**2  # m²
+    n_in, n_out = 42, 58
+    dens_in = n_in / (area_200 / 1e6)
+    dens_out = n_out / ((ZONE_AREA - area_200) / 1e6)
+    row = station.loc[200]
+    assert row["n_poi"] == 1
+    assert row["n_binnen"] == n_in and row["n_buiten"] == n_out
+    assert row["opp_binnen_km2"] == pytest.approx(area_200 / 1e6, rel=1e-3)
+    assert row["dichtheid_binnen"] == pytest.approx(dens_in, rel=1e-3)
+    assert row["dichtheid_buiten"] == pytest.approx(dens_out, rel=1e-3)
+    assert row["ratio"] == pytest.approx(dens_in / dens_out, rel=1e-3)  # ≈ 580
+    assert row["p_waarde"] < 1e-10
+    assert station.loc[100, "n_binnen"] == 30
+
+    ratio_text = f"{row['ratio']:.1f}".replace(".", ",")
+    assert row["zin"] == (
+        f"Binnen 200 m van een station gebeuren {ratio_text} keer zoveel incidenten per km² "
+        f"als in de rest van de zone (42 incidenten op 0,1 km²)."
+    )
+    assert "." not in ratio_text
+
+
+def test_union_of_buffers_counts_overlap_once():
+    poi = pd.DataFrame({"x": [0.0, 100.0], "y": [0.0, 0.0], "type": ["café", "café"]})
+    incidents = pd.DataFrame({"x": [50.0], "y": [0.0]})  # within 100 m of both: counted once
+    out = risk_near_poi(incidents, poi, ZONE_AREA, radii=(100,), quad_segs=64)
+    row = out.iloc[0]
+    # Two circles of radius r at distance d = r: area = 2πr² − lens, lens = r²(2π/3 − √3/2).
+    r = 100.0
+    lens = r**2 * (2 * np.pi / 3 - np.sqrt(3) / 2)
+    assert row["opp_binnen_km2"] * 1e6 == pytest.approx(2 * np.pi * r**2 - lens, rel=1e-3)
+    assert row["n_binnen"] == 1
+    assert row["ratio"] == np.inf
+    assert "alle incidenten" in row["zin"] and "1 incident op" in row["zin"]
+
+
+def test_lower_density_near_poi_and_labels():
+    poi = pd.DataFrame({"x": [1000.0], "y": [1000.0], "type": ["school"]})
+    incidents = pd.DataFrame({"x": [8000.0] * 10, "y": [8000.0] * 10})
+    out = risk_near_poi(
+        incidents, poi, ZONE_AREA, radii=(200,), type_labels={"school": "een school"}
+    )
+    row = out.iloc[0]
+    assert row["n_binnen"] == 0 and row["ratio"] == 0
+    assert row["zin"].startswith("Binnen 200 m van een school gebeuren minder incidenten")
+
+
+def test_zone_clips_buffers_and_filters_incidents():
+    zone = shapely.box(0, 0, 10_000, 10_000)
+    poi = pd.DataFrame({"x": [0.0], "y": [5000.0], "type": ["station"]})  # on the border
+    incidents = np.array([[10.0, 5000.0], [-10.0, 5000.0], [5000.0, 5000.0]])  # one outside
+    out = risk_near_poi(incidents, poi, zone.area, radii=(100,), zone=zone, quad_segs=64)
+    row = out.iloc[0]
+    assert row["opp_binnen_km2"] * 1e6 == pytest.approx(np.pi * 100**2 / 2, rel=1e-3)
+    assert row["n_binnen"] == 1 and row["n_buiten"] == 1
+
+
+def test_output_sorted_by_type_and_radius():
+    incidents, poi = _setup()
+    out = risk_near_poi(incidents, poi, ZONE_AREA, radii=(200, 100))
+    assert out[["type", "radius_m"]].values.tolist() == [
+        ["school", 100],
+        ["school", 200],
+        ["station", 100],
+        ["station", 200],
+    ]
+    assert (out.loc[out["type"] == "school", "n_poi"] == 2).all()

@@ -1,0 +1,210 @@
+"""Known-answer tests for hour × weekday matrices, aoristic weights and Poisson signals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dashboard.analysis.temporal import (
+    WEEKDAY_LABELS,
+    aoristic_hour_weekday,
+    hour_weekday_matrix,
+    monthly_with_last_year,
+    poisson_signal,
+)
+
+# 2026-11-23 is a Monday, 2026-11-29 a Sunday.
+MONDAY = "2026-11-23"
+
+
+def _windows(pairs):
+    start, end = zip(*pairs, strict=True)
+    return pd.DataFrame({"van": pd.to_datetime(list(start)), "tot": pd.to_datetime(list(end))})
+
+
+def test_hour_weekday_matrix_counts_and_shape():
+    df = pd.DataFrame(
+        {
+            "ts": pd.to_datetime(
+                [
+                    "2026-11-23 08:15",
+                    "2026-11-23 08:59",
+                    "2026-11-29 23:00",
+                    None,
+                    "2026-11-25 00:00",
+                ]
+            )
+        }
+    )
+    m = hour_weekday_matrix(df, "ts")
+    assert m.shape == (7, 24)
+    assert m.index.tolist() == list(range(1, 8)) and m.columns.tolist() == list(range(24))
+    assert m.loc[1, 8] == 2  # maandag 08:00-08:59
+    assert m.loc[7, 23] == 1  # zondag 23:00
+    assert m.loc[3, 0] == 1  # woensdag middernacht
+    assert m.to_numpy().sum() == 4  # NaT skipped
+    assert WEEKDAY_LABELS[1] == "maandag" and WEEKDAY_LABELS[7] == "zondag"
+
+
+def test_hour_weekday_matrix_uses_wall_clock_of_aware_timestamps():
+    ts = pd.Series(pd.to_datetime(["2026-07-06 22:30"]).tz_localize("Europe/Brussels"))
+    m = hour_weekday_matrix(pd.DataFrame({"ts": ts}), "ts")
+    assert m.loc[1, 22] == 1
+
+
+def test_aoristic_four_hour_window_gives_quarter_to_each_hour():
+    df = _windows([(f"{MONDAY} 13:00", f"{MONDAY} 17:00")])
+    m = aoristic_hour_weekday(df, "van", "tot")
+    expected = np.zeros((7, 24))
+    expected[0, 13:17] = 0.25
+    np.testing.assert_allclose(m.to_numpy(), expected, atol=1e-9)
+
+
+def test_aoristic_partial_hours_are_proportional():
+    df = _windows([(f"{MONDAY} 13:30", f"{MONDAY} 15:30")])
+    m = aoristic_hour_weekday(df, "van", "tot")
+    assert m.loc[1, 13] == pytest.approx(0.25)
+    assert m.loc[1, 14] == pytest.approx(0.5)
+    assert m.loc[1, 15] == pytest.approx(0.25)
+    assert m.to_numpy().sum() == pytest.approx(1.0)
+
+
+def test_aoristic_window_wraps_from_sunday_to_monday():
+    df = _windows([("2026-11-29 23:00", "2026-11-30 01:00")])  # Sunday 23h → Monday 01h
+    m = aoristic_hour_weekday(df, "van", "tot")
+    assert m.loc[7, 23] == pytest.approx(0.5)
+    assert m.loc[1, 0] == pytest.approx(0.5)
+    assert m.to_numpy().sum() == pytest.approx(1.0)
+
+
+def test_aoristic_exact_times_missing_end_and_long_windows():
+    df = _windows(
+        [
+            (f"{MONDAY} 09:10", f"{MONDAY} 09:10"),  # exact time
+            (f"{MONDAY} 10:00", None),  # no end: exact time
+            (f"{MONDAY} 11:20", f"{MONDAY} 08:00"),  # end before start: exact time
+            ("2026-11-01 00:00", "2026-11-20 00:00"),  # 19 days: uniform
+            (None, f"{MONDAY} 12:00"),  # no start: skipped
+        ]
+    )
+    m = aoristic_hour_weekday(df, "van", "tot")
+    uniform = 1 / 168
+    assert m.loc[1, 9] == pytest.approx(1 + uniform)
+    assert m.loc[1, 10] == pytest.approx(1 + uniform)
+    assert m.loc[1, 11] == pytest.approx(1 + uniform)
+    assert m.loc[4, 3] == pytest.approx(uniform)
+    assert m.to_numpy().sum() == pytest.approx(4.0)
+
+
+def test_aoristic_matches_brute_force_on_random_windows():
+    rng = np.random.default_rng(5)
+    n = 200
+    start = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 24 * 365, n), unit="h")
+    end = start + pd.to_timedelta(rng.exponential(20, n), unit="h")
+    df = pd.DataFrame({"van": start, "tot": end})
+
+    expected = np.zeros((7, 24))
+    for a, b in zip(start, end, strict=True):
+        duration = b - a
+        if duration >= pd.Timedelta(days=7):
+            expected += 1 / 168
+            continue
+        for hour in pd.date_range(a.floor("h"), b, freq="h"):
+            overlap = min(b, hour + pd.Timedelta(hours=1)) - max(a, hour)
+            if overlap > pd.Timedelta(0):
+                expected[hour.dayofweek, hour.hour] += overlap / duration
+
+    got = aoristic_hour_weekday(df, "van", "tot").to_numpy()
+    np.testing.assert_allclose(got, expected, atol=1e-8)
+    assert got.sum() == pytest.approx(n)
+
+
+def test_aoristic_handles_100k_records_quickly():
+    import time
+
+    rng = np.random.default_rng(0)
+    n = 100_000
+    start = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 24 * 365, n), unit="h")
+    end = start + pd.to_timedelta(rng.exponential(10, n), unit="h")
+    df = pd.DataFrame({"van": start, "tot": end})
+    t0 = time.perf_counter()
+    m = aoristic_hour_weekday(df, "van", "tot")
+    assert time.perf_counter() - t0 < 2.0
+    assert m.to_numpy().sum() == pytest.approx(n)
+
+
+def test_poisson_signal_known_values_and_zeros():
+    out = poisson_signal(pd.Series([0, 3, 10, 9, np.nan], index=list("abcde")), [0, 0, 3, 16, 1])
+    assert out.index.tolist() == list("abcde")
+    np.testing.assert_allclose(
+        out["z"].to_numpy()[:4],
+        [0.0, 2 * np.sqrt(3), 2 * (np.sqrt(10) - np.sqrt(3)), 2 * (3 - 4)],
+    )
+    assert out["notable"].tolist() == [False, True, True, False, False]
+    assert np.isnan(out["z"].iloc[4])
+    assert out["verschil"].iloc[2] == 7
+    # Exactly 2 is not notable (strictly greater than the threshold).
+    assert not poisson_signal(1, 0)["notable"].iloc[0]
+    with pytest.raises(ValueError):
+        poisson_signal([-1], [0])
+
+
+def test_monthly_with_last_year_fills_months_and_compares():
+    df = pd.DataFrame(
+        {
+            "maand": ["2024-01-01", "2024-03-01", "2025-01-01", "2025-03-15", "2025-03-01"],
+            "n": [4, 2, 16, 1, 1],
+        }
+    )
+    out = monthly_with_last_year(df)
+    assert len(out) == 15  # 2024-01 .. 2025-03, empty months filled
+    assert out["maand"].iloc[0] == pd.Period("2024-01", "M")
+    row = out.set_index("maand").loc[pd.Period("2025-01", "M")]
+    assert row["n"] == 16 and row["vorig_jaar"] == 4 and row["verschil"] == 12
+    assert row["z"] == pytest.approx(4.0) and row["notable"]
+    march = out.set_index("maand").loc[pd.Period("2025-03", "M")]
+    assert march["n"] == 2 and march["vorig_jaar"] == 2 and march["z"] == 0
+    feb = out.set_index("maand").loc[pd.Period("2025-02", "M")]
+    assert feb["n"] == 0 and feb["vorig_jaar"] == 0
+    assert out.set_index("maand").loc[pd.Period("2024-06", "M"), "vorig_jaar"] != 0  # NaN
+    assert out["vorig_jaar"].iloc[:12].isna().all()
+
+
+def test_monthly_with_last_year_per_group():
+    df = pd.DataFrame(
+        {
+            "wijk": ["A", "A", "B"],
+            "maand": pd.PeriodIndex(["2024-05", "2025-05", "2025-05"], freq="M"),
+            "n": [1, 10, 3],
+        }
+    )
+    out = monthly_with_last_year(df, by=["wijk"]).set_index(["wijk", "maand"])
+    may = pd.Period("2025-05", "M")
+    assert out.loc[("A", may), "vorig_jaar"] == 1
+    assert out.loc[("A", may), "z"] == pytest.approx(2 * (np.sqrt(10) - 1))
+    assert bool(out.loc[("A", may), "notable"])
+    assert out.loc[("B", may), "vorig_jaar"] == 0  # B had no rows in a month the data covers
+    assert len(out) == 2 * 13
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=60 * 24 * 400),  # start, minutes after 1 Jan
+            st.integers(min_value=-60, max_value=60 * 24 * 10),  # duration in minutes
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_aoristic_weights_are_non_negative_and_sum_to_record_count(windows):
+    base = pd.Timestamp("2025-01-01")
+    start = [base + pd.Timedelta(minutes=s) for s, _ in windows]
+    end = [base + pd.Timedelta(minutes=s + d) for s, d in windows]
+    m = aoristic_hour_weekday(pd.DataFrame({"van": start, "tot": end}), "van", "tot")
+    assert (m.to_numpy() >= -1e-9).all()
+    assert m.to_numpy().sum() == pytest.approx(len(windows))
