@@ -1,0 +1,445 @@
+"""CompStat comparisons: this period against the previous one and the same period last year.
+
+The weekly briefing asks "what changed, and is it more than chance?". Counts of incidents
+are roughly Poisson, so a percentage on a small base misleads (2 → 4 is "+100 %"). These
+functions show counts and differences, a Poisson-based signal and a percentage only on a
+base large enough for it to mean something.
+
+Periods (see :func:`period_bounds`):
+
+- ``"week"``: the ISO week (Monday–Sunday) containing ``end_date``;
+- ``"28d"``: the 28 days ending on ``end_date``;
+- ``"ytd"``: 1 January of ``end_date``'s year up to ``end_date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MIN_BASE_FOR_PERCENT",
+    "Period",
+    "PeriodBounds",
+    "compare_periods",
+    "counts_by_period",
+    "format_number_nl",
+    "notable_changes_sentences",
+    "period_bounds",
+    "poisson_signal",
+]
+
+#: A percentage change is shown only when the base count is at least this large. For a
+#: Poisson count n the chance variation is about ±√n, i.e. ±100/√n %: ±22 % at n = 20 but
+#: ±45 % at n = 5, where a difference of one or two events already reads as a big swing.
+MIN_BASE_FOR_PERCENT = 20
+
+#: |z| above this is "opvallend" (notable).
+Z_THRESHOLD = 2.0
+
+_DAYS_PER_YEAR_SHIFT = 364  # 52 weeks: keeps the weekday mix of a period identical
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed date interval ``[start, end]`` (both days included)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        """Number of days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def as_tuple(self) -> tuple[dt.date, dt.date]:
+        """``(start, end)``."""
+        return self.start, self.end
+
+    def label(self) -> str:
+        """Dutch label ``dd/mm/jjjj – dd/mm/jjjj``."""
+        return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class PeriodBounds:
+    """The three periods CompStat compares.
+
+    Attributes
+    ----------
+    kind : str
+        ``"week"``, ``"28d"`` or ``"ytd"``.
+    current, previous, last_year : Period
+        The period itself, the one before it, the same period a year earlier.
+    iso_year, iso_week : int or None
+        ISO year and week of ``current`` when ``kind == "week"``.
+    """
+
+    kind: str
+    current: Period
+    previous: Period
+    last_year: Period
+    iso_year: int | None = None
+    iso_week: int | None = None
+
+    def label(self) -> str:
+        """Dutch description of the current period, e.g. ``"week 53 van 2026"``."""
+        if self.kind == "week":
+            return f"week {self.iso_week} van {self.iso_year}"
+        if self.kind == "28d":
+            return f"28 dagen tot en met {self.current.end:%d/%m/%Y}"
+        return f"{self.current.start:%d/%m/%Y} tot en met {self.current.end:%d/%m/%Y}"
+
+
+def _as_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def _same_day_year_before(day: dt.date) -> dt.date:
+    """The same calendar day one year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def period_bounds(kind: str, end_date: Any) -> PeriodBounds:
+    """Current, previous and last-year periods for a CompStat comparison.
+
+    Parameters
+    ----------
+    kind : {"week", "28d", "ytd"}
+        ``"week"``: the ISO week, Monday to Sunday, that contains ``end_date`` (pass the
+        last day of a complete week to compare complete weeks). ``"28d"``: ``end_date`` and
+        the 27 days before. ``"ytd"``: 1 January of ``end_date``'s year to ``end_date``.
+    end_date : date-like
+        Last day of the data to look at.
+
+    Returns
+    -------
+    PeriodBounds
+        ``previous`` always has the same length and ends the day before ``current`` starts
+        (for ``"ytd"`` through 29/11 that is the 333 days before 1 January).
+
+        ``last_year`` is, for ``"week"`` and ``"28d"``, ``current`` shifted back 364 days
+        (52 weeks): the same weekdays, so a Saturday-heavy phenomenon is compared with
+        Saturdays, and always within three days of the same calendar dates. For ISO week
+        53 that is the week 52 weeks earlier, e.g. 2026-W53 (28/12/2026–03/01/2027) →
+        29/12/2025–04/01/2026, the calendar-closest week, which also holds New Year.
+        For ``"ytd"`` it is the same calendar dates a year earlier (1 January to the same
+        day and month; 29 February → 28 February), so around a leap day the two periods
+        can differ in length by one day.
+
+    Examples
+    --------
+    >>> b = period_bounds("week", "2026-12-31")
+    >>> (b.iso_year, b.iso_week, b.current.start.isoformat(), b.current.end.isoformat())
+    (2026, 53, '2026-12-28', '2027-01-03')
+    """
+    end = _as_date(end_date)
+    one_day = dt.timedelta(days=1)
+    iso_year = iso_week = None
+    if kind == "week":
+        iso_year, iso_week, weekday = end.isocalendar()
+        start = end - dt.timedelta(days=weekday - 1)
+        current = Period(start, start + dt.timedelta(days=6))
+    elif kind == "28d":
+        current = Period(end - dt.timedelta(days=27), end)
+    elif kind == "ytd":
+        current = Period(dt.date(end.year, 1, 1), end)
+    else:
+        raise ValueError(f"Onbekende periode {kind!r}: kies 'week', '28d' of 'ytd'.")
+
+    length = dt.timedelta(days=current.days)
+    previous = Period(current.start - length, current.start - one_day)
+    if kind == "ytd":
+        last_year = Period(dt.date(end.year - 1, 1, 1), _same_day_year_before(end))
+    else:
+        shift = dt.timedelta(days=_DAYS_PER_YEAR_SHIFT)
+        last_year = Period(current.start - shift, current.end - shift)
+    return PeriodBounds(kind, current, previous, last_year, iso_year, iso_week)
+
+
+def counts_by_period(
+    events: pd.DataFrame,
+    bounds: PeriodBounds,
+    date_col: str = "date",
+    by: str | Sequence[str] | None = None,
+    weight_col: str | None = None,
+) -> pd.DataFrame:
+    """Count events (or sum a count column) in the three periods of ``bounds``.
+
+    Parameters
+    ----------
+    events : DataFrame
+        One row per event, or pre-aggregated rows with a count in ``weight_col`` (e.g.
+        ``marts.daily_counts`` with ``n``).
+    bounds : PeriodBounds
+        From :func:`period_bounds`.
+    date_col : str, default "date"
+        Day of each row.
+    by : str or list of str, optional
+        Grouping columns (e.g. ``"category"``); without it one row ``"totaal"``.
+    weight_col : str, optional
+        Column to sum instead of counting rows.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``now``, ``previous``, ``last_year`` (int64), indexed by ``by``; groups that
+        only occur in one period get zeros elsewhere.
+    """
+    day = pd.to_datetime(events[date_col]).dt.normalize()
+    weight = (
+        pd.to_numeric(events[weight_col]).fillna(0)
+        if weight_col is not None
+        else pd.Series(1, index=events.index)
+    )
+    cols = {}
+    for name, period in (
+        ("now", bounds.current),
+        ("previous", bounds.previous),
+        ("last_year", bounds.last_year),
+    ):
+        inside = day.between(pd.Timestamp(period.start), pd.Timestamp(period.end))
+        cols[name] = weight.where(inside, 0)
+    frame = pd.DataFrame(cols)
+    if by is None:
+        out = frame.sum().to_frame("totaal").T
+    else:
+        keys = [by] if isinstance(by, str) else list(by)
+        out = frame.groupby([events[k] for k in keys]).sum()
+    return out.astype(np.int64)
+
+
+def poisson_signal(now: Any, before: Any) -> np.ndarray:
+    """Poisson change signal ``z = 2·(√now − √before)``.
+
+    The square root stabilises the variance of a Poisson count (``2·√n`` has standard
+    deviation ≈ 1 whatever the mean), so the same threshold works for 3 and for 300
+    events. Note that when *both* counts are noisy single periods the difference has
+    standard deviation ≈ √2: ``|z| > 2`` then corresponds to about 1.4 σ. Computed exactly
+    for two independent Poisson counts with the same mean, ``|z| > 2`` flags 16–17 % of
+    unchanged series (mean 5 to 50), ``|z| > 2·√2 ≈ 2.83`` about 5–6 %. Raise
+    ``z_threshold`` where many series are screened at once (10 wijken × 12 categories).
+
+    Parameters
+    ----------
+    now, before : array-like of non-negative numbers
+
+    Returns
+    -------
+    ndarray of float
+    """
+    now_a = np.asarray(now, dtype=float)
+    before_a = np.asarray(before, dtype=float)
+    return 2.0 * (np.sqrt(now_a) - np.sqrt(before_a))
+
+
+def _direction(diff: pd.Series) -> pd.Series:
+    return pd.Series(
+        np.select([diff > 0, diff < 0], ["stijging", "daling"], default="gelijk"),
+        index=diff.index,
+    )
+
+
+def compare_periods(
+    counts_now: Any,
+    counts_prev: Any,
+    counts_last_year: Any = None,
+    *,
+    z_threshold: float = Z_THRESHOLD,
+    min_base_for_percent: int = MIN_BASE_FOR_PERCENT,
+) -> pd.DataFrame:
+    """Compare current counts with the previous period and the same period last year.
+
+    Parameters
+    ----------
+    counts_now, counts_prev, counts_last_year : Series, array-like or scalar
+        Counts per group. Series are aligned on their index and a group missing from one of
+        them counts 0 there; arrays must have equal length. ``counts_last_year`` may be
+        ``None`` (no history yet): its columns are then missing values.
+    z_threshold : float, default 2
+        ``|z|`` strictly above it is notable.
+    min_base_for_percent : int, default 20
+        The percentage change is given only when the base (the earlier count) is at least
+        this; below, a difference of one or two events would read as a large percentage
+        (see :data:`MIN_BASE_FOR_PERCENT`). It is ``None`` as well on a zero base.
+
+    Returns
+    -------
+    DataFrame
+        Per group: ``now``, ``previous``, ``last_year``; and for ``<cmp>`` in ``prev`` and
+        ``last_year``: ``diff_<cmp>`` (now − before), ``z_<cmp>`` (see
+        :func:`poisson_signal`), ``notable_<cmp>`` (bool), ``direction_<cmp>``
+        (``"stijging"``, ``"daling"`` or ``"gelijk"``), ``pct_<cmp>`` (float or ``None``).
+    """
+    parts = {"now": counts_now, "previous": counts_prev}
+    if counts_last_year is not None:
+        parts["last_year"] = counts_last_year
+    if any(isinstance(v, pd.Series) for v in parts.values()):
+        frame = pd.concat(
+            {k: v if isinstance(v, pd.Series) else pd.Series(v) for k, v in parts.items()},
+            axis=1,
+        ).fillna(0)
+    else:
+        frame = pd.DataFrame({k: np.atleast_1d(np.asarray(v)) for k, v in parts.items()})
+    if (frame < 0).to_numpy().any():
+        raise ValueError("Tellingen kunnen niet negatief zijn.")
+    # Counts stay integers when alignment filled gaps with 0 (keeps "5", not "5.0").
+    frame = frame.apply(lambda c: c.astype(np.int64) if (c == c.round()).all() else c)
+    if counts_last_year is None:
+        frame["last_year"] = np.nan
+
+    for short, col in (("prev", "previous"), ("last_year", "last_year")):
+        before = frame[col]
+        diff = frame["now"] - before
+        z = pd.Series(poisson_signal(frame["now"], before), index=frame.index)
+        frame[f"diff_{short}"] = diff
+        frame[f"z_{short}"] = z
+        frame[f"notable_{short}"] = z.abs() > z_threshold
+        frame[f"direction_{short}"] = _direction(diff).where(before.notna(), None)
+        pct = 100.0 * diff / before.where(before > 0)
+        frame[f"pct_{short}"] = pct.where(before >= min_base_for_percent).astype(object)
+        frame[f"pct_{short}"] = frame[f"pct_{short}"].where(frame[f"pct_{short}"].notna(), None)
+    return frame
+
+
+# --------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------
+
+
+def format_number_nl(value: float, decimals: int = 0, signed: bool = False) -> str:
+    """Format a number the Belgian-Dutch way: ``1.234,5``; ``signed`` adds ``+``.
+
+    Parameters
+    ----------
+    value : float
+    decimals : int, default 0
+    signed : bool, default False
+        Prefix ``+`` to positive numbers (differences).
+
+    Returns
+    -------
+    str
+    """
+    text = f"{abs(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if value < 0 and text.strip("0,.") != "":
+        return "-" + text
+    if signed and value > 0 and text.strip("0,.") != "":
+        return "+" + text
+    return text
+
+
+_SINGULAR = {
+    "feiten": "feit",
+    "meldingen": "melding",
+    "overlastmeldingen": "overlastmelding",
+    "ongevallen": "ongeval",
+    "letselongevallen": "letselongeval",
+    "taken": "taak",
+    "slachtoffers": "slachtoffer",
+}
+
+
+def _count_phrase(n: float, plural: str, singular: str) -> str:
+    return f"{format_number_nl(n)} {singular if n == 1 else plural}"
+
+
+def _difference(diff: float, pct: Any) -> str:
+    text = format_number_nl(diff, signed=True)
+    if pct is not None and not (isinstance(pct, float) and math.isnan(pct)):
+        text += f", {format_number_nl(pct, signed=True)}%"
+    return f"({text})"
+
+
+def notable_changes_sentences(
+    df: pd.DataFrame,
+    domain_label: str,
+    area_label: str,
+    max_items: int = 8,
+    *,
+    label_col: str | None = None,
+    domain_label_singular: str | None = None,
+) -> list[str]:
+    """Plain Dutch sentences for the notable changes in a :func:`compare_periods` result.
+
+    One sentence per group with a notable change against the previous period and/or the
+    same period last year, strongest signal first, e.g. ``"Woninginbraak in
+    Herent-Centrum: 14 feiten tegenover 5 in de vorige periode (+9), een opvallende
+    stijging."`` Numbers use Dutch formatting; a percentage is added only where
+    :func:`compare_periods` gave one (base ≥ 20).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Output of :func:`compare_periods`.
+    domain_label : str
+        Plural noun for what is counted: ``"feiten"``, ``"meldingen"``, ``"ongevallen"``.
+    area_label : str
+        Area the numbers are about, e.g. a wijk name.
+    max_items : int, default 8
+        At most this many sentences (the strongest signals).
+    label_col : str, optional
+        Column with the group label (e.g. ``"category"``); default the index.
+    domain_label_singular : str, optional
+        Singular noun for a count of 1; derived for the usual domains when omitted.
+
+    Returns
+    -------
+    list of str
+        Empty when nothing is notable.
+    """
+    singular = domain_label_singular or _SINGULAR.get(domain_label, domain_label)
+    labels = df[label_col] if label_col is not None else pd.Series(df.index, index=df.index)
+    strength = pd.concat(
+        [
+            df["z_prev"].abs().where(df["notable_prev"], 0),
+            df["z_last_year"].abs().where(df["notable_last_year"].fillna(False), 0),
+        ],
+        axis=1,
+    ).max(axis=1)
+    order = (
+        pd.DataFrame({"s": strength, "label": labels.astype(str)})
+        .loc[strength > 0]
+        .sort_values(["s", "label"], ascending=[False, True])
+        .index[:max_items]
+    )
+    sentences = []
+    for idx in order:
+        row = df.loc[idx]
+        clauses = []
+        for short, col, phrase in (
+            ("prev", "previous", "in de vorige periode"),
+            ("last_year", "last_year", "in dezelfde periode vorig jaar"),
+        ):
+            if row[f"notable_{short}"]:
+                clauses.append(
+                    (
+                        f"{format_number_nl(row[col])} {phrase} "
+                        f"{_difference(row[f'diff_{short}'], row[f'pct_{short}'])}",
+                        row[f"direction_{short}"],
+                    )
+                )
+        head = f"{labels.loc[idx]} in {area_label}: {_count_phrase(row['now'], domain_label, singular)}"
+        if len(clauses) == 2 and clauses[0][1] != clauses[1][1]:
+            text = (
+                f"{head} tegenover {clauses[0][0]}, een opvallende {clauses[0][1]}; "
+                f"tegenover {clauses[1][0]} is het een opvallende {clauses[1][1]}."
+            )
+        else:
+            body = " en ".join(c[0] for c in clauses)
+            text = f"{head} tegenover {body}, een opvallende {clauses[0][1]}."
+        sentences.append(text)
+    return sentences

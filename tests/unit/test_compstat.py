@@ -1,0 +1,223 @@
+"""CompStat: period bounds (ISO weeks, leap years), Poisson signal, Dutch sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.analysis.compstat import (
+    compare_periods,
+    counts_by_period,
+    format_number_nl,
+    notable_changes_sentences,
+    period_bounds,
+    poisson_signal,
+)
+
+D = dt.date
+
+
+# --------------------------------------------------------------------------------------
+# period_bounds
+# --------------------------------------------------------------------------------------
+
+
+def test_week_53_of_2026():
+    # 31/12/2026 is a Thursday in ISO week 53 (2026 starts on a Thursday).
+    b = period_bounds("week", "2026-12-31")
+    assert (b.iso_year, b.iso_week) == (2026, 53)
+    assert b.current.as_tuple() == (D(2026, 12, 28), D(2027, 1, 3))
+    assert b.previous.as_tuple() == (D(2026, 12, 21), D(2026, 12, 27))
+    # 52 weeks earlier: Monday 29/12/2025, which is ISO 2026-W01, the calendar-closest week.
+    assert b.last_year.as_tuple() == (D(2025, 12, 29), D(2026, 1, 4))
+    assert b.label() == "week 53 van 2026"
+
+
+def test_week_containing_new_year_belongs_to_previous_iso_year():
+    b = period_bounds("week", dt.datetime(2021, 1, 1, 14, 30))
+    assert (b.iso_year, b.iso_week) == (2020, 53)
+    assert b.current.as_tuple() == (D(2020, 12, 28), D(2021, 1, 3))
+
+
+def test_week_ending_on_sunday():
+    b = period_bounds("week", "2026-11-29")  # a Sunday
+    assert b.current.as_tuple() == (D(2026, 11, 23), D(2026, 11, 29))
+    assert b.current.start.weekday() == 0 and b.current.days == 7
+    assert b.last_year.start.weekday() == 0
+    assert b.iso_week == 48
+
+
+def test_28_days_across_leap_day():
+    b = period_bounds("28d", "2024-03-10")
+    assert b.current.as_tuple() == (D(2024, 2, 12), D(2024, 3, 10))  # includes 29/02/2024
+    assert b.previous.as_tuple() == (D(2024, 1, 15), D(2024, 2, 11))
+    assert b.last_year.as_tuple() == (D(2023, 2, 13), D(2023, 3, 12))
+    assert b.current.days == b.previous.days == b.last_year.days == 28
+    assert b.current.start.weekday() == b.last_year.start.weekday()
+
+
+def test_ytd_on_leap_day():
+    b = period_bounds("ytd", "2028-02-29")
+    assert b.current.as_tuple() == (D(2028, 1, 1), D(2028, 2, 29))
+    assert b.current.days == 60
+    assert b.previous.as_tuple() == (D(2027, 11, 2), D(2027, 12, 31))  # same length, before
+    assert b.last_year.as_tuple() == (D(2027, 1, 1), D(2027, 2, 28))  # 29/02 → 28/02
+
+
+def test_ytd_after_leap_year_covers_the_leap_day():
+    b = period_bounds("ytd", "2025-03-01")
+    assert b.current.days == 60
+    assert b.last_year.as_tuple() == (D(2024, 1, 1), D(2024, 3, 1))
+    assert b.last_year.days == 61  # same calendar dates, one day longer: documented
+
+
+def test_ytd_on_first_of_january():
+    b = period_bounds("ytd", "2026-01-01")
+    assert b.current.as_tuple() == (D(2026, 1, 1), D(2026, 1, 1))
+    assert b.previous.as_tuple() == (D(2025, 12, 31), D(2025, 12, 31))
+    assert b.last_year.as_tuple() == (D(2025, 1, 1), D(2025, 1, 1))
+
+
+def test_unknown_period_kind():
+    with pytest.raises(ValueError, match="Onbekende periode"):
+        period_bounds("maand", "2026-01-01")
+
+
+def test_counts_by_period():
+    b = period_bounds("week", "2026-11-29")  # now 23–29/11, previous 16–22/11
+    events = pd.DataFrame(
+        {
+            "date": pd.to_datetime(
+                ["2026-11-23", "2026-11-29", "2026-11-22", "2025-11-24", "2026-11-30"]
+            ),
+            "category": ["Inbraak", "Drugs", "Inbraak", "Inbraak", "Inbraak"],
+        }
+    )
+    counts = counts_by_period(events, b, by="category")
+    assert counts.loc["Inbraak"].tolist() == [1, 1, 1]  # 24/11/2025 is in last year's week
+    assert counts.loc["Drugs"].tolist() == [1, 0, 0]
+    total = counts_by_period(events.assign(n=2), b, weight_col="n")
+    assert total.loc["totaal"].tolist() == [4, 2, 2]
+
+
+# --------------------------------------------------------------------------------------
+# compare_periods
+# --------------------------------------------------------------------------------------
+
+
+def test_poisson_signal_values():
+    assert poisson_signal(16, 9) == pytest.approx(2.0)  # 2·(4 − 3)
+    assert poisson_signal(25, 9) == pytest.approx(4.0)
+    assert poisson_signal(0, 4) == pytest.approx(-4.0)
+
+
+def test_compare_periods_signal_notable_and_direction():
+    now = pd.Series({"a": 16, "b": 25, "c": 0, "d": 7})
+    prev = pd.Series({"a": 9, "b": 9, "c": 4, "d": 7})
+    out = compare_periods(now, prev, prev)
+    assert out["z_prev"].tolist() == pytest.approx([2.0, 4.0, -4.0, 0.0])
+    # |z| must be strictly greater than 2.
+    assert out["notable_prev"].tolist() == [False, True, True, False]
+    assert out["direction_prev"].tolist() == ["stijging", "stijging", "daling", "gelijk"]
+    assert out["diff_prev"].tolist() == [7, 16, -4, 0]
+    assert out["notable_last_year"].tolist() == out["notable_prev"].tolist()
+
+
+def test_percentage_only_on_a_base_of_twenty_or_more():
+    out = compare_periods([25, 25, 4, 0], [20, 19, 0, 0], [40, 2, 0, 0])
+    assert out["pct_prev"].tolist() == [25.0, None, None, None]
+    assert out["pct_last_year"].tolist() == [-37.5, None, None, None]
+    assert compare_periods([6], [5], min_base_for_percent=5)["pct_prev"].tolist() == [20.0]
+
+
+def test_compare_periods_aligns_series_and_fills_missing_groups_with_zero():
+    out = compare_periods(pd.Series({"x": 3}), pd.Series({"y": 2}), pd.Series({"x": 1}))
+    assert out.loc["x", ["now", "previous", "last_year"]].tolist() == [3, 0, 1]
+    assert out.loc["y", ["now", "previous", "last_year"]].tolist() == [0, 2, 0]
+    assert out["now"].dtype == np.int64
+
+
+def test_compare_periods_without_last_year():
+    out = compare_periods([10], [2])
+    assert np.isnan(out.loc[0, "z_last_year"])
+    assert not out.loc[0, "notable_last_year"]
+    assert out.loc[0, "direction_last_year"] is None
+
+
+def test_compare_periods_rejects_negative_counts():
+    with pytest.raises(ValueError):
+        compare_periods([-1], [2])
+
+
+# --------------------------------------------------------------------------------------
+# sentences
+# --------------------------------------------------------------------------------------
+
+
+def test_format_number_nl():
+    assert format_number_nl(1234) == "1.234"
+    assert format_number_nl(1234567.891, 2) == "1.234.567,89"
+    assert format_number_nl(-9) == "-9"
+    assert format_number_nl(9, signed=True) == "+9"
+    assert format_number_nl(0, signed=True) == "0"
+    assert format_number_nl(12.5, 1, signed=True) == "+12,5"
+
+
+def test_sentence_from_the_brief():
+    df = compare_periods(
+        pd.Series({"Woninginbraak": 14}),
+        pd.Series({"Woninginbraak": 5}),
+        pd.Series({"Woninginbraak": 12}),  # z = 2·(√14 − √12) ≈ 0.55: not notable
+    )
+    assert notable_changes_sentences(df, "feiten", "Herent-Centrum") == [
+        "Woninginbraak in Herent-Centrum: 14 feiten tegenover 5 in de vorige periode (+9), "
+        "een opvallende stijging."
+    ]
+
+
+def test_sentences_order_percentages_and_both_comparisons():
+    df = compare_periods(
+        pd.Series({"Fietsdiefstal": 1250, "Vandalisme": 3, "Drugs": 9, "Oplichting": 1}),
+        pd.Series({"Fietsdiefstal": 1100, "Vandalisme": 12, "Drugs": 8, "Oplichting": 7}),
+        pd.Series({"Fietsdiefstal": 1000, "Vandalisme": 13, "Drugs": 9, "Oplichting": 1}),
+    )
+    sentences = notable_changes_sentences(df, "feiten", "Kortenberg")
+    assert sentences == [
+        # z_last_year = 2·(√1250 − √1000) ≈ 7.46, the strongest signal, comes first
+        "Fietsdiefstal in Kortenberg: 1.250 feiten tegenover 1.100 in de vorige periode "
+        "(+150, +14%) en 1.000 in dezelfde periode vorig jaar (+250, +25%), "
+        "een opvallende stijging.",
+        # 3 vs 12 / 13: z ≈ −3.46 / −3.75; bases < 20, so no percentage
+        "Vandalisme in Kortenberg: 3 feiten tegenover 12 in de vorige periode (-9) en 13 in "
+        "dezelfde periode vorig jaar (-10), een opvallende daling.",
+        # 1 vs 7: z ≈ −3.29 (only against the previous period); singular "feit"
+        "Oplichting in Kortenberg: 1 feit tegenover 7 in de vorige periode (-6), "
+        "een opvallende daling.",
+    ]
+    assert all("%" not in s for s in sentences[1:])
+    assert len(notable_changes_sentences(df, "feiten", "Kortenberg", max_items=1)) == 1
+
+
+def test_sentence_with_opposite_directions():
+    df = compare_periods([30], [10], [60])  # z_prev ≈ 4.63, z_last_year ≈ −4.54
+    df.index = ["Winkeldiefstal"]
+    (sentence,) = notable_changes_sentences(df, "feiten", "Herent")
+    assert sentence == (
+        "Winkeldiefstal in Herent: 30 feiten tegenover 10 in de vorige periode (+20), een "
+        "opvallende stijging; tegenover 60 in dezelfde periode vorig jaar (-30, -50%) is het "
+        "een opvallende daling."
+    )
+
+
+def test_no_sentences_when_nothing_is_notable():
+    df = compare_periods([5, 6], [4, 6], [5, 7])
+    assert notable_changes_sentences(df, "meldingen", "Meerbeek") == []
+
+
+def test_label_column_and_domain_singular():
+    df = compare_periods([1], [9]).assign(category="Sluikstort")
+    (sentence,) = notable_changes_sentences(df, "meldingen", "Everberg", label_col="category")
+    assert sentence.startswith("Sluikstort in Everberg: 1 melding tegenover 9")
