@@ -1,0 +1,148 @@
+"""User administration: ``python -m dashboard.auth <command>``.
+
+Examples::
+
+    python -m dashboard.auth add-user an.peeters --role inspector --wijk W01 --name "An Peeters"
+    echo "$PW" | python -m dashboard.auth add-user beleid --role beleidscel --password-stdin
+    python -m dashboard.auth set-password an.peeters
+    python -m dashboard.auth list-users
+    python -m dashboard.auth disable-user an.peeters
+    python -m dashboard.auth unlock an.peeters
+    python -m dashboard.auth demo-users          # only with WIJKBEELD_DEMO=1 and no user file
+    python -m dashboard.auth verify-audit
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from dashboard.auth.roles import Role
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Wachtwoord: ")
+        if getpass.getpass("Herhaal wachtwoord: ") != password:
+            raise SystemExit("De wachtwoorden verschillen.")
+    if not password:
+        raise SystemExit("Leeg wachtwoord.")
+    return password
+
+
+def _zone_or_none():
+    from etl.config import load_zone
+
+    try:
+        return load_zone()
+    except FileNotFoundError:
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.auth",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--users", type=Path, help="gebruikersbestand (standaard state_dir()/users.toml)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    add = sub.add_parser("add-user", help="gebruiker toevoegen")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--wijk", help="wijkcode (verplicht voor inspector)")
+    add.add_argument("--nis", help="NIS-code van de gemeente (verplicht voor bestuur)")
+    add.add_argument("--name", default="", help="weergavenaam")
+    add.add_argument("--password-stdin", action="store_true", help="wachtwoord van stdin lezen")
+
+    pw = sub.add_parser("set-password", help="wachtwoord wijzigen")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true")
+
+    for name, text in (
+        ("disable-user", "account blokkeren"),
+        ("enable-user", "account deblokkeren"),
+        ("remove-user", "gebruiker verwijderen"),
+        ("unlock", "mislukte pogingen wissen"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("username")
+
+    sub.add_parser("list-users", help="gebruikers tonen (zonder hashes)")
+    sub.add_parser("demo-users", help="demo-accounts aanmaken (demovlag, geen gebruikersbestand)")
+    sub.add_parser("verify-audit", help="hashketen van het auditlog controleren")
+
+    args = parser.parse_args(argv)
+    from dashboard.auth.users import UserStore, ensure_demo_users
+
+    store = UserStore(args.users)
+    try:
+        if args.command == "add-user":
+            user = store.add_user(
+                args.username,
+                _read_password(args),
+                args.role,
+                display_name=args.name,
+                wijk_code=args.wijk,
+                nis_code=args.nis,
+                zone=_zone_or_none(),
+            )
+            print(f"Gebruiker {user.username} ({user.role.label}) toegevoegd aan {store.path}")
+        elif args.command == "set-password":
+            store.set_password(args.username, _read_password(args))
+            print(f"Wachtwoord van {args.username} gewijzigd")
+        elif args.command in ("disable-user", "enable-user"):
+            store.set_disabled(args.username, args.command == "disable-user")
+            print(
+                f"{args.username}: {'geblokkeerd' if args.command == 'disable-user' else 'actief'}"
+            )
+        elif args.command == "remove-user":
+            store.remove_user(args.username)
+            print(f"{args.username} verwijderd")
+        elif args.command == "unlock":
+            from dashboard.auth.throttle import LoginThrottle
+
+            LoginThrottle().reset(args.username)
+            print(f"Mislukte pogingen van {args.username} gewist")
+        elif args.command == "list-users":
+            for u in store.users():
+                scope = u.wijk_code or u.nis_code or ""
+                flags = " ".join(
+                    f for f, on in (("geblokkeerd", u.disabled), ("demo", u.demo)) if on
+                )
+                print(
+                    f"{u.username:24} {u.role.value:12} {scope:8} {u.display_name} {flags}".rstrip()
+                )
+        elif args.command == "demo-users":
+            created = ensure_demo_users(store.path)
+            if not created:
+                print(
+                    "Niets gedaan: demovlag niet gezet (WIJKBEELD_DEMO=1) of gebruikersbestand bestaat al"
+                )
+            for u in created:
+                print(f"demo-account {u.username} ({u.role.label})")
+        elif args.command == "verify-audit":
+            from etl.audit import AuditLog
+
+            log = AuditLog()
+            broken = log.verify_chain()
+            if broken is not None:
+                print(f"Auditlog {log.path}: keten gebroken vanaf rij {broken}")
+                return 1
+            print(f"Auditlog {log.path}: keten intact, laatste rij {log.head()}")
+    except (ValueError, KeyError) as exc:
+        print(f"Fout: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

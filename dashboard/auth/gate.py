@@ -1,0 +1,257 @@
+"""Streamlit glue: the sign-in gate, page filtering and audit helpers for ``app.py``.
+
+Everything that decides lives in the pure modules; this file only draws and remembers.
+Typical ``app.py``::
+
+    from dashboard.auth import gate
+
+    principal = gate.require_login()          # draws the sign-in form and st.stop()s until done
+    pages = gate.filter_pages(PAGES, principal)
+    gate.sidebar_user(principal)              # name, role, "Afmelden"
+    page = st.navigation(pages)
+    page.run()
+
+and in a page::
+
+    principal = gate.current_principal()
+    gate.log_page_view("traffic", {"periode": period, "wijken": wijken})
+    df = apply_record_policy(df, principal, gate.pseudonym_key())
+    gate.log_export("traffic", {"formaat": "xlsx", "rijen": len(df)})
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+
+import streamlit as st
+
+from dashboard.auth.oidc import RoleMapping, anonymous_principal, auth_mode, map_oidc_user
+from dashboard.auth.roles import Principal, allowed_pages, load_pseudonym_key
+from dashboard.auth.throttle import LoginThrottle
+from dashboard.auth.users import UserStore, demo_enabled, ensure_demo_users
+from etl.audit import AuditLog
+
+#: A session signs in again after this long, even when active.
+SESSION_MAX_AGE_S = 12 * 3600
+
+_PRINCIPAL = "wijkbeeld_principal"
+_SIGNED_IN_AT = "wijkbeeld_signed_in_at"
+_LAST_VIEW = "wijkbeeld_last_page_view"
+
+
+@st.cache_resource(show_spinner=False)
+def pseudonym_key() -> bytes:
+    """The zone's pseudonymisation key (created on first use)."""
+    return load_pseudonym_key()
+
+
+def audit_log() -> AuditLog:
+    """The audit store (``state_dir()/audit.duckdb``)."""
+    return AuditLog()
+
+
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees it (a reverse proxy's own address behind one)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - absent outside a server (AppTest)
+        return None
+    return address if isinstance(address, str) else None
+
+
+def current_principal() -> Principal | None:
+    """The signed-in principal of this session, or ``None``."""
+    principal = st.session_state.get(_PRINCIPAL)
+    signed_in_at = st.session_state.get(_SIGNED_IN_AT, 0.0)
+    if principal is not None and time.time() - signed_in_at > SESSION_MAX_AGE_S:
+        st.session_state.pop(_PRINCIPAL, None)
+        return None
+    return principal
+
+
+def _sign_in(principal: Principal, method: str) -> None:
+    st.session_state[_PRINCIPAL] = principal
+    st.session_state[_SIGNED_IN_AT] = time.time()
+    audit_log().record(
+        "aanmelding",
+        principal.username,
+        detail={"methode": method, "rol": principal.role.value, "client": client_address()},
+    )
+
+
+def require_login(zone: Mapping | None = None) -> Principal:
+    """Return the signed-in principal, or draw the sign-in screen and stop the script.
+
+    Call first thing in ``app.py``, before ``st.navigation`` and before anything shows data.
+    """
+    if zone is None:
+        from etl.config import load_zone
+
+        zone = load_zone()
+    try:
+        secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else None
+    except Exception:  # noqa: BLE001 - a broken secrets.toml must not open the app
+        secrets = None
+    try:
+        mode = auth_mode(zone, secrets)
+    except ValueError as exc:
+        # A configuration mistake stops the app with a message, never opens it.
+        st.error(str(exc))
+        st.stop()
+    principal = current_principal()
+    if principal is not None:
+        return principal
+    if mode == "none":
+        principal = anonymous_principal()
+        _sign_in(principal, "none")
+        return principal
+    if mode == "oidc":
+        return _oidc_gate()
+    return _local_gate()
+
+
+def _local_gate() -> Principal:
+    demo = demo_enabled()
+    ensure_demo_users(enabled=demo)
+    st.title("Wijkbeeld")
+    st.subheader("Aanmelden")
+    with st.form("wijkbeeld_login", clear_on_submit=True):
+        username = st.text_input("Gebruikersnaam", autocomplete="username")
+        password = st.text_input("Wachtwoord", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Aanmelden", type="primary")
+    if demo:
+        st.info("Demo: zie README voor de demo-accounts.")
+    if submitted and username:
+        throttle = LoginThrottle()
+        client = client_address()
+        decision = throttle.check(username, client)
+        if not decision.allowed:
+            st.error(decision.message)
+            st.stop()
+        user = UserStore(allow_demo=demo).verify(username, password)
+        if user is None:
+            after = throttle.register_failure(username, client)
+            audit_log().record(
+                "aanmelding_mislukt",
+                username.strip().lower()[:64],
+                detail={"client": client, "geblokkeerd": after.locked},
+            )
+            st.error(after.message if after.locked else "Gebruikersnaam of wachtwoord onjuist.")
+            st.stop()
+        throttle.register_success(username, client)
+        _sign_in(user.principal, "lokaal")
+        st.rerun()
+    st.stop()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _oidc_gate() -> Principal:
+    import importlib.util
+
+    if importlib.util.find_spec("authlib") is None:
+        # st.login needs Authlib; without it, fail closed with a message an admin can act on.
+        st.error("Aanmeldmodus 'oidc' vraagt het pakket Authlib (pip install 'Authlib>=1.3.2').")
+        st.stop()
+    if not st.user.is_logged_in:
+        st.title("Wijkbeeld")
+        st.button("Aanmelden", type="primary", on_click=st.login)
+        st.stop()
+    claims = st.user.to_dict()
+    principal = map_oidc_user(claims, RoleMapping.load())
+    if principal is None:
+        audit_log().record(
+            "aanmelding_mislukt",
+            str(claims.get("email") or "")[:128],
+            detail={"methode": "oidc", "reden": "geen rol", "client": client_address()},
+        )
+        st.error(
+            "Je account heeft geen toegang tot Wijkbeeld; vraag de wijkcoördinator om een rol."
+        )
+        st.button("Afmelden", on_click=st.logout)
+        st.stop()
+    _sign_in(principal, "oidc")
+    return principal
+
+
+def sign_out() -> None:
+    """Log the sign-out, forget the session's principal and, in OIDC mode, end the login."""
+    principal = current_principal()
+    if principal is not None:
+        audit_log().record("afmelding", principal.username)
+    for key in (_PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW):
+        st.session_state.pop(key, None)
+    try:
+        if st.user.is_logged_in:
+            st.logout()
+    except Exception:  # noqa: BLE001 - local mode: no OIDC session
+        pass
+
+
+def sidebar_user(principal: Principal) -> None:
+    """Who is signed in, and an "Afmelden" button, in the sidebar."""
+    with st.sidebar:
+        st.caption(f"Aangemeld als {principal.label}")
+        st.button("Afmelden", on_click=sign_out, key="wijkbeeld_logout")
+
+
+def page_stem(page) -> str:
+    """File stem of an ``st.Page`` (``"traffic"`` for ``pages/traffic.py``)."""
+    from pathlib import Path
+
+    source = getattr(page, "_page", None)
+    if isinstance(source, Path | str):
+        return Path(source).stem
+    return str(page.url_path)
+
+
+def filter_pages(pages, principal: Principal):
+    """Keep only the pages the principal may open (a list, or ``{section: [pages]}``)."""
+    allowed = allowed_pages(principal)
+    if isinstance(pages, Mapping):
+        kept = {s: [p for p in ps if page_stem(p) in allowed] for s, ps in pages.items()}
+        return {s: ps for s, ps in kept.items() if ps}
+    return [p for p in pages if page_stem(p) in allowed]
+
+
+def require_page(page: str) -> Principal:
+    """In a page: stop with a message unless the principal may open ``page``."""
+    principal = current_principal()
+    if principal is None or page not in allowed_pages(principal):
+        st.error("Je hebt geen toegang tot deze pagina.")
+        st.stop()
+    return principal
+
+
+def log_page_view(page: str, filters: Mapping | None = None) -> None:
+    """Audit a page view with its filters, once per change (not on every rerun)."""
+    principal = current_principal()
+    if principal is None:
+        return
+    key = json.dumps([page, filters or {}], sort_keys=True, default=str)
+    if st.session_state.get(_LAST_VIEW) == key:
+        return
+    st.session_state[_LAST_VIEW] = key
+    audit_log().record(
+        "pagina", principal.username, page=page, detail={"filters": dict(filters or {})}
+    )
+
+
+def log_export(page: str, detail: Mapping) -> None:
+    """Audit an export (format, rows, filters). Call from the download button's ``on_click``."""
+    principal = current_principal()
+    audit_log().record(
+        "export", principal.username if principal else None, page=page, detail=dict(detail)
+    )
+
+
+def log_sql(sql: str, rows: int | None, truncated: bool = False, error: str | None = None) -> None:
+    """Audit a console query, refused and failed ones included."""
+    principal = current_principal()
+    audit_log().record(
+        "sql",
+        principal.username if principal else None,
+        page="sql",
+        detail={"sql": sql, "rijen": rows, "afgekapt": truncated, "fout": error},
+    )
