@@ -53,9 +53,7 @@ class KindMapping:
         for canonical, variants in self.fields.items():
             for variant in [*variants, canonical]:
                 target = normalise_header(variant)
-                pos = next(
-                    (i for i, h in enumerate(folded) if h == target and i not in used), None
-                )
+                pos = next((i for i, h in enumerate(folded) if h == target and i not in used), None)
                 if pos is not None:
                     found[canonical] = pos
                     used.add(pos)

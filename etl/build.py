@@ -1,0 +1,505 @@
+"""Build the warehouse: raw exports -> raw.* -> staging -> (locate) -> intermediate -> marts.
+
+The build is a pure function of the files under ``raw/`` (no modification times, no
+wall-clock reference dates except to refuse dates that lie in the future) and is atomic: it
+writes ``<warehouse>.building-<pid>`` and renames it over the warehouse only when every
+check passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from etl import config, duck, geo
+from etl.sources import BuildError, discover_files, load_districts, load_tabular_kind
+from etl.sources.districts import DistrictLayers
+from etl.sources.mapping import load_mappings
+
+__all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
+
+SCHEMAS = ("raw", "staging", "intermediate", "marts")
+#: Model folders in run order; the Python locating step runs between staging and intermediate.
+FOLDERS = ("staging", "intermediate", "marts")
+_MATERIALIZED_VIEW = re.compile(r"^--\s*materialized:\s*view\s*$", re.IGNORECASE | re.MULTILINE)
+_REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_0-9]+)\b", re.IGNORECASE)
+TABULAR_KINDS = tuple(k for k in config.RAW_KINDS if k != "districts")
+DISPLAY_TOLERANCE_M = 2.0
+_ZONE_TYPES = {"population": "BIGINT", "deadline_days": "INTEGER", "weight": "DOUBLE"}
+
+
+def model_order(folder: Path) -> list[Path]:
+    """SQL models of one folder in dependency order.
+
+    Dependencies are the ``<schema>.<model>`` names a file mentions; models of the same
+    folder that it references run first, otherwise alphabetical order.
+    """
+    schema = folder.name
+    files = {p.stem: p for p in sorted(folder.glob("*.sql"))}
+    deps = {
+        stem: {
+            m.group(2).lower()
+            for m in _REF.finditer(path.read_text(encoding="utf-8"))
+            if m.group(1).lower() == schema and m.group(2).lower() in files
+        }
+        - {stem}
+        for stem, path in files.items()
+    }
+    ordered: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(stem: str) -> None:
+        if stem in ordered:
+            return
+        if stem in visiting:
+            raise BuildError(
+                f"Cyclische afhankelijkheid tussen SQL-modellen bij {schema}/{stem}.sql"
+            )
+        visiting.add(stem)
+        for dep in sorted(deps[stem]):
+            visit(dep)
+        visiting.discard(stem)
+        ordered.append(stem)
+
+    for stem in files:
+        visit(stem)
+    return [files[s] for s in ordered]
+
+
+def run_sql_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
+
+    Returns
+    -------
+    list of str
+        The tables created, in order.
+    """
+    created = []
+    for path in model_order(folder):
+        table = f"{folder.name}.{path.stem}"
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        # A model that only passes wide rows on says "-- materialized: view": copying a
+        # million wide rows costs seconds, so those are folded into the next table.
+        kind = "VIEW" if _MATERIALIZED_VIEW.search(sql) else "TABLE"
+        try:
+            con.execute(f"CREATE OR REPLACE {kind} {table} AS {sql}")
+        except duckdb.Error as exc:
+            raise BuildError(f"SQL-model {folder.name}/{path.name} faalt: {exc}") from exc
+        created.append(table)
+    return created
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Run the checks; any returned row fails the build with the check's name and rows."""
+    failures = []
+    for path in sorted(folder.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        try:
+            rel = con.execute(f"SELECT * FROM ({sql}) LIMIT 6")
+            rows = rel.fetchall()
+            cols = [d[0] for d in rel.description]
+        except duckdb.Error as exc:
+            raise BuildError(f"Controle {path.name} faalt: {exc}") from exc
+        if rows:
+            sample = "; ".join(str(dict(zip(cols, r, strict=True))) for r in rows[:5])
+            failures.append(f"{path.stem}: {sample}")
+    if failures:
+        raise BuildError("Controles gefaald:\n  " + "\n  ".join(failures))
+
+
+def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, today) -> None:
+    """Zone configuration as raw.zone_* tables so the SQL models can join it."""
+    z = zone.get("zone", {})
+    con.execute(
+        "CREATE TABLE raw.build_params AS SELECT ?::VARCHAR AS zone_name, ?::DATE AS today, "
+        "?::INTEGER AS h3_resolution, ?::INTEGER AS h3_resolution_coarse",
+        [z.get("name", "zone"), today, z.get("h3_resolution", 9), z.get("h3_resolution_coarse", 8)],
+    )
+    munis = pd.DataFrame(
+        [
+            (str(m["nis_code"]), m.get("name"), m.get("population"))
+            for m in zone.get("municipalities", [])
+        ],
+        columns=["nis_code", "name", "population"],
+    ).astype({"population": "Int64"})
+    deel = pd.DataFrame(
+        [
+            (str(d["code"]), d.get("name"), str(d.get("nis_code", "")))
+            for d in zone.get("deelgemeenten", [])
+        ],
+        columns=["code", "name", "nis_code"],
+    )
+    wijken = pd.DataFrame(
+        [
+            (
+                str(w["code"]),
+                w.get("name"),
+                str(w.get("nis_code", "")),
+                w.get("deelgemeente"),
+                w.get("inspector"),
+                w.get("population"),
+            )
+            for w in zone.get("wijken", [])
+        ],
+        columns=["code", "name", "nis_code", "deelgemeente", "inspector", "population"],
+    ).astype({"population": "Int64"})
+    task_types = pd.DataFrame(
+        [(t["name"], t.get("deadline_days"), t.get("weight")) for t in zone.get("task_types", [])],
+        columns=["name", "deadline_days", "weight"],
+    ).astype({"deadline_days": "Int64", "weight": "float64"})
+    cats = zone.get("categories", {})
+    lists = pd.DataFrame(
+        [
+            (name, str(v))
+            for name, values in cats.items()
+            if isinstance(values, list)
+            for v in values
+        ],
+        columns=["list_name", "value"],
+    )
+    for table, frame in [
+        ("zone_municipalities", munis),
+        ("zone_deelgemeenten", deel),
+        ("zone_wijken", wijken),
+        ("zone_lists", lists),
+        ("zone_task_types", task_types),
+    ]:
+        con.register("_frame", frame)
+        # Object columns that are all None (or an empty frame) have no DuckDB type; say it.
+        cols = ", ".join(f'"{c}"::{_ZONE_TYPES.get(c, "VARCHAR")} AS "{c}"' for c in frame.columns)
+        con.execute(f"CREATE TABLE raw.{table} AS SELECT {cols} FROM _frame")
+        con.unregister("_frame")
+
+
+def _nesting(layers: DistrictLayers) -> dict[str, bool]:
+    """Per deelgemeente: do the wijken tile it (so their populations may be summed)?"""
+    result = {}
+    wijken = layers.layer("wijk")
+    for d in layers.layer("deelgemeente"):
+        parts = [w.geom for w in wijken if w.geom.intersection(d.geom).area > 0.01 * w.geom.area]
+        if not parts:
+            result[d.code] = False
+            continue
+        inside = all(p.intersection(d.geom).area >= 0.98 * p.area for p in parts)
+        covered = shapely.union_all(parts).intersection(d.geom).area >= 0.98 * d.geom.area
+        result[d.code] = bool(inside and covered)
+    return result
+
+
+def _districts_table(
+    con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone_name: str
+) -> None:
+    to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    nests = _nesting(layers)
+    rows = []
+    for layer, areas in layers.areas.items():
+        for a in areas:
+            display = shapely.simplify(a.geom, DISPLAY_TOLERANCE_M, preserve_topology=True)
+            display = shapely.transform(
+                display, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1]))
+            )
+            xmin, ymin, xmax, ymax = a.geom.bounds
+            rows.append(
+                {
+                    "layer": layer,
+                    # One zone per warehouse: its code is the configured name, whatever the file calls it.
+                    "code": zone_name if layer == "zone" else a.code,
+                    "name": a.name,
+                    "parent_code": a.parent_code,
+                    "nis_code": a.nis_code,
+                    "area_km2": a.geom.area / 1e6,
+                    "geojson": shapely.to_geojson(shapely.set_precision(display, 1e-6)),
+                    "geom_wkt_31370": shapely.to_wkt(a.geom, rounding_precision=3, trim=True),
+                    "xmin": xmin,
+                    "ymin": ymin,
+                    "xmax": xmax,
+                    "ymax": ymax,
+                    "wijken_nest": nests.get(a.code) if layer == "deelgemeente" else None,
+                    "source_file": a.source_file,
+                    "source_row": a.source_row,
+                }
+            )
+    cols = (
+        "layer VARCHAR, code VARCHAR, name VARCHAR, parent_code VARCHAR, nis_code VARCHAR, "
+        "area_km2 DOUBLE, geojson VARCHAR, geom_wkt_31370 VARCHAR, xmin DOUBLE, ymin DOUBLE, "
+        "xmax DOUBLE, ymax DOUBLE, wijken_nest BOOLEAN, source_file VARCHAR, source_row BIGINT"
+    )
+    con.execute(f"CREATE TABLE raw.districts ({cols})")
+    if rows:
+        frame = pd.DataFrame(rows)
+        con.register("_frame", frame)
+        con.execute("INSERT INTO raw.districts SELECT * FROM _frame")
+        con.unregister("_frame")
+
+
+def _locate(con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone: dict) -> int:
+    """Locate every distinct coordinate pair of the staged records (Python, vectorised)."""
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'staging' "
+            "AND column_name = 'x_num' ORDER BY table_name"
+        ).fetchall()
+    ]
+    union = (
+        " UNION ".join(
+            f"SELECT x_num, y_num FROM staging.{t} WHERE reject_reason IS NULL "
+            "AND x_num IS NOT NULL AND y_num IS NOT NULL"
+            for t in tables
+        )
+        or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num WHERE false"
+    )
+    pairs = con.execute(f"SELECT DISTINCT x_num, y_num FROM ({union})").fetchnumpy()
+    z = zone.get("zone", {})
+    located = geo.locate_points(
+        np.asarray(pairs["x_num"], dtype=float),
+        np.asarray(pairs["y_num"], dtype=float),
+        layers,
+        int(z.get("h3_resolution", 9)),
+        int(z.get("h3_resolution_coarse", 8)),
+    )
+    con.register("_located", located)
+    con.execute(
+        "CREATE TABLE intermediate.point_locations AS SELECT x_in, y_in, "
+        "CASE WHEN isnan(x) THEN NULL ELSE x END AS x, CASE WHEN isnan(y) THEN NULL ELSE y END AS y, "
+        "CASE WHEN isnan(lon) THEN NULL ELSE lon END AS lon, CASE WHEN isnan(lat) THEN NULL ELSE lat END AS lat, "
+        "wijk_code::VARCHAR AS wijk_code, deelgemeente_code::VARCHAR AS deelgemeente_code, "
+        "nis_code::VARCHAR AS nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
+        "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, location_status::VARCHAR AS location_status, "
+        "location_note::VARCHAR AS location_note FROM _located"
+    )
+    con.unregister("_located")
+    return len(located)
+
+
+def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
+    files = pd.DataFrame(
+        [
+            (i["kind"], i["source_file"], i["rows_read"], i["encoding"], i["delimiter"], seq)
+            for seq, i in enumerate(infos, start=1)
+        ],
+        columns=["kind", "source_file", "rows_read", "encoding", "delimiter", "load_seq"],
+    )
+    columns = pd.DataFrame(
+        [
+            (i["kind"], i["source_file"], field, header)
+            for i in infos
+            for field, header in i.get("columns", {}).items()
+        ],
+        columns=["kind", "source_file", "field", "header"],
+    )
+    con.register("_files", files)
+    con.register("_columns", columns)
+    con.execute(
+        "CREATE TABLE raw.load_files AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "
+        "rows_read::BIGINT AS rows_read, encoding::VARCHAR AS encoding, delimiter::VARCHAR AS delimiter, "
+        "load_seq::INTEGER AS load_seq FROM _files"
+    )
+    con.execute(
+        "CREATE TABLE raw.file_columns AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "
+        "field::VARCHAR AS field, header::VARCHAR AS header FROM _columns"
+    )
+    con.unregister("_files")
+    con.unregister("_columns")
+
+
+#: Small raw tables always written, so a warehouse documents its own inputs.
+_ALWAYS_KEPT = {
+    "raw": {
+        "build_params",
+        "zone_municipalities",
+        "zone_deelgemeenten",
+        "zone_wijken",
+        "zone_lists",
+        "zone_task_types",
+        "load_files",
+        "file_columns",
+        "districts",
+    }
+}
+
+
+def _persist(con: duckdb.DuckDBPyConnection, target: Path, keep_layers: bool) -> None:
+    """Copy the built tables from memory into the new warehouse file."""
+    con.execute(f"ATTACH '{target.as_posix()}' AS target")
+    try:
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'memory' "
+            "AND NOT temporary ORDER BY schema_name, table_name"
+        ).fetchall()
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS target.{schema}")
+        for schema, table in tables:
+            wanted = schema == "marts" or keep_layers or table in _ALWAYS_KEPT.get(schema, set())
+            if wanted:
+                con.execute(
+                    f"CREATE TABLE target.{schema}.{table} AS SELECT * FROM {schema}.{table}"
+                )
+    finally:
+        con.execute("DETACH target")
+
+
+def _input_fingerprint(files: dict[str, list[Path]], raw: Path) -> str:
+    digest = hashlib.blake2b(digest_size=8)
+    for kind in sorted(files):
+        for path in files[kind]:
+            digest.update(path.relative_to(raw).as_posix().encode())
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1 << 22):
+                    digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_warehouse(
+    raw: Path,
+    warehouse: Path,
+    zone_file: Path | None = None,
+    echo: Callable[[str], object] = print,
+    keep_layers: bool | None = None,
+) -> dict:
+    """Build the warehouse from every export under ``raw``.
+
+    Parameters
+    ----------
+    raw : Path
+        Folder with one sub-folder per kind (:data:`etl.config.RAW_KINDS`); files in its
+        root (``ground_truth.json``) are ignored.
+    warehouse : Path
+        The DuckDB file to (re)place. It is only replaced after a complete, checked build.
+    zone_file : Path, optional
+        Zone configuration; defaults to :func:`etl.config.zone_path`.
+    echo : callable
+        Receives progress lines (rows per file, rejects per kind, total time).
+    keep_layers : bool, optional
+        Also write the per-record ``raw``, ``staging`` and ``intermediate`` tables (for
+        debugging a mapping); default from ``WIJKBEELD_KEEP_LAYERS``, else only the marts
+        and the small ``raw`` tables (zone, files, boundaries) are written.
+
+    Returns
+    -------
+    dict
+        ``{"warehouse", "duration_s", "rows": {mart: n}, "rejects": {kind: n}, "files": [...]}``.
+
+    Raises
+    ------
+    BuildError
+        Any problem that prevents a correct warehouse (Dutch message naming file, row,
+        field where possible). The existing warehouse is then left untouched.
+    """
+    started = time.perf_counter()
+    raw = Path(raw)
+    warehouse = Path(warehouse)
+    if not raw.is_dir():
+        raise BuildError(f"Map met exports niet gevonden: {raw}")
+    if not any((raw / k).is_dir() for k in config.RAW_KINDS) and (raw / "raw").is_dir():
+        raw = raw / "raw"  # pointed at a demo folder that keeps its exports under raw/
+    try:
+        zone = config.load_zone(zone_file)
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise BuildError(f"Zoneconfiguratie onleesbaar: {exc}") from exc
+    zone_name = zone.get("zone", {}).get("name", "zone")
+    tz = ZoneInfo(zone.get("zone", {}).get("timezone", "Europe/Brussels"))
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    tmp = warehouse.with_name(f"{warehouse.name}.building-{os.getpid()}")
+    for leftover in (tmp, Path(f"{tmp}.wal")):
+        leftover.unlink(missing_ok=True)
+    if keep_layers is None:
+        keep_layers = os.environ.get("WIJKBEELD_KEEP_LAYERS", "") not in ("", "0")
+    con = None
+    scratch = tempfile.TemporaryDirectory(prefix="wijkbeeld-")
+    try:
+        files = discover_files(raw)
+        mappings = load_mappings()
+        # Build in memory: every layer is materialised once without compressing it to disk
+        # (that halves the build time); only what the dashboard reads is written out.
+        con = duck.connect(":memory:", spatial=False)
+        con.execute(f"SET temp_directory = '{Path(scratch.name).as_posix()}'")
+        con.execute("SET enable_progress_bar = false")
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+        # Only used to refuse future dates; every other date derives from the data.
+        _zone_tables(con, zone, datetime.now(tz).date())
+        infos: list[dict] = []
+        for kind in TABULAR_KINDS:
+            infos += load_tabular_kind(
+                con, kind, files[kind], mappings[kind], raw, Path(scratch.name)
+            )
+        layers = load_districts(files["districts"], raw, mappings["districts"])
+        infos += layers.files
+        if not layers.layer("wijk"):
+            echo(
+                "WAARSCHUWING: geen wijkgrenzen gevonden (districts/); geen enkel record krijgt een wijk."
+            )
+        _districts_table(con, layers, zone_name)
+        _file_info_table(con, infos)
+        con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+        run_sql_folder(con, config.SQL_DIR / "staging")
+        n_points = _locate(con, layers, zone)
+        run_sql_folder(con, config.SQL_DIR / "intermediate")
+        marts = run_sql_folder(con, config.SQL_DIR / "marts")
+        run_checks(con, config.SQL_DIR / "checks")
+
+        built_at = datetime.now(tz).replace(tzinfo=None, microsecond=0)
+        fingerprint = _input_fingerprint(files, raw)
+        duration = time.perf_counter() - started
+        con.execute(
+            "CREATE TABLE marts.build_info AS SELECT ?::TIMESTAMP AS built_at, ?::VARCHAR AS zone_name, "
+            "?::DOUBLE AS duration_s, ?::VARCHAR AS warehouse_version, "
+            "(SELECT reference_date FROM intermediate.int_reference_date) AS reference_date, "
+            "?::VARCHAR AS input_fingerprint",
+            [
+                built_at,
+                zone_name,
+                round(duration, 3),
+                f"{built_at:%Y%m%dT%H%M%S}-{fingerprint}",
+                fingerprint,
+            ],
+        )
+        marts.append("marts.build_info")
+
+        for kind, name, read, acc, rej in con.execute(
+            "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected FROM marts.load_files ORDER BY kind, source_file"
+        ).fetchall():
+            echo(f"  {kind:<10} {name:<48} {read:>9} gelezen {acc:>9} aanvaard {rej:>7} geweigerd")
+        rejects = dict(
+            con.execute("SELECT kind, count(*) FROM marts.rejects GROUP BY 1 ORDER BY 1").fetchall()
+        )
+        for kind, n in rejects.items():
+            echo(f"  geweigerd {kind:<10} {n:>9}")
+        counts = {m: con.execute(f"SELECT count(*) FROM {m}").fetchone()[0] for m in marts}
+        _persist(con, tmp, keep_layers)
+        con.close()
+        con = None
+        os.replace(tmp, warehouse)
+        duration = time.perf_counter() - started
+        echo(f"Warehouse {warehouse} gebouwd in {duration:.1f} s ({n_points} unieke locaties).")
+        return {
+            "warehouse": warehouse,
+            "duration_s": duration,
+            "rows": counts,
+            "rejects": rejects,
+            "files": [{k: v for k, v in i.items() if k != "columns"} for i in infos],
+        }
+    except BuildError:
+        raise
+    except (duckdb.Error, OSError, ValueError) as exc:
+        raise BuildError(f"Bouw van het warehouse mislukt: {exc}") from exc
+    finally:
+        if con is not None:
+            con.close()
+        scratch.cleanup()
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            leftover.unlink(missing_ok=True)

@@ -1,0 +1,28 @@
+-- Which export is newest, per kind: the file with the latest record date wins, ties go to
+-- the later file name. Never file modification times: the build is a function of content.
+with dated as (
+    select 'incidents' as kind, source_file, record_date from staging.stg_islp__incidents where reject_reason is null
+    union all select 'accidents', source_file, record_date from staging.stg_islp__accidents where reject_reason is null
+    union all select 'statbel', source_file, record_date from staging.stg_statbel__accidents where reject_reason is null
+    union all select 'nuisance', source_file, record_date from staging.stg_register__nuisance where reject_reason is null
+    union all select 'tasks', source_file, record_date from staging.stg_islp__tasks where reject_reason is null
+    union all select 'controls', source_file, record_date from staging.stg_islp__controls where reject_reason is null
+    union all select 'poi', source_file, record_date from staging.stg_zone__poi where reject_reason is null
+    -- Victims carry no date: a victims file is as new as the accidents it describes.
+    union all
+    select 'victims', v.source_file, a.record_date
+    from staging.stg_islp__victims v
+    left join staging.stg_islp__accidents a on a.accident_id = v.accident_id and a.reject_reason is null
+    where v.reject_reason is null
+),
+files as (
+    select kind, source_file, max(record_date) as max_record_date
+    from dated
+    group by kind, source_file
+)
+select
+    kind,
+    source_file,
+    max_record_date,
+    row_number() over (partition by kind order by max_record_date desc nulls last, source_file desc) as file_rank
+from files

@@ -1,0 +1,13 @@
+-- Municipality by the name an export writes ("Herent", "herent", "Veltem-Beisem"), for
+-- records without usable coordinates: they still count for their municipality.
+select name_key, min(nis_code) as nis_code, min(municipality_name) as municipality_name
+from (
+    select lower(trim(z.name)) as name_key, z.nis_code, z.name as municipality_name
+    from raw.zone_municipalities z
+    union all
+    select lower(trim(d.name)), d.nis_code, m.name
+    from raw.zone_deelgemeenten d
+    left join raw.zone_municipalities m on m.nis_code = d.nis_code
+) names
+where name_key is not null
+group by name_key

@@ -1,0 +1,22 @@
+-- materialized: view
+-- poi: usable rows, one per key; the version from the newest export wins (the same
+-- file loaded twice, or an overlapping later export, never double-counts). Within a file
+-- keys are already unique (staging refuses the earlier duplicates), so the winner is the
+-- row from the best-ranked file; an aggregate + join is much cheaper than a window over
+-- the full rows when, as usual, few keys repeat.
+with valid as (
+    select s.*, r.file_rank
+    from staging.stg_zone__poi s
+    join intermediate.int_file_ranks r on r.kind = 'poi' and r.source_file = s.source_file
+    where s.reject_reason is null
+),
+repeated as (
+    select poi_id, min(file_rank) as best_rank
+    from valid
+    group by poi_id
+    having count(*) > 1
+)
+select v.* exclude (file_rank)
+from valid v
+left join repeated d using (poi_id)
+where d.best_rank is null or v.file_rank = d.best_rank

@@ -1,0 +1,83 @@
+-- One row per accident: the zone's own export (source 'zone') and Statbel's open data for
+-- the zone's municipalities (source 'statbel', no day: date null, day_known false).
+with victim_counts as (
+    select
+        accident_id,
+        count(*) as victims,
+        count(*) filter (where severity_class = 'killed') as killed,
+        count(*) filter (where severity_class = 'seriously_injured') as seriously_injured,
+        count(*) filter (where severity_class = 'lightly_injured') as lightly_injured
+    from marts.victims
+    group by accident_id
+),
+zone as (
+    select
+        a.accident_id,
+        'zone' as source,
+        a.occurred_at,
+        a.severity,
+        -- Without victim rows, the worst-victim severity stands for one victim of that kind.
+        coalesce(v.killed, case when lower(a.severity) like 'dodelijk%' then 1 else 0 end) as killed,
+        coalesce(v.seriously_injured, case when lower(a.severity) like 'zwaar%' then 1 else 0 end) as seriously_injured,
+        coalesce(v.lightly_injured, case when lower(a.severity) like 'licht%' then 1 else 0 end) as lightly_injured,
+        v.victims,
+        a.road_user_1, a.road_user_2, a.light, a.weather, a.built_up, a.crossroads, a.road_type,
+        cast(null as varchar) as collision_type,
+        a.street, a.house_number, a.municipality as municipality_reported,
+        cast(a.occurred_at as date) as date,
+        true as day_known,
+        year(a.occurred_at) as year,
+        month(a.occurred_at) as month,
+        isoyear(a.occurred_at) as iso_year,
+        weekofyear(a.occurred_at) as iso_week,
+        isodow(a.occurred_at) as weekday,
+        hour(a.occurred_at) as hour,
+        a.x, a.y, a.lon, a.lat, a.wijk_code, a.wijk_name, a.deelgemeente_code, a.deelgemeente_name,
+        a.nis_code, a.municipality_name, a.h3_cell, a.h3_cell_coarse, a.location_status,
+        a.location_note, a.source_file, a.source_row
+    from intermediate.int_accidents_located a
+    left join victim_counts v on v.accident_id = a.accident_id
+),
+statbel as (
+    select
+        s.accident_id,
+        'statbel' as source,
+        cast(null as timestamp) as occurred_at,
+        case s.class_code when 1 then 'Dodelijk' when 2 then 'Zwaargewond' when 3 then 'Lichtgewond' else s.class_label end as severity,
+        -- Statbel gives the accident's class, not victim counts: one victim of that class.
+        case when s.class_code = 1 then 1 else 0 end as killed,
+        case when s.class_code = 2 then 1 else 0 end as seriously_injured,
+        case when s.class_code = 3 then 1 else 0 end as lightly_injured,
+        cast(null as bigint) as victims,
+        s.road_user_1, s.road_user_2, s.light, s.weather, s.built_up, s.crossroads, s.road_type,
+        s.collision_type,
+        cast(null as varchar) as street, cast(null as varchar) as house_number,
+        s.municipality as municipality_reported,
+        cast(null as date) as date,
+        false as day_known,
+        s.year, s.month,
+        cast(null as bigint) as iso_year, cast(null as bigint) as iso_week,
+        cast(null as bigint) as weekday,
+        s.hour,
+        s.x, s.y, s.lon, s.lat, s.wijk_code, s.wijk_name, s.deelgemeente_code, s.deelgemeente_name,
+        coalesce(s.nis_code, s.nis_code_reported) as nis_code,
+        coalesce(s.municipality_name, s.municipality) as municipality_name,
+        s.h3_cell, s.h3_cell_coarse, s.location_status, s.location_note, s.source_file, s.source_row
+    from intermediate.int_statbel_located s
+),
+unioned as (
+    select * from zone
+    union all
+    select * from statbel
+)
+select
+    accident_id, source, occurred_at, severity,
+    lower(coalesce(severity, '')) in ('dodelijk', 'zwaargewond', 'lichtgewond')
+        or killed + seriously_injured + lightly_injured > 0 as is_injury,
+    killed, seriously_injured, lightly_injured, victims,
+    road_user_1, road_user_2, light, weather, built_up, crossroads, road_type, collision_type,
+    street, house_number, municipality_reported,
+    date, day_known, year, month, iso_year, iso_week, weekday, hour,
+    x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
+    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, source_file, source_row
+from unioned

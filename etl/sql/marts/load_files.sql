@@ -1,0 +1,43 @@
+-- One row per input file: what was read, accepted and refused, and how it was decoded.
+-- Rows superseded by a newer export count as accepted (they were valid).
+with staged as (
+    -- Rows per file as the staging models saw them (every row of a text export is staged).
+    select source_file, count(*) as n from (
+        select source_file from staging.stg_islp__incidents
+        union all select source_file from staging.stg_islp__accidents
+        union all select source_file from staging.stg_islp__victims
+        union all select source_file from staging.stg_statbel__accidents
+        union all select source_file from staging.stg_register__nuisance
+        union all select source_file from staging.stg_islp__tasks
+        union all select source_file from staging.stg_islp__controls
+        union all select source_file from staging.stg_zone__poi
+    ) rows_
+    group by source_file
+),
+files as (
+    select f.* exclude (rows_read), coalesce(f.rows_read, s.n, 0) as rows_read
+    from raw.load_files f
+    left join staged s on s.source_file = f.source_file
+),
+rejected as (
+    select source_file, count(*) as n from marts.rejects group by source_file
+),
+accepted_districts as (
+    select source_file, count(*) as n from raw.districts group by source_file
+)
+select
+    f.kind,
+    f.source_file,
+    f.rows_read,
+    case when f.kind = 'districts' then coalesce(d.n, 0) else f.rows_read - coalesce(r.n, 0) end as rows_accepted,
+    case when f.kind = 'districts' then f.rows_read - coalesce(d.n, 0) else coalesce(r.n, 0) end as rows_rejected,
+    b.built_at as loaded_at,
+    f.encoding,
+    f.delimiter,
+    k.max_record_date
+from files f
+cross join (select cast(current_timestamp as timestamp) as built_at) b
+left join rejected r on r.source_file = f.source_file
+left join accepted_districts d on d.source_file = f.source_file
+left join intermediate.int_file_ranks k on k.kind = f.kind and k.source_file = f.source_file
+order by f.load_seq

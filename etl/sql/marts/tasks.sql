@@ -1,0 +1,35 @@
+-- One row per wijk task. "Overdue" is judged at the build's reference date (latest date in
+-- the data), so the same files always give the same answer.
+select
+    t.task_id,
+    t.task_type,
+    t.received_at,
+    -- No deadline in the export: the task type's default term from the zone configuration.
+    coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due_at,
+    t.closed_at,
+    t.wijk_code,
+    t.wijk_name,
+    coalesce(t.inspector, w.inspector) as inspector,
+    t.status,
+    t.closed_at is null and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten') as is_open,
+    t.closed_at is null
+        and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten')
+        and coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) is not null
+        and cast(coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as date) < r.reference_date as is_overdue,
+    date_diff('day', cast(t.received_at as date), cast(coalesce(t.closed_at, r.reference_date) as date)) as lead_days,
+    t.reference,
+    t.street, t.house_number, t.municipality as municipality_reported,
+    cast(t.received_at as date) as date,
+    year(t.received_at) as year,
+    month(t.received_at) as month,
+    isoyear(t.received_at) as iso_year,
+    weekofyear(t.received_at) as iso_week,
+    isodow(t.received_at) as weekday,
+    hour(t.received_at) as hour,
+    t.x, t.y, t.lon, t.lat, t.deelgemeente_code, t.deelgemeente_name, t.nis_code,
+    t.municipality_name, t.h3_cell, t.h3_cell_coarse, t.location_status, t.location_note,
+    t.source_file, t.source_row
+from intermediate.int_tasks_located t
+cross join intermediate.int_reference_date r
+left join raw.zone_wijken w on w.code = t.wijk_code
+left join raw.zone_task_types tt on tt.name = t.task_type

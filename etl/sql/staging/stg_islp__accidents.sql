@@ -1,0 +1,52 @@
+-- The zone's own traffic-accident export, typed and checked.
+with typed as (
+    select
+        wb_text(accident_id) as accident_id,
+        wb_ts(occurred_at) as occurred_at,
+        wb_text(street) as street,
+        wb_text(house_number) as house_number,
+        wb_text(municipality) as municipality,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        wb_text(severity) as severity,
+        wb_text(road_user_1) as road_user_1,
+        wb_text(road_user_2) as road_user_2,
+        wb_text(light) as light,
+        wb_text(weather) as weather,
+        wb_text(built_up) as built_up,
+        wb_text(crossroads) as crossroads,
+        wb_text(road_type) as road_type,
+        wb_text(occurred_at) as occurred_at_text,
+        source_file, source_row, load_order
+    from raw.accidents
+),
+checked as (
+    select
+        t.*,
+        case
+            when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
+            when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
+            when occurred_at is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
+            when occurred_at >= p.today + 1 then wb_reject('occurred_at', 'Datum/uur ligt in de toekomst', occurred_at_text)
+        end as rej
+    from typed t cross join raw.build_params p
+),
+numbered as (
+    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
+    from checked c
+    left join (
+        select source_file, accident_id, max(source_row) as last_row
+        from checked
+        group by source_file, accident_id
+        having count(*) > 1
+    ) d using (source_file, accident_id)
+)
+select
+    * exclude (rej, superseded_in_file),
+    accident_id as record_key,
+    cast(occurred_at as date) as record_date,
+    coalesce(rej.reason, case when superseded_in_file then 'Ongevalnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.field, case when superseded_in_file then 'accident_id' end) as reject_field,
+    coalesce(rej.value, case when superseded_in_file then accident_id end) as reject_value
+from numbered

@@ -1,0 +1,53 @@
+-- Traffic controls, typed and checked.
+with typed as (
+    select
+        wb_text(control_id) as control_id,
+        wb_text(control_type) as control_type,
+        wb_ts(started_at) as started_at,
+        wb_ts(ended_at) as ended_at,
+        wb_text(street) as street,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        wb_int(vehicles_checked) as vehicles_checked,
+        wb_int(offences) as offences,
+        wb_text(started_at) as started_at_text,
+        wb_text(ended_at) as ended_at_text,
+        wb_text(vehicles_checked) as vehicles_checked_text,
+        wb_text(offences) as offences_text,
+        source_file, source_row, load_order
+    from raw.controls
+),
+checked as (
+    select
+        t.*,
+        case
+            when control_id is null then wb_reject('control_id', 'Controlenummer ontbreekt', null)
+            when started_at_text is null then wb_reject('started_at', 'Begin van de controle ontbreekt', null)
+            when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
+            when started_at >= p.today + 1 then wb_reject('started_at', 'Begin ligt in de toekomst', started_at_text)
+            when ended_at_text is not null and ended_at is null then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
+            when ended_at < started_at then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
+            when vehicles_checked_text is not null and vehicles_checked is null then wb_reject('vehicles_checked', 'Gecontroleerde voertuigen is geen getal', vehicles_checked_text)
+            when offences_text is not null and offences is null then wb_reject('offences', 'Overtredingen is geen getal', offences_text)
+        end as rej
+    from typed t cross join raw.build_params p
+),
+numbered as (
+    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
+    from checked c
+    left join (
+        select source_file, control_id, max(source_row) as last_row
+        from checked
+        group by source_file, control_id
+        having count(*) > 1
+    ) d using (source_file, control_id)
+)
+select
+    * exclude (rej, superseded_in_file, vehicles_checked_text, offences_text),
+    control_id as record_key,
+    cast(started_at as date) as record_date,
+    coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.field, case when superseded_in_file then 'control_id' end) as reject_field,
+    coalesce(rej.value, case when superseded_in_file then control_id end) as reject_value
+from numbered

@@ -1,0 +1,58 @@
+-- ISLP incidents: typed, with the first reason (Dutch) a row cannot be used.
+with typed as (
+    select
+        wb_text(pv_number) as pv_number,
+        wb_ts(occurred_from) as occurred_from,
+        wb_ts(occurred_to) as occurred_to,
+        wb_ts(registered_at) as registered_at,
+        wb_text(category) as category,
+        wb_text(description) as description,
+        wb_text(street) as street,
+        wb_text(house_number) as house_number,
+        wb_text(postcode) as postcode,
+        wb_text(municipality) as municipality,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        wb_text(status) as status,
+        wb_text(inspector) as inspector,
+        wb_text(occurred_from) as occurred_from_text,
+        wb_text(occurred_to) as occurred_to_text,
+        wb_text(registered_at) as registered_at_text,
+        source_file, source_row, load_order
+    from raw.incidents
+),
+checked as (
+    select
+        t.*,
+        case
+            when pv_number is null then wb_reject('pv_number', 'PV-nummer ontbreekt', null)
+            when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
+            when occurred_from is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)
+            when occurred_from >= p.today + 1 then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
+            when occurred_to_text is not null and occurred_to is null then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
+            when occurred_to < occurred_from then wb_reject('occurred_to', 'Einddatum feit ligt vóór de begindatum', occurred_to_text)
+            when occurred_to >= p.today + 1 then wb_reject('occurred_to', 'Einddatum feit ligt in de toekomst', occurred_to_text)
+            when registered_at_text is not null and registered_at is null then wb_reject('registered_at', 'Registratiedatum is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', registered_at_text)
+            when registered_at >= p.today + 1 then wb_reject('registered_at', 'Registratiedatum ligt in de toekomst', registered_at_text)
+        end as rej
+    from typed t cross join raw.build_params p
+),
+numbered as (
+    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
+    from checked c
+    left join (
+        select source_file, pv_number, max(source_row) as last_row
+        from checked
+        group by source_file, pv_number
+        having count(*) > 1
+    ) d using (source_file, pv_number)
+)
+select
+    * exclude (rej, superseded_in_file),
+    pv_number as record_key,
+    cast(occurred_from as date) as record_date,
+    coalesce(rej.reason, case when superseded_in_file then 'PV-nummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.field, case when superseded_in_file then 'pv_number' end) as reject_field,
+    coalesce(rej.value, case when superseded_in_file then pv_number end) as reject_value
+from numbered

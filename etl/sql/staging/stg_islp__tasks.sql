@@ -1,0 +1,55 @@
+-- Wijk tasks (kantschriften, woonstvaststellingen, ...), typed and checked.
+with typed as (
+    select
+        wb_text(task_id) as task_id,
+        wb_text(task_type) as task_type,
+        wb_ts(received_at) as received_at,
+        wb_ts(due_at) as due_at,
+        wb_ts(closed_at) as closed_at,
+        wb_text(wijk) as wijk_code_reported,
+        wb_text(inspector) as inspector,
+        wb_text(status) as status,
+        wb_text(street) as street,
+        wb_text(house_number) as house_number,
+        wb_text(municipality) as municipality,
+        wb_text(reference) as reference,
+        wb_text(received_at) as received_at_text,
+        wb_text(due_at) as due_at_text,
+        wb_text(closed_at) as closed_at_text,
+        source_file, source_row, load_order
+    from raw.tasks
+),
+checked as (
+    select
+        t.*,
+        case
+            when task_id is null then wb_reject('task_id', 'Taaknummer ontbreekt', null)
+            when received_at_text is null then wb_reject('received_at', 'Datum ontvangen ontbreekt', null)
+            when received_at is null then wb_reject('received_at', 'Datum ontvangen is geen geldige datum (verwacht dd/mm/jjjj)', received_at_text)
+            when received_at >= p.today + 1 then wb_reject('received_at', 'Datum ontvangen ligt in de toekomst', received_at_text)
+            when due_at_text is not null and due_at is null then wb_reject('due_at', 'Termijn is geen geldige datum (verwacht dd/mm/jjjj)', due_at_text)
+            when closed_at_text is not null and closed_at is null then wb_reject('closed_at', 'Datum afgesloten is geen geldige datum (verwacht dd/mm/jjjj)', closed_at_text)
+            when closed_at >= p.today + 1 then wb_reject('closed_at', 'Datum afgesloten ligt in de toekomst', closed_at_text)
+            when closed_at < cast(received_at as date) then wb_reject('closed_at', 'Datum afgesloten ligt vóór de datum ontvangen', closed_at_text)
+        end as rej
+    from typed t cross join raw.build_params p
+),
+numbered as (
+    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
+    from checked c
+    left join (
+        select source_file, task_id, max(source_row) as last_row
+        from checked
+        group by source_file, task_id
+        having count(*) > 1
+    ) d using (source_file, task_id)
+)
+select
+    * exclude (rej, superseded_in_file),
+    task_id as record_key,
+    cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date,
+    coalesce(rej.reason, case when superseded_in_file then 'Taaknummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.field, case when superseded_in_file then 'task_id' end) as reject_field,
+    coalesce(rej.value, case when superseded_in_file then task_id end) as reject_value
+from numbered

@@ -1,0 +1,48 @@
+-- Nuisance register (municipal/police), typed and checked.
+with typed as (
+    select
+        wb_text(report_id) as report_id,
+        wb_ts(reported_at) as reported_at,
+        wb_text(nuisance_type) as nuisance_type,
+        wb_text(street) as street,
+        wb_text(house_number) as house_number,
+        wb_text(postcode) as postcode,
+        wb_text(municipality) as municipality,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        wb_text(status) as status,
+        wb_text(channel) as channel,
+        wb_text(reported_at) as reported_at_text,
+        source_file, source_row, load_order
+    from raw.nuisance
+),
+checked as (
+    select
+        t.*,
+        case
+            when report_id is null then wb_reject('report_id', 'Meldingsnummer ontbreekt', null)
+            when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
+            when reported_at is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
+            when reported_at >= p.today + 1 then wb_reject('reported_at', 'Datum melding ligt in de toekomst', reported_at_text)
+        end as rej
+    from typed t cross join raw.build_params p
+),
+numbered as (
+    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
+    from checked c
+    left join (
+        select source_file, report_id, max(source_row) as last_row
+        from checked
+        group by source_file, report_id
+        having count(*) > 1
+    ) d using (source_file, report_id)
+)
+select
+    * exclude (rej, superseded_in_file),
+    report_id as record_key,
+    cast(reported_at as date) as record_date,
+    coalesce(rej.reason, case when superseded_in_file then 'Meldingsnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.field, case when superseded_in_file then 'report_id' end) as reject_field,
+    coalesce(rej.value, case when superseded_in_file then report_id end) as reject_value
+from numbered

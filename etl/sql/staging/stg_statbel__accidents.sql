@@ -1,0 +1,48 @@
+-- Statbel open data (OPENDATA_MAP): one injury accident per row, no identifier, no day.
+with typed as (
+    select
+        wb_int(year) as year,
+        wb_int(month) as month,
+        -- DT_TIME is an hour ("14") or a clock time ("14:00"); Statbel uses 99 for unknown.
+        case when wb_int(split_part(time, ':', 1)) between 0 and 23 then wb_int(split_part(time, ':', 1)) end as hour,
+        wb_text(nis_code) as nis_code_reported,
+        wb_text(municipality) as municipality,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        wb_int(class_code) as class_code,
+        wb_text(class_label) as class_label,
+        wb_text(road_user_1) as road_user_1,
+        wb_text(road_user_2) as road_user_2,
+        wb_text(light) as light,
+        wb_text(weather) as weather,
+        wb_text(built_up) as built_up,
+        wb_text(crossroads) as crossroads,
+        wb_text(road_type) as road_type,
+        wb_text(collision_type) as collision_type,
+        wb_text(year) as year_text,
+        wb_text(month) as month_text,
+        row_hash, source_file, source_row, load_order
+    from raw.statbel
+),
+checked as (
+    select
+        t.*,
+        case
+            when year is null or year not between 1900 and 2100 then wb_reject('year', 'Jaar (DT_YEAR_COLLISION) ontbreekt of is ongeldig', year_text)
+            when month is null or month not between 1 and 12 then wb_reject('month', 'Maand (DT_MONTH_COLLISION) ontbreekt of is ongeldig', month_text)
+            when make_date(year, month, 1) > p.today then wb_reject('month', 'Jaar/maand ligt in de toekomst', year_text || '-' || month_text)
+        end as rej,
+        -- Identical rows within a file are distinct accidents; number them so the key
+        -- (hash + occurrence) is the same when the same file is loaded again.
+        row_number() over (partition by source_file, row_hash order by source_row) as occurrence
+    from typed t cross join raw.build_params p
+)
+select
+    * exclude (rej, year_text, month_text),
+    'STATBEL-' || substr(md5(row_hash || '#' || occurrence), 1, 16) as accident_id,
+    'STATBEL-' || substr(md5(row_hash || '#' || occurrence), 1, 16) as record_key,
+    case when rej is null then make_date(year, month, 1) end as record_date,
+    rej.reason as reject_reason,
+    rej.field as reject_field,
+    rej.value as reject_value
+from checked

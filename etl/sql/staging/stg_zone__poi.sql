@@ -1,0 +1,26 @@
+-- Points of interest; no identifier in the export, so a hash of the row is the key.
+with typed as (
+    select
+        wb_text(poi_type) as poi_type,
+        wb_text(name) as name,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        row_hash, source_file, source_row, load_order
+    from raw.poi
+),
+checked as (
+    select
+        *,
+        case when poi_type is null then wb_reject('poi_type', 'Type ontbreekt', null) end as rej,
+        row_number() over (partition by source_file, row_hash order by source_row) as occurrence
+    from typed
+)
+select
+    * exclude (rej),
+    'POI-' || substr(md5(row_hash || '#' || occurrence), 1, 12) as poi_id,
+    'POI-' || substr(md5(row_hash || '#' || occurrence), 1, 12) as record_key,
+    cast(null as date) as record_date,
+    rej.reason as reject_reason,
+    rej.field as reject_field,
+    rej.value as reject_value
+from checked
