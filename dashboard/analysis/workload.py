@@ -1,0 +1,459 @@
+"""Workload of wijkinspecteurs: counts, a weighted index, lead times and fairness.
+
+The wijkcoördinator asks two questions of the task list: *is the work fairly spread* and
+*where does it stall*. Wijken were drawn so that each serves about the same number of
+inhabitants, so the natural yardstick is the zone mean: an index of 100 is an average load,
+120 is a fifth above average.
+
+All functions are pure (pandas in, pandas or plain Python out). They expect the columns of
+``marts.tasks`` (see ``docs/DATA_CONTRACT.md``): ``task_id``, ``task_type``, ``received_at``,
+``due_at``, ``closed_at``, ``inspector`` (and/or ``wijk_code``), optionally ``is_open``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+#: Status values (lower case) that mean "finished", as in ``etl/sql/marts/tasks.sql``.
+FINISHED_STATUSES = frozenset({"afgewerkt", "afgesloten", "gesloten"})
+
+#: Column measures produced per task type by :func:`workload_index`.
+COUNT_MEASURES = ("received", "closed", "open", "overdue")
+
+
+class Rate(NamedTuple):
+    """A rate per 1,000 inhabitants with the context needed to present it honestly.
+
+    Attributes
+    ----------
+    value : float or None
+        Count per 1,000 inhabitants; ``None`` when the population is unknown or zero.
+    count : int
+        The count the rate is based on.
+    population : float or None
+        The population used (``None`` when unknown).
+    small_base : bool
+        ``True`` when the count is below the small-base threshold: show the count, not
+        a rate or a percentage change.
+    """
+
+    value: float | None
+    count: int
+    population: float | None
+    small_base: bool
+
+
+def _as_day(series: pd.Series) -> pd.Series:
+    """Timestamps truncated to the day (deadlines are days, not moments)."""
+    return pd.to_datetime(series, errors="coerce").dt.normalize()
+
+
+def _column_or_nat(tasks: pd.DataFrame, name: str) -> pd.Series:
+    if name in tasks.columns:
+        return _as_day(tasks[name])
+    return pd.Series(pd.NaT, index=tasks.index, dtype="datetime64[ns]")
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    """True where a text value is missing or only whitespace."""
+    return series.isna() | series.astype("string").str.strip().eq("").fillna(True)
+
+
+def task_status_flags(
+    tasks: pd.DataFrame,
+    as_of: pd.Timestamp | str | None = None,
+    period_start: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
+    """Per task, whether it was received, closed, open or overdue for a period.
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        Task rows with ``received_at``, ``closed_at`` and ``due_at`` (missing columns are
+        treated as unknown; ``is_open`` is used when ``closed_at`` is absent).
+    as_of : date-like, optional
+        End of the period (inclusive) and the moment at which "open" and "overdue" are
+        judged. Defaults to the latest date present in the data, so that an old export
+        is not judged against today.
+    period_start : date-like, optional
+        First day of the period (inclusive). ``None`` counts everything up to ``as_of``.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``tasks``; boolean columns ``received``, ``closed``, ``open``,
+        ``overdue``.
+
+    Notes
+    -----
+    A task counts as *open* at ``as_of`` when it was received on or before ``as_of`` and
+    not closed on or before it; *overdue* when it is open and its deadline lies before
+    ``as_of``. This reconstructs the state at the end of the period, rather than copying
+    the warehouse's ``is_open`` flag, which is valid only at the build date.
+    """
+    received = _column_or_nat(tasks, "received_at")
+    closed = _column_or_nat(tasks, "closed_at")
+    due = _column_or_nat(tasks, "due_at")
+    if as_of is None:
+        stacked = pd.concat([received, closed])
+        as_of = stacked.max() if stacked.notna().any() else pd.Timestamp.today()
+    end = pd.Timestamp(as_of).normalize()
+    start = pd.Timestamp(period_start).normalize() if period_start is not None else None
+
+    in_period_received = received.le(end)
+    in_period_closed = closed.le(end)
+    if start is not None:
+        in_period_received &= received.ge(start)
+        in_period_closed &= closed.ge(start)
+
+    if "closed_at" in tasks.columns:
+        still_open = received.le(end) & (closed.isna() | closed.gt(end))
+        if "status" in tasks.columns:
+            # Same rule as marts.tasks: a task marked finished without a closing date is
+            # not open (the missing date is a data-quality finding, not backlog).
+            status = tasks["status"].astype("string").str.strip().str.lower()
+            finished_undated = status.isin(FINISHED_STATUSES).fillna(False) & closed.isna()
+            still_open &= ~finished_undated
+    elif "is_open" in tasks.columns:
+        # Without closing dates only the build-time flag is known; use it as the best guess.
+        still_open = received.le(end) & tasks["is_open"].fillna(False).astype(bool)
+    else:
+        still_open = pd.Series(False, index=tasks.index)
+    overdue = still_open & due.lt(end)
+    return pd.DataFrame(
+        {
+            "received": in_period_received.fillna(False).astype(bool),
+            "closed": in_period_closed.fillna(False).astype(bool),
+            "open": still_open.fillna(False).astype(bool),
+            "overdue": overdue.fillna(False).astype(bool),
+        },
+        index=tasks.index,
+    )
+
+
+def workload_index(
+    tasks: pd.DataFrame,
+    weights: Mapping[str, float],
+    by: str = "inspector",
+    *,
+    period_start: pd.Timestamp | str | None = None,
+    as_of: pd.Timestamp | str | None = None,
+    open_weight: float = 0.0,
+    absences: pd.DataFrame | None = None,
+    units: Iterable[str] | None = None,
+    default_weight: float = 1.0,
+) -> pd.DataFrame:
+    """Weighted workload per inspector (or wijk), relative to the zone mean.
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        Rows of ``marts.tasks``: ``task_type``, ``received_at``, ``closed_at``, ``due_at``
+        and the ``by`` column.
+    weights : mapping of str to float
+        Weight per task type, as in ``[[task_types]]`` of ``zone.toml``
+        (e.g. ``{"Kantschrift": 1.0, "Burenbemiddeling": 2.0}``).
+    by : str
+        Column to group on, ``"inspector"`` (default) or ``"wijk_code"``.
+    period_start, as_of : date-like, optional
+        The period (both inclusive); see :func:`task_status_flags`.
+    open_weight : float
+        Extra weight for the backlog: each task still open at ``as_of`` adds
+        ``open_weight × weight(type)``. 0 (default) counts only the inflow of the period.
+    absences : DataFrame, optional
+        Columns ``<by>``, ``days_absent``, ``days_in_period``. When given, the index is
+        computed on load per *available* day, so that an inspector on leave for half the
+        period is not shown as under-loaded.
+    units : iterable of str, optional
+        Every inspector/wijk that must appear, also those without tasks (they then count
+        as 0 in the mean, which is the point: an idle wijk lowers the average).
+    default_weight : float
+        Weight for task types missing from ``weights``. Such types are listed in
+        ``result.attrs["unweighted_task_types"]`` so a page can warn about them.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``by``, sorted by the index (highest first), with columns:
+
+        - ``received``, ``closed``, ``open``, ``overdue``: totals;
+        - ``received_<type>``, ``closed_<type>``, ``open_<type>``, ``overdue_<type>``:
+          the same per task type;
+        - ``weighted_received``, ``weighted_open``, ``weighted_load``
+          (``weighted_received + open_weight × weighted_open``);
+        - ``available_days``, ``load_per_available_day`` (only with ``absences``);
+        - ``index``: 100 × load / mean load over all rows (``NaN`` when the mean is 0 or
+          an inspector had no available days).
+
+        ``attrs["unassigned_tasks"]`` counts tasks with no value in ``by``: they are left
+        out of the index, because they belong to nobody's load yet.
+    """
+    if by not in tasks.columns:
+        raise KeyError(f"Kolom '{by}' ontbreekt in de taken.")
+    flags = task_status_flags(tasks, as_of=as_of, period_start=period_start)
+    types = (
+        tasks["task_type"].astype("string").fillna("(onbekend)")
+        if "task_type" in tasks.columns
+        else pd.Series("(onbekend)", index=tasks.index, dtype="string")
+    )
+    weight = types.map(lambda t: float(weights.get(t, default_weight))).astype(float)
+    unweighted = sorted(set(types.dropna()) - set(weights))
+
+    assigned = ~_blank(tasks[by])
+    frame = flags[assigned].astype(int)
+    frame["task_type"] = types[assigned]
+    frame[by] = tasks.loc[assigned, by].astype("string").str.strip()
+    frame["weighted_received"] = frame["received"] * weight[assigned]
+    frame["weighted_open"] = frame["open"] * weight[assigned]
+
+    per_type = frame.pivot_table(
+        index=by, columns="task_type", values=list(COUNT_MEASURES), aggfunc="sum", fill_value=0
+    )
+    per_type = per_type.reindex(
+        columns=pd.MultiIndex.from_product([COUNT_MEASURES, sorted(frame["task_type"].unique())]),
+        fill_value=0,
+    )
+    per_type.columns = [f"{measure}_{task_type}" for measure, task_type in per_type.columns]
+    totals = frame.groupby(by)[[*COUNT_MEASURES, "weighted_received", "weighted_open"]].sum()
+    result = totals.join(per_type)
+
+    wanted = list(result.index)
+    for extra in list(units or []) + (
+        list(absences[by].astype(str)) if absences is not None else []
+    ):
+        if extra not in wanted:
+            wanted.append(extra)
+    result = result.reindex(wanted).fillna(0)
+    count_cols = [c for c in result.columns if not c.startswith("weighted_")]
+    result[count_cols] = result[count_cols].astype(int)
+    result["weighted_load"] = result["weighted_received"] + open_weight * result["weighted_open"]
+
+    basis = result["weighted_load"]
+    if absences is not None:
+        missing = {by, "days_absent", "days_in_period"} - set(absences.columns)
+        if missing:
+            raise KeyError(f"Kolommen ontbreken in de afwezigheden: {sorted(missing)}")
+        avail = absences.assign(**{by: absences[by].astype(str)}).groupby(by)
+        available = (avail["days_in_period"].max() - avail["days_absent"].sum()).clip(lower=0)
+        # Inspectors without an absence row were available the whole period.
+        full = float(absences["days_in_period"].max())
+        result["available_days"] = available.reindex(result.index).fillna(full).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_day = result["weighted_load"] / result["available_days"].replace(0, np.nan)
+        result["load_per_available_day"] = per_day
+        basis = per_day
+
+    mean = basis.mean(skipna=True)
+    result["index"] = 100.0 * basis / mean if mean and not math.isnan(mean) else np.nan
+    result.index.name = by
+    result = result.sort_values("index", ascending=False, na_position="last")
+    result.attrs["unweighted_task_types"] = unweighted
+    result.attrs["unassigned_tasks"] = int((~assigned).sum())
+    return result
+
+
+def lead_time_stats(
+    tasks: pd.DataFrame,
+    by: str | list[str] | None = ("task_type", "inspector"),
+    quantile: float = 0.9,
+) -> pd.DataFrame:
+    """Median and high percentile of lead time and of lateness for closed tasks.
+
+    Parameters
+    ----------
+    tasks : DataFrame
+        Rows with ``received_at``, ``closed_at`` and (for lateness) ``due_at``.
+    by : str or list of str or None
+        Grouping columns (default per task type and inspector; ``None`` for the zone).
+        Columns missing from ``tasks`` are skipped.
+    quantile : float
+        The high percentile to report (default 0.9).
+
+    Returns
+    -------
+    DataFrame
+        One row per group with ``n_closed``, ``lead_days_median``, ``lead_days_p90``
+        (closed − received, days), ``days_vs_due_median``, ``days_vs_due_p90``
+        (closed − due: negative = early, positive = late), ``n_late`` and ``share_late``.
+        The suffix ``p90`` follows ``quantile`` (``p75`` for 0.75).
+
+    Notes
+    -----
+    Tasks closed before they were received are inconsistent records; they are left out
+    here (they would pull the median down) and reported by
+    :func:`dashboard.analysis.quality.qc_findings` instead.
+    """
+    received = _column_or_nat(tasks, "received_at")
+    closed = _column_or_nat(tasks, "closed_at")
+    due = _column_or_nat(tasks, "due_at")
+    lead = (closed - received).dt.days
+    vs_due = (closed - due).dt.days
+    keep = lead.notna() & lead.ge(0)
+
+    groups = [by] if isinstance(by, str) else list(by or [])
+    groups = [g for g in groups if g in tasks.columns]
+    frame = pd.DataFrame({"lead": lead, "vs_due": vs_due}, index=tasks.index)[keep]
+    for g in groups:
+        frame[g] = tasks.loc[keep, g]
+    p = f"p{round(quantile * 100)}"
+
+    def summarise(part: pd.DataFrame) -> pd.Series:
+        late = part["vs_due"].gt(0)
+        known_due = part["vs_due"].notna()
+        return pd.Series(
+            {
+                "n_closed": len(part),
+                "lead_days_median": part["lead"].median(),
+                f"lead_days_{p}": part["lead"].quantile(quantile),
+                "days_vs_due_median": part["vs_due"].median(),
+                f"days_vs_due_{p}": part["vs_due"].quantile(quantile),
+                "n_late": int(late.sum()),
+                "share_late": late.sum() / known_due.sum() if known_due.any() else np.nan,
+            }
+        )
+
+    columns = [
+        "n_closed",
+        "lead_days_median",
+        f"lead_days_{p}",
+        "days_vs_due_median",
+        f"days_vs_due_{p}",
+        "n_late",
+        "share_late",
+    ]
+    if not groups:
+        out = summarise(frame).to_frame().T if len(frame) else pd.DataFrame(columns=columns)
+    elif frame.empty:
+        out = pd.DataFrame(columns=groups + columns).set_index(groups)
+    else:
+        out = pd.DataFrame(
+            [summarise(part) for _, part in frame.groupby(groups, dropna=False)],
+            index=frame.groupby(groups, dropna=False).size().index,
+        )
+    out = out.reindex(columns=columns)
+    out[["n_closed", "n_late"]] = out[["n_closed", "n_late"]].astype(int)
+    return out
+
+
+def fairness(
+    values: Mapping[str, float] | pd.Series | Iterable[float],
+    *,
+    overload_threshold: float = 120.0,
+    underload_threshold: float = 80.0,
+) -> dict:
+    """How evenly a load is spread over inspectors or wijken.
+
+    Parameters
+    ----------
+    values : mapping, Series or iterable of float
+        Load (or index) per inspector; labels come from the mapping keys or Series
+        index (positions for a plain iterable). Missing values are ignored.
+    overload_threshold, underload_threshold : float
+        Index bounds (100 = mean) beyond which a unit is listed as over- or under-loaded.
+
+    Returns
+    -------
+    dict
+        ``n``; ``mean``; ``max_min_ratio`` (``None`` when the minimum is 0);
+        ``gini`` (0 = perfectly even, → 1 = all work on one person); ``cv`` (population
+        standard deviation / mean); ``index`` (label → 100 × value / mean);
+        ``overloaded`` and ``underloaded`` (labels, highest/lowest first).
+        Statistics are ``None`` when there are no values or the mean is 0.
+
+    Notes
+    -----
+    Gini uses the mean absolute difference,
+    :math:`G = \\sum_i \\sum_j |x_i - x_j| / (2 n^2 \\bar{x})`, so ``[1, 1, 1, 1]`` → 0 and
+    ``[0, 0, 0, 1]`` → 0.75 (the maximum for four people is 1 − 1/n, not 1).
+    The coefficient of variation divides by *n* (not *n* − 1): the inspectors of a zone are
+    the whole population, not a sample.
+    """
+    if isinstance(values, pd.Series):
+        series = values.astype(float)
+    elif isinstance(values, Mapping):
+        series = pd.Series(dict(values), dtype=float)
+    else:
+        series = pd.Series(list(values), dtype=float)
+    series = series.dropna()
+    if (series < 0).any():
+        raise ValueError("Werklast kan niet negatief zijn.")
+    n = len(series)
+    empty = {
+        "n": n,
+        "mean": None,
+        "max_min_ratio": None,
+        "gini": None,
+        "cv": None,
+        "index": {},
+        "overloaded": [],
+        "underloaded": [],
+    }
+    if n == 0:
+        return empty
+    x = series.to_numpy()
+    mean = float(x.mean())
+    if mean == 0:
+        return {**empty, "mean": 0.0}
+    # O(n log n) form of the mean absolute difference, equal to the double sum above.
+    xs = np.sort(x)
+    ranks = np.arange(1, n + 1)
+    gini = float(np.sum((2 * ranks - n - 1) * xs) / (n * n * mean))
+    index = 100.0 * series / mean
+    with np.errstate(over="ignore"):
+        # A denormal minimum can overflow to inf; that is the honest answer there.
+        ratio = float(x.max() / x.min()) if x.min() > 0 else None
+    ordered = index.sort_values(ascending=False)
+    return {
+        "n": n,
+        "mean": mean,
+        "max_min_ratio": ratio,
+        "gini": gini,
+        "cv": float(x.std(ddof=0) / mean),
+        "index": {k: float(v) for k, v in index.items()},
+        "overloaded": [k for k, v in ordered.items() if v > overload_threshold],
+        "underloaded": [k for k, v in ordered[::-1].items() if v < underload_threshold],
+    }
+
+
+def rate_per_1000(
+    count: int | float | None,
+    population: int | float | None,
+    *,
+    small_base_threshold: int = 5,
+) -> Rate:
+    """Count per 1,000 inhabitants, or ``None`` when the population is unknown.
+
+    Parameters
+    ----------
+    count : int
+        Number of events (``None`` or NaN is treated as 0).
+    population : int or float or None
+        Inhabitants; ``None``, NaN, 0 or negative means unknown.
+    small_base_threshold : int
+        Counts below this are flagged ``small_base`` (default 5, as in
+        ``[zone].small_count_threshold``): a percentage on such a base misleads.
+
+    Returns
+    -------
+    Rate
+        ``(value, count, population, small_base)``.
+
+    Examples
+    --------
+    >>> rate_per_1000(12, 4000)
+    Rate(value=3.0, count=12, population=4000.0, small_base=False)
+    >>> rate_per_1000(3, None).value is None
+    True
+    """
+    n = 0 if count is None or (isinstance(count, float) and math.isnan(count)) else int(count)
+    known = population is not None and not (
+        isinstance(population, float) and math.isnan(population)
+    )
+    pop = float(population) if known and float(population) > 0 else None
+    value = 1000.0 * n / pop if pop else None
+    return Rate(value=value, count=n, population=pop, small_base=n < small_base_threshold)
