@@ -1,0 +1,1 @@
+"""Shared widgets and helpers: filters, maps, Dutch formatting, page layout."""

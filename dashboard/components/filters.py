@@ -1,0 +1,334 @@
+"""Shared filters (period, wijken, categories) that follow the user across pages.
+
+Each filter keeps its value in two places, kept in step on every run:
+
+* ``st.session_state[<key>]`` (a plain key, never a widget key), so the value survives a
+  page switch. Streamlit forgets the state of a widget that the next page does not draw,
+  and the page navigation clears the URL, so neither the widget key nor the URL alone
+  carries a choice from one page to the next.
+* ``st.query_params``, so the URL shows the current choice and a copied link opens the
+  same view. The URL is read once, when a session starts; after that the session state
+  leads and the URL follows.
+
+URL parameters: ``periode`` (``7d``, ``28d``, ``jaar``, ``vorigjaar``, ``aangepast``),
+``van`` and ``tot`` (``JJJJ-MM-DD``, only with ``aangepast``), ``wijk`` (repeated, wijk
+codes), ``categorie`` (repeated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import streamlit as st
+
+from dashboard.components.format import fmt_period
+from dashboard.queries import WarehouseVersion
+from dashboard.queries.common import data_bounds
+from dashboard.queries.districts import wijken as wijk_table
+
+#: Period presets: URL value → Dutch label, in widget order.
+PRESETS = {
+    "7d": "Laatste 7 dagen",
+    "28d": "Laatste 28 dagen",
+    "jaar": "Dit jaar",
+    "vorigjaar": "Vorig jaar",
+    "aangepast": "Aangepast",
+}
+DEFAULT_PRESET = "28d"
+
+#: Session-state keys shared by every page.
+KEY_PRESET = "flt_periode"
+KEY_RANGE = "flt_van_tot"
+KEY_RANGE_WIDGET = "flt_van_tot_keuze"
+KEY_WIJKEN = "flt_wijken"
+KEY_CATEGORIES = "flt_categorieen"
+
+#: URL parameter names.
+PARAM_PRESET, PARAM_FROM, PARAM_TO, PARAM_WIJK, PARAM_CATEGORY = (
+    "periode",
+    "van",
+    "tot",
+    "wijk",
+    "categorie",
+)
+
+
+def year_before(day: date) -> date:
+    """The same calendar day a year earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range chosen by the user.
+
+    Attributes
+    ----------
+    preset : str
+        Key of :data:`PRESETS`.
+    start, end : date
+        First and last day, both included.
+    """
+
+    preset: str
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        """Number of days in the period."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def label(self) -> str:
+        """``Laatste 28 dagen (04/10/2026 – 31/10/2026)``."""
+        return f"{PRESETS.get(self.preset, self.preset)} ({fmt_period(self.start, self.end)})"
+
+    def previous(self) -> Period:
+        """The equally long period right before this one (CompStat "vorige periode")."""
+        end = self.start - timedelta(days=1)
+        return Period(self.preset, end - timedelta(days=self.days - 1), end)
+
+    def last_year(self) -> Period:
+        """The same dates one year earlier (CompStat "zelfde periode vorig jaar")."""
+        return Period(self.preset, year_before(self.start), year_before(self.end))
+
+
+def preset_period(preset: str, anchor: date, custom: tuple[date, date] | None = None) -> Period:
+    """Turn a preset into dates, counting back from ``anchor``.
+
+    Parameters
+    ----------
+    preset : str
+        Key of :data:`PRESETS`.
+    anchor : date
+        Last day with data (the presets end there, not on today: see
+        :func:`dashboard.queries.common.data_bounds`).
+    custom : (date, date), optional
+        Start and end for ``"aangepast"``; defaults to the last 28 days.
+
+    Returns
+    -------
+    Period
+    """
+    if preset == "7d":
+        return Period(preset, anchor - timedelta(days=6), anchor)
+    if preset == "jaar":
+        return Period(preset, date(anchor.year, 1, 1), anchor)
+    if preset == "vorigjaar":
+        return Period(preset, date(anchor.year - 1, 1, 1), date(anchor.year - 1, 12, 31))
+    if preset == "aangepast" and custom:
+        start, end = sorted(custom)
+        return Period(preset, start, end)
+    if preset == "aangepast":
+        return Period(preset, anchor - timedelta(days=27), anchor)
+    return Period("28d", anchor - timedelta(days=27), anchor)
+
+
+def _parse_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _init_from_url(key: str, param: str, parse: Callable[[list[str]], object], default) -> None:
+    """Set the shared session value once per session: from the URL if present, else default."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(param)
+    value = parse(raw) if raw else None
+    st.session_state[key] = default if value is None else value
+
+
+def _set_param(param: str, value: str | Sequence[str] | None) -> None:
+    # Writing an unchanged value still costs a browser history update: skip it.
+    if value is None or (not isinstance(value, str) and len(value) == 0):
+        if param in st.query_params:
+            del st.query_params[param]
+        return
+    current = st.query_params.get_all(param)
+    wanted = [value] if isinstance(value, str) else list(value)
+    if current != wanted:
+        st.query_params[param] = wanted if len(wanted) > 1 else wanted[0]
+
+
+def _widget_key(key: str) -> str:
+    return f"_w_{key}"
+
+
+def bind_widget(key: str, value=None) -> str:
+    """Give a widget its shared value on every run; returns the widget key to use.
+
+    Streamlit drops a widget's state when a page does not draw it, and a widget on another
+    page is another widget even with the same key. So the shared value lives under
+    ``key`` and is copied into the widget key before the widget is drawn; the widget's
+    ``on_change`` (:func:`copy_back`) copies a user's change back before the rerun.
+    """
+    wkey = _widget_key(key)
+    st.session_state[wkey] = st.session_state[key] if value is None else value
+    return wkey
+
+
+def copy_back(key: str) -> None:
+    """``on_change`` callback: store the widget's new value under the shared key."""
+    st.session_state[key] = st.session_state[_widget_key(key)]
+
+
+def period_filter(version: WarehouseVersion, container=None) -> Period:
+    """Draw the period filter and return the chosen period.
+
+    Parameters
+    ----------
+    version : WarehouseVersion
+        Used to find the last date with data (the anchor of the presets).
+    container : streamlit container, optional
+        Where to draw; defaults to the sidebar.
+
+    Returns
+    -------
+    Period
+    """
+    where = container if container is not None else st.sidebar
+    bounds = data_bounds(version)
+    anchor = bounds["last"] or date.today()
+    first = bounds["first"] or anchor - timedelta(days=365)
+
+    _init_from_url(
+        KEY_PRESET,
+        PARAM_PRESET,
+        lambda raw: raw[-1] if raw[-1] in PRESETS else None,
+        DEFAULT_PRESET,
+    )
+    default_range = (anchor - timedelta(days=27), anchor)
+    if KEY_RANGE not in st.session_state:
+        start = _parse_date(st.query_params.get(PARAM_FROM))
+        end = _parse_date(st.query_params.get(PARAM_TO))
+        st.session_state[KEY_RANGE] = (start, end) if start and end else default_range
+
+    wkey = bind_widget(KEY_PRESET)
+    preset = where.selectbox(
+        "Periode",
+        list(PRESETS),
+        format_func=PRESETS.__getitem__,
+        key=wkey,
+        on_change=copy_back,
+        args=(KEY_PRESET,),
+        help=f"De periodes tellen terug vanaf de laatste dag met gegevens ({anchor:%d/%m/%Y}).",
+    )
+
+    custom = None
+    if preset == "aangepast":
+        # The widget may hold a half-picked range (first click only); that partial value
+        # is kept for the widget, while the period keeps the last complete range.
+        if KEY_RANGE_WIDGET not in st.session_state:
+            st.session_state[KEY_RANGE_WIDGET] = tuple(st.session_state[KEY_RANGE])
+        rkey = bind_widget(KEY_RANGE_WIDGET)
+        where.date_input(
+            "Van – tot",
+            key=rkey,
+            format="DD/MM/YYYY",
+            min_value=min(first, st.session_state[KEY_RANGE][0]) - timedelta(days=366 * 5),
+            max_value=max(anchor, date.today()),
+            on_change=copy_back,
+            args=(KEY_RANGE_WIDGET,),
+        )
+        picked = st.session_state[KEY_RANGE_WIDGET]
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            st.session_state[KEY_RANGE] = (picked[0], picked[1])
+        custom = st.session_state[KEY_RANGE]
+
+    period = preset_period(preset, anchor, custom)
+    _set_param(PARAM_PRESET, preset)
+    _set_param(PARAM_FROM, period.start.isoformat() if preset == "aangepast" else None)
+    _set_param(PARAM_TO, period.end.isoformat() if preset == "aangepast" else None)
+    return period
+
+
+def multiselect_filter(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    param: str,
+    format_func: Callable[[str], str] = str,
+    container=None,
+    help: str | None = None,
+) -> tuple[str, ...]:
+    """A multiselect synced with the session and a repeated URL parameter.
+
+    Values no longer among ``options`` (a wijk renamed, another dataset's category) are
+    dropped silently. An empty selection means "all".
+
+    Returns
+    -------
+    tuple of str
+        The selected values, in option order.
+    """
+    where = container if container is not None else st.sidebar
+    valid = set(options)
+    _init_from_url(key, param, lambda raw: [v for v in raw if v in valid], [])
+    current = [v for v in st.session_state[key] if v in valid]
+    wkey = bind_widget(key, current)
+    picked = where.multiselect(
+        label,
+        list(options),
+        key=wkey,
+        format_func=format_func,
+        placeholder="Alle",
+        help=help,
+        on_change=copy_back,
+        args=(key,),
+    )
+    _set_param(param, list(picked))
+    order = {v: i for i, v in enumerate(options)}
+    return tuple(sorted(picked, key=order.__getitem__))
+
+
+def wijk_filter(version: WarehouseVersion, container=None) -> tuple[str, ...]:
+    """Draw the wijk multiselect; returns the chosen wijk codes (empty: all wijken)."""
+    table = wijk_table(version)
+    names = dict(zip(table["code"], table["name"], strict=True))
+    return multiselect_filter(
+        "Wijken",
+        list(names),
+        KEY_WIJKEN,
+        PARAM_WIJK,
+        format_func=lambda code: f"{names.get(code, code)} ({code})",
+        container=container,
+        help="Leeg = alle wijken, ook feiten zonder wijk.",
+    )
+
+
+def category_filter(
+    options: Sequence[str], label: str = "Categorieën", container=None
+) -> tuple[str, ...]:
+    """Draw a category multiselect (shared key; foreign values are dropped)."""
+    return multiselect_filter(
+        label,
+        options,
+        KEY_CATEGORIES,
+        PARAM_CATEGORY,
+        container=container,
+        help="Leeg = alle categorieën.",
+    )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The common filters of an analysis page."""
+
+    period: Period
+    wijken: tuple[str, ...]
+
+
+def common_filters(version: WarehouseVersion) -> Filters:
+    """Draw period and wijk filters in the sidebar and return both."""
+    st.sidebar.subheader("Filters")
+    period = period_filter(version)
+    wijken = wijk_filter(version)
+    return Filters(period, wijken)

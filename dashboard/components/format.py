@@ -1,0 +1,227 @@
+"""Dutch (nl-BE) formatting of numbers, dates, weeks and tables.
+
+Everything a person reads goes through these helpers, so that the whole dashboard writes
+``1.234,5`` and ``31/10/2026`` and never mixes in English or ISO notation by accident.
+The locale module is deliberately not used: the server's locale is not ours to choose.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+import pandas as pd
+
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+#: Shown where a value is unknown; a dash reads better than "None" or "nan".
+MISSING = "–"
+
+
+def _is_missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    try:
+        return bool(isinstance(value, float) and math.isnan(value))
+    except TypeError:
+        return False
+
+
+def fmt_int(value) -> str:
+    """Format a whole number with a '.' thousands separator.
+
+    Parameters
+    ----------
+    value : int, float or None
+        The number; floats are rounded.
+
+    Returns
+    -------
+    str
+        ``"12.345"``, or ``"–"`` when missing.
+    """
+    if _is_missing(value):
+        return MISSING
+    return f"{round(float(value)):,.0f}".replace(",", ".")
+
+
+def fmt_number(value, decimals: int = 1) -> str:
+    """Format a decimal number the Belgian way (``1.234,5``).
+
+    Parameters
+    ----------
+    value : float or None
+        The number.
+    decimals : int
+        Digits after the decimal comma.
+
+    Returns
+    -------
+    str
+        Formatted number, or ``"–"`` when missing.
+    """
+    if _is_missing(value):
+        return MISSING
+    text = f"{float(value):,.{decimals}f}"
+    # Swap the separators via a placeholder so neither overwrites the other.
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fmt_signed(value) -> str:
+    """Format a difference with an explicit sign (``+3``, ``-12``, ``0``).
+
+    An ASCII minus is used on purpose: ``st.metric`` reads the sign of its delta text to
+    choose the arrow and colour.
+    """
+    if _is_missing(value):
+        return MISSING
+    n = round(float(value))
+    return f"+{fmt_int(n)}" if n > 0 else ("0" if n == 0 else f"-{fmt_int(-n)}")
+
+
+def fmt_date(value) -> str:
+    """Format a date as ``dd/mm/jjjj`` (``"–"`` when missing)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = pd.Timestamp(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def fmt_datetime(value) -> str:
+    """Format a moment as ``dd/mm/jjjj uu:mm`` (``"–"`` when missing)."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, str):
+        value = pd.Timestamp(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+def fmt_period(start: date, end: date) -> str:
+    """Format an inclusive period as ``01/10/2026 – 31/10/2026``."""
+    return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def weekday_name(isodow: int) -> str:
+    """Dutch weekday name for an ISO weekday number (1 = maandag … 7 = zondag)."""
+    return WEEKDAYS[int(isodow) - 1]
+
+
+def month_name(month: int) -> str:
+    """Dutch month name for a month number (1 = januari)."""
+    return MONTHS[int(month) - 1]
+
+
+def iso_week_label(value: date | datetime) -> str:
+    """ISO week of a date, as people say it: ``week 44 (2026)``.
+
+    The ISO year is used, so 31/12/2024 reads ``week 1 (2025)``.
+    """
+    iso_year, iso_week, _ = value.isocalendar()
+    return f"week {iso_week} ({iso_year})"
+
+
+def fmt_small_count(value, threshold: int = 5) -> str:
+    """Count for publication outside the police: values from 1 to ``threshold - 1`` hidden.
+
+    Parameters
+    ----------
+    value : int or None
+        The count.
+    threshold : int
+        Smallest count shown as a number (``[zone].small_count_threshold``).
+
+    Returns
+    -------
+    str
+        ``"<5"`` for 1–4, ``"0"`` for zero (a zero reveals nobody), else the formatted count.
+    """
+    if _is_missing(value):
+        return MISSING
+    n = int(value)
+    if 0 < n < threshold:
+        return f"<{threshold}"
+    return fmt_int(n)
+
+
+def style_table(df: pd.DataFrame, decimals: int = 1):
+    """Pandas Styler that shows a frame in nl-BE notation but keeps the raw values.
+
+    ``st.dataframe`` shows the Styler's text while sorting on the underlying numbers and
+    dates, which formatting the frame into strings would break.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table to show.
+    decimals : int
+        Digits for float columns.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    formatters = {}
+    for col in df.columns:
+        series = df[col]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            has_time = (series.dropna().dt.normalize() != series.dropna()).any()
+            formatters[col] = fmt_datetime if has_time else fmt_date
+        elif pd.api.types.is_bool_dtype(series):
+            formatters[col] = lambda v: MISSING if _is_missing(v) else ("ja" if v else "nee")
+        elif pd.api.types.is_integer_dtype(series):
+            formatters[col] = fmt_int
+        elif pd.api.types.is_float_dtype(series):
+            formatters[col] = lambda v, d=decimals: fmt_number(v, d)
+        elif (
+            series.dtype == object
+            and len(series.dropna())
+            and isinstance(series.dropna().iloc[0], date)
+        ):
+            formatters[col] = fmt_date
+    return df.style.format(formatters, na_rep=MISSING)
+
+
+def missing_as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` with dates written out and gaps as ``"–"`` in columns that have gaps.
+
+    ``st.dataframe`` shows a missing value as "None" whatever the Styler says; for small
+    reference tables a readable dash matters more than sorting those columns by value.
+    """
+    out = df.copy()
+    for col in out.columns:
+        series = out[col]
+        if not series.isna().any():
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series):
+            has_time = (series.dropna().dt.normalize() != series.dropna()).any()
+            out[col] = series.map(fmt_datetime if has_time else fmt_date)
+        elif pd.api.types.is_integer_dtype(series):
+            out[col] = series.map(fmt_int)
+        elif pd.api.types.is_float_dtype(series):
+            out[col] = series.map(lambda v: fmt_number(v, 1))
+        else:
+            out[col] = series.map(lambda v: MISSING if _is_missing(v) else v)
+    return out
+
+
+def to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV for Excel in Belgium: ``;`` separator, decimal comma, UTF-8 with BOM.
+
+    Excel with a Dutch locale opens this correctly by double-click, which a plain
+    comma-separated UTF-8 file does not.
+    """
+    return df.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")

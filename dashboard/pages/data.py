@@ -1,0 +1,164 @@
+"""Data (beheer): what was loaded and when, what was refused and why, how fresh it is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.components import layout
+from dashboard.components.format import (
+    fmt_date,
+    fmt_datetime,
+    fmt_int,
+    fmt_number,
+    missing_as_text,
+    style_table,
+)
+from dashboard.queries import data_quality
+
+version = layout.warehouse()
+
+st.title("Data")
+
+#: Dutch names of the input kinds (``etl.config.RAW_KINDS``).
+KINDS = {
+    "incidents": "Feiten (ISLP)",
+    "accidents": "Verkeersongevallen (ISLP)",
+    "victims": "Slachtoffers (ISLP)",
+    "statbel": "Ongevallen (Statbel)",
+    "nuisance": "Overlastregister",
+    "tasks": "Wijktaken",
+    "controls": "Verkeerscontroles",
+    "districts": "Gebiedsindelingen",
+    "poi": "Aandachtspunten",
+}
+
+info = data_quality.build_info(version)
+files = data_quality.load_files(version)
+st.subheader("Laatste opbouw")
+cols = st.columns(4)
+cols[0].metric(
+    "Opgebouwd op", fmt_date(info.get("built_at")), help=fmt_datetime(info.get("built_at"))
+)
+cols[1].metric("Duur", f"{fmt_number(info.get('duration_s'), 1)} s")
+cols[2].metric("Ingelezen bestanden", fmt_int(len(files)))
+cols[3].metric("Geweigerde rijen", fmt_int(files["rows_rejected"].sum() if len(files) else 0))
+st.caption(
+    f"Opgebouwd {fmt_datetime(info.get('built_at'))} · "
+    f"zone: {info.get('zone_name', '–')} · versie {info.get('warehouse_version', '–')} · "
+    f"bestand `{version[0]}`"
+)
+
+st.subheader("Ingelezen bestanden")
+shown_files = files.assign(kind=files["kind"].map(KINDS).fillna(files["kind"])).rename(
+    columns={
+        "kind": "Soort",
+        "source_file": "Bestand",
+        "rows_read": "Rijen gelezen",
+        "rows_accepted": "Aanvaard",
+        "rows_rejected": "Geweigerd",
+        "loaded_at": "Ingelezen op",
+        "encoding": "Codering",
+        "delimiter": "Scheidingsteken",
+        "max_record_date": "Laatste record",
+    }
+)
+if "Laatste record" in shown_files:
+    shown_files["Laatste record"] = pd.to_datetime(shown_files["Laatste record"])
+st.dataframe(style_table(missing_as_text(shown_files)), hide_index=True, width="stretch")
+
+st.subheader("Actualiteit per bron")
+fresh = data_quality.freshness(version)
+today = date.today()
+fresh_table = pd.DataFrame(
+    {
+        "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),
+        "Laatste record": pd.to_datetime(fresh["laatste_record"]),
+        "Dagen geleden": [
+            None if pd.isna(d) else (today - pd.Timestamp(d).date()).days
+            for d in fresh["laatste_record"]
+        ],
+        "Bestanden": fresh["bestanden"],
+        "Laatst ingelezen": pd.to_datetime(fresh["laatst_ingeladen"]),
+    }
+)
+fresh_table["Dagen geleden"] = fresh_table["Dagen geleden"].astype("Int64")
+st.dataframe(style_table(missing_as_text(fresh_table)), hide_index=True, width="stretch")
+st.caption(f"'Dagen geleden' telt tot vandaag ({today:%d/%m/%Y}).")
+
+st.subheader("Records per bron en jaar")
+per_year = data_quality.rows_per_source_and_year(version)
+if per_year.empty:
+    st.info("Nog geen records.")
+else:
+    pivot = per_year.pivot_table(
+        index="bron", columns="jaar", values="aantal", aggfunc="sum", fill_value=0
+    )
+    pivot.columns = [str(int(c)) if pd.notna(c) else "Onbekend jaar" for c in pivot.columns]
+    pivot["Totaal"] = pivot.sum(axis=1)
+    st.dataframe(
+        style_table(pivot.astype(int).rename_axis("Bron").reset_index()),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Records zonder (bruikbare) locatie")
+located = data_quality.records_without_location(version)
+if located.empty:
+    st.info("Nog geen records.")
+else:
+    loc = located.pivot_table(
+        index="bron", columns="status", values="aantal", aggfunc="sum", fill_value=0
+    ).astype(int)
+    loc["Totaal"] = loc.sum(axis=1)
+    missing = loc.drop(columns=["Gelokaliseerd", "Totaal"], errors="ignore").sum(axis=1)
+    loc["% zonder bruikbare locatie"] = (100.0 * missing / loc["Totaal"]).round(1)
+    st.dataframe(
+        style_table(loc.rename_axis("Bron").reset_index()), hide_index=True, width="stretch"
+    )
+    st.caption("Deze records tellen mee in tabellen maar staan niet op de kaart.")
+
+st.subheader("Geweigerde rijen")
+summary = data_quality.reject_summary(version)
+if summary.empty:
+    st.success("Geen enkele rij geweigerd.")
+else:
+    left, middle, right = st.columns(3)
+    kinds = left.multiselect(
+        "Soort",
+        sorted(summary["kind"].unique()),
+        format_func=lambda k: KINDS.get(k, k),
+        placeholder="Alle",
+        key="data_soort",
+    )
+    fields = middle.multiselect(
+        "Veld",
+        sorted(summary["field"].dropna().unique()),
+        placeholder="Alle",
+        key="data_veld",
+    )
+    search = right.text_input("Zoek in reden, waarde of bestand", key="data_zoek").strip()
+    n = data_quality.reject_count(version, tuple(kinds), tuple(fields), search)
+    rows = data_quality.rejects(version, tuple(kinds), tuple(fields), search, limit=10_000)
+    st.caption(
+        f"{fmt_int(n)} geweigerde rijen"
+        + (f"; de eerste {fmt_int(len(rows))} getoond en downloadbaar." if n > len(rows) else ".")
+    )
+    shown = rows.assign(kind=rows["kind"].map(KINDS).fillna(rows["kind"])).rename(
+        columns={
+            "kind": "Soort",
+            "source_file": "Bestand",
+            "source_row": "Rij",
+            "field": "Veld",
+            "value": "Waarde",
+            "reason": "Reden",
+        }
+    )
+    st.dataframe(style_table(missing_as_text(shown)), hide_index=True, width="stretch")
+    layout.csv_download(shown, "wijkbeeld_geweigerde_rijen.csv", key="data_csv_rejects")
+    st.caption(
+        "Verbeter een geweigerde rij in het bronsysteem en exporteer opnieuw; de ruwe "
+        "exportbestanden worden nooit met de hand aangepast."
+    )

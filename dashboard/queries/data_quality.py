@@ -1,0 +1,189 @@
+"""What was loaded, when, and what was refused (``marts.build_info``, ``load_files``, ``rejects``)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.queries._db import WarehouseVersion, query, scalar
+
+#: Record marts: label → (table, fixed condition, year expression). Constants only: the
+#: labels never go into SQL text (they hold apostrophes), rows are matched by position.
+RECORD_MARTS = {
+    "Feiten (pv's)": ("marts.incidents", "TRUE", "year"),
+    "Overlastmeldingen": ("marts.nuisance", "TRUE", "year"),
+    "Verkeersongevallen (zone)": ("marts.accidents", "source = 'zone'", "year"),
+    "Letselongevallen (Statbel)": ("marts.accidents", "source = 'statbel'", "year"),
+    "Wijktaken": ("marts.tasks", "TRUE", "year(received_at)"),
+    "Verkeerscontroles": ("marts.controls", "TRUE", "year(started_at)"),
+}
+_LABELS = list(RECORD_MARTS)
+
+
+def _present_marts(version: WarehouseVersion) -> set[str]:
+    return set(
+        query(
+            version,
+            "SELECT table_schema || '.' || table_name AS t FROM information_schema.tables "
+            "WHERE table_schema = 'marts'",
+        )["t"]
+    )
+
+
+#: Dutch names of ``location_status`` values.
+LOCATION_STATUS = {
+    "ok": "Gelokaliseerd",
+    "geen_locatie": "Zonder locatie",
+    "buiten_zone": "Buiten de zone",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def build_info(version: WarehouseVersion) -> dict:
+    """The latest build: ``built_at``, ``zone_name``, ``duration_s``, ``warehouse_version``.
+
+    Returns an empty dict when the table is empty.
+    """
+    df = query(version, "SELECT * FROM marts.build_info ORDER BY built_at DESC LIMIT 1")
+    return {} if df.empty else df.iloc[0].to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def load_files(version: WarehouseVersion) -> pd.DataFrame:
+    """Every input file of the build with its row counts, encoding and separator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind``, ``source_file``, ``rows_read``, ``rows_accepted``, ``rows_rejected``,
+        ``loaded_at``, ``encoding``, ``delimiter``, ``max_record_date``.
+    """
+    return query(
+        version,
+        "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected, loaded_at, "
+        "encoding, delimiter, max_record_date FROM marts.load_files "
+        "ORDER BY kind, source_file LIMIT 10000",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def rows_per_source_and_year(version: WarehouseVersion) -> pd.DataFrame:
+    """Records per mart and year (``bron``, ``jaar``, ``aantal``); missing marts skipped."""
+    present = _present_marts(version)
+    parts = [
+        f"SELECT {i} AS idx, {year} AS jaar, count(*) AS aantal FROM {table} "
+        f"WHERE {cond} GROUP BY ALL"
+        for i, (table, cond, year) in enumerate(RECORD_MARTS.values())
+        if table in present
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["bron", "jaar", "aantal"])
+    df = query(version, " UNION ALL ".join(parts) + " ORDER BY idx, jaar LIMIT 5000")
+    df.insert(0, "bron", df.pop("idx").map(lambda i: _LABELS[i]))
+    return df
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def freshness(version: WarehouseVersion) -> pd.DataFrame:
+    """Latest record date per input kind, from the load log.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind``, ``laatste_record`` (date), ``bestanden``, ``laatst_ingeladen``
+        (timestamp), sorted by kind.
+    """
+    return query(
+        version,
+        "SELECT kind, max(max_record_date) AS laatste_record, count(*) AS bestanden, "
+        "max(loaded_at) AS laatst_ingeladen FROM marts.load_files GROUP BY kind "
+        "ORDER BY kind LIMIT 100",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def records_without_location(version: WarehouseVersion) -> pd.DataFrame:
+    """Records per mart and ``location_status`` (``bron``, ``status``, ``aantal``).
+
+    Tasks are left out: they have a wijk but no coordinates by design.
+    """
+    present = _present_marts(version)
+    parts = [
+        f"SELECT {i} AS idx, location_status AS status, count(*) AS aantal "
+        f"FROM {table} WHERE {cond} GROUP BY ALL"
+        for i, (table, cond, _) in enumerate(RECORD_MARTS.values())
+        if table in present and table != "marts.tasks"
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["bron", "status", "aantal"])
+    df = query(version, " UNION ALL ".join(parts) + " ORDER BY idx, status LIMIT 1000")
+    df.insert(0, "bron", df.pop("idx").map(lambda i: _LABELS[i]))
+    df["status"] = df["status"].map(LOCATION_STATUS).fillna(df["status"])
+    return df
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def reject_summary(version: WarehouseVersion) -> pd.DataFrame:
+    """Refused rows per kind, file and field (``kind``, ``source_file``, ``field``, ``aantal``)."""
+    return query(
+        version,
+        "SELECT kind, source_file, field, count(*) AS aantal FROM marts.rejects "
+        "GROUP BY ALL ORDER BY aantal DESC, kind, source_file, field LIMIT 5000",
+    )
+
+
+def _reject_filter() -> str:
+    return (
+        "(len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], kind))"
+        " AND (len($fields::VARCHAR[]) = 0 OR list_contains($fields::VARCHAR[], field))"
+        " AND ($search = '' OR reason ILIKE '%' || $search || '%'"
+        "      OR value ILIKE '%' || $search || '%' OR source_file ILIKE '%' || $search || '%')"
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def reject_count(
+    version: WarehouseVersion,
+    kinds: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
+    search: str = "",
+) -> int:
+    """Number of refused rows matching the filters of :func:`rejects`."""
+    return int(
+        scalar(
+            version,
+            f"SELECT count(*) FROM marts.rejects WHERE {_reject_filter()}",
+            {"kinds": list(kinds), "fields": list(fields), "search": search},
+        )
+        or 0
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def rejects(
+    version: WarehouseVersion,
+    kinds: tuple[str, ...] = (),
+    fields: tuple[str, ...] = (),
+    search: str = "",
+    limit: int = 10_000,
+) -> pd.DataFrame:
+    """Refused rows with their Dutch reason, at most ``limit``.
+
+    Parameters
+    ----------
+    kinds, fields : tuple of str
+        Keep only these kinds / fields (empty: all).
+    search : str
+        Case-insensitive text to find in the reason, the value or the file name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind``, ``source_file``, ``source_row``, ``field``, ``value``, ``reason``.
+    """
+    return query(
+        version,
+        f"SELECT kind, source_file, source_row, field, value, reason FROM marts.rejects "
+        f"WHERE {_reject_filter()} ORDER BY kind, source_file, source_row LIMIT $limit",
+        {"kinds": list(kinds), "fields": list(fields), "search": search, "limit": int(limit)},
+    )

@@ -1,0 +1,44 @@
+"""Session fixtures shared by every test folder: a small demo zone built by the real pipeline.
+
+``demo_warehouse`` runs :func:`etl.demo.generate_demo` and :func:`etl.build.build_warehouse`
+once per session (a few seconds at ``scale=0.2``) and points ``WIJKBEELD_WAREHOUSE`` at the
+result, so dashboard tests read exactly what a user of ``make demo`` would see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+#: Last day of the demo data; fixed so that expected values do not depend on today.
+DEMO_END = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="session")
+def demo_raw(tmp_path_factory) -> Path:
+    """Raw exports of a small demo zone (seed 7, 2 years, scale 0.2, ending 31/10/2026)."""
+    from etl.demo import generate_demo
+
+    out = tmp_path_factory.mktemp("demo") / "raw"
+    generate_demo(out=out, seed=7, years=2, scale=0.2, end=DEMO_END)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(demo_raw: Path) -> Path:
+    """The warehouse built from :func:`demo_raw`; sets ``WIJKBEELD_WAREHOUSE`` to it.
+
+    The variable stays set for the rest of the session (a session fixture cannot use the
+    function-scoped ``monkeypatch``); tests that need another warehouse set their own with
+    ``monkeypatch.setenv``, which is undone after them.
+    """
+    from etl.build import build_warehouse
+
+    target = demo_raw.parent / "wh.duckdb"
+    build_warehouse(raw=demo_raw, warehouse=target, echo=lambda *_: None)
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WIJKBEELD_WAREHOUSE", str(target))
+    yield target
+    patch.undo()

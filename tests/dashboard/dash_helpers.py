@@ -1,0 +1,72 @@
+"""Helpers for the dashboard tests: run a page with AppTest, ask the warehouse directly.
+
+Expected values are computed with independent SQL on the marts, never through
+``dashboard.queries``, so a test fails when a page shows something the warehouse does not say.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from etl.duck import connect
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+
+
+def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
+    """Run the app (optionally on ``pages/<page>.py``) and return the finished AppTest."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def wh(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run SQL on the warehouse the tests use (``WIJKBEELD_WAREHOUSE``)."""
+    # Same configuration as the dashboard's connection: DuckDB refuses a second
+    # connection to one file in one process with different settings.
+    con = connect(os.environ["WIJKBEELD_WAREHOUSE"], read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+def count(sql: str, params: list | None = None) -> int:
+    """First value of a query, as int."""
+    return int(wh(sql, params).iat[0, 0] or 0)
+
+
+def anchor() -> date:
+    """Last date with data: the day the period presets count back from."""
+    value = wh(
+        "SELECT max(date) FROM marts.daily_counts "
+        "WHERE domain IN ('incidents', 'nuisance', 'accidents')"
+    ).iat[0, 0]
+    return pd.Timestamp(value).date()
+
+
+def last_28_days() -> tuple[date, date]:
+    """The default period ("Laatste 28 dagen")."""
+    end = anchor()
+    return end - timedelta(days=27), end
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """KPI label → displayed value."""
+    return {m.label: m.value for m in at.metric}
+
+
+def nl(n: int) -> str:
+    """A count as the dashboard writes it (``1.234``)."""
+    return f"{n:,}".replace(",", ".")

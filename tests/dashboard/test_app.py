@@ -1,0 +1,63 @@
+"""The router: navigation, sidebar, and a clear message when there is no warehouse."""
+
+from __future__ import annotations
+
+import shutil
+
+from dash_helpers import APP, run_app, wh
+from streamlit.testing.v1 import AppTest
+
+
+def test_missing_warehouse_message(demo_warehouse, tmp_path, monkeypatch):
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(tmp_path / "bestaat_niet.duckdb"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    text = at.warning[0].value
+    assert "Er is nog geen datawarehouse" in text
+    assert "make demo" in text and "python -m etl build" in text
+    assert "bestaat_niet.duckdb" in text
+    assert not at.title  # no page is drawn
+
+
+def test_broken_warehouse_message(demo_warehouse, tmp_path, monkeypatch):
+    broken = tmp_path / "leeg.duckdb"
+    import duckdb
+
+    duckdb.connect(str(broken)).close()  # a valid but empty database
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(broken))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "kan niet gelezen worden" in at.error[0].value
+
+
+def test_sidebar_shows_zone_and_freshness(demo_warehouse):
+    at = run_app()
+    zone = wh("SELECT zone_name FROM marts.build_info").iat[0, 0]
+    assert any(zone in m.value for m in at.sidebar.markdown)
+    assert any("Gegevens t.e.m." in c.value for c in at.sidebar.caption)
+
+
+def test_swapped_warehouse_is_picked_up(demo_warehouse, tmp_path, monkeypatch):
+    """A new build renamed over the old file gets new results without a restart."""
+    from dashboard.queries import _db
+
+    target = tmp_path / "wh.duckdb"
+    shutil.copy(demo_warehouse, target)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(target))
+    v1 = _db.warehouse_version()
+    before = _db.scalar(v1, "SELECT count(*) FROM marts.incidents")
+    # Build a "new" warehouse with fewer incidents and swap it in atomically.
+    staged = tmp_path / "staged.duckdb"
+    shutil.copy(demo_warehouse, staged)
+    import duckdb
+
+    con = duckdb.connect(str(staged))
+    con.execute("DELETE FROM marts.incidents WHERE rowid % 2 = 0")
+    con.close()
+    staged.replace(target)
+    v2 = _db.warehouse_version()
+    assert v2 != v1
+    after = _db.scalar(v2, "SELECT count(*) FROM marts.incidents")
+    assert after < before

@@ -1,0 +1,98 @@
+"""Shared filters: read from the URL at session start, kept across pages, written back."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from dash_helpers import anchor, count, metrics, nl, run_app
+
+from dashboard.components.filters import Period, preset_period, year_before
+
+
+def _as_list(value) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_url_to_widgets_and_back(demo_warehouse):
+    at = run_app(query_params={"periode": "7d", "wijk": ["W01", "W03"]})
+    assert at.selectbox(key="_w_flt_periode").value == "7d"
+    assert at.multiselect(key="_w_flt_wijken").value == ["W01", "W03"]
+    end = anchor()
+    start = end - timedelta(days=6)
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? AND wijk_code IN ('W01', 'W03')",
+        [start, end],
+    )
+    assert metrics(at)["Feiten (pv's)"] == nl(n)
+
+    # A change in a widget goes to the URL ...
+    at.selectbox(key="_w_flt_periode").set_value("jaar").run()
+    assert at.query_params["periode"] in ("jaar", ["jaar"])
+    assert sorted(_as_list(at.query_params["wijk"])) == ["W01", "W03"]
+
+    # ... and survives a page switch (the page navigation clears the URL, the session
+    # state carries the choice, and the new page writes it back).
+    at.switch_page("pages/traffic.py").run()
+    assert not at.exception
+    assert at.selectbox(key="_w_flt_periode").value == "jaar"
+    assert at.multiselect(key="_w_flt_wijken").value == ["W01", "W03"]
+    assert f"01/01/{end.year} – {end:%d/%m/%Y}" in at.caption[0].value
+
+    # Emptying the wijk choice removes the parameter.
+    at.multiselect(key="_w_flt_wijken").set_value([]).run()
+    assert "wijk" not in at.query_params
+
+
+def test_custom_period_from_url(demo_warehouse):
+    at = run_app("sources", {"periode": "aangepast", "van": "2026-01-01", "tot": "2026-01-31"})
+    assert "Aangepast (01/01/2026 – 31/01/2026)" in at.caption[0].value
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN DATE '2026-01-01' AND DATE '2026-01-31'"
+    )
+    assert metrics(at)["Feiten (pv's)"] == nl(n)
+    assert at.query_params["van"] in ("2026-01-01", ["2026-01-01"])
+
+
+def test_custom_period_from_widgets(demo_warehouse):
+    at = run_app("exploration")
+    at.selectbox(key="_w_flt_periode").set_value("aangepast").run()
+    at.date_input(key="_w_flt_van_tot_keuze").set_value((date(2025, 3, 1), date(2025, 3, 31))).run()
+    assert not at.exception
+    assert "Aangepast (01/03/2025 – 31/03/2025)" in at.caption[0].value
+    assert at.query_params["van"] in ("2025-03-01", ["2025-03-01"])
+    assert at.query_params["tot"] in ("2025-03-31", ["2025-03-31"])
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN DATE '2025-03-01' AND DATE '2025-03-31'"
+    )
+    assert metrics(at)["Totaal (aantal)"] == nl(n)
+    # Back to a preset: the custom dates leave the URL.
+    at.selectbox(key="_w_flt_periode").set_value("28d").run()
+    assert "van" not in at.query_params and "tot" not in at.query_params
+
+
+def test_unknown_url_values_are_ignored(demo_warehouse):
+    at = run_app(query_params={"periode": "eeuwig", "wijk": ["W01", "X'; DROP TABLE"]})
+    assert at.selectbox(key="_w_flt_periode").value == "28d"
+    assert at.multiselect(key="_w_flt_wijken").value == ["W01"]
+
+
+@pytest.mark.parametrize(
+    ("preset", "start", "end"),
+    [
+        ("7d", date(2026, 10, 25), date(2026, 10, 31)),
+        ("28d", date(2026, 10, 4), date(2026, 10, 31)),
+        ("jaar", date(2026, 1, 1), date(2026, 10, 31)),
+        ("vorigjaar", date(2025, 1, 1), date(2025, 12, 31)),
+    ],
+)
+def test_presets(preset, start, end):
+    period = preset_period(preset, date(2026, 10, 31))
+    assert (period.start, period.end) == (start, end)
+
+
+def test_comparison_periods():
+    period = Period("28d", date(2026, 10, 4), date(2026, 10, 31))
+    assert period.previous() == Period("28d", date(2026, 9, 6), date(2026, 10, 3))
+    assert period.last_year() == Period("28d", date(2025, 10, 4), date(2025, 10, 31))
+    assert year_before(date(2028, 2, 29)) == date(2027, 2, 28)

@@ -1,0 +1,35 @@
+"""Dutch (nl-BE) formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from dashboard.components import format as f
+
+
+def test_numbers():
+    assert f.fmt_int(1234567) == "1.234.567"
+    assert f.fmt_int(None) == "–"
+    assert f.fmt_number(1234.56, 1) == "1.234,6"
+    assert f.fmt_number(0.5, 2) == "0,50"
+    assert f.fmt_signed(12) == "+12" and f.fmt_signed(-1500) == "-1.500" and f.fmt_signed(0) == "0"
+
+
+def test_dates_and_weeks():
+    assert f.fmt_date(date(2026, 3, 7)) == "07/03/2026"
+    assert f.fmt_datetime(datetime(2026, 3, 7, 9, 5)) == "07/03/2026 09:05"
+    assert f.iso_week_label(date(2024, 12, 31)) == "week 1 (2025)"
+    assert f.weekday_name(1) == "maandag" and f.weekday_name(7) == "zondag"
+    assert f.month_name(10) == "oktober"
+
+
+def test_small_counts():
+    assert [f.fmt_small_count(n) for n in (0, 1, 4, 5, 1200)] == ["0", "<5", "<5", "5", "1.200"]
+
+
+def test_csv_is_excel_friendly():
+    data = f.to_csv_bytes(pd.DataFrame({"wijk": ["Ä"], "ratio": [1.5]}))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == ["wijk;ratio", "Ä;1,5"]
