@@ -1,4 +1,9 @@
-"""Verkenning (beleidscel): any count of any dataset by period, category and area."""
+"""Verkenning (beleidscel): any cut of any dataset, as table, chart and map, shareable by URL.
+
+Every choice on this page (dataset, the two groupings, measure, rate or share, chart type)
+lives in the URL next to the shared period/wijk/category filters, so a copied link reopens
+the same view.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,57 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard.components import filters, layout
+from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
     MONTHS,
     WEEKDAYS,
     fmt_date,
     fmt_int,
+    fmt_number,
     iso_week_label,
+    missing_as_text,
     style_table,
 )
 from dashboard.queries import common
+from dashboard.queries.districts import district_shapes
+
+#: Groups beyond this are cut (largest first); the page says so.
+ROW_LIMIT = 5_000
+NONE = "Geen"
+CHARTS = ("Automatisch", "Lijn", "Staaf", "Heatmap")
+
+
+def small_count_threshold() -> int:
+    """Counts below this get no rate or share (``[zone].small_count_threshold``)."""
+    try:
+        from etl.config import load_zone
+
+        return int(load_zone()["zone"].get("small_count_threshold", 5))
+    except (FileNotFoundError, KeyError, ValueError):
+        return 5
+
+
+def period_label(column: str, value) -> str:
+    """Readable Dutch label for a value of a time or weekday column."""
+    if pd.isna(value):
+        return "Onbekend"
+    if column == "weekdag":
+        return WEEKDAYS[int(value) - 1]
+    if column == "uur":
+        return f"{int(value):02d} u"
+    if column == "jaar":
+        return str(int(value))
+    ts = pd.Timestamp(value)
+    if column == "maand":
+        return f"{MONTHS[ts.month - 1]} {ts.year}"
+    if column == "kwartaal":
+        return f"K{(ts.month - 1) // 3 + 1} {ts.year}"
+    if column == "week":
+        return iso_week_label(ts)
+    return fmt_date(ts)
+
+
+LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
 
 version = layout.warehouse()
 flt = filters.common_filters(version)
@@ -24,35 +70,85 @@ period = flt.period
 st.title("Verkenning")
 layout.period_caption(period.label)
 
-left, middle, right = st.columns(3)
-dataset_key = left.selectbox(
+c1, c2, c3, c4 = st.columns(4)
+dataset_key = filters.choice_filter(
     "Gegevens",
     list(common.DATASETS),
+    "verk_gegevens",
+    "gegevens",
+    default="incidents",
     format_func=lambda k: common.DATASETS[k].label,
-    key="verkenning_dataset",
+    container=c1,
 )
 ds = common.dataset(dataset_key)
-TIME_DIMS = ["Maand", "Week", "Jaar", "Dag", "Weekdag"]
-GROUP_DIMS = ["Categorie", "Wijk", "Deelgemeente", "Gemeente"]
-time_options = ["Geen"] + [
-    d for d in TIME_DIMS if not (ds.month_only and d in common.DAY_DIMENSIONS)
-]
-time_dim = middle.selectbox("Indelen in de tijd", time_options, index=1, key="verkenning_tijd")
-group_dim = right.selectbox(
-    "Indelen naar",
-    ["Geen"] + GROUP_DIMS,
-    index=1,
-    format_func=lambda d: ds.category_label if d == "Categorie" else d,
-    key="verkenning_groep",
+available = common.dimensions_for(dataset_key)
+
+
+def dim_label(dim: str) -> str:
+    """Dutch label of a dimension for this dataset (the category has the dataset's name)."""
+    return ds.category_label if dim == "Categorie" else dim
+
+
+first_dim = filters.choice_filter(
+    "Indeling 1",
+    [NONE, *available],
+    "verk_indeling1",
+    "indeling1",
+    default="Maand",
+    format_func=dim_label,
+    container=c2,
+    help="Eerste indeling: tijd, categorie, gebied of een kenmerk van de gegevens.",
 )
-measure = left.selectbox("Maat", list(ds.measures), key="verkenning_maat")
+second_dim = filters.choice_filter(
+    "Indeling 2",
+    [NONE, *[d for d in available if d != first_dim]],
+    "verk_indeling2",
+    "indeling2",
+    default="Categorie",
+    format_func=dim_label,
+    container=c3,
+)
+measure = filters.choice_filter("Maat", list(ds.measures), "verk_maat", "maat", container=c4)
+c5, c6, c7 = st.columns([2, 1, 2])
+per = filters.choice_filter(
+    "Weergave",
+    list(common.PER_OPTIONS),
+    "verk_weergave",
+    "weergave",
+    default="aantal",
+    format_func=common.PER_OPTIONS.__getitem__,
+    container=c5,
+    radio=True,
+    help="Per 1.000 inwoners kan enkel bij een indeling naar wijk, deelgemeente of gemeente "
+    "(de bevolking van die gebieden is gekend).",
+)
+chart_kind = filters.choice_filter("Grafiek", list(CHARTS), "verk_grafiek", "grafiek", container=c6)
 categories = filters.category_filter(
-    common.category_values(version, dataset_key), label=ds.category_label, container=middle
+    common.category_values(version, dataset_key), label=ds.category_label, container=c7
 )
 
-dims = tuple(d for d in (time_dim, group_dim) if d != "Geen")
-result = common.counts_by(
-    version, dataset_key, dims, period.start, period.end, flt.wijken, categories, measure=measure
+dims = tuple(d for d in (first_dim, second_dim) if d != NONE)
+area_dims = [d for d in dims if d in common.AREA_LAYERS]
+if per == "inwoners" and not area_dims:
+    st.info(
+        "**Per 1.000 inwoners** kan enkel bij een indeling naar wijk, deelgemeente of gemeente: "
+        "alleen van die gebieden is het aantal inwoners gekend. Kies zo'n indeling; "
+        "hieronder staan de absolute aantallen.",
+        icon=":material/info:",
+    )
+    per = "aantal"
+
+result = common.explore(
+    version,
+    dataset_key,
+    dims,
+    period.start,
+    period.end,
+    flt.wijken,
+    categories,
+    measure=measure,
+    per=per,
+    limit=ROW_LIMIT,
 )
 if ds.month_only:
     st.caption(f"{ds.label}: enkel jaar en maand bekend; elke maand die de periode raakt telt mee.")
@@ -61,58 +157,163 @@ if result.empty:
     st.info("Geen gegevens voor deze keuze.")
     st.stop()
 
-labels = {
-    "jaar": "Jaar",
-    "maand": "Maand",
-    "week": "Week (maandag)",
-    "dag": "Dag",
-    "weekdag": "Weekdag",
-    "categorie": ds.category_label,
-    "wijk": "Wijk",
-    "deelgemeente": "Deelgemeente",
-    "gemeente": "Gemeente",
-    "waarde": measure,
-}
-table = result.copy()
-if "weekdag" in table:
-    table["weekdag"] = table["weekdag"].map(lambda i: WEEKDAYS[int(i) - 1])
-# Plotly writes month names in English on a date axis; Dutch text labels avoid that.
-AXIS_LABELS = {
-    "maand": lambda d: f"{MONTHS[d.month - 1]} {d.year}",
-    "week": iso_week_label,
-    "dag": fmt_date,
-}
+threshold = small_count_threshold()
+small = result["waarde"] < threshold
+value_col, value_label, decimals = "waarde", measure, 0
+if per == "inwoners":
+    value_col, value_label, decimals = "per_1000", f"{measure} per 1.000 inwoners", 1
+elif per == "aandeel":
+    value_col, value_label, decimals = "aandeel", f"Aandeel {measure.lower()} (%)", 1
+if per != "aantal":
+    # A rate or share on a handful of records suggests a precision it does not have.
+    result.loc[small, value_col] = float("nan")
 
-st.metric(f"Totaal ({measure.lower()})", fmt_int(result["waarde"].sum()))
+total = result["totaal"].iloc[0]
+cols = st.columns(3)
+cols[0].metric(f"Totaal ({measure.lower()})", fmt_int(total))
+cols[1].metric("Groepen", fmt_int(len(result)))
+if per == "inwoners":
+    known = result.dropna(subset=["inwoners"])
+    pop = known.drop_duplicates(area_dims[0].lower())["inwoners"].sum()
+    cols[2].metric("Inwoners (gebieden in de tabel)", fmt_int(pop))
 
-x = next((c for c in ("maand", "week", "dag", "jaar", "weekdag") if c in table), None)
-colour = labels.get(group_dim.lower()) if group_dim != "Geen" else None
-plot = table.sort_values([c for c in (x, group_dim.lower()) if c in table])
-if x in AXIS_LABELS:
-    plot = plot.assign(**{x: plot[x].map(lambda v: AXIS_LABELS[x](pd.Timestamp(v)))})
-plot = plot.rename(columns=labels)
-if x in AXIS_LABELS:
-    fig = px.line(plot, x=labels[x], y=measure, color=colour, markers=True)
-    fig.update_xaxes(type="category")
-elif x is not None:
-    fig = px.bar(plot, x=labels[x], y=measure, color=colour, barmode="group")
+names = {common.dimension_column(dataset_key, d): dim_label(d) for d in dims}
+names.update(
+    {
+        "waarde": measure,
+        "inwoners": "Inwoners",
+        "per_1000": "Per 1.000 inwoners",
+        "aandeel": "Aandeel (%)",
+    }
+)
+data = result.drop(columns=["totaal"])
+if "inwoners" in data:
+    data["inwoners"] = data["inwoners"].round().astype("Int64")
+# Readable Dutch period labels; Plotly would write English month names on a date axis.
+shown = data.copy()
+for column in names:
+    if column in shown and column in LABELLED and column != "dag":
+        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v))
+
+# Chart: time on the x-axis when there is time, else the first grouping.
+outputs = [common.dimension_column(dataset_key, d) for d in dims]
+time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
+x = time_cols[0] if time_cols else (outputs[0] if outputs else None)
+colour = next((c for c in outputs if c != x), None)
+plot = data.sort_values([c for c in (x, colour) if c]) if x else data
+x_order = None
+if x:
+    x_order = [period_label(x, v) if x in LABELLED else v for v in plot[x].drop_duplicates()]
+    plot = plot.assign(
+        **{c: plot[c].map(lambda v, c=c: period_label(c, v)) for c in (x, colour) if c in LABELLED}
+    )
+plot = plot.rename(columns={**names, value_col: value_label})
+kind = chart_kind
+if kind == "Automatisch":
+    kind = "Lijn" if x in time_cols and x != "jaar" else "Staaf"
+    # Grouped bars with many colours are unreadable; a grid of two groupings is not.
+    if kind == "Staaf" and colour is not None and plot[names[colour]].nunique() > 6:
+        kind = "Heatmap"
+if kind == "Heatmap" and colour is None:
+    st.caption("Een heatmap heeft twee indelingen nodig; hieronder een staafdiagram.")
+    kind = "Staaf"
+fig = None
+if x is None:
+    st.metric(value_label, fmt_number(result[value_col].iloc[0], decimals))
+elif kind == "Heatmap":
+    # One row per pair, so pivot (not pivot_table, whose sum turns a blank into 0).
+    grid = plot.pivot(index=names[colour], columns=names[x], values=value_label).reindex(
+        columns=[v for v in x_order if v in set(plot[names[x]])]
+    )
+    fig = px.imshow(
+        grid,
+        aspect="auto",
+        color_continuous_scale="YlOrRd",
+        labels={"x": names[x], "y": names[colour], "color": value_label},
+        text_auto=".0f" if decimals == 0 else ".1f",
+    )
 else:
-    y = labels[group_dim.lower()] if group_dim != "Geen" else None
-    fig = px.bar(plot, x=measure, y=y, orientation="h") if y else None
+    draw = px.line if kind == "Lijn" else px.bar
+    extra = {"markers": True} if kind == "Lijn" else {"barmode": "group"}
+    fig = draw(
+        plot,
+        x=names[x],
+        y=value_label,
+        color=names.get(colour),
+        category_orders={names[x]: x_order},
+        color_discrete_sequence=px.colors.qualitative.Dark24,
+        **extra,
+    )
+    fig.update_xaxes(type="category")
 if fig is not None:
     fig.update_layout(
         separators=",.",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend_title_text=colour,
+        legend_title_text=names.get(colour),
     )
     st.plotly_chart(fig, width="stretch")
 
-shown = table.rename(columns=labels)
-st.dataframe(style_table(shown), hide_index=True, width="stretch")
-if len(result) >= 5_000:
-    st.caption("Enkel de 5.000 grootste groepen worden getoond.")
-layout.csv_download(
-    shown,
-    f"wijkbeeld_{dataset_key}_{period.start:%Y%m%d}_{period.end:%Y%m%d}.csv",
-    key="verkenning_csv",
+if area_dims:
+    st.subheader(f"Kaart per {area_dims[0].lower()}")
+    layer = common.AREA_LAYERS[area_dims[0]]
+    column = common.dimension_column(dataset_key, area_dims[0])
+    shapes = district_shapes(version, layer)
+    per_area = data.groupby(column, as_index=False)["waarde"].sum()
+    code_of = dict(zip(shapes["name"], shapes["code"], strict=True))
+    population = dict(zip(shapes["name"], shapes["population"], strict=True))
+    values = {}
+    for row in per_area.itertuples(index=False):
+        area, n = getattr(row, column), row.waarde
+        if area not in code_of:
+            continue  # "Zonder wijk": not on the map
+        value = float(n)
+        if per == "inwoners":
+            pop = population.get(area)
+            value = 1000.0 * n / pop if pop and not pd.isna(pop) else None
+        elif per == "aandeel":
+            value = 100.0 * n / total if total else None
+        if per != "aantal" and n < threshold:
+            value = None
+        values[code_of[area]] = value
+    basemap = maps.basemap_picker()
+    m = maps.new_map(shapes, basemap)
+    maps.add_choropleth(
+        m,
+        shapes,
+        values,
+        value_label,
+        decimals=decimals,
+        unknown_label=f"Minder dan {threshold} of onbekend" if per != "aantal" else "Geen",
+    )
+    if layer != "wijk":
+        maps.add_outlines(m, district_shapes(version, "wijk"), labels=False)
+    maps.add_outlines(m, shapes)
+    maps.show(m, key="verkenning_kaart", height=480)
+
+st.subheader("Tabel")
+table = shown.rename(columns=names)
+# st.dataframe writes a gap as "None" whatever the Styler says: gaps become "–" as text.
+st.dataframe(style_table(missing_as_text(table), decimals=1), hide_index=True, width="stretch")
+notes = []
+if per != "aantal" and small.any():
+    notes.append(
+        f"Bij minder dan {threshold} staat geen {'cijfer per inwoner' if per == 'inwoners' else 'aandeel'} "
+        "(–): op zo'n kleine basis misleidt het."
+    )
+if per == "inwoners" and result["inwoners"].isna().any():
+    notes.append("Voor records zonder gebied ('Zonder …') is geen bevolking gekend.")
+if len(result) >= ROW_LIMIT:
+    notes.append(f"Enkel de {fmt_int(ROW_LIMIT)} grootste groepen worden getoond.")
+if notes:
+    st.caption(" ".join(notes))
+
+download = data.rename(columns=names)
+layout.table_downloads(
+    download,
+    f"wijkbeeld_{dataset_key}_{period.start:%Y%m%d}_{period.end:%Y%m%d}",
+    key="verkenning",
+)
+st.caption(
+    "Deze weergave staat volledig in de adresbalk: kopieer de link om ze te delen of later "
+    "opnieuw te openen."
 )

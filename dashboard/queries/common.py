@@ -50,6 +50,9 @@ class Dataset:
         SQL expression for a readable address (empty string when unknown).
     measures : dict
         Dutch measure label → SQL aggregate; the first is the default.
+    dimensions : dict
+        Extra group-by dimensions only this dataset has (Dutch label → (SQL expression over
+        alias ``t``, output column)), next to the shared :data:`DIMENSIONS`.
     """
 
     key: str
@@ -64,6 +67,7 @@ class Dataset:
     located: bool = True
     address_expr: str = "concat_ws(' ', t.street, t.house_number)"
     measures: dict = field(default_factory=lambda: {"Aantal": "count(*)"})
+    dimensions: dict = field(default_factory=dict)
 
 
 _ACCIDENT_MEASURES = {
@@ -75,6 +79,18 @@ _ACCIDENT_MEASURES = {
     "Lichtgewonden": "CAST(sum(t.lightly_injured) AS BIGINT)",
 }
 
+#: Accident dimensions beyond severity (the category) and the shared ones.
+_ACCIDENT_DIMENSIONS = {
+    "Uur": ("t.hour", "uur"),
+    "Weggebruiker 1": ("coalesce(t.road_user_1, 'Onbekend')", "weggebruiker_1"),
+    "Weggebruiker 2": ("coalesce(t.road_user_2, 'Onbekend')", "weggebruiker_2"),
+    "Lichtgesteldheid": ("coalesce(t.light, 'Onbekend')", "licht"),
+    "Weer": ("coalesce(t.weather, 'Onbekend')", "weer"),
+    "Wegtype": ("coalesce(t.road_type, 'Onbekend')", "wegtype"),
+    "Bebouwde kom": ("coalesce(t.built_up, 'Onbekend')", "bebouwde_kom"),
+    "Kruispunt": ("coalesce(t.crossroads, 'Onbekend')", "kruispunt"),
+}
+
 DATASETS: dict[str, Dataset] = {
     "incidents": Dataset(
         "incidents",
@@ -83,6 +99,14 @@ DATASETS: dict[str, Dataset] = {
         "category",
         "Categorie",
         id_column="pv_number",
+        dimensions={
+            "Uur": ("t.hour", "uur"),
+            "Status": ("coalesce(t.status, 'Onbekend')", "status"),
+            "Tijdvenster": (
+                "CASE WHEN t.is_window THEN 'Tijdvenster' ELSE 'Exact tijdstip' END",
+                "tijdvenster",
+            ),
+        },
     ),
     "nuisance": Dataset(
         "nuisance",
@@ -91,6 +115,11 @@ DATASETS: dict[str, Dataset] = {
         "nuisance_type",
         "Type overlast",
         id_column="report_id",
+        dimensions={
+            "Uur": ("t.hour", "uur"),
+            "Status": ("coalesce(t.status, 'Onbekend')", "status"),
+            "Kanaal": ("coalesce(t.channel, 'Onbekend')", "kanaal"),
+        },
     ),
     "accidents": Dataset(
         "accidents",
@@ -101,6 +130,7 @@ DATASETS: dict[str, Dataset] = {
         id_column="accident_id",
         where="t.source = 'zone'",
         measures=_ACCIDENT_MEASURES,
+        dimensions=_ACCIDENT_DIMENSIONS,
     ),
     "accidents_statbel": Dataset(
         "accidents_statbel",
@@ -115,6 +145,28 @@ DATASETS: dict[str, Dataset] = {
         month_only=True,
         address_expr="''",
         measures=_ACCIDENT_MEASURES,
+        dimensions=_ACCIDENT_DIMENSIONS,
+    ),
+    "victims": Dataset(
+        "victims",
+        "Verkeersslachtoffers (eigen registratie)",
+        "marts.victims",
+        "severity",
+        "Letsel",
+        id_column="accident_id",
+        measures={
+            "Aantal slachtoffers": "count(*)",
+            "Kwetsbare weggebruikers": "count(*) FILTER (WHERE t.is_vulnerable)",
+        },
+        dimensions={
+            "Uur": ("t.hour", "uur"),
+            "Type weggebruiker": ("coalesce(t.road_user, 'Onbekend')", "weggebruiker"),
+            "Kwetsbaar": (
+                "CASE WHEN t.is_vulnerable THEN 'Kwetsbaar' ELSE 'Niet kwetsbaar' END",
+                "kwetsbaar",
+            ),
+            "Leeftijdsklasse": ("coalesce(t.age_group, 'Onbekend')", "leeftijd"),
+        },
     ),
     "tasks": Dataset(
         "tasks",
@@ -129,6 +181,10 @@ DATASETS: dict[str, Dataset] = {
             "Aantal": "count(*)",
             "Open": "count(*) FILTER (WHERE t.is_open)",
             "Over termijn": "count(*) FILTER (WHERE t.is_overdue)",
+        },
+        dimensions={
+            "Status": ("coalesce(t.status, 'Onbekend')", "status"),
+            "Wijkinspecteur": ("coalesce(t.inspector, 'Onbekend')", "wijkinspecteur"),
         },
     ),
     "controls": Dataset(
@@ -146,6 +202,7 @@ DATASETS: dict[str, Dataset] = {
             "Overtredingen": "CAST(sum(t.offences) AS BIGINT)",
             "Uren": "sum(t.hours)",
         },
+        dimensions={"Uur": ("t.hour", "uur")},
     ),
 }
 
@@ -153,6 +210,7 @@ DATASETS: dict[str, Dataset] = {
 #: ``{d}`` is replaced by the dataset's date expression, ``{c}`` by its category column.
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "Jaar": ("year({d})", "jaar"),
+    "Kwartaal": ("CAST(date_trunc('quarter', {d}) AS DATE)", "kwartaal"),
     "Maand": ("CAST(date_trunc('month', {d}) AS DATE)", "maand"),
     "Week": ("CAST(date_trunc('week', {d}) AS DATE)", "week"),
     "Dag": ("{d}", "dag"),
@@ -177,6 +235,52 @@ _AREA_JOINS = """
 def dataset(key: str) -> Dataset:
     """Look up a dataset by key; an unknown key is a programming error (``KeyError``)."""
     return DATASETS[key]
+
+
+#: Time dimensions, finest last; the exploration page offers them first.
+TIME_DIMENSIONS = ("Dag", "Week", "Maand", "Kwartaal", "Jaar")
+#: Area dimension → layer of ``marts.districts`` (population, shapes), finest first.
+AREA_LAYERS = {"Wijk": "wijk", "Deelgemeente": "deelgemeente", "Gemeente": "gemeente"}
+
+
+def dimensions_for(dataset_key: str) -> list[str]:
+    """Group-by dimensions a dataset offers, in display order.
+
+    Parameters
+    ----------
+    dataset_key : str
+        Key in :data:`DATASETS`.
+
+    Returns
+    -------
+    list of str
+        Time dimensions (without day-level ones for month-only sources), the category,
+        the areas, the weekday, then the dataset's own dimensions.
+    """
+    ds = dataset(dataset_key)
+    dims = [d for d in TIME_DIMENSIONS if not (ds.month_only and d in DAY_DIMENSIONS)]
+    dims += ["Categorie", *AREA_LAYERS]
+    if not ds.month_only:
+        dims.append("Weekdag")
+    return dims + list(ds.dimensions)
+
+
+def dimension_column(dataset_key: str, dim: str) -> str:
+    """Output column name of a dimension (``"Maand"`` → ``"maand"``)."""
+    return _dimension(dataset(dataset_key), dim)[1]
+
+
+def _dimension(ds: Dataset, dim: str) -> tuple[str, str]:
+    """SQL expression (formatted for ``ds``) and output column of a whitelisted dimension."""
+    if dim in DIMENSIONS:
+        expr, out = DIMENSIONS[dim]
+    elif dim in ds.dimensions:
+        expr, out = ds.dimensions[dim]
+    else:
+        raise ValueError(f"Onbekende indeling {dim!r}")
+    if ds.month_only and dim in DAY_DIMENSIONS:
+        raise ValueError(f"{ds.label} kent geen dag: indelen per {dim.lower()} kan niet")
+    return expr.format(d=ds.date_expr, c=ds.category), out
 
 
 def filter_sql(
@@ -324,12 +428,8 @@ def counts_by(
         raise ValueError(f"Onbekende maat {measure!r} voor {ds.label}")
     select, outputs = [], []
     for dim in dimensions:
-        if dim not in DIMENSIONS:
-            raise ValueError(f"Onbekende indeling {dim!r}")
-        if ds.month_only and dim in DAY_DIMENSIONS:
-            raise ValueError(f"{ds.label} kent geen dag: indelen per {dim.lower()} kan niet")
-        expr, out = DIMENSIONS[dim]
-        select.append(f"{expr.format(d=ds.date_expr, c=ds.category)} AS {out}")
+        expr, out = _dimension(ds, dim)
+        select.append(f"{expr} AS {out}")
         outputs.append(out)
     where, params = filter_sql(ds, start, end, wijken, categories)
     agg = ds.measures[measure]
@@ -406,5 +506,153 @@ def hex_counts(
         version,
         f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
         f"WHERE {where} AND t.{column} IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT $limit",
+        params,
+    )
+
+
+#: How :func:`explore` expresses its measure: the measure itself, per 1,000 inhabitants of
+#: the area, or as a share of the total.
+PER_OPTIONS = {
+    "aantal": "Absoluut",
+    "inwoners": "Per 1.000 inwoners",
+    "aandeel": "Aandeel van totaal",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def explore(
+    version: WarehouseVersion,
+    dataset_key: str,
+    dimensions: tuple[str, ...],
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    measure: str | None = None,
+    per: str = "aantal",
+    limit: int = 5_000,
+) -> pd.DataFrame:
+    """:func:`counts_by` plus a rate per 1,000 inhabitants or a share of the total.
+
+    Parameters
+    ----------
+    dataset_key, dimensions, start, end, wijken, categories, measure, limit
+        As in :func:`counts_by`; dimensions may also be the dataset's own
+        (:func:`dimensions_for`).
+    per : {"aantal", "inwoners", "aandeel"}
+        ``"inwoners"`` needs an area dimension (:data:`AREA_LAYERS`; with two, the finer
+        one gives the population); ``"aandeel"`` divides by the total over all groups
+        (also those cut off by ``limit``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per dimension, ``waarde`` (the measure), ``totaal`` (the measure over
+        every group); with ``per="inwoners"`` also ``inwoners`` (NaN when unknown, e.g.
+        "Zonder wijk") and ``per_1000``; with ``per="aandeel"`` also ``aandeel`` (percent,
+        0–100). Sorted by the dimensions.
+
+    Raises
+    ------
+    ValueError
+        For an unknown dimension, measure or ``per``, or ``per="inwoners"`` without an area
+        dimension.
+    """
+    ds = dataset(dataset_key)
+    if per not in PER_OPTIONS:
+        raise ValueError(f"Onbekende weergave {per!r}")
+    measure = measure or next(iter(ds.measures))
+    if measure not in ds.measures:
+        raise ValueError(f"Onbekende maat {measure!r} voor {ds.label}")
+    resolved = [_dimension(ds, d) for d in dimensions]
+    select = [f"{expr} AS {out}" for expr, out in resolved]
+    outputs = [out for _, out in resolved]
+    where, params = filter_sql(ds, start, end, wijken, categories)
+    agg = ds.measures[measure]
+    group = f"GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
+    inner = (
+        f"SELECT {', '.join(select + [f'{agg} AS waarde', f'sum({agg}) OVER () AS totaal'])} "
+        f"FROM {ds.table} t {_AREA_JOINS} WHERE {where} {group} "
+        f"ORDER BY waarde DESC LIMIT $limit"
+    )
+    params["limit"] = int(limit)
+    extra, join = "", ""
+    if per == "inwoners":
+        area = next((d for d in AREA_LAYERS if d in dimensions), None)
+        if area is None:
+            raise ValueError("Per 1.000 inwoners kan enkel bij een indeling naar een gebied")
+        # Area names come from marts.districts of that layer, so the name finds it back.
+        params["layer"] = AREA_LAYERS[area]
+        column = DIMENSIONS[area][1]
+        join = f"LEFT JOIN marts.districts p ON p.layer = $layer AND p.name = b.{column}"
+        extra = (
+            ", CAST(p.population AS DOUBLE) AS inwoners, "
+            "1000.0 * b.waarde / nullif(p.population, 0) AS per_1000"
+        )
+    elif per == "aandeel":
+        extra = ", 100.0 * b.waarde / nullif(b.totaal, 0) AS aandeel"
+    order = f"ORDER BY {', '.join(f'b.{o}' for o in outputs)}" if outputs else ""
+    df = query(version, f"SELECT b.*{extra} FROM ({inner}) b {join} {order}", params)
+    df["waarde"] = df["waarde"].fillna(0)
+    return df
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def table_columns(version: WarehouseVersion, table: str) -> list[str]:
+    """Column names of a mart (``"marts.incidents"``), in table order."""
+    schema, _, name = table.partition(".")
+    df = query(
+        version,
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = $s "
+        "AND table_name = $t ORDER BY ordinal_position LIMIT 1000",
+        {"s": schema, "t": name},
+    )
+    return df["column_name"].tolist()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def record_rows(
+    version: WarehouseVersion,
+    dataset_key: str,
+    columns: tuple[str, ...],
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    limit: int = 50_000,
+) -> pd.DataFrame:
+    """Records of a dataset with the named columns, for analyses that need single records.
+
+    Meant for notebooks and analysis functions (black spots, workload index) that cluster
+    or weigh single records; pages draw aggregates.
+
+    Parameters
+    ----------
+    columns : tuple of str
+        Columns of the dataset's mart; each is checked against the mart's columns.
+    limit : int
+        Most rows (at most :data:`dashboard.queries._db.MAX_ROWS`; a bigger result raises).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The requested columns, ordered by date.
+
+    Raises
+    ------
+    ValueError
+        For a column the mart does not have.
+    """
+    ds = dataset(dataset_key)
+    known = set(table_columns(version, ds.table))
+    unknown = [c for c in columns if c not in known]
+    if unknown or not columns:
+        raise ValueError(f"Onbekende kolommen voor {ds.table}: {unknown or 'geen gekozen'}")
+    where, params = filter_sql(ds, start, end, wijken, categories)
+    params["limit"] = int(limit)
+    cols = ", ".join(f't."{c}"' for c in columns)
+    return query(
+        version,
+        f"SELECT {cols} FROM {ds.table} t WHERE {where} ORDER BY {ds.date_expr} LIMIT $limit",
         params,
     )

@@ -1,11 +1,31 @@
-"""Verkenning: dataset × grouping gives the same counts as the warehouse."""
+"""Verkenning: every grouping and measure gives what independent SQL on the warehouse gives,
+and the URL alone reproduces a view."""
 
 from __future__ import annotations
 
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
 from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
 
+from dashboard.queries import _db, common
 
-def test_exploration_default_month_by_category(demo_warehouse):
+YEAR_START, YEAR_END = date(2025, 1, 1), date(2025, 12, 31)
+
+WIJK_SQL = """
+    SELECT coalesce(w.name, 'Zonder wijk') AS wijk, {cols} count(*) AS n
+    FROM {table} t LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
+    WHERE t.date BETWEEN ? AND ? {where} GROUP BY ALL
+"""
+
+
+def _downloads(at) -> dict:
+    return {b.proto.label: b for b in at.get("download_button")}
+
+
+def test_default_view_month_by_category(demo_warehouse):
     at = run_app("exploration", {"periode": "vorigjaar"})
     assert at.title[0].value == "Verkenning"
     year = last_28_days()[1].year - 1
@@ -14,22 +34,265 @@ def test_exploration_default_month_by_category(demo_warehouse):
     table = at.dataframe[0].value
     assert list(table.columns) == ["Maand", "Categorie", "Aantal"]
     assert int(table["Aantal"].sum()) == n
+    assert table["Maand"].iloc[0] == f"januari {year}"
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.get("download_button")) == 1
+    assert set(_downloads(at)) == {"Download CSV", "Download Excel", "Download Parquet"}
+    # The whole view is written to the URL.
+    params = dict(at.query_params)
+    assert params["gegevens"] == "incidents"
+    assert params["indeling1"] == "Maand" and params["indeling2"] == "Categorie"
+    assert params["weergave"] == "aantal"
 
 
-def test_exploration_nuisance_by_wijk(demo_warehouse):
-    at = run_app("exploration", {"periode": "vorigjaar"})
-    at.selectbox(key="verkenning_dataset").set_value("nuisance").run()
-    at.selectbox(key="verkenning_tijd").set_value("Geen").run()
-    at.selectbox(key="verkenning_groep").set_value("Wijk").run()
-    assert not at.exception
+def test_url_reproduces_view_nuisance_by_wijk(demo_warehouse):
+    at = run_app(
+        "exploration",
+        {"periode": "vorigjaar", "gegevens": "nuisance", "indeling1": "Wijk", "indeling2": "Geen"},
+    )
     year = last_28_days()[1].year - 1
     expected = wh(
-        "SELECT coalesce(w.name, 'Zonder wijk') AS wijk, count(*) AS n FROM marts.nuisance t "
-        "LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code "
-        "WHERE t.year = ? GROUP BY 1",
-        [year],
+        WIJK_SQL.format(cols="", table="marts.nuisance", where=""),
+        [date(year, 1, 1), date(year, 12, 31)],
     ).set_index("wijk")["n"]
     table = at.dataframe[0].value.set_index("Wijk")["Aantal"]
     assert table.sort_index().to_dict() == {k: int(v) for k, v in expected.sort_index().items()}
+    # Grouped by area: a choropleth of the wijken is drawn.
+    assert any("Kaart per wijk" in h.value for h in at.subheader)
+    # Changing a widget updates the URL, so the new view can be shared too.
+    at.selectbox(key="_w_verk_indeling1").set_value("Gemeente").run()
+    assert at.query_params["indeling1"] in ("Gemeente", ["Gemeente"])
+
+
+def test_rate_per_1000_inhabitants_by_wijk(demo_warehouse):
+    at = run_app(
+        "exploration",
+        {
+            "periode": "vorigjaar",
+            "gegevens": "incidents",
+            "indeling1": "Wijk",
+            "indeling2": "Geen",
+            "weergave": "inwoners",
+        },
+    )
+    year = last_28_days()[1].year - 1
+    expected = wh(
+        """
+        SELECT w.name AS wijk, count(*) AS n, w.population AS pop,
+               1000.0 * count(*) / w.population AS rate
+        FROM marts.incidents t JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
+        WHERE t.year = ? GROUP BY w.name, w.population
+        """,
+        [year],
+    ).set_index("wijk")
+    table = at.dataframe[0].value.set_index("Wijk")
+    assert list(table.columns) == ["Aantal", "Inwoners", "Per 1.000 inwoners"]
+    for wijk, row in expected.iterrows():
+        assert int(table.loc[wijk, "Aantal"]) == row["n"]
+        # Columns with a gap ("Zonder wijk") are shown as Dutch text: "4.089".
+        assert int(str(table.loc[wijk, "Inwoners"]).replace(".", "")) == row["pop"]
+        shown = table.loc[wijk, "Per 1.000 inwoners"]
+        if row["n"] >= 5:
+            # Shown as text when the column has gaps ("–"), else as a number.
+            value = float(str(shown).replace(",", ".")) if isinstance(shown, str) else shown
+            assert value == pytest.approx(row["rate"], abs=0.051)
+    # Records without a wijk have no population: no rate.
+    if "Zonder wijk" in table.index:
+        assert table.loc["Zonder wijk", "Per 1.000 inwoners"] == "–"
+
+
+def test_rate_without_area_is_explained(demo_warehouse):
+    at = run_app(
+        "exploration",
+        {"periode": "vorigjaar", "indeling1": "Maand", "indeling2": "Geen", "weergave": "inwoners"},
+    )
+    assert any("enkel bij een indeling naar wijk" in i.value for i in at.info)
+    assert list(at.dataframe[0].value.columns) == ["Maand", "Aantal"]
+
+
+def test_share_of_total_hides_small_bases(demo_warehouse):
+    version = _db.warehouse_version()
+    df = common.explore(
+        version,
+        "victims",
+        ("Type weggebruiker",),
+        YEAR_START,
+        YEAR_END,
+        per="aandeel",
+    )
+    expected = wh(
+        "SELECT road_user AS weggebruiker, count(*) AS n, "
+        "100.0 * count(*) / sum(count(*)) OVER () AS pct "
+        "FROM marts.victims WHERE date BETWEEN ? AND ? GROUP BY 1",
+        [YEAR_START, YEAR_END],
+    ).set_index("weggebruiker")
+    got = df.set_index("weggebruiker")
+    assert got["waarde"].to_dict() == expected["n"].to_dict()
+    assert got["aandeel"].round(6).to_dict() == expected["pct"].round(6).to_dict()
+    assert float(got["totaal"].iloc[0]) == expected["n"].sum()
+
+    at = run_app(
+        "exploration",
+        {
+            "periode": "vorigjaar",
+            "gegevens": "victims",
+            "indeling1": "Type weggebruiker",
+            "indeling2": "Geen",
+            "weergave": "aandeel",
+        },
+    )
+    table = at.dataframe[0].value.set_index("Type weggebruiker")
+    small = table["Aantal slachtoffers"] < 5
+    assert small.any()
+    assert (table.loc[small, "Aandeel (%)"] == "–").all()
+    assert (table.loc[~small, "Aandeel (%)"] != "–").all()
+    for road_user in table.index[~small]:
+        shown = float(table.loc[road_user, "Aandeel (%)"].replace(",", "."))
+        assert shown == pytest.approx(expected.loc[road_user, "pct"], abs=0.051)
+
+
+@pytest.mark.parametrize(
+    ("dataset_key", "dims", "sql", "where"),
+    [
+        (
+            "incidents",
+            ("Kwartaal", "Uur"),
+            "SELECT CAST(date_trunc('quarter', date) AS DATE) AS kwartaal, hour AS uur, "
+            "count(*) AS n FROM marts.incidents t WHERE date BETWEEN ? AND ? GROUP BY 1, 2",
+            None,
+        ),
+        (
+            "accidents",
+            ("Weekdag", "Categorie"),
+            "SELECT weekday AS weekdag, severity AS categorie, count(*) AS n "
+            "FROM marts.accidents t WHERE source = 'zone' AND date BETWEEN ? AND ? GROUP BY 1, 2",
+            None,
+        ),
+        (
+            "tasks",
+            ("Deelgemeente", "Status"),
+            "SELECT coalesce(dg.name, 'Zonder deelgemeente') AS deelgemeente, status, count(*) AS n "
+            "FROM marts.tasks t LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code "
+            "LEFT JOIN marts.districts dg ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code "
+            "WHERE CAST(received_at AS DATE) BETWEEN ? AND ? GROUP BY 1, 2",
+            None,
+        ),
+        (
+            "controls",
+            ("Gemeente", "Jaar"),
+            "SELECT coalesce(g.name, 'Zonder gemeente') AS gemeente, year(CAST(started_at AS DATE)) AS jaar, "
+            "count(*) AS n FROM marts.controls t "
+            "LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code "
+            "LEFT JOIN marts.districts g ON g.layer = 'gemeente' AND g.code = w.nis_code "
+            "WHERE CAST(started_at AS DATE) BETWEEN ? AND ? GROUP BY 1, 2",
+            None,
+        ),
+        (
+            "accidents_statbel",
+            ("Maand",),
+            "SELECT make_date(year, month, 1) AS maand, count(*) AS n FROM marts.accidents "
+            "WHERE source = 'statbel' AND make_date(year, month, 1) BETWEEN ? AND ? GROUP BY 1",
+            None,
+        ),
+    ],
+)
+def test_group_by_combinations_match_sql(demo_warehouse, dataset_key, dims, sql, where):
+    version = _db.warehouse_version()
+    got = common.explore(version, dataset_key, dims, YEAR_START, YEAR_END)
+    expected = wh(sql, [YEAR_START, YEAR_END])
+    keys = [common.dimension_column(dataset_key, d) for d in dims]
+    for key in keys:
+        if key in ("kwartaal", "maand"):
+            got[key] = pd.to_datetime(got[key])
+            expected[key] = pd.to_datetime(expected[key])
+    left = got.set_index(keys)["waarde"].sort_index()
+    right = expected.set_index(keys)["n"].sort_index()
+    assert left.to_dict() == right.to_dict()
+    assert int(got["totaal"].iloc[0]) == int(expected["n"].sum())
+
+
+def test_unknown_dimension_or_measure_refused(demo_warehouse):
+    version = _db.warehouse_version()
+    with pytest.raises(ValueError):
+        common.explore(version, "incidents", ("t.pv_number",), YEAR_START, YEAR_END)
+    with pytest.raises(ValueError):
+        common.explore(version, "incidents", ("Kanaal",), YEAR_START, YEAR_END)  # nuisance only
+    with pytest.raises(ValueError):
+        common.explore(version, "incidents", ("Wijk",), YEAR_START, YEAR_END, per="x")
+    with pytest.raises(ValueError):
+        common.explore(version, "incidents", ("Maand",), YEAR_START, YEAR_END, per="inwoners")
+
+
+def test_heatmap_and_downloads(demo_warehouse):
+    at = run_app(
+        "exploration",
+        {
+            "periode": "vorigjaar",
+            "gegevens": "accidents",
+            "indeling1": "Uur",
+            "indeling2": "Weekdag",
+            "grafiek": "Heatmap",
+        },
+    )
+    chart = at.get("plotly_chart")[0]
+    assert '"type":"heatmap"' in chart.proto.spec.replace(" ", "")
+    assert set(_downloads(at)) == {"Download CSV", "Download Excel", "Download Parquet"}
+    year = last_28_days()[1].year - 1
+    n = count("SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND year = ?", [year])
+    assert metrics(at)["Totaal (aantal ongevallen)"] == nl(n)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Uur", "Weekdag", "Aantal ongevallen"]
+    assert set(table["Weekdag"]) <= {
+        "maandag",
+        "dinsdag",
+        "woensdag",
+        "donderdag",
+        "vrijdag",
+        "zaterdag",
+        "zondag",
+    }
+
+
+def test_download_formats_round_trip():
+    from dashboard.components.format import to_parquet_bytes, to_xlsx_bytes
+
+    df = pd.DataFrame(
+        {
+            "Maand": pd.to_datetime(["2025-01-01", "2025-02-01"]),
+            "Wijk": ["W01", "W02"],
+            "Aantal": [3, 12],
+        }
+    )
+    assert pd.read_excel(io.BytesIO(to_xlsx_bytes(df)), engine="openpyxl").equals(df)
+    assert pd.read_parquet(io.BytesIO(to_parquet_bytes(df))).equals(df)
+
+
+@pytest.mark.parametrize(
+    ("dataset_key", "measure", "sql"),
+    [
+        (
+            "controls",
+            "Overtredingen",
+            "SELECT control_type AS categorie, sum(offences) AS n FROM marts.controls "
+            "WHERE CAST(started_at AS DATE) BETWEEN ? AND ? GROUP BY 1",
+        ),
+        (
+            "tasks",
+            "Over termijn",
+            "SELECT task_type AS categorie, count(*) FILTER (WHERE is_overdue) AS n "
+            "FROM marts.tasks WHERE CAST(received_at AS DATE) BETWEEN ? AND ? GROUP BY 1",
+        ),
+        (
+            "victims",
+            "Kwetsbare weggebruikers",
+            "SELECT severity AS categorie, count(*) FILTER (WHERE is_vulnerable) AS n "
+            "FROM marts.victims WHERE date BETWEEN ? AND ? GROUP BY 1",
+        ),
+    ],
+)
+def test_other_measures_match_sql(demo_warehouse, dataset_key, measure, sql):
+    version = _db.warehouse_version()
+    got = common.explore(
+        version, dataset_key, ("Categorie",), YEAR_START, YEAR_END, measure=measure
+    ).set_index("categorie")["waarde"]
+    expected = wh(sql, [YEAR_START, YEAR_END]).set_index("categorie")["n"]
+    assert got.astype(int).sort_index().to_dict() == expected.astype(int).sort_index().to_dict()

@@ -1,0 +1,101 @@
+"""SQL-console (beleidscel): one read-only SELECT over the marts, with limits and the schema.
+
+The guard (:mod:`dashboard.auth.sqlguard`) refuses anything but a SELECT over ``marts.*``;
+the console connection cannot reach files or the network; a row limit and a timeout keep
+one query from taking the dashboard down. The schema beside the editor comes from the data
+dictionary (``docs/DATA_DICTIONARY.md``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.components import layout
+from dashboard.components.format import fmt_int, fmt_number, missing_as_text
+from dashboard.queries import console, dictionary
+from dashboard.queries.common import data_bounds
+
+KEY_RESULT = "sql_resultaat"
+
+version = layout.warehouse()
+st.title("SQL-console")
+st.caption(
+    f"Alleen lezen, alleen de tabellen `marts.*`, één SELECT per keer. Hoogstens "
+    f"{fmt_int(console.ROW_LIMIT)} rijen; een query die langer dan "
+    f"{fmt_number(console.TIMEOUT_S, 0)} s duurt, wordt afgebroken."
+)
+
+last = data_bounds(version)["last"]
+year = (last.year - 1) if last else 2025
+EXAMPLE = f"""SELECT wijk_name AS wijk, category AS categorie, count(*) AS aantal
+FROM marts.incidents
+WHERE year = {year}
+GROUP BY ALL
+ORDER BY aantal DESC
+LIMIT 20"""
+
+editor, schema = st.columns([3, 2], gap="large")
+
+with schema:
+    st.subheader("Tabellen en kolommen")
+    columns = dictionary.schema_with_descriptions(version)
+    docs = dictionary.load_dictionary()
+    marts = list(dict.fromkeys(columns["mart"]))
+    default = marts.index("marts.incidents") if "marts.incidents" in marts else 0
+    mart = st.selectbox("Tabel", marts, index=default, key="sql_tabel")
+    if mart in docs and docs[mart].description:
+        st.caption(docs[mart].description)
+    pane = columns[columns["mart"] == mart][["kolom", "type", "betekenis", "eenheid"]]
+    pane = pane.replace("`", "", regex=True)  # markdown code marks are noise in a table
+    st.dataframe(
+        pane.rename(
+            columns={
+                "kolom": "Kolom",
+                "type": "Type",
+                "betekenis": "Betekenis",
+                "eenheid": "Eenheid",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        height=420,
+    )
+    st.caption("Meer uitleg (bron, kanttekeningen) op de pagina Datawoordenboek.")
+
+with editor:
+    sql = st.text_area("Query", value=EXAMPLE, height=220, key="sql_tekst")
+    submitted = st.button(
+        "Uitvoeren", type="primary", icon=":material/play_arrow:", key="sql_uitvoeren"
+    )
+    previous = st.session_state.get(KEY_RESULT)
+    # A changed query runs at once (Ctrl+Enter or leaving the box); the button runs it again.
+    # Other reruns (picking a table in the schema pane) reuse the last result.
+    if submitted or previous is None or previous["sql"] != sql:
+        try:
+            outcome = console.run_sql(
+                version, sql, row_limit=console.ROW_LIMIT, timeout_s=console.TIMEOUT_S
+            )
+            st.session_state[KEY_RESULT] = {"sql": sql, "result": outcome, "error": None}
+        except Exception as exc:  # every error becomes a Dutch sentence, never a traceback
+            st.session_state[KEY_RESULT] = {
+                "sql": sql,
+                "result": None,
+                "error": console.explain_error(exc),
+            }
+    state = st.session_state.get(KEY_RESULT)
+    if state and state["error"]:
+        sentence, detail = state["error"]
+        st.error(sentence, icon=":material/error:")
+        if detail:
+            st.caption("Technische melding van DuckDB:")
+            st.code(detail, language=None)
+    elif state:
+        outcome = state["result"]
+        rows = outcome.rows
+        noun = "rij" if len(rows) == 1 else "rijen"
+        line = f"{fmt_int(len(rows))} {noun} in {fmt_number(outcome.seconds, 2)} s."
+        if outcome.truncated:
+            line += f" Afgekapt op {fmt_int(console.ROW_LIMIT)} rijen: voeg een LIMIT of aggregatie toe."
+        st.caption(line)
+        st.dataframe(missing_as_text(rows), hide_index=True, width="stretch")
+        layout.csv_download(rows, "wijkbeeld_sql.csv", key="sql_csv")
