@@ -1,20 +1,81 @@
-"""Verkeer: accidents by severity on the map, accidents and victims per wijk (never mixed)."""
+"""Verkeer: accidents by severity, Flemish black spots, enforcement, trends and timing.
+
+Accidents (``marts.accidents``) and victims (``marts.victims``) are different units and are
+never added up. The zone's own registration and Statbel describe the same accidents: the
+page shows one source at a time (or both side by side), never their sum, and black spots
+use the zone's own registration only.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from dashboard.analysis import blackspots as rule
+from dashboard.analysis.compstat import compare_periods
+from dashboard.analysis.temporal import monthly_with_last_year
+from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import style_table
-from dashboard.queries import traffic
+from dashboard.components.format import (
+    WEEKDAYS,
+    fmt_check,
+    fmt_clock,
+    fmt_int,
+    fmt_number,
+    fmt_period,
+    style_table,
+)
+from dashboard.exports import blackspots as export
+from dashboard.queries import blackspots, districts, traffic
+from etl.config import load_zone
+
+SEVERITY_COLOURS = {
+    "Dodelijk": "#000000",
+    "Zwaargewond": "#d7191c",
+    "Lichtgewond": "#fdae61",
+    "Stoffelijke schade": "#2c7bb6",
+}
+CONTROL_COLOURS = {
+    "Snelheid": "#1b9e77",
+    "Alcohol": "#7570b3",
+    "Drugs in het verkeer": "#e7298a",
+    "Zwaar vervoer": "#a6761d",
+}
+#: Radius (m) around a top location within which a control counts as "near".
+CONTROL_RADIUS_M = 250.0
+TOP_N = 10
+STATBEL_LIMITS = (
+    "Statbel publiceert enkel letselongevallen, met maand en uur maar zonder dag: elke "
+    "maand die de periode raakt telt volledig mee, en een indeling per weekdag kan niet. "
+    "Elk ongeval heeft één ernstklasse (het zwaarst getroffen slachtoffer), geen aantallen "
+    "slachtoffers en geen adres. Tel Statbel en de eigen registratie nooit op: ze beschrijven "
+    "dezelfde ongevallen."
+)
+
+
+def _cached(func):
+    # Building a workbook, a matplotlib image and a Word file costs about half a second:
+    # kept per content, so reruns (a map pan, another filter) do not pay it again.
+    return st.cache_data(func, show_spinner=False, max_entries=32)
+
+
+def _zone() -> dict:
+    try:
+        return load_zone()
+    except FileNotFoundError:
+        return {}
+
 
 version = layout.warehouse()
 flt = filters.common_filters(version)
 period = flt.period
+zone = _zone()
 
 st.title("Verkeer")
 layout.period_caption(period.label)
 
+has_statbel = traffic.source_available(version, "statbel")
 source = (
     st.segmented_control(
         "Bron",
@@ -22,19 +83,49 @@ source = (
         format_func=traffic.SOURCES.__getitem__,
         default="accidents",
         key="verkeer_bron",
+        help="De bron staat bij elke tabel en grafiek; gevaarlijke punten gebruiken altijd "
+        "de eigen registratie.",
     )
     or "accidents"
 )
-if source == "accidents_statbel":
-    st.caption(
-        "Statbel publiceert enkel letselongevallen, met maand maar zonder dag: elke maand "
-        "die de periode raakt telt volledig mee. Tel Statbel en de eigen registratie nooit "
-        "op: ze beschrijven dezelfde ongevallen."
-    )
+statbel = source == "accidents_statbel"
+if statbel:
+    st.caption(STATBEL_LIMITS)
+source_label = traffic.SOURCES[source]
 
-summary = traffic.accident_summary(version, source, period.start, period.end, flt.wijken)
+# ------------------------------------------------------------------------------------
+# Accident filters (facets)
+# ------------------------------------------------------------------------------------
+options = traffic.facet_values(version)
+road_users = list(zone.get("categories", {}).get("road_users", []))
+options["weggebruiker"] = road_users + [u for u in options["weggebruiker"] if u not in road_users]
+options["ernst"] = [s for s in traffic.SEVERITY_ORDER if s in options["ernst"]] + [
+    s for s in options["ernst"] if s not in traffic.SEVERITY_ORDER
+]
+with st.expander("Filters voor ongevallen", expanded=False, icon=":material/filter_alt:"):
+    cols = st.columns(3)
+    chosen = []
+    for i, (key, (label, _)) in enumerate(traffic.FACETS.items()):
+        picked = cols[i % 3].multiselect(
+            label, options.get(key, []), key=f"verkeer_f_{key}", placeholder="Alle"
+        )
+        if picked:
+            chosen.append((key, tuple(picked)))
+    st.caption(
+        "Een ongeval telt bij een weggebruiker als die bij het ongeval betrokken was (partij 1 "
+        "of 2). De filters gelden voor kaart, kerncijfers, trends en tijdstippen; niet voor de "
+        "gevaarlijke punten, die de Vlaamse regel volgen over alle letselongevallen."
+    )
+facets: traffic.Facets = tuple(chosen)
+if facets:
+    st.caption("Filter: " + "; ".join(f"{traffic.FACETS[k][0]}: {', '.join(v)}" for k, v in facets))
+
+# ------------------------------------------------------------------------------------
+# Key figures
+# ------------------------------------------------------------------------------------
+summary = traffic.accident_summary(version, source, period.start, period.end, flt.wijken, facets)
 previous = period.previous()
-before = traffic.accident_summary(version, source, previous.start, previous.end, flt.wijken)
+before = traffic.accident_summary(version, source, previous.start, previous.end, flt.wijken, facets)
 
 st.subheader("Ongevallen")
 layout.kpi_row(
@@ -43,62 +134,782 @@ layout.kpi_row(
         layout.Kpi("Letselongevallen", summary["letselongevallen"], before["letselongevallen"]),
         layout.Kpi(
             "Enkel stoffelijke schade",
-            summary["enkel_stoffelijke_schade"],
-            before["enkel_stoffelijke_schade"],
+            None if statbel else summary["enkel_stoffelijke_schade"],
+            None if statbel else before["enkel_stoffelijke_schade"],
+            help="Statbel bevat geen ongevallen met enkel stoffelijke schade." if statbel else None,
         ),
     ]
 )
 st.subheader("Slachtoffers")
-layout.kpi_row(
-    [
-        layout.Kpi("Doden", summary["doden"], before["doden"]),
-        layout.Kpi("Zwaargewonden", summary["zwaargewonden"], before["zwaargewonden"]),
-        layout.Kpi("Lichtgewonden", summary["lichtgewonden"], before["lichtgewonden"]),
-        layout.Kpi("Slachtoffers (totaal)", summary["slachtoffers"], before["slachtoffers"]),
-    ]
-)
+if statbel:
+    st.caption(
+        "Statbel geeft per ongeval enkel de ernstklasse, geen slachtoffers: hieronder het "
+        "aantal ongevallen per klasse."
+    )
+    layout.kpi_row(
+        [
+            layout.Kpi("Dodelijke ongevallen", summary["doden"], before["doden"]),
+            layout.Kpi(
+                "Ongevallen met zwaargewonden", summary["zwaargewonden"], before["zwaargewonden"]
+            ),
+            layout.Kpi(
+                "Ongevallen met lichtgewonden", summary["lichtgewonden"], before["lichtgewonden"]
+            ),
+        ]
+    )
+else:
+    layout.kpi_row(
+        [
+            layout.Kpi("Doden", summary["doden"], before["doden"]),
+            layout.Kpi("Zwaargewonden", summary["zwaargewonden"], before["zwaargewonden"]),
+            layout.Kpi("Lichtgewonden", summary["lichtgewonden"], before["lichtgewonden"]),
+            layout.Kpi("Slachtoffers (totaal)", summary["slachtoffers"], before["slachtoffers"]),
+        ]
+    )
 st.caption(
     "Een ongeval telt één keer, ongeacht het aantal slachtoffers; een slachtoffer is een "
-    "persoon. De ernst van een ongeval is die van het zwaarst getroffen slachtoffer."
+    "persoon. De ernst van een ongeval is die van het zwaarst getroffen slachtoffer. "
+    "Doden: overleden binnen 30 dagen."
 )
 
+# ------------------------------------------------------------------------------------
+# Black-spot ranking (computed before the map, which marks the black spots)
+# ------------------------------------------------------------------------------------
+base_params = blackspots.BlackSpotParams.from_zone(zone)
+distance = st.session_state.get("verkeer_clusterafstand", int(base_params.distance_m))
+params = blackspots.BlackSpotParams.from_zone(zone, distance_m=float(distance))
+bs_window = blackspots.window(period.end, params.years)
+ranked_all = blackspots.ranking(version, period.end, params)
+ranked = (
+    ranked_all[ranked_all["wijk_code"].isin(flt.wijken)] if flt.wijken else ranked_all
+).reset_index(drop=True)
+wijk_info = districts.wijken(version)
+wijk_names = dict(zip(wijk_info["code"], wijk_info["name"], strict=True))
+
+
+def _to_wgs84(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``lat``/``lon`` to Lambert 72 ``x``/``y`` (locations are computed in metres)."""
+    from pyproj import Transformer
+
+    if frame.empty:
+        return frame.assign(lat=pd.Series(dtype=float), lon=pd.Series(dtype=float))
+    to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    lon, lat = to_wgs.transform(frame["x"].to_numpy(), frame["y"].to_numpy())
+    return frame.assign(lat=lat, lon=lon)
+
+
+# ------------------------------------------------------------------------------------
+# Map by severity
+# ------------------------------------------------------------------------------------
 st.subheader("Kaart: ongevallen naar ernst")
-SEVERITY_COLOURS = {
-    "Dodelijk": "#000000",
-    "Zwaargewond": "#d7191c",
-    "Lichtgewond": "#fdae61",
-    "Stoffelijke schade": "#2c7bb6",
-}
-maps.record_map(
-    version,
-    (source,),
-    period.start,
-    period.end,
-    flt.wijken,
-    key="verkeer_kaart",
-    colours=SEVERITY_COLOURS,
-    order=traffic.SEVERITY_ORDER,
+basemap = maps.basemap_picker()
+c1, c2 = st.columns(2)
+show_controls = c1.toggle("Verkeerscontroles van de periode tonen", key="verkeer_kaart_controles")
+show_spots = c2.toggle(
+    "Gevaarlijke punten en kandidaten tonen", value=True, key="verkeer_kaart_punten"
+)
+shapes = districts.district_shapes(version, "wijk")
+focus = shapes[shapes["code"].isin(flt.wijken)] if flt.wijken else shapes
+m = maps.new_map(focus if not focus.empty else shapes, basemap)
+located = traffic.accident_located_count(
+    version, source, period.start, period.end, flt.wijken, facets
+)
+if located > traffic.MAP_POINT_CAP:
+    cells = traffic.accident_hex_counts(
+        version, source, period.start, period.end, flt.wijken, facets
+    )
+    coarse = len(cells) >= traffic.MAP_POINT_CAP
+    if coarse:
+        cells = traffic.accident_hex_counts(
+            version, source, period.start, period.end, flt.wijken, facets, coarse=True
+        )
+    maps.add_hexagons(m, cells, "Ongevallen per zeshoek")
+    maps.add_outlines(m, shapes)
+    note = (
+        f"{fmt_int(located)} gelokaliseerde ongevallen ({source_label}): meer dan "
+        f"{fmt_int(traffic.MAP_POINT_CAP)}, daarom geteld per zeshoek (H3)."
+    )
+else:
+    maps.add_outlines(m, shapes)
+    points = traffic.accident_points(version, source, period.start, period.end, flt.wijken, facets)
+    # Leaflet draws later features on top: the worst accidents go last so none is hidden.
+    rank = {s: i for i, s in enumerate(traffic.SEVERITY_ORDER)}
+    points = points.sort_values("category", key=lambda c: -c.map(rank).fillna(99))
+    maps.add_points(m, points, "Ernst (ongeval)", SEVERITY_COLOURS, traffic.SEVERITY_ORDER)
+    note = f"{fmt_int(located)} gelokaliseerde ongevallen ({source_label}) als punt op de kaart."
+if show_controls:
+    ctrl_points = traffic.control_points(version, period.start, period.end)
+    maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
+    note += f" {fmt_int(len(ctrl_points))} verkeerscontroles als vierkantje."
+spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]]
+if show_spots and not spots.empty:
+    spots_geo = _to_wgs84(spots)
+    black = spots_geo[spots_geo["is_black_spot"]]
+    maps.add_rings(
+        m,
+        black.assign(
+            radius_m=14,
+            label=[
+                f"Gevaarlijk punt {r}: {s}"
+                for r, s in zip(black["rang"], black["street"], strict=True)
+            ],
+        ),
+        colour="#7b3294",
+        weight=3,
+        pixels=True,
+    )
+    cand = spots_geo[spots_geo["is_candidate"]]
+    maps.add_rings(
+        m,
+        cand.assign(
+            radius_m=12,
+            label=[
+                f"Kandidaat {r}: {s}" for r, s in zip(cand["rang"], cand["street"], strict=True)
+            ],
+        ),
+        colour="#7b3294",
+        dash="4 3",
+        pixels=True,
+    )
+    maps.add_labels(m, spots_geo.assign(text=spots_geo["rang"].map(lambda r: f"#{r}")))
+    note += " Paarse cirkels: gevaarlijke punten (vol) en kandidaten (streepjes), met hun rang."
+maps.show(m, key="verkeer_kaart")
+st.caption(note)
+
+# ------------------------------------------------------------------------------------
+# Black spots
+# ------------------------------------------------------------------------------------
+st.subheader("Gevaarlijke punten")
+st.caption(
+    f"Vlaamse regel over {params.years} jaar ({fmt_period(*bs_window)}): een locatie is een "
+    f"gevaarlijk punt met minstens {params.min_injury_accidents} letselongevallen én een "
+    f"prioriteitsscore van minstens {fmt_number(params.min_score, 0)}. Score: gedood "
+    f"{fmt_number(params.weight_killed, 0)}, zwaargewond {fmt_number(params.weight_seriously, 0)}"
+    f", lichtgewond {fmt_number(params.weight_lightly, 0)} per slachtoffer; voetgangers, "
+    f"fietsers en bromfietsers × {fmt_number(params.vulnerable_factor, 1)}. Enkel de eigen "
+    "registratie van de zone (Statbel beschrijft dezelfde ongevallen en kent geen "
+    "slachtoffers). Het venster eindigt op de laatste dag van de gekozen periode."
+)
+st.slider(
+    "Clusterafstand (m)",
+    min_value=10,
+    max_value=150,
+    step=5,
+    value=int(base_params.distance_m),
+    key="verkeer_clusterafstand",
+    help="Ongevallen die binnen deze afstand van elkaar liggen (in een keten) vormen één "
+    f"locatie. Standaard {fmt_int(base_params.distance_m)} m (zone.toml).",
+)
+n_black = int(ranked["is_black_spot"].sum())
+n_cand = int(ranked["is_candidate"].sum())
+layout.kpi_row(
+    [
+        layout.Kpi("Gevaarlijke punten", n_black),
+        layout.Kpi("Kandidaten (net onder de drempel)", n_cand),
+        layout.Kpi("Locaties met letselongevallen", len(ranked)),
+    ]
+)
+if flt.wijken:
+    st.caption("Enkel locaties in de gekozen wijken (wijk van de meeste ongevallen).")
+
+
+def _ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranking with Dutch headers and ✓/✗ per criterion."""
+    return pd.DataFrame(
+        {
+            "Rang": frame["rang"].astype(int),
+            "Straat": frame["street"].fillna("–"),
+            "Letselongevallen": frame["n_injury_accidents"].astype(int),
+            f"≥ {params.min_injury_accidents} letselongevallen": frame["meets_accidents"].map(
+                fmt_check
+            ),
+            "Score": frame["score"].astype(float),
+            f"Score ≥ {fmt_number(params.min_score, 0)}": frame["meets_score"].map(fmt_check),
+            "Doden": frame["n_killed"].astype(int),
+            "Zwaargewonden": frame["n_seriously"].astype(int),
+            "Lichtgewonden": frame["n_lightly"].astype(int),
+            "Kwetsbare slachtoffers": frame["n_vulnerable_victims"].astype(int),
+            "Wijk": frame["wijk_code"].map(lambda c: wijk_names.get(c, c or "–")),
+            "Eerste ongeval": pd.to_datetime(frame["first_date"]),
+            "Laatste ongeval": pd.to_datetime(frame["last_date"]),
+        }
+    )
+
+
+black_spots = ranked[ranked["is_black_spot"]]
+candidates = ranked[ranked["is_candidate"]]
+st.markdown("**Gevaarlijke punten**")
+if black_spots.empty:
+    st.info("Geen locatie voldoet aan beide criteria in dit venster.")
+else:
+    st.dataframe(style_table(_ranking_table(black_spots)), hide_index=True, width="stretch")
+st.markdown("**Kandidaten: net onder de drempel**")
+if candidates.empty:
+    st.info("Geen kandidaten: geen locatie mist de drempel nipt.")
+else:
+    table = _ranking_table(candidates)
+    missing = []
+    for r in candidates.itertuples(index=False):
+        parts = []
+        if not r.meets_accidents:
+            parts.append(
+                f"{fmt_int(params.min_injury_accidents - r.n_injury_accidents)} letselongeval"
+            )
+        if not r.meets_score:
+            parts.append(f"{fmt_number(params.min_score - r.score, 1)} punten")
+        missing.append(" en ".join(parts))
+    table["Ontbreekt"] = missing
+    st.dataframe(style_table(table), hide_index=True, width="stretch")
+
+listed = pd.concat([black_spots, candidates])
+xlsx = _cached(export.ranking_xlsx)(
+    listed,
+    params,
+    window=bs_window,
+    zone_name=layout.zone_name(version),
+    wijk_names=wijk_names,
+)
+st.download_button(
+    "Lijst als Excel (.xlsx)",
+    xlsx,
+    file_name=f"gevaarlijke_punten_{period.end:%Y%m%d}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/download:",
+    key="verkeer_xlsx",
+    disabled=listed.empty,
 )
 
+st.markdown("**Geschiedenis van een locatie**")
+choices = ranked.head(max(len(listed), TOP_N))
+if choices.empty:
+    st.info("Geen letselongevallen met locatie in dit venster.")
+else:
+    labels = {
+        int(r.location_id): (
+            f"#{r.rang} {r.street or 'onbekende straat'} – score {fmt_number(r.score, 1)}"
+            + (
+                " (gevaarlijk punt)"
+                if r.is_black_spot
+                else " (kandidaat)"
+                if r.is_candidate
+                else ""
+            )
+        )
+        for r in choices.itertuples(index=False)
+    }
+    picked = st.selectbox(
+        "Locatie", list(labels), format_func=labels.__getitem__, key="verkeer_locatie"
+    )
+    location = choices[choices["location_id"] == picked].iloc[0]
+    members = blackspots.location_members(version, period.end, params)
+    ids = tuple(sorted(members.loc[members["location_id"] == picked, "accident_id"]))
+    acc = blackspots.location_accidents(version, ids)
+    vic = blackspots.location_victims(version, ids)
+    breakdown = export.score_breakdown(vic, params, acc)
+    st.markdown(
+        f"{fmt_int(location['n_injury_accidents'])} letselongevallen "
+        f"({fmt_check(location['meets_accidents'])}), score "
+        f"{export.score_formula(breakdown)} ({fmt_check(location['meets_score'])})."
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        history = pd.DataFrame(
+            {
+                "Datum en uur": pd.to_datetime(acc["occurred_at"]),
+                "Ongeval": acc["accident_id"],
+                "Straat": acc["street"].fillna("–"),
+                "Ernst": acc["severity"],
+                "Weggebruiker 1": acc["road_user_1"].fillna("–"),
+                "Weggebruiker 2": acc["road_user_2"].fillna("–"),
+                "Licht": acc["light"].fillna("–"),
+                "Weer": acc["weather"].fillna("–"),
+            }
+        )
+        st.caption("Ongevallen (één rij per ongeval)")
+        st.dataframe(style_table(history), hide_index=True, width="stretch")
+        st.caption("Slachtoffers (één rij per persoon)")
+        victims_table = pd.DataFrame(
+            {
+                "Datum": pd.to_datetime(vic["date"]),
+                "Ongeval": vic["accident_id"],
+                "Letsel": vic["severity"],
+                "Weggebruiker": vic["road_user"].fillna("–"),
+                "Kwetsbaar": vic["is_vulnerable"].astype(bool),
+                "Leeftijd": vic["age_group"].fillna("–"),
+            }
+        )
+        st.dataframe(style_table(victims_table), hide_index=True, width="stretch")
+    with right:
+        small = maps.new_map(shapes, basemap)
+        maps.add_outlines(small, shapes, labels=False)
+        pts = acc.rename(columns={"accident_id": "id", "severity": "category"}).assign(
+            address=acc["street"].fillna("")
+        )
+        maps.add_points(small, pts, "Ernst", SEVERITY_COLOURS, traffic.SEVERITY_ORDER)
+        centre = _to_wgs84(pd.DataFrame([location]))
+        maps.add_rings(
+            small,
+            centre.assign(radius_m=max(float(location["radius_m"]), 15.0) + 5, label="Locatie"),
+        )
+        lat, lon = float(centre["lat"].iat[0]), float(centre["lon"].iat[0])
+        small.fit_bounds([[lat - 0.0018, lon - 0.0028], [lat + 0.0018, lon + 0.0028]])
+        maps.show(small, key="verkeer_locatie_kaart", height=360)
+    outlines = blackspots.wijk_outlines_31370(version)
+    png = _cached(export.location_map_png)(
+        acc,
+        (float(location["x"]), float(location["y"])),
+        float(location["radius_m"]),
+        list(zip(outlines["name"], outlines["wkt"], strict=True)),
+        title=str(location["street"] or ""),
+    )
+    docx = _cached(export.location_docx)(
+        location.to_dict(),
+        acc,
+        vic,
+        params,
+        window=bs_window,
+        zone_name=layout.zone_name(version),
+        wijk_name=wijk_names.get(location["wijk_code"], ""),
+        map_png=png,
+    )
+    st.download_button(
+        "Advies voor de wegbeheerder (.docx)",
+        docx,
+        file_name=f"locatie_{int(location['rang'])}_{period.end:%Y%m%d}.docx",
+        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        icon=":material/description:",
+        key="verkeer_docx",
+    )
+
+# ------------------------------------------------------------------------------------
+# Enforcement against danger
+# ------------------------------------------------------------------------------------
+st.subheader("Handhaving waar het gevaarlijk is")
+types_available = traffic.control_types(version)
+control_filter = st.multiselect(
+    "Soort controle",
+    types_available,
+    default=[t for t in ("Snelheid", "Alcohol") if t in types_available],
+    key="verkeer_controle_types",
+    placeholder="Alle",
+)
+controls = blackspots.controls_for_analysis(version, period.start, period.end)
+if control_filter:
+    controls = controls[controls["control_type"].isin(control_filter)]
+top = ranked_all.head(TOP_N)
+near = rule.controls_near_locations(top, controls, CONTROL_RADIUS_M, period.start, period.end)
+share = rule.share_of_control_hours_near(top, controls, CONTROL_RADIUS_M, period.start, period.end)
+total_hours = float(controls["hours"].fillna(0).clip(lower=0).sum())
+kinds = ", ".join(t.lower() for t in control_filter) if control_filter else "alle soorten"
+if controls.empty or not total_hours:
+    sentence = (
+        f"In de periode {fmt_period(period.start, period.end)} werden geen verkeerscontroles "
+        f"({kinds}) met een locatie geregistreerd."
+    )
+else:
+    near_hours = share * total_hours
+    sentence = (
+        f"In de periode {fmt_period(period.start, period.end)} duurden de "
+        f"{fmt_int(len(controls))} verkeerscontroles ({kinds}) samen {fmt_number(total_hours, 1)} "
+        f"uur; daarvan vond {fmt_number(near_hours, 1)} uur "
+        + (f"({fmt_number(100 * share, 0)} %) " if len(controls) >= 20 else "")
+        + f"plaats binnen {fmt_int(CONTROL_RADIUS_M)} m van de {len(top)} locaties met de "
+        "hoogste prioriteitsscore."
+    )
+st.markdown(sentence)
+by_type = {}
+for kind in ("Snelheid", "Alcohol"):
+    subset = controls[controls["control_type"] == kind]
+    by_type[kind] = rule.controls_near_locations(
+        top, subset, CONTROL_RADIUS_M, period.start, period.end
+    )["n_controls"]
+enforcement = pd.DataFrame(
+    {
+        "Rang": near["rang"].astype(int),
+        "Straat": near["street"].fillna("–"),
+        "Wijk": near["wijk_code"].map(lambda c: wijk_names.get(c, c or "–")),
+        "Score": near["score"].astype(float),
+        "Gevaarlijk punt": near["is_black_spot"].map(fmt_check),
+        f"Controles binnen {fmt_int(CONTROL_RADIUS_M)} m": near["n_controls"].astype(int),
+        "Controle-uren": near["control_hours"].astype(float),
+        "Waarvan snelheid": by_type["Snelheid"].astype(int),
+        "Waarvan alcohol": by_type["Alcohol"].astype(int),
+    }
+)
+st.dataframe(style_table(enforcement), hide_index=True, width="stretch")
+st.caption(
+    f"Top {len(top)} van de rangschikking (hele zone, venster {fmt_period(*bs_window)}); "
+    f"controles in de gekozen periode. Een controle binnen {fmt_int(CONTROL_RADIUS_M)} m van "
+    "twee locaties telt bij beide, maar in de zin hierboven één keer."
+)
+enf_map = maps.new_map(shapes, basemap)
+hot = traffic.accident_hex_counts(
+    version, "accidents", bs_window[0], bs_window[1], (), (), injury_only=True
+)
+maps.add_hexagons(m=enf_map, cells=hot, title=f"Letselongevallen per zeshoek ({params.years} jaar)")
+maps.add_outlines(enf_map, shapes)
+ctrl_points = traffic.control_points(version, period.start, period.end, tuple(control_filter))
+maps.add_square_markers(enf_map, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
+if not top.empty:
+    top_geo = _to_wgs84(top)
+    maps.add_rings(
+        enf_map,
+        top_geo.assign(
+            radius_m=CONTROL_RADIUS_M,
+            label=[
+                f"#{r} {s}: {fmt_int(CONTROL_RADIUS_M)} m"
+                for r, s in zip(top_geo["rang"], top_geo["street"], strict=True)
+            ],
+        ),
+        dash="6 4",
+    )
+    maps.add_labels(enf_map, top_geo.assign(text=top_geo["rang"].map(lambda r: f"#{r}")))
+maps.show(enf_map, key="verkeer_handhaving_kaart", height=480)
+st.caption(
+    f"Zeshoeken: letselongevallen van de eigen registratie over {params.years} jaar "
+    f"(hot spots); vierkantjes: {fmt_int(len(ctrl_points))} controles in de periode; "
+    f"cirkels: {fmt_int(CONTROL_RADIUS_M)} m rond de top-{len(top)} locaties."
+)
+
+# ------------------------------------------------------------------------------------
+# Trends
+# ------------------------------------------------------------------------------------
+st.subheader("Trends")
+trend_start = blackspots.window(period.end, params.years)[0]
+grain = (
+    st.segmented_control(
+        "Per",
+        ["maand", "jaar"],
+        format_func=str.capitalize,
+        default="maand",
+        key="verkeer_trend_per",
+    )
+    or "maand"
+)
+trend = traffic.injury_trend(version, source, trend_start, period.end, grain, flt.wijken, facets)
+st.caption(
+    f"{source_label}, {fmt_period(trend_start, period.end)} ({params.years} jaar tot het einde "
+    "van de gekozen periode). Letselongevallen en slachtoffers staan in aparte grafieken: "
+    "het zijn andere eenheden."
+)
+
+
+def _period_label(value) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.month:02d}/{ts.year}" if grain == "maand" else str(ts.year)
+
+
+if trend.empty:
+    st.info("Geen letselongevallen in dit venster.")
+else:
+    labels_x = [_period_label(p) for p in trend["periode"]]
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels_x, y=trend["letselongevallen"], name="Letselongevallen", marker_color="#d7191c"
+    )
+    if grain == "maand":
+        compared = monthly_with_last_year(trend, month_col="periode", count_col="letselongevallen")
+        fig.add_scatter(
+            x=[_period_label(p.to_timestamp()) for p in compared["periode"]],
+            y=compared["vorig_jaar"],
+            name="Zelfde maand vorig jaar",
+            mode="lines+markers",
+            line_color="#555555",
+        )
+    fig.update_layout(
+        title="Letselongevallen (aantal ongevallen)",
+        height=320,
+        separators=",.",
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+    )
+    st.plotly_chart(fig, width="stretch", key="verkeer_trend_ongevallen")
+    if not statbel:
+        vfig = go.Figure()
+        for col, name, colour in (
+            ("doden", "Doden", "#000000"),
+            ("zwaargewonden", "Zwaargewonden", "#d7191c"),
+            ("lichtgewonden", "Lichtgewonden", "#fdae61"),
+        ):
+            vfig.add_bar(x=labels_x, y=trend[col], name=name, marker_color=colour)
+        vfig.update_layout(
+            barmode="stack",
+            title="Slachtoffers (aantal personen)",
+            height=320,
+            separators=",.",
+            margin=dict(l=10, r=10, t=40, b=10),
+            legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+        )
+        st.plotly_chart(vfig, width="stretch", key="verkeer_trend_slachtoffers")
+
+st.markdown("**Gekozen periode tegenover de vorige periode en dezelfde periode vorig jaar**")
+last_year = period.last_year()
+sums = {
+    name: traffic.accident_summary(version, source, p.start, p.end, flt.wijken, facets)
+    for name, p in (("now", period), ("prev", previous), ("ly", last_year))
+}
+rows = {"Letselongevallen (ongevallen)": "letselongevallen"}
+if not statbel:
+    rows.update(
+        {
+            "Slachtoffers: doden": "doden",
+            "Slachtoffers: zwaargewonden": "zwaargewonden",
+            "Slachtoffers: lichtgewonden": "lichtgewonden",
+        }
+    )
+road_now = road_prev = road_ly = pd.Series(dtype=int)
+if not statbel:
+    road = {
+        name: traffic.victims_by_road_user(version, p.start, p.end, flt.wijken, facets).set_index(
+            "weggebruiker"
+        )["slachtoffers"]
+        for name, p in (("now", period), ("prev", previous), ("ly", last_year))
+    }
+    road_now, road_prev, road_ly = road["now"], road["prev"], road["ly"]
+index = list(rows) + [
+    f"Slachtoffers: {u.lower()}"
+    for u in road_users
+    if u in set(road_now.index) | set(road_prev.index) | set(road_ly.index)
+]
+now_s = pd.Series({k: sums["now"][v] for k, v in rows.items()})
+prev_s = pd.Series({k: sums["prev"][v] for k, v in rows.items()})
+ly_s = pd.Series({k: sums["ly"][v] for k, v in rows.items()})
+for u in road_users:
+    key = f"Slachtoffers: {u.lower()}"
+    if key in index:
+        now_s[key], prev_s[key], ly_s[key] = (
+            road_now.get(u, 0),
+            road_prev.get(u, 0),
+            road_ly.get(u, 0),
+        )
+cmp = compare_periods(now_s, prev_s, ly_s).reindex(index)
+comparison = pd.DataFrame(
+    {
+        "Wat": index,
+        "Nu": cmp["now"].astype(int).to_numpy(),
+        "Vorige periode": cmp["previous"].astype(int).to_numpy(),
+        "Verschil": cmp["diff_prev"].astype(int).to_numpy(),
+        "Vorig jaar": cmp["last_year"].astype(int).to_numpy(),
+        "Verschil met vorig jaar": cmp["diff_last_year"].astype(int).to_numpy(),
+        "Opvallend": [
+            "ja" if a or b else "nee"
+            for a, b in zip(cmp["notable_prev"], cmp["notable_last_year"], strict=True)
+        ],
+    }
+)
+st.dataframe(style_table(comparison), hide_index=True, width="stretch")
+st.caption(
+    f"Vorige periode: {fmt_period(previous.start, previous.end)}; vorig jaar: "
+    f"{fmt_period(last_year.start, last_year.end)}. 'Opvallend' wanneer 2·(√nu − √toen) "
+    "groter is dan 2 in absolute waarde (Poisson); kleine aantallen schommelen sterk. "
+    "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf."
+)
+
+st.markdown("**Letselongevallen per 1.000 inwoners**")
+threshold = int(zone.get("zone", {}).get("small_count_threshold", 5))
+for layer, title in (("gemeente", "Gemeente"), ("deelgemeente", "Deelgemeente")):
+    areas = traffic.injury_per_area(version, source, period.start, period.end, layer)
+    rates = [
+        rate_per_1000(n, p, small_base_threshold=threshold)
+        for n, p in zip(areas["letselongevallen"], areas["inwoners"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            title: areas["naam"],
+            "Inwoners": areas["inwoners"].map(lambda p: "onbekend" if pd.isna(p) else fmt_int(p)),
+            "Letselongevallen": areas["letselongevallen"].astype(int),
+            "Per 1.000 inwoners": [
+                "inwoners onbekend"
+                if r.value is None
+                else fmt_number(r.value, 2) + (" (klein aantal)" if r.small_base else "")
+                for r in rates
+            ],
+        }
+    )
+    if not statbel:
+        table.insert(3, "Slachtoffers", areas["slachtoffers"].astype(int))
+        table["Slachtoffers per 1.000"] = [
+            "inwoners onbekend" if pd.isna(p) or not p else fmt_number(1000 * v / p, 2)
+            for v, p in zip(areas["slachtoffers"], areas["inwoners"], strict=True)
+        ]
+    st.dataframe(style_table(table), hide_index=True, width="stretch")
+st.caption(
+    f"Gekozen periode, hele zone ({source_label}). Inwoners uit de gebiedsindeling "
+    "(marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. Bij minder dan "
+    f"{threshold} ongevallen zegt een cijfer per 1.000 inwoners weinig."
+)
+
+# ------------------------------------------------------------------------------------
+# When
+# ------------------------------------------------------------------------------------
+st.subheader("Wanneer gebeuren letselongevallen?")
+schools = traffic.school_settings(zone)
+if statbel:
+    hours = traffic.injury_by_hour(version, source, trend_start, period.end, flt.wijken, facets)
+    full = pd.DataFrame({"uur": range(24)}).merge(hours, how="left").fillna(0)
+    fig = go.Figure(
+        go.Bar(x=[f"{h:02d}" for h in full["uur"]], y=full["n"], marker_color="#d7191c")
+    )
+    fig.update_layout(
+        title="Letselongevallen per uur (Statbel: geen dag bekend)",
+        height=320,
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    st.plotly_chart(fig, width="stretch", key="verkeer_uur")
+else:
+    hw = traffic.injury_hour_weekday(version, trend_start, period.end, flt.wijken, facets)
+    grid = (
+        hw.pivot_table(index="weekdag", columns="uur", values="n", aggfunc="sum")
+        .reindex(index=range(1, 8), columns=range(24))
+        .fillna(0)
+        .astype(int)
+    )
+    heat = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[f"{h:02d}" for h in range(24)],
+            y=list(WEEKDAYS),
+            colorscale="YlOrRd",
+            colorbar=dict(title="Aantal"),
+            hovertemplate="%{y} %{x}u: %{z} letselongevallen<extra></extra>",
+        )
+    )
+    day_rows = sorted(d - 1 for d in schools["days"])
+
+    def _mark(start: float, stop: float, rows: list[int]) -> None:
+        # Category cells sit at 0..23; a clock time t falls at t − 0.5 on that axis.
+        for row in rows:
+            heat.add_shape(
+                type="rect",
+                x0=start - 0.5,
+                x1=stop - 0.5,
+                y0=row - 0.5,
+                y1=row + 0.5,
+                line=dict(color="#2c7bb6", width=2),
+                fillcolor="rgba(0,0,0,0)",
+            )
+
+    _mark(*schools["morning"], day_rows)
+    _mark(*schools["afternoon"], [r for r in day_rows if r != 2])
+    if 3 in schools["days"]:
+        _mark(*schools["wednesday_noon"], [2])
+    heat.update_layout(
+        title="Letselongevallen per weekdag en uur (blauwe kaders: schooluren)",
+        height=360,
+        margin=dict(l=10, r=10, t=40, b=10),
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(type="category", title="Uur"),
+    )
+    st.plotly_chart(heat, width="stretch", key="verkeer_weekdag_uur")
+texts = {
+    k: tuple(fmt_clock(t) for t in schools[f"{k}_text"])
+    for k in ("morning", "afternoon", "wednesday_noon")
+}
+st.caption(
+    f"{source_label}, {fmt_period(trend_start, period.end)}. Schooluren (zone.toml [schools]): "
+    f"{texts['morning'][0]}–{texts['morning'][1]} en {texts['afternoon'][0]}–"
+    f"{texts['afternoon'][1]}, woensdag {texts['wednesday_noon'][0]}–"
+    f"{texts['wednesday_noon'][1]}."
+)
+
+n_schools = traffic.poi_count(version, schools["poi_type"])
+radius_text = fmt_int(schools["radius_m"])
+st.markdown(f"**Letselongevallen binnen {radius_text} m van een school**")
+if not n_schools:
+    st.info(f"Geen punten van het type '{schools['poi_type']}' in de gegevens.")
+else:
+    near_school = traffic.injury_near_poi(
+        version, source, trend_start, period.end, schools["poi_type"], schools["radius_m"], grain
+    )
+    if near_school.empty:
+        st.info("Geen letselongevallen in dit venster.")
+    else:
+        sfig = go.Figure()
+        sfig.add_bar(
+            x=[_period_label(p) for p in near_school["periode"]],
+            y=near_school["dichtbij"],
+            name=f"Binnen {radius_text} m van een school",
+            marker_color="#2c7bb6",
+        )
+        sfig.update_layout(
+            height=300,
+            margin=dict(l=10, r=10, t=40, b=10),
+        )
+        st.plotly_chart(sfig, width="stretch", key="verkeer_scholen")
+        school_table = pd.DataFrame(
+            {
+                "Periode": [_period_label(p) for p in near_school["periode"]],
+                f"Binnen {radius_text} m van een school": near_school["dichtbij"].astype(int),
+                "Alle letselongevallen": near_school["totaal"].astype(int),
+            }
+        )
+        with st.expander("Tabel"):
+            st.dataframe(style_table(school_table), hide_index=True, width="stretch")
+        st.caption(
+            f"{fmt_int(n_schools)} scholen; een ongeval bij twee scholen telt één keer. "
+            f"{source_label}, hele zone."
+        )
+
+# ------------------------------------------------------------------------------------
+# Statbel next to the zone's own registration
+# ------------------------------------------------------------------------------------
+st.subheader("Eigen registratie en Statbel naast elkaar")
+if not has_statbel:
+    st.info("Er zijn geen Statbel-gegevens geladen (map statbel/ van de ruwe gegevens).")
+else:
+    st.caption(STATBEL_LIMITS)
+    side = traffic.injury_by_source_and_year(version, trend_start.year, period.end.year)
+    side_table = pd.DataFrame(
+        {
+            "Jaar": side["jaar"].astype(str),
+            "Bron": side["bron"].map(
+                {
+                    "zone": traffic.SOURCES["accidents"],
+                    "statbel": traffic.SOURCES["accidents_statbel"],
+                }
+            ),
+            "Letselongevallen": side["letselongevallen"].astype(int),
+            "Dodelijk": side["dodelijk"].astype(int),
+            "Zwaargewond": side["zwaargewond"].astype(int),
+            "Lichtgewond": side["lichtgewond"].astype(int),
+            "Maanden met gegevens": side["maanden"].astype(int),
+        }
+    )
+    st.dataframe(style_table(side_table), hide_index=True, width="stretch")
+    st.caption(
+        "Letselongevallen per kalenderjaar en bron, naar de ernst van het ongeval (zwaarst "
+        "getroffen slachtoffer); hele zone, zonder ongevallenfilters."
+    )
+
+# ------------------------------------------------------------------------------------
+# Per wijk and per severity
+# ------------------------------------------------------------------------------------
 st.subheader("Per wijk")
-per_wijk = traffic.accidents_per_wijk(version, source, period.start, period.end, flt.wijken)
+per_wijk = traffic.accidents_per_wijk(version, source, period.start, period.end, flt.wijken, facets)
+victim_label = "Ongevallen met" if statbel else "Slachtoffers:"
 table = per_wijk.drop(columns=["wijk_code"]).rename(
     columns={
         "wijk": "Wijk",
         "ongevallen": "Ongevallen",
         "letselongevallen": "Letselongevallen",
         "enkel_stoffelijke_schade": "Enkel stoffelijke schade",
-        "doden": "Slachtoffers: doden",
-        "zwaargewonden": "Slachtoffers: zwaargewonden",
-        "lichtgewonden": "Slachtoffers: lichtgewonden",
+        "doden": f"{victim_label} doden",
+        "zwaargewonden": f"{victim_label} zwaargewonden",
+        "lichtgewonden": f"{victim_label} lichtgewonden",
         "slachtoffers": "Slachtoffers: totaal",
     }
 )
+if statbel:
+    table = table.drop(columns=["Slachtoffers: totaal", "Enkel stoffelijke schade"])
 st.dataframe(style_table(table), hide_index=True, width="stretch")
+st.caption(f"{source_label}, gekozen periode.")
 
 st.subheader("Ongevallen naar ernst")
-severity = traffic.accidents_by_severity(version, source, period.start, period.end, flt.wijken)
+severity = traffic.accidents_by_severity(
+    version, source, period.start, period.end, flt.wijken, facets
+)
 st.dataframe(
     style_table(severity.rename(columns={"ernst": "Ernst", "ongevallen": "Ongevallen"})),
     hide_index=True,
 )
+st.caption(f"{source_label}, gekozen periode; ernst van het zwaarst getroffen slachtoffer.")

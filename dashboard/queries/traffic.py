@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query
-from dashboard.queries.common import dataset, filter_sql
+from dashboard.queries.common import MAP_POINT_CAP, dataset, filter_sql
 
 #: Accident sources: the zone's own registration (with day and address) and Statbel
 #: (injury accidents only, month precision). Never summed: they describe the same events.
@@ -44,12 +44,15 @@ def accident_summary(
     start: date,
     end: date,
     wijken: tuple[str, ...] = (),
+    facets: Facets = (),
 ) -> dict:
     """Accident and victim totals for the period.
 
     Parameters
     ----------
     source : {"accidents", "accidents_statbel"}
+    facets : tuple
+        Accident filters, see :data:`FACETS` (empty: none).
 
     Returns
     -------
@@ -57,8 +60,7 @@ def accident_summary(
         ``ongevallen``, ``letselongevallen``, ``enkel_stoffelijke_schade`` (accidents) and
         ``doden``, ``zwaargewonden``, ``lichtgewonden``, ``slachtoffers`` (victims), as ints.
     """
-    _check_source(source)
-    where, params = filter_sql(dataset(source), start, end, wijken)
+    where, params = _accident_where(source, start, end, wijken, facets)
     df = query(version, f"SELECT {_MEASURES} FROM marts.accidents t WHERE {where}", params)
     return {k: int(v or 0) for k, v in df.iloc[0].items()}
 
@@ -70,6 +72,7 @@ def accidents_per_wijk(
     start: date,
     end: date,
     wijken: tuple[str, ...] = (),
+    facets: Facets = (),
 ) -> pd.DataFrame:
     """Accidents and victims per wijk (records without a wijk under "Zonder wijk").
 
@@ -78,8 +81,7 @@ def accidents_per_wijk(
     pandas.DataFrame
         ``wijk_code``, ``wijk`` and the columns of :func:`accident_summary`.
     """
-    _check_source(source)
-    where, params = filter_sql(dataset(source), start, end, wijken)
+    where, params = _accident_where(source, start, end, wijken, facets)
     return query(
         version,
         f"""
@@ -102,6 +104,7 @@ def accidents_by_severity(
     start: date,
     end: date,
     wijken: tuple[str, ...] = (),
+    facets: Facets = (),
 ) -> pd.DataFrame:
     """Accidents per severity (worst victim), worst first.
 
@@ -110,8 +113,7 @@ def accidents_by_severity(
     pandas.DataFrame
         ``ernst``, ``ongevallen``.
     """
-    _check_source(source)
-    where, params = filter_sql(dataset(source), start, end, wijken)
+    where, params = _accident_where(source, start, end, wijken, facets)
     df = query(
         version,
         f"SELECT t.severity AS ernst, count(*) AS ongevallen FROM marts.accidents t "
@@ -120,3 +122,625 @@ def accidents_by_severity(
     )
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     return df.sort_values("ernst", key=lambda s: s.map(rank).fillna(99)).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Accident filters (facets): road user, light, weather, built-up area, crossroads, severity
+# --------------------------------------------------------------------------------------
+
+#: Facet key → (Dutch label, SQL column over alias ``t``). The road-user facet matches an
+#: accident when either involved party is of a chosen type (see :func:`_facet_sql`).
+FACETS: dict[str, tuple[str, str]] = {
+    "ernst": ("Ernst", "t.severity"),
+    "weggebruiker": ("Betrokken weggebruiker", "t.road_user_1"),
+    "licht": ("Lichtgesteldheid", "t.light"),
+    "weer": ("Weer", "t.weather"),
+    "bebouwd": ("Bebouwde kom", "t.built_up"),
+    "kruispunt": ("Kruispunt", "t.crossroads"),
+}
+
+#: ``((facet key, (value, ...)), ...)``: the hashable form pages pass to the queries.
+Facets = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _facet_sql(facets: Facets, alias: str = "t") -> tuple[str, dict]:
+    """SQL condition (``TRUE`` when empty) and parameters for the chosen facet values.
+
+    Facet keys are looked up in :data:`FACETS` (unknown keys raise ``KeyError``); the
+    values are bound as parameters. An empty value tuple means "no restriction".
+    """
+    parts, params = [], {}
+    for i, (key, values) in enumerate(facets):
+        column = FACETS[key][1].replace("t.", f"{alias}.")
+        if not values:
+            continue
+        name = f"facet_{i}"
+        params[name] = list(values)
+        if key == "weggebruiker":
+            parts.append(
+                f"(list_contains(${name}::VARCHAR[], {alias}.road_user_1)"
+                f" OR list_contains(${name}::VARCHAR[], {alias}.road_user_2))"
+            )
+        else:
+            parts.append(f"list_contains(${name}::VARCHAR[], {column})")
+    return (" AND ".join(parts) or "TRUE"), params
+
+
+def _accident_where(
+    source: str, start: date, end: date, wijken: tuple[str, ...], facets: Facets
+) -> tuple[str, dict]:
+    """Common filters of :func:`dashboard.queries.common.filter_sql` plus the facets."""
+    _check_source(source)
+    where, params = filter_sql(dataset(source), start, end, wijken)
+    extra, extra_params = _facet_sql(facets)
+    params.update(extra_params)
+    return f"{where} AND {extra}", params
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def facet_values(version: WarehouseVersion) -> dict[str, list[str]]:
+    """Distinct values per facet over both sources, for the filter widgets.
+
+    Returns
+    -------
+    dict
+        Facet key → sorted list of values (the road-user facet merges both parties).
+    """
+    selects = [
+        f"SELECT '{key}' AS facet, {column} AS v FROM marts.accidents t"
+        for key, (_, column) in FACETS.items()
+    ]
+    selects.append("SELECT 'weggebruiker' AS facet, t.road_user_2 AS v FROM marts.accidents t")
+    df = query(
+        version,
+        f"SELECT DISTINCT facet, v FROM ({' UNION ALL '.join(selects)}) WHERE v IS NOT NULL "
+        "ORDER BY facet, v LIMIT 2000",
+    )
+    return {key: df.loc[df["facet"] == key, "v"].tolist() for key in FACETS}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def accident_located_count(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+    injury_only: bool = False,
+) -> int:
+    """Number of accidents with map coordinates matching the filters."""
+    where, params = _accident_where(source, start, end, wijken, facets)
+    if injury_only:
+        where += " AND t.is_injury"
+    df = query(
+        version,
+        f"SELECT count(*) AS n FROM marts.accidents t WHERE {where} "
+        "AND t.lat IS NOT NULL AND t.lon IS NOT NULL",
+        params,
+    )
+    return int(df.iat[0, 0])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def accident_points(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+    limit: int = MAP_POINT_CAP,
+) -> pd.DataFrame:
+    """Located accidents for the severity map, worst and newest first, at most ``limit``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``lat``, ``lon``, ``category`` (severity), ``date`` (null for Statbel, which
+        has no day), ``address``, ``wijk_code``; the columns
+        :func:`dashboard.components.maps.add_points` reads.
+    """
+    where, params = _accident_where(source, start, end, wijken, facets)
+    params["limit"] = int(min(limit, MAP_POINT_CAP))
+    ds = dataset(source)
+    return query(
+        version,
+        f"""
+        SELECT t.accident_id AS id, t.lat, t.lon, t.severity AS category, t.date,
+               {ds.address_expr} AS address, t.wijk_code
+        FROM marts.accidents t
+        WHERE {where} AND t.lat IS NOT NULL AND t.lon IS NOT NULL
+        ORDER BY t.is_injury DESC, t.date DESC NULLS LAST, t.year DESC, t.month DESC, id
+        LIMIT $limit
+        """,
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def accident_hex_counts(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+    injury_only: bool = False,
+    coarse: bool = False,
+) -> pd.DataFrame:
+    """Accidents per H3 cell (for maps beyond the point cap, and accident hot spots).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``h3_cell`` (int), ``n``; at most :data:`MAP_POINT_CAP` cells, the fullest first.
+    """
+    where, params = _accident_where(source, start, end, wijken, facets)
+    if injury_only:
+        where += " AND t.is_injury"
+    column = "h3_cell_coarse" if coarse else "h3_cell"
+    params["limit"] = MAP_POINT_CAP
+    return query(
+        version,
+        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM marts.accidents t "
+        f"WHERE {where} AND t.{column} IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT $limit",
+        params,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Trends
+# --------------------------------------------------------------------------------------
+
+_GRAINS = {"maand": "make_date(t.year, t.month, 1)", "jaar": "make_date(t.year, 1, 1)"}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def injury_trend(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    grain: str = "maand",
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+) -> pd.DataFrame:
+    """Injury accidents (and, for the zone, their victims) per month or year.
+
+    Accidents come from ``marts.accidents``, victims from ``marts.victims``: two units in
+    separate columns, never added up. Statbel rows have no victims (one class per
+    accident), so their victim columns are null.
+
+    Parameters
+    ----------
+    grain : {"maand", "jaar"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``periode`` (first day of the month/year), ``letselongevallen``, ``doden``,
+        ``zwaargewonden``, ``lichtgewonden``, ``slachtoffers``; only periods with data.
+    """
+    if grain not in _GRAINS:
+        raise ValueError(f"Onbekende tijdseenheid {grain!r}")
+    where, params = _accident_where(source, start, end, wijken, facets)
+    period = _GRAINS[grain]
+    victims = (
+        "count(v.accident_id) FILTER (WHERE v.severity_class = 'killed')",
+        "count(v.accident_id) FILTER (WHERE v.severity_class = 'seriously_injured')",
+        "count(v.accident_id) FILTER (WHERE v.severity_class = 'lightly_injured')",
+        "count(v.accident_id) FILTER (WHERE v.severity_class IS NOT NULL)",
+    )
+    if source == "accidents_statbel":
+        victims = ("NULL::BIGINT",) * 4
+    return query(
+        version,
+        f"""
+        WITH acc AS (
+            SELECT {period} AS periode, count(*) AS letselongevallen
+            FROM marts.accidents t WHERE {where} AND t.is_injury GROUP BY 1
+        ),
+        vic AS (
+            SELECT {period} AS periode,
+                   {victims[0]} AS doden, {victims[1]} AS zwaargewonden,
+                   {victims[2]} AS lichtgewonden, {victims[3]} AS slachtoffers
+            FROM marts.accidents t JOIN marts.victims v ON v.accident_id = t.accident_id
+            WHERE {where} AND t.is_injury GROUP BY 1
+        )
+        SELECT acc.periode, acc.letselongevallen,
+               coalesce(vic.doden, {0 if source == "accidents" else "NULL"}) AS doden,
+               coalesce(vic.zwaargewonden, {0 if source == "accidents" else "NULL"})
+                   AS zwaargewonden,
+               coalesce(vic.lichtgewonden, {0 if source == "accidents" else "NULL"})
+                   AS lichtgewonden,
+               coalesce(vic.slachtoffers, {0 if source == "accidents" else "NULL"})
+                   AS slachtoffers
+        FROM acc LEFT JOIN vic USING (periode)
+        ORDER BY acc.periode
+        LIMIT 1200
+        """,
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def victims_by_road_user(
+    version: WarehouseVersion,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+) -> pd.DataFrame:
+    """Victims (zone registration) per road-user type of the victim, by injury class.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``weggebruiker``, ``doden``, ``zwaargewonden``, ``lichtgewonden``, ``slachtoffers``;
+        most victims first.
+    """
+    where, params = _accident_where("accidents", start, end, wijken, facets)
+    return query(
+        version,
+        f"""
+        SELECT coalesce(v.road_user, 'Onbekend') AS weggebruiker,
+               count(*) FILTER (WHERE v.severity_class = 'killed') AS doden,
+               count(*) FILTER (WHERE v.severity_class = 'seriously_injured') AS zwaargewonden,
+               count(*) FILTER (WHERE v.severity_class = 'lightly_injured') AS lichtgewonden,
+               count(*) FILTER (WHERE v.severity_class IS NOT NULL) AS slachtoffers
+        FROM marts.accidents t JOIN marts.victims v ON v.accident_id = t.accident_id
+        WHERE {where}
+        GROUP BY 1
+        ORDER BY slachtoffers DESC, weggebruiker
+        LIMIT 100
+        """,
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def injury_accidents_by_road_user(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+) -> pd.DataFrame:
+    """Injury accidents in which a road-user type was involved (either party).
+
+    An accident between a car and a cyclist counts once under each, so the rows do not add
+    up to the number of accidents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``weggebruiker``, ``letselongevallen``.
+    """
+    where, params = _accident_where(source, start, end, wijken, facets)
+    return query(
+        version,
+        f"""
+        SELECT u.weggebruiker, count(DISTINCT u.accident_id) AS letselongevallen
+        FROM (
+            SELECT t.accident_id, unnest([t.road_user_1, t.road_user_2]) AS weggebruiker
+            FROM marts.accidents t WHERE {where} AND t.is_injury
+        ) u
+        WHERE u.weggebruiker IS NOT NULL
+        GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 100
+        """,
+        params,
+    )
+
+
+_AREA_LAYERS = {"gemeente": "t.nis_code", "deelgemeente": "t.deelgemeente_code"}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def injury_per_area(
+    version: WarehouseVersion, source: str, start: date, end: date, layer: str = "gemeente"
+) -> pd.DataFrame:
+    """Injury accidents and victims per municipality or deelgemeente, with population.
+
+    Parameters
+    ----------
+    layer : {"gemeente", "deelgemeente"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``naam``, ``inwoners`` (null when unknown), ``letselongevallen``,
+        ``slachtoffers`` (null for Statbel, which has no victim rows); every area of the
+        layer, also those without accidents.
+    """
+    if layer not in _AREA_LAYERS:
+        raise ValueError(f"Onbekende laag {layer!r}")
+    where, params = _accident_where(source, start, end, (), ())
+    params["layer"] = layer
+    victims = (
+        "(SELECT count(*) FROM marts.victims v WHERE v.accident_id = t.accident_id "
+        "AND v.severity_class IS NOT NULL)"
+        if source == "accidents"
+        else "NULL::BIGINT"
+    )
+    return query(
+        version,
+        f"""
+        WITH acc AS (
+            SELECT {_AREA_LAYERS[layer]} AS code, count(*) AS letselongevallen,
+                   sum({victims}) AS slachtoffers
+            FROM marts.accidents t WHERE {where} AND t.is_injury GROUP BY 1
+        )
+        SELECT d.code, d.name AS naam, d.population AS inwoners,
+               coalesce(acc.letselongevallen, 0) AS letselongevallen,
+               CAST({"coalesce(acc.slachtoffers, 0)" if source == "accidents" else "NULL"}
+                    AS BIGINT) AS slachtoffers
+        FROM marts.districts d LEFT JOIN acc ON acc.code = d.code
+        WHERE d.layer = $layer
+        ORDER BY d.code
+        LIMIT 2000
+        """,
+        params,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# When: hour × weekday, schools
+# --------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def injury_hour_weekday(
+    version: WarehouseVersion,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+) -> pd.DataFrame:
+    """Injury accidents of the zone's own registration per weekday and hour.
+
+    Statbel has no day, hence no weekday: this is the zone's registration only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``weekdag`` (1 = maandag), ``uur`` (0–23), ``n``; only combinations with accidents.
+    """
+    where, params = _accident_where("accidents", start, end, wijken, facets)
+    return query(
+        version,
+        f"SELECT t.weekday AS weekdag, t.hour AS uur, count(*) AS n FROM marts.accidents t "
+        f"WHERE {where} AND t.is_injury AND t.weekday IS NOT NULL AND t.hour IS NOT NULL "
+        f"GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 200",
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def injury_by_hour(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    facets: Facets = (),
+) -> pd.DataFrame:
+    """Injury accidents per hour of the day (``uur``, ``n``), for sources without a day."""
+    where, params = _accident_where(source, start, end, wijken, facets)
+    return query(
+        version,
+        f"SELECT t.hour AS uur, count(*) AS n FROM marts.accidents t WHERE {where} "
+        f"AND t.is_injury AND t.hour IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT 24",
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def injury_near_poi(
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    poi_type: str = "School",
+    radius_m: float = 300.0,
+    grain: str = "maand",
+) -> pd.DataFrame:
+    """Injury accidents within ``radius_m`` of any point of interest of one type, over time.
+
+    The distance is computed in Lambert 72 metres; a bounding-box test first keeps the
+    join cheap. An accident near two schools counts once.
+
+    Parameters
+    ----------
+    poi_type : str
+        ``marts.poi.poi_type`` value, e.g. ``"School"``.
+    radius_m : float
+        Distance in metres (inclusive).
+    grain : {"maand", "jaar"}
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``periode``, ``dichtbij`` (injury accidents within the radius), ``totaal`` (all
+        injury accidents in the zone that period); only periods with injury accidents.
+    """
+    if grain not in _GRAINS:
+        raise ValueError(f"Onbekende tijdseenheid {grain!r}")
+    where, params = _accident_where(source, start, end, (), ())
+    params.update({"poi_type": poi_type, "radius": float(radius_m)})
+    return query(
+        version,
+        f"""
+        WITH acc AS (
+            SELECT t.accident_id, t.x, t.y, {_GRAINS[grain]} AS periode
+            FROM marts.accidents t WHERE {where} AND t.is_injury
+        ),
+        near AS (
+            SELECT DISTINCT acc.accident_id
+            FROM acc JOIN marts.poi p
+              ON p.poi_type = $poi_type
+             AND abs(acc.x - p.x) <= $radius AND abs(acc.y - p.y) <= $radius
+            WHERE (acc.x - p.x) * (acc.x - p.x) + (acc.y - p.y) * (acc.y - p.y)
+                  <= $radius * $radius
+        )
+        SELECT acc.periode, count(near.accident_id) AS dichtbij, count(*) AS totaal
+        FROM acc LEFT JOIN near USING (accident_id)
+        GROUP BY 1 ORDER BY 1 LIMIT 1200
+        """,
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def poi_count(version: WarehouseVersion, poi_type: str) -> int:
+    """Number of points of interest of one type (e.g. schools) in the warehouse."""
+    df = query(version, "SELECT count(*) AS n FROM marts.poi WHERE poi_type = $t", {"t": poi_type})
+    return int(df.iat[0, 0])
+
+
+# --------------------------------------------------------------------------------------
+# Enforcement and Statbel
+# --------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def control_points(
+    version: WarehouseVersion,
+    start: date,
+    end: date,
+    control_types: tuple[str, ...] = (),
+    limit: int = MAP_POINT_CAP,
+) -> pd.DataFrame:
+    """Located traffic controls that started in the period (whole zone), newest first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``lat``, ``lon``, ``x``, ``y`` (Lambert 72), ``category`` (control type),
+        ``date``, ``address`` (street), ``started_at``, ``hours``, ``vehicles_checked``,
+        ``offences``; at most ``limit`` (≤ :data:`MAP_POINT_CAP`).
+    """
+    params = {
+        "start": start,
+        "end": end,
+        "types": list(control_types),
+        "limit": int(min(limit, MAP_POINT_CAP)),
+    }
+    return query(
+        version,
+        """
+        SELECT t.control_id AS id, t.lat, t.lon, t.x, t.y, t.control_type AS category,
+               t.date, coalesce(t.street, '') AS address, t.started_at, t.hours,
+               t.vehicles_checked, t.offences
+        FROM marts.controls t
+        WHERE t.date BETWEEN $start::DATE AND $end::DATE
+          AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], t.control_type))
+          AND t.x IS NOT NULL AND t.y IS NOT NULL AND t.lat IS NOT NULL
+        ORDER BY t.started_at DESC, id
+        LIMIT $limit
+        """,
+        params,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def control_types(version: WarehouseVersion) -> list[str]:
+    """Distinct control types present in ``marts.controls``, sorted."""
+    df = query(
+        version,
+        "SELECT DISTINCT control_type AS v FROM marts.controls WHERE control_type IS NOT NULL "
+        "ORDER BY 1 LIMIT 200",
+    )
+    return df["v"].tolist()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def injury_by_source_and_year(version: WarehouseVersion, first_year: int, last_year: int):
+    """Injury accidents per calendar year and source, by accident severity class.
+
+    Both sources describe the same accidents: the table puts them side by side, never in
+    one total.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``jaar``, ``bron`` (``zone``/``statbel``), ``letselongevallen``, ``dodelijk``,
+        ``zwaargewond``, ``lichtgewond`` (accidents by their worst class), ``maanden``
+        (distinct months with data).
+    """
+    return query(
+        version,
+        """
+        SELECT t.year AS jaar, t.source AS bron,
+               count(*) AS letselongevallen,
+               count(*) FILTER (WHERE t.severity = 'Dodelijk') AS dodelijk,
+               count(*) FILTER (WHERE t.severity = 'Zwaargewond') AS zwaargewond,
+               count(*) FILTER (WHERE t.severity = 'Lichtgewond') AS lichtgewond,
+               count(DISTINCT t.month) AS maanden
+        FROM marts.accidents t
+        WHERE t.is_injury AND t.year BETWEEN $first AND $last
+        GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 500
+        """,
+        {"first": int(first_year), "last": int(last_year)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def source_available(version: WarehouseVersion, source: str) -> bool:
+    """Whether ``marts.accidents`` holds any row of a source (``"zone"``/``"statbel"``)."""
+    df = query(
+        version,
+        "SELECT count(*) AS n FROM (SELECT 1 FROM marts.accidents WHERE source = $s LIMIT 1)",
+        {"s": source},
+    )
+    return bool(df.iat[0, 0])
+
+
+# --------------------------------------------------------------------------------------
+# School times (zone configuration, not SQL)
+# --------------------------------------------------------------------------------------
+
+#: Defaults when ``zone.toml`` has no ``[schools]`` table (typical Flemish school day).
+SCHOOL_DEFAULTS = {
+    "poi_type": "School",
+    "radius_m": 300,
+    "days": [1, 2, 3, 4, 5],
+    "morning": ["08:00", "08:45"],
+    "afternoon": ["15:15", "16:00"],
+    "wednesday_noon": ["11:45", "12:30"],
+}
+
+
+def school_settings(zone: dict | None) -> dict:
+    """The ``[schools]`` table of a zone with the defaults filled in.
+
+    Parameters
+    ----------
+    zone : dict or None
+        Parsed zone configuration.
+
+    Returns
+    -------
+    dict
+        ``poi_type``, ``radius_m``, ``days`` and the windows ``morning``, ``afternoon``
+        and ``wednesday_noon`` as ``(start_hour, end_hour)`` floats (``08:45`` → 8.75), plus
+        the same windows as text under ``<name>_text``.
+    """
+    cfg = dict(SCHOOL_DEFAULTS)
+    cfg.update((zone or {}).get("schools", {}))
+    out = {
+        "poi_type": str(cfg["poi_type"]),
+        "radius_m": float(cfg["radius_m"]),
+        "days": [int(d) for d in cfg["days"]],
+    }
+    for name in ("morning", "afternoon", "wednesday_noon"):
+        start, stop = cfg[name]
+        out[name] = (_clock_hours(start), _clock_hours(stop))
+        out[f"{name}_text"] = (str(start), str(stop))
+    return out
+
+
+def _clock_hours(text: str) -> float:
+    hours, _, minutes = str(text).strip().partition(":")
+    return int(hours) + int(minutes or 0) / 60.0

@@ -1,8 +1,35 @@
-"""Verkeer: accidents and victims, counted separately, per wijk and severity."""
+"""Verkeer: accidents and victims counted separately, black spots, enforcement, exports."""
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+from datetime import date, timedelta
+
+import numpy as np
 from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
+from docx import Document
+from openpyxl import load_workbook
+
+
+def _frame(at, first_column: str, contains: str | None = None):
+    """The first dataframe whose first column is ``first_column`` (and has ``contains``)."""
+    for d in at.dataframe:
+        df = d.value
+        df = df.data if hasattr(df, "data") else df
+        if list(df.columns)[0] == first_column and (contains is None or contains in df.columns):
+            return df
+    raise AssertionError(f"geen tabel met kolom {first_column!r}")
+
+
+def _array(value) -> np.ndarray:
+    """A plotly array from a figure's JSON (plain list or plotly's typed-array encoding)."""
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = tuple(int(n) for n in str(value.get("shape", len(flat))).split(","))
+        return flat.reshape(shape)
+    return np.array(value)
 
 
 def test_traffic_accidents_and_victims(demo_warehouse):
@@ -24,18 +51,173 @@ def test_traffic_accidents_and_victims(demo_warehouse):
     assert shown["Lichtgewonden"] == nl(int(row["l"]))
     assert shown["Slachtoffers (totaal)"] == nl(int(row["v"]))
     # Accidents and victims sit under separate headings.
-    assert [s.value for s in at.subheader][:2] == ["Ongevallen", "Slachtoffers"]
-    per_wijk = at.dataframe[0].value
+    headings = [s.value for s in at.subheader]
+    assert headings[:2] == ["Ongevallen", "Slachtoffers"]
+    for title in (
+        "Kaart: ongevallen naar ernst",
+        "Gevaarlijke punten",
+        "Handhaving waar het gevaarlijk is",
+        "Trends",
+        "Wanneer gebeuren letselongevallen?",
+        "Eigen registratie en Statbel naast elkaar",
+    ):
+        assert title in headings
+    per_wijk = _frame(at, "Wijk", "Slachtoffers: totaal")
     assert int(per_wijk["Ongevallen"].sum()) == int(row["acc"])
     assert int(per_wijk["Slachtoffers: totaal"].sum()) == int(row["v"])
-    severity = at.dataframe[1].value
+    severity = _frame(at, "Ernst")
     assert int(severity["Ongevallen"].sum()) == int(row["acc"])
     located = count(
         "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND lat IS NOT NULL "
         "AND date BETWEEN make_date(?, 1, 1) AND ?",
         [end.year, end],
     )
-    assert any(c.value.startswith(f"{nl(located)} gelokaliseerde records") for c in at.caption)
+    assert any(c.value.startswith(f"{nl(located)} gelokaliseerde ongevallen") for c in at.caption)
+
+
+def test_black_spot_ranking_on_the_page(demo_warehouse, demo_raw):
+    at = run_app("traffic", {"periode": "jaar"})
+    truth = json.loads((demo_raw / "ground_truth.json").read_text(encoding="utf-8"))
+    black = _frame(at, "Rang", "Score ≥ 15")
+    tables = [
+        (d.value.data if hasattr(d.value, "data") else d.value)
+        for d in at.dataframe
+        if "Score ≥ 15" in (d.value.data if hasattr(d.value, "data") else d.value).columns
+    ]
+    black, candidates = tables[0], tables[1]
+    assert metrics(at)["Gevaarlijke punten"] == nl(len(black))
+    assert metrics(at)["Kandidaten (net onder de drempel)"] == nl(len(candidates))
+    assert len(black) >= len(truth["black_spots"])
+    assert set(black["≥ 3 letselongevallen"]) == {"✓"} and set(black["Score ≥ 15"]) == {"✓"}
+    assert (candidates["Score ≥ 15"] == "✗").any() or (
+        candidates["≥ 3 letselongevallen"] == "✗"
+    ).any()
+    assert "Ontbreekt" in candidates.columns
+    assert (black["Score"] >= 15).all() and (black["Letselongevallen"] >= 3).all()
+    assert {s["street"] for s in truth["black_spots"]} <= set(black["Straat"])
+    # The first location's history: its accidents and its victims, and the score's arithmetic.
+    history = _frame(at, "Datum en uur")
+    assert len(history) == int(black["Letselongevallen"].iloc[0])
+    ids = list(history["Ongeval"])
+    victims = _frame(at, "Datum", "Letsel")
+    assert len(victims) == count(
+        f"SELECT count(*) FROM marts.victims WHERE accident_id IN ({', '.join('?' * len(ids))})",
+        ids,
+    )
+    score_text = f"= {black['Score'].iloc[0]:.1f}".replace(".", ",").replace(",0", "")
+    assert any(score_text in m.value for m in at.markdown)
+
+
+def test_enforcement_sentence_and_table(demo_warehouse):
+    at = run_app("traffic", {"periode": "jaar"})
+    enforcement = _frame(at, "Rang", "Controle-uren")
+    assert len(enforcement) == 10
+    assert (
+        (enforcement["Waarvan snelheid"] + enforcement["Waarvan alcohol"])
+        .le(enforcement["Controles binnen 250 m"])
+        .all()
+    )
+    end = last_28_days()[1]
+    n = count(
+        "SELECT count(*) FROM marts.controls WHERE x IS NOT NULL AND control_type IN "
+        "('Snelheid', 'Alcohol') AND date BETWEEN make_date(?, 1, 1) AND ?",
+        [end.year, end],
+    )
+    sentence = [m.value for m in at.markdown if "verkeerscontroles" in m.value]
+    assert sentence and f"de {nl(n)} verkeerscontroles (snelheid, alcohol)" in sentence[0]
+    assert "binnen 250 m van de 10 locaties met de hoogste prioriteitsscore" in sentence[0]
+
+
+def test_trends_rates_and_statbel_side_by_side(demo_warehouse):
+    at = run_app("traffic", {"periode": "jaar"})
+    end = last_28_days()[1]
+    rates = _frame(at, "Deelgemeente")
+    population = wh(
+        "SELECT name, population FROM marts.districts WHERE layer = 'deelgemeente'"
+    ).set_index("name")["population"]
+    first = rates.iloc[0]
+    n = int(first["Letselongevallen"])
+    assert n == count(
+        "SELECT count(*) FROM marts.accidents a JOIN marts.districts d ON d.code = "
+        "a.deelgemeente_code AND d.layer = 'deelgemeente' WHERE a.source = 'zone' "
+        "AND a.is_injury AND d.name = ? AND a.date BETWEEN make_date(?, 1, 1) AND ?",
+        [first["Deelgemeente"], end.year, end],
+    )
+    expected = f"{1000 * n / population[first['Deelgemeente']]:.2f}".replace(".", ",")
+    assert first["Per 1.000 inwoners"].startswith(expected)
+    side = _frame(at, "Jaar", "Bron")
+    assert set(side["Bron"]) == {"Eigen registratie (zone)", "Statbel (open data)"}
+    statbel_year = side[(side["Bron"] == "Statbel (open data)") & (side["Jaar"] == str(end.year))]
+    assert int(statbel_year["Letselongevallen"].iloc[0]) == count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'statbel' AND year = ?", [end.year]
+    )
+    assert any("met maand en uur maar zonder dag" in c.value for c in at.caption)
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 3
+    heat = next(json.loads(c.proto.spec) for c in charts if "weekdag en uur" in c.proto.spec)
+    z = _array(heat["data"][0]["z"])
+    assert z.shape == (7, 24)
+    first = date(end.year - 3, end.month, end.day) + timedelta(days=1)
+    assert int(z.sum()) == count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN ? AND ?",
+        [first, end],
+    )
+    # School times from zone.toml are drawn as boxes (5 mornings, 4 afternoons, Wednesday).
+    assert len(heat["layout"]["shapes"]) == 10
+
+
+def test_road_user_filter_changes_counts(demo_warehouse):
+    at = run_app("traffic", {"periode": "jaar"})
+    at.multiselect(key="verkeer_f_weggebruiker").set_value(["Fietser"]).run()
+    assert not at.exception
+    end = last_28_days()[1]
+    n = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' "
+        "AND (road_user_1 = 'Fietser' OR road_user_2 = 'Fietser') "
+        "AND date BETWEEN make_date(?, 1, 1) AND ?",
+        [end.year, end],
+    )
+    assert metrics(at)["Ongevallen"] == nl(n)
+    assert any(c.value.startswith("Filter: Betrokken weggebruiker: Fietser") for c in at.caption)
+
+
+def test_exports_on_the_page(demo_warehouse, monkeypatch):
+    from dashboard.exports import blackspots as export
+
+    made = {}
+
+    def spy(name, func):
+        def wrapper(*args, **kwargs):
+            made[name] = func(*args, **kwargs)
+            return made[name]
+
+        monkeypatch.setattr(export, name, wrapper)
+
+    # The page's download buttons carry exactly what these functions return.
+    spy("ranking_xlsx", export.ranking_xlsx)
+    spy("location_docx", export.location_docx)
+    at = run_app("traffic", {"periode": "jaar"})
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Lijst als Excel (.xlsx)" in labels
+    assert "Advies voor de wegbeheerder (.docx)" in labels
+    tables = [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
+    listed = [t for t in tables if "Score ≥ 15" in t.columns]
+    black, candidates = listed[0], listed[1]
+    ws = load_workbook(io.BytesIO(made["ranking_xlsx"]))["Gevaarlijke punten"]
+    headers = [c.value for c in ws[1]]
+    rows = [dict(zip(headers, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
+    assert len(rows) == len(black) + len(candidates)
+    assert [r["Rang"] for r in rows] == list(black["Rang"]) + list(candidates["Rang"])
+    assert [r["Status"] for r in rows[: len(black)]] == ["Gevaarlijk punt"] * len(black)
+    assert rows[0]["Straat"] == black["Straat"].iloc[0]
+    assert rows[0]["Prioriteitsscore"] == round(float(black["Score"].iloc[0]), 2)
+    doc = Document(io.BytesIO(made["location_docx"]))
+    assert doc.paragraphs[0].text == f"Gevaarlijk punt: {black['Straat'].iloc[0]}"
+    facts = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    assert facts["Letselongevallen (≥ 3)"].startswith(f"{black['Letselongevallen'].iloc[0]} ")
+    history = _frame(at, "Datum en uur")
+    assert len(doc.tables[1].rows) - 1 == min(len(history), export.MAX_HISTORY_ROWS)
 
 
 def test_traffic_statbel_source(demo_warehouse):
@@ -46,3 +228,11 @@ def test_traffic_statbel_source(demo_warehouse):
     n = count("SELECT count(*) FROM marts.accidents WHERE source = 'statbel' AND year = ?", [year])
     assert metrics(at)["Ongevallen"] == nl(n)
     assert any("Statbel publiceert enkel letselongevallen" in c.value for c in at.caption)
+    # No victims in Statbel: the page counts accidents per class instead.
+    assert "Slachtoffers (totaal)" not in metrics(at)
+    fatal = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'statbel' AND year = ? "
+        "AND severity = 'Dodelijk'",
+        [year],
+    )
+    assert metrics(at)["Dodelijke ongevallen"] == nl(fatal)

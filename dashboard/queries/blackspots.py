@@ -1,0 +1,303 @@
+"""Black spots ("gevaarlijke punten"): the inputs of the Flemish rule and its cached result.
+
+The rule itself (clustering, priority score, thresholds) lives in
+:mod:`dashboard.analysis.blackspots`; this module fetches the zone's own injury accidents and
+their victims for the window, runs the ranking once per warehouse version and parameter set
+(``st.cache_data``), and fetches what a page shows about one location.
+
+Only the zone's own registration (``source = 'zone'``) is used: Statbel describes the same
+accidents, so adding it would count every accident twice, and it has no victim rows (the
+vulnerable factor needs the road user of each victim).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis import blackspots as rule
+from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query
+
+
+@dataclass(frozen=True)
+class BlackSpotParams:
+    """Parameters of the Flemish black-spot rule (``[black_spots]`` in ``zone.toml``).
+
+    Attributes
+    ----------
+    years : int
+        Length of the window, ending on the chosen end date.
+    distance_m : float
+        Clustering distance between accidents of one location.
+    min_injury_accidents : int
+        Threshold on injury accidents (inclusive).
+    min_score : float
+        Threshold on the priority score (inclusive).
+    weight_killed, weight_seriously, weight_lightly : float
+        Score per person killed within 30 days, seriously and lightly injured.
+    vulnerable_factor : float
+        Multiplier for pedestrians, cyclists and moped riders.
+    vulnerable_road_users : tuple of str
+        Road-user labels counted as vulnerable (``[categories].vulnerable_road_users``).
+    """
+
+    years: int = 3
+    distance_m: float = 50.0
+    min_injury_accidents: int = 3
+    min_score: float = 15.0
+    weight_killed: float = 5.0
+    weight_seriously: float = 3.0
+    weight_lightly: float = 1.0
+    vulnerable_factor: float = 1.7
+    vulnerable_road_users: tuple[str, ...] = rule.DEFAULT_VULNERABLE_ROAD_USERS
+
+    @classmethod
+    def from_zone(cls, zone: dict, **overrides) -> BlackSpotParams:
+        """Read ``[black_spots]`` and ``[categories].vulnerable_road_users`` of a zone.
+
+        Parameters
+        ----------
+        zone : dict
+            Parsed zone configuration (``etl.config.load_zone()``).
+        **overrides
+            Values chosen on the page (e.g. ``distance_m``).
+        """
+        kwargs = rule.black_spot_params(zone.get("black_spots", {}))
+        values = {
+            "years": int(kwargs.get("years", cls.years)),
+            "distance_m": float(kwargs.get("distance_m", cls.distance_m)),
+            "min_injury_accidents": int(
+                kwargs.get("min_injury_accidents", cls.min_injury_accidents)
+            ),
+            "min_score": float(kwargs.get("min_score", cls.min_score)),
+            "weight_killed": float(kwargs.get("weight_killed", cls.weight_killed)),
+            "weight_seriously": float(kwargs.get("weight_seriously", cls.weight_seriously)),
+            "weight_lightly": float(kwargs.get("weight_lightly", cls.weight_lightly)),
+            "vulnerable_factor": float(kwargs.get("vulnerable_factor", cls.vulnerable_factor)),
+        }
+        vulnerable = zone.get("categories", {}).get("vulnerable_road_users")
+        if vulnerable:
+            values["vulnerable_road_users"] = tuple(vulnerable)
+        values.update(overrides)
+        return cls(**values)
+
+    def ranking_kwargs(self) -> dict:
+        """Keyword arguments for :func:`dashboard.analysis.blackspots.black_spot_ranking`."""
+        out = asdict(self)
+        out["vulnerable_road_users"] = tuple(self.vulnerable_road_users)
+        return out
+
+
+def window(end: date, years: int) -> tuple[date, date]:
+    """First and last day of the ``years``-year window ending on ``end`` (both included).
+
+    The same window as :func:`dashboard.analysis.blackspots.black_spot_ranking`:
+    ``(end − years, end]``.
+    """
+    first = (pd.Timestamp(end) - pd.DateOffset(years=years) + pd.Timedelta(days=1)).date()
+    return first, end
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def ranking_inputs(
+    version: WarehouseVersion, end: date, years: int = 3
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Located injury accidents of the zone in the window, and their victims.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Accidents: ``accident_id``, ``x``, ``y`` (Lambert 72), ``date``, ``is_injury``,
+        ``street``, ``killed``, ``seriously_injured``, ``lightly_injured``, ``wijk_code``.
+        Victims: ``accident_id``, ``severity``, ``road_user``.
+    """
+    first, last = window(end, years)
+    params = {"first": first, "last": last}
+    where = (
+        "t.source = 'zone' AND t.is_injury AND t.x IS NOT NULL AND t.y IS NOT NULL "
+        "AND t.date BETWEEN $first AND $last"
+    )
+    accidents = query(
+        version,
+        f"""
+        SELECT t.accident_id, t.x, t.y, t.date, t.is_injury, t.street, t.killed,
+               t.seriously_injured, t.lightly_injured, t.wijk_code
+        FROM marts.accidents t WHERE {where}
+        ORDER BY t.accident_id LIMIT {MAX_ROWS}
+        """,
+        params,
+    )
+    victims = query(
+        version,
+        f"""
+        SELECT v.accident_id, v.severity, v.road_user
+        FROM marts.victims v JOIN marts.accidents t ON t.accident_id = v.accident_id
+        WHERE {where}
+        ORDER BY v.accident_id, v.victim_number LIMIT {MAX_ROWS}
+        """,
+        params,
+    )
+    accidents["date"] = pd.to_datetime(accidents["date"])
+    return accidents, victims
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def ranking(
+    version: WarehouseVersion, end: date, params: BlackSpotParams = BlackSpotParams()
+) -> pd.DataFrame:
+    """Every location with injury accidents in the window, ranked by priority score.
+
+    Parameters
+    ----------
+    end : date
+        Last day of the window.
+    params : BlackSpotParams
+        The rule's parameters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`dashboard.analysis.blackspots.black_spot_ranking`, plus
+        ``rang`` (1 = highest score) and ``wijk_code`` (the wijk most of its accidents
+        lie in).
+    """
+    accidents, victims = ranking_inputs(version, end, params.years)
+    out = rule.black_spot_ranking(accidents, victims, end, **params.ranking_kwargs())
+    out.insert(0, "rang", np.arange(1, len(out) + 1))
+    members = location_members(version, end, params)
+    wijk = (
+        members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
+        .groupby("location_id")["wijk_code"]
+        .agg(lambda s: s.mode().iat[0] if s.notna().any() else None)
+    )
+    out["wijk_code"] = out["location_id"].map(wijk)
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def location_members(
+    version: WarehouseVersion, end: date, params: BlackSpotParams = BlackSpotParams()
+) -> pd.DataFrame:
+    """Which accident belongs to which ranked location.
+
+    :func:`~dashboard.analysis.blackspots.black_spot_ranking` returns locations, not their
+    accidents. The grouping itself does not depend on the weights (they only order the
+    ids), so clustering the same accidents again gives the same groups; each group is then
+    matched to its ranked location by its centre.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``accident_id``, ``location_id`` (as in :func:`ranking`).
+    """
+    accidents, victims = ranking_inputs(version, end, params.years)
+    ranked = rule.black_spot_ranking(accidents, victims, end, **params.ranking_kwargs())
+    if ranked.empty:
+        return pd.DataFrame({"accident_id": [], "location_id": []})
+    first, last = window(end, params.years)
+    acc = accidents[accidents["date"].between(pd.Timestamp(first), pd.Timestamp(last))].reset_index(
+        drop=True
+    )
+    acc["group"] = rule.cluster_locations(acc, params.distance_m)
+    centres = acc.groupby("group")[["x", "y"]].mean()
+    # Centres of different groups are metres apart; 1 cm rounding only absorbs float noise.
+    key = lambda f: list(zip(f["x"].round(2), f["y"].round(2), strict=True))  # noqa: E731
+    lookup = dict(zip(key(ranked), ranked["location_id"], strict=True))
+    group_to_location = {g: lookup.get(k) for g, k in zip(centres.index, key(centres), strict=True)}
+    acc["location_id"] = acc["group"].map(group_to_location)
+    return acc.dropna(subset=["location_id"])[["accident_id", "location_id"]].astype(
+        {"location_id": np.int64}
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def location_accidents(version: WarehouseVersion, accident_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The accidents of one location, newest first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``accident_id``, ``occurred_at``, ``date``, ``street``, ``house_number``,
+        ``severity``, ``road_user_1``, ``road_user_2``, ``light``, ``weather``,
+        ``crossroads``, ``killed``, ``seriously_injured``, ``lightly_injured``, ``x``,
+        ``y``, ``lat``, ``lon``, ``wijk_code``.
+    """
+    return query(
+        version,
+        """
+        SELECT t.accident_id, t.occurred_at, t.date, t.street, t.house_number, t.severity,
+               t.road_user_1, t.road_user_2, t.light, t.weather, t.crossroads,
+               t.killed, t.seriously_injured, t.lightly_injured,
+               t.x, t.y, t.lat, t.lon, t.wijk_code
+        FROM marts.accidents t
+        WHERE t.source = 'zone' AND list_contains($ids::VARCHAR[], t.accident_id)
+        ORDER BY t.occurred_at DESC, t.accident_id
+        LIMIT 1000
+        """,
+        {"ids": list(accident_ids)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def location_victims(version: WarehouseVersion, accident_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The victims of a location's accidents.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``accident_id``, ``victim_number``, ``date``, ``severity``, ``road_user``,
+        ``is_vulnerable``, ``age_group``.
+    """
+    return query(
+        version,
+        """
+        SELECT v.accident_id, v.victim_number, v.date, v.severity, v.road_user,
+               v.is_vulnerable, v.age_group
+        FROM marts.victims v
+        WHERE list_contains($ids::VARCHAR[], v.accident_id)
+        ORDER BY v.date DESC, v.accident_id, v.victim_number
+        LIMIT 5000
+        """,
+        {"ids": list(accident_ids)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def controls_for_analysis(version: WarehouseVersion, start: date, end: date) -> pd.DataFrame:
+    """Located traffic controls that started in the period (input of the enforcement check).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``control_id``, ``control_type``, ``x``, ``y``, ``started_at``, ``hours``.
+    """
+    return query(
+        version,
+        f"""
+        SELECT t.control_id, t.control_type, t.x, t.y, t.started_at, t.hours
+        FROM marts.controls t
+        WHERE t.date BETWEEN $start::DATE AND $end::DATE AND t.x IS NOT NULL AND t.y IS NOT NULL
+        ORDER BY t.started_at LIMIT {MAX_ROWS}
+        """,
+        {"start": start, "end": end},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def wijk_outlines_31370(version: WarehouseVersion) -> pd.DataFrame:
+    """Wijk geometries in Lambert 72 (WKT), for static map images.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``name``, ``wkt``.
+    """
+    return query(
+        version,
+        "SELECT code, name, geom_wkt_31370 AS wkt FROM marts.districts WHERE layer = 'wijk' "
+        "ORDER BY code LIMIT 2000",
+    )

@@ -1,0 +1,175 @@
+"""Black-spot exports: the Excel list and the one-page Word advice open and hold the values."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from dashboard.analysis.blackspots import black_spot_ranking, priority_score
+from dashboard.exports import blackspots as export
+
+# Three accidents at one junction and one far away; victims chosen so the score needs the
+# 1.7 factor: cyclist seriously injured 5.1 + pedestrian killed 8.5 + 2 car lightly 2 = 15.6.
+ACCIDENTS = pd.DataFrame(
+    {
+        "accident_id": ["A1", "A2", "A3", "B1"],
+        "x": [150000.0, 150010.0, 150005.0, 152000.0],
+        "y": [170000.0, 170000.0, 170012.0, 171000.0],
+        "date": pd.to_datetime(["2025-03-01", "2025-06-10", "2026-01-05", "2025-05-05"]),
+        "is_injury": [True, True, True, True],
+        "street": ["Stationsstraat", "Stationsstraat", "Kerkstraat", "Dorp"],
+        "severity": ["Zwaargewond", "Dodelijk", "Lichtgewond", "Lichtgewond"],
+        "road_user_1": ["Personenauto"] * 4,
+        "road_user_2": ["Fietser", "Voetganger", "Personenauto", None],
+        "occurred_at": pd.to_datetime(
+            ["2025-03-01 08:10", "2025-06-10 15:30", "2026-01-05 17:45", "2025-05-05 12:00"]
+        ),
+        "killed": [0, 1, 0, 0],
+        "seriously_injured": [1, 0, 0, 0],
+        "lightly_injured": [0, 0, 2, 1],
+    }
+)
+VICTIMS = pd.DataFrame(
+    {
+        "accident_id": ["A1", "A2", "A3", "A3", "B1"],
+        "severity": [
+            "Zwaargewond",
+            "Gedood binnen 30 dagen",
+            "Lichtgewond",
+            "Lichtgewond",
+            "Lichtgewond",
+        ],
+        "road_user": ["Fietser", "Voetganger", "Personenauto", "Personenauto", "Fietser"],
+    }
+)
+END = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def ranking():
+    out = black_spot_ranking(ACCIDENTS, VICTIMS, END)
+    out.insert(0, "rang", range(1, len(out) + 1))
+    out["wijk_code"] = ["W01", "W02"]
+    return out
+
+
+def test_score_breakdown_uses_factor_and_matches_ranking(ranking):
+    top = ranking.iloc[0]
+    assert top["score"] == pytest.approx(15.6)
+    vic = VICTIMS[VICTIMS["accident_id"].str.startswith("A")]
+    breakdown = export.score_breakdown(vic, export.ScoreParams(), ACCIDENTS.iloc[:3])
+    assert breakdown["punten"].sum() == pytest.approx(top["score"])
+    per_accident = priority_score(vic, by="accident_id")
+    assert breakdown["punten"].sum() == pytest.approx(per_accident["score"].sum())
+    killed = breakdown[breakdown["klasse"] == "Gedood binnen 30 dagen"].iloc[0]
+    assert (killed["aantal"], killed["gewicht"], killed["factor"], killed["punten"]) == (
+        1,
+        5.0,
+        1.7,
+        8.5,
+    )
+    assert export.score_formula(breakdown) == "1 × 5 × 1,7 + 1 × 3 × 1,7 + 2 × 1 = 15,6"
+
+
+def test_accident_without_victim_rows_scores_from_counts_without_factor():
+    acc = ACCIDENTS.iloc[:1].assign(accident_id="X1")
+    breakdown = export.score_breakdown(VICTIMS.iloc[0:0], export.ScoreParams(), acc)
+    assert list(breakdown["kwetsbaar"]) == [None]
+    assert export.score_formula(breakdown) == "1 × 3 = 3"
+
+
+def test_ranking_xlsx_headers_values_and_parameters(ranking):
+    data = export.ranking_xlsx(
+        ranking,
+        export.ScoreParams(distance_m=40),
+        window=(date(2023, 11, 1), END),
+        zone_name="PZ Test",
+        wijk_names={"W01": "Centrum"},
+    )
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Gevaarlijke punten", "Parameters"]
+    ws = wb["Gevaarlijke punten"]
+    headers = [c.value for c in ws[1]]
+    for header in (
+        "Rang",
+        "Status",
+        "Straat",
+        "Letselongevallen",
+        "Criterium letselongevallen",
+        "Prioriteitsscore",
+        "Criterium score",
+        "Gevaarlijk punt",
+        "Eerste ongeval",
+    ):
+        assert header in headers
+    row = dict(zip(headers, [c.value for c in ws[2]], strict=True))
+    assert row["Rang"] == 1
+    assert row["Status"] == "Gevaarlijk punt"
+    assert row["Straat"] == "Stationsstraat"
+    assert row["Wijk"] == "Centrum"
+    assert row["Letselongevallen"] == 3
+    assert row["Criterium letselongevallen"] == "ja"
+    assert row["Prioriteitsscore"] == pytest.approx(15.6)
+    assert row["Criterium score"] == "ja"
+    assert row["Kwetsbare slachtoffers"] == 2
+    assert row["Eerste ongeval"].date() == date(2025, 3, 1)
+    second = dict(zip(headers, [c.value for c in ws[3]], strict=True))
+    assert second["Status"] == "Geen" and second["Criterium letselongevallen"] == "nee"
+    params = {r[0].value: r[1].value for r in wb["Parameters"].iter_rows(min_row=2)}
+    assert params["Clusterafstand (m)"] == 40
+    assert params["Minimum prioriteitsscore"] == 15
+    assert params["Factor kwetsbare weggebruikers"] == pytest.approx(1.7)
+    assert params["Zone"] == "PZ Test"
+    assert params["Venster: eerste dag"].date() == date(2023, 11, 1)
+    assert "Statbel niet meegeteld" in params["Bron"]
+
+
+def test_location_map_png_is_an_image():
+    wkt = "POLYGON ((149800 169800, 150300 169800, 150300 170300, 149800 170300, 149800 169800))"
+    png = export.location_map_png(
+        ACCIDENTS.iloc[:3], (150005.0, 170004.0), 12.0, [("Centrum", wkt)], title="Test"
+    )
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(png) > 5_000
+
+
+def test_location_docx_has_criteria_arithmetic_and_history(ranking):
+    top = ranking.iloc[0].to_dict()
+    acc = ACCIDENTS.iloc[:3].sort_values("occurred_at", ascending=False)
+    vic = VICTIMS[VICTIMS["accident_id"].str.startswith("A")]
+    png = export.location_map_png(acc, (top["x"], top["y"]), top["radius_m"])
+    data = export.location_docx(
+        top,
+        acc,
+        vic,
+        export.ScoreParams(),
+        window=(date(2023, 11, 1), END),
+        zone_name="PZ Test",
+        wijk_name="Centrum",
+        map_png=png,
+    )
+    doc = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Gevaarlijk punt: Stationsstraat" in text
+    assert "01/11/2023 – 31/10/2026" in text
+    facts = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    assert facts["Wijk"] == "Centrum"
+    assert facts["Letselongevallen (≥ 3)"] == "3 – voldaan"
+    assert facts["Prioriteitsscore (≥ 15)"] == "15,6 – voldaan"
+    assert facts["Berekening"] == "1 × 5 × 1,7 + 1 × 3 × 1,7 + 2 × 1 = 15,6"
+    history = doc.tables[1]
+    assert [c.text for c in history.rows[0].cells][:2] == ["Datum en uur", "Ernst"]
+    assert [r.cells[0].text for r in history.rows[1:]] == [
+        "05/01/2026 17:45",
+        "10/06/2025 15:30",
+        "01/03/2025 08:10",
+    ]
+    assert "gedood binnen 30 dagen (voetganger)" in history.rows[2].cells[3].text
+    assert len(doc.inline_shapes) == 1
+    # One page: a short note with a single section.
+    assert len(doc.sections) == 1
