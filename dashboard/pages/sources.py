@@ -1,13 +1,54 @@
-"""Bronnen van onveiligheid: incidents and nuisance on the map, per category and wijk."""
+"""Bronnen van onveiligheid: where insecurity concentrates, when, and around what.
+
+Filters: period and wijken (shared), source and category, hour range and weekdays. The map
+switches between points, heat map, H3 counts, wijk rates, Gi* hot spots and emerging hot
+spots; a click on a hexagon or wijk lists its records. Below it: when (hour × weekday,
+months against last year), repeat places (addresses, near-repeat chains) and risk near
+points of interest. All counting happens in DuckDB (``dashboard.queries.hotspots``), all
+statistics in ``dashboard.analysis``.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
+import shapely
 import streamlit as st
 
+from dashboard.analysis.hotspots import EMERGING_LABELS, GI_CLASS_LABELS
+from dashboard.analysis.repeats import knox_test, near_repeats
+from dashboard.analysis.risk import risk_near_poi
+from dashboard.analysis.temporal import (
+    WEEKDAY_LABELS,
+    aoristic_hour_weekday,
+    monthly_with_last_year,
+)
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import style_table
-from dashboard.queries import common, incidents
+from dashboard.components.format import (
+    fmt_date,
+    fmt_int,
+    month_name,
+    style_table,
+    to_xlsx_bytes,
+)
+from dashboard.queries import MAX_ROWS, common, incidents
+from dashboard.queries import hotspots as hq
+from dashboard.queries.common import MAP_POINT_CAP
+from dashboard.queries.districts import district_shapes
+
+#: Points up to this many are drawn one by one; above it (up to the cap) clustered.
+CLUSTER_FROM = 1_000
+
+VIEWS = {
+    "punten": "Punten",
+    "heatmap": "Heatmap",
+    "zeshoeken": "Zeshoeken (H3)",
+    "wijken": "Per 1.000 inwoners",
+    "gi": "Hotspots (Gi*)",
+    "opkomend": "Opkomende hotspots",
+}
+KEY_SELECTION = "bronnen_selectie"
+KEY_ADDRESSES = "bronnen_adressen"
 
 version = layout.warehouse()
 flt = filters.common_filters(version)
@@ -33,18 +74,35 @@ choice = (
 )
 keys = CHOICES[choice][1]
 options = sorted({c for k in keys for c in common.category_values(version, k)})
-categories = filters.category_filter(options, label="Categorie / type overlast", container=st)
+col_cat, col_hour, col_day = st.columns([2, 1.2, 1.6])
+categories = filters.category_filter(options, label="Categorie / type overlast", container=col_cat)
+hours = col_hour.slider(
+    "Uur van de dag", 0, 23, (0, 23), key="bronnen_uren", help="Beide uren inbegrepen."
+)
+weekdays = tuple(
+    col_day.multiselect(
+        "Weekdag",
+        list(WEEKDAY_LABELS),
+        format_func=WEEKDAY_LABELS.__getitem__,
+        placeholder="Alle",
+        key="bronnen_weekdagen",
+    )
+)
+hours = (int(hours[0]), int(hours[1]))
+args = (period.start, period.end, flt.wijken, categories, hours, weekdays)
 
+# ---------------------------------------------------------------- KPIs
 previous = period.previous()
+prev_args = (previous.start, previous.end, flt.wijken, categories, hours, weekdays)
 kpis = []
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
-    now = common.record_count(version, key, period.start, period.end, flt.wijken, categories)
-    before = common.record_count(version, key, previous.start, previous.end, flt.wijken, categories)
-    kpis.append(layout.Kpi(ds.label, now if key in keys else None, before if key in keys else None))
+    now = hq.filtered_count(version, key, *args) if key in keys else None
+    before = hq.filtered_count(version, key, *prev_args) if key in keys else None
+    kpis.append(layout.Kpi(ds.label, now, before))
 repeated = {
     key: incidents.top_addresses(
-        version, key, period.start, period.end, flt.wijken, categories, min_count=2, limit=25
+        version, key, *args[:4], min_count=2, limit=25, hours=hours, weekdays=weekdays
     )
     for key in keys
 }
@@ -53,7 +111,7 @@ kpis.append(
         "Adressen met herhaling",
         sum(
             incidents.repeated_address_count(
-                version, key, period.start, period.end, flt.wijken, categories
+                version, key, *args[:4], hours=hours, weekdays=weekdays
             )
             for key in keys
         ),
@@ -62,11 +120,478 @@ kpis.append(
 )
 layout.kpi_row(kpis)
 
+
+def _sum_by(frames: list[pd.DataFrame], by: list[str], cols: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=[*by, *cols])
+    return pd.concat(frames, ignore_index=True).groupby(by, as_index=False)[cols].sum()
+
+
+def _selected_address() -> dict | None:
+    """The address row picked in the repeat-address table (read before the map is drawn)."""
+    for key in keys:
+        state = st.session_state.get(f"{KEY_ADDRESSES}_{key}")
+        rows = getattr(getattr(state, "selection", None), "rows", None) or []
+        df = repeated.get(key)
+        if rows and df is not None and rows[0] < len(df):
+            row = df.iloc[rows[0]]
+            if pd.notna(row["lat"]):
+                return {"adres": row["adres"], "lat": row["lat"], "lon": row["lon"]}
+    return None
+
+
+# ---------------------------------------------------------------- map
 st.subheader("Kaart")
-maps.record_map(
-    version, keys, period.start, period.end, flt.wijken, categories, key="bronnen_kaart"
+c1, c2 = st.columns([3, 1])
+view = (
+    c1.segmented_control(
+        "Weergave", list(VIEWS), format_func=VIEWS.__getitem__, default="gi", key="bronnen_view"
+    )
+    or "gi"
+)
+show_poi = c2.toggle("Interessepunten tonen", value=False, key="bronnen_poi")
+granularity = "quarter"
+if view == "opkomend":
+    granularity = st.radio(
+        "Perioden voor de trend",
+        list(hq.GRANULARITIES),
+        format_func=lambda g: hq.GRANULARITIES[g][1],
+        horizontal=True,
+        index=list(hq.GRANULARITIES).index("quarter"),
+        key="bronnen_perioden",
+        help="Kwartalen geven per periode genoeg feiten om een hotspot van toeval te "
+        "onderscheiden; maanden tonen een snellere, maar ruisere trend.",
+    )
+basemap = maps.basemap_picker()
+districts = district_shapes(version, "wijk")
+focus = districts[districts["code"].isin(flt.wijken)] if flt.wijken else districts
+m = maps.new_map(focus if not focus.empty else districts, basemap)
+located = sum(hq.filtered_count(version, k, *args, located_only=True) for k in keys)
+several = len(keys) > 1
+png_polygons: list[dict] = []
+png_points: pd.DataFrame | None = None
+png_legend: list[tuple[str, str]] = []
+note = ""
+effective = view
+if view in ("punten", "heatmap") and located > MAP_POINT_CAP:
+    effective = "zeshoeken" if view == "punten" else "heatmap_cellen"
+
+
+def _cells(coarse: bool = False) -> pd.DataFrame:
+    frames = [hq.cell_counts(version, k, *args, coarse=coarse) for k in keys]
+    frames = [f.assign(wlat=f["lat"] * f["n"], wlon=f["lon"] * f["n"]) for f in frames]
+    out = _sum_by(frames, ["h3_cell"], ["n", "wlat", "wlon"])
+    out["lat"] = out["wlat"] / out["n"]
+    out["lon"] = out["wlon"] / out["n"]
+    return out.drop(columns=["wlat", "wlon"])
+
+
+if effective in ("punten", "heatmap"):
+    frames = []
+    for k in keys:
+        pts = hq.points(version, k, *args)
+        frames.append(pts.assign(category=common.dataset(k).label) if several else pts)
+    pts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    title = "Soort" if several else common.dataset(keys[0]).category_label
+    if effective == "heatmap":
+        maps.add_heatmap(m, pts.assign(n=1), "Concentratie")
+        note = f"Heatmap van {fmt_int(located)} gelokaliseerde records."
+    elif len(pts) > CLUSTER_FROM:
+        maps.add_point_clusters(m, pts, title)
+        note = f"{fmt_int(located)} records, gegroepeerd in clusters (klik om in te zoomen)."
+    else:
+        maps.add_points(m, pts, title)
+        note = f"{fmt_int(located)} gelokaliseerde records als punt op de kaart."
+    if not pts.empty:
+        palette = maps.category_colours(
+            [str(c) for c in pts["category"].fillna("Onbekend").unique()]
+        )
+        png_points = pts.assign(colour=pts["category"].fillna("Onbekend").astype(str).map(palette))
+        png_legend = [(palette[c], c) for c in sorted(palette)]
+elif effective == "heatmap_cellen":
+    cells = _cells()
+    maps.add_heatmap(m, cells, "Concentratie")
+    png_polygons, png_legend = maps.count_hexagon_layer(cells)
+    note = (
+        f"{fmt_int(located)} gelokaliseerde records: meer dan {fmt_int(MAP_POINT_CAP)}, daarom "
+        f"gewogen per zeshoek ({fmt_int(len(cells))} zeshoeken)."
+    )
+elif effective == "zeshoeken":
+    cells = _cells()
+    coarse = len(cells) >= MAP_POINT_CAP
+    if coarse:
+        cells = _cells(coarse=True)
+    png_polygons, png_legend = maps.count_hexagon_layer(cells)
+    maps.add_filled_features(m, png_polygons, "Aantal per zeshoek", png_legend, ["n_text"])
+    note = f"{fmt_int(located)} gelokaliseerde records, geteld per zeshoek (H3)."
+    if view == "punten":
+        note += f" Meer dan {fmt_int(MAP_POINT_CAP)} punten: daarom zeshoeken."
+elif effective == "wijken":
+    counts = _sum_by([hq.wijk_counts(version, k, *args) for k in keys], ["code"], ["n"])
+    counts = hq.wijk_counts(version, keys[0], *args)[["code", "population"]].merge(
+        counts, on="code", how="left"
+    )
+    rate = {
+        r.code: (r.n / r.population * 1000 if pd.notna(r.population) and r.population else None)
+        for r in counts.itertuples(index=False)
+    }
+    png_polygons, png_legend = maps.choropleth_layer(districts, rate, decimals=1)
+    maps.add_filled_features(
+        m, png_polygons, "Per 1.000 inwoners", png_legend, ["name", "label"], ["Wijk", "Per 1.000"]
+    )
+    note = "Records per 1.000 inwoners van de wijk; grijs = aantal inwoners onbekend."
+elif effective == "gi":
+    gi = hq.hotspot_classes(version, keys, *args)
+    if not gi.empty:
+        png_polygons = maps.class_hexagon_features(gi, maps.GI_COLOURS, "klasse", "label")
+        png_legend = [(maps.GI_COLOURS[k], GI_CLASS_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)]
+        maps.add_class_hexagons(
+            m, gi, maps.GI_COLOURS, "Getis-Ord Gi*", legend=png_legend, faint=(0,)
+        )
+    hot = int((gi["klasse"] >= 2).sum()) if not gi.empty else 0
+    note = (
+        f"Getis-Ord Gi* op {fmt_int(len(gi))} zeshoeken: elke zeshoek samen met zijn zes buren "
+        f"vergeleken met het gemiddelde van de zone. {fmt_int(hot)} zeshoeken zijn een hotspot "
+        "met minstens 95 % betrouwbaarheid."
+    )
+elif effective == "opkomend":
+    em = hq.emerging_classes(version, keys, *args, granularity=granularity)
+    n_periods = len(hq.period_starts(period.start, period.end, granularity))
+    if not em.empty:
+        em = em.rename(columns={"n_total": "n"})
+        present = [k for k in maps.EMERGING_COLOURS if k in set(em["patroon"])]
+        png_legend = [(maps.EMERGING_COLOURS[k], EMERGING_LABELS[k]) for k in present]
+        png_polygons = maps.class_hexagon_features(
+            em, maps.EMERGING_COLOURS, "patroon", "patroon_label"
+        )
+        maps.add_class_hexagons(
+            m,
+            em,
+            maps.EMERGING_COLOURS,
+            "Opkomende hotspots",
+            class_col="patroon",
+            label_col="patroon_label",
+            legend=png_legend,
+            faint=("no_pattern",),
+        )
+    note = (
+        f"Gi* per {'kwartaal' if granularity == 'quarter' else 'maand'} over {n_periods} "
+        "perioden, met de Mann-Kendall-trend per zeshoek. 'Nieuw' = enkel in de laatste "
+        "periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar."
+    )
+    if n_periods < 4:
+        note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
+
+maps.add_outline_strokes(m, districts)
+pois = hq.poi_points(version)
+if show_poi:
+    maps.add_pois(m, pois)
+address = _selected_address()
+if address:
+    maps.add_highlight(m, address["lat"], address["lon"], address["adres"])
+clicked = maps.show_clickable(m, key=f"bronnen_kaart_{effective}")
+st.caption(note)
+
+feature = (clicked or {}).get("last_active_drawing") if isinstance(clicked, dict) else None
+props = (feature or {}).get("properties") or {}
+if props.get("cell"):
+    st.session_state[KEY_SELECTION] = {"cell": str(props["cell"])}
+elif props.get("code"):
+    st.session_state[KEY_SELECTION] = {"wijk": str(props["code"])}
+
+png_title = f"{VIEWS[view]} – {CHOICES[choice][0]} – {period.label}"
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button(
+    "Kaart als HTML",
+    maps.standalone_html(m),
+    file_name="bronnen_kaart.html",
+    mime="text/html",
+    icon=":material/map:",
+    key="bronnen_html",
+)
+d2.download_button(
+    "Kaart als PNG",
+    maps.static_map_png(
+        districts,
+        png_title,
+        png_polygons,
+        png_points,
+        png_legend,
+        pois if show_poi else None,
+    ),
+    file_name="bronnen_kaart.png",
+    mime="image/png",
+    icon=":material/image:",
+    key="bronnen_png",
 )
 
+# ---------------------------------------------------------------- drill-down
+st.subheader("Records in een zeshoek of wijk")
+st.caption("Klik op een zeshoek of wijk op de kaart, of kies hieronder een wijk.")
+selection = st.session_state.get(KEY_SELECTION)
+names = dict(zip(districts["code"], districts["name"], strict=True))
+picked = st.selectbox(
+    "Wijk",
+    [""] + list(names),
+    format_func=lambda c: "(kaartselectie)" if c == "" else f"{names[c]} ({c})",
+    key="bronnen_wijkkeuze",
+)
+if picked:
+    selection = {"wijk": picked}
+if selection:
+    cell = int(selection["cell"], 16) if "cell" in selection else None
+    wijk = selection.get("wijk")
+    label = f"zeshoek {selection['cell']}" if cell is not None else f"wijk {names.get(wijk, wijk)}"
+    frames = [
+        hq.records_in_area(version, k, *args, cell=cell, wijk=wijk).assign(
+            bron=common.dataset(k).label
+        )
+        for k in keys
+    ]
+    records = pd.concat(frames, ignore_index=True).sort_values("datum", ascending=False)
+    records = records.head(hq.RECORD_LIST_LIMIT)
+    shown = records.rename(
+        columns={
+            "nummer": "Nummer",
+            "datum": "Datum",
+            "categorie": "Categorie",
+            "adres": "Adres",
+            "wijk": "Wijk",
+            "bron": "Bron",
+        }
+    )
+    st.markdown(f"**{fmt_int(len(shown))} records in {label}**")
+    if len(shown) >= hq.RECORD_LIST_LIMIT:
+        st.caption(f"Enkel de {fmt_int(hq.RECORD_LIST_LIMIT)} meest recente.")
+    st.dataframe(style_table(shown), hide_index=True, width="stretch", key="bronnen_records")
+    e1, e2, _ = st.columns([1, 1, 3])
+    with e1:
+        layout.csv_download(shown, "bronnen_records.csv", "Lijst als CSV", key="bronnen_csv")
+    e2.download_button(
+        "Lijst als Excel",
+        to_xlsx_bytes(shown, "Records"),
+        file_name="bronnen_records.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="bronnen_xlsx",
+    )
+else:
+    st.info("Nog geen zeshoek of wijk gekozen.")
+
+# ---------------------------------------------------------------- when
+st.subheader("Wanneer")
+aoristic = st.toggle(
+    "Aoristisch (tijdvensters spreiden)",
+    value=False,
+    key="bronnen_aoristisch",
+    disabled="incidents" not in keys,
+    help="Enkel voor feiten.",
+)
+st.caption(
+    "Aoristisch: een feit dat enkel tussen twee tijdstippen gebeurd kan zijn (bv. een "
+    "inbraak tijdens het weekend) telt niet volledig in zijn beginuur, maar wordt gelijk "
+    "verdeeld over alle uren van dat tijdvenster."
+)
+matrix = pd.DataFrame(0.0, index=range(1, 8), columns=range(24))
+for k in keys:
+    if k == "incidents" and aoristic:
+        windows = hq.incident_windows(version, *args)
+        matrix += aoristic_hour_weekday(hq.aoristic_input(windows), "van", "tot").to_numpy()
+    else:
+        counts = hq.hour_weekday_counts(version, k, *args)
+        grid = counts.pivot_table(index="weekday", columns="hour", values="n", aggfunc="sum")
+        matrix += grid.reindex(index=range(1, 8), columns=range(24)).fillna(0).to_numpy()
+fig = go.Figure(
+    go.Heatmap(
+        z=matrix.to_numpy(),
+        x=[f"{h:02d}u" for h in range(24)],
+        y=[WEEKDAY_LABELS[d] for d in range(1, 8)],
+        colorscale="YlOrRd",
+        hovertemplate="%{y} %{x}: %{z:.1f}<extra></extra>",
+        colorbar={"title": "Aantal"},
+    )
+)
+fig.update_layout(
+    title="Uur × weekdag" + (" (aoristisch gewogen)" if aoristic and "incidents" in keys else ""),
+    xaxis_title="Uur van de dag",
+    yaxis={"autorange": "reversed", "title": ""},
+    height=330,
+    margin={"t": 40, "b": 40, "l": 10, "r": 10},
+    separators=",.",
+)
+st.plotly_chart(fig, key="bronnen_uurmatrix")
+
+monthly = _sum_by([hq.monthly_counts(version, k, *args) for k in keys], ["maand"], ["n"])
+if not monthly.empty:
+    series = monthly_with_last_year(monthly, "maand", "n")
+    first = pd.Period(period.start, "M")
+    series = series[series["maand"] >= first]
+    labels = [f"{month_name(p.month)[:3]} {p.year}" for p in series["maand"]]
+    fig = go.Figure(
+        [
+            go.Bar(x=labels, y=series["n"], name="Deze maand", marker_color="#1f4e79"),
+            go.Scatter(
+                x=labels,
+                y=series["vorig_jaar"],
+                name="Zelfde maand vorig jaar",
+                mode="lines+markers",
+                line={"color": "#f03b20"},
+            ),
+        ]
+    )
+    fig.update_layout(
+        title="Per maand, met dezelfde maand een jaar eerder",
+        height=330,
+        margin={"t": 40, "b": 40, "l": 10, "r": 10},
+        legend={"orientation": "h"},
+        separators=",.",
+    )
+    st.plotly_chart(fig, key="bronnen_maanden")
+    notable = series[series["notable"]]
+    if not notable.empty:
+        st.caption(
+            "Opvallend anders dan een jaar eerder (|z| > 2): "
+            + ", ".join(
+                f"{month_name(r.maand.month)} {r.maand.year} ({fmt_int(r.n)} tegen "
+                f"{fmt_int(r.vorig_jaar)})"
+                for r in notable.itertuples(index=False)
+            )
+            + "."
+        )
+
+# ---------------------------------------------------------------- repeat places
+st.subheader("Adressen met herhaalde feiten of meldingen")
+st.caption("Selecteer een adres om het op de kaart te omcirkelen.")
+for key, df in repeated.items():
+    ds = common.dataset(key)
+    st.markdown(f"**{ds.label}**")
+    if df.empty:
+        st.info("Geen adres met meer dan één registratie in deze periode.")
+        continue
+    shown = df.drop(columns=["lat", "lon"]).rename(
+        columns={
+            "adres": "Adres",
+            "gemeente": "Gemeente",
+            "wijk": "Wijk",
+            "aantal": "Aantal",
+            "categorieen": ds.category_label,
+            "eerste": "Eerste",
+            "laatste": "Laatste",
+        }
+    )
+    shown["Eerste"] = pd.to_datetime(shown["Eerste"])
+    shown["Laatste"] = pd.to_datetime(shown["Laatste"])
+    st.dataframe(
+        style_table(shown),
+        hide_index=True,
+        width="stretch",
+        key=f"{KEY_ADDRESSES}_{key}",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+
+st.subheader("Near-repeat: inbraken kort na elkaar dicht bij elkaar")
+incident_categories = common.category_values(version, "incidents")
+default_cat = next((c for c in incident_categories if "inbraak" in c.lower()), None)
+nr_cat = st.selectbox(
+    "Categorie",
+    incident_categories,
+    index=incident_categories.index(default_cat) if default_cat else 0,
+    key="bronnen_nr_categorie",
+)
+c_dist, c_days = st.columns(2)
+distance = c_dist.number_input("Afstand (m)", 50, 1000, 200, step=50, key="bronnen_nr_m")
+days = c_days.number_input("Dagen", 1, 60, 14, key="bronnen_nr_dagen")
+burg = hq.burglaries(version, period.start, period.end, flt.wijken, (nr_cat,), hours, weekdays)
+if len(burg) < 2:
+    st.info(f"Te weinig feiten ({fmt_int(len(burg))}) voor een near-repeatanalyse.")
+elif len(burg) > hq.NEAR_REPEAT_MAX:
+    st.info(
+        f"{fmt_int(len(burg))} feiten: te veel voor een near-repeatanalyse (meer dan "
+        f"{fmt_int(hq.NEAR_REPEAT_MAX)}). Kies een kortere periode of enkele wijken."
+    )
+else:
+    nr = near_repeats(burg, "x", "y", "t", distance_m=distance, days=days, id_col="id")
+    knox = knox_test(
+        burg, "x", "y", "t", distance_m=distance, days=days,
+        permutations=hq.knox_permutations(len(burg)),
+    )  # fmt: skip
+    st.markdown(knox.sentence)
+    if nr.chains.empty:
+        st.info("Geen ketens in deze periode.")
+    else:
+        chains = nr.chains.merge(burg[["id", "lat", "lon", "adres"]], on="id", how="left")
+        chains["label"] = [
+            f"Keten {k}, nr. {v}: {fmt_date(t)} – {a}"
+            for k, v, t, a in zip(
+                chains["keten_id"], chains["volgnummer"], chains["t"], chains["adres"], strict=True
+            )
+        ]
+        summary = (
+            chains.groupby("keten_id")
+            .agg(
+                Feiten=("id", "size"),
+                Eerste=("t", "min"),
+                Laatste=("t", "max"),
+                Adressen=("adres", lambda a: ", ".join(dict.fromkeys(a))[:200]),
+            )
+            .reset_index()
+            .rename(columns={"keten_id": "Keten"})
+            .sort_values(["Feiten", "Eerste"], ascending=[False, False])
+        )
+        st.markdown(
+            f"**{fmt_int(len(summary))} {'keten' if len(summary) == 1 else 'ketens'}** met samen {fmt_int(len(chains))} feiten "
+            f"(binnen {fmt_int(distance)} m en {fmt_int(days)} dagen van een eerder feit)."
+        )
+        st.dataframe(
+            style_table(summary.head(100)), hide_index=True, width="stretch", key="bronnen_ketens"
+        )
+        top = summary.head(50)["Keten"]
+        chain_map = maps.new_map(focus if not focus.empty else districts, basemap)
+        maps.add_chains(chain_map, chains[chains["keten_id"].isin(top)])
+        maps.add_outline_strokes(chain_map, districts)
+        maps.show(chain_map, key="bronnen_ketenkaart", height=420)
+
+# ---------------------------------------------------------------- around what
+st.subheader("Rond welke plaatsen?")
+zone_wkt = hq.zone_geometry_31370(version, flt.wijken)
+if pois.empty or zone_wkt is None or "incidents" not in keys:
+    st.info("Geen interessepunten of zonegrens, of geen feiten gekozen.")
+else:
+    zone = shapely.from_wkt(zone_wkt)
+    xy = hq.record_xy(version, "incidents", *args)
+    total = hq.filtered_count(version, "incidents", *args, located_only=True)
+    risk = risk_near_poi(
+        xy, pois.rename(columns={"poi_type": "type"}), zone.area, zone=zone,
+        type_labels={t: f"een {t.lower()}" for t in pois["poi_type"].unique()},
+    )  # fmt: skip
+    for poi_type, rows in risk.groupby("type", sort=True):
+        st.markdown(f"**{poi_type}** ({fmt_int(rows['n_poi'].iloc[0])}): " + " ".join(rows["zin"]))
+    if len(xy) >= MAX_ROWS:
+        st.caption(
+            f"Berekend op een vaste steekproef van {fmt_int(len(xy))} van de "
+            f"{fmt_int(total)} feiten; de verhoudingen veranderen daardoor niet."
+        )
+    st.caption(
+        "Een verhouding boven 1 betekent meer feiten per km² dicht bij zo'n plaats dan in de "
+        "rest van de zone. Dat zegt waar het gebeurt, niet dat de plaats de oorzaak is."
+    )
+    table = risk[["type", "radius_m", "n_binnen", "dichtheid_binnen", "dichtheid_buiten", "ratio"]]
+    table = table.rename(
+        columns={
+            "type": "Type",
+            "radius_m": "Straal (m)",
+            "n_binnen": "Feiten binnen straal",
+            "dichtheid_binnen": "Per km² binnen",
+            "dichtheid_buiten": "Per km² buiten",
+            "ratio": "Verhouding",
+        }
+    )
+    table["Straal (m)"] = table["Straal (m)"].astype(int)
+    st.dataframe(style_table(table), hide_index=True, width="stretch", key="bronnen_poi_tabel")
+
+# ---------------------------------------------------------------- per category and wijk
 st.subheader("Aantal per categorie en wijk")
 for key in keys:
     ds = common.dataset(key)
@@ -84,25 +609,5 @@ for key in keys:
     pivot.index.name = ds.category_label
     st.markdown(f"**{ds.label}**")
     st.dataframe(style_table(pivot.reset_index()), hide_index=True, width="stretch")
-
-st.subheader("Adressen met herhaalde feiten of meldingen")
-for key, df in repeated.items():
-    ds = common.dataset(key)
-    st.markdown(f"**{ds.label}**")
-    if df.empty:
-        st.info("Geen adres met meer dan één registratie in deze periode.")
-        continue
-    shown = df.rename(
-        columns={
-            "adres": "Adres",
-            "gemeente": "Gemeente",
-            "wijk": "Wijk",
-            "aantal": "Aantal",
-            "categorieen": ds.category_label,
-            "eerste": "Eerste",
-            "laatste": "Laatste",
-        }
-    )
-    shown["Eerste"] = pd.to_datetime(shown["Eerste"])
-    shown["Laatste"] = pd.to_datetime(shown["Laatste"])
-    st.dataframe(style_table(shown), hide_index=True, width="stretch")
+if hours != incidents.ALL_HOURS or weekdays:
+    st.caption("Deze tabel volgt periode, wijk en categorie, niet het uur- en weekdagfilter.")

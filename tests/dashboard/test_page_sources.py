@@ -1,8 +1,24 @@
-"""Bronnen van onveiligheid: counts, category filter, per-category table, repeated addresses."""
+"""Bronnen van onveiligheid: KPIs, filters, map views, drill-down, when, repeats, POI risk.
+
+Expected values come from independent SQL on the marts (``dash_helpers.wh``); statistics
+are recomputed from those SQL rows with the analysis functions.
+"""
 
 from __future__ import annotations
 
+import shapely
 from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
+
+from dashboard.analysis.repeats import knox_test
+from dashboard.analysis.risk import risk_near_poi
+
+
+def _table(at, column):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def _captions(at):
+    return [c.value for c in at.caption]
 
 
 def test_sources_kpis_and_tables(demo_warehouse):
@@ -15,7 +31,8 @@ def test_sources_kpis_and_tables(demo_warehouse):
     assert shown["Feiten (pv's)"] == nl(n_inc)
     assert shown["Overlastmeldingen"] == nl(n_nui)
     # Category × wijk tables: the "Totaal" column adds up to the KPI.
-    incidents_table, nuisance_table = at.dataframe[0].value, at.dataframe[1].value
+    totals = [df.value for df in at.dataframe if "Totaal" in df.value.columns]
+    incidents_table, nuisance_table = totals
     assert int(incidents_table["Totaal"].sum()) == n_inc
     assert int(nuisance_table["Totaal"].sum()) == n_nui
     top = wh(
@@ -24,6 +41,11 @@ def test_sources_kpis_and_tables(demo_warehouse):
         [start, end],
     )
     assert int(incidents_table["Totaal"].iloc[0]) == int(top["n"].iloc[0])
+    # Default map view: Gi* hot spots with a Dutch explanation.
+    assert any("Getis-Ord Gi*" in c and "hotspot" in c for c in _captions(at))
+    assert "Aoristisch" in " ".join(_captions(at))
+    labels = [b.label for b in at.get("download_button")]
+    assert "Kaart als HTML" in labels and "Kaart als PNG" in labels
 
 
 def test_sources_category_filter_from_url(demo_warehouse):
@@ -39,24 +61,95 @@ def test_sources_category_filter_from_url(demo_warehouse):
     assert at.query_params["categorie"] in ("Woninginbraak", ["Woninginbraak"])
 
 
-def test_sources_repeated_addresses(demo_warehouse):
+def test_sources_hour_and_weekday_filter_and_views(demo_warehouse):
+    at = run_app("sources", {"periode": "jaar"})
+    at.session_state["bronnen_uren"] = (8, 17)
+    at.session_state["bronnen_weekdagen"] = [1, 2]
+    at.session_state["bronnen_view"] = "wijken"
+    at.session_state["bronnen_aoristisch"] = True
+    at.run()
+    assert not at.exception
+    end = last_28_days()[1]
+    start = end.replace(month=1, day=1)
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND hour BETWEEN 8 AND 17 AND weekday IN (1, 2)",
+        [start, end],
+    )
+    assert metrics(at)["Feiten (pv's)"] == nl(n)
+    assert any("per 1.000 inwoners" in c.lower() for c in _captions(at))
+    assert any("Deze tabel volgt periode" in c for c in _captions(at))
+    for view, text in (("zeshoeken", "geteld per zeshoek"), ("opkomend", "Mann-Kendall")):
+        at.session_state["bronnen_view"] = view
+        at.run()
+        assert not at.exception
+        assert any(text in c for c in _captions(at)), view
+
+
+def test_sources_drill_down_lists_records(demo_warehouse):
     at = run_app("sources", {"periode": "vorigjaar"})
+    at.session_state["bronnen_selectie"] = {"wijk": "W03"}
+    at.run()
+    assert not at.exception
+    records = _table(at, "Nummer")
+    year = count("SELECT max(year) - 1 FROM marts.incidents")
+    expected = count(
+        "SELECT (SELECT count(*) FROM marts.incidents WHERE year = $1 AND wijk_code = 'W03') "
+        "+ (SELECT count(*) FROM marts.nuisance WHERE year = $1 AND wijk_code = 'W03')",
+        [year],
+    )
+    assert len(records) == min(expected, 1000)
+    assert set(records["Wijk"]) == {"Winksele"}
+    assert set(records["Bron"]) == {"Feiten (pv's)", "Overlastmeldingen"}
+    labels = [b.label for b in at.get("download_button")]
+    assert "Lijst als CSV" in labels and "Lijst als Excel" in labels
+
+
+def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
+    at = run_app("sources", {"periode": "vorigjaar"})
+    year_sql = "year = (SELECT max(year) - 1 FROM marts.incidents)"
     expected = wh(
         "SELECT concat_ws(' ', street, house_number) AS adres, count(*) AS n "
-        "FROM marts.incidents WHERE year = (SELECT max(year) - 1 FROM marts.incidents) "
+        f"FROM marts.incidents WHERE {year_sql} "
         "AND street IS NOT NULL AND street <> '' "
         "GROUP BY street, house_number, nis_code HAVING count(*) >= 2 ORDER BY n DESC, adres LIMIT 25"
     )
-    addresses = next(df.value for df in at.dataframe if "Adres" in df.value.columns)
+    addresses = _table(at, "Adres")
     assert len(addresses) == len(expected)
     assert list(addresses["Aantal"]) == list(expected["n"])
     repeated = sum(
         count(
-            f"SELECT count(*) FROM (SELECT 1 FROM marts.{table} "
-            "WHERE year = (SELECT max(year) - 1 FROM marts.incidents) "
+            f"SELECT count(*) FROM (SELECT 1 FROM marts.{table} WHERE {year_sql} "
             "AND street IS NOT NULL AND street <> '' "
             "GROUP BY street, house_number, nis_code HAVING count(*) >= 2)"
         )
         for table in ("incidents", "nuisance")
     )
     assert metrics(at)["Adressen met herhaling"] == nl(repeated)
+
+    # Near-repeat: the Knox sentence for the year's burglaries.
+    burglaries = wh(
+        f"SELECT pv_number AS id, x, y, occurred_from AS t FROM marts.incidents WHERE {year_sql} "
+        # Same order as the page: the permutations depend on it.
+        "AND category = 'Woninginbraak' AND x IS NOT NULL ORDER BY occurred_from DESC, id"
+    )
+    knox = knox_test(burglaries, "x", "y", "t", distance_m=200, days=14, permutations=999)
+    markdown = [m.value for m in at.markdown]
+    assert knox.sentence in markdown
+
+    # Risk near POIs: the sentence for stations, from SQL rows.
+    xy = wh(
+        f"SELECT x, y FROM marts.incidents WHERE {year_sql} AND x IS NOT NULL "
+        "AND location_status = 'ok'"
+    )
+    pois = wh("SELECT poi_type AS type, x, y FROM marts.poi WHERE x IS NOT NULL")
+    zone = shapely.from_wkt(
+        wh("SELECT geom_wkt_31370 FROM marts.districts WHERE layer = 'zone'").iat[0, 0]
+    )
+    risk = risk_near_poi(
+        xy, pois, zone.area, zone=zone, type_labels={t: f"een {t.lower()}" for t in pois["type"]}
+    )
+    station = " ".join(risk.loc[risk["type"] == "Station", "zin"])
+    assert any(m.startswith("**Station**") and station in m for m in markdown)
+    poi_table = _table(at, "Straal (m)")
+    assert len(poi_table) == len(risk)

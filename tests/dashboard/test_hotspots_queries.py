@@ -1,0 +1,246 @@
+"""Query layer of the sources page: every count checked against independent SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import h3
+import numpy as np
+import pandas as pd
+import pytest
+from dash_helpers import count, wh
+
+from dashboard.analysis.temporal import aoristic_hour_weekday
+from dashboard.queries import hotspots as hq
+from dashboard.queries import incidents, warehouse_version
+
+START, END = date(2025, 11, 1), date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def version(demo_warehouse):
+    return warehouse_version(demo_warehouse)
+
+
+def test_time_filter_sql_wraps_midnight():
+    sql, params = incidents.time_filter_sql((22, 5), (6, 7))
+    assert "OR" in sql and params == {"hour_from": 22, "hour_to": 5, "weekdays": [6, 7]}
+    assert incidents.time_filter_sql() == ("", {})
+
+
+def test_filtered_count_hours_and_weekdays(version):
+    n = hq.filtered_count(version, "incidents", START, END, (), (), (22, 5), (6, 7))
+    expected = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND (hour >= 22 OR hour <= 5) AND weekday IN (6, 7)",
+        [START, END],
+    )
+    assert n == expected > 0
+    day = hq.filtered_count(version, "nuisance", START, END, ("W01",), (), (8, 17), (1,))
+    assert day == count(
+        "SELECT count(*) FROM marts.nuisance WHERE date BETWEEN ? AND ? AND wijk_code = 'W01' "
+        "AND hour BETWEEN 8 AND 17 AND weekday = 1",
+        [START, END],
+    )
+
+
+def test_cell_counts_match_sql_and_sum(version):
+    cells = hq.cell_counts(version, "incidents", START, END, (), ("Woninginbraak",))
+    expected = wh(
+        "SELECT h3_cell, count(*) AS n FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND category = 'Woninginbraak' AND location_status = 'ok' GROUP BY 1",
+        [START, END],
+    )
+    assert int(cells["n"].sum()) == int(expected["n"].sum())
+    assert dict(zip(cells["h3_cell"].astype(np.uint64), cells["n"], strict=True)) == dict(
+        zip(expected["h3_cell"].astype(np.uint64), expected["n"], strict=True)
+    )
+    coarse = hq.cell_counts(version, "incidents", START, END, (), ("Woninginbraak",), coarse=True)
+    assert int(coarse["n"].sum()) == int(cells["n"].sum())
+    assert len(coarse) < len(cells)
+
+
+def test_study_cells_cover_every_located_record(version):
+    area = set(hq.study_cells(version))
+    located = wh(
+        "SELECT DISTINCT h3_cell FROM marts.incidents WHERE location_status = 'ok' "
+        "AND h3_cell IS NOT NULL"
+    )
+    assert {int(c) for c in located["h3_cell"]} <= area
+    one = wh("SELECT any_value(h3_cell) FROM marts.incidents WHERE h3_cell IS NOT NULL").iat[0, 0]
+    assert {h3.get_resolution(h3.int_to_str(int(c))) for c in list(area)[:50]} == {
+        h3.get_resolution(h3.int_to_str(int(one)))
+    }
+    w01 = set(hq.study_cells(version, ("W01",)))
+    assert 0 < len(w01) < len(area)
+
+
+def test_hotspot_classes_sum_and_labels(version):
+    gi = hq.hotspot_classes(version, ("incidents", "nuisance"), START, END)
+    total = count(
+        "SELECT (SELECT count(*) FROM marts.incidents WHERE date BETWEEN $1 AND $2 "
+        "AND location_status = 'ok') + (SELECT count(*) FROM marts.nuisance "
+        "WHERE date BETWEEN $1 AND $2 AND location_status = 'ok')",
+        [START, END],
+    )
+    assert int(gi["n"].sum()) == total
+    assert set(gi["label"].astype(str)) <= {
+        "Hot spot 99%", "Hot spot 95%", "Hot spot 90%", "Niet significant",
+        "Cold spot 90%", "Cold spot 95%", "Cold spot 99%",
+    }  # fmt: skip
+    # The fullest cell of the zone is a hot spot.
+    assert gi.sort_values("n").iloc[-1]["klasse"] >= 2
+
+
+def test_cell_counts_by_period_and_period_starts(version):
+    by_q = hq.cell_counts_by_period(version, "incidents", START, END, granularity="quarter")
+    assert sorted(pd.to_datetime(by_q["period"]).dt.date.unique()) == hq.period_starts(
+        START, END, "quarter"
+    )
+    assert hq.period_starts(date(2026, 2, 10), date(2026, 5, 1), "month") == [
+        date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1),
+    ]  # fmt: skip
+    assert int(by_q["n"].sum()) == count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND location_status = 'ok'",
+        [START, END],
+    )
+
+
+def test_hour_weekday_and_aoristic(version):
+    grid = hq.hour_weekday_counts(version, "incidents", START, END)
+    expected = wh(
+        "SELECT weekday, hour, count(*) AS n FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "GROUP BY 1, 2 ORDER BY 1, 2",
+        [START, END],
+    )
+    pd.testing.assert_frame_equal(
+        grid.astype("int64").reset_index(drop=True), expected.astype("int64"), check_names=False
+    )
+    windows = hq.incident_windows(version, START, END)
+    expanded = hq.aoristic_input(windows)
+    assert len(expanded) == int(grid["n"].sum())
+    aor = aoristic_hour_weekday(expanded, "van", "tot")
+    assert aor.to_numpy().sum() == pytest.approx(len(expanded))
+    # Exact-time records keep their slot; windowed ones spread, so the two profiles differ
+    # but agree on the total.
+    raw = wh(
+        "SELECT occurred_from AS van, occurred_to AS tot FROM marts.incidents "
+        "WHERE date BETWEEN ? AND ?",
+        [START, END],
+    )
+    direct = aoristic_hour_weekday(raw, "van", "tot")
+    np.testing.assert_allclose(aor.to_numpy(), direct.to_numpy(), atol=1e-6)
+
+
+def test_monthly_counts_include_last_year(version):
+    df = hq.monthly_counts(version, "incidents", date(2026, 1, 1), date(2026, 6, 30))
+    assert pd.Timestamp(df["maand"].min()).date() == date(2025, 1, 1)
+    june = df[pd.to_datetime(df["maand"]) == pd.Timestamp("2026-06-01")]["n"].iat[0]
+    assert june == count("SELECT count(*) FROM marts.incidents WHERE year = 2026 AND month = 6")
+
+
+def test_wijk_counts_and_records_in_area(version):
+    counts = hq.wijk_counts(version, "incidents", START, END)
+    assert len(counts) == count("SELECT count(*) FROM marts.districts WHERE layer = 'wijk'")
+    w = counts.set_index("code")["n"]
+    assert w["W03"] == count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? AND wijk_code = 'W03'",
+        [START, END],
+    )
+    listed = hq.records_in_area(version, "incidents", START, END, wijk="W03", limit=5000)
+    assert len(listed) == w["W03"]
+    assert list(listed.columns) == ["nummer", "datum", "categorie", "adres", "wijk"]
+    cells = hq.cell_counts(version, "incidents", START, END)
+    # Row access via iloc would turn the uint64 cell into a float: take the column.
+    top_cell, top_n = int(cells["h3_cell"].iloc[0]), int(cells["n"].iloc[0])
+    in_cell = hq.records_in_area(version, "incidents", START, END, cell=top_cell)
+    assert len(in_cell) == top_n
+    assert in_cell["datum"].is_monotonic_decreasing
+
+
+def test_burglaries_pois_and_zone(version):
+    burg = hq.burglaries(version, START, END)
+    assert len(burg) == count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND category = 'Woninginbraak' AND x IS NOT NULL",
+        [START, END],
+    )
+    pois = hq.poi_points(version)
+    assert len(pois) == count("SELECT count(*) FROM marts.poi WHERE x IS NOT NULL")
+    import shapely
+
+    zone = shapely.from_wkt(hq.zone_geometry_31370(version))
+    area = wh("SELECT area_km2 FROM marts.districts WHERE layer = 'zone'").iat[0, 0]
+    assert zone.area / 1e6 == pytest.approx(area, rel=0.01)
+    xy = hq.record_xy(version, "incidents", START, END, sample=100)
+    assert len(xy) == 100
+
+
+def test_top_addresses_have_positions(version):
+    df = incidents.top_addresses(version, "incidents", START, END, hours=(0, 11))
+    assert {"lat", "lon"} <= set(df.columns)
+    assert df["lat"].between(50, 52).all()
+
+
+def test_map_helpers_layers_exports(version):
+    from dashboard.analysis.hotspots import GI_CLASS_LABELS
+    from dashboard.components import maps
+    from dashboard.queries.districts import district_shapes
+
+    districts = district_shapes(version, "wijk")
+    gi = hq.hotspot_classes(version, ("incidents",), START, END)
+    m = maps.new_map(districts)
+    legend = [(maps.GI_COLOURS[k], GI_CLASS_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)]
+    features = maps.add_class_hexagons(m, gi, maps.GI_COLOURS, "Getis-Ord Gi*", legend=legend)
+    assert len(features) == len(gi)
+    hot = [f for f in features if f["properties"]["label"] == "Hot spot 99%"]
+    assert all(f["properties"]["fill"] == maps.GI_COLOURS[3] for f in hot)
+    cells = hq.cell_counts(version, "incidents", START, END)
+    maps.add_heatmap(m, cells, "Concentratie")
+    pois = hq.poi_points(version)
+    maps.add_pois(m, pois)
+    maps.add_outline_strokes(m, districts)
+    page = maps.standalone_html(m)
+    # Offline file: every script inlined, nothing fetched from a CDN or the server.
+    assert "/app/static/" not in page and "cdn.jsdelivr" not in page
+    assert "L.heatLayer" in page and "Hot spot 99%" in page and "Cold spot 99%" in page
+    png = maps.static_map_png(districts, "Test", features, None, legend, pois)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+def test_count_and_choropleth_layers(version):
+    from dashboard.components import maps
+    from dashboard.queries.districts import district_shapes
+
+    cells = hq.cell_counts(version, "incidents", START, END)
+    features, legend = maps.count_hexagon_layer(cells)
+    assert len(features) == len(cells) and legend
+    districts = district_shapes(version, "wijk")
+    values = {code: None for code in districts["code"]}
+    values[districts["code"].iloc[0]] = 12.5
+    features, legend = maps.choropleth_layer(districts, values)
+    assert legend[-1] == (maps.UNKNOWN_COLOUR, "Onbekend")
+    assert features[0]["properties"]["label"] == "12,5"
+
+
+def test_clusters_highlight_and_chains(version):
+    from dashboard.analysis.repeats import near_repeats
+    from dashboard.components import maps
+    from dashboard.queries.districts import district_shapes
+
+    districts = district_shapes(version, "wijk")
+    m = maps.new_map(districts)
+    pts = hq.points(version, "incidents", START, END, limit=2000)
+    maps.add_point_clusters(m, pts, "Categorie")
+    maps.add_highlight(m, 50.88, 4.65, "Grote Steenweg 49")
+    burg = hq.burglaries(version, date(2024, 11, 1), END)
+    nr = near_repeats(burg, "x", "y", "t", distance_m=500, days=30, id_col="id")
+    chains = nr.chains.merge(burg[["id", "lat", "lon"]], on="id").assign(label="x")
+    assert not chains.empty
+    maps.add_chains(m, chains)
+    page = maps.standalone_html(m)
+    # Markercluster needs a maxZoom when there are no tiles; its script is inlined.
+    assert '"maxZoom": 19' in page and "markerClusterGroup" in page
+    assert "cdnjs.cloudflare" not in page
+    assert "Grote Steenweg 49" in page and f"{chains['keten_id'].nunique()} ketens" in page
