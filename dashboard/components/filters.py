@@ -289,6 +289,51 @@ def multiselect_filter(
     return tuple(sorted(picked, key=order.__getitem__))
 
 
+def choice_filter(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    param: str,
+    default: str | None = None,
+    format_func: Callable[[str], str] = str,
+    container=None,
+    help: str | None = None,
+    radio: bool = False,
+) -> str:
+    """A selectbox (or horizontal radio) synced with the session and one URL parameter.
+
+    Like :func:`multiselect_filter` for a single choice: the URL is read once per session,
+    a value no longer among ``options`` falls back to ``default`` (the first option when
+    ``None``).
+
+    Returns
+    -------
+    str
+        The chosen option.
+    """
+    where = container if container is not None else st.sidebar
+    options = list(options)
+    fallback = default if default in options else options[0]
+    _init_from_url(key, param, lambda raw: raw[-1] if raw[-1] in options else None, fallback)
+    if st.session_state[key] not in options:
+        st.session_state[key] = fallback
+    wkey = bind_widget(key)
+    widget = where.radio if radio else where.selectbox
+    extra = {"horizontal": True} if radio else {}
+    picked = widget(
+        label,
+        options,
+        key=wkey,
+        format_func=format_func,
+        help=help,
+        on_change=copy_back,
+        args=(key,),
+        **extra,
+    )
+    _set_param(param, picked)
+    return picked
+
+
 def wijk_filter(version: WarehouseVersion, container=None) -> tuple[str, ...]:
     """Draw the wijk multiselect; returns the chosen wijk codes (empty: all wijken)."""
     table = wijk_table(version)

@@ -225,3 +225,43 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     comma-separated UTF-8 file does not.
     """
     return df.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")
+
+
+def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
+    """An Excel workbook (.xlsx, openpyxl) with one sheet holding ``df``.
+
+    Values stay numbers and dates, so Excel shows them in the reader's own notation.
+    """
+    import io
+
+    buffer = io.BytesIO()
+    # Excel refuses time-zone-aware datetimes; the warehouse keeps local wall-clock time.
+    out = df.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            out[col] = out[col].dt.tz_localize(None)
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        out.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+    return buffer.getvalue()
+
+
+def to_parquet_bytes(df: pd.DataFrame) -> bytes:
+    """``df`` as a Parquet file (pyarrow), typed, for analysts' own tools."""
+    import io
+
+    buffer = io.BytesIO()
+    df.to_parquet(buffer, index=False, engine="pyarrow")
+    return buffer.getvalue()
+
+
+def fmt_check(value) -> str:
+    """A criterion met or not: ``"✓"`` or ``"✗"`` (``"–"`` when unknown)."""
+    if _is_missing(value):
+        return MISSING
+    return "✓" if bool(value) else "✗"
+
+
+def fmt_clock(value: str) -> str:
+    """A clock time ``"8:05"``/``"08:05"`` as ``"08:05"`` (``uu:mm``, 24 hours)."""
+    hours, _, minutes = str(value).strip().partition(":")
+    return f"{int(hours):02d}:{int(minutes or 0):02d}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +10,23 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from dashboard.components.format import fmt_date, fmt_datetime, fmt_int, fmt_signed, to_csv_bytes
+from dashboard.auth import gate
+from dashboard.auth.roles import (
+    Principal,
+    Role,
+    allowed_municipalities,
+    apply_record_policy,
+    pseudonymise_pv,
+)
+from dashboard.components.format import (
+    fmt_date,
+    fmt_datetime,
+    fmt_int,
+    fmt_signed,
+    to_csv_bytes,
+    to_parquet_bytes,
+    to_xlsx_bytes,
+)
 from dashboard.queries import WarehouseVersion, warehouse_path, warehouse_version
 from dashboard.queries.common import data_bounds
 from dashboard.queries.data_quality import build_info
@@ -63,6 +79,10 @@ def warehouse() -> WarehouseVersion:
         Only returns when the warehouse exists and has the marts the dashboard reads.
     """
     leave_pages_directory_mode()
+    if gate.current_principal() is None:
+        # app.py signs in before any page runs; a page reached any other way shows nothing.
+        st.error("Je bent niet aangemeld. Herlaad de pagina om aan te melden.")
+        st.stop()
     version = warehouse_version()
     if version is None:
         st.warning(MISSING_WAREHOUSE.format(path=warehouse_path()), icon=":material/database:")
@@ -142,9 +162,197 @@ def csv_download(df: pd.DataFrame, file_name: str, label: str = "Download CSV", 
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        on_click=gate.export_logger({"bestand": file_name, "formaat": "csv", "rijen": len(df)}),
+    )
+
+
+def table_downloads(df: pd.DataFrame, stem: str, key: str) -> None:
+    """Three download buttons in a row for one table: CSV (Excel, ``;``), .xlsx and Parquet.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The (aggregated) table as shown, with Dutch column names.
+    stem : str
+        File name without extension.
+    key : str
+        Prefix for the button keys.
+    """
+    csv_col, xlsx_col, parquet_col = st.columns(3)
+    csv_col.download_button(
+        "Download CSV",
+        to_csv_bytes(df),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        icon=":material/download:",
+        on_click=gate.export_logger({"bestand": f"{stem}.csv", "formaat": "csv", "rijen": len(df)}),
+    )
+    xlsx_col.download_button(
+        "Download Excel",
+        to_xlsx_bytes(df),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click=gate.export_logger(
+            {"bestand": f"{stem}.xlsx", "formaat": "xlsx", "rijen": len(df)}
+        ),
+    )
+    parquet_col.download_button(
+        "Download Parquet",
+        to_parquet_bytes(df),
+        file_name=f"{stem}.parquet",
+        mime="application/vnd.apache.parquet",
+        key=f"{key}_parquet",
+        icon=":material/download:",
+        on_click=gate.export_logger(
+            {"bestand": f"{stem}.parquet", "formaat": "parquet", "rijen": len(df)}
+        ),
     )
 
 
 def period_caption(label: str) -> None:
     """One line under the title saying which period the page shows."""
     st.caption(f"Periode: {label}")
+
+
+# --- access control: who is signed in, and what record-level data they may see ---------
+
+
+def principal() -> Principal:
+    """The signed-in user of this session; stops the page when there is none (fail closed).
+
+    ``app.py`` signs the user in before any page runs, so this only stops a page that was
+    somehow started outside the router.
+    """
+    who = gate.current_principal()
+    if who is None:
+        st.error("Je bent niet aangemeld. Herlaad de pagina om aan te melden.")
+        st.stop()
+    return who
+
+
+def record_scope(selected: Sequence[str] = ()) -> tuple[str, ...] | None:
+    """The wijken whose *records* a page may query for the signed-in user.
+
+    Parameters
+    ----------
+    selected : sequence of str
+        The wijken chosen in the filter (empty = whole zone).
+
+    Returns
+    -------
+    tuple of str or None
+        ``selected`` unchanged for the coordinator and the beleidscel (empty = all);
+        the inspector's own wijk when the filter is empty or includes it; ``None`` when
+        no record may be shown at all (bestuur, or an inspector looking at other wijken):
+        the page then shows aggregates only.
+    """
+    who = principal()
+    if who.role in (Role.COORDINATOR, Role.BELEIDSCEL):
+        return tuple(selected)
+    if who.role is Role.INSPECTOR and (not selected or who.wijk_code in selected):
+        return (str(who.wijk_code),)
+    return None
+
+
+def records(
+    df: pd.DataFrame, wijk_col: str = "wijk_code", ids: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """A record-level frame as the signed-in user may see it; call before drawing or export.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per record (PV, accident, report, task, map point).
+    wijk_col : str
+        Column with the record's wijk code; an inspector gets only rows of the own wijk
+        (none when the column is missing).
+    ids : mapping, optional
+        Extra identifier columns and their pseudonym prefix for the beleidscel, for frames
+        whose columns are already renamed (``{"PV-nummer": "PV", "id": "ONG"}``). The
+        standard names (``pv_number``, ``accident_id``, ``inspector``, ...) are always
+        pseudonymised.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`dashboard.auth.roles.apply_record_policy` applied: unchanged for the
+        coordinator, own wijk only for an inspector, pseudonymised for the beleidscel,
+        empty for bestuur.
+    """
+    who = principal()
+    key = gate.pseudonym_key() if who.role in (Role.BELEIDSCEL, Role.BESTUUR) else None
+    out = apply_record_policy(df, who, key, wijk_col)
+    if who.role is Role.BELEIDSCEL and ids:
+        for column, prefix in ids.items():
+            if column in out.columns:
+                out[column] = [pseudonymise_pv(v, key, prefix) for v in out[column]]
+    return out
+
+
+def record_note(scope: tuple[str, ...] | None) -> None:
+    """One caption saying why records are limited (nothing for the coordinator)."""
+    who = principal()
+    if who.role is Role.INSPECTOR:
+        if scope is None:
+            st.info(
+                f"Als wijkinspecteur zie je afzonderlijke feiten enkel van je eigen wijk "
+                f"({who.wijk_code}); voor andere wijken toont Wijkbeeld alleen aantallen.",
+                icon=":material/lock:",
+            )
+        else:
+            st.caption(f"Afzonderlijke feiten: enkel je eigen wijk ({who.wijk_code}).")
+    elif who.role is Role.BELEIDSCEL:
+        st.caption(
+            "Gepseudonimiseerd: PV-nummers en andere kenmerken zijn vervangen door vaste "
+            "pseudoniemen; namen en vrije tekst zijn weggelaten."
+        )
+
+
+def municipality_scope() -> list[str]:
+    """NIS codes whose aggregates the signed-in user may see (bestuur: the own one only)."""
+    from etl.config import load_zone
+
+    try:
+        zone = load_zone()
+    except FileNotFoundError:
+        zone = {}
+    return allowed_municipalities(principal(), zone)
+
+
+def download_button(
+    label: str,
+    data,
+    file_name: str,
+    mime: str,
+    key: str | None = None,
+    rows: int | None = None,
+    container=None,
+    **kwargs,
+) -> bool:
+    """``st.download_button`` that writes the export to the audit log when clicked.
+
+    Parameters
+    ----------
+    label, data, file_name, mime, key
+        As for ``st.download_button``.
+    rows : int, optional
+        Rows in the file, for the audit log.
+    container : optional
+        A column or container to draw in (default: the page).
+    **kwargs
+        Passed on (``icon``, ``disabled``, ``type``, ...).
+    """
+    detail = {"bestand": file_name, "formaat": file_name.rsplit(".", 1)[-1], "rijen": rows}
+    target = container if container is not None else st
+    return target.download_button(
+        label,
+        data,
+        file_name=file_name,
+        mime=mime,
+        key=key,
+        on_click=gate.export_logger(detail),
+        **kwargs,
+    )

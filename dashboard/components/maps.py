@@ -317,6 +317,57 @@ def add_choropleth(
     Legend(title, items).add_to(m)
 
 
+def add_category_fill(
+    m: folium.Map,
+    districts: pd.DataFrame,
+    categories: Mapping[str, str | None],
+    title: str,
+    colours: Mapping[str, str] | None = None,
+    area_label: str = "Gebied",
+    other_label: str = "Ongewijzigd",
+) -> None:
+    """Fill areas by a category (e.g. "naar W03"), with a legend; others stay light grey.
+
+    Parameters
+    ----------
+    districts : pandas.DataFrame
+        ``code``, ``name``, ``geojson`` (as from ``district_shapes``).
+    categories : mapping
+        Area code → category label; missing or ``None`` is drawn as ``other_label``.
+    title : str
+        Legend and tooltip title.
+    colours : mapping, optional
+        Category → colour; others get palette colours.
+    area_label : str
+        Tooltip label of the area's name ("Sector", "Wijk").
+    other_label : str
+        Legend label of areas without a category.
+    """
+    features = _features(districts)
+    cats = sorted({str(c) for c in categories.values() if c is not None})
+    palette = category_colours(cats, colours)
+    for feature in features:
+        cat = categories.get(feature["properties"]["code"])
+        feature["properties"]["cat"] = other_label if cat is None else str(cat)
+        feature["properties"]["fill"] = UNKNOWN_COLOUR if cat is None else palette[str(cat)]
+        feature["properties"]["opacity"] = 0.25 if cat is None else 0.8
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=title,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": f["properties"]["opacity"],
+            "color": "#777777",
+            "weight": 0.8,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name", "cat"], aliases=[area_label, title]),
+    ).add_to(m)
+    items = [(palette[c], c) for c in cats]
+    if any(categories.get(f["properties"]["code"]) is None for f in features):
+        items.append((UNKNOWN_COLOUR, other_label))
+    Legend(title, items).add_to(m)
+
+
 def category_colours(categories: Sequence[str], fixed: Mapping[str, str] | None = None) -> dict:
     """Stable colour per category (``fixed`` first, then the qualitative palette)."""
     fixed = dict(fixed or {})
@@ -326,6 +377,53 @@ def category_colours(categories: Sequence[str], fixed: Mapping[str, str] | None 
         out[cat] = free[i % len(free)]
     out.update({k: v for k, v in fixed.items() if k in set(categories)})
     return out
+
+
+#: H3 resolution (~0.7 km²) at which points a user may not see one by one are counted.
+HIDDEN_POINTS_RESOLUTION = 8
+
+
+def visible_points(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split map points into what the signed-in user may see as points, and the rest as counts.
+
+    Every point layer passes through here (:func:`add_points`, :func:`add_square_markers`),
+    so no page can put a record on a map that the role may not see.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        ``id``, ``lat``, ``lon``, ... and ``wijk_code`` (without it an inspector sees no
+        point at all: fail closed).
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The points to draw (the record policy applied: own wijk only for an inspector,
+        ``id`` pseudonymised for the beleidscel, none for bestuur), and ``h3_cell``/``n``
+        counts of the points left out, so other wijken do not look empty.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    from dashboard.components.layout import records
+
+    none = pd.DataFrame({"h3_cell": pd.Series(dtype="object"), "n": pd.Series(dtype="int64")})
+    if points.empty or get_script_run_ctx() is None:
+        # Outside a Streamlit session (unit tests of the drawing code) there is no user.
+        return points, none
+    shown = records(points, ids={"id": "ID"})
+    if len(shown) == len(points):
+        return shown, none
+    kept = set(shown.index)
+    hidden = points.loc[[i for i in points.index if i not in kept]]
+    hidden = hidden.dropna(subset=["lat", "lon"])
+    if hidden.empty:
+        return shown, none
+    cells = [
+        h3.latlng_to_cell(float(lat), float(lon), HIDDEN_POINTS_RESOLUTION)
+        for lat, lon in zip(hidden["lat"], hidden["lon"], strict=True)
+    ]
+    counts = pd.Series(cells).value_counts()
+    return shown, pd.DataFrame({"h3_cell": counts.index, "n": counts.to_numpy()})
 
 
 def add_points(
@@ -348,7 +446,14 @@ def add_points(
         Category → colour; missing categories get palette colours.
     order : sequence, optional
         Legend order of categories.
+
+    Notes
+    -----
+    The signed-in user's record policy applies (:func:`visible_points`): points the role
+    may not see one by one are drawn as hexagon counts instead.
     """
+    points, hidden = visible_points(points)
+    add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
     if points.empty:
         return
     cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
@@ -536,3 +641,653 @@ def record_map(
         note = f"{fmt_int(total)} gelokaliseerde records als punt op de kaart."
     show(m, key=key)
     st.caption(note)
+
+
+def add_square_markers(
+    m: folium.Map,
+    points: pd.DataFrame,
+    title: str,
+    colours: Mapping[str, str] | None = None,
+    order: Sequence[str] | None = None,
+    size: int = 9,
+    extra_tooltip: Mapping[str, str] | None = None,
+) -> None:
+    """Records as small squares coloured by category, with a legend.
+
+    Squares set a second kind of record (traffic controls) apart from the circles of
+    :func:`add_points` on the same map.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        ``lat``, ``lon``, ``category``, ``date``, ``address``, ``id`` (as
+        :func:`add_points`); at most the map cap.
+    title : str
+        Legend title (e.g. "Verkeerscontrole").
+    colours : mapping, optional
+        Category → colour; missing categories get palette colours.
+    order : sequence, optional
+        Legend order of categories.
+    size : int
+        Side of a square in pixels.
+    extra_tooltip : mapping, optional
+        Column → Dutch tooltip label for further (already formatted) columns.
+
+    Notes
+    -----
+    The record policy applies as in :func:`add_points`.
+    """
+    points, hidden = visible_points(points)
+    add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    if points.empty:
+        return
+    cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
+    palette = category_colours(cats, colours)
+    extra = dict(extra_tooltip or {})
+    features = []
+    for r in points.to_dict("records"):
+        colour = palette[str(r["category"] if r["category"] is not None else "Onbekend")]
+        props = {
+            "html": (
+                f'<div style="width:{size}px;height:{size}px;background:{colour};'
+                'border:1px solid #111;box-sizing:border-box"></div>'
+            ),
+            "wat": str(r["category"]),
+            "datum": fmt_date(r["date"]),
+            "adres": str(r.get("address") or ""),
+            "nummer": str(r["id"]),
+        }
+        props.update({col: str(r.get(col, "")) for col in extra})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(r["lon"]), float(r["lat"])]},
+                "properties": props,
+            }
+        )
+    half = size // 2
+    # folium copies the style function's result into the DivIcon options, which gives
+    # every feature its own coloured square without one Marker object per record.
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=title,
+        marker=folium.Marker(icon=folium.DivIcon(icon_size=(size, size), icon_anchor=(half, half))),
+        style_function=lambda f: {"html": f["properties"]["html"]},
+        tooltip=folium.GeoJsonTooltip(
+            fields=["wat", "datum", "adres", "nummer", *extra],
+            aliases=[title, "Datum", "Adres", "Nummer", *extra.values()],
+        ),
+    ).add_to(m)
+    ordered = [c for c in (order or []) if c in palette] + sorted(
+        c for c in palette if c not in (order or [])
+    )
+    Legend(title, [(palette[c], c) for c in ordered], position="bottomleft").add_to(m)
+
+
+def add_rings(
+    m: folium.Map,
+    rings: pd.DataFrame,
+    colour: str = "#7b3294",
+    dash: str | None = None,
+    weight: int = 2,
+    pixels: bool = False,
+) -> None:
+    """Circles of a given radius around places (black spots, control buffers).
+
+    Parameters
+    ----------
+    rings : pandas.DataFrame
+        ``lat``, ``lon``, ``radius_m`` and ``label`` (tooltip text); a few dozen at most.
+    colour : str
+        Line colour.
+    dash : str, optional
+        Leaflet dash pattern, e.g. ``"6 4"``.
+    weight : int
+        Line width in pixels.
+    pixels : bool
+        Read ``radius_m`` as screen pixels: a marker that stays visible at zone level,
+        where a 30 m circle would be a dot.
+    """
+    shape_cls = folium.CircleMarker if pixels else folium.Circle
+    for r in rings.to_dict("records"):
+        shape_cls(
+            [float(r["lat"]), float(r["lon"])],
+            radius=float(r["radius_m"]),
+            color=colour,
+            weight=weight,
+            fill=False,
+            dash_array=dash,
+            tooltip=html.escape(str(r.get("label", ""))),
+        ).add_to(m)
+
+
+def add_labels(m: folium.Map, labels: pd.DataFrame, colour: str = "#7b3294") -> None:
+    """Short text labels (e.g. ranks) on the map: ``lat``, ``lon``, ``text``."""
+    for r in labels.to_dict("records"):
+        folium.Marker(
+            [float(r["lat"]), float(r["lon"])],
+            icon=folium.DivIcon(
+                html=(
+                    f'<div style="font:700 12px sans-serif;color:{colour};white-space:nowrap;'
+                    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;"
+                    f'transform:translate(-50%,-130%)">{html.escape(str(r["text"]))}</div>'
+                ),
+                icon_size=(0, 0),
+            ),
+        ).add_to(m)
+
+
+# --------------------------------------------------------------------------------------
+# Hot-spot page helpers (issue 4): plug-ins served locally, heat map, clusters, class
+# hexagons, POIs, highlight, stand-alone HTML and a static PNG of the same layers.
+# --------------------------------------------------------------------------------------
+
+_VENDOR_DIR = _LEAFLET_DIR.parent
+#: Vendored Leaflet plug-ins (see ``dashboard/static/vendor/PLUGINS.md``): file → (name, kind).
+_PLUGIN_FILES = {
+    "heat": [("leaflet.heat-0.2.0/leaflet-heat.js", "leaflet-heat.js", "js")],
+    "cluster": [
+        ("leaflet.markercluster-1.5.3/leaflet.markercluster.js", "markerclusterjs", "js"),
+        ("leaflet.markercluster-1.5.3/MarkerCluster.css", "markerclustercss", "css"),
+        ("leaflet.markercluster-1.5.3/MarkerCluster.Default.css", "markerclusterdefaultcss", "css"),
+    ],
+}
+
+#: Gi* class → fill colour (ColorBrewer RdBu, as ESRI's hot-spot maps): red hot, blue cold.
+GI_COLOURS: dict[int, str] = {
+    3: "#b2182b",
+    2: "#ef8a62",
+    1: "#fddbc7",
+    0: "#f7f7f7",
+    -1: "#d1e5f0",
+    -2: "#67a9cf",
+    -3: "#2166ac",
+}
+
+#: Emerging hot-spot pattern key → fill colour (hot patterns red/orange, cold blue).
+EMERGING_COLOURS: dict[str, str] = {
+    "new_hot": "#67001f",
+    "consecutive_hot": "#d6604d",
+    "intensifying_hot": "#b2182b",
+    "persistent_hot": "#f4a582",
+    "diminishing_hot": "#fddbc7",
+    "sporadic_hot": "#fdb863",
+    "oscillating_hot": "#e08214",
+    "historical_hot": "#bababa",
+    "new_cold": "#053061",
+    "consecutive_cold": "#2166ac",
+    "intensifying_cold": "#4393c3",
+    "persistent_cold": "#92c5de",
+    "diminishing_cold": "#d1e5f0",
+    "sporadic_cold": "#b2abd2",
+    "oscillating_cold": "#8073ac",
+    "historical_cold": "#e0e0e0",
+    "no_pattern": "#f7f7f7",
+}
+
+#: POI type → (colour, short label on the marker). Unknown types get a palette colour.
+POI_STYLES: dict[str, tuple[str, str]] = {
+    "School": ("#1b9e77", "S"),
+    "Station": ("#7570b3", "T"),
+    "Café": ("#d95f02", "C"),
+    "Jeugdhuis": ("#e7298a", "J"),
+    "Sporthal": ("#66a61e", "Sp"),
+    "Winkelcentrum": ("#e6ab02", "W"),
+}
+
+
+def plugin_assets(plugin: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Local URLs of a vendored Leaflet plug-in (``"heat"`` or ``"cluster"``).
+
+    Returns
+    -------
+    (list, list)
+        folium ``default_js`` and ``default_css`` lists: static-file URLs when Streamlit
+        serves ``dashboard/static``, data URLs otherwise (as :func:`leaflet_assets`).
+    """
+    js, css = [], []
+    static = st.get_option("server.enableStaticServing")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}/" if base else "/"
+    for rel, name, kind in _PLUGIN_FILES[plugin]:
+        url = f"{prefix}app/static/vendor/{rel}" if static else _data_url(rel)
+        (js if kind == "js" else css).append((name, url))
+    return js, css
+
+
+@lru_cache(maxsize=8)
+def _data_url(rel: str) -> str:
+    mime = "text/javascript" if rel.endswith(".js") else "text/css"
+    payload = base64.b64encode((_VENDOR_DIR / rel).read_bytes()).decode()
+    return f"data:{mime};base64,{payload}"
+
+
+def _localise(element, plugin: str) -> None:
+    js, css = plugin_assets(plugin)
+    element.default_js = js
+    element.default_css = css
+
+
+def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie") -> None:
+    """A heat map from weighted points (``lat``, ``lon``, ``n``) -- H3 cell centres or records.
+
+    The page feeds it cell centres with counts from DuckDB above the point cap, so the
+    browser never receives more than a few thousand weights.
+    """
+    from folium.plugins import HeatMap
+
+    if cells.empty:
+        return
+    top = float(cells["n"].max()) or 1.0
+    data = [
+        [float(r.lat), float(r.lon), float(r.n) / top]
+        for r in cells.itertuples(index=False)
+        if pd.notna(r.lat) and pd.notna(r.lon)
+    ]
+    layer = HeatMap(data, name=title, radius=18, blur=15, min_opacity=0.3, max_zoom=16)
+    _localise(layer, "heat")
+    layer.add_to(m)
+    Legend(
+        title, [("#0000ff", "weinig"), ("#00ff00", ""), ("#ffff00", ""), ("#ff0000", "veel")]
+    ).add_to(m)
+
+
+def add_point_clusters(
+    m: folium.Map, points: pd.DataFrame, title: str, colours: Mapping[str, str] | None = None
+) -> None:
+    """Records as clustered circle markers (Leaflet.markercluster, one JS array, no per-point
+    folium objects), coloured by category, with a tooltip per record."""
+    from folium.plugins import FastMarkerCluster
+
+    if points.empty:
+        return
+    cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
+    palette = category_colours(cats, colours)
+    data = [
+        [
+            float(r.lat),
+            float(r.lon),
+            palette[str(r.category if r.category is not None else "Onbekend")],
+            html.escape(f"{r.category} · {fmt_date(r.date)} · {r.address or ''} · {r.id}"),
+        ]
+        for r in points.itertuples(index=False)
+    ]
+    callback = """
+        function (row) {
+            var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
+                {radius: 5, color: '#222', weight: 1, fillColor: row[2], fillOpacity: 0.85});
+            marker.bindTooltip(row[3]);
+            return marker;
+        };
+    """
+    layer = FastMarkerCluster(data, callback=callback, name=title)
+    _localise(layer, "cluster")
+    # Without tiles the map has no maxZoom, and markercluster refuses to start without one.
+    m.options.setdefault("max_zoom", 19)
+    layer.add_to(m)
+    Legend(title, [(palette[c], c) for c in sorted(palette)]).add_to(m)
+
+
+def class_hexagon_features(
+    cells: pd.DataFrame, colours: Mapping, class_col: str, label_col: str
+) -> list[dict]:
+    """GeoJSON hexagons (``h3_cell``, ``n``) filled by a class column, for maps and PNGs."""
+    features = hexagon_features(cells[["h3_cell", "n"]])
+    for feature, klass, label in zip(features, cells[class_col], cells[label_col], strict=True):
+        feature["properties"]["fill"] = colours.get(klass, UNKNOWN_COLOUR)
+        feature["properties"]["label"] = str(label)
+        feature["properties"]["n_text"] = fmt_int(feature["properties"]["n"])
+    return features
+
+
+def add_class_hexagons(
+    m: folium.Map,
+    cells: pd.DataFrame,
+    colours: Mapping,
+    title: str,
+    class_col: str = "klasse",
+    label_col: str = "label",
+    legend: Sequence[tuple[str, str]] | None = None,
+    faint: Sequence = (),
+) -> list[dict]:
+    """H3 hexagons coloured by a class (Gi* class, emerging pattern) with a Dutch legend.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        ``h3_cell``, ``n``, ``class_col``, ``label_col``.
+    colours : mapping
+        Class value → colour.
+    legend : sequence of (colour, label), optional
+        Legend rows; default one per class present, in ``colours`` order.
+    faint : sequence
+        Classes drawn almost transparent (the "not significant" background).
+
+    Returns
+    -------
+    list of dict
+        The GeoJSON features drawn (for :func:`static_map_png`).
+    """
+    if cells.empty:
+        return []
+    features = class_hexagon_features(cells, colours, class_col, label_col)
+    faint_fill = {colours.get(f) for f in faint}
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=title,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.15 if f["properties"]["fill"] in faint_fill else 0.8,
+            "color": "#777777",
+            "weight": 0.4,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["label", "n_text"], aliases=[title, "Aantal"]),
+    ).add_to(m)
+    if legend is None:
+        present = set(cells[class_col])
+        labels = dict(zip(cells[class_col], cells[label_col], strict=True))
+        legend = [(colours[k], str(labels[k])) for k in colours if k in present]
+    Legend(title, legend).add_to(m)
+    return features
+
+
+def add_pois(m: folium.Map, pois: pd.DataFrame, title: str = "Interessepunten") -> None:
+    """Points of interest as small coloured badges with a type letter, plus a legend.
+
+    Parameters
+    ----------
+    pois : pandas.DataFrame
+        ``poi_type``, ``name``, ``lat``, ``lon`` (from ``marts.poi``).
+    """
+    if pois.empty:
+        return
+    styles = poi_styles(pois["poi_type"].unique())
+    layer = folium.FeatureGroup(name=title)
+    for r in pois.itertuples(index=False):
+        colour, letter = styles[r.poi_type]
+        folium.Marker(
+            [float(r.lat), float(r.lon)],
+            icon=folium.DivIcon(
+                html=(
+                    f'<div style="background:{colour};color:#fff;font:700 10px sans-serif;'
+                    "border:1.5px solid #fff;border-radius:4px;padding:1px 3px;"
+                    "box-shadow:0 0 2px #000;transform:translate(-50%,-50%);"
+                    f'white-space:nowrap">{html.escape(letter)}</div>'
+                ),
+                icon_size=(0, 0),
+            ),
+            tooltip=f"{html.escape(str(r.poi_type))}: {html.escape(str(r.name))}",
+        ).add_to(layer)
+    layer.add_to(m)
+    Legend(
+        title, [(styles[t][0], f"{styles[t][1]} = {t}") for t in sorted(styles)], "topright"
+    ).add_to(m)
+
+
+def poi_styles(types: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Colour and marker letter per POI type (:data:`POI_STYLES`, else palette + initial)."""
+    out = {}
+    free = iter(QUALITATIVE)
+    for t in sorted(str(t) for t in types):
+        out[t] = POI_STYLES.get(t, (next(free, "#666666"), t[:2]))
+    return out
+
+
+def add_highlight(m: folium.Map, lat: float, lon: float, label: str) -> None:
+    """A thick ring around one place (a selected address), with its label as tooltip."""
+    folium.CircleMarker(
+        [float(lat), float(lon)],
+        radius=14,
+        color="#00e5ff",
+        weight=4,
+        fill=False,
+        tooltip=html.escape(label),
+    ).add_to(m)
+
+
+def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatketen") -> None:
+    """Near-repeat chains: records as dots, each chain's records joined in time order.
+
+    Parameters
+    ----------
+    chains : pandas.DataFrame
+        One row per record: ``keten_id``, ``volgnummer``, ``lat``, ``lon``, ``label``.
+    """
+    if chains.empty:
+        return
+    ids = sorted(chains["keten_id"].unique())
+    palette = {k: QUALITATIVE[i % len(QUALITATIVE)] for i, k in enumerate(ids)}
+    for keten, group in chains.sort_values(["keten_id", "volgnummer"]).groupby("keten_id"):
+        coords = [[float(a), float(b)] for a, b in zip(group["lat"], group["lon"], strict=True)]
+        folium.PolyLine(coords, color=palette[keten], weight=3, opacity=0.9).add_to(m)
+        for (lat, lon), label in zip(coords, group["label"], strict=True):
+            folium.CircleMarker(
+                [lat, lon],
+                radius=5,
+                color="#222222",
+                weight=1,
+                fill=True,
+                fill_color=palette[keten],
+                fill_opacity=0.9,
+                tooltip=html.escape(str(label)),
+            ).add_to(m)
+    Legend(title, [("#999999", f"{len(ids)} ketens; lijn = volgorde in de tijd")]).add_to(m)
+
+
+def show_clickable(
+    m: folium.Map, key: str, height: int = 560, returned: Sequence[str] = ("last_active_drawing",)
+):
+    """Render a map and return only the named interaction (a click on a GeoJSON feature).
+
+    Returns
+    -------
+    dict or None
+        ``st_folium``'s return value restricted to ``returned``.
+    """
+    from streamlit_folium import st_folium
+
+    return st_folium(
+        m, key=key, height=height, use_container_width=True, returned_objects=list(returned)
+    )
+
+
+def standalone_html(m: folium.Map) -> str:
+    """The map as one HTML file that works offline: every vendored script inlined.
+
+    The page's own map points at ``/app/static/...``, which a downloaded file cannot reach.
+    """
+    static_to_inline = {
+        "leaflet": _inline_assets()[0],
+        "leaflet_css": _inline_assets()[1],
+    }
+    for files in _PLUGIN_FILES.values():
+        for rel, name, _ in files:
+            static_to_inline[name] = _data_url(rel)
+
+    def walk(element):
+        for attr in ("default_js", "default_css"):
+            items = getattr(element, attr, None)
+            if items:
+                setattr(element, attr, [(n, static_to_inline.get(n, u)) for n, u in items])
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(m)
+    return m.get_root().render()
+
+
+def static_map_png(
+    districts: pd.DataFrame,
+    title: str,
+    polygons: Sequence[dict] = (),
+    points: pd.DataFrame | None = None,
+    legend: Sequence[tuple[str, str]] = (),
+    pois: pd.DataFrame | None = None,
+    dpi: int = 150,
+) -> bytes:
+    """A PNG of a map's layers drawn with matplotlib (no background tiles).
+
+    Browsers cannot screenshot a Leaflet map server-side; this redraws the same layers:
+    filled polygons (GeoJSON features with a ``fill`` property: hexagons, choropleth),
+    points (``lat``, ``lon``, ``colour``), POIs and the district outlines with names.
+
+    Returns
+    -------
+    bytes
+        PNG image.
+    """
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+    from matplotlib.patches import Polygon as MplPolygon
+
+    fig, ax = plt.subplots(figsize=(9, 7.5), dpi=dpi)
+    for feature in polygons:
+        geom = shape(feature["geometry"])
+        for poly in getattr(geom, "geoms", [geom]):
+            ax.add_patch(
+                MplPolygon(
+                    list(poly.exterior.coords),
+                    closed=True,
+                    facecolor=feature["properties"].get("fill", UNKNOWN_COLOUR),
+                    edgecolor="#777777",
+                    linewidth=0.3,
+                    alpha=0.85,
+                )
+            )
+    if points is not None and not points.empty:
+        ax.scatter(points["lon"], points["lat"], s=9, c=points["colour"], edgecolors="#222222",
+                   linewidths=0.3, zorder=3)  # fmt: skip
+    if pois is not None and not pois.empty:
+        styles = poi_styles(pois["poi_type"].unique())
+        for r in pois.itertuples(index=False):
+            colour, letter = styles[r.poi_type]
+            ax.text(r.lon, r.lat, letter, fontsize=6, color="white", weight="bold", ha="center",
+                    va="center", zorder=5,
+                    bbox={"boxstyle": "round,pad=0.2", "fc": colour, "ec": "white", "lw": 0.5})  # fmt: skip
+    for feature in _features(districts):
+        geom = shape(feature["geometry"])
+        for poly in getattr(geom, "geoms", [geom]):
+            xs, ys = poly.exterior.xy
+            ax.plot(xs, ys, color="#333333", linewidth=1.2, zorder=4)
+        point = geom.representative_point()
+        ax.text(point.x, point.y, str(feature["properties"]["name"]), fontsize=7, ha="center",
+                va="center", zorder=6, color="#222222",
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})  # fmt: skip
+    if not districts.empty:
+        minx, miny, maxx, maxy = _bounds(tuple(districts["geojson"]))
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+        # Degrees of longitude are shorter than degrees of latitude at Belgian latitudes.
+        ax.set_aspect(1 / math.cos(math.radians((miny + maxy) / 2)))
+    ax.set_axis_off()
+    ax.set_title(title, fontsize=11)
+    handles = [Patch(facecolor=c, edgecolor="#555555", label=label) for c, label in legend]
+    if pois is not None and not pois.empty:
+        styles = poi_styles(pois["poi_type"].unique())
+        handles += [
+            Patch(facecolor=styles[t][0], edgecolor="white", label=f"{styles[t][1]} = {t}")
+            for t in sorted(styles)
+        ]
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def add_outline_strokes(m: folium.Map, districts: pd.DataFrame, labels: bool = True) -> None:
+    """District borders drawn on top of other layers without catching their clicks.
+
+    Like :func:`add_outlines`, but the polygons have no fill at all (``fill: false``), so
+    a click inside a wijk reaches the hexagon or choropleth underneath.
+    """
+    layer = folium.FeatureGroup(name="Wijkgrenzen", control=False)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": _features(districts)},
+        style_function=lambda _: {"color": "#333333", "weight": 2, "fill": False},
+    ).add_to(layer)
+    layer.add_to(m)
+    if labels:
+        for feature in _features(districts):
+            point = shape(feature["geometry"]).representative_point()
+            folium.Marker(
+                [point.y, point.x],
+                icon=folium.DivIcon(
+                    html=(
+                        '<div style="font:600 11px sans-serif;color:#222;white-space:nowrap;'
+                        "text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,-50%);"
+                        'pointer-events:none">'
+                        f"{html.escape(str(feature['properties']['name']))}</div>"
+                    ),
+                    icon_size=(0, 0),
+                ),
+                interactive=False,
+            ).add_to(m)
+
+
+def count_hexagon_layer(cells: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Hexagon features filled by count (equal-count classes) and their legend rows."""
+    breaks = class_breaks(cells["n"].tolist(), integer=True) if not cells.empty else []
+    features = hexagon_features(cells[["h3_cell", "n"]]) if not cells.empty else []
+    for f in features:
+        f["properties"]["fill"] = _colour(f["properties"]["n"], breaks)
+        f["properties"]["label"] = fmt_int(f["properties"]["n"])
+        f["properties"]["n_text"] = fmt_int(f["properties"]["n"])
+    return features, _legend_items(breaks, 0)
+
+
+def add_filled_features(
+    m: folium.Map,
+    features: list[dict],
+    title: str,
+    legend: Sequence[tuple[str, str]],
+    tooltip_fields: Sequence[str] = ("label",),
+    tooltip_aliases: Sequence[str] | None = None,
+) -> None:
+    """Draw prepared GeoJSON features (``fill`` property) with a tooltip and a legend."""
+    if not features:
+        return
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=title,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.75,
+            "color": "#555555",
+            "weight": 0.6,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=list(tooltip_fields), aliases=list(tooltip_aliases or [title])
+        ),
+    ).add_to(m)
+    Legend(title, legend).add_to(m)
+
+
+def choropleth_layer(
+    districts: pd.DataFrame,
+    values: Mapping[str, float | None],
+    decimals: int = 1,
+    unknown_label: str = "Onbekend",
+) -> tuple[list[dict], list[tuple[str, str]]]:
+    """District features filled by value (grey when unknown) and their legend rows."""
+    features = _features(districts)
+    breaks = class_breaks([v for v in values.values() if v is not None and not pd.isna(v)],
+                          integer=decimals == 0)  # fmt: skip
+    fmt = fmt_int if decimals == 0 else (lambda v: fmt_number(v, decimals))
+    unknown = False
+    for feature in features:
+        value = values.get(feature["properties"]["code"])
+        value = None if value is None or pd.isna(value) else float(value)
+        unknown |= value is None
+        feature["properties"]["fill"] = _colour(value, breaks)
+        feature["properties"]["label"] = unknown_label if value is None else fmt(value)
+    legend = _legend_items(breaks, decimals)
+    if unknown:
+        legend.append((UNKNOWN_COLOUR, unknown_label))
+    return features, legend

@@ -9,10 +9,16 @@ common        the dataset whitelist (:data:`~common.DATASETS`), shared filters, 
               counts (:func:`~common.counts_by`), map points and H3 hexagon counts
 districts     wijken, deelgemeenten, municipalities and their display shapes
 overview      per-domain counts from ``marts.daily_counts`` (briefing, reports)
-incidents     incidents and nuisance: repeated addresses
+reports       aggregates per municipality for the reports to the administration (no records)
+incidents     incidents and nuisance: repeated addresses, hour/weekday filter
+hotspots      sources page: H3 counts, Gi*/emerging hot spots, hour x weekday, aoristic
+              windows, drill-down lists, burglaries for near-repeat, POIs, zone cells
 traffic       accidents and victims (never added up)
+blackspots    Flemish black spots: window inputs, cached ranking, a location's history
 workload      wijk tasks: open, overdue, closed per wijk / inspector / type
 data_quality  build info, loaded files, rejects, freshness, records without location
+console       the SQL console: guarded, read-only, time- and row-limited analyst queries
+dictionary    the data dictionary (``docs/DATA_DICTIONARY.md``) and its check against the marts
 
 Adding a query (hot spots, black spots, reports, ...)
 -----------------------------------------------------
