@@ -1,142 +1,211 @@
-"""Briefing: what changed, per domain and per wijk, against the previous period and last year."""
+"""Briefing: what changed this week / 28 days / year, per domain, wijk and category.
+
+Everything shown comes from :func:`dashboard.documents.briefing_pack.collect_briefing`, the
+same object the Word pack is written from, so the screen and the printout agree.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.compstat import compare_periods, notable_changes_sentences
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import fmt_period, style_table
-from dashboard.queries import districts, overview
+from dashboard.components.format import fmt_int, fmt_period, style_table
+from dashboard.documents import briefing_pack as bp
+from dashboard.queries import overview
+from dashboard.queries.common import data_bounds
 
 version = layout.warehouse()
-flt = filters.common_filters(version)
-period, previous, last_year = flt.period, flt.period.previous(), flt.period.last_year()
+anchor = data_bounds(version)["last"]
+
+st.sidebar.subheader("Filters")
+kind = st.sidebar.radio(
+    "Periode",
+    list(bp.PERIOD_KINDS),
+    format_func=bp.PERIOD_KINDS.__getitem__,
+    key="briefing_periode",
+    help="Week: de ISO-week (maandag–zondag) waarin de einddatum valt. 28 dagen: de 28 "
+    "dagen tot en met de einddatum. Jaar tot nu: 1 januari tot en met de einddatum.",
+)
+# One widget per kind: switching kind gives that kind's own default (last complete week).
+end = st.sidebar.date_input(
+    "Einddatum",
+    value=bp.default_end(kind, anchor),
+    max_value=anchor,
+    format="DD/MM/YYYY",
+    key=f"briefing_einde_{kind}",
+    help=f"Standaard: laatste volledige week of laatste dag met gegevens ({anchor:%d/%m/%Y}).",
+)
+wijken = filters.wijk_filter(version)
+
+with st.spinner("Briefing berekenen…"):
+    data = bp.collect_briefing(version, kind, end, wijken)
+current = data.bounds.current
 
 st.title("Briefing")
-st.caption(
-    f"Periode: {period.label} · vorige periode: {fmt_period(previous.start, previous.end)} · "
-    f"zelfde periode vorig jaar: {fmt_period(last_year.start, last_year.end)}"
-)
+st.caption(f"Periode: {data.period_text} · {data.comparison_text} · gebied: {data.area_label}")
+if current.end > anchor:
+    st.warning(
+        f"Deze periode loopt tot {current.end:%d/%m/%Y}, maar de gegevens stoppen op "
+        f"{anchor:%d/%m/%Y}: de huidige periode is nog niet volledig."
+    )
 
-
-def _counts(p: filters.Period) -> pd.Series:
-    df = overview.domain_counts(version, p.start, p.end, flt.wijken)
-    return df.set_index("domain")["n"]
-
-
-now, before, year_ago = _counts(period), _counts(previous), _counts(last_year)
-comparison = compare_periods(now, before, year_ago).reindex(list(overview.DOMAINS))
-
+totals = data.totals
 layout.kpi_row(
     [
         layout.Kpi(
             label,
-            int(comparison.at[domain, "now"]),
-            int(comparison.at[domain, "previous"]),
-            help=f"Vorig jaar zelfde periode: {int(comparison.at[domain, 'last_year'])}",
+            int(totals.at[key, "now"]),
+            int(totals.at[key, "previous"]),
+            help=f"Zelfde periode vorig jaar: {fmt_int(totals.at[key, 'last_year'])} · "
+            f"signaal t.o.v. vorige periode: {bp.signal_text(totals.at[key, 'z_prev'], bool(totals.at[key, 'notable_prev']))}",
         )
-        for domain, label in overview.DOMAINS.items()
+        for key, label in overview.BRIEFING_MEASURES.items()
     ]
 )
 
+_COLOURS = {
+    "up": "background-color:#f8d0cc;color:#8b0000",
+    "down": "background-color:#d5edd6;color:#1b5e20",
+}
 
-def _signal(notable: bool, diff: float) -> str:
-    if not notable:
-        return "binnen de normale schommeling"
-    return "opvallend meer" if diff > 0 else "opvallend minder"
+
+def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
+    """A comparison table with notable changes coloured (red more, green less)."""
+    marks = bp.highlight_marks(compared)
+
+    def colour(row: pd.Series) -> list[str]:
+        m = marks[row.name]
+        return [_COLOURS.get(m.get(j), "") for j in range(len(row))]
+
+    styled = style_table(table.reset_index(drop=True)).apply(colour, axis=1)
+    # Tall enough for every row: a scrolled table hides the categories at the bottom.
+    st.dataframe(
+        styled, hide_index=True, width="stretch", key=key, height=35 * (len(table) + 1) + 3
+    )
 
 
 st.subheader("Vergelijking per domein")
-table = pd.DataFrame(
-    {
-        "Domein": [overview.DOMAINS[d] for d in comparison.index],
-        "Nu": comparison["now"].astype(int).values,
-        "Vorige periode": comparison["previous"].astype(int).values,
-        "Verschil t.o.v. vorige periode": comparison["diff_prev"].astype(int).values,
-        "Vorig jaar": comparison["last_year"].astype(int).values,
-        "Verschil t.o.v. vorig jaar": comparison["diff_last_year"].astype(int).values,
-        "Signaal t.o.v. vorig jaar": [
-            _signal(n, d)
-            for n, d in zip(
-                comparison["notable_last_year"], comparison["diff_last_year"], strict=True
-            )
-        ],
-    }
+_show(
+    bp.comparison_table(totals, list(overview.BRIEFING_MEASURES.values()), "Domein"),
+    totals,
+    "briefing_tabel_domein",
 )
-st.dataframe(style_table(table), hide_index=True, width="stretch")
 st.caption(
-    "Verschillen zijn aantallen, geen percentages: op kleine aantallen misleidt een "
-    "percentage. 'Opvallend' betekent |2·(√nu − √toen)| > 2 (Poisson-signaal)."
+    "Verschillen zijn aantallen, geen percentages. Signaal = 2·(√nu − √toen) (Poisson); "
+    "▲ rood = opvallend meer, ▼ groen = opvallend minder (|signaal| > 2). "
+    "Letselongevallen en slachtoffers zijn verschillende eenheden en worden niet opgeteld."
 )
 
 st.subheader("Wat valt op")
-area = (
-    "de zone"
-    if not flt.wijken
-    else ", ".join(districts.wijken(version).set_index("code").loc[list(flt.wijken), "name"])
-)
-sentences = []
-for key, noun in (("incidents", "feiten"), ("nuisance", "meldingen")):
-    per_category = [
-        overview.category_counts(version, key, p.start, p.end, flt.wijken).set_index("category")[
-            "n"
-        ]
-        for p in (period, previous, last_year)
-    ]
-    sentences += notable_changes_sentences(compare_periods(*per_category), noun, area, max_items=5)
-if sentences:
-    st.markdown("\n".join(f"- {s}" for s in sentences))
+if data.sentences:
+    st.markdown("\n".join(f"- {s}" for s in data.sentences))
 else:
-    st.markdown(f"Geen opvallende verschuivingen per categorie in {area}.")
+    st.markdown(f"Geen opvallende verschuivingen in {data.area_label}.")
 
 st.subheader("Per wijk")
-domain = st.radio(
+measure = st.radio(
     "Domein",
-    list(overview.DOMAINS),
-    format_func=overview.DOMAINS.__getitem__,
+    list(overview.BRIEFING_MEASURES),
+    format_func=overview.BRIEFING_MEASURES.__getitem__,
     horizontal=True,
     key="briefing_domein",
 )
-
-
-wijk_info = districts.wijken(version)
-if flt.wijken:
-    wijk_info = wijk_info[wijk_info["code"].isin(flt.wijken)]
-
-
-def _per_wijk(p: filters.Period) -> pd.Series:
-    df = overview.domain_counts_per_wijk(version, p.start, p.end, flt.wijken)
-    series = df[df["domain"] == domain].set_index("wijk_code")["n"]
-    # Every wijk gets a row, also one where nothing happened in any period.
-    return series.reindex(wijk_info["code"], fill_value=0)
-
-
-per_wijk = compare_periods(_per_wijk(period), _per_wijk(previous), _per_wijk(last_year))
-wijk_table = pd.DataFrame(
-    {
-        "Wijk": wijk_info["name"].values,
-        "Gemeente": wijk_info["gemeente"].values,
-        "Nu": per_wijk["now"].astype(int).values,
-        "Vorige periode": per_wijk["previous"].astype(int).values,
-        "Verschil t.o.v. vorige periode": per_wijk["diff_prev"].astype(int).values,
-        "Vorig jaar": per_wijk["last_year"].astype(int).values,
-        "Verschil t.o.v. vorig jaar": per_wijk["diff_last_year"].astype(int).values,
-        "Signaal t.o.v. vorig jaar": [
-            _signal(n, d)
-            for n, d in zip(per_wijk["notable_last_year"], per_wijk["diff_last_year"], strict=True)
-        ],
-    }
+per_wijk = data.per_wijk[measure]
+_show(
+    bp.comparison_table(per_wijk, [str(w) for w in per_wijk.index], "Wijk"),
+    per_wijk,
+    "briefing_tabel_wijk",
 )
-st.dataframe(style_table(wijk_table), hide_index=True, width="stretch")
+
+st.subheader("Per categorie")
+for tab, (domain, head) in zip(
+    st.tabs(["Feiten per categorie", "Overlast per type"]),
+    (("incidents", "Categorie"), ("nuisance", "Type overlast")),
+    strict=True,
+):
+    with tab:
+        df = data.categories[domain]
+        _show(
+            bp.comparison_table(df, [str(c) for c in df.index], head), df, f"briefing_cat_{domain}"
+        )
 
 st.subheader("Kaart: feiten, overlast en ongevallen in de periode")
+# Points, or H3 hexagons above the map cap; it also draws the shared basemap picker.
 maps.record_map(
     version,
     ("incidents", "nuisance", "accidents"),
-    period.start,
-    period.end,
-    flt.wijken,
-    key="briefing_kaart",
+    current.start,
+    current.end,
+    wijken,
+    key="briefing_records",
+)
+
+st.subheader("Hot spots en gevaarlijke punten")
+hot_domain = st.radio(
+    "Hot spots van",
+    list(bp.HOTSPOT_LABELS),
+    format_func=bp.HOTSPOT_LABELS.__getitem__,
+    horizontal=True,
+    key="briefing_hotspot_domein",
+)
+hot = data.hotspots[hot_domain]
+if hot.empty:
+    st.info("Geen significante hot spots (Gi*, met FDR-correctie) in deze periode.")
+else:
+    st.dataframe(bp.hotspot_table(hot), hide_index=True, width="stretch")
+st.caption(
+    "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
+    "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
+    "categorie. Bij een week zijn de aantallen klein: lees ze als aandachtspunten."
+)
+s, e = data.black_spot_window
+if data.black_spots.empty:
+    st.info("Geen gevaarlijke punten of kandidaten.")
+else:
+    st.dataframe(bp.black_spot_table(data.black_spots), hide_index=True, width="stretch")
+st.caption(
+    f"Gevaarlijke punten: huidige rangschikking over de letselongevallen van "
+    f"{fmt_period(s, e)} (minstens 3 letselongevallen en prioriteitsscore ≥ 15; kandidaat: "
+    "haalt één criterium en mist het andere nipt)."
+)
+
+# The basemap choice of the map above (one picker per page: its widget key is shared).
+m = maps.new_map(data.wijk_shapes, st.session_state.get(maps.KEY_BASEMAP, maps.DEFAULT_BASEMAP))
+if not hot.empty:
+    maps.add_hexagons(m, hot[["h3_cell", "n"]], "Aantal in hot spot")
+maps.add_outlines(m, data.wijk_shapes)
+if not data.black_spots.empty:
+    b = data.black_spots
+    maps.add_points(
+        m,
+        pd.DataFrame(
+            {
+                "lat": b["lat"],
+                "lon": b["lon"],
+                "category": b["status"],
+                "date": [None] * len(b),
+                "address": b["straat"],
+                "id": [f"#{r}" for r in b["rang"]],
+            }
+        ),
+        "Gevaarlijke punten",
+        colours={"Gevaarlijk punt": "#2166ac", "Kandidaat": "#67a9cf", "Opvolgen": "#999999"},
+    )
+maps.show(m, key="briefing_kaart", height=480)
+st.caption(
+    f"{fmt_int(len(hot))} hot-spotzeshoeken en {fmt_int(len(data.black_spots))} "
+    "gevaarlijke punten of kandidaten op de kaart."
+)
+
+st.subheader("Briefing downloaden")
+st.download_button(
+    "Briefing als Word-document (.docx)",
+    data=lambda: bp.briefing_docx(data),
+    file_name=bp.file_name(data),
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    on_click="ignore",
+    icon=":material/download:",
+    key="briefing_docx",
+    help="A4 liggend, met tabellen, grafiek en kaart; klaar om te projecteren of te printen.",
 )

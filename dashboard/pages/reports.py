@@ -1,152 +1,143 @@
-"""Rapporten: aggregated tables per municipality for the local administration.
+"""Rapporten: the per-municipality report for the local administration (Word and Excel).
 
-Everything here may leave the police, so counts from 1 to ``small_count_threshold - 1``
-are shown as ``<5`` (zone configuration), also in the CSV download.
+Everything here may leave the police: aggregates only, counts from 1 to
+``small_count_threshold - 1`` shown as ``<5`` and whatever would reveal them hidden as
+``x``, consistently over every table of the report
+(:mod:`dashboard.documents.disclosure`).
 """
 
 from __future__ import annotations
 
-import warnings
-
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.suppression import ResidualDisclosureWarning, suppress_table
-from dashboard.components import filters, layout, maps
-from dashboard.components.format import fmt_int, fmt_small_count
-from dashboard.queries import common, districts
-from etl.config import load_zone
+from dashboard.components import layout, maps
+from dashboard.components.format import fmt_period
+from dashboard.documents import municipal_report as mr
+from dashboard.queries import districts
+from dashboard.queries.reports import coverage
 
 version = layout.warehouse()
-st.sidebar.subheader("Filters")
-period = filters.period_filter(version)
 
 st.title("Rapporten")
-layout.period_caption(period.label)
-
-try:
-    threshold = int(load_zone()["zone"].get("small_count_threshold", 5))
-except (FileNotFoundError, KeyError):
-    threshold = 5
+st.caption(
+    "Rapport per gemeente voor burgemeester, schepencollege en politieraad: alleen "
+    "geaggregeerde cijfers, kleine aantallen afgeschermd. Download als Word of Excel."
+)
 
 municipalities = districts.municipalities(version)
 names = dict(zip(municipalities["code"], municipalities["name"], strict=True))
-nis = st.selectbox("Gemeente", list(names), format_func=names.__getitem__, key="rapport_gemeente")
-wijk_info = districts.wijken(version)
-wijk_codes = tuple(wijk_info.loc[wijk_info["nis_code"] == nis, "code"])
+cov = coverage(version)
+cov = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]
+first, last = pd.Timestamp(cov["first"].min()).date(), pd.Timestamp(cov["last"].max()).date()
 
-st.caption(
-    f"Geaggregeerde cijfers voor {names[nis]}, bestemd voor het gemeentebestuur. Aantallen "
-    f"van 1 tot {threshold - 1} worden getoond als '<{threshold}'. Een document (Word/Excel) "
-    "volgt later; de tabellen hieronder zijn al downloadbaar."
+c1, c2, c3 = st.columns([2, 2, 3])
+nis = c1.selectbox("Gemeente", list(names), format_func=names.__getitem__, key="rapport_gemeente")
+kind = c2.radio(
+    "Soort periode",
+    list(mr.PERIOD_KINDS),
+    format_func=mr.PERIOD_KINDS.__getitem__,
+    horizontal=True,
+    key="rapport_soort",
+)
+periods = mr.report_periods(kind, first, last)
+# Default: the newest period the data cover completely.
+complete = [p.end <= last and p.start >= first for p in periods]
+default = complete.index(True) if True in complete else 0
+period = c3.selectbox(
+    "Periode",
+    periods,
+    index=default,
+    format_func=lambda p: (
+        f"{p.label} ({fmt_period(p.start, p.end)})"
+        + ("" if p.end <= last and p.start >= first else " – onvolledig")
+    ),
+    key=f"rapport_periode_{kind}",
 )
 
-#: Report columns: Dutch label → (dataset, measure).
-COLUMNS = {
-    "Feiten (pv's)": ("incidents", None),
-    "Overlastmeldingen": ("nuisance", None),
-    "Verkeersongevallen": ("accidents", "Aantal ongevallen"),
-    "Letselongevallen": ("accidents", "Letselongevallen"),
-    "Verkeersslachtoffers": ("accidents", "Slachtoffers (totaal)"),
-}
+args = (version, nis, period.kind, period.year, period.part)
+with st.spinner("Rapport samenstellen…"):
+    data = mr.cached_report(*args)
 
+layout.period_caption(data.period_text)
+if not data.complete:
+    st.info(
+        f"De gegevens dekken deze periode niet volledig: de cijfers gelden voor "
+        f"{fmt_period(data.start, data.end)}, de vergelijking met vorige jaren voor dezelfde dagen."
+    )
+for message in data.warnings:
+    st.warning(f"Afscherming niet volledig: {message}", icon=":material/warning:")
 
-def area_table(dimension: str) -> pd.DataFrame:
-    """Counts per area of the municipality (raw numbers; suppression happens on display)."""
-    out = None
-    for label, (key, measure) in COLUMNS.items():
-        df = common.counts_by(
-            version, key, (dimension,), period.start, period.end, wijk_codes, measure=measure
-        ).rename(columns={"waarde": label})
-        out = df if out is None else out.merge(df, on=dimension.lower(), how="outer")
-    out = out.fillna(0)
-    for label in COLUMNS:
-        out[label] = out[label].astype(int)
-    return out.rename(columns={dimension.lower(): dimension})
+trend = data.tables["evolutie"]
+cols = st.columns(len(trend.value_columns))
+now_row = trend.values.shape[0] - 1
+for j, (col, label) in enumerate(zip(cols, trend.value_columns, strict=True)):
+    col.metric(label, trend.text(now_row, j))
 
-
-def suppressed(df: pd.DataFrame) -> pd.DataFrame:
-    """Primary and secondary suppression, with the municipality total as last row.
-
-    No row totals: a row mixes units (accidents and victims) that must not be added.
-    """
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ResidualDisclosureWarning)
-        result = suppress_table(
-            df,
-            list(COLUMNS),
-            threshold=threshold,
-            row_totals=False,
-            col_totals=True,
-            total_label=f"Totaal {names[nis]}",
-        )
-    if any(issubclass(w.category, ResidualDisclosureWarning) for w in caught):
-        st.warning(
-            "Een afgeschermd aantal blijft afleidbaar uit de totalen; voeg gebieden samen "
-            "of publiceer deze tabel zonder totaal."
-        )
-    return result.display.reset_index(drop=True)
-
-
-if not wijk_codes:
-    st.info("Deze gemeente heeft geen wijken in het datawarehouse.")
-    st.stop()
-
-per_wijk = area_table("Wijk")
-# Every wijk of the municipality is listed, also one without any record (all zeros).
-names_in_order = wijk_info.loc[wijk_info["nis_code"] == nis, "name"].tolist()
-per_wijk = per_wijk.set_index("Wijk").reindex(names_in_order, fill_value=0).reset_index()
-per_deelgemeente = area_table("Deelgemeente")
-
-for col, label in zip(st.columns(len(COLUMNS)), COLUMNS, strict=True):
-    col.metric(label, fmt_small_count(int(per_wijk[label].sum()), threshold))
-st.caption(
-    "Totalen voor de gemeente: alleen records met een wijk in deze gemeente. In de tabellen "
-    f"staat '<{threshold}' voor een klein aantal en 'x' voor een aantal dat verborgen is "
-    "omdat het anders uit het totaal terug te rekenen is."
+d1, d2 = st.columns(2)
+d1.download_button(
+    "Rapport als Word (.docx)",
+    data=lambda: mr.cached_docx(*args),
+    file_name=f"{mr.file_stem(data)}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    on_click="ignore",
+    icon=":material/download:",
+    key="rapport_docx",
+    type="primary",
+)
+d2.download_button(
+    "Rapport als Excel (.xlsx)",
+    data=lambda: mr.cached_xlsx(*args),
+    file_name=f"{mr.file_stem(data)}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click="ignore",
+    icon=":material/download:",
+    key="rapport_xlsx",
 )
 
-st.subheader("Per wijk")
-table_wijk = suppressed(per_wijk)
-st.dataframe(table_wijk, hide_index=True, width="stretch")
-layout.csv_download(
-    table_wijk,
-    f"wijkbeeld_{names[nis].lower()}_per_wijk_{period.start:%Y%m%d}_{period.end:%Y%m%d}.csv",
-    "Download tabel per wijk (CSV)",
-    key="rapport_csv_wijk",
+legend = (
+    f"'<{data.threshold}': een aantal van 1 tot {data.threshold - 1}. 'x': verborgen zodat een "
+    "klein aantal niet uit totalen of uit een andere tabel terug te rekenen is."
 )
+images = mr.cached_images(*args)
+
+st.subheader(trend.title)
+st.dataframe(trend.display(), hide_index=True, width="stretch")
+st.image(images["trend"], width="stretch")
 
 st.subheader("Per deelgemeente")
-table_dg = suppressed(per_deelgemeente)
-st.dataframe(table_dg, hide_index=True, width="stretch")
-layout.csv_download(
-    table_dg,
-    f"wijkbeeld_{names[nis].lower()}_per_deelgemeente_{period.start:%Y%m%d}_{period.end:%Y%m%d}.csv",
-    "Download tabel per deelgemeente (CSV)",
-    key="rapport_csv_deelgemeente",
-)
+st.dataframe(data.tables["deelgemeenten"].display(), hide_index=True, width="stretch")
+st.subheader("Per wijk")
+st.dataframe(data.tables["wijken"].display(), hide_index=True, width="stretch")
+st.caption(legend)
 
-st.subheader("Kaart: feiten per wijk")
-shapes = districts.district_shapes(version, "wijk")
-shapes = shapes[shapes["nis_code"] == nis]
-# The map shows what the table shows: a hidden cell (primary or secondary) is grey.
-shown_incidents = dict(
-    zip(table_wijk.iloc[:-1, 0], table_wijk.iloc[:-1]["Feiten (pv's)"], strict=True)
-)
-counts = dict(zip(per_wijk["Wijk"], per_wijk["Feiten (pv's)"], strict=True))
-by_code = {
-    code: (
-        None
-        if not str(shown_incidents.get(name, "0")).replace(".", "").isdigit()
-        else counts.get(name, 0)
-    )
-    for code, name in zip(shapes["code"], shapes["name"], strict=True)
-}
-m = maps.new_map(shapes, maps.basemap_picker())
-maps.add_choropleth(m, shapes, by_code, "Feiten (pv's)", unknown_label="Afgeschermd")
-maps.add_outlines(m, shapes)
-maps.show(m, key="rapport_kaart")
-st.caption(
-    "Kleur per wijk; wijken met een afgeschermd aantal zijn grijs. "
-    f"Totaal voor de gemeente: {fmt_int(per_wijk[list(COLUMNS)[0]].sum())} feiten."
-)
+st.subheader("Per categorie")
+for col, key in zip(st.columns(3), ("cat_feiten", "cat_overlast", "cat_slachtoffers"), strict=True):
+    with col:
+        table = data.tables[key]
+        st.markdown(f"**{table.title}**")
+        # Tall enough for every row, so the total at the bottom is always in view.
+        height = 35 * (len(table.labels) + 1) + 3
+        st.dataframe(table.display(), hide_index=True, width="stretch", height=height)
+
+st.subheader("Kaarten")
+k1, k2 = st.columns(2)
+with k1:
+    wijken = data.tables["wijken"]
+    codes = dict(zip(data.wijk_shapes["name"], data.wijk_shapes["code"], strict=True))
+    values = {
+        codes[w]: wijken.shown(i, 0) for i, (_, w) in enumerate(wijken.labels[:-1]) if w in codes
+    }
+    m = maps.new_map(data.wijk_shapes, maps.basemap_picker())
+    maps.add_choropleth(m, data.wijk_shapes, values, "Feiten (pv's)", unknown_label="Afgeschermd")
+    maps.add_outlines(m, data.wijk_shapes)
+    maps.show(m, key="rapport_kaart", height=460)
+    st.caption("Feiten per wijk; afgeschermde wijken zijn grijs.")
+with k2:
+    st.image(images["zeshoekkaart"], width="stretch")
+    st.caption("Per zeshoek alleen een klasse, nooit een exact aantal.")
+
+with st.expander("Methodologie en datakwaliteit"):
+    for heading, paragraphs in mr.methodology_paragraphs(data):
+        st.markdown(f"**{heading}**")
+        st.markdown("\n".join(p if p.startswith("- ") else f"\n{p}\n" for p in paragraphs))

@@ -96,3 +96,193 @@ def category_counts(
         f"WHERE domain = $domain AND {_FILTER} GROUP BY 1 ORDER BY 1 LIMIT 1000",
         {"domain": domain, "start": start, "end": end, "wijken": list(wijken)},
     )
+
+
+# --------------------------------------------------------------------------------------
+# Briefing (issue 7): injury accidents and victims, hot-spot cells, black-spot input
+# --------------------------------------------------------------------------------------
+
+#: Briefing measures in display order: key → Dutch label. Injury accidents and victims are
+#: different units (one accident, several victims) and are shown side by side, never added.
+BRIEFING_MEASURES = {
+    "incidents": "Feiten (pv's)",
+    "nuisance": "Overlastmeldingen",
+    "injury_accidents": "Letselongevallen",
+    "victims": "Verkeersslachtoffers",
+    "tasks": "Nieuwe wijktaken",
+}
+
+#: Domains whose records have a place, for hot spots: key → (mart, category column).
+HOTSPOT_DOMAINS = {
+    "incidents": ("marts.incidents", "category"),
+    "nuisance": ("marts.nuisance", "nuisance_type"),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def briefing_counts_per_wijk(
+    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Counts of every :data:`BRIEFING_MEASURES` measure per wijk in a period.
+
+    Incidents, nuisance and tasks come from ``marts.daily_counts``; injury accidents and
+    their victims from ``marts.accidents`` (the zone's own registration, which has a day).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``wijk_code`` (``None`` for records without a wijk) and one integer column per key
+        of :data:`BRIEFING_MEASURES`.
+    """
+    df = query(
+        version,
+        f"""
+        WITH d AS (
+            SELECT wijk_code,
+                   sum(n) FILTER (WHERE domain = 'incidents') AS incidents,
+                   sum(n) FILTER (WHERE domain = 'nuisance') AS nuisance,
+                   sum(n) FILTER (WHERE domain = 'tasks') AS tasks
+            FROM marts.daily_counts
+            WHERE domain IN ('incidents', 'nuisance', 'tasks') AND {_FILTER}
+            GROUP BY 1
+        ), a AS (
+            SELECT wijk_code, count(*) AS injury_accidents,
+                   sum(coalesce(victims, 0)) AS victims
+            FROM marts.accidents
+            WHERE source = 'zone' AND is_injury AND {_FILTER}
+            GROUP BY 1
+        )
+        SELECT coalesce(d.wijk_code, a.wijk_code) AS wijk_code,
+               CAST(coalesce(incidents, 0) AS BIGINT) AS incidents,
+               CAST(coalesce(nuisance, 0) AS BIGINT) AS nuisance,
+               CAST(coalesce(injury_accidents, 0) AS BIGINT) AS injury_accidents,
+               CAST(coalesce(victims, 0) AS BIGINT) AS victims,
+               CAST(coalesce(tasks, 0) AS BIGINT) AS tasks
+        FROM d FULL OUTER JOIN a ON d.wijk_code IS NOT DISTINCT FROM a.wijk_code
+        ORDER BY 1 NULLS LAST
+        LIMIT 5000
+        """,
+        {"start": start, "end": end, "wijken": list(wijken)},
+    )
+    return df[["wijk_code", *BRIEFING_MEASURES]]
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def hex_cell_counts(
+    version: WarehouseVersion,
+    domain: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Located records of one domain per fine H3 cell in a period (input for Gi*).
+
+    Parameters
+    ----------
+    domain : str
+        Key of :data:`HOTSPOT_DOMAINS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``h3_cell`` (UBIGINT as int), ``n``; at most 20,000 cells, the fullest first.
+    """
+    table, _ = HOTSPOT_DOMAINS[domain]
+    return query(
+        version,
+        f"SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, count(*) AS n FROM {table} "
+        f"WHERE h3_cell IS NOT NULL AND location_status = 'ok' AND {_FILTER} "
+        "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20000",
+        {"start": start, "end": end, "wijken": list(wijken)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def hot_cell_details(
+    version: WarehouseVersion,
+    domain: str,
+    start: date,
+    end: date,
+    cells: tuple[int, ...],
+) -> pd.DataFrame:
+    """Most frequent category, street and wijk of each given H3 cell in a period.
+
+    Parameters
+    ----------
+    domain : str
+        Key of :data:`HOTSPOT_DOMAINS`.
+    cells : tuple of int
+        H3 cells (fine resolution), e.g. the hot cells found by Gi*; at most 200 are used.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``h3_cell``, ``n``, ``category`` (most frequent; ties alphabetically),
+        ``category_n``, ``street`` (most frequent street), ``wijk_name``, ``lat``, ``lon``
+        (mean of the records, for the map).
+    """
+    table, category = HOTSPOT_DOMAINS[domain]
+    return query(
+        version,
+        f"""
+        WITH r AS (
+            SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, {category} AS category, street,
+                   wijk_name, lat, lon
+            FROM {table}
+            WHERE date BETWEEN $start::DATE AND $end::DATE
+              AND list_contains($cells::UBIGINT[], CAST(h3_cell AS UBIGINT))
+        ), c AS (
+            SELECT h3_cell, category, count(*) AS category_n FROM r GROUP BY 1, 2
+            QUALIFY row_number() OVER (PARTITION BY h3_cell ORDER BY count(*) DESC, category) = 1
+        ), s AS (
+            SELECT h3_cell, street FROM r WHERE street IS NOT NULL GROUP BY 1, 2
+            QUALIFY row_number() OVER (PARTITION BY h3_cell ORDER BY count(*) DESC, street) = 1
+        ), w AS (
+            SELECT h3_cell, wijk_name FROM r WHERE wijk_name IS NOT NULL GROUP BY 1, 2
+            QUALIFY row_number() OVER (PARTITION BY h3_cell ORDER BY count(*) DESC, wijk_name) = 1
+        ), t AS (
+            SELECT h3_cell, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon FROM r GROUP BY 1
+        )
+        SELECT t.h3_cell, t.n, c.category, c.category_n, s.street, w.wijk_name, t.lat, t.lon
+        FROM t
+        LEFT JOIN c USING (h3_cell) LEFT JOIN s USING (h3_cell) LEFT JOIN w USING (h3_cell)
+        ORDER BY t.n DESC, t.h3_cell LIMIT 200
+        """,
+        {"start": start, "end": end, "cells": [int(c) for c in cells[:200]]},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def black_spot_input(
+    version: WarehouseVersion, start: date, end: date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Injury accidents and their victims in a window, as ``black_spot_ranking`` wants them.
+
+    Only the zone's own registration (with a day and victim rows); Statbel describes the
+    same accidents and is never added to it.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Accidents: ``accident_id``, ``x``, ``y`` (Lambert 72), ``date``, ``is_injury``,
+        ``street``, ``killed``, ``seriously_injured``, ``lightly_injured``, ``wijk_name``.
+        Victims: ``accident_id``, ``severity``, ``road_user``.
+    """
+    params = {"start": start, "end": end}
+    accidents = query(
+        version,
+        "SELECT accident_id, x, y, date, is_injury, street, killed, seriously_injured, "
+        "lightly_injured, wijk_name FROM marts.accidents "
+        "WHERE source = 'zone' AND is_injury AND x IS NOT NULL "
+        "AND date BETWEEN $start::DATE AND $end::DATE ORDER BY accident_id LIMIT 40000",
+        params,
+    )
+    victims = query(
+        version,
+        "SELECT v.accident_id, v.severity, v.road_user FROM marts.victims v "
+        "JOIN marts.accidents a ON a.accident_id = v.accident_id AND a.source = 'zone' "
+        "WHERE a.is_injury AND a.date BETWEEN $start::DATE AND $end::DATE "
+        "ORDER BY 1, v.victim_number LIMIT 45000",
+        params,
+    )
+    return accidents, victims

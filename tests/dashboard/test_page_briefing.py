@@ -1,77 +1,167 @@
-"""Briefing: KPI counts per domain and the per-wijk table match the warehouse."""
+"""Briefing: CompStat counts per domain, wijk and category, signals, hot/black spots, pack."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from dash_helpers import count, last_28_days, metrics, nl, run_app
+import numpy as np
+from dash_helpers import anchor, count, metrics, nl, run_app, wh
+
+#: Independent SQL per measure, for a period [?, ?] (and an optional wijk condition).
+SQL = {
+    "Feiten (pv's)": "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? {w}",
+    "Overlastmeldingen": "SELECT count(*) FROM marts.nuisance WHERE date BETWEEN ? AND ? {w}",
+    "Letselongevallen": (
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN ? AND ? {w}"
+    ),
+    "Verkeersslachtoffers": (
+        "SELECT count(*) FROM marts.victims v JOIN marts.accidents a USING (accident_id) "
+        "WHERE a.source = 'zone' AND a.date BETWEEN ? AND ? {w}"
+    ),
+    "Nieuwe wijktaken": (
+        "SELECT count(*) FROM marts.tasks WHERE CAST(received_at AS DATE) BETWEEN ? AND ? {w}"
+    ),
+}
 
 
-def test_briefing_kpis_match_warehouse(demo_warehouse):
+def _spans(kind: str, end: date) -> list[tuple[date, date]]:
+    """Current, previous and last-year periods, computed here from the rules."""
+    if kind == "week":
+        start = end - timedelta(days=end.isoweekday() - 1)
+        cur = (start, start + timedelta(days=6))
+    else:
+        cur = (end - timedelta(days=27), end)
+    length = cur[1] - cur[0] + timedelta(days=1)
+    prev = (cur[0] - length, cur[0] - timedelta(days=1))
+    ly = (cur[0] - timedelta(days=364), cur[1] - timedelta(days=364))
+    return [cur, prev, ly]
+
+
+def _counts(label: str, span, wijk: str | None = None) -> int:
+    cond = (
+        ""
+        if wijk is None
+        else f"AND {'a.' if label == 'Verkeersslachtoffers' else ''}wijk_code = '{wijk}'"
+    )
+    return count(SQL[label].format(w=cond), list(span))
+
+
+def _last_sunday() -> date:
+    a = anchor()
+    return a - timedelta(days=a.isoweekday() % 7)
+
+
+def test_briefing_week_kpis_match_warehouse(demo_warehouse):
     at = run_app()  # the default page
     assert at.title[0].value == "Briefing"
-    start, end = last_28_days()
-    prev_start, prev_end = start - timedelta(days=28), start - timedelta(days=1)
+    end = _last_sunday()
+    cur, prev, _ = _spans("week", end)
+    iso_year, iso_week, _ = cur[0].isocalendar()
+    assert (
+        f"week {iso_week} van {iso_year} ({cur[0]:%d/%m/%Y} – {cur[1]:%d/%m/%Y})"
+        in at.caption[0].value
+    )
     shown = metrics(at)
-    expected = {
-        "Feiten (pv's)": "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ?",
-        "Overlastmeldingen": "SELECT count(*) FROM marts.nuisance WHERE date BETWEEN ? AND ?",
-        "Verkeersongevallen": (
-            "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND date BETWEEN ? AND ?"
-        ),
-        "Nieuwe wijktaken": (
-            "SELECT count(*) FROM marts.tasks WHERE CAST(received_at AS DATE) BETWEEN ? AND ?"
-        ),
-    }
-    for label, sql in expected.items():
-        now = count(sql, [start, end])
-        before = count(sql, [prev_start, prev_end])
+    for label in SQL:
+        now, before = _counts(label, cur), _counts(label, prev)
         assert shown[label] == nl(now), label
         delta = next(m.delta for m in at.metric if m.label == label)
         sign = "+" if now > before else ("-" if now < before else "")
         assert delta.startswith(f"{sign}{nl(abs(now - before))} "), (label, delta)
-    # The period is spelled out in Dutch date notation.
-    assert f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" in at.caption[0].value
 
 
-def test_briefing_per_wijk_table(demo_warehouse):
+def test_briefing_domain_table_counts_and_signals(demo_warehouse):
     at = run_app()
-    start, end = last_28_days()
-    per_domain, per_wijk = at.dataframe[0].value, at.dataframe[1].value
-    assert list(per_domain["Domein"])[:3] == [
-        "Feiten (pv's)",
-        "Overlastmeldingen",
-        "Verkeersongevallen",
-    ]
-    n_wijken = count("SELECT count(*) FROM marts.districts WHERE layer = 'wijk'")
-    assert len(per_wijk) == n_wijken
-    located = count(
-        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? AND wijk_code IS NOT NULL",
-        [start, end],
-    )
-    assert int(per_wijk["Nu"].sum()) == located
-    # Differences are counts: now minus before, per row.
-    diff = per_wijk["Nu"] - per_wijk["Vorige periode"]
-    assert (diff == per_wijk["Verschil t.o.v. vorige periode"]).all()
+    spans = _spans("week", _last_sunday())
+    table = at.dataframe[0].value.set_index("Domein")
+    assert list(table.index) == list(SQL)
+    for label in SQL:
+        now, prev, ly = (_counts(label, s) for s in spans)
+        row = table.loc[label]
+        assert (row["Nu"], row["Vorige periode"], row["Vorig jaar"]) == (now, prev, ly), label
+        assert row["Verschil"] == now - prev and row["Verschil t.o.v. vorig jaar"] == now - ly
+        for col, before in (("Signaal", prev), ("Signaal t.o.v. vorig jaar", ly)):
+            z = 2 * (np.sqrt(now) - np.sqrt(before))
+            marker = "▲" if z > 2 else ("▼" if z < -2 else "")
+            assert row[col].endswith(marker) if marker else not row[col].endswith(("▲", "▼"))
+    # No percentages anywhere in the comparison.
+    assert not any("%" in str(v) for v in at.dataframe[0].value.to_numpy().ravel())
 
 
-def test_briefing_notable_changes_section(demo_warehouse):
-    at = run_app(query_params={"periode": "jaar"})
+def test_briefing_28_days_per_wijk_and_categories(demo_warehouse):
+    at = run_app()
+    at.radio(key="briefing_periode").set_value("28d").run()
+    assert not at.exception
+    cur, prev, ly = _spans("28d", anchor())
+    assert metrics(at)["Feiten (pv's)"] == nl(_counts("Feiten (pv's)", cur))
+    per_wijk = at.dataframe[1].value
+    wijken = wh("SELECT code, name FROM marts.districts WHERE layer = 'wijk' ORDER BY code")
+    assert list(per_wijk["Wijk"]) == list(wijken["name"])
+    for code, name in zip(wijken["code"], wijken["name"], strict=True):
+        row = per_wijk.set_index("Wijk").loc[name]
+        assert row["Nu"] == _counts("Feiten (pv's)", cur, code), name
+        assert row["Vorig jaar"] == _counts("Feiten (pv's)", ly, code), name
+    # Injury accidents per wijk: switch the domain radio.
+    at.radio(key="briefing_domein").set_value("injury_accidents").run()
+    per_wijk = at.dataframe[1].value.set_index("Wijk")
+    for code, name in zip(wijken["code"], wijken["name"], strict=True):
+        assert per_wijk.at[name, "Nu"] == _counts("Letselongevallen", cur, code)
+    categories = at.dataframe[2].value.set_index("Categorie")
+    truth = wh(
+        "SELECT category, count(*) AS n FROM marts.incidents WHERE date BETWEEN ? AND ? GROUP BY 1",
+        list(cur),
+    ).set_index("category")["n"]
+    for cat, n in truth.items():
+        assert categories.at[cat, "Nu"] == n, cat
+
+
+def test_briefing_sections_spots_and_download(demo_warehouse):
+    at = run_app(query_params={})
+    at.radio(key="briefing_periode").set_value("ytd").run()
     headings = [s.value for s in at.subheader]
-    assert "Wat valt op" in headings
-    # Either sentences naming a category "in de zone", or the explicit "nothing notable".
+    for h in (
+        "Vergelijking per domein",
+        "Wat valt op",
+        "Per wijk",
+        "Per categorie",
+        "Hot spots en gevaarlijke punten",
+        "Briefing downloaden",
+    ):
+        assert h in headings
     text = " ".join(m.value for m in at.markdown)
-    assert "in de zone" in text
+    assert "in de zone" in text or "Geen opvallende" in text
+    frames = [df.value for df in at.dataframe]
+    hot = next((f for f in frames if "Gi* z" in f.columns), None)
+    if hot is not None:
+        assert list(hot["Rang"]) == list(range(1, len(hot) + 1))
+        assert hot["Klasse"].str.startswith("Hot spot").all()
+    black = next(f for f in frames if "Prioriteitsscore" in f.columns)
+    spots = black[black["Status"] == "Gevaarlijk punt"]
+    assert (spots["Letselongevallen"] >= 3).all()
+    assert all(float(s.replace(",", ".")) >= 15 for s in spots["Prioriteitsscore"])
+    # The demo plants black spots; at least one is found on the three-year window.
+    assert len(spots) >= 1
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    assert any("gevaarlijke punten of kandidaten op de kaart" in c.value for c in at.caption)
+
+
+def test_briefing_wijk_filter(demo_warehouse):
+    at = run_app(query_params={"wijk": "W03"})
+    cur, _, _ = _spans("week", _last_sunday())
+    assert metrics(at)["Feiten (pv's)"] == nl(_counts("Feiten (pv's)", cur, "W03"))
+    assert at.caption[0].value.endswith("gebied: Winksele")
 
 
 def test_briefing_map_shows_located_records(demo_warehouse):
     at = run_app()
-    start, end = last_28_days()
+    cur, _, _ = _spans("week", _last_sunday())
     located = sum(
         count(
             f"SELECT count(*) FROM marts.{table} WHERE date BETWEEN ? AND ? "
             f"AND lat IS NOT NULL AND {cond}",
-            [start, end],
+            list(cur),
         )
         for table, cond in (
             ("incidents", "TRUE"),

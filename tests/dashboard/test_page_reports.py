@@ -1,11 +1,10 @@
-"""Rapporten: per-municipality tables with small counts suppressed, and a CSV download."""
+"""Rapporten: per-municipality report, small counts suppressed across tables, downloads."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import pytest
-from dash_helpers import count, last_28_days, run_app, wh
+from dash_helpers import anchor, metrics, run_app, wh
 
 
 def _consistent(cell: str, n: int) -> bool:
@@ -15,40 +14,91 @@ def _consistent(cell: str, n: int) -> bool:
     return cell == f"{n:,}".replace(",", ".") or (cell == "x" and n >= 5)
 
 
-@pytest.mark.parametrize("periode", ["28d", "jaar"])
-def test_reports_suppress_small_counts(demo_warehouse, periode):
-    at = run_app("reports", {"periode": periode})
+def _newest_complete_quarter() -> tuple[date, date]:
+    last = anchor()
+    q = (last.month - 1) // 3 + 1
+    end_month = 3 * q
+    # The quarter holding the last data day is complete only if that day ends it.
+    nxt = date(last.year + (q == 4), 1 if q == 4 else end_month + 1, 1)
+    if (nxt - last).days != 1:
+        q -= 1
+    year = last.year if q > 0 else last.year - 1
+    q = q if q > 0 else 4
+    start = date(year, 3 * q - 2, 1)
+    end = date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def _per_wijk(nis: str, start: date, end: date):
+    return wh(
+        "SELECT w.name, "
+        "(SELECT count(*) FROM marts.incidents i WHERE i.wijk_code = w.code "
+        " AND i.date BETWEEN ? AND ?) AS feiten, "
+        "(SELECT count(*) FROM marts.accidents a WHERE a.wijk_code = w.code AND a.is_injury "
+        " AND a.source = 'zone' AND a.date BETWEEN ? AND ?) AS letsel "
+        "FROM marts.districts w WHERE w.layer = 'wijk' AND w.nis_code = ?",
+        [start, end, start, end, nis],
+    ).set_index("name")
+
+
+def test_reports_default_quarter_tables(demo_warehouse):
+    at = run_app("reports")
     assert at.title[0].value == "Rapporten"
     nis, name = wh(
         "SELECT code, name FROM marts.districts WHERE layer = 'gemeente' ORDER BY name LIMIT 1"
     ).iloc[0]
     assert at.selectbox(key="rapport_gemeente").value == nis
-    start, end = last_28_days()
-    if periode == "jaar":
-        start = date(end.year, 1, 1)
-    expected = wh(
-        "SELECT w.name, count(i.pv_number) AS n FROM marts.districts w "
-        "LEFT JOIN marts.incidents i ON i.wijk_code = w.code "
-        "AND i.date BETWEEN ? AND ? "
-        "WHERE w.layer = 'wijk' AND w.nis_code = ? GROUP BY w.name",
-        [start, end, nis],
-    ).set_index("name")["n"]
-    table = at.dataframe[0].value.set_index("Wijk")
-    assert list(table.index)[-1] == f"Totaal {name}"
+    start, end = _newest_complete_quarter()
+    period = at.selectbox(key="rapport_periode_kwartaal").value
+    assert (period.start, period.end) == (start, end)
+    expected = _per_wijk(nis, start, end)
+    table = at.dataframe[2].value.set_index("Wijk")
+    assert table.index[-1] == f"Totaal {name}"
     assert set(table.index[:-1]) == set(expected.index)
-    for wijk, n in expected.items():
-        assert _consistent(table.at[wijk, "Feiten (pv's)"], int(n)), wijk
-    assert _consistent(table.iloc[-1]["Feiten (pv's)"], int(expected.sum()))
+    for wijk, row in expected.iterrows():
+        assert _consistent(table.at[wijk, "Feiten (pv's)"], int(row["feiten"])), wijk
+        assert _consistent(table.at[wijk, "Letselongevallen"], int(row["letsel"])), wijk
+    total = table.iloc[-1]
+    assert _consistent(total["Feiten (pv's)"], int(expected["feiten"].sum()))
+    assert metrics(at)["Feiten (pv's)"] == total["Feiten (pv's)"]
     # Secondary suppression: no column has exactly one hidden cell next to its total.
-    for col in table.columns:
-        hidden = table[col].isin(["<5", "x"]).sum()
-        assert hidden != 1, col
-    # No number from 1 to 4 survives anywhere in the tables.
+    for col in table.columns[1:]:
+        assert table[col].isin(["<5", "x"]).sum() != 1, col
+    # No number from 1 to 4 survives anywhere on the page's tables.
     for df in at.dataframe:
         values = df.value.drop(columns=df.value.columns[0]).to_numpy().ravel()
         assert not any(v in {"1", "2", "3", "4"} for v in values)
     assert len(at.get("download_button")) == 2
-    assert count("SELECT count(*) FROM marts.districts WHERE layer = 'gemeente'") >= 1
+
+
+def test_reports_year_and_cross_table_consistency(demo_warehouse):
+    at = run_app("reports")
+    at.radio(key="rapport_soort").set_value("jaar").run()
+    assert not at.exception
+    period = at.selectbox(key="rapport_periode_jaar").value
+    assert period.year == anchor().year - 1  # the running year is incomplete
+    nis = at.selectbox(key="rapport_gemeente").value
+    dg = at.dataframe[1].value.set_index("Deelgemeente")
+    wijken = at.dataframe[2].value
+    truth = wh(
+        "SELECT dg.name, count(i.pv_number) AS n FROM marts.districts dg "
+        "JOIN marts.districts w ON w.layer = 'wijk' AND w.parent_code = dg.code "
+        "LEFT JOIN marts.incidents i ON i.wijk_code = w.code AND i.date BETWEEN ? AND ? "
+        "WHERE dg.layer = 'deelgemeente' AND dg.nis_code = ? GROUP BY 1",
+        [period.start, period.end, nis],
+    ).set_index("name")["n"]
+    for name, n in truth.items():
+        assert _consistent(dg.at[name, "Feiten (pv's)"], int(n)), name
+    # A deelgemeente with a single wijk shows exactly what that wijk shows.
+    for name, members in wijken.iloc[:-1].groupby("Deelgemeente"):
+        if len(members) == 1:
+            for col in dg.columns:
+                assert members.iloc[0][col] == dg.at[name, col], (name, col)
+        for col in dg.columns:
+            hidden = int(members[col].isin(["<5", "x"]).sum()) + (dg.at[name, col] in ("<5", "x"))
+            assert hidden != 1, (name, col)
+    evolution = at.dataframe[0].value
+    assert evolution["Periode"].iloc[-1].startswith(str(period.year))
 
 
 def test_reports_second_municipality(demo_warehouse):
@@ -62,4 +112,5 @@ def test_reports_second_municipality(demo_warehouse):
     at.selectbox(key="rapport_gemeente").set_value(code).run()
     assert not at.exception
     wijken = wh("SELECT name FROM marts.districts WHERE layer = 'wijk' AND nis_code = ?", [code])
-    assert set(at.dataframe[0].value["Wijk"][:-1]) == set(wijken["name"])
+    assert set(at.dataframe[2].value["Wijk"][:-1]) == set(wijken["name"])
+    assert any("Methodologie" in e.label for e in at.expander)

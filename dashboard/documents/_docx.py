@@ -1,0 +1,194 @@
+"""Small python-docx helpers shared by the briefing pack and the municipal report."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+#: Texts that are numbers (counts, differences, signals, suppressed counts): right-aligned.
+_NUMERIC = re.compile(r"[-+]?[\d.,]+(?: [▲▼]| \([-+]?[\d.,]+\))?|<\d+|x|–")
+
+#: Cell highlight → (background hex, font colour) for notable changes.
+HIGHLIGHTS = {
+    "up": ("F8D0CC", RGBColor(0x8B, 0x00, 0x00)),
+    "down": ("D5EDD6", RGBColor(0x1B, 0x5E, 0x20)),
+}
+
+
+def new_document(title: str, author: str, landscape: bool = False):
+    """A4 document with Dutch language, narrow margins and neutral core properties.
+
+    Parameters
+    ----------
+    title : str
+        Document title (core property).
+    author : str
+        Author property: the zone, never a person.
+    landscape : bool
+        A4 landscape (briefings projected on a screen) instead of portrait.
+    """
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.8))
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(10)
+    # Dutch (Belgium) for spelling and hyphenation in Word.
+    rpr = style.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "nl-BE")
+    rpr.append(lang)
+    props = doc.core_properties
+    props.title = title
+    props.author = author
+    props.last_modified_by = author
+    props.language = "nl-BE"
+    props.comments = ""
+    props.created = datetime.now()
+    return doc
+
+
+def usable_width(doc) -> int:
+    """Width between the margins (EMU)."""
+    s = doc.sections[-1]
+    return s.page_width - s.left_margin - s.right_margin
+
+
+def title_page(doc, title: str, subtitle_lines: Sequence[str], note: str = "") -> None:
+    """A title page: big title, lines of context, an optional note, then a page break."""
+    for _ in range(5):
+        doc.add_paragraph()
+    p = doc.add_paragraph()
+    run = p.add_run(title)
+    run.bold = True
+    run.font.size = Pt(28)
+    run.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+    for line in subtitle_lines:
+        q = doc.add_paragraph()
+        r = q.add_run(line)
+        r.font.size = Pt(14)
+    if note:
+        doc.add_paragraph()
+        q = doc.add_paragraph()
+        r = q.add_run(note)
+        r.italic = True
+        r.font.size = Pt(10)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _shade(cell, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def add_table(
+    doc,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    numeric_from: int = 1,
+    bold_last: bool = False,
+    highlight: Callable[[int, int], str | None] | None = None,
+    font_size: float = 9,
+):
+    """A table with a shaded header, numbers right-aligned, optional cell highlights.
+
+    Parameters
+    ----------
+    header : sequence of str
+    rows : sequence of sequences
+        Cell texts (already formatted).
+    numeric_from : int
+        From this column on, cells holding a number (or ``<5``, ``x``) are right-aligned.
+    bold_last : bool
+        Print the last row (a total) in bold.
+    highlight : callable, optional
+        ``(row, col) -> "up" | "down" | None`` for coloured cells.
+    font_size : float
+        Point size of the cell text.
+    """
+    table = doc.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for j, text in enumerate(header):
+        cell = table.rows[0].cells[j]
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(str(text))
+        run.bold = True
+        run.font.size = Pt(font_size)
+        _shade(cell, "DCE6F1")
+    for i, row in enumerate(rows):
+        cells = table.add_row().cells
+        for j, value in enumerate(row):
+            paragraph = cells[j].paragraphs[0]
+            run = paragraph.add_run("" if value is None else str(value))
+            run.font.size = Pt(font_size)
+            if j >= numeric_from and _NUMERIC.fullmatch(run.text.strip()):
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if bold_last and i == len(rows) - 1:
+                run.bold = True
+            mark = highlight(i, j) if highlight else None
+            if mark in HIGHLIGHTS:
+                fill, colour = HIGHLIGHTS[mark]
+                _shade(cells[j], fill)
+                run.font.color.rgb = colour
+                run.bold = True
+    # Label columns get twice the width of a number column, so names do not wrap mid-word.
+    weights = [2.0 if j < numeric_from else 1.0 for j in range(len(header))]
+    unit = usable_width(doc) / sum(weights)
+    table.autofit = False
+    for j, column in enumerate(table.columns):
+        column.width = int(unit * weights[j])  # the grid, which LibreOffice reads
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = int(unit * weights[j])
+    # Repeat the header row on every page of a long table.
+    tr_pr = table.rows[0]._tr.get_or_add_trPr()
+    header_flag = OxmlElement("w:tblHeader")
+    header_flag.set(qn("w:val"), "true")
+    tr_pr.append(header_flag)
+    return table
+
+
+def add_picture(doc, png: bytes, width_fraction: float = 1.0) -> None:
+    """Embed a PNG at a fraction of the usable page width, centred."""
+    doc.add_picture(io.BytesIO(png), width=int(usable_width(doc) * width_fraction))
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def small_note(doc, text: str) -> None:
+    """A small italic paragraph (table footnotes, sources)."""
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.italic = True
+    run.font.size = Pt(8)
+
+
+def page_break(doc) -> None:
+    """Start a new page."""
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def to_bytes(doc) -> bytes:
+    """Serialise a document to .docx bytes."""
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()

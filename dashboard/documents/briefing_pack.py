@@ -1,0 +1,605 @@
+"""The weekly briefing: CompStat comparisons, notable changes, hot spots and black spots.
+
+:func:`collect_briefing` computes everything the briefing page and the Word pack show
+(cached per warehouse version, period and wijken), so the page and the document can never
+disagree; :func:`briefing_docx` writes the pack (A4 landscape, for projecting or printing).
+
+The briefing stays inside the police: it names streets of hot spots and black spots, but
+never a PV number, an address with house number, or a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis.blackspots import black_spot_params, black_spot_ranking
+from dashboard.analysis.compstat import (
+    PeriodBounds,
+    compare_periods,
+    notable_changes_sentences,
+    period_bounds,
+)
+from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_period, fmt_signed
+from dashboard.documents import _docx, charts, static_maps
+from dashboard.queries import WarehouseVersion, overview
+from dashboard.queries import districts as district_queries
+
+#: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
+PERIOD_KINDS = {"week": "Week (maandag–zondag)", "28d": "28 dagen", "ytd": "Jaar tot nu"}
+#: Measures: key → (label in sentences, plural noun, singular noun).
+SENTENCE_WORDS = {
+    "incidents": ("Feiten", "feiten", "feit"),
+    "nuisance": ("Overlast", "meldingen", "melding"),
+    "injury_accidents": ("Letselongevallen", "letselongevallen", "letselongeval"),
+    "victims": ("Verkeersslachtoffers", "slachtoffers", "slachtoffer"),
+    "tasks": ("Nieuwe wijktaken", "taken", "taak"),
+}
+#: Hot-spot domains → Dutch label.
+HOTSPOT_LABELS = {"incidents": "Feiten (pv's)", "nuisance": "Overlastmeldingen"}
+#: Most hot cells and black spots listed.
+TOP_N = 10
+MAX_SENTENCES = 10
+
+
+def default_end(kind: str, anchor: date) -> date:
+    """Default end date: the last complete ISO week (its Sunday) or the last data day.
+
+    Parameters
+    ----------
+    kind : {"week", "28d", "ytd"}
+    anchor : date
+        Last day with data.
+    """
+    if kind == "week":
+        return anchor - timedelta(days=anchor.isoweekday() % 7)
+    return anchor
+
+
+def signal_text(z: float, notable: bool) -> str:
+    """``+2,4 ▲`` / ``-2,1 ▼`` when notable (|z| > 2), else just ``-0,3``."""
+    text = fmt_number(z, 1)
+    if z > 0:
+        text = "+" + text
+    if notable:
+        text += " ▲" if z > 0 else " ▼"
+    return text
+
+
+@dataclass
+class BriefingData:
+    """Everything the briefing page and pack show.
+
+    Attributes
+    ----------
+    totals : DataFrame
+        :func:`compare_periods` per measure key (:data:`overview.BRIEFING_MEASURES`).
+    per_wijk : dict
+        Measure key → :func:`compare_periods` per wijk name.
+    categories : dict
+        ``"incidents"`` / ``"nuisance"`` → :func:`compare_periods` per category.
+    hotspots : dict
+        Domain → hot cells: ``rang``, ``h3_cell``, ``wijk``, ``straat``, ``categorie``,
+        ``categorie_n``, ``n``, ``z``, ``klasse``, ``label``, ``lat``, ``lon``.
+    black_spots : DataFrame
+        ``rang``, ``straat``, ``wijk``, ``letselongevallen``, ``doden``, ``zwaargewonden``,
+        ``lichtgewonden``, ``score``, ``status``, ``is_black_spot``, ``lat``, ``lon``.
+    """
+
+    zone_name: str
+    bounds: PeriodBounds
+    area_label: str
+    wijken: tuple[str, ...]
+    totals: pd.DataFrame
+    per_wijk: dict[str, pd.DataFrame]
+    categories: dict[str, pd.DataFrame]
+    sentences: list[str]
+    hotspots: dict[str, pd.DataFrame]
+    black_spots: pd.DataFrame
+    black_spot_window: tuple[date, date]
+    wijk_shapes: pd.DataFrame
+    generated: date = field(default_factory=date.today)
+
+    @property
+    def period_text(self) -> str:
+        """``week 44 van 2026 (26/10/2026 – 01/11/2026)``."""
+        c = self.bounds.current
+        return f"{self.bounds.label()} ({fmt_period(c.start, c.end)})"
+
+    @property
+    def comparison_text(self) -> str:
+        """Which periods the current one is compared with."""
+        p, y = self.bounds.previous, self.bounds.last_year
+        return (
+            f"vorige periode {fmt_period(p.start, p.end)}; "
+            f"zelfde periode vorig jaar {fmt_period(y.start, y.end)}"
+        )
+
+
+def _strengths(df: pd.DataFrame) -> list[float]:
+    """Signal strength of the rows notable_changes_sentences writes, strongest first."""
+    s = pd.concat(
+        [
+            df["z_prev"].abs().where(df["notable_prev"], 0),
+            df["z_last_year"].abs().where(df["notable_last_year"].fillna(False), 0),
+        ],
+        axis=1,
+    ).max(axis=1)
+    return sorted(s[s > 0].tolist(), reverse=True)
+
+
+def _hot_spots(
+    version: WarehouseVersion, domain: str, bounds: PeriodBounds, wijken: tuple[str, ...]
+) -> pd.DataFrame:
+    from dashboard.analysis.hotspots import gi_star_hexagons
+
+    start, end = bounds.current.as_tuple()
+    counts = overview.hex_cell_counts(version, domain, start, end, wijken)
+    columns = [
+        "rang",
+        "h3_cell",
+        "wijk",
+        "straat",
+        "categorie",
+        "categorie_n",
+        "n",
+        "z",
+        "klasse",
+        "label",
+        "lat",
+        "lon",
+    ]
+    if counts.empty or counts["n"].sum() < 3:
+        return pd.DataFrame(columns=columns)
+    # Dozens of cells are screened at once: the FDR correction keeps chance hits out.
+    gi = gi_star_hexagons(counts, k=1, fdr=True)
+    hot = gi[(gi["klasse"] > 0) & (gi["n"] > 0)].sort_values(
+        ["klasse", "local_sum", "n", "z"], ascending=False
+    )
+    hot = hot.head(TOP_N)
+    if hot.empty:
+        return pd.DataFrame(columns=columns)
+    cells = tuple(int(c) for c in hot["h3_cell"])
+    details = overview.hot_cell_details(version, domain, start, end, cells)
+    hot = hot.assign(h3_cell=hot["h3_cell"].astype("uint64"))
+    details = details.assign(h3_cell=details["h3_cell"].astype("uint64"))
+    out = hot.merge(details.drop(columns="n"), on="h3_cell", how="left")
+    out = out.rename(
+        columns={
+            "wijk_name": "wijk",
+            "street": "straat",
+            "category": "categorie",
+            "category_n": "categorie_n",
+        }
+    )
+    out.insert(0, "rang", np.arange(1, len(out) + 1))
+    out["label"] = out["label"].astype(str)
+    return out[columns].reset_index(drop=True)
+
+
+def _wijk_of(points: pd.DataFrame, shapes: pd.DataFrame) -> list[str | None]:
+    from shapely.geometry import Point
+
+    geoms = [
+        (name, static_maps._geometry(g))
+        for name, g in zip(shapes["name"], shapes["geojson"], strict=True)
+    ]
+    out = []
+    for row in points.itertuples(index=False):
+        p = Point(row.lon, row.lat)
+        out.append(next((name for name, g in geoms if g.contains(p)), None))
+    return out
+
+
+def _black_spots(
+    version: WarehouseVersion, end: date, shapes: pd.DataFrame, wijk_names: set[str] | None
+) -> tuple[pd.DataFrame, tuple[date, date]]:
+    from pyproj import Transformer
+
+    try:
+        from etl.config import load_zone
+
+        params = black_spot_params(load_zone().get("black_spots", {}))
+    except (FileNotFoundError, KeyError):
+        params = {}
+    years = int(params.get("years", 3))
+    start = end.replace(year=end.year - years) + timedelta(days=1)
+    accidents, victims = overview.black_spot_input(version, start, end)
+    columns = [
+        "rang",
+        "straat",
+        "wijk",
+        "letselongevallen",
+        "doden",
+        "zwaargewonden",
+        "lichtgewonden",
+        "score",
+        "status",
+        "is_black_spot",
+        "lat",
+        "lon",
+    ]
+    if accidents.empty:
+        return pd.DataFrame(columns=columns), (start, end)
+    ranking = black_spot_ranking(accidents, victims, end, **params)
+    listed = ranking[ranking["is_black_spot"] | ranking["is_candidate"]]
+    if listed.empty:
+        listed = ranking.head(5)
+    to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    lon, lat = to_wgs.transform(listed["x"].to_numpy(), listed["y"].to_numpy())
+    out = pd.DataFrame(
+        {
+            "straat": listed["street"].fillna("–").to_numpy(),
+            "letselongevallen": listed["n_injury_accidents"].to_numpy(),
+            "doden": listed["n_killed"].to_numpy(),
+            "zwaargewonden": listed["n_seriously"].to_numpy(),
+            "lichtgewonden": listed["n_lightly"].to_numpy(),
+            "score": listed["score"].to_numpy(),
+            "status": np.where(
+                listed["is_black_spot"],
+                "Gevaarlijk punt",
+                np.where(listed["is_candidate"], "Kandidaat", "Opvolgen"),
+            ),
+            "is_black_spot": listed["is_black_spot"].to_numpy(),
+            "lat": np.asarray(lat),
+            "lon": np.asarray(lon),
+        }
+    )
+    out["wijk"] = _wijk_of(out, shapes)
+    if wijk_names is not None:
+        out = out[out["wijk"].isin(wijk_names)]
+    out = out.head(TOP_N).reset_index(drop=True)
+    out.insert(0, "rang", np.arange(1, len(out) + 1))
+    return out[columns], (start, end)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def collect_briefing(
+    version: WarehouseVersion, kind: str, end: date, wijken: tuple[str, ...] = ()
+) -> BriefingData:
+    """Compute the whole briefing for a period kind and end date.
+
+    Parameters
+    ----------
+    version : WarehouseVersion
+    kind : {"week", "28d", "ytd"}
+        See :func:`dashboard.analysis.compstat.period_bounds`.
+    end : date
+        A day in the week (``"week"``) or the last day of the period.
+    wijken : tuple of str
+        Wijk codes; empty for the whole zone (records without a wijk included).
+
+    Returns
+    -------
+    BriefingData
+    """
+    from dashboard.queries.data_quality import build_info
+
+    bounds = period_bounds(kind, end)
+    wijk_info = district_queries.wijken(version)
+    if wijken:
+        wijk_info = wijk_info[wijk_info["code"].isin(wijken)]
+    names = dict(zip(wijk_info["code"], wijk_info["name"], strict=True))
+    area = "de zone" if not wijken else ", ".join(names[c] for c in wijken if c in names)
+
+    frames = [
+        overview.briefing_counts_per_wijk(version, p.start, p.end, wijken)
+        for p in (bounds.current, bounds.previous, bounds.last_year)
+    ]
+    measures = list(overview.BRIEFING_MEASURES)
+    totals = compare_periods(*(f[measures].sum() for f in frames))
+    per_wijk = {}
+    for m in measures:
+        series = [
+            f.dropna(subset=["wijk_code"])
+            .set_index("wijk_code")[m]
+            .reindex(wijk_info["code"], fill_value=0)
+            .set_axis(wijk_info["name"])
+            for f in frames
+        ]
+        per_wijk[m] = compare_periods(*series)
+
+    categories = {}
+    for domain in ("incidents", "nuisance"):
+        series = [
+            overview.category_counts(version, domain, p.start, p.end, wijken).set_index("category")[
+                "n"
+            ]
+            for p in (bounds.current, bounds.previous, bounds.last_year)
+        ]
+        categories[domain] = compare_periods(*series).sort_values("now", ascending=False)
+
+    scored: list[tuple[float, str]] = []
+    for domain, noun in (("incidents", "feiten"), ("nuisance", "meldingen")):
+        df = categories[domain]
+        sentences = notable_changes_sentences(df, noun, area, max_items=MAX_SENTENCES)
+        scored += list(zip(_strengths(df), sentences, strict=False))
+    for m in measures:
+        label, plural, singular = SENTENCE_WORDS[m]
+        for wijk in per_wijk[m].index:
+            one = per_wijk[m].loc[[wijk]].set_axis([label])
+            sentences = notable_changes_sentences(
+                one, plural, str(wijk), domain_label_singular=singular
+            )
+            scored += list(zip(_strengths(one), sentences, strict=False))
+    scored.sort(key=lambda t: -t[0])
+
+    shapes = district_queries.district_shapes(version, "wijk")
+    hot = {d: _hot_spots(version, d, bounds, wijken) for d in HOTSPOT_LABELS}
+    black, window = _black_spots(
+        version, bounds.current.end, shapes, set(names.values()) if wijken else None
+    )
+    return BriefingData(
+        zone_name=str(build_info(version).get("zone_name") or "Politiezone"),
+        bounds=bounds,
+        area_label=area,
+        wijken=tuple(wijken),
+        totals=totals,
+        per_wijk=per_wijk,
+        categories=categories,
+        sentences=[s for _, s in scored[:MAX_SENTENCES]],
+        hotspots=hot,
+        black_spots=black,
+        black_spot_window=window,
+        wijk_shapes=shapes[["code", "name", "geojson"]],
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Tables shared by the page and the pack
+# --------------------------------------------------------------------------------------
+
+
+def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> pd.DataFrame:
+    """A :func:`compare_periods` frame as the briefing shows it (counts, differences, z).
+
+    Parameters
+    ----------
+    df : DataFrame
+        From :func:`compare_periods`.
+    labels : list of str
+        Row labels, aligned with ``df``.
+    label_header : str
+        Header of the label column.
+
+    Returns
+    -------
+    DataFrame
+        Label, ``Nu``, ``Vorige periode``, ``Verschil``, ``Signaal``, ``Vorig jaar``,
+        ``Verschil t.o.v. vorig jaar``, ``Signaal t.o.v. vorig jaar`` (signal texts; the
+        boolean ``notable`` columns stay available in ``df`` for colouring).
+    """
+    return pd.DataFrame(
+        {
+            label_header: labels,
+            "Nu": df["now"].astype(int).to_numpy(),
+            "Vorige periode": df["previous"].astype(int).to_numpy(),
+            "Verschil": df["diff_prev"].astype(int).to_numpy(),
+            "Signaal": [
+                signal_text(z, n) for z, n in zip(df["z_prev"], df["notable_prev"], strict=True)
+            ],
+            "Vorig jaar": df["last_year"].astype(int).to_numpy(),
+            "Verschil t.o.v. vorig jaar": df["diff_last_year"].astype(int).to_numpy(),
+            "Signaal t.o.v. vorig jaar": [
+                signal_text(z, n)
+                for z, n in zip(df["z_last_year"], df["notable_last_year"], strict=True)
+            ],
+        }
+    )
+
+
+def highlight_marks(df: pd.DataFrame) -> list[dict[int, str]]:
+    """Per row: column index in :func:`comparison_table` → ``"up"``/``"down"`` if notable."""
+    marks = []
+    for _, row in df.iterrows():
+        m = {}
+        if row["notable_prev"]:
+            m[3] = m[4] = "up" if row["z_prev"] > 0 else "down"
+        if row["notable_last_year"]:
+            m[6] = m[7] = "up" if row["z_last_year"] > 0 else "down"
+        marks.append(m)
+    return marks
+
+
+def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
+    """Hot cells as a Dutch table."""
+    return pd.DataFrame(
+        {
+            "Rang": hot["rang"].astype(int),
+            "Wijk": hot["wijk"].fillna("–"),
+            "Straat (meest)": hot["straat"].fillna("–"),
+            "Categorie (meest)": [
+                f"{c} ({fmt_int(k)})" if isinstance(c, str) else "–"
+                for c, k in zip(hot["categorie"], hot["categorie_n"], strict=True)
+            ],
+            "Aantal in zeshoek": hot["n"].astype(int),
+            "Gi* z": [fmt_number(z, 1) for z in hot["z"]],
+            "Klasse": hot["label"],
+        }
+    )
+
+
+def black_spot_table(black: pd.DataFrame) -> pd.DataFrame:
+    """Black spots as a Dutch table."""
+    return pd.DataFrame(
+        {
+            "Rang": black["rang"].astype(int),
+            "Straat": black["straat"],
+            "Wijk": black["wijk"].fillna("–"),
+            "Letselongevallen": black["letselongevallen"].astype(int),
+            "Doden": black["doden"].astype(int),
+            "Zwaargewonden": black["zwaargewonden"].astype(int),
+            "Lichtgewonden": black["lichtgewonden"].astype(int),
+            "Prioriteitsscore": [fmt_number(s, 1) for s in black["score"]],
+            "Status": black["status"],
+        }
+    )
+
+
+def _as_text(df: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for row in df.itertuples(index=False):
+        rows.append([fmt_int(v) if isinstance(v, (int, np.integer)) else str(v) for v in row])
+    return rows
+
+
+def _signed_rows(table: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for row in table.itertuples(index=False):
+        rows.append(
+            [
+                str(row[0]),
+                fmt_int(row[1]),
+                fmt_int(row[2]),
+                fmt_signed(row[3]),
+                str(row[4]),
+                fmt_int(row[5]),
+                fmt_signed(row[6]),
+                str(row[7]),
+            ]
+        )
+    return rows
+
+
+def briefing_images(data: BriefingData) -> dict[str, bytes]:
+    """PNG charts and map of the pack: ``kerncijfers``, ``kaart``."""
+    labels = [overview.BRIEFING_MEASURES[m] for m in data.totals.index]
+    hot = data.hotspots.get("incidents", pd.DataFrame())
+    return {
+        "kerncijfers": charts.period_comparison_chart(
+            labels,
+            data.totals["now"].astype(int).tolist(),
+            data.totals["previous"].astype(int).tolist(),
+            data.totals["last_year"].astype(int).tolist(),
+            title=f"Kerncijfers {data.area_label}",
+        ),
+        "kaart": static_maps.hotspot_map(
+            data.wijk_shapes,
+            hot[["h3_cell", "klasse", "rang"]]
+            if not hot.empty
+            else pd.DataFrame(columns=["h3_cell", "klasse", "rang"]),
+            data.black_spots,
+            "Hot spots feiten (zeshoeken, rang) en gevaarlijke punten (blauwe bollen, rang)",
+        ),
+    }
+
+
+def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) -> bytes:
+    """The briefing pack as a Word document (A4 landscape).
+
+    Parameters
+    ----------
+    data : BriefingData
+    images : dict, optional
+        From :func:`briefing_images` (drawn when omitted).
+
+    Returns
+    -------
+    bytes
+        The .docx file.
+    """
+    images = images or briefing_images(data)
+    doc = _docx.new_document(f"Briefing – {data.bounds.label()}", data.zone_name, landscape=True)
+    _docx.title_page(
+        doc,
+        "Briefing wijkwerking",
+        [
+            data.zone_name,
+            f"Periode: {data.period_text}",
+            f"Gebied: {data.area_label}",
+            f"Vergeleken met: {data.comparison_text}",
+            f"Opgemaakt op {fmt_date(data.generated)}",
+        ],
+        note="Intern document van de politie. Verschillen zijn aantallen; signaal = "
+        "2·(√nu − √toen) (Poisson); ▲/▼ = opvallend (|signaal| > 2).",
+    )
+
+    doc.add_heading("1. Kerncijfers", level=1)
+    labels = [overview.BRIEFING_MEASURES[m] for m in data.totals.index]
+    table = comparison_table(data.totals, labels, "Domein")
+    marks = highlight_marks(data.totals)
+    _docx.add_table(doc, table.columns, _signed_rows(table), highlight=lambda i, j: marks[i].get(j))
+    _docx.small_note(
+        doc,
+        "Letselongevallen en verkeersslachtoffers zijn verschillende eenheden en worden niet "
+        "opgeteld. Rood: opvallend meer; groen: opvallend minder.",
+    )
+    _docx.add_picture(doc, images["kerncijfers"], 0.85)
+
+    doc.add_heading("2. Wat valt op", level=1)
+    if data.sentences:
+        for sentence in data.sentences:
+            doc.add_paragraph(sentence, style="List Bullet")
+    else:
+        doc.add_paragraph(f"Geen opvallende verschuivingen in {data.area_label}.")
+    _docx.page_break(doc)
+
+    doc.add_heading("3. Per wijk", level=1)
+    measures = list(overview.BRIEFING_MEASURES)
+    wijk_names = list(data.per_wijk[measures[0]].index)
+    header = ["Wijk"] + [f"{overview.BRIEFING_MEASURES[m]} nu (± vorige)" for m in measures]
+    rows, cell_marks = [], []
+    for i, wijk in enumerate(wijk_names):
+        row, mark = [str(wijk)], {}
+        for j, m in enumerate(measures, start=1):
+            r = data.per_wijk[m].iloc[i]
+            row.append(f"{fmt_int(r['now'])} ({fmt_signed(r['diff_prev'])})")
+            if r["notable_prev"]:
+                mark[j] = "up" if r["z_prev"] > 0 else "down"
+        rows.append(row)
+        cell_marks.append(mark)
+    _docx.add_table(doc, header, rows, highlight=lambda i, j: cell_marks[i].get(j))
+    _docx.small_note(doc, "Tussen haakjes: verschil met de vorige periode. Kleur: opvallend.")
+
+    doc.add_heading("4. Per categorie", level=1)
+    for domain, title, head in (
+        ("incidents", "Feiten per categorie", "Categorie"),
+        ("nuisance", "Overlast per type", "Type overlast"),
+    ):
+        df = data.categories[domain]
+        doc.add_heading(title, level=2)
+        t = comparison_table(df, [str(c) for c in df.index], head)
+        m = highlight_marks(df)
+        _docx.add_table(
+            doc, t.columns, _signed_rows(t), highlight=lambda i, j, m=m: m[i].get(j), font_size=8
+        )
+    _docx.page_break(doc)
+
+    doc.add_heading("5. Hot spots en gevaarlijke punten", level=1)
+    for domain, label in HOTSPOT_LABELS.items():
+        hot = data.hotspots[domain]
+        doc.add_heading(f"Hot spots {label.lower()} (Gi*, zeshoeken ~0,1 km²)", level=2)
+        if hot.empty:
+            doc.add_paragraph("Geen significante hot spots in deze periode.")
+        else:
+            t = hotspot_table(hot)
+            _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
+    s, e = data.black_spot_window
+    doc.add_heading(f"Gevaarlijke punten (letselongevallen {fmt_period(s, e)})", level=2)
+    if data.black_spots.empty:
+        doc.add_paragraph("Geen gevaarlijke punten of kandidaten.")
+    else:
+        t = black_spot_table(data.black_spots)
+        _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
+    _docx.small_note(
+        doc,
+        "Gevaarlijk punt (Vlaamse definitie): minstens 3 letselongevallen in 3 jaar en een "
+        "prioriteitsscore van minstens 15 (dode 5, zwaargewonde 3, lichtgewonde 1; zwakke "
+        "weggebruikers × 1,7). Kandidaat: haalt één criterium en mist het andere nipt.",
+    )
+    _docx.page_break(doc)
+    doc.add_heading("Kaart", level=2)
+    _docx.add_picture(doc, images["kaart"], 0.62)
+    return _docx.to_bytes(doc)
+
+
+def file_name(data: BriefingData) -> str:
+    """``wijkbeeld_briefing_2026-w44.docx`` / ``wijkbeeld_briefing_28d_20261031.docx``."""
+    b = data.bounds
+    if b.kind == "week":
+        return f"wijkbeeld_briefing_{b.iso_year}-w{b.iso_week:02d}.docx"
+    return f"wijkbeeld_briefing_{b.kind}_{b.current.end:%Y%m%d}.docx"

@@ -1,0 +1,152 @@
+"""Static charts (PNG) for the Word documents, drawn with matplotlib in Dutch.
+
+The Agg backend draws without a display; every function returns PNG bytes that
+python-docx can embed. Numbers on axes and labels use the Belgian notation (``1.234``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from dashboard.components.format import fmt_int  # noqa: E402
+
+#: Colours: current period, previous period, same period last year.
+PERIOD_COLOURS = ("#bd0026", "#fd8d3c", "#9e9e9e")
+#: One colour per year in trend charts (oldest lightest).
+YEAR_COLOURS = ("#d9d9d9", "#bdbdbd", "#969696", "#fd8d3c", "#bd0026")
+
+_DPI = 150
+
+
+def _png(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _nl_axis(ax) -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#e0e0e0", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def period_comparison_chart(
+    labels: Sequence[str],
+    now: Sequence[int],
+    previous: Sequence[int],
+    last_year: Sequence[int],
+    series_labels: Sequence[str] = ("Huidige periode", "Vorige periode", "Vorig jaar"),
+    title: str = "",
+    size: tuple[float, float] = (9.0, 3.6),
+) -> bytes:
+    """Grouped bars: each measure now, in the previous period and a year earlier.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        One group per measure (Dutch labels).
+    now, previous, last_year : sequence of int
+        Counts, aligned with ``labels``.
+    series_labels : sequence of str
+        Legend entries of the three bars.
+    title : str
+        Chart title.
+    size : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    bytes
+        PNG image.
+    """
+    fig, ax = plt.subplots(figsize=size)
+    width = 0.27
+    xs = range(len(labels))
+    for k, (series, name) in enumerate(zip((now, previous, last_year), series_labels, strict=True)):
+        pos = [x + (k - 1) * width for x in xs]
+        bars = ax.bar(pos, series, width, label=name, color=PERIOD_COLOURS[k])
+        for bar, value in zip(bars, series, strict=True):
+            ax.annotate(
+                fmt_int(value),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                xytext=(0, 1),
+                textcoords="offset points",
+            )
+    ax.set_xticks(list(xs), labels, fontsize=9)
+    _nl_axis(ax)
+    ax.set_ylabel("Aantal")
+    ax.legend(frameon=False, fontsize=8, ncols=3, loc="upper right")
+    if title:
+        ax.set_title(title, fontsize=11, loc="left")
+    return _png(fig)
+
+
+def trend_chart(
+    years: Sequence[str],
+    series: Mapping[str, Sequence[int | None]],
+    hidden_text: str = "<5",
+    title: str = "",
+    size: tuple[float, float] = (9.0, 3.6),
+) -> bytes:
+    """Bars per measure and year; suppressed values get no bar, only ``hidden_text``.
+
+    Parameters
+    ----------
+    years : sequence of str
+        Period labels (oldest first), e.g. ``["2024", "2025", "2026"]``.
+    series : mapping
+        Measure label → one value per year; ``None`` where the count is suppressed, so
+        the chart never shows what the tables hide.
+    hidden_text : str
+        Written where a value is suppressed.
+    title : str
+        Chart title.
+    size : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    bytes
+        PNG image.
+    """
+    fig, ax = plt.subplots(figsize=size)
+    n_years = max(len(years), 1)
+    width = 0.8 / n_years
+    colours = YEAR_COLOURS[-n_years:] if n_years <= len(YEAR_COLOURS) else None
+    labels = list(series)
+    for k, year in enumerate(years):
+        pos = [i + (k - (n_years - 1) / 2) * width for i in range(len(labels))]
+        values = [series[label][k] for label in labels]
+        heights = [0 if v is None else v for v in values]
+        colour = colours[k] if colours else None
+        bars = ax.bar(pos, heights, width, label=str(year), color=colour)
+        for bar, value in zip(bars, values, strict=True):
+            ax.annotate(
+                hidden_text if value is None else fmt_int(value),
+                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                ha="center",
+                va="bottom",
+                fontsize=7,
+                xytext=(0, 1),
+                textcoords="offset points",
+            )
+    ax.set_xticks(range(len(labels)), labels, fontsize=9)
+    _nl_axis(ax)
+    ax.set_ylabel("Aantal")
+    ax.legend(frameon=False, fontsize=8, ncols=n_years, loc="upper right", title="Periode")
+    if title:
+        ax.set_title(title, fontsize=11, loc="left")
+    return _png(fig)

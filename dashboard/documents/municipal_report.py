@@ -1,0 +1,848 @@
+"""The report to the local administration: one municipality, one quarter, half year or year.
+
+:func:`collect_report` gathers the aggregates (through :mod:`dashboard.queries.reports`)
+and suppresses small counts over all tables at once (:mod:`.disclosure`);
+:func:`report_docx` and :func:`report_xlsx` write the same content as Word and Excel.
+
+Nothing record-level enters :class:`ReportData`: counts per area, year, category and
+(coarse) H3 cell only, no addresses, PV numbers, points or names (no inspectors either).
+The true values of hidden cells stay in memory for the suppression checks and are never
+written to a file.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from dashboard.analysis.suppression import FOOTNOTE_NL, ResidualDisclosureWarning
+from dashboard.components.format import fmt_date, fmt_int, fmt_period, fmt_small_count
+from dashboard.documents import _docx, charts, static_maps
+from dashboard.documents.disclosure import LinkedCells, suppress_linked
+from dashboard.queries import WarehouseVersion
+from dashboard.queries import districts as district_queries
+from dashboard.queries import reports as report_queries
+
+#: Period kinds: key → Dutch label.
+PERIOD_KINDS = {"kwartaal": "Kwartaal", "halfjaar": "Halfjaar", "jaar": "Jaar"}
+#: Earlier years in the trend table (when the data cover them).
+TREND_YEARS = 3
+
+_KIND_NAMES = {
+    "incidents": "ISLP-export van de feiten (pv's)",
+    "nuisance": "Overlastregister",
+    "accidents": "Verkeersongevallen, eigen registratie van de zone",
+    "victims": "Slachtoffers van verkeersongevallen",
+    "statbel": "Statbel open data verkeersongevallen (niet in de tabellen: dezelfde ongevallen)",
+    "tasks": "Wijktaken (niet in dit rapport)",
+    "controls": "Verkeerscontroles (niet in dit rapport)",
+    "districts": "Grenzen van wijken, deelgemeenten en gemeenten",
+    "poi": "Aandachtspunten (niet in dit rapport)",
+}
+_DOMAIN_NAMES = {
+    "incidents": "Feiten (pv's)",
+    "nuisance": "Overlastmeldingen",
+    "accidents": "Verkeersongevallen",
+    "tasks": "Wijktaken",
+}
+
+
+# --------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------
+
+
+def _year_before(day: date, years: int = 1) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A calendar quarter, half year or year.
+
+    Attributes
+    ----------
+    kind : {"kwartaal", "halfjaar", "jaar"}
+    year : int
+    part : int
+        Quarter 1–4, half 1–2, or 0 for a year.
+    """
+
+    kind: str
+    year: int
+    part: int = 0
+
+    @property
+    def start(self) -> date:
+        """First day."""
+        if self.kind == "kwartaal":
+            return date(self.year, 3 * self.part - 2, 1)
+        if self.kind == "halfjaar":
+            return date(self.year, 1 if self.part == 1 else 7, 1)
+        return date(self.year, 1, 1)
+
+    @property
+    def end(self) -> date:
+        """Last day."""
+        if self.kind == "kwartaal":
+            nxt = date(self.year + (self.part == 4), 1 if self.part == 4 else 3 * self.part + 1, 1)
+            return nxt - timedelta(days=1)
+        if self.kind == "halfjaar":
+            return date(self.year, 6, 30) if self.part == 1 else date(self.year, 12, 31)
+        return date(self.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        """``3e kwartaal 2025``, ``1e halfjaar 2026``, ``jaar 2025``."""
+        if self.kind == "kwartaal":
+            return f"{self.part}e kwartaal {self.year}"
+        if self.kind == "halfjaar":
+            return f"{self.part}e halfjaar {self.year}"
+        return f"jaar {self.year}"
+
+    @property
+    def slug(self) -> str:
+        """For file names: ``2025-k3``, ``2026-h1``, ``2025``."""
+        if self.kind == "kwartaal":
+            return f"{self.year}-k{self.part}"
+        if self.kind == "halfjaar":
+            return f"{self.year}-h{self.part}"
+        return str(self.year)
+
+
+def report_periods(kind: str, first: date, last: date) -> list[ReportPeriod]:
+    """Periods of one kind that overlap the data, newest first.
+
+    Parameters
+    ----------
+    kind : {"kwartaal", "halfjaar", "jaar"}
+    first, last : date
+        First and last day with data.
+
+    Returns
+    -------
+    list of ReportPeriod
+    """
+    if kind not in PERIOD_KINDS:
+        raise ValueError(f"Onbekende periode {kind!r}")
+    first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    parts = {"kwartaal": (1, 2, 3, 4), "halfjaar": (1, 2), "jaar": (0,)}[kind]
+    out = [
+        ReportPeriod(kind, year, part)
+        for year in range(last.year, first.year - 1, -1)
+        for part in reversed(parts)
+    ]
+    return [p for p in out if p.start <= last and p.end >= first]
+
+
+# --------------------------------------------------------------------------------------
+# Published tables
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PublishedTable:
+    """One table of the report with its suppression pattern.
+
+    ``values`` holds the true counts (for the checks); what a file shows comes from
+    :meth:`cell` / :meth:`text`, which never give a hidden value.
+
+    Attributes
+    ----------
+    key, title : str
+    label_columns : list of str
+    value_columns : list of str
+    labels : list of tuple
+        Label texts per row.
+    values : ndarray of int
+        Rows × value columns, the total row included when ``total_row``.
+    primary, hidden : ndarray of bool
+        Same shape as ``values``.
+    total_row : bool
+        The last row is the column total (sum of the rows above).
+    """
+
+    key: str
+    title: str
+    label_columns: list[str]
+    value_columns: list[str]
+    labels: list[tuple]
+    values: np.ndarray
+    primary: np.ndarray
+    hidden: np.ndarray
+    total_row: bool
+    threshold: int = 5
+    note: str = ""
+
+    def text(self, i: int, j: int) -> str:
+        """Displayed text: ``"1.234"``, ``"0"``, ``"<5"`` or ``"x"``."""
+        if self.primary[i, j]:
+            return f"<{self.threshold}"
+        if self.hidden[i, j]:
+            return "x"
+        return fmt_int(int(self.values[i, j]))
+
+    def cell(self, i: int, j: int) -> int | str:
+        """Value for a spreadsheet: the number when visible, else ``"<5"`` / ``"x"``."""
+        if self.hidden[i, j]:
+            return self.text(i, j)
+        return int(self.values[i, j])
+
+    def shown(self, i: int, j: int) -> int | None:
+        """The number when visible, ``None`` when hidden (charts, maps)."""
+        return None if self.hidden[i, j] else int(self.values[i, j])
+
+    @property
+    def header(self) -> list[str]:
+        """Column headers."""
+        return self.label_columns + self.value_columns
+
+    def rows(self) -> list[list[str]]:
+        """Display rows (labels and texts)."""
+        return [
+            [*map(str, self.labels[i]), *(self.text(i, j) for j in range(self.values.shape[1]))]
+            for i in range(self.values.shape[0])
+        ]
+
+    def display(self) -> pd.DataFrame:
+        """The table as shown (strings), for the page preview."""
+        return pd.DataFrame(self.rows(), columns=self.header)
+
+
+@dataclass
+class ReportData:
+    """Everything a municipal report shows (aggregates only)."""
+
+    zone_name: str
+    municipality_code: str
+    municipality: str
+    period: ReportPeriod
+    start: date
+    end: date
+    complete: bool
+    threshold: int
+    tables: dict[str, PublishedTable]
+    trend_labels: list[str]
+    wijk_shapes: pd.DataFrame
+    hex_cells: pd.DataFrame
+    coverage: pd.DataFrame
+    quality: dict
+    generated: date
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def period_text(self) -> str:
+        """``3e kwartaal 2025 (01/07/2025 – 30/09/2025)``."""
+        return f"{self.period.label} ({fmt_period(self.start, self.end)})"
+
+
+def _threshold() -> int:
+    try:
+        from etl.config import load_zone
+
+        return int(load_zone()["zone"].get("small_count_threshold", 5))
+    except (FileNotFoundError, KeyError):
+        return 5
+
+
+def _trend_periods(
+    period: ReportPeriod, start: date, end: date, first: date
+) -> list[tuple[str, date, date]]:
+    """The same span in earlier years that the data fully cover, oldest first."""
+    spans = [(str(period.year), start, end)]
+    for k in range(1, TREND_YEARS + 1):
+        s, e = _year_before(start, k), _year_before(end, k)
+        if s < first:
+            break
+        spans.append((str(period.year - k), s, e))
+    return list(reversed(spans))
+
+
+def collect_report(
+    version: WarehouseVersion,
+    municipality_code: str,
+    period: ReportPeriod,
+    threshold: int | None = None,
+    zone_name: str | None = None,
+) -> ReportData:
+    """Gather and suppress everything the report on one municipality and period shows.
+
+    Parameters
+    ----------
+    version : WarehouseVersion
+    municipality_code : str
+        NIS code.
+    period : ReportPeriod
+    threshold : int, optional
+        Smallest count shown (``[zone].small_count_threshold``; read when omitted).
+    zone_name : str, optional
+        Name of the zone on the title page (from the build when omitted).
+
+    Returns
+    -------
+    ReportData
+        Residual disclosure warnings (if any) are in ``warnings``, also re-emitted as
+        :class:`ResidualDisclosureWarning`.
+    """
+    threshold = threshold or _threshold()
+    measures = report_queries.REPORT_MEASURES
+    cov = report_queries.coverage(version)
+    domains = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]
+    first = pd.Timestamp(domains["first"].min()).date()
+    last = pd.Timestamp(domains["last"].max()).date()
+    start, end = max(period.start, first), min(period.end, last)
+    complete = period.start >= first and period.end <= last
+
+    munis = district_queries.municipalities(version).set_index("code")
+    name = str(munis.at[municipality_code, "name"])
+    if zone_name is None:
+        from dashboard.queries.data_quality import build_info
+
+        zone_name = str(build_info(version).get("zone_name") or "Politiezone")
+
+    areas = report_queries.area_counts(version, municipality_code, start, end)
+    dg = (
+        areas.groupby(["deelgemeente_code", "deelgemeente"], sort=True)[list(measures)]
+        .sum()
+        .reset_index()
+    )
+    categories = {
+        "incidents": report_queries.category_counts(
+            version, municipality_code, "incidents", start, end
+        ),
+        "nuisance": report_queries.category_counts(
+            version, municipality_code, "nuisance", start, end
+        ),
+        "victims": report_queries.victims_by_severity(version, municipality_code, start, end),
+    }
+    spans = _trend_periods(period, start, end, first)
+    trend = report_queries.period_totals(
+        version,
+        municipality_code,
+        tuple(s for _, s, _ in spans),
+        tuple(e for _, _, e in spans),
+    )
+
+    n_w, n_d, n_y = len(areas), len(dg), len(spans)
+    shape_w, shape_d, shape_y = (
+        (n_w + 1, len(measures)),
+        (n_d + 1, len(measures)),
+        (n_y, len(measures)),
+    )
+    masks = {
+        k: (np.zeros(s, bool), np.zeros(s, bool))
+        for k, s in (("w", shape_w), ("d", shape_d), ("y", shape_y))
+    }
+    cat_masks = {
+        k: (np.zeros((len(v) + 1, 1), bool), np.zeros((len(v) + 1, 1), bool))
+        for k, v in categories.items()
+    }
+    messages: list[str] = []
+    for j, key in enumerate(measures):
+        cells = LinkedCells([], [], [])
+        w_idx = [cells.add(v, 0) for v in areas[key]]
+        d_idx = [cells.add(v, 1) for v in dg[key]]
+        total = cells.add(int(areas[key].sum()), 2)
+        for k, code in enumerate(dg["deelgemeente_code"]):
+            members = [w_idx[i] for i in np.flatnonzero(areas["deelgemeente_code"] == code)]
+            cells.relate(d_idx[k], members)
+        cells.relate(total, d_idx)
+        cells.relate(total, w_idx)
+        c_idx = []
+        if key in categories:
+            c_idx = [cells.add(v, 0) for v in categories[key]["n"]]
+            cells.relate(total, c_idx)
+        # Earlier years stand alone (no published breakdown); the current year is `total`.
+        y_idx = [cells.add(v, 0) for v in trend[key].iloc[:-1]] + [total]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResidualDisclosureWarning)
+            primary, hidden = suppress_linked(cells, threshold)
+        messages += [f"{measures[key]}: {w.message}" for w in caught]
+        for mask_key, idx in (("w", w_idx + [total]), ("d", d_idx + [total]), ("y", y_idx)):
+            masks[mask_key][0][:, j] = primary[idx]
+            masks[mask_key][1][:, j] = hidden[idx]
+        if c_idx:
+            cat_masks[key][0][:, 0] = primary[c_idx + [total]]
+            cat_masks[key][1][:, 0] = hidden[c_idx + [total]]
+    for message in messages:
+        warnings.warn(ResidualDisclosureWarning(message), stacklevel=2)
+
+    value_cols = list(measures.values())
+    total_label = f"Totaal {name}"
+    tables = {
+        "deelgemeenten": PublishedTable(
+            "deelgemeenten",
+            "Per deelgemeente",
+            ["Deelgemeente"],
+            value_cols,
+            [(d,) for d in dg["deelgemeente"]] + [(total_label,)],
+            np.vstack([dg[list(measures)].to_numpy(), areas[list(measures)].sum().to_numpy()]),
+            *masks["d"],
+            total_row=True,
+            threshold=threshold,
+        ),
+        "wijken": PublishedTable(
+            "wijken",
+            "Per wijk",
+            ["Deelgemeente", "Wijk"],
+            value_cols,
+            list(zip(areas["deelgemeente"], areas["wijk"], strict=True)) + [("", total_label)],
+            np.vstack([areas[list(measures)].to_numpy(), areas[list(measures)].sum().to_numpy()]),
+            *masks["w"],
+            total_row=True,
+            threshold=threshold,
+        ),
+        "evolutie": PublishedTable(
+            "evolutie",
+            "Evolutie: dezelfde periode in vorige jaren",
+            ["Periode"],
+            value_cols,
+            [(f"{lbl} ({fmt_period(s, e)})",) for lbl, s, e in spans],
+            trend[list(measures)].to_numpy(),
+            *masks["y"],
+            total_row=False,
+            threshold=threshold,
+        ),
+    }
+    cat_titles = {
+        "incidents": ("cat_feiten", "Feiten per categorie", "Categorie", "Feiten (pv's)"),
+        "nuisance": (
+            "cat_overlast",
+            "Overlastmeldingen per type",
+            "Type overlast",
+            "Overlastmeldingen",
+        ),
+        "victims": (
+            "cat_slachtoffers",
+            "Verkeersslachtoffers per letsel",
+            "Letsel",
+            "Slachtoffers",
+        ),
+    }
+    for key, frame in categories.items():
+        tkey, title, label, col = cat_titles[key]
+        tables[tkey] = PublishedTable(
+            tkey,
+            title,
+            [label],
+            [col],
+            [(c,) for c in frame["category"]] + [(total_label,)],
+            np.append(frame["n"].to_numpy(), int(frame["n"].sum())).reshape(-1, 1),
+            *cat_masks[key],
+            total_row=True,
+            threshold=threshold,
+        )
+
+    shapes = district_queries.district_shapes(version, "wijk")
+    shapes = shapes[shapes["nis_code"] == municipality_code].reset_index(drop=True)
+    hexes = report_queries.hex_counts(version, municipality_code, start, end, coarse=True)
+    return ReportData(
+        zone_name=zone_name,
+        municipality_code=municipality_code,
+        municipality=name,
+        period=period,
+        start=start,
+        end=end,
+        complete=complete,
+        threshold=threshold,
+        tables=tables,
+        trend_labels=[lbl for lbl, _, _ in spans],
+        wijk_shapes=shapes[["code", "name", "geojson"]],
+        hex_cells=hexes,
+        coverage=cov,
+        quality=report_queries.quality_counts(version, start, end),
+        generated=date.today(),
+        warnings=messages,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Texts shared by Word and Excel
+# --------------------------------------------------------------------------------------
+
+
+def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
+    """The methodology and data-quality note: ``(heading, paragraphs)`` pairs.
+
+    A paragraph starting with ``"- "`` is a list item.
+    """
+    t = data.threshold
+    cov = data.coverage.set_index("domain")
+    coverage_lines = [
+        f"- {_DOMAIN_NAMES.get(d, d)}: {fmt_date(row['first'])} tot en met {fmt_date(row['last'])}."
+        for d, row in cov.iterrows()
+    ]
+    unlocated = data.quality.get("unlocated", {})
+    outside = data.quality.get("outside_zone", {})
+    loc_lines = [
+        f"- {label}: {fmt_small_count(unlocated.get(label, 0), t)} zonder bruikbare locatie, "
+        f"{fmt_small_count(outside.get(label, 0), t)} buiten de zone gelokaliseerd."
+        for label in sorted(set(unlocated) | set(outside))
+    ]
+    sources = [f"- {_KIND_NAMES.get(k, k)}." for k in data.quality.get("kinds", [])]
+    return [
+        (
+            "Bronnen",
+            [
+                "Dit rapport steunt op de exports van de politiezone zoals ontvangen, ingelezen "
+                f"in het Wijkbeeld-datawarehouse ({fmt_int(data.quality.get('files', 0))} "
+                "bestanden):",
+                *sources,
+            ],
+        ),
+        (
+            "Periode en dekking",
+            [
+                f"Rapportperiode: {data.period_text}."
+                + (
+                    ""
+                    if data.complete
+                    else " De gegevens dekken niet de volledige periode: de cijfers gelden "
+                    "voor het gedeelte met gegevens, en de vergelijking met vorige jaren voor "
+                    "dezelfde dagen."
+                ),
+                "Beschikbare gegevens per bron:",
+                *coverage_lines,
+                "Vorige jaren staan alleen in de evolutietabel wanneer de gegevens die periode "
+                "volledig dekken.",
+            ],
+        ),
+        (
+            "Telregels",
+            [
+                "Feiten tellen per pv, overlast per melding, letselongevallen per ongeval en "
+                "slachtoffers per persoon (doden binnen 30 dagen, zwaar- en lichtgewonden). "
+                "Ongevallen en slachtoffers zijn verschillende eenheden en worden nooit "
+                "opgeteld; daarom hebben de tabellen geen rijtotaal.",
+                "Een record telt mee in een wijk, deelgemeente en gemeente volgens de plaats "
+                "van het feit. Records zonder bruikbare locatie staan niet in de tabellen "
+                "(aantallen voor de hele zone in de rapportperiode):",
+                *loc_lines,
+                "Geweigerde rijen bij het inlezen (hele datawarehouse): "
+                f"{fmt_small_count(data.quality.get('rejected', 0), t)}. Elke geweigerde rij "
+                "staat met een reden in het datawarehouse en kan worden nagekeken.",
+            ],
+        ),
+        (
+            "Afscherming van kleine aantallen",
+            [
+                f"Aantallen van 1 tot {t - 1} worden getoond als '<{t}' (primaire "
+                "afscherming); een nul blijft zichtbaar omdat die niemand identificeert.",
+                "Omdat een verborgen aantal anders uit een totaal terug te rekenen is, worden "
+                "ook andere cellen verborgen en als 'x' getoond (secundaire afscherming, altijd "
+                f"een aantal van {t} of meer).",
+                "De afscherming gebeurt over alle tabellen van dit rapport samen: de tabel per "
+                "wijk, per deelgemeente, per categorie en de evolutietabel delen dezelfde "
+                "totalen (een deelgemeente is de som van haar wijken, een deelgemeente met één "
+                "wijk is die wijk). Een cel heeft daarom overal dezelfde status, en voor elke "
+                "verborgen cel is nagerekend dat ze ook met alle tabellen en totalen samen niet "
+                "tot één waarde terug te brengen is.",
+                "Kaarten tonen alleen geaggregeerde gegevens: per wijk de waarde uit de tabel "
+                "(verborgen wijken grijs) en per zeshoek (H3) alleen een klasse "
+                f"('<{t}', 5–9, 10–24, 25–49, 50 of meer), nooit een exact aantal of een punt.",
+                "Dit rapport bevat geen adressen, pv-nummers, coördinaten of namen.",
+            ],
+        ),
+    ]
+
+
+def summary_lines(data: ReportData) -> list[str]:
+    """Key numbers in sentences, using only visible values."""
+    trend = data.tables["evolutie"]
+    current = trend.values.shape[0] - 1
+    lines = []
+    for j, label in enumerate(trend.value_columns):
+        now = trend.shown(current, j)
+        text = f"{label}: {trend.text(current, j)}"
+        if current >= 1:
+            before = trend.shown(current - 1, j)
+            if now is not None and before is not None:
+                diff = now - before
+                sign = "+" if diff > 0 else ""
+                text += (
+                    f" (vorig jaar zelfde periode: {fmt_int(before)}; verschil {sign}"
+                    f"{fmt_int(diff) if diff >= 0 else '-' + fmt_int(-diff)})"
+                )
+            else:
+                text += f" (vorig jaar zelfde periode: {trend.text(current - 1, j)})"
+        lines.append(text + ".")
+    return lines
+
+
+# --------------------------------------------------------------------------------------
+# Word
+# --------------------------------------------------------------------------------------
+
+
+def report_images(data: ReportData) -> dict[str, bytes]:
+    """The report's charts and maps as PNG: ``trend``, ``wijkkaart``, ``zeshoekkaart``."""
+    trend = data.tables["evolutie"]
+    series = {
+        label: [trend.shown(i, j) for i in range(trend.values.shape[0])]
+        for j, label in enumerate(trend.value_columns)
+    }
+    wijken = data.tables["wijken"]
+    codes = dict(zip(data.wijk_shapes["name"], data.wijk_shapes["code"], strict=True))
+    values, texts = {}, {}
+    for i, (_, wijk) in enumerate(wijken.labels[:-1]):
+        code = codes.get(wijk)
+        if code is not None:
+            values[code] = wijken.shown(i, 0)
+            texts[code] = wijken.text(i, 0)
+    return {
+        "trend": charts.trend_chart(
+            data.trend_labels,
+            series,
+            hidden_text=f"<{data.threshold}",
+            title=f"{data.municipality}: dezelfde periode per jaar",
+        ),
+        "wijkkaart": static_maps.wijk_choropleth(
+            data.wijk_shapes,
+            values,
+            f"Feiten (pv's) per wijk, {data.period.label}",
+            "Feiten (pv's)",
+            value_text=texts,
+        ),
+        "zeshoekkaart": static_maps.hexagon_class_map(
+            data.wijk_shapes,
+            data.hex_cells,
+            f"Feiten (pv's) per zeshoek (H3, ~0,7 km²), {data.period.label}",
+        ),
+    }
+
+
+def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> bytes:
+    """The report as a Word document (A4 portrait).
+
+    Parameters
+    ----------
+    data : ReportData
+    images : dict, optional
+        From :func:`report_images` (drawn when omitted).
+
+    Returns
+    -------
+    bytes
+        The .docx file.
+    """
+    images = images or report_images(data)
+    title = f"Veiligheidsbeeld {data.municipality}"
+    doc = _docx.new_document(f"{title} – {data.period.label}", data.zone_name)
+    _docx.title_page(
+        doc,
+        title,
+        [
+            data.period_text,
+            data.zone_name,
+            f"Opgemaakt op {fmt_date(data.generated)}",
+        ],
+        note="Rapport voor het gemeentebestuur. Alleen geaggregeerde cijfers; aantallen van "
+        f"1 tot {data.threshold - 1} zijn afgeschermd ('<{data.threshold}').",
+    )
+    doc.add_heading("1. Samenvatting", level=1)
+    for line in summary_lines(data):
+        doc.add_paragraph(line, style="List Bullet")
+    if not data.complete:
+        _docx.small_note(doc, "De gegevens dekken niet de volledige periode; zie Methodologie.")
+
+    def table_section(number: str, table: PublishedTable, intro: str = "") -> None:
+        doc.add_heading(f"{number}. {table.title}", level=1)
+        if intro:
+            doc.add_paragraph(intro)
+        _docx.add_table(
+            doc,
+            table.header,
+            table.rows(),
+            numeric_from=len(table.label_columns),
+            bold_last=table.total_row,
+        )
+        _docx.small_note(doc, FOOTNOTE_NL.replace("<5", f"<{data.threshold}"))
+
+    table_section(
+        "2",
+        data.tables["evolutie"],
+        "Dezelfde dagen van het jaar in de vorige jaren, voor zover de gegevens ze dekken.",
+    )
+    _docx.add_picture(doc, images["trend"], 0.95)
+    table_section("3", data.tables["deelgemeenten"])
+    table_section("4", data.tables["wijken"])
+    doc.add_heading("5. Per categorie", level=1)
+    for key in ("cat_feiten", "cat_overlast", "cat_slachtoffers"):
+        table = data.tables[key]
+        doc.add_heading(table.title, level=2)
+        _docx.add_table(doc, table.header, table.rows(), numeric_from=1, bold_last=True)
+    _docx.small_note(doc, FOOTNOTE_NL.replace("<5", f"<{data.threshold}"))
+    _docx.page_break(doc)
+    doc.add_heading("6. Kaarten", level=1)
+    doc.add_paragraph(
+        "Links per wijk de waarde uit tabel 4 (grijs: afgeschermd); daarna per zeshoek "
+        "alleen een klasse, nooit een exact aantal."
+    )
+    _docx.add_picture(doc, images["wijkkaart"], 0.8)
+    _docx.add_picture(doc, images["zeshoekkaart"], 0.8)
+    _docx.page_break(doc)
+    doc.add_heading("7. Methodologie en datakwaliteit", level=1)
+    for heading, paragraphs in methodology_paragraphs(data):
+        doc.add_heading(heading, level=2)
+        for text in paragraphs:
+            if text.startswith("- "):
+                doc.add_paragraph(text[2:], style="List Bullet")
+            else:
+                doc.add_paragraph(text)
+    return _docx.to_bytes(doc)
+
+
+# --------------------------------------------------------------------------------------
+# Excel
+# --------------------------------------------------------------------------------------
+
+_HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def _sheet_table(ws, table: PublishedTable, threshold: int, first_row: int = 1) -> None:
+    ws.cell(first_row, 1, table.title).font = Font(bold=True, size=12)
+    header_row = first_row + 2
+    for j, head in enumerate(table.header, start=1):
+        c = ws.cell(header_row, j, head)
+        c.font = Font(bold=True)
+        c.fill = _HEADER_FILL
+    n_labels = len(table.label_columns)
+    for i in range(table.values.shape[0]):
+        row = header_row + 1 + i
+        for j, label in enumerate(table.labels[i], start=1):
+            ws.cell(row, j, str(label))
+        for j in range(table.values.shape[1]):
+            c = ws.cell(row, n_labels + 1 + j, table.cell(i, j))
+            c.alignment = Alignment(horizontal="right")
+            if isinstance(c.value, int):
+                c.number_format = "#,##0"
+        if table.total_row and i == table.values.shape[0] - 1:
+            for j in range(1, len(table.header) + 1):
+                ws.cell(row, j).font = Font(bold=True)
+    note_row = header_row + table.values.shape[0] + 2
+    ws.cell(note_row, 1, FOOTNOTE_NL.replace("<5", f"<{threshold}")).font = Font(
+        italic=True, size=8
+    )
+    for j in range(1, len(table.header) + 1):
+        width = max(len(str(ws.cell(r, j).value or "")) for r in range(header_row, note_row))
+        ws.column_dimensions[get_column_letter(j)].width = min(max(12, width + 2), 60)
+    ws.freeze_panes = ws.cell(header_row + 1, n_labels + 1)
+
+
+def report_xlsx(data: ReportData) -> bytes:
+    """The report as an Excel workbook: one sheet per table, plus info and methodology.
+
+    Visible counts are numbers (so the administration can chart them); hidden ones are
+    the texts ``"<5"`` and ``"x"``.
+
+    Returns
+    -------
+    bytes
+        The .xlsx file.
+    """
+    wb = Workbook()
+    info = wb.active
+    info.title = "Info"
+    lines = [
+        (f"Veiligheidsbeeld {data.municipality}", Font(bold=True, size=14)),
+        (data.period_text, Font(size=12)),
+        (data.zone_name, None),
+        (f"Opgemaakt op {fmt_date(data.generated)}", None),
+        ("", None),
+        ("Samenvatting", Font(bold=True)),
+        *[(line, None) for line in summary_lines(data)],
+        ("", None),
+        (FOOTNOTE_NL.replace("<5", f"<{data.threshold}"), Font(italic=True, size=8)),
+    ]
+    for r, (text, font) in enumerate(lines, start=1):
+        c = info.cell(r, 1, text)
+        if font is not None:
+            c.font = font
+    info.column_dimensions["A"].width = 110
+    sheets = {
+        "evolutie": "Evolutie",
+        "deelgemeenten": "Per deelgemeente",
+        "wijken": "Per wijk",
+        "cat_feiten": "Feiten per categorie",
+        "cat_overlast": "Overlast per type",
+        "cat_slachtoffers": "Slachtoffers per letsel",
+    }
+    for key, sheet in sheets.items():
+        _sheet_table(wb.create_sheet(sheet), data.tables[key], data.threshold)
+    ws = wb.create_sheet("Methodologie")
+    ws.column_dimensions["A"].width = 120
+    r = 1
+    for heading, paragraphs in methodology_paragraphs(data):
+        ws.cell(r, 1, heading).font = Font(bold=True)
+        r += 1
+        for text in paragraphs:
+            c = ws.cell(r, 1, "• " + text[2:] if text.startswith("- ") else text)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            r += 1
+        r += 1
+    props = wb.properties
+    props.creator = data.zone_name
+    props.lastModifiedBy = data.zone_name
+    props.title = f"Veiligheidsbeeld {data.municipality} – {data.period.label}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def file_stem(data: ReportData) -> str:
+    """``wijkbeeld_rapport_herent_2025-k3`` (lower case, no spaces)."""
+    name = "".join(ch if ch.isalnum() else "-" for ch in data.municipality.lower())
+    return f"wijkbeeld_rapport_{name}_{data.period.slug}"
+
+
+# --------------------------------------------------------------------------------------
+# Cached entry points for the page (hashable parameters only)
+# --------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_report(
+    version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
+) -> ReportData:
+    """:func:`collect_report`, cached per warehouse version, municipality and period."""
+    with warnings.catch_warnings():
+        # The page shows ReportData.warnings itself.
+        warnings.simplefilter("ignore", ResidualDisclosureWarning)
+        return collect_report(version, municipality_code, ReportPeriod(kind, year, part))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_images(
+    version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
+) -> dict[str, bytes]:
+    """:func:`report_images` of :func:`cached_report`."""
+    return report_images(cached_report(version, municipality_code, kind, year, part))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_docx(
+    version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
+) -> bytes:
+    """:func:`report_docx` of :func:`cached_report` (with the cached images)."""
+    args = (version, municipality_code, kind, year, part)
+    return report_docx(cached_report(*args), cached_images(*args))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_xlsx(
+    version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
+) -> bytes:
+    """:func:`report_xlsx` of :func:`cached_report`."""
+    return report_xlsx(cached_report(version, municipality_code, kind, year, part))

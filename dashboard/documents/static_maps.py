@@ -1,0 +1,279 @@
+"""Static maps (PNG) for the Word documents: wijk outlines, choropleths, hexagons, points.
+
+No background tiles and no internet: every map draws its own wijk outlines and labels,
+like the dashboard's "Geen achtergrondkaart". Shapes come in as the display GeoJSON of
+``marts.districts`` (WGS84); the axes are scaled by ``1 / cos(latitude)`` so that the zone
+is not stretched east–west.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+
+import h3
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import Patch
+from shapely.geometry import Polygon, shape
+
+from dashboard.components.format import fmt_int
+from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks
+from dashboard.documents.charts import _png
+
+#: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,
+#: so a class never gives away an exact count; 1–4 is one class ("<5").
+HEX_CLASS_LOWER = (1, 5, 10, 25, 50)
+#: Gi* hot-spot classes (3, 2, 1) → colour.
+HOT_COLOURS = {3: "#bd0026", 2: "#f03b20", 1: "#fd8d3c"}
+
+
+def _geometry(geojson) -> object:
+    g = json.loads(geojson) if isinstance(geojson, str) else geojson
+    if g.get("type") == "Feature":
+        g = g["geometry"]
+    return shape(g)
+
+
+def _draw_polygon(ax, geom, **kwargs) -> None:
+    polys = getattr(geom, "geoms", [geom])
+    for poly in polys:
+        if poly.is_empty or not hasattr(poly, "exterior"):
+            continue
+        xs, ys = poly.exterior.xy
+        ax.fill(xs, ys, **kwargs)
+
+
+def _outline(ax, geom, colour: str = "#333333", width: float = 1.2) -> None:
+    polys = getattr(geom, "geoms", [geom])
+    for poly in polys:
+        if poly.is_empty or not hasattr(poly, "exterior"):
+            continue
+        xs, ys = poly.exterior.xy
+        ax.plot(xs, ys, color=colour, linewidth=width)
+
+
+def _frame(shapes: pd.DataFrame, size: tuple[float, float]):
+    geoms = [_geometry(g) for g in shapes["geojson"]]
+    fig, ax = plt.subplots(figsize=size)
+    if geoms:
+        minx = min(g.bounds[0] for g in geoms)
+        miny = min(g.bounds[1] for g in geoms)
+        maxx = max(g.bounds[2] for g in geoms)
+        maxy = max(g.bounds[3] for g in geoms)
+        pad_x, pad_y = (maxx - minx) * 0.03, (maxy - miny) * 0.03
+        ax.set_xlim(minx - pad_x, maxx + pad_x)
+        ax.set_ylim(miny - pad_y, maxy + pad_y)
+        ax.set_aspect(1.0 / math.cos(math.radians((miny + maxy) / 2)))
+    ax.set_axis_off()
+    fig.patch.set_facecolor("white")
+    return fig, ax, geoms
+
+
+def _labels(ax, shapes: pd.DataFrame, geoms: list, extra: Mapping[str, str] | None = None) -> None:
+    for code, name, geom in zip(shapes["code"], shapes["name"], geoms, strict=True):
+        point = geom.representative_point()
+        text = str(name) if not extra or code not in extra else f"{name}\n{extra[code]}"
+        ax.annotate(
+            text,
+            (point.x, point.y),
+            ha="center",
+            va="center",
+            fontsize=7,
+            fontweight="bold",
+            color="#222222",
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+        )
+
+
+def _class_colour(value: float, breaks: list[float]) -> str:
+    offset = len(SEQUENTIAL) - len(breaks)
+    for i, upper in enumerate(breaks):
+        if value <= upper:
+            return SEQUENTIAL[offset + i]
+    return SEQUENTIAL[-1]
+
+
+def wijk_choropleth(
+    shapes: pd.DataFrame,
+    values: Mapping[str, float | None],
+    title: str,
+    legend_title: str,
+    hidden_label: str = "Afgeschermd",
+    value_text: Mapping[str, str] | None = None,
+    size: tuple[float, float] = (7.0, 5.5),
+) -> bytes:
+    """Wijken filled by class of a value; ``None`` (hidden) in grey.
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        ``code``, ``name``, ``geojson`` (WGS84) of the wijken to draw.
+    values : mapping
+        Wijk code → value, or ``None`` where the value may not be shown.
+    title, legend_title : str
+        Map title and legend title.
+    hidden_label : str
+        Legend entry for grey wijken.
+    value_text : mapping, optional
+        Wijk code → text written under the wijk name (e.g. the table's ``"<5"``).
+    size : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    bytes
+        PNG image.
+    """
+    fig, ax, geoms = _frame(shapes, size)
+    shown = [v for v in values.values() if v is not None]
+    breaks = class_breaks(shown, integer=True)
+    for code, geom in zip(shapes["code"], geoms, strict=True):
+        value = values.get(code)
+        colour = UNKNOWN_COLOUR if value is None or not breaks else _class_colour(value, breaks)
+        _draw_polygon(ax, geom, color=colour, alpha=0.85)
+        _outline(ax, geom)
+    _labels(ax, shapes, geoms, value_text)
+    handles, lower = [], None
+    offset = len(SEQUENTIAL) - len(breaks)
+    for i, upper in enumerate(breaks):
+        first = None if lower is None else lower + 1
+        label = (
+            f"t.e.m. {fmt_int(upper)}" if first is None else f"{fmt_int(first)} – {fmt_int(upper)}"
+        )
+        handles.append(Patch(color=SEQUENTIAL[offset + i], label=label))
+        lower = upper
+    if any(v is None for v in values.values()):
+        handles.append(Patch(color=UNKNOWN_COLOUR, label=hidden_label))
+    ax.legend(handles=handles, title=legend_title, loc="lower left", fontsize=7, title_fontsize=8)
+    ax.set_title(title, fontsize=11, loc="left")
+    return _png(fig)
+
+
+def hex_class_label(n: int) -> str:
+    """Class of a hexagon count for publication: ``"<5"``, ``"5–9"``, …, ``"50 of meer"``."""
+    bounds = list(HEX_CLASS_LOWER)
+    for i, low in enumerate(bounds):
+        high = bounds[i + 1] - 1 if i + 1 < len(bounds) else None
+        if n >= low and (high is None or n <= high):
+            if low == 1:
+                return f"<{bounds[1]}"
+            return f"{low} of meer" if high is None else f"{low}–{high}"
+    return "0"
+
+
+def _hexagon(cell) -> Polygon:
+    cell = cell if isinstance(cell, str) else h3.int_to_str(int(cell))
+    return Polygon([(lng, lat) for lat, lng in h3.cell_to_boundary(cell)])
+
+
+def hexagon_class_map(
+    shapes: pd.DataFrame,
+    cells: pd.DataFrame,
+    title: str,
+    legend_title: str = "Aantal per zeshoek",
+    size: tuple[float, float] = (7.0, 5.5),
+) -> bytes:
+    """H3 hexagons coloured by count *class* only (see :data:`HEX_CLASS_LOWER`).
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        Wijk shapes drawn as outlines and labels.
+    cells : pandas.DataFrame
+        ``h3_cell``, ``n``; cells with 0 are not drawn.
+    title, legend_title : str
+    size : (float, float)
+
+    Returns
+    -------
+    bytes
+        PNG image.
+    """
+    fig, ax, geoms = _frame(shapes, size)
+    labels = [hex_class_label(lo) for lo in HEX_CLASS_LOWER]
+    colours = dict(zip(labels, SEQUENTIAL, strict=True))
+    for row in cells.itertuples(index=False):
+        if int(row.n) <= 0:
+            continue
+        _draw_polygon(
+            ax, _hexagon(row.h3_cell), color=colours[hex_class_label(int(row.n))], alpha=0.8
+        )
+    for geom in geoms:
+        _outline(ax, geom)
+    _labels(ax, shapes, geoms)
+    handles = [Patch(color=colours[label], label=label) for label in labels]
+    ax.legend(handles=handles, title=legend_title, loc="lower left", fontsize=7, title_fontsize=8)
+    ax.set_title(title, fontsize=11, loc="left")
+    return _png(fig)
+
+
+def hotspot_map(
+    shapes: pd.DataFrame,
+    hot_cells: pd.DataFrame,
+    black_spots: pd.DataFrame,
+    title: str,
+    size: tuple[float, float] = (7.0, 5.5),
+) -> bytes:
+    """Gi* hot cells (by class) and ranked black spots (numbered dots) on the wijken.
+
+    Parameters
+    ----------
+    shapes : pandas.DataFrame
+        Wijk shapes.
+    hot_cells : pandas.DataFrame
+        ``h3_cell``, ``klasse`` (1..3), optional ``rang`` written in the cell.
+    black_spots : pandas.DataFrame
+        ``lat``, ``lon``, ``rang``, ``is_black_spot``.
+    title : str
+    size : (float, float)
+
+    Returns
+    -------
+    bytes
+        PNG image.
+    """
+    fig, ax, geoms = _frame(shapes, size)
+    for geom in geoms:
+        _draw_polygon(ax, geom, color="#f4f4f2")
+    for row in hot_cells.itertuples(index=False):
+        hexagon = _hexagon(row.h3_cell)
+        _draw_polygon(ax, hexagon, color=HOT_COLOURS.get(int(row.klasse), "#fd8d3c"), alpha=0.85)
+        if hasattr(row, "rang"):
+            c = hexagon.centroid
+            ax.annotate(
+                str(row.rang),
+                (c.x, c.y),
+                ha="center",
+                va="center",
+                fontsize=6,
+                color="white",
+                fontweight="bold",
+            )
+    for geom in geoms:
+        _outline(ax, geom)
+    _labels(ax, shapes, geoms)
+    for row in black_spots.itertuples(index=False):
+        colour = "#2166ac" if bool(row.is_black_spot) else "#67a9cf"
+        ax.scatter([row.lon], [row.lat], s=110, color=colour, edgecolor="white", zorder=5)
+        ax.annotate(
+            str(row.rang),
+            (row.lon, row.lat),
+            ha="center",
+            va="center",
+            fontsize=6,
+            color="white",
+            fontweight="bold",
+            zorder=6,
+        )
+    handles = [
+        Patch(color=HOT_COLOURS[3], label="Hot spot 99%"),
+        Patch(color=HOT_COLOURS[2], label="Hot spot 95%"),
+        Patch(color=HOT_COLOURS[1], label="Hot spot 90%"),
+        Patch(color="#2166ac", label="Gevaarlijk punt"),
+        Patch(color="#67a9cf", label="Kandidaat (bijna)"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=7)
+    ax.set_title(title, fontsize=11, loc="left")
+    return _png(fig)

@@ -1,0 +1,315 @@
+"""Aggregates for the reports to the local administration (per municipality and period).
+
+Everything here is a count per area, per year, per category or per H3 cell: no query in
+this module returns a record, an address or a name, because what it returns may leave the
+police (after small-count suppression in :mod:`dashboard.documents.disclosure`).
+
+Areas are derived from the wijk of a record (``wijk_code`` → ``marts.districts``), so a
+deelgemeente's count is exactly the sum of its wijken and the municipality's count the
+sum of its deelgemeenten. The suppression of linked tables relies on that.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.queries._db import WarehouseVersion, query
+
+#: Report measures in display order: key → Dutch column label. Injury accidents and
+#: victims are different units and are never added up (no row totals in the report).
+REPORT_MEASURES = {
+    "incidents": "Feiten (pv's)",
+    "nuisance": "Overlastmeldingen",
+    "injury_accidents": "Letselongevallen",
+    "victims": "Verkeersslachtoffers",
+}
+
+#: Category breakdowns: key → (mart, category column, fixed condition, Dutch title).
+CATEGORY_TABLES = {
+    "incidents": ("marts.incidents", "category", "TRUE", "Feiten per categorie"),
+    "nuisance": ("marts.nuisance", "nuisance_type", "TRUE", "Overlastmeldingen per type"),
+}
+
+# Counts per wijk for one period; $start/$end bound, areas restricted to one municipality.
+_AREA_SQL = """
+    WITH w AS (
+        SELECT code, name, parent_code FROM marts.districts
+        WHERE layer = 'wijk' AND nis_code = $nis
+    ), d AS (
+        SELECT wijk_code,
+               sum(n) FILTER (WHERE domain = 'incidents') AS incidents,
+               sum(n) FILTER (WHERE domain = 'nuisance') AS nuisance
+        FROM marts.daily_counts
+        WHERE domain IN ('incidents', 'nuisance') AND date BETWEEN $start::DATE AND $end::DATE
+          AND wijk_code IN (SELECT code FROM w)
+        GROUP BY 1
+    ), a AS (
+        SELECT wijk_code, count(*) AS injury_accidents, sum(coalesce(victims, 0)) AS victims
+        FROM marts.accidents
+        WHERE source = 'zone' AND is_injury AND date BETWEEN $start::DATE AND $end::DATE
+          AND wijk_code IN (SELECT code FROM w)
+        GROUP BY 1
+    )
+    SELECT w.code AS wijk_code, w.name AS wijk, w.parent_code AS deelgemeente_code,
+           dg.name AS deelgemeente,
+           CAST(coalesce(d.incidents, 0) AS BIGINT) AS incidents,
+           CAST(coalesce(d.nuisance, 0) AS BIGINT) AS nuisance,
+           CAST(coalesce(a.injury_accidents, 0) AS BIGINT) AS injury_accidents,
+           CAST(coalesce(a.victims, 0) AS BIGINT) AS victims
+    FROM w
+    LEFT JOIN marts.districts dg ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code
+    LEFT JOIN d ON d.wijk_code = w.code
+    LEFT JOIN a ON a.wijk_code = w.code
+    ORDER BY deelgemeente_code, wijk_code
+    LIMIT 2000
+"""
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def area_counts(version: WarehouseVersion, nis_code: str, start: date, end: date) -> pd.DataFrame:
+    """Counts per wijk of one municipality in a period, every wijk listed (zeros included).
+
+    Parameters
+    ----------
+    nis_code : str
+        Municipality (NIS code).
+    start, end : date
+        Inclusive period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``wijk_code``, ``wijk``, ``deelgemeente_code``, ``deelgemeente`` and one integer
+        column per key of :data:`REPORT_MEASURES`; sorted by deelgemeente and wijk code.
+    """
+    return query(version, _AREA_SQL, {"nis": nis_code, "start": start, "end": end})
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def period_totals(
+    version: WarehouseVersion,
+    nis_code: str,
+    starts: tuple[date, ...],
+    ends: tuple[date, ...],
+) -> pd.DataFrame:
+    """Municipality totals of every report measure for several periods (trends).
+
+    Parameters
+    ----------
+    starts, ends : tuple of date
+        Inclusive periods, paired by position (e.g. the same quarter in earlier years).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``idx`` (position in ``starts``), ``start``, ``end`` and one integer column per key
+        of :data:`REPORT_MEASURES`; one row per period, also when it holds nothing.
+    """
+    if len(starts) != len(ends):
+        raise ValueError("starts en ends moeten even lang zijn")
+    return query(
+        version,
+        """
+        WITH p AS (
+            SELECT generate_subscripts($starts::DATE[], 1) - 1 AS idx,
+                   unnest($starts::DATE[]) AS start, unnest($ends::DATE[]) AS "end"
+        ), w AS (
+            SELECT code FROM marts.districts WHERE layer = 'wijk' AND nis_code = $nis
+        ), d AS (
+            SELECT p.idx,
+                   sum(n) FILTER (WHERE domain = 'incidents') AS incidents,
+                   sum(n) FILTER (WHERE domain = 'nuisance') AS nuisance
+            FROM p JOIN marts.daily_counts c ON c.date BETWEEN p.start AND p."end"
+            WHERE c.domain IN ('incidents', 'nuisance') AND c.wijk_code IN (SELECT code FROM w)
+            GROUP BY 1
+        ), a AS (
+            SELECT p.idx, count(*) AS injury_accidents, sum(coalesce(victims, 0)) AS victims
+            FROM p JOIN marts.accidents t ON t.date BETWEEN p.start AND p."end"
+            WHERE t.source = 'zone' AND t.is_injury AND t.wijk_code IN (SELECT code FROM w)
+            GROUP BY 1
+        )
+        SELECT p.idx, p.start, p."end",
+               CAST(coalesce(d.incidents, 0) AS BIGINT) AS incidents,
+               CAST(coalesce(d.nuisance, 0) AS BIGINT) AS nuisance,
+               CAST(coalesce(a.injury_accidents, 0) AS BIGINT) AS injury_accidents,
+               CAST(coalesce(a.victims, 0) AS BIGINT) AS victims
+        FROM p LEFT JOIN d USING (idx) LEFT JOIN a USING (idx)
+        ORDER BY p.idx
+        LIMIT 100
+        """,
+        {"nis": nis_code, "starts": list(starts), "ends": list(ends)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def category_counts(
+    version: WarehouseVersion, nis_code: str, table_key: str, start: date, end: date
+) -> pd.DataFrame:
+    """Records per category for one municipality (through the wijk) in a period.
+
+    Parameters
+    ----------
+    table_key : str
+        Key of :data:`CATEGORY_TABLES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category``, ``n``; every category seen in the mart is listed (zeros included),
+        so the table's shape does not depend on the period.
+    """
+    table, column, condition, _ = CATEGORY_TABLES[table_key]
+    return query(
+        version,
+        f"""
+        WITH cats AS (SELECT DISTINCT {column} AS category FROM {table}
+                      WHERE {condition} AND {column} IS NOT NULL),
+        n AS (
+            SELECT {column} AS category, count(*) AS n FROM {table}
+            WHERE {condition} AND date BETWEEN $start::DATE AND $end::DATE
+              AND wijk_code IN (SELECT code FROM marts.districts
+                                WHERE layer = 'wijk' AND nis_code = $nis)
+            GROUP BY 1
+        )
+        SELECT cats.category, CAST(coalesce(n.n, 0) AS BIGINT) AS n
+        FROM cats LEFT JOIN n USING (category)
+        ORDER BY cats.category
+        LIMIT 500
+        """,
+        {"nis": nis_code, "start": start, "end": end},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def victims_by_severity(
+    version: WarehouseVersion, nis_code: str, start: date, end: date
+) -> pd.DataFrame:
+    """Victims of injury accidents per severity for one municipality in a period.
+
+    Counted from the accident's victim counts, so the total equals the ``victims`` column
+    of :func:`area_counts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``category`` (``Doden``, ``Zwaargewonden``, ``Lichtgewonden``), ``n``.
+    """
+    df = query(
+        version,
+        """
+        SELECT CAST(coalesce(sum(killed), 0) AS BIGINT) AS doden,
+               CAST(coalesce(sum(seriously_injured), 0) AS BIGINT) AS zwaar,
+               CAST(coalesce(sum(lightly_injured), 0) AS BIGINT) AS licht,
+               CAST(coalesce(sum(coalesce(victims, 0)), 0) AS BIGINT) AS totaal
+        FROM marts.accidents
+        WHERE source = 'zone' AND is_injury AND date BETWEEN $start::DATE AND $end::DATE
+          AND wijk_code IN (SELECT code FROM marts.districts
+                            WHERE layer = 'wijk' AND nis_code = $nis)
+        """,
+        {"nis": nis_code, "start": start, "end": end},
+    )
+    row = df.iloc[0]
+    killed, serious, light, total = (int(row[c]) for c in ("doden", "zwaar", "licht", "totaal"))
+    # Victims whose class is unknown keep the breakdown adding up to the total.
+    rows = [("Doden", killed), ("Zwaargewonden", serious), ("Lichtgewonden", light)]
+    other = total - killed - serious - light
+    if other > 0:
+        rows.append(("Letsel onbekend", other))
+    return pd.DataFrame(rows, columns=["category", "n"])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def hex_counts(
+    version: WarehouseVersion, nis_code: str, start: date, end: date, coarse: bool = True
+) -> pd.DataFrame:
+    """Incidents of one municipality per H3 cell in a period (for a class map).
+
+    Parameters
+    ----------
+    coarse : bool
+        Coarse cells (``[zone].h3_resolution_coarse``, ~0.7 km²), the default for reports.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``h3_cell`` (int), ``n``; at most 5,000 cells.
+    """
+    column = "h3_cell_coarse" if coarse else "h3_cell"
+    return query(
+        version,
+        f"SELECT CAST({column} AS UBIGINT) AS h3_cell, count(*) AS n FROM marts.incidents "
+        f"WHERE {column} IS NOT NULL AND date BETWEEN $start::DATE AND $end::DATE "
+        "AND wijk_code IN (SELECT code FROM marts.districts WHERE layer = 'wijk' "
+        "AND nis_code = $nis) GROUP BY 1 ORDER BY n DESC LIMIT 5000",
+        {"nis": nis_code, "start": start, "end": end},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverage(version: WarehouseVersion) -> pd.DataFrame:
+    """First and last day with data per domain (``marts.daily_counts``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``domain``, ``first``, ``last`` (dates).
+    """
+    return query(
+        version,
+        "SELECT domain, min(date) AS first, max(date) AS last FROM marts.daily_counts "
+        "GROUP BY 1 ORDER BY 1 LIMIT 100",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def quality_counts(version: WarehouseVersion, start: date, end: date) -> dict:
+    """Data-quality figures for the methodology note of a report (whole zone).
+
+    Parameters
+    ----------
+    start, end : date
+        The report period.
+
+    Returns
+    -------
+    dict
+        ``unlocated`` (dict label → records in the period without a usable location),
+        ``outside_zone`` (dict label → records located outside the zone), ``rejected``
+        (refused rows in the whole build), ``files`` (input files loaded), ``kinds``
+        (list of input kinds loaded).
+    """
+    loc = query(
+        version,
+        """
+        SELECT 'Feiten (pv''s)' AS bron, location_status AS s, count(*) AS n
+        FROM marts.incidents WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
+        UNION ALL
+        SELECT 'Overlastmeldingen', location_status, count(*) FROM marts.nuisance
+        WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
+        UNION ALL
+        SELECT 'Letselongevallen', location_status, count(*) FROM marts.accidents
+        WHERE source = 'zone' AND is_injury AND date BETWEEN $start::DATE AND $end::DATE
+        GROUP BY ALL
+        ORDER BY 1, 2
+        LIMIT 100
+        """,
+        {"start": start, "end": end},
+    )
+    unlocated = {b: int(g.loc[g["s"] == "geen_locatie", "n"].sum()) for b, g in loc.groupby("bron")}
+    outside = {b: int(g.loc[g["s"] == "buiten_zone", "n"].sum()) for b, g in loc.groupby("bron")}
+    files = query(
+        version,
+        "SELECT kind, count(*) AS files, CAST(sum(rows_rejected) AS BIGINT) AS rejected "
+        "FROM marts.load_files GROUP BY 1 ORDER BY 1 LIMIT 100",
+    )
+    rejected = query(version, "SELECT count(*) AS n FROM marts.rejects").iat[0, 0]
+    return {
+        "unlocated": unlocated,
+        "outside_zone": outside,
+        "rejected": int(rejected or 0),
+        "files": int(files["files"].sum()),
+        "kinds": files["kind"].tolist(),
+    }

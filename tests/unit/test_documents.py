@@ -1,0 +1,428 @@
+"""Documents: linked suppression, the municipal report (.docx/.xlsx) and the briefing pack.
+
+The generated files are opened with python-docx and openpyxl and checked against
+independent SQL on the demo warehouse: values, sections, suppression (no visible 1–4, no
+published line with exactly one hidden cell, nothing pinned across tables) and the absence
+of anything record-level (PV numbers, addresses, names, coordinates).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import warnings
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from dashboard.analysis.suppression import ResidualDisclosureWarning, verify_no_disclosure
+from dashboard.documents.disclosure import LinkedCells, linked_bounds, suppress_linked
+from etl.duck import connect
+
+PV_PATTERN = re.compile(r"\w\w\.\d\d\.\w\d\.\d+/\d{4}")
+# Lambert 72 metres (6 digits, 1xxxxx) or WGS84 degrees with decimals (50,9 / 4,68).
+COORD_PATTERN = re.compile(r"\b1[0-9]{5}(?:[.,]\d+)?\b|\b5[01][.,]\d{3,}\b|\b[3-5][.,]\d{4,}\b")
+
+
+def _wh(sql: str, params: list | None = None) -> pd.DataFrame:
+    con = connect(os.environ["WIJKBEELD_WAREHOUSE"], read_only=True)
+    try:
+        return con.execute(sql, params or []).df()
+    finally:
+        con.close()
+
+
+# --------------------------------------------------------------------------------------
+# Linked suppression (pure)
+# --------------------------------------------------------------------------------------
+
+
+def _hierarchy(wijken: dict[str, list[int]]) -> tuple[LinkedCells, dict]:
+    """Deelgemeente → wijk values; returns cells and their indices."""
+    cells = LinkedCells([], [], [])
+    idx = {"w": {}, "d": {}}
+    for dg, values in wijken.items():
+        idx["w"][dg] = [cells.add(v, 0) for v in values]
+    for dg, values in wijken.items():
+        idx["d"][dg] = cells.add(sum(values), 1)
+    total = cells.add(sum(sum(v) for v in wijken.values()), 2)
+    for dg in wijken:
+        cells.relate(idx["d"][dg], idx["w"][dg])
+    cells.relate(total, list(idx["d"].values()))
+    cells.relate(total, [i for ws in idx["w"].values() for i in ws])
+    idx["t"] = total
+    return cells, idx
+
+
+def _assert_safe(cells: LinkedCells, hidden: np.ndarray, threshold: int = 5) -> None:
+    values = np.asarray(cells.values)
+    assert not ((values >= 1) & (values < threshold) & ~hidden).any()
+    for total, parts in cells.equations:
+        assert sum(hidden[m] for m in (total, *parts)) != 1
+    for cell, (lo, hi) in linked_bounds(cells, hidden, threshold).items():
+        assert hi - lo >= 0.5, (cell, lo, hi)
+
+
+def test_single_wijk_deelgemeente_hidden_in_both_tables():
+    cells, idx = _hierarchy({"A": [3], "B": [20, 30], "C": [15, 12]})
+    primary, hidden = suppress_linked(cells)
+    # The one-wijk deelgemeente is the wijk: hidden in the wijk and deelgemeente table alike.
+    assert hidden[idx["w"]["A"][0]] and hidden[idx["d"]["A"]]
+    _assert_safe(cells, hidden)
+
+
+def test_hidden_wijk_not_recoverable_from_deelgemeente():
+    cells, idx = _hierarchy({"A": [2, 40], "B": [25, 30]})
+    _, hidden = suppress_linked(cells)
+    small = idx["w"]["A"][0]
+    assert hidden[small]
+    # Either the sister wijk or the deelgemeente goes too, or A = dg − sister.
+    assert hidden[idx["w"]["A"][1]] or hidden[idx["d"]["A"]]
+    _assert_safe(cells, hidden)
+
+
+def test_category_table_sharing_the_total():
+    cells, idx = _hierarchy({"A": [12, 40], "B": [25, 30]})
+    cats = [cells.add(v, 0) for v in (1, 50, 56)]
+    cells.relate(idx["t"], cats)
+    _, hidden = suppress_linked(cells)
+    assert hidden[cats[0]] and hidden[cats[1]]  # smallest non-zero sister hidden too
+    assert not hidden[idx["t"]]
+    _assert_safe(cells, hidden)
+
+
+def test_per_table_checks_of_analysis_module_agree():
+    cells, idx = _hierarchy({"A": [3, 9], "B": [7], "C": [1, 0, 22]})
+    _, hidden = suppress_linked(cells)
+    wijk_cells = [i for ws in idx["w"].values() for i in ws]
+    values = np.array([[cells.values[i]] for i in wijk_cells])
+    mask = np.array([[hidden[i]] for i in [*wijk_cells, idx["t"]]])
+    report = verify_no_disclosure(mask, values, row_totals_published=False)
+    assert report.ok, report
+
+
+def test_residual_disclosure_is_reported():
+    # Every non-zero cell small and the total small: nothing left to hide.
+    cells, _ = _hierarchy({"A": [1, 1], "B": [1, 1]})
+    with pytest.warns(ResidualDisclosureWarning):
+        suppress_linked(cells)
+
+
+# --------------------------------------------------------------------------------------
+# Periods
+# --------------------------------------------------------------------------------------
+
+
+def test_report_periods_and_labels():
+    from dashboard.documents.municipal_report import ReportPeriod, report_periods
+
+    q = ReportPeriod("kwartaal", 2025, 4)
+    assert (q.start, q.end, q.label) == (date(2025, 10, 1), date(2025, 12, 31), "4e kwartaal 2025")
+    h = ReportPeriod("halfjaar", 2026, 1)
+    assert (h.start, h.end) == (date(2026, 1, 1), date(2026, 6, 30))
+    quarters = report_periods("kwartaal", date(2024, 11, 1), date(2026, 10, 31))
+    assert quarters[0] == ReportPeriod("kwartaal", 2026, 4)
+    assert quarters[-1] == ReportPeriod("kwartaal", 2024, 4)
+    assert len(quarters) == 9
+
+
+def test_briefing_default_end_is_last_complete_week():
+    from dashboard.documents.briefing_pack import default_end
+
+    assert default_end("week", date(2026, 10, 31)) == date(2026, 10, 25)  # Saturday → Sunday before
+    assert default_end("week", date(2026, 11, 1)) == date(2026, 11, 1)  # a Sunday itself
+    assert default_end("28d", date(2026, 10, 31)) == date(2026, 10, 31)
+
+
+# --------------------------------------------------------------------------------------
+# Municipal report on the demo warehouse
+# --------------------------------------------------------------------------------------
+
+
+def _version():
+    from dashboard.queries import warehouse_version
+
+    return warehouse_version()
+
+
+@pytest.fixture(scope="module")
+def reports(demo_warehouse):
+    """Reports (data, docx, xlsx) for every municipality: the year 2025 and 3rd quarter 2026."""
+    from dashboard.documents import municipal_report as mr
+
+    out = {}
+    munis = _wh("SELECT code, name FROM marts.districts WHERE layer = 'gemeente' ORDER BY code")
+    for nis in munis["code"]:
+        for period in (mr.ReportPeriod("jaar", 2025), mr.ReportPeriod("kwartaal", 2026, 3)):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResidualDisclosureWarning)
+                data = mr.collect_report(_version(), nis, period)
+            out[(nis, period.slug)] = (data, mr.report_docx(data), mr.report_xlsx(data))
+    return out
+
+
+def _expected_per_wijk(nis: str, start: date, end: date) -> pd.DataFrame:
+    return _wh(
+        """
+        SELECT w.name AS wijk,
+               (SELECT count(*) FROM marts.incidents i
+                WHERE i.wijk_code = w.code AND i.date BETWEEN ? AND ?) AS feiten,
+               (SELECT count(*) FROM marts.nuisance n
+                WHERE n.wijk_code = w.code AND n.date BETWEEN ? AND ?) AS overlast,
+               (SELECT count(*) FROM marts.accidents a WHERE a.source = 'zone' AND a.is_injury
+                AND a.wijk_code = w.code AND a.date BETWEEN ? AND ?) AS letsel,
+               (SELECT count(*) FROM marts.victims v JOIN marts.accidents a USING (accident_id)
+                WHERE a.source = 'zone' AND a.is_injury AND a.wijk_code = w.code
+                AND a.date BETWEEN ? AND ?) AS slachtoffers
+        FROM marts.districts w WHERE w.layer = 'wijk' AND w.nis_code = ?
+        """,
+        [start, end] * 4 + [nis],
+    ).set_index("wijk")
+
+
+def _consistent(shown, n: int) -> bool:
+    """A cell shows its count, '<5' for 1–4, or 'x' for a hidden count of 5 or more."""
+    if 0 < n < 5:
+        return shown == "<5"
+    if isinstance(shown, str):
+        return shown == "x" or shown == f"{n:,}".replace(",", ".")
+    return shown == n
+
+
+def _docx_text(blob: bytes) -> tuple[Document, list[str]]:
+    doc = Document(io.BytesIO(blob))
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            texts += [c.text for c in row.cells]
+    props = doc.core_properties
+    texts += [props.author or "", props.title or "", props.last_modified_by or ""]
+    return doc, texts
+
+
+def _xlsx_cells(blob: bytes) -> list:
+    wb = load_workbook(io.BytesIO(blob))
+    return [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+
+
+def test_report_docx_sections_and_wijk_values(reports):
+    for (nis, _), (data, blob, _) in reports.items():
+        doc, _ = _docx_text(blob)
+        headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+        for section in (
+            "Samenvatting",
+            "Evolutie",
+            "Per deelgemeente",
+            "Per wijk",
+            "Per categorie",
+            "Kaarten",
+            "Methodologie en datakwaliteit",
+            "Afscherming van kleine aantallen",
+            "Bronnen",
+        ):
+            assert any(section in h for h in headings), (section, headings)
+        assert len(doc.inline_shapes) == 3  # trend chart, wijk map, hexagon map
+        expected = _expected_per_wijk(nis, data.start, data.end)
+        wijk_table = next(t for t in doc.tables if t.rows[0].cells[1].text == "Wijk")
+        rows = [[c.text for c in r.cells] for r in wijk_table.rows[1:]]
+        assert {r[1] for r in rows[:-1]} == set(expected.index)
+        for row in rows[:-1]:
+            for k, col in enumerate(["feiten", "overlast", "letsel", "slachtoffers"]):
+                assert _consistent(row[2 + k], int(expected.at[row[1], col])), (row, col)
+        total = rows[-1]
+        assert total[1] == f"Totaal {data.municipality}"
+        for k, col in enumerate(["feiten", "overlast", "letsel", "slachtoffers"]):
+            assert _consistent(total[2 + k], int(expected[col].sum()))
+
+
+def test_report_xlsx_sheets_and_values(reports):
+    for (nis, _), (data, _, blob) in reports.items():
+        wb = load_workbook(io.BytesIO(blob))
+        assert wb.sheetnames == [
+            "Info",
+            "Evolutie",
+            "Per deelgemeente",
+            "Per wijk",
+            "Feiten per categorie",
+            "Overlast per type",
+            "Slachtoffers per letsel",
+            "Methodologie",
+        ]
+        ws = wb["Per deelgemeente"]
+        header = [c.value for c in ws[3]]
+        assert header[:2] == ["Deelgemeente", "Feiten (pv's)"]
+        expected = _wh(
+            "SELECT dg.name, count(i.pv_number) AS n FROM marts.districts dg "
+            "JOIN marts.districts w ON w.layer = 'wijk' AND w.parent_code = dg.code "
+            "LEFT JOIN marts.incidents i ON i.wijk_code = w.code AND i.date BETWEEN ? AND ? "
+            "WHERE dg.layer = 'deelgemeente' AND dg.nis_code = ? GROUP BY dg.name",
+            [data.start, data.end, nis],
+        ).set_index("name")["n"]
+        rows = {r[0].value: r[1].value for r in ws.iter_rows(min_row=4) if r[0].value}
+        for name, n in expected.items():
+            assert _consistent(rows[name], int(n)), name
+        cats = wb["Feiten per categorie"]
+        got = {r[0].value: r[1].value for r in cats.iter_rows(min_row=4) if r[0].value}
+        truth = _wh(
+            "SELECT category, count(*) AS n FROM marts.incidents WHERE date BETWEEN ? AND ? "
+            "AND wijk_code IN (SELECT code FROM marts.districts WHERE layer = 'wijk' "
+            "AND nis_code = ?) GROUP BY 1",
+            [data.start, data.end, nis],
+        ).set_index("category")["n"]
+        for cat, n in truth.items():
+            assert _consistent(got[cat], int(n)), cat
+        methodology = " ".join(str(c.value) for c in wb["Methodologie"]["A"] if c.value)
+        assert "zonder bruikbare locatie" in methodology and "Geweigerde rijen" in methodology
+
+
+def test_report_suppression_every_table(reports):
+    from dashboard.documents.municipal_report import PublishedTable
+
+    for (_, _), (data, docx_blob, xlsx_blob) in reports.items():
+        # Every visible number in both files is 0 or at least 5.
+        for value in _xlsx_cells(xlsx_blob):
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                assert value == 0 or value >= 5, value
+        doc, _ = _docx_text(docx_blob)
+        for table in doc.tables:
+            for row in table.rows[1:]:
+                for cell in row.cells[1:]:
+                    text = cell.text.replace(".", "")
+                    if text.isdigit():
+                        assert int(text) == 0 or int(text) >= 5, cell.text
+        for table in data.tables.values():
+            assert isinstance(table, PublishedTable)
+            inner = table.values[:-1] if table.total_row else table.values
+            report = verify_no_disclosure(
+                table.hidden,
+                inner,
+                row_totals_published=False,
+                col_totals_published=table.total_row,
+            )
+            assert report.ok, (table.key, report)
+            # The hidden cells are really hidden in the displayed text.
+            shown = table.display()
+            for i, j in zip(*np.nonzero(table.hidden), strict=True):
+                assert shown.iat[i, len(table.label_columns) + j] in {"<5", "x"}
+
+
+def test_report_cross_table_consistency(reports):
+    for (_, _), (data, _, _) in reports.items():
+        w, d = data.tables["wijken"], data.tables["deelgemeenten"]
+        dg_names = [lbl[0] for lbl in d.labels[:-1]]
+        for k, name in enumerate(dg_names):
+            members = [i for i, lbl in enumerate(w.labels[:-1]) if lbl[0] == name]
+            for j in range(w.values.shape[1]):
+                hidden = [w.hidden[i, j] for i in members] + [d.hidden[k, j]]
+                # A deelgemeente and its wijken: never exactly one hidden (subtraction).
+                assert sum(hidden) != 1, (name, j)
+                if len(members) == 1:
+                    assert w.text(members[0], j) == d.text(k, j)
+        # The municipality total has one face in every table.
+        for j in range(w.values.shape[1]):
+            assert w.text(-1, j) == d.text(-1, j) == data.tables["evolutie"].text(-1, j)
+        assert data.tables["cat_feiten"].text(-1, 0) == w.text(-1, 0)
+        assert data.tables["cat_slachtoffers"].text(-1, 0) == w.text(-1, 3)
+
+
+def test_report_has_nothing_record_level(reports):
+    people = set(
+        _wh("SELECT DISTINCT inspector FROM marts.incidents WHERE inspector IS NOT NULL")[
+            "inspector"
+        ]
+    )
+    people |= set(
+        _wh("SELECT DISTINCT inspector FROM marts.districts WHERE inspector IS NOT NULL")[
+            "inspector"
+        ]
+    )
+    addresses = _wh(
+        "SELECT DISTINCT street, house_number FROM marts.incidents "
+        "WHERE street IS NOT NULL AND house_number IS NOT NULL "
+        "UNION SELECT DISTINCT street, house_number FROM marts.nuisance "
+        "WHERE street IS NOT NULL AND house_number IS NOT NULL"
+    )
+    streets = set(addresses["street"]) - set(_wh("SELECT name FROM marts.districts")["name"])
+    for (_, _), (_, docx_blob, xlsx_blob) in reports.items():
+        _, texts = _docx_text(docx_blob)
+        texts += [str(v) for v in _xlsx_cells(xlsx_blob) if v is not None]
+        blob = "\n".join(texts)
+        assert not PV_PATTERN.search(blob)
+        assert not COORD_PATTERN.search(blob), COORD_PATTERN.search(blob)
+        for person in people:
+            assert person not in blob
+            assert person.split()[-1] not in blob.split()  # surname on its own
+        for street in streets:
+            assert street not in blob, street
+
+
+# --------------------------------------------------------------------------------------
+# Briefing pack
+# --------------------------------------------------------------------------------------
+
+
+def test_briefing_pack_matches_warehouse(demo_warehouse):
+    from dashboard.documents import briefing_pack as bp
+
+    end = date(2026, 10, 25)  # a Sunday: week 43
+    data = bp.collect_briefing(_version(), "week", end)
+    blob = bp.briefing_docx(data)
+    doc, texts = _docx_text(blob)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    for section in (
+        "Kerncijfers",
+        "Wat valt op",
+        "Per wijk",
+        "Per categorie",
+        "Hot spots en gevaarlijke punten",
+        "Kaart",
+    ):
+        assert any(section in h for h in headings), section
+    assert "Briefing wijkwerking" in texts[:12] or any("Briefing wijkwerking" in t for t in texts)
+    assert any("week 43 van 2026 (19/10/2026 – 25/10/2026)" in t for t in texts)
+    assert len(doc.inline_shapes) == 2
+    section = doc.sections[0]
+    assert section.page_width > section.page_height  # A4 landscape
+
+    table = doc.tables[0]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    start, prev_start, ly_start = (
+        end - timedelta(days=6),
+        end - timedelta(days=13),
+        end - timedelta(days=6 + 364),
+    )
+    spans = [
+        (start, end),
+        (prev_start, prev_start + timedelta(days=6)),
+        (ly_start, ly_start + timedelta(days=6)),
+    ]
+    sql = {
+        "Feiten (pv's)": "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ?",
+        "Overlastmeldingen": "SELECT count(*) FROM marts.nuisance WHERE date BETWEEN ? AND ?",
+        "Letselongevallen": "SELECT count(*) FROM marts.accidents WHERE source = 'zone' "
+        "AND is_injury AND date BETWEEN ? AND ?",
+        "Verkeersslachtoffers": "SELECT count(*) FROM marts.victims v JOIN marts.accidents a "
+        "USING (accident_id) WHERE a.source = 'zone' AND a.date BETWEEN ? AND ?",
+        "Nieuwe wijktaken": "SELECT count(*) FROM marts.tasks "
+        "WHERE CAST(received_at AS DATE) BETWEEN ? AND ?",
+    }
+    for label, query in sql.items():
+        now, prev, ly = (int(_wh(query, list(s)).iat[0, 0]) for s in spans)
+        row = rows[label]
+        assert (row[1], row[2], row[5]) == (str(now), str(prev), str(ly)), label
+        z = 2 * (np.sqrt(now) - np.sqrt(prev))
+        assert (
+            row[4].endswith("▲" if z > 2 else "▼")
+            if abs(z) > 2
+            else not row[4].endswith(("▲", "▼"))
+        )
+    full = "\n".join(texts)
+    assert not PV_PATTERN.search(full)
+    people = _wh("SELECT DISTINCT inspector FROM marts.districts WHERE inspector IS NOT NULL")
+    for person in people["inspector"]:
+        assert person not in full
