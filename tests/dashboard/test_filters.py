@@ -15,7 +15,7 @@ def _as_list(value) -> list[str]:
 
 
 def test_url_to_widgets_and_back(demo_warehouse):
-    at = run_app(query_params={"periode": "7d", "wijk": ["W01", "W03"]})
+    at = run_app("sources", {"periode": "7d", "wijk": ["W01", "W03"]})
     assert at.selectbox(key="_w_flt_periode").value == "7d"
     assert at.multiselect(key="_w_flt_wijken").value == ["W01", "W03"]
     end = anchor()
@@ -72,7 +72,7 @@ def test_custom_period_from_widgets(demo_warehouse):
 
 
 def test_unknown_url_values_are_ignored(demo_warehouse):
-    at = run_app(query_params={"periode": "eeuwig", "wijk": ["W01", "X'; DROP TABLE"]})
+    at = run_app("sources", {"periode": "eeuwig", "wijk": ["W01", "X'; DROP TABLE"]})
     assert at.selectbox(key="_w_flt_periode").value == "28d"
     assert at.multiselect(key="_w_flt_wijken").value == ["W01"]
 
