@@ -79,7 +79,9 @@ def model_order(folder: Path) -> list[Path]:
     return [files[s] for s in ordered]
 
 
-def run_sql_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+def run_sql_folder(
+    con: duckdb.DuckDBPyConnection, folder: Path, timings: dict[str, float] | None = None
+) -> list[str]:
     """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
 
     Returns
@@ -94,10 +96,13 @@ def run_sql_folder(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
         # A model that only passes wide rows on says "-- materialized: view": copying a
         # million wide rows costs seconds, so those are folded into the next table.
         kind = "VIEW" if _MATERIALIZED_VIEW.search(sql) else "TABLE"
+        t0 = time.perf_counter()
         try:
             con.execute(f"CREATE OR REPLACE {kind} {table} AS {sql}")
         except duckdb.Error as exc:
             raise BuildError(f"SQL-model {folder.name}/{path.name} faalt: {exc}") from exc
+        if timings is not None:
+            timings[table] = round(time.perf_counter() - t0, 3)
         created.append(table)
     return created
 
@@ -230,12 +235,14 @@ def _districts_table(
                     "wijken_nest": nests.get(a.code) if layer == "deelgemeente" else None,
                     "source_file": a.source_file,
                     "source_row": a.source_row,
+                    "population": a.population,
                 }
             )
     cols = (
         "layer VARCHAR, code VARCHAR, name VARCHAR, parent_code VARCHAR, nis_code VARCHAR, "
         "area_km2 DOUBLE, geojson VARCHAR, geom_wkt_31370 VARCHAR, xmin DOUBLE, ymin DOUBLE, "
-        "xmax DOUBLE, ymax DOUBLE, wijken_nest BOOLEAN, source_file VARCHAR, source_row BIGINT"
+        "xmax DOUBLE, ymax DOUBLE, wijken_nest BOOLEAN, source_file VARCHAR, source_row BIGINT, "
+        "population BIGINT"
     )
     con.execute(f"CREATE TABLE raw.districts ({cols})")
     if rows:
@@ -254,15 +261,45 @@ def _locate(con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone: dict) 
             "AND column_name = 'x_num' ORDER BY table_name"
         ).fetchall()
     ]
+    # Swapped X/Y is only repaired for records that (may) belong to the zone: in a region
+    # where Lambert X and Y are about equal, a neighbour's point swapped can land in the
+    # zone. A record naming another municipality (Statbel's CD_NIS, the export's
+    # "Gemeente") keeps its coordinates as given.
+    names = (
+        "SELECT lower(trim(name)) FROM raw.zone_municipalities UNION "
+        "SELECT lower(trim(name)) FROM raw.zone_deelgemeenten"
+    )
+    n_munis = con.execute("SELECT count(*) FROM raw.zone_municipalities").fetchone()[0]
+
+    def claim(table: str) -> str:
+        cols = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'staging' "
+                "AND table_name = ?",
+                [table],
+            ).fetchall()
+        }
+        if not n_munis:
+            return "NULL::BOOLEAN"
+        if "nis_code_reported" in cols:
+            return "nis_code_reported IN (SELECT nis_code FROM raw.zone_municipalities)"
+        if "municipality" in cols:
+            return f"CASE WHEN municipality IS NULL THEN NULL ELSE lower(trim(municipality)) IN ({names}) END"
+        return "NULL::BOOLEAN"
+
     union = (
-        " UNION ".join(
-            f"SELECT x_num, y_num FROM staging.{t} WHERE reject_reason IS NULL "
+        " UNION ALL ".join(
+            f"SELECT x_num, y_num, {claim(t)} AS claim FROM staging.{t} WHERE reject_reason IS NULL "
             "AND x_num IS NOT NULL AND y_num IS NOT NULL"
             for t in tables
         )
-        or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num WHERE false"
+        or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num, NULL::BOOLEAN AS claim WHERE false"
     )
-    pairs = con.execute(f"SELECT DISTINCT x_num, y_num FROM ({union})").fetchnumpy()
+    # A pair may be swapped unless every record at it names a municipality outside the zone.
+    pairs = con.execute(
+        f"SELECT x_num, y_num, bool_or(claim IS NOT false) AS may_swap FROM ({union}) GROUP BY ALL"
+    ).fetchnumpy()
     z = zone.get("zone", {})
     located = geo.locate_points(
         np.asarray(pairs["x_num"], dtype=float),
@@ -270,6 +307,7 @@ def _locate(con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone: dict) 
         layers,
         int(z.get("h3_resolution", 9)),
         int(z.get("h3_resolution_coarse", 8)),
+        may_swap=np.asarray(pairs["may_swap"], dtype=bool),
     )
     con.register("_located", located)
     con.execute(
@@ -283,6 +321,114 @@ def _locate(con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone: dict) 
     )
     con.unregister("_located")
     return len(located)
+
+
+#: Address pairs whose candidates in the address list lie further apart than this (metres)
+#: are ambiguous (same street name in two municipalities, no postcode): left unlocated.
+GEOCODE_SPREAD_M = 50.0
+
+
+def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Give records with an address but no coordinates the x/y of the zone's address list.
+
+    Works per distinct (street, house number, postcode) in SQL: first an exact match on the
+    text as written, then a tolerant one on :sql:`wb_street_key` / :sql:`wb_house_key`
+    (case, accents, abbreviations, "12A"/"12 bus 3" -> 12). A match whose candidates
+    disagree by more than :data:`GEOCODE_SPREAD_M` is ambiguous and not used. Matched rows
+    get ``x_num``/``y_num`` and ``geocode_method`` in their staging table; the locating step
+    then treats them like any other coordinate pair.
+
+    Returns
+    -------
+    dict of str to int
+        Rows geocoded per staging table.
+    """
+    n_addr = con.execute(
+        "SELECT count(*) FROM staging.stg_zone__addresses WHERE reject_reason IS NULL"
+    ).fetchone()[0]
+    if not n_addr:
+        return {}
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _addr AS SELECT street, house_number, postcode, street_key, "
+        "house_key, lower(trim(municipality)) AS muni, x_num AS x, y_num AS y "
+        "FROM staging.stg_zone__addresses WHERE reject_reason IS NULL"
+    )
+    tables = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'staging' "
+            "AND column_name = 'geocode_method' AND table_name IN (SELECT table_name FROM "
+            "information_schema.columns WHERE table_schema = 'staging' AND column_name = 'street') "
+            "ORDER BY table_name"
+        ).fetchall()
+    ]
+    done: dict[str, int] = {}
+    spread = GEOCODE_SPREAD_M
+    # Candidates in the record's own municipality win over the others; the postcode, when
+    # both sides have one, must agree.
+    pick = f"""
+        SELECT street, house_number, postcode, muni, {{x}} AS x, {{y}} AS y FROM (
+            SELECT *, bool_or(same_muni) OVER (PARTITION BY street, house_number, postcode, muni) AS any_same
+            FROM {{cands}}
+        )
+        WHERE same_muni OR NOT any_same
+        GROUP BY ALL
+        HAVING max(ax) - min(ax) <= {spread} AND max(ay) - min(ay) <= {spread}"""
+    for table in tables:
+        cols = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'staging' "
+                "AND table_name = ?",
+                [table],
+            ).fetchall()
+        }
+        pc = "wb_postcode({}postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
+        muni = "lower(trim({}municipality))" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _need AS
+            SELECT DISTINCT street, house_number, {pc.format("")} AS postcode, {muni.format("")} AS muni
+            FROM staging.{table}
+            WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
+              AND house_number IS NOT NULL"""
+        )
+        exact_cands = """(SELECT n.*, a.x AS ax, a.y AS ay, coalesce(a.muni = n.muni, false) AS same_muni
+            FROM _need n JOIN _addr a ON a.street = n.street AND a.house_number = n.house_number
+                AND (n.postcode IS NULL OR a.postcode IS NULL OR a.postcode = n.postcode))"""
+        tolerant_cands = """(SELECT r.street, r.house_number, r.postcode, r.muni, a.x AS ax, a.y AS ay,
+                a.house_number AS ahn, coalesce(a.muni = r.muni, false) AS same_muni
+            FROM (SELECT n.*, wb_street_key(n.street) AS street_key, wb_house_key(n.house_number) AS house_key
+                  FROM _need n ANTI JOIN _exact e
+                  ON e.street = n.street AND e.house_number = n.house_number
+                  AND e.postcode IS NOT DISTINCT FROM n.postcode AND e.muni IS NOT DISTINCT FROM n.muni) r
+            JOIN _addr a ON a.street_key = r.street_key AND a.house_key = r.house_key
+                AND (r.postcode IS NULL OR a.postcode IS NULL OR a.postcode = r.postcode))"""
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _exact AS "
+            + pick.format(cands=exact_cands, x="avg(ax)", y="avg(ay)")
+        )
+        # Per key the plainest house number ("12" before "12A") stands for the building.
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _hit AS SELECT *, 'adres exact' AS method FROM _exact "
+            "UNION ALL SELECT *, 'adres genormaliseerd' FROM ("
+            + pick.format(cands=tolerant_cands, x="min_by(ax, ahn)", y="min_by(ay, ahn)")
+            + ")"
+        )
+        n = con.execute(
+            f"""UPDATE staging.{table} AS t
+            SET x_num = h.x, y_num = h.y, geocode_method = h.method
+            FROM _hit h
+            WHERE t.reject_reason IS NULL AND t.geocode_method IS NULL
+              AND t.street = h.street AND t.house_number = h.house_number
+              AND {pc.format("t.")} IS NOT DISTINCT FROM h.postcode
+              AND {muni.format("t.")} IS NOT DISTINCT FROM h.muni"""
+        ).fetchone()[0]
+        done[table] = int(n)
+    con.execute("DROP TABLE IF EXISTS _exact")
+    con.execute("DROP TABLE IF EXISTS _need")
+    con.execute("DROP TABLE IF EXISTS _hit")
+    con.execute("DROP TABLE IF EXISTS _addr")
+    return done
 
 
 def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
@@ -435,9 +581,14 @@ def build_warehouse(
         infos: list[dict] = []
         for kind in TABULAR_KINDS:
             infos += load_tabular_kind(
-                con, kind, files[kind], mappings[kind], raw, Path(scratch.name)
+                con, kind, files[kind], mappings[kind], raw, Path(scratch.name), mappings
             )
-        layers = load_districts(files["districts"], raw, mappings["districts"])
+        layers = load_districts(
+            files["districts"],
+            raw,
+            mappings["districts"],
+            zone.get("zone", {}).get("districts_crs"),
+        )
         infos += layers.files
         if not layers.layer("wijk"):
             echo(
@@ -446,11 +597,31 @@ def build_warehouse(
         _districts_table(con, layers, zone_name)
         _file_info_table(con, infos)
         con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
-        run_sql_folder(con, config.SQL_DIR / "staging")
+        timings: dict[str, float] = {"read_and_zone": round(time.perf_counter() - started, 3)}
+
+        def lap(name: str, t0: float) -> float:
+            now = time.perf_counter()
+            timings[name] = round(now - t0, 3)
+            return now
+
+        t = time.perf_counter()
+        run_sql_folder(con, config.SQL_DIR / "staging", timings)
+        t = lap("staging", t)
+        geocoded = _geocode(con)
+        t = lap("geocode", t)
+        if geocoded:
+            echo(
+                "  adressen gelokaliseerd via adreslijst: "
+                + ", ".join(f"{t.removeprefix('stg_')}: {n}" for t, n in geocoded.items())
+            )
         n_points = _locate(con, layers, zone)
-        run_sql_folder(con, config.SQL_DIR / "intermediate")
-        marts = run_sql_folder(con, config.SQL_DIR / "marts")
+        t = lap("locate", t)
+        run_sql_folder(con, config.SQL_DIR / "intermediate", timings)
+        t = lap("intermediate", t)
+        marts = run_sql_folder(con, config.SQL_DIR / "marts", timings)
+        t = lap("marts", t)
         run_checks(con, config.SQL_DIR / "checks")
+        t = lap("checks", t)
 
         built_at = datetime.now(tz).replace(tzinfo=None, microsecond=0)
         fingerprint = _input_fingerprint(files, raw)
@@ -480,10 +651,12 @@ def build_warehouse(
         for kind, n in rejects.items():
             echo(f"  geweigerd {kind:<10} {n:>9}")
         counts = {m: con.execute(f"SELECT count(*) FROM {m}").fetchone()[0] for m in marts}
+        t = time.perf_counter()
         _persist(con, tmp, keep_layers)
         con.close()
         con = None
         os.replace(tmp, warehouse)
+        lap("persist", t)
         duration = time.perf_counter() - started
         echo(f"Warehouse {warehouse} gebouwd in {duration:.1f} s ({n_points} unieke locaties).")
         return {
@@ -491,6 +664,7 @@ def build_warehouse(
             "duration_s": duration,
             "rows": counts,
             "rejects": rejects,
+            "timings": timings,
             "files": [{k: v for k, v in i.items() if k != "columns"} for i in infos],
         }
     except BuildError:

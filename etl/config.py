@@ -31,6 +31,9 @@ RAW_KINDS = (
     "controls",
     "districts",
     "poi",
+    "addresses",
+    "sectors",
+    "absences",
 )
 
 

@@ -100,6 +100,7 @@ def locate_points(
     layers: DistrictLayers,
     h3_resolution: int,
     h3_resolution_coarse: int,
+    may_swap: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Locate coordinate pairs as they appear in the exports.
 
@@ -113,6 +114,10 @@ def locate_points(
         Boundary layers; may be empty, then nothing gets a wijk.
     h3_resolution, h3_resolution_coarse : int
         Zone's H3 resolutions.
+    may_swap : numpy.ndarray of bool, optional
+        Per pair: may a swapped X/Y be repaired? False for records that name a municipality
+        outside the zone (a neighbour's point, swapped, can fall inside the zone). Default:
+        all may.
 
     Returns
     -------
@@ -149,6 +154,8 @@ def locate_points(
         in_zone = in_belgium & inside(x, y, zone)
         # Swapped X/Y: both Lambert 72 axes overlap in range, so only the zone tells.
         cand = ~missing & ~zero & ~in_zone
+        if may_swap is not None:
+            cand &= np.asarray(may_swap, dtype=bool)
         swapped = np.zeros(n, dtype=bool)
         if cand.any():
             swapped[cand] = inside(y[cand], x[cand], zone)

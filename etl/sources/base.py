@@ -8,7 +8,7 @@ from etl import config
 
 #: File name endings each kind accepts.
 ACCEPTED_SUFFIXES = {
-    "districts": (".geojson", ".json"),
+    "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
     "statbel": (".txt", ".csv", ".zip"),
 }
 TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")

@@ -1,4 +1,4 @@
-"""Boundary layers (GeoJSON) -> Python geometries in Lambert 72 and ``raw.districts``."""
+"""Boundary layers (GeoJSON, Shapefile, GeoPackage) -> Python geometries in Lambert 72 and ``raw.districts``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pyproj import Transformer
 from etl.sources.base import BuildError, source_name
 from etl.sources.mapping import KindMapping, normalise_header
 
-LAYERS = ("zone", "gemeente", "deelgemeente", "wijk")
+#: Coarse to fine; statistical sectors (when a zone has their polygons) nest in wijken.
+LAYERS = ("zone", "gemeente", "deelgemeente", "wijk", "sector")
 
 
 @dataclass
@@ -28,6 +29,7 @@ class Area:
     geom: shapely.Geometry
     source_file: str
     source_row: int
+    population: int | None = None
 
 
 @dataclass
@@ -49,18 +51,34 @@ class DistrictLayers:
         return None
 
 
-def detect_crs(doc: dict, sample: np.ndarray) -> str:
-    """CRS of a GeoJSON document: its ``crs`` member, else guessed from coordinate size.
+CRS_CODES = ("31370", "3812", "4326")
 
-    Lambert 72 (EPSG:31370) has x, y below 300 km; Lambert 2008 (EPSG:3812) is offset to
-    500-800 km; WGS84 lies within +-180/90 degrees.
-    """
-    name = (((doc.get("crs") or {}).get("properties") or {}).get("name") or "").upper()
-    for code in ("31370", "3812", "4326"):
-        if name.endswith(code) or f"EPSG::{code}" in name or f"EPSG:{code}" in name:
+
+def crs_from_name(name: str | None) -> str | None:
+    """``"EPSG:31370"`` from a CRS name, URN or WKT/PROJ text naming one of the Belgian CRSs."""
+    text = (name or "").upper()
+    if not text:
+        return None
+    for code in CRS_CODES:
+        if text.endswith(code) or f"EPSG::{code}" in text or f"EPSG:{code}" in text:
             return f"EPSG:{code}"
-    if "CRS84" in name:
+        if f'"EPSG",{code}' in text.replace(" ", "") or f"'EPSG',{code}" in text.replace(" ", ""):
+            return f"EPSG:{code}"
+    if "LAMBERT 2008" in text or "LAMBERT_2008" in text or "LB08" in text:
+        return "EPSG:3812"
+    if (
+        "BELGE 1972" in text
+        or "LAMBERT 72" in text
+        or "BELGIAN_LAMBERT_72" in text.replace(" ", "_")
+    ):
+        return "EPSG:31370"
+    if "CRS84" in text or "WGS 84" in text or "WGS84" in text:
         return "EPSG:4326"
+    return None
+
+
+def guess_crs(sample: np.ndarray) -> str:
+    """CRS from coordinate size: WGS84 within +-180/90, Lambert 2008 offset to 500-800 km."""
     if sample.size == 0:
         return "EPSG:31370"
     x, y = sample[:, 0], sample[:, 1]
@@ -71,6 +89,79 @@ def detect_crs(doc: dict, sample: np.ndarray) -> str:
     return "EPSG:31370"
 
 
+def detect_crs(doc: dict, sample: np.ndarray) -> str:
+    """CRS of a GeoJSON document: its ``crs`` member, else guessed from coordinate size.
+
+    Lambert 72 (EPSG:31370) has x, y below 300 km; Lambert 2008 (EPSG:3812) is offset to
+    500-800 km; WGS84 lies within +-180/90 degrees.
+    """
+    name = ((doc.get("crs") or {}).get("properties") or {}).get("name")
+    return crs_from_name(name) or guess_crs(sample)
+
+
+def _sidecar_crs(path: Path) -> str | None:
+    """A declared CRS next to the file: ``<name>.crs`` (or ``<stem>.crs``) holding e.g. EPSG:31370."""
+    for side in (path.with_name(path.name + ".crs"), path.with_suffix(".crs")):
+        if side.is_file():
+            declared = crs_from_name(side.read_text(encoding="utf-8", errors="ignore").strip())
+            if declared is None:
+                raise BuildError(
+                    f"Bestand {side.name}: onbekend coördinatenstelsel "
+                    f"(verwacht EPSG:31370, EPSG:3812 of EPSG:4326)."
+                )
+            return declared
+    return None
+
+
+def _read_geojson(path: Path, name: str):
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+        features = doc["features"] if doc.get("type") == "FeatureCollection" else [doc]
+        geoms = [shapely.from_geojson(json.dumps(f["geometry"])) for f in features]
+    except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
+        raise BuildError(f"Bestand {name} is geen geldige GeoJSON: {exc}") from exc
+    name_crs = ((doc.get("crs") or {}).get("properties") or {}).get("name")
+    props = [f.get("properties") or {} for f in features]
+    return props, geoms, crs_from_name(name_crs), "utf-8"
+
+
+def _read_ogr(path: Path, name: str):
+    """Shapefile (plain or zipped) and GeoPackage through pyogrio (GDAL, no internet)."""
+    import pyogrio
+
+    target = path.as_posix()
+    if path.suffix.lower() == ".zip":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                shps = sorted(m for m in archive.namelist() if m.lower().endswith(".shp"))
+        except zipfile.BadZipFile as exc:
+            raise BuildError(f"Bestand {name} is geen geldig zip-archief: {exc}") from exc
+        if not shps:
+            raise BuildError(f"Bestand {name}: het zip-archief bevat geen Shapefile (.shp).")
+        target = f"/vsizip/{path.as_posix()}/{shps[0]}"
+    try:
+        frame = pyogrio.read_dataframe(target)
+    except Exception as exc:  # GDAL raises its own error types for broken files
+        raise BuildError(f"Bestand {name} kan niet gelezen worden als grenslaag: {exc}") from exc
+    file_crs = None
+    if frame.crs is not None:
+        epsg = frame.crs.to_epsg()
+        file_crs = f"EPSG:{epsg}" if epsg and str(epsg) in CRS_CODES else None
+        if file_crs is None:
+            file_crs = crs_from_name(frame.crs.to_wkt())
+        if file_crs is None:
+            raise BuildError(
+                f"Bestand {name}: coördinatenstelsel {frame.crs.name} wordt niet ondersteund "
+                f"(verwacht Lambert 72, Lambert 2008 of WGS84)."
+            )
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    props = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    geoms = list(frame.geometry.values)
+    return props, geoms, file_crs, "ogr"
+
+
 def _prop(props: dict, folded: dict[str, str], mapping: KindMapping, canonical: str):
     for variant in [*mapping.expected(canonical), canonical]:
         key = folded.get(normalise_header(variant))
@@ -79,8 +170,17 @@ def _prop(props: dict, folded: dict[str, str], mapping: KindMapping, canonical: 
     return None
 
 
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(round(float(str(text).replace(",", ".")))) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
 def _classify(values: dict, path: Path) -> str | None:
     """Which layer a feature belongs to: the finest code it carries, else the file name."""
+    if values.get("sector_code"):
+        return "sector"
     if values["wijk_code"]:
         return "wijk"
     if values["deelgemeente_code"]:
@@ -90,24 +190,32 @@ def _classify(values: dict, path: Path) -> str | None:
     if values["zone_naam"]:
         return "zone"
     stem = normalise_header(path.stem)
-    for layer in ("deelgemeente", "gemeente", "wijk", "zone"):
+    for layer in ("deelgemeente", "gemeente", "wijk", "zone", "sector"):
         if layer in stem:
             return layer
     return None
 
 
-def load_districts(files: list[Path], raw: Path, mapping: KindMapping) -> DistrictLayers:
-    """Read the boundary GeoJSON files and reproject them to Lambert 72.
+def load_districts(
+    files: list[Path], raw: Path, mapping: KindMapping, declared_crs: str | None = None
+) -> DistrictLayers:
+    """Read the boundary layers and reproject them to Lambert 72.
+
+    Formats: GeoJSON, Shapefile (``.shp`` with its sidecars, or zipped) and GeoPackage.
+    CRS, first found wins: a sidecar ``<file>.crs`` ("EPSG:31370"), the file's own CRS,
+    ``declared_crs`` (the zone's ``districts_crs``), else guessed from coordinate size.
 
     Parameters
     ----------
     files : list of Path
-        GeoJSON files, in load order; a later file replaces an area with the same
+        Boundary files, in load order; a later file replaces an area with the same
         layer and code.
     raw : Path
         Raw folder (for file names).
     mapping : KindMapping
         Property-name variants (``[districts.fields]`` of the mappings).
+    declared_crs : str, optional
+        CRS for files that do not say theirs.
 
     Returns
     -------
@@ -115,30 +223,30 @@ def load_districts(files: list[Path], raw: Path, mapping: KindMapping) -> Distri
     """
     layers = DistrictLayers()
     by_key: dict[tuple[str, str], Area] = {}
+    zone_crs = crs_from_name(declared_crs) if declared_crs else None
     for path in files:
         name = source_name(raw, path)
-        try:
-            doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-            features = doc["features"] if doc.get("type") == "FeatureCollection" else [doc]
-            geoms = [shapely.from_geojson(json.dumps(f["geometry"])) for f in features]
-        except (ValueError, KeyError, TypeError, shapely.errors.GEOSException) as exc:
-            raise BuildError(f"Bestand {name} is geen geldige GeoJSON: {exc}") from exc
-        coords = (
-            shapely.get_coordinates(np.array(geoms, dtype=object)) if geoms else np.empty((0, 2))
-        )
-        crs = detect_crs(doc, coords[:2000])
+        if path.suffix.lower() in (".geojson", ".json"):
+            props_list, geoms, file_crs, encoding = _read_geojson(path, name)
+        else:
+            props_list, geoms, file_crs, encoding = _read_ogr(path, name)
+        geoms = [g if g is not None else None for g in geoms]
+        present = np.array([g for g in geoms if g is not None], dtype=object)
+        coords = shapely.get_coordinates(present) if present.size else np.empty((0, 2))
+        crs = _sidecar_crs(path) or file_crs or zone_crs or guess_crs(coords[:2000])
         if crs != "EPSG:31370":
             transformer = Transformer.from_crs(crs, "EPSG:31370", always_xy=True)
             geoms = [
-                shapely.transform(
+                None
+                if g is None
+                else shapely.transform(
                     g, lambda xy, t=transformer: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
                 )
                 for g in geoms
             ]
         count = 0
-        for row, (feature, geom) in enumerate(zip(features, geoms, strict=True), start=1):
-            props = feature.get("properties") or {}
-            folded = {normalise_header(k): k for k in props}
+        for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
+            folded = {normalise_header(str(k)): k for k in props}
             values = {c: _prop(props, folded, mapping, c) for c in mapping.fields}
             layer = _classify(values, path)
             if layer is None or geom is None or geom.is_empty:
@@ -146,6 +254,7 @@ def load_districts(files: list[Path], raw: Path, mapping: KindMapping) -> Distri
             if not geom.is_valid:
                 geom = shapely.make_valid(geom)
             code, label, parent = {
+                "sector": ("sector_code", "sector_naam", "wijk_code"),
                 "wijk": ("wijk_code", "wijk_naam", "deelgemeente_code"),
                 "deelgemeente": ("deelgemeente_code", "deelgemeente_naam", "nis_code"),
                 "gemeente": ("nis_code", "gemeente_naam", None),
@@ -160,6 +269,7 @@ def load_districts(files: list[Path], raw: Path, mapping: KindMapping) -> Distri
                 geom=geom,
                 source_file=name,
                 source_row=row,
+                population=_int_or_none(values.get("population")),
             )
             by_key[(layer, area.code)] = area
             count += 1
@@ -167,8 +277,8 @@ def load_districts(files: list[Path], raw: Path, mapping: KindMapping) -> Distri
             {
                 "kind": "districts",
                 "source_file": name,
-                "rows_read": len(features),
-                "encoding": "utf-8",
+                "rows_read": len(props_list),
+                "encoding": encoding,
                 "delimiter": None,
                 "crs": crs,
                 "accepted": count,

@@ -97,3 +97,66 @@ def load_mappings(zone_mappings: Path | None = None) -> dict[str, KindMapping]:
             fields.setdefault(canonical, list(variants))
         result[kind] = KindMapping(kind, fields, list(spec.get("required", [])))
     return result
+
+
+#: Dutch names of the kinds of export, for messages ("dit lijkt een ongevallenexport").
+KIND_LABELS = {
+    "incidents": "incidentenexport (feiten/PV's)",
+    "accidents": "ongevallenexport",
+    "victims": "slachtofferlijst van ongevallen",
+    "statbel": "Statbel-ongevallenbestand (OPENDATA_MAP)",
+    "nuisance": "overlastregister",
+    "tasks": "lijst met wijktaken",
+    "controls": "lijst met verkeerscontroles",
+    "poi": "lijst met interessante punten (POI)",
+    "addresses": "adreslijst (Adressenregister)",
+    "sectors": "lijst van statistische sectoren",
+    "districts": "grenslaag",
+}
+
+
+def kind_scores(
+    headers: list[str], mappings: dict[str, KindMapping]
+) -> dict[str, tuple[bool, int]]:
+    """Per kind: (all required fields found, number of fields found) for these headers."""
+    scores = {}
+    for kind, mapping in mappings.items():
+        if not mapping.required:
+            continue
+        found = mapping.match(headers)
+        scores[kind] = (all(f in found for f in mapping.required), len(found))
+    return scores
+
+
+def guess_kind(
+    headers: list[str], mappings: dict[str, KindMapping], current: str | None = None
+) -> str | None:
+    """The kind these headers look like when that is not ``current``, else None.
+
+    A kind qualifies when all its required fields are present; among those the one with
+    the most recognised fields wins. ``current`` is returned as None when it qualifies at
+    least as well (a file is only "of another kind" when the signature says so clearly).
+    """
+    scores = kind_scores(headers, mappings)
+    qualified = sorted(
+        ((n, kind) for kind, (ok, n) in scores.items() if ok), key=lambda t: (-t[0], t[1])
+    )
+    if not qualified:
+        return None
+    best_n, best = qualified[0]
+    if best == current:
+        return None
+    if current is not None and scores.get(current, (False, 0))[0]:
+        # The file qualifies for its own folder too: only call it foreign when the other
+        # kind explains clearly more columns.
+        if best_n < scores[current][1] + 3:
+            return None
+    return best
+
+
+def wrong_kind_message(kind: str, other: str) -> str:
+    """Dutch sentence: this file looks like another kind and belongs in that folder."""
+    return (
+        f"dit lijkt een {KIND_LABELS.get(other, other)} en geen "
+        f"{KIND_LABELS.get(kind, kind)}; zet het bestand in de map {other}/"
+    )

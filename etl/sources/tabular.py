@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl.sources.base import BuildError, source_name
-from etl.sources.mapping import KindMapping
+from etl.sources.mapping import KindMapping, guess_kind, wrong_kind_message
 
 DELIMITERS = (";", ",", "|", "\t")
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
@@ -35,12 +35,17 @@ class SniffedFile:
     duckdb_encoding: str
     delimiter: str
     headers: list[str]
+    #: A quoted field spans lines: DuckDB's parallel scanner cannot read that with
+    #: null_padding, so such a file is read by one thread.
+    multiline: bool = False
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
     """Return (text if it had to be transcoded, encoding name)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return None, "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
     try:
         data.decode("utf-8")
         return None, "utf-8"
@@ -56,6 +61,49 @@ def _decode(data: bytes) -> tuple[str | None, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+#: A quoted field may span at most this many lines (a description with line breaks).
+MAX_QUOTED_LINES = 20
+
+
+def _defuse_stray_quotes(data: bytes) -> tuple[bytes, bool]:
+    """Neutralise double quotes that open a field and never close within a few lines.
+
+    A CSV reader treats such a quote as the start of a field that runs to the next quote,
+    swallowing the rows in between (or the rest of the file). Lines with an odd number of
+    quotes are paired (a legitimate multi-line field opens on one and closes on a later one
+    within :data:`MAX_QUOTED_LINES`); an unpaired line's quotes become single quotes, so
+    that row is read on its own (and refused or accepted on its merits) and every other
+    row survives.
+
+    Returns
+    -------
+    (bytes, bool)
+        The data (``data`` itself when nothing needed changing) and whether a quoted field
+        still spans lines.
+    """
+    if data.count(b'"') == 0:
+        return data, False
+    lines = data.split(b"\n")
+    odd = [i for i, line in enumerate(lines) if line.count(b'"') % 2]
+    if not odd:
+        return data, False
+    stray = []
+    multiline = False
+    i = 0
+    while i < len(odd):
+        if i + 1 < len(odd) and odd[i + 1] - odd[i] <= MAX_QUOTED_LINES:
+            multiline = True
+            i += 2
+        else:
+            stray.append(odd[i])
+            i += 1
+    if not stray:
+        return data, multiline
+    for j in stray:
+        lines[j] = lines[j].replace(b'"', b"'")
+    return b"\n".join(lines), multiline
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -80,8 +128,27 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         File content when already read.
     """
     data = path.read_bytes() if data is None else data
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BuildError(
+            f"Bestand {path.name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
+            f"Exporteer als CSV of .xlsx."
+        )
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF"):
+        raise BuildError(
+            f"Bestand {path.name} is geen tekstbestand (CSV/TXT) maar een "
+            f"{'PDF' if data.startswith(b'%PDF') else 'zip- of Excel-bestand'} met een verkeerde extensie."
+        )
     text, encoding = _decode(data)
     target = path
+    multiline = False
+    if text is None and b'"' in data:
+        repaired, multiline = _defuse_stray_quotes(data)
+        if repaired is not data:
+            target = workdir / f"{len(list(workdir.iterdir()))}_{path.name}"
+            target.write_bytes(repaired)
+    elif text is not None and '"' in text:
+        repaired, multiline = _defuse_stray_quotes(text.encode("utf-8"))
+        text = repaired.decode("utf-8")
     if text is not None:
         target = workdir / f"{len(list(workdir.iterdir()))}_{path.stem}.utf8.csv"
         target.write_text(text, encoding="utf-8", newline="")
@@ -95,12 +162,27 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
     delimiter = _sniff_delimiter(header_line)
     headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
     duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
-    return SniffedFile(target, encoding, duckdb_encoding, delimiter, [h.strip() for h in headers])
+    return SniffedFile(
+        target, encoding, duckdb_encoding, delimiter, [h.strip() for h in headers], multiline
+    )
+
+
+#: Every kind's mapping, for recognising a file of one kind in the folder of another;
+#: set by :func:`load_tabular_kind` (the build passes all mappings).
+_ALL_MAPPINGS: dict[str, KindMapping] = {}
 
 
 def _check_required(mapping: KindMapping, found: dict[str, int], name: str, headers: list[str]):
     missing = [f for f in mapping.required if f not in found]
+    if not [h for h in headers if h]:
+        raise BuildError(
+            f"Bestand {name} is leeg of heeft geen kopregel met kolomnamen; "
+            f"verwacht een {mapping.kind}-export met een kolomnaam per kolom."
+        )
     if missing:
+        other = guess_kind(headers, _ALL_MAPPINGS, mapping.kind) if _ALL_MAPPINGS else None
+        if other:
+            raise BuildError(f"Bestand {name}: {wrong_kind_message(mapping.kind, other)}.")
         expected = "; ".join(f"{f}: {' / '.join(mapping.expected(f))}" for f in missing)
         raise BuildError(
             f"Bestand {name}: verplichte kolom(men) ontbreken ({', '.join(missing)}). "
@@ -159,7 +241,8 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
     relation = (
         f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
         f"header=true, quote='\"', escape='\"', encoding='{sniffed.duckdb_encoding}', "
-        f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, parallel=true)"
+        f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
+        f"parallel={'false' if sniffed.multiline else 'true'})"
     )
     # Fail here, naming the file, rather than later inside a staging model.
     try:
@@ -284,6 +367,7 @@ def load_tabular_kind(
     mapping: KindMapping,
     raw: Path,
     workdir: Path,
+    all_mappings: dict[str, KindMapping] | None = None,
 ) -> list[dict]:
     """Register every export of one kind as the view ``raw.<kind>`` (one UNION ALL branch per file).
 
@@ -310,6 +394,9 @@ def load_tabular_kind(
     BuildError
         A file misses a required column or cannot be parsed.
     """
+    if all_mappings:
+        _ALL_MAPPINGS.clear()
+        _ALL_MAPPINGS.update(all_mappings)
     infos: list[dict] = []
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
@@ -324,3 +411,47 @@ def load_tabular_kind(
     union = "\nUNION ALL\n".join(i.pop("select") for i in infos) or _empty_sql(mapping)
     con.execute(f"CREATE OR REPLACE VIEW raw.{kind} AS {union}")
     return infos
+
+
+def sniff_headers(path: Path, workdir: Path) -> tuple[list[str], str | None, str | None]:
+    """Header names, encoding and separator of an export (text, .xlsx or zipped text).
+
+    Raises
+    ------
+    BuildError
+        The file cannot be read at all (Dutch message).
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many unrelated types for a broken file
+            raise BuildError(
+                f"Bestand {path.name} kan niet gelezen worden als Excel: {exc}"
+            ) from exc
+        try:
+            for row in wb.worksheets[0].iter_rows(values_only=True):
+                if any(v not in (None, "") for v in row):
+                    return [str(v).strip() if v is not None else "" for v in row], "xlsx", None
+            return [], "xlsx", None
+        finally:
+            wb.close()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = sorted(
+                    m for m in archive.namelist() if m.lower().endswith((".txt", ".csv"))
+                )
+                if not members:
+                    raise BuildError(
+                        f"Bestand {path.name}: het zip-archief bevat geen .txt- of .csv-bestand."
+                    )
+                data = archive.read(members[0])
+        except zipfile.BadZipFile as exc:
+            raise BuildError(f"Bestand {path.name} is geen geldig zip-archief: {exc}") from exc
+        sniffed = sniff_text_file(workdir / Path(members[0]).name, workdir, data)
+        return sniffed.headers, sniffed.encoding, sniffed.delimiter
+    sniffed = sniff_text_file(path, workdir)
+    return sniffed.headers, sniffed.encoding, sniffed.delimiter

@@ -1,11 +1,17 @@
 -- Parsing helpers for the staging models (temporary: they do not end up in the warehouse).
 -- Exports write dates as dd/mm/yyyy [hh:mm[:ss]] or ISO, numbers with a decimal comma.
 CREATE OR REPLACE TEMP MACRO wb_text(s) AS nullif(trim(s), '');
-CREATE OR REPLACE TEMP MACRO wb_ts(s) AS try_strptime(trim(s), [
+-- Excel serial dates (days since 1899-12-30, "45321" or "45321,5") as a CSV export of an
+-- Excel sheet writes them; only 5-digit serials (1927-2173), so a year or an id is not a date.
+CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(try_strptime(trim(s), [
     '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
     '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
-    '%d.%m.%Y %H:%M', '%d.%m.%Y'
-]);
+    '%d.%m.%Y %H:%M', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f',
+    '%d/%m/%Y %H:%M:%S.%f'
+]), CASE WHEN regexp_full_match(trim(s), '[1-9]\d{4}([.,]\d+)?')
+    THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END);
+-- A two-digit year ("03/02/24") parses as year 24: not a usable date.
+CREATE OR REPLACE TEMP MACRO wb_ts(s) AS CASE WHEN year(wb_ts0(s)) >= 1900 THEN wb_ts0(s) END;
 -- "172.100,5" and "172100,5" and "172100.5" all mean 172100.5.
 CREATE OR REPLACE TEMP MACRO wb_num(s) AS CASE
     WHEN trim(s) LIKE '%,%' THEN try_cast(replace(replace(replace(trim(s), ' ', ''), '.', ''), ',', '.') AS DOUBLE)
@@ -14,3 +20,24 @@ END;
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));
+-- Address keys for geocoding against the zone's address list (tolerant match): lower case,
+-- no accents, common abbreviations written out, then only letters and digits.
+-- "Brusselse Stwg." = "Brusselsesteenweg", "Kerkstr" = "Kerkstraat", "St.-Jansln" = "Sint-Janslaan".
+CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        lower(strip_accents(trim(s))),
+        '(^|[\s\-])o\.?\s*l\.?\s*v\.?([\s\-]|$)', '\1onze lieve vrouw\2', 'g'),
+        '(^|[\s\-])st\.?([\s\-])', '\1sint\2', 'g'),
+        'stwg(\.|\b)|steenwg(\.|\b)|stw\.', 'steenweg', 'g'),
+        'str(\.|\b)', 'straat', 'g'),
+        'ln(\.|\b)', 'laan', 'g'),
+        'pl(\.|\b)', 'plein', 'g'),
+        '(^|[\s\-])dr\.', '\1dokter', 'g'),
+        '(^|[\s\-])burg\.', '\1burgemeester', 'g'),
+        'lei\.', 'lei', 'g'),
+    '[^a-z0-9]', '', 'g');
+-- "12A", "12 bus 3", "012", "12-14" -> 12; no leading digits -> NULL.
+CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
+-- Postcodes as four digits ("B-3020", "3020 Herent" -> "3020").
+CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s, ''), '(\d{4})', 1), '');

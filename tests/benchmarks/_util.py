@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,16 +40,17 @@ def run_measured(code: str, env: dict | None = None) -> dict:
     return result
 
 
-PEAK_RSS_SNIPPET = (
-    "import resource as _r; _peak_mb = lambda: round(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024, 1)"
-)
+PEAK_RSS_SNIPPET = "import resource as _r; _peak_mb = lambda: round(_r.getrusage(_r.RUSAGE_SELF).ru_maxrss / 1024, 1)"
 
 
 def write_result(name: str, payload: dict) -> Path:
     """Write ``payload`` to ``results/<name>.json`` and append a line to ``results/history.jsonl``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = dict(payload, measured_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                   cpu_count=os.cpu_count())
+    payload = dict(
+        payload,
+        measured_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        cpu_count=os.cpu_count(),
+    )
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     with open(RESULTS / "history.jsonl", "a", encoding="utf-8") as fh:

@@ -22,3 +22,30 @@ def build(raw: Path, warehouse: Path, lines: list[str] | None = None) -> dict:
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+INCIDENT_HEADER = "PV-nummer;Datum feit;Einddatum feit;Registratiedatum;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y"
+
+
+def mini_raw(root: Path, files: dict[str, bytes | str], districts: bool = True) -> Path:
+    """A raw folder with the fixture boundaries and the given files (text is UTF-8).
+
+    Parameters
+    ----------
+    root : Path
+        Where to create ``raw/``.
+    files : dict
+        Path below ``raw`` -> content (bytes as is, str encoded as UTF-8).
+    """
+    import shutil
+
+    raw = root / "raw"
+    (raw / "districts").mkdir(parents=True, exist_ok=True)
+    if districts:
+        for path in (RAW_SMALL / "districts").iterdir():
+            shutil.copy(path, raw / "districts" / path.name)
+    for rel, content in files.items():
+        target = raw / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return raw

@@ -34,7 +34,7 @@ zone as (
         hour(a.occurred_at) as hour,
         a.x, a.y, a.lon, a.lat, a.wijk_code, a.wijk_name, a.deelgemeente_code, a.deelgemeente_name,
         a.nis_code, a.municipality_name, a.h3_cell, a.h3_cell_coarse, a.location_status,
-        a.location_note, a.source_file, a.source_row
+        a.location_note, a.geocode_method, a.source_file, a.source_row
     from intermediate.int_accidents_located a
     left join victim_counts v on v.accident_id = a.accident_id
 ),
@@ -62,7 +62,9 @@ statbel as (
         s.x, s.y, s.lon, s.lat, s.wijk_code, s.wijk_name, s.deelgemeente_code, s.deelgemeente_name,
         coalesce(s.nis_code, s.nis_code_reported) as nis_code,
         coalesce(s.municipality_name, s.municipality) as municipality_name,
-        s.h3_cell, s.h3_cell_coarse, s.location_status, s.location_note, s.source_file, s.source_row
+        s.h3_cell, s.h3_cell_coarse, s.location_status, s.location_note,
+        case when s.x_num is not null and s.y_num is not null then 'coördinaten' end as geocode_method,
+        s.source_file, s.source_row
     from intermediate.int_statbel_located s
 ),
 unioned as (
@@ -79,5 +81,6 @@ select
     street, house_number, municipality_reported,
     date, day_known, year, month, iso_year, iso_week, weekday, hour,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
-    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, source_file, source_row
+    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
+    source_file, source_row
 from unioned

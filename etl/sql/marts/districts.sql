@@ -23,7 +23,8 @@ merged as (
         coalesce(c.name, d.name) as name,
         coalesce(c.parent_code, d.parent_code, case when d.layer = 'gemeente' then (select zone_name from raw.build_params) end) as parent_code,
         coalesce(c.nis_code, d.nis_code) as nis_code,
-        c.population,
+        -- The zone configuration's population wins; else the boundary file's (e.g. sectors).
+        coalesce(c.population, d.population) as population,
         c.inspector,
         d.area_km2,
         d.geojson,

@@ -13,6 +13,7 @@ select
     municipality as municipality_reported,
     status,
     inspector,
+    dates_inconsistent,
     coalesce(occurred_to > occurred_from, false) as is_window,
     cast(occurred_from as date) as date,
     year(occurred_from) as year,
@@ -22,6 +23,6 @@ select
     isodow(occurred_from) as weekday,
     hour(occurred_from) as hour,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
-    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note,
+    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
     source_file, source_row
 from intermediate.int_incidents_located

@@ -11,6 +11,9 @@ with staged as (
         union all select source_file from staging.stg_islp__tasks
         union all select source_file from staging.stg_islp__controls
         union all select source_file from staging.stg_zone__poi
+        union all select source_file from staging.stg_zone__addresses
+        union all select source_file from staging.stg_statbel__sectors
+        union all select source_file from staging.stg_zone__absences
     ) rows_
     group by source_file
 ),

@@ -14,6 +14,6 @@ select
     isodow(reported_at) as weekday,
     hour(reported_at) as hour,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
-    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note,
+    municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
     source_file, source_row
 from intermediate.int_nuisance_located

@@ -8,6 +8,7 @@ select
     coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due_at,
     t.closed_at,
     t.wijk_code,
+    t.wijk_code_located,
     t.wijk_name,
     coalesce(t.inspector, w.inspector) as inspector,
     t.status,
@@ -18,6 +19,7 @@ select
         and cast(coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as date) < r.reference_date as is_overdue,
     date_diff('day', cast(t.received_at as date), cast(coalesce(t.closed_at, r.reference_date) as date)) as lead_days,
     t.reference,
+    t.dates_inconsistent,
     t.street, t.house_number, t.municipality as municipality_reported,
     cast(t.received_at as date) as date,
     year(t.received_at) as year,
@@ -27,7 +29,7 @@ select
     isodow(t.received_at) as weekday,
     hour(t.received_at) as hour,
     t.x, t.y, t.lon, t.lat, t.deelgemeente_code, t.deelgemeente_name, t.nis_code,
-    t.municipality_name, t.h3_cell, t.h3_cell_coarse, t.location_status, t.location_note,
+    t.municipality_name, t.h3_cell, t.h3_cell_coarse, t.location_status, t.location_note, t.geocode_method,
     t.source_file, t.source_row
 from intermediate.int_tasks_located t
 cross join intermediate.int_reference_date r

@@ -13,6 +13,9 @@ with typed as (
         wb_text(municipality) as municipality,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
+        -- 'coördinaten' when the export gave a pair; the geocoding step may fill in
+        -- 'adres exact' / 'adres genormaliseerd' for rows with only an address.
+        case when x_num is not null and y_num is not null and not (x_num = 0 and y_num = 0) then 'coördinaten' end as geocode_method,
         wb_text(status) as status,
         wb_text(inspector) as inspector,
         wb_text(occurred_from) as occurred_from_text,
@@ -50,6 +53,8 @@ numbered as (
 )
 select
     * exclude (rej, superseded_in_file),
+    -- Registered before the facts began: kept and flagged (quality-control queue).
+    coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
     pv_number as record_key,
     cast(occurred_from as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'PV-nummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,

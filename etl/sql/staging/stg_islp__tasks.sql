@@ -13,6 +13,10 @@ with typed as (
         wb_text(house_number) as house_number,
         wb_text(municipality) as municipality,
         wb_text(reference) as reference,
+        -- Tasks carry an address, no coordinates: the geocoding step may fill these in.
+        cast(null as double) as x_num,
+        cast(null as double) as y_num,
+        cast(null as varchar) as geocode_method,
         wb_text(received_at) as received_at_text,
         wb_text(due_at) as due_at_text,
         wb_text(closed_at) as closed_at_text,
@@ -30,7 +34,6 @@ checked as (
             when due_at_text is not null and due_at is null then wb_reject('due_at', 'Termijn is geen geldige datum (verwacht dd/mm/jjjj)', due_at_text)
             when closed_at_text is not null and closed_at is null then wb_reject('closed_at', 'Datum afgesloten is geen geldige datum (verwacht dd/mm/jjjj)', closed_at_text)
             when closed_at >= p.today + 1 then wb_reject('closed_at', 'Datum afgesloten ligt in de toekomst', closed_at_text)
-            when closed_at < cast(received_at as date) then wb_reject('closed_at', 'Datum afgesloten ligt vóór de datum ontvangen', closed_at_text)
         end as rej
     from typed t cross join raw.build_params p
 ),
@@ -47,6 +50,10 @@ numbered as (
 )
 select
     * exclude (rej, superseded_in_file),
+    -- Closed (or due) before it was received: kept and flagged, never refused; the
+    -- workload page's quality-control queue lists exactly these.
+    coalesce(cast(closed_at as date) < cast(received_at as date)
+             or cast(due_at as date) < cast(received_at as date), false) as dates_inconsistent,
     task_id as record_key,
     cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Taaknummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,

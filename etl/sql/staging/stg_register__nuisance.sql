@@ -10,6 +10,9 @@ with typed as (
         wb_text(municipality) as municipality,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
+        -- 'coördinaten' when the export gave a pair; the geocoding step may fill in
+        -- 'adres exact' / 'adres genormaliseerd' for rows with only an address.
+        case when x_num is not null and y_num is not null and not (x_num = 0 and y_num = 0) then 'coördinaten' end as geocode_method,
         wb_text(status) as status,
         wb_text(channel) as channel,
         wb_text(reported_at) as reported_at_text,

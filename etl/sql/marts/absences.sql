@@ -1,0 +1,8 @@
+-- Absences of the wijkinspecteurs: one row per absence (a period listed twice counts once).
+select distinct on (inspector, start_date, end_date, coalesce(reason, ''))
+    inspector, start_date, end_date, reason,
+    date_diff('day', start_date, end_date) + 1 as days,
+    source_file, source_row
+from staging.stg_zone__absences
+where reject_reason is null
+order by inspector, start_date, end_date, coalesce(reason, ''), load_order desc, source_row desc

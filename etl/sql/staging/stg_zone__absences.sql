@@ -1,0 +1,32 @@
+-- Absences of the wijkinspecteurs (both dates included; no end date = one day).
+with typed as (
+    select
+        wb_text(inspector) as inspector,
+        cast(wb_ts(start_date) as date) as start_date,
+        cast(wb_ts(end_date) as date) as end_date_given,
+        wb_text(reason) as reason,
+        wb_text(start_date) as start_date_text,
+        wb_text(end_date) as end_date_text,
+        source_file, source_row, load_order
+    from raw.absences
+),
+checked as (
+    select
+        *,
+        case
+            when inspector is null then wb_reject('inspector', 'Wijkinspecteur ontbreekt', null)
+            when start_date_text is null then wb_reject('start_date', 'Begindatum afwezigheid ontbreekt', null)
+            when start_date is null then wb_reject('start_date', 'Begindatum afwezigheid is geen geldige datum (verwacht dd/mm/jjjj)', start_date_text)
+            when end_date_text is not null and end_date_given is null then wb_reject('end_date', 'Einddatum afwezigheid is geen geldige datum (verwacht dd/mm/jjjj)', end_date_text)
+            when end_date_given < start_date then wb_reject('end_date', 'Einddatum afwezigheid ligt vóór de begindatum', end_date_text)
+        end as rej
+    from typed
+)
+select
+    * exclude (rej, start_date_text, end_date_text, end_date_given),
+    coalesce(end_date_given, start_date) as end_date,
+    cast(null as date) as record_date,
+    rej.reason as reject_reason,
+    rej.field as reject_field,
+    rej.value as reject_value
+from checked

@@ -1,0 +1,35 @@
+-- The zone's address list (Adressenregister/CRAB extract): street, house number, postcode,
+-- Lambert 72 x/y. Used only to locate records that carry an address but no coordinates.
+with typed as (
+    select
+        wb_text(street) as street,
+        wb_text(house_number) as house_number,
+        wb_postcode(postcode) as postcode,
+        wb_text(municipality) as municipality,
+        wb_num(x) as x_num,
+        wb_num(y) as y_num,
+        wb_text(x) as x_text,
+        wb_text(y) as y_text,
+        source_file, source_row, load_order
+    from raw.addresses
+),
+checked as (
+    select
+        *,
+        case
+            when street is null then wb_reject('street', 'Straatnaam ontbreekt', null)
+            when house_number is null then wb_reject('house_number', 'Huisnummer ontbreekt', null)
+            when x_num is null or x_num = 0 then wb_reject('x', 'X-coördinaat ontbreekt of is geen getal', x_text)
+            when y_num is null or y_num = 0 then wb_reject('y', 'Y-coördinaat ontbreekt of is geen getal', y_text)
+        end as rej
+    from typed
+)
+select
+    * exclude (rej, x_text, y_text),
+    wb_street_key(street) as street_key,
+    wb_house_key(house_number) as house_key,
+    cast(null as date) as record_date,
+    rej.reason as reject_reason,
+    rej.field as reject_field,
+    rej.value as reject_value
+from checked

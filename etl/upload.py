@@ -1,0 +1,567 @@
+"""Upload backend for the dashboard: preview an export, store it, rebuild in the background.
+
+The dashboard's upload page calls only these functions:
+
+``preview_upload(kind, filename, data)``
+    What the build would make of the file, without touching ``data/raw`` or the warehouse:
+    encoding, separator, which columns were recognised, the first accepted rows and the
+    refused rows with their Dutch reason, and a warning when the file looks like another
+    kind of export.
+``store_upload(kind, filename, data, raw_dir)``
+    Put the file under ``raw_dir/<kind>/`` without ever overwriting a different file.
+``start_background_build(raw, warehouse, status_file)``
+    Rebuild in a separate process; the current warehouse keeps being served until the new
+    one is swapped in atomically, and a failed build changes nothing.
+``build_status(status_file)``
+    The state of that build (``idle``, ``running``, ``ok``, ``failed``) with a Dutch message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import config
+from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
+from etl.sources.mapping import guess_kind, load_mappings, wrong_kind_message
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "BuildBusyError",
+    "Preview",
+    "UploadError",
+    "build_status",
+    "preview_upload",
+    "start_background_build",
+    "store_upload",
+]
+
+#: Largest file :func:`store_upload` accepts unless told otherwise (bytes).
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+_SAFE_NAME = re.compile(r"^[\w\-. ()À-ɏ]+$")
+
+
+class UploadError(ValueError):
+    """An upload that is refused; the message (Dutch) says why."""
+
+
+class BuildBusyError(RuntimeError):
+    """A build is already running; the message (Dutch) says since when."""
+
+
+@dataclass
+class Preview:
+    """What the build would do with one uploaded file.
+
+    Attributes
+    ----------
+    kind, filename : str
+        As given.
+    ok : bool
+        The file can be loaded (required columns found, readable). ``False`` means the
+        build would fail on it; ``error`` then says why.
+    error : str or None
+        Dutch message when the file cannot be loaded at all.
+    warning : str or None
+        Dutch warning, e.g. "dit lijkt een ongevallenexport ...".
+    encoding, delimiter : str or None
+        Detected text encoding (``utf-8``, ``utf-8-sig``, ``cp1252``, ``xlsx``...) and separator.
+    headers : list of str
+        Column names as found in the file.
+    columns_found : dict
+        Canonical field -> header in the file.
+    columns_missing : list of str
+        Required fields not found.
+    columns_optional_missing : list of str
+        Optional fields not found (informative).
+    n_rows, n_accepted, n_refused : int
+        Row counts of the whole file.
+    accepted : pandas.DataFrame
+        First ``n`` accepted rows (typed columns as staged).
+    refused : pandas.DataFrame
+        First ``n`` refused rows: ``row``, ``field``, ``value``, ``reason``.
+    crs : str or None
+        Boundary layers: the coordinate reference system used.
+    """
+
+    kind: str
+    filename: str
+    ok: bool = False
+    error: str | None = None
+    warning: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    headers: list[str] = field(default_factory=list)
+    columns_found: dict[str, str] = field(default_factory=dict)
+    columns_missing: list[str] = field(default_factory=list)
+    columns_optional_missing: list[str] = field(default_factory=list)
+    n_rows: int = 0
+    n_accepted: int = 0
+    n_refused: int = 0
+    accepted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    refused: pd.DataFrame = field(default_factory=pd.DataFrame)
+    crs: str | None = None
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in config.RAW_KINDS:
+        raise UploadError(
+            f"Onbekende soort export '{kind}'; kies uit: {', '.join(config.RAW_KINDS)}."
+        )
+
+
+def _suffixes(kind: str) -> tuple[str, ...]:
+    return ACCEPTED_SUFFIXES.get(kind, TABULAR_SUFFIXES)
+
+
+def safe_filename(kind: str, filename: str) -> str:
+    """The file name as it will be stored, or :class:`UploadError` for a path trick.
+
+    Only a plain name is accepted: no folders, no ``..``, no hidden or lock files, no
+    control characters, and an extension the kind accepts.
+    """
+    name = (filename or "").strip()
+    if not name or "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
+        raise UploadError(f"Ongeldige bestandsnaam '{filename}': geef enkel een bestandsnaam op.")
+    if name.startswith((".", "~$")) or ".." in name:
+        raise UploadError(f"Ongeldige bestandsnaam '{filename}'.")
+    if len(name) > 180 or not _SAFE_NAME.match(name):
+        raise UploadError(
+            f"Ongeldige bestandsnaam '{filename}': gebruik letters, cijfers, spaties, '-', '_' en '.'."
+        )
+    if not name.lower().endswith(_suffixes(kind)):
+        raise UploadError(
+            f"Bestand '{name}' heeft een extensie die niet past bij {kind}/; "
+            f"verwacht: {', '.join(_suffixes(kind))}."
+        )
+    return name
+
+
+def _staging_model(kind: str) -> Path | None:
+    for path in sorted((config.SQL_DIR / "staging").glob("*.sql")):
+        if re.search(rf"\bfrom\s+raw\.{kind}\b", path.read_text(encoding="utf-8"), re.I):
+            return path
+    return None
+
+
+def _preview_districts(preview: Preview, path: Path, raw: Path, zone: dict, n: int) -> None:
+    from etl.sources.districts import load_districts
+
+    mappings = load_mappings()
+    layers = load_districts(
+        [path], raw, mappings["districts"], zone.get("zone", {}).get("districts_crs")
+    )
+    info = layers.files[0]
+    preview.crs = info.get("crs")
+    preview.encoding = info.get("encoding")
+    preview.n_rows = int(info["rows_read"])
+    rows = [
+        {
+            "laag": a.layer,
+            "code": a.code,
+            "naam": a.name,
+            "oppervlakte_km2": round(a.geom.area / 1e6, 3),
+        }
+        for areas in layers.areas.values()
+        for a in areas
+    ]
+    preview.n_accepted = len(rows)
+    preview.n_refused = preview.n_rows - len(rows)
+    preview.accepted = pd.DataFrame(rows).head(n)
+    preview.ok = bool(rows)
+    if not rows:
+        preview.error = (
+            "Geen enkele grens herkend: elke feature heeft een eigenschap wijk_code, "
+            "deelgemeente_code, nis_code (+ naam) of zone_naam nodig."
+        )
+
+
+def preview_upload(
+    kind: str, filename: str, data: bytes, zone_file: Path | None = None, n: int = 20
+) -> Preview:
+    """Read an uploaded export the way the build would, without storing anything.
+
+    Parameters
+    ----------
+    kind : str
+        Kind of export (folder name, :data:`etl.config.RAW_KINDS`).
+    filename : str
+        Name of the uploaded file (its extension selects the reader).
+    data : bytes
+        File content.
+    zone_file : Path, optional
+        Zone configuration (for "today" and the declared boundary CRS).
+    n : int
+        Rows to return in ``accepted`` and ``refused``.
+
+    Returns
+    -------
+    Preview
+        Never raises for a bad file: ``ok`` is False and ``error`` says why.
+    """
+    _check_kind(kind)
+    preview = Preview(kind=kind, filename=filename)
+    try:
+        name = safe_filename(kind, filename)
+    except UploadError as exc:
+        preview.error = str(exc)
+        return preview
+    try:
+        zone = config.load_zone(zone_file)
+    except (OSError, ValueError):
+        zone = {}
+    with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
+        raw = Path(tmp) / "raw"
+        path = raw / kind / name
+        path.parent.mkdir(parents=True)
+        path.write_bytes(data)
+        work = Path(tmp) / "work"
+        work.mkdir()
+        try:
+            if kind == "districts":
+                _preview_districts(preview, path, raw, zone, n)
+            else:
+                _preview_tabular(preview, kind, path, raw, work, zone, n)
+        except BuildError as exc:
+            preview.ok = False
+            preview.error = str(exc)
+    return preview
+
+
+def _preview_tabular(
+    preview: Preview, kind: str, path: Path, raw: Path, work: Path, zone: dict, n: int
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from etl import duck
+    from etl.sources.tabular import load_tabular_kind, sniff_headers
+
+    mappings = load_mappings()
+    mapping = mappings[kind]
+    headers, encoding, delimiter = sniff_headers(path, work)
+    preview.headers, preview.encoding, preview.delimiter = headers, encoding, delimiter
+    found = mapping.match(headers)
+    preview.columns_found = {f: headers[i] for f, i in found.items()}
+    preview.columns_missing = [f for f in mapping.required if f not in found]
+    preview.columns_optional_missing = [
+        f for f in mapping.fields if f not in found and f not in mapping.required
+    ]
+    other = guess_kind(headers, mappings, kind)
+    if other:
+        message = wrong_kind_message(kind, other)
+        preview.warning = message[0].upper() + message[1:] + "."
+    con = duck.connect(":memory:", spatial=False)
+    try:
+        for schema in ("raw", "staging"):
+            con.execute(f"CREATE SCHEMA {schema}")
+        tz = ZoneInfo(zone.get("zone", {}).get("timezone", "Europe/Brussels"))
+        con.execute(
+            "CREATE TABLE raw.build_params AS SELECT 'preview' AS zone_name, "
+            "?::DATE AS today, 9 AS h3_resolution, 8 AS h3_resolution_coarse",
+            [datetime.now(tz).date()],
+        )
+        infos = load_tabular_kind(con, kind, [path], mapping, raw, work, mappings)
+        preview.encoding = infos[0].get("encoding") or preview.encoding
+        preview.delimiter = infos[0].get("delimiter") or preview.delimiter
+        con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+        model = _staging_model(kind)
+        if model is None:
+            raise BuildError(f"Geen stagingmodel voor {kind}.")
+        sql = model.read_text(encoding="utf-8").strip().rstrip(";")
+        try:
+            con.execute(f"CREATE TABLE staging.preview AS {sql}")
+        except duckdb.Error as exc:
+            raise BuildError(f"Bestand {path.name} kan niet gelezen worden: {exc}") from exc
+        preview.n_rows, preview.n_refused = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE reject_reason IS NOT NULL) FROM staging.preview"
+        ).fetchone()
+        preview.n_accepted = preview.n_rows - preview.n_refused
+        hidden = "reject_reason, reject_field, reject_value, load_order"
+        preview.accepted = con.execute(
+            f"SELECT * EXCLUDE ({hidden}) FROM staging.preview WHERE reject_reason IS NULL "
+            f"ORDER BY source_row LIMIT {int(n)}"
+        ).df()
+        headers_of = {f: preview.columns_found.get(f, f) for f in mapping.fields}
+        refused = con.execute(
+            "SELECT source_row AS row, reject_field AS field, reject_value AS value, "
+            f"reject_reason AS reason FROM staging.preview WHERE reject_reason IS NOT NULL "
+            f"ORDER BY source_row LIMIT {int(n)}"
+        ).df()
+        refused["field"] = refused["field"].map(lambda f: headers_of.get(f, f))
+        preview.refused = refused
+        preview.ok = True
+    finally:
+        con.close()
+
+
+def store_upload(
+    kind: str,
+    filename: str,
+    data: bytes,
+    raw_dir: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Path:
+    """Store an uploaded export as ``raw_dir/<kind>/<filename>``.
+
+    An identical file already there is reused (uploading twice changes nothing); a
+    different file with that name is never overwritten: the new one gets a suffix
+    (``naam_2.csv``). The file appears atomically (never half-written for a build).
+
+    Parameters
+    ----------
+    kind : str
+        Kind of export (folder).
+    filename : str
+        Plain file name; folders, ``..`` and hidden names are refused.
+    data : bytes
+        Content.
+    raw_dir : Path
+        The raw folder.
+    max_bytes : int
+        Size limit.
+
+    Returns
+    -------
+    Path
+        Where the file is.
+
+    Raises
+    ------
+    UploadError
+        Unknown kind, unsafe name, wrong extension, empty or too large file (Dutch message).
+    """
+    _check_kind(kind)
+    name = safe_filename(kind, filename)
+    if not data:
+        raise UploadError(f"Bestand '{name}' is leeg.")
+    if len(data) > max_bytes:
+        raise UploadError(
+            f"Bestand '{name}' is te groot ({len(data) / 1e6:.1f} MB; maximum {max_bytes / 1e6:.0f} MB)."
+        )
+    folder = Path(raw_dir) / kind
+    folder.mkdir(parents=True, exist_ok=True)
+    folder_real = folder.resolve()
+    digest = hashlib.sha256(data).hexdigest()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    tmp = folder / f".upload-{os.getpid()}-{time.monotonic_ns()}"
+    tmp.write_bytes(data)
+    try:
+        for i in range(1, 1000):
+            candidate = folder / (name if i == 1 else f"{stem}_{i}.{ext}" if ext else f"{stem}_{i}")
+            if candidate.resolve().parent != folder_real:
+                raise UploadError(f"Ongeldige bestandsnaam '{filename}'.")
+            if candidate.exists():
+                if candidate.is_file() and _sha256(candidate) == digest:
+                    return candidate
+                continue
+            try:
+                os.link(tmp, candidate)  # fails if the name appeared meanwhile: never overwrite
+            except FileExistsError:
+                continue
+            return candidate
+        raise UploadError(f"Te veel bestanden met de naam '{name}' in {kind}/.")
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _write_status(status_file: Path, payload: dict) -> None:
+    status_file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = status_file.with_name(f".{status_file.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(payload, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    os.replace(tmp, status_file)
+
+
+def _lock_path(status_file: Path) -> Path:
+    return status_file.with_name(status_file.name + ".lock")
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except (ProcessLookupError, ValueError):
+        return False
+    except PermissionError:
+        return True
+    # A zombie child (finished, not yet reaped) counts as gone.
+    try:
+        with open(f"/proc/{int(pid)}/stat", encoding="ascii") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except OSError:
+        return True
+
+
+def build_status(status_file: Path) -> dict:
+    """State of the background build.
+
+    Returns
+    -------
+    dict
+        ``state``: ``idle`` (never built from here), ``running``, ``ok`` or ``failed``;
+        ``message`` (Dutch); ``started_at``/``finished_at`` (ISO), ``duration_s``,
+        ``cpu_s``, ``peak_mb``; on success ``rows`` and ``rejects`` per kind.
+    """
+    status_file = Path(status_file)
+    try:
+        status = json.loads(status_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {"state": "idle", "message": "Nog geen bouw gestart."}
+    except (OSError, ValueError):
+        return {"state": "failed", "message": "Statusbestand van de bouw is onleesbaar."}
+    if status.get("state") == "running" and not _alive(status.get("pid")):
+        status = dict(
+            status,
+            state="failed",
+            message="De bouw is onderbroken (proces gestopt); het vorige warehouse blijft in gebruik.",
+        )
+    return status
+
+
+def start_background_build(
+    raw: Path,
+    warehouse: Path,
+    status_file: Path,
+    zone_file: Path | None = None,
+) -> None:
+    """Rebuild the warehouse in a separate process and report through ``status_file``.
+
+    The dashboard keeps reading the current warehouse: the build writes a new file and
+    swaps it in only when every check passed; a failed build leaves it untouched.
+
+    Raises
+    ------
+    BuildBusyError
+        A build started from here is still running.
+    """
+    status_file = Path(status_file)
+    lock = _lock_path(status_file)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    current = build_status(status_file)
+    if current.get("state") == "running":
+        raise BuildBusyError(
+            f"Er loopt al een bouw (gestart {current.get('started_at', '?')}); wacht tot die klaar is."
+        )
+    try:
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        try:
+            holder = int(lock.read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            holder = 0
+        if _alive(holder):
+            raise BuildBusyError("Er loopt al een bouw; wacht tot die klaar is.") from None
+        lock.unlink(missing_ok=True)  # left by a build that died
+        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    try:
+        cmd = [sys.executable, "-m", "etl.upload", str(raw), str(warehouse), str(status_file)]
+        if zone_file is not None:
+            cmd.append(str(zone_file))
+        proc = subprocess.Popen(
+            cmd,
+            cwd=config.REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # survives a Streamlit rerun or page reload
+        )
+        os.write(fd, str(proc.pid).encode("ascii"))
+        _write_status(
+            status_file,
+            {
+                "state": "running",
+                "pid": proc.pid,
+                "started_at": datetime.now().isoformat(timespec="seconds"),
+                "message": "Warehouse wordt gebouwd; het vorige blijft in gebruik tot de bouw klaar is.",
+                "raw": str(raw),
+                "warehouse": str(warehouse),
+            },
+        )
+    except OSError:
+        lock.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
+
+
+def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | None) -> int:
+    """Child process: build, then write the final status and release the lock."""
+    from etl.build import build_warehouse
+
+    started_at = datetime.now().isoformat(timespec="seconds")
+    wall = time.perf_counter()
+    cpu = time.process_time()
+    lines: list[str] = []
+    base = {
+        "pid": os.getpid(),
+        "started_at": started_at,
+        "raw": str(raw),
+        "warehouse": str(warehouse),
+    }
+    _write_status(status_file, dict(base, state="running", message="Warehouse wordt gebouwd."))
+    try:
+        result = build_warehouse(raw, warehouse, zone_file, echo=lines.append)
+        status = dict(
+            base,
+            state="ok",
+            message=f"Warehouse gebouwd in {result['duration_s']:.1f} s.",
+            rows={k.removeprefix("marts."): v for k, v in result["rows"].items()},
+            rejects=result["rejects"],
+            log=lines[-200:],
+        )
+        code = 0
+    except BuildError as exc:
+        status = dict(base, state="failed", message=str(exc), log=lines[-200:])
+        code = 1
+    except Exception as exc:  # noqa: BLE001 - any crash must end up in the status, in Dutch
+        status = dict(
+            base,
+            state="failed",
+            message=f"Bouw mislukt door een onverwachte fout: {type(exc).__name__}: {exc}",
+            log=lines[-200:],
+        )
+        code = 2
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    status.update(
+        finished_at=datetime.now().isoformat(timespec="seconds"),
+        duration_s=round(time.perf_counter() - wall, 2),
+        cpu_s=round(time.process_time() - cpu, 2),
+        peak_mb=round(usage.ru_maxrss / 1024, 1),
+    )
+    _write_status(status_file, status)
+    _lock_path(status_file).unlink(missing_ok=True)
+    return code
+
+
+if __name__ == "__main__":  # python -m etl.upload RAW WAREHOUSE STATUS [ZONE]
+    args = sys.argv[1:]
+    if len(args) not in (3, 4):
+        sys.exit("gebruik: python -m etl.upload RAW WAREHOUSE STATUS [ZONE]")
+    sys.exit(
+        _run_build(
+            Path(args[0]), Path(args[1]), Path(args[2]), Path(args[3]) if len(args) == 4 else None
+        )
+    )

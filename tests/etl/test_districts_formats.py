@@ -1,0 +1,109 @@
+"""Boundary layers as GeoJSON, (zipped) Shapefile and GeoPackage, in 31370, 3812 or 4326."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from etl_helpers import RAW_SMALL, ZONE_SMALL, mini_raw, query
+from test_quirks import incident, incidents_csv
+
+from etl.build import BuildError, build_warehouse
+
+POINTS = [incident("P1", xy=("171000", "177000")), incident("P2", xy=("173000", "177000"))]
+EXPECTED = [("P1", "W01"), ("P2", "W02")]
+
+
+def wijken(crs: int) -> gpd.GeoDataFrame:
+    frame = gpd.read_file(RAW_SMALL / "districts" / "wijken.geojson")
+    if frame.crs is None:
+        frame = frame.set_crs(31370)
+    return frame.to_crs(crs)
+
+
+def raw_with(tmp_path: Path) -> Path:
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(POINTS)}, districts=False)
+    return raw
+
+
+def located(raw: Path, tmp_path: Path, zone: Path = ZONE_SMALL) -> list[tuple]:
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None)
+    return query(wh, "SELECT pv_number, wijk_code FROM marts.incidents ORDER BY 1")
+
+
+def _zip_shapefile(frame: gpd.GeoDataFrame, target: Path, with_prj: bool = True) -> None:
+    folder = target.parent / "shp_tmp"
+    folder.mkdir()
+    frame.to_file(folder / "wijken.shp")
+    with zipfile.ZipFile(target, "w") as zf:
+        for part in folder.iterdir():
+            if part.suffix == ".prj" and not with_prj:
+                continue
+            zf.write(part, part.name)
+
+
+@pytest.mark.parametrize("crs", [31370, 3812, 4326])
+def test_zipped_shapefile_with_prj(tmp_path, crs):
+    raw = raw_with(tmp_path)
+    _zip_shapefile(wijken(crs), raw / "districts" / "wijken.zip")
+    assert located(raw, tmp_path) == EXPECTED
+
+
+@pytest.mark.parametrize("crs", [31370, 4326])
+def test_geopackage(tmp_path, crs):
+    raw = raw_with(tmp_path)
+    wijken(crs).to_file(raw / "districts" / "wijken.gpkg", driver="GPKG")
+    assert located(raw, tmp_path) == EXPECTED
+
+
+def test_plain_shapefile_without_prj_and_sidecar_crs(tmp_path):
+    raw = raw_with(tmp_path)
+    frame = wijken(3812)
+    frame.to_file(raw / "districts" / "wijken.shp")
+    (raw / "districts" / "wijken.prj").unlink()
+    (raw / "districts" / "wijken.shp.crs").write_text("EPSG:3812\n", encoding="utf-8")
+    assert located(raw, tmp_path) == EXPECTED
+
+
+def test_sidecar_crs_overrides_guess(tmp_path):
+    # A Lambert 72 file declared as Lambert 72 explicitly (sidecar wins over the guess);
+    # and a wrong declaration visibly changes the result (so the sidecar is used).
+    raw = raw_with(tmp_path)
+    (raw / "districts" / "wijken.geojson").write_text(wijken(31370).to_json(), encoding="utf-8")
+    (raw / "districts" / "wijken.geojson.crs").write_text("EPSG:31370", encoding="utf-8")
+    assert located(raw, tmp_path) == EXPECTED
+    (raw / "districts" / "wijken.geojson.crs").write_text("EPSG:3812", encoding="utf-8")
+    second = tmp_path / "second"
+    second.mkdir()
+    assert located(raw, second) != EXPECTED
+
+
+def test_zone_declared_crs(tmp_path):
+    raw = raw_with(tmp_path)
+    _zip_shapefile(wijken(3812), raw / "districts" / "wijken.zip", with_prj=False)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8").replace(
+            "[zone]\n", '[zone]\ndistricts_crs = "EPSG:3812"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    assert located(raw, tmp_path, zone) == EXPECTED
+
+
+def test_unknown_sidecar_crs_is_a_clear_error(tmp_path):
+    raw = raw_with(tmp_path)
+    (raw / "districts" / "wijken.geojson").write_text(wijken(31370).to_json(), encoding="utf-8")
+    (raw / "districts" / "wijken.geojson.crs").write_text("EPSG:2154", encoding="utf-8")
+    with pytest.raises(BuildError, match="onbekend coördinatenstelsel"):
+        located(raw, tmp_path)
+
+
+def test_broken_zip_is_a_clear_error(tmp_path):
+    raw = raw_with(tmp_path)
+    (raw / "districts" / "wijken.zip").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(BuildError, match="wijken.zip"):
+        located(raw, tmp_path)

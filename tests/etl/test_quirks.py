@@ -1,0 +1,387 @@
+"""Each export quirk of issue 3 on a tiny raw folder built in the test."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from etl_helpers import INCIDENT_HEADER, build, mini_raw, query
+
+from etl.build import BuildError
+
+# W01 = (171000, 177000), W02 = (173000, 177000) in the fixture boundaries.
+W01 = ("171000,5", "177000,25")
+W02 = ("173000", "177000")
+
+
+def incidents_csv(rows: list[str], header: str = INCIDENT_HEADER, sep: str = ";") -> str:
+    lines = [header.replace(";", sep), *(r.replace(";", sep) for r in rows)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def incident(pv: str, when: str = "03/02/2024 14:30", xy=W01, **kw) -> str:
+    x, y = xy
+    return ";".join(
+        [
+            pv,
+            when,
+            kw.get("to", ""),
+            kw.get("reg", ""),
+            kw.get("cat", "Vandalisme"),
+            kw.get("street", "Kerkstraat"),
+            kw.get("nr", "1"),
+            kw.get("pc", "3020"),
+            kw.get("muni", "Herent"),
+            x,
+            y,
+        ]
+    )
+
+
+def mart(wh, sql):
+    return query(wh, sql)
+
+
+@pytest.mark.parametrize("sep", [";", ",", "|", "\t"])
+def test_separators(tmp_path, sep):
+    rows = [incident("PV1", xy=("171000.5", "177000.25")), incident("PV2", xy=W02)]
+    if sep == ",":  # decimal commas must then be quoted
+        rows = [incident("PV1", xy=('"171000,5"', '"177000,25"')), incident("PV2", xy=W02)]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows, sep=sep)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(wh, "SELECT pv_number, x, wijk_code FROM marts.incidents ORDER BY 1")
+    assert got == [("PV1", 171000.5, "W01"), ("PV2", 173000.0, "W02")]
+    assert mart(wh, "SELECT delimiter FROM marts.load_files WHERE kind = 'incidents'") == [(sep,)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_encodings_keep_accents(tmp_path, encoding):
+    streets = ["Sint-Rémistraat", "Onze-Lieve-Vrouwstraat", "Égide Van Ophemstraat"]
+    rows = [incident(f"PV{i}", street=s) for i, s in enumerate(streets)]
+    # An en dash only exists in Windows-1252, not in latin-1.
+    rows.append(incident("PV9", street="Kerkstraat – zijgevel"))
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode(encoding)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = {r[0] for r in mart(wh, "SELECT street FROM marts.incidents")}
+    assert got == {*streets, "Kerkstraat – zijgevel"}
+
+
+def test_header_variants_are_recognised(tmp_path):
+    header = "Notitienummer;Begindatum;Einddatum;Opstellingsdatum;Feitcategorie;Straatnaam;Nummer;Postnummer;Plaats;Lambert X;Lambert Y"
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("N1")], header=header)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT pv_number, street, house_number, wijk_code FROM marts.incidents") == [
+        ("N1", "Kerkstraat", "1", "W01")
+    ]
+    cols = dict(mart(wh, "SELECT field, header FROM raw.file_columns WHERE kind = 'incidents'"))
+    assert cols["pv_number"] == "Notitienummer" and cols["x"] == "Lambert X"
+
+
+def test_missing_required_names_headers_seen_and_expected(tmp_path):
+    raw = mini_raw(tmp_path, {"incidents/a.csv": "Iets;Datum feit\r\nA;03/02/2024\r\n"})
+    with pytest.raises(BuildError) as exc:
+        build(raw, tmp_path / "wh.duckdb")
+    msg = str(exc.value)
+    assert "Gevonden kolommen: Iets, Datum feit" in msg
+    assert "PV-nummer" in msg and "Notitienummer" in msg and "pv_number" in msg
+
+
+def test_dates_windows_and_excel_serials(tmp_path):
+    rows = [
+        incident("D1", "03/02/2024"),
+        incident("D2", "3/2/2024 9:05"),
+        incident("D3", "2024-02-03T14:30:00"),
+        incident("D4", "45325"),  # Excel serial = 2024-02-03
+        incident("D5", "45325,5"),  # = 2024-02-03 12:00
+        incident("D6", "03/02/2024 22:00", to="04/02/2024 06:30"),  # from-to window
+        incident("D7", "03/02/24"),  # two-digit year: refused
+        incident("D8", "31/02/2024"),  # impossible: refused
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = {
+        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
+        for r in mart(
+            wh, "SELECT pv_number, occurred_from, occurred_to, is_window FROM marts.incidents"
+        )
+    }
+    assert got == {
+        "D1": ("2024-02-03 00:00:00", None, False),
+        "D2": ("2024-02-03 09:05:00", None, False),
+        "D3": ("2024-02-03 14:30:00", None, False),
+        "D4": ("2024-02-03 00:00:00", None, False),
+        "D5": ("2024-02-03 12:00:00", None, False),
+        "D6": ("2024-02-03 22:00:00", "2024-02-04 06:30:00", True),
+    }
+    refused = mart(wh, "SELECT source_row, field, value FROM marts.rejects ORDER BY 1")
+    assert refused == [(8, "Datum feit", "03/02/24"), (9, "Datum feit", "31/02/2024")]
+
+
+def test_future_dates_refused_with_dutch_reason(tmp_path):
+    raw = mini_raw(
+        tmp_path, {"incidents/a.csv": incidents_csv([incident("F1", "01/01/2999 10:00")])}
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT reason FROM marts.rejects") == [("Datum feit ligt in de toekomst",)]
+
+
+def test_coordinates_swapped_zero_outside(tmp_path):
+    rows = [
+        incident("C1", xy=("177000", "171000")),  # swapped, Herent -> repaired to W01
+        incident("C2", xy=("0", "0")),
+        incident("C3", xy=("150000", "170000")),  # outside the zone: kept, flagged
+        incident("C4", xy=("177001", "171000"), muni="Leuven"),  # other municipality: not swapped
+        incident("C5", xy=("4,6795", "50,8868")),  # WGS84 in a Lambert column
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = {
+        r[0]: r[1:]
+        for r in mart(wh, "SELECT pv_number, location_status, wijk_code, x FROM marts.incidents")
+    }
+    assert got["C1"] == ("ok", "W01", 171000.0)
+    assert got["C2"] == ("geen_locatie", None, None)
+    assert got["C3"] == ("buiten_zone", None, 150000.0)
+    assert got["C4"] == ("buiten_zone", None, 177001.0)
+    assert got["C5"][0] in ("ok", "buiten_zone", "geen_wijk")
+    assert len(got) == 5  # nothing refused, nothing moved into a wijk
+
+
+def test_duplicates_within_and_across_exports(tmp_path):
+    old = incidents_csv([incident("P1", cat="Oud"), incident("P2"), incident("P2", cat="Tweede")])
+    new = incidents_csv([incident("P1", "04/03/2024 10:00", cat="Nieuw")])
+    raw = mini_raw(tmp_path, {"incidents/2024_a.csv": old, "incidents/2024_b.csv": new})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = dict(mart(wh, "SELECT pv_number, category FROM marts.incidents"))
+    assert got == {"P1": "Nieuw", "P2": "Tweede"}
+    refused = mart(wh, "SELECT source_row, reason FROM marts.rejects")
+    assert refused == [(3, "PV-nummer komt meermaals voor in dit bestand; de laatste rij telt")]
+
+
+def test_empty_file_fails_clearly(tmp_path):
+    raw = mini_raw(tmp_path, {"incidents/leeg.csv": b""})
+    with pytest.raises(BuildError, match="leeg"):
+        build(raw, tmp_path / "wh.duckdb")
+
+
+def test_binary_file_fails_clearly_and_keeps_warehouse(tmp_path):
+    good = mini_raw(tmp_path / "g", {"incidents/a.csv": incidents_csv([incident("P1")])})
+    wh = tmp_path / "wh.duckdb"
+    build(good, wh)
+    before = wh.read_bytes()
+    (good / "incidents" / "kapot.csv").write_bytes(b"%PDF-1.4\x00\x01\x02binary")
+    with pytest.raises(BuildError, match="geen tekstbestand"):
+        build(good, wh)
+    assert wh.read_bytes() == before
+
+
+def test_truncated_file_keeps_good_rows(tmp_path):
+    text = incidents_csv([incident("P1"), incident("P2")]) + "P3;03/02/2024 1"
+    raw = mini_raw(tmp_path, {"incidents/a.csv": text})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert {r[0] for r in mart(wh, "SELECT pv_number FROM marts.incidents")} == {"P1", "P2"}
+    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(4, "Datum feit")]
+
+
+def test_file_of_another_kind_is_named(tmp_path):
+    accidents = (
+        "Ongevalnummer;Datum/uur;Straat;Huisnr;Gemeente;X;Y;Ernst\r\n"
+        "O1;05/02/2024 08:10;Kerkstraat;;Herent;171200;177200;Lichtgewond\r\n"
+    )
+    raw = mini_raw(tmp_path, {"incidents/ongevallen.csv": accidents})
+    with pytest.raises(BuildError, match="dit lijkt een ongevallenexport"):
+        build(raw, tmp_path / "wh.duckdb")
+
+
+def test_xlsx_incidents_with_excel_dates(tmp_path):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([])  # an empty first row, as some exports have
+    ws.append(["PV nr", "Datum/uur feiten", "Straat", "Huisnr", "X-coördinaat", "Y-coördinaat"])
+    ws.append(["X1", datetime(2024, 2, 3, 14, 30), "Égidestraat", 4, 171000.5, 177000])
+    ws.append(["X2", "03/02/2024 15:00", "Kerkstraat", "12A", "173000", "177000"])
+    ws.append(["X3", None, "Kerkstraat", 1, 1, 1])
+    buf = io.BytesIO()
+    wb.save(buf)
+    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": buf.getvalue()})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(
+        wh, "SELECT pv_number, occurred_from, street, wijk_code FROM marts.incidents ORDER BY 1"
+    )
+    assert [(r[0], str(r[1]), r[2], r[3]) for r in got] == [
+        ("X1", "2024-02-03 14:30:00", "Égidestraat", "W01"),
+        ("X2", "2024-02-03 15:00:00", "Kerkstraat", "W02"),
+    ]
+    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(5, "Datum/uur feiten")]
+
+
+def test_statbel_zipped_and_plain(tmp_path):
+    header = "DT_YEAR_COLLISION|DT_MONTH_COLLISION|DT_TIME|CD_NIS|TX_MUNTY_COLLISION_NL|MS_X_COORD|MS_Y_COORD|CD_CLASS_ACCIDENTS"
+    body = header + "\r\n2023|5|14|24038|Herent|171000,5|177000|3\r\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("OPENDATA_MAP_2022.txt", body.replace("2023|5", "2022|6").encode("utf-8-sig"))
+    raw = mini_raw(
+        tmp_path,
+        {
+            "statbel/OPENDATA_MAP_2023.txt": body.encode("utf-8-sig"),
+            "statbel/OPENDATA_MAP_2022.zip": buf.getvalue(),
+        },
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(
+        wh, "SELECT year, month, wijk_code FROM marts.accidents WHERE source = 'statbel' ORDER BY 1"
+    )
+    assert got == [(2022, 6, "W01"), (2023, 5, "W01")]
+
+
+def test_inconsistent_dates_are_flagged_not_refused(tmp_path):
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk\r\n"
+        "T1;Kantschrift;10/01/2024;31/01/2024;05/01/2024;W01\r\n"  # closed before received
+        "T2;Kantschrift;10/01/2024;31/01/2024;20/01/2024;W01\r\n"
+    )
+    rows = [
+        incident("R1", "03/02/2024 14:30", reg="01/02/2024 09:00"),
+        incident("R2", reg="03/02/2024 16:00"),
+    ]
+    raw = mini_raw(tmp_path, {"tasks/t.csv": tasks, "incidents/a.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT task_id, dates_inconsistent FROM marts.tasks ORDER BY 1") == [
+        ("T1", True),
+        ("T2", False),
+    ]
+    assert mart(wh, "SELECT pv_number, dates_inconsistent FROM marts.incidents ORDER BY 1") == [
+        ("R1", True),
+        ("R2", False),
+    ]
+    assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
+
+
+ADDRESSES = (
+    "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
+    "Kerkstraat;12;3020;Herent;171010;177010\r\n"
+    "Kerkstraat;12A;3020;Herent;171012;177012\r\n"
+    "Brusselsesteenweg;5;3020;Herent;173005;177005\r\n"
+    "Onze-Lieve-Vrouwstraat;7;3020;Herent;171020;177020\r\n"
+    # same street name in two postcodes far apart: ambiguous without a postcode
+    "Dorpsstraat;1;3020;Herent;171030;177030\r\n"
+    "Dorpsstraat;1;3070;Kortenberg;173030;177030\r\n"
+)
+
+
+def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
+    none = ("", "")
+    rows = [
+        incident("G1", street="Kerkstraat", nr="12A", xy=none),  # exact
+        incident("G2", street="kerkstr.", nr="12 bus 3", xy=none),  # tolerant -> Kerkstraat 12
+        incident("G3", street="Brusselse Stwg.", nr="5", xy=none),  # tolerant
+        incident("G4", street="O.L.V.-straat", nr="7", xy=none),  # tolerant
+        incident("G5", street="Onbekendstraat", nr="1", xy=none),  # unmatched
+        incident("G6", street="Dorpsstraat", nr="1", pc="", muni="", xy=none),  # ambiguous
+        # municipality decides:
+        incident("G9", street="Dorpsstraat", nr="1", pc="", muni="herent", xy=none),
+        incident("G7", street="Dorpsstraat", nr="1", pc="3070", xy=none),  # postcode decides
+        incident("G8", street="Kerkstraat", nr="12", xy=W02),  # has coordinates: kept
+    ]
+    raw = mini_raw(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": ADDRESSES}
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = {
+        r[0]: r[1:]
+        for r in mart(
+            wh,
+            "SELECT pv_number, geocode_method, x, wijk_code, location_status FROM marts.incidents",
+        )
+    }
+    assert got["G1"] == ("adres exact", 171012.0, "W01", "ok")
+    assert got["G2"] == ("adres genormaliseerd", 171010.0, "W01", "ok")
+    assert got["G3"] == ("adres genormaliseerd", 173005.0, "W02", "ok")
+    assert got["G4"][:2] == ("adres genormaliseerd", 171020.0)
+    assert got["G5"] == (None, None, None, "geen_locatie")
+    assert got["G6"] == (None, None, None, "geen_locatie")
+    assert got["G7"][:2] == ("adres exact", 173030.0)
+    assert got["G8"] == ("coördinaten", 173000.0, "W02", "ok")
+    assert got["G9"][:2] == ("adres exact", 171030.0)
+    unmatched = mart(wh, "SELECT kind, record_key FROM marts.geocode_unmatched ORDER BY 2")
+    assert unmatched == [("incidents", "G5"), ("incidents", "G6")]
+
+
+def test_geocoding_is_vectorised_sql_on_many_rows(tmp_path):
+    none = ("", "")
+    rows = [
+        incident(f"M{i}", street="kerkstr", nr=f"{12 if i % 2 else '12a'}", xy=none)
+        for i in range(3000)
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/a.csv": ADDRESSES})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT count(*) FROM marts.incidents WHERE wijk_code = 'W01'") == [(3000,)]
+
+
+def test_address_list_rejects(tmp_path):
+    addresses = "Straatnaam;Huisnummer;X;Y\r\nKerkstraat;;1;2\r\nKerkstraat;3;abc;2\r\n"
+    raw = mini_raw(tmp_path, {"addresses/a.csv": addresses})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT kind, source_row, field, value FROM marts.rejects ORDER BY 2") == [
+        ("addresses", 2, "Huisnummer", None),
+        ("addresses", 3, "X", "abc"),
+    ]
+
+
+def test_sectors_attribute_list(tmp_path):
+    sectors = (
+        "statsec;statsec_naam;deelgemeente;gemeente;gemeente_naam;wijk_code\r\n"
+        "24038A00K;HERENT-CENTRUM;24038A;24038;Herent;W01\r\n"
+        "24038ZZZZ;Niet te lokaliseren;24038Z;24038;Herent;\r\n"
+        "kapot;X;;;;\r\n"
+    )
+    raw = mini_raw(tmp_path, {"sectors/sectoren.csv": sectors})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(
+        wh, "SELECT sector_code, wijk_code, not_locatable FROM marts.sectors ORDER BY 1"
+    ) == [
+        ("24038A00K", "W01", False),
+        ("24038ZZZZ", None, True),
+    ]
+    assert mart(wh, "SELECT kind, source_row FROM marts.rejects") == [("sectors", 4)]
+
+
+def test_absences(tmp_path):
+    absences = (
+        "Wijkinspecteur;Van;Tot;Reden\r\n"
+        "INP Zoë Peeters;16/02/2025;03/03/2025;Verlof\r\n"
+        "INP Zoë Peeters;10/03/2025;;Opleiding\r\n"  # no end: one day
+        "INP Bart Janssens;10/03/2025;01/03/2025;Ziekte\r\n"  # end before start: refused
+    )
+    raw = mini_raw(tmp_path, {"absences/afwezigheden.csv": absences})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(
+        wh, "SELECT inspector, start_date, end_date, reason, days FROM marts.absences ORDER BY 2"
+    )
+    assert [(r[0], str(r[1]), str(r[2]), r[3], r[4]) for r in got] == [
+        ("INP Zoë Peeters", "2025-02-16", "2025-03-03", "Verlof", 16),
+        ("INP Zoë Peeters", "2025-03-10", "2025-03-10", "Opleiding", 1),
+    ]
+    assert mart(wh, "SELECT kind, source_row, field FROM marts.rejects") == [("absences", 4, "Tot")]

@@ -1,0 +1,166 @@
+"""Real public geography and Statbel rows for PZ HerKo (from ../shared/data/realworld).
+
+The files are read in place, never copied into the repository; without them every test
+here is skipped with the reason shown by ``pytest -ra``.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from etl.build import build_warehouse
+from etl.config import REPO_ROOT
+from etl.geo import locate_points
+from etl.sources.districts import load_districts
+from etl.sources.mapping import load_mappings
+
+REALWORLD = REPO_ROOT.parent / "shared" / "data" / "realworld"
+pytestmark = pytest.mark.skipif(
+    not (REALWORLD / "herko_wijken_31370.geojson").exists(),
+    reason=f"echte HerKo-gegevens niet gevonden in {REALWORLD} (../shared ontbreekt)",
+)
+
+HERKO_ZONE = """
+[zone]
+name = "PZ HerKo"
+h3_resolution = 9
+h3_resolution_coarse = 8
+timezone = "Europe/Brussels"
+
+[[municipalities]]
+nis_code = "24038"
+name = "Herent"
+
+[[municipalities]]
+nis_code = "24055"
+name = "Kortenberg"
+"""
+
+
+def _layers(crs: str):
+    files = [
+        REALWORLD / f"herko_wijken_{crs}.geojson",
+        REALWORLD / f"herko_policezone_{crs}.geojson",
+    ]
+    return load_districts(files, REALWORLD, load_mappings()["districts"])
+
+
+def test_real_wijken_in_both_crs_give_the_same_wijk():
+    lambert, wgs = _layers("31370"), _layers("4326")
+    assert len(lambert.layer("wijk")) == len(wgs.layer("wijk")) == 29
+    assert {f["crs"] for f in lambert.files} == {"EPSG:31370"}
+    assert {f["crs"] for f in wgs.files} == {"EPSG:4326"}
+    # Test points: each wijk's interior point (from the Lambert layer), plus a grid.
+    pts = np.array([a.geom.representative_point().coords[0] for a in lambert.layer("wijk")])
+    xmin, ymin, xmax, ymax = lambert.zone_extent().bounds
+    gx, gy = np.meshgrid(np.linspace(xmin, xmax, 25), np.linspace(ymin, ymax, 25))
+    x = np.concatenate([pts[:, 0], gx.ravel()])
+    y = np.concatenate([pts[:, 1], gy.ravel()])
+    a = locate_points(x, y, lambert, 9, 8)
+    b = locate_points(x, y, wgs, 9, 8)
+    assert list(a["wijk_code"][:29]) == [w.code for w in lambert.layer("wijk")]
+    # The 7-decimal WGS84 copy may move a border by ~1 cm: allow a handful of grid points
+    # right on a border to differ, never a wijk's interior point.
+    same = (a["wijk_code"].fillna("-") == b["wijk_code"].fillna("-")).to_numpy()
+    assert same[:29].all()
+    assert same.mean() > 0.99
+    assert (a["location_status"] == "ok").sum() > 250
+
+
+def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
+    sample = REALWORLD / "herko_area_road_accidents_2024-01_sample.csv"
+    raw = tmp_path / "raw"
+    (raw / "statbel").mkdir(parents=True)
+    (raw / "districts").mkdir()
+    for name in ("herko_wijken_31370.geojson", "herko_policezone_31370.geojson"):
+        shutil.copy(REALWORLD / name, raw / "districts" / name)  # tmp only, never the repo
+    shutil.copy(sample, raw / "statbel" / sample.name)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(HERKO_ZONE, encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None, keep_layers=True)
+
+    with open(sample, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    with duckdb.connect(str(wh), read_only=True) as con:
+        read = con.execute(
+            "SELECT rows_read, rows_rejected FROM marts.load_files WHERE kind = 'statbel'"
+        ).fetchone()
+        located = {
+            (round(x, 3), round(y, 3)): (status, wijk)
+            for x, y, status, wijk in con.execute(
+                "SELECT x_in, y_in, location_status, wijk_code FROM intermediate.point_locations"
+            ).fetchall()
+        }
+        in_mart = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE location_status = 'ok' AND wijk_code IS NOT NULL) "
+            "FROM marts.accidents WHERE source = 'statbel'"
+        ).fetchone()
+    assert read == (len(rows), 0)
+    checked = 0
+    for r in rows:
+        if not r["MS_X_COORD"]:
+            continue
+        status, wijk = located[(round(float(r["MS_X_COORD"]), 3), round(float(r["MS_Y_COORD"]), 3))]
+        if r["in_herko"] == "True":
+            assert status == "ok" and wijk and wijk.startswith(r["CD_NIS"]), r
+        else:
+            assert status == "buiten_zone" and wijk is None, r
+        checked += 1
+    assert checked == len(rows) - 2
+    # Only the zone's own municipalities' accidents enter the mart.
+    herko = sum(r["CD_NIS"] in ("24038", "24055") for r in rows)
+    assert in_mart == (herko, herko)
+
+
+def test_real_statistical_sectors_list(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "sectors").mkdir(parents=True)
+    src = REALWORLD / "herko_statistical_sectors_2025.csv"
+    shutil.copy(src, raw / "sectors" / src.name)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(HERKO_ZONE, encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None)
+    with open(src, encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    with duckdb.connect(str(wh), read_only=True) as con:
+        n, zzzz, wijken = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE not_locatable), "
+            "count(DISTINCT wijk_code) FILTER (WHERE NOT not_locatable) "
+            "FROM marts.sectors"
+        ).fetchone()
+    assert n == len(rows) == 83
+    assert zzzz == 2
+    assert wijken == 29
+
+
+def test_real_wijken_as_districts_in_a_build(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "districts").mkdir(parents=True)
+    for name in (
+        "herko_wijken_4326.geojson",
+        "herko_deelgemeenten_4326.geojson",
+        "herko_municipalities_4326.geojson",
+        "herko_policezone_4326.geojson",
+    ):
+        shutil.copy(REALWORLD / name, raw / "districts" / name)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(HERKO_ZONE, encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None)
+    with duckdb.connect(str(wh), read_only=True) as con:
+        layers = dict(
+            con.execute("SELECT layer, count(*) FROM marts.districts GROUP BY 1").fetchall()
+        )
+    assert layers == {"wijk": 29, "deelgemeente": 7, "gemeente": 2, "zone": 1}
+
+
+def test_shared_path_is_outside_the_repository():
+    assert not Path(REALWORLD).resolve().is_relative_to(REPO_ROOT.resolve())

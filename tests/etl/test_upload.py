@@ -1,0 +1,133 @@
+"""Upload backend: preview, store, background build with status."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from etl_helpers import RAW_SMALL, ZONE_SMALL, mini_raw, query
+from test_quirks import incident, incidents_csv
+
+from etl.upload import (
+    BuildBusyError,
+    UploadError,
+    build_status,
+    preview_upload,
+    start_background_build,
+    store_upload,
+)
+
+INCIDENTS = (RAW_SMALL / "incidents" / "islp_feiten_2024.csv").read_bytes()
+
+
+def test_preview_reports_encoding_mapping_rows_and_refusals():
+    p = preview_upload("incidents", "islp_feiten_2024.csv", INCIDENTS, ZONE_SMALL, n=5)
+    assert p.ok and p.error is None and p.warning is None
+    assert (p.encoding, p.delimiter) == ("cp1252", ";")
+    assert p.columns_found["pv_number"] == "PV-nummer" and p.columns_missing == []
+    assert (p.n_rows, p.n_accepted, p.n_refused) == (9, 6, 3)
+    assert len(p.accepted) == 5 and "Inbraak via achterdeur – café" in set(
+        p.accepted["description"]
+    )
+    assert list(p.refused.columns) == ["row", "field", "value", "reason"]
+    assert p.refused.iloc[0].to_dict() == {
+        "row": 4,
+        "field": "PV-nummer",
+        "value": None,
+        "reason": "PV-nummer ontbreekt",
+    }
+
+
+def test_preview_warns_about_another_kind_and_missing_columns():
+    accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
+    p = preview_upload("incidents", "ongevallen.csv", accidents, ZONE_SMALL)
+    assert not p.ok
+    assert p.warning.startswith("Dit lijkt een ongevallenexport")
+    assert "pv_number" in p.columns_missing
+    assert "accidents/" in p.error
+
+
+def test_preview_of_unreadable_and_excel_and_zip_files():
+    assert "leeg" in preview_upload("incidents", "a.csv", b"", ZONE_SMALL).error
+    assert (
+        "geen tekstbestand"
+        in preview_upload("incidents", "a.csv", b"\x00\x01\x02", ZONE_SMALL).error
+    )
+    xlsx = (RAW_SMALL / "controls" / "verkeerscontroles_2024.xlsx").read_bytes()
+    p = preview_upload("controls", "c.xlsx", xlsx, ZONE_SMALL)
+    assert p.ok and p.encoding == "xlsx" and p.n_rows >= 1
+    z = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
+    p = preview_upload("statbel", "OPENDATA_MAP_2023.zip", z, ZONE_SMALL)
+    assert p.ok and p.delimiter == "|"
+
+
+def test_preview_of_boundaries():
+    data = (RAW_SMALL / "districts" / "wijken.geojson").read_bytes()
+    p = preview_upload("districts", "wijken.geojson", data, ZONE_SMALL)
+    assert p.ok and p.crs == "EPSG:31370" and set(p.accepted["code"]) == {"W01", "W02"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../x.csv", "a/b.csv", "..\\x.csv", ".hidden.csv", "~$lock.csv", "x.exe", "", "a\x00.csv"],
+)
+def test_store_refuses_path_tricks(tmp_path, name):
+    with pytest.raises(UploadError):
+        store_upload("incidents", name, b"abc", tmp_path)
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+
+
+def test_store_never_overwrites_and_reuses_identical(tmp_path):
+    a = store_upload("incidents", "export.csv", b"one", tmp_path)
+    assert a == tmp_path / "incidents" / "export.csv"
+    assert store_upload("incidents", "export.csv", b"one", tmp_path) == a  # identical: reused
+    b = store_upload("incidents", "export.csv", b"two", tmp_path)
+    assert b.name == "export_2.csv" and a.read_bytes() == b"one" and b.read_bytes() == b"two"
+    with pytest.raises(UploadError, match="te groot"):
+        store_upload("incidents", "big.csv", b"x" * 11, tmp_path, max_bytes=10)
+    with pytest.raises(UploadError, match="Onbekende soort"):
+        store_upload("nope", "a.csv", b"x", tmp_path)
+    assert sorted(p.name for p in (tmp_path / "incidents").iterdir()) == [
+        "export.csv",
+        "export_2.csv",
+    ]
+
+
+def _wait(status_file: Path, timeout: float = 120) -> dict:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        s = build_status(status_file)
+        if s["state"] in ("ok", "failed"):
+            return s
+        time.sleep(0.2)
+    raise AssertionError(f"bouw niet klaar: {build_status(status_file)}")
+
+
+def test_background_build_ok_then_failed_keeps_warehouse(tmp_path):
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("P1")])})
+    wh = tmp_path / "wh.duckdb"
+    status = tmp_path / "state" / "build.json"
+    assert build_status(status)["state"] == "idle"
+    start_background_build(raw, wh, status, ZONE_SMALL)
+    with pytest.raises(BuildBusyError):
+        start_background_build(raw, wh, status, ZONE_SMALL)
+    done = _wait(status)
+    assert done["state"] == "ok", done
+    assert done["rows"]["incidents"] == 1 and done["duration_s"] > 0 and "cpu_s" in done
+    assert query(wh, "SELECT count(*) FROM marts.incidents") == [(1,)]
+    before = wh.read_bytes()
+
+    store_upload("incidents", "kapot.csv", b"%PDF-1.4 binary\x00", raw)
+    start_background_build(raw, wh, status, ZONE_SMALL)
+    failed = _wait(status)
+    assert failed["state"] == "failed" and "geen tekstbestand" in failed["message"]
+    assert wh.read_bytes() == before
+    assert json.loads(status.read_text(encoding="utf-8"))["state"] == "failed"
+
+
+def test_status_of_a_dead_build_is_failed(tmp_path):
+    status = tmp_path / "build.json"
+    status.write_text(json.dumps({"state": "running", "pid": 2**22 + 12345}), encoding="utf-8")
+    assert build_status(status)["state"] == "failed"
