@@ -432,6 +432,7 @@ def add_points(
     title: str,
     colours: Mapping[str, str] | None = None,
     order: Sequence[str] | None = None,
+    records: bool = True,
 ) -> None:
     """Records as circle markers coloured by category, with a legend.
 
@@ -446,14 +447,15 @@ def add_points(
         Category → colour; missing categories get palette colours.
     order : sequence, optional
         Legend order of categories.
-
-    Notes
-    -----
-    The signed-in user's record policy applies (:func:`visible_points`): points the role
-    may not see one by one are drawn as hexagon counts instead.
+    records : bool
+        The points are records (PVs, accidents, reports): the signed-in user's record
+        policy applies (:func:`visible_points`), and points the role may not see one by one
+        are drawn as hexagon counts instead. ``False`` only for points that are themselves
+        aggregates (black-spot locations).
     """
-    points, hidden = visible_points(points)
-    add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    if records:
+        points, hidden = visible_points(points)
+        add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
     if points.empty:
         return
     cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
@@ -896,9 +898,13 @@ def add_point_clusters(
     m: folium.Map, points: pd.DataFrame, title: str, colours: Mapping[str, str] | None = None
 ) -> None:
     """Records as clustered circle markers (Leaflet.markercluster, one JS array, no per-point
-    folium objects), coloured by category, with a tooltip per record."""
+    folium objects), coloured by category, with a tooltip per record.
+
+    The record policy applies as in :func:`add_points`."""
     from folium.plugins import FastMarkerCluster
 
+    points, hidden = visible_points(points)
+    add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
     if points.empty:
         return
     cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]

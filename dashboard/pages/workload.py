@@ -1,12 +1,91 @@
-"""Werklast per wijk: open, overdue and closed tasks per wijk and inspector."""
+"""Werklast per wijk: workload, fair distribution, follow-up and quality control.
+
+Four questions of the wijkcoördinator, in page order:
+
+1. How much work does each wijk and inspector carry (weighted index, lead times, trend)?
+2. Is it fairly spread, and what if sub-areas moved to another wijk?
+3. Which open tasks need attention at the planning meeting (exportable)?
+4. Which finished kantschriften and PV follow-ups wait for review, and what did the
+   review find?
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.express as px
 import streamlit as st
 
+from dashboard.analysis.quality import GEEN_LOCATIE, qc_findings, review_queue
+from dashboard.analysis.rebalance import (
+    contiguity_report,
+    evaluate_assignment,
+    suggest_rebalancing,
+)
+from dashboard.analysis.workload import fairness, lead_time_stats, rate_per_1000, workload_index
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import fmt_int, missing_as_text, style_table
-from dashboard.queries import districts, workload
+from dashboard.components.format import (
+    fmt_datetime,
+    fmt_int,
+    fmt_number,
+    missing_as_text,
+    style_table,
+    to_xlsx_bytes,
+)
+from dashboard.queries import districts, overview, reviews, workload
+from etl.reviews import ReviewError
+
+#: Index above which an inspector counts as overloaded (100 = zone mean).
+OVERLOAD = 120.0
+UNDERLOAD = 80.0
+#: Below this many closed tasks a lateness share is not shown (small base).
+SMALL_BASE = 5
+#: Status labels of the optimiser, as the coordinator should read them.
+STATUS_LABELS = {
+    "optimaal": "optimaal (bewezen beste kaart binnen de gekozen regels)",
+    "tijdslimiet": "beste gevonden oplossing (tijdslimiet bereikt, niet bewezen optimaal)",
+    "geen oplossing": "geen oplossing gevonden: de huidige indeling blijft",
+}
+WINDOWS = {"28": "Laatste 28 dagen", "90": "Laatste 90 dagen", "365": "Laatste 365 dagen"}
+
+
+def _propose(units, adjacency, wijk_codes, current, key) -> None:
+    """Button callback: run the optimiser and keep its result for this warehouse/window."""
+    # Without sector populations there is no population to keep in balance.
+    with_pop = "population" in units.columns
+    result = suggest_rebalancing(
+        units,
+        adjacency,
+        wijk_codes,
+        current,
+        max_moves=int(st.session_state.get("werklast_max_moves", 6)),
+        time_limit_s=float(st.session_state.get("werklast_tijdslimiet", 20)),
+        pop_col="population" if with_pop else None,
+        pop_tolerance=0.15 if with_pop else None,
+        threads=1,
+    )
+    st.session_state["werklast_voorstel"] = (*key, result)
+
+
+def _people(evaluation: pd.DataFrame, order) -> pd.array:
+    """Inhabitants per wijk from an evaluation, ``<NA>`` when populations are unknown."""
+    if "population" not in evaluation.columns:
+        return pd.array([pd.NA] * len(order), dtype="Int64")
+    return evaluation["population"].reindex(order).round().astype("Int64").to_numpy()
+
+
+def _save_review(task_id: str, remark_key: str) -> None:
+    """Button callback: store the coordinator's decision on one task."""
+    decision = st.session_state.get("kwaliteit_beslissing")
+    remark = st.session_state.get(remark_key) or None
+    try:
+        reviews.record_review(task_id, decision, remark, reviews.reviewer_name())
+    except ReviewError as exc:
+        st.session_state["kwaliteit_fout"] = str(exc)
+    else:
+        st.session_state["kwaliteit_melding"] = f"{task_id}: {decision} opgeslagen."
+
 
 version = layout.warehouse()
 flt = filters.common_filters(version)
@@ -30,31 +109,150 @@ layout.kpi_row(
     ]
 )
 
-st.subheader("Kaart: open taken per 1.000 inwoners")
-shapes = districts.district_shapes(version, "wijk")
-population = shapes.set_index("code")["population"]
-open_per_wijk = per_wijk.set_index("wijk_code")["open"]
-rates = {
-    code: (
-        None
-        if code not in population or population.isna()[code] or population[code] <= 0
-        else 1000.0 * float(open_per_wijk.get(code, 0)) / float(population[code])
+# ---------------------------------------------------------------------------------------
+# 1. Workload index per inspector and wijk
+# ---------------------------------------------------------------------------------------
+st.header("Werklast per inspecteur en wijk")
+ref_day = workload.reference_date(version) or period.end
+window = st.radio(
+    "Werklastindex berekenen over",
+    ["12m", "periode"],
+    format_func={"12m": "Laatste 12 maanden", "periode": "De gekozen periode"}.get,
+    horizontal=True,
+    key="werklast_venster",
+    help="Een index over enkele weken schommelt sterk; 12 maanden geeft een eerlijker beeld.",
+)
+if window == "12m":
+    idx_start, idx_end = period.end - timedelta(days=364), period.end
+else:
+    idx_start, idx_end = period.start, period.end
+st.caption(
+    f"Index over {idx_start:%d/%m/%Y} – {idx_end:%d/%m/%Y}: gewogen aantal ontvangen taken, "
+    "100 = gemiddelde van de zone. Open en over termijn: op het einde van dat venster."
+)
+
+types_cfg = workload.task_types_config()
+weights = dict(zip(types_cfg["type_taak"], types_cfg["gewicht"], strict=True))
+wijk_table = districts.wijken(version)
+wijk_rows = wijk_table[wijk_table["code"].isin(flt.wijken)] if flt.wijken else wijk_table
+tasks = workload.tasks_for_period(version, idx_start, idx_end, flt.wijken)
+
+absences_known = workload.has_absences(version)
+absences = None
+if absences_known:
+    absent = workload.absences_per_inspector(version, idx_start, idx_end)
+    if len(absent):
+        # Only inspectors in scope: an absent inspector of another wijk would join the
+        # comparison with zero load.
+        in_scope = set(wijk_rows["inspector"].dropna().astype(str))
+        absences = absent.loc[
+            absent["inspector"].isin(in_scope), ["inspector", "days_absent", "days_in_period"]
+        ]
+        if absences.empty:
+            absences = None
+
+index_by_inspector = workload_index(
+    tasks,
+    weights,
+    by="inspector",
+    period_start=idx_start,
+    as_of=idx_end,
+    absences=absences,
+    units=[str(i) for i in wijk_rows["inspector"].dropna()],
+)
+index_by_wijk = workload_index(
+    tasks,
+    weights,
+    by="wijk_code",
+    period_start=idx_start,
+    as_of=idx_end,
+    units=list(wijk_rows["code"]),
+)
+
+inspector_wijk = dict(zip(wijk_table["inspector"], wijk_table["name"], strict=False))
+inspector_pop = dict(zip(wijk_table["inspector"], wijk_table["population"], strict=False))
+table = pd.DataFrame(
+    {
+        "Inspecteur": index_by_inspector.index,
+        "Wijk": [inspector_wijk.get(i, "–") for i in index_by_inspector.index],
+        "Inwoners": [inspector_pop.get(i) for i in index_by_inspector.index],
+        "Ontvangen": index_by_inspector["received"].to_numpy(),
+        "Afgewerkt": index_by_inspector["closed"].to_numpy(),
+        "Open": index_by_inspector["open"].to_numpy(),
+        "Over termijn": index_by_inspector["overdue"].to_numpy(),
+        "Gewogen werklast": index_by_inspector["weighted_load"].to_numpy(),
+    }
+)
+if "available_days" in index_by_inspector.columns:
+    table["Beschikbare dagen"] = (
+        index_by_inspector["available_days"].round().astype("Int64").to_numpy()
     )
+table["Werklastindex"] = index_by_inspector["index"].to_numpy()
+table["Inwoners"] = pd.to_numeric(table["Inwoners"], errors="coerce").astype("Int64")
+
+map_col, weight_col = st.columns([5, 2])
+with weight_col:
+    st.markdown("**Gewichten per type taak** (zone.toml)")
+    st.dataframe(
+        style_table(
+            types_cfg[["type_taak", "gewicht", "termijn_dagen"]].rename(
+                columns={
+                    "type_taak": "Type taak",
+                    "gewicht": "Gewicht",
+                    "termijn_dagen": "Termijn (d)",
+                }
+            ),
+            decimals=2,
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    unweighted = index_by_inspector.attrs.get("unweighted_task_types", [])
+    if unweighted:
+        st.warning(
+            "Types zonder gewicht in zone.toml (tellen als 1): " + ", ".join(unweighted),
+            icon=":material/warning:",
+        )
+    measure = st.radio(
+        "Kaart toont",
+        ["index", "open1000"],
+        format_func={
+            "index": "Werklastindex per wijk",
+            "open1000": "Open taken per 1.000 inwoners",
+        }.get,
+        key="werklast_kaartmaat",
+    )
+
+shapes = districts.district_shapes(version, "wijk")
+rate_shapes = shapes[shapes["code"].isin(flt.wijken)] if flt.wijken else shapes
+population = shapes.set_index("code")["population"]
+open_now = per_wijk.set_index("wijk_code")["open"]
+rates = {
+    code: rate_per_1000(open_now.get(code, 0), population.get(code)).value
     for code in shapes["code"]
 }
-rate_shapes = shapes[shapes["code"].isin(flt.wijken)] if flt.wijken else shapes
-basemap = maps.basemap_picker()
-m = maps.new_map(rate_shapes, basemap)
-maps.add_choropleth(
-    m,
-    rate_shapes,
-    rates,
-    "Open taken per 1.000 inwoners",
-    decimals=1,
-    unknown_label="Bevolking onbekend",
-)
-maps.add_outlines(m, rate_shapes)
-maps.show(m, key="werklast_kaart")
+with map_col:
+    st.subheader(
+        "Kaart: werklastindex per wijk"
+        if measure == "index"
+        else "Kaart: open taken per 1.000 inwoners"
+    )
+    basemap = maps.basemap_picker()
+    m = maps.new_map(rate_shapes, basemap)
+    if measure == "index":
+        values = {c: index_by_wijk["index"].get(c) for c in rate_shapes["code"]}
+        maps.add_choropleth(m, rate_shapes, values, "Werklastindex (100 = gemiddelde)")
+    else:
+        maps.add_choropleth(
+            m,
+            rate_shapes,
+            rates,
+            "Open taken per 1.000 inwoners",
+            decimals=1,
+            unknown_label="Bevolking onbekend",
+        )
+    maps.add_outlines(m, rate_shapes)
+    maps.show(m, key="werklast_kaart", height=480)
 unknown = [c for c, v in rates.items() if v is None and c in set(rate_shapes["code"])]
 if unknown:
     st.caption(
@@ -62,61 +260,696 @@ if unknown:
         "enkel het aantal in de tabel."
     )
 
-LABELS = {
-    "wijk": "Wijk",
-    "wijkinspecteur": "Wijkinspecteur",
-    "inspecteur": "Inspecteur",
-    "type_taak": "Type taak",
-    "open": "Open",
-    "over_termijn": "Over termijn",
-    "te_controleren": "Te controleren",
-    "ontvangen": "Ontvangen",
-    "afgewerkt": "Afgewerkt",
-    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (dagen)",
-}
+st.subheader("Werklastindex per inspecteur")
+st.dataframe(style_table(table), hide_index=True, width="stretch")
+if index_by_inspector.attrs.get("unassigned_tasks"):
+    st.caption(
+        f"{fmt_int(index_by_inspector.attrs['unassigned_tasks'])} taken zonder inspecteur "
+        "tellen niet mee in de index."
+    )
 
-st.subheader("Per wijk")
-table = per_wijk.drop(columns=["wijk_code"]).copy()
-table.insert(
-    3,
-    "open_per_1000",
-    [rates.get(c) for c in per_wijk["wijk_code"]],
-)
-st.dataframe(
-    style_table(table.rename(columns=LABELS | {"open_per_1000": "Open per 1.000 inwoners"})),
-    hide_index=True,
-    width="stretch",
-)
-
-st.subheader("Per inspecteur")
-per_inspector = workload.task_status_per_inspector(version, period.start, period.end, flt.wijken)
-st.dataframe(style_table(per_inspector.rename(columns=LABELS)), hide_index=True, width="stretch")
-
-st.subheader("Per type taak")
-per_type = workload.task_status_per_type(version, period.start, period.end, flt.wijken)
-st.dataframe(style_table(per_type.rename(columns=LABELS)), hide_index=True, width="stretch")
-
-st.subheader("Taken over termijn")
-overdue = workload.overdue_tasks(version, flt.wijken, limit=200)
-if overdue.empty:
-    st.success("Geen open taken over termijn.")
-else:
-    st.caption(f"De {fmt_int(len(overdue))} langst overschreden taken (max. 200).")
+with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)"):
+    per_type_cols = [
+        c for c in index_by_inspector.columns if c.split("_", 1)[0] in ("received", "open")
+    ]
+    long = (
+        index_by_inspector[per_type_cols]
+        .rename_axis("Inspecteur")
+        .reset_index()
+        .melt(id_vars="Inspecteur", var_name="maat", value_name="n")
+    )
+    long[["maat", "Type taak"]] = long["maat"].str.split("_", n=1, expand=True)
+    pivot = long.pivot_table(
+        index=["Inspecteur", "Type taak"], columns="maat", values="n", aggfunc="sum"
+    ).reset_index()
+    pivot = pivot.rename(columns={"received": "Ontvangen", "open": "Open"})
+    pivot = pivot[(pivot["Ontvangen"] > 0) | (pivot["Open"] > 0)]
+    st.dataframe(style_table(pivot), hide_index=True, width="stretch")
     st.dataframe(
         style_table(
-            missing_as_text(overdue).rename(
+            workload.task_status_per_type(version, idx_start, idx_end, flt.wijken).rename(
                 columns={
-                    "taaknummer": "Taaknummer",
                     "type_taak": "Type taak",
-                    "wijk": "Wijk",
-                    "inspecteur": "Inspecteur",
+                    "open": "Open nu",
+                    "over_termijn": "Over termijn nu",
+                    "te_controleren": "Te controleren",
                     "ontvangen": "Ontvangen",
-                    "termijn": "Termijn",
-                    "dagen_over_termijn": "Dagen over termijn",
-                    "referentie": "Referentie",
+                    "afgewerkt": "Afgewerkt",
+                    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (dagen)",
                 }
             )
         ),
         hide_index=True,
         width="stretch",
+    )
+
+st.subheader("Doorlooptijd tegenover de termijn")
+closed_in_window = tasks[
+    pd.to_datetime(tasks["closed_at"])
+    .dt.normalize()
+    .between(pd.Timestamp(idx_start), pd.Timestamp(idx_end))
+]
+leads = lead_time_stats(closed_in_window, by="inspector").reset_index()
+lead_table = pd.DataFrame(
+    {
+        "Inspecteur": leads["inspector"],
+        "Afgewerkt": leads["n_closed"],
+        "Mediaan doorlooptijd (dagen)": leads["lead_days_median"],
+        "P90 doorlooptijd (dagen)": leads["lead_days_p90"],
+        "Mediaan t.o.v. termijn (dagen)": leads["days_vs_due_median"],
+        "P90 t.o.v. termijn (dagen)": leads["days_vs_due_p90"],
+        "Te laat": leads["n_late"],
+        # A share on fewer than SMALL_BASE closed tasks misleads: leave it empty.
+        "Aandeel te laat (%)": (100 * leads["share_late"]).where(leads["n_closed"] >= SMALL_BASE),
+    }
+)
+st.dataframe(style_table(missing_as_text(lead_table)), hide_index=True, width="stretch")
+st.caption(
+    "T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, positief = te laat). "
+    f"Aandeel te laat enkel bij minstens {SMALL_BASE} afgewerkte taken."
+)
+
+st.subheader("Per wijk: taken, feiten, overlast en inwoners")
+events = overview.domain_counts_per_wijk(version, idx_start, idx_end, flt.wijken)
+events = events.pivot_table(index="wijk_code", columns="domain", values="n", aggfunc="sum")
+wijk_view = per_wijk.drop(columns=["wijk_code"]).copy()
+codes = per_wijk["wijk_code"]
+pops = [population.get(c) for c in codes]
+wijk_view.insert(2, "inwoners", pd.array(pops, dtype="Float64").round().astype("Int64"))
+wijk_view.insert(4, "open_per_1000", [rates.get(c) for c in codes])
+for domain, label in (("incidents", "feiten"), ("nuisance", "overlast")):
+    column = events[domain] if domain in events.columns else pd.Series(dtype=float)
+    counts = [int(column.get(c, 0) or 0) if pd.notna(column.get(c, 0)) else 0 for c in codes]
+    wijk_view[label] = counts
+    wijk_view[f"{label}_per_1000"] = [
+        None if (r := rate_per_1000(n, p)).small_base else r.value
+        for n, p in zip(counts, pops, strict=True)
+    ]
+LABELS = {
+    "wijk": "Wijk",
+    "wijkinspecteur": "Wijkinspecteur",
+    "inwoners": "Inwoners",
+    "open": "Open",
+    "open_per_1000": "Open per 1.000 inwoners",
+    "over_termijn": "Over termijn",
+    "te_controleren": "Te controleren",
+    "ontvangen": "Ontvangen",
+    "afgewerkt": "Afgewerkt",
+    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (dagen)",
+    "feiten": "Feiten (venster)",
+    "feiten_per_1000": "Feiten per 1.000 inw.",
+    "overlast": "Overlast (venster)",
+    "overlast_per_1000": "Overlast per 1.000 inw.",
+}
+st.dataframe(style_table(wijk_view.rename(columns=LABELS)), hide_index=True, width="stretch")
+st.caption(
+    "Ontvangen, afgewerkt en mediaan doorlooptijd: in de gekozen periode; feiten en overlast: "
+    "in het indexvenster. Verhoudingen per 1.000 inwoners enkel waar de bevolking gekend is "
+    f"en vanaf {SMALL_BASE} meldingen."
+)
+
+st.subheader("Maandelijkse evolutie")
+fair_preview = fairness(index_by_inspector["index"].dropna(), overload_threshold=OVERLOAD)
+trend_start = date(idx_end.year - 2, idx_end.month, 1)
+trend = workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken)
+if trend.empty:
+    st.info("Geen taken in de laatste twee jaar.")
+else:
+    trend_measure = st.radio(
+        "Toon",
+        ["ontvangen", "afgewerkt"],
+        format_func=str.capitalize,
+        horizontal=True,
+        key="werklast_trendmaat",
+    )
+    # Ten coloured lines are unreadable: the overloaded inspectors (and any picked in the
+    # follow-up filter) get a colour, the others stay grey for comparison.
+    highlight = set(fair_preview["overloaded"]) | set(
+        st.session_state.get("opvolging_inspecteur") or []
+    )
+    trend["reeks"] = [i if i in highlight else "Overige inspecteurs" for i in trend["inspecteur"]]
+    colours = {"Overige inspecteurs": "#bbbbbb"}
+    strong = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"]
+    fig = px.line(
+        trend,
+        x="maand",
+        y=trend_measure,
+        color="reeks",
+        line_group="inspecteur",
+        color_discrete_map=colours,
+        color_discrete_sequence=strong,
+        hover_name="inspecteur",
+        markers=True,
+        labels={
+            "maand": "Maand",
+            trend_measure: f"Taken {trend_measure}",
+            "reeks": "Inspecteur",
+        },
+    )
+    fig.update_xaxes(tickformat="%m/%Y", dtick="M3")
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=",.")
+    st.plotly_chart(fig, width="stretch")
+
+# ---------------------------------------------------------------------------------------
+# 2. Fairness and what-if
+# ---------------------------------------------------------------------------------------
+st.header("Eerlijke verdeling")
+load_basis = (
+    index_by_inspector["load_per_available_day"]
+    if "load_per_available_day" in index_by_inspector.columns
+    else index_by_inspector["weighted_load"]
+)
+fair = fairness(load_basis, overload_threshold=OVERLOAD, underload_threshold=UNDERLOAD)
+cols = st.columns(4)
+cols[0].metric(
+    "Gini-coëfficiënt",
+    fmt_number(fair["gini"], 2),
+    help="0 = perfect gelijk verdeeld; hoe hoger, hoe ongelijker.",
+)
+cols[1].metric(
+    "Verhouding hoogste / laagste",
+    fmt_number(fair["max_min_ratio"], 2),
+    help="Gewogen werklast van de zwaarst belaste inspecteur gedeeld door die van de minst belaste.",
+)
+cols[2].metric("Overbelast (index > 120)", fmt_int(len(fair["overloaded"])))
+cols[3].metric("Onderbelast (index < 80)", fmt_int(len(fair["underloaded"])))
+if fair["overloaded"]:
+    st.warning(
+        "Overbelast: "
+        + "; ".join(
+            f"{name} (index {fmt_number(fair['index'][name], 0)})" for name in fair["overloaded"]
+        ),
+        icon=":material/priority_high:",
+    )
+if absences_known and absences is not None:
+    st.caption(
+        "Afwezigheden (verlof, opleiding, ziekte) zijn verrekend: de index vergelijkt de "
+        "werklast per beschikbare dag."
+    )
+    with st.expander("Afwezigheden in het indexvenster"):
+        absent_view = workload.absences_per_inspector(version, idx_start, idx_end).rename(
+            columns={
+                "inspector": "Inspecteur",
+                "days_absent": "Dagen afwezig",
+                "days_in_period": "Dagen in venster",
+                "reasons": "Redenen",
+            }
+        )
+        st.dataframe(style_table(absent_view), hide_index=True, width="stretch")
+else:
+    st.info(
+        "Afwezigheden zijn niet in rekening gebracht: de zone levert (nog) geen lijst van "
+        "afwezigheden (map `absences/`). Een inspecteur met lang verlof lijkt dan "
+        "onderbelast.",
+        icon=":material/info:",
+    )
+
+st.subheader("Wat als: deelgebieden verschuiven")
+wijk_codes = list(wijk_table["code"])
+wijk_names = dict(zip(wijk_table["code"], wijk_table["name"], strict=True))
+# Redistribution is a zone-wide question: with a wijk filter the other wijken still count.
+zone_index_by_wijk = (
+    index_by_wijk
+    if not flt.wijken
+    else workload_index(
+        workload.tasks_for_period(version, idx_start, idx_end),
+        weights,
+        by="wijk_code",
+        period_start=idx_start,
+        as_of=idx_end,
+        units=wijk_codes,
+    )
+)
+if flt.wijken:
+    st.caption("Wat als en herverdeling kijken naar de hele zone, ook buiten de gekozen wijken.")
+wijk_load = zone_index_by_wijk["weighted_load"].reindex(wijk_codes).fillna(0.0)
+sectors_available = workload.has_sector_layer(version)
+
+if sectors_available:
+    sectors = workload.sector_units(version)
+    adjacency = list(workload.sector_adjacency(version).itertuples(index=False, name=None))
+    # Load per sector: located tasks where the wijk has them, otherwise the wijk's load
+    # shared out in proportion to population (stated below the table).
+    sectors["load"] = 0.0
+    proxy_wijken = []
+    for code, part in sectors.groupby("wijk_code"):
+        total = float(wijk_load.get(code, 0.0))
+        located = part["tasks_located"].astype(float)
+        if located.sum() > 0:
+            share = located / located.sum()
+        else:
+            proxy_wijken.append(code)
+            # Population where known, else area: a bigger sector is likely more work.
+            weight = part["population"].astype(float)
+            if weight.isna().any() or weight.sum() <= 0:
+                weight = part["area_km2"].astype(float).fillna(0)
+            share = (
+                weight / weight.sum()
+                if weight.sum() > 0
+                else pd.Series(1 / len(part), index=part.index)
+            )
+        sectors.loc[part.index, "load"] = total * share
+    sectors = sectors.set_index("code")
+    current = dict(zip(sectors.index, sectors["wijk_code"], strict=True))
+    editor = pd.DataFrame(
+        {
+            "Sector": sectors.index,
+            "Naam": sectors["name"].to_numpy(),
+            "Huidige wijk": sectors["wijk_code"].to_numpy(),
+            # Read-only columns as nl-BE text: the editor would write 1177 and 85.3.
+            "Inwoners": [fmt_int(v) for v in sectors["population"]],
+            "Werklast": [fmt_number(v, 1) for v in sectors["load"]],
+            "Nieuwe wijk": sectors["wijk_code"].to_numpy(),
+        }
+    )
+    st.caption(
+        "Kies per statistische sector een andere wijk in de kolom 'Nieuwe wijk'; de tabel "
+        "eronder toont meteen de nieuwe werklast en inwoners per wijk, en of elke wijk één "
+        "aaneengesloten geheel blijft."
+    )
+    edited = st.data_editor(
+        editor,
+        key="werklast_watals",
+        hide_index=True,
+        width="stretch",
+        disabled=["Sector", "Naam", "Huidige wijk", "Inwoners", "Werklast"],
+        column_config={
+            "Nieuwe wijk": st.column_config.SelectboxColumn(
+                "Nieuwe wijk", options=wijk_codes, required=True
+            ),
+            "Werklast": st.column_config.TextColumn("Werklast (gewogen)"),
+        },
+        height=260,
+    )
+    proposal = dict(zip(edited["Sector"], edited["Nieuwe wijk"], strict=True))
+    sector_pop_known = bool(sectors["population"].notna().all())
+    units = sectors[["load", "population"]] if sector_pop_known else sectors[["load"]]
+    unit_kind = "sector"
+else:
+    st.info(
+        "De zone levert geen statistische sectoren (laag `sector` in `districts/`). Met "
+        "sectoren kan u hier deelgebieden van wijk laten wisselen en een herverdeling laten "
+        "voorstellen. Zonder sectoren kan enkel op wijkniveau: laat een inspecteur een "
+        "andere of een extra wijk overnemen.",
+        icon=":material/info:",
+    )
+    editor = pd.DataFrame(
+        {
+            "Wijk": wijk_codes,
+            "Naam": [wijk_names[c] for c in wijk_codes],
+            "Inwoners": [fmt_int(v) for v in wijk_table["population"]],
+            "Werklast": [fmt_number(v, 1) for v in wijk_load],
+            "Inspecteur": list(wijk_table["inspector"]),
+        }
+    )
+    inspectors_all = sorted(str(i) for i in wijk_table["inspector"].dropna().unique())
+    edited = st.data_editor(
+        editor,
+        key="werklast_watals_wijk",
+        hide_index=True,
+        width="stretch",
+        disabled=["Wijk", "Naam", "Inwoners", "Werklast"],
+        column_config={
+            "Inspecteur": st.column_config.SelectboxColumn(
+                "Inspecteur", options=inspectors_all, required=True
+            )
+        },
+    )
+    units = pd.DataFrame(
+        {"load": wijk_load.to_numpy(), "population": pd.to_numeric(wijk_table["population"])},
+        index=pd.Index(wijk_codes, name="unit"),
+    )
+    current = dict(zip(wijk_codes, wijk_table["inspector"], strict=True))
+    proposal = dict(zip(edited["Wijk"], edited["Inspecteur"], strict=True))
+    adjacency = []
+    unit_kind = "wijk"
+
+groups = wijk_codes if unit_kind == "sector" else sorted(set(current.values()))
+before = evaluate_assignment(units, current, wijken=groups)
+after = evaluate_assignment(units, proposal, wijken=groups)
+whatif = pd.DataFrame(
+    {
+        "Wijk" if unit_kind == "sector" else "Inspecteur": before.index,
+        "Inwoners nu": _people(before, before.index),
+        "Inwoners nieuw": _people(after, before.index),
+        "Werklast nu": before["load"].to_numpy(),
+        "Werklast nieuw": after["load"].reindex(before.index).to_numpy(),
+        "Index nu": before["load_index"].to_numpy(),
+        "Index nieuw": after["load_index"].reindex(before.index).to_numpy(),
+    }
+)
+if unit_kind == "sector":
+    pieces = contiguity_report(proposal, adjacency)
+    whatif.insert(0, "Naam", [wijk_names.get(c, c) for c in before.index])
+    whatif["Aaneengesloten"] = [pieces.get(c, 0) == 1 for c in before.index]
+    whatif["Inspecteur"] = [wijk_table.set_index("code")["inspector"].get(c) for c in before.index]
+moved = {u: k for u, k in proposal.items() if current.get(u) != k}
+# Unknown populations: leave the columns out (st.dataframe would print "None").
+whatif = whatif.dropna(axis=1, how="all")
+st.dataframe(style_table(whatif), hide_index=True, width="stretch")
+if moved:
+    fair_after = fairness(after["load"])
+    st.caption(
+        f"{fmt_int(len(moved))} {'sector(en)' if unit_kind == 'sector' else 'wijk(en)'} "
+        f"verschoven. Gini nu {fmt_number(fairness(before['load'])['gini'], 2)} → nieuw "
+        f"{fmt_number(fair_after['gini'], 2)}."
+    )
+    if unit_kind == "sector" and not whatif["Aaneengesloten"].all():
+        broken = [
+            c for c, ok in zip(whatif["Wijk"], whatif["Aaneengesloten"], strict=True) if not ok
+        ]
+        st.error(
+            "Niet aaneengesloten: " + ", ".join(broken) + ". Een wijk moet één geheel blijven.",
+            icon=":material/error:",
+        )
+if unit_kind == "sector" and proxy_wijken:
+    basis = "de inwoners" if sector_pop_known else "de oppervlakte"
+    st.caption(
+        "Werklast per sector: uit gelokaliseerde taken van de laatste 365 dagen; voor "
+        f"{fmt_int(len(proxy_wijken))} wijk(en) zonder gelokaliseerde taken is de werklast "
+        f"van de wijk verdeeld naar rato van {basis} (een benadering)."
+    )
+if unit_kind == "sector" and not sector_pop_known:
+    st.caption(
+        "De sectoren hebben geen bevolkingscijfer: inwoners per wijk na een verschuiving zijn "
+        "onbekend en het voorstel houdt geen rekening met de bevolking."
+    )
+
+if unit_kind == "sector":
+    st.subheader("Voorstel tot herverdeling")
+    population_rule = (
+        " en het aantal inwoners per wijk blijft binnen 15 % van het gemiddelde (of niet "
+        "slechter dan nu)"
+        if sector_pop_known
+        else ""
+    )
+    st.caption(
+        "De optimalisatie (PuLP/CBC) verschuift randsectoren naar een aangrenzende wijk zodat "
+        "de werklast per wijk dichter bij het gemiddelde komt; elke wijk blijft één "
+        f"aaneengesloten geheel{population_rule}. Het is een voorstel, geen beslissing."
+    )
+    c1, c2 = st.columns(2)
+    max_moves = c1.number_input(
+        "Hoogstens zoveel sectoren verschuiven", 1, 50, 6, key="werklast_max_moves"
+    )
+    limit_s = c2.number_input(
+        "Rekentijd (seconden)", 5, 120, 20, step=5, key="werklast_tijdslimiet"
+    )
+    # A callback, not ``if st.button(...)``: it runs before the next script run, so the
+    # click survives any rerun that run might trigger.
+    st.button(
+        "Stel een herverdeling voor",
+        icon=":material/auto_fix_high:",
+        key="werklast_optimaliseer",
+        on_click=_propose,
+        args=(units, adjacency, wijk_codes, current, (version, idx_start, idx_end)),
+    )
+    stored = st.session_state.get("werklast_voorstel")
+    if stored and tuple(stored[:3]) == (version, idx_start, idx_end):
+        result = stored[3]
+        st.markdown(
+            f"**Resultaat:** {STATUS_LABELS.get(result.status, result.status)} — "
+            f"berekend in {fmt_number(result.solve_seconds, 1)} s. Grootste afwijking van "
+            f"het gemiddelde: {fmt_number(result.max_deviation_before, 1)} → "
+            f"{fmt_number(result.max_deviation_after, 1)}."
+        )
+        if result.moves.empty:
+            st.success("Geen verschuiving nodig of mogelijk binnen deze regels.")
+        else:
+            moves = result.moves.copy()
+            moves_view = pd.DataFrame(
+                {
+                    "Sector": moves["unit"],
+                    "Naam": [sectors["name"].get(u) for u in moves["unit"]],
+                    "Van wijk": [f"{wijk_names.get(k, k)} ({k})" for k in moves["from_wijk"]],
+                    "Naar wijk": [f"{wijk_names.get(k, k)} ({k})" for k in moves["to_wijk"]],
+                    "Werklast": moves["load"],
+                    "Inwoners": pd.to_numeric(moves["population"]).round().astype("Int64"),
+                }
+            )
+            moves_view = moves_view.dropna(axis=1, how="all")
+            st.dataframe(style_table(moves_view), hide_index=True, width="stretch")
+            compare = pd.DataFrame(
+                {
+                    "Wijk": result.before.index,
+                    "Werklast nu": result.before["load"].to_numpy(),
+                    "Werklast voorstel": result.after["load"]
+                    .reindex(result.before.index)
+                    .to_numpy(),
+                    "Inwoners nu": _people(result.before, result.before.index),
+                    "Inwoners voorstel": _people(result.after, result.before.index),
+                }
+            )
+            compare = compare.dropna(axis=1, how="all")
+            st.dataframe(style_table(compare), hide_index=True, width="stretch")
+            sector_shapes = sectors.reset_index()[["code", "name", "geojson"]]
+            mv = maps.new_map(sector_shapes, basemap)
+            maps.add_category_fill(
+                mv,
+                sector_shapes,
+                {
+                    u: f"naar {wijk_names.get(k, k)}"
+                    for u, k in zip(moves["unit"], moves["to_wijk"], strict=True)
+                },
+                "Voorgestelde verschuiving",
+                area_label="Sector",
+            )
+            maps.add_outlines(mv, shapes)
+            maps.show(mv, key="werklast_voorstel_kaart", height=420)
+
+# ---------------------------------------------------------------------------------------
+# 3. Follow-up of open tasks
+# ---------------------------------------------------------------------------------------
+st.header("Opvolging: open taken")
+options = workload.task_filter_options(version)
+f1, f2, f3 = st.columns([2, 2, 1])
+pick_inspectors = f1.multiselect(
+    "Inspecteur", options["inspecteurs"], placeholder="Alle", key="opvolging_inspecteur"
+)
+pick_types = f2.multiselect("Type taak", options["types"], placeholder="Alle", key="opvolging_type")
+overdue_only = f3.checkbox("Enkel over termijn", key="opvolging_over_termijn")
+open_list = workload.open_tasks(
+    version,
+    flt.wijken,
+    tuple(pick_inspectors),
+    tuple(pick_types),
+    overdue_only,
+    limit=1000,
+)
+follow = open_list.rename(
+    columns={
+        "taaknummer": "Taaknummer",
+        "inspecteur": "Inspecteur",
+        "wijk": "Wijk",
+        "type_taak": "Type taak",
+        "ontvangen": "Ontvangen",
+        "termijn": "Termijn",
+        "dagen_over_termijn": "Dagen over termijn",
+        "over_termijn": "Over termijn",
+        "status": "Status",
+        "adres": "Adres",
+        "referentie": "Referentie",
+    }
+)
+if follow.empty:
+    st.success("Geen open taken voor deze keuze.")
+else:
+    n_over = int(open_list["over_termijn"].sum())
+    st.caption(
+        f"{fmt_int(len(follow))} open taken, waarvan {fmt_int(n_over)} over termijn (eerst). "
+        "Dagen over termijn negatief = nog zoveel dagen tijd."
+    )
+    st.dataframe(style_table(missing_as_text(follow)), hide_index=True, width="stretch")
+    st.download_button(
+        "Download voor de planningsvergadering (.xlsx)",
+        to_xlsx_bytes(follow, sheet_name="Open taken"),
+        file_name=f"open_taken_{ref_day:%Y%m%d}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="opvolging_xlsx",
+    )
+
+# ---------------------------------------------------------------------------------------
+# 4. Quality-control queue
+# ---------------------------------------------------------------------------------------
+st.header("Kwaliteitscontrole")
+review_types = tuple(types_cfg.loc[types_cfg["nazicht"], "type_taak"])
+win = st.selectbox(
+    "Afgewerkte taken van type " + " en ".join(review_types) + " sinds",
+    list(WINDOWS),
+    format_func=WINDOWS.get,
+    key="kwaliteit_venster",
+)
+since = ref_day - timedelta(days=int(win) - 1)
+candidates = workload.review_candidates(version, review_types, since, flt.wijken)
+no_location = candidates.empty or not candidates["location_status"].eq("ok").any()
+if no_location:
+    # Every task lacks a location in this warehouse (no coordinates, no geocoding yet):
+    # flagging them all would bury the findings that matter.
+    candidates = candidates.drop(columns=["location_status"])
+latest = reviews.latest_reviews()
+queue = review_queue(
+    candidates, latest, item_kind=reviews.TASK_KIND, id_col="task_id", reference_date=ref_day
+)
+st.caption(
+    f"Taken met status 'Te controleren' en afgewerkte {', '.join(review_types)} sinds "
+    f"{since:%d/%m/%Y} zonder beslissing (of opnieuw afgewerkt na terugsturen). "
+    "Beslissingen worden buiten het datawarehouse bewaard en blijven bij elke heropbouw."
+)
+if no_location:
+    st.caption(
+        f"De controle '{GEEN_LOCATIE}' staat uit: taken hebben in deze gegevens geen locatie."
+    )
+q1, q2, q3 = st.columns(3)
+q1.metric("In de wachtrij", fmt_int(len(queue)))
+q2.metric("Met bevindingen", fmt_int(int((queue["n_findings"] > 0).sum()) if len(queue) else 0))
+q3.metric("Beslist (totaal)", fmt_int(len(latest)))
+
+if queue.empty:
+    st.success("Niets te controleren.")
+else:
+    shown = queue.head(300)
+    queue_view = pd.DataFrame(
+        {
+            "Taaknummer": shown["task_id"],
+            "Type taak": shown["task_type"],
+            "Inspecteur": shown["inspector"],
+            "Wijk": shown["wijk"],
+            "Afgesloten": pd.to_datetime(shown["closed_at"]).dt.normalize(),
+            "Termijn": pd.to_datetime(shown["due_at"]).dt.normalize(),
+            "Status": shown["status"],
+            "Bevindingen": shown["findings_text"].replace("", "geen"),
+            "Vorige beslissing": shown["last_decision"].fillna("–"),
+        }
+    )
+    if len(queue) > len(shown):
+        st.caption(
+            f"De eerste {fmt_int(len(shown))} van {fmt_int(len(queue))} (meeste bevindingen eerst)."
+        )
+    st.dataframe(style_table(missing_as_text(queue_view)), hide_index=True, width="stretch")
+
+    st.subheader("Beoordelen")
+    labels = {
+        r.task_id: f"{r.task_id} · {r.task_type} · {r.inspector} · {r.n_findings} bevinding(en)"
+        for r in shown.itertuples(index=False)
+    }
+    chosen = st.selectbox("Taak", list(labels), format_func=labels.get, key="kwaliteit_taak")
+    row = shown.set_index("task_id").loc[chosen]
+    if row["details"]:
+        st.markdown("\n".join(f"- {d}" for d in row["details"]))
+    else:
+        st.markdown("- Geen automatische bevindingen.")
+    decision = st.radio(
+        "Beslissing",
+        list(reviews.DECISIONS),
+        format_func={"goedgekeurd": "Goedkeuren", "teruggestuurd": "Terugsturen"}.get,
+        horizontal=True,
+        key="kwaliteit_beslissing",
+    )
+    remark = st.text_area(
+        "Opmerking (verplicht bij terugsturen)",
+        value="; ".join(row["findings"]) if decision == "teruggestuurd" else "",
+        key=f"kwaliteit_opmerking_{chosen}_{decision}",
+        max_chars=2000,
+    )
+    st.button(
+        "Beslissing opslaan",
+        icon=":material/save:",
+        key="kwaliteit_opslaan",
+        on_click=_save_review,
+        args=(str(chosen), f"kwaliteit_opmerking_{chosen}_{decision}"),
+    )
+if st.session_state.get("kwaliteit_fout"):
+    st.error(st.session_state.pop("kwaliteit_fout"), icon=":material/error:")
+if st.session_state.get("kwaliteit_melding"):
+    st.success(st.session_state.pop("kwaliteit_melding"), icon=":material/check:")
+
+st.subheader("Beslissingen en terugstuurpercentage")
+if latest.empty:
+    st.caption("Nog geen beslissingen genomen.")
+else:
+    decided_tasks = workload.tasks_by_id(version, tuple(latest["item_id"].astype(str)))
+    decided = latest.merge(decided_tasks, left_on="item_id", right_on="task_id", how="left")
+    recent = decided.head(20)
+    st.dataframe(
+        style_table(
+            missing_as_text(
+                pd.DataFrame(
+                    {
+                        "Taaknummer": recent["item_id"],
+                        "Inspecteur": recent["inspector"],
+                        "Beslissing": recent["decision"],
+                        "Opmerking": recent["remark"],
+                        "Door": recent["reviewer"],
+                        "Op": [
+                            fmt_datetime(t.tz_convert("Europe/Brussels"))
+                            for t in recent["recorded_at"]
+                        ],
+                    }
+                )
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    returned = decided["decision"].eq("teruggestuurd")
+    per_inspector = (
+        decided.assign(terug=returned)
+        .groupby(decided["inspector"].fillna("Onbekend"))
+        .agg(beslist=("terug", "size"), teruggestuurd=("terug", "sum"))
+    )
+    per_inspector["aandeel"] = (
+        100 * per_inspector["teruggestuurd"] / per_inspector["beslist"]
+    ).where(per_inspector["beslist"] >= SMALL_BASE)
+    found = qc_findings(decided_tasks, ref_day) if len(decided_tasks) else None
+    s1, s2 = st.columns(2)
+    s1.markdown("**Per inspecteur**")
+    s1.dataframe(
+        style_table(
+            missing_as_text(per_inspector)
+            .rename_axis("Inspecteur")
+            .reset_index()
+            .rename(
+                columns={
+                    "beslist": "Beslist",
+                    "teruggestuurd": "Teruggestuurd",
+                    "aandeel": "Aandeel teruggestuurd (%)",
+                }
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if found is not None:
+        per_task = found.set_index("record_id")["findings"]
+        exploded = decided.assign(
+            bevinding=decided["item_id"].map(lambda i: per_task.get(i) or ["Zonder bevinding"])
+        ).explode("bevinding")
+        per_finding = exploded.groupby("bevinding").agg(
+            beslist=("decision", "size"),
+            teruggestuurd=("decision", lambda s: int(s.eq("teruggestuurd").sum())),
+        )
+        per_finding["aandeel"] = (
+            100 * per_finding["teruggestuurd"] / per_finding["beslist"]
+        ).where(per_finding["beslist"] >= SMALL_BASE)
+        s2.markdown("**Per bevinding**")
+        s2.dataframe(
+            style_table(
+                missing_as_text(per_finding)
+                .rename_axis("Bevinding")
+                .reset_index()
+                .rename(
+                    columns={
+                        "beslist": "Beslist",
+                        "teruggestuurd": "Teruggestuurd",
+                        "aandeel": "Aandeel teruggestuurd (%)",
+                    }
+                )
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    st.caption(
+        f"Aandeel teruggestuurd enkel vanaf {SMALL_BASE} beslissingen; daaronder enkel de "
+        "aantallen."
     )

@@ -131,3 +131,382 @@ def overdue_tasks(
         """,
         {"wijken": list(wijken), "limit": int(limit)},
     )
+
+
+# -- workload index, follow-up, review queue, sub-areas (issue 6) -------------------------
+
+#: Columns the pure analysis functions (:mod:`dashboard.analysis.workload`,
+#: :mod:`dashboard.analysis.quality`) read from a task row.
+_TASK_COLUMNS = """
+    t.task_id, t.task_type, t.received_at, t.due_at, t.closed_at, t.status,
+    t.inspector, t.wijk_code, t.location_status, t.street, t.house_number, t.reference
+"""
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def task_types_config() -> pd.DataFrame:
+    """The zone's task types with deadline, workload weight and review flag (zone.toml).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``type_taak``, ``termijn_dagen``, ``gewicht``, ``nazicht`` (bool: finished tasks of
+        this type go to the coordinator's quality-control queue). When no type sets
+        ``review``, kantschriften and PV-opvolging are reviewed (the usual practice).
+    """
+    from etl.config import load_zone
+
+    types = load_zone().get("task_types", [])
+    flagged = any("review" in t for t in types)
+    rows = []
+    for t in types:
+        name = str(t.get("name", ""))
+        default = any(word in name.lower() for word in ("kantschrift", "pv"))
+        rows.append(
+            {
+                "type_taak": name,
+                "termijn_dagen": int(t.get("deadline_days", 0) or 0),
+                "gewicht": float(t.get("weight", 1.0)),
+                "nazicht": bool(t.get("review", False)) if flagged else default,
+            }
+        )
+    return pd.DataFrame(rows, columns=["type_taak", "termijn_dagen", "gewicht", "nazicht"])
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def tasks_for_period(
+    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Task rows that matter for a period: received or closed in it, or open at its end.
+
+    Row-level on purpose: :func:`dashboard.analysis.workload.workload_index` and
+    :func:`~dashboard.analysis.workload.lead_time_stats` work on task rows. One zone has
+    on the order of 10^4 tasks a year, so a year of them stays far below ``MAX_ROWS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``task_id``, ``task_type``, ``received_at``, ``due_at``, ``closed_at``, ``status``,
+        ``inspector``, ``wijk_code``, ``location_status``, ``street``, ``house_number``,
+        ``reference``.
+    """
+    return query(
+        version,
+        f"""
+        SELECT {_TASK_COLUMNS}
+        FROM marts.tasks t
+        WHERE CAST(t.received_at AS DATE) <= $end
+          AND (CAST(t.received_at AS DATE) >= $start OR t.closed_at IS NULL
+               OR CAST(t.closed_at AS DATE) >= $start)
+          AND {_WIJK_FILTER}
+        ORDER BY t.received_at, t.task_id
+        LIMIT 45000
+        """,
+        {"start": start, "end": end, "wijken": list(wijken)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def monthly_task_trend(
+    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Tasks received and closed per month and inspector.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``maand`` (first day, DATE), ``inspecteur``, ``ontvangen``, ``afgewerkt``.
+    """
+    return query(
+        version,
+        f"""
+        WITH ev AS (
+            SELECT date_trunc('month', CAST(t.received_at AS DATE)) AS maand,
+                   coalesce(t.inspector, 'Niet toegewezen') AS inspecteur,
+                   1 AS ontvangen, 0 AS afgewerkt
+            FROM marts.tasks t
+            WHERE CAST(t.received_at AS DATE) BETWEEN $start AND $end AND {_WIJK_FILTER}
+            UNION ALL
+            SELECT date_trunc('month', CAST(t.closed_at AS DATE)),
+                   coalesce(t.inspector, 'Niet toegewezen'), 0, 1
+            FROM marts.tasks t
+            WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end AND {_WIJK_FILTER}
+        )
+        SELECT CAST(maand AS DATE) AS maand, inspecteur,
+               CAST(sum(ontvangen) AS BIGINT) AS ontvangen,
+               CAST(sum(afgewerkt) AS BIGINT) AS afgewerkt
+        FROM ev GROUP BY ALL ORDER BY maand, inspecteur
+        LIMIT 20000
+        """,
+        {"start": start, "end": end, "wijken": list(wijken)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def task_filter_options(version: WarehouseVersion) -> dict[str, list[str]]:
+    """Distinct inspectors and task types in the task mart (for the follow-up filters)."""
+    frame = query(
+        version,
+        "SELECT 'inspecteur' AS k, inspector AS v FROM marts.tasks WHERE inspector IS NOT NULL "
+        "UNION SELECT 'type', task_type FROM marts.tasks WHERE task_type IS NOT NULL "
+        "ORDER BY 1, 2 LIMIT 5000",
+    )
+    return {
+        "inspecteurs": frame.loc[frame["k"] == "inspecteur", "v"].tolist(),
+        "types": frame.loc[frame["k"] == "type", "v"].tolist(),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def open_tasks(
+    version: WarehouseVersion,
+    wijken: tuple[str, ...] = (),
+    inspectors: tuple[str, ...] = (),
+    task_types: tuple[str, ...] = (),
+    overdue_only: bool = False,
+    limit: int = 1000,
+) -> pd.DataFrame:
+    """Open tasks for the planning meeting: overdue first, then by deadline.
+
+    Parameters
+    ----------
+    wijken, inspectors, task_types : tuple of str
+        Filters; empty means all.
+    overdue_only : bool
+        Only tasks past their deadline (as judged on the build's reference date).
+    limit : int
+        Most rows returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``taaknummer``, ``inspecteur``, ``wijk``, ``type_taak``, ``ontvangen`` (DATE),
+        ``termijn`` (DATE), ``dagen_over_termijn`` (negative: days left), ``over_termijn``
+        (bool), ``status``, ``adres``, ``referentie``.
+    """
+    return query(
+        version,
+        f"""
+        SELECT t.task_id AS taaknummer, coalesce(t.inspector, 'Niet toegewezen') AS inspecteur,
+               coalesce(w.name, t.wijk_code) AS wijk, t.task_type AS type_taak,
+               CAST(t.received_at AS DATE) AS ontvangen, CAST(t.due_at AS DATE) AS termijn,
+               date_diff('day', CAST(t.due_at AS DATE), ref.d) AS dagen_over_termijn,
+               coalesce(t.is_overdue, false) AS over_termijn, t.status,
+               nullif(trim(concat_ws(' ', t.street, t.house_number)), '') AS adres,
+               t.reference AS referentie
+        FROM marts.tasks t
+        LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
+        CROSS JOIN (SELECT max(reference_date) AS d FROM marts.build_info) ref
+        WHERE t.is_open AND {_WIJK_FILTER}
+          AND (len($inspectors::VARCHAR[]) = 0
+               OR list_contains($inspectors::VARCHAR[], coalesce(t.inspector, 'Niet toegewezen')))
+          AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], t.task_type))
+          AND (NOT $overdue_only OR coalesce(t.is_overdue, false))
+        ORDER BY over_termijn DESC, t.due_at NULLS LAST, t.task_id
+        LIMIT $limit
+        """,
+        {
+            "wijken": list(wijken),
+            "inspectors": list(inspectors),
+            "types": list(task_types),
+            "overdue_only": bool(overdue_only),
+            "limit": int(limit),
+        },
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def review_candidates(
+    version: WarehouseVersion,
+    review_types: tuple[str, ...],
+    closed_since: date,
+    wijken: tuple[str, ...] = (),
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """Finished tasks that may wait for the coordinator's review.
+
+    Every task with status "Te controleren", plus finished tasks of the ``review_types``
+    (kantschriften, PV-opvolging) closed on or after ``closed_since``. Which of them still
+    wait is decided against the review store by
+    :func:`dashboard.analysis.quality.review_queue`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The task columns of :func:`tasks_for_period` plus ``wijk`` (name); oldest closing
+        date first.
+    """
+    return query(
+        version,
+        f"""
+        SELECT {_TASK_COLUMNS}, coalesce(w.name, t.wijk_code) AS wijk
+        FROM marts.tasks t
+        LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
+        WHERE (lower(t.status) = 'te controleren'
+               OR (list_contains($types::VARCHAR[], t.task_type) AND NOT coalesce(t.is_open, false)
+                   AND (CAST(t.closed_at AS DATE) >= $since
+                        OR (t.closed_at IS NULL AND CAST(t.received_at AS DATE) >= $since))))
+          AND {_WIJK_FILTER}
+        ORDER BY t.closed_at NULLS LAST, t.task_id
+        LIMIT $limit
+        """,
+        {
+            "types": list(review_types),
+            "since": closed_since,
+            "wijken": list(wijken),
+            "limit": int(limit),
+        },
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tasks_by_id(version: WarehouseVersion, task_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Task rows for given task numbers (e.g. the ones with a review decision).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`tasks_for_period`; unknown numbers are simply absent.
+    """
+    if not task_ids:
+        return query(version, f"SELECT {_TASK_COLUMNS} FROM marts.tasks t LIMIT 0")
+    return query(
+        version,
+        f"SELECT {_TASK_COLUMNS} FROM marts.tasks t "
+        "WHERE list_contains($ids::VARCHAR[], t.task_id) ORDER BY t.task_id LIMIT 45000",
+        {"ids": list(task_ids)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def reference_date(version: WarehouseVersion) -> date | None:
+    """The date the build judged "open" and "overdue" on (``marts.build_info``)."""
+    frame = query(version, "SELECT max(reference_date) AS d FROM marts.build_info")
+    value = frame.iat[0, 0] if len(frame) else None
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def has_sector_layer(version: WarehouseVersion) -> bool:
+    """Whether the warehouse holds statistical sectors (``marts.districts`` layer 'sector')."""
+    frame = query(
+        version, "SELECT count(*) AS n FROM marts.districts WHERE layer = 'sector' LIMIT 1"
+    )
+    return bool(frame.iat[0, 0])
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sector_units(version: WarehouseVersion) -> pd.DataFrame:
+    """Statistical sectors as units for the what-if and the optimiser.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``name``, ``wijk_code`` (parent), ``population`` (NaN when unknown),
+        ``area_km2``, ``x``, ``y`` (Lambert 72 centroid, for choosing anchor units), ``geojson``
+        (display shape, WGS84) and ``tasks_located`` (tasks of the last 365 days before
+        the reference date whose location falls in the sector).
+    """
+    return query(
+        version,
+        """
+        WITH s AS (
+            SELECT code, name, parent_code AS wijk_code, population, area_km2, geojson,
+                   ST_GeomFromText(geom_wkt_31370) AS g
+            FROM marts.districts WHERE layer = 'sector'
+        ),
+        ref AS (SELECT max(reference_date) AS d FROM marts.build_info),
+        located AS (
+            SELECT s.code, count(*) AS n
+            FROM marts.tasks t CROSS JOIN ref JOIN s
+              ON ST_Contains(s.g, ST_Point(t.x, t.y))
+            WHERE t.location_status = 'ok' AND t.x IS NOT NULL
+              AND CAST(t.received_at AS DATE) > ref.d - INTERVAL 365 DAY
+            GROUP BY ALL
+        )
+        SELECT s.code, s.name, s.wijk_code, s.population, s.area_km2,
+               ST_X(ST_Centroid(s.g)) AS x, ST_Y(ST_Centroid(s.g)) AS y, s.geojson,
+               coalesce(l.n, 0) AS tasks_located
+        FROM s LEFT JOIN located l USING (code)
+        ORDER BY s.code
+        LIMIT 5000
+        """,
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sector_adjacency(version: WarehouseVersion, min_shared_m: float = 5.0) -> pd.DataFrame:
+    """Pairs of sectors sharing a border of at least ``min_shared_m`` metres.
+
+    Touching in a single corner does not count: a wijk joined only through a corner point
+    is not one piece for the inspector walking it. The shared length is measured as the
+    overlap of both shapes grown by 1 m, halved: exact boundary intersections miss borders
+    whose vertices differ by rounding (two files, two simplifications).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``a``, ``b`` (sector codes, ``a < b``).
+    """
+    return query(
+        version,
+        """
+        WITH s AS (
+            SELECT code, ST_GeomFromText(geom_wkt_31370) AS g
+            FROM marts.districts WHERE layer = 'sector' AND geom_wkt_31370 IS NOT NULL
+        ),
+        grown AS (SELECT code, g, ST_Buffer(g, 1.0) AS b FROM s)
+        SELECT a.code AS a, b.code AS b
+        FROM grown a JOIN grown b ON a.code < b.code AND ST_DWithin(a.g, b.g, 1.0)
+        WHERE ST_Area(ST_Intersection(a.b, b.b)) / 2 >= $min_m
+        ORDER BY 1, 2
+        LIMIT 45000
+        """,
+        {"min_m": float(min_shared_m)},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def absences_per_inspector(version: WarehouseVersion, start: date, end: date) -> pd.DataFrame:
+    """Days absent per inspector within a period (``marts.absences``, when the zone has it).
+
+    Overlapping absences of one inspector are counted once per calendar day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``inspector``, ``days_absent``, ``days_in_period``, ``reasons`` (e.g.
+        "Verlof, Ziekte"). Empty when the warehouse has no absences mart.
+    """
+    from dashboard.queries._db import table_exists
+
+    if not table_exists(version, "marts.absences"):
+        return pd.DataFrame(columns=["inspector", "days_absent", "days_in_period", "reasons"])
+    return query(
+        version,
+        """
+        WITH days AS (
+            SELECT a.inspector, a.reason,
+                   unnest(generate_series(greatest(a.start_date, $start),
+                                          least(a.end_date, $end), INTERVAL 1 DAY)) AS d
+            FROM marts.absences a
+            WHERE a.start_date <= $end AND a.end_date >= $start
+        )
+        SELECT inspector, count(DISTINCT d) AS days_absent,
+               date_diff('day', $start, $end) + 1 AS days_in_period,
+               string_agg(DISTINCT reason, ', ' ORDER BY reason) AS reasons
+        FROM days GROUP BY inspector ORDER BY inspector
+        LIMIT 5000
+        """,
+        {"start": start, "end": end},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def has_absences(version: WarehouseVersion) -> bool:
+    """Whether the warehouse holds the zone's absences (``marts.absences`` with rows)."""
+    from dashboard.queries._db import table_exists
+
+    if not table_exists(version, "marts.absences"):
+        return False
+    return bool(query(version, "SELECT count(*) FROM marts.absences LIMIT 1").iat[0, 0])

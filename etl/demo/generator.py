@@ -19,6 +19,13 @@ from etl.demo.incidents import incidents_frame, make_incidents
 from etl.demo.planted import make_pois, plan_black_spots, plan_hot_spots, priority_score
 from etl.demo.registers import nuisance_frame, poi_frame, sequence_ids, tasks_frame
 from etl.demo.rhythms import MINUTES_PER_DAY, make_period
+from etl.demo.sectors import (
+    absences_frame,
+    build_sectors,
+    write_absences,
+    write_addresses,
+    write_sectors,
+)
 from etl.demo.traffic import (
     USER_KEYS,
     accidents_frame,
@@ -31,7 +38,7 @@ from etl.demo.traffic import (
 from etl.demo.zone import load_zone_spec
 
 _STREAMS = {"geo": 0, "poi": 1, "plan": 2, "incidents": 3, "accidents": 4, "nuisance": 5,
-            "tasks": 6, "controls": 7, "format": 8}  # fmt: skip
+            "tasks": 6, "controls": 7, "format": 8, "sectors": 9, "absences": 10}  # fmt: skip
 
 
 def _pv_numbers(prefix: str, registered: list[np.ndarray], tf: TimeFormatter) -> list[np.ndarray]:
@@ -52,6 +59,15 @@ def _pv_numbers(prefix: str, registered: list[np.ndarray], tf: TimeFormatter) ->
         out.append(pv[i : i + r.size])
         i += r.size
     return out
+
+
+def _overloaded_wijk(spec, hot_spots) -> int | None:
+    """The wijk of the planted nuisance hot spot: it also gets the most work per inhabitant."""
+    codes = [w.code for w in spec.wijken]
+    for h in hot_spots:
+        if h.nuisance_type and h.wijk_code in codes:
+            return codes.index(h.wijk_code)
+    return 0 if codes else None
 
 
 def generate_demo(
@@ -83,7 +99,8 @@ def generate_demo(
     Returns
     -------
     dict of str to int
-        Rows (features for ``districts``) written per kind.
+        Rows (features for ``districts`` and ``sectors``) written per kind; ``addresses``
+        is the address list, ``absences`` the inspectors' absences.
     """
     out = Path(out)
     end = end or (date.today() - timedelta(days=1))
@@ -106,6 +123,9 @@ def generate_demo(
 
     summary: dict[str, int] = {}
     summary["districts"] = write_districts(geo, out / "districts")
+    sectors = build_sectors(geo, rng("sectors"))
+    summary["sectors"] = write_sectors(geo, sectors, out / "districts")
+    summary["addresses"] = write_addresses(geo, out / "addresses")
     summary["poi"] = write_csv(poi_frame(pois), out / "poi" / "poi.csv", POI)
 
     r_inc = rng("incidents")
@@ -147,10 +167,14 @@ def generate_demo(
         nuis_df, nuis_years, out / "nuisance", "overlast", NUISANCE
     )
 
+    overloaded = _overloaded_wijk(spec, hot_spots)
     task_df, task_years, odd_tasks = tasks_frame(
-        geo, period, rng("tasks"), scale, tf, inc_pv_clean, inc_wijk
+        geo, period, rng("tasks"), scale, tf, inc_pv_clean, inc_wijk, sectors, overloaded
     )
     summary["tasks"] = write_per_year(task_df, task_years, out / "tasks", "wijktaken", ISLP)
+    summary["absences"] = write_absences(
+        absences_frame(geo, period, rng("absences"), skip_wijk=overloaded), out / "absences"
+    )
 
     ctl = make_controls(geo, period, rng("controls"), scale)
     ctl_years = tf.year(ctl.start)

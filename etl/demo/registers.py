@@ -135,8 +135,14 @@ def tasks_frame(
     tf,
     incident_pv: np.ndarray,
     incident_wijk: np.ndarray,
+    sectors: list | None = None,
+    overloaded_wijk: int | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, dict[str, int]]:
     """The wijk task list, its calendar years and the counts of deliberately odd rows.
+
+    Each task's address is a street anchor inside a statistical sector of its wijk (when
+    ``sectors`` are given), so the task can be located through the zone's address list.
+    ``overloaded_wijk`` gets about 60 % more tasks than its population warrants.
 
     Lead times scatter around 60 % of the deadline with a long tail, so some tasks run late;
     recent tasks are still open, recently finished ones wait in the ``Te controleren`` queue,
@@ -170,11 +176,11 @@ def tasks_frame(
     odd_empty = (~is_open) & ~odd_before & (status == "Afgewerkt") & (rng.random(n) < 0.001)
     closed[odd_empty] = NO_TIME
 
-    # Tasks go to the wijk of the address; population drives the volume per wijk.
-    x, y = geo.sample(rng, n, centre_share=0.6, road_share=0.15)
-    wijk = geo.wijk_of(x, y)
+    # Wijken were drawn to serve about the same number of inhabitants, so the volume per
+    # wijk follows its population, give or take a fifth; one wijk carries clearly more
+    # (the story the workload page must reveal).
+    wijk, anchor = _task_places(geo, rng, n, sectors, overloaded_wijk)
     muni = geo.wijk_to_muni[wijk]
-    anchor = geo.nearest_anchor(x, y, muni)
     ref = np.full(n, "", dtype=object)
     wants = np.array(["pv" in tt[k].name.lower() for k in kind]) | (rng.random(n) < 0.2)
     for w in range(len(spec.wijken)):
@@ -207,6 +213,65 @@ def tasks_frame(
         "te_controleren": int(qc.sum()),
     }
     return df.iloc[order].reset_index(drop=True), years[order], odd
+
+
+#: Spread of the task volume per inhabitant between wijken, and the overloaded wijk's factor.
+TASK_FACTOR_RANGE = (0.8, 1.2)
+OVERLOAD_FACTOR = 1.6
+
+
+def _task_places(
+    geo: Geography,
+    rng: np.random.Generator,
+    n: int,
+    sectors: list | None,
+    overloaded_wijk: int | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wijk and street anchor (the address) of each task.
+
+    Wijk: proportional to population × a factor in :data:`TASK_FACTOR_RANGE`
+    (× :data:`OVERLOAD_FACTOR` for ``overloaded_wijk``). Within the wijk: a sector in
+    proportion to its population, then one of its anchors. Without sectors the anchor is
+    the nearest one to a clustered point inside the wijk.
+    """
+    spec = geo.spec
+    pop = np.array([max(w.population, 1) for w in spec.wijken], float)
+    factor = rng.uniform(*TASK_FACTOR_RANGE, len(pop))
+    if overloaded_wijk is not None:
+        factor[overloaded_wijk] = OVERLOAD_FACTOR
+    share = pop * factor
+    wijk = rng.choice(len(pop), size=n, p=share / share.sum())
+    anchor = np.empty(n, dtype=np.int64)
+    for w in range(len(pop)):
+        sel = np.flatnonzero(wijk == w)
+        if not sel.size:
+            continue
+        # Only anchors with a house number: nobody files a woonstvaststelling on a motorway.
+        own = [
+            (s, s.anchors[geo.anchor_number[s.anchors] > 0]) for s in (sectors or []) if s.wijk == w
+        ]
+        own = [(s, a) for s, a in own if len(a)]
+        if own:
+            weights = np.array([max(s.population, 1) for s, _ in own], float)
+            pick = rng.choice(len(own), size=sel.size, p=weights / weights.sum())
+            for j, (_, homes) in enumerate(own):
+                hit = sel[pick == j]
+                anchor[hit] = homes[rng.integers(0, len(homes), hit.size)]
+            continue
+        # No sectors: clustered points, kept only inside this wijk.
+        xs, ys = geo.sample(rng, sel.size * 12 + 50, centre_share=0.6, road_share=0.15)
+        mine = geo.wijk_of(xs, ys) == w
+        if not mine.any():
+            xs, ys, mine = (
+                np.array(spec.wijk_seeds[w][:1]),
+                np.array(spec.wijk_seeds[w][1:]),
+                [True],
+            )
+        xs, ys = np.asarray(xs)[mine], np.asarray(ys)[mine]
+        take = rng.integers(0, len(xs), sel.size)
+        muni = np.full(sel.size, geo.wijk_to_muni[w])
+        anchor[sel] = geo.nearest_anchor(xs[take], ys[take], muni)
+    return wijk, anchor
 
 
 def poi_frame(pois) -> pd.DataFrame:

@@ -302,3 +302,79 @@ def test_black_spot_scores_follow_from_the_victims(demo):
             assert total >= 15, spot
         else:
             assert 10 <= total < 15, spot
+
+
+# -- sectors, addresses, absences and an even workload (issue 6) ---------------------------
+def test_sectors_tile_each_wijk_with_its_population(demo):
+    from etl.config import load_zone
+
+    fc = json.loads((demo / "districts" / "sectoren.geojson").read_text(encoding="utf-8"))
+    assert "31370" in fc["crs"]["properties"]["name"]
+    props = [f["properties"] for f in fc["features"]]
+    geoms = [shape(f["geometry"]) for f in fc["features"]]
+    assert all(p["demo"] is True for p in props)
+    codes = [p["sector_code"] for p in props]
+    assert len(set(codes)) == len(codes)
+    for p in props:
+        # Statbel style: NIS (5 digits) + deelgemeente letter + 3 characters.
+        assert len(p["sector_code"]) == 9 and p["sector_code"].startswith(p["deelgemeente_code"])
+        assert p["nis_code"] == p["deelgemeente_code"][:5]
+    wijken = {p["wijk_code"]: g for p, g in _layers(demo)["wijken"]}
+    population = {w["code"]: w["population"] for w in load_zone()["wijken"]}
+    for code, wijk in wijken.items():
+        mine = [g for p, g in zip(props, geoms, strict=True) if p["wijk_code"] == code]
+        assert 3 <= len(mine) <= 6
+        assert all(g.geom_type == "Polygon" for g in mine)  # one piece each
+        assert shapely.union_all(mine).symmetric_difference(wijk).area < 0.001 * wijk.area
+        assert sum(p["population"] for p in props if p["wijk_code"] == code) == population[code]
+
+
+def test_tasks_are_located_by_the_address_list_inside_their_wijk(demo):
+    tasks = _read(demo, "tasks")
+    addresses = pd.read_csv(demo / "addresses" / "adressen.csv", sep=";", dtype=str)
+    assert list(addresses.columns) == ["Straatnaam", "Huisnummer", "Postcode", "Gemeente", "X", "Y"]
+    assert not addresses.duplicated(["Straatnaam", "Huisnummer", "Gemeente"]).any()
+    plain = tasks["Huisnr"].str.extract(r"^(\d+)")[0]
+    keyed = tasks.assign(Huisnummer=plain).merge(
+        addresses,
+        left_on=["Straat", "Huisnummer", "Gemeente"],
+        right_on=["Straatnaam", "Huisnummer", "Gemeente"],
+        how="left",
+    )
+    assert keyed["X"].notna().all(), "elk taakadres staat in de adreslijst"
+    wijken = {p["wijk_code"]: g for p, g in _layers(demo)["wijken"]}
+    x, y = keyed["X"].astype(float).to_numpy(), keyed["Y"].astype(float).to_numpy()
+    inside = np.zeros(len(keyed), dtype=bool)
+    for code, g in wijken.items():
+        sel = (keyed["Wijk"] == code).to_numpy()
+        # 5 m tolerance: an address point may sit on the wijk border.
+        inside[sel] = shapely.contains_xy(g.buffer(5), x[sel], y[sel])
+    assert inside.mean() > 0.99
+
+
+def test_task_volume_follows_population_with_one_overloaded_wijk(one_year):
+    from dashboard.analysis.workload import fairness
+    from etl.config import load_zone
+
+    tasks = _read(one_year[0], "tasks")
+    population = {w["code"]: w["population"] for w in load_zone()["wijken"]}
+    per_1000 = tasks["Wijk"].value_counts() / pd.Series(population) * 1000
+    ratio = per_1000 / per_1000.median()
+    assert (ratio.sort_values().iloc[:-1].between(0.7, 1.3)).all()
+    assert ratio.max() > 1.35  # the overloaded wijk stands out
+    fair = fairness(tasks["Wijkinspecteur"].value_counts())
+    assert fair["gini"] < 0.15
+    assert fair["max_min_ratio"] < 2.5
+
+
+def test_absences_file(demo):
+    frame = pd.read_csv(demo / "absences" / "afwezigheden.csv", sep=";", dtype=str)
+    assert list(frame.columns) == ["Wijkinspecteur", "Van", "Tot", "Reden"]
+    start = pd.to_datetime(frame["Van"], format="%d/%m/%Y")
+    end = pd.to_datetime(frame["Tot"], format="%d/%m/%Y")
+    assert (end >= start).all()
+    assert set(frame["Reden"]) <= {"Verlof", "Opleiding", "Ziekte"}
+    days = (end - start).dt.days + 1
+    assert (days >= 60).sum() == 1, "precies één lange afwezigheid"
+    per_inspector = frame["Wijkinspecteur"].value_counts()
+    assert len(per_inspector) == 10 and per_inspector.min() >= 3
