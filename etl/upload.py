@@ -190,7 +190,12 @@ def _preview_districts(preview: Preview, path: Path, raw: Path, zone: dict, n: i
 
 
 def preview_upload(
-    kind: str, filename: str, data: bytes, zone_file: Path | None = None, n: int = 20
+    kind: str,
+    filename: str,
+    data: bytes,
+    zone_file: Path | None = None,
+    n: int = 20,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Preview:
     """Read an uploaded export the way the build would, without storing anything.
 
@@ -206,6 +211,8 @@ def preview_upload(
         Zone configuration (for "today" and the declared boundary CRS).
     n : int
         Rows to return in ``accepted`` and ``refused``.
+    max_bytes : int
+        Size limit, as for :func:`store_upload`: a preview parses the whole file too.
 
     Returns
     -------
@@ -218,6 +225,9 @@ def preview_upload(
         name = safe_filename(kind, filename)
     except UploadError as exc:
         preview.error = str(exc)
+        return preview
+    if len(data) > max_bytes:
+        preview.error = f"Bestand '{name}' is te groot ({len(data) / 1e6:.1f} MB; maximum {max_bytes / 1e6:.0f} MB)."
         return preview
     try:
         zone = config.load_zone(zone_file)

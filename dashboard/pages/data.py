@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.components import layout
+from dashboard.auth import gate
+from dashboard.components import layout, upload
 from dashboard.components.format import (
     fmt_date,
     fmt_datetime,
@@ -18,9 +19,12 @@ from dashboard.components.format import (
 )
 from dashboard.queries import data_quality
 
+# Rejected rows are shown as received (PV numbers, free text): coordinator only.
+gate.require_page("data")
 version = layout.warehouse()
 
 st.title("Data")
+upload.build_notice()
 
 #: Dutch names of the input kinds (``etl.config.RAW_KINDS``).
 KINDS = {
@@ -33,6 +37,9 @@ KINDS = {
     "controls": "Verkeerscontroles",
     "districts": "Gebiedsindelingen",
     "poi": "Aandachtspunten",
+    "addresses": "Adressenlijst",
+    "sectors": "Statistische sectoren",
+    "absences": "Afwezigheden wijkinspecteurs",
 }
 
 info = data_quality.build_info(version)
@@ -162,3 +169,7 @@ else:
         "Verbeter een geweigerde rij in het bronsysteem en exporteer opnieuw; de ruwe "
         "exportbestanden worden nooit met de hand aangepast."
     )
+
+# --- Bestand toevoegen: preview, confirm, background rebuild (dashboard/components/upload.py)
+st.divider()
+upload.upload_section(KINDS)

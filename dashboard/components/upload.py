@@ -1,0 +1,491 @@
+"""Adding an export through the dashboard: preview, confirm, rebuild in the background.
+
+The Data page calls :func:`upload_section` (the whole "Bestand toevoegen" block) and
+:func:`build_notice` (one line under the title while a build runs or after one failed).
+Reading and storing files and building the warehouse happen in :mod:`etl.upload`; this
+module only turns its :class:`~etl.upload.Preview` and build status into Dutch tables and
+messages. Record-level previews are shown: the Data page is for the coordinator only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.auth import gate
+from dashboard.components.format import (
+    fmt_datetime,
+    fmt_int,
+    fmt_number,
+    missing_as_text,
+    style_table,
+)
+from dashboard.queries import warehouse_path
+from etl import config
+from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES
+from etl.sources.mapping import load_mappings
+from etl.upload import (
+    BuildBusyError,
+    Preview,
+    UploadError,
+    build_status,
+    preview_upload,
+    start_background_build,
+    store_upload,
+)
+
+#: Session-state keys of this section.
+PREVIEW_KEY = "upload_preview"
+STORED_KEY = "upload_stored"
+#: Seconds between two looks at a running build.
+POLL_SECONDS = 2
+
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 met BOM",
+    "cp1252": "Windows-1252",
+    "latin-1": "Latin-1",
+    "xlsx": "Excel-werkmap (.xlsx)",
+}
+DELIMITERS = {
+    ";": "puntkomma ( ; )",
+    ",": "komma ( , )",
+    "|": "verticale streep ( | )",
+    "\t": "tab",
+}
+#: Status of a canonical field in the mapping table.
+FOUND, MISSING, OPTIONAL_MISSING = "gevonden", "ontbreekt (verplicht)", "ontbreekt (optioneel)"
+#: Columns of the staged preview that only serve the build.
+_TECHNICAL = ("record_key", "record_date", "source_file")
+
+
+def status_file() -> Path:
+    """Where the background build reports (``state_dir()/build_status.json``)."""
+    return config.state_dir() / "build_status.json"
+
+
+def max_upload_mb() -> int:
+    """Upload limit in MB: ``server.maxUploadSize`` of ``.streamlit/config.toml``."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def accepted_suffixes(kind: str) -> tuple[str, ...]:
+    """File extensions the build reads for ``kind`` (``(".csv", ".txt", ...)``)."""
+    return ACCEPTED_SUFFIXES.get(kind, TABULAR_SUFFIXES)
+
+
+def describe_encoding(encoding: str | None) -> str:
+    """Dutch name of a detected text encoding (``cp1252`` -> ``Windows-1252``)."""
+    if not encoding:
+        return "–"
+    return ENCODINGS.get(encoding.lower(), encoding.upper())
+
+
+def describe_delimiter(delimiter: str | None) -> str:
+    """Dutch name of a detected separator (``;`` -> ``puntkomma ( ; )``)."""
+    if not delimiter:
+        return "–"
+    return DELIMITERS.get(delimiter, f"'{delimiter}'")
+
+
+def preview_file(kind: str, filename: str, data: bytes) -> Preview:
+    """What the build would make of an uploaded file (nothing is stored).
+
+    Parameters
+    ----------
+    kind : str
+        Kind of export (``etl.config.RAW_KINDS``).
+    filename : str
+        Name of the uploaded file.
+    data : bytes
+        Its content.
+
+    Returns
+    -------
+    Preview
+        See :func:`etl.upload.preview_upload`; never raises for a bad file.
+    """
+    zone = config.zone_path()
+    return preview_upload(
+        kind,
+        filename,
+        data,
+        zone if zone.exists() else None,
+        n=20,
+        max_bytes=max_upload_mb() * 1024 * 1024,
+    )
+
+
+def mapping_table(preview: Preview) -> pd.DataFrame:
+    """How the file's columns were mapped, one row per field the build knows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``Veld`` (the usual Dutch header), ``Kolom in het bestand``, ``Status``
+        (:data:`FOUND`, :data:`MISSING`, :data:`OPTIONAL_MISSING`); required fields first.
+        Empty for boundary layers, which have no column mapping.
+    """
+    mapping = load_mappings().get(preview.kind)
+    if mapping is None or preview.kind == "districts" or not preview.headers:
+        return pd.DataFrame(columns=["Veld", "Kolom in het bestand", "Status"])
+    rows = []
+    for field in mapping.fields:
+        header = preview.columns_found.get(field)
+        if header is not None:
+            status = FOUND
+        elif field in preview.columns_missing:
+            status = MISSING
+        else:
+            status = OPTIONAL_MISSING
+        rows.append(
+            {
+                "Veld": mapping.expected(field)[0] if mapping.expected(field) else field,
+                "Kolom in het bestand": header or "–",
+                "Status": status,
+                "_required": field in mapping.required,
+            }
+        )
+    table = pd.DataFrame(rows).sort_values("_required", ascending=False, kind="stable")
+    return table.drop(columns="_required").reset_index(drop=True)
+
+
+def unused_headers(preview: Preview) -> list[str]:
+    """Columns of the file that no field uses (informative: they are not loaded)."""
+    used = set(preview.columns_found.values())
+    return [h for h in preview.headers if h not in used]
+
+
+def accepted_table(preview: Preview) -> pd.DataFrame:
+    """The first accepted rows, with the file's own column names.
+
+    Typed values as the build stages them (dates as dates, coordinates as numbers), so the
+    user sees how each cell was understood; helper columns of the build are left out.
+    """
+    df = preview.accepted.copy()
+    if df.empty or preview.kind == "districts":
+        return df.rename(
+            columns={"laag": "Laag", "code": "Code", "naam": "Naam", "oppervlakte_km2": "km²"}
+        )
+    rename: dict[str, str] = {"source_row": "Rij"}
+    for field, header in preview.columns_found.items():
+        for column in (field, f"{field}_num"):
+            if column in df.columns:
+                rename[column] = header
+                break
+    extra = {"geocode_method": "Locatie via", "dates_inconsistent": "Datums onlogisch"}
+    keep = [c for c in df.columns if c in rename or c in extra]
+    keep = ["source_row", *[c for c in keep if c != "source_row"]]
+    return df[[c for c in keep if c in df.columns]].rename(columns={**rename, **extra})
+
+
+def refused_table(preview: Preview) -> pd.DataFrame:
+    """The first refused rows: ``Rij``, ``Kolom``, ``Waarde``, ``Reden`` (Dutch)."""
+    return preview.refused.rename(
+        columns={"row": "Rij", "field": "Kolom", "value": "Waarde", "reason": "Reden"}
+    )
+
+
+def confirm_upload(
+    kind: str,
+    filename: str,
+    data: bytes,
+    raw_dir: Path | None = None,
+    warehouse: Path | None = None,
+    status: Path | None = None,
+) -> tuple[Path, str | None]:
+    """Store the file under ``raw_dir/<kind>/`` and start a background rebuild.
+
+    Parameters
+    ----------
+    kind, filename, data
+        The upload.
+    raw_dir, warehouse, status : Path, optional
+        Default to :func:`etl.config.raw_dir`, the dashboard's warehouse and
+        :func:`status_file`.
+
+    Returns
+    -------
+    tuple of (Path, str or None)
+        Where the file is, and a Dutch message when the build could not start (one is
+        already running); ``None`` when it started.
+
+    Raises
+    ------
+    UploadError
+        The file is refused (name, size, type); nothing was stored.
+    """
+    raw_dir = Path(raw_dir) if raw_dir is not None else config.raw_dir()
+    warehouse = Path(warehouse) if warehouse is not None else warehouse_path()
+    status = Path(status) if status is not None else status_file()
+    path = store_upload(kind, filename, data, raw_dir, max_bytes=max_upload_mb() * 1024 * 1024)
+    zone = config.zone_path()
+    try:
+        start_background_build(raw_dir, warehouse, status, zone if zone.exists() else None)
+    except BuildBusyError as exc:
+        return path, str(exc)
+    return path, None
+
+
+def _log_upload(kind: str, preview: Preview, stored: Path) -> None:
+    # The audit log treats an upload like an export: a file crossing the dashboard's edge.
+    try:
+        gate.log_export(
+            "data",
+            {
+                "bestand": f"{kind}/{stored.name}",
+                "formaat": "upload",
+                "soort": kind,
+                "rijen": preview.n_rows,
+                "geweigerd": preview.n_refused,
+            },
+        )
+    except Exception:  # noqa: BLE001 - a locked audit file must not lose the upload
+        logging.getLogger(__name__).exception("Upload niet in het auditlog geschreven")
+
+
+def _on_confirm(kind: str, preview: Preview) -> None:
+    """Button callback: store the uploaded file, start the build, remember the outcome."""
+    uploaded = st.session_state.get("upload_bestand")
+    if uploaded is None:
+        return
+    try:
+        stored, busy_message = confirm_upload(kind, uploaded.name, uploaded.getvalue())
+    except UploadError as exc:
+        st.session_state[STORED_KEY] = {"error": str(exc)}
+        return
+    _log_upload(kind, preview, stored)
+    st.session_state[STORED_KEY] = {"path": str(stored), "busy": busy_message}
+
+
+def _on_rebuild() -> None:
+    """Button callback: rebuild from the raw folder as it is."""
+    zone = config.zone_path()
+    try:
+        start_background_build(
+            config.raw_dir(), warehouse_path(), status_file(), zone if zone.exists() else None
+        )
+    except BuildBusyError as exc:
+        st.session_state[STORED_KEY] = {"error": str(exc)}
+
+
+def _when(value) -> str:
+    try:
+        return fmt_datetime(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return "–"
+
+
+def status_rows(status: Mapping) -> pd.DataFrame:
+    """Rows per mart of a finished build (``Tabel``, ``Rijen``, ``Geweigerd``)."""
+    rows = status.get("rows") or {}
+    rejects = status.get("rejects") or {}
+    table = pd.DataFrame(
+        {
+            "Tabel": list(rows),
+            "Rijen": [int(v) for v in rows.values()],
+            "Geweigerd": [int(rejects.get(k, 0)) for k in rows],
+        }
+    )
+    return table
+
+
+def render_build_status(status: Mapping) -> None:
+    """Draw one build status (:func:`etl.upload.build_status`) in Dutch."""
+    state = status.get("state")
+    if state == "running":
+        st.info(
+            f"Het warehouse wordt opgebouwd (gestart {_when(status.get('started_at'))}). "
+            "Het dashboard toont intussen het vorige warehouse; het nieuwe komt in één keer "
+            "in de plaats zodra de bouw klaar en gecontroleerd is.",
+            icon=":material/autorenew:",
+        )
+    elif state == "ok":
+        st.success(
+            f"Laatste bouw geslaagd op {_when(status.get('finished_at'))} in "
+            f"{fmt_number(status.get('duration_s'), 1)} s; het dashboard toont het nieuwe "
+            "warehouse.",
+            icon=":material/check_circle:",
+        )
+        table = status_rows(status)
+        if not table.empty:
+            with st.expander("Rijen per tabel na de laatste bouw"):
+                st.dataframe(style_table(table), hide_index=True, width="stretch")
+    elif state == "failed":
+        st.error(
+            f"Laatste bouw mislukt ({_when(status.get('finished_at'))}): "
+            f"{status.get('message', 'onbekende fout')}\n\n"
+            "Er is niets gewijzigd: het vorige warehouse blijft in gebruik. Een opgeslagen "
+            "bestand dat de fout veroorzaakt, moet uit de map met ruwe exports verwijderd of "
+            "vervangen worden; daarna opnieuw opbouwen.",
+            icon=":material/error:",
+        )
+    else:
+        st.caption("Nog geen bouw gestart vanuit het dashboard.")
+
+
+def build_notice() -> None:
+    """One line for the top of the Data page while a build runs or after one failed."""
+    status = build_status(status_file())
+    if status.get("state") == "running":
+        st.info(
+            "Er loopt een nieuwe opbouw; deze pagina toont nog het vorige warehouse. "
+            "Zie 'Bestand toevoegen' onderaan.",
+            icon=":material/autorenew:",
+        )
+    elif status.get("state") == "failed":
+        st.warning(
+            "De laatste opbouw is mislukt; het vorige warehouse blijft in gebruik. "
+            "Zie 'Bestand toevoegen' onderaan.",
+            icon=":material/warning:",
+        )
+
+
+def _status_block() -> None:
+    status = build_status(status_file())
+    running = status.get("state") == "running"
+
+    # While a build runs, only this block reruns every few seconds; when the build ends,
+    # the whole page reruns so it reads the new warehouse.
+    @st.fragment(run_every=POLL_SECONDS if running else None)
+    def _poll() -> None:
+        now = build_status(status_file())
+        if running and now.get("state") != "running":
+            st.rerun()
+        render_build_status(now)
+
+    _poll()
+    if not running:
+        st.button(
+            "Opnieuw opbouwen",
+            key="upload_rebuild",
+            on_click=_on_rebuild,
+            help="Bouw het warehouse opnieuw uit alle bestanden in de map met ruwe exports.",
+        )
+
+
+def render_preview(preview: Preview) -> None:
+    """Draw a preview: warnings, counts, column mapping, accepted and refused rows."""
+    if preview.warning:
+        st.warning(preview.warning, icon=":material/swap_horiz:")
+    if preview.error:
+        error = preview.error
+        if preview.warning and preview.warning[1:].rstrip(".").lower() in error.lower():
+            # The build's error repeats the warning word for word: say only what to do.
+            error = (
+                "Zo kan het bestand niet ingelezen worden: kies hierboven de juiste soort export."
+            )
+        st.error(error, icon=":material/block:")
+    details = [
+        f"codering: **{describe_encoding(preview.encoding)}**",
+        f"scheidingsteken: **{describe_delimiter(preview.delimiter)}**",
+    ]
+    if preview.crs:
+        details.append(f"coördinatenstelsel: **{preview.crs}**")
+    st.markdown("Herkend — " + " · ".join(details))
+    if preview.n_rows or preview.ok:
+        cols = st.columns(3)
+        cols[0].metric("Rijen in het bestand", fmt_int(preview.n_rows))
+        cols[1].metric("Aanvaard", fmt_int(preview.n_accepted))
+        cols[2].metric("Geweigerd", fmt_int(preview.n_refused))
+    table = mapping_table(preview)
+    if not table.empty:
+        st.markdown("**Kolommen**")
+        st.dataframe(table, hide_index=True, width="stretch")
+        unused = unused_headers(preview)
+        if unused:
+            st.caption("Niet gebruikte kolommen (worden niet ingelezen): " + ", ".join(unused))
+    accepted = accepted_table(preview)
+    if not accepted.empty:
+        st.markdown(f"**Aanvaarde rijen** (eerste {fmt_int(len(accepted))})")
+        st.dataframe(
+            style_table(missing_as_text(accepted), decimals=2), hide_index=True, width="stretch"
+        )
+    refused = refused_table(preview)
+    if not refused.empty:
+        st.markdown(
+            f"**Geweigerde rijen** (eerste {fmt_int(len(refused))} van "
+            f"{fmt_int(preview.n_refused)})"
+        )
+        st.dataframe(style_table(missing_as_text(refused)), hide_index=True, width="stretch")
+        st.caption(
+            "Geweigerde rijen worden niet ingelezen; verbeter ze in het bronsysteem en "
+            "exporteer opnieuw."
+        )
+
+
+def upload_section(kind_labels: Mapping[str, str]) -> None:
+    """The "Bestand toevoegen" block of the Data page.
+
+    Parameters
+    ----------
+    kind_labels : mapping
+        Dutch name per kind of export; kinds without one show their folder name.
+    """
+    st.header("Bestand toevoegen")
+    st.caption(
+        "Voeg een nieuwe export toe. Je ziet eerst wat Wijkbeeld ervan maakt; pas na "
+        "bevestigen wordt het bestand bewaard en het warehouse opnieuw opgebouwd. Een "
+        "bestand wordt nooit overschreven: een ander bestand met dezelfde naam krijgt een "
+        "volgnummer."
+    )
+    kind = st.selectbox(
+        "Soort export",
+        config.RAW_KINDS,
+        format_func=lambda k: kind_labels.get(k, k),
+        key="upload_soort",
+    )
+    suffixes = accepted_suffixes(kind)
+    uploaded = st.file_uploader(
+        f"Bestand ({', '.join(suffixes)}; maximaal {fmt_int(max_upload_mb())} MB)",
+        type=[s.lstrip(".") for s in suffixes],
+        key="upload_bestand",
+        max_upload_size=max_upload_mb(),
+    )
+    if uploaded is not None:
+        data = uploaded.getvalue()
+        key = (kind, uploaded.file_id, uploaded.name, len(data))
+        cached = st.session_state.get(PREVIEW_KEY)
+        if not cached or cached[0] != key:
+            with st.spinner("Bestand wordt gelezen…"):
+                cached = (key, preview_file(kind, uploaded.name, data))
+            st.session_state[PREVIEW_KEY] = cached
+            st.session_state.pop(STORED_KEY, None)  # a new file: the old "Bewaard als" is stale
+        preview = cached[1]
+        render_preview(preview)
+        busy = build_status(status_file()).get("state") == "running"
+        # A callback, not ``if st.button(...)``: it runs before the script, so a rerun at the
+        # top of the page (see layout.leave_pages_directory_mode) cannot swallow the click.
+        st.button(
+            "Bestand toevoegen en warehouse opnieuw opbouwen",
+            type="primary",
+            disabled=not preview.ok or busy,
+            key="upload_bevestig",
+            on_click=_on_confirm,
+            args=(kind, preview),
+            help=(
+                "Eerst de fouten hierboven oplossen."
+                if not preview.ok
+                else "Wacht tot de lopende bouw klaar is."
+                if busy
+                else None
+            ),
+        )
+    stored = st.session_state.get(STORED_KEY)
+    if stored and stored.get("error"):
+        st.error(stored["error"], icon=":material/block:")
+    elif stored:
+        where = Path(stored["path"])
+        st.success(f"Bewaard als `{where.parent.name}/{where.name}`.", icon=":material/save:")
+        if stored.get("busy"):
+            st.warning(
+                stored["busy"] + " Het bestand is bewaard; bouw opnieuw op zodra de lopende "
+                "bouw klaar is."
+            )
+    st.subheader("Opbouw van het warehouse")
+    _status_block()

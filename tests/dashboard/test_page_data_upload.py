@@ -1,0 +1,208 @@
+"""Data page, "Bestand toevoegen": preview, mapping, refusals, wrong kind, confirm and rebuild.
+
+Each test runs the app on its own small zone (the ETL test fixtures): a raw folder, a
+warehouse and a state folder in ``tmp_path``, so confirming an upload and rebuilding never
+touches the session's demo warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from dash_helpers import run_app
+
+from dashboard.components import upload
+from etl.audit import AuditLog
+from etl.build import build_warehouse
+from etl.upload import build_status
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+RAW_SMALL = FIXTURES / "raw_small"
+ZONE_SMALL = FIXTURES / "zone_small.toml"
+
+HEADER = "PV-nummer;Datum feit;Einddatum feit;Registratiedatum;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y"
+NEW_PV = "LE.55.L7.099999/2024"
+#: One good row (inside wijk W01 of the small zone) and one with a date in the future.
+VALID_CSV = (
+    f"{HEADER}\n"
+    f"{NEW_PV};05/03/2024 22:15;;06/03/2024 08:00;Vandalisme;Kerkstraat;14;3020;Herent;171100;177050\n"
+    "LE.55.L7.099998/2024;01/01/2099 10:00;;01/01/2099 11:00;Vandalisme;Kerkstraat;16;3020;Herent;171100;177050\n"
+).encode()
+
+
+@pytest.fixture
+def small_zone(tmp_path, monkeypatch) -> dict[str, Path]:
+    """Raw folder (copy of the fixtures), its warehouse and a state folder; env set for the app."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_SMALL, raw)
+    warehouse = tmp_path / "wh.duckdb"
+    build_warehouse(raw, warehouse, ZONE_SMALL, echo=lambda *_: None)
+    state = tmp_path / "state"
+    state.mkdir()
+    for name, value in {
+        "WIJKBEELD_RAW": raw,
+        "WIJKBEELD_WAREHOUSE": warehouse,
+        "WIJKBEELD_STATE": state,
+        "WIJKBEELD_ZONE": ZONE_SMALL,
+    }.items():
+        monkeypatch.setenv(name, str(value))
+    return {"raw": raw, "warehouse": warehouse, "state": state}
+
+
+def _upload(at, name: str, data: bytes, kind: str = "incidents"):
+    at.selectbox(key="upload_soort").set_value(kind).run()
+    at.file_uploader(key="upload_bestand").set_value((name, data, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table_with(at, column: str):
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def _wait(status_file: Path, timeout: float = 120) -> dict:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        status = build_status(status_file)
+        if status["state"] in ("ok", "failed"):
+            return status
+        time.sleep(0.2)
+    raise AssertionError(f"bouw niet klaar: {build_status(status_file)}")
+
+
+def _count(warehouse: Path, sql: str, params=None) -> int:
+    """One number from the warehouse file as it is on disk now.
+
+    Asked in a separate process: in this one DuckDB may still hold the dashboard's
+    connection to the replaced file (same path, old inode) and would answer from that.
+    """
+    script = (
+        "import duckdb, json, sys\n"
+        "con = duckdb.connect(sys.argv[1], read_only=True)\n"
+        "print(con.execute(sys.argv[2], json.loads(sys.argv[3])).fetchone()[0])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(warehouse), sql, json.dumps(params or [])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout.strip())
+
+
+def test_valid_file_shows_mapping_preview_and_refusals(small_zone):
+    at = _upload(run_app("data"), "nieuwe_feiten.csv", VALID_CSV)
+    assert [h.value for h in at.header] == ["Bestand toevoegen"]
+    assert any("UTF-8" in m.value and "puntkomma" in m.value for m in at.markdown)
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["Rijen in het bestand"], shown["Aanvaard"], shown["Geweigerd"]) == ("2", "1", "1")
+
+    mapping = _table_with(at, "Kolom in het bestand").set_index("Veld")
+    assert mapping.at["PV-nummer", "Kolom in het bestand"] == "PV-nummer"
+    assert mapping.at["PV-nummer", "Status"] == upload.FOUND
+    # The file has no description or status column: optional, and said so.
+    assert (mapping["Status"] == upload.OPTIONAL_MISSING).sum() >= 1
+    assert not (mapping["Status"] == upload.MISSING).any()
+
+    accepted = _table_with(at, "PV-nummer")
+    assert accepted.columns[0] == "Rij"
+    assert accepted["PV-nummer"].tolist() == [NEW_PV]
+    assert accepted["Categorie"].tolist() == ["Vandalisme"]
+    refused = _table_with(at, "Kolom")
+    assert refused.iloc[0].to_dict() == {
+        "Rij": 3,
+        "Kolom": "Datum feit",
+        "Waarde": "01/01/2099 10:00",
+        "Reden": "Datum feit ligt in de toekomst",
+    }
+    assert not at.warning and not at.error
+    assert at.button(key="upload_bevestig").disabled is False
+    # Nothing is stored before confirming.
+    assert not (small_zone["raw"] / "incidents" / "nieuwe_feiten.csv").exists()
+
+
+def test_missing_required_column_names_the_headers(small_zone):
+    data = b"Datum feit;Categorie;Straat\n01/02/2024 10:00;Vandalisme;Kerkstraat\n"
+    at = _upload(run_app("data"), "zonder_pv.csv", data)
+    errors = " ".join(e.value for e in at.error)
+    assert "verplichte kolom(men) ontbreken" in errors
+    assert "Gevonden kolommen: Datum feit, Categorie, Straat" in errors
+    assert "PV-nummer" in errors
+    mapping = _table_with(at, "Kolom in het bestand").set_index("Veld")
+    assert mapping.at["PV-nummer", "Status"] == upload.MISSING
+    assert mapping.at["PV-nummer", "Kolom in het bestand"] == "–"
+    assert mapping.at["Categorie", "Status"] == upload.FOUND
+    assert at.button(key="upload_bevestig").disabled is True
+
+
+def test_file_of_another_kind_is_flagged(small_zone):
+    accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
+    at = _upload(run_app("data"), "ongevallen.csv", accidents)
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("Dit lijkt een ongevallenexport") for w in warnings), warnings
+    assert any("accidents/" in w for w in warnings)
+    assert [e.value for e in at.error] == [
+        "Zo kan het bestand niet ingelezen worden: kies hierboven de juiste soort export."
+    ]
+    assert at.button(key="upload_bevestig").disabled is True
+    # The same file as the right kind is fine.
+    at = _upload(at, "ongevallen.csv", accidents, kind="accidents")
+    assert not at.warning and at.button(key="upload_bevestig").disabled is False
+
+
+def test_confirm_stores_rebuilds_and_audits(small_zone):
+    raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
+    files_before = _count(warehouse, "SELECT count(*) FROM marts.load_files")
+    at = _upload(run_app("data"), "nieuwe_feiten.csv", VALID_CSV)
+    at.button(key="upload_bevestig").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    stored = raw / "incidents" / "nieuwe_feiten.csv"
+    assert stored.read_bytes() == VALID_CSV
+    assert any("Bewaard als `incidents/nieuwe_feiten.csv`" in s.value for s in at.success)
+
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "ok", status
+    assert (
+        _count(warehouse, "SELECT count(*) FROM marts.incidents WHERE pv_number = ?", [NEW_PV]) == 1
+    )
+    assert _count(warehouse, "SELECT count(*) FROM marts.load_files") == files_before + 1
+
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(s.value.startswith("Laatste bouw geslaagd") for s in at.success)
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Ingelezen bestanden"] == str(files_before + 1)
+    rows = _table_with(at, "Tabel").set_index("Tabel")
+    assert rows.at["incidents", "Rijen"] == _count(
+        warehouse, "SELECT count(*) FROM marts.incidents"
+    )
+
+    audit = AuditLog(state / "audit.duckdb").read(event="export")
+    assert any('"formaat": "upload"' in d and "nieuwe_feiten.csv" in d for d in audit["detail"])
+
+
+def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
+    raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
+    # Another file in the raw folder breaks the build; the uploaded file itself is fine.
+    (raw / "incidents" / "kapot.csv").write_bytes(b"%PDF-1.4 binary\x00")
+    before = warehouse.read_bytes()
+    at = _upload(run_app("data"), "nieuwe_feiten.csv", VALID_CSV)
+    at.button(key="upload_bevestig").click().run()
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "failed" and "geen tekstbestand" in status["message"]
+    assert warehouse.read_bytes() == before
+
+    at.run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Laatste bouw mislukt" in errors and "geen tekstbestand" in errors
+    assert "vorige warehouse blijft in gebruik" in errors
+    assert any("laatste opbouw is mislukt" in w.value for w in at.warning)
+    assert (
+        _count(warehouse, "SELECT count(*) FROM marts.incidents WHERE pv_number = ?", [NEW_PV]) == 0
+    )

@@ -1,0 +1,143 @@
+"""End-to-end: upload an export on the Data page in a real browser and watch the rebuild.
+
+A headless Chromium (Debian's, driven by Playwright) picks a file in ``st.file_uploader``,
+checks the preview, confirms, and waits until the page reports the finished build; the
+new warehouse then holds the uploaded PV. Runs on its own small zone (the ETL fixtures) in
+``tmp_path``: nothing of the session's demo warehouse or ``data/`` is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
+NEW_PV = "LE.55.L7.088888/2024"
+UPLOAD = (
+    "PV-nummer;Datum feit;Einddatum feit;Registratiedatum;Categorie;Straat;Huisnr;Postcode;"
+    "Gemeente;X;Y\n"
+    f"{NEW_PV};05/03/2024 22:15;;06/03/2024 08:00;Vandalisme;Kerkstraat;14;3020;Herent;171100;177050\n"
+    ";05/03/2024 22:15;;06/03/2024 08:00;Vandalisme;Kerkstraat;16;3020;Herent;171100;177050\n"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def small_server(tmp_path):
+    """``streamlit run`` on a small zone with its own raw, warehouse and state folders."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw_small", raw)
+    warehouse = tmp_path / "wh.duckdb"
+    zone = FIXTURES / "zone_small.toml"
+    build_warehouse(raw, warehouse, zone, echo=lambda *_: None)
+    state = tmp_path / "state"
+    port = _free_port()
+    env = dict(
+        os.environ,
+        WIJKBEELD_RAW=str(raw),
+        WIJKBEELD_WAREHOUSE=str(warehouse),
+        WIJKBEELD_STATE=str(state),
+        WIJKBEELD_ZONE=str(zone),
+        WIJKBEELD_AUTH_MODE="none",
+        WIJKBEELD_DEMO="1",
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit stopte meteen:\n{proc.stdout.read()}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit startte niet binnen 60 s")
+    yield {"url": f"http://127.0.0.1:{port}", "raw": raw, "warehouse": warehouse, "tmp": tmp_path}
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _count_pv(warehouse: Path) -> int:
+    # Another process: the file on disk as it is now.
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
+            "print(c.execute('SELECT count(*) FROM marts.incidents WHERE pv_number = ?', "
+            "[sys.argv[2]]).fetchone()[0])",
+            str(warehouse),
+            NEW_PV,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(out.stdout)
+
+
+def test_upload_preview_confirm_and_rebuild(small_server):
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium ontbreekt (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    upload = small_server["tmp"] / "nieuwe_feiten.csv"
+    upload.write_text(UPLOAD, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 4000})
+        page.goto(small_server["url"] + "/data", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Bestand toevoegen").wait_for(timeout=60_000)
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_text("Aanvaarde rijen").wait_for(timeout=60_000)
+        # Table cells are drawn on a canvas; the counts are plain text.
+        texts = [m.inner_text().split("\n") for m in page.locator('[data-testid="stMetric"]').all()]
+        metrics = {lines[0].strip(): lines[-1].strip() for lines in texts}
+        assert metrics["Rijen in het bestand"] == "2", metrics
+        assert (metrics["Aanvaard"], metrics["Geweigerd"]) == ("1", "1"), metrics
+        page.get_by_role("button", name="Bestand toevoegen en warehouse opnieuw opbouwen").click()
+        page.get_by_text("Bewaard als").wait_for(timeout=30_000)
+        # The status block polls the build and reruns the page when it is done.
+        page.get_by_text("Laatste bouw geslaagd").wait_for(timeout=120_000)
+        page.wait_for_timeout(1000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "data_upload.png"), full_page=True)
+        assert page.locator("text=Traceback").count() == 0
+        browser.close()
+    stored = small_server["raw"] / "incidents" / "nieuwe_feiten.csv"
+    assert stored.read_text(encoding="utf-8") == UPLOAD
+    assert _count_pv(small_server["warehouse"]) == 1
