@@ -9,8 +9,12 @@ DEMO_DIR ?= data/demo
 WAREHOUSE ?= data/warehouse.duckdb
 PORT ?= 8501
 DEMO_ARGS ?= --seed 42 --years 3 --scale 1
+# Demo flag: local sign-in with the published demo accounts (README). `make serve DEMO=0`
+# for a real install: demo accounts are refused then, real users come from
+# `python -m dashboard.auth add-user` (docs/SECURITY.md).
+DEMO ?= 1
 
-.PHONY: help setup demo demo-data serve build test test-fast e2e bench bench-etl lint format clean
+.PHONY: help setup demo demo-data demo-users serve build test test-fast e2e bench bench-etl lint format clean
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,15 +37,19 @@ demo-data: $(STAMP) ## Generate the demo zone (data/demo) and build the warehous
 	@echo "== Datawarehouse bouwen: $(WAREHOUSE)"
 	time $(PY) -m etl build --raw $(DEMO_DIR) --warehouse $(WAREHOUSE)
 
-demo: demo-data ## Set up, generate the demo zone, build, and serve on http://localhost:8501
-	WIJKBEELD_RAW=$(DEMO_DIR) WIJKBEELD_WAREHOUSE=$(WAREHOUSE) \
+demo-users: $(STAMP) ## Create the demo accounts (password wijkbeeld-demo) if there is no user file yet
+	WIJKBEELD_DEMO=$(DEMO) $(PY) -m dashboard.auth demo-users
+
+demo: demo-data demo-users ## Set up, generate the demo zone, build, and serve on http://localhost:8501
+	WIJKBEELD_DEMO=$(DEMO) WIJKBEELD_RAW=$(DEMO_DIR) WIJKBEELD_WAREHOUSE=$(WAREHOUSE) \
 		$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
 
 build: $(STAMP) ## Build the warehouse from data/raw (your own exports)
 	$(PY) -m etl build --warehouse $(WAREHOUSE)
 
-serve: $(STAMP) ## Serve the dashboard on the existing warehouse
-	WIJKBEELD_WAREHOUSE=$(WAREHOUSE) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
+serve: $(STAMP) demo-users ## Serve the dashboard on the existing warehouse (DEMO=0: no demo accounts)
+	WIJKBEELD_DEMO=$(DEMO) WIJKBEELD_WAREHOUSE=$(WAREHOUSE) \
+		$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
 
 test: $(STAMP) ## Run all tests (unit, ETL, dashboard, end-to-end browser)
 	$(PY) -m pytest

@@ -1,6 +1,10 @@
 """Wijkbeeld: router only. Each page lives in ``dashboard/pages/`` and draws itself.
 
 Run with ``streamlit run dashboard/app.py`` from the project folder.
+
+Order matters: the sign-in gate runs before anything else is drawn (no page, no sidebar,
+no warehouse figures), and the navigation lists only the pages the signed-in role may open
+(``dashboard/auth/roles.py``, ``PAGE_ACCESS``). See ``docs/SECURITY.md``.
 """
 
 from __future__ import annotations
@@ -8,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
+from dashboard.auth import gate
 from dashboard.components.layout import sidebar_info, warehouse
 
 # A local favicon: the default (the page icon) is fetched from a font CDN.
@@ -17,6 +23,11 @@ st.set_page_config(
     layout="wide",
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
 )
+
+# Draws the sign-in form and stops the script until someone has signed in. Until then the
+# navigation holds one hidden placeholder: no page, and none of the page files Streamlit's
+# old pages-folder mode would list, is reachable.
+principal = gate.require_login()
 
 PAGES = {
     "Overzicht": [
@@ -32,14 +43,28 @@ PAGES = {
     ],
     "Beleidscel": [
         st.Page("pages/exploration.py", title="Verkenning", icon=":material/query_stats:"),
+        st.Page("pages/sql.py", title="SQL-console", icon=":material/terminal:"),
+        st.Page("pages/dictionary.py", title="Datawoordenboek", icon=":material/menu_book:"),
     ],
     "Beheer": [
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        st.Page("pages/audit.py", title="Auditlog", icon=":material/policy:"),
     ],
 }
 
-page = st.navigation(PAGES)
+# A page the role may not open is not routed at all: its URL falls back to the first page.
+page = st.navigation(gate.filter_pages(PAGES, principal))
+stem = gate.page_stem(page)
+gate.set_current_page(stem)
 # The guard runs before any page: without a warehouse every page would only fail.
 version = warehouse()
 sidebar_info(version)
-page.run()
+gate.sidebar_user(principal)
+try:
+    page.run()
+except StopException:
+    # A page that stops early (no data, refused) was still opened: audit it too.
+    gate.log_page_view(stem, gate.url_filters())
+    raise
+# Logged after the page ran, so the filters it just wrote into the URL are the ones seen.
+gate.log_page_view(stem, gate.url_filters())

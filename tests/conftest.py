@@ -16,6 +16,23 @@ import pytest
 DEMO_END = date(2026, 10, 31)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _signed_in_as_coordinator(tmp_path_factory):
+    """Ordinary tests run the app without a sign-in form, as the coordinator.
+
+    ``WIJKBEELD_AUTH_MODE=none`` (allowed only with the demo flag) signs every session in as
+    the coordinator; ``WIJKBEELD_STATE`` points at a temporary folder so tests never write
+    users, keys or audit rows into ``data/state``. The auth tests switch to ``local`` mode
+    with ``monkeypatch.setenv``.
+    """
+    patch = pytest.MonkeyPatch()
+    patch.setenv("WIJKBEELD_AUTH_MODE", "none")
+    patch.setenv("WIJKBEELD_DEMO", "1")
+    patch.setenv("WIJKBEELD_STATE", str(tmp_path_factory.mktemp("state")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def demo_raw(tmp_path_factory) -> Path:
     """Raw exports of a small demo zone (seed 7, 2 years, scale 0.2, ending 31/10/2026)."""

@@ -22,8 +22,10 @@ and in a page::
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 import streamlit as st
 
@@ -39,12 +41,23 @@ SESSION_MAX_AGE_S = 12 * 3600
 _PRINCIPAL = "wijkbeeld_principal"
 _SIGNED_IN_AT = "wijkbeeld_signed_in_at"
 _LAST_VIEW = "wijkbeeld_last_page_view"
+_CURRENT_PAGE = "wijkbeeld_current_page"
 
 
 @st.cache_resource(show_spinner=False)
+def _pseudonym_key_at(path: str) -> bytes:
+    return load_pseudonym_key(Path(path))
+
+
 def pseudonym_key() -> bytes:
-    """The zone's pseudonymisation key (created on first use)."""
-    return load_pseudonym_key()
+    """The zone's pseudonymisation key (created on first use).
+
+    Cached per key file, so moving ``WIJKBEELD_STATE`` (tests, a second zone) never hands
+    out the key of another state folder.
+    """
+    from etl.config import state_dir
+
+    return _pseudonym_key_at(str(state_dir() / "pseudonym.key"))
 
 
 def audit_log() -> AuditLog:
@@ -112,23 +125,52 @@ def require_login(zone: Mapping | None = None) -> Principal:
     return _local_gate()
 
 
+def _demo_hint() -> str:
+    """The demo accounts, for the sign-in screen (their password is published anyway)."""
+    from dashboard.auth.users import DEMO_PASSWORD, demo_accounts
+    from etl.config import load_zone
+
+    try:
+        accounts = demo_accounts(load_zone())
+    except FileNotFoundError:
+        return "Demo: zie README voor de demo-accounts."
+    names = ", ".join(f"`{a['username']}` ({a['role'].label.lower()})" for a in accounts)
+    return f"Demo-accounts: {names}; wachtwoord `{DEMO_PASSWORD}`."
+
+
+def _signin_page() -> None:
+    """The only "page" routed before sign-in; the form itself is drawn by the gate."""
+
+
+def _hide_navigation() -> None:
+    # Register one hidden page, so the navigation (and any list of page files Streamlit
+    # may have shown) is empty until sign-in, and a deep link opens nothing.
+    st.navigation(
+        [st.Page(_signin_page, title="Aanmelden", url_path="aanmelden")], position="hidden"
+    )
+
+
 def _local_gate() -> Principal:
+    _hide_navigation()
     demo = demo_enabled()
     ensure_demo_users(enabled=demo)
-    st.title("Wijkbeeld")
-    st.subheader("Aanmelden")
-    with st.form("wijkbeeld_login", clear_on_submit=True):
-        username = st.text_input("Gebruikersnaam", autocomplete="username")
-        password = st.text_input("Wachtwoord", type="password", autocomplete="current-password")
-        submitted = st.form_submit_button("Aanmelden", type="primary")
-    if demo:
-        st.info("Demo: zie README voor de demo-accounts.")
+    # A narrow column: a full-width form on a wide layout looks like a broken page.
+    form_column = st.columns([2, 3, 2])[1]
+    with form_column:
+        st.title("Wijkbeeld")
+        st.subheader("Aanmelden")
+        with st.form("wijkbeeld_login", clear_on_submit=True):
+            username = st.text_input("Gebruikersnaam", autocomplete="username")
+            password = st.text_input("Wachtwoord", type="password", autocomplete="current-password")
+            submitted = st.form_submit_button("Aanmelden", type="primary")
+        if demo:
+            st.info(_demo_hint(), icon=":material/info:")
     if submitted and username:
         throttle = LoginThrottle()
         client = client_address()
         decision = throttle.check(username, client)
         if not decision.allowed:
-            st.error(decision.message)
+            form_column.error(decision.message)
             st.stop()
         user = UserStore(allow_demo=demo).verify(username, password)
         if user is None:
@@ -138,7 +180,9 @@ def _local_gate() -> Principal:
                 username.strip().lower()[:64],
                 detail={"client": client, "geblokkeerd": after.locked},
             )
-            st.error(after.message if after.locked else "Gebruikersnaam of wachtwoord onjuist.")
+            form_column.error(
+                after.message if after.locked else "Gebruikersnaam of wachtwoord onjuist."
+            )
             st.stop()
         throttle.register_success(username, client)
         _sign_in(user.principal, "lokaal")
@@ -155,6 +199,7 @@ def _oidc_gate() -> Principal:
         st.error("Aanmeldmodus 'oidc' vraagt het pakket Authlib (pip install 'Authlib>=1.3.2').")
         st.stop()
     if not st.user.is_logged_in:
+        _hide_navigation()
         st.title("Wijkbeeld")
         st.button("Aanmelden", type="primary", on_click=st.login)
         st.stop()
@@ -180,7 +225,7 @@ def sign_out() -> None:
     principal = current_principal()
     if principal is not None:
         audit_log().record("afmelding", principal.username)
-    for key in (_PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW):
+    for key in (_PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW, _CURRENT_PAGE):
         st.session_state.pop(key, None)
     try:
         if st.user.is_logged_in:
@@ -198,8 +243,6 @@ def sidebar_user(principal: Principal) -> None:
 
 def page_stem(page) -> str:
     """File stem of an ``st.Page`` (``"traffic"`` for ``pages/traffic.py``)."""
-    from pathlib import Path
-
     source = getattr(page, "_page", None)
     if isinstance(source, Path | str):
         return Path(source).stem
@@ -216,7 +259,14 @@ def filter_pages(pages, principal: Principal):
 
 
 def require_page(page: str) -> Principal:
-    """In a page: stop with a message unless the principal may open ``page``."""
+    """In a page: stop with a message unless the principal may open ``page``.
+
+    Call first thing in a page. A page started on its own (Streamlit's old pages-folder
+    mode, before the router ran once) is first sent back through ``app.py`` and its gate.
+    """
+    from dashboard.components.layout import leave_pages_directory_mode
+
+    leave_pages_directory_mode()
     principal = current_principal()
     if principal is None or page not in allowed_pages(principal):
         st.error("Je hebt geen toegang tot deze pagina.")
@@ -255,3 +305,49 @@ def log_sql(sql: str, rows: int | None, truncated: bool = False, error: str | No
         page="sql",
         detail={"sql": sql, "rijen": rows, "afgekapt": truncated, "fout": error},
     )
+
+
+def set_current_page(page: str) -> None:
+    """Remember which page this run draws (``app.py``, right after ``st.navigation``)."""
+    st.session_state[_CURRENT_PAGE] = page
+
+
+def current_page() -> str | None:
+    """The page stem ``app.py`` is drawing (``None`` outside the router)."""
+    return st.session_state.get(_CURRENT_PAGE)
+
+
+def url_filters() -> dict[str, list[str] | str]:
+    """The filters in the URL (``periode``, ``wijk``, ...): every page keeps its choices there."""
+    out: dict[str, list[str] | str] = {}
+    for key in st.query_params:
+        values = st.query_params.get_all(key)
+        out[key] = values[0] if len(values) == 1 else list(values)
+    return out
+
+
+def export_logger(detail: Mapping, page: str | None = None):
+    """An ``on_click`` callback for ``st.download_button`` that audits the export.
+
+    Parameters
+    ----------
+    detail : mapping
+        File name, format, rows, ...; the URL filters of the moment are added.
+    page : str, optional
+        Page stem; defaults to :func:`current_page` at the time of the click.
+
+    Returns
+    -------
+    callable
+        Streamlit calls it when the file is downloaded.
+    """
+    fixed = dict(detail)
+
+    def _log() -> None:
+        # Never let a full disk or a locked audit file break the download itself.
+        try:
+            log_export(page or current_page() or "?", {**fixed, "filters": url_filters()})
+        except Exception:  # noqa: BLE001 - the server log keeps the trace for the admin
+            logging.getLogger(__name__).exception("Export niet in het auditlog geschreven")
+
+    return _log

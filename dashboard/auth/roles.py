@@ -63,20 +63,45 @@ ROLE_LABELS: dict[Role, str] = {
 
 #: Every page file stem the dashboard knows; a page not listed here is shown to nobody.
 ALL_PAGES: frozenset[str] = frozenset(
-    {"briefing", "sources", "traffic", "workload", "reports", "exploration", "data", "audit", "sql"}
+    {
+        "briefing",
+        "sources",
+        "traffic",
+        "workload",
+        "reports",
+        "exploration",
+        "data",
+        "audit",
+        "sql",
+        "dictionary",
+    }
 )
 
 #: Which pages each role may open. Why these:
-#: - ``audit`` and ``sql``: coordinator only. The console returns raw marts rows, and a
-#:   column alias (``SELECT pv_number AS x``) would defeat any pseudonymisation of its result.
+#: - ``audit``: coordinator only (it shows who looked at what).
+#: - ``sql``: the coordinator over every mart; the beleidscel too, but its queries may read
+#:   only the aggregate marts (:func:`console_tables`): over a record mart a column alias
+#:   (``SELECT pv_number AS x``) would defeat any pseudonymisation of the result.
 #: - ``data``: coordinator only; rejects are raw rows as received (PV numbers, free text).
+#: - ``dictionary``: every internal role (it describes columns, it holds no data).
 #: - ``reports``: what goes to the local administration; not for inspectors.
 #: - bestuur: only the aggregated, suppressed municipality report.
 PAGE_ACCESS: dict[Role, frozenset[str]] = {
     Role.COORDINATOR: ALL_PAGES,
-    Role.INSPECTOR: frozenset({"briefing", "sources", "traffic", "workload", "exploration"}),
+    Role.INSPECTOR: frozenset(
+        {"briefing", "sources", "traffic", "workload", "exploration", "dictionary"}
+    ),
     Role.BELEIDSCEL: frozenset(
-        {"briefing", "sources", "traffic", "workload", "reports", "exploration"}
+        {
+            "briefing",
+            "sources",
+            "traffic",
+            "workload",
+            "reports",
+            "exploration",
+            "sql",
+            "dictionary",
+        }
     ),
     Role.BESTUUR: frozenset({"reports"}),
 }
@@ -124,6 +149,25 @@ class Principal:
 def allowed_pages(principal: Principal) -> set[str]:
     """Page file stems (``briefing``, ``sql``, ...) the principal may open."""
     return set(PAGE_ACCESS[principal.role])
+
+
+def console_tables(principal: Principal) -> frozenset[str] | None:
+    """Marts the principal's SQL-console queries may read.
+
+    Returns
+    -------
+    frozenset of str or None
+        ``None`` (every mart) for the coordinator; the aggregate marts
+        (:data:`dashboard.auth.sqlguard.AGGREGATE_TABLES`) for the beleidscel; an empty set
+        (nothing) for everyone else, so a console opened by mistake still reads nothing.
+    """
+    from dashboard.auth.sqlguard import AGGREGATE_TABLES
+
+    if principal.role is Role.COORDINATOR:
+        return None
+    if principal.role is Role.BELEIDSCEL:
+        return AGGREGATE_TABLES
+    return frozenset()
 
 
 def can_see_records(principal: Principal, wijk_code: str | None) -> bool:

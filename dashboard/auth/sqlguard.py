@@ -37,6 +37,11 @@ ALLOWED_TABLE_FUNCTIONS: frozenset[str] = frozenset({"range", "generate_series",
 #: Schema the console may read.
 ALLOWED_SCHEMA = "marts"
 
+#: The only marts the beleidscel's console may read: aggregates without identifiers, names
+#: or free text (``districts`` is left out because it carries inspector names). Column
+#: aliases cannot leak a PV number from a table that has none.
+AGGREGATE_TABLES: frozenset[str] = frozenset({"daily_counts", "hex_counts"})
+
 #: Function names (scalar or table) that read files, URLs, the environment, settings or
 #: run SQL text. Matched exactly, or by the prefixes below.
 BLOCKED_FUNCTIONS: frozenset[str] = frozenset(
@@ -138,13 +143,16 @@ def _looks_like_file(name: str) -> bool:
     return any(ch in name for ch in "./\\:*?") or "://" in name
 
 
-def check_console_sql(sql: str) -> None:
+def check_console_sql(sql: str, tables: frozenset[str] | None = None) -> None:
     """Refuse everything but one read-only ``SELECT``/``WITH`` over ``marts.*``.
 
     Parameters
     ----------
     sql : str
         What the user typed.
+    tables : frozenset of str, optional
+        When given, only these ``marts`` tables may be read (e.g. :data:`AGGREGATE_TABLES`
+        for the beleidscel); ``None`` allows every mart.
 
     Raises
     ------
@@ -182,15 +190,16 @@ def check_console_sql(sql: str) -> None:
         raise UnsafeSQL(
             "Alleen gewone SELECT-query's zijn toegelaten (geen DESCRIBE, PIVOT, SHOW, ...)."
         )
+    allowed = None if tables is None else frozenset(t.lower() for t in tables)
     for node in tree.get("statements", []):
-        _walk(node, frozenset())
+        _walk(node, frozenset(), allowed)
     _token_scan(statement.query)
 
 
-def _walk(node: object, ctes: frozenset[str]) -> None:
+def _walk(node: object, ctes: frozenset[str], tables: frozenset[str] | None = None) -> None:
     if isinstance(node, list):
         for item in node:
-            _walk(item, ctes)
+            _walk(item, ctes, tables)
         return
     if not isinstance(node, dict):
         return
@@ -200,13 +209,13 @@ def _walk(node: object, ctes: frozenset[str]) -> None:
         names = [str(e.get("key", "")).lower() for e in entries]
         for i, entry in enumerate(entries):
             # A CTE sees the ones defined before it, and itself (WITH RECURSIVE).
-            _walk(entry.get("value"), ctes | frozenset(names[: i + 1]))
+            _walk(entry.get("value"), ctes | frozenset(names[: i + 1]), tables)
         ctes = ctes | frozenset(names)
         node = {k: v for k, v in node.items() if k != "cte_map"}
 
     kind = node.get("type")
     if kind == "BASE_TABLE":
-        _check_table(node, ctes)
+        _check_table(node, ctes, tables)
     elif kind == "TABLE_FUNCTION":
         fn = node.get("function") or {}
         name = str(fn.get("function_name", "")).lower()
@@ -228,17 +237,23 @@ def _walk(node: object, ctes: frozenset[str]) -> None:
             )
     for value in node.values():
         if isinstance(value, dict | list):
-            _walk(value, ctes)
+            _walk(value, ctes, tables)
 
 
-def _check_table(node: dict, ctes: frozenset[str]) -> None:
+def _check_table(node: dict, ctes: frozenset[str], tables: frozenset[str] | None = None) -> None:
     catalog = str(node.get("catalog_name") or "")
     schema = str(node.get("schema_name") or "")
     table = str(node.get("table_name") or "")
     if not catalog and not schema and table.lower() in ctes and not _looks_like_file(table):
         return
     if not catalog and schema.lower() == ALLOWED_SCHEMA:
-        return
+        if tables is None or table.lower() in tables:
+            return
+        raise UnsafeSQL(
+            f"Tabel '{schema}.{table}' is niet toegelaten voor jouw rol; je leest alleen "
+            + ", ".join(f"{ALLOWED_SCHEMA}.{t}" for t in sorted(tables))
+            + " (geaggregeerde tellingen)."
+        )
     if _is_blocked_function(table) and not schema:
         raise UnsafeSQL(f"{table.split('_')[0].upper()} is niet toegelaten in de SQL-console.")
     if _looks_like_file(table) and not schema:
@@ -320,6 +335,7 @@ def run_console_query(
     sql: str,
     row_limit: int = 10_000,
     timeout_s: float = 10.0,
+    tables: frozenset[str] | None = None,
 ) -> tuple[pd.DataFrame, bool]:
     """Check and run a console query with a row limit and a timeout.
 
@@ -333,6 +349,8 @@ def run_console_query(
         Rows returned at most.
     timeout_s : float
         After this many seconds the query is interrupted.
+    tables : frozenset of str, optional
+        Restrict the query to these marts (see :func:`check_console_sql`).
 
     Returns
     -------
@@ -348,7 +366,7 @@ def run_console_query(
     duckdb.Error
         Any other DuckDB error (unknown column, ...), for the page to show.
     """
-    check_console_sql(sql)
+    check_console_sql(sql, tables)
     statement = duckdb.extract_statements(sql)[0].query
     # A cursor is a new connection on the same database: it does not inherit USE.
     catalog = con.execute("SELECT current_database()").fetchone()[0]

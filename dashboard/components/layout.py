@@ -292,6 +292,35 @@ def records(
     return out
 
 
+def staff_names(df: pd.DataFrame, columns: Sequence[str] = ("Inspecteur",)) -> pd.DataFrame:
+    """An aggregate table with the inspectors' names pseudonymised for the beleidscel.
+
+    Aggregates per inspector (workload, lead times) are fine for every internal role; only
+    the names go: the beleidscel gets stable ``INP-…`` pseudonyms (the same as in record
+    lists), everyone else the table unchanged.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table as shown.
+    columns : sequence of str
+        Columns holding inspector names.
+    """
+    if principal().role is not Role.BELEIDSCEL:
+        return df
+    key = gate.pseudonym_key()
+    out = df.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = [pseudonymise_pv(v, key, "INP") for v in out[column]]
+    return out
+
+
+def is_coordinator() -> bool:
+    """Whether the signed-in user is the wijkcoördinator (steering tools, QC decisions)."""
+    return principal().role is Role.COORDINATOR
+
+
 def record_note(scope: tuple[str, ...] | None) -> None:
     """One caption saying why records are limited (nothing for the coordinator)."""
     who = principal()

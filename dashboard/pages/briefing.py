@@ -191,6 +191,7 @@ if not data.black_spots.empty:
         ),
         "Gevaarlijke punten",
         colours={"Gevaarlijk punt": "#2166ac", "Kandidaat": "#67a9cf", "Opvolgen": "#999999"},
+        records=False,  # a location is an aggregate of accidents, not a record
     )
 maps.show(m, key="briefing_kaart", height=480)
 st.caption(
@@ -199,12 +200,11 @@ st.caption(
 )
 
 st.subheader("Briefing downloaden")
-st.download_button(
+layout.download_button(
     "Briefing als Word-document (.docx)",
     data=lambda: bp.briefing_docx(data),
     file_name=bp.file_name(data),
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    on_click="ignore",
     icon=":material/download:",
     key="briefing_docx",
     help="A4 liggend, met tabellen, grafiek en kaart; klaar om te projecteren of te printen.",

@@ -27,6 +27,12 @@ st.caption(
 
 municipalities = districts.municipalities(version)
 names = dict(zip(municipalities["code"], municipalities["name"], strict=True))
+# Bestuur sees the report of its own municipality only; every other role the whole zone.
+allowed = set(layout.municipality_scope())
+names = {code: name for code, name in names.items() if code in allowed}
+if not names:
+    st.error("Je account is aan geen gemeente van deze zone gekoppeld; vraag de wijkcoördinator.")
+    st.stop()
 cov = coverage(version)
 cov = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]
 first, last = pd.Timestamp(cov["first"].min()).date(), pd.Timestamp(cov["last"].max()).date()
@@ -75,22 +81,22 @@ for j, (col, label) in enumerate(zip(cols, trend.value_columns, strict=True)):
     col.metric(label, trend.text(now_row, j))
 
 d1, d2 = st.columns(2)
-d1.download_button(
-    "Rapport als Word (.docx)",
+layout.download_button(
+    container=d1,
+    label="Rapport als Word (.docx)",
     data=lambda: mr.cached_docx(*args),
     file_name=f"{mr.file_stem(data)}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    on_click="ignore",
     icon=":material/download:",
     key="rapport_docx",
     type="primary",
 )
-d2.download_button(
-    "Rapport als Excel (.xlsx)",
+layout.download_button(
+    container=d2,
+    label="Rapport als Excel (.xlsx)",
     data=lambda: mr.cached_xlsx(*args),
     file_name=f"{mr.file_stem(data)}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click="ignore",
     icon=":material/download:",
     key="rapport_xlsx",
 )

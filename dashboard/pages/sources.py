@@ -90,6 +90,10 @@ weekdays = tuple(
 )
 hours = (int(hours[0]), int(hours[1]))
 args = (period.start, period.end, flt.wijken, categories, hours, weekdays)
+# Records (lists, addresses, points, chains) only of the wijken the role may see: an
+# inspector's own wijk; None = no record at all for this choice (aggregates only).
+scope = layout.record_scope(flt.wijken)
+record_args = (period.start, period.end, scope or (), categories, hours, weekdays)
 
 # ---------------------------------------------------------------- KPIs
 previous = period.previous()
@@ -102,8 +106,10 @@ for key in ("incidents", "nuisance"):
     kpis.append(layout.Kpi(ds.label, now, before))
 repeated = {
     key: incidents.top_addresses(
-        version, key, *args[:4], min_count=2, limit=25, hours=hours, weekdays=weekdays
+        version, key, *record_args[:4], min_count=2, limit=25, hours=hours, weekdays=weekdays
     )
+    if scope is not None
+    else pd.DataFrame()
     for key in keys
 }
 kpis.append(
@@ -207,7 +213,10 @@ if effective in ("punten", "heatmap"):
         palette = maps.category_colours(
             [str(c) for c in pts["category"].fillna("Onbekend").unique()]
         )
-        png_points = pts.assign(colour=pts["category"].fillna("Onbekend").astype(str).map(palette))
+        png_points = layout.records(
+            pts.assign(colour=pts["category"].fillna("Onbekend").astype(str).map(palette)),
+            ids={"id": "ID"},
+        )
         png_legend = [(palette[c], c) for c in sorted(palette)]
 elif effective == "heatmap_cellen":
     cells = _cells()
@@ -292,6 +301,8 @@ if address:
     maps.add_highlight(m, address["lat"], address["lon"], address["adres"])
 clicked = maps.show_clickable(m, key=f"bronnen_kaart_{effective}")
 st.caption(note)
+if scope != tuple(flt.wijken):
+    layout.record_note(scope)  # other wijken are counted per hexagon, not drawn as points
 
 feature = (clicked or {}).get("last_active_drawing") if isinstance(clicked, dict) else None
 props = (feature or {}).get("properties") or {}
@@ -302,17 +313,19 @@ elif props.get("code"):
 
 png_title = f"{VIEWS[view]} – {CHOICES[choice][0]} – {period.label}"
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button(
-    "Kaart als HTML",
-    maps.standalone_html(m),
+layout.download_button(
+    container=d1,
+    label="Kaart als HTML",
+    data=maps.standalone_html(m),
     file_name="bronnen_kaart.html",
     mime="text/html",
     icon=":material/map:",
     key="bronnen_html",
 )
-d2.download_button(
-    "Kaart als PNG",
-    maps.static_map_png(
+layout.download_button(
+    container=d2,
+    label="Kaart als PNG",
+    data=maps.static_map_png(
         districts,
         png_title,
         png_polygons,
@@ -339,14 +352,25 @@ picked = st.selectbox(
 )
 if picked:
     selection = {"wijk": picked}
+codes_by_name = {n: c for c, n in names.items()}
+ID_PREFIX = {"incidents": "PV", "nuisance": "MELD"}
+# A wijk the role may not see records of (an inspector's neighbour): no list at all.
+drill = scope
+if selection and selection.get("wijk") and layout.record_scope((selection["wijk"],)) is None:
+    drill = None
 if selection:
+    layout.record_note(drill)
+if selection and drill is not None:
     cell = int(selection["cell"], 16) if "cell" in selection else None
     wijk = selection.get("wijk")
     label = f"zeshoek {selection['cell']}" if cell is not None else f"wijk {names.get(wijk, wijk)}"
     frames = [
-        hq.records_in_area(version, k, *args, cell=cell, wijk=wijk).assign(
-            bron=common.dataset(k).label
-        )
+        layout.records(
+            hq.records_in_area(version, k, *record_args, cell=cell, wijk=wijk)
+            .assign(bron=common.dataset(k).label)
+            .pipe(lambda f: f.assign(wijk_code=f["wijk"].map(codes_by_name))),
+            ids={"nummer": ID_PREFIX.get(k, "ID")},
+        ).drop(columns="wijk_code")
         for k in keys
     ]
     records = pd.concat(frames, ignore_index=True).sort_values("datum", ascending=False)
@@ -368,15 +392,16 @@ if selection:
     e1, e2, _ = st.columns([1, 1, 3])
     with e1:
         layout.csv_download(shown, "bronnen_records.csv", "Lijst als CSV", key="bronnen_csv")
-    e2.download_button(
-        "Lijst als Excel",
-        to_xlsx_bytes(shown, "Records"),
+    layout.download_button(
+        container=e2,
+        label="Lijst als Excel",
+        data=to_xlsx_bytes(shown, "Records"),
         file_name="bronnen_records.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
         key="bronnen_xlsx",
     )
-else:
+elif not selection:
     st.info("Nog geen zeshoek of wijk gekozen.")
 
 # ---------------------------------------------------------------- when
@@ -466,6 +491,9 @@ st.caption("Selecteer een adres om het op de kaart te omcirkelen.")
 for key, df in repeated.items():
     ds = common.dataset(key)
     st.markdown(f"**{ds.label}**")
+    if scope is None:
+        layout.record_note(None)
+        continue
     if df.empty:
         st.info("Geen adres met meer dan één registratie in deze periode.")
         continue
@@ -503,8 +531,17 @@ nr_cat = st.selectbox(
 c_dist, c_days = st.columns(2)
 distance = c_dist.number_input("Afstand (m)", 50, 1000, 200, step=50, key="bronnen_nr_m")
 days = c_days.number_input("Dagen", 1, 60, 14, key="bronnen_nr_dagen")
-burg = hq.burglaries(version, period.start, period.end, flt.wijken, (nr_cat,), hours, weekdays)
-if len(burg) < 2:
+burg = (
+    hq.burglaries(version, *record_args[:3], (nr_cat,), hours, weekdays)
+    if scope is not None
+    else pd.DataFrame()
+)
+if scope != tuple(flt.wijken):
+    # The chains list addresses one by one: an inspector gets those of the own wijk only.
+    layout.record_note(scope)
+if scope is None:
+    st.caption("Geen near-repeatanalyse buiten je eigen wijk.")
+elif len(burg) < 2:
     st.info(f"Te weinig feiten ({fmt_int(len(burg))}) voor een near-repeatanalyse.")
 elif len(burg) > hq.NEAR_REPEAT_MAX:
     st.info(

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.auth import gate
+from dashboard.auth.roles import console_tables
+from dashboard.auth.sqlguard import check_console_sql
 from dashboard.components import layout
 from dashboard.components.format import fmt_int, fmt_number, missing_as_text
 from dashboard.queries import console, dictionary
@@ -17,7 +20,10 @@ from dashboard.queries.common import data_bounds
 
 KEY_RESULT = "sql_resultaat"
 
+gate.require_page("sql")
 version = layout.warehouse()
+# None = every mart (coordinator); the beleidscel reads only the aggregate marts.
+allowed_tables = console_tables(layout.principal())
 st.title("SQL-console")
 st.caption(
     f"Alleen lezen, alleen de tabellen `marts.*`, één SELECT per keer. Hoogstens "
@@ -33,6 +39,20 @@ WHERE year = {year}
 GROUP BY ALL
 ORDER BY aantal DESC
 LIMIT 20"""
+if allowed_tables is not None:
+    EXAMPLE = f"""SELECT wijk_code AS wijk, category AS categorie, sum(n) AS aantal
+FROM marts.daily_counts
+WHERE domain = 'incidents' AND year(date) = {year}
+GROUP BY ALL
+ORDER BY aantal DESC
+LIMIT 20"""
+    st.info(
+        "Jouw rol leest in de console enkel de geaggregeerde tabellen "
+        + ", ".join(f"`marts.{t}`" for t in sorted(allowed_tables))
+        + ": geen PV-nummers, namen of adressen. Afzonderlijke feiten (gepseudonimiseerd) "
+        "vind je op de andere pagina's.",
+        icon=":material/lock:",
+    )
 
 editor, schema = st.columns([3, 2], gap="large")
 
@@ -41,6 +61,8 @@ with schema:
     columns = dictionary.schema_with_descriptions(version)
     docs = dictionary.load_dictionary()
     marts = list(dict.fromkeys(columns["mart"]))
+    if allowed_tables is not None:
+        marts = [m for m in marts if m.split(".")[-1] in allowed_tables]
     default = marts.index("marts.incidents") if "marts.incidents" in marts else 0
     mart = st.selectbox("Tabel", marts, index=default, key="sql_tabel")
     if mart in docs and docs[mart].description:
@@ -72,16 +94,20 @@ with editor:
     # Other reruns (picking a table in the schema pane) reuse the last result.
     if submitted or previous is None or previous["sql"] != sql:
         try:
+            # The role's table restriction first; run_sql repeats the general guard.
+            check_console_sql(sql, allowed_tables)
             outcome = console.run_sql(
                 version, sql, row_limit=console.ROW_LIMIT, timeout_s=console.TIMEOUT_S
             )
             st.session_state[KEY_RESULT] = {"sql": sql, "result": outcome, "error": None}
+            gate.log_sql(sql, len(outcome.rows), outcome.truncated)
         except Exception as exc:  # every error becomes a Dutch sentence, never a traceback
             st.session_state[KEY_RESULT] = {
                 "sql": sql,
                 "result": None,
                 "error": console.explain_error(exc),
             }
+            gate.log_sql(sql, None, error=console.explain_error(exc)[0])
     state = st.session_state.get(KEY_RESULT)
     if state and state["error"]:
         sentence, detail = state["error"]

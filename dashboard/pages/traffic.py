@@ -369,7 +369,7 @@ xlsx = _cached(export.ranking_xlsx)(
     zone_name=layout.zone_name(version),
     wijk_names=wijk_names,
 )
-st.download_button(
+layout.download_button(
     "Lijst als Excel (.xlsx)",
     xlsx,
     file_name=f"gevaarlijke_punten_{period.end:%Y%m%d}.xlsx",
@@ -406,6 +406,11 @@ else:
     acc = blackspots.location_accidents(version, ids)
     vic = blackspots.location_victims(version, ids)
     breakdown = export.score_breakdown(vic, params, acc)
+    # Records of this location as the role may see them (None: an inspector's other wijk).
+    loc_scope = layout.record_scope((str(location["wijk_code"] or ""),))
+    acc_shown = layout.records(acc)
+    accident_wijk = acc.drop_duplicates("accident_id").set_index("accident_id")["wijk_code"]
+    vic_shown = layout.records(vic.assign(wijk_code=vic["accident_id"].map(accident_wijk)))
     st.markdown(
         f"{fmt_int(location['n_injury_accidents'])} letselongevallen "
         f"({fmt_check(location['meets_accidents'])}), score "
@@ -413,39 +418,42 @@ else:
     )
     left, right = st.columns([3, 2])
     with left:
-        history = pd.DataFrame(
-            {
-                "Datum en uur": pd.to_datetime(acc["occurred_at"]),
-                "Ongeval": acc["accident_id"],
-                "Straat": acc["street"].fillna("–"),
-                "Ernst": acc["severity"],
-                "Weggebruiker 1": acc["road_user_1"].fillna("–"),
-                "Weggebruiker 2": acc["road_user_2"].fillna("–"),
-                "Licht": acc["light"].fillna("–"),
-                "Weer": acc["weather"].fillna("–"),
-            }
-        )
-        st.caption("Ongevallen (één rij per ongeval)")
-        st.dataframe(style_table(history), hide_index=True, width="stretch")
-        st.caption("Slachtoffers (één rij per persoon)")
-        victims_table = pd.DataFrame(
-            {
-                "Datum": pd.to_datetime(vic["date"]),
-                "Ongeval": vic["accident_id"],
-                "Letsel": vic["severity"],
-                "Weggebruiker": vic["road_user"].fillna("–"),
-                "Kwetsbaar": vic["is_vulnerable"].astype(bool),
-                "Leeftijd": vic["age_group"].fillna("–"),
-            }
-        )
-        st.dataframe(style_table(victims_table), hide_index=True, width="stretch")
+        layout.record_note(loc_scope)
+        if loc_scope is not None:
+            history = pd.DataFrame(
+                {
+                    "Datum en uur": pd.to_datetime(acc_shown["occurred_at"]),
+                    "Ongeval": acc_shown["accident_id"],
+                    "Straat": acc_shown["street"].fillna("–"),
+                    "Ernst": acc_shown["severity"],
+                    "Weggebruiker 1": acc_shown["road_user_1"].fillna("–"),
+                    "Weggebruiker 2": acc_shown["road_user_2"].fillna("–"),
+                    "Licht": acc_shown["light"].fillna("–"),
+                    "Weer": acc_shown["weather"].fillna("–"),
+                }
+            )
+            st.caption("Ongevallen (één rij per ongeval)")
+            st.dataframe(style_table(history), hide_index=True, width="stretch")
+            st.caption("Slachtoffers (één rij per persoon)")
+            victims_table = pd.DataFrame(
+                {
+                    "Datum": pd.to_datetime(vic_shown["date"]),
+                    "Ongeval": vic_shown["accident_id"],
+                    "Letsel": vic_shown["severity"],
+                    "Weggebruiker": vic_shown["road_user"].fillna("–"),
+                    "Kwetsbaar": vic_shown["is_vulnerable"].astype(bool),
+                    "Leeftijd": vic_shown["age_group"].fillna("–"),
+                }
+            )
+            st.dataframe(style_table(victims_table), hide_index=True, width="stretch")
     with right:
         small = maps.new_map(shapes, basemap)
         maps.add_outlines(small, shapes, labels=False)
         pts = acc.rename(columns={"accident_id": "id", "severity": "category"}).assign(
             address=acc["street"].fillna("")
         )
-        maps.add_points(small, pts, "Ernst", SEVERITY_COLOURS, traffic.SEVERITY_ORDER)
+        if loc_scope is not None:  # otherwise one big count hexagon would cover the map
+            maps.add_points(small, pts, "Ernst", SEVERITY_COLOURS, traffic.SEVERITY_ORDER)
         centre = _to_wgs84(pd.DataFrame([location]))
         maps.add_rings(
             small,
@@ -454,32 +462,34 @@ else:
         lat, lon = float(centre["lat"].iat[0]), float(centre["lon"].iat[0])
         small.fit_bounds([[lat - 0.0018, lon - 0.0028], [lat + 0.0018, lon + 0.0028]])
         maps.show(small, key="verkeer_locatie_kaart", height=360)
-    outlines = blackspots.wijk_outlines_31370(version)
-    png = _cached(export.location_map_png)(
-        acc,
-        (float(location["x"]), float(location["y"])),
-        float(location["radius_m"]),
-        list(zip(outlines["name"], outlines["wkt"], strict=True)),
-        title=str(location["street"] or ""),
-    )
-    docx = _cached(export.location_docx)(
-        location.to_dict(),
-        acc,
-        vic,
-        params,
-        window=bs_window,
-        zone_name=layout.zone_name(version),
-        wijk_name=wijk_names.get(location["wijk_code"], ""),
-        map_png=png,
-    )
-    st.download_button(
-        "Advies voor de wegbeheerder (.docx)",
-        docx,
-        file_name=f"locatie_{int(location['rang'])}_{period.end:%Y%m%d}.docx",
-        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        icon=":material/description:",
-        key="verkeer_docx",
-    )
+    # The advice lists the location's accidents one by one: only for who may see them.
+    if loc_scope is not None:
+        outlines = blackspots.wijk_outlines_31370(version)
+        png = _cached(export.location_map_png)(
+            acc,
+            (float(location["x"]), float(location["y"])),
+            float(location["radius_m"]),
+            list(zip(outlines["name"], outlines["wkt"], strict=True)),
+            title=str(location["street"] or ""),
+        )
+        docx = _cached(export.location_docx)(
+            location.to_dict(),
+            acc,
+            vic,
+            params,
+            window=bs_window,
+            zone_name=layout.zone_name(version),
+            wijk_name=wijk_names.get(location["wijk_code"], ""),
+            map_png=png,
+        )
+        layout.download_button(
+            "Advies voor de wegbeheerder (.docx)",
+            docx,
+            file_name=f"locatie_{int(location['rang'])}_{period.end:%Y%m%d}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/description:",
+            key="verkeer_docx",
+        )
 
 # ------------------------------------------------------------------------------------
 # Enforcement against danger

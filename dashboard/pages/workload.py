@@ -261,7 +261,7 @@ if unknown:
     )
 
 st.subheader("Werklastindex per inspecteur")
-st.dataframe(style_table(table), hide_index=True, width="stretch")
+st.dataframe(style_table(layout.staff_names(table)), hide_index=True, width="stretch")
 if index_by_inspector.attrs.get("unassigned_tasks"):
     st.caption(
         f"{fmt_int(index_by_inspector.attrs['unassigned_tasks'])} taken zonder inspecteur "
@@ -323,7 +323,9 @@ lead_table = pd.DataFrame(
         "Aandeel te laat (%)": (100 * leads["share_late"]).where(leads["n_closed"] >= SMALL_BASE),
     }
 )
-st.dataframe(style_table(missing_as_text(lead_table)), hide_index=True, width="stretch")
+st.dataframe(
+    style_table(missing_as_text(layout.staff_names(lead_table))), hide_index=True, width="stretch"
+)
 st.caption(
     "T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, positief = te laat). "
     f"Aandeel te laat enkel bij minstens {SMALL_BASE} afgewerkte taken."
@@ -455,7 +457,10 @@ if absences_known and absences is not None:
                 "reasons": "Redenen",
             }
         )
-        st.dataframe(style_table(absent_view), hide_index=True, width="stretch")
+        if not layout.is_coordinator():
+            # Why someone was absent (illness, ...) is personal: the coordinator only.
+            absent_view = absent_view.drop(columns="Redenen", errors="ignore")
+        st.dataframe(style_table(layout.staff_names(absent_view)), hide_index=True, width="stretch")
 else:
     st.info(
         "Afwezigheden zijn niet in rekening gebracht: de zone levert (nog) geen lijst van "
@@ -728,14 +733,23 @@ pick_inspectors = f1.multiselect(
 )
 pick_types = f2.multiselect("Type taak", options["types"], placeholder="Alle", key="opvolging_type")
 overdue_only = f3.checkbox("Enkel over termijn", key="opvolging_over_termijn")
+# Task lists are records: an inspector gets those of the own wijk only, the beleidscel
+# pseudonyms for task number, reference and inspector.
+task_scope = layout.record_scope(flt.wijken)
+layout.record_note(task_scope)
 open_list = workload.open_tasks(
     version,
-    flt.wijken,
+    task_scope if task_scope is not None else ("-",),
     tuple(pick_inspectors),
     tuple(pick_types),
     overdue_only,
     limit=1000,
 )
+wijk_codes = dict(zip(wijk_table["name"], wijk_table["code"], strict=False))
+open_list = layout.records(
+    open_list.assign(wijk_code=open_list["wijk"].map(wijk_codes).fillna(open_list["wijk"])),
+    ids={"taaknummer": "TAAK", "referentie": "REF", "inspecteur": "INP"},
+).drop(columns="wijk_code")
 follow = open_list.rename(
     columns={
         "taaknummer": "Taaknummer",
@@ -760,7 +774,7 @@ else:
         "Dagen over termijn negatief = nog zoveel dagen tijd."
     )
     st.dataframe(style_table(missing_as_text(follow)), hide_index=True, width="stretch")
-    st.download_button(
+    layout.download_button(
         "Download voor de planningsvergadering (.xlsx)",
         to_xlsx_bytes(follow, sheet_name="Open taken"),
         file_name=f"open_taken_{ref_day:%Y%m%d}.xlsx",
@@ -772,6 +786,9 @@ else:
 # ---------------------------------------------------------------------------------------
 # 4. Quality-control queue
 # ---------------------------------------------------------------------------------------
+if not layout.is_coordinator():
+    # Reviewing and deciding on the inspectors' work is the coordinator's job.
+    st.stop()
 st.header("Kwaliteitscontrole")
 review_types = tuple(types_cfg.loc[types_cfg["nazicht"], "type_taak"])
 win = st.selectbox(

@@ -298,7 +298,10 @@ def test_role_labels_and_parse():
 
 def test_allowed_pages():
     assert allowed_pages(COORD) == set(ALL_PAGES)
-    assert {"audit", "sql", "data"}.isdisjoint(allowed_pages(INSP) | allowed_pages(BELEID))
+    assert {"audit", "data"}.isdisjoint(allowed_pages(INSP) | allowed_pages(BELEID))
+    # The beleidscel gets the console, restricted to aggregate marts (console_tables).
+    assert "sql" not in allowed_pages(INSP) and "sql" in allowed_pages(BELEID)
+    assert "dictionary" in allowed_pages(INSP) & allowed_pages(BELEID)
     assert allowed_pages(BESTUUR) == {"reports"}
     assert "exploration" in allowed_pages(BELEID)
 

@@ -1,0 +1,493 @@
+"""Access control wired into the app: sign-in, navigation per role, record policy, audit.
+
+These tests run in ``local`` sign-in mode (the ordinary dashboard tests run in ``none`` mode as
+the coordinator, see ``tests/conftest.py``). A role is signed in the way the gate does after a
+successful sign-in (the principal in the session state), except in the test that drives the
+form itself. Expected values come from independent SQL on the warehouse.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from dash_helpers import APP, wh
+from streamlit.testing.v1 import AppTest
+
+from dashboard.auth.roles import PAGE_ACCESS, Principal, Role, load_pseudonym_key, pseudonymise_pv
+from etl.audit import AuditLog
+
+COORD = Principal("demo", Role.COORDINATOR, display_name="Demo wijkcoördinator")
+BELEID = Principal("beleidscel", Role.BELEIDSCEL)
+BESTUUR = Principal("bestuur-24038", Role.BESTUUR, nis_code="24038")
+
+
+def inspector(wijk: str) -> Principal:
+    """A wijkinspecteur of ``wijk``."""
+    return Principal(f"inspecteur-{wijk.lower()}", Role.INSPECTOR, wijk_code=wijk)
+
+
+@pytest.fixture
+def local_mode(demo_warehouse, tmp_path, monkeypatch) -> Path:
+    """Local sign-in with the demo flag, and a fresh state folder (users, key, audit log)."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("WIJKBEELD_AUTH_MODE", "local")
+    monkeypatch.setenv("WIJKBEELD_DEMO", "1")
+    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
+    return state
+
+
+def run_as(
+    principal: Principal | None, page: str | None = None, query_params: dict | None = None
+) -> AppTest:
+    """Run the app signed in as ``principal`` (``None``: not signed in), optionally on a page."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    if principal is not None:
+        at.session_state["wijkbeeld_principal"] = principal
+        at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def nav_pages(at: AppTest) -> set[str]:
+    """File stems of the pages the navigation offers."""
+    return {
+        Path(str(info.get("script_path") or info.get("url_pathname"))).stem
+        for info in at._registered_pages.values()
+    }
+
+
+def frame(at: AppTest, first_column: str) -> pd.DataFrame | None:
+    """The first table whose first column is ``first_column``, or ``None``."""
+    for d in at.dataframe:
+        df = d.value.data if hasattr(d.value, "data") else d.value
+        if len(df.columns) and df.columns[0] == first_column:
+            return df
+    return None
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+
+def test_unauthenticated_session_gets_only_the_login_form(local_mode):
+    at = run_as(None)
+    assert [t.value for t in at.title] == ["Wijkbeeld"]
+    assert [s.value for s in at.subheader] == ["Aanmelden"]
+    assert [t.label for t in at.text_input] == ["Gebruikersnaam", "Wachtwoord"]
+    # No page, no navigation, no data: no tables, KPIs, charts, sidebar or zone name.
+    # One placeholder without a script, no page of the app.
+    routed = list(at._registered_pages.values())
+    assert len(routed) == 1 and not routed[0].get("script_path")
+    assert not at.dataframe and not at.metric and not at.sidebar.markdown
+    assert not at.sidebar.caption and not at.get("plotly_chart")
+    zone = wh("SELECT zone_name FROM marts.build_info").iat[0, 0]
+    assert not any(zone in m.value for m in at.markdown)
+    # Nothing was audited as a page view; the demo accounts exist already.
+    assert AuditLog().read().empty
+    assert (local_mode / "users.toml").exists()
+
+
+def test_login_form_signs_in_the_demo_coordinator_and_audits(local_mode):
+    at = run_as(None)
+    at.text_input[0].input("demo")
+    at.text_input[1].input("verkeerd-wachtwoord")
+    at.button[0].click().run()
+    assert "onjuist" in at.error[0].value
+    assert not at.metric and not at.dataframe
+
+    # The throttle makes the next attempt for this user name wait a second.
+    time.sleep(1.1)
+    at.text_input[0].input("demo")
+    at.text_input[1].input("wijkbeeld-demo")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Briefing"
+    assert nav_pages(at) == set(PAGE_ACCESS[Role.COORDINATOR])
+    assert any("Aangemeld als Demo wijkcoördinator (Wijkcoördinator)" in c.value
+               for c in at.sidebar.caption)  # fmt: skip
+
+    log = AuditLog().read().sort_values("seq")
+    assert log["event"].tolist()[:3] == ["aanmelding_mislukt", "aanmelding", "pagina"]
+    assert log["username"].tolist()[:3] == ["demo", "demo", "demo"]
+    assert log["page"].iloc[2] == "briefing"
+    assert "wijkbeeld-demo" not in " ".join(log["detail"].fillna(""))  # never a password
+    assert AuditLog().verify_chain() is None
+
+
+def test_demo_accounts_refused_without_demo_flag(local_mode, monkeypatch):
+    run_as(None)  # creates the demo accounts (flag on)
+    monkeypatch.setenv("WIJKBEELD_DEMO", "0")
+    at = run_as(None)
+    at.text_input[0].input("demo")
+    at.text_input[1].input("wijkbeeld-demo")
+    at.button[0].click().run()
+    assert "onjuist" in at.error[0].value
+    assert not at.metric
+
+
+# --- navigation per role ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [COORD, inspector("W01"), BELEID, BESTUUR],
+    ids=["coordinator", "inspector", "beleidscel", "bestuur"],
+)
+def test_navigation_lists_only_the_roles_pages(local_mode, principal):
+    at = run_as(principal)
+    assert nav_pages(at) == set(PAGE_ACCESS[principal.role])
+    assert any(principal.label in c.value for c in at.sidebar.caption)
+
+
+def test_bestuur_gets_reports_only(local_mode):
+    at = run_as(BESTUUR)
+    assert nav_pages(at) == {"reports"}
+    assert at.title[0].value == "Rapporten"  # the only page is the start page
+    for page in ("data", "briefing", "sources", "audit", "sql"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"pages/{page}.py")
+
+
+def test_inspector_has_dictionary_but_no_console_data_or_audit(local_mode):
+    at = run_as(inspector("W03"), "dictionary")
+    assert at.title[0].value == "Datawoordenboek"
+    assert {"sql", "data", "audit", "reports"}.isdisjoint(nav_pages(at))
+
+
+# --- record policy on the pages --------------------------------------------------------------
+
+
+def _first_location_wijk(at: AppTest) -> str:
+    """Wijk code of the first location in the black-spot ranking (the history's default)."""
+    ranking = next(
+        d.value.data if hasattr(d.value, "data") else d.value
+        for d in at.dataframe
+        if "Score ≥ 15" in (d.value.data if hasattr(d.value, "data") else d.value).columns
+    )
+    name = ranking["Wijk"].iloc[0]
+    return wh("SELECT code FROM marts.districts WHERE layer = 'wijk' AND name = ?", [name]).iat[
+        0, 0
+    ]
+
+
+def test_inspector_sees_location_history_of_own_wijk_only(local_mode):
+    at = run_as(inspector("W01"), "traffic", {"periode": "jaar"})
+    wijk = _first_location_wijk(at)
+    other = "W02" if wijk != "W02" else "W03"
+
+    own = run_as(inspector(wijk), "traffic", {"periode": "jaar"})
+    history = frame(own, "Datum en uur")
+    assert history is not None and len(history) > 0
+    ids = list(history["Ongeval"])
+    wijken = wh(
+        f"SELECT DISTINCT wijk_code FROM marts.accidents WHERE accident_id IN "
+        f"({', '.join('?' * len(ids))})",
+        ids,
+    )["wijk_code"].tolist()
+    assert wijken == [wijk]
+    assert any(f"enkel je eigen wijk ({wijk})" in c.value for c in own.caption)
+
+    foreign = run_as(inspector(other), "traffic", {"periode": "jaar"})
+    assert frame(foreign, "Datum en uur") is None  # no accident list of another wijk
+    assert frame(foreign, "Datum") is None or "Letsel" not in frame(foreign, "Datum").columns
+    assert any(f"eigen wijk ({other})" in i.value for i in foreign.info)
+    # Aggregates stay: the ranking and the KPIs are there for every wijk.
+    assert foreign.metric and "Gevaarlijke punten" in {m.label for m in foreign.metric}
+
+
+def test_beleidscel_sees_pseudonyms_only(local_mode):
+    at = run_as(BELEID, "traffic", {"periode": "jaar"})
+    history = frame(at, "Datum en uur")
+    assert history is not None and len(history) > 0
+    shown = list(history["Ongeval"])
+    assert all(re.fullmatch(r"ONG-[0-9A-F]{12}", s) for s in shown)
+    real = wh("SELECT accident_id FROM marts.accidents WHERE source = 'zone'")["accident_id"]
+    assert not set(shown) & set(real)  # no real identifier on the page
+    key = load_pseudonym_key(local_mode / "pseudonym.key")
+    pseudonyms = {pseudonymise_pv(a, key, "ONG") for a in real}
+    assert set(shown) <= pseudonyms  # stable keyed pseudonyms of real accidents
+    victims = next(
+        d.value.data if hasattr(d.value, "data") else d.value
+        for d in at.dataframe
+        if "Letsel" in (d.value.data if hasattr(d.value, "data") else d.value).columns
+    )
+    assert set(victims["Ongeval"]) <= set(shown)  # same pseudonym in both tables
+
+
+def _policy_script():
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard.components import layout, maps
+
+    points = pd.DataFrame(
+        {
+            "id": ["PV1", "PV2", "PV3"],
+            "lat": [50.90, 50.91, 50.92],
+            "lon": [4.66, 4.67, 4.68],
+            "category": ["Diefstal"] * 3,
+            "date": pd.to_datetime(["2026-10-01"] * 3),
+            "address": ["Stationsstraat 1", "Kerkstraat 2", "Dorp 3"],
+            "wijk_code": ["W01", "W02", None],
+            "pv_number": ["PV1", "PV2", "PV3"],
+            "description": ["vrije tekst"] * 3,
+            "inspector": ["INP An Peeters"] * 3,
+        }
+    )
+    shown, hidden = maps.visible_points(points)
+    st.session_state["shown"] = shown
+    st.session_state["hidden"] = hidden
+    st.session_state["records"] = layout.records(points)
+    st.session_state["scope_all"] = layout.record_scope(())
+    st.session_state["scope_w02"] = layout.record_scope(("W02",))
+    st.session_state["municipalities"] = layout.municipality_scope()
+
+
+@pytest.mark.parametrize(
+    ("principal", "ids", "cells", "scope_all", "scope_w02", "municipalities"),
+    [
+        (COORD, ["PV1", "PV2", "PV3"], 0, (), ("W02",), ["24038", "24055"]),
+        (inspector("W01"), ["PV1"], 2, ("W01",), None, ["24038", "24055"]),
+        (BELEID, None, 0, (), ("W02",), ["24038", "24055"]),
+        (BESTUUR, [], 3, None, None, ["24038"]),
+    ],
+    ids=["coordinator", "inspector", "beleidscel", "bestuur"],
+)
+def test_central_record_policy(local_mode, principal, ids, cells, scope_all, scope_w02,
+                               municipalities):  # fmt: skip
+    at = AppTest.from_function(_policy_script, default_timeout=30)
+    at.session_state["wijkbeeld_principal"] = principal
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown, hidden, rec = (
+        at.session_state["shown"],
+        at.session_state["hidden"],
+        at.session_state["records"],
+    )
+    assert int(hidden["n"].sum()) == cells  # what is not a point is still counted
+    if ids is not None:
+        assert list(shown["id"]) == ids and list(rec["pv_number"]) == ids
+    else:  # beleidscel: every row, identifiers pseudonymised, free text and names gone
+        key = load_pseudonym_key(local_mode / "pseudonym.key")
+        assert list(shown["id"]) == [pseudonymise_pv(v, key, "ID") for v in ("PV1", "PV2", "PV3")]
+        assert list(rec["pv_number"]) == [pseudonymise_pv(v, key) for v in ("PV1", "PV2", "PV3")]
+        assert "description" not in rec.columns
+        assert set(rec["inspector"]) == {pseudonymise_pv("INP An Peeters", key, "INP")}
+    assert at.session_state["scope_all"] == scope_all
+    assert at.session_state["scope_w02"] == scope_w02
+    assert at.session_state["municipalities"] == municipalities
+
+
+# --- SQL console ------------------------------------------------------------------------------
+
+
+def test_beleidscel_console_reads_aggregates_only(local_mode):
+    at = run_as(BELEID, "sql")
+    assert at.title[0].value == "SQL-console"
+    assert any("geaggregeerde tabellen" in i.value for i in at.info)
+    assert at.selectbox(key="sql_tabel").options == ["marts.daily_counts", "marts.hex_counts"]
+    # The example query (daily_counts) runs and matches the warehouse.
+    result = frame(at, "wijk")
+    year = int(at.text_area(key="sql_tekst").value.split("year(date) = ")[1].split()[0])
+    top = wh(
+        "SELECT sum(n) FROM marts.daily_counts WHERE domain = 'incidents' AND year(date) = ? "
+        "GROUP BY wijk_code, category ORDER BY 1 DESC LIMIT 1",
+        [year],
+    ).iat[0, 0]
+    assert int(result["aantal"].iloc[0]) == int(top)
+
+    at.text_area(key="sql_tekst").input("SELECT pv_number AS x FROM marts.incidents").run()
+    assert "niet toegelaten voor jouw rol" in at.error[0].value
+    log = AuditLog().read(event="sql").sort_values("seq")
+    assert len(log) == 2
+    assert '"fout": null' in log["detail"].iloc[0]
+    assert "pv_number" in log["detail"].iloc[1] and "niet toegelaten" in log["detail"].iloc[1]
+
+
+def test_coordinator_console_reads_record_marts(local_mode):
+    at = run_as(COORD, "sql")
+    at.text_area(key="sql_tekst").input("SELECT count(*) AS n FROM marts.incidents").run()
+    assert not at.error
+    n = wh("SELECT count(*) FROM marts.incidents").iat[0, 0]
+    assert int(frame(at, "n")["n"].iloc[0]) == int(n)
+
+
+# --- audit ------------------------------------------------------------------------------------
+
+
+def _export_script():
+    from dashboard.auth import gate
+
+    gate.set_current_page("traffic")
+    gate.export_logger({"bestand": "gevaarlijke_punten.xlsx", "formaat": "xlsx", "rijen": 7})()
+
+
+def test_export_is_audited_with_filters(local_mode):
+    at = AppTest.from_function(_export_script, default_timeout=30)
+    at.session_state["wijkbeeld_principal"] = COORD
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.query_params["periode"] = "jaar"
+    at.run()
+    assert not at.exception
+    row = AuditLog().read(event="export").iloc[0]
+    assert (row["username"], row["page"]) == ("demo", "traffic")
+    assert '"bestand": "gevaarlijke_punten.xlsx"' in row["detail"]
+    assert '"rijen": 7' in row["detail"] and '"periode": "jaar"' in row["detail"]
+
+
+def test_audit_page_shows_events_and_chain(local_mode):
+    AuditLog().record("aanmelding_mislukt", "onbekend", detail={"client": "10.0.0.9"})
+    at = run_as(COORD, "audit")
+    assert at.title[0].value == "Auditlog"
+    assert "Hashketen intact" in at.success[0].value
+    table = frame(at, "Nr.")
+    assert table is not None
+    assert {"Mislukte aanmelding", "Pagina bekeken"} <= set(table["Gebeurtenis"])
+    failed = table[table["Gebeurtenis"] == "Mislukte aanmelding"].iloc[0]
+    assert failed["Gebruiker"] == "onbekend" and "10.0.0.9" in failed["Details"]
+    # Every event up to this view; the view itself is logged once the page is drawn.
+    assert sorted(table["Nr."]) == sorted(AuditLog().read()["seq"])[:-1]
+    assert {m.label: m.value for m in at.metric}["Mislukte aanmeldingen"] == "1"
+
+    # Tampering with a row breaks the chain, and the page says so.
+    con = duckdb.connect(str(local_mode / "audit.duckdb"))
+    con.execute("UPDATE audit_log SET username = 'iemand' WHERE seq = 1")
+    con.close()
+    at = run_as(COORD, "audit")
+    assert "Hashketen gebroken vanaf gebeurtenis 1" in at.error[0].value
+
+
+def test_audit_page_is_coordinator_only(local_mode):
+    for who in (inspector("W01"), BELEID, BESTUUR):
+        at = run_as(who)
+        assert "audit" not in nav_pages(at)
+        with pytest.raises(ValueError):
+            at.switch_page("pages/audit.py")
+
+
+# --- sources: record lists ------------------------------------------------------------------
+
+
+def _sources_as(principal: Principal, wijk: str) -> AppTest:
+    at = run_as(principal, "sources", {"periode": "vorigjaar"})
+    at.session_state["bronnen_selectie"] = {"wijk": wijk}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_inspector_sees_record_lists_of_own_wijk_only(local_mode):
+    own = _sources_as(inspector("W01"), "W01")
+    records = frame(own, "Nummer")
+    assert records is not None and len(records) > 0
+    numbers = list(records["Nummer"])
+    outside = wh(
+        "SELECT count(*) AS n FROM (SELECT pv_number AS id, wijk_code FROM marts.incidents "
+        "UNION ALL SELECT report_id, wijk_code FROM marts.nuisance) "
+        f"WHERE id IN ({', '.join('?' * len(numbers))}) AND wijk_code IS DISTINCT FROM 'W01'",
+        numbers,
+    ).iat[0, 0]
+    assert outside == 0
+    # Repeat addresses: only the own wijk.
+    w01 = wh("SELECT name FROM marts.districts WHERE layer = 'wijk' AND code = 'W01'").iat[0, 0]
+    for d in own.dataframe:
+        df = d.value.data if hasattr(d.value, "data") else d.value
+        if "Adres" in df.columns and "Aantal" in df.columns:
+            assert set(df["Wijk"]) <= {w01}
+
+    other = _sources_as(inspector("W01"), "W03")
+    assert frame(other, "Nummer") is None  # no PV number of another wijk
+    assert any("eigen wijk (W01)" in i.value for i in other.info)
+
+
+def test_beleidscel_record_list_is_pseudonymised(local_mode):
+    at = _sources_as(BELEID, "W03")
+    records = frame(at, "Nummer")
+    assert records is not None and len(records) > 0
+    assert all(re.fullmatch(r"(PV|MELD)-[0-9A-F]{12}", n) for n in records["Nummer"])
+    year = int(wh("SELECT max(year) - 1 FROM marts.incidents").iat[0, 0])
+    real = wh(
+        "SELECT pv_number AS id FROM marts.incidents WHERE year = ? AND wijk_code = 'W03' "
+        "UNION ALL SELECT report_id FROM marts.nuisance WHERE year = ? AND wijk_code = 'W03'",
+        [year, year],
+    )["id"]
+    assert not set(records["Nummer"]) & set(real)
+    key = load_pseudonym_key(local_mode / "pseudonym.key")
+    expected = {pseudonymise_pv(v, key, "PV") for v in real} | {
+        pseudonymise_pv(v, key, "MELD") for v in real
+    }
+    assert set(records["Nummer"]) <= expected
+    assert any("Gepseudonimiseerd" in c.value for c in at.caption)
+
+
+# --- reports: bestuur ------------------------------------------------------------------------
+
+
+def test_bestuur_report_only_own_municipality(local_mode):
+    at = run_as(BESTUUR)
+    assert at.title[0].value == "Rapporten"
+    herent = wh("SELECT name FROM marts.districts WHERE layer = 'gemeente' AND code = '24038'").iat[
+        0, 0
+    ]
+    choice = at.selectbox(key="rapport_gemeente")
+    assert choice.options == [herent] and choice.value == "24038"
+    # Only Herent's wijken in the per-wijk table, none of Kortenberg.
+    kortenberg_wijken = set(
+        wh("SELECT name FROM marts.districts WHERE layer = 'wijk' AND nis_code = '24055'")["name"]
+    )
+    text = " ".join(str(v) for d in at.dataframe for v in d.value.to_numpy().ravel())
+    assert not any(w in text for w in kortenberg_wijken if w not in herent)
+    coordinator = run_as(COORD, "reports")
+    assert len(coordinator.selectbox(key="rapport_gemeente").options) == 2
+
+
+# --- workload: task lists, absences, quality control -----------------------------------------
+
+
+def test_workload_per_role(local_mode):
+    own = run_as(inspector("W01"), "workload")
+    tasks = frame(own, "Taaknummer")
+    assert tasks is not None and len(tasks) > 0
+    ids = list(tasks["Taaknummer"])
+    wijken = wh(
+        f"SELECT DISTINCT wijk_code FROM marts.tasks WHERE task_id IN ({', '.join('?' * len(ids))})",
+        ids,
+    )["wijk_code"].tolist()
+    assert wijken == ["W01"]
+    expected = wh("SELECT count(*) FROM marts.tasks WHERE is_open AND wijk_code = 'W01'").iat[0, 0]
+    assert len(tasks) == min(int(expected), 1000)
+    headers = [h.value for h in own.header]
+    assert "Kwaliteitscontrole" not in headers  # the coordinator's job
+    assert all("Redenen" not in (d.value.data if hasattr(d.value, "data") else d.value).columns
+               for d in own.dataframe)  # fmt: skip
+
+    beleid = run_as(BELEID, "workload")
+    tasks = frame(beleid, "Taaknummer")
+    assert all(re.fullmatch(r"TAAK-[0-9A-F]{12}", t) for t in tasks["Taaknummer"])
+    assert all(re.fullmatch(r"INP-[0-9A-F]{12}", t) for t in tasks["Inspecteur"])
+    index = frame(beleid, "Inspecteur")
+    names = set(wh("SELECT DISTINCT inspector FROM marts.tasks")["inspector"].dropna())
+    assert not set(index["Inspecteur"]) & names
+
+    coordinator = run_as(COORD, "workload")
+    assert "Kwaliteitscontrole" in [h.value for h in coordinator.header]
+
+
+def test_sign_out_returns_to_the_form_and_is_audited(local_mode):
+    at = run_as(COORD)
+    assert at.title[0].value == "Briefing"
+    at.sidebar.button(key="wijkbeeld_logout").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Wijkbeeld"] and not at.metric
+    assert "afmelding" in set(AuditLog().read()["event"])

@@ -1,0 +1,179 @@
+"""End-to-end sign-in: a real headless Chromium signs in through the form of ``streamlit run``.
+
+Local sign-in mode with the demo accounts, in a private state folder (users, key, audit log).
+Same set-up as ``test_browser.py``: Debian's ``chromium`` driven by Playwright, screenshots
+in ``tests/e2e/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+REPO = Path(__file__).resolve().parents[2]
+NAV_LINKS = "[data-testid='stSidebarNav'] a"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def state(tmp_path_factory) -> Path:
+    """The server's state folder (user file, pseudonym key, audit log)."""
+    return tmp_path_factory.mktemp("auth_state")
+
+
+@pytest.fixture(scope="module")
+def server(demo_warehouse, state):
+    """``streamlit run`` in local sign-in mode with the demo flag; yields its base URL."""
+    port = _free_port()
+    env = dict(
+        os.environ,
+        WIJKBEELD_WAREHOUSE=str(demo_warehouse),
+        WIJKBEELD_AUTH_MODE="local",
+        WIJKBEELD_DEMO="1",
+        WIJKBEELD_STATE=str(state),
+    )
+    # What `make demo` does first: the demo accounts exist before the first visitor.
+    subprocess.run(
+        [sys.executable, "-m", "dashboard.auth", "demo-users"], cwd=REPO, env=env, check=True
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        ],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit stopte meteen:\n{proc.stdout.read()}")
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit startte niet binnen 60 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip(
+            "Debian's chromium ontbreekt (apt-get install chromium); .ci/run installeert het"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        yield b
+        b.close()
+
+
+def _sign_in(browser, url: str, username: str, password: str = "wijkbeeld-demo"):
+    page = browser.new_page(viewport={"width": 1600, "height": 1100}, accept_downloads=True)
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    # Before sign-in: the form only, no page list, no data.
+    assert page.locator(NAV_LINKS).count() == 0
+    assert page.locator("[data-testid='stMetric']").count() == 0
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    return page
+
+
+def _nav(page) -> set[str]:
+    """Titles in the page list (each link's text also holds its icon's name)."""
+    return {t.strip().split("\n")[-1].strip() for t in page.locator(NAV_LINKS).all_inner_texts()}
+
+
+def _audit(state: Path):
+    from etl.audit import AuditLog
+
+    return AuditLog(state / "audit.duckdb").read()
+
+
+def test_wrong_password_is_refused_and_audited(server, browser, state):
+    page = _sign_in(browser, server + "/", "demo", "geen-wachtwoord")
+    page.get_by_text("Gebruikersnaam of wachtwoord onjuist.").wait_for(timeout=30_000)
+    assert page.locator(NAV_LINKS).count() == 0
+    page.close()
+    failed = _audit(state).query("event == 'aanmelding_mislukt'")
+    assert "demo" in set(failed["username"])
+
+
+def test_coordinator_signs_in_and_sees_the_briefing(server, browser, state):
+    time.sleep(1.5)  # the throttle's delay after the previous test's failure for "demo"
+    page = _sign_in(browser, server + "/", "demo")
+    page.get_by_role("heading", name="Briefing").first.wait_for(timeout=60_000)
+    page.locator("iframe[title*='streamlit_folium']").first.wait_for(timeout=60_000)
+    frame = page.frame_locator("iframe[title*='streamlit_folium']").first
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    assert {"Briefing", "Rapporten", "SQL-console", "Data", "Auditlog"} <= _nav(page)
+    page.get_by_text("Aangemeld als Demo wijkcoördinator").wait_for(timeout=10_000)
+    page.wait_for_timeout(1000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "auth_coordinator_briefing.png"), full_page=True)
+
+    # A download is an export: the audit log gets it, with the page and the file name.
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Briefing als Word-document (.docx)").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        log = _audit(state)
+        exports = log[(log["event"] == "export") & (log["username"] == "demo")]
+        if not exports.empty:
+            break
+        time.sleep(0.5)
+    assert not exports.empty and exports["page"].iloc[0] == "briefing"
+    assert ".docx" in exports["detail"].iloc[0]
+    assert {"aanmelding", "pagina"} <= set(log[log["username"] == "demo"]["event"])
+    assert (log[log["event"] == "pagina"]["page"] == "briefing").any()
+    page.close()
+
+
+def test_bestuur_sees_only_the_reports(server, browser, state):
+    page = _sign_in(browser, server + "/", "bestuur-24038")
+    page.get_by_role("heading", name="Rapporten").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    # One page: Streamlit shows no page list at all; in any case nothing but Rapporten.
+    assert _nav(page) <= {"Rapporten"}
+    assert page.get_by_role("heading", name="Briefing").count() == 0
+    page.get_by_text("Aangemeld als Demo bestuur Herent").wait_for(timeout=10_000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "auth_bestuur_reports.png"), full_page=True)
+    # A deep link to another page opens nothing of it (a new session signs in again).
+    page.goto(server + "/data", wait_until="domcontentloaded")
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    assert page.get_by_role("heading", name="Data").count() == 0
+    page.close()
