@@ -218,12 +218,39 @@ def missing_as_text(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise_cell(value):
+    if not isinstance(value, str) or not value.startswith(_FORMULA_START):
+        return value
+    try:
+        float(value.replace(",", "."))
+        return value  # a signed number written as text ("-7", "+4,5") is harmless
+    except ValueError:
+        return "'" + value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with ``'``.
+
+    Exported values come from police exports and free-text fields; a cell such as
+    ``=HYPERLINK(...)`` must open as text in Excel, never as a formula (CSV injection).
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_neutralise_cell)
+    return out
+
+
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
     """CSV for Excel in Belgium: ``;`` separator, decimal comma, UTF-8 with BOM.
 
     Excel with a Dutch locale opens this correctly by double-click, which a plain
-    comma-separated UTF-8 file does not.
+    comma-separated UTF-8 file does not. Formula-like text is neutralised.
     """
+    df = neutralise_formulas(df)
     return df.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")
 
 
@@ -236,7 +263,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
 
     buffer = io.BytesIO()
     # Excel refuses time-zone-aware datetimes; the warehouse keeps local wall-clock time.
-    out = df.copy()
+    out = neutralise_formulas(df)
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_localize(None)

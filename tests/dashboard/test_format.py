@@ -33,3 +33,24 @@ def test_csv_is_excel_friendly():
     data = f.to_csv_bytes(pd.DataFrame({"wijk": ["Ä"], "ratio": [1.5]}))
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.decode("utf-8-sig").splitlines() == ["wijk;ratio", "Ä;1,5"]
+
+
+def test_exports_neutralise_formula_text():
+    import io
+
+    import openpyxl
+
+    from dashboard.components.format import to_csv_bytes, to_xlsx_bytes
+
+    df = pd.DataFrame(
+        {
+            "straat": ['=HYPERLINK("http://x")', "@SUM(A1)", "Kerkstraat"],
+            "verschil": ["-7", "+4,5", "0"],
+        }
+    )
+    csv = to_csv_bytes(df).decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv and "'@SUM" in csv
+    assert ";-7" in csv and ";+4,5" in csv  # signed numbers stay as they are
+    wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df)))
+    values = [c.value for c in wb.active["A"]][1:]
+    assert values == ['\'=HYPERLINK("http://x")', "'@SUM(A1)", "Kerkstraat"]
