@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -312,8 +313,18 @@ def staff_names(df: pd.DataFrame, columns: Sequence[str] = ("Inspecteur",)) -> p
     out = df.copy()
     for column in columns:
         if column in out.columns:
-            out[column] = [pseudonymise_pv(v, key, "INP") for v in out[column]]
+            # Idempotent: a page may pseudonymise its source frames first and its
+            # display tables again; a pseudonym must not be hashed a second time.
+            out[column] = [
+                v
+                if isinstance(v, str) and _PSEUDONYM.fullmatch(v)
+                else pseudonymise_pv(v, key, "INP")
+                for v in out[column]
+            ]
     return out
+
+
+_PSEUDONYM = re.compile(r"INP-[0-9A-F]{12}")
 
 
 def is_coordinator() -> bool:

@@ -133,14 +133,20 @@ st.caption(
 
 types_cfg = workload.task_types_config()
 weights = dict(zip(types_cfg["type_taak"], types_cfg["gewicht"], strict=True))
-wijk_table = districts.wijken(version)
+# The beleidscel sees inspectors only as stable pseudonyms, everywhere on this page
+# (tables, chart legend, filters, what-if): pseudonymise the source frames once.
+wijk_table = layout.staff_names(districts.wijken(version), ("inspector",))
 wijk_rows = wijk_table[wijk_table["code"].isin(flt.wijken)] if flt.wijken else wijk_table
-tasks = workload.tasks_for_period(version, idx_start, idx_end, flt.wijken)
+tasks = layout.staff_names(
+    workload.tasks_for_period(version, idx_start, idx_end, flt.wijken), ("inspector",)
+)
 
 absences_known = workload.has_absences(version)
 absences = None
 if absences_known:
-    absent = workload.absences_per_inspector(version, idx_start, idx_end)
+    absent = layout.staff_names(
+        workload.absences_per_inspector(version, idx_start, idx_end), ("inspector",)
+    )
     if len(absent):
         # Only inspectors in scope: an absent inspector of another wijk would join the
         # comparison with zero load.
@@ -363,7 +369,11 @@ LABELS = {
     "overlast": "Overlast (venster)",
     "overlast_per_1000": "Overlast per 1.000 inw.",
 }
-st.dataframe(style_table(wijk_view.rename(columns=LABELS)), hide_index=True, width="stretch")
+st.dataframe(
+    style_table(layout.staff_names(wijk_view.rename(columns=LABELS), ("Wijkinspecteur",))),
+    hide_index=True,
+    width="stretch",
+)
 st.caption(
     "Ontvangen, afgewerkt en mediaan doorlooptijd: in de gekozen periode; feiten en overlast: "
     "in het indexvenster. Verhoudingen per 1.000 inwoners enkel waar de bevolking gekend is "
@@ -373,7 +383,9 @@ st.caption(
 st.subheader("Maandelijkse evolutie")
 fair_preview = fairness(index_by_inspector["index"].dropna(), overload_threshold=OVERLOAD)
 trend_start = date(idx_end.year - 2, idx_end.month, 1)
-trend = workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken)
+trend = layout.staff_names(
+    workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken), ("inspecteur",)
+)
 if trend.empty:
     st.info("Geen taken in de laatste twee jaar.")
 else:
@@ -477,7 +489,7 @@ zone_index_by_wijk = (
     index_by_wijk
     if not flt.wijken
     else workload_index(
-        workload.tasks_for_period(version, idx_start, idx_end),
+        layout.staff_names(workload.tasks_for_period(version, idx_start, idx_end), ("inspector",)),
         weights,
         by="wijk_code",
         period_start=idx_start,
@@ -728,9 +740,16 @@ if unit_kind == "sector":
 st.header("Opvolging: open taken")
 options = workload.task_filter_options(version)
 f1, f2, f3 = st.columns([2, 2, 1])
-pick_inspectors = f1.multiselect(
-    "Inspecteur", options["inspecteurs"], placeholder="Alle", key="opvolging_inspecteur"
+# The filter shows what the table shows: pseudonyms for the beleidscel, mapped back to
+# the names the query needs.
+shown_names = layout.staff_names(pd.DataFrame({"naam": list(options["inspecteurs"])}), ("naam",))[
+    "naam"
+].tolist()
+name_of = dict(zip(shown_names, options["inspecteurs"], strict=True))
+picked_shown = f1.multiselect(
+    "Inspecteur", shown_names, placeholder="Alle", key="opvolging_inspecteur"
 )
+pick_inspectors = [name_of[p] for p in picked_shown]
 pick_types = f2.multiselect("Type taak", options["types"], placeholder="Alle", key="opvolging_type")
 overdue_only = f3.checkbox("Enkel over termijn", key="opvolging_over_termijn")
 # Task lists are records: an inspector gets those of the own wijk only, the beleidscel

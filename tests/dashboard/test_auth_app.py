@@ -479,6 +479,14 @@ def test_workload_per_role(local_mode):
     index = frame(beleid, "Inspecteur")
     names = set(wh("SELECT DISTINCT inspector FROM marts.tasks")["inspector"].dropna())
     assert not set(index["Inspecteur"]) & names
+    # Nowhere on the page: no table cell, widget option or chart carries a real name.
+    for d in beleid.dataframe:
+        data = d.value.data if hasattr(d.value, "data") else d.value
+        assert not names & set(data.astype(str).to_numpy().ravel()), f"naam in tabel {list(data.columns)}"
+    for widget in [*beleid.selectbox, *beleid.multiselect]:
+        assert not names & {str(o) for o in widget.options}, "naam in filter"
+    charts = " ".join(str(c.proto) for c in beleid.get("plotly_chart"))
+    assert not any(n in charts for n in names), "naam in grafiek"
 
     coordinator = run_as(COORD, "workload")
     assert "Kwaliteitscontrole" in [h.value for h in coordinator.header]
