@@ -14,6 +14,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from etl import config, duck, geo
 from etl.sources import BuildError, discover_files, load_districts, load_tabular_kind
 from etl.sources.districts import DistrictLayers
 from etl.sources.mapping import load_mappings
+from etl.sources.personal_data import dropped_note
 
 __all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
 
@@ -39,6 +41,19 @@ _REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_0-9]+)\b", re.IGNO
 TABULAR_KINDS = tuple(k for k in config.RAW_KINDS if k != "districts")
 DISPLAY_TOLERANCE_M = 2.0
 _ZONE_TYPES = {"population": "BIGINT", "deadline_days": "INTEGER", "weight": "DOUBLE"}
+#: DuckDB memory limit of the build in MiB (``WIJKBEELD_BUILD_MEMORY``, e.g. ``"6GB"``,
+#: overrides it); never more than DuckDB's own default of 80 % of the machine's memory.
+BUILD_MEMORY_MIB = 3072
+
+
+def _memory_limit() -> str:
+    if value := os.environ.get("WIJKBEELD_BUILD_MEMORY"):
+        return value
+    try:
+        total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (ValueError, OSError, AttributeError):  # not on every platform
+        return f"{BUILD_MEMORY_MIB}MiB"
+    return f"{min(BUILD_MEMORY_MIB, int(total_mib * 0.8))}MiB"
 
 
 def model_order(folder: Path) -> list[Path]:
@@ -79,26 +94,55 @@ def model_order(folder: Path) -> list[Path]:
     return [files[s] for s in ordered]
 
 
+def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts",)) -> str:
+    """``sql`` with its references to tables of ``schemas`` qualified by ``catalog``.
+
+    The build writes the marts straight into the attached warehouse file (``catalog``)
+    while the other layers stay in memory; the models keep saying ``marts.<name>``.
+    """
+    if not catalog:
+        return sql
+    return _REF.sub(
+        lambda m: f"{catalog}.{m.group(0)}" if m.group(1).lower() in schemas else m.group(0), sql
+    )
+
+
 def run_sql_folder(
-    con: duckdb.DuckDBPyConnection, folder: Path, timings: dict[str, float] | None = None
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    timings: dict[str, float] | None = None,
+    catalog: str | None = None,
 ) -> list[str]:
     """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The build connection.
+    folder : Path
+        Model folder; its name is the schema.
+    timings : dict, optional
+        Receives seconds per model.
+    catalog : str, optional
+        Attached database to create this folder's tables in (references to the folder's
+        schema are qualified with it); default the connection's own database.
 
     Returns
     -------
     list of str
-        The tables created, in order.
+        The tables created, in order (``<schema>.<name>``, without the catalog).
     """
     created = []
+    schemas = (folder.name,)
     for path in model_order(folder):
         table = f"{folder.name}.{path.stem}"
-        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog, schemas)
         # A model that only passes wide rows on says "-- materialized: view": copying a
         # million wide rows costs seconds, so those are folded into the next table.
         kind = "VIEW" if _MATERIALIZED_VIEW.search(sql) else "TABLE"
         t0 = time.perf_counter()
         try:
-            con.execute(f"CREATE OR REPLACE {kind} {table} AS {sql}")
+            con.execute(f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}")
         except duckdb.Error as exc:
             raise BuildError(f"SQL-model {folder.name}/{path.name} faalt: {exc}") from exc
         if timings is not None:
@@ -107,11 +151,14 @@ def run_sql_folder(
     return created
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
-    """Run the checks; any returned row fails the build with the check's name and rows."""
+def run_checks(con: duckdb.DuckDBPyConnection, folder: Path, catalog: str | None = None) -> None:
+    """Run the checks; any returned row fails the build with the check's name and rows.
+
+    ``catalog``: attached database holding the marts (see :func:`run_sql_folder`).
+    """
     failures = []
     for path in sorted(folder.glob("*.sql")):
-        sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+        sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog)
         try:
             rel = con.execute(f"SELECT * FROM ({sql}) LIMIT 6")
             rows = rel.fetchall()
@@ -434,10 +481,18 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
     files = pd.DataFrame(
         [
-            (i["kind"], i["source_file"], i["rows_read"], i["encoding"], i["delimiter"], seq)
+            (
+                i["kind"],
+                i["source_file"],
+                i["rows_read"],
+                i["encoding"],
+                i["delimiter"],
+                seq,
+                dropped_note(i.get("dropped_columns") or []),
+            )
             for seq, i in enumerate(infos, start=1)
         ],
-        columns=["kind", "source_file", "rows_read", "encoding", "delimiter", "load_seq"],
+        columns=["kind", "source_file", "rows_read", "encoding", "delimiter", "load_seq", "note"],
     )
     columns = pd.DataFrame(
         [
@@ -452,7 +507,7 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
     con.execute(
         "CREATE TABLE raw.load_files AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "
         "rows_read::BIGINT AS rows_read, encoding::VARCHAR AS encoding, delimiter::VARCHAR AS delimiter, "
-        "load_seq::INTEGER AS load_seq FROM _files"
+        "load_seq::INTEGER AS load_seq, note::VARCHAR AS note FROM _files"
     )
     con.execute(
         "CREATE TABLE raw.file_columns AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "
@@ -478,24 +533,25 @@ _ALWAYS_KEPT = {
 }
 
 
-def _persist(con: duckdb.DuckDBPyConnection, target: Path, keep_layers: bool) -> None:
-    """Copy the built tables from memory into the new warehouse file."""
-    con.execute(f"ATTACH '{target.as_posix()}' AS target")
-    try:
-        tables = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'memory' "
-            "AND NOT temporary ORDER BY schema_name, table_name"
-        ).fetchall()
-        for schema in SCHEMAS:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS target.{schema}")
-        for schema, table in tables:
-            wanted = schema == "marts" or keep_layers or table in _ALWAYS_KEPT.get(schema, set())
-            if wanted:
-                con.execute(
-                    f"CREATE TABLE target.{schema}.{table} AS SELECT * FROM {schema}.{table}"
-                )
-    finally:
-        con.execute("DETACH target")
+#: Catalog name of the new warehouse file, attached to the in-memory build connection.
+TARGET = "target"
+
+
+def _persist(con: duckdb.DuckDBPyConnection, keep_layers: bool) -> None:
+    """Copy the wanted in-memory tables into the attached warehouse file and close it.
+
+    The marts are already there: they were created in it directly (compressed once, not
+    built in memory and then copied).
+    """
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'memory' "
+        "AND NOT temporary ORDER BY schema_name, table_name"
+    ).fetchall()
+    for schema, table in tables:
+        wanted = schema == "marts" or keep_layers or table in _ALWAYS_KEPT.get(schema, set())
+        if wanted:
+            con.execute(f"CREATE TABLE {TARGET}.{schema}.{table} AS SELECT * FROM {schema}.{table}")
+    con.execute(f"DETACH {TARGET}")
 
 
 def _input_fingerprint(files: dict[str, list[Path]], raw: Path) -> str:
@@ -537,7 +593,9 @@ def build_warehouse(
     Returns
     -------
     dict
-        ``{"warehouse", "duration_s", "rows": {mart: n}, "rejects": {kind: n}, "files": [...]}``.
+        ``{"warehouse", "duration_s", "rows": {mart: n}, "rejects": {kind: n}, "files": [...]}``
+        plus ``timings`` (wall seconds per step and per SQL model) and ``cpu_timings``
+        (CPU seconds of the build process, all threads, per step).
 
     Raises
     ------
@@ -546,6 +604,7 @@ def build_warehouse(
         field where possible). The existing warehouse is then left untouched.
     """
     started = time.perf_counter()
+    cpu0 = time.process_time()
     raw = Path(raw)
     warehouse = Path(warehouse)
     if not raw.is_dir():
@@ -566,14 +625,24 @@ def build_warehouse(
         keep_layers = os.environ.get("WIJKBEELD_KEEP_LAYERS", "") not in ("", "0")
     con = None
     scratch = tempfile.TemporaryDirectory(prefix="wijkbeeld-")
+    # Hashing every input (hundreds of MB for a big zone) runs beside the build: hashlib
+    # releases the GIL, so it costs no wall time.
+    hasher = ThreadPoolExecutor(1, thread_name_prefix="wijkbeeld-fingerprint")
     try:
         files = discover_files(raw)
+        fingerprint_job = hasher.submit(_input_fingerprint, files, raw)
         mappings = load_mappings()
-        # Build in memory: every layer is materialised once without compressing it to disk
-        # (that halves the build time); only what the dashboard reads is written out.
+        # Build raw, staging and intermediate in memory (materialised once, never compressed
+        # to disk: that halves the build time); the marts, which the dashboard reads, are
+        # created directly in the new warehouse file (attached below).
         con = duck.connect(":memory:", spatial=False)
         con.execute(f"SET temp_directory = '{Path(scratch.name).as_posix()}'")
         con.execute("SET enable_progress_bar = false")
+        # One thread per core, and a memory limit that keeps the whole process (DuckDB plus
+        # the locating step's arrays) under 4 GB for 10^6 incidents; beyond it DuckDB spills
+        # to the scratch folder instead of failing.
+        con.execute(f"SET threads = {os.cpu_count() or 1}")
+        con.execute(f"SET memory_limit = '{_memory_limit()}'")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         # Only used to refuse future dates; every other date derives from the data.
@@ -583,6 +652,10 @@ def build_warehouse(
             infos += load_tabular_kind(
                 con, kind, files[kind], mappings[kind], raw, Path(scratch.name), mappings
             )
+        for info in infos:
+            # Personal data is dropped at read time; the log says which columns went.
+            if note := dropped_note(info.get("dropped_columns") or []):
+                echo(f"  {info['source_file']}: {note}")
         layers = load_districts(
             files["districts"],
             raw,
@@ -599,9 +672,17 @@ def build_warehouse(
         con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
         timings: dict[str, float] = {"read_and_zone": round(time.perf_counter() - started, 3)}
 
+        # CPU seconds per step next to the wall seconds: on a shared, loaded machine only
+        # the former compare between runs.
+        cpu_timings: dict[str, float] = {"read_and_zone": round(time.process_time() - cpu0, 3)}
+        cpu_mark = [time.process_time()]
+
         def lap(name: str, t0: float) -> float:
             now = time.perf_counter()
             timings[name] = round(now - t0, 3)
+            cpu_now = time.process_time()
+            cpu_timings[name] = round(cpu_now - cpu_mark[0], 3)
+            cpu_mark[0] = cpu_now
             return now
 
         t = time.perf_counter()
@@ -618,16 +699,21 @@ def build_warehouse(
         t = lap("locate", t)
         run_sql_folder(con, config.SQL_DIR / "intermediate", timings)
         t = lap("intermediate", t)
-        marts = run_sql_folder(con, config.SQL_DIR / "marts", timings)
+        # The marts go straight into the new warehouse file: building them in memory and
+        # copying them over afterwards cost a second full pass over the largest tables.
+        con.execute(f"ATTACH '{tmp.as_posix()}' AS {TARGET}")
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {TARGET}.{schema}")
+        marts = run_sql_folder(con, config.SQL_DIR / "marts", timings, catalog=TARGET)
         t = lap("marts", t)
-        run_checks(con, config.SQL_DIR / "checks")
+        run_checks(con, config.SQL_DIR / "checks", catalog=TARGET)
         t = lap("checks", t)
 
         built_at = datetime.now(tz).replace(tzinfo=None, microsecond=0)
-        fingerprint = _input_fingerprint(files, raw)
+        fingerprint = fingerprint_job.result()
         duration = time.perf_counter() - started
         con.execute(
-            "CREATE TABLE marts.build_info AS SELECT ?::TIMESTAMP AS built_at, ?::VARCHAR AS zone_name, "
+            f"CREATE TABLE {TARGET}.marts.build_info AS SELECT ?::TIMESTAMP AS built_at, ?::VARCHAR AS zone_name, "
             "?::DOUBLE AS duration_s, ?::VARCHAR AS warehouse_version, "
             "(SELECT reference_date FROM intermediate.int_reference_date) AS reference_date, "
             "?::VARCHAR AS input_fingerprint",
@@ -642,17 +728,20 @@ def build_warehouse(
         marts.append("marts.build_info")
 
         for kind, name, read, acc, rej in con.execute(
-            "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected FROM marts.load_files ORDER BY kind, source_file"
+            f"SELECT kind, source_file, rows_read, rows_accepted, rows_rejected FROM {TARGET}.marts.load_files ORDER BY kind, source_file"
         ).fetchall():
             echo(f"  {kind:<10} {name:<48} {read:>9} gelezen {acc:>9} aanvaard {rej:>7} geweigerd")
         rejects = dict(
-            con.execute("SELECT kind, count(*) FROM marts.rejects GROUP BY 1 ORDER BY 1").fetchall()
+            con.execute(
+                f"SELECT kind, count(*) FROM {TARGET}.marts.rejects GROUP BY 1 ORDER BY 1"
+            ).fetchall()
         )
         for kind, n in rejects.items():
             echo(f"  geweigerd {kind:<10} {n:>9}")
-        counts = {m: con.execute(f"SELECT count(*) FROM {m}").fetchone()[0] for m in marts}
+        counts = {m: con.execute(f"SELECT count(*) FROM {TARGET}.{m}").fetchone()[0] for m in marts}
         t = time.perf_counter()
-        _persist(con, tmp, keep_layers)
+        cpu_mark[0] = time.process_time()
+        _persist(con, keep_layers)
         con.close()
         con = None
         os.replace(tmp, warehouse)
@@ -665,6 +754,7 @@ def build_warehouse(
             "rows": counts,
             "rejects": rejects,
             "timings": timings,
+            "cpu_timings": cpu_timings,
             "files": [{k: v for k, v in i.items() if k != "columns"} for i in infos],
         }
     except BuildError:
@@ -672,6 +762,7 @@ def build_warehouse(
     except (duckdb.Error, OSError, ValueError) as exc:
         raise BuildError(f"Bouw van het warehouse mislukt: {exc}") from exc
     finally:
+        hasher.shutdown(wait=False, cancel_futures=True)
         if con is not None:
             con.close()
         scratch.cleanup()

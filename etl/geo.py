@@ -7,6 +7,9 @@ nothing extra, and writes ``intermediate.point_locations`` keyed by the raw pair
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import h3.api.numpy_int as h3n
 import numpy as np
 import pandas as pd
@@ -28,12 +31,31 @@ STATUS_OUTSIDE = "buiten_zone"
 STATUS_NO_WIJK = "geen_wijk"
 
 
+#: From this many points on, :func:`to_wgs84` splits the work over the cores.
+PARALLEL_MIN_POINTS = 200_000
+
+
 def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lambert 72 metres -> (lon, lat) degrees, vectorised."""
+    """Lambert 72 metres -> (lon, lat) degrees, vectorised.
+
+    Large inputs are transformed in one chunk per core: PROJ releases the GIL (and pyproj
+    transformers are thread-safe), so a million points take half the time on two cores,
+    with the same numbers.
+    """
     if len(x) == 0:
         return np.empty(0), np.empty(0)
-    lon, lat = _TO_WGS84.transform(x, y)
-    return np.asarray(lon), np.asarray(lat)
+    workers = min(os.cpu_count() or 1, 8)
+    if len(x) < PARALLEL_MIN_POINTS or workers < 2:
+        lon, lat = _TO_WGS84.transform(x, y)
+        return np.asarray(lon), np.asarray(lat)
+    bounds = np.linspace(0, len(x), workers + 1).astype(int)
+    parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    with ThreadPoolExecutor(workers) as pool:
+        done = list(pool.map(lambda s: _TO_WGS84.transform(x[s], y[s]), parts))
+    return (
+        np.concatenate([np.asarray(lon) for lon, _ in done]),
+        np.concatenate([np.asarray(lat) for _, lat in done]),
+    )
 
 
 def assign_areas(x: np.ndarray, y: np.ndarray, areas: list[Area]) -> np.ndarray:

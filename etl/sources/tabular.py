@@ -10,15 +10,18 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl.sources.base import BuildError, source_name
 from etl.sources.mapping import KindMapping, guess_kind, wrong_kind_message
+from etl.sources.personal_data import personal_columns, without_personal
 
 DELIMITERS = (";", ",", "|", "\t")
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
@@ -40,6 +43,22 @@ class SniffedFile:
     multiline: bool = False
 
 
+def _has_cp1252_only_bytes(data: bytes) -> bool:
+    """Does ``data`` hold a byte 0x80-0x9F (where Windows-1252 and latin-1 differ)?
+
+    Same answer as ``_CP1252_ONLY.search``, but one vectorised pass instead of a regex
+    scan: several times faster on an export of a few hundred MB.
+    """
+    if len(data) < 1 << 16:
+        return _CP1252_ONLY.search(data) is not None
+    arr = np.frombuffer(data, dtype=np.uint8)
+    step = 1 << 24  # bounded temporaries; stop at the first hit
+    return any(
+        bool(((arr[i : i + step] - np.uint8(0x80)) < np.uint8(0x20)).any())
+        for i in range(0, len(arr), step)
+    )
+
+
 def _decode(data: bytes) -> tuple[str | None, str]:
     """Return (text if it had to be transcoded, encoding name)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -54,7 +73,7 @@ def _decode(data: bytes) -> tuple[str | None, str]:
     # Windows-1252, not latin-1: they differ exactly where Dutch text puts its quotes,
     # dashes and the euro sign (0x80-0x9F). Without any such byte both decode alike and
     # DuckDB reads the file itself as latin-1 (no Python copy of a large file).
-    if _CP1252_ONLY.search(data) is None:
+    if not _has_cp1252_only_bytes(data):
         return None, "cp1252"
     # The 5 bytes cp1252 leaves undefined fall back to latin-1 rather than failing the file.
     try:
@@ -205,14 +224,18 @@ def _select_sql(
     row_expr: str,
     name: str,
     load_order: int,
+    skip: Collection[int] = (),
 ) -> str:
-    """SELECT giving one file (columns c0..cN) the canonical columns of ``raw.<kind>``."""
+    """SELECT giving one file (columns c0..cN) the canonical columns of ``raw.<kind>``.
+
+    ``skip``: positions of personal-data columns, kept out of the row hash as well.
+    """
     select = [
         (f"c{found[f]}" if f in found else "CAST(NULL AS VARCHAR)") + f' AS "{f}"'
         for f in mapping.fields
     ]
     if kind in HASHED_KINDS:
-        every = ", ".join(f"coalesce(trim(c{i}), '')" for i in range(n_columns))
+        every = ", ".join(f"coalesce(trim(c{i}), '')" for i in range(n_columns) if i not in skip)
         select.append(f"md5(concat_ws(chr(31), {every})) AS row_hash")
     else:
         select.append("CAST(NULL AS VARCHAR) AS row_hash")
@@ -234,7 +257,9 @@ def _empty_sql(mapping: KindMapping) -> str:
 def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, name=None) -> dict:
     name = name or source_name(raw, path)
     sniffed = sniff_text_file(path, workdir, data)
-    found = mapping.match(sniffed.headers)
+    # Names and identity numbers of citizens are never mapped, hashed or copied.
+    dropped = personal_columns(sniffed.headers, kind)
+    found = without_personal(mapping.match(sniffed.headers), dropped)
     _check_required(mapping, found, name, sniffed.headers)
     n = len(sniffed.headers)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
@@ -259,8 +284,17 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
         "encoding": sniffed.encoding,
         "delimiter": sniffed.delimiter,
         "columns": {f: sniffed.headers[i] for f, i in found.items()},
+        "dropped_columns": list(dropped.values()),
         "select": _select_sql(
-            kind, mapping, found, n, relation, "row_number() OVER () + 1", name, load_order
+            kind,
+            mapping,
+            found,
+            n,
+            relation,
+            "row_number() OVER () + 1",
+            name,
+            load_order,
+            skip=dropped,
         ),
     }
 
@@ -297,12 +331,14 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order) -> dict:
         if any(v not in (None, "") for v in row):
             headers = [str(v).strip() if v is not None else "" for v in row]
             break
-    found = mapping.match(headers)
+    # Names and identity numbers of citizens are never mapped, hashed or copied.
+    dropped = personal_columns(headers, kind)
+    found = without_personal(mapping.match(headers), dropped)
     _check_required(mapping, found, name, headers)
     n = len(headers)
     records = []
     for excel_row, row in enumerate(rows, start=header_row + 1):
-        cells = [_cell_text(v) for v in row[:n]]
+        cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
         if any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
     wb.close()
@@ -320,7 +356,10 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order) -> dict:
         "encoding": "xlsx",
         "delimiter": None,
         "columns": {f: headers[i] for f, i in found.items()},
-        "select": _select_sql(kind, mapping, found, n, table, "excel_row", name, load_order),
+        "dropped_columns": list(dropped.values()),
+        "select": _select_sql(
+            kind, mapping, found, n, table, "excel_row", name, load_order, skip=dropped
+        ),
     }
 
 

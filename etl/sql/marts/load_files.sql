@@ -37,7 +37,9 @@ select
     b.built_at as loaded_at,
     f.encoding,
     f.delimiter,
-    k.max_record_date
+    k.max_record_date,
+    -- e.g. personal-data columns dropped at load (etl/sources/personal_data.py)
+    f.note
 from files f
 cross join (select cast(current_timestamp as timestamp) as built_at) b
 left join rejected r on r.source_file = f.source_file

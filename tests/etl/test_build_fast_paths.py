@@ -1,0 +1,138 @@
+"""The speed-ups of the build give exactly the results of the plain versions they replace."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+import duckdb
+from etl_helpers import query
+
+from etl import config
+from etl.build import in_catalog
+from etl.sources.tabular import _CP1252_ONLY, _has_cp1252_only_bytes
+
+#: wb_ts0 without the fast path: the format list alone, as it was before.
+_LIST_ONLY = """
+CREATE OR REPLACE TEMP MACRO ref_ts0(s) AS coalesce(try_strptime(trim(s), [
+    '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
+    '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
+    '%d.%m.%Y %H:%M', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f',
+    '%d/%m/%Y %H:%M:%S.%f'
+]), CASE WHEN regexp_full_match(trim(s), '[1-9]\\d{4}([.,]\\d+)?')
+    THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END);
+CREATE OR REPLACE TEMP MACRO ref_ts(s) AS CASE WHEN year(ref_ts0(s)) >= 1900 THEN ref_ts0(s) END;
+"""
+
+
+def _date_strings() -> list[str | None]:
+    values: list[str | None] = [
+        "01/01/2025 00:28", "1/1/2025 0:28", "01/01/2025", "03/02/24", "03/02/24 10:00",
+        "01/01/2025 00:28:15", "01/01/2025 00:28:15.5", "2025-01-01", "2025-01-01 10:00",
+        "2025-01-01T10:00:00", " 01/01/2025 ", "01-01-2025", "01.01.2025 10:00", "45321",
+        "45321,5", "", "  ", None, "31/02/2025", "01/13/2025", "01/01/2025 25:00",
+        "01/01/2025 10:00 extra", "1/1/1899", "01/01/2025 10", "2025/01/01", "01/01/2025\t10:00",
+    ]  # fmt: skip
+    for d, m, y, hm in itertools.product(
+        ["1", "01", "31", "00"],
+        ["1", "12", "13"],
+        ["25", "2025", "1899"],
+        ["", " 0:00", " 23:59", " 24:00", " 10"],
+    ):
+        values.append(f"{d}/{m}/{y}{hm}")
+    rnd = random.Random(7)
+    values += [
+        "".join(rnd.choice("0123456789/-:. T,") for _ in range(rnd.randint(1, 19)))
+        for _ in range(3000)
+    ]
+    return values
+
+
+def test_date_fast_path_equals_format_list():
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con.execute(_LIST_ONLY)
+    values = _date_strings()
+    con.execute("CREATE TABLE v (i INTEGER, s VARCHAR)")
+    con.executemany("INSERT INTO v VALUES (?, ?)", list(enumerate(values)))
+    diff = con.execute(
+        "SELECT s, wb_ts(s), ref_ts(s) FROM v WHERE wb_ts(s) IS DISTINCT FROM ref_ts(s) "
+        "OR wb_ts0(s) IS DISTINCT FROM ref_ts0(s) LIMIT 5"
+    ).fetchall()
+    assert diff == []
+    # The fast path is really taken for the ISLP formats and still parses them.
+    got = con.execute(
+        "SELECT wb_ts('01/02/2025 10:30'), wb_ts('01/02/2025'), wb_ts('03/02/24')"
+    ).fetchone()
+    assert [str(g) if g else None for g in got] == [
+        "2025-02-01 10:30:00",
+        "2025-02-01 00:00:00",
+        None,
+    ]
+
+
+def test_cp1252_byte_check_equals_regex():
+    rnd = random.Random(3)
+    for size in (0, 5, 1 << 16, (1 << 16) + 3, 3 << 20):
+        for _ in range(6):
+            data = bytearray(rnd.choice(b"Ae\xe9\n;") for _ in range(min(size, 4096))) * max(
+                1, size // 4096
+            )
+            if data and rnd.random() < 0.5:
+                data[rnd.randrange(len(data))] = rnd.randrange(0x80, 0xA0)
+            if data and rnd.random() < 0.5:
+                data[rnd.randrange(len(data))] = rnd.choice([0x7F, 0xA0])
+            assert _has_cp1252_only_bytes(bytes(data)) == (
+                _CP1252_ONLY.search(bytes(data)) is not None
+            )
+
+
+def test_in_catalog_qualifies_only_the_given_schema():
+    sql = "select * from marts.incidents i join staging.stg_x s on true join marts.poi p on true"
+    out = in_catalog(sql, "target")
+    assert re.findall(r"\b[a-z]+\.[a-z]+\.[a-z_]+\b", out) == [
+        "target.marts.incidents",
+        "target.marts.poi",
+    ]
+    assert "staging.stg_x" in out and "target.staging" not in out
+    assert in_catalog(sql, None) == sql
+
+
+def test_marts_land_in_the_warehouse_file(small_warehouse):
+    """Marts are written straight into the file: it holds them, and the small raw tables."""
+    names = {
+        r[0]
+        for r in query(
+            small_warehouse, "SELECT schema_name || '.' || table_name FROM duckdb_tables()"
+        )
+    }
+    assert {"marts.incidents", "marts.build_info", "marts.load_files", "raw.districts"} <= names
+    assert not any(n.startswith("staging.") for n in names)
+    # The file's marts are complete: one row per PV, at most the accepted rows of the log.
+    [(n, distinct)] = query(
+        small_warehouse, "SELECT count(*), count(DISTINCT pv_number) FROM marts.incidents"
+    )
+    [(accepted,)] = query(
+        small_warehouse, "SELECT sum(rows_accepted) FROM marts.load_files WHERE kind = 'incidents'"
+    )
+    assert n == distinct > 0
+    assert n <= accepted
+    assert query(small_warehouse, "SELECT count(*) FROM marts.build_info") == [(1,)]
+
+
+def test_parallel_reprojection_equals_single_call(monkeypatch):
+    import numpy as np
+
+    from etl import geo
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(150_000, 190_000, 250_001)
+    y = rng.uniform(160_000, 190_000, 250_001)
+    monkeypatch.setattr(geo, "PARALLEL_MIN_POINTS", 1000)
+    lon, lat = geo.to_wgs84(x, y)
+    ref_lon, ref_lat = geo._TO_WGS84.transform(x, y)
+    assert np.array_equal(lon, ref_lon) and np.array_equal(lat, ref_lat)
+    # Herent's town hall area: Lambert 72 (172 000, 176 900) lies near 4.67 E, 50.90 N.
+    one_lon, one_lat = geo.to_wgs84(np.array([172_000.0]), np.array([176_900.0]))
+    assert 4.6 < one_lon[0] < 4.75 and 50.85 < one_lat[0] < 50.95
