@@ -86,15 +86,51 @@ def _decode(data: bytes) -> tuple[str | None, str]:
 MAX_QUOTED_LINES = 20
 
 
+def _ends_inside_quotes(line: bytes, delim: bytes, inside: bool) -> bool:
+    """Whether ``line`` ends inside a quoted field, given the state at its start.
+
+    Follows RFC 4180 as DuckDB reads it: a quote is structural only at the start of a field
+    (it opens) or inside a quoted field (``""`` is an escaped quote, a single one closes);
+    a quote in the middle of an unquoted field (``12"A``) is an ordinary character. Jumps
+    from quote to quote, so the cost grows with the number of quotes, not of characters.
+    """
+    i = 0
+    while True:
+        j = line.find(b'"', i)
+        if inside:
+            if j < 0:
+                return True
+            if line[j + 1 : j + 2] == b'"':
+                i = j + 2
+                continue
+            inside = False
+            i = j + 1
+            k = line.find(delim, i)
+            if k < 0:
+                return False
+            i = k + 1
+        else:
+            if j < 0:
+                return False
+            if j == 0 or line[j - 1 : j] == delim:
+                inside = True
+                i = j + 1
+            else:
+                k = line.find(delim, j)
+                if k < 0:
+                    return False
+                i = k + 1
+
+
 def _defuse_stray_quotes(data: bytes) -> tuple[bytes, bool]:
     """Neutralise double quotes that open a field and never close within a few lines.
 
     A CSV reader treats such a quote as the start of a field that runs to the next quote,
-    swallowing the rows in between (or the rest of the file). Lines with an odd number of
-    quotes are paired (a legitimate multi-line field opens on one and closes on a later one
-    within :data:`MAX_QUOTED_LINES`); an unpaired line's quotes become single quotes, so
-    that row is read on its own (and refused or accepted on its merits) and every other
-    row survives.
+    swallowing the rows in between (or the rest of the file). Each line is followed with
+    the quoting rules the reader uses (:func:`_ends_inside_quotes`); a quoted field that
+    is still open :data:`MAX_QUOTED_LINES` lines later, or at the end of the file, was
+    opened by a stray quote: that line's quotes become single quotes, so the row is read on
+    its own (and refused or accepted on its merits) and every other row survives.
 
     Returns
     -------
@@ -105,23 +141,35 @@ def _defuse_stray_quotes(data: bytes) -> tuple[bytes, bool]:
     if data.count(b'"') == 0:
         return data, False
     lines = data.split(b"\n")
-    odd = [i for i, line in enumerate(lines) if line.count(b'"') % 2]
-    if not odd:
-        return data, False
-    stray = []
+    header = lines[0].decode("latin-1")
+    delim = _sniff_delimiter(header).encode("latin-1")
+    changed = False
     multiline = False
+    inside = False
+    opened = -1
     i = 0
-    while i < len(odd):
-        if i + 1 < len(odd) and odd[i + 1] - odd[i] <= MAX_QUOTED_LINES:
-            multiline = True
-            i += 2
-        else:
-            stray.append(odd[i])
-            i += 1
-    if not stray:
+    while i <= len(lines):
+        if i == len(lines) or (inside and i - opened > MAX_QUOTED_LINES):
+            if not inside:
+                break
+            # The field opened on line `opened` never closed: a stray quote. Defuse that
+            # line and read on from the line after it.
+            lines[opened] = lines[opened].replace(b'"', b"'")
+            changed = True
+            inside = False
+            i = opened + 1
+            continue
+        line = lines[i]
+        if b'"' in line:
+            was_inside = inside
+            inside = _ends_inside_quotes(line.rstrip(b"\r"), delim, inside)
+            if inside and not was_inside:
+                opened = i
+            elif was_inside and not inside:
+                multiline = True
+        i += 1
+    if not changed:
         return data, multiline
-    for j in stray:
-        lines[j] = lines[j].replace(b'"', b"'")
     return b"\n".join(lines), multiline
 
 

@@ -112,3 +112,16 @@ def test_multiline_quoted_field_is_read(tmp_path):
     build(raw, wh)
     got = dict(query(wh, "SELECT pv_number, street FROM marts.incidents"))
     assert got["GOOD-4"] == "Kerkstraat\r\nachterkant" and len(got) == 4
+
+
+def test_quote_opening_last_field_with_even_quote_count(tmp_path):
+    # Found by the property test: `a"b;"` has two quotes (even), but only the second is
+    # structural and it opens a field that never closes.
+    rows = ['a"b;"', *GOOD]
+    raw = mini_raw(tmp_path, {"incidents/export.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = dict(
+        query(wh, "SELECT pv_number, wijk_code FROM marts.incidents WHERE pv_number LIKE 'GOOD-%'")
+    )
+    assert got == EXPECTED
