@@ -21,7 +21,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="genereer een demozone (exports zoals echte bronnen)")
-    demo.add_argument("--out", type=Path, required=True, help="doelmap (krijgt een submap per soort)")
+    demo.add_argument(
+        "--out", type=Path, required=True, help="doelmap (krijgt een submap per soort)"
+    )
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--years", type=int, default=3)
     demo.add_argument("--scale", type=float, default=1.0)

@@ -46,7 +46,11 @@ def connect(
     spatial : bool
         Load the spatial extension.
     """
-    con = duckdb.connect(str(path), read_only=read_only, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con = duckdb.connect(
+        str(path),
+        read_only=read_only,
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
     if spatial:
         load_spatial(con)
     return con

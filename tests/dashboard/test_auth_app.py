@@ -482,7 +482,9 @@ def test_workload_per_role(local_mode):
     # Nowhere on the page: no table cell, widget option or chart carries a real name.
     for d in beleid.dataframe:
         data = d.value.data if hasattr(d.value, "data") else d.value
-        assert not names & set(data.astype(str).to_numpy().ravel()), f"naam in tabel {list(data.columns)}"
+        assert not names & set(data.astype(str).to_numpy().ravel()), (
+            f"naam in tabel {list(data.columns)}"
+        )
     for widget in [*beleid.selectbox, *beleid.multiselect]:
         assert not names & {str(o) for o in widget.options}, "naam in filter"
     charts = " ".join(str(c.proto) for c in beleid.get("plotly_chart"))
