@@ -8,8 +8,6 @@ in ``tests/e2e/screenshots/``.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import CHROMIUM, REPO, SCREENSHOTS, streamlit_server  # noqa: F401
+
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-REPO = Path(__file__).resolve().parents[2]
+
 NAV_LINKS = "[data-testid='stSidebarNav'] a"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -40,62 +32,21 @@ def state(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(demo_warehouse, state):
     """``streamlit run`` in local sign-in mode with the demo flag; yields its base URL."""
-    port = _free_port()
-    env = dict(
-        os.environ,
-        WIJKBEELD_WAREHOUSE=str(demo_warehouse),
-        WIJKBEELD_AUTH_MODE="local",
-        WIJKBEELD_DEMO="1",
-        WIJKBEELD_STATE=str(state),
-    )
+    env = {
+        "WIJKBEELD_WAREHOUSE": str(demo_warehouse),
+        "WIJKBEELD_AUTH_MODE": "local",
+        "WIJKBEELD_DEMO": "1",
+        "WIJKBEELD_STATE": str(state),
+    }
     # What `make demo` does first: the demo accounts exist before the first visitor.
     subprocess.run(
-        [sys.executable, "-m", "dashboard.auth", "demo-users"], cwd=REPO, env=env, check=True
+        [sys.executable, "-m", "dashboard.auth", "demo-users"],
+        cwd=REPO,
+        env=dict(os.environ, **env),
+        check=True,
     )
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit stopte meteen:\n{proc.stdout.read()}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit startte niet binnen 60 s")
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip(
-            "Debian's chromium ontbreekt (apt-get install chromium); .ci/run installeert het"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        yield b
-        b.close()
+    with streamlit_server(env) as url:
+        yield url
 
 
 def _sign_in(browser, url: str, username: str, password: str = "wijkbeeld-demo"):

@@ -8,21 +8,18 @@ new warehouse then holds the uploaded PV. Runs on its own small zone (the ETL fi
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from .conftest import CHROMIUM, REPO, SCREENSHOTS, streamlit_server  # noqa: F401
+
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-REPO = Path(__file__).resolve().parents[2]
+
 FIXTURES = REPO / "tests" / "fixtures"
 NEW_PV = "LE.55.L7.088888/2024"
 UPLOAD = (
@@ -31,12 +28,6 @@ UPLOAD = (
     f"{NEW_PV};05/03/2024 22:15;;06/03/2024 08:00;Vandalisme;Kerkstraat;14;3020;Herent;171100;177050\n"
     ";05/03/2024 22:15;;06/03/2024 08:00;Vandalisme;Kerkstraat;16;3020;Herent;171100;177050\n"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -50,42 +41,16 @@ def small_server(tmp_path):
     zone = FIXTURES / "zone_small.toml"
     build_warehouse(raw, warehouse, zone, echo=lambda *_: None)
     state = tmp_path / "state"
-    port = _free_port()
-    env = dict(
-        os.environ,
-        WIJKBEELD_RAW=str(raw),
-        WIJKBEELD_WAREHOUSE=str(warehouse),
-        WIJKBEELD_STATE=str(state),
-        WIJKBEELD_ZONE=str(zone),
-        WIJKBEELD_AUTH_MODE="none",
-        WIJKBEELD_DEMO="1",
-    )
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard" / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit stopte meteen:\n{proc.stdout.read()}")
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit startte niet binnen 60 s")
-    yield {"url": f"http://127.0.0.1:{port}", "raw": raw, "warehouse": warehouse, "tmp": tmp_path}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    env = {
+        "WIJKBEELD_RAW": str(raw),
+        "WIJKBEELD_WAREHOUSE": str(warehouse),
+        "WIJKBEELD_STATE": str(state),
+        "WIJKBEELD_ZONE": str(zone),
+        "WIJKBEELD_AUTH_MODE": "none",
+        "WIJKBEELD_DEMO": "1",
+    }
+    with streamlit_server(env) as url:
+        yield {"url": url, "raw": raw, "warehouse": warehouse, "tmp": tmp_path}
 
 
 def _count_pv(warehouse: Path) -> int:
