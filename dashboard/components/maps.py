@@ -200,20 +200,32 @@ def add_outlines(m: folium.Map, districts: pd.DataFrame, labels: bool = True) ->
         tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Wijk", "Code"]),
     ).add_to(layer)
     if labels:
-        for feature in _features(districts):
-            point = shape(feature["geometry"]).representative_point()
-            folium.Marker(
-                [point.y, point.x],
-                icon=folium.DivIcon(
-                    html=(
-                        '<div style="font:600 11px sans-serif;color:#222;white-space:nowrap;'
-                        'text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,-50%)">'
-                        f"{html.escape(str(feature['properties']['name']))}</div>"
-                    ),
-                    icon_size=(0, 0),
-                ),
-            ).add_to(layer)
+        _add_names(layer, districts, click_through=False)
     layer.add_to(m)
+
+
+def _add_names(target, districts: pd.DataFrame, click_through: bool) -> None:
+    """District names as text labels at a point inside each polygon.
+
+    ``click_through`` makes the labels ignore the mouse, so a click on a name reaches the
+    hexagon or choropleth underneath.
+    """
+    extra = ";pointer-events:none" if click_through else ""
+    for feature in _features(districts):
+        point = shape(feature["geometry"]).representative_point()
+        name = html.escape(str(feature["properties"]["name"]))
+        icon = folium.DivIcon(
+            html=(
+                '<div style="font:600 11px sans-serif;color:#222;white-space:nowrap;'
+                "text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,-50%)"
+                f'{extra}">{name}</div>'
+            ),
+            icon_size=(0, 0),
+        )
+        if click_through:
+            folium.Marker([point.y, point.x], icon=icon, interactive=False).add_to(target)
+        else:
+            folium.Marker([point.y, point.x], icon=icon).add_to(target)
 
 
 def class_breaks(
@@ -1220,21 +1232,7 @@ def add_outline_strokes(m: folium.Map, districts: pd.DataFrame, labels: bool = T
     ).add_to(layer)
     layer.add_to(m)
     if labels:
-        for feature in _features(districts):
-            point = shape(feature["geometry"]).representative_point()
-            folium.Marker(
-                [point.y, point.x],
-                icon=folium.DivIcon(
-                    html=(
-                        '<div style="font:600 11px sans-serif;color:#222;white-space:nowrap;'
-                        "text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,-50%);"
-                        'pointer-events:none">'
-                        f"{html.escape(str(feature['properties']['name']))}</div>"
-                    ),
-                    icon_size=(0, 0),
-                ),
-                interactive=False,
-            ).add_to(m)
+        _add_names(m, districts, click_through=True)
 
 
 def count_hexagon_layer(cells: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str]]]:
