@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 
-import h3.api.numpy_int as h3n
 import numpy as np
 import pandas as pd
 import shapely
+from h3ronpy.vector import coordinates_to_cells
 from pyproj import Transformer
 
 from etl.sources.districts import Area, DistrictLayers
@@ -29,6 +29,13 @@ STATUS_OK = "ok"
 STATUS_NONE = "geen_locatie"
 STATUS_OUTSIDE = "buiten_zone"
 STATUS_NO_WIJK = "geen_wijk"
+STATUSES = (STATUS_OK, STATUS_NONE, STATUS_OUTSIDE, STATUS_NO_WIJK)
+NOTE_ZERO = "coördinaten zijn 0"
+NOTE_WGS84 = "WGS84-coördinaten omgezet naar Lambert 72"
+NOTE_L08 = "Lambert 2008-coördinaten omgezet naar Lambert 72"
+NOTE_SWAPPED = "X en Y omgewisseld"
+NOTE_OUTSIDE_BELGIUM = "coördinaten buiten België"
+NOTES = (NOTE_ZERO, NOTE_WGS84, NOTE_L08, NOTE_SWAPPED, NOTE_OUTSIDE_BELGIUM)
 
 
 #: From this many points on, :func:`to_wgs84` splits the work over the cores.
@@ -44,14 +51,7 @@ def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     if len(x) == 0:
         return np.empty(0), np.empty(0)
-    workers = min(os.cpu_count() or 1, 8)
-    if len(x) < PARALLEL_MIN_POINTS or workers < 2:
-        lon, lat = _TO_WGS84.transform(x, y)
-        return np.asarray(lon), np.asarray(lat)
-    bounds = np.linspace(0, len(x), workers + 1).astype(int)
-    parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    with ThreadPoolExecutor(workers) as pool:
-        done = list(pool.map(lambda s: _TO_WGS84.transform(x[s], y[s]), parts))
+    done = _parallel(lambda s: _TO_WGS84.transform(x[s], y[s]), len(x))
     return (
         np.concatenate([np.asarray(lon) for lon, _ in done]),
         np.concatenate([np.asarray(lat) for _, lat in done]),
@@ -61,12 +61,19 @@ def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def assign_areas(x: np.ndarray, y: np.ndarray, areas: list[Area]) -> np.ndarray:
     """Code of the area containing each point (None outside all of them).
 
-    A bounding-box test first, then :func:`shapely.contains_xy` on the few candidates:
+    A bounding-box test first, then :func:`shapely.intersects_xy` on the few candidates:
     an order of magnitude faster than a spatial join against detailed polygons.
     """
-    result = np.full(len(x), None, dtype=object)
+    index = area_index(x, y, areas)
+    codes = np.array([a.code for a in areas] + [None], dtype=object)
+    return codes[index]
+
+
+def area_index(x: np.ndarray, y: np.ndarray, areas: list[Area]) -> np.ndarray:
+    """Position in ``areas`` of the area containing each point; -1 outside all of them."""
+    result = np.full(len(x), -1, dtype=np.int32)
     open_ = np.ones(len(x), dtype=bool)
-    for area in areas:
+    for i, area in enumerate(areas):
         shapely.prepare(area.geom)
         xmin, ymin, xmax, ymax = area.geom.bounds
         cand = np.flatnonzero(open_ & (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
@@ -74,9 +81,9 @@ def assign_areas(x: np.ndarray, y: np.ndarray, areas: list[Area]) -> np.ndarray:
             continue
         # intersects, not contains: a point on a shared border goes to the first area
         # instead of to none.
-        inside = cand[shapely.intersects_xy(area.geom, x[cand], y[cand])]
-        result[inside] = area.code
-        open_[inside] = False
+        hit = cand[shapely.intersects_xy(area.geom, x[cand], y[cand])]
+        result[hit] = i
+        open_[hit] = False
     return result
 
 
@@ -107,13 +114,31 @@ def h3_parent(cells: np.ndarray, resolution: int) -> np.ndarray:
 
 
 def h3_cells(lat: np.ndarray, lon: np.ndarray, resolution: int) -> np.ndarray:
-    """H3 cells (UBIGINT) of points; h3-py has no vectorised call, so loop over them."""
-    cell = h3n.latlng_to_cell
-    return np.fromiter(
-        (cell(a, o, resolution) for a, o in zip(lat.tolist(), lon.tolist(), strict=True)),
-        dtype=np.uint64,
-        count=len(lat),
-    )
+    """H3 cells (UBIGINT) of points (degrees), vectorised.
+
+    h3ronpy runs the H3 library over whole arrays and releases the GIL, so large inputs
+    are split over the cores; the cells are those of h3-py's ``latlng_to_cell``.
+    """
+    lat = np.ascontiguousarray(lat, dtype=np.float64)
+    lon = np.ascontiguousarray(lon, dtype=np.float64)
+    if len(lat) == 0:
+        return np.empty(0, dtype=np.uint64)
+
+    def cells(part: slice) -> np.ndarray:
+        return np.asarray(coordinates_to_cells(lat[part], lon[part], resolution), dtype=np.uint64)
+
+    return np.concatenate(_parallel(cells, len(lat)))
+
+
+def _parallel(func, n: int) -> list:
+    """``func`` over one slice of ``range(n)`` per core (threads; for GIL-free work)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if n < PARALLEL_MIN_POINTS or workers < 2:
+        return [func(slice(0, n))]
+    bounds = np.linspace(0, n, workers + 1).astype(int)
+    parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(func, parts))
 
 
 def locate_points(
@@ -146,27 +171,28 @@ def locate_points(
     pandas.DataFrame
         One row per input pair: ``x_in``, ``y_in``, ``x``, ``y``, ``lon``, ``lat``,
         ``wijk_code``, ``deelgemeente_code``, ``nis_code``, ``h3_cell``,
-        ``h3_cell_coarse``, ``location_status``, ``location_note``.
+        ``h3_cell_coarse``, ``location_status``, ``location_note``. The text columns are
+        categoricals (missing: NaN), so a million pairs need no million Python strings.
     """
     n = len(x_in)
     x = np.asarray(x_in, dtype=float).copy()
     y = np.asarray(y_in, dtype=float).copy()
-    note = np.full(n, None, dtype=object)
-    status = np.full(n, STATUS_OK, dtype=object)
+    note = np.full(n, -1, dtype=np.int8)  # position in NOTES; -1: none
+    status = np.zeros(n, dtype=np.int8)  # position in STATUSES
 
     missing = ~np.isfinite(x) | ~np.isfinite(y)
     zero = ~missing & ((x == 0) | (y == 0))
-    note[zero] = "coördinaten zijn 0"
+    note[zero] = NOTES.index(NOTE_ZERO)
 
     wgs = ~missing & ~zero & (np.abs(x) <= 180) & (np.abs(y) <= 90)
     wgs &= (x > 2) & (x < 7) & (y > 49) & (y < 52)
     if wgs.any():
         x[wgs], y[wgs] = _FROM_WGS84.transform(x[wgs], y[wgs])
-        note[wgs] = "WGS84-coördinaten omgezet naar Lambert 72"
+        note[wgs] = NOTES.index(NOTE_WGS84)
     l08 = ~missing & ~zero & ~wgs & (x > 400_000) & (y > 400_000) & (x < 900_000) & (y < 900_000)
     if l08.any():
         x[l08], y[l08] = _FROM_L08.transform(x[l08], y[l08])
-        note[l08] = "Lambert 2008-coördinaten omgezet naar Lambert 72"
+        note[l08] = NOTES.index(NOTE_L08)
 
     xmin, ymin, xmax, ymax = BELGIUM_31370
     in_belgium = ~missing & ~zero & (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
@@ -183,36 +209,54 @@ def locate_points(
             swapped[cand] = inside(y[cand], x[cand], zone)
         if swapped.any():
             x[swapped], y[swapped] = y[swapped].copy(), x[swapped].copy()
-            note[swapped] = "X en Y omgewisseld"
+            note[swapped] = NOTES.index(NOTE_SWAPPED)
             in_zone |= swapped
             usable |= swapped
-        status[usable & ~in_zone] = STATUS_OUTSIDE
+        status[usable & ~in_zone] = STATUSES.index(STATUS_OUTSIDE)
     else:
         in_zone = usable
     bad = ~usable
-    status[bad] = STATUS_NONE
-    note[bad & ~missing & ~zero & (note == None)] = "coördinaten buiten België"  # noqa: E711
+    status[bad] = STATUSES.index(STATUS_NONE)
+    note[bad & ~missing & ~zero & (note < 0)] = NOTES.index(NOTE_OUTSIDE_BELGIUM)
     x[bad] = np.nan
     y[bad] = np.nan
 
-    wijk = np.full(n, None, dtype=object)
-    deel = np.full(n, None, dtype=object)
-    nis = np.full(n, None, dtype=object)
+    # The three layers and (WGS84, H3) are independent; shapely, PROJ and h3ronpy release
+    # the GIL, so they run side by side.
     idx = np.flatnonzero(in_zone)
-    if idx.size:
-        wijk[idx] = assign_areas(x[idx], y[idx], layers.layer("wijk"))
-        deel[idx] = assign_areas(x[idx], y[idx], layers.layer("deelgemeente"))
-        nis[idx] = assign_areas(x[idx], y[idx], layers.layer("gemeente"))
-    status[in_zone & (wijk == None)] = STATUS_NO_WIJK  # noqa: E711
-
+    ok = np.flatnonzero(usable)
     lon = np.full(n, np.nan)
     lat = np.full(n, np.nan)
     h3_fine = np.zeros(n, dtype=np.uint64)
-    ok = np.flatnonzero(usable)
-    if ok.size:
-        lon[ok], lat[ok] = to_wgs84(x[ok], y[ok])
-        h3_fine[ok] = h3_cells(lat[ok], lon[ok], h3_resolution)
+    names = ("wijk", "deelgemeente", "gemeente")
+    codes = {name: [a.code for a in layers.layer(name)] for name in names}
+    index = {name: np.full(n, -1, dtype=np.int32) for name in names}
+
+    def assign(name: str) -> None:
+        if idx.size:
+            index[name][idx] = area_index(x[idx], y[idx], layers.layer(name))
+
+    def project() -> None:
+        if ok.size:
+            lon[ok], lat[ok] = to_wgs84(x[ok], y[ok])
+            h3_fine[ok] = h3_cells(lat[ok], lon[ok], h3_resolution)
+
+    with ThreadPoolExecutor(2) as pool:
+        for job in [pool.submit(project), *(pool.submit(assign, name) for name in names)]:
+            job.result()
+    status[in_zone & (index["wijk"] < 0)] = STATUSES.index(STATUS_NO_WIJK)
     h3_coarse = h3_parent(h3_fine, h3_resolution_coarse)
+
+    def labels(positions: np.ndarray, values: list[str]) -> pd.Categorical:
+        # Categorical: one small array of codes, not a million Python strings; -1 is None.
+        return pd.Categorical.from_codes(positions, categories=pd.Index(values, dtype=object))
+
+    def area_labels(name: str) -> pd.Categorical:
+        # Several polygons may share a code (a wijk in two parts): one category per code.
+        unique = list(dict.fromkeys(codes[name]))
+        to_unique = np.array([unique.index(c) for c in codes[name]] + [-1], dtype=np.int32)
+        return labels(to_unique[index[name]], unique)
+
     return pd.DataFrame(
         {
             "x_in": np.asarray(x_in, dtype=float),
@@ -221,12 +265,12 @@ def locate_points(
             "y": y,
             "lon": lon,
             "lat": lat,
-            "wijk_code": wijk,
-            "deelgemeente_code": deel,
-            "nis_code": nis,
+            "wijk_code": area_labels("wijk"),
+            "deelgemeente_code": area_labels("deelgemeente"),
+            "nis_code": area_labels("gemeente"),
             "h3_cell": h3_fine,
             "h3_cell_coarse": h3_coarse,
-            "location_status": status,
-            "location_note": note,
+            "location_status": labels(status, list(STATUSES)),
+            "location_note": labels(note, list(NOTES)),
         }
     )

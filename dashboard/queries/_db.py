@@ -135,6 +135,18 @@ def query(version: WarehouseVersion, sql: str, params: dict | None = None) -> pd
         cur.close()
     if len(df) > MAX_ROWS:
         raise RuntimeError(f"Query gaf meer dan {MAX_ROWS} rijen; voeg een aggregatie of LIMIT toe")
+    return plain_text(df)
+
+
+def plain_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with categorical columns as ordinary text (object) columns.
+
+    The warehouse stores repetitive text as ENUM (see ``etl.build.write_compact``), which
+    DuckDB hands to pandas as a categorical; pages and analyses expect plain strings
+    (``fillna("")``, concatenation, new values).
+    """
+    for col in df.columns[df.dtypes.map(lambda t: isinstance(t, pd.CategoricalDtype))]:
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df
 
 

@@ -149,7 +149,9 @@ def mart_columns(version: WarehouseVersion) -> pd.DataFrame:
     """
     return query(
         version,
-        "SELECT 'marts.' || table_name AS mart, column_name AS kolom, data_type AS type "
+        # Repetitive text is stored as ENUM (etl.build.write_compact); it reads as text.
+        "SELECT 'marts.' || table_name AS mart, column_name AS kolom, "
+        "CASE WHEN data_type LIKE 'ENUM(%' THEN 'VARCHAR' ELSE data_type END AS type "
         "FROM information_schema.columns WHERE table_schema = 'marts' "
         "ORDER BY table_name, ordinal_position LIMIT 20000",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Collection
@@ -24,6 +25,8 @@ from etl.sources.mapping import KindMapping, guess_kind, wrong_kind_message
 from etl.sources.personal_data import personal_columns, without_personal
 
 DELIMITERS = (";", ",", "|", "\t")
+#: Numbers the per-file raw tables of one process (``raw._csv_<kind>_<n>``).
+_TABLE_SEQ = itertools.count(1)
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 #: Kinds without an identifier: a hash of every field stands in for the key.
 HASHED_KINDS = ("statbel", "poi")
@@ -317,18 +320,29 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
         f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
         f"parallel={'false' if sniffed.multiline else 'true'})"
     )
-    # Fail here, naming the file, rather than later inside a staging model.
+    # The file is read once, by all cores, into a table of text columns; a file DuckDB
+    # cannot parse fails here, naming the file, rather than later inside a staging model.
+    table = f"raw._csv_{kind}_{next(_TABLE_SEQ)}"
     try:
-        con.execute(f"DESCRIBE SELECT * FROM {relation}")
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {relation}")
+        n_rows, max_rowid = con.execute(f"SELECT count(*), max(rowid) FROM {table}").fetchone()
     except duckdb.Error as exc:
         raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
-    # Row 1 is the header, so the k-th record is line k+1. row_number() OVER () numbers rows
-    # in scan order, which is file order (DuckDB preserves insertion order); rowid would
-    # not do, it is not dense for tables written by a parallel scan.
+    # Row 1 is the header, so the k-th record is line k+1. The table keeps the file's
+    # order (DuckDB preserves insertion order, also for a parallel scan), so its rowid
+    # numbers the records; row_number() OVER () over the file would force a single-
+    # threaded read. Should the rowids ever have gaps, fall back to that.
+    row_expr = "rowid + 2" if max_rowid is None or max_rowid == n_rows - 1 else None
+    if row_expr is None:
+        con.execute(f"DROP TABLE {table}")
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT *, row_number() OVER () + 1 AS _row FROM {relation}"
+        )
+        row_expr = "_row"
     return {
         "kind": kind,
         "source_file": name,
-        "rows_read": None,  # counted in SQL: the file is read once, by the staging model
+        "rows_read": None,  # counted in SQL, from the staging model
         "encoding": sniffed.encoding,
         "delimiter": sniffed.delimiter,
         "columns": {f: sniffed.headers[i] for f, i in found.items()},
@@ -338,8 +352,8 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
             mapping,
             found,
             n,
-            relation,
-            "row_number() OVER () + 1",
+            table,
+            row_expr,
             name,
             load_order,
             skip=dropped,

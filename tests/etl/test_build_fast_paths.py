@@ -136,3 +136,134 @@ def test_parallel_reprojection_equals_single_call(monkeypatch):
     # Herent's town hall area: Lambert 72 (172 000, 176 900) lies near 4.67 E, 50.90 N.
     one_lon, one_lat = geo.to_wgs84(np.array([172_000.0]), np.array([176_900.0]))
     assert 4.6 < one_lon[0] < 4.75 and 50.85 < one_lat[0] < 50.95
+
+
+#: wb_text and wb_num as they were before the conditional trim / replace.
+_PLAIN_TEXT_NUM = """
+CREATE OR REPLACE TEMP MACRO ref_text(s) AS nullif(trim(s), '');
+CREATE OR REPLACE TEMP MACRO ref_num(s) AS CASE
+    WHEN trim(s) LIKE '%,%' THEN try_cast(replace(replace(replace(trim(s), ' ', ''), '.', ''), ',', '.') AS DOUBLE)
+    ELSE try_cast(replace(trim(s), ' ', '') AS DOUBLE)
+END;
+"""
+
+
+def test_text_and_number_fast_paths_equal_plain_versions():
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con.execute(_PLAIN_TEXT_NUM)
+    rnd = random.Random(11)
+    values: list[str | None] = [
+        None, "", " ", "   ", "a", " a", "a ", " a b ", "\ta\t", "172100,5", "172.100,5",
+        "172 100,5", " 172100.5 ", "172100.5", "1.234.567,89", "1,2,3", ",", ".", "-5,5",
+        "1e3", "abc", "12 A", "Sint-Rémi ", "\u00a0x",
+    ]  # fmt: skip
+    values += [
+        "".join(rnd.choice(" 0123456789.,-eaé\t") for _ in range(rnd.randint(0, 12)))
+        for _ in range(5000)
+    ]
+    con.execute("CREATE TABLE v (s VARCHAR)")
+    con.executemany("INSERT INTO v VALUES (?)", [(v,) for v in values])
+    diff = con.execute(
+        "SELECT s FROM v WHERE wb_text(s) IS DISTINCT FROM ref_text(s) "
+        "OR wb_num(s) IS DISTINCT FROM ref_num(s)"
+    ).fetchall()
+    assert diff == []
+    assert con.execute("SELECT wb_num('172.100,5'), wb_num('172 100,5')").fetchone() == (
+        172100.5,
+        172100.5,
+    )
+
+
+def test_write_compact_stores_repetitive_text_as_sorted_enum(tmp_path):
+    import pandas as pd
+
+    from dashboard.queries._db import plain_text
+    from etl.build import write_compact
+
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{(tmp_path / 'w.duckdb').as_posix()}' AS target")
+    # 'wijk': few values incl. a quote, accents and NULL; 'id': one value per row.
+    con.execute(
+        "CREATE TABLE src AS SELECT i AS n, 'PV' || i::VARCHAR AS id, "
+        "CASE i % 5 WHEN 0 THEN 'Zuid' WHEN 1 THEN 'O''Brien' WHEN 2 THEN 'Éverberg' "
+        "WHEN 3 THEN 'alfa' END AS wijk FROM range(1000) r(i)"
+    )
+    write_compact(con, "target.main.t", "SELECT * FROM src")
+    types = dict(
+        con.execute("SELECT column_name, column_type FROM (DESCRIBE target.main.t)").fetchall()
+    )
+    assert types["id"] == "VARCHAR" and types["wijk"].startswith("ENUM(")
+    assert types["n"] == "BIGINT"
+    # Same rows, same order under ORDER BY, same answers to comparisons as the text.
+    assert (
+        con.execute("SELECT n, id, wijk::VARCHAR FROM target.main.t ORDER BY wijk, n").fetchall()
+        == con.execute("SELECT n, id, wijk FROM src ORDER BY wijk, n").fetchall()
+    )
+    assert (
+        con.execute(
+            "SELECT count(*) FILTER (WHERE wijk = 'alfa'), count(*) FILTER (WHERE wijk = 'onbekend'), "
+            "count(*) FILTER (WHERE wijk > 'P'), min(wijk), max(wijk) FROM target.main.t"
+        ).fetchone()
+        == con.execute(
+            "SELECT count(*) FILTER (WHERE wijk = 'alfa'), count(*) FILTER (WHERE wijk = 'onbekend'), "
+            "count(*) FILTER (WHERE wijk > 'P'), min(wijk), max(wijk) FROM src"
+        ).fetchone()
+    )
+    # The dashboard gets plain strings (and None), not a categorical.
+    df = plain_text(con.execute("SELECT wijk FROM target.main.t ORDER BY n LIMIT 5").df())
+    assert df["wijk"].dtype == object
+    assert df["wijk"].tolist() == ["Zuid", "O'Brien", "Éverberg", "alfa", None]
+    assert not isinstance(df["wijk"].dtype, pd.CategoricalDtype)
+    assert con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_compact'"
+    ).fetchone() == (0,)
+
+
+def test_parallel_csv_read_numbers_rows_by_file_line(tmp_path):
+    """A file large enough for DuckDB to read it with several threads keeps its line numbers."""
+    from etl.sources.mapping import load_mappings
+    from etl.sources.tabular import load_tabular_kind
+
+    n = 400_000
+    lines = ["PV-nummer;Datum feit;Categorie;X;Y"]
+    lines += [
+        f"PV{i + 2:07d};01/01/2025 10:00;Diefstal met een wat langere omschrijving;1;2"
+        for i in range(n)
+    ]
+    path = tmp_path / "raw" / "incidents" / "big.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 20_000_000  # several of DuckDB's CSV buffers
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    con.execute("CREATE SCHEMA raw")
+    mappings = load_mappings()
+    load_tabular_kind(
+        con, "incidents", [path], mappings["incidents"], tmp_path / "raw", tmp_path, mappings
+    )
+    # Each PV number carries its own line number.
+    assert con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE pv_number <> printf('PV%07d', source_row)) "
+        "FROM raw.incidents"
+    ).fetchone() == (n, 0)
+
+
+def test_locating_in_slices_equals_one_pass(monkeypatch, tmp_path, small_warehouse):
+    from etl_helpers import RAW_SMALL, build
+
+    from etl import build as build_module
+
+    monkeypatch.setattr(build_module, "LOCATE_CHUNK", 2)
+    sliced = tmp_path / "sliced.duckdb"
+    build(RAW_SMALL, sliced)
+    for mart, key in [
+        ("incidents", "pv_number"),
+        ("accidents", "accident_id"),
+        ("nuisance", "report_id"),
+    ]:
+        cols = f"{key}, x, y, lon, lat, wijk_code, h3_cell, location_status, location_note"
+        sql = f"SELECT {cols} FROM marts.{mart} ORDER BY ALL"
+        assert query(sliced, sql) == query(small_warehouse, sql)
+    [(pairs,)] = query(sliced, "SELECT count(DISTINCT (x, y)) FROM marts.incidents")
+    assert pairs > 2  # so the build really located in several slices

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import h3
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 
@@ -73,7 +74,7 @@ def test_locate_points_handles_crs_swaps_and_gaps():
 
 def test_no_layers_means_no_wijk():
     out = geo.locate_points(np.array([171_000.0]), np.array([177_000.0]), DistrictLayers(), 9, 8)
-    assert list(out.location_status) == ["geen_wijk"] and out.wijk_code[0] is None
+    assert list(out.location_status) == ["geen_wijk"] and pd.isna(out.wijk_code[0])
 
 
 def test_h3_parent_matches_library():
@@ -81,3 +82,18 @@ def test_h3_parent_matches_library():
     parents = geo.h3_parent(cells, 8)
     for cell, parent in zip(cells, parents, strict=True):
         assert h3.int_to_str(int(parent)) == h3.cell_to_parent(h3.int_to_str(int(cell)), 8)
+
+
+def test_vectorised_h3_equals_h3py(monkeypatch):
+    """h3ronpy over arrays (split over threads) gives h3-py's cell for every point."""
+    rng = np.random.default_rng(3)
+    lat = rng.uniform(49.5, 51.5, 5_001)
+    lon = rng.uniform(2.5, 6.4, 5_001)
+    monkeypatch.setattr(geo, "PARALLEL_MIN_POINTS", 100)
+    for res in (8, 9, 10):
+        cells = geo.h3_cells(lat, lon, res)
+        expected = [
+            h3.str_to_int(h3.latlng_to_cell(a, o, res)) for a, o in zip(lat, lon, strict=True)
+        ]
+        assert cells.dtype == np.uint64 and cells.tolist() == expected
+    assert geo.h3_cells(np.array([]), np.array([]), 9).size == 0

@@ -12,6 +12,9 @@ select
     coalesce(l.location_status, 'geen_locatie') as location_status,
     coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten' end) as location_note
 from intermediate.int_incidents_current c
-left join intermediate.int_point_locations l on l.x_in = c.x_num and l.y_in = c.y_num
+-- Only the pairs this kind uses: the hash table is built from them, not from every pair.
+left join (
+    select * from intermediate.int_point_locations where kinds & wb_kind_bit('stg_islp__incidents') <> 0
+) l on l.x_in = c.x_num and l.y_in = c.y_num
 left join intermediate.int_municipality_lookup m
     on m.name_key = lower(trim(c.municipality))

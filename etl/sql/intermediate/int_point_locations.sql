@@ -8,7 +8,9 @@ select
     dg.name as deelgemeente_name,
     coalesce(p.nis_code, dg.nis_code, w.nis_code) as nis_code,
     g.name as municipality_name,
-    p.h3_cell, p.h3_cell_coarse, p.location_status, p.location_note
+    p.h3_cell, p.h3_cell_coarse, p.location_status, p.location_note,
+    -- Bit set of the staging tables using the pair (wb_kind_bit).
+    p.kinds
 from intermediate.point_locations p
 left join intermediate.int_area_names w on w.layer = 'wijk' and w.code = p.wijk_code
 left join intermediate.int_area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(p.deelgemeente_code, w.deelgemeente_code)
