@@ -12,9 +12,10 @@ import hashlib
 import os
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ __all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
 #: Model folders in run order; the Python locating step runs between staging and intermediate.
 FOLDERS = ("staging", "intermediate", "marts")
-_MATERIALIZED_VIEW = re.compile(r"^--\s*materialized:\s*view\s*$", re.IGNORECASE | re.MULTILINE)
+_MATERIALIZED = re.compile(r"^--\s*materialized:\s*(view|compact)\s*$", re.IGNORECASE | re.MULTILINE)
 _REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_0-9]+)\b", re.IGNORECASE)
 TABULAR_KINDS = tuple(k for k in config.RAW_KINDS if k != "districts")
 DISPLAY_TOLERANCE_M = 2.0
@@ -64,15 +65,7 @@ def model_order(folder: Path) -> list[Path]:
     """
     schema = folder.name
     files = {p.stem: p for p in sorted(folder.glob("*.sql"))}
-    deps = {
-        stem: {
-            m.group(2).lower()
-            for m in _REF.finditer(path.read_text(encoding="utf-8"))
-            if m.group(1).lower() == schema and m.group(2).lower() in files
-        }
-        - {stem}
-        for stem, path in files.items()
-    }
+    deps = model_dependencies(folder)
     ordered: list[str] = []
     visiting: set[str] = set()
 
@@ -92,6 +85,21 @@ def model_order(folder: Path) -> list[Path]:
     for stem in files:
         visit(stem)
     return [files[s] for s in ordered]
+
+
+def model_dependencies(folder: Path) -> dict[str, set[str]]:
+    """Per model (file stem) of ``folder``: the models of the same folder it reads."""
+    schema = folder.name
+    files = {p.stem: p for p in sorted(folder.glob("*.sql"))}
+    return {
+        stem: {
+            m.group(2).lower()
+            for m in _REF.finditer(path.read_text(encoding="utf-8"))
+            if m.group(1).lower() == schema and m.group(2).lower() in files
+        }
+        - {stem}
+        for stem, path in files.items()
+    }
 
 
 def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts",)) -> str:
@@ -148,18 +156,20 @@ def write_compact(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
                 + ", ".join(f"approx_count_distinct({_quote_ident(c)})" for c in text)
                 + f" FROM _compact{sample}"
             ).fetchone()
-            for col, estimate in zip(text, approx, strict=True):
-                if estimate > 1.1 * limit + 10:  # HyperLogLog errs by a few per cent
-                    continue
-                values = [
-                    r[0]
-                    for r in con.execute(
-                        f"SELECT DISTINCT {_quote_ident(col)} FROM _compact "
-                        f"WHERE {_quote_ident(col)} IS NOT NULL ORDER BY 1"
-                    ).fetchall()
-                ]
-                if 0 < len(values) <= limit:
-                    enums[col] = values
+            # HyperLogLog errs by a few per cent.
+            cand = [c for c, e in zip(text, approx, strict=True) if e <= 1.1 * limit + 10]
+            if cand:
+                # The distinct values of every candidate in one pass. Sorted in Python:
+                # code point order is the byte order of UTF-8, which is how DuckDB sorts text.
+                found = con.execute(
+                    "SELECT "
+                    + ", ".join(f"list(DISTINCT {_quote_ident(c)})" for c in cand)
+                    + " FROM _compact"
+                ).fetchone()
+                for col, values in zip(cand, found, strict=True):
+                    values = sorted(v for v in values or [] if v is not None)
+                    if 0 < len(values) <= limit:
+                        enums[col] = values
         select = ", ".join(
             (
                 f"CAST({_quote_ident(c)} AS ENUM({', '.join(_sql_text(v) for v in enums[c])}))"
@@ -183,6 +193,8 @@ def run_sql_folder(
     folder: Path,
     timings: dict[str, float] | None = None,
     catalog: str | None = None,
+    workers: int = 1,
+    session_sql: str = "",
 ) -> list[str]:
     """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
 
@@ -197,34 +209,93 @@ def run_sql_folder(
     catalog : str, optional
         Attached database to create this folder's tables in (references to the folder's
         schema are qualified with it); default the connection's own database.
+    workers : int
+        Models whose inputs are ready run side by side on this many connections (each
+        query still uses every core; running two keeps the cores busy while one of them
+        is in a single-threaded phase).
+    session_sql : str
+        Run first on every extra connection: the temporary macros the models use.
 
     Returns
     -------
     list of str
-        The tables created, in order (``<schema>.<name>``, without the catalog).
+        The tables created, in dependency order (``<schema>.<name>``, without the catalog).
     """
-    created = []
+    order = model_order(folder)
+    if workers <= 1 or len(order) < 2:
+        for path in order:
+            _run_model(con, folder, path, timings, catalog)
+        return [f"{folder.name}.{p.stem}" for p in order]
+    deps = model_dependencies(folder)
+    local = threading.local()
+    cursors: list[duckdb.DuckDBPyConnection] = []
+    lock = threading.Lock()
+
+    def run(path: Path) -> None:
+        cur = getattr(local, "cursor", None)
+        if cur is None:
+            cur = con.cursor()
+            if session_sql:
+                cur.execute(session_sql)
+            local.cursor = cur
+            with lock:
+                cursors.append(cur)
+        _run_model(cur, folder, path, timings, catalog)
+
+    pending = {p.stem: p for p in order}
+    done: set[str] = set()
+    running: dict[Future, str] = {}
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="wijkbeeld-sql") as pool:
+            while pending or running:
+                for stem in [s for s in pending if deps[s] <= done]:
+                    running[pool.submit(run, pending.pop(stem))] = stem
+                if not running:  # cannot happen: model_order refused cycles
+                    raise BuildError(f"SQL-modellen in {folder.name} wachten op elkaar")
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for job in finished:
+                    stem = running.pop(job)
+                    try:
+                        job.result()
+                    except BaseException:
+                        for other in running:
+                            other.cancel()
+                        raise
+                    done.add(stem)
+    finally:
+        for cur in cursors:
+            cur.close()
+    return [f"{folder.name}.{p.stem}" for p in order]
+
+
+def _run_model(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    path: Path,
+    timings: dict[str, float] | None,
+    catalog: str | None,
+) -> None:
     schemas = (folder.name,)
-    for path in model_order(folder):
-        table = f"{folder.name}.{path.stem}"
-        sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog, schemas)
-        # A model that only passes wide rows on says "-- materialized: view": copying a
-        # million wide rows costs seconds, so those are folded into the next table.
-        kind = "VIEW" if _MATERIALIZED_VIEW.search(sql) else "TABLE"
-        t0 = time.perf_counter()
-        try:
-            if catalog and kind == "TABLE":
-                write_compact(con, in_catalog(table, catalog, schemas), sql)
-            else:
-                con.execute(
-                    f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}"
-                )
-        except duckdb.Error as exc:
-            raise BuildError(f"SQL-model {folder.name}/{path.name} faalt: {exc}") from exc
-        if timings is not None:
-            timings[table] = round(time.perf_counter() - t0, 3)
-        created.append(table)
-    return created
+    table = f"{folder.name}.{path.stem}"
+    sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog, schemas)
+    # A model that only passes wide rows on says "-- materialized: view": copying a
+    # million wide rows costs seconds, so those are folded into the next table. One
+    # that many large joins read says "-- materialized: compact": its repetitive text
+    # is stored as ENUM, which makes carrying it through a hash join much cheaper.
+    # Tables written to the warehouse file are always compacted (see write_compact).
+    marker = _MATERIALIZED.search(sql)
+    kind = "VIEW" if marker and marker.group(1).lower() == "view" else "TABLE"
+    compact = bool(catalog) or bool(marker and marker.group(1).lower() == "compact")
+    t0 = time.perf_counter()
+    try:
+        if compact and kind == "TABLE":
+            write_compact(con, in_catalog(table, catalog, schemas), sql)
+        else:
+            con.execute(f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}")
+    except duckdb.Error as exc:
+        raise BuildError(f"SQL-model {folder.name}/{path.name} faalt: {exc}") from exc
+    if timings is not None:
+        timings[table] = round(time.perf_counter() - t0, 3)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, folder: Path, catalog: str | None = None) -> None:
@@ -379,8 +450,17 @@ def _districts_table(
 LOCATE_CHUNK = 2_000_000
 
 
-def _locate(con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone: dict) -> int:
-    """Locate every distinct coordinate pair of the staged records (Python, vectorised)."""
+def _locate(
+    con: duckdb.DuckDBPyConnection,
+    layers: DistrictLayers,
+    zone: dict,
+    session: list[str] | None = None,
+) -> int:
+    """Locate every distinct coordinate pair of the staged records (Python, vectorised).
+
+    ``session`` receives the SQL of the temporary macro it defines (``wb_kind_bit``), for
+    the other connections that run models.
+    """
     tables = [
         r[0]
         for r in con.execute(
@@ -419,11 +499,14 @@ def _locate(con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone: dict) 
     # a model joins only its own kind's pairs (wb_kind_bit('stg_...')).
     bits = {t: 1 << i for i, t in enumerate(tables)}
     cases = " ".join(f"WHEN {_sql_text(t)} THEN {b}" for t, b in bits.items())
-    con.execute(
+    macro = (
         f"CREATE OR REPLACE TEMP MACRO wb_kind_bit(t) AS CAST(CASE t {cases} ELSE 0 END AS BIGINT)"
         if bits
         else "CREATE OR REPLACE TEMP MACRO wb_kind_bit(t) AS CAST(0 AS BIGINT)"
     )
+    con.execute(macro)
+    if session is not None:
+        session.append(macro)
     union = (
         " UNION ALL ".join(
             f"SELECT x_num, y_num, {claim(t)} AS claim, CAST({bits[t]} AS BIGINT) AS bit "
@@ -641,6 +724,10 @@ _ALWAYS_KEPT = {
 }
 
 
+#: SQL models run side by side on at most this many connections (see run_sql_folder).
+MODEL_WORKERS = 2
+
+
 #: Catalog name of the new warehouse file, attached to the in-memory build connection.
 TARGET = "target"
 
@@ -755,7 +842,7 @@ def build_warehouse(
         # the right, which DuckDB then builds its hash table from. Its optimizer would
         # swap a million wide incident rows into the build side whenever the lookup has
         # more rows (the 1.8 M located coordinate pairs): that doubled the marts' time.
-        con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+        con.execute("SET disabled_optimizers = 'build_side_probe_side,common_subplan'")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         # Only used to refuse future dates; every other date derives from the data.
@@ -782,7 +869,10 @@ def build_warehouse(
             )
         _districts_table(con, layers, zone_name)
         _file_info_table(con, infos)
-        con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+        # Temporary macros the models use; every extra connection that runs models gets them.
+        session = [(config.SQL_DIR / "macros.sql").read_text(encoding="utf-8")]
+        con.execute(session[0])
+        workers = max(1, min(MODEL_WORKERS, os.cpu_count() or 1))
         timings: dict[str, float] = {"read_and_zone": round(time.perf_counter() - started, 3)}
 
         # CPU seconds per step next to the wall seconds: on a shared, loaded machine only
@@ -799,7 +889,9 @@ def build_warehouse(
             return now
 
         t = time.perf_counter()
-        run_sql_folder(con, config.SQL_DIR / "staging", timings)
+        run_sql_folder(
+            con, config.SQL_DIR / "staging", timings, workers=workers, session_sql=session[0]
+        )
         if not keep_layers:  # the exports as read, only the staging models use them
             for (table,) in con.execute(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' "
@@ -814,9 +906,15 @@ def build_warehouse(
                 "  adressen gelokaliseerd via adreslijst: "
                 + ", ".join(f"{t.removeprefix('stg_')}: {n}" for t, n in geocoded.items())
             )
-        n_points = _locate(con, layers, zone)
+        n_points = _locate(con, layers, zone, session)
         t = lap("locate", t)
-        run_sql_folder(con, config.SQL_DIR / "intermediate", timings)
+        run_sql_folder(
+            con,
+            config.SQL_DIR / "intermediate",
+            timings,
+            workers=workers,
+            session_sql=";\n".join(session),
+        )
         if not keep_layers:  # int_point_locations holds the same pairs, with names
             con.execute("DROP TABLE intermediate.point_locations")
         t = lap("intermediate", t)
@@ -825,7 +923,14 @@ def build_warehouse(
         con.execute(f"ATTACH '{tmp.as_posix()}' AS {TARGET}")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {TARGET}.{schema}")
-        marts = run_sql_folder(con, config.SQL_DIR / "marts", timings, catalog=TARGET)
+        marts = run_sql_folder(
+            con,
+            config.SQL_DIR / "marts",
+            timings,
+            catalog=TARGET,
+            workers=workers,
+            session_sql=";\n".join(session),
+        )
         t = lap("marts", t)
         run_checks(con, config.SQL_DIR / "checks", catalog=TARGET)
         t = lap("checks", t)

@@ -6,6 +6,7 @@ file into DuckDB, so a million-row export loads in about a second.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import itertools
@@ -197,7 +198,11 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
     data : bytes, optional
         File content when already read.
     """
-    data = path.read_bytes() if data is None else data
+    if data is None:
+        streamed = _sniff_streaming(path, workdir)
+        if streamed is not None:
+            return streamed
+        data = path.read_bytes()  # quotes to check line by line, or UTF-16
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BuildError(
             f"Bestand {path.name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
@@ -235,6 +240,83 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
     return SniffedFile(
         target, encoding, duckdb_encoding, delimiter, [h.strip() for h in headers], multiline
     )
+
+
+#: Large exports are scanned and transcoded in blocks of this many bytes, so reading a
+#: file of gigabytes never holds it in memory.
+SCAN_BLOCK = 1 << 24
+#: The five bytes Windows-1252 leaves undefined (such a file is decoded as latin-1).
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+
+def _check_not_binary(path: Path, head: bytes) -> None:
+    if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BuildError(
+            f"Bestand {path.name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
+            f"Exporteer als CSV of .xlsx."
+        )
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"%PDF"):
+        raise BuildError(
+            f"Bestand {path.name} is geen tekstbestand (CSV/TXT) maar een "
+            f"{'PDF' if head.startswith(b'%PDF') else 'zip- of Excel-bestand'} met een verkeerde extensie."
+        )
+
+
+def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
+    """:func:`sniff_text_file` block by block, for a file without double quotes.
+
+    Same answers as reading the whole file: valid UTF-8 (checked with an incremental
+    decoder), else Windows-1252, read by DuckDB as latin-1 when no byte 0x80-0x9F tells
+    them apart, else transcoded to a UTF-8 copy block by block (a single-byte encoding:
+    a block boundary never splits a character). ``None`` when the file needs the
+    in-memory path: UTF-16, or double quotes whose pairing must be checked line by line.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    _check_not_binary(path, head)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    bom = head.startswith(b"\xef\xbb\xbf")
+    utf8 = not bom
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    cp1252_only = undefined = False
+    with open(path, "rb") as fh:
+        while block := fh.read(SCAN_BLOCK):
+            if b'"' in block:
+                return None
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+            if not utf8 and not bom:
+                cp1252_only = cp1252_only or _has_cp1252_only_bytes(block)
+                undefined = undefined or any(b in block for b in _CP1252_UNDEFINED)
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    encoding = "utf-8-sig" if bom else "utf-8" if utf8 else "cp1252"
+    target, duckdb_encoding = path, "utf-8"
+    if encoding == "cp1252" and not cp1252_only:
+        duckdb_encoding = "latin-1"
+    elif encoding == "cp1252":
+        codec = "latin-1" if undefined else "cp1252"
+        encoding = codec
+        target = workdir / f"{len(list(workdir.iterdir()))}_{path.stem}.utf8.csv"
+        with open(path, "rb") as src, open(target, "wb") as dst:
+            while block := src.read(SCAN_BLOCK):
+                dst.write(block.decode(codec).encode("utf-8"))
+    if encoding.startswith("utf-8"):
+        first = head.decode("utf-8", errors="ignore")
+    else:  # as DuckDB reads it, or as transcoded
+        first = head.decode("latin-1" if target is path else encoding)
+    first = first.lstrip("\ufeff")
+    header_line = first.splitlines()[0] if first.strip() else ""
+    delimiter = _sniff_delimiter(header_line)
+    headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
+    return SniffedFile(target, encoding, duckdb_encoding, delimiter, [h.strip() for h in headers])
 
 
 #: Every kind's mapping, for recognising a file of one kind in the folder of another;

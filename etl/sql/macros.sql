@@ -14,9 +14,11 @@ END;
 -- made date parsing the largest cost of a big build. Neither format matches a string an
 -- earlier format of the list matches, and anything else falls through to the list, so
 -- the result is the same.
+-- The fast path reads the field as it is; one with surrounding spaces fails it and is
+-- trimmed by the list below.
 CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
-    CASE WHEN contains(wb_text(s), ' ') THEN try_strptime(wb_text(s), '%d/%m/%Y %H:%M')
-        ELSE try_strptime(wb_text(s), '%d/%m/%Y') END,
+    CASE WHEN contains(s, ' ') THEN try_strptime(s, '%d/%m/%Y %H:%M')
+        ELSE try_strptime(s, '%d/%m/%Y') END,
     try_strptime(wb_text(s), [
     '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
     '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
@@ -24,8 +26,12 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     '%d/%m/%Y %H:%M:%S.%f'
 ]), CASE WHEN regexp_full_match(trim(s), '[1-9]\d{4}([.,]\d+)?')
     THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END);
--- A two-digit year ("03/02/24") parses as year 24: not a usable date.
-CREATE OR REPLACE TEMP MACRO wb_ts(s) AS CASE WHEN year(wb_ts0(s)) >= 1900 THEN wb_ts0(s) END;
+-- A two-digit year ("03/02/24") parses as year 24: not a usable date. greatest() raises
+-- anything before 1900 to the last microsecond of 1899, which nullif() then turns into
+-- NULL: wb_ts0 is written once, where "CASE WHEN year(wb_ts0(s)) >= 1900 THEN wb_ts0(s)
+-- END" parsed every date twice.
+CREATE OR REPLACE TEMP MACRO wb_ts(s) AS
+    nullif(greatest(wb_ts0(s), TIMESTAMP '1899-12-31 23:59:59.999999'), TIMESTAMP '1899-12-31 23:59:59.999999');
 -- "172.100,5" and "172100,5" and "172100.5" and "172 100,5" all mean 172100.5. Each
 -- replace() copies the string, so it only runs when there is something to replace.
 CREATE OR REPLACE TEMP MACRO wb_num0(t) AS CASE

@@ -267,3 +267,66 @@ def test_locating_in_slices_equals_one_pass(monkeypatch, tmp_path, small_warehou
         assert query(sliced, sql) == query(small_warehouse, sql)
     [(pairs,)] = query(sliced, "SELECT count(DISTINCT (x, y)) FROM marts.incidents")
     assert pairs > 2  # so the build really located in several slices
+
+
+def test_models_run_side_by_side_in_dependency_order(tmp_path):
+    """Two connections run a folder's models; each starts only after the models it reads
+    (a model read before it exists would fail the build)."""
+    import pytest
+
+    from etl.build import BuildError, run_sql_folder
+
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    (folder / "a.sql").write_text("select wb_one() as v", encoding="utf-8")
+    (folder / "b.sql").write_text("select v + 1 as v from staging.a", encoding="utf-8")
+    (folder / "c.sql").write_text("select 10 as v", encoding="utf-8")
+    (folder / "d.sql").write_text(
+        "select b.v + c.v as v from staging.b, staging.c", encoding="utf-8"
+    )
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA staging")
+    macro = "CREATE OR REPLACE TEMP MACRO wb_one() AS 1"
+    con.execute(macro)
+    timings: dict[str, float] = {}
+    created = run_sql_folder(con, folder, timings, workers=2, session_sql=macro)
+    assert created == ["staging.a", "staging.b", "staging.c", "staging.d"]
+    assert con.execute("SELECT v FROM staging.d").fetchone() == (12,)
+    assert set(timings) == set(created)
+    (folder / "e.sql").write_text("select * from staging.missing", encoding="utf-8")
+    with pytest.raises(BuildError, match="e.sql"):
+        run_sql_folder(con, folder, workers=2, session_sql=macro)
+
+
+def test_streaming_sniff_equals_reading_the_whole_file(tmp_path, monkeypatch):
+    """Block-by-block sniffing gives what reading the file at once gives, for every encoding."""
+    from etl.sources import tabular
+
+    monkeypatch.setattr(tabular, "SCAN_BLOCK", 7)  # blocks split lines and characters
+    body = "Straat;Gemeente\nOnze-Lieve-Vrouwstraat;Sint-Rémi\nÉgide-laan;Herent\n"
+    samples = {
+        "utf8.csv": body.encode("utf-8"),
+        "bom.csv": b"\xef\xbb\xbf" + body.encode("utf-8"),
+        "latin.csv": body.encode("cp1252"),  # no 0x80-0x9F: DuckDB reads it as latin-1
+        "cp1252.csv": (body + "Kerk\u2019s;\u20ac\n").encode("cp1252"),  # needs transcoding
+        "undefined.csv": body.encode("cp1252") + b"x\x81;y\n",  # falls back to latin-1
+    }
+    for name, data in samples.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        streamed = tabular._sniff_streaming(path, tmp_path)
+        whole = tabular.sniff_text_file(path, tmp_path, data=data)
+        assert streamed is not None, name
+        assert (streamed.encoding, streamed.duckdb_encoding, streamed.delimiter) == (
+            whole.encoding,
+            whole.duckdb_encoding,
+            whole.delimiter,
+        ), name
+        assert streamed.headers == whole.headers == ["Straat", "Gemeente"], name
+        read = lambda f: f.path.read_bytes().decode(  # noqa: E731
+            "latin-1" if f.duckdb_encoding == "latin-1" else "utf-8"
+        )
+        assert read(streamed) == read(whole), name
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes(b'a;b\n"x;y";z\n')
+    assert tabular._sniff_streaming(quoted, tmp_path) is None  # quotes: the in-memory path

@@ -4,7 +4,8 @@
 -- keys are already unique (staging refuses the earlier duplicates), so the winner is the
 -- row from the best-ranked file; an aggregate + join is much cheaper than a window over
 -- the full rows when, as usual, few keys repeat.
-with valid as (
+-- Not materialised: the aggregate reads only the key and rank of it, the select streams it.
+with valid as not materialized (
     select s.*, r.file_rank
     from staging.stg_islp__controls s
     join intermediate.int_file_ranks r on r.kind = 'controls' and r.source_file = s.source_file

@@ -1,5 +1,5 @@
 -- The zone's own traffic-accident export, typed and checked.
-with typed as (
+with typed as not materialized (
     select
         wb_text(accident_id) as accident_id,
         wb_ts(occurred_at) as occurred_at,
@@ -23,7 +23,8 @@ with typed as (
         source_file, source_row, load_order
     from raw.accidents
 ),
-checked as (
+-- Not materialised: the duplicate check below reads only key, file and row of it.
+checked as not materialized (
     select
         t.*,
         case
@@ -46,7 +47,7 @@ numbered as (
     ) d using (source_file, accident_id)
 )
 select
-    * exclude (rej, superseded_in_file),
+    * exclude (rej, superseded_in_file, occurred_at_text),
     accident_id as record_key,
     cast(occurred_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Ongevalnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,

@@ -1,5 +1,5 @@
 -- Traffic controls, typed and checked.
-with typed as (
+with typed as not materialized (
     select
         wb_text(control_id) as control_id,
         wb_text(control_type) as control_type,
@@ -17,7 +17,8 @@ with typed as (
         source_file, source_row, load_order
     from raw.controls
 ),
-checked as (
+-- Not materialised: the duplicate check below reads only key, file and row of it.
+checked as not materialized (
     select
         t.*,
         case
@@ -44,7 +45,7 @@ numbered as (
     ) d using (source_file, control_id)
 )
 select
-    * exclude (rej, superseded_in_file, vehicles_checked_text, offences_text),
+    * exclude (rej, superseded_in_file, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
     control_id as record_key,
     cast(started_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,

@@ -1,5 +1,5 @@
 -- ISLP incidents: typed, with the first reason (Dutch) a row cannot be used.
-with typed as (
+with typed as not materialized (
     select
         wb_text(pv_number) as pv_number,
         wb_ts(occurred_from) as occurred_from,
@@ -24,7 +24,8 @@ with typed as (
         source_file, source_row, load_order
     from raw.incidents
 ),
-checked as (
+-- Not materialised: the duplicate check below reads only key, file and row of it.
+checked as not materialized (
     select
         t.*,
         case
@@ -52,7 +53,7 @@ numbered as (
     ) d using (source_file, pv_number)
 )
 select
-    * exclude (rej, superseded_in_file),
+    * exclude (rej, superseded_in_file, occurred_from_text, occurred_to_text, registered_at_text),
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
     pv_number as record_key,

@@ -1,5 +1,5 @@
 -- Wijk tasks (kantschriften, woonstvaststellingen, ...), typed and checked.
-with typed as (
+with typed as not materialized (
     select
         wb_text(task_id) as task_id,
         wb_text(task_type) as task_type,
@@ -23,7 +23,8 @@ with typed as (
         source_file, source_row, load_order
     from raw.tasks
 ),
-checked as (
+-- Not materialised: the duplicate check below reads only key, file and row of it.
+checked as not materialized (
     select
         t.*,
         case
@@ -49,7 +50,7 @@ numbered as (
     ) d using (source_file, task_id)
 )
 select
-    * exclude (rej, superseded_in_file),
+    * exclude (rej, superseded_in_file, received_at_text, due_at_text, closed_at_text),
     -- Closed (or due) before it was received: kept and flagged, never refused; the
     -- workload page's quality-control queue lists exactly these.
     coalesce(cast(closed_at as date) < cast(received_at as date)

@@ -1,5 +1,5 @@
 -- Victims of the zone's accidents: one row per victim, no names.
-with typed as (
+with typed as not materialized (
     select
         wb_text(accident_id) as accident_id,
         wb_text(victim_number) as victim_number_text,
@@ -10,7 +10,8 @@ with typed as (
         source_file, source_row, load_order
     from raw.victims
 ),
-checked as (
+-- Not materialised: the duplicate check below reads only key, file and row of it.
+checked as not materialized (
     select
         *,
         case

@@ -1,5 +1,5 @@
 -- Nuisance register (municipal/police), typed and checked.
-with typed as (
+with typed as not materialized (
     select
         wb_text(report_id) as report_id,
         wb_ts(reported_at) as reported_at,
@@ -19,7 +19,8 @@ with typed as (
         source_file, source_row, load_order
     from raw.nuisance
 ),
-checked as (
+-- Not materialised: the duplicate check below reads only key, file and row of it.
+checked as not materialized (
     select
         t.*,
         case
@@ -42,7 +43,7 @@ numbered as (
     ) d using (source_file, report_id)
 )
 select
-    * exclude (rej, superseded_in_file),
+    * exclude (rej, superseded_in_file, reported_at_text),
     report_id as record_key,
     cast(reported_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Meldingsnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
