@@ -37,7 +37,9 @@ __all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
 #: Model folders in run order; the Python locating step runs between staging and intermediate.
 FOLDERS = ("staging", "intermediate", "marts")
-_MATERIALIZED = re.compile(r"^--\s*materialized:\s*(view|compact)\s*$", re.IGNORECASE | re.MULTILINE)
+_MATERIALIZED = re.compile(
+    r"^--\s*materialized:\s*(view|compact)\s*$", re.IGNORECASE | re.MULTILINE
+)
 _REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_0-9]+)\b", re.IGNORECASE)
 TABULAR_KINDS = tuple(k for k in config.RAW_KINDS if k != "districts")
 DISPLAY_TOLERANCE_M = 2.0
