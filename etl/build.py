@@ -200,6 +200,7 @@ def run_sql_folder(
     catalog: str | None = None,
     workers: int = 1,
     session_sql: str = "",
+    on_done: Callable[[duckdb.DuckDBPyConnection, Path], object] | None = None,
 ) -> list[str]:
     """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
 
@@ -220,6 +221,8 @@ def run_sql_folder(
         is in a single-threaded phase).
     session_sql : str
         Run first on every extra connection: the temporary macros the models use.
+    on_done : callable, optional
+        Called with the connection and the model's file right after each model.
 
     Returns
     -------
@@ -230,6 +233,8 @@ def run_sql_folder(
     if workers <= 1 or len(order) < 2:
         for path in order:
             _run_model(con, folder, path, timings, catalog)
+            if on_done is not None:
+                on_done(con, path)
         return [f"{folder.name}.{p.stem}" for p in order]
     deps = model_dependencies(folder)
     local = threading.local()
@@ -246,6 +251,8 @@ def run_sql_folder(
             with lock:
                 cursors.append(cur)
         _run_model(cur, folder, path, timings, catalog)
+        if on_done is not None:
+            on_done(cur, path)
 
     pending = {p.stem: p for p in order}
     done: set[str] = set()
@@ -729,6 +736,22 @@ _ALWAYS_KEPT = {
 }
 
 
+def _drop_read_exports(con: duckdb.DuckDBPyConnection, model: Path) -> None:
+    """Drop the per-file tables behind the ``raw.<kind>`` views a staging model read."""
+    kinds = {
+        m.group(2).lower()
+        for m in _REF.finditer(model.read_text(encoding="utf-8"))
+        if m.group(1).lower() == "raw"
+    } & set(TABULAR_KINDS)
+    for kind in sorted(kinds):
+        for (table,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' "
+            "AND schema_name = 'raw' AND regexp_matches(table_name, ?)",
+            [f"^_(csv|xlsx)_{kind}_[0-9]+$"],
+        ).fetchall():
+            con.execute(f'DROP TABLE raw."{table}"')
+
+
 #: SQL models run side by side on at most this many connections (see run_sql_folder).
 MODEL_WORKERS = 2
 
@@ -895,14 +918,15 @@ def build_warehouse(
 
         t = time.perf_counter()
         run_sql_folder(
-            con, config.SQL_DIR / "staging", timings, workers=workers, session_sql=session[0]
+            con,
+            config.SQL_DIR / "staging",
+            timings,
+            workers=workers,
+            session_sql=session[0],
+            # The exports as read are only used by their staging model: dropped as soon
+            # as it is done, so a big build holds (or spills) less.
+            on_done=None if keep_layers else _drop_read_exports,
         )
-        if not keep_layers:  # the exports as read, only the staging models use them
-            for (table,) in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' "
-                "AND schema_name = 'raw' AND regexp_matches(table_name, '^_(csv|xlsx)_')"
-            ).fetchall():
-                con.execute(f'DROP TABLE raw."{table}"')
         t = lap("staging", t)
         geocoded = _geocode(con)
         t = lap("geocode", t)

@@ -330,3 +330,17 @@ def test_streaming_sniff_equals_reading_the_whole_file(tmp_path, monkeypatch):
     quoted = tmp_path / "quoted.csv"
     quoted.write_bytes(b'a;b\n"x;y";z\n')
     assert tabular._sniff_streaming(quoted, tmp_path) is None  # quotes: the in-memory path
+
+
+def test_exports_as_read_are_dropped_after_their_staging_model(tmp_path):
+    from etl.build import _drop_read_exports
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    for table in ("_csv_incidents_1", "_csv_incidents_7", "_xlsx_incidents_2", "_csv_accidents_3"):
+        con.execute(f"CREATE TABLE raw.{table} AS SELECT 1 AS c0")
+    model = tmp_path / "stg_islp__incidents.sql"
+    model.write_text("select * from raw.incidents cross join raw.build_params", encoding="utf-8")
+    _drop_read_exports(con, model)
+    left = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert left == {"_csv_accidents_3"}
