@@ -131,7 +131,12 @@ def _quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def write_compact(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
+def write_compact(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    sql: str,
+    min_rows_per_value: int = ENUM_MIN_ROWS_PER_VALUE,
+) -> None:
     """``CREATE OR REPLACE TABLE table AS sql`` with repetitive text stored as ENUM.
 
     Compressing text columns is most of the cost of writing a large table to the file
@@ -150,7 +155,7 @@ def write_compact(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> None:
         n = con.execute("SELECT count(*) FROM _compact").fetchone()[0]
         text = [c for c, t in cols if t == "VARCHAR"]
         enums: dict[str, list[str]] = {}
-        limit = min(ENUM_MAX_VALUES, n // ENUM_MIN_ROWS_PER_VALUE)
+        limit = min(ENUM_MAX_VALUES, n // max(1, min_rows_per_value))
         if text and limit > 0:
             # Which columns might qualify: an estimate on a sample of a large table (a
             # column with many values shows many in any sample); the exact distinct
@@ -301,7 +306,14 @@ def _run_model(
     t0 = time.perf_counter()
     try:
         if compact and kind == "TABLE":
-            write_compact(con, in_catalog(table, catalog, schemas), sql)
+            # A lookup compacted in memory (marker) turns every text into an ENUM; a table
+            # written to the file only its repetitive text.
+            write_compact(
+                con,
+                in_catalog(table, catalog, schemas),
+                sql,
+                ENUM_MIN_ROWS_PER_VALUE if catalog else 1,
+            )
         else:
             con.execute(f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}")
     except duckdb.Error as exc:
@@ -562,10 +574,11 @@ def _locate(
             + "SELECT x_in, y_in, "
             "CASE WHEN isnan(x) THEN NULL ELSE x END AS x, CASE WHEN isnan(y) THEN NULL ELSE y END AS y, "
             "CASE WHEN isnan(lon) THEN NULL ELSE lon END AS lon, CASE WHEN isnan(lat) THEN NULL ELSE lat END AS lat, "
-            "wijk_code::VARCHAR AS wijk_code, deelgemeente_code::VARCHAR AS deelgemeente_code, "
-            "nis_code::VARCHAR AS nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
-            "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, location_status::VARCHAR AS location_status, "
-            "location_note::VARCHAR AS location_note, kinds FROM _located"
+            # The area codes, status and note stay ENUMs (pandas categoricals with sorted
+            # categories): cheap to carry through the located models' large hash joins.
+            "wijk_code, deelgemeente_code, nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
+            "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, location_status, "
+            "location_note, kinds FROM _located"
         )
         con.unregister("_located")
         del located, pairs

@@ -249,7 +249,14 @@ def locate_points(
 
     def labels(positions: np.ndarray, values: list[str]) -> pd.Categorical:
         # Categorical: one small array of codes, not a million Python strings; -1 is None.
-        return pd.Categorical.from_codes(positions, categories=pd.Index(values, dtype=object))
+        # Categories sorted (code point order = DuckDB's text order), so the ENUM DuckDB
+        # makes of it sorts and compares like the text.
+        order = sorted(range(len(values)), key=values.__getitem__)
+        remap = np.full(len(values) + 1, -1, dtype=np.int32)  # remap[-1]: None stays None
+        remap[np.array(order, dtype=np.int64)] = np.arange(len(values), dtype=np.int32)
+        return pd.Categorical.from_codes(
+            remap[positions], categories=pd.Index([values[i] for i in order], dtype=object)
+        )
 
     def area_labels(name: str) -> pd.Categorical:
         # Several polygons may share a code (a wijk in two parts): one category per code.

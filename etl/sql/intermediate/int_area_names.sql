@@ -1,3 +1,5 @@
+-- materialized: compact
+-- (a small lookup: its text as ENUM, so the located coordinate pairs carry no strings)
 -- Names and parents of every area code, from the boundary files and the zone configuration
 -- (the configuration fills in what a boundary file leaves out).
 with wijk as (

@@ -1,5 +1,3 @@
--- materialized: compact
--- (its text as ENUM: every located model carries these columns through a large hash join)
 -- Located coordinate pairs (from the Python step) with area names; deelgemeente and
 -- municipality fall back to the wijk's parents when those layers have no polygons.
 select
