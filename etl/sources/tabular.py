@@ -203,16 +203,7 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         if streamed is not None:
             return streamed
         data = path.read_bytes()  # quotes to check line by line, or UTF-16
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BuildError(
-            f"Bestand {path.name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
-            f"Exporteer als CSV of .xlsx."
-        )
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"%PDF"):
-        raise BuildError(
-            f"Bestand {path.name} is geen tekstbestand (CSV/TXT) maar een "
-            f"{'PDF' if data.startswith(b'%PDF') else 'zip- of Excel-bestand'} met een verkeerde extensie."
-        )
+    _check_not_binary(path, data)
     text, encoding = _decode(data)
     target = path
     multiline = False
@@ -232,14 +223,18 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         first = data[:65536].decode("latin-1")
     else:
         first = data[:65536].decode("utf-8", errors="ignore")
+    delimiter, headers = _header(first)
+    duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
+    return SniffedFile(target, encoding, duckdb_encoding, delimiter, headers, multiline)
+
+
+def _header(first: str) -> tuple[str, list[str]]:
+    """Separator and column names from the start of a decoded export."""
     first = first.lstrip("\ufeff")
     header_line = first.splitlines()[0] if first.strip() else ""
     delimiter = _sniff_delimiter(header_line)
     headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-    duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
-    return SniffedFile(
-        target, encoding, duckdb_encoding, delimiter, [h.strip() for h in headers], multiline
-    )
+    return delimiter, [h.strip() for h in headers]
 
 
 #: Large exports are scanned and transcoded in blocks of this many bytes, so reading a
@@ -312,11 +307,8 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
         first = head.decode("utf-8", errors="ignore")
     else:  # as DuckDB reads it, or as transcoded
         first = head.decode("latin-1" if target is path else encoding)
-    first = first.lstrip("\ufeff")
-    header_line = first.splitlines()[0] if first.strip() else ""
-    delimiter = _sniff_delimiter(header_line)
-    headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-    return SniffedFile(target, encoding, duckdb_encoding, delimiter, [h.strip() for h in headers])
+    delimiter, headers = _header(first)
+    return SniffedFile(target, encoding, duckdb_encoding, delimiter, headers)
 
 
 #: Every kind's mapping, for recognising a file of one kind in the folder of another;
