@@ -15,6 +15,7 @@ section into keyword arguments.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ from scipy.spatial import cKDTree
 __all__ = [
     "DEFAULT_SEVERITY_CLASSES",
     "DEFAULT_VULNERABLE_ROAD_USERS",
+    "RuleParams",
     "black_spot_params",
     "black_spot_ranking",
     "cluster_locations",
@@ -46,6 +48,40 @@ DEFAULT_SEVERITY_CLASSES: Mapping[str, str] = {
 
 #: ``[categories].vulnerable_road_users`` of the demo zone.
 DEFAULT_VULNERABLE_ROAD_USERS: tuple[str, ...] = ("Voetganger", "Fietser", "Bromfiets")
+
+
+@dataclass(frozen=True)
+class RuleParams:
+    """Parameters of the Flemish black-spot rule (``[black_spots]`` in ``zone.toml``).
+
+    Attributes
+    ----------
+    years : int
+        Length of the window, ending on the chosen end date.
+    distance_m : float
+        Clustering distance between accidents of one location.
+    min_injury_accidents : int
+        Threshold on injury accidents (inclusive).
+    min_score : float
+        Threshold on the priority score (inclusive).
+    weight_killed, weight_seriously, weight_lightly : float
+        Score per person killed within 30 days, seriously and lightly injured.
+    vulnerable_factor : float
+        Multiplier for pedestrians, cyclists and moped riders.
+    vulnerable_road_users : tuple of str
+        Road-user labels counted as vulnerable (``[categories].vulnerable_road_users``).
+    """
+
+    years: int = 3
+    distance_m: float = 50.0
+    min_injury_accidents: int = 3
+    min_score: float = 15.0
+    weight_killed: float = 5.0
+    weight_seriously: float = 3.0
+    weight_lightly: float = 1.0
+    vulnerable_factor: float = 1.7
+    vulnerable_road_users: tuple[str, ...] = DEFAULT_VULNERABLE_ROAD_USERS
+
 
 # Components this large are split on a grid instead of by complete linkage, whose distance
 # matrix grows with n² (2,000 points = 16 MB; a chain through a city centre can be larger).

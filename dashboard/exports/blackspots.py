@@ -18,6 +18,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from dashboard.analysis.blackspots import RuleParams
 from dashboard.components.format import fmt_date, fmt_datetime, fmt_int, fmt_number
 
 __all__ = [
@@ -68,22 +69,9 @@ _SEVERITY_CLASSES = {
 
 
 @dataclass(frozen=True)
-class ScoreParams:
-    """The parts of the black-spot rule the documents state (see ``[black_spots]``).
-
-    Any object with these attributes works, e.g.
-    :class:`dashboard.queries.blackspots.BlackSpotParams`.
-    """
-
-    years: int = 3
-    distance_m: float = 50.0
-    min_injury_accidents: int = 3
-    min_score: float = 15.0
-    weight_killed: float = 5.0
-    weight_seriously: float = 3.0
-    weight_lightly: float = 1.0
-    vulnerable_factor: float = 1.7
-    vulnerable_road_users: tuple[str, ...] = ("Voetganger", "Fietser", "Bromfiets")
+class ScoreParams(RuleParams):
+    """The parts of the black-spot rule the documents state (any object with these
+    attributes works, e.g. :class:`dashboard.queries.blackspots.BlackSpotParams`)."""
 
 
 def _num(value: float) -> str:

@@ -24,36 +24,8 @@ from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query
 
 
 @dataclass(frozen=True)
-class BlackSpotParams:
-    """Parameters of the Flemish black-spot rule (``[black_spots]`` in ``zone.toml``).
-
-    Attributes
-    ----------
-    years : int
-        Length of the window, ending on the chosen end date.
-    distance_m : float
-        Clustering distance between accidents of one location.
-    min_injury_accidents : int
-        Threshold on injury accidents (inclusive).
-    min_score : float
-        Threshold on the priority score (inclusive).
-    weight_killed, weight_seriously, weight_lightly : float
-        Score per person killed within 30 days, seriously and lightly injured.
-    vulnerable_factor : float
-        Multiplier for pedestrians, cyclists and moped riders.
-    vulnerable_road_users : tuple of str
-        Road-user labels counted as vulnerable (``[categories].vulnerable_road_users``).
-    """
-
-    years: int = 3
-    distance_m: float = 50.0
-    min_injury_accidents: int = 3
-    min_score: float = 15.0
-    weight_killed: float = 5.0
-    weight_seriously: float = 3.0
-    weight_lightly: float = 1.0
-    vulnerable_factor: float = 1.7
-    vulnerable_road_users: tuple[str, ...] = rule.DEFAULT_VULNERABLE_ROAD_USERS
+class BlackSpotParams(rule.RuleParams):
+    """:class:`dashboard.analysis.blackspots.RuleParams` read from a zone's configuration."""
 
     @classmethod
     def from_zone(cls, zone: dict, **overrides) -> BlackSpotParams:
