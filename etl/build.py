@@ -27,6 +27,14 @@ import shapely
 from pyproj import Transformer
 
 from etl import config, duck, geo
+from etl.labels import (
+    ENUM_MIN_ROWS_PER_VALUE,
+    define_label_types,
+    distinct_labels,
+    enum_sql,
+)
+from etl.labels import quote_ident as _quote_ident
+from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_districts, load_tabular_kind
 from etl.sources.districts import DistrictLayers
 from etl.sources.mapping import load_mappings
@@ -120,17 +128,6 @@ def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts
     )
 
 
-#: A text column of a table written to the warehouse file is stored as a (sorted) ENUM when
-#: it has at most this many distinct values ...
-ENUM_MAX_VALUES = 65_535
-#: ... and at most one distinct value per this many rows (an identifier stays text).
-ENUM_MIN_ROWS_PER_VALUE = 8
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def write_compact(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -139,12 +136,10 @@ def write_compact(
 ) -> None:
     """``CREATE OR REPLACE TABLE table AS sql`` with repetitive text stored as ENUM.
 
-    Compressing text columns is most of the cost of writing a large table to the file
-    (a million incidents: 2.2 s as VARCHAR, 0.7 s with ENUMs). A text column with few
-    distinct values (:data:`ENUM_MAX_VALUES`, :data:`ENUM_MIN_ROWS_PER_VALUE`) becomes
-    an ENUM of its values in sorted order, so ``ORDER BY``, ``min``/``max`` and
-    comparisons give exactly what the text would give; DuckDB compares an ENUM with any
-    text (also a value it does not hold) and returns it to pandas as ``str``.
+    For a table whose text does not come from a labelled export column (see
+    :mod:`etl.labels`): the result is materialised once, and each text column with few
+    distinct values becomes an ENUM of its values in sorted order, so ``ORDER BY``,
+    ``min``/``max`` and comparisons give exactly what the text would give.
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE _compact AS {sql}")
     try:
@@ -152,50 +147,17 @@ def write_compact(
             "SELECT column_name, data_type FROM duckdb_columns() "
             "WHERE database_name = 'temp' AND table_name = '_compact' ORDER BY column_index"
         ).fetchall()
-        n = con.execute("SELECT count(*) FROM _compact").fetchone()[0]
-        text = [c for c, t in cols if t == "VARCHAR"]
-        enums: dict[str, list[str]] = {}
-        limit = min(ENUM_MAX_VALUES, n // max(1, min_rows_per_value))
-        if text and limit > 0:
-            # Which columns might qualify: an estimate on a sample of a large table (a
-            # column with many values shows many in any sample); the exact distinct
-            # values below decide.
-            sample = " USING SAMPLE 10 PERCENT (system)" if n > 200_000 else ""
-            approx = con.execute(
-                "SELECT "
-                + ", ".join(f"approx_count_distinct({_quote_ident(c)})" for c in text)
-                + f" FROM _compact{sample}"
-            ).fetchone()
-            # HyperLogLog errs by a few per cent.
-            cand = [c for c, e in zip(text, approx, strict=True) if e <= 1.1 * limit + 10]
-            if cand:
-                # The distinct values of every candidate in one pass. Sorted in Python:
-                # code point order is the byte order of UTF-8, which is how DuckDB sorts text.
-                found = con.execute(
-                    "SELECT "
-                    + ", ".join(f"list(DISTINCT {_quote_ident(c)})" for c in cand)
-                    + " FROM _compact"
-                ).fetchone()
-                for col, values in zip(cand, found, strict=True):
-                    values = sorted(v for v in values or [] if v is not None)
-                    if 0 < len(values) <= limit:
-                        enums[col] = values
+        text = {c: _quote_ident(c) for c, t in cols if t == "VARCHAR"}
+        enums = distinct_labels(con, "_compact", text, min_rows_per_value)
         select = ", ".join(
-            (
-                f"CAST({_quote_ident(c)} AS ENUM({', '.join(_sql_text(v) for v in enums[c])}))"
-                f" AS {_quote_ident(c)}"
-            )
-            if c in enums
+            f"CAST({_quote_ident(c)} AS {enum_sql(enums[c])}) AS {_quote_ident(c)}"
+            if enums.get(c)
             else _quote_ident(c)
             for c, _ in cols
         )
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _compact")
     finally:
         con.execute("DROP TABLE IF EXISTS _compact")
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def run_sql_folder(
@@ -299,21 +261,16 @@ def _run_model(
     # million wide rows costs seconds, so those are folded into the next table. One
     # that many large joins read says "-- materialized: compact": its repetitive text
     # is stored as ENUM, which makes carrying it through a hash join much cheaper.
-    # Tables written to the warehouse file are always compacted (see write_compact).
+    # The marts are written as they come: their repetitive text already is ENUM (label
+    # types from staging on, the build's vocabularies; see etl.labels).
     marker = _MATERIALIZED.search(sql)
     kind = "VIEW" if marker and marker.group(1).lower() == "view" else "TABLE"
-    compact = bool(catalog) or bool(marker and marker.group(1).lower() == "compact")
+    compact = bool(marker and marker.group(1).lower() == "compact")
     t0 = time.perf_counter()
     try:
         if compact and kind == "TABLE":
-            # A lookup compacted in memory (marker) turns every text into an ENUM; a table
-            # written to the file only its repetitive text.
-            write_compact(
-                con,
-                in_catalog(table, catalog, schemas),
-                sql,
-                ENUM_MIN_ROWS_PER_VALUE if catalog else 1,
-            )
+            # A lookup compacted in memory turns every text into an ENUM.
+            write_compact(con, in_catalog(table, catalog, schemas), sql, 1)
         else:
             con.execute(f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}")
     except duckdb.Error as exc:
@@ -470,6 +427,51 @@ def _districts_table(
         con.unregister("_frame")
 
 
+#: How the build placed a record (staging and the geocoding step write these).
+GEOCODE_METHODS = ("coördinaten", "adres exact", "adres genormaliseerd")
+
+
+def vocabulary_types(con: duckdb.DuckDBPyConnection, areas: bool = True) -> None:
+    """Named ENUM types for the text the build itself writes on every located record.
+
+    ``wb_location_status``, ``wb_location_note`` and ``wb_geocode_method`` hold the fixed
+    vocabularies; ``wb_area_code`` and ``wb_area_name`` every code and name of the boundary
+    files and the zone configuration. The locating step and the SQL models cast to them,
+    so a ``coalesce`` over two sources keeps one ENUM type instead of falling back to text
+    (see :mod:`etl.labels` for why that matters). ``areas=False``: only the fixed
+    vocabularies (the upload preview runs a staging model without boundaries).
+    """
+    types: dict[str, tuple | list] = {
+        "wb_location_status": geo.STATUSES,
+        "wb_location_note": (*geo.NOTES, geo.NOTE_NO_COORDINATES),
+        "wb_geocode_method": GEOCODE_METHODS,
+    }
+    if areas:
+        types.update(zip(("wb_area_code", "wb_area_name"), _area_vocabulary(con), strict=True))
+    for name, values in types.items():
+        con.execute(f"DROP TYPE IF EXISTS {name}")
+        con.execute(f"CREATE TYPE {name} AS {enum_sql(values) if values else 'VARCHAR'}")
+
+
+def _area_vocabulary(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """Every area code and name of the boundary files and the zone configuration."""
+    codes, names = con.execute(
+        """SELECT list(DISTINCT c) FILTER (WHERE c IS NOT NULL AND t = 'code'),
+                  list(DISTINCT c) FILTER (WHERE c IS NOT NULL AND t = 'name')
+        FROM (
+            SELECT 'code' AS t, unnest([code, parent_code, nis_code]) AS c FROM raw.districts
+            UNION ALL SELECT 'code', unnest([code, deelgemeente, nis_code]) FROM raw.zone_wijken
+            UNION ALL SELECT 'code', unnest([code, nis_code]) FROM raw.zone_deelgemeenten
+            UNION ALL SELECT 'code', nis_code FROM raw.zone_municipalities
+            UNION ALL SELECT 'name', name FROM raw.districts
+            UNION ALL SELECT 'name', name FROM raw.zone_wijken
+            UNION ALL SELECT 'name', name FROM raw.zone_deelgemeenten
+            UNION ALL SELECT 'name', name FROM raw.zone_municipalities
+        )"""
+    ).fetchone()
+    return codes or [], names or []
+
+
 #: Coordinate pairs located per slice (bounds the locating step's Python memory).
 LOCATE_CHUNK = 1_000_000
 
@@ -574,11 +576,13 @@ def _locate(
             + "SELECT x_in, y_in, "
             "CASE WHEN isnan(x) THEN NULL ELSE x END AS x, CASE WHEN isnan(y) THEN NULL ELSE y END AS y, "
             "CASE WHEN isnan(lon) THEN NULL ELSE lon END AS lon, CASE WHEN isnan(lat) THEN NULL ELSE lat END AS lat, "
-            # The area codes, status and note stay ENUMs (pandas categoricals with sorted
-            # categories): cheap to carry through the located models' large hash joins.
-            "wijk_code, deelgemeente_code, nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
-            "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, location_status, "
-            "location_note, kinds FROM _located"
+            # The area codes, status and note stay ENUMs (the build's vocabularies, see
+            # vocabulary_types): cheap to carry through the located models' large hash joins.
+            "wijk_code::wb_area_code AS wijk_code, deelgemeente_code::wb_area_code AS deelgemeente_code, "
+            "nis_code::wb_area_code AS nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
+            "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, "
+            "location_status::wb_location_status AS location_status, "
+            "location_note::wb_location_note AS location_note, kinds FROM _located"
         )
         con.unregister("_located")
         del located, pairs
@@ -909,10 +913,19 @@ def build_warehouse(
                 "WAARSCHUWING: geen wijkgrenzen gevonden (districts/); geen enkel record krijgt een wijk."
             )
         _districts_table(con, layers, zone_name)
+        vocabulary_types(con)
         _file_info_table(con, infos)
         # Temporary macros the models use; every extra connection that runs models gets them.
         session = [(config.SQL_DIR / "macros.sql").read_text(encoding="utf-8")]
         con.execute(session[0])
+        # The repetitive text the staging models mark becomes ENUMs of its values.
+        define_label_types(
+            con,
+            [
+                p.read_text(encoding="utf-8")
+                for p in sorted((config.SQL_DIR / "staging").glob("*.sql"))
+            ],
+        )
         workers = max(1, min(MODEL_WORKERS, os.cpu_count() or 1))
         timings: dict[str, float] = {"read_and_zone": round(time.perf_counter() - started, 3)}
 

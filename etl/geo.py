@@ -35,6 +35,8 @@ NOTE_WGS84 = "WGS84-coördinaten omgezet naar Lambert 72"
 NOTE_L08 = "Lambert 2008-coördinaten omgezet naar Lambert 72"
 NOTE_SWAPPED = "X en Y omgewisseld"
 NOTE_OUTSIDE_BELGIUM = "coördinaten buiten België"
+#: Written by the located SQL models for a record without a usable coordinate pair.
+NOTE_NO_COORDINATES = "geen (geldige) coördinaten"
 NOTES = (NOTE_ZERO, NOTE_WGS84, NOTE_L08, NOTE_SWAPPED, NOTE_OUTSIDE_BELGIUM)
 
 

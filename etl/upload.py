@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 
 from etl import config
+from etl.labels import define_label_types
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
 from etl.sources.mapping import guess_kind, load_mappings, wrong_kind_message
 
@@ -257,6 +258,7 @@ def _preview_tabular(
     from zoneinfo import ZoneInfo
 
     from etl import duck
+    from etl.build import vocabulary_types
     from etl.sources.tabular import load_tabular_kind, sniff_headers
 
     mappings = load_mappings()
@@ -292,6 +294,8 @@ def _preview_tabular(
             raise BuildError(f"Geen stagingmodel voor {kind}.")
         sql = model.read_text(encoding="utf-8").strip().rstrip(";")
         try:
+            vocabulary_types(con, areas=False)
+            define_label_types(con, [sql])
             con.execute(f"CREATE TABLE staging.preview AS {sql}")
         except duckdb.Error as exc:
             raise BuildError(f"Bestand {path.name} kan niet gelezen worden: {exc}") from exc

@@ -141,7 +141,7 @@ def query(version: WarehouseVersion, sql: str, params: dict | None = None) -> pd
 def plain_text(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with categorical columns as ordinary text (object) columns.
 
-    The warehouse stores repetitive text as ENUM (see ``etl.build.write_compact``), which
+    The warehouse stores repetitive text as ENUM (see ``etl.labels``), which
     DuckDB hands to pandas as a categorical; pages and analyses expect plain strings
     (``fillna("")``, concatenation, new values).
     """

@@ -149,7 +149,7 @@ def mart_columns(version: WarehouseVersion) -> pd.DataFrame:
     """
     return query(
         version,
-        # Repetitive text is stored as ENUM (etl.build.write_compact); it reads as text.
+        # Repetitive text is stored as ENUM (etl.labels); it reads as text.
         "SELECT 'marts.' || table_name AS mart, column_name AS kolom, "
         "CASE WHEN data_type LIKE 'ENUM(%' THEN 'VARCHAR' ELSE data_type END AS type "
         "FROM information_schema.columns WHERE table_schema = 'marts' "

@@ -21,6 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from etl.labels import enum_sql
 from etl.sources.base import BuildError, source_name
 from etl.sources.mapping import KindMapping, guess_kind, wrong_kind_message
 from etl.sources.personal_data import personal_columns, without_personal
@@ -340,6 +341,11 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: Stands for the type of ``source_file`` in a file's SELECT until every file of the kind is
+#: known (see :func:`load_tabular_kind`).
+_SOURCE_FILE_TYPE = "__wb_source_file_type__"
+
+
 def _select_sql(
     kind: str,
     mapping: KindMapping,
@@ -365,7 +371,7 @@ def _select_sql(
     else:
         select.append("CAST(NULL AS VARCHAR) AS row_hash")
     return (
-        f"SELECT {', '.join(select)}, CAST({_literal(name)} AS VARCHAR) AS source_file, "
+        f"SELECT {', '.join(select)}, CAST({_literal(name)} AS {_SOURCE_FILE_TYPE}) AS source_file, "
         f"CAST({row_expr} AS BIGINT) AS source_row, CAST({load_order} AS INTEGER) AS load_order "
         f"FROM {relation_sql}"
     )
@@ -584,7 +590,12 @@ def load_tabular_kind(
     # raw.<kind> is a view over the files: the staging model reads each file once, without
     # first copying every row into a table (the largest cost of a big build).
     union = "\nUNION ALL\n".join(i.pop("select") for i in infos) or _empty_sql(mapping)
-    con.execute(f"CREATE OR REPLACE VIEW raw.{kind} AS {union}")
+    # The file name repeats on every row: an ENUM of this kind's file names.
+    names = {i["source_file"] for i in infos}
+    file_type = enum_sql(names) if names else "VARCHAR"
+    con.execute(
+        f"CREATE OR REPLACE VIEW raw.{kind} AS {union.replace(_SOURCE_FILE_TYPE, file_type)}"
+    )
     return infos
 
 

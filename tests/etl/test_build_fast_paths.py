@@ -344,3 +344,117 @@ def test_exports_as_read_are_dropped_after_their_staging_model(tmp_path):
     _drop_read_exports(con, model)
     left = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert left == {"_csv_accidents_3"}
+
+
+def _raw_incidents(con: duckdb.DuckDBPyConnection, n: int = 400, empty: tuple = ()) -> None:
+    """A raw.incidents view as the reader makes it: text columns, file, row, load order.
+
+    ``empty``: further fields the export does not give (NULL text).
+    """
+    con.execute("CREATE SCHEMA raw")
+    nulls = "".join(f"CAST(NULL AS VARCHAR) AS {f}, " for f in empty)
+    con.execute(
+        "CREATE VIEW raw.incidents AS SELECT "
+        "'PV/' || i::VARCHAR AS pv_number, "
+        "CASE i % 4 WHEN 0 THEN ' Diefstal ' WHEN 1 THEN 'Diefstal' WHEN 2 THEN 'Vandalisme' END AS category, "
+        "CASE i % 3 WHEN 0 THEN 'Onze-Lieve-Vrouwstraat' WHEN 1 THEN 'Rue d''Égide' ELSE '' END AS street, "
+        "CASE WHEN i % 7 = 0 THEN 'geen datum' ELSE '0' || (1 + i % 9)::VARCHAR || '/03/2025 10:00' END AS occurred_from, "
+        "CASE WHEN i % 5 = 0 THEN '' ELSE (170000 + i)::VARCHAR || ',5' END AS x, "
+        "(175000 + i)::VARCHAR AS y, "
+        f"{nulls}'file.csv' AS source_file, i + 2 AS source_row, 1 AS load_order "
+        f"FROM range({int(n)}) r(i)"
+    )
+
+
+def test_label_types_are_sorted_enums_of_the_cleaned_text_and_identifiers_stay_text():
+    from etl.labels import define_label_types
+
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    _raw_incidents(con)
+    made = define_label_types(
+        con,
+        [
+            "select cast(wb_text(category) as label_incidents__category), "
+            "cast(wb_text(street) as label_incidents__street), "
+            "cast(wb_text(pv_number) as label_incidents__pv_number) from raw.incidents"
+        ],
+    )
+    # Trimmed and without the empty text: the values wb_text gives, in sorted order.
+    assert made == {
+        "label_incidents__category": 2,
+        "label_incidents__street": 2,
+        "label_incidents__pv_number": None,
+    }
+    types = dict(
+        con.execute(
+            "SELECT type_name, logical_type FROM duckdb_types() WHERE type_name LIKE 'label_%'"
+        ).fetchall()
+    )
+    assert types["label_incidents__pv_number"] == "VARCHAR"
+    got = con.execute(
+        "SELECT enum_range(NULL::label_incidents__category), enum_range(NULL::label_incidents__street)"
+    ).fetchone()
+    assert got == (["Diefstal", "Vandalisme"], ["Onze-Lieve-Vrouwstraat", "Rue d'Égide"])
+
+
+def test_staging_with_label_types_gives_the_rows_of_plain_text():
+    """With its label and vocabulary casts or without, the staging model gives the same rows."""
+    from etl.build import vocabulary_types
+    from etl.labels import define_label_types
+
+    sql = (config.SQL_DIR / "staging" / "stg_islp__incidents.sql").read_text(encoding="utf-8")
+    given = {"pv_number", "category", "street", "occurred_from", "x", "y"}
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    _raw_incidents(con, empty=tuple(sorted(set(re.findall(r"wb_\w+\((\w+)\)", sql)) - given)))
+    con.execute("CREATE TABLE raw.build_params AS SELECT DATE '2026-01-01' AS today")
+    vocabulary_types(con, areas=False)
+    made = define_label_types(con, [sql])
+    assert made["label_incidents__category"] == 2
+    plain = re.sub(r"cast\((wb_text\(\w+\)) as label_\w+\)", r"\1", sql)
+    plain = re.sub(r"cast\((.*?) as wb_geocode_method\)", r"\1", plain)
+    assert "label_" not in plain and "wb_geocode_method" not in plain
+    labelled = con.execute(f"SELECT * FROM ({sql}) ORDER BY source_row").df()
+    text = con.execute(f"SELECT * FROM ({plain}) ORDER BY source_row").df()
+    assert str(labelled["category"].dtype) == "category"
+    assert labelled["reject_reason"].notna().any() and labelled["geocode_method"].notna().any()
+    as_text = labelled.astype(object).where(labelled.notna(), None)
+    assert as_text.equals(text.astype(object).where(text.notna(), None))
+
+
+def test_source_file_is_an_enum_of_the_kinds_file_names(tmp_path):
+    from etl.sources.mapping import load_mappings
+    from etl.sources.tabular import load_tabular_kind
+
+    raw = tmp_path / "raw"
+    (raw / "incidents").mkdir(parents=True)
+    header = "PV-nummer;Datum feit;Categorie;X;Y\n"
+    (raw / "incidents" / "b_2025.csv").write_text(header + "PV/1;01/01/2025;Diefstal;1;2\n")
+    (raw / "incidents" / "a_2024.csv").write_text(header + "PV/2;01/01/2024;Diefstal;1;2\n")
+    files = sorted((raw / "incidents").glob("*.csv"))
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw")
+    mappings = load_mappings()
+    load_tabular_kind(con, "incidents", files, mappings["incidents"], raw, tmp_path, mappings)
+    kind, values = con.execute(
+        "SELECT typeof(any_value(source_file)), list(source_file::VARCHAR ORDER BY source_file) "
+        "FROM raw.incidents"
+    ).fetchone()
+    assert kind.startswith("ENUM(")
+    assert values == ["incidents/a_2024.csv", "incidents/b_2025.csv"]
+
+
+def test_marts_carry_labels_and_vocabularies_as_enums(demo_warehouse):
+    types = dict(
+        query(
+            demo_warehouse,
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE schema_name = 'marts' AND table_name = 'incidents'",
+        )
+    )
+    for column in ("category", "street", "status", "wijk_code", "wijk_name", "nis_code",
+                   "municipality_name", "location_status", "location_note", "geocode_method",
+                   "source_file"):  # fmt: skip
+        assert types[column].startswith("ENUM("), (column, types[column])
+    assert types["pv_number"] == "VARCHAR"

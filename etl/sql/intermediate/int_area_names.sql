@@ -26,6 +26,12 @@ gem as (
     from (select * from raw.districts where layer = 'gemeente') d
     full outer join raw.zone_municipalities z on z.nis_code = d.code
 )
-select 'wijk' as layer, wijk_code as code, wijk_name as name, deelgemeente_code, nis_code from wijk
-union all select 'deelgemeente', deelgemeente_code, deelgemeente_name, deelgemeente_code, nis_code from deel
-union all select 'gemeente', nis_code, municipality_name, cast(null as varchar), nis_code from gem
+-- Codes and names in the build's area vocabularies (wb_area_code, wb_area_name), the types
+-- the located coordinate pairs carry.
+select layer, code::wb_area_code as code, name::wb_area_name as name,
+    deelgemeente_code::wb_area_code as deelgemeente_code, nis_code::wb_area_code as nis_code
+from (
+    select 'wijk' as layer, wijk_code as code, wijk_name as name, deelgemeente_code, nis_code from wijk
+    union all select 'deelgemeente', deelgemeente_code, deelgemeente_name, deelgemeente_code, nis_code from deel
+    union all select 'gemeente', nis_code, municipality_name, cast(null as varchar), nis_code from gem
+)

@@ -1,6 +1,6 @@
 -- Municipality by the name an export writes ("Herent", "herent", "Veltem-Beisem"), for
 -- records without usable coordinates: they still count for their municipality.
-select name_key, min(nis_code) as nis_code, min(municipality_name) as municipality_name
+select name_key, min(nis_code)::wb_area_code as nis_code, min(municipality_name)::wb_area_name as municipality_name
 from (
     select lower(trim(z.name)) as name_key, z.nis_code, z.name as municipality_name
     from raw.zone_municipalities z

@@ -9,8 +9,8 @@ select
     coalesce(l.nis_code, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.nis_code end) as nis_code,
     coalesce(l.municipality_name, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.municipality_name end) as municipality_name,
     l.h3_cell, l.h3_cell_coarse,
-    coalesce(l.location_status, 'geen_locatie') as location_status,
-    coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten' end) as location_note
+    coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
+    coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
 from intermediate.int_poi_current c
 -- Only the pairs this kind uses: the hash table is built from them, not from every pair.
 left join (

@@ -12,7 +12,7 @@ select
     coalesce(w.nis_code, l.nis_code, m.nis_code) as nis_code,
     coalesce(g.name, l.municipality_name, m.municipality_name) as municipality_name,
     l.h3_cell, l.h3_cell_coarse,
-    coalesce(l.location_status, 'geen_locatie') as location_status,
+    coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
     l.location_note
 from intermediate.int_tasks_current c
 -- Only the pairs this kind uses: the hash table is built from them, not from every pair.

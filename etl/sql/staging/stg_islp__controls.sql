@@ -2,10 +2,10 @@
 with typed as not materialized (
     select
         wb_text(control_id) as control_id,
-        wb_text(control_type) as control_type,
+        cast(wb_text(control_type) as label_controls__control_type) as control_type,
         wb_ts(started_at) as started_at,
         wb_ts(ended_at) as ended_at,
-        wb_text(street) as street,
+        cast(wb_text(street) as label_controls__street) as street,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
         wb_int(vehicles_checked) as vehicles_checked,

@@ -4,9 +4,9 @@ with typed as not materialized (
         wb_text(accident_id) as accident_id,
         wb_text(victim_number) as victim_number_text,
         wb_int(victim_number) as victim_number,
-        wb_text(severity) as severity,
-        wb_text(road_user) as road_user,
-        wb_text(age_group) as age_group,
+        cast(wb_text(severity) as label_victims__severity) as severity,
+        cast(wb_text(road_user) as label_victims__road_user) as road_user,
+        cast(wb_text(age_group) as label_victims__age_group) as age_group,
         source_file, source_row, load_order
     from raw.victims
 ),

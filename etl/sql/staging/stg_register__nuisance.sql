@@ -3,18 +3,18 @@ with typed as not materialized (
     select
         wb_text(report_id) as report_id,
         wb_ts(reported_at) as reported_at,
-        wb_text(nuisance_type) as nuisance_type,
-        wb_text(street) as street,
-        wb_text(house_number) as house_number,
-        wb_text(postcode) as postcode,
-        wb_text(municipality) as municipality,
+        cast(wb_text(nuisance_type) as label_nuisance__nuisance_type) as nuisance_type,
+        cast(wb_text(street) as label_nuisance__street) as street,
+        cast(wb_text(house_number) as label_nuisance__house_number) as house_number,
+        cast(wb_text(postcode) as label_nuisance__postcode) as postcode,
+        cast(wb_text(municipality) as label_nuisance__municipality) as municipality,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
         -- 'coördinaten' when the export gave a pair; the geocoding step may fill in
         -- 'adres exact' / 'adres genormaliseerd' for rows with only an address.
-        case when x_num is not null and y_num is not null and not (x_num = 0 and y_num = 0) then 'coördinaten' end as geocode_method,
-        wb_text(status) as status,
-        wb_text(channel) as channel,
+        cast(case when x_num is not null and y_num is not null and not (x_num = 0 and y_num = 0) then 'coördinaten' end as wb_geocode_method) as geocode_method,
+        cast(wb_text(status) as label_nuisance__status) as status,
+        cast(wb_text(channel) as label_nuisance__channel) as channel,
         wb_text(reported_at) as reported_at_text,
         source_file, source_row, load_order
     from raw.nuisance

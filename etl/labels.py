@@ -1,0 +1,137 @@
+"""Label types: the repetitive text of the exports, stored as sorted ENUMs from staging on.
+
+A category, street, status or inspector repeats over a million rows with a few hundred
+distinct values. Carried as text, every join, copy and write of the wide per-record tables
+moves and compares the strings; as an ENUM it is a small integer. A staging model marks such
+a column by casting it to a *label type*::
+
+    cast(wb_text(category) as label_incidents__category) as category
+
+``label_<kind>__<field>`` is, by definition, the type of ``wb_text(<field>)`` of
+``raw.<kind>``. Before the staging models run, :func:`define_label_types` looks at the data:
+a field with few distinct values (at most :data:`ENUM_MAX_VALUES`, and at least
+:data:`ENUM_MIN_ROWS_PER_VALUE` rows per value) becomes an ENUM of exactly its values in
+sorted order; any other field (free text, identifiers) becomes a plain ``VARCHAR`` alias.
+
+Sorted values keep ENUMs behaving as text: ``ORDER BY``, ``min``/``max`` and comparisons give
+what the text gives, also against a value the ENUM does not hold, and string functions take
+them as text. DuckDB hands ENUMs to pandas as categoricals; the dashboard's query layer turns
+them back into text. Should a staging model cast anything else than ``wb_text(<field>)`` to a
+label type, a value outside the ENUM fails the build loudly, it is never lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import duckdb
+
+#: A text column becomes an ENUM when it has at most this many distinct values ...
+ENUM_MAX_VALUES = 65_535
+#: ... and at most one distinct value per this many rows (an identifier stays text).
+ENUM_MIN_ROWS_PER_VALUE = 8
+#: Above this many rows the candidates are first estimated on a sample.
+_SAMPLE_ABOVE = 200_000
+
+LABEL_TYPE = re.compile(r"\blabel_([a-z][a-z0-9]*)__([a-z][a-z0-9_]*)\b")
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def enum_sql(values: Iterable[str]) -> str:
+    """``ENUM('a', 'b', ...)`` of the values, in sorted order.
+
+    Code point order is the byte order of UTF-8, which is how DuckDB sorts text.
+    """
+    return "ENUM(" + ", ".join(sql_text(v) for v in sorted(values)) + ")"
+
+
+def labels_used(sql_texts: Iterable[str]) -> dict[str, list[str]]:
+    """The label types the SQL refers to: ``{kind: [field, ...]}``."""
+    found: dict[str, list[str]] = {}
+    for sql in sql_texts:
+        for kind, field in LABEL_TYPE.findall(sql):
+            if field not in found.setdefault(kind, []):
+                found[kind].append(field)
+    return found
+
+
+def distinct_labels(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    expressions: dict[str, str],
+    min_rows_per_value: int = ENUM_MIN_ROWS_PER_VALUE,
+) -> dict[str, list[str] | None]:
+    """Per named expression over ``relation``: its sorted distinct values, or ``None``.
+
+    ``None`` when the expression has too many values to be a label (see the module
+    docstring) or none at all. Costs one count, one estimate on a sample (large relations)
+    and one pass collecting the distinct values of the remaining candidates.
+    """
+    result: dict[str, list[str] | None] = {name: None for name in expressions}
+    if not expressions:
+        return result
+    n = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+    limit = min(ENUM_MAX_VALUES, n // max(1, min_rows_per_value))
+    if limit <= 0:
+        return result
+    names = list(expressions)
+    if n > _SAMPLE_ABOVE:
+        # A column with many values shows many in any sample; HyperLogLog errs by a few
+        # per cent. The exact distinct values below decide.
+        approx = con.execute(
+            "SELECT "
+            + ", ".join(f"approx_count_distinct({expressions[c]})" for c in names)
+            + f" FROM {relation} USING SAMPLE 10 PERCENT (system)"
+        ).fetchone()
+        names = [c for c, e in zip(names, approx, strict=True) if e <= 1.1 * limit + 10]
+    if not names:
+        return result
+    found = con.execute(
+        "SELECT "
+        + ", ".join(f"list(DISTINCT {expressions[c]})" for c in names)
+        + f" FROM {relation}"
+    ).fetchone()
+    for name, values in zip(names, found, strict=True):
+        values = sorted(v for v in values or [] if v is not None)
+        if 0 < len(values) <= limit:
+            result[name] = values
+    return result
+
+
+def define_label_types(
+    con: duckdb.DuckDBPyConnection,
+    sql_texts: Iterable[str],
+    min_rows_per_value: int = ENUM_MIN_ROWS_PER_VALUE,
+) -> dict[str, int | None]:
+    """Create every ``label_<kind>__<field>`` type the SQL uses, from ``raw.<kind>``.
+
+    Needs the views ``raw.<kind>`` and the macro ``wb_text`` (``etl/sql/macros.sql``).
+
+    Returns
+    -------
+    dict of str to int or None
+        Per type: the number of ENUM values, or ``None`` for a ``VARCHAR`` alias.
+    """
+    made: dict[str, int | None] = {}
+    for kind, fields in labels_used(sql_texts).items():
+        relation = f"raw.{quote_ident(kind)}"
+        labels = distinct_labels(
+            con,
+            relation,
+            {f: f"wb_text({quote_ident(f)})" for f in fields},
+            min_rows_per_value,
+        )
+        for field, values in labels.items():
+            name = f"label_{kind}__{field}"
+            con.execute(f"DROP TYPE IF EXISTS {name}")
+            con.execute(f"CREATE TYPE {name} AS {enum_sql(values) if values else 'VARCHAR'}")
+            made[name] = len(values) if values else None
+    return made
