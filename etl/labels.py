@@ -66,40 +66,44 @@ def labels_used(sql_texts: Iterable[str]) -> dict[str, list[str]]:
 def distinct_labels(
     con: duckdb.DuckDBPyConnection,
     relation: str,
-    expressions: dict[str, str],
+    columns: dict[str, str],
     min_rows_per_value: int = ENUM_MIN_ROWS_PER_VALUE,
+    clean: str | None = None,
 ) -> dict[str, list[str] | None]:
-    """Per named expression over ``relation``: its sorted distinct values, or ``None``.
+    """Per named column of ``relation``: its sorted distinct values, or ``None``.
 
-    ``None`` when the expression has too many values to be a label (see the module
-    docstring) or none at all. Costs one count, one estimate on a sample (large relations)
-    and one pass collecting the distinct values of the remaining candidates.
+    ``None`` when the column has too many values to be a label (see the module docstring)
+    or none at all. ``clean``: a text macro applied to the values (``wb_text``); it runs
+    on the distinct values, not on every row. Costs one count, one estimate on a sample
+    (large relations) and one pass collecting the distinct values of the candidates.
     """
-    result: dict[str, list[str] | None] = {name: None for name in expressions}
-    if not expressions:
+    result: dict[str, list[str] | None] = {name: None for name in columns}
+    if not columns:
         return result
     n = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
     limit = min(ENUM_MAX_VALUES, n // max(1, min_rows_per_value))
     if limit <= 0:
         return result
-    names = list(expressions)
+    names = list(columns)
     if n > _SAMPLE_ABOVE:
         # A column with many values shows many in any sample; HyperLogLog errs by a few
         # per cent. The exact distinct values below decide.
         approx = con.execute(
             "SELECT "
-            + ", ".join(f"approx_count_distinct({expressions[c]})" for c in names)
+            + ", ".join(f"approx_count_distinct({columns[c]})" for c in names)
             + f" FROM {relation} USING SAMPLE 10 PERCENT (system)"
         ).fetchone()
         names = [c for c, e in zip(names, approx, strict=True) if e <= 1.1 * limit + 10]
     if not names:
         return result
     found = con.execute(
-        "SELECT "
-        + ", ".join(f"list(DISTINCT {expressions[c]})" for c in names)
-        + f" FROM {relation}"
+        "SELECT " + ", ".join(f"list(DISTINCT {columns[c]})" for c in names) + f" FROM {relation}"
     ).fetchone()
     for name, values in zip(names, found, strict=True):
+        if clean and values:
+            values = con.execute(
+                f"SELECT list(DISTINCT {clean}(v)) FROM unnest(?::VARCHAR[]) t(v)", [values]
+            ).fetchone()[0]
         values = sorted(v for v in values or [] if v is not None)
         if 0 < len(values) <= limit:
             result[name] = values
@@ -126,8 +130,9 @@ def define_label_types(
         labels = distinct_labels(
             con,
             relation,
-            {f: f"wb_text({quote_ident(f)})" for f in fields},
+            {f: quote_ident(f) for f in fields},
             min_rows_per_value,
+            clean="wb_text",
         )
         for field, values in labels.items():
             name = f"label_{kind}__{field}"
