@@ -764,7 +764,7 @@ def _drop_read_exports(con: duckdb.DuckDBPyConnection, model: Path) -> None:
         for (table,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' "
             "AND schema_name = 'raw' AND regexp_matches(table_name, ?)",
-            [f"^_(csv|xlsx)_{kind}_[0-9]+$"],
+            [f"^_(csv|xlsx)_{kind}_[0-9]+(_empty)?$"],
         ).fetchall():
             con.execute(f'DROP TABLE raw."{table}"')
 

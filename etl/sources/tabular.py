@@ -13,7 +13,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -46,6 +46,13 @@ class SniffedFile:
     #: A quoted field spans lines: DuckDB's parallel scanner cannot read that with
     #: null_padding, so such a file is read by one thread.
     multiline: bool = False
+    #: Per empty line (DuckDB skips those): how many records precede it. A record's row in
+    #: the file (as a spreadsheet shows it) is its index + 2 + the empty lines before it.
+    #: ``None``: not looked for yet (see ``lines``).
+    empty_after: list[int] | None = field(default_factory=list)
+    #: Lines of the file, when ``empty_after`` is ``None``: only if DuckDB reads fewer
+    #: records than that are the empty lines looked for (a second pass over the file).
+    lines: int | None = None
 
 
 def _has_cp1252_only_bytes(data: bytes) -> bool:
@@ -89,6 +96,68 @@ def _decode(data: bytes) -> tuple[str | None, str]:
 
 #: A quoted field may span at most this many lines (a description with line breaks).
 MAX_QUOTED_LINES = 20
+
+
+_EMPTY_LINE = re.compile(rb"\n\r?(?=\n)")
+
+
+class _EmptyLines:
+    """The empty lines of a text without multi-line records, fed block by block.
+
+    Collects, per empty line after the header, the number of records before it (see
+    :attr:`SniffedFile.empty_after`). Costs one ``count`` per block and a regex search
+    that finds nothing in a file without empty lines.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[int] = []  # 0-based line numbers of the empty lines
+        self._newlines = 0  # newlines before the current block
+        self._tail = b""
+
+    def feed(self, block: bytes) -> None:
+        data = self._tail + block
+        before = self._newlines - self._tail.count(b"\n")
+        pos, count = 0, before
+        for m in _EMPTY_LINE.finditer(data):
+            if m.end() < len(self._tail):
+                continue  # found in the previous block already
+            count += data.count(b"\n", pos, m.start() + 1)
+            pos = m.start() + 1
+            self.lines.append(count)  # the line after the newline at m.start()
+        self._newlines += block.count(b"\n")
+        self._tail = data[-2:]
+
+    def records_before(self) -> list[int]:
+        # Line k (0-based; line 0 is the header) has k - 1 - (empty lines before it)
+        # records before it.
+        return [line - 1 - i for i, line in enumerate(x for x in self.lines if x > 0)]
+
+
+def _scan_empty_lines(path: Path) -> list[int]:
+    """:attr:`SniffedFile.empty_after` of a file without multi-line records, block by block."""
+    lines = _EmptyLines()
+    with open(path, "rb") as fh:
+        while block := fh.read(SCAN_BLOCK):
+            lines.feed(block)
+    return lines.records_before()
+
+
+def _empty_lines_outside_quotes(data: bytes, delim: bytes) -> list[int]:
+    """:attr:`SniffedFile.empty_after` of a text whose quoted fields may span lines."""
+    result: list[int] = []
+    records = 0
+    inside = False
+    for i, line in enumerate(data.split(b"\n")):
+        bare = line.rstrip(b"\r")
+        if not inside and not bare:
+            if i > 0:
+                result.append(records)
+            continue
+        if b'"' in bare:
+            inside = _ends_inside_quotes(bare, delim, inside)
+        if not inside and i > 0:
+            records += 1
+    return result
 
 
 def _ends_inside_quotes(line: bytes, delim: bytes, inside: bool) -> bool:
@@ -226,7 +295,14 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         first = data[:65536].decode("utf-8", errors="ignore")
     delimiter, headers = _header(first)
     duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
-    return SniffedFile(target, encoding, duckdb_encoding, delimiter, headers, multiline)
+    content = data if text is None else text.encode("utf-8")
+    if multiline:
+        empty = _empty_lines_outside_quotes(content, delimiter.encode("latin-1"))
+    else:
+        lines = _EmptyLines()
+        lines.feed(content)
+        empty = lines.records_before()
+    return SniffedFile(target, encoding, duckdb_encoding, delimiter, headers, multiline, empty)
 
 
 def _header(first: str) -> tuple[str, list[str]]:
@@ -276,10 +352,13 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
     utf8 = not bom
     decoder = codecs.getincrementaldecoder("utf-8")()
     cp1252_only = undefined = False
+    newlines, last = 0, b"\n"
     with open(path, "rb") as fh:
         while block := fh.read(SCAN_BLOCK):
             if b'"' in block:
                 return None
+            newlines += block.count(b"\n")
+            last = block[-1:]
             if utf8:
                 try:
                     decoder.decode(block)
@@ -309,7 +388,10 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
     else:  # as DuckDB reads it, or as transcoded
         first = head.decode("latin-1" if target is path else encoding)
     delimiter, headers = _header(first)
-    return SniffedFile(target, encoding, duckdb_encoding, delimiter, headers)
+    lines = newlines + (last != b"\n")
+    return SniffedFile(
+        target, encoding, duckdb_encoding, delimiter, headers, empty_after=None, lines=lines
+    )
 
 
 #: Every kind's mapping, for recognising a file of one kind in the folder of another;
@@ -419,6 +501,36 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
             f"CREATE TABLE {table} AS SELECT *, row_number() OVER () + 1 AS _row FROM {relation}"
         )
         row_expr = "_row"
+    source = table
+    if sniffed.empty_after is None:
+        # Streamed: only a file with more lines than records has empty lines to find.
+        full = sniffed.lines is not None and sniffed.lines <= n_rows + 1
+        sniffed.empty_after = [] if full else _scan_empty_lines(sniffed.path)
+    if sniffed.empty_after:
+        # DuckDB skips empty lines; a spreadsheet shows them as rows. Each record moves
+        # down by the empty lines before it, so a refusal names the row the user sees.
+        shifts = (
+            pd.DataFrame(
+                {
+                    "first_record": sniffed.empty_after,
+                    "shift": range(1, len(sniffed.empty_after) + 1),
+                }
+            )
+            .groupby("first_record", as_index=False)["shift"]
+            .max()
+        )
+        con.register("_shifts", shifts)
+        con.execute(
+            f"CREATE TABLE {table}_empty AS SELECT first_record::BIGINT AS first_record, "
+            "shift::BIGINT AS shift FROM _shifts"
+        )
+        con.unregister("_shifts")
+        base = row_expr if row_expr == "_row" else "t.rowid + 2"
+        source = (
+            f"(SELECT t.*, {base} + coalesce(e.shift, 0) AS _line FROM {table} t "
+            f"ASOF LEFT JOIN {table}_empty e ON {base} - 2 >= e.first_record)"
+        )
+        row_expr = "_line"
     return {
         "kind": kind,
         "source_file": name,
@@ -432,7 +544,7 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
             mapping,
             found,
             n,
-            table,
+            source,
             row_expr,
             name,
             load_order,

@@ -192,6 +192,53 @@ def test_truncated_file_keeps_good_rows(tmp_path):
     assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(4, "Datum feit")]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(tmp_path, newline, quoted):
+    """DuckDB skips empty lines; a refusal still names the row the user sees in the file."""
+    rows = [
+        INCIDENT_HEADER,  # row 1
+        incident("P1"),  # 2
+        "",  # 3
+        incident("P2", when="geen datum"),  # 4
+        "",  # 5
+        "",  # 6
+        incident("P3"),  # 7
+        incident("P4", when="31/02/2024"),  # 8
+    ]
+    if quoted:  # row 9 holds a quoted field spanning two lines, then an empty line, row 11
+        rows += [incident("P5", cat='"Vandalisme' + newline + 'met uitleg"'), ""]
+    rows += [incident("P6", when="morgen"), "", ""]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": newline.join(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    last = 11 if quoted else 9
+    assert mart(wh, "SELECT source_row, value FROM marts.rejects ORDER BY 1") == [
+        (4, "geen datum"),
+        (8, "31/02/2024"),
+        (last, "morgen"),
+    ]
+    accepted = mart(wh, "SELECT pv_number, source_row FROM marts.incidents ORDER BY 1")
+    assert accepted[:2] == [("P1", 2), ("P3", 7)]
+    if quoted:
+        assert accepted[2] == ("P5", 9)
+
+
+def test_empty_lines_found_across_scan_blocks(monkeypatch):
+    """The streaming scan finds empty lines that straddle its blocks, each once."""
+    from etl.sources import tabular
+
+    text = b"h;x\n1;a\n\n2;b\r\n\r\n3;c\n\n\n4;d\n"
+    whole = tabular._EmptyLines()
+    whole.feed(text)
+    assert whole.records_before() == [1, 2, 3, 3]
+    for size in range(1, 8):
+        parts = tabular._EmptyLines()
+        for i in range(0, len(text), size):
+            parts.feed(text[i : i + size])
+        assert parts.records_before() == whole.records_before(), size
+
+
 def test_file_of_another_kind_is_named(tmp_path):
     accidents = (
         "Ongevalnummer;Datum/uur;Straat;Huisnr;Gemeente;X;Y;Ernst\r\n"
