@@ -14,6 +14,9 @@ The dashboard's upload page calls only these functions:
     one is swapped in atomically, and a failed build changes nothing.
 ``build_status(status_file)``
     The state of that build (``idle``, ``running``, ``ok``, ``failed``) with a Dutch message.
+``files_named_in(message, raw_dir)``, ``quarantine(raw_dir, name)``, ``restore(raw_dir, name)``
+    After a failed build: take the export it names out of the build (moved to
+    ``raw_dir/_quarantaine/<kind>/``, never deleted) and put it back later.
 """
 
 from __future__ import annotations
@@ -391,6 +394,93 @@ def store_upload(
         raise UploadError(f"Te veel bestanden met de naam '{name}' in {kind}/.")
     finally:
         tmp.unlink(missing_ok=True)
+
+
+#: Folder under the raw folder for exports taken out of the build (see :func:`quarantine`).
+QUARANTINE = "_quarantaine"
+
+
+def files_named_in(message: str, raw_dir: Path) -> list[str]:
+    """The exports under ``raw_dir`` that a build message names, as ``<kind>/<file>``.
+
+    A failed build names the file it could not use (``Bestand incidents/x.csv ...``); these
+    are the candidates the Data page offers to put in quarantine.
+    """
+    from etl.sources.base import discover_files, source_name
+
+    raw_dir = Path(raw_dir)
+    found: dict[str, int] = {}
+    for paths in discover_files(raw_dir).values():
+        for path in paths:
+            name = source_name(raw_dir, path)
+            # Named with its folder ("incidents/x.csv") or, by a reader, by its file name.
+            for shown in (name, path.name):
+                hit = re.search(rf"(?<![\w/.-]){re.escape(shown)}(?![\w.-])", message)
+                if hit:
+                    found[name] = hit.start()
+                    break
+    return sorted(found, key=found.__getitem__)
+
+
+def _raw_file(raw_dir: Path, name: str, root: str | None = None) -> tuple[Path, Path]:
+    """The file ``raw_dir[/root]/<kind>/...`` for ``name`` = ``<kind>/...``, and its folder
+    below ``raw_dir[/root]``; anything else is refused."""
+    parts = name.split("/")
+    if parts[0] not in config.RAW_KINDS or len(parts) < 2:
+        raise UploadError(f"Ongeldige bestandsnaam '{name}'.")
+    if any(not p or p.startswith(".") for p in parts):
+        raise UploadError(f"Ongeldige bestandsnaam '{name}'.")
+    base = Path(raw_dir) / root if root else Path(raw_dir)
+    path = base.joinpath(*parts)
+    if not path.resolve().is_relative_to((base / parts[0]).resolve()):
+        raise UploadError(f"Ongeldige bestandsnaam '{name}'.")
+    if not path.is_file():
+        raise UploadError(f"Bestand '{name}' bestaat niet (meer).")
+    return path, Path(*parts[:-1])
+
+
+def _move_without_overwriting(source: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, dot, ext = source.name.rpartition(".")
+    if not dot:
+        stem, ext = source.name, ""
+    for i in range(1, 1000):
+        target = folder / (source.name if i == 1 else f"{stem}_{i}.{ext}" if ext else f"{stem}_{i}")
+        try:
+            os.link(source, target)  # fails if the name exists: never overwrite
+        except FileExistsError:
+            continue
+        source.unlink()
+        return target
+    raise UploadError(f"Te veel bestanden met de naam '{source.name}' in {folder.name}/.")
+
+
+def quarantine(raw_dir: Path, name: str) -> Path:
+    """Take the export ``<kind>/<file>`` out of the build: move it to ``_quarantaine/<kind>/``.
+
+    Nothing is deleted: the file keeps its content and can be put back with
+    :func:`restore`. Returns where it now is.
+    """
+    source, folder = _raw_file(raw_dir, name)
+    return _move_without_overwriting(source, Path(raw_dir) / QUARANTINE / folder)
+
+
+def restore(raw_dir: Path, name: str) -> Path:
+    """Put a quarantined export ``<kind>/<file>`` back among the exports the build reads."""
+    source, folder = _raw_file(raw_dir, name, QUARANTINE)
+    return _move_without_overwriting(source, Path(raw_dir) / folder)
+
+
+def quarantined(raw_dir: Path) -> list[str]:
+    """The exports in quarantine, as ``<kind>/<file>``."""
+    root = Path(raw_dir) / QUARANTINE
+    return sorted(
+        p.relative_to(root).as_posix()
+        for kind in config.RAW_KINDS
+        if (root / kind).is_dir()
+        for p in (root / kind).rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    )
 
 
 def _sha256(path: Path) -> str:

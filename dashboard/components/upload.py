@@ -30,11 +30,16 @@ from etl import config
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES
 from etl.sources.mapping import load_mappings
 from etl.upload import (
+    QUARANTINE,
     BuildBusyError,
     Preview,
     UploadError,
     build_status,
+    files_named_in,
     preview_upload,
+    quarantine,
+    quarantined,
+    restore,
     start_background_build,
     store_upload,
 )
@@ -274,6 +279,70 @@ def _on_rebuild() -> None:
         st.session_state[STORED_KEY] = {"error": str(exc)}
 
 
+def _on_move(name: str, back: bool) -> None:
+    """Button callback: quarantine an export (or put it back), audit it, rebuild."""
+    try:
+        moved = (restore if back else quarantine)(config.raw_dir(), name)
+    except UploadError as exc:
+        st.session_state[STORED_KEY] = {"error": str(exc)}
+        return
+    try:
+        gate.log_export(
+            "data",
+            {
+                "bestand": name,
+                "formaat": "terugzetten" if back else "quarantaine",
+                "naar": moved.name,
+            },
+        )
+    except Exception:  # noqa: BLE001 - a locked audit file must not undo the move
+        logging.getLogger(__name__).exception("Quarantaine niet in het auditlog geschreven")
+    st.session_state.pop(STORED_KEY, None)
+    _on_rebuild()
+
+
+#: Per direction of a move: button text, key prefix, icon and tooltip.
+_MOVES = {
+    False: (
+        "in quarantaine zetten en opnieuw opbouwen",
+        "upload_quarantaine_",
+        ":material/block:",
+        f"Verplaatst het bestand naar {QUARANTINE}/ in de map met ruwe exports (niets wordt "
+        "gewist); het warehouse wordt zonder dit bestand opgebouwd.",
+    ),
+    True: ("terugzetten en opnieuw opbouwen", "upload_terug_", ":material/undo:", None),
+}
+
+
+def _move_button(name: str, back: bool) -> None:
+    text, key, icon, tip = _MOVES[back]
+    st.button(
+        f"`{name}` {text}",
+        key=key + name,
+        icon=icon,
+        on_click=_on_move,
+        args=(name, back),
+        help=tip,
+    )
+
+
+def _quarantine_block(status: Mapping) -> None:
+    """After a failed build: take the file it names out; list what is in quarantine."""
+    raw = config.raw_dir()
+    if status.get("state") == "failed":
+        for name in files_named_in(str(status.get("message", "")), raw):
+            _move_button(name, back=False)
+    waiting = quarantined(raw)
+    if waiting:
+        with st.expander(f"In quarantaine ({fmt_int(len(waiting))}): niet in het warehouse"):
+            st.caption(
+                f"Deze bestanden staan in {QUARANTINE}/ in de map met ruwe exports. Verbeter "
+                "het bestand (of vervang het door een nieuwe upload) en zet het terug."
+            )
+            for name in waiting:
+                _move_button(name, back=True)
+
+
 def _when(value) -> str:
     try:
         return fmt_datetime(datetime.fromisoformat(str(value)))
@@ -320,9 +389,9 @@ def render_build_status(status: Mapping) -> None:
         st.error(
             f"Laatste bouw mislukt ({_when(status.get('finished_at'))}): "
             f"{status.get('message', 'onbekende fout')}\n\n"
-            "Er is niets gewijzigd: het vorige warehouse blijft in gebruik. Een opgeslagen "
-            "bestand dat de fout veroorzaakt, moet uit de map met ruwe exports verwijderd of "
-            "vervangen worden; daarna opnieuw opbouwen.",
+            "Er is niets gewijzigd: het vorige warehouse blijft in gebruik. Zet het bestand "
+            "dat de fout veroorzaakt in quarantaine (knop hieronder) of vervang het; daarna "
+            "wordt opnieuw opgebouwd.",
             icon=":material/error:",
         )
     else:
@@ -361,6 +430,7 @@ def _status_block() -> None:
 
     _poll()
     if not running:
+        _quarantine_block(status)
         st.button(
             "Opnieuw opbouwen",
             key="upload_rebuild",

@@ -206,3 +206,21 @@ def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     assert (
         _count(warehouse, "SELECT count(*) FROM marts.incidents WHERE pv_number = ?", [NEW_PV]) == 0
     )
+
+    # The failure names the bad file: one click takes it out (kept in quarantine) and
+    # rebuilds; the uploaded file then counts.
+    at.button(key="upload_quarantaine_incidents/kapot.csv").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not (raw / "incidents" / "kapot.csv").exists()
+    assert (raw / "_quarantaine" / "incidents" / "kapot.csv").read_bytes().startswith(b"%PDF")
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "ok", status
+    assert (
+        _count(warehouse, "SELECT count(*) FROM marts.incidents WHERE pv_number = ?", [NEW_PV]) == 1
+    )
+    at.run()
+    assert any(s.value.startswith("Laatste bouw geslaagd") for s in at.success)
+    assert [b.key for b in at.button if b.key.startswith("upload_quarantaine_")] == []
+    assert "upload_terug_incidents/kapot.csv" in [b.key for b in at.button]
+    audit = AuditLog(state / "audit.duckdb").read(event="export")
+    assert any('"formaat": "quarantaine"' in d and "kapot.csv" in d for d in audit["detail"])

@@ -11,10 +11,15 @@ from etl_helpers import RAW_SMALL, ZONE_SMALL, mini_raw, query
 from test_quirks import incident, incidents_csv
 
 from etl.upload import (
+    QUARANTINE,
     BuildBusyError,
     UploadError,
     build_status,
+    files_named_in,
     preview_upload,
+    quarantine,
+    quarantined,
+    restore,
     start_background_build,
     store_upload,
 )
@@ -131,3 +136,40 @@ def test_status_of_a_dead_build_is_failed(tmp_path):
     status = tmp_path / "build.json"
     status.write_text(json.dumps({"state": "running", "pid": 2**22 + 12345}), encoding="utf-8")
     assert build_status(status)["state"] == "failed"
+
+
+def test_quarantine_takes_the_named_file_out_and_restore_puts_it_back(tmp_path):
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("P1")])})
+    wh = tmp_path / "wh.duckdb"
+    status = tmp_path / "state" / "build.json"
+    bad = store_upload("incidents", "kapot.csv", b"%PDF-1.4 binary\x00", raw)
+    (raw / "incidents" / "kapot.csv.bak").write_bytes(b"x")  # a similar name is not named
+    start_background_build(raw, wh, status, ZONE_SMALL)
+    failed = _wait(status)
+    assert failed["state"] == "failed" and not wh.exists()
+    assert files_named_in(failed["message"], raw) == ["incidents/kapot.csv"]
+
+    moved = quarantine(raw, "incidents/kapot.csv")
+    assert moved == raw / QUARANTINE / "incidents" / "kapot.csv" and not bad.exists()
+    assert moved.read_bytes() == b"%PDF-1.4 binary\x00"
+    assert quarantined(raw) == ["incidents/kapot.csv"]
+    start_background_build(raw, wh, status, ZONE_SMALL)
+    assert _wait(status)["state"] == "ok"
+    assert query(wh, "SELECT count(*) FROM marts.load_files WHERE kind = 'incidents'") == [(1,)]
+
+    # Back among the exports, without overwriting a file that took its name meanwhile.
+    store_upload("incidents", "kapot.csv", b"PV-nummer;Datum feit\n", raw)
+    back = restore(raw, "incidents/kapot.csv")
+    assert back == raw / "incidents" / "kapot_2.csv" and quarantined(raw) == []
+    assert (raw / "incidents" / "kapot.csv").read_bytes() == b"PV-nummer;Datum feit\n"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../a.csv", "incidents/../../a.csv", "onbekend/a.csv", "incidents/.verborgen", "incidents"],
+)
+def test_quarantine_refuses_path_tricks(tmp_path, name):
+    raw = mini_raw(tmp_path, {"incidents/a.csv": "x"})
+    with pytest.raises(UploadError):
+        quarantine(raw, name)
+    assert (raw / "incidents" / "a.csv").exists()
