@@ -446,13 +446,16 @@ def test_source_file_is_an_enum_of_the_kinds_file_names(tmp_path):
 
 
 def test_marts_carry_labels_and_vocabularies_as_enums(demo_warehouse):
-    types = dict(
-        query(
-            demo_warehouse,
-            "SELECT column_name, data_type FROM duckdb_columns() "
-            "WHERE schema_name = 'marts' AND table_name = 'incidents'",
-        )
+    from dashboard.queries._db import query as dashboard_query
+    from dashboard.queries._db import warehouse_version
+
+    # Through the dashboard's own connection: this process may already hold one to the file.
+    frame = dashboard_query(
+        warehouse_version(demo_warehouse),
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE schema_name = 'marts' AND table_name = 'incidents'",
     )
+    types = dict(zip(frame["column_name"], frame["data_type"], strict=True))
     for column in ("category", "street", "status", "wijk_code", "wijk_name", "nis_code",
                    "municipality_name", "location_status", "location_note", "geocode_method",
                    "source_file"):  # fmt: skip
