@@ -491,6 +491,17 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _local_now(zone_file: Path | None) -> str:
+    """Now in the zone's time zone (as the build stamps ``built_at``), ISO without offset."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        name = config.load_zone(zone_file).get("zone", {}).get("timezone", "Europe/Brussels")
+    except (OSError, ValueError):
+        name = "Europe/Brussels"
+    return datetime.now(ZoneInfo(name)).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
 def _write_status(status_file: Path, payload: dict) -> None:
     status_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = status_file.with_name(f".{status_file.name}.{os.getpid()}.tmp")
@@ -598,7 +609,7 @@ def start_background_build(
             {
                 "state": "running",
                 "pid": proc.pid,
-                "started_at": datetime.now().isoformat(timespec="seconds"),
+                "started_at": _local_now(zone_file),
                 "message": "Warehouse wordt gebouwd; het vorige blijft in gebruik tot de bouw klaar is.",
                 "raw": str(raw),
                 "warehouse": str(warehouse),
@@ -615,7 +626,7 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
     """Child process: build, then write the final status and release the lock."""
     from etl.build import build_warehouse
 
-    started_at = datetime.now().isoformat(timespec="seconds")
+    started_at = _local_now(zone_file)
     wall = time.perf_counter()
     cpu = time.process_time()
     lines: list[str] = []
@@ -650,7 +661,7 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
         code = 2
     usage = resource.getrusage(resource.RUSAGE_SELF)
     status.update(
-        finished_at=datetime.now().isoformat(timespec="seconds"),
+        finished_at=_local_now(zone_file),
         duration_s=round(time.perf_counter() - wall, 2),
         cpu_s=round(time.process_time() - cpu, 2),
         peak_mb=round(usage.ru_maxrss / 1024, 1),

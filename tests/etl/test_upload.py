@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from etl_helpers import RAW_SMALL, ZONE_SMALL, mini_raw, query
@@ -148,6 +150,9 @@ def test_quarantine_takes_the_named_file_out_and_restore_puts_it_back(tmp_path):
     failed = _wait(status)
     assert failed["state"] == "failed" and not wh.exists()
     assert files_named_in(failed["message"], raw) == ["incidents/kapot.csv"]
+    # Stamped in the zone's local time, like the warehouse's built_at (not the server's UTC).
+    local = datetime.now(ZoneInfo("Europe/Brussels")).replace(tzinfo=None)
+    assert abs(datetime.fromisoformat(failed["finished_at"]) - local) < timedelta(minutes=5)
 
     moved = quarantine(raw, "incidents/kapot.csv")
     assert moved == raw / QUARANTINE / "incidents" / "kapot.csv" and not bad.exists()
