@@ -210,9 +210,11 @@ if x:
 plot = plot.rename(columns={**names, value_col: value_label})
 kind = chart_kind
 if kind == "Automatisch":
-    kind = "Lijn" if x in time_cols and x != "jaar" else "Staaf"
+    # A line needs two moments at least; one period (a month of a 28-day window) is bars.
+    single = x_order is not None and len(x_order) < 2
+    kind = "Lijn" if x in time_cols and x != "jaar" and not single else "Staaf"
     # Grouped bars with many colours are unreadable; a grid of two groupings is not.
-    if kind == "Staaf" and colour is not None and plot[names[colour]].nunique() > 6:
+    if kind == "Staaf" and not single and colour is not None and plot[names[colour]].nunique() > 6:
         kind = "Heatmap"
 if kind == "Heatmap" and colour is None:
     st.caption("Een heatmap heeft twee indelingen nodig; hieronder een staafdiagram.")

@@ -4,6 +4,7 @@ and the URL alone reproduces a view."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import pandas as pd
@@ -42,6 +43,17 @@ def test_default_view_month_by_category(demo_warehouse):
     assert params["gegevens"] == "incidents"
     assert params["indeling1"] == "Maand" and params["indeling2"] == "Categorie"
     assert params["weergave"] == "aantal"
+
+
+def test_automatic_chart_is_a_line_over_time_and_bars_for_one_period(demo_warehouse):
+    def chart_type(params: dict) -> str:
+        spec = json.loads(run_app("exploration", params).get("plotly_chart")[0].proto.spec)
+        return {trace.get("type", "scatter") for trace in spec["data"]}.pop()
+
+    # Twelve months: a line per category. One 28-day window inside a month: one bar per
+    # category (a line of single dots says nothing).
+    assert chart_type({"periode": "vorigjaar"}) == "scatter"
+    assert chart_type({"periode": "aangepast", "van": "2025-03-02", "tot": "2025-03-29"}) == "bar"
 
 
 def test_url_reproduces_view_nuisance_by_wijk(demo_warehouse):
