@@ -143,14 +143,18 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
     cols = st.columns(len(kpis))
     for col, kpi in zip(cols, kpis, strict=True):
         delta = None
+        unchanged = False
         if kpi.reference is not None and kpi.value is not None:
+            unchanged = kpi.value == kpi.reference
             delta = f"{fmt_signed(kpi.value - kpi.reference)} {kpi.reference_label}"
         col.metric(
             kpi.label,
             fmt_int(kpi.value),
             delta=delta,
             help=kpi.help,
-            delta_color="inverse" if kpi.higher_is_worse else "normal",
+            # No change: grey and without an arrow (a red arrow up for "0" misleads).
+            delta_color="off" if unchanged else "inverse" if kpi.higher_is_worse else "normal",
+            delta_arrow="off" if unchanged else "auto",
         )
 
 

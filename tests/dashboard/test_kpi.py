@@ -1,0 +1,29 @@
+"""KPI tiles: the difference with the reference period, coloured by what is worse."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _tiles():
+    from dashboard.components.layout import Kpi, kpi_row
+
+    kpi_row(
+        [
+            Kpi("Doden", 0, 0),
+            Kpi("Letsel", 15, 11),
+            Kpi("Controles", 4, 6, higher_is_worse=False),
+        ]
+    )
+
+
+def test_no_change_is_grey_without_arrow_and_more_crime_is_red_up():
+    at = AppTest.from_function(_tiles).run()
+    assert not at.exception, [e.value for e in at.exception]
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["Doden"].delta == "0 t.o.v. vorige periode"
+    # MetricProto: color 0 red, 1 green, 2 gray; direction 0 down, 1 up, 2 none.
+    assert (tiles["Doden"].proto.color, tiles["Doden"].proto.direction) == (2, 2)
+    assert tiles["Letsel"].delta.startswith("+4")
+    assert (tiles["Letsel"].proto.color, tiles["Letsel"].proto.direction) == (0, 1)
+    assert (tiles["Controles"].proto.color, tiles["Controles"].proto.direction) == (0, 0)
