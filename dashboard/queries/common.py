@@ -466,13 +466,16 @@ def map_points(
     ds = dataset(dataset_key)
     where, params = filter_sql(ds, start, end, wijken, categories)
     params["limit"] = int(min(limit, MAP_POINT_CAP))
-    return query(
-        version,
+    return query(version, points_sql(ds, where), params)
+
+
+def points_sql(ds: Dataset, where: str) -> str:
+    """Located records of ``ds`` matching ``where``, newest first, at most ``$limit``."""
+    return (
         f"SELECT t.{ds.id_column} AS id, t.lat, t.lon, t.{ds.category} AS category, "
         f"{ds.date_expr} AS date, {ds.address_expr} AS address, t.wijk_code "
         f"FROM {ds.table} t WHERE {where} AND t.lat IS NOT NULL AND t.lon IS NOT NULL "
-        f"ORDER BY date DESC, id LIMIT $limit",
-        params,
+        f"ORDER BY date DESC, id LIMIT $limit"
     )
 
 

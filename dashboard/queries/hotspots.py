@@ -22,7 +22,7 @@ import streamlit as st
 from h3.api import basic_int as h3i
 
 from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query, scalar
-from dashboard.queries.common import MAP_POINT_CAP, dataset, filter_sql
+from dashboard.queries.common import MAP_POINT_CAP, dataset, filter_sql, points_sql
 from dashboard.queries.incidents import ALL_HOURS, SOURCE_DATASETS, time_filter_sql
 
 #: Period granularities of the emerging hot-spot view: key → (DuckDB date_trunc unit, label).
@@ -168,14 +168,7 @@ def points(
     """
     ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
     params["limit"] = int(min(limit, MAP_POINT_CAP))
-    return query(
-        version,
-        f"SELECT t.{ds.id_column} AS id, t.lat, t.lon, t.{ds.category} AS category, "
-        f"{ds.date_expr} AS date, {ds.address_expr} AS address, t.wijk_code "
-        f"FROM {ds.table} t WHERE {where} AND t.lat IS NOT NULL AND t.lon IS NOT NULL "
-        f"ORDER BY date DESC, id LIMIT $limit",
-        params,
-    )
+    return query(version, points_sql(ds, where), params)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
