@@ -432,3 +432,47 @@ def test_absences(tmp_path):
         ("INP Zoë Peeters", "2025-03-10", "2025-03-10", "Opleiding", 1),
     ]
     assert mart(wh, "SELECT kind, source_row, field FROM marts.rejects") == [("absences", 4, "Tot")]
+
+
+def test_xlsx_reader_gives_openpyxls_rows_and_cells(tmp_path):
+    """calamine (fast) reads the same rows, row numbers and cell texts as openpyxl did."""
+    from datetime import date, datetime, time
+
+    from openpyxl import Workbook, load_workbook
+
+    from etl.sources.tabular import _cell_text, _xlsx_rows
+
+    wb = Workbook()
+    ws = wb.active
+    ws["C3"] = "PV-nummer"  # data starting at C3: rows and columns keep their place
+    ws["D3"] = "Datum feit"
+    ws["E3"] = "Huisnr"
+    values = [
+        ("P1", datetime(2024, 2, 3, 14, 30), 12),
+        ("P2", "03/02/2024 15:00", "12A"),
+        ("P3", 45325.5, 171000.5),
+        (None, None, None),  # an empty row inside the data
+        ("P4", time(14, 30), True),
+        ("  P5 ", date(2024, 2, 3), 2025001234),
+    ]
+    for i, row in enumerate(values, start=4):
+        for col, value in zip("CDE", row, strict=True):
+            ws[f"{col}{i}"] = value
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+
+    def normal(text):  # a date reads as "2024-02-03", a datetime at midnight with its time
+        return text.removesuffix(" 00:00:00") if text else text
+
+    old = [
+        (r, [normal(_cell_text(v)) for v in row])
+        for r, row in enumerate(
+            load_workbook(path, read_only=True, data_only=True)
+            .worksheets[0]
+            .iter_rows(values_only=True),
+            start=1,
+        )
+    ]
+    new = [(r, [normal(_cell_text(v)) for v in row]) for r, row in _xlsx_rows(path, "f.xlsx")]
+    assert [x for x in new if any(x[1])] == [x for x in old if any(x[1])]
+    assert new[2] == (3, [None, None, "PV-nummer", "Datum feit", "Huisnr"])
