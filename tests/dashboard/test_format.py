@@ -54,3 +54,6 @@ def test_exports_neutralise_formula_text():
     wb = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df)))
     values = [c.value for c in wb.active["A"]][1:]
     assert values == ['\'=HYPERLINK("http://x")', "'@SUM(A1)", "Kerkstraat"]
+    # Also text that arrives as a categorical (a warehouse ENUM read by the SQL console).
+    cats = to_csv_bytes(df.astype({"straat": "category"})).decode("utf-8-sig")
+    assert cats == csv
