@@ -300,13 +300,24 @@ def run_checks(con: duckdb.DuckDBPyConnection, folder: Path, catalog: str | None
         raise BuildError("Controles gefaald:\n  " + "\n  ".join(failures))
 
 
-def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, today) -> None:
-    """Zone configuration as raw.zone_* tables so the SQL models can join it."""
+def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> None:
+    """Zone configuration as raw.zone_* tables so the SQL models can join it.
+
+    ``now``: the build's start in the zone's local time (``raw.build_params``: ``today``
+    refuses future dates, ``build_started_at`` stamps the files read).
+    """
     z = zone.get("zone", {})
     con.execute(
         "CREATE TABLE raw.build_params AS SELECT ?::VARCHAR AS zone_name, ?::DATE AS today, "
-        "?::INTEGER AS h3_resolution, ?::INTEGER AS h3_resolution_coarse",
-        [z.get("name", "zone"), today, z.get("h3_resolution", 9), z.get("h3_resolution_coarse", 8)],
+        "?::INTEGER AS h3_resolution, ?::INTEGER AS h3_resolution_coarse, "
+        "?::TIMESTAMP AS build_started_at",
+        [
+            z.get("name", "zone"),
+            now.date(),
+            z.get("h3_resolution", 9),
+            z.get("h3_resolution_coarse", 8),
+            now,
+        ],
     )
     munis = pd.DataFrame(
         [
@@ -891,7 +902,7 @@ def build_warehouse(
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         # Only used to refuse future dates; every other date derives from the data.
-        _zone_tables(con, zone, datetime.now(tz).date())
+        _zone_tables(con, zone, datetime.now(tz).replace(tzinfo=None, microsecond=0))
         infos: list[dict] = []
         for kind in TABULAR_KINDS:
             infos += load_tabular_kind(

@@ -461,3 +461,13 @@ def test_marts_carry_labels_and_vocabularies_as_enums(demo_warehouse):
                    "source_file"):  # fmt: skip
         assert types[column].startswith("ENUM("), (column, types[column])
     assert types["pv_number"] == "VARCHAR"
+
+
+def test_files_are_stamped_in_the_zones_local_time(small_warehouse):
+    """loaded_at (Data page, "Laatst ingelezen") and built_at: one clock, the zone's."""
+    (gap,) = query(
+        small_warehouse,
+        "SELECT date_diff('second', max(l.loaded_at), any_value(b.built_at)) "
+        "FROM marts.load_files l, marts.build_info b",
+    )[0]
+    assert 0 <= gap < 600

@@ -41,7 +41,8 @@ select
     -- e.g. personal-data columns dropped at load (etl/sources/personal_data.py)
     f.note
 from files f
-cross join (select cast(current_timestamp as timestamp) as built_at) b
+-- The build's start in the zone's local time (like build_info.built_at), not the server's clock zone.
+cross join (select build_started_at as built_at from raw.build_params) b
 left join rejected r on r.source_file = f.source_file
 left join accepted_districts d on d.source_file = f.source_file
 left join intermediate.int_file_ranks k on k.kind = f.kind and k.source_file = f.source_file
