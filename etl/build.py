@@ -18,7 +18,6 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import numpy as np
@@ -27,13 +26,7 @@ import shapely
 from pyproj import Transformer
 
 from etl import config, duck, geo
-from etl.labels import (
-    ENUM_MIN_ROWS_PER_VALUE,
-    define_label_types,
-    distinct_labels,
-    enum_sql,
-)
-from etl.labels import quote_ident as _quote_ident
+from etl.labels import define_label_types, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_districts, load_tabular_kind
 from etl.sources.districts import DistrictLayers
@@ -45,9 +38,7 @@ __all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
 #: Model folders in run order; the Python locating step runs between staging and intermediate.
 FOLDERS = ("staging", "intermediate", "marts")
-_MATERIALIZED = re.compile(
-    r"^--\s*materialized:\s*(view|compact)\s*$", re.IGNORECASE | re.MULTILINE
-)
+_MATERIALIZED_VIEW = re.compile(r"^--\s*materialized:\s*view\s*$", re.IGNORECASE | re.MULTILINE)
 _REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_0-9]+)\b", re.IGNORECASE)
 TABULAR_KINDS = tuple(k for k in config.RAW_KINDS if k != "districts")
 DISPLAY_TOLERANCE_M = 2.0
@@ -126,38 +117,6 @@ def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts
     return _REF.sub(
         lambda m: f"{catalog}.{m.group(0)}" if m.group(1).lower() in schemas else m.group(0), sql
     )
-
-
-def write_compact(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    sql: str,
-    min_rows_per_value: int = ENUM_MIN_ROWS_PER_VALUE,
-) -> None:
-    """``CREATE OR REPLACE TABLE table AS sql`` with repetitive text stored as ENUM.
-
-    For a table whose text does not come from a labelled export column (see
-    :mod:`etl.labels`): the result is materialised once, and each text column with few
-    distinct values becomes an ENUM of its values in sorted order, so ``ORDER BY``,
-    ``min``/``max`` and comparisons give exactly what the text would give.
-    """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _compact AS {sql}")
-    try:
-        cols = con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() "
-            "WHERE database_name = 'temp' AND table_name = '_compact' ORDER BY column_index"
-        ).fetchall()
-        text = {c: _quote_ident(c) for c, t in cols if t == "VARCHAR"}
-        enums = distinct_labels(con, "_compact", text, min_rows_per_value)
-        select = ", ".join(
-            f"CAST({_quote_ident(c)} AS {enum_sql(enums[c])}) AS {_quote_ident(c)}"
-            if enums.get(c)
-            else _quote_ident(c)
-            for c, _ in cols
-        )
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {select} FROM _compact")
-    finally:
-        con.execute("DROP TABLE IF EXISTS _compact")
 
 
 def run_sql_folder(
@@ -258,21 +217,13 @@ def _run_model(
     table = f"{folder.name}.{path.stem}"
     sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog, schemas)
     # A model that only passes wide rows on says "-- materialized: view": copying a
-    # million wide rows costs seconds, so those are folded into the next table. One
-    # that many large joins read says "-- materialized: compact": its repetitive text
-    # is stored as ENUM, which makes carrying it through a hash join much cheaper.
-    # The marts are written as they come: their repetitive text already is ENUM (label
-    # types from staging on, the build's vocabularies; see etl.labels).
-    marker = _MATERIALIZED.search(sql)
-    kind = "VIEW" if marker and marker.group(1).lower() == "view" else "TABLE"
-    compact = bool(marker and marker.group(1).lower() == "compact")
+    # million wide rows costs seconds, so those are folded into the next table. Tables,
+    # marts included, are written as they come: their repetitive text already is ENUM
+    # (label types from staging on, the build's vocabularies; see etl.labels).
+    kind = "VIEW" if _MATERIALIZED_VIEW.search(sql) else "TABLE"
     t0 = time.perf_counter()
     try:
-        if compact and kind == "TABLE":
-            # A lookup compacted in memory turns every text into an ENUM.
-            write_compact(con, in_catalog(table, catalog, schemas), sql, 1)
-        else:
-            con.execute(f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}")
+        con.execute(f"CREATE OR REPLACE {kind} {in_catalog(table, catalog, schemas)} AS {sql}")
     except duckdb.Error as exc:
         raise BuildError(f"SQL-model {folder.name}/{path.name} faalt: {exc}") from exc
     if timings is not None:
@@ -438,51 +389,6 @@ def _districts_table(
         con.unregister("_frame")
 
 
-#: How the build placed a record (staging and the geocoding step write these).
-GEOCODE_METHODS = ("coördinaten", "adres exact", "adres genormaliseerd")
-
-
-def vocabulary_types(con: duckdb.DuckDBPyConnection, areas: bool = True) -> None:
-    """Named ENUM types for the text the build itself writes on every located record.
-
-    ``wb_location_status``, ``wb_location_note`` and ``wb_geocode_method`` hold the fixed
-    vocabularies; ``wb_area_code`` and ``wb_area_name`` every code and name of the boundary
-    files and the zone configuration. The locating step and the SQL models cast to them,
-    so a ``coalesce`` over two sources keeps one ENUM type instead of falling back to text
-    (see :mod:`etl.labels` for why that matters). ``areas=False``: only the fixed
-    vocabularies (the upload preview runs a staging model without boundaries).
-    """
-    types: dict[str, tuple | list] = {
-        "wb_location_status": geo.STATUSES,
-        "wb_location_note": (*geo.NOTES, geo.NOTE_NO_COORDINATES),
-        "wb_geocode_method": GEOCODE_METHODS,
-    }
-    if areas:
-        types.update(zip(("wb_area_code", "wb_area_name"), _area_vocabulary(con), strict=True))
-    for name, values in types.items():
-        con.execute(f"DROP TYPE IF EXISTS {name}")
-        con.execute(f"CREATE TYPE {name} AS {enum_sql(values) if values else 'VARCHAR'}")
-
-
-def _area_vocabulary(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
-    """Every area code and name of the boundary files and the zone configuration."""
-    codes, names = con.execute(
-        """SELECT list(DISTINCT c) FILTER (WHERE c IS NOT NULL AND t = 'code'),
-                  list(DISTINCT c) FILTER (WHERE c IS NOT NULL AND t = 'name')
-        FROM (
-            SELECT 'code' AS t, unnest([code, parent_code, nis_code]) AS c FROM raw.districts
-            UNION ALL SELECT 'code', unnest([code, deelgemeente, nis_code]) FROM raw.zone_wijken
-            UNION ALL SELECT 'code', unnest([code, nis_code]) FROM raw.zone_deelgemeenten
-            UNION ALL SELECT 'code', nis_code FROM raw.zone_municipalities
-            UNION ALL SELECT 'name', name FROM raw.districts
-            UNION ALL SELECT 'name', name FROM raw.zone_wijken
-            UNION ALL SELECT 'name', name FROM raw.zone_deelgemeenten
-            UNION ALL SELECT 'name', name FROM raw.zone_municipalities
-        )"""
-    ).fetchone()
-    return codes or [], names or []
-
-
 #: Coordinate pairs located per slice (bounds the locating step's Python memory).
 LOCATE_CHUNK = 1_000_000
 
@@ -588,7 +494,7 @@ def _locate(
             "CASE WHEN isnan(x) THEN NULL ELSE x END AS x, CASE WHEN isnan(y) THEN NULL ELSE y END AS y, "
             "CASE WHEN isnan(lon) THEN NULL ELSE lon END AS lon, CASE WHEN isnan(lat) THEN NULL ELSE lat END AS lat, "
             # The area codes, status and note stay ENUMs (the build's vocabularies, see
-            # vocabulary_types): cheap to carry through the located models' large hash joins.
+            # etl.labels.vocabulary_types): cheap to carry through the located models' large hash joins.
             "wijk_code::wb_area_code AS wijk_code, deelgemeente_code::wb_area_code AS deelgemeente_code, "
             "nis_code::wb_area_code AS nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
             "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, "
@@ -867,7 +773,7 @@ def build_warehouse(
     except (FileNotFoundError, OSError, ValueError) as exc:
         raise BuildError(f"Zoneconfiguratie onleesbaar: {exc}") from exc
     zone_name = zone.get("zone", {}).get("name", "zone")
-    tz = ZoneInfo(zone.get("zone", {}).get("timezone", "Europe/Brussels"))
+    tz = config.zone_timezone(zone)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f"{warehouse.name}.building-{os.getpid()}")
     for leftover in (tmp, Path(f"{tmp}.wal")):
@@ -901,7 +807,8 @@ def build_warehouse(
         con.execute("SET disabled_optimizers = 'build_side_probe_side,common_subplan'")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        # Only used to refuse future dates; every other date derives from the data.
+        # "Now" only refuses future dates and stamps the files read; every other date
+        # derives from the data.
         _zone_tables(con, zone, datetime.now(tz).replace(tzinfo=None, microsecond=0))
         infos: list[dict] = []
         for kind in TABULAR_KINDS:

@@ -14,6 +14,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
@@ -66,6 +67,11 @@ def zone_mappings_path() -> Path:
 def _load_zone(path: str, mtime: float) -> dict:
     with open(path, "rb") as fh:
         return tomllib.load(fh)
+
+
+def zone_timezone(zone: dict) -> ZoneInfo:
+    """The zone's time zone (``[zone].timezone``, default Europe/Brussels)."""
+    return ZoneInfo(zone.get("zone", {}).get("timezone", "Europe/Brussels"))
 
 
 def load_zone(path: Path | None = None) -> dict:

@@ -13,6 +13,10 @@ a field with few distinct values (at most :data:`ENUM_MAX_VALUES`, and at least
 :data:`ENUM_MIN_ROWS_PER_VALUE` rows per value) becomes an ENUM of exactly its values in
 sorted order; any other field (free text, identifiers) becomes a plain ``VARCHAR`` alias.
 
+The text the build writes itself has named ENUM types too (:func:`vocabulary_types`:
+location status and note, geocoding method, area codes and names), so a ``coalesce`` over
+two sources keeps one type.
+
 Sorted values keep ENUMs behaving as text: ``ORDER BY``, ``min``/``max`` and comparisons give
 what the text gives, also against a value the ENUM does not hold, and string functions take
 them as text. DuckDB hands ENUMs to pandas as categoricals; the dashboard's query layer turns
@@ -136,7 +140,58 @@ def define_label_types(
         )
         for field, values in labels.items():
             name = f"label_{kind}__{field}"
-            con.execute(f"DROP TYPE IF EXISTS {name}")
-            con.execute(f"CREATE TYPE {name} AS {enum_sql(values) if values else 'VARCHAR'}")
+            _create_type(con, name, values)
             made[name] = len(values) if values else None
     return made
+
+
+#: How the build placed a record (staging and the geocoding step write these).
+GEOCODE_METHODS = ("coördinaten", "adres exact", "adres genormaliseerd")
+
+
+def vocabulary_types(con: duckdb.DuckDBPyConnection, areas: bool = True) -> None:
+    """Named ENUM types for the text the build itself writes on every located record.
+
+    ``wb_location_status``, ``wb_location_note`` and ``wb_geocode_method`` hold the fixed
+    vocabularies; ``wb_area_code`` and ``wb_area_name`` every code and name of the boundary
+    files and the zone configuration. The locating step and the SQL models cast to them,
+    so a ``coalesce`` over two sources keeps one ENUM type instead of falling back to text
+    (see the module docstring for why that matters). ``areas=False``: only the fixed
+    vocabularies (the upload preview runs a staging model without boundaries).
+    """
+    from etl import geo  # shapely, PROJ: only when a build or preview runs
+
+    types: dict[str, tuple | list] = {
+        "wb_location_status": geo.STATUSES,
+        "wb_location_note": (*geo.NOTES, geo.NOTE_NO_COORDINATES),
+        "wb_geocode_method": GEOCODE_METHODS,
+    }
+    if areas:
+        types.update(zip(("wb_area_code", "wb_area_name"), _area_vocabulary(con), strict=True))
+    for name, values in types.items():
+        _create_type(con, name, values)
+
+
+def _create_type(con: duckdb.DuckDBPyConnection, name: str, values) -> None:
+    """``name`` as a sorted ENUM of ``values``, or a ``VARCHAR`` alias when there are none."""
+    con.execute(f"DROP TYPE IF EXISTS {name}")
+    con.execute(f"CREATE TYPE {name} AS {enum_sql(values) if values else 'VARCHAR'}")
+
+
+def _area_vocabulary(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """Every area code and name of the boundary files and the zone configuration."""
+    codes, names = con.execute(
+        """SELECT list(DISTINCT c) FILTER (WHERE c IS NOT NULL AND t = 'code'),
+                  list(DISTINCT c) FILTER (WHERE c IS NOT NULL AND t = 'name')
+        FROM (
+            SELECT 'code' AS t, unnest([code, parent_code, nis_code]) AS c FROM raw.districts
+            UNION ALL SELECT 'code', unnest([code, deelgemeente, nis_code]) FROM raw.zone_wijken
+            UNION ALL SELECT 'code', unnest([code, nis_code]) FROM raw.zone_deelgemeenten
+            UNION ALL SELECT 'code', nis_code FROM raw.zone_municipalities
+            UNION ALL SELECT 'name', name FROM raw.districts
+            UNION ALL SELECT 'name', name FROM raw.zone_wijken
+            UNION ALL SELECT 'name', name FROM raw.zone_deelgemeenten
+            UNION ALL SELECT 'name', name FROM raw.zone_municipalities
+        )"""
+    ).fetchone()
+    return codes or [], names or []

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,7 +39,7 @@ import duckdb
 import pandas as pd
 
 from etl import config
-from etl.labels import define_label_types
+from etl.labels import define_label_types, vocabulary_types
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
 from etl.sources.mapping import guess_kind, load_mappings, wrong_kind_message
 
@@ -258,10 +259,7 @@ def preview_upload(
 def _preview_tabular(
     preview: Preview, kind: str, path: Path, raw: Path, work: Path, zone: dict, n: int
 ) -> None:
-    from zoneinfo import ZoneInfo
-
     from etl import duck
-    from etl.build import vocabulary_types
     from etl.sources.tabular import load_tabular_kind, sniff_headers
 
     mappings = load_mappings()
@@ -282,7 +280,7 @@ def _preview_tabular(
     try:
         for schema in ("raw", "staging"):
             con.execute(f"CREATE SCHEMA {schema}")
-        tz = ZoneInfo(zone.get("zone", {}).get("timezone", "Europe/Brussels"))
+        tz = config.zone_timezone(zone)
         con.execute(
             "CREATE TABLE raw.build_params AS SELECT 'preview' AS zone_name, "
             "?::DATE AS today, 9 AS h3_resolution, 8 AS h3_resolution_coarse",
@@ -372,14 +370,10 @@ def store_upload(
     folder.mkdir(parents=True, exist_ok=True)
     folder_real = folder.resolve()
     digest = hashlib.sha256(data).hexdigest()
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
     tmp = folder / f".upload-{os.getpid()}-{time.monotonic_ns()}"
     tmp.write_bytes(data)
     try:
-        for i in range(1, 1000):
-            candidate = folder / (name if i == 1 else f"{stem}_{i}.{ext}" if ext else f"{stem}_{i}")
+        for candidate in _numbered_names(folder, name):
             if candidate.resolve().parent != folder_real:
                 raise UploadError(f"Ongeldige bestandsnaam '{filename}'.")
             if candidate.exists():
@@ -439,13 +433,19 @@ def _raw_file(raw_dir: Path, name: str, root: str | None = None) -> tuple[Path, 
     return path, Path(*parts[:-1])
 
 
+def _numbered_names(folder: Path, name: str) -> Iterator[Path]:
+    """``folder/name``, then ``name_2.ext``, ``name_3.ext`` ... (at most 999 names)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    yield folder / name
+    for i in range(2, 1000):
+        yield folder / (f"{stem}_{i}.{ext}" if ext else f"{stem}_{i}")
+
+
 def _move_without_overwriting(source: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    stem, dot, ext = source.name.rpartition(".")
-    if not dot:
-        stem, ext = source.name, ""
-    for i in range(1, 1000):
-        target = folder / (source.name if i == 1 else f"{stem}_{i}.{ext}" if ext else f"{stem}_{i}")
+    for target in _numbered_names(folder, source.name):
         try:
             os.link(source, target)  # fails if the name exists: never overwrite
         except FileExistsError:
@@ -493,13 +493,13 @@ def _sha256(path: Path) -> str:
 
 def _local_now(zone_file: Path | None) -> str:
     """Now in the zone's time zone (as the build stamps ``built_at``), ISO without offset."""
-    from zoneinfo import ZoneInfo
-
     try:
-        name = config.load_zone(zone_file).get("zone", {}).get("timezone", "Europe/Brussels")
+        zone = config.load_zone(zone_file)
     except (OSError, ValueError):
-        name = "Europe/Brussels"
-    return datetime.now(ZoneInfo(name)).replace(tzinfo=None).isoformat(timespec="seconds")
+        zone = {}
+    return (
+        datetime.now(config.zone_timezone(zone)).replace(tzinfo=None).isoformat(timespec="seconds")
+    )
 
 
 def _write_status(status_file: Path, payload: dict) -> None:

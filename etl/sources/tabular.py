@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from etl.labels import enum_sql
+from etl.labels import sql_text as _literal
 from etl.sources.base import BuildError, source_name
 from etl.sources.mapping import KindMapping, guess_kind, wrong_kind_message
 from etl.sources.personal_data import personal_columns, without_personal
@@ -419,10 +420,6 @@ def _check_required(mapping: KindMapping, found: dict[str, int], name: str, head
         )
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 #: Stands for the type of ``source_file`` in a file's SELECT until every file of the kind is
 #: known (see :func:`load_tabular_kind`).
 _SOURCE_FILE_TYPE = "__wb_source_file_type__"
@@ -509,16 +506,10 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
     if sniffed.empty_after:
         # DuckDB skips empty lines; a spreadsheet shows them as rows. Each record moves
         # down by the empty lines before it, so a refusal names the row the user sees.
-        shifts = (
-            pd.DataFrame(
-                {
-                    "first_record": sniffed.empty_after,
-                    "shift": range(1, len(sniffed.empty_after) + 1),
-                }
-            )
-            .groupby("first_record", as_index=False)["shift"]
-            .max()
-        )
+        # Per first record after empty lines: all the empty lines before it (the list is
+        # in file order, so the last one of a run counts them all).
+        after = {first: shift for shift, first in enumerate(sniffed.empty_after, start=1)}
+        shifts = pd.DataFrame({"first_record": list(after), "shift": list(after.values())})
         con.register("_shifts", shifts)
         con.execute(
             f"CREATE TABLE {table}_empty AS SELECT first_record::BIGINT AS first_record, "
@@ -586,27 +577,25 @@ def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list]]:
     except Exception as exc:  # calamine raises its own error types for a broken file
         raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
     pad = [""] * first_col
-    offset = 0
-    while True:
-        try:
-            row = next(rows)
-        except StopIteration:
-            return
-        except Exception as exc:  # a sheet broken halfway
-            raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
-        yield offset + 1, pad + list(row)
-        offset += 1
+    try:
+        for number, row in enumerate(rows, start=1):
+            yield number, pad + list(row)
+    except Exception as exc:  # a sheet broken halfway
+        raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
+
+
+def _xlsx_headers(rows: Iterator[tuple[int, list]]) -> list[str]:
+    """Column names: the first row of ``rows`` with a value (consumed up to it)."""
+    for _, row in rows:
+        if any(v not in (None, "") for v in row):
+            return [_cell_text(v) or "" for v in row]
+    return []
 
 
 def _load_xlsx(con, kind, mapping, raw, path, load_order) -> dict:
     name = source_name(raw, path)
     rows = _xlsx_rows(path, name)
-    headers: list[str] = []
-    header_row = 0
-    for header_row, row in rows:  # noqa: B007 - header_row used below
-        if any(v not in (None, "") for v in row):
-            headers = [_cell_text(v) or "" for v in row]
-            break
+    headers = _xlsx_headers(rows)
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(headers, kind)
     found = without_personal(mapping.match(headers), dropped)
@@ -742,10 +731,7 @@ def sniff_headers(path: Path, workdir: Path) -> tuple[list[str], str | None, str
     """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        for _, row in _xlsx_rows(path, path.name):
-            if any(v not in (None, "") for v in row):
-                return [_cell_text(v) or "" for v in row], "xlsx", None
-        return [], "xlsx", None
+        return _xlsx_headers(_xlsx_rows(path, path.name)), "xlsx", None
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:

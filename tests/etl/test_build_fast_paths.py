@@ -175,11 +175,11 @@ def test_text_and_number_fast_paths_equal_plain_versions():
     )
 
 
-def test_write_compact_stores_repetitive_text_as_sorted_enum(tmp_path):
+def test_repetitive_text_becomes_a_sorted_enum_that_behaves_as_text(tmp_path):
     import pandas as pd
 
     from dashboard.queries._db import plain_text
-    from etl.build import write_compact
+    from etl.labels import distinct_labels, enum_sql
 
     con = duckdb.connect()
     con.execute(f"ATTACH '{(tmp_path / 'w.duckdb').as_posix()}' AS target")
@@ -189,7 +189,12 @@ def test_write_compact_stores_repetitive_text_as_sorted_enum(tmp_path):
         "CASE i % 5 WHEN 0 THEN 'Zuid' WHEN 1 THEN 'O''Brien' WHEN 2 THEN 'Éverberg' "
         "WHEN 3 THEN 'alfa' END AS wijk FROM range(1000) r(i)"
     )
-    write_compact(con, "target.main.t", "SELECT * FROM src")
+    labels = distinct_labels(con, "src", {"id": "id", "wijk": "wijk"})
+    assert labels["id"] is None
+    con.execute(
+        f"CREATE TABLE target.main.t AS SELECT n, id, wijk::{enum_sql(labels['wijk'])} AS wijk "
+        "FROM src"
+    )
     types = dict(
         con.execute("SELECT column_name, column_type FROM (DESCRIBE target.main.t)").fetchall()
     )
@@ -215,9 +220,6 @@ def test_write_compact_stores_repetitive_text_as_sorted_enum(tmp_path):
     assert df["wijk"].dtype == object
     assert df["wijk"].tolist() == ["Zuid", "O'Brien", "Éverberg", "alfa", None]
     assert not isinstance(df["wijk"].dtype, pd.CategoricalDtype)
-    assert con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_compact'"
-    ).fetchone() == (0,)
 
 
 def test_parallel_csv_read_numbers_rows_by_file_line(tmp_path):
@@ -400,8 +402,7 @@ def test_label_types_are_sorted_enums_of_the_cleaned_text_and_identifiers_stay_t
 
 def test_staging_with_label_types_gives_the_rows_of_plain_text():
     """With its label and vocabulary casts or without, the staging model gives the same rows."""
-    from etl.build import vocabulary_types
-    from etl.labels import define_label_types
+    from etl.labels import define_label_types, vocabulary_types
 
     sql = (config.SQL_DIR / "staging" / "stg_islp__incidents.sql").read_text(encoding="utf-8")
     given = {"pv_number", "category", "street", "occurred_from", "x", "y"}

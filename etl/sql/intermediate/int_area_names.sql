@@ -1,5 +1,3 @@
--- materialized: compact
--- (a small lookup: its text as ENUM, so the located coordinate pairs carry no strings)
 -- Names and parents of every area code, from the boundary files and the zone configuration
 -- (the configuration fills in what a boundary file leaves out).
 with wijk as (
@@ -28,7 +26,7 @@ gem as (
 )
 -- Codes and names in the build's area vocabularies (wb_area_code, wb_area_name), the types
 -- the located coordinate pairs carry.
-select layer, code::wb_area_code as code, name::wb_area_name as name,
+select layer::ENUM('deelgemeente', 'gemeente', 'wijk') as layer, code::wb_area_code as code, name::wb_area_name as name,
     deelgemeente_code::wb_area_code as deelgemeente_code, nis_code::wb_area_code as nis_code
 from (
     select 'wijk' as layer, wijk_code as code, wijk_name as name, deelgemeente_code, nis_code from wijk
