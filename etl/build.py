@@ -467,6 +467,9 @@ def _locate(
     )
     n_pairs = con.execute("SELECT count(*) FROM _pairs").fetchone()[0]
     z = zone.get("zone", {})
+    locator = geo.Locator(
+        layers, int(z.get("h3_resolution", 9)), int(z.get("h3_resolution_coarse", 8))
+    )
     # In slices, so the Python arrays stay small whatever the number of pairs (10^7
     # incidents give some 18 million); a fresh table's rowids number its rows densely.
     for start in range(0, max(n_pairs, 1), LOCATE_CHUNK):
@@ -474,12 +477,9 @@ def _locate(
             "SELECT x_num, y_num, may_swap, kinds FROM _pairs WHERE rowid >= ? AND rowid < ?",
             [start, start + LOCATE_CHUNK],
         ).fetchnumpy()
-        located = geo.locate_points(
+        located = locator.locate(
             np.asarray(pairs["x_num"], dtype=float),
             np.asarray(pairs["y_num"], dtype=float),
-            layers,
-            int(z.get("h3_resolution", 9)),
-            int(z.get("h3_resolution_coarse", 8)),
             may_swap=np.asarray(pairs["may_swap"], dtype=bool),
         )
         located["kinds"] = np.asarray(pairs["kinds"], dtype=np.int64)

@@ -121,21 +121,92 @@ def test_marts_land_in_the_warehouse_file(small_warehouse):
     assert query(small_warehouse, "SELECT count(*) FROM marts.build_info") == [(1,)]
 
 
-def test_parallel_reprojection_equals_single_call(monkeypatch):
+def test_reprojection_matches_proj_everywhere_in_belgium(monkeypatch):
     import numpy as np
 
     from etl import geo
 
     rng = np.random.default_rng(1)
-    x = rng.uniform(150_000, 190_000, 250_001)
-    y = rng.uniform(160_000, 190_000, 250_001)
-    monkeypatch.setattr(geo, "PARALLEL_MIN_POINTS", 1000)
+    # All of Belgium's Lambert 72 extent, tile borders included, plus missing values.
+    x = np.concatenate([rng.uniform(10_000, 300_000, 250_000), [50_000.0, 100_000.0, np.nan]])
+    y = np.concatenate([rng.uniform(15_000, 250_000, 250_000), [150_000.0, 100_000.0, 1.0]])
     lon, lat = geo.to_wgs84(x, y)
     ref_lon, ref_lat = geo._TO_WGS84.transform(x, y)
-    assert np.array_equal(lon, ref_lon) and np.array_equal(lat, ref_lat)
+    finite = np.isfinite(x)
+    # The tile polynomials give PROJ's answer to within 1e-10 degrees (about 0.01 mm).
+    assert np.abs(lon - ref_lon)[finite].max() <= geo.WGS84_TOLERANCE_DEG
+    assert np.abs(lat - ref_lat)[finite].max() <= geo.WGS84_TOLERANCE_DEG
+    assert np.isnan(lon[~finite]).all() and np.isnan(lat[~finite]).all()
+    # A point's answer does not depend on the other points of the call.
+    one_lon, one_lat = geo.to_wgs84(x[:1], y[:1])
+    assert one_lon[0] == lon[0] and one_lat[0] == lat[0]
     # Herent's town hall area: Lambert 72 (172 000, 176 900) lies near 4.67 E, 50.90 N.
     one_lon, one_lat = geo.to_wgs84(np.array([172_000.0]), np.array([176_900.0]))
     assert 4.6 < one_lon[0] < 4.75 and 50.85 < one_lat[0] < 50.95
+    # A tile whose fit misses the tolerance goes through PROJ, split over the cores.
+    monkeypatch.setattr(geo, "WGS84_TOLERANCE_DEG", 0.0)
+    monkeypatch.setattr(geo, "_WGS84_TILES", {})
+    monkeypatch.setattr(geo, "PARALLEL_MIN_POINTS", 1000)
+    lon, lat = geo.to_wgs84(x, y)
+    assert np.array_equal(lon[finite], np.asarray(ref_lon)[finite])
+    assert np.array_equal(lat[finite], np.asarray(ref_lat)[finite])
+
+
+def test_area_grid_gives_the_exact_answer():
+    import numpy as np
+    import shapely
+
+    from etl import geo
+
+    # Touching squares, a polygon with a hole, an island in that hole, an overlap (the
+    # first polygon wins) and a sliver thinner than a grid cell.
+    geoms = [
+        shapely.box(0, 0, 1_000, 1_000),
+        shapely.box(1_000, 0, 2_000, 1_000),
+        shapely.Polygon(
+            [(0, 1_000), (2_000, 1_000), (2_000, 2_000), (0, 2_000)],
+            holes=[[(500, 1_200), (1_500, 1_200), (1_500, 1_800), (500, 1_800)]],
+        ),
+        shapely.box(800, 1_400, 1_200, 1_600),
+        shapely.Point(1_900, 1_900).buffer(300),
+        shapely.box(-150, 100, -149.5, 1_900),
+    ]
+    # A diagonal sliver that passes a tenth of a cell from grid corners: it cuts cell
+    # corners without holding a corner or a ring vertex. It lies within the others'
+    # bounds (same grid) and comes first, so it wins.
+    plain = geo.AreaGrid(geoms, cells=400)
+    x0, y0, size = plain.x0, plain.y0, plain.size
+    start = (x0 + 2 * size, y0 + 2.15 * size)
+    sliver = shapely.LineString([start, (start[0] + 2_000, start[1] + 2_000)])
+    geoms = [sliver.buffer(0.2, cap_style="flat"), *geoms]
+    grid = geo.AreaGrid(geoms, cells=400)
+    assert (grid.x0, grid.y0, grid.size) == (x0, y0, size)
+    assert (grid.labels >= 0).any() and (grid.labels == -2).any()
+    rng = np.random.default_rng(7)
+    # Random points; points on borders, corners and ring vertices; inside the slivers;
+    # missing ones.
+    border = shapely.get_coordinates(shapely.segmentize(shapely.boundary(geoms), 10.0))
+    t = np.linspace(0, 1, 20_000)
+    x = np.concatenate(
+        [
+            rng.uniform(-200, 2_400, 300_000),
+            border[:, 0],
+            -149.75 + 0 * t,
+            start[0] + 2_000 * t,
+            [np.nan, 1_000.0],
+        ]
+    )
+    y = np.concatenate(
+        [
+            rng.uniform(-200, 2_400, 300_000),
+            border[:, 1],
+            100 + 1_800 * t,
+            start[1] + 2_000 * t,
+            [5.0, np.nan],
+        ]
+    )
+    assert np.array_equal(grid.index(x, y), geo.area_index(x, y, geoms))
+    assert np.array_equal(geo.AreaGrid([]).index(x, y), np.full(len(x), -1))
 
 
 #: wb_text and wb_num as they were before the conditional trim / replace.

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+import shapely
 
 from etl.build import build_warehouse
 from etl.config import REPO_ROOT
@@ -73,6 +74,24 @@ def test_real_wijken_in_both_crs_give_the_same_wijk():
     assert same[:29].all()
     assert same.mean() > 0.99
     assert (a["location_status"] == "ok").sum() > 250
+
+
+def test_grid_point_in_polygon_equals_the_exact_test_on_real_wijken():
+    from etl.geo import AreaGrid, area_index
+
+    layers = _layers("31370")
+    geoms = [a.geom for a in layers.layer("wijk")]
+    xmin, ymin, xmax, ymax = layers.zone_extent().bounds
+    rng = np.random.default_rng(3)
+    x = rng.uniform(xmin - 500, xmax + 500, 400_000)
+    y = rng.uniform(ymin - 500, ymax + 500, 400_000)
+    # Every vertex of the real borders, and points a millimetre beside them.
+    xy = np.concatenate([shapely.get_coordinates(shapely.boundary(g)) for g in geoms])
+    x = np.concatenate([x, xy[:, 0], xy[:, 0] + 0.001, xy[:, 0] - 0.001])
+    y = np.concatenate([y, xy[:, 1], xy[:, 1] + 0.001, xy[:, 1] - 0.001])
+    grid = AreaGrid(geoms)
+    assert (grid.labels == -2).mean() < 0.1  # most cells need no exact test
+    assert np.array_equal(grid.index(x, y), area_index(x, y, geoms))
 
 
 def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
