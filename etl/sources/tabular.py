@@ -698,8 +698,9 @@ def load_tabular_kind(
         A file misses a required column or cannot be parsed.
     """
     if all_mappings:
-        _ALL_MAPPINGS.clear()
-        _ALL_MAPPINGS.update(all_mappings)
+        # Rebound, not updated in place: the build reads kinds on two threads.
+        global _ALL_MAPPINGS
+        _ALL_MAPPINGS = dict(all_mappings)
     infos: list[dict] = []
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()

@@ -371,6 +371,36 @@ def test_models_run_side_by_side_in_dependency_order(tmp_path):
         run_sql_folder(con, folder, workers=2, session_sql=macro)
 
 
+def test_jobs_raise_the_first_failure_in_job_order_whatever_the_timing():
+    """Reading, labelling and staging run as jobs on two connections; when two fail,
+    the error reported is the one of the earlier job, and nothing starts after a failure."""
+    import time
+
+    import pytest
+
+    from etl.build import run_jobs
+
+    ran: list[str] = []
+
+    def slow_failure(cur):
+        time.sleep(0.3)
+        raise ValueError("a")
+
+    def quick_failure(cur):
+        raise ValueError("b")
+
+    jobs = {"a": slow_failure, "b": quick_failure, "c": lambda cur: ran.append("c")}
+    for workers in (1, 2):
+        with pytest.raises(ValueError, match="^a$"):
+            run_jobs(duckdb.connect(), jobs, {}, workers=workers)
+    assert ran == []  # "c" never started: "b" failed before a connection was free
+    # Dependencies hold: "y" runs after "x", on whichever connection.
+    order: list[str] = []
+    jobs = {"y": lambda cur: order.append("y"), "x": lambda cur: order.append("x")}
+    run_jobs(duckdb.connect(), jobs, {"y": {"x"}}, workers=2)
+    assert order == ["x", "y"]
+
+
 def test_streaming_sniff_equals_reading_the_whole_file(tmp_path, monkeypatch):
     """Block-by-block sniffing gives what reading the file at once gives, for every encoding."""
     from etl.sources import tabular
