@@ -977,12 +977,10 @@ def build_warehouse(
             workers=workers,
             session_sql=";\n".join(session),
         )
-        if not keep_layers:  # int_point_locations holds the same pairs, with names
-            con.execute("DROP TABLE intermediate.point_locations")
         t = lap("intermediate", t)
         # The marts go straight into the new warehouse file: building them in memory and
         # copying them over afterwards cost a second full pass over the largest tables.
-        con.execute(f"ATTACH '{tmp.as_posix()}' AS {TARGET}")
+        con.execute(f"ATTACH '{tmp.as_posix()}' AS {TARGET} (STORAGE_VERSION 'latest')")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {TARGET}.{schema}")
         marts = run_sql_folder(

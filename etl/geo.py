@@ -176,10 +176,10 @@ class AreaGrid:
     A cell that no polygon boundary touches lies wholly inside the same polygons as its
     corners, so its points get the corners' answer from one array lookup; only points in
     cells near a boundary (a few percent) are tested exactly. Boundaries are marked by
-    points along every ring at most half a cell apart, plus the eight neighbouring cells
-    of each: any cell a ring crosses is within a quarter cell of such a point, so it is
-    marked. The answer is the one of :func:`area_index` (first polygon wins, a point on a
-    border belongs to it).
+    points along every ring at most half a cell apart: every point of a ring lies within
+    a quarter cell of one of them, so every cell a ring touches is the cell of such a
+    point or one of its eight neighbours, and all of those are marked. The answer is the
+    one of :func:`area_index` (first polygon wins, a point on a border belongs to it).
 
     Parameters
     ----------
@@ -191,10 +191,13 @@ class AreaGrid:
 
     def __init__(self, geoms: list[shapely.Geometry], cells: int = 1 << 18) -> None:
         self.geoms = geoms
+        #: Per cell: the polygon position of every point in it, -1 none, -2 test exactly;
+        #: None without polygons (or without finite bounds: then every point is tested).
         self.labels: np.ndarray | None = None
-        if not geoms:
+        bounds = shapely.total_bounds(np.array(geoms, dtype=object)) if geoms else None
+        if bounds is None or not np.isfinite(bounds).all():
             return
-        xmin, ymin, xmax, ymax = shapely.total_bounds(np.array(geoms, dtype=object))
+        xmin, ymin, xmax, ymax = bounds
         size = max(np.sqrt(max(xmax - xmin, 1.0) * max(ymax - ymin, 1.0) / cells), 1.0)
         # One cell of margin: every polygon point lies strictly inside the grid.
         self.x0, self.y0, self.size = xmin - size, ymin - size, size
@@ -220,7 +223,6 @@ class AreaGrid:
             & (corner[:-1, :-1] == corner[1:, :-1])
             & (corner[:-1, :-1] == corner[1:, 1:])
         )
-        #: Per cell: the polygon position of every point in it, -1 none, -2 test exactly.
         self.labels = np.where(same & ~grown[1:-1, 1:-1], corner[:-1, :-1], -2).astype(np.int32)
 
     def index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -228,8 +230,10 @@ class AreaGrid:
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         result = np.full(len(x), -1, dtype=np.int32)
-        if self.labels is None or len(x) == 0:
+        if not self.geoms or len(x) == 0:
             return result
+        if self.labels is None:
+            return area_index(x, y, self.geoms)
         fx = (x - self.x0) / self.size
         fy = (y - self.y0) / self.size
         on_grid = np.flatnonzero((fx >= 0) & (fx < self.nx) & (fy >= 0) & (fy < self.ny))
