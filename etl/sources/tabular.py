@@ -30,6 +30,13 @@ from etl.sources.personal_data import personal_columns, without_personal
 DELIMITERS = (";", ",", "|", "\t")
 #: Numbers the per-file raw tables of one process (``raw._csv_<kind>_<n>``).
 _TABLE_SEQ = itertools.count(1)
+
+
+def _in(catalog: str | None) -> str:
+    """Prefix placing a per-file table in the attached database ``catalog`` (if any)."""
+    return f"{catalog}." if catalog else ""
+
+
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 #: Kinds without an identifier: a hash of every field stands in for the key.
 HASHED_KINDS = ("statbel", "poi")
@@ -464,7 +471,9 @@ def _empty_sql(mapping: KindMapping) -> str:
     )
 
 
-def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, name=None) -> dict:
+def _load_csv(
+    con, kind, mapping, raw, path, workdir, load_order, data=None, name=None, catalog=None
+) -> dict:
     name = name or source_name(raw, path)
     sniffed = sniff_text_file(path, workdir, data)
     # Names and identity numbers of citizens are never mapped, hashed or copied.
@@ -481,7 +490,7 @@ def _load_csv(con, kind, mapping, raw, path, workdir, load_order, data=None, nam
     )
     # The file is read once, by all cores, into a table of text columns; a file DuckDB
     # cannot parse fails here, naming the file, rather than later inside a staging model.
-    table = f"raw._csv_{kind}_{next(_TABLE_SEQ)}"
+    table = f"{_in(catalog)}raw._csv_{kind}_{next(_TABLE_SEQ)}"
     try:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM {relation}")
         n_rows, max_rowid = con.execute(f"SELECT count(*), max(rowid) FROM {table}").fetchone()
@@ -592,7 +601,7 @@ def _xlsx_headers(rows: Iterator[tuple[int, list]]) -> list[str]:
     return []
 
 
-def _load_xlsx(con, kind, mapping, raw, path, load_order) -> dict:
+def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None) -> dict:
     name = source_name(raw, path)
     rows = _xlsx_rows(path, name)
     headers = _xlsx_headers(rows)
@@ -607,7 +616,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order) -> dict:
         if any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
     frame = pd.DataFrame(records, columns=[*(f"c{i}" for i in range(n)), "excel_row"], dtype=object)
-    table = f"raw._xlsx_{kind}_{load_order}"
+    table = f"{_in(catalog)}raw._xlsx_{kind}_{load_order}"
     con.register("_xlsx", frame)
     cols = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(n))
     con.execute(f"CREATE TABLE {table} AS SELECT {cols}, excel_row FROM _xlsx")
@@ -627,7 +636,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order) -> dict:
     }
 
 
-def _load_zip(con, kind, mapping, raw, path, workdir, load_order) -> list[dict]:
+def _load_zip(con, kind, mapping, raw, path, workdir, load_order, catalog=None) -> list[dict]:
     """Statbel ships its open data as a zip holding one text file."""
     name = source_name(raw, path)
     try:
@@ -658,6 +667,7 @@ def _load_zip(con, kind, mapping, raw, path, workdir, load_order) -> list[dict]:
                     load_order,
                     data,
                     name=f"{name}!{member}",
+                    catalog=catalog,
                 )
             )
     return infos
@@ -671,6 +681,7 @@ def load_tabular_kind(
     raw: Path,
     workdir: Path,
     all_mappings: dict[str, KindMapping] | None = None,
+    catalog: str | None = None,
 ) -> list[dict]:
     """Register every export of one kind as the view ``raw.<kind>`` (one UNION ALL branch per file).
 
@@ -686,6 +697,10 @@ def load_tabular_kind(
         Header variants of this kind.
     raw, workdir : Path
         Raw folder (for file names) and scratch folder.
+    catalog : str, optional
+        Attached database to hold the per-file tables (the build keeps very large
+        exports in a compressed in-memory database); default the connection's own. The
+        view ``raw.<kind>`` is always created in the connection's own database.
 
     Returns
     -------
@@ -705,11 +720,11 @@ def load_tabular_kind(
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
-            infos.append(_load_xlsx(con, kind, mapping, raw, path, order))
+            infos.append(_load_xlsx(con, kind, mapping, raw, path, order, catalog))
         elif suffix == ".zip":
-            infos.extend(_load_zip(con, kind, mapping, raw, path, workdir, order))
+            infos.extend(_load_zip(con, kind, mapping, raw, path, workdir, order, catalog))
         else:
-            infos.append(_load_csv(con, kind, mapping, raw, path, workdir, order))
+            infos.append(_load_csv(con, kind, mapping, raw, path, workdir, order, catalog=catalog))
     # raw.<kind> is a view over the files: the staging model reads each file once, without
     # first copying every row into a table (the largest cost of a big build).
     union = "\nUNION ALL\n".join(i.pop("select") for i in infos) or _empty_sql(mapping)

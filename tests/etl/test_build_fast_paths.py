@@ -342,6 +342,42 @@ def test_locating_in_slices_equals_one_pass(monkeypatch, tmp_path, small_warehou
     assert pairs > 2  # so the build really located in several slices
 
 
+def test_large_exports_read_into_a_compressed_database_give_the_same_warehouse(
+    monkeypatch, tmp_path, small_warehouse
+):
+    """Exports too large for the build's memory as text are read into a compressed
+    in-memory database: same marts, and the debugging copy of the layers still has them."""
+    from etl_helpers import RAW_SMALL, build
+
+    from etl import build as build_module
+
+    monkeypatch.setattr(build_module, "RAW_TEXT_COMPRESS_SHARE", 0.0)
+    compressed = tmp_path / "compressed.duckdb"
+    build(RAW_SMALL, compressed)
+    marts = [
+        t
+        for (t,) in query(
+            small_warehouse,
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE schema_name = 'marts' AND table_name <> 'build_info'",
+        )
+    ]
+    assert len(marts) > 10
+    for mart in marts:
+        # The files are stamped with the build's start: the one column that differs.
+        every = "* EXCLUDE (loaded_at)" if mart == "load_files" else "*"
+        sql = f"SELECT {every} FROM marts.{mart} ORDER BY ALL"
+        assert query(compressed, sql) == query(small_warehouse, sql), mart
+    monkeypatch.setenv("WIJKBEELD_KEEP_LAYERS", "1")
+    build(RAW_SMALL, compressed)
+    kept = query(
+        compressed,
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'raw' "
+        "AND table_name LIKE '\\_csv\\_incidents\\_%' ESCAPE '\\'",
+    )
+    assert kept[0][0] >= 1
+
+
 def test_models_run_side_by_side_in_dependency_order(tmp_path):
     """Two connections run a folder's models; each starts only after the models it reads
     (a model read before it exists would fail the build)."""
