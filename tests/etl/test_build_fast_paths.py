@@ -137,6 +137,12 @@ def test_reprojection_matches_proj_everywhere_in_belgium(monkeypatch):
     assert np.abs(lon - ref_lon)[finite].max() <= geo.WGS84_TOLERANCE_DEG
     assert np.abs(lat - ref_lat)[finite].max() <= geo.WGS84_TOLERANCE_DEG
     assert np.isnan(lon[~finite]).all() and np.isnan(lat[~finite]).all()
+    # Points outside Belgium are no Lambert 72 points: PROJ's answer, whatever it is.
+    far_x, far_y = np.array([1e300, -5e6, np.inf, 400_000.0]), np.array([1.0, 3e6, 1.0, 0.0])
+    far_lon, far_lat = geo.to_wgs84(far_x, far_y)
+    ref_far = geo._TO_WGS84.transform(far_x, far_y)
+    np.testing.assert_array_equal(far_lon, ref_far[0])
+    np.testing.assert_array_equal(far_lat, ref_far[1])
     # A point's answer does not depend on the other points of the call.
     one_lon, one_lat = geo.to_wgs84(x[:1], y[:1])
     assert one_lon[0] == lon[0] and one_lat[0] == lat[0]
