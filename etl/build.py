@@ -147,9 +147,11 @@ def run_jobs(
     Raises
     ------
     BaseException
-        The error of the first failing job in ``jobs`` order, once the running jobs are
-        done; no job starts after a failure. Every job before a failing one has started
-        by then, so which error is raised does not depend on timing.
+        Of the jobs that failed, the error of the first in ``jobs`` order, once the
+        running jobs are done; no job starts after a failure. Ready jobs start in that
+        order, so with the reads listed before the models, every export has started
+        reading before any model runs: a file that cannot be read is reported as such,
+        whichever read fails first.
     """
     needs = {name: set(deps.get(name, ())) & set(jobs) for name in jobs}
     if workers <= 1 or len(jobs) < 2:
