@@ -23,7 +23,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from etl import config, duck, geo
 from etl.labels import define_label_types, vocabulary_types
@@ -410,14 +409,13 @@ def _nesting(layers: DistrictLayers) -> dict[str, bool]:
 def _districts_table(
     con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone_name: str
 ) -> None:
-    to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
     nests = _nesting(layers)
     rows = []
     for layer, areas in layers.areas.items():
         for a in areas:
             display = shapely.simplify(a.geom, DISPLAY_TOLERANCE_M, preserve_topology=True)
             display = shapely.transform(
-                display, lambda xy: np.column_stack(to_wgs.transform(xy[:, 0], xy[:, 1]))
+                display, lambda xy: np.column_stack(geo.to_wgs84(xy[:, 0], xy[:, 1]))
             )
             xmin, ymin, xmax, ymax = a.geom.bounds
             rows.append(

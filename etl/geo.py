@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from h3ronpy.vector import coordinates_to_cells
 from pyproj import Transformer
+from threadpoolctl import threadpool_limits
 
 from etl.sources.districts import DistrictLayers
 
@@ -68,8 +69,12 @@ def _wgs84_tile(ix: int, iy: int) -> tuple[np.ndarray, np.ndarray, float, float]
     fit: tuple | None = None
     if np.isfinite(lon).all() and np.isfinite(lat).all():
         lon0, lat0 = float(lon.mean()), float(lat.mean())
-        c_lon = np.linalg.lstsq(basis, lon - lon0, rcond=None)[0].reshape(WGS84_DEGREE + 1, -1)
-        c_lat = np.linalg.lstsq(basis, lat - lat0, rcond=None)[0].reshape(WGS84_DEGREE + 1, -1)
+        # One BLAS thread: a 576 x 49 system gains nothing from more, and OpenBLAS's
+        # extra threads would then spin idle next to the build (2 % of its CPU).
+        with threadpool_limits(1, user_api="blas"):
+            solve = np.linalg.lstsq(basis, np.column_stack([lon - lon0, lat - lat0]), rcond=None)
+        c_lon = solve[0][:, 0].reshape(WGS84_DEGREE + 1, -1)
+        c_lat = solve[0][:, 1].reshape(WGS84_DEGREE + 1, -1)
         fit = (c_lon, c_lat, lon0, lat0)
         check = np.linspace(0, 1, 41)
         cu, cv = (a.ravel() for a in np.meshgrid(check, check))
