@@ -153,17 +153,7 @@ def run_jobs(
         whichever read fails first.
     """
     needs = {name: set(deps.get(name, ())) & set(jobs) for name in jobs}
-    if workers <= 1 or len(jobs) < 2:
-        done: set[str] = set()
-        while len(done) < len(jobs):
-            name = next((n for n in jobs if n not in done and needs[n] <= done), None)
-            if name is None:
-                raise BuildError(
-                    f"Stappen van de bouw wachten op elkaar: {sorted(set(jobs) - done)}"
-                )
-            jobs[name](con)
-            done.add(name)
-        return
+    workers = max(1, workers)
     local = threading.local()
     cursors: list[duckdb.DuckDBPyConnection] = []
     lock = threading.Lock()
@@ -179,29 +169,40 @@ def run_jobs(
                 cursors.append(cur)
         jobs[name](cur)
 
+    def run_here(name: str) -> Future:
+        # One connection: the job runs in this thread, on the build connection itself.
+        future: Future = Future()
+        try:
+            future.set_result(jobs[name](con))
+        except BaseException as exc:  # noqa: BLE001 - raised below, in job order
+            future.set_exception(exc)
+        return future
+
     pending = list(jobs)
-    done = set()
+    done: set[str] = set()
     failed: dict[str, BaseException] = {}
     running: dict[Future, str] = {}
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="wijkbeeld-sql") if workers > 1 else None
     try:
-        with ThreadPoolExecutor(workers, thread_name_prefix="wijkbeeld-sql") as pool:
-            while (pending and not failed) or running:
-                if not failed:
-                    for name in [n for n in pending if needs[n] <= done]:
-                        if len(running) >= workers:
-                            break
-                        pending.remove(name)
-                        running[pool.submit(run, name)] = name
-                if not running:  # every pending job waits for another one
-                    raise BuildError(f"Stappen van de bouw wachten op elkaar: {sorted(pending)}")
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for job in finished:
-                    name = running.pop(job)
-                    if (error := job.exception()) is not None:
-                        failed[name] = error
-                    else:
-                        done.add(name)
+        while (pending and not failed) or running:
+            if not failed:
+                for name in [n for n in pending if needs[n] <= done]:
+                    if len(running) >= workers:
+                        break
+                    pending.remove(name)
+                    running[pool.submit(run, name) if pool else run_here(name)] = name
+            if not running:  # every pending job waits for another one
+                raise BuildError(f"Stappen van de bouw wachten op elkaar: {sorted(pending)}")
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for job in finished:
+                name = running.pop(job)
+                if (error := job.exception()) is not None:
+                    failed[name] = error
+                else:
+                    done.add(name)
     finally:
+        if pool is not None:
+            pool.shutdown()
         for cur in cursors:
             cur.close()
     if failed:
@@ -890,10 +891,12 @@ def build_warehouse(
         con.execute("SET disabled_optimizers = 'build_side_probe_side,common_subplan'")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        memory = con.execute("SELECT parse_formatted_bytes(current_setting('memory_limit'))")
+        memory = con.execute(
+            "SELECT parse_formatted_bytes(current_setting('memory_limit'))"
+        ).fetchone()[0]
         text_catalog = None
         exports = sum(p.stat().st_size for kind in TABULAR_KINDS for p in files[kind])
-        if exports > RAW_TEXT_COMPRESS_SHARE * memory.fetchone()[0]:
+        if exports > RAW_TEXT_COMPRESS_SHARE * memory:
             text_catalog = RAW_TEXT
             con.execute(f"ATTACH ':memory:' AS {RAW_TEXT} (COMPRESS)")
             con.execute(f"CREATE SCHEMA {RAW_TEXT}.raw")

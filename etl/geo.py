@@ -56,6 +56,10 @@ _WGS84_NODES = 24
 WGS84_TOLERANCE_DEG = 1e-10
 
 
+#: Fitted tiles of this process: (ix, iy) -> coefficients, or None where PROJ must do it.
+_WGS84_TILES: dict[tuple[int, int], tuple | None] = {}
+
+
 def _wgs84_tile(ix: int, iy: int) -> tuple[np.ndarray, np.ndarray, float, float] | None:
     """Polynomial coefficients (lon, lat) of tile (ix, iy), or None when PROJ must do it."""
     if (ix, iy) in _WGS84_TILES:
@@ -70,7 +74,7 @@ def _wgs84_tile(ix: int, iy: int) -> tuple[np.ndarray, np.ndarray, float, float]
     if np.isfinite(lon).all() and np.isfinite(lat).all():
         lon0, lat0 = float(lon.mean()), float(lat.mean())
         # One BLAS thread: a 576 x 49 system gains nothing from more, and OpenBLAS's
-        # extra threads would then spin idle next to the build (2 % of its CPU).
+        # extra threads would then spin idle next to the build (about 1 % of its CPU).
         with threadpool_limits(1, user_api="blas"):
             solve = np.linalg.lstsq(basis, np.column_stack([lon - lon0, lat - lat0]), rcond=None)
         c_lon = solve[0][:, 0].reshape(WGS84_DEGREE + 1, -1)
@@ -87,11 +91,12 @@ def _wgs84_tile(ix: int, iy: int) -> tuple[np.ndarray, np.ndarray, float, float]
     return fit
 
 
-_WGS84_TILES: dict[tuple[int, int], tuple | None] = {}
-
-
 def _wgs84_eval(fit: tuple, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The tile polynomials at tile coordinates ``u``, ``v`` in [-1, 1] (Horner's rule)."""
+    """The tile polynomials at tile coordinates ``u``, ``v`` in [-1, 1] (Horner's rule).
+
+    numpy's ``polyval2d`` gives the same numbers, but four times slower (it builds one
+    array per coefficient row); this works in place.
+    """
 
     def horner(c: np.ndarray) -> np.ndarray:
         total = None
@@ -131,13 +136,13 @@ def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ty = np.floor(y / WGS84_TILE_M)
     # Tiles cover Belgium (at most 30 fits per process); any other point goes to PROJ.
     xmin, ymin, xmax, ymax = BELGIUM_31370
-    finite = (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
-    exact = ~finite
-    if finite.any():
-        ix_min, iy_min = int(tx[finite].min()), int(ty[finite].min())
-        width = int(tx[finite].max()) - ix_min + 1
-        tile = np.where(finite, (ty - iy_min) * width + (tx - ix_min), -1).astype(np.int64)
-        for t in np.flatnonzero(np.bincount(tile[finite])):
+    tiled = (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+    exact = ~tiled
+    if tiled.any():
+        ix_min, iy_min = int(tx[tiled].min()), int(ty[tiled].min())
+        width = int(tx[tiled].max()) - ix_min + 1
+        tile = np.where(tiled, (ty - iy_min) * width + (tx - ix_min), -1).astype(np.int64)
+        for t in np.flatnonzero(np.bincount(tile[tiled])):
             ix, iy = ix_min + int(t) % width, iy_min + int(t) // width
             fit = _wgs84_tile(ix, iy)
             members = tile == t
@@ -440,15 +445,9 @@ class Locator:
         h3_coarse = h3_parent(h3_fine, self.h3_resolution_coarse)
 
         def labels(positions: np.ndarray, values: list[str]) -> pd.Categorical:
-            # Categorical: one small array of codes, not a million Python strings; -1 is None.
-            # Categories sorted (code point order = DuckDB's text order), so the ENUM DuckDB
-            # makes of it sorts and compares like the text.
-            order = sorted(range(len(values)), key=values.__getitem__)
-            remap = np.full(len(values) + 1, -1, dtype=np.int32)  # remap[-1]: None stays None
-            remap[np.array(order, dtype=np.int64)] = np.arange(len(values), dtype=np.int32)
-            return pd.Categorical.from_codes(
-                remap[positions], categories=pd.Index([values[i] for i in order], dtype=object)
-            )
+            # Categorical: one small array of codes, not a million Python strings; -1 is
+            # None. The build casts them to its sorted vocabulary types (etl.labels).
+            return pd.Categorical.from_codes(positions, categories=pd.Index(values, dtype=object))
 
         def area_labels(name: str) -> pd.Categorical:
             # Several polygons may share a code (a wijk in two parts): one category per code.

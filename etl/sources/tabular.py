@@ -402,12 +402,18 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
     )
 
 
-#: Every kind's mapping, for recognising a file of one kind in the folder of another;
-#: set by :func:`load_tabular_kind` (the build passes all mappings).
-_ALL_MAPPINGS: dict[str, KindMapping] = {}
+def _check_required(
+    mapping: KindMapping,
+    found: dict[str, int],
+    name: str,
+    headers: list[str],
+    all_mappings: dict[str, KindMapping] | None = None,
+):
+    """Refuse a file without headers or without a required column.
 
-
-def _check_required(mapping: KindMapping, found: dict[str, int], name: str, headers: list[str]):
+    ``all_mappings``: every kind's mapping, to recognise a file of one kind in the folder
+    of another.
+    """
     missing = [f for f in mapping.required if f not in found]
     if not [h for h in headers if h]:
         raise BuildError(
@@ -415,7 +421,7 @@ def _check_required(mapping: KindMapping, found: dict[str, int], name: str, head
             f"verwacht een {mapping.kind}-export met een kolomnaam per kolom."
         )
     if missing:
-        other = guess_kind(headers, _ALL_MAPPINGS, mapping.kind) if _ALL_MAPPINGS else None
+        other = guess_kind(headers, all_mappings, mapping.kind) if all_mappings else None
         if other:
             raise BuildError(f"Bestand {name}: {wrong_kind_message(mapping.kind, other)}.")
         expected = "; ".join(f"{f}: {' / '.join(mapping.expected(f))}" for f in missing)
@@ -472,14 +478,24 @@ def _empty_sql(mapping: KindMapping) -> str:
 
 
 def _load_csv(
-    con, kind, mapping, raw, path, workdir, load_order, data=None, name=None, catalog=None
+    con,
+    kind,
+    mapping,
+    raw,
+    path,
+    workdir,
+    load_order,
+    data=None,
+    name=None,
+    catalog=None,
+    all_mappings=None,
 ) -> dict:
     name = name or source_name(raw, path)
     sniffed = sniff_text_file(path, workdir, data)
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(sniffed.headers, kind)
     found = without_personal(mapping.match(sniffed.headers), dropped)
-    _check_required(mapping, found, name, sniffed.headers)
+    _check_required(mapping, found, name, sniffed.headers, all_mappings)
     n = len(sniffed.headers)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
     relation = (
@@ -601,14 +617,14 @@ def _xlsx_headers(rows: Iterator[tuple[int, list]]) -> list[str]:
     return []
 
 
-def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None) -> dict:
+def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None, all_mappings=None) -> dict:
     name = source_name(raw, path)
     rows = _xlsx_rows(path, name)
     headers = _xlsx_headers(rows)
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(headers, kind)
     found = without_personal(mapping.match(headers), dropped)
-    _check_required(mapping, found, name, headers)
+    _check_required(mapping, found, name, headers, all_mappings)
     n = len(headers)
     records = []
     for excel_row, row in rows:
@@ -636,7 +652,9 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None) -> dict:
     }
 
 
-def _load_zip(con, kind, mapping, raw, path, workdir, load_order, catalog=None) -> list[dict]:
+def _load_zip(
+    con, kind, mapping, raw, path, workdir, load_order, catalog=None, all_mappings=None
+) -> list[dict]:
     """Statbel ships its open data as a zip holding one text file."""
     name = source_name(raw, path)
     try:
@@ -668,6 +686,7 @@ def _load_zip(con, kind, mapping, raw, path, workdir, load_order, catalog=None) 
                     data,
                     name=f"{name}!{member}",
                     catalog=catalog,
+                    all_mappings=all_mappings,
                 )
             )
     return infos
@@ -697,6 +716,9 @@ def load_tabular_kind(
         Header variants of this kind.
     raw, workdir : Path
         Raw folder (for file names) and scratch folder.
+    all_mappings : dict, optional
+        Every kind's mapping: a file missing required columns that looks like another
+        kind's export is refused as such (see :func:`wrong_kind_message`).
     catalog : str, optional
         Attached database to hold the per-file tables (the build keeps very large
         exports in a compressed in-memory database); default the connection's own. The
@@ -712,19 +734,16 @@ def load_tabular_kind(
     BuildError
         A file misses a required column or cannot be parsed.
     """
-    if all_mappings:
-        # Rebound, not updated in place: the build reads kinds on two threads.
-        global _ALL_MAPPINGS
-        _ALL_MAPPINGS = dict(all_mappings)
     infos: list[dict] = []
+    where = {"catalog": catalog, "all_mappings": all_mappings}
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
-            infos.append(_load_xlsx(con, kind, mapping, raw, path, order, catalog))
+            infos.append(_load_xlsx(con, kind, mapping, raw, path, order, **where))
         elif suffix == ".zip":
-            infos.extend(_load_zip(con, kind, mapping, raw, path, workdir, order, catalog))
+            infos.extend(_load_zip(con, kind, mapping, raw, path, workdir, order, **where))
         else:
-            infos.append(_load_csv(con, kind, mapping, raw, path, workdir, order, catalog=catalog))
+            infos.append(_load_csv(con, kind, mapping, raw, path, workdir, order, **where))
     # raw.<kind> is a view over the files: the staging model reads each file once, without
     # first copying every row into a table (the largest cost of a big build).
     union = "\nUNION ALL\n".join(i.pop("select") for i in infos) or _empty_sql(mapping)
