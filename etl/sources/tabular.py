@@ -30,6 +30,10 @@ from etl.sources.personal_data import personal_columns, without_personal
 DELIMITERS = (";", ",", "|", "\t")
 #: Numbers the per-file raw tables of one process (``raw._csv_<kind>_<n>``).
 _TABLE_SEQ = itertools.count(1)
+#: DuckDB's CSV buffer. The table keeps the file's order, and every buffer is a batch that
+#: the ordered insert has to stitch back in place: with 32 MB buffers a 190 MB export took
+#: a third less CPU than with the default.
+CSV_BUFFER_BYTES = 32 << 20
 
 
 def _in(catalog: str | None) -> str:
@@ -502,7 +506,7 @@ def _load_csv(
         f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
         f"header=true, quote='\"', escape='\"', encoding='{sniffed.duckdb_encoding}', "
         f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
-        f"parallel={'false' if sniffed.multiline else 'true'})"
+        f"buffer_size={CSV_BUFFER_BYTES}, parallel={'false' if sniffed.multiline else 'true'})"
     )
     # The file is read once, by all cores, into a table of text columns; a file DuckDB
     # cannot parse fails here, naming the file, rather than later inside a staging model.
