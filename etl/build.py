@@ -500,7 +500,13 @@ def _locate(
         if "nis_code_reported" in cols:
             return "nis_code_reported IN (SELECT nis_code FROM raw.zone_municipalities)"
         if "municipality" in cols:
-            return f"CASE WHEN municipality IS NULL THEN NULL ELSE lower(trim(municipality)) IN ({names}) END"
+            # Which of the table's own municipality labels name the zone: decided once per
+            # label, then each row only compares its label (not a lower-cased copy of it).
+            ours = (
+                f"SELECT v FROM (SELECT DISTINCT municipality AS v FROM staging.{table}) "
+                f"WHERE lower(trim(v)) IN ({names})"
+            )
+            return f"CASE WHEN municipality IS NULL THEN NULL ELSE municipality IN ({ours}) END"
         return "NULL::BOOLEAN"
 
     # Each staging table gets a bit; a pair carries the bits of the tables that use it, so

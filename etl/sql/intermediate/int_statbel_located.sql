@@ -16,8 +16,13 @@ from intermediate.int_statbel_current c
 left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit('stg_statbel__accidents') <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
-left join intermediate.int_municipality_lookup m
-    on m.name_key = lower(trim(c.municipality))
+-- Keyed by the export's own municipality values (a few labels): the join compares label
+-- codes instead of lower-casing every row's text.
+left join (
+    select v.municipality, m.nis_code, m.municipality_name
+    from (select distinct municipality from staging.stg_statbel__accidents) v
+    join intermediate.int_municipality_lookup m on m.name_key = lower(trim(v.municipality))
+) m on m.municipality = c.municipality
 where c.nis_code_reported in (select nis_code from raw.zone_municipalities)
     or (c.nis_code_reported is null and l.location_status in ('ok', 'geen_wijk'))
     or not exists (select 1 from raw.zone_municipalities)
