@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 from etl_helpers import INCIDENT_HEADER, build, mini_raw, query
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from etl.build import BuildError
 
@@ -164,6 +166,39 @@ def test_duplicates_within_and_across_exports(tmp_path):
     assert got == {"P1": "Nieuw", "P2": "Tweede"}
     refused = mart(wh, "SELECT source_row, reason FROM marts.rejects")
     assert refused == [(3, "PV-nummer komt meermaals voor in dit bestand; de laatste rij telt")]
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    files=st.lists(
+        st.sets(st.sampled_from(["P1", "P2", "P3", "P4", "P5", "P6"]), min_size=1),
+        min_size=1,
+        max_size=3,
+    )
+)
+@example(files=[{"P1", "P2", "P3"}, {"P4"}, {"P4"}])  # repeated only outside the largest file
+@example(files=[{"P1"}, {"P1", "P2", "P3"}])  # the largest file is the newest
+def test_newest_export_wins_whichever_file_is_largest(tmp_path_factory, files):
+    """File k holds the dates of month k+1, so the last file is the newest; each key's
+    version comes from the newest file holding it, whichever file has the most rows."""
+    tmp = tmp_path_factory.mktemp("overlap")
+    exports = {
+        f"incidents/export_{k}.csv": incidents_csv(
+            [
+                incident(pv, f"0{k + 1}/0{k + 1}/2024 10:00", cat=f"Versie {k}")
+                for pv in sorted(keys)
+            ]
+        )
+        for k, keys in enumerate(files)
+    }
+    raw = mini_raw(tmp, exports)
+    wh = tmp / "wh.duckdb"
+    build(raw, wh)
+    got = dict(mart(wh, "SELECT pv_number, category FROM marts.incidents"))
+    expected = {pv: f"Versie {k}" for k, keys in enumerate(files) for pv in keys}
+    assert got == expected
 
 
 def test_empty_file_fails_clearly(tmp_path):

@@ -16,7 +16,7 @@ with dated as (
     where v.reject_reason is null
 ),
 files as (
-    select kind, source_file, max(record_date) as max_record_date
+    select kind, source_file, max(record_date) as max_record_date, count(*) as n_valid
     from dated
     group by kind, source_file
 )
@@ -24,5 +24,7 @@ select
     kind,
     source_file,
     max_record_date,
-    row_number() over (partition by kind order by max_record_date desc nulls last, source_file desc) as file_rank
+    row_number() over (partition by kind order by max_record_date desc nulls last, source_file desc) as file_rank,
+    -- The file with the most usable rows of its kind (see int_<kind>_current).
+    row_number() over (partition by kind order by n_valid desc, source_file) = 1 as is_largest
 from files
