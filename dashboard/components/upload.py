@@ -65,8 +65,6 @@ DELIMITERS = {
 }
 #: Status of a canonical field in the mapping table.
 FOUND, MISSING, OPTIONAL_MISSING = "gevonden", "ontbreekt (verplicht)", "ontbreekt (optioneel)"
-#: Columns of the staged preview that only serve the build.
-_TECHNICAL = ("record_key", "record_date", "source_file")
 
 
 def status_file() -> Path:

@@ -48,7 +48,6 @@ numbered as (
 )
 select
     * exclude (rej, superseded_in_file, occurred_at_text),
-    accident_id as record_key,
     cast(occurred_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Ongevalnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'accident_id' end) as reject_field,

@@ -46,7 +46,6 @@ numbered as (
 )
 select
     * exclude (rej, superseded_in_file, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
-    control_id as record_key,
     cast(started_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'control_id' end) as reject_field,

@@ -56,7 +56,6 @@ select
     * exclude (rej, superseded_in_file, occurred_from_text, occurred_to_text, registered_at_text),
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
-    pv_number as record_key,
     cast(occurred_from as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'PV-nummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'pv_number' end) as reject_field,

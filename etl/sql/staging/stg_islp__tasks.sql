@@ -55,7 +55,6 @@ select
     -- workload page's quality-control queue lists exactly these.
     coalesce(cast(closed_at as date) < cast(received_at as date)
              or cast(due_at as date) < cast(received_at as date), false) as dates_inconsistent,
-    task_id as record_key,
     cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Taaknummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'task_id' end) as reject_field,

@@ -34,7 +34,6 @@ numbered as (
 )
 select
     * exclude (rej, superseded_in_file, victim_number_text),
-    accident_id || '#' || victim_number as record_key,
     cast(null as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Slachtoffer (ongevalnummer + volgnummer) komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'victim_number' end) as reject_field,

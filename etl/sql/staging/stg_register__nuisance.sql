@@ -44,7 +44,6 @@ numbered as (
 )
 select
     * exclude (rej, superseded_in_file, reported_at_text),
-    report_id as record_key,
     cast(reported_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Meldingsnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'report_id' end) as reject_field,

@@ -40,7 +40,6 @@ checked as (
 select
     * exclude (rej, year_text, month_text),
     'STATBEL-' || substr(md5(row_hash || '#' || occurrence), 1, 16) as accident_id,
-    'STATBEL-' || substr(md5(row_hash || '#' || occurrence), 1, 16) as record_key,
     case when rej is null then make_date(year, month, 1) end as record_date,
     rej.reason as reject_reason,
     rej.field as reject_field,

@@ -26,7 +26,6 @@ checked as (
 )
 select
     * exclude (rej, population_text),
-    sector_code as record_key,
     cast(null as date) as record_date,
     rej.reason as reject_reason,
     rej.field as reject_field,

@@ -18,7 +18,6 @@ checked as (
 select
     * exclude (rej),
     'POI-' || substr(md5(row_hash || '#' || occurrence), 1, 12) as poi_id,
-    'POI-' || substr(md5(row_hash || '#' || occurrence), 1, 12) as record_key,
     cast(null as date) as record_date,
     rej.reason as reject_reason,
     rej.field as reject_field,
