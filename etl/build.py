@@ -510,9 +510,9 @@ def _locate(
         return "NULL::BOOLEAN"
 
     # Each staging table gets a bit; a pair carries the bits of the tables that use it, so
-    # a model joins only its own kind's pairs (wb_kind_bit('stg_...')).
+    # a model joins only its own kind's pairs (wb_kind_bit('staging.stg_...')).
     bits = {t: 1 << i for i, t in enumerate(tables)}
-    cases = " ".join(f"WHEN {_sql_text(t)} THEN {b}" for t, b in bits.items())
+    cases = " ".join(f"WHEN {_sql_text('staging.' + t)} THEN {b}" for t, b in bits.items())
     macro = (
         f"CREATE OR REPLACE TEMP MACRO wb_kind_bit(t) AS CAST(CASE t {cases} ELSE 0 END AS BIGINT)"
         if bits

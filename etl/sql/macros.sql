@@ -70,3 +70,30 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
 CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
 -- Postcodes as four digits ("B-3020", "3020 Herent" -> "3020").
 CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s, ''), '(\d{4})', 1), '');
+-- One kind's current records with their location columns, the body of every
+-- intermediate.int_<kind>_located view: the kind's located coordinate pairs
+-- (intermediate.int_point_locations, only those of its staging table: wb_kind_bit, defined
+-- by the locating step) and, for records without a usable pair, the municipality the
+-- export names. Arguments: qualified names of the current view and the staging table.
+CREATE OR REPLACE TEMP MACRO wb_located(current_view, staging_table) AS TABLE
+select
+    c.*,
+    l.x, l.y, l.lon, l.lat,
+    l.wijk_code, l.wijk_name, l.deelgemeente_code, l.deelgemeente_name,
+    coalesce(l.nis_code, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.nis_code end) as nis_code,
+    coalesce(l.municipality_name, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.municipality_name end) as municipality_name,
+    l.h3_cell, l.h3_cell_coarse,
+    coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
+    coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
+from query_table(current_view) c
+-- Only the pairs this kind uses: the hash table is built from them, not from every pair.
+left join (
+    select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
+) l on l.x_in = c.x_num and l.y_in = c.y_num
+-- Keyed by the export's own municipality labels (a few): the join compares label codes
+-- instead of lower-casing every row's text.
+left join (
+    select v.municipality, m.nis_code, m.municipality_name
+    from (select distinct municipality from query_table(staging_table)) v
+    join intermediate.int_municipality_lookup m on m.name_key = lower(trim(v.municipality))
+) m on m.municipality = c.municipality;

@@ -1,19 +1,6 @@
 -- materialized: view
--- controls with location columns. Coordinates are located once per distinct pair in the
--- Python step (intermediate.point_locations); records without a usable pair keep their
--- municipality from the name in the export.
-select
-    c.*,
-    l.x, l.y, l.lon, l.lat,
-    l.wijk_code, l.wijk_name, l.deelgemeente_code, l.deelgemeente_name,
-    coalesce(l.nis_code, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.nis_code end) as nis_code,
-    coalesce(l.municipality_name, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.municipality_name end) as municipality_name,
-    l.h3_cell, l.h3_cell_coarse,
-    coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
-    coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
-from intermediate.int_controls_current c
--- Only the pairs this kind uses: the hash table is built from them, not from every pair.
-left join (
-    select * from intermediate.int_point_locations where kinds & wb_kind_bit('stg_islp__controls') <> 0
-) l on l.x_in = c.x_num and l.y_in = c.y_num
-left join intermediate.int_municipality_lookup m on false
+-- controls with location columns: wb_located (macros.sql) joins
+-- intermediate.int_controls_current to the located pairs of staging.stg_islp__controls.
+-- Inside the macro it reads, and so runs after: intermediate.int_point_locations,
+-- intermediate.int_municipality_lookup.
+select * from wb_located('intermediate.int_controls_current', 'staging.stg_islp__controls')

@@ -17,7 +17,7 @@ select
 from intermediate.int_tasks_current c
 -- Only the pairs this kind uses: the hash table is built from them, not from every pair.
 left join (
-    select * from intermediate.int_point_locations where kinds & wb_kind_bit('stg_islp__tasks') <> 0
+    select * from intermediate.int_point_locations where kinds & wb_kind_bit('staging.stg_islp__tasks') <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
 left join intermediate.int_area_names w on w.layer = 'wijk' and w.code = coalesce(c.wijk_code_reported, l.wijk_code)
 left join intermediate.int_area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)

@@ -6,6 +6,8 @@ with typed as not materialized (
         wb_ts(started_at) as started_at,
         wb_ts(ended_at) as ended_at,
         cast(wb_text(street) as label_controls__street) as street,
+        -- Not in this export; the located models read the same columns for every kind.
+        cast(null as varchar) as municipality,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
         wb_int(vehicles_checked) as vehicles_checked,

@@ -3,6 +3,8 @@ with typed as (
     select
         wb_text(poi_type) as poi_type,
         wb_text(name) as name,
+        -- Not in this export; the located models read the same columns for every kind.
+        cast(null as varchar) as municipality,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
         row_hash, source_file, source_row, load_order
