@@ -220,6 +220,7 @@ def run_sql_folder(
     before: Callable[[duckdb.DuckDBPyConnection, Path], object] | None = None,
     extra_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] | None = None,
     extra_deps: dict[str, set[str]] | None = None,
+    after_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] | None = None,
 ) -> list[str]:
     """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
 
@@ -245,6 +246,9 @@ def run_sql_folder(
     extra_jobs, extra_deps : dict, optional
         More jobs to run among the models (see :func:`run_jobs`), first in order, and
         what each model (by file stem) or job needs besides the models it reads.
+    after_jobs : dict, optional
+        More jobs, last in order (a model that is ready goes first); their needs are in
+        ``extra_deps`` too.
 
     Returns
     -------
@@ -268,6 +272,7 @@ def run_sql_folder(
 
     jobs = dict(extra_jobs or {})
     jobs.update({path.stem: job(path) for path in order})
+    jobs.update(after_jobs or {})
     run_jobs(con, jobs, deps, workers, session_sql)
     return [f"{folder.name}.{p.stem}" for p in order]
 
@@ -296,25 +301,47 @@ def _run_model(
         timings[table] = round(time.perf_counter() - t0, 3)
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, folder: Path, catalog: str | None = None) -> None:
-    """Run the checks; any returned row fails the build with the check's name and rows.
+def check_jobs(
+    folder: Path, catalog: str | None, failures: list[str]
+) -> tuple[dict[str, Callable[[duckdb.DuckDBPyConnection], None]], dict[str, set[str]]]:
+    """The checks as jobs for :func:`run_jobs`, each waiting for the marts it reads.
 
-    ``catalog``: attached database holding the marts (see :func:`run_sql_folder`).
+    A check that returns rows appends a line (its name and up to five rows) to
+    ``failures``; the caller raises them together (:func:`raise_failed_checks`). A check
+    that cannot run raises at once. ``catalog``: attached database holding the marts.
     """
-    failures = []
+    marts = {p.stem for p in (folder.parent / "marts").glob("*.sql")} | {"build_info"}
+    jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+    deps: dict[str, set[str]] = {}
     for path in sorted(folder.glob("*.sql")):
-        sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog)
-        try:
-            rel = con.execute(f"SELECT * FROM ({sql}) LIMIT 6")
-            rows = rel.fetchall()
-            cols = [d[0] for d in rel.description]
-        except duckdb.Error as exc:
-            raise BuildError(f"Controle {path.name} faalt: {exc}") from exc
-        if rows:
-            sample = "; ".join(str(dict(zip(cols, r, strict=True))) for r in rows[:5])
-            failures.append(f"{path.stem}: {sample}")
+        text = path.read_text(encoding="utf-8")
+        sql = in_catalog(text.strip().rstrip(";"), catalog)
+
+        def run(cur: duckdb.DuckDBPyConnection, sql: str = sql, path: Path = path) -> None:
+            try:
+                rel = cur.execute(f"SELECT * FROM ({sql}) LIMIT 6")
+                rows = rel.fetchall()
+                cols = [d[0] for d in rel.description]
+            except duckdb.Error as exc:
+                raise BuildError(f"Controle {path.name} faalt: {exc}") from exc
+            if rows:
+                sample = "; ".join(str(dict(zip(cols, r, strict=True))) for r in rows[:5])
+                failures.append(f"{path.stem}: {sample}")
+
+        name = f"check.{path.stem}"
+        jobs[name] = run
+        deps[name] = {
+            m.group(2).lower()
+            for m in _REF.finditer(text)
+            if m.group(1).lower() == "marts" and m.group(2).lower() in marts
+        }
+    return jobs, deps
+
+
+def raise_failed_checks(failures: list[str]) -> None:
+    """One build error naming every check that returned rows (see :func:`check_jobs`)."""
     if failures:
-        raise BuildError("Controles gefaald:\n  " + "\n  ".join(failures))
+        raise BuildError("Controles gefaald:\n  " + "\n  ".join(sorted(failures)))
 
 
 def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> None:
@@ -1021,6 +1048,9 @@ def build_warehouse(
         con.execute(f"ATTACH '{tmp.as_posix()}' AS {TARGET} (STORAGE_VERSION 'latest')")
         for schema in SCHEMAS:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {TARGET}.{schema}")
+        # Each check runs as soon as the marts it reads are written, beside the last marts.
+        failures: list[str] = []
+        checks, check_deps = check_jobs(config.SQL_DIR / "checks", TARGET, failures)
         marts = run_sql_folder(
             con,
             config.SQL_DIR / "marts",
@@ -1028,10 +1058,11 @@ def build_warehouse(
             catalog=TARGET,
             workers=workers,
             session_sql=";\n".join(session),
+            after_jobs=checks,
+            extra_deps=check_deps,
         )
-        t = lap("marts", t)
-        run_checks(con, config.SQL_DIR / "checks", catalog=TARGET)
-        t = lap("checks", t)
+        raise_failed_checks(failures)
+        t = lap("marts_and_checks", t)
 
         built_at = datetime.now(tz).replace(tzinfo=None, microsecond=0)
         fingerprint = fingerprint_job.result()

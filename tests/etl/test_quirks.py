@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import zipfile
 
 import pytest
@@ -199,6 +200,27 @@ def test_newest_export_wins_whichever_file_is_largest(tmp_path_factory, files):
     got = dict(mart(wh, "SELECT pv_number, category FROM marts.incidents"))
     expected = {pv: f"Versie {k}" for k, keys in enumerate(files) for pv in keys}
     assert got == expected
+
+
+def test_failed_checks_are_named_together_and_keep_the_warehouse(tmp_path, monkeypatch):
+    """Checks run beside the last marts; every one that returns rows is named, and the
+    warehouse in place stays as it was."""
+    from etl import config
+
+    raw = mini_raw(tmp_path / "r", {"incidents/a.csv": incidents_csv([incident("P1")])})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    before = wh.read_bytes()
+    sql = tmp_path / "sql"
+    shutil.copytree(config.SQL_DIR, sql)
+    (sql / "checks" / "zz_always.sql").write_text("select pv_number from marts.incidents")
+    (sql / "checks" / "zz_daily.sql").write_text("select * from marts.daily_counts limit 1")
+    monkeypatch.setattr(config, "SQL_DIR", sql)
+    with pytest.raises(BuildError, match="Controles gefaald") as failed:
+        build(raw, wh)
+    assert "zz_always: {'pv_number': 'P1'}" in str(failed.value)
+    assert "zz_daily:" in str(failed.value)
+    assert wh.read_bytes() == before
 
 
 def test_empty_file_fails_clearly(tmp_path):
