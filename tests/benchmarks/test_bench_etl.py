@@ -10,6 +10,10 @@ wijk x category x month. Both report wall seconds, CPU seconds and peak RSS; fig
 
 ``BENCH_SIZES="1e6 1e7"`` also runs 10^7 incidents (``--scale 3000``: about 4 GB of CSV,
 generation several minutes, the build a few minutes).
+
+This machine's speed drifts by 10-15 % over minutes (other tenants), so at 10^6 both
+pipelines run three times, alternately, and the median run of each is reported, with every
+run's wall time beside it (``BENCH_REPEAT`` sets the count; 10^7 runs once by default).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from tests.benchmarks._util import BENCH_DATA, REPO, run_measured, write_result
 pytestmark = pytest.mark.benchmark
 
 SCALES = {"1e6": 300, "1e7": 3000}
+REPEAT = {"1e6": 3, "1e7": 1}
 TARGET_S = {"1e6": 10.0, "1e7": 100.0}
 PEAK_LIMIT_MB = 4096
 
@@ -135,6 +140,11 @@ def _ensure_data(size: str):
     return target
 
 
+def _median_run(runs: list[dict]) -> dict:
+    """The run with the median wall time (the slower middle one of an even count)."""
+    return sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
+
+
 def _sizes() -> list[str]:
     return [s for s in os.environ.get("BENCH_SIZES", "1e6").split() if s in SCALES]
 
@@ -143,16 +153,29 @@ def _sizes() -> list[str]:
 def test_bench_etl(size, tmp_path):
     raw = _ensure_data(size)
     warehouse = tmp_path / "warehouse.duckdb"
-    ours = run_measured(_MEASURE.format(body=OURS.format(raw=str(raw), warehouse=str(warehouse))))
-    base = run_measured(
-        _MEASURE.format(body=BASELINE.format(raw=str(raw), out=str(tmp_path / "baseline.parquet")))
-    )
+    repeat = int(os.environ.get("BENCH_REPEAT", REPEAT[size]))
+    ours_runs, base_runs = [], []
+    for _ in range(max(1, repeat)):  # alternately, so a drift of the machine hits both
+        ours_runs.append(
+            run_measured(_MEASURE.format(body=OURS.format(raw=str(raw), warehouse=str(warehouse))))
+        )
+        base_runs.append(
+            run_measured(
+                _MEASURE.format(
+                    body=BASELINE.format(raw=str(raw), out=str(tmp_path / "baseline.parquet"))
+                )
+            )
+        )
+    ours, base = _median_run(ours_runs), _median_run(base_runs)
     incidents = ours["rows"].get("marts.incidents", 0)
     payload = {
         "size": size,
         "incidents": incidents,
         "load_avg_1m": round(os.getloadavg()[0], 2),
+        "runs": len(ours_runs),
         "ours": {k: ours[k] for k in ("wall_s", "cpu_s", "peak_mb")},
+        "ours_runs_wall_s": [r["wall_s"] for r in ours_runs],
+        "baseline_runs_wall_s": [r["wall_s"] for r in base_runs],
         "ours_timings_s": ours["timings"],
         "ours_cpu_timings_s": ours["cpu_timings"],
         "baseline_pandas_geopandas": {k: base[k] for k in ("wall_s", "cpu_s", "peak_mb")},
@@ -169,4 +192,6 @@ def test_bench_etl(size, tmp_path):
     assert incidents > 0.9 * float(size)
     # The steps account for the build: their CPU seconds cannot exceed the process total.
     assert sum(ours["cpu_timings"].values()) <= ours["cpu_s"] + 1.0
-    assert ours["peak_mb"] < PEAK_LIMIT_MB, f"piekgeheugen {ours['peak_mb']} MB"
+    assert max(r["peak_mb"] for r in ours_runs) < PEAK_LIMIT_MB, (
+        f"piekgeheugen {ours['peak_mb']} MB"
+    )
