@@ -312,21 +312,35 @@ def add_choropleth(
         feature["properties"]["value"] = value
         feature["properties"]["value_text"] = unknown_label if value is None else fmt(value)
         feature["properties"]["fill"] = _colour(value, breaks)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=title,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.75,
-            "color": "#333333",
-            "weight": 1.5,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name", "value_text"], aliases=["Wijk", title]),
-    ).add_to(m)
+    _fill_layer(m, features, title, {"name": "Wijk", "value_text": title}, "#333333", 1.5, 0.75)
     items = _legend_items(breaks, decimals)
     if any(f["properties"]["value"] is None for f in features):
         items.append((UNKNOWN_COLOUR, unknown_label))
     Legend(title, items).add_to(m)
+
+
+def _fill_layer(
+    m: folium.Map,
+    features: list[dict],
+    name: str,
+    tooltip: Mapping[str, str],
+    outline: str,
+    weight: float,
+    opacity: float | None = None,
+) -> None:
+    """A GeoJSON layer whose features carry their own ``fill`` colour (and, when ``opacity``
+    is ``None``, their own ``opacity``); ``tooltip``: property → Dutch label."""
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=name,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": f["properties"]["opacity"] if opacity is None else opacity,
+            "color": outline,
+            "weight": weight,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values())),
+    ).add_to(m)
 
 
 def add_category_fill(
@@ -363,17 +377,7 @@ def add_category_fill(
         feature["properties"]["cat"] = other_label if cat is None else str(cat)
         feature["properties"]["fill"] = UNKNOWN_COLOUR if cat is None else palette[str(cat)]
         feature["properties"]["opacity"] = 0.25 if cat is None else 0.8
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=title,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": f["properties"]["opacity"],
-            "color": "#777777",
-            "weight": 0.8,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name", "cat"], aliases=[area_label, title]),
-    ).add_to(m)
+    _fill_layer(m, features, title, {"name": area_label, "cat": title}, "#777777", 0.8)
     items = [(palette[c], c) for c in cats]
     if any(categories.get(f["properties"]["code"]) is None for f in features):
         items.append((UNKNOWN_COLOUR, other_label))
@@ -533,17 +537,7 @@ def add_hexagons(m: folium.Map, cells: pd.DataFrame, title: str) -> None:
     for f in features:
         f["properties"]["fill"] = _colour(f["properties"]["n"], breaks)
         f["properties"]["n_text"] = fmt_int(f["properties"]["n"])
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=title,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0.7,
-            "color": "#555555",
-            "weight": 0.5,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["n_text"], aliases=[title]),
-    ).add_to(m)
+    _fill_layer(m, features, title, {"n_text": title}, "#555555", 0.5, 0.7)
     Legend(title, _legend_items(breaks, 0)).add_to(m)
 
 
