@@ -90,17 +90,16 @@ def model_order(folder: Path) -> list[Path]:
     return [files[s] for s in ordered]
 
 
+def mentioned(sql: str, schema: str) -> set[str]:
+    """The names of ``schema`` that ``sql`` mentions as ``<schema>.<name>`` (lower case)."""
+    return {m.group(2).lower() for m in _REF.finditer(sql) if m.group(1).lower() == schema}
+
+
 def model_dependencies(folder: Path) -> dict[str, set[str]]:
     """Per model (file stem) of ``folder``: the models of the same folder it reads."""
-    schema = folder.name
     files = {p.stem: p for p in sorted(folder.glob("*.sql"))}
     return {
-        stem: {
-            m.group(2).lower()
-            for m in _REF.finditer(path.read_text(encoding="utf-8"))
-            if m.group(1).lower() == schema and m.group(2).lower() in files
-        }
-        - {stem}
+        stem: (mentioned(path.read_text(encoding="utf-8"), folder.name) & set(files)) - {stem}
         for stem, path in files.items()
     }
 
@@ -310,7 +309,7 @@ def check_jobs(
     ``failures``; the caller raises them together (:func:`raise_failed_checks`). A check
     that cannot run raises at once. ``catalog``: attached database holding the marts.
     """
-    marts = {p.stem for p in (folder.parent / "marts").glob("*.sql")} | {"build_info"}
+    marts = {p.stem for p in (folder.parent / "marts").glob("*.sql")}
     jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {}
     deps: dict[str, set[str]] = {}
     for path in sorted(folder.glob("*.sql")):
@@ -330,11 +329,7 @@ def check_jobs(
 
         name = f"check.{path.stem}"
         jobs[name] = run
-        deps[name] = {
-            m.group(2).lower()
-            for m in _REF.finditer(text)
-            if m.group(1).lower() == "marts" and m.group(2).lower() in marts
-        }
+        deps[name] = mentioned(text, "marts") & marts
     return jobs, deps
 
 
@@ -801,11 +796,7 @@ _ALWAYS_KEPT = {
 
 def _raw_kinds(model: Path) -> set[str]:
     """The kinds of export (``raw.<kind>``) a staging model reads."""
-    return {
-        m.group(2).lower()
-        for m in _REF.finditer(model.read_text(encoding="utf-8"))
-        if m.group(1).lower() == "raw"
-    } & set(TABULAR_KINDS)
+    return mentioned(model.read_text(encoding="utf-8"), "raw") & set(TABULAR_KINDS)
 
 
 def _drop_read_exports(con: duckdb.DuckDBPyConnection, model: Path) -> None:

@@ -70,6 +70,13 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
 CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
 -- Postcodes as four digits ("B-3020", "3020 Herent" -> "3020").
 CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s, ''), '(\d{4})', 1), '');
+-- The zone municipality each municipality label of a staging table names (by
+-- intermediate.int_municipality_lookup): keyed by the export's own labels (a few), so a
+-- join compares label codes instead of lower-casing every row's text.
+CREATE OR REPLACE TEMP MACRO wb_municipality_labels(staging_table) AS TABLE
+select v.municipality, m.nis_code, m.municipality_name
+from (select distinct municipality from query_table(staging_table)) v
+join intermediate.int_municipality_lookup m on m.name_key = lower(trim(v.municipality));
 -- One kind's current records with their location columns, the body of every
 -- intermediate.int_<kind>_located view: the kind's located coordinate pairs
 -- (intermediate.int_point_locations, only those of its staging table: wb_kind_bit, defined
@@ -90,10 +97,4 @@ from query_table(current_view) c
 left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
--- Keyed by the export's own municipality labels (a few): the join compares label codes
--- instead of lower-casing every row's text.
-left join (
-    select v.municipality, m.nis_code, m.municipality_name
-    from (select distinct municipality from query_table(staging_table)) v
-    join intermediate.int_municipality_lookup m on m.name_key = lower(trim(v.municipality))
-) m on m.municipality = c.municipality;
+left join wb_municipality_labels(staging_table) m on m.municipality = c.municipality;

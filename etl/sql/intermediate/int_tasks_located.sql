@@ -22,10 +22,5 @@ left join (
 left join intermediate.int_area_names w on w.layer = 'wijk' and w.code = coalesce(c.wijk_code_reported, l.wijk_code)
 left join intermediate.int_area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)
 left join intermediate.int_area_names g on g.layer = 'gemeente' and g.code = coalesce(w.nis_code, l.nis_code)
--- Keyed by the export's own municipality values (a few labels): the join compares label
--- codes instead of lower-casing every row's text.
-left join (
-    select v.municipality, m.nis_code, m.municipality_name
-    from (select distinct municipality from staging.stg_islp__tasks) v
-    join intermediate.int_municipality_lookup m on m.name_key = lower(trim(v.municipality))
-) m on m.municipality = c.municipality
+-- By the export's municipality label (macros.sql; reads intermediate.int_municipality_lookup).
+left join wb_municipality_labels('staging.stg_islp__tasks') m on m.municipality = c.municipality
