@@ -117,6 +117,23 @@ def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts
     )
 
 
+def _fit_threads(
+    con: duckdb.DuckDBPyConnection, cores: int, running: int, current: list[int]
+) -> None:
+    """Set DuckDB's threads so the queries running side by side have one thread per core.
+
+    DuckDB runs ``threads - 1`` background threads, and every connection that runs a
+    query works on it in its own thread besides: with two queries at a time and
+    ``threads`` = cores, two cores ran three threads, and the build took a tenth more CPU
+    for the same work (10^6 incidents: 27 against 24.5 CPU-s). ``current`` holds the
+    setting in force (one element); it is only changed when it differs.
+    """
+    wanted = max(1, cores - max(running, 1) + 1)
+    if wanted != current[0]:
+        con.execute(f"SET threads = {wanted}")
+        current[0] = wanted
+
+
 def run_jobs(
     con: duckdb.DuckDBPyConnection,
     jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]],
@@ -136,9 +153,10 @@ def run_jobs(
     deps : dict
         Name -> names of the jobs it needs (names that are not jobs are ignored).
     workers : int
-        Jobs whose inputs are ready run side by side on this many connections (each
-        query still uses every core; running two keeps the cores busy while one of them
-        is in a single-threaded phase, or in Python).
+        Jobs whose inputs are ready run side by side on this many connections (running
+        two keeps the cores busy while one of them is in a single-threaded phase, or in
+        Python). DuckDB's threads are shared out: the cores over the queries running
+        (see :func:`_fit_threads`), and the setting is restored at the end.
     session_sql : str
         Run first on every extra connection: the temporary macros the models use.
 
@@ -182,6 +200,9 @@ def run_jobs(
     failed: dict[str, BaseException] = {}
     running: dict[Future, str] = {}
     pool = ThreadPoolExecutor(workers, thread_name_prefix="wijkbeeld-sql") if workers > 1 else None
+    # The setting in force is what one query alone gets; with more running, each gets less.
+    cores = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    threads = [cores]
     try:
         while (pending and not failed) or running:
             if not failed:
@@ -189,9 +210,13 @@ def run_jobs(
                     if len(running) >= workers:
                         break
                     pending.remove(name)
+                    if pool:
+                        _fit_threads(con, cores, len(running) + 1, threads)
                     running[pool.submit(run, name) if pool else run_here(name)] = name
             if not running:  # every pending job waits for another one
                 raise BuildError(f"Stappen van de bouw wachten op elkaar: {sorted(pending)}")
+            if pool:
+                _fit_threads(con, cores, len(running), threads)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for job in finished:
                 name = running.pop(job)
@@ -202,6 +227,7 @@ def run_jobs(
     finally:
         if pool is not None:
             pool.shutdown()
+            _fit_threads(con, cores, 1, threads)
         for cur in cursors:
             cur.close()
     if failed:
@@ -1055,11 +1081,13 @@ def build_warehouse(
             )
         n_points = _locate(con, layers, zone, session)
         t = lap("locate", t)
+        # One connection: most intermediate models are views (instant) and the one large
+        # table (int_point_locations) gets every core; beside a view it got one.
         run_sql_folder(
             con,
             config.SQL_DIR / "intermediate",
             timings,
-            workers=workers,
+            workers=1,
             session_sql=";\n".join(session),
         )
         if not keep_layers:  # int_point_locations holds the same pairs, with names

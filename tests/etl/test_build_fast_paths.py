@@ -444,6 +444,41 @@ def test_jobs_raise_the_first_failure_in_job_order_whatever_the_timing():
     assert order == ["x", "y"]
 
 
+def test_jobs_side_by_side_share_the_cores_and_the_setting_comes_back():
+    """Two queries at a time get DuckDB's threads between them (each connection works in
+    its own thread as well), one alone gets them all, and the setting is restored."""
+    import threading
+
+    from etl.build import run_jobs
+
+    con = duckdb.connect()
+    con.execute("SET threads = 4")
+    both = threading.Barrier(2, timeout=10)
+    seen: dict[str, int] = {}
+
+    def side_by_side(name):
+        def run(cur):
+            both.wait()  # both jobs are running now
+            seen[name] = cur.execute("SELECT current_setting('threads')").fetchone()[0]
+            both.wait()  # neither finishes before the other has looked
+
+        return run
+
+    def alone(cur):
+        seen["alone"] = cur.execute("SELECT current_setting('threads')").fetchone()[0]
+
+    jobs = {"a": side_by_side("a"), "b": side_by_side("b"), "c": alone}
+    run_jobs(con, jobs, {"c": {"a", "b"}}, workers=2)
+    # Four cores, two queries: 3 background threads + 2 calling threads would be 5;
+    # 2 background + 2 calling are 4.
+    assert seen == {"a": 3, "b": 3, "alone": 4}
+    assert con.execute("SELECT current_setting('threads')").fetchone()[0] == 4
+    # One connection: the job runs on it, with the setting as it is.
+    con.execute("SET threads = 2")
+    run_jobs(con, {"c": alone}, {}, workers=1)
+    assert seen["alone"] == 2
+
+
 def test_streaming_sniff_equals_reading_the_whole_file(tmp_path, monkeypatch):
     """Block-by-block sniffing gives what reading the file at once gives, for every encoding."""
     from etl.sources import tabular
