@@ -960,6 +960,11 @@ def build_warehouse(
         con = duck.connect(":memory:", spatial=False)
         con.execute(f"SET temp_directory = '{Path(scratch.name).as_posix()}'")
         con.execute("SET enable_progress_bar = false")
+        # Memory DuckDB frees goes back to the system from a background thread, instead
+        # of lingering in the allocator: for 10^7 incidents the process peaked at 3.2-3.9 GB
+        # (collecting the coordinate pairs while the staged tables fill the memory limit),
+        # with it at 3.0 GB, and no slower.
+        con.execute("SET allocator_background_threads = true")
         # One thread per core, and a memory limit that keeps the whole process (DuckDB plus
         # the locating step's arrays) under 4 GB for 10^6 incidents; beyond it DuckDB spills
         # to the scratch folder instead of failing.
