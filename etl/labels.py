@@ -35,7 +35,7 @@ import duckdb
 ENUM_MAX_VALUES = 65_535
 #: ... and at most one distinct value per this many rows (an identifier stays text).
 ENUM_MIN_ROWS_PER_VALUE = 8
-#: Above this many rows the candidates are first estimated on a sample.
+#: Above this many rows the candidates are first estimated on this many first rows.
 _SAMPLE_ABOVE = 200_000
 
 LABEL_TYPE = re.compile(r"\blabel_([a-z][a-z0-9]*)__([a-z][a-z0-9_]*)\b")
@@ -78,8 +78,8 @@ def distinct_labels(
 
     ``None`` when the column has too many values to be a label (see the module docstring)
     or none at all. ``clean``: a text macro applied to the values (``wb_text``); it runs
-    on the distinct values, not on every row. Costs one count, one estimate on a sample
-    (large relations) and one pass collecting the distinct values of the candidates.
+    on the distinct values, not on every row. Costs one count, one estimate on the first
+    rows (large relations) and one pass collecting the distinct values of the candidates.
     """
     result: dict[str, list[str] | None] = {name: None for name in columns}
     if not columns:
@@ -90,12 +90,15 @@ def distinct_labels(
         return result
     names = list(columns)
     if n > _SAMPLE_ABOVE:
-        # A column with many values shows many in any sample; HyperLogLog errs by a few
-        # per cent. The exact distinct values below decide.
+        # The first rows hold at most the values of all rows: a column with more values in
+        # them than a label may have is no label (HyperLogLog errs by a few per cent; the
+        # exact distinct values below decide the others). A random sample scanned the
+        # whole table: at 10^7 rows in a compressed table it cost more than the exact
+        # pass (1.9 s against 1.4).
         approx = con.execute(
             "SELECT "
             + ", ".join(f"approx_count_distinct({columns[c]})" for c in names)
-            + f" FROM {relation} USING SAMPLE 10 PERCENT (system)"
+            + f" FROM (SELECT * FROM {relation} LIMIT {_SAMPLE_ABOVE})"
         ).fetchone()
         names = [c for c, e in zip(names, approx, strict=True) if e <= 1.1 * limit + 10]
     if not names:
