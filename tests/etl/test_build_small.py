@@ -200,6 +200,27 @@ def test_statbel_rows(small_warehouse):
     ]
 
 
+def test_statbel_rows_without_configured_municipalities(raw_copy, tmp_path):
+    """A zone configuration without municipalities cannot tell the zone's Statbel rows from
+    the rest of the national file: every usable row is kept, none is silently lost."""
+    from etl_helpers import ZONE_SMALL
+
+    from etl.build import build_warehouse
+
+    zone = tmp_path / "zone.toml"
+    text = ZONE_SMALL.read_text(encoding="utf-8")
+    block = '[[municipalities]]\nnis_code = "24038"\nname = "Herent"\npopulation = 1000\n\n'
+    assert block in text
+    zone.write_text(text.replace(block, ""), encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    build_warehouse(raw_copy, warehouse, zone, echo=lambda line: None)
+    accepted = query(
+        warehouse, "SELECT sum(rows_accepted) FROM marts.load_files WHERE kind = 'statbel'"
+    )[0][0]
+    kept = query(warehouse, "SELECT count(*) FROM marts.accidents WHERE source = 'statbel'")[0][0]
+    assert accepted > 2 and kept == accepted
+
+
 def test_accident_victim_counts(small_warehouse):
     rows = query(
         small_warehouse,

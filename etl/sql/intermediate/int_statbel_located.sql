@@ -7,3 +7,5 @@
 select * from wb_located('intermediate.int_statbel_current', 'staging.stg_statbel__accidents')
 where nis_code_reported in (select nis_code from raw.zone_municipalities)
     or (nis_code_reported is null and location_status in ('ok', 'geen_wijk'))
+    -- A zone configured without municipalities cannot tell its rows from the others.
+    or not exists (select 1 from raw.zone_municipalities)
