@@ -117,23 +117,6 @@ def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts
     )
 
 
-def _fit_threads(
-    con: duckdb.DuckDBPyConnection, cores: int, running: int, current: list[int]
-) -> None:
-    """Set DuckDB's threads so the queries running side by side have one thread per core.
-
-    DuckDB runs ``threads - 1`` background threads, and every connection that runs a
-    query works on it in its own thread besides: with two queries at a time and
-    ``threads`` = cores, two cores ran three threads, and the build took a tenth more CPU
-    for the same work (10^6 incidents: 27 against 24.5 CPU-s). ``current`` holds the
-    setting in force (one element); it is only changed when it differs.
-    """
-    wanted = max(1, cores - max(running, 1) + 1)
-    if wanted != current[0]:
-        con.execute(f"SET threads = {wanted}")
-        current[0] = wanted
-
-
 def run_jobs(
     con: duckdb.DuckDBPyConnection,
     jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]],
@@ -155,8 +138,8 @@ def run_jobs(
     workers : int
         Jobs whose inputs are ready run side by side on this many connections (running
         two keeps the cores busy while one of them is in a single-threaded phase, or in
-        Python). DuckDB's threads are shared out: the cores over the queries running
-        (see :func:`_fit_threads`), and the setting is restored at the end.
+        Python). DuckDB's threads are shared out: the cores over the queries running,
+        and the setting is restored at the end.
     session_sql : str
         Run first on every extra connection: the temporary macros the models use.
 
@@ -200,9 +183,21 @@ def run_jobs(
     failed: dict[str, BaseException] = {}
     running: dict[Future, str] = {}
     pool = ThreadPoolExecutor(workers, thread_name_prefix="wijkbeeld-sql") if workers > 1 else None
-    # The setting in force is what one query alone gets; with more running, each gets less.
+    # DuckDB's threads are shared out over the queries running side by side. DuckDB runs
+    # threads - 1 background threads, and every connection that runs a query works on it
+    # in its own thread besides: with two queries at a time and threads = cores, two cores
+    # ran three threads, and the build took a tenth more CPU for the same work (10^6
+    # incidents: 27 against 24.5 CPU-s). The setting in force is what one query alone gets.
     cores = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
-    threads = [cores]
+    threads = cores
+
+    def fit_threads(queries: int) -> None:
+        nonlocal threads
+        wanted = max(1, cores - max(queries, 1) + 1)
+        if pool is not None and wanted != threads:
+            con.execute(f"SET threads = {wanted}")
+            threads = wanted
+
     try:
         while (pending and not failed) or running:
             if not failed:
@@ -210,13 +205,11 @@ def run_jobs(
                     if len(running) >= workers:
                         break
                     pending.remove(name)
-                    if pool:
-                        _fit_threads(con, cores, len(running) + 1, threads)
+                    fit_threads(len(running) + 1)
                     running[pool.submit(run, name) if pool else run_here(name)] = name
             if not running:  # every pending job waits for another one
                 raise BuildError(f"Stappen van de bouw wachten op elkaar: {sorted(pending)}")
-            if pool:
-                _fit_threads(con, cores, len(running), threads)
+            fit_threads(len(running))
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for job in finished:
                 name = running.pop(job)
@@ -227,7 +220,7 @@ def run_jobs(
     finally:
         if pool is not None:
             pool.shutdown()
-            _fit_threads(con, cores, 1, threads)
+        fit_threads(1)
         for cur in cursors:
             cur.close()
     if failed:
