@@ -36,7 +36,7 @@ ENUM_MAX_VALUES = 65_535
 #: ... and at most one distinct value per this many rows (an identifier stays text).
 ENUM_MIN_ROWS_PER_VALUE = 8
 #: Above this many rows the candidates are first estimated on this many first rows.
-_SAMPLE_ABOVE = 200_000
+_ESTIMATE_ROWS = 200_000
 
 LABEL_TYPE = re.compile(r"\blabel_([a-z][a-z0-9]*)__([a-z][a-z0-9_]*)\b")
 
@@ -89,7 +89,7 @@ def distinct_labels(
     if limit <= 0:
         return result
     names = list(columns)
-    if n > _SAMPLE_ABOVE:
+    if n > _ESTIMATE_ROWS:
         # The first rows hold at most the values of all rows: a column with more values in
         # them than a label may have is no label (HyperLogLog errs by a few per cent; the
         # exact distinct values below decide the others). A random sample scanned the
@@ -98,7 +98,7 @@ def distinct_labels(
         approx = con.execute(
             "SELECT "
             + ", ".join(f"approx_count_distinct({columns[c]})" for c in names)
-            + f" FROM (SELECT * FROM {relation} LIMIT {_SAMPLE_ABOVE})"
+            + f" FROM (SELECT * FROM {relation} LIMIT {_ESTIMATE_ROWS})"
         ).fetchone()
         names = [c for c, e in zip(names, approx, strict=True) if e <= 1.1 * limit + 10]
     if not names:

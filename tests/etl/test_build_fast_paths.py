@@ -260,7 +260,7 @@ def test_label_estimate_on_the_first_rows_never_drops_a_value(monkeypatch):
     from etl import labels as lab
 
     # 10,000 rows: a label has at most 1,250 values; the first 2,000 rows are estimated.
-    monkeypatch.setattr(lab, "_SAMPLE_ABOVE", 2_000)
+    monkeypatch.setattr(lab, "_ESTIMATE_ROWS", 2_000)
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE src AS SELECT 'PV' || i::VARCHAR AS id, "
