@@ -574,6 +574,7 @@ def _locate(
         or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num, NULL::BOOLEAN AS claim, "
         "NULL::BIGINT AS bit WHERE false"
     )
+    name_pairs = (config.SQL_DIR / "locate" / "int_point_locations.sql").read_text(encoding="utf-8")
     z = zone.get("zone", {})
     # DuckDB and Python side by side: the grids and tile fits are built while DuckDB
     # collects the pairs, and below each slice is located while DuckDB writes the
@@ -605,20 +606,11 @@ def _locate(
             con.register("_located", located)
             con.execute(
                 (
-                    "CREATE TABLE intermediate.point_locations AS "
+                    "CREATE TABLE intermediate.int_point_locations AS "
                     if first
-                    else "INSERT INTO intermediate.point_locations "
+                    else "INSERT INTO intermediate.int_point_locations "
                 )
-                + "SELECT x_in, y_in, "
-                "CASE WHEN isnan(x) THEN NULL ELSE x END AS x, CASE WHEN isnan(y) THEN NULL ELSE y END AS y, "
-                "CASE WHEN isnan(lon) THEN NULL ELSE lon END AS lon, CASE WHEN isnan(lat) THEN NULL ELSE lat END AS lat, "
-                # The area codes, status and note stay ENUMs (the build's vocabularies, see
-                # etl.labels.vocabulary_types): cheap to carry through the located models' large hash joins.
-                "wijk_code::wb_area_code AS wijk_code, deelgemeente_code::wb_area_code AS deelgemeente_code, "
-                "nis_code::wb_area_code AS nis_code, nullif(h3_cell::UBIGINT, 0) AS h3_cell, "
-                "nullif(h3_cell_coarse::UBIGINT, 0) AS h3_cell_coarse, "
-                "location_status::wb_location_status AS location_status, "
-                "location_note::wb_location_note AS location_note, kinds FROM _located"
+                + name_pairs
             )
             con.unregister("_located")
 
@@ -1088,8 +1080,6 @@ def build_warehouse(
             workers=1,
             session_sql=";\n".join(session),
         )
-        if not keep_layers:  # int_point_locations holds the same pairs, with names
-            con.execute("DROP TABLE intermediate.point_locations")
         t = lap("intermediate", t)
         # The marts go straight into the new warehouse file: building them in memory and
         # copying them over afterwards cost a second full pass over the largest tables.

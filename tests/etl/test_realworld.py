@@ -116,7 +116,7 @@ def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
         located = {
             (round(x, 3), round(y, 3)): (status, wijk)
             for x, y, status, wijk in con.execute(
-                "SELECT x_in, y_in, location_status, wijk_code FROM intermediate.point_locations"
+                "SELECT x_in, y_in, location_status, wijk_code FROM intermediate.int_point_locations"
             ).fetchall()
         }
         in_mart = con.execute(

@@ -19,8 +19,8 @@ from intermediate.int_tasks_current c
 left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit('staging.stg_islp__tasks') <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
-left join intermediate.int_area_names w on w.layer = 'wijk' and w.code = coalesce(c.wijk_code_reported, l.wijk_code)
-left join intermediate.int_area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)
-left join intermediate.int_area_names g on g.layer = 'gemeente' and g.code = coalesce(w.nis_code, l.nis_code)
+left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = coalesce(c.wijk_code_reported, l.wijk_code)
+left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)
+left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = coalesce(w.nis_code, l.nis_code)
 -- By the export's municipality label (macros.sql; reads intermediate.int_municipality_lookup).
 left join wb_municipality_labels('staging.stg_islp__tasks') m on m.municipality = c.municipality
