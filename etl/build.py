@@ -702,22 +702,28 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 [table],
             ).fetchall()
         }
-        pc = "wb_postcode({}postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
-        muni = "lower(trim({}municipality))" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
+        # Each distinct address is normalised once (postcode, municipality), and the matches
+        # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
+        # where normalising every row's text cost more than the whole lookup).
+        labels = [c for c in ("postcode", "municipality") if c in cols]
+        pc = "wb_postcode(postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
+        muni = "lower(trim(municipality))" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _need AS
-            SELECT DISTINCT street, house_number, {pc.format("")} AS postcode, {muni.format("")} AS muni
-            FROM staging.{table}
-            WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
-              AND house_number IS NOT NULL"""
+            SELECT *, {pc} AS postcode_key, {muni} AS muni FROM (
+                SELECT DISTINCT {", ".join(["street", "house_number", *labels])}
+                FROM staging.{table}
+                WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
+                  AND house_number IS NOT NULL)"""
         )
-        exact_cands = """(SELECT n.*, a.x AS ax, a.y AS ay, coalesce(a.muni = n.muni, false) AS same_muni
-            FROM _need n JOIN _addr a ON a.street = n.street AND a.house_number = n.house_number
+        keys = "(SELECT DISTINCT street, house_number, postcode_key AS postcode, muni FROM _need)"
+        exact_cands = f"""(SELECT n.*, a.x AS ax, a.y AS ay, coalesce(a.muni = n.muni, false) AS same_muni
+            FROM {keys} n JOIN _addr a ON a.street = n.street AND a.house_number = n.house_number
                 AND (n.postcode IS NULL OR a.postcode IS NULL OR a.postcode = n.postcode))"""
-        tolerant_cands = """(SELECT r.street, r.house_number, r.postcode, r.muni, a.x AS ax, a.y AS ay,
+        tolerant_cands = f"""(SELECT r.street, r.house_number, r.postcode, r.muni, a.x AS ax, a.y AS ay,
                 a.house_number AS ahn, coalesce(a.muni = r.muni, false) AS same_muni
             FROM (SELECT n.*, wb_street_key(n.street) AS street_key, wb_house_key(n.house_number) AS house_key
-                  FROM _need n ANTI JOIN _exact e
+                  FROM {keys} n ANTI JOIN _exact e
                   ON e.street = n.street AND e.house_number = n.house_number
                   AND e.postcode IS NOT DISTINCT FROM n.postcode AND e.muni IS NOT DISTINCT FROM n.muni) r
             JOIN _addr a ON a.street_key = r.street_key AND a.house_key = r.house_key
@@ -733,14 +739,17 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             + pick.format(cands=tolerant_cands, x="min_by(ax, ahn)", y="min_by(ay, ahn)")
             + ")"
         )
+        same_labels = "".join(f" AND t.{c} IS NOT DISTINCT FROM h.{c}" for c in labels)
         n = con.execute(
             f"""UPDATE staging.{table} AS t
             SET x_num = h.x, y_num = h.y, geocode_method = h.method
-            FROM _hit h
+            FROM (
+                SELECT n.*, h.x, h.y, h.method FROM _need n JOIN _hit h
+                ON h.street = n.street AND h.house_number = n.house_number
+                AND h.postcode IS NOT DISTINCT FROM n.postcode_key AND h.muni IS NOT DISTINCT FROM n.muni
+            ) h
             WHERE t.reject_reason IS NULL AND t.geocode_method IS NULL
-              AND t.street = h.street AND t.house_number = h.house_number
-              AND {pc.format("t.")} IS NOT DISTINCT FROM h.postcode
-              AND {muni.format("t.")} IS NOT DISTINCT FROM h.muni"""
+              AND t.street = h.street AND t.house_number = h.house_number{same_labels}"""
         ).fetchone()[0]
         done[table] = int(n)
     con.execute("DROP TABLE IF EXISTS _exact")

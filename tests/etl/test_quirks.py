@@ -403,6 +403,8 @@ def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
         incident("G9", street="Dorpsstraat", nr="1", pc="", muni="herent", xy=none),
         incident("G7", street="Dorpsstraat", nr="1", pc="3070", xy=none),  # postcode decides
         incident("G8", street="Kerkstraat", nr="12", xy=W02),  # has coordinates: kept
+        # Other labels for the same postcode and municipality: one address, same match.
+        incident("G10", street="Kerkstraat", nr="12A", pc="B-3020", muni="HERENT", xy=none),
     ]
     raw = mini_raw(
         tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": ADDRESSES}
@@ -425,6 +427,7 @@ def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
     assert got["G7"][:2] == ("adres exact", 173030.0)
     assert got["G8"] == ("coördinaten", 173000.0, "W02", "ok")
     assert got["G9"][:2] == ("adres exact", 171030.0)
+    assert got["G10"] == got["G1"]
     unmatched = mart(wh, "SELECT kind, record_key FROM marts.geocode_unmatched ORDER BY 2")
     assert unmatched == [("incidents", "G5"), ("incidents", "G6")]
 
