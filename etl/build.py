@@ -822,26 +822,29 @@ def _raw_kinds(model: Path) -> set[str]:
 def _drop_read_exports(con: duckdb.DuckDBPyConnection, model: Path) -> None:
     """Drop the per-file tables behind the ``raw.<kind>`` views a staging model read."""
     for kind in sorted(_raw_kinds(model)):
-        for database, table in con.execute(
-            "SELECT database_name, table_name FROM duckdb_tables() "
-            "WHERE database_name IN ('memory', ?) AND schema_name = 'raw' "
+        for (table,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = 'raw' "
             "AND regexp_matches(table_name, ?)",
-            [RAW_TEXT, f"^_(csv|xlsx)_{kind}_[0-9]+(_empty)?$"],
+            [f"^_(csv|xlsx)_{kind}_[0-9]+(_empty)?$"],
         ).fetchall():
-            con.execute(f'DROP TABLE {database}.raw."{table}"')
+            con.execute(f'DROP TABLE raw."{table}"')
 
 
 #: SQL models run side by side on at most this many connections (see run_sql_folder).
 MODEL_WORKERS = 2
 
-#: Attached in-memory database, compressed, that holds the exports as read (text) when
-#: they are too large for the build's memory as plain text: from
-#: :data:`RAW_TEXT_COMPRESS_SHARE` of the memory limit on. Text in memory takes two to
-#: three times its size on disk; spilling it costs more than compressing it (10^7
-#: incidents, 3.9 GB of CSV: 168 s instead of 183 s), while for small exports the
-#: compression costs a few per cent more CPU and gains nothing.
-RAW_TEXT = "raw_text"
-RAW_TEXT_COMPRESS_SHARE = 0.25
+#: Attached in-memory database, compressed, in which the build keeps its layers (the
+#: exports as read, staging, intermediate) when the exports are too large for the build's
+#: memory uncompressed: from :data:`COMPRESS_SHARE` of the memory limit on. Text in memory
+#: takes two to three times its size on disk, and the typed layers still spilled some 3 GB
+#: to the scratch folder for 10^7 incidents; compressed, they hardly spill, and locating
+#: and the marts, which read them back, are a fifth faster. Compressing the exports as
+#: read only: 155 s; every layer: 135 s, although updating the compressed staging tables
+#: (geocoding) costs 8 s more. For small exports the compression costs more than it saves
+#: (10^6 incidents: 15.5 s instead of 12.4 s).
+COMPRESSED = "wb_build"
+COMPRESS_SHARE = 0.25
 
 
 #: Catalog name of the new warehouse file, attached to the in-memory build connection.
@@ -855,15 +858,14 @@ def _persist(con: duckdb.DuckDBPyConnection, keep_layers: bool) -> None:
     built in memory and then copied).
     """
     tables = con.execute(
-        "SELECT database_name, schema_name, table_name FROM duckdb_tables() "
-        "WHERE database_name IN ('memory', ?) AND NOT temporary ORDER BY schema_name, table_name",
-        [RAW_TEXT],
+        "SELECT schema_name, table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND NOT temporary ORDER BY schema_name, table_name"
     ).fetchall()
-    for database, schema, table in tables:
+    for schema, table in tables:
         wanted = schema == "marts" or keep_layers or table in _ALWAYS_KEPT.get(schema, set())
         if wanted:
             con.execute(
-                f'CREATE TABLE {TARGET}.{schema}."{table}" AS SELECT * FROM {database}.{schema}."{table}"'
+                f'CREATE TABLE {TARGET}.{schema}."{table}" AS SELECT * FROM {schema}."{table}"'
             )
     con.execute(f"DETACH {TARGET}")
 
@@ -969,22 +971,25 @@ def build_warehouse(
         # swap a million wide incident rows into the build side whenever the lookup has
         # more rows (the 1.8 M located coordinate pairs): that doubled the marts' time.
         con.execute("SET disabled_optimizers = 'build_side_probe_side,common_subplan'")
-        for schema in SCHEMAS:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         memory = con.execute(
             "SELECT parse_formatted_bytes(current_setting('memory_limit'))"
         ).fetchone()[0]
-        text_catalog = None
         exports = sum(p.stat().st_size for kind in TABULAR_KINDS for p in files[kind])
-        if exports > RAW_TEXT_COMPRESS_SHARE * memory:
-            text_catalog = RAW_TEXT
-            con.execute(f"ATTACH ':memory:' AS {RAW_TEXT} (COMPRESS)")
-            con.execute(f"CREATE SCHEMA {RAW_TEXT}.raw")
+        # Every connection of the build works in the same database: the plain in-memory
+        # one, or for large exports the compressed one (each extra connection is told
+        # so in its session SQL).
+        use = ""
+        if exports > COMPRESS_SHARE * memory:
+            con.execute(f"ATTACH ':memory:' AS {COMPRESSED} (COMPRESS)")
+            use = f"USE {COMPRESSED};\n"
+            con.execute(use)
+        for schema in SCHEMAS:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         # "Now" only refuses future dates and stamps the files read; every other date
         # derives from the data.
         _zone_tables(con, zone, datetime.now(tz).replace(tzinfo=None, microsecond=0))
         # Temporary macros the models use; every extra connection that runs models gets them.
-        session = [(config.SQL_DIR / "macros.sql").read_text(encoding="utf-8")]
+        session = [use + (config.SQL_DIR / "macros.sql").read_text(encoding="utf-8")]
         con.execute(session[0])
         timings: dict[str, float] = {}
         cpu_timings: dict[str, float] = {}
@@ -1016,7 +1021,6 @@ def build_warehouse(
                     raw,
                     Path(scratch.name),
                     mappings,
-                    catalog=text_catalog,
                 )
                 timings[f"read.{kind}"] = round(time.perf_counter() - t0, 3)
 

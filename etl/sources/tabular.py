@@ -36,11 +36,6 @@ _TABLE_SEQ = itertools.count(1)
 CSV_BUFFER_BYTES = 32 << 20
 
 
-def _in(catalog: str | None) -> str:
-    """Prefix placing a per-file table in the attached database ``catalog`` (if any)."""
-    return f"{catalog}." if catalog else ""
-
-
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 #: Kinds without an identifier: a hash of every field stands in for the key.
 HASHED_KINDS = ("statbel", "poi")
@@ -491,7 +486,6 @@ def _load_csv(
     load_order,
     data=None,
     name=None,
-    catalog=None,
     all_mappings=None,
 ) -> dict:
     name = name or source_name(raw, path)
@@ -510,7 +504,7 @@ def _load_csv(
     )
     # The file is read once, by all cores, into a table of text columns; a file DuckDB
     # cannot parse fails here, naming the file, rather than later inside a staging model.
-    table = f"{_in(catalog)}raw._csv_{kind}_{next(_TABLE_SEQ)}"
+    table = f"raw._csv_{kind}_{next(_TABLE_SEQ)}"
     try:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM {relation}")
         n_rows, max_rowid = con.execute(f"SELECT count(*), max(rowid) FROM {table}").fetchone()
@@ -621,7 +615,7 @@ def _xlsx_headers(rows: Iterator[tuple[int, list]]) -> list[str]:
     return []
 
 
-def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None, all_mappings=None) -> dict:
+def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> dict:
     name = source_name(raw, path)
     rows = _xlsx_rows(path, name)
     headers = _xlsx_headers(rows)
@@ -636,7 +630,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None, all_mapp
         if any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
     frame = pd.DataFrame(records, columns=[*(f"c{i}" for i in range(n)), "excel_row"], dtype=object)
-    table = f"{_in(catalog)}raw._xlsx_{kind}_{load_order}"
+    table = f"raw._xlsx_{kind}_{load_order}"
     con.register("_xlsx", frame)
     cols = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(n))
     con.execute(f"CREATE TABLE {table} AS SELECT {cols}, excel_row FROM _xlsx")
@@ -656,9 +650,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, catalog=None, all_mapp
     }
 
 
-def _load_zip(
-    con, kind, mapping, raw, path, workdir, load_order, catalog=None, all_mappings=None
-) -> list[dict]:
+def _load_zip(con, kind, mapping, raw, path, workdir, load_order, all_mappings=None) -> list[dict]:
     """Statbel ships its open data as a zip holding one text file."""
     name = source_name(raw, path)
     try:
@@ -689,7 +681,6 @@ def _load_zip(
                     load_order,
                     data,
                     name=f"{name}!{member}",
-                    catalog=catalog,
                     all_mappings=all_mappings,
                 )
             )
@@ -704,7 +695,6 @@ def load_tabular_kind(
     raw: Path,
     workdir: Path,
     all_mappings: dict[str, KindMapping] | None = None,
-    catalog: str | None = None,
 ) -> list[dict]:
     """Register every export of one kind as the view ``raw.<kind>`` (one UNION ALL branch per file).
 
@@ -723,10 +713,6 @@ def load_tabular_kind(
     all_mappings : dict, optional
         Every kind's mapping: a file missing required columns that looks like another
         kind's export is refused as such (see :func:`wrong_kind_message`).
-    catalog : str, optional
-        Attached database to hold the per-file tables (the build keeps very large
-        exports in a compressed in-memory database); default the connection's own. The
-        view ``raw.<kind>`` is always created in the connection's own database.
 
     Returns
     -------
@@ -739,15 +725,20 @@ def load_tabular_kind(
         A file misses a required column or cannot be parsed.
     """
     infos: list[dict] = []
-    where = {"catalog": catalog, "all_mappings": all_mappings}
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
         if suffix == ".xlsx":
-            infos.append(_load_xlsx(con, kind, mapping, raw, path, order, **where))
+            infos.append(
+                _load_xlsx(con, kind, mapping, raw, path, order, all_mappings=all_mappings)
+            )
         elif suffix == ".zip":
-            infos.extend(_load_zip(con, kind, mapping, raw, path, workdir, order, **where))
+            infos.extend(
+                _load_zip(con, kind, mapping, raw, path, workdir, order, all_mappings=all_mappings)
+            )
         else:
-            infos.append(_load_csv(con, kind, mapping, raw, path, workdir, order, **where))
+            infos.append(
+                _load_csv(con, kind, mapping, raw, path, workdir, order, all_mappings=all_mappings)
+            )
     # raw.<kind> is a view over the files: the staging model reads each file once, without
     # first copying every row into a table (the largest cost of a big build).
     union = "\nUNION ALL\n".join(i.pop("select") for i in infos) or _empty_sql(mapping)

@@ -379,16 +379,16 @@ def test_locating_in_slices_equals_one_pass(monkeypatch, tmp_path, small_warehou
     assert pairs > 2  # so the build really located in several slices
 
 
-def test_large_exports_read_into_a_compressed_database_give_the_same_warehouse(
+def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
     monkeypatch, tmp_path, small_warehouse
 ):
-    """Exports too large for the build's memory as text are read into a compressed
+    """Exports too large for the build's memory uncompressed are built in a compressed
     in-memory database: same marts, and the debugging copy of the layers still has them."""
     from etl_helpers import RAW_SMALL, build
 
     from etl import build as build_module
 
-    monkeypatch.setattr(build_module, "RAW_TEXT_COMPRESS_SHARE", 0.0)
+    monkeypatch.setattr(build_module, "COMPRESS_SHARE", 0.0)
     compressed = tmp_path / "compressed.duckdb"
     build(RAW_SMALL, compressed)
     marts = [
@@ -413,6 +413,12 @@ def test_large_exports_read_into_a_compressed_database_give_the_same_warehouse(
         "AND table_name LIKE '\\_csv\\_incidents\\_%' ESCAPE '\\'",
     )
     assert kept[0][0] >= 1
+    # The typed layers are kept too: every incident of the mart has its staged row.
+    [(staged,)] = query(
+        compressed, "SELECT count(*) FROM staging.stg_islp__incidents WHERE reject_reason IS NULL"
+    )
+    [(in_mart,)] = query(compressed, "SELECT count(*) FROM marts.incidents")
+    assert staged >= in_mart > 0
 
 
 def test_models_run_side_by_side_in_dependency_order(tmp_path):
