@@ -35,7 +35,8 @@ from etl.sources.personal_data import dropped_note
 __all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts")
-#: Model folders in run order; the Python locating step runs between staging and intermediate.
+#: Model folders in run order; the Python locating step runs between staging and intermediate
+#: (with the query in ``etl/sql/locate/``, run once per located slice, not as a model).
 FOLDERS = ("staging", "intermediate", "marts")
 _MATERIALIZED_VIEW = re.compile(r"^--\s*materialized:\s*view\s*$", re.IGNORECASE | re.MULTILINE)
 _REF = re.compile(r"\b(raw|staging|intermediate|marts)\.([a-z_0-9]+)\b", re.IGNORECASE)
@@ -1084,8 +1085,8 @@ def build_warehouse(
             )
         n_points = _locate(con, layers, zone, session)
         t = lap("locate", t)
-        # One connection: most intermediate models are views (instant) and the one large
-        # table (int_point_locations) gets every core; beside a view it got one.
+        # One connection: most intermediate models are views (instant); the two tables
+        # (file ranks, reference date) are aggregates that get every core this way.
         run_sql_folder(
             con,
             config.SQL_DIR / "intermediate",

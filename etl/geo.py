@@ -2,7 +2,8 @@
 
 Runs between the staging and intermediate SQL models. It works on the *distinct*
 coordinate pairs of all staged records, so repeated addresses and re-loaded exports cost
-nothing extra, and writes ``intermediate.point_locations`` keyed by the raw pair.
+nothing extra; the build names each located slice with ``etl/sql/locate/int_point_locations.sql``
+and appends it to ``intermediate.int_point_locations``, keyed by the raw pair.
 """
 
 from __future__ import annotations
