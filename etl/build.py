@@ -966,7 +966,13 @@ def build_warehouse(
         # the locating step's arrays) under 4 GB for 10^6 incidents; beyond it DuckDB spills
         # to the scratch folder instead of failing.
         con.execute(f"SET threads = {os.cpu_count() or 1}")
-        con.execute(f"SET memory_limit = '{_memory_limit()}'")
+        limit = _memory_limit()
+        con.execute(f"SET memory_limit = '{limit}'")
+        # DuckDB's blocks come from memory it keeps for the whole build, instead of being
+        # mapped from the system for every table and hash table and unmapped again: the
+        # kernel zeroing fresh pages cost about 5 % of the build's CPU. At most the memory
+        # limit, which the blocks cannot exceed anyway.
+        con.execute(f"SET block_allocator_memory = '{limit}'")
         # The models put the large relation on the left of each join and the lookup on
         # the right, which DuckDB then builds its hash table from. Its optimizer would
         # swap a million wide incident rows into the build side whenever the lookup has

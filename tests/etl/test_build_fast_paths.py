@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 import re
+from pathlib import Path
 
 import duckdb
+import pytest
 from etl_helpers import query
 
 from etl import config
@@ -379,6 +381,38 @@ def test_locating_in_slices_equals_one_pass(monkeypatch, tmp_path, small_warehou
     assert pairs > 2  # so the build really located in several slices
 
 
+def assert_same_marts(built: Path, expected: Path) -> None:
+    """Every mart of ``built`` holds the rows of the one in ``expected``."""
+    marts = [
+        t
+        for (t,) in query(
+            expected,
+            "SELECT table_name FROM duckdb_tables() "
+            "WHERE schema_name = 'marts' AND table_name <> 'build_info'",
+        )
+    ]
+    assert len(marts) > 10
+    for mart in marts:
+        # The files are stamped with the build's start: the one column that differs.
+        every = "* EXCLUDE (loaded_at)" if mart == "load_files" else "*"
+        sql = f"SELECT {every} FROM marts.{mart} ORDER BY ALL"
+        assert query(built, sql) == query(expected, sql), mart
+
+
+@pytest.mark.parametrize("memory", ["400MB", "6GB"])
+def test_a_zone_memory_setting_builds_the_same_warehouse(
+    monkeypatch, tmp_path, small_warehouse, memory
+):
+    """WIJKBEELD_BUILD_MEMORY sets the build's memory limit and the memory DuckDB keeps for
+    its blocks (block_allocator_memory): a small and a large setting give the same marts."""
+    from etl_helpers import RAW_SMALL, build
+
+    monkeypatch.setenv("WIJKBEELD_BUILD_MEMORY", memory)
+    built = tmp_path / "memory.duckdb"
+    build(RAW_SMALL, built)
+    assert_same_marts(built, small_warehouse)
+
+
 def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
     monkeypatch, tmp_path, small_warehouse
 ):
@@ -391,20 +425,7 @@ def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
     monkeypatch.setattr(build_module, "COMPRESS_SHARE", 0.0)
     compressed = tmp_path / "compressed.duckdb"
     build(RAW_SMALL, compressed)
-    marts = [
-        t
-        for (t,) in query(
-            small_warehouse,
-            "SELECT table_name FROM duckdb_tables() "
-            "WHERE schema_name = 'marts' AND table_name <> 'build_info'",
-        )
-    ]
-    assert len(marts) > 10
-    for mart in marts:
-        # The files are stamped with the build's start: the one column that differs.
-        every = "* EXCLUDE (loaded_at)" if mart == "load_files" else "*"
-        sql = f"SELECT {every} FROM marts.{mart} ORDER BY ALL"
-        assert query(compressed, sql) == query(small_warehouse, sql), mart
+    assert_same_marts(compressed, small_warehouse)
     monkeypatch.setenv("WIJKBEELD_KEEP_LAYERS", "1")
     build(RAW_SMALL, compressed)
     kept = query(
