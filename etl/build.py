@@ -18,19 +18,26 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
-import pandas as pd
-import shapely
 
-from etl import config, duck, geo
+from etl import config, duck
 from etl.labels import define_label_types, vocabulary_types
 from etl.labels import sql_text as _sql_text
-from etl.sources import BuildError, discover_files, load_districts, load_tabular_kind
-from etl.sources.districts import DistrictLayers
+from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.mapping import load_mappings
 from etl.sources.personal_data import dropped_note
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from etl.sources.districts import DistrictLayers
+
+# pandas, shapely, PROJ and H3 (etl.geo, etl.sources.districts) are imported where they are
+# used: half a second of Python that a build spends while DuckDB reads the first exports
+# (see _import_libraries), instead of before it starts.
 
 __all__ = ["BuildError", "build_warehouse", "run_sql_folder"]
 
@@ -378,64 +385,67 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
             now,
         ],
     )
-    munis = pd.DataFrame(
-        [
-            (str(m["nis_code"]), m.get("name"), m.get("population"))
-            for m in zone.get("municipalities", [])
-        ],
-        columns=["nis_code", "name", "population"],
-    ).astype({"population": "Int64"})
-    deel = pd.DataFrame(
-        [
-            (str(d["code"]), d.get("name"), str(d.get("nis_code", "")))
-            for d in zone.get("deelgemeenten", [])
-        ],
-        columns=["code", "name", "nis_code"],
-    )
-    wijken = pd.DataFrame(
-        [
-            (
-                str(w["code"]),
-                w.get("name"),
-                str(w.get("nis_code", "")),
-                w.get("deelgemeente"),
-                w.get("inspector"),
-                w.get("population"),
-            )
-            for w in zone.get("wijken", [])
-        ],
-        columns=["code", "name", "nis_code", "deelgemeente", "inspector", "population"],
-    ).astype({"population": "Int64"})
-    task_types = pd.DataFrame(
-        [(t["name"], t.get("deadline_days"), t.get("weight")) for t in zone.get("task_types", [])],
-        columns=["name", "deadline_days", "weight"],
-    ).astype({"deadline_days": "Int64", "weight": "float64"})
+    # Small tables, written row by row with their types (an empty list still gets its columns).
     cats = zone.get("categories", {})
-    lists = pd.DataFrame(
-        [
-            (name, str(v))
-            for name, values in cats.items()
-            if isinstance(values, list)
-            for v in values
-        ],
-        columns=["list_name", "value"],
-    )
-    for table, frame in [
-        ("zone_municipalities", munis),
-        ("zone_deelgemeenten", deel),
-        ("zone_wijken", wijken),
-        ("zone_lists", lists),
-        ("zone_task_types", task_types),
-    ]:
-        con.register("_frame", frame)
-        # Object columns that are all None (or an empty frame) have no DuckDB type; say it.
-        cols = ", ".join(f'"{c}"::{_ZONE_TYPES.get(c, "VARCHAR")} AS "{c}"' for c in frame.columns)
-        con.execute(f"CREATE TABLE raw.{table} AS SELECT {cols} FROM _frame")
-        con.unregister("_frame")
+    tables = {
+        "zone_municipalities": (
+            ["nis_code", "name", "population"],
+            [
+                (str(m["nis_code"]), m.get("name"), m.get("population"))
+                for m in zone.get("municipalities", [])
+            ],
+        ),
+        "zone_deelgemeenten": (
+            ["code", "name", "nis_code"],
+            [
+                (str(d["code"]), d.get("name"), str(d.get("nis_code", "")))
+                for d in zone.get("deelgemeenten", [])
+            ],
+        ),
+        "zone_wijken": (
+            ["code", "name", "nis_code", "deelgemeente", "inspector", "population"],
+            [
+                (
+                    str(w["code"]),
+                    w.get("name"),
+                    str(w.get("nis_code", "")),
+                    w.get("deelgemeente"),
+                    w.get("inspector"),
+                    w.get("population"),
+                )
+                for w in zone.get("wijken", [])
+            ],
+        ),
+        "zone_lists": (
+            ["list_name", "value"],
+            [
+                (name, str(v))
+                for name, values in cats.items()
+                if isinstance(values, list)
+                for v in values
+            ],
+        ),
+        "zone_task_types": (
+            ["name", "deadline_days", "weight"],
+            [
+                (t["name"], t.get("deadline_days"), t.get("weight"))
+                for t in zone.get("task_types", [])
+            ],
+        ),
+    }
+    for table, (columns, rows) in tables.items():
+        cols = ", ".join(f'"{c}" {_ZONE_TYPES.get(c, "VARCHAR")}' for c in columns)
+        con.execute(f"CREATE TABLE raw.{table} ({cols})")
+        if rows:
+            con.executemany(
+                f"INSERT INTO raw.{table} VALUES ({', '.join('?' * len(columns))})", rows
+            )
 
 
 def _nesting(layers: DistrictLayers) -> dict[str, bool]:
     """Per deelgemeente: do the wijken tile it (so their populations may be summed)?"""
+    import shapely
+
     result = {}
     wijken = layers.layer("wijk")
     for d in layers.layer("deelgemeente"):
@@ -452,6 +462,11 @@ def _nesting(layers: DistrictLayers) -> dict[str, bool]:
 def _districts_table(
     con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone_name: str
 ) -> None:
+    import pandas as pd
+    import shapely
+
+    from etl import geo
+
     nests = _nesting(layers)
     rows = []
     for layer, areas in layers.areas.items():
@@ -513,6 +528,8 @@ def _locate(
     ``session`` receives the SQL of the temporary macro it defines (``wb_kind_bit``), for
     the other connections that run models.
     """
+    from etl import geo
+
     tables = [
         r[0]
         for r in con.execute(
@@ -761,6 +778,8 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
+    import pandas as pd
+
     files = pd.DataFrame(
         [
             (
@@ -884,6 +903,21 @@ def _input_fingerprint(files: dict[str, list[Path]], raw: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def _import_libraries() -> None:
+    """Import the libraries the later steps use (pandas, shapely, PROJ, H3; about 0.5 s of
+    Python on one core), beside the build's first steps: DuckDB reads the first exports
+    without holding Python's lock. A step that needs one of them before it is loaded waits
+    for it (Python's import lock); a failing import fails again, with its error, where the
+    step imports it."""
+    try:
+        import pandas  # noqa: F401
+
+        from etl import geo  # noqa: F401  (shapely, pyproj, h3ronpy)
+        from etl.sources import districts  # noqa: F401
+    except Exception:  # noqa: BLE001, S110 - reported where the module is used
+        pass
+
+
 def build_warehouse(
     raw: Path,
     warehouse: Path,
@@ -924,6 +958,7 @@ def build_warehouse(
     """
     started = time.perf_counter()
     cpu0 = time.process_time()
+    threading.Thread(target=_import_libraries, name="wijkbeeld-import", daemon=True).start()
     raw = Path(raw)
     warehouse = Path(warehouse)
     if not raw.is_dir():
@@ -1034,6 +1069,8 @@ def build_warehouse(
             return run
 
         def load_boundaries(cur: duckdb.DuckDBPyConnection) -> None:
+            from etl.sources.districts import load_districts
+
             layers = load_districts(
                 files["districts"],
                 raw,
@@ -1049,10 +1086,12 @@ def build_warehouse(
             define_label_types(cur, [model.read_text(encoding="utf-8")])
 
         staging = config.SQL_DIR / "staging"
-        extra_jobs = {"districts": load_boundaries} | {
-            f"read.{k}": reader(k) for k in TABULAR_KINDS
-        }
         workers = max(1, min(MODEL_WORKERS, os.cpu_count() or 1))
+        # The first reads (one per connection) start before the boundaries, which need
+        # shapely and PROJ: those load beside them (_import_libraries), so no connection
+        # waits for an import while the other reads.
+        reads = [(f"read.{k}", reader(k)) for k in TABULAR_KINDS]
+        extra_jobs = dict(reads[:workers] + [("districts", load_boundaries)] + reads[workers:])
         run_sql_folder(
             con,
             staging,

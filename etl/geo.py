@@ -8,6 +8,7 @@ and appends it to ``intermediate.int_point_locations``, keyed by the raw pair.
 
 from __future__ import annotations
 
+import functools
 import os
 from concurrent.futures import ThreadPoolExecutor
 
@@ -23,9 +24,17 @@ from etl.sources.districts import DistrictLayers
 #: Rough Lambert 72 extent of Belgium (metres); anything else is not a usable location.
 BELGIUM_31370 = (10_000.0, 15_000.0, 300_000.0, 250_000.0)
 
-_TO_WGS84 = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
-_FROM_WGS84 = Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True)
-_FROM_L08 = Transformer.from_crs("EPSG:3812", "EPSG:31370", always_xy=True)
+
+@functools.cache
+def _transformer(source: str, target: str) -> Transformer:
+    """PROJ's transformation between two CRSs, made on first use: making the three the
+    build needs costs 0.1 s (PROJ's database), which importing this module no longer pays."""
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _to_wgs84() -> Transformer:
+    return _transformer("EPSG:31370", "EPSG:4326")
+
 
 STATUS_OK = "ok"
 STATUS_NONE = "geen_locatie"
@@ -69,7 +78,7 @@ def _wgs84_tile(ix: int, iy: int) -> tuple[np.ndarray, np.ndarray, float, float]
     n = _WGS84_NODES
     nodes = 0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)  # in [0, 1]
     u, v = (a.ravel() for a in np.meshgrid(nodes, nodes))
-    lon, lat = _TO_WGS84.transform(x0 + u * WGS84_TILE_M, y0 + v * WGS84_TILE_M)
+    lon, lat = _to_wgs84().transform(x0 + u * WGS84_TILE_M, y0 + v * WGS84_TILE_M)
     basis = np.polynomial.polynomial.polyvander2d(2 * u - 1, 2 * v - 1, [WGS84_DEGREE] * 2)
     fit: tuple | None = None
     if np.isfinite(lon).all() and np.isfinite(lat).all():
@@ -83,7 +92,7 @@ def _wgs84_tile(ix: int, iy: int) -> tuple[np.ndarray, np.ndarray, float, float]
         fit = (c_lon, c_lat, lon0, lat0)
         check = np.linspace(0, 1, 41)
         cu, cv = (a.ravel() for a in np.meshgrid(check, check))
-        ref_lon, ref_lat = _TO_WGS84.transform(x0 + cu * WGS84_TILE_M, y0 + cv * WGS84_TILE_M)
+        ref_lon, ref_lat = _to_wgs84().transform(x0 + cu * WGS84_TILE_M, y0 + cv * WGS84_TILE_M)
         got_lon, got_lat = _wgs84_eval(fit, 2 * cu - 1, 2 * cv - 1)
         error = max(np.abs(got_lon - ref_lon).max(), np.abs(got_lat - ref_lat).max())
         if not error <= WGS84_TOLERANCE_DEG:
@@ -155,7 +164,7 @@ def to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             lon[members], lat[members] = _wgs84_eval(fit, u, v)
     if exact.any():
         xs, ys = x[exact], y[exact]
-        done = _parallel(lambda s: _TO_WGS84.transform(xs[s], ys[s]), len(xs))
+        done = _parallel(lambda s: _to_wgs84().transform(xs[s], ys[s]), len(xs))
         lon[exact] = np.concatenate([np.asarray(a) for a, _ in done])
         lat[exact] = np.concatenate([np.asarray(b) for _, b in done])
     return lon, lat
@@ -384,13 +393,13 @@ class Locator:
         wgs = ~missing & ~zero & (np.abs(x) <= 180) & (np.abs(y) <= 90)
         wgs &= (x > 2) & (x < 7) & (y > 49) & (y < 52)
         if wgs.any():
-            x[wgs], y[wgs] = _FROM_WGS84.transform(x[wgs], y[wgs])
+            x[wgs], y[wgs] = _transformer("EPSG:4326", "EPSG:31370").transform(x[wgs], y[wgs])
             note[wgs] = NOTES.index(NOTE_WGS84)
         l08 = (
             ~missing & ~zero & ~wgs & (x > 400_000) & (y > 400_000) & (x < 900_000) & (y < 900_000)
         )
         if l08.any():
-            x[l08], y[l08] = _FROM_L08.transform(x[l08], y[l08])
+            x[l08], y[l08] = _transformer("EPSG:3812", "EPSG:31370").transform(x[l08], y[l08])
             note[l08] = NOTES.index(NOTE_L08)
 
         xmin, ymin, xmax, ymax = BELGIUM_31370

@@ -6,7 +6,16 @@ field names from :mod:`etl.sources.mapping`, and ``source_file``, ``source_row``
 """
 
 from etl.sources.base import BuildError, discover_files
-from etl.sources.districts import load_districts
 from etl.sources.tabular import load_tabular_kind
 
 __all__ = ["BuildError", "discover_files", "load_districts", "load_tabular_kind"]
+
+
+def __getattr__(name: str):
+    # The boundary reader needs shapely and PROJ: imported when first used, so a build can
+    # start reading the exports while they load (etl.build).
+    if name == "load_districts":
+        from etl.sources.districts import load_districts
+
+        return load_districts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
@@ -532,6 +531,8 @@ def _load_csv(
         # Per first record after empty lines: all the empty lines before it (the list is
         # in file order, so the last one of a run counts them all).
         after = {first: shift for shift, first in enumerate(sniffed.empty_after, start=1)}
+        import pandas as pd
+
         shifts = pd.DataFrame({"first_record": list(after), "shift": list(after.values())})
         con.register("_shifts", shifts)
         con.execute(
@@ -629,6 +630,8 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
         if any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
+    import pandas as pd
+
     frame = pd.DataFrame(records, columns=[*(f"c{i}" for i in range(n)), "excel_row"], dtype=object)
     table = f"raw._xlsx_{kind}_{load_order}"
     con.register("_xlsx", frame)
