@@ -1,12 +1,14 @@
 -- Counts per domain x month x H3 cell x category for hot-spot maps (located records inside
 -- the zone only). h3_cell_coarse is the parent cell, so zone-wide views can roll up.
-select domain, month_start, h3_cell, h3_cell_coarse, category, count(*) as n
+-- Each domain is counted on its own label codes; only the counts become text.
+select domain, month_start, h3_cell, h3_cell_coarse, category, n
 from (
-    select 'incidents' as domain, make_date(year, month, 1) as month_start, h3_cell, h3_cell_coarse, category, location_status from marts.incidents
-    union all select 'nuisance', make_date(year, month, 1), h3_cell, h3_cell_coarse, nuisance_type, location_status from marts.nuisance
+    select 'incidents' as domain, make_date(year, month, 1) as month_start, h3_cell, h3_cell_coarse, category, count(*) as n
+    from marts.incidents where h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
+    union all select 'nuisance', make_date(year, month, 1), h3_cell, h3_cell_coarse, nuisance_type, count(*)
+    from marts.nuisance where h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
     -- Statbel rows have a month, so they belong here even without a day.
-    union all select 'accidents', make_date(year, month, 1), h3_cell, h3_cell_coarse, severity, location_status from marts.accidents
+    union all select 'accidents', make_date(year, month, 1), h3_cell, h3_cell_coarse, severity, count(*)
+    from marts.accidents where h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
 ) events
-where h3_cell is not null and location_status in ('ok', 'geen_wijk')
-group by domain, month_start, h3_cell, h3_cell_coarse, category
 order by domain, month_start, h3_cell, category
