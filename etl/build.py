@@ -29,6 +29,7 @@ from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.mapping import load_mappings
 from etl.sources.personal_data import dropped_note
+from etl.sources.tabular import read_blocks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -897,9 +898,8 @@ def _input_fingerprint(files: dict[str, list[Path]], raw: Path) -> str:
     for kind in sorted(files):
         for path in files[kind]:
             digest.update(path.relative_to(raw).as_posix().encode())
-            with open(path, "rb") as fh:
-                while chunk := fh.read(1 << 22):
-                    digest.update(chunk)
+            for chunk in read_blocks(path, 1 << 22):
+                digest.update(chunk)
     return digest.hexdigest()[:16]
 
 

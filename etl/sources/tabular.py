@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import itertools
+import os
 import re
 import zipfile
 from collections.abc import Collection, Iterator
@@ -142,9 +143,8 @@ class _EmptyLines:
 def _scan_empty_lines(path: Path) -> list[int]:
     """:attr:`SniffedFile.empty_after` of a file without multi-line records, block by block."""
     lines = _EmptyLines()
-    with open(path, "rb") as fh:
-        while block := fh.read(SCAN_BLOCK):
-            lines.feed(block)
+    for block in read_blocks(path):
+        lines.feed(block)
     return lines.records_before()
 
 
@@ -327,6 +327,21 @@ SCAN_BLOCK = 1 << 24
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
+def read_blocks(path: Path, size: int | None = None) -> Iterator[bytearray]:
+    """The file's bytes, block by block (default :data:`SCAN_BLOCK`), in one reused buffer (only the last, shorter block
+    is a copy). A block is only valid until the next one is read.
+
+    A fresh ``bytes`` per block made the kernel map and zero new pages for every block: for
+    a 200 MB export that cost a third of the scan's CPU.
+    """
+    with open(path, "rb", buffering=0) as fh:
+        # A small file gets a buffer of its size (a 16 MB one had to be zeroed first).
+        size = max(1, min(size or SCAN_BLOCK, os.fstat(fh.fileno()).st_size + 1))
+        buffer = bytearray(size)
+        while n := fh.readinto(buffer):
+            yield buffer if n == size else buffer[:n]
+
+
 def _check_not_binary(path: Path, head: bytes) -> None:
     if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BuildError(
@@ -359,20 +374,21 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
     decoder = codecs.getincrementaldecoder("utf-8")()
     cp1252_only = undefined = False
     newlines, last = 0, b"\n"
-    with open(path, "rb") as fh:
-        while block := fh.read(SCAN_BLOCK):
-            if b'"' in block:
-                return None
-            newlines += block.count(b"\n")
-            last = block[-1:]
-            if utf8:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = False
-            if not utf8 and not bom:
-                cp1252_only = cp1252_only or _has_cp1252_only_bytes(block)
-                undefined = undefined or any(b in block for b in _CP1252_UNDEFINED)
+    for block in read_blocks(path):
+        if b'"' in block:
+            return None
+        newlines += block.count(b"\n")
+        last = bytes(block[-1:])
+        if utf8:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                utf8 = False
+        # The bytes undefined in Windows-1252 lie in 0x80-0x9F: only a block with such
+        # bytes can hold one, and once one is found there is nothing more to learn.
+        if not utf8 and not bom and not undefined and _has_cp1252_only_bytes(block):
+            cp1252_only = True
+            undefined = any(b in block for b in _CP1252_UNDEFINED)
     if utf8:
         try:
             decoder.decode(b"", final=True)

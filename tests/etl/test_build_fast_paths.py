@@ -548,6 +548,10 @@ def test_streaming_sniff_equals_reading_the_whole_file(tmp_path, monkeypatch):
         "latin.csv": body.encode("cp1252"),  # no 0x80-0x9F: DuckDB reads it as latin-1
         "cp1252.csv": (body + "Kerk\u2019s;\u20ac\n").encode("cp1252"),  # needs transcoding
         "undefined.csv": body.encode("cp1252") + b"x\x81;y\n",  # falls back to latin-1
+        # A Windows-1252 character blocks before an undefined byte: still latin-1.
+        "both.csv": (body + "\u20ac;x\n").encode("cp1252")
+        + body.encode("cp1252")[16:]
+        + b"\x81;y\n",
     }
     for name, data in samples.items():
         path = tmp_path / name
@@ -568,6 +572,20 @@ def test_streaming_sniff_equals_reading_the_whole_file(tmp_path, monkeypatch):
     quoted = tmp_path / "quoted.csv"
     quoted.write_bytes(b'a;b\n"x;y";z\n')
     assert tabular._sniff_streaming(quoted, tmp_path) is None  # quotes: the in-memory path
+
+
+def test_blocks_of_a_file_are_its_bytes(tmp_path):
+    """read_blocks reuses one buffer: joined as they come, the blocks are the file, for
+    files shorter than, equal to and longer than a block, and an empty one."""
+    from etl.sources.tabular import read_blocks
+
+    for n in (0, 1, 6, 7, 8, 20, 21):
+        path = tmp_path / f"{n}.bin"
+        data = bytes(range(256))[:n] if n <= 256 else b""
+        path.write_bytes(data)
+        blocks = [bytes(b) for b in read_blocks(path, 7)]
+        assert b"".join(blocks) == data, n
+        assert all(len(b) == 7 for b in blocks[:-1]), n
 
 
 def test_exports_as_read_are_dropped_after_their_staging_model(tmp_path):
