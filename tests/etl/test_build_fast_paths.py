@@ -588,6 +588,33 @@ def test_blocks_of_a_file_are_its_bytes(tmp_path):
         assert all(len(b) == 7 for b in blocks[:-1]), n
 
 
+def test_row_hash_ignores_surrounding_spaces_only():
+    """Kinds without a key are identified by a hash of their trimmed fields: the fast path
+    for plain ASCII fields gives what trim() gives, for ASCII and accented text alike."""
+    from etl.sources.mapping import KindMapping
+    from etl.sources.tabular import _SOURCE_FILE_TYPE, _select_sql
+
+    con = duckdb.connect()
+    rows = ["a", " a ", "a\t", "é", " é", "Sint-Rémi\u00a0", "Sint-Rémi", None, ""]
+    con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS c0, 'x' AS c1", [rows])
+    sql = _select_sql(
+        "statbel", KindMapping("statbel", {"a": ["a"]}), {"a": 0}, 2, "t", "rowid + 2", "f", 1
+    ).replace(_SOURCE_FILE_TYPE, "VARCHAR")
+    got = [
+        h for (h,) in con.execute(f"SELECT row_hash FROM ({sql}) ORDER BY source_row").fetchall()
+    ]
+    want = [
+        h
+        for (h,) in con.execute(
+            "SELECT md5(concat_ws(chr(31), coalesce(trim(c0), ''), coalesce(trim(c1), ''))) "
+            "FROM t ORDER BY rowid"
+        ).fetchall()
+    ]
+    assert got == want
+    assert got[0] == got[1] != got[2] and got[3] == got[4] and got[5] == got[6]
+    assert got[7] == got[8]  # missing and empty are the same (no value)
+
+
 def test_exports_as_read_are_dropped_after_their_staging_model(tmp_path):
     from etl.build import _drop_read_exports
 
