@@ -109,6 +109,15 @@ def zone_name(version: WarehouseVersion) -> str:
         return "Wijkbeeld"
 
 
+def age_text(days: int) -> str:
+    """How long ago the data end, in Dutch: "vandaag", "1 dag geleden", "3 dagen geleden"."""
+    if days == 0:
+        return "vandaag"
+    if days < 0:  # data dated after today (a clock or export problem): say so plainly
+        return f"{fmt_int(-days)} {'dag' if days == -1 else 'dagen'} in de toekomst"
+    return f"{fmt_int(days)} {'dag' if days == 1 else 'dagen'} geleden"
+
+
 def sidebar_info(version: WarehouseVersion) -> None:
     """Zone name and warehouse freshness at the top of the sidebar."""
     info = build_info(version)
@@ -118,8 +127,7 @@ def sidebar_info(version: WarehouseVersion) -> None:
         last = bounds["last"]
         lines = [f"Gegevens t.e.m. **{fmt_date(last)}**"]
         if last is not None:
-            age = (date.today() - last).days
-            lines.append(f"({fmt_int(age)} dagen geleden)")
+            lines.append(f"({age_text((date.today() - last).days)})")
         if info.get("built_at") is not None:
             lines.append(f"Opgebouwd {fmt_datetime(info['built_at'])}")
         st.caption("  \n".join(lines))

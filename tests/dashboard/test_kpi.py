@@ -27,3 +27,13 @@ def test_no_change_is_grey_without_arrow_and_more_crime_is_red_up():
     assert tiles["Letsel"].delta.startswith("+4")
     assert (tiles["Letsel"].proto.color, tiles["Letsel"].proto.direction) == (0, 1)
     assert (tiles["Controles"].proto.color, tiles["Controles"].proto.direction) == (0, 0)
+
+
+def test_data_age_reads_as_dutch():
+    from dashboard.components.layout import age_text
+
+    assert age_text(0) == "vandaag"
+    assert age_text(1) == "1 dag geleden"
+    assert age_text(3) == "3 dagen geleden"
+    assert age_text(1200) == "1.200 dagen geleden"
+    assert age_text(-1) == "1 dag in de toekomst"
