@@ -861,9 +861,11 @@ MODEL_WORKERS = 2
 #: takes two to three times its size on disk, and the typed layers still spilled some 3 GB
 #: to the scratch folder for 10^7 incidents; compressed, they hardly spill, and locating
 #: and the marts, which read them back, are a fifth faster. Compressing the exports as
-#: read only: 155 s; every layer: 135 s, although updating the compressed staging tables
-#: (geocoding) costs 8 s more. For small exports the compression costs more than it saves
-#: (10^6 incidents: 15.5 s instead of 12.4 s).
+#: read only: 155 s; every layer: 135 s. The compression itself happens at the first
+#: checkpoint, which the geocoding step's commit triggers (10^7: some 11 s there): without
+#: it locating and the marts read uncompressed, spilled staging tables and take 20 s more.
+#: For small exports the compression costs more than it saves (10^6 incidents: 15.5 s
+#: instead of 12.4 s).
 COMPRESSED = "wb_build"
 COMPRESS_SHARE = 0.25
 
@@ -912,8 +914,7 @@ def _import_libraries() -> None:
     try:
         import pandas  # noqa: F401
 
-        from etl import geo  # noqa: F401  (shapely, pyproj, h3ronpy)
-        from etl.sources import districts  # noqa: F401
+        from etl import geo  # noqa: F401  (shapely, pyproj, h3ronpy, etl.sources.districts)
     except Exception:  # noqa: BLE001, S110 - reported where the module is used
         pass
 

@@ -328,8 +328,9 @@ _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
 
 def read_blocks(path: Path, size: int | None = None) -> Iterator[bytearray]:
-    """The file's bytes, block by block (default :data:`SCAN_BLOCK`), in one reused buffer (only the last, shorter block
-    is a copy). A block is only valid until the next one is read.
+    """The file's bytes, block by block (:data:`SCAN_BLOCK` unless ``size`` is given), in
+    one reused buffer: only the last, shorter block is a copy, and a block is only valid
+    until the next one is read.
 
     A fresh ``bytes`` per block made the kernel map and zero new pages for every block: for
     a 200 MB export that cost a third of the scan's CPU.
