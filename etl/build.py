@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 
 from etl import config, duck
-from etl.labels import define_label_types, vocabulary_types
+from etl.labels import prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.mapping import load_mappings
@@ -244,7 +244,7 @@ def run_sql_folder(
     workers: int = 1,
     session_sql: str = "",
     on_done: Callable[[duckdb.DuckDBPyConnection, Path], object] | None = None,
-    before: Callable[[duckdb.DuckDBPyConnection, Path], object] | None = None,
+    prepare: Callable[[duckdb.DuckDBPyConnection, Path], str] | None = None,
     extra_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] | None = None,
     extra_deps: dict[str, set[str]] | None = None,
     after_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] | None = None,
@@ -267,9 +267,11 @@ def run_sql_folder(
         :func:`run_jobs`).
     session_sql : str
         Run first on every extra connection: the temporary macros the models use.
-    on_done, before : callable, optional
-        Called with the connection and the model's file right after / right before each
-        model.
+    on_done : callable, optional
+        Called with the connection and the model's file right after each model.
+    prepare : callable, optional
+        Called with the connection and the model's file right before each model; returns
+        the SQL to run (the file's text, or a rewrite of it).
     extra_jobs, extra_deps : dict, optional
         More jobs to run among the models (see :func:`run_jobs`), first in order, and
         what each model (by file stem) or job needs besides the models it reads.
@@ -289,9 +291,8 @@ def run_sql_folder(
 
     def job(path: Path) -> Callable[[duckdb.DuckDBPyConnection], None]:
         def run(cur: duckdb.DuckDBPyConnection) -> None:
-            if before is not None:
-                before(cur, path)
-            _run_model(cur, folder, path, timings, catalog)
+            sql = prepare(cur, path) if prepare is not None else None
+            _run_model(cur, folder, path, timings, catalog, sql)
             if on_done is not None:
                 on_done(cur, path)
 
@@ -310,10 +311,14 @@ def _run_model(
     path: Path,
     timings: dict[str, float] | None,
     catalog: str | None,
+    sql: str | None = None,
 ) -> None:
+    """Create ``<folder>.<file stem>`` from the model's file (or from ``sql``, its text as
+    prepared for this build)."""
     schemas = (folder.name,)
     table = f"{folder.name}.{path.stem}"
-    sql = in_catalog(path.read_text(encoding="utf-8").strip().rstrip(";"), catalog, schemas)
+    text = path.read_text(encoding="utf-8") if sql is None else sql
+    sql = in_catalog(text.strip().rstrip(";"), catalog, schemas)
     # A model that only passes wide rows on says "-- materialized: view": copying a
     # million wide rows costs seconds, so those are folded into the next table. Tables,
     # marts included, are written as they come: their repetitive text already is ENUM
@@ -1082,9 +1087,10 @@ def build_warehouse(
             vocabulary_types(cur)
             boundaries.append(layers)
 
-        def label_types(cur: duckdb.DuckDBPyConnection, model: Path) -> None:
-            # The repetitive text the model marks becomes ENUMs of its values.
-            define_label_types(cur, [model.read_text(encoding="utf-8")])
+        def label_types(cur: duckdb.DuckDBPyConnection, model: Path) -> str:
+            # The repetitive text the model marks becomes ENUMs of its values (and the
+            # model casts a column of clean text without testing each row; etl.labels).
+            return prepare_labels(cur, model.read_text(encoding="utf-8"))
 
         staging = config.SQL_DIR / "staging"
         workers = max(1, min(MODEL_WORKERS, os.cpu_count() or 1))
@@ -1099,7 +1105,7 @@ def build_warehouse(
             timings,
             workers=workers,
             session_sql=session[0],
-            before=label_types,
+            prepare=label_types,
             # The exports as read are only used by their staging model: dropped as soon
             # as it is done, so a big build holds (or spills) less.
             on_done=None if keep_layers else _drop_read_exports,

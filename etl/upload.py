@@ -39,7 +39,7 @@ import duckdb
 import pandas as pd
 
 from etl import config
-from etl.labels import define_label_types, vocabulary_types
+from etl.labels import prepare_labels, vocabulary_types
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
 from etl.sources.mapping import guess_kind, load_mappings, wrong_kind_message
 
@@ -296,8 +296,7 @@ def _preview_tabular(
         sql = model.read_text(encoding="utf-8").strip().rstrip(";")
         try:
             vocabulary_types(con, areas=False)
-            define_label_types(con, [sql])
-            con.execute(f"CREATE TABLE staging.preview AS {sql}")
+            con.execute(f"CREATE TABLE staging.preview AS {prepare_labels(con, sql)}")
         except duckdb.Error as exc:
             raise BuildError(f"Bestand {path.name} kan niet gelezen worden: {exc}") from exc
         preview.n_rows, preview.n_refused = con.execute(

@@ -682,8 +682,12 @@ def test_label_types_are_sorted_enums_of_the_cleaned_text_and_identifiers_stay_t
 
 
 def test_staging_with_label_types_gives_the_rows_of_plain_text():
-    """With its label and vocabulary casts or without, the staging model gives the same rows."""
-    from etl.labels import define_label_types, vocabulary_types
+    """With its label and vocabulary casts or without, the staging model gives the same rows.
+
+    As prepared for a build: the clean street column is cast without the per-row trim
+    test, the category (" Diefstal ") keeps it.
+    """
+    from etl.labels import prepare_labels, vocabulary_types
 
     sql = (config.SQL_DIR / "staging" / "stg_islp__incidents.sql").read_text(encoding="utf-8")
     given = {"pv_number", "category", "street", "occurred_from", "x", "y"}
@@ -692,17 +696,71 @@ def test_staging_with_label_types_gives_the_rows_of_plain_text():
     _raw_incidents(con, empty=tuple(sorted(set(re.findall(r"wb_\w+\((\w+)\)", sql)) - given)))
     con.execute("CREATE TABLE raw.build_params AS SELECT DATE '2026-01-01' AS today")
     vocabulary_types(con, areas=False)
-    made = define_label_types(con, [sql])
-    assert made["label_incidents__category"] == 2
+    prepared = prepare_labels(con, sql)
+    assert "cast(nullif(street, '') as label_incidents__street)" in prepared
+    assert "cast(wb_text(category) as label_incidents__category)" in prepared
+    assert con.execute("SELECT len(enum_range(NULL::label_incidents__category))").fetchone() == (2,)
     plain = re.sub(r"cast\((wb_text\(\w+\)) as label_\w+\)", r"\1", sql)
     plain = re.sub(r"cast\((.*?) as wb_geocode_method\)", r"\1", plain)
     assert "label_" not in plain and "wb_geocode_method" not in plain
-    labelled = con.execute(f"SELECT * FROM ({sql}) ORDER BY source_row").df()
+    labelled = con.execute(f"SELECT * FROM ({prepared}) ORDER BY source_row").df()
     text = con.execute(f"SELECT * FROM ({plain}) ORDER BY source_row").df()
     assert str(labelled["category"].dtype) == "category"
     assert labelled["reject_reason"].notna().any() and labelled["geocode_method"].notna().any()
     as_text = labelled.astype(object).where(labelled.notna(), None)
     assert as_text.equals(text.astype(object).where(text.notna(), None))
+
+
+@pytest.mark.parametrize(
+    ("values", "verbatim"),
+    [
+        (["Diefstal", "Vandalisme", "", None], True),
+        (["Rue d'Égide", "Sint-Rémi"], True),  # accents, no spaces: their own trim
+        (["Diefstal", "Diefstal "], False),
+        ([" Diefstal", "Vandalisme"], False),
+        (["Diefstal\u00a0", "Vandalisme"], False),  # a no-break space is trimmed too
+        (["a\tb", "Vandalisme"], True),  # wb_text keeps an inner (or ASCII-only) tab
+    ],
+)
+def test_label_cast_skips_the_trim_test_only_when_every_value_is_clean(values, verbatim):
+    from etl.labels import prepare_labels
+
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con.execute("CREATE SCHEMA raw")
+    con.execute("CREATE TABLE given AS SELECT unnest(?::VARCHAR[]) AS v", [values])
+    con.execute("CREATE VIEW raw.k AS SELECT v AS f FROM given, range(20)")
+    sql = "select cast(wb_text(f) as label_k__f) as f from raw.k"
+    prepared = prepare_labels(con, sql)
+    assert (prepared != sql) is verbatim
+    if verbatim:
+        assert prepared == "select cast(nullif(f, '') as label_k__f) as f from raw.k"
+    # Either way the same values as the trim test gives.
+    expected = con.execute("SELECT wb_text(f) FROM raw.k ORDER BY ALL").fetchall()
+    got = con.execute(f"SELECT f::VARCHAR FROM ({prepared}) ORDER BY ALL").fetchall()
+    assert got == expected
+
+
+def test_label_cast_keeps_the_trim_test_for_another_field_or_a_text_alias():
+    from etl.labels import prepare_labels
+
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con.execute("CREATE SCHEMA raw")
+    con.execute(
+        "CREATE VIEW raw.k AS SELECT 'A' || (i % 3)::VARCHAR AS f, i::VARCHAR AS id, "
+        "'B' AS g FROM range(100) r(i)"
+    )
+    # id has a value per row (a text alias); g is clean, but the cast reads another field.
+    sql = (
+        "select cast(wb_text(id) as label_k__id), cast(wb_text(f) as label_k__g), "
+        "cast(wb_text(g) as label_k__g) from raw.k"
+    )
+    prepared = prepare_labels(con, sql)
+    assert prepared == (
+        "select cast(wb_text(id) as label_k__id), cast(wb_text(f) as label_k__g), "
+        "cast(nullif(g, '') as label_k__g) from raw.k"
+    )
 
 
 def test_source_file_is_an_enum_of_the_kinds_file_names(tmp_path):
