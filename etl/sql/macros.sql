@@ -36,16 +36,30 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
 -- END" parsed every date twice.
 CREATE OR REPLACE TEMP MACRO wb_ts(s) AS
     nullif(greatest(wb_ts0(s), TIMESTAMP '1899-12-31 23:59:59.999999'), TIMESTAMP '1899-12-31 23:59:59.999999');
--- "172.100,5" and "172100,5" and "172100.5" and "172 100,5" all mean 172100.5. Each
--- replace() copies the string, so it only runs when there is something to replace.
-CREATE OR REPLACE TEMP MACRO wb_num0(t) AS CASE
-    WHEN contains(t, ',') THEN try_cast(replace(
-        CASE WHEN contains(t, '.') OR contains(t, ' ') THEN replace(replace(t, ' ', ''), '.', '') ELSE t END,
-        ',', '.') AS DOUBLE)
-    WHEN contains(t, ' ') THEN try_cast(replace(t, ' ', '') AS DOUBLE)
-    ELSE try_cast(t AS DOUBLE)
-END;
-CREATE OR REPLACE TEMP MACRO wb_num(s) AS wb_num0(wb_text(s));
+-- Numbers as exports write them:
+-- * spaces of any kind are ignored (Excel groups digits with a no-break or narrow no-break
+--   space: "172 100,5");
+-- * one comma and no point is a decimal comma ("172100,5"), one point and no comma a
+--   decimal point ("172100.5");
+-- * both, or a separator repeated, must be grouped digits, Dutch "1.234.567,89" or English
+--   "1,234,567.89", in groups of three;
+-- * anything else is no number (NULL), never a guess: "172.1005,5" is not 1721005.5.
+-- The fast path reads the comma as a point: that is the whole rule for the plain forms
+-- (try_cast allows surrounding ASCII spaces) and no number for every other form, which
+-- falls through to wb_num_grouped. COALESCE evaluates it only for the rows the fast path
+-- left NULL (a few); its lambda names the spaceless text once (an expression written
+-- twice is evaluated for every row, see wb_ts0).
+CREATE OR REPLACE TEMP MACRO wb_num_grouped(t) AS list_transform(
+    [regexp_replace(t, '[\s\p{Zs}]+', '', 'g')],
+    lambda u: try_cast(CASE
+        WHEN regexp_full_match(u, '[+-]?\d{1,3}((,\d{3}){2,}(\.\d*)?|(,\d{3})+\.\d*)')
+            THEN replace(u, ',', '')
+        WHEN regexp_full_match(u, '[+-]?\d{1,3}((\.\d{3}){2,}(,\d*)?|(\.\d{3})+,\d*)')
+            THEN translate(u, ',.', '.')
+        ELSE replace(u, ',', '.')
+    END AS DOUBLE))[1];
+CREATE OR REPLACE TEMP MACRO wb_num(s) AS
+    coalesce(try_cast(replace(s, ',', '.') AS DOUBLE), wb_num_grouped(s));
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));

@@ -218,13 +218,21 @@ def test_area_grid_gives_the_exact_answer():
     assert np.array_equal(geo.AreaGrid([]).index(x, y), np.full(len(x), -1))
 
 
-#: wb_text and wb_num as they were before the conditional trim / replace.
-_PLAIN_TEXT_NUM = """
+#: wb_text as it was before the conditional trim, and wb_num's rule written plainly, without
+#: its fast path (etl/sql/macros.sql).
+_PLAIN_TEXT_NUM = r"""
 CREATE OR REPLACE TEMP MACRO ref_text(s) AS nullif(trim(s), '');
-CREATE OR REPLACE TEMP MACRO ref_num(s) AS CASE
-    WHEN trim(s) LIKE '%,%' THEN try_cast(replace(replace(replace(trim(s), ' ', ''), '.', ''), ',', '.') AS DOUBLE)
-    ELSE try_cast(replace(trim(s), ' ', '') AS DOUBLE)
-END;
+CREATE OR REPLACE TEMP MACRO ref_num(s) AS list_transform(
+    [regexp_replace(s, '[\s\p{Zs}]+', '', 'g')],
+    lambda u: CASE
+        WHEN regexp_full_match(u, '[+-]?\d{1,3}(,\d{3}){2,}(\.\d*)?')
+          OR regexp_full_match(u, '[+-]?\d{1,3}(,\d{3})+\.\d*')
+            THEN try_cast(replace(u, ',', '') AS DOUBLE)
+        WHEN regexp_full_match(u, '[+-]?\d{1,3}(\.\d{3}){2,}(,\d*)?')
+          OR regexp_full_match(u, '[+-]?\d{1,3}(\.\d{3})+,\d*')
+            THEN try_cast(replace(replace(u, '.', ''), ',', '.') AS DOUBLE)
+        ELSE try_cast(replace(u, ',', '.') AS DOUBLE)
+    END)[1];
 """
 
 
@@ -236,10 +244,21 @@ def test_text_and_number_fast_paths_equal_plain_versions():
     values: list[str | None] = [
         None, "", " ", "   ", "a", " a", "a ", " a b ", "\ta\t", "172100,5", "172.100,5",
         "172 100,5", " 172100.5 ", "172100.5", "1.234.567,89", "1,2,3", ",", ".", "-5,5",
-        "1e3", "abc", "12 A", "Sint-Rémi ", "\u00a0x",
+        "1e3", "abc", "12 A", "Sint-Rémi ", "\u00a0x", "1 ,234", "1 .234", "1,234 567.5",
     ]  # fmt: skip
     values += [
-        "".join(rnd.choice(" 0123456789.,-eaé\t") for _ in range(rnd.randint(0, 12)))
+        "".join(rnd.choice(" 0123456789.,-eaé\t\u00a0\u202f") for _ in range(rnd.randint(0, 12)))
+        for _ in range(5000)
+    ]
+    # Grouped digits, well and badly formed, with spaces of every kind.
+    values += [
+        rnd.choice(["", "-", " "])
+        + rnd.choice(["1", "12", "123", "1234"])
+        + "".join(
+            rnd.choice([",", ".", " ", "\u00a0", "\u202f"]) + rnd.choice(["234", "23", "2345"])
+            for _ in range(rnd.randint(1, 3))
+        )
+        + rnd.choice(["", ",5", ".5", ",", "."])
         for _ in range(5000)
     ]
     con.execute("CREATE TABLE v (s VARCHAR)")
@@ -249,10 +268,44 @@ def test_text_and_number_fast_paths_equal_plain_versions():
         "OR wb_num(s) IS DISTINCT FROM ref_num(s)"
     ).fetchall()
     assert diff == []
-    assert con.execute("SELECT wb_num('172.100,5'), wb_num('172 100,5')").fetchone() == (
-        172100.5,
-        172100.5,
-    )
+    n_grouped = con.execute(
+        "SELECT count(*) FROM v WHERE wb_num(s) IS NOT NULL "
+        "AND try_cast(replace(s, ',', '.') AS DOUBLE) IS NULL"
+    ).fetchone()[0]
+    assert n_grouped > 500  # the slow path was exercised, not only the fast one
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("172100,5", 172100.5),
+        ("172100.5", 172100.5),
+        (" 172100,5 ", 172100.5),
+        ("172.100,5", 172100.5),
+        ("172 100,5", 172100.5),
+        ("172\u00a0100,5", 172100.5),  # Excel's no-break space
+        ("172\u202f100,5", 172100.5),  # and its narrow no-break space
+        ("\u00a0172100,5\u00a0", 172100.5),
+        ("172,100.5", 172100.5),  # English grouping
+        ("1,234,567", 1234567.0),
+        ("1.234.567", 1234567.0),
+        ("-1.234,5", -1234.5),
+        ("1,234", 1.234),  # one comma alone is a decimal comma
+        ("1.234", 1.234),  # one point alone a decimal point
+        ("1,5e3", 1500.0),
+        ("172.1005,5", None),  # not groups of three: no number, not 1721005.5
+        ("172.100,5.3", None),
+        ("1,2,3", None),
+        ("12 bus 3", None),
+        ("", None),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_numbers_as_exports_write_them(text, number):
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    assert con.execute("SELECT wb_num(?)", [text]).fetchone()[0] == number
 
 
 def test_label_estimate_on_the_first_rows_never_drops_a_value(monkeypatch):

@@ -59,6 +59,27 @@ def test_separators(tmp_path, sep):
     assert mart(wh, "SELECT delimiter FROM marts.load_files WHERE kind = 'incidents'") == [(sep,)]
 
 
+def test_grouped_coordinates_are_read_or_left_unlocated_never_misread(tmp_path):
+    rows = [
+        incident("G1", xy=("171.000,5", "177.000,25")),  # Dutch grouping
+        incident("G2", xy=("171\u00a0000,5", "177\u202f000,25")),  # Excel's (narrow) no-break space
+        incident("G3", xy=("171,000.5", "177,000.25")),  # English grouping
+        incident("G4", xy=("171.0005,5", "177.000,25")),  # not groups of three: no number
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode("utf-8")})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(
+        wh, "SELECT pv_number, x, y, wijk_code, location_status FROM marts.incidents ORDER BY 1"
+    )
+    assert got == [
+        ("G1", 171000.5, 177000.25, "W01", "ok"),
+        ("G2", 171000.5, 177000.25, "W01", "ok"),
+        ("G3", 171000.5, 177000.25, "W01", "ok"),
+        ("G4", None, None, None, "geen_locatie"),
+    ]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_encodings_keep_accents(tmp_path, encoding):
     streets = ["Sint-Rémistraat", "Onze-Lieve-Vrouwstraat", "Égide Van Ophemstraat"]
