@@ -80,6 +80,31 @@ def test_grouped_coordinates_are_read_or_left_unlocated_never_misread(tmp_path):
     ]
 
 
+def test_longitude_latitude_columns_are_read_as_coordinates(tmp_path):
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True).transform(
+        171000.5, 177000.25
+    )
+    # Open data in English and WGS84; a file with both kinds of column is read in Lambert.
+    stations = f"Type,Name,Longitude,Latitude\nStation,Herent,{lon:.8f},{lat:.8f}\n"
+    both = f"Type;Naam;X;Y;Lon;Lat\nSchool;Sint-Rémi;173000;177000;{lon:.8f};{lat:.8f}\n"
+    raw = mini_raw(tmp_path, {"poi/stations.csv": stations, "poi/scholen.csv": both})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(wh, "SELECT name, x, y, wijk_code, location_note FROM marts.poi ORDER BY name")
+    assert [(r[0], r[3], r[4]) for r in got] == [
+        ("Herent", "W01", "WGS84-coördinaten omgezet naar Lambert 72"),
+        ("Sint-Rémi", "W02", None),
+    ]
+    assert got[0][1] == pytest.approx(171000.5, abs=0.01)
+    assert got[0][2] == pytest.approx(177000.25, abs=0.01)
+    columns = mart(
+        wh, "SELECT field, header FROM raw.file_columns WHERE source_file = 'poi/scholen.csv'"
+    )
+    assert ("x", "X") in columns and ("y", "Y") in columns
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_encodings_keep_accents(tmp_path, encoding):
     streets = ["Sint-Rémistraat", "Onze-Lieve-Vrouwstraat", "Égide Van Ophemstraat"]

@@ -183,5 +183,45 @@ def test_real_wijken_as_districts_in_a_build(tmp_path):
     assert layers == {"wijk": 29, "deelgemeente": 7, "gemeente": 2, "zone": 1}
 
 
+def test_real_railway_stations_as_points_of_interest(tmp_path):
+    """iRail's station list (English headers, comma-separated, WGS84 longitude/latitude),
+    given the type column a point-of-interest list needs: the stations SOURCES.md puts
+    inside HerKo land in their municipality, the neighbours' outside the zone."""
+    raw = tmp_path / "raw"
+    (raw / "districts").mkdir(parents=True)
+    (raw / "poi").mkdir()
+    for name in (
+        "herko_wijken_31370.geojson",
+        "herko_municipalities_31370.geojson",
+        "herko_policezone_31370.geojson",
+    ):
+        shutil.copy(REALWORLD / name, raw / "districts" / name)
+    with open(REALWORLD / "herko_railway_stations.csv", encoding="utf-8", newline="") as fh:
+        stations = list(csv.DictReader(fh))
+    with open(raw / "poi" / "stations.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, ["Type", *stations[0]])
+        writer.writeheader()
+        writer.writerows({"Type": "Station", **row} for row in stations)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(HERKO_ZONE, encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None)
+    with duckdb.connect(str(wh), read_only=True) as con:
+        got = {
+            name: (status, nis, wijk)
+            for name, status, nis, wijk in con.execute(
+                "SELECT name, location_status::VARCHAR, nis_code::VARCHAR, wijk_code::VARCHAR "
+                "FROM marts.poi"
+            ).fetchall()
+        }
+    assert len(got) == len(stations) == 12
+    for row in stations:
+        status, nis, wijk = got[row["name"]]
+        if row["in_herko"] == "True":
+            assert (status, nis) == ("ok", row["herko_nis_code"]) and wijk, row["name"]
+        else:
+            assert status == "buiten_zone" and wijk is None, row["name"]
+
+
 def test_shared_path_is_outside_the_repository():
     assert not Path(REALWORLD).resolve().is_relative_to(REPO_ROOT.resolve())
