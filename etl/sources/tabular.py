@@ -60,6 +60,9 @@ class SniffedFile:
     #: Lines of the file, when ``empty_after`` is ``None``: only if DuckDB reads fewer
     #: records than that are the empty lines looked for (a second pass over the file).
     lines: int | None = None
+    #: Lines before the header: 1 when the file starts with Excel's separator line
+    #: ("sep=;"). Excel hides that line, so the header still is row 1 to the user.
+    skip: int = 0
 
 
 def _has_cp1252_only_bytes(data: bytes) -> bool:
@@ -116,10 +119,11 @@ class _EmptyLines:
     that finds nothing in a file without empty lines.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, skip: int = 0) -> None:
         self.lines: list[int] = []  # 0-based line numbers of the empty lines
         self._newlines = 0  # newlines before the current block
         self._tail = b""
+        self._skip = skip  # lines before the header (the "sep=" line)
 
     def feed(self, block: bytes) -> None:
         data = self._tail + block
@@ -135,25 +139,27 @@ class _EmptyLines:
         self._tail = data[-2:]
 
     def records_before(self) -> list[int]:
-        # Line k (0-based; line 0 is the header) has k - 1 - (empty lines before it)
-        # records before it.
-        return [line - 1 - i for i, line in enumerate(x for x in self.lines if x > 0)]
+        # Line k (0-based; line `skip` is the header) has k - 1 - skip - (empty lines
+        # before it) records before it.
+        skip = self._skip
+        return [line - 1 - skip - i for i, line in enumerate(x for x in self.lines if x > skip)]
 
 
-def _scan_empty_lines(path: Path) -> list[int]:
+def _scan_empty_lines(path: Path, skip: int = 0) -> list[int]:
     """:attr:`SniffedFile.empty_after` of a file without multi-line records, block by block."""
-    lines = _EmptyLines()
+    lines = _EmptyLines(skip)
     for block in read_blocks(path):
         lines.feed(block)
     return lines.records_before()
 
 
-def _empty_lines_outside_quotes(data: bytes, delim: bytes) -> list[int]:
-    """:attr:`SniffedFile.empty_after` of a text whose quoted fields may span lines."""
+def _empty_lines_outside_quotes(data: bytes, delim: bytes, skip: int = 0) -> list[int]:
+    """:attr:`SniffedFile.empty_after` of a text whose quoted fields may span lines
+    (``skip``: lines before the header)."""
     result: list[int] = []
     records = 0
     inside = False
-    for i, line in enumerate(data.split(b"\n")):
+    for i, line in enumerate(data.split(b"\n")[skip:]):
         bare = line.rstrip(b"\r")
         if not inside and not bare:
             if i > 0:
@@ -299,25 +305,39 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         first = data[:65536].decode("latin-1")
     else:
         first = data[:65536].decode("utf-8", errors="ignore")
-    delimiter, headers = _header(first)
+    delimiter, headers, skip = _header(first)
     duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
     content = data if text is None else text.encode("utf-8")
     if multiline:
-        empty = _empty_lines_outside_quotes(content, delimiter.encode("latin-1"))
+        empty = _empty_lines_outside_quotes(content, delimiter.encode("latin-1"), skip)
     else:
-        lines = _EmptyLines()
+        lines = _EmptyLines(skip)
         lines.feed(content)
         empty = lines.records_before()
-    return SniffedFile(target, encoding, duckdb_encoding, delimiter, headers, multiline, empty)
+    return SniffedFile(
+        target, encoding, duckdb_encoding, delimiter, headers, multiline, empty, skip=skip
+    )
 
 
-def _header(first: str) -> tuple[str, list[str]]:
-    """Separator and column names from the start of a decoded export."""
-    first = first.lstrip("\ufeff")
-    header_line = first.splitlines()[0] if first.strip() else ""
-    delimiter = _sniff_delimiter(header_line)
+#: Excel's separator line ("sep=;"), which some tools write before the header so that
+#: Excel opens the file with the right separator; Excel then hides it.
+_SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
+
+
+def _header(first: str) -> tuple[str, list[str], int]:
+    """Separator, column names and lines before the header (1 after a "sep=" line) from
+    the start of a decoded export."""
+    lines = first.lstrip("\ufeff").splitlines() if first.strip() else []
+    header_line = lines[0] if lines else ""
+    skip = 0
+    if sep := _SEP_LINE.fullmatch(header_line):
+        skip = 1
+        header_line = lines[1] if len(lines) > 1 else ""
+        delimiter = sep.group(1)
+    else:
+        delimiter = _sniff_delimiter(header_line)
     headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-    return delimiter, [h.strip() for h in headers]
+    return delimiter, [h.strip() for h in headers], skip
 
 
 #: Large exports are scanned and transcoded in blocks of this many bytes, so reading a
@@ -410,10 +430,17 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
         first = head.decode("utf-8", errors="ignore")
     else:  # as DuckDB reads it, or as transcoded
         first = head.decode("latin-1" if target is path else encoding)
-    delimiter, headers = _header(first)
+    delimiter, headers, skip = _header(first)
     lines = newlines + (last != b"\n")
     return SniffedFile(
-        target, encoding, duckdb_encoding, delimiter, headers, empty_after=None, lines=lines
+        target,
+        encoding,
+        duckdb_encoding,
+        delimiter,
+        headers,
+        empty_after=None,
+        lines=lines,
+        skip=skip,
     )
 
 
@@ -521,7 +548,8 @@ def _load_csv(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
     relation = (
         f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
-        f"header=true, quote='\"', escape='\"', encoding='{sniffed.duckdb_encoding}', "
+        f"header=true, skip={sniffed.skip}, quote='\"', escape='\"', "
+        f"encoding='{sniffed.duckdb_encoding}', "
         f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
         f"buffer_size={CSV_BUFFER_BYTES}, parallel={'false' if sniffed.multiline else 'true'})"
     )
@@ -533,10 +561,11 @@ def _load_csv(
         n_rows, max_rowid = con.execute(f"SELECT count(*), max(rowid) FROM {table}").fetchone()
     except duckdb.Error as exc:
         raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
-    # Row 1 is the header, so the k-th record is line k+1. The table keeps the file's
-    # order (DuckDB preserves insertion order, also for a parallel scan), so its rowid
-    # numbers the records; row_number() OVER () over the file would force a single-
-    # threaded read. Should the rowids ever have gaps, fall back to that.
+    # Row 1 is the header (Excel hides a "sep=" line before it), so the k-th record is
+    # row k+1. The table keeps the file's order (DuckDB preserves insertion order, also
+    # for a parallel scan), so its rowid numbers the records; row_number() OVER () over
+    # the file would force a single-threaded read. Should the rowids ever have gaps, fall
+    # back to that.
     row_expr = "rowid + 2" if max_rowid is None or max_rowid == n_rows - 1 else None
     if row_expr is None:
         con.execute(f"DROP TABLE {table}")
@@ -547,8 +576,8 @@ def _load_csv(
     source = table
     if sniffed.empty_after is None:
         # Streamed: only a file with more lines than records has empty lines to find.
-        full = sniffed.lines is not None and sniffed.lines <= n_rows + 1
-        sniffed.empty_after = [] if full else _scan_empty_lines(sniffed.path)
+        full = sniffed.lines is not None and sniffed.lines <= n_rows + 1 + sniffed.skip
+        sniffed.empty_after = [] if full else _scan_empty_lines(sniffed.path, sniffed.skip)
     if sniffed.empty_after:
         # DuckDB skips empty lines; a spreadsheet shows them as rows. Each record moves
         # down by the empty lines before it, so a refusal names the row the user sees.

@@ -297,9 +297,16 @@ def test_truncated_file_keeps_good_rows(tmp_path):
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("quoted", [False, True])
-def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(tmp_path, newline, quoted):
-    """DuckDB skips empty lines; a refusal still names the row the user sees in the file."""
+@pytest.mark.parametrize("sep_line", [False, True])
+def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(
+    tmp_path, newline, quoted, sep_line
+):
+    """DuckDB skips empty lines; a refusal still names the row the user sees in the file.
+
+    Excel hides the separator line ("sep=;") some tools write first: the header stays row 1.
+    """
     rows = [
+        *(["sep=;"] if sep_line else []),
         INCIDENT_HEADER,  # row 1
         incident("P1"),  # 2
         "",  # 3
@@ -325,6 +332,18 @@ def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(tmp_path,
     assert accepted[:2] == [("P1", 2), ("P3", 7)]
     if quoted:
         assert accepted[2] == ("P5", 9)
+
+
+@pytest.mark.parametrize("line", ["sep=,", "SEP=,", '"sep=,"'])
+def test_excel_separator_line_names_the_separator(tmp_path, line):
+    rows = [incident("PV1", xy=('"171000,5"', '"177000,25"')), incident("PV2", xy=W02)]
+    body = line + "\r\n" + incidents_csv(rows, sep=",")
+    raw = mini_raw(tmp_path, {"incidents/a.csv": body})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(wh, "SELECT pv_number, x, wijk_code, source_row FROM marts.incidents ORDER BY 1")
+    assert got == [("PV1", 171000.5, "W01", 2), ("PV2", 173000.0, "W02", 3)]
+    assert mart(wh, "SELECT delimiter FROM marts.load_files WHERE kind = 'incidents'") == [(",",)]
 
 
 def test_empty_lines_found_across_scan_blocks(monkeypatch):
