@@ -41,7 +41,7 @@ import pandas as pd
 from etl import config
 from etl.labels import prepare_labels, vocabulary_types
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
-from etl.sources.mapping import guess_kind, load_mappings, wrong_kind_message
+from etl.sources.mapping import guess_kind, header_test, load_mappings, wrong_kind_message
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -264,7 +264,7 @@ def _preview_tabular(
 
     mappings = load_mappings()
     mapping = mappings[kind]
-    headers, encoding, delimiter = sniff_headers(path, work)
+    headers, encoding, delimiter = sniff_headers(path, work, header_test(mapping, mappings))
     preview.headers, preview.encoding, preview.delimiter = headers, encoding, delimiter
     found = mapping.match(headers)
     preview.columns_found = {f: headers[i] for f, i in found.items()}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,6 +153,22 @@ def guess_kind(
         if best_n < scores[current][1] + 3:
             return None
     return best
+
+
+def header_test(
+    mapping: KindMapping, all_mappings: dict[str, KindMapping] | None = None
+) -> Callable[[list[str]], bool]:
+    """Whether a line of cells is a header: every required column of ``mapping`` (or of
+    another kind, so that such a file is still refused as that kind's) is among them.
+
+    A report's title above the table ("Overzicht feiten 2024") never is.
+    """
+    kinds = [mapping, *(m for m in (all_mappings or {}).values() if m is not mapping)]
+
+    def test(cells: list[str]) -> bool:
+        return any(m.required and all(f in m.match(cells) for f in m.required) for m in kinds)
+
+    return test
 
 
 def wrong_kind_message(kind: str, other: str) -> str:

@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -24,7 +24,7 @@ import numpy as np
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
 from etl.sources.base import BuildError, source_name
-from etl.sources.mapping import KindMapping, guess_kind, wrong_kind_message
+from etl.sources.mapping import KindMapping, guess_kind, header_test, wrong_kind_message
 from etl.sources.personal_data import personal_columns, without_personal
 
 DELIMITERS = (";", ",", "|", "\t")
@@ -60,9 +60,11 @@ class SniffedFile:
     #: Lines of the file, when ``empty_after`` is ``None``: only if DuckDB reads fewer
     #: records than that are the empty lines looked for (a second pass over the file).
     lines: int | None = None
-    #: Lines before the header: 1 when the file starts with Excel's separator line
-    #: ("sep=;"). Excel hides that line, so the header still is row 1 to the user.
+    #: Lines before the header: Excel's separator line ("sep=;"), a report's title and
+    #: the empty lines around it (see :func:`_header`).
     skip: int = 0
+    #: Of those, the lines a spreadsheet does not show: 1 for Excel's separator line.
+    hidden: int = 0
 
 
 def _has_cp1252_only_bytes(data: bytes) -> bool:
@@ -265,7 +267,12 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> SniffedFile:
+def sniff_text_file(
+    path: Path,
+    workdir: Path,
+    data: bytes | None = None,
+    is_header: Callable[[list[str]], bool] | None = None,
+) -> SniffedFile:
     """Detect encoding, separator and header of a text export.
 
     A Windows-1252 file is transcoded to a UTF-8 copy in ``workdir`` because DuckDB's
@@ -279,9 +286,11 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         Scratch folder for transcoded copies.
     data : bytes, optional
         File content when already read.
+    is_header : callable, optional
+        Tells a header line (its cells) from a title above it (see :func:`_header`).
     """
     if data is None:
-        streamed = _sniff_streaming(path, workdir)
+        streamed = _sniff_streaming(path, workdir, is_header)
         if streamed is not None:
             return streamed
         data = path.read_bytes()  # quotes to check line by line, or UTF-16
@@ -305,7 +314,7 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         first = data[:65536].decode("latin-1")
     else:
         first = data[:65536].decode("utf-8", errors="ignore")
-    delimiter, headers, skip = _header(first)
+    delimiter, headers, skip, hidden = _header(first, is_header)
     duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
     content = data if text is None else text.encode("utf-8")
     if multiline:
@@ -315,7 +324,15 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
         lines.feed(content)
         empty = lines.records_before()
     return SniffedFile(
-        target, encoding, duckdb_encoding, delimiter, headers, multiline, empty, skip=skip
+        target,
+        encoding,
+        duckdb_encoding,
+        delimiter,
+        headers,
+        multiline,
+        empty,
+        skip=skip,
+        hidden=hidden,
     )
 
 
@@ -324,20 +341,42 @@ def sniff_text_file(path: Path, workdir: Path, data: bytes | None = None) -> Sni
 _SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
 
 
-def _header(first: str) -> tuple[str, list[str], int]:
-    """Separator, column names and lines before the header (1 after a "sep=" line) from
-    the start of a decoded export."""
-    lines = first.lstrip("\ufeff").splitlines() if first.strip() else []
-    header_line = lines[0] if lines else ""
-    skip = 0
-    if sep := _SEP_LINE.fullmatch(header_line):
-        skip = 1
-        header_line = lines[1] if len(lines) > 1 else ""
-        delimiter = sep.group(1)
-    else:
-        delimiter = _sniff_delimiter(header_line)
-    headers = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
-    return delimiter, [h.strip() for h in headers], skip
+_NEWLINE = re.compile(r"\r\n|\n|\r")
+#: A table may start below a title (a report's "Overzicht feiten 2024", a date line, empty
+#: lines): the header is looked for in this many first lines or rows.
+HEADER_SEARCH_LINES = 10
+
+
+def _header(
+    first: str, is_header: Callable[[list[str]], bool] | None = None
+) -> tuple[str, list[str], int, int]:
+    """Separator, column names, lines before the header and how many of those a
+    spreadsheet hides, from the start of a decoded export.
+
+    The header is the first line (after Excel's separator line "sep=;", which names the
+    separator and which Excel hides) unless ``is_header`` recognises a later one among the
+    first :data:`HEADER_SEARCH_LINES`: the lines above it are a title.
+    """
+    # Lines as DuckDB counts them (it skips that many before the header).
+    lines = _NEWLINE.split(first.lstrip("\ufeff"))
+    start = 0
+    forced = None
+    if sep := _SEP_LINE.fullmatch(lines[0]):
+        start, forced = 1, sep.group(1)
+
+    def cells(line: str) -> tuple[str, list[str]]:
+        delimiter = forced or _sniff_delimiter(line)
+        row = next(csv.reader(io.StringIO(line), delimiter=delimiter), [])
+        return delimiter, [h.strip() for h in row]
+
+    skip = start
+    if is_header is not None:
+        search = range(start, min(len(lines), start + HEADER_SEARCH_LINES))
+        skip = next(
+            (i for i in search if lines[i].strip() and is_header(cells(lines[i])[1])), start
+        )
+    delimiter, headers = cells(lines[skip] if skip < len(lines) else "")
+    return delimiter, headers, skip, start
 
 
 #: Large exports are scanned and transcoded in blocks of this many bytes, so reading a
@@ -376,7 +415,9 @@ def _check_not_binary(path: Path, head: bytes) -> None:
         )
 
 
-def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
+def _sniff_streaming(
+    path: Path, workdir: Path, is_header: Callable[[list[str]], bool] | None = None
+) -> SniffedFile | None:
     """:func:`sniff_text_file` block by block, for a file without double quotes.
 
     Same answers as reading the whole file: valid UTF-8 (checked with an incremental
@@ -430,7 +471,7 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
         first = head.decode("utf-8", errors="ignore")
     else:  # as DuckDB reads it, or as transcoded
         first = head.decode("latin-1" if target is path else encoding)
-    delimiter, headers, skip = _header(first)
+    delimiter, headers, skip, hidden = _header(first, is_header)
     lines = newlines + (last != b"\n")
     return SniffedFile(
         target,
@@ -441,6 +482,7 @@ def _sniff_streaming(path: Path, workdir: Path) -> SniffedFile | None:
         empty_after=None,
         lines=lines,
         skip=skip,
+        hidden=hidden,
     )
 
 
@@ -539,7 +581,7 @@ def _load_csv(
     all_mappings=None,
 ) -> dict:
     name = name or source_name(raw, path)
-    sniffed = sniff_text_file(path, workdir, data)
+    sniffed = sniff_text_file(path, workdir, data, header_test(mapping, all_mappings))
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(sniffed.headers, kind)
     found = without_personal(mapping.match(sniffed.headers), dropped)
@@ -561,16 +603,18 @@ def _load_csv(
         n_rows, max_rowid = con.execute(f"SELECT count(*), max(rowid) FROM {table}").fetchone()
     except duckdb.Error as exc:
         raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
-    # Row 1 is the header (Excel hides a "sep=" line before it), so the k-th record is
-    # row k+1. The table keeps the file's order (DuckDB preserves insertion order, also
-    # for a parallel scan), so its rowid numbers the records; row_number() OVER () over
-    # the file would force a single-threaded read. Should the rowids ever have gaps, fall
-    # back to that.
-    row_expr = "rowid + 2" if max_rowid is None or max_rowid == n_rows - 1 else None
+    # The header is row 1 plus the title lines above it (Excel hides a "sep=" line), so
+    # the k-th record (from 0) is row k + 2 + above. The table keeps the file's order
+    # (DuckDB preserves insertion order, also for a parallel scan), so its rowid numbers
+    # the records; row_number() OVER () over the file would force a single-threaded read.
+    # Should the rowids ever have gaps, fall back to that.
+    above = sniffed.skip - sniffed.hidden
+    row_expr = f"rowid + {2 + above}" if max_rowid is None or max_rowid == n_rows - 1 else None
     if row_expr is None:
         con.execute(f"DROP TABLE {table}")
         con.execute(
-            f"CREATE TABLE {table} AS SELECT *, row_number() OVER () + 1 AS _row FROM {relation}"
+            f"CREATE TABLE {table} AS SELECT *, row_number() OVER () + {1 + above} AS _row "
+            f"FROM {relation}"
         )
         row_expr = "_row"
     source = table
@@ -593,10 +637,10 @@ def _load_csv(
             "shift::BIGINT AS shift FROM _shifts"
         )
         con.unregister("_shifts")
-        base = row_expr if row_expr == "_row" else "t.rowid + 2"
+        base = row_expr if row_expr == "_row" else f"t.{row_expr}"
         source = (
             f"(SELECT t.*, {base} + coalesce(e.shift, 0) AS _line FROM {table} t "
-            f"ASOF LEFT JOIN {table}_empty e ON {base} - 2 >= e.first_record)"
+            f"ASOF LEFT JOIN {table}_empty e ON {base} - {2 + above} >= e.first_record)"
         )
         row_expr = "_line"
     return {
@@ -661,18 +705,32 @@ def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list]]:
         raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
 
 
-def _xlsx_headers(rows: Iterator[tuple[int, list]]) -> list[str]:
-    """Column names: the first row of ``rows`` with a value (consumed up to it)."""
-    for _, row in rows:
+def _xlsx_table(
+    rows: Iterator[tuple[int, list]], is_header: Callable[[list[str]], bool] | None = None
+) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Column names and the rows below them.
+
+    The header is the first row with a value, unless ``is_header`` recognises a later one
+    among the first :data:`HEADER_SEARCH_LINES` rows with a value (a report's title above
+    the table). The rows keep their Excel row numbers.
+    """
+    seen: list[tuple[int, list[str]]] = []  # (position in rows, cells) of non-empty rows
+    buffered: list[tuple[int, list]] = []
+    for number, row in rows:
+        buffered.append((number, row))
         if any(v not in (None, "") for v in row):
-            return [_cell_text(v) or "" for v in row]
-    return []
+            seen.append((len(buffered) - 1, [_cell_text(v) or "" for v in row]))
+            if is_header is None or is_header(seen[-1][1]) or len(seen) >= HEADER_SEARCH_LINES:
+                break
+    if not seen:
+        return [], iter(())
+    pos, headers = next(((i, h) for i, h in seen if is_header and is_header(h)), seen[0])
+    return headers, itertools.chain(buffered[pos + 1 :], rows)
 
 
 def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> dict:
     name = source_name(raw, path)
-    rows = _xlsx_rows(path, name)
-    headers = _xlsx_headers(rows)
+    headers, rows = _xlsx_table(_xlsx_rows(path, name), header_test(mapping, all_mappings))
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(headers, kind)
     found = without_personal(mapping.match(headers), dropped)
@@ -807,8 +865,12 @@ def load_tabular_kind(
     return infos
 
 
-def sniff_headers(path: Path, workdir: Path) -> tuple[list[str], str | None, str | None]:
+def sniff_headers(
+    path: Path, workdir: Path, is_header: Callable[[list[str]], bool] | None = None
+) -> tuple[list[str], str | None, str | None]:
     """Header names, encoding and separator of an export (text, .xlsx or zipped text).
+
+    ``is_header`` recognises a header below a title (see :func:`header_test`).
 
     Raises
     ------
@@ -817,7 +879,7 @@ def sniff_headers(path: Path, workdir: Path) -> tuple[list[str], str | None, str
     """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _xlsx_headers(_xlsx_rows(path, path.name)), "xlsx", None
+        return _xlsx_table(_xlsx_rows(path, path.name), is_header)[0], "xlsx", None
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:
@@ -831,7 +893,7 @@ def sniff_headers(path: Path, workdir: Path) -> tuple[list[str], str | None, str
                 data = archive.read(members[0])
         except zipfile.BadZipFile as exc:
             raise BuildError(f"Bestand {path.name} is geen geldig zip-archief: {exc}") from exc
-        sniffed = sniff_text_file(workdir / Path(members[0]).name, workdir, data)
+        sniffed = sniff_text_file(workdir / Path(members[0]).name, workdir, data, is_header)
         return sniffed.headers, sniffed.encoding, sniffed.delimiter
-    sniffed = sniff_text_file(path, workdir)
+    sniffed = sniff_text_file(path, workdir, is_header=is_header)
     return sniffed.headers, sniffed.encoding, sniffed.delimiter

@@ -7,7 +7,7 @@ import shutil
 import zipfile
 
 import pytest
-from etl_helpers import INCIDENT_HEADER, build, mini_raw, query
+from etl_helpers import INCIDENT_HEADER, RAW_SMALL, build, mini_raw, query
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -344,6 +344,70 @@ def test_excel_separator_line_names_the_separator(tmp_path, line):
     got = mart(wh, "SELECT pv_number, x, wijk_code, source_row FROM marts.incidents ORDER BY 1")
     assert got == [("PV1", 171000.5, "W01", 2), ("PV2", 173000.0, "W02", 3)]
     assert mart(wh, "SELECT delimiter FROM marts.load_files WHERE kind = 'incidents'") == [(",",)]
+
+
+@pytest.mark.parametrize("sep_line", [False, True])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_header_below_a_report_title(tmp_path, sep_line, quoted):
+    """A report's title, a date line and an empty line above the table: the header is
+    found below them, and rows are still named as a spreadsheet shows them."""
+    cat = '"Vandalisme; graffiti"' if quoted else "Vandalisme"
+    rows = [
+        *(["sep=;"] if sep_line else []),  # hidden by Excel
+        "Overzicht feiten PZ HerKo;;;",  # row 1
+        "Afgedrukt op 04/02/2024;;;",  # 2
+        "",  # 3
+        INCIDENT_HEADER,  # 4
+        incident("T1", cat=cat),  # 5
+        incident("T2", when="geen datum"),  # 6
+        "",  # 7
+        incident("T3"),  # 8
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": "\r\n".join(rows) + "\r\n"})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    accepted = mart(wh, "SELECT pv_number, source_row, category FROM marts.incidents ORDER BY 1")
+    assert accepted == [("T1", 5, cat.strip('"')), ("T3", 8, "Vandalisme")]
+    assert mart(wh, "SELECT source_row, value FROM marts.rejects") == [(6, "geen datum")]
+    columns = dict(mart(wh, "SELECT field, header FROM raw.file_columns"))
+    assert columns["pv_number"] == "PV-nummer"
+
+
+def test_header_below_a_title_in_a_workbook(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Overzicht feiten PZ HerKo"])  # row 1
+    ws.append(["Periode: februari 2024", None, "Bron: ISLP"])  # 2
+    ws.append([])  # 3
+    ws.append(["PV nr", "Datum/uur feiten", "Straat", "Huisnr", "X-coördinaat", "Y-coördinaat"])
+    ws.append(["X1", "03/02/2024 15:00", "Kerkstraat", "12A", "171000,5", "177000"])  # 5
+    ws.append(["X2", None, "Kerkstraat", 1, 1, 1])  # 6
+    buf = io.BytesIO()
+    wb.save(buf)
+    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": buf.getvalue()})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT pv_number, source_row, wijk_code FROM marts.incidents") == [
+        ("X1", 5, "W01")
+    ]
+    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(6, "Datum/uur feiten")]
+
+
+def test_no_header_in_the_first_lines_is_refused_naming_the_first_line(tmp_path):
+    lines = ["Overzicht feiten;;", *(f"regel {i};;" for i in range(12)), INCIDENT_HEADER]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": "\r\n".join([*lines, incident("P1")])})
+    with pytest.raises(BuildError, match="Gevonden kolommen: Overzicht feiten"):
+        build(raw, tmp_path / "wh.duckdb")
+
+
+def test_another_kinds_export_below_a_title_is_refused_as_that_kind(tmp_path):
+    accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
+    titled = b"Ongevallen 2024;;\r\n\r\n" + accidents
+    raw = mini_raw(tmp_path, {"incidents/a.csv": titled})
+    with pytest.raises(BuildError, match="lijkt een ongevallenexport"):
+        build(raw, tmp_path / "wh.duckdb")
 
 
 def test_empty_lines_found_across_scan_blocks(monkeypatch):

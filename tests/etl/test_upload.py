@@ -47,6 +47,14 @@ def test_preview_reports_encoding_mapping_rows_and_refusals():
     }
 
 
+def test_preview_finds_the_header_below_a_title():
+    titled = "Overzicht feiten 2024;;\r\n\r\n".encode("cp1252") + INCIDENTS
+    p = preview_upload("incidents", "feiten.csv", titled, ZONE_SMALL, n=5)
+    assert p.ok and p.headers[0] == "PV-nummer" and p.columns_missing == []
+    assert (p.n_rows, p.n_accepted, p.n_refused) == (9, 6, 3)
+    assert p.refused.iloc[0]["row"] == 6  # row 4 of the file without its title, plus two
+
+
 def test_preview_warns_about_another_kind_and_missing_columns():
     accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
     p = preview_upload("incidents", "ongevallen.csv", accidents, ZONE_SMALL)
