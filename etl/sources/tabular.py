@@ -532,10 +532,13 @@ def _select_sql(
     name: str,
     load_order: int,
     skip: Collection[int] = (),
+    extra: str | None = None,
 ) -> str:
     """SELECT giving one file (columns c0..cN) the canonical columns of ``raw.<kind>``.
 
     ``skip``: positions of personal-data columns, kept out of the row hash as well.
+    ``extra``: the file's text of a row with more fields than its header (NULL for the
+    others), which the staging models refuse; default none.
     """
     select = [
         (f"c{found[f]}" if f in found else "CAST(NULL AS VARCHAR)") + f' AS "{f}"'
@@ -553,6 +556,7 @@ def _select_sql(
         select.append(f"md5(concat_ws(chr(31), {every})) AS row_hash")
     else:
         select.append("CAST(NULL AS VARCHAR) AS row_hash")
+    select.append(f"CAST({extra or 'NULL'} AS VARCHAR) AS extra_fields")
     return (
         f"SELECT {', '.join(select)}, CAST({_literal(name)} AS {_SOURCE_FILE_TYPE}) AS source_file, "
         f"CAST({row_expr} AS BIGINT) AS source_row, CAST({load_order} AS INTEGER) AS load_order "
@@ -563,7 +567,8 @@ def _select_sql(
 def _empty_sql(mapping: KindMapping) -> str:
     cols = ", ".join(f'CAST(NULL AS VARCHAR) AS "{f}"' for f in mapping.fields)
     return (
-        f"SELECT {cols}, CAST(NULL AS VARCHAR) AS row_hash, CAST(NULL AS VARCHAR) AS source_file, "
+        f"SELECT {cols}, CAST(NULL AS VARCHAR) AS row_hash, CAST(NULL AS VARCHAR) AS extra_fields, "
+        "CAST(NULL AS VARCHAR) AS source_file, "
         "CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS INTEGER) AS load_order WHERE false"
     )
 
@@ -587,7 +592,10 @@ def _load_csv(
     found = without_personal(mapping.match(sniffed.headers), dropped)
     _check_required(mapping, found, name, sniffed.headers, all_mappings)
     n = len(sniffed.headers)
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
+    # One column more than the header names: it holds the first surplus field of a row
+    # with more fields than the header (a separator in an unquoted field shifts every
+    # field after it), NULL for the others.
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 1)) + "}"
     relation = (
         f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
         f"header=true, skip={sniffed.skip}, quote='\"', escape='\"', "
@@ -600,7 +608,9 @@ def _load_csv(
     table = f"raw._csv_{kind}_{next(_TABLE_SEQ)}"
     try:
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM {relation}")
-        n_rows, max_rowid = con.execute(f"SELECT count(*), max(rowid) FROM {table}").fetchone()
+        n_rows, max_rowid, n_over = con.execute(
+            f"SELECT count(*), max(rowid), count(c{n}) FROM {table}"
+        ).fetchone()
     except duckdb.Error as exc:
         raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
     # The header is row 1 plus the title lines above it (Excel hides a "sep=" line), so
@@ -617,6 +627,17 @@ def _load_csv(
             f"FROM {relation}"
         )
         row_expr = "_row"
+    # Rows with more fields than the header are refused with their text, unless every row
+    # has them: then the header merely has no names for its last columns, which are not
+    # read (as before). The text stops before the first personal column: in a shifted row
+    # a name may stand in any field after it (and the first surplus field).
+    extra = None
+    if 0 < n_over < n_rows:
+        upto = min(dropped, default=n + 1)
+        kept = ", ".join(f"coalesce(c{i}, '')" for i in range(upto)) or "''"
+        extra = (
+            f"CASE WHEN c{n} IS NOT NULL THEN concat_ws({_literal(sniffed.delimiter)}, {kept}) END"
+        )
     source = table
     if sniffed.empty_after is None:
         # Streamed: only a file with more lines than records has empty lines to find.
@@ -661,6 +682,7 @@ def _load_csv(
             name,
             load_order,
             skip=dropped,
+            extra=extra,
         ),
     }
 

@@ -683,7 +683,8 @@ def test_exports_as_read_are_dropped_after_their_staging_model(tmp_path):
 
 
 def _raw_incidents(con: duckdb.DuckDBPyConnection, n: int = 400, empty: tuple = ()) -> None:
-    """A raw.incidents view as the reader makes it: text columns, file, row, load order.
+    """A raw.incidents view as the reader makes it: text columns, surplus fields, file, row,
+    load order.
 
     ``empty``: further fields the export does not give (NULL text).
     """
@@ -697,7 +698,8 @@ def _raw_incidents(con: duckdb.DuckDBPyConnection, n: int = 400, empty: tuple = 
         "CASE WHEN i % 7 = 0 THEN 'geen datum' ELSE '0' || (1 + i % 9)::VARCHAR || '/03/2025 10:00' END AS occurred_from, "
         "CASE WHEN i % 5 = 0 THEN '' ELSE (170000 + i)::VARCHAR || ',5' END AS x, "
         "(175000 + i)::VARCHAR AS y, "
-        f"{nulls}'file.csv' AS source_file, i + 2 AS source_row, 1 AS load_order "
+        f"{nulls}CAST(NULL AS VARCHAR) AS extra_fields, "
+        "'file.csv' AS source_file, i + 2 AS source_row, 1 AS load_order "
         f"FROM range({int(n)}) r(i)"
     )
 

@@ -286,6 +286,44 @@ def test_binary_file_fails_clearly_and_keeps_warehouse(tmp_path):
     assert wh.read_bytes() == before
 
 
+def test_row_with_more_fields_than_the_header_is_refused_with_its_text(tmp_path):
+    """A separator in an unquoted field shifts every field after it: the row is refused
+    (its text up to the first personal column is the value: shifted, a name may stand in
+    any field after that), never read shifted."""
+    header = INCIDENT_HEADER + ";Naam verdachte"
+    rows = [
+        incident("P1") + ";Jan Peeters",
+        incident("P2", cat="Vandalisme; graffiti") + ";An Maes",  # row 3: one field too many
+        incident("P3") + ";",  # a trailing separator: an empty surplus field is no field
+        incident("P4") + ";Piet Janssens",
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    accepted = mart(wh, "SELECT pv_number, category, x FROM marts.incidents ORDER BY 1")
+    assert accepted == [(p, "Vandalisme", 171000.5) for p in ("P1", "P3", "P4")]
+    [(row, field, value, reason)] = mart(
+        wh, "SELECT source_row, field, value, reason FROM marts.rejects"
+    )
+    assert (row, field) == (3, None)
+    assert value == ("P2;03/02/2024 14:30;;;Vandalisme; graffiti;Kerkstraat;1;3020;Herent;171000,5")
+    assert "An Maes" not in value and "meer velden dan de kopregel" in reason
+
+
+def test_unnamed_last_columns_are_not_read_when_every_row_has_them(tmp_path):
+    """Every row one field longer than the header: the header merely lacks a name for the
+    last column, which is not read; no row is refused."""
+    rows = [incident("P1") + ";opmerking", incident("P2", xy=W02) + ";andere"]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT pv_number, wijk_code FROM marts.incidents ORDER BY 1") == [
+        ("P1", "W01"),
+        ("P2", "W02"),
+    ]
+    assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
+
+
 def test_truncated_file_keeps_good_rows(tmp_path):
     text = incidents_csv([incident("P1"), incident("P2")]) + "P3;03/02/2024 1"
     raw = mini_raw(tmp_path, {"incidents/a.csv": text})
