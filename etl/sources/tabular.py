@@ -37,6 +37,11 @@ CSV_BUFFER_BYTES = 32 << 20
 
 
 _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
+#: Cells that mean "no value": empty, and the markers database tools write for NULL
+#: (SQL Server's NULL, MySQL's \N). An export dumped from a database with them in
+#: every empty cell had every row refused ("Einddatum feit is geen geldige datum").
+NULL_TEXTS = ("", "NULL", "null", "\\N")
+_NULLSTR = "[" + ", ".join(_literal(t) for t in NULL_TEXTS) + "]"
 #: Kinds without an identifier: a hash of every field stands in for the key.
 HASHED_KINDS = ("statbel", "poi")
 
@@ -598,7 +603,7 @@ def _load_csv(
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 1)) + "}"
     relation = (
         f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
-        f"header=true, skip={sniffed.skip}, quote='\"', escape='\"', "
+        f"header=true, skip={sniffed.skip}, quote='\"', escape='\"', nullstr={_NULLSTR}, "
         f"encoding='{sniffed.duckdb_encoding}', "
         f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
         f"buffer_size={CSV_BUFFER_BYTES}, parallel={'false' if sniffed.multiline else 'true'})"
@@ -700,7 +705,7 @@ def _cell_text(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
-    return text or None
+    return None if text in NULL_TEXTS else text
 
 
 def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list]]:

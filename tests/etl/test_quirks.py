@@ -324,6 +324,38 @@ def test_unnamed_last_columns_are_not_read_when_every_row_has_them(tmp_path):
     assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
 
 
+def test_database_null_markers_are_empty_cells(tmp_path):
+    """An export dumped from a database writes NULL (SQL Server) or \\N (MySQL) in every
+    empty cell: those are no values, not an end date that is no date."""
+    from openpyxl import Workbook
+
+    rows = [
+        incident("N1", to="NULL", reg="NULL"),
+        incident("N2", to="\\N", street="NULL", nr="null", xy=("NULL", "NULL")),
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["PV nr", "Datum/uur feiten", "Einddatum", "Straat", "X", "Y"])
+    ws.append(["N3", "03/02/2024 15:00", "NULL", "Kerkstraat", 171000.5, 177000])
+    buf = io.BytesIO()
+    wb.save(buf)
+    files = {"incidents/a.csv": incidents_csv(rows), "incidents/b.xlsx": buf.getvalue()}
+    raw = mini_raw(tmp_path, files)
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(
+        wh,
+        "SELECT pv_number, occurred_to, registered_at, street, house_number, location_status "
+        "FROM marts.incidents ORDER BY 1",
+    )
+    assert got == [
+        ("N1", None, None, "Kerkstraat", "1", "ok"),
+        ("N2", None, None, None, None, "geen_locatie"),
+        ("N3", None, None, "Kerkstraat", None, "ok"),
+    ]
+    assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
+
+
 def test_truncated_file_keeps_good_rows(tmp_path):
     text = incidents_csv([incident("P1"), incident("P2")]) + "P3;03/02/2024 1"
     raw = mini_raw(tmp_path, {"incidents/a.csv": text})
