@@ -28,7 +28,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
             when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
             when occurred_at is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)

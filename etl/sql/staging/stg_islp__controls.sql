@@ -24,7 +24,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when control_id is null then wb_reject('control_id', 'Controlenummer ontbreekt', null)
             when started_at_text is null then wb_reject('started_at', 'Begin van de controle ontbreekt', null)
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)

@@ -29,7 +29,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when pv_number is null then wb_reject('pv_number', 'PV-nummer ontbreekt', null)
             when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
             when occurred_from is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)

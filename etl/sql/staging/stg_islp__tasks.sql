@@ -28,7 +28,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when task_id is null then wb_reject('task_id', 'Taaknummer ontbreekt', null)
             when received_at_text is null then wb_reject('received_at', 'Datum ontvangen ontbreekt', null)
             when received_at is null then wb_reject('received_at', 'Datum ontvangen is geen geldige datum (verwacht dd/mm/jjjj)', received_at_text)

@@ -15,7 +15,7 @@ checked as not materialized (
     select
         *,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
             when victim_number_text is null then wb_reject('victim_number', 'Volgnummer van het slachtoffer ontbreekt', null)
             when victim_number is null then wb_reject('victim_number', 'Volgnummer is geen geheel getal', victim_number_text)

@@ -24,7 +24,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when report_id is null then wb_reject('report_id', 'Meldingsnummer ontbreekt', null)
             when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
             when reported_at is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)

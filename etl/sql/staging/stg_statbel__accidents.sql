@@ -28,7 +28,7 @@ checked as (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when year is null or year not between 1900 and 2100 then wb_reject('year', 'Jaar (DT_YEAR_COLLISION) ontbreekt of is ongeldig', year_text)
             when month is null or month not between 1 and 12 then wb_reject('month', 'Maand (DT_MONTH_COLLISION) ontbreekt of is ongeldig', month_text)
             when make_date(year, month, 1) > p.today then wb_reject('month', 'Jaar/maand ligt in de toekomst', year_text || '-' || month_text)

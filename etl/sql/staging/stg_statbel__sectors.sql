@@ -18,7 +18,7 @@ checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when sector_code is null then wb_reject('sector_code', 'Sectorcode ontbreekt', null)
             when not regexp_matches(sector_code, '^\d{5}[A-Z0-9]{1,4}-?$') then wb_reject('sector_code', 'Sectorcode heeft niet de vorm van een Statbel-sector (5 cijfers NIS + sectorletters)', sector_code)
             when population_text is not null and population is null then wb_reject('population', 'Bevolking is geen getal', population_text)

@@ -14,7 +14,7 @@ checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when inspector is null then wb_reject('inspector', 'Wijkinspecteur ontbreekt', null)
             when start_date_text is null then wb_reject('start_date', 'Begindatum afwezigheid ontbreekt', null)
             when start_date is null then wb_reject('start_date', 'Begindatum afwezigheid is geen geldige datum (verwacht dd/mm/jjjj)', start_date_text)

@@ -17,7 +17,7 @@ checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when street is null then wb_reject('street', 'Straatnaam ontbreekt', null)
             when house_number is null then wb_reject('house_number', 'Huisnummer ontbreekt', null)
             when x_num is null or x_num = 0 then wb_reject('x', 'X-coördinaat ontbreekt of is geen getal', x_text)

@@ -14,7 +14,7 @@ checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject(cast(null as varchar), 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
             when poi_type is null then wb_reject('poi_type', 'Type ontbreekt', null)
         end as rej,
         row_number() over (partition by source_file, row_hash order by source_row) as occurrence
