@@ -319,25 +319,18 @@ def sniff_text_file(
         first = data[:65536].decode("latin-1")
     else:
         first = data[:65536].decode("utf-8", errors="ignore")
-    delimiter, headers, skip, hidden = _header(first, is_header)
+    header = _header(first, is_header)
     duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
     content = data if text is None else text.encode("utf-8")
     if multiline:
-        empty = _empty_lines_outside_quotes(content, delimiter.encode("latin-1"), skip)
+        delim = header["delimiter"].encode("latin-1")
+        empty = _empty_lines_outside_quotes(content, delim, header["skip"])
     else:
-        lines = _EmptyLines(skip)
+        lines = _EmptyLines(header["skip"])
         lines.feed(content)
         empty = lines.records_before()
     return SniffedFile(
-        target,
-        encoding,
-        duckdb_encoding,
-        delimiter,
-        headers,
-        multiline,
-        empty,
-        skip=skip,
-        hidden=hidden,
+        target, encoding, duckdb_encoding, multiline=multiline, empty_after=empty, **header
     )
 
 
@@ -352,11 +345,10 @@ _NEWLINE = re.compile(r"\r\n|\n|\r")
 HEADER_SEARCH_LINES = 10
 
 
-def _header(
-    first: str, is_header: Callable[[list[str]], bool] | None = None
-) -> tuple[str, list[str], int, int]:
+def _header(first: str, is_header: Callable[[list[str]], bool] | None = None) -> dict:
     """Separator, column names, lines before the header and how many of those a
-    spreadsheet hides, from the start of a decoded export.
+    spreadsheet hides, from the start of a decoded export: the :class:`SniffedFile`
+    fields ``delimiter``, ``headers``, ``skip`` and ``hidden``.
 
     The header is the first line (after Excel's separator line "sep=;", which names the
     separator and which Excel hides) unless ``is_header`` recognises a later one among the
@@ -381,7 +373,7 @@ def _header(
             (i for i in search if lines[i].strip() and is_header(cells(lines[i])[1])), start
         )
     delimiter, headers = cells(lines[skip] if skip < len(lines) else "")
-    return delimiter, headers, skip, start
+    return {"delimiter": delimiter, "headers": headers, "skip": skip, "hidden": start}
 
 
 #: Large exports are scanned and transcoded in blocks of this many bytes, so reading a
@@ -476,18 +468,14 @@ def _sniff_streaming(
         first = head.decode("utf-8", errors="ignore")
     else:  # as DuckDB reads it, or as transcoded
         first = head.decode("latin-1" if target is path else encoding)
-    delimiter, headers, skip, hidden = _header(first, is_header)
     lines = newlines + (last != b"\n")
     return SniffedFile(
         target,
         encoding,
         duckdb_encoding,
-        delimiter,
-        headers,
         empty_after=None,
         lines=lines,
-        skip=skip,
-        hidden=hidden,
+        **_header(first, is_header),
     )
 
 
