@@ -289,7 +289,7 @@ def _preview_tabular(
         infos = load_tabular_kind(con, kind, [path], mapping, raw, work, mappings)
         preview.encoding = infos[0].get("encoding") or preview.encoding
         preview.delimiter = infos[0].get("delimiter") or preview.delimiter
-        con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+        con.execute(config.macros_sql(zone))
         model = _staging_model(kind)
         if model is None:
             raise BuildError(f"Geen stagingmodel voor {kind}.")

@@ -3,6 +3,8 @@
 -- trim() copies every string; most fields are plain ASCII without surrounding spaces, so
 -- it only runs on the others (four times faster on a million rows, same result: trim
 -- removes spaces and Unicode spaces such as the no-break space, which are not ASCII).
+-- The zone's time zone ([zone].timezone); the build defines it again from zone.toml.
+CREATE OR REPLACE TEMP MACRO wb_zone_tz() AS 'Europe/Brussels';
 CREATE OR REPLACE TEMP MACRO wb_text(s) AS CASE
     WHEN starts_with(s, ' ') OR ends_with(s, ' ') OR strlen(s) <> length(s) THEN nullif(trim(s), '')
     ELSE nullif(s, '')
@@ -20,15 +22,23 @@ END;
 -- once, for every row, before the COALESCE would have skipped it (a copy of every date
 -- string; the serial-date test therefore allows the spaces trim removes itself).
 -- With trim() twice here, each date column cost twice as much.
+-- ISO 8601 with an offset or Z (a web platform's export, "2024-02-03T13:30:00Z") is a
+-- moment: it becomes the zone's local time (wb_zone_tz), like every other date. Those
+-- formats are tried last, in a lambda that names the trimmed text once; a date left
+-- empty never gets there (the CASE), so the empty end dates of a million rows cost nothing.
 CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     CASE WHEN contains(s, ' ') THEN try_strptime(s, '%d/%m/%Y %H:%M')
         ELSE try_strptime(s, '%d/%m/%Y') END,
-    try_strptime(wb_text(s), [
+    CASE WHEN s IS NOT NULL THEN list_transform([wb_text(s)], lambda t: coalesce(try_strptime(t, [
     '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
     '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
     '%d.%m.%Y %H:%M', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f',
     '%d/%m/%Y %H:%M:%S.%f'
-]), CASE WHEN regexp_full_match(s, '[ \p{Zs}]*[1-9]\d{4}([.,]\d+)?[ \p{Zs}]*')
+    ]), timezone(wb_zone_tz(), try_strptime(regexp_replace(t, '[Zz]$', '+00:00'), [
+    '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z',
+    '%Y-%m-%d %H:%M:%S.%f%z', '%Y-%m-%dT%H:%M%z', '%Y-%m-%d %H:%M%z'
+    ]))))[1] END,
+    CASE WHEN regexp_full_match(s, '[ \p{Zs}]*[1-9]\d{4}([.,]\d+)?[ \p{Zs}]*')
     THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END);
 -- A two-digit year ("03/02/24") parses as year 24: not a usable date. greatest() raises
 -- anything before 1900 to the last microsecond of 1899, which nullif() then turns into

@@ -130,6 +130,42 @@ def test_header_variants_are_recognised(tmp_path):
     assert cols["pv_number"] == "Notitienummer" and cols["x"] == "Lambert X"
 
 
+def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
+    """A web platform's export writes moments ("...Z", "+01:00"): read in Belgian time,
+    winter and summer, like every other date of the warehouse."""
+    rows = [
+        incident("Z1", "2024-02-03T13:30:00Z"),  # winter: UTC+1
+        incident("Z2", "2024-07-03T12:30:00Z", to="2024-07-03T15:00:00.5+02:00"),  # summer
+        incident("Z3", "2024-02-03 14:30:00+0100"),
+        incident("Z4", "2024-02-03T14:30"),  # no offset: local time as written
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = {
+        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
+        for r in mart(wh, "SELECT pv_number, occurred_from, occurred_to, hour FROM marts.incidents")
+    }
+    assert got == {
+        "Z1": ("2024-02-03 14:30:00", None, 14),
+        "Z2": ("2024-07-03 14:30:00", "2024-07-03 15:00:00.500000", 14),
+        "Z3": ("2024-02-03 14:30:00", None, 14),
+        "Z4": ("2024-02-03 14:30:00", None, 14),
+    }
+
+
+def test_the_zones_time_zone_reads_the_offsets():
+    import duckdb
+
+    from etl import config
+
+    con = duckdb.connect()
+    con.execute(config.macros_sql({"zone": {"timezone": "UTC"}}))
+    assert str(con.execute("SELECT wb_ts('2024-07-03T14:30:00+02:00')").fetchone()[0]) == (
+        "2024-07-03 12:30:00"
+    )
+
+
 def test_missing_required_names_headers_seen_and_expected(tmp_path):
     raw = mini_raw(tmp_path, {"incidents/a.csv": "Iets;Datum feit\r\nA;03/02/2024\r\n"})
     with pytest.raises(BuildError) as exc:
