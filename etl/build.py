@@ -783,6 +783,15 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return done
 
 
+def file_note(info: dict) -> str | None:
+    """What the build log and ``marts.load_files`` say about one file read: the sheet its
+    table came from when that was not the first, and the personal columns left out."""
+    notes = [dropped_note(info.get("dropped_columns") or [])]
+    if sheet := info.get("sheet"):
+        notes.insert(0, f"Tabel gelezen van werkblad '{sheet}' (niet het eerste blad).")
+    return " ".join(n for n in notes if n) or None
+
+
 def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
     import pandas as pd
 
@@ -795,7 +804,7 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
                 i["encoding"],
                 i["delimiter"],
                 seq,
-                dropped_note(i.get("dropped_columns") or []),
+                file_note(i),
             )
             for seq, i in enumerate(infos, start=1)
         ],
@@ -1118,8 +1127,9 @@ def build_warehouse(
         [layers] = boundaries
         infos = [info for kind in TABULAR_KINDS for info in read[kind]]
         for info in infos:
-            # Personal data is dropped at read time; the log says which columns went.
-            if note := dropped_note(info.get("dropped_columns") or []):
+            # Personal data is dropped at read time; the log says which columns went (and
+            # which sheet a workbook's table came from).
+            if note := file_note(info):
                 echo(f"  {info['source_file']}: {note}")
         infos += layers.files
         if not layers.layer("wijk"):

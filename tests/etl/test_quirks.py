@@ -501,6 +501,47 @@ def test_header_below_a_title_in_a_workbook(tmp_path):
     assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(6, "Datum/uur feiten")]
 
 
+def test_table_on_a_later_sheet_of_a_workbook(tmp_path):
+    """A report workbook that opens with a cover sheet: the table is read from the first
+    sheet with the expected columns, rows numbered as on that sheet, and the file list
+    says which sheet it was."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Info"
+    cover.append(["Overzicht feiten PZ HerKo"])
+    cover.append(["Zie het blad Feiten"])
+    table = wb.create_sheet("Feiten")
+    table.append(["PV nr", "Datum/uur feiten", "Straat", "X", "Y"])
+    table.append(["S1", "03/02/2024 15:00", "Kerkstraat", "171000,5", "177000"])
+    table.append(["S2", "geen datum", "Kerkstraat", "171000,5", "177000"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": buf.getvalue()})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT pv_number, source_row, wijk_code FROM marts.incidents") == [
+        ("S1", 2, "W01")
+    ]
+    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(3, "Datum/uur feiten")]
+    [(note,)] = mart(wh, "SELECT note FROM marts.load_files WHERE source_file LIKE '%xlsx'")
+    assert "werkblad 'Feiten'" in note
+
+
+def test_workbook_without_a_table_is_refused_with_its_first_sheet(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Overzicht feiten PZ HerKo"])
+    wb.create_sheet("Leeg").append(["Niets", "hier"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": buf.getvalue()})
+    with pytest.raises(BuildError, match="Gevonden kolommen: Overzicht feiten PZ HerKo"):
+        build(raw, tmp_path / "wh.duckdb")
+
+
 def test_no_header_in_the_first_lines_is_refused_naming_the_first_line(tmp_path):
     lines = ["Overzicht feiten;;", *(f"regel {i};;" for i in range(12)), INCIDENT_HEADER]
     raw = mini_raw(tmp_path, {"incidents/a.csv": "\r\n".join([*lines, incident("P1")])})
