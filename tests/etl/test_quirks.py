@@ -46,6 +46,21 @@ def mart(wh, sql):
     return query(wh, sql)
 
 
+def workbook(sheets: dict[str, list[list]]) -> bytes:
+    """An .xlsx with these sheets (name -> rows, appended as given), as bytes."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize("sep", [";", ",", "|", "\t"])
 def test_separators(tmp_path, sep):
     rows = [incident("PV1", xy=("171000.5", "177000.25")), incident("PV2", xy=W02)]
@@ -363,19 +378,15 @@ def test_unnamed_last_columns_are_not_read_when_every_row_has_them(tmp_path):
 def test_database_null_markers_are_empty_cells(tmp_path):
     """An export dumped from a database writes NULL (SQL Server) or \\N (MySQL) in every
     empty cell: those are no values, not an end date that is no date."""
-    from openpyxl import Workbook
-
     rows = [
         incident("N1", to="NULL", reg="NULL"),
         incident("N2", to="\\N", street="NULL", nr="null", xy=("NULL", "NULL")),
     ]
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["PV nr", "Datum/uur feiten", "Einddatum", "Straat", "X", "Y"])
-    ws.append(["N3", "03/02/2024 15:00", "NULL", "Kerkstraat", 171000.5, 177000])
-    buf = io.BytesIO()
-    wb.save(buf)
-    files = {"incidents/a.csv": incidents_csv(rows), "incidents/b.xlsx": buf.getvalue()}
+    sheet = [
+        ["PV nr", "Datum/uur feiten", "Einddatum", "Straat", "X", "Y"],
+        ["N3", "03/02/2024 15:00", "NULL", "Kerkstraat", 171000.5, 177000],
+    ]
+    files = {"incidents/a.csv": incidents_csv(rows), "incidents/b.xlsx": workbook({"Blad1": sheet})}
     raw = mini_raw(tmp_path, files)
     wh = tmp_path / "wh.duckdb"
     build(raw, wh)
@@ -480,19 +491,15 @@ def test_header_below_a_report_title(tmp_path, sep_line, quoted):
 
 
 def test_header_below_a_title_in_a_workbook(tmp_path):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Overzicht feiten PZ HerKo"])  # row 1
-    ws.append(["Periode: februari 2024", None, "Bron: ISLP"])  # 2
-    ws.append([])  # 3
-    ws.append(["PV nr", "Datum/uur feiten", "Straat", "Huisnr", "X-coördinaat", "Y-coördinaat"])
-    ws.append(["X1", "03/02/2024 15:00", "Kerkstraat", "12A", "171000,5", "177000"])  # 5
-    ws.append(["X2", None, "Kerkstraat", 1, 1, 1])  # 6
-    buf = io.BytesIO()
-    wb.save(buf)
-    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": buf.getvalue()})
+    sheet = [
+        ["Overzicht feiten PZ HerKo"],  # row 1
+        ["Periode: februari 2024", None, "Bron: ISLP"],  # 2
+        [],  # 3
+        ["PV nr", "Datum/uur feiten", "Straat", "Huisnr", "X-coördinaat", "Y-coördinaat"],
+        ["X1", "03/02/2024 15:00", "Kerkstraat", "12A", "171000,5", "177000"],  # 5
+        ["X2", None, "Kerkstraat", 1, 1, 1],  # 6
+    ]
+    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": workbook({"Blad1": sheet})})
     wh = tmp_path / "wh.duckdb"
     build(raw, wh)
     assert mart(wh, "SELECT pv_number, source_row, wijk_code FROM marts.incidents") == [
@@ -505,20 +512,15 @@ def test_table_on_a_later_sheet_of_a_workbook(tmp_path):
     """A report workbook that opens with a cover sheet: the table is read from the first
     sheet with the expected columns, rows numbered as on that sheet, and the file list
     says which sheet it was."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    cover = wb.active
-    cover.title = "Info"
-    cover.append(["Overzicht feiten PZ HerKo"])
-    cover.append(["Zie het blad Feiten"])
-    table = wb.create_sheet("Feiten")
-    table.append(["PV nr", "Datum/uur feiten", "Straat", "X", "Y"])
-    table.append(["S1", "03/02/2024 15:00", "Kerkstraat", "171000,5", "177000"])
-    table.append(["S2", "geen datum", "Kerkstraat", "171000,5", "177000"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": buf.getvalue()})
+    sheets = {
+        "Info": [["Overzicht feiten PZ HerKo"], ["Zie het blad Feiten"]],
+        "Feiten": [
+            ["PV nr", "Datum/uur feiten", "Straat", "X", "Y"],
+            ["S1", "03/02/2024 15:00", "Kerkstraat", "171000,5", "177000"],
+            ["S2", "geen datum", "Kerkstraat", "171000,5", "177000"],
+        ],
+    }
+    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": workbook(sheets)})
     wh = tmp_path / "wh.duckdb"
     build(raw, wh)
     assert mart(wh, "SELECT pv_number, source_row, wijk_code FROM marts.incidents") == [
@@ -530,14 +532,8 @@ def test_table_on_a_later_sheet_of_a_workbook(tmp_path):
 
 
 def test_workbook_without_a_table_is_refused_with_its_first_sheet(tmp_path):
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.append(["Overzicht feiten PZ HerKo"])
-    wb.create_sheet("Leeg").append(["Niets", "hier"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": buf.getvalue()})
+    sheets = {"Blad1": [["Overzicht feiten PZ HerKo"]], "Leeg": [["Niets", "hier"]]}
+    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": workbook(sheets)})
     with pytest.raises(BuildError, match="Gevonden kolommen: Overzicht feiten PZ HerKo"):
         build(raw, tmp_path / "wh.duckdb")
 
@@ -585,18 +581,14 @@ def test_file_of_another_kind_is_named(tmp_path):
 def test_xlsx_incidents_with_excel_dates(tmp_path):
     from datetime import datetime
 
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.append([])  # an empty first row, as some exports have
-    ws.append(["PV nr", "Datum/uur feiten", "Straat", "Huisnr", "X-coördinaat", "Y-coördinaat"])
-    ws.append(["X1", datetime(2024, 2, 3, 14, 30), "Égidestraat", 4, 171000.5, 177000])
-    ws.append(["X2", "03/02/2024 15:00", "Kerkstraat", "12A", "173000", "177000"])
-    ws.append(["X3", None, "Kerkstraat", 1, 1, 1])
-    buf = io.BytesIO()
-    wb.save(buf)
-    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": buf.getvalue()})
+    sheet = [
+        [],  # an empty first row, as some exports have
+        ["PV nr", "Datum/uur feiten", "Straat", "Huisnr", "X-coördinaat", "Y-coördinaat"],
+        ["X1", datetime(2024, 2, 3, 14, 30), "Égidestraat", 4, 171000.5, 177000],
+        ["X2", "03/02/2024 15:00", "Kerkstraat", "12A", "173000", "177000"],
+        ["X3", None, "Kerkstraat", 1, 1, 1],
+    ]
+    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": workbook({"Blad1": sheet})})
     wh = tmp_path / "wh.duckdb"
     build(raw, wh)
     got = mart(
