@@ -77,10 +77,9 @@ def zone_timezone(zone: dict) -> ZoneInfo:
 def macros_sql(zone: dict) -> str:
     """The SQL helpers the models use (``etl/sql/macros.sql``), with the zone's time zone
     (``wb_zone_tz``, in which a timestamp with an offset is read)."""
+    macros = (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
     tz = zone_timezone(zone).key.replace("'", "''")
-    return (SQL_DIR / "macros.sql").read_text(
-        encoding="utf-8"
-    ) + f"\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
+    return f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
 
 
 def load_zone(path: Path | None = None) -> dict:

@@ -730,17 +730,23 @@ def _xlsx_table(
     among the first :data:`HEADER_SEARCH_LINES` rows with a value (a report's title above
     the table). The rows keep their Excel row numbers.
     """
-    seen: list[tuple[int, list[str]]] = []  # (position in rows, cells) of non-empty rows
+    first: tuple[int, list[str]] | None = None  # (position in rows, cells)
+    header = None
     buffered: list[tuple[int, list]] = []
+    seen = 0  # rows with a value
     for number, row in rows:
         buffered.append((number, row))
         if any(v not in (None, "") for v in row):
-            seen.append((len(buffered) - 1, [_cell_text(v) or "" for v in row]))
-            if is_header is None or is_header(seen[-1][1]) or len(seen) >= HEADER_SEARCH_LINES:
+            cells = (len(buffered) - 1, [_cell_text(v) or "" for v in row])
+            first = first or cells
+            seen += 1
+            if is_header is None or is_header(cells[1]):
+                header = cells
+            if header or seen >= HEADER_SEARCH_LINES:
                 break
-    if not seen:
+    if first is None:
         return [], iter(())
-    pos, headers = next(((i, h) for i, h in seen if is_header and is_header(h)), seen[0])
+    pos, headers = header or first
     return headers, itertools.chain(buffered[pos + 1 :], rows)
 
 
