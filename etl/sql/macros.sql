@@ -26,18 +26,24 @@ END;
 -- moment: it becomes the zone's local time (wb_zone_tz), like every other date. Those
 -- formats are tried last, in a lambda that names the trimmed text once; a date left
 -- empty never gets there (the CASE), so the empty end dates of a million rows cost nothing.
+-- An offset no place has (from +15:00, or 60 minutes and more) is no date: DuckDB would
+-- read "+25:00" as 25 hours.
+-- Every kind of space counts as a space (Excel may put a no-break space between date and
+-- time), and year/month/day with slashes ("2024/02/03") is read too: no other format of
+-- the list reads a string that starts with four digits and a slash.
 CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     CASE WHEN contains(s, ' ') THEN try_strptime(s, '%d/%m/%Y %H:%M')
         ELSE try_strptime(s, '%d/%m/%Y') END,
-    CASE WHEN s IS NOT NULL THEN list_transform([wb_text(s)], lambda t: coalesce(try_strptime(t, [
+    CASE WHEN s IS NOT NULL THEN list_transform([regexp_replace(wb_text(s), '\p{Zs}', ' ', 'g')], lambda t: coalesce(try_strptime(t, [
     '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
     '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
     '%d.%m.%Y %H:%M', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f',
-    '%d/%m/%Y %H:%M:%S.%f'
-    ]), timezone(wb_zone_tz(), try_strptime(regexp_replace(t, '[Zz]$', '+00:00'), [
+    '%d/%m/%Y %H:%M:%S.%f', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d'
+    ]), CASE WHEN NOT regexp_matches(t, '[+-](1[5-9]|[2-9]\d)(:?\d\d)?$|[+-]\d\d:?[6-9]\d$')
+    THEN timezone(wb_zone_tz(), try_strptime(regexp_replace(t, '[Zz]$', '+00:00'), [
     '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z',
     '%Y-%m-%d %H:%M:%S.%f%z', '%Y-%m-%dT%H:%M%z', '%Y-%m-%d %H:%M%z'
-    ]))))[1] END,
+    ])) END))[1] END,
     CASE WHEN regexp_full_match(s, '[ \p{Zs}]*[1-9]\d{4}([.,]\d+)?[ \p{Zs}]*')
     THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END);
 -- A two-digit year ("03/02/24") parses as year 24: not a usable date. greatest() raises

@@ -17,11 +17,11 @@ from etl.sources.tabular import _CP1252_ONLY, _has_cp1252_only_bytes
 
 #: wb_ts0 without the fast path: the format list alone, as it was before.
 _LIST_ONLY = """
-CREATE OR REPLACE TEMP MACRO ref_ts0(s) AS coalesce(try_strptime(trim(s), [
+CREATE OR REPLACE TEMP MACRO ref_ts0(s) AS coalesce(try_strptime(regexp_replace(trim(s), '\\p{Zs}', ' ', 'g'), [
     '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
     '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
     '%d.%m.%Y %H:%M', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f',
-    '%d/%m/%Y %H:%M:%S.%f'
+    '%d/%m/%Y %H:%M:%S.%f', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d'
 ]), CASE WHEN regexp_full_match(trim(s), '[1-9]\\d{4}([.,]\\d+)?')
     THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END);
 CREATE OR REPLACE TEMP MACRO ref_ts(s) AS CASE WHEN year(ref_ts0(s)) >= 1900 THEN ref_ts0(s) END;
@@ -35,6 +35,8 @@ def _date_strings() -> list[str | None]:
         "2025-01-01T10:00:00", " 01/01/2025 ", "01-01-2025", "01.01.2025 10:00", "45321",
         "45321,5", "", "  ", None, "31/02/2025", "01/13/2025", "01/01/2025 25:00",
         "01/01/2025 10:00 extra", "1/1/1899", "01/01/2025 10", "2025/01/01", "01/01/2025\t10:00",
+        "2025/01/01 10:00", "2025/1/1 10:00:05", "01/01/2025\u00a010:00", "01/01/2025\u202f10:00",
+        "2025/13/01", "25/01/2025 10:00", "2025/01/01T10:00",
         " 45321 ", "\u00a045321,25", "45321\u202f", "\t45321", "45321\n", " 4532 ", "45321,",
     ]  # fmt: skip
     for d, m, y, hm in itertools.product(

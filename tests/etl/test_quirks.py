@@ -153,6 +153,10 @@ def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
         incident("Z2", "2024-07-03T12:30:00Z", to="2024-07-03T15:00:00.5+02:00"),  # summer
         incident("Z3", "2024-02-03 14:30:00+0100"),
         incident("Z4", "2024-02-03T14:30"),  # no offset: local time as written
+        incident("Z5", "2024-02-03T08:00:00-05:30"),
+        # Offsets no place has: DuckDB alone reads "+25:00" as 25 hours.
+        incident("Z6", "2024-02-03T13:30:00+25:00"),
+        incident("Z7", "2024-02-03T13:30:00+01:75"),
     ]
     raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     wh = tmp_path / "wh.duckdb"
@@ -166,7 +170,13 @@ def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
         "Z2": ("2024-07-03 14:30:00", "2024-07-03 15:00:00.500000", 14),
         "Z3": ("2024-02-03 14:30:00", None, 14),
         "Z4": ("2024-02-03 14:30:00", None, 14),
+        "Z5": ("2024-02-03 14:30:00", None, 14),
     }
+    reason = "Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)"
+    assert mart(wh, "SELECT source_row, value, reason FROM marts.rejects ORDER BY 1") == [
+        (7, "2024-02-03T13:30:00+25:00", reason),
+        (8, "2024-02-03T13:30:00+01:75", reason),
+    ]
 
 
 def test_the_zones_time_zone_reads_the_offsets():
@@ -200,6 +210,8 @@ def test_dates_windows_and_excel_serials(tmp_path):
         incident("D6", "03/02/2024 22:00", to="04/02/2024 06:30"),  # from-to window
         incident("D7", "03/02/24"),  # two-digit year: refused
         incident("D8", "31/02/2024"),  # impossible: refused
+        incident("D9", "2024/02/03 14:30"),  # year first, with slashes
+        incident("D10", "03/02/2024\u00a014:30"),  # Excel's no-break space before the time
     ]
     raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     wh = tmp_path / "wh.duckdb"
@@ -217,6 +229,8 @@ def test_dates_windows_and_excel_serials(tmp_path):
         "D4": ("2024-02-03 00:00:00", None, False),
         "D5": ("2024-02-03 12:00:00", None, False),
         "D6": ("2024-02-03 22:00:00", "2024-02-04 06:30:00", True),
+        "D9": ("2024-02-03 14:30:00", None, False),
+        "D10": ("2024-02-03 14:30:00", None, False),
     }
     refused = mart(wh, "SELECT source_row, field, value FROM marts.rejects ORDER BY 1")
     assert refused == [(8, "Datum feit", "03/02/24"), (9, "Datum feit", "31/02/2024")]
