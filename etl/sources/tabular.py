@@ -379,6 +379,8 @@ def _header(first: str, is_header: Callable[[list[str]], bool] | None = None) ->
 #: Large exports are scanned and transcoded in blocks of this many bytes, so reading a
 #: file of gigabytes never holds it in memory.
 SCAN_BLOCK = 1 << 24
+#: How much of a file's end is read to judge whether its last record was cut off.
+TAIL_BYTES = 1 << 16
 #: The five bytes Windows-1252 leaves undefined (such a file is decoded as latin-1).
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
@@ -510,6 +512,58 @@ def _check_required(
         )
 
 
+#: A refusal the reader gives a whole row (the staging models' ``wb_reject`` type).
+ROW_FAULT_TYPE = "STRUCT(field VARCHAR, reason VARCHAR, value VARCHAR)"
+#: The field a row fault names: the row as a whole.
+WHOLE_ROW = "(hele rij)"
+SURPLUS_FIELDS = (
+    "Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder "
+    "aanhalingstekens? (waarde: de rij zoals gelezen)"
+)
+CUT_OFF_ROW = (
+    "Laatste rij telt minder velden dan de kopregel en het bestand eindigt midden in die "
+    "rij: het bestand lijkt afgebroken (waarde: de rij zoals gelezen)"
+)
+
+
+def _row_fault(reason: str, value_sql: str) -> str:
+    """SQL of a :data:`ROW_FAULT_TYPE` refusing a whole row."""
+    return (
+        f"struct_pack(field := {_literal(WHOLE_ROW)}, reason := {_literal(reason)}, "
+        f"value := CAST({value_sql} AS VARCHAR))"
+    )
+
+
+def _cut_off_last_record(sniffed: SniffedFile) -> list[str] | None:
+    """The fields of the file's last record when it was cut off, else None.
+
+    A file cut off mid-write ends inside its last record: without a line break, and with
+    fewer fields than the header. DuckDB pads such a row with empty fields, so it would be
+    read as a row with empty cells. Only when the record before it has every field: a tool
+    that leaves out a row's empty last fields (Excel does, past its first rows) ends its
+    file with a line break, and its rows are short throughout. A file whose quoted fields
+    span lines is not judged (its last record cannot be told from the tail).
+    """
+    if sniffed.multiline:
+        return None
+    size = sniffed.path.stat().st_size
+    with open(sniffed.path, "rb") as fh:
+        fh.seek(max(0, size - TAIL_BYTES))
+        tail = fh.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    if size > TAIL_BYTES:
+        tail = tail[tail.find(b"\n") + 1 :] if b"\n" in tail else b""
+    text = tail.decode("latin-1" if sniffed.duckdb_encoding == "latin-1" else "utf-8", "replace")
+    records = [
+        r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.delimiter) if r
+    ]
+    n = len(sniffed.headers)
+    if len(records) < 2 or len(records[-1]) >= n or len(records[-2]) < n:
+        return None
+    return records[-1]
+
+
 #: Stands for the type of ``source_file`` in a file's SELECT until every file of the kind is
 #: known (see :func:`load_tabular_kind`).
 _SOURCE_FILE_TYPE = "__wb_source_file_type__"
@@ -525,13 +579,14 @@ def _select_sql(
     name: str,
     load_order: int,
     skip: Collection[int] = (),
-    extra: str | None = None,
+    fault: str | None = None,
 ) -> str:
     """SELECT giving one file (columns c0..cN) the canonical columns of ``raw.<kind>``.
 
     ``skip``: positions of personal-data columns, kept out of the row hash as well.
-    ``extra``: the file's text of a row with more fields than its header (NULL for the
-    others), which the staging models refuse; default none.
+    ``fault``: SQL giving a row the file itself spoils (more fields than the header, a last
+    row cut off) its refusal, a :data:`ROW_FAULT_TYPE` (NULL for the others), which every
+    staging model gives before any other reason; default none.
     """
     select = [
         (f"c{found[f]}" if f in found else "CAST(NULL AS VARCHAR)") + f' AS "{f}"'
@@ -549,7 +604,7 @@ def _select_sql(
         select.append(f"md5(concat_ws(chr(31), {every})) AS row_hash")
     else:
         select.append("CAST(NULL AS VARCHAR) AS row_hash")
-    select.append(f"CAST({extra or 'NULL'} AS VARCHAR) AS extra_fields")
+    select.append(f"CAST({fault or 'NULL'} AS {ROW_FAULT_TYPE}) AS row_fault")
     return (
         f"SELECT {', '.join(select)}, CAST({_literal(name)} AS {_SOURCE_FILE_TYPE}) AS source_file, "
         f"CAST({row_expr} AS BIGINT) AS source_row, CAST({load_order} AS INTEGER) AS load_order "
@@ -560,7 +615,7 @@ def _select_sql(
 def _empty_sql(mapping: KindMapping) -> str:
     cols = ", ".join(f'CAST(NULL AS VARCHAR) AS "{f}"' for f in mapping.fields)
     return (
-        f"SELECT {cols}, CAST(NULL AS VARCHAR) AS row_hash, CAST(NULL AS VARCHAR) AS extra_fields, "
+        f"SELECT {cols}, CAST(NULL AS VARCHAR) AS row_hash, CAST(NULL AS {ROW_FAULT_TYPE}) AS row_fault, "
         "CAST(NULL AS VARCHAR) AS source_file, "
         "CAST(NULL AS BIGINT) AS source_row, CAST(NULL AS INTEGER) AS load_order WHERE false"
     )
@@ -624,13 +679,12 @@ def _load_csv(
     # has them: then the header merely has no names for its last columns, which are not
     # read (as before). The text stops before the first personal column: in a shifted row
     # a name may stand in any field after it (and the first surplus field).
-    extra = None
+    upto = min(dropped, default=n + 1)
+    faults = []
     if 0 < n_over < n_rows:
-        upto = min(dropped, default=n + 1)
         kept = ", ".join(f"coalesce(c{i}, '')" for i in range(upto)) or "''"
-        extra = (
-            f"CASE WHEN c{n} IS NOT NULL THEN concat_ws({_literal(sniffed.delimiter)}, {kept}) END"
-        )
+        text = f"concat_ws({_literal(sniffed.delimiter)}, {kept})"
+        faults.append(f"WHEN c{n} IS NOT NULL THEN {_row_fault(SURPLUS_FIELDS, text)}")
     source = table
     if sniffed.empty_after is None:
         # Streamed: only a file with more lines than records has empty lines to find.
@@ -657,6 +711,14 @@ def _load_csv(
             f"ASOF LEFT JOIN {table}_empty e ON {base} - {2 + above} >= e.first_record)"
         )
         row_expr = "_line"
+    # A last row cut off (see _cut_off_last_record) is refused, with the fields it has.
+    if n_rows and (cut := _cut_off_last_record(sniffed)) is not None:
+        last = n_rows - 1
+        shift = sum(1 for first in sniffed.empty_after if first <= last)
+        text = _literal(sniffed.delimiter.join(cut[:upto]))
+        faults.append(
+            f"WHEN {row_expr} = {last + 2 + above + shift} THEN {_row_fault(CUT_OFF_ROW, text)}"
+        )
     return {
         "kind": kind,
         "source_file": name,
@@ -675,7 +737,7 @@ def _load_csv(
             name,
             load_order,
             skip=dropped,
-            extra=extra,
+            fault=f"CASE {' '.join(faults)} END" if faults else None,
         ),
     }
 

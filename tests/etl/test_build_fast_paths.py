@@ -13,7 +13,7 @@ from etl_helpers import query
 
 from etl import config
 from etl.build import in_catalog
-from etl.sources.tabular import _CP1252_ONLY, _has_cp1252_only_bytes
+from etl.sources.tabular import _CP1252_ONLY, ROW_FAULT_TYPE, _has_cp1252_only_bytes
 
 #: wb_ts0 without the fast path: the format list alone, as it was before.
 _LIST_ONLY = """
@@ -700,7 +700,7 @@ def _raw_incidents(con: duckdb.DuckDBPyConnection, n: int = 400, empty: tuple = 
         "CASE WHEN i % 7 = 0 THEN 'geen datum' ELSE '0' || (1 + i % 9)::VARCHAR || '/03/2025 10:00' END AS occurred_from, "
         "CASE WHEN i % 5 = 0 THEN '' ELSE (170000 + i)::VARCHAR || ',5' END AS x, "
         "(175000 + i)::VARCHAR AS y, "
-        f"{nulls}CAST(NULL AS VARCHAR) AS extra_fields, "
+        f"{nulls}CAST(NULL AS {ROW_FAULT_TYPE}) AS row_fault, "
         "'file.csv' AS source_file, i + 2 AS source_row, 1 AS load_order "
         f"FROM range({int(n)}) r(i)"
     )

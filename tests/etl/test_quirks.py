@@ -417,13 +417,58 @@ def test_database_null_markers_are_empty_cells(tmp_path):
     assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
 
 
-def test_truncated_file_keeps_good_rows(tmp_path):
-    text = incidents_csv([incident("P1"), incident("P2")]) + "P3;03/02/2024 1"
+@pytest.mark.parametrize(
+    "cut",
+    [
+        "P3;03/02/2024 1",  # inside the date
+        "P3;03/02/2024 14:30;;;Diefstal;Kerkstraat;1;3020;Her",  # after it: no coordinates
+    ],
+)
+def test_truncated_file_keeps_good_rows_and_refuses_the_cut_row(tmp_path, cut):
+    """A file cut off mid-write ends inside its last row: that row is refused as cut off
+    (DuckDB alone pads it with empty fields, and read after its date it was accepted
+    without coordinates), the rows before it are kept."""
+    text = incidents_csv([incident("P1"), "", incident("P2")]) + cut
     raw = mini_raw(tmp_path, {"incidents/a.csv": text})
     wh = tmp_path / "wh.duckdb"
     build(raw, wh)
     assert {r[0] for r in mart(wh, "SELECT pv_number FROM marts.incidents")} == {"P1", "P2"}
-    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(4, "Datum feit")]
+    [(row, field, value, reason)] = mart(
+        wh, "SELECT source_row, field, value, reason FROM marts.rejects"
+    )
+    assert (row, field, value) == (5, "(hele rij)", cut)  # row 3 is empty
+    assert "afgebroken" in reason
+
+
+def test_cut_off_row_text_stops_before_personal_columns(tmp_path):
+    header = INCIDENT_HEADER + ";Naam verdachte;Opmerking"
+    rows = [incident("P1") + ";Jan Peeters;", incident("P2") + ";An Ma"]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)[:-2]})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    [(value,)] = mart(wh, "SELECT value FROM marts.rejects")
+    assert value.startswith("P2;") and "An Ma" not in value
+
+
+@pytest.mark.parametrize(
+    ("first_note", "ending"),
+    [
+        # Short rows after a full one, in a file that ends with a line break: Excel's way
+        # of leaving out a row's empty last fields.
+        (";let op", "\r\n"),
+        # No line break at the end, but the rows before the last are short too.
+        ("", ""),
+    ],
+)
+def test_rows_without_their_empty_last_fields_are_no_cut(tmp_path, first_note, ending):
+    header = INCIDENT_HEADER + ";Opmerking"
+    rows = [incident("P1") + first_note, incident("P2"), incident("P3")]
+    text = incidents_csv(rows, header=header).removesuffix("\r\n") + ending
+    raw = mini_raw(tmp_path, {"incidents/a.csv": text})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT count(*) FROM marts.incidents") == [(3,)]
+    assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])

@@ -20,7 +20,7 @@ with typed as not materialized (
         cast(wb_text(crossroads) as label_accidents__crossroads) as crossroads,
         cast(wb_text(road_type) as label_accidents__road_type) as road_type,
         wb_text(occurred_at) as occurred_at_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.accidents
 ),
 -- Not materialised: the duplicate check below reads only key, file and row of it.
@@ -28,7 +28,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
             when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
             when occurred_at is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
@@ -48,7 +48,7 @@ numbered as (
     ) d using (source_file, accident_id)
 )
 select
-    * exclude (rej, extra_fields, superseded_in_file, occurred_at_text),
+    * exclude (rej, row_fault, superseded_in_file, occurred_at_text),
     cast(occurred_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Ongevalnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'accident_id' end) as reject_field,

@@ -16,7 +16,7 @@ with typed as not materialized (
         wb_text(ended_at) as ended_at_text,
         wb_text(vehicles_checked) as vehicles_checked_text,
         wb_text(offences) as offences_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.controls
 ),
 -- Not materialised: the duplicate check below reads only key, file and row of it.
@@ -24,7 +24,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when control_id is null then wb_reject('control_id', 'Controlenummer ontbreekt', null)
             when started_at_text is null then wb_reject('started_at', 'Begin van de controle ontbreekt', null)
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
@@ -48,7 +48,7 @@ numbered as (
     ) d using (source_file, control_id)
 )
 select
-    * exclude (rej, extra_fields, superseded_in_file, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
+    * exclude (rej, row_fault, superseded_in_file, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
     cast(started_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'control_id' end) as reject_field,

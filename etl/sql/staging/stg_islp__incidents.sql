@@ -21,7 +21,7 @@ with typed as not materialized (
         wb_text(occurred_from) as occurred_from_text,
         wb_text(occurred_to) as occurred_to_text,
         wb_text(registered_at) as registered_at_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.incidents
 ),
 -- Not materialised: the duplicate check below reads only key, file and row of it.
@@ -29,7 +29,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when pv_number is null then wb_reject('pv_number', 'PV-nummer ontbreekt', null)
             when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
             when occurred_from is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)
@@ -54,7 +54,7 @@ numbered as (
     ) d using (source_file, pv_number)
 )
 select
-    * exclude (rej, extra_fields, superseded_in_file, occurred_from_text, occurred_to_text, registered_at_text),
+    * exclude (rej, row_fault, superseded_in_file, occurred_from_text, occurred_to_text, registered_at_text),
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
     cast(occurred_from as date) as record_date,

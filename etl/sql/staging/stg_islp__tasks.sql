@@ -20,7 +20,7 @@ with typed as not materialized (
         wb_text(received_at) as received_at_text,
         wb_text(due_at) as due_at_text,
         wb_text(closed_at) as closed_at_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.tasks
 ),
 -- Not materialised: the duplicate check below reads only key, file and row of it.
@@ -28,7 +28,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when task_id is null then wb_reject('task_id', 'Taaknummer ontbreekt', null)
             when received_at_text is null then wb_reject('received_at', 'Datum ontvangen ontbreekt', null)
             when received_at is null then wb_reject('received_at', 'Datum ontvangen is geen geldige datum (verwacht dd/mm/jjjj)', received_at_text)
@@ -51,7 +51,7 @@ numbered as (
     ) d using (source_file, task_id)
 )
 select
-    * exclude (rej, extra_fields, superseded_in_file, received_at_text, due_at_text, closed_at_text),
+    * exclude (rej, row_fault, superseded_in_file, received_at_text, due_at_text, closed_at_text),
     -- Closed (or due) before it was received: kept and flagged, never refused; the
     -- workload page's quality-control queue lists exactly these.
     coalesce(cast(closed_at as date) < cast(received_at as date)

@@ -7,7 +7,7 @@ with typed as not materialized (
         cast(wb_text(severity) as label_victims__severity) as severity,
         cast(wb_text(road_user) as label_victims__road_user) as road_user,
         cast(wb_text(age_group) as label_victims__age_group) as age_group,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.victims
 ),
 -- Not materialised: the duplicate check below reads only key, file and row of it.
@@ -15,7 +15,7 @@ checked as not materialized (
     select
         *,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
             when victim_number_text is null then wb_reject('victim_number', 'Volgnummer van het slachtoffer ontbreekt', null)
             when victim_number is null then wb_reject('victim_number', 'Volgnummer is geen geheel getal', victim_number_text)
@@ -34,7 +34,7 @@ numbered as (
     ) d using (source_file, accident_id, victim_number)
 )
 select
-    * exclude (rej, extra_fields, superseded_in_file, victim_number_text),
+    * exclude (rej, row_fault, superseded_in_file, victim_number_text),
     cast(null as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Slachtoffer (ongevalnummer + volgnummer) komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'victim_number' end) as reject_field,

@@ -16,7 +16,7 @@ with typed as not materialized (
         cast(wb_text(status) as label_nuisance__status) as status,
         cast(wb_text(channel) as label_nuisance__channel) as channel,
         wb_text(reported_at) as reported_at_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.nuisance
 ),
 -- Not materialised: the duplicate check below reads only key, file and row of it.
@@ -24,7 +24,7 @@ checked as not materialized (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when report_id is null then wb_reject('report_id', 'Meldingsnummer ontbreekt', null)
             when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
             when reported_at is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
@@ -44,7 +44,7 @@ numbered as (
     ) d using (source_file, report_id)
 )
 select
-    * exclude (rej, extra_fields, superseded_in_file, reported_at_text),
+    * exclude (rej, row_fault, superseded_in_file, reported_at_text),
     cast(reported_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Meldingsnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'report_id' end) as reject_field,

@@ -21,14 +21,14 @@ with typed as (
         cast(wb_text(collision_type) as label_statbel__collision_type) as collision_type,
         wb_text(year) as year_text,
         wb_text(month) as month_text,
-        row_hash, extra_fields, source_file, source_row, load_order
+        row_hash, row_fault, source_file, source_row, load_order
     from raw.statbel
 ),
 checked as (
     select
         t.*,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when year is null or year not between 1900 and 2100 then wb_reject('year', 'Jaar (DT_YEAR_COLLISION) ontbreekt of is ongeldig', year_text)
             when month is null or month not between 1 and 12 then wb_reject('month', 'Maand (DT_MONTH_COLLISION) ontbreekt of is ongeldig', month_text)
             when make_date(year, month, 1) > p.today then wb_reject('month', 'Jaar/maand ligt in de toekomst', year_text || '-' || month_text)
@@ -39,7 +39,7 @@ checked as (
     from typed t cross join raw.build_params p
 )
 select
-    * exclude (rej, extra_fields, year_text, month_text),
+    * exclude (rej, row_fault, year_text, month_text),
     'STATBEL-' || substr(md5(row_hash || '#' || occurrence), 1, 16) as accident_id,
     case when rej is null then make_date(year, month, 1) end as record_date,
     rej.reason as reject_reason,

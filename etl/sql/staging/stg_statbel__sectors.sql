@@ -11,14 +11,14 @@ with typed as (
         wb_text(wijk_code) as wijk_code,
         wb_int(population) as population,
         wb_text(population) as population_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.sectors
 ),
 checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when sector_code is null then wb_reject('sector_code', 'Sectorcode ontbreekt', null)
             when not regexp_matches(sector_code, '^\d{5}[A-Z0-9]{1,4}-?$') then wb_reject('sector_code', 'Sectorcode heeft niet de vorm van een Statbel-sector (5 cijfers NIS + sectorletters)', sector_code)
             when population_text is not null and population is null then wb_reject('population', 'Bevolking is geen getal', population_text)
@@ -26,7 +26,7 @@ checked as (
     from typed
 )
 select
-    * exclude (rej, extra_fields, population_text),
+    * exclude (rej, row_fault, population_text),
     cast(null as date) as record_date,
     rej.reason as reject_reason,
     rej.field as reject_field,

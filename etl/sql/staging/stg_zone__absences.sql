@@ -7,14 +7,14 @@ with typed as (
         wb_text(reason) as reason,
         wb_text(start_date) as start_date_text,
         wb_text(end_date) as end_date_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.absences
 ),
 checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when inspector is null then wb_reject('inspector', 'Wijkinspecteur ontbreekt', null)
             when start_date_text is null then wb_reject('start_date', 'Begindatum afwezigheid ontbreekt', null)
             when start_date is null then wb_reject('start_date', 'Begindatum afwezigheid is geen geldige datum (verwacht dd/mm/jjjj)', start_date_text)
@@ -24,7 +24,7 @@ checked as (
     from typed
 )
 select
-    * exclude (rej, extra_fields, start_date_text, end_date_text, end_date_given),
+    * exclude (rej, row_fault, start_date_text, end_date_text, end_date_given),
     coalesce(end_date_given, start_date) as end_date,
     cast(null as date) as record_date,
     rej.reason as reject_reason,

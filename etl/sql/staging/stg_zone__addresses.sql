@@ -10,14 +10,14 @@ with typed as (
         wb_num(y) as y_num,
         wb_text(x) as x_text,
         wb_text(y) as y_text,
-        extra_fields, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.addresses
 ),
 checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when street is null then wb_reject('street', 'Straatnaam ontbreekt', null)
             when house_number is null then wb_reject('house_number', 'Huisnummer ontbreekt', null)
             when x_num is null or x_num = 0 then wb_reject('x', 'X-coördinaat ontbreekt of is geen getal', x_text)
@@ -26,7 +26,7 @@ checked as (
     from typed
 )
 select
-    * exclude (rej, extra_fields, x_text, y_text),
+    * exclude (rej, row_fault, x_text, y_text),
     wb_street_key(street) as street_key,
     wb_house_key(house_number) as house_key,
     cast(null as date) as record_date,

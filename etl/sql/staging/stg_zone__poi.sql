@@ -7,21 +7,21 @@ with typed as (
         cast(null as varchar) as municipality,
         wb_num(x) as x_num,
         wb_num(y) as y_num,
-        row_hash, extra_fields, source_file, source_row, load_order
+        row_hash, row_fault, source_file, source_row, load_order
     from raw.poi
 ),
 checked as (
     select
         *,
         case
-            when extra_fields is not null then wb_reject('(hele rij)', 'Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder aanhalingstekens? (waarde: de rij zoals gelezen)', extra_fields)
+            when row_fault is not null then row_fault
             when poi_type is null then wb_reject('poi_type', 'Type ontbreekt', null)
         end as rej,
         row_number() over (partition by source_file, row_hash order by source_row) as occurrence
     from typed
 )
 select
-    * exclude (rej, extra_fields),
+    * exclude (rej, row_fault),
     'POI-' || substr(md5(row_hash || '#' || occurrence), 1, 12) as poi_id,
     cast(null as date) as record_date,
     rej.reason as reject_reason,
