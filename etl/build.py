@@ -28,8 +28,7 @@ from etl.labels import prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.mapping import load_mappings
-from etl.sources.personal_data import dropped_note
-from etl.sources.tabular import read_blocks
+from etl.sources.tabular import file_note, read_blocks
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -781,15 +780,6 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     con.execute("DROP TABLE IF EXISTS _hit")
     con.execute("DROP TABLE IF EXISTS _addr")
     return done
-
-
-def file_note(info: dict) -> str | None:
-    """What the build log and ``marts.load_files`` say about one file read: the sheet its
-    table came from when that was not the first, and the personal columns left out."""
-    notes = [dropped_note(info.get("dropped_columns") or [])]
-    if sheet := info.get("sheet"):
-        notes.insert(0, f"Tabel gelezen van werkblad '{sheet}' (niet het eerste blad).")
-    return " ".join(n for n in notes if n) or None
 
 
 def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:

@@ -100,6 +100,9 @@ class Preview:
         First ``n`` refused rows: ``row``, ``field``, ``value``, ``reason``.
     crs : str or None
         Boundary layers: the coordinate reference system used.
+    note : str or None
+        What the build will say of the file (Dutch): the sheet its table is read from
+        when not the first, the personal columns left out.
     """
 
     kind: str
@@ -119,6 +122,7 @@ class Preview:
     accepted: pd.DataFrame = field(default_factory=pd.DataFrame)
     refused: pd.DataFrame = field(default_factory=pd.DataFrame)
     crs: str | None = None
+    note: str | None = None
 
 
 def _check_kind(kind: str) -> None:
@@ -260,7 +264,7 @@ def _preview_tabular(
     preview: Preview, kind: str, path: Path, raw: Path, work: Path, zone: dict, n: int
 ) -> None:
     from etl import duck
-    from etl.sources.tabular import load_tabular_kind, sniff_headers
+    from etl.sources.tabular import file_note, load_tabular_kind, sniff_headers
 
     mappings = load_mappings()
     mapping = mappings[kind]
@@ -289,6 +293,7 @@ def _preview_tabular(
         infos = load_tabular_kind(con, kind, [path], mapping, raw, work, mappings)
         preview.encoding = infos[0].get("encoding") or preview.encoding
         preview.delimiter = infos[0].get("delimiter") or preview.delimiter
+        preview.note = file_note(infos[0])
         con.execute(config.macros_sql(zone))
         model = _staging_model(kind)
         if model is None:

@@ -456,6 +456,8 @@ def render_preview(preview: Preview) -> None:
     if preview.crs:
         details.append(f"coördinatenstelsel: **{preview.crs}**")
     st.markdown("Herkend — " + " · ".join(details))
+    if preview.note:
+        st.info(preview.note, icon=":material/info:")
     if preview.n_rows or preview.ok:
         cols = st.columns(3)
         cols[0].metric("Rijen in het bestand", fmt_int(preview.n_rows))

@@ -25,7 +25,7 @@ from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
 from etl.sources.base import BuildError, source_name
 from etl.sources.mapping import KindMapping, guess_kind, header_test, wrong_kind_message
-from etl.sources.personal_data import personal_columns, without_personal
+from etl.sources.personal_data import dropped_note, personal_columns, without_personal
 
 DELIMITERS = (";", ",", "|", "\t")
 #: Numbers the per-file raw tables of one process (``raw._csv_<kind>_<n>``).
@@ -562,6 +562,16 @@ def _cut_off_last_record(sniffed: SniffedFile) -> list[str] | None:
     if len(records) < 2 or len(records[-1]) >= n or len(records[-2]) < n:
         return None
     return records[-1]
+
+
+def file_note(info: dict) -> str | None:
+    """What the build log, ``marts.load_files`` and the upload preview say about one file
+    read: the sheet its table came from when that was not the first, and the personal
+    columns left out."""
+    notes = [dropped_note(info.get("dropped_columns") or [])]
+    if sheet := info.get("sheet"):
+        notes.insert(0, f"Tabel gelezen van werkblad '{sheet}' (niet het eerste blad).")
+    return " ".join(n for n in notes if n) or None
 
 
 #: Stands for the type of ``source_file`` in a file's SELECT until every file of the kind is

@@ -127,6 +127,17 @@ def test_valid_file_shows_mapping_preview_and_refusals(small_zone):
     assert not (small_zone["raw"] / "incidents" / "nieuwe_feiten.csv").exists()
 
 
+def test_personal_columns_left_out_are_said_before_confirming(small_zone):
+    data = (HEADER + ";Naam verdachte\n").encode() + VALID_CSV.split(b"\n", 1)[1].replace(
+        b"\n", b";Jan Peeters\n"
+    )
+    at = _upload(run_app("data"), "feiten_met_namen.csv", data)
+    assert [i.value for i in at.info] == [
+        "Persoonsgegevens niet geladen: kolom 'Naam verdachte' weggelaten."
+    ]
+    assert "Jan Peeters" not in _table_with(at, "PV-nummer").to_string()
+
+
 def test_missing_required_column_names_the_headers(small_zone):
     data = b"Datum feit;Categorie;Straat\n01/02/2024 10:00;Vandalisme;Kerkstraat\n"
     at = _upload(run_app("data"), "zonder_pv.csv", data)

@@ -145,3 +145,5 @@ def test_upload_preview_is_size_limited_and_drops_personal_columns():
     )
     preview = preview_upload("incidents", "feiten.csv", data)
     assert "Pieterszoon" not in preview.accepted.to_string()
+    # The preview says so before the file is added, as the build log will.
+    assert preview.note == ("Persoonsgegevens niet geladen: kolom 'Naam slachtoffer' weggelaten.")

@@ -55,6 +55,23 @@ def test_preview_finds_the_header_below_a_title():
     assert p.refused.iloc[0]["row"] == 6  # row 4 of the file without its title, plus two
 
 
+def test_preview_names_the_sheet_behind_a_cover_sheet():
+    from test_quirks import workbook
+
+    sheets = {
+        "Voorblad": [["Overzicht feiten 2024"], ["Opgemaakt door de beleidscel"]],
+        "Feiten": [
+            ["PV-nummer", "Datum feit", "Categorie", "X", "Y"],
+            ["PV-W1", "03/02/2024 14:30", "Woninginbraak", 171000.5, 177000],
+        ],
+    }
+    p = preview_upload("incidents", "feiten.xlsx", workbook(sheets), ZONE_SMALL)
+    assert p.ok and (p.n_rows, p.n_accepted) == (1, 1)
+    assert p.note == "Tabel gelezen van werkblad 'Feiten' (niet het eerste blad)."
+    plain = preview_upload("incidents", "islp_feiten_2024.csv", INCIDENTS, ZONE_SMALL)
+    assert plain.note is None
+
+
 def test_preview_warns_about_another_kind_and_missing_columns():
     accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
     p = preview_upload("incidents", "ongevallen.csv", accidents, ZONE_SMALL)
