@@ -159,6 +159,29 @@ def safe_filename(kind: str, filename: str) -> str:
     return name
 
 
+def safe_folder(kind: str, folder: str | None) -> str | None:
+    """The sub-folder of ``<kind>/`` a file goes in (the type of a list of points of
+    interest without a Type column, see :data:`etl.sources.tabular.FOLDER_FIELDS`), or
+    :class:`UploadError`; ``None`` for none."""
+    from etl.sources.tabular import FOLDER_FIELDS
+
+    if folder is None or not folder.strip():
+        return None
+    name = folder.strip()
+    if kind not in FOLDER_FIELDS:
+        raise UploadError(f"Bestanden van {kind}/ krijgen geen submap.")
+    if (
+        len(name) > 60
+        or name.startswith((".", "~$", "_"))
+        or ".." in name
+        or not _SAFE_NAME.match(name)
+    ):
+        raise UploadError(
+            f"Ongeldige naam '{folder}': gebruik letters, cijfers, spaties, '-' en '_'."
+        )
+    return name
+
+
 def _staging_model(kind: str) -> Path | None:
     for path in sorted((config.SQL_DIR / "staging").glob("*.sql")):
         if re.search(rf"\bfrom\s+raw\.{kind}\b", path.read_text(encoding="utf-8"), re.I):
@@ -205,6 +228,7 @@ def preview_upload(
     zone_file: Path | None = None,
     n: int = 20,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    folder: str | None = None,
 ) -> Preview:
     """Read an uploaded export the way the build would, without storing anything.
 
@@ -222,6 +246,8 @@ def preview_upload(
         Rows to return in ``accepted`` and ``refused``.
     max_bytes : int
         Size limit, as for :func:`store_upload`: a preview parses the whole file too.
+    folder : str, optional
+        Sub-folder of ``<kind>/`` the file will be stored in (:func:`safe_folder`).
 
     Returns
     -------
@@ -232,6 +258,7 @@ def preview_upload(
     preview = Preview(kind=kind, filename=filename)
     try:
         name = safe_filename(kind, filename)
+        folder = safe_folder(kind, folder)
     except UploadError as exc:
         preview.error = str(exc)
         return preview
@@ -244,7 +271,7 @@ def preview_upload(
         zone = {}
     with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
         raw = Path(tmp) / "raw"
-        path = raw / kind / name
+        path = raw / kind / (folder or "") / name
         path.parent.mkdir(parents=True)
         path.write_bytes(data)
         work = Path(tmp) / "work"
@@ -332,8 +359,9 @@ def store_upload(
     data: bytes,
     raw_dir: Path,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    folder: str | None = None,
 ) -> Path:
-    """Store an uploaded export as ``raw_dir/<kind>/<filename>``.
+    """Store an uploaded export as ``raw_dir/<kind>/[<folder>/]<filename>``.
 
     An identical file already there is reused (uploading twice changes nothing); a
     different file with that name is never overwritten: the new one gets a suffix
@@ -351,6 +379,9 @@ def store_upload(
         The raw folder.
     max_bytes : int
         Size limit.
+    folder : str, optional
+        Sub-folder of ``<kind>/`` (:func:`safe_folder`): the type of a list of points of
+        interest without a Type column.
 
     Returns
     -------
@@ -364,21 +395,24 @@ def store_upload(
     """
     _check_kind(kind)
     name = safe_filename(kind, filename)
+    folder = safe_folder(kind, folder)
     if not data:
         raise UploadError(f"Bestand '{name}' is leeg.")
     if len(data) > max_bytes:
         raise UploadError(
             f"Bestand '{name}' is te groot ({len(data) / 1e6:.1f} MB; maximum {max_bytes / 1e6:.0f} MB)."
         )
-    folder = Path(raw_dir) / kind
-    folder.mkdir(parents=True, exist_ok=True)
-    folder_real = folder.resolve()
+    target = Path(raw_dir) / kind / (folder or "")
+    target.mkdir(parents=True, exist_ok=True)
+    target_real = target.resolve()
+    if not target_real.is_relative_to((Path(raw_dir) / kind).resolve()):
+        raise UploadError(f"Ongeldige naam '{folder}'.")
     digest = hashlib.sha256(data).hexdigest()
-    tmp = folder / f".upload-{os.getpid()}-{time.monotonic_ns()}"
+    tmp = target / f".upload-{os.getpid()}-{time.monotonic_ns()}"
     tmp.write_bytes(data)
     try:
-        for candidate in _numbered_names(folder, name):
-            if candidate.resolve().parent != folder_real:
+        for candidate in _numbered_names(target, name):
+            if candidate.resolve().parent != target_real:
                 raise UploadError(f"Ongeldige bestandsnaam '{filename}'.")
             if candidate.exists():
                 if candidate.is_file() and _sha256(candidate) == digest:

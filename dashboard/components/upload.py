@@ -10,7 +10,7 @@ messages. Record-level previews are shown: the Data page is for the coordinator 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from dashboard.queries import warehouse_path
 from etl import config
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES
 from etl.sources.mapping import load_mappings
+from etl.sources.tabular import FOLDER_FIELDS
 from etl.upload import (
     QUARANTINE,
     BuildBusyError,
@@ -96,7 +97,7 @@ def describe_delimiter(delimiter: str | None) -> str:
     return DELIMITERS.get(delimiter, f"'{delimiter}'")
 
 
-def preview_file(kind: str, filename: str, data: bytes) -> Preview:
+def preview_file(kind: str, filename: str, data: bytes, folder: str | None = None) -> Preview:
     """What the build would make of an uploaded file (nothing is stored).
 
     Parameters
@@ -107,6 +108,9 @@ def preview_file(kind: str, filename: str, data: bytes) -> Preview:
         Name of the uploaded file.
     data : bytes
         Its content.
+    folder : str, optional
+        Sub-folder it will be stored in: the type of a list of points of interest without
+        a Type column.
 
     Returns
     -------
@@ -121,7 +125,19 @@ def preview_file(kind: str, filename: str, data: bytes) -> Preview:
         zone if zone.exists() else None,
         n=20,
         max_bytes=max_upload_mb() * 1024 * 1024,
+        folder=folder,
     )
+
+
+def folder_choices(known: Sequence[str] = ()) -> list[str]:
+    """The types offered for a list of points of interest without a Type column: the
+    zone's (``[categories] poi_types``), then the other types already loaded (``known``)."""
+    zone = config.zone_path()
+    try:
+        categories = config.load_zone(zone if zone.exists() else None).get("categories", {})
+    except (OSError, ValueError):
+        categories = {}
+    return list(dict.fromkeys([*(str(t) for t in categories.get("poi_types", [])), *known]))
 
 
 def mapping_table(preview: Preview) -> pd.DataFrame:
@@ -201,13 +217,16 @@ def confirm_upload(
     raw_dir: Path | None = None,
     warehouse: Path | None = None,
     status: Path | None = None,
+    folder: str | None = None,
 ) -> tuple[Path, str | None]:
-    """Store the file under ``raw_dir/<kind>/`` and start a background rebuild.
+    """Store the file under ``raw_dir/<kind>/[<folder>/]`` and start a background rebuild.
 
     Parameters
     ----------
     kind, filename, data
         The upload.
+    folder : str, optional
+        Sub-folder (:func:`etl.upload.safe_folder`).
     raw_dir, warehouse, status : Path, optional
         Default to :func:`etl.config.raw_dir`, the dashboard's warehouse and
         :func:`status_file`.
@@ -226,7 +245,9 @@ def confirm_upload(
     raw_dir = Path(raw_dir) if raw_dir is not None else config.raw_dir()
     warehouse = Path(warehouse) if warehouse is not None else warehouse_path()
     status = Path(status) if status is not None else status_file()
-    path = store_upload(kind, filename, data, raw_dir, max_bytes=max_upload_mb() * 1024 * 1024)
+    path = store_upload(
+        kind, filename, data, raw_dir, max_bytes=max_upload_mb() * 1024 * 1024, folder=folder
+    )
     zone = config.zone_path()
     try:
         start_background_build(raw_dir, warehouse, status, zone if zone.exists() else None)
@@ -252,13 +273,15 @@ def _log_upload(kind: str, preview: Preview, stored: Path) -> None:
         logging.getLogger(__name__).exception("Upload niet in het auditlog geschreven")
 
 
-def _on_confirm(kind: str, preview: Preview) -> None:
+def _on_confirm(kind: str, preview: Preview, folder: str | None = None) -> None:
     """Button callback: store the uploaded file, start the build, remember the outcome."""
     uploaded = st.session_state.get("upload_bestand")
     if uploaded is None:
         return
     try:
-        stored, busy_message = confirm_upload(kind, uploaded.name, uploaded.getvalue())
+        stored, busy_message = confirm_upload(
+            kind, uploaded.name, uploaded.getvalue(), folder=folder
+        )
     except UploadError as exc:
         st.session_state[STORED_KEY] = {"error": str(exc)}
         return
@@ -489,13 +512,16 @@ def render_preview(preview: Preview) -> None:
         )
 
 
-def upload_section(kind_labels: Mapping[str, str]) -> None:
+def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()) -> None:
     """The "Bestand toevoegen" block of the Data page.
 
     Parameters
     ----------
     kind_labels : mapping
         Dutch name per kind of export; kinds without one show their folder name.
+    poi_types : sequence of str
+        Types of the points of interest already loaded, offered (after the zone's) for a
+        list without a Type column.
     """
     st.header("Bestand toevoegen")
     st.caption(
@@ -519,14 +545,40 @@ def upload_section(kind_labels: Mapping[str, str]) -> None:
     )
     if uploaded is not None:
         data = uploaded.getvalue()
+
+        # Previews of this file, per folder (none, or the type chosen below).
         key = (kind, uploaded.file_id, uploaded.name, len(data))
         cached = st.session_state.get(PREVIEW_KEY)
         if not cached or cached[0] != key:
-            with st.spinner("Bestand wordt gelezen…"):
-                cached = (key, preview_file(kind, uploaded.name, data))
+            cached = (key, {})
             st.session_state[PREVIEW_KEY] = cached
             st.session_state.pop(STORED_KEY, None)  # a new file: the old "Bewaard als" is stale
-        preview = cached[1]
+
+        def read(folder: str | None) -> Preview:
+            if folder not in cached[1]:
+                with st.spinner("Bestand wordt gelezen…"):
+                    cached[1][folder] = preview_file(kind, uploaded.name, data, folder)
+            return cached[1][folder]
+
+        folder = None
+        preview = read(None)
+        field = FOLDER_FIELDS.get(kind)
+        if field is not None and field in preview.columns_missing:
+            # A list without a Type column: its type is the folder it is stored in.
+            folder = st.selectbox(
+                "Type van de punten in dit bestand",
+                folder_choices(poi_types),
+                index=None,
+                accept_new_options=True,
+                placeholder="Kies of typ een type",
+                key="upload_map",
+                help=(
+                    "Het bestand heeft geen kolom Type: elk punt krijgt het gekozen type, en "
+                    f"het bestand komt in {kind}/<type>/ in de map met ruwe exports."
+                ),
+            )
+            if folder:
+                preview = read(folder)
         render_preview(preview)
         busy = build_status(status_file()).get("state") == "running"
         # A callback, not ``if st.button(...)``: it runs before the script, so a rerun at the
@@ -537,7 +589,7 @@ def upload_section(kind_labels: Mapping[str, str]) -> None:
             disabled=not preview.ok or busy,
             key="upload_bevestig",
             on_click=_on_confirm,
-            args=(kind, preview),
+            args=(kind, preview, folder),
             help=(
                 "Eerst de fouten hierboven oplossen."
                 if not preview.ok
@@ -551,7 +603,11 @@ def upload_section(kind_labels: Mapping[str, str]) -> None:
         st.error(stored["error"], icon=":material/block:")
     elif stored:
         where = Path(stored["path"])
-        st.success(f"Bewaard als `{where.parent.name}/{where.name}`.", icon=":material/save:")
+        try:
+            shown = where.resolve().relative_to(config.raw_dir().resolve()).as_posix()
+        except ValueError:
+            shown = f"{where.parent.name}/{where.name}"
+        st.success(f"Bewaard als `{shown}`.", icon=":material/save:")
         if stored.get("busy"):
             st.warning(
                 stored["busy"] + " Het bestand is bewaard; bouw opnieuw op zodra de lopende "

@@ -172,4 +172,4 @@ else:
 
 # --- Bestand toevoegen: preview, confirm, background rebuild (dashboard/components/upload.py)
 st.divider()
-upload.upload_section(KINDS)
+upload.upload_section(KINDS, data_quality.poi_types(version))

@@ -102,6 +102,19 @@ def freshness(version: WarehouseVersion) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def poi_types(version: WarehouseVersion) -> list[str]:
+    """The types of the points of interest loaded (``marts.poi``), sorted."""
+    if "marts.poi" not in _present_marts(version):
+        return []
+    df = query(
+        version,
+        "SELECT DISTINCT poi_type::VARCHAR AS t FROM marts.poi WHERE poi_type IS NOT NULL "
+        "ORDER BY 1 LIMIT 500",
+    )
+    return [str(t) for t in df["t"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def records_without_location(version: WarehouseVersion) -> pd.DataFrame:
     """Records per mart and ``location_status`` (``bron``, ``status``, ``aantal``).
 

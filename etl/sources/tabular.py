@@ -481,19 +481,36 @@ def _sniff_streaming(
     )
 
 
+#: Per kind, the field a file may leave out when the folder it is in names it: a list of
+#: points of interest without a Type column, in ``poi/School/``, holds schools (as a
+#: municipality hands them over, one list per type).
+FOLDER_FIELDS = {"poi": "poi_type"}
+
+
+def folder_values(kind: str, found: Collection[str], name: str) -> dict[str, str]:
+    """The field of :data:`FOLDER_FIELDS` the file's folder gives (``name``: the file's
+    path below the raw folder), when the file has no column for it; else nothing."""
+    field = FOLDER_FIELDS.get(kind)
+    parts = name.split("/")
+    if field is None or field in found or len(parts) < 3:
+        return {}
+    return {field: parts[-2]}
+
+
 def _check_required(
     mapping: KindMapping,
     found: dict[str, int],
     name: str,
     headers: list[str],
     all_mappings: dict[str, KindMapping] | None = None,
+    declared: Collection[str] = (),
 ):
     """Refuse a file without headers or without a required column.
 
     ``all_mappings``: every kind's mapping, to recognise a file of one kind in the folder
-    of another.
+    of another. ``declared``: fields the file's folder gives (:func:`folder_values`).
     """
-    missing = [f for f in mapping.required if f not in found]
+    missing = [f for f in mapping.required if f not in found and f not in declared]
     if not [h for h in headers if h]:
         raise BuildError(
             f"Bestand {name} is leeg of heeft geen kopregel met kolomnamen; "
@@ -504,11 +521,18 @@ def _check_required(
         if other:
             raise BuildError(f"Bestand {name}: {wrong_kind_message(mapping.kind, other)}.")
         expected = "; ".join(f"{f}: {' / '.join(mapping.expected(f))}" for f in missing)
+        hint = ""
+        if missing == [FOLDER_FIELDS.get(mapping.kind)]:
+            label = mapping.expected(missing[0])[0]
+            hint = (
+                f" Een lijst zonder kolom {label} krijgt die uit de map waarin ze staat: zet "
+                f"ze bijvoorbeeld in {mapping.kind}/<{label.lower()}>/ (zoals {mapping.kind}/School/)."
+            )
         raise BuildError(
             f"Bestand {name}: verplichte kolom(men) ontbreken ({', '.join(missing)}). "
             f"Gevonden kolommen: {', '.join(headers) or '(geen)'}. "
             f"Verwacht (een van): {expected}. Voeg de kolomnaam toe aan data/mappings.toml "
-            f"als de export een andere naam gebruikt."
+            f"als de export een andere naam gebruikt.{hint}"
         )
 
 
@@ -569,6 +593,8 @@ def file_note(info: dict) -> str | None:
     read: the sheet its table came from when that was not the first, and the personal
     columns left out."""
     notes = [dropped_note(info.get("dropped_columns") or [])]
+    for value in (info.get("declared") or {}).values():
+        notes.insert(0, f"Geen kolom Type: elk punt krijgt het type '{value}' van de map.")
     if sheet := info.get("sheet"):
         notes.insert(0, f"Tabel gelezen van werkblad '{sheet}' (niet het eerste blad).")
     return " ".join(n for n in notes if n) or None
@@ -590,16 +616,26 @@ def _select_sql(
     load_order: int,
     skip: Collection[int] = (),
     fault: str | None = None,
+    declared: dict[str, str] | None = None,
 ) -> str:
     """SELECT giving one file (columns c0..cN) the canonical columns of ``raw.<kind>``.
 
     ``skip``: positions of personal-data columns, kept out of the row hash as well.
     ``fault``: SQL giving a row the file itself spoils (more fields than the header, a last
     row cut off) its refusal, a :data:`ROW_FAULT_TYPE` (NULL for the others), which every
-    staging model gives before any other reason; default none.
+    staging model gives before any other reason; default none. ``declared``: fields the
+    file's folder gives (:func:`folder_values`), the same text on every row.
     """
+    declared = declared or {}
     select = [
-        (f"c{found[f]}" if f in found else "CAST(NULL AS VARCHAR)") + f' AS "{f}"'
+        (
+            f"c{found[f]}"
+            if f in found
+            else f"CAST({_literal(declared[f])} AS VARCHAR)"
+            if f in declared
+            else "CAST(NULL AS VARCHAR)"
+        )
+        + f' AS "{f}"'
         for f in mapping.fields
     ]
     if kind in HASHED_KINDS:
@@ -648,7 +684,8 @@ def _load_csv(
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(sniffed.headers, kind)
     found = without_personal(mapping.match(sniffed.headers), dropped)
-    _check_required(mapping, found, name, sniffed.headers, all_mappings)
+    declared = folder_values(kind, found, name)
+    _check_required(mapping, found, name, sniffed.headers, all_mappings, declared)
     n = len(sniffed.headers)
     # One column more than the header names: it holds the first surplus field of a row
     # with more fields than the header (a separator in an unquoted field shifts every
@@ -737,6 +774,7 @@ def _load_csv(
         "delimiter": sniffed.delimiter,
         "columns": {f: sniffed.headers[i] for f, i in found.items()},
         "dropped_columns": list(dropped.values()),
+        "declared": declared,
         "select": _select_sql(
             kind,
             mapping,
@@ -748,6 +786,7 @@ def _load_csv(
             load_order,
             skip=dropped,
             fault=f"CASE {' '.join(faults)} END" if faults else None,
+            declared=declared,
         ),
     }
 
@@ -854,7 +893,8 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     # Names and identity numbers of citizens are never mapped, hashed or copied.
     dropped = personal_columns(headers, kind)
     found = without_personal(mapping.match(headers), dropped)
-    _check_required(mapping, found, name, headers, all_mappings)
+    declared = folder_values(kind, found, name)
+    _check_required(mapping, found, name, headers, all_mappings, declared)
     n = len(headers)
     records = []
     for excel_row, row in rows:
@@ -878,9 +918,19 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         "delimiter": None,
         "columns": {f: headers[i] for f, i in found.items()},
         "dropped_columns": list(dropped.values()),
+        "declared": declared,
         "sheet": sheet,
         "select": _select_sql(
-            kind, mapping, found, n, table, "excel_row", name, load_order, skip=dropped
+            kind,
+            mapping,
+            found,
+            n,
+            table,
+            "excel_row",
+            name,
+            load_order,
+            skip=dropped,
+            declared=declared,
         ),
     }
 

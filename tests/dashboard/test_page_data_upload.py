@@ -198,6 +198,33 @@ def test_confirm_stores_rebuilds_and_audits(small_zone):
     assert any('"formaat": "upload"' in d and "nieuwe_feiten.csv" in d for d in audit["detail"])
 
 
+def test_point_list_without_type_gets_the_chosen_type(small_zone):
+    raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
+    schools = b"Naam;X;Y\nDe Klimop;171100;177050\n"
+    at = _upload(run_app("data"), "scholen.csv", schools, kind="poi")
+    assert at.button(key="upload_bevestig").disabled is True  # no type yet
+    choice = at.selectbox(key="upload_map")
+    assert choice.label == "Type van de punten in dit bestand" and "School" in choice.options
+    choice.set_value("School").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert [i.value for i in at.info] == [
+        "Geen kolom Type: elk punt krijgt het type 'School' van de map."
+    ]
+    at.button(key="upload_bevestig").click().run()
+    assert (raw / "poi" / "School" / "scholen.csv").read_bytes() == schools
+    assert any("Bewaard als `poi/School/scholen.csv`" in s.value for s in at.success)
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "ok", status
+    assert (
+        _count(
+            warehouse,
+            "SELECT count(*) FROM marts.poi WHERE name = 'De Klimop' AND poi_type = 'School'",
+        )
+        == 1
+    )
+
+
 def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
     # Another file in the raw folder breaks the build; the uploaded file itself is fine.

@@ -120,6 +120,46 @@ def test_longitude_latitude_columns_are_read_as_coordinates(tmp_path):
     assert ("x", "X") in columns and ("y", "Y") in columns
 
 
+def test_point_lists_without_type_column_take_the_type_of_their_folder(tmp_path):
+    """A municipality hands over one list per type (its schools, its youth centres), without
+    a Type column: the folder the list is in names the type. A Type column still wins."""
+    schools = "Naam;X;Y\nSint-Rémi;171000,5;177000\nDe Klimop;173000;177000\n"
+    youth = [["Naam", "X", "Y"], ["JH Sjatoo", 171000.5, 177000]]
+    typed = "Type;Naam;X;Y\nCafé;De Zwaan;173000;177000\n"
+    files = {
+        "poi/School/scholen.csv": schools,
+        "poi/Jeugdhuis/jeugdhuizen.xlsx": workbook({"Blad1": youth}),
+        "poi/School/andere.csv": typed,
+    }
+    raw = mini_raw(tmp_path, files)
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(wh, "SELECT poi_type, name, wijk_code FROM marts.poi ORDER BY name")
+    assert got == [
+        ("School", "De Klimop", "W02"),
+        ("Café", "De Zwaan", "W02"),
+        ("Jeugdhuis", "JH Sjatoo", "W01"),
+        ("School", "Sint-Rémi", "W01"),
+    ]
+    notes = dict(mart(wh, "SELECT source_file, note FROM marts.load_files WHERE kind = 'poi'"))
+    assert notes == {
+        "poi/School/scholen.csv": "Geen kolom Type: elk punt krijgt het type 'School' van de map.",
+        "poi/Jeugdhuis/jeugdhuizen.xlsx": (
+            "Geen kolom Type: elk punt krijgt het type 'Jeugdhuis' van de map."
+        ),
+        "poi/School/andere.csv": None,
+    }
+
+
+def test_point_list_without_type_column_or_folder_is_refused_saying_how(tmp_path):
+    raw = mini_raw(tmp_path, {"poi/scholen.csv": "Naam;X;Y\nSint-Rémi;171000,5;177000\n"})
+    with pytest.raises(BuildError) as exc:
+        build(raw, tmp_path / "wh.duckdb")
+    message = str(exc.value)
+    assert "Gevonden kolommen: Naam, X, Y" in message
+    assert "krijgt die uit de map waarin ze staat" in message and "poi/School/" in message
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_encodings_keep_accents(tmp_path, encoding):
     streets = ["Sint-Rémistraat", "Onze-Lieve-Vrouwstraat", "Égide Van Ophemstraat"]

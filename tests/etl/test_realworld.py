@@ -184,12 +184,13 @@ def test_real_wijken_as_districts_in_a_build(tmp_path):
 
 
 def test_real_railway_stations_as_points_of_interest(tmp_path):
-    """iRail's station list (English headers, comma-separated, WGS84 longitude/latitude),
-    given the type column a point-of-interest list needs: the stations SOURCES.md puts
-    inside HerKo land in their municipality, the neighbours' outside the zone."""
+    """iRail's station list as published (English headers, comma-separated, WGS84
+    longitude/latitude, no type column) in the folder poi/Station/, which gives the type:
+    the stations SOURCES.md puts inside HerKo land in their municipality, the neighbours'
+    outside the zone."""
     raw = tmp_path / "raw"
     (raw / "districts").mkdir(parents=True)
-    (raw / "poi").mkdir()
+    (raw / "poi" / "Station").mkdir(parents=True)
     for name in (
         "herko_wijken_31370.geojson",
         "herko_municipalities_31370.geojson",
@@ -198,10 +199,7 @@ def test_real_railway_stations_as_points_of_interest(tmp_path):
         shutil.copy(REALWORLD / name, raw / "districts" / name)
     with open(REALWORLD / "herko_railway_stations.csv", encoding="utf-8", newline="") as fh:
         stations = list(csv.DictReader(fh))
-    with open(raw / "poi" / "stations.csv", "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, ["Type", *stations[0]])
-        writer.writeheader()
-        writer.writerows({"Type": "Station", **row} for row in stations)
+    shutil.copy(REALWORLD / "herko_railway_stations.csv", raw / "poi" / "Station" / "stations.csv")
     zone = tmp_path / "zone.toml"
     zone.write_text(HERKO_ZONE, encoding="utf-8")
     wh = tmp_path / "wh.duckdb"
@@ -214,6 +212,9 @@ def test_real_railway_stations_as_points_of_interest(tmp_path):
                 "FROM marts.poi"
             ).fetchall()
         }
+        types = con.execute("SELECT DISTINCT poi_type::VARCHAR FROM marts.poi").fetchall()
+        [(note,)] = con.execute("SELECT note FROM marts.load_files WHERE kind = 'poi'").fetchall()
+    assert types == [("Station",)] and "type 'Station' van de map" in note
     assert len(got) == len(stations) == 12
     for row in stations:
         status, nis, wijk = got[row["name"]]

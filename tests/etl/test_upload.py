@@ -127,6 +127,27 @@ def test_store_never_overwrites_and_reuses_identical(tmp_path):
     ]
 
 
+def test_point_list_without_type_is_previewed_and_stored_in_its_type_folder(tmp_path):
+    schools = "Naam;X;Y\nSint-Rémi;171000,5;177000\n".encode()
+    bare = preview_upload("poi", "scholen.csv", schools, ZONE_SMALL)
+    assert not bare.ok and bare.columns_missing == ["poi_type"] and "poi/<type>/" in bare.error
+    p = preview_upload("poi", "scholen.csv", schools, ZONE_SMALL, folder="School")
+    assert p.ok and p.n_accepted == 1 and list(p.accepted["poi_type"]) == ["School"]
+    assert p.note == "Geen kolom Type: elk punt krijgt het type 'School' van de map."
+    stored = store_upload("poi", "scholen.csv", schools, tmp_path, folder="School")
+    assert stored == tmp_path / "poi" / "School" / "scholen.csv"
+
+
+@pytest.mark.parametrize("folder", ["..", "../x", "a/b", "_quarantaine", ".verborgen", "a\\b"])
+def test_type_folder_refuses_path_tricks(tmp_path, folder):
+    with pytest.raises(UploadError):
+        store_upload("poi", "scholen.csv", b"Naam;X;Y\n", tmp_path, folder=folder)
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+    with pytest.raises(UploadError, match="geen submap"):
+        store_upload("incidents", "a.csv", b"x", tmp_path, folder="School")
+    assert not preview_upload("poi", "a.csv", b"Naam;X;Y\n", folder=folder).ok
+
+
 def _wait(status_file: Path, timeout: float = 120) -> dict:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
