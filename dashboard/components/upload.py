@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -579,6 +580,13 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
             )
             if folder:
                 preview = read(folder)
+            elif preview.columns_missing == [field]:
+                # The build's message tells where to put such a file; here: choose above.
+                preview = replace(
+                    preview,
+                    error="Het bestand heeft geen kolom Type. Kies hierboven welk type punten "
+                    "het bevat (bijvoorbeeld School): elk punt krijgt dat type.",
+                )
         render_preview(preview)
         busy = build_status(status_file()).get("state") == "running"
         # A callback, not ``if st.button(...)``: it runs before the script, so a rerun at the

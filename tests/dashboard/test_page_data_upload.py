@@ -203,6 +203,10 @@ def test_point_list_without_type_gets_the_chosen_type(small_zone):
     schools = b"Naam;X;Y\nDe Klimop;171100;177050\n"
     at = _upload(run_app("data"), "scholen.csv", schools, kind="poi")
     assert at.button(key="upload_bevestig").disabled is True  # no type yet
+    assert [e.value for e in at.error] == [
+        "Het bestand heeft geen kolom Type. Kies hierboven welk type punten het bevat "
+        "(bijvoorbeeld School): elk punt krijgt dat type."
+    ]
     choice = at.selectbox(key="upload_map")
     assert choice.label == "Type van de punten in dit bestand" and "School" in choice.options
     choice.set_value("School").run()
