@@ -257,13 +257,21 @@ def confirm_upload(
     return path, None
 
 
+def raw_name(path: Path) -> str:
+    """A stored export as the build names it: its path below the raw folder."""
+    try:
+        return path.resolve().relative_to(config.raw_dir().resolve()).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
 def _log_upload(kind: str, preview: Preview, stored: Path) -> None:
     # The audit log treats an upload like an export: a file crossing the dashboard's edge.
     try:
         gate.log_export(
             "data",
             {
-                "bestand": f"{kind}/{stored.name}",
+                "bestand": raw_name(stored),
                 "formaat": "upload",
                 "soort": kind,
                 "rijen": preview.n_rows,
@@ -611,11 +619,7 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         st.error(stored["error"], icon=":material/block:")
     elif stored:
         where = Path(stored["path"])
-        try:
-            shown = where.resolve().relative_to(config.raw_dir().resolve()).as_posix()
-        except ValueError:
-            shown = f"{where.parent.name}/{where.name}"
-        st.success(f"Bewaard als `{shown}`.", icon=":material/save:")
+        st.success(f"Bewaard als `{raw_name(where)}`.", icon=":material/save:")
         if stored.get("busy"):
             st.warning(
                 stored["busy"] + " Het bestand is bewaard; bouw opnieuw op zodra de lopende "

@@ -218,6 +218,8 @@ def test_point_list_without_type_gets_the_chosen_type(small_zone):
     at.button(key="upload_bevestig").click().run()
     assert (raw / "poi" / "School" / "scholen.csv").read_bytes() == schools
     assert any("Bewaard als `poi/School/scholen.csv`" in s.value for s in at.success)
+    audit = AuditLog(state / "audit.duckdb").read(event="export")
+    assert any('"bestand": "poi/School/scholen.csv"' in d for d in audit["detail"])
     status = _wait(state / "build_status.json")
     assert status["state"] == "ok", status
     assert (
