@@ -58,6 +58,8 @@ ENCODINGS = {
     "cp1252": "Windows-1252",
     "latin-1": "Latin-1",
     "xlsx": "Excel-werkmap (.xlsx)",
+    "xls": "Excel 97-2003-werkmap (.xls)",
+    "ods": "OpenDocument-rekenblad (.ods)",
 }
 DELIMITERS = {
     ";": "puntkomma ( ; )",

@@ -11,7 +11,10 @@ ACCEPTED_SUFFIXES = {
     "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
     "statbel": (".txt", ".csv", ".zip"),
 }
-TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
+#: Workbooks: Excel (.xlsx, and the .xls of Excel 97-2003 that older systems still write)
+#: and OpenDocument (.ods, LibreOffice's), all read with calamine.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
+TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", *SPREADSHEET_SUFFIXES)
 
 
 class BuildError(Exception):

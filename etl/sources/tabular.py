@@ -1,4 +1,4 @@
-"""CSV, text and Excel exports -> ``raw.<kind>`` through DuckDB's CSV reader.
+"""CSV, text and workbook (Excel, OpenDocument) exports -> ``raw.<kind>`` through DuckDB's CSV reader.
 
 Python only sniffs (encoding, separator, header); the rows themselves go straight from the
 file into DuckDB, so a million-row export loads in about a second.
@@ -23,7 +23,7 @@ import numpy as np
 
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
-from etl.sources.base import BuildError, source_name
+from etl.sources.base import SPREADSHEET_SUFFIXES, BuildError, source_name
 from etl.sources.mapping import KindMapping, guess_kind, header_test, wrong_kind_message
 from etl.sources.personal_data import dropped_note, personal_columns, without_personal
 
@@ -401,11 +401,20 @@ def read_blocks(path: Path, size: int | None = None) -> Iterator[bytearray]:
             yield buffer if n == size else buffer[:n]
 
 
+#: How an Excel 97-2003 workbook (.xls, an OLE2 compound file) begins.
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def _check_not_binary(path: Path, head: bytes) -> None:
+    if head.startswith(_OLE2):
+        raise BuildError(
+            f"Bestand {path.name} is geen tekstbestand (CSV/TXT) maar een Excel 97-2003-"
+            f"werkmap met een verkeerde extensie: geef het de extensie .xls."
+        )
     if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BuildError(
             f"Bestand {path.name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
-            f"Exporteer als CSV of .xlsx."
+            f"Exporteer als CSV of als werkmap (.xlsx, .xls, .ods)."
         )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"%PDF"):
         raise BuildError(
@@ -823,13 +832,13 @@ def _xlsx_rows(path: Path, name: str, index: int = 0) -> Iterator[tuple[int, lis
         first_col = (sheet.start or (0, 0))[1]
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for a broken file
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
+        raise BuildError(f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}") from exc
     pad = [""] * first_col
     try:
         for number, row in enumerate(rows, start=1):
             yield number, pad + list(row)
     except Exception as exc:  # a sheet broken halfway
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
+        raise BuildError(f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}") from exc
 
 
 def _xlsx_table(
@@ -879,7 +888,7 @@ def _xlsx_sheet(
     try:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception as exc:  # calamine raises its own error types for a broken file
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als Excel: {exc}") from exc
+        raise BuildError(f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}") from exc
     for index in range(1, len(names)):
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index), is_header)
         if is_header(other):
@@ -914,7 +923,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         "kind": kind,
         "source_file": name,
         "rows_read": count,
-        "encoding": "xlsx",
+        "encoding": path.suffix.lower().lstrip("."),
         "delimiter": None,
         "columns": {f: headers[i] for f, i in found.items()},
         "dropped_columns": list(dropped.values()),
@@ -1012,7 +1021,7 @@ def load_tabular_kind(
     infos: list[dict] = []
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
-        if suffix == ".xlsx":
+        if suffix in SPREADSHEET_SUFFIXES:
             infos.append(
                 _load_xlsx(con, kind, mapping, raw, path, order, all_mappings=all_mappings)
             )
@@ -1039,7 +1048,7 @@ def load_tabular_kind(
 def sniff_headers(
     path: Path, workdir: Path, is_header: Callable[[list[str]], bool] | None = None
 ) -> tuple[list[str], str | None, str | None]:
-    """Header names, encoding and separator of an export (text, .xlsx or zipped text).
+    """Header names, encoding and separator of an export (text, workbook or zipped text).
 
     ``is_header`` recognises a header below a title (see :func:`header_test`).
 
@@ -1049,8 +1058,8 @@ def sniff_headers(
         The file cannot be read at all (Dutch message).
     """
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _xlsx_sheet(path, path.name, is_header)[0], "xlsx", None
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _xlsx_sheet(path, path.name, is_header)[0], suffix.lstrip("."), None
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:

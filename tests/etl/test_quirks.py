@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 from etl_helpers import INCIDENT_HEADER, RAW_SMALL, build, mini_raw, query
@@ -706,6 +707,62 @@ def test_xlsx_incidents_with_excel_dates(tmp_path):
         ("X2", "2024-02-03 15:00:00", "Kerkstraat", "W02"),
     ]
     assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(5, "Datum/uur feiten")]
+
+
+WORKBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "workbooks"
+
+
+def test_old_excel_and_opendocument_workbooks(tmp_path):
+    """An Excel 97-2003 export (.xls, with a title above the table) and a nuisance register
+    saved by LibreOffice (.ods, with an explanation sheet first): read like an .xlsx, dates
+    in date cells and as text, rows numbered as the spreadsheet shows them, bad rows
+    refused (fixtures: tests/fixtures/make_workbooks.py)."""
+    files = {
+        "incidents/feiten_oud.xls": (WORKBOOKS / "feiten_oud.xls").read_bytes(),
+        "nuisance/overlast_gemeente.ods": (WORKBOOKS / "overlast_gemeente.ods").read_bytes(),
+    }
+    raw = mini_raw(tmp_path, files)
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    incidents = mart(
+        wh,
+        "SELECT pv_number, occurred_from, street, house_number, wijk_code FROM marts.incidents "
+        "ORDER BY 1",
+    )
+    assert [(r[0], str(r[1]), *r[2:]) for r in incidents] == [
+        ("PV-X1", "2024-02-03 14:30:00", "Sint-Rémistraat", "4", "W01"),
+        ("PV-X2", "2024-02-03 15:45:00", "Égide Walschaertsstraat", "12A", "W02"),
+    ]
+    nuisance = mart(wh, "SELECT report_id, reported_at, wijk_code FROM marts.nuisance ORDER BY 1")
+    assert [(r[0], str(r[1]), r[2]) for r in nuisance] == [
+        ("OV-L1", "2024-02-03 23:15:00", "W01"),
+        ("OV-L2", "2024-02-04 01:30:00", "W02"),
+    ]
+    refused = mart(wh, "SELECT source_file, source_row, field FROM marts.rejects ORDER BY 1")
+    assert refused == [
+        ("incidents/feiten_oud.xls", 6, "Datum feit"),
+        ("nuisance/overlast_gemeente.ods", 4, "Datum melding"),
+    ]
+    files = mart(
+        wh,
+        "SELECT source_file, encoding, note FROM marts.load_files "
+        "WHERE kind IN ('incidents', 'nuisance') ORDER BY 1",
+    )
+    assert files == [
+        ("incidents/feiten_oud.xls", "xls", None),
+        (
+            "nuisance/overlast_gemeente.ods",
+            "ods",
+            "Tabel gelezen van werkblad 'Meldingen' (niet het eerste blad).",
+        ),
+    ]
+
+
+def test_old_excel_workbook_with_a_csv_name_is_named_as_such(tmp_path):
+    data = (WORKBOOKS / "feiten_oud.xls").read_bytes()
+    raw = mini_raw(tmp_path, {"incidents/feiten.csv": data})
+    with pytest.raises(BuildError, match="Excel 97-2003-werkmap met een verkeerde extensie"):
+        build(raw, tmp_path / "wh.duckdb")
 
 
 def test_statbel_zipped_and_plain(tmp_path):

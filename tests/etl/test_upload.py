@@ -90,6 +90,15 @@ def test_preview_of_unreadable_and_excel_and_zip_files():
     xlsx = (RAW_SMALL / "controls" / "verkeerscontroles_2024.xlsx").read_bytes()
     p = preview_upload("controls", "c.xlsx", xlsx, ZONE_SMALL)
     assert p.ok and p.encoding == "xlsx" and p.n_rows >= 1
+    workbooks = RAW_SMALL.parent / "workbooks"
+    p = preview_upload(
+        "incidents", "oud.xls", (workbooks / "feiten_oud.xls").read_bytes(), ZONE_SMALL
+    )
+    assert p.ok and p.encoding == "xls" and (p.n_rows, p.n_accepted) == (3, 2)
+    ods = (workbooks / "overlast_gemeente.ods").read_bytes()
+    p = preview_upload("nuisance", "register.ods", ods, ZONE_SMALL)
+    assert p.ok and p.encoding == "ods" and p.headers[0] == "Meldingsnummer"
+    assert p.note == "Tabel gelezen van werkblad 'Meldingen' (niet het eerste blad)."
     z = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
     p = preview_upload("statbel", "OPENDATA_MAP_2023.zip", z, ZONE_SMALL)
     assert p.ok and p.delimiter == "|"
