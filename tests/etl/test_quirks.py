@@ -47,6 +47,13 @@ def mart(wh, sql):
     return query(wh, sql)
 
 
+def built(tmp_path, files: dict[str, bytes | str]):
+    """The warehouse built from the fixture boundaries and ``files`` (see mini_raw)."""
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, files), wh)
+    return wh
+
+
 def workbook(sheets: dict[str, list[list]]) -> bytes:
     """An .xlsx with these sheets (name -> rows, appended as given), as bytes."""
     from openpyxl import Workbook
@@ -67,9 +74,7 @@ def test_separators(tmp_path, sep):
     rows = [incident("PV1", xy=("171000.5", "177000.25")), incident("PV2", xy=W02)]
     if sep == ",":  # decimal commas must then be quoted
         rows = [incident("PV1", xy=('"171000,5"', '"177000,25"')), incident("PV2", xy=W02)]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows, sep=sep)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, sep=sep)})
     got = mart(wh, "SELECT pv_number, x, wijk_code FROM marts.incidents ORDER BY 1")
     assert got == [("PV1", 171000.5, "W01"), ("PV2", 173000.0, "W02")]
     assert mart(wh, "SELECT delimiter FROM marts.load_files WHERE kind = 'incidents'") == [(sep,)]
@@ -82,9 +87,7 @@ def test_grouped_coordinates_are_read_or_left_unlocated_never_misread(tmp_path):
         incident("G3", xy=("171,000.5", "177,000.25")),  # English grouping
         incident("G4", xy=("171.0005,5", "177.000,25")),  # not groups of three: no number
     ]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode("utf-8")})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode("utf-8")})
     got = mart(
         wh, "SELECT pv_number, x, y, wijk_code, location_status FROM marts.incidents ORDER BY 1"
     )
@@ -132,9 +135,7 @@ def test_point_lists_without_type_column_take_the_type_of_their_folder(tmp_path)
         "poi/Jeugdhuis/jeugdhuizen.xlsx": workbook({"Blad1": youth}),
         "poi/School/andere.csv": typed,
     }
-    raw = mini_raw(tmp_path, files)
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, files)
     got = mart(wh, "SELECT poi_type, name, wijk_code FROM marts.poi ORDER BY name")
     assert got == [
         ("School", "De Klimop", "W02"),
@@ -158,9 +159,7 @@ def test_encodings_keep_accents(tmp_path, encoding):
     rows = [incident(f"PV{i}", street=s) for i, s in enumerate(streets)]
     # An en dash only exists in Windows-1252, not in latin-1.
     rows.append(incident("PV9", street="Kerkstraat – zijgevel"))
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode(encoding)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode(encoding)})
     got = {r[0] for r in mart(wh, "SELECT street FROM marts.incidents")}
     assert got == {*streets, "Kerkstraat – zijgevel"}
 
@@ -190,9 +189,7 @@ def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
         incident("Z6", "2024-02-03T13:30:00+25:00"),
         incident("Z7", "2024-02-03T13:30:00+01:75"),
     ]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     got = {
         r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
         for r in mart(wh, "SELECT pv_number, occurred_from, occurred_to, hour FROM marts.incidents")
@@ -262,9 +259,7 @@ def test_dates_windows_and_excel_serials(tmp_path):
         incident("D9", "2024/02/03 14:30"),  # year first, with slashes
         incident("D10", "03/02/2024\u00a014:30"),  # Excel's no-break space before the time
     ]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     got = {
         r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
         for r in mart(
@@ -302,9 +297,7 @@ def test_coordinates_swapped_zero_outside(tmp_path):
         incident("C4", xy=("177001", "171000"), muni="Leuven"),  # other municipality: not swapped
         incident("C5", xy=("4,6795", "50,8868")),  # WGS84 in a Lambert column
     ]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     got = {
         r[0]: r[1:]
         for r in mart(wh, "SELECT pv_number, location_status, wijk_code, x FROM marts.incidents")
@@ -320,9 +313,7 @@ def test_coordinates_swapped_zero_outside(tmp_path):
 def test_duplicates_within_and_across_exports(tmp_path):
     old = incidents_csv([incident("P1", cat="Oud"), incident("P2"), incident("P2", cat="Tweede")])
     new = incidents_csv([incident("P1", "04/03/2024 10:00", cat="Nieuw")])
-    raw = mini_raw(tmp_path, {"incidents/2024_a.csv": old, "incidents/2024_b.csv": new})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/2024_a.csv": old, "incidents/2024_b.csv": new})
     got = dict(mart(wh, "SELECT pv_number, category FROM marts.incidents"))
     assert got == {"P1": "Nieuw", "P2": "Tweede"}
     refused = mart(wh, "SELECT source_row, reason FROM marts.rejects")
@@ -411,9 +402,7 @@ def test_row_with_more_fields_than_the_header_is_refused_with_its_text(tmp_path)
         incident("P3") + ";",  # a trailing separator: an empty surplus field is no field
         incident("P4") + ";Piet Janssens",
     ]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)})
     accepted = mart(wh, "SELECT pv_number, category, x FROM marts.incidents ORDER BY 1")
     assert accepted == [(p, "Vandalisme", 171000.5) for p in ("P1", "P3", "P4")]
     [(row, field, value, reason)] = mart(
@@ -428,9 +417,7 @@ def test_unnamed_last_columns_are_not_read_when_every_row_has_them(tmp_path):
     """Every row one field longer than the header: the header merely lacks a name for the
     last column, which is not read; no row is refused."""
     rows = [incident("P1") + ";opmerking", incident("P2", xy=W02) + ";andere"]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     assert mart(wh, "SELECT pv_number, wijk_code FROM marts.incidents ORDER BY 1") == [
         ("P1", "W01"),
         ("P2", "W02"),
@@ -450,9 +437,7 @@ def test_database_null_markers_are_empty_cells(tmp_path):
         ["N3", "03/02/2024 15:00", "NULL", "Kerkstraat", 171000.5, 177000],
     ]
     files = {"incidents/a.csv": incidents_csv(rows), "incidents/b.xlsx": workbook({"Blad1": sheet})}
-    raw = mini_raw(tmp_path, files)
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, files)
     got = mart(
         wh,
         "SELECT pv_number, occurred_to, registered_at, street, house_number, location_status "
@@ -478,9 +463,7 @@ def test_truncated_file_keeps_good_rows_and_refuses_the_cut_row(tmp_path, cut):
     (DuckDB alone pads it with empty fields, and read after its date it was accepted
     without coordinates), the rows before it are kept."""
     text = incidents_csv([incident("P1"), "", incident("P2")]) + cut
-    raw = mini_raw(tmp_path, {"incidents/a.csv": text})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": text})
     assert {r[0] for r in mart(wh, "SELECT pv_number FROM marts.incidents")} == {"P1", "P2"}
     [(row, field, value, reason)] = mart(
         wh, "SELECT source_row, field, value, reason FROM marts.rejects"
@@ -492,9 +475,7 @@ def test_truncated_file_keeps_good_rows_and_refuses_the_cut_row(tmp_path, cut):
 def test_cut_off_row_text_stops_before_personal_columns(tmp_path):
     header = INCIDENT_HEADER + ";Naam verdachte;Opmerking"
     rows = [incident("P1") + ";Jan Peeters;", incident("P2") + ";An Ma"]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)[:-2]})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)[:-2]})
     [(value,)] = mart(wh, "SELECT value FROM marts.rejects")
     assert value.startswith("P2;") and "An Ma" not in value
 
@@ -513,9 +494,7 @@ def test_rows_without_their_empty_last_fields_are_no_cut(tmp_path, first_note, e
     header = INCIDENT_HEADER + ";Opmerking"
     rows = [incident("P1") + first_note, incident("P2"), incident("P3")]
     text = incidents_csv(rows, header=header).removesuffix("\r\n") + ending
-    raw = mini_raw(tmp_path, {"incidents/a.csv": text})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": text})
     assert mart(wh, "SELECT count(*) FROM marts.incidents") == [(3,)]
     assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
 
@@ -544,9 +523,7 @@ def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(
     if quoted:  # row 9 holds a quoted field spanning two lines, then an empty line, row 11
         rows += [incident("P5", cat='"Vandalisme' + newline + 'met uitleg"'), ""]
     rows += [incident("P6", when="morgen"), "", ""]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": newline.join(rows)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": newline.join(rows)})
     last = 11 if quoted else 9
     assert mart(wh, "SELECT source_row, value FROM marts.rejects ORDER BY 1") == [
         (4, "geen datum"),
@@ -563,9 +540,7 @@ def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(
 def test_excel_separator_line_names_the_separator(tmp_path, line):
     rows = [incident("PV1", xy=('"171000,5"', '"177000,25"')), incident("PV2", xy=W02)]
     body = line + "\r\n" + incidents_csv(rows, sep=",")
-    raw = mini_raw(tmp_path, {"incidents/a.csv": body})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": body})
     got = mart(wh, "SELECT pv_number, x, wijk_code, source_row FROM marts.incidents ORDER BY 1")
     assert got == [("PV1", 171000.5, "W01", 2), ("PV2", 173000.0, "W02", 3)]
     assert mart(wh, "SELECT delimiter FROM marts.load_files WHERE kind = 'incidents'") == [(",",)]
@@ -607,9 +582,7 @@ def test_header_below_a_title_in_a_workbook(tmp_path):
         ["X1", "03/02/2024 15:00", "Kerkstraat", "12A", "171000,5", "177000"],  # 5
         ["X2", None, "Kerkstraat", 1, 1, 1],  # 6
     ]
-    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": workbook({"Blad1": sheet})})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/feiten.xlsx": workbook({"Blad1": sheet})})
     assert mart(wh, "SELECT pv_number, source_row, wijk_code FROM marts.incidents") == [
         ("X1", 5, "W01")
     ]
@@ -628,9 +601,7 @@ def test_table_on_a_later_sheet_of_a_workbook(tmp_path):
             ["S2", "geen datum", "Kerkstraat", "171000,5", "177000"],
         ],
     }
-    raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": workbook(sheets)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/rapport.xlsx": workbook(sheets)})
     assert mart(wh, "SELECT pv_number, source_row, wijk_code FROM marts.incidents") == [
         ("S1", 2, "W01")
     ]
@@ -696,9 +667,7 @@ def test_xlsx_incidents_with_excel_dates(tmp_path):
         ["X2", "03/02/2024 15:00", "Kerkstraat", "12A", "173000", "177000"],
         ["X3", None, "Kerkstraat", 1, 1, 1],
     ]
-    raw = mini_raw(tmp_path, {"incidents/feiten.xlsx": workbook({"Blad1": sheet})})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/feiten.xlsx": workbook({"Blad1": sheet})})
     got = mart(
         wh, "SELECT pv_number, occurred_from, street, wijk_code FROM marts.incidents ORDER BY 1"
     )
@@ -721,9 +690,7 @@ def test_old_excel_and_opendocument_workbooks(tmp_path):
         "incidents/feiten_oud.xls": (WORKBOOKS / "feiten_oud.xls").read_bytes(),
         "nuisance/overlast_gemeente.ods": (WORKBOOKS / "overlast_gemeente.ods").read_bytes(),
     }
-    raw = mini_raw(tmp_path, files)
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, files)
     incidents = mart(
         wh,
         "SELECT pv_number, occurred_from, street, house_number, wijk_code FROM marts.incidents "
@@ -796,9 +763,7 @@ def test_inconsistent_dates_are_flagged_not_refused(tmp_path):
         incident("R1", "03/02/2024 14:30", reg="01/02/2024 09:00"),
         incident("R2", reg="03/02/2024 16:00"),
     ]
-    raw = mini_raw(tmp_path, {"tasks/t.csv": tasks, "incidents/a.csv": incidents_csv(rows)})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"tasks/t.csv": tasks, "incidents/a.csv": incidents_csv(rows)})
     assert mart(wh, "SELECT task_id, dates_inconsistent FROM marts.tasks ORDER BY 1") == [
         ("T1", True),
         ("T2", False),
@@ -870,17 +835,13 @@ def test_geocoding_is_vectorised_sql_on_many_rows(tmp_path):
         incident(f"M{i}", street="kerkstr", nr=f"{12 if i % 2 else '12a'}", xy=none)
         for i in range(3000)
     ]
-    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/a.csv": ADDRESSES})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/a.csv": ADDRESSES})
     assert mart(wh, "SELECT count(*) FROM marts.incidents WHERE wijk_code = 'W01'") == [(3000,)]
 
 
 def test_address_list_rejects(tmp_path):
     addresses = "Straatnaam;Huisnummer;X;Y\r\nKerkstraat;;1;2\r\nKerkstraat;3;abc;2\r\n"
-    raw = mini_raw(tmp_path, {"addresses/a.csv": addresses})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"addresses/a.csv": addresses})
     assert mart(wh, "SELECT kind, source_row, field, value FROM marts.rejects ORDER BY 2") == [
         ("addresses", 2, "Huisnummer", None),
         ("addresses", 3, "X", "abc"),
@@ -894,9 +855,7 @@ def test_sectors_attribute_list(tmp_path):
         "24038ZZZZ;Niet te lokaliseren;24038Z;24038;Herent;\r\n"
         "kapot;X;;;;\r\n"
     )
-    raw = mini_raw(tmp_path, {"sectors/sectoren.csv": sectors})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"sectors/sectoren.csv": sectors})
     assert mart(
         wh, "SELECT sector_code, wijk_code, not_locatable FROM marts.sectors ORDER BY 1"
     ) == [
@@ -913,9 +872,7 @@ def test_absences(tmp_path):
         "INP Zoë Peeters;10/03/2025;;Opleiding\r\n"  # no end: one day
         "INP Bart Janssens;10/03/2025;01/03/2025;Ziekte\r\n"  # end before start: refused
     )
-    raw = mini_raw(tmp_path, {"absences/afwezigheden.csv": absences})
-    wh = tmp_path / "wh.duckdb"
-    build(raw, wh)
+    wh = built(tmp_path, {"absences/afwezigheden.csv": absences})
     got = mart(
         wh, "SELECT inspector, start_date, end_date, reason, days FROM marts.absences ORDER BY 2"
     )
