@@ -52,6 +52,22 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
 -- END" parsed every date twice.
 CREATE OR REPLACE TEMP MACRO wb_ts(s) AS
     nullif(greatest(wb_ts0(s), TIMESTAMP '1899-12-31 23:59:59.999999'), TIMESTAMP '1899-12-31 23:59:59.999999');
+-- A time of day in a column of its own (an export that splits "Datum feit" and "Uur feit"):
+-- "14:30", "9:05", "14:30:15", "14u30", "14u", "14h30", "14.30", "14" (the hour), or an
+-- Excel time as a fraction of a day ("0,6041667" = 14:30). NULL when it is none (also from
+-- 24:00 on). Only rows with such a column get here: an empty field never reaches the lambda.
+CREATE OR REPLACE TEMP MACRO wb_time(s) AS CASE WHEN s IS NOT NULL THEN list_transform([wb_text(s)], lambda t:
+    CASE
+        WHEN regexp_full_match(t, '0([.,]\d+)?') THEN TIME '00:00:00' + to_microseconds(
+            CAST(round(CAST(replace(t, ',', '.') AS DOUBLE) * 86400) AS BIGINT) * 1000000)
+        ELSE list_transform([try_cast(regexp_replace(regexp_replace(t,
+            '^(\d{1,2})\s*[uUhH.]\s*(\d{2})$', '\1:\2'), '^(\d{1,2})\s*[uUhH]?$', '\1:00') AS TIME)],
+            lambda v: CASE WHEN v < TIME '24:00:00' THEN v END)[1]
+    END)[1] END;
+-- A moment from a date field and, when the export has one, a time column: the time column
+-- gives the time of day (a time in the date field is then overruled).
+CREATE OR REPLACE TEMP MACRO wb_at(day, clock) AS
+    CASE WHEN clock IS NULL THEN day ELSE CAST(day AS DATE) + clock END;
 -- Numbers as exports write them:
 -- * spaces of any kind are ignored (Excel groups digits with a no-break or narrow no-break
 --   space: "172 100,5");

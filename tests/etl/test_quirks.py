@@ -678,6 +678,57 @@ def test_xlsx_incidents_with_excel_dates(tmp_path):
     assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(5, "Datum/uur feiten")]
 
 
+def test_time_of_day_in_a_column_of_its_own(tmp_path):
+    """Exports that split date and time ("Datum feit" + "Uur feit"): the moment is the date
+    at that time, so the hour-of-day analyses see it; an end time alone closes the window
+    on the same day, or the next when it is earlier (a night); a time that is none is
+    refused, naming its column."""
+    from datetime import datetime, time
+
+    header = "PV-nummer;Datum feit;Uur feit;Einddatum feit;Einduur;Categorie;X;Y"
+    rows = [
+        "T1;03/02/2024;14:30;;;Diefstal;171000,5;177000",
+        "T2;03/02/2024;22u;;06u30;Woninginbraak;171000,5;177000",  # a night: next morning
+        "T3;03/02/2024;8.15;05/02/2024;17:00;Woninginbraak;171000,5;177000",
+        "T4;03/02/2024 10:00;;;;Diefstal;171000,5;177000",  # no time column value: as written
+        "T5;03/02/2024;0,75;;;Diefstal;171000,5;177000",  # Excel's fraction of a day
+        "T6;03/02/2024;25:00;;;Diefstal;171000,5;177000",
+    ]
+    accidents = "Ongevalnummer;Datum;Uur;X;Y\nA1;03/02/2024;17:45;171000,5;177000\n"
+    sheet = [
+        ["Meldingsnummer", "Datum melding", "Uur melding", "Lambert X", "Lambert Y"],
+        ["O1", datetime(2024, 2, 3), time(23, 10), 171000.5, 177000],
+    ]
+    wh = built(
+        tmp_path,
+        {
+            "incidents/a.csv": "\n".join([header, *rows]) + "\n",
+            "accidents/a.csv": accidents,
+            "nuisance/a.xlsx": workbook({"Blad1": sheet}),
+        },
+    )
+    got = {
+        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
+        for r in mart(wh, "SELECT pv_number, occurred_from, occurred_to, hour FROM marts.incidents")
+    }
+    assert got == {
+        "T1": ("2024-02-03 14:30:00", None, 14),
+        "T2": ("2024-02-03 22:00:00", "2024-02-04 06:30:00", 22),
+        "T3": ("2024-02-03 08:15:00", "2024-02-05 17:00:00", 8),
+        "T4": ("2024-02-03 10:00:00", None, 10),
+        "T5": ("2024-02-03 18:00:00", None, 18),
+    }
+    assert mart(wh, "SELECT source_row, field, value, reason FROM marts.rejects") == [
+        (7, "Uur feit", "25:00", "Uur feit is geen geldig uur (verwacht uu:mm)")
+    ]
+    assert [str(r[0]) for r in mart(wh, "SELECT occurred_at FROM marts.accidents")] == [
+        "2024-02-03 17:45:00"
+    ]
+    assert [str(r[0]) for r in mart(wh, "SELECT reported_at FROM marts.nuisance")] == [
+        "2024-02-03 23:10:00"
+    ]
+
+
 WORKBOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "workbooks"
 
 

@@ -2,7 +2,11 @@
 with typed as not materialized (
     select
         wb_text(accident_id) as accident_id,
-        wb_ts(occurred_at) as occurred_at,
+        -- The date field, and the time of day when the export gives it in a column of its
+        -- own ("Uur"; wb_at).
+        wb_ts(occurred_at) as occurred_at_day,
+        wb_time(occurred_time) as occurred_clock,
+        wb_at(occurred_at_day, occurred_clock) as occurred_at,
         cast(wb_text(street) as label_accidents__street) as street,
         cast(wb_text(house_number) as label_accidents__house_number) as house_number,
         cast(wb_text(municipality) as label_accidents__municipality) as municipality,
@@ -20,6 +24,7 @@ with typed as not materialized (
         cast(wb_text(crossroads) as label_accidents__crossroads) as crossroads,
         cast(wb_text(road_type) as label_accidents__road_type) as road_type,
         wb_text(occurred_at) as occurred_at_text,
+        wb_text(occurred_time) as occurred_time_text,
         row_fault, source_file, source_row, load_order
     from raw.accidents
 ),
@@ -31,7 +36,8 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
             when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
-            when occurred_at is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
+            when occurred_at_day is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
+            when occurred_time_text is not null and occurred_clock is null then wb_reject('occurred_time', 'Uur van het ongeval is geen geldig uur (verwacht uu:mm)', occurred_time_text)
             when occurred_at >= p.today + 1 then wb_reject('occurred_at', 'Datum/uur ligt in de toekomst', occurred_at_text)
         end as rej
     from typed t cross join raw.build_params p
@@ -48,7 +54,7 @@ numbered as (
     ) d using (source_file, accident_id)
 )
 select
-    * exclude (rej, row_fault, superseded_in_file, occurred_at_text),
+    * exclude (rej, row_fault, superseded_in_file, occurred_at_text, occurred_at_day, occurred_clock, occurred_time_text),
     cast(occurred_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Ongevalnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'accident_id' end) as reject_field,

@@ -2,8 +2,21 @@
 with typed as not materialized (
     select
         wb_text(pv_number) as pv_number,
-        wb_ts(occurred_from) as occurred_from,
-        wb_ts(occurred_to) as occurred_to,
+        -- The date fields, and the time of day when the export gives it in a column of its
+        -- own ("Uur feit", "Einduur"; wb_at).
+        wb_ts(occurred_from) as occurred_from_day,
+        wb_time(occurred_from_time) as occurred_from_clock,
+        wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
+        wb_ts(occurred_to) as occurred_to_day,
+        wb_time(occurred_to_time) as occurred_to_clock,
+        -- Only an end time: the window ends at that time on the day it began, or on the next
+        -- day when that comes before its beginning (a burglary "between 22:00 and 06:00").
+        -- (Here "occurred_from" would be the export's text: the raw column wins over the alias.)
+        case
+            when occurred_to_day is not null or occurred_to_clock is null then wb_at(occurred_to_day, occurred_to_clock)
+            else wb_at(occurred_from_day, occurred_to_clock)
+                + case when occurred_to_clock < cast(wb_at(occurred_from_day, occurred_from_clock) as time) then interval 1 day else interval 0 day end
+        end as occurred_to,
         wb_ts(registered_at) as registered_at,
         cast(wb_text(category) as label_incidents__category) as category,
         cast(wb_text(description) as label_incidents__description) as description,
@@ -20,6 +33,8 @@ with typed as not materialized (
         cast(wb_text(inspector) as label_incidents__inspector) as inspector,
         wb_text(occurred_from) as occurred_from_text,
         wb_text(occurred_to) as occurred_to_text,
+        wb_text(occurred_from_time) as occurred_from_time_text,
+        wb_text(occurred_to_time) as occurred_to_time_text,
         wb_text(registered_at) as registered_at_text,
         row_fault, source_file, source_row, load_order
     from raw.incidents
@@ -32,9 +47,11 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when pv_number is null then wb_reject('pv_number', 'PV-nummer ontbreekt', null)
             when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
-            when occurred_from is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)
+            when occurred_from_day is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)
+            when occurred_from_time_text is not null and occurred_from_clock is null then wb_reject('occurred_from_time', 'Uur feit is geen geldig uur (verwacht uu:mm)', occurred_from_time_text)
             when occurred_from >= p.today + 1 then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
-            when occurred_to_text is not null and occurred_to is null then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
+            when occurred_to_text is not null and occurred_to_day is null then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
+            when occurred_to_time_text is not null and occurred_to_clock is null then wb_reject('occurred_to_time', 'Einduur feit is geen geldig uur (verwacht uu:mm)', occurred_to_time_text)
             when occurred_to < occurred_from then wb_reject('occurred_to', 'Einddatum feit ligt vóór de begindatum', occurred_to_text)
             when occurred_to >= p.today + 1 then wb_reject('occurred_to', 'Einddatum feit ligt in de toekomst', occurred_to_text)
             when registered_at_text is not null and registered_at is null then wb_reject('registered_at', 'Registratiedatum is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', registered_at_text)
@@ -54,7 +71,11 @@ numbered as (
     ) d using (source_file, pv_number)
 )
 select
-    * exclude (rej, row_fault, superseded_in_file, occurred_from_text, occurred_to_text, registered_at_text),
+    * exclude (
+        rej, row_fault, superseded_in_file, occurred_from_text, occurred_to_text, registered_at_text,
+        occurred_from_day, occurred_from_clock, occurred_to_day, occurred_to_clock,
+        occurred_from_time_text, occurred_to_time_text
+    ),
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
     cast(occurred_from as date) as record_date,

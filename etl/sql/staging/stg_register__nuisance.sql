@@ -2,7 +2,11 @@
 with typed as not materialized (
     select
         wb_text(report_id) as report_id,
-        wb_ts(reported_at) as reported_at,
+        -- The date field, and the time of day when the export gives it in a column of its
+        -- own ("Uur melding"; wb_at).
+        wb_ts(reported_at) as reported_at_day,
+        wb_time(reported_time) as reported_clock,
+        wb_at(reported_at_day, reported_clock) as reported_at,
         cast(wb_text(nuisance_type) as label_nuisance__nuisance_type) as nuisance_type,
         cast(wb_text(street) as label_nuisance__street) as street,
         cast(wb_text(house_number) as label_nuisance__house_number) as house_number,
@@ -16,6 +20,7 @@ with typed as not materialized (
         cast(wb_text(status) as label_nuisance__status) as status,
         cast(wb_text(channel) as label_nuisance__channel) as channel,
         wb_text(reported_at) as reported_at_text,
+        wb_text(reported_time) as reported_time_text,
         row_fault, source_file, source_row, load_order
     from raw.nuisance
 ),
@@ -27,7 +32,8 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when report_id is null then wb_reject('report_id', 'Meldingsnummer ontbreekt', null)
             when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
-            when reported_at is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
+            when reported_at_day is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
+            when reported_time_text is not null and reported_clock is null then wb_reject('reported_time', 'Uur melding is geen geldig uur (verwacht uu:mm)', reported_time_text)
             when reported_at >= p.today + 1 then wb_reject('reported_at', 'Datum melding ligt in de toekomst', reported_at_text)
         end as rej
     from typed t cross join raw.build_params p
@@ -44,7 +50,7 @@ numbered as (
     ) d using (source_file, report_id)
 )
 select
-    * exclude (rej, row_fault, superseded_in_file, reported_at_text),
+    * exclude (rej, row_fault, superseded_in_file, reported_at_text, reported_at_day, reported_clock, reported_time_text),
     cast(reported_at as date) as record_date,
     coalesce(rej.reason, case when superseded_in_file then 'Meldingsnummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'report_id' end) as reject_field,
