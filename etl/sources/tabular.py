@@ -832,13 +832,17 @@ def _xlsx_rows(path: Path, name: str, index: int = 0) -> Iterator[tuple[int, lis
         first_col = (sheet.start or (0, 0))[1]
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for a broken file
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}") from exc
+        raise BuildError(
+            f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
+        ) from exc
     pad = [""] * first_col
     try:
         for number, row in enumerate(rows, start=1):
             yield number, pad + list(row)
     except Exception as exc:  # a sheet broken halfway
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}") from exc
+        raise BuildError(
+            f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
+        ) from exc
 
 
 def _xlsx_table(
@@ -888,7 +892,9 @@ def _xlsx_sheet(
     try:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception as exc:  # calamine raises its own error types for a broken file
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}") from exc
+        raise BuildError(
+            f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
+        ) from exc
     for index in range(1, len(names)):
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index), is_header)
         if is_header(other):
