@@ -547,8 +547,8 @@ def _locate(
     # zone. A record naming another municipality (Statbel's CD_NIS, the export's
     # "Gemeente") keeps its coordinates as given.
     names = (
-        "SELECT lower(trim(name)) FROM raw.zone_municipalities UNION "
-        "SELECT lower(trim(name)) FROM raw.zone_deelgemeenten"
+        "SELECT wb_place_key(name) FROM raw.zone_municipalities UNION "
+        "SELECT wb_place_key(name) FROM raw.zone_deelgemeenten"
     )
     n_munis = con.execute("SELECT count(*) FROM raw.zone_municipalities").fetchone()[0]
 
@@ -570,7 +570,7 @@ def _locate(
             # label, then each row only compares its label (not a lower-cased copy of it).
             ours = (
                 f"SELECT v FROM (SELECT DISTINCT municipality AS v FROM staging.{table}) "
-                f"WHERE lower(trim(v)) IN ({names})"
+                f"WHERE wb_place_key(v) IN ({names})"
             )
             return f"CASE WHEN municipality IS NULL THEN NULL ELSE municipality IN ({ours}) END"
         return "NULL::BOOLEAN"
@@ -692,7 +692,7 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         return {}
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _addr AS SELECT street, house_number, postcode, street_key, "
-        "house_key, lower(trim(municipality)) AS muni, x_num AS x, y_num AS y "
+        "house_key, wb_place_key(municipality) AS muni, x_num AS x, y_num AS y "
         "FROM staging.stg_zone__addresses WHERE reject_reason IS NULL"
     )
     tables = [
@@ -730,7 +730,7 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         # where normalising every row's text cost more than the whole lookup).
         labels = [c for c in ("postcode", "municipality") if c in cols]
         pc = "wb_postcode(postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
-        muni = "lower(trim(municipality))" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
+        muni = "wb_place_key(municipality)" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _need AS
             SELECT *, {pc} AS postcode_key, {muni} AS muni FROM (

@@ -114,6 +114,12 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
     '[^a-z0-9]', '', 'g');
 -- "12A", "12 bus 3", "012", "12-14" -> 12; no leading digits -> NULL.
 CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
+-- A place name as the zone's lists are compared with it: lower case, without accents, and
+-- without a postcode before it ("3020 Herent", "B-3020 Herent") or a part in brackets after
+-- it ("Winksele (Herent)"): a "Gemeente" or "Plaats" column written that way still names
+-- its municipality. Used once per distinct label, never per row.
+CREATE OR REPLACE TEMP MACRO wb_place_key(s) AS nullif(trim(regexp_replace(regexp_replace(
+    lower(strip_accents(trim(s))), '^(b\s*-?\s*)?\d{4}\s+', ''), '\s*\(.*\)$', '')), '');
 -- Postcodes as four digits ("B-3020", "3020 Herent" -> "3020").
 CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s, ''), '(\d{4})', 1), '');
 -- The zone municipality each municipality label of a staging table names (by
@@ -122,7 +128,7 @@ CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s,
 CREATE OR REPLACE TEMP MACRO wb_municipality_labels(staging_table) AS TABLE
 select v.municipality, m.nis_code, m.municipality_name
 from (select distinct municipality from query_table(staging_table)) v
-join intermediate.int_municipality_lookup m on m.name_key = lower(trim(v.municipality));
+join intermediate.int_municipality_lookup m on m.name_key = wb_place_key(v.municipality);
 -- One kind's current records with their location columns, the body of every
 -- intermediate.int_<kind>_located view: the kind's located coordinate pairs
 -- (intermediate.int_point_locations, only those of its staging table: wb_kind_bit, defined

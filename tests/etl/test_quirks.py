@@ -880,6 +880,32 @@ def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
     assert unmatched == [("incidents", "G5"), ("incidents", "G6")]
 
 
+def test_municipality_written_with_its_postcode_or_a_part_in_brackets(tmp_path):
+    """A "Gemeente" or "Plaats" column written "3020 Herent" or "Herent (Winksele)" still
+    names Herent: a record without coordinates counts for it, swapped coordinates are
+    repaired for it, and it decides between two equal addresses."""
+    none = ("", "")
+    rows = [
+        incident("P1", xy=none, street="", nr="", muni="3020 Herent"),
+        incident("P2", xy=none, street="", nr="", muni="B-3020 HÉRENT"),
+        incident("P3", xy=("177000", "171000"), muni="Herent (Winksele)"),  # swapped
+        incident("P4", street="Dorpsstraat", nr="1", pc="", muni="3020 Herent", xy=none),
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/a.csv": ADDRESSES})
+    got = {
+        r[0]: r[1:]
+        for r in mart(
+            wh,
+            "SELECT pv_number, nis_code, municipality_name, location_status, wijk_code, x "
+            "FROM marts.incidents",
+        )
+    }
+    assert got["P1"] == ("24038", "Herent", "geen_locatie", None, None)
+    assert got["P2"] == ("24038", "Herent", "geen_locatie", None, None)
+    assert got["P3"] == ("24038", "Herent", "ok", "W01", 171000.0)
+    assert got["P4"][2:] == ("ok", "W01", 171030.0)  # Herent's Dorpsstraat 1, not Kortenberg's
+
+
 def test_geocoding_is_vectorised_sql_on_many_rows(tmp_path):
     none = ("", "")
     rows = [

@@ -1,11 +1,12 @@
--- Municipality by the name an export writes ("Herent", "herent", "Veltem-Beisem"), for
--- records without usable coordinates: they still count for their municipality.
+-- Municipality by the name an export writes ("Herent", "herent", "Veltem-Beisem", "3020
+-- Herent"; wb_place_key), for records without usable coordinates: they still count for
+-- their municipality.
 select name_key, min(nis_code)::wb_area_code as nis_code, min(municipality_name)::wb_area_name as municipality_name
 from (
-    select lower(trim(z.name)) as name_key, z.nis_code, z.name as municipality_name
+    select wb_place_key(z.name) as name_key, z.nis_code, z.name as municipality_name
     from raw.zone_municipalities z
     union all
-    select lower(trim(d.name)), d.nis_code, m.name
+    select wb_place_key(d.name), d.nis_code, m.name
     from raw.zone_deelgemeenten d
     left join raw.zone_municipalities m on m.nis_code = d.nis_code
 ) names
