@@ -258,6 +258,11 @@ def test_dates_windows_and_excel_serials(tmp_path):
         incident("D8", "31/02/2024"),  # impossible: refused
         incident("D9", "2024/02/03 14:30"),  # year first, with slashes
         incident("D10", "03/02/2024\u00a014:30"),  # Excel's no-break space before the time
+        # The month in words, as a spreadsheet formats it (Dutch, French, English).
+        incident("D11", "zaterdag 3 februari 2024 14:30"),
+        incident("D12", "3 févr. 2024"),
+        incident("D13", "03-Feb-2024 14:30"),
+        incident("D14", "3-feb-24"),  # two-digit year: refused
     ]
     wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
     got = {
@@ -275,9 +280,16 @@ def test_dates_windows_and_excel_serials(tmp_path):
         "D6": ("2024-02-03 22:00:00", "2024-02-04 06:30:00", True),
         "D9": ("2024-02-03 14:30:00", None, False),
         "D10": ("2024-02-03 14:30:00", None, False),
+        "D11": ("2024-02-03 14:30:00", None, False),
+        "D12": ("2024-02-03 00:00:00", None, False),
+        "D13": ("2024-02-03 14:30:00", None, False),
     }
     refused = mart(wh, "SELECT source_row, field, value FROM marts.rejects ORDER BY 1")
-    assert refused == [(8, "Datum feit", "03/02/24"), (9, "Datum feit", "31/02/2024")]
+    assert refused == [
+        (8, "Datum feit", "03/02/24"),
+        (9, "Datum feit", "31/02/2024"),
+        (15, "Datum feit", "3-feb-24"),
+    ]
 
 
 def test_future_dates_refused_with_dutch_reason(tmp_path):
