@@ -545,6 +545,24 @@ def _check_required(
         )
 
 
+def _mapped(
+    kind: str,
+    mapping: KindMapping,
+    headers: list[str],
+    name: str,
+    all_mappings: dict[str, KindMapping] | None,
+) -> tuple[dict[int, str], dict[str, int], dict[str, str]]:
+    """A file's personal columns (position -> header), its mapped fields (field ->
+    position) and the fields its folder gives; :class:`BuildError` when a required one
+    is missing. Names and identity numbers of citizens are never mapped, hashed or copied.
+    """
+    dropped = personal_columns(headers, kind)
+    found = without_personal(mapping.match(headers), dropped)
+    declared = folder_values(kind, found, name)
+    _check_required(mapping, found, name, headers, all_mappings, declared)
+    return dropped, found, declared
+
+
 #: A refusal the reader gives a whole row (the staging models' ``wb_reject`` type).
 ROW_FAULT_TYPE = "STRUCT(field VARCHAR, reason VARCHAR, value VARCHAR)"
 #: The field a row fault names: the row as a whole.
@@ -690,11 +708,7 @@ def _load_csv(
 ) -> dict:
     name = name or source_name(raw, path)
     sniffed = sniff_text_file(path, workdir, data, header_test(mapping, all_mappings))
-    # Names and identity numbers of citizens are never mapped, hashed or copied.
-    dropped = personal_columns(sniffed.headers, kind)
-    found = without_personal(mapping.match(sniffed.headers), dropped)
-    declared = folder_values(kind, found, name)
-    _check_required(mapping, found, name, sniffed.headers, all_mappings, declared)
+    dropped, found, declared = _mapped(kind, mapping, sniffed.headers, name, all_mappings)
     n = len(sniffed.headers)
     # One column more than the header names: it holds the first surplus field of a row
     # with more fields than the header (a separator in an unquoted field shifts every
@@ -816,6 +830,12 @@ def _cell_text(value) -> str | None:
     return None if text in NULL_TEXTS else text
 
 
+def _unreadable_workbook(name: str, exc: Exception) -> BuildError:
+    return BuildError(
+        f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
+    )
+
+
 def _xlsx_rows(path: Path, name: str, index: int = 0) -> Iterator[tuple[int, list]]:
     """``(Excel row number, cell values from column A)`` of a sheet (default the first),
     streamed.
@@ -832,17 +852,13 @@ def _xlsx_rows(path: Path, name: str, index: int = 0) -> Iterator[tuple[int, lis
         first_col = (sheet.start or (0, 0))[1]
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for a broken file
-        raise BuildError(
-            f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
-        ) from exc
+        raise _unreadable_workbook(name, exc) from exc
     pad = [""] * first_col
     try:
         for number, row in enumerate(rows, start=1):
             yield number, pad + list(row)
     except Exception as exc:  # a sheet broken halfway
-        raise BuildError(
-            f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
-        ) from exc
+        raise _unreadable_workbook(name, exc) from exc
 
 
 def _xlsx_table(
@@ -892,9 +908,7 @@ def _xlsx_sheet(
     try:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception as exc:  # calamine raises its own error types for a broken file
-        raise BuildError(
-            f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
-        ) from exc
+        raise _unreadable_workbook(name, exc) from exc
     for index in range(1, len(names)):
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index), is_header)
         if is_header(other):
@@ -905,11 +919,7 @@ def _xlsx_sheet(
 def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> dict:
     name = source_name(raw, path)
     headers, rows, sheet = _xlsx_sheet(path, name, header_test(mapping, all_mappings))
-    # Names and identity numbers of citizens are never mapped, hashed or copied.
-    dropped = personal_columns(headers, kind)
-    found = without_personal(mapping.match(headers), dropped)
-    declared = folder_values(kind, found, name)
-    _check_required(mapping, found, name, headers, all_mappings, declared)
+    dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
     n = len(headers)
     records = []
     for excel_row, row in rows:

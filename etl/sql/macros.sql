@@ -16,9 +16,8 @@ END;
 -- made date parsing the largest cost of a big build. Then ISO (a database's dump), picked
 -- by the dash after a four-digit year, and UTC with a Z (a web platform's export): through
 -- the list below they cost 5 and 16 µs a value, a million-row export 5 to 16 s per date
--- column. No format of either matches a string an
--- earlier format of the list matches, and anything else falls through to the list, so
--- the result is the same.
+-- column. No format of either matches a string an earlier format of the list matches, and
+-- anything else falls through to the list, so the result is the same.
 -- The fast path reads the field as it is; one with surrounding spaces fails it and is
 -- trimmed by the list below.
 -- trim(s) is written once: DuckDB evaluates an expression that occurs twice in a query

@@ -47,6 +47,14 @@ def mart(wh, sql):
     return query(wh, sql)
 
 
+def moments(wh) -> dict[str, tuple]:
+    """Per PV: beginning and end (text; end None when exact) and the hour of the mart."""
+    return {
+        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
+        for r in mart(wh, "SELECT pv_number, occurred_from, occurred_to, hour FROM marts.incidents")
+    }
+
+
 def built(tmp_path, files: dict[str, bytes | str]):
     """The warehouse built from the fixture boundaries and ``files`` (see mini_raw)."""
     wh = tmp_path / "wh.duckdb"
@@ -190,10 +198,7 @@ def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
         incident("Z7", "2024-02-03T13:30:00+01:75"),
     ]
     wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
-    got = {
-        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
-        for r in mart(wh, "SELECT pv_number, occurred_from, occurred_to, hour FROM marts.incidents")
-    }
+    got = moments(wh)
     assert got == {
         "Z1": ("2024-02-03 14:30:00", None, 14),
         "Z2": ("2024-07-03 14:30:00", "2024-07-03 15:00:00.500000", 14),
@@ -719,10 +724,7 @@ def test_time_of_day_in_a_column_of_its_own(tmp_path):
             "nuisance/a.xlsx": workbook({"Blad1": sheet}),
         },
     )
-    got = {
-        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
-        for r in mart(wh, "SELECT pv_number, occurred_from, occurred_to, hour FROM marts.incidents")
-    }
+    got = moments(wh)
     assert got == {
         "T1": ("2024-02-03 14:30:00", None, 14),
         "T2": ("2024-02-03 22:00:00", "2024-02-04 06:30:00", 22),
