@@ -70,6 +70,9 @@ class SniffedFile:
     skip: int = 0
     #: Of those, the lines a spreadsheet does not show: 1 for Excel's separator line.
     hidden: int = 0
+    #: The file has double quotes (only a file without them is looked at for records
+    #: broken over lines, see :func:`_join_broken_records`).
+    quotes: bool = True
 
 
 def _has_cp1252_only_bytes(data: bytes) -> bool:
@@ -330,7 +333,13 @@ def sniff_text_file(
         lines.feed(content)
         empty = lines.records_before()
     return SniffedFile(
-        target, encoding, duckdb_encoding, multiline=multiline, empty_after=empty, **header
+        target,
+        encoding,
+        duckdb_encoding,
+        multiline=multiline,
+        empty_after=empty,
+        quotes=b'"' in content,
+        **header,
     )
 
 
@@ -486,6 +495,7 @@ def _sniff_streaming(
         duckdb_encoding,
         empty_after=None,
         lines=lines,
+        quotes=False,
         **_header(first, is_header),
     )
 
@@ -615,11 +625,107 @@ def _cut_off_last_record(sniffed: SniffedFile) -> list[str] | None:
     return records[-1]
 
 
+#: Bytes of a field's shape (see :func:`_join_broken_records`): digits become "9", letters
+#: (also accented ones, any byte from 0x80) "a"; runs of them are then counted once.
+_SHAPE = bytes(
+    ord("9") if chr(b).isdigit() else ord("a") if chr(b).isalpha() or b >= 0x80 else b
+    for b in range(256)
+)
+_SHAPE_RUNS = re.compile(rb"(a|9)\1+")
+#: At most this many rows of a file are named in its note (the rest are counted).
+NOTE_ROWS = 5
+
+
+def _shape(field: bytes) -> bytes:
+    return _SHAPE_RUNS.sub(rb"\1", field.translate(_SHAPE))
+
+
+def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
+    """Join the records a line break in an unquoted field split over several lines.
+
+    An export that does not quote its fields writes a description with a line break as
+    two lines: the first ends early (fewer fields than the header), the second holds the
+    rest of the description and the fields after it. Read as they are, the first would be
+    a record without its last fields (no coordinates: accepted, unlocated) and the second a
+    record of shifted fields. The lines of such a record are joined (the line break becomes
+    a space) when together they have exactly the header's fields and each later line starts
+    unlike the records do (the shape of their first field, "LE.55.L7.0000001/2025" against
+    "gestolen uit de wagen"): the rows of a tool that leaves out empty last fields, which are
+    short too, start with their key and stay as they are, as do all rows of a file without
+    a single complete one.
+
+    Only for a file without double quotes (a quoted field may span lines; DuckDB reads
+    those itself). When records were joined, ``sniffed`` is pointed at a repaired copy in
+    ``workdir`` and its ``empty_after`` counts each joined line like an empty line, so every
+    later record keeps the row number of the original file.
+
+    Returns
+    -------
+    list of int
+        The row (as a spreadsheet numbers the original file) where each joined record begins.
+    """
+    data = sniffed.path.read_bytes()
+    lines = data.split(b"\n")
+    end = len(lines) - (1 if lines and lines[-1] == b"" else 0)
+    delim = sniffed.delimiter.encode("latin-1")
+    n = len(sniffed.headers)
+    body = range(sniffed.skip + 1, end)
+    fields = [lines[i].count(delim) + 1 if lines[i].rstrip(b"\r") else 0 for i in body]
+    starts = {
+        _shape(lines[i].split(delim, 1)[0]) for i, f in zip(body, fields, strict=True) if f == n
+    }
+    if not starts:
+        return []
+    joined: list[list[int]] = []  # line indexes of each joined record
+    chain: list[int] = []
+    total = 0
+    for i, f in zip(body, fields, strict=True):
+        if 0 < f < n and chain and _shape(lines[i].split(delim, 1)[0]) not in starts:
+            if total + f - 1 < n:
+                chain.append(i)
+                total += f - 1
+                continue
+            if total + f - 1 == n:
+                joined.append([*chain, i])
+                chain = []
+                continue
+        chain, total = ([i], f) if 0 < f < n else ([], 0)
+    if not joined:
+        return []
+    swallowed = {i for lines_of in joined for i in lines_of[1:]}
+    for lines_of in joined:
+        lines[lines_of[0]] = b" ".join(lines[i].rstrip(b"\r") for i in lines_of[:-1]) + (
+            b" " + lines[lines_of[-1]]
+        )
+    empty_after: list[int] = []
+    records = 0
+    for i, f in zip(body, fields, strict=True):
+        if f == 0 or i in swallowed:
+            empty_after.append(records)
+        else:
+            records += 1
+    target = workdir / f"{len(list(workdir.iterdir()))}_{sniffed.path.stem}.joined.csv"
+    target.write_bytes(b"\n".join(line for i, line in enumerate(lines) if i not in swallowed))
+    sniffed.path = target
+    sniffed.empty_after = empty_after
+    return [lines_of[0] + 1 - sniffed.hidden for lines_of in joined]
+
+
 def file_note(info: dict) -> str | None:
     """What the build log, ``marts.load_files`` and the upload preview say about one file
-    read: the sheet its table came from when that was not the first, and the personal
-    columns left out."""
+    read: the sheet its table came from when that was not the first, the records joined
+    from several lines (:func:`_join_broken_records`) and the personal columns left out."""
     notes = [dropped_note(info.get("dropped_columns") or [])]
+    if rows := info.get("joined_rows"):
+        shown = ", ".join(map(str, rows[:NOTE_ROWS])) + (
+            f" en {len(rows) - NOTE_ROWS} meer" if len(rows) > NOTE_ROWS else ""
+        )
+        notes.insert(
+            0,
+            f"{len(rows)} {'record liep' if len(rows) == 1 else 'records liepen'} over meer "
+            f"dan één regel (een regeleinde in een veld zonder aanhalingstekens) en "
+            f"{'is' if len(rows) == 1 else 'zijn'} samengevoegd: rij {shown}.",
+        )
     for value in (info.get("declared") or {}).values():
         notes.insert(0, f"Geen kolom Type: elk punt krijgt het type '{value}' van de map.")
     if sheet := info.get("sheet"):
@@ -714,23 +820,43 @@ def _load_csv(
     # with more fields than the header (a separator in an unquoted field shifts every
     # field after it), NULL for the others.
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n + 1)) + "}"
-    relation = (
-        f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
-        f"header=true, skip={sniffed.skip}, quote='\"', escape='\"', nullstr={_NULLSTR}, "
-        f"encoding='{sniffed.duckdb_encoding}', "
-        f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
-        f"buffer_size={CSV_BUFFER_BYTES}, parallel={'false' if sniffed.multiline else 'true'})"
-    )
+
+    def csv_relation() -> str:
+        return (
+            f"read_csv({_literal(sniffed.path.as_posix())}, delim={_literal(sniffed.delimiter)}, "
+            f"header=true, skip={sniffed.skip}, quote='\"', escape='\"', nullstr={_NULLSTR}, "
+            f"encoding='{sniffed.duckdb_encoding}', "
+            f"columns={columns}, auto_detect=false, null_padding=true, strict_mode=false, "
+            f"buffer_size={CSV_BUFFER_BYTES}, parallel={'false' if sniffed.multiline else 'true'})"
+        )
+
     # The file is read once, by all cores, into a table of text columns; a file DuckDB
     # cannot parse fails here, naming the file, rather than later inside a staging model.
     table = f"raw._csv_{kind}_{next(_TABLE_SEQ)}"
-    try:
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM {relation}")
-        n_rows, max_rowid, n_over = con.execute(
-            f"SELECT count(*), max(rowid), count(c{n}) FROM {table}"
-        ).fetchone()
-    except duckdb.Error as exc:
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
+
+    # The lines of a record a line break split lack, between them, at least n - 1 of its
+    # fields, so one of them lacks at least half (empty fields read alike): only a file
+    # with a row whose last `half` fields are all empty is looked at line by line (see
+    # _join_broken_records), and read again when records were joined.
+    half = n // 2 if n >= 3 else 0
+    split = " AND ".join(f"c{i} IS NULL" for i in range(n - half, n)) or "false"
+
+    def read() -> tuple[int, int | None, int, int]:
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {csv_relation()}")
+            return con.execute(
+                f"SELECT count(*), max(rowid), count(c{n}), count(*) FILTER ({split}) FROM {table}"
+            ).fetchone()
+        except duckdb.Error as exc:
+            raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
+
+    n_rows, max_rowid, n_over, n_half_empty = read()
+    joined = []
+    if n_half_empty and not sniffed.quotes:
+        joined = _join_broken_records(sniffed, workdir)
+        if joined:
+            n_rows, max_rowid, n_over, n_half_empty = read()
+    relation = csv_relation()
     # The header is row 1 plus the title lines above it (Excel hides a "sep=" line), so
     # the k-th record (from 0) is row k + 2 + above. The table keeps the file's order
     # (DuckDB preserves insertion order, also for a parallel scan), so its rowid numbers
@@ -798,6 +924,7 @@ def _load_csv(
         "columns": {f: sniffed.headers[i] for f, i in found.items()},
         "dropped_columns": list(dropped.values()),
         "declared": declared,
+        "joined_rows": joined,
         "select": _select_sql(
             kind,
             mapping,

@@ -517,6 +517,60 @@ def test_rows_without_their_empty_last_fields_are_no_cut(tmp_path, first_note, e
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_record_split_by_a_line_break_in_an_unquoted_field_is_joined(tmp_path, newline, encoding):
+    """An export that does not quote its fields writes a line break in a text field as two
+    lines. Read as they were, the first half was accepted without its location and the
+    second refused with shifted fields; the lines are joined into the one record they are,
+    and the rows after it keep the numbers of the file."""
+    lines = [
+        INCIDENT_HEADER,  # row 1
+        incident("P1"),  # 2
+        incident("P2", cat="Diefstal uit\nwagen, gsm gestolen"),  # 3-4
+        "",  # 5
+        incident("P3", cat="Vandalisme:\ngraffiti\nop de gevel van het café"),  # 6-8
+        incident("P4", when="31/02/2024"),  # 9
+    ]
+    text = "".join(line.replace("\n", newline) + newline for line in lines)
+    wh = built(tmp_path, {"incidents/a.csv": text.encode(encoding)})
+    got = mart(
+        wh,
+        "SELECT pv_number, category, street, location_status, wijk_code, source_row "
+        "FROM marts.incidents ORDER BY 1",
+    )
+    assert got == [
+        ("P1", "Vandalisme", "Kerkstraat", "ok", "W01", 2),
+        ("P2", "Diefstal uit wagen, gsm gestolen", "Kerkstraat", "ok", "W01", 3),
+        ("P3", "Vandalisme: graffiti op de gevel van het café", "Kerkstraat", "ok", "W01", 6),
+    ]
+    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(9, "Datum feit")]
+    [(note,)] = mart(wh, "SELECT note FROM marts.load_files WHERE kind = 'incidents'")
+    assert "2 records liepen over meer dan één regel" in note and "rij 3, 6" in note
+
+
+def test_short_rows_that_start_like_records_are_not_joined(tmp_path):
+    """Rows that leave out their empty last fields (Excel does) are short too, and two of
+    them may together have the header's fields: each starts with its own PV number, so
+    neither is taken for the rest of the other."""
+    header = INCIDENT_HEADER + ";Opmerking;Tweede opmerking"
+    rows = [
+        incident("P1") + ";let op;",
+        ";".join(incident("P2").split(";")[:7]),  # 7 of the 13 fields
+        ";".join(incident("P3").split(";")[:7]),  # 7 more: 13 together, one shared
+        incident("P4") + ";;",
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=header)})
+    got = mart(wh, "SELECT pv_number, street, source_row FROM marts.incidents ORDER BY 1")
+    assert got == [
+        ("P1", "Kerkstraat", 2),
+        ("P2", "Kerkstraat", 3),
+        ("P3", "Kerkstraat", 4),
+        ("P4", "Kerkstraat", 5),
+    ]
+    assert mart(wh, "SELECT note FROM marts.load_files WHERE kind = 'incidents'") == [(None,)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("quoted", [False, True])
 @pytest.mark.parametrize("sep_line", [False, True])
 def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(

@@ -72,6 +72,17 @@ def test_preview_names_the_sheet_behind_a_cover_sheet():
     assert plain.note is None
 
 
+def test_preview_says_which_records_were_joined():
+    rows = [incident("P1"), incident("P2", cat="Diefstal uit\nwagen")]
+    p = preview_upload("incidents", "feiten.csv", incidents_csv(rows).encode(), ZONE_SMALL)
+    assert p.ok and (p.n_rows, p.n_accepted, p.n_refused) == (2, 2, 0)
+    assert "Diefstal uit wagen" in set(p.accepted["category"])
+    assert p.note == (
+        "1 record liep over meer dan één regel (een regeleinde in een veld zonder "
+        "aanhalingstekens) en is samengevoegd: rij 3."
+    )
+
+
 def test_preview_warns_about_another_kind_and_missing_columns():
     accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
     p = preview_upload("incidents", "ongevallen.csv", accidents, ZONE_SMALL)
