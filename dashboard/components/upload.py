@@ -200,6 +200,11 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
             if column in df.columns:
                 rename[column] = header
                 break
+    if (header := preview.columns_found.get("xy")) is not None:
+        # A point in one column (WKT, "50.88, 4.66"): its X and Y, as read from it.
+        for column, axis in (("x_num", "X"), ("y_num", "Y")):
+            if column in df.columns and column not in rename:
+                rename[column] = f"{header} ({axis})"
     extra = {"geocode_method": "Locatie via", "dates_inconsistent": "Datums onlogisch"}
     keep = [c for c in df.columns if c in rename or c in extra]
     keep = ["source_row", *[c for c in keep if c != "source_row"]]

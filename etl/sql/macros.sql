@@ -127,6 +127,20 @@ CREATE OR REPLACE TEMP MACRO wb_num_grouped(t) AS list_transform(
     END AS DOUBLE))[1];
 CREATE OR REPLACE TEMP MACRO wb_num(s) AS
     coalesce(try_cast(replace(s, ',', '.') AS DOUBLE), wb_num_grouped(s));
+-- A point in one field, as a GIS or a form exports it: WKT ("POINT (171452.8 176912.7)",
+-- "SRID=31370;POINT(...)", "POINT Z (x y z)") or two numbers ("171452,8 176912,7",
+-- "171452.8;176912.7", "(171452.8, 176912.7)"), each read by wb_num. Two numbers that read as
+-- latitude and longitude in Belgium ("50.8791, 4.6552", the order a map app copies them) are
+-- turned around, so x is the longitude (the locating step recognises degrees by their
+-- range). Both NULL when the text is no point. The pattern sits outside the lambda (see
+-- wb_month_name_date); only exports with such a column reach it.
+CREATE OR REPLACE TEMP MACRO wb_xy(s) AS CASE WHEN s IS NOT NULL THEN list_transform(
+    [regexp_extract(s,
+        '^(?i)\s*(?:(?:srid=\d+\s*;\s*)?point\s*(?:zm|z|m)?\s*)?\(?\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*[;,]\s*|\s+)([+-]?\d+(?:[.,]\d+)?)(?:\s+[+-]?\d+(?:[.,]\d+)?)?\s*\)?\s*$',
+        ['a', 'b'])],
+    lambda p: list_transform([{'a': wb_num(p.a), 'b': wb_num(p.b)}], lambda q: CASE
+        WHEN q.a BETWEEN 49 AND 52 AND q.b BETWEEN 2 AND 7 THEN {'x': q.b, 'y': q.a}
+        ELSE {'x': q.a, 'y': q.b} END)[1])[1] END;
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));

@@ -268,3 +268,17 @@ def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     assert "upload_terug_incidents/kapot.csv" in [b.key for b in at.button]
     audit = AuditLog(state / "audit.duckdb").read(event="export")
     assert any('"formaat": "quarantaine"' in d and "kapot.csv" in d for d in audit["detail"])
+
+
+def test_preview_shows_the_coordinates_read_from_a_point_column():
+    from etl.upload import preview_upload
+
+    data = (
+        b"PV-nummer;Datum feit;Categorie;WKT\n"
+        b"P1;05/03/2024 22:15;Vandalisme;POINT (171100 177050)\n"
+    )
+    preview = preview_upload("incidents", "feiten.csv", data, ZONE_SMALL)
+    table = upload.accepted_table(preview)
+    assert table[["WKT (X)", "WKT (Y)"]].values.tolist() == [[171100.0, 177050.0]]
+    fields = upload.mapping_table(preview)
+    assert fields.loc[fields["Kolom in het bestand"] == "WKT", "Veld"].tolist() == ["Coördinaten"]

@@ -132,6 +132,55 @@ def test_longitude_latitude_columns_are_read_as_coordinates(tmp_path):
     assert ("x", "X") in columns and ("y", "Y") in columns
 
 
+def test_a_point_in_one_column_is_read_as_coordinates(tmp_path):
+    """A GIS writes a point as WKT in one column, a form as "latitude, longitude" the way
+    a map app copies it: both are located like X and Y; X/Y columns win when present."""
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True).transform(
+        171000.5, 177000.25
+    )
+    register = (
+        "Meldingsnummer,Datum melding,Type overlast,WKT\n"
+        'OV1,03/02/2024 22:00,Geluidshinder,"POINT (173000 177000)"\n'
+        'OV2,03/02/2024 23:00,Zwerfvuil,"SRID=31370;POINT Z (171000.5 177000.25 12)"\n'
+        "OV3,04/02/2024 01:00,Zwerfvuil,POINT EMPTY\n"
+    )
+    form = (
+        "PV-nummer;Datum feit;Categorie;Coördinaten;X;Y\n"
+        f"G1;03/02/2024 14:30;Vandalisme;{lat:.7f}, {lon:.7f};;\n"
+        f"G2;03/02/2024 14:30;Vandalisme;{lon:.7f} {lat:.7f};;\n"
+        "G3;03/02/2024 14:30;Vandalisme;171000,5 177000,25;;\n"
+        "G4;03/02/2024 14:30;Vandalisme;50.1, 4.1;173000;177000\n"
+    )
+    wh = built(tmp_path, {"nuisance/meldingen.csv": register, "incidents/formulier.csv": form})
+    nuisance = mart(
+        wh, "SELECT report_id, x, y, wijk_code, location_status FROM marts.nuisance ORDER BY 1"
+    )
+    assert nuisance == [
+        ("OV1", 173000.0, 177000.0, "W02", "ok"),
+        ("OV2", 171000.5, 177000.25, "W01", "ok"),
+        ("OV3", None, None, None, "geen_locatie"),
+    ]
+    got = mart(
+        wh,
+        "SELECT pv_number, x, y, wijk_code, location_note FROM marts.incidents ORDER BY 1",
+    )
+    assert [(r[0], r[3]) for r in got] == [
+        ("G1", "W01"),
+        ("G2", "W01"),
+        ("G3", "W01"),
+        ("G4", "W02"),
+    ]
+    for r in got[:2]:
+        assert r[4] == "WGS84-coördinaten omgezet naar Lambert 72"
+        assert (r[1], r[2]) == (
+            pytest.approx(171000.5, abs=0.05),
+            pytest.approx(177000.25, abs=0.05),
+        )
+    assert got[2][1:3] == (171000.5, 177000.25) and got[3][1:3] == (173000.0, 177000.0)
+
+
 def test_point_lists_without_type_column_take_the_type_of_their_folder(tmp_path):
     """A municipality hands over one list per type (its schools, its youth centres), without
     a Type column: the folder the list is in names the type. A Type column still wins."""

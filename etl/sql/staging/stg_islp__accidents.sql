@@ -10,8 +10,9 @@ with typed as not materialized (
         cast(wb_text(street) as label_accidents__street) as street,
         cast(wb_text(house_number) as label_accidents__house_number) as house_number,
         cast(wb_text(municipality) as label_accidents__municipality) as municipality,
-        wb_num(x) as x_num,
-        wb_num(y) as y_num,
+        -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
+        coalesce(wb_num(x), wb_xy(xy).x) as x_num,
+        coalesce(wb_num(y), wb_xy(xy).y) as y_num,
         -- 'coördinaten' when the export gave a pair; the geocoding step may fill in
         -- 'adres exact' / 'adres genormaliseerd' for rows with only an address.
         cast(case when x_num is not null and y_num is not null and not (x_num = 0 and y_num = 0) then 'coördinaten' end as wb_geocode_method) as geocode_method,

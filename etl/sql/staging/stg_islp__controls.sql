@@ -8,8 +8,9 @@ with typed as not materialized (
         cast(wb_text(street) as label_controls__street) as street,
         -- Not in this export; the located models read the same columns for every kind.
         cast(null as varchar) as municipality,
-        wb_num(x) as x_num,
-        wb_num(y) as y_num,
+        -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
+        coalesce(wb_num(x), wb_xy(xy).x) as x_num,
+        coalesce(wb_num(y), wb_xy(xy).y) as y_num,
         wb_int(vehicles_checked) as vehicles_checked,
         wb_int(offences) as offences,
         wb_text(started_at) as started_at_text,
