@@ -39,7 +39,7 @@ import duckdb
 import pandas as pd
 
 from etl import config
-from etl.labels import prepare_labels, vocabulary_types
+from etl.labels import prepare_labels, sql_text, vocabulary_types
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
 from etl.sources.mapping import guess_kind, header_test, load_mappings, wrong_kind_message
 
@@ -103,6 +103,9 @@ class Preview:
     note : str or None
         What the build will say of the file (Dutch): the sheet its table is read from
         when not the first, the personal columns left out.
+    sheets : list of str
+        A workbook with several tables: their sheets, each read as an export of its own
+        (``accepted`` and ``refused`` then name the sheet of each row, ``sheet``).
     """
 
     kind: str
@@ -123,6 +126,7 @@ class Preview:
     refused: pd.DataFrame = field(default_factory=pd.DataFrame)
     crs: str | None = None
     note: str | None = None
+    sheets: list[str] = field(default_factory=list)
 
 
 def _check_kind(kind: str) -> None:
@@ -320,7 +324,23 @@ def _preview_tabular(
         infos = load_tabular_kind(con, kind, [path], mapping, raw, work, mappings)
         preview.encoding = infos[0].get("encoding") or preview.encoding
         preview.delimiter = infos[0].get("delimiter") or preview.delimiter
-        preview.note = file_note(infos[0])
+        # A workbook with several tables: one export per sheet (etl.sources.tabular).
+        preview.sheets = [i["sheet"] for i in infos if (i.get("sheets") or 1) > 1]
+        notes = [file_note(i, sheet=not preview.sheets) for i in infos]
+        if preview.sheets:
+            names = ", ".join(f"'{s}'" for s in preview.sheets)
+            notes.insert(
+                0,
+                f"Werkmap met {len(preview.sheets)} tabellen, elk blad als een eigen export "
+                f"gelezen: werkbladen {names}.",
+            )
+        preview.note = " ".join(dict.fromkeys(n for n in notes if n)) or None
+        sheet_of = {i["source_file"]: i.get("sheet") for i in infos}
+        # Rows in the workbook's order: sheet by sheet, then by row.
+        in_order = (
+            f"list_position([{', '.join(sql_text(i['source_file']) for i in infos)}], "
+            "source_file::VARCHAR), source_row"
+        )
         con.execute(config.macros_sql(zone))
         model = _staging_model(kind)
         if model is None:
@@ -338,15 +358,22 @@ def _preview_tabular(
         hidden = "reject_reason, reject_field, reject_value, load_order"
         preview.accepted = con.execute(
             f"SELECT * EXCLUDE ({hidden}) FROM staging.preview WHERE reject_reason IS NULL "
-            f"ORDER BY source_row LIMIT {int(n)}"
+            f"ORDER BY {in_order} LIMIT {int(n)}"
         ).df()
         headers_of = {f: preview.columns_found.get(f, f) for f in mapping.fields}
         refused = con.execute(
-            "SELECT source_row AS row, reject_field AS field, reject_value AS value, "
-            f"reject_reason AS reason FROM staging.preview WHERE reject_reason IS NOT NULL "
-            f"ORDER BY source_row LIMIT {int(n)}"
+            "SELECT source_file::VARCHAR AS sheet, source_row AS row, reject_field AS field, "
+            "reject_value AS value, reject_reason AS reason FROM staging.preview "
+            f"WHERE reject_reason IS NOT NULL ORDER BY {in_order} LIMIT {int(n)}"
         ).df()
         refused["field"] = refused["field"].map(lambda f: headers_of.get(f, f))
+        if preview.sheets:
+            refused["sheet"] = refused["sheet"].map(sheet_of)
+            preview.accepted.insert(
+                0, "sheet", preview.accepted["source_file"].astype(str).map(sheet_of)
+            )
+        else:
+            refused = refused.drop(columns="sheet")
         preview.refused = refused
         preview.ok = True
     finally:

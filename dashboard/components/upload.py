@@ -206,15 +206,25 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
             if column in df.columns and column not in rename:
                 rename[column] = f"{header} ({axis})"
     extra = {"geocode_method": "Locatie via", "dates_inconsistent": "Datums onlogisch"}
+    if preview.sheets:  # a workbook with several tables: the sheet of each row
+        extra = {"sheet": "Blad", **extra}
     keep = [c for c in df.columns if c in rename or c in extra]
-    keep = ["source_row", *[c for c in keep if c != "source_row"]]
+    first = ["sheet", "source_row"] if preview.sheets else ["source_row"]
+    keep = [*first, *[c for c in keep if c not in first]]
     return df[[c for c in keep if c in df.columns]].rename(columns={**rename, **extra})
 
 
 def refused_table(preview: Preview) -> pd.DataFrame:
-    """The first refused rows: ``Rij``, ``Kolom``, ``Waarde``, ``Reden`` (Dutch)."""
+    """The first refused rows: ``Rij``, ``Kolom``, ``Waarde``, ``Reden`` (Dutch), after
+    ``Blad`` for a workbook with several tables."""
     return preview.refused.rename(
-        columns={"row": "Rij", "field": "Kolom", "value": "Waarde", "reason": "Reden"}
+        columns={
+            "sheet": "Blad",
+            "row": "Rij",
+            "field": "Kolom",
+            "value": "Waarde",
+            "reason": "Reden",
+        }
     )
 
 

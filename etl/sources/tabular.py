@@ -711,9 +711,10 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     return [lines_of[0] + 1 - sniffed.hidden for lines_of in joined]
 
 
-def file_note(info: dict) -> str | None:
+def file_note(info: dict, sheet: bool = True) -> str | None:
     """What the build log, ``marts.load_files`` and the upload preview say about one file
-    read: the sheet its table came from when that was not the first, the records joined
+    read: the sheet its table came from when that was not the first or the workbook has
+    several tables (unless ``sheet`` is false: the caller says so itself), the records joined
     from several lines (:func:`_join_broken_records`) and the personal columns left out."""
     notes = [dropped_note(info.get("dropped_columns") or [])]
     if rows := info.get("joined_rows"):
@@ -728,8 +729,14 @@ def file_note(info: dict) -> str | None:
         )
     for value in (info.get("declared") or {}).values():
         notes.insert(0, f"Geen kolom Type: elk punt krijgt het type '{value}' van de map.")
-    if sheet := info.get("sheet"):
-        notes.insert(0, f"Tabel gelezen van werkblad '{sheet}' (niet het eerste blad).")
+    if sheet and (sheets := info.get("sheets") or 1) > 1:
+        notes.insert(
+            0,
+            f"Werkblad '{info['sheet']}' van een werkmap met {sheets} tabellen: elk blad "
+            f"wordt als een eigen export gelezen.",
+        )
+    elif sheet and (name := info.get("sheet")):
+        notes.insert(0, f"Tabel gelezen van werkblad '{name}' (niet het eerste blad).")
     return " ".join(n for n in notes if n) or None
 
 
@@ -1017,35 +1024,64 @@ def _xlsx_table(
     return headers, itertools.chain(buffered[pos + 1 :], rows)
 
 
-def _xlsx_sheet(
+def _xlsx_sheets(
     path: Path, name: str, is_header: Callable[[list[str]], bool] | None = None
-) -> tuple[list[str], Iterator[tuple[int, list]], str | None]:
-    """Column names and rows of the workbook's table, and the name of its sheet when that
-    is not the first one.
+) -> list[tuple[list[str], Iterator[tuple[int, list]], str | None]]:
+    """Column names, rows and sheet name of every table of the workbook.
 
-    A report workbook may open with a cover or explanation sheet: the table is on the
-    first sheet whose header ``is_header`` recognises. Without one, the first sheet's
-    (which is then refused with the headers it has, as a one-sheet workbook is).
+    A report workbook may open with a cover or explanation sheet, and a workbook kept by
+    hand often holds one table per month or year: every sheet whose header ``is_header``
+    recognises is a table. The sheet name is given unless the only table is on the first
+    sheet. Without any, the first sheet's (which is then refused with the headers it has,
+    as a one-sheet workbook is).
     """
     headers, rows = _xlsx_table(_xlsx_rows(path, name), is_header)
-    if is_header is None or is_header(headers):
-        return headers, rows, None
+    if is_header is None:
+        return [(headers, rows, None)]
     from python_calamine import CalamineWorkbook
 
     try:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception as exc:  # calamine raises its own error types for a broken file
         raise _unreadable_workbook(name, exc) from exc
+    tables = [(headers, rows, names[0])] if is_header(headers) else []
     for index in range(1, len(names)):
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index), is_header)
         if is_header(other):
-            return other, other_rows, names[index]
-    return headers, rows, None
+            tables.append((other, other_rows, names[index]))
+    if not tables:
+        return [(headers, rows, None)]
+    if len(tables) == 1 and tables[0][2] == names[0]:
+        return [(tables[0][0], tables[0][1], None)]
+    return tables
 
 
-def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> dict:
+def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> list[dict]:
+    """One export per table of the workbook (see :func:`_xlsx_sheets`): a workbook with
+    several names each by its sheet, ``<file>!<sheet>``, as a zip names its members."""
     name = source_name(raw, path)
-    headers, rows, sheet = _xlsx_sheet(path, name, header_test(mapping, all_mappings))
+    tables = _xlsx_sheets(path, name, header_test(mapping, all_mappings))
+    return [
+        _load_xlsx_table(
+            con,
+            kind,
+            mapping,
+            f"{name}!{sheet}" if len(tables) > 1 else name,
+            headers,
+            rows,
+            sheet,
+            path,
+            load_order,
+            all_mappings,
+            sheets=len(tables),
+        )
+        for headers, rows, sheet in tables
+    ]
+
+
+def _load_xlsx_table(
+    con, kind, mapping, name, headers, rows, sheet, path, load_order, all_mappings, sheets
+) -> dict:
     dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
     n = len(headers)
     records = []
@@ -1056,7 +1092,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     import pandas as pd
 
     frame = pd.DataFrame(records, columns=[*(f"c{i}" for i in range(n)), "excel_row"], dtype=object)
-    table = f"raw._xlsx_{kind}_{load_order}"
+    table = f"raw._xlsx_{kind}_{next(_TABLE_SEQ)}"
     con.register("_xlsx", frame)
     cols = ", ".join(f"CAST(c{i} AS VARCHAR) AS c{i}" for i in range(n))
     con.execute(f"CREATE TABLE {table} AS SELECT {cols}, excel_row FROM _xlsx")
@@ -1072,6 +1108,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         "dropped_columns": list(dropped.values()),
         "declared": declared,
         "sheet": sheet,
+        "sheets": sheets,
         "select": _select_sql(
             kind,
             mapping,
@@ -1165,7 +1202,7 @@ def load_tabular_kind(
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
         if suffix in SPREADSHEET_SUFFIXES:
-            infos.append(
+            infos.extend(
                 _load_xlsx(con, kind, mapping, raw, path, order, all_mappings=all_mappings)
             )
         elif suffix == ".zip":
@@ -1202,7 +1239,7 @@ def sniff_headers(
     """
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return _xlsx_sheet(path, path.name, is_header)[0], suffix.lstrip("."), None
+        return _xlsx_sheets(path, path.name, is_header)[0][0], suffix.lstrip("."), None
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:

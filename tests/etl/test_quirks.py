@@ -730,6 +730,49 @@ def test_table_on_a_later_sheet_of_a_workbook(tmp_path):
     assert "werkblad 'Feiten'" in note
 
 
+def test_every_table_of_a_workbook_is_read_one_export_per_sheet(tmp_path):
+    """A workbook kept by hand often holds one table per year or month: every sheet with
+    the expected columns is read, each as an export of its own named by its sheet (a
+    refusal names sheet and row), a sheet of totals is passed over, and a PV on two
+    sheets counts once, as the newest sheet has it."""
+    header = ["PV nr", "Datum/uur feiten", "Categorie", "X", "Y"]
+    sheets = {
+        "Uitleg": [["Feiten PZ HerKo, één blad per jaar"]],
+        "2023": [
+            header,
+            ["P1", "03/02/2023 15:00", "Vandalisme", "171000,5", "177000"],
+            ["P2", "31/02/2023 15:00", "Vandalisme", "171000,5", "177000"],  # row 3
+        ],
+        "Totalen": [["Categorie", "Aantal"], ["Vandalisme", 2]],
+        "2024": [
+            header,
+            ["P3", "05/01/2024 10:00", "Diefstal", "173000", "177000"],
+            ["P1", "03/02/2023 15:00", "Diefstal", "171000,5", "177000"],  # corrected
+        ],
+    }
+    wh = built(tmp_path, {"incidents/feiten.xlsx": workbook(sheets)})
+    got = mart(
+        wh, "SELECT pv_number, category, source_file, source_row FROM marts.incidents ORDER BY 1"
+    )
+    assert got == [
+        ("P1", "Diefstal", "incidents/feiten.xlsx!2024", 3),
+        ("P3", "Diefstal", "incidents/feiten.xlsx!2024", 2),
+    ]
+    assert mart(wh, "SELECT source_file, source_row, field FROM marts.rejects") == [
+        ("incidents/feiten.xlsx!2023", 3, "Datum/uur feiten")
+    ]
+    files = mart(
+        wh,
+        "SELECT source_file, rows_read, note FROM marts.load_files "
+        "WHERE source_file LIKE '%xlsx%' ORDER BY 1",
+    )
+    assert [(f, n) for f, n, _ in files] == [
+        ("incidents/feiten.xlsx!2023", 2),
+        ("incidents/feiten.xlsx!2024", 2),
+    ]
+    assert "Werkblad '2023' van een werkmap met 2 tabellen" in files[0][2]
+
+
 def test_workbook_without_a_table_is_refused_with_its_first_sheet(tmp_path):
     sheets = {"Blad1": [["Overzicht feiten PZ HerKo"]], "Leeg": [["Niets", "hier"]]}
     raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": workbook(sheets)})

@@ -83,6 +83,28 @@ def test_preview_says_which_records_were_joined():
     )
 
 
+def test_preview_of_a_workbook_with_a_table_per_sheet_names_the_sheets():
+    from test_quirks import workbook
+
+    header = ["PV-nummer", "Datum feit", "Categorie", "X", "Y"]
+    sheets = {
+        "Jan": [header, ["J1", "03/01/2024 14:30", "Vandalisme", 171000.5, 177000]],
+        "Feb": [
+            header,
+            ["F1", "03/02/2024 14:30", "Vandalisme", 171000.5, 177000],
+            ["F2", "geen datum", "Vandalisme", 171000.5, 177000],
+        ],
+    }
+    p = preview_upload("incidents", "feiten.xlsx", workbook(sheets), ZONE_SMALL)
+    assert p.ok and (p.n_rows, p.n_accepted, p.n_refused) == (3, 2, 1)
+    assert p.sheets == ["Jan", "Feb"]
+    assert p.note == (
+        "Werkmap met 2 tabellen, elk blad als een eigen export gelezen: werkbladen 'Jan', 'Feb'."
+    )
+    assert p.accepted[["sheet", "pv_number"]].values.tolist() == [["Jan", "J1"], ["Feb", "F1"]]
+    assert p.refused[["sheet", "row", "field"]].values.tolist() == [["Feb", 3, "Datum feit"]]
+
+
 def test_preview_warns_about_another_kind_and_missing_columns():
     accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
     p = preview_upload("incidents", "ongevallen.csv", accidents, ZONE_SMALL)
