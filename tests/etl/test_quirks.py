@@ -346,6 +346,35 @@ def test_dates_windows_and_excel_serials(tmp_path):
     ]
 
 
+def test_dates_as_a_person_types_them(tmp_path):
+    """A register kept by hand writes the time the Flemish way ("14u30"), with "om" or a
+    comma before it, a weekday before the date, the date with dashes; French "à 14h30".
+    A two-digit year, a US date and AM/PM stay refused."""
+    typed = {
+        "T1": ("03/02/2024 14u30", "2024-02-03 14:30:00"),
+        "T2": ("3/02/2024 om 9u05", "2024-02-03 09:05:00"),
+        "T3": ("03/02/2024 14u", "2024-02-03 14:00:00"),
+        "T4": ("03/02/2024 14:30 uur", "2024-02-03 14:30:00"),
+        "T5": ("03/02/2024, 14.30", "2024-02-03 14:30:00"),
+        "T6": ("zaterdag 3/02/2024 - 14:30", "2024-02-03 14:30:00"),
+        "T7": ("Za. 03-02-2024 14:30:15", "2024-02-03 14:30:15"),
+        "T8": ("samedi 3/02/2024 à 14h30", "2024-02-03 14:30:00"),
+        "T9": ("03/02/2024 14:30:00,000", "2024-02-03 14:30:00"),
+        "T10": ("3 februari 2024 14u30", "2024-02-03 14:30:00"),
+        "T11": ("zaterdag 3/02/2024", "2024-02-03 00:00:00"),
+        "T12": ("3 février 2024 à 14h30", "2024-02-03 14:30:00"),
+    }
+    refused = ["03/02/24 14u30", "02/13/2024 14:30", "03/02/2024 2:30 PM", "03/02/2024 25u00"]
+    rows = [incident(pv, when) for pv, (when, _) in typed.items()]
+    rows += [incident(f"R{i}", when) for i, when in enumerate(refused)]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    got = dict(mart(wh, "SELECT pv_number, occurred_from::VARCHAR FROM marts.incidents"))
+    assert got == {pv: moment for pv, (_, moment) in typed.items()}
+    assert mart(wh, "SELECT value FROM marts.rejects ORDER BY source_row") == [
+        (v,) for v in refused
+    ]
+
+
 def test_future_dates_refused_with_dutch_reason(tmp_path):
     raw = mini_raw(
         tmp_path, {"incidents/a.csv": incidents_csv([incident("F1", "01/01/2999 10:00")])}
