@@ -24,7 +24,13 @@ import numpy as np
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
 from etl.sources.base import SPREADSHEET_SUFFIXES, BuildError, source_name
-from etl.sources.mapping import KindMapping, guess_kind, header_test, wrong_kind_message
+from etl.sources.mapping import (
+    KIND_LABELS,
+    KindMapping,
+    guess_kind,
+    header_test,
+    wrong_kind_message,
+)
 from etl.sources.personal_data import dropped_note, personal_columns, without_personal
 
 DELIMITERS = (";", ",", "|", "\t")
@@ -716,7 +722,7 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
     read: the sheet its table came from when that was not the first or the workbook has
     several tables (unless ``sheet`` is false: the caller says so itself), the records joined
     from several lines (:func:`_join_broken_records`) and the personal columns left out."""
-    notes = [dropped_note(info.get("dropped_columns") or [])]
+    notes = [dropped_note(info.get("dropped_columns") or []), *info.get("foreign_sheets", [])]
     if rows := info.get("joined_rows"):
         shown = ", ".join(map(str, rows[:NOTE_ROWS])) + (
             f" en {len(rows) - NOTE_ROWS} meer" if len(rows) > NOTE_ROWS else ""
@@ -1026,18 +1032,18 @@ def _xlsx_table(
 
 def _xlsx_sheets(
     path: Path, name: str, is_header: Callable[[list[str]], bool] | None = None
-) -> list[tuple[list[str], Iterator[tuple[int, list]], str | None]]:
-    """Column names, rows and sheet name of every table of the workbook.
+) -> tuple[list[tuple[list[str], Iterator[tuple[int, list]], str]], str]:
+    """Every table of the workbook (column names, rows, sheet name) and the name of its
+    first sheet.
 
     A report workbook may open with a cover or explanation sheet, and a workbook kept by
     hand often holds one table per month or year: every sheet whose header ``is_header``
-    recognises is a table. The sheet name is given unless the only table is on the first
-    sheet. Without any, the first sheet's (which is then refused with the headers it has,
-    as a one-sheet workbook is).
+    recognises is a table. Without any, the first sheet's (which is then refused with the
+    headers it has, as a one-sheet workbook is).
     """
     headers, rows = _xlsx_table(_xlsx_rows(path, name), is_header)
     if is_header is None:
-        return [(headers, rows, None)]
+        return [(headers, rows, "")], ""
     from python_calamine import CalamineWorkbook
 
     try:
@@ -1049,19 +1055,35 @@ def _xlsx_sheets(
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index), is_header)
         if is_header(other):
             tables.append((other, other_rows, names[index]))
-    if not tables:
-        return [(headers, rows, None)]
-    if len(tables) == 1 and tables[0][2] == names[0]:
-        return [(tables[0][0], tables[0][1], None)]
-    return tables
+    return tables or [(headers, rows, names[0])], names[0]
+
+
+def _fits(kind: str, mapping: KindMapping, headers: list[str], name: str) -> bool:
+    """Whether a table has every required column of its kind (or its folder gives it)."""
+    found = mapping.match(headers)
+    declared = folder_values(kind, found, name)
+    return all(f in found or f in declared for f in mapping.required)
 
 
 def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> list[dict]:
     """One export per table of the workbook (see :func:`_xlsx_sheets`): a workbook with
-    several names each by its sheet, ``<file>!<sheet>``, as a zip names its members."""
+    several names each by its sheet, ``<file>!<sheet>``, as a zip names its members. A
+    sheet with another kind's table beside this kind's is left out and named in the note
+    (a workbook of that kind alone is refused as such)."""
     name = source_name(raw, path)
-    tables = _xlsx_sheets(path, name, header_test(mapping, all_mappings))
-    return [
+    tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings))
+    foreign: list[str] = []
+    if len(tables) > 1 and any(_fits(kind, mapping, t[0], name) for t in tables):
+        foreign = [
+            f"Werkblad '{sheet}' niet gelezen: het lijkt een {KIND_LABELS.get(other, other)} "
+            f"en geen {KIND_LABELS.get(kind, kind)}; zet het in een eigen bestand in de map "
+            f"{other}/."
+            for headers, _, sheet in tables
+            if not _fits(kind, mapping, headers, name)
+            for other in [guess_kind(headers, all_mappings or {}, kind) or kind]
+        ]
+        tables = [t for t in tables if _fits(kind, mapping, t[0], name)]
+    infos = [
         _load_xlsx_table(
             con,
             kind,
@@ -1069,7 +1091,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
             f"{name}!{sheet}" if len(tables) > 1 else name,
             headers,
             rows,
-            sheet,
+            None if len(tables) == 1 and sheet == first else sheet,
             path,
             load_order,
             all_mappings,
@@ -1077,6 +1099,8 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         )
         for headers, rows, sheet in tables
     ]
+    infos[0]["foreign_sheets"] = foreign
+    return infos
 
 
 def _load_xlsx_table(
@@ -1239,7 +1263,7 @@ def sniff_headers(
     """
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
-        return _xlsx_sheets(path, path.name, is_header)[0][0], suffix.lstrip("."), None
+        return _xlsx_sheets(path, path.name, is_header)[0][0][0], suffix.lstrip("."), None
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:

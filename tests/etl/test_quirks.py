@@ -802,6 +802,31 @@ def test_every_table_of_a_workbook_is_read_one_export_per_sheet(tmp_path):
     assert "Werkblad '2023' van een werkmap met 2 tabellen" in files[0][2]
 
 
+def test_a_sheet_of_another_kind_beside_the_table_is_left_out_and_named(tmp_path):
+    """A workbook with the facts and the accidents on two sheets, put among the incidents:
+    the facts are read (named as the file: one table of this kind), the accidents sheet is
+    named in the file's note as not read, with the folder it belongs in. A workbook with
+    only the accidents is refused as an accidents export, as before."""
+    facts = [
+        ["PV nr", "Datum/uur feiten", "X", "Y"],
+        ["P1", "03/02/2024 15:00", "171000,5", "177000"],
+    ]
+    accidents = [["Ongevalnummer", "Datum/uur", "Ernst"], ["O1", "03/02/2024 16:00", "Licht"]]
+    wb = workbook({"Feiten": facts, "Ongevallen": accidents})
+    wh = built(tmp_path / "a", {"incidents/overzicht.xlsx": wb})
+    assert mart(wh, "SELECT pv_number, source_file, source_row FROM marts.incidents") == [
+        ("P1", "incidents/overzicht.xlsx", 2)
+    ]
+    [(note,)] = mart(wh, "SELECT note FROM marts.load_files WHERE source_file LIKE '%xlsx'")
+    assert note == (
+        "Werkblad 'Ongevallen' niet gelezen: het lijkt een ongevallenexport en geen "
+        "incidentenexport (feiten/PV's); zet het in een eigen bestand in de map accidents/."
+    )
+    raw = mini_raw(tmp_path / "b", {"incidents/ongevallen.xlsx": workbook({"O": accidents})})
+    with pytest.raises(BuildError, match="lijkt een ongevallenexport"):
+        build(raw, tmp_path / "b" / "wh.duckdb")
+
+
 def test_workbook_without_a_table_is_refused_with_its_first_sheet(tmp_path):
     sheets = {"Blad1": [["Overzicht feiten PZ HerKo"]], "Leeg": [["Niets", "hier"]]}
     raw = mini_raw(tmp_path, {"incidents/rapport.xlsx": workbook(sheets)})
