@@ -76,8 +76,8 @@ class SniffedFile:
     skip: int = 0
     #: Of those, the lines a spreadsheet does not show: 1 for Excel's separator line.
     hidden: int = 0
-    #: The file has double quotes (only a file without them is looked at for records
-    #: broken over lines, see :func:`_join_broken_records`).
+    #: The file has double quotes (its fields are then counted as quoted when it is looked
+    #: at for records broken over lines, see :func:`_join_broken_records`).
     quotes: bool = True
 
 
@@ -660,8 +660,9 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     short too, start with their key and stay as they are, as do all rows of a file without
     a single complete one.
 
-    Only for a file without double quotes (a quoted field may span lines; DuckDB reads
-    those itself). When records were joined, ``sniffed`` is pointed at a repaired copy in
+    Not for a file whose quoted fields span lines (DuckDB reads those itself, and a line
+    is then no record); in a file with quotes, fields are counted as quoted (a separator
+    inside quotes is none). When records were joined, ``sniffed`` is pointed at a repaired copy in
     ``workdir`` and its ``empty_after`` counts each joined line like an empty line, so every
     later record keeps the row number of the original file.
 
@@ -676,7 +677,17 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     delim = sniffed.delimiter.encode("latin-1")
     n = len(sniffed.headers)
     body = range(sniffed.skip + 1, end)
-    fields = [lines[i].count(delim) + 1 if lines[i].rstrip(b"\r") else 0 for i in body]
+    if sniffed.quotes:  # a separator inside quotes is no field boundary
+
+        def count(line: bytes) -> int:
+            text = line.rstrip(b"\r").decode("latin-1")
+            return len(next(csv.reader([text], delimiter=sniffed.delimiter), []))
+    else:
+
+        def count(line: bytes) -> int:
+            return line.count(delim) + 1
+
+    fields = [count(lines[i]) if lines[i].rstrip(b"\r") else 0 for i in body]
     starts = {
         _shape(lines[i].split(delim, 1)[0]) for i, f in zip(body, fields, strict=True) if f == n
     }
@@ -865,7 +876,7 @@ def _load_csv(
 
     n_rows, max_rowid, n_over, n_half_empty = read()
     joined = []
-    if n_half_empty and not sniffed.quotes:
+    if n_half_empty and not sniffed.multiline:
         joined = _join_broken_records(sniffed, workdir)
         if joined:
             n_rows, max_rowid, n_over, n_half_empty = read()

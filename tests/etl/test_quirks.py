@@ -596,14 +596,19 @@ def test_rows_without_their_empty_last_fields_are_no_cut(tmp_path, first_note, e
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
-def test_record_split_by_a_line_break_in_an_unquoted_field_is_joined(tmp_path, newline, encoding):
+@pytest.mark.parametrize("quoted", [False, True])
+def test_record_split_by_a_line_break_in_an_unquoted_field_is_joined(
+    tmp_path, newline, encoding, quoted
+):
     """An export that does not quote its fields writes a line break in a text field as two
     lines. Read as they were, the first half was accepted without its location and the
     second refused with shifted fields; the lines are joined into the one record they are,
-    and the rows after it keep the numbers of the file."""
+    and the rows after it keep the numbers of the file. Also in a file that quotes some
+    fields (a separator inside quotes is no field boundary)."""
+    street = '"Kerkstraat; hoek Molenstraat"' if quoted else "Kerkstraat"
     lines = [
         INCIDENT_HEADER,  # row 1
-        incident("P1"),  # 2
+        incident("P1", street=street),  # 2
         incident("P2", cat="Diefstal uit\nwagen, gsm gestolen"),  # 3-4
         "",  # 5
         incident("P3", cat="Vandalisme:\ngraffiti\nop de gevel van het café"),  # 6-8
@@ -617,7 +622,7 @@ def test_record_split_by_a_line_break_in_an_unquoted_field_is_joined(tmp_path, n
         "FROM marts.incidents ORDER BY 1",
     )
     assert got == [
-        ("P1", "Vandalisme", "Kerkstraat", "ok", "W01", 2),
+        ("P1", "Vandalisme", street.strip('"'), "ok", "W01", 2),
         ("P2", "Diefstal uit wagen, gsm gestolen", "Kerkstraat", "ok", "W01", 3),
         ("P3", "Vandalisme: graffiti op de gevel van het café", "Kerkstraat", "ok", "W01", 6),
     ]
