@@ -662,9 +662,9 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
 
     Not for a file whose quoted fields span lines (DuckDB reads those itself, and a line
     is then no record); in a file with quotes, fields are counted as quoted (a separator
-    inside quotes is none). When records were joined, ``sniffed`` is pointed at a repaired copy in
-    ``workdir`` and its ``empty_after`` counts each joined line like an empty line, so every
-    later record keeps the row number of the original file.
+    inside quotes is none). When records were joined, ``sniffed`` is pointed at a repaired
+    copy in ``workdir`` and its ``empty_after`` counts each joined line like an empty line,
+    so every later record keeps the row number of the original file.
 
     Returns
     -------
