@@ -728,6 +728,23 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     return [lines_of[0] + 1 - sniffed.hidden for lines_of in joined]
 
 
+def _header_again_sql(headers: list[str]) -> str:
+    """SQL: the row repeats the header (every cell its column's name; a byte order mark
+    before the first, as a second UTF-8 file pasted after the first has)."""
+    cells = [
+        f"coalesce(trim({'ltrim(c0, chr(65279))' if i == 0 else f'c{i}'}), '') = {_literal(h)}"
+        for i, h in enumerate(headers)
+    ]
+    return "(" + " AND ".join(cells or ["false"]) + ")"
+
+
+def _rows_note(rows: list[int]) -> str:
+    """ "12, 57, 90" (at most :data:`NOTE_ROWS` rows, then how many more)."""
+    return ", ".join(map(str, rows[:NOTE_ROWS])) + (
+        f" en {len(rows) - NOTE_ROWS} meer" if len(rows) > NOTE_ROWS else ""
+    )
+
+
 def file_note(info: dict, sheet: bool = True) -> str | None:
     """What the build log, ``marts.load_files`` and the upload preview say about one file
     read: the sheet its table came from when that was not the first or the workbook has
@@ -735,14 +752,17 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
     from several lines (:func:`_join_broken_records`) and the personal columns left out."""
     notes = [dropped_note(info.get("dropped_columns") or []), *info.get("foreign_sheets", [])]
     if rows := info.get("joined_rows"):
-        shown = ", ".join(map(str, rows[:NOTE_ROWS])) + (
-            f" en {len(rows) - NOTE_ROWS} meer" if len(rows) > NOTE_ROWS else ""
-        )
         notes.insert(
             0,
             f"{len(rows)} {'record liep' if len(rows) == 1 else 'records liepen'} over meer "
             f"dan één regel (een regeleinde in een veld zonder aanhalingstekens) en "
-            f"{'is' if len(rows) == 1 else 'zijn'} samengevoegd: rij {shown}.",
+            f"{'is' if len(rows) == 1 else 'zijn'} samengevoegd: rij {_rows_note(rows)}.",
+        )
+    if rows := info.get("header_rows"):
+        notes.insert(
+            0,
+            f"De kopregel staat nog eens op rij {_rows_note(rows)} (exports achter elkaar "
+            f"geplakt?): {'die rij is' if len(rows) == 1 else 'die rijen zijn'} overgeslagen.",
         )
     for value in (info.get("declared") or {}).values():
         notes.insert(0, f"Geen kolom Type: elk punt krijgt het type '{value}' van de map.")
@@ -774,6 +794,7 @@ def _select_sql(
     skip: Collection[int] = (),
     fault: str | None = None,
     declared: dict[str, str] | None = None,
+    where: str | None = None,
 ) -> str:
     """SELECT giving one file (columns c0..cN) the canonical columns of ``raw.<kind>``.
 
@@ -781,7 +802,8 @@ def _select_sql(
     ``fault``: SQL giving a row the file itself spoils (more fields than the header, a last
     row cut off) its refusal, a :data:`ROW_FAULT_TYPE` (NULL for the others), which every
     staging model gives before any other reason; default none. ``declared``: fields the
-    file's folder gives (:func:`folder_values`), the same text on every row.
+    file's folder gives (:func:`folder_values`), the same text on every row. ``where``:
+    the rows to read (default all).
     """
     declared = declared or {}
     select = [
@@ -811,7 +833,7 @@ def _select_sql(
     return (
         f"SELECT {', '.join(select)}, CAST({_literal(name)} AS {_SOURCE_FILE_TYPE}) AS source_file, "
         f"CAST({row_expr} AS BIGINT) AS source_row, CAST({load_order} AS INTEGER) AS load_order "
-        f"FROM {relation_sql}"
+        f"FROM {relation_sql}" + (f" WHERE {where}" if where else "")
     )
 
 
@@ -865,21 +887,32 @@ def _load_csv(
     half = n // 2 if n >= 3 else 0
     split = " AND ".join(f"c{i} IS NULL" for i in range(n - half, n)) or "false"
 
-    def read() -> tuple[int, int | None, int, int]:
+    # A second export pasted after the first brings its header along: that row is no
+    # record, and is left out (named in the note) rather than refused field by field.
+    # Tested on every cell only for the rows whose first named column holds its name (a
+    # test of all cells on every row cost 1.5 µs a row).
+    header_again = _header_again_sql(sniffed.headers)
+    named = next((i for i, h in enumerate(sniffed.headers) if h), None)
+    maybe_header = (
+        "false" if named is None else f"contains(c{named}, {_literal(sniffed.headers[named])})"
+    )
+
+    def read() -> tuple[int, int | None, int, int, int]:
         try:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {csv_relation()}")
             return con.execute(
-                f"SELECT count(*), max(rowid), count(c{n}), count(*) FILTER ({split}) FROM {table}"
+                f"SELECT count(*), max(rowid), count(c{n}), count(*) FILTER ({split}), "
+                f"count(*) FILTER ({maybe_header}) FROM {table}"
             ).fetchone()
         except duckdb.Error as exc:
             raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
 
-    n_rows, max_rowid, n_over, n_half_empty = read()
+    n_rows, max_rowid, n_over, n_half_empty, n_maybe_headers = read()
     joined = []
     if n_half_empty and not sniffed.multiline:
         joined = _join_broken_records(sniffed, workdir)
         if joined:
-            n_rows, max_rowid, n_over, n_half_empty = read()
+            n_rows, max_rowid, n_over, n_half_empty, n_maybe_headers = read()
     relation = csv_relation()
     # The header is row 1 plus the title lines above it (Excel hides a "sep=" line), so
     # the k-th record (from 0) is row k + 2 + above. The table keeps the file's order
@@ -931,6 +964,15 @@ def _load_csv(
             f"ASOF LEFT JOIN {table}_empty e ON {base} - {2 + above} >= e.first_record)"
         )
         row_expr = "_line"
+    header_rows = []
+    if n_maybe_headers:
+        header_rows = [
+            r[0]
+            for r in con.execute(
+                f"SELECT {row_expr} FROM {source} WHERE {maybe_header} AND {header_again} "
+                "ORDER BY 1"
+            ).fetchall()
+        ]
     # A last row cut off (see _cut_off_last_record) is refused, with the fields it has.
     if n_rows and (cut := _cut_off_last_record(sniffed)) is not None:
         last = n_rows - 1
@@ -949,6 +991,7 @@ def _load_csv(
         "dropped_columns": list(dropped.values()),
         "declared": declared,
         "joined_rows": joined,
+        "header_rows": header_rows,
         "select": _select_sql(
             kind,
             mapping,
@@ -961,6 +1004,9 @@ def _load_csv(
             skip=dropped,
             fault=f"CASE {' '.join(faults)} END" if faults else None,
             declared=declared,
+            where=f"NOT coalesce({maybe_header} AND {header_again}, false)"
+            if header_rows
+            else None,
         ),
     }
 
@@ -1120,9 +1166,13 @@ def _load_xlsx_table(
     dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
     n = len(headers)
     records = []
+    header_rows = []
     for excel_row, row in rows:
         cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
-        if any(c is not None for c in cells):  # trailing formatted-but-empty rows
+        texts = [_cell_text(v) or "" for v in row[:n]]
+        if texts + [""] * (n - len(texts)) == headers:
+            header_rows.append(excel_row)  # the header again (tables pasted one below another)
+        elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
     import pandas as pd
 
@@ -1144,6 +1194,7 @@ def _load_xlsx_table(
         "declared": declared,
         "sheet": sheet,
         "sheets": sheets,
+        "header_rows": header_rows,
         "select": _select_sql(
             kind,
             mapping,

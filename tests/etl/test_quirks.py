@@ -631,6 +631,38 @@ def test_record_split_by_a_line_break_in_an_unquoted_field_is_joined(
     assert "2 records liepen over meer dan één regel" in note and "rij 3, 6" in note
 
 
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_exports_pasted_one_after_another_keep_no_second_header(tmp_path, bom):
+    """Two exports pasted into one file (Windows' "copy a.csv+b.csv") bring the second
+    header along, with its byte order mark when they are UTF-8 files: that row is no record
+    and is left out, named in the note, instead of being refused as a PV without a date.
+    The same for a workbook whose tables were pasted one below another."""
+    first = incidents_csv([incident("P1"), incident("P2")])
+    second = incidents_csv([incident("P3"), incident("P4", when="geen datum"), incident("")])
+    header = ["PV nr", "Datum/uur feiten", "X", "Y"]
+    sheet = [header, ["W1", "03/02/2024 15:00", 171000.5, 177000], header]
+    sheet += [["W2", "04/02/2024 15:00", 171000.5, 177000]]
+    files = {
+        "incidents/samen.csv": (bom + first + bom + second).encode(),
+        "incidents/samen.xlsx": workbook({"Blad1": sheet}),
+    }
+    wh = built(tmp_path, files)
+    got = mart(wh, "SELECT pv_number, source_row FROM marts.incidents ORDER BY 1")
+    assert got == [("P1", 2), ("P2", 3), ("P3", 5), ("W1", 2), ("W2", 4)]
+    assert mart(wh, "SELECT source_file, source_row, field FROM marts.rejects ORDER BY 2") == [
+        ("incidents/samen.csv", 6, "Datum feit"),
+        ("incidents/samen.csv", 7, "PV-nummer"),  # no PV number: still refused, not left out
+    ]
+    notes = dict(mart(wh, "SELECT source_file, note FROM marts.load_files"))
+    assert notes["incidents/samen.csv"] == notes["incidents/samen.xlsx"].replace("rij 3", "rij 4")
+    assert notes["incidents/samen.csv"] == (
+        "De kopregel staat nog eens op rij 4 (exports achter elkaar geplakt?): die rij is "
+        "overgeslagen."
+    )
+    rows = dict(mart(wh, "SELECT source_file, rows_read FROM marts.load_files"))
+    assert (rows["incidents/samen.csv"], rows["incidents/samen.xlsx"]) == (5, 2)
+
+
 def test_short_rows_that_start_like_records_are_not_joined(tmp_path):
     """Rows that leave out their empty last fields (Excel does) are short too, and two of
     them may together have the header's fields: each starts with its own PV number, so
