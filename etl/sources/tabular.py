@@ -522,6 +522,11 @@ def folder_values(kind: str, found: Collection[str], name: str) -> dict[str, str
     return {field: parts[-2]}
 
 
+def _missing(mapping: KindMapping, found: Collection[str], declared: Collection[str]) -> list[str]:
+    """The required fields neither a column nor the file's folder gives."""
+    return [f for f in mapping.required if f not in found and f not in declared]
+
+
 def _check_required(
     mapping: KindMapping,
     found: dict[str, int],
@@ -535,7 +540,7 @@ def _check_required(
     ``all_mappings``: every kind's mapping, to recognise a file of one kind in the folder
     of another. ``declared``: fields the file's folder gives (:func:`folder_values`).
     """
-    missing = [f for f in mapping.required if f not in found and f not in declared]
+    missing = _missing(mapping, found, declared)
     if not [h for h in headers if h]:
         raise BuildError(
             f"Bestand {name} is leeg of heeft geen kopregel met kolomnamen; "
@@ -1118,8 +1123,7 @@ def _xlsx_sheets(
 def _fits(kind: str, mapping: KindMapping, headers: list[str], name: str) -> bool:
     """Whether a table has every required column of its kind (or its folder gives it)."""
     found = mapping.match(headers)
-    declared = folder_values(kind, found, name)
-    return all(f in found or f in declared for f in mapping.required)
+    return not _missing(mapping, found, folder_values(kind, found, name))
 
 
 def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> list[dict]:
@@ -1130,16 +1134,17 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     name = source_name(raw, path)
     tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings))
     foreign: list[str] = []
-    if len(tables) > 1 and any(_fits(kind, mapping, t[0], name) for t in tables):
+    fits = [_fits(kind, mapping, headers, name) for headers, _, _ in tables]
+    if len(tables) > 1 and any(fits):
         foreign = [
             f"Werkblad '{sheet}' niet gelezen: het lijkt een {KIND_LABELS.get(other, other)} "
             f"en geen {KIND_LABELS.get(kind, kind)}; zet het in een eigen bestand in de map "
             f"{other}/."
-            for headers, _, sheet in tables
-            if not _fits(kind, mapping, headers, name)
+            for (headers, _, sheet), ok in zip(tables, fits, strict=True)
+            if not ok
             for other in [guess_kind(headers, all_mappings or {}, kind) or kind]
         ]
-        tables = [t for t in tables if _fits(kind, mapping, t[0], name)]
+        tables = [t for t, ok in zip(tables, fits, strict=True) if ok]
     infos = [
         _load_xlsx_table(
             con,

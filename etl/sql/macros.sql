@@ -63,7 +63,9 @@ CREATE OR REPLACE TEMP MACRO wb_month_name_date(t) AS list_transform(
     [regexp_extract(lower(strip_accents(t)),
         '^[\s\p{Zs}]*(?:[a-z]+,?\s+)?(\d{1,2})[\s./-]*([a-z]+)\.?[\s./-]*(\d{4})(.*?)[\s\p{Zs}]*$',
         ['d', 'm', 'y', 'rest'])],
-    lambda p: list_transform([p.d || '/' || CASE
+    -- The date rebuilt as dd/mm/yyyy plus the rest (a time, also one typed by hand as
+    -- "14u30"), read by wb_loose_date, which leaves plain forms as they are.
+    lambda p: wb_loose_date(p.d || '/' || CASE
         WHEN p.m IN ('januari', 'jan', 'january', 'janvier', 'janv') THEN '01'
         WHEN p.m IN ('februari', 'feb', 'february', 'fevrier', 'fevr', 'fev') THEN '02'
         WHEN p.m IN ('maart', 'mrt', 'maa', 'mar', 'march', 'mars') THEN '03'
@@ -76,10 +78,7 @@ CREATE OR REPLACE TEMP MACRO wb_month_name_date(t) AS list_transform(
         WHEN p.m IN ('oktober', 'okt', 'october', 'oct', 'octobre') THEN '10'
         WHEN p.m IN ('november', 'nov', 'novembre') THEN '11'
         WHEN p.m IN ('december', 'dec', 'decembre') THEN '12'
-        END || '/' || p.y || p.rest],
-        -- A time as typed by hand ("14u30") through wb_loose_date.
-        lambda d: coalesce(try_strptime(d, ['%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y']),
-            wb_loose_date(d)))[1])[1];
+        END || '/' || p.y || p.rest))[1];
 CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     CASE WHEN contains(s, ' ') THEN try_strptime(s, '%d/%m/%Y %H:%M')
         ELSE try_strptime(s, '%d/%m/%Y') END,
