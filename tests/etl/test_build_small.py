@@ -101,7 +101,7 @@ def test_rejects_name_file_row_field_and_reason(small_warehouse):
             4,
             "Volgnummer",
             "LE.55.L7.100002/2024 / 1",
-            "Slachtoffer (ongevalnummer + volgnummer) komt meermaals voor in dit bestand; de laatste rij telt",
+            "Slachtoffer (ongevalnummer + volgnummer) komt meermaals voor in dit bestand; de laatste bruikbare rij telt",
         ),
     ]
 

@@ -125,3 +125,37 @@ def test_quote_opening_last_field_with_even_quote_count(tmp_path):
         query(wh, "SELECT pv_number, wijk_code FROM marts.incidents WHERE pv_number LIKE 'GOOD-%'")
     )
     assert got == EXPECTED
+
+
+_not_a_date = st.sampled_from(
+    ["", "31/02/2024", "00/00/0000", "2024-13-01", "03/02/24", "x", "01/01/2999 10:00"]
+)
+_plain = st.text(alphabet="abcXYZ0123456789,./- :é", max_size=12)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    bad=st.lists(
+        st.tuples(st.integers(0, 2), _not_a_date, st.lists(_plain, max_size=12)),
+        min_size=1,
+        max_size=6,
+    ),
+    places=st.lists(st.integers(0, 3), min_size=6, max_size=6),
+)
+def test_refused_row_with_a_good_rows_number_never_costs_it(bad, places):
+    """A row refused for its own fault (no valid date) that repeats a good row's PV number,
+    before or after it in the same file, never takes the good row's place."""
+    rows = list(GOOD)
+    for (which, date, rest), at in zip(bad, places, strict=False):
+        rows.insert(min(at, len(rows)), ";".join([f"GOOD-{which + 1}", date, *rest]))
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = mini_raw(Path(tmp), {"incidents/export.csv": incidents_csv(rows)})
+        wh = Path(tmp) / "wh.duckdb"
+        build(raw, wh)
+        got = dict(query(wh, "SELECT pv_number, wijk_code FROM marts.incidents"))
+        assert got == EXPECTED
+        read, accepted, refused = query(
+            wh,
+            "SELECT rows_read, rows_accepted, rows_rejected FROM marts.load_files WHERE kind = 'incidents'",
+        )[0]
+        assert (read, accepted, refused) == (len(rows), len(GOOD), len(bad))

@@ -412,7 +412,41 @@ def test_duplicates_within_and_across_exports(tmp_path):
     got = dict(mart(wh, "SELECT pv_number, category FROM marts.incidents"))
     assert got == {"P1": "Nieuw", "P2": "Tweede"}
     refused = mart(wh, "SELECT source_row, reason FROM marts.rejects")
-    assert refused == [(3, "PV-nummer komt meermaals voor in dit bestand; de laatste rij telt")]
+    assert refused == [(3, "PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt")]
+
+
+
+def test_later_refused_row_does_not_cost_the_good_one(tmp_path):
+    """Within a file the last *usable* row of a key counts: a later row refused for a fault
+    of its own (here a date that does not exist, or none) leaves the good one in place."""
+    rows = [
+        incident("P1", cat="Goed"),  # row 2: counts
+        incident("P1", "31/02/2024 10:00", cat="Fout"),  # 3: refused for its date
+        incident("P2", cat="Eerst"),  # 4: superseded by row 5
+        incident("P2", cat="Dan"),  # 5: counts
+        incident("P2", "", cat="Leeg"),  # 6: refused, no date
+        incident("P3", "00/00/0000"),  # 7 and 8: both refused for their own fault
+        incident("P3", "99/99/2024"),
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    assert dict(mart(wh, "SELECT pv_number, category FROM marts.incidents")) == {
+        "P1": "Goed",
+        "P2": "Dan",
+    }
+    refused = mart(wh, "SELECT source_row, field, reason FROM marts.rejects ORDER BY source_row")
+    assert [(r, f) for r, f, _ in refused] == [
+        (3, "Datum feit"),
+        (4, "PV-nummer"),
+        (6, "Datum feit"),
+        (7, "Datum feit"),
+        (8, "Datum feit"),
+    ]
+    assert refused[1][2] == "PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt"
+    assert "meermaals" not in refused[0][2] + refused[3][2] + refused[4][2]
+    read, accepted, rejected = mart(
+        wh, "SELECT rows_read, rows_accepted, rows_rejected FROM marts.load_files"
+    )[0]
+    assert (read, accepted, rejected) == (7, 2, 5)
 
 
 @settings(

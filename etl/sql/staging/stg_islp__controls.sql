@@ -1,5 +1,14 @@
 -- Traffic controls, typed and checked.
-with typed as not materialized (
+with
+-- Keys that occur more than once in a file (usually none): only their rows are typed a
+-- second time, to find the last usable one (see `numbered`).
+repeated_keys as materialized (
+    select source_file as key_file, wb_text(control_id) as key_control_id
+    from raw.controls
+    group by all
+    having count(*) > 1
+),
+typed as not materialized (
     select
         wb_text(control_id) as control_id,
         cast(wb_text(control_type) as label_controls__control_type) as control_type,
@@ -17,10 +26,13 @@ with typed as not materialized (
         wb_text(ended_at) as ended_at_text,
         wb_text(vehicles_checked) as vehicles_checked_text,
         wb_text(offences) as offences_text,
-        row_fault, source_file, source_row, load_order
-    from raw.controls
+        row_fault, source_file, source_row, load_order,
+        k.key_file is not null as key_repeats
+    from raw.controls r
+    left join repeated_keys k on k.key_file = r.source_file and k.key_control_id = wb_text(r.control_id)
 ),
--- Not materialised: the duplicate check below reads only key, file and row of it.
+-- Not materialised: the duplicate check below reads it again only for the rows of a
+-- repeated key (the filter on key_repeats reaches the join in `typed`).
 checked as not materialized (
     select
         t.*,
@@ -38,20 +50,21 @@ checked as not materialized (
     from typed t cross join raw.build_params p
 ),
 numbered as (
-    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    -- Within one file the last usable row of a key counts; earlier usable ones are refused,
+    -- visibly. A later row refused for a fault of its own does not cost the good one.
     select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
     from checked c
     left join (
-        select source_file, control_id, max(source_row) as last_row
+        select source_file, control_id, max(source_row) filter (where rej is null) as last_row
         from checked
+        where key_repeats
         group by source_file, control_id
-        having count(*) > 1
     ) d using (source_file, control_id)
 )
 select
-    * exclude (rej, row_fault, superseded_in_file, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
+    * exclude (rej, row_fault, superseded_in_file, key_repeats, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
     cast(started_at as date) as record_date,
-    coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'control_id' end) as reject_field,
     coalesce(rej.value, case when superseded_in_file then control_id end) as reject_value
 from numbered

@@ -1,5 +1,14 @@
 -- Wijk tasks (kantschriften, woonstvaststellingen, ...), typed and checked.
-with typed as not materialized (
+with
+-- Keys that occur more than once in a file (usually none): only their rows are typed a
+-- second time, to find the last usable one (see `numbered`).
+repeated_keys as materialized (
+    select source_file as key_file, wb_text(task_id) as key_task_id
+    from raw.tasks
+    group by all
+    having count(*) > 1
+),
+typed as not materialized (
     select
         wb_text(task_id) as task_id,
         cast(wb_text(task_type) as label_tasks__task_type) as task_type,
@@ -20,10 +29,13 @@ with typed as not materialized (
         wb_text(received_at) as received_at_text,
         wb_text(due_at) as due_at_text,
         wb_text(closed_at) as closed_at_text,
-        row_fault, source_file, source_row, load_order
-    from raw.tasks
+        row_fault, source_file, source_row, load_order,
+        k.key_file is not null as key_repeats
+    from raw.tasks r
+    left join repeated_keys k on k.key_file = r.source_file and k.key_task_id = wb_text(r.task_id)
 ),
--- Not materialised: the duplicate check below reads only key, file and row of it.
+-- Not materialised: the duplicate check below reads it again only for the rows of a
+-- repeated key (the filter on key_repeats reaches the join in `typed`).
 checked as not materialized (
     select
         t.*,
@@ -40,24 +52,25 @@ checked as not materialized (
     from typed t cross join raw.build_params p
 ),
 numbered as (
-    -- Within one file the last row of a key counts; earlier ones are refused, visibly.
+    -- Within one file the last usable row of a key counts; earlier usable ones are refused,
+    -- visibly. A later row refused for a fault of its own does not cost the good one.
     select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
     from checked c
     left join (
-        select source_file, task_id, max(source_row) as last_row
+        select source_file, task_id, max(source_row) filter (where rej is null) as last_row
         from checked
+        where key_repeats
         group by source_file, task_id
-        having count(*) > 1
     ) d using (source_file, task_id)
 )
 select
-    * exclude (rej, row_fault, superseded_in_file, received_at_text, due_at_text, closed_at_text),
+    * exclude (rej, row_fault, superseded_in_file, key_repeats, received_at_text, due_at_text, closed_at_text),
     -- Closed (or due) before it was received: kept and flagged, never refused; the
     -- workload page's quality-control queue lists exactly these.
     coalesce(cast(closed_at as date) < cast(received_at as date)
              or cast(due_at as date) < cast(received_at as date), false) as dates_inconsistent,
     cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date,
-    coalesce(rej.reason, case when superseded_in_file then 'Taaknummer komt meermaals voor in dit bestand; de laatste rij telt' end) as reject_reason,
+    coalesce(rej.reason, case when superseded_in_file then 'Taaknummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt' end) as reject_reason,
     coalesce(rej.field, case when superseded_in_file then 'task_id' end) as reject_field,
     coalesce(rej.value, case when superseded_in_file then task_id end) as reject_value
 from numbered
