@@ -412,8 +412,9 @@ def test_duplicates_within_and_across_exports(tmp_path):
     got = dict(mart(wh, "SELECT pv_number, category FROM marts.incidents"))
     assert got == {"P1": "Nieuw", "P2": "Tweede"}
     refused = mart(wh, "SELECT source_row, reason FROM marts.rejects")
-    assert refused == [(3, "PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt")]
-
+    assert refused == [
+        (3, "PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt")
+    ]
 
 
 def test_later_refused_row_does_not_cost_the_good_one(tmp_path):
@@ -441,7 +442,10 @@ def test_later_refused_row_does_not_cost_the_good_one(tmp_path):
         (7, "Datum feit"),
         (8, "Datum feit"),
     ]
-    assert refused[1][2] == "PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt"
+    assert (
+        refused[1][2]
+        == "PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt"
+    )
     assert "meermaals" not in refused[0][2] + refused[3][2] + refused[4][2]
     read, accepted, rejected = mart(
         wh, "SELECT rows_read, rows_accepted, rows_rejected FROM marts.load_files"
