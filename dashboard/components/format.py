@@ -8,6 +8,7 @@ The locale module is deliberately not used: the server's locale is not ours to c
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 import pandas as pd
@@ -78,6 +79,18 @@ def fmt_number(value, decimals: int = 1) -> str:
     text = f"{float(value):,.{decimals}f}"
     # Swap the separators via a placeholder so neither overwrites the other.
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def fmt_coordinate(value) -> str:
+    """Format a coordinate as read from an export: degrees (WGS84, at most 180 from zero)
+    with six decimals (about 10 cm), metres (Lambert) with two (``171.452,80``).
+
+    Two decimals of a degree are about a kilometre: a preview that rounds ``50,8791`` to
+    ``50,88`` hides whether the point was read right.
+    """
+    if _is_missing(value):
+        return MISSING
+    return fmt_number(value, 6 if abs(float(value)) <= 180 else 2)
 
 
 def fmt_signed(value) -> str:
@@ -157,7 +170,7 @@ def fmt_small_count(value, threshold: int = 5) -> str:
     return fmt_int(n)
 
 
-def style_table(df: pd.DataFrame, decimals: int = 1):
+def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Callable] | None = None):
     """Pandas Styler that shows a frame in nl-BE notation but keeps the raw values.
 
     ``st.dataframe`` shows the Styler's text while sorting on the underlying numbers and
@@ -169,6 +182,9 @@ def style_table(df: pd.DataFrame, decimals: int = 1):
         The table to show.
     decimals : int
         Digits for float columns.
+    formats : mapping, optional
+        A formatter for a column of its own (e.g. :func:`fmt_coordinate`), instead of the
+        one its type gets.
 
     Returns
     -------
@@ -192,6 +208,7 @@ def style_table(df: pd.DataFrame, decimals: int = 1):
             and isinstance(series.dropna().iloc[0], date)
         ):
             formatters[col] = fmt_date
+    formatters.update({c: f for c, f in (formats or {}).items() if c in df.columns})
     return df.style.format(formatters, na_rep=MISSING)
 
 

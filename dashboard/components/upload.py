@@ -20,6 +20,7 @@ import streamlit as st
 
 from dashboard.auth import gate
 from dashboard.components.format import (
+    fmt_coordinate,
     fmt_datetime,
     fmt_int,
     fmt_number,
@@ -212,6 +213,16 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
     first = ["sheet", "source_row"] if preview.sheets else ["source_row"]
     keep = [*first, *[c for c in keep if c not in first]]
     return df[[c for c in keep if c in df.columns]].rename(columns={**rename, **extra})
+
+
+def coordinate_columns(preview: Preview) -> list[str]:
+    """The columns of :func:`accepted_table` that hold a coordinate (X, Y, or the X and Y
+    read from a point in one column): shown with :func:`fmt_coordinate`'s decimals."""
+    found = preview.columns_found
+    names = [found[f] for f in ("x", "y") if f in found]
+    if (header := found.get("xy")) is not None:
+        names += [f"{header} (X)", f"{header} (Y)"]
+    return names
 
 
 def refused_table(preview: Preview) -> pd.DataFrame:
@@ -522,8 +533,11 @@ def render_preview(preview: Preview) -> None:
     accepted = accepted_table(preview)
     if not accepted.empty:
         st.markdown(f"**Aanvaarde rijen** (eerste {fmt_int(len(accepted))})")
+        coordinates = dict.fromkeys(coordinate_columns(preview), fmt_coordinate)
         st.dataframe(
-            style_table(missing_as_text(accepted), decimals=2), hide_index=True, width="stretch"
+            style_table(missing_as_text(accepted), decimals=2, formats=coordinates),
+            hide_index=True,
+            width="stretch",
         )
     refused = refused_table(preview)
     if not refused.empty:

@@ -282,3 +282,24 @@ def test_preview_shows_the_coordinates_read_from_a_point_column():
     assert table[["WKT (X)", "WKT (Y)"]].values.tolist() == [[171100.0, 177050.0]]
     fields = upload.mapping_table(preview)
     assert fields.loc[fields["Kolom in het bestand"] == "WKT", "Veld"].tolist() == ["Coördinaten"]
+
+
+def test_preview_shows_coordinates_to_a_decimetre():
+    """Degrees keep six decimals in the preview (two are a kilometre), metres two."""
+    from dashboard.components.format import style_table
+    from etl.upload import preview_upload
+
+    data = (
+        b"PV-nummer;Datum feit;Categorie;Coordinaten;X;Y\n"
+        b"P1;05/03/2024 22:15;Vandalisme;50.879123, 4.655432;;\n"
+        b"P2;05/03/2024 22:15;Vandalisme;;171100,5;177050,25\n"
+    )
+    preview = preview_upload("incidents", "feiten.csv", data, ZONE_SMALL)
+    table = upload.accepted_table(preview)
+    columns = upload.coordinate_columns(preview)
+    assert {"X", "Y"} <= set(columns) and {"X", "Y"} <= set(table.columns)
+    shown = style_table(
+        table, decimals=2, formats=dict.fromkeys(columns, upload.fmt_coordinate)
+    ).to_html()
+    assert "171.100,50" in shown and "177.050,25" in shown
+    assert "4,655432" in shown and "50,879123" in shown
