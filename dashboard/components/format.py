@@ -88,6 +88,8 @@ def fmt_coordinate(value) -> str:
     Two decimals of a degree are about a kilometre: a preview that rounds ``50,8791`` to
     ``50,88`` hides whether the point was read right.
     """
+    if isinstance(value, str):  # already written out (missing_as_text)
+        return value
     if _is_missing(value):
         return MISSING
     return fmt_number(value, 6 if abs(float(value)) <= 180 else 2)
@@ -212,18 +214,23 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
     return df.style.format(formatters, na_rep=MISSING)
 
 
-def missing_as_text(df: pd.DataFrame) -> pd.DataFrame:
+def missing_as_text(
+    df: pd.DataFrame, formats: Mapping[str, Callable] | None = None
+) -> pd.DataFrame:
     """Copy of ``df`` with dates written out and gaps as ``"–"`` in columns that have gaps.
 
     ``st.dataframe`` shows a missing value as "None" whatever the Styler says; for small
     reference tables a readable dash matters more than sorting those columns by value.
+    ``formats``: a formatter for a column of its own (as in :func:`style_table`).
     """
     out = df.copy()
     for col in out.columns:
         series = out[col]
         if not series.isna().any():
             continue
-        if pd.api.types.is_datetime64_any_dtype(series):
+        if formats and col in formats:
+            out[col] = series.map(formats[col])
+        elif pd.api.types.is_datetime64_any_dtype(series):
             has_time = (series.dropna().dt.normalize() != series.dropna()).any()
             out[col] = series.map(fmt_datetime if has_time else fmt_date)
         elif pd.api.types.is_integer_dtype(series):

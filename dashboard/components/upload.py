@@ -535,7 +535,7 @@ def render_preview(preview: Preview) -> None:
         st.markdown(f"**Aanvaarde rijen** (eerste {fmt_int(len(accepted))})")
         coordinates = dict.fromkeys(coordinate_columns(preview), fmt_coordinate)
         st.dataframe(
-            style_table(missing_as_text(accepted), decimals=2, formats=coordinates),
+            style_table(missing_as_text(accepted, coordinates), decimals=2, formats=coordinates),
             hide_index=True,
             width="stretch",
         )

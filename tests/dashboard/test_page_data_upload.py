@@ -286,7 +286,7 @@ def test_preview_shows_the_coordinates_read_from_a_point_column():
 
 def test_preview_shows_coordinates_to_a_decimetre():
     """Degrees keep six decimals in the preview (two are a kilometre), metres two."""
-    from dashboard.components.format import style_table
+    from dashboard.components.format import missing_as_text, style_table
     from etl.upload import preview_upload
 
     data = (
@@ -303,3 +303,8 @@ def test_preview_shows_coordinates_to_a_decimetre():
     ).to_html()
     assert "171.100,50" in shown and "177.050,25" in shown
     assert "4,655432" in shown and "50,879123" in shown
+    # A column with a gap is written out as text first (a dash for the gap): same decimals.
+    formats = dict.fromkeys(columns, upload.fmt_coordinate)
+    gaps = missing_as_text(table.assign(X=[4.655432, None]), formats)
+    assert gaps["X"].tolist() == ["4,655432", "–"]
+    assert "4,655432" in style_table(gaps, decimals=2, formats=formats).to_html()
