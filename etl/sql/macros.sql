@@ -192,6 +192,37 @@ CREATE OR REPLACE TEMP MACRO wb_place_key(s) AS nullif(trim(regexp_replace(regex
     lower(strip_accents(trim(s))), '^(b\s*-?\s*)?\d{4}\s+', ''), '\s*\(.*\)$', '')), '');
 -- Postcodes as four digits ("B-3020", "3020 Herent" -> "3020").
 CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s, ''), '(\d{4})', 1), '');
+-- Duplicate keys within one file, for the staging models with a key: the last *usable*
+-- row of a key counts. A row refused for a fault of its own keeps its reason and never
+-- costs an earlier good row; earlier usable rows are refused as superseded, visibly.
+-- wb_repeated_keys: the keys of a raw table that occur more than once in a file (usually
+-- none; a cheap aggregate of the raw key). A model's `typed` left-joins them on
+-- (key_file, repeated_key) and calls that key_repeats: only those rows are typed twice.
+CREATE OR REPLACE TEMP MACRO wb_repeated_keys(raw_table, row_key) AS TABLE
+select source_file as key_file, row_key as repeated_key
+from query_table(raw_table)
+group by all
+having count(*) > 1;
+-- wb_last_usable: a model's checked rows (its CTE `checked`, NOT MATERIALIZED, with rej =
+-- wb_reject(...) or null, row_fault and key_repeats) with the reject columns filled in: the
+-- row's own fault, else the superseded reason when a later usable row of the file has the
+-- same key. The aggregate reads only rows with key_repeats: that filter reaches the join in
+-- the model's `typed`, so an export without repeated keys types its rows once.
+-- row_key: the key expression (a struct for a composite key); key_field, key_value and
+-- superseded_reason: what the rejects table says of a superseded row.
+CREATE OR REPLACE TEMP MACRO wb_last_usable(checked, row_key, key_field, key_value, superseded_reason) AS TABLE
+select
+    c.* exclude (rej, row_fault, key_repeats),
+    coalesce(c.rej.reason, case when c.source_row < d.last_row then superseded_reason end) as reject_reason,
+    coalesce(c.rej.field, case when c.source_row < d.last_row then key_field end) as reject_field,
+    coalesce(c.rej.value, case when c.source_row < d.last_row then key_value end) as reject_value
+from query_table(checked) c
+left join (
+    select source_file as last_file, row_key as last_key, max(source_row) filter (where rej is null) as last_row
+    from query_table(checked)
+    where key_repeats
+    group by all
+) d on d.last_file = c.source_file and d.last_key = row_key;
 -- The zone municipality each municipality label of a staging table names (by
 -- intermediate.int_municipality_lookup): keyed by the export's own labels (a few), so a
 -- join compares label codes instead of lower-casing every row's text.

@@ -1,12 +1,9 @@
 -- Traffic controls, typed and checked.
 with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
--- second time, to find the last usable one (see `numbered`).
+-- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select source_file as key_file, wb_text(control_id) as key_control_id
-    from raw.controls
-    group by all
-    having count(*) > 1
+    select * from wb_repeated_keys('raw.controls', wb_text(control_id))
 ),
 typed as not materialized (
     select
@@ -29,10 +26,10 @@ typed as not materialized (
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
     from raw.controls r
-    left join repeated_keys k on k.key_file = r.source_file and k.key_control_id = wb_text(r.control_id)
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.control_id)
 ),
--- Not materialised: the duplicate check below reads it again only for the rows of a
--- repeated key (the filter on key_repeats reaches the join in `typed`).
+-- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
+-- (the filter on key_repeats reaches the join in `typed`).
 checked as not materialized (
     select
         t.*,
@@ -48,23 +45,12 @@ checked as not materialized (
             when offences_text is not null and offences is null then wb_reject('offences', 'Overtredingen is geen getal', offences_text)
         end as rej
     from typed t cross join raw.build_params p
-),
-numbered as (
-    -- Within one file the last usable row of a key counts; earlier usable ones are refused,
-    -- visibly. A later row refused for a fault of its own does not cost the good one.
-    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
-    from checked c
-    left join (
-        select source_file, control_id, max(source_row) filter (where rej is null) as last_row
-        from checked
-        where key_repeats
-        group by source_file, control_id
-    ) d using (source_file, control_id)
 )
+-- Within one file the last usable row of a key counts (wb_last_usable, macros.sql).
 select
-    * exclude (rej, row_fault, superseded_in_file, key_repeats, vehicles_checked_text, offences_text, started_at_text, ended_at_text),
-    cast(started_at as date) as record_date,
-    coalesce(rej.reason, case when superseded_in_file then 'Controlenummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt' end) as reject_reason,
-    coalesce(rej.field, case when superseded_in_file then 'control_id' end) as reject_field,
-    coalesce(rej.value, case when superseded_in_file then control_id end) as reject_value
-from numbered
+    * exclude (vehicles_checked_text, offences_text, started_at_text, ended_at_text),
+    cast(started_at as date) as record_date
+from wb_last_usable(
+    'checked', control_id, 'control_id', control_id,
+    'Controlenummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+)

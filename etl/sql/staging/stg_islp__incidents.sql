@@ -1,12 +1,9 @@
 -- ISLP incidents: typed, with the first reason (Dutch) a row cannot be used.
 with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
--- second time, to find the last usable one (see `numbered`).
+-- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select source_file as key_file, wb_text(pv_number) as key_pv_number
-    from raw.incidents
-    group by all
-    having count(*) > 1
+    select * from wb_repeated_keys('raw.incidents', wb_text(pv_number))
 ),
 typed as not materialized (
     select
@@ -49,10 +46,10 @@ typed as not materialized (
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
     from raw.incidents r
-    left join repeated_keys k on k.key_file = r.source_file and k.key_pv_number = wb_text(r.pv_number)
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.pv_number)
 ),
--- Not materialised: the duplicate check below reads it again only for the rows of a
--- repeated key (the filter on key_repeats reaches the join in `typed`).
+-- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
+-- (the filter on key_repeats reaches the join in `typed`).
 checked as not materialized (
     select
         t.*,
@@ -71,29 +68,18 @@ checked as not materialized (
             when registered_at >= p.today + 1 then wb_reject('registered_at', 'Registratiedatum ligt in de toekomst', registered_at_text)
         end as rej
     from typed t cross join raw.build_params p
-),
-numbered as (
-    -- Within one file the last usable row of a key counts; earlier usable ones are refused,
-    -- visibly. A later row refused for a fault of its own does not cost the good one.
-    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
-    from checked c
-    left join (
-        select source_file, pv_number, max(source_row) filter (where rej is null) as last_row
-        from checked
-        where key_repeats
-        group by source_file, pv_number
-    ) d using (source_file, pv_number)
 )
+-- Within one file the last usable row of a key counts (wb_last_usable, macros.sql).
 select
     * exclude (
-        rej, row_fault, superseded_in_file, key_repeats, occurred_from_text, occurred_to_text, registered_at_text,
+        occurred_from_text, occurred_to_text, registered_at_text,
         occurred_from_day, occurred_from_clock, occurred_to_day, occurred_to_clock,
         occurred_from_time_text, occurred_to_time_text
     ),
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
-    cast(occurred_from as date) as record_date,
-    coalesce(rej.reason, case when superseded_in_file then 'PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt' end) as reject_reason,
-    coalesce(rej.field, case when superseded_in_file then 'pv_number' end) as reject_field,
-    coalesce(rej.value, case when superseded_in_file then pv_number end) as reject_value
-from numbered
+    cast(occurred_from as date) as record_date
+from wb_last_usable(
+    'checked', pv_number, 'pv_number', pv_number,
+    'PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+)

@@ -1,12 +1,9 @@
 -- Wijk tasks (kantschriften, woonstvaststellingen, ...), typed and checked.
 with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
--- second time, to find the last usable one (see `numbered`).
+-- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select source_file as key_file, wb_text(task_id) as key_task_id
-    from raw.tasks
-    group by all
-    having count(*) > 1
+    select * from wb_repeated_keys('raw.tasks', wb_text(task_id))
 ),
 typed as not materialized (
     select
@@ -32,10 +29,10 @@ typed as not materialized (
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
     from raw.tasks r
-    left join repeated_keys k on k.key_file = r.source_file and k.key_task_id = wb_text(r.task_id)
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.task_id)
 ),
--- Not materialised: the duplicate check below reads it again only for the rows of a
--- repeated key (the filter on key_repeats reaches the join in `typed`).
+-- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
+-- (the filter on key_repeats reaches the join in `typed`).
 checked as not materialized (
     select
         t.*,
@@ -50,27 +47,16 @@ checked as not materialized (
             when closed_at >= p.today + 1 then wb_reject('closed_at', 'Datum afgesloten ligt in de toekomst', closed_at_text)
         end as rej
     from typed t cross join raw.build_params p
-),
-numbered as (
-    -- Within one file the last usable row of a key counts; earlier usable ones are refused,
-    -- visibly. A later row refused for a fault of its own does not cost the good one.
-    select c.*, coalesce(c.source_row < d.last_row, false) as superseded_in_file
-    from checked c
-    left join (
-        select source_file, task_id, max(source_row) filter (where rej is null) as last_row
-        from checked
-        where key_repeats
-        group by source_file, task_id
-    ) d using (source_file, task_id)
 )
+-- Within one file the last usable row of a key counts (wb_last_usable, macros.sql).
 select
-    * exclude (rej, row_fault, superseded_in_file, key_repeats, received_at_text, due_at_text, closed_at_text),
+    * exclude (received_at_text, due_at_text, closed_at_text),
     -- Closed (or due) before it was received: kept and flagged, never refused; the
     -- workload page's quality-control queue lists exactly these.
     coalesce(cast(closed_at as date) < cast(received_at as date)
              or cast(due_at as date) < cast(received_at as date), false) as dates_inconsistent,
-    cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date,
-    coalesce(rej.reason, case when superseded_in_file then 'Taaknummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt' end) as reject_reason,
-    coalesce(rej.field, case when superseded_in_file then 'task_id' end) as reject_field,
-    coalesce(rej.value, case when superseded_in_file then task_id end) as reject_value
-from numbered
+    cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date
+from wb_last_usable(
+    'checked', task_id, 'task_id', task_id,
+    'Taaknummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+)
