@@ -99,7 +99,7 @@ class Preview:
     refused : pandas.DataFrame
         First ``n`` refused rows: ``row``, ``field``, ``value``, ``reason``.
     crs : str or None
-        Boundary layers: the coordinate reference system used.
+        Boundary and point layers: the coordinate reference system read.
     note : str or None
         What the build will say of the file (Dutch): the sheet its table is read from
         when not the first, the personal columns left out.
@@ -202,7 +202,7 @@ def _preview_districts(preview: Preview, path: Path, raw: Path, zone: dict, n: i
     )
     info = layers.files[0]
     preview.crs = info.get("crs")
-    preview.encoding = info.get("encoding")
+    preview.encoding = path.suffix.lower().lstrip(".")  # the kind of layer file
     preview.n_rows = int(info["rows_read"])
     rows = [
         {
@@ -299,7 +299,9 @@ def _preview_tabular(
 
     mappings = load_mappings()
     mapping = mappings[kind]
-    headers, encoding, delimiter = sniff_headers(path, work, header_test(mapping, mappings))
+    headers, encoding, delimiter = sniff_headers(
+        path, work, header_test(mapping, mappings), mapping
+    )
     preview.headers, preview.encoding, preview.delimiter = headers, encoding, delimiter
     found = mapping.match(headers)
     preview.columns_found = {f: headers[i] for f, i in found.items()}
@@ -324,6 +326,7 @@ def _preview_tabular(
         infos = load_tabular_kind(con, kind, [path], mapping, raw, work, mappings)
         preview.encoding = infos[0].get("encoding") or preview.encoding
         preview.delimiter = infos[0].get("delimiter") or preview.delimiter
+        preview.crs = infos[0].get("crs")  # a map layer's
         # A workbook with several tables: one export per sheet (etl.sources.tabular).
         preview.sheets = [i["sheet"] for i in infos if (i.get("sheets") or 1) > 1]
         notes = [file_note(i, sheet=not preview.sheets) for i in infos]

@@ -61,6 +61,11 @@ ENCODINGS = {
     "xlsx": "Excel-werkmap (.xlsx)",
     "xls": "Excel 97-2003-werkmap (.xls)",
     "ods": "OpenDocument-rekenblad (.ods)",
+    "geojson": "GeoJSON-kaartlaag",
+    "json": "GeoJSON-kaartlaag",
+    "gpkg": "GeoPackage-kaartlaag",
+    "shp": "Shapefile-kaartlaag",
+    "zip": "Shapefile-kaartlaag (gezipt)",
 }
 DELIMITERS = {
     ";": "puntkomma ( ; )",
@@ -509,10 +514,14 @@ def render_preview(preview: Preview) -> None:
                 "Zo kan het bestand niet ingelezen worden: kies hierboven de juiste soort export."
             )
         st.error(error, icon=":material/block:")
-    details = [
-        f"codering: **{describe_encoding(preview.encoding)}**",
-        f"scheidingsteken: **{describe_delimiter(preview.delimiter)}**",
-    ]
+    # A text file has an encoding and a separator; a workbook or a map layer neither.
+    if preview.delimiter:
+        details = [
+            f"codering: **{describe_encoding(preview.encoding)}**",
+            f"scheidingsteken: **{describe_delimiter(preview.delimiter)}**",
+        ]
+    else:
+        details = [f"bestandstype: **{describe_encoding(preview.encoding)}**"]
     if preview.crs:
         details.append(f"coördinatenstelsel: **{preview.crs}**")
     st.markdown("Herkend — " + " · ".join(details))

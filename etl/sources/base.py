@@ -6,15 +6,17 @@ from pathlib import Path
 
 from etl import config
 
-#: File name endings each kind accepts.
-ACCEPTED_SUFFIXES = {
-    "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
-    "statbel": (".txt", ".csv", ".zip"),
-}
 #: Workbooks: Excel (.xlsx, and the .xls of Excel 97-2003 that older systems still write)
 #: and OpenDocument (.ods, LibreOffice's), all read with calamine.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
 TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", *SPREADSHEET_SUFFIXES)
+#: File name endings each kind accepts (else :data:`TABULAR_SUFFIXES`). Points of interest
+#: may also be a map layer (GeoJSON, GeoPackage, Shapefile, zipped or not).
+ACCEPTED_SUFFIXES = {
+    "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
+    "statbel": (".txt", ".csv", ".zip"),
+    "poi": (*TABULAR_SUFFIXES, ".geojson", ".json", ".gpkg", ".shp", ".zip"),
+}
 
 
 class BuildError(Exception):

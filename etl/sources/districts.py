@@ -117,7 +117,11 @@ def _read_geojson(path: Path, name: str):
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
         features = doc["features"] if doc.get("type") == "FeatureCollection" else [doc]
-        geoms = [shapely.from_geojson(json.dumps(f["geometry"])) for f in features]
+        # A feature without geometry ("geometry": null) is valid GeoJSON.
+        geoms = [
+            None if f["geometry"] is None else shapely.from_geojson(json.dumps(f["geometry"]))
+            for f in features
+        ]
     except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
         raise BuildError(f"Bestand {name} is geen geldige GeoJSON: {exc}") from exc
     name_crs = ((doc.get("crs") or {}).get("properties") or {}).get("name")
@@ -144,7 +148,9 @@ def _read_ogr(path: Path, name: str):
     try:
         frame = pyogrio.read_dataframe(target)
     except Exception as exc:  # GDAL raises its own error types for broken files
-        raise BuildError(f"Bestand {name} kan niet gelezen worden als grenslaag: {exc}") from exc
+        raise BuildError(
+            f"Bestand {name} kan niet gelezen worden als kaartlaag (GeoJSON, Shapefile of GeoPackage): {exc}"
+        ) from exc
     file_crs = None
     if frame.crs is not None:
         epsg = frame.crs.to_epsg()
@@ -196,6 +202,42 @@ def _classify(values: dict, path: Path) -> str | None:
     return None
 
 
+def read_layer(path: Path, name: str, declared_crs: str | None = None):
+    """Properties and geometries (Lambert 72) of a GeoJSON, GeoPackage or (zipped) Shapefile.
+
+    CRS, first found wins: a sidecar ``<file>.crs`` ("EPSG:31370"), the file's own CRS,
+    ``declared_crs``, else guessed from coordinate size (:func:`guess_crs`).
+
+    Returns
+    -------
+    tuple
+        ``(properties per feature, geometry per feature or None, CRS read, reader)``.
+
+    Raises
+    ------
+    BuildError
+        The file is no readable layer or names an unsupported CRS (Dutch message).
+    """
+    if path.suffix.lower() in (".geojson", ".json"):
+        props_list, geoms, file_crs, encoding = _read_geojson(path, name)
+    else:
+        props_list, geoms, file_crs, encoding = _read_ogr(path, name)
+    present = np.array([g for g in geoms if g is not None], dtype=object)
+    coords = shapely.get_coordinates(present) if present.size else np.empty((0, 2))
+    crs = _sidecar_crs(path) or file_crs or declared_crs or guess_crs(coords[:2000])
+    if crs != "EPSG:31370":
+        transformer = Transformer.from_crs(crs, "EPSG:31370", always_xy=True)
+        geoms = [
+            None
+            if g is None
+            else shapely.transform(
+                g, lambda xy, t=transformer: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
+            )
+            for g in geoms
+        ]
+    return props_list, geoms, crs, encoding
+
+
 def load_districts(
     files: list[Path], raw: Path, mapping: KindMapping, declared_crs: str | None = None
 ) -> DistrictLayers:
@@ -226,24 +268,7 @@ def load_districts(
     zone_crs = crs_from_name(declared_crs) if declared_crs else None
     for path in files:
         name = source_name(raw, path)
-        if path.suffix.lower() in (".geojson", ".json"):
-            props_list, geoms, file_crs, encoding = _read_geojson(path, name)
-        else:
-            props_list, geoms, file_crs, encoding = _read_ogr(path, name)
-        geoms = [g if g is not None else None for g in geoms]
-        present = np.array([g for g in geoms if g is not None], dtype=object)
-        coords = shapely.get_coordinates(present) if present.size else np.empty((0, 2))
-        crs = _sidecar_crs(path) or file_crs or zone_crs or guess_crs(coords[:2000])
-        if crs != "EPSG:31370":
-            transformer = Transformer.from_crs(crs, "EPSG:31370", always_xy=True)
-            geoms = [
-                None
-                if g is None
-                else shapely.transform(
-                    g, lambda xy, t=transformer: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
-                )
-                for g in geoms
-            ]
+        props_list, geoms, crs, encoding = read_layer(path, name, zone_crs)
         count = 0
         for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
             folded = {normalise_header(str(k)): k for k in props}

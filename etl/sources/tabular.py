@@ -755,7 +755,11 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
     read: the sheet its table came from when that was not the first or the workbook has
     several tables (unless ``sheet`` is false: the caller says so itself), the records joined
     from several lines (:func:`_join_broken_records`) and the personal columns left out."""
-    notes = [dropped_note(info.get("dropped_columns") or []), *info.get("foreign_sheets", [])]
+    notes = [
+        *info.get("layer_notes", []),
+        dropped_note(info.get("dropped_columns") or []),
+        *info.get("foreign_sheets", []),
+    ]
     if rows := info.get("joined_rows"):
         notes.insert(
             0,
@@ -1146,7 +1150,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         ]
         tables = [t for t, ok in zip(tables, fits, strict=True) if ok]
     infos = [
-        _load_xlsx_table(
+        _load_table_rows(
             con,
             kind,
             mapping,
@@ -1165,7 +1169,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     return infos
 
 
-def _load_xlsx_table(
+def _load_table_rows(
     con, kind, mapping, name, headers, rows, sheet, path, load_order, all_mappings, sheets
 ) -> dict:
     dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
@@ -1213,6 +1217,96 @@ def _load_xlsx_table(
             declared=declared,
         ),
     }
+
+
+#: Map layers a list of points can come as (points of interest drawn or downloaded in a
+#: GIS): read as a table of the features' properties with X and Y from their geometry.
+LAYER_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
+#: The fields a layer's geometry gives; properties that would map to them are left out.
+_GEOMETRY_FIELDS = ("x", "y", "xy")
+
+
+def is_layer(path: Path) -> bool:
+    """Whether an export of a tabular kind is a map layer: GeoJSON, GeoPackage, Shapefile
+    or a zip holding a Shapefile (a zip of text files is Statbel's open data)."""
+    suffix = path.suffix.lower()
+    if suffix in LAYER_SUFFIXES:
+        return True
+    if suffix != ".zip":
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(m.lower().endswith(".shp") for m in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+
+
+def layer_table(
+    path: Path, name: str, mapping: KindMapping
+) -> tuple[list[str], list[tuple[int, list]], list[str], str]:
+    """A point layer as a table: its properties and ``X``, ``Y`` in Lambert 72 metres.
+
+    The geometry gives the coordinates, whatever the layer's CRS (Lambert 72, Lambert 2008
+    or WGS84; see :func:`etl.sources.districts.read_layer`); properties that would map to
+    X, Y or a point column are left out. A line or area counts at a point on it
+    (``shapely.point_on_surface``: inside the area, unlike its centroid).
+
+    Returns
+    -------
+    tuple
+        ``(headers, rows, notes, crs)``: a row is ``(feature number, values)``; the notes
+        (Dutch) say which CRS was read and what was done with other geometry.
+    """
+    import shapely
+
+    from etl.sources.districts import read_layer
+
+    props_list, geoms, crs, _reader = read_layer(path, name)
+    keys = list(dict.fromkeys(str(k) for props in props_list for k in props))
+    while found := {f: i for f, i in mapping.match(keys).items() if f in _GEOMETRY_FIELDS}:
+        keys = [k for i, k in enumerate(keys) if i not in found.values()]
+    headers = [*keys, "X", "Y"]
+    rows = []
+    other = missing = 0
+    for number, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
+        xy: list[str | None] = [None, None]
+        if geom is None or geom.is_empty:
+            missing += 1
+        else:
+            if shapely.get_type_id(geom) != 0:  # not a Point
+                other += 1
+                geom = shapely.point_on_surface(geom)
+            xy = [f"{geom.x:.2f}", f"{geom.y:.2f}"]
+        values = [props.get(k) for k in keys]
+        rows.append(
+            (number, [*(v if not isinstance(v, dict | list) else str(v) for v in values), *xy])
+        )
+    label = {"EPSG:31370": "Lambert 72", "EPSG:3812": "Lambert 2008", "EPSG:4326": "WGS84"}.get(
+        crs, crs
+    )
+    notes = [f"Kaartlaag in {label} ({crs}): X en Y komen uit de geometrie, in Lambert 72."]
+    if other:
+        notes.append(
+            f"{other} {'object is' if other == 1 else 'objecten zijn'} geen enkel punt (een lijn, "
+            "vlak of multipunt): een punt erop telt."
+        )
+    if missing:
+        notes.append(
+            f"{missing} {'object heeft' if missing == 1 else 'objecten hebben'} geen geometrie: "
+            "zonder locatie."
+        )
+    return headers, rows, notes, crs
+
+
+def _load_layer(con, kind, mapping, raw, path, load_order, all_mappings=None) -> dict:
+    """A point layer read as one table (:func:`layer_table`); its rows are its features."""
+    name = source_name(raw, path)
+    headers, rows, notes, crs = layer_table(path, name, mapping)
+    info = _load_table_rows(
+        con, kind, mapping, name, headers, rows, None, path, load_order, all_mappings, sheets=1
+    )
+    info["layer_notes"], info["crs"] = notes, crs
+    return info
 
 
 def _load_zip(con, kind, mapping, raw, path, workdir, load_order, all_mappings=None) -> list[dict]:
@@ -1296,6 +1390,8 @@ def load_tabular_kind(
             infos.extend(
                 _load_xlsx(con, kind, mapping, raw, path, order, all_mappings=all_mappings)
             )
+        elif is_layer(path):
+            infos.append(_load_layer(con, kind, mapping, raw, path, order, all_mappings))
         elif suffix == ".zip":
             infos.extend(
                 _load_zip(con, kind, mapping, raw, path, workdir, order, all_mappings=all_mappings)
@@ -1317,9 +1413,13 @@ def load_tabular_kind(
 
 
 def sniff_headers(
-    path: Path, workdir: Path, is_header: Callable[[list[str]], bool] | None = None
+    path: Path,
+    workdir: Path,
+    is_header: Callable[[list[str]], bool] | None = None,
+    mapping: KindMapping | None = None,
 ) -> tuple[list[str], str | None, str | None]:
-    """Header names, encoding and separator of an export (text, workbook or zipped text).
+    """Header names, encoding and separator of an export (text, workbook, zipped text, or
+    with ``mapping`` a point layer: :func:`layer_table`).
 
     ``is_header`` recognises a header below a title (see :func:`header_test`).
 
@@ -1331,6 +1431,8 @@ def sniff_headers(
     suffix = path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         return _xlsx_sheets(path, path.name, is_header)[0][0][0], suffix.lstrip("."), None
+    if mapping is not None and is_layer(path):
+        return layer_table(path, path.name, mapping)[0], suffix.lstrip("."), None
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as archive:

@@ -231,6 +231,46 @@ def test_point_list_without_type_gets_the_chosen_type(small_zone):
     )
 
 
+def test_point_layer_is_previewed_and_stored_like_a_list(small_zone):
+    """A GeoJSON of schools in WGS84: the preview says it is a map layer and its CRS (no
+    encoding or separator), the accepted point lies where the geometry says in Lambert 72,
+    and after confirming it is built into marts.poi in wijk W01."""
+    from pyproj import Transformer
+
+    raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
+    lon, lat = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True).transform(
+        171100, 177050
+    )
+    layer = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"Naam": "De Klimop"},
+                    "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                }
+            ],
+        }
+    ).encode()
+    at = _upload(run_app("data"), "scholen.geojson", layer, kind="poi")
+    at.selectbox(key="upload_map").set_value("School").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    recognised = next(m.value for m in at.markdown if m.value.startswith("Herkend"))
+    assert recognised == (
+        "Herkend — bestandstype: **GeoJSON-kaartlaag** · coördinatenstelsel: **EPSG:4326**"
+    )
+    accepted = _table_with(at, "Naam")
+    assert accepted["Naam"].tolist() == ["De Klimop"]
+    assert [round(v, 2) for v in accepted["X"]] == [171100.0]
+    at.button(key="upload_bevestig").click().run()
+    assert (raw / "poi" / "School" / "scholen.geojson").read_bytes() == layer
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "ok", status
+    sql = "SELECT count(*) FROM marts.poi WHERE name = 'De Klimop' AND wijk_code = 'W01'"
+    assert _count(warehouse, sql) == 1
+
+
 def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
     # Another file in the raw folder breaks the build; the uploaded file itself is fine.

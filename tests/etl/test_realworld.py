@@ -183,11 +183,14 @@ def test_real_wijken_as_districts_in_a_build(tmp_path):
     assert layers == {"wijk": 29, "deelgemeente": 7, "gemeente": 2, "zone": 1}
 
 
-def test_real_railway_stations_as_points_of_interest(tmp_path):
+@pytest.mark.parametrize(
+    "published", ["herko_railway_stations.csv", "herko_railway_stations_4326.geojson"]
+)
+def test_real_railway_stations_as_points_of_interest(tmp_path, published):
     """iRail's station list as published (English headers, comma-separated, WGS84
-    longitude/latitude, no type column) in the folder poi/Station/, which gives the type:
-    the stations SOURCES.md puts inside HerKo land in their municipality, the neighbours'
-    outside the zone."""
+    longitude/latitude, no type column; or the same stations as a GeoJSON point layer) in
+    the folder poi/Station/, which gives the type: the stations SOURCES.md puts inside HerKo
+    land in their municipality, the neighbours' outside the zone."""
     raw = tmp_path / "raw"
     (raw / "districts").mkdir(parents=True)
     (raw / "poi" / "Station").mkdir(parents=True)
@@ -199,7 +202,7 @@ def test_real_railway_stations_as_points_of_interest(tmp_path):
         shutil.copy(REALWORLD / name, raw / "districts" / name)
     with open(REALWORLD / "herko_railway_stations.csv", encoding="utf-8", newline="") as fh:
         stations = list(csv.DictReader(fh))
-    shutil.copy(REALWORLD / "herko_railway_stations.csv", raw / "poi" / "Station" / "stations.csv")
+    shutil.copy(REALWORLD / published, raw / "poi" / "Station" / published)
     zone = tmp_path / "zone.toml"
     zone.write_text(HERKO_ZONE, encoding="utf-8")
     wh = tmp_path / "wh.duckdb"
