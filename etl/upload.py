@@ -106,6 +106,9 @@ class Preview:
     sheets : list of str
         A workbook with several tables: their sheets, each read as an export of its own
         (``accepted`` and ``refused`` then name the sheet of each row, ``sheet``).
+    sheet_columns : dict
+        With ``sheets``: per sheet, canonical field -> its header in that sheet (the
+        sheets' tables may name a field differently; ``columns_found`` is the first's).
     """
 
     kind: str
@@ -127,6 +130,7 @@ class Preview:
     crs: str | None = None
     note: str | None = None
     sheets: list[str] = field(default_factory=list)
+    sheet_columns: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _check_kind(kind: str) -> None:
@@ -369,8 +373,14 @@ def _preview_tabular(
             "reject_value AS value, reject_reason AS reason FROM staging.preview "
             f"WHERE reject_reason IS NOT NULL ORDER BY {in_order} LIMIT {int(n)}"
         ).df()
-        refused["field"] = refused["field"].map(lambda f: headers_of.get(f, f))
+        # A refused field by the header of the row's own table (sheets may name it apart).
+        columns_of = {i["source_file"]: i.get("columns") or {} for i in infos}
+        refused["field"] = [
+            columns_of.get(source, {}).get(f) or headers_of.get(f, f)
+            for source, f in zip(refused["sheet"], refused["field"], strict=True)
+        ]
         if preview.sheets:
+            preview.sheet_columns = {i["sheet"]: dict(i.get("columns") or {}) for i in infos}
             refused["sheet"] = refused["sheet"].map(sheet_of)
             preview.accepted.insert(
                 0, "sheet", preview.accepted["source_file"].astype(str).map(sheet_of)

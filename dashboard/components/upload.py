@@ -157,15 +157,24 @@ def mapping_table(preview: Preview) -> pd.DataFrame:
     pandas.DataFrame
         ``Veld`` (the usual Dutch header), ``Kolom in het bestand``, ``Status``
         (:data:`FOUND`, :data:`MISSING`, :data:`OPTIONAL_MISSING`); required fields first.
+        A workbook whose tables name their columns differently gets a column per sheet,
+        ``Kolom in blad '<sheet>'``, and a field found in some sheets says in how many.
         Empty for boundary layers, which have no column mapping.
     """
     mapping = load_mappings().get(preview.kind)
     if mapping is None or preview.kind == "districts" or not preview.headers:
         return pd.DataFrame(columns=["Veld", "Kolom in het bestand", "Status"])
+    sheets = preview.sheet_columns
+    if len({tuple(sorted(c.items())) for c in sheets.values()}) < 2:
+        sheets = {}  # one table, or every table names its columns alike
     rows = []
     for field in mapping.fields:
         header = preview.columns_found.get(field)
-        if header is not None:
+        headers = {f"Kolom in blad '{s}'": c.get(field) or "–" for s, c in sheets.items()}
+        found_in = sum(h != "–" for h in headers.values())
+        if sheets and 0 < found_in < len(sheets):
+            status = f"gevonden in {found_in} van {len(sheets)} bladen"
+        elif header is not None or found_in:
             status = FOUND
         elif field in preview.columns_missing:
             status = MISSING
@@ -174,7 +183,7 @@ def mapping_table(preview: Preview) -> pd.DataFrame:
         rows.append(
             {
                 "Veld": mapping.expected(field)[0] if mapping.expected(field) else field,
-                "Kolom in het bestand": header or "–",
+                **(headers or {"Kolom in het bestand": header or "–"}),
                 "Status": status,
                 "_required": field in mapping.required,
             }

@@ -105,6 +105,39 @@ def test_preview_of_a_workbook_with_a_table_per_sheet_names_the_sheets():
     assert p.refused[["sheet", "row", "field"]].values.tolist() == [["Feb", 3, "Datum feit"]]
 
 
+def test_preview_of_sheets_that_name_their_columns_apart():
+    """Two monthly sheets, the second from another report: 'Begindatum' for the date and a
+    street column the first lacks. A refused row names its own sheet's header, and the
+    column table shows each sheet's header and a field found in one sheet of two."""
+    from test_quirks import workbook
+
+    from dashboard.components.upload import FOUND, mapping_table
+
+    sheets = {
+        "Jan": [
+            ["PV-nummer", "Datum feit", "Categorie", "X", "Y"],
+            ["J1", "03/01/2024 14:30", "Vandalisme", 171000.5, 177000],
+        ],
+        "Feb": [
+            ["PV-nummer", "Begindatum", "Categorie", "Straat", "X", "Y"],
+            ["F1", "03/02/2024 14:30", "Vandalisme", "Kerkstraat", 171000.5, 177000],
+            ["F2", "geen datum", "Vandalisme", "Kerkstraat", 171000.5, 177000],
+        ],
+    }
+    p = preview_upload("incidents", "feiten.xlsx", workbook(sheets), ZONE_SMALL)
+    assert p.ok and (p.n_rows, p.n_accepted, p.n_refused) == (3, 2, 1)
+    assert p.refused[["sheet", "row", "field"]].values.tolist() == [["Feb", 3, "Begindatum"]]
+    assert p.sheet_columns["Feb"]["occurred_from"] == "Begindatum"
+    table = mapping_table(p).set_index("Veld")
+    assert list(table.columns) == ["Kolom in blad 'Jan'", "Kolom in blad 'Feb'", "Status"]
+    assert table.loc["Datum feit"].tolist() == ["Datum feit", "Begindatum", FOUND]
+    assert table.loc["Straat"].tolist() == ["–", "Straat", "gevonden in 1 van 2 bladen"]
+    # Sheets that name their columns alike keep the one column of a plain file.
+    same = {"Jan": sheets["Jan"], "Feb": [sheets["Jan"][0], sheets["Jan"][1]]}
+    alike = preview_upload("incidents", "feiten.xlsx", workbook(same), ZONE_SMALL)
+    assert "Kolom in het bestand" in mapping_table(alike).columns
+
+
 def test_preview_warns_about_another_kind_and_missing_columns():
     accidents = (RAW_SMALL / "accidents" / "islp_ongevallen_2024.csv").read_bytes()
     p = preview_upload("incidents", "ongevallen.csv", accidents, ZONE_SMALL)
