@@ -367,7 +367,6 @@ def _preview_tabular(
             f"SELECT * EXCLUDE ({hidden}) FROM staging.preview WHERE reject_reason IS NULL "
             f"ORDER BY {in_order} LIMIT {int(n)}"
         ).df()
-        headers_of = {f: preview.columns_found.get(f, f) for f in mapping.fields}
         refused = con.execute(
             "SELECT source_file::VARCHAR AS sheet, source_row AS row, reject_field AS field, "
             "reject_value AS value, reject_reason AS reason FROM staging.preview "
@@ -376,7 +375,7 @@ def _preview_tabular(
         # A refused field by the header of the row's own table (sheets may name it apart).
         columns_of = {i["source_file"]: i.get("columns") or {} for i in infos}
         refused["field"] = [
-            columns_of.get(source, {}).get(f) or headers_of.get(f, f)
+            columns_of.get(source, {}).get(f, f)
             for source, f in zip(refused["sheet"], refused["field"], strict=True)
         ]
         if preview.sheets:

@@ -88,8 +88,6 @@ def fmt_coordinate(value) -> str:
     Two decimals of a degree are about a kilometre: a preview that rounds ``50,8791`` to
     ``50,88`` hides whether the point was read right.
     """
-    if isinstance(value, str):  # already written out (missing_as_text)
-        return value
     if _is_missing(value):
         return MISSING
     return fmt_number(value, 6 if abs(float(value)) <= 180 else 2)
@@ -186,7 +184,7 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
         Digits for float columns.
     formats : mapping, optional
         A formatter for a column of its own (e.g. :func:`fmt_coordinate`), instead of the
-        one its type gets.
+        one its type gets; not for a column of text (already written out).
 
     Returns
     -------
@@ -210,7 +208,14 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
             and isinstance(series.dropna().iloc[0], date)
         ):
             formatters[col] = fmt_date
-    formatters.update({c: f for c, f in (formats or {}).items() if c in df.columns})
+    # A column already written out as text (missing_as_text) keeps its text.
+    formatters.update(
+        {
+            c: f
+            for c, f in (formats or {}).items()
+            if c in df.columns and not pd.api.types.is_object_dtype(df[c])
+        }
+    )
     return df.style.format(formatters, na_rep=MISSING)
 
 

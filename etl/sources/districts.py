@@ -52,6 +52,8 @@ class DistrictLayers:
 
 
 CRS_CODES = ("31370", "3812", "4326")
+#: How a user knows them (notes, messages).
+CRS_NAMES = {"EPSG:31370": "Lambert 72", "EPSG:3812": "Lambert 2008", "EPSG:4326": "WGS84"}
 
 
 def crs_from_name(name: str | None) -> str | None:

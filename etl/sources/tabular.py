@@ -1259,7 +1259,7 @@ def layer_table(
     """
     import shapely
 
-    from etl.sources.districts import read_layer
+    from etl.sources.districts import CRS_NAMES, read_layer
 
     props_list, geoms, crs, _reader = read_layer(path, name)
     keys = list(dict.fromkeys(str(k) for props in props_list for k in props))
@@ -1281,10 +1281,9 @@ def layer_table(
         rows.append(
             (number, [*(v if not isinstance(v, dict | list) else str(v) for v in values), *xy])
         )
-    label = {"EPSG:31370": "Lambert 72", "EPSG:3812": "Lambert 2008", "EPSG:4326": "WGS84"}.get(
-        crs, crs
-    )
-    notes = [f"Kaartlaag in {label} ({crs}): X en Y komen uit de geometrie, in Lambert 72."]
+    notes = [
+        f"Kaartlaag in {CRS_NAMES.get(crs, crs)} ({crs}): X en Y komen uit de geometrie, in Lambert 72."
+    ]
     if other:
         notes.append(
             f"{other} {'object is' if other == 1 else 'objecten zijn'} geen enkel punt (een lijn, "
