@@ -7,6 +7,9 @@ The dashboard's upload page calls only these functions:
     encoding, separator, which columns were recognised, the first accepted rows and the
     refused rows with their Dutch reason, and a warning when the file looks like another
     kind of export.
+``bundle_upload(kind, files)``
+    Several files chosen together, the parts of one Shapefile (``.shp``, ``.shx``, ``.dbf``,
+    ``.prj``, ...), as one zip to preview and store; a single file as it is.
 ``store_upload(kind, filename, data, raw_dir)``
     Put the file under ``raw_dir/<kind>/`` without ever overwriting a different file.
 ``start_background_build(raw, warehouse, status_file)``
@@ -22,6 +25,7 @@ The dashboard's upload page calls only these functions:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -30,7 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +54,7 @@ __all__ = [
     "Preview",
     "UploadError",
     "build_status",
+    "bundle_upload",
     "preview_upload",
     "start_background_build",
     "store_upload",
@@ -165,6 +171,70 @@ def safe_filename(kind: str, filename: str) -> str:
             f"verwacht: {', '.join(_suffixes(kind))}."
         )
     return name
+
+
+#: The files a Shapefile can consist of (GIS programs write some or all of them beside the
+#: ``.shp``), longest ending first: ``wijken.shp.xml`` is part of ``wijken``.
+SHAPEFILE_PARTS = (
+    ".shp.xml", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd",
+)  # fmt: skip
+
+
+def _shapefile_part(name: str) -> tuple[str, str] | None:
+    """``(stem, ending)`` of a Shapefile part's name, or ``None`` for another file."""
+    lower = name.lower()
+    ending = next((e for e in SHAPEFILE_PARTS if lower.endswith(e)), None)
+    return None if ending is None else (name[: -len(ending)], ending)
+
+
+def bundle_upload(kind: str, files: Sequence[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """The one export in the files chosen together: ``(file name, content)``.
+
+    A single file is returned as it is. Several files must be the parts of one Shapefile
+    (same name, endings of :data:`SHAPEFILE_PARTS`, one ``.shp``), for a kind that takes
+    Shapefiles: they are packed into ``<name>.zip``, which the build reads like any zipped
+    Shapefile. The zip is the same bytes for the same files, so choosing them again is
+    recognised as the same upload. A part the Shapefile cannot do without (``.shx``,
+    ``.dbf``) is not required here: the preview names it when it is missing.
+
+    Raises
+    ------
+    UploadError
+        No file, or several files that are not the parts of one Shapefile (Dutch message).
+    """
+    # The same file chosen twice (the .shp first, then all parts) counts once.
+    files = list(dict.fromkeys((name, bytes(data)) for name, data in files))
+    if not files:
+        raise UploadError("Geen bestand gekozen.")
+    if len(files) == 1:
+        return files[0]
+    names = [name for name, _ in files]
+    listed = ", ".join(names)
+    parts = [_shapefile_part(name) for name in names]
+    if ".zip" not in _suffixes(kind) or any(p is None for p in parts):
+        raise UploadError(
+            f"Kies één bestand per keer (gekozen: {listed}). Enkel de delen van één "
+            "Shapefile (.shp, .shx, .dbf, .prj) mogen samen gekozen worden."
+        )
+    stems = {stem.lower() for stem, _ in parts}
+    shps = [name for name, (_, ending) in zip(names, parts, strict=True) if ending == ".shp"]
+    if len(stems) > 1 or len(shps) != 1:
+        raise UploadError(
+            f"De gekozen bestanden zijn niet de delen van één Shapefile ({listed}): kies "
+            "het .shp-bestand met de .shx-, .dbf- en .prj-bestanden van dezelfde naam."
+        )
+    if len({n.lower() for n in names}) < len(names):
+        raise UploadError(f"Verschillende bestanden met dezelfde naam gekozen ({listed}).")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files):
+            # A fixed time stamp: the same parts give the same zip (and the same digest).
+            archive.writestr(
+                zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
+    return shps[0][: -len(".shp")] + ".zip", buffer.getvalue()
 
 
 def safe_folder(kind: str, folder: str | None) -> str | None:

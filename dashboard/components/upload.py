@@ -34,10 +34,12 @@ from etl.sources.mapping import load_mappings
 from etl.sources.tabular import FOLDER_FIELDS
 from etl.upload import (
     QUARANTINE,
+    SHAPEFILE_PARTS,
     BuildBusyError,
     Preview,
     UploadError,
     build_status,
+    bundle_upload,
     files_named_in,
     preview_upload,
     quarantine,
@@ -90,6 +92,25 @@ def max_upload_mb() -> int:
 def accepted_suffixes(kind: str) -> tuple[str, ...]:
     """File extensions the build reads for ``kind`` (``(".csv", ".txt", ...)``)."""
     return ACCEPTED_SUFFIXES.get(kind, TABULAR_SUFFIXES)
+
+
+def takes_shapefiles(kind: str) -> bool:
+    """Whether ``kind`` reads Shapefiles, whose parts (.shp, .shx, .dbf, .prj) are chosen
+    together in the uploader."""
+    return ".shp" in accepted_suffixes(kind)
+
+
+def _files(uploaded) -> list:
+    """What the uploader holds, as a list (it gives a list when several may be chosen)."""
+    return uploaded if isinstance(uploaded, list) else [] if uploaded is None else [uploaded]
+
+
+def chosen_file(kind: str, uploaded) -> tuple[str, bytes] | None:
+    """The one export in what the uploader holds (one file, or the parts of a Shapefile
+    packed into a zip: :func:`etl.upload.bundle_upload`); ``None`` when nothing is chosen.
+    Raises :class:`~etl.upload.UploadError` for files that do not go together."""
+    files = _files(uploaded)
+    return bundle_upload(kind, [(f.name, f.getvalue()) for f in files]) if files else None
 
 
 def describe_encoding(encoding: str | None) -> str:
@@ -326,13 +347,11 @@ def _log_upload(kind: str, preview: Preview, stored: Path) -> None:
 
 def _on_confirm(kind: str, preview: Preview, folder: str | None = None) -> None:
     """Button callback: store the uploaded file, start the build, remember the outcome."""
-    uploaded = st.session_state.get("upload_bestand")
-    if uploaded is None:
-        return
     try:
-        stored, busy_message = confirm_upload(
-            kind, uploaded.name, uploaded.getvalue(), folder=folder
-        )
+        chosen = chosen_file(kind, st.session_state.get("upload_bestand"))
+        if chosen is None:
+            return
+        stored, busy_message = confirm_upload(kind, *chosen, folder=folder)
     except UploadError as exc:
         st.session_state[STORED_KEY] = {"error": str(exc)}
         return
@@ -595,17 +614,35 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         key="upload_soort",
     )
     suffixes = accepted_suffixes(kind)
+    types = [s.lstrip(".") for s in suffixes]
+    label = f"Bestand ({', '.join(suffixes)}; maximaal {fmt_int(max_upload_mb())} MB)"
+    several = takes_shapefiles(kind)
+    if several:
+        # A Shapefile is several files: its parts are chosen together (or zipped).
+        types += sorted({e.rsplit(".", 1)[-1] for e in SHAPEFILE_PARTS} - set(types))
+        label += "; een Shapefile: kies de .shp, .shx, .dbf en .prj samen"
     uploaded = st.file_uploader(
-        f"Bestand ({', '.join(suffixes)}; maximaal {fmt_int(max_upload_mb())} MB)",
-        type=[s.lstrip(".") for s in suffixes],
+        label,
+        type=types,
         key="upload_bestand",
         max_upload_size=max_upload_mb(),
+        accept_multiple_files=several,
     )
-    if uploaded is not None:
-        data = uploaded.getvalue()
+    try:
+        chosen = chosen_file(kind, uploaded)
+    except UploadError as exc:
+        st.error(str(exc), icon=":material/block:")
+        chosen = None
+    if chosen is not None:
+        name, data = chosen
+        if len(parts := sorted({f.name for f in _files(uploaded)})) > 1:
+            st.caption(
+                f"De {len(parts)} delen van de Shapefile ({', '.join(parts)}) worden samen "
+                f"gelezen en bewaard als **{name}**."
+            )
 
         # Previews of this file, per folder (none, or the type chosen below).
-        key = (kind, uploaded.file_id, uploaded.name, len(data))
+        key = (kind, name, tuple(f.file_id for f in _files(uploaded)), len(data))
         cached = st.session_state.get(PREVIEW_KEY)
         if not cached or cached[0] != key:
             cached = (key, {})
@@ -615,7 +652,7 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         def read(folder: str | None) -> Preview:
             if folder not in cached[1]:
                 with st.spinner("Bestand wordt gelezen…"):
-                    cached[1][folder] = preview_file(kind, uploaded.name, data, folder)
+                    cached[1][folder] = preview_file(kind, name, data, folder)
             return cached[1][folder]
 
         folder = None

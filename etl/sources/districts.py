@@ -131,6 +131,30 @@ def _read_geojson(path: Path, name: str):
     return props, geoms, crs_from_name(name_crs), "utf-8"
 
 
+#: The files a Shapefile cannot be read without, besides its ``.shp``: the index and the
+#: attribute table (which holds the codes and names). ``.prj`` (the CRS) is optional.
+SHAPEFILE_NEEDS = (".shx", ".dbf")
+
+
+def missing_shapefile_parts(shp: str, names: list[str]) -> list[str]:
+    """The parts of :data:`SHAPEFILE_NEEDS` that ``names`` (the files beside the ``.shp``
+    named ``shp``, or an archive's members) lack, as file names; the case of the
+    extension does not matter (``WIJKEN.SHX``)."""
+    stem = shp[: -len(".shp")]
+    have = {n.lower() for n in names}
+    return [stem + ext for ext in SHAPEFILE_NEEDS if (stem + ext).lower() not in have]
+
+
+def _shapefile_parts_error(name: str, missing: list[str], zipped: bool) -> BuildError:
+    files = " en ".join(Path(m).name for m in missing)
+    return BuildError(
+        f"Bestand {name}: een Shapefile bestaat uit meerdere bestanden met dezelfde naam; "
+        f"{files} {'ontbreken' if len(missing) > 1 else 'ontbreekt'} "
+        f"{'in het zip-archief' if zipped else 'naast het .shp-bestand'}. Voeg alle delen "
+        f"samen toe (.shp, .shx, .dbf en .prj), of samen in één zip-bestand."
+    )
+
+
 def _read_ogr(path: Path, name: str):
     """Shapefile (plain or zipped) and GeoPackage through pyogrio (GDAL, no internet)."""
     import pyogrio
@@ -141,12 +165,19 @@ def _read_ogr(path: Path, name: str):
 
         try:
             with zipfile.ZipFile(path) as archive:
-                shps = sorted(m for m in archive.namelist() if m.lower().endswith(".shp"))
+                members = archive.namelist()
         except zipfile.BadZipFile as exc:
             raise BuildError(f"Bestand {name} is geen geldig zip-archief: {exc}") from exc
+        shps = sorted(m for m in members if m.lower().endswith(".shp"))
         if not shps:
             raise BuildError(f"Bestand {name}: het zip-archief bevat geen Shapefile (.shp).")
+        if missing := missing_shapefile_parts(shps[0], members):
+            raise _shapefile_parts_error(name, missing, zipped=True)
         target = f"/vsizip/{path.as_posix()}/{shps[0]}"
+    elif path.suffix.lower() == ".shp":
+        beside = [p.name for p in path.parent.iterdir()]
+        if missing := missing_shapefile_parts(path.name, beside):
+            raise _shapefile_parts_error(name, missing, zipped=False)
     try:
         frame = pyogrio.read_dataframe(target)
     except Exception as exc:  # GDAL raises its own error types for broken files

@@ -271,6 +271,47 @@ def test_point_layer_is_previewed_and_stored_like_a_list(small_zone):
     assert _count(warehouse, sql) == 1
 
 
+def test_shapefile_parts_are_chosen_together_and_stored_as_one_zip(small_zone, tmp_path):
+    """Points of interest as a Shapefile from the municipality's GIS: its four files chosen
+    together are previewed as one layer, stored as parken.zip and built into marts.poi. A
+    .shp chosen alone says, in Dutch, which parts to add."""
+    import geopandas as gpd
+    import shapely
+
+    raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
+    (tmp_path / "gis").mkdir()
+    gpd.GeoDataFrame(
+        {"Type": ["Park"], "Naam": ["Park Kortenberg"]},
+        geometry=[shapely.Point(171200, 177100)],
+        crs="EPSG:31370",
+    ).to_file(tmp_path / "gis" / "parken.shp")
+    parts = [
+        (p.name, p.read_bytes(), "application/octet-stream") for p in (tmp_path / "gis").iterdir()
+    ]
+    at = run_app("data")
+    at.selectbox(key="upload_soort").set_value("poi").run()
+    uploader = at.file_uploader(key="upload_bestand")
+    assert uploader.accept_multiple_files and {".shp", ".shx", ".dbf", ".prj"} <= set(
+        uploader.allowed_type
+    )
+    shp = next(p for p in parts if p[0].endswith(".shp"))
+    uploader.set_value([shp]).run()
+    assert not at.exception
+    assert any("parken.shx en parken.dbf ontbreken" in e.value for e in at.error)
+    at.file_uploader(key="upload_bestand").set_value(parts).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("bewaard als **parken.zip**" in c.value for c in at.caption)
+    recognised = next(m.value for m in at.markdown if m.value.startswith("Herkend"))
+    assert "Shapefile-kaartlaag (gezipt)" in recognised
+    assert _table_with(at, "Naam")["Naam"].tolist() == ["Park Kortenberg"]
+    at.button(key="upload_bevestig").click().run()
+    assert (raw / "poi" / "parken.zip").is_file()
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "ok", status
+    sql = "SELECT count(*) FROM marts.poi WHERE name = 'Park Kortenberg' AND wijk_code = 'W01'"
+    assert _count(warehouse, sql) == 1
+
+
 def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
     # Another file in the raw folder breaks the build; the uploaded file itself is fine.

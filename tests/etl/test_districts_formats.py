@@ -107,3 +107,42 @@ def test_broken_zip_is_a_clear_error(tmp_path):
     (raw / "districts" / "wijken.zip").write_bytes(b"PK\x03\x04 not really")
     with pytest.raises(BuildError, match="wijken.zip"):
         located(raw, tmp_path)
+
+
+def test_shapefile_without_its_parts_is_a_clear_error(tmp_path):
+    """A .shp whose .shx and .dbf are not beside it (or not in its zip) fails in Dutch,
+    naming the missing files, instead of with GDAL's English advice about SHAPE_RESTORE_SHX."""
+    raw = raw_with(tmp_path)
+    wijken(31370).to_file(raw / "districts" / "wijken.shp")
+    (raw / "districts" / "wijken.shx").unlink()
+    (raw / "districts" / "wijken.dbf").unlink()
+    with pytest.raises(BuildError) as err:
+        located(raw, tmp_path)
+    assert str(err.value).startswith("Bestand districts/wijken.shp: een Shapefile bestaat uit")
+    assert "wijken.shx en wijken.dbf ontbreken naast het .shp-bestand" in str(err.value)
+    assert "SHAPE_RESTORE_SHX" not in str(err.value)
+
+
+def test_zipped_shapefile_without_its_attribute_table_is_a_clear_error(tmp_path):
+    raw = raw_with(tmp_path)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    wijken(31370).to_file(folder / "WIJKEN.shp")
+    with zipfile.ZipFile(raw / "districts" / "wijken.zip", "w") as zf:
+        for part in folder.iterdir():
+            if part.suffix.lower() != ".dbf":
+                zf.write(part, part.name)
+    with pytest.raises(BuildError) as err:
+        located(raw, tmp_path)
+    assert "WIJKEN.dbf ontbreekt in het zip-archief" in str(err.value)
+
+
+def test_shapefile_parts_with_upper_case_endings_are_found(tmp_path):
+    """GIS exports from older systems write WIJKEN.SHP, WIJKEN.SHX, WIJKEN.DBF."""
+    raw = raw_with(tmp_path)
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    wijken(31370).to_file(folder / "wijken.shp")
+    for part in folder.iterdir():
+        part.rename(raw / "districts" / ("WIJKEN" + part.suffix.upper()))
+    assert located(raw, tmp_path) == EXPECTED

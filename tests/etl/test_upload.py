@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from etl.upload import (
     BuildBusyError,
     UploadError,
     build_status,
+    bundle_upload,
     files_named_in,
     preview_upload,
     quarantine,
@@ -168,6 +170,69 @@ def test_preview_of_unreadable_and_excel_and_zip_files():
     z = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
     p = preview_upload("statbel", "OPENDATA_MAP_2023.zip", z, ZONE_SMALL)
     assert p.ok and p.delimiter == "|"
+
+
+def _shapefile_parts(tmp_path: Path) -> list[tuple[str, bytes]]:
+    import geopandas as gpd
+
+    frame = gpd.read_file(RAW_SMALL / "districts" / "wijken.geojson")
+    frame = frame.set_crs(31370, allow_override=True) if frame.crs is None else frame
+    frame.to_file(tmp_path / "wijken.shp")
+    return [(p.name, p.read_bytes()) for p in sorted(tmp_path.iterdir())]
+
+
+def test_parts_of_a_shapefile_chosen_together_are_one_zipped_upload(tmp_path):
+    """The .shp, .shx, .dbf, .prj and .cpg a GIS writes, chosen together in the uploader:
+    one zip named after them, always the same bytes, previewed like any boundary layer."""
+    import zipfile
+
+    parts = _shapefile_parts(tmp_path)
+    assert sorted(n.rsplit(".", 1)[1] for n, _ in parts) == ["cpg", "dbf", "prj", "shp", "shx"]
+    name, data = bundle_upload("districts", parts)
+    assert name == "wijken.zip"
+    assert bundle_upload("districts", list(reversed(parts))) == (name, data)
+    # The .shp chosen first, then all parts again: the same upload.
+    assert bundle_upload("districts", [parts[-2], *parts]) == (name, data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {i.filename: i.file_size for i in archive.infolist()} == {
+            n: len(b) for n, b in parts
+        }
+    p = preview_upload("districts", name, data, ZONE_SMALL)
+    assert p.ok, p.error
+    assert p.encoding == "zip" and p.crs == "EPSG:31370"
+    assert set(p.accepted["code"]) == {"W01", "W02"}
+    # A single file is the upload as it is.
+    assert bundle_upload("incidents", [("a.csv", b"x")]) == ("a.csv", b"x")
+
+
+def test_files_that_are_not_one_shapefile_are_refused_together(tmp_path):
+    parts = _shapefile_parts(tmp_path)
+    with pytest.raises(UploadError, match="Kies één bestand per keer"):
+        bundle_upload("incidents", [("a.csv", b"x"), ("b.csv", b"y")])
+    with pytest.raises(UploadError, match="Kies één bestand per keer"):
+        bundle_upload("districts", [*parts, ("wijken.csv", b"x")])
+    with pytest.raises(UploadError, match="niet de delen van één Shapefile"):
+        bundle_upload("districts", [*parts, ("buurten.shx", b"x")])
+    with pytest.raises(UploadError, match="niet de delen van één Shapefile"):
+        bundle_upload("districts", [p for p in parts if not p[0].endswith(".shp")])
+    with pytest.raises(UploadError, match="Verschillende bestanden met dezelfde naam"):
+        bundle_upload("districts", [*parts, ("wijken.prj", b"anders")])
+    with pytest.raises(UploadError, match="Geen bestand"):
+        bundle_upload("districts", [])
+
+
+def test_shapefile_alone_or_without_its_table_is_refused_in_dutch(tmp_path):
+    """The .shp alone cannot be read: the preview names the parts to add. Chosen without
+    its .dbf, the zip of the other parts says that one is missing."""
+    parts = dict(_shapefile_parts(tmp_path))
+    p = preview_upload("districts", "wijken.shp", parts["wijken.shp"], ZONE_SMALL)
+    assert not p.ok
+    assert "wijken.shx en wijken.dbf ontbreken" in p.error and "SHAPE_RESTORE" not in p.error
+    name, data = bundle_upload(
+        "districts", [(n, b) for n, b in parts.items() if not n.endswith(".dbf")]
+    )
+    p = preview_upload("districts", name, data, ZONE_SMALL)
+    assert not p.ok and "wijken.dbf ontbreekt in het zip-archief" in p.error
 
 
 def test_preview_of_boundaries():
