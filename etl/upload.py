@@ -207,6 +207,13 @@ def bundle_upload(kind: str, files: Sequence[tuple[str, bytes]]) -> tuple[str, b
     if not files:
         raise UploadError("Geen bestand gekozen.")
     if len(files) == 1:
+        name = files[0][0]
+        part = _shapefile_part(name)
+        if part is not None and part[1] != ".shp" and ".zip" in _suffixes(kind):
+            raise UploadError(
+                f"Bestand {name} is een deel van een Shapefile: kies het samen met "
+                f"{part[0]}.shp en de andere delen (.shx, .dbf, .prj)."
+            )
         return files[0]
     names = [name for name, _ in files]
     listed = ", ".join(names)

@@ -217,6 +217,8 @@ def test_files_that_are_not_one_shapefile_are_refused_together(tmp_path):
         bundle_upload("districts", [p for p in parts if not p[0].endswith(".shp")])
     with pytest.raises(UploadError, match="Verschillende bestanden met dezelfde naam"):
         bundle_upload("districts", [*parts, ("wijken.prj", b"anders")])
+    with pytest.raises(UploadError, match="wijken.dbf is een deel van een Shapefile"):
+        bundle_upload("districts", [p for p in parts if p[0].endswith(".dbf")])
     with pytest.raises(UploadError, match="Geen bestand"):
         bundle_upload("districts", [])
 
