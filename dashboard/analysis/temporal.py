@@ -6,6 +6,8 @@ Time-zone-aware timestamps are taken at their own wall-clock time; naive ones as
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -220,6 +222,8 @@ def monthly_with_last_year(
     count_col: str = "n",
     by: list[str] | None = None,
     threshold: float = 2.0,
+    through: date | None = None,
+    through_col: str | None = None,
 ) -> pd.DataFrame:
     """Monthly counts next to the same month one year earlier, with a Poisson signal.
 
@@ -235,24 +239,42 @@ def monthly_with_last_year(
         Group columns (for example ``["wijk"]``); each group gets its own series.
     threshold : float, default 2.0
         ``notable`` when ``|z| > threshold`` (see :func:`poisson_signal`).
+    through : datetime.date, optional
+        The last day the counts cover (the end of the chosen period). When it is not the
+        last day of its month, that month is incomplete, and a whole month a year earlier
+        would make it look like a drop (a weekly briefing mid-month flagged one every
+        time): it is compared with the same days of that month a year earlier instead,
+        from ``through_col``.
+    through_col : str, optional
+        Per month, the records on or before day ``through.day`` of the month
+        (``n_tot_dag`` of :func:`dashboard.queries.hotspots.monthly_counts`). Needed for
+        ``through`` to have an effect.
 
     Returns
     -------
     pandas.DataFrame
         One row per month (per group) from the first to the last month in the data, months
         without a row filled with 0. Columns: ``by`` columns, ``month_col`` (monthly
-        ``pandas.Period``), ``count_col``, ``vorig_jaar`` (same month a year earlier; NaN
-        when that month lies before the data starts, which is unknown rather than 0),
-        ``verschil``, ``z`` and ``notable``.
+        ``pandas.Period``), ``count_col``, ``vorig_jaar`` (same month a year earlier, or
+        its first days for the incomplete month; NaN when that month lies before the data
+        starts, which is unknown rather than 0), ``verschil``, ``z``, ``notable`` and
+        ``deels`` (True for the incomplete month that ``through`` ends).
     """
     by = list(by or [])
-    df = df_monthly[[*by, month_col, count_col]].copy()
+    partial = None
+    if through is not None and through_col is not None:
+        ends = pd.Period(through, "M")
+        if through.day < ends.days_in_month:
+            partial = ends
+    df = df_monthly[
+        [*by, month_col, count_col, *([through_col] if partial is not None else [])]
+    ].copy()
     month = df[month_col]
     if not isinstance(month.dtype, pd.PeriodDtype):
         month = _wall_clock(month).dt.to_period("M")
     df[month_col] = month.astype("period[M]")
     df = df.dropna(subset=[month_col])
-    columns = [*by, month_col, count_col, "vorig_jaar", "verschil", "z", "notable"]
+    columns = [*by, month_col, count_col, "vorig_jaar", "verschil", "z", "notable", "deels"]
     if df.empty:
         return pd.DataFrame(columns=columns)
     first, last = df[month_col].min(), df[month_col].max()
@@ -278,6 +300,13 @@ def monthly_with_last_year(
         else pd.Index(previous, name=month_col)
     )
     out["vorig_jaar"] = keyed.reindex(lookup).to_numpy(dtype=float)
+    out["deels"] = (out[month_col] == partial).to_numpy() if partial is not None else False
+    if out["deels"].any():
+        # The same first days of that month a year earlier (0 for a month the data covers
+        # without a record; NaN before the data starts, as for whole months).
+        first_days = df.groupby([*by, month_col], observed=True)[through_col].sum()
+        first_days = first_days.reindex(full, fill_value=0).reindex(lookup[out["deels"].to_numpy()])
+        out.loc[out["deels"], "vorig_jaar"] = first_days.to_numpy(dtype=float)
     signal = poisson_signal(out[count_col].to_numpy(), out["vorig_jaar"].to_numpy(), threshold)
     out["verschil"] = signal["verschil"].to_numpy()
     out["z"] = signal["z"].to_numpy()

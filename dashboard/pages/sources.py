@@ -447,19 +447,30 @@ fig.update_layout(
 )
 st.plotly_chart(fig, key="bronnen_uurmatrix")
 
-monthly = _sum_by([hq.monthly_counts(version, k, *args) for k in keys], ["maand"], ["n"])
+monthly = _sum_by(
+    [hq.monthly_counts(version, k, *args) for k in keys], ["maand"], ["n", "n_tot_dag"]
+)
 if not monthly.empty:
-    series = monthly_with_last_year(monthly, "maand", "n")
+    # A month the period's end cuts short is set against the same days a year earlier.
+    series = monthly_with_last_year(
+        monthly, "maand", "n", through=period.end, through_col="n_tot_dag"
+    )
     first = pd.Period(period.start, "M")
     series = series[series["maand"] >= first]
-    labels = [f"{month_name(p.month)[:3]} {p.year}" for p in series["maand"]]
+    labels = [
+        f"{month_name(p.month)[:3]} {p.year}" + (f" (1–{period.end.day})" if part else "")
+        for p, part in zip(series["maand"], series["deels"], strict=True)
+    ]
     fig = go.Figure(
         [
             go.Bar(x=labels, y=series["n"], name="Deze maand", marker_color="#1f4e79"),
             go.Scatter(
                 x=labels,
                 y=series["vorig_jaar"],
-                name="Zelfde maand vorig jaar",
+                name="Zelfde maand vorig jaar"
+                + (
+                    " (voor een onvolledige maand: dezelfde dagen)" if series["deels"].any() else ""
+                ),
                 mode="lines+markers",
                 line={"color": "#f03b20"},
             ),
@@ -478,8 +489,9 @@ if not monthly.empty:
         st.caption(
             "Opvallend anders dan een jaar eerder (|z| > 2): "
             + ", ".join(
-                f"{month_name(r.maand.month)} {r.maand.year} ({fmt_int(r.n)} tegen "
-                f"{fmt_int(r.vorig_jaar)})"
+                f"{month_name(r.maand.month)} {r.maand.year}"
+                + (f" (1–{period.end.day})" if r.deels else "")
+                + f" ({fmt_int(r.n)} tegen {fmt_int(r.vorig_jaar)})"
                 for r in notable.itertuples(index=False)
             )
             + "."

@@ -8,6 +8,8 @@ use the zone's own registration only.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -612,17 +614,37 @@ def _period_label(value) -> str:
 if trend.empty:
     st.info("Geen letselongevallen in dit venster.")
 else:
-    labels_x = [_period_label(p) for p in trend["periode"]]
+    # The last month or year, when the period's end cuts it short, says so.
+    cut = period.end < (
+        (pd.Timestamp(period.end) + pd.offsets.MonthEnd(0)).date()
+        if grain == "maand"
+        else date(period.end.year, 12, 31)
+    )
+    last = pd.Timestamp(trend["periode"].iloc[-1])
+    labels_x = [
+        _period_label(p)
+        + (f" (t.e.m. {period.end:%d/%m})" if cut and pd.Timestamp(p) == last else "")
+        for p in trend["periode"]
+    ]
     fig = go.Figure()
     fig.add_bar(
         x=labels_x, y=trend["letselongevallen"], name="Letselongevallen", marker_color="#d7191c"
     )
     if grain == "maand":
-        compared = monthly_with_last_year(trend, month_col="periode", count_col="letselongevallen")
+        # A month the period's end cuts short is set against the same days a year earlier.
+        compared = monthly_with_last_year(
+            trend,
+            month_col="periode",
+            count_col="letselongevallen",
+            through=period.end,
+            through_col="letselongevallen_tot_dag",
+        ).set_index("periode")
+        months = [pd.Period(pd.Timestamp(p), "M") for p in trend["periode"]]
         fig.add_scatter(
-            x=[_period_label(p.to_timestamp()) for p in compared["periode"]],
-            y=compared["vorig_jaar"],
-            name="Zelfde maand vorig jaar",
+            x=labels_x,
+            y=compared["vorig_jaar"].reindex(months).to_numpy(),
+            name="Zelfde maand vorig jaar"
+            + (" (voor een onvolledige maand: dezelfde dagen)" if cut else ""),
             mode="lines+markers",
             line_color="#555555",
         )

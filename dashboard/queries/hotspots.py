@@ -331,20 +331,23 @@ def monthly_counts(
     """Records per month from 12 months before ``start`` until ``end``.
 
     The extra year lets :func:`dashboard.analysis.temporal.monthly_with_last_year` put
-    each month of the period next to the same month a year earlier.
+    each month of the period next to the same month a year earlier; ``n_tot_dag`` lets it
+    compare a month that ``end`` cuts short with the same days a year earlier.
 
     Returns
     -------
     pandas.DataFrame
-        ``maand`` (date, first of the month), ``n``.
+        ``maand`` (date, first of the month), ``n``, ``n_tot_dag`` (the records on or
+        before day ``end.day`` of the month).
     """
     first = date(start.year - 1, start.month, 1)
     ds, where, params = _where(dataset_key, first, end, wijken, categories, hours, weekdays)
     return query(
         version,
-        f"SELECT CAST(date_trunc('month', {ds.date_expr}) AS DATE) AS maand, count(*) AS n "
+        f"SELECT CAST(date_trunc('month', {ds.date_expr}) AS DATE) AS maand, count(*) AS n, "
+        f"count(*) FILTER (WHERE day({ds.date_expr}) <= $tot_dag) AS n_tot_dag "
         f"FROM {ds.table} t WHERE {where} GROUP BY 1 ORDER BY 1",
-        params,
+        {**params, "tot_dag": end.day},
     )
 
 

@@ -319,8 +319,10 @@ def injury_trend(
     Returns
     -------
     pandas.DataFrame
-        ``periode`` (first day of the month/year), ``letselongevallen``, ``doden``,
-        ``zwaargewonden``, ``lichtgewonden``, ``slachtoffers``; only periods with data.
+        ``periode`` (first day of the month/year), ``letselongevallen``,
+        ``letselongevallen_tot_dag`` (those on or before day ``end.day`` of the month, for
+        comparing a month ``end`` cuts short), ``doden``, ``zwaargewonden``,
+        ``lichtgewonden``, ``slachtoffers``; only periods with data.
     """
     if grain not in _GRAINS:
         raise ValueError(f"Onbekende tijdseenheid {grain!r}")
@@ -338,7 +340,10 @@ def injury_trend(
         version,
         f"""
         WITH acc AS (
-            SELECT {period} AS periode, count(*) AS letselongevallen
+            SELECT {period} AS periode, count(*) AS letselongevallen,
+                   -- Statbel gives no day: its month counts whole, as the filter takes it.
+                   count(*) FILTER (WHERE coalesce(day(t.date), 1) <= $tot_dag)
+                       AS letselongevallen_tot_dag
             FROM marts.accidents t WHERE {where} AND t.is_injury GROUP BY 1
         ),
         vic AS (
@@ -348,7 +353,7 @@ def injury_trend(
             FROM marts.accidents t JOIN marts.victims v ON v.accident_id = t.accident_id
             WHERE {where} AND t.is_injury GROUP BY 1
         )
-        SELECT acc.periode, acc.letselongevallen,
+        SELECT acc.periode, acc.letselongevallen, acc.letselongevallen_tot_dag,
                coalesce(vic.doden, {0 if source == "accidents" else "NULL"}) AS doden,
                coalesce(vic.zwaargewonden, {0 if source == "accidents" else "NULL"})
                    AS zwaargewonden,
@@ -360,7 +365,7 @@ def injury_trend(
         ORDER BY acc.periode
         LIMIT 1200
         """,
-        params,
+        {**params, "tot_dag": end.day},
     )
 
 

@@ -6,10 +6,12 @@ Expected values are computed with independent SQL on the marts, never through
 
 from __future__ import annotations
 
+import base64
 import os
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
@@ -70,3 +72,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 def nl(n: int) -> str:
     """A count as the dashboard writes it (``1.234``)."""
     return f"{n:,}".replace(",", ".")
+
+
+def plotly_array(value) -> np.ndarray:
+    """A plotly array from a figure's JSON (plain list or plotly's typed-array encoding)."""
+    if isinstance(value, dict) and "bdata" in value:
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = tuple(int(n) for n in str(value.get("shape", len(flat))).split(","))
+        return flat.reshape(shape)
+    return np.array(value)

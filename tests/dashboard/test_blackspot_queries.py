@@ -11,6 +11,7 @@ import math
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 from dash_helpers import count, wh
 
@@ -163,6 +164,21 @@ def test_injury_trend_separates_accidents_and_victims(version):
     )
     statbel = traffic.injury_trend(version, "accidents_statbel", start, END, "jaar")
     assert statbel["slachtoffers"].isna().all()
+
+
+def test_injury_trend_counts_the_first_days_of_each_month(version):
+    """Per month, the injury accidents on days 1 to the end date's day (for comparing a
+    month the period cuts short); Statbel has no day, so its months count whole."""
+    end = date(2026, 5, 14)
+    trend = traffic.injury_trend(version, "accidents", date(2025, 1, 1), end, "maand")
+    may = trend[pd.to_datetime(trend["periode"]) == pd.Timestamp("2025-05-01")].iloc[0]
+    assert may["letselongevallen_tot_dag"] == count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN '2025-05-01' AND '2025-05-14'"
+    )
+    assert trend["letselongevallen_tot_dag"].sum() < trend["letselongevallen"].sum()
+    statbel = traffic.injury_trend(version, "accidents_statbel", date(2025, 1, 1), end, "maand")
+    assert (statbel["letselongevallen_tot_dag"] == statbel["letselongevallen"]).all()
 
 
 def test_injury_near_schools_matches_sql(version):

@@ -140,6 +140,33 @@ def test_monthly_counts_include_last_year(version):
     assert june == count("SELECT count(*) FROM marts.incidents WHERE year = 2026 AND month = 6")
 
 
+def test_monthly_counts_of_a_period_ending_mid_month(version):
+    """Up to 14 May: May counts 1-14 May, and every month says how many of its records
+    fall on days 1-14 (for comparing May with 1-14 May a year earlier)."""
+    df = hq.monthly_counts(version, "incidents", date(2026, 4, 17), date(2026, 5, 14))
+    by_month = df.assign(maand=pd.to_datetime(df["maand"])).set_index("maand")
+    may = by_month.loc[pd.Timestamp("2026-05-01")]
+    assert (
+        may["n"]
+        == may["n_tot_dag"]
+        == count(
+            "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2026-05-01' AND '2026-05-14'"
+        )
+    )
+    last_may = by_month.loc[pd.Timestamp("2025-05-01")]
+    assert last_may["n"] == count(
+        "SELECT count(*) FROM marts.incidents WHERE year = 2025 AND month = 5"
+    )
+    assert (
+        0
+        < last_may["n_tot_dag"]
+        == count(
+            "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2025-05-01' AND '2025-05-14'"
+        )
+        < last_may["n"]
+    )
+
+
 def test_wijk_counts_and_records_in_area(version):
     counts = hq.wijk_counts(version, "incidents", START, END)
     assert len(counts) == count("SELECT count(*) FROM marts.districts WHERE layer = 'wijk'")

@@ -6,8 +6,10 @@ are recomputed from those SQL rows with the analysis functions.
 
 from __future__ import annotations
 
+import json
+
 import shapely
-from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
+from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 
 from dashboard.analysis.repeats import knox_test
 from dashboard.analysis.risk import risk_near_poi
@@ -153,3 +155,24 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert any(m.startswith("**Station**") and station in m for m in markdown)
     poi_table = _table(at, "Straal (m)")
     assert len(poi_table) == len(risk)
+
+
+def test_month_cut_short_is_set_against_the_same_days_a_year_earlier(demo_warehouse):
+    """A period ending on 14 May: the monthly chart's last bar is "mei 2026 (1–14)" and its
+    line point is 1-14 May 2025, not the whole of May 2025 (which made every mid-month
+    briefing look like a drop)."""
+    at = run_app("sources", {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"})
+    chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
+    bars, line = json.loads(chart.proto.spec)["data"][:2]
+    assert bars["x"][-1] == "mei 2026 (1–14)" and line["x"] == bars["x"]
+    assert "dezelfde dagen" in line["name"]
+    bar_y, line_y = plotly_array(bars["y"]), plotly_array(line["y"])
+    may = "SELECT count(*) FROM {t} WHERE date BETWEEN '{y}-05-01' AND '{y}-05-14'"
+    assert bar_y[-1] == sum(
+        count(may.format(t=t, y=2026)) for t in ("marts.incidents", "marts.nuisance")
+    )
+    assert line_y[-1] == sum(
+        count(may.format(t=t, y=2025)) for t in ("marts.incidents", "marts.nuisance")
+    )
+    april = "SELECT count(*) FROM {t} WHERE year = 2025 AND month = 4"
+    assert line_y[0] == sum(count(april.format(t=t)) for t in ("marts.incidents", "marts.nuisance"))

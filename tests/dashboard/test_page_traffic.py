@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from datetime import date, timedelta
 
-import numpy as np
-from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
+from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 from docx import Document
 from openpyxl import load_workbook
 
@@ -21,15 +19,6 @@ def _frame(at, first_column: str, contains: str | None = None):
         if list(df.columns)[0] == first_column and (contains is None or contains in df.columns):
             return df
     raise AssertionError(f"geen tabel met kolom {first_column!r}")
-
-
-def _array(value) -> np.ndarray:
-    """A plotly array from a figure's JSON (plain list or plotly's typed-array encoding)."""
-    if isinstance(value, dict) and "bdata" in value:
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = tuple(int(n) for n in str(value.get("shape", len(flat))).split(","))
-        return flat.reshape(shape)
-    return np.array(value)
 
 
 def test_traffic_accidents_and_victims(demo_warehouse):
@@ -155,7 +144,7 @@ def test_trends_rates_and_statbel_side_by_side(demo_warehouse):
     charts = at.get("plotly_chart")
     assert len(charts) >= 3
     heat = next(json.loads(c.proto.spec) for c in charts if "weekdag en uur" in c.proto.spec)
-    z = _array(heat["data"][0]["z"])
+    z = plotly_array(heat["data"][0]["z"])
     assert z.shape == (7, 24)
     first = date(end.year - 3, end.month, end.day) + timedelta(days=1)
     assert int(z.sum()) == count(
@@ -236,3 +225,26 @@ def test_traffic_statbel_source(demo_warehouse):
         [year],
     )
     assert metrics(at)["Dodelijke ongevallen"] == nl(fatal)
+
+
+def test_injury_trend_month_cut_short_against_the_same_days(demo_warehouse):
+    """Ending on 14 May: the trend's last month reads "05/2026 (t.e.m. 14/05)" and the
+    line a year earlier counts 1-14 May 2025; whole months keep whole months, and the
+    line has a point for exactly the bars' months."""
+    at = run_app("traffic", {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"})
+    chart = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "Letselongevallen (aantal ongevallen)" in c.proto.spec
+    )
+    bars, line = chart["data"][:2]
+    assert bars["x"][-1] == "05/2026 (t.e.m. 14/05)" and line["x"] == bars["x"]
+    assert "dezelfde dagen" in line["name"]
+    injuries = (
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN ? AND ?"
+    )
+    line_y = plotly_array(line["y"])
+    assert line_y[-1] == count(injuries, [date(2025, 5, 1), date(2025, 5, 14)])
+    assert line_y[-2] == count(injuries, [date(2025, 4, 1), date(2025, 4, 30)])
+    assert plotly_array(bars["y"])[-1] == count(injuries, [date(2026, 5, 1), date(2026, 5, 14)])

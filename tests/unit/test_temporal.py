@@ -190,6 +190,43 @@ def test_monthly_with_last_year_per_group():
     assert len(out) == 2 * 13
 
 
+def test_month_cut_short_is_compared_with_the_same_days_a_year_earlier():
+    """A briefing on 14 December: December has 14 days of data. Against the whole of
+    December a year earlier it looked like a notable drop every time; against 1-14
+    December it is compared like with like. A period ending on the last day of its month
+    compares whole months, as before."""
+    from datetime import date
+
+    df = pd.DataFrame(
+        {
+            "maand": ["2025-11-01", "2025-12-01", "2026-11-01", "2026-12-01"],
+            "n": [30, 40, 31, 18],
+            "n_tot_dag": [14, 20, 15, 18],
+        }
+    )
+    whole = monthly_with_last_year(df).set_index("maand")
+    dec = pd.Period("2026-12", "M")
+    assert whole.loc[dec, "vorig_jaar"] == 40 and bool(whole.loc[dec, "notable"])
+    assert not whole["deels"].any()
+    cut = monthly_with_last_year(df, through=date(2026, 12, 14), through_col="n_tot_dag").set_index(
+        "maand"
+    )
+    assert cut.loc[dec, "vorig_jaar"] == 20 and cut.loc[dec, "verschil"] == -2
+    assert not cut.loc[dec, "notable"] and bool(cut.loc[dec, "deels"])
+    nov = pd.Period("2026-11", "M")  # a whole month: the whole month a year earlier
+    assert cut.loc[nov, "vorig_jaar"] == 30 and not cut.loc[nov, "deels"]
+    ends = monthly_with_last_year(df, through=date(2026, 12, 31), through_col="n_tot_dag")
+    assert ends.set_index("maand").loc[dec, "vorig_jaar"] == 40 and not ends["deels"].any()
+    # Per group; a group without records in a month the data covers compares with 0.
+    grouped = pd.concat([df.assign(wijk="A"), df.tail(1).assign(wijk="B")])
+    per = monthly_with_last_year(
+        grouped, by=["wijk"], through=date(2026, 12, 14), through_col="n_tot_dag"
+    ).set_index(["wijk", "maand"])
+    assert per.loc[("A", dec), "vorig_jaar"] == 20
+    assert per.loc[("B", dec), "vorig_jaar"] == 0 and bool(per.loc[("B", dec), "deels"])
+    assert len(per) == 2 * 14
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(
