@@ -621,9 +621,9 @@ else:
         else date(period.end.year, 12, 31)
     )
     last = pd.Timestamp(trend["periode"].iloc[-1])
+    short = f" (1–{period.end.day})" if grain == "maand" else f" (t.e.m. {period.end:%d/%m})"
     labels_x = [
-        _period_label(p)
-        + (f" (t.e.m. {period.end:%d/%m})" if cut and pd.Timestamp(p) == last else "")
+        _period_label(p) + (short if cut and pd.Timestamp(p) == last else "")
         for p in trend["periode"]
     ]
     fig = go.Figure()

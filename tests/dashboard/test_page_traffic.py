@@ -228,7 +228,7 @@ def test_traffic_statbel_source(demo_warehouse):
 
 
 def test_injury_trend_month_cut_short_against_the_same_days(demo_warehouse):
-    """Ending on 14 May: the trend's last month reads "05/2026 (t.e.m. 14/05)" and the
+    """Ending on 14 May: the trend's last month reads "05/2026 (1–14)" and the
     line a year earlier counts 1-14 May 2025; whole months keep whole months, and the
     line has a point for exactly the bars' months."""
     at = run_app("traffic", {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"})
@@ -238,7 +238,7 @@ def test_injury_trend_month_cut_short_against_the_same_days(demo_warehouse):
         if "Letselongevallen (aantal ongevallen)" in c.proto.spec
     )
     bars, line = chart["data"][:2]
-    assert bars["x"][-1] == "05/2026 (t.e.m. 14/05)" and line["x"] == bars["x"]
+    assert bars["x"][-1] == "05/2026 (1–14)" and line["x"] == bars["x"]
     assert "dezelfde dagen" in line["name"]
     injuries = (
         "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
