@@ -24,11 +24,6 @@ st.set_page_config(
     page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
 )
 
-# Draws the sign-in form and stops the script until someone has signed in. Until then the
-# navigation holds one hidden placeholder: no page, and none of the page files Streamlit's
-# old pages-folder mode would list, is reachable.
-principal = gate.require_login()
-
 PAGES = {
     "Overzicht": [
         st.Page("pages/briefing.py", title="Briefing", icon=":material/dashboard:", default=True),
@@ -52,8 +47,15 @@ PAGES = {
     ],
 }
 
-# A page the role may not open is not routed at all: its URL falls back to the first page.
-page = st.navigation(gate.filter_pages(PAGES, principal))
+# Draws the sign-in form and stops the script until someone has signed in. Until then the
+# navigation holds only hidden placeholders, one per page address (so a shared link keeps
+# its page and filters through sign-in): no page, and none of the page files Streamlit's
+# old pages-folder mode would list, is reachable.
+principal = gate.require_login(url_paths=[gate.page_stem(p) for ps in PAGES.values() for p in ps])
+
+# A page the role may not open is not routed at all: its address shows a hidden page that
+# says so (gate.route_pages), in Dutch, instead of Streamlit's "Page not found".
+page = st.navigation(gate.route_pages(PAGES, principal))
 stem = gate.page_stem(page)
 gate.set_current_page(stem)
 # The guard runs before any page: without a warehouse every page would only fail.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import streamlit as st
@@ -94,10 +94,17 @@ def _sign_in(principal: Principal, method: str) -> None:
     )
 
 
-def require_login(zone: Mapping | None = None) -> Principal:
+def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) -> Principal:
     """Return the signed-in principal, or draw the sign-in screen and stop the script.
 
     Call first thing in ``app.py``, before ``st.navigation`` and before anything shows data.
+
+    Parameters
+    ----------
+    url_paths : iterable of str
+        The app's page addresses (``exploration``, ...). A link to one of them opened before
+        sign-in shows the sign-in form at that address, so the page opens with the link's
+        filters once signed in (see :func:`_hide_navigation`).
     """
     if zone is None:
         from etl.config import load_zone
@@ -121,8 +128,8 @@ def require_login(zone: Mapping | None = None) -> Principal:
         _sign_in(principal, "none")
         return principal
     if mode == "oidc":
-        return _oidc_gate()
-    return _local_gate()
+        return _oidc_gate(url_paths)
+    return _local_gate(url_paths)
 
 
 def _demo_hint() -> str:
@@ -142,16 +149,27 @@ def _signin_page() -> None:
     """The only "page" routed before sign-in; the form itself is drawn by the gate."""
 
 
-def _hide_navigation() -> None:
-    # Register one hidden page, so the navigation (and any list of page files Streamlit
-    # may have shown) is empty until sign-in, and a deep link opens nothing.
-    st.navigation(
-        [st.Page(_signin_page, title="Aanmelden", url_path="aanmelden")], position="hidden"
-    )
+def _hide_navigation(url_paths: Iterable[str] = ()) -> None:
+    """Route nothing but hidden sign-in placeholders until sign-in.
+
+    The navigation (and any list of page files Streamlit may have shown) stays empty, and a
+    deep link opens nothing of its page. Each of the app's page addresses gets a placeholder
+    of its own: a shared link (``/exploration?gegevens=nuisance``) keeps its address and
+    filters while the form is shown, and the router opens that page once signed in (a page
+    is known by its address). Without them Streamlit said "Page not found" in English and
+    moved the link to the first page.
+    """
+    pages = [st.Page(_signin_page, title="Aanmelden", url_path="aanmelden", default=True)]
+    pages += [
+        st.Page(_signin_page, title="Aanmelden", url_path=path)
+        for path in dict.fromkeys(url_paths)
+        if path != "aanmelden"
+    ]
+    st.navigation(pages, position="hidden")
 
 
-def _local_gate() -> Principal:
-    _hide_navigation()
+def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
+    _hide_navigation(url_paths)
     demo = demo_enabled()
     ensure_demo_users(enabled=demo)
     # A narrow column: a full-width form on a wide layout looks like a broken page.
@@ -191,7 +209,7 @@ def _local_gate() -> Principal:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _oidc_gate() -> Principal:
+def _oidc_gate(url_paths: Iterable[str] = ()) -> Principal:
     import importlib.util
 
     if importlib.util.find_spec("authlib") is None:
@@ -199,7 +217,7 @@ def _oidc_gate() -> Principal:
         st.error("Aanmeldmodus 'oidc' vraagt het pakket Authlib (pip install 'Authlib>=1.3.2').")
         st.stop()
     if not st.user.is_logged_in:
-        _hide_navigation()
+        _hide_navigation(url_paths)
         st.title("Wijkbeeld")
         st.button("Aanmelden", type="primary", on_click=st.login)
         st.stop()
@@ -249,6 +267,46 @@ def page_stem(page) -> str:
     return str(page.url_path)
 
 
+def _no_access_page(home) -> Callable[[], None]:
+    """What the address of a page the signed-in role may not open shows: a Dutch line and
+    a link to ``home``, the role's first page (a role with one page has no menu)."""
+
+    def page() -> None:
+        st.title("Geen toegang")
+        st.warning("Je hebt geen toegang tot deze pagina.", icon=":material/block:")
+        st.page_link(home, label=f"Naar {home.title}", icon=":material/arrow_forward:")
+
+    return page
+
+
+def route_pages(pages: Mapping[str, list], principal: Principal) -> dict[str, list]:
+    """The sections and pages to route for ``principal``.
+
+    The pages the role may open (:func:`filter_pages`), and at the address of each other
+    page a hidden page that only says it is not accessible: a link to it (shared by a
+    colleague with another role) is answered in Dutch, not with Streamlit's English "Page
+    not found"; the page itself is not routed.
+    """
+    routed = filter_pages(pages, principal)
+    if not routed:
+        return routed
+    allowed = allowed_pages(principal)
+    first = next(iter(routed))
+    refused = [
+        st.Page(
+            _no_access_page(routed[first][0]),
+            title="Geen toegang",
+            url_path=page_stem(p),
+            visibility="hidden",
+        )
+        for section in pages.values()
+        for p in section
+        if page_stem(p) not in allowed
+    ]
+    routed[first] = [*routed[first], *refused]
+    return routed
+
+
 def filter_pages(pages, principal: Principal):
     """Keep only the pages the principal may open (a list, or ``{section: [pages]}``)."""
     allowed = allowed_pages(principal)
@@ -277,8 +335,8 @@ def require_page(page: str) -> Principal:
 def log_page_view(page: str, filters: Mapping | None = None) -> None:
     """Audit a page view with its filters, once per change (not on every rerun)."""
     principal = current_principal()
-    if principal is None:
-        return
+    if principal is None or page not in allowed_pages(principal):
+        return  # not a view: the address of a page the role may not open
     key = json.dumps([page, filters or {}], sort_keys=True, default=str)
     if st.session_state.get(_LAST_VIEW) == key:
         return

@@ -18,6 +18,7 @@ import pytest
 from dash_helpers import APP, wh
 from streamlit.testing.v1 import AppTest
 
+import dashboard
 from dashboard.auth.roles import PAGE_ACCESS, Principal, Role, load_pseudonym_key, pseudonymise_pv
 from etl.audit import AuditLog
 
@@ -60,10 +61,21 @@ def run_as(
 
 
 def nav_pages(at: AppTest) -> set[str]:
-    """File stems of the pages the navigation offers."""
+    """File stems of the page files the navigation routes (the app's pages; the hidden
+    placeholders at other addresses have no script)."""
     return {
-        Path(str(info.get("script_path") or info.get("url_pathname"))).stem
+        Path(str(info["script_path"])).stem
         for info in at._registered_pages.values()
+        if info.get("script_path")
+    }
+
+
+def refused_addresses(at: AppTest) -> set[str]:
+    """Addresses routed to the hidden "Geen toegang" placeholder (no script)."""
+    return {
+        info["url_pathname"]
+        for info in at._registered_pages.values()
+        if info["page_name"] == "Geen toegang" and not info.get("script_path")
     }
 
 
@@ -85,9 +97,12 @@ def test_unauthenticated_session_gets_only_the_login_form(local_mode):
     assert [s.value for s in at.subheader] == ["Aanmelden"]
     assert [t.label for t in at.text_input] == ["Gebruikersnaam", "Wachtwoord"]
     # No page, no navigation, no data: no tables, KPIs, charts, sidebar or zone name.
-    # One placeholder without a script, no page of the app.
+    # Placeholders without a script, one per page address (a shared link keeps its
+    # address through sign-in), and no page of the app.
     routed = list(at._registered_pages.values())
-    assert len(routed) == 1 and not routed[0].get("script_path")
+    assert all(not r.get("script_path") and r["page_name"] == "Aanmelden" for r in routed)
+    stems = {p.stem for p in (Path(dashboard.__file__).parent / "pages").glob("*.py")}
+    assert {r["url_pathname"] for r in routed} == {"", *stems}
     assert not at.dataframe and not at.metric and not at.sidebar.markdown
     assert not at.sidebar.caption and not at.get("plotly_chart")
     zone = wh("SELECT zone_name FROM marts.build_info").iat[0, 0]
@@ -146,6 +161,9 @@ def test_demo_accounts_refused_without_demo_flag(local_mode, monkeypatch):
 def test_navigation_lists_only_the_roles_pages(local_mode, principal):
     at = run_as(principal)
     assert nav_pages(at) == set(PAGE_ACCESS[principal.role])
+    # Every other page's address answers "Geen toegang" (a placeholder, not the page).
+    stems = {p.stem for p in (Path(dashboard.__file__).parent / "pages").glob("*.py")}
+    assert refused_addresses(at) == stems - set(PAGE_ACCESS[principal.role])
     assert any(principal.label in c.value for c in at.sidebar.caption)
 
 
@@ -156,6 +174,7 @@ def test_bestuur_gets_reports_only(local_mode):
     for page in ("data", "briefing", "sources", "audit", "sql"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(f"pages/{page}.py")
+    assert {"data", "briefing", "sources", "audit", "sql"} <= refused_addresses(at)
 
 
 def test_inspector_has_dictionary_but_no_console_data_or_audit(local_mode):

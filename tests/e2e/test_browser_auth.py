@@ -128,3 +128,42 @@ def test_bestuur_sees_only_the_reports(server, browser, state):
     page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
     assert page.get_by_role("heading", name="Data").count() == 0
     page.close()
+
+
+def test_shared_link_opens_its_page_with_its_filters_after_sign_in(server, browser, state):
+    """The Verkenning page tells its users to share its address. Opened in a new session,
+    the link shows the sign-in form at that address (no English "Page not found", and no
+    page content), and after sign-in the linked page opens with the link's filters (it
+    opened the Briefing)."""
+    link = server + "/exploration?periode=jaar&gegevens=nuisance"
+    page = _sign_in(browser, link, "demo")
+    page.get_by_role("heading", name="Verkenning").wait_for(timeout=60_000)
+    assert "/exploration?" in page.url and "gegevens=nuisance" in page.url
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("heading", name="Briefing").count() == 0
+    page.close()
+    # Before sign-in the link shows the form only, at its own address.
+    page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    page.goto(link, wait_until="domcontentloaded")
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("heading", name="Verkenning").count() == 0
+    assert "/exploration" in page.url
+    page.close()
+
+
+def test_link_to_a_page_of_another_role_says_so_in_dutch(server, browser, state):
+    """A mayor's staff member (bestuur) opening a link to the Data page: after sign-in a
+    Dutch "Geen toegang" with a link to Rapporten, not the page, and no page view in the
+    audit log."""
+    page = _sign_in(browser, server + "/data", "bestuur-24038")
+    page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
+    assert page.get_by_role("heading", name="Data").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    page.get_by_role("link", name="Naar Rapporten").click()
+    page.get_by_role("heading", name="Rapporten").first.wait_for(timeout=60_000)
+    page.close()
+    log = _audit(state)
+    views = log[(log["username"] == "bestuur-24038") & (log["event"] == "pagina")]
+    assert "data" not in set(views["page"]) and "reports" in set(views["page"])
