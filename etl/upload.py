@@ -283,6 +283,7 @@ def _preview_districts(preview: Preview, path: Path, raw: Path, zone: dict, n: i
     )
     info = layers.files[0]
     preview.crs = info.get("crs")
+    preview.note = " ".join(info.get("layer_notes", [])) or None
     preview.encoding = path.suffix.lower().lstrip(".")  # the kind of layer file
     preview.n_rows = int(info["rows_read"])
     rows = [

@@ -209,6 +209,46 @@ def _prop(props: dict, folded: dict[str, str], mapping: KindMapping, canonical: 
     return None
 
 
+#: A Shapefile's attribute table (dBASE) keeps at most this many characters of a field name.
+DBF_NAME_LENGTH = 10
+
+
+def shapefile_aliases(keys: list[str], mapping: KindMapping) -> dict[str, str]:
+    """The names a Shapefile cut short, matched to the property names they began as.
+
+    A GIS writing ``deelgemeente_code`` to a Shapefile stores ``deelgemeen`` (the first ten
+    characters); when a second name begins alike (``deelgemeente_naam``), GDAL stores
+    ``deelgeme_1``. Per canonical field, in the mapping's order (a code before its name),
+    each of its longer variants claims the truncated name, else that laundered one, unless
+    the field is present under a full name or the short name is taken. Names longer than
+    ten characters mean the table was not cut short: then nothing is matched.
+
+    Returns
+    -------
+    dict
+        Normalised variant (:func:`normalise_header`) -> the file's property name.
+    """
+    if any(len(str(k)) > DBF_NAME_LENGTH for k in keys):
+        return {}  # not cut short: a Shapefile holds no longer names
+    by_name = {str(k).lower(): str(k) for k in keys}
+    present = {normalise_header(k) for k in by_name.values()}
+    aliases: dict[str, str] = {}
+    claimed: set[str] = set()
+    for canonical in mapping.fields:
+        variants = [*mapping.expected(canonical), canonical]
+        if any(normalise_header(v) in present for v in variants):
+            continue
+        for variant in (v for v in variants if len(v) > DBF_NAME_LENGTH):
+            short = variant[:DBF_NAME_LENGTH].lower()
+            candidates = [short] + [f"{short[:8]}_{i}" for i in range(1, 10)]
+            key = next((by_name[c] for c in candidates if c in by_name and c not in claimed), None)
+            if key is not None:
+                claimed.add(key.lower())
+                aliases[normalise_header(variant)] = key
+                break
+    return aliases
+
+
 def _int_or_none(text: str | None) -> int | None:
     try:
         return int(round(float(str(text).replace(",", ".")))) if text not in (None, "") else None
@@ -302,9 +342,27 @@ def load_districts(
     for path in files:
         name = source_name(raw, path)
         props_list, geoms, crs, encoding = read_layer(path, name, zone_crs)
-        count = 0
+        notes = []
+        aliases: dict[str, str] = {}
+        if props_list and path.suffix.lower() in (".shp", ".zip"):
+            aliases = shapefile_aliases(list(props_list[0]), mapping)
+            if aliases:
+                named = {
+                    key: canonical
+                    for canonical in mapping.fields
+                    for variant in [*mapping.expected(canonical), canonical]
+                    if (key := aliases.get(normalise_header(variant)))
+                }
+                notes.append(
+                    f"Veldnamen die het Shapefile-formaat tot {DBF_NAME_LENGTH} tekens inkortte, "
+                    "herkend als: "
+                    + ", ".join(f"{key} = {canonical}" for key, canonical in named.items())
+                    + "."
+                )
+        in_file: dict[tuple[str, str], Area] = {}
+        merged: dict[tuple[str, str], int] = {}
         for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
-            folded = {normalise_header(str(k)): k for k in props}
+            folded = {**aliases, **{normalise_header(str(k)): k for k in props}}
             values = {c: _prop(props, folded, mapping, c) for c in mapping.fields}
             layer = _classify(values, path)
             if layer is None or geom is None or geom.is_empty:
@@ -318,6 +376,13 @@ def load_districts(
                 "gemeente": ("nis_code", "gemeente_naam", None),
                 "zone": ("zone_naam", "zone_naam", None),
             }[layer]
+            key = (layer, values[code])
+            if (first := in_file.get(key)) is not None:
+                # One area drawn as several features (a part across a railway, an enclave):
+                # one boundary, the first feature's name. A later file still replaces it.
+                first.geom = shapely.union_all([first.geom, geom])
+                merged[key] = merged.get(key, 1) + 1
+                continue
             area = Area(
                 layer=layer,
                 code=values[code],
@@ -329,8 +394,13 @@ def load_districts(
                 source_row=row,
                 population=_int_or_none(values.get("population")),
             )
-            by_key[(layer, area.code)] = area
-            count += 1
+            in_file[key] = by_key[key] = area
+        if merged:
+            notes.append(
+                "Objecten met dezelfde code zijn samengevoegd tot één grens: "
+                + ", ".join(f"{layer} {code} ({n} objecten)" for (layer, code), n in merged.items())
+                + "."
+            )
         layers.files.append(
             {
                 "kind": "districts",
@@ -339,7 +409,8 @@ def load_districts(
                 "encoding": encoding,
                 "delimiter": None,
                 "crs": crs,
-                "accepted": count,
+                "accepted": len(in_file),
+                "layer_notes": notes,
             }
         )
     for (layer, _code), area in sorted(by_key.items()):

@@ -8,6 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from etl_helpers import RAW_SMALL, ZONE_SMALL, mini_raw, query
+from shapely.geometry import box
 from test_quirks import incident, incidents_csv
 
 from etl.build import BuildError, build_warehouse
@@ -146,3 +147,56 @@ def test_shapefile_parts_with_upper_case_endings_are_found(tmp_path):
     for part in folder.iterdir():
         part.rename(raw / "districts" / ("WIJKEN" + part.suffix.upper()))
     assert located(raw, tmp_path) == EXPECTED
+
+
+def test_shapefile_field_names_cut_to_ten_characters_are_recognised():
+    from etl.sources.districts import shapefile_aliases
+    from etl.sources.mapping import load_mappings
+
+    mapping = load_mappings()["districts"]
+    # deelgemeente_code alone: "deelgemeen"; with deelgemeente_naam GDAL writes "deelgeme_1".
+    assert shapefile_aliases(["deelgemeen", "nis_code", "name_nl"], mapping) == {
+        "deelgemeentecode": "deelgemeen"
+    }
+    assert shapefile_aliases(["DEELGEMEEN", "DEELGEME_1", "NIS_CODE"], mapping) == {
+        "deelgemeentecode": "DEELGEMEEN",
+        "deelgemeentenaam": "DEELGEME_1",
+    }
+    # A field present under its full name claims nothing; short names are left alone.
+    assert shapefile_aliases(["deelgemeente_code", "deelgemeen"], mapping) == {}
+    assert shapefile_aliases(["wijk_code", "wijk_naam", "nis_code"], mapping) == {}
+
+
+def test_areas_drawn_as_several_features_are_one_boundary(tmp_path):
+    """A wijk drawn in two parts (two features, one code) is one area, the union of both,
+    with the first feature's name; before, the second part silently replaced the first."""
+    raw = raw_with(tmp_path)
+    frame = wijken(31370)
+    west = frame[frame["wijk_code"] == "W01"]
+    split = gpd.GeoDataFrame(
+        {
+            "wijk_code": ["W01", "W01", "W02"],
+            "wijk_naam": ["Centrum-West", "Centrum-West (deel 2)", "Centrum-Oost"],
+            "nis_code": ["24038"] * 3,
+        },
+        geometry=[
+            west.geometry.iloc[0].intersection(box(*west.total_bounds[:2], 171000, 1e7)),
+            west.geometry.iloc[0].difference(box(*west.total_bounds[:2], 171000, 1e7)),
+            frame[frame["wijk_code"] == "W02"].geometry.iloc[0],
+        ],
+        crs=31370,
+    )
+    split.to_file(raw / "districts" / "wijken.geojson", driver="GeoJSON")
+    assert located(raw, tmp_path) == EXPECTED
+    wh = tmp_path / "wh.duckdb"
+    rows = query(
+        wh, "SELECT code, name, geom_wkt_31370 FROM marts.districts WHERE layer = 'wijk' ORDER BY 1"
+    )
+    assert [(c, n) for c, n, _ in rows] == [("W01", "Centrum-West"), ("W02", "Centrum-Oost")]
+    import shapely
+
+    assert shapely.from_wkt(rows[0][2]).area == pytest.approx(west.geometry.iloc[0].area)
+    note = query(
+        wh, "SELECT note FROM marts.load_files WHERE source_file = 'districts/wijken.geojson'"
+    )
+    assert "samengevoegd tot één grens: wijk W01 (2 objecten)" in note[0][0]

@@ -183,6 +183,55 @@ def test_real_wijken_as_districts_in_a_build(tmp_path):
     assert layers == {"wijk": 29, "deelgemeente": 7, "gemeente": 2, "zone": 1}
 
 
+def _districts_of(wh: Path) -> dict:
+    with duckdb.connect(str(wh), read_only=True) as con:
+        rows = con.execute(
+            "SELECT layer, code, name, geom_wkt_31370 FROM marts.districts"
+        ).fetchall()
+    return {(layer, code): (name, shapely.from_wkt(wkt).area) for layer, code, name, wkt in rows}
+
+
+def test_real_boundaries_as_shapefiles_give_the_same_districts(tmp_path):
+    """The zone's four real boundary layers as a GIS exports them, Shapefiles (field names cut
+    to ten characters: deelgemeente_code becomes deelgemeen), chosen part by part in the
+    upload: the same areas, codes and names as the GeoJSON files. The deelgemeenten were
+    taken for municipalities (their code unseen, nis_code and a name left), seven features
+    for two codes, one silently replacing the other."""
+    import geopandas as gpd
+
+    from etl.upload import bundle_upload, preview_upload, store_upload
+
+    names = ("wijken", "deelgemeenten", "municipalities", "policezone")
+    geojson, shp = tmp_path / "geojson", tmp_path / "shp"
+    (geojson / "districts").mkdir(parents=True)
+    for name in names:
+        src = REALWORLD / f"herko_{name}_31370.geojson"
+        shutil.copy(src, geojson / "districts" / src.name)
+        parts = tmp_path / "gis" / name
+        parts.mkdir(parents=True)
+        gpd.read_file(src).to_file(parts / f"herko_{name}.shp")
+        zipped = bundle_upload("districts", [(p.name, p.read_bytes()) for p in parts.iterdir()])
+        preview = preview_upload("districts", *zipped)
+        assert preview.ok and preview.n_accepted == preview.n_rows, (name, preview.error)
+        store_upload("districts", *zipped, shp)
+    preview = preview_upload(
+        "districts", "d.zip", (shp / "districts" / "herko_deelgemeenten.zip").read_bytes()
+    )
+    assert set(preview.accepted["laag"]) == {"deelgemeente"} and preview.n_accepted == 7
+    assert "deelgemeen = deelgemeente_code" in preview.note
+    zone = tmp_path / "zone.toml"
+    zone.write_text(HERKO_ZONE, encoding="utf-8")
+    built = {}
+    for raw in (geojson, shp):
+        build_warehouse(raw, tmp_path / f"{raw.name}.duckdb", zone, echo=lambda s: None)
+        built[raw.name] = _districts_of(tmp_path / f"{raw.name}.duckdb")
+    assert built["shp"].keys() == built["geojson"].keys()
+    assert len([k for k in built["shp"] if k[0] == "deelgemeente"]) == 7
+    for key, (name, area) in built["geojson"].items():
+        assert built["shp"][key][0] == name
+        assert built["shp"][key][1] == pytest.approx(area, rel=1e-6), key
+
+
 @pytest.mark.parametrize(
     "published", ["herko_railway_stations.csv", "herko_railway_stations_4326.geojson"]
 )
