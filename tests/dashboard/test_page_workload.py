@@ -264,3 +264,13 @@ def test_wijk_filter_limits_the_comparison_but_not_the_what_if(demo_warehouse, s
     assert sorted(index["Inspecteur"]) == expected
     assert abs(index["Werklastindex"].mean() - 100) < 1e-6 or "Beschikbare dagen" in index
     assert any("hele zone" in c.value for c in at.caption)
+
+
+def test_monthly_evolution_says_when_its_last_month_is_cut_short(demo_warehouse, state):
+    """Every inspector's line dips in a month of only 14 days: the chart says so. A period
+    ending on the last day of its month says nothing."""
+    cut = "De laatste maand telt maar tot 14/05/2026 (dag 1–14)"
+    at = run_app("workload", {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"})
+    assert any(c.value.startswith(cut) for c in at.caption)
+    at = run_app("workload", {"periode": "aangepast", "van": "2026-04-01", "tot": "2026-04-30"})
+    assert not any("De laatste maand telt maar tot" in c.value for c in at.caption)
