@@ -226,7 +226,7 @@ def shapefile_aliases(keys: list[str], mapping: KindMapping) -> dict[str, str]:
     Returns
     -------
     dict
-        Normalised variant (:func:`normalise_header`) -> the file's property name.
+        Variant (as the mapping spells it) -> the file's property name.
     """
     if any(len(str(k)) > DBF_NAME_LENGTH for k in keys):
         return {}  # not cut short: a Shapefile holds no longer names
@@ -244,9 +244,17 @@ def shapefile_aliases(keys: list[str], mapping: KindMapping) -> dict[str, str]:
             key = next((by_name[c] for c in candidates if c in by_name and c not in claimed), None)
             if key is not None:
                 claimed.add(key.lower())
-                aliases[normalise_header(variant)] = key
+                aliases[variant] = key
                 break
     return aliases
+
+
+def shapefile_aliases_note(aliases: dict[str, str]) -> str:
+    """The file's note on the names :func:`shapefile_aliases` matched (Dutch)."""
+    return (
+        f"Veldnamen die het Shapefile-formaat tot {DBF_NAME_LENGTH} tekens inkortte, herkend "
+        "als: " + ", ".join(f"{key} = {variant}" for variant, key in aliases.items()) + "."
+    )
 
 
 def _int_or_none(text: str | None) -> int | None:
@@ -343,22 +351,12 @@ def load_districts(
         name = source_name(raw, path)
         props_list, geoms, crs, encoding = read_layer(path, name, zone_crs)
         notes = []
-        aliases: dict[str, str] = {}
+        matched: dict[str, str] = {}
         if props_list and path.suffix.lower() in (".shp", ".zip"):
-            aliases = shapefile_aliases(list(props_list[0]), mapping)
-            if aliases:
-                named = {
-                    key: canonical
-                    for canonical in mapping.fields
-                    for variant in [*mapping.expected(canonical), canonical]
-                    if (key := aliases.get(normalise_header(variant)))
-                }
-                notes.append(
-                    f"Veldnamen die het Shapefile-formaat tot {DBF_NAME_LENGTH} tekens inkortte, "
-                    "herkend als: "
-                    + ", ".join(f"{key} = {canonical}" for key, canonical in named.items())
-                    + "."
-                )
+            matched = shapefile_aliases(list(props_list[0]), mapping)
+        if matched:
+            notes.append(shapefile_aliases_note(matched))
+        aliases = {normalise_header(variant): key for variant, key in matched.items()}
         in_file: dict[tuple[str, str], Area] = {}
         merged: dict[tuple[str, str], int] = {}
         for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):

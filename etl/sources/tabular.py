@@ -1259,10 +1259,22 @@ def layer_table(
     """
     import shapely
 
-    from etl.sources.districts import CRS_NAMES, read_layer
+    from etl.sources.districts import (
+        CRS_NAMES,
+        read_layer,
+        shapefile_aliases,
+        shapefile_aliases_note,
+    )
 
     props_list, geoms, crs, _reader = read_layer(path, name)
     keys = list(dict.fromkeys(str(k) for props in props_list for k in props))
+    # A Shapefile keeps ten characters of a field name ("Omschrijvi"): such a property is
+    # read under the name it began as, which the mapping knows.
+    matched = shapefile_aliases(keys, mapping) if path.suffix.lower() in (".shp", ".zip") else {}
+    renamed = {key: variant for variant, key in matched.items()}
+    if renamed:
+        props_list = [{renamed.get(str(k), str(k)): v for k, v in p.items()} for p in props_list]
+        keys = [renamed.get(k, k) for k in keys]
     while found := {f: i for f, i in mapping.match(keys).items() if f in _GEOMETRY_FIELDS}:
         keys = [k for i, k in enumerate(keys) if i not in found.values()]
     headers = [*keys, "X", "Y"]
@@ -1284,6 +1296,8 @@ def layer_table(
     notes = [
         f"Kaartlaag in {CRS_NAMES.get(crs, crs)} ({crs}): X en Y komen uit de geometrie, in Lambert 72."
     ]
+    if matched:
+        notes.append(shapefile_aliases_note(matched))
     if other:
         notes.append(
             f"{other} {'object is' if other == 1 else 'objecten zijn'} geen enkel punt (een lijn, "

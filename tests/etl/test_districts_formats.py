@@ -156,11 +156,11 @@ def test_shapefile_field_names_cut_to_ten_characters_are_recognised():
     mapping = load_mappings()["districts"]
     # deelgemeente_code alone: "deelgemeen"; with deelgemeente_naam GDAL writes "deelgeme_1".
     assert shapefile_aliases(["deelgemeen", "nis_code", "name_nl"], mapping) == {
-        "deelgemeentecode": "deelgemeen"
+        "deelgemeente_code": "deelgemeen"
     }
     assert shapefile_aliases(["DEELGEMEEN", "DEELGEME_1", "NIS_CODE"], mapping) == {
-        "deelgemeentecode": "DEELGEMEEN",
-        "deelgemeentenaam": "DEELGEME_1",
+        "deelgemeente_code": "DEELGEMEEN",
+        "deelgemeente_naam": "DEELGEME_1",
     }
     # A field present under its full name claims nothing; short names are left alone.
     assert shapefile_aliases(["deelgemeente_code", "deelgemeen"], mapping) == {}

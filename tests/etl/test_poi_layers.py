@@ -146,3 +146,24 @@ def test_a_layer_that_is_no_layer_is_refused_by_name(tmp_path):
     )
     assert not preview.ok
     assert "kapot.geojson" in preview.error and "geen geldige GeoJSON" in preview.error
+
+
+def test_point_shapefile_with_a_field_name_cut_to_ten_characters(tmp_path):
+    """A list of schools from a GIS as a Shapefile: its "Omschrijving" is stored as
+    "Omschrijvi" and still gives the point its name (the note says so)."""
+    from etl.upload import bundle_upload
+
+    gis = tmp_path / "gis"
+    gis.mkdir()
+    gpd.GeoDataFrame(
+        {"Type": ["School"], "Omschrijving": ["Basisschool De Klimop"]},
+        geometry=[shapely.Point(171100, 177050)],
+        crs="EPSG:31370",
+    ).to_file(gis / "scholen.shp")
+    assert "Omschrijvi" in gpd.read_file(gis / "scholen.shp").columns
+    name, data = bundle_upload("poi", [(p.name, p.read_bytes()) for p in gis.iterdir()])
+    preview = preview_upload("poi", name, data)
+    assert preview.ok, preview.error
+    assert preview.columns_found["name"] == "Omschrijving"
+    assert preview.accepted.iloc[0]["name"] == "Basisschool De Klimop"
+    assert "Omschrijvi = Omschrijving" in preview.note
