@@ -12,6 +12,7 @@ from pyproj import Transformer
 
 from etl.sources.base import BuildError, source_name
 from etl.sources.mapping import KindMapping, normalise_header
+from etl.sources.tabular import rows_note
 
 #: Coarse to fine; statistical sectors (when a zone has their polygons) nest in wijken.
 LAYERS = ("zone", "gemeente", "deelgemeente", "wijk", "sector")
@@ -257,6 +258,20 @@ def shapefile_aliases_note(aliases: dict[str, str]) -> str:
     )
 
 
+#: Per layer: the field holding an area's code, its name and its parent's code.
+_LAYER_FIELDS = {
+    "sector": ("sector_code", "sector_naam", "wijk_code"),
+    "wijk": ("wijk_code", "wijk_naam", "deelgemeente_code"),
+    "deelgemeente": ("deelgemeente_code", "deelgemeente_naam", "nis_code"),
+    "gemeente": ("nis_code", "gemeente_naam", None),
+    "zone": ("zone_naam", "zone_naam", None),
+}
+
+
+def _features(n: int) -> str:
+    return "1 object" if n == 1 else f"{n} objecten"
+
+
 def _int_or_none(text: str | None) -> int | None:
     try:
         return int(round(float(str(text).replace(",", ".")))) if text not in (None, "") else None
@@ -359,21 +374,23 @@ def load_districts(
         aliases = {normalise_header(variant): key for variant, key in matched.items()}
         in_file: dict[tuple[str, str], Area] = {}
         merged: dict[tuple[str, str], int] = {}
+        unknown: list[int] = []
+        shapeless: list[int] = []
         for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
             folded = {**aliases, **{normalise_header(str(k)): k for k in props}}
             values = {c: _prop(props, folded, mapping, c) for c in mapping.fields}
             layer = _classify(values, path)
-            if layer is None or geom is None or geom.is_empty:
+            code, label, parent = _LAYER_FIELDS.get(layer, (None, None, None))
+            # A layer known from the file's name only ("wijken.geojson") still needs each
+            # area's code; the zone is one area and may go without.
+            if layer is None or (values[code] is None and layer != "zone"):
+                unknown.append(row)
+                continue
+            if geom is None or geom.is_empty:
+                shapeless.append(row)
                 continue
             if not geom.is_valid:
                 geom = shapely.make_valid(geom)
-            code, label, parent = {
-                "sector": ("sector_code", "sector_naam", "wijk_code"),
-                "wijk": ("wijk_code", "wijk_naam", "deelgemeente_code"),
-                "deelgemeente": ("deelgemeente_code", "deelgemeente_naam", "nis_code"),
-                "gemeente": ("nis_code", "gemeente_naam", None),
-                "zone": ("zone_naam", "zone_naam", None),
-            }[layer]
             key = (layer, values[code])
             if (first := in_file.get(key)) is not None:
                 # One area drawn as several features (a part across a railway, an enclave):
@@ -393,6 +410,17 @@ def load_districts(
                 population=_int_or_none(values.get("population")),
             )
             in_file[key] = by_key[key] = area
+        if unknown:
+            notes.append(
+                f"{_features(len(unknown))} zonder code die Wijkbeeld herkent (wijk_code, "
+                "deelgemeente_code, nis_code met een naam, zone_naam, sector_code; de "
+                f"varianten in [districts.fields]) overgeslagen: rij {rows_note(unknown)}."
+            )
+        if shapeless:
+            notes.append(
+                f"{_features(len(shapeless))} zonder geometrie overgeslagen: "
+                f"rij {rows_note(shapeless)}."
+            )
         if merged:
             notes.append(
                 "Objecten met dezelfde code zijn samengevoegd tot één grens: "

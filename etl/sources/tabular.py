@@ -743,7 +743,7 @@ def _header_again_sql(headers: list[str]) -> str:
     return "(" + " AND ".join(cells or ["false"]) + ")"
 
 
-def _rows_note(rows: list[int]) -> str:
+def rows_note(rows: list[int]) -> str:
     """ "12, 57, 90" (at most :data:`NOTE_ROWS` rows, then how many more)."""
     return ", ".join(map(str, rows[:NOTE_ROWS])) + (
         f" en {len(rows) - NOTE_ROWS} meer" if len(rows) > NOTE_ROWS else ""
@@ -765,12 +765,12 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
             0,
             f"{len(rows)} {'record liep' if len(rows) == 1 else 'records liepen'} over meer "
             f"dan één regel (een regeleinde in een veld zonder aanhalingstekens) en "
-            f"{'is' if len(rows) == 1 else 'zijn'} samengevoegd: rij {_rows_note(rows)}.",
+            f"{'is' if len(rows) == 1 else 'zijn'} samengevoegd: rij {rows_note(rows)}.",
         )
     if rows := info.get("header_rows"):
         notes.insert(
             0,
-            f"De kopregel staat nog eens op rij {_rows_note(rows)} (exports achter elkaar "
+            f"De kopregel staat nog eens op rij {rows_note(rows)} (exports achter elkaar "
             f"geplakt?): {'die rij is' if len(rows) == 1 else 'die rijen zijn'} overgeslagen.",
         )
     for value in (info.get("declared") or {}).values():

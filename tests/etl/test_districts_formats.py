@@ -200,3 +200,35 @@ def test_areas_drawn_as_several_features_are_one_boundary(tmp_path):
         wh, "SELECT note FROM marts.load_files WHERE source_file = 'districts/wijken.geojson'"
     )
     assert "samengevoegd tot één grens: wijk W01 (2 objecten)" in note[0][0]
+
+
+def test_skipped_features_are_named_in_the_note(tmp_path):
+    """A feature without a code Wijkbeeld knows, or without geometry, was left out without a
+    word (the Data page counted it as refused, with no reason anywhere): the note names
+    its row."""
+    import json
+
+    raw = raw_with(tmp_path)
+    doc = json.loads(wijken(31370).to_json())
+    doc["features"].append(
+        {
+            "type": "Feature",
+            "properties": {"omschrijving": "park"},
+            "geometry": doc["features"][0]["geometry"],
+        }
+    )
+    doc["features"].append(
+        {
+            "type": "Feature",
+            "properties": {"wijk_code": "W09", "wijk_naam": "Leeg"},
+            "geometry": None,
+        }
+    )
+    (raw / "districts" / "wijken.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    assert located(raw, tmp_path) == EXPECTED
+    note = query(
+        tmp_path / "wh.duckdb",
+        "SELECT note FROM marts.load_files WHERE source_file = 'districts/wijken.geojson'",
+    )[0][0]
+    assert "1 object zonder code die Wijkbeeld herkent" in note and "rij 3." in note
+    assert "1 object zonder geometrie overgeslagen: rij 4." in note
