@@ -439,6 +439,7 @@ def load_districts(
                 "layer_notes": notes,
             }
         )
-    for (layer, _code), area in sorted(by_key.items()):
+    # A zone may have no code (None): it sorts first among its layer.
+    for (layer, _code), area in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         layers.areas[layer].append(area)
     return layers
