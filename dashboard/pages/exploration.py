@@ -7,6 +7,8 @@ the same view.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -41,8 +43,27 @@ def small_count_threshold() -> int:
         return 5
 
 
-def period_label(column: str, value) -> str:
-    """Readable Dutch label for a value of a time or weekday column."""
+def _bucket(column: str, value) -> tuple[date, date] | None:
+    """First and last day of the year, quarter, month or ISO week a value stands for."""
+    if column == "jaar":
+        return date(int(value), 1, 1), date(int(value), 12, 31)
+    start = pd.Timestamp(value).normalize()
+    if column == "maand":
+        return start.date(), (start + pd.offsets.MonthEnd(0)).date()
+    if column == "kwartaal":
+        return start.date(), (start + pd.offsets.QuarterEnd(0)).date()
+    if column == "week":
+        return start.date(), (start + pd.Timedelta(days=6)).date()
+    return None
+
+
+def period_label(column: str, value, within: tuple[date, date] | None = None) -> str:
+    """Readable Dutch label for a value of a time or weekday column.
+
+    ``within``: the chosen period. A year, quarter, month or week it covers only in part
+    says which days it holds ("november 2026 (3–30)", "K4 2026 (01/10–30/11)"): its count
+    is not that of a whole month, and a chart would show it as a drop.
+    """
     if pd.isna(value):
         return "Onbekend"
     if column == "weekdag":
@@ -50,15 +71,24 @@ def period_label(column: str, value) -> str:
     if column == "uur":
         return f"{int(value):02d} u"
     if column == "jaar":
-        return str(int(value))
-    ts = pd.Timestamp(value)
-    if column == "maand":
-        return f"{MONTHS[ts.month - 1]} {ts.year}"
-    if column == "kwartaal":
-        return f"K{(ts.month - 1) // 3 + 1} {ts.year}"
-    if column == "week":
-        return iso_week_label(ts)
-    return fmt_date(ts)
+        label = str(int(value))
+    else:
+        ts = pd.Timestamp(value)
+        if column == "maand":
+            label = f"{MONTHS[ts.month - 1]} {ts.year}"
+        elif column == "kwartaal":
+            label = f"K{(ts.month - 1) // 3 + 1} {ts.year}"
+        elif column == "week":
+            label = iso_week_label(ts)
+        else:
+            return fmt_date(ts)
+    bucket = _bucket(column, value) if within is not None else None
+    if bucket is not None:
+        first, last = max(bucket[0], within[0]), min(bucket[1], within[1])
+        if (first, last) != bucket and first <= last:
+            days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
+            label += f" ({days})"
+    return label
 
 
 LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
@@ -191,9 +221,12 @@ if "inwoners" in data:
     data["inwoners"] = data["inwoners"].round().astype("Int64")
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
 shown = data.copy()
+# A month (week, quarter, year) the period covers in part says which days it holds; not for
+# a source that knows only the month (every month touching the period counts whole).
+within = None if ds.month_only else (period.start, period.end)
 for column in names:
     if column in shown and column in LABELLED and column != "dag":
-        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v))
+        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within))
 
 # Chart: time on the x-axis when there is time, else the first grouping.
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
@@ -203,9 +236,15 @@ colour = next((c for c in outputs if c != x), None)
 plot = data.sort_values([c for c in (x, colour) if c]) if x else data
 x_order = None
 if x:
-    x_order = [period_label(x, v) if x in LABELLED else v for v in plot[x].drop_duplicates()]
+    x_order = [
+        period_label(x, v, within) if x in LABELLED else v for v in plot[x].drop_duplicates()
+    ]
     plot = plot.assign(
-        **{c: plot[c].map(lambda v, c=c: period_label(c, v)) for c in (x, colour) if c in LABELLED}
+        **{
+            c: plot[c].map(lambda v, c=c: period_label(c, v, within))
+            for c in (x, colour)
+            if c in LABELLED
+        }
     )
 plot = plot.rename(columns={**names, value_col: value_label})
 kind = chart_kind

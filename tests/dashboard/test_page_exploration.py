@@ -308,3 +308,26 @@ def test_other_measures_match_sql(demo_warehouse, dataset_key, measure, sql):
     ).set_index("categorie")["waarde"]
     expected = wh(sql, [YEAR_START, YEAR_END]).set_index("categorie")["n"]
     assert got.astype(int).sort_index().to_dict() == expected.astype(int).sort_index().to_dict()
+
+
+def test_months_the_period_covers_in_part_say_which_days(demo_warehouse):
+    """17 April to 14 May by month: "april 2026 (17–30)" and "mei 2026 (1–14)", not two
+    whole months (the chart showed a drop that was only missing days); whole months stay
+    plain, and Statbel, which knows only the month, counts whole months and says nothing."""
+    window = {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"}
+    at = run_app("exploration", {**window, "indeling1": "Maand", "indeling2": "Geen"})
+    table = at.dataframe[0].value
+    assert table["Maand"].tolist() == ["april 2026 (17–30)", "mei 2026 (1–14)"]
+    assert int(table["Aantal"].iloc[1]) == count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2026-05-01' AND '2026-05-14'"
+    )
+    at = run_app("exploration", {**window, "indeling1": "Kwartaal", "indeling2": "Geen"})
+    assert at.dataframe[0].value["Kwartaal"].tolist() == ["K2 2026 (17/04–14/05)"]
+    whole = {"periode": "aangepast", "van": "2026-04-01", "tot": "2026-05-31"}
+    at = run_app("exploration", {**whole, "indeling1": "Maand", "indeling2": "Geen"})
+    assert at.dataframe[0].value["Maand"].tolist() == ["april 2026", "mei 2026"]
+    at = run_app(
+        "exploration",
+        {**window, "gegevens": "accidents_statbel", "indeling1": "Maand", "indeling2": "Geen"},
+    )
+    assert at.dataframe[0].value["Maand"].tolist() == ["april 2026", "mei 2026"]
