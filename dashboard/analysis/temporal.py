@@ -15,6 +15,7 @@ __all__ = [
     "WEEKDAY_LABELS",
     "hour_weekday_matrix",
     "aoristic_hour_weekday",
+    "month_cut_short",
     "monthly_with_last_year",
     "poisson_signal",
 ]
@@ -216,6 +217,11 @@ def poisson_signal(now, before, threshold: float = 2.0) -> pd.DataFrame:
     )
 
 
+def month_cut_short(day: date) -> bool:
+    """Whether a period ending on ``day`` holds only the first days of its month."""
+    return day.day < pd.Period(day, "M").days_in_month
+
+
 def monthly_with_last_year(
     df_monthly: pd.DataFrame,
     month_col: str = "maand",
@@ -262,10 +268,8 @@ def monthly_with_last_year(
     """
     by = list(by or [])
     partial = None
-    if through is not None and through_col is not None:
-        ends = pd.Period(through, "M")
-        if through.day < ends.days_in_month:
-            partial = ends
+    if through is not None and through_col is not None and month_cut_short(through):
+        partial = pd.Period(through, "M")
     df = df_monthly[
         [*by, month_col, count_col, *([through_col] if partial is not None else [])]
     ].copy()

@@ -52,6 +52,7 @@ from etl.upload import (
 #: Session-state keys of this section.
 PREVIEW_KEY = "upload_preview"
 STORED_KEY = "upload_stored"
+BUNDLE_KEY = "upload_bundle"
 #: Seconds between two looks at a running build.
 POLL_SECONDS = 2
 
@@ -110,7 +111,15 @@ def chosen_file(kind: str, uploaded) -> tuple[str, bytes] | None:
     packed into a zip: :func:`etl.upload.bundle_upload`); ``None`` when nothing is chosen.
     Raises :class:`~etl.upload.UploadError` for files that do not go together."""
     files = _files(uploaded)
-    return bundle_upload(kind, [(f.name, f.getvalue()) for f in files]) if files else None
+    if len(files) < 2:
+        return bundle_upload(kind, [(f.name, f.getvalue()) for f in files]) if files else None
+    # Packing the parts is done once per choice of files, not on every rerun of the page.
+    key = (kind, tuple(f.file_id for f in files))
+    cached = st.session_state.get(BUNDLE_KEY)
+    if cached is None or cached[0] != key:
+        cached = (key, bundle_upload(kind, [(f.name, f.getvalue()) for f in files]))
+        st.session_state[BUNDLE_KEY] = cached
+    return cached[1]
 
 
 def describe_encoding(encoding: str | None) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from dashboard.analysis import blackspots as rule
 from dashboard.analysis.compstat import compare_periods
-from dashboard.analysis.temporal import monthly_with_last_year
+from dashboard.analysis.temporal import month_cut_short, monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
@@ -615,10 +615,10 @@ if trend.empty:
     st.info("Geen letselongevallen in dit venster.")
 else:
     # The last month or year, when the period's end cuts it short, says so.
-    cut = period.end < (
-        (pd.Timestamp(period.end) + pd.offsets.MonthEnd(0)).date()
+    cut = (
+        month_cut_short(period.end)
         if grain == "maand"
-        else date(period.end.year, 12, 31)
+        else period.end < date(period.end.year, 12, 31)
     )
     last = pd.Timestamp(trend["periode"].iloc[-1])
     short = f" (1–{period.end.day})" if grain == "maand" else f" (t.e.m. {period.end:%d/%m})"

@@ -23,6 +23,7 @@ from dashboard.analysis.rebalance import (
     evaluate_assignment,
     suggest_rebalancing,
 )
+from dashboard.analysis.temporal import month_cut_short
 from dashboard.analysis.workload import fairness, lead_time_stats, rate_per_1000, workload_index
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
@@ -424,7 +425,7 @@ else:
     fig.update_xaxes(tickformat="%m/%Y", dtick="M3")
     fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=",.")
     st.plotly_chart(fig, width="stretch")
-    if idx_end < (pd.Timestamp(idx_end) + pd.offsets.MonthEnd(0)).date():
+    if month_cut_short(idx_end):
         # Every line dips in a month that has only its first days: say so, not a drop.
         st.caption(
             f"De laatste maand telt maar tot {fmt_date(idx_end)} (dag 1–{idx_end.day}): "
