@@ -795,10 +795,20 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
                 i["delimiter"],
                 seq,
                 file_note(i),
+                i.get("rows_refused"),
             )
             for seq, i in enumerate(infos, start=1)
         ],
-        columns=["kind", "source_file", "rows_read", "encoding", "delimiter", "load_seq", "note"],
+        columns=[
+            "kind",
+            "source_file",
+            "rows_read",
+            "encoding",
+            "delimiter",
+            "load_seq",
+            "note",
+            "rows_refused",
+        ],
     )
     columns = pd.DataFrame(
         [
@@ -813,7 +823,10 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
     con.execute(
         "CREATE TABLE raw.load_files AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "
         "rows_read::BIGINT AS rows_read, encoding::VARCHAR AS encoding, delimiter::VARCHAR AS delimiter, "
-        "load_seq::INTEGER AS load_seq, note::VARCHAR AS note FROM _files"
+        "load_seq::INTEGER AS load_seq, note::VARCHAR AS note, "
+        # Only a boundary file counts its own refusals (features it left out); every
+        # other file's refused rows are those in marts.rejects.
+        "rows_refused::BIGINT AS rows_refused FROM _files"
     )
     con.execute(
         "CREATE TABLE raw.file_columns AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "

@@ -296,8 +296,10 @@ def _preview_districts(preview: Preview, path: Path, raw: Path, zone: dict, n: i
         for areas in layers.areas.values()
         for a in areas
     ]
-    preview.n_accepted = len(rows)
-    preview.n_refused = preview.n_rows - len(rows)
+    # Features, as the file has them: one merged into its area's boundary was used (the
+    # note says so); only those left out are refused (the note names their rows).
+    preview.n_refused = int(info["rows_refused"])
+    preview.n_accepted = preview.n_rows - preview.n_refused
     preview.accepted = pd.DataFrame(rows).head(n)
     preview.ok = bool(rows)
     if not rows:

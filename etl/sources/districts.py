@@ -436,6 +436,9 @@ def load_districts(
                 "delimiter": None,
                 "crs": crs,
                 "accepted": len(in_file),
+                # Features left out (no known code, no geometry): the file's refused rows. A
+                # feature merged into its area, or an area a later file replaces, was used.
+                "rows_refused": len(unknown) + len(shapeless),
                 "layer_notes": notes,
             }
         )

@@ -202,6 +202,59 @@ def test_areas_drawn_as_several_features_are_one_boundary(tmp_path):
     assert "samengevoegd tot één grens: wijk W01 (2 objecten)" in note[0][0]
 
 
+def _split_w01(raw: Path) -> None:
+    """wijken.geojson with W01 drawn as two features (three features, two areas)."""
+    frame = wijken(31370)
+    west = frame[frame["wijk_code"] == "W01"].geometry.iloc[0]
+    cut = box(*west.bounds[:2], 171000, 1e7)
+    gpd.GeoDataFrame(
+        {"wijk_code": ["W01", "W01", "W02"], "wijk_naam": ["West", "West", "Oost"]},
+        geometry=[
+            west.intersection(cut),
+            west.difference(cut),
+            frame[frame["wijk_code"] == "W02"].geometry.iloc[0],
+        ],
+        crs=31370,
+    ).to_file(raw / "districts" / "wijken.geojson", driver="GeoJSON")
+
+
+def test_merged_and_replaced_features_count_as_accepted(tmp_path):
+    """The Data page counted a feature merged into its area's boundary, and an area a later
+    file replaces, as refused rows (read minus areas kept): neither was refused."""
+    raw = raw_with(tmp_path)
+    _split_w01(raw)
+    # A later file redraws W02: the first file's W02 was used, then replaced.
+    wijken(31370)[lambda f: f["wijk_code"] == "W02"].to_file(
+        raw / "districts" / "wijken_update.geojson", driver="GeoJSON"
+    )
+    assert located(raw, tmp_path) == EXPECTED
+    rows = query(
+        tmp_path / "wh.duckdb",
+        "SELECT source_file, rows_read, rows_accepted, rows_rejected FROM marts.load_files "
+        "WHERE kind = 'districts' ORDER BY 1",
+    )
+    assert rows == [
+        ("districts/wijken.geojson", 3, 3, 0),
+        ("districts/wijken_update.geojson", 1, 1, 0),
+    ]
+
+
+def test_upload_preview_counts_merged_features_as_accepted():
+    import tempfile
+
+    from etl.upload import preview_upload
+
+    with tempfile.TemporaryDirectory() as d:
+        raw = Path(d)
+        (raw / "districts").mkdir()
+        _split_w01(raw)
+        data = (raw / "districts" / "wijken.geojson").read_bytes()
+    p = preview_upload("districts", "wijken.geojson", data, ZONE_SMALL)
+    assert (p.n_rows, p.n_accepted, p.n_refused) == (3, 3, 0)
+    assert sorted(p.accepted["code"]) == ["W01", "W02"]
+    assert "wijk W01 (2 objecten)" in p.note
+
+
 def test_skipped_features_are_named_in_the_note(tmp_path):
     """A feature without a code Wijkbeeld knows, or without geometry, was left out without a
     word (the Data page counted it as refused, with no reason anywhere): the note names
@@ -232,3 +285,9 @@ def test_skipped_features_are_named_in_the_note(tmp_path):
     )[0][0]
     assert "1 object zonder code die Wijkbeeld herkent" in note and "rij 3." in note
     assert "1 object zonder geometrie overgeslagen: rij 4." in note
+    counts = query(
+        tmp_path / "wh.duckdb",
+        "SELECT rows_read, rows_accepted, rows_rejected FROM marts.load_files "
+        "WHERE source_file = 'districts/wijken.geojson'",
+    )
+    assert counts == [(4, 2, 2)]

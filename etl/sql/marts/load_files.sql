@@ -25,15 +25,19 @@ files as (
 rejected as (
     select source_file, count(*) as n from marts.rejects group by source_file
 ),
-accepted_districts as (
-    select source_file, count(*) as n from raw.districts group by source_file
+refused as (
+    -- A boundary file's features left out (no code Wijkbeeld knows, no geometry; named in
+    -- its note); a feature merged into its area, or an area a later file replaces, was used.
+    select f.source_file, coalesce(f.rows_refused, r.n, 0) as n
+    from files f
+    left join rejected r on r.source_file = f.source_file
 )
 select
     f.kind,
     f.source_file,
     f.rows_read,
-    case when f.kind = 'districts' then coalesce(d.n, 0) else f.rows_read - coalesce(r.n, 0) end as rows_accepted,
-    case when f.kind = 'districts' then f.rows_read - coalesce(d.n, 0) else coalesce(r.n, 0) end as rows_rejected,
+    f.rows_read - r.n as rows_accepted,
+    r.n as rows_rejected,
     b.built_at as loaded_at,
     f.encoding,
     f.delimiter,
@@ -43,7 +47,6 @@ select
 from files f
 -- The build's start in the zone's local time (like build_info.built_at), not the server's clock zone.
 cross join (select build_started_at as built_at from raw.build_params) b
-left join rejected r on r.source_file = f.source_file
-left join accepted_districts d on d.source_file = f.source_file
+join refused r on r.source_file = f.source_file
 left join intermediate.int_file_ranks k on k.kind = f.kind and k.source_file = f.source_file
 order by f.load_seq
