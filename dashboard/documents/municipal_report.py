@@ -37,22 +37,29 @@ PERIOD_KINDS = {"kwartaal": "Kwartaal", "halfjaar": "Halfjaar", "jaar": "Jaar"}
 #: Earlier years in the trend table (when the data cover them).
 TREND_YEARS = 3
 
+#: Every kind of export (etl.config.RAW_KINDS) as the methodology note names it, in the
+#: order it lists them: what the report counts first, then what it only uses, then the rest.
 _KIND_NAMES = {
     "incidents": "ISLP-export van de feiten (pv's)",
     "nuisance": "Overlastregister",
     "accidents": "Verkeersongevallen, eigen registratie van de zone",
     "victims": "Slachtoffers van verkeersongevallen",
     "statbel": "Statbel open data verkeersongevallen (niet in de tabellen: dezelfde ongevallen)",
+    "districts": "Grenzen van wijken, deelgemeenten en gemeenten",
+    "addresses": "Adressenlijst van de zone (om adressen zonder coördinaten te lokaliseren)",
+    "sectors": "Statistische sectoren van Statbel (niet in dit rapport)",
     "tasks": "Wijktaken (niet in dit rapport)",
     "controls": "Verkeerscontroles (niet in dit rapport)",
-    "districts": "Grenzen van wijken, deelgemeenten en gemeenten",
     "poi": "Aandachtspunten (niet in dit rapport)",
+    "absences": "Afwezigheden van de wijkinspecteurs (niet in dit rapport)",
 }
+#: The location counts of the methodology note (report_queries.quality_counts), in order.
+_LOCATION_ORDER = {"Feiten (pv's)": 0, "Overlastmeldingen": 1, "Letselongevallen": 2}
+#: The domains the report counts, in its order, with the first and last day of their data.
 _DOMAIN_NAMES = {
     "incidents": "Feiten (pv's)",
     "nuisance": "Overlastmeldingen",
     "accidents": "Verkeersongevallen",
-    "tasks": "Wijktaken",
 }
 
 
@@ -481,17 +488,20 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     t = data.threshold
     cov = data.coverage.set_index("domain")
     coverage_lines = [
-        f"- {_DOMAIN_NAMES.get(d, d)}: {fmt_date(row['first'])} tot en met {fmt_date(row['last'])}."
-        for d, row in cov.iterrows()
+        f"- {name}: {fmt_date(cov.at[d, 'first'])} tot en met {fmt_date(cov.at[d, 'last'])}."
+        for d, name in _DOMAIN_NAMES.items()
+        if d in cov.index
     ]
     unlocated = data.quality.get("unlocated", {})
     outside = data.quality.get("outside_zone", {})
     loc_lines = [
         f"- {label}: {fmt_small_count(unlocated.get(label, 0), t)} zonder bruikbare locatie, "
         f"{fmt_small_count(outside.get(label, 0), t)} buiten de zone gelokaliseerd."
-        for label in sorted(set(unlocated) | set(outside))
+        # In the report's order, not alphabetical.
+        for label in sorted(set(unlocated) | set(outside), key=lambda b: _LOCATION_ORDER.get(b, 9))
     ]
-    sources = [f"- {_KIND_NAMES.get(k, k)}." for k in data.quality.get("kinds", [])]
+    loaded = set(data.quality.get("kinds", []))
+    sources = [f"- {name}." for k, name in _KIND_NAMES.items() if k in loaded]
     return [
         (
             "Bronnen",

@@ -426,3 +426,33 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
     people = _wh("SELECT DISTINCT inspector FROM marts.districts WHERE inspector IS NOT NULL")
     for person in people["inspector"]:
         assert person not in full
+
+
+def test_methodology_names_every_source_in_dutch(reports):
+    """The report's list of sources showed the codes "absences." and "addresses." (seen in
+    the Word file rendered to PDF): every kind of export has a Dutch name, the kinds the
+    report counts come first, and the coverage lists only what the report counts."""
+    from dashboard.documents import municipal_report as mr
+    from etl.config import RAW_KINDS
+
+    assert set(mr._KIND_NAMES) == set(RAW_KINDS)
+    loaded = _wh("SELECT DISTINCT kind FROM marts.load_files")["kind"].tolist()
+    data, blob, _ = reports[next(iter(reports))]
+    _, texts = _docx_text(blob)
+    sections = dict(mr.methodology_paragraphs(data))
+    items = [p[2:] for p in sections["Bronnen"] if p.startswith("- ")]
+    assert len(items) == len(loaded)
+    assert not [k for k in RAW_KINDS if f"{k}." in items or k in [i.rstrip(".") for i in items]]
+    assert items[0].startswith("ISLP-export van de feiten")
+    assert items.index("Wijktaken (niet in dit rapport).") > items.index("Overlastregister.")
+    assert "Adressenlijst van de zone (om adressen zonder coördinaten te lokaliseren)." in items
+    for item in items:
+        assert item in texts
+    located = [p.split(":")[0] for p in sections["Telregels"] if p.startswith("- ")]
+    assert located == ["- Feiten (pv's)", "- Overlastmeldingen", "- Letselongevallen"]
+    coverage = [p for p in sections["Periode en dekking"] if p.startswith("- ")]
+    assert [c.split(":")[0] for c in coverage] == [
+        "- Feiten (pv's)",
+        "- Overlastmeldingen",
+        "- Verkeersongevallen",
+    ]
