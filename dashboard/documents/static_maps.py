@@ -87,6 +87,21 @@ def _labels(ax, shapes: pd.DataFrame, geoms: list, extra: Mapping[str, str] | No
         )
 
 
+def _legend(ax, handles: list, title: str | None = None) -> None:
+    """The legend under the map, in columns: inside the axes it covered part of the zone (a
+    wijk's name, once a black spot) wherever the zone's outline reaches that corner."""
+    ax.legend(
+        handles=handles,
+        title=title,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=min(3, len(handles)),
+        fontsize=7,
+        title_fontsize=8,
+        frameon=False,
+    )
+
+
 def _class_colour(value: float, breaks: list[float]) -> str:
     offset = len(SEQUENTIAL) - len(breaks)
     for i, upper in enumerate(breaks):
@@ -146,7 +161,7 @@ def wijk_choropleth(
         lower = upper
     if any(v is None for v in values.values()):
         handles.append(Patch(color=UNKNOWN_COLOUR, label=hidden_label))
-    ax.legend(handles=handles, title=legend_title, loc="lower left", fontsize=7, title_fontsize=8)
+    _legend(ax, handles, legend_title)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)
 
@@ -204,7 +219,7 @@ def hexagon_class_map(
         _outline(ax, geom)
     _labels(ax, shapes, geoms)
     handles = [Patch(color=colours[label], label=label) for label in labels]
-    ax.legend(handles=handles, title=legend_title, loc="lower left", fontsize=7, title_fontsize=8)
+    _legend(ax, handles, legend_title)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)
 
@@ -274,6 +289,6 @@ def hotspot_map(
         Patch(color="#2166ac", label="Gevaarlijk punt"),
         Patch(color="#67a9cf", label="Kandidaat (bijna)"),
     ]
-    ax.legend(handles=handles, loc="lower left", fontsize=7)
+    _legend(ax, handles)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)
