@@ -1150,14 +1150,14 @@ def static_map_png(
     """
     import io
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
     from matplotlib.patches import Polygon as MplPolygon
 
-    fig, ax = plt.subplots(figsize=(9, 7.5), dpi=dpi)
+    # A figure of its own, outside pyplot's registry that every session's thread shares
+    # (see dashboard.documents.charts.figure).
+    fig = Figure(figsize=(9, 7.5), dpi=dpi)
+    ax = fig.subplots()
     for feature in polygons:
         geom = shape(feature["geometry"])
         for poly in getattr(geom, "geoms", [geom]):
@@ -1209,7 +1209,6 @@ def static_map_png(
         ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
-    plt.close(fig)
     return buffer.getvalue()
 
 

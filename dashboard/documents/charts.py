@@ -1,7 +1,7 @@
 """Static charts (PNG) for the Word documents, drawn with matplotlib in Dutch.
 
-The Agg backend draws without a display; every function returns PNG bytes that
-python-docx can embed. Numbers on axes and labels use the Belgian notation (``1.234``).
+Figures are made outside pyplot (see :func:`figure`) and drawn without a display; every
+function returns PNG bytes that python-docx can embed. Numbers on axes and labels use the Belgian notation (``1.234``).
 """
 
 from __future__ import annotations
@@ -9,14 +9,10 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
-
-from dashboard.components.format import fmt_int  # noqa: E402
+from dashboard.components.format import fmt_int
 
 #: Colours: current period, previous period, same period last year.
 PERIOD_COLOURS = ("#bd0026", "#fd8d3c", "#9e9e9e")
@@ -26,10 +22,21 @@ YEAR_COLOURS = ("#d9d9d9", "#bdbdbd", "#969696", "#fd8d3c", "#bd0026")
 _DPI = 150
 
 
-def _png(fig) -> bytes:
+def figure(size: tuple[float, float], dpi: float | None = None) -> Figure:
+    """A figure of its own, outside pyplot.
+
+    Every session of the dashboard draws in its own thread of one server process. pyplot
+    keeps one registry of figures for the whole process: two sessions drawing at the same
+    moment could get the same figure (a report's chart came out in the size of a black
+    spot's map, or drawn on it). A :class:`~matplotlib.figure.Figure` made directly is
+    nobody else's, and needs no closing.
+    """
+    return Figure(figsize=size, dpi=dpi)
+
+
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight")
-    plt.close(fig)
     return buf.getvalue()
 
 
@@ -69,7 +76,8 @@ def period_comparison_chart(
     bytes
         PNG image.
     """
-    fig, ax = plt.subplots(figsize=size)
+    fig = figure(size)
+    ax = fig.subplots()
     width = 0.27
     xs = range(len(labels))
     for k, (series, name) in enumerate(zip((now, previous, last_year), series_labels, strict=True)):
@@ -122,7 +130,8 @@ def trend_chart(
     bytes
         PNG image.
     """
-    fig, ax = plt.subplots(figsize=size)
+    fig = figure(size)
+    ax = fig.subplots()
     n_years = max(len(years), 1)
     width = 0.8 / n_years
     colours = YEAR_COLOURS[-n_years:] if n_years <= len(YEAR_COLOURS) else None

@@ -13,14 +13,13 @@ import math
 from collections.abc import Mapping
 
 import h3
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
 from shapely.geometry import Polygon, shape
 
 from dashboard.components.format import fmt_int
 from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks
-from dashboard.documents.charts import _png
+from dashboard.documents.charts import _png, figure
 
 #: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,
 #: so a class never gives away an exact count; 1–4 is one class ("<5").
@@ -56,7 +55,8 @@ def _outline(ax, geom, colour: str = "#333333", width: float = 1.2) -> None:
 
 def _frame(shapes: pd.DataFrame, size: tuple[float, float]):
     geoms = [_geometry(g) for g in shapes["geojson"]]
-    fig, ax = plt.subplots(figsize=size)
+    fig = figure(size)
+    ax = fig.subplots()
     if geoms:
         minx = min(g.bounds[0] for g in geoms)
         miny = min(g.bounds[1] for g in geoms)

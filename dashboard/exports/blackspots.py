@@ -342,10 +342,7 @@ def location_map_png(
     bytes
         PNG image (about 17 × 8 cm at 150 dpi).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.patches import Circle, Rectangle
     from shapely import wkt as shapely_wkt
     from shapely.geometry import Point
@@ -358,7 +355,10 @@ def location_map_png(
     home = [g for _, g in shapes if g.contains(here)] or sorted(
         (g for _, g in shapes), key=lambda g: g.distance(here)
     )[:1]
-    fig, (overview, detail) = plt.subplots(1, 2, figsize=(6.8, 3.3), dpi=150)
+    # A figure of its own, outside pyplot's registry that every session's thread shares
+    # (see dashboard.documents.charts.figure).
+    fig = Figure(figsize=(6.8, 3.3), dpi=150)
+    overview, detail = fig.subplots(1, 2)
     for ax in (overview, detail):
         ax.set_facecolor("#f4f4f2")
         ax.set_xticks([])
@@ -418,7 +418,6 @@ def location_map_png(
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 

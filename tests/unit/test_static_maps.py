@@ -65,3 +65,59 @@ def test_legend_lies_under_the_map_not_on_it(figures, name):
     box_legend = legend.get_window_extent()
     box_axes = ax.get_window_extent()
     assert box_legend.y1 <= box_axes.y0 + 1, (box_legend, box_axes)
+
+
+def test_dashboard_draws_without_pyplot():
+    """pyplot keeps one registry of figures per process, and every session of the dashboard
+    draws in its own thread of the one server process: a report's trend chart came out in
+    the size of another session's map (seen in the Rapporten page after six pages were
+    opened at once). Code under dashboard/ makes its figures itself."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "dashboard"
+    users = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [f"{node.module}.{a.name}" for a in node.names]
+            if any(n.startswith("matplotlib.pyplot") for n in names):
+                users.append(str(path.relative_to(root)))
+    assert users == []
+
+
+def test_a_figure_another_session_holds_is_left_alone(monkeypatch):
+    """The interleaving that mixed figures up, made certain: pyplot numbers a new figure
+    after the ones it knows, and returns the existing figure when another thread has just
+    taken that number. With pyplot, the trend chart and the map were drawn on the other
+    session's figure, in its size; now they are drawn on figures of their own."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from dashboard.documents import charts
+
+    series = {"Feiten (pv's)": [1, 2, 3], "Overlastmeldingen": [4, 5, 6]}
+
+    def drawings() -> list[tuple[int, int]]:
+        return [
+            Image.open(io.BytesIO(png)).size
+            for png in (
+                charts.trend_chart(["2024", "2025", "2026"], series),
+                static_maps.hotspot_map(_shapes(), pd.DataFrame(), pd.DataFrame(), "Kaart"),
+            )
+        ]
+
+    alone = drawings()
+    other = plt.figure(figsize=(2, 2))  # another session's figure, number 1
+    try:
+        # The moment between pyplot choosing a number and registering the figure.
+        monkeypatch.setattr(plt, "get_fignums", lambda: [])
+        assert drawings() == alone
+        assert other.axes == []
+    finally:
+        plt.close(other)
