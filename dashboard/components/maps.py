@@ -1128,6 +1128,22 @@ def standalone_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def legend_below(ax, handles: list, title: str | None = None) -> None:
+    """A static map's legend under the map, in columns: inside the axes it covered part of
+    the zone (a wijk's name, once a black spot) wherever the zone's outline reaches that
+    corner. For the matplotlib maps (:func:`static_map_png`, the documents' maps)."""
+    ax.legend(
+        handles=handles,
+        title=title,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=min(3, len(handles)),
+        fontsize=7,
+        title_fontsize=8,
+        frameon=False,
+    )
+
+
 def static_map_png(
     districts: pd.DataFrame,
     title: str,
@@ -1206,7 +1222,7 @@ def static_map_png(
             for t in sorted(styles)
         ]
     if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=7, framealpha=0.9)
+        legend_below(ax, handles)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", bbox_inches="tight")
     return buffer.getvalue()

@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from shapely.geometry import Polygon, shape
 
 from dashboard.components.format import fmt_int
-from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks
+from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks, legend_below
 from dashboard.documents.charts import _png, figure
 
 #: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,
@@ -87,21 +87,6 @@ def _labels(ax, shapes: pd.DataFrame, geoms: list, extra: Mapping[str, str] | No
         )
 
 
-def _legend(ax, handles: list, title: str | None = None) -> None:
-    """The legend under the map, in columns: inside the axes it covered part of the zone (a
-    wijk's name, once a black spot) wherever the zone's outline reaches that corner."""
-    ax.legend(
-        handles=handles,
-        title=title,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncol=min(3, len(handles)),
-        fontsize=7,
-        title_fontsize=8,
-        frameon=False,
-    )
-
-
 def _class_colour(value: float, breaks: list[float]) -> str:
     offset = len(SEQUENTIAL) - len(breaks)
     for i, upper in enumerate(breaks):
@@ -161,7 +146,7 @@ def wijk_choropleth(
         lower = upper
     if any(v is None for v in values.values()):
         handles.append(Patch(color=UNKNOWN_COLOUR, label=hidden_label))
-    _legend(ax, handles, legend_title)
+    legend_below(ax, handles, legend_title)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)
 
@@ -219,7 +204,7 @@ def hexagon_class_map(
         _outline(ax, geom)
     _labels(ax, shapes, geoms)
     handles = [Patch(color=colours[label], label=label) for label in labels]
-    _legend(ax, handles, legend_title)
+    legend_below(ax, handles, legend_title)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)
 
@@ -289,6 +274,6 @@ def hotspot_map(
         Patch(color="#2166ac", label="Gevaarlijk punt"),
         Patch(color="#67a9cf", label="Kandidaat (bijna)"),
     ]
-    _legend(ax, handles)
+    legend_below(ax, handles)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)

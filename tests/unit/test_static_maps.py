@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box, mapping
 
+from dashboard.components import maps
 from dashboard.documents import static_maps
 
 
@@ -26,14 +27,17 @@ def _shapes() -> pd.DataFrame:
 
 @pytest.fixture
 def figures(monkeypatch):
+    """The figures the maps save, as drawn."""
+    from matplotlib.figure import Figure
+
     drawn = []
+    save = Figure.savefig
 
-    def keep(fig) -> bytes:
-        fig.canvas.draw()
+    def keep(fig, *args, **kwargs):
         drawn.append(fig)
-        return b""
+        return save(fig, *args, **kwargs)
 
-    monkeypatch.setattr(static_maps, "_png", keep)
+    monkeypatch.setattr(Figure, "savefig", keep)
     return drawn
 
 
@@ -49,6 +53,10 @@ def _maps() -> dict:
         ),
         "hotspot_map": lambda: static_maps.hotspot_map(
             _shapes(), pd.DataFrame({"h3_cell": [cell], "klasse": [3]}), spots, "Hot spots"
+        ),
+        # The Bronnen page's "Kaart als PNG".
+        "static_map_png": lambda: maps.static_map_png(
+            _shapes(), "Hot spots", legend=[("#bd0026", "Hot spot 99%")]
         ),
     }
 
