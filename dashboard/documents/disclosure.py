@@ -137,7 +137,10 @@ def _pick(candidates: list[int], cells: LinkedCells, single: set[int]) -> int | 
 
 
 def suppress_linked(
-    cells: LinkedCells, threshold: int = 5, audit: bool = True
+    cells: LinkedCells,
+    threshold: int = 5,
+    audit: bool = True,
+    residual: list[str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Primary and secondary suppression over every equation of a linked system.
 
@@ -149,6 +152,11 @@ def suppress_linked(
         Counts from 1 to ``threshold − 1`` are hidden.
     audit : bool, default True
         Also check the linear-programme bounds and hide more where a cell is pinned.
+    residual : list of str, optional
+        Receives the message of a residual disclosure instead of a warning. The dashboard
+        passes one: Python's warning filters are one list for the whole process, and
+        another session's thread that ignores these warnings at that moment would make
+        the report lose its own.
 
     Returns
     -------
@@ -158,7 +166,8 @@ def suppress_linked(
     Warns
     -----
     ResidualDisclosureWarning
-        When a hidden value stays pinned although every non-zero cell is hidden.
+        When a hidden value stays pinned although every non-zero cell is hidden (unless
+        ``residual`` is given).
     """
     values = np.asarray(cells.values, dtype=np.int64)
     primary = (values >= 1) & (values < threshold)
@@ -200,13 +209,14 @@ def suppress_linked(
         if cell is None:
             cell = _pick(free_all, cells, set())
         if cell is None:
-            warnings.warn(
-                ResidualDisclosureWarning(
-                    "Onderdrukking kan niet alle kleine aantallen beschermen; voeg gebieden "
-                    "of categorieën samen of laat de totalen weg."
-                ),
-                stacklevel=2,
+            message = (
+                "Onderdrukking kan niet alle kleine aantallen beschermen; voeg gebieden "
+                "of categorieën samen of laat de totalen weg."
             )
+            if residual is not None:
+                residual.append(message)
+            else:
+                warnings.warn(ResidualDisclosureWarning(message), stacklevel=2)
             break
         hidden[cell] = True
         line_rule()

@@ -283,6 +283,7 @@ def collect_report(
     period: ReportPeriod,
     threshold: int | None = None,
     zone_name: str | None = None,
+    warn: bool = True,
 ) -> ReportData:
     """Gather and suppress everything the report on one municipality and period shows.
 
@@ -296,12 +297,14 @@ def collect_report(
         Smallest count shown (``[zone].small_count_threshold``; read when omitted).
     zone_name : str, optional
         Name of the zone on the title page (from the build when omitted).
+    warn : bool, default True
+        Also emit each residual disclosure as a :class:`ResidualDisclosureWarning`.
 
     Returns
     -------
     ReportData
         Residual disclosure warnings (if any) are in ``warnings``, also re-emitted as
-        :class:`ResidualDisclosureWarning`.
+        :class:`ResidualDisclosureWarning` when ``warn``.
     """
     threshold = threshold or _threshold()
     measures = report_queries.REPORT_MEASURES
@@ -373,17 +376,16 @@ def collect_report(
             cells.relate(total, c_idx)
         # Earlier years stand alone (no published breakdown); the current year is `total`.
         y_idx = [cells.add(v, 0) for v in trend[key].iloc[:-1]] + [total]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ResidualDisclosureWarning)
-            primary, hidden = suppress_linked(cells, threshold)
-        messages += [f"{measures[key]}: {w.message}" for w in caught]
+        residual: list[str] = []
+        primary, hidden = suppress_linked(cells, threshold, residual=residual)
+        messages += [f"{measures[key]}: {m}" for m in residual]
         for mask_key, idx in (("w", w_idx + [total]), ("d", d_idx + [total]), ("y", y_idx)):
             masks[mask_key][0][:, j] = primary[idx]
             masks[mask_key][1][:, j] = hidden[idx]
         if c_idx:
             cat_masks[key][0][:, 0] = primary[c_idx + [total]]
             cat_masks[key][1][:, 0] = hidden[c_idx + [total]]
-    for message in messages:
+    for message in messages if warn else ():
         warnings.warn(ResidualDisclosureWarning(message), stacklevel=2)
 
     value_cols = list(measures.values())
@@ -826,11 +828,13 @@ def file_stem(data: ReportData) -> str:
 def cached_report(
     version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
 ) -> ReportData:
-    """:func:`collect_report`, cached per warehouse version, municipality and period."""
-    with warnings.catch_warnings():
-        # The page shows ReportData.warnings itself.
-        warnings.simplefilter("ignore", ResidualDisclosureWarning)
-        return collect_report(version, municipality_code, ReportPeriod(kind, year, part))
+    """:func:`collect_report`, cached per warehouse version, municipality and period.
+
+    The page shows ``ReportData.warnings`` itself, so nothing is re-emitted as a warning
+    (silencing them with a warning filter would change the one filter list every
+    session's thread shares).
+    """
+    return collect_report(version, municipality_code, ReportPeriod(kind, year, part), warn=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -111,6 +111,40 @@ def test_residual_disclosure_is_reported():
     cells, _ = _hierarchy({"A": [1, 1], "B": [1, 1]})
     with pytest.warns(ResidualDisclosureWarning):
         suppress_linked(cells)
+    # Into a list, whatever the warning filters say at that moment.
+    residual: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        suppress_linked(cells, residual=residual)
+    assert len(residual) == 1 and "Onderdrukking kan niet" in residual[0]
+
+
+def test_report_keeps_its_residual_disclosure_while_another_session_ignores_them(
+    demo_warehouse, monkeypatch
+):
+    """The report caught its residual-disclosure warnings with warning filters, which are
+    one list for the whole server process: another session's thread that ignored them at
+    that moment (the Rapporten page's cache did) made the report lose its own, and the page
+    said nothing. Made certain here by ignoring them from inside the suppression."""
+    from dashboard.documents import municipal_report as mr
+
+    real = mr.suppress_linked
+
+    def meanwhile_ignored(cells, threshold=5, audit=True, residual=None):
+        warnings.simplefilter("ignore", ResidualDisclosureWarning)  # another thread, now
+        primary, hidden = real(cells, threshold, audit)
+        message = "Onderdrukking kan niet alle kleine aantallen beschermen."
+        if residual is not None:
+            residual.append(message)
+        else:
+            warnings.warn(ResidualDisclosureWarning(message), stacklevel=2)
+        return primary, hidden
+
+    monkeypatch.setattr(mr, "suppress_linked", meanwhile_ignored)
+    with warnings.catch_warnings():
+        data = mr.collect_report(_version(), "24038", mr.ReportPeriod("jaar", 2025), warn=False)
+    assert len(data.warnings) == len(mr.report_queries.REPORT_MEASURES)
+    assert all("Onderdrukking kan niet" in w for w in data.warnings)
 
 
 # --------------------------------------------------------------------------------------
