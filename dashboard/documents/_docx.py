@@ -100,6 +100,70 @@ def _shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
+#: Width of a character of a bold cell text in Calibri, the documents' font, in points per
+#: point of font size (measured on Carlito, its metric twin: 0.42-0.50 for the words of
+#: these tables), and a cell's left + right margin (EMU).
+_CHAR_EM = 0.52
+_CELL_MARGIN = Cm(0.25)
+#: Smallest point size a table is set in to keep its words whole.
+MIN_TABLE_FONT = 7.0
+
+
+def _lengths(
+    header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> tuple[list[int], list[int]]:
+    """Per column, the characters of its longest word and of its longest text."""
+    word, text = [1] * len(header), [1] * len(header)
+    for line in (header, *rows):
+        for j, value in enumerate(line):
+            cell = str("" if value is None else value)
+            word[j] = max(word[j], *(len(w) for w in cell.split()), 1)
+            text[j] = max(text[j], len(cell))
+    return word, text
+
+
+def _emu(chars: int, font_size: float) -> int:
+    return int(Pt(font_size * _CHAR_EM * chars) + _CELL_MARGIN)
+
+
+def fits(
+    header: Sequence[str], rows: Sequence[Sequence[object]], total: int, font_size: float
+) -> bool:
+    """Whether every column can hold its longest word within ``total`` (EMU)."""
+    return sum(_emu(k, font_size) for k in _lengths(header, rows)[0]) <= total
+
+
+def column_widths(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    total: int,
+    numeric_from: int = 1,
+    font_size: float = 9,
+) -> list[int]:
+    """Column widths (EMU) that keep every word on one line, and text unbroken where it fits.
+
+    The way a browser lays out a table: each column needs room for its longest word
+    (header or cell: "Verkeersslachtoffers", "Kortenberg-Centrum") and would like room for
+    its longest text on one line. When all of that fits, every column gets its longest
+    text and what is left goes to the label columns twice as much as to the number
+    columns; otherwise each column gets its longest word plus a share of the rest in
+    proportion to how much more its text would like. Equal shares broke long headers
+    mid-word ("Overlastmeldinge | n").
+    """
+    n = len(header)
+    word, text = _lengths(header, rows)
+    least = [_emu(k, font_size) for k in word]
+    most = [_emu(k, font_size) for k in text]
+    if sum(most) <= total:
+        weights = [2.0 if j < numeric_from else 1.0 for j in range(n)]
+        spare = total - sum(most)
+        return [most[j] + int(spare * weights[j] / sum(weights)) for j in range(n)]
+    if sum(least) >= total:
+        return [int(total * w / sum(least)) for w in least]
+    share = (total - sum(least)) / (sum(most) - sum(least))
+    return [least[j] + int((most[j] - least[j]) * share) for j in range(n)]
+
+
 def add_table(
     doc,
     header: Sequence[str],
@@ -125,6 +189,11 @@ def add_table(
     font_size : float
         Point size of the cell text.
     """
+    # A table whose longest words do not fit the page at this size is set smaller.
+    total = usable_width(doc)
+    while font_size > MIN_TABLE_FONT and not fits(header, rows, total, font_size):
+        font_size = max(MIN_TABLE_FONT, font_size - 0.5)
+    widths = column_widths(header, rows, total, numeric_from, font_size)
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -151,15 +220,12 @@ def add_table(
                 _shade(cells[j], fill)
                 run.font.color.rgb = colour
                 run.bold = True
-    # Label columns get twice the width of a number column, so names do not wrap mid-word.
-    weights = [2.0 if j < numeric_from else 1.0 for j in range(len(header))]
-    unit = usable_width(doc) / sum(weights)
     table.autofit = False
     for j, column in enumerate(table.columns):
-        column.width = int(unit * weights[j])  # the grid, which LibreOffice reads
+        column.width = widths[j]  # the grid, which LibreOffice reads
     for row in table.rows:
         for j, cell in enumerate(row.cells):
-            cell.width = int(unit * weights[j])
+            cell.width = widths[j]
     # Repeat the header row on every page of a long table.
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
     header_flag = OxmlElement("w:tblHeader")

@@ -1,0 +1,53 @@
+"""Word tables: every word of a column on one line, the page width used where text needs it."""
+
+from __future__ import annotations
+
+from docx.shared import Cm, Pt
+
+from dashboard.documents import _docx
+
+HEADER = ["Deelgemeente", "Wijk", "Feiten (pv's)", "Overlastmeldingen", "Letselongevallen",
+          "Verkeersslachtoffers"]  # fmt: skip
+ROWS = [
+    ["Herent", "Herent-Centrum", "186", "72", "<5", "5"],
+    ["Kortenberg", "Kortenberg-Centrum", "57", "31", "<5", "<5"],
+    ["", "Totaal Herent", "562", "228", "18", "26"],
+]
+#: A bold Calibri character is at most about half its point size wide (Carlito, its metric
+#: twin, measures 0.42-0.50 for these words).
+CALIBRI_BOLD_EM = 0.5
+
+
+def _word_need(word: str, size: float) -> int:
+    return int(Pt(size * CALIBRI_BOLD_EM * len(word)) + Cm(0.2))
+
+
+def test_each_column_holds_its_longest_word_on_a_portrait_page():
+    """A municipal report's 'Per wijk' table gave every number column the same share and
+    the label columns twice that: 'Overlastmeldinge | n', 'Verkeersslachtoff | ers' (seen in
+    the document rendered to PDF)."""
+    doc = _docx.new_document("t", "t")
+    total = _docx.usable_width(doc)
+    widths = _docx.column_widths(HEADER, ROWS, total, numeric_from=2)
+    assert sum(widths) <= total
+    for j, head in enumerate(HEADER):
+        longest = max((w for line in (HEADER, *ROWS) for w in line[j].split()), key=len)
+        assert widths[j] >= _word_need(longest, 9), (head, longest)
+
+
+def test_text_that_fits_gets_its_line_and_labels_get_the_rest():
+    widths = _docx.column_widths(["Periode", "Feiten"], [["2024 (01/07/2024 – 30/09/2024)", "498"]],
+                                 int(Cm(16)))  # fmt: skip
+    assert widths[0] >= _word_need("2024 (01/07/2024 – 30/09/2024)", 9)
+    assert widths[0] > 2 * widths[1] * 0.9  # the label column takes most of what is left
+
+
+def test_a_table_too_wide_for_its_words_is_set_smaller():
+    doc = _docx.new_document("t", "t")
+    header = [f"Verkeersslachtoffers{k}" for k in range(9)]
+    table = _docx.add_table(doc, header, [["1"] * 9])
+    size = table.rows[0].cells[0].paragraphs[0].runs[-1].font.size.pt
+    assert _docx.MIN_TABLE_FONT <= size < 9
+    # A table that fits keeps the size asked for.
+    table = _docx.add_table(doc, HEADER, ROWS, numeric_from=2)
+    assert table.rows[0].cells[0].paragraphs[0].runs[-1].font.size.pt == 9
