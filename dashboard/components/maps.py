@@ -200,24 +200,78 @@ def add_outlines(m: folium.Map, districts: pd.DataFrame, labels: bool = True) ->
         tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Wijk", "Code"]),
     ).add_to(layer)
     if labels:
-        _add_names(layer, districts, click_through=False)
+        _add_names(layer, districts, click_through=False, m=m)
     layer.add_to(m)
 
 
-def _add_names(target, districts: pd.DataFrame, click_through: bool) -> None:
+class DeclutterLabels(MacroElement):
+    """Hides area names that would overlap a larger area's name, at every zoom level.
+
+    Zoomed out to the whole zone, the names of neighbouring wijken ran into each other
+    ("Erps-Kwerps-NoordVeltem-Beisem"; with the 29 real wijken of PZ HerKo, most of them).
+    After each zoom the names are placed largest area first, and a name that would touch
+    one already placed is hidden until a closer zoom has room for it (the outline's tooltip
+    still names the area). Leaflet itself has no label collision.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            function declutter() {
+                var labels = Array.prototype.slice.call(
+                    map.getContainer().querySelectorAll(".wb-area-label"));
+                labels.sort(function (a, b) { return b.dataset.rank - a.dataset.rank; });
+                var placed = [];
+                labels.forEach(function (el) {
+                    el.style.visibility = "";
+                    var r = el.getBoundingClientRect();
+                    if (!r.width) { return; }
+                    var clash = placed.some(function (p) {
+                        return r.left < p.right + 2 && r.right + 2 > p.left
+                            && r.top < p.bottom && r.bottom > p.top;
+                    });
+                    if (clash) { el.style.visibility = "hidden"; } else { placed.push(r); }
+                });
+            }
+            map.on("zoomend", declutter);
+            map.whenReady(function () { setTimeout(declutter, 0); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DeclutterLabels"
+
+
+def _add_names(target, districts: pd.DataFrame, click_through: bool, m: folium.Map) -> None:
     """District names as text labels at a point inside each polygon.
 
     ``click_through`` makes the labels ignore the mouse, so a click on a name reaches the
-    hexagon or choropleth underneath.
+    hexagon or choropleth underneath. Names that would overlap are hidden per zoom level,
+    the larger area's name kept (:class:`DeclutterLabels`).
     """
     extra = ";pointer-events:none" if click_through else ""
-    for feature in _features(districts):
+    features = _features(districts)
+    areas = [shape(f["geometry"]).area for f in features]
+    # Rank 0 for the smallest area: the larger area's name wins a clash.
+    rank = {i: r for r, i in enumerate(sorted(range(len(areas)), key=areas.__getitem__))}
+    if not any(isinstance(child, DeclutterLabels) for child in m._children.values()):
+        m.add_child(DeclutterLabels())
+    for k, feature in enumerate(features):
         point = shape(feature["geometry"]).representative_point()
         name = html.escape(str(feature["properties"]["name"]))
         icon = folium.DivIcon(
             html=(
-                '<div style="font:600 11px sans-serif;color:#222;white-space:nowrap;'
-                "text-shadow:0 0 3px #fff,0 0 3px #fff;transform:translate(-50%,-50%)"
+                f'<div class="wb-area-label" data-rank="{rank[k]}" '
+                # inline-block: the box is as wide as the name, so the name is centred
+                # on its point (a block of the icon's zero width left it starting there)
+                # and the decluttering can measure it.
+                'style="display:inline-block;font:600 11px sans-serif;color:#222;'
+                "white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff;"
+                "transform:translate(-50%,-50%)"
                 f'{extra}">{name}</div>'
             ),
             icon_size=(0, 0),
@@ -1241,7 +1295,7 @@ def add_outline_strokes(m: folium.Map, districts: pd.DataFrame, labels: bool = T
     ).add_to(layer)
     layer.add_to(m)
     if labels:
-        _add_names(m, districts, click_through=True)
+        _add_names(m, districts, click_through=True, m=m)
 
 
 def count_hexagon_layer(cells: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str]]]:
