@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -31,7 +32,9 @@ def figure(size: tuple[float, float], dpi: float | None = None) -> Figure:
     spot's map, or drawn on it). A :class:`~matplotlib.figure.Figure` made directly is
     nobody else's, and needs no closing.
     """
-    return Figure(figsize=size, dpi=dpi)
+    fig = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(fig)  # a renderer, so text can be measured before saving
+    return fig
 
 
 def _png(fig: Figure) -> bytes:

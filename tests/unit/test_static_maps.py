@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import h3
 import pandas as pd
@@ -81,7 +82,6 @@ def test_dashboard_draws_without_pyplot():
     the size of another session's map (seen in the Rapporten page after six pages were
     opened at once). Code under dashboard/ makes its figures itself."""
     import ast
-    from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "dashboard"
     users = []
@@ -129,3 +129,78 @@ def test_a_figure_another_session_holds_is_left_alone(monkeypatch):
         assert other.axes == []
     finally:
         plt.close(other)
+
+
+def _texts(fig) -> list:
+    [ax] = fig.axes
+    return [t for t in ax.texts if t.get_visible()]
+
+
+def _overlapping(fig) -> list[tuple[str, str]]:
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in _texts(fig) if t.get_transform() == fig.axes[0].transData]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in labels]
+    return [(a, b) for i, (a, x) in enumerate(boxes) for b, y in boxes[i + 1 :] if x.overlaps(y)]
+
+
+def test_names_that_collide_become_numbers_with_a_key(figures):
+    """Twelve narrow wijken side by side with long names: printed over each other the names
+    were unreadable (as the 17 real wijken of Herent were). They become numbers, in
+    alphabetical order of the names, and a key beside the map names them."""
+    strips = [box(4.60 + 0.01 * k, 50.86, 4.61 + 0.01 * k, 50.90) for k in range(12)]
+    shapes = pd.DataFrame(
+        {
+            "code": [f"W{k:02d}" for k in range(12)],
+            "name": [f"Wijk {chr(76 - k)} met een lange naam (Gemeente)" for k in range(12)],
+            "geojson": [json.dumps(mapping(g)) for g in strips],
+        }
+    )
+    values = {f"W{k:02d}": k + 5 for k in range(12)}
+    static_maps.wijk_choropleth(shapes, values, "Feiten", "Feiten", value_text={
+        c: str(v) for c, v in values.items()})  # fmt: skip
+    [fig] = figures
+    texts = [t.get_text() for t in _texts(fig)]
+    key = next(t for t in texts if "\n" in t and "Gemeente" in t).splitlines()
+    assert len(key) == 12
+    assert [line.split(None, 1)[1] for line in key] == sorted(shapes["name"])
+    # W00 is "Wijk L ...", the last name alphabetically: number 12, with its count.
+    assert "12\n5" in texts
+    assert _overlapping(fig) == []
+
+
+def test_names_that_fit_stay_names(figures):
+    static_maps.wijk_choropleth(_shapes(), {"W01": 3, "W02": 8}, "Feiten", "Feiten")
+    [fig] = figures
+    assert {"Everberg", "Meerbeek"} <= {t.get_text() for t in _texts(fig)}
+
+
+REALWORLD = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "data"
+    / "realworld"
+    / "herko_wijken_4326.geojson"
+)
+
+
+@pytest.mark.skipif(not REALWORLD.exists(), reason=f"echte HerKo-wijken niet gevonden: {REALWORLD}")
+def test_real_wijken_of_herent_print_readably(figures):
+    """The report's map of Herent with its 17 real wijken: no two labels overlap."""
+    import geopandas as gpd
+
+    g = gpd.read_file(REALWORLD)
+    g = g[g["nis_code"].astype(str) == "24038"]
+    shapes = pd.DataFrame(
+        {
+            "code": g["wijk_code"].astype(str),
+            "name": g["name_nl"].astype(str),
+            "geojson": [json.dumps(x.__geo_interface__) for x in g.geometry],
+        }
+    )
+    values = {c: 10 + k for k, c in enumerate(shapes["code"])}
+    static_maps.wijk_choropleth(shapes, values, "Feiten", "Feiten", value_text={
+        c: str(v) for c, v in values.items()})  # fmt: skip
+    [fig] = figures
+    key = next(t.get_text() for t in _texts(fig) if "(Herent)\n" in t.get_text())
+    assert len(key.splitlines()) == len(shapes) == 17
+    assert _overlapping(fig) == []
