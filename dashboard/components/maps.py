@@ -1182,6 +1182,74 @@ def standalone_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def print_area_labels(
+    ax, shapes: pd.DataFrame, geoms: list, extra: Mapping[str, str] | None = None
+) -> None:
+    """Each area's name (and ``extra`` text) on it; numbers and a key when names collide.
+
+    A printed map has no tooltip to name an area whose name was left out, so when two names
+    would overlap (the 17 real wijken of Herent: "Winksele-Delle-Mechelsesteenweg (Herent)"
+    over its neighbours' names), every area gets a number instead, in alphabetical order of
+    the names, and the key beside the map names them.
+    """
+    style = {
+        "ha": "center",
+        "va": "center",
+        "fontweight": "bold",
+        "color": "#222222",
+        "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+        "zorder": 6,  # above outlines and points of interest
+    }
+    areas = list(zip(shapes["code"], shapes["name"], geoms, strict=True))
+
+    def place(texts: list[str], size: float) -> list:
+        return [
+            ax.annotate(text, _anchor(geom), fontsize=size, **style)
+            for text, (_, _, geom) in zip(texts, areas, strict=True)
+        ]
+
+    def below(code, head: str) -> str:
+        return head if not extra or code not in extra else f"{head}\n{extra[code]}"
+
+    names = place([below(code, str(name)) for code, name, _ in areas], 7)
+    if not _collide(ax, names):
+        return
+    for text in names:
+        text.remove()
+    order = sorted(range(len(areas)), key=lambda i: str(areas[i][1]).lower())
+    number = {i: k for k, i in enumerate(order, start=1)}
+    place([below(code, str(number[i])) for i, (code, _, _) in enumerate(areas)], 7)
+    ax.text(
+        1.02,
+        1.0,
+        "\n".join(f"{number[i]:>2}  {areas[i][1]}" for i in order),
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=7,
+        family="DejaVu Sans",
+        linespacing=1.4,
+    )
+
+
+def _anchor(geom) -> tuple[float, float]:
+    point = geom.representative_point()
+    return point.x, point.y
+
+
+def _collide(ax, texts: list) -> bool:
+    """Whether any two of the drawn ``texts`` overlap on the page."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = ax.figure.canvas
+    if not hasattr(canvas, "get_renderer"):
+        canvas = FigureCanvasAgg(ax.figure)  # a figure made outside pyplot has none yet
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+
+
 def legend_below(ax, handles: list, title: str | None = None) -> None:
     """A static map's legend under the map, in columns: inside the axes it covered part of
     the zone (a wijk's name, once a black spot) wherever the zone's outline reaches that
@@ -1251,21 +1319,18 @@ def static_map_png(
             ax.text(r.lon, r.lat, letter, fontsize=6, color="white", weight="bold", ha="center",
                     va="center", zorder=5,
                     bbox={"boxstyle": "round,pad=0.2", "fc": colour, "ec": "white", "lw": 0.5})  # fmt: skip
-    for feature in _features(districts):
-        geom = shape(feature["geometry"])
+    geoms = [shape(feature["geometry"]) for feature in _features(districts)]
+    for geom in geoms:
         for poly in getattr(geom, "geoms", [geom]):
             xs, ys = poly.exterior.xy
             ax.plot(xs, ys, color="#333333", linewidth=1.2, zorder=4)
-        point = geom.representative_point()
-        ax.text(point.x, point.y, str(feature["properties"]["name"]), fontsize=7, ha="center",
-                va="center", zorder=6, color="#222222",
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6})  # fmt: skip
     if not districts.empty:
         minx, miny, maxx, maxy = _bounds(tuple(districts["geojson"]))
         ax.set_xlim(minx, maxx)
         ax.set_ylim(miny, maxy)
         # Degrees of longitude are shorter than degrees of latitude at Belgian latitudes.
         ax.set_aspect(1 / math.cos(math.radians((miny + maxy) / 2)))
+        print_area_labels(ax, districts, geoms)
     ax.set_axis_off()
     ax.set_title(title, fontsize=11)
     handles = [Patch(facecolor=c, edgecolor="#555555", label=label) for c, label in legend]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -32,9 +31,7 @@ def figure(size: tuple[float, float], dpi: float | None = None) -> Figure:
     spot's map, or drawn on it). A :class:`~matplotlib.figure.Figure` made directly is
     nobody else's, and needs no closing.
     """
-    fig = Figure(figsize=size, dpi=dpi)
-    FigureCanvasAgg(fig)  # a renderer, so text can be measured before saving
-    return fig
+    return Figure(figsize=size, dpi=dpi)
 
 
 def _png(fig: Figure) -> bytes:

@@ -18,7 +18,13 @@ from matplotlib.patches import Patch
 from shapely.geometry import Polygon, shape
 
 from dashboard.components.format import fmt_int
-from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks, legend_below
+from dashboard.components.maps import (
+    SEQUENTIAL,
+    UNKNOWN_COLOUR,
+    class_breaks,
+    legend_below,
+    print_area_labels,
+)
 from dashboard.documents.charts import _png, figure
 
 #: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,
@@ -71,66 +77,6 @@ def _frame(shapes: pd.DataFrame, size: tuple[float, float]):
     return fig, ax, geoms
 
 
-def _labels(ax, shapes: pd.DataFrame, geoms: list, extra: Mapping[str, str] | None = None) -> None:
-    """Each area's name (and ``extra`` text) on it; numbers and a key when names collide.
-
-    A printed map has no tooltip to name an area whose name was left out, so when two names
-    would overlap (the 17 real wijken of Herent: "Winksele-Delle-Mechelsesteenweg (Herent)"
-    over its neighbours' names), every area gets a number instead, in alphabetical order of
-    the names, and the key beside the map names them.
-    """
-    style = {
-        "ha": "center",
-        "va": "center",
-        "fontweight": "bold",
-        "color": "#222222",
-        "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
-    }
-    areas = list(zip(shapes["code"], shapes["name"], geoms, strict=True))
-
-    def place(texts: list[str], size: float) -> list:
-        return [
-            ax.annotate(text, _anchor(geom), fontsize=size, **style)
-            for text, (_, _, geom) in zip(texts, areas, strict=True)
-        ]
-
-    def below(code, head: str) -> str:
-        return head if not extra or code not in extra else f"{head}\n{extra[code]}"
-
-    names = place([below(code, str(name)) for code, name, _ in areas], 7)
-    if not _collide(ax, names):
-        return
-    for text in names:
-        text.remove()
-    order = sorted(range(len(areas)), key=lambda i: str(areas[i][1]).lower())
-    number = {i: k for k, i in enumerate(order, start=1)}
-    place([below(code, str(number[i])) for i, (code, _, _) in enumerate(areas)], 7)
-    ax.text(
-        1.02,
-        1.0,
-        "\n".join(f"{number[i]:>2}  {areas[i][1]}" for i in order),
-        transform=ax.transAxes,
-        ha="left",
-        va="top",
-        fontsize=7,
-        family="DejaVu Sans",
-        linespacing=1.4,
-    )
-
-
-def _anchor(geom) -> tuple[float, float]:
-    point = geom.representative_point()
-    return point.x, point.y
-
-
-def _collide(ax, texts: list) -> bool:
-    """Whether any two of the drawn ``texts`` overlap on the page."""
-    ax.figure.canvas.draw()
-    renderer = ax.figure.canvas.get_renderer()
-    boxes = [t.get_window_extent(renderer) for t in texts]
-    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
-
-
 def _class_colour(value: float, breaks: list[float]) -> str:
     offset = len(SEQUENTIAL) - len(breaks)
     for i, upper in enumerate(breaks):
@@ -178,7 +124,7 @@ def wijk_choropleth(
         colour = UNKNOWN_COLOUR if value is None or not breaks else _class_colour(value, breaks)
         _draw_polygon(ax, geom, color=colour, alpha=0.85)
         _outline(ax, geom)
-    _labels(ax, shapes, geoms, value_text)
+    print_area_labels(ax, shapes, geoms, value_text)
     handles, lower = [], None
     offset = len(SEQUENTIAL) - len(breaks)
     for i, upper in enumerate(breaks):
@@ -246,7 +192,7 @@ def hexagon_class_map(
         )
     for geom in geoms:
         _outline(ax, geom)
-    _labels(ax, shapes, geoms)
+    print_area_labels(ax, shapes, geoms)
     handles = [Patch(color=colours[label], label=label) for label in labels]
     legend_below(ax, handles, legend_title)
     ax.set_title(title, fontsize=11, loc="left")
@@ -297,7 +243,7 @@ def hotspot_map(
             )
     for geom in geoms:
         _outline(ax, geom)
-    _labels(ax, shapes, geoms)
+    print_area_labels(ax, shapes, geoms)
     for row in black_spots.itertuples(index=False):
         colour = "#2166ac" if bool(row.is_black_spot) else "#67a9cf"
         ax.scatter([row.lon], [row.lat], s=110, color=colour, edgecolor="white", zorder=5)

@@ -143,18 +143,23 @@ def _overlapping(fig) -> list[tuple[str, str]]:
     return [(a, b) for i, (a, x) in enumerate(boxes) for b, y in boxes[i + 1 :] if x.overlaps(y)]
 
 
-def test_names_that_collide_become_numbers_with_a_key(figures):
-    """Twelve narrow wijken side by side with long names: printed over each other the names
-    were unreadable (as the 17 real wijken of Herent were). They become numbers, in
-    alphabetical order of the names, and a key beside the map names them."""
+def _strips() -> pd.DataFrame:
+    """Twelve narrow wijken side by side with long names."""
     strips = [box(4.60 + 0.01 * k, 50.86, 4.61 + 0.01 * k, 50.90) for k in range(12)]
-    shapes = pd.DataFrame(
+    return pd.DataFrame(
         {
             "code": [f"W{k:02d}" for k in range(12)],
             "name": [f"Wijk {chr(76 - k)} met een lange naam (Gemeente)" for k in range(12)],
             "geojson": [json.dumps(mapping(g)) for g in strips],
         }
     )
+
+
+def test_names_that_collide_become_numbers_with_a_key(figures):
+    """Twelve narrow wijken side by side with long names: printed over each other the names
+    were unreadable (as the 17 real wijken of Herent were). They become numbers, in
+    alphabetical order of the names, and a key beside the map names them."""
+    shapes = _strips()
     values = {f"W{k:02d}": k + 5 for k in range(12)}
     static_maps.wijk_choropleth(shapes, values, "Feiten", "Feiten", value_text={
         c: str(v) for c, v in values.items()})  # fmt: skip
@@ -165,6 +170,13 @@ def test_names_that_collide_become_numbers_with_a_key(figures):
     assert [line.split(None, 1)[1] for line in key] == sorted(shapes["name"])
     # W00 is "Wijk L ...", the last name alphabetically: number 12, with its count.
     assert "12\n5" in texts
+    assert _overlapping(fig) == []
+
+
+def test_the_bronnen_png_numbers_colliding_names_too(figures):
+    maps.static_map_png(_strips(), "Kaart")
+    [fig] = figures
+    assert any(t.get_text().count("(Gemeente)") == 12 for t in _texts(fig))
     assert _overlapping(fig) == []
 
 
