@@ -1222,7 +1222,8 @@ def print_area_labels(
     ax.text(
         1.02,
         1.0,
-        "\n".join(f"{number[i]:>2}  {areas[i][1]}" for i in order),
+        # Numbers padded with figure spaces (as wide as a digit), so they line up.
+        "\n".join(f"{number[i]:>2}".replace(" ", "\u2007") + f"  {areas[i][1]}" for i in order),
         transform=ax.transAxes,
         ha="left",
         va="top",
