@@ -433,7 +433,7 @@ def rate_per_1000(
     count : int
         Number of events (``None`` or NaN is treated as 0).
     population : int or float or None
-        Inhabitants; ``None``, NaN, 0 or negative means unknown.
+        Inhabitants; ``None``, NaN, pandas' NA, 0 or negative means unknown.
     small_base_threshold : int
         Counts below this are flagged ``small_base`` (default 5, as in
         ``[zone].small_count_threshold``): a percentage on such a base misleads.
@@ -450,10 +450,9 @@ def rate_per_1000(
     >>> rate_per_1000(3, None).value is None
     True
     """
-    n = 0 if count is None or (isinstance(count, float) and math.isnan(count)) else int(count)
-    known = population is not None and not (
-        isinstance(population, float) and math.isnan(population)
-    )
-    pop = float(population) if known and float(population) > 0 else None
+    # pd.isna: None, NaN and pandas' NA alike (a nullable population column gives NA for a
+    # wijk the zone configuration does not know; float(NA) crashed the Werklast page).
+    n = 0 if pd.isna(count) else int(count)
+    pop = None if pd.isna(population) or float(population) <= 0 else float(population)
     value = 1000.0 * n / pop if pop else None
     return Rate(value=value, count=n, population=pop, small_base=n < small_base_threshold)

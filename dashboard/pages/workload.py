@@ -372,7 +372,10 @@ LABELS = {
     "overlast_per_1000": "Overlast per 1.000 inw.",
 }
 st.dataframe(
-    style_table(layout.staff_names(wijk_view.rename(columns=LABELS), ("Wijkinspecteur",))),
+    # A wijk without inspector or population in the zone configuration shows "–", not "None".
+    style_table(
+        missing_as_text(layout.staff_names(wijk_view.rename(columns=LABELS), ("Wijkinspecteur",)))
+    ),
     hide_index=True,
     width="stretch",
 )

@@ -22,14 +22,18 @@ def district_shapes(version: WarehouseVersion, layer: str = "wijk") -> pd.DataFr
     -------
     pandas.DataFrame
         ``code``, ``name``, ``parent_code``, ``nis_code``, ``population`` (NaN when
-        unknown), ``inspector``, ``area_km2``, ``geojson`` (str); sorted by code.
+        unknown), ``inspector``, ``area_km2``, ``geojson`` (str); sorted by code. Only the
+        areas with a shape: a wijk of the zone configuration that no boundary file draws is
+        left out (it broke every map).
     """
     if layer not in LAYERS:
         raise ValueError(f"Onbekende laag {layer!r}")
     return query(
         version,
         "SELECT code, name, parent_code, nis_code, population, inspector, area_km2, geojson "
-        "FROM marts.districts WHERE layer = $layer ORDER BY code LIMIT 2000",
+        # A wijk the zone configuration names but no boundary file draws has no shape.
+        "FROM marts.districts WHERE layer = $layer AND geojson IS NOT NULL "
+        "ORDER BY code LIMIT 2000",
         {"layer": layer},
     )
 
