@@ -1135,10 +1135,6 @@ def build_warehouse(
             if note := file_note(info):
                 echo(f"  {info['source_file']}: {note}")
         infos += layers.files
-        if not layers.layer("wijk"):
-            echo(
-                "WAARSCHUWING: geen wijkgrenzen gevonden (districts/); geen enkel record krijgt een wijk."
-            )
         _file_info_table(con, infos)
         t = lap("read_and_staging", started)
         geocoded = _geocode(con)
@@ -1203,6 +1199,12 @@ def build_warehouse(
             f"SELECT kind, source_file, rows_read, rows_accepted, rows_rejected FROM {TARGET}.marts.load_files ORDER BY kind, source_file"
         ).fetchall():
             echo(f"  {kind:<10} {name:<48} {read:>9} gelezen {acc:>9} aanvaard {rej:>7} geweigerd")
+        # How the inputs fit together (wijk codes, records outside the zone): the Data
+        # page shows the same lines (marts.build_warnings).
+        for (message,) in con.execute(
+            f"SELECT message FROM {TARGET}.marts.build_warnings ORDER BY seq"
+        ).fetchall():
+            echo(f"WAARSCHUWING: {message}")
         rejects = dict(
             con.execute(
                 f"SELECT kind, count(*) FROM {TARGET}.marts.rejects GROUP BY 1 ORDER BY 1"

@@ -45,6 +45,16 @@ KINDS = {
 info = data_quality.build_info(version)
 files = data_quality.load_files(version)
 st.subheader("Laatste opbouw")
+warnings = data_quality.build_warnings(version)
+if len(warnings):
+    # Nothing was refused for these, but the pages are only as right as the codes match.
+    st.warning(
+        "**Let op bij deze opbouw**\n\n"
+        + "\n".join(
+            f"- **{t}**: {m}" for t, m in zip(warnings["topic"], warnings["message"], strict=True)
+        ),
+        icon=":material/warning:",
+    )
 cols = st.columns(4)
 cols[0].metric(
     "Opgebouwd op", fmt_date(info.get("built_at")), help=fmt_datetime(info.get("built_at"))

@@ -49,6 +49,23 @@ def build_info(version: WarehouseVersion) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def build_warnings(version: WarehouseVersion) -> pd.DataFrame:
+    """How the inputs fit together (``marts.build_warnings``): wijk codes of the zone
+    configuration, the boundaries and the tasks that do not match; a large share of records
+    outside the zone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``topic``, ``message`` (Dutch), in order; empty for a warehouse built before the
+        table existed.
+    """
+    if "marts.build_warnings" not in _present_marts(version):
+        return pd.DataFrame(columns=["topic", "message"])
+    return query(version, "SELECT topic, message FROM marts.build_warnings ORDER BY seq LIMIT 100")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def load_files(version: WarehouseVersion) -> pd.DataFrame:
     """Every input file of the build with its row counts, encoding and separator.
 

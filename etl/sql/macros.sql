@@ -251,3 +251,9 @@ left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
 left join wb_municipality_labels(staging_table) m on m.municipality = c.municipality;
+-- A list of codes for a sentence: the first ten, and how many more ("W01, W02 en 3 andere").
+CREATE OR REPLACE TEMP MACRO wb_code_list(codes) AS
+    array_to_string(list_slice(codes, 1, 10), ', ')
+    || CASE WHEN len(codes) > 10 THEN ' en ' || (len(codes) - 10) || ' andere' ELSE '' END;
+-- A count in Belgian notation for a sentence ("10.560").
+CREATE OR REPLACE TEMP MACRO wb_count_text(n) AS replace(format('{:,}', n), ',', '.');

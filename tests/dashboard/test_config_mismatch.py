@@ -43,3 +43,27 @@ def test_pages_run_when_a_configured_wijk_has_no_shape(mismatched, monkeypatch, 
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(mismatched))
     at = run_app(page)  # asserts that no exception was raised
     assert at.title
+
+
+def test_build_says_how_the_codes_do_not_fit(mismatched, monkeypatch):
+    """The build log and the Data page say that W10 of the configuration has no shape, and
+    that its tasks are on no wijk map; nothing was said before."""
+    from dash_helpers import wh
+
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(mismatched))
+    rows = wh("SELECT topic, message FROM marts.build_warnings ORDER BY seq")
+    messages = dict(zip(rows["message"], rows["topic"], strict=True))
+    drawn = next(m for m in messages if "noemt 1 wijk(en) die geen grenzenbestand tekent" in m)
+    assert "W10" in drawn and messages[drawn] == "Wijkgrenzen"
+    tasks = next(m for m in messages if "wijktaken noemen een wijk" in m)
+    n_tasks = wh("SELECT count(*) AS n FROM marts.tasks WHERE wijk_code = 'W10'")["n"].iat[0]
+    assert tasks.startswith(f"{n_tasks:,}".replace(",", ".") + " wijktaken") and "(W10)" in tasks
+    at = run_app("data")
+    shown = " ".join(w.value for w in at.warning)
+    assert "Let op bij deze opbouw" in shown and "W10" in shown
+
+
+def test_demo_build_has_no_warnings(demo_warehouse):
+    from dash_helpers import wh
+
+    assert wh("SELECT count(*) AS n FROM marts.build_warnings")["n"].iat[0] == 0

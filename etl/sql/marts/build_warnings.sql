@@ -1,0 +1,75 @@
+-- How the inputs fit together: nothing here is refused, but a coordinator should know it
+-- before trusting the pages (the Data page shows these; the build log prints them).
+-- Seen with a zone's real wijk polygons (codes 24038W01 ...) beside a configuration that
+-- still named W01 ... W10: the workload pages silently showed wijken without inspector,
+-- and tasks that belonged to no drawn wijk.
+with drawn as (
+    select distinct code from raw.districts where layer = 'wijk' and code is not null
+),
+configured as (
+    select code from raw.zone_wijken where code is not null
+),
+not_drawn as (
+    select list(code order by code) as codes from configured
+    where code not in (select code from drawn)
+),
+not_configured as (
+    select list(code order by code) as codes from drawn
+    where code not in (select code from configured)
+),
+task_wijken as (
+    select list(code order by code) as codes, coalesce(sum(n), 0) as n from (
+        select cast(wijk_code as varchar) as code, count(*) as n
+        from marts.tasks
+        where wijk_code is not null and cast(wijk_code as varchar) not in (select code from drawn)
+        group by 1
+    )
+),
+outside as (
+    select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out, count(*) as n
+    from marts.incidents
+    union all
+    select 2, 'overlastmeldingen', count(*) filter (where location_status = 'buiten_zone'), count(*)
+    from marts.nuisance
+    union all
+    select 3, 'verkeersongevallen', count(*) filter (where location_status = 'buiten_zone'), count(*)
+    from marts.accidents where source = 'zone'
+),
+warnings as (
+    select 0 as seq, 'Wijkgrenzen' as topic,
+        'Geen wijkgrenzen gevonden (districts/): geen enkel record krijgt een wijk.' as message
+    where (select count(*) from drawn) = 0
+    union all
+    select 1, 'Wijkgrenzen',
+        'De zoneconfiguratie (data/zone.toml) noemt ' || len(codes) || ' wijk(en) die geen '
+        || 'grenzenbestand tekent: ' || wb_code_list(codes) || '. Ze krijgen geen records en '
+        || 'staan op geen kaart; vergelijk de wijkcodes in zone.toml met die in districts/.'
+    from not_drawn
+    where len(codes) > 0 and (select count(*) from drawn) > 0
+    union all
+    select 2, 'Wijkgrenzen',
+        'De wijkgrenzen tekenen ' || len(codes) || ' wijk(en) die de zoneconfiguratie niet '
+        || 'noemt: ' || wb_code_list(codes) || '. Ze hebben geen wijkinspecteur en geen '
+        || 'inwonersaantal, dus geen werklastindex en geen cijfers per 1.000 inwoners.'
+    from not_configured
+    where len(codes) > 0 and (select count(*) from configured) > 0
+    union all
+    select 3, 'Wijktaken',
+        wb_count_text(n) || ' wijktaken noemen een wijk die geen grenzenbestand tekent ('
+        || wb_code_list(codes) || '): ze staan niet op de kaart per wijk.'
+    from task_wijken
+    where n > 0 and (select count(*) from drawn) > 0
+    union all
+    -- A few records outside the zone are normal (an accident on the border road); a large
+    -- share (over 2 %, and at least 10 records) points at coordinates in another system or
+    -- a zone outline that is off.
+    select 3 + k, 'Buiten de zone',
+        wb_count_text(n_out) || ' van de ' || wb_count_text(n) || ' ' || what || ' ('
+        || replace(printf('%.1f', 100.0 * n_out / n), '.', ',') || ' %) liggen buiten de '
+        || 'zonegrens: controleer het coördinatenstelsel van die exports en de zonegrens '
+        || '(districts/).'
+    from outside
+    where n_out >= 10 and n_out > 0.02 * n
+)
+select cast(seq as integer) as seq, topic, message from warnings
+order by seq
