@@ -198,10 +198,12 @@ if "available_days" in index_by_inspector.columns:
 table["Werklastindex"] = index_by_inspector["index"].to_numpy()
 table["Inwoners"] = pd.to_numeric(table["Inwoners"], errors="coerce").astype("Int64")
 
-map_col, weight_col = st.columns([5, 2])
+map_col, weight_col = st.columns([2, 1])
 with weight_col:
     st.markdown("**Gewichten per type taak** (zone.toml)")
-    st.dataframe(
+    # A static table fits its six rows to the narrow column beside the map (an interactive
+    # one kept a minimum width per column and cut the term off at 1280 px).
+    st.table(
         style_table(
             types_cfg[["type_taak", "gewicht", "termijn_dagen"]].rename(
                 columns={
@@ -211,9 +213,7 @@ with weight_col:
                 }
             ),
             decimals=2,
-        ),
-        hide_index=True,
-        width="stretch",
+        ).hide(axis="index")
     )
     unweighted = index_by_inspector.attrs.get("unweighted_task_types", [])
     if unweighted:

@@ -26,8 +26,9 @@ def state(tmp_path, monkeypatch):
 
 
 def _frame(at, first_column: str, *also: str) -> pd.DataFrame:
-    """The first table whose first column is ``first_column`` (and that has ``also``)."""
-    for df in at.dataframe:
+    """The first table (interactive or static) whose first column is ``first_column`` (and
+    that has ``also``)."""
+    for df in [*at.dataframe, *at.table]:
         value = df.value
         columns = list(getattr(value, "columns", []))
         if columns and columns[0] == first_column and set(also) <= set(columns):
