@@ -1182,6 +1182,23 @@ def standalone_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
+def new_figure(size: tuple[float, float], dpi: float | None = None):
+    """A matplotlib figure of its own, with a renderer, outside pyplot.
+
+    Every session of the dashboard draws in its own thread of one server process. pyplot
+    keeps one registry of figures for the whole process: two sessions drawing at the same
+    moment could get the same figure (a report's chart came out in the size of a black
+    spot's map, or drawn on it). A figure made directly is nobody else's and needs no
+    closing; its Agg canvas lets text be measured before saving (:func:`print_area_labels`).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def print_area_labels(
     ax, shapes: pd.DataFrame, geoms: list, extra: Mapping[str, str] | None = None
 ) -> None:
@@ -1239,14 +1256,13 @@ def _anchor(geom) -> tuple[float, float]:
 
 
 def _collide(ax, texts: list) -> bool:
-    """Whether any two of the drawn ``texts`` overlap on the page."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    """Whether any two of ``texts`` overlap on the page (a figure from :func:`new_figure`).
 
-    canvas = ax.figure.canvas
-    if not hasattr(canvas, "get_renderer"):
-        canvas = FigureCanvasAgg(ax.figure)  # a figure made outside pyplot has none yet
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    Only the text is measured, once the axes have their final aspect: drawing the whole
+    figure first (hexagons, points) cost a second full draw besides the one that saves it.
+    """
+    ax.apply_aspect()
+    renderer = ax.figure.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in texts]
     return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
 
@@ -1289,13 +1305,10 @@ def static_map_png(
     """
     import io
 
-    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
     from matplotlib.patches import Polygon as MplPolygon
 
-    # A figure of its own, outside pyplot's registry that every session's thread shares
-    # (see dashboard.documents.charts.figure).
-    fig = Figure(figsize=(9, 7.5), dpi=dpi)
+    fig = new_figure((9, 7.5), dpi)
     ax = fig.subplots()
     for feature in polygons:
         geom = shape(feature["geometry"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -126,13 +127,6 @@ def _emu(chars: int, font_size: float) -> int:
     return int(Pt(font_size * _CHAR_EM * chars) + _CELL_MARGIN)
 
 
-def fits(
-    header: Sequence[str], rows: Sequence[Sequence[object]], total: int, font_size: float
-) -> bool:
-    """Whether every column can hold its longest word within ``total`` (EMU)."""
-    return sum(_emu(k, font_size) for k in _lengths(header, rows)[0]) <= total
-
-
 def column_widths(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -189,10 +183,12 @@ def add_table(
     font_size : float
         Point size of the cell text.
     """
-    # A table whose longest words do not fit the page at this size is set smaller.
+    # A table whose longest words do not fit the page at this size is set smaller: the
+    # largest half point at which they do (widths grow linearly with the size).
     total = usable_width(doc)
-    while font_size > MIN_TABLE_FONT and not fits(header, rows, total, font_size):
-        font_size = max(MIN_TABLE_FONT, font_size - 0.5)
+    words = sum(_lengths(header, rows)[0])
+    fitting = (total - len(header) * _CELL_MARGIN) / (Pt(1) * _CHAR_EM * words)
+    font_size = max(MIN_TABLE_FONT, min(font_size, math.floor(fitting * 2) / 2))
     widths = column_widths(header, rows, total, numeric_from, font_size)
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"

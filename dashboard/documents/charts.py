@@ -1,6 +1,6 @@
 """Static charts (PNG) for the Word documents, drawn with matplotlib in Dutch.
 
-Figures are made outside pyplot (see :func:`figure`) and drawn without a display; every
+Figures are made outside pyplot (:func:`dashboard.components.maps.new_figure`) and drawn without a display; every
 function returns PNG bytes that python-docx can embed. Numbers on axes and labels use the Belgian notation (``1.234``).
 """
 
@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from dashboard.components.format import fmt_int
+from dashboard.components.maps import new_figure
 
 #: Colours: current period, previous period, same period last year.
 PERIOD_COLOURS = ("#bd0026", "#fd8d3c", "#9e9e9e")
@@ -20,18 +21,6 @@ PERIOD_COLOURS = ("#bd0026", "#fd8d3c", "#9e9e9e")
 YEAR_COLOURS = ("#d9d9d9", "#bdbdbd", "#969696", "#fd8d3c", "#bd0026")
 
 _DPI = 150
-
-
-def figure(size: tuple[float, float], dpi: float | None = None) -> Figure:
-    """A figure of its own, outside pyplot.
-
-    Every session of the dashboard draws in its own thread of one server process. pyplot
-    keeps one registry of figures for the whole process: two sessions drawing at the same
-    moment could get the same figure (a report's chart came out in the size of a black
-    spot's map, or drawn on it). A :class:`~matplotlib.figure.Figure` made directly is
-    nobody else's, and needs no closing.
-    """
-    return Figure(figsize=size, dpi=dpi)
 
 
 def _png(fig: Figure) -> bytes:
@@ -76,7 +65,7 @@ def period_comparison_chart(
     bytes
         PNG image.
     """
-    fig = figure(size)
+    fig = new_figure(size)
     ax = fig.subplots()
     width = 0.27
     xs = range(len(labels))
@@ -130,7 +119,7 @@ def trend_chart(
     bytes
         PNG image.
     """
-    fig = figure(size)
+    fig = new_figure(size)
     ax = fig.subplots()
     n_years = max(len(years), 1)
     width = 0.8 / n_years

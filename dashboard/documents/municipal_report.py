@@ -53,8 +53,6 @@ _KIND_NAMES = {
     "poi": "Aandachtspunten (niet in dit rapport)",
     "absences": "Afwezigheden van de wijkinspecteurs (niet in dit rapport)",
 }
-#: The location counts of the methodology note (report_queries.quality_counts), in order.
-_LOCATION_ORDER = {"Feiten (pv's)": 0, "Overlastmeldingen": 1, "Letselongevallen": 2}
 #: The domains the report counts, in its order, with the first and last day of their data.
 _DOMAIN_NAMES = {
     "incidents": "Feiten (pv's)",
@@ -499,8 +497,8 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     loc_lines = [
         f"- {label}: {fmt_small_count(unlocated.get(label, 0), t)} zonder bruikbare locatie, "
         f"{fmt_small_count(outside.get(label, 0), t)} buiten de zone gelokaliseerd."
-        # In the report's order, not alphabetical.
-        for label in sorted(set(unlocated) | set(outside), key=lambda b: _LOCATION_ORDER.get(b, 9))
+        # In the report's order, as quality_counts gives them.
+        for label in dict.fromkeys([*unlocated, *outside])
     ]
     loaded = set(data.quality.get("kinds", []))
     sources = [f"- {name}." for k, name in _KIND_NAMES.items() if k in loaded]

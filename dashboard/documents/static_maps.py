@@ -23,9 +23,10 @@ from dashboard.components.maps import (
     UNKNOWN_COLOUR,
     class_breaks,
     legend_below,
+    new_figure,
     print_area_labels,
 )
-from dashboard.documents.charts import _png, figure
+from dashboard.documents.charts import _png
 
 #: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,
 #: so a class never gives away an exact count; 1–4 is one class ("<5").
@@ -61,7 +62,7 @@ def _outline(ax, geom, colour: str = "#333333", width: float = 1.2) -> None:
 
 def _frame(shapes: pd.DataFrame, size: tuple[float, float]):
     geoms = [_geometry(g) for g in shapes["geojson"]]
-    fig = figure(size)
+    fig = new_figure(size)
     ax = fig.subplots()
     if geoms:
         minx = min(g.bounds[0] for g in geoms)

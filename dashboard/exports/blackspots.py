@@ -342,10 +342,11 @@ def location_map_png(
     bytes
         PNG image (about 17 × 8 cm at 150 dpi).
     """
-    from matplotlib.figure import Figure
     from matplotlib.patches import Circle, Rectangle
     from shapely import wkt as shapely_wkt
     from shapely.geometry import Point
+
+    from dashboard.components.maps import new_figure
 
     cx, cy = centre
     shapes = [(name, shapely_wkt.loads(text)) for name, text in outlines if text]
@@ -355,9 +356,7 @@ def location_map_png(
     home = [g for _, g in shapes if g.contains(here)] or sorted(
         (g for _, g in shapes), key=lambda g: g.distance(here)
     )[:1]
-    # A figure of its own, outside pyplot's registry that every session's thread shares
-    # (see dashboard.documents.charts.figure).
-    fig = Figure(figsize=(6.8, 3.3), dpi=150)
+    fig = new_figure((6.8, 3.3), 150)
     overview, detail = fig.subplots(1, 2)
     for ax in (overview, detail):
         ax.set_facecolor("#f4f4f2")

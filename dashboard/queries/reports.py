@@ -276,7 +276,8 @@ def quality_counts(version: WarehouseVersion, start: date, end: date) -> dict:
     Returns
     -------
     dict
-        ``unlocated`` (dict label → records in the period without a usable location),
+        ``unlocated`` (dict label → records in the period without a usable location; in
+        the report's order: feiten, overlast, letselongevallen),
         ``outside_zone`` (dict label → records located outside the zone), ``rejected``
         (refused rows in the whole build), ``files`` (input files loaded), ``kinds``
         (list of input kinds loaded).
@@ -284,22 +285,24 @@ def quality_counts(version: WarehouseVersion, start: date, end: date) -> dict:
     loc = query(
         version,
         """
-        SELECT 'Feiten (pv''s)' AS bron, location_status AS s, count(*) AS n
+        SELECT 1 AS seq, 'Feiten (pv''s)' AS bron, location_status AS s, count(*) AS n
         FROM marts.incidents WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
         UNION ALL
-        SELECT 'Overlastmeldingen', location_status, count(*) FROM marts.nuisance
+        SELECT 2, 'Overlastmeldingen', location_status, count(*) FROM marts.nuisance
         WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
         UNION ALL
-        SELECT 'Letselongevallen', location_status, count(*) FROM marts.accidents
+        SELECT 3, 'Letselongevallen', location_status, count(*) FROM marts.accidents
         WHERE source = 'zone' AND is_injury AND date BETWEEN $start::DATE AND $end::DATE
         GROUP BY ALL
-        ORDER BY 1, 2
+        ORDER BY 1, 3
         LIMIT 100
         """,
         {"start": start, "end": end},
     )
-    unlocated = {b: int(g.loc[g["s"] == "geen_locatie", "n"].sum()) for b, g in loc.groupby("bron")}
-    outside = {b: int(g.loc[g["s"] == "buiten_zone", "n"].sum()) for b, g in loc.groupby("bron")}
+    # In the report's order (seq), which the methodology note keeps.
+    groups = loc.groupby("bron", sort=False)
+    unlocated = {b: int(g.loc[g["s"] == "geen_locatie", "n"].sum()) for b, g in groups}
+    outside = {b: int(g.loc[g["s"] == "buiten_zone", "n"].sum()) for b, g in groups}
     files = query(
         version,
         "SELECT kind, count(*) AS files, CAST(sum(rows_rejected) AS BIGINT) AS rejected "
