@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from datetime import date
 from pathlib import Path
@@ -44,8 +45,47 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+#: What an operating-system error means, in Dutch (Python words it in English).
+_OS_ERRORS = {
+    errno.ENOENT: "bestaat niet",
+    errno.ENOTDIR: "is geen map",
+    errno.EISDIR: "is een map, geen bestand",
+    errno.EACCES: "geen toegang",
+    errno.EPERM: "geen toegang",
+    errno.EROFS: "alleen-lezen bestandssysteem",
+    errno.ENOSPC: "schijf vol",
+    errno.EEXIST: "bestaat al",
+}
+
+
+def error_text(exc: BaseException) -> str:
+    """One Dutch line for an error the command could not handle itself.
+
+    An operating-system error names its path and what is wrong with it; an error the
+    program raised with a Dutch message keeps it; anything else is named as unexpected,
+    with its type, so that it can be reported."""
+    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
+        where = exc.filename if exc.filename is not None else ""
+        return f"{where}: {_OS_ERRORS[exc.errno]}" if where else _OS_ERRORS[exc.errno]
+    if isinstance(exc, (OSError, ValueError)):
+        return str(exc)
+    return f"onverwachte fout ({type(exc).__name__}: {exc})"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("Onderbroken.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one Dutch line instead of a traceback
+        what = "Demozone niet aangemaakt" if args.command == "demo" else "Bouw mislukt"
+        print(f"FOUT: {what}: {error_text(exc)}", file=sys.stderr)
+        return 1 if isinstance(exc, (OSError, ValueError)) else 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from etl.demo import generate_demo
 

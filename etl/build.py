@@ -985,7 +985,10 @@ def build_warehouse(
         raw = raw / "raw"  # pointed at a demo folder that keeps its exports under raw/
     try:
         zone = config.load_zone(zone_file)
-    except (FileNotFoundError, OSError, ValueError) as exc:
+    except (FileNotFoundError, ValueError) as exc:
+        # Already says which file and what ("Zoneconfiguratie … is geen geldig TOML-bestand").
+        raise BuildError(str(exc)) from exc
+    except OSError as exc:
         raise BuildError(f"Zoneconfiguratie onleesbaar: {exc}") from exc
     zone_name = zone.get("zone", {}).get("name", "zone")
     tz = config.zone_timezone(zone)

@@ -63,10 +63,19 @@ def zone_mappings_path() -> Path:
     return Path(os.environ.get("WIJKBEELD_MAPPINGS", DATA_DIR / "mappings.toml"))
 
 
+def read_toml(path: Path | str, what: str) -> dict:
+    """Read a TOML file the zone writes by hand; a syntax error becomes a ``ValueError``
+    in Dutch naming ``what`` (``"Zoneconfiguratie"``), the file and the line."""
+    with open(path, "rb") as fh:
+        try:
+            return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{what} {path} is geen geldig TOML-bestand ({exc})") from exc
+
+
 @lru_cache(maxsize=8)
 def _load_zone(path: str, mtime: float) -> dict:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
+    return read_toml(path, "Zoneconfiguratie")
 
 
 def zone_timezone(zone: dict) -> ZoneInfo:

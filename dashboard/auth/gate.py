@@ -109,7 +109,16 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
     if zone is None:
         from etl.config import load_zone
 
-        zone = load_zone()
+        try:
+            zone = load_zone()
+        except (OSError, ValueError) as exc:
+            # A zone.toml edited by hand with a typo, or gone: say which file and line, in
+            # Dutch, and open nothing (the sign-in mode is read from it).
+            st.error(
+                f"{exc}. Wijkbeeld opent niet tot het bestand hersteld is "
+                "(README, 'Loading your own exports'; het voorbeeld van de demozone staat in data/zone.toml)."
+            )
+            st.stop()
     try:
         secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else None
     except Exception:  # noqa: BLE001 - a broken secrets.toml must not open the app

@@ -6,7 +6,6 @@ Variants come from ``etl/mappings.toml`` plus an optional zone file of the same 
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,11 +65,6 @@ class KindMapping:
         return self.fields.get(canonical, [canonical])
 
 
-def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
-
-
 def load_mappings(zone_mappings: Path | None = None) -> dict[str, KindMapping]:
     """Built-in header variants merged with the zone's own.
 
@@ -85,9 +79,13 @@ def load_mappings(zone_mappings: Path | None = None) -> dict[str, KindMapping]:
     dict of str to KindMapping
         One entry per kind of export.
     """
-    builtin = _read_toml(config.DEFAULT_MAPPINGS)
+    builtin = config.read_toml(config.DEFAULT_MAPPINGS, "Kolomkoppeling")
     zone_file = zone_mappings if zone_mappings is not None else config.zone_mappings_path()
-    extra = _read_toml(zone_file) if zone_file and Path(zone_file).exists() else {}
+    extra = (
+        config.read_toml(zone_file, "Kolomkoppeling van de zone")
+        if zone_file and Path(zone_file).exists()
+        else {}
+    )
     result: dict[str, KindMapping] = {}
     for kind, spec in builtin.items():
         zone_spec = extra.get(kind, {})

@@ -32,6 +32,31 @@ def test_broken_warehouse_message(demo_warehouse, tmp_path, monkeypatch):
     assert "kan niet gelezen worden" in at.error[0].value
 
 
+def test_zone_file_with_a_typo_stops_with_a_dutch_message(demo_warehouse, tmp_path, monkeypatch):
+    """zone.toml is edited by hand: a typo names the file and line instead of a traceback,
+    and nothing opens (the sign-in mode is read from it)."""
+    from etl import config
+
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        'opmerking = "niet afgesloten\n' + config.zone_path().read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(zone))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = at.error[0].value
+    assert f"Zoneconfiguratie {zone} is geen geldig TOML-bestand" in text and "line 1" in text
+    assert "Wijkbeeld opent niet" in text
+    assert not at.title  # no page is drawn
+    zone.unlink()
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"Zoneconfiguratie niet gevonden: {zone}" in at.error[0].value
+
+
 def test_sidebar_shows_zone_and_freshness(demo_warehouse):
     at = run_app()
     zone = wh("SELECT zone_name FROM marts.build_info").iat[0, 0]

@@ -1,0 +1,118 @@
+"""The command line (``python -m etl``): a mistake a person can fix is one Dutch line naming
+the file, with a non-zero exit code, never a Python traceback."""
+
+from __future__ import annotations
+
+import shutil
+
+from etl.__main__ import error_text, main
+
+
+def _run(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().err
+
+
+def test_demo_without_zone_file_names_it(capsys, tmp_path):
+    code, err = _run(
+        capsys, "demo", "--out", str(tmp_path / "d"), "--zone", str(tmp_path / "geen.toml")
+    )
+    assert code == 1
+    assert (
+        err.strip()
+        == f"FOUT: Demozone niet aangemaakt: Zoneconfiguratie niet gevonden: {tmp_path / 'geen.toml'}"
+    )
+
+
+def test_demo_into_a_file_says_it_is_no_folder(capsys, tmp_path):
+    target = tmp_path / "een_bestand"
+    target.write_text("x", encoding="utf-8")
+    code, err = _run(capsys, "demo", "--out", str(target))
+    assert code == 1
+    assert "Traceback" not in err
+    assert f"{target}" in err and "is geen map" in err
+
+
+def test_zone_file_with_a_typo_names_file_and_line(capsys, tmp_path):
+    zone = tmp_path / "zone.toml"
+    zone.write_text('[zone]\nname = "PZ Test\n', encoding="utf-8")
+    code, err = _run(capsys, "demo", "--out", str(tmp_path / "d"), "--zone", str(zone))
+    assert code == 1
+    assert f"Zoneconfiguratie {zone} is geen geldig TOML-bestand" in err
+    assert "line 2" in err  # where the mistake is (tomllib's own words)
+    code, err = _run(
+        capsys,
+        "build",
+        "--raw",
+        str(tmp_path),
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+        "--zone",
+        str(zone),
+    )
+    assert code == 1
+    # Once, not "Zoneconfiguratie onleesbaar: Zoneconfiguratie ...".
+    assert err.count("Zoneconfiguratie") == 1 and "geen geldig TOML-bestand" in err
+
+
+def test_build_without_zone_file_says_so_once(capsys, tmp_path):
+    code, err = _run(capsys, "build", "--raw", str(tmp_path), "--zone", str(tmp_path / "geen.toml"))
+    assert code == 1
+    assert err.strip() == f"FOUT: Zoneconfiguratie niet gevonden: {tmp_path / 'geen.toml'}"
+
+
+def test_zone_mappings_with_a_typo_name_the_file(capsys, tmp_path, monkeypatch, raw_copy):
+    mappings = tmp_path / "mappings.toml"
+    mappings.write_text("[poi.fields\n", encoding="utf-8")
+    monkeypatch.setenv("WIJKBEELD_MAPPINGS", str(mappings))
+    code, err = _run(
+        capsys, "build", "--raw", str(raw_copy), "--warehouse", str(tmp_path / "w.duckdb")
+    )
+    assert code == 1
+    assert f"Kolomkoppeling van de zone {mappings} is geen geldig TOML-bestand" in err
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_unexpected_errors_are_named_not_dumped(capsys, tmp_path, monkeypatch):
+    import etl.demo
+
+    def broken(**_):
+        raise KeyError("wijken")
+
+    monkeypatch.setattr(etl.demo, "generate_demo", broken)
+    code, err = _run(capsys, "demo", "--out", str(tmp_path))
+    assert code == 2
+    assert err.strip() == "FOUT: Demozone niet aangemaakt: onverwachte fout (KeyError: 'wijken')"
+
+
+def test_error_text_in_dutch():
+    assert (
+        error_text(PermissionError(13, "Permission denied", "/data/raw"))
+        == "/data/raw: geen toegang"
+    )
+    assert error_text(OSError(28, "No space left on device")) == "schijf vol"
+    assert error_text(ValueError("Zoneconfiguratie x is geen geldig TOML-bestand")) == (
+        "Zoneconfiguratie x is geen geldig TOML-bestand"
+    )
+
+
+def test_demo_and_build_still_succeed(capsys, tmp_path):
+    shutil.rmtree(tmp_path, ignore_errors=True)
+    code, _ = _run(
+        capsys,
+        "demo",
+        "--out",
+        str(tmp_path / "d"),
+        "--years",
+        "1",
+        "--scale",
+        "0.05",
+        "--end",
+        "2025-12-31",
+    )
+    assert code == 0
+    code, err = _run(
+        capsys, "build", "--raw", str(tmp_path / "d"), "--warehouse", str(tmp_path / "w.duckdb")
+    )
+    assert code == 0, err
+    assert (tmp_path / "w.duckdb").exists()
