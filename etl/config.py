@@ -73,9 +73,24 @@ def read_toml(path: Path | str, what: str) -> dict:
             raise ValueError(f"{what} {path} is geen geldig TOML-bestand ({exc})") from exc
 
 
+#: At most this many problems are named at once (a file written in the wrong shape can
+#: have one per entry); the message says how many more there are.
+_SHOWN_PROBLEMS = 8
+
+
 @lru_cache(maxsize=8)
 def _load_zone(path: str, mtime: float) -> dict:
-    return read_toml(path, "Zoneconfiguratie")
+    from etl.zone_check import zone_problems
+
+    doc = read_toml(path, "Zoneconfiguratie")
+    if problems := zone_problems(doc):
+        shown = "; ".join(problems[:_SHOWN_PROBLEMS])
+        more = len(problems) - _SHOWN_PROBLEMS
+        raise ValueError(
+            f"Zoneconfiguratie {path} klopt niet: {shown}"
+            + (f"; en nog {more} andere" if more > 0 else "")
+        )
+    return doc
 
 
 def zone_timezone(zone: dict) -> ZoneInfo:
@@ -103,6 +118,14 @@ def load_zone(path: Path | None = None) -> dict:
     -------
     dict
         The parsed TOML document.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file (Dutch message).
+    ValueError
+        The file is no TOML, or its values are not what the zone configuration needs
+        (:func:`etl.zone_check.zone_problems`): Dutch, naming the file, entry and key.
     """
     p = Path(path) if path else zone_path()
     if not p.exists():

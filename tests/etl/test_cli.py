@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+from etl_helpers import ZONE_SMALL
+
 from etl.__main__ import error_text, main
 
 
@@ -116,3 +118,23 @@ def test_demo_and_build_still_succeed(capsys, tmp_path):
     )
     assert code == 0, err
     assert (tmp_path / "w.duckdb").exists()
+
+
+def test_zone_values_are_checked_before_the_build(capsys, tmp_path, raw_copy):
+    # A population typed with a Belgian thousands point became 4 inhabitants before.
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8").replace("population = 400", 'population = "4.000"'),
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    code, err = _run(
+        capsys, "build", "--raw", str(raw_copy), "--warehouse", str(warehouse), "--zone", str(zone)
+    )
+    assert code == 1
+    assert err.strip() == (
+        f"FOUT: Zoneconfiguratie {zone} klopt niet: [[wijken]] nr. 1 (W01), population: moet een "
+        "geheel getal zijn, niet de tekst '4.000' (een getal zonder aanhalingstekens en zonder "
+        "duizendtalpunt, met een punt voor de decimalen: 3500, 1.5)"
+    )
+    assert not warehouse.exists()
