@@ -274,10 +274,11 @@ def _staging_model(kind: str) -> Path | None:
     return None
 
 
-def _preview_districts(preview: Preview, path: Path, raw: Path, zone: dict, n: int) -> None:
+def _preview_districts(
+    preview: Preview, path: Path, raw: Path, zone: dict, n: int, mappings: dict
+) -> None:
     from etl.sources.districts import load_districts
 
-    mappings = load_mappings()
     layers = load_districts(
         [path], raw, mappings["districts"], zone.get("zone", {}).get("districts_crs")
     )
@@ -357,6 +358,11 @@ def preview_upload(
         zone = config.load_zone(zone_file)
     except (OSError, ValueError):
         zone = {}
+    try:
+        mappings = load_mappings()
+    except ValueError as exc:  # the zone's mapping file has a mistake: the build would stop too
+        preview.error = str(exc)
+        return preview
     with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
         raw = Path(tmp) / "raw"
         path = raw / kind / (folder or "") / name
@@ -366,9 +372,9 @@ def preview_upload(
         work.mkdir()
         try:
             if kind == "districts":
-                _preview_districts(preview, path, raw, zone, n)
+                _preview_districts(preview, path, raw, zone, n, mappings)
             else:
-                _preview_tabular(preview, kind, path, raw, work, zone, n)
+                _preview_tabular(preview, kind, path, raw, work, zone, n, mappings)
         except BuildError as exc:
             preview.ok = False
             preview.error = str(exc)
@@ -376,12 +382,18 @@ def preview_upload(
 
 
 def _preview_tabular(
-    preview: Preview, kind: str, path: Path, raw: Path, work: Path, zone: dict, n: int
+    preview: Preview,
+    kind: str,
+    path: Path,
+    raw: Path,
+    work: Path,
+    zone: dict,
+    n: int,
+    mappings: dict,
 ) -> None:
     from etl import duck
     from etl.sources.tabular import file_note, load_tabular_kind, sniff_headers
 
-    mappings = load_mappings()
     mapping = mappings[kind]
     headers, encoding, delimiter = sniff_headers(
         path, work, header_test(mapping, mappings), mapping

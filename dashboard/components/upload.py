@@ -191,7 +191,10 @@ def mapping_table(preview: Preview) -> pd.DataFrame:
         ``Kolom in blad '<sheet>'``, and a field found in some sheets says in how many.
         Empty for boundary layers, which have no column mapping.
     """
-    mapping = load_mappings().get(preview.kind)
+    try:
+        mapping = load_mappings().get(preview.kind)
+    except ValueError:  # a mistake in the zone's mapping file: the preview's error says it
+        mapping = None
     if mapping is None or preview.kind == "districts" or not preview.headers:
         return pd.DataFrame(columns=["Veld", "Kolom in het bestand", "Status"])
     sheets = preview.sheet_columns

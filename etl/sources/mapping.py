@@ -86,16 +86,56 @@ def load_mappings(zone_mappings: Path | None = None) -> dict[str, KindMapping]:
         if zone_file and Path(zone_file).exists()
         else {}
     )
+    if problems := zone_mapping_problems(extra, builtin):
+        raise ValueError(
+            f"Kolomkoppeling van de zone {zone_file} klopt niet: {'; '.join(problems)}"
+        )
     result: dict[str, KindMapping] = {}
     for kind, spec in builtin.items():
-        zone_spec = extra.get(kind, {})
-        fields: dict[str, list[str]] = {}
-        for canonical, variants in spec.get("fields", {}).items():
-            fields[canonical] = [*zone_spec.get("fields", {}).get(canonical, []), *variants]
-        for canonical, variants in zone_spec.get("fields", {}).items():
-            fields.setdefault(canonical, list(variants))
+        zone_fields = extra.get(kind, {}).get("fields", {})
+        fields = {
+            canonical: [*zone_fields.get(canonical, []), *variants]
+            for canonical, variants in spec.get("fields", {}).items()
+        }
         result[kind] = KindMapping(kind, fields, list(spec.get("required", [])))
     return result
+
+
+def zone_mapping_problems(extra: dict, builtin: dict) -> list[str]:
+    """What is wrong in a zone's mapping file, one Dutch sentence each (empty: fine).
+
+    The file may only add header variants, ``[<kind>.fields]`` with ``<field> = ["Header",
+    ...]``, for the kinds and fields the built-in file knows: before this check a typo in a
+    kind or field name was silently ignored, and a variant written as text instead of a list
+    became one variant per letter.
+    """
+    problems = []
+    for kind, spec in extra.items():
+        if kind not in builtin:
+            problems.append(f"soort [{kind}] bestaat niet (kies uit {', '.join(builtin)})")
+            continue
+        if not isinstance(spec, dict) or set(spec) - {"fields"}:
+            problems.append(f"[{kind}]: alleen [{kind}.fields] wordt gelezen")
+            continue
+        known = builtin[kind].get("fields", {})
+        fields = spec.get("fields", {})
+        if not isinstance(fields, dict):
+            problems.append(f"[{kind}.fields] moet een tabel zijn")
+            continue
+        for name, variants in fields.items():
+            if name not in known:
+                problems.append(
+                    f"[{kind}.fields]: veld '{name}' bestaat niet (kies uit {', '.join(known)})"
+                )
+            elif not isinstance(variants, list) or not all(
+                isinstance(v, str) and v.strip() for v in variants
+            ):
+                example = variants if isinstance(variants, str) else "Kolomnaam"
+                problems.append(
+                    f"[{kind}.fields], {name}: moet een lijst van kolomnamen zijn, "
+                    f'zoals {name} = ["{example}"]'
+                )
+    return problems
 
 
 #: Dutch names of the kinds of export, for messages ("dit lijkt een ongevallenexport").

@@ -5,6 +5,7 @@ from __future__ import annotations
 import h3
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from pyproj import Transformer
 
@@ -97,3 +98,50 @@ def test_vectorised_h3_equals_h3py(monkeypatch):
         ]
         assert cells.dtype == np.uint64 and cells.tolist() == expected
     assert geo.h3_cells(np.array([]), np.array([]), 9).size == 0
+
+
+def _zone_mappings(tmp_path, text: str):
+    path = tmp_path / "mappings.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_zone_mappings_add_variants_first(tmp_path):
+    path = _zone_mappings(tmp_path, '[incidents.fields]\npv_number = ["Nummer dossier"]\n')
+    variants = load_mappings(path)["incidents"].fields["pv_number"]
+    assert variants[:2] == ["Nummer dossier", "PV-nummer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        # Text instead of a list: before, every letter became a header variant.
+        (
+            '[incidents.fields]\npv_number = "Nummer dossier"\n',
+            '[incidents.fields], pv_number: moet een lijst van kolomnamen zijn, zoals pv_number = ["Nummer dossier"]',
+        ),
+        # A typo in the kind or the field: before, silently ignored.
+        (
+            '[incident.fields]\npv_number = ["Nummer dossier"]\n',
+            "soort [incident] bestaat niet (kies uit incidents, accidents, victims",
+        ),
+        (
+            '[incidents.fields]\npv_nummer = ["Nummer dossier"]\n',
+            "[incidents.fields]: veld 'pv_nummer' bestaat niet (kies uit pv_number, occurred_from,",
+        ),
+        (
+            '[incidents]\nrequired = ["street"]\n',
+            "[incidents]: alleen [incidents.fields] wordt gelezen",
+        ),
+        (
+            '[incidents.fields]\nstreet = ["Straat", ""]\n',
+            "[incidents.fields], street: moet een lijst",
+        ),
+    ],
+)
+def test_zone_mapping_mistakes_are_named(tmp_path, text, problem):
+    path = _zone_mappings(tmp_path, text)
+    with pytest.raises(ValueError) as err:
+        load_mappings(path)
+    assert str(err.value).startswith(f"Kolomkoppeling van de zone {path} klopt niet: ")
+    assert problem in str(err.value)

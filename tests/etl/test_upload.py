@@ -49,6 +49,16 @@ def test_preview_reports_encoding_mapping_rows_and_refusals():
     }
 
 
+def test_preview_with_a_mistake_in_the_zones_mappings_says_so(tmp_path, monkeypatch):
+    # The build would stop on it: the preview says why instead of a traceback.
+    mappings = tmp_path / "mappings.toml"
+    mappings.write_text('[incidents.fields]\npv_number = "Nummer dossier"\n', encoding="utf-8")
+    monkeypatch.setenv("WIJKBEELD_MAPPINGS", str(mappings))
+    p = preview_upload("incidents", "islp_feiten_2024.csv", INCIDENTS, ZONE_SMALL, n=5)
+    assert not p.ok
+    assert p.error.startswith(f"Kolomkoppeling van de zone {mappings} klopt niet: ")
+
+
 def test_preview_finds_the_header_below_a_title():
     titled = "Overzicht feiten 2024;;\r\n\r\n".encode("cp1252") + INCIDENTS
     p = preview_upload("incidents", "feiten.csv", titled, ZONE_SMALL, n=5)
