@@ -165,7 +165,8 @@ def new_map(districts: pd.DataFrame, basemap: str = DEFAULT_BASEMAP) -> folium.M
     """
     tiles = BASEMAPS.get(basemap)
     # SVG, not canvas: outlines and markers stay DOM elements (hover, browser tests).
-    m = folium.Map(tiles=tiles, control_scale=True, zoom_snap=0.25)
+    m = folium.Map(tiles=tiles, control_scale=False, zoom_snap=0.25)
+    MetricScale().add_to(m)
     js, css = leaflet_assets()
     # Instance attributes shadow folium's class-level CDN lists (see module docstring).
     m.default_js = [("leaflet", js)]
@@ -202,6 +203,19 @@ def add_outlines(m: folium.Map, districts: pd.DataFrame, labels: bool = True) ->
     if labels:
         _add_names(layer, districts, click_through=False, m=m)
     layer.add_to(m)
+
+
+class MetricScale(MacroElement):
+    """A scale bar in metres and kilometres only: folium's ``control_scale`` draws Leaflet's
+    default, which adds a bar in miles and feet."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.control.scale({imperial: false, maxWidth: 150}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
 
 
 class DeclutterLabels(MacroElement):

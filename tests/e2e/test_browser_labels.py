@@ -1,4 +1,5 @@
-"""End-to-end: the wijk names on a Leaflet map never run into each other, at any zoom.
+"""End-to-end: the wijk names on a Leaflet map never run into each other, at any zoom; the
+scale bar is metric.
 
 The map is written as the offline HTML file the dashboard exports ("Kaart als HTML") and
 opened in Debian's headless Chromium; no server is needed.
@@ -107,4 +108,18 @@ def test_demo_wijk_names_are_centred_and_apart(browser, tmp_path: Path, demo_war
     labels = _labels(page)
     assert len(labels) == len(wijken) and _overlaps(labels) == []
     assert all(x["right"] > x["left"] for x in labels)  # measured, so centred on its point
+    page.close()
+
+
+def test_scale_bar_is_metric_only(browser, tmp_path: Path, demo_warehouse):
+    """A Belgian zone measures in metres: the scale bar showed miles beside kilometres."""
+    from dashboard.queries import warehouse_version
+    from dashboard.queries.districts import district_shapes
+
+    wijken = district_shapes(warehouse_version(demo_warehouse), "wijk")
+    m = maps.new_map(wijken)
+    maps.add_outlines(m, wijken)
+    page = _open(browser, tmp_path, m, 900, 650)
+    bars = page.locator(".leaflet-control-scale-line").all_inner_texts()
+    assert len(bars) == 1 and bars[0].strip().endswith(("km", " m")), bars
     page.close()
