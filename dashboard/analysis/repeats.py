@@ -14,6 +14,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from dashboard.components.format import fmt_count
+
 __all__ = [
     "KnoxResult",
     "NearRepeats",
@@ -320,13 +322,13 @@ def knox_test(
     period = _fmt_nl(days, 0)
     if more:
         sentence = (
-            f"Near-repeat is meer dan toeval: {observed} paren feiten binnen {dist} m en "
+            f"Near-repeat is meer dan toeval: {fmt_count(observed, 'paar', 'paren')} feiten binnen {dist} m en "
             f"{period} dagen van elkaar, tegen {_fmt_nl(expected)} verwacht bij toeval "
             f"({_fmt_nl(ratio)} keer zoveel, p = {_fmt_nl(p_value, 3)})."
         )
     else:
         sentence = (
-            f"Geen aanwijzing voor near-repeat: {observed} paren feiten binnen {dist} m en "
+            f"Geen aanwijzing voor near-repeat: {fmt_count(observed, 'paar', 'paren')} feiten binnen {dist} m en "
             f"{period} dagen van elkaar, tegen {_fmt_nl(expected)} verwacht bij toeval "
             f"(p = {_fmt_nl(p_value, 3)})."
         )

@@ -59,6 +59,19 @@ def fmt_int(value) -> str:
     return f"{round(float(value)):,.0f}".replace(",", ".")
 
 
+def fmt_count(n, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: ``"1 keten"``, ``"3 ketens"``, ``"0 ketens"``.
+
+    Parameters
+    ----------
+    n : int or float
+        The count (formatted with :func:`fmt_int`).
+    singular, plural : str
+        The noun for one and for any other number.
+    """
+    return f"{fmt_int(n)} {singular if not _is_missing(n) and n == 1 else plural}"
+
+
 def fmt_number(value, decimals: int = 1) -> str:
     """Format a decimal number the Belgian way (``1.234,5``).
 

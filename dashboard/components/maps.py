@@ -31,7 +31,7 @@ import streamlit as st
 from branca.element import MacroElement, Template
 from shapely.geometry import shape
 
-from dashboard.components.format import fmt_date, fmt_int, fmt_number
+from dashboard.components.format import fmt_count, fmt_date, fmt_int, fmt_number
 
 #: Basemap label → folium tile name (``None``: no tiles at all).
 BASEMAPS: dict[str, str | None] = {
@@ -1151,7 +1151,10 @@ def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatket
                 fill_opacity=0.9,
                 tooltip=html.escape(str(label)),
             ).add_to(m)
-    Legend(title, [("#999999", f"{len(ids)} ketens; lijn = volgorde in de tijd")]).add_to(m)
+    Legend(
+        title,
+        [("#999999", f"{fmt_count(len(ids), 'keten', 'ketens')}; lijn = volgorde in de tijd")],
+    ).add_to(m)
 
 
 def show_clickable(

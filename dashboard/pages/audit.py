@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import layout
-from dashboard.components.format import fmt_int, style_table, to_csv_bytes
+from dashboard.components.format import fmt_count, fmt_int, style_table, to_csv_bytes
 
 #: Rows read from the log at most; the page says when the limit was reached.
 READ_LIMIT = 5_000
@@ -89,7 +89,7 @@ def describe(event: str, detail: str | None) -> str:
     if event == "export":
         parts = [str(data.get("bestand") or data.get("formaat") or "bestand")]
         if data.get("rijen") is not None:
-            parts.append(f"{fmt_int(data['rijen'])} rijen")
+            parts.append(fmt_count(data["rijen"], "rij", "rijen"))
         filters = data.get("filters") or {}
         if filters:
             parts.append(" · ".join(f"{k}: {_value(v)}" for k, v in filters.items()))
@@ -99,7 +99,7 @@ def describe(event: str, detail: str | None) -> str:
         if data.get("fout"):
             return f"{text} — geweigerd of fout: {data['fout']}"
         rows = data.get("rijen")
-        suffix = f" — {fmt_int(rows)} rijen" if rows is not None else ""
+        suffix = f" — {fmt_count(rows, 'rij', 'rijen')}" if rows is not None else ""
         return text + suffix + (" (afgekapt)" if data.get("afgekapt") else "")
     if event in ("aanmelding", "aanmelding_mislukt"):
         parts = []

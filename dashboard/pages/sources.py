@@ -25,6 +25,7 @@ from dashboard.analysis.temporal import (
 )
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
+    fmt_count,
     fmt_date,
     fmt_int,
     month_name,
@@ -205,10 +206,10 @@ if effective in ("punten", "heatmap"):
         note = f"Heatmap van {fmt_int(located)} gelokaliseerde records."
     elif len(pts) > CLUSTER_FROM:
         maps.add_point_clusters(m, pts, title)
-        note = f"{fmt_int(located)} records, gegroepeerd in clusters (klik om in te zoomen)."
+        note = f"{fmt_count(located, 'record', 'records')}, gegroepeerd in clusters (klik om in te zoomen)."
     else:
         maps.add_points(m, pts, title)
-        note = f"{fmt_int(located)} gelokaliseerde records als punt op de kaart."
+        note = f"{fmt_count(located, 'gelokaliseerd record', 'gelokaliseerde records')} als punt op de kaart."
     if not pts.empty:
         palette = maps.category_colours(
             [str(c) for c in pts["category"].fillna("Onbekend").unique()]
@@ -260,9 +261,10 @@ elif effective == "gi":
         )
     hot = int((gi["klasse"] >= 2).sum()) if not gi.empty else 0
     note = (
-        f"Getis-Ord Gi* op {fmt_int(len(gi))} zeshoeken: elke zeshoek samen met zijn zes buren "
-        f"vergeleken met het gemiddelde van de zone. {fmt_int(hot)} zeshoeken zijn een hotspot "
-        "met minstens 95 % betrouwbaarheid."
+        f"Getis-Ord Gi* op {fmt_count(len(gi), 'zeshoek', 'zeshoeken')}: elke zeshoek samen met "
+        "zijn zes buren vergeleken met het gemiddelde van de zone. "
+        f"{fmt_count(hot, 'zeshoek is', 'zeshoeken zijn')} een hotspot met minstens 95 % "
+        "betrouwbaarheid."
     )
 elif effective == "opkomend":
     em = hq.emerging_classes(version, keys, *args, granularity=granularity)
@@ -385,7 +387,7 @@ if selection and drill is not None:
             "bron": "Bron",
         }
     )
-    st.markdown(f"**{fmt_int(len(shown))} records in {label}**")
+    st.markdown(f"**{fmt_count(len(shown), 'record', 'records')} in {label}**")
     if len(shown) >= hq.RECORD_LIST_LIMIT:
         st.caption(f"Enkel de {fmt_int(hq.RECORD_LIST_LIMIT)} meest recente.")
     st.dataframe(style_table(shown), hide_index=True, width="stretch", key="bronnen_records")
@@ -590,7 +592,7 @@ else:
             .sort_values(["Feiten", "Eerste"], ascending=[False, False])
         )
         st.markdown(
-            f"**{fmt_int(len(summary))} {'keten' if len(summary) == 1 else 'ketens'}** met samen {fmt_int(len(chains))} feiten "
+            f"**{fmt_count(len(summary), 'keten', 'ketens')}** met samen {fmt_int(len(chains))} feiten "
             f"(binnen {fmt_int(distance)} m en {fmt_int(days)} dagen van een eerder feit)."
         )
         st.dataframe(

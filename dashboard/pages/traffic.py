@@ -23,6 +23,7 @@ from dashboard.components.format import (
     WEEKDAYS,
     fmt_check,
     fmt_clock,
+    fmt_count,
     fmt_int,
     fmt_number,
     fmt_period,
@@ -414,7 +415,7 @@ else:
     accident_wijk = acc.drop_duplicates("accident_id").set_index("accident_id")["wijk_code"]
     vic_shown = layout.records(vic.assign(wijk_code=vic["accident_id"].map(accident_wijk)))
     st.markdown(
-        f"{fmt_int(location['n_injury_accidents'])} letselongevallen "
+        f"{fmt_count(location['n_injury_accidents'], 'letselongeval', 'letselongevallen')} "
         f"({fmt_check(location['meets_accidents'])}), score "
         f"{export.score_formula(breakdown)} ({fmt_check(location['meets_score'])})."
     )
@@ -522,11 +523,15 @@ else:
     near_hours = share * total_hours
     sentence = (
         f"In de periode {fmt_period(period.start, period.end)} duurden de "
-        f"{fmt_int(len(controls))} verkeerscontroles ({kinds}) samen {fmt_number(total_hours, 1)} "
+        f"{fmt_count(len(controls), 'verkeerscontrole', 'verkeerscontroles')} ({kinds}) samen {fmt_number(total_hours, 1)} "
         f"uur; daarvan vond {fmt_number(near_hours, 1)} uur "
         + (f"({fmt_number(100 * share, 0)} %) " if len(controls) >= 20 else "")
-        + f"plaats binnen {fmt_int(CONTROL_RADIUS_M)} m van de {len(top)} locaties met de "
-        "hoogste prioriteitsscore."
+        + f"plaats binnen {fmt_int(CONTROL_RADIUS_M)} m van "
+        + (
+            "de locatie met de hoogste prioriteitsscore."
+            if len(top) == 1
+            else f"de {len(top)} locaties met de hoogste prioriteitsscore."
+        )
     )
 st.markdown(sentence)
 by_type = {}
@@ -579,7 +584,7 @@ if not top.empty:
 maps.show(enf_map, key="verkeer_handhaving_kaart", height=480)
 st.caption(
     f"Zeshoeken: letselongevallen van de eigen registratie over {params.years} jaar "
-    f"(hot spots); vierkantjes: {fmt_int(len(ctrl_points))} controles in de periode; "
+    f"(hot spots); vierkantjes: {fmt_count(len(ctrl_points), 'controle', 'controles')} in de periode; "
     f"cirkels: {fmt_int(CONTROL_RADIUS_M)} m rond de top-{len(top)} locaties."
 )
 

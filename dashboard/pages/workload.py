@@ -27,6 +27,7 @@ from dashboard.analysis.temporal import month_cut_short
 from dashboard.analysis.workload import fairness, lead_time_stats, rate_per_1000, workload_index
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
+    fmt_count,
     fmt_date,
     fmt_datetime,
     fmt_int,
@@ -272,8 +273,13 @@ st.subheader("Werklastindex per inspecteur")
 st.dataframe(style_table(layout.staff_names(table)), hide_index=True, width="stretch")
 if index_by_inspector.attrs.get("unassigned_tasks"):
     st.caption(
-        f"{fmt_int(index_by_inspector.attrs['unassigned_tasks'])} taken zonder inspecteur "
-        "tellen niet mee in de index."
+        f"{fmt_count(index_by_inspector.attrs['unassigned_tasks'], 'taak', 'taken')} zonder "
+        + (
+            "inspecteur telt"
+            if index_by_inspector.attrs["unassigned_tasks"] == 1
+            else "inspecteur tellen"
+        )
+        + " niet mee in de index."
     )
 
 with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)"):

@@ -17,6 +17,13 @@ def test_numbers():
     assert f.fmt_signed(12) == "+12" and f.fmt_signed(-1500) == "-1.500" and f.fmt_signed(0) == "0"
 
 
+def test_counts_take_their_noun_in_the_right_number():
+    assert f.fmt_count(1, "keten", "ketens") == "1 keten"
+    assert f.fmt_count(0, "keten", "ketens") == "0 ketens"
+    assert f.fmt_count(1234, "rij", "rijen") == "1.234 rijen"
+    assert f.fmt_count(None, "rij", "rijen") == "– rijen"
+
+
 def test_dates_and_weeks():
     assert f.fmt_date(date(2026, 3, 7)) == "07/03/2026"
     assert f.fmt_datetime(datetime(2026, 3, 7, 9, 5)) == "07/03/2026 09:05"

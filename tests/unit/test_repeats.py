@@ -152,3 +152,17 @@ def test_knox_random_field_is_chance():
     # The observed count equals the number of near-repeat pairs found by near_repeats.
     pairs = near_repeats(df, "x", "y", "t", distance_m=200, days=14).pairs
     assert result.observed == len(pairs)
+
+
+def test_knox_sentence_says_one_pair_in_the_singular():
+    # Two burglaries 50 m and two days apart, and two far away: one close pair.
+    df = pd.DataFrame(
+        {
+            "x": [0.0, 50.0, 5_000.0, 9_000.0],
+            "y": [0.0, 0.0, 5_000.0, 9_000.0],
+            "t": pd.to_datetime(["2025-01-01", "2025-01-03", "2025-03-01", "2025-06-01"]),
+        }
+    )
+    result = knox_test(df, "x", "y", "t", distance_m=200, days=14, permutations=99, seed=3)
+    assert result.observed == 1
+    assert ": 1 paar feiten binnen 200 m en 14 dagen" in result.sentence  # was "1 paren feiten"
