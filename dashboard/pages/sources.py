@@ -122,7 +122,11 @@ kpis.append(
             )
             for key in keys
         ),
-        help="Adressen met minstens 2 feiten, of minstens 2 meldingen, in de periode.",
+        help=(
+            "Adressen (straat, huisnummer, gemeente) met minstens 2 feiten, of minstens 2 "
+            "meldingen, in de periode. Registraties met een straat maar zonder huisnummer "
+            "(bv. op de autosnelweg) tellen per straat en wijk, als 'zonder huisnummer'."
+        ),
     )
 )
 layout.kpi_row(kpis)

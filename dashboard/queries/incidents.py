@@ -53,6 +53,13 @@ def time_filter_sql(
     return sql, params
 
 
+#: An address is a street, a house number and a municipality. A record with a street but no
+#: house number (a motorway, a square, a park) is no address: grouped on its street alone,
+#: the 730 demo incidents on the "Autosnelweg" made one "address" over eight wijken, shown
+#: in one of them. Those are grouped per street and wijk, and named "(zonder huisnummer)".
+_STREET_ONLY_WIJK = "CASE WHEN coalesce(t.house_number, '') = '' THEN t.wijk_code END"
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def top_addresses(
     version: WarehouseVersion,
@@ -97,7 +104,8 @@ def top_addresses(
         version,
         f"""
         WITH f AS (
-            SELECT t.street, t.house_number, t.nis_code, t.municipality_name, t.wijk_name,
+            SELECT t.street, t.house_number, t.nis_code, {_STREET_ONLY_WIJK} AS street_wijk,
+                   t.municipality_name, t.wijk_name,
                    t.{ds.category} AS cat, {ds.date_expr} AS d, t.lat, t.lon
             FROM {ds.table} t
             WHERE {where} AND t.street IS NOT NULL AND t.street <> ''
@@ -105,13 +113,15 @@ def top_addresses(
         -- Pick the top addresses on counts alone first: the category list (a DISTINCT
         -- string_agg) is then built for those few addresses only, not for every address.
         top AS (
-            SELECT street, house_number, nis_code, count(*) AS aantal
-            FROM f GROUP BY street, house_number, nis_code HAVING count(*) >= $min_count
+            SELECT street, house_number, nis_code, street_wijk, count(*) AS aantal
+            FROM f GROUP BY street, house_number, nis_code, street_wijk HAVING count(*) >= $min_count
             ORDER BY aantal DESC, concat_ws(' ', street, house_number) LIMIT $limit
         )
-        SELECT concat_ws(' ', f.street, f.house_number) AS adres,
-               any_value(f.municipality_name) AS gemeente,
-               any_value(f.wijk_name) AS wijk,
+        SELECT CASE WHEN coalesce(f.house_number, '') = ''
+                    THEN f.street || ' (zonder huisnummer)'
+                    ELSE concat_ws(' ', f.street, f.house_number) END AS adres,
+               mode(f.municipality_name) AS gemeente,
+               mode(f.wijk_name) AS wijk,
                count(*) AS aantal,
                string_agg(DISTINCT f.cat, ', ' ORDER BY f.cat) AS categorieen,
                min(f.d) AS eerste,
@@ -121,7 +131,8 @@ def top_addresses(
         FROM f JOIN top ON f.street = top.street
             AND f.house_number IS NOT DISTINCT FROM top.house_number
             AND f.nis_code IS NOT DISTINCT FROM top.nis_code
-        GROUP BY f.street, f.house_number, f.nis_code
+            AND f.street_wijk IS NOT DISTINCT FROM top.street_wijk
+        GROUP BY f.street, f.house_number, f.nis_code, f.street_wijk
         ORDER BY aantal DESC, adres
         """,
         params,
@@ -153,7 +164,8 @@ def repeated_address_count(
         version,
         f"SELECT count(*) AS n FROM (SELECT 1 FROM {ds.table} t "
         f"WHERE {where} AND t.street IS NOT NULL AND t.street <> '' "
-        f"GROUP BY t.street, t.house_number, t.nis_code HAVING count(*) >= $min_count)",
+        f"GROUP BY t.street, t.house_number, t.nis_code, {_STREET_ONLY_WIJK} "
+        "HAVING count(*) >= $min_count)",
         params,
     )
     return int(df.iat[0, 0])

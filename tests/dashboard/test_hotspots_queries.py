@@ -210,6 +210,35 @@ def test_top_addresses_have_positions(version):
     assert df["lat"].between(50, 52).all()
 
 
+def test_a_street_without_house_number_is_no_address(version):
+    """The demo's incidents on the motorway carry no house number: grouped on the street
+    alone they made one "address" over eight wijken, shown in one of them. Now they are
+    grouped per wijk and named so; the KPI counts the same groups the list shows."""
+    df = incidents.top_addresses(version, "incidents", START, END, limit=500)
+    street_only = df[df["adres"].str.endswith("(zonder huisnummer)")]
+    expected = wh(
+        "SELECT street || ' (zonder huisnummer)' AS adres, wijk_name AS wijk, count(*) AS aantal "
+        "FROM marts.incidents WHERE date BETWEEN ? AND ? AND street IS NOT NULL AND street <> '' "
+        "AND coalesce(house_number, '') = '' GROUP BY street, nis_code, wijk_code, wijk_name "
+        "HAVING count(*) >= 2 ORDER BY aantal DESC, wijk",
+        [START, END],
+    )
+    assert len(expected) > 1  # the motorway crosses several wijken
+    got = street_only[["adres", "wijk", "aantal"]].astype({"wijk": str, "adres": str})
+    got = got.sort_values(["aantal", "wijk"], ascending=[False, True]).reset_index(drop=True)
+    expected = expected.astype({"wijk": str, "adres": str})
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert not df["adres"].str.fullmatch(r"Autosnelweg").any()
+    n = incidents.repeated_address_count(version, "incidents", START, END)
+    assert n == count(
+        "SELECT count(*) FROM (SELECT 1 FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND street IS NOT NULL AND street <> '' GROUP BY street, house_number, nis_code, "
+        "CASE WHEN coalesce(house_number, '') = '' THEN wijk_code END HAVING count(*) >= 2)",
+        [START, END],
+    )
+    assert n >= len(df)
+
+
 def test_map_helpers_layers_exports(version):
     from dashboard.analysis.hotspots import GI_CLASS_LABELS
     from dashboard.components import maps
