@@ -69,7 +69,16 @@ st.caption(
 )
 
 st.subheader("Ingelezen bestanden")
-shown_files = files.assign(kind=files["kind"].map(KINDS).fillna(files["kind"])).rename(
+shown_files = files.assign(
+    kind=files["kind"].map(KINDS).fillna(files["kind"]),
+    # As the upload preview names them ("Windows-1252", "puntkomma ( ; )").
+    encoding=[
+        upload.describe_encoding(e) if isinstance(e, str) else None for e in files["encoding"]
+    ],
+    delimiter=[
+        upload.describe_delimiter(d) if isinstance(d, str) else None for d in files["delimiter"]
+    ],
+).rename(
     columns={
         "kind": "Soort",
         "source_file": "Bestand",

@@ -21,6 +21,13 @@ def test_data_page_content(demo_warehouse):
         "Scheidingsteken",
     } <= set(files.columns)
     assert int(files["Rijen gelezen"].sum()) == count("SELECT sum(rows_read) FROM marts.load_files")
+    # Encodings and separators in words, as the upload preview names them.
+    cp1252 = count("SELECT count(*) FROM marts.load_files WHERE encoding = 'cp1252'")
+    assert (files["Codering"] == "Windows-1252").sum() == cp1252 > 0
+    assert "cp1252" not in set(files["Codering"])
+    assert (files["Scheidingsteken"] == "puntkomma ( ; )").sum() == count(
+        "SELECT count(*) FROM marts.load_files WHERE delimiter = ';'"
+    )
     per_year = next(
         df.value
         for df in at.dataframe
