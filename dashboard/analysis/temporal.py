@@ -230,6 +230,9 @@ def monthly_with_last_year(
     threshold: float = 2.0,
     through: date | None = None,
     through_col: str | None = None,
+    since: date | None = None,
+    since_col: str | None = None,
+    between_col: str | None = None,
 ) -> pd.DataFrame:
     """Monthly counts next to the same month one year earlier, with a Poisson signal.
 
@@ -255,6 +258,14 @@ def monthly_with_last_year(
         Per month, the records on or before day ``through.day`` of the month
         (``n_tot_dag`` of :func:`dashboard.queries.hotspots.monthly_counts`). Needed for
         ``through`` to have an effect.
+    since, since_col : datetime.date and str, optional
+        The first day the chosen period covers, and per month the records on or after day
+        ``since.day``. When ``since`` is not the first of its month, that month counts from
+        that day only, set against the same days a year earlier (a period from the 3rd
+        showed the whole month, more than the period's own figures).
+    between_col : str, optional
+        Per month, the records from day ``since.day`` through day ``through.day``: used
+        when ``since`` and ``through`` cut the same month.
 
     Returns
     -------
@@ -262,17 +273,27 @@ def monthly_with_last_year(
         One row per month (per group) from the first to the last month in the data, months
         without a row filled with 0. Columns: ``by`` columns, ``month_col`` (monthly
         ``pandas.Period``), ``count_col``, ``vorig_jaar`` (same month a year earlier, or
-        its first days for the incomplete month; NaN when that month lies before the data
-        starts, which is unknown rather than 0), ``verschil``, ``z``, ``notable`` and
-        ``deels`` (True for the incomplete month that ``through`` ends).
+        the same days of it for an incomplete month; NaN when that month lies before the
+        data starts, which is unknown rather than 0), ``verschil``, ``z``, ``notable`` and
+        ``deels`` (True for an incomplete month: the one ``since`` begins or ``through``
+        ends).
     """
     by = list(by or [])
-    partial = None
+    # The month(s) the period cuts short, and the column that counts their days.
+    cuts: dict[pd.Period, str] = {}
     if through is not None and through_col is not None and month_cut_short(through):
-        partial = pd.Period(through, "M")
-    df = df_monthly[
-        [*by, month_col, count_col, *([through_col] if partial is not None else [])]
-    ].copy()
+        cuts[pd.Period(through, "M")] = through_col
+    if since is not None and since_col is not None and since.day > 1:
+        first_month = pd.Period(since, "M")
+        if first_month in cuts:
+            if between_col is None:
+                raise ValueError(
+                    "between_col is nodig als since en through dezelfde maand afsnijden"
+                )
+            cuts[first_month] = between_col
+        else:
+            cuts[first_month] = since_col
+    df = df_monthly[[*by, month_col, count_col, *dict.fromkeys(cuts.values())]].copy()
     month = df[month_col]
     if not isinstance(month.dtype, pd.PeriodDtype):
         month = _wall_clock(month).dt.to_period("M")
@@ -283,34 +304,39 @@ def monthly_with_last_year(
         return pd.DataFrame(columns=columns)
     first, last = df[month_col].min(), df[month_col].max()
     months = pd.period_range(first, last, freq="M")
-    sums = df.groupby([*by, month_col], observed=True)[count_col].sum()
 
     if by:
-        groups = sums.index.droplevel(month_col).unique()
+        groups = df.groupby(by, observed=True).size().index
         full = pd.MultiIndex.from_tuples(
             [(*(g if isinstance(g, tuple) else (g,)), m) for g in groups for m in months],
             names=[*by, month_col],
         )
     else:
         full = pd.Index(months, name=month_col)
-    series = sums.reindex(full, fill_value=0)
+
+    def summed(col: str) -> pd.Series:
+        # Per month (and group), 0 for a month the data covers without a record.
+        return df.groupby([*by, month_col], observed=True)[col].sum().reindex(full, fill_value=0)
+
+    series = summed(count_col)
     out = series.rename(count_col).reset_index()
-    keyed = series.copy()
-    # Shift the month index by one year and look up.
+    # The same month a year earlier (NaN before the data starts).
     previous = out[month_col] - 12
     lookup = (
         pd.MultiIndex.from_arrays([*(out[c] for c in by), previous], names=[*by, month_col])
         if by
         else pd.Index(previous, name=month_col)
     )
-    out["vorig_jaar"] = keyed.reindex(lookup).to_numpy(dtype=float)
-    out["deels"] = (out[month_col] == partial).to_numpy() if partial is not None else False
-    if out["deels"].any():
-        # The same first days of that month a year earlier (0 for a month the data covers
-        # without a record; NaN before the data starts, as for whole months).
-        first_days = df.groupby([*by, month_col], observed=True)[through_col].sum()
-        first_days = first_days.reindex(full, fill_value=0).reindex(lookup[out["deels"].to_numpy()])
-        out.loc[out["deels"], "vorig_jaar"] = first_days.to_numpy(dtype=float)
+    out["vorig_jaar"] = series.reindex(lookup).to_numpy(dtype=float)
+    out["deels"] = False
+    for cut_month, col in cuts.items():
+        rows = (out[month_col] == cut_month).to_numpy()
+        if not rows.any():
+            continue
+        days = summed(col)
+        out.loc[rows, count_col] = days.to_numpy()[rows]
+        out.loc[rows, "vorig_jaar"] = days.reindex(lookup[rows]).to_numpy(dtype=float)
+        out.loc[rows, "deels"] = True
     signal = poisson_signal(out[count_col].to_numpy(), out["vorig_jaar"].to_numpy(), threshold)
     out["verschil"] = signal["verschil"].to_numpy()
     out["z"] = signal["z"].to_numpy()

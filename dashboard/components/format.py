@@ -151,6 +151,17 @@ def month_name(month: int) -> str:
     return MONTHS[int(month) - 1]
 
 
+def part_of_month(month, start: date, end: date) -> str:
+    """``" (3–30)"`` when the period ``start``–``end`` covers only those days of ``month``
+    (a ``pandas.Period`` or any day in it), ``""`` when it covers the whole month."""
+    p = pd.Period(month, "M")
+    first = max(p.start_time.date(), start)
+    last = min(p.end_time.date(), end)
+    if (first, last) == (p.start_time.date(), p.end_time.date()) or first > last:
+        return ""
+    return f" ({first.day}–{last.day})"
+
+
 def iso_week_label(value: date | datetime) -> str:
     """ISO week of a date, as people say it: ``week 44 (2026)``.
 

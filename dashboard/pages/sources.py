@@ -29,6 +29,7 @@ from dashboard.components.format import (
     fmt_date,
     fmt_int,
     month_name,
+    part_of_month,
     style_table,
     to_xlsx_bytes,
 )
@@ -454,18 +455,28 @@ fig.update_layout(
 st.plotly_chart(fig, key="bronnen_uurmatrix")
 
 monthly = _sum_by(
-    [hq.monthly_counts(version, k, *args) for k in keys], ["maand"], ["n", "n_tot_dag"]
+    [hq.monthly_counts(version, k, *args) for k in keys],
+    ["maand"],
+    ["n", "n_tot_dag", "n_vanaf_dag", "n_binnen"],
 )
 if not monthly.empty:
-    # A month the period's end cuts short is set against the same days a year earlier.
+    # A month the period begins or ends in its course counts the period's days only, set
+    # against the same days a year earlier (as the page's figures and Verkenning count).
     series = monthly_with_last_year(
-        monthly, "maand", "n", through=period.end, through_col="n_tot_dag"
+        monthly,
+        "maand",
+        "n",
+        through=period.end,
+        through_col="n_tot_dag",
+        since=period.start,
+        since_col="n_vanaf_dag",
+        between_col="n_binnen",
     )
     first = pd.Period(period.start, "M")
     series = series[series["maand"] >= first]
     labels = [
-        f"{month_name(p.month)[:3]} {p.year}" + (f" (1–{period.end.day})" if part else "")
-        for p, part in zip(series["maand"], series["deels"], strict=True)
+        f"{month_name(p.month)[:3]} {p.year}{part_of_month(p, period.start, period.end)}"
+        for p in series["maand"]
     ]
     fig = go.Figure(
         [
@@ -496,7 +507,7 @@ if not monthly.empty:
             "Opvallend anders dan een jaar eerder (|z| > 2): "
             + ", ".join(
                 f"{month_name(r.maand.month)} {r.maand.year}"
-                + (f" (1–{period.end.day})" if r.deels else "")
+                + part_of_month(r.maand, period.start, period.end)
                 + f" ({fmt_int(r.n)} tegen {fmt_int(r.vorig_jaar)})"
                 for r in notable.itertuples(index=False)
             )

@@ -338,16 +338,21 @@ def monthly_counts(
     -------
     pandas.DataFrame
         ``maand`` (date, first of the month), ``n``, ``n_tot_dag`` (the records on or
-        before day ``end.day`` of the month).
+        before day ``end.day`` of the month), ``n_vanaf_dag`` (on or after day
+        ``start.day``) and ``n_binnen`` (from day ``start.day`` through day ``end.day``):
+        the same days of every month, for a month the period cuts short.
     """
     first = date(start.year - 1, start.month, 1)
     ds, where, params = _where(dataset_key, first, end, wijken, categories, hours, weekdays)
+    day = f"day({ds.date_expr})"
     return query(
         version,
         f"SELECT CAST(date_trunc('month', {ds.date_expr}) AS DATE) AS maand, count(*) AS n, "
-        f"count(*) FILTER (WHERE day({ds.date_expr}) <= $tot_dag) AS n_tot_dag "
+        f"count(*) FILTER (WHERE {day} <= $tot_dag) AS n_tot_dag, "
+        f"count(*) FILTER (WHERE {day} >= $vanaf_dag) AS n_vanaf_dag, "
+        f"count(*) FILTER (WHERE {day} BETWEEN $vanaf_dag AND $tot_dag) AS n_binnen "
         f"FROM {ds.table} t WHERE {where} GROUP BY 1 ORDER BY 1",
-        {**params, "tot_dag": end.day},
+        {**params, "tot_dag": end.day, "vanaf_dag": start.day},
     )
 
 

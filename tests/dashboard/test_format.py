@@ -24,6 +24,13 @@ def test_counts_take_their_noun_in_the_right_number():
     assert f.fmt_count(None, "rij", "rijen") == "– rijen"
 
 
+def test_part_of_month():
+    assert f.part_of_month("2026-11", date(2026, 11, 3), date(2026, 11, 30)) == " (3–30)"
+    assert f.part_of_month("2026-05", date(2026, 4, 17), date(2026, 5, 14)) == " (1–14)"
+    assert f.part_of_month("2026-02", date(2026, 1, 1), date(2026, 3, 31)) == ""
+    assert f.part_of_month("2026-12", date(2026, 1, 1), date(2026, 3, 31)) == ""
+
+
 def test_dates_and_weeks():
     assert f.fmt_date(date(2026, 3, 7)) == "07/03/2026"
     assert f.fmt_datetime(datetime(2026, 3, 7, 9, 5)) == "07/03/2026 09:05"

@@ -140,6 +140,24 @@ def test_monthly_counts_include_last_year(version):
     assert june == count("SELECT count(*) FROM marts.incidents WHERE year = 2026 AND month = 6")
 
 
+def test_monthly_counts_of_a_period_beginning_mid_month(version):
+    """From 17 April: every month says how many of its records fall on day 17 or later,
+    and how many on days 17 to 14 (none: the end day comes before the start day)."""
+    df = hq.monthly_counts(version, "incidents", date(2026, 4, 17), date(2026, 5, 14))
+    by_month = df.assign(maand=pd.to_datetime(df["maand"])).set_index("maand")
+    for year in (2025, 2026):
+        april = by_month.loc[pd.Timestamp(f"{year}-04-01")]
+        assert april["n_vanaf_dag"] == count(
+            f"SELECT count(*) FROM marts.incidents WHERE date BETWEEN '{year}-04-17' AND '{year}-04-30'"
+        )
+    assert (by_month["n_binnen"] == 0).all()
+    within = hq.monthly_counts(version, "incidents", date(2025, 11, 3), date(2025, 11, 20))
+    nov = within.assign(maand=pd.to_datetime(within["maand"])).set_index("maand")
+    assert nov.loc[pd.Timestamp("2024-11-01"), "n_binnen"] == count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2024-11-03' AND '2024-11-20'"
+    )
+
+
 def test_monthly_counts_of_a_period_ending_mid_month(version):
     """Up to 14 May: May counts 1-14 May, and every month says how many of its records
     fall on days 1-14 (for comparing May with 1-14 May a year earlier)."""

@@ -180,5 +180,29 @@ def test_month_cut_short_is_set_against_the_same_days_a_year_earlier(demo_wareho
     assert line_y[-1] == sum(
         count(may.format(t=t, y=2025)) for t in ("marts.incidents", "marts.nuisance")
     )
-    april = "SELECT count(*) FROM {t} WHERE year = 2025 AND month = 4"
-    assert line_y[0] == sum(count(april.format(t=t)) for t in ("marts.incidents", "marts.nuisance"))
+    # The period begins on 17 April: the first bar counts 17-30 April, as the page's own
+    # figures do, against 17-30 April a year earlier (it showed the whole of April).
+    assert bars["x"][0] == "apr 2026 (17–30)"
+    april = "SELECT count(*) FROM {t} WHERE date BETWEEN '{y}-04-17' AND '{y}-04-30'"
+    assert bar_y[0] == sum(
+        count(april.format(t=t, y=2026)) for t in ("marts.incidents", "marts.nuisance")
+    )
+    assert line_y[0] == sum(
+        count(april.format(t=t, y=2025)) for t in ("marts.incidents", "marts.nuisance")
+    )
+    assert bar_y.sum() == sum(
+        count(f"SELECT count(*) FROM {t} WHERE date BETWEEN '2026-04-17' AND '2026-05-14'")
+        for t in ("marts.incidents", "marts.nuisance")
+    )
+
+
+def test_a_period_within_one_month_counts_its_own_days(demo_warehouse):
+    """3 to 20 November: one bar, "nov 2025 (3–20)", against 3-20 November a year earlier."""
+    at = run_app("sources", {"periode": "aangepast", "van": "2025-11-03", "tot": "2025-11-20"})
+    chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
+    bars, line = json.loads(chart.proto.spec)["data"][:2]
+    assert bars["x"] == ["nov 2025 (3–20)"]
+    days = "SELECT count(*) FROM {t} WHERE date BETWEEN '{y}-11-03' AND '{y}-11-20'"
+    tables = ("marts.incidents", "marts.nuisance")
+    assert plotly_array(bars["y"])[0] == sum(count(days.format(t=t, y=2025)) for t in tables)
+    assert plotly_array(line["y"])[0] == sum(count(days.format(t=t, y=2024)) for t in tables)

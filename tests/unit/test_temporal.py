@@ -227,6 +227,40 @@ def test_month_cut_short_is_compared_with_the_same_days_a_year_earlier():
     assert len(per) == 2 * 14
 
 
+def test_month_the_period_begins_in_counts_from_that_day():
+    """A period from 3 November: November counts 3-30 November (``n_vanaf_dag``), against
+    3-30 November a year earlier; a period within one month counts its own days on both."""
+    from datetime import date
+
+    df = pd.DataFrame(
+        {
+            "maand": ["2025-11-01", "2025-12-01", "2026-11-01", "2026-12-01"],
+            "n": [30, 40, 31, 18],
+            "n_tot_dag": [14, 20, 15, 18],
+            "n_vanaf_dag": [27, 36, 29, 16],
+            "n_binnen": [11, 16, 13, 16],
+        }
+    )
+    nov, dec = pd.Period("2026-11", "M"), pd.Period("2026-12", "M")
+    out = monthly_with_last_year(
+        df, since=date(2026, 11, 3), since_col="n_vanaf_dag", through=date(2026, 12, 14),
+        through_col="n_tot_dag", between_col="n_binnen",
+    ).set_index("maand")  # fmt: skip
+    assert (out.loc[nov, "n"], out.loc[nov, "vorig_jaar"]) == (29, 27)
+    assert (out.loc[dec, "n"], out.loc[dec, "vorig_jaar"]) == (18, 20)
+    assert out.loc[nov, "deels"] and out.loc[dec, "deels"]
+    # From the first of the month: the whole month, as before.
+    whole = monthly_with_last_year(df, since=date(2026, 11, 1), since_col="n_vanaf_dag")
+    assert not whole["deels"].any()
+    # 3 to 14 December: one month cut at both ends.
+    both = monthly_with_last_year(
+        df, since=date(2026, 12, 3), since_col="n_vanaf_dag", through=date(2026, 12, 14),
+        through_col="n_tot_dag", between_col="n_binnen",
+    ).set_index("maand")  # fmt: skip
+    assert (both.loc[dec, "n"], both.loc[dec, "vorig_jaar"]) == (16, 16)
+    assert both.loc[nov, "n"] == 31 and not both.loc[nov, "deels"]
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(
