@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -96,6 +97,32 @@ def _load_zone(path: str, mtime: float) -> dict:
 def zone_timezone(zone: dict) -> ZoneInfo:
     """The zone's time zone (``[zone].timezone``, default Europe/Brussels)."""
     return ZoneInfo(zone.get("zone", {}).get("timezone", "Europe/Brussels"))
+
+
+def zone_now(zone: dict | None = None) -> datetime:
+    """Now on the zone's clock (``[zone].timezone``), as a naive wall-clock time.
+
+    The server may run in UTC (a container usually does): ``datetime.now()`` then stamped
+    an export made at 14:00 in Brussels with 13:00, and ``date.today()`` was yesterday
+    until 01:00 or 02:00. Everything the dashboard dates uses this instead.
+    """
+    return datetime.now(zone_clock(zone)).replace(tzinfo=None, microsecond=0)
+
+
+def zone_clock(zone: dict | None = None) -> ZoneInfo:
+    """The zone's time zone; ``zone`` defaults to the configuration file (Europe/Brussels
+    when it cannot be read: the sign-in gate already refuses such a file)."""
+    if zone is None:
+        try:
+            zone = load_zone()
+        except (OSError, ValueError):
+            zone = {}
+    return zone_timezone(zone)
+
+
+def zone_today(zone: dict | None = None) -> date:
+    """Today on the zone's clock (see :func:`zone_now`)."""
+    return zone_now(zone).date()
 
 
 def macros_sql(zone: dict) -> str:

@@ -27,6 +27,7 @@ from dashboard.components.format import fmt_period
 from dashboard.queries import WarehouseVersion
 from dashboard.queries.common import data_bounds
 from dashboard.queries.districts import wijken as wijk_table
+from etl.config import zone_today
 
 #: Period presets: URL value → Dutch label, in widget order.
 PRESETS = {
@@ -196,7 +197,7 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
     """
     where = container if container is not None else st.sidebar
     bounds = data_bounds(version)
-    anchor = bounds["last"] or date.today()
+    anchor = bounds["last"] or zone_today()
     first = bounds["first"] or anchor - timedelta(days=365)
 
     _init_from_url(
@@ -234,7 +235,7 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
             key=rkey,
             format="DD/MM/YYYY",
             min_value=min(first, st.session_state[KEY_RANGE][0]) - timedelta(days=366 * 5),
-            max_value=max(anchor, date.today()),
+            max_value=max(anchor, zone_today()),
             on_change=copy_back,
             args=(KEY_RANGE_WIDGET,),
         )

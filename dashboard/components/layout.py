@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import duckdb
 import pandas as pd
@@ -31,6 +30,7 @@ from dashboard.components.format import (
 from dashboard.queries import WarehouseVersion, warehouse_path, warehouse_version
 from dashboard.queries.common import data_bounds
 from dashboard.queries.data_quality import build_info
+from etl.config import zone_today
 
 MISSING_WAREHOUSE = """\
 **Er is nog geen datawarehouse.** Wijkbeeld zoekt het bestand `{path}`, maar dat bestaat niet.
@@ -127,7 +127,7 @@ def sidebar_info(version: WarehouseVersion) -> None:
         last = bounds["last"]
         lines = [f"Gegevens t.e.m. **{fmt_date(last)}**"]
         if last is not None:
-            lines.append(f"({age_text((date.today() - last).days)})")
+            lines.append(f"({age_text((zone_today() - last).days)})")
         if info.get("built_at") is not None:
             lines.append(f"Opgebouwd {fmt_datetime(info['built_at'])}")
         st.caption("  \n".join(lines))

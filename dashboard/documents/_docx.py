@@ -6,7 +6,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -60,7 +60,8 @@ def new_document(title: str, author: str, landscape: bool = False):
     props.last_modified_by = author
     props.language = "nl-BE"
     props.comments = ""
-    props.created = datetime.now()
+    # Word reads the core properties' time as UTC.
+    props.created = datetime.now(UTC).replace(tzinfo=None)
     return doc
 
 

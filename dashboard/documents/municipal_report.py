@@ -31,6 +31,7 @@ from dashboard.documents.disclosure import LinkedCells, suppress_linked
 from dashboard.queries import WarehouseVersion
 from dashboard.queries import districts as district_queries
 from dashboard.queries import reports as report_queries
+from etl.config import zone_today
 
 #: Period kinds: key → Dutch label.
 PERIOD_KINDS = {"kwartaal": "Kwartaal", "halfjaar": "Halfjaar", "jaar": "Jaar"}
@@ -470,7 +471,7 @@ def collect_report(
         hex_cells=hexes,
         coverage=cov,
         quality=report_queries.quality_counts(version, start, end),
-        generated=date.today(),
+        generated=zone_today(),
         warnings=messages,
     )
 

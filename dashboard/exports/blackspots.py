@@ -20,6 +20,7 @@ import pandas as pd
 
 from dashboard.analysis.blackspots import RuleParams
 from dashboard.components.format import fmt_date, fmt_datetime, fmt_int, fmt_number
+from etl.config import zone_now, zone_today
 
 __all__ = [
     "RANKING_HEADERS",
@@ -280,7 +281,7 @@ def ranking_xlsx(
         ("Gewicht lichtgewond", float(params.weight_lightly)),
         ("Factor kwetsbare weggebruikers", float(params.vulnerable_factor)),
         ("Kwetsbare weggebruikers", ", ".join(params.vulnerable_road_users)),
-        ("Aangemaakt op", datetime.now().replace(microsecond=0)),
+        ("Aangemaakt op", zone_now()),
     ]
     for name, value in rows:
         ps.append([name, value])
@@ -586,7 +587,7 @@ def location_docx(
             "Excel-lijst of Wijkbeeld)."
         )
     doc.add_paragraph(
-        f"Opgemaakt met Wijkbeeld op {fmt_date(date.today())}. Intern document van de "
+        f"Opgemaakt met Wijkbeeld op {fmt_date(zone_today())}. Intern document van de "
         "politiezone; geen namen van betrokkenen."
     ).runs[0].font.size = Pt(7.5)
     buffer = io.BytesIO()

@@ -8,7 +8,7 @@ rebuild never touches it. This page only reads it.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,7 @@ from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import layout
 from dashboard.components.format import fmt_count, fmt_int, style_table, to_csv_bytes
+from etl.config import zone_clock, zone_today
 
 #: Rows read from the log at most; the page says when the limit was reached.
 READ_LIMIT = 5_000
@@ -121,8 +122,8 @@ def describe(event: str, detail: str | None) -> str:
 
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
-    """The log as shown: local time (Europe/Brussels), Dutch labels, one line of detail."""
-    local = pd.to_datetime(log["ts"], utc=True).dt.tz_convert("Europe/Brussels")
+    """The log as shown: the zone's local time, Dutch labels, one line of detail."""
+    local = pd.to_datetime(log["ts"], utc=True).dt.tz_convert(zone_clock().key)
     return pd.DataFrame(
         {
             "Nr.": log["seq"].astype("int64"),
@@ -167,7 +168,7 @@ c1, c2, c3, c4 = st.columns(4)
 since_key = c1.selectbox(
     "Periode", list(SINCE), format_func=SINCE.__getitem__, index=1, key="audit_periode"
 )
-since = None if since_key == "alles" else date.today() - timedelta(days=int(since_key) - 1)
+since = None if since_key == "alles" else zone_today() - timedelta(days=int(since_key) - 1)
 log = log_store.read(since=since, limit=READ_LIMIT)
 events = c2.multiselect(
     "Gebeurtenis",
@@ -223,7 +224,7 @@ else:
     layout.download_button(
         "Download als CSV",
         to_csv_bytes(table),
-        file_name=f"wijkbeeld_auditlog_{date.today():%Y%m%d}.csv",
+        file_name=f"wijkbeeld_auditlog_{zone_today():%Y%m%d}.csv",
         mime="text/csv",
         key="audit_csv",
         rows=len(table),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +16,7 @@ from dashboard.components.format import (
     style_table,
 )
 from dashboard.queries import data_quality
+from etl.config import zone_today
 
 # Rejected rows are shown as received (PV numbers, free text): coordinator only.
 gate.require_page("data")
@@ -97,7 +96,7 @@ st.dataframe(style_table(missing_as_text(shown_files)), hide_index=True, width="
 
 st.subheader("Actualiteit per bron")
 fresh = data_quality.freshness(version)
-today = date.today()
+today = zone_today()
 fresh_table = pd.DataFrame(
     {
         "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),

@@ -1,0 +1,63 @@
+"""Dates and times the dashboard writes are on the zone's clock, not the server's.
+
+A server in a container usually runs in UTC: ``datetime.now()`` stamped an export made at
+14:00 in Brussels with 13:00 (12:00 in summer), and ``date.today()`` was still yesterday
+until 01:00 or 02:00 at night.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from etl import config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_zone_now_is_the_zones_wall_clock_whatever_the_server_runs_in():
+    code = (
+        "from etl import config; import json; "
+        "print(config.zone_now({'zone': {'timezone': 'Europe/Brussels'}}).isoformat())"
+    )
+    env = {**os.environ, "TZ": "UTC"}
+    shown = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    brussels = datetime.now(ZoneInfo("Europe/Brussels")).replace(tzinfo=None)
+    assert abs(datetime.fromisoformat(shown) - brussels) < timedelta(seconds=30)
+    utc = datetime.now(UTC).replace(tzinfo=None)
+    assert abs(datetime.fromisoformat(shown) - utc) >= timedelta(minutes=59)  # CET or CEST
+
+
+def test_zone_clock_follows_the_configuration():
+    assert config.zone_clock({"zone": {"timezone": "America/New_York"}}).key == "America/New_York"
+    assert config.zone_clock({}).key == "Europe/Brussels"
+    assert config.zone_today({"zone": {"timezone": "Pacific/Kiritimati"}}) == (
+        datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    )
+
+
+def _server_clock_calls(path: Path) -> list[str]:
+    """``date.today()`` and ``datetime.now()`` without a time zone in a module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        owner = node.func.value
+        name = owner.id if isinstance(owner, ast.Name) else None
+        if (name, node.func.attr) == ("date", "today") or (
+            (name, node.func.attr) == ("datetime", "now") and not node.args and not node.keywords
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_the_dashboard_never_asks_the_servers_clock():
+    calls = [c for p in sorted((ROOT / "dashboard").rglob("*.py")) for c in _server_clock_calls(p)]
+    assert calls == [], "use etl.config.zone_now() / zone_today(): " + ", ".join(calls)
