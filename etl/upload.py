@@ -423,6 +423,11 @@ def _preview_tabular(
         preview.encoding = infos[0].get("encoding") or preview.encoding
         preview.delimiter = infos[0].get("delimiter") or preview.delimiter
         preview.crs = infos[0].get("crs")  # a map layer's
+        if shown := infos[0].get("shown_headers"):
+            # A map layer: X and Y come from its geometry, a Shapefile's field may be cut
+            # short; the preview names what the file has.
+            preview.headers = [shown.get(h, h) for h in preview.headers]
+            preview.columns_found = {f: shown.get(h, h) for f, h in preview.columns_found.items()}
         # A workbook with several tables: one export per sheet (etl.sources.tabular).
         preview.sheets = [i["sheet"] for i in infos if (i.get("sheets") or 1) > 1]
         notes = [file_note(i, sheet=not preview.sheets) for i in infos]

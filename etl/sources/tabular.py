@@ -1243,7 +1243,7 @@ def is_layer(path: Path) -> bool:
 
 def layer_table(
     path: Path, name: str, mapping: KindMapping
-) -> tuple[list[str], list[tuple[int, list]], list[str], str]:
+) -> tuple[list[str], list[tuple[int, list]], list[str], str, dict[str, str]]:
     """A point layer as a table: its properties and ``X``, ``Y`` in Lambert 72 metres.
 
     The geometry gives the coordinates, whatever the layer's CRS (Lambert 72, Lambert 2008
@@ -1254,8 +1254,10 @@ def layer_table(
     Returns
     -------
     tuple
-        ``(headers, rows, notes, crs)``: a row is ``(feature number, values)``; the notes
-        (Dutch) say which CRS was read and what was done with other geometry.
+        ``(headers, rows, notes, crs, shown)``: a row is ``(feature number, values)``; the
+        notes (Dutch) say which CRS was read and what was done with other geometry;
+        ``shown`` names, per header that is not the layer's own field name, what the file
+        has instead (``X`` -> ``"geometrie"``, ``Omschrijving`` -> ``"Omschrijvi"``).
     """
     import shapely
 
@@ -1308,17 +1310,22 @@ def layer_table(
             f"{missing} {'object heeft' if missing == 1 else 'objecten hebben'} geen geometrie: "
             "zonder locatie."
         )
-    return headers, rows, notes, crs
+    shown = {"X": "geometrie (X)", "Y": "geometrie (Y)", **matched}
+    return headers, rows, notes, crs, shown
 
 
 def _load_layer(con, kind, mapping, raw, path, load_order, all_mappings=None) -> dict:
     """A point layer read as one table (:func:`layer_table`); its rows are its features."""
     name = source_name(raw, path)
-    headers, rows, notes, crs = layer_table(path, name, mapping)
+    headers, rows, notes, crs, shown = layer_table(path, name, mapping)
     info = _load_table_rows(
         con, kind, mapping, name, headers, rows, None, path, load_order, all_mappings, sheets=1
     )
     info["layer_notes"], info["crs"] = notes, crs
+    # What the layer has where a header came from elsewhere (the geometry, a Shapefile's
+    # truncated field name): the column mapping names that, not a header it lacks.
+    info["columns"] = {f: shown.get(h, h) for f, h in info.get("columns", {}).items()}
+    info["shown_headers"] = shown
     return info
 
 

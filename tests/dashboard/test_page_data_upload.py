@@ -262,7 +262,7 @@ def test_point_layer_is_previewed_and_stored_like_a_list(small_zone):
     )
     accepted = _table_with(at, "Naam")
     assert accepted["Naam"].tolist() == ["De Klimop"]
-    assert [round(v, 2) for v in accepted["X"]] == [171100.0]
+    assert [round(v, 2) for v in accepted["geometrie (X)"]] == [171100.0]
     at.button(key="upload_bevestig").click().run()
     assert (raw / "poi" / "School" / "scholen.geojson").read_bytes() == layer
     status = _wait(state / "build_status.json")

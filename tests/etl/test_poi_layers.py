@@ -132,7 +132,9 @@ def test_upload_preview_of_a_point_layer():
     preview = preview_upload("poi", "scholen.geojson", schools_geojson().encode(), folder="School")
     assert preview.ok, preview.error
     assert preview.encoding == "geojson"
-    assert preview.columns_found == {"name": "Naam", "x": "X", "y": "Y"}
+    # X and Y are no columns of the layer: the mapping says where they come from.
+    assert preview.columns_found == {"name": "Naam", "x": "geometrie (X)", "y": "geometrie (Y)"}
+    assert preview.headers == ["Naam", "geometrie (X)", "geometrie (Y)"]
     assert (preview.n_rows, preview.n_accepted, preview.n_refused) == (3, 3, 0)
     first = preview.accepted.iloc[0]
     assert (first["name"], round(first["x_num"], 1)) == ("Sint-Rémi basisschool", 171000.5)
@@ -164,6 +166,9 @@ def test_point_shapefile_with_a_field_name_cut_to_ten_characters(tmp_path):
     name, data = bundle_upload("poi", [(p.name, p.read_bytes()) for p in gis.iterdir()])
     preview = preview_upload("poi", name, data)
     assert preview.ok, preview.error
-    assert preview.columns_found["name"] == "Omschrijving"
+    # The mapping names the field as the file has it (it said "Omschrijving", a name the
+    # file lacks); the note says what it was read as.
+    assert preview.columns_found["name"] == "Omschrijvi"
+    assert "Omschrijving" not in preview.headers
     assert preview.accepted.iloc[0]["name"] == "Basisschool De Klimop"
     assert "Omschrijvi = Omschrijving" in preview.note
