@@ -28,6 +28,7 @@ from dashboard.components.format import (
     fmt_count,
     fmt_date,
     fmt_int,
+    missing_as_text,
     month_name,
     part_of_month,
     style_table,
@@ -540,7 +541,8 @@ for key, df in repeated.items():
     shown["Eerste"] = pd.to_datetime(shown["Eerste"])
     shown["Laatste"] = pd.to_datetime(shown["Laatste"])
     st.dataframe(
-        style_table(shown),
+        # Records without a wijk (not located, outside the zone) have one: "–", not "None".
+        style_table(missing_as_text(shown)),
         hide_index=True,
         width="stretch",
         key=f"{KEY_ADDRESSES}_{key}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import shapely
 from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 
@@ -125,6 +126,7 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert len(addresses) == len(expected)
     assert list(addresses["Aantal"]) == list(expected["n"])
     assert sorted(addresses["Adres"]) == sorted(expected["adres"])
+
     repeated = sum(
         count(
             f"SELECT count(*) FROM (SELECT 1 FROM marts.{table} WHERE {year_sql} "
@@ -161,6 +163,24 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert any(m.startswith("**Station**") and station in m for m in markdown)
     poi_table = _table(at, "Straal (m)")
     assert len(poi_table) == len(risk)
+
+
+def test_an_address_group_without_wijk_shows_a_dash(demo_warehouse):
+    """Nuisance reports on the motorway that no wijk holds: the group's wijk reads "–",
+    not "None"."""
+    month = wh(
+        "SELECT date_trunc('month', date) AS m, count(*) AS n FROM marts.nuisance "
+        "WHERE coalesce(house_number, '') = '' AND street <> '' AND wijk_code IS NULL "
+        "GROUP BY 1 HAVING count(*) >= 2 ORDER BY n DESC, m LIMIT 1"
+    )
+    assert len(month) == 1
+    start = pd.Timestamp(month.iat[0, 0]).date()
+    end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+    at = run_app("sources", {"periode": "aangepast", "van": str(start), "tot": str(end)})
+    table = _table(at, "Type overlast")
+    street_only = table[table["Adres"].str.endswith("(zonder huisnummer)")]
+    assert "–" in set(street_only["Wijk"])
+    assert table[["Gemeente", "Wijk"]].notna().all().all()
 
 
 def test_month_cut_short_is_set_against_the_same_days_a_year_earlier(demo_warehouse):
