@@ -26,6 +26,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -114,11 +115,11 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
         except (OSError, ValueError) as exc:
             # A zone.toml edited by hand with a typo, or gone: say which file and line, in
             # Dutch, and open nothing (the sign-in mode is read from it).
-            st.error(
+            _refuse(
                 f"{exc}. Wijkbeeld opent niet tot het bestand hersteld is "
-                "(README, 'Loading your own exports'; het voorbeeld van de demozone staat in data/zone.toml)."
+                "(README, 'Loading your own exports'; het voorbeeld van de demozone staat in data/zone.toml).",
+                url_paths,
             )
-            st.stop()
     try:
         secrets = st.secrets.to_dict() if st.secrets.load_if_toml_exists() else None
     except Exception:  # noqa: BLE001 - a broken secrets.toml must not open the app
@@ -127,8 +128,7 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
         mode = auth_mode(zone, secrets)
     except ValueError as exc:
         # A configuration mistake stops the app with a message, never opens it.
-        st.error(str(exc))
-        st.stop()
+        _refuse(str(exc), url_paths)
     principal = current_principal()
     if principal is not None:
         return principal
@@ -156,6 +156,14 @@ def _demo_hint() -> str:
 
 def _signin_page() -> None:
     """The only "page" routed before sign-in; the form itself is drawn by the gate."""
+
+
+def _refuse(message: str, url_paths: Iterable[str]) -> NoReturn:
+    """Stop on a configuration mistake: the message only. Without a navigation Streamlit
+    listed the page files in the sidebar ("app", "audit", "briefing" ...)."""
+    _hide_navigation(url_paths)
+    st.error(message)
+    st.stop()
 
 
 def _hide_navigation(url_paths: Iterable[str] = ()) -> None:

@@ -167,3 +167,25 @@ def test_link_to_a_page_of_another_role_says_so_in_dutch(server, browser, state)
     log = _audit(state)
     views = log[(log["username"] == "bestuur-24038") & (log["event"] == "pagina")]
     assert "data" not in set(views["page"]) and "reports" in set(views["page"])
+
+
+def test_a_zone_file_with_a_mistake_opens_nothing_and_lists_no_pages(
+    browser, tmp_path, demo_warehouse
+):
+    """A typo in zone.toml: the Dutch message only. Streamlit listed the page files in the
+    sidebar ("app", "audit", "briefing" ...) when the gate stopped before the navigation."""
+    zone = tmp_path / "zone.toml"
+    text = (REPO / "data" / "zone.toml").read_text(encoding="utf-8")
+    zone.write_text(text.replace("population = 4700", 'population = "4.700"', 1), encoding="utf-8")
+    env = {"WIJKBEELD_WAREHOUSE": str(demo_warehouse), "WIJKBEELD_ZONE": str(zone)}
+    with streamlit_server(env) as url:
+        page = browser.new_page(viewport={"width": 1200, "height": 700})
+        page.goto(f"{url}/data", wait_until="domcontentloaded")
+        alert = page.locator("[data-testid='stAlert']")
+        alert.wait_for(timeout=60_000)
+        assert "population: moet een geheel getal zijn, niet de tekst '4.700'" in alert.inner_text()
+        page.wait_for_timeout(1000)
+        assert page.locator(NAV_LINKS).count() == 0
+        assert page.locator("[data-testid='stMetric']").count() == 0
+        page.screenshot(path=str(SCREENSHOTS / "zone_toml_fout.png"))
+        page.close()
