@@ -46,7 +46,13 @@ import pandas as pd
 from etl import config
 from etl.labels import prepare_labels, sql_text, vocabulary_types
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
-from etl.sources.mapping import guess_kind, header_test, load_mappings, wrong_kind_message
+from etl.sources.mapping import (
+    KindMapping,
+    guess_kind,
+    header_test,
+    load_mappings,
+    wrong_kind_message,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -115,6 +121,8 @@ class Preview:
     sheet_columns : dict
         With ``sheets``: per sheet, canonical field -> its header in that sheet (the
         sheets' tables may name a field differently; ``columns_found`` is the first's).
+    mapping : KindMapping or None
+        The header variants the preview was read with (built-in plus the zone's).
     """
 
     kind: str
@@ -137,6 +145,7 @@ class Preview:
     note: str | None = None
     sheets: list[str] = field(default_factory=list)
     sheet_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    mapping: KindMapping | None = None
 
 
 def _check_kind(kind: str) -> None:
@@ -363,6 +372,7 @@ def preview_upload(
     except ValueError as exc:  # the zone's mapping file has a mistake: the build would stop too
         preview.error = str(exc)
         return preview
+    preview.mapping = mappings.get(kind)
     with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
         raw = Path(tmp) / "raw"
         path = raw / kind / (folder or "") / name

@@ -30,7 +30,6 @@ from dashboard.components.format import (
 from dashboard.queries import warehouse_path
 from etl import config
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES
-from etl.sources.mapping import load_mappings
 from etl.sources.tabular import FOLDER_FIELDS
 from etl.upload import (
     QUARANTINE,
@@ -191,10 +190,7 @@ def mapping_table(preview: Preview) -> pd.DataFrame:
         ``Kolom in blad '<sheet>'``, and a field found in some sheets says in how many.
         Empty for boundary layers, which have no column mapping.
     """
-    try:
-        mapping = load_mappings().get(preview.kind)
-    except ValueError:  # a mistake in the zone's mapping file: the preview's error says it
-        mapping = None
+    mapping = preview.mapping
     if mapping is None or preview.kind == "districts" or not preview.headers:
         return pd.DataFrame(columns=["Veld", "Kolom in het bestand", "Status"])
     sheets = preview.sheet_columns

@@ -9,13 +9,13 @@ with drawn as (
 configured as (
     select code from raw.zone_wijken where code is not null
 ),
-not_drawn as (
-    select list(code order by code) as codes from configured
-    where code not in (select code from drawn)
-),
-not_configured as (
-    select list(code order by code) as codes from drawn
-    where code not in (select code from configured)
+-- Codes on one side only: configured but not drawn, and drawn but not configured.
+unmatched as (
+    select
+        list(code order by code) filter (where d.code is null) as not_drawn,
+        list(code order by code) filter (where c.code is null) as not_configured
+    from configured c
+    full join drawn d using (code)
 ),
 task_wijken as (
     select list(code order by code) as codes, coalesce(sum(n), 0) as n from (
@@ -41,18 +41,18 @@ warnings as (
     where (select count(*) from drawn) = 0
     union all
     select 1, 'Wijkgrenzen',
-        'De zoneconfiguratie (data/zone.toml) noemt ' || len(codes) || ' wijk(en) die geen '
-        || 'grenzenbestand tekent: ' || wb_code_list(codes) || '. Ze krijgen geen records en '
+        'De zoneconfiguratie (data/zone.toml) noemt ' || len(not_drawn) || ' wijk(en) die geen '
+        || 'grenzenbestand tekent: ' || wb_code_list(not_drawn) || '. Ze krijgen geen records en '
         || 'staan op geen kaart; vergelijk de wijkcodes in zone.toml met die in districts/.'
-    from not_drawn
-    where len(codes) > 0 and (select count(*) from drawn) > 0
+    from unmatched
+    where len(not_drawn) > 0 and (select count(*) from drawn) > 0
     union all
     select 2, 'Wijkgrenzen',
-        'De wijkgrenzen tekenen ' || len(codes) || ' wijk(en) die de zoneconfiguratie niet '
-        || 'noemt: ' || wb_code_list(codes) || '. Ze hebben geen wijkinspecteur en geen '
+        'De wijkgrenzen tekenen ' || len(not_configured) || ' wijk(en) die de zoneconfiguratie niet '
+        || 'noemt: ' || wb_code_list(not_configured) || '. Ze hebben geen wijkinspecteur en geen '
         || 'inwonersaantal, dus geen werklastindex en geen cijfers per 1.000 inwoners.'
-    from not_configured
-    where len(codes) > 0 and (select count(*) from configured) > 0
+    from unmatched
+    where len(not_configured) > 0 and (select count(*) from configured) > 0
     union all
     select 3, 'Wijktaken',
         wb_count_text(n) || ' wijktaken noemen een wijk die geen grenzenbestand tekent ('
