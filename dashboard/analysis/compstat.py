@@ -24,15 +24,21 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "FDR_Q",
+    "MAX_P_SENTENCE",
     "MIN_BASE_FOR_PERCENT",
     "Period",
     "PeriodBounds",
+    "Screen",
     "compare_periods",
     "counts_by_period",
     "format_number_nl",
     "notable_changes_sentences",
+    "change_strength",
     "period_bounds",
+    "poisson_p_value",
     "poisson_signal",
+    "screen_changes",
 ]
 
 #: A percentage change is shown only when the base count is at least this large. For a
@@ -42,6 +48,19 @@ MIN_BASE_FOR_PERCENT = 20
 
 #: |z| above this is "opvallend" (notable).
 Z_THRESHOLD = 2.0
+
+#: A change gets a sentence in a screen of many comparisons (the briefing's "Wat valt op")
+#: only when chance alone would give one at least as large less than this often (exact
+#: test, :func:`poisson_p_value`), besides ``|z| > 2``. The briefing screens some 140
+#: comparisons (categories, and five measures per wijk, each against two periods); on the
+#: demo data ``|z| > 2`` alone flagged 18-29 of them every week, as chance does with two
+#: noisy counts (see :func:`poisson_signal`), and listed "0 tegenover 2" as an opvallende
+#: daling.
+MAX_P_SENTENCE = 0.05
+
+#: False-discovery rate of the Benjamini-Hochberg correction over all comparisons of a
+#: screen: the changes that remain are marked as notable even counting how many were made.
+FDR_Q = 0.10
 
 _DAYS_PER_YEAR_SHIFT = 364  # 52 weeks: keeps the weekday mix of a period identical
 
@@ -246,6 +265,35 @@ def poisson_signal(now: Any, before: Any) -> np.ndarray:
     return 2.0 * (np.sqrt(now_a) - np.sqrt(before_a))
 
 
+def poisson_p_value(now: Any, before: Any) -> np.ndarray:
+    """Two-sided exact p-value that two counts over equally long periods share one rate.
+
+    Given ``now + before = n`` events, under an unchanged Poisson rate each event falls in
+    either period with chance 1/2, so ``now`` is binomial(n, 1/2) (the conditional test of
+    two Poisson counts). The p-value is twice the smaller tail, at most 1: 0 against 2
+    gives 0.5, 2 against 10 gives 0.039, 40 against 70 gives 0.0055. Exact also for the
+    small counts a week per wijk has, where the normal approximation behind
+    :func:`poisson_signal` flatters. A missing count gives NaN.
+
+    Parameters
+    ----------
+    now, before : array-like of non-negative counts
+
+    Returns
+    -------
+    ndarray of float
+    """
+    from scipy.stats import binom
+
+    a = np.round(np.asarray(now, dtype=float))
+    b = np.round(np.asarray(before, dtype=float))
+    n = a + b
+    with np.errstate(invalid="ignore"):
+        tails = np.minimum(binom.cdf(a, n, 0.5), binom.sf(a - 1, n, 0.5))
+    p = np.minimum(1.0, 2.0 * tails)
+    return np.where(n == 0, 1.0, p)
+
+
 def _direction(diff: pd.Series) -> pd.Series:
     return pd.Series(
         np.select([diff > 0, diff < 0], ["stijging", "daling"], default="gelijk"),
@@ -308,11 +356,130 @@ def compare_periods(
         frame[f"diff_{short}"] = diff
         frame[f"z_{short}"] = z
         frame[f"notable_{short}"] = z.abs() > z_threshold
+        frame[f"p_{short}"] = poisson_p_value(frame["now"], before)
         frame[f"direction_{short}"] = _direction(diff).where(before.notna(), None)
         pct = 100.0 * diff / before.where(before > 0)
         frame[f"pct_{short}"] = pct.where(before >= min_base_for_percent).astype(object)
         frame[f"pct_{short}"] = frame[f"pct_{short}"].where(frame[f"pct_{short}"].notna(), None)
     return frame
+
+
+_COMPARISONS = ("prev", "last_year")
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Many :func:`compare_periods` results screened at once (see :func:`screen_changes`).
+
+    Attributes
+    ----------
+    results : list of DataFrame
+        The results in the order given, each a copy whose ``notable_<cmp>`` holds only the
+        changes worth a sentence, with ``confirmed_<cmp>`` (notable after the correction).
+    comparisons : int
+        Comparisons made (groups x the periods compared with; a missing count not included).
+    kept : int
+        Comparisons with a sentence.
+    confirmed : int
+        Of those, the ones notable after the Benjamini-Hochberg correction.
+    max_p, fdr_q : float
+        The thresholds used.
+    """
+
+    results: list[pd.DataFrame]
+    comparisons: int
+    kept: int
+    confirmed: int
+    max_p: float
+    fdr_q: float
+
+    def note(self) -> str:
+        """Dutch explanation of the screen, for under the list of sentences."""
+        if not self.comparisons:
+            return ""
+        chance = format_number_nl(self.max_p * self.comparisons)
+        text = (
+            "Hier staan alleen verschillen met |signaal| > 2 die toeval in minder dan "
+            f"{format_number_nl(self.max_p * 100)} % van de gevallen geeft (exacte "
+            "Poissontoets). Van de "
+            f"{format_number_nl(self.comparisons)} vergelijkingen in deze briefing kan toeval er zo tot "
+            f"ongeveer {chance} opleveren."
+        )
+        if self.confirmed:
+            text += (
+                f" ★ = blijft opvallend na correctie voor het aantal vergelijkingen "
+                f"(Benjamini-Hochberg, {format_number_nl(self.fdr_q * 100)} %)."
+            )
+        elif self.kept:
+            text += (
+                " Geen ervan blijft opvallend na correctie voor het aantal vergelijkingen "
+                f"(Benjamini-Hochberg, {format_number_nl(self.fdr_q * 100)} %): lees ze als "
+                "aanwijzingen, niet als vaststellingen."
+            )
+        return text
+
+
+def screen_changes(
+    results: Sequence[pd.DataFrame],
+    *,
+    max_p: float = MAX_P_SENTENCE,
+    fdr_q: float = FDR_Q,
+) -> Screen:
+    """Which changes of many comparisons, screened at once, deserve a sentence.
+
+    ``|z| > 2`` marks a change in its own table row (the CompStat convention). A screen
+    that goes through some 140 comparisons in search of what to say would, with that rule
+    alone, find a fifth of them "opvallend" by chance. A change is kept only when it is
+    also unlikely by chance on its own (``p < max_p``, :func:`poisson_p_value`); it is
+    *confirmed* when it stays a discovery after the Benjamini-Hochberg correction at
+    false-discovery rate ``fdr_q`` over every comparison of the screen.
+
+    Parameters
+    ----------
+    results : sequence of DataFrame
+        Outputs of :func:`compare_periods`.
+    max_p, fdr_q : float
+
+    Returns
+    -------
+    Screen
+    """
+    from scipy.stats import false_discovery_control
+
+    p_values = [r[f"p_{c}"].to_numpy(dtype=float) for r in results for c in _COMPARISONS]
+    flat = np.concatenate(p_values) if p_values else np.array([])
+    tested = ~np.isnan(flat)
+    confirmed_flat = np.zeros(flat.shape, dtype=bool)
+    if tested.any():
+        confirmed_flat[tested] = false_discovery_control(flat[tested], method="bh") <= fdr_q
+    out, pos, kept, confirmed = [], 0, 0, 0
+    for r in results:
+        r = r.copy()
+        for c in _COMPARISONS:
+            n = len(r)
+            keep = r[f"notable_{c}"].fillna(False).astype(bool) & (r[f"p_{c}"] < max_p)
+            r[f"notable_{c}"] = keep
+            r[f"confirmed_{c}"] = keep & confirmed_flat[pos : pos + n]
+            kept += int(keep.sum())
+            confirmed += int(r[f"confirmed_{c}"].sum())
+            pos += n
+        out.append(r)
+    return Screen(out, int(tested.sum()), kept, confirmed, max_p, fdr_q)
+
+
+def change_strength(df: pd.DataFrame) -> pd.Series:
+    """How strongly each row of a :func:`compare_periods` result changed, 0 when not notable.
+
+    The smaller p-value of its notable comparisons, as ``-log10(p)``: a change chance would
+    rarely give ranks first, whatever the size of the counts (|z| would put 0 against 6
+    above 40 against 70).
+    """
+    parts = []
+    for c in _COMPARISONS:
+        notable = df[f"notable_{c}"].fillna(False).astype(bool)
+        p = df[f"p_{c}"].astype(float).clip(lower=1e-300)
+        parts.append((-np.log10(p)).where(notable, 0.0))
+    return pd.concat(parts, axis=1).max(axis=1).fillna(0.0)
 
 
 # --------------------------------------------------------------------------------------
@@ -376,10 +543,11 @@ def notable_changes_sentences(
     """Plain Dutch sentences for the notable changes in a :func:`compare_periods` result.
 
     One sentence per group with a notable change against the previous period and/or the
-    same period last year, strongest signal first, e.g. ``"Woninginbraak in
-    Herent-Centrum: 14 feiten tegenover 5 in de vorige periode (+9), een opvallende
-    stijging."`` Numbers use Dutch formatting; a percentage is added only where
-    :func:`compare_periods` gave one (base ≥ 20).
+    same period last year, the change least likely by chance first (:func:`change_strength`),
+    e.g. ``"Woninginbraak in Herent-Centrum: 14 feiten tegenover 5 in de vorige periode
+    (+9), een opvallende stijging."`` Numbers use Dutch formatting; a percentage is added
+    only where :func:`compare_periods` gave one (base ≥ 20). A result screened by
+    :func:`screen_changes` gets `` ★`` after a sentence with a confirmed change.
 
     Parameters
     ----------
@@ -403,16 +571,10 @@ def notable_changes_sentences(
     """
     singular = domain_label_singular or _SINGULAR.get(domain_label, domain_label)
     labels = df[label_col] if label_col is not None else pd.Series(df.index, index=df.index)
-    strength = pd.concat(
-        [
-            df["z_prev"].abs().where(df["notable_prev"], 0),
-            df["z_last_year"].abs().where(df["notable_last_year"].fillna(False), 0),
-        ],
-        axis=1,
-    ).max(axis=1)
+    strength = change_strength(df)
     order = (
         pd.DataFrame({"s": strength, "label": labels.astype(str)})
-        .loc[strength > 0]
+        .loc[(df["notable_prev"] | df["notable_last_year"].fillna(False)).astype(bool)]
         .sort_values(["s", "label"], ascending=[False, True])
         .index[:max_items]
     )
@@ -441,5 +603,7 @@ def notable_changes_sentences(
         else:
             body = " en ".join(c[0] for c in clauses)
             text = f"{head} tegenover {body}, een opvallende {clauses[0][1]}."
+        if any(bool(row.get(f"confirmed_{c}", False)) for c in _COMPARISONS):
+            text += " ★"
         sentences.append(text)
     return sentences

@@ -20,9 +20,11 @@ import streamlit as st
 from dashboard.analysis.blackspots import black_spot_params, black_spot_ranking
 from dashboard.analysis.compstat import (
     PeriodBounds,
+    change_strength,
     compare_periods,
     notable_changes_sentences,
     period_bounds,
+    screen_changes,
 )
 from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_period, fmt_signed
 from dashboard.documents import _docx, charts, static_maps
@@ -82,6 +84,11 @@ class BriefingData:
         Measure key → :func:`compare_periods` per wijk name.
     categories : dict
         ``"incidents"`` / ``"nuisance"`` → :func:`compare_periods` per category.
+    sentences : list of str
+        "Wat valt op": the changes of the categories and the measures per wijk that the
+        screen kept (:func:`screen_changes`), least likely by chance first.
+    sentences_note : str
+        How they were chosen (:meth:`Screen.note`), for under the list.
     hotspots : dict
         Domain → hot cells: ``rang``, ``h3_cell``, ``wijk``, ``straat``, ``categorie``,
         ``categorie_n``, ``n``, ``z``, ``klasse``, ``label``, ``lat``, ``lon``.
@@ -98,6 +105,7 @@ class BriefingData:
     per_wijk: dict[str, pd.DataFrame]
     categories: dict[str, pd.DataFrame]
     sentences: list[str]
+    sentences_note: str
     hotspots: dict[str, pd.DataFrame]
     black_spots: pd.DataFrame
     black_spot_window: tuple[date, date]
@@ -122,13 +130,7 @@ class BriefingData:
 
 def _strengths(df: pd.DataFrame) -> list[float]:
     """Signal strength of the rows notable_changes_sentences writes, strongest first."""
-    s = pd.concat(
-        [
-            df["z_prev"].abs().where(df["notable_prev"], 0),
-            df["z_last_year"].abs().where(df["notable_last_year"].fillna(False), 0),
-        ],
-        axis=1,
-    ).max(axis=1)
+    s = change_strength(df)
     return sorted(s[s > 0].tolist(), reverse=True)
 
 
@@ -313,15 +315,20 @@ def collect_briefing(
         ]
         categories[domain] = compare_periods(*series).sort_values("now", ascending=False)
 
+    # "Wat valt op" screens every category and every measure per wijk at once: only the
+    # changes that hold up against chance get a sentence (the tables keep |z| > 2).
+    domains = (("incidents", "feiten"), ("nuisance", "meldingen"))
+    screen = screen_changes([categories[d] for d, _ in domains] + [per_wijk[m] for m in measures])
+    screened = dict(zip([d for d, _ in domains] + measures, screen.results, strict=True))
     scored: list[tuple[float, str]] = []
-    for domain, noun in (("incidents", "feiten"), ("nuisance", "meldingen")):
-        df = categories[domain]
+    for domain, noun in domains:
+        df = screened[domain]
         sentences = notable_changes_sentences(df, noun, area, max_items=MAX_SENTENCES)
         scored += list(zip(_strengths(df), sentences, strict=False))
     for m in measures:
         label, plural, singular = SENTENCE_WORDS[m]
-        for wijk in per_wijk[m].index:
-            one = per_wijk[m].loc[[wijk]].set_axis([label])
+        for wijk in screened[m].index:
+            one = screened[m].loc[[wijk]].set_axis([label])
             sentences = notable_changes_sentences(
                 one, plural, str(wijk), domain_label_singular=singular
             )
@@ -342,6 +349,7 @@ def collect_briefing(
         per_wijk=per_wijk,
         categories=categories,
         sentences=[s for _, s in scored[:MAX_SENTENCES]],
+        sentences_note=screen.note(),
         hotspots=hot,
         black_spots=black,
         black_spot_window=window,
@@ -536,6 +544,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
             doc.add_paragraph(sentence, style="List Bullet")
     else:
         doc.add_paragraph(f"Geen opvallende verschuivingen in {data.area_label}.")
+    if data.sentences_note:
+        _docx.small_note(doc, data.sentences_note)
     _docx.page_break(doc)
 
     doc.add_heading("3. Per wijk", level=1)

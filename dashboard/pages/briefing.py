@@ -102,6 +102,8 @@ if data.sentences:
     st.markdown("\n".join(f"- {s}" for s in data.sentences))
 else:
     st.markdown(f"Geen opvallende verschuivingen in {data.area_label}.")
+if data.sentences_note:
+    st.caption(data.sentences_note)
 
 st.subheader("Per wijk")
 measure = st.radio(

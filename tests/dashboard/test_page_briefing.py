@@ -170,3 +170,31 @@ def test_briefing_map_shows_located_records(demo_warehouse):
         )
     )
     assert any(c.value.startswith(f"{nl(located)} gelokaliseerde records") for c in at.caption)
+
+
+def test_what_stands_out_lists_only_changes_chance_rarely_gives(demo_warehouse):
+    """Every "Wat valt op" sentence names counts chance gives less than 5 % of the time.
+
+    With |z| > 2 alone the week's list held ten of some twenty changes chance gives a
+    fifth of the time ("0 meldingen tegenover 2 in de vorige periode (-2), een opvallende
+    daling"): the tables keep that rule, the list screens all its comparisons at once.
+    """
+    import re
+
+    from dashboard.analysis.compstat import poisson_p_value
+    from dashboard.documents.briefing_pack import collect_briefing
+    from dashboard.queries._db import require_version
+
+    version = require_version()
+    pattern = re.compile(r"(\d[\d.]*) \w+ tegenover (\d[\d.]*) in (de vorige|dezelfde)")
+    checked = 0
+    for kind in ("week", "28d", "ytd"):
+        data = collect_briefing.__wrapped__(version, kind, _last_sunday(), ())
+        for sentence in data.sentences:
+            now, before, _ = pattern.search(sentence).groups()
+            p = poisson_p_value([int(now.replace(".", ""))], [int(before.replace(".", ""))])[0]
+            assert p < 0.05, sentence
+            checked += 1
+        assert "vergelijkingen in deze briefing" in data.sentences_note
+    at = run_app()
+    assert any("vergelijkingen in deze briefing" in c.value for c in at.caption)

@@ -14,7 +14,9 @@ from dashboard.analysis.compstat import (
     format_number_nl,
     notable_changes_sentences,
     period_bounds,
+    poisson_p_value,
     poisson_signal,
+    screen_changes,
 )
 
 D = dt.date
@@ -221,3 +223,73 @@ def test_label_column_and_domain_singular():
     df = compare_periods([1], [9]).assign(category="Sluikstort")
     (sentence,) = notable_changes_sentences(df, "meldingen", "Everberg", label_col="category")
     assert sentence.startswith("Sluikstort in Everberg: 1 melding tegenover 9")
+
+
+# --------------------------------------------------------------------------------------
+# exact test and the screen of many comparisons ("Wat valt op")
+# --------------------------------------------------------------------------------------
+
+
+def test_poisson_p_value_matches_the_exact_binomial_test():
+    from scipy.stats import binomtest
+
+    grid = [(a, b) for a in range(0, 31, 3) for b in range(0, 31, 2) if a + b] + [(40, 70)]
+    now, before = zip(*grid, strict=True)
+    got = poisson_p_value(now, before)
+    want = [binomtest(a, a + b, 0.5).pvalue for a, b in grid]
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+    assert poisson_p_value([0], [2])[0] == pytest.approx(0.5)
+    assert poisson_p_value([2], [10])[0] == pytest.approx(0.0386, abs=1e-4)
+    assert poisson_p_value([0], [0])[0] == 1.0
+    assert np.isnan(poisson_p_value([3], [np.nan])[0])
+
+
+def test_compare_periods_gives_p_values():
+    df = compare_periods([0, 30], [2, 10], [1, 60])
+    assert df["p_prev"].tolist() == pytest.approx([0.5, poisson_p_value([30], [10])[0]])
+    no_history = compare_periods([4], [5])
+    assert np.isnan(no_history["p_last_year"].iloc[0])
+
+
+def test_screen_drops_changes_chance_gives_and_confirms_strong_ones():
+    # 0 against 2: |z| = 2.83, "opvallend" in its table row, but chance gives it half the
+    # time (the briefing listed "Overlast in Erps-Kwerps-Noord: 0 meldingen tegenover 2 in
+    # de vorige periode (-2), een opvallende daling"). 2 against 10: p = 0.039, kept.
+    # 40 against 10: p = 0.00002, kept and confirmed among 2 x 63 comparisons (30 against
+    # 10, p = 0.002, would not be: Benjamini-Hochberg asks 0.0016 of the two best).
+    noise = pd.Series(dict.fromkeys([f"W{i:02d}" for i in range(60)], 5))
+    now = pd.concat([pd.Series({"Erps": 0, "Herent": 2, "Winksele": 40}), noise])
+    before = pd.concat([pd.Series({"Erps": 2, "Herent": 10, "Winksele": 10}), noise])
+    table = compare_periods(now, before, before)
+    assert table.loc[["Erps", "Herent", "Winksele"], "notable_prev"].all()  # |z| > 2
+    screen = screen_changes([table])
+    (kept,) = screen.results
+    assert kept["notable_prev"].to_dict() == {
+        **dict.fromkeys(table.index, False),
+        "Herent": True,
+        "Winksele": True,
+    }
+    assert kept["confirmed_prev"].loc[["Herent", "Winksele"]].tolist() == [False, True]
+    assert (screen.comparisons, screen.kept, screen.confirmed) == (126, 4, 2)
+    assert table["notable_prev"].loc["Erps"]  # the table itself is left as it was
+    sentences = notable_changes_sentences(kept, "feiten", "de zone")
+    assert [s.split(":")[0] for s in sentences] == ["Winksele in de zone", "Herent in de zone"]
+    assert sentences[0].endswith("een opvallende stijging. ★")
+    assert not sentences[1].endswith("★")
+    note = screen.note()
+    assert "126 vergelijkingen" in note and "ongeveer 6" in note and "★ =" in note
+
+
+def test_screen_note_says_when_nothing_survives_the_correction():
+    table = compare_periods(pd.Series({"A": 2}), pd.Series({"A": 10}))
+    screen = screen_changes([table] * 1 + [compare_periods([5] * 40, [5] * 40)])
+    assert screen.kept == 1 and screen.confirmed == 0
+    assert "Geen ervan blijft opvallend" in screen.note()
+
+
+def test_sentences_rank_by_how_unlikely_the_change_is():
+    # |z| ranks 0 against 6 (z = -4.9) above 40 against 70 (z = -4.2); chance gives the
+    # first 3 % of the time, the second 0.5 %: the second comes first.
+    df = compare_periods(pd.Series({"Klein": 0, "Groot": 40}), pd.Series({"Klein": 6, "Groot": 70}))
+    sentences = notable_changes_sentences(df, "feiten", "Herent")
+    assert [s.split(" in ")[0] for s in sentences] == ["Groot", "Klein"]
