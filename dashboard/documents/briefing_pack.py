@@ -10,7 +10,7 @@ never a PV number, an address with house number, or a person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -30,6 +30,7 @@ from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_perio
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.queries import WarehouseVersion, overview
 from dashboard.queries import districts as district_queries
+from etl.config import zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
 PERIOD_KINDS = {"week": "Week (maandag–zondag)", "28d": "28 dagen", "ytd": "Jaar tot nu"}
@@ -110,7 +111,6 @@ class BriefingData:
     black_spots: pd.DataFrame
     black_spot_window: tuple[date, date]
     wijk_shapes: pd.DataFrame
-    generated: date = field(default_factory=date.today)
 
     @property
     def period_text(self) -> str:
@@ -520,7 +520,9 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
             f"Periode: {data.period_text}",
             f"Gebied: {data.area_label}",
             f"Vergeleken met: {data.comparison_text}",
-            f"Opgemaakt op {fmt_date(data.generated)}",
+            # Today on the zone's clock, when the file is made: the data are cached per
+            # warehouse version, and a pack downloaded days later is made that day.
+            f"Opgemaakt op {fmt_date(zone_today())}",
         ],
         note="Intern document van de politie. Verschillen zijn aantallen; signaal = "
         "2·(√nu − √toen) (Poisson); ▲/▼ = opvallend (|signaal| > 2).",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -846,16 +846,31 @@ def cached_images(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_docx(
-    version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
+    version: WarehouseVersion,
+    municipality_code: str,
+    kind: str,
+    year: int,
+    part: int,
+    today: date,
 ) -> bytes:
-    """:func:`report_docx` of :func:`cached_report` (with the cached images)."""
+    """:func:`report_docx` of :func:`cached_report` (with the cached images), made ``today``.
+
+    The day is part of the key: a report downloaded days after the warehouse was built
+    says the day it was made, not the day the same report was first asked for.
+    """
     args = (version, municipality_code, kind, year, part)
-    return report_docx(cached_report(*args), cached_images(*args))
+    return report_docx(replace(cached_report(*args), generated=today), cached_images(*args))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_xlsx(
-    version: WarehouseVersion, municipality_code: str, kind: str, year: int, part: int
+    version: WarehouseVersion,
+    municipality_code: str,
+    kind: str,
+    year: int,
+    part: int,
+    today: date,
 ) -> bytes:
-    """:func:`report_xlsx` of :func:`cached_report`."""
-    return report_xlsx(cached_report(version, municipality_code, kind, year, part))
+    """:func:`report_xlsx` of :func:`cached_report`, made ``today`` (see :func:`cached_docx`)."""
+    report = cached_report(version, municipality_code, kind, year, part)
+    return report_xlsx(replace(report, generated=today))

@@ -16,6 +16,7 @@ from dashboard.components.format import fmt_period
 from dashboard.documents import municipal_report as mr
 from dashboard.queries import districts
 from dashboard.queries.reports import coverage
+from etl.config import zone_today
 
 version = layout.warehouse()
 
@@ -84,7 +85,7 @@ d1, d2 = st.columns(2)
 layout.download_button(
     container=d1,
     label="Rapport als Word (.docx)",
-    data=lambda: mr.cached_docx(*args),
+    data=lambda: mr.cached_docx(*args, zone_today()),
     file_name=f"{mr.file_stem(data)}.docx",
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     icon=":material/download:",
@@ -94,7 +95,7 @@ layout.download_button(
 layout.download_button(
     container=d2,
     label="Rapport als Excel (.xlsx)",
-    data=lambda: mr.cached_xlsx(*args),
+    data=lambda: mr.cached_xlsx(*args, zone_today()),
     file_name=f"{mr.file_stem(data)}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

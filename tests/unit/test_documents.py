@@ -462,6 +462,30 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
         assert person not in full
 
 
+def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
+    demo_warehouse, monkeypatch
+):
+    """The page caches a report's data (and the briefing's) per warehouse version: a file
+    downloaded days later said the day the same report was first asked for; the briefing
+    pack even the server's date (UTC) instead of the zone's."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.documents import municipal_report as mr
+
+    args = (_version(), "24038", "kwartaal", 2026, 3)
+    first = mr.cached_xlsx(*args, date(2026, 10, 5))
+    later = mr.cached_xlsx(*args, date(2026, 10, 9))
+    for blob, day in ((first, "05/10/2026"), (later, "09/10/2026")):
+        cells = [c.value for row in load_workbook(io.BytesIO(blob)).active.iter_rows() for c in row]
+        assert f"Opgemaakt op {day}" in cells
+    _, texts = _docx_text(mr.cached_docx(*args, date(2026, 10, 9)))
+    assert "Opgemaakt op 09/10/2026" in texts
+
+    data = bp.collect_briefing(_version(), "week", date(2026, 10, 25))
+    monkeypatch.setattr(bp, "zone_today", lambda: date(2026, 10, 27))
+    _, texts = _docx_text(bp.briefing_docx(data))
+    assert "Opgemaakt op 27/10/2026" in texts
+
+
 def test_methodology_names_every_source_in_dutch(reports):
     """The report's list of sources showed the codes "absences." and "addresses." (seen in
     the Word file rendered to PDF): every kind of export has a Dutch name, the kinds the

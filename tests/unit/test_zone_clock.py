@@ -44,15 +44,19 @@ def test_zone_clock_follows_the_configuration():
 
 
 def _server_clock_calls(path: Path) -> list[str]:
-    """``date.today()`` and ``datetime.now()`` without a time zone in a module."""
+    """``date.today`` and ``datetime.now`` without a time zone in a module: called, or
+    handed on to be called later (``field(default_factory=date.today)`` stamped the
+    briefing pack with the server's date)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = {id(n.func): n for n in ast.walk(tree) if isinstance(n, ast.Call)}
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name):
             continue
-        owner = node.func.value
-        name = owner.id if isinstance(owner, ast.Name) else None
-        if (name, node.func.attr) == ("date", "today") or (
-            (name, node.func.attr) == ("datetime", "now") and not node.args and not node.keywords
+        pair = (node.value.id, node.attr)
+        call = calls.get(id(node))
+        if pair in (("date", "today"), ("datetime", "today")) or (
+            pair == ("datetime", "now") and (call is None or not (call.args or call.keywords))
         ):
             found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     return found
