@@ -146,22 +146,40 @@ class Kpi:
     higher_is_worse: bool = True
 
 
+#: Under a KPI tile whose difference is coloured only when it stands out.
+KPI_COLOUR_HELP = (
+    "Rood of groen alleen wanneer het verschil opvalt (|2·(√nu − √toen)| > 2, Poisson); "
+    "grijs: binnen wat toeval van periode tot periode geeft."
+)
+
+
 def kpi_row(kpis: Sequence[Kpi]) -> None:
-    """KPI tiles in one row; differences are counts, never bare percentages."""
+    """KPI tiles in one row; differences are counts, never bare percentages.
+
+    A difference is red or green only when it stands out (the Poisson signal of
+    :func:`dashboard.analysis.compstat.poisson_signal` beyond ±2, the rule the briefing's
+    tables mark); other differences are grey with their arrow: "+8" on 264 feiten in red
+    read as an alarm that chance gives every other period.
+    """
+    from dashboard.analysis.compstat import Z_THRESHOLD, poisson_signal
+
     cols = st.columns(len(kpis))
     for col, kpi in zip(cols, kpis, strict=True):
         delta = None
-        unchanged = False
+        unchanged = notable = False
+        help_text = kpi.help
         if kpi.reference is not None and kpi.value is not None:
             unchanged = kpi.value == kpi.reference
+            notable = abs(float(poisson_signal(kpi.value, kpi.reference))) > Z_THRESHOLD
             delta = f"{fmt_signed(kpi.value - kpi.reference)} {kpi.reference_label}"
+            help_text = f"{kpi.help}\n\n{KPI_COLOUR_HELP}" if kpi.help else KPI_COLOUR_HELP
         col.metric(
             kpi.label,
             fmt_int(kpi.value),
             delta=delta,
-            help=kpi.help,
-            # No change: grey and without an arrow (a red arrow up for "0" misleads).
-            delta_color="off" if unchanged else "inverse" if kpi.higher_is_worse else "normal",
+            help=help_text,
+            delta_color="off" if not notable else "inverse" if kpi.higher_is_worse else "normal",
+            # No change: also without an arrow (a grey arrow up for "0" still misleads).
             delta_arrow="off" if unchanged else "auto",
         )
 

@@ -1,4 +1,5 @@
-"""KPI tiles: the difference with the reference period, coloured by what is worse."""
+"""KPI tiles: the difference with the reference period, coloured by what is worse when it
+stands out."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ def _tiles():
     kpi_row(
         [
             Kpi("Doden", 0, 0),
-            Kpi("Letsel", 15, 11),
-            Kpi("Controles", 4, 6, higher_is_worse=False),
+            Kpi("Letsel", 30, 11),
+            Kpi("Controles", 2, 12, higher_is_worse=False),
+            Kpi("Feiten", 272, 264),
+            Kpi("Overlast", 4, 6, help="Meldingen van overlast."),
         ]
     )
 
@@ -24,9 +27,24 @@ def test_no_change_is_grey_without_arrow_and_more_crime_is_red_up():
     assert tiles["Doden"].delta == "0 t.o.v. vorige periode"
     # MetricProto: color 0 red, 1 green, 2 gray; direction 0 down, 1 up, 2 none.
     assert (tiles["Doden"].proto.color, tiles["Doden"].proto.direction) == (2, 2)
-    assert tiles["Letsel"].delta.startswith("+4")
+    # 30 against 11: signal 2·(√30 − √11) = 4.3, stands out.
+    assert tiles["Letsel"].delta.startswith("+19")
     assert (tiles["Letsel"].proto.color, tiles["Letsel"].proto.direction) == (0, 1)
     assert (tiles["Controles"].proto.color, tiles["Controles"].proto.direction) == (0, 0)
+
+
+def test_a_difference_chance_gives_is_grey_with_its_arrow():
+    # Bronnen van onveiligheid showed "+8 t.o.v. vorige periode" on 272 feiten in red:
+    # signal 2·(√272 − √264) = 0.49, what chance gives every other period.
+    at = AppTest.from_function(_tiles).run()
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["Feiten"].delta.startswith("+8")
+    assert (tiles["Feiten"].proto.color, tiles["Feiten"].proto.direction) == (2, 1)
+    assert (tiles["Overlast"].proto.color, tiles["Overlast"].proto.direction) == (2, 0)
+    # The tile says why: its own help first, then the colour rule.
+    assert tiles["Overlast"].proto.help.startswith("Meldingen van overlast.")
+    assert "grijs" in tiles["Overlast"].proto.help and "grijs" in tiles["Feiten"].proto.help
+    assert "grijs" in tiles["Doden"].proto.help  # also where nothing changed
 
 
 def test_data_age_reads_as_dutch():
