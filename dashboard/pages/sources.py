@@ -176,6 +176,17 @@ if view == "opkomend":
         help="Kwartalen geven per periode genoeg feiten om een hotspot van toeval te "
         "onderscheiden; maanden tonen een snellere, maar ruisere trend.",
     )
+fdr = True
+if view == "gi":
+    fdr = st.toggle(
+        "Correctie voor het aantal zeshoeken (FDR)",
+        value=True,
+        key="bronnen_fdr",
+        help="Honderden zeshoeken worden tegelijk getoetst: zonder correctie is op 95 % "
+        "ongeveer één op veertig zeshoeken een hotspot door toeval alleen. Met de "
+        "correctie (Benjamini-Hochberg, zoals de briefing) blijven alleen hotspots over "
+        "die ook dan opvallen.",
+    )
 basemap = maps.basemap_picker()
 districts = district_shapes(version, "wijk")
 focus = districts[districts["code"].isin(flt.wijken)] if flt.wijken else districts
@@ -258,7 +269,7 @@ elif effective == "wijken":
     )
     note = "Records per 1.000 inwoners van de wijk; grijs = aantal inwoners onbekend."
 elif effective == "gi":
-    gi = hq.hotspot_classes(version, keys, *args)
+    gi = hq.hotspot_classes(version, keys, *args, fdr=fdr)
     if not gi.empty:
         png_polygons = maps.class_hexagon_features(gi, maps.GI_COLOURS, "klasse", "label")
         png_legend = [(maps.GI_COLOURS[k], GI_CLASS_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)]
@@ -270,7 +281,12 @@ elif effective == "gi":
         f"Getis-Ord Gi* op {fmt_count(len(gi), 'zeshoek', 'zeshoeken')}: elke zeshoek samen met "
         "zijn zes buren vergeleken met het gemiddelde van de zone. "
         f"{fmt_count(hot, 'zeshoek is', 'zeshoeken zijn')} een hotspot met minstens 95 % "
-        "betrouwbaarheid."
+        "betrouwbaarheid"
+        + (
+            ", ook na correctie voor het aantal zeshoeken (FDR)."
+            if fdr
+            else "; zonder correctie voor het aantal zeshoeken (een deel is toeval)."
+        )
     )
 elif effective == "opkomend":
     em = hq.emerging_classes(version, keys, *args, granularity=granularity)

@@ -226,3 +226,45 @@ def test_a_period_within_one_month_counts_its_own_days(demo_warehouse):
     tables = ("marts.incidents", "marts.nuisance")
     assert plotly_array(bars["y"])[0] == sum(count(days.format(t=t, y=2025)) for t in tables)
     assert plotly_array(line["y"])[0] == sum(count(days.format(t=t, y=2024)) for t in tables)
+
+
+def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse):
+    """Hundreds of cells are tested at once: uncorrected, one in forty is "hot" by chance.
+
+    The briefing corrected (FDR) and this map did not, so the two disagreed on the same
+    data; the map now corrects by default and says which it shows.
+    """
+    import re
+
+    from dashboard.analysis.hotspots import gi_star_hexagons
+    from dashboard.queries import hotspots as hq
+    from dashboard.queries._db import require_version
+
+    def hot_in_note(at) -> tuple[int, str]:
+        note = next(c for c in _captions(at) if "Getis-Ord Gi*" in c)
+        return int(re.search(r"(\d+) zeshoek(?:en zijn| is) een hotspot", note).group(1)), note
+
+    start, end = last_28_days()
+    version = require_version()
+    # The page's default source: feiten and overlast, summed per cell.
+    area = sorted(set(hq.study_cells(version, ())))
+    counts = wh(
+        "SELECT h3_cell, count(*) AS n FROM ("
+        "SELECT h3_cell FROM marts.incidents WHERE date BETWEEN ? AND ? AND h3_cell IS NOT NULL "
+        "UNION ALL SELECT h3_cell FROM marts.nuisance WHERE date BETWEEN ? AND ? "
+        "AND h3_cell IS NOT NULL) GROUP BY 1",
+        [start, end, start, end],
+    )
+    area = sorted(set(area) | {int(c) for c in counts["h3_cell"]})
+    expected = {
+        fdr: int((gi_star_hexagons(counts, k=1, study_cells=area, fdr=fdr)["klasse"] >= 2).sum())
+        for fdr in (True, False)
+    }
+    assert expected[True] < expected[False]
+    at = run_app("sources")
+    assert at.toggle(key="bronnen_fdr").value is True
+    n, note = hot_in_note(at)
+    assert n == expected[True] and "ook na correctie" in note
+    at.toggle(key="bronnen_fdr").set_value(False).run()
+    n, note = hot_in_note(at)
+    assert n == expected[False] and "zonder correctie" in note
