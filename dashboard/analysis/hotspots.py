@@ -168,27 +168,25 @@ def _h3_graph(cells: np.ndarray, k: int) -> tuple[Graph, np.ndarray]:
 # --------------------------------------------------------------------------------------
 
 
-def _bh_thresholds(p: np.ndarray, alphas: Sequence[float]) -> list[float]:
-    """Benjamini-Hochberg cut-off per alpha: p <= cut-off is significant at that alpha."""
-    finite = np.sort(p[np.isfinite(p)])
-    m = finite.size
-    out = []
-    for alpha in alphas:
-        if m == 0:
-            out.append(-1.0)
-            continue
-        ok = finite <= alpha * np.arange(1, m + 1) / m
-        out.append(float(finite[np.nonzero(ok)[0].max()]) if ok.any() else -1.0)
-    return out
-
-
 def _classify(z: np.ndarray, p: np.ndarray, fdr: bool) -> np.ndarray:
-    """ESRI ``Gi_Bin``: ±3/±2/±1 at 99/95/90 % confidence (two-sided), sign of z."""
-    cutoffs = _bh_thresholds(p, _ALPHAS) if fdr else list(_ALPHAS)
+    """ESRI ``Gi_Bin``: ±3/±2/±1 at 99/95/90 % confidence (two-sided), sign of z.
+
+    With ``fdr`` the levels compare the Benjamini-Hochberg adjusted p-values (scipy's
+    ``false_discovery_control`` over every cell with a p-value) with the same alphas: a
+    cell is significant at alpha exactly when its p is at most BH's cut-off for alpha.
+    """
+    from scipy.stats import false_discovery_control
+
+    finite = np.isfinite(p)
+    p_used = np.full(p.shape, np.nan)
+    if fdr and finite.any():
+        p_used[finite] = false_discovery_control(p[finite], method="bh")
+    elif not fdr:
+        p_used = p
     level = np.zeros(z.shape, dtype=np.int8)
     # Strictest level first; a cell keeps the highest level it reaches.
-    for lvl, cut in zip((3, 2, 1), cutoffs, strict=True):
-        hit = (level == 0) & np.isfinite(p) & (p <= cut if fdr else p < cut)
+    for lvl, alpha in zip((3, 2, 1), _ALPHAS, strict=True):
+        hit = (level == 0) & np.isfinite(p_used) & (p_used <= alpha if fdr else p_used < alpha)
         level[hit] = lvl
     return (level * np.sign(np.nan_to_num(z))).astype(np.int8)
 

@@ -302,3 +302,22 @@ def _rule(hot: str, cold: str = "", trend: str = "no trend") -> str:
 )
 def test_emerging_rules(hot, cold, trend, expected):
     assert _rule(hot, cold, trend) == expected
+
+
+def test_fdr_levels_follow_the_benjamini_hochberg_step_up_rule():
+    """The classes with ``fdr`` equal the textbook step-up rule per confidence level."""
+    from dashboard.analysis.hotspots import _classify
+
+    rng = np.random.default_rng(3)
+    p = np.concatenate([rng.uniform(0, 0.002, 15), rng.uniform(0, 1, 300), [np.nan, np.nan]])
+    z = rng.choice([-1.0, 1.0], p.size) * 3
+    got = _classify(z, p, fdr=True)
+    finite = np.sort(p[np.isfinite(p)])
+    m = finite.size
+    want = np.zeros(p.size, dtype=np.int8)
+    for lvl, alpha in ((1, 0.10), (2, 0.05), (3, 0.01)):  # weakest first, stronger overwrite
+        ok = np.nonzero(finite <= alpha * np.arange(1, m + 1) / m)[0]
+        if ok.size:
+            want[np.isfinite(p) & (p <= finite[ok.max()])] = lvl
+    assert (got == want * np.sign(z)).all()
+    assert (got != 0).sum() >= 15 and (got[-2:] == 0).all()
