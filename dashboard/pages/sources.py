@@ -177,7 +177,7 @@ if view == "opkomend":
         "onderscheiden; maanden tonen een snellere, maar ruisere trend.",
     )
 fdr = True
-if view == "gi":
+if view in ("gi", "opkomend"):
     fdr = st.toggle(
         "Correctie voor het aantal zeshoeken (FDR)",
         value=True,
@@ -289,7 +289,7 @@ elif effective == "gi":
         )
     )
 elif effective == "opkomend":
-    em = hq.emerging_classes(version, keys, *args, granularity=granularity)
+    em = hq.emerging_classes(version, keys, *args, granularity=granularity, fdr=fdr)
     n_periods = len(hq.period_starts(period.start, period.end, granularity))
     if not em.empty:
         em = em.rename(columns={"n_total": "n"})
@@ -311,7 +311,12 @@ elif effective == "opkomend":
     note = (
         f"Gi* per {'kwartaal' if granularity == 'quarter' else 'maand'} over {n_periods} "
         "perioden, met de Mann-Kendall-trend per zeshoek. 'Nieuw' = enkel in de laatste "
-        "periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar."
+        "periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar. "
+        + (
+            "Elke periode gecorrigeerd voor het aantal zeshoeken (FDR)."
+            if fdr
+            else "Zonder correctie voor het aantal zeshoeken: een deel is toeval."
+        )
     )
     if n_periods < 4:
         note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."

@@ -644,8 +644,12 @@ def emerging_classes(
     hours: tuple[int, int] = ALL_HOURS,
     weekdays: tuple[int, ...] = (),
     granularity: str = "month",
+    fdr: bool = True,
 ) -> pd.DataFrame:
     """Emerging hot-spot pattern of every fine H3 cell over the months/quarters of the period.
+
+    Each period's Gi* is corrected for the number of cells (``fdr``, Benjamini-Hochberg),
+    as ESRI's Emerging Hot Spot Analysis does for every bin of its cube.
 
     Returns
     -------
@@ -667,4 +671,6 @@ def emerging_classes(
     )
     counts["period"] = pd.to_datetime(counts["period"]).dt.date
     area = set(study_cells(version, wijken)) | {int(c) for c in counts["h3_cell"]}
-    return emerging_hotspots(counts, period_col="period", study_cells=sorted(area), periods=periods)
+    return emerging_hotspots(
+        counts, period_col="period", study_cells=sorted(area), periods=periods, fdr=fdr
+    )

@@ -268,3 +268,8 @@ def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse
     at.toggle(key="bronnen_fdr").set_value(False).run()
     n, note = hot_in_note(at)
     assert n == expected[False] and "zonder correctie" in note
+    # The emerging hot spots take the same switch (ESRI corrects every bin of its cube).
+    at.segmented_control(key="bronnen_view").set_value("opkomend").run()
+    assert any("Zonder correctie voor het aantal zeshoeken" in c for c in _captions(at))
+    at.toggle(key="bronnen_fdr").set_value(True).run()
+    assert any("Elke periode gecorrigeerd" in c for c in _captions(at))

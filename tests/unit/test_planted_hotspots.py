@@ -4,7 +4,8 @@ The generator plants three stable hot spots (one category each, 150 m radius, th
 period) and one emerging hot spot (only the last ~6 months). Over the full period, Gi* on
 the fine H3 grid must class the cell holding each centre, or one of its six neighbours,
 as a hot spot at 95 % or more for that category; the emerging hot-spot view (quarters)
-must call the emerging one new, consecutive or intensifying.
+must call the emerging one new, consecutive or intensifying. Both with and without the
+correction for the number of cells (FDR, the map's default).
 """
 
 from __future__ import annotations
@@ -42,12 +43,15 @@ def planted(demo_raw, demo_warehouse):
 def test_every_planted_hot_spot_is_a_gi_star_hot_spot(planted):
     version, start, end, spots = planted
     assert len(spots) == 4
-    for spot in spots:
-        gi = hq.hotspot_classes(version, ("incidents",), start, end, (), (spot["category"],))
+    # Also with the correction for the number of cells the map applies by default.
+    for spot, fdr in [(s, f) for s in spots for f in (False, True)]:
+        gi = hq.hotspot_classes(
+            version, ("incidents",), start, end, (), (spot["category"],), fdr=fdr
+        )
         near = gi[gi["h3_cell"].isin(spot["ring"])]
         assert len(near) == 7, "centre cell and its six neighbours are in the study area"
         best = near.sort_values("klasse").iloc[-1]
-        assert best["klasse"] >= 2, (spot["category"], near[["n", "z", "label"]])
+        assert best["klasse"] >= 2, (spot["category"], fdr, near[["n", "z", "label"]])
         assert best["label"] in ("Hot spot 95%", "Hot spot 99%")
         # Not the whole zone is hot: the hot spot stands out.
         assert (gi["klasse"] >= 2).mean() < 0.10
@@ -56,20 +60,36 @@ def test_every_planted_hot_spot_is_a_gi_star_hot_spot(planted):
 def test_emerging_hot_spot_is_recent(planted):
     version, start, end, spots = planted
     (spot,) = [s for s in spots if s["kind"] == "emerging"]
-    em = hq.emerging_classes(
-        version, ("incidents",), start, end, (), (spot["category"],), granularity="quarter"
-    )
-    near = em[em["h3_cell"].isin(spot["ring"])]
-    assert set(near["patroon"]) & RECENT_PATTERNS, near[["patroon", "n_total", "n_hot"]]
-    labels = set(near.loc[near["patroon"].isin(RECENT_PATTERNS), "patroon_label"])
-    assert labels <= {"Nieuwe hotspot", "Opeenvolgende hotspot", "Intensiverende hotspot"}
+    for fdr in (False, True):
+        em = hq.emerging_classes(
+            version,
+            ("incidents",),
+            start,
+            end,
+            (),
+            (spot["category"],),
+            granularity="quarter",
+            fdr=fdr,
+        )
+        near = em[em["h3_cell"].isin(spot["ring"])]
+        assert set(near["patroon"]) & RECENT_PATTERNS, near[["patroon", "n_total", "n_hot"]]
+        labels = set(near.loc[near["patroon"].isin(RECENT_PATTERNS), "patroon_label"])
+        assert labels <= {"Nieuwe hotspot", "Opeenvolgende hotspot", "Intensiverende hotspot"}
 
 
 def test_stable_hot_spots_are_not_called_new(planted):
     version, start, end, spots = planted
     for spot in [s for s in spots if s["kind"] != "emerging"]:
-        em = hq.emerging_classes(
-            version, ("incidents",), start, end, (), (spot["category"],), granularity="quarter"
-        )
-        near = em[em["h3_cell"].isin(spot["ring"])]
-        assert "new_hot" not in set(near["patroon"]), (spot["category"], near)
+        for fdr in (False, True):
+            em = hq.emerging_classes(
+                version,
+                ("incidents",),
+                start,
+                end,
+                (),
+                (spot["category"],),
+                granularity="quarter",
+                fdr=fdr,
+            )
+            near = em[em["h3_cell"].isin(spot["ring"])]
+            assert "new_hot" not in set(near["patroon"]), (spot["category"], fdr, near)
