@@ -600,6 +600,8 @@ def emerging_hotspots(
     rows of the study area are H3 cells rather than fishnet bins. Short series give the
     trend test little power: with fewer than 4 periods Mann-Kendall can never be
     significant at 0.05, so "persistent" absorbs what would be intensifying/diminishing.
+    A single period has no pattern at all: every cell is ``no_pattern`` (rule 1 would
+    call every hot cell new).
     """
     periods = None if periods is None else list(periods)
     long = gi_star_by_period(
@@ -647,6 +649,9 @@ def emerging_hotspots(
         cold_keys = _classify_emerging(cold, hot, cold_trend, share, "cold")
         keys = np.where(keys == "", cold_keys, keys)
     keys = np.where(keys == "", "no_pattern", keys).astype(object)
+    if n_periods < 2:
+        # One period has no "before": every hot cell would be "new" by rule 1, vacuously.
+        keys[:] = "no_pattern"
 
     out = pd.DataFrame(
         {

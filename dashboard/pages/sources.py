@@ -309,8 +309,8 @@ elif effective == "opkomend":
             faint=("no_pattern",),
         )
     note = (
-        f"Gi* per {'kwartaal' if granularity == 'quarter' else 'maand'} over {n_periods} "
-        "perioden, met de Mann-Kendall-trend per zeshoek. 'Nieuw' = enkel in de laatste "
+        f"Gi* per {'kwartaal' if granularity == 'quarter' else 'maand'} over "
+        f"{fmt_count(n_periods, 'periode', 'perioden')}, met de Mann-Kendall-trend per zeshoek. 'Nieuw' = enkel in de laatste "
         "periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar. "
         + (
             "Elke periode gecorrigeerd voor het aantal zeshoeken (FDR)."
@@ -318,6 +318,8 @@ elif effective == "opkomend":
             else "Zonder correctie voor het aantal zeshoeken: een deel is toeval."
         )
     )
+    if n_periods < 2:
+        note += " Eén periode heeft geen voorgeschiedenis: geen enkel patroon te tonen."
     if n_periods < 4:
         note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
 

@@ -271,5 +271,8 @@ def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse
     # The emerging hot spots take the same switch (ESRI corrects every bin of its cube).
     at.segmented_control(key="bronnen_view").set_value("opkomend").run()
     assert any("Zonder correctie voor het aantal zeshoeken" in c for c in _captions(at))
+    # The default 28 days are one quarter: no pattern, and the note says why.
+    note = next(c for c in _captions(at) if "Mann-Kendall" in c)
+    assert "over 1 periode," in note and "geen enkel patroon" in note
     at.toggle(key="bronnen_fdr").set_value(True).run()
     assert any("Elke periode gecorrigeerd" in c for c in _captions(at))

@@ -273,6 +273,20 @@ def test_emerging_hotspots_missing_period_rows_count_zero():
     assert len(result) == len(study)
 
 
+def test_one_period_has_no_emerging_pattern():
+    """A period of 28 days seen per quarter is one period: every hot cell came out as a
+    "Nieuwe hotspot" (hot in the final period and in none before, vacuously)."""
+    study = _disk(4)
+    counts = pd.DataFrame({"period": [1] * 7, "h3_cell": h3i.grid_disk(CENTER, 1), "n": [30] * 7})
+    hot = gi_star_by_period(counts, study_cells=study, periods=[1])
+    assert (hot["klasse"] >= 2).any()  # the cluster is a hot spot in its one period
+    result = emerging_hotspots(counts, study_cells=study, periods=[1])
+    assert set(result["patroon"]) == {"no_pattern"}
+    assert set(result["patroon_label"]) == {"Geen patroon"}
+    two = emerging_hotspots(counts, study_cells=study, periods=[0, 1])
+    assert "new_hot" in set(two["patroon"])  # with a period before it, it is new
+
+
 def _rule(hot: str, cold: str = "", trend: str = "no trend") -> str:
     """Classify one cell from strings like '0011' (1 = significant in that period)."""
     hot_a = np.array([[c == "1" for c in hot]])
