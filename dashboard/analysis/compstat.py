@@ -30,11 +30,11 @@ __all__ = [
     "Period",
     "PeriodBounds",
     "Screen",
+    "change_strength",
     "compare_periods",
     "counts_by_period",
     "format_number_nl",
     "notable_changes_sentences",
-    "change_strength",
     "period_bounds",
     "poisson_p_value",
     "poisson_signal",
@@ -454,9 +454,8 @@ def screen_changes(
         confirmed_flat[tested] = false_discovery_control(flat[tested], method="bh") <= fdr_q
     out, pos, kept, confirmed = [], 0, 0, 0
     for r in results:
-        r = r.copy()
+        r, n = r.copy(), len(r)
         for c in _COMPARISONS:
-            n = len(r)
             keep = r[f"notable_{c}"].fillna(False).astype(bool) & (r[f"p_{c}"] < max_p)
             r[f"notable_{c}"] = keep
             r[f"confirmed_{c}"] = keep & confirmed_flat[pos : pos + n]

@@ -177,12 +177,12 @@ def _classify(z: np.ndarray, p: np.ndarray, fdr: bool) -> np.ndarray:
     """
     from scipy.stats import false_discovery_control
 
-    finite = np.isfinite(p)
-    p_used = np.full(p.shape, np.nan)
-    if fdr and finite.any():
-        p_used[finite] = false_discovery_control(p[finite], method="bh")
-    elif not fdr:
-        p_used = p
+    p_used = p
+    if fdr:
+        finite = np.isfinite(p)
+        p_used = np.full(p.shape, np.nan)
+        if finite.any():
+            p_used[finite] = false_discovery_control(p[finite], method="bh")
     level = np.zeros(z.shape, dtype=np.int8)
     # Strictest level first; a cell keeps the highest level it reaches.
     for lvl, alpha in zip((3, 2, 1), _ALPHAS, strict=True):

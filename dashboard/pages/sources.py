@@ -310,8 +310,8 @@ elif effective == "opkomend":
         )
     note = (
         f"Gi* per {'kwartaal' if granularity == 'quarter' else 'maand'} over "
-        f"{fmt_count(n_periods, 'periode', 'perioden')}, met de Mann-Kendall-trend per zeshoek. 'Nieuw' = enkel in de laatste "
-        "periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar. "
+        f"{fmt_count(n_periods, 'periode', 'perioden')}, met de Mann-Kendall-trend per "
+        "zeshoek. 'Nieuw' = enkel in de laatste periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar. "
         + (
             "Elke periode gecorrigeerd voor het aantal zeshoeken (FDR)."
             if fdr

@@ -57,39 +57,28 @@ def test_every_planted_hot_spot_is_a_gi_star_hot_spot(planted):
         assert (gi["klasse"] >= 2).mean() < 0.10
 
 
+def _emerging_near(planted, spot, fdr: bool):
+    """Emerging patterns (quarters) of the spot's category, in its centre cell and ring."""
+    version, start, end, _ = planted
+    em = hq.emerging_classes(
+        version, ("incidents",), start, end, (), (spot["category"],), granularity="quarter", fdr=fdr
+    )
+    return em[em["h3_cell"].isin(spot["ring"])]
+
+
 def test_emerging_hot_spot_is_recent(planted):
-    version, start, end, spots = planted
+    spots = planted[3]
     (spot,) = [s for s in spots if s["kind"] == "emerging"]
     for fdr in (False, True):
-        em = hq.emerging_classes(
-            version,
-            ("incidents",),
-            start,
-            end,
-            (),
-            (spot["category"],),
-            granularity="quarter",
-            fdr=fdr,
-        )
-        near = em[em["h3_cell"].isin(spot["ring"])]
+        near = _emerging_near(planted, spot, fdr)
         assert set(near["patroon"]) & RECENT_PATTERNS, near[["patroon", "n_total", "n_hot"]]
         labels = set(near.loc[near["patroon"].isin(RECENT_PATTERNS), "patroon_label"])
         assert labels <= {"Nieuwe hotspot", "Opeenvolgende hotspot", "Intensiverende hotspot"}
 
 
 def test_stable_hot_spots_are_not_called_new(planted):
-    version, start, end, spots = planted
+    spots = planted[3]
     for spot in [s for s in spots if s["kind"] != "emerging"]:
         for fdr in (False, True):
-            em = hq.emerging_classes(
-                version,
-                ("incidents",),
-                start,
-                end,
-                (),
-                (spot["category"],),
-                granularity="quarter",
-                fdr=fdr,
-            )
-            near = em[em["h3_cell"].isin(spot["ring"])]
+            near = _emerging_near(planted, spot, fdr)
             assert "new_hot" not in set(near["patroon"]), (spot["category"], fdr, near)
