@@ -315,20 +315,35 @@ def collect_briefing(
         ]
         categories[domain] = compare_periods(*series).sort_values("now", ascending=False)
 
-    # "Wat valt op" screens every category and every measure per wijk at once: only the
-    # changes that hold up against chance get a sentence (the tables keep |z| > 2).
+    # "Wat valt op" screens the area's totals, every category and every measure per wijk
+    # at once: only the changes that hold up against chance get a sentence (the tables
+    # keep |z| > 2). The totals of a single wijk are its row of the per-wijk tables.
     domains = (("incidents", "feiten"), ("nuisance", "meldingen"))
-    screen = screen_changes([categories[d] for d, _ in domains] + [per_wijk[m] for m in measures])
-    screened = dict(zip([d for d, _ in domains] + measures, screen.results, strict=True))
+    with_totals = len(wijk_info) != 1
+    screen = screen_changes(
+        ([totals] if with_totals else [])
+        + [categories[d] for d, _ in domains]
+        + [per_wijk[m] for m in measures]
+    )
+    results = list(screen.results)
+    screened_totals = results.pop(0) if with_totals else totals.iloc[:0]
+    # Two dicts: the measures are named like the domains ("incidents", "nuisance").
+    screened_categories = dict(zip([d for d, _ in domains], results[: len(domains)], strict=True))
+    screened_wijken = dict(zip(measures, results[len(domains) :], strict=True))
     scored: list[tuple[float, str]] = []
+    for m in screened_totals.index:
+        label, plural, singular = SENTENCE_WORDS[m]
+        one = screened_totals.loc[[m]].set_axis([label])
+        sentences = notable_changes_sentences(one, plural, area, domain_label_singular=singular)
+        scored += list(zip(_strengths(one), sentences, strict=False))
     for domain, noun in domains:
-        df = screened[domain]
+        df = screened_categories[domain]
         sentences = notable_changes_sentences(df, noun, area, max_items=MAX_SENTENCES)
         scored += list(zip(_strengths(df), sentences, strict=False))
     for m in measures:
         label, plural, singular = SENTENCE_WORDS[m]
-        for wijk in screened[m].index:
-            one = screened[m].loc[[wijk]].set_axis([label])
+        for wijk in screened_wijken[m].index:
+            one = screened_wijken[m].loc[[wijk]].set_axis([label])
             sentences = notable_changes_sentences(
                 one, plural, str(wijk), domain_label_singular=singular
             )

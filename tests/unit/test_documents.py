@@ -462,6 +462,64 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
         assert person not in full
 
 
+def test_wat_valt_op_names_the_right_groups_and_screens_the_totals(demo_warehouse):
+    """Two defects of "Wat valt op". The screened categories were filed under the names of
+    the per-wijk measures ("incidents", "nuisance"), so their sentences spoke of wijken "in
+    de zone" ("Winksele-Delle in de zone: 21 feiten ...") and no category change was ever
+    named. And the area's totals were not screened: the largest change of the week (new
+    wijktaken 33 against 53), green in the table and the KPIs, had no sentence."""
+    from scipy.stats import binomtest
+
+    from dashboard.documents import briefing_pack as bp
+
+    version = _version()
+    wijk_names = set(_wh("SELECT name FROM marts.districts WHERE layer = 'wijk'")["name"])
+    labels = {words[0]: m for m, words in bp.SENTENCE_WORDS.items()}
+    seen = {"total": 0, "category": 0, "wijk": 0}
+    for kind in ("week", "28d"):
+        for weeks_back in range(0, 16, 3):
+            end = date(2026, 11, 29) - timedelta(weeks=weeks_back)
+            data = bp.collect_briefing(version, kind, end)
+            categories = {d: set(df.index) for d, df in data.categories.items()}
+            n_tested = 2 * (
+                len(data.totals)
+                + sum(len(df) for df in data.categories.values())
+                + sum(len(df) for df in data.per_wijk.values())
+            )
+            assert f"Van de {n_tested} vergelijkingen" in data.sentences_note
+            for sentence in data.sentences:
+                subject, area = sentence.split(":")[0].split(" in ", 1)
+                assert subject not in wijk_names, sentence
+                if area == "de zone" and subject in labels:
+                    seen["total"] += 1
+                elif area == "de zone":
+                    assert subject in categories["incidents"] | categories["nuisance"], sentence
+                    seen["category"] += 1
+                else:
+                    assert area in wijk_names and subject in labels, sentence
+                    seen["wijk"] += 1
+            # Every zone total that changed beyond chance (|z| > 2 and an exact p < 0.05)
+            # has its sentence, when the list has room for it.
+            for measure, row in data.totals.iterrows():
+                for col in ("previous", "last_year"):
+                    now, then = int(row["now"]), int(row[col])
+                    z = 2 * (np.sqrt(now) - np.sqrt(then))
+                    if now + then == 0 or abs(z) <= 2:
+                        continue
+                    if binomtest(now, now + then).pvalue < 0.05 and len(data.sentences) < 10:
+                        label, plural, _ = bp.SENTENCE_WORDS[measure]
+                        assert any(
+                            s.startswith(f"{label} in de zone: {now} {plural}")
+                            for s in data.sentences
+                        ), (end, kind, measure, data.sentences)
+    assert all(seen.values()), seen
+
+    # One wijk: its totals are its row of the per-wijk tables, not screened twice.
+    one = bp.collect_briefing(version, "week", date(2026, 11, 29), ("W01",))
+    n_one = 2 * (sum(len(df) for df in one.categories.values()) + len(one.per_wijk))
+    assert f"Van de {n_one} vergelijkingen" in one.sentences_note
+
+
 def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
     demo_warehouse, monkeypatch
 ):
