@@ -31,8 +31,10 @@ __all__ = [
     "PeriodBounds",
     "Screen",
     "change_strength",
+    "clump_dispersion",
     "compare_periods",
     "counts_by_period",
+    "dispersion_note",
     "format_number_nl",
     "notable_changes_sentences",
     "period_bounds",
@@ -241,8 +243,8 @@ def counts_by_period(
     return out.astype(np.int64)
 
 
-def poisson_signal(now: Any, before: Any) -> np.ndarray:
-    """Poisson change signal ``z = 2·(√now − √before)``.
+def poisson_signal(now: Any, before: Any, dispersion: Any = 1.0) -> np.ndarray:
+    """Poisson change signal ``z = 2·(√now − √before)``, divided by ``√dispersion``.
 
     The square root stabilises the variance of a Poisson count (``2·√n`` has standard
     deviation ≈ 1 whatever the mean), so the same threshold works for 3 and for 300
@@ -252,9 +254,15 @@ def poisson_signal(now: Any, before: Any) -> np.ndarray:
     unchanged series (mean 5 to 50), ``|z| > 2·√2 ≈ 2.83`` about 5–6 %. Raise
     ``z_threshold`` where many series are screened at once (10 wijken × 12 categories).
 
+    Counts that come in clumps are noisier than Poisson: the victims of one accident all
+    count (see :func:`clump_dispersion`). Their variance is ``dispersion`` times the
+    mean, and the signal is divided by its square root (the quasi-Poisson scale).
+
     Parameters
     ----------
     now, before : array-like of non-negative numbers
+    dispersion : float or array-like, default 1
+        Variance over mean of the counts (1: Poisson).
 
     Returns
     -------
@@ -262,10 +270,51 @@ def poisson_signal(now: Any, before: Any) -> np.ndarray:
     """
     now_a = np.asarray(now, dtype=float)
     before_a = np.asarray(before, dtype=float)
-    return 2.0 * (np.sqrt(now_a) - np.sqrt(before_a))
+    return 2.0 * (np.sqrt(now_a) - np.sqrt(before_a)) / np.sqrt(np.asarray(dispersion, float))
 
 
-def poisson_p_value(now: Any, before: Any) -> np.ndarray:
+def clump_dispersion(sizes: Any) -> float:
+    """Variance over mean of a count of items that come in clumps of ``sizes``.
+
+    Victims come per accident: when accidents occur as a Poisson process and accident
+    *i* has ``k_i`` victims, the number of victims has variance ``E[k²]/E[k]`` times its
+    mean (a compound Poisson count), estimated as ``Σk² / Σk``. One victim per accident
+    gives 1 (plain Poisson); in the demo, 612 victims of 472 accidents give 1,51. Without
+    it a change in victims looks more remarkable than it is: with that factor, |z| > 2 on
+    the plain signal is |z| > 1,6 on the right scale. At least 1; 1 without clumps.
+
+    Parameters
+    ----------
+    sizes : array-like of positive integers
+        Items per clump (victims per accident with victims).
+
+    Returns
+    -------
+    float
+    """
+    k = np.asarray(sizes, dtype=float)
+    k = k[k > 0]
+    if k.size == 0:
+        return 1.0
+    return max(1.0, float((k**2).sum() / k.sum()))
+
+
+def dispersion_note(dispersion: float) -> str:
+    """Dutch sentence for under a comparison of victims whose signal ``dispersion`` scales.
+
+    Empty when it is 1 (nothing was scaled).
+    """
+    if dispersion <= 1.0:
+        return ""
+    return (
+        "Slachtoffers vallen per ongeval samen, zodat hun aantal meer schommelt dan een "
+        "gewone telling: hun signaal is gedeeld door √φ, met spreidingsfactor φ = "
+        f"{format_number_nl(dispersion, 2)} (slachtoffers per ongeval in alle geladen "
+        "ongevallen)."
+    )
+
+
+def poisson_p_value(now: Any, before: Any, dispersion: Any = 1.0) -> np.ndarray:
     """Two-sided exact p-value that two counts over equally long periods share one rate.
 
     Given ``now + before = n`` events, under an unchanged Poisson rate each event falls in
@@ -275,21 +324,42 @@ def poisson_p_value(now: Any, before: Any) -> np.ndarray:
     small counts a week per wijk has, where the normal approximation behind
     :func:`poisson_signal` flatters. A missing count gives NaN.
 
+    With a ``dispersion`` φ above 1 (counts in clumps, :func:`clump_dispersion`), the test
+    runs on the counts divided by φ (the quasi-Poisson scale), through the binomial
+    distribution's continuous form (the regularised incomplete beta function, which equals
+    the binomial tails at whole numbers): 20 victims against 8 with φ = 2 is tested as 10
+    against 4.
+
     Parameters
     ----------
     now, before : array-like of non-negative counts
+    dispersion : float or array-like, default 1
+        Variance over mean of the counts (1: Poisson).
 
     Returns
     -------
     ndarray of float
     """
+    from scipy.special import betainc
     from scipy.stats import binom
 
-    a = np.round(np.asarray(now, dtype=float))
-    b = np.round(np.asarray(before, dtype=float))
-    n = a + b
-    with np.errstate(invalid="ignore"):
-        tails = np.minimum(binom.cdf(a, n, 0.5), binom.sf(a - 1, n, 0.5))
+    phi = np.asarray(dispersion, dtype=float)
+    if np.all(phi == 1.0):
+        a = np.round(np.asarray(now, dtype=float))
+        b = np.round(np.asarray(before, dtype=float))
+        n = a + b
+        with np.errstate(invalid="ignore"):
+            tails = np.minimum(binom.cdf(a, n, 0.5), binom.sf(a - 1, n, 0.5))
+    else:
+        a, b = np.broadcast_arrays(
+            np.asarray(now, dtype=float) / phi, np.asarray(before, dtype=float) / phi
+        )
+        n = a + b
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # P(X <= a) = I_{1/2}(n - a, a + 1); P(X >= a) = I_{1/2}(a, n - a + 1).
+            lower = np.where(b > 0, betainc(np.where(b > 0, b, 1.0), a + 1, 0.5), 1.0)
+            upper = np.where(a > 0, betainc(np.where(a > 0, a, 1.0), b + 1, 0.5), 1.0)
+        tails = np.minimum(lower, upper)
     p = np.minimum(1.0, 2.0 * tails)
     return np.where(n == 0, 1.0, p)
 
@@ -308,6 +378,7 @@ def compare_periods(
     *,
     z_threshold: float = Z_THRESHOLD,
     min_base_for_percent: int = MIN_BASE_FOR_PERCENT,
+    dispersion: Any = 1.0,
 ) -> pd.DataFrame:
     """Compare current counts with the previous period and the same period last year.
 
@@ -323,6 +394,9 @@ def compare_periods(
         The percentage change is given only when the base (the earlier count) is at least
         this; below, a difference of one or two events would read as a large percentage
         (see :data:`MIN_BASE_FOR_PERCENT`). It is ``None`` as well on a zero base.
+    dispersion : float or Series, default 1
+        Variance over mean of the counts (:func:`clump_dispersion`; 1: Poisson), used by
+        the signal and the p-value. A Series gives it per group (missing groups: 1).
 
     Returns
     -------
@@ -348,15 +422,21 @@ def compare_periods(
     frame = frame.apply(lambda c: c.astype(np.int64) if (c == c.round()).all() else c)
     if counts_last_year is None:
         frame["last_year"] = np.nan
+    if isinstance(dispersion, pd.Series):
+        phi = dispersion.reindex(frame.index).fillna(1.0).to_numpy(dtype=float)
+    else:
+        phi = np.broadcast_to(np.asarray(dispersion, dtype=float), (len(frame),))
+    if (phi < 1.0).any():
+        raise ValueError("De spreidingsfactor is minstens 1.")
 
     for short, col in (("prev", "previous"), ("last_year", "last_year")):
         before = frame[col]
         diff = frame["now"] - before
-        z = pd.Series(poisson_signal(frame["now"], before), index=frame.index)
+        z = pd.Series(poisson_signal(frame["now"], before, phi), index=frame.index)
         frame[f"diff_{short}"] = diff
         frame[f"z_{short}"] = z
         frame[f"notable_{short}"] = z.abs() > z_threshold
-        frame[f"p_{short}"] = poisson_p_value(frame["now"], before)
+        frame[f"p_{short}"] = poisson_p_value(frame["now"], before, phi)
         frame[f"direction_{short}"] = _direction(diff).where(before.notna(), None)
         pct = 100.0 * diff / before.where(before > 0)
         frame[f"pct_{short}"] = pct.where(before >= min_base_for_percent).astype(object)

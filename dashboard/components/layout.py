@@ -144,6 +144,9 @@ class Kpi:
     help: str | None = None
     #: For crime and accidents more is worse: red arrow up.
     higher_is_worse: bool = True
+    #: Variance over mean of the count (victims come per accident; see
+    #: :func:`dashboard.analysis.compstat.clump_dispersion`); 1: Poisson.
+    dispersion: float = 1.0
 
 
 #: Under a KPI tile whose difference is coloured only when it stands out.
@@ -161,7 +164,7 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
     tables mark); other differences are grey with their arrow: "+8" on 264 feiten in red
     read as an alarm that chance gives every other period.
     """
-    from dashboard.analysis.compstat import Z_THRESHOLD, poisson_signal
+    from dashboard.analysis.compstat import Z_THRESHOLD, dispersion_note, poisson_signal
 
     cols = st.columns(len(kpis))
     for col, kpi in zip(cols, kpis, strict=True):
@@ -170,9 +173,11 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
         help_text = kpi.help
         if kpi.reference is not None and kpi.value is not None:
             unchanged = kpi.value == kpi.reference
-            notable = abs(float(poisson_signal(kpi.value, kpi.reference))) > Z_THRESHOLD
+            z = float(poisson_signal(kpi.value, kpi.reference, kpi.dispersion))
+            notable = abs(z) > Z_THRESHOLD
             delta = f"{fmt_signed(kpi.value - kpi.reference)} {kpi.reference_label}"
-            help_text = f"{kpi.help}\n\n{KPI_COLOUR_HELP}" if kpi.help else KPI_COLOUR_HELP
+            colour_help = " ".join(filter(None, [KPI_COLOUR_HELP, dispersion_note(kpi.dispersion)]))
+            help_text = f"{kpi.help}\n\n{colour_help}" if kpi.help else colour_help
         col.metric(
             kpi.label,
             fmt_int(kpi.value),

@@ -22,6 +22,7 @@ from dashboard.analysis.compstat import (
     PeriodBounds,
     change_strength,
     compare_periods,
+    dispersion_note,
     notable_changes_sentences,
     period_bounds,
     screen_changes,
@@ -96,6 +97,9 @@ class BriefingData:
     black_spots : DataFrame
         ``rang``, ``straat``, ``wijk``, ``letselongevallen``, ``doden``, ``zwaargewonden``,
         ``lichtgewonden``, ``score``, ``status``, ``is_black_spot``, ``lat``, ``lon``.
+    victims_dispersion : float
+        Variance over mean of the victim counts (:func:`overview.victim_dispersion`), by
+        which their signal is scaled; 1 when every accident has one victim.
     """
 
     zone_name: str
@@ -111,6 +115,7 @@ class BriefingData:
     black_spots: pd.DataFrame
     black_spot_window: tuple[date, date]
     wijk_shapes: pd.DataFrame
+    victims_dispersion: float = 1.0
 
     @property
     def period_text(self) -> str:
@@ -293,7 +298,10 @@ def collect_briefing(
         for p in (bounds.current, bounds.previous, bounds.last_year)
     ]
     measures = list(overview.BRIEFING_MEASURES)
-    totals = compare_periods(*(f[measures].sum() for f in frames))
+    # Victims come per accident: their counts are noisier than Poisson (clump_dispersion).
+    phi = overview.victim_dispersion(version)["all"]
+    dispersion = {m: phi if m == "victims" else 1.0 for m in measures}
+    totals = compare_periods(*(f[measures].sum() for f in frames), dispersion=pd.Series(dispersion))
     per_wijk = {}
     for m in measures:
         series = [
@@ -303,7 +311,7 @@ def collect_briefing(
             .set_axis(wijk_info["name"])
             for f in frames
         ]
-        per_wijk[m] = compare_periods(*series)
+        per_wijk[m] = compare_periods(*series, dispersion=dispersion[m])
 
     categories = {}
     for domain in ("incidents", "nuisance"):
@@ -365,6 +373,7 @@ def collect_briefing(
         categories=categories,
         sentences=[s for _, s in scored[:MAX_SENTENCES]],
         sentences_note=screen.note(),
+        victims_dispersion=phi,
         hotspots=hot,
         black_spots=black,
         black_spot_window=window,
@@ -551,7 +560,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     _docx.small_note(
         doc,
         "Letselongevallen en verkeersslachtoffers zijn verschillende eenheden en worden niet "
-        "opgeteld. Rood: opvallend meer; groen: opvallend minder.",
+        "opgeteld. Rood: opvallend meer; groen: opvallend minder. "
+        + dispersion_note(data.victims_dispersion),
     )
     _docx.add_picture(doc, images["kerncijfers"], 0.85)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.compstat import dispersion_note
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import fmt_int, fmt_period, style_table
 from dashboard.documents import briefing_pack as bp
@@ -59,6 +60,7 @@ layout.kpi_row(
             int(totals.at[key, "previous"]),
             help=f"Zelfde periode vorig jaar: {fmt_int(totals.at[key, 'last_year'])} · "
             f"signaal t.o.v. vorige periode: {bp.signal_text(totals.at[key, 'z_prev'], bool(totals.at[key, 'notable_prev']))}",
+            dispersion=data.victims_dispersion if key == "victims" else 1.0,
         )
         for key, label in overview.BRIEFING_MEASURES.items()
     ]
@@ -94,7 +96,8 @@ _show(
 st.caption(
     "Verschillen zijn aantallen, geen percentages. Signaal = 2·(√nu − √toen) (Poisson); "
     "▲ rood = opvallend meer, ▼ groen = opvallend minder (|signaal| > 2). "
-    "Letselongevallen en slachtoffers zijn verschillende eenheden en worden niet opgeteld."
+    "Letselongevallen en slachtoffers zijn verschillende eenheden en worden niet opgeteld. "
+    + dispersion_note(data.victims_dispersion)
 )
 
 st.subheader("Wat valt op")

@@ -30,7 +30,7 @@ from dashboard.components.format import (
     style_table,
 )
 from dashboard.exports import blackspots as export
-from dashboard.queries import blackspots, districts, traffic
+from dashboard.queries import blackspots, districts, overview, traffic
 from etl.config import load_zone
 
 SEVERITY_COLOURS = {
@@ -161,12 +161,23 @@ if statbel:
         ]
     )
 else:
+    # Victims come per accident: each count is noisier than Poisson by its own factor.
+    by_class = overview.victim_dispersion(version, "severity_class")
+    phi = {
+        "doden": by_class.get("killed", 1.0),
+        "zwaargewonden": by_class.get("seriously_injured", 1.0),
+        "lichtgewonden": by_class.get("lightly_injured", 1.0),
+        "slachtoffers": overview.victim_dispersion(version)["all"],
+    }
     layout.kpi_row(
         [
-            layout.Kpi("Doden", summary["doden"], before["doden"]),
-            layout.Kpi("Zwaargewonden", summary["zwaargewonden"], before["zwaargewonden"]),
-            layout.Kpi("Lichtgewonden", summary["lichtgewonden"], before["lichtgewonden"]),
-            layout.Kpi("Slachtoffers (totaal)", summary["slachtoffers"], before["slachtoffers"]),
+            layout.Kpi(label, summary[key], before[key], dispersion=phi[key])
+            for label, key in (
+                ("Doden", "doden"),
+                ("Zwaargewonden", "zwaargewonden"),
+                ("Lichtgewonden", "lichtgewonden"),
+                ("Slachtoffers (totaal)", "slachtoffers"),
+            )
         ]
     )
 st.caption(
@@ -719,7 +730,16 @@ for u in road_users:
             road_prev.get(u, 0),
             road_ly.get(u, 0),
         )
-cmp = compare_periods(now_s, prev_s, ly_s).reindex(index)
+# Victims come per accident (see the tiles above): their signal is scaled per row.
+row_phi = pd.Series(1.0, index=index)
+if not statbel:
+    by_user = overview.victim_dispersion(version, "road_user")
+    for label, key in rows.items():
+        if key in phi:
+            row_phi[label] = phi[key]
+    for u in road_users:
+        row_phi[f"Slachtoffers: {u.lower()}"] = by_user.get(u, 1.0)
+cmp = compare_periods(now_s, prev_s, ly_s, dispersion=row_phi).reindex(index)
 comparison = pd.DataFrame(
     {
         "Wat": index,
@@ -740,6 +760,13 @@ st.caption(
     f"{fmt_period(last_year.start, last_year.end)}. 'Opvallend' wanneer 2·(√nu − √toen) "
     "groter is dan 2 in absolute waarde (Poisson); kleine aantallen schommelen sterk. "
     "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf."
+    + (
+        ""
+        if statbel
+        else " Slachtoffers vallen per ongeval samen: hun signaal is gedeeld door √φ, met "
+        "φ (de spreidingsfactor) per rij uit de slachtoffers per ongeval in alle geladen "
+        "ongevallen."
+    )
 )
 
 st.markdown("**Letselongevallen per 1.000 inwoners**")

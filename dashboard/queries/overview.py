@@ -119,6 +119,48 @@ HOTSPOT_DOMAINS = {
 }
 
 
+#: Groupings :func:`victim_dispersion` can give the dispersion per value of.
+VICTIM_GROUPS = ("severity_class", "road_user")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[str, float]:
+    """How much noisier a count of victims is than a Poisson count (at least 1).
+
+    Victims come per accident: :func:`dashboard.analysis.compstat.clump_dispersion` of the
+    victims per accident of the zone's own registration, over every year loaded (a trait
+    of the zone's roads, not of one week). 1 when no accident has victims.
+
+    Parameters
+    ----------
+    by : {None, "severity_class", "road_user"}
+        ``None``: all victims (key ``"all"``); else per value of that victim column (the
+        victims of one class per accident: two light and one serious injury are a clump
+        of two light ones), ``road_user`` with ``"Onbekend"`` for none.
+
+    Returns
+    -------
+    dict
+        Key → dispersion.
+    """
+    from dashboard.analysis.compstat import clump_dispersion
+
+    if by is not None and by not in VICTIM_GROUPS:
+        raise ValueError(f"Onbekende groepering van slachtoffers: {by!r}")
+    group = "'all'" if by is None else f"coalesce(CAST(v.{by} AS VARCHAR), 'Onbekend')"
+    sizes = query(
+        version,
+        f"""
+        SELECT {group} AS grp, count(*) AS k
+        FROM marts.victims v JOIN marts.accidents a ON a.accident_id = v.accident_id
+        WHERE a.source = 'zone'
+        GROUP BY v.accident_id, grp
+        """,
+    )
+    out = {str(g): clump_dispersion(part["k"].to_numpy()) for g, part in sizes.groupby("grp")}
+    return out if by is not None else {"all": out.get("all", 1.0)}
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def briefing_counts_per_wijk(
     version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()

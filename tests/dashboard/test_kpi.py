@@ -55,3 +55,34 @@ def test_data_age_reads_as_dutch():
     assert age_text(3) == "3 dagen geleden"
     assert age_text(1200) == "1.200 dagen geleden"
     assert age_text(-1) == "1 dag in de toekomst"
+
+
+def _victim_tiles():
+    from dashboard.components.layout import Kpi, kpi_row
+
+    kpi_row([Kpi("Ongevallen", 14, 4), Kpi("Slachtoffers", 14, 4, dispersion=2.0)])
+
+
+def test_victims_in_clumps_need_a_larger_difference_to_be_coloured():
+    # 14 against 4: signal 2·(√14 − 2) = 3.5 for accidents; victims of the same accidents
+    # vary twice as much (dispersion 2), 3.5 / √2 = 2.5 still stands out, and says why.
+    at = AppTest.from_function(_victim_tiles).run()
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["Slachtoffers"].proto.color == 0
+    assert "spreidingsfactor φ = 2,00" in tiles["Slachtoffers"].proto.help
+    assert "spreidingsfactor" not in tiles["Ongevallen"].proto.help
+
+
+def _victim_tiles_small():
+    from dashboard.components.layout import Kpi, kpi_row
+
+    kpi_row([Kpi("Ongevallen", 8, 2), Kpi("Slachtoffers", 8, 2, dispersion=2.1)])
+
+
+def test_a_victim_difference_within_its_spread_is_grey():
+    # 8 against 2: signal 2·(√8 − √2) = 2.83, red for a plain count; for victims with
+    # dispersion 2.1 it is 2.83 / √2.1 = 1.95, what chance gives: grey with its arrow.
+    at = AppTest.from_function(_victim_tiles_small).run()
+    tiles = {m.label: m for m in at.metric}
+    assert (tiles["Ongevallen"].proto.color, tiles["Ongevallen"].proto.direction) == (0, 1)
+    assert (tiles["Slachtoffers"].proto.color, tiles["Slachtoffers"].proto.direction) == (2, 1)

@@ -62,6 +62,11 @@ def test_traffic_accidents_and_victims(demo_warehouse):
         [end.year, end],
     )
     assert any(c.value.startswith(f"{nl(located)} gelokaliseerde ongevallen") for c in at.caption)
+    # Victims come per accident: their tiles and comparison rows say they are scaled.
+    tiles = {m.label: m for m in at.metric}
+    assert "spreidingsfactor φ = " in tiles["Slachtoffers (totaal)"].proto.help
+    assert "spreidingsfactor" not in tiles["Letselongevallen"].proto.help
+    assert any("hun signaal is gedeeld door √φ" in c.value for c in at.caption)
 
 
 def test_black_spot_ranking_on_the_page(demo_warehouse, demo_raw):
@@ -219,6 +224,7 @@ def test_traffic_statbel_source(demo_warehouse):
     assert any("Statbel publiceert enkel letselongevallen" in c.value for c in at.caption)
     # No victims in Statbel: the page counts accidents per class instead.
     assert "Slachtoffers (totaal)" not in metrics(at)
+    assert not any("√φ" in c.value for c in at.caption)
     fatal = count(
         "SELECT count(*) FROM marts.accidents WHERE source = 'statbel' AND year = ? "
         "AND severity = 'Dodelijk'",

@@ -293,3 +293,72 @@ def test_sentences_rank_by_how_unlikely_the_change_is():
     df = compare_periods(pd.Series({"Klein": 0, "Groot": 40}), pd.Series({"Klein": 6, "Groot": 70}))
     sentences = notable_changes_sentences(df, "feiten", "Herent")
     assert [s.split(" in ")[0] for s in sentences] == ["Groot", "Klein"]
+
+
+# --------------------------------------------------------------------------------------
+# Counts that come in clumps (victims per accident)
+# --------------------------------------------------------------------------------------
+
+
+def test_clump_dispersion_is_sum_of_squares_over_sum():
+    from dashboard.analysis.compstat import clump_dispersion
+
+    assert clump_dispersion([1, 1, 1]) == 1.0  # one victim per accident: Poisson
+    assert clump_dispersion([1, 1, 2, 3]) == pytest.approx(15 / 7)
+    assert clump_dispersion([]) == 1.0
+    assert clump_dispersion([0, 2]) == 2.0  # an accident without victims is no clump
+
+
+def test_dispersed_p_value_is_the_exact_test_on_the_scaled_counts():
+    from scipy.stats import binomtest
+
+    # 20 victims against 8 with dispersion 2 is tested as 10 against 4.
+    assert poisson_p_value(20, 8, 2.0) == pytest.approx(binomtest(10, 14).pvalue)
+    assert poisson_p_value(0, 6, 3.0) == pytest.approx(binomtest(0, 2).pvalue)
+    # The continuous form meets the exact binomial tails at whole numbers.
+    now, before = np.array([0, 2, 40, 20, 5, 7]), np.array([2, 10, 70, 8, 5, 0])
+    assert poisson_p_value(now, before, 1 + 1e-12) == pytest.approx(
+        poisson_p_value(now, before), rel=1e-6
+    )
+    # A larger dispersion never makes a change more remarkable.
+    ps = [float(poisson_p_value(14, 4, phi)) for phi in (1.0, 1.3, 1.7, 2.5)]
+    assert ps == sorted(ps) and ps[0] < 0.05 < ps[-1]
+    assert poisson_signal(14, 4, 2.0) == pytest.approx(2 * (np.sqrt(14) - 2) / np.sqrt(2))
+
+
+def test_victims_in_clumps_are_not_called_notable_by_chance_once_dispersion_counts():
+    """Victims come per accident, so their count varies more than a Poisson count. Two
+    periods with the same accident rate: the plain test called the difference in victims
+    notable (|z| > 2 and p < 0.05) about three times as often as it should; scaled by the
+    dispersion estimated from the accidents themselves, no more than the 5 % asked for."""
+    from dashboard.analysis.compstat import clump_dispersion
+
+    rng = np.random.default_rng(7)
+    runs = 4000
+    accidents = rng.poisson(25, size=(runs, 2))
+    # 1 + Poisson(0.7) victims per accident: dispersion E[k²]/E[k] = 3.59/1.7 ≈ 2.1.
+    victims = np.array(
+        [[(1 + rng.poisson(0.7, n)).sum() for n in pair] for pair in accidents], dtype=float
+    )
+    phi = clump_dispersion(1 + rng.poisson(0.7, 5000))
+    assert phi == pytest.approx(3.59 / 1.7, rel=0.05)
+
+    def false_alarms(dispersion: float) -> float:
+        cmp = compare_periods(victims[:, 0], victims[:, 1], dispersion=dispersion)
+        return float((cmp["notable_prev"] & (cmp["p_prev"] < 0.05)).mean())
+
+    assert false_alarms(1.0) > 0.12
+    assert false_alarms(phi) < 0.06
+
+
+def test_compare_periods_takes_dispersion_per_group():
+    now = pd.Series({"ongevallen": 14, "slachtoffers": 14})
+    before = pd.Series({"ongevallen": 4, "slachtoffers": 4})
+    cmp = compare_periods(now, before, dispersion=pd.Series({"slachtoffers": 2.0}))
+    assert cmp.at["ongevallen", "z_prev"] == pytest.approx(2 * (np.sqrt(14) - 2))
+    assert cmp.at["slachtoffers", "z_prev"] == pytest.approx(
+        cmp.at["ongevallen", "z_prev"] / np.sqrt(2)
+    )
+    assert cmp.at["ongevallen", "p_prev"] < cmp.at["slachtoffers", "p_prev"]
+    with pytest.raises(ValueError, match="spreidingsfactor"):
+        compare_periods(now, before, dispersion=0.5)

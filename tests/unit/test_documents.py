@@ -498,15 +498,19 @@ def test_wat_valt_op_names_the_right_groups_and_screens_the_totals(demo_warehous
                 else:
                     assert area in wijk_names and subject in labels, sentence
                     seen["wijk"] += 1
-            # Every zone total that changed beyond chance (|z| > 2 and an exact p < 0.05)
-            # has its sentence, when the list has room for it.
+            # Every zone total that changed beyond chance (|z| > 2 and an exact p < 0.05;
+            # victims scaled by their dispersion, tested below) has its sentence, when the
+            # list has room for it.
             for measure, row in data.totals.iterrows():
+                phi = data.victims_dispersion if measure == "victims" else 1.0
                 for col in ("previous", "last_year"):
                     now, then = int(row["now"]), int(row[col])
-                    z = 2 * (np.sqrt(now) - np.sqrt(then))
+                    z = 2 * (np.sqrt(now) - np.sqrt(then)) / np.sqrt(phi)
                     if now + then == 0 or abs(z) <= 2:
                         continue
-                    if binomtest(now, now + then).pvalue < 0.05 and len(data.sentences) < 10:
+                    short = "prev" if col == "previous" else col
+                    p = binomtest(now, now + then).pvalue if phi == 1.0 else row[f"p_{short}"]
+                    if p < 0.05 and len(data.sentences) < 10:
                         label, plural, _ = bp.SENTENCE_WORDS[measure]
                         assert any(
                             s.startswith(f"{label} in de zone: {now} {plural}")
@@ -518,6 +522,38 @@ def test_wat_valt_op_names_the_right_groups_and_screens_the_totals(demo_warehous
     one = bp.collect_briefing(version, "week", date(2026, 11, 29), ("W01",))
     n_one = 2 * (sum(len(df) for df in one.categories.values()) + len(one.per_wijk))
     assert f"Van de {n_one} vergelijkingen" in one.sentences_note
+
+
+def test_victim_signal_counts_victims_per_accident(demo_warehouse):
+    """Victims come per accident, so a count of victims varies more than a Poisson count
+    and its signal flattered a change. The briefing scales it by the dispersion of the
+    zone's own victims per accident (Σk²/Σk), computed here from the marts directly."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import overview
+
+    victims = _wh(
+        "SELECT v.accident_id, v.severity_class, count(*) AS k FROM marts.victims v "
+        "JOIN marts.accidents a USING (accident_id) WHERE a.source = 'zone' GROUP BY ALL"
+    )
+    per_accident = victims.groupby("accident_id")["k"].sum()
+    expected = float((per_accident**2).sum() / per_accident.sum())
+    assert expected > 1.2  # the demo's accidents have several victims now and then
+    assert overview.victim_dispersion(_version())["all"] == pytest.approx(expected)
+    by_class = overview.victim_dispersion(_version(), "severity_class")
+    for cls, part in victims.groupby("severity_class"):
+        assert by_class[cls] == pytest.approx(max(1.0, (part["k"] ** 2).sum() / part["k"].sum()))
+
+    data = bp.collect_briefing(_version(), "28d", date(2026, 11, 29))
+    assert data.victims_dispersion == pytest.approx(expected)
+    for frame in (data.totals.loc[["victims"]], data.per_wijk["victims"]):
+        plain = 2 * (np.sqrt(frame["now"]) - np.sqrt(frame["previous"]))
+        assert np.allclose(frame["z_prev"], plain / np.sqrt(expected))
+    accidents = data.totals.loc["injury_accidents"]
+    assert accidents["z_prev"] == pytest.approx(
+        2 * (np.sqrt(accidents["now"]) - np.sqrt(accidents["previous"]))
+    )
+    _, texts = _docx_text(bp.briefing_docx(data))
+    assert any("spreidingsfactor φ = " in t for t in texts)
 
 
 def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
