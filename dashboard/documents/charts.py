@@ -1,6 +1,6 @@
 """Static charts (PNG) for the Word documents, drawn with matplotlib in Dutch.
 
-Figures are made outside pyplot (:func:`dashboard.components.maps.new_figure`) and drawn without a display; every
+Figures are made outside pyplot (:func:`dashboard.components.static_map.new_figure`) and drawn without a display; every
 function returns PNG bytes that python-docx can embed. Numbers on axes and labels use the Belgian notation (``1.234``).
 """
 
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from dashboard.components.format import fmt_int
-from dashboard.components.maps import new_figure
+from dashboard.components.static_map import new_figure
 
 #: Colours: current period, previous period, same period last year.
 PERIOD_COLOURS = ("#bd0026", "#fd8d3c", "#9e9e9e")

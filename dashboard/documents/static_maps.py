@@ -18,14 +18,8 @@ from matplotlib.patches import Patch
 from shapely.geometry import Polygon, shape
 
 from dashboard.components.format import fmt_int
-from dashboard.components.maps import (
-    SEQUENTIAL,
-    UNKNOWN_COLOUR,
-    class_breaks,
-    legend_below,
-    new_figure,
-    print_area_labels,
-)
+from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks
+from dashboard.components.static_map import legend_below, new_figure, print_area_labels
 from dashboard.documents.charts import _png
 
 #: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,

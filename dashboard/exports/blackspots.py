@@ -347,7 +347,7 @@ def location_map_png(
     from shapely import wkt as shapely_wkt
     from shapely.geometry import Point
 
-    from dashboard.components.maps import new_figure
+    from dashboard.components.static_map import new_figure
 
     cx, cy = centre
     shapes = [(name, shapely_wkt.loads(text)) for name, text in outlines if text]

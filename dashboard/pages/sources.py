@@ -23,7 +23,7 @@ from dashboard.analysis.temporal import (
     aoristic_hour_weekday,
     monthly_with_last_year,
 )
-from dashboard.components import filters, layout, maps
+from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
@@ -356,7 +356,7 @@ layout.download_button(
 layout.download_button(
     container=d2,
     label="Kaart als PNG",
-    data=maps.static_map_png(
+    data=static_map.static_map_png(
         districts,
         png_title,
         png_polygons,

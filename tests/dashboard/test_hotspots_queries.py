@@ -259,7 +259,7 @@ def test_a_street_without_house_number_is_no_address(version):
 
 def test_map_helpers_layers_exports(version):
     from dashboard.analysis.hotspots import GI_CLASS_LABELS
-    from dashboard.components import maps
+    from dashboard.components import maps, static_map
     from dashboard.queries.districts import district_shapes
 
     districts = district_shapes(version, "wijk")
@@ -279,7 +279,7 @@ def test_map_helpers_layers_exports(version):
     # Offline file: every script inlined, nothing fetched from a CDN or the server.
     assert "/app/static/" not in page and "cdn.jsdelivr" not in page
     assert "L.heatLayer" in page and "Hot spot 99%" in page and "Cold spot 99%" in page
-    png = maps.static_map_png(districts, "Test", features, None, legend, pois)
+    png = static_map.static_map_png(districts, "Test", features, None, legend, pois)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 
 

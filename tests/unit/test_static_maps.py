@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box, mapping
 
-from dashboard.components import maps
+from dashboard.components import static_map
 from dashboard.documents import static_maps
 
 
@@ -56,7 +56,7 @@ def _maps() -> dict:
             _shapes(), pd.DataFrame({"h3_cell": [cell], "klasse": [3]}), spots, "Hot spots"
         ),
         # The Bronnen page's "Kaart als PNG".
-        "static_map_png": lambda: maps.static_map_png(
+        "static_map_png": lambda: static_map.static_map_png(
             _shapes(), "Hot spots", legend=[("#bd0026", "Hot spot 99%")]
         ),
     }
@@ -174,7 +174,7 @@ def test_names_that_collide_become_numbers_with_a_key(figures):
 
 
 def test_the_bronnen_png_numbers_colliding_names_too(figures):
-    maps.static_map_png(_strips(), "Kaart")
+    static_map.static_map_png(_strips(), "Kaart")
     [fig] = figures
     assert any(t.get_text().count("(Gemeente)") == 12 for t in _texts(fig))
     assert _overlapping(fig) == []
