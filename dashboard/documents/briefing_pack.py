@@ -567,11 +567,15 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
 
     doc.add_heading("2. Wat valt op", level=1)
     if data.sentences:
-        for sentence in data.sentences:
-            doc.add_paragraph(sentence, style="List Bullet")
+        listed = [doc.add_paragraph(s, style="List Bullet") for s in data.sentences]
     else:
-        doc.add_paragraph(f"Geen opvallende verschuivingen in {data.area_label}.")
+        listed = [doc.add_paragraph(f"Geen opvallende verschuivingen in {data.area_label}.")]
     if data.sentences_note:
+        # The list and its note on one page (the heading keeps with the first sentence):
+        # split by the page end, one sentence stayed under the chart and the rest went
+        # over, followed by an empty page up to the page break.
+        for paragraph in listed:
+            paragraph.paragraph_format.keep_with_next = True
         _docx.small_note(doc, data.sentences_note)
     _docx.page_break(doc)
 

@@ -556,6 +556,24 @@ def test_victim_signal_counts_victims_per_accident(demo_warehouse):
     assert any("spreidingsfactor φ = " in t for t in texts)
 
 
+def test_wat_valt_op_stays_on_one_page_with_its_note(demo_warehouse):
+    """Rendered, the list was split by the page end: one sentence under the key figures'
+    chart, the rest and the note on the next page, then an empty page up to the break.
+    Every sentence keeps with the next paragraph, so the list and its note move as one."""
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "28d", date(2026, 11, 29))
+    assert len(data.sentences) >= 2 and data.sentences_note
+    doc = Document(io.BytesIO(bp.briefing_docx(data)))
+    texts = [p.text for p in doc.paragraphs]
+    start = texts.index("2. Wat valt op")
+    end = texts.index(data.sentences_note)
+    listed = doc.paragraphs[start + 1 : end]
+    assert [p.text for p in listed] == data.sentences
+    assert all(p.paragraph_format.keep_with_next for p in listed)
+    assert not doc.paragraphs[end].paragraph_format.keep_with_next
+
+
 def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
     demo_warehouse, monkeypatch
 ):
