@@ -159,6 +159,11 @@ def column_widths(
     return [least[j] + int((most[j] - least[j]) * share) for j in range(n)]
 
 
+#: Tables with at most this many rows are kept on one page (a landscape A4 page holds some
+#: 30 rows of 9 pt); longer ones run on, their header repeated.
+KEEP_TOGETHER_ROWS = 25
+
+
 def add_table(
     doc,
     header: Sequence[str],
@@ -228,6 +233,18 @@ def add_table(
     header_flag = OxmlElement("w:tblHeader")
     header_flag.set(qn("w:val"), "true")
     tr_pr.append(header_flag)
+    if len(rows) <= KEEP_TOGETHER_ROWS:
+        # A table that fits a page moves to the next one whole: split by the page end, a
+        # few rows stood alone on a page ahead of a page break (the briefing's "Overlast
+        # per type", rendered). Every row keeps with the next and none is split.
+        for row in table.rows[:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+        for row in table.rows:
+            cant_split = OxmlElement("w:cantSplit")
+            cant_split.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(cant_split)
     return table
 
 

@@ -51,3 +51,26 @@ def test_a_table_too_wide_for_its_words_is_set_smaller():
     # A table that fits keeps the size asked for.
     table = _docx.add_table(doc, HEADER, ROWS, numeric_from=2)
     assert table.rows[0].cells[0].paragraphs[0].runs[-1].font.size.pt == 9
+
+
+def test_a_table_that_fits_a_page_is_kept_on_one_page_and_a_long_one_runs_on():
+    """Split by the page end, the last four rows of the briefing's 'Overlast per type'
+    stood alone on a page ahead of a page break (seen rendered). A short table keeps every
+    row with the next and splits no row; a longer one runs on with its header repeated."""
+    from docx.oxml.ns import qn
+
+    doc = _docx.new_document("t", "t")
+    short = _docx.add_table(doc, HEADER, ROWS * 5)
+    long_rows = [ROWS[0]] * (_docx.KEEP_TOGETHER_ROWS + 1)
+    long = _docx.add_table(doc, HEADER, long_rows)
+
+    def kept(row) -> bool:
+        return all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+
+    def unsplit(row) -> bool:
+        return row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+    assert all(kept(r) for r in short.rows[:-1]) and not kept(short.rows[-1])
+    assert all(unsplit(r) for r in short.rows)
+    assert not any(kept(r) or unsplit(r) for r in long.rows)
+    assert long.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
