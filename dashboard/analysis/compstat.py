@@ -41,6 +41,7 @@ __all__ = [
     "poisson_p_value",
     "poisson_signal",
     "screen_changes",
+    "years_before",
 ]
 
 #: A percentage change is shown only when the base count is at least this large. For a
@@ -126,12 +127,12 @@ def _as_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
 
 
-def _same_day_year_before(day: dt.date) -> dt.date:
-    """The same calendar day one year earlier; 29 February becomes 28 February."""
+def years_before(day: dt.date, years: int = 1) -> dt.date:
+    """The same calendar day ``years`` years earlier; 29 February becomes 28 February."""
     try:
-        return day.replace(year=day.year - 1)
+        return day.replace(year=day.year - years)
     except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+        return day.replace(year=day.year - years, day=28)
 
 
 def period_bounds(kind: str, end_date: Any) -> PeriodBounds:
@@ -184,7 +185,7 @@ def period_bounds(kind: str, end_date: Any) -> PeriodBounds:
     length = dt.timedelta(days=current.days)
     previous = Period(current.start - length, current.start - one_day)
     if kind == "ytd":
-        last_year = Period(dt.date(end.year - 1, 1, 1), _same_day_year_before(end))
+        last_year = Period(dt.date(end.year - 1, 1, 1), years_before(end))
     else:
         shift = dt.timedelta(days=_DAYS_PER_YEAR_SHIFT)
         last_year = Period(current.start - shift, current.end - shift)

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
+from dashboard.analysis.compstat import years_before
 from dashboard.components.format import fmt_period
 from dashboard.queries import WarehouseVersion
 from dashboard.queries.common import data_bounds
@@ -58,10 +59,7 @@ PARAM_PRESET, PARAM_FROM, PARAM_TO, PARAM_WIJK, PARAM_CATEGORY = (
 
 def year_before(day: date) -> date:
     """The same calendar day a year earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    return years_before(day)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_perio
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.queries import WarehouseVersion, overview
 from dashboard.queries import districts as district_queries
+from dashboard.queries.blackspots import window
 from etl.config import zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
@@ -213,8 +214,8 @@ def _black_spots(
         params = black_spot_params(load_zone().get("black_spots", {}))
     except (FileNotFoundError, KeyError):
         params = {}
-    years = int(params.get("years", 3))
-    start = end.replace(year=end.year - years) + timedelta(days=1)
+    # The traffic page's window: (end - years, end]; 29 February has no day a year back.
+    start, _ = window(end, int(params.get("years", 3)))
     accidents, victims = overview.black_spot_input(version, start, end)
     columns = [
         "rang",

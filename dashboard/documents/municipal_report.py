@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dashboard.analysis.compstat import years_before
 from dashboard.analysis.suppression import FOOTNOTE_NL, ResidualDisclosureWarning
 from dashboard.components.format import fmt_date, fmt_int, fmt_period, fmt_small_count
 from dashboard.documents import _docx, charts, static_maps
@@ -65,13 +66,6 @@ _DOMAIN_NAMES = {
 # --------------------------------------------------------------------------------------
 # Periods
 # --------------------------------------------------------------------------------------
-
-
-def _year_before(day: date, years: int = 1) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -269,7 +263,7 @@ def _trend_periods(
     """The same span in earlier years that the data fully cover, oldest first."""
     spans = [(str(period.year), start, end)]
     for k in range(1, TREND_YEARS + 1):
-        s, e = _year_before(start, k), _year_before(end, k)
+        s, e = years_before(start, k), years_before(end, k)
         if s < first:
             break
         spans.append((str(period.year - k), s, e))

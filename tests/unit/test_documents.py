@@ -574,6 +574,16 @@ def test_wat_valt_op_stays_on_one_page_with_its_note(demo_warehouse):
     assert not doc.paragraphs[end].paragraph_format.keep_with_next
 
 
+def test_briefing_ending_on_29_february(demo_warehouse):
+    """The black-spot window went back by replacing the year of the end date, which has no
+    29 February three years earlier: a briefing of 28 days up to 29/02/2028 crashed. It
+    now takes the traffic page's window, (end - 3 years, end]."""
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "28d", date(2028, 2, 29))
+    assert data.black_spot_window == (date(2025, 3, 1), date(2028, 2, 29))
+
+
 def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
     demo_warehouse, monkeypatch
 ):
