@@ -128,8 +128,9 @@ def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[
     """How much noisier a count of victims is than a Poisson count (at least 1).
 
     Victims come per accident: :func:`dashboard.analysis.compstat.clump_dispersion` of the
-    victims per accident of the zone's own registration, over every year loaded (a trait
-    of the zone's roads, not of one week). 1 when no accident has victims.
+    victims (killed or injured) per accident of the zone's own registration, over every
+    year loaded (a trait of the zone's roads, not of one week). 1 when no accident has
+    victims.
 
     Parameters
     ----------
@@ -147,16 +148,20 @@ def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[
 
     if by is not None and by not in VICTIM_GROUPS:
         raise ValueError(f"Onbekende groepering van slachtoffers: {by!r}")
-    group = "'all'" if by is None else f"coalesce(CAST(v.{by} AS VARCHAR), 'Onbekend')"
-    sizes = query(
-        version,
-        f"""
-        SELECT {group} AS grp, count(*) AS k
-        FROM marts.victims v JOIN marts.accidents a ON a.accident_id = v.accident_id
-        WHERE a.source = 'zone'
-        GROUP BY v.accident_id, grp
-        """,
-    )
+    if by is None:
+        # marts.accidents.victims: also the one victim of an accident without victim rows.
+        sql = (
+            "SELECT 'all' AS grp, victims AS k FROM marts.accidents "
+            "WHERE source = 'zone' AND victims > 0"
+        )
+    else:
+        sql = f"""
+            SELECT coalesce(CAST(v.{by} AS VARCHAR), 'Onbekend') AS grp, count(*) AS k
+            FROM marts.victims v JOIN marts.accidents a ON a.accident_id = v.accident_id
+            WHERE a.source = 'zone' AND v.severity_class IS NOT NULL
+            GROUP BY v.accident_id, grp
+        """
+    sizes = query(version, sql)
     out = {str(g): clump_dispersion(part["k"].to_numpy()) for g, part in sizes.groupby("grp")}
     return out if by is not None else {"all": out.get("all", 1.0)}
 

@@ -202,8 +202,7 @@ def victims_by_severity(
         """
         SELECT CAST(coalesce(sum(killed), 0) AS BIGINT) AS doden,
                CAST(coalesce(sum(seriously_injured), 0) AS BIGINT) AS zwaar,
-               CAST(coalesce(sum(lightly_injured), 0) AS BIGINT) AS licht,
-               CAST(coalesce(sum(coalesce(victims, 0)), 0) AS BIGINT) AS totaal
+               CAST(coalesce(sum(lightly_injured), 0) AS BIGINT) AS licht
         FROM marts.accidents
         WHERE source = 'zone' AND is_injury AND date BETWEEN $start::DATE AND $end::DATE
           AND wijk_code IN (SELECT code FROM marts.districts
@@ -212,13 +211,14 @@ def victims_by_severity(
         {"nis": nis_code, "start": start, "end": end},
     )
     row = df.iloc[0]
-    killed, serious, light, total = (int(row[c]) for c in ("doden", "zwaar", "licht", "totaal"))
-    # Victims whose class is unknown keep the breakdown adding up to the total.
-    rows = [("Doden", killed), ("Zwaargewonden", serious), ("Lichtgewonden", light)]
-    other = total - killed - serious - light
-    if other > 0:
-        rows.append(("Letsel onbekend", other))
-    return pd.DataFrame(rows, columns=["category", "n"])
+    # A victim is killed, seriously or lightly injured (marts.accidents.victims is their
+    # sum), so the three classes add up to the victims of the other tables.
+    rows = [
+        ("Doden", row["doden"]),
+        ("Zwaargewonden", row["zwaar"]),
+        ("Lichtgewonden", row["licht"]),
+    ]
+    return pd.DataFrame([(c, int(n)) for c, n in rows], columns=["category", "n"])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -230,7 +230,7 @@ def test_accident_victim_counts(small_warehouse):
     assert rows == [
         ("LE.55.L7.100001/2024", 0, 1, 1, 2, True),
         ("LE.55.L7.100002/2024", 0, 0, 1, 1, True),
-        ("LE.55.L7.100003/2024", 0, 0, 0, None, False),
+        ("LE.55.L7.100003/2024", 0, 0, 0, 0, False),
     ]
     vuln = query(
         small_warehouse,
@@ -298,6 +298,43 @@ def test_aggregates(small_warehouse):
         small_warehouse, "SELECT sum(n) FROM marts.hex_counts WHERE domain = 'incidents'"
     )[0][0]
     assert hex_total == 4  # ok-located incidents only
+
+
+def test_victims_are_the_killed_and_injured(raw_copy, tmp_path):
+    """An accident's victims are the sum of its killed, seriously and lightly injured. A
+    person unhurt ("Ongedeerd") was counted as a victim (the traffic page's total exceeded
+    its three classes; the municipal report called that person "Letsel onbekend"), and an
+    injury accident without victim rows had its one imputed victim in the classes but none
+    in the total (the municipal report then refused to add up)."""
+    (raw_copy / "victims" / "islp_slachtoffers_2024_extra.csv").write_text(
+        "Ongevalnummer;Volgnummer;Letsel;Type weggebruiker;Leeftijdsklasse\n"
+        "LE.55.L7.100002/2024;2;Ongedeerd;Personenauto;35-44\n",
+        encoding="utf-8",
+    )
+    (raw_copy / "accidents" / "islp_ongevallen_2024_extra.csv").write_text(
+        "Ongevalnummer;Datum/uur;Straat;Huisnr;Gemeente;X;Y;Ernst;Weggebruiker 1\n"
+        "LE.55.L7.100009/2024;09/02/2024 11:00;Kerkstraat;;Herent;171210;177210;Zwaargewond;Fietser\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    build(raw_copy, warehouse)
+    rows = query(
+        warehouse,
+        "SELECT accident_id, killed, seriously_injured, lightly_injured, victims "
+        "FROM marts.accidents WHERE source = 'zone' ORDER BY 1",
+    )
+    assert rows == [
+        ("LE.55.L7.100001/2024", 0, 1, 1, 2),
+        ("LE.55.L7.100002/2024", 0, 0, 1, 1),
+        ("LE.55.L7.100003/2024", 0, 0, 0, 0),
+        ("LE.55.L7.100009/2024", 0, 1, 0, 1),
+    ]
+    # The unhurt person is still listed, without an injury class.
+    assert query(
+        warehouse,
+        "SELECT severity, severity_class FROM marts.victims "
+        "WHERE accident_id = 'LE.55.L7.100002/2024' AND victim_number = 2",
+    ) == [("Ongedeerd", None)]
 
 
 def test_load_files_and_progress(small_warehouse):

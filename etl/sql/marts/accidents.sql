@@ -3,7 +3,6 @@
 with victim_counts as (
     select
         accident_id,
-        count(*) as victims,
         count(*) filter (where severity_class = 'killed') as killed,
         count(*) filter (where severity_class = 'seriously_injured') as seriously_injured,
         count(*) filter (where severity_class = 'lightly_injured') as lightly_injured
@@ -20,7 +19,7 @@ zone as (
         coalesce(v.killed, case when lower(a.severity) like 'dodelijk%' then 1 else 0 end) as killed,
         coalesce(v.seriously_injured, case when lower(a.severity) like 'zwaar%' then 1 else 0 end) as seriously_injured,
         coalesce(v.lightly_injured, case when lower(a.severity) like 'licht%' then 1 else 0 end) as lightly_injured,
-        v.victims,
+        cast(null as bigint) as victims,  -- the sum of the three classes, below
         a.road_user_1, a.road_user_2, a.light, a.weather, a.built_up, a.crossroads, a.road_type,
         cast(null as varchar) as collision_type,
         a.street, a.house_number, a.municipality as municipality_reported,
@@ -76,7 +75,12 @@ select
     accident_id, source, occurred_at, severity,
     lower(coalesce(severity, '')) in ('dodelijk', 'zwaargewond', 'lichtgewond')
         or killed + seriously_injured + lightly_injured > 0 as is_injury,
-    killed, seriously_injured, lightly_injured, victims,
+    killed, seriously_injured, lightly_injured,
+    -- A victim is a person killed or injured, so the zone's total is the sum of the three
+    -- classes: a row of someone unhurt ("Ongedeerd") or of no known class is no victim (it
+    -- was counted, and the municipal report called it "Letsel onbekend"), and an injury
+    -- accident without victim rows has its one victim here too. Statbel has no victims.
+    case when source = 'zone' then killed + seriously_injured + lightly_injured end as victims,
     road_user_1, road_user_2, light, weather, built_up, crossroads, road_type, collision_type,
     street, house_number, municipality_reported,
     date, day_known, year, month, iso_year, iso_week, weekday, hour,
