@@ -97,6 +97,24 @@ class Period:
         """The same dates one year earlier (CompStat "zelfde periode vorig jaar")."""
         return Period(self.preset, year_before(self.start), year_before(self.end))
 
+    def months(self) -> Period:
+        """The whole months this period touches: what data without a day (Statbel) counts."""
+        end = date(self.end.year, self.end.month, 1) + timedelta(days=32)
+        return Period(
+            self.preset, self.start.replace(day=1), end.replace(day=1) - timedelta(days=1)
+        )
+
+    def previous_months(self) -> Period:
+        """As many whole months as :meth:`months`, right before them: the "vorige periode"
+        of data without a day. Counted by days, 28 days in November touched October and
+        November, so November counted in both periods; 7 days touched the same month."""
+        whole = self.months()
+        n = (whole.end.year - whole.start.year) * 12 + whole.end.month - whole.start.month + 1
+        first = whole.start.year * 12 + whole.start.month - 1 - n
+        return Period(
+            self.preset, date(first // 12, first % 12 + 1, 1), whole.start - timedelta(days=1)
+        )
+
 
 def preset_period(preset: str, anchor: date, custom: tuple[date, date] | None = None) -> Period:
     """Turn a preset into dates, counting back from ``anchor``.

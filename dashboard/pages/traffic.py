@@ -127,7 +127,9 @@ if facets:
 # Key figures
 # ------------------------------------------------------------------------------------
 summary = traffic.accident_summary(version, source, period.start, period.end, flt.wijken, facets)
-previous = period.previous()
+# Statbel has no day: every month the period touches counts, so its previous period is as
+# many whole months right before those.
+previous = period.previous_months() if statbel else period.previous()
 before = traffic.accident_summary(version, source, previous.start, previous.end, flt.wijken, facets)
 
 st.subheader("Ongevallen")
@@ -143,6 +145,11 @@ layout.kpi_row(
         ),
     ]
 )
+if statbel:
+    st.caption(
+        f"Statbel telt per hele maand: {fmt_period(period.months().start, period.months().end)} "
+        f"tegenover {fmt_period(previous.start, previous.end)}."
+    )
 st.subheader("Slachtoffers")
 if statbel:
     st.caption(
@@ -630,14 +637,13 @@ def _period_label(value) -> str:
 if trend.empty:
     st.info("Geen letselongevallen in dit venster.")
 else:
-    # The last month or year, when the period's end cuts it short, says so.
-    cut = (
-        month_cut_short(period.end)
-        if grain == "maand"
-        else period.end < date(period.end.year, 12, 31)
-    )
+    # The last month or year, when the period's end cuts it short, says so. Statbel has no
+    # day: it counts the whole month the period ends in (labelled "1-15", it held all of
+    # October), so only its year can be cut short, at the end of that month.
+    through = period.months().end if statbel else period.end
+    cut = month_cut_short(through) if grain == "maand" else through < date(through.year, 12, 31)
     last = pd.Timestamp(trend["periode"].iloc[-1])
-    short = f" (1–{period.end.day})" if grain == "maand" else f" (t.e.m. {period.end:%d/%m})"
+    short = f" (1–{through.day})" if grain == "maand" else f" (t.e.m. {through:%d/%m})"
     labels_x = [
         _period_label(p) + (short if cut and pd.Timestamp(p) == last else "")
         for p in trend["periode"]
@@ -652,7 +658,7 @@ else:
             trend,
             month_col="periode",
             count_col="letselongevallen",
-            through=period.end,
+            through=through,
             through_col="letselongevallen_tot_dag",
         ).set_index("periode")
         months = [pd.Period(pd.Timestamp(p), "M") for p in trend["periode"]]
@@ -755,8 +761,16 @@ comparison = pd.DataFrame(
     }
 )
 st.dataframe(style_table(comparison), hide_index=True, width="stretch")
+if statbel:
+    # Say which whole months are compared: those are what Statbel counts.
+    last_year = last_year.months()
 st.caption(
-    f"Vorige periode: {fmt_period(previous.start, previous.end)}; vorig jaar: "
+    (
+        f"Statbel per hele maand: {fmt_period(period.months().start, period.months().end)}. "
+        if statbel
+        else ""
+    )
+    + f"Vorige periode: {fmt_period(previous.start, previous.end)}; vorig jaar: "
     f"{fmt_period(last_year.start, last_year.end)}. 'Opvallend' wanneer 2·(√nu − √toen) "
     "groter is dan 2 in absolute waarde (Poisson); kleine aantallen schommelen sterk. "
     "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf."

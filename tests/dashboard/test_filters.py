@@ -96,3 +96,20 @@ def test_comparison_periods():
     assert period.previous() == Period("28d", date(2026, 9, 6), date(2026, 10, 3))
     assert period.last_year() == Period("28d", date(2025, 10, 4), date(2025, 10, 31))
     assert year_before(date(2028, 2, 29)) == date(2027, 2, 28)
+
+
+def test_whole_months_and_the_months_before_for_data_without_a_day():
+    p = Period("28d", date(2026, 11, 3), date(2026, 11, 30))
+    assert (p.months().start, p.months().end) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert (p.previous_months().start, p.previous_months().end) == (
+        date(2026, 10, 1),
+        date(2026, 10, 31),
+    )
+    two = Period("aangepast", date(2026, 1, 17), date(2026, 2, 14))
+    assert (two.previous_months().start, two.previous_months().end) == (
+        date(2025, 11, 1),
+        date(2025, 12, 31),
+    )
+    leap = Period("aangepast", date(2028, 2, 10), date(2028, 2, 12))
+    assert leap.months().end == date(2028, 2, 29)
+    assert leap.previous_months().start == date(2028, 1, 1)

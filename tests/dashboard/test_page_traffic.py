@@ -254,3 +254,34 @@ def test_injury_trend_month_cut_short_against_the_same_days(demo_warehouse):
     assert line_y[-1] == count(injuries, [date(2025, 5, 1), date(2025, 5, 14)])
     assert line_y[-2] == count(injuries, [date(2025, 4, 1), date(2025, 4, 30)])
     assert plotly_array(bars["y"])[-1] == count(injuries, [date(2026, 5, 1), date(2026, 5, 14)])
+
+
+def test_statbel_compares_whole_months_with_the_months_before(demo_warehouse):
+    """Statbel has no day, so every month the period touches counts. The previous period
+    was counted by days: 17 April - 14 May touched April and May, its previous period
+    (20 March - 16 April) March and April, so April counted in both; and the trend's
+    last bar said "05/2026 (1–14)" while it held all of May."""
+    at = run_app("traffic", {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"})
+    at.button_group(key="verkeer_bron").set_value("accidents_statbel").run()
+    assert not at.exception
+    months = (
+        "SELECT count(*) FROM marts.accidents WHERE source = 'statbel' "
+        "AND make_date(year, month, 1) BETWEEN ? AND ?"
+    )
+    now = count(months, [date(2026, 4, 1), date(2026, 5, 1)])
+    before = count(months, [date(2026, 2, 1), date(2026, 3, 1)])
+    assert now > 0 and before > 0
+    tile = next(m for m in at.metric if m.label == "Letselongevallen")
+    assert tile.value == nl(now)
+    assert tile.delta.startswith(f"{now - before:+d}".replace("+0", "0"))
+    assert any(
+        "Statbel telt per hele maand: 01/04/2026 – 31/05/2026 tegenover 01/02/2026 – 31/03/2026"
+        in c.value
+        for c in at.caption
+    )
+    chart = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "Letselongevallen (aantal ongevallen)" in c.proto.spec
+    )
+    assert chart["data"][0]["x"][-1] == "05/2026"
