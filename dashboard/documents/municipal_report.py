@@ -248,6 +248,165 @@ class ReportData:
         return f"{self.period.label} ({fmt_period(self.start, self.end)})"
 
 
+#: A year's seven reportable periods: (kind, part) in the order the joint system adds them.
+_FAMILY = (
+    ("kwartaal", 1),
+    ("kwartaal", 2),
+    ("kwartaal", 3),
+    ("kwartaal", 4),
+    ("halfjaar", 1),
+    ("halfjaar", 2),
+    ("jaar", 0),
+)
+#: Additive relations between them: (total, parts).
+_NESTED = (
+    (("halfjaar", 1), (("kwartaal", 1), ("kwartaal", 2))),
+    (("halfjaar", 2), (("kwartaal", 3), ("kwartaal", 4))),
+    (("jaar", 0), (("halfjaar", 1), ("halfjaar", 2))),
+)
+_PERIOD_RANK = {"kwartaal": 0, "halfjaar": 1, "jaar": 2}
+
+
+@dataclass
+class _PeriodCells:
+    """One period's counts and the suppression its year's joint system gave them.
+
+    ``masks``: per measure key, ``(primary, hidden)`` for the wijk rows, the deelgemeente
+    rows and the total (``"w"``, ``"d"``, ``"t"``) and, per category table key, for its
+    rows (``"c:<key>"``).
+    """
+
+    areas: pd.DataFrame
+    dg: pd.DataFrame
+    categories: dict[str, pd.DataFrame]
+    masks: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
+    residual: list[str]
+
+
+def _deelgemeenten(areas: pd.DataFrame) -> pd.DataFrame:
+    measures = list(report_queries.REPORT_MEASURES)
+    return (
+        areas.groupby(["deelgemeente_code", "deelgemeente"], sort=True)[measures]
+        .sum()
+        .reset_index()
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def year_suppression(
+    version: WarehouseVersion,
+    municipality_code: str,
+    year: int,
+    first: date,
+    last: date,
+    threshold: int,
+) -> dict[tuple[str, int], _PeriodCells]:
+    """Small-count suppression of every report one municipality can get for one year.
+
+    The page offers quarters, half years and the year, to the same readers. Suppressed
+    report by report, a hidden cell came back by subtraction across them: wijk Winksele's
+    injury accidents of the first quarter of 2024 read "<5", the first half year 7 and the
+    second quarter 5, so 2. Here the seven periods of a year are one linked system per
+    measure (:func:`~dashboard.documents.disclosure.suppress_linked`): within each period
+    the report's own equations (deelgemeente = its wijken, total = the deelgemeenten = the
+    wijken = the categories) and across them half year = its quarters and year = its half
+    years, for every wijk, deelgemeente, category and the total. Whichever reports a reader
+    gets, a cell is hidden in all of them or in none. Secondary suppression hides wijken
+    before deelgemeenten before totals, and within those a quarter before a half year
+    before the year.
+
+    Parameters
+    ----------
+    version : WarehouseVersion
+    municipality_code : str
+    year : int
+    first, last : date
+        The days the report's data cover: every period is clipped to them, so the
+        quarters still add up to their half year and the year.
+    threshold : int
+
+    Returns
+    -------
+    dict
+        ``(kind, part)`` → :class:`_PeriodCells`.
+    """
+    measures = report_queries.REPORT_MEASURES
+    data = {}
+    for kind, part in _FAMILY:
+        p = ReportPeriod(kind, year, part)
+        start, end = max(p.start, first), min(p.end, last)
+        areas = report_queries.area_counts(version, municipality_code, start, end)
+        data[kind, part] = (
+            areas,
+            _deelgemeenten(areas),
+            {
+                "incidents": report_queries.category_counts(
+                    version, municipality_code, "incidents", start, end
+                ),
+                "nuisance": report_queries.category_counts(
+                    version, municipality_code, "nuisance", start, end
+                ),
+                "victims": report_queries.victims_by_severity(
+                    version, municipality_code, start, end
+                ),
+            },
+        )
+    # Line i of one period is line i of every other (same wijken, same categories listed).
+    areas0, _, categories0 = data[_FAMILY[0]]
+    for areas, _, categories in data.values():
+        if list(areas["wijk_code"]) != list(areas0["wijk_code"]) or any(
+            list(categories[k]["category"]) != list(categories0[k]["category"]) for k in categories
+        ):
+            raise RuntimeError("De periodes van één jaar hebben niet dezelfde rijen.")
+    out = {key: _PeriodCells(a, d, c, {}, []) for key, (a, d, c) in data.items()}
+    for key in measures:
+        cells = LinkedCells([], [], [])
+        lines: dict[tuple[str, int], dict[str, list[int]]] = {}
+        for kind, part in _FAMILY:
+            areas, dg, categories = data[kind, part]
+            rank = _PERIOD_RANK[kind]
+            w_idx = [cells.add(v, rank) for v in areas[key]]
+            d_idx = [cells.add(v, 3 + rank) for v in dg[key]]
+            total = cells.add(int(areas[key].sum()), 6 + rank)
+            for k, code in enumerate(dg["deelgemeente_code"]):
+                members = [w_idx[i] for i in np.flatnonzero(areas["deelgemeente_code"] == code)]
+                cells.relate(d_idx[k], members)
+            cells.relate(total, d_idx)
+            cells.relate(total, w_idx)
+            c_idx = []
+            if key in categories:
+                c_idx = [cells.add(v, rank) for v in categories[key]["n"]]
+                cells.relate(total, c_idx)
+            lines[kind, part] = {"w": w_idx, "d": d_idx, "t": [total], "c": c_idx}
+        # Across periods, line by line: wijken, deelgemeenten and categories keep their
+        # order in every period (every wijk and every category seen is listed, zeros too).
+        for whole, parts in _NESTED:
+            for line in ("w", "d", "t", "c"):
+                for i, total in enumerate(lines[whole][line]):
+                    cells.relate(total, [lines[p][line][i] for p in parts])
+        residual: list[str] = []
+        primary, hidden = suppress_linked(cells, threshold, residual=residual)
+        for period_key, idx in lines.items():
+            masks = {line: (primary[idx[line]], hidden[idx[line]]) for line in ("w", "d", "t")}
+            if idx["c"]:
+                masks[f"c:{key}"] = (primary[idx["c"]], hidden[idx["c"]])
+            out[period_key].masks[key] = masks
+            out[period_key].residual += [f"{measures[key]}: {m}" for m in residual]
+    return out
+
+
+def _stack_masks(
+    cells: _PeriodCells, measures: dict, rows: str, total: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(primary, hidden)`` of a table's rows plus its total row, one column per measure."""
+    return tuple(
+        np.column_stack(
+            [np.append(cells.masks[k][rows][i], cells.masks[k][total][i]) for k in measures]
+        )
+        for i in (0, 1)
+    )
+
+
 def _threshold() -> int:
     try:
         from etl.config import load_zone
@@ -315,21 +474,11 @@ def collect_report(
 
         zone_name = str(build_info(version).get("zone_name") or "Politiezone")
 
-    areas = report_queries.area_counts(version, municipality_code, start, end)
-    dg = (
-        areas.groupby(["deelgemeente_code", "deelgemeente"], sort=True)[list(measures)]
-        .sum()
-        .reset_index()
-    )
-    categories = {
-        "incidents": report_queries.category_counts(
-            version, municipality_code, "incidents", start, end
-        ),
-        "nuisance": report_queries.category_counts(
-            version, municipality_code, "nuisance", start, end
-        ),
-        "victims": report_queries.victims_by_severity(version, municipality_code, start, end),
-    }
+    # Every report of this municipality and year is suppressed as one system, so that
+    # no two of them can be subtracted (year_suppression).
+    family = year_suppression(version, municipality_code, period.year, first, last, threshold)
+    mine = family[period.kind, period.part]
+    areas, dg, categories = mine.areas, mine.dg, mine.categories
     spans = _trend_periods(period, start, end, first)
     trend = report_queries.period_totals(
         version,
@@ -338,46 +487,39 @@ def collect_report(
         tuple(e for _, _, e in spans),
     )
 
-    n_w, n_d, n_y = len(areas), len(dg), len(spans)
-    shape_w, shape_d, shape_y = (
-        (n_w + 1, len(measures)),
-        (n_d + 1, len(measures)),
-        (n_y, len(measures)),
-    )
+    n_y = len(spans)
     masks = {
-        k: (np.zeros(s, bool), np.zeros(s, bool))
-        for k, s in (("w", shape_w), ("d", shape_d), ("y", shape_y))
+        "w": _stack_masks(mine, measures, "w", "t"),
+        "d": _stack_masks(mine, measures, "d", "t"),
+        "y": (np.zeros((n_y, len(measures)), bool), np.zeros((n_y, len(measures)), bool)),
     }
     cat_masks = {
-        k: (np.zeros((len(v) + 1, 1), bool), np.zeros((len(v) + 1, 1), bool))
-        for k, v in categories.items()
+        k: tuple(
+            np.append(mine.masks[k][f"c:{k}"][i], mine.masks[k]["t"][i]).reshape(-1, 1)
+            for i in (0, 1)
+        )
+        for k in categories
     }
-    messages: list[str] = []
-    for j, key in enumerate(measures):
-        cells = LinkedCells([], [], [])
-        w_idx = [cells.add(v, 0) for v in areas[key]]
-        d_idx = [cells.add(v, 1) for v in dg[key]]
-        total = cells.add(int(areas[key].sum()), 2)
-        for k, code in enumerate(dg["deelgemeente_code"]):
-            members = [w_idx[i] for i in np.flatnonzero(areas["deelgemeente_code"] == code)]
-            cells.relate(d_idx[k], members)
-        cells.relate(total, d_idx)
-        cells.relate(total, w_idx)
-        c_idx = []
-        if key in categories:
-            c_idx = [cells.add(v, 0) for v in categories[key]["n"]]
-            cells.relate(total, c_idx)
-        # Earlier years stand alone (no published breakdown); the current year is `total`.
-        y_idx = [cells.add(v, 0) for v in trend[key].iloc[:-1]] + [total]
-        residual: list[str] = []
-        primary, hidden = suppress_linked(cells, threshold, residual=residual)
-        messages += [f"{measures[key]}: {m}" for m in residual]
-        for mask_key, idx in (("w", w_idx + [total]), ("d", d_idx + [total]), ("y", y_idx)):
-            masks[mask_key][0][:, j] = primary[idx]
-            masks[mask_key][1][:, j] = hidden[idx]
-        if c_idx:
-            cat_masks[key][0][:, 0] = primary[c_idx + [total]]
-            cat_masks[key][1][:, 0] = hidden[c_idx + [total]]
+    values = trend[list(measures)].to_numpy()
+    for row, (label, s, _) in enumerate(spans):
+        earlier = period.year - int(label)
+        for j, key in enumerate(measures):
+            if earlier == 0:
+                status = mine.masks[key]["t"]
+            elif complete and s >= first:
+                # The same period of an earlier year is a total of that year's reports:
+                # it has the status it has there (a total hidden there stays hidden here).
+                older = year_suppression(
+                    version, municipality_code, period.year - earlier, first, last, threshold
+                )
+                status = older[period.kind, period.part].masks[key]["t"]
+            else:
+                # A span no report publishes (the same days of a year not yet complete):
+                # only its own small count is hidden.
+                small = 0 < values[row, j] < threshold
+                status = (np.array([small]), np.array([small]))
+            masks["y"][0][row, j], masks["y"][1][row, j] = status[0][0], status[1][0]
+    messages = list(dict.fromkeys(mine.residual))
     for message in messages if warn else ():
         warnings.warn(ResidualDisclosureWarning(message), stacklevel=2)
 
@@ -554,6 +696,11 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "wijk is die wijk). Een cel heeft daarom overal dezelfde status, en voor elke "
                 "verborgen cel is nagerekend dat ze ook met alle tabellen en totalen samen niet "
                 "tot één waarde terug te brengen is.",
+                "Ook de rapporten over de kwartalen, de halfjaren en het jaar van dezelfde "
+                "gemeente zijn samen afgeschermd (een halfjaar is de som van zijn kwartalen, "
+                "een jaar van zijn halfjaren): wie ze naast elkaar legt, kan geen verborgen "
+                "aantal terugrekenen. Daardoor kan een cel verborgen zijn die in een rapport "
+                "alleen zichtbaar had mogen blijven.",
                 "Kaarten tonen alleen geaggregeerde gegevens: per wijk de waarde uit de tabel "
                 "(verborgen wijken grijs) en per zeshoek (H3) alleen een klasse "
                 f"('<{t}', 5–9, 10–24, 25–49, 50 of meer), nooit een exact aantal of een punt.",

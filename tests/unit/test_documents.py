@@ -9,6 +9,7 @@ of anything record-level (PV numbers, addresses, names, coordinates).
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import warnings
@@ -362,6 +363,56 @@ def test_report_cross_table_consistency(reports):
             assert w.text(-1, j) == d.text(-1, j) == data.tables["evolutie"].text(-1, j)
         assert data.tables["cat_feiten"].text(-1, 0) == w.text(-1, 0)
         assert data.tables["cat_slachtoffers"].text(-1, 0) == w.text(-1, 3)
+
+
+def test_reports_of_one_year_cannot_be_subtracted(demo_warehouse):
+    """Each report was suppressed on its own, but the page offers quarters, half years and
+    the year to the same readers: Herent's wijk Winksele had "<5" injury accidents in the
+    first quarter of 2024, 7 in the first half year and 5 in the second quarter, so 2. Over
+    all seven reports of a year, no half year or year and its two parts may have exactly
+    one hidden cell, and no hidden cell may be pinned to one value by everything the seven
+    reports publish together (each table's total row, and half year = quarters, year =
+    half years, cell by cell)."""
+    from dashboard.documents import municipal_report as mr
+    from dashboard.documents.disclosure import LinkedCells, linked_bounds
+
+    family = [("kwartaal", q) for q in (1, 2, 3, 4)] + [("halfjaar", 1), ("halfjaar", 2)]
+    family.append(("jaar", 0))
+    nested = {("halfjaar", 1): [("kwartaal", 1), ("kwartaal", 2)],
+              ("halfjaar", 2): [("kwartaal", 3), ("kwartaal", 4)],
+              ("jaar", 0): [("halfjaar", 1), ("halfjaar", 2)]}  # fmt: skip
+    hidden_cells = 0
+    for nis, year in itertools.product(("24038", "24055"), (2024, 2025, 2026)):
+        got = {
+            (kind, part): mr.cached_report(_version(), nis, kind, year, part)
+            for kind, part in family
+        }
+        if (nis, year) == ("24038", 2024):
+            winksele = [i for i, lbl in enumerate(got["kwartaal", 1].tables["wijken"].labels)
+                        if lbl[1] == "Winksele"][0]  # fmt: skip
+            flags = [got[p].tables["wijken"].hidden[winksele, 2] for p in
+                     (("kwartaal", 1), ("kwartaal", 2), ("halfjaar", 1))]  # fmt: skip
+            assert sum(flags) != 1, flags
+        for key, table in got["jaar", 0].tables.items():
+            if not table.total_row:
+                continue
+            for j in range(table.values.shape[1]):
+                cells = LinkedCells([], [], [])
+                index = {
+                    p: [cells.add(v, 0) for v in got[p].tables[key].values[:, j]] for p in family
+                }
+                hidden = np.concatenate([got[p].tables[key].hidden[:, j] for p in family])
+                for p in family:
+                    cells.relate(index[p][-1], index[p][:-1])
+                for whole, parts in nested.items():
+                    for i, total in enumerate(index[whole]):
+                        line = [index[q][i] for q in parts]
+                        assert sum(hidden[[total, *line]]) != 1, (nis, key, j, whole, i)
+                        cells.relate(total, line)
+                hidden_cells += int(hidden.sum())
+                for cell, (low, high) in linked_bounds(cells, hidden).items():
+                    assert high - low >= 0.5, (nis, key, j, cell, low, high)
+    assert hidden_cells > 20  # the demo's small counts are really exercised
 
 
 def test_report_has_nothing_record_level(reports):
