@@ -45,7 +45,9 @@ Buchanan & Lykhovyd 2022). The last line is implied by the flow but tightens the
 relaxation. Variables :math:`x_{ik}` exist only for wijken *k* within ``reach`` steps of
 unit *i* (default: wijken it borders today). Optional side constraints: at most
 ``max_moves`` moved units; each wijk's population within ``pop_tolerance`` of the mean
-(or no worse than today, so the current map always stays feasible).
+(or no worse than today, so the current map always stays feasible); with ``group_col``,
+units only join wijken of their own group (municipality), by leaving the other
+:math:`x_{ik}` out.
 
 Before CBC runs, a best-improvement descent over single moves of border units (keeping
 every wijk contiguous) improves the current map; that map, with flows on a spanning tree
@@ -346,6 +348,8 @@ def suggest_rebalancing(
     roots: Mapping[str, str] | None = None,
     reach: int | None = 1,
     xy_cols: tuple[str, str] | None = ("x", "y"),
+    group_col: str | None = None,
+    wijk_groups: Mapping[str, str] | None = None,
     id_col: str | None = None,
     threads: int | None = None,
     msg: bool = False,
@@ -398,6 +402,14 @@ def suggest_rebalancing(
         search). "optimaal" means optimal among the maps ``reach`` allows.
     xy_cols : (str, str) or None
         Coordinate columns used to pick roots; ignored when absent.
+    group_col : str, optional
+        Column of ``units`` holding the group a unit belongs to, such as the municipality
+        (``"nis_code"``). A unit may then only join a wijk of its own group: wijken lie
+        within one municipality, and reports per municipality rely on it. A unit without
+        a group stays in its wijk. ``None`` (default): no such rule.
+    wijk_groups : mapping, optional
+        Wijk → group, with ``group_col`` (e.g. the wijk's ``nis_code``). Default: the
+        groups of the units the wijk holds today.
     id_col : str, optional
         Column holding the unit id; default the index.
     threads : int, optional
@@ -462,7 +474,16 @@ def suggest_rebalancing(
     if move_penalty is None:
         move_penalty = 0.01 * mean_load if mean_load > 0 else 1e-6
 
-    candidates = _candidate_wijken(current, wijken, nbrs, roots, reach)
+    unit_groups = None
+    if group_col is not None:
+        if group_col not in frame.columns:
+            raise KeyError(f"Kolom '{group_col}' ontbreekt in de eenheden.")
+        unit_groups = {u: (None if pd.isna(g) else str(g)) for u, g in frame[group_col].items()}
+        if wijk_groups is not None:
+            wijk_groups = {str(k): str(g) for k, g in wijk_groups.items() if not pd.isna(g)}
+    candidates = _candidate_wijken(
+        current, wijken, nbrs, roots, reach, unit_groups=unit_groups, wijk_groups=wijk_groups
+    )
     pop_bounds = None
     if has_pop and pop_tolerance is not None:
         mean_pop = float(pops.sum()) / n_wijken
@@ -634,6 +655,7 @@ def suggest_rebalancing(
             "pop_tolerance": pop_tolerance,
             "time_limit_s": time_limit_s,
             "reach": reach,
+            "group_col": group_col,
             "n_units": n,
             "n_wijken": n_wijken,
             "n_arcs": len(arcs),
@@ -651,11 +673,18 @@ def _candidate_wijken(
     nbrs: Mapping[str, set[str]],
     roots: Mapping[str, str],
     reach: int | None,
+    *,
+    unit_groups: Mapping[str, str | None] | None = None,
+    wijk_groups: Mapping[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """Wijken each unit may join: its own and those within ``reach`` steps of it.
 
     A sub-area moving to a wijk three sectors away is not a proposal a coordinator would
     take seriously, and leaving those variables out shrinks the model enormously.
+
+    With ``unit_groups`` (unit → group, e.g. municipality) a unit may besides only join
+    a wijk of its own group: the group in ``wijk_groups`` or, without it, one of the
+    groups of the wijk's current units. A unit whose group is unknown stays in its wijk.
     """
     root_of = {r: k for k, r in roots.items()}
     if reach is None:
@@ -675,6 +704,18 @@ def _candidate_wijken(
                         queue.append(v)
             for u in depth:
                 allowed[u].add(k)
+    if unit_groups is not None:
+        if wijk_groups is not None:
+            groups_of = {k: {wijk_groups[k]} if k in wijk_groups else set() for k in wijken}
+        else:
+            groups_of = {k: set() for k in wijken}
+            for u, k in current.items():
+                if unit_groups.get(u) is not None:
+                    groups_of[k].add(unit_groups[u])
+        for u, ks in allowed.items():
+            group = unit_groups.get(u)
+            # The own wijk always stays allowed, so the current map remains feasible.
+            allowed[u] = {k for k in ks if k == current[u] or group in groups_of[k]}
     for r, k in root_of.items():
         allowed[r] = {k}
     order = {k: j for j, k in enumerate(wijken)}

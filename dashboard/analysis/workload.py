@@ -279,30 +279,40 @@ def lead_time_stats(
     DataFrame
         One row per group with ``n_closed``, ``lead_days_median``, ``lead_days_p90``
         (closed − received, days), ``days_vs_due_median``, ``days_vs_due_p90``
-        (closed − due: negative = early, positive = late), ``n_late`` and ``share_late``.
-        The suffix ``p90`` follows ``quantile`` (``p75`` for 0.75).
+        (closed − due: negative = early, positive = late), ``n_late``, ``share_late`` and
+        ``n_dates_inconsistent``. The suffix ``p90`` follows ``quantile`` (``p75`` for
+        0.75).
 
     Notes
     -----
-    Tasks closed before they were received are inconsistent records; they are left out
-    here (they would pull the median down) and reported by
-    :func:`dashboard.analysis.quality.qc_findings` instead.
+    Tasks closed before they were received are inconsistent records
+    (``marts.tasks.dates_inconsistent``, negative ``lead_days``). They are left out of
+    ``n_closed`` and of every duration and lateness figure (they would pull the median
+    down), the same rule as the median lead time of
+    :func:`dashboard.queries.workload.task_status_per_wijk`, and counted in
+    ``n_dates_inconsistent`` instead, so ``n_closed + n_dates_inconsistent`` is every
+    closed task. A group with only such tasks still gets a row. The quality control
+    (:func:`dashboard.analysis.quality.qc_findings`) lists them.
     """
     received = _column_or_nat(tasks, "received_at")
     closed = _column_or_nat(tasks, "closed_at")
     due = _column_or_nat(tasks, "due_at")
     lead = (closed - received).dt.days
     vs_due = (closed - due).dt.days
-    keep = lead.notna() & lead.ge(0)
+    closed_known = lead.notna()
 
     groups = [by] if isinstance(by, str) else list(by or [])
     groups = [g for g in groups if g in tasks.columns]
-    frame = pd.DataFrame({"lead": lead, "vs_due": vs_due}, index=tasks.index)[keep]
+    frame = pd.DataFrame(
+        {"lead": lead, "vs_due": vs_due, "inconsistent": lead.lt(0)}, index=tasks.index
+    )[closed_known]
     for g in groups:
-        frame[g] = tasks.loc[keep, g]
+        frame[g] = tasks.loc[closed_known, g]
     p = f"p{round(quantile * 100)}"
 
     def summarise(part: pd.DataFrame) -> pd.Series:
+        inconsistent = part["inconsistent"]
+        part = part[~inconsistent]
         late = part["vs_due"].gt(0)
         known_due = part["vs_due"].notna()
         return pd.Series(
@@ -314,6 +324,7 @@ def lead_time_stats(
                 f"days_vs_due_{p}": part["vs_due"].quantile(quantile),
                 "n_late": int(late.sum()),
                 "share_late": late.sum() / known_due.sum() if known_due.any() else np.nan,
+                "n_dates_inconsistent": int(inconsistent.sum()),
             }
         )
 
@@ -325,6 +336,7 @@ def lead_time_stats(
         f"days_vs_due_{p}",
         "n_late",
         "share_late",
+        "n_dates_inconsistent",
     ]
     if not groups:
         out = summarise(frame).to_frame().T if len(frame) else pd.DataFrame(columns=columns)
@@ -336,7 +348,8 @@ def lead_time_stats(
             index=frame.groupby(groups, dropna=False).size().index,
         )
     out = out.reindex(columns=columns)
-    out[["n_closed", "n_late"]] = out[["n_closed", "n_late"]].astype(int)
+    counts = ["n_closed", "n_late", "n_dates_inconsistent"]
+    out[counts] = out[counts].astype(int)
     return out
 
 

@@ -53,10 +53,13 @@ STATUS_LABELS = {
 WINDOWS = {"28": "Laatste 28 dagen", "90": "Laatste 90 dagen", "365": "Laatste 365 dagen"}
 
 
-def _propose(units, adjacency, wijk_codes, current, key) -> None:
+def _propose(units, adjacency, wijk_codes, current, key, wijk_municipality=None) -> None:
     """Button callback: run the optimiser and keep its result for this warehouse/window."""
     # Without sector populations there is no population to keep in balance.
     with_pop = "population" in units.columns
+    # Wijken lie within one municipality (the reports per municipality rely on it): a
+    # sector may only move to a wijk of its own municipality.
+    by_municipality = wijk_municipality is not None and "nis_code" in units.columns
     result = suggest_rebalancing(
         units,
         adjacency,
@@ -66,6 +69,8 @@ def _propose(units, adjacency, wijk_codes, current, key) -> None:
         time_limit_s=float(st.session_state.get("werklast_tijdslimiet", 20)),
         pop_col="population" if with_pop else None,
         pop_tolerance=0.15 if with_pop else None,
+        group_col="nis_code" if by_municipality else None,
+        wijk_groups=wijk_municipality if by_municipality else None,
         threads=1,
     )
     st.session_state["werklast_voorstel"] = (*key, result)
@@ -131,7 +136,13 @@ else:
     idx_start, idx_end = period.start, period.end
 st.caption(
     f"Index over {idx_start:%d/%m/%Y} – {idx_end:%d/%m/%Y}: gewogen aantal ontvangen taken, "
-    "100 = gemiddelde van de zone. Open en over termijn: op het einde van dat venster."
+    "100 = gemiddelde van de zone"
+    + (
+        " (berekend over alle wijken; de tabellen tonen enkel de gekozen wijken)"
+        if flt.wijken
+        else ""
+    )
+    + ". Open en over termijn: op het einde van dat venster."
 )
 
 types_cfg = workload.task_types_config()
@@ -140,9 +151,13 @@ weights = dict(zip(types_cfg["type_taak"], types_cfg["gewicht"], strict=True))
 # (tables, chart legend, filters, what-if): pseudonymise the source frames once.
 wijk_table = layout.staff_names(districts.wijken(version), ("inspector",))
 wijk_rows = wijk_table[wijk_table["code"].isin(flt.wijken)] if flt.wijken else wijk_table
-tasks = layout.staff_names(
-    workload.tasks_for_period(version, idx_start, idx_end, flt.wijken), ("inspector",)
+# The index compares with the zone mean, so it is computed over every wijk; a wijk filter
+# only chooses the rows shown (over the chosen wijken alone, one wijk always scored 100).
+zone_tasks = layout.staff_names(
+    workload.tasks_for_period(version, idx_start, idx_end), ("inspector",)
 )
+tasks = zone_tasks[zone_tasks["wijk_code"].isin(flt.wijken)] if flt.wijken else zone_tasks
+zone_inspectors = [str(i) for i in wijk_table["inspector"].dropna()]
 
 absences_known = workload.has_absences(version)
 absences = None
@@ -150,32 +165,44 @@ if absences_known:
     absent = layout.staff_names(
         workload.absences_per_inspector(version, idx_start, idx_end), ("inspector",)
     )
-    if len(absent):
-        # Only inspectors in scope: an absent inspector of another wijk would join the
-        # comparison with zero load.
-        in_scope = set(wijk_rows["inspector"].dropna().astype(str))
-        absences = absent.loc[
-            absent["inspector"].isin(in_scope), ["inspector", "days_absent", "days_in_period"]
-        ]
-        if absences.empty:
-            absences = None
+    # Only the zone's wijkinspecteurs: other staff on the list would join the comparison
+    # with zero load.
+    absences = absent.loc[
+        absent["inspector"].isin(set(zone_inspectors)),
+        ["inspector", "days_absent", "days_in_period"],
+    ]
+# The zone has a list, but nobody in it was absent in this window: nothing to correct.
+absent_in_window = absences is not None and not absences.empty
 
-index_by_inspector = workload_index(
-    tasks,
+zone_index_by_inspector = workload_index(
+    zone_tasks,
     weights,
     by="inspector",
     period_start=idx_start,
     as_of=idx_end,
-    absences=absences,
-    units=[str(i) for i in wijk_rows["inspector"].dropna()],
+    absences=absences if absent_in_window else None,
+    units=zone_inspectors,
 )
 index_by_wijk = workload_index(
-    tasks,
+    zone_tasks,
     weights,
     by="wijk_code",
     period_start=idx_start,
     as_of=idx_end,
-    units=list(wijk_rows["code"]),
+    units=list(wijk_table["code"]),
+)
+if flt.wijken:
+    # The chosen wijken's inspectors, and whoever else holds tasks there.
+    shown_inspectors = set(wijk_rows["inspector"].dropna().astype(str)) | set(
+        tasks["inspector"].dropna().astype(str)
+    )
+    index_by_inspector = zone_index_by_inspector[
+        zone_index_by_inspector.index.isin(shown_inspectors)
+    ]
+else:
+    index_by_inspector = zone_index_by_inspector
+unassigned_in_scope = int(
+    tasks["inspector"].astype("string").str.strip().replace("", pd.NA).isna().sum()
 )
 
 inspector_wijk = dict(zip(wijk_table["inspector"], wijk_table["name"], strict=False))
@@ -250,7 +277,7 @@ with map_col:
     m = maps.new_map(rate_shapes, basemap)
     if measure == "index":
         values = {c: index_by_wijk["index"].get(c) for c in rate_shapes["code"]}
-        maps.add_choropleth(m, rate_shapes, values, "Werklastindex (100 = gemiddelde)")
+        maps.add_choropleth(m, rate_shapes, values, "Werklastindex (100 = gemiddelde van de zone)")
     else:
         maps.add_choropleth(
             m,
@@ -271,20 +298,17 @@ if unknown:
 
 st.subheader("Werklastindex per inspecteur")
 st.dataframe(style_table(layout.staff_names(table)), hide_index=True, width="stretch")
-if index_by_inspector.attrs.get("unassigned_tasks"):
+if unassigned_in_scope:
     st.caption(
-        f"{fmt_count(index_by_inspector.attrs['unassigned_tasks'], 'taak', 'taken')} zonder "
-        + (
-            "inspecteur telt"
-            if index_by_inspector.attrs["unassigned_tasks"] == 1
-            else "inspecteur tellen"
-        )
+        f"{fmt_count(unassigned_in_scope, 'taak', 'taken')} zonder "
+        + ("inspecteur telt" if unassigned_in_scope == 1 else "inspecteur tellen")
         + " niet mee in de index."
     )
 
 with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)"):
+    per_type_measures = {"received": "Ontvangen", "open": "Open", "overdue": "Over termijn"}
     per_type_cols = [
-        c for c in index_by_inspector.columns if c.split("_", 1)[0] in ("received", "open")
+        c for c in index_by_inspector.columns if c.split("_", 1)[0] in per_type_measures
     ]
     long = (
         index_by_inspector[per_type_cols]
@@ -293,12 +317,20 @@ with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)
         .melt(id_vars="Inspecteur", var_name="maat", value_name="n")
     )
     long[["maat", "Type taak"]] = long["maat"].str.split("_", n=1, expand=True)
-    pivot = long.pivot_table(
-        index=["Inspecteur", "Type taak"], columns="maat", values="n", aggfunc="sum"
-    ).reset_index()
-    pivot = pivot.rename(columns={"received": "Ontvangen", "open": "Open"})
+    pivot = (
+        long.pivot_table(
+            index=["Inspecteur", "Type taak"], columns="maat", values="n", aggfunc="sum"
+        )
+        .reindex(columns=list(per_type_measures), fill_value=0)
+        .reset_index()
+        .rename(columns=per_type_measures)
+    )
     pivot = pivot[(pivot["Ontvangen"] > 0) | (pivot["Open"] > 0)]
     st.dataframe(style_table(pivot), hide_index=True, width="stretch")
+    st.caption(
+        f"Open en over termijn: op het einde van het indexvenster ({idx_end:%d/%m/%Y}). "
+        "De tabel hieronder: open en over termijn nu, ontvangen en afgewerkt in het venster."
+    )
     st.dataframe(
         style_table(
             workload.task_status_per_type(version, idx_start, idx_end, flt.wijken).rename(
@@ -327,7 +359,9 @@ leads = lead_time_stats(closed_in_window, by="inspector").reset_index()
 lead_table = pd.DataFrame(
     {
         "Inspecteur": leads["inspector"],
-        "Afgewerkt": leads["n_closed"],
+        # Every closed task, as in the other tables; the durations leave out those closed
+        # before they were received (stated below).
+        "Afgewerkt": leads["n_closed"] + leads["n_dates_inconsistent"],
         "Mediaan doorlooptijd (dagen)": leads["lead_days_median"],
         "P90 doorlooptijd (dagen)": leads["lead_days_p90"],
         "Mediaan t.o.v. termijn (dagen)": leads["days_vs_due_median"],
@@ -344,6 +378,15 @@ st.caption(
     "T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, positief = te laat). "
     f"Aandeel te laat enkel bij minstens {SMALL_BASE} afgewerkte taken."
 )
+n_inconsistent = int(leads["n_dates_inconsistent"].sum())
+if n_inconsistent:
+    st.caption(
+        f"{fmt_count(n_inconsistent, 'taak', 'taken')} afgesloten vóór de ontvangstdatum "
+        "(onlogische datums): "
+        + ("telt" if n_inconsistent == 1 else "tellen")
+        + " mee bij 'Afgewerkt', maar niet in de doorlooptijden en het aandeel te laat "
+        "(ook niet in de mediaan per wijk en per type). De kwaliteitscontrole toont ze."
+    )
 
 st.subheader("Per wijk: taken, feiten, overlast en inwoners")
 events = overview.domain_counts_per_wijk(version, idx_start, idx_end, flt.wijken)
@@ -386,13 +429,14 @@ st.dataframe(
     width="stretch",
 )
 st.caption(
-    "Ontvangen, afgewerkt en mediaan doorlooptijd: in de gekozen periode; feiten en overlast: "
-    "in het indexvenster. Verhoudingen per 1.000 inwoners enkel waar de bevolking gekend is "
+    "Ontvangen, afgewerkt en mediaan doorlooptijd: in de gekozen periode (de mediaan zonder "
+    "taken afgesloten vóór hun ontvangst); feiten en overlast: in het indexvenster. "
+    "Verhoudingen per 1.000 inwoners enkel waar de bevolking gekend is "
     f"en vanaf {SMALL_BASE} meldingen."
 )
 
 st.subheader("Maandelijkse evolutie")
-fair_preview = fairness(index_by_inspector["index"].dropna(), overload_threshold=OVERLOAD)
+fair_preview = fairness(zone_index_by_inspector["index"].dropna(), overload_threshold=OVERLOAD)
 trend_start = date(idx_end.year - 2, idx_end.month, 1)
 trend = layout.staff_names(
     workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken), ("inspecteur",)
@@ -445,12 +489,17 @@ else:
 # 2. Fairness and what-if
 # ---------------------------------------------------------------------------------------
 st.header("Eerlijke verdeling")
+# Fairness is a zone-wide question: every inspector of the zone, whatever the wijk filter.
 load_basis = (
-    index_by_inspector["load_per_available_day"]
-    if "load_per_available_day" in index_by_inspector.columns
-    else index_by_inspector["weighted_load"]
+    zone_index_by_inspector["load_per_available_day"]
+    if "load_per_available_day" in zone_index_by_inspector.columns
+    else zone_index_by_inspector["weighted_load"]
 )
 fair = fairness(load_basis, overload_threshold=OVERLOAD, underload_threshold=UNDERLOAD)
+st.caption(
+    "Gini, verhouding en over- of onderbelast: over alle inspecteurs van de zone"
+    + (", ook buiten de gekozen wijken." if flt.wijken else ".")
+)
 cols = st.columns(4)
 cols[0].metric(
     "Gini-coëfficiënt",
@@ -472,7 +521,7 @@ if fair["overloaded"]:
         ),
         icon=":material/priority_high:",
     )
-if absences_known and absences is not None:
+if absent_in_window:
     st.caption(
         "Afwezigheden (verlof, opleiding, ziekte) zijn verrekend: de index vergelijkt de "
         "werklast per beschikbare dag."
@@ -490,6 +539,13 @@ if absences_known and absences is not None:
             # Why someone was absent (illness, ...) is personal: the coordinator only.
             absent_view = absent_view.drop(columns="Redenen", errors="ignore")
         st.dataframe(style_table(layout.staff_names(absent_view)), hide_index=True, width="stretch")
+elif absences_known:
+    st.info(
+        "Geen afwezigheden in dit venster: volgens de lijst van afwezigheden van de zone was "
+        f"geen enkele wijkinspecteur afwezig tussen {idx_start:%d/%m/%Y} en "
+        f"{idx_end:%d/%m/%Y}. De index vergelijkt dus de volledige werklast.",
+        icon=":material/info:",
+    )
 else:
     st.info(
         "Afwezigheden zijn niet in rekening gebracht: de zone levert (nog) geen lijst van "
@@ -501,47 +557,39 @@ else:
 st.subheader("Wat als: deelgebieden verschuiven")
 wijk_codes = list(wijk_table["code"])
 wijk_names = dict(zip(wijk_table["code"], wijk_table["name"], strict=True))
-# Redistribution is a zone-wide question: with a wijk filter the other wijken still count.
-zone_index_by_wijk = (
-    index_by_wijk
-    if not flt.wijken
-    else workload_index(
-        layout.staff_names(workload.tasks_for_period(version, idx_start, idx_end), ("inspector",)),
-        weights,
-        by="wijk_code",
-        period_start=idx_start,
-        as_of=idx_end,
-        units=wijk_codes,
-    )
-)
+# Redistribution is a zone-wide question: with a wijk filter the other wijken still count
+# (``index_by_wijk`` is computed over the whole zone).
 if flt.wijken:
     st.caption("Wat als en herverdeling kijken naar de hele zone, ook buiten de gekozen wijken.")
-wijk_load = zone_index_by_wijk["weighted_load"].reindex(wijk_codes).fillna(0.0)
+wijk_load = index_by_wijk["weighted_load"].reindex(wijk_codes).fillna(0.0)
 sectors_available = workload.has_sector_layer(version)
 
 if sectors_available:
-    sectors = workload.sector_units(version)
+    sectors = workload.sector_units(
+        version, idx_start, idx_end, tuple((str(k), float(v)) for k, v in weights.items())
+    )
     adjacency = list(workload.sector_adjacency(version).itertuples(index=False, name=None))
-    # Load per sector: located tasks where the wijk has them, otherwise the wijk's load
-    # shared out in proportion to population (stated below the table).
-    sectors["load"] = 0.0
+    # Load per sector: the weighted tasks located in it (whichever wijk they were booked
+    # on: that work moves with the sector). A wijk without any located task gets its load
+    # shared out in proportion to population instead (stated below the table).
+    sectors["load"] = sectors["load_located"].astype(float)
     proxy_wijken = []
     for code, part in sectors.groupby("wijk_code"):
+        if part["tasks_located"].sum() > 0:
+            continue
         total = float(wijk_load.get(code, 0.0))
-        located = part["tasks_located"].astype(float)
-        if located.sum() > 0:
-            share = located / located.sum()
-        else:
-            proxy_wijken.append(code)
-            # Population where known, else area: a bigger sector is likely more work.
-            weight = part["population"].astype(float)
-            if weight.isna().any() or weight.sum() <= 0:
-                weight = part["area_km2"].astype(float).fillna(0)
-            share = (
-                weight / weight.sum()
-                if weight.sum() > 0
-                else pd.Series(1 / len(part), index=part.index)
-            )
+        if total <= 0:
+            continue
+        proxy_wijken.append(code)
+        # Population where known, else area: a bigger sector is likely more work.
+        weight = part["population"].astype(float)
+        if weight.isna().any() or weight.sum() <= 0:
+            weight = part["area_km2"].astype(float).fillna(0)
+        share = (
+            weight / weight.sum()
+            if weight.sum() > 0
+            else pd.Series(1 / len(part), index=part.index)
+        )
         sectors.loc[part.index, "load"] = total * share
     sectors = sectors.set_index("code")
     current = dict(zip(sectors.index, sectors["wijk_code"], strict=True))
@@ -577,7 +625,14 @@ if sectors_available:
     )
     proposal = dict(zip(edited["Sector"], edited["Nieuwe wijk"], strict=True))
     sector_pop_known = bool(sectors["population"].notna().all())
-    units = sectors[["load", "population"]] if sector_pop_known else sectors[["load"]]
+    # x/y pick each wijk's anchor sector (nearest its centre); nis_code keeps proposals
+    # within the municipality.
+    units = sectors[
+        ["load", "population", "x", "y", "nis_code"]
+        if sector_pop_known
+        else ["load", "x", "y", "nis_code"]
+    ]
+    wijk_municipality = dict(zip(wijk_table["code"], wijk_table["nis_code"], strict=True))
     unit_kind = "sector"
 else:
     st.info(
@@ -656,12 +711,33 @@ if moved:
             "Niet aaneengesloten: " + ", ".join(broken) + ". Een wijk moet één geheel blijven.",
             icon=":material/error:",
         )
-if unit_kind == "sector" and proxy_wijken:
+if unit_kind == "sector":
+    # A sector moved by hand to a wijk of another municipality: allowed in the what-if, but
+    # said (the optimiser never proposes it). Unknown codes on either side: no judgement.
+    crossing = sorted(
+        u
+        for u, k in moved.items()
+        if pd.notna(wijk_municipality.get(k))
+        and pd.notna(sectors["nis_code"].get(u))
+        and str(sectors["nis_code"].get(u)) != str(wijk_municipality.get(k))
+    )
+    if crossing:
+        st.warning(
+            "Over de gemeentegrens: " + ", ".join(crossing) + ". Een wijk ligt binnen één "
+            "gemeente (de rapporten per gemeente gaan daarvan uit).",
+            icon=":material/warning:",
+        )
     basis = "de inwoners" if sector_pop_known else "de oppervlakte"
     st.caption(
-        "Werklast per sector: uit gelokaliseerde taken van de laatste 365 dagen; voor "
-        f"{fmt_int(len(proxy_wijken))} wijk(en) zonder gelokaliseerde taken is de werklast "
-        f"van de wijk verdeeld naar rato van {basis} (een benadering)."
+        f"Werklast per sector: gewogen som van de taken ontvangen van {idx_start:%d/%m/%Y} "
+        f"tot {idx_end:%d/%m/%Y} waarvan de locatie in de sector valt (welke wijk ze ook "
+        "behandelt); taken zonder locatie tellen niet mee."
+        + (
+            f" Voor {fmt_int(len(proxy_wijken))} wijk(en) zonder gelokaliseerde taken is de "
+            f"werklast van de wijk verdeeld naar rato van {basis} (een benadering)."
+            if proxy_wijken
+            else ""
+        )
     )
 if unit_kind == "sector" and not sector_pop_known:
     st.caption(
@@ -696,7 +772,14 @@ if unit_kind == "sector":
         icon=":material/auto_fix_high:",
         key="werklast_optimaliseer",
         on_click=_propose,
-        args=(units, adjacency, wijk_codes, current, (version, idx_start, idx_end)),
+        args=(
+            units,
+            adjacency,
+            wijk_codes,
+            current,
+            (version, idx_start, idx_end),
+            wijk_municipality,
+        ),
     )
     stored = st.session_state.get("werklast_voorstel")
     if stored and tuple(stored[:3]) == (version, idx_start, idx_end):

@@ -7,6 +7,7 @@ only selects what was received and what was closed.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -20,9 +21,14 @@ _MEASURES = """
     count(*) FILTER (WHERE t.status = 'Te controleren') AS te_controleren,
     count(*) FILTER (WHERE CAST(t.received_at AS DATE) BETWEEN $start AND $end) AS ontvangen,
     count(*) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end) AS afgewerkt,
-    median(t.lead_days) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end)
+    median(t.lead_days) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end
+                                  AND t.lead_days >= 0)
         AS mediaan_doorlooptijd_dagen
 """
+# A task closed before it was received (``lead_days < 0``, flagged ``dates_inconsistent``)
+# counts as closed but stays out of the median lead time: a negative duration would pull
+# the median down. The same rule as :func:`dashboard.analysis.workload.lead_time_stats`,
+# so the tables of the workload page agree.
 _WIJK_FILTER = "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], t.wijk_code))"
 
 
@@ -39,6 +45,12 @@ def task_status_per_wijk(
         ``open``, ``over_termijn``, ``te_controleren`` (now), ``ontvangen``, ``afgewerkt``
         and ``mediaan_doorlooptijd_dagen`` (in the period). Every wijk appears, also
         without tasks.
+
+    Notes
+    -----
+    ``afgewerkt`` counts every task closed in the period; the median lead time leaves out
+    tasks closed before they were received (inconsistent dates, listed by the quality
+    control instead).
     """
     return query(
         version,
@@ -143,6 +155,12 @@ _TASK_COLUMNS = """
 """
 
 
+#: Task types reviewed when the zone flags none: kantschriften and PV follow-ups. "PV" as a
+#: word (``PV-opvolging``, ``Opvolging PV``) or written out: as a bare substring it also
+#: matched inside "o*pv*olging" (``Wijkopvolging``).
+_REVIEWED_BY_DEFAULT = re.compile(r"kantschrift|\bpv\b|proces[- ]?verba", re.IGNORECASE)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def task_types_config() -> pd.DataFrame:
     """The zone's task types with deadline, workload weight and review flag (zone.toml).
@@ -161,7 +179,7 @@ def task_types_config() -> pd.DataFrame:
     rows = []
     for t in types:
         name = str(t.get("name", ""))
-        default = any(word in name.lower() for word in ("kantschrift", "pv"))
+        default = bool(_REVIEWED_BY_DEFAULT.search(name))
         rows.append(
             {
                 "type_taak": name,
@@ -183,6 +201,10 @@ def tasks_for_period(
     :func:`~dashboard.analysis.workload.lead_time_stats` work on task rows. One zone has
     on the order of 10^4 tasks a year, so a year of them stays far below ``MAX_ROWS``.
 
+    "Closed in it" includes a task closed in the period but received after it (closed
+    before it was received, an inconsistent record): :func:`task_status_per_wijk` counts
+    it as closed in the period, and the page's counts of closed tasks must agree.
+
     Returns
     -------
     pandas.DataFrame
@@ -195,9 +217,10 @@ def tasks_for_period(
         f"""
         SELECT {_TASK_COLUMNS}
         FROM marts.tasks t
-        WHERE CAST(t.received_at AS DATE) <= $end
-          AND (CAST(t.received_at AS DATE) >= $start OR t.closed_at IS NULL
-               OR CAST(t.closed_at AS DATE) >= $start)
+        WHERE ((CAST(t.received_at AS DATE) <= $end
+                AND (CAST(t.received_at AS DATE) >= $start OR t.closed_at IS NULL
+                     OR CAST(t.closed_at AS DATE) >= $start))
+               OR CAST(t.closed_at AS DATE) BETWEEN $start AND $end)
           AND {_WIJK_FILTER}
         ORDER BY t.received_at, t.task_id
         LIMIT 45000
@@ -396,41 +419,80 @@ def has_sector_layer(version: WarehouseVersion) -> bool:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def sector_units(version: WarehouseVersion) -> pd.DataFrame:
-    """Statistical sectors as units for the what-if and the optimiser.
+def sector_units(
+    version: WarehouseVersion,
+    start: date,
+    end: date,
+    weights: tuple[tuple[str, float], ...] = (),
+    default_weight: float = 1.0,
+) -> pd.DataFrame:
+    """Statistical sectors as units for the what-if and the optimiser, with their workload.
+
+    Parameters
+    ----------
+    start, end : date
+        The index window (both inclusive): tasks received in it count.
+    weights : tuple of (str, float)
+        Weight per task type (``[[task_types]]`` of ``zone.toml``), as pairs so the cache
+        can key on them.
+    default_weight : float
+        Weight of a task type missing from ``weights`` (as in
+        :func:`dashboard.analysis.workload.workload_index`).
 
     Returns
     -------
     pandas.DataFrame
-        ``code``, ``name``, ``wijk_code`` (parent), ``population`` (NaN when unknown),
-        ``area_km2``, ``x``, ``y`` (Lambert 72 centroid, for choosing anchor units), ``geojson``
-        (display shape, WGS84) and ``tasks_located`` (tasks of the last 365 days before
-        the reference date whose location falls in the sector).
+        ``code``, ``name``, ``wijk_code`` (parent), ``nis_code`` (municipality),
+        ``population`` (NaN when unknown), ``area_km2``, ``x``, ``y`` (Lambert 72 centroid,
+        for choosing anchor units), ``geojson`` (display shape, WGS84),
+        ``tasks_located`` (tasks received in the window whose location falls in the
+        sector) and ``load_located`` (the sum of their type weights).
+
+    Notes
+    -----
+    The load of a sector is the work *located there*, whichever wijk the tasks were
+    booked on: that is what moves along when the sector changes wijk.
     """
+    # One weight per type (the last one wins, as in a dict): a repeated type would
+    # otherwise count its tasks twice in the join below.
+    by_type = {str(name): float(weight) for name, weight in weights}
+    types, values = list(by_type), list(by_type.values())
     return query(
         version,
         """
         WITH s AS (
-            SELECT code, name, parent_code AS wijk_code, population, area_km2, geojson,
-                   ST_GeomFromText(geom_wkt_31370) AS g
+            SELECT code, name, parent_code AS wijk_code, nis_code, population, area_km2,
+                   geojson, ST_GeomFromText(geom_wkt_31370) AS g
             FROM marts.districts WHERE layer = 'sector'
         ),
-        ref AS (SELECT max(reference_date) AS d FROM marts.build_info),
+        w AS (
+            SELECT unnest($types::VARCHAR[]) AS task_type,
+                   unnest($weights::DOUBLE[]) AS weight
+        ),
         located AS (
-            SELECT s.code, count(*) AS n
-            FROM marts.tasks t CROSS JOIN ref JOIN s
-              ON ST_Contains(s.g, ST_Point(t.x, t.y))
+            SELECT s.code, count(*) AS n, sum(coalesce(w.weight, $default)) AS load
+            FROM marts.tasks t
+            JOIN s ON ST_Contains(s.g, ST_Point(t.x, t.y))
+            LEFT JOIN w ON w.task_type = CAST(t.task_type AS VARCHAR)
             WHERE t.location_status = 'ok' AND t.x IS NOT NULL
-              AND CAST(t.received_at AS DATE) > ref.d - INTERVAL 365 DAY
+              AND CAST(t.received_at AS DATE) BETWEEN $start AND $end
             GROUP BY ALL
         )
-        SELECT s.code, s.name, s.wijk_code, s.population, s.area_km2,
+        SELECT s.code, s.name, s.wijk_code, s.nis_code, s.population, s.area_km2,
                ST_X(ST_Centroid(s.g)) AS x, ST_Y(ST_Centroid(s.g)) AS y, s.geojson,
-               coalesce(l.n, 0) AS tasks_located
+               coalesce(l.n, 0) AS tasks_located,
+               CAST(coalesce(l.load, 0) AS DOUBLE) AS load_located
         FROM s LEFT JOIN located l USING (code)
         ORDER BY s.code
         LIMIT 5000
         """,
+        {
+            "start": start,
+            "end": end,
+            "types": types,
+            "weights": values,
+            "default": float(default_weight),
+        },
     )
 
 

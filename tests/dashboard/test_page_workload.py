@@ -255,7 +255,7 @@ def test_suggested_rebalancing_keeps_wijken_contiguous(demo_warehouse, state):
     assert is_contiguous(assignment, list(pairs.itertuples(index=False, name=None)))
 
 
-def test_wijk_filter_limits_the_comparison_but_not_the_what_if(demo_warehouse, state):
+def test_wijk_filter_limits_the_rows_but_not_the_comparison(demo_warehouse, state):
     at = run_app("workload", query_params={"wijk": ["W01", "W03"]})
     index = _frame(at, "Inspecteur", "Werklastindex")
     expected = wh(
@@ -263,8 +263,262 @@ def test_wijk_filter_limits_the_comparison_but_not_the_what_if(demo_warehouse, s
         "ORDER BY inspector"
     )["inspector"].tolist()
     assert sorted(index["Inspecteur"]) == expected
-    assert abs(index["Werklastindex"].mean() - 100) < 1e-6 or "Beschikbare dagen" in index
+    # The index stays relative to the zone mean (not to the mean of the two chosen wijken).
+    _, end = last_28_days()
+    zone = _zone_index(end - timedelta(days=364), end)
+    shown = index.set_index("Inspecteur")["Werklastindex"]
+    assert (shown - zone.reindex(shown.index)).abs().max() < 1e-6
     assert any("hele zone" in c.value for c in at.caption)
+
+
+def _zone_index(start, end) -> pd.Series:
+    """Workload index per wijkinspecteur over the whole zone, from the marts.
+
+    Weighted tasks received in the window; with absences in the window, per available day
+    (days in the window minus distinct days absent); 100 = mean over the zone's inspectors.
+    """
+    types = load_zone()["task_types"]
+    has_absences = count(
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_schema = 'marts' AND table_name = 'absences'"
+    )
+    absent_sql = (
+        "SELECT inspector, count(DISTINCT d) AS n FROM (SELECT inspector, "
+        "unnest(generate_series(greatest(start_date, ?::DATE), least(end_date, ?::DATE), "
+        "INTERVAL 1 DAY)) AS d FROM marts.absences WHERE start_date <= ? AND end_date >= ?) "
+        "GROUP BY 1"
+        if has_absences
+        else "SELECT NULL::VARCHAR AS inspector, 0 AS n WHERE false"
+    )
+    frame = wh(
+        "WITH w AS (SELECT unnest(?::VARCHAR[]) AS name, unnest(?::DOUBLE[]) AS weight), "
+        "l AS (SELECT t.inspector, sum(coalesce(w.weight, 1)) AS load FROM marts.tasks t "
+        "LEFT JOIN w ON w.name = CAST(t.task_type AS VARCHAR) "
+        "WHERE CAST(t.received_at AS DATE) BETWEEN ? AND ? GROUP BY 1), "
+        f"a AS ({absent_sql}) "
+        "SELECT d.inspector, coalesce(l.load, 0) AS load, coalesce(a.n, 0) AS absent "
+        "FROM marts.districts d LEFT JOIN l USING (inspector) LEFT JOIN a USING (inspector) "
+        "WHERE d.layer = 'wijk' AND d.inspector IS NOT NULL",
+        [
+            [t["name"] for t in types],
+            [float(t["weight"]) for t in types],
+            start,
+            end,
+            *([start, end, end, start] if has_absences else []),
+        ],
+    ).set_index("inspector")
+    basis = frame["load"]
+    if frame["absent"].sum() > 0:
+        basis = frame["load"] / ((end - start).days + 1 - frame["absent"])
+    return 100 * basis / basis.mean()
+
+
+def _gini(values: pd.Series) -> float:
+    """Mean absolute difference over twice the mean (the double-sum definition)."""
+    x = values.to_numpy(dtype=float)
+    return abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean())
+
+
+def test_single_wijk_shows_its_zone_wide_index_and_zone_wide_fairness(demo_warehouse, state):
+    """With one wijk chosen, its inspector is compared with the zone, not with himself
+    (index 100), and the fairness figures stay those of the whole zone."""
+    at = run_app("workload", query_params={"wijk": ["W02"]})
+    at.radio(key="werklast_venster").set_value("periode").run()
+    start, end = last_28_days()
+    zone = _zone_index(start, end)
+    inspector = wh("SELECT inspector FROM marts.districts WHERE layer = 'wijk' AND code = 'W02'")
+    inspector = inspector.iat[0, 0]
+    assert abs(zone[inspector] - 100) > 1, "testgeval toont niets: zone-index toevallig 100"
+
+    index = _frame(at, "Inspecteur", "Werklastindex")
+    assert index["Inspecteur"].tolist() == [inspector]
+    assert index["Werklastindex"].iloc[0] == pytest.approx(zone[inspector])
+    assert any("100 = gemiddelde van de zone" in c.value for c in at.caption)
+
+    shown = metrics(at)
+    assert shown["Gini-coëfficiënt"] == f"{_gini(zone):.2f}".replace(".", ",")
+    assert shown["Overbelast (index > 120)"] == nl(int((zone > 120).sum()))
+    assert shown["Onderbelast (index < 80)"] == nl(int((zone < 80).sum()))
+    assert any("over alle inspecteurs van de zone" in c.value for c in at.caption)
+
+
+def test_absence_list_without_absences_in_the_window_says_so(demo_warehouse, state):
+    """The zone delivers absences, but nobody was absent in the window: the page says
+    that, not that the zone has no absence list."""
+    if not count("SELECT count(*) FROM marts.absences"):
+        pytest.skip("dit warehouse heeft geen afwezigheden")
+    _, end = last_28_days()
+    # The longest stretch of days in the last year on which nobody was absent.
+    free = wh(
+        "WITH d AS (SELECT CAST(unnest(generate_series(?::DATE, ?::DATE, INTERVAL 1 DAY)) "
+        "AS DATE) AS d), "
+        "free AS (SELECT d FROM d WHERE NOT EXISTS (SELECT 1 FROM marts.absences a "
+        "WHERE d.d BETWEEN a.start_date AND a.end_date)), "
+        "runs AS (SELECT d, d - CAST(row_number() OVER (ORDER BY d) AS INTEGER) AS grp "
+        "FROM free) "
+        "SELECT min(d) AS van, max(d) AS tot FROM runs GROUP BY grp "
+        "ORDER BY count(*) DESC, van DESC LIMIT 1",
+        [end - timedelta(days=364), end],
+    )
+    assert len(free), "geen dag zonder afwezigheden in het laatste jaar"
+    van, tot = (pd.Timestamp(v).date() for v in free.iloc[0])
+    at = run_app("workload", {"periode": "aangepast", "van": str(van), "tot": str(tot)})
+    at.radio(key="werklast_venster").set_value("periode").run()
+    texts = " ".join(i.value for i in at.info)
+    assert "Geen afwezigheden in dit venster" in texts
+    assert "levert (nog) geen lijst" not in texts
+    # Nothing to correct for: the index compares the full load.
+    assert "Beschikbare dagen" not in _frame(at, "Inspecteur", "Werklastindex").columns
+
+
+def test_lead_times_leave_out_tasks_closed_before_received(demo_warehouse, state):
+    """One rule on the whole page: a task closed before it was received counts as closed,
+    but not in any lead-time median."""
+    _, end = last_28_days()
+    start = end - timedelta(days=364)
+    closed_in_window = "CAST(closed_at AS DATE) BETWEEN ? AND ?"
+    assert count(
+        f"SELECT count(*) FROM marts.tasks WHERE {closed_in_window} AND lead_days < 0",
+        [start, end],
+    ), "testgeval toont niets: geen taak afgesloten vóór ontvangst in het venster"
+    expected = wh(
+        "SELECT inspector, count(*) AS n, median(lead_days) FILTER (WHERE lead_days >= 0) AS m "
+        f"FROM marts.tasks WHERE {closed_in_window} AND inspector IS NOT NULL GROUP BY 1",
+        [start, end],
+    ).set_index("inspector")
+
+    at = run_app("workload")
+    leads = _frame(at, "Inspecteur", "Afgewerkt", "Mediaan doorlooptijd (dagen)")
+    leads = leads.set_index("Inspecteur").reindex(expected.index)
+    assert leads["Afgewerkt"].tolist() == expected["n"].tolist()
+    assert (leads["Mediaan doorlooptijd (dagen)"] - expected["m"]).abs().max() < 1e-9
+    # The index table counts the same closed tasks.
+    index = _frame(at, "Inspecteur", "Werklastindex").set_index("Inspecteur")
+    assert index["Afgewerkt"].reindex(expected.index).tolist() == expected["n"].tolist()
+    assert any("afgesloten vóór de ontvangstdatum" in c.value for c in at.caption)
+
+
+def test_per_type_expander_shows_overdue_per_inspector(demo_warehouse, state):
+    at = run_app("workload")
+    labels = [e.label for e in at.expander]
+    assert "Per type taak (ontvangen / open / over termijn per inspecteur)" in labels
+    per_type = _frame(at, "Inspecteur", "Type taak", "Ontvangen", "Open", "Over termijn")
+    _, end = last_28_days()
+    # Open and overdue at the end of the index window (the default: 365 days up to `end`).
+    overdue = wh(
+        "SELECT inspector, CAST(task_type AS VARCHAR) AS task_type, count(*) AS n "
+        "FROM marts.tasks WHERE CAST(received_at AS DATE) <= ? "
+        "AND (closed_at IS NULL OR CAST(closed_at AS DATE) > ?) "
+        "AND NOT (closed_at IS NULL "
+        "AND lower(coalesce(status, '')) IN ('afgewerkt', 'afgesloten', 'gesloten')) "
+        "AND CAST(due_at AS DATE) < ? GROUP BY ALL",
+        [end, end, end],
+    )
+    assert overdue["n"].sum() > 0, "testgeval toont niets: geen taak over termijn"
+    shown = per_type.set_index(["Inspecteur", "Type taak"])["Over termijn"]
+    expected = overdue.set_index(["inspector", "task_type"])["n"]
+    assert shown[shown > 0].sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def test_what_if_sector_load_is_the_weighted_load_located_there(demo_warehouse, state):
+    """A sector's workload in the what-if is the weighted sum of the tasks located in it
+    (index window), not a share of its wijk's load by task counts."""
+    if not count("SELECT count(*) FROM marts.districts WHERE layer = 'sector'"):
+        pytest.skip("geen sectoren in dit warehouse")
+    at = run_app("workload")
+    editor = _frame(at, "Sector", "Nieuwe wijk", "Werklast")
+    _, end = last_28_days()
+    types = load_zone()["task_types"]
+    located = wh(
+        "WITH w AS (SELECT unnest(?::VARCHAR[]) AS name, unnest(?::DOUBLE[]) AS weight) "
+        "SELECT s.code, s.parent_code AS wijk, "
+        "coalesce(sum(coalesce(w.weight, 1)) FILTER (WHERE t.task_id IS NOT NULL), 0) AS load "
+        "FROM marts.districts s LEFT JOIN marts.tasks t "
+        "ON t.location_status = 'ok' AND CAST(t.received_at AS DATE) BETWEEN ? AND ? "
+        "AND ST_Contains(ST_GeomFromText(s.geom_wkt_31370), ST_Point(t.x, t.y)) "
+        "LEFT JOIN w ON w.name = CAST(t.task_type AS VARCHAR) "
+        "WHERE s.layer = 'sector' GROUP BY ALL",
+        [
+            [t["name"] for t in types],
+            [float(t["weight"]) for t in types],
+            end - timedelta(days=364),
+            end,
+        ],
+    ).set_index("code")
+    # Wijken without any located task fall back to a population share (stated on the page).
+    with_located = located.groupby("wijk")["load"].transform("sum") > 0
+    expected = located.loc[with_located, "load"]
+    assert expected.sum() > 0
+    shown = (
+        editor.set_index("Sector")["Werklast"]
+        .str.replace(".", "", regex=False)
+        .str.replace(",", ".", regex=False)
+        .astype(float)
+    )
+    assert (shown.reindex(expected.index) - expected).abs().max() < 0.05 + 1e-9
+
+
+def _optimise(max_moves: int = 6):
+    """Run the redistribution proposal on the demo warehouse; the AppTest and the result."""
+    at = run_app("workload")
+    at.number_input(key="werklast_tijdslimiet").set_value(10).run()
+    at.number_input(key="werklast_max_moves").set_value(max_moves).run()
+    at.button(key="werklast_optimaliseer").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, at.session_state["werklast_voorstel"][3]
+
+
+def test_suggested_rebalancing_stays_within_the_municipality(demo_warehouse, state):
+    if not count("SELECT count(*) FROM marts.districts WHERE layer = 'sector'"):
+        pytest.skip("geen sectoren in dit warehouse")
+    _, result = _optimise(max_moves=20)
+    municipality = wh(
+        "SELECT code, nis_code FROM marts.districts WHERE layer IN ('sector', 'wijk')"
+    ).set_index("code")["nis_code"]
+    for sector, target in zip(result.moves["unit"], result.moves["to_wijk"], strict=True):
+        assert municipality[sector] == municipality[target], (sector, target)
+    assert result.settings.get("group_col") == "nis_code"
+
+
+def test_what_if_warns_when_a_sector_moves_across_the_municipal_boundary(demo_warehouse, state):
+    pairs = wh(
+        "SELECT a.code AS sector, b.parent_code AS target "
+        "FROM marts.districts a JOIN marts.districts b ON a.layer = 'sector' "
+        "AND b.layer = 'sector' AND a.nis_code <> b.nis_code "
+        f"AND {SHARED_BORDER} ORDER BY 1, 2 LIMIT 1"
+    )
+    if pairs.empty:
+        pytest.skip("geen sectoren aan een gemeentegrens in dit warehouse")
+    sector, target = pairs.iloc[0]
+    at = run_app("workload")
+    assert not any("gemeentegrens" in w.value for w in at.warning)
+    editor = _frame(at, "Sector", "Nieuwe wijk")
+    row = int(editor.index[editor["Sector"] == sector][0])
+    at.session_state["werklast_watals"] = {
+        "edited_rows": {row: {"Nieuwe wijk": target}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert any("gemeentegrens" in w.value and sector in w.value for w in at.warning)
+
+
+def test_suggested_rebalancing_anchors_each_wijk_at_its_centre(demo_warehouse, state):
+    """The page passes the sector centroids, so each wijk's fixed (root) sector is the one
+    nearest the mean of its sectors' centroids, not a graph centre."""
+    if not count("SELECT count(*) FROM marts.districts WHERE layer = 'sector'"):
+        pytest.skip("geen sectoren in dit warehouse")
+    _, result = _optimise()
+    points = wh(
+        "SELECT code, parent_code AS wijk, ST_X(ST_Centroid(ST_GeomFromText(geom_wkt_31370))) "
+        "AS x, ST_Y(ST_Centroid(ST_GeomFromText(geom_wkt_31370))) AS y "
+        "FROM marts.districts WHERE layer = 'sector' ORDER BY code"
+    )
+    expected = {}
+    for wijk, part in points.groupby("wijk"):
+        dist = (part["x"] - part["x"].mean()) ** 2 + (part["y"] - part["y"].mean()) ** 2
+        expected[wijk] = part.loc[dist.idxmin(), "code"]
+    assert result.roots == expected
 
 
 def test_monthly_evolution_says_when_its_last_month_is_cut_short(demo_warehouse, state):

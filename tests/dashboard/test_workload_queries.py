@@ -34,15 +34,125 @@ def test_tasks_for_period_holds_received_closed_and_open(version):
     start = end - timedelta(days=89)
     rows = workload.tasks_for_period(version, start, end)
     expected = count(
-        "SELECT count(*) FROM marts.tasks WHERE CAST(received_at AS DATE) <= ? AND "
-        "(CAST(received_at AS DATE) >= ? OR closed_at IS NULL OR CAST(closed_at AS DATE) >= ?)",
-        [end, start, start],
+        "SELECT count(*) FROM marts.tasks WHERE (CAST(received_at AS DATE) <= ? AND "
+        "(CAST(received_at AS DATE) >= ? OR closed_at IS NULL OR CAST(closed_at AS DATE) >= ?)) "
+        "OR CAST(closed_at AS DATE) BETWEEN ? AND ?",
+        [end, start, start, start, end],
     )
     assert len(rows) == expected
     assert rows["task_id"].is_unique
     one = wh("SELECT min(wijk_code) FROM marts.tasks").iat[0, 0]
     only = workload.tasks_for_period(version, start, end, (one,))
     assert set(only["wijk_code"]) == {one}
+
+
+def test_tasks_for_period_holds_tasks_closed_in_it_before_they_were_received(version):
+    """A task closed in the period but received after it (inconsistent dates) counts as
+    closed in the period in the per-wijk counts, so the page needs its row too."""
+    bad = wh(
+        "SELECT task_id, CAST(closed_at AS DATE) AS closed, CAST(received_at AS DATE) AS got "
+        "FROM marts.tasks WHERE lead_days < 0 ORDER BY task_id LIMIT 1"
+    )
+    if bad.empty:
+        pytest.skip("geen taak afgesloten vóór ontvangst in dit warehouse")
+    task_id, closed, got = bad.iloc[0]
+    closed, got = pd.Timestamp(closed).date(), pd.Timestamp(got).date()
+    # The window ends between closing and receiving.
+    rows = workload.tasks_for_period(version, closed - timedelta(days=6), closed)
+    assert got > closed and task_id in set(rows["task_id"])
+
+
+def test_medians_leave_out_tasks_closed_before_received(version):
+    """Per wijk, inspector and type: every closed task counts as closed, but the median
+    lead time leaves out tasks closed before they were received (same rule as
+    ``lead_time_stats``)."""
+    days = wh("SELECT DISTINCT CAST(closed_at AS DATE) AS d FROM marts.tasks WHERE lead_days < 0")
+    if days.empty:
+        pytest.skip("geen taak afgesloten vóór ontvangst in dit warehouse")
+    checked = 0
+    for day in (pd.Timestamp(d).date() for d in days["d"]):
+        for function, key, column in (
+            (workload.task_status_per_wijk, "wijk_code", "wijk_code"),
+            (workload.task_status_per_inspector, "inspecteur", "inspector"),
+            (workload.task_status_per_type, "type_taak", "CAST(task_type AS VARCHAR)"),
+        ):
+            shown = function(version, day, day).set_index(key)
+            expected = wh(
+                f"SELECT {column} AS k, count(*) AS n, "
+                "median(lead_days) FILTER (WHERE lead_days >= 0) AS m "
+                "FROM marts.tasks WHERE CAST(closed_at AS DATE) = ? AND {column} IS NOT NULL "
+                "GROUP BY 1".replace("{column}", column),
+                [day],
+            ).set_index("k")
+            assert shown["afgewerkt"].reindex(expected.index).tolist() == expected["n"].tolist()
+            median = shown["mediaan_doorlooptijd_dagen"].reindex(expected.index).astype(float)
+            assert ((median - expected["m"]).abs() < 1e-9).eq(expected["m"].notna()).all(), (
+                function.__name__,
+                day,
+            )
+            assert median.isna().eq(expected["m"].isna()).all()
+            assert not (shown["mediaan_doorlooptijd_dagen"].astype(float) < 0).any()
+            checked += 1
+    assert checked
+
+
+def test_sector_units_carry_the_weighted_load_located_in_them(version):
+    """A sector's load is the sum of the type weights of the tasks located in it and
+    received in the window, whichever wijk they were booked on."""
+    if not count("SELECT count(*) FROM marts.districts WHERE layer = 'sector'"):
+        pytest.skip("geen sectoren in dit warehouse")
+    end = workload.reference_date(version)
+    start = end - timedelta(days=364)
+    # Two types with a weight, the others (and unknown ones) count 1.
+    weights = (("Kantschrift", 1.0), ("Burenbemiddeling", 2.5))
+    units = workload.sector_units(version, start, end, weights).set_index("code")
+    expected = wh(
+        "SELECT s.code, s.nis_code, count(t.task_id) AS n, "
+        "coalesce(sum(CASE CAST(t.task_type AS VARCHAR) WHEN 'Kantschrift' THEN 1.0 "
+        "WHEN 'Burenbemiddeling' THEN 2.5 ELSE 1.0 END) FILTER (WHERE t.task_id IS NOT NULL), 0) "
+        "AS load "
+        "FROM marts.districts s LEFT JOIN marts.tasks t ON t.location_status = 'ok' "
+        "AND CAST(t.received_at AS DATE) BETWEEN ? AND ? "
+        "AND ST_Contains(ST_GeomFromText(s.geom_wkt_31370), ST_Point(t.x, t.y)) "
+        "WHERE s.layer = 'sector' GROUP BY ALL ORDER BY 1",
+        [start, end],
+    ).set_index("code")
+    assert expected["n"].sum() > 0
+    assert list(units.index) == list(expected.index)
+    assert units["tasks_located"].tolist() == expected["n"].tolist()
+    assert (units["load_located"] - expected["load"]).abs().max() < 1e-9
+    assert units["nis_code"].tolist() == expected["nis_code"].tolist()
+    # The window matters: nothing was received before the data starts.
+    empty = workload.sector_units(version, date(1990, 1, 1), date(1990, 12, 31), weights)
+    assert empty["load_located"].sum() == 0
+
+
+def test_default_review_flag_matches_pv_as_a_word(tmp_path, monkeypatch):
+    """Without ``review`` on any type, kantschriften and PV follow-ups are reviewed; a
+    type with "pv" only inside a word ("Wijko*pv*olging") is not."""
+    from etl.config import zone_path
+
+    text = zone_path().read_text(encoding="utf-8")
+    text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("review"))
+    assert 'name = "Wijkcontact"' in text
+    text = text.replace('name = "Wijkcontact"', 'name = "Wijkopvolging"')
+    text = text.replace(
+        "[black_spots]",
+        '[[task_types]]\nname = "Opvolging proces-verbaal"\ndeadline_days = 30\nweight = 1.0'
+        "\n\n[black_spots]",
+    )
+    zone = tmp_path / "zone.toml"
+    zone.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(zone))
+    workload.task_types_config.clear()
+    try:
+        cfg = workload.task_types_config().set_index("type_taak")["nazicht"]
+    finally:
+        # The cached configuration of this zone must not leak into other tests.
+        workload.task_types_config.clear()
+    assert not cfg["Wijkopvolging"]
+    assert cfg["PV-opvolging"] and cfg["Kantschrift"] and cfg["Opvolging proces-verbaal"]
+    assert set(cfg[cfg].index) == {"Kantschrift", "PV-opvolging", "Opvolging proces-verbaal"}
 
 
 def test_monthly_trend_adds_up(version):

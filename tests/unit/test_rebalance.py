@@ -320,3 +320,58 @@ def test_invalid_input_raises_dutch_errors(kwargs, message):
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         suggest_rebalancing(**args)
+
+
+def test_group_col_keeps_units_within_their_municipality():
+    # W and M lie in municipality 1, E in municipality 2. W carries most of the work; its
+    # border unit may go to M, but M's border unit may not go on to E, though that would
+    # even out the load further.
+    units, adjacency = grid_units(1, 6, [5, 5, 1, 1, 1, 1])
+    units["nis_code"] = ["1", "1", "1", "1", "2", "2"]
+    current = dict(zip(units.index, ["W", "W", "M", "M", "E", "E"], strict=True))
+    roots = {"W": "r0c0", "M": "r0c2", "E": "r0c5"}
+    args = dict(roots=roots, move_penalty=0.0, reach=None)
+
+    free = suggest_rebalancing(units, adjacency, ["W", "M", "E"], current, **args)
+    assert free.assignment["r0c3"] == "E", "zonder regel gaat de werklast over de grens"
+
+    kept = suggest_rebalancing(
+        units, adjacency, ["W", "M", "E"], current, group_col="nis_code", **args
+    )
+    assert kept.status == "optimaal"
+    assert kept.assignment["r0c1"] == "M"
+    group_of_wijk = {"W": "1", "M": "1", "E": "2"}
+    for unit, wijk in kept.assignment.items():
+        assert units.loc[unit, "nis_code"] == group_of_wijk[wijk], unit
+    assert kept.max_deviation_after < kept.max_deviation_before
+
+    # Groups of the wijken given explicitly (e.g. the wijk's own nis_code): E declared in
+    # municipality 1 may take M's unit again.
+    told = suggest_rebalancing(
+        units,
+        adjacency,
+        ["W", "M", "E"],
+        current,
+        group_col="nis_code",
+        wijk_groups={"W": "1", "M": "1", "E": "1"},
+        **args,
+    )
+    assert told.assignment["r0c3"] == "E"
+
+
+def test_group_col_unit_without_group_stays():
+    units, adjacency = grid_units(1, 4, [5, 5, 1, 1])
+    units["nis_code"] = ["1", None, "1", "1"]
+    current = dict(zip(units.index, ["W", "W", "E", "E"], strict=True))
+    result = suggest_rebalancing(
+        units,
+        adjacency,
+        ["W", "E"],
+        current,
+        roots={"W": "r0c0", "E": "r0c3"},
+        move_penalty=0.0,
+        group_col="nis_code",
+    )
+    assert result.assignment["r0c1"] == "W"
+    with pytest.raises(KeyError, match="gemeente"):
+        suggest_rebalancing(units, adjacency, ["W", "E"], current, group_col="gemeente")

@@ -193,6 +193,33 @@ def test_lead_time_stats_hand_computed():
     assert "lead_days_p75" in lead_time_stats(frame, by="inspector", quantile=0.75).columns
 
 
+def test_lead_time_stats_counts_tasks_closed_before_received_apart():
+    # Same rule as the median lead time in the query layer: closed before received is an
+    # inconsistent record, out of every duration, counted on its own.
+    frame = _tasks(
+        [
+            ("T1", "Kantschrift", "A", "2026-01-01", "2026-01-31", "2026-01-11"),  # 10 days
+            ("T2", "Kantschrift", "A", "2026-01-01", "2026-01-31", "2026-01-21"),  # 20 days
+            ("X1", "Kantschrift", "A", "2026-01-10", "2026-02-09", "2026-01-02"),  # −8 days
+            ("X2", "Kantschrift", "B", "2026-01-10", "2026-02-09", "2026-01-05"),  # −5 days
+            ("O1", "Kantschrift", "B", "2026-01-10", "2026-02-09", None),  # open
+        ]
+    )
+    stats = lead_time_stats(frame, by="inspector")
+    assert stats.loc["A", "n_closed"] == 2
+    assert stats.loc["A", "n_dates_inconsistent"] == 1
+    assert stats.loc["A", "lead_days_median"] == 15
+    assert stats.loc["A", "days_vs_due_median"] == -15
+    # B closed only an inconsistent task: the row is there, without durations.
+    assert stats.loc["B", "n_closed"] == 0
+    assert stats.loc["B", "n_dates_inconsistent"] == 1
+    assert math.isnan(stats.loc["B", "lead_days_median"])
+    assert math.isnan(stats.loc["B", "share_late"])
+    zone = lead_time_stats(frame, by=None).iloc[0]
+    assert (zone["n_closed"], zone["n_dates_inconsistent"]) == (2, 2)
+    assert zone["lead_days_median"] == 15
+
+
 def test_lead_time_stats_empty():
     frame = _tasks([("T1", "Kantschrift", "A", "2026-01-01", "2026-01-10", None)])
     assert lead_time_stats(frame).empty
