@@ -172,7 +172,7 @@ def _hot_spots(
     if hot.empty:
         return pd.DataFrame(columns=columns)
     cells = tuple(int(c) for c in hot["h3_cell"])
-    details = overview.hot_cell_details(version, domain, start, end, cells)
+    details = overview.hot_cell_details(version, domain, start, end, cells, wijken)
     hot = hot.assign(h3_cell=hot["h3_cell"].astype("uint64"))
     details = details.assign(h3_cell=details["h3_cell"].astype("uint64"))
     out = hot.merge(details.drop(columns="n"), on="h3_cell", how="left")

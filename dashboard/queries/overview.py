@@ -251,8 +251,13 @@ def hot_cell_details(
     start: date,
     end: date,
     cells: tuple[int, ...],
+    wijken: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Most frequent category, street and wijk of each given H3 cell in a period.
+
+    The records are those :func:`hex_cell_counts` counted (located in the zone, in the
+    chosen wijken): a cell on a wijk border named the neighbouring wijk, outside the
+    filter, and a category counted with its records there.
 
     Parameters
     ----------
@@ -260,6 +265,8 @@ def hot_cell_details(
         Key of :data:`HOTSPOT_DOMAINS`.
     cells : tuple of int
         H3 cells (fine resolution), e.g. the hot cells found by Gi*; at most 200 are used.
+    wijken : tuple of str
+        Wijk codes; empty for the whole zone.
 
     Returns
     -------
@@ -276,7 +283,7 @@ def hot_cell_details(
             SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, {category} AS category, street,
                    wijk_name, lat, lon
             FROM {table}
-            WHERE date BETWEEN $start::DATE AND $end::DATE
+            WHERE location_status = 'ok' AND {_FILTER}
               AND list_contains($cells::UBIGINT[], CAST(h3_cell AS UBIGINT))
         ), c AS (
             SELECT h3_cell, category, count(*) AS category_n FROM r GROUP BY 1, 2
@@ -295,7 +302,12 @@ def hot_cell_details(
         LEFT JOIN c USING (h3_cell) LEFT JOIN s USING (h3_cell) LEFT JOIN w USING (h3_cell)
         ORDER BY t.n DESC, t.h3_cell LIMIT 200
         """,
-        {"start": start, "end": end, "cells": [int(c) for c in cells[:200]]},
+        {
+            "start": start,
+            "end": end,
+            "wijken": list(wijken),
+            "cells": [int(c) for c in cells[:200]],
+        },
     )
 
 

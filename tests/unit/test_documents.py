@@ -638,6 +638,60 @@ def test_briefing_ending_on_29_february(demo_warehouse):
     assert data.black_spot_window == (date(2025, 3, 1), date(2028, 2, 29))
 
 
+def test_briefing_hot_spot_details_stay_within_the_chosen_wijken(demo_warehouse):
+    """Gi* ran on the chosen wijken's records, but each hot cell's wijk, street and top
+    category came from every record in the cell: a cell on the border of Erps-Kwerps-Noord
+    was listed under 'Erps-Kwerps', outside the filter, and a category counted with its
+    records across the border."""
+    from dashboard.documents import briefing_pack as bp
+
+    checked = 0
+    for wijk in ("W04", "W08", "W01"):
+        name = _wh("SELECT name FROM marts.districts WHERE layer = 'wijk' AND code = ?", [wijk])
+        for end in (date(2024, 12, 31), date(2025, 12, 31)):
+            data = bp.collect_briefing(_version(), "ytd", end, (wijk,))
+            start = data.bounds.current.start
+            for domain, (table, column) in (
+                ("incidents", ("marts.incidents", "category")),
+                ("nuisance", ("marts.nuisance", "nuisance_type")),
+            ):
+                for row in data.hotspots[domain].itertuples():
+                    assert row.wijk == name.iat[0, 0], (wijk, end, domain, row.wijk)
+                    n = _wh(
+                        f"SELECT count(*) FROM {table} WHERE h3_cell = ? AND wijk_code = ? "
+                        f"AND location_status = 'ok' AND {column} = ? AND date BETWEEN ? AND ?",
+                        [int(row.h3_cell), wijk, row.categorie, start, end],
+                    ).iat[0, 0]
+                    assert row.categorie_n == n, (wijk, end, domain, row.h3_cell)
+                    checked += 1
+    assert checked > 10
+
+
+def test_hot_cell_details_count_only_the_chosen_wijken(demo_warehouse):
+    """A cell that straddles two wijken, asked for one of them: its wijk, top category and
+    counts are that wijk's records only (the briefing's Gi* counted only those)."""
+    from dashboard.queries import overview
+
+    border = _wh(
+        "SELECT h3_cell, min(wijk_code) AS wijk FROM marts.incidents "
+        "WHERE location_status = 'ok' GROUP BY 1 HAVING count(DISTINCT wijk_code) > 1 "
+        "ORDER BY count(*) DESC LIMIT 5"
+    )
+    assert len(border) > 0
+    start, end = date(2024, 1, 1), date(2026, 10, 31)
+    for cell, wijk in border.itertuples(index=False):
+        got = overview.hot_cell_details(_version(), "incidents", start, end, (int(cell),), (wijk,))
+        inside = _wh(
+            "SELECT category, wijk_name FROM marts.incidents WHERE h3_cell = ? AND wijk_code = ? "
+            "AND location_status = 'ok' AND date BETWEEN ? AND ?",
+            [int(cell), wijk, start, end],
+        )
+        assert int(got["n"].iat[0]) == len(inside)
+        assert got["wijk_name"].iat[0] == inside["wijk_name"].iat[0]
+        top = inside["category"].value_counts()
+        assert int(got["category_n"].iat[0]) == int(top.max())
+
+
 def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
     demo_warehouse, monkeypatch
 ):
