@@ -203,8 +203,10 @@ cols = st.columns(3)
 cols[0].metric(f"Totaal ({measure.lower()})", fmt_int(total))
 cols[1].metric("Groepen", fmt_int(len(result)))
 if per == "inwoners":
+    # The population is the finest area's (common.explore): one per area of that grouping.
+    finest = next(d for d in common.AREA_LAYERS if d in dims)
     known = result.dropna(subset=["inwoners"])
-    pop = known.drop_duplicates(area_dims[0].lower())["inwoners"].sum()
+    pop = known.drop_duplicates(common.dimension_column(dataset_key, finest))["inwoners"].sum()
     cols[2].metric("Inwoners (gebieden in de tabel)", fmt_int(pop))
 
 names = {common.dimension_column(dataset_key, d): dim_label(d) for d in dims}
@@ -301,7 +303,8 @@ if area_dims:
     shapes = district_shapes(version, layer)
     per_area = data.groupby(column, as_index=False)["waarde"].sum()
     code_of = dict(zip(shapes["name"], shapes["code"], strict=True))
-    population = dict(zip(shapes["name"], shapes["population"], strict=True))
+    # With a wijk filter, an area's rate counts only its chosen wijken's inhabitants.
+    population = common.area_population(version, layer, flt.wijken)
     values = {}
     for row in per_area.itertuples(index=False):
         area, n = getattr(row, column), row.waarde

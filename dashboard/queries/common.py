@@ -79,6 +79,16 @@ _ACCIDENT_MEASURES = {
     "Lichtgewonden": "CAST(sum(t.lightly_injured) AS BIGINT)",
 }
 
+#: Statbel gives each accident one class (its worst-hit victim) and no victims: its "Doden"
+#: counted accidents, and "Slachtoffers (totaal)", a sum of NULLs, showed 0 everywhere.
+_STATBEL_MEASURES = {
+    "Aantal ongevallen": "count(*)",
+    "Letselongevallen": "count(*) FILTER (WHERE t.is_injury)",
+    "Dodelijke ongevallen": "CAST(sum(t.killed) AS BIGINT)",
+    "Ongevallen met zwaargewonden": "CAST(sum(t.seriously_injured) AS BIGINT)",
+    "Ongevallen met lichtgewonden": "CAST(sum(t.lightly_injured) AS BIGINT)",
+}
+
 #: Accident dimensions beyond severity (the category) and the shared ones.
 _ACCIDENT_DIMENSIONS = {
     "Uur": ("t.hour", "uur"),
@@ -144,7 +154,7 @@ DATASETS: dict[str, Dataset] = {
         date_expr="make_date(t.year, t.month, 1)",
         month_only=True,
         address_expr="''",
-        measures=_ACCIDENT_MEASURES,
+        measures=_STATBEL_MEASURES,
         dimensions=_ACCIDENT_DIMENSIONS,
     ),
     "victims": Dataset(
@@ -230,6 +240,52 @@ _AREA_JOINS = """
     LEFT JOIN marts.districts dg ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code
     LEFT JOIN marts.districts g ON g.layer = 'gemeente' AND g.code = w.nis_code
 """
+
+
+#: Inhabitants per area name of layer ``$layer`` for the records a wijk filter keeps: the
+#: area's own population without a filter, else the sum of its chosen wijken (unknown when
+#: one of them is). Herent with only Herent-Centrum chosen counted Herent-Centrum's 600
+#: feiten against all 21,920 inhabitants of Herent.
+_AREA_POPULATION = """
+    SELECT a.name,
+           CASE WHEN len($wijken::VARCHAR[]) = 0 THEN any_value(a.population)
+                WHEN bool_or(w.code IS NOT NULL AND w.population IS NULL) THEN NULL
+                ELSE sum(w.population) END AS population
+    FROM marts.districts a
+    LEFT JOIN marts.districts w
+      ON w.layer = 'wijk' AND list_contains($wijken::VARCHAR[], w.code)
+     AND CASE a.layer WHEN 'wijk' THEN w.code = a.code
+                      WHEN 'deelgemeente' THEN w.parent_code = a.code
+                      ELSE w.nis_code = a.code END
+    WHERE a.layer = $layer
+    GROUP BY a.name
+"""
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def area_population(
+    version: WarehouseVersion, layer: str, wijken: tuple[str, ...] = ()
+) -> dict[str, float | None]:
+    """Inhabitants per area name of one layer, counting only the chosen wijken.
+
+    Parameters
+    ----------
+    layer : {"wijk", "deelgemeente", "gemeente"}
+    wijken : tuple of str
+        Wijk codes of the filter; empty for all.
+
+    Returns
+    -------
+    dict
+        Area name → inhabitants (``None`` when unknown or when none of its wijken is chosen).
+    """
+    if layer not in AREA_LAYERS.values():
+        raise ValueError(f"Onbekende gebiedslaag {layer!r}")
+    df = query(version, _AREA_POPULATION, {"layer": layer, "wijken": list(wijken)})
+    return {
+        str(name): (None if pd.isna(pop) else float(pop))
+        for name, pop in zip(df["name"], df["population"], strict=True)
+    }
 
 
 def dataset(key: str) -> Dataset:
@@ -584,10 +640,11 @@ def explore(
         area = next((d for d in AREA_LAYERS if d in dimensions), None)
         if area is None:
             raise ValueError("Per 1.000 inwoners kan enkel bij een indeling naar een gebied")
-        # Area names come from marts.districts of that layer, so the name finds it back.
+        # Area names come from marts.districts of that layer, so the name finds it back;
+        # with a wijk filter, only the chosen wijken's inhabitants (_AREA_POPULATION).
         params["layer"] = AREA_LAYERS[area]
         column = DIMENSIONS[area][1]
-        join = f"LEFT JOIN marts.districts p ON p.layer = $layer AND p.name = b.{column}"
+        join = f"LEFT JOIN ({_AREA_POPULATION}) p ON p.name = b.{column}"
         extra = (
             ", CAST(p.population AS DOUBLE) AS inwoners, "
             "1000.0 * b.waarde / nullif(p.population, 0) AS per_1000"

@@ -331,3 +331,68 @@ def test_months_the_period_covers_in_part_say_which_days(demo_warehouse):
         {**window, "gegevens": "accidents_statbel", "indeling1": "Maand", "indeling2": "Geen"},
     )
     assert at.dataframe[0].value["Maand"].tolist() == ["april 2026", "mei 2026"]
+
+
+def test_rate_per_1000_with_a_wijk_filter_counts_only_its_inhabitants(demo_warehouse):
+    """With only Herent-Centrum chosen, grouped per gemeente, Herent's rate divided that
+    wijk's feiten by all 21,920 inhabitants of Herent, and the page's "Inwoners" tile said
+    so; grouped per gemeente and wijk, the tile took one wijk's population per gemeente."""
+    version = _db.warehouse_version()
+    pops = wh("SELECT code, name, population FROM marts.districts WHERE layer = 'wijk'")
+    w01 = pops.set_index("code").loc["W01"]
+    got = common.explore(
+        version, "incidents", ("Gemeente",), YEAR_START, YEAR_END, ("W01",), per="inwoners"
+    )
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE wijk_code = 'W01' AND date BETWEEN ? AND ?",
+        [YEAR_START, YEAR_END],
+    )
+    row = got.set_index("gemeente").loc["Herent"]
+    assert row["waarde"] == n
+    assert row["inwoners"] == w01["population"]
+    assert row["per_1000"] == pytest.approx(1000 * n / w01["population"])
+    # Without a filter, the gemeente's own population, as before.
+    whole = common.explore(
+        version, "incidents", ("Gemeente",), YEAR_START, YEAR_END, per="inwoners"
+    ).set_index("gemeente")
+    assert whole.loc["Herent", "inwoners"] == count(
+        "SELECT population FROM marts.districts WHERE layer = 'gemeente' AND name = 'Herent'"
+    )
+
+    at = run_app(
+        "exploration",
+        {
+            "periode": "vorigjaar",
+            "gegevens": "incidents",
+            "indeling1": "Gemeente",
+            "indeling2": "Wijk",
+            "weergave": "inwoners",
+        },
+    )
+    assert metrics(at)["Inwoners (gebieden in de tabel)"] == nl(int(pops["population"].sum()))
+
+
+def test_statbel_measures_count_accidents_not_victims(demo_warehouse):
+    """Statbel has no victims: its 'Slachtoffers (totaal)' summed NULLs and showed 0 for
+    every group, and 'Doden' counted accidents. Its measures say what they count."""
+    version = _db.warehouse_version()
+    assert list(common.dataset("accidents_statbel").measures) == [
+        "Aantal ongevallen",
+        "Letselongevallen",
+        "Dodelijke ongevallen",
+        "Ongevallen met zwaargewonden",
+        "Ongevallen met lichtgewonden",
+    ]
+    got = common.explore(
+        version,
+        "accidents_statbel",
+        ("Jaar",),
+        YEAR_START,
+        YEAR_END,
+        measure="Ongevallen met lichtgewonden",
+    )
+    expected = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'statbel' AND year = 2025 "
+        "AND severity = 'Lichtgewond'"
+    )
+    assert expected > 0 and int(got["waarde"].sum()) == expected
