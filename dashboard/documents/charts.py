@@ -93,7 +93,7 @@ def period_comparison_chart(
 
 def trend_chart(
     years: Sequence[str],
-    series: Mapping[str, Sequence[int | None]],
+    series: Mapping[str, Sequence[int | str | None]],
     hidden_text: str = "<5",
     title: str = "",
     size: tuple[float, float] = (9.0, 3.6),
@@ -105,10 +105,11 @@ def trend_chart(
     years : sequence of str
         Period labels (oldest first), e.g. ``["2024", "2025", "2026"]``.
     series : mapping
-        Measure label → one value per year; ``None`` where the count is suppressed, so
-        the chart never shows what the tables hide.
+        Measure label → one value per year: a count, or where the count is suppressed the
+        table's mark (``"<5"``, ``"x"``) or ``None``, so the chart never shows what the
+        tables hide.
     hidden_text : str
-        Written where a value is suppressed.
+        Written where a value is ``None``.
     title : str
         Chart title.
     size : (float, float)
@@ -128,12 +129,16 @@ def trend_chart(
     for k, year in enumerate(years):
         pos = [i + (k - (n_years - 1) / 2) * width for i in range(len(labels))]
         values = [series[label][k] for label in labels]
-        heights = [0 if v is None else v for v in values]
+        heights = [v if isinstance(v, int | float) else 0 for v in values]
         colour = colours[k] if colours else None
         bars = ax.bar(pos, heights, width, label=str(year), color=colour)
         for bar, value in zip(bars, values, strict=True):
             ax.annotate(
-                hidden_text if value is None else fmt_int(value),
+                hidden_text
+                if value is None
+                else value
+                if isinstance(value, str)
+                else fmt_int(value),
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                 ha="center",
                 va="bottom",

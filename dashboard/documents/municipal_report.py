@@ -738,13 +738,19 @@ def summary_lines(data: ReportData) -> list[str]:
 # --------------------------------------------------------------------------------------
 
 
-def report_images(data: ReportData) -> dict[str, bytes]:
-    """The report's charts and maps as PNG: ``trend``, ``wijkkaart``, ``zeshoekkaart``."""
-    trend = data.tables["evolutie"]
-    series = {
-        label: [trend.shown(i, j) for i in range(trend.values.shape[0])]
+def trend_series(trend: PublishedTable) -> dict[str, list[int | str]]:
+    """The evolution table per measure for its chart: the count, or the table's own mark
+    where it is hidden: a total hidden to protect another cell is 5 or more, and the chart
+    wrote "<5" under it."""
+    return {
+        label: [trend.cell(i, j) for i in range(trend.values.shape[0])]
         for j, label in enumerate(trend.value_columns)
     }
+
+
+def report_images(data: ReportData) -> dict[str, bytes]:
+    """The report's charts and maps as PNG: ``trend``, ``wijkkaart``, ``zeshoekkaart``."""
+    series = trend_series(data.tables["evolutie"])
     wijken = data.tables["wijken"]
     codes = dict(zip(data.wijk_shapes["name"], data.wijk_shapes["code"], strict=True))
     values, texts = {}, {}
@@ -755,10 +761,7 @@ def report_images(data: ReportData) -> dict[str, bytes]:
             texts[code] = wijken.text(i, 0)
     return {
         "trend": charts.trend_chart(
-            data.trend_labels,
-            series,
-            hidden_text=f"<{data.threshold}",
-            title=f"{data.municipality}: dezelfde periode per jaar",
+            data.trend_labels, series, title=f"{data.municipality}: dezelfde periode per jaar"
         ),
         "wijkkaart": static_maps.wijk_choropleth(
             data.wijk_shapes,

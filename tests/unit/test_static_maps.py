@@ -216,3 +216,29 @@ def test_real_wijken_of_herent_print_readably(figures):
     key = next(t.get_text() for t in _texts(fig) if "(Herent)\n" in t.get_text())
     assert len(key.splitlines()) == len(shapes) == 17
     assert _overlapping(fig) == []
+
+
+def test_trend_chart_writes_the_tables_mark_under_a_hidden_total():
+    """A total hidden to protect another cell is 5 or more; the chart wrote "<5" under
+    every hidden value. It now takes the table's own mark."""
+    import numpy as np
+
+    from dashboard.documents import municipal_report as mr
+
+    values = np.array([[12, 3], [40, 9]])
+    trend = mr.PublishedTable(
+        "evolutie",
+        "Evolutie",
+        ["Periode"],
+        ["Feiten (pv's)", "Letselongevallen"],
+        [("2024",), ("2025",)],
+        values,
+        np.array([[False, True], [False, False]]),
+        np.array([[False, True], [False, True]]),
+        total_row=False,
+    )
+    assert mr.trend_series(trend) == {"Feiten (pv's)": [12, 40], "Letselongevallen": ["<5", "x"]}
+    from dashboard.documents import charts
+
+    png = charts.trend_chart(["2024", "2025"], mr.trend_series(trend))
+    assert png.startswith(b"\x89PNG")
