@@ -104,9 +104,10 @@ def risk_near_poi(
     x_col, y_col, type_col : str
         Column names.
     zone : shapely geometry, optional
-        The zone polygon in the same metres. When given, buffers are clipped to it (a
-        station on the border does not claim area outside the zone) and incidents outside
-        it are left out.
+        The zone polygon in the same metres (or the part of it analysed, such as some
+        wijken). When given, buffers are clipped to it (a station on the border does not
+        claim area outside the zone) and incidents outside it are left out. A point of
+        interest outside it still counts with the part of its buffer that reaches inside.
     type_labels : mapping, optional
         How to name a type in the sentence, with article: ``{"station": "een station"}``.
         Default ``"een <type>"``.
@@ -118,9 +119,11 @@ def risk_near_poi(
     -------
     pandas.DataFrame
         One row per (type, radius), sorted by type then radius: ``type``, ``radius_m``,
-        ``n_poi``, ``n_binnen``, ``opp_binnen_km2``, ``dichtheid_binnen`` (incidents per
-        km²), ``n_buiten``, ``opp_buiten_km2``, ``dichtheid_buiten``, ``ratio``
-        (``dichtheid_binnen / dichtheid_buiten``), ``p_waarde`` and ``zin``.
+        ``n_poi`` (points of interest of the type given), ``n_poi_zone`` (those lying in
+        ``zone``, its border included; all of them without ``zone``), ``n_binnen``,
+        ``opp_binnen_km2``, ``dichtheid_binnen`` (incidents per km²), ``n_buiten``,
+        ``opp_buiten_km2``, ``dichtheid_buiten``, ``ratio`` (``dichtheid_binnen /
+        dichtheid_buiten``), ``p_waarde`` and ``zin``.
 
     Notes
     -----
@@ -147,6 +150,18 @@ def risk_near_poi(
         poi_xy = sel[[x_col, y_col]].to_numpy(dtype=float)
         poi_xy = poi_xy[np.isfinite(poi_xy).all(axis=1)]
         place = labels.get(poi_type, f"een {poi_type}")
+        # For a part of the zone, "Café (21)" counted the whole zone's cafés: say how many
+        # lie in the area analysed (the buffers still take every one given).
+        n_poi_zone = (
+            len(poi_xy)
+            if zone is None
+            else int(
+                (
+                    shapely.contains_xy(zone, poi_xy[:, 0], poi_xy[:, 1])
+                    | shapely.intersects_xy(zone.boundary, poi_xy[:, 0], poi_xy[:, 1])
+                ).sum()
+            )
+        )
         tree = cKDTree(poi_xy) if len(poi_xy) else None
         nearest = (
             tree.query(xy, k=1)[0] if tree is not None and n_total else np.full(n_total, np.inf)
@@ -179,6 +194,7 @@ def risk_near_poi(
                     "type": poi_type,
                     "radius_m": radius,
                     "n_poi": len(poi_xy),
+                    "n_poi_zone": n_poi_zone,
                     "n_binnen": n_in,
                     "opp_binnen_km2": area_in / _M2_PER_KM2,
                     "dichtheid_binnen": dens_in,
@@ -193,7 +209,7 @@ def risk_near_poi(
                 }
             )
     columns = [
-        "type", "radius_m", "n_poi", "n_binnen", "opp_binnen_km2", "dichtheid_binnen",
+        "type", "radius_m", "n_poi", "n_poi_zone", "n_binnen", "opp_binnen_km2", "dichtheid_binnen",
         "n_buiten", "opp_buiten_km2", "dichtheid_buiten", "ratio", "p_waarde", "zin",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

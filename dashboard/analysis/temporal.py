@@ -233,6 +233,8 @@ def monthly_with_last_year(
     since: date | None = None,
     since_col: str | None = None,
     between_col: str | None = None,
+    months: tuple[date, date] | None = None,
+    known_from: date | None = None,
 ) -> pd.DataFrame:
     """Monthly counts next to the same month one year earlier, with a Poisson signal.
 
@@ -266,17 +268,26 @@ def monthly_with_last_year(
     between_col : str, optional
         Per month, the records from day ``since.day`` through day ``through.day``: used
         when ``since`` and ``through`` cut the same month.
+    months : (datetime.date, datetime.date), optional
+        First and last month to return (any day within them), for example the 12 months
+        before a period's start through its end. Default: the first and the last month
+        with a row. Taken from the rows, a filtered series (one wijk, one category) lost
+        the months without a record at its end.
+    known_from : datetime.date, optional
+        The first day the data cover (not the first day with a filtered record). A month
+        before the month of this day is unknown: its count and any comparison with it are
+        NaN. Default: the first month with a row.
 
     Returns
     -------
     pandas.DataFrame
-        One row per month (per group) from the first to the last month in the data, months
-        without a row filled with 0. Columns: ``by`` columns, ``month_col`` (monthly
-        ``pandas.Period``), ``count_col``, ``vorig_jaar`` (same month a year earlier, or
-        the same days of it for an incomplete month; NaN when that month lies before the
-        data starts, which is unknown rather than 0), ``verschil``, ``z``, ``notable`` and
-        ``deels`` (True for an incomplete month: the one ``since`` begins or ``through``
-        ends).
+        One row per month (per group) over ``months`` (default: from the first to the last
+        month in the data), months without a row filled with 0. Columns: ``by`` columns,
+        ``month_col`` (monthly ``pandas.Period``), ``count_col`` (NaN before
+        ``known_from``), ``vorig_jaar`` (same month a year earlier, or the same days of it
+        for an incomplete month; NaN when that month lies before the data start, which is
+        unknown rather than 0), ``verschil``, ``z``, ``notable`` and ``deels`` (True for an
+        incomplete month: the one ``since`` begins or ``through`` ends).
     """
     by = list(by or [])
     # The month(s) the period cuts short, and the column that counts their days.
@@ -300,23 +311,41 @@ def monthly_with_last_year(
     df[month_col] = month.astype("period[M]")
     df = df.dropna(subset=[month_col])
     columns = [*by, month_col, count_col, "vorig_jaar", "verschil", "z", "notable", "deels"]
-    if df.empty:
+    if df.empty and (months is None or by):
         return pd.DataFrame(columns=columns)
-    first, last = df[month_col].min(), df[month_col].max()
-    months = pd.period_range(first, last, freq="M")
+    if months is not None:
+        first, last = (pd.Period(m, "M") for m in months)
+    else:
+        first, last = df[month_col].min(), df[month_col].max()
+    # Months before the data's first one are unknown, not 0.
+    if known_from is not None:
+        known = pd.Period(known_from, "M")
+    else:
+        known = df[month_col].min() if not df.empty else None
+    # Rows outside ``months`` still answer "a year earlier" for the months inside it.
+    bounds = [first, last]
+    if not df.empty:
+        bounds += [df[month_col].min(), df[month_col].max()]
+    span = pd.period_range(min(bounds), max(bounds), freq="M")
 
     if by:
         groups = df.groupby(by, observed=True).size().index
         full = pd.MultiIndex.from_tuples(
-            [(*(g if isinstance(g, tuple) else (g,)), m) for g in groups for m in months],
+            [(*(g if isinstance(g, tuple) else (g,)), m) for g in groups for m in span],
             names=[*by, month_col],
         )
     else:
-        full = pd.Index(months, name=month_col)
+        full = pd.Index(span, name=month_col)
+    in_data = (
+        np.ones(len(full), dtype=bool)
+        if known is None
+        else np.asarray(full.get_level_values(month_col) >= known)
+    )
 
     def summed(col: str) -> pd.Series:
         # Per month (and group), 0 for a month the data covers without a record.
-        return df.groupby([*by, month_col], observed=True)[col].sum().reindex(full, fill_value=0)
+        counts = df.groupby([*by, month_col], observed=True)[col].sum()
+        return counts.reindex(full, fill_value=0).where(in_data)
 
     series = summed(count_col)
     out = series.rename(count_col).reset_index()
@@ -341,4 +370,5 @@ def monthly_with_last_year(
     out["verschil"] = signal["verschil"].to_numpy()
     out["z"] = signal["z"].to_numpy()
     out["notable"] = signal["notable"].to_numpy()
-    return out[columns]
+    shown = ((out[month_col] >= first) & (out[month_col] <= last)).to_numpy()
+    return out.loc[shown, columns].reset_index(drop=True)

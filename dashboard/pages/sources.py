@@ -10,6 +10,8 @@ statistics in ``dashboard.analysis``.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
@@ -118,16 +120,14 @@ repeated = {
 kpis.append(
     layout.Kpi(
         "Adressen met herhaling",
-        sum(
-            incidents.repeated_address_count(
-                version, key, *args[:4], hours=hours, weekdays=weekdays
-            )
-            for key in keys
-        ),
+        # One count over both sources: an address with repeated facts and repeated reports
+        # is one address (added up per source, it counted twice).
+        incidents.repeated_address_count(version, keys, *args[:4], hours=hours, weekdays=weekdays),
         help=(
             "Adressen (straat, huisnummer, gemeente) met minstens 2 feiten, of minstens 2 "
-            "meldingen, in de periode. Registraties met een straat maar zonder huisnummer "
-            "(bv. op de autosnelweg) tellen per straat en wijk, als 'zonder huisnummer'."
+            "meldingen, in de periode; een adres met beide telt één keer. Registraties met "
+            "een straat maar zonder huisnummer (bv. op de autosnelweg) tellen per straat en "
+            "wijk, als 'zonder huisnummer'."
         ),
     )
 )
@@ -211,6 +211,20 @@ def _cells(coarse: bool = False) -> pd.DataFrame:
     return out.drop(columns=["wlat", "wlon"])
 
 
+def _in_cells() -> int:
+    """Records the hexagons hold: located inside the zone (the points may lie outside)."""
+    return sum(hq.filtered_count(version, k, *args, inside_zone=True) for k in keys)
+
+
+def _outside_note(in_cells: int) -> str:
+    outside = located - in_cells
+    if outside <= 0:
+        return ""
+    return (
+        f" {fmt_count(outside, 'record ligt', 'records liggen')} buiten de zone, in geen zeshoek."
+    )
+
+
 if effective in ("punten", "heatmap"):
     frames = []
     for k in keys:
@@ -240,9 +254,11 @@ elif effective == "heatmap_cellen":
     cells = _cells()
     maps.add_heatmap(m, cells, "Concentratie")
     png_polygons, png_legend = maps.count_hexagon_layer(cells)
+    in_cells = _in_cells()
     note = (
-        f"{fmt_int(located)} gelokaliseerde records: meer dan {fmt_int(MAP_POINT_CAP)}, daarom "
-        f"gewogen per zeshoek ({fmt_int(len(cells))} zeshoeken)."
+        f"Meer dan {fmt_int(MAP_POINT_CAP)} gelokaliseerde records, daarom gewogen per "
+        f"zeshoek: {fmt_int(in_cells)} records in {fmt_int(len(cells))} zeshoeken."
+        + _outside_note(in_cells)
     )
 elif effective == "zeshoeken":
     cells = _cells()
@@ -251,7 +267,9 @@ elif effective == "zeshoeken":
         cells = _cells(coarse=True)
     png_polygons, png_legend = maps.count_hexagon_layer(cells)
     maps.add_filled_features(m, png_polygons, "Aantal per zeshoek", png_legend, ["n_text"])
-    note = f"{fmt_int(located)} gelokaliseerde records, geteld per zeshoek (H3)."
+    in_cells = _in_cells()
+    note = f"{fmt_int(in_cells)} gelokaliseerde records, geteld per zeshoek (H3)."
+    note += _outside_note(in_cells)
     if view == "punten":
         note += f" Meer dan {fmt_int(MAP_POINT_CAP)} punten: daarom zeshoeken."
 elif effective == "wijken":
@@ -263,11 +281,15 @@ elif effective == "wijken":
         r.code: (r.n / r.population * 1000 if pd.notna(r.population) and r.population else None)
         for r in counts.itertuples(index=False)
     }
-    png_polygons, png_legend = maps.choropleth_layer(districts, rate, decimals=1)
+    # A wijk outside the wijk filter has no records here because the filter left them out:
+    # it gets no rate at all (it read 0,0 and pulled the classes down), only its outline.
+    png_polygons, png_legend = maps.choropleth_layer(focus, rate, decimals=1)
     maps.add_filled_features(
         m, png_polygons, "Per 1.000 inwoners", png_legend, ["name", "label"], ["Wijk", "Per 1.000"]
     )
     note = "Records per 1.000 inwoners van de wijk; grijs = aantal inwoners onbekend."
+    if flt.wijken:
+        note += " Enkel de gekozen wijken."
 elif effective == "gi":
     gi = hq.hotspot_classes(version, keys, *args, fdr=fdr)
     if not gi.empty:
@@ -483,21 +505,26 @@ monthly = _sum_by(
     ["maand"],
     ["n", "n_tot_dag", "n_vanaf_dag", "n_binnen"],
 )
-if not monthly.empty:
+# The months come from the period, not from the filtered records: a month without a record
+# is 0 (the chart lost the period's empty last months), and a month is unknown only before
+# the data begin (not before the first record of one wijk and category).
+year_earlier = date(period.start.year - 1, period.start.month, 1)
+series = monthly_with_last_year(
+    monthly,
+    "maand",
+    "n",
     # A month the period begins or ends in its course counts the period's days only, set
     # against the same days a year earlier (as the page's figures and Verkenning count).
-    series = monthly_with_last_year(
-        monthly,
-        "maand",
-        "n",
-        through=period.end,
-        through_col="n_tot_dag",
-        since=period.start,
-        since_col="n_vanaf_dag",
-        between_col="n_binnen",
-    )
-    first = pd.Period(period.start, "M")
-    series = series[series["maand"] >= first]
+    through=period.end,
+    through_col="n_tot_dag",
+    since=period.start,
+    since_col="n_vanaf_dag",
+    between_col="n_binnen",
+    months=(year_earlier, period.end),
+    known_from=common.data_bounds(version)["first"],
+)
+series = series[series["maand"] >= pd.Period(period.start, "M")]
+if not series.empty:
     labels = [
         f"{month_name(p.month)[:3]} {p.year}{part_of_month(p, period.start, period.end)}"
         for p in series["maand"]
@@ -657,8 +684,17 @@ else:
         xy, pois.rename(columns={"poi_type": "type"}), zone.area, zone=zone,
         type_labels={t: f"een {t.lower()}" for t in pois["poi_type"].unique()},
     )  # fmt: skip
+    # The places lying in the area analysed, and the label says which area that is.
+    area = (
+        "in de zone"
+        if not flt.wijken
+        else "in de gekozen wijk"
+        if len(flt.wijken) == 1
+        else "in de gekozen wijken"
+    )
     for poi_type, rows in risk.groupby("type", sort=True):
-        st.markdown(f"**{poi_type}** ({fmt_int(rows['n_poi'].iloc[0])}): " + " ".join(rows["zin"]))
+        n_poi = fmt_int(rows["n_poi_zone"].iloc[0])
+        st.markdown(f"**{poi_type}** ({n_poi} {area}): " + " ".join(rows["zin"]))
     if len(xy) >= MAX_ROWS:
         st.caption(
             f"Berekend op een vaste steekproef van {fmt_int(len(xy))} van de "

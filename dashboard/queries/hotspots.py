@@ -22,8 +22,11 @@ import streamlit as st
 from h3.api import basic_int as h3i
 
 from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query, scalar
-from dashboard.queries.common import MAP_POINT_CAP, dataset, filter_sql, points_sql
-from dashboard.queries.incidents import ALL_HOURS, SOURCE_DATASETS, time_filter_sql
+from dashboard.queries.common import MAP_POINT_CAP, dataset, points_sql
+from dashboard.queries.incidents import (
+    ALL_HOURS,
+    source_filter,
+)
 
 #: Period granularities of the emerging hot-spot view: key → (DuckDB date_trunc unit, label).
 GRANULARITIES = {"month": ("month", "Maanden"), "quarter": ("quarter", "Kwartalen")}
@@ -40,23 +43,6 @@ NEAR_REPEAT_MAX = 10_000
 RECORD_LIST_LIMIT = 1_000
 
 
-def _where(
-    dataset_key: str,
-    start: date,
-    end: date,
-    wijken: tuple[str, ...],
-    categories: tuple[str, ...],
-    hours: tuple[int, int],
-    weekdays: tuple[int, ...],
-):
-    if dataset_key not in SOURCE_DATASETS:
-        raise ValueError(f"Geen bron van onveiligheid: {dataset_key!r}")
-    ds = dataset(dataset_key)
-    where, params = filter_sql(ds, start, end, wijken, categories)
-    time_sql, time_params = time_filter_sql(hours, weekdays)
-    return ds, where + time_sql, {**params, **time_params}
-
-
 @st.cache_data(show_spinner=False, max_entries=1024)
 def filtered_count(
     version: WarehouseVersion,
@@ -68,6 +54,7 @@ def filtered_count(
     hours: tuple[int, int] = ALL_HOURS,
     weekdays: tuple[int, ...] = (),
     located_only: bool = False,
+    inside_zone: bool = False,
 ) -> int:
     """Number of records matching every filter of the page.
 
@@ -75,11 +62,18 @@ def filtered_count(
     ----------
     dataset_key : {"incidents", "nuisance"}
     located_only : bool
-        Count only records with map coordinates.
+        Count only records with map coordinates: what the point maps draw, records
+        located outside the zone included.
+    inside_zone : bool
+        Count only records located inside the zone: what the hexagon maps
+        (:func:`cell_counts`) hold. A record just over the border has coordinates but no
+        hexagon, so a note counting it said more than the hexagons showed.
     """
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
-    if located_only:
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
+    if located_only or inside_zone:
         where += " AND t.lat IS NOT NULL AND t.h3_cell IS NOT NULL"
+    if inside_zone:
+        where += f" AND {_IN_ZONE}"
     return int(scalar(version, f"SELECT count(*) FROM {ds.table} t WHERE {where}", params) or 0)
 
 
@@ -103,7 +97,7 @@ def cell_counts(
         ``h3_cell`` (uint64), ``n``, ``lat``, ``lon`` (mean position of the cell's records,
         for heat maps); at most :data:`MAP_POINT_CAP` cells, the fullest first.
     """
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     column = "h3_cell_coarse" if coarse else "h3_cell"
     params["limit"] = MAP_POINT_CAP
     return query(
@@ -137,7 +131,7 @@ def cell_counts_by_period(
         only non-empty combinations.
     """
     unit = GRANULARITIES[granularity][0]
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     return query(
         version,
         f"SELECT CAST(date_trunc('{unit}', {ds.date_expr}) AS DATE) AS period, "
@@ -166,7 +160,7 @@ def points(
     pandas.DataFrame
         ``id``, ``lat``, ``lon``, ``category``, ``date``, ``address``, ``wijk_code``.
     """
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     params["limit"] = int(min(limit, MAP_POINT_CAP))
     return query(version, points_sql(ds, where), params)
 
@@ -190,7 +184,7 @@ def wijk_counts(
         One row per wijk of ``marts.districts`` (also wijken without records): ``code``,
         ``name``, ``population`` (NaN when unknown), ``n``.
     """
-    _, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    _, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     ds = dataset(dataset_key)
     return query(
         version,
@@ -223,7 +217,7 @@ def hour_weekday_counts(
     pandas.DataFrame
         ``weekday`` (1 = maandag), ``hour`` (0-23), ``n``; only non-empty slots (≤ 168 rows).
     """
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     return query(
         version,
         f"SELECT t.weekday, t.hour, count(*) AS n FROM {ds.table} t "
@@ -264,7 +258,7 @@ def incident_windows(
         ``start_u`` (units since Monday 00:00), ``length_u`` (units, 0 = exact time),
         ``n`` and ``unit_min`` (15 or 60: minutes per unit, the same on every row).
     """
-    _, where, params = _where("incidents", start, end, wijken, categories, hours, weekdays)
+    _, where, params = source_filter("incidents", start, end, wijken, categories, hours, weekdays)
     params["group_limit"] = WINDOW_GROUP_LIMIT
     return query(
         version,
@@ -343,7 +337,7 @@ def monthly_counts(
         the same days of every month, for a month the period cuts short.
     """
     first = date(start.year - 1, start.month, 1)
-    ds, where, params = _where(dataset_key, first, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, first, end, wijken, categories, hours, weekdays)
     day = f"day({ds.date_expr})"
     return query(
         version,
@@ -387,7 +381,7 @@ def records_in_area(
         ``nummer``, ``datum`` (timestamp of the facts/report), ``categorie``, ``adres``,
         ``wijk``.
     """
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     time_col = "t.occurred_from" if dataset_key == "incidents" else "t.reported_at"
     if cell is not None:
         fine = scalar(version, "SELECT any_value(h3_cell) FROM marts.incidents LIMIT 1")
@@ -431,7 +425,7 @@ def burglaries(
         ``id``, ``x``, ``y`` (Lambert 72 m), ``lat``, ``lon``, ``t`` (start of the facts),
         ``adres``; at most :data:`MAX_ROWS` records, the newest.
     """
-    _, where, params = _where("incidents", start, end, wijken, categories, hours, weekdays)
+    _, where, params = source_filter("incidents", start, end, wijken, categories, hours, weekdays)
     params["limit"] = MAX_ROWS
     return query(
         version,
@@ -465,7 +459,7 @@ def record_xy(
     pandas.DataFrame
         ``x``, ``y``; at most ``sample`` rows.
     """
-    ds, where, params = _where(dataset_key, start, end, wijken, categories, hours, weekdays)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     n = int(sample)
     return query(
         version,

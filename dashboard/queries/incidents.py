@@ -60,6 +60,83 @@ def time_filter_sql(
 _STREET_ONLY_WIJK = "CASE WHEN coalesce(t.house_number, '') = '' THEN t.wijk_code END"
 
 
+def _place_key_sql(expr: str) -> str:
+    """A place name as the build compares it (``wb_place_key`` in ``etl/sql/macros.sql``, a
+    build-time macro the warehouse does not keep): lower case, without accents, without a
+    postcode before it or a part in brackets after it."""
+    return (
+        "nullif(trim(regexp_replace(regexp_replace(lower(strip_accents(trim(CAST("
+        + expr
+        + r" AS VARCHAR)))), '^(b\s*-?\s*)?\d{4}\s+', ''), '\s*\(.*\)$', '')), '')"
+    )
+
+
+#: The zone's municipalities and deelgemeenten by place key, with their NIS code.
+_PLACES = f"""
+    SELECT {_place_key_sql("name")} AS place, min(nis_code) AS nis_code
+    FROM marts.districts
+    WHERE layer IN ('gemeente', 'deelgemeente') AND nis_code IS NOT NULL
+    GROUP BY 1
+"""
+
+
+def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
+    """The filtered records of ``table`` that name a street, with their address key.
+
+    An address is ``street``, ``house_number``, its municipality (``nis_code``, or
+    ``other_place`` for a municipality outside the zone) and ``street_wijk``. The
+    municipality is the one the record's location lies in, else the one the record names
+    (``municipality_reported``): a record located just outside the zone has no
+    ``nis_code``, and grouped on it one street address became two (Nieuwstraat 24,
+    Kortenberg: once inside the zone, once over the border), neither of them repeated. A
+    name outside the zone keeps its own place key, a record without a name its postcode.
+    """
+    # The names are matched once per distinct label of the records without a location's
+    # municipality (a few), into a map onto the table's own nis_code labels: every row's
+    # key stays a label code. A join per row instead made the count five times slower at
+    # 10^6 records.
+    named = f"""
+        SELECT map(list(l.label), list(c.nis_code)) AS nis
+        FROM (SELECT DISTINCT municipality_reported AS label,
+                     {_place_key_sql("municipality_reported")} AS place
+              FROM {table} WHERE nis_code IS NULL) l
+        JOIN ({_PLACES}) p ON p.place = l.place
+        JOIN (SELECT DISTINCT nis_code FROM {table} WHERE nis_code IS NOT NULL) c
+            ON CAST(c.nis_code AS VARCHAR) = p.nis_code
+    """
+    other_place = _place_key_sql("t.municipality_reported")
+    return f"""
+        SELECT t.street, t.house_number,
+               coalesce(t.nis_code, named.nis[t.municipality_reported]) AS nis_code,
+               CASE WHEN t.nis_code IS NULL AND named.nis[t.municipality_reported] IS NULL
+                    THEN coalesce({other_place}, 'postcode ' || CAST(t.postcode AS VARCHAR))
+               END AS other_place,
+               {_STREET_ONLY_WIJK} AS street_wijk
+               {extra}
+        FROM {table} t CROSS JOIN ({named}) named
+        WHERE {where} AND t.street IS NOT NULL AND t.street <> ''
+    """
+
+
+def source_filter(
+    dataset_key: str,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...],
+    categories: tuple[str, ...],
+    hours: tuple[int, int],
+    weekdays: tuple[int, ...],
+):
+    """Dataset, SQL condition and parameters of a source of insecurity's filters (period,
+    wijken, categories, hours, weekdays); here and in :mod:`dashboard.queries.hotspots`."""
+    if dataset_key not in SOURCE_DATASETS:
+        raise ValueError(f"Geen bron van onveiligheid: {dataset_key!r}")
+    ds = dataset(dataset_key)
+    where, params = filter_sql(ds, start, end, wijken, categories)
+    time_sql, time_params = time_filter_sql(hours, weekdays)
+    return ds, where + time_sql, {**params, **time_params}
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def top_addresses(
     version: WarehouseVersion,
@@ -90,37 +167,35 @@ def top_addresses(
     pandas.DataFrame
         ``adres``, ``gemeente``, ``wijk``, ``aantal``, ``categorieen`` (distinct categories,
         comma-separated), ``eerste``, ``laatste`` (dates), ``lat``, ``lon`` (mean position
-        of the address's located records, NaN when none is located).
+        of the address's located records, NaN when none is located). An address is a
+        street, a house number and a municipality (see :func:`_address_rows_sql`).
     """
-    if dataset_key not in SOURCE_DATASETS:
-        raise ValueError(f"Geen adressen voor {dataset_key!r}")
-    ds = dataset(dataset_key)
-    where, params = filter_sql(ds, start, end, wijken, categories)
-    time_sql, time_params = time_filter_sql(hours, weekdays)
-    where += time_sql
-    params.update(time_params)
+    ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     params.update({"min_count": int(min_count), "limit": int(limit)})
+    rows = _address_rows_sql(
+        ds.table,
+        where,
+        extra=f", t.municipality_name, t.municipality_reported, t.wijk_name, "
+        f"t.{ds.category} AS cat, {ds.date_expr} AS d, t.lat, t.lon",
+    )
     return query(
         version,
         f"""
-        WITH f AS (
-            SELECT t.street, t.house_number, t.nis_code, {_STREET_ONLY_WIJK} AS street_wijk,
-                   t.municipality_name, t.wijk_name,
-                   t.{ds.category} AS cat, {ds.date_expr} AS d, t.lat, t.lon
-            FROM {ds.table} t
-            WHERE {where} AND t.street IS NOT NULL AND t.street <> ''
-        ),
+        WITH f AS ({rows}),
         -- Pick the top addresses on counts alone first: the category list (a DISTINCT
         -- string_agg) is then built for those few addresses only, not for every address.
         top AS (
-            SELECT street, house_number, nis_code, street_wijk, count(*) AS aantal
-            FROM f GROUP BY street, house_number, nis_code, street_wijk HAVING count(*) >= $min_count
+            SELECT street, house_number, nis_code, other_place, street_wijk, count(*) AS aantal
+            FROM f GROUP BY street, house_number, nis_code, other_place, street_wijk
+            HAVING count(*) >= $min_count
             ORDER BY aantal DESC, concat_ws(' ', street, house_number) LIMIT $limit
         )
         SELECT CASE WHEN coalesce(f.house_number, '') = ''
                     THEN f.street || ' (zonder huisnummer)'
                     ELSE concat_ws(' ', f.street, f.house_number) END AS adres,
-               mode(f.municipality_name) AS gemeente,
+               -- Where the location gives none, the municipality the records name.
+               coalesce(CAST(mode(f.municipality_name) AS VARCHAR),
+                        CAST(mode(f.municipality_reported) AS VARCHAR)) AS gemeente,
                mode(f.wijk_name) AS wijk,
                count(*) AS aantal,
                string_agg(DISTINCT f.cat, ', ' ORDER BY f.cat) AS categorieen,
@@ -131,8 +206,9 @@ def top_addresses(
         FROM f JOIN top ON f.street = top.street
             AND f.house_number IS NOT DISTINCT FROM top.house_number
             AND f.nis_code IS NOT DISTINCT FROM top.nis_code
+            AND f.other_place IS NOT DISTINCT FROM top.other_place
             AND f.street_wijk IS NOT DISTINCT FROM top.street_wijk
-        GROUP BY f.street, f.house_number, f.nis_code, f.street_wijk
+        GROUP BY f.street, f.house_number, f.nis_code, f.other_place, f.street_wijk
         ORDER BY aantal DESC, adres
         """,
         params,
@@ -142,7 +218,7 @@ def top_addresses(
 @st.cache_data(show_spinner=False, max_entries=256)
 def repeated_address_count(
     version: WarehouseVersion,
-    dataset_key: str,
+    dataset_keys: str | tuple[str, ...],
     start: date,
     end: date,
     wijken: tuple[str, ...] = (),
@@ -151,21 +227,33 @@ def repeated_address_count(
     hours: tuple[int, int] = ALL_HOURS,
     weekdays: tuple[int, ...] = (),
 ) -> int:
-    """Number of addresses with at least ``min_count`` records in the period (no limit)."""
-    if dataset_key not in SOURCE_DATASETS:
-        raise ValueError(f"Geen adressen voor {dataset_key!r}")
-    ds = dataset(dataset_key)
-    where, params = filter_sql(ds, start, end, wijken, categories)
-    time_sql, time_params = time_filter_sql(hours, weekdays)
-    where += time_sql
-    params.update(time_params)
-    params["min_count"] = int(min_count)
-    df = query(
-        version,
-        f"SELECT count(*) AS n FROM (SELECT 1 FROM {ds.table} t "
-        f"WHERE {where} AND t.street IS NOT NULL AND t.street <> '' "
-        f"GROUP BY t.street, t.house_number, t.nis_code, {_STREET_ONLY_WIJK} "
-        "HAVING count(*) >= $min_count)",
-        params,
-    )
+    """Number of addresses with at least ``min_count`` records in the period (no limit).
+
+    Parameters
+    ----------
+    dataset_keys : str or tuple of str
+        ``"incidents"``, ``"nuisance"`` or both. With several, an address counts once when
+        it has ``min_count`` records in at least one of them: an address with repeated
+        facts and repeated reports is one address (a sum per source counted it twice).
+    """
+    keys = (dataset_keys,) if isinstance(dataset_keys, str) else tuple(dataset_keys)
+    if not keys:
+        return 0
+    params: dict = {"min_count": int(min_count)}
+    repeated = []
+    for key in keys:
+        ds, where, key_params = source_filter(key, start, end, wijken, categories, hours, weekdays)
+        # Every source takes the same filters, so the same parameter values.
+        params.update(key_params)
+        # Grouped on the source's own label codes; only the repeated addresses become text,
+        # so that both sources' keys compare.
+        repeated.append(
+            "SELECT CAST(street AS VARCHAR) AS street, CAST(house_number AS VARCHAR) AS nr, "
+            "CAST(nis_code AS VARCHAR) AS nis_code, other_place, "
+            "CAST(street_wijk AS VARCHAR) AS street_wijk "
+            f"FROM ({_address_rows_sql(ds.table, where)}) "
+            "GROUP BY street, house_number, nis_code, other_place, street_wijk "
+            "HAVING count(*) >= $min_count"
+        )
+    df = query(version, f"SELECT count(*) AS n FROM ({' UNION '.join(repeated)})", params)
     return int(df.iat[0, 0])

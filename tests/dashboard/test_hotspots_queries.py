@@ -16,6 +16,15 @@ from dashboard.queries import incidents, warehouse_version
 
 START, END = date(2025, 11, 1), date(2026, 10, 31)
 
+#: The municipality of an address: where the record lies, else the one it names (the demo
+#: names municipalities by their name).
+MUNICIPALITY = (
+    "coalesce(nis_code::VARCHAR, (SELECT min(g.code) FROM marts.districts g "
+    "WHERE g.layer = 'gemeente' AND lower(g.name) = lower(municipality_reported::VARCHAR)))"
+)
+STREET_ONLY = "CASE WHEN coalesce(house_number, '') = '' THEN wijk_code END"
+SOURCES = ("incidents", "nuisance")
+
 
 @pytest.fixture(scope="module")
 def version(demo_warehouse):
@@ -250,7 +259,7 @@ def test_a_street_without_house_number_is_no_address(version):
     n = incidents.repeated_address_count(version, "incidents", START, END)
     assert n == count(
         "SELECT count(*) FROM (SELECT 1 FROM marts.incidents WHERE date BETWEEN ? AND ? "
-        "AND street IS NOT NULL AND street <> '' GROUP BY street, house_number, nis_code, "
+        f"AND street IS NOT NULL AND street <> '' GROUP BY street, house_number, {MUNICIPALITY}, "
         "CASE WHEN coalesce(house_number, '') = '' THEN wijk_code END HAVING count(*) >= 2)",
         [START, END],
     )
@@ -318,3 +327,77 @@ def test_clusters_highlight_and_chains(version):
     assert '"maxZoom": 19' in page and "markerClusterGroup" in page
     assert "cdnjs.cloudflare" not in page
     assert "Grote Steenweg 49" in page and f"{chains['keten_id'].nunique()} ketens" in page
+
+
+def test_hexagon_count_is_what_the_hexagons_hold(version):
+    """Records located just outside the zone have a position (the point map draws them)
+    but no hexagon; the hexagon map's note counted them."""
+    first, last = date(2000, 1, 1), date(2100, 1, 1)
+    assert count("SELECT count(*) FROM marts.incidents WHERE location_status = 'buiten_zone'")
+    for key in ("incidents", "nuisance"):
+        in_cells = hq.filtered_count(version, key, first, last, inside_zone=True)
+        cells = hq.cell_counts(version, key, first, last)
+        assert (
+            in_cells
+            == int(cells["n"].sum())
+            == count(
+                f"SELECT count(*) FROM marts.{key} WHERE h3_cell IS NOT NULL "
+                "AND location_status IN ('ok', 'geen_wijk')"
+            )
+        )
+        assert hq.filtered_count(version, key, first, last, located_only=True) == count(
+            f"SELECT count(*) FROM marts.{key} WHERE lat IS NOT NULL"
+        )
+
+
+def _repeated_addresses_sql(table: str) -> str:
+    return (
+        f"SELECT street::VARCHAR AS s, house_number::VARCHAR AS h, {MUNICIPALITY} AS m, "
+        f"({STREET_ONLY})::VARCHAR AS w FROM marts.{table} WHERE date BETWEEN $1 AND $2 "
+        "AND street IS NOT NULL AND street <> '' GROUP BY ALL HAVING count(*) >= 2"
+    )
+
+
+def test_repeated_addresses_over_both_sources_count_each_address_once(version):
+    """An address with repeated facts and repeated reports is one address: added up per
+    source, the page's KPI counted it twice."""
+    start, end = date(2025, 1, 1), date(2025, 12, 31)
+    both = incidents.repeated_address_count(version, ("incidents", "nuisance"), start, end)
+    facts, reports = (_repeated_addresses_sql(t) for t in ("incidents", "nuisance"))
+    assert both == count(f"SELECT count(*) FROM ({facts} UNION {reports})", [start, end])
+    twice = count(f"SELECT count(*) FROM ({facts} INTERSECT {reports})", [start, end])
+    assert twice > 0
+    per_source = [incidents.repeated_address_count(version, k, start, end) for k in SOURCES]
+    assert both + twice == sum(per_source)
+    # The filters reach both sources: in one wijk, only its addresses.
+    w01 = incidents.repeated_address_count(version, ("incidents", "nuisance"), start, end, ("W01",))
+    assert 0 < w01 < both
+
+
+def test_an_address_located_outside_the_zone_stays_its_municipality_s_address(version):
+    """A record located just over the zone's border has no nis_code: grouped on it, one
+    street address became two (one inside the zone, one outside), and neither repeated.
+    The municipality the record names keeps them together."""
+    first, last = date(2000, 1, 1), date(2100, 1, 1)
+    split = wh(
+        "SELECT DISTINCT o.street::VARCHAR AS street, o.house_number::VARCHAR AS nr "
+        "FROM marts.incidents o JOIN marts.incidents i ON i.street = o.street "
+        "AND i.house_number = o.house_number AND i.location_status = 'ok' "
+        "AND i.municipality_reported = o.municipality_reported "
+        "WHERE o.location_status = 'buiten_zone' ORDER BY 1, 2"
+    )
+    assert len(split) > 0
+    listed = incidents.top_addresses(version, "incidents", first, last, limit=5000)
+    for street, nr in split.itertuples(index=False):
+        rows = listed[listed["adres"] == f"{street} {nr}"]
+        expected = wh(
+            f"SELECT {MUNICIPALITY} AS m, count(*) AS n FROM marts.incidents "
+            "WHERE street = $1 AND house_number = $2 GROUP BY 1 HAVING count(*) >= 2",
+            [street, nr],
+        )
+        assert sorted(rows["aantal"]) == sorted(expected["n"]), (street, nr)
+        assert rows["gemeente"].notna().all()
+    n = incidents.repeated_address_count(version, "incidents", first, last)
+    assert n == count(
+        f"SELECT count(*) FROM ({_repeated_addresses_sql('incidents')})", [first, last]
+    )

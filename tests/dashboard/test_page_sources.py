@@ -14,6 +14,15 @@ from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app
 
 from dashboard.analysis.repeats import knox_test
 from dashboard.analysis.risk import risk_near_poi
+from dashboard.components.format import month_name
+
+#: The municipality of an address: where the record lies, else the one it names (a record
+#: located just outside the zone has no nis_code, and is still an address of its
+#: municipality). The demo names municipalities by their name.
+MUNICIPALITY = (
+    "coalesce(nis_code::VARCHAR, (SELECT min(g.code) FROM marts.districts g "
+    "WHERE g.layer = 'gemeente' AND lower(g.name) = lower(municipality_reported::VARCHAR)))"
+)
 
 
 def _table(at, column):
@@ -119,7 +128,7 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
         "ELSE concat_ws(' ', street, house_number) END AS adres, count(*) AS n "
         f"FROM marts.incidents WHERE {year_sql} "
         "AND street IS NOT NULL AND street <> '' "
-        f"GROUP BY street, house_number, nis_code, {street_only} HAVING count(*) >= 2 "
+        f"GROUP BY street, house_number, {MUNICIPALITY}, {street_only} HAVING count(*) >= 2 "
         "ORDER BY n DESC, concat_ws(' ', street, house_number) LIMIT 25"
     )
     addresses = _table(at, "Adres")
@@ -127,14 +136,17 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert list(addresses["Aantal"]) == list(expected["n"])
     assert sorted(addresses["Adres"]) == sorted(expected["adres"])
 
-    repeated = sum(
-        count(
-            f"SELECT count(*) FROM (SELECT 1 FROM marts.{table} WHERE {year_sql} "
-            "AND street IS NOT NULL AND street <> '' "
-            f"GROUP BY street, house_number, nis_code, {street_only} HAVING count(*) >= 2)"
-        )
+    # One address with repeated facts and repeated reports is one address (the KPI added
+    # the two sources up, and counted it twice).
+    per_source = [
+        f"SELECT street::VARCHAR AS s, house_number::VARCHAR AS h, {MUNICIPALITY} AS m, "
+        f"({street_only})::VARCHAR AS w FROM marts.{table} WHERE {year_sql} "
+        "AND street IS NOT NULL AND street <> '' GROUP BY ALL HAVING count(*) >= 2"
         for table in ("incidents", "nuisance")
-    )
+    ]
+    repeated = count(f"SELECT count(*) FROM ({per_source[0]} UNION {per_source[1]})")
+    twice = count(f"SELECT count(*) FROM ({per_source[0]} INTERSECT {per_source[1]})")
+    assert twice > 0  # the demo has such addresses: the old sum was wrong here
     assert metrics(at)["Adressen met herhaling"] == nl(repeated)
 
     # Near-repeat: the Knox sentence for the year's burglaries.
@@ -276,3 +288,127 @@ def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse
     assert "over 1 periode," in note and "geen enkel patroon" in note
     at.toggle(key="bronnen_fdr").set_value(True).run()
     assert any("Elke periode gecorrigeerd" in c for c in _captions(at))
+
+
+def _map_features(at) -> list[dict]:
+    """Properties of the features the page's map fills (its folium script, as rendered)."""
+    import re
+
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    found = (json.loads(m.group(1)) for m in re.finditer(r'"properties": (\{[^{}]*\})', script))
+    return [p for p in found if "fill" in p]
+
+
+def test_monthly_chart_runs_over_the_period_with_zeros(demo_warehouse):
+    """A wijk and a category with few facts: the chart ran from the first to the last month
+    with a record, so the period's last empty months vanished, and a month a year earlier
+    before the first record was "unknown" (no line point) although the data cover it."""
+    end = last_28_days()[1]
+    start = end.replace(month=1, day=1)
+    year_before = start.replace(year=start.year - 1)
+    last_month = end.replace(day=1)
+    first_day = wh("SELECT min(date) FROM marts.daily_counts").iat[0, 0]
+    assert pd.Timestamp(first_day).date() <= year_before  # the data cover last year
+    # A wijk and category with facts in the period but none in its last month, and none in
+    # the first month a year earlier.
+    pick = wh(
+        "SELECT wijk_code::VARCHAR AS wijk, category::VARCHAR AS cat FROM marts.incidents "
+        "WHERE date BETWEEN ? AND ? AND wijk_code IS NOT NULL GROUP BY ALL "
+        "HAVING max(date) < ? AND min(date) >= ? "
+        "AND count(*) FILTER (WHERE date >= ?) > 0 ORDER BY count(*) DESC, 1, 2 LIMIT 1",
+        [year_before, end, last_month, year_before.replace(month=2), start],
+    )
+    assert len(pick) == 1
+    wijk, category = pick.iat[0, 0], pick.iat[0, 1]
+    at = run_app("sources", {"periode": "jaar", "wijk": wijk, "categorie": category})
+    chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
+    bars, line = json.loads(chart.proto.spec)["data"][:2]
+    months = pd.period_range(start, end, freq="M")
+    assert len(bars["x"]) == len(months) == end.month
+    assert bars["x"][-1].startswith(f"{month_name(end.month)[:3]} {end.year}")
+    per_month = "SELECT count(*) FROM marts.incidents WHERE year = ? AND month = ? " + (
+        "AND wijk_code = ? AND category = ?"
+    )
+    bar_y = plotly_array(bars["y"]).astype(float)
+    line_y = plotly_array(line["y"]).astype(float)
+    assert list(bar_y) == [count(per_month, [m.year, m.month, wijk, category]) for m in months]
+    assert bar_y[-1] == 0
+    assert list(line_y) == [count(per_month, [m.year - 1, m.month, wijk, category]) for m in months]
+    assert line_y[0] == 0  # known: a month of the data, without a record
+
+
+def test_rate_map_draws_only_the_chosen_wijken(demo_warehouse):
+    """With one wijk chosen, the other wijken were drawn at 0,0 per 1.000 inwoners (their
+    records were filtered out, not absent), which also pulled the classes down."""
+    at = run_app("sources", {"periode": "vorigjaar", "wijk": "W01"})
+    at.session_state["bronnen_view"] = "wijken"
+    at.run()
+    assert not at.exception
+    year = last_28_days()[1].year - 1
+    n = sum(
+        count(f"SELECT count(*) FROM marts.{t} WHERE year = ? AND wijk_code = 'W01'", [year])
+        for t in ("incidents", "nuisance")
+    )
+    population = count(
+        "SELECT population FROM marts.districts WHERE layer = 'wijk' AND code = 'W01'"
+    )
+    features = _map_features(at)
+    assert [f["code"] for f in features] == ["W01"]
+    assert features[0]["label"] == f"{n / population * 1000:.1f}".replace(".", ",")
+    # Without a wijk filter every wijk has its rate.
+    at = run_app("sources", {"periode": "vorigjaar"})
+    at.session_state["bronnen_view"] = "wijken"
+    at.run()
+    assert len(_map_features(at)) == count(
+        "SELECT count(*) FROM marts.districts WHERE layer = 'wijk'"
+    )
+
+
+def test_hexagon_note_counts_what_the_hexagons_hold(demo_warehouse):
+    """Records located just outside the zone have no hexagon, but the note counted them."""
+    import re
+
+    first, last = (
+        pd.Timestamp(d).date()
+        for d in wh("SELECT min(date), max(date) FROM marts.daily_counts").iloc[0]
+    )
+    outside = sum(
+        count(f"SELECT count(*) FROM marts.{t} WHERE location_status = 'buiten_zone'")
+        for t in ("incidents", "nuisance")
+    )
+    assert outside > 0
+    at = run_app("sources", {"periode": "aangepast", "van": str(first), "tot": str(last)})
+    at.session_state["bronnen_view"] = "zeshoeken"
+    at.run()
+    assert not at.exception
+    note = next(c for c in _captions(at) if "geteld per zeshoek" in c)
+    shown = int(re.match(r"([\d.]+) gelokaliseerde records", note).group(1).replace(".", ""))
+    in_hexagons = sum(
+        count(
+            f"SELECT count(*) FROM marts.{t} WHERE date BETWEEN ? AND ? "
+            "AND h3_cell IS NOT NULL AND location_status IN ('ok', 'geen_wijk')",
+            [first, last],
+        )
+        for t in ("incidents", "nuisance")
+    )
+    assert shown == in_hexagons
+
+
+def test_poi_counts_are_those_of_the_chosen_wijken(demo_warehouse):
+    """Beside a wijk with 3 cafés the page said "Café (21)": the zone's count. It now counts
+    the places in the chosen area and says so."""
+    pois = wh(
+        "SELECT poi_type, count(*) AS zone, count(*) FILTER (WHERE wijk_code = 'W01') AS w01 "
+        "FROM marts.poi WHERE x IS NOT NULL GROUP BY 1"
+    ).set_index("poi_type")
+    assert (pois["w01"] < pois["zone"]).any()
+    at = run_app("sources", {"periode": "vorigjaar", "wijk": "W01"})
+    markdown = [m.value for m in at.markdown]
+    for poi_type, row in pois.iterrows():
+        label = f"**{poi_type}** ({nl(int(row['w01']))} in de gekozen wijk): "
+        assert any(m.startswith(label) for m in markdown), label
+    at = run_app("sources", {"periode": "vorigjaar"})
+    markdown = [m.value for m in at.markdown]
+    for poi_type, row in pois.iterrows():
+        label = f"**{poi_type}** ({nl(int(row['zone']))} in de zone): "
+        assert any(m.startswith(label) for m in markdown), label

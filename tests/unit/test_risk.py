@@ -111,3 +111,25 @@ def test_output_sorted_by_type_and_radius():
         ["station", 200],
     ]
     assert (out.loc[out["type"] == "school", "n_poi"] == 2).all()
+
+
+def test_places_in_the_area_are_counted_apart_from_those_that_reach_it():
+    """For a part of the zone (the chosen wijken), "Café (21)" counted every café of the
+    zone. ``n_poi_zone`` counts the places lying in the area (on its border included);
+    a café just outside still lends its circle to the area, so its buffer counts on."""
+    area = shapely.box(0, 0, 1_000, 1_000)
+    poi = pd.DataFrame(
+        {
+            "x": [500.0, 1_000.0, 1_050.0, 5_000.0],
+            "y": [500.0, 200.0, 500.0, 5_000.0],
+            "type": ["café"] * 4,
+        }
+    )
+    incidents = pd.DataFrame({"x": [990.0, 10.0], "y": [500.0, 10.0]})
+    out = risk_near_poi(incidents, poi, area.area, radii=(100,), zone=area, quad_segs=64)
+    row = out.iloc[0]
+    assert row["n_poi"] == 4 and row["n_poi_zone"] == 2
+    assert row["n_binnen"] == 1  # near the café just outside the area
+    # Without an area, every place lies in "the zone".
+    whole = risk_near_poi(incidents, poi, ZONE_AREA, radii=(100,))
+    assert (whole["n_poi_zone"] == whole["n_poi"]).all()

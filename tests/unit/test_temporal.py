@@ -261,6 +261,61 @@ def test_month_the_period_begins_in_counts_from_that_day():
     assert both.loc[nov, "n"] == 31 and not both.loc[nov, "deels"]
 
 
+def test_months_follow_the_period_and_are_unknown_only_before_the_data():
+    """Period 2025, records only from March 2024 to June 2025 (a wijk and a category with
+    few facts): the chart ran from the first to the last month with a record, so July to
+    December 2025 vanished and January 2025 was set against "unknown" although January
+    2024 lies inside the data and had 0. The months come from the period, and a month is
+    unknown only before the data's first day."""
+    from datetime import date
+
+    df = pd.DataFrame({"maand": ["2024-03-01", "2024-06-01", "2025-03-01", "2025-06-01"]})
+    df["n"] = [2, 1, 3, 4]
+    out = monthly_with_last_year(
+        df, months=(date(2024, 1, 1), date(2025, 12, 31)), known_from=date(2023, 12, 1)
+    ).set_index("maand")
+    assert list(out.index) == list(pd.period_range("2024-01", "2025-12", freq="M"))
+    dec = out.loc[pd.Period("2025-12", "M")]
+    assert dec["n"] == 0 and dec["vorig_jaar"] == 0 and dec["z"] == 0
+    jan = out.loc[pd.Period("2025-01", "M")]
+    assert jan["n"] == 0 and jan["vorig_jaar"] == 0
+    assert out.loc[pd.Period("2025-03", "M"), "vorig_jaar"] == 2
+    assert out.loc[pd.Period("2025-06", "M"), "vorig_jaar"] == 1
+    # The first year has no year before it in the range: unknown.
+    assert out["vorig_jaar"].iloc[:12].isna().all()
+
+    # The data begin on 10 February 2024: January 2024 is unknown, its count too, and so
+    # is January 2025's comparison; February 2024 is the data's first month, known.
+    late = monthly_with_last_year(
+        df, months=(date(2024, 1, 1), date(2025, 12, 31)), known_from=date(2024, 2, 10)
+    ).set_index("maand")
+    assert np.isnan(late.loc[pd.Period("2024-01", "M"), "n"])
+    assert late.loc[pd.Period("2024-02", "M"), "n"] == 0
+    assert np.isnan(late.loc[pd.Period("2025-01", "M"), "vorig_jaar"])
+    assert not late.loc[pd.Period("2025-01", "M"), "notable"]
+    assert late.loc[pd.Period("2025-02", "M"), "vorig_jaar"] == 0
+
+    # No record at all in the range: every month 0, not an empty frame.
+    empty = monthly_with_last_year(
+        df.iloc[:0], months=(date(2025, 1, 1), date(2025, 3, 31)), known_from=date(2024, 1, 1)
+    )
+    assert list(empty["n"]) == [0, 0, 0]
+
+
+def test_a_month_cut_short_keeps_its_days_with_months_from_the_period():
+    """The period's own range and a month that its end cuts short work together."""
+    from datetime import date
+
+    df = pd.DataFrame({"maand": ["2025-05-01", "2026-04-01"], "n": [9, 5], "n_tot_dag": [4, 5]})
+    out = monthly_with_last_year(
+        df, through=date(2026, 5, 14), through_col="n_tot_dag",
+        months=(date(2025, 5, 1), date(2026, 5, 14)), known_from=date(2024, 11, 1),
+    ).set_index("maand")  # fmt: skip
+    may = out.loc[pd.Period("2026-05", "M")]
+    assert may["n"] == 0 and may["vorig_jaar"] == 4 and bool(may["deels"])
+    assert len(out) == 13
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     st.lists(

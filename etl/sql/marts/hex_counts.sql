@@ -7,8 +7,9 @@ from (
     from marts.incidents where h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
     union all select 'nuisance', make_date(year, month, 1), h3_cell, h3_cell_coarse, nuisance_type, count(*)
     from marts.nuisance where h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
-    -- Statbel rows have a month, so they belong here even without a day.
+    -- The zone's own accidents only, as daily_counts: Statbel's rows are the same injury
+    -- accidents again, and counted next to them every injury accident counted twice.
     union all select 'accidents', make_date(year, month, 1), h3_cell, h3_cell_coarse, severity, count(*)
-    from marts.accidents where h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
+    from marts.accidents where source = 'zone' and h3_cell is not null and location_status in ('ok', 'geen_wijk') group by all
 ) events
 order by domain, month_start, h3_cell, category
