@@ -951,10 +951,20 @@ def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie")
     """A heat map from weighted points (``lat``, ``lon``, ``n``) -- H3 cell centres or records.
 
     The page feeds it cell centres with counts from DuckDB above the point cap, so the
-    browser never receives more than a few thousand weights.
+    browser never receives more than a few thousand weights. Records (an ``id`` column)
+    pass through :func:`visible_points` like every point layer: the heat layer carried
+    every record's exact place, also another wijk's to an inspector; those now weigh in
+    as the centre of their coarse cell.
     """
     from folium.plugins import HeatMap
 
+    if "id" in cells.columns:
+        shown, hidden = visible_points(cells)
+        centres = [h3.cell_to_latlng(c) for c in hidden["h3_cell"]]
+        hidden = hidden.assign(lat=[c[0] for c in centres], lon=[c[1] for c in centres])
+        cells = pd.concat(
+            [shown[["lat", "lon", "n"]], hidden[["lat", "lon", "n"]]], ignore_index=True
+        )
     if cells.empty:
         return
     top = float(cells["n"].max()) or 1.0

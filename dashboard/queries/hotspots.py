@@ -94,20 +94,25 @@ def cell_counts(
     Returns
     -------
     pandas.DataFrame
-        ``h3_cell`` (uint64), ``n``, ``lat``, ``lon`` (mean position of the cell's records,
-        for heat maps); at most :data:`MAP_POINT_CAP` cells, the fullest first.
+        ``h3_cell`` (uint64), ``n``, ``lat``, ``lon`` (the cell's centre, for heat maps);
+        at most :data:`MAP_POINT_CAP` cells, the fullest first.
     """
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     column = "h3_cell_coarse" if coarse else "h3_cell"
     params["limit"] = MAP_POINT_CAP
-    return query(
+    df = query(
         version,
-        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n, "
-        f"avg(t.lat) AS lat, avg(t.lon) AS lon FROM {ds.table} t "
+        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
         f"WHERE {where} AND t.{column} IS NOT NULL AND {_IN_ZONE} "
         f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT $limit",
         params,
     )
+    # The cell's centre, not its records' mean position: a cell of one record gave that
+    # record's exact place, to every role (an inspector saw other wijken's records so).
+    centres = [h3i.cell_to_latlng(int(c)) for c in df["h3_cell"]]
+    df["lat"] = [c[0] for c in centres]
+    df["lon"] = [c[1] for c in centres]
+    return df
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -520,3 +520,56 @@ def test_sign_out_returns_to_the_form_and_is_audited(local_mode):
     assert not at.exception
     assert [t.value for t in at.title] == ["Wijkbeeld"] and not at.metric
     assert "afmelding" in set(AuditLog().read()["event"])
+
+
+def _heatmap_script():
+    import folium
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard.components import maps
+
+    points = pd.DataFrame(
+        {
+            "id": ["PV1", "PV2"],
+            "lat": [50.901234, 50.912345],
+            "lon": [4.661234, 4.672345],
+            "wijk_code": ["W01", "W02"],
+            "n": [1, 1],
+        }
+    )
+    m = folium.Map(location=[50.9, 4.66], tiles=None)
+    maps.add_heatmap(m, points)
+    st.session_state["html"] = m.get_root().render()
+
+
+def test_heatmap_gives_an_inspector_no_exact_place_of_another_wijk(local_mode):
+    """The heat layer took every record's exact place: an inspector of W01 read the
+    coordinates of other wijken's records (domestic violence at house-number precision)
+    from the page's map and its HTML download. Records pass through visible_points: the
+    others weigh in at the centre of their coarse cell."""
+    at = AppTest.from_function(_heatmap_script)
+    at.session_state["wijkbeeld_principal"] = inspector("W01")
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = at.session_state["html"]
+    assert "50.901234" in html and "4.661234" in html
+    assert "50.912345" not in html and "4.672345" not in html
+
+
+def test_heat_cells_lie_at_the_cell_centre(local_mode):
+    """Above the point cap the heat map weighs H3 cells: at their records' mean position a
+    cell of one record gave that record's exact place to every role."""
+    import h3
+
+    from dashboard.queries import hotspots, warehouse_version
+
+    cells = hotspots.cell_counts(
+        warehouse_version(), "incidents", pd.Timestamp("2025-01-01").date(),
+        pd.Timestamp("2025-12-31").date(),
+    )  # fmt: skip
+    assert len(cells) > 10
+    for row in cells.head(50).itertuples():
+        lat, lon = h3.cell_to_latlng(h3.int_to_str(int(row.h3_cell)))
+        assert (row.lat, row.lon) == pytest.approx((lat, lon))
