@@ -180,6 +180,8 @@ result = common.explore(
     per=per,
     limit=ROW_LIMIT,
 )
+# Grouped per inspector, the beleidscel gets pseudonyms (table, chart and downloads).
+result = layout.staff_names(result, ("wijkinspecteur",))
 if ds.month_only:
     st.caption(f"{ds.label}: enkel jaar en maand bekend; elke maand die de periode raakt telt mee.")
 

@@ -573,3 +573,26 @@ def test_heat_cells_lie_at_the_cell_centre(local_mode):
     for row in cells.head(50).itertuples():
         lat, lon = h3.cell_to_latlng(h3.int_to_str(int(row.h3_cell)))
         assert (row.lat, row.lon) == pytest.approx((lat, lon))
+
+
+def test_beleidscel_explores_per_inspector_under_pseudonyms(local_mode):
+    """Verkenning grouped per wijkinspecteur showed the beleidscel the real names, in the
+    table, the chart and the downloads ("INP An Peeters;330")."""
+    at = run_as(
+        BELEID,
+        "exploration",
+        {
+            "gegevens": "tasks",
+            "indeling1": "Wijkinspecteur",
+            "indeling2": "Geen",
+            "periode": "jaar",
+        },
+    )
+    table = frame(at, "Wijkinspecteur")
+    assert table is not None and len(table) > 3
+    names = set(
+        wh("SELECT DISTINCT inspector FROM marts.tasks WHERE inspector IS NOT NULL")["inspector"]
+    )
+    shown = {s for s in table["Wijkinspecteur"] if s != "Onbekend"}
+    assert shown and not shown & names
+    assert all(re.fullmatch(r"INP-[0-9A-F]{12}", s) for s in shown)
