@@ -1,0 +1,21 @@
+"""The app's Streamlit configuration keeps the settings the security notes rely on."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+
+
+def test_tables_offer_no_unaudited_export():
+    """Every export is an audited download button; a table's own CSV download and copy
+    wrote no audit event, also for record lists (SECURITY.md)."""
+    config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
+
+
+def test_server_listens_locally_without_the_agent_api():
+    config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "localhost"
+    assert config["server"]["enableAgentApi"] is False
