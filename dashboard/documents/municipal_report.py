@@ -272,8 +272,9 @@ class _PeriodCells:
     """One period's counts and the suppression its year's joint system gave them.
 
     ``masks``: per measure key, ``(primary, hidden)`` for the wijk rows, the deelgemeente
-    rows and the total (``"w"``, ``"d"``, ``"t"``) and, per category table key, for its
-    rows (``"c:<key>"``).
+    rows and the total (``"w"``, ``"d"``, ``"t"``), per category table key for its rows
+    (``"c:<key>"``) and, for a period the data's last day cuts in a later year, the total
+    of its same days (``"tp"``: a row of the newest reports' evolution table).
     """
 
     areas: pd.DataFrame
@@ -315,6 +316,14 @@ def year_suppression(
     before deelgemeenten before totals, and within those a quarter before a half year
     before the year.
 
+    While the newest year is incomplete (data up to 30 November), its reports' evolution
+    tables show the same days of earlier years (1 October - 30 November 2025): Kortenberg's
+    9 injury accidents there beside the 13 of the whole fourth quarter of 2025 in that
+    quarter's own report gave December's 4. For each of the three years before, the
+    system therefore also holds each period's total up to that day and the rest of the
+    period (never published, but a small rest must not follow by subtraction), with
+    half year = its quarters and year = its half years for those totals too.
+
     Parameters
     ----------
     version : WarehouseVersion
@@ -351,6 +360,26 @@ def year_suppression(
                 ),
             },
         )
+    # Partial totals: a period of an earlier year that the newest data's day cuts.
+    cut = None
+    if last < date(last.year, 12, 31) and last.year - TREND_YEARS <= year < last.year:
+        cut = years_before(last, last.year - year)
+    spans = {}
+    for kind, part in _FAMILY:
+        p = ReportPeriod(kind, year, part)
+        start = max(p.start, first)
+        if cut is not None and start <= cut < p.end:
+            spans[kind, part] = (start, cut)
+    partial = (
+        report_queries.period_totals(
+            version,
+            municipality_code,
+            tuple(s for s, _ in spans.values()),
+            tuple(e for _, e in spans.values()),
+        ).set_index("idx")
+        if spans
+        else None
+    )
     # Line i of one period is line i of every other (same wijken, same categories listed).
     areas0, _, categories0 = data[_FAMILY[0]]
     for areas, _, categories in data.values():
@@ -384,10 +413,33 @@ def year_suppression(
             for line in ("w", "d", "t", "c"):
                 for i, total in enumerate(lines[whole][line]):
                     cells.relate(total, [lines[p][line][i] for p in parts])
+        for k, period_key in enumerate(spans):
+            # Its total up to the cut, published; the rest, never published (level 0: free
+            # to count as hidden), and small rests are primary like any small count.
+            full = lines[period_key]["t"][0]
+            value = int(partial.at[k, key])
+            rank = _PERIOD_RANK[period_key[0]]
+            up_to = cells.add(value, 6 + rank)
+            rest = cells.add(cells.values[full] - value, 0)
+            cells.relate(full, [up_to, rest])
+            lines[period_key]["tp"] = [up_to]
+        for whole, parts in _NESTED:
+            if whole in spans:
+                # A part before the cut counts whole, a part after it not at all.
+                members = [
+                    lines[q]["tp"][0] if q in spans else lines[q]["t"][0]
+                    for q in parts
+                    if q in spans or ReportPeriod(q[0], year, q[1]).end <= cut
+                ]
+                cells.relate(lines[whole]["tp"][0], members)
         residual: list[str] = []
         primary, hidden = suppress_linked(cells, threshold, residual=residual)
         for period_key, idx in lines.items():
-            masks = {line: (primary[idx[line]], hidden[idx[line]]) for line in ("w", "d", "t")}
+            masks = {
+                line: (primary[idx[line]], hidden[idx[line]])
+                for line in ("w", "d", "t", "tp")
+                if line in idx
+            }
             if idx["c"]:
                 masks[f"c:{key}"] = (primary[idx["c"]], hidden[idx["c"]])
             out[period_key].masks[key] = masks
@@ -513,9 +565,14 @@ def collect_report(
                     version, municipality_code, period.year - earlier, first, last, threshold
                 )
                 status = older[period.kind, period.part].masks[key]["t"]
+            elif s >= first:
+                # The same days of an earlier year, while this year is incomplete: in that
+                # year's system with its whole period (year_suppression).
+                older = year_suppression(
+                    version, municipality_code, period.year - earlier, first, last, threshold
+                )
+                status = older[period.kind, period.part].masks[key]["tp"]
             else:
-                # A span no report publishes (the same days of a year not yet complete):
-                # only its own small count is hidden.
                 small = 0 < values[row, j] < threshold
                 status = (np.array([small]), np.array([small]))
             masks["y"][0][row, j], masks["y"][1][row, j] = status[0][0], status[1][0]
@@ -699,8 +756,9 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "Ook de rapporten over de kwartalen, de halfjaren en het jaar van dezelfde "
                 "gemeente zijn samen afgeschermd (een halfjaar is de som van zijn kwartalen, "
                 "een jaar van zijn halfjaren): wie ze naast elkaar legt, kan geen verborgen "
-                "aantal terugrekenen. Daardoor kan een cel verborgen zijn die in een rapport "
-                "alleen zichtbaar had mogen blijven.",
+                "aantal terugrekenen; zo ook de rijen met dezelfde dagen van vorige jaren in "
+                "de evolutietabel van een nog lopend jaar. Daardoor kan een cel verborgen zijn "
+                "die in een rapport alleen zichtbaar had mogen blijven.",
                 "Kaarten tonen alleen geaggregeerde gegevens: per wijk de waarde uit de tabel "
                 "(verborgen wijken grijs) en per zeshoek (H3) alleen een klasse "
                 f"('<{t}', 5–9, 10–24, 25–49, 50 of meer), nooit een exact aantal of een punt.",
