@@ -545,14 +545,10 @@ def _locate(
     # Swapped X/Y is only repaired for records that (may) belong to the zone: in a region
     # where Lambert X and Y are about equal, a neighbour's point swapped can land in the
     # zone. A record naming another municipality (Statbel's CD_NIS, the export's
-    # "Gemeente") keeps its coordinates as given.
-    names = (
-        "SELECT wb_place_key(name) FROM raw.zone_municipalities UNION "
-        "SELECT wb_place_key(name) FROM raw.zone_deelgemeenten"
-    )
-    n_munis = con.execute("SELECT count(*) FROM raw.zone_municipalities").fetchone()[0]
+    # "Gemeente") keeps its coordinates as given. The located models ask the same macros
+    # (wb_may_swap, wb_may_swap_nis; macros.sql) with the same column.
 
-    def claim(table: str) -> str:
+    def may_swap(table: str) -> str:
         cols = {
             r[0]
             for r in con.execute(
@@ -561,19 +557,11 @@ def _locate(
                 [table],
             ).fetchall()
         }
-        if not n_munis:
-            return "NULL::BOOLEAN"
         if "nis_code_reported" in cols:
-            return "nis_code_reported IN (SELECT nis_code FROM raw.zone_municipalities)"
+            return f"wb_may_swap_nis({_sql_text('staging.' + table)}, nis_code_reported)"
         if "municipality" in cols:
-            # Which of the table's own municipality labels name the zone: decided once per
-            # label, then each row only compares its label (not a lower-cased copy of it).
-            ours = (
-                f"SELECT v FROM (SELECT DISTINCT municipality AS v FROM staging.{table}) "
-                f"WHERE wb_place_key(v) IN ({names})"
-            )
-            return f"CASE WHEN municipality IS NULL THEN NULL ELSE municipality IN ({ours}) END"
-        return "NULL::BOOLEAN"
+            return f"wb_may_swap({_sql_text('staging.' + table)}, municipality)"
+        return "true"
 
     # Each staging table gets a bit; a pair carries the bits of the tables that use it, so
     # a model joins only its own kind's pairs (wb_kind_bit('staging.stg_...')).
@@ -589,12 +577,13 @@ def _locate(
         session.append(macro)
     union = (
         " UNION ALL ".join(
-            f"SELECT x_num, y_num, {claim(t)} AS claim, CAST({bits[t]} AS BIGINT) AS bit "
+            f"SELECT x_num, y_num, {may_swap(t)} AS may_swap, "
+            f"CAST({bits[t]} AS BIGINT) AS bit "
             f"FROM staging.{t} WHERE reject_reason IS NULL "
             "AND x_num IS NOT NULL AND y_num IS NOT NULL"
             for t in tables
         )
-        or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num, NULL::BOOLEAN AS claim, "
+        or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num, NULL::BOOLEAN AS may_swap, "
         "NULL::BIGINT AS bit WHERE false"
     )
     name_pairs = (config.SQL_DIR / "locate" / "int_point_locations.sql").read_text(encoding="utf-8")
@@ -610,10 +599,12 @@ def _locate(
             int(z.get("h3_resolution", 9)),
             int(z.get("h3_resolution_coarse", 8)),
         )
-        # A pair may be swapped unless every record at it names a municipality outside the zone.
+        # The permission to swap is part of the pair: a pair that records with and without
+        # it share is located once for each, and each record joins its own version (the
+        # located models join on it too), so a record that may swap never moves another.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _pairs AS SELECT x_num, y_num, "
-            f"bool_or(claim IS NOT false) AS may_swap, bit_or(bit) AS kinds FROM ({union}) GROUP BY ALL"
+            "CREATE OR REPLACE TEMP TABLE _pairs AS SELECT x_num, y_num, may_swap, "
+            f"bit_or(bit) AS kinds FROM ({union}) GROUP BY ALL"
         )
         n_pairs = con.execute("SELECT count(*) FROM _pairs").fetchone()[0]
         locator = locator_job.result()
@@ -653,6 +644,7 @@ def _locate(
                 may_swap=np.asarray(pairs["may_swap"], dtype=bool),
             )
             located["kinds"] = np.asarray(pairs["kinds"], dtype=np.int64)
+            located["may_swap"] = np.asarray(pairs["may_swap"], dtype=bool)
             if writing is not None:
                 writing.result()
             writing = io.submit(store, located, k == 0)
@@ -671,14 +663,20 @@ GEOCODE_SPREAD_M = 50.0
 
 
 def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Give records with an address but no coordinates the x/y of the zone's address list.
+    """Give records with an address but no usable coordinates the x/y of the zone's address list.
 
-    Works per distinct (street, house number, postcode) in SQL: first an exact match on the
-    text as written, then a tolerant one on :sql:`wb_street_key` / :sql:`wb_house_key`
-    (case, accents, abbreviations, "12A"/"12 bus 3" -> 12). A match whose candidates
-    disagree by more than :data:`GEOCODE_SPREAD_M` is ambiguous and not used. Matched rows
-    get ``x_num``/``y_num`` and ``geocode_method`` in their staging table; the locating step
-    then treats them like any other coordinate pair.
+    Works per distinct (street, house number, postcode, municipality) in SQL. The candidates
+    are the address list's entries with the street and number as written (exact) or with the
+    same :sql:`wb_street_key` / :sql:`wb_house_key` (tolerant: case, accents, abbreviations,
+    "12A"/"12 bus 3" -> 12); the postcode must agree when both sides have one. One ranking
+    decides: a candidate in the record's own municipality before one elsewhere, then exact
+    before tolerant. Only the best-ranked candidates count; when they lie more than
+    :data:`GEOCODE_SPREAD_M` apart the address is ambiguous and not used. Municipalities are
+    compared as places, by ``int_municipality_lookup``: a zone municipality by its NIS code
+    (also when a record names one of its deelgemeenten: "Winksele" is Herent), any other
+    place by its name; a record naming a place outside the zone takes only that place's
+    candidates. Matched rows get ``x_num``/``y_num`` and ``geocode_method`` in their staging
+    table; the locating step then treats them like any other coordinate pair.
 
     Returns
     -------
@@ -690,10 +688,27 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ).fetchone()[0]
     if not n_addr:
         return {}
+    # The municipality names of the zone as the located models read them: that model runs
+    # after locating, this step needs the same names now (it reads only the raw zone tables).
+    lookup = (config.SQL_DIR / "intermediate" / "int_municipality_lookup.sql").read_text(
+        encoding="utf-8"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _places AS {lookup}")
+    # A place: the NIS code of the zone municipality a name stands for, else the name itself.
+    place = "coalesce(CAST(p.nis_code AS VARCHAR), 'naam:' || d.place_key)"
+    # Each distinct municipality label of the list is named once, not each of its rows.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _addr AS SELECT street, house_number, postcode, street_key, "
-        "house_key, wb_place_key(municipality) AS muni, x_num AS x, y_num AS y "
-        "FROM staging.stg_zone__addresses WHERE reject_reason IS NULL"
+        f"""CREATE OR REPLACE TEMP TABLE _addr AS
+        SELECT a.street, a.house_number, a.postcode, a.street_key, a.house_key, l.muni,
+            a.x_num AS x, a.y_num AS y
+        FROM staging.stg_zone__addresses a
+        LEFT JOIN (
+            SELECT d.municipality, {place} AS muni
+            FROM (SELECT municipality, wb_place_key(municipality) AS place_key
+                  FROM (SELECT DISTINCT municipality FROM staging.stg_zone__addresses)) d
+            LEFT JOIN _places p ON p.name_key = d.place_key
+        ) l ON l.municipality = a.municipality
+        WHERE a.reject_reason IS NULL"""
     )
     tables = [
         r[0]
@@ -706,16 +721,7 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ]
     done: dict[str, int] = {}
     spread = GEOCODE_SPREAD_M
-    # Candidates in the record's own municipality win over the others; the postcode, when
-    # both sides have one, must agree.
-    pick = f"""
-        SELECT street, house_number, postcode, muni, {{x}} AS x, {{y}} AS y FROM (
-            SELECT *, bool_or(same_muni) OVER (PARTITION BY street, house_number, postcode, muni) AS any_same
-            FROM {{cands}}
-        )
-        WHERE same_muni OR NOT any_same
-        GROUP BY ALL
-        HAVING max(ax) - min(ax) <= {spread} AND max(ay) - min(ay) <= {spread}"""
+    postcode_ok = "(k.postcode IS NULL OR a.postcode IS NULL OR a.postcode = k.postcode)"
     for table in tables:
         cols = {
             r[0]
@@ -729,38 +735,74 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
         # where normalising every row's text cost more than the whole lookup).
         labels = [c for c in ("postcode", "municipality") if c in cols]
-        pc = "wb_postcode(postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
-        muni = "wb_place_key(municipality)" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
+        pc = "wb_postcode(d.postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
+        key = "wb_place_key(municipality)" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
+        # elsewhere: the record names a place, and no place of the zone (a zone configured
+        # without municipalities cannot tell, as for swapped X/Y).
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _need AS
-            SELECT *, {pc} AS postcode_key, {muni} AS muni FROM (
-                SELECT DISTINCT {", ".join(["street", "house_number", *labels])}
-                FROM staging.{table}
-                WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
-                  AND house_number IS NOT NULL)"""
+            SELECT d.*, {pc} AS postcode_key, {place} AS muni,
+                d.place_key IS NOT NULL AND p.nis_code IS NULL
+                    AND EXISTS (SELECT 1 FROM raw.zone_municipalities) AS elsewhere
+            FROM (
+                SELECT *, {key} AS place_key FROM (
+                    SELECT DISTINCT {", ".join(["street", "house_number", *labels])}
+                    FROM staging.{table}
+                    WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
+                      AND house_number IS NOT NULL)
+            ) d
+            LEFT JOIN _places p ON p.name_key = d.place_key"""
         )
-        keys = "(SELECT DISTINCT street, house_number, postcode_key AS postcode, muni FROM _need)"
-        exact_cands = f"""(SELECT n.*, a.x AS ax, a.y AS ay, coalesce(a.muni = n.muni, false) AS same_muni
-            FROM {keys} n JOIN _addr a ON a.street = n.street AND a.house_number = n.house_number
-                AND (n.postcode IS NULL OR a.postcode IS NULL OR a.postcode = n.postcode))"""
-        tolerant_cands = f"""(SELECT r.street, r.house_number, r.postcode, r.muni, a.x AS ax, a.y AS ay,
-                a.house_number AS ahn, coalesce(a.muni = r.muni, false) AS same_muni
-            FROM (SELECT n.*, wb_street_key(n.street) AS street_key, wb_house_key(n.house_number) AS house_key
-                  FROM {keys} n ANTI JOIN _exact e
-                  ON e.street = n.street AND e.house_number = n.house_number
-                  AND e.postcode IS NOT DISTINCT FROM n.postcode AND e.muni IS NOT DISTINCT FROM n.muni) r
-            JOIN _addr a ON a.street_key = r.street_key AND a.house_key = r.house_key
-                AND (r.postcode IS NULL OR a.postcode IS NULL OR a.postcode = r.postcode))"""
+        # Labels that name the same place ("Herent", "3020 Herent", "Winksele") are one key.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _exact AS "
-            + pick.format(cands=exact_cands, x="avg(ax)", y="avg(ay)")
+            "CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT street, house_number, "
+            "postcode_key AS postcode, muni, elsewhere FROM _need"
         )
-        # Per key the plainest house number ("12" before "12A") stands for the building.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _hit AS SELECT *, 'adres exact' AS method FROM _exact "
-            "UNION ALL SELECT *, 'adres genormaliseerd' FROM ("
-            + pick.format(cands=tolerant_cands, x="min_by(ax, ahn)", y="min_by(ay, ahn)")
-            + ")"
+            f"""CREATE OR REPLACE TEMP TABLE _cands AS
+            SELECT k.*, a.x AS ax, a.y AS ay, a.house_number AS ahn,
+                coalesce(a.muni = k.muni, false) AS same_muni, true AS exact
+            FROM _keys k JOIN _addr a ON a.street = k.street AND a.house_number = k.house_number
+                AND {postcode_ok}"""
+        )
+        # Tolerant candidates only for the keys the exact ones leave open: an exact candidate
+        # in the record's own municipality (or, when it names none, any exact candidate)
+        # already has the best rank, and normalising a street name is the costly part.
+        con.execute(
+            f"""INSERT INTO _cands
+            SELECT k.street, k.house_number, k.postcode, k.muni, k.elsewhere, a.x, a.y,
+                a.house_number, coalesce(a.muni = k.muni, false), false
+            FROM (
+                SELECT k.*, wb_street_key(k.street) AS street_key,
+                    wb_house_key(k.house_number) AS house_key
+                FROM _keys k ANTI JOIN (SELECT * FROM _cands WHERE same_muni OR muni IS NULL) e
+                ON e.street = k.street AND e.house_number = k.house_number
+                    AND e.postcode IS NOT DISTINCT FROM k.postcode AND e.muni IS NOT DISTINCT FROM k.muni
+            ) k
+            JOIN _addr a ON a.street_key = k.street_key AND a.house_key = k.house_key AND {postcode_ok}
+            -- The street and number as written: an exact candidate already.
+            WHERE NOT (a.street = k.street AND a.house_number = k.house_number)"""
+        )
+        # One ranking: own municipality first, then exact before tolerant; only the best rank
+        # counts. A record naming a place outside the zone takes no other place's candidate.
+        # Exact candidates are one address (their mean); among tolerant ones the plainest
+        # house number ("12" before "12A") stands for the building.
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _hit AS
+            SELECT street, house_number, postcode, muni,
+                CASE WHEN bool_and(exact) THEN avg(ax) ELSE min_by(ax, (ahn, ax, ay)) END AS x,
+                CASE WHEN bool_and(exact) THEN avg(ay) ELSE min_by(ay, (ahn, ax, ay)) END AS y,
+                CASE WHEN bool_and(exact) THEN 'adres exact' ELSE 'adres genormaliseerd' END AS method
+            FROM (
+                SELECT *, max(rank) OVER (PARTITION BY street, house_number, postcode, muni) AS best
+                FROM (
+                    SELECT *, 2 * CAST(same_muni AS INTEGER) + CAST(exact AS INTEGER) AS rank
+                    FROM _cands WHERE same_muni OR NOT elsewhere
+                )
+            )
+            WHERE rank = best
+            GROUP BY street, house_number, postcode, muni
+            HAVING max(ax) - min(ax) <= {spread} AND max(ay) - min(ay) <= {spread}"""
         )
         same_labels = "".join(f" AND t.{c} IS NOT DISTINCT FROM h.{c}" for c in labels)
         n = con.execute(
@@ -775,10 +817,8 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
               AND t.street = h.street AND t.house_number = h.house_number{same_labels}"""
         ).fetchone()[0]
         done[table] = int(n)
-    con.execute("DROP TABLE IF EXISTS _exact")
-    con.execute("DROP TABLE IF EXISTS _need")
-    con.execute("DROP TABLE IF EXISTS _hit")
-    con.execute("DROP TABLE IF EXISTS _addr")
+    for temp in ("_cands", "_keys", "_need", "_hit", "_addr", "_places"):
+        con.execute(f"DROP TABLE IF EXISTS {temp}")
     return done
 
 

@@ -3,7 +3,9 @@
 Runs between the staging and intermediate SQL models. It works on the *distinct*
 coordinate pairs of all staged records, so repeated addresses and re-loaded exports cost
 nothing extra; the build names each located slice with ``etl/sql/locate/int_point_locations.sql``
-and appends it to ``intermediate.int_point_locations``, keyed by the raw pair.
+and appends it to ``intermediate.int_point_locations``, keyed by the raw pair and whether
+its records may have a swapped X/Y repaired (a pair shared by records that may and records
+that may not is located once for each).
 """
 
 from __future__ import annotations
@@ -366,7 +368,7 @@ class Locator:
         x_in, y_in : numpy.ndarray
             Coordinates as parsed from the exports (Lambert 72 expected; WGS84 and Lambert
             2008 recognised by their size; swapped X/Y repaired when only the swap lies in
-            the zone). NaN for missing.
+            the zone, never for WGS84, whose axes tell themselves apart). NaN for missing.
         may_swap : numpy.ndarray of bool, optional
             Per pair: may a swapped X/Y be repaired? False for records that name a
             municipality outside the zone (a neighbour's point, swapped, can fall inside the
@@ -408,8 +410,10 @@ class Locator:
         usable = in_belgium.copy()
         if zone is not None:
             in_zone = in_belgium & (zone.index(x, y) == 0)
-            # Swapped X/Y: both Lambert 72 axes overlap in range, so only the zone tells.
-            cand = ~missing & ~zero & ~in_zone
+            # Swapped X/Y: both Lambert 72 axes overlap in range, so only the zone tells. A
+            # WGS84 pair is never swapped: it was only read as one because longitude (2-7)
+            # and latitude (49-52) were in their places, so its axis order is not in doubt.
+            cand = ~missing & ~zero & ~in_zone & ~wgs
             if may_swap is not None:
                 cand &= np.asarray(may_swap, dtype=bool)
             swapped = np.zeros(n, dtype=bool)

@@ -830,10 +830,16 @@ def _select_sql(
         # trim() copies every string; a plain ASCII field without surrounding spaces is
         # its own trim (same test as wb_text in etl/sql/macros.sql): a third of the cost.
         every = ", ".join(
-            f"coalesce(CASE WHEN starts_with(c{i}, ' ') OR ends_with(c{i}, ' ') "
-            f"OR strlen(c{i}) <> length(c{i}) THEN trim(c{i}) ELSE c{i} END, '')"
-            for i in range(n_columns)
-            if i not in skip
+            [
+                f"coalesce(CASE WHEN starts_with(c{i}, ' ') OR ends_with(c{i}, ' ') "
+                f"OR strlen(c{i}) <> length(c{i}) THEN trim(c{i}) ELSE c{i} END, '')"
+                for i in range(n_columns)
+                if i not in skip
+            ]
+            # What the folder declares is part of the row as much as a column would be: a
+            # school and a church of the same name and place (poi/School/, poi/Kerk/) are
+            # two points, not one row loaded twice. A file without such values keeps its hash.
+            + [_literal(declared[f]) for f in mapping.fields if f in declared and f not in found]
         )
         select.append(f"md5(concat_ws(chr(31), {every})) AS row_hash")
     else:

@@ -162,6 +162,27 @@ CREATE OR REPLACE TEMP MACRO wb_xy(s) AS CASE WHEN s IS NOT NULL THEN list_trans
     lambda p: list_transform([{'a': wb_num(p.a), 'b': wb_num(p.b)}], lambda q: CASE
         WHEN q.a BETWEEN 49 AND 52 AND q.b BETWEEN 2 AND 7 THEN {'x': q.b, 'y': q.a}
         ELSE {'x': q.a, 'y': q.b} END)[1])[1] END;
+-- A coordinate pair the locating step (etl/geo.py, Locator.locate) certainly places: in
+-- Belgium's box as Lambert 72 (geo.BELGIUM_31370, bounds included, as the locator tests
+-- it), or as WGS84 or Lambert 2008 inside the largest rectangle of that system that PROJ
+-- converts into the box (2.44-6.43 E, 49.45-51.53 N; 510100-799900 x 515100-749900 m;
+-- tests/etl/test_geo_and_mapping.py checks them against PROJ). 0 in either coordinate is
+-- never usable. A record whose pair is none of these (a placeholder "1;1", "0;177000")
+-- is geocoded by its address when it has one; where the pair is still usable (X and Y
+-- swapped into the zone, a converted point at the edge of the box) an address the list
+-- knows wins, else the locator places the pair as before. Cheap comparisons only: every
+-- row with coordinates passes here.
+CREATE OR REPLACE TEMP MACRO wb_pair_usable(x, y) AS
+    (x BETWEEN 10000 AND 300000 AND y BETWEEN 15000 AND 250000)
+    OR (x BETWEEN 2.44 AND 6.43 AND y BETWEEN 49.45 AND 51.53)
+    OR (x BETWEEN 510100 AND 799900 AND y BETWEEN 515100 AND 749900);
+-- geocode_method of a located record: how it got its place, NULL when it has none (the
+-- contract). Staging says 'coördinaten' only for a pair wb_pair_usable; a record the
+-- locator still placed by its own pair got it from its coordinates too, and a record left
+-- unlocated has no method, so marts.geocode_unmatched lists it when it has an address.
+-- Text: the caller casts it to wb_geocode_method (that type is made after the macros).
+CREATE OR REPLACE TEMP MACRO wb_located_method(method, status) AS CASE
+    WHEN status = 'geen_locatie' THEN NULL ELSE coalesce(CAST(method AS VARCHAR), 'coördinaten') END;
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));
@@ -230,14 +251,45 @@ CREATE OR REPLACE TEMP MACRO wb_municipality_labels(staging_table) AS TABLE
 select v.municipality, m.nis_code, m.municipality_name
 from (select distinct municipality from query_table(staging_table)) v
 join intermediate.int_municipality_lookup m on m.name_key = wb_place_key(v.municipality);
+-- The labels of a staging table's municipality column that leave its records free to have
+-- a swapped X/Y repaired: those naming a municipality or deelgemeente of the zone (as
+-- int_municipality_lookup reads names), or every label in a zone configured without
+-- municipalities (it cannot tell). Decided once per distinct label, so each row only
+-- compares its label (an ENUM), never lower-cases its text.
+CREATE OR REPLACE TEMP MACRO wb_swap_labels(staging_table) AS TABLE
+select v from (select distinct municipality as v from query_table(staging_table))
+where v is not null and (
+    wb_place_key(v) in (
+        select wb_place_key(name) from raw.zone_municipalities
+        union select wb_place_key(name) from raw.zone_deelgemeenten)
+    or not exists (select 1 from raw.zone_municipalities));
+-- The same for a table that names the municipality by NIS code (Statbel's CD_NIS).
+CREATE OR REPLACE TEMP MACRO wb_swap_codes(staging_table) AS TABLE
+select v from (select distinct nis_code_reported as v from query_table(staging_table))
+where v is not null and (
+    v in (select nis_code from raw.zone_municipalities)
+    or not exists (select 1 from raw.zone_municipalities));
+-- May a record's X/Y be repaired when only the swapped point lies in the zone? Not when the
+-- record names a place outside the zone: in a region where Lambert X and Y are about equal,
+-- a neighbour's point swapped can land in the zone. A record that names no place may.
+-- The locating step (etl/build.py, _locate) and the located models ask the same macro with
+-- the same column: a record joins the pair located under its own permission.
+CREATE OR REPLACE TEMP MACRO wb_may_swap(staging_table, label) AS
+    label IS NULL OR label IN (select v from wb_swap_labels(staging_table));
+CREATE OR REPLACE TEMP MACRO wb_may_swap_nis(staging_table, code) AS
+    code IS NULL OR code IN (select v from wb_swap_codes(staging_table));
 -- One kind's current records with their location columns, the body of every
 -- intermediate.int_<kind>_located view: the kind's located coordinate pairs
 -- (intermediate.int_point_locations, only those of its staging table: wb_kind_bit, defined
 -- by the locating step) and, for records without a usable pair, the municipality the
--- export names. Arguments: qualified names of the current view and the staging table.
-CREATE OR REPLACE TEMP MACRO wb_located(current_view, staging_table) AS TABLE
+-- export names. Arguments: qualified names of the current view and the staging table, and
+-- whether a record may have a swapped X/Y repaired (wb_may_swap or wb_may_swap_nis over the
+-- record's columns, as the locating step asked it for that table). A pair is located once
+-- per permission: a record joins the version located under its own, so one record that
+-- may swap never moves another at the same point that may not.
+CREATE OR REPLACE TEMP MACRO wb_located(current_view, staging_table, swap_allowed) AS TABLE
 select
-    c.*,
+    c.* exclude (may_swap_),
     l.x, l.y, l.lon, l.lat,
     l.wijk_code, l.wijk_name, l.deelgemeente_code, l.deelgemeente_name,
     coalesce(l.nis_code, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.nis_code end) as nis_code,
@@ -245,11 +297,11 @@ select
     l.h3_cell, l.h3_cell_coarse,
     coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
     coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
-from query_table(current_view) c
+from (select *, swap_allowed as may_swap_ from query_table(current_view)) c
 -- Only the pairs this kind uses: the hash table is built from them, not from every pair.
 left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
-) l on l.x_in = c.x_num and l.y_in = c.y_num
+) l on l.x_in = c.x_num and l.y_in = c.y_num and l.may_swap = c.may_swap_
 left join wb_municipality_labels(staging_table) m on m.municipality = c.municipality;
 -- A list of codes for a sentence: the first ten, and how many more ("W01, W02 en 3 andere").
 CREATE OR REPLACE TEMP MACRO wb_code_list(codes) AS

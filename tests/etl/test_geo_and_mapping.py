@@ -73,6 +73,60 @@ def test_locate_points_handles_crs_swaps_and_gaps():
     assert out.h3_cell[5] == 0
 
 
+def test_a_wgs84_pair_is_never_swapped():
+    """A pair read as WGS84 (longitude 2-7 in X, latitude 49-52 in Y) has its axes in their
+    places: converted, a point outside the zone stays outside, even where the swapped
+    Lambert 72 point would lie in it (177000/171000 swapped is W01)."""
+    to84 = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    lon, lat = to84.transform(177_000, 171_000)
+    out = geo.locate_points(np.array([lon, 177_000.0]), np.array([lat, 171_000.0]), _layers(), 9, 8)
+    assert out.location_status[0] == "buiten_zone" and pd.isna(out.wijk_code[0])
+    assert out.location_note[0] == "WGS84-coördinaten omgezet naar Lambert 72"
+    assert abs(out.x[0] - 177_000) < 0.01 and abs(out.y[0] - 171_000) < 0.01
+    # The same point in Lambert 72 may be a swap (the zone decides).
+    assert (out.location_status[1], out.wijk_code[1]) == ("ok", "W01")
+
+
+def test_pairs_staging_calls_usable_are_placed_by_the_locator():
+    """Staging marks a pair 'coördinaten' (and so does not geocode its record) only when the
+    locator certainly places it (wb_pair_usable, macros.sql). Its WGS84 and Lambert 2008
+    rectangles must convert into the Belgian box: their edges, converted, stay inside it
+    (the edges inside, the whole rectangle is), and 0 in either coordinate is never usable."""
+    import duckdb
+
+    from etl import config
+
+    con = duckdb.connect()
+    con.execute(config.macros_sql({"zone": {"timezone": "Europe/Brussels"}}))
+    edge = np.linspace(0, 1, 4001)
+    xs, ys = [], []
+    for x0, x1, y0, y1 in ((2.44, 6.43, 49.45, 51.53), (510_100, 799_900, 515_100, 749_900)):
+        xs += [
+            x0 + edge * (x1 - x0),
+            x0 + edge * (x1 - x0),
+            np.full_like(edge, x0),
+            np.full_like(edge, x1),
+        ]
+        ys += [
+            np.full_like(edge, y0),
+            np.full_like(edge, y1),
+            y0 + edge * (y1 - y0),
+            y0 + edge * (y1 - y0),
+        ]
+    xmin, ymin, xmax, ymax = geo.BELGIUM_31370
+    xs += [np.array([xmin, xmax, xmin, xmax, 0.0, 171_000.0, 1.0, np.nan])]
+    ys += [np.array([ymin, ymax, ymax, ymin, 177_000.0, 0.0, 1.0, 177_000.0])]
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    con.register("pairs", pd.DataFrame({"x": x, "y": y}))
+    usable = con.execute(
+        "SELECT coalesce(wb_pair_usable(x, y), false) AS u FROM pairs"
+    ).fetchnumpy()
+    usable = np.asarray(usable["u"], dtype=bool)
+    assert usable[:-4].all() and not usable[-4:].any()
+    out = geo.locate_points(x, y, _layers(), 9, 8)
+    assert (np.asarray(out.location_status)[usable] != "geen_locatie").all()
+
+
 def test_no_layers_means_no_wijk():
     out = geo.locate_points(np.array([171_000.0]), np.array([177_000.0]), DistrictLayers(), 9, 8)
     assert list(out.location_status) == ["geen_wijk"] and pd.isna(out.wijk_code[0])

@@ -172,3 +172,20 @@ def test_point_shapefile_with_a_field_name_cut_to_ten_characters(tmp_path):
     assert "Omschrijving" not in preview.headers
     assert preview.accepted.iloc[0]["name"] == "Basisschool De Klimop"
     assert "Omschrijvi = Omschrijving" in preview.note
+
+
+def test_same_name_and_place_in_two_type_folders_are_two_points(tmp_path):
+    """The type a folder gives is part of the row: a school and a church with the same name
+    and coordinates (poi/School/, poi/Kerk/) are two points of interest, not one row that a
+    second export repeats."""
+    schools = "Naam;X;Y\r\nSint-Jozef;171500;177500\r\nDe Regenboog;173500;177500\r\n"
+    churches = "Naam;X;Y\r\nSint-Jozef;171500;177500\r\n"
+    raw = mini_raw(tmp_path, {"poi/School/scholen.csv": schools, "poi/Kerk/kerken.csv": churches})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert query(wh, "SELECT poi_type, name, wijk_code FROM marts.poi ORDER BY 2, 1") == [
+        ("School", "De Regenboog", "W02"),
+        ("Kerk", "Sint-Jozef", "W01"),
+        ("School", "Sint-Jozef", "W01"),
+    ]
+    assert query(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]

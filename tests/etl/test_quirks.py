@@ -8,11 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from etl_helpers import INCIDENT_HEADER, RAW_SMALL, build, mini_raw, query
+from etl_helpers import INCIDENT_HEADER, RAW_SMALL, ZONE_SMALL, build, mini_raw, query
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from etl.build import BuildError
+from etl.build import BuildError, build_warehouse
 
 # W01 = (171000, 177000), W02 = (173000, 177000) in the fixture boundaries.
 W01 = ("171000,5", "177000,25")
@@ -403,6 +403,29 @@ def test_coordinates_swapped_zero_outside(tmp_path):
     assert got["C4"] == ("buiten_zone", None, 177001.0)
     assert got["C5"][0] in ("ok", "buiten_zone", "geen_wijk")
     assert len(got) == 5  # nothing refused, nothing moved into a wijk
+
+
+def test_a_record_that_may_swap_does_not_move_another_at_the_same_point(tmp_path):
+    """Swap permission is per record, not per point: a Herent record (and a control, which
+    names no municipality) at a swapped-looking pair is repaired, a Leuven record at the
+    very same pair keeps its coordinates, as it does when alone."""
+    rows = [
+        incident("L1", xy=("177001", "171000"), street="Tiensesteenweg", pc="3000", muni="Leuven"),
+        incident("H1", xy=("177001", "171000"), muni="Herent"),
+    ]
+    controls = (
+        "Controlenummer;Type controle;Begin;Einde;Straat;X;Y;Gecontroleerde voertuigen;"
+        "Overtredingen\r\nC1;Snelheid;03/02/2024 10:00;03/02/2024 12:00;Tiensesteenweg;"
+        "177001;171000;10;1\r\n"
+    )
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows), "controls/c.csv": controls})
+    sql = "SELECT pv_number, location_status, location_note, wijk_code, x, y FROM marts.incidents"
+    got = {r[0]: r[1:] for r in mart(wh, sql)}
+    assert got["L1"] == ("buiten_zone", None, None, 177001.0, 171000.0)
+    assert got["H1"] == ("ok", "X en Y omgewisseld", "W01", 171000.0, 177001.0)
+    assert mart(wh, "SELECT location_status, wijk_code, x FROM marts.controls") == [
+        ("ok", "W01", 171000.0)
+    ]
 
 
 def test_duplicates_within_and_across_exports(tmp_path):
@@ -1193,6 +1216,92 @@ def test_municipality_written_with_its_postcode_or_a_part_in_brackets(tmp_path):
     assert got["P2"] == ("24038", "Herent", "geen_locatie", None, None)
     assert got["P3"] == ("24038", "Herent", "ok", "W01", 171000.0)
     assert got["P4"][2:] == ("ok", "W01", 171030.0)  # Herent's Dorpsstraat 1, not Kortenberg's
+
+
+def test_records_whose_coordinates_the_locator_refuses_are_geocoded(tmp_path):
+    """A pair the locator cannot use (a placeholder outside Belgium, 0 in one coordinate)
+    is no location: the record is geocoded by its address, like one with 0;0 or none. One
+    the address list does not know stays unlocated without a method and is listed."""
+    rows = [
+        incident("A1", xy=("1", "1"), nr="12"),
+        incident("A2", xy=("0", "177000"), nr="12"),
+        incident("A3", xy=("0", "0"), nr="12"),  # already geocoded before
+        incident("A4", xy=("-1", "-1"), street="Onbekendstraat", nr="3"),
+    ]
+    accidents = (
+        "Ongevalnummer;Datum/uur;Straat;Huisnr;Gemeente;X;Y;Ernst\r\n"
+        "O1;03/02/2024 14:30;Kerkstraat;12;Herent;1;1;Lichtgewond\r\n"
+    )
+    nuisance = (
+        "Meldingsnummer,Datum melding,Type overlast,Straat,Huisnummer,Postcode,Gemeente,"
+        "Lambert X,Lambert Y\nN1,03/02/2024 14:30,Sluikstort,Kerkstraat,12,3020,Herent,0,177000\n"
+    )
+    files = {
+        "incidents/a.csv": incidents_csv(rows),
+        "accidents/o.csv": accidents,
+        "nuisance/n.csv": nuisance,
+        "addresses/adressen.csv": ADDRESSES,
+    }
+    wh = built(tmp_path, files)
+    sql = "SELECT pv_number, geocode_method, location_status, wijk_code, x FROM marts.incidents"
+    got = {r[0]: r[1:] for r in mart(wh, sql)}
+    placed = ("adres exact", "ok", "W01", 171010.0)
+    assert got["A1"] == got["A2"] == got["A3"] == placed
+    assert got["A4"] == (None, "geen_locatie", None, None)
+    others = "SELECT geocode_method, location_status, wijk_code, x FROM marts.{}"
+    assert mart(wh, others.format("accidents")) == [placed]
+    assert mart(wh, others.format("nuisance")) == [placed]
+    assert mart(wh, "SELECT kind, record_key FROM marts.geocode_unmatched") == [("incidents", "A4")]
+
+
+def test_geocoding_prefers_the_records_own_municipality_over_an_exact_match_elsewhere(tmp_path):
+    """One ranking: a candidate in the record's own municipality before one elsewhere, then
+    exact before tolerant. Kortenberg's Kerkstraat 12A, exact, loses to Herent's 12."""
+    addresses = (
+        "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
+        "Kerkstraat;12A;3070;Kortenberg;180000;177000\r\n"
+        "Kerkstraat;12;3020;Herent;171010;177010\r\n"
+    )
+    none = ("", "")
+    rows = [
+        incident("G1", xy=none, nr="12A", pc="", muni="Herent"),
+        incident("G2", xy=none, nr="12A", pc="", muni=""),  # names none: exact wins
+        incident("G3", xy=none, nr="12A", pc="", muni="Kortenberg"),  # its own, exact
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/a.csv": addresses})
+    sql = "SELECT pv_number, geocode_method, location_status, wijk_code, x FROM marts.incidents"
+    got = {r[0]: r[1:] for r in mart(wh, sql)}
+    assert got["G1"] == ("adres genormaliseerd", "ok", "W01", 171010.0)
+    assert got["G2"] == ("adres exact", "buiten_zone", None, 180000.0)
+    assert got["G3"] == ("adres exact", "buiten_zone", None, 180000.0)
+
+
+def test_geocoding_compares_municipalities_as_places(tmp_path):
+    """A record naming a deelgemeente ("Winksele", "Winksele (Herent)") names its
+    municipality: Herent's Dorpsstraat 1 wins over Kortenberg's. A record naming a place
+    outside the zone (Leuven) takes no other municipality's address: it stays unlocated."""
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8")
+        + '\n[[deelgemeenten]]\ncode = "24038B"\nname = "Winksele"\nnis_code = "24038"\n',
+        encoding="utf-8",
+    )
+    none = ("", "")
+    rows = [
+        incident("D1", xy=none, street="Dorpsstraat", nr="1", pc="", muni="Winksele"),
+        incident("D2", xy=none, street="Dorpsstraat", nr="1", pc="", muni="Winksele (Herent)"),
+        incident("D3", xy=none, street="dorpsstr.", nr="1", pc="", muni="WINKSELE"),
+        incident("K1", xy=none, street="Kerkstraat", nr="12", pc="", muni="Leuven"),
+    ]
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/a.csv": ADDRESSES})
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda line: None)
+    sql = "SELECT pv_number, geocode_method, nis_code, wijk_code, x FROM marts.incidents"
+    got = {r[0]: r[1:] for r in mart(wh, sql)}
+    assert got["D1"] == got["D2"] == ("adres exact", "24038", "W01", 171030.0)
+    assert got["D3"] == ("adres genormaliseerd", "24038", "W01", 171030.0)
+    assert got["K1"] == (None, None, None, None)
+    assert mart(wh, "SELECT record_key FROM marts.geocode_unmatched") == [("K1",)]
 
 
 def test_geocoding_is_vectorised_sql_on_many_rows(tmp_path):

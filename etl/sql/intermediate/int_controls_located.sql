@@ -3,4 +3,9 @@
 -- intermediate.int_controls_current to the located pairs of staging.stg_islp__controls.
 -- Inside the macro it reads, and so runs after: intermediate.int_point_locations,
 -- intermediate.int_municipality_lookup.
-select * from wb_located('intermediate.int_controls_current', 'staging.stg_islp__controls')
+-- May a record's swapped X/Y be repaired? Not when its municipality label names a place
+-- outside the zone (wb_may_swap, macros.sql).
+select * from wb_located(
+    'intermediate.int_controls_current', 'staging.stg_islp__controls',
+    wb_may_swap('staging.stg_islp__controls', municipality)
+)

@@ -2,7 +2,7 @@
 -- Tasks carry a wijk code (authoritative for the workload pages) and an address; the
 -- address is located through the zone's address list when one is provided.
 select
-    c.*,
+    c.* exclude (geocode_method),
     l.x, l.y, l.lon, l.lat,
     coalesce(c.wijk_code_reported, l.wijk_code) as wijk_code,
     l.wijk_code as wijk_code_located,
@@ -13,12 +13,16 @@ select
     coalesce(g.name, l.municipality_name, m.municipality_name) as municipality_name,
     l.h3_cell, l.h3_cell_coarse,
     coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
-    l.location_note
+    l.location_note,
+    -- NULL when not located (an address list point outside Belgium; wb_located_method).
+    cast(wb_located_method(c.geocode_method, coalesce(l.location_status, 'geen_locatie')) as wb_geocode_method) as geocode_method
 from intermediate.int_tasks_current c
--- Only the pairs this kind uses: the hash table is built from them, not from every pair.
+-- Only the pairs this kind uses: the hash table is built from them, not from every pair;
+-- each record joins the pair located under its own permission to swap X/Y (wb_may_swap).
 left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit('staging.stg_islp__tasks') <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
+    and l.may_swap = wb_may_swap('staging.stg_islp__tasks', c.municipality)
 left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = coalesce(c.wijk_code_reported, l.wijk_code)
 left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)
 left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = coalesce(w.nis_code, l.nis_code)

@@ -23,11 +23,14 @@ with p as (
         location_status::wb_location_status as location_status,
         location_note::wb_location_note as location_note,
         -- Bit set of the staging tables using the pair (wb_kind_bit).
-        kinds
+        kinds,
+        -- Located with permission to swap X/Y (wb_may_swap)? Part of the key: a pair that
+        -- records with and without permission share is located once for each.
+        may_swap
     from _located
 )
 select
-    p.x_in, p.y_in, p.x, p.y, p.lon, p.lat,
+    p.x_in, p.y_in, p.may_swap, p.x, p.y, p.lon, p.lat,
     p.wijk_code,
     w.name as wijk_name,
     coalesce(p.deelgemeente_code, w.deelgemeente_code) as deelgemeente_code,

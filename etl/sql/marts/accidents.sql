@@ -62,7 +62,9 @@ statbel as (
         coalesce(s.nis_code, s.nis_code_reported) as nis_code,
         coalesce(s.municipality_name, s.municipality) as municipality_name,
         s.h3_cell, s.h3_cell_coarse, s.location_status, s.location_note,
-        case when s.x_num is not null and s.y_num is not null then 'coördinaten' end as geocode_method,
+        -- Statbel gives coordinates only: 'coördinaten' when they placed it (null = not
+        -- located, as for the zone's records).
+        case when s.location_status <> 'geen_locatie' then 'coördinaten' end as geocode_method,
         s.source_file, s.source_row
     from intermediate.int_statbel_located s
 ),

@@ -21,9 +21,10 @@ typed as not materialized (
         -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
         coalesce(wb_num(x), wb_xy(xy).x) as x_num,
         coalesce(wb_num(y), wb_xy(xy).y) as y_num,
-        -- 'coördinaten' when the export gave a pair; the geocoding step may fill in
-        -- 'adres exact' / 'adres genormaliseerd' for rows with only an address.
-        cast(case when x_num is not null and y_num is not null and not (x_num = 0 and y_num = 0) then 'coördinaten' end as wb_geocode_method) as geocode_method,
+        -- 'coördinaten' when the export gave a pair the locating step certainly places
+        -- (wb_pair_usable: not 0, in Belgium); the geocoding step may fill in 'adres
+        -- exact' / 'adres genormaliseerd' for the others when they have an address.
+        cast(case when wb_pair_usable(x_num, y_num) then 'coördinaten' end as wb_geocode_method) as geocode_method,
         cast(wb_text(status) as label_nuisance__status) as status,
         cast(wb_text(channel) as label_nuisance__channel) as channel,
         wb_text(reported_at) as reported_at_text,
