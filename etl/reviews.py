@@ -6,6 +6,14 @@ DuckDB file, ``state_dir()/reviews.duckdb``, as an append-only history: a decisi
 never updated or deleted, a newer decision on the same item simply wins for display.
 That keeps an audit trail of who decided what, and when (UTC).
 
+Each decision also keeps the item's closing date as the coordinator saw it
+(``item_closed_at``, the export's own wall-clock time, as in ``marts.tasks.closed_at``).
+Closing dates are often day-only: a task returned on 01/12 at 16:36 and closed again that
+same day reads "01/12/2026 00:00" in the next export, before the decision. Comparing the
+export's closing date with the one decided on tells that it was reworked. Files written
+before this column existed stay readable (the column is then empty) and gain it on the
+next write.
+
 Concurrency: DuckDB lets one process write a file *or* several read it, not both at
 once. Every call therefore opens the file, does its work and closes it again, and waits
 briefly (with retries) when another process holds the lock. Within one process a lock
@@ -32,7 +40,16 @@ DECISIONS = ("goedgekeurd", "teruggestuurd")
 STATS_GROUPS = ("reviewer", "item_kind", "day", "week", "month")
 
 MAX_REMARK_LENGTH = 2000
-COLUMNS = ["review_id", "item_kind", "item_id", "decision", "remark", "reviewer", "recorded_at"]
+COLUMNS = [
+    "review_id",
+    "item_kind",
+    "item_id",
+    "decision",
+    "remark",
+    "reviewer",
+    "recorded_at",
+    "item_closed_at",
+]
 
 _SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS review_id_seq START 1;
@@ -45,6 +62,9 @@ CREATE TABLE IF NOT EXISTS reviews (
     reviewer    VARCHAR NOT NULL,
     recorded_at TIMESTAMP NOT NULL  -- UTC
 );
+-- The item's closing date when decided (the export's wall-clock time); added after the
+-- first release, so older files gain it here, at the end of the table.
+ALTER TABLE reviews ADD COLUMN IF NOT EXISTS item_closed_at TIMESTAMP;
 """
 
 # One lock per file for this process (see module docstring).
@@ -149,6 +169,8 @@ class ReviewStore:
         decision: str,
         remark: str | None,
         reviewer: str,
+        *,
+        item_closed_at: datetime | pd.Timestamp | str | None = None,
     ) -> dict:
         """Store one decision (never overwrites an earlier one).
 
@@ -164,11 +186,17 @@ class ReviewStore:
             Required (non-blank) when the item is returned: the inspector must know why.
         reviewer : str
             Who decides.
+        item_closed_at : date-like, optional
+            The item's closing date as shown when deciding (naive: the export's own
+            wall-clock time, like ``marts.tasks.closed_at``); ``None`` when it has none.
+            :func:`dashboard.analysis.quality.review_queue` queues a returned item again
+            once a later export closes it later than this.
 
         Returns
         -------
         dict
-            The stored row, including ``review_id`` and ``recorded_at`` (aware, UTC).
+            The stored row, including ``review_id``, ``recorded_at`` (aware, UTC) and
+            ``item_closed_at`` (naive ``Timestamp`` or ``None``).
 
         Raises
         ------
@@ -197,13 +225,22 @@ class ReviewStore:
         if now.tzinfo is None:
             raise ReviewError("De klok moet een tijdzone geven (UTC).")
         stamp = now.astimezone(UTC).replace(tzinfo=None)
+        closed = _closing_date(item_closed_at)
 
         def work(con: duckdb.DuckDBPyConnection) -> tuple:
             con.execute(_SCHEMA)
             return con.execute(
-                "INSERT INTO reviews (item_kind, item_id, decision, remark, reviewer, recorded_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) RETURNING review_id",
-                [kind, ident, choice, note or None, who, stamp],
+                "INSERT INTO reviews (item_kind, item_id, decision, remark, reviewer, recorded_at,"
+                " item_closed_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING review_id",
+                [
+                    kind,
+                    ident,
+                    choice,
+                    note or None,
+                    who,
+                    stamp,
+                    None if closed is None else closed.to_pydatetime(),
+                ],
             ).fetchone()
 
         (review_id,) = self._run(work, write=True)
@@ -215,6 +252,7 @@ class ReviewStore:
             "remark": note or None,
             "reviewer": who,
             "recorded_at": pd.Timestamp(stamp, tz="UTC"),
+            "item_closed_at": closed,
         }
 
     # -- reading -----------------------------------------------------------------------
@@ -231,7 +269,8 @@ class ReviewStore:
         DataFrame
             One row per (``item_kind``, ``item_id``): ``review_id``, ``item_kind``,
             ``item_id``, ``decision``, ``remark``, ``reviewer``, ``recorded_at`` (aware,
-            UTC) and ``n_reviews`` (how many decisions the item has had), newest first.
+            UTC), ``item_closed_at`` (naive, empty for decisions stored without it) and
+            ``n_reviews`` (how many decisions the item has had), newest first.
         """
         where, params = ("WHERE item_kind = ?", [item_kind]) if item_kind else ("", [])
         # review_id breaks ties between decisions stamped in the same microsecond.
@@ -345,6 +384,25 @@ def _required_text(value: object, label: str) -> str:
     return text
 
 
+def _closing_date(value: object) -> pd.Timestamp | None:
+    """``item_closed_at`` as stored: a naive timestamp, or ``None``."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ReviewError(f"Afsluitdatum '{value}' is geen datum.") from exc
+    if pd.isna(stamp):
+        return None
+    if stamp.tzinfo is not None:
+        # The exports' closing dates are wall-clock times without a zone; an aware one
+        # would silently shift by an hour or two.
+        raise ReviewError("Afsluitdatum moet zonder tijdzone zijn, zoals in de export.")
+    return stamp
+
+
 def _empty() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -355,15 +413,23 @@ def _empty() -> pd.DataFrame:
             "remark": pd.Series(dtype="object"),
             "reviewer": pd.Series(dtype="object"),
             "recorded_at": pd.Series(dtype="datetime64[us]"),
+            "item_closed_at": pd.Series(dtype="datetime64[us]"),
         }
     )
 
 
 def _with_utc(frame: pd.DataFrame) -> pd.DataFrame:
-    """Mark the stored naive UTC timestamps as UTC so pages can convert them."""
+    """Mark the stored naive UTC timestamps as UTC so pages can convert them; give a file
+    written before ``item_closed_at`` existed that column (empty), in its place."""
     if "recorded_at" in frame.columns:
         stamps = pd.to_datetime(frame["recorded_at"])
         frame["recorded_at"] = (
             stamps.dt.tz_localize("UTC") if stamps.dt.tz is None else stamps.dt.tz_convert("UTC")
         )
+        if "item_closed_at" not in frame.columns:
+            frame["item_closed_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+        else:
+            frame["item_closed_at"] = pd.to_datetime(frame["item_closed_at"])
+        order = [c for c in COLUMNS if c in frame.columns]
+        frame = frame[order + [c for c in frame.columns if c not in order]]
     return frame

@@ -15,6 +15,8 @@ The checks adapt to the columns present, so the same function serves ``marts.tas
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -307,6 +309,7 @@ def review_queue(
     item_kind: str,
     id_col: str = "task_id",
     reference_date: pd.Timestamp | str | None = None,
+    timezone: tzinfo | str | None = None,
 ) -> pd.DataFrame:
     """Finished records still waiting for the coordinator, with their findings.
 
@@ -318,15 +321,21 @@ def review_queue(
     ----------
     records : DataFrame
         Task (or PV) rows with ``id_col`` and ``closed_at`` and/or ``status``.
+        ``closed_at`` is the export's wall-clock time in the zone (naive), often without
+        a time of day (midnight).
     latest_reviews : DataFrame
         :meth:`etl.reviews.ReviewStore.latest` (columns ``item_kind``, ``item_id``,
-        ``decision``, ``recorded_at``).
+        ``decision``, ``recorded_at`` and, for decisions stored with it,
+        ``item_closed_at``).
     item_kind : str
         Which kind of review applies (e.g. ``"taak"``).
     id_col : str
         Identifier column of ``records``.
     reference_date : date-like, optional
         Passed to :func:`qc_findings`.
+    timezone : tzinfo or str, optional
+        The zone's time zone (``[zone].timezone``), in which ``closed_at`` is written;
+        default that of the zone configuration (:func:`etl.config.zone_clock`).
 
     Returns
     -------
@@ -334,6 +343,19 @@ def review_queue(
         The queued records (all their columns) plus ``last_decision``,
         ``last_decision_at`` and the :func:`qc_findings` columns, records with the most
         findings first, then oldest closing date first.
+
+    Notes
+    -----
+    When is a returned record "closed again"?
+
+    - The decision kept the closing date it was taken on (``item_closed_at``): when the
+      record's closing date is now later than that one. Where either of the two has no
+      time of day (midnight), the days are compared: an export that only changed from
+      "01/12/2026 16:20" to "01/12/2026" did not rework anything.
+    - A decision without it (stored before the column existed, or on a record without a
+      closing date): the closing date against the moment of the decision, both in the
+      zone's local time; a day-only closing date counts from the day of the decision on
+      (a task returned on 01/12 at 16:36 and closed again "01/12/2026" is queued again).
     """
     finished = pd.Series(False, index=records.index)
     if "closed_at" in records.columns:
@@ -346,21 +368,38 @@ def review_queue(
     reviews = latest_reviews
     if len(reviews):
         reviews = reviews[reviews["item_kind"] == item_kind]
+    columns = ["decision", "recorded_at", "item_closed_at"]
+    if "item_closed_at" not in reviews.columns:
+        reviews = reviews.assign(item_closed_at=pd.NaT)
     decided = (
-        reviews.set_index(reviews["item_id"].astype(str))[["decision", "recorded_at"]]
+        reviews.set_index(reviews["item_id"].astype(str))[columns]
         if len(reviews)
-        else pd.DataFrame(columns=["decision", "recorded_at"])
+        else pd.DataFrame(columns=columns)
     )
     keys = done[id_col].astype(str)
     last = decided.reindex(keys.to_numpy())
     last.index = done.index
     waiting = last["decision"].isna()
     if "closed_at" in done.columns and len(done):
-        closed = pd.to_datetime(done["closed_at"], errors="coerce")
-        decided_at = pd.to_datetime(last["recorded_at"], errors="coerce", utc=True).dt.tz_convert(
-            None
+        zone = _zone(timezone)
+        closed = _local(pd.to_datetime(done["closed_at"], errors="coerce"), zone)
+        # The decision's moment on the zone's clock, like the closing dates of the export.
+        decided_at = (
+            pd.to_datetime(last["recorded_at"], errors="coerce", utc=True)
+            .dt.tz_convert(zone)
+            .dt.tz_localize(None)
         )
-        reworked = last["decision"].eq("teruggestuurd") & closed.gt(decided_at)
+        seen = _local(pd.to_datetime(last["item_closed_at"], errors="coerce"), zone)
+        day_only = closed.eq(closed.dt.normalize())
+        by_days = day_only | seen.eq(seen.dt.normalize())
+        later_than_seen = closed.gt(seen).where(
+            ~by_days, closed.dt.normalize().gt(seen.dt.normalize())
+        )
+        after_decision = closed.gt(decided_at).where(
+            ~day_only, closed.dt.normalize().ge(decided_at.dt.normalize())
+        )
+        again = later_than_seen.where(seen.notna(), after_decision)
+        reworked = last["decision"].eq("teruggestuurd") & again.fillna(False).astype(bool)
         waiting |= reworked.fillna(False)
     queue = done[waiting.to_numpy()].copy()
     queue["last_decision"] = last.loc[queue.index, "decision"]
@@ -372,3 +411,19 @@ def review_queue(
         sort_cols.append("closed_at")
         ascending.append(True)
     return queue.sort_values(sort_cols, ascending=ascending, kind="stable")
+
+
+def _zone(timezone: tzinfo | str | None) -> tzinfo:
+    """The time zone asked for, else the zone configuration's."""
+    if timezone is None:
+        from etl.config import zone_clock
+
+        return zone_clock()
+    return ZoneInfo(timezone) if isinstance(timezone, str) else timezone
+
+
+def _local(stamps: pd.Series, zone: tzinfo) -> pd.Series:
+    """Naive wall-clock times in ``zone`` (aware values are converted, naive kept)."""
+    if stamps.dt.tz is not None:
+        return stamps.dt.tz_convert(zone).dt.tz_localize(None)
+    return stamps

@@ -75,6 +75,12 @@ DELIMITERS = {
     "|": "verticale streep ( | )",
     "\t": "tab",
 }
+#: Fields the build stages under another name than the field's (or ``<field>_num``), per
+#: kind: the column of the accepted rows that shows what was read from the field's column.
+STAGED_COLUMNS: dict[str, dict[str, str]] = {
+    "tasks": {"wijk": "wijk_code_reported"},
+    "statbel": {"time": "hour", "nis_code": "nis_code_reported"},
+}
 #: Status of a canonical field in the mapping table.
 FOUND, MISSING, OPTIONAL_MISSING = "gevonden", "ontbreekt (verplicht)", "ontbreekt (optioneel)"
 
@@ -239,9 +245,10 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
             columns={"laag": "Laag", "code": "Code", "naam": "Naam", "oppervlakte_km2": "km²"}
         )
     rename: dict[str, str] = {"source_row": "Rij"}
+    staged = STAGED_COLUMNS.get(preview.kind, {})
     for field, header in preview.columns_found.items():
-        for column in (field, f"{field}_num"):
-            if column in df.columns:
+        for column in (staged.get(field, field), field, f"{field}_num"):
+            if column in df.columns and column not in rename:
                 rename[column] = header
                 break
     if (header := preview.columns_found.get("xy")) is not None:
@@ -450,21 +457,43 @@ def _when(value) -> str:
 
 
 def status_rows(status: Mapping) -> pd.DataFrame:
-    """Rows per mart of a finished build (``Tabel``, ``Rijen``, ``Geweigerd``)."""
+    """Rows per mart of a finished build (``Tabel``, ``Rijen``).
+
+    Refused rows are counted per input kind, not per mart (a Statbel or address file has
+    no mart of its name): see :func:`status_refusals`.
+    """
     rows = status.get("rows") or {}
-    rejects = status.get("rejects") or {}
-    table = pd.DataFrame(
-        {
-            "Tabel": list(rows),
-            "Rijen": [int(v) for v in rows.values()],
-            "Geweigerd": [int(rejects.get(k, 0)) for k in rows],
-        }
+    return pd.DataFrame({"Tabel": list(rows), "Rijen": [int(v) for v in rows.values()]})
+
+
+def status_refusals(status: Mapping, kind_labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Refused rows per input kind of a finished build (``Soort``, ``Geweigerd``).
+
+    Parameters
+    ----------
+    status : mapping
+        :func:`etl.upload.build_status`; its ``rejects`` count ``marts.rejects`` per kind.
+    kind_labels : mapping, optional
+        Dutch name per kind (the Data page's); a kind without one shows its folder name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind with refused rows, in the order of ``etl.config.RAW_KINDS``
+        (unknown kinds after them); empty when nothing was refused.
+    """
+    labels = kind_labels or {}
+    rejects = {str(k): int(v) for k, v in (status.get("rejects") or {}).items() if int(v)}
+    order = {k: i for i, k in enumerate(config.RAW_KINDS)}
+    kinds = sorted(rejects, key=lambda k: (order.get(k, len(order)), k))
+    return pd.DataFrame(
+        {"Soort": [labels.get(k, k) for k in kinds], "Geweigerd": [rejects[k] for k in kinds]}
     )
-    return table
 
 
-def render_build_status(status: Mapping) -> None:
-    """Draw one build status (:func:`etl.upload.build_status`) in Dutch."""
+def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None = None) -> None:
+    """Draw one build status (:func:`etl.upload.build_status`) in Dutch; ``kind_labels``
+    name the kinds of export in the refusals."""
     state = status.get("state")
     if state == "running":
         st.info(
@@ -481,9 +510,20 @@ def render_build_status(status: Mapping) -> None:
             icon=":material/check_circle:",
         )
         table = status_rows(status)
-        if not table.empty:
+        refused = status_refusals(status, kind_labels)
+        if not table.empty or not refused.empty:
             with st.expander("Rijen per tabel na de laatste bouw"):
-                st.dataframe(style_table(table), hide_index=True, width="stretch")
+                if not table.empty:
+                    st.dataframe(style_table(table), hide_index=True, width="stretch")
+                if refused.empty:
+                    st.caption("Geen rijen geweigerd.")
+                else:
+                    st.markdown(
+                        f"**Geweigerde rijen per soort export** (samen "
+                        f"{fmt_int(refused['Geweigerd'].sum())})"
+                    )
+                    st.dataframe(style_table(refused), hide_index=True, width="stretch")
+                    st.caption("Elke geweigerde rij staat met haar reden onder 'Geweigerde rijen'.")
     elif state == "failed":
         st.error(
             f"Laatste bouw mislukt ({_when(status.get('finished_at'))}): "
@@ -514,7 +554,7 @@ def build_notice() -> None:
         )
 
 
-def _status_block() -> None:
+def _status_block(kind_labels: Mapping[str, str] | None = None) -> None:
     status = build_status(status_file())
     running = status.get("state") == "running"
 
@@ -525,7 +565,7 @@ def _status_block() -> None:
         now = build_status(status_file())
         if running and now.get("state") != "running":
             st.rerun()
-        render_build_status(now)
+        render_build_status(now, kind_labels)
 
     _poll()
     if not running:
@@ -720,4 +760,4 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
                 "bouw klaar is."
             )
     st.subheader("Opbouw van het warehouse")
-    _status_block()
+    _status_block(kind_labels)

@@ -88,6 +88,8 @@ shown_files = files.assign(
         "encoding": "Codering",
         "delimiter": "Scheidingsteken",
         "max_record_date": "Laatste record",
+        # Personal-data columns left out, the sheet read, boundary features refused.
+        "note": "Opmerking",
     }
 )
 if "Laatste record" in shown_files:
@@ -137,18 +139,51 @@ else:
     loc = located.pivot_table(
         index="bron", columns="status", values="aantal", aggfunc="sum", fill_value=0
     ).astype(int)
+    # Usable statuses first (located, then in the zone but in no wijk), then the others.
+    usable = [data_quality.LOCATION_STATUS[s] for s in data_quality.USABLE_LOCATION]
+    loc = loc[[c for c in usable if c in loc] + [c for c in loc if c not in usable]]
     loc["Totaal"] = loc.sum(axis=1)
-    missing = loc.drop(columns=["Gelokaliseerd", "Totaal"], errors="ignore").sum(axis=1)
+    # Records in the zone but in no wijk are located (hot-spot maps and reports count
+    # them so); only those without a location or outside the zone are unusable.
+    missing = loc.drop(columns=[*usable, "Totaal"], errors="ignore").sum(axis=1)
     loc["% zonder bruikbare locatie"] = (100.0 * missing / loc["Totaal"]).round(1)
     st.dataframe(
         style_table(loc.rename_axis("Bron").reset_index()), hide_index=True, width="stretch"
     )
-    st.caption("Deze records tellen mee in tabellen maar staan niet op de kaart.")
+    st.caption(
+        "Records zonder locatie of buiten de zone tellen mee in de tabellen maar staan niet "
+        "op de kaart. Records 'in de zone, buiten elke wijk' liggen in de zone maar in geen "
+        "enkele wijkgrens (bijvoorbeeld in een gat tussen twee wijken): ze zijn "
+        "gelokaliseerd en staan op de hotspotkaarten en in de rapporten, maar tellen bij "
+        "geen enkele wijk mee. Zijn het er veel, controleer dan de wijkgrenzen."
+    )
 
 st.subheader("Geweigerde rijen")
 summary = data_quality.reject_summary(version)
+unlisted = data_quality.unlisted_refusals(version)
+if len(unlisted):
+    # Features a boundary layer left out are no rows of a table: the build explains them
+    # in the file's note, which is where the page points.
+    n_features = int(unlisted["aantal"].sum())
+    st.info(
+        (
+            "1 geweigerd kaartobject staat niet in de lijst hieronder; de reden staat bij "
+            "zijn bestand"
+            if n_features == 1
+            else f"{fmt_int(n_features)} geweigerde kaartobjecten staan niet in de lijst "
+            "hieronder; de reden staat bij hun bestand"
+        )
+        + " in 'Ingelezen bestanden' (kolom 'Opmerking'):\n\n"
+        + "\n".join(
+            f"- `{f}` ({KINDS.get(k, k)}): {fmt_int(n)} geweigerd. {note or ''}".rstrip()
+            for k, f, n, note in unlisted[["kind", "source_file", "aantal", "note"]].itertuples(
+                index=False
+            )
+        ),
+        icon=":material/map:",
+    )
 if summary.empty:
-    st.success("Geen enkele rij geweigerd.")
+    st.success("Geen enkele rij geweigerd." if unlisted.empty else "Geen andere rij geweigerd.")
 else:
     left, middle, right = st.columns(3)
     kinds = left.multiselect(

@@ -83,12 +83,15 @@ def _people(evaluation: pd.DataFrame, order) -> pd.array:
     return evaluation["population"].reindex(order).round().astype("Int64").to_numpy()
 
 
-def _save_review(task_id: str, remark_key: str) -> None:
-    """Button callback: store the coordinator's decision on one task."""
+def _save_review(task_id: str, remark_key: str, closed_at=None) -> None:
+    """Button callback: store the coordinator's decision on one task, with the closing
+    date it was taken on (a returned task queues again once it is closed later)."""
     decision = st.session_state.get("kwaliteit_beslissing")
     remark = st.session_state.get(remark_key) or None
     try:
-        reviews.record_review(task_id, decision, remark, reviews.reviewer_name())
+        reviews.record_review(
+            task_id, decision, remark, reviews.reviewer_name(), closed_at=closed_at
+        )
     except ReviewError as exc:
         st.session_state["kwaliteit_fout"] = str(exc)
     else:
@@ -993,7 +996,11 @@ else:
         icon=":material/save:",
         key="kwaliteit_opslaan",
         on_click=_save_review,
-        args=(str(chosen), f"kwaliteit_opmerking_{chosen}_{decision}"),
+        args=(
+            str(chosen),
+            f"kwaliteit_opmerking_{chosen}_{decision}",
+            None if pd.isna(row["closed_at"]) else pd.Timestamp(row["closed_at"]),
+        ),
     )
 if st.session_state.get("kwaliteit_fout"):
     st.error(st.session_state.pop("kwaliteit_fout"), icon=":material/error:")

@@ -33,9 +33,13 @@ def _present_marts(version: WarehouseVersion) -> set[str]:
 #: Dutch names of ``location_status`` values.
 LOCATION_STATUS = {
     "ok": "Gelokaliseerd",
+    "geen_wijk": "In de zone, buiten elke wijk",
     "geen_locatie": "Zonder locatie",
     "buiten_zone": "Buiten de zone",
 }
+#: Statuses of a located record in the zone: on the hot-spot maps and located in the
+#: reports (``geen_wijk`` lies in a gap between wijk boundaries, so in no wijk).
+USABLE_LOCATION = ("ok", "geen_wijk")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -73,13 +77,36 @@ def load_files(version: WarehouseVersion) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``kind``, ``source_file``, ``rows_read``, ``rows_accepted``, ``rows_rejected``,
-        ``loaded_at``, ``encoding``, ``delimiter``, ``max_record_date``.
+        ``loaded_at``, ``encoding``, ``delimiter``, ``max_record_date``, ``note`` (what
+        the build says about the file: personal-data columns left out, the sheet read,
+        boundary features refused and why; empty when there is nothing to say).
     """
     return query(
         version,
         "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected, loaded_at, "
-        "encoding, delimiter, max_record_date FROM marts.load_files "
+        "encoding, delimiter, max_record_date, note FROM marts.load_files "
         "ORDER BY kind, source_file LIMIT 10000",
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def unlisted_refusals(version: WarehouseVersion) -> pd.DataFrame:
+    """Files whose refusals are not rows of ``marts.rejects``: the features a boundary
+    layer left out (no code Wijkbeeld knows, no geometry), explained in the file's note.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kind``, ``source_file``, ``aantal`` (refused, not listed), ``note``; sorted by
+        kind and file.
+    """
+    return query(
+        version,
+        "SELECT f.kind, f.source_file, f.rows_rejected - coalesce(r.n, 0) AS aantal, f.note "
+        "FROM marts.load_files f "
+        "LEFT JOIN (SELECT source_file, count(*) AS n FROM marts.rejects GROUP BY 1) r "
+        "ON r.source_file = f.source_file "
+        "WHERE f.rows_rejected > coalesce(r.n, 0) ORDER BY f.kind, f.source_file LIMIT 1000",
     )
 
 
@@ -166,8 +193,10 @@ def _reject_filter() -> str:
     return (
         "(len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], kind))"
         " AND (len($fields::VARCHAR[]) = 0 OR list_contains($fields::VARCHAR[], field))"
-        " AND ($search = '' OR reason ILIKE '%' || $search || '%'"
-        "      OR value ILIKE '%' || $search || '%' OR source_file ILIKE '%' || $search || '%')"
+        # Literal text: '%' and '_' are what the user typed, not LIKE wildcards.
+        " AND ($search = '' OR contains(lower(reason), lower($search))"
+        "      OR contains(lower(value), lower($search))"
+        "      OR contains(lower(source_file), lower($search)))"
     )
 
 
@@ -204,7 +233,8 @@ def rejects(
     kinds, fields : tuple of str
         Keep only these kinds / fields (empty: all).
     search : str
-        Case-insensitive text to find in the reason, the value or the file name.
+        Case-insensitive text to find, literally (``%`` and ``_`` are no wildcards), in
+        the reason, the value or the file name.
 
     Returns
     -------

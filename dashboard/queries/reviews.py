@@ -68,16 +68,31 @@ def review_history(item_id: str, item_kind: str = TASK_KIND) -> pd.DataFrame:
 
 
 def record_review(
-    item_id: str, decision: str, remark: str | None, reviewer: str, item_kind: str = TASK_KIND
+    item_id: str,
+    decision: str,
+    remark: str | None,
+    reviewer: str,
+    item_kind: str = TASK_KIND,
+    *,
+    closed_at=None,
 ) -> dict:
     """Store one decision and forget cached reads.
+
+    Parameters
+    ----------
+    closed_at : date-like, optional
+        The item's closing date as shown when deciding (``marts.tasks.closed_at``): a
+        returned item is queued again once an export closes it later than this
+        (:func:`dashboard.analysis.quality.review_queue`).
 
     Raises
     ------
     etl.reviews.ReviewError
         With a Dutch message (for example a return without a remark).
     """
-    row = ReviewStore(store_path()).record(item_kind, item_id, decision, remark, reviewer)
+    row = ReviewStore(store_path()).record(
+        item_kind, item_id, decision, remark, reviewer, item_closed_at=closed_at
+    )
     _latest.clear()
     return row
 

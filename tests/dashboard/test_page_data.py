@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
+import pytest
 from dash_helpers import count, metrics, nl, run_app, wh
+
+from etl.build import build_warehouse
 
 
 def test_data_page_content(demo_warehouse):
@@ -62,3 +69,94 @@ def test_data_freshness_and_locations(demo_warehouse):
     assert row["Gelokaliseerd"] == count(
         "SELECT count(*) FROM marts.incidents WHERE location_status = 'ok'"
     )
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def gap_warehouse(tmp_path_factory) -> Path:
+    """The small fixture zone whose wijk W02 lost its code in the boundary file.
+
+    The feature is refused at load (explained in the file's note, not a row of
+    ``marts.rejects``) and the records in its area lie in the zone but in no wijk
+    (``geen_wijk``).
+    """
+    root = tmp_path_factory.mktemp("gap")
+    raw = root / "raw"
+    shutil.copytree(FIXTURES / "raw_small", raw)
+    wijken = raw / "districts" / "wijken.geojson"
+    layer = json.loads(wijken.read_text(encoding="utf-8"))
+    for feature in layer["features"]:
+        if feature["properties"].get("wijk_code") == "W02":
+            feature["properties"] = {"naam": "zonder code"}
+    wijken.write_text(json.dumps(layer), encoding="utf-8")
+    warehouse = root / "wh.duckdb"
+    build_warehouse(raw, warehouse, FIXTURES / "zone_small.toml", echo=lambda *_: None)
+    return warehouse
+
+
+@pytest.fixture
+def gap_zone(gap_warehouse, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(gap_warehouse))
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(FIXTURES / "zone_small.toml"))
+    monkeypatch.setenv("WIJKBEELD_RAW", str(gap_warehouse.parent / "raw"))
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    return gap_warehouse
+
+
+def test_records_in_the_zone_but_in_no_wijk_count_as_located(gap_zone):
+    at = run_app("data")
+    per_status = wh(
+        "SELECT location_status, count(*) AS n FROM marts.incidents GROUP BY 1"
+    ).set_index("location_status")["n"]
+    assert per_status.get("geen_wijk", 0) > 0, "de fixture moet records in een gat hebben"
+    table = next(df.value for df in at.dataframe if "Gelokaliseerd" in df.value.columns)
+    assert "geen_wijk" not in table.columns
+    row = table.set_index("Bron").loc["Feiten (pv's)"]
+    assert row["In de zone, buiten elke wijk"] == per_status["geen_wijk"]
+    # Only records without a location or outside the zone are unusable.
+    unusable = per_status.get("geen_locatie", 0) + per_status.get("buiten_zone", 0)
+    assert row["% zonder bruikbare locatie"] == round(100 * unusable / per_status.sum(), 1)
+    caption = next(c.value for c in at.caption if "buiten elke wijk" in c.value)
+    assert "hotspotkaarten" in caption and "rapporten" in caption
+
+
+def test_refused_map_features_are_explained(gap_zone):
+    at = run_app("data")
+    refused = wh(
+        "SELECT source_file, rows_rejected, note FROM marts.load_files "
+        "WHERE kind = 'districts' AND rows_rejected > 0"
+    )
+    assert len(refused) == 1 and refused["note"].iloc[0], "de fixture weigert één kaartobject"
+    listed = count("SELECT count(*) FROM marts.rejects")
+    assert metrics(at)["Geweigerde rijen"] == nl(
+        count("SELECT sum(rows_rejected) FROM marts.load_files")
+    )
+    assert count("SELECT sum(rows_rejected) FROM marts.load_files") == listed + 1
+    # The file's note (why the feature was left out) is in the table of loaded files ...
+    files = at.dataframe[0].value.set_index("Bestand")
+    assert files.at["districts/wijken.geojson", "Opmerking"] == refused["note"].iloc[0]
+    assert "zonder code" in files.at["districts/wijken.geojson", "Opmerking"]
+    # ... and the list of refused rows says that the map feature is explained there.
+    info = next(i.value for i in at.info if "kaartobject" in i.value)
+    assert "Opmerking" in info and "districts/wijken.geojson" in info
+    assert refused["note"].iloc[0] in info
+    assert any(c.value.startswith(f"{nl(listed)} geweigerde rijen") for c in at.caption)
+
+
+@pytest.mark.parametrize(("search", "expected"), [("%", 0), ("2024_", 0), ("_2024", None)])
+def test_search_in_refused_rows_is_literal(gap_zone, search, expected):
+    # '%' and '_' are what the user typed, not LIKE wildcards.
+    at = run_app("data")
+    at.text_input(key="data_zoek").set_value(search).run()
+    if expected is None:  # "feiten_2024", "slachtoffers_2024": the file names
+        expected = count(
+            "SELECT count(*) FROM marts.rejects WHERE strpos(lower(reason), ?) > 0 "
+            "OR strpos(lower(value), ?) > 0 OR strpos(lower(source_file), ?) > 0",
+            [search] * 3,
+        )
+        assert expected > 0
+    assert any(c.value.startswith(f"{nl(expected)} geweigerde rijen") for c in at.caption)
+    rejects = next(df.value for df in at.dataframe if "Reden" in df.value.columns)
+    assert len(rejects) == expected

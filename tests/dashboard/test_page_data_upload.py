@@ -389,3 +389,69 @@ def test_preview_shows_coordinates_to_a_decimetre():
     gaps = missing_as_text(table.assign(X=[4.655432, None]), formats)
     assert gaps["X"].tolist() == ["4,655432", "–"]
     assert "4,655432" in style_table(gaps, decimals=2, formats=formats).to_html()
+
+
+def test_build_summary_lists_refusals_of_every_kind(small_zone):
+    # After a Statbel file with one refused row: refusals are kept per input kind, and
+    # Statbel (like the address list) has no mart of its name. All 21 must show.
+    status = {
+        "state": "ok",
+        "started_at": "2026-12-01T16:35:42",
+        "finished_at": "2026-12-01T16:35:43",
+        "duration_s": 1.61,
+        "message": "Warehouse gebouwd in 1.6 s.",
+        "rows": {"accidents": 2745, "incidents": 10560, "tasks": 7502, "rejects": 21},
+        "rejects": {"incidents": 20, "statbel": 1},
+        "log": [],
+    }
+    (small_zone["state"] / "build_status.json").write_text(json.dumps(status), encoding="utf-8")
+    at = run_app("data")
+    assert any(s.value.startswith("Laatste bouw geslaagd") for s in at.success)
+    refused = next(
+        df.value for df in at.dataframe if list(df.value.columns) == ["Soort", "Geweigerd"]
+    )
+    assert dict(zip(refused["Soort"], refused["Geweigerd"], strict=True)) == {
+        "Feiten (ISLP)": 20,
+        "Ongevallen (Statbel)": 1,
+    }
+    assert any("Geweigerde rijen per soort export** (samen 21)" in m.value for m in at.markdown)
+    rows = _table_with(at, "Tabel").set_index("Tabel")
+    assert rows.at["incidents", "Rijen"] == 10560
+
+
+def test_status_refusals_name_each_kind_in_dutch():
+    status = {"rejects": {"addresses": 2, "statbel": 1, "incidents": 20, "nieuw": 3, "poi": 0}}
+    table = upload.status_refusals(status, {"incidents": "Feiten (ISLP)", "addresses": "Adressen"})
+    # In the order of the input kinds, unknown kinds after them; kinds without refusals out.
+    assert table.to_dict("list") == {
+        "Soort": ["Feiten (ISLP)", "statbel", "Adressen", "nieuw"],
+        "Geweigerd": [20, 1, 2, 3],
+    }
+    assert upload.status_refusals({}).empty
+    assert list(upload.status_rows({"rows": {"incidents": 5}}).columns) == ["Tabel", "Rijen"]
+
+
+def test_preview_shows_fields_staged_under_another_name():
+    """Every recognised column shows in the accepted rows, also those the build stages
+    under another name: a task's Wijk (wijk_code_reported), Statbel's hour (DT_TIME) and
+    municipality code (CD_NIS)."""
+    from etl.upload import preview_upload
+
+    tasks = (RAW_SMALL / "tasks" / "wijktaken_2024.csv").read_bytes()
+    preview = preview_upload("tasks", "wijktaken.csv", tasks, ZONE_SMALL)
+    assert preview.columns_found["wijk"] == "Wijk"
+    table = upload.accepted_table(preview)
+    assert set(preview.columns_found.values()) <= set(table.columns)
+    assert table["Wijk"].iloc[:2].tolist() == ["W01", "W02"]
+
+    statbel = (
+        b"DT_YEAR_COLLISION|DT_MONTH_COLLISION|DT_TIME|CD_NIS|TX_MUNTY_COLLISION_NL|"
+        b"MS_X_COORD|MS_Y_COORD|TX_CLASS_ACCIDENTS_NL\n"
+        b"2024|10|17|24038|Herent|171100,5|177050,25|Lichtgewond\n"
+    )
+    preview = preview_upload("statbel", "OPENDATA_MAP_2024.txt", statbel, ZONE_SMALL)
+    assert {"time": "DT_TIME", "nis_code": "CD_NIS"}.items() <= preview.columns_found.items()
+    table = upload.accepted_table(preview)
+    assert set(preview.columns_found.values()) <= set(table.columns)
+    row = table.iloc[0]
+    assert (int(row["DT_TIME"]), str(row["CD_NIS"])) == (17, "24038")

@@ -224,6 +224,17 @@ def test_review_queue_mark_returned_and_approved(demo_warehouse, state):
         chosen: "teruggestuurd",
         second: "goedgekeurd",
     }
+    # Each decision keeps the closing date it was taken on: a returned task closed again
+    # on the same day (day-only closing dates) must come back to the queue.
+    closing = wh(
+        "SELECT task_id, closed_at FROM marts.tasks WHERE task_id IN (?, ?)", [chosen, second]
+    ).set_index("task_id")["closed_at"]
+    stored = latest.set_index("item_id")["item_closed_at"]
+    assert closing.notna().any()
+    for task_id in (chosen, second):
+        assert (pd.isna(stored[task_id]) and pd.isna(closing[task_id])) or (
+            stored[task_id] == pd.Timestamp(closing[task_id])
+        ), task_id
 
 
 def test_suggested_rebalancing_keeps_wijken_contiguous(demo_warehouse, state):

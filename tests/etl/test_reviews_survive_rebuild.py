@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -111,3 +112,80 @@ def test_reviews_file_is_not_in_the_warehouse(demo_raw_small: Path, tmp_path: Pa
         "WHERE table_name ILIKE '%review%'",
     )
     assert tables == []
+
+
+def _fixed_clock(moment_utc: str):
+    stamp = datetime.fromisoformat(moment_utc).replace(tzinfo=UTC)
+    return lambda: stamp
+
+
+def test_returned_tasks_requeue_only_when_closed_again(
+    demo_raw_small: Path, tmp_path: Path, monkeypatch
+):
+    """Closing dates are local wall-clock times, often day-only; decisions are UTC.
+
+    A (closed 05/11 16:20 in Brussels, returned 16:30 there = 15:30 UTC) was not reworked
+    and must stay out after a rebuild. B and C (closed earlier, returned 05/11 at 16:36,
+    closed again "05/11/2026" without a time in the next export) were reworked and must
+    come back, with (C) or without (B, a decision stored before closing dates were kept)
+    the closing date the decision was taken on. D was returned and not touched since.
+    """
+    state = tmp_path / "state"
+    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw_small, raw)
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    build(raw, warehouse)
+    tasks = _tasks(warehouse)
+    closed = tasks[
+        tasks["closed_at"].notna()
+        & tasks["task_id"].str.startswith("WT2026")
+        & (pd.to_datetime(tasks["closed_at"]) < pd.Timestamp("2026-10-01"))
+    ]
+    a, b, c, d = closed["task_id"].iloc[:4]
+    before = closed.set_index("task_id")["closed_at"]
+
+    def record(task_id: str, when_utc: str, closed_at=None) -> None:
+        ReviewStore(clock=_fixed_clock(when_utc)).record(
+            "taak", task_id, "teruggestuurd", "Onvolledig", "HINP Vos", item_closed_at=closed_at
+        )
+
+    # B, C and D are returned on 05/11 at 16:36 Brussels time (15:36 UTC).
+    record(b, "2026-11-05 15:36:37")
+    record(c, "2026-11-05 15:36:37", before[c])
+    record(d, "2026-11-05 15:36:37", before[d])
+
+    # The next export: A closed 05/11 at 16:20, B and C closed again on 05/11 (no time).
+    source = raw / "tasks" / "wijktaken_2026.csv"
+    lines = source.read_bytes().decode("cp1252").splitlines()
+    header = lines[0].split(";")
+    at_closed = header.index("Afgesloten")
+    update = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(";")
+        new_closing = {a: "05/11/2026 16:20", b: "05/11/2026", c: "05/11/2026"}.get(fields[0])
+        if new_closing:
+            fields[at_closed] = new_closing
+            update.append(";".join(fields))
+    assert len(update) == 4
+    (raw / "tasks" / "wijktaken_2026_update.csv").write_bytes(
+        ("\r\n".join(update) + "\r\n").encode("cp1252")
+    )
+    build(raw, warehouse)
+    rebuilt = _tasks(warehouse).set_index("task_id")
+    assert str(rebuilt.loc[a, "closed_at"]) == "2026-11-05 16:20:00"
+    assert str(rebuilt.loc[b, "closed_at"]) == "2026-11-05 00:00:00"
+
+    # A is returned ten minutes after it was closed, as the coordinator saw it.
+    record(a, "2026-11-05 15:30:00", rebuilt.loc[a, "closed_at"])
+    build(raw, warehouse)
+    queue = review_queue(_tasks(warehouse), ReviewStore().latest("taak"), item_kind="taak")
+    queued = set(queue["task_id"])
+    assert a not in queued, "teruggestuurd na het afsluiten: niet opnieuw afgewerkt"
+    assert {b, c} <= queued, "opnieuw afgesloten op de dag van het terugsturen"
+    assert d not in queued, "teruggestuurd en sindsdien niet afgesloten"
+
+    # The same for a decision on A kept without its closing date: local time decides.
+    record(a, "2026-11-05 15:30:01")
+    queue = review_queue(_tasks(warehouse), ReviewStore().latest("taak"), item_kind="taak")
+    assert a not in set(queue["task_id"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -218,3 +220,94 @@ def test_skip_switches_a_check_off():
     assert result.iloc[0]["findings"] == [GEEN_WIJKINSPECTEUR]
     with pytest.raises(ValueError, match="Onbekende bevinding"):
         qc_findings(_frame(row), skip=["Geen locatei"])
+
+
+ZONE_TOML = Path(__file__).resolve().parents[2] / "data" / "zone.toml"
+
+
+@pytest.fixture
+def zone_in(tmp_path, monkeypatch):
+    """Point ``WIJKBEELD_ZONE`` at a copy of the zone configuration in another time zone."""
+
+    def set_zone(timezone: str) -> None:
+        text = ZONE_TOML.read_text(encoding="utf-8")
+        assert 'timezone = "Europe/Brussels"' in text
+        path = tmp_path / f"zone_{timezone.replace('/', '_')}.toml"
+        path.write_text(text.replace("Europe/Brussels", timezone), encoding="utf-8")
+        monkeypatch.setenv("WIJKBEELD_ZONE", str(path))
+
+    return set_zone
+
+
+def _returned(item_id: str, recorded_at_utc: str, item_closed_at=None) -> pd.DataFrame:
+    """The latest decision on one task: returned at ``recorded_at_utc``."""
+    frame = pd.DataFrame(
+        {
+            "item_kind": ["taak"],
+            "item_id": [item_id],
+            "decision": ["teruggestuurd"],
+            "recorded_at": pd.to_datetime([recorded_at_utc], utc=True),
+        }
+    )
+    if item_closed_at is not None:
+        frame["item_closed_at"] = pd.to_datetime([item_closed_at])
+    return frame
+
+
+@pytest.mark.parametrize("stored", [None, "2026-12-01 16:20"])
+def test_returned_task_closed_before_the_decision_in_local_time_stays_out(zone_in, stored):
+    # Closed 16:20 in Brussels, returned 16:30 in Brussels (15:30 UTC): not reworked.
+    # The old code compared the local closing time with the UTC decision time.
+    zone_in("Europe/Brussels")
+    tasks = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-12-01 16:20"))
+    latest = _returned("T1", "2026-12-01 15:30", stored)
+    assert review_queue(tasks, latest, item_kind="taak").empty
+    # Closed again at 16:45 local (after the decision): back in the queue.
+    again = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-12-01 16:45"))
+    queue = review_queue(again, latest, item_kind="taak")
+    assert queue["task_id"].tolist() == ["T1"]
+    assert queue["last_decision"].tolist() == ["teruggestuurd"]
+
+
+def test_review_queue_compares_in_the_zone_time_zone(zone_in):
+    # Returned 23:30 UTC on 30/11: 00:30 on 01/12 in Brussels, 18:30 on 30/11 in New York.
+    # A task closed 30/11 at 20:00 local was closed before the decision only in Brussels.
+    tasks = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-11-30 20:00"))
+    latest = _returned("T1", "2026-11-30 23:30")
+    zone_in("America/New_York")
+    assert review_queue(tasks, latest, item_kind="taak")["task_id"].tolist() == ["T1"]
+    zone_in("Europe/Brussels")
+    assert review_queue(tasks, latest, item_kind="taak").empty
+    # An explicit time zone wins over the configuration's.
+    queue = review_queue(tasks, latest, item_kind="taak", timezone="America/New_York")
+    assert queue["task_id"].tolist() == ["T1"]
+
+
+def test_returned_task_closed_again_the_same_day_day_only_is_queued_again(zone_in):
+    # Closed 03/11, returned 01/12 at 16:36 local; the next export says "Afgesloten
+    # 01/12/2026" (no time): midnight, before the decision, but a new closing date.
+    zone_in("Europe/Brussels")
+    reworked = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-12-01"))
+    latest = _returned("T1", "2026-12-01 15:36", item_closed_at="2026-11-03")
+    assert review_queue(reworked, latest, item_kind="taak")["task_id"].tolist() == ["T1"]
+    # Without a stored closing date (a decision kept before it was stored): the days.
+    old = latest.drop(columns="item_closed_at")
+    assert review_queue(reworked, old, item_kind="taak")["task_id"].tolist() == ["T1"]
+    # Not reworked: the export still says 03/11.
+    unchanged = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-11-03"))
+    for reviews_ in (latest, old):
+        assert review_queue(unchanged, reviews_, item_kind="taak").empty
+
+
+def test_stored_closing_date_decides_whatever_its_precision(zone_in):
+    # Decided on "01/12/2026 16:20"; a later export writes the same day without a time:
+    # nothing was reworked. Closed on a later day: reworked.
+    zone_in("Europe/Brussels")
+    latest = _returned("T1", "2026-12-01 15:30", item_closed_at="2026-12-01 16:20")
+    same_day = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-12-01"))
+    assert review_queue(same_day, latest, item_kind="taak").empty
+    next_day = _frame(_task(task_id="T1", due_at="2026-12-31", closed_at="2026-12-02"))
+    assert review_queue(next_day, latest, item_kind="taak")["task_id"].tolist() == ["T1"]
+    # An approval is final whatever the closing date does.
+    approved = latest.assign(decision="goedgekeurd")
+    assert review_queue(next_day, approved, item_kind="taak").empty

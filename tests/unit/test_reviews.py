@@ -269,3 +269,69 @@ def test_gives_up_with_a_dutch_message_when_the_file_stays_busy(tmp_path):
             ReviewStore(path, lock_timeout_s=0.3).latest()
     finally:
         holder.wait(timeout=30)
+
+
+def test_decision_keeps_the_closing_date_it_was_taken_on(store, clock):
+    # Day-only ISLP closing dates: the queue needs the date decided on to see that a task
+    # returned on 01/12 and closed again "01/12/2026" was reworked.
+    stored = store.record(
+        "taak",
+        "T-1",
+        "teruggestuurd",
+        "Foto ontbreekt",
+        "HINP Vos",
+        item_closed_at=pd.Timestamp("2026-11-03"),
+    )
+    assert stored["item_closed_at"] == pd.Timestamp("2026-11-03")
+    store.record("taak", "T-2", "goedgekeurd", None, "HINP Vos", item_closed_at="2026-12-01 16:20")
+    store.record("taak", "T-3", "goedgekeurd", None, "HINP Vos")  # no closing date
+    latest = store.latest().set_index("item_id")
+    assert latest.loc["T-1", "item_closed_at"] == pd.Timestamp("2026-11-03")
+    assert latest.loc["T-2", "item_closed_at"] == pd.Timestamp("2026-12-01 16:20")
+    assert pd.isna(latest.loc["T-3", "item_closed_at"])
+    assert store.history("T-1")["item_closed_at"].tolist() == [pd.Timestamp("2026-11-03")]
+    with pytest.raises(ReviewError, match="tijdzone"):
+        store.record(
+            "taak", "T-4", "goedgekeurd", None, "HINP Vos", item_closed_at="2026-12-01T16:20+01:00"
+        )
+    with pytest.raises(ReviewError, match="geen datum"):
+        store.record("taak", "T-4", "goedgekeurd", None, "HINP Vos", item_closed_at="morgen")
+    assert "T-4" not in set(store.latest()["item_id"])
+
+
+def test_a_store_written_before_closing_dates_were_kept_stays_readable(tmp_path, clock):
+    path = tmp_path / "reviews.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        """
+        CREATE SEQUENCE review_id_seq START 1;
+        CREATE TABLE reviews (
+            review_id   BIGINT PRIMARY KEY DEFAULT nextval('review_id_seq'),
+            item_kind   VARCHAR NOT NULL,
+            item_id     VARCHAR NOT NULL,
+            decision    VARCHAR NOT NULL CHECK (decision IN ('goedgekeurd', 'teruggestuurd')),
+            remark      VARCHAR,
+            reviewer    VARCHAR NOT NULL,
+            recorded_at TIMESTAMP NOT NULL
+        );
+        INSERT INTO reviews (item_kind, item_id, decision, remark, reviewer, recorded_at)
+        VALUES ('taak', 'T-1', 'teruggestuurd', 'Onvolledig', 'HINP Vos',
+                TIMESTAMP '2026-12-01 15:30:00');
+        """
+    )
+    con.close()
+    store = ReviewStore(path, clock=clock)
+    old = store.latest()
+    assert list(old.columns) == [*COLUMNS, "n_reviews"]
+    assert old["item_id"].tolist() == ["T-1"]
+    assert pd.isna(old["item_closed_at"].iloc[0])
+    assert list(store.history("T-1").columns) == COLUMNS
+    # The next decision adds the column; the old decision keeps its values.
+    store.record("taak", "T-2", "goedgekeurd", None, "HINP Vos", item_closed_at="2026-12-01")
+    latest = store.latest()
+    assert list(latest.columns) == [*COLUMNS, "n_reviews"]
+    both = latest.set_index("item_id")
+    assert both.loc["T-1", "remark"] == "Onvolledig"
+    assert pd.isna(both.loc["T-1", "item_closed_at"])
+    assert both.loc["T-2", "item_closed_at"] == pd.Timestamp("2026-12-01")
+    assert both.loc["T-2", "review_id"] == 2
