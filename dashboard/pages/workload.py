@@ -319,7 +319,10 @@ with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)
         .reset_index()
         .melt(id_vars="Inspecteur", var_name="maat", value_name="n")
     )
-    long[["maat", "Type taak"]] = long["maat"].str.split("_", n=1, expand=True)
+    # Column by column: on a window without tasks (a period before the data) the frame is
+    # empty and a split into two columns at once has none to assign.
+    parts = long["maat"].astype(str).str.split("_", n=1)
+    long["maat"], long["Type taak"] = parts.str[0], parts.str[1]
     pivot = (
         long.pivot_table(
             index=["Inspecteur", "Type taak"], columns="maat", values="n", aggfunc="sum"

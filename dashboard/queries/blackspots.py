@@ -141,6 +141,11 @@ def ranking(
     out = rule.black_spot_ranking(accidents, victims, end, **params.ranking_kwargs())
     out.insert(0, "rang", np.arange(1, len(out) + 1))
     members = location_members(version, end, params)
+    if out.empty or members.empty:
+        # No injury accident in the window (a period before the data): nothing to rank,
+        # and an empty member list has no accident_id type to merge on.
+        out["wijk_code"] = pd.Series(dtype="object")
+        return out
     wijk = (
         members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
         .groupby("location_id")["wijk_code"]

@@ -285,3 +285,10 @@ def test_statbel_compares_whole_months_with_the_months_before(demo_warehouse):
         if "Letselongevallen (aantal ongevallen)" in c.proto.spec
     )
     assert chart["data"][0]["x"][-1] == "05/2026"
+
+
+def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehouse):
+    """No injury accident in the black-spot window: ranking them merged an empty member
+    list on accident_id and failed ("You are trying to merge on float64 and object")."""
+    at = run_app("traffic", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
+    assert metrics(at)["Ongevallen"] == "0"

@@ -540,3 +540,10 @@ def test_monthly_evolution_says_when_its_last_month_is_cut_short(demo_warehouse,
     assert any(c.value.startswith(cut) for c in at.caption)
     at = run_app("workload", {"periode": "aangepast", "van": "2026-04-01", "tot": "2026-04-30"})
     assert not any("De laatste maand telt maar tot" in c.value for c in at.caption)
+
+
+def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehouse):
+    """No task in the window: the per-type table split an empty column into two and
+    failed ("Columns must be same length as key")."""
+    at = run_app("workload", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
+    assert {m.label: m.value for m in at.metric}["Ontvangen in periode"] == "0"
