@@ -37,6 +37,7 @@ from dashboard.components.format import (
     to_xlsx_bytes,
 )
 from dashboard.queries import districts, overview, reviews, workload
+from etl.config import zone_clock
 from etl.reviews import ReviewError
 
 #: Index above which an inspector counts as overloaded (100 = zone mean).
@@ -1028,7 +1029,8 @@ else:
                         "Opmerking": recent["remark"],
                         "Door": recent["reviewer"],
                         "Op": [
-                            fmt_datetime(t.tz_convert("Europe/Brussels"))
+                            # On the zone's clock ([zone].timezone), as every other time.
+                            fmt_datetime(t.tz_convert(zone_clock()))
                             for t in recent["recorded_at"]
                         ],
                     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -65,3 +66,16 @@ def _server_clock_calls(path: Path) -> list[str]:
 def test_the_dashboard_never_asks_the_servers_clock():
     calls = [c for p in sorted((ROOT / "dashboard").rglob("*.py")) for c in _server_clock_calls(p)]
     assert calls == [], "use etl.config.zone_now() / zone_today(): " + ", ".join(calls)
+
+
+def test_the_dashboard_names_no_time_zone_of_its_own():
+    """The review decisions' times were shown in a hard-coded Europe/Brussels; the zone's
+    time zone is configuration ([zone].timezone, etl.config.zone_clock)."""
+    named = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in sorted((ROOT / "dashboard").rglob("*.py"))
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        # An Area/Location name ("Europe/Brussels"); UTC as a common scale is no zone's.
+        if re.search(r"['\"](Africa|America|Asia|Atlantic|Australia|Europe|Pacific)/\w+['\"]", line)
+    ]
+    assert named == [], "use etl.config.zone_clock(): " + ", ".join(named)
