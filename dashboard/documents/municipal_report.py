@@ -552,30 +552,23 @@ def collect_report(
         )
         for k in categories
     }
-    values = trend[list(measures)].to_numpy()
-    for row, (label, s, _) in enumerate(spans):
+    # _trend_periods keeps only spans the data cover (s >= first).
+    for row, (label, _, _) in enumerate(spans):
         earlier = period.year - int(label)
+        if earlier == 0:
+            cells, line = mine, "t"
+        else:
+            # The same period of an earlier year is a total of that year's reports: it has
+            # the status it has there (a total hidden there stays hidden here). While this
+            # year is incomplete, the row holds the same days of that year: their total in
+            # that year's system, beside its whole period (year_suppression).
+            older = year_suppression(
+                version, municipality_code, period.year - earlier, first, last, threshold
+            )
+            cells, line = older[period.kind, period.part], "t" if complete else "tp"
         for j, key in enumerate(measures):
-            if earlier == 0:
-                status = mine.masks[key]["t"]
-            elif complete and s >= first:
-                # The same period of an earlier year is a total of that year's reports:
-                # it has the status it has there (a total hidden there stays hidden here).
-                older = year_suppression(
-                    version, municipality_code, period.year - earlier, first, last, threshold
-                )
-                status = older[period.kind, period.part].masks[key]["t"]
-            elif s >= first:
-                # The same days of an earlier year, while this year is incomplete: in that
-                # year's system with its whole period (year_suppression).
-                older = year_suppression(
-                    version, municipality_code, period.year - earlier, first, last, threshold
-                )
-                status = older[period.kind, period.part].masks[key]["tp"]
-            else:
-                small = 0 < values[row, j] < threshold
-                status = (np.array([small]), np.array([small]))
-            masks["y"][0][row, j], masks["y"][1][row, j] = status[0][0], status[1][0]
+            primary, hidden = cells.masks[key][line]
+            masks["y"][0][row, j], masks["y"][1][row, j] = primary[0], hidden[0]
     messages = list(dict.fromkeys(mine.residual))
     for message in messages if warn else ():
         warnings.warn(ResidualDisclosureWarning(message), stacklevel=2)

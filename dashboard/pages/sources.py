@@ -203,12 +203,9 @@ if view in ("punten", "heatmap") and located > MAP_POINT_CAP:
 
 
 def _cells(coarse: bool = False) -> pd.DataFrame:
+    # lat/lon is the cell's centre (hq.cell_counts), the same in every source.
     frames = [hq.cell_counts(version, k, *args, coarse=coarse) for k in keys]
-    frames = [f.assign(wlat=f["lat"] * f["n"], wlon=f["lon"] * f["n"]) for f in frames]
-    out = _sum_by(frames, ["h3_cell"], ["n", "wlat", "wlon"])
-    out["lat"] = out["wlat"] / out["n"]
-    out["lon"] = out["wlon"] / out["n"]
-    return out.drop(columns=["wlat", "wlon"])
+    return _sum_by(frames, ["h3_cell", "lat", "lon"], ["n"])
 
 
 def _in_cells() -> int:
