@@ -279,23 +279,45 @@ def _int_or_none(text: str | None) -> int | None:
         return None
 
 
-def _classify(values: dict, path: Path) -> str | None:
-    """Which layer a feature belongs to: the finest code it carries, else the file name."""
-    if values.get("sector_code"):
-        return "sector"
-    if values["wijk_code"]:
-        return "wijk"
-    if values["deelgemeente_code"]:
-        return "deelgemeente"
-    if values["nis_code"] and values["gemeente_naam"]:
-        return "gemeente"
-    if values["zone_naam"]:
-        return "zone"
+#: The layers from finest to coarsest.
+_FINE_TO_COARSE = ("sector", "wijk", "deelgemeente", "gemeente", "zone")
+
+
+def _layers_named(path: Path) -> list[str]:
+    """The layers a file's name names ("wijken.geojson": wijk), finest first; "gemeente"
+    only outside "deelgemeente"."""
     stem = normalise_header(path.stem)
-    for layer in ("deelgemeente", "gemeente", "wijk", "zone", "sector"):
-        if layer in stem:
-            return layer
-    return None
+    named = [layer for layer in _FINE_TO_COARSE if layer in stem]
+    if "gemeente" in named and "gemeente" not in stem.replace("deelgemeente", ""):
+        named.remove("gemeente")
+    return named
+
+
+def _classify(values: dict, path: Path) -> str | None:
+    """Which layer a feature belongs to: the finest code it carries, else the file name.
+
+    A file whose name names layers ("wijken.geojson") holds areas of those layers or finer
+    ones: a feature there whose finest code is coarser (a wijk without its ``wijk_code``
+    still carries its deelgemeente's code) lacks its own code and is no area (``None``).
+    Taken for a deelgemeente it would replace that deelgemeente's real boundary.
+    """
+    named = _layers_named(path)
+    if values.get("sector_code"):
+        layer = "sector"
+    elif values["wijk_code"]:
+        layer = "wijk"
+    elif values["deelgemeente_code"]:
+        layer = "deelgemeente"
+    elif values["nis_code"] and values["gemeente_naam"]:
+        layer = "gemeente"
+    elif values["zone_naam"]:
+        layer = "zone"
+    else:
+        # No code: the layer the file's name gives (the loop below then wants its code).
+        return next((n for n in ("deelgemeente", "gemeente", "wijk", "zone", "sector") if n in named), None)
+    if named and _FINE_TO_COARSE.index(layer) > _FINE_TO_COARSE.index(named[-1]):
+        return None
+    return layer
 
 
 def read_layer(path: Path, name: str, declared_crs: str | None = None):

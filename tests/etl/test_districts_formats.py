@@ -291,3 +291,45 @@ def test_skipped_features_are_named_in_the_note(tmp_path):
         "WHERE source_file = 'districts/wijken.geojson'",
     )
     assert counts == [(4, 2, 2)]
+
+
+def test_a_wijk_without_its_code_does_not_replace_its_deelgemeente(tmp_path):
+    """A feature in wijken.geojson without a wijk_code still carries its deelgemeente's
+    code: it was taken for that deelgemeente and replaced its real boundary (in the demo
+    zone Winksele's 15 km² became W03's 6 km², its population gone), with no word in the
+    note. A file named for a layer holds that layer's areas or finer ones: the feature is
+    left out and named."""
+    import json
+
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(POINTS)})
+    path = raw / "districts" / "wijken.geojson"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    del doc["features"][1]["properties"]["wijk_code"]  # W02
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    areas = query(
+        wh,
+        "SELECT layer, code, round(area_km2, 3) FROM marts.districts "
+        "WHERE layer IN ('wijk', 'deelgemeente') ORDER BY 1, 2",
+    )
+    # The fixture's deelgemeente is 4 x 2 km; W02, its eastern half, put 4 km² in its place.
+    assert areas == [
+        ("deelgemeente", "24038A", 8.0),
+        ("wijk", "W01", 4.0),
+        ("wijk", "W02", None),  # configured in the zone, no boundary: a build warning
+    ]
+    note = query(
+        wh, "SELECT note FROM marts.load_files WHERE source_file = 'districts/wijken.geojson'"
+    )[0][0]
+    assert "1 object zonder code die Wijkbeeld herkent" in note and "rij 2." in note
+
+
+def test_the_layers_a_file_name_names():
+    from etl.sources.districts import _layers_named
+
+    assert _layers_named(Path("wijken.geojson")) == ["wijk"]
+    assert _layers_named(Path("herko_deelgemeenten_31370.geojson")) == ["deelgemeente"]
+    assert _layers_named(Path("Gemeenten.shp")) == ["gemeente"]
+    assert _layers_named(Path("gemeenten_en_deelgemeenten.gpkg")) == ["deelgemeente", "gemeente"]
+    assert _layers_named(Path("grenzen.geojson")) == []
