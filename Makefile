@@ -17,7 +17,7 @@ DEMO ?= 1
 .PHONY: help setup demo demo-data demo-users serve build test test-fast e2e bench bench-etl lint format clean
 
 help: ## Show this list
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z0-9_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ nodig"'
@@ -56,6 +56,9 @@ test: $(STAMP) ## Run all tests (unit, ETL, dashboard, end-to-end browser)
 
 test-fast: $(STAMP) ## Run the tests without the browser test
 	$(PY) -m pytest -m "not e2e and not benchmark"
+
+e2e: $(STAMP) ## Browser tests only (headless Chromium)
+	$(PY) -m pytest -m e2e
 
 bench: $(STAMP) ## Run the benchmarks; figures go to tests/benchmarks/results/
 	$(PY) -m pytest tests/benchmarks -m benchmark -p no:cacheprovider -s -q

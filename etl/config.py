@@ -6,6 +6,9 @@ Environment variables override the defaults:
 ``WIJKBEELD_WAREHOUSE``  the DuckDB warehouse file (default ``data/warehouse.duckdb``)
 ``WIJKBEELD_ZONE``       the zone configuration (default ``data/zone.toml``)
 ``WIJKBEELD_STATE``      folder for state that must survive rebuilds (default ``data/state``)
+``WIJKBEELD_MAPPINGS``   the zone's own column mappings, added to the built-in
+                         ``etl/mappings.toml`` (default ``data/mappings.toml``; skipped when
+                         the file does not exist)
 """
 
 from __future__ import annotations

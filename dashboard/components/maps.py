@@ -13,8 +13,9 @@ other CDN assets (jQuery, Bootstrap, awesome-markers), which these maps do not u
 A map's PNG download and the documents' maps are drawn with matplotlib in
 :mod:`dashboard.components.static_map`, from the same layers.
 
-Limits (DESIGN.md): at most :data:`~dashboard.queries.common.MAP_POINT_CAP` points; above
-that the page shows H3 hexagon counts computed in DuckDB.
+Limits: at most :data:`~dashboard.queries.common.MAP_POINT_CAP` points (thousands of
+CircleMarkers make a map slow: 10,000 already take ~11 s); above that the page shows H3
+hexagon counts computed in DuckDB.
 """
 
 from __future__ import annotations

@@ -314,7 +314,9 @@ def _classify(values: dict, path: Path) -> str | None:
         layer = "zone"
     else:
         # No code: the layer the file's name gives (the loop below then wants its code).
-        return next((n for n in ("deelgemeente", "gemeente", "wijk", "zone", "sector") if n in named), None)
+        return next(
+            (n for n in ("deelgemeente", "gemeente", "wijk", "zone", "sector") if n in named), None
+        )
     if named and _FINE_TO_COARSE.index(layer) > _FINE_TO_COARSE.index(named[-1]):
         return None
     return layer
