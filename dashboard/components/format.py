@@ -274,7 +274,14 @@ def missing_as_text(
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _neutralise_cell(value):
+def neutralise_cell(value):
+    """``value`` prefixed with ``'`` when it is text a spreadsheet would run as a formula.
+
+    Text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return, unless it is
+    a signed number; anything else (numbers, dates, ``None``, plain text) is returned as is.
+    For workbooks written cell by cell (openpyxl makes ``"=..."`` a formula); frames go
+    through :func:`neutralise_formulas`.
+    """
     if not isinstance(value, str) or not value.startswith(_FORMULA_START):
         return value
     try:
@@ -293,7 +300,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_neutralise_cell)
+            out[col] = out[col].map(neutralise_cell)
     return out
 
 

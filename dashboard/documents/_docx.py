@@ -60,8 +60,11 @@ def new_document(title: str, author: str, landscape: bool = False):
     props.last_modified_by = author
     props.language = "nl-BE"
     props.comments = ""
-    # Word reads the core properties' time as UTC.
-    props.created = datetime.now(UTC).replace(tzinfo=None)
+    # Word reads the core properties' time as UTC. Both dates are set: python-docx's
+    # template says the file was last modified in 2013.
+    now = datetime.now(UTC).replace(tzinfo=None)
+    props.created = now
+    props.modified = now
     return doc
 
 

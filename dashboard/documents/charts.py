@@ -10,7 +10,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dashboard.components.format import fmt_int
 from dashboard.components.static_map import new_figure
@@ -30,17 +30,49 @@ def _png(fig: Figure) -> bytes:
 
 
 def _nl_axis(ax) -> None:
+    """A count axis in Dutch notation, with whole-number ticks only.
+
+    Called after the bars are drawn. Ticks at whole numbers: with fractional ticks
+    (0,2 0,4 ...) written as counts, small counts gave repeated labels ("0" seven times,
+    "0 0 0 1 1 1 2 2 2"). The axis reaches at least 1, so a chart of zeros still has a
+    scale (0 and 1) instead of one "0".
+    """
+    # The steps of matplotlib's own AutoLocator (0, 100, 200 rather than 0, 60, 120).
+    ax.yaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], integer=True))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_int(v)))
+    _, top = ax.get_ylim()
+    ax.set_ylim(0, max(top, 1))
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", color="#e0e0e0", linewidth=0.8)
     ax.set_axisbelow(True)
 
 
+def _legend_below(fig: Figure, ax, ncols: int, title: str | None = None) -> None:
+    """The legend under the chart, below the category labels, never on the bars.
+
+    At the upper right inside the axes it covered the tallest bar whenever that stood in the
+    last group (the briefing's "Kerncijfers": the legend's grey patch over an orange 6).
+    The figure's constrained layout makes room for it under the axes and their labels.
+    """
+    fig.set_layout_engine("constrained")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="outside lower center",
+        ncols=ncols,
+        frameon=False,
+        fontsize=8,
+        title=title,
+        title_fontsize=8,
+    )
+
+
 def period_comparison_chart(
     labels: Sequence[str],
-    now: Sequence[int],
-    previous: Sequence[int],
-    last_year: Sequence[int],
+    now: Sequence[int | None],
+    previous: Sequence[int | None],
+    last_year: Sequence[int | None],
     series_labels: Sequence[str] = ("Huidige periode", "Vorige periode", "Vorig jaar"),
     title: str = "",
     size: tuple[float, float] = (9.0, 3.6),
@@ -51,8 +83,9 @@ def period_comparison_chart(
     ----------
     labels : sequence of str
         One group per measure (Dutch labels).
-    now, previous, last_year : sequence of int
-        Counts, aligned with ``labels``.
+    now, previous, last_year : sequence of int or None
+        Counts, aligned with ``labels``; ``None`` where the data do not cover the period
+        (no bar, "–" instead of a 0).
     series_labels : sequence of str
         Legend entries of the three bars.
     title : str
@@ -71,10 +104,11 @@ def period_comparison_chart(
     xs = range(len(labels))
     for k, (series, name) in enumerate(zip((now, previous, last_year), series_labels, strict=True)):
         pos = [x + (k - 1) * width for x in xs]
-        bars = ax.bar(pos, series, width, label=name, color=PERIOD_COLOURS[k])
+        heights = [0 if value is None else value for value in series]
+        bars = ax.bar(pos, heights, width, label=name, color=PERIOD_COLOURS[k])
         for bar, value in zip(bars, series, strict=True):
             ax.annotate(
-                fmt_int(value),
+                fmt_int(value),  # "–" for None
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                 ha="center",
                 va="bottom",
@@ -85,7 +119,7 @@ def period_comparison_chart(
     ax.set_xticks(list(xs), labels, fontsize=9)
     _nl_axis(ax)
     ax.set_ylabel("Aantal")
-    ax.legend(frameon=False, fontsize=8, ncols=3, loc="upper right")
+    _legend_below(fig, ax, ncols=3)
     if title:
         ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)
@@ -149,7 +183,7 @@ def trend_chart(
     ax.set_xticks(range(len(labels)), labels, fontsize=9)
     _nl_axis(ax)
     ax.set_ylabel("Aantal")
-    ax.legend(frameon=False, fontsize=8, ncols=n_years, loc="upper right", title="Periode")
+    _legend_below(fig, ax, ncols=n_years, title="Periode")
     if title:
         ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)

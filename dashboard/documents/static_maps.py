@@ -15,7 +15,9 @@ from collections.abc import Mapping
 import h3
 import pandas as pd
 from matplotlib.patches import Patch
-from shapely.geometry import Polygon, shape
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
+from shapely.geometry import Point, Polygon, shape
 
 from dashboard.components.format import fmt_int
 from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks
@@ -194,6 +196,93 @@ def hexagon_class_map(
     return _png(fig)
 
 
+#: Black-spot status (the briefing's ``status`` column) → dot colour, as on the Briefing
+#: page's map, and its legend entry.
+SPOT_COLOURS = {"Gevaarlijk punt": "#2166ac", "Kandidaat": "#67a9cf", "Opvolgen": "#999999"}
+SPOT_LEGEND = {
+    "Gevaarlijk punt": "Gevaarlijk punt",
+    "Kandidaat": "Kandidaat (bijna)",
+    "Opvolgen": "Opvolgen (onder de drempels)",
+}
+#: Drawing order on the hot-spot map: wijk names (6, :func:`print_area_labels`) under the
+#: dots and numbers, so a name never hides a black spot or a hot spot's rank.
+_Z_DOT, _Z_NUMBER = 7, 8
+#: Dot size (points², as :meth:`~matplotlib.axes.Axes.scatter` takes it).
+_DOT_SIZE = 110
+
+
+def _spot_status(row) -> str:
+    """A black spot's status: its ``status`` when given, else from ``is_black_spot``.
+
+    Without a status column every other location is a candidate (the old frames); with
+    one, an unknown status is "Opvolgen" rather than a candidate it is not.
+    """
+    status = getattr(row, "status", None)
+    if isinstance(status, str) and status in SPOT_COLOURS:
+        return status
+    if bool(getattr(row, "is_black_spot", False)):
+        return "Gevaarlijk punt"
+    return "Opvolgen" if hasattr(row, "status") else "Kandidaat"
+
+
+def _clear_markers(ax, labels: list, geoms: list, markers: list) -> None:
+    """Move a wijk name that lies on a dot or a rank number just above or below it.
+
+    The markers are drawn over the names, so a name on a marker would lose letters
+    ("Erps-K●werps"). Each such name moves up or down, by the least that clears every
+    marker and the other names while its anchor stays in its own wijk; where no such
+    place is found it stays (the marker still on top).
+
+    Parameters
+    ----------
+    labels : list of matplotlib.text.Annotation
+        The names, in the order of ``geoms``.
+    geoms : list
+        The wijk shapes (WGS84).
+    markers : list of matplotlib.transforms.Bbox
+        Display boxes of the dots and numbers.
+    """
+    if not labels or not markers:
+        return
+    ax.apply_aspect()
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    to_data = ax.transData.inverted()
+
+    def box(label) -> Bbox:
+        pad = label.get_fontsize() * 0.3 * fig.dpi / 72  # the white box around the name
+        return label.get_window_extent(renderer).padded(pad)
+
+    boxes = [box(label) for label in labels]
+    for i, (label, geom) in enumerate(zip(labels, geoms, strict=True)):
+        here = boxes[i]
+        if not any(here.overlaps(m) for m in markers):
+            continue
+        others = markers + boxes[:i] + boxes[i + 1 :]
+        step = here.height / 4
+        for k in range(1, 17):
+            dy = None
+            for sign in (1, -1):
+                moved = here.translated(0, sign * k * step)
+                centre = to_data.transform(((moved.x0 + moved.x1) / 2, (moved.y0 + moved.y1) / 2))
+                if (
+                    frame.x0 <= moved.x0
+                    and moved.x1 <= frame.x1
+                    and frame.y0 <= moved.y0
+                    and moved.y1 <= frame.y1
+                    and geom.contains(Point(*centre))
+                    and not any(moved.overlaps(o) for o in others)
+                ):
+                    dy = sign * k * step
+                    break
+            if dy is not None:
+                label.anncoords = "offset points"
+                label.xyann = (0.0, dy * 72 / fig.dpi)
+                boxes[i] = here.translated(0, dy)
+                break
+
+
 def hotspot_map(
     shapes: pd.DataFrame,
     hot_cells: pd.DataFrame,
@@ -203,6 +292,9 @@ def hotspot_map(
 ) -> bytes:
     """Gi* hot cells (by class) and ranked black spots (numbered dots) on the wijken.
 
+    The dots and the numbers lie above the wijk names (a name hid black spots #4 and #5 of
+    week 48/2026); a name on a marker moves just beside it (:func:`_clear_markers`).
+
     Parameters
     ----------
     shapes : pandas.DataFrame
@@ -210,7 +302,9 @@ def hotspot_map(
     hot_cells : pandas.DataFrame
         ``h3_cell``, ``klasse`` (1..3), optional ``rang`` written in the cell.
     black_spots : pandas.DataFrame
-        ``lat``, ``lon``, ``rang``, ``is_black_spot``.
+        ``lat``, ``lon``, ``rang``, ``is_black_spot`` and optionally ``status``
+        ("Gevaarlijk punt", "Kandidaat", "Opvolgen"; see :data:`SPOT_COLOURS`). Without
+        ``status``, a location that is not a black spot is drawn as a candidate.
     title : str
     size : (float, float)
 
@@ -222,43 +316,72 @@ def hotspot_map(
     fig, ax, geoms = _frame(shapes, size)
     for geom in geoms:
         _draw_polygon(ax, geom, color="#f4f4f2")
+    numbers = []
     for row in hot_cells.itertuples(index=False):
         hexagon = _hexagon(row.h3_cell)
         _draw_polygon(ax, hexagon, color=HOT_COLOURS.get(int(row.klasse), "#fd8d3c"), alpha=0.85)
         if hasattr(row, "rang"):
             c = hexagon.centroid
+            numbers.append(
+                ax.annotate(
+                    str(row.rang),
+                    (c.x, c.y),
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="white",
+                    fontweight="bold",
+                    zorder=_Z_DOT,
+                )
+            )
+    for geom in geoms:
+        _outline(ax, geom)
+    before = set(ax.texts)
+    print_area_labels(ax, shapes, geoms)
+    labels = [t for t in ax.texts if t not in before and isinstance(t, Annotation)]
+    drawn = []
+    # Highest rank last, so of two dots that touch, #1 lies on top.
+    for row in black_spots.iloc[::-1].itertuples(index=False):
+        status = _spot_status(row)
+        drawn.append(status)
+        ax.scatter(
+            [row.lon],
+            [row.lat],
+            s=_DOT_SIZE,
+            color=SPOT_COLOURS[status],
+            edgecolor="white",
+            zorder=_Z_DOT,
+        )
+        numbers.append(
             ax.annotate(
                 str(row.rang),
-                (c.x, c.y),
+                (row.lon, row.lat),
                 ha="center",
                 va="center",
                 fontsize=6,
                 color="white",
                 fontweight="bold",
+                zorder=_Z_NUMBER,
             )
-    for geom in geoms:
-        _outline(ax, geom)
-    print_area_labels(ax, shapes, geoms)
-    for row in black_spots.itertuples(index=False):
-        colour = "#2166ac" if bool(row.is_black_spot) else "#67a9cf"
-        ax.scatter([row.lon], [row.lat], s=110, color=colour, edgecolor="white", zorder=5)
-        ax.annotate(
-            str(row.rang),
-            (row.lon, row.lat),
-            ha="center",
-            va="center",
-            fontsize=6,
-            color="white",
-            fontweight="bold",
-            zorder=6,
         )
+    if len(labels) == len(geoms):
+        ax.apply_aspect()
+        renderer = fig.canvas.get_renderer()
+        radius = math.sqrt(_DOT_SIZE) / 2 * fig.dpi / 72 + 1
+        dots = [
+            Bbox.from_extents(x - radius, y - radius, x + radius, y + radius)
+            for x, y in ax.transData.transform(black_spots[["lon", "lat"]].to_numpy(float))
+        ] if len(black_spots) else []  # fmt: skip
+        _clear_markers(ax, labels, geoms, dots + [t.get_window_extent(renderer) for t in numbers])
     handles = [
         Patch(color=HOT_COLOURS[3], label="Hot spot 99%"),
         Patch(color=HOT_COLOURS[2], label="Hot spot 95%"),
         Patch(color=HOT_COLOURS[1], label="Hot spot 90%"),
-        Patch(color="#2166ac", label="Gevaarlijk punt"),
-        Patch(color="#67a9cf", label="Kandidaat (bijna)"),
+        Patch(color=SPOT_COLOURS["Gevaarlijk punt"], label=SPOT_LEGEND["Gevaarlijk punt"]),
+        Patch(color=SPOT_COLOURS["Kandidaat"], label=SPOT_LEGEND["Kandidaat"]),
     ]
+    if "Opvolgen" in drawn:
+        handles.append(Patch(color=SPOT_COLOURS["Opvolgen"], label=SPOT_LEGEND["Opvolgen"]))
     legend_below(ax, handles)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)

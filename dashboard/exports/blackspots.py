@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analysis.blackspots import RuleParams
-from dashboard.components.format import fmt_date, fmt_datetime, fmt_int, fmt_number
+from dashboard.components.format import (
+    fmt_date,
+    fmt_datetime,
+    fmt_int,
+    fmt_number,
+    neutralise_cell,
+)
 from etl.config import zone_now, zone_today
 
 __all__ = [
@@ -202,7 +208,9 @@ def ranking_xlsx(
     Returns
     -------
     bytes
-        An ``.xlsx`` file with the sheets "Gevaarlijke punten" and "Parameters".
+        An ``.xlsx`` file with the sheets "Gevaarlijke punten" and "Parameters". Text that
+        a spreadsheet would run as a formula (a street ``=HYPERLINK(...)`` in a police
+        export) is written as text, prefixed with ``'``, as in every other export.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -221,7 +229,7 @@ def ranking_xlsx(
     ws = wb.active
     ws.title = "Gevaarlijke punten"
     columns = [c for c in RANKING_HEADERS if c in frame.columns]
-    ws.append([RANKING_HEADERS[c] for c in columns])
+    ws.append([neutralise_cell(RANKING_HEADERS[c]) for c in columns])
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
@@ -240,7 +248,7 @@ def ranking_xlsx(
                 value = int(value)
             elif isinstance(value, np.floating):
                 value = round(float(value), 2)
-            row.append(value)
+            row.append(neutralise_cell(value))
         ws.append(row)
     red = PatternFill("solid", fgColor="F8CBAD")
     amber = PatternFill("solid", fgColor="FFE699")
@@ -284,7 +292,7 @@ def ranking_xlsx(
         ("Aangemaakt op", zone_now()),
     ]
     for name, value in rows:
-        ps.append([name, value])
+        ps.append([neutralise_cell(name), neutralise_cell(value)])
         cell = ps.cell(ps.max_row, 2)
         if isinstance(value, datetime):
             cell.number_format = "DD/MM/YYYY HH:MM"
@@ -465,23 +473,23 @@ def location_docx(
     bytes
         A ``.docx`` file.
     """
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.8))
-    section.top_margin = section.bottom_margin = Cm(1.5)
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(9.5)
-    style.paragraph_format.space_after = Pt(3)
+    from dashboard.documents import _docx
 
     street = location.get("street") or "onbekende straat"
     status = _status(location)
+    # A4 portrait, Dutch (nl-BE), the zone as author, today's dates (not python-docx's
+    # template: author "python-docx", created 2013), like the other documents.
+    doc = _docx.new_document(
+        f"Advies aan de wegbeheerder – {status}: {street}", zone_name or "Wijkbeeld"
+    )
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    style = doc.styles["Normal"]
+    style.font.size = Pt(9.5)
+    style.paragraph_format.space_after = Pt(3)
     heading = doc.add_heading(f"{status}: {street}", level=1)
     heading.paragraph_format.space_after = Pt(2)
     window_text = f"{fmt_date(window[0])} – {fmt_date(window[1])}" if window else "–"

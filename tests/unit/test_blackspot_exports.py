@@ -173,3 +173,61 @@ def test_location_docx_has_criteria_arithmetic_and_history(ranking):
     assert len(doc.inline_shapes) == 1
     # One page: a short note with a single section.
     assert len(doc.sections) == 1
+
+
+INJECTION = '=HYPERLINK("http://example.invalid","x")'
+
+
+def test_ranking_xlsx_writes_formula_like_text_as_text(ranking):
+    """A street from a police export such as ``=HYPERLINK(...)`` became a live formula in
+    the black-spot list (openpyxl's cell type "f"), while every other export writes it as
+    text with a leading ``'``. Every text cell is neutralised the same way now."""
+    from dashboard.components.format import neutralise_cell
+
+    frame = ranking.copy()
+    frame["street"] = [INJECTION, "-Dorp+1"]
+    data = export.ranking_xlsx(
+        frame, zone_name="+PZ Test", wijk_names={"W01": "@Centrum"}, window=(date(2023, 11, 1), END)
+    )
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["Gevaarlijke punten"]
+    headers = [c.value for c in ws[1]]
+    street = ws.cell(2, headers.index("Straat") + 1)
+    assert street.data_type == "s"
+    assert street.value == neutralise_cell(INJECTION) == "'" + INJECTION
+    assert ws.cell(3, headers.index("Straat") + 1).value == "'-Dorp+1"
+    assert ws.cell(2, headers.index("Wijk") + 1).value == "'@Centrum"
+    # Numbers stay numbers.
+    assert ws.cell(2, headers.index("Letselongevallen") + 1).data_type == "n"
+    params = {r[0].value: r[1] for r in wb["Parameters"].iter_rows(min_row=2)}
+    assert params["Zone"].value == "'+PZ Test" and params["Zone"].data_type == "s"
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)
+
+
+def test_location_docx_has_the_zone_s_core_properties(ranking):
+    """The advice to the road authority said author "python-docx", no title, no language
+    and "created 2013" (python-docx's template); it is made like the other documents now."""
+    from datetime import UTC, datetime, timedelta
+
+    from docx.oxml.ns import qn
+
+    top = ranking.iloc[0].to_dict()
+    before = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
+    data = export.location_docx(
+        top, ACCIDENTS.iloc[:3], VICTIMS.iloc[:4], export.ScoreParams(), zone_name="PZ Test"
+    )
+    doc = Document(io.BytesIO(data))
+    props = doc.core_properties
+    assert props.author == "PZ Test" and props.last_modified_by == "PZ Test"
+    assert "Stationsstraat" in props.title
+    assert props.language == "nl-BE"
+    assert "python-docx" not in (props.comments or "")
+    for stamp in (props.created, props.modified):
+        assert stamp.replace(tzinfo=None) >= before, stamp
+    lang = doc.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert lang is not None and lang.get(qn("w:val")) == "nl-BE"
+    # Still a portrait A4 page.
+    section = doc.sections[0]
+    assert section.page_width < section.page_height

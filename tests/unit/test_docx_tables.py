@@ -74,3 +74,19 @@ def test_a_table_that_fits_a_page_is_kept_on_one_page_and_a_long_one_runs_on():
     assert all(unsplit(r) for r in short.rows)
     assert not any(kept(r) or unsplit(r) for r in long.rows)
     assert long.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_new_document_is_created_and_modified_now():
+    """python-docx's template says "last modified 23/12/2013": the documents set the
+    creation date and now the modification date too."""
+    import io
+    from datetime import UTC, datetime, timedelta
+
+    from docx import Document
+
+    before = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(seconds=1)
+    doc = Document(io.BytesIO(_docx.to_bytes(_docx.new_document("Briefing", "PZ Test"))))
+    props = doc.core_properties
+    assert (props.title, props.author, props.language) == ("Briefing", "PZ Test", "nl-BE")
+    for stamp in (props.created, props.modified):
+        assert stamp.replace(tzinfo=None) >= before, stamp

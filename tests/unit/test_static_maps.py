@@ -242,3 +242,92 @@ def test_trend_chart_writes_the_tables_mark_under_a_hidden_total():
 
     png = charts.trend_chart(["2024", "2025"], mr.trend_series(trend))
     assert png.startswith(b"\x89PNG")
+
+
+def _label_spot(code: str = "W01") -> tuple[float, float]:
+    """Where the name of a wijk of :func:`_shapes` is printed (lon, lat)."""
+    from dashboard.components.static_map import _anchor
+
+    shapes = _shapes()
+    geojson = shapes.loc[shapes["code"] == code, "geojson"].iloc[0]
+    return _anchor(static_maps._geometry(geojson))
+
+
+def _spot_map(spots: pd.DataFrame, hot: pd.DataFrame | None = None) -> None:
+    hot = pd.DataFrame(columns=["h3_cell", "klasse", "rang"]) if hot is None else hot
+    static_maps.hotspot_map(_shapes(), hot, spots, "Hot spots")
+
+
+def test_black_spots_and_ranks_lie_above_the_wijk_names(figures):
+    """A wijk's name (zorder 6, white box) hid the black spots under it: #4 Zwaluwstraat
+    and #5 Grote Steenweg of week 48/2026 under "Erps-Kwerps" and "Herent-Centrum". The
+    dots, their numbers and the hot spots' ranks now lie above the names, and a name on a
+    marker moves beside it, whole."""
+    lon, lat = _label_spot("W01")
+    cell = h3.latlng_to_cell(lat, lon, 9)
+    spots = pd.DataFrame({"lat": [lat], "lon": [lon], "rang": [4], "is_black_spot": [True]})
+    hot = pd.DataFrame({"h3_cell": [h3.str_to_int(cell)], "klasse": [3], "rang": [2]})
+    _spot_map(spots, hot)
+    [fig] = figures
+    [ax] = fig.axes
+    names = [t for t in ax.texts if t.get_text() in {"Everberg", "Meerbeek"}]
+    assert len(names) == 2
+    top_name = max(t.get_zorder() for t in names)
+    [dot] = ax.collections
+    spot_number = next(t for t in ax.texts if t.get_text() == "4")
+    hot_rank = next(t for t in ax.texts if t.get_text() == "2")
+    assert dot.get_zorder() > top_name
+    assert spot_number.get_zorder() > dot.get_zorder()
+    assert hot_rank.get_zorder() > top_name
+    # The name is readable: it no longer lies on the dot or the rank it sat under.
+    renderer = fig.canvas.get_renderer()
+    everberg = next(t for t in names if t.get_text() == "Everberg").get_window_extent(renderer)
+    for marker in (spot_number, hot_rank):
+        assert not everberg.overlaps(marker.get_window_extent(renderer))
+    x, y = ax.transData.transform((lon, lat))
+    assert not (everberg.y0 <= y <= everberg.y1 and everberg.x0 <= x <= everberg.x1)
+
+
+def _dot_colours(fig) -> dict[tuple[float, float], str]:
+    from matplotlib.colors import to_hex
+
+    [ax] = fig.axes
+    return {
+        tuple(round(float(v), 6) for v in c.get_offsets()[0]): to_hex(c.get_facecolor()[0])
+        for c in ax.collections
+    }
+
+
+def test_locations_to_follow_up_are_grey_with_their_own_legend_entry(figures):
+    """Where no location qualifies, the briefing lists the top 5 as "Opvolgen"; the map drew
+    them as candidates ("Kandidaat (bijna)"). It now takes the status: grey, as on the
+    Briefing page's map, with an entry of its own in the legend."""
+    spots = pd.DataFrame(
+        {
+            "lat": [50.87, 50.88, 50.89],
+            "lon": [4.61, 4.66, 4.68],
+            "rang": [1, 2, 3],
+            "status": ["Gevaarlijk punt", "Kandidaat", "Opvolgen"],
+            "is_black_spot": [True, False, False],
+        }
+    )
+    _spot_map(spots)
+    [fig] = figures
+    colours = _dot_colours(fig)
+    assert colours[(4.61, 50.87)] == "#2166ac"
+    assert colours[(4.66, 50.88)] == "#67a9cf"
+    assert colours[(4.68, 50.89)] == "#999999"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "Kandidaat (bijna)" in legend
+    assert any(t.startswith("Opvolgen") for t in legend)
+
+
+def test_without_a_status_a_location_that_is_no_black_spot_is_a_candidate(figures):
+    spots = pd.DataFrame(
+        {"lat": [50.87, 50.88], "lon": [4.61, 4.66], "rang": [1, 2], "is_black_spot": [True, False]}
+    )
+    _spot_map(spots)
+    [fig] = figures
+    assert sorted(_dot_colours(fig).values()) == ["#2166ac", "#67a9cf"]
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert not any(t.startswith("Opvolgen") for t in legend)
