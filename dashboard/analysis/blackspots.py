@@ -1,6 +1,6 @@
 """Flemish black spots ("gevaarlijke punten") from located injury accidents.
 
-The Flemish rule (see ``DESIGN.md`` and ``[black_spots]`` in ``data/zone.toml``): over the
+The Flemish rule (thresholds and weights in ``[black_spots]`` of ``data/zone.toml``): over the
 last 3 years, a location with at least 3 injury accidents and a priority score of at least
 15 is a black spot. The score counts every person killed (within 30 days) 5, seriously
 injured 3, lightly injured 1; victims who are pedestrians, cyclists or moped riders count
@@ -81,6 +81,27 @@ class RuleParams:
     weight_lightly: float = 1.0
     vulnerable_factor: float = 1.7
     vulnerable_road_users: tuple[str, ...] = DEFAULT_VULNERABLE_ROAD_USERS
+
+    def describe(self) -> str:
+        """The rule in Dutch, with these values, for under a list or in a document.
+
+        Every place that states the rule says what was applied: a zone with its own
+        thresholds or road users read the defaults under a list ranked with its own.
+        """
+        from dashboard.components.format import fmt_number
+
+        def num(value: float) -> str:  # "15", "1,7", "8,5": no trailing zeros
+            return fmt_number(value, 2).rstrip("0").rstrip(",")
+
+        users = ", ".join(u.lower() for u in self.vulnerable_road_users)
+        return (
+            f"minstens {self.min_injury_accidents} letselongevallen in {self.years} jaar en een "
+            f"prioriteitsscore van minstens {num(self.min_score)} (gedood "
+            f"{num(self.weight_killed)}, zwaargewond {num(self.weight_seriously)}, "
+            f"lichtgewond {num(self.weight_lightly)} per slachtoffer"
+            + (f"; zwakke weggebruikers ({users}) × {num(self.vulnerable_factor)}" if users else "")
+            + f"; ongevallen binnen {num(self.distance_m)} m vormen één locatie)"
+        )
 
 
 # Components this large are split on a grid instead of by complete linkage, whose distance

@@ -387,8 +387,10 @@ def compare_periods(
     ----------
     counts_now, counts_prev, counts_last_year : Series, array-like or scalar
         Counts per group. Series are aligned on their index and a group missing from one of
-        them counts 0 there; arrays must have equal length. ``counts_last_year`` may be
-        ``None`` (no history yet): its columns are then missing values.
+        them counts 0 there; arrays must have equal length. ``counts_prev`` and
+        ``counts_last_year`` may be ``None`` (no data for that period, e.g. before the
+        first export): that comparison's columns are then missing values and it is never
+        notable.
     z_threshold : float, default 2
         ``|z|`` strictly above it is notable.
     min_base_for_percent : int, default 20
@@ -407,7 +409,9 @@ def compare_periods(
         :func:`poisson_signal`), ``notable_<cmp>`` (bool), ``direction_<cmp>``
         (``"stijging"``, ``"daling"`` or ``"gelijk"``), ``pct_<cmp>`` (float or ``None``).
     """
-    parts = {"now": counts_now, "previous": counts_prev}
+    parts = {"now": counts_now}
+    if counts_prev is not None:
+        parts["previous"] = counts_prev
     if counts_last_year is not None:
         parts["last_year"] = counts_last_year
     if any(isinstance(v, pd.Series) for v in parts.values()):
@@ -421,8 +425,10 @@ def compare_periods(
         raise ValueError("Tellingen kunnen niet negatief zijn.")
     # Counts stay integers when alignment filled gaps with 0 (keeps "5", not "5.0").
     frame = frame.apply(lambda c: c.astype(np.int64) if (c == c.round()).all() else c)
-    if counts_last_year is None:
-        frame["last_year"] = np.nan
+    for col, counts in (("previous", counts_prev), ("last_year", counts_last_year)):
+        if counts is None:
+            frame[col] = np.nan
+    frame = frame[["now", "previous", "last_year"]]
     if isinstance(dispersion, pd.Series):
         phi = dispersion.reindex(frame.index).fillna(1.0).to_numpy(dtype=float)
     else:

@@ -10,15 +10,15 @@ never a PV number, an address with house number, or a person.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.blackspots import black_spot_params, black_spot_ranking
 from dashboard.analysis.compstat import (
+    Period,
     PeriodBounds,
     change_strength,
     compare_periods,
@@ -30,8 +30,10 @@ from dashboard.analysis.compstat import (
 from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_period, fmt_signed
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.queries import WarehouseVersion, overview
+from dashboard.queries import blackspots as blackspot_queries
 from dashboard.queries import districts as district_queries
-from dashboard.queries.blackspots import window
+from dashboard.queries import hotspots as hotspot_queries
+from dashboard.queries.common import data_bounds
 from etl.config import zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
@@ -117,11 +119,20 @@ class BriefingData:
     black_spot_window: tuple[date, date]
     wijk_shapes: pd.DataFrame
     victims_dispersion: float = 1.0
+    #: The black-spot rule as applied (:meth:`RuleParams.describe`), for under the list.
+    black_spot_rule: str = ""
+    #: What the data do not cover (a week still running, a comparison period before the
+    #: first export): Dutch sentences for the page, the title page and under the tables.
+    coverage_notes: list[str] = field(default_factory=list)
+    #: Hot cells left out because they lie outside the reader's own wijk (inspector).
+    hidden_hotspots: int = 0
 
     @property
     def period_text(self) -> str:
         """``week 44 van 2026 (26/10/2026 – 01/11/2026)``."""
         c = self.bounds.current
+        if self.bounds.kind == "ytd":  # its label already gives the dates
+            return self.bounds.label()
         return f"{self.bounds.label()} ({fmt_period(c.start, c.end)})"
 
     @property
@@ -143,10 +154,7 @@ def _strengths(df: pd.DataFrame) -> list[float]:
 def _hot_spots(
     version: WarehouseVersion, domain: str, bounds: PeriodBounds, wijken: tuple[str, ...]
 ) -> pd.DataFrame:
-    from dashboard.analysis.hotspots import gi_star_hexagons
-
     start, end = bounds.current.as_tuple()
-    counts = overview.hex_cell_counts(version, domain, start, end, wijken)
     columns = [
         "rang",
         "h3_cell",
@@ -161,10 +169,14 @@ def _hot_spots(
         "lat",
         "lon",
     ]
-    if counts.empty or counts["n"].sum() < 3:
+    # The Bronnen page's statistic over the same study area (every cell of the chosen
+    # wijken, empty ones included) and records: the study area made of the cells that
+    # happened to hold records plus a ring found other hot spots than the page did for the
+    # same period. Dozens of cells are screened at once: the FDR correction keeps chance
+    # hits out.
+    gi = hotspot_queries.hotspot_classes(version, (domain,), start, end, wijken, fdr=True)
+    if gi.empty or gi["n"].sum() < 3:
         return pd.DataFrame(columns=columns)
-    # Dozens of cells are screened at once: the FDR correction keeps chance hits out.
-    gi = gi_star_hexagons(counts, k=1, fdr=True)
     hot = gi[(gi["klasse"] > 0) & (gi["n"] > 0)].sort_values(
         ["klasse", "local_sum", "n", "z"], ascending=False
     )
@@ -189,34 +201,22 @@ def _hot_spots(
     return out[columns].reset_index(drop=True)
 
 
-def _wijk_of(points: pd.DataFrame, shapes: pd.DataFrame) -> list[str | None]:
-    from shapely.geometry import Point
-
-    geoms = [
-        (name, static_maps._geometry(g))
-        for name, g in zip(shapes["name"], shapes["geojson"], strict=True)
-    ]
-    out = []
-    for row in points.itertuples(index=False):
-        p = Point(row.lon, row.lat)
-        out.append(next((name for name, g in geoms if g.contains(p)), None))
-    return out
-
-
 def _black_spots(
-    version: WarehouseVersion, end: date, shapes: pd.DataFrame, wijk_names: set[str] | None
-) -> tuple[pd.DataFrame, tuple[date, date]]:
+    version: WarehouseVersion, end: date, names: dict[str, str], wijken: tuple[str, ...]
+) -> tuple[pd.DataFrame, tuple[date, date], str]:
+    """The Verkeer page's ranking (same rule, parameters and wijk of each location), its
+    black spots and candidates, else its top five to follow up; with the window and the
+    rule as applied."""
     from pyproj import Transformer
 
-    try:
-        from etl.config import load_zone
+    from etl.config import load_zone
 
-        params = black_spot_params(load_zone().get("black_spots", {}))
-    except (FileNotFoundError, KeyError):
-        params = {}
-    # The traffic page's window: (end - years, end]; 29 February has no day a year back.
-    start, _ = window(end, int(params.get("years", 3)))
-    accidents, victims = overview.black_spot_input(version, start, end)
+    try:
+        zone = load_zone()
+    except (FileNotFoundError, ValueError):
+        zone = {}
+    params = blackspot_queries.BlackSpotParams.from_zone(zone)
+    span = blackspot_queries.window(end, params.years)
     columns = [
         "rang",
         "straat",
@@ -231,17 +231,22 @@ def _black_spots(
         "lat",
         "lon",
     ]
-    if accidents.empty:
-        return pd.DataFrame(columns=columns), (start, end)
-    ranking = black_spot_ranking(accidents, victims, end, **params)
+    ranking = blackspot_queries.ranking(version, end, params)
+    if wijken:
+        ranking = ranking[ranking["wijk_code"].isin(wijken)]
+    if ranking.empty:
+        return pd.DataFrame(columns=columns), span, params.describe()
     listed = ranking[ranking["is_black_spot"] | ranking["is_candidate"]]
     if listed.empty:
         listed = ranking.head(5)
+    listed = listed.head(TOP_N)
     to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
     lon, lat = to_wgs.transform(listed["x"].to_numpy(), listed["y"].to_numpy())
     out = pd.DataFrame(
         {
+            "rang": np.arange(1, len(listed) + 1),
             "straat": listed["street"].fillna("–").to_numpy(),
+            "wijk": listed["wijk_code"].map(names).to_numpy(),
             "letselongevallen": listed["n_injury_accidents"].to_numpy(),
             "doden": listed["n_killed"].to_numpy(),
             "zwaargewonden": listed["n_seriously"].to_numpy(),
@@ -257,12 +262,70 @@ def _black_spots(
             "lon": np.asarray(lon),
         }
     )
-    out["wijk"] = _wijk_of(out, shapes)
-    if wijk_names is not None:
-        out = out[out["wijk"].isin(wijk_names)]
-    out = out.head(TOP_N).reset_index(drop=True)
-    out.insert(0, "rang", np.arange(1, len(out) + 1))
-    return out[columns], (start, end)
+    return out[columns], span, params.describe()
+
+
+def _days_text(n: int) -> str:
+    return "dag" if n == 1 else f"{n} dagen"
+
+
+def _covered(period: Period, first: date | None, last: date | None) -> bool:
+    """Whether the data run through the whole period."""
+    return first is not None and last is not None and first <= period.start and period.end <= last
+
+
+def _fit_to_data(bounds: PeriodBounds, first: date | None, last: date | None):
+    """The periods to compare, cut to what the data cover, and what to tell the reader.
+
+    A week still running (its last day after the data's) is compared day for day: its
+    days up to the last one with data against the same days of the earlier periods
+    ("week tot nu"); ten facts on the Monday read as a steep fall against a whole week
+    before. A comparison period the data do not cover (before the first export) has no
+    count: 0 there read as a rise "confirmed" after correction.
+
+    Returns
+    -------
+    (PeriodBounds, bool, bool, list of str)
+        The periods, whether the previous and last year's periods are covered, and notes.
+    """
+    notes = []
+    c = bounds.current
+    if last is not None and c.start <= last < c.end:
+        days = last - c.start
+        bounds = replace(
+            bounds,
+            current=Period(c.start, last),
+            previous=Period(bounds.previous.start, bounds.previous.start + days),
+            last_year=Period(bounds.last_year.start, bounds.last_year.start + days),
+        )
+        notes.append(
+            f"De gegevens stoppen op {fmt_date(last)}: de periode is nog niet volledig. "
+            f"Vergeleken worden de eerste {_days_text(days.days + 1)} van elke periode "
+            f"({fmt_period(bounds.current.start, last)} met "
+            f"{fmt_period(bounds.previous.start, bounds.previous.end)} en "
+            f"{fmt_period(bounds.last_year.start, bounds.last_year.end)})."
+        )
+    if not _covered(bounds.current, first, last):
+        notes.append(
+            "De gegevens dekken deze periode niet volledig"
+            + (f" (ze lopen van {fmt_period(first, last)})" if first and last else "")
+            + ": de aantallen zijn onvolledig en worden niet vergeleken."
+        )
+        return bounds, False, False, notes
+    prev_ok = _covered(bounds.previous, first, last)
+    year_ok = _covered(bounds.last_year, first, last)
+    missing = [
+        name
+        for name, ok in (("de vorige periode", prev_ok), ("dezelfde periode vorig jaar", year_ok))
+        if not ok
+    ]
+    if missing:
+        notes.append(
+            f"Geen vergelijking met {' en '.join(missing)}: de gegevens beginnen op "
+            f"{fmt_date(first)}. Die kolommen blijven leeg (–) en tellen niet mee voor "
+            '"Wat valt op".'
+        )
+    return bounds, prev_ok, year_ok, notes
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -287,8 +350,12 @@ def collect_briefing(
     """
     from dashboard.queries.data_quality import build_info
 
-    bounds = period_bounds(kind, end)
-    wijk_info = district_queries.wijken(version)
+    span = data_bounds(version)
+    bounds, prev_ok, year_ok, coverage = _fit_to_data(
+        period_bounds(kind, end), span["first"], span["last"]
+    )
+    all_wijken = district_queries.wijken(version)
+    wijk_info = all_wijken
     if wijken:
         wijk_info = wijk_info[wijk_info["code"].isin(wijken)]
     names = dict(zip(wijk_info["code"], wijk_info["name"], strict=True))
@@ -302,7 +369,14 @@ def collect_briefing(
     # Victims come per accident: their counts are noisier than Poisson (clump_dispersion).
     phi = overview.victim_dispersion(version)["all"]
     dispersion = {m: phi if m == "victims" else 1.0 for m in measures}
-    totals = compare_periods(*(f[measures].sum() for f in frames), dispersion=pd.Series(dispersion))
+    # A comparison period the data do not cover has no count (None), not 0.
+    usable = (True, prev_ok, year_ok)
+
+    def compared(counts: list, **kwargs) -> pd.DataFrame:
+        now, prev, year = (c if ok else None for c, ok in zip(counts, usable, strict=True))
+        return compare_periods(now, prev, year, **kwargs)
+
+    totals = compared([f[measures].sum() for f in frames], dispersion=pd.Series(dispersion))
     per_wijk = {}
     for m in measures:
         series = [
@@ -312,7 +386,7 @@ def collect_briefing(
             .set_axis(wijk_info["name"])
             for f in frames
         ]
-        per_wijk[m] = compare_periods(*series, dispersion=dispersion[m])
+        per_wijk[m] = compared(series, dispersion=dispersion[m])
 
     categories = {}
     for domain in ("incidents", "nuisance"):
@@ -322,7 +396,7 @@ def collect_briefing(
             ]
             for p in (bounds.current, bounds.previous, bounds.last_year)
         ]
-        categories[domain] = compare_periods(*series).sort_values("now", ascending=False)
+        categories[domain] = compared(series).sort_values("now", ascending=False)
 
     # "Wat valt op" screens the area's totals, every category and every measure per wijk
     # at once: only the changes that hold up against chance get a sentence (the tables
@@ -361,9 +435,15 @@ def collect_briefing(
 
     shapes = district_queries.district_shapes(version, "wijk")
     hot = {d: _hot_spots(version, d, bounds, wijken) for d in HOTSPOT_LABELS}
-    black, window = _black_spots(
-        version, bounds.current.end, shapes, set(names.values()) if wijken else None
-    )
+    all_names = dict(zip(all_wijken["code"], all_wijken["name"], strict=True))
+    black, window, rule = _black_spots(version, bounds.current.end, all_names, tuple(wijken))
+    first = span["first"]
+    if first is not None and window[0] < first <= window[1]:
+        coverage.append(
+            f"Het venster van de gevaarlijke punten ({fmt_period(*window)}) begint vóór de "
+            f"eerste gegevens ({fmt_date(first)}): de rangschikking telt enkel de "
+            "letselongevallen vanaf die dag."
+        )
     return BriefingData(
         zone_name=str(build_info(version).get("zone_name") or "Politiezone"),
         bounds=bounds,
@@ -379,6 +459,8 @@ def collect_briefing(
         black_spots=black,
         black_spot_window=window,
         wijk_shapes=shapes[["code", "name", "geojson"]],
+        black_spot_rule=rule,
+        coverage_notes=coverage,
     )
 
 
@@ -406,21 +488,27 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
         ``Verschil t.o.v. vorig jaar``, ``Signaal t.o.v. vorig jaar`` (signal texts; the
         boolean ``notable`` columns stay available in ``df`` for colouring).
     """
+
+    def counts(col: str) -> pd.Series:
+        # A period the data do not cover has no count: shown as "–", not as 0.
+        return df[col].astype("Int64").reset_index(drop=True)
+
+    def signals(short: str) -> list[str]:
+        return [
+            "–" if pd.isna(z) else signal_text(z, n)
+            for z, n in zip(df[f"z_{short}"], df[f"notable_{short}"], strict=True)
+        ]
+
     return pd.DataFrame(
         {
             label_header: labels,
-            "Nu": df["now"].astype(int).to_numpy(),
-            "Vorige periode": df["previous"].astype(int).to_numpy(),
-            "Verschil": df["diff_prev"].astype(int).to_numpy(),
-            "Signaal": [
-                signal_text(z, n) for z, n in zip(df["z_prev"], df["notable_prev"], strict=True)
-            ],
-            "Vorig jaar": df["last_year"].astype(int).to_numpy(),
-            "Verschil t.o.v. vorig jaar": df["diff_last_year"].astype(int).to_numpy(),
-            "Signaal t.o.v. vorig jaar": [
-                signal_text(z, n)
-                for z, n in zip(df["z_last_year"], df["notable_last_year"], strict=True)
-            ],
+            "Nu": counts("now"),
+            "Vorige periode": counts("previous"),
+            "Verschil": counts("diff_prev"),
+            "Signaal": signals("prev"),
+            "Vorig jaar": counts("last_year"),
+            "Verschil t.o.v. vorig jaar": counts("diff_last_year"),
+            "Signaal t.o.v. vorig jaar": signals("last_year"),
         }
     )
 
@@ -481,17 +569,23 @@ def _as_text(df: pd.DataFrame) -> list[list[str]]:
 
 
 def _signed_rows(table: pd.DataFrame) -> list[list[str]]:
+    def count(v) -> str:
+        return "–" if pd.isna(v) else fmt_int(v)
+
+    def signed(v) -> str:
+        return "–" if pd.isna(v) else fmt_signed(v)
+
     rows = []
     for row in table.itertuples(index=False):
         rows.append(
             [
                 str(row[0]),
-                fmt_int(row[1]),
-                fmt_int(row[2]),
-                fmt_signed(row[3]),
+                count(row[1]),
+                count(row[2]),
+                signed(row[3]),
                 str(row[4]),
-                fmt_int(row[5]),
-                fmt_signed(row[6]),
+                count(row[5]),
+                signed(row[6]),
                 str(row[7]),
             ]
         )
@@ -505,10 +599,12 @@ def briefing_images(data: BriefingData) -> dict[str, bytes]:
     return {
         "kerncijfers": charts.period_comparison_chart(
             labels,
-            data.totals["now"].astype(int).tolist(),
-            data.totals["previous"].astype(int).tolist(),
-            data.totals["last_year"].astype(int).tolist(),
-            title=f"Kerncijfers {data.area_label}",
+            # None: a period the data do not cover (no bar, no 0).
+            *(
+                [None if pd.isna(v) else int(v) for v in data.totals[col]]
+                for col in ("now", "previous", "last_year")
+            ),
+            title=f"Kerncijfers van {data.area_label}",
         ),
         "kaart": static_maps.hotspot_map(
             data.wijk_shapes,
@@ -516,7 +612,7 @@ def briefing_images(data: BriefingData) -> dict[str, bytes]:
             if not hot.empty
             else pd.DataFrame(columns=["h3_cell", "klasse", "rang"]),
             data.black_spots,
-            "Hot spots feiten (zeshoeken, rang) en gevaarlijke punten (blauwe bollen, rang)",
+            "Hot spots feiten (zeshoeken, rang) en gevaarlijke punten (bollen, rang; zie legende)",
         ),
     }
 
@@ -548,6 +644,7 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
             # Today on the zone's clock, when the file is made: the data are cached per
             # warehouse version, and a pack downloaded days later is made that day.
             f"Opgemaakt op {fmt_date(zone_today())}",
+            *data.coverage_notes,
         ],
         note="Intern document van de politie. Verschillen zijn aantallen; signaal = "
         "2·(√nu − √toen) (Poisson); ▲/▼ = opvallend (|signaal| > 2).",
@@ -560,9 +657,14 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     _docx.add_table(doc, table.columns, _signed_rows(table), highlight=lambda i, j: marks[i].get(j))
     _docx.small_note(
         doc,
-        "Letselongevallen en verkeersslachtoffers zijn verschillende eenheden en worden niet "
-        "opgeteld. Rood: opvallend meer; groen: opvallend minder. "
-        + dispersion_note(data.victims_dispersion),
+        " ".join(
+            [
+                *data.coverage_notes,
+                "Letselongevallen en verkeersslachtoffers zijn verschillende eenheden en "
+                "worden niet opgeteld. Rood: opvallend meer; groen: opvallend minder.",
+                dispersion_note(data.victims_dispersion),
+            ]
+        ),
     )
     _docx.add_picture(doc, images["kerncijfers"], 0.85)
 
@@ -589,7 +691,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         row, mark = [str(wijk)], {}
         for j, m in enumerate(measures, start=1):
             r = data.per_wijk[m].iloc[i]
-            row.append(f"{fmt_int(r['now'])} ({fmt_signed(r['diff_prev'])})")
+            diff = "–" if pd.isna(r["diff_prev"]) else fmt_signed(r["diff_prev"])
+            row.append(f"{fmt_int(r['now'])} ({diff})")
             if r["notable_prev"]:
                 mark[j] = "up" if r["z_prev"] > 0 else "down"
         rows.append(row)
@@ -604,6 +707,12 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     ):
         df = data.categories[domain]
         doc.add_heading(title, level=2)
+        if df.empty:
+            doc.add_paragraph(
+                f"Geen {'feiten' if domain == 'incidents' else 'meldingen'} in deze periode "
+                "of de periodes ervoor."
+            )
+            continue
         t = comparison_table(df, [str(c) for c in df.index], head)
         m = highlight_marks(df)
         _docx.add_table(
@@ -620,6 +729,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         else:
             t = hotspot_table(hot)
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
+    if data.hidden_hotspots:
+        _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots))
     s, e = data.black_spot_window
     doc.add_heading(f"Gevaarlijke punten (letselongevallen {fmt_period(s, e)})", level=2)
     if data.black_spots.empty:
@@ -627,12 +738,7 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     else:
         t = black_spot_table(data.black_spots)
         _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
-    _docx.small_note(
-        doc,
-        "Gevaarlijk punt (Vlaamse definitie): minstens 3 letselongevallen in 3 jaar en een "
-        "prioriteitsscore van minstens 15 (dode 5, zwaargewonde 3, lichtgewonde 1; zwakke "
-        "weggebruikers × 1,7). Kandidaat: haalt één criterium en mist het andere nipt.",
-    )
+    _docx.small_note(doc, black_spot_note(data))
     _docx.page_break(doc)
     doc.add_heading("Kaart", level=2)
     _docx.add_picture(doc, images["kaart"], 0.62)
@@ -640,8 +746,51 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
 
 
 def file_name(data: BriefingData) -> str:
-    """``wijkbeeld_briefing_2026-w44.docx`` / ``wijkbeeld_briefing_28d_20261031.docx``."""
+    """``wijkbeeld_briefing_2026-w44.docx`` / ``wijkbeeld_briefing_28d_20261031.docx``,
+    with the wijk codes of a filter (``..._2026-w44_W01-W03.docx``): the packs of two
+    wijken no longer overwrite each other."""
     b = data.bounds
+    area = "_" + "-".join(sorted(data.wijken)) if data.wijken else ""
     if b.kind == "week":
-        return f"wijkbeeld_briefing_{b.iso_year}-w{b.iso_week:02d}.docx"
-    return f"wijkbeeld_briefing_{b.kind}_{b.current.end:%Y%m%d}.docx"
+        return f"wijkbeeld_briefing_{b.iso_year}-w{b.iso_week:02d}{area}.docx"
+    return f"wijkbeeld_briefing_{b.kind}_{b.current.end:%Y%m%d}{area}.docx"
+
+
+def black_spot_note(data: BriefingData) -> str:
+    """The black-spot rule as applied, for under the list (page and pack)."""
+    return (
+        f"Gevaarlijk punt (Vlaamse regel, huidige rangschikking over de letselongevallen van "
+        f"{fmt_period(*data.black_spot_window)}): {data.black_spot_rule}. Kandidaat: haalt "
+        "één criterium en mist het andere nipt. Opvolgen: geen gevaarlijk punt of kandidaat; "
+        "de locaties met de hoogste score."
+    )
+
+
+def hidden_hotspots_note(n: int) -> str:
+    """Why an inspector's briefing lists fewer hot spots."""
+    return (
+        f"{fmt_int(n)} hot {'spot' if n == 1 else 'spots'} buiten uw wijk niet getoond: "
+        "buiten de eigen wijk ziet een wijkinspecteur enkel aantallen per grotere zeshoek "
+        "(Bronnen)."
+    )
+
+
+def for_reader(data: BriefingData, own_wijk: str | None) -> BriefingData:
+    """The briefing as a reader may see it: an inspector (``own_wijk``) gets the hot spots
+    of the own wijk only.
+
+    A hot cell names its most frequent category and street, and holds one or two records
+    in a quiet week: outside the own wijk that is a record an inspector may not see
+    (docs/SECURITY.md: other wijken only as counts per coarse hexagon). ``None``: the
+    coordinator and the beleidscel, everything.
+    """
+    if own_wijk is None:
+        return data
+    own = data.wijk_shapes.loc[data.wijk_shapes["code"] == own_wijk, "name"]
+    name = own.iat[0] if len(own) else None
+    kept, hidden = {}, 0
+    for domain, hot in data.hotspots.items():
+        mine = hot[hot["wijk"] == name]
+        hidden += len(hot) - len(mine)
+        kept[domain] = mine.assign(rang=np.arange(1, len(mine) + 1)).reset_index(drop=True)
+    return replace(data, hotspots=kept, hidden_hotspots=data.hidden_hotspots + hidden)

@@ -11,13 +11,14 @@ import streamlit as st
 
 from dashboard.analysis.compstat import dispersion_note
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import fmt_int, fmt_period, style_table
+from dashboard.components.format import fmt_int, style_table
 from dashboard.documents import briefing_pack as bp
 from dashboard.queries import overview
 from dashboard.queries.common import data_bounds
 
 version = layout.warehouse()
-anchor = data_bounds(version)["last"]
+span = data_bounds(version)
+anchor = span["last"]
 
 st.sidebar.subheader("Filters")
 kind = st.sidebar.radio(
@@ -32,6 +33,7 @@ kind = st.sidebar.radio(
 end = st.sidebar.date_input(
     "Einddatum",
     value=bp.default_end(kind, anchor),
+    min_value=span["first"],
     max_value=anchor,
     format="DD/MM/YYYY",
     key=f"briefing_einde_{kind}",
@@ -41,15 +43,16 @@ wijken = filters.wijk_filter(version)
 
 with st.spinner("Briefing berekenen…"):
     data = bp.collect_briefing(version, kind, end, wijken)
+# An inspector sees the hot spots of the own wijk only (page and pack alike).
+who = layout.principal()
+data = bp.for_reader(data, who.wijk_code if who.role is layout.Role.INSPECTOR else None)
+
 current = data.bounds.current
 
 st.title("Briefing")
 st.caption(f"Periode: {data.period_text} · {data.comparison_text} · gebied: {data.area_label}")
-if current.end > anchor:
-    st.warning(
-        f"Deze periode loopt tot {current.end:%d/%m/%Y}, maar de gegevens stoppen op "
-        f"{anchor:%d/%m/%Y}: de huidige periode is nog niet volledig."
-    )
+for note in data.coverage_notes:
+    st.warning(note)
 
 totals = data.totals
 layout.kpi_row(
@@ -57,7 +60,7 @@ layout.kpi_row(
         layout.Kpi(
             label,
             int(totals.at[key, "now"]),
-            int(totals.at[key, "previous"]),
+            None if pd.isna(totals.at[key, "previous"]) else int(totals.at[key, "previous"]),
             help=f"Zelfde periode vorig jaar: {fmt_int(totals.at[key, 'last_year'])} · "
             f"signaal t.o.v. vorige periode: {bp.signal_text(totals.at[key, 'z_prev'], bool(totals.at[key, 'notable_prev']))}",
             dispersion=data.victims_dispersion if key == "victims" else 1.0,
@@ -159,21 +162,18 @@ if hot.empty:
     st.info("Geen significante hot spots (Gi*, met FDR-correctie) in deze periode.")
 else:
     st.dataframe(bp.hotspot_table(hot), hide_index=True, width="stretch")
+if data.hidden_hotspots:
+    st.caption(bp.hidden_hotspots_note(data.hidden_hotspots))
 st.caption(
     "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
     "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
     "categorie. Bij een week zijn de aantallen klein: lees ze als aandachtspunten."
 )
-s, e = data.black_spot_window
 if data.black_spots.empty:
     st.info("Geen gevaarlijke punten of kandidaten.")
 else:
     st.dataframe(bp.black_spot_table(data.black_spots), hide_index=True, width="stretch")
-st.caption(
-    f"Gevaarlijke punten: huidige rangschikking over de letselongevallen van "
-    f"{fmt_period(s, e)} (minstens 3 letselongevallen en prioriteitsscore ≥ 15; kandidaat: "
-    "haalt één criterium en mist het andere nipt)."
-)
+st.caption(bp.black_spot_note(data))
 
 # The basemap choice of the map above (one picker per page: its widget key is shared).
 m = maps.new_map(data.wijk_shapes, st.session_state.get(maps.KEY_BASEMAP, maps.DEFAULT_BASEMAP))

@@ -302,12 +302,8 @@ st.caption(note)
 # ------------------------------------------------------------------------------------
 st.subheader("Gevaarlijke punten")
 st.caption(
-    f"Vlaamse regel over {params.years} jaar ({fmt_period(*bs_window)}): een locatie is een "
-    f"gevaarlijk punt met minstens {params.min_injury_accidents} letselongevallen én een "
-    f"prioriteitsscore van minstens {fmt_number(params.min_score, 0)}. Score: gedood "
-    f"{fmt_number(params.weight_killed, 0)}, zwaargewond {fmt_number(params.weight_seriously, 0)}"
-    f", lichtgewond {fmt_number(params.weight_lightly, 0)} per slachtoffer; voetgangers, "
-    f"fietsers en bromfietsers × {fmt_number(params.vulnerable_factor, 1)}. Enkel de eigen "
+    f"Vlaamse regel ({fmt_period(*bs_window)}): een locatie is een gevaarlijk punt met "
+    f"{params.describe()}. Enkel de eigen "
     "registratie van de zone (Statbel beschrijft dezelfde ongevallen en kent geen "
     "slachtoffers). Het venster eindigt op de laatste dag van de gekozen periode."
 )

@@ -215,36 +215,6 @@ def briefing_counts_per_wijk(
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def hex_cell_counts(
-    version: WarehouseVersion,
-    domain: str,
-    start: date,
-    end: date,
-    wijken: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Located records of one domain per fine H3 cell in a period (input for Gi*).
-
-    Parameters
-    ----------
-    domain : str
-        Key of :data:`HOTSPOT_DOMAINS`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``h3_cell`` (UBIGINT as int), ``n``; at most 20,000 cells, the fullest first.
-    """
-    table, _ = HOTSPOT_DOMAINS[domain]
-    return query(
-        version,
-        f"SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, count(*) AS n FROM {table} "
-        f"WHERE h3_cell IS NOT NULL AND location_status = 'ok' AND {_FILTER} "
-        "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 20000",
-        {"start": start, "end": end, "wijken": list(wijken)},
-    )
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
 def hot_cell_details(
     version: WarehouseVersion,
     domain: str,
@@ -255,9 +225,9 @@ def hot_cell_details(
 ) -> pd.DataFrame:
     """Most frequent category, street and wijk of each given H3 cell in a period.
 
-    The records are those :func:`hex_cell_counts` counted (located in the zone, in the
-    chosen wijken): a cell on a wijk border named the neighbouring wijk, outside the
-    filter, and a category counted with its records there.
+    The records are those :func:`dashboard.queries.hotspots.hotspot_classes` counts
+    (located in the zone, in the chosen wijken): a cell on a wijk border named the
+    neighbouring wijk, outside the filter, and a category counted with its records there.
 
     Parameters
     ----------
@@ -283,7 +253,7 @@ def hot_cell_details(
             SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, {category} AS category, street,
                    wijk_name, lat, lon
             FROM {table}
-            WHERE location_status = 'ok' AND {_FILTER}
+            WHERE location_status IN ('ok', 'geen_wijk') AND {_FILTER}
               AND list_contains($cells::UBIGINT[], CAST(h3_cell AS UBIGINT))
         ), c AS (
             SELECT h3_cell, category, count(*) AS category_n FROM r GROUP BY 1, 2

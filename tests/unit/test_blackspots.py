@@ -392,3 +392,17 @@ def test_share_of_control_hours_near(controls):
     share = share_of_control_hours_near(twins, controls, 250, **period)
     assert share == pytest.approx(6.5 / 16.5)
     assert np.isnan(share_of_control_hours_near(top, controls.iloc[:0], 250))
+
+
+def test_the_rule_is_described_with_the_values_applied():
+    """The briefing printed 'minstens 15 … × 1,7' whatever the zone configured, under a
+    list ranked with the zone's own values."""
+    from dashboard.analysis.blackspots import RuleParams
+
+    text = RuleParams().describe()
+    assert "minstens 3 letselongevallen in 3 jaar" in text and "minstens 15 " in text
+    assert "(voetganger, fietser, bromfiets) × 1,7" in text and "binnen 50 m" in text
+    own = RuleParams(
+        min_score=12.5, vulnerable_factor=1.75, vulnerable_road_users=("Fietser", "Motorfiets")
+    ).describe()
+    assert "minstens 12,5 " in own and "(fietser, motorfiets) × 1,75" in own

@@ -577,8 +577,10 @@ def test_wat_valt_op_names_the_right_groups_and_screens_the_totals(demo_warehous
     labels = {words[0]: m for m, words in bp.SENTENCE_WORDS.items()}
     seen = {"total": 0, "category": 0, "wijk": 0}
     for kind in ("week", "28d"):
-        for weeks_back in range(0, 16, 3):
-            end = date(2026, 11, 29) - timedelta(weeks=weeks_back)
+        for weeks_back in range(0, 40, 4):
+            # Periods inside the test zone's data (to 31/10/2026): a period after them has
+            # no counts to compare (see test_briefing_does_not_compare_with_periods_...).
+            end = date(2026, 10, 25) - timedelta(weeks=weeks_back)
             data = bp.collect_briefing(version, kind, end)
             categories = {d: set(df.index) for d, df in data.categories.items()}
             n_tested = 2 * (
@@ -619,7 +621,7 @@ def test_wat_valt_op_names_the_right_groups_and_screens_the_totals(demo_warehous
     assert all(seen.values()), seen
 
     # One wijk: its totals are its row of the per-wijk tables, not screened twice.
-    one = bp.collect_briefing(version, "week", date(2026, 11, 29), ("W01",))
+    one = bp.collect_briefing(version, "week", date(2026, 10, 25), ("W01",))
     n_one = 2 * (sum(len(df) for df in one.categories.values()) + len(one.per_wijk))
     assert f"Van de {n_one} vergelijkingen" in one.sentences_note
 
@@ -646,7 +648,7 @@ def test_victim_signal_counts_victims_per_accident(demo_warehouse):
     for cls, part in victims.groupby("severity_class"):
         assert by_class[cls] == pytest.approx(max(1.0, (part["k"] ** 2).sum() / part["k"].sum()))
 
-    data = bp.collect_briefing(_version(), "28d", date(2026, 11, 29))
+    data = bp.collect_briefing(_version(), "28d", date(2026, 10, 31))  # the data's last day
     assert data.victims_dispersion == pytest.approx(expected)
     for frame in (data.totals.loc[["victims"]], data.per_wijk["victims"]):
         plain = 2 * (np.sqrt(frame["now"]) - np.sqrt(frame["previous"]))
@@ -665,7 +667,7 @@ def test_wat_valt_op_stays_on_one_page_with_its_note(demo_warehouse):
     Every sentence keeps with the next paragraph, so the list and its note move as one."""
     from dashboard.documents import briefing_pack as bp
 
-    data = bp.collect_briefing(_version(), "28d", date(2026, 11, 29))
+    data = bp.collect_briefing(_version(), "28d", date(2026, 10, 31))  # the data's last day
     assert len(data.sentences) >= 2 and data.sentences_note
     doc = Document(io.BytesIO(bp.briefing_docx(data)))
     texts = [p.text for p in doc.paragraphs]
@@ -793,3 +795,153 @@ def test_methodology_names_every_source_in_dutch(reports):
         "- Overlastmeldingen",
         "- Verkeersongevallen",
     ]
+
+
+def _first_day() -> date:
+    return pd.Timestamp(
+        _wh(
+            "SELECT min(date) FROM marts.daily_counts "
+            "WHERE domain IN ('incidents', 'nuisance', 'accidents')"
+        ).iat[0, 0]
+    ).date()
+
+
+def test_briefing_does_not_compare_with_periods_before_the_data(demo_warehouse):
+    """A comparison period before the first export counted as 0: every measure of a
+    briefing in the first data year read as a steep rise, "confirmed" after the
+    correction ("266 feiten tegenover 0 … een opvallende stijging ★"). Such a period has
+    no count now: shown as "–", left out of "Wat valt op", and the pack says why."""
+    from dashboard.documents import briefing_pack as bp
+
+    first = _first_day()
+    end = date(first.year + 1, 6, 30)  # last year's Jan-Jun and the previous 181 days: no data
+    data = bp.collect_briefing(_version(), "ytd", end)
+    assert data.totals["last_year"].isna().all() and data.totals["previous"].isna().all()
+    assert not data.totals["notable_last_year"].any() and not data.totals["notable_prev"].any()
+    assert not any("vorig jaar" in s or "vorige periode" in s for s in data.sentences)
+    assert any(f"de gegevens beginnen op {first:%d/%m/%Y}" in n for n in data.coverage_notes)
+    now = _wh(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ?",
+        [date(end.year, 1, 1), end],
+    ).iat[0, 0]
+    assert int(data.totals.at["incidents", "now"]) == now
+    _, texts = _docx_text(bp.briefing_docx(data))
+    assert any(f"de gegevens beginnen op {first:%d/%m/%Y}" in t for t in texts)
+    table = bp.comparison_table(data.totals, list(data.totals.index), "Domein")
+    assert table["Vorig jaar"].isna().all() and (table["Signaal t.o.v. vorig jaar"] == "–").all()
+
+
+def test_a_week_still_running_is_compared_day_for_day(demo_warehouse):
+    """The week holding the last day with data was compared whole against whole weeks: ten
+    facts on its Monday read as a steep fall against the week before (and the pack had no
+    word of it). Its days with data are now compared with the same days of the earlier
+    weeks."""
+    from conftest import DEMO_END
+
+    from dashboard.documents import briefing_pack as bp
+
+    last = DEMO_END
+    data = bp.collect_briefing(_version(), "week", last)
+    monday = last - timedelta(days=last.weekday())
+    assert data.bounds.current.as_tuple() == (monday, last)
+    days = (last - monday).days
+    assert data.bounds.previous.as_tuple() == (
+        monday - timedelta(days=7),
+        monday - timedelta(days=7 - days),
+    )
+
+    def incidents(start: date, end: date) -> int:
+        return int(
+            _wh(
+                "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ?", [start, end]
+            ).iat[0, 0]
+        )
+
+    assert int(data.totals.at["incidents", "now"]) == incidents(monday, last)
+    assert int(data.totals.at["incidents", "previous"]) == incidents(
+        *data.bounds.previous.as_tuple()
+    )
+    assert any("nog niet volledig" in n for n in data.coverage_notes)
+    _, texts = _docx_text(bp.briefing_docx(data))
+    assert any("nog niet volledig" in t for t in texts)
+
+
+def test_briefing_black_spots_follow_the_zone_s_rule(demo_warehouse, tmp_path, monkeypatch):
+    """The briefing ranked black spots with [black_spots] only, ignoring the zone's
+    vulnerable road users, and printed the default thresholds whatever the zone set: the
+    Verkeer page and the briefing gave the same location different scores."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import blackspots
+    from etl.config import load_zone, zone_path
+
+    text = zone_path().read_text(encoding="utf-8")
+    assert "vulnerable_road_users" in text
+    zone_file = tmp_path / "zone.toml"
+    zone_file.write_text(
+        re.sub(
+            r"vulnerable_road_users\s*=\s*\[[^\]]*\]",
+            'vulnerable_road_users = ["Voetganger", "Fietser", "Bromfiets", "Motorfiets"]',
+            text,
+        ).replace("min_priority_score = 15", "min_priority_score = 12"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(zone_file))
+    # Cached per warehouse, period and wijken, not per zone file: computed afresh here.
+    bp.collect_briefing.clear()
+    params = blackspots.BlackSpotParams.from_zone(load_zone())
+    assert "Motorfiets" in params.vulnerable_road_users and params.min_score == 12
+    from conftest import DEMO_END
+
+    end = DEMO_END
+    data = bp.collect_briefing(_version(), "28d", end)
+    ranked = blackspots.ranking(_version(), end, params)
+    listed = ranked[ranked["is_black_spot"] | ranked["is_candidate"]].head(bp.TOP_N)
+    assert len(data.black_spots) == len(listed) > 0
+    assert np.allclose(data.black_spots["score"].to_numpy(float), listed["score"].to_numpy(float))
+    assert "minstens 12" in bp.black_spot_note(data) and "motorfiets" in bp.black_spot_note(data)
+    bp.collect_briefing.clear()
+
+
+def test_an_inspector_s_briefing_keeps_other_wijken_s_hot_spots_out(demo_warehouse):
+    """A hot cell names its top category and street and holds one or two records in a quiet
+    period: an inspector's briefing (page and pack) named one domestic-violence report of
+    another wijk. It now lists the own wijk's hot spots and says how many it left out."""
+    from conftest import DEMO_END
+
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "ytd", DEMO_END)
+    wijken = {r.wijk for hot in data.hotspots.values() for r in hot.itertuples()}
+    assert len(wijken) > 1
+    own = _wh(
+        "SELECT code, name FROM marts.districts WHERE layer = 'wijk' AND name = ?",
+        [sorted(w for w in wijken if w)[0]],
+    )
+    code, name = own.iat[0, 0], own.iat[0, 1]
+    seen = bp.for_reader(data, code)
+    for hot in seen.hotspots.values():
+        assert set(hot["wijk"]) <= {name}
+        assert list(hot["rang"]) == list(range(1, len(hot) + 1))
+    total = sum(len(h) for h in data.hotspots.values())
+    assert seen.hidden_hotspots == total - sum(len(h) for h in seen.hotspots.values()) > 0
+    _, texts = _docx_text(bp.briefing_docx(seen))
+    assert any("buiten uw wijk niet getoond" in t for t in texts)
+    assert bp.for_reader(data, None) is data
+
+
+def test_briefing_file_names_per_wijk_and_empty_tables(demo_warehouse):
+    """Packs of two wijken had the same file name; an empty period printed header-only
+    category tables."""
+    from dashboard.documents import briefing_pack as bp
+
+    zone = bp.collect_briefing(_version(), "week", date(2026, 10, 25))
+    wijk = bp.collect_briefing(_version(), "week", date(2026, 10, 25), ("W03", "W01"))
+    assert bp.file_name(zone) == "wijkbeeld_briefing_2026-w43.docx"
+    assert bp.file_name(wijk) == "wijkbeeld_briefing_2026-w43_W01-W03.docx"
+    empty = bp.collect_briefing(_version(), "week", date(2020, 12, 31))
+    assert empty.categories["incidents"].empty
+    doc, texts = _docx_text(bp.briefing_docx(empty))
+    assert any(t.startswith("Geen feiten in deze periode") for t in texts)
+    assert any(t.startswith("Geen meldingen in deze periode") for t in texts)
+    ytd = bp.collect_briefing(_version(), "ytd", date(2026, 6, 30))
+    assert ytd.period_text == "01/01/2026 tot en met 30/06/2026"
