@@ -158,6 +158,52 @@ else:
         "geen enkele wijk mee. Zijn het er veel, controleer dan de wijkgrenzen."
     )
 
+st.subheader("Adressen die de adressenlijst niet kent")
+unmatched, n_unmatched = data_quality.geocode_unmatched(version)
+if not n_unmatched:
+    st.success(
+        "Elk record met een adres maar zonder bruikbare coördinaten werd in de adressenlijst "
+        "gevonden."
+        if any(files["kind"] == "addresses")
+        else "Geen records met een adres zonder bruikbare coördinaten, of geen adressenlijst "
+        "geladen (map addresses/)."
+    )
+else:
+    per_kind = unmatched.groupby("kind").size() if n_unmatched <= len(unmatched) else None
+    st.markdown(
+        f"**{fmt_int(n_unmatched)}** records met een adres maar zonder bruikbare coördinaten "
+        "staan niet op de kaart: de adressenlijst van de zone kent hun adres niet"
+        + (
+            " (" + ", ".join(f"{KINDS.get(k, k)}: {fmt_int(n)}" for k, n in per_kind.items()) + ")."
+            if per_kind is not None
+            else "."
+        )
+    )
+    shown_unmatched = unmatched.assign(kind=unmatched["kind"].map(lambda k: KINDS.get(k, k)))
+    shown_unmatched.columns = [
+        "Soort",
+        "Sleutel",
+        "Straat",
+        "Huisnummer",
+        "Postcode",
+        "Gemeente (export)",
+        "Bestand",
+        "Rij",
+    ]
+    st.dataframe(style_table(shown_unmatched), hide_index=True, width="stretch")
+    st.caption(
+        "Verbeter het adres in de export of vul de adressenlijst aan (straat, huisnummer, "
+        "postcode, X, Y) en bouw opnieuw: de records worden dan gelokaliseerd."
+        + (
+            f" Getoond: de eerste {fmt_int(len(unmatched))} van {fmt_int(n_unmatched)}."
+            if n_unmatched > len(unmatched)
+            else ""
+        )
+    )
+    layout.csv_download(
+        shown_unmatched, "wijkbeeld_onbekende_adressen.csv", key="data_csv_unmatched"
+    )
+
 st.subheader("Geweigerde rijen")
 summary = data_quality.reject_summary(version)
 unlisted = data_quality.unlisted_refusals(version)

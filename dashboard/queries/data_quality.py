@@ -180,6 +180,42 @@ def records_without_location(version: WarehouseVersion) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def geocode_unmatched(version: WarehouseVersion, limit: int = 10_000) -> tuple[pd.DataFrame, int]:
+    """Records with an address the zone's address list could not place (at most ``limit``).
+
+    They stay off the map; the list says which, so the address list or the export can be
+    corrected (``marts.geocode_unmatched``).
+
+    Returns
+    -------
+    (pandas.DataFrame, int)
+        ``kind``, ``record_key``, ``street``, ``house_number``, ``postcode``,
+        ``municipality_reported``, ``source_file``, ``source_row``, by kind, file and row;
+        and how many there are in all.
+    """
+    columns = [
+        "kind",
+        "record_key",
+        "street",
+        "house_number",
+        "postcode",
+        "municipality_reported",
+        "source_file",
+        "source_row",
+    ]
+    if "marts.geocode_unmatched" not in _present_marts(version):
+        return pd.DataFrame(columns=columns), 0
+    total = int(scalar(version, "SELECT count(*) FROM marts.geocode_unmatched") or 0)
+    df = query(
+        version,
+        f"SELECT {', '.join(columns)} FROM marts.geocode_unmatched "
+        "ORDER BY kind, source_file, source_row LIMIT $limit",
+        {"limit": limit},
+    )
+    return df, total
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def reject_summary(version: WarehouseVersion) -> pd.DataFrame:
     """Refused rows per kind, file and field (``kind``, ``source_file``, ``field``, ``aantal``)."""
     return query(

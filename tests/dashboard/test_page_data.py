@@ -160,3 +160,17 @@ def test_search_in_refused_rows_is_literal(gap_zone, search, expected):
     assert any(c.value.startswith(f"{nl(expected)} geweigerde rijen") for c in at.caption)
     rejects = next(df.value for df in at.dataframe if "Reden" in df.value.columns)
     assert len(rejects) == expected
+
+
+def test_addresses_the_list_does_not_know_are_listed(demo_warehouse):
+    """marts.geocode_unmatched was built but shown nowhere: the coordinator could not see
+    which records stayed off the map because the address list lacks their address."""
+    at = run_app("data")
+    n = count("SELECT count(*) FROM marts.geocode_unmatched")
+    assert n > 0  # the demo plants addresses the list does not have
+    assert "Adressen die de adressenlijst niet kent" in [h.value for h in at.subheader]
+    table = next(df.value for df in at.dataframe if "Sleutel" in df.value.columns)
+    assert len(table) == n
+    keys = set(wh("SELECT record_key FROM marts.geocode_unmatched")["record_key"])
+    assert set(table["Sleutel"]) == keys
+    assert any(m.value.startswith(f"**{nl(n)}** records met een adres") for m in at.markdown)

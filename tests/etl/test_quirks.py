@@ -1400,3 +1400,33 @@ def test_xlsx_reader_gives_openpyxls_rows_and_cells(tmp_path):
     new = [(r, [normal(_cell_text(v)) for v in row]) for r, row in _xlsx_rows(path, "f.xlsx")]
     assert [x for x in new if any(x[1])] == [x for x in old if any(x[1])]
     assert new[2] == (3, [None, None, "PV-nummer", "Datum feit", "Huisnr"])
+
+
+def test_tasks_whose_address_the_list_does_not_know_are_listed(tmp_path):
+    """The contract lists unmatched tasks with the others; marts.geocode_unmatched held
+    only incidents, accidents and nuisance, so a task left off the map by an unknown
+    address was listed nowhere."""
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk;Straat;Huisnummer;Gemeente\r\n"
+        "T1;Kantschrift;10/01/2024;31/01/2024;;W01;Kerkstraat;12;Herent\r\n"
+        "T2;Kantschrift;10/01/2024;31/01/2024;;W01;Onbekendstraat;3;Herent\r\n"
+        "T3;Kantschrift;10/01/2024;31/01/2024;;W01;;;\r\n"
+    )
+    raw = mini_raw(
+        tmp_path,
+        {
+            "tasks/t.csv": tasks,
+            "incidents/a.csv": incidents_csv([incident("I1")]),
+            "addresses/adressen.csv": ADDRESSES,
+        },
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert mart(wh, "SELECT task_id, geocode_method FROM marts.tasks ORDER BY 1") == [
+        ("T1", "adres exact"),
+        ("T2", None),
+        ("T3", None),
+    ]
+    assert mart(
+        wh, "SELECT kind, record_key, street, house_number, postcode FROM marts.geocode_unmatched"
+    ) == [("tasks", "T2", "Onbekendstraat", "3", None)]
