@@ -439,10 +439,10 @@ def collect_briefing(
     black, window, rule = _black_spots(version, bounds.current.end, all_names, tuple(wijken))
     first = span["first"]
     if first is not None and window[0] < first <= window[1]:
-        coverage.append(
-            f"Het venster van de gevaarlijke punten ({fmt_period(*window)}) begint vóór de "
-            f"eerste gegevens ({fmt_date(first)}): de rangschikking telt enkel de "
-            "letselongevallen vanaf die dag."
+        # Said under the list (not above the whole briefing): it concerns the list only.
+        rule += (
+            f". Het venster begint vóór de eerste gegevens ({fmt_date(first)}): enkel de "
+            "letselongevallen vanaf die dag tellen mee"
         )
     return BriefingData(
         zone_name=str(build_info(version).get("zone_name") or "Politiezone"),

@@ -190,7 +190,7 @@ else:
         "Bestand",
         "Rij",
     ]
-    st.dataframe(style_table(shown_unmatched), hide_index=True, width="stretch")
+    st.dataframe(style_table(missing_as_text(shown_unmatched)), hide_index=True, width="stretch")
     st.caption(
         "Verbeter het adres in de export of vul de adressenlijst aan (straat, huisnummer, "
         "postcode, X, Y) en bouw opnieuw: de records worden dan gelokaliseerd."
