@@ -182,10 +182,10 @@ if view in ("gi", "opkomend"):
         "Correctie voor het aantal zeshoeken (FDR)",
         value=True,
         key="bronnen_fdr",
-        help="Honderden zeshoeken worden tegelijk getoetst: zonder correctie is op 95 % "
-        "ongeveer één op veertig zeshoeken een hotspot door toeval alleen. Met de "
-        "correctie (Benjamini-Hochberg, zoals de briefing) blijven alleen hotspots over "
-        "die ook dan opvallen.",
+        help="Honderden zeshoeken worden tegelijk getoetst: zonder correctie kan op 95 % "
+        "tot één op veertig zeshoeken een hotspot zijn door toeval alleen (met weinig "
+        "records minder). Met de correctie (Benjamini-Hochberg, zoals de briefing) blijven "
+        "alleen hotspots over die ook dan opvallen.",
     )
 basemap = maps.basemap_picker()
 districts = district_shapes(version, "wijk")
@@ -298,7 +298,11 @@ elif effective == "gi":
     hot = int((gi["klasse"] >= 2).sum()) if not gi.empty else 0
     note = (
         f"Getis-Ord Gi* op {fmt_count(len(gi), 'zeshoek', 'zeshoeken')}: elke zeshoek samen met "
-        "zijn zes buren vergeleken met het gemiddelde van de zone. "
+        "zijn zes buren vergeleken met het gemiddelde van de zone. Een hotspot moet twee "
+        "toetsen doorstaan: de gewone Gi*-toets (normale benadering, geschaald met de "
+        "spreiding van de aantallen) en een exacte toets (hoe vaak zoveel records in die "
+        "zeshoeken samen vallen als ze lukraak over de zone verspreid lagen), die bij weinig "
+        "records een enkel feit niet tot hotspot maakt. "
         f"{fmt_count(hot, 'zeshoek is', 'zeshoeken zijn')} een hotspot met minstens 95 % "
         "betrouwbaarheid"
         + (
@@ -330,7 +334,8 @@ elif effective == "opkomend":
     note = (
         f"Gi* per {'kwartaal' if granularity == 'quarter' else 'maand'} over "
         f"{fmt_count(n_periods, 'periode', 'perioden')}, met de Mann-Kendall-trend per "
-        "zeshoek. 'Nieuw' = enkel in de laatste periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar. "
+        "zeshoek; elke periode met dezelfde twee toetsen als de hotspotkaart. 'Nieuw' = enkel "
+        "in de laatste periode een hotspot; 'opeenvolgend' = de laatste perioden na elkaar. "
         + (
             "Elke periode gecorrigeerd voor het aantal zeshoeken (FDR)."
             if fdr
@@ -463,16 +468,27 @@ aoristic = st.toggle(
     disabled="incidents" not in keys,
     help="Enkel voor feiten.",
 )
+time_filtered = hours != incidents.ALL_HOURS or bool(weekdays)
 st.caption(
     "Aoristisch: een feit dat enkel tussen twee tijdstippen gebeurd kan zijn (bv. een "
     "inbraak tijdens het weekend) telt niet volledig in zijn beginuur, maar wordt gelijk "
     "verdeeld over alle uren van dat tijdvenster."
+    + (
+        " Met het uur- of weekdagfilter telt aoristisch het deel van elk tijdvenster dat in "
+        "de gekozen uren en dagen valt, ook van een feit dat erbuiten begon; zonder "
+        "aoristisch telt een feit in zijn beginuur."
+        if time_filtered
+        else ""
+    )
 )
 matrix = pd.DataFrame(0.0, index=range(1, 8), columns=range(24))
 for k in keys:
     if k == "incidents" and aoristic:
-        windows = hq.incident_windows(version, *args)
-        matrix += aoristic_hour_weekday(hq.aoristic_input(windows), "van", "tot").to_numpy()
+        # Every record of the period, wijken and categories, whatever hour it began in;
+        # the hour/weekday filter keeps the part of each window that falls in its slots.
+        windows = hq.incident_windows(version, *args[:4])
+        spread = aoristic_hour_weekday(hq.aoristic_input(windows), "van", "tot")
+        matrix += hq.keep_time_slots(spread, hours, weekdays).to_numpy()
     else:
         counts = hq.hour_weekday_counts(version, k, *args)
         grid = counts.pivot_table(index="weekday", columns="hour", values="n", aggfunc="sum")

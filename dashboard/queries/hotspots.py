@@ -250,7 +250,9 @@ def incident_windows(
 
     Aoristic weights depend only on a window's start within the week and its length, so
     10^6 windows collapse into some thousands of groups; :func:`aoristic_input` expands
-    them for :func:`dashboard.analysis.temporal.aoristic_hour_weekday`. Times are taken to
+    them for :func:`dashboard.analysis.temporal.aoristic_hour_weekday`. ``hours`` and
+    ``weekdays`` select on the *start* of the window; for an aoristic matrix leave them
+    out and cut the matrix with :func:`keep_time_slots` instead. Times are taken to
     the quarter of an hour (the grid ISLP exports use), which is exact for such data; when
     that gives more than :data:`WINDOW_GROUP_LIMIT` groups (about 10^6 windows), to whole
     hours (start rounded down, length rounded). Windows of a week or more are capped at a
@@ -314,6 +316,37 @@ def aoristic_input(windows: pd.DataFrame) -> pd.DataFrame:
     tot = van + pd.to_timedelta(length_u * unit, unit="min")
     tot = tot.where(length_u > 0)
     return pd.DataFrame({"van": van, "tot": tot})
+
+
+def keep_time_slots(
+    matrix: pd.DataFrame, hours: tuple[int, int] = ALL_HOURS, weekdays: tuple[int, ...] = ()
+) -> pd.DataFrame:
+    """An hour × weekday matrix with every slot outside the hour and weekday filter set to 0.
+
+    For the aoristic matrix of a filtered page: the records are selected *without* the hour
+    and weekday filter (:func:`incident_windows` with its defaults), spread over their
+    windows, and only then cut to the chosen slots. Selected on the start hour instead, a
+    burglary from 22:00 to 03:00 was left out of "00-05 u" and one from 04:00 to 10:00 put
+    most of its weight outside it (with "00-05 u", 64 % of the weight shown lay outside).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Index ISO weekdays (1 = maandag), columns hours 0-23, as
+        :func:`dashboard.analysis.temporal.aoristic_hour_weekday` returns.
+    hours, weekdays
+        As :func:`dashboard.queries.incidents.time_filter_sql`: both hours included,
+        ``(22, 5)`` wraps around midnight; no weekdays means every day.
+    """
+    h_from, h_to = (int(h) for h in hours)
+    hour = np.asarray(matrix.columns, dtype=int)
+    if h_from <= h_to:
+        hour_ok = (hour >= h_from) & (hour <= h_to)
+    else:
+        hour_ok = (hour >= h_from) | (hour <= h_to)
+    day = np.asarray(matrix.index, dtype=int)
+    day_ok = np.isin(day, [int(d) for d in weekdays]) if weekdays else np.ones(day.size, bool)
+    return matrix.where(np.outer(day_ok, hour_ok), 0.0)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -591,7 +624,10 @@ def hotspot_classes(
 
     Counts come from :func:`cell_counts` per dataset (summed), the study area from
     :func:`study_cells` (plus any cell holding records, so nothing is dropped), and the
-    statistic from :func:`dashboard.analysis.hotspots.gi_star_hexagons` (k = 1 ring).
+    statistic from :func:`dashboard.analysis.hotspots.gi_star_hexagons` (k = 1 ring): the
+    class from the exact binomial p of each cell's local sum (its records plus its
+    neighbours') against the N records spread at random over the study area, ``z`` the
+    Gi* strength.
 
     Returns
     -------
@@ -647,8 +683,10 @@ def emerging_classes(
 ) -> pd.DataFrame:
     """Emerging hot-spot pattern of every fine H3 cell over the months/quarters of the period.
 
-    Each period's Gi* is corrected for the number of cells (``fdr``, Benjamini-Hochberg),
-    as ESRI's Emerging Hot Spot Analysis does for every bin of its cube.
+    Each period is tested as :func:`hotspot_classes` does (exact binomial p of the local
+    sum against that period's records) and corrected for the number of cells (``fdr``,
+    Benjamini-Hochberg), as ESRI's Emerging Hot Spot Analysis does for every bin of its
+    cube.
 
     Returns
     -------

@@ -142,6 +142,37 @@ def test_hour_weekday_and_aoristic(version):
     np.testing.assert_allclose(aor.to_numpy(), direct.to_numpy(), atol=1e-6)
 
 
+def test_keep_time_slots_keeps_the_weight_inside_the_filter():
+    """Aoristic weights are cut to the chosen slots after spreading, not selected on the
+    start hour: a window from Friday 22:00 to Saturday 02:00 counts in "00-05 u" for the
+    half of it after midnight, one from Monday 04:00 to 10:00 for its first two hours."""
+    monday = pd.Timestamp("2025-03-03")  # a Monday
+    windows = pd.DataFrame(
+        {
+            "van": [monday + pd.Timedelta(days=4, hours=22), monday + pd.Timedelta(hours=4),
+                    monday + pd.Timedelta(days=1, hours=3, minutes=30)],
+            "tot": [monday + pd.Timedelta(days=5, hours=2), monday + pd.Timedelta(hours=10),
+                    pd.NaT],
+        }
+    )  # fmt: skip
+    spread = aoristic_hour_weekday(windows, "van", "tot")
+
+    night = hq.keep_time_slots(spread, (0, 5))
+    assert night.shape == (7, 24) and list(night.index) == list(range(1, 8))
+    assert night.loc[6, [0, 1]].tolist() == [0.25, 0.25]  # Saturday after midnight
+    assert night.loc[5].sum() == 0  # Friday evening lies outside 00-05
+    assert night.loc[1, [4, 5]].tolist() == pytest.approx([1 / 6, 1 / 6])
+    assert night.loc[2, 3] == 1.0  # exact time: all its weight
+    assert night.to_numpy().sum() == pytest.approx(0.5 + 2 / 6 + 1)
+    assert night.loc[:, 6:].to_numpy().sum() == 0
+    # A range across midnight keeps both ends; weekdays keep whole days.
+    wrapped = hq.keep_time_slots(spread, (22, 5))
+    assert wrapped.to_numpy().sum() == pytest.approx(1 + 2 / 6 + 1)
+    saturday = hq.keep_time_slots(spread, (0, 23), (6,))
+    assert saturday.to_numpy().sum() == pytest.approx(0.5)
+    pd.testing.assert_frame_equal(hq.keep_time_slots(spread), spread)
+
+
 def test_monthly_counts_include_last_year(version):
     df = hq.monthly_counts(version, "incidents", date(2026, 1, 1), date(2026, 6, 30))
     assert pd.Timestamp(df["maand"].min()).date() == date(2025, 1, 1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import shapely
 from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
@@ -96,6 +97,35 @@ def test_sources_hour_and_weekday_filter_and_views(demo_warehouse):
         at.run()
         assert not at.exception
         assert any(text in c for c in _captions(at)), view
+
+
+def test_aoristic_matrix_with_an_hour_filter_keeps_the_weight_in_those_hours(demo_warehouse):
+    """Burglaries at night (00-05 u), spread over their time windows: every burglary of the
+    year puts its share of 00-05 u in the matrix, whatever hour it began in, and nothing
+    lands outside the filter. Selected on the start hour, an evening burglary running into
+    the night was missing and most of the weight shown lay outside 00-05 u."""
+    from dashboard.analysis.temporal import aoristic_hour_weekday
+
+    at = run_app("sources", {"periode": "jaar", "categorie": "Woninginbraak"})
+    at.session_state["bronnen_bron"] = "incidents"
+    at.session_state["bronnen_uren"] = (0, 5)
+    at.session_state["bronnen_aoristisch"] = True
+    at.run()
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    heatmap = next(f for f in specs if f["layout"]["title"]["text"].startswith("Uur × weekdag"))
+    shown = plotly_array(heatmap["data"][0]["z"]).astype(float)
+    end = last_28_days()[1]
+    raw = wh(
+        "SELECT occurred_from AS van, occurred_to AS tot FROM marts.incidents "
+        "WHERE date BETWEEN ? AND ? AND category = 'Woninginbraak'",
+        [end.replace(month=1, day=1), end],
+    )
+    every = aoristic_hour_weekday(raw, "van", "tot").to_numpy()
+    assert shown[:, 6:].sum() == 0
+    np.testing.assert_allclose(shown[:, :6], every[:, :6], atol=1e-6)
+    assert shown.sum() > 0
+    assert any("deel van elk tijdvenster" in c for c in _captions(at))
 
 
 def test_sources_drill_down_lists_records(demo_warehouse):
@@ -241,7 +271,7 @@ def test_a_period_within_one_month_counts_its_own_days(demo_warehouse):
 
 
 def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse):
-    """Hundreds of cells are tested at once: uncorrected, one in forty is "hot" by chance.
+    """Hundreds of cells are tested at once: uncorrected, up to one in forty is "hot" by chance.
 
     The briefing corrected (FDR) and this map did not, so the two disagreed on the same
     data; the map now corrects by default and says which it shows.

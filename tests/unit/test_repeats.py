@@ -44,6 +44,29 @@ def test_repeat_addresses_counts_normalised_addresses():
     assert repeat_addresses(df, ["straat", "nr"], min_count=4).empty
 
 
+def test_records_without_house_number_are_no_address():
+    """376 demo records on the motorway, without house number, were one "address"
+    (Autosnelweg, postcode 3020) spread over four wijken; records with a postcode only
+    made one too."""
+    df = pd.DataFrame(
+        {
+            "straat": ["Autosnelweg"] * 3 + [None, "  ", None] + ["Kerkstraat"] * 2,
+            "nr": [None, "", " "] + [None] * 3 + ["12", "12"],
+            "postcode": ["3020"] * 8,
+        }
+    )
+    out = repeat_addresses(df, ["straat", "nr", "postcode"])
+    assert out[["straat", "nr", "postcode", "n"]].values.tolist() == [
+        ["Kerkstraat", "12", "3020", 2]
+    ]
+    # A part that may be empty (a box number) is named out of the required parts.
+    df["bus"] = [None] * 6 + ["b", None]
+    boxed = repeat_addresses(df, ["straat", "nr", "bus"], min_count=1, required=["straat", "nr"])
+    assert sorted(boxed["bus"].fillna("-")) == ["-", "b"] and boxed["n"].tolist() == [1, 1]
+    with pytest.raises(ValueError, match="required"):
+        repeat_addresses(df, ["straat", "nr"], required=["postcode"])
+
+
 def _incidents():
     # id: x, y (m), day.  A-B-C form a chain (A~B, B~C, A and C too far apart in time);
     # D is close to A in space but 40 days later; E is far away; F repeats E's spot.
