@@ -59,3 +59,19 @@ def demo_warehouse(demo_raw: Path) -> Path:
     patch.setenv("WIJKBEELD_WAREHOUSE", str(target))
     yield target
     patch.undo()
+
+
+@pytest.fixture
+def figures(monkeypatch):
+    """The matplotlib figures the charts and static maps save, as drawn."""
+    from matplotlib.figure import Figure
+
+    drawn = []
+    save = Figure.savefig
+
+    def keep(fig, *args, **kwargs):
+        drawn.append(fig)
+        return save(fig, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", keep)
+    return drawn

@@ -8,22 +8,6 @@ import pytest
 from dashboard.documents import charts
 
 
-@pytest.fixture
-def figures(monkeypatch):
-    """The figures the charts save, as drawn."""
-    from matplotlib.figure import Figure
-
-    drawn = []
-    save = Figure.savefig
-
-    def keep(fig, *args, **kwargs):
-        drawn.append(fig)
-        return save(fig, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", keep)
-    return drawn
-
-
 def _y_labels(fig) -> list[str]:
     """The labels of the y ticks shown (inside the axis' range)."""
     [ax] = fig.axes

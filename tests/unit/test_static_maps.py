@@ -26,22 +26,6 @@ def _shapes() -> pd.DataFrame:
     )
 
 
-@pytest.fixture
-def figures(monkeypatch):
-    """The figures the maps save, as drawn."""
-    from matplotlib.figure import Figure
-
-    drawn = []
-    save = Figure.savefig
-
-    def keep(fig, *args, **kwargs):
-        drawn.append(fig)
-        return save(fig, *args, **kwargs)
-
-    monkeypatch.setattr(Figure, "savefig", keep)
-    return drawn
-
-
 def _maps() -> dict:
     cell = h3.str_to_int(h3.latlng_to_cell(50.88, 4.62, 9))
     spots = pd.DataFrame({"lat": [50.87], "lon": [4.61], "rang": [1], "is_black_spot": [True]})
