@@ -10,6 +10,10 @@ the previous row's hash in ``prev_hash``. Changing or deleting any row breaks th
 that row on (:meth:`AuditLog.verify_chain`). Cutting off the newest rows, or rewriting the
 whole file with a fresh chain, is not detectable from the file alone: keep
 :meth:`AuditLog.head` somewhere else (a weekly note, syslog) to anchor it.
+
+The file, its write-ahead log and its lock file are created with mode 0600 (a umask of 077
+while the log is open) and tightened to 0600 when found looser: they name users, their
+queries and their filters.
 """
 
 from __future__ import annotations
@@ -17,9 +21,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -39,6 +44,10 @@ EVENTS: frozenset[str] = frozenset(
 GENESIS_HASH = "0" * 64
 #: Longest JSON ``detail`` kept; longer details (a huge SQL text) are cut, and say so.
 MAX_DETAIL_CHARS = 20_000
+#: Characters kept from the start and from the end of a text field that is cut.
+KEEP_CHARS = 4_000
+#: Mode of the audit files (owner read/write only).
+FILE_MODE = 0o600
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -82,13 +91,65 @@ def row_hash(
     return hashlib.sha256((prev_hash + content).encode("utf-8")).hexdigest()
 
 
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def sha256_text(value: str) -> str:
+    """SHA-256 (hex) of a text as UTF-8: the fingerprint a cut field keeps of its full value."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def shortened(value: str, keep: int = KEEP_CHARS) -> dict:
+    """What the log keeps of a long text: its start and end, its length and its SHA-256.
+
+    ``{"afgekapt": true, "begin": ..., "einde": ..., "tekens": n, "sha256": ...}``: both
+    ends, because whatever is padded in front (a huge comment before a query) or behind,
+    one of them holds the rest; the hash identifies the full text (compare it with
+    :func:`sha256_text` of a copy).
+    """
+    return {
+        "afgekapt": True,
+        "begin": value[:keep],
+        "einde": value[-keep:] if len(value) > keep else "",
+        "tekens": len(value),
+        "sha256": sha256_text(value),
+    }
+
+
+def _shorten_fields(value, keep: int):
+    if isinstance(value, str):
+        return shortened(value, keep) if len(value) > 2 * keep else value
+    if isinstance(value, Mapping):
+        return {str(k): _shorten_fields(v, keep) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shorten_fields(v, keep) for v in value]
+    return value
+
+
 def _detail_json(detail: Mapping | None) -> str | None:
     if detail is None:
         return None
-    text = json.dumps(dict(detail), ensure_ascii=False, sort_keys=True, default=str)
-    if len(text) > MAX_DETAIL_CHARS:
-        text = json.dumps({"afgekapt": True, "begin": text[:MAX_DETAIL_CHARS]}, ensure_ascii=False)
-    return text
+    plain = json.loads(_dumps(dict(detail)))  # default=str applied once, JSON types only
+    text = _dumps(plain)
+    if len(text) <= MAX_DETAIL_CHARS:
+        return text
+    # Cut each long text field to its start and end plus a hash, fewer characters each
+    # round while escapes (control characters count six) keep the whole too long.
+    keep = KEEP_CHARS
+    while keep >= 64:
+        text = _dumps(_shorten_fields(plain, keep))
+        if len(text) <= MAX_DETAIL_CHARS:
+            return text
+        keep //= 2
+    # Too many fields: the whole detail as one cut text.
+    full = _dumps(plain)
+    keep = KEEP_CHARS
+    while True:
+        text = _dumps(shortened(full, keep))
+        if len(text) <= MAX_DETAIL_CHARS or keep < 64:
+            return text
+        keep //= 2
 
 
 def _utc_naive(value: datetime | date) -> datetime:
@@ -97,6 +158,33 @@ def _utc_naive(value: datetime | date) -> datetime:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
     return value
+
+
+def _filters(
+    since: datetime | date | None,
+    until: datetime | date | None,
+    event: str | Iterable[str] | None,
+    username: str | Iterable[str] | None,
+    page: str | Iterable[str] | None,
+) -> tuple[str, list]:
+    """`` WHERE ...`` (or ``""``) and its parameters; values never go into the text."""
+    where, params = [], []
+    if since is not None:
+        where.append("ts >= ?")
+        params.append(_utc_naive(since))
+    if until is not None:
+        where.append("ts < ?")
+        params.append(_utc_naive(until))
+    for column, value in (("event", event), ("username", username), ("page", page)):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            where.append(f"{column} = ?")
+            params.append(value)
+        else:
+            where.append(f"list_contains(?::VARCHAR[], {column})")
+            params.append([str(v) for v in value])
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
 class AuditLog:
@@ -114,22 +202,49 @@ class AuditLog:
         self.path = Path(path) if path else default_audit_path()
         self.clock = clock or (lambda: datetime.now(UTC))
 
+    def _files(self) -> tuple[Path, Path, Path]:
+        """The database, its write-ahead log and the lock file."""
+        return (
+            self.path,
+            self.path.with_name(self.path.name + ".wal"),
+            self.path.with_name(self.path.name + ".lock"),
+        )
+
+    def _restrict(self) -> None:
+        # Files made by an older version (or copied in) were world-readable: tighten them.
+        for file in self._files():
+            try:
+                if file.stat().st_mode & 0o777 != FILE_MODE:
+                    os.chmod(file, FILE_MODE)
+            except FileNotFoundError:
+                pass
+
     @contextlib.contextmanager
     def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _process_lock, open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            if fcntl is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
+        with _process_lock:
+            # DuckDB creates the file at connect and the .wal at the first write, with the
+            # process umask: 077 for as long as the log is open, so both are born 0600.
+            # (The umask is process-wide; other threads creating files meanwhile get
+            # owner-only files too, which is harmless.)
+            previous_umask = os.umask(0o077)
             try:
-                con = self._open_with_retry()
-                try:
-                    con.execute(_SCHEMA)
-                    yield con
-                finally:
-                    con.close()
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                with open(self._files()[2], "a") as lock:
+                    if fcntl is not None:
+                        fcntl.flock(lock, fcntl.LOCK_EX)
+                    try:
+                        self._restrict()
+                        con = self._open_with_retry()
+                        try:
+                            con.execute(_SCHEMA)
+                            yield con
+                        finally:
+                            con.close()
+                    finally:
+                        if fcntl is not None:
+                            fcntl.flock(lock, fcntl.LOCK_UN)
             finally:
-                if fcntl is not None:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
+                os.umask(previous_umask)
 
     def _open_with_retry(self, attempts: int = 20) -> duckdb.DuckDBPyConnection:
         # The lock file serialises cooperating processes; a stray reader (a notebook)
@@ -189,9 +304,13 @@ class AuditLog:
     def read(
         self,
         since: datetime | date | None = None,
-        event: str | None = None,
-        username: str | None = None,
+        event: str | Iterable[str] | None = None,
+        username: str | Iterable[str] | None = None,
         limit: int = 1000,
+        *,
+        until: datetime | date | None = None,
+        page: str | Iterable[str] | None = None,
+        offset: int = 0,
     ) -> pd.DataFrame:
         """Newest events first, as a DataFrame (``ts`` as UTC-aware timestamps).
 
@@ -199,31 +318,70 @@ class AuditLog:
         ----------
         since : datetime or date, optional
             Only events at or after this moment (naive values are taken as UTC).
-        event, username : str, optional
-            Exact filters.
+        event, username, page : str or iterable of str, optional
+            Exact filters; several values mean any of them (an empty list matches nothing).
         limit : int
             At most this many rows.
+        until : datetime or date, optional
+            Only events before this moment (naive values are taken as UTC).
+        offset : int
+            Skip this many of the newest matching events (paging back in time).
         """
-        where, params = [], []
-        if since is not None:
-            where.append("ts >= ?")
-            params.append(_utc_naive(since))
-        if event is not None:
-            where.append("event = ?")
-            params.append(event)
-        if username is not None:
-            where.append("username = ?")
-            params.append(username)
-        sql = "SELECT seq, ts, event, username, page, detail FROM audit_log"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY seq DESC LIMIT {int(limit)}"
+        where, params = _filters(since, until, event, username, page)
+        sql = "SELECT seq, ts, event, username, page, detail FROM audit_log" + where
+        sql += f" ORDER BY seq DESC LIMIT {int(limit)} OFFSET {max(int(offset), 0)}"
         if not self.path.exists():
             return pd.DataFrame(columns=["seq", "ts", "event", "username", "page", "detail"])
         with self._connect() as con:
             df = con.execute(sql, params).df()
         df["ts"] = pd.to_datetime(df["ts"]).dt.tz_localize("UTC")
         return df
+
+    def facets(
+        self,
+        since: datetime | date | None = None,
+        until: datetime | date | None = None,
+        event: str | Iterable[str] | None = None,
+        username: str | Iterable[str] | None = None,
+        page: str | Iterable[str] | None = None,
+    ) -> dict:
+        """Counts and choices for a selection, over every matching row (no limit).
+
+        Returns
+        -------
+        dict
+            ``counts``: events per event name for the whole selection; ``total``: their
+            sum; ``users`` and ``pages``: the user names and pages in the period
+            (``since``/``until`` only), for the filters' choices.
+        """
+        empty = {"counts": {}, "total": 0, "users": [], "pages": []}
+        if not self.path.exists():
+            return empty
+        where, params = _filters(since, until, event, username, page)
+        period, period_params = _filters(since, until, None, None, None)
+        with self._connect() as con:
+            counts = dict(
+                con.execute(
+                    f"SELECT event, count(*) FROM audit_log{where} GROUP BY event", params
+                ).fetchall()
+            )
+            users, pages = (
+                [
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT DISTINCT {column} FROM audit_log{period}"
+                        f"{' AND' if period else ' WHERE'} {column} IS NOT NULL ORDER BY 1",
+                        period_params,
+                    ).fetchall()
+                ]
+                for column in ("username", "page")
+            )
+        return {
+            "counts": {str(k): int(v) for k, v in counts.items()},
+            "total": int(sum(counts.values())),
+            "users": users,
+            "pages": pages,
+        }
 
     def head(self) -> tuple[int, str] | None:
         """``(seq, row_hash)`` of the newest row: write it down elsewhere to anchor the chain."""

@@ -189,8 +189,17 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
         )
 
 
-def csv_download(df: pd.DataFrame, file_name: str, label: str = "Download CSV", key=None) -> None:
-    """Download button for a (small, aggregated) table as Excel-friendly CSV."""
+def csv_download(
+    df: pd.DataFrame,
+    file_name: str,
+    label: str = "Download CSV",
+    key=None,
+    detail: Mapping | None = None,
+) -> None:
+    """Download button for a (small, aggregated) table as Excel-friendly CSV.
+
+    ``detail`` adds fields to the export's audit event (the SQL console adds its query).
+    """
     st.download_button(
         label,
         to_csv_bytes(df),
@@ -198,7 +207,9 @@ def csv_download(df: pd.DataFrame, file_name: str, label: str = "Download CSV", 
         mime="text/csv",
         key=key,
         icon=":material/download:",
-        on_click=gate.export_logger({"bestand": file_name, "formaat": "csv", "rijen": len(df)}),
+        on_click=gate.export_logger(
+            {**(detail or {}), "bestand": file_name, "formaat": "csv", "rijen": len(df)}
+        ),
     )
 
 

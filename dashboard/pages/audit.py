@@ -8,7 +8,8 @@ rebuild never touches it. This page only reads it.
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import math
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -19,7 +20,7 @@ from dashboard.components import layout
 from dashboard.components.format import fmt_count, fmt_int, style_table, to_csv_bytes
 from etl.config import zone_clock, zone_today
 
-#: Rows read from the log at most; the page says when the limit was reached.
+#: Rows read from the log per sheet ("Blad"); older ones are on the next sheets.
 READ_LIMIT = 5_000
 
 EVENT_LABELS = {
@@ -51,7 +52,24 @@ SINCE = {
 METHODS = {"lokaal": "gebruikersbestand", "oidc": "OIDC", "none": "zonder aanmelding"}
 
 
+def _kept(value) -> str:
+    """A text field as stored: in full, or what the log kept of a long one (``shortened``)."""
+    if isinstance(value, dict) and value.get("afgekapt") is True and "begin" in value:
+        begin = str(value.get("begin") or "")
+        end = str(value.get("einde") or "")
+        facts = []
+        if value.get("tekens") is not None:
+            facts.append(f"{fmt_int(value['tekens'])} tekens")
+        if value.get("sha256"):
+            facts.append(f"SHA-256 {value['sha256']}")
+        note = "ingekort" + (f": {', '.join(facts)}" if facts else "")
+        return f"{begin} … [{note}] … {end}" if end else f"{begin} … [{note}]"
+    return "" if value is None else str(value)
+
+
 def _value(value) -> str:
+    if isinstance(value, dict) and value.get("afgekapt") is True and "begin" in value:
+        return _kept(value)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     if value is None:
@@ -84,6 +102,9 @@ def describe(event: str, detail: str | None) -> str:
         return detail
     if not isinstance(data, dict):
         return _value(data)
+    if "begin" in data and data.get("afgekapt") is True:
+        # The whole detail was too long and cut as one text (older rows kept only the start).
+        return " ".join(_kept(data).split())
     if event == "pagina":
         filters = data.get("filters") or {}
         return " · ".join(f"{k}: {_value(v)}" for k, v in filters.items()) or "standaardfilters"
@@ -94,9 +115,11 @@ def describe(event: str, detail: str | None) -> str:
         filters = data.get("filters") or {}
         if filters:
             parts.append(" · ".join(f"{k}: {_value(v)}" for k, v in filters.items()))
+        if data.get("sql"):
+            parts.append("query: " + " ".join(_kept(data["sql"]).split()))
         return " — ".join(parts)
     if event == "sql":
-        text = " ".join(str(data.get("sql") or "").split())
+        text = " ".join(_kept(data.get("sql")).split())
         if data.get("fout"):
             return f"{text} — geweigerd of fout: {data['fout']}"
         rows = data.get("rijen")
@@ -119,6 +142,11 @@ def describe(event: str, detail: str | None) -> str:
             parts.append(f"vanaf {data['client']}")
         return ", ".join(parts)
     return " · ".join(f"{k}: {_value(v)}" for k, v in data.items())
+
+
+def _local_midnight(day: date) -> datetime:
+    """Start of ``day`` on the zone's clock (the log stores UTC)."""
+    return datetime.combine(day, time(), tzinfo=zone_clock())
 
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
@@ -164,41 +192,59 @@ else:
         icon=":material/verified_user:",
     )
 
-c1, c2, c3, c4 = st.columns(4)
+
+c1, c2, c3, c4, c5 = st.columns(5)
 since_key = c1.selectbox(
     "Periode", list(SINCE), format_func=SINCE.__getitem__, index=1, key="audit_periode"
 )
-since = None if since_key == "alles" else zone_today() - timedelta(days=int(since_key) - 1)
-log = log_store.read(since=since, limit=READ_LIMIT)
-events = c2.multiselect(
+last_day = (
+    c2.date_input("Tot en met", value=zone_today(), format="DD/MM/YYYY", key="audit_tot")
+    or zone_today()
+)
+until = _local_midnight(last_day + timedelta(days=1))
+since = (
+    None if since_key == "alles" else _local_midnight(last_day - timedelta(days=int(since_key) - 1))
+)
+# Choices and counts come from the whole selection in the log, never from the rows shown.
+period = log_store.facets(since=since, until=until)
+events = c3.multiselect(
     "Gebeurtenis",
     list(EVENT_LABELS),
     format_func=EVENT_LABELS.__getitem__,
     placeholder="Alle",
     key="audit_gebeurtenis",
 )
-users = c3.multiselect(
+users = c4.multiselect(
     "Gebruiker",
-    sorted(log["username"].dropna().unique()),
+    period["users"],
     placeholder="Alle",
     key="audit_gebruiker",
 )
-pages = c4.multiselect(
+pages = c5.multiselect(
     "Pagina",
-    [p for p in PAGE_LABELS if p in set(log["page"].dropna())],
+    [p for p in PAGE_LABELS if p in set(period["pages"])],
     format_func=PAGE_LABELS.__getitem__,
     placeholder="Alle",
     key="audit_pagina",
 )
-shown = log
-if events:
-    shown = shown[shown["event"].isin(events)]
-if users:
-    shown = shown[shown["username"].isin(users)]
-if pages:
-    shown = shown[shown["page"].isin(pages)]
+filters = {"event": events or None, "username": users or None, "page": pages or None}
+selection = (
+    log_store.facets(since=since, until=until, **filters) if any(filters.values()) else period
+)
+sheets = max(1, math.ceil(selection["total"] / READ_LIMIT))
+sheet = 1
+if sheets > 1:
+    sheet = st.selectbox(
+        "Blad",
+        list(range(1, sheets + 1)),
+        format_func=lambda b: f"{b} van {sheets}" + (" (nieuwste)" if b == 1 else ""),
+        key="audit_blad",
+    )
+shown = log_store.read(
+    since=since, until=until, limit=READ_LIMIT, offset=(sheet - 1) * READ_LIMIT, **filters
+)
 
-counts = shown["event"].value_counts()
+counts = selection["counts"]
 layout.kpi_row(
     [
         layout.Kpi("Aanmeldingen", int(counts.get("aanmelding", 0))),
@@ -208,10 +254,12 @@ layout.kpi_row(
         layout.Kpi("SQL-query's", int(counts.get("sql", 0))),
     ]
 )
-if len(log) >= READ_LIMIT:
+if sheets > 1 and not shown.empty:
     st.caption(
-        f"Enkel de nieuwste {fmt_int(READ_LIMIT)} gebeurtenissen van de periode zijn gelezen; "
-        "kies een kortere periode voor oudere."
+        f"{fmt_int(selection['total'])} gebeurtenissen voor deze keuze, "
+        f"{fmt_int(READ_LIMIT)} per blad; blad {sheet} toont nr. "
+        f"{fmt_int(int(shown['seq'].min()))} tot {fmt_int(int(shown['seq'].max()))}. "
+        "Oudere staan op de volgende bladen, of kies een vroegere einddatum."
     )
 
 if shown.empty:

@@ -12,13 +12,19 @@ import streamlit as st
 
 from dashboard.auth import gate
 from dashboard.auth.roles import console_tables
-from dashboard.auth.sqlguard import check_console_sql
+from dashboard.auth.sqlguard import MAX_SQL_CHARS, check_console_sql
 from dashboard.components import layout
 from dashboard.components.format import fmt_int, fmt_number, missing_as_text
 from dashboard.queries import console, dictionary
 from dashboard.queries.common import data_bounds
+from etl.audit import sha256_text
 
 KEY_RESULT = "sql_resultaat"
+
+
+def _megabytes(n: int) -> str:
+    return f"{fmt_number(n / 1_000_000, 0 if n >= 10_000_000 else 1)} MB"
+
 
 gate.require_page("sql")
 version = layout.warehouse()
@@ -26,8 +32,9 @@ version = layout.warehouse()
 allowed_tables = console_tables(layout.principal())
 st.title("SQL-console")
 st.caption(
-    f"Alleen lezen, alleen de tabellen `marts.*`, één SELECT per keer. Hoogstens "
-    f"{fmt_int(console.ROW_LIMIT)} rijen; een query die langer dan "
+    f"Alleen lezen, alleen de tabellen `marts.*`, één SELECT per keer (hoogstens "
+    f"{fmt_int(MAX_SQL_CHARS)} tekens). Hoogstens {fmt_int(console.ROW_LIMIT)} rijen en "
+    f"{_megabytes(console.MAX_BYTES)}; een query die langer dan "
     f"{fmt_number(console.TIMEOUT_S, 0)} s duurt, wordt afgebroken."
 )
 
@@ -120,8 +127,21 @@ with editor:
         rows = outcome.rows
         noun = "rij" if len(rows) == 1 else "rijen"
         line = f"{fmt_int(len(rows))} {noun} in {fmt_number(outcome.seconds, 2)} s."
-        if outcome.truncated:
+        if outcome.byte_limited:
+            line += (
+                f" Afgekapt op {_megabytes(console.MAX_BYTES)}: kies minder of kortere kolommen, "
+                "of voeg een LIMIT of aggregatie toe."
+            )
+        elif outcome.truncated:
             line += f" Afgekapt op {fmt_int(console.ROW_LIMIT)} rijen: voeg een LIMIT of aggregatie toe."
         st.caption(line)
         st.dataframe(missing_as_text(rows), hide_index=True, width="stretch")
-        layout.csv_download(rows, "wijkbeeld_sql.csv", key="sql_csv")
+        # The export's audit event names the query that made the rows (its text and hash,
+        # the hash matches the sql event's text even where the log shortened it).
+        query = state["sql"]
+        layout.csv_download(
+            rows,
+            "wijkbeeld_sql.csv",
+            key="sql_csv",
+            detail={"sql": query, "sql_sha256": sha256_text(query)},
+        )

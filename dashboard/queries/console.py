@@ -1,8 +1,10 @@
 """The SQL console's queries: the analyst's own SELECT over ``marts.*``, guarded and bounded.
 
 All checking is done by :mod:`dashboard.auth.sqlguard` (parse-tree guard, a connection
-without file or network access, row limit, timeout). This module owns the one console
-connection per warehouse version and turns DuckDB's English errors into Dutch sentences.
+without file or network access, a worker process per query with a row limit, a byte budget,
+memory and CPU limits and a timeout). This module owns the one console connection per
+warehouse version (it tells the worker which warehouse and settings to use) and turns
+DuckDB's English errors into Dutch sentences.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.auth.sqlguard import (
+    MAX_RESULT_BYTES,
+    ConsoleAborted,
     ConsoleTimeout,
     UnsafeSQL,
     console_connection,
-    run_console_query,
+    execute_console_query,
 )
 from dashboard.queries._db import WarehouseVersion
 
@@ -27,6 +31,8 @@ from dashboard.queries._db import WarehouseVersion
 ROW_LIMIT = 10_000
 #: Seconds after which a console query is interrupted.
 TIMEOUT_S = 15.0
+#: Most bytes of result the console brings back (Arrow buffers); the rest is cut off.
+MAX_BYTES = MAX_RESULT_BYTES
 
 _lock = threading.Lock()
 #: The open console connection per warehouse path (closed when a new version opens).
@@ -58,16 +64,19 @@ class ConsoleResult:
     Attributes
     ----------
     rows : pandas.DataFrame
-        At most the row limit.
+        At most the row limit and the byte budget.
     truncated : bool
-        More rows existed than the limit.
+        More rows existed than were returned.
     seconds : float
         Wall-clock duration.
+    byte_limited : bool
+        The byte budget (:data:`MAX_BYTES`), not the row limit, cut the result off.
     """
 
     rows: pd.DataFrame
     truncated: bool
     seconds: float
+    byte_limited: bool = False
 
 
 def run_sql(
@@ -75,6 +84,7 @@ def run_sql(
     sql: str,
     row_limit: int = ROW_LIMIT,
     timeout_s: float = TIMEOUT_S,
+    max_bytes: int | None = None,
 ) -> ConsoleResult:
     """Run an analyst's query through the guard (never cached: the text is free).
 
@@ -88,6 +98,8 @@ def run_sql(
         Rows returned at most.
     timeout_s : float
         Interrupt after this many seconds.
+    max_bytes : int, optional
+        Byte budget of the result; defaults to :data:`MAX_BYTES`.
 
     Returns
     -------
@@ -95,14 +107,20 @@ def run_sql(
 
     Raises
     ------
-    UnsafeSQL, ConsoleTimeout, duckdb.Error
+    UnsafeSQL, ConsoleTimeout, ConsoleAborted, duckdb.Error
         Turn any of them into a sentence with :func:`explain_error`.
     """
     started = time.perf_counter()
-    rows, truncated = run_console_query(
-        console_for(version), sql, row_limit=row_limit, timeout_s=timeout_s
+    result = execute_console_query(
+        console_for(version),
+        sql,
+        row_limit=row_limit,
+        timeout_s=timeout_s,
+        max_bytes=MAX_BYTES if max_bytes is None else max_bytes,
     )
-    return ConsoleResult(rows, truncated, time.perf_counter() - started)
+    return ConsoleResult(
+        result.rows, result.truncated, time.perf_counter() - started, result.byte_limited
+    )
 
 
 #: DuckDB error class → Dutch explanation, most specific first.
@@ -137,7 +155,7 @@ def explain_error(exc: BaseException) -> tuple[str, str | None]:
         The sentence to show, and the technical detail (``None`` when the sentence says it
         all).
     """
-    if isinstance(exc, UnsafeSQL | ConsoleTimeout):
+    if isinstance(exc, UnsafeSQL | ConsoleTimeout | ConsoleAborted):
         return str(exc), None
     detail = str(exc).strip() or type(exc).__name__
     for cls, sentence in _ERRORS:

@@ -124,3 +124,99 @@ def test_page_interrupts_slow_query(demo_warehouse, monkeypatch):
     at = run_app("sql")
     at.text_area(key="sql_tekst").input(SLOW).run()
     assert [e.value for e in at.error] == ["De query duurde langer dan 1 s en werd afgebroken."]
+
+
+# --- text limit, expressions with strings, PIVOT ------------------------------------------------
+
+
+def test_page_refuses_padded_query_and_audits_its_end(demo_warehouse):
+    import json
+
+    from etl.audit import AuditLog, sha256_text
+
+    query = "SELECT pv_number, description FROM marts.incidents WHERE wijk_code = 'W03'"
+    padded = "/*" + "x" * 20_000 + "*/ " + query
+    at = run_app("sql")
+    at.text_area(key="sql_tekst").input(padded).run()
+    assert [e.value for e in at.error] == [
+        f"De query is te lang ({len(padded):,} tekens); ".replace(",", ".")
+        + "de SQL-console aanvaardt hoogstens 10.000 tekens."
+    ]
+    assert not [d for d in at.dataframe if "pv_number" in d.value.columns]
+    logged = json.loads(AuditLog().read(event="sql")["detail"].iloc[0])
+    assert logged["sql"]["einde"].endswith(query)
+    assert logged["sql"]["sha256"] == sha256_text(padded)
+
+
+def test_strings_in_expressions_run(demo_warehouse):
+    version = _db.warehouse_version()
+    sql = (
+        "SELECT count(*) AS n, max(extract(year FROM '2025-03-01'::DATE)) AS jaar, "
+        "max(trim(BOTH 'x' FROM 'xabcx')) AS t FROM marts.incidents "
+        "WHERE category IS NOT DISTINCT FROM 'Vandalisme'"
+    )
+    rows = console.run_sql(version, sql).rows
+    assert int(rows["n"].iat[0]) == count(
+        "SELECT count(*) FROM marts.incidents WHERE category = 'Vandalisme'"
+    )
+    assert int(rows["jaar"].iat[0]) == 2025 and rows["t"].iat[0] == "abc"
+
+
+def test_pivot_without_in_explained(demo_warehouse):
+    version = _db.warehouse_version()
+    with pytest.raises(UnsafeSQL) as caught:
+        console.run_sql(version, "PIVOT marts.incidents ON category USING count(*)")
+    sentence, _ = console.explain_error(caught.value)
+    assert sentence.startswith("PIVOT zonder IN-lijst") and "IN (...)" in sentence
+
+
+# --- the worker: deadline, bytes -----------------------------------------------------------------
+
+
+def test_heavy_scalar_function_stopped_at_deadline(demo_warehouse):
+    version = _db.warehouse_version()
+    started = time.perf_counter()
+    with pytest.raises(ConsoleTimeout):
+        console.run_sql(
+            version,
+            "SELECT max(levenshtein(repeat('a', 20000), repeat('b', 20000 + x::INT % 2))) "
+            "FROM range(30) t(x)",
+            timeout_s=1.0,
+        )
+    assert time.perf_counter() - started < 6
+
+
+def test_page_cuts_result_at_byte_budget(demo_warehouse, monkeypatch):
+    monkeypatch.setattr(console, "MAX_BYTES", 200_000)
+    at = run_app("sql")
+    at.text_area(key="sql_tekst").input("SELECT repeat('x', 10000) AS s FROM range(1000)").run()
+    assert not at.error
+    result = next(d.value for d in at.dataframe if "s" in d.value.columns)
+    assert 0 < len(result) <= 20
+    assert any("Afgekapt op 0,2 MB" in c.value for c in at.caption)
+    assert any("hoogstens 10.000 tekens" in c.value for c in at.caption)
+
+
+def test_download_audit_names_the_query(demo_warehouse, monkeypatch):
+    import hashlib
+
+    from dashboard.auth import gate
+
+    seen = []
+    real = gate.export_logger
+
+    def spy(detail, page=None):
+        seen.append(dict(detail))
+        return real(detail, page)
+
+    monkeypatch.setattr(gate, "export_logger", spy)
+    query = "SELECT category, count(*) AS n FROM marts.incidents GROUP BY 1"
+    at = run_app("sql")
+    at.text_area(key="sql_tekst").input(query).run()
+    assert not at.exception
+    detail = [d for d in seen if d.get("bestand") == "wijkbeeld_sql.csv"][-1]
+    assert detail["sql"] == query
+    assert detail["sql_sha256"] == hashlib.sha256(query.encode("utf-8")).hexdigest()
+    assert detail["formaat"] == "csv" and detail["rijen"] == count(
+        "SELECT count(DISTINCT category) FROM marts.incidents"
+    )

@@ -160,3 +160,131 @@ def test_default_path_is_state_dir_not_warehouse(tmp_path, monkeypatch):
 
     assert AuditLog().path == tmp_path / "st" / "audit.duckdb"
     assert AuditLog().path != config.warehouse_path()
+
+
+# --- long details: both ends and a hash -------------------------------------------------------
+
+
+def test_padded_sql_keeps_the_query_and_its_hash(log):
+    import hashlib
+    import json
+
+    from etl.audit import MAX_DETAIL_CHARS
+
+    query = "SELECT pv_number, description FROM marts.incidents WHERE wijk_code = 'W03'"
+    padded = "/*" + "x" * 20_000 + "*/ " + query
+    log.record("sql", "demo", page="sql", detail={"sql": padded, "rijen": None, "fout": "te lang"})
+    stored = log.read()["detail"].iloc[0]
+    assert len(stored) <= MAX_DETAIL_CHARS
+    data = json.loads(stored)
+    kept = data["sql"]
+    assert kept["afgekapt"] is True and kept["tekens"] == len(padded)
+    assert kept["begin"].startswith("/*xxx") and kept["einde"].endswith(query)
+    assert kept["sha256"] == hashlib.sha256(padded.encode("utf-8")).hexdigest()
+    # The other fields are untouched.
+    assert data["fout"] == "te lang" and data["rijen"] is None
+    assert log.verify_chain() is None
+
+
+def test_short_fields_stay_whole_when_a_long_one_is_cut(log):
+    import json
+
+    log.record("sql", "demo", detail={"sql": "SELECT 1 -- " + "y" * 30_000, "fout": "kort"})
+    data = json.loads(log.read()["detail"].iloc[0])
+    assert data["fout"] == "kort" and data["sql"]["einde"].endswith("y" * 100)
+
+
+def test_escape_heavy_and_many_field_details_still_fit(log):
+    import json
+
+    from etl.audit import MAX_DETAIL_CHARS, sha256_text
+
+    # Control characters take six characters each in JSON.
+    log.record("sql", "demo", detail={"sql": "\x01" * 9_000 + "SELECT 2"})
+    # Hundreds of medium fields: the whole detail is cut as one text.
+    many = {f"veld{i:03d}": "z" * 900 for i in range(300)}
+    log.record("export", "demo", detail=many)
+    escaped, wide = log.read()["detail"].iloc[1], log.read()["detail"].iloc[0]
+    assert len(escaped) <= MAX_DETAIL_CHARS and len(wide) <= MAX_DETAIL_CHARS
+    assert json.loads(escaped)["sql"]["einde"].endswith("SELECT 2")
+    whole = json.loads(wide)
+    assert whole["afgekapt"] is True and whole["einde"].endswith('"}')
+    full = json.dumps(many, ensure_ascii=False, sort_keys=True)
+    assert whole["sha256"] == sha256_text(full) and whole["tekens"] == len(full)
+    assert log.verify_chain() is None
+
+
+# --- filters in the store, paging ----------------------------------------------------------------
+
+
+def test_read_filters_lists_until_and_offset(log):
+    fill(log)  # seq 1..6 at 08:01..08:06
+    assert log.read(event=["sql", "export"])["seq"].tolist() == [4, 3]
+    assert log.read(username=["bart"])["seq"].tolist() == [5]
+    assert log.read(event=[])["seq"].tolist() == []
+    assert log.read(page="traffic")["seq"].tolist() == [2]
+    until = datetime(2026, 3, 2, 8, 4, tzinfo=UTC)
+    assert log.read(until=until)["seq"].tolist() == [3, 2, 1]
+    assert log.read(limit=2, offset=2)["seq"].tolist() == [4, 3]
+    assert log.read(event=["aanmelding", "sql"], username="demo", limit=1, offset=1)[
+        "seq"
+    ].tolist() == [1]
+
+
+def test_old_event_reachable_behind_many_newer_ones(log):
+    log.record("sql", "beleidscel", page="sql", detail={"sql": "SELECT 'OUD'"})
+    for i in range(30):
+        log.record("pagina", "beleidscel", page="briefing", detail={"filters": {"i": i}})
+    # A page that reads the newest 20 and filters afterwards never sees the query.
+    assert "sql" not in set(log.read(limit=20)["event"])
+    assert log.read(event=["sql"], limit=20)["seq"].tolist() == [1]
+    assert log.read(limit=20, offset=20)["seq"].tolist()[-1] == 1
+    facets = log.facets(event=["sql"])
+    assert facets["counts"] == {"sql": 1} and facets["total"] == 1
+    everything = log.facets()
+    assert everything["total"] == 31 and everything["users"] == ["beleidscel"]
+    assert everything["pages"] == ["briefing", "sql"]
+
+
+# --- file modes ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loose_umask():
+    import os
+
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _mode(path) -> int:
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_audit_files_are_private(log, loose_umask):
+    log.record("aanmelding", "demo")
+    wal = log.path.with_name(log.path.name + ".wal")
+    lock = log.path.with_name(log.path.name + ".lock")
+    assert _mode(log.path) == 0o600 and _mode(lock) == 0o600
+    assert _mode(log.path.parent) == 0o700
+    # The write-ahead log exists while a write is not yet checkpointed: born 0600 too.
+    with log._connect() as con:
+        con.execute(
+            "INSERT INTO audit_log VALUES (99, now()::TIMESTAMP, 'afmelding', 'x', NULL, NULL, "
+            "'a', 'b')"
+        )
+        assert wal.exists() and _mode(wal) == 0o600
+
+
+def test_existing_world_readable_files_are_tightened(tmp_path, loose_umask):
+    path = tmp_path / "audit.duckdb"
+    duckdb.connect(str(path)).close()
+    lock = path.with_name(path.name + ".lock")
+    lock.touch()
+    assert _mode(path) == 0o644 and _mode(lock) == 0o644
+    log = AuditLog(path)
+    assert log.read().empty
+    assert _mode(path) == 0o600 and _mode(lock) == 0o600

@@ -1,0 +1,139 @@
+"""The audit page (dashboard/pages/audit.py): filters in the store, older events, cut details.
+
+Run in ``local`` sign-in mode as the coordinator, with a fresh state folder, like
+``test_auth_app.py``. Rows are written straight into the log (with a valid hash chain) where
+a test needs many or old ones.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from dash_helpers import APP
+from streamlit.testing.v1 import AppTest
+
+from dashboard.auth.roles import Principal, Role
+from etl.audit import _SCHEMA, GENESIS_HASH, AuditLog, row_hash, sha256_text
+from etl.config import zone_clock, zone_today
+
+COORD = Principal("demo", Role.COORDINATOR, display_name="Demo wijkcoördinator")
+
+
+@pytest.fixture
+def local_mode(demo_warehouse, tmp_path, monkeypatch) -> Path:
+    state = tmp_path / "state"
+    monkeypatch.setenv("WIJKBEELD_AUTH_MODE", "local")
+    monkeypatch.setenv("WIJKBEELD_DEMO", "1")
+    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
+    return state
+
+
+def audit_page() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.session_state["wijkbeeld_principal"] = COORD
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.run()
+    at.switch_page("pages/audit.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table(at: AppTest) -> pd.DataFrame | None:
+    for d in at.dataframe:
+        df = d.value.data if hasattr(d.value, "data") else d.value
+        if len(df.columns) and df.columns[0] == "Nr.":
+            return df
+    return None
+
+
+def write_rows(rows: list[tuple]) -> None:
+    """Append ``(ts, event, user, page, detail)`` rows (UTC, naive) with a valid chain."""
+    log = AuditLog()
+    log.path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(log.path))
+    try:
+        con.execute(_SCHEMA)
+        last = con.execute(
+            "SELECT seq, row_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        seq, prev = (last[0], last[1]) if last else (0, GENESIS_HASH)
+        out = []
+        for ts, event, user, page, detail in rows:
+            seq += 1
+            h = row_hash(prev, seq, ts, event, user, page, detail)
+            out.append((seq, ts, event, user, page, detail, prev, h))
+            prev = h
+        con.executemany("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?)", out)
+    finally:
+        con.close()
+    assert log.verify_chain() is None
+
+
+def test_older_query_behind_5000_page_views_is_reachable(local_mode):
+    # The page used to read the newest 5,000 rows and filter afterwards: whatever period,
+    # a console query behind 5,000 newer page views never showed.
+    start = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=2)
+    sql = json.dumps({"sql": "SELECT 'GEHEIME_QUERY'", "rijen": 1}, sort_keys=True)
+    rows = [(start, "sql", "beleidscel", "sql", sql)]
+    rows += [
+        (start + timedelta(seconds=i), "pagina", "beleidscel", "briefing", '{"filters": {}}')
+        for i in range(1, 5101)
+    ]
+    write_rows(rows)
+    at = audit_page()
+    # Unfiltered: the newest sheet, and a sheet selector to reach the older rows.
+    assert len(table(at)) == 5000
+    assert any("per blad" in c.value for c in at.caption)
+    at.selectbox(key="audit_blad").set_value(2).run()
+    older = table(at)
+    assert 1 in set(older["Nr."]) and "GEHEIME_QUERY" in " ".join(older["Details"])
+    # Filtered on the event, in the store: the query shows on the first sheet.
+    at.selectbox(key="audit_blad").set_value(1).run()
+    at.multiselect(key="audit_gebeurtenis").set_value(["sql"]).run()
+    shown = table(at)
+    assert list(shown["Nr."]) == [1] and "GEHEIME_QUERY" in shown["Details"].iloc[0]
+    assert {m.label: m.value for m in at.metric}["SQL-query's"] == "1"
+    # The user filter is passed to the store as well.
+    at.multiselect(key="audit_gebeurtenis").set_value([]).run()
+    at.multiselect(key="audit_gebruiker").set_value(["beleidscel"]).run()
+    assert {m.label: m.value for m in at.metric}["Paginabezoeken"] == "5.100"
+
+
+def test_end_date_reaches_events_before_the_period(local_mode):
+    # 40 days ago, 10:00 local time.
+    day = zone_today() - timedelta(days=40)
+    local = datetime(day.year, day.month, day.day, 10, tzinfo=zone_clock())
+    ts = local.astimezone(UTC).replace(tzinfo=None)
+    write_rows([(ts, "export", "demo", "reports", '{"bestand": "oud_rapport.docx"}')])
+    at = audit_page()
+    assert "oud_rapport" not in " ".join(table(at)["Details"])
+    at.selectbox(key="audit_periode").set_value("7").run()
+    at.date_input(key="audit_tot").set_value(day).run()
+    shown = table(at)
+    assert list(shown["Details"]) == ["oud_rapport.docx"]
+    # The day after is outside a period that ends the day before.
+    at.date_input(key="audit_tot").set_value(day - timedelta(days=1)).run()
+    assert table(at) is None and any("Geen gebeurtenissen" in i.value for i in at.info)
+
+
+def test_cut_details_show_both_ends_and_the_hash(local_mode):
+    query = "SELECT pv_number FROM marts.incidents WHERE wijk_code = 'W03'"
+    padded = "/*" + "x" * 20_000 + "*/ " + query
+    AuditLog().record("sql", "demo", page="sql", detail={"sql": padded, "fout": "te lang"})
+    # A row cut by the old format: only the start of the whole detail.
+    old = json.dumps({"afgekapt": True, "begin": '{"sql": "SELECT oud_begin'})
+    write_rows([(datetime.now(UTC).replace(tzinfo=None), "sql", "demo", "sql", old)])
+    at = audit_page()
+    details = table(at).set_index("Nr.")["Details"]
+    assert details[1].startswith("/*xxx")
+    assert query in details[1] and "geweigerd of fout: te lang" in details[1]
+    assert f"ingekort: {len(padded):,} tekens".replace(",", ".") in details[1]
+    assert sha256_text(padded) in details[1]
+    assert "SELECT oud_begin" in details[2] and "ingekort" in details[2]
