@@ -48,6 +48,11 @@ SENTENCE_WORDS = {
 }
 #: Hot-spot domains → Dutch label.
 HOTSPOT_LABELS = {"incidents": "Feiten (pv's)", "nuisance": "Overlastmeldingen"}
+#: Under the per-wijk tables: why they add up to less than the key figures.
+PER_WIJK_NOTE = (
+    "Records zonder wijk (zonder locatie of buiten elke wijkgrens) tellen mee in de "
+    "kerncijfers van de zone, niet in een wijk: de wijken samen kunnen iets minder zijn."
+)
 #: Most hot cells and black spots listed.
 TOP_N = 10
 MAX_SENTENCES = 10
@@ -139,9 +144,12 @@ class BriefingData:
     def comparison_text(self) -> str:
         """Which periods the current one is compared with."""
         p, y = self.bounds.previous, self.bounds.last_year
+        # A week or 28 days go back 52 weeks (the same weekdays); other pages, and the
+        # year to date, take the same calendar dates: both print their dates.
+        how = "52 weken eerder, dezelfde weekdagen" if self.bounds.kind != "ytd" else ""
         return (
             f"vorige periode {fmt_period(p.start, p.end)}; "
-            f"zelfde periode vorig jaar {fmt_period(y.start, y.end)}"
+            f"zelfde periode vorig jaar {fmt_period(y.start, y.end)}" + (f" ({how})" if how else "")
         )
 
 
@@ -698,7 +706,10 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         rows.append(row)
         cell_marks.append(mark)
     _docx.add_table(doc, header, rows, highlight=lambda i, j: cell_marks[i].get(j))
-    _docx.small_note(doc, "Tussen haakjes: verschil met de vorige periode. Kleur: opvallend.")
+    _docx.small_note(
+        doc,
+        "Tussen haakjes: verschil met de vorige periode. Kleur: opvallend. " + PER_WIJK_NOTE,
+    )
 
     doc.add_heading("4. Per categorie", level=1)
     for domain, title, head in (

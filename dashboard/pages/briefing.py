@@ -125,6 +125,7 @@ _show(
     per_wijk,
     "briefing_tabel_wijk",
 )
+st.caption(bp.PER_WIJK_NOTE)
 
 st.subheader("Per categorie")
 for tab, (domain, head) in zip(

@@ -184,6 +184,13 @@ result = common.explore(
 result = layout.staff_names(result, ("wijkinspecteur",))
 if ds.month_only:
     st.caption(f"{ds.label}: enkel jaar en maand bekend; elke maand die de periode raakt telt mee.")
+if dataset_key == "tasks" and measure in ("Open", "Over termijn"):
+    # Werklast counts every task open now; here only those received in the period.
+    st.caption(
+        f"{measure}: de taken die in de gekozen periode ontvangen zijn en op de "
+        "referentiedatum nog open (of over termijn) staan. Werklast telt alle open taken, "
+        "ook oudere."
+    )
 
 if result.empty:
     st.info("Geen gegevens voor deze keuze.")

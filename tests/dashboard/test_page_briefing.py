@@ -198,3 +198,13 @@ def test_what_stands_out_lists_only_changes_chance_rarely_gives(demo_warehouse):
         assert "vergelijkingen in deze briefing" in data.sentences_note
     at = run_app()
     assert any("vergelijkingen in deze briefing" in c.value for c in at.caption)
+
+
+def test_per_wijk_tables_say_records_without_wijk_count_in_the_zone_only(demo_warehouse):
+    """The wijken add up to less than the key figures (271 against 272 feiten) without a
+    word why; and 'vorig jaar' is 52 weeks back here, the same dates elsewhere."""
+    from dashboard.documents.briefing_pack import PER_WIJK_NOTE
+
+    at = run_app()
+    assert any(c.value == PER_WIJK_NOTE for c in at.caption)
+    assert any("52 weken eerder, dezelfde weekdagen" in c.value for c in at.caption)

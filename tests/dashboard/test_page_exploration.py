@@ -396,3 +396,12 @@ def test_statbel_measures_count_accidents_not_victims(demo_warehouse):
         "AND severity = 'Lichtgewond'"
     )
     assert expected > 0 and int(got["waarde"].sum()) == expected
+
+
+def test_open_tasks_say_they_are_those_received_in_the_period(demo_warehouse):
+    """'Open' tasks here are the period's received tasks still open, fewer than Werklast's
+    open tasks for the same period (91 against 167 for 28 days): the page now says so."""
+    at = run_app("exploration", {"periode": "28d", "gegevens": "tasks", "maat": "Open"})
+    assert any("ontvangen zijn en op de referentiedatum nog open" in c.value for c in at.caption)
+    at = run_app("exploration", {"periode": "28d", "gegevens": "tasks", "maat": "Aantal"})
+    assert not any("referentiedatum nog open" in c.value for c in at.caption)
