@@ -685,13 +685,17 @@ def record_map(
     districts = district_shapes(version, "wijk")
     focus = districts[districts["code"].isin(wijken)] if wijken else districts
     m = new_map(focus if not focus.empty else districts, basemap)
-    located = {
-        k: record_count(version, k, start, end, wijken, categories, located_only=True)
+    # Located anywhere, outside the zone too: what the points draw (as on Bronnen).
+    total = sum(
+        record_count(
+            version, k, start, end, wijken, categories, located_only=True, inside_zone=False
+        )
         for k in dataset_keys
-    }
-    total = sum(located.values())
+    )
     several = len(dataset_keys) > 1
     if total > MAP_POINT_CAP:
+        # Hexagons hold the records inside the zone only (marts.hex_counts, Bronnen): a
+        # record over the border drew a cell beyond the zone's map.
         frames = [hex_counts(version, k, start, end, wijken, categories) for k in dataset_keys]
         cells = pd.concat(frames).groupby("h3_cell", as_index=False)["n"].sum()
         coarse = len(cells) > MAP_POINT_CAP
@@ -703,10 +707,20 @@ def record_map(
             cells = pd.concat(frames).groupby("h3_cell", as_index=False)["n"].sum()
         add_hexagons(m, cells, "Aantal per zeshoek")
         add_outlines(m, districts)
-        note = (
-            f"{fmt_int(total)} gelokaliseerde records: meer dan {fmt_int(MAP_POINT_CAP)}, "
-            f"daarom geteld per zeshoek (H3, {'grof' if coarse else 'fijn'} raster)."
+        in_cells = sum(
+            record_count(version, k, start, end, wijken, categories, located_only=True)
+            for k in dataset_keys
         )
+        note = (
+            f"Meer dan {fmt_int(MAP_POINT_CAP)} gelokaliseerde records, daarom geteld per "
+            f"zeshoek (H3, {'grof' if coarse else 'fijn'} raster): "
+            f"{fmt_count(in_cells, 'record', 'records')} in de zeshoeken."
+        )
+        if total > in_cells:
+            note += (
+                f" {fmt_count(total - in_cells, 'record ligt', 'records liggen')} buiten de "
+                "zone, in geen zeshoek."
+            )
     else:
         add_outlines(m, districts)
         frames = []

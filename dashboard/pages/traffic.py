@@ -8,25 +8,26 @@ use the zone's own registration only.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.analysis import blackspots as rule
 from dashboard.analysis.compstat import compare_periods
-from dashboard.analysis.temporal import month_cut_short, monthly_with_last_year
+from dashboard.analysis.temporal import monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import filters, layout, maps
+from dashboard.components.filters import year_before
 from dashboard.components.format import (
     WEEKDAYS,
     fmt_check,
     fmt_clock,
     fmt_count,
+    fmt_date,
     fmt_int,
     fmt_number,
     fmt_period,
+    part_of_month,
     style_table,
 )
 from dashboard.exports import blackspots as export
@@ -246,10 +247,19 @@ if located > traffic.MAP_POINT_CAP:
         )
     maps.add_hexagons(m, cells, "Ongevallen per zeshoek")
     maps.add_outlines(m, shapes)
+    # The hexagons hold the accidents inside the zone, as every hexagon map.
+    in_cells = traffic.accident_located_count(
+        version, source, period.start, period.end, flt.wijken, facets, inside_zone=True
+    )
     note = (
         f"{fmt_int(located)} gelokaliseerde ongevallen ({source_label}): meer dan "
         f"{fmt_int(traffic.MAP_POINT_CAP)}, daarom geteld per zeshoek (H3)."
     )
+    if located > in_cells:
+        note += (
+            f" {fmt_count(located - in_cells, 'ongeval ligt', 'ongevallen liggen')} buiten "
+            "de zone, in geen zeshoek."
+        )
 else:
     maps.add_outlines(m, shapes)
     points = traffic.accident_points(version, source, period.start, period.end, flt.wijken, facets)
@@ -617,52 +627,93 @@ grain = (
     )
     or "maand"
 )
-trend = traffic.injury_trend(version, source, trend_start, period.end, grain, flt.wijken, facets)
+# Statbel has no day: it counts every month the window touches, whole (its last bar said
+# "1-15" while it held all of October), so its window runs over whole months.
+since = trend_start.replace(day=1) if statbel else trend_start
+through = period.months().end if statbel else period.end
+# What the source covers: a month outside it is unknown, not 0 (Statbel comes a year late).
+bounds = traffic.source_bounds(version, source)
 st.caption(
-    f"{source_label}, {fmt_period(trend_start, period.end)} ({params.years} jaar tot het einde "
+    f"{source_label}, {fmt_period(since, through)} ({params.years} jaar tot het einde "
     "van de gekozen periode). Letselongevallen en slachtoffers staan in aparte grafieken: "
     "het zijn andere eenheden."
 )
-
-
-def _period_label(value) -> str:
-    ts = pd.Timestamp(value)
-    return f"{ts.month:02d}/{ts.year}" if grain == "maand" else str(ts.year)
-
-
-if trend.empty:
-    st.info("Geen letselongevallen in dit venster.")
-else:
-    # The last month or year, when the period's end cuts it short, says so. Statbel has no
-    # day: it counts the whole month the period ends in (labelled "1-15", it held all of
-    # October), so only its year can be cut short, at the end of that month.
-    through = period.months().end if statbel else period.end
-    cut = month_cut_short(through) if grain == "maand" else through < date(through.year, 12, 31)
-    last = pd.Timestamp(trend["periode"].iloc[-1])
-    short = f" (1–{through.day})" if grain == "maand" else f" (t.e.m. {through:%d/%m})"
-    labels_x = [
-        _period_label(p) + (short if cut and pd.Timestamp(p) == last else "")
-        for p in trend["periode"]
-    ]
-    fig = go.Figure()
-    fig.add_bar(
-        x=labels_x, y=trend["letselongevallen"], name="Letselongevallen", marker_color="#d7191c"
+# Every month (year) of the window, 0 when nothing happened: the query gave only those with
+# an injury accident, so W03 in October 2026 (0) ended the chart at September, August (0
+# against 4 a year earlier) was never drawn and far-apart months stood side by side.
+trend = traffic.injury_trend(version, source, since, through, grain, flt.wijken, facets)
+periods = [pd.Period(pd.Timestamp(p), "M" if grain == "maand" else "Y") for p in trend["periode"]]
+# Months are known from the month of the source's first day through that of its last.
+first_known = pd.Period(bounds["first"] or since, "M").start_time.date()
+last_known = pd.Period(bounds["last"] or through, "M").end_time.date()
+known = pd.Series(
+    [
+        bounds["first"] is not None
+        and p.end_time.date() >= first_known
+        and p.start_time.date() <= last_known
+        for p in periods
+    ],
+    index=trend.index,
+    dtype=bool,
+)
+if grain == "maand":
+    # As Bronnen: the months of the window with those a year earlier, a month the window
+    # begins or ends in its course counted over its days and set against the same days a
+    # year earlier, and the months before the data begin unknown.
+    history_start = year_before(since)
+    history = traffic.injury_trend(
+        version, source, history_start, through, "maand", flt.wijken, facets
     )
+    compared = monthly_with_last_year(
+        history,
+        month_col="periode",
+        count_col="letselongevallen",
+        through=through,
+        through_col="letselongevallen_tot_dag",
+        since=since,
+        since_col="letselongevallen_vanaf_dag",
+        months=(history_start, through),
+        known_from=first_known,
+    ).set_index("periode")
+    compared = compared.reindex(periods)
+    # After the source's last month nothing is known either (no later export yet).
+    compared.loc[~known.to_numpy(), ["letselongevallen", "vorig_jaar"]] = float("nan")
+    counts = compared["letselongevallen"].to_numpy()
+    labels_x = [f"{p.month:02d}/{p.year}{part_of_month(p, since, through)}" for p in periods]
+else:
+
+    def _year_label(p: pd.Period) -> str:
+        # The days of the year the window and the data cover, when not the whole year.
+        first = max(p.start_time.date(), since, first_known)
+        last = min(p.end_time.date(), through, last_known)
+        if (first, last) == (p.start_time.date(), p.end_time.date()):
+            return str(p.year)
+        if first == p.start_time.date():
+            return f"{p.year} (t.e.m. {last:%d/%m})"
+        if last == p.end_time.date():
+            return f"{p.year} (vanaf {first:%d/%m})"
+        return f"{p.year} ({first:%d/%m}–{last:%d/%m})"
+
+    counts = trend["letselongevallen"].astype(float).where(known).to_numpy()
+    labels_x = [_year_label(p) if k else str(p.year) for p, k in zip(periods, known, strict=True)]
+unknown = [p for p, k in zip(periods, known, strict=True) if not k]
+
+
+if not known.any():
+    st.info("Geen gegevens van deze bron in dit venster.")
+else:
+    fig = go.Figure()
+    fig.add_bar(x=labels_x, y=counts, name="Letselongevallen", marker_color="#d7191c")
     if grain == "maand":
-        # A month the period's end cuts short is set against the same days a year earlier.
-        compared = monthly_with_last_year(
-            trend,
-            month_col="periode",
-            count_col="letselongevallen",
-            through=through,
-            through_col="letselongevallen_tot_dag",
-        ).set_index("periode")
-        months = [pd.Period(pd.Timestamp(p), "M") for p in trend["periode"]]
         fig.add_scatter(
             x=labels_x,
-            y=compared["vorig_jaar"].reindex(months).to_numpy(),
+            y=compared["vorig_jaar"].to_numpy(),
             name="Zelfde maand vorig jaar"
-            + (" (voor een onvolledige maand: dezelfde dagen)" if cut else ""),
+            + (
+                " (voor een onvolledige maand: dezelfde dagen)"
+                if (compared["deels"].fillna(False).astype(bool) & known.to_numpy()).any()
+                else ""
+            ),
             mode="lines+markers",
             line_color="#555555",
         )
@@ -674,6 +725,17 @@ else:
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
     )
     st.plotly_chart(fig, width="stretch", key="verkeer_trend_ongevallen")
+    if unknown:
+        outside = (
+            [f"vóór {fmt_date(first_known)}"] if unknown[0].end_time.date() < first_known else []
+        )
+        if unknown[-1].start_time.date() > last_known:
+            outside.append(f"na {fmt_date(last_known)}")
+        st.caption(
+            f"Geen gegevens van deze bron {' of '.join(outside)}: die "
+            + ("maanden" if grain == "maand" else "jaren")
+            + " zijn onbekend en blijven leeg (geen 0)."
+        )
     if not statbel:
         vfig = go.Figure()
         for col, name, colour in (
@@ -681,7 +743,12 @@ else:
             ("zwaargewonden", "Zwaargewonden", "#d7191c"),
             ("lichtgewonden", "Lichtgewonden", "#fdae61"),
         ):
-            vfig.add_bar(x=labels_x, y=trend[col], name=name, marker_color=colour)
+            vfig.add_bar(
+                x=labels_x,
+                y=trend[col].astype(float).where(known).to_numpy(),
+                name=name,
+                marker_color=colour,
+            )
         vfig.update_layout(
             barmode="stack",
             title="Slachtoffers (aantal personen)",
@@ -716,15 +783,15 @@ if not statbel:
         for name, p in (("now", period), ("prev", previous), ("ly", last_year))
     }
     road_now, road_prev, road_ly = road["now"], road["prev"], road["ly"]
-index = list(rows) + [
-    f"Slachtoffers: {u.lower()}"
-    for u in road_users
-    if u in set(road_now.index) | set(road_prev.index) | set(road_ly.index)
-]
+# The zone's road users in its order, then any other the victims have ("Onbekend" holds the
+# one victim of an injury accident without victim rows): the rows add up to the victims.
+present = set(road_now.index) | set(road_prev.index) | set(road_ly.index)
+road_rows = [u for u in road_users if u in present] + sorted(present - set(road_users))
+index = list(rows) + [f"Slachtoffers: {u.lower()}" for u in road_rows]
 now_s = pd.Series({k: sums["now"][v] for k, v in rows.items()})
 prev_s = pd.Series({k: sums["prev"][v] for k, v in rows.items()})
 ly_s = pd.Series({k: sums["ly"][v] for k, v in rows.items()})
-for u in road_users:
+for u in road_rows:
     key = f"Slachtoffers: {u.lower()}"
     if key in index:
         now_s[key], prev_s[key], ly_s[key] = (
@@ -739,7 +806,7 @@ if not statbel:
     for label, key in rows.items():
         if key in phi:
             row_phi[label] = phi[key]
-    for u in road_users:
+    for u in road_rows:
         row_phi[f"Slachtoffers: {u.lower()}"] = by_user.get(u, 1.0)
 cmp = compare_periods(now_s, prev_s, ly_s, dispersion=row_phi).reindex(index)
 comparison = pd.DataFrame(
@@ -769,7 +836,9 @@ st.caption(
     + f"Vorige periode: {fmt_period(previous.start, previous.end)}; vorig jaar: "
     f"{fmt_period(last_year.start, last_year.end)}. 'Opvallend' wanneer 2·(√nu − √toen) "
     "groter is dan 2 in absolute waarde (Poisson); kleine aantallen schommelen sterk. "
-    "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf."
+    "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf; een "
+    "letselongeval zonder slachtofferrijen telt één slachtoffer van zijn ernst, weggebruiker "
+    "onbekend (zoals de kerncijfers)."
     + (
         ""
         if statbel
@@ -808,9 +877,11 @@ for layer, title in (("gemeente", "Gemeente"), ("deelgemeente", "Deelgemeente"))
         ]
     st.dataframe(style_table(table), hide_index=True, width="stretch")
 st.caption(
-    f"Gekozen periode, hele zone ({source_label}). Inwoners uit de gebiedsindeling "
-    "(marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. Bij minder dan "
-    f"{threshold} ongevallen zegt een cijfer per 1.000 inwoners weinig."
+    f"Gekozen periode, hele zone ({source_label}). Een ongeval telt in de gemeente en "
+    "deelgemeente van zijn wijk (de plaats van het feit, zoals Verkenning en het "
+    "gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
+    "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "
+    f"Bij minder dan {threshold} ongevallen zegt een cijfer per 1.000 inwoners weinig."
 )
 
 # ------------------------------------------------------------------------------------
@@ -892,16 +963,24 @@ st.markdown(f"**Letselongevallen binnen {radius_text} m van een school**")
 if not n_schools:
     st.info(f"Geen punten van het type '{schools['poi_type']}' in de gegevens.")
 else:
+    # The periods of the trend above, unknown ones left empty as there.
     near_school = traffic.injury_near_poi(
-        version, source, trend_start, period.end, schools["poi_type"], schools["radius_m"], grain
+        version, source, since, through, schools["poi_type"], schools["radius_m"], grain
     )
-    if near_school.empty:
-        st.info("Geen letselongevallen in dit venster.")
+    near_school = (
+        trend[["periode"]]
+        .assign(label=labels_x, known=known)
+        .merge(near_school, on="periode", how="left")
+        .fillna({"dichtbij": 0, "totaal": 0})
+    )
+    shown = near_school[near_school["known"]]
+    if shown.empty:
+        st.info("Geen gegevens van deze bron in dit venster.")
     else:
         sfig = go.Figure()
         sfig.add_bar(
-            x=[_period_label(p) for p in near_school["periode"]],
-            y=near_school["dichtbij"],
+            x=near_school["label"],
+            y=near_school["dichtbij"].astype(float).where(near_school["known"]).to_numpy(),
             name=f"Binnen {radius_text} m van een school",
             marker_color="#2c7bb6",
         )
@@ -912,9 +991,9 @@ else:
         st.plotly_chart(sfig, width="stretch", key="verkeer_scholen")
         school_table = pd.DataFrame(
             {
-                "Periode": [_period_label(p) for p in near_school["periode"]],
-                f"Binnen {radius_text} m van een school": near_school["dichtbij"].astype(int),
-                "Alle letselongevallen": near_school["totaal"].astype(int),
+                "Periode": shown["label"],
+                f"Binnen {radius_text} m van een school": shown["dichtbij"].astype(int),
+                "Alle letselongevallen": shown["totaal"].astype(int),
             }
         )
         with st.expander("Tabel"):

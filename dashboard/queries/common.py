@@ -18,6 +18,37 @@ from dashboard.queries._db import WarehouseVersion, query, scalar
 #: Most points a map may carry (DESIGN: 10,000 CircleMarkers already take ~11 s).
 MAP_POINT_CAP = 5_000
 
+#: Records located inside the zone: the only ones a hexagon map counts, as
+#: ``marts.hex_counts`` and :func:`dashboard.queries.hotspots.cell_counts` do. A record
+#: outside the zone has coordinates and an H3 cell, but the cell lies beyond the zone's
+#: map (the briefing drew 11 such cells, and counted 3,289 records where Bronnen had 3,277).
+IN_ZONE = "t.location_status IN ('ok', 'geen_wijk')"
+
+#: Traffic victims as ``marts.accidents.victims`` counts them (docs/DATA_DICTIONARY.md): a
+#: person killed or seriously or lightly injured. A victim row without an injury class
+#: (unhurt, unknown) is no victim, and an injury accident without victim rows has the one
+#: victim of its class, whose road user, age and the like are unknown. The columns of
+#: ``marts.victims``; per accident (and per class) the rows add up to the accident's
+#: ``victims`` (``killed``, ``seriously_injured``, ``lightly_injured``), so Verkenning,
+#: Verkeer, the briefing and the municipal report count the same victims. Such an accident
+#: keeps its own severity label (``Dodelijk`` for a death, which the black-spot score reads
+#: as a synonym of ``Gedood binnen 30 dagen``).
+VICTIMS_SQL = """(
+    SELECT v.* FROM marts.victims v WHERE v.severity_class IS NOT NULL
+    UNION ALL BY NAME
+    SELECT a.accident_id, CAST(a.severity AS VARCHAR) AS severity,
+           CASE WHEN a.killed > 0 THEN 'killed'
+                WHEN a.seriously_injured > 0 THEN 'seriously_injured'
+                ELSE 'lightly_injured' END AS severity_class,
+           a.date, a.year, a.month, a.iso_year, a.iso_week, a.weekday, a.hour,
+           a.x, a.y, a.lon, a.lat, a.wijk_code, a.wijk_name, a.deelgemeente_code,
+           a.deelgemeente_name, a.nis_code, a.municipality_name, a.h3_cell, a.h3_cell_coarse,
+           a.location_status, a.location_note, a.source_file, a.source_row
+    FROM marts.accidents a
+    WHERE a.source = 'zone' AND a.victims > 0
+      AND NOT EXISTS (SELECT 1 FROM marts.victims r WHERE r.accident_id = a.accident_id)
+)"""
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -30,7 +61,7 @@ class Dataset:
     label : str
         Dutch name, plural ("Feiten").
     table : str
-        Mart holding the records.
+        Mart holding the records (its columns are the dataset's columns).
     category : str
         Column that classifies a record (category, type, severity).
     category_label : str
@@ -53,6 +84,10 @@ class Dataset:
     dimensions : dict
         Extra group-by dimensions only this dataset has (Dutch label → (SQL expression over
         alias ``t``, output column)), next to the shared :data:`DIMENSIONS`.
+    from_sql : str
+        A parenthesised query with the columns of ``table`` to read the records from, when
+        the dataset's records are not the mart's rows as stored (the victims: see
+        :data:`VICTIMS_SQL`); empty for the mart itself. See :attr:`relation`.
     """
 
     key: str
@@ -68,6 +103,12 @@ class Dataset:
     address_expr: str = "concat_ws(' ', t.street, t.house_number)"
     measures: dict = field(default_factory=lambda: {"Aantal": "count(*)"})
     dimensions: dict = field(default_factory=dict)
+    from_sql: str = ""
+
+    @property
+    def relation(self) -> str:
+        """What queries read the records from (``FROM <relation> t``)."""
+        return self.from_sql or self.table
 
 
 _ACCIDENT_MEASURES = {
@@ -164,6 +205,10 @@ DATASETS: dict[str, Dataset] = {
         "severity",
         "Letsel",
         id_column="accident_id",
+        # Killed and injured only, and the one victim of an accident without victim rows:
+        # every victim row counted, also those of people unhurt, gave more victims than
+        # Verkeer, the briefing and the report.
+        from_sql=VICTIMS_SQL,
         measures={
             "Aantal slachtoffers": "count(*)",
             "Kwetsbare weggebruikers": "count(*) FILTER (WHERE t.is_vulnerable)",
@@ -412,7 +457,7 @@ def category_values(version: WarehouseVersion, dataset_key: str) -> list[str]:
     ds = dataset(dataset_key)
     df = query(
         version,
-        f"SELECT DISTINCT t.{ds.category} AS v FROM {ds.table} t WHERE ({ds.where}) "
+        f"SELECT DISTINCT t.{ds.category} AS v FROM {ds.relation} t WHERE ({ds.where}) "
         f"AND t.{ds.category} IS NOT NULL ORDER BY 1 LIMIT 500",
     )
     return df["v"].tolist()
@@ -427,19 +472,26 @@ def record_count(
     wijken: tuple[str, ...] = (),
     categories: tuple[str, ...] = (),
     located_only: bool = False,
+    inside_zone: bool = True,
 ) -> int:
     """Number of records of a dataset in the period (and wijken, categories).
 
     Parameters
     ----------
     located_only : bool
-        Count only records with map coordinates.
+        Count only records with map coordinates, inside the zone (:data:`IN_ZONE`): what
+        :func:`hex_counts` holds.
+    inside_zone : bool
+        ``False`` (with ``located_only``): records located anywhere, outside the zone too,
+        which is what :func:`map_points` draws. Ignored without ``located_only``.
     """
     ds = dataset(dataset_key)
     where, params = filter_sql(ds, start, end, wijken, categories)
     if located_only:
         where += " AND t.lon IS NOT NULL AND t.lat IS NOT NULL"
-    return int(scalar(version, f"SELECT count(*) FROM {ds.table} t WHERE {where}", params) or 0)
+        if inside_zone:
+            where += f" AND t.h3_cell IS NOT NULL AND {IN_ZONE}"
+    return int(scalar(version, f"SELECT count(*) FROM {ds.relation} t WHERE {where}", params) or 0)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
@@ -493,7 +545,7 @@ def counts_by(
     order = f"ORDER BY {', '.join(outputs)}" if outputs else ""
     sql = (
         f"SELECT * FROM (SELECT {', '.join(select + [f'{agg} AS waarde'])} "
-        f"FROM {ds.table} t {_AREA_JOINS} WHERE {where} {group} "
+        f"FROM {ds.relation} t {_AREA_JOINS} WHERE {where} {group} "
         f"ORDER BY waarde DESC LIMIT $limit) {order}"
     )
     params["limit"] = int(limit)
@@ -514,6 +566,9 @@ def map_points(
 ) -> pd.DataFrame:
     """Located records for a point map, newest first, at most ``limit``.
 
+    Records located outside the zone included, as on the point maps of Bronnen: count
+    them with ``record_count(..., located_only=True, inside_zone=False)``.
+
     Returns
     -------
     pandas.DataFrame
@@ -530,7 +585,7 @@ def points_sql(ds: Dataset, where: str) -> str:
     return (
         f"SELECT t.{ds.id_column} AS id, t.lat, t.lon, t.{ds.category} AS category, "
         f"{ds.date_expr} AS date, {ds.address_expr} AS address, t.wijk_code "
-        f"FROM {ds.table} t WHERE {where} AND t.lat IS NOT NULL AND t.lon IS NOT NULL "
+        f"FROM {ds.relation} t WHERE {where} AND t.lat IS NOT NULL AND t.lon IS NOT NULL "
         f"ORDER BY date DESC, id LIMIT $limit"
     )
 
@@ -546,6 +601,9 @@ def hex_counts(
     coarse: bool = False,
 ) -> pd.DataFrame:
     """Records per H3 cell, counted in DuckDB (for maps with too many points).
+
+    Only records located inside the zone (:data:`IN_ZONE`), as ``marts.hex_counts`` and
+    the hexagons of Bronnen: their total is ``record_count(..., located_only=True)``.
 
     Parameters
     ----------
@@ -563,8 +621,9 @@ def hex_counts(
     params["limit"] = MAP_POINT_CAP
     return query(
         version,
-        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
-        f"WHERE {where} AND t.{column} IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT $limit",
+        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.relation} t "
+        f"WHERE {where} AND t.{column} IS NOT NULL AND {IN_ZONE} "
+        "GROUP BY 1 ORDER BY n DESC LIMIT $limit",
         params,
     )
 
@@ -631,7 +690,7 @@ def explore(
     group = f"GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
     inner = (
         f"SELECT {', '.join(select + [f'{agg} AS waarde', f'sum({agg}) OVER () AS totaal'])} "
-        f"FROM {ds.table} t {_AREA_JOINS} WHERE {where} {group} "
+        f"FROM {ds.relation} t {_AREA_JOINS} WHERE {where} {group} "
         f"ORDER BY waarde DESC LIMIT $limit"
     )
     params["limit"] = int(limit)
@@ -713,6 +772,6 @@ def record_rows(
     cols = ", ".join(f't."{c}"' for c in columns)
     return query(
         version,
-        f"SELECT {cols} FROM {ds.table} t WHERE {where} ORDER BY {ds.date_expr} LIMIT $limit",
+        f"SELECT {cols} FROM {ds.relation} t WHERE {where} ORDER BY {ds.date_expr} LIMIT $limit",
         params,
     )

@@ -22,7 +22,10 @@ import streamlit as st
 from h3.api import basic_int as h3i
 
 from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query, scalar
-from dashboard.queries.common import MAP_POINT_CAP, dataset, points_sql
+
+# IN_ZONE: records that count on hexagon maps (a record outside the zone would put a stray
+# cell beyond the Gi* study area), one rule with the other maps and marts.hex_counts.
+from dashboard.queries.common import IN_ZONE, MAP_POINT_CAP, dataset, points_sql
 from dashboard.queries.incidents import (
     ALL_HOURS,
     source_filter,
@@ -31,9 +34,6 @@ from dashboard.queries.incidents import (
 #: Period granularities of the emerging hot-spot view: key → (DuckDB date_trunc unit, label).
 GRANULARITIES = {"month": ("month", "Maanden"), "quarter": ("quarter", "Kwartalen")}
 
-#: Records that count on hexagon maps: located inside the zone (as ``marts.hex_counts``);
-#: a record outside the zone would put a stray cell beyond the Gi* study area.
-_IN_ZONE = "t.location_status IN ('ok', 'geen_wijk')"
 
 #: Most records the near-repeat analysis takes on: beyond it (a whole region, years of
 #: data) the close pairs grow quadratically and the page asks to narrow the selection.
@@ -73,7 +73,7 @@ def filtered_count(
     if located_only or inside_zone:
         where += " AND t.lat IS NOT NULL AND t.h3_cell IS NOT NULL"
     if inside_zone:
-        where += f" AND {_IN_ZONE}"
+        where += f" AND {IN_ZONE}"
     return int(scalar(version, f"SELECT count(*) FROM {ds.table} t WHERE {where}", params) or 0)
 
 
@@ -103,7 +103,7 @@ def cell_counts(
     df = query(
         version,
         f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
-        f"WHERE {where} AND t.{column} IS NOT NULL AND {_IN_ZONE} "
+        f"WHERE {where} AND t.{column} IS NOT NULL AND {IN_ZONE} "
         f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT $limit",
         params,
     )
@@ -141,7 +141,7 @@ def cell_counts_by_period(
         version,
         f"SELECT CAST(date_trunc('{unit}', {ds.date_expr}) AS DATE) AS period, "
         f"CAST(t.h3_cell AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
-        f"WHERE {where} AND t.h3_cell IS NOT NULL AND {_IN_ZONE} GROUP BY 1, 2 ORDER BY 1, 2",
+        f"WHERE {where} AND t.h3_cell IS NOT NULL AND {IN_ZONE} GROUP BY 1, 2 ORDER BY 1, 2",
         params,
     )
 

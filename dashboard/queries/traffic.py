@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query
-from dashboard.queries.common import MAP_POINT_CAP, dataset, filter_sql
+from dashboard.queries.common import IN_ZONE, MAP_POINT_CAP, VICTIMS_SQL, dataset, filter_sql
 
 #: Accident sources: the zone's own registration (with day and address) and Statbel
 #: (injury accidents only, month precision). Never summed: they describe the same events.
@@ -208,11 +208,22 @@ def accident_located_count(
     wijken: tuple[str, ...] = (),
     facets: Facets = (),
     injury_only: bool = False,
+    inside_zone: bool = False,
 ) -> int:
-    """Number of accidents with map coordinates matching the filters."""
+    """Number of accidents with map coordinates matching the filters.
+
+    Parameters
+    ----------
+    inside_zone : bool
+        ``False``: located anywhere, outside the zone too (what :func:`accident_points`
+        draws); ``True``: inside the zone only (:data:`~dashboard.queries.common.IN_ZONE`),
+        what :func:`accident_hex_counts` holds.
+    """
     where, params = _accident_where(source, start, end, wijken, facets)
     if injury_only:
         where += " AND t.is_injury"
+    if inside_zone:
+        where += f" AND t.h3_cell IS NOT NULL AND {IN_ZONE}"
     df = query(
         version,
         f"SELECT count(*) AS n FROM marts.accidents t WHERE {where} "
@@ -271,6 +282,9 @@ def accident_hex_counts(
 ) -> pd.DataFrame:
     """Accidents per H3 cell (for maps beyond the point cap, and accident hot spots).
 
+    Only accidents located inside the zone (:data:`~dashboard.queries.common.IN_ZONE`),
+    as ``marts.hex_counts`` and every other hexagon map count them.
+
     Returns
     -------
     pandas.DataFrame
@@ -284,7 +298,8 @@ def accident_hex_counts(
     return query(
         version,
         f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM marts.accidents t "
-        f"WHERE {where} AND t.{column} IS NOT NULL GROUP BY 1 ORDER BY n DESC LIMIT $limit",
+        f"WHERE {where} AND t.{column} IS NOT NULL AND {IN_ZONE} "
+        "GROUP BY 1 ORDER BY n DESC LIMIT $limit",
         params,
     )
 
@@ -294,6 +309,36 @@ def accident_hex_counts(
 # --------------------------------------------------------------------------------------
 
 _GRAINS = {"maand": "make_date(t.year, t.month, 1)", "jaar": "make_date(t.year, 1, 1)"}
+_STEPS = {"maand": ("month", "1 MONTH"), "jaar": ("year", "1 YEAR")}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def source_bounds(version: WarehouseVersion, source: str) -> dict:
+    """First and last day an accident source covers, over all its records (no filter).
+
+    A month outside them is unknown, not 0: Statbel publishes a year at a time, well after
+    the zone's own registration, and neither covers the months before its first export.
+
+    Returns
+    -------
+    dict
+        ``{"first": date | None, "last": date | None}``; for Statbel, which has no day, the
+        first day of its first month and the last day of its last month.
+    """
+    _check_source(source)
+    ds = dataset(source)
+    df = query(
+        version,
+        f"SELECT min({ds.date_expr}) AS first, "
+        f"max({ds.date_expr}) + (CASE WHEN $month_only THEN INTERVAL 1 MONTH - INTERVAL 1 DAY "
+        f"ELSE INTERVAL 0 DAY END) AS last FROM marts.accidents t WHERE {ds.where}",
+        {"month_only": ds.month_only},
+    )
+    first, last = df.iat[0, 0], df.iat[0, 1]
+    return {
+        "first": None if pd.isna(first) else pd.Timestamp(first).date(),
+        "last": None if pd.isna(last) else pd.Timestamp(last).date(),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -308,9 +353,10 @@ def injury_trend(
 ) -> pd.DataFrame:
     """Injury accidents (and, for the zone, their victims) per month or year.
 
-    Accidents come from ``marts.accidents``, victims from ``marts.victims``: two units in
-    separate columns, never added up. Statbel rows have no victims (one class per
-    accident), so their victim columns are null.
+    Accidents and victims are two units in separate columns, never added up. Victims as
+    ``marts.accidents.victims`` counts them (killed, seriously and lightly injured; one
+    victim for an injury accident without victim rows). Statbel has no victims (one class
+    per accident), so its victim columns are null.
 
     Parameters
     ----------
@@ -319,53 +365,57 @@ def injury_trend(
     Returns
     -------
     pandas.DataFrame
-        ``periode`` (first day of the month/year), ``letselongevallen``,
-        ``letselongevallen_tot_dag`` (those on or before day ``end.day`` of the month, for
-        comparing a month ``end`` cuts short), ``doden``, ``zwaargewonden``,
-        ``lichtgewonden``, ``slachtoffers``; only periods with data.
+        One row for every month/year from the one ``start`` falls in through the one of
+        ``end``, 0 where nothing happened (whether the data cover it is for the caller to
+        say: :func:`source_bounds`). ``periode`` (first day of the month/year),
+        ``letselongevallen``, ``letselongevallen_tot_dag`` (those on or before day
+        ``end.day`` of their month), ``letselongevallen_vanaf_dag`` (on or after day
+        ``start.day``): the same days of every month, for one the period cuts short;
+        ``doden``, ``zwaargewonden``, ``lichtgewonden``, ``slachtoffers``.
     """
     if grain not in _GRAINS:
         raise ValueError(f"Onbekende tijdseenheid {grain!r}")
     where, params = _accident_where(source, start, end, wijken, facets)
     period = _GRAINS[grain]
-    victims = (
-        "count(v.accident_id) FILTER (WHERE v.severity_class = 'killed')",
-        "count(v.accident_id) FILTER (WHERE v.severity_class = 'seriously_injured')",
-        "count(v.accident_id) FILTER (WHERE v.severity_class = 'lightly_injured')",
-        "count(v.accident_id) FILTER (WHERE v.severity_class IS NOT NULL)",
-    )
-    if source == "accidents_statbel":
-        victims = ("NULL::BIGINT",) * 4
+    unit, step = _STEPS[grain]
+    zone = source == "accidents"
+    victims = [
+        f"CAST(coalesce(sum(t.{c}), 0) AS BIGINT)" if zone else "NULL::BIGINT"
+        for c in ("killed", "seriously_injured", "lightly_injured", "victims")
+    ]
+    filled = "0" if zone else "NULL"
     return query(
         version,
         f"""
-        WITH acc AS (
+        WITH periods AS (
+            SELECT CAST(p AS DATE) AS periode
+            FROM generate_series(date_trunc('{unit}', $start::DATE),
+                                 date_trunc('{unit}', $end::DATE), INTERVAL {step}) g(p)
+        ),
+        acc AS (
             SELECT {period} AS periode, count(*) AS letselongevallen,
                    -- Statbel gives no day: its month counts whole, as the filter takes it.
                    count(*) FILTER (WHERE coalesce(day(t.date), 1) <= $tot_dag)
-                       AS letselongevallen_tot_dag
-            FROM marts.accidents t WHERE {where} AND t.is_injury GROUP BY 1
-        ),
-        vic AS (
-            SELECT {period} AS periode,
+                       AS letselongevallen_tot_dag,
+                   count(*) FILTER (WHERE coalesce(day(t.date), $vanaf_dag) >= $vanaf_dag)
+                       AS letselongevallen_vanaf_dag,
                    {victims[0]} AS doden, {victims[1]} AS zwaargewonden,
                    {victims[2]} AS lichtgewonden, {victims[3]} AS slachtoffers
-            FROM marts.accidents t JOIN marts.victims v ON v.accident_id = t.accident_id
-            WHERE {where} AND t.is_injury GROUP BY 1
+            FROM marts.accidents t WHERE {where} AND t.is_injury GROUP BY 1
         )
-        SELECT acc.periode, acc.letselongevallen, acc.letselongevallen_tot_dag,
-               coalesce(vic.doden, {0 if source == "accidents" else "NULL"}) AS doden,
-               coalesce(vic.zwaargewonden, {0 if source == "accidents" else "NULL"})
-                   AS zwaargewonden,
-               coalesce(vic.lichtgewonden, {0 if source == "accidents" else "NULL"})
-                   AS lichtgewonden,
-               coalesce(vic.slachtoffers, {0 if source == "accidents" else "NULL"})
-                   AS slachtoffers
-        FROM acc LEFT JOIN vic USING (periode)
-        ORDER BY acc.periode
+        SELECT periods.periode,
+               coalesce(acc.letselongevallen, 0) AS letselongevallen,
+               coalesce(acc.letselongevallen_tot_dag, 0) AS letselongevallen_tot_dag,
+               coalesce(acc.letselongevallen_vanaf_dag, 0) AS letselongevallen_vanaf_dag,
+               CAST(coalesce(acc.doden, {filled}) AS BIGINT) AS doden,
+               CAST(coalesce(acc.zwaargewonden, {filled}) AS BIGINT) AS zwaargewonden,
+               CAST(coalesce(acc.lichtgewonden, {filled}) AS BIGINT) AS lichtgewonden,
+               CAST(coalesce(acc.slachtoffers, {filled}) AS BIGINT) AS slachtoffers
+        FROM periods LEFT JOIN acc USING (periode)
+        ORDER BY periods.periode
         LIMIT 1200
         """,
-        {**params, "tot_dag": end.day},
+        {**params, "tot_dag": end.day, "vanaf_dag": start.day},
     )
 
 
@@ -379,6 +429,10 @@ def victims_by_road_user(
 ) -> pd.DataFrame:
     """Victims (zone registration) per road-user type of the victim, by injury class.
 
+    The victims of :data:`~dashboard.queries.common.VICTIMS_SQL`: killed and injured
+    victim rows, and the one victim of an injury accident without victim rows under
+    ``Onbekend``; the rows add up to ``slachtoffers`` of :func:`accident_summary`.
+
     Returns
     -------
     pandas.DataFrame
@@ -389,12 +443,12 @@ def victims_by_road_user(
     return query(
         version,
         f"""
-        SELECT coalesce(v.road_user, 'Onbekend') AS weggebruiker,
+        SELECT coalesce(CAST(v.road_user AS VARCHAR), 'Onbekend') AS weggebruiker,
                count(*) FILTER (WHERE v.severity_class = 'killed') AS doden,
                count(*) FILTER (WHERE v.severity_class = 'seriously_injured') AS zwaargewonden,
                count(*) FILTER (WHERE v.severity_class = 'lightly_injured') AS lichtgewonden,
-               count(*) FILTER (WHERE v.severity_class IS NOT NULL) AS slachtoffers
-        FROM marts.accidents t JOIN marts.victims v ON v.accident_id = t.accident_id
+               count(*) AS slachtoffers
+        FROM marts.accidents t JOIN {VICTIMS_SQL} v ON v.accident_id = t.accident_id
         WHERE {where}
         GROUP BY 1
         ORDER BY slachtoffers DESC, weggebruiker
@@ -439,7 +493,15 @@ def injury_accidents_by_road_user(
     )
 
 
-_AREA_LAYERS = {"gemeente": "t.nis_code", "deelgemeente": "t.deelgemeente_code"}
+#: Area layer → (the wijk's column naming its area, the row of records without a wijk). As
+#: Verkenning and the municipal report: an accident belongs to the area of its wijk, "volgens
+#: de plaats van het feit"; one without a place (no wijk) is in no area. Its own
+#: ``nis_code`` kept the municipality of its label: Verkeer counted such an accident in the
+#: gemeente table but not in the deelgemeente table (12 against 11).
+_AREA_LAYERS = {
+    "gemeente": ("nis_code", "Zonder gemeente"),
+    "deelgemeente": ("parent_code", "Zonder deelgemeente"),
+}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -447,6 +509,9 @@ def injury_per_area(
     version: WarehouseVersion, source: str, start: date, end: date, layer: str = "gemeente"
 ) -> pd.DataFrame:
     """Injury accidents and victims per municipality or deelgemeente, with population.
+
+    The area is the one of the accident's wijk (as Verkenning's "Gemeente" and
+    "Deelgemeente" and the municipal report); victims as ``marts.accidents.victims``.
 
     Parameters
     ----------
@@ -456,34 +521,43 @@ def injury_per_area(
     -------
     pandas.DataFrame
         ``code``, ``naam``, ``inwoners`` (null when unknown), ``letselongevallen``,
-        ``slachtoffers`` (null for Statbel, which has no victim rows); every area of the
-        layer, also those without accidents.
+        ``slachtoffers`` (null for Statbel, which has no victims); every area of the layer,
+        also those without accidents, then (only when there are any) the injury accidents
+        without a wijk as a last row, ``code`` null and ``naam`` "Zonder gemeente" /
+        "Zonder deelgemeente" (as Verkenning names them). The rows add up to the zone's
+        injury accidents in the period.
     """
     if layer not in _AREA_LAYERS:
         raise ValueError(f"Onbekende laag {layer!r}")
+    column, nowhere = _AREA_LAYERS[layer]
     where, params = _accident_where(source, start, end, (), ())
-    params["layer"] = layer
-    victims = (
-        "(SELECT count(*) FROM marts.victims v WHERE v.accident_id = t.accident_id "
-        "AND v.severity_class IS NOT NULL)"
-        if source == "accidents"
-        else "NULL::BIGINT"
-    )
+    params.update({"layer": layer, "nowhere": nowhere})
+    victims = "CAST(sum(t.victims) AS BIGINT)" if source == "accidents" else "NULL::BIGINT"
+    filled = "coalesce(acc.slachtoffers, 0)" if source == "accidents" else "NULL"
     return query(
         version,
         f"""
         WITH acc AS (
-            SELECT {_AREA_LAYERS[layer]} AS code, count(*) AS letselongevallen,
-                   sum({victims}) AS slachtoffers
-            FROM marts.accidents t WHERE {where} AND t.is_injury GROUP BY 1
+            SELECT w.{column} AS code, count(*) AS letselongevallen, {victims} AS slachtoffers
+            FROM marts.accidents t
+            LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
+            WHERE {where} AND t.is_injury
+            GROUP BY 1
         )
         SELECT d.code, d.name AS naam, d.population AS inwoners,
                coalesce(acc.letselongevallen, 0) AS letselongevallen,
-               CAST({"coalesce(acc.slachtoffers, 0)" if source == "accidents" else "NULL"}
-                    AS BIGINT) AS slachtoffers
+               CAST({filled} AS BIGINT) AS slachtoffers
         FROM marts.districts d LEFT JOIN acc ON acc.code = d.code
         WHERE d.layer = $layer
-        ORDER BY d.code
+        UNION ALL
+        -- As Verkenning: no wijk, or a wijk whose area the layer does not know.
+        SELECT NULL, $nowhere, NULL, CAST(sum(acc.letselongevallen) AS BIGINT),
+               CAST(sum(acc.slachtoffers) AS BIGINT)
+        FROM acc
+        WHERE acc.code IS NULL
+           OR acc.code NOT IN (SELECT code FROM marts.districts WHERE layer = $layer)
+        HAVING count(*) > 0
+        ORDER BY 1 NULLS LAST
         LIMIT 2000
         """,
         params,
@@ -568,12 +642,15 @@ def injury_near_poi(
     -------
     pandas.DataFrame
         ``periode``, ``dichtbij`` (injury accidents within the radius), ``totaal`` (all
-        injury accidents in the zone that period); only periods with injury accidents.
+        injury accidents in the zone that period); every month/year from the one ``start``
+        falls in through the one of ``end``, 0 where nothing happened (as
+        :func:`injury_trend`).
     """
     if grain not in _GRAINS:
         raise ValueError(f"Onbekende tijdseenheid {grain!r}")
     where, params = _accident_where(source, start, end, (), ())
     params.update({"poi_type": poi_type, "radius": float(radius_m)})
+    unit, step = _STEPS[grain]
     return query(
         version,
         f"""
@@ -588,10 +665,21 @@ def injury_near_poi(
              AND abs(acc.x - p.x) <= $radius AND abs(acc.y - p.y) <= $radius
             WHERE (acc.x - p.x) * (acc.x - p.x) + (acc.y - p.y) * (acc.y - p.y)
                   <= $radius * $radius
+        ),
+        counted AS (
+            SELECT acc.periode, count(near.accident_id) AS dichtbij, count(*) AS totaal
+            FROM acc LEFT JOIN near USING (accident_id)
+            GROUP BY 1
+        ),
+        periods AS (
+            SELECT CAST(p AS DATE) AS periode
+            FROM generate_series(date_trunc('{unit}', $start::DATE),
+                                 date_trunc('{unit}', $end::DATE), INTERVAL {step}) g(p)
         )
-        SELECT acc.periode, count(near.accident_id) AS dichtbij, count(*) AS totaal
-        FROM acc LEFT JOIN near USING (accident_id)
-        GROUP BY 1 ORDER BY 1 LIMIT 1200
+        SELECT periods.periode, coalesce(counted.dichtbij, 0) AS dichtbij,
+               coalesce(counted.totaal, 0) AS totaal
+        FROM periods LEFT JOIN counted USING (periode)
+        ORDER BY 1 LIMIT 1200
         """,
         params,
     )

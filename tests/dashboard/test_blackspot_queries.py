@@ -157,11 +157,13 @@ def test_injury_trend_separates_accidents_and_victims(version):
         "AND date BETWEEN ? AND ?",
         [start, END],
     )
+    # Victims as marts.accidents.victims counts them, as the tiles, briefing and report.
     assert int(trend["slachtoffers"].sum()) == count(
-        "SELECT count(*) FROM marts.victims v JOIN marts.accidents a USING (accident_id) "
-        "WHERE a.source = 'zone' AND a.date BETWEEN ? AND ? AND v.severity_class IS NOT NULL",
+        "SELECT sum(victims) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN ? AND ?",
         [start, END],
     )
+    assert [pd.Timestamp(p).year for p in trend["periode"]] == list(range(start.year, END.year + 1))
     statbel = traffic.injury_trend(version, "accidents_statbel", start, END, "jaar")
     assert statbel["slachtoffers"].isna().all()
 
@@ -195,15 +197,29 @@ def test_injury_near_schools_matches_sql(version):
 
 
 def test_injury_per_area_with_population(version):
+    """Every area of the layer, by the accident's wijk; accidents without one in a row of
+    their own (only when there are any), so the rows add up to the zone's total."""
     start = date(2025, 1, 1)
-    areas = traffic.injury_per_area(version, "accidents", start, END, "deelgemeente")
-    assert len(areas) == count("SELECT count(*) FROM marts.districts WHERE layer = 'deelgemeente'")
     total = count(
         "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
-        "AND date BETWEEN ? AND ? AND deelgemeente_code IS NOT NULL",
+        "AND date BETWEEN ? AND ?",
         [start, END],
     )
-    assert int(areas["letselongevallen"].sum()) == total
+    nowhere = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN ? AND ? AND wijk_code IS NULL",
+        [start, END],
+    )
+    for layer in ("gemeente", "deelgemeente"):
+        areas = traffic.injury_per_area(version, "accidents", start, END, layer)
+        n_areas = count("SELECT count(*) FROM marts.districts WHERE layer = ?", [layer])
+        assert len(areas) == n_areas + (1 if nowhere else 0)
+        assert int(areas["letselongevallen"].sum()) == total
+        assert int(areas["slachtoffers"].sum()) == count(
+            "SELECT sum(victims) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+            "AND date BETWEEN ? AND ?",
+            [start, END],
+        )
 
 
 def test_school_settings_defaults_and_zone():

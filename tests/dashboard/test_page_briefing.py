@@ -208,3 +208,45 @@ def test_per_wijk_tables_say_records_without_wijk_count_in_the_zone_only(demo_wa
     at = run_app()
     assert any(c.value == PER_WIJK_NOTE for c in at.caption)
     assert any("52 weken eerder, dezelfde weekdagen" in c.value for c in at.caption)
+
+
+def test_briefing_map_hexagons_hold_the_records_inside_the_zone(demo_warehouse, monkeypatch):
+    """Above the point cap the briefing's map counted and drew the records located outside
+    the zone (year to date 2026: 3,289 incidents in hexagons, 11 of them outside the zone,
+    where Bronnen and marts.hex_counts give 3,277). Its hexagons hold the records inside the
+    zone now, and the note says how many lie outside, as on Bronnen."""
+    from dashboard.queries import common
+
+    monkeypatch.setattr(common, "MAP_POINT_CAP", 10)
+    at = run_app()
+    at.sidebar.radio(key="briefing_periode").set_value("ytd").run()
+    assert not at.exception
+    end = anchor()
+    span = [date(end.year, 1, 1), end]
+
+    def located(cond: str) -> int:
+        return sum(
+            count(
+                f"SELECT count(*) FROM marts.{table} WHERE date BETWEEN ? AND ? "
+                f"AND lat IS NOT NULL AND {source} AND {cond}",
+                span,
+            )
+            for table, source in (
+                ("incidents", "TRUE"),
+                ("nuisance", "TRUE"),
+                ("accidents", "source = 'zone'"),
+            )
+        )
+
+    inside = located("h3_cell IS NOT NULL AND location_status IN ('ok', 'geen_wijk')")
+    outside = located("TRUE") - inside
+    assert outside > 0, "the demo has records outside the zone this year"
+    hexagons = count(
+        "SELECT sum(n) FROM marts.hex_counts WHERE month_start BETWEEN ? AND ?",
+        [date(end.year, 1, 1), end],
+    )
+    assert hexagons == inside
+    note = next(c.value for c in at.caption if "daarom geteld per zeshoek" in c.value)
+    assert f": {nl(inside)} records in de zeshoeken." in note
+    lie = "record ligt" if outside == 1 else "records liggen"
+    assert note.endswith(f" {nl(outside)} {lie} buiten de zone, in geen zeshoek.")

@@ -6,6 +6,8 @@ import io
 import json
 from datetime import date, timedelta
 
+import numpy as np
+import pandas as pd
 from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 from docx import Document
 from openpyxl import load_workbook
@@ -292,3 +294,96 @@ def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehous
     list on accident_id and failed ("You are trying to merge on float64 and object")."""
     at = run_app("traffic", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
     assert metrics(at)["Ongevallen"] == "0"
+
+
+def _trend_chart(at) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Labels, bars and the year-earlier line of the injury-accident trend."""
+    chart = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "Letselongevallen (aantal ongevallen)" in c.proto.spec
+    )
+    bars, line = chart["data"][:2]
+    assert line["x"] == bars["x"]
+    y = np.array(plotly_array(bars["y"]), dtype=float)
+    return list(bars["x"]), y, np.array(plotly_array(line["y"]), dtype=float)
+
+
+def _month_counts(wijk: str, first: date, last: date) -> pd.Series:
+    """Injury accidents of the zone's registration in a wijk per month (only months with
+    any), from independent SQL."""
+    df = wh(
+        "SELECT strftime(date, '%m/%Y') AS m, count(*) AS n FROM marts.accidents "
+        "WHERE source = 'zone' AND is_injury AND wijk_code = ? AND date BETWEEN ? AND ? "
+        "GROUP BY 1",
+        [wijk, first, last],
+    )
+    return df.set_index("m")["n"]
+
+
+def _sparse_wijk(first: date, last: date) -> str:
+    """A wijk with injury accidents in the window but none in its last month and in some
+    month before: where the chart lost months."""
+    df = wh(
+        "SELECT wijk_code, count(DISTINCT date_trunc('month', date)) AS months, "
+        "count(*) FILTER (WHERE date >= date_trunc('month', ?::DATE)) AS last_month "
+        "FROM marts.accidents WHERE source = 'zone' AND is_injury AND wijk_code IS NOT NULL "
+        "AND date BETWEEN ? AND ? GROUP BY 1 HAVING last_month = 0 ORDER BY months DESC, 1",
+        [last, first, last],
+    )
+    assert not df.empty, "the demo has a wijk without injury accidents in a month"
+    return str(df["wijk_code"].iat[0])
+
+
+def test_trend_shows_every_month_of_the_window(demo_warehouse):
+    """The trend listed only months with an injury accident: a wijk without one in the
+    period's month ended the chart a month early, and months far apart stood side by side.
+    Every month of the 3-year window is a bar now, 0 where nothing happened, and the months
+    before the data begin are unknown (no bar), not 0."""
+    end = date(2026, 10, 31)
+    first = date(2023, 11, 1)
+    wijk = _sparse_wijk(first, end)
+    at = run_app(
+        "traffic", {"periode": "aangepast", "van": "2026-10-01", "tot": str(end), "wijk": wijk}
+    )
+    labels, bars, line = _trend_chart(at)
+    months = pd.period_range(first, end, freq="M")
+    assert labels == [f"{m.month:02d}/{m.year}" for m in months]
+    data_first = pd.Timestamp(wh("SELECT min(date) FROM marts.accidents").iat[0, 0])
+    known = np.array([m.end_time >= data_first for m in months])
+    assert np.isnan(bars[~known]).all() and not np.isnan(bars[known]).any()
+    counts = _month_counts(wijk, first, end)
+    expected = np.array([counts.get(lab, 0) for lab in labels], dtype=float)
+    assert (bars[known] == expected[known]).all()
+    assert bars[-1] == 0
+    # A year earlier is set against the same month, also for the empty ones.
+    assert line[-1] == counts.get(f"10/{end.year - 1}", 0)
+    if not known.all():
+        assert any("zijn onbekend en blijven leeg (geen 0)" in c.value for c in at.caption)
+    # The chart of injury accidents near schools (whole zone) has the same months.
+    school = next(
+        json.loads(c.proto.spec)["data"][0]
+        for c in at.get("plotly_chart")
+        if "van een school" in c.proto.spec
+    )
+    assert school["x"] == labels
+    near = np.array(plotly_array(school["y"]), dtype=float)
+    assert np.isnan(near[~known]).all() and not np.isnan(near[known]).any()
+
+
+def test_trend_marks_only_the_months_really_cut_short(demo_warehouse):
+    """Ending on 15 October in a wijk without an injury accident that fortnight: the last
+    bar read "09/2026 (1–15)" and held all of September. Now October is "10/2026 (1–15)",
+    September a whole month without suffix, and the window's first month, from the 16th,
+    says so too."""
+    end = date(2026, 10, 15)
+    wijk = _sparse_wijk(date(2023, 10, 16), end)
+    at = run_app(
+        "traffic", {"periode": "aangepast", "van": "2026-10-01", "tot": str(end), "wijk": wijk}
+    )
+    labels, bars, _ = _trend_chart(at)
+    assert labels[0] == "10/2023 (16–31)" and labels[-1] == "10/2026 (1–15)"
+    assert labels[-2] == "09/2026" and not any("(1–" in lab for lab in labels[:-1])
+    assert len(labels) == 37
+    assert bars[-1] == 0
+    assert bars[-2] == _month_counts(wijk, date(2026, 9, 1), date(2026, 9, 30)).sum()

@@ -49,8 +49,37 @@ def test_map_points_capped(demo_warehouse):
 
 
 def test_hex_counts_add_up(demo_warehouse):
+    """Hexagons hold the records inside the zone, as marts.hex_counts and Bronnen: the
+    briefing's map also drew the cells of records located outside the zone."""
     version = _db.warehouse_version()
-    cells = common.hex_counts(version, "incidents", date(2000, 1, 1), date(2100, 1, 1))
-    assert int(cells["n"].sum()) == count(
-        "SELECT count(*) FROM marts.incidents WHERE h3_cell IS NOT NULL"
-    )
+    start, end = date(2000, 1, 1), date(2100, 1, 1)
+    for key in ("incidents", "nuisance", "accidents"):
+        cells = common.hex_counts(version, key, start, end)
+        table = (
+            "marts.accidents WHERE source = 'zone' AND"
+            if key == "accidents"
+            else f"marts.{key} WHERE"
+        )
+        inside = count(
+            f"SELECT count(*) FROM {table} h3_cell IS NOT NULL "
+            "AND location_status IN ('ok', 'geen_wijk')"
+        )
+        assert (
+            int(cells["n"].sum())
+            == inside
+            == count("SELECT sum(n) FROM marts.hex_counts WHERE domain = ?", [key])
+        ), key
+        assert common.record_count(version, key, start, end, located_only=True) == inside
+        assert common.record_count(
+            version, key, start, end, located_only=True, inside_zone=False
+        ) == count(f"SELECT count(*) FROM {table} lat IS NOT NULL")
+    assert count("SELECT count(*) FROM marts.incidents WHERE location_status = 'buiten_zone'")
+
+
+def test_one_in_zone_rule_for_every_hexagon_map():
+    """The hexagon maps of Bronnen (hotspots) and of the briefing and Verkeer (common) use
+    one definition of "inside the zone", the one marts.hex_counts is built with."""
+    from dashboard.queries import hotspots
+
+    assert common.IN_ZONE == "t.location_status IN ('ok', 'geen_wijk')"
+    assert hotspots.IN_ZONE is common.IN_ZONE and not hasattr(hotspots, "_IN_ZONE")
