@@ -31,7 +31,7 @@ from typing import NoReturn
 import streamlit as st
 
 from dashboard.auth.oidc import RoleMapping, anonymous_principal, auth_mode, map_oidc_user
-from dashboard.auth.roles import Principal, allowed_pages, load_pseudonym_key
+from dashboard.auth.roles import Principal, allowed_pages, current_classes, load_pseudonym_key
 from dashboard.auth.throttle import LoginThrottle
 from dashboard.auth.users import UserStore, demo_enabled, ensure_demo_users
 from etl.audit import AuditLog
@@ -82,6 +82,10 @@ def current_principal() -> Principal | None:
     if principal is not None and time.time() - signed_in_at > SESSION_MAX_AGE_S:
         st.session_state.pop(_PRINCIPAL, None)
         return None
+    if principal is not None:
+        fresh = current_classes(principal)
+        if fresh is not principal:
+            st.session_state[_PRINCIPAL] = principal = fresh
     return principal
 
 

@@ -132,18 +132,38 @@ class Principal:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "role", Role.parse(self.role))
-        if self.role is Role.INSPECTOR and not self.wijk_code:
+        if self.role == Role.INSPECTOR and not self.wijk_code:
             raise ValueError("Een wijkinspecteur heeft een wijkcode nodig")
-        if self.role is Role.BESTUUR and not self.nis_code:
+        if self.role == Role.BESTUUR and not self.nis_code:
             raise ValueError("Een gebruiker van het lokaal bestuur heeft een NIS-code nodig")
 
     @property
     def label(self) -> str:
         """``"Naam (rol)"`` for the sidebar."""
         who = self.display_name or self.username
-        extra = self.wijk_code if self.role is Role.INSPECTOR else self.nis_code
+        extra = self.wijk_code if self.role == Role.INSPECTOR else self.nis_code
         suffix = f" {extra}" if extra and self.role in (Role.INSPECTOR, Role.BESTUUR) else ""
         return f"{who} ({self.role.label}{suffix})"
+
+
+def current_classes(principal) -> Principal:
+    """``principal`` as an instance of this module's classes (itself when it already is).
+
+    Streamlit reloads a changed source file for the sessions that stay open: a principal
+    stored in such a session holds the *earlier* module's ``Role`` members, so a check
+    "role is Role.BESTUUR" saw no bestuur, and the mayor of one municipality was given the
+    whole zone. Rebuilt from its values it holds the current classes (the checks compare
+    by value as well, and fail closed).
+    """
+    if type(principal) is Principal and type(principal.role) is Role:
+        return principal
+    return Principal(
+        str(principal.username),
+        Role.parse(str(principal.role)),
+        principal.wijk_code,
+        principal.nis_code,
+        principal.display_name,
+    )
 
 
 def allowed_pages(principal: Principal) -> set[str]:
@@ -163,9 +183,9 @@ def console_tables(principal: Principal) -> frozenset[str] | None:
     """
     from dashboard.auth.sqlguard import AGGREGATE_TABLES
 
-    if principal.role is Role.COORDINATOR:
+    if principal.role == Role.COORDINATOR:
         return None
-    if principal.role is Role.BELEIDSCEL:
+    if principal.role == Role.BELEIDSCEL:
         return AGGREGATE_TABLES
     return frozenset()
 
@@ -180,7 +200,7 @@ def can_see_records(principal: Principal, wijk_code: str | None) -> bool:
     role = principal.role
     if role in (Role.COORDINATOR, Role.BELEIDSCEL):
         return True
-    if role is Role.INSPECTOR:
+    if role == Role.INSPECTOR:
         return wijk_code is not None and str(wijk_code) == principal.wijk_code
     return False
 
@@ -207,9 +227,11 @@ def allowed_municipalities(principal: Principal, zone: Mapping) -> list[str]:
         part of the zone); every other role gets the whole zone.
     """
     codes = [str(m["nis_code"]) for m in zone.get("municipalities", [])]
-    if principal.role is Role.BESTUUR:
-        return [c for c in codes if c == principal.nis_code]
-    return codes
+    # Fail closed: only the roles that see the whole zone get it; any other (bestuur, or a
+    # role this code does not recognise) its own municipality at most.
+    if principal.role in (Role.COORDINATOR, Role.INSPECTOR, Role.BELEIDSCEL):
+        return codes
+    return [c for c in codes if c == principal.nis_code]
 
 
 # --- pseudonymisation ----------------------------------------------------------------------
@@ -352,14 +374,14 @@ def apply_record_policy(
         bestuur: an empty frame (record level is never allowed).
     """
     role = principal.role
-    if role is Role.COORDINATOR:
+    if role == Role.COORDINATOR:
         return df
-    if role is Role.INSPECTOR:
+    if role == Role.INSPECTOR:
         if wijk_col not in df.columns:
             return df.iloc[0:0].copy()
         own = (df[wijk_col].astype("string") == principal.wijk_code).fillna(False).astype(bool)
         return df[own].copy()
-    if role is Role.BELEIDSCEL:
+    if role == Role.BELEIDSCEL:
         if secret is None:
             raise ValueError("Pseudonimiseringssleutel ontbreekt")
         return pseudonymise_frame(df, secret)

@@ -238,9 +238,9 @@ class UserStore:
         nis_code = nis_code or None
         # Validates the role's required scope (wijk for inspector, NIS code for bestuur).
         Principal(name, role, wijk_code, nis_code)
-        if role is not Role.INSPECTOR:
+        if role != Role.INSPECTOR:
             wijk_code = None
-        if role is not Role.BESTUUR:
+        if role != Role.BESTUUR:
             nis_code = None
         if zone is not None:
             _check_scope(zone, wijk_code, nis_code)

@@ -299,7 +299,7 @@ def record_scope(selected: Sequence[str] = ()) -> tuple[str, ...] | None:
     who = principal()
     if who.role in (Role.COORDINATOR, Role.BELEIDSCEL):
         return tuple(selected)
-    if who.role is Role.INSPECTOR and (not selected or who.wijk_code in selected):
+    if who.role == Role.INSPECTOR and (not selected or who.wijk_code in selected):
         return (str(who.wijk_code),)
     return None
 
@@ -332,7 +332,7 @@ def records(
     who = principal()
     key = gate.pseudonym_key() if who.role in (Role.BELEIDSCEL, Role.BESTUUR) else None
     out = apply_record_policy(df, who, key, wijk_col)
-    if who.role is Role.BELEIDSCEL and ids:
+    if who.role == Role.BELEIDSCEL and ids:
         for column, prefix in ids.items():
             if column in out.columns:
                 out[column] = [pseudonymise_pv(v, key, prefix) for v in out[column]]
@@ -353,7 +353,8 @@ def staff_names(df: pd.DataFrame, columns: Sequence[str] = ("Inspecteur",)) -> p
     columns : sequence of str
         Columns holding inspector names.
     """
-    if principal().role is not Role.BELEIDSCEL:
+    # Fail closed: names only for the roles that see them; any other role pseudonyms.
+    if principal().role in (Role.COORDINATOR, Role.INSPECTOR):
         return df
     key = gate.pseudonym_key()
     out = df.copy()
@@ -375,13 +376,13 @@ _PSEUDONYM = re.compile(r"INP-[0-9A-F]{12}")
 
 def is_coordinator() -> bool:
     """Whether the signed-in user is the wijkcoördinator (steering tools, QC decisions)."""
-    return principal().role is Role.COORDINATOR
+    return principal().role == Role.COORDINATOR
 
 
 def record_note(scope: tuple[str, ...] | None) -> None:
     """One caption saying why records are limited (nothing for the coordinator)."""
     who = principal()
-    if who.role is Role.INSPECTOR:
+    if who.role == Role.INSPECTOR:
         if scope is None:
             st.info(
                 f"Als wijkinspecteur zie je afzonderlijke feiten enkel van je eigen wijk "
@@ -390,7 +391,7 @@ def record_note(scope: tuple[str, ...] | None) -> None:
             )
         else:
             st.caption(f"Afzonderlijke feiten: enkel je eigen wijk ({who.wijk_code}).")
-    elif who.role is Role.BELEIDSCEL:
+    elif who.role == Role.BELEIDSCEL:
         st.caption(
             "Gepseudonimiseerd: PV-nummers en andere kenmerken zijn vervangen door vaste "
             "pseudoniemen; namen en vrije tekst zijn weggelaten."

@@ -19,3 +19,13 @@ def test_server_listens_locally_without_the_agent_api():
     config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
     assert config["server"]["address"] == "localhost"
     assert config["server"]["enableAgentApi"] is False
+
+
+def test_a_running_server_does_not_reload_code_or_show_tracebacks():
+    """Reloading a changed source file left open sessions with the earlier module's Role
+    members (the mayor got the whole zone); an error showed an English traceback with file
+    paths and "Ask Google" links to the police user."""
+    config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
+    assert config["client"]["showErrorDetails"] == "none"

@@ -646,3 +646,46 @@ def test_filter_pages_by_role():
     }
     assert [p._page.stem for p in filter_pages(pages, BESTUUR)["Rapportering"]] == ["reports"]
     assert sum(len(v) for v in filter_pages(pages, COORD).values()) == 6
+
+
+def _stale(principal):
+    """``principal`` as a session keeps it after Streamlit reloaded dashboard.auth.roles:
+    its role a member of the earlier module's Role class (same values, other objects)."""
+    import enum
+    from dataclasses import make_dataclass
+
+    stale_role = enum.StrEnum("Role", {r.name: r.value for r in Role})
+    stale_class = make_dataclass(
+        "Principal",
+        ["username", "role", "wijk_code", "nis_code", "display_name"],
+        frozen=True,
+    )
+    return stale_class(
+        principal.username,
+        stale_role(principal.role.value),
+        principal.wijk_code,
+        principal.nis_code,
+        principal.display_name,
+    )
+
+
+ZONE_TWO = {"municipalities": [{"nis_code": "24038"}, {"nis_code": "24055"}]}
+
+
+def test_a_principal_from_before_a_code_reload_keeps_its_limits():
+    """After a source file changed, open sessions held Role members of the earlier module:
+    'role is Role.BESTUUR' was false, so the mayor of Herent was offered Kortenberg's report,
+    and the beleidscel saw real inspector names. Checks now compare by value and fail
+    closed, and the session's principal is rebuilt with the current classes."""
+    from dashboard.auth.roles import allowed_municipalities, current_classes
+
+    mayor = Principal("b", Role.BESTUUR, nis_code="24038")
+    stale = _stale(mayor)
+    assert stale.role is not Role.BESTUUR and stale.role == Role.BESTUUR
+    assert allowed_municipalities(stale, ZONE_TWO) == ["24038"]
+    fresh = current_classes(stale)
+    assert type(fresh) is Principal and fresh.role is Role.BESTUUR and fresh.nis_code == "24038"
+    assert current_classes(mayor) is mayor
+    assert allowed_pages(fresh) == {"reports"}
+    inspector = _stale(Principal("i", Role.INSPECTOR, wijk_code="W01"))
+    assert can_see_records(inspector, "W01") and not can_see_records(inspector, "W02")
