@@ -129,8 +129,11 @@ class BriefingData:
     #: What the data do not cover (a week still running, a comparison period before the
     #: first export): Dutch sentences for the page, the title page and under the tables.
     coverage_notes: list[str] = field(default_factory=list)
-    #: Hot cells left out because they lie outside the reader's own wijk (inspector).
-    hidden_hotspots: int = 0
+    #: Per hot-spot domain, the hot cells left out because they lie outside the reader's
+    #: own wijk (inspector).
+    hidden_hotspots: dict[str, int] = field(default_factory=dict)
+    #: Locations to follow up (not black spots or candidates) left out for that reason.
+    hidden_black_spots: int = 0
 
     @property
     def period_text(self) -> str:
@@ -740,8 +743,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         else:
             t = hotspot_table(hot)
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
-    if data.hidden_hotspots:
-        _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots))
+        if data.hidden_hotspots.get(domain):
+            _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots[domain]))
     s, e = data.black_spot_window
     doc.add_heading(f"Gevaarlijke punten (letselongevallen {fmt_period(s, e)})", level=2)
     if data.black_spots.empty:
@@ -749,6 +752,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     else:
         t = black_spot_table(data.black_spots)
         _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
+    if data.hidden_black_spots:
+        _docx.small_note(doc, hidden_black_spots_note(data.hidden_black_spots))
     _docx.small_note(doc, black_spot_note(data))
     _docx.page_break(doc)
     doc.add_heading("Kaart", level=2)
@@ -778,12 +783,39 @@ def black_spot_note(data: BriefingData) -> str:
 
 
 def hidden_hotspots_note(n: int) -> str:
-    """Why an inspector's briefing lists fewer hot spots."""
+    """Why an inspector's briefing lists fewer hot spots (of one domain)."""
     return (
-        f"{fmt_int(n)} hot {'spot' if n == 1 else 'spots'} buiten uw wijk niet getoond: "
+        f"{fmt_int(n)} hot {'spot' if n == 1 else 'spots'} buiten je wijk niet getoond: "
         "buiten de eigen wijk ziet een wijkinspecteur enkel aantallen per grotere zeshoek "
         "(Bronnen)."
     )
+
+
+def hidden_black_spots_note(n: int) -> str:
+    """Why an inspector's briefing lists fewer locations to follow up."""
+    return (
+        f"{fmt_int(n)} {'locatie' if n == 1 else 'locaties'} om op te volgen buiten je wijk "
+        "niet getoond: met een of twee ongevallen is zo'n locatie een afzonderlijk feit. "
+        "Gevaarlijke punten en kandidaten staan er wel bij."
+    )
+
+
+def black_spot_count_text(black: pd.DataFrame) -> str:
+    """``"2 gevaarlijke punten, 1 kandidaat en 2 locaties om op te volgen"``."""
+    from dashboard.components.format import fmt_count
+
+    parts = [
+        fmt_count(int((black["status"] == status).sum()), one, many)
+        for status, one, many in (
+            ("Gevaarlijk punt", "gevaarlijk punt", "gevaarlijke punten"),
+            ("Kandidaat", "kandidaat", "kandidaten"),
+            ("Opvolgen", "locatie om op te volgen", "locaties om op te volgen"),
+        )
+        if (black["status"] == status).any()
+    ]
+    if not parts:
+        return "geen gevaarlijke punten of kandidaten"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
 def for_reader(data: BriefingData, own_wijk: str | None) -> BriefingData:
@@ -799,9 +831,20 @@ def for_reader(data: BriefingData, own_wijk: str | None) -> BriefingData:
         return data
     own = data.wijk_shapes.loc[data.wijk_shapes["code"] == own_wijk, "name"]
     name = own.iat[0] if len(own) else None
-    kept, hidden = {}, 0
+    kept, hidden = {}, {}
     for domain, hot in data.hotspots.items():
         mine = hot[hot["wijk"] == name]
-        hidden += len(hot) - len(mine)
+        hidden[domain] = data.hidden_hotspots.get(domain, 0) + len(hot) - len(mine)
         kept[domain] = mine.assign(rang=np.arange(1, len(mine) + 1)).reset_index(drop=True)
-    return replace(data, hotspots=kept, hidden_hotspots=data.hidden_hotspots + hidden)
+    # A black spot or candidate is an aggregate of several injury accidents and public in
+    # the road authority's lists; a location merely to follow up holds one or two.
+    black = data.black_spots
+    shown = black[(black["status"] != "Opvolgen") | (black["wijk"] == name)]
+    shown = shown.assign(rang=np.arange(1, len(shown) + 1)).reset_index(drop=True)
+    return replace(
+        data,
+        hotspots=kept,
+        hidden_hotspots=hidden,
+        black_spots=shown,
+        hidden_black_spots=data.hidden_black_spots + len(black) - len(shown),
+    )

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.analysis.compstat import dispersion_note
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import fmt_int, style_table
+from dashboard.components.format import fmt_count, fmt_int, style_table
 from dashboard.documents import briefing_pack as bp
 from dashboard.queries import overview
 from dashboard.queries.common import data_bounds
@@ -163,8 +163,8 @@ if hot.empty:
     st.info("Geen significante hot spots (Gi*, met FDR-correctie) in deze periode.")
 else:
     st.dataframe(bp.hotspot_table(hot), hide_index=True, width="stretch")
-if data.hidden_hotspots:
-    st.caption(bp.hidden_hotspots_note(data.hidden_hotspots))
+if data.hidden_hotspots.get(hot_domain):
+    st.caption(bp.hidden_hotspots_note(data.hidden_hotspots[hot_domain]))
 st.caption(
     "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
     "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
@@ -174,6 +174,8 @@ if data.black_spots.empty:
     st.info("Geen gevaarlijke punten of kandidaten.")
 else:
     st.dataframe(bp.black_spot_table(data.black_spots), hide_index=True, width="stretch")
+if data.hidden_black_spots:
+    st.caption(bp.hidden_black_spots_note(data.hidden_black_spots))
 st.caption(bp.black_spot_note(data))
 
 # The basemap choice of the map above (one picker per page: its widget key is shared).
@@ -201,8 +203,8 @@ if not data.black_spots.empty:
     )
 maps.show(m, key="briefing_kaart", height=480)
 st.caption(
-    f"{fmt_int(len(hot))} hot-spotzeshoeken en {fmt_int(len(data.black_spots))} "
-    "gevaarlijke punten of kandidaten op de kaart."
+    f"Op de kaart: {fmt_count(len(hot), 'hot-spotzeshoek', 'hot-spotzeshoeken')} en "
+    f"{bp.black_spot_count_text(data.black_spots)}."
 )
 
 st.subheader("Briefing downloaden")

@@ -144,7 +144,9 @@ def test_briefing_sections_spots_and_download(demo_warehouse):
     assert len(spots) >= 1
     buttons = at.get("download_button")
     assert len(buttons) == 1
-    assert any("gevaarlijke punten of kandidaten op de kaart" in c.value for c in at.caption)
+    # The map caption counts what it draws by status ("… 2 gevaarlijke punten en …").
+    n_spots = f"{len(spots)} gevaarlijk{' punt' if len(spots) == 1 else 'e punten'}"
+    assert any(c.value.startswith("Op de kaart:") and n_spots in c.value for c in at.caption)
 
 
 def test_briefing_wijk_filter(demo_warehouse):

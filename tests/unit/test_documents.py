@@ -922,10 +922,16 @@ def test_an_inspector_s_briefing_keeps_other_wijken_s_hot_spots_out(demo_warehou
     for hot in seen.hotspots.values():
         assert set(hot["wijk"]) <= {name}
         assert list(hot["rang"]) == list(range(1, len(hot) + 1))
-    total = sum(len(h) for h in data.hotspots.values())
-    assert seen.hidden_hotspots == total - sum(len(h) for h in seen.hotspots.values()) > 0
+    for domain, hot in data.hotspots.items():
+        assert seen.hidden_hotspots[domain] == len(hot) - len(seen.hotspots[domain])
+    assert sum(seen.hidden_hotspots.values()) > 0
+    # Locations merely to follow up (one or two accidents) of other wijken go too; black
+    # spots and candidates stay.
+    black = seen.black_spots
+    assert set(black.loc[black["status"] == "Opvolgen", "wijk"]) <= {name}
+    assert (black["status"] != "Opvolgen").sum() == (data.black_spots["status"] != "Opvolgen").sum()
     _, texts = _docx_text(bp.briefing_docx(seen))
-    assert any("buiten uw wijk niet getoond" in t for t in texts)
+    assert any("buiten je wijk niet getoond" in t for t in texts)
     assert bp.for_reader(data, None) is data
 
 
@@ -945,3 +951,27 @@ def test_briefing_file_names_per_wijk_and_empty_tables(demo_warehouse):
     assert any(t.startswith("Geen meldingen in deze periode") for t in texts)
     ytd = bp.collect_briefing(_version(), "ytd", date(2026, 6, 30))
     assert ytd.period_text == "01/01/2026 tot en met 30/06/2026"
+
+
+def test_an_inspector_s_briefing_drops_other_wijken_s_single_accident_locations(
+    demo_warehouse,
+):
+    """With another wijk chosen, an inspector's briefing listed that wijk's 'Opvolgen'
+    locations (one accident each, with street and victims: a record) and the map caption
+    called them 'gevaarlijke punten of kandidaten'."""
+    from dashboard.documents import briefing_pack as bp
+
+    found = None
+    for end in (date(2026, 10, 25), date(2026, 6, 28), date(2025, 12, 28), date(2025, 6, 29)):
+        data = bp.collect_briefing(_version(), "28d", end, ("W02",))
+        if (data.black_spots["status"] == "Opvolgen").any():
+            found = data
+            break
+    assert found is not None
+    follow = int((found.black_spots["status"] == "Opvolgen").sum())
+    seen = bp.for_reader(found, "W01")
+    assert not (seen.black_spots["status"] == "Opvolgen").any()
+    assert seen.hidden_black_spots == follow
+    text = bp.black_spot_count_text(found.black_spots)
+    assert ("locatie om op te volgen" in text) or ("locaties om op te volgen" in text)
+    assert bp.black_spot_count_text(seen.black_spots[:0]) == "geen gevaarlijke punten of kandidaten"
