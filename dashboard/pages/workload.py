@@ -227,6 +227,8 @@ if "available_days" in index_by_inspector.columns:
     table["Beschikbare dagen"] = (
         index_by_inspector["available_days"].round().astype("Int64").to_numpy()
     )
+# Not the map's index per wijk: an inspector's own tasks (also in other wijken), and with
+# an absence list per available day; the caption under the table says so.
 table["Werklastindex"] = index_by_inspector["index"].to_numpy()
 table["Inwoners"] = pd.to_numeric(table["Inwoners"], errors="coerce").astype("Int64")
 
@@ -302,6 +304,14 @@ if unknown:
 
 st.subheader("Werklastindex per inspecteur")
 st.dataframe(style_table(layout.staff_names(table)), hide_index=True, width="stretch")
+st.caption(
+    "Deze index telt de taken van de inspecteur (ook in een andere wijk)"
+    + (", per beschikbare dag (afwezigheden eraf)" if "available_days" in table.columns else "")
+    + "; de kaart en 'Wat als' tonen de index per wijk (de taken van de wijk"
+    + (", zonder correctie voor afwezigheden" if "available_days" in table.columns else "")
+    + "). Beide: 100 = gemiddelde van de zone, zodat een inspecteur en zijn wijk kunnen "
+    "verschillen."
+)
 if unassigned_in_scope:
     st.caption(
         f"{fmt_count(unassigned_in_scope, 'taak', 'taken')} zonder "

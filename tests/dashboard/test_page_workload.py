@@ -547,3 +547,14 @@ def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehous
     failed ("Columns must be same length as key")."""
     at = run_app("workload", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
     assert {m.label: m.value for m in at.metric}["Ontvangen in periode"] == "0"
+
+
+def test_the_two_indices_on_the_page_say_what_they_count(demo_warehouse):
+    """The map showed a wijk at 94,5 and the table its inspector at 117,2, both called
+    'Werklastindex', without a word why (the table counts the inspector's own tasks per
+    available day, the map the wijk's tasks)."""
+    at = run_app("workload")
+    assert any(
+        c.value.startswith("Deze index telt de taken van de inspecteur") and "per wijk" in c.value
+        for c in at.caption
+    )
