@@ -111,6 +111,14 @@ images = mr.cached_images(*args)
 st.subheader(trend.title)
 st.dataframe(trend.display(), hide_index=True, width="stretch")
 st.image(images["trend"], width="stretch")
+# The evolution rows take the status a year has in that year's own reports: an 'x' there
+# (and a missing bar) comes from another report of the same year, not from this one.
+st.caption(
+    legend + " In de evolutie draagt elk jaar de afscherming van de rapporten van dat jaar "
+    "(kwartalen, halfjaren en het jaar samen): een 'x' of een ontbrekende staaf voorkomt "
+    "dat een klein aantal uit twee rapporten van dat jaar af te trekken is (zie "
+    "Methodologie)."
+)
 
 st.subheader("Per deelgemeente")
 st.dataframe(data.tables["deelgemeenten"].display(), hide_index=True, width="stretch")

@@ -114,3 +114,10 @@ def test_reports_second_municipality(demo_warehouse):
     wijken = wh("SELECT name FROM marts.districts WHERE layer = 'wijk' AND nis_code = ?", [code])
     assert set(at.dataframe[2].value["Wijk"][:-1]) == set(wijken["name"])
     assert any("Methodologie" in e.label for e in at.expander)
+
+
+def test_hidden_values_in_the_evolution_are_explained_beside_it(demo_warehouse):
+    """An 'x' and a missing bar in the evolution come from another report of that year;
+    the reason was only in the closed Methodologie section."""
+    at = run_app("reports")
+    assert any("In de evolutie draagt elk jaar de afscherming" in c.value for c in at.caption)
