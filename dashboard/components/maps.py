@@ -27,6 +27,7 @@ import math
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import folium
 import h3
@@ -498,6 +499,10 @@ def visible_points(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if points.empty or get_script_run_ctx() is None:
         # Outside a Streamlit session (unit tests of the drawing code) there is no user.
         return points, none
+    # The rows left out are found by index label: with a repeated label (frames of several
+    # sources concatenated, as on the briefing's map) a record of another wijk sharing its
+    # label with a visible one was lost, and the others were counted twice.
+    points = points.reset_index(drop=True)
     shown = records(points, ids={"id": "ID"})
     if len(shown) == len(points):
         return shown, none
@@ -514,6 +519,190 @@ def visible_points(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return shown, pd.DataFrame({"h3_cell": counts.index, "n": counts.to_numpy()})
 
 
+class Drawn(NamedTuple):
+    """What a record layer put on the map (the return value of :func:`add_points` & co.)."""
+
+    #: Records drawn one by one (points, squares, heat-map weights at their own place).
+    points: int
+    #: Records the reader may not see one by one, counted per coarse hexagon instead.
+    in_cells: int
+
+
+def _drawn(shown: pd.DataFrame, hidden: pd.DataFrame) -> Drawn:
+    return Drawn(len(shown), int(hidden["n"].sum()) if not hidden.empty else 0)
+
+
+#: Roughly the area of a coarse hexagon, for captions.
+COARSE_AREA_TEXT = "grote zeshoek (H3, ~0,7 km²)"
+
+
+def _own_wijk() -> str | None:
+    """The signed-in inspector's wijk code (``None`` for other roles or without a session)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    if get_script_run_ctx() is None:
+        return None
+    from dashboard.auth.roles import Role
+    from dashboard.components.layout import principal
+
+    who = principal()
+    return str(who.wijk_code) if who.role is Role.INSPECTOR else None
+
+
+def drawn_note(
+    drawn: Drawn,
+    singular: str,
+    plural: str,
+    how: str = "als punt op de kaart",
+    hidden_reason: str | None = None,
+    hidden_how: str = f"geteld per {COARSE_AREA_TEXT}",
+) -> str:
+    """One Dutch sentence saying what a record layer drew (for the map's caption).
+
+    Parameters
+    ----------
+    drawn : Drawn
+        From :func:`add_points`, :func:`add_square_markers`, :func:`add_point_clusters`.
+    singular, plural : str
+        The records' noun, e.g. ``"gelokaliseerd ongeval"``, ``"gelokaliseerde ongevallen"``.
+    how : str
+        How the visible records are drawn (``"als punt op de kaart"``).
+    hidden_reason : str, optional
+        Why records were counted per hexagon instead; default, for an inspector,
+        "buiten je eigen wijk (W01)".
+    hidden_how : str
+        How those records are drawn instead.
+
+    Examples: "61 gelokaliseerde ongevallen als punt op de kaart." for the coordinator;
+    "12 gelokaliseerde records van je eigen wijk (W01) als punt op de kaart; 83
+    gelokaliseerde records buiten je eigen wijk (W01), geteld per grote zeshoek (H3,
+    ~0,7 km²)." for an inspector.
+    """
+    if not drawn.in_cells:
+        return f"{fmt_count(drawn.points, singular, plural)} {how}."
+    own = _own_wijk()
+    reason = hidden_reason or (
+        f"buiten je eigen wijk ({own})" if own else "die je niet afzonderlijk mag zien"
+    )
+    hidden = f"{fmt_count(drawn.in_cells, singular, plural)} {reason}, {hidden_how}"
+    if not drawn.points:
+        return hidden + "."
+    mine = f" van je eigen wijk ({own})" if own and hidden_reason is None else ""
+    return f"{fmt_count(drawn.points, singular, plural)}{mine} {how}; {hidden}."
+
+
+def fine_cell_wijken() -> tuple[str, ...] | None:
+    """The wijken whose records the signed-in user may see in fine H3 cells (~0,1 km²).
+
+    The rule of :func:`visible_points` for hexagons: a record the user may see as a point
+    may lie in a fine cell (``h3_cell``); every other record is counted only in its coarse
+    cell (``h3_cell_coarse``, resolution :data:`HIDDEN_POINTS_RESOLUTION`). Pass the result
+    to the cell queries (``fine_wijken=``:
+    :func:`dashboard.queries.hotspots.cell_counts`,
+    :func:`dashboard.queries.traffic.accident_hex_counts`, ...).
+
+    Returns
+    -------
+    tuple of str or None
+        ``None``: fine cells everywhere (coordinator, beleidscel, and outside a Streamlit
+        session, where there is no user); the inspector's own wijk; ``()`` (bestuur):
+        coarse cells only.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    from dashboard.components.layout import record_scope
+
+    if get_script_run_ctx() is None:
+        return None
+    # record_scope(()) is () ("every wijk") for the roles that see every record, the own
+    # wijk for an inspector and None (no record at all) for bestuur.
+    scope = record_scope(())
+    if scope == ():
+        return None
+    return tuple(scope or ())
+
+
+def split_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cells (``h3_cell`` int or str) split into fine ones and coarse ones (resolution at
+    most :data:`HIDDEN_POINTS_RESOLUTION`), e.g. the result of a query with
+    ``fine_wijken``."""
+    if cells.empty:
+        return cells, cells
+    coarse = [
+        h3.get_resolution(c if isinstance(c, str) else h3.int_to_str(int(c)))
+        <= HIDDEN_POINTS_RESOLUTION
+        for c in cells["h3_cell"]
+    ]
+    mask = pd.Series(coarse, index=cells.index, dtype=bool)
+    return cells[~mask], cells[mask]
+
+
+#: Legend title of the coarse hexagons that count the records of other wijken.
+OTHER_CELLS_TITLE = "Buiten je wijk: aantal per grote zeshoek"
+
+
+def scoped_cells_note(fine_wijken: tuple[str, ...] | None, noun: str = "records") -> str:
+    """The sentence a hexagon map's caption adds for a reader with ``fine_wijken``
+    (:func:`fine_cell_wijken`); empty for a reader who sees fine cells everywhere.
+
+    ``noun``: what the hexagons count, plural ("records", "ongevallen")."""
+    if fine_wijken is None:
+        return ""
+    if not fine_wijken:
+        return f" Alle {noun} geteld per {COARSE_AREA_TEXT}."
+    own = ", ".join(fine_wijken)
+    return (
+        f" Kleine zeshoeken (~0,1 km²) enkel voor je eigen wijk ({own}); {noun} van andere "
+        f"wijken tellen per {COARSE_AREA_TEXT}."
+    )
+
+
+def add_count_hexagons(
+    m: folium.Map | None,
+    cells: pd.DataFrame,
+    title: str,
+    fine_wijken: tuple[str, ...] | None,
+) -> tuple[list[dict], list[tuple[str, str]]]:
+    """Count hexagons as the reader may see them, with their legend(s).
+
+    With ``fine_wijken`` (not ``None``) the cells come from a query that counted other
+    wijken's records in coarse cells: those get a layer and a legend of their own
+    (:data:`OTHER_CELLS_TITLE`), under the fine cells, since a coarse cell holds some
+    seven times the records of a fine one and one colour scale would hide the own wijk.
+
+    Parameters
+    ----------
+    m : folium.Map or None
+        The map to draw on; ``None``: only build the features (for a PNG).
+
+    Returns
+    -------
+    (list of dict, list of (str, str))
+        The features drawn and the legend rows, for
+        :func:`dashboard.components.static_map.static_map_png`.
+    """
+    if fine_wijken is None:
+        features, legend = count_hexagon_layer(cells)
+        if m is not None:
+            add_filled_features(m, features, title, legend, ["n_text"])
+        return features, legend
+    fine, coarse = split_cells(cells)
+    polygons: list[dict] = []
+    legend: list[tuple[str, str]] = []
+    for part, name, prefix in (
+        (coarse, OTHER_CELLS_TITLE, "buiten je wijk"),
+        (fine, title, "eigen wijk"),
+    ):
+        if part.empty:
+            continue
+        features, items = count_hexagon_layer(part)
+        if m is not None:
+            add_filled_features(m, features, name, items, ["n_text"])
+        polygons += features
+        legend += [(colour, f"{prefix}: {label}") for colour, label in items]
+    return polygons, legend
+
+
 def add_points(
     m: folium.Map,
     points: pd.DataFrame,
@@ -521,7 +710,7 @@ def add_points(
     colours: Mapping[str, str] | None = None,
     order: Sequence[str] | None = None,
     records: bool = True,
-) -> None:
+) -> Drawn:
     """Records as circle markers coloured by category, with a legend.
 
     Parameters
@@ -540,12 +729,20 @@ def add_points(
         policy applies (:func:`visible_points`), and points the role may not see one by one
         are drawn as hexagon counts instead. ``False`` only for points that are themselves
         aggregates (black-spot locations).
+
+    Returns
+    -------
+    Drawn
+        How many records became points, and how many were counted per hexagon instead
+        (for the caption: :func:`drawn_note`).
     """
+    hidden = pd.DataFrame({"h3_cell": [], "n": []})
     if records:
         points, hidden = visible_points(points)
         add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    drawn = _drawn(points, hidden)
     if points.empty:
-        return
+        return drawn
     cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
     palette = category_colours(cats, colours)
     features = [
@@ -581,6 +778,7 @@ def add_points(
         c for c in palette if c not in (order or [])
     )
     Legend(title, [(palette[c], c) for c in ordered]).add_to(m)
+    return drawn
 
 
 def hexagon_features(cells: pd.DataFrame) -> list[dict]:
@@ -696,16 +894,39 @@ def record_map(
     if total > MAP_POINT_CAP:
         # Hexagons hold the records inside the zone only (marts.hex_counts, Bronnen): a
         # record over the border drew a cell beyond the zone's map.
-        frames = [hex_counts(version, k, start, end, wijken, categories) for k in dataset_keys]
-        cells = pd.concat(frames).groupby("h3_cell", as_index=False)["n"].sum()
-        coarse = len(cells) > MAP_POINT_CAP
-        if coarse:
+
+        def counted(area: tuple[str, ...], coarse: bool = False) -> pd.DataFrame:
             frames = [
-                hex_counts(version, k, start, end, wijken, categories, coarse=True)
+                hex_counts(version, k, start, end, area, categories, coarse=coarse)
                 for k in dataset_keys
             ]
-            cells = pd.concat(frames).groupby("h3_cell", as_index=False)["n"].sum()
-        add_hexagons(m, cells, "Aantal per zeshoek")
+            return pd.concat(frames).groupby("h3_cell", as_index=False)["n"].sum()
+
+        fine_wijken = fine_cell_wijken()
+        if fine_wijken is None:
+            cells = counted(wijken)
+            coarse = len(cells) > MAP_POINT_CAP
+            if coarse:
+                cells = counted(wijken, coarse=True)
+            add_hexagons(m, cells, "Aantal per zeshoek")
+        else:
+            # Fine cells for the records the reader may see as points (an inspector's own
+            # wijk), coarse cells for all others: the coarse counts of the chosen wijken
+            # minus those of the own wijk (records without a wijk stay in).
+            own = tuple(w for w in fine_wijken if not wijken or w in wijken)
+            fine = counted(own) if own else pd.DataFrame({"h3_cell": [], "n": []})
+            coarse = len(fine) > MAP_POINT_CAP
+            other = counted(wijken, coarse=True)
+            if coarse:
+                add_hexagons(m, other, "Aantal per zeshoek")
+            else:
+                if own:
+                    mine = counted(own, coarse=True).rename(columns={"n": "n_own"})
+                    other = other.merge(mine, on="h3_cell", how="left").fillna({"n_own": 0})
+                    other = other.assign(n=other["n"] - other["n_own"])[["h3_cell", "n"]]
+                    other = other[other["n"] > 0]
+                add_hexagons(m, other, OTHER_CELLS_TITLE)
+                add_hexagons(m, fine, "Aantal per zeshoek")
         add_outlines(m, districts)
         in_cells = sum(
             record_count(version, k, start, end, wijken, categories, located_only=True)
@@ -721,6 +942,8 @@ def record_map(
                 f" {fmt_count(total - in_cells, 'record ligt', 'records liggen')} buiten de "
                 "zone, in geen zeshoek."
             )
+        if not coarse:
+            note += scoped_cells_note(fine_wijken)
     else:
         add_outlines(m, districts)
         frames = []
@@ -729,10 +952,12 @@ def record_map(
             if several:
                 points = points.assign(category=dataset(k).label)
             frames.append(points)
-        points = pd.concat(frames) if frames else pd.DataFrame()
+        points = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         title = "Soort" if several else dataset(dataset_keys[0]).category_label
-        add_points(m, points, title, None if several else colours, None if several else order)
-        note = f"{fmt_int(total)} gelokaliseerde records als punt op de kaart."
+        drawn = add_points(
+            m, points, title, None if several else colours, None if several else order
+        )
+        note = drawn_note(drawn, "gelokaliseerd record", "gelokaliseerde records")
     show(m, key=key)
     st.caption(note)
 
@@ -745,7 +970,7 @@ def add_square_markers(
     order: Sequence[str] | None = None,
     size: int = 9,
     extra_tooltip: Mapping[str, str] | None = None,
-) -> None:
+) -> Drawn:
     """Records as small squares coloured by category, with a legend.
 
     Squares set a second kind of record (traffic controls) apart from the circles of
@@ -767,14 +992,20 @@ def add_square_markers(
     extra_tooltip : mapping, optional
         Column → Dutch tooltip label for further (already formatted) columns.
 
+    Returns
+    -------
+    Drawn
+        As :func:`add_points`.
+
     Notes
     -----
     The record policy applies as in :func:`add_points`.
     """
     points, hidden = visible_points(points)
     add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    drawn = _drawn(points, hidden)
     if points.empty:
-        return
+        return drawn
     cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
     palette = category_colours(cats, colours)
     extra = dict(extra_tooltip or {})
@@ -816,6 +1047,7 @@ def add_square_markers(
         c for c in palette if c not in (order or [])
     )
     Legend(title, [(palette[c], c) for c in ordered], position="bottomleft").add_to(m)
+    return drawn
 
 
 def add_rings(
@@ -962,7 +1194,7 @@ def _localise(element, plugin: str) -> None:
     element.default_css = css
 
 
-def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie") -> None:
+def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie") -> Drawn:
     """A heat map from weighted points (``lat``, ``lon``, ``n``) -- H3 cell centres or records.
 
     The page feeds it cell centres with counts from DuckDB above the point cap, so the
@@ -970,18 +1202,26 @@ def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie")
     pass through :func:`visible_points` like every point layer: the heat layer carried
     every record's exact place, also another wijk's to an inspector; those now weigh in
     as the centre of their coarse cell.
+
+    Returns
+    -------
+    Drawn
+        For records, as :func:`add_points` (the records weighed at their own place, and
+        those weighed at a coarse cell's centre); for cells, ``(0, 0)``.
     """
     from folium.plugins import HeatMap
 
+    drawn = Drawn(0, 0)
     if "id" in cells.columns:
         shown, hidden = visible_points(cells)
+        drawn = _drawn(shown, hidden)
         centres = [h3.cell_to_latlng(c) for c in hidden["h3_cell"]]
         hidden = hidden.assign(lat=[c[0] for c in centres], lon=[c[1] for c in centres])
         cells = pd.concat(
             [shown[["lat", "lon", "n"]], hidden[["lat", "lon", "n"]]], ignore_index=True
         )
     if cells.empty:
-        return
+        return drawn
     top = float(cells["n"].max()) or 1.0
     data = [
         [float(r.lat), float(r.lon), float(r.n) / top]
@@ -994,21 +1234,23 @@ def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie")
     Legend(
         title, [("#0000ff", "weinig"), ("#00ff00", ""), ("#ffff00", ""), ("#ff0000", "veel")]
     ).add_to(m)
+    return drawn
 
 
 def add_point_clusters(
     m: folium.Map, points: pd.DataFrame, title: str, colours: Mapping[str, str] | None = None
-) -> None:
+) -> Drawn:
     """Records as clustered circle markers (Leaflet.markercluster, one JS array, no per-point
     folium objects), coloured by category, with a tooltip per record.
 
-    The record policy applies as in :func:`add_points`."""
+    The record policy applies as in :func:`add_points`; returns :class:`Drawn` as it."""
     from folium.plugins import FastMarkerCluster
 
     points, hidden = visible_points(points)
     add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    drawn = _drawn(points, hidden)
     if points.empty:
-        return
+        return drawn
     cats = [str(c) for c in points["category"].fillna("Onbekend").unique()]
     palette = category_colours(cats, colours)
     data = [
@@ -1034,6 +1276,7 @@ def add_point_clusters(
     m.options.setdefault("max_zoom", 19)
     layer.add_to(m)
     Legend(title, [(palette[c], c) for c in sorted(palette)]).add_to(m)
+    return drawn
 
 
 def class_hexagon_features(

@@ -117,18 +117,44 @@ repeated = {
     else pd.DataFrame()
     for key in keys
 }
+# The addresses the lists below can show: those of the wijken whose records the reader may
+# see (an inspector: the own wijk; the KPI counted the whole zone above lists of W01 only).
+# An inspector looking at other wijken only gets no list, and the count of those wijken.
+address_wijken = scope if scope is not None else flt.wijken
+address_help = (
+    "Adressen (straat, huisnummer, gemeente) met minstens 2 feiten, of minstens 2 "
+    "meldingen, in de periode; een adres met beide telt één keer. Registraties met "
+    "een straat maar zonder huisnummer (bv. op de autosnelweg) tellen per straat en "
+    "wijk, als 'zonder huisnummer'."
+)
+address_label = "Adressen met herhaling"
+if scope != tuple(flt.wijken):
+    if scope is not None:
+        address_label += f" ({', '.join(scope)})"
+        address_help += (
+            f" Enkel je eigen wijk ({', '.join(scope)}): de adressen die de lijsten "
+            "hieronder kunnen tonen."
+        )
+    else:
+        address_help += (
+            " Geteld over de gekozen wijken; de adressen zelf zie je enkel in je eigen wijk."
+        )
 kpis.append(
     layout.Kpi(
-        "Adressen met herhaling",
+        address_label,
         # One count over both sources: an address with repeated facts and repeated reports
         # is one address (added up per source, it counted twice).
-        incidents.repeated_address_count(version, keys, *args[:4], hours=hours, weekdays=weekdays),
-        help=(
-            "Adressen (straat, huisnummer, gemeente) met minstens 2 feiten, of minstens 2 "
-            "meldingen, in de periode; een adres met beide telt één keer. Registraties met "
-            "een straat maar zonder huisnummer (bv. op de autosnelweg) tellen per straat en "
-            "wijk, als 'zonder huisnummer'."
+        incidents.repeated_address_count(
+            version,
+            keys,
+            period.start,
+            period.end,
+            address_wijken,
+            categories,
+            hours=hours,
+            weekdays=weekdays,
         ),
+        help=address_help,
     )
 )
 layout.kpi_row(kpis)
@@ -202,9 +228,17 @@ if view in ("punten", "heatmap") and located > MAP_POINT_CAP:
     effective = "zeshoeken" if view == "punten" else "heatmap_cellen"
 
 
+# Fine hexagons (~0,1 km²) only for the records the reader may see as points: an inspector
+# gets the own wijk's records in fine cells and every other record in its coarse cell
+# (~0,7 km²), as maps.visible_points does with points; None = fine cells everywhere.
+fine_wijken = maps.fine_cell_wijken()
+
+
 def _cells(coarse: bool = False) -> pd.DataFrame:
     # lat/lon is the cell's centre (hq.cell_counts), the same in every source.
-    frames = [hq.cell_counts(version, k, *args, coarse=coarse) for k in keys]
+    frames = [
+        hq.cell_counts(version, k, *args, coarse=coarse, fine_wijken=fine_wijken) for k in keys
+    ]
     return _sum_by(frames, ["h3_cell", "lat", "lon"], ["n"])
 
 
@@ -222,6 +256,22 @@ def _outside_note(in_cells: int) -> str:
     )
 
 
+def _classes_note() -> str:
+    """What the Gi* and emerging views leave out for a reader without fine cells everywhere."""
+    if fine_wijken is None:
+        return ""
+    other = (
+        " Andere wijken zie je als aantal per grote zeshoek (~0,7 km²) in de weergave "
+        "'Zeshoeken (H3)'."
+    )
+    if not fine_wijken:
+        return " Geen zeshoeken van ~0,1 km² voor jouw rol." + other
+    return (
+        f" Je ziet enkel de zeshoeken van je eigen wijk ({', '.join(fine_wijken)}), met het "
+        "aantal records van je wijk; de toets zelf rekent met alle records." + other
+    )
+
+
 if effective in ("punten", "heatmap"):
     frames = []
     for k in keys:
@@ -229,15 +279,23 @@ if effective in ("punten", "heatmap"):
         frames.append(pts.assign(category=common.dataset(k).label) if several else pts)
     pts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     title = "Soort" if several else common.dataset(keys[0]).category_label
+    nouns = ("gelokaliseerd record", "gelokaliseerde records")
     if effective == "heatmap":
-        maps.add_heatmap(m, pts.assign(n=1), "Concentratie")
-        note = f"Heatmap van {fmt_int(located)} gelokaliseerde records."
+        drawn = maps.add_heatmap(m, pts.assign(n=1), "Concentratie")
+        note = "Heatmap van " + maps.drawn_note(
+            drawn,
+            *nouns,
+            how="op hun plaats",
+            hidden_how=f"gewogen in het midden van hun {maps.COARSE_AREA_TEXT}",
+        )
     elif len(pts) > CLUSTER_FROM:
-        maps.add_point_clusters(m, pts, title)
-        note = f"{fmt_count(located, 'record', 'records')}, gegroepeerd in clusters (klik om in te zoomen)."
+        drawn = maps.add_point_clusters(m, pts, title)
+        note = maps.drawn_note(
+            drawn, *nouns, how="als punt, gegroepeerd in clusters (klik om in te zoomen)"
+        )
     else:
-        maps.add_points(m, pts, title)
-        note = f"{fmt_count(located, 'gelokaliseerd record', 'gelokaliseerde records')} als punt op de kaart."
+        drawn = maps.add_points(m, pts, title)
+        note = maps.drawn_note(drawn, *nouns)
     if not pts.empty:
         palette = maps.category_colours(
             [str(c) for c in pts["category"].fillna("Onbekend").unique()]
@@ -250,23 +308,34 @@ if effective in ("punten", "heatmap"):
 elif effective == "heatmap_cellen":
     cells = _cells()
     maps.add_heatmap(m, cells, "Concentratie")
-    png_polygons, png_legend = maps.count_hexagon_layer(cells)
+    # The PNG draws the cells themselves: as on the hexagon view.
+    png_polygons, png_legend = maps.add_count_hexagons(
+        None, cells, "Aantal per zeshoek", fine_wijken
+    )
     in_cells = _in_cells()
     note = (
         f"Meer dan {fmt_int(MAP_POINT_CAP)} gelokaliseerde records, daarom gewogen per "
-        f"zeshoek: {fmt_int(in_cells)} records in {fmt_int(len(cells))} zeshoeken."
+        f"zeshoek: {fmt_count(in_cells, 'record', 'records')} in "
+        f"{fmt_count(len(cells), 'zeshoek', 'zeshoeken')}."
         + _outside_note(in_cells)
+        + maps.scoped_cells_note(fine_wijken)
     )
 elif effective == "zeshoeken":
     cells = _cells()
     coarse = len(cells) >= MAP_POINT_CAP
     if coarse:
         cells = _cells(coarse=True)
-    png_polygons, png_legend = maps.count_hexagon_layer(cells)
-    maps.add_filled_features(m, png_polygons, "Aantal per zeshoek", png_legend, ["n_text"])
+    png_polygons, png_legend = maps.add_count_hexagons(
+        m, cells, "Aantal per zeshoek", None if coarse else fine_wijken
+    )
     in_cells = _in_cells()
-    note = f"{fmt_int(in_cells)} gelokaliseerde records, geteld per zeshoek (H3)."
+    note = (
+        f"{fmt_count(in_cells, 'gelokaliseerd record', 'gelokaliseerde records')}, geteld "
+        "per zeshoek (H3)."
+    )
     note += _outside_note(in_cells)
+    if not coarse:
+        note += maps.scoped_cells_note(fine_wijken)
     if view == "punten":
         note += f" Meer dan {fmt_int(MAP_POINT_CAP)} punten: daarom zeshoeken."
 elif effective == "wijken":
@@ -288,7 +357,7 @@ elif effective == "wijken":
     if flt.wijken:
         note += " Enkel de gekozen wijken."
 elif effective == "gi":
-    gi = hq.hotspot_classes(version, keys, *args, fdr=fdr)
+    gi = hq.hotspot_classes(version, keys, *args, fdr=fdr, fine_wijken=fine_wijken)
     if not gi.empty:
         png_polygons = maps.class_hexagon_features(gi, maps.GI_COLOURS, "klasse", "label")
         png_legend = [(maps.GI_COLOURS[k], GI_CLASS_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)]
@@ -310,9 +379,12 @@ elif effective == "gi":
             if fdr
             else "; zonder correctie voor het aantal zeshoeken (een deel is toeval)."
         )
+        + _classes_note()
     )
 elif effective == "opkomend":
-    em = hq.emerging_classes(version, keys, *args, granularity=granularity, fdr=fdr)
+    em = hq.emerging_classes(
+        version, keys, *args, granularity=granularity, fdr=fdr, fine_wijken=fine_wijken
+    )
     n_periods = len(hq.period_starts(period.start, period.end, granularity))
     if not em.empty:
         em = em.rename(columns={"n_total": "n"})
@@ -346,6 +418,7 @@ elif effective == "opkomend":
         note += " Eén periode heeft geen voorgeschiedenis: geen enkel patroon te tonen."
     if n_periods < 4:
         note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
+    note += _classes_note()
 
 maps.add_outline_strokes(m, districts)
 pois = hq.poi_points(version)

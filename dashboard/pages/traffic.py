@@ -46,6 +46,12 @@ CONTROL_COLOURS = {
     "Drugs in het verkeer": "#e7298a",
     "Zwaar vervoer": "#a6761d",
 }
+#: The x-axis of a chart per month or year. The labels are text ("2024", "2026 (t.e.m.
+#: 30/11)", "12/2025"): left to guess, plotly took a mix of years and longer labels for
+#: numbers, drew "2.023,5 · 2024 · 2.024,5" and dropped the bars with a longer label.
+PERIOD_AXIS = dict(type="category", categoryorder="trace")
+#: Why an inspector sees traffic controls as hexagon counts (SECURITY.md, known limits).
+CONTROLS_HIDDEN = "(controles hebben geen wijk in de gegevens)"
 #: Radius (m) around a top location within which a control counts as "near".
 CONTROL_RADIUS_M = 250.0
 TOP_N = 10
@@ -53,8 +59,9 @@ STATBEL_LIMITS = (
     "Statbel publiceert enkel letselongevallen, met maand en uur maar zonder dag: elke "
     "maand die de periode raakt telt volledig mee, en een indeling per weekdag kan niet. "
     "Elk ongeval heeft één ernstklasse (het zwaarst getroffen slachtoffer), geen aantallen "
-    "slachtoffers en geen adres. Tel Statbel en de eigen registratie nooit op: ze beschrijven "
-    "dezelfde ongevallen."
+    "slachtoffers en geen adres, wel coördinaten: op de kaart staat het op zijn plaats, "
+    "zonder adres. Tel Statbel en de eigen registratie nooit op: ze beschrijven dezelfde "
+    "ongevallen."
 )
 
 
@@ -236,42 +243,57 @@ m = maps.new_map(focus if not focus.empty else shapes, basemap)
 located = traffic.accident_located_count(
     version, source, period.start, period.end, flt.wijken, facets
 )
+# Fine hexagons only for the accidents the reader may see as points (an inspector: the own
+# wijk's), coarse ones for the rest, as maps.visible_points does with the points.
+fine_wijken = maps.fine_cell_wijken()
+# Statbel gives every accident coordinates but no address: the map places it, the tooltip
+# has no address to show (the intro says "geen adres", the map "als punt": both true).
+STATBEL_PLACE = " Statbel geeft coördinaten maar geen adres: elk punt staat op die plaats."
 if located > traffic.MAP_POINT_CAP:
     cells = traffic.accident_hex_counts(
-        version, source, period.start, period.end, flt.wijken, facets
+        version, source, period.start, period.end, flt.wijken, facets, fine_wijken=fine_wijken
     )
     coarse = len(cells) >= traffic.MAP_POINT_CAP
     if coarse:
         cells = traffic.accident_hex_counts(
             version, source, period.start, period.end, flt.wijken, facets, coarse=True
         )
-    maps.add_hexagons(m, cells, "Ongevallen per zeshoek")
+    maps.add_count_hexagons(m, cells, "Ongevallen per zeshoek", None if coarse else fine_wijken)
     maps.add_outlines(m, shapes)
     # The hexagons hold the accidents inside the zone, as every hexagon map.
     in_cells = traffic.accident_located_count(
         version, source, period.start, period.end, flt.wijken, facets, inside_zone=True
     )
     note = (
-        f"{fmt_int(located)} gelokaliseerde ongevallen ({source_label}): meer dan "
-        f"{fmt_int(traffic.MAP_POINT_CAP)}, daarom geteld per zeshoek (H3)."
+        f"{source_label}: "
+        f"{fmt_count(located, 'gelokaliseerd ongeval', 'gelokaliseerde ongevallen')}, meer "
+        f"dan {fmt_int(traffic.MAP_POINT_CAP)}, daarom geteld per zeshoek (H3)."
     )
     if located > in_cells:
         note += (
             f" {fmt_count(located - in_cells, 'ongeval ligt', 'ongevallen liggen')} buiten "
             "de zone, in geen zeshoek."
         )
+    if not coarse:
+        note += maps.scoped_cells_note(fine_wijken, "ongevallen")
 else:
     maps.add_outlines(m, shapes)
     points = traffic.accident_points(version, source, period.start, period.end, flt.wijken, facets)
     # Leaflet draws later features on top: the worst accidents go last so none is hidden.
     rank = {s: i for i, s in enumerate(traffic.SEVERITY_ORDER)}
     points = points.sort_values("category", key=lambda c: -c.map(rank).fillna(99))
-    maps.add_points(m, points, "Ernst (ongeval)", SEVERITY_COLOURS, traffic.SEVERITY_ORDER)
-    note = f"{fmt_int(located)} gelokaliseerde ongevallen ({source_label}) als punt op de kaart."
+    drawn = maps.add_points(m, points, "Ernst (ongeval)", SEVERITY_COLOURS, traffic.SEVERITY_ORDER)
+    note = f"{source_label}: " + maps.drawn_note(
+        drawn, "gelokaliseerd ongeval", "gelokaliseerde ongevallen"
+    )
+    if statbel:
+        note += STATBEL_PLACE
 if show_controls:
     ctrl_points = traffic.control_points(version, period.start, period.end)
-    maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
-    note += f" {fmt_int(len(ctrl_points))} verkeerscontroles als vierkantje."
+    drawn = maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
+    note += " " + maps.drawn_note(
+        drawn, "verkeerscontrole", "verkeerscontroles", "als vierkantje", CONTROLS_HIDDEN
+    )
 spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]]
 if show_spots and not spots.empty:
     spots_geo = _to_wgs84(spots)
@@ -585,12 +607,21 @@ st.caption(
 )
 enf_map = maps.new_map(shapes, basemap)
 hot = traffic.accident_hex_counts(
-    version, "accidents", bs_window[0], bs_window[1], (), (), injury_only=True
+    version,
+    "accidents",
+    bs_window[0],
+    bs_window[1],
+    (),
+    (),
+    injury_only=True,
+    fine_wijken=fine_wijken,
 )
-maps.add_hexagons(m=enf_map, cells=hot, title=f"Letselongevallen per zeshoek ({params.years} jaar)")
+maps.add_count_hexagons(
+    enf_map, hot, f"Letselongevallen per zeshoek ({params.years} jaar)", fine_wijken
+)
 maps.add_outlines(enf_map, shapes)
 ctrl_points = traffic.control_points(version, period.start, period.end, tuple(control_filter))
-maps.add_square_markers(enf_map, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
+ctrl_drawn = maps.add_square_markers(enf_map, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
 if not top.empty:
     top_geo = _to_wgs84(top)
     maps.add_rings(
@@ -606,10 +637,18 @@ if not top.empty:
     )
     maps.add_labels(enf_map, top_geo.assign(text=top_geo["rang"].map(lambda r: f"#{r}")))
 maps.show(enf_map, key="verkeer_handhaving_kaart", height=480)
+controls_text = (
+    f"vierkantjes: {fmt_count(len(ctrl_points), 'controle', 'controles')} in de periode"
+    if not ctrl_drawn.in_cells
+    else maps.drawn_note(
+        ctrl_drawn, "controle", "controles", "in de periode als vierkantje", CONTROLS_HIDDEN
+    ).rstrip(".")
+)
 st.caption(
     f"Zeshoeken: letselongevallen van de eigen registratie over {params.years} jaar "
-    f"(hot spots); vierkantjes: {fmt_count(len(ctrl_points), 'controle', 'controles')} in de periode; "
+    f"(hot spots); {controls_text}; "
     f"cirkels: {fmt_int(CONTROL_RADIUS_M)} m rond de top-{len(top)} locaties."
+    + maps.scoped_cells_note(fine_wijken, "ongevallen")
 )
 
 # ------------------------------------------------------------------------------------
@@ -723,6 +762,7 @@ else:
         separators=",.",
         margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+        xaxis=PERIOD_AXIS,
     )
     st.plotly_chart(fig, width="stretch", key="verkeer_trend_ongevallen")
     if unknown:
@@ -756,6 +796,7 @@ else:
             separators=",.",
             margin=dict(l=10, r=10, t=40, b=10),
             legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
+            xaxis=PERIOD_AXIS,
         )
         st.plotly_chart(vfig, width="stretch", key="verkeer_trend_slachtoffers")
 
@@ -898,7 +939,9 @@ if statbel:
     fig.update_layout(
         title="Letselongevallen per uur (Statbel: geen dag bekend)",
         height=320,
+        separators=",.",
         margin=dict(l=10, r=10, t=40, b=10),
+        xaxis=dict(type="category", title="Uur"),
     )
     st.plotly_chart(fig, width="stretch", key="verkeer_uur")
 else:
@@ -987,6 +1030,8 @@ else:
         sfig.update_layout(
             height=300,
             margin=dict(l=10, r=10, t=40, b=10),
+            separators=",.",
+            xaxis=PERIOD_AXIS,
         )
         st.plotly_chart(sfig, width="stretch", key="verkeer_scholen")
         school_table = pd.DataFrame(

@@ -77,6 +77,25 @@ def filtered_count(
     return int(scalar(version, f"SELECT count(*) FROM {ds.table} t WHERE {where}", params) or 0)
 
 
+def scoped_cell_sql(coarse: bool, fine_wijken: tuple[str, ...] | None, params: dict) -> str:
+    """SQL for a record's H3 cell (table alias ``t``) as the reader may see it.
+
+    ``coarse``: always ``h3_cell_coarse``. ``fine_wijken`` ``None``: always ``h3_cell``;
+    else ``h3_cell`` for the records of those wijken and ``h3_cell_coarse`` for every
+    other record (a record without a wijk included). Adds ``$fine_wijken`` to ``params``
+    when it is used.
+    """
+    if coarse:
+        return "t.h3_cell_coarse"
+    if fine_wijken is None:
+        return "t.h3_cell"
+    params["fine_wijken"] = [str(w) for w in fine_wijken]
+    return (
+        "(CASE WHEN coalesce(list_contains($fine_wijken::VARCHAR[], t.wijk_code::VARCHAR), "
+        "false) THEN t.h3_cell ELSE t.h3_cell_coarse END)"
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def cell_counts(
     version: WarehouseVersion,
@@ -88,8 +107,22 @@ def cell_counts(
     hours: tuple[int, int] = ALL_HOURS,
     weekdays: tuple[int, ...] = (),
     coarse: bool = False,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Records per H3 cell (fine or coarse resolution), counted in DuckDB.
+
+    Parameters
+    ----------
+    coarse : bool
+        Count every record in its coarse cell (``h3_cell_coarse``).
+    fine_wijken : tuple of str, optional
+        The wijken whose records the reader may see in fine cells
+        (:func:`dashboard.components.maps.fine_cell_wijken`): ``None`` = every wijk; else
+        only the records of these wijken count in their fine cell, all others (other
+        wijken, no wijk) in their coarse cell. An inspector's map so holds fine cells of
+        the own wijk's records only, and coarse ones for the rest, as
+        :func:`dashboard.components.maps.visible_points` does with points. A fine and a
+        coarse cell never share an id (the resolution is part of it).
 
     Returns
     -------
@@ -98,12 +131,12 @@ def cell_counts(
         at most :data:`MAP_POINT_CAP` cells, the fullest first.
     """
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
-    column = "h3_cell_coarse" if coarse else "h3_cell"
+    cell = scoped_cell_sql(coarse, fine_wijken, params)
     params["limit"] = MAP_POINT_CAP
     df = query(
         version,
-        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
-        f"WHERE {where} AND t.{column} IS NOT NULL AND {IN_ZONE} "
+        f"SELECT CAST({cell} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
+        f"WHERE {where} AND {cell} IS NOT NULL AND {IN_ZONE} "
         f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT $limit",
         params,
     )
@@ -553,13 +586,22 @@ def zone_geometry_31370(version: WarehouseVersion, wijken: tuple[str, ...] = ())
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def study_cells(
-    version: WarehouseVersion, wijken: tuple[str, ...] = (), coarse: bool = False
+    version: WarehouseVersion,
+    wijken: tuple[str, ...] = (),
+    coarse: bool = False,
+    contain: str = "overlap",
 ) -> tuple[int, ...]:
     """Every H3 cell that overlaps the zone (or the chosen wijken): the Gi* study area.
 
     Cells are computed once per warehouse from the display polygons (WGS84) with
     ``h3.h3shape_to_cells_experimental(..., contain="overlap")``, so a border cell whose
     centre lies just outside the zone still belongs to the study area.
+
+    Parameters
+    ----------
+    contain : {"overlap", "center"}
+        ``"center"``: only the cells whose centre lies in the area, so each cell belongs
+        to one wijk (the cells of an inspector's own wijk, :func:`visible_classes`).
 
     Returns
     -------
@@ -593,9 +635,7 @@ def study_cells(
         if geometry.get("type") == "Feature":
             geometry = geometry["geometry"]
         shape = h3i.geo_to_h3shape(geometry)
-        cells.update(
-            int(c) for c in h3i.h3shape_to_cells_experimental(shape, resolution, "overlap")
-        )
+        cells.update(int(c) for c in h3i.h3shape_to_cells_experimental(shape, resolution, contain))
     return tuple(sorted(cells))
 
 
@@ -619,8 +659,13 @@ def hotspot_classes(
     hours: tuple[int, int] = ALL_HOURS,
     weekdays: tuple[int, ...] = (),
     fdr: bool = False,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Getis-Ord Gi* class of every fine H3 cell of the study area.
+
+    ``fine_wijken`` (:func:`dashboard.components.maps.fine_cell_wijken`): ``None`` returns
+    every cell; else only the cells of those wijken, with their records' count
+    (:func:`visible_classes`): an inspector sees no fine cell of another wijk.
 
     Counts come from :func:`cell_counts` per dataset (summed), the study area from
     :func:`study_cells` (plus any cell holding records, so nothing is dropped), and the
@@ -648,8 +693,52 @@ def hotspot_classes(
     )
     area = set(study_cells(version, wijken)) | {int(c) for c in counts["h3_cell"]}
     if not area:
-        return gi_star_hexagons(counts, study_cells=[])
-    return gi_star_hexagons(counts, k=1, study_cells=sorted(area), fdr=fdr)
+        gi = gi_star_hexagons(counts, study_cells=[])
+    else:
+        gi = gi_star_hexagons(counts, k=1, study_cells=sorted(area), fdr=fdr)
+    args = (start, end, wijken, categories, hours, weekdays)
+    return visible_classes(version, gi, dataset_keys, args, fine_wijken, "n")
+
+
+def visible_classes(
+    version: WarehouseVersion,
+    classes: pd.DataFrame,
+    dataset_keys: tuple[str, ...],
+    args: tuple,
+    fine_wijken: tuple[str, ...] | None,
+    n_col: str,
+) -> pd.DataFrame:
+    """Gi* or emerging classes per fine cell as a reader limited to ``fine_wijken`` sees them.
+
+    The statistic is computed over the whole study area (a cell is compared with the zone,
+    as for the coordinator); the reader gets only the cells whose centre lies in one of
+    ``fine_wijken`` (:func:`study_cells` with ``contain="center"``), and ``n_col`` counts
+    the records of those wijken only: a border cell also holds a neighbour's records, and
+    its count would give them away. ``None``: every cell, unchanged.
+
+    Parameters
+    ----------
+    args : tuple
+        ``(start, end, wijken, categories, hours, weekdays)`` of the page.
+    """
+    if fine_wijken is None:
+        return classes
+    start, end, wijken, categories, hours, weekdays = args
+    own = tuple(w for w in fine_wijken if not wijken or w in wijken)
+    if not own or classes.empty:
+        return classes.iloc[0:0].reset_index(drop=True)
+    cells = set(study_cells(version, own, contain="center"))
+    counts = _sum_cells(
+        [
+            cell_counts(version, k, start, end, own, categories, hours, weekdays)[["h3_cell", "n"]]
+            for k in dataset_keys
+        ],
+        ["h3_cell"],
+    )
+    n = {int(c): int(v) for c, v in zip(counts["h3_cell"], counts["n"], strict=True)}
+    out = classes[[int(c) in cells for c in classes["h3_cell"]]].copy()
+    out[n_col] = [n.get(int(c), 0) for c in out["h3_cell"]]
+    return out.reset_index(drop=True)
 
 
 def knox_permutations(n_records: int) -> int:
@@ -680,8 +769,12 @@ def emerging_classes(
     weekdays: tuple[int, ...] = (),
     granularity: str = "month",
     fdr: bool = True,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Emerging hot-spot pattern of every fine H3 cell over the months/quarters of the period.
+
+    ``fine_wijken``: as :func:`hotspot_classes` (only the cells of those wijken, with their
+    records' count in ``n_total``).
 
     Each period is tested as :func:`hotspot_classes` does (exact binomial p of the local
     sum against that period's records) and corrected for the number of cells (``fdr``,
@@ -708,6 +801,8 @@ def emerging_classes(
     )
     counts["period"] = pd.to_datetime(counts["period"]).dt.date
     area = set(study_cells(version, wijken)) | {int(c) for c in counts["h3_cell"]}
-    return emerging_hotspots(
+    em = emerging_hotspots(
         counts, period_col="period", study_cells=sorted(area), periods=periods, fdr=fdr
     )
+    args = (start, end, wijken, categories, hours, weekdays)
+    return visible_classes(version, em, dataset_keys, args, fine_wijken, "n_total")

@@ -279,26 +279,36 @@ def accident_hex_counts(
     facets: Facets = (),
     injury_only: bool = False,
     coarse: bool = False,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Accidents per H3 cell (for maps beyond the point cap, and accident hot spots).
 
     Only accidents located inside the zone (:data:`~dashboard.queries.common.IN_ZONE`),
     as ``marts.hex_counts`` and every other hexagon map count them.
 
+    Parameters
+    ----------
+    fine_wijken : tuple of str, optional
+        As :func:`dashboard.queries.hotspots.cell_counts`: ``None`` counts every accident
+        in its fine cell; else only those of these wijken, the others in their coarse cell
+        (an inspector: :func:`dashboard.components.maps.fine_cell_wijken`).
+
     Returns
     -------
     pandas.DataFrame
         ``h3_cell`` (int), ``n``; at most :data:`MAP_POINT_CAP` cells, the fullest first.
     """
+    from dashboard.queries.hotspots import scoped_cell_sql
+
     where, params = _accident_where(source, start, end, wijken, facets)
     if injury_only:
         where += " AND t.is_injury"
-    column = "h3_cell_coarse" if coarse else "h3_cell"
+    cell = scoped_cell_sql(coarse, fine_wijken, params)
     params["limit"] = MAP_POINT_CAP
     return query(
         version,
-        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM marts.accidents t "
-        f"WHERE {where} AND t.{column} IS NOT NULL AND {IN_ZONE} "
+        f"SELECT CAST({cell} AS UBIGINT) AS h3_cell, count(*) AS n FROM marts.accidents t "
+        f"WHERE {where} AND {cell} IS NOT NULL AND {IN_ZONE} "
         "GROUP BY 1 ORDER BY n DESC LIMIT $limit",
         params,
     )

@@ -596,3 +596,354 @@ def test_beleidscel_explores_per_inspector_under_pseudonyms(local_mode):
     shown = {s for s in table["Wijkinspecteur"] if s != "Onbekend"}
     assert shown and not shown & names
     assert all(re.fullmatch(r"INP-[0-9A-F]{12}", s) for s in shown)
+
+
+# --- maps: fine hexagons and captions per role -------------------------------------------------
+
+#: Both sources of Bronnen, with what the map queries filter on.
+SOURCES_SQL = (
+    "(SELECT h3_cell, h3_cell_coarse, wijk_code, location_status, year, lat, lon "
+    "FROM marts.incidents UNION ALL SELECT h3_cell, h3_cell_coarse, wijk_code, "
+    "location_status, year, lat, lon FROM marts.nuisance)"
+)
+IN_ZONE_SQL = "location_status IN ('ok', 'geen_wijk')"
+
+
+def _last_year() -> int:
+    return int(wh("SELECT max(year) - 1 FROM marts.incidents").iat[0, 0])
+
+
+def _map_cells(at: AppTest, index: int = 0) -> list[dict]:
+    """Properties of the hexagons a page's map draws (its folium script, as rendered)."""
+    import json
+
+    script = json.loads(at.get("component_instance")[index].proto.json_args)["script"]
+    found = (json.loads(m.group(1)) for m in re.finditer(r'"properties": (\{[^{}]*\})', script))
+    return [p for p in found if "cell" in p]
+
+
+def _resolution(cell) -> int:
+    import h3
+
+    return h3.get_resolution(cell if isinstance(cell, str) else h3.int_to_str(int(cell)))
+
+
+def _per_cell(sql: str, params: list) -> dict[str, int]:
+    """``cell`` (H3 text) → count, from a query returning ``h3_cell``, ``n``."""
+    import h3
+
+    df = wh(sql, params)
+    return {h3.int_to_str(int(c)): int(n) for c, n in zip(df["h3_cell"], df["n"], strict=True)}
+
+
+def _w01_polygon():
+    import json
+
+    from shapely.geometry import shape
+
+    geo = wh("SELECT geojson FROM marts.districts WHERE layer = 'wijk' AND code = 'W01'").iat[0, 0]
+    geo = json.loads(geo) if isinstance(geo, str) else geo
+    return shape(geo.get("geometry", geo))
+
+
+def test_inspector_hexagons_are_fine_in_the_own_wijk_only(local_mode):
+    """Bronnen, "Zeshoeken (H3)": an inspector of W01 got exact counts per fine hexagon
+    (~0,1 km²) of all ten wijken, as the coordinator, while the point view coarsens other
+    wijken (SECURITY.md: other wijken only per coarse hexagon, never finer). Now W01's
+    records count in fine cells and every other record in its coarse cell; Gi* and
+    emerging hot spots draw only the fine cells of W01, with W01's records."""
+    import h3
+    import shapely
+
+    year = _last_year()
+    fine_res = _resolution(wh("SELECT any_value(h3_cell) FROM marts.incidents").iat[0, 0])
+    own = _per_cell(
+        f"SELECT h3_cell, count(*) AS n FROM {SOURCES_SQL} WHERE year = ? AND {IN_ZONE_SQL} "
+        "AND h3_cell IS NOT NULL AND wijk_code = 'W01' GROUP BY 1",
+        [year],
+    )
+    others = _per_cell(
+        f"SELECT h3_cell_coarse AS h3_cell, count(*) AS n FROM {SOURCES_SQL} WHERE year = ? "
+        f"AND {IN_ZONE_SQL} AND h3_cell_coarse IS NOT NULL "
+        "AND wijk_code IS DISTINCT FROM 'W01' GROUP BY 1",
+        [year],
+    )
+    assert own and others
+    at = run_as(inspector("W01"), "sources", {"periode": "vorigjaar"})
+    at.session_state["bronnen_view"] = "zeshoeken"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    cells = _map_cells(at)
+    fine = {p["cell"]: p["n"] for p in cells if _resolution(p["cell"]) == fine_res}
+    coarse = {p["cell"]: p["n"] for p in cells if _resolution(p["cell"]) < fine_res}
+    assert fine == own  # no fine cell outside W01, none holding another wijk's record
+    assert coarse == others
+    assert any(
+        "Kleine zeshoeken (~0,1 km²) enkel voor je eigen wijk (W01)" in c.value for c in at.caption
+    )
+
+    w01 = _w01_polygon()
+    for view in ("gi", "opkomend"):
+        at.session_state["bronnen_view"] = view
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        cells = _map_cells(at)
+        assert cells, view
+        for p in cells:
+            assert _resolution(p["cell"]) == fine_res, view
+            lat, lon = h3.cell_to_latlng(p["cell"])
+            assert w01.contains(shapely.Point(lon, lat)), (view, p["cell"])
+            assert p["n"] == own.get(p["cell"], 0), (view, p["cell"])
+        assert any("enkel de zeshoeken van je eigen wijk (W01)" in c.value for c in at.caption)
+
+    # The coordinator keeps fine cells everywhere.
+    coord = run_as(COORD, "sources", {"periode": "vorigjaar"})
+    coord.session_state["bronnen_view"] = "zeshoeken"
+    coord.run()
+    cells = _map_cells(coord)
+    assert {_resolution(p["cell"]) for p in cells} == {fine_res}
+    assert len(cells) > len(own)
+
+
+def test_inspector_heat_cells_are_fine_in_the_own_wijk_only(local_mode, monkeypatch):
+    """Above the point cap the heat map weighs cells: every fine cell of the zone for an
+    inspector too. Now W01's fine cells and the coarse cells of the rest."""
+    import json
+
+    from dashboard.queries import common
+
+    monkeypatch.setattr(common, "MAP_POINT_CAP", 10)
+    year = _last_year()
+    n_own = wh(
+        f"SELECT count(DISTINCT h3_cell) FROM {SOURCES_SQL} WHERE year = ? AND {IN_ZONE_SQL} "
+        "AND h3_cell IS NOT NULL AND wijk_code = 'W01'",
+        [year],
+    ).iat[0, 0]
+    n_others = wh(
+        f"SELECT count(DISTINCT h3_cell_coarse) FROM {SOURCES_SQL} WHERE year = ? "
+        f"AND {IN_ZONE_SQL} AND h3_cell_coarse IS NOT NULL AND wijk_code IS DISTINCT FROM 'W01'",
+        [year],
+    ).iat[0, 0]
+    n_fine_all = wh(
+        f"SELECT count(DISTINCT h3_cell) FROM {SOURCES_SQL} WHERE year = ? AND {IN_ZONE_SQL} "
+        "AND h3_cell IS NOT NULL",
+        [year],
+    ).iat[0, 0]
+    at = run_as(inspector("W01"), "sources", {"periode": "vorigjaar"})
+    at.session_state["bronnen_view"] = "heatmap"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    data = json.loads(re.search(r"L\.heatLayer\(\s*(\[.*?\])\s*,\s*\{", script, re.S).group(1))
+    assert len(data) == n_own + n_others != n_fine_all
+    note = next(c.value for c in at.caption if "gewogen per zeshoek" in c.value)
+    assert "enkel voor je eigen wijk (W01)" in note
+
+
+def test_inspector_point_captions_say_what_the_map_draws(local_mode):
+    """ "8 gelokaliseerde records als punt op de kaart" with W02 chosen, where the map drew
+    only hexagons: the caption now says which records are points and which are counted per
+    coarse hexagon."""
+    from dashboard.components.format import fmt_count
+
+    year = _last_year()
+
+    def located(where: str) -> int:
+        return int(
+            wh(
+                f"SELECT count(*) FROM {SOURCES_SQL} WHERE year = ? AND lat IS NOT NULL "
+                f"AND lon IS NOT NULL AND {where}",
+                [year],
+            ).iat[0, 0]
+        )
+
+    nouns = ("gelokaliseerd record", "gelokaliseerde records")
+    hexagon = "geteld per grote zeshoek (H3, ~0,7 km²)"
+    other = run_as(inspector("W01"), "sources", {"periode": "vorigjaar", "wijk": "W02"})
+    other.session_state["bronnen_view"] = "punten"
+    other.run()
+    assert not other.exception, [e.value for e in other.exception]
+    captions = [c.value for c in other.caption]
+    w02 = located("wijk_code = 'W02'")
+    assert f"{fmt_count(w02, *nouns)} buiten je eigen wijk (W01), {hexagon}." in captions
+    assert not any("als punt op de kaart" in c for c in captions)
+
+    zone = run_as(inspector("W01"), "sources", {"periode": "vorigjaar"})
+    zone.session_state["bronnen_view"] = "punten"
+    zone.run()
+    own, rest = located("wijk_code = 'W01'"), located("wijk_code IS DISTINCT FROM 'W01'")
+    # Points one by one, or clustered above a thousand: either way W01's only.
+    note = next(c.value for c in zone.caption if "als punt" in c.value)
+    assert note.startswith(f"{fmt_count(own, *nouns)} van je eigen wijk (W01) als punt")
+    assert note.endswith(f"; {fmt_count(rest, *nouns)} buiten je eigen wijk (W01), {hexagon}.")
+
+
+def test_inspector_traffic_caption_says_what_the_map_draws(local_mode):
+    """Verkeer said "61 gelokaliseerde ongevallen … als punt op de kaart" to an inspector
+    who saw W01's accidents as points and the rest as hexagons."""
+    from dashboard.components.format import fmt_count
+
+    end = pd.Timestamp(
+        wh(
+            "SELECT max(date) FROM marts.daily_counts "
+            "WHERE domain IN ('incidents', 'nuisance', 'accidents')"
+        ).iat[0, 0]
+    ).date()
+
+    def located(where: str) -> int:
+        return int(
+            wh(
+                "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND lat IS NOT NULL "
+                f"AND lon IS NOT NULL AND date BETWEEN make_date(?, 1, 1) AND ? AND {where}",
+                [end.year, end],
+            ).iat[0, 0]
+        )
+
+    nouns = ("gelokaliseerd ongeval", "gelokaliseerde ongevallen")
+    own, rest = located("wijk_code = 'W01'"), located("wijk_code IS DISTINCT FROM 'W01'")
+    assert own and rest
+    at = run_as(inspector("W01"), "traffic", {"periode": "jaar"})
+    expected = (
+        f"Eigen registratie (zone): {fmt_count(own, *nouns)} van je eigen wijk (W01) als punt "
+        f"op de kaart; {fmt_count(rest, *nouns)} buiten je eigen wijk (W01), geteld per grote "
+        "zeshoek (H3, ~0,7 km²)."
+    )
+    assert any(c.value.startswith(expected) for c in at.caption)
+
+
+def _record_map_script():
+    import streamlit as st
+
+    from dashboard.components import maps
+    from dashboard.queries import warehouse_version
+
+    a = st.session_state["record_map_args"]
+    maps.record_map(
+        warehouse_version(), ("incidents", "nuisance"), a["start"], a["end"], a["wijken"]
+    )
+
+
+def _record_map_as(principal: Principal, wijken: tuple[str, ...]) -> AppTest:
+    from datetime import date
+
+    year = _last_year()
+    at = AppTest.from_function(_record_map_script, default_timeout=90)
+    at.session_state["wijkbeeld_principal"] = principal
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.session_state["record_map_args"] = {
+        "start": date(year, 1, 1),
+        "end": date(year, 12, 31),
+        "wijken": wijken,
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_record_map_caption_and_hexagons_for_an_inspector(local_mode, monkeypatch):
+    """The briefing's map (maps.record_map): "95 gelokaliseerde records als punt op de
+    kaart" where the inspector saw only hexagons; above the point cap, fine hexagons of
+    every wijk."""
+    from dashboard.components.format import fmt_count
+    from dashboard.queries import common
+
+    year = _last_year()
+    w02 = int(
+        wh(
+            f"SELECT count(*) FROM {SOURCES_SQL} WHERE year = ? AND lat IS NOT NULL "
+            "AND wijk_code = 'W02'",
+            [year],
+        ).iat[0, 0]
+    )
+    at = _record_map_as(inspector("W01"), ("W02",))
+    assert [c.value for c in at.caption] == [
+        f"{fmt_count(w02, 'gelokaliseerd record', 'gelokaliseerde records')} buiten je eigen "
+        "wijk (W01), geteld per grote zeshoek (H3, ~0,7 km²)."
+    ]
+
+    # A cap just below the located records: hexagons, and still fine ones (as many cells as
+    # the cap allows).
+    located, n_cells = wh(
+        f"SELECT count(*), count(DISTINCT h3_cell) FROM {SOURCES_SQL} WHERE year = ? "
+        "AND lat IS NOT NULL",
+        [year],
+    ).iloc[0]
+    assert n_cells < located - 1
+    monkeypatch.setattr(common, "MAP_POINT_CAP", int(located) - 1)
+    fine_res = _resolution(wh("SELECT any_value(h3_cell) FROM marts.incidents").iat[0, 0])
+    at = _record_map_as(inspector("W01"), ())
+    cells = _map_cells(at)
+    fine = {p["cell"]: p["n"] for p in cells if _resolution(p["cell"]) == fine_res}
+    coarse = {p["cell"]: p["n"] for p in cells if _resolution(p["cell"]) < fine_res}
+    assert fine == _per_cell(
+        f"SELECT h3_cell, count(*) AS n FROM {SOURCES_SQL} WHERE year = ? AND {IN_ZONE_SQL} "
+        "AND h3_cell IS NOT NULL AND wijk_code = 'W01' GROUP BY 1",
+        [year],
+    )
+    assert coarse == _per_cell(
+        f"SELECT h3_cell_coarse AS h3_cell, count(*) AS n FROM {SOURCES_SQL} WHERE year = ? "
+        f"AND {IN_ZONE_SQL} AND h3_cell_coarse IS NOT NULL "
+        "AND wijk_code IS DISTINCT FROM 'W01' GROUP BY 1",
+        [year],
+    )
+    assert any("enkel voor je eigen wijk (W01)" in c.value for c in at.caption)
+    # The coordinator keeps fine cells everywhere.
+    cells = _map_cells(_record_map_as(COORD, ()))
+    assert {_resolution(p["cell"]) for p in cells} == {fine_res}
+
+
+def test_inspector_repeat_address_kpi_counts_the_addresses_of_the_own_wijk(local_mode):
+    """Bronnen: the KPI "Adressen met herhaling" read 18 (the whole zone) above lists that
+    can only show W01's addresses. It now counts W01's, says so, and equals the
+    coordinator's count for W01."""
+    insp = run_as(inspector("W01"), "sources", {"periode": "vorigjaar"})
+    shown = {m.label: m.value for m in insp.metric}
+    assert "Adressen met herhaling" not in shown
+    w01 = run_as(COORD, "sources", {"periode": "vorigjaar", "wijk": "W01"})
+    zone = run_as(COORD, "sources", {"periode": "vorigjaar"})
+    coord_w01 = {m.label: m.value for m in w01.metric}["Adressen met herhaling"]
+    coord_zone = {m.label: m.value for m in zone.metric}["Adressen met herhaling"]
+    assert shown["Adressen met herhaling (W01)"] == coord_w01
+    assert int(coord_zone.replace(".", "")) > int(coord_w01.replace(".", ""))
+    # The lists under it: W01's addresses, never more than the KPI counts.
+    listed = 0
+    for d in insp.dataframe:
+        df = d.value.data if hasattr(d.value, "data") else d.value
+        if "Adres" in df.columns and "Aantal" in df.columns:
+            listed = max(listed, len(df))
+    assert 0 < listed <= int(coord_w01.replace(".", ""))
+
+
+def _visible_points_script():
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard.components import maps
+
+    # Two sources concatenated without a new index (as the briefing's map did): labels 0
+    # and 1 twice each.
+    points = pd.DataFrame(
+        {
+            "id": ["PV1", "PV2", "MELD1", "MELD2"],
+            "lat": [50.90, 50.91, 50.92, 50.93],
+            "lon": [4.66, 4.67, 4.68, 4.69],
+            "wijk_code": ["W01", "W02", "W03", "W02"],
+        },
+        index=[0, 1, 0, 1],
+    )
+    shown, hidden = maps.visible_points(points)
+    st.session_state["shown"] = list(shown["id"])
+    st.session_state["hidden"] = int(hidden["n"].sum())
+
+
+def test_visible_points_with_a_repeated_index_counts_every_hidden_record_once(local_mode):
+    """The rows left out were looked up by index label: MELD1 (W03), sharing label 0 with
+    PV1 (W01), vanished, and PV2 and MELD2 (label 1) were counted twice each: 4 hidden
+    records instead of 3 on the briefing's map of an inspector."""
+    at = AppTest.from_function(_visible_points_script)
+    at.session_state["wijkbeeld_principal"] = inspector("W01")
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["shown"] == ["PV1"]
+    assert at.session_state["hidden"] == 3

@@ -432,3 +432,133 @@ def test_an_address_located_outside_the_zone_stays_its_municipality_s_address(ve
     assert n == count(
         f"SELECT count(*) FROM ({_repeated_addresses_sql('incidents')})", [first, last]
     )
+
+
+# --- fine cells for the records the reader may see (an inspector: the own wijk) -------------
+
+IN_ZONE_SQL = "location_status IN ('ok', 'geen_wijk')"
+
+
+def _cells_dict(frame: pd.DataFrame, column: str = "n") -> dict[int, int]:
+    return {int(c): int(n) for c, n in zip(frame["h3_cell"], frame[column], strict=True)}
+
+
+def _resolution(cell) -> int:
+    return h3.get_resolution(h3.int_to_str(int(cell)))
+
+
+def _w01_centre_cells() -> set[int]:
+    """Fine cells whose centre lies in W01 (computed here with shapely, not with H3's
+    polygon fill the query uses)."""
+    import json
+
+    import shapely
+    from shapely.geometry import shape
+
+    geo = wh("SELECT geojson FROM marts.districts WHERE layer = 'wijk' AND code = 'W01'").iat[0, 0]
+    geo = json.loads(geo) if isinstance(geo, str) else geo
+    polygon = shape(geo.get("geometry", geo))
+    fine = _resolution(wh("SELECT any_value(h3_cell) FROM marts.incidents").iat[0, 0])
+    lat, lon = polygon.representative_point().y, polygon.representative_point().x
+    disk = h3.grid_disk(h3.latlng_to_cell(lat, lon, fine), 40)
+    return {
+        h3.str_to_int(c)
+        for c in disk
+        if polygon.contains(shapely.Point(h3.cell_to_latlng(c)[1], h3.cell_to_latlng(c)[0]))
+    }
+
+
+def test_cell_counts_give_fine_cells_only_for_the_wijken_the_reader_may_see(version):
+    """SECURITY.md: an inspector sees other wijken only as counts per coarse hexagon. The
+    hexagon view of Bronnen counted every record in its fine cell (~0,1 km²), the same as
+    for the coordinator: the own wijk's records now count in fine cells, every other
+    record (other wijken, no wijk) in its coarse cell."""
+    fine_res = _resolution(wh("SELECT any_value(h3_cell) FROM marts.incidents").iat[0, 0])
+    coarse_res = _resolution(wh("SELECT any_value(h3_cell_coarse) FROM marts.incidents").iat[0, 0])
+    assert coarse_res < fine_res
+    mixed = hq.cell_counts(version, "incidents", START, END, fine_wijken=("W01",))
+    res = mixed["h3_cell"].map(_resolution)
+    assert set(res) == {fine_res, coarse_res}
+    own = wh(
+        "SELECT h3_cell, count(*) AS n FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        f"AND {IN_ZONE_SQL} AND h3_cell IS NOT NULL AND wijk_code = 'W01' GROUP BY 1",
+        [START, END],
+    )
+    others = wh(
+        "SELECT h3_cell_coarse AS h3_cell, count(*) AS n FROM marts.incidents "
+        f"WHERE date BETWEEN ? AND ? AND {IN_ZONE_SQL} AND h3_cell_coarse IS NOT NULL "
+        "AND wijk_code IS DISTINCT FROM 'W01' GROUP BY 1",
+        [START, END],
+    )
+    assert _cells_dict(mixed[res == fine_res]) == _cells_dict(own)
+    assert _cells_dict(mixed[res == coarse_res]) == _cells_dict(others)
+    # Cell centres as for every cell; nothing changes without fine_wijken, and () (bestuur)
+    # gives coarse cells only.
+    for row in mixed.head(20).itertuples():
+        lat, lon = h3.cell_to_latlng(h3.int_to_str(int(row.h3_cell)))
+        assert (row.lat, row.lon) == pytest.approx((lat, lon))
+    plain = hq.cell_counts(version, "incidents", START, END)
+    assert _cells_dict(hq.cell_counts(version, "incidents", START, END, fine_wijken=None)) == (
+        _cells_dict(plain)
+    )
+    assert set(plain["h3_cell"].map(_resolution)) == {fine_res}
+    none = hq.cell_counts(version, "incidents", START, END, fine_wijken=())
+    assert _cells_dict(none) == _cells_dict(
+        hq.cell_counts(version, "incidents", START, END, coarse=True)
+    )
+
+
+def test_accident_hex_counts_give_fine_cells_only_for_the_wijken_the_reader_may_see(version):
+    """The same rule for the accident maps of Verkeer (beyond the point cap, enforcement)."""
+    from dashboard.queries import traffic
+
+    first, last = date(2000, 1, 1), date(2100, 1, 1)
+    fine_res = _resolution(wh("SELECT any_value(h3_cell) FROM marts.accidents").iat[0, 0])
+    mixed = traffic.accident_hex_counts(
+        version, "accidents", first, last, injury_only=True, fine_wijken=("W01",)
+    )
+    res = mixed["h3_cell"].map(_resolution)
+    own = wh(
+        "SELECT h3_cell, count(*) AS n FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        f"AND {IN_ZONE_SQL} AND h3_cell IS NOT NULL AND wijk_code = 'W01' GROUP BY 1"
+    )
+    others = wh(
+        "SELECT h3_cell_coarse AS h3_cell, count(*) AS n FROM marts.accidents "
+        f"WHERE source = 'zone' AND is_injury AND {IN_ZONE_SQL} AND h3_cell_coarse IS NOT NULL "
+        "AND wijk_code IS DISTINCT FROM 'W01' GROUP BY 1"
+    )
+    assert len(own) > 0 and len(others) > 0
+    assert _cells_dict(mixed[res == fine_res]) == _cells_dict(own)
+    assert _cells_dict(mixed[res != fine_res]) == _cells_dict(others)
+
+
+def test_hot_spot_classes_show_the_cells_of_the_own_wijk_only(version):
+    """Gi* and emerging hot spots drew every fine cell of the zone with its count for an
+    inspector. Now only the cells whose centre lies in the own wijk, with the own wijk's
+    records; the statistic itself is still computed over every record (same classes)."""
+    full = hq.hotspot_classes(version, SOURCES, START, END, fdr=True)
+    own = hq.hotspot_classes(version, SOURCES, START, END, fdr=True, fine_wijken=("W01",))
+    inside = _w01_centre_cells()
+    cells = {int(c) for c in own["h3_cell"]}
+    assert cells and cells == inside & {int(c) for c in full["h3_cell"]}
+    assert len(full) > len(own)
+    klasse = dict(zip(full["h3_cell"].astype(np.uint64), full["klasse"], strict=True))
+    assert all(
+        klasse[np.uint64(c)] == k for c, k in zip(own["h3_cell"], own["klasse"], strict=True)
+    )
+    w01 = wh(
+        "SELECT h3_cell, count(*) AS n FROM (SELECT h3_cell, date, wijk_code, location_status "
+        "FROM marts.incidents UNION ALL SELECT h3_cell, date, wijk_code, location_status "
+        f"FROM marts.nuisance) WHERE date BETWEEN ? AND ? AND {IN_ZONE_SQL} "
+        "AND wijk_code = 'W01' AND h3_cell IS NOT NULL GROUP BY 1",
+        [START, END],
+    )
+    n = _cells_dict(w01)
+    assert _cells_dict(own) == {c: n.get(c, 0) for c in cells}
+    em = hq.emerging_classes(
+        version, SOURCES, START, END, granularity="quarter", fine_wijken=("W01",)
+    )
+    assert {int(c) for c in em["h3_cell"]} <= inside
+    assert _cells_dict(em, "n_total") == {int(c): n.get(int(c), 0) for c in em["h3_cell"]}
+    # An inspector looking at another wijk only: no fine cell at all.
+    assert hq.hotspot_classes(version, SOURCES, START, END, ("W03",), fine_wijken=("W01",)).empty

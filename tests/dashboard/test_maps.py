@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import folium
 import pandas as pd
 from dash_helpers import run_app
 
@@ -52,3 +53,49 @@ def test_class_breaks():
     assert maps.class_breaks(list(range(1, 101)))[-1] == 100.0
     assert all(b == int(b) for b in maps.class_breaks([1, 2, 3, 4, 7, 9, 30], integer=True))
     assert maps.class_breaks([0.1, 0.25, 0.7], integer=False)[-1] == 0.7
+
+
+def test_drawn_note_says_what_the_map_draws_in_the_right_number():
+    """Captions said "1 gelokaliseerde ongevallen" and "als punt op de kaart" for records
+    drawn as hexagons. Outside a Streamlit session there is no inspector."""
+    nouns = ("gelokaliseerd ongeval", "gelokaliseerde ongevallen")
+    assert maps.drawn_note(maps.Drawn(1, 0), *nouns) == (
+        "1 gelokaliseerd ongeval als punt op de kaart."
+    )
+    assert maps.drawn_note(maps.Drawn(61, 0), *nouns) == (
+        "61 gelokaliseerde ongevallen als punt op de kaart."
+    )
+    assert maps.drawn_note(maps.Drawn(0, 8), *nouns) == (
+        "8 gelokaliseerde ongevallen die je niet afzonderlijk mag zien, geteld per grote "
+        "zeshoek (H3, ~0,7 km²)."
+    )
+    assert maps.drawn_note(
+        maps.Drawn(2, 1), "controle", "controles", "als vierkantje", "(zonder wijk)"
+    ) == (
+        "2 controles als vierkantje; 1 controle (zonder wijk), geteld per grote zeshoek (H3, ~0,7 km²)."
+    )
+
+
+def test_split_cells_and_scoped_notes():
+    import h3
+
+    fine = h3.latlng_to_cell(50.88, 4.65, 9)
+    coarse = h3.latlng_to_cell(50.90, 4.70, maps.HIDDEN_POINTS_RESOLUTION)
+    cells = pd.DataFrame({"h3_cell": [h3.str_to_int(fine), h3.str_to_int(coarse)], "n": [2, 9]})
+    own, other = maps.split_cells(cells)
+    assert list(own["n"]) == [2] and list(other["n"]) == [9]
+    # No session, no user: fine cells everywhere, and no sentence about them.
+    assert maps.fine_cell_wijken() is None
+    assert maps.scoped_cells_note(None) == ""
+    assert "enkel voor je eigen wijk (W01)" in maps.scoped_cells_note(("W01",))
+    assert "ongevallen van andere wijken" in maps.scoped_cells_note(("W01",), "ongevallen")
+    # Drawn as two layers with their own legend: a coarse cell holds some seven times the
+    # records of a fine one.
+    m = folium.Map(location=[50.9, 4.66], tiles=None)
+    polygons, legend = maps.add_count_hexagons(m, cells, "Aantal per zeshoek", ("W01",))
+    assert [p["properties"]["cell"] for p in polygons] == [coarse, fine]
+    assert [label.split(":")[0] for _, label in legend] == ["buiten je wijk", "eigen wijk"]
+    html = m.get_root().render()
+    assert maps.OTHER_CELLS_TITLE in html and "Aantal per zeshoek" in html
+    polygons, legend = maps.add_count_hexagons(None, cells, "Aantal per zeshoek", None)
+    assert len(polygons) == 2 and not any(":" in label for _, label in legend)

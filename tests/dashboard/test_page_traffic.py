@@ -63,7 +63,10 @@ def test_traffic_accidents_and_victims(demo_warehouse):
         "AND date BETWEEN make_date(?, 1, 1) AND ?",
         [end.year, end],
     )
-    assert any(c.value.startswith(f"{nl(located)} gelokaliseerde ongevallen") for c in at.caption)
+    assert any(
+        c.value.startswith(f"Eigen registratie (zone): {nl(located)} gelokaliseerde ongevallen")
+        for c in at.caption
+    )
     # Victims come per accident: their tiles and comparison rows say they are scaled.
     tiles = {m.label: m for m in at.metric}
     assert "spreidingsfactor φ = " in tiles["Slachtoffers (totaal)"].proto.help
@@ -387,3 +390,100 @@ def test_trend_marks_only_the_months_really_cut_short(demo_warehouse):
     assert len(labels) == 37
     assert bars[-1] == 0
     assert bars[-2] == _month_counts(wijk, date(2026, 9, 1), date(2026, 9, 30)).sum()
+
+
+def _charts(at) -> dict[str, dict]:
+    """The trend charts by what they show: accidents, victims, near schools."""
+    out = {}
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        for name, text in (
+            ("ongevallen", "Letselongevallen (aantal ongevallen)"),
+            ("slachtoffers", "Slachtoffers (aantal personen)"),
+            ("scholen", "van een school"),
+        ):
+            if text in c.proto.spec:
+                out[name] = spec
+    return out
+
+
+def test_trend_per_year_has_a_category_axis_with_every_year(demo_warehouse):
+    """Trends › Jaar read "2.023,5 · 2024 · 2.024,5 · 2025" and drew only the bars of 2024
+    and 2025: with labels like "2026 (t.e.m. 15/10)" beside a bare "2024", plotly took the
+    axis for numbers. Every chart per period now has a category axis."""
+    end = date(2026, 10, 15)
+    at = run_app("traffic", {"periode": "aangepast", "van": "2026-10-01", "tot": str(end)})
+    at.button_group(key="verkeer_trend_per").set_value("jaar").run()
+    assert not at.exception, [e.value for e in at.exception]
+    charts = _charts(at)
+    assert set(charts) == {"ongevallen", "slachtoffers", "scholen"}
+    years = [str(y) for y in range(end.year - 3, end.year + 1)]
+    for name, spec in charts.items():
+        assert spec["layout"]["xaxis"]["type"] == "category", name
+        labels = spec["data"][0]["x"]
+        assert [lab.split(" ")[0] for lab in labels] == years, name
+        assert all(trace["x"] == labels for trace in spec["data"]), name
+    labels = charts["ongevallen"]["data"][0]["x"]
+    assert labels[-1] == f"{end.year} (t.e.m. {end:%d/%m})"  # text beside bare years
+    bars = np.array(plotly_array(charts["ongevallen"]["data"][0]["y"]), dtype=float)
+    assert (bars[~np.isnan(bars)] > 0).all() and (~np.isnan(bars)).sum() >= 3
+    # Per month too ("12/2025" would not be read as a date or number either).
+    at.button_group(key="verkeer_trend_per").set_value("maand").run()
+    for name, spec in _charts(at).items():
+        assert spec["layout"]["xaxis"]["type"] == "category", name
+
+
+def test_map_caption_counts_one_accident_in_the_singular(demo_warehouse):
+    """ "1 gelokaliseerde ongevallen (Eigen registratie (zone)) als punt op de kaart"."""
+    day = wh(
+        "SELECT date FROM marts.accidents WHERE source = 'zone' GROUP BY 1 "
+        "HAVING count(*) = 1 AND count(lat) = 1 ORDER BY 1 DESC LIMIT 1"
+    ).iat[0, 0]
+    day = pd.Timestamp(day).date()
+    at = run_app("traffic", {"periode": "aangepast", "van": str(day), "tot": str(day)})
+    assert any(
+        c.value.startswith(
+            "Eigen registratie (zone): 1 gelokaliseerd ongeval als punt op de kaart."
+        )
+        for c in at.caption
+    )
+    at.toggle(key="verkeer_kaart_controles").set_value(True).run()
+    n = count(
+        "SELECT count(*) FROM marts.controls WHERE date = ? AND lat IS NOT NULL "
+        "AND x IS NOT NULL AND y IS NOT NULL",
+        [day],
+    )
+    controls = "verkeerscontrole" if n == 1 else "verkeerscontroles"
+    assert any(
+        c.value.startswith(
+            "Eigen registratie (zone): 1 gelokaliseerd ongeval als punt op de kaart. "
+            f"{nl(n)} {controls} als vierkantje."
+        )
+        for c in at.caption
+    )
+
+
+def test_statbel_map_caption_agrees_with_the_intro(demo_warehouse):
+    """The intro said Statbel has "geen adres", the map "15 gelokaliseerde ongevallen
+    (Statbel (open data)) als punt op de kaart": Statbel gives coordinates, no address."""
+    at = run_app("traffic", {"periode": "vorigjaar"})
+    at.button_group(key="verkeer_bron").set_value("accidents_statbel").run()
+    assert not at.exception, [e.value for e in at.exception]
+    year = last_28_days()[1].year - 1
+    n = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'statbel' AND year = ? "
+        "AND lat IS NOT NULL AND lon IS NOT NULL",
+        [year],
+    )
+    assert n > 1
+    captions = [c.value for c in at.caption]
+    intro = next(c for c in captions if c.startswith("Statbel publiceert enkel letselongevallen"))
+    assert "geen adres, wel coördinaten" in intro
+    assert any(
+        c.startswith(
+            f"Statbel (open data): {nl(n)} gelokaliseerde ongevallen als punt op de kaart. "
+            "Statbel geeft coördinaten maar geen adres: elk punt staat op die plaats."
+        )
+        for c in captions
+    )
+    assert not any("(Statbel (open data)) als punt" in c for c in captions)
