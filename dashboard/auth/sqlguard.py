@@ -609,7 +609,7 @@ def _worker_command() -> list[str]:
 
 def _run_worker(
     request: dict, timeout_s: float, threads: int, max_bytes: int
-) -> tuple[dict, bytes]:
+) -> tuple[dict, bytes | bytearray]:
     """Start a worker, send it ``request``, and return its result header and Arrow bytes."""
     env = {k: os.environ[k] for k in _WORKER_ENV if k in os.environ}
     env["WIJKBEELD_WORKER_AS"] = str(WORKER_ADDRESS_SPACE)
@@ -648,7 +648,7 @@ def _run_worker(
 
 def _exchange(
     proc: subprocess.Popen, data: bytes, timeout_s: float, ceiling: int, stderr_tail: bytearray
-) -> tuple[dict, bytes]:
+) -> tuple[dict, bytes | bytearray]:
     # One loop over the three pipes, so a worker that stops reading or writes too much can
     # never block the dashboard past the deadline or fill its memory.
     sel = selectors.DefaultSelector()
@@ -690,7 +690,9 @@ def _exchange(
                 if size > ceiling:
                     raise ConsoleAborted(_ABORTED)
                 if len(buffer) >= size:
-                    return header, bytes(buffer[:size])
+                    # No copy of the payload beside the buffer: cut the buffer to it.
+                    del buffer[size:]
+                    return header, buffer
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 if ready:
@@ -745,7 +747,7 @@ def _worker_error(header: dict) -> Exception:
     return duckdb.Error(message or name)
 
 
-def _to_frame(payload: bytes) -> pd.DataFrame:
+def _to_frame(payload: bytes | bytearray) -> pd.DataFrame:
     """The worker's Arrow IPC as the frame DuckDB's own ``.df()`` would have given."""
     import pandas as pd
     import pyarrow as pa
@@ -756,9 +758,16 @@ def _to_frame(payload: bytes) -> pd.DataFrame:
     # because Arrow allows duplicates and DuckDB's scan does not (the aliases dedupe them
     # exactly as a direct query would: a, a_1, ...).
     plain = table.rename_columns([f"c{i}" for i in range(len(names))])
+    # One thread and a modest memory limit: the result is at most the byte budget, and
+    # the dashboard process must stay small whatever a query returns.
     local = duckdb.connect(
         ":memory:",
-        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "threads": 1,
+            "memory_limit": "512MB",
+        },
     )
     try:
         rel = local.from_arrow(plain).select(

@@ -797,10 +797,11 @@ def test_methodology_names_every_source_in_dutch(reports):
     ]
 
 
-def _first_day() -> date:
+def _first_day(end: str = "min") -> date:
+    """First (or, with ``"max"``, last) day with data, as the briefing's data_bounds."""
     return pd.Timestamp(
         _wh(
-            "SELECT min(date) FROM marts.daily_counts "
+            f"SELECT {end}(date) FROM marts.daily_counts "
             "WHERE domain IN ('incidents', 'nuisance', 'accidents')"
         ).iat[0, 0]
     ).date()
@@ -836,11 +837,9 @@ def test_a_week_still_running_is_compared_day_for_day(demo_warehouse):
     facts on its Monday read as a steep fall against the week before (and the pack had no
     word of it). Its days with data are now compared with the same days of the earlier
     weeks."""
-    from conftest import DEMO_END
-
     from dashboard.documents import briefing_pack as bp
 
-    last = DEMO_END
+    last = _first_day("max")
     data = bp.collect_briefing(_version(), "week", last)
     monday = last - timedelta(days=last.weekday())
     assert data.bounds.current.as_tuple() == (monday, last)
@@ -890,9 +889,7 @@ def test_briefing_black_spots_follow_the_zone_s_rule(demo_warehouse, tmp_path, m
     bp.collect_briefing.clear()
     params = blackspots.BlackSpotParams.from_zone(load_zone())
     assert "Motorfiets" in params.vulnerable_road_users and params.min_score == 12
-    from conftest import DEMO_END
-
-    end = DEMO_END
+    end = _first_day("max")
     data = bp.collect_briefing(_version(), "28d", end)
     ranked = blackspots.ranking(_version(), end, params)
     listed = ranked[ranked["is_black_spot"] | ranked["is_candidate"]].head(bp.TOP_N)
@@ -906,11 +903,9 @@ def test_an_inspector_s_briefing_keeps_other_wijken_s_hot_spots_out(demo_warehou
     """A hot cell names its top category and street and holds one or two records in a quiet
     period: an inspector's briefing (page and pack) named one domestic-violence report of
     another wijk. It now lists the own wijk's hot spots and says how many it left out."""
-    from conftest import DEMO_END
-
     from dashboard.documents import briefing_pack as bp
 
-    data = bp.collect_briefing(_version(), "ytd", DEMO_END)
+    data = bp.collect_briefing(_version(), "ytd", _first_day("max"))
     wijken = {r.wijk for hot in data.hotspots.values() for r in hot.itertuples()}
     assert len(wijken) > 1
     own = _wh(
