@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query
+from dashboard.queries.common import VICTIMS_SQL
 
 #: Domains in ``marts.daily_counts``, with their Dutch names, in display order.
 DOMAINS = {
@@ -155,10 +156,13 @@ def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[
             "WHERE source = 'zone' AND victims > 0"
         )
     else:
+        # The documented victims (common.VICTIMS_SQL): injured victim rows, and the one
+        # victim of an injury accident without rows (class from the accident, road user
+        # unknown), as every count of victims takes them.
         sql = f"""
             SELECT coalesce(CAST(v.{by} AS VARCHAR), 'Onbekend') AS grp, count(*) AS k
-            FROM marts.victims v JOIN marts.accidents a ON a.accident_id = v.accident_id
-            WHERE a.source = 'zone' AND v.severity_class IS NOT NULL
+            FROM {VICTIMS_SQL} v JOIN marts.accidents a ON a.accident_id = v.accident_id
+            WHERE a.source = 'zone'
             GROUP BY v.accident_id, grp
         """
     sizes = query(version, sql)

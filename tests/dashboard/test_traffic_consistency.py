@@ -232,3 +232,21 @@ def test_trend_has_every_month_of_the_window(version):
     years = traffic.injury_trend(version, "accidents", date(2022, 3, 1), END, "jaar")
     assert [pd.Timestamp(p).year for p in years["periode"]] == [2022, 2023, 2024]
     assert years["letselongevallen"].tolist() == [0, 0, INJURY_ACCIDENTS]
+
+
+def test_victim_dispersion_per_group_counts_the_documented_victims(version):
+    """The dispersion per road user or class read victim rows only, so the one victim of
+    an injury accident without rows was missing from its clumps."""
+    from dashboard.queries import overview
+
+    overview.victim_dispersion.clear()
+    clumps = wh(
+        f"SELECT v.accident_id, coalesce(CAST(v.road_user AS VARCHAR), 'Onbekend') AS grp, "
+        f"count(*) AS k FROM {common.VICTIMS_SQL} v GROUP BY ALL"
+    )
+    assert int(clumps["k"].sum()) == VICTIMS
+    from dashboard.analysis.compstat import clump_dispersion
+
+    expected = {g: clump_dispersion(p["k"].to_numpy()) for g, p in clumps.groupby("grp")}
+    assert overview.victim_dispersion(version, "road_user") == pytest.approx(expected)
+    assert "Onbekend" in expected
