@@ -75,3 +75,13 @@ def figures(monkeypatch):
 
     monkeypatch.setattr(Figure, "savefig", keep)
     return drawn
+
+
+@pytest.fixture
+def local_mode(demo_warehouse, tmp_path, monkeypatch) -> Path:
+    """Local sign-in with the demo flag, and a fresh state folder (users, key, audit log)."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("WIJKBEELD_AUTH_MODE", "local")
+    monkeypatch.setenv("WIJKBEELD_DEMO", "1")
+    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
+    return state

@@ -283,6 +283,20 @@ def _clear_markers(ax, labels: list, geoms: list, markers: list) -> None:
                 break
 
 
+def _rank_number(ax, rank, xy: tuple[float, float], zorder: int) -> Annotation:
+    """A rank in white on its hexagon or dot."""
+    return ax.annotate(
+        str(rank),
+        xy,
+        ha="center",
+        va="center",
+        fontsize=6,
+        color="white",
+        fontweight="bold",
+        zorder=zorder,
+    )
+
+
 def hotspot_map(
     shapes: pd.DataFrame,
     hot_cells: pd.DataFrame,
@@ -322,18 +336,7 @@ def hotspot_map(
         _draw_polygon(ax, hexagon, color=HOT_COLOURS.get(int(row.klasse), "#fd8d3c"), alpha=0.85)
         if hasattr(row, "rang"):
             c = hexagon.centroid
-            numbers.append(
-                ax.annotate(
-                    str(row.rang),
-                    (c.x, c.y),
-                    ha="center",
-                    va="center",
-                    fontsize=6,
-                    color="white",
-                    fontweight="bold",
-                    zorder=_Z_DOT,
-                )
-            )
+            numbers.append(_rank_number(ax, row.rang, (c.x, c.y), _Z_DOT))
     for geom in geoms:
         _outline(ax, geom)
     before = set(ax.texts)
@@ -352,18 +355,7 @@ def hotspot_map(
             edgecolor="white",
             zorder=_Z_DOT,
         )
-        numbers.append(
-            ax.annotate(
-                str(row.rang),
-                (row.lon, row.lat),
-                ha="center",
-                va="center",
-                fontsize=6,
-                color="white",
-                fontweight="bold",
-                zorder=_Z_NUMBER,
-            )
-        )
+        numbers.append(_rank_number(ax, row.rang, (row.lon, row.lat), _Z_NUMBER))
     if len(labels) == len(geoms):
         ax.apply_aspect()
         renderer = fig.canvas.get_renderer()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -81,3 +82,19 @@ def plotly_array(value) -> np.ndarray:
         shape = tuple(int(n) for n in str(value.get("shape", len(flat))).split(","))
         return flat.reshape(shape)
     return np.array(value)
+
+
+def run_as(principal, page: str | None = None, query_params: dict | None = None) -> AppTest:
+    """Run the app signed in as ``principal`` (``None``: not signed in), optionally on a page."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    if principal is not None:
+        at.session_state["wijkbeeld_principal"] = principal
+        at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    for key, value in (query_params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

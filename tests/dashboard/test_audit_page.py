@@ -8,14 +8,11 @@ a test needs many or old ones.
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pytest
-from dash_helpers import APP
+from dash_helpers import run_as
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth.roles import Principal, Role
@@ -25,24 +22,8 @@ from etl.config import zone_clock, zone_today
 COORD = Principal("demo", Role.COORDINATOR, display_name="Demo wijkcoördinator")
 
 
-@pytest.fixture
-def local_mode(demo_warehouse, tmp_path, monkeypatch) -> Path:
-    state = tmp_path / "state"
-    monkeypatch.setenv("WIJKBEELD_AUTH_MODE", "local")
-    monkeypatch.setenv("WIJKBEELD_DEMO", "1")
-    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
-    return state
-
-
 def audit_page() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    at.session_state["wijkbeeld_principal"] = COORD
-    at.session_state["wijkbeeld_signed_in_at"] = time.time()
-    at.run()
-    at.switch_page("pages/audit.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_as(COORD, "audit")
 
 
 def table(at: AppTest) -> pd.DataFrame | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from dash_helpers import APP, wh
+from dash_helpers import run_as, wh
 from streamlit.testing.v1 import AppTest
 
 import dashboard
@@ -30,34 +30,6 @@ BESTUUR = Principal("bestuur-24038", Role.BESTUUR, nis_code="24038")
 def inspector(wijk: str) -> Principal:
     """A wijkinspecteur of ``wijk``."""
     return Principal(f"inspecteur-{wijk.lower()}", Role.INSPECTOR, wijk_code=wijk)
-
-
-@pytest.fixture
-def local_mode(demo_warehouse, tmp_path, monkeypatch) -> Path:
-    """Local sign-in with the demo flag, and a fresh state folder (users, key, audit log)."""
-    state = tmp_path / "state"
-    monkeypatch.setenv("WIJKBEELD_AUTH_MODE", "local")
-    monkeypatch.setenv("WIJKBEELD_DEMO", "1")
-    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
-    return state
-
-
-def run_as(
-    principal: Principal | None, page: str | None = None, query_params: dict | None = None
-) -> AppTest:
-    """Run the app signed in as ``principal`` (``None``: not signed in), optionally on a page."""
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    if principal is not None:
-        at.session_state["wijkbeeld_principal"] = principal
-        at.session_state["wijkbeeld_signed_in_at"] = time.time()
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def nav_pages(at: AppTest) -> set[str]:
