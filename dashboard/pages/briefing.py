@@ -13,6 +13,7 @@ from dashboard.analysis.compstat import dispersion_note
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import fmt_count, fmt_int, style_table
 from dashboard.documents import briefing_pack as bp
+from dashboard.documents import static_maps
 from dashboard.queries import overview
 from dashboard.queries.common import data_bounds
 
@@ -198,7 +199,7 @@ if not data.black_spots.empty:
             }
         ),
         "Gevaarlijke punten",
-        colours={"Gevaarlijk punt": "#2166ac", "Kandidaat": "#67a9cf", "Opvolgen": "#999999"},
+        colours=static_maps.SPOT_COLOURS,  # as in the Word pack's map
         records=False,  # a location is an aggregate of accidents, not a record
     )
 maps.show(m, key="briefing_kaart", height=480)

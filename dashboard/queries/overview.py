@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query
-from dashboard.queries.common import VICTIMS_SQL
+from dashboard.queries.common import IN_ZONE, VICTIMS_SQL
 
 #: Domains in ``marts.daily_counts``, with their Dutch names, in display order.
 DOMAINS = {
@@ -256,8 +256,8 @@ def hot_cell_details(
         WITH r AS (
             SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, {category} AS category, street,
                    wijk_name, lat, lon
-            FROM {table}
-            WHERE location_status IN ('ok', 'geen_wijk') AND {_FILTER}
+            FROM {table} t
+            WHERE {IN_ZONE} AND {_FILTER}
               AND list_contains($cells::UBIGINT[], CAST(h3_cell AS UBIGINT))
         ), c AS (
             SELECT h3_cell, category, count(*) AS category_n FROM r GROUP BY 1, 2
