@@ -220,13 +220,7 @@ def _black_spots(
     rule as applied."""
     from pyproj import Transformer
 
-    from etl.config import load_zone
-
-    try:
-        zone = load_zone()
-    except (FileNotFoundError, ValueError):
-        zone = {}
-    params = blackspot_queries.BlackSpotParams.from_zone(zone)
+    params = blackspot_queries.BlackSpotParams.configured()
     span = blackspot_queries.window(end, params.years)
     columns = [
         "rang",

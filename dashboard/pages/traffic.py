@@ -204,9 +204,9 @@ st.caption(
 # ------------------------------------------------------------------------------------
 # Black-spot ranking (computed before the map, which marks the black spots)
 # ------------------------------------------------------------------------------------
-base_params = blackspots.BlackSpotParams.from_zone(zone)
+base_params = blackspots.BlackSpotParams.configured()
 distance = st.session_state.get("verkeer_clusterafstand", int(base_params.distance_m))
-params = blackspots.BlackSpotParams.from_zone(zone, distance_m=float(distance))
+params = blackspots.BlackSpotParams.configured(distance_m=float(distance))
 bs_window = blackspots.window(period.end, params.years)
 ranked_all = blackspots.ranking(version, period.end, params)
 ranked = (

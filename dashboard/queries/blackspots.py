@@ -57,6 +57,20 @@ class BlackSpotParams(rule.RuleParams):
         values.update(overrides)
         return cls(**values)
 
+    @classmethod
+    def configured(cls, **overrides) -> BlackSpotParams:
+        """:meth:`from_zone` for the zone configuration in use (``etl.config.load_zone``):
+        the rule every page and document applies. Without a zone file the rule's defaults;
+        a zone file that cannot be read raises its Dutch ``ValueError`` (the sign-in gate
+        refuses such a file before any page runs)."""
+        from etl.config import load_zone
+
+        try:
+            zone = load_zone()
+        except FileNotFoundError:
+            zone = {}
+        return cls.from_zone(zone, **overrides)
+
     def ranking_kwargs(self) -> dict:
         """Keyword arguments for :func:`dashboard.analysis.blackspots.black_spot_ranking`."""
         out = asdict(self)

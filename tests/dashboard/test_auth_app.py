@@ -790,12 +790,12 @@ def _record_map_script():
     from dashboard.queries import warehouse_version
 
     a = st.session_state["record_map_args"]
-    maps.record_map(
-        warehouse_version(), ("incidents", "nuisance"), a["start"], a["end"], a["wijken"]
-    )
+    maps.record_map(warehouse_version(), a["keys"], a["start"], a["end"], a["wijken"])
 
 
-def _record_map_as(principal: Principal, wijken: tuple[str, ...]) -> AppTest:
+def _record_map_as(
+    principal: Principal, wijken: tuple[str, ...], keys: tuple[str, ...] = ("incidents", "nuisance")
+) -> AppTest:
     from datetime import date
 
     year = _last_year()
@@ -806,6 +806,7 @@ def _record_map_as(principal: Principal, wijken: tuple[str, ...]) -> AppTest:
         "start": date(year, 1, 1),
         "end": date(year, 12, 31),
         "wijken": wijken,
+        "keys": keys,
     }
     at.run()
     assert not at.exception, [e.value for e in at.exception]
@@ -862,6 +863,31 @@ def test_record_map_caption_and_hexagons_for_an_inspector(local_mode, monkeypatc
     # The coordinator keeps fine cells everywhere.
     cells = _map_cells(_record_map_as(COORD, ()))
     assert {_resolution(p["cell"]) for p in cells} == {fine_res}
+
+
+def test_record_map_turns_coarse_when_the_fine_cells_fill_the_cap(local_mode, monkeypatch):
+    """The cell query stops at the cap, so with one dataset its answer never exceeded the
+    cap and the map drew the cap's fullest fine cells as if they were all: records in the
+    cells left out vanished while the caption counted them. A full answer now means coarse
+    cells, and the hexagons hold every record the caption names."""
+    from dashboard.queries import common
+
+    year = _last_year()
+    located, fine_cells = wh(
+        "SELECT count(*), count(DISTINCT h3_cell) FILTER (WHERE location_status IN "
+        "('ok', 'geen_wijk')) FROM marts.incidents WHERE year = ? AND lat IS NOT NULL",
+        [year],
+    ).iloc[0]
+    assert fine_cells < located
+    monkeypatch.setattr(common, "MAP_POINT_CAP", int(fine_cells))
+    cells = _map_cells(_record_map_as(COORD, (), ("incidents",)))
+    fine_res = _resolution(wh("SELECT any_value(h3_cell) FROM marts.incidents").iat[0, 0])
+    assert cells and all(_resolution(p["cell"]) < fine_res for p in cells)
+    assert {p["cell"]: p["n"] for p in cells} == _per_cell(
+        "SELECT h3_cell_coarse AS h3_cell, count(*) AS n FROM marts.incidents WHERE year = ? "
+        f"AND {IN_ZONE_SQL} AND h3_cell_coarse IS NOT NULL GROUP BY 1",
+        [year],
+    )
 
 
 def test_inspector_repeat_address_kpi_counts_the_addresses_of_the_own_wijk(local_mode):

@@ -42,6 +42,23 @@ def _nearest(ranked, x, y):
     return ranked.iloc[i], float(d.iat[i])
 
 
+def test_configured_params_are_the_zone_files(params, tmp_path, monkeypatch):
+    """The briefing pack and Verkeer take their rule from one loader: the zone file's, a
+    page's own choice on top, the defaults only when there is no zone file, and a broken
+    zone file is said (the pack used the defaults without a word)."""
+    assert blackspots.BlackSpotParams.configured() == params
+    assert blackspots.BlackSpotParams.configured(
+        distance_m=40.0
+    ) == blackspots.BlackSpotParams.from_zone(load_zone(), distance_m=40.0)
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(tmp_path / "missing.toml"))
+    assert blackspots.BlackSpotParams.configured() == blackspots.BlackSpotParams()
+    broken = tmp_path / "zone.toml"
+    broken.write_text("[black_spots\n", encoding="utf-8")
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(broken))
+    with pytest.raises(ValueError, match="zone.toml"):
+        blackspots.BlackSpotParams.configured()
+
+
 def test_params_follow_zone_toml(params):
     section = load_zone()["black_spots"]
     assert params.years == section["years"]
