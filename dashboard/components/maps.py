@@ -799,16 +799,12 @@ def hexagon_features(cells: pd.DataFrame) -> list[dict]:
 
 
 def add_hexagons(m: folium.Map, cells: pd.DataFrame, title: str) -> None:
-    """H3 hexagons coloured by their count, with a Dutch legend."""
+    """H3 hexagons coloured by their count, with a Dutch legend (the layer of
+    :func:`count_hexagon_layer`, as every count-hexagon map draws it)."""
     if cells.empty:
         return
-    breaks = class_breaks(cells["n"].tolist(), integer=True)
-    features = hexagon_features(cells)
-    for f in features:
-        f["properties"]["fill"] = _colour(f["properties"]["n"], breaks)
-        f["properties"]["n_text"] = fmt_int(f["properties"]["n"])
-    _fill_layer(m, features, title, {"n_text": title}, "#555555", 0.5, 0.7)
-    Legend(title, _legend_items(breaks, 0)).add_to(m)
+    features, legend = count_hexagon_layer(cells)
+    add_filled_features(m, features, title, legend, ["n_text"])
 
 
 def basemap_picker(key: str = KEY_BASEMAP) -> str:
@@ -895,38 +891,24 @@ def record_map(
         # Hexagons hold the records inside the zone only (marts.hex_counts, Bronnen): a
         # record over the border drew a cell beyond the zone's map.
 
-        def counted(area: tuple[str, ...], coarse: bool = False) -> pd.DataFrame:
+        def counted(coarse: bool, fine_wijken: tuple[str, ...] | None) -> pd.DataFrame:
             frames = [
-                hex_counts(version, k, start, end, area, categories, coarse=coarse)
+                hex_counts(
+                    version, k, start, end, wijken, categories, coarse, fine_wijken=fine_wijken
+                )
                 for k in dataset_keys
             ]
             return pd.concat(frames).groupby("h3_cell", as_index=False)["n"].sum()
 
+        # Fine cells only for the records the reader may see as points (an inspector's own
+        # wijk), coarse cells for all others, records without a wijk included.
         fine_wijken = fine_cell_wijken()
-        if fine_wijken is None:
-            cells = counted(wijken)
-            coarse = len(cells) > MAP_POINT_CAP
-            if coarse:
-                cells = counted(wijken, coarse=True)
-            add_hexagons(m, cells, "Aantal per zeshoek")
-        else:
-            # Fine cells for the records the reader may see as points (an inspector's own
-            # wijk), coarse cells for all others: the coarse counts of the chosen wijken
-            # minus those of the own wijk (records without a wijk stay in).
-            own = tuple(w for w in fine_wijken if not wijken or w in wijken)
-            fine = counted(own) if own else pd.DataFrame({"h3_cell": [], "n": []})
-            coarse = len(fine) > MAP_POINT_CAP
-            other = counted(wijken, coarse=True)
-            if coarse:
-                add_hexagons(m, other, "Aantal per zeshoek")
-            else:
-                if own:
-                    mine = counted(own, coarse=True).rename(columns={"n": "n_own"})
-                    other = other.merge(mine, on="h3_cell", how="left").fillna({"n_own": 0})
-                    other = other.assign(n=other["n"] - other["n_own"])[["h3_cell", "n"]]
-                    other = other[other["n"] > 0]
-                add_hexagons(m, other, OTHER_CELLS_TITLE)
-                add_hexagons(m, fine, "Aantal per zeshoek")
+        cells = counted(False, fine_wijken)
+        # The cell query stops at the cap: a full answer may have left cells out.
+        coarse = len(cells) >= MAP_POINT_CAP
+        if coarse:
+            cells = counted(True, None)
+        add_count_hexagons(m, cells, "Aantal per zeshoek", None if coarse else fine_wijken)
         add_outlines(m, districts)
         in_cells = sum(
             record_count(version, k, start, end, wijken, categories, located_only=True)

@@ -444,6 +444,12 @@ def data_bounds(version: WarehouseVersion) -> dict:
         "SELECT min(date) AS first, max(date) AS last FROM marts.daily_counts "
         "WHERE domain IN ('incidents', 'nuisance', 'accidents')",
     )
+    return first_last(df)
+
+
+def first_last(df: pd.DataFrame) -> dict:
+    """``{"first": date | None, "last": date | None}`` from a one-row result whose first
+    two columns are the first and last day (null: no data)."""
     first, last = df.iat[0, 0], df.iat[0, 1]
     return {
         "first": None if pd.isna(first) else pd.Timestamp(first).date(),
@@ -590,6 +596,25 @@ def points_sql(ds: Dataset, where: str) -> str:
     )
 
 
+def scoped_cell_sql(coarse: bool, fine_wijken: tuple[str, ...] | None, params: dict) -> str:
+    """SQL for a record's H3 cell (table alias ``t``) as the reader may see it.
+
+    ``coarse``: always ``h3_cell_coarse``. ``fine_wijken`` ``None``: always ``h3_cell``;
+    else ``h3_cell`` for the records of those wijken and ``h3_cell_coarse`` for every
+    other record (a record without a wijk included). Adds ``$fine_wijken`` to ``params``
+    when it is used.
+    """
+    if coarse:
+        return "t.h3_cell_coarse"
+    if fine_wijken is None:
+        return "t.h3_cell"
+    params["fine_wijken"] = [str(w) for w in fine_wijken]
+    return (
+        "(CASE WHEN coalesce(list_contains($fine_wijken::VARCHAR[], t.wijk_code::VARCHAR), "
+        "false) THEN t.h3_cell ELSE t.h3_cell_coarse END)"
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def hex_counts(
     version: WarehouseVersion,
@@ -599,6 +624,7 @@ def hex_counts(
     wijken: tuple[str, ...] = (),
     categories: tuple[str, ...] = (),
     coarse: bool = False,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """Records per H3 cell, counted in DuckDB (for maps with too many points).
 
@@ -609,6 +635,9 @@ def hex_counts(
     ----------
     coarse : bool
         Use ``h3_cell_coarse`` (``[zone].h3_resolution_coarse``) instead of ``h3_cell``.
+    fine_wijken : tuple of str, optional
+        As :func:`dashboard.queries.hotspots.cell_counts` (:func:`scoped_cell_sql`): only
+        the records of these wijken in their fine cell, all others in their coarse cell.
 
     Returns
     -------
@@ -616,14 +645,14 @@ def hex_counts(
         ``h3_cell`` (int), ``n``; at most :data:`MAP_POINT_CAP` cells, the fullest first.
     """
     ds = dataset(dataset_key)
-    column = "h3_cell_coarse" if coarse else "h3_cell"
     where, params = filter_sql(ds, start, end, wijken, categories)
+    cell = scoped_cell_sql(coarse, fine_wijken, params)
     params["limit"] = MAP_POINT_CAP
     return query(
         version,
-        f"SELECT CAST(t.{column} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.relation} t "
-        f"WHERE {where} AND t.{column} IS NOT NULL AND {IN_ZONE} "
-        "GROUP BY 1 ORDER BY n DESC LIMIT $limit",
+        f"SELECT CAST({cell} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.relation} t "
+        f"WHERE {where} AND {cell} IS NOT NULL AND {IN_ZONE} "
+        "GROUP BY 1 ORDER BY n DESC, 1 LIMIT $limit",
         params,
     )
 

@@ -25,7 +25,13 @@ from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query, scalar
 
 # IN_ZONE: records that count on hexagon maps (a record outside the zone would put a stray
 # cell beyond the Gi* study area), one rule with the other maps and marts.hex_counts.
-from dashboard.queries.common import IN_ZONE, MAP_POINT_CAP, dataset, points_sql
+from dashboard.queries.common import (
+    IN_ZONE,
+    MAP_POINT_CAP,
+    dataset,
+    points_sql,
+    scoped_cell_sql,
+)
 from dashboard.queries.incidents import (
     ALL_HOURS,
     source_filter,
@@ -75,25 +81,6 @@ def filtered_count(
     if inside_zone:
         where += f" AND {IN_ZONE}"
     return int(scalar(version, f"SELECT count(*) FROM {ds.table} t WHERE {where}", params) or 0)
-
-
-def scoped_cell_sql(coarse: bool, fine_wijken: tuple[str, ...] | None, params: dict) -> str:
-    """SQL for a record's H3 cell (table alias ``t``) as the reader may see it.
-
-    ``coarse``: always ``h3_cell_coarse``. ``fine_wijken`` ``None``: always ``h3_cell``;
-    else ``h3_cell`` for the records of those wijken and ``h3_cell_coarse`` for every
-    other record (a record without a wijk included). Adds ``$fine_wijken`` to ``params``
-    when it is used.
-    """
-    if coarse:
-        return "t.h3_cell_coarse"
-    if fine_wijken is None:
-        return "t.h3_cell"
-    params["fine_wijken"] = [str(w) for w in fine_wijken]
-    return (
-        "(CASE WHEN coalesce(list_contains($fine_wijken::VARCHAR[], t.wijk_code::VARCHAR), "
-        "false) THEN t.h3_cell ELSE t.h3_cell_coarse END)"
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -12,7 +12,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query
-from dashboard.queries.common import IN_ZONE, MAP_POINT_CAP, VICTIMS_SQL, dataset, filter_sql
+from dashboard.queries.common import (
+    IN_ZONE,
+    MAP_POINT_CAP,
+    VICTIMS_SQL,
+    dataset,
+    filter_sql,
+    first_last,
+    scoped_cell_sql,
+)
 
 #: Accident sources: the zone's own registration (with day and address) and Statbel
 #: (injury accidents only, month precision). Never summed: they describe the same events.
@@ -298,8 +306,6 @@ def accident_hex_counts(
     pandas.DataFrame
         ``h3_cell`` (int), ``n``; at most :data:`MAP_POINT_CAP` cells, the fullest first.
     """
-    from dashboard.queries.hotspots import scoped_cell_sql
-
     where, params = _accident_where(source, start, end, wijken, facets)
     if injury_only:
         where += " AND t.is_injury"
@@ -320,6 +326,17 @@ def accident_hex_counts(
 
 _GRAINS = {"maand": "make_date(t.year, t.month, 1)", "jaar": "make_date(t.year, 1, 1)"}
 _STEPS = {"maand": ("month", "1 MONTH"), "jaar": ("year", "1 YEAR")}
+
+
+def _periods_sql(grain: str) -> str:
+    """A query of every month or year (``periode``, its first day) from the one ``$start``
+    falls in through the one of ``$end``: the rows a trend keeps, 0 where nothing
+    happened."""
+    unit, step = _STEPS[grain]
+    return (
+        f"SELECT CAST(p AS DATE) AS periode FROM generate_series(date_trunc('{unit}', "
+        f"$start::DATE), date_trunc('{unit}', $end::DATE), INTERVAL {step}) g(p)"
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -344,11 +361,7 @@ def source_bounds(version: WarehouseVersion, source: str) -> dict:
         f"ELSE INTERVAL 0 DAY END) AS last FROM marts.accidents t WHERE {ds.where}",
         {"month_only": ds.month_only},
     )
-    first, last = df.iat[0, 0], df.iat[0, 1]
-    return {
-        "first": None if pd.isna(first) else pd.Timestamp(first).date(),
-        "last": None if pd.isna(last) else pd.Timestamp(last).date(),
-    }
+    return first_last(df)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -387,7 +400,6 @@ def injury_trend(
         raise ValueError(f"Onbekende tijdseenheid {grain!r}")
     where, params = _accident_where(source, start, end, wijken, facets)
     period = _GRAINS[grain]
-    unit, step = _STEPS[grain]
     zone = source == "accidents"
     victims = [
         f"CAST(coalesce(sum(t.{c}), 0) AS BIGINT)" if zone else "NULL::BIGINT"
@@ -397,11 +409,7 @@ def injury_trend(
     return query(
         version,
         f"""
-        WITH periods AS (
-            SELECT CAST(p AS DATE) AS periode
-            FROM generate_series(date_trunc('{unit}', $start::DATE),
-                                 date_trunc('{unit}', $end::DATE), INTERVAL {step}) g(p)
-        ),
+        WITH periods AS ({_periods_sql(grain)}),
         acc AS (
             SELECT {period} AS periode, count(*) AS letselongevallen,
                    -- Statbel gives no day: its month counts whole, as the filter takes it.
@@ -660,7 +668,6 @@ def injury_near_poi(
         raise ValueError(f"Onbekende tijdseenheid {grain!r}")
     where, params = _accident_where(source, start, end, (), ())
     params.update({"poi_type": poi_type, "radius": float(radius_m)})
-    unit, step = _STEPS[grain]
     return query(
         version,
         f"""
@@ -681,11 +688,7 @@ def injury_near_poi(
             FROM acc LEFT JOIN near USING (accident_id)
             GROUP BY 1
         ),
-        periods AS (
-            SELECT CAST(p AS DATE) AS periode
-            FROM generate_series(date_trunc('{unit}', $start::DATE),
-                                 date_trunc('{unit}', $end::DATE), INTERVAL {step}) g(p)
-        )
+        periods AS ({_periods_sql(grain)})
         SELECT periods.periode, coalesce(counted.dichtbij, 0) AS dichtbij,
                coalesce(counted.totaal, 0) AS totaal
         FROM periods LEFT JOIN counted USING (periode)

@@ -83,3 +83,24 @@ def test_one_in_zone_rule_for_every_hexagon_map():
 
     assert common.IN_ZONE == "t.location_status IN ('ok', 'geen_wijk')"
     assert hotspots.IN_ZONE is common.IN_ZONE and not hasattr(hotspots, "_IN_ZONE")
+
+
+def test_hex_counts_scope_cells_as_the_source_hexagons(demo_warehouse):
+    """One rule for an inspector's hexagons (common.scoped_cell_sql): the briefing's map
+    (common.hex_counts) and Bronnen's (hotspots.cell_counts) count the same cells, fine
+    for the own wijk's records and coarse for the rest."""
+    from dashboard.queries import hotspots
+
+    version = _db.warehouse_version()
+    start, end = date(2000, 1, 1), date(2100, 1, 1)
+    for key in ("incidents", "nuisance"):
+        ours = common.hex_counts(version, key, start, end, fine_wijken=("W01",))
+        theirs = hotspots.cell_counts(version, key, start, end, fine_wijken=("W01",))
+        assert dict(zip(ours["h3_cell"], ours["n"], strict=True)) == dict(
+            zip(theirs["h3_cell"], theirs["n"], strict=True)
+        ), key
+        own = count(
+            f"SELECT count(DISTINCT h3_cell) FROM marts.{key} WHERE wijk_code = 'W01' "
+            "AND location_status IN ('ok', 'geen_wijk')"
+        )
+        assert 0 < own < len(ours)
