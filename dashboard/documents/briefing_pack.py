@@ -163,8 +163,21 @@ def _strengths(df: pd.DataFrame) -> list[float]:
 
 
 def _hot_spots(
-    version: WarehouseVersion, domain: str, bounds: PeriodBounds, wijken: tuple[str, ...]
-) -> pd.DataFrame:
+    version: WarehouseVersion,
+    domain: str,
+    bounds: PeriodBounds,
+    wijken: tuple[str, ...],
+    fine_wijken: tuple[str, ...] | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """The hot cells to list (at most :data:`TOP_N`) and how many hot cells the reader may
+    not see.
+
+    ``fine_wijken`` (an inspector's own wijk): the Bronnen page's rule
+    (:func:`dashboard.queries.hotspots.visible_classes`): the classes of the zone's
+    statistic, for the cells whose centre lies in those wijken, counted, named (category,
+    street) and placed with those wijken's records only; a border cell's neighbour records
+    gave a category or street of another wijk away.
+    """
     start, end = bounds.current.as_tuple()
     columns = [
         "rang",
@@ -187,15 +200,24 @@ def _hot_spots(
     # hits out.
     gi = hotspot_queries.hotspot_classes(version, (domain,), start, end, wijken, fdr=True)
     if gi.empty or gi["n"].sum() < 3:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), 0
+    hidden = 0
+    records_of = wijken
+    if fine_wijken is not None:
+        n_hot = int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
+        gi = hotspot_queries.hotspot_classes(
+            version, (domain,), start, end, wijken, fdr=True, fine_wijken=fine_wijken
+        )
+        hidden = n_hot - int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
+        records_of = tuple(w for w in fine_wijken if not wijken or w in wijken)
     hot = gi[(gi["klasse"] > 0) & (gi["n"] > 0)].sort_values(
         ["klasse", "local_sum", "n", "z"], ascending=False
     )
     hot = hot.head(TOP_N)
     if hot.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), hidden
     cells = tuple(int(c) for c in hot["h3_cell"])
-    details = overview.hot_cell_details(version, domain, start, end, cells, wijken)
+    details = overview.hot_cell_details(version, domain, start, end, cells, records_of)
     hot = hot.assign(h3_cell=hot["h3_cell"].astype("uint64"))
     details = details.assign(h3_cell=details["h3_cell"].astype("uint64"))
     out = hot.merge(details.drop(columns="n"), on="h3_cell", how="left")
@@ -209,7 +231,7 @@ def _hot_spots(
     )
     out.insert(0, "rang", np.arange(1, len(out) + 1))
     out["label"] = out["label"].astype(str)
-    return out[columns].reset_index(drop=True)
+    return out[columns].reset_index(drop=True), hidden
 
 
 def _black_spots(
@@ -439,7 +461,7 @@ def collect_briefing(
     scored.sort(key=lambda t: -t[0])
 
     shapes = district_queries.district_shapes(version, "wijk")
-    hot = {d: _hot_spots(version, d, bounds, wijken) for d in HOTSPOT_LABELS}
+    hot = {d: _hot_spots(version, d, bounds, wijken)[0] for d in HOTSPOT_LABELS}
     all_names = dict(zip(all_wijken["code"], all_wijken["name"], strict=True))
     black, window, rule = _black_spots(version, bounds.current.end, all_names, tuple(wijken))
     first = span["first"]
@@ -812,24 +834,26 @@ def black_spot_count_text(black: pd.DataFrame) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
-def for_reader(data: BriefingData, own_wijk: str | None) -> BriefingData:
+def for_reader(version: WarehouseVersion, data: BriefingData, own_wijk: str | None) -> BriefingData:
     """The briefing as a reader may see it: an inspector (``own_wijk``) gets the hot spots
     of the own wijk only.
 
     A hot cell names its most frequent category and street, and holds one or two records
     in a quiet week: outside the own wijk that is a record an inspector may not see
-    (docs/SECURITY.md: other wijken only as counts per coarse hexagon). ``None``: the
-    coordinator and the beleidscel, everything.
+    (docs/SECURITY.md: other wijken only as counts per coarse hexagon). The cells are
+    those Bronnen shows the inspector (:func:`_hot_spots` with ``fine_wijken``): centre in
+    the own wijk, counted, named and placed with its records only, ranked among
+    themselves. ``None``: the coordinator and the beleidscel, everything.
     """
     if own_wijk is None:
         return data
     own = data.wijk_shapes.loc[data.wijk_shapes["code"] == own_wijk, "name"]
     name = own.iat[0] if len(own) else None
     kept, hidden = {}, {}
-    for domain, hot in data.hotspots.items():
-        mine = hot[hot["wijk"] == name]
-        hidden[domain] = data.hidden_hotspots.get(domain, 0) + len(hot) - len(mine)
-        kept[domain] = mine.assign(rang=np.arange(1, len(mine) + 1)).reset_index(drop=True)
+    for domain in data.hotspots:
+        kept[domain], hidden[domain] = _hot_spots(
+            version, domain, data.bounds, data.wijken, (own_wijk,)
+        )
     # A black spot or candidate is an aggregate of several injury accidents and public in
     # the road authority's lists; a location merely to follow up holds one or two.
     black = data.black_spots

@@ -46,7 +46,7 @@ with st.spinner("Briefing berekenen…"):
     data = bp.collect_briefing(version, kind, end, wijken)
 # An inspector sees the hot spots of the own wijk only (page and pack alike).
 who = layout.principal()
-data = bp.for_reader(data, who.wijk_code if who.role == layout.Role.INSPECTOR else None)
+data = bp.for_reader(version, data, who.wijk_code if who.role == layout.Role.INSPECTOR else None)
 
 current = data.bounds.current
 

@@ -913,12 +913,10 @@ def test_an_inspector_s_briefing_keeps_other_wijken_s_hot_spots_out(demo_warehou
         [sorted(w for w in wijken if w)[0]],
     )
     code, name = own.iat[0, 0], own.iat[0, 1]
-    seen = bp.for_reader(data, code)
+    seen = bp.for_reader(_version(), data, code)
     for hot in seen.hotspots.values():
         assert set(hot["wijk"]) <= {name}
         assert list(hot["rang"]) == list(range(1, len(hot) + 1))
-    for domain, hot in data.hotspots.items():
-        assert seen.hidden_hotspots[domain] == len(hot) - len(seen.hotspots[domain])
     assert sum(seen.hidden_hotspots.values()) > 0
     # Locations merely to follow up (one or two accidents) of other wijken go too; black
     # spots and candidates stay.
@@ -927,7 +925,49 @@ def test_an_inspector_s_briefing_keeps_other_wijken_s_hot_spots_out(demo_warehou
     assert (black["status"] != "Opvolgen").sum() == (data.black_spots["status"] != "Opvolgen").sum()
     _, texts = _docx_text(bp.briefing_docx(seen))
     assert any("buiten je wijk niet getoond" in t for t in texts)
-    assert bp.for_reader(data, None) is data
+    assert bp.for_reader(_version(), data, None) is data
+
+
+def test_an_inspector_s_briefing_lists_the_hot_cells_bronnen_shows_the_inspector(
+    demo_warehouse,
+):
+    """The briefing kept a hot cell by its most frequent wijk and named, counted and placed
+    it with every record in it (a border cell's neighbour records included), among the
+    zone's top ten only; Bronnen keeps the cells whose centre lies in the own wijk and
+    counts their own records. Both now follow Bronnen's rule: the inspector's own hot cells
+    ranked among themselves, with the own records' count, and the others counted."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import hotspots as hq
+
+    version = _version()
+    data = bp.collect_briefing(version, "ytd", _first_day("max"))
+    start, end = data.bounds.current.as_tuple()
+    checked = 0
+    for code in ("W01", "W02", "W03", "W04"):
+        seen = bp.for_reader(version, data, code)
+        for domain, hot in seen.hotspots.items():
+            gi = hq.hotspot_classes(version, (domain,), start, end, fdr=True)
+            mine = hq.hotspot_classes(version, (domain,), start, end, fdr=True, fine_wijken=(code,))
+            expected = mine[(mine["klasse"] > 0) & (mine["n"] > 0)].sort_values(
+                ["klasse", "local_sum", "n", "z"], ascending=False
+            )
+            assert [int(c) for c in hot["h3_cell"]] == [
+                int(c) for c in expected["h3_cell"].head(bp.TOP_N)
+            ], (code, domain)
+            assert hot["n"].tolist() == expected["n"].head(bp.TOP_N).tolist()
+            n_hot = int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
+            assert seen.hidden_hotspots[domain] == n_hot - len(expected)
+            table = "marts.incidents" if domain == "incidents" else "marts.nuisance"
+            for row in hot.itertuples():
+                own = _wh(
+                    f"SELECT count(*) FROM {table} WHERE CAST(h3_cell AS UBIGINT) = ? "
+                    "AND wijk_code = ? AND date BETWEEN ? AND ? "
+                    "AND location_status IN ('ok', 'geen_wijk')",
+                    [int(row.h3_cell), code, start, end],
+                ).iat[0, 0]
+                assert row.n == own
+                checked += 1
+    assert checked > 0
 
 
 def test_briefing_file_names_per_wijk_and_empty_tables(demo_warehouse):
@@ -964,7 +1004,7 @@ def test_an_inspector_s_briefing_drops_other_wijken_s_single_accident_locations(
             break
     assert found is not None
     follow = int((found.black_spots["status"] == "Opvolgen").sum())
-    seen = bp.for_reader(found, "W01")
+    seen = bp.for_reader(_version(), found, "W01")
     assert not (seen.black_spots["status"] == "Opvolgen").any()
     assert seen.hidden_black_spots == follow
     text = bp.black_spot_count_text(found.black_spots)
