@@ -553,6 +553,27 @@ def highlight_marks(df: pd.DataFrame) -> list[dict[int, str]]:
     return marks
 
 
+#: Cell styles of a notable change on a page: red more, green less (as the pack's table).
+HIGHLIGHT_STYLES = {
+    "up": "background-color:#f8d0cc;color:#8b0000",
+    "down": "background-color:#d5edd6;color:#1b5e20",
+}
+
+
+def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
+    """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, notable
+    changes of ``compared`` (its :func:`compare_periods` frame) coloured."""
+    from dashboard.components.format import style_table
+
+    marks = highlight_marks(compared)
+
+    def colour(row: pd.Series) -> list[str]:
+        m = marks[row.name]
+        return [HIGHLIGHT_STYLES.get(m.get(j), "") for j in range(len(row))]
+
+    return style_table(table.reset_index(drop=True)).apply(colour, axis=1)
+
+
 def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
     """Hot cells as a Dutch table."""
     return pd.DataFrame(

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.analysis.compstat import dispersion_note
 from dashboard.components import filters, layout, maps
-from dashboard.components.format import fmt_count, fmt_int, style_table
+from dashboard.components.format import fmt_count, fmt_int
 from dashboard.documents import briefing_pack as bp
 from dashboard.documents import static_maps
 from dashboard.queries import overview
@@ -70,21 +70,10 @@ layout.kpi_row(
     ]
 )
 
-_COLOURS = {
-    "up": "background-color:#f8d0cc;color:#8b0000",
-    "down": "background-color:#d5edd6;color:#1b5e20",
-}
-
 
 def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
     """A comparison table with notable changes coloured (red more, green less)."""
-    marks = bp.highlight_marks(compared)
-
-    def colour(row: pd.Series) -> list[str]:
-        m = marks[row.name]
-        return [_COLOURS.get(m.get(j), "") for j in range(len(row))]
-
-    styled = style_table(table.reset_index(drop=True)).apply(colour, axis=1)
+    styled = bp.styled_comparison(table, compared)
     # Tall enough for every row: a scrolled table hides the categories at the bottom.
     st.dataframe(
         styled, hide_index=True, width="stretch", key=key, height=35 * (len(table) + 1) + 3

@@ -30,6 +30,7 @@ from dashboard.components.format import (
     part_of_month,
     style_table,
 )
+from dashboard.documents import briefing_pack as bp
 from dashboard.exports import blackspots as export
 from dashboard.queries import blackspots, districts, overview, traffic
 from etl.config import load_zone
@@ -850,21 +851,14 @@ if not statbel:
     for u in road_rows:
         row_phi[f"Slachtoffers: {u.lower()}"] = by_user.get(u, 1.0)
 cmp = compare_periods(now_s, prev_s, ly_s, dispersion=row_phi).reindex(index)
-comparison = pd.DataFrame(
-    {
-        "Wat": index,
-        "Nu": cmp["now"].astype(int).to_numpy(),
-        "Vorige periode": cmp["previous"].astype(int).to_numpy(),
-        "Verschil": cmp["diff_prev"].astype(int).to_numpy(),
-        "Vorig jaar": cmp["last_year"].astype(int).to_numpy(),
-        "Verschil met vorig jaar": cmp["diff_last_year"].astype(int).to_numpy(),
-        "Opvallend": [
-            "ja" if a or b else "nee"
-            for a, b in zip(cmp["notable_prev"], cmp["notable_last_year"], strict=True)
-        ],
-    }
+comparison = bp.comparison_table(cmp, index, "Wat")
+# As the briefing's tables: the signal of each comparison, notable ones marked and coloured.
+st.dataframe(
+    bp.styled_comparison(comparison, cmp),
+    hide_index=True,
+    width="stretch",
+    height=35 * (len(comparison) + 1) + 3,
 )
-st.dataframe(style_table(comparison), hide_index=True, width="stretch")
 if statbel:
     # Say which whole months are compared: those are what Statbel counts.
     last_year = last_year.months()
@@ -875,8 +869,9 @@ st.caption(
         else ""
     )
     + f"Vorige periode: {fmt_period(previous.start, previous.end)}; vorig jaar: "
-    f"{fmt_period(last_year.start, last_year.end)}. 'Opvallend' wanneer 2·(√nu − √toen) "
-    "groter is dan 2 in absolute waarde (Poisson); kleine aantallen schommelen sterk. "
+    f"{fmt_period(last_year.start, last_year.end)}. Signaal = 2·(√nu − √toen) (Poisson); "
+    "▲ rood = opvallend meer, ▼ groen = opvallend minder (|signaal| > 2), zoals in de "
+    "briefing; kleine aantallen schommelen sterk. "
     "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf; een "
     "letselongeval zonder slachtofferrijen telt één slachtoffer van zijn ernst, weggebruiker "
     "onbekend (zoals de kerncijfers)."

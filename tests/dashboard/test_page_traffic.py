@@ -487,3 +487,37 @@ def test_statbel_map_caption_agrees_with_the_intro(demo_warehouse):
         for c in captions
     )
     assert not any("(Statbel (open data)) als punt" in c for c in captions)
+
+
+def test_comparison_table_shows_each_comparison_s_signal_as_the_briefing(demo_warehouse):
+    """Verkeer said "Opvallend: ja" in one column for either comparison, without the signal
+    or which comparison; the briefing's tables show each comparison's signal, marked and
+    coloured. Verkeer now shows the same table."""
+    from dashboard.analysis.compstat import poisson_signal
+
+    at = run_app("traffic", {"periode": "jaar"})
+    table = _frame(at, "Wat")
+    assert list(table.columns) == [
+        "Wat",
+        "Nu",
+        "Vorige periode",
+        "Verschil",
+        "Signaal",
+        "Vorig jaar",
+        "Verschil t.o.v. vorig jaar",
+        "Signaal t.o.v. vorig jaar",
+    ]
+    assert "Opvallend" not in table.columns
+    # The accidents' row (the victims' rows are scaled by their dispersion, as tested in
+    # the compstat tests).
+    row = table.set_index("Wat").loc["Letselongevallen (ongevallen)"]
+    for before, signal in (
+        (row["Vorige periode"], row["Signaal"]),
+        (row["Vorig jaar"], row["Signaal t.o.v. vorig jaar"]),
+    ):
+        z = float(poisson_signal(np.array([row["Nu"]]), np.array([before]))[0])
+        assert signal.endswith("▲") == (z > 2) and signal.endswith("▼") == (z < -2)
+        assert float(signal.split()[0].replace(",", ".")) == round(z, 1)
+    assert all(s == "–" or s[0] in "+-0" for s in table["Signaal"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "▲ rood = opvallend meer" in captions
