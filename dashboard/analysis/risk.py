@@ -14,7 +14,7 @@ import shapely
 from scipy import stats
 from scipy.spatial import cKDTree
 
-__all__ = ["format_nl", "risk_near_poi"]
+__all__ = ["format_nl", "ratio_interval", "risk_near_poi"]
 
 _M2_PER_KM2 = 1_000_000.0
 
@@ -47,8 +47,45 @@ def _xy(points, x_col: str, y_col: str) -> np.ndarray:
     return xy[np.isfinite(xy).all(axis=1)]
 
 
+def ratio_interval(
+    n_in: int, n_total: int, area_in: float, area_out: float, level: float = 0.95
+) -> tuple[float, float]:
+    """Exact confidence interval of the density ratio inside / outside.
+
+    Given the ``n_total`` incidents, the number inside is binomial with ``p`` the inside
+    share of the incidents; the density ratio is ``p / (1 − p) · area_out / area_in``, which
+    grows with ``p``, so the Clopper-Pearson interval of ``p`` gives the ratio's. NaN when
+    there is nothing to compare; the upper end is ``inf`` when every incident lies inside.
+    """
+    if n_total <= 0 or area_in <= 0 or area_out <= 0:
+        return np.nan, np.nan
+    ci = stats.binomtest(int(n_in), int(n_total)).proportion_ci(level, method="exact")
+
+    def ratio(p: float) -> float:
+        return np.inf if p >= 1 else p / (1 - p) * area_out / area_in
+
+    return ratio(float(ci.low)), ratio(float(ci.high))
+
+
+def _interval_text(low: float, high: float) -> str:
+    """``"; 95 %-interval 1,2 tot 9,8 keer"``, and whether chance can explain it."""
+    if not np.isfinite(low):
+        return ""
+    upper = "onbegrensd" if high == np.inf else f"{format_nl(high)} keer"
+    text = f"; 95 %-interval {format_nl(low)} tot {upper}"
+    if low <= 1 <= high:
+        text += ", dus mogelijk toeval"
+    return text
+
+
 def _sentence(
-    radius: float, place: str, ratio: float, n_in: int, area_km2: float, n_poi: int
+    radius: float,
+    place: str,
+    ratio: float,
+    n_in: int,
+    area_km2: float,
+    n_poi: int,
+    interval: tuple[float, float] = (np.nan, np.nan),
 ) -> str:
     counted = f"{n_in} {'incident' if n_in == 1 else 'incidenten'} op {format_nl(area_km2)} km²"
     if n_poi == 0:
@@ -69,7 +106,10 @@ def _sentence(
         core = "gebeuren ongeveer evenveel incidenten per km² als"
     else:
         core = f"gebeuren minder incidenten per km² ({format_nl(ratio)} keer zoveel) dan"
-    return f"Binnen {format_nl(radius, 0)} m van {place} {core} in de rest van de zone ({counted})."
+    return (
+        f"Binnen {format_nl(radius, 0)} m van {place} {core} in de rest van de zone "
+        f"({counted}{_interval_text(*interval)})."
+    )
 
 
 def risk_near_poi(
@@ -123,7 +163,10 @@ def risk_near_poi(
         ``zone``, its border included; all of them without ``zone``), ``n_binnen``,
         ``opp_binnen_km2``, ``dichtheid_binnen`` (incidents per km²), ``n_buiten``,
         ``opp_buiten_km2``, ``dichtheid_buiten``, ``ratio`` (``dichtheid_binnen /
-        dichtheid_buiten``), ``p_waarde`` and ``zin``.
+        dichtheid_buiten``), ``ratio_laag`` and ``ratio_hoog`` (its exact 95 % interval,
+        :func:`ratio_interval`: one incident inside gives a ratio of 4 with an interval of
+        about 0,1 to 22), ``p_waarde`` and ``zin`` (the interval included, and "mogelijk
+        toeval" when it holds 1).
 
     Notes
     -----
@@ -189,6 +232,7 @@ def risk_near_poi(
                 if n_total and 0 < share < 1
                 else np.nan
             )
+            low, high = ratio_interval(n_in, n_total, area_in, area_out)
             rows.append(
                 {
                     "type": poi_type,
@@ -202,14 +246,23 @@ def risk_near_poi(
                     "opp_buiten_km2": area_out / _M2_PER_KM2,
                     "dichtheid_buiten": dens_out,
                     "ratio": ratio,
+                    "ratio_laag": low,
+                    "ratio_hoog": high,
                     "p_waarde": p_value,
                     "zin": _sentence(
-                        radius, place, ratio, n_in, area_in / _M2_PER_KM2, len(poi_xy)
+                        radius,
+                        place,
+                        ratio,
+                        n_in,
+                        area_in / _M2_PER_KM2,
+                        len(poi_xy),
+                        (low, high),
                     ),
                 }
             )
     columns = [
         "type", "radius_m", "n_poi", "n_poi_zone", "n_binnen", "opp_binnen_km2", "dichtheid_binnen",
-        "n_buiten", "opp_buiten_km2", "dichtheid_buiten", "ratio", "p_waarde", "zin",
+        "n_buiten", "opp_buiten_km2", "dichtheid_buiten", "ratio", "ratio_laag", "ratio_hoog",
+        "p_waarde", "zin",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)

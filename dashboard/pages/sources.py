@@ -10,6 +10,7 @@ statistics in ``dashboard.analysis``.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
@@ -30,6 +31,7 @@ from dashboard.components.format import (
     fmt_count,
     fmt_date,
     fmt_int,
+    fmt_number,
     missing_as_text,
     month_name,
     part_of_month,
@@ -788,9 +790,19 @@ else:
         )
     st.caption(
         "Een verhouding boven 1 betekent meer feiten per km² dicht bij zo'n plaats dan in de "
-        "rest van de zone. Dat zegt waar het gebeurt, niet dat de plaats de oorzaak is."
+        "rest van de zone. Dat zegt waar het gebeurt, niet dat de plaats de oorzaak is. Het "
+        "95 %-interval zegt hoe zeker de verhouding is (exact, uit het aandeel feiten binnen "
+        "de straal): bevat het 1, dan kan het toeval zijn; met weinig feiten is het breed."
     )
-    table = risk[["type", "radius_m", "n_binnen", "dichtheid_binnen", "dichtheid_buiten", "ratio"]]
+    table = risk[
+        ["type", "radius_m", "n_binnen", "dichtheid_binnen", "dichtheid_buiten", "ratio"]
+    ].copy()
+    table["interval"] = [
+        "–"
+        if not math.isfinite(lo)
+        else f"{fmt_number(lo, 1)} – {'∞' if math.isinf(hi) else fmt_number(hi, 1)}"
+        for lo, hi in zip(risk["ratio_laag"], risk["ratio_hoog"], strict=True)
+    ]
     table = table.rename(
         columns={
             "type": "Type",
@@ -799,6 +811,7 @@ else:
             "dichtheid_binnen": "Per km² binnen",
             "dichtheid_buiten": "Per km² buiten",
             "ratio": "Verhouding",
+            "interval": "95 %-interval",
         }
     )
     table["Straal (m)"] = table["Straal (m)"].astype(int)

@@ -205,6 +205,9 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert any(m.startswith("**Station**") and station in m for m in markdown)
     poi_table = _table(at, "Straal (m)")
     assert len(poi_table) == len(risk)
+    # Each ratio with its exact interval (a ratio of one or two facts reads as firm without).
+    assert "95 %-interval" in station
+    assert all(" – " in s or s == "–" for s in poi_table["95 %-interval"])
 
 
 def test_an_address_group_without_wijk_shows_a_dash(demo_warehouse):

@@ -59,11 +59,55 @@ def test_risk_ratio_hand_computed():
     assert station.loc[100, "n_binnen"] == 30
 
     ratio_text = f"{row['ratio']:.1f}".replace(".", ",")
+    low, high = (f"{row[c]:.1f}".replace(".", ",") for c in ("ratio_laag", "ratio_hoog"))
+    assert row["ratio_laag"] < row["ratio"] < row["ratio_hoog"]
     assert row["zin"] == (
         f"Binnen 200 m van een station gebeuren {ratio_text} keer zoveel incidenten per km² "
-        f"als in de rest van de zone (42 incidenten op 0,1 km²)."
+        f"als in de rest van de zone (42 incidenten op 0,1 km²; 95 %-interval {low} tot "
+        f"{high} keer)."
     )
     assert "." not in ratio_text
+
+
+def test_ratio_interval_is_clopper_pearson_on_the_inside_share():
+    """The ratio had no uncertainty: "4,0 keer zoveel (1 incident op 0,1 km²)" read as
+    firm. Its interval follows from the exact (Clopper-Pearson) interval of the inside
+    share, written with the beta quantiles here, and covers the true ratio in at least
+    95 % of random draws."""
+    from scipy.stats import beta
+
+    from dashboard.analysis.risk import ratio_interval
+
+    area_in, area_out = 0.1, 79.9
+    for k, n in ((1, 200), (0, 50), (7, 30), (42, 100)):
+        lo_p = beta.ppf(0.025, k, n - k + 1) if k > 0 else 0.0
+        hi_p = beta.ppf(0.975, k + 1, n - k)
+        low, high = ratio_interval(k, n, area_in, area_out)
+        assert low == pytest.approx(lo_p / (1 - lo_p) * area_out / area_in, rel=1e-6)
+        assert high == pytest.approx(hi_p / (1 - hi_p) * area_out / area_in, rel=1e-6)
+    low, high = ratio_interval(1, 200, area_in, area_out)
+    assert round(low, 1) == 0.1 and round(high) == 23
+    assert ratio_interval(5, 5, area_in, area_out)[1] == np.inf
+    assert all(np.isnan(ratio_interval(0, 0, area_in, area_out)))
+    # Coverage: incidents spread with a true density ratio of 3.
+    rng = np.random.default_rng(7)
+    true_ratio, n = 3.0, 400
+    p = true_ratio * area_in / (true_ratio * area_in + area_out)
+    covered = 0
+    for _ in range(400):
+        k = int(rng.binomial(n, p))
+        low, high = ratio_interval(k, n, area_in, area_out)
+        covered += low <= true_ratio <= high
+    assert covered / 400 >= 0.95
+
+
+def test_sentence_says_when_chance_can_explain_the_ratio():
+    poi = pd.DataFrame({"x": [0.0], "y": [0.0], "type": ["café"]})
+    incidents = pd.DataFrame({"x": [50.0] + [5000.0] * 99, "y": [0.0] + [5000.0] * 99})
+    row = risk_near_poi(incidents, poi, ZONE_AREA, radii=(200,)).iloc[0]
+    assert row["n_binnen"] == 1 and row["ratio"] > 1.05
+    assert row["ratio_laag"] < 1 < row["ratio_hoog"]
+    assert "95 %-interval" in row["zin"] and row["zin"].endswith(", dus mogelijk toeval).")
 
 
 def test_union_of_buffers_counts_overlap_once():
