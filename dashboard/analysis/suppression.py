@@ -52,16 +52,28 @@ __all__ = [
     "DisclosureReport",
     "ResidualDisclosureWarning",
     "SuppressedTable",
+    "footnote_nl",
     "interval_bounds",
     "suppress_table",
     "verify_no_disclosure",
 ]
 
-#: Footnote for reports that contain suppressed cells.
-FOOTNOTE_NL = (
-    "<5: aantal tussen 1 en 4, niet getoond om personen te beschermen. "
-    "x: niet getoond zodat een verborgen aantal niet uit de totalen kan worden afgeleid."
-)
+
+def footnote_nl(threshold: int = 5) -> str:
+    """Footnote for a table with suppressed cells, for ``[zone].small_count_threshold``.
+
+    >>> footnote_nl(10)[:26]
+    '<10: aantal tussen 1 en 9,'
+    """
+    small = "aantal 1" if threshold <= 2 else f"aantal tussen 1 en {threshold - 1}"
+    return (
+        f"<{threshold}: {small}, niet getoond om personen te beschermen. "
+        "x: niet getoond zodat een verborgen aantal niet uit de totalen kan worden afgeleid."
+    )
+
+
+#: Footnote for reports that contain suppressed cells (threshold 5; else :func:`footnote_nl`).
+FOOTNOTE_NL = footnote_nl(5)
 
 
 class ResidualDisclosureWarning(UserWarning):

@@ -16,28 +16,37 @@ is one equation ``total = sum(parts)``:
 * the municipality total = sum of the deelgemeenten = sum of the wijken;
 * the municipality total = sum of the categories of a category table.
 
+Two measures whose readers know an order between them share one system too: every injury
+accident has at least one victim, so a reader knows injury accidents ≤ victims for every
+area and period. Such known inequalities (``small ≤ large``, :meth:`LinkedCells.bound`)
+are no equations for the line rule, but the audit's bounds respect them: the first
+half year's "x" injury accidents of a wijk could not exceed its 6 visible victims, which
+left the second half year's "<5" one value.
+
 It applies the same rules as :mod:`dashboard.analysis.suppression` to that system:
 primary suppression of 1..threshold−1 (zeros stay visible), secondary suppression until no
 equation has exactly one hidden cell (a leaf before a subtotal before the total, smallest
 value first), and an audit with the linear-programme bounds of every hidden cell under all
-equations (a primary cell lies in 1..threshold−1, a secondary one is ≥ threshold), hiding
-more where a cell is pinned to one value. A cell has one status everywhere it appears, so
+equations and known inequalities (a primary cell lies in 1..threshold−1, a secondary one
+is ≥ threshold), hiding more where a cell is pinned to one value (at most one whole number
+left between its bounds). A cell has one status everywhere it appears, so
 no table shows what another hides. Where nothing is left to hide a
 :class:`~dashboard.analysis.suppression.ResidualDisclosureWarning` is raised.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
 
 from dashboard.analysis.suppression import ResidualDisclosureWarning
 
-__all__ = ["LinkedCells", "linked_bounds", "suppress_linked"]
+__all__ = ["LinkedCells", "linked_bounds", "pinned", "suppress_linked"]
 
 
 @dataclass
@@ -53,11 +62,15 @@ class LinkedCells:
         secondary suppression hides lower levels first.
     equations : list of (int, tuple of int)
         ``(total cell, part cells)`` with ``values[total] == sum(values[parts])``.
+    at_most : list of (int, int)
+        ``(small, large)`` with ``values[small] <= values[large]``: an order every reader
+        knows (injury accidents and victims of the same area and days).
     """
 
     values: list[int]
     level: list[int]
     equations: list[tuple[int, tuple[int, ...]]]
+    at_most: list[tuple[int, int]] = field(default_factory=list)
 
     def add(self, value: int, level: int) -> int:
         """Add a cell; returns its index."""
@@ -72,6 +85,12 @@ class LinkedCells:
             raise ValueError("Deeltellingen tellen niet op tot het totaal.")
         self.equations.append((int(total), parts))
 
+    def bound(self, small: int, large: int) -> None:
+        """Add the known inequality ``values[small] <= values[large]`` (checked)."""
+        if self.values[small] > self.values[large]:
+            raise ValueError("De kleinere telling is groter dan de grotere.")
+        self.at_most.append((int(small), int(large)))
+
 
 def _matrix(cells: LinkedCells) -> np.ndarray:
     a = np.zeros((len(cells.equations), len(cells.values)))
@@ -82,10 +101,84 @@ def _matrix(cells: LinkedCells) -> np.ndarray:
     return a
 
 
+class _ReaderLP:
+    """The linear programme of a reader who sees one suppression pattern.
+
+    Variables are the hidden cells; the reader knows every visible cell, every equation,
+    every known inequality (:attr:`LinkedCells.at_most`), that a primary cell lies in
+    1..threshold−1 and that a secondary one is at least ``threshold``.
+    """
+
+    def __init__(self, cells: LinkedCells, hidden: np.ndarray, threshold: int) -> None:
+        values = np.asarray(cells.values, dtype=float)
+        hidden = np.asarray(hidden, dtype=bool)
+        idx = np.flatnonzero(hidden)
+        primary = (values[idx] >= 1) & (values[idx] < threshold)
+        self.values = values
+        self.position = {int(c): k for k, c in enumerate(idx)}
+        self.lower = np.where(
+            primary, 1.0, np.where(values[idx] >= threshold, float(threshold), 0.0)
+        )
+        upper = [float(threshold - 1) if p else None for p in primary]
+        visible = ~hidden
+
+        def restrict(a: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+            """``a @ x (=, <=) 0`` over the hidden cells: ``a_h @ x_h (=, <=) -a_v @ x_v``."""
+            if not a.size:
+                return None, None
+            a_h, b = a[:, idx], -a[:, visible] @ values[visible]
+            keep = np.abs(a_h).sum(axis=1) > 0  # rows without a hidden cell say nothing
+            if not keep.any():
+                return None, None
+            return a_h[keep], b[keep]
+
+        a_eq, b_eq = restrict(_matrix(cells))
+        a_ub = np.zeros((len(cells.at_most), len(cells.values)))
+        for k, (small, large) in enumerate(cells.at_most):
+            a_ub[k, small] += 1.0
+            a_ub[k, large] -= 1.0
+        a_ub, b_ub = restrict(a_ub)
+        self.problem = {
+            "A_ub": a_ub,
+            "b_ub": b_ub,
+            "A_eq": a_eq,
+            "b_eq": b_eq,
+            "bounds": list(zip(self.lower, upper, strict=True)),
+        }
+
+    def low(self, cell: int) -> float:
+        """Smallest value the hidden ``cell`` can take."""
+        k = self.position[cell]
+        c = np.zeros(len(self.position))
+        c[k] = 1.0
+        res = linprog(c, method="highs", **self.problem)
+        return float(res.fun) if res.status == 0 else float(self.lower[k])
+
+    def high(self, cell: int) -> float:
+        """Largest value the hidden ``cell`` can take (``inf`` when unbounded)."""
+        c = np.zeros(len(self.position))
+        c[self.position[cell]] = -1.0
+        res = linprog(c, method="highs", **self.problem)
+        return float(-res.fun) if res.status == 0 else np.inf
+
+    def pinned(self, cell: int) -> bool:
+        """:func:`pinned` for ``cell``; one programme when the low bound already leaves a
+        whole number below the true value."""
+        if math.ceil(self.low(cell) - 1e-6) < self.values[cell]:
+            return False
+        return pinned(self.values[cell], self.high(cell))
+
+
 def linked_bounds(
-    cells: LinkedCells, hidden: np.ndarray, threshold: int = 5
+    cells: LinkedCells,
+    hidden: np.ndarray,
+    threshold: int = 5,
 ) -> dict[int, tuple[float, float]]:
     """Smallest and largest value each hidden cell can take given everything published.
+
+    The reader knows every visible cell, every equation, every known inequality
+    (:attr:`LinkedCells.at_most`), that a primary cell lies in 1..threshold−1 and that a
+    secondary one is at least ``threshold``.
 
     Parameters
     ----------
@@ -99,34 +192,21 @@ def linked_bounds(
     dict
         cell index → ``(low, high)``; ``high`` may be ``inf``.
     """
-    values = np.asarray(cells.values, dtype=float)
-    idx = np.flatnonzero(hidden)
-    if idx.size == 0:
+    if not np.any(hidden):
         return {}
-    primary = (values[idx] >= 1) & (values[idx] < threshold)
-    lower = np.where(primary, 1.0, np.where(values[idx] >= threshold, float(threshold), 0.0))
-    upper = [float(threshold - 1) if p else None for p in primary]
-    a = _matrix(cells)
-    a_eq = b_eq = None
-    if a.size:
-        visible = ~np.asarray(hidden, dtype=bool)
-        a_eq = a[:, idx]
-        b_eq = -a[:, visible] @ values[visible]
-        keep = np.abs(a_eq).sum(axis=1) > 0
-        a_eq, b_eq = a_eq[keep], b_eq[keep]
-        if a_eq.shape[0] == 0:
-            a_eq = b_eq = None
-    bounds = list(zip(lower, upper, strict=True))
-    out = {}
-    for k, cell in enumerate(idx):
-        c = np.zeros(idx.size)
-        c[k] = 1.0
-        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        low = lo.fun if lo.status == 0 else lower[k]
-        high = -hi.fun if hi.status == 0 else np.inf
-        out[int(cell)] = (float(low), float(high))
-    return out
+    lp = _ReaderLP(cells, hidden, threshold)
+    return {cell: (lp.low(cell), lp.high(cell)) for cell in lp.position}
+
+
+def pinned(low: float, high: float) -> bool:
+    """Whether bounds leave a count one value: at most one whole number between them.
+
+    Without inequalities the bounds of these systems are whole numbers and this is
+    ``high - low < 0.5``; with them a vertex may be fractional (3.5..4.4 still says 4).
+    """
+    if not np.isfinite(high):
+        return False
+    return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
 
 
 def _pick(candidates: list[int], cells: LinkedCells, single: set[int]) -> int | None:
@@ -134,6 +214,27 @@ def _pick(candidates: list[int], cells: LinkedCells, single: set[int]) -> int | 
     if not candidates:
         return None
     return min(candidates, key=lambda c: (cells.level[c], c not in single, cells.values[c], c))
+
+
+def _unpinning(
+    cells: LinkedCells,
+    hidden: np.ndarray,
+    threshold: int,
+    target: int,
+    candidates: list[int],
+) -> int | None:
+    """The cheapest candidate (:func:`_pick`'s order) whose hiding frees ``target``.
+
+    The cheapest cell next to a pinned one need not free it: when an inequality pins it
+    (injury accidents "x" but at most 5 visible victims), hiding a sister wijk changes
+    nothing. ``None`` when no single candidate does.
+    """
+    for cell in sorted(candidates, key=lambda c: (cells.level[c], cells.values[c], c)):
+        trial = hidden.copy()
+        trial[cell] = True
+        if not _ReaderLP(cells, trial, threshold).pinned(target):
+            return cell
+    return None
 
 
 def suppress_linked(
@@ -147,11 +248,13 @@ def suppress_linked(
     Parameters
     ----------
     cells : LinkedCells
-        Cells and equations of one measure.
+        Cells and equations of one measure, or of measures with a known order between
+        them (:meth:`LinkedCells.bound`).
     threshold : int, default 5
         Counts from 1 to ``threshold − 1`` are hidden.
     audit : bool, default True
-        Also check the linear-programme bounds and hide more where a cell is pinned.
+        Also check the linear-programme bounds (equations and inequalities) and hide
+        more where a cell is pinned (:func:`pinned`), first a cell that frees it.
     residual : list of str, optional
         Receives the message of a residual disclosure instead of a warning. The dashboard
         passes one: Python's warning filters are one list for the whole process, and
@@ -191,21 +294,33 @@ def suppress_linked(
             hidden[cell] = True
 
     line_rule()
-    while audit and cells.equations and hidden.any():
-        bounds = linked_bounds(cells, hidden, threshold)
-        exposed = [c for c, (lo, hi) in bounds.items() if hi - lo < 0.5]
-        if not exposed:
+    # Hiding a cell only widens what the reader can say about the others (a known value
+    # becomes a range holding it), so a cell found free stays free: check each once.
+    free_checked: set[int] = set()
+    while audit and (cells.equations or cells.at_most) and hidden.any():
+        lp = _ReaderLP(cells, hidden, threshold)
+        target = None
+        for cell in lp.position:  # in index order: the first pinned cell, as before
+            if cell in free_checked:
+                continue
+            if lp.pinned(cell):
+                target = cell
+                break
+            free_checked.add(cell)
+        if target is None:
             break
-        target = exposed[0]
         near = {
             m
             for total, parts in cells.equations
             if target == total or target in parts
             for m in (total, *parts)
         }
+        near |= {m for pair in cells.at_most if target in pair for m in pair}
         free_near = [m for m in near if not hidden[m] and values[m] > 0]
         free_all = [m for m in range(len(values)) if not hidden[m] and values[m] > 0]
-        cell = _pick(free_near, cells, set())
+        cell = _unpinning(cells, hidden, threshold, target, free_near)
+        if cell is None:
+            cell = _pick(free_near, cells, set())
         if cell is None:
             cell = _pick(free_all, cells, set())
         if cell is None:

@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.analysis.compstat import years_before
-from dashboard.analysis.suppression import FOOTNOTE_NL, ResidualDisclosureWarning
+from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
 from dashboard.components.format import fmt_date, fmt_int, fmt_period, fmt_small_count
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
@@ -55,6 +55,8 @@ _KIND_NAMES = {
     "poi": "Aandachtspunten (niet in dit rapport)",
     "absences": "Afwezigheden van de wijkinspecteurs (niet in dit rapport)",
 }
+#: Said under the summary (Word, Excel) when the data do not cover the whole period.
+INCOMPLETE_NOTE = "De gegevens dekken niet de volledige periode; zie Methodologie."
 #: The domains the report counts, in its order, with the first and last day of their data.
 _DOMAIN_NAMES = {
     "incidents": "Feiten (pv's)",
@@ -293,6 +295,86 @@ def _deelgemeenten(areas: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: Pairs of measures ``(small, large)`` with ``small <= large`` in every area and period,
+#: which every reader knows: each injury accident has at least one victim.
+_AT_MOST = (("injury_accidents", "victims"),)
+
+
+def _systems(measures: dict[str, str]) -> list[tuple[str, ...]]:
+    """The measures in suppression systems: a pair of :data:`_AT_MOST` together, every
+    other measure alone, in the order of ``measures``."""
+    groups: list[tuple[str, ...]] = []
+    for key in measures:
+        pair = next((p for p in _AT_MOST if key in p and set(p) <= set(measures)), None)
+        group = pair or (key,)
+        if group not in groups:
+            groups.append(group)
+    return groups
+
+
+def _measure_cells(
+    cells: LinkedCells,
+    key: str,
+    data: dict,
+    spans: dict,
+    partial: pd.DataFrame | None,
+    year: int,
+    cut: date | None,
+) -> dict[tuple[str, int], dict[str, list[int]]]:
+    """Add one measure's cells and equations over a year's seven periods to ``cells``.
+
+    Returns
+    -------
+    dict
+        ``(kind, part)`` → line → cell indices: ``"w"``, ``"d"``, ``"t"``, ``"c"`` and, for
+        a period the cut divides, ``"tp"`` (its total up to the cut) and ``"rest"``.
+    """
+    lines: dict[tuple[str, int], dict[str, list[int]]] = {}
+    for kind, part in _FAMILY:
+        areas, dg, categories = data[kind, part]
+        rank = _PERIOD_RANK[kind]
+        w_idx = [cells.add(v, rank) for v in areas[key]]
+        d_idx = [cells.add(v, 3 + rank) for v in dg[key]]
+        total = cells.add(int(areas[key].sum()), 6 + rank)
+        for k, code in enumerate(dg["deelgemeente_code"]):
+            members = [w_idx[i] for i in np.flatnonzero(areas["deelgemeente_code"] == code)]
+            cells.relate(d_idx[k], members)
+        cells.relate(total, d_idx)
+        cells.relate(total, w_idx)
+        c_idx = []
+        if key in categories:
+            c_idx = [cells.add(v, rank) for v in categories[key]["n"]]
+            cells.relate(total, c_idx)
+        lines[kind, part] = {"w": w_idx, "d": d_idx, "t": [total], "c": c_idx}
+    # Across periods, line by line: wijken, deelgemeenten and categories keep their
+    # order in every period (every wijk and every category seen is listed, zeros too).
+    for whole, parts in _NESTED:
+        for line in ("w", "d", "t", "c"):
+            for i, total in enumerate(lines[whole][line]):
+                cells.relate(total, [lines[p][line][i] for p in parts])
+    for k, period_key in enumerate(spans):
+        # Its total up to the cut, published; the rest, never published (level 0: free
+        # to count as hidden), and small rests are primary like any small count.
+        full = lines[period_key]["t"][0]
+        value = int(partial.at[k, key])
+        rank = _PERIOD_RANK[period_key[0]]
+        up_to = cells.add(value, 6 + rank)
+        rest = cells.add(cells.values[full] - value, 0)
+        cells.relate(full, [up_to, rest])
+        lines[period_key]["tp"] = [up_to]
+        lines[period_key]["rest"] = [rest]
+    for whole, parts in _NESTED:
+        if whole in spans:
+            # A part before the cut counts whole, a part after it not at all.
+            members = [
+                lines[q]["tp"][0] if q in spans else lines[q]["t"][0]
+                for q in parts
+                if q in spans or ReportPeriod(q[0], year, q[1]).end <= cut
+            ]
+            cells.relate(lines[whole]["tp"][0], members)
+    return lines
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def year_suppression(
     version: WarehouseVersion,
@@ -308,7 +390,8 @@ def year_suppression(
     report by report, a hidden cell came back by subtraction across them: wijk Winksele's
     injury accidents of the first quarter of 2024 read "<5", the first half year 7 and the
     second quarter 5, so 2. Here the seven periods of a year are one linked system per
-    measure (:func:`~dashboard.documents.disclosure.suppress_linked`): within each period
+    measure (:func:`~dashboard.documents.disclosure.suppress_linked`; see below for
+    injury accidents and victims): within each period
     the report's own equations (deelgemeente = its wijken, total = the deelgemeenten = the
     wijken = the categories) and across them half year = its quarters and year = its half
     years, for every wijk, deelgemeente, category and the total. Whichever reports a reader
@@ -323,6 +406,14 @@ def year_suppression(
     system therefore also holds each period's total up to that day and the rest of the
     period (never published, but a small rest must not follow by subtraction), with
     half year = its quarters and year = its half years for those totals too.
+
+    Injury accidents and victims are one system: every injury accident has at least one
+    victim, so a reader knows accidents ≤ victims for each area and period. Suppressed
+    apart, Herent's wijk Winksele-Delle in 2025 showed 10 accidents and 12 victims for the
+    year, "x" accidents and 6 victims in the first half year, "<5" and 6 in the second:
+    the first half year's 5 or more accidents are at most 6, so the second half year's
+    "<5" was 4. Each such inequality (:data:`_AT_MOST`, cell by cell) is in the system,
+    and the audit hides more until no hidden cell is pinned under them.
 
     Parameters
     ----------
@@ -388,62 +479,37 @@ def year_suppression(
         ):
             raise RuntimeError("De periodes van één jaar hebben niet dezelfde rijen.")
     out = {key: _PeriodCells(a, d, c, {}, []) for key, (a, d, c) in data.items()}
-    for key in measures:
+    for group in _systems(measures):
+        # One system per measure, or per pair of measures a reader can order.
         cells = LinkedCells([], [], [])
-        lines: dict[tuple[str, int], dict[str, list[int]]] = {}
-        for kind, part in _FAMILY:
-            areas, dg, categories = data[kind, part]
-            rank = _PERIOD_RANK[kind]
-            w_idx = [cells.add(v, rank) for v in areas[key]]
-            d_idx = [cells.add(v, 3 + rank) for v in dg[key]]
-            total = cells.add(int(areas[key].sum()), 6 + rank)
-            for k, code in enumerate(dg["deelgemeente_code"]):
-                members = [w_idx[i] for i in np.flatnonzero(areas["deelgemeente_code"] == code)]
-                cells.relate(d_idx[k], members)
-            cells.relate(total, d_idx)
-            cells.relate(total, w_idx)
-            c_idx = []
-            if key in categories:
-                c_idx = [cells.add(v, rank) for v in categories[key]["n"]]
-                cells.relate(total, c_idx)
-            lines[kind, part] = {"w": w_idx, "d": d_idx, "t": [total], "c": c_idx}
-        # Across periods, line by line: wijken, deelgemeenten and categories keep their
-        # order in every period (every wijk and every category seen is listed, zeros too).
-        for whole, parts in _NESTED:
-            for line in ("w", "d", "t", "c"):
-                for i, total in enumerate(lines[whole][line]):
-                    cells.relate(total, [lines[p][line][i] for p in parts])
-        for k, period_key in enumerate(spans):
-            # Its total up to the cut, published; the rest, never published (level 0: free
-            # to count as hidden), and small rests are primary like any small count.
-            full = lines[period_key]["t"][0]
-            value = int(partial.at[k, key])
-            rank = _PERIOD_RANK[period_key[0]]
-            up_to = cells.add(value, 6 + rank)
-            rest = cells.add(cells.values[full] - value, 0)
-            cells.relate(full, [up_to, rest])
-            lines[period_key]["tp"] = [up_to]
-        for whole, parts in _NESTED:
-            if whole in spans:
-                # A part before the cut counts whole, a part after it not at all.
-                members = [
-                    lines[q]["tp"][0] if q in spans else lines[q]["t"][0]
-                    for q in parts
-                    if q in spans or ReportPeriod(q[0], year, q[1]).end <= cut
-                ]
-                cells.relate(lines[whole]["tp"][0], members)
+        lines_of: dict[str, dict[tuple[str, int], dict[str, list[int]]]] = {}
+        for key in group:
+            lines_of[key] = _measure_cells(cells, key, data, spans, partial, year, cut)
+        for small, large in _AT_MOST:
+            if small not in group or large not in group:
+                continue
+            # Cell by cell (same area, same days): every line, the partial totals and
+            # their never published rests too. An order the data break (an injury
+            # accident recorded without victims) is not one a reader can rely on there.
+            for period_key, idx in lines_of[small].items():
+                other = lines_of[large][period_key]
+                for line in ("w", "d", "t", "tp", "rest"):
+                    for a, b in zip(idx.get(line, []), other.get(line, []), strict=True):
+                        if cells.values[a] <= cells.values[b]:
+                            cells.bound(a, b)
         residual: list[str] = []
         primary, hidden = suppress_linked(cells, threshold, residual=residual)
-        for period_key, idx in lines.items():
-            masks = {
-                line: (primary[idx[line]], hidden[idx[line]])
-                for line in ("w", "d", "t", "tp")
-                if line in idx
-            }
-            if idx["c"]:
-                masks[f"c:{key}"] = (primary[idx["c"]], hidden[idx["c"]])
-            out[period_key].masks[key] = masks
-            out[period_key].residual += [f"{measures[key]}: {m}" for m in residual]
+        for key in group:
+            for period_key, idx in lines_of[key].items():
+                masks = {
+                    line: (primary[idx[line]], hidden[idx[line]])
+                    for line in ("w", "d", "t", "tp")
+                    if line in idx
+                }
+                if idx["c"]:
+                    masks[f"c:{key}"] = (primary[idx["c"]], hidden[idx["c"]])
+                out[period_key].masks[key] = masks
+                out[period_key].residual += [f"{measures[key]}: {m}" for m in residual]
     return out
 
 
@@ -656,7 +722,7 @@ def collect_report(
         wijk_shapes=shapes[["code", "name", "geojson"]],
         hex_cells=hexes,
         coverage=cov,
-        quality=report_queries.quality_counts(version, start, end),
+        quality=report_queries.quality_counts(version, municipality_code, start, end),
         generated=zone_today(),
         warnings=messages,
     )
@@ -673,6 +739,11 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     A paragraph starting with ``"- "`` is a list item.
     """
     t = data.threshold
+    bounds = static_maps.hex_class_lower(t)
+    hex_classes = ", ".join(
+        f"'{static_maps.hex_class_label(lo, t)}'" if lo == 1 else static_maps.hex_class_label(lo, t)
+        for lo in bounds
+    )
     cov = data.coverage.set_index("domain")
     coverage_lines = [
         f"- {name}: {fmt_date(cov.at[d, 'first'])} tot en met {fmt_date(cov.at[d, 'last'])}."
@@ -725,11 +796,12 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "opgeteld; daarom hebben de tabellen geen rijtotaal.",
                 "Een record telt mee in een wijk, deelgemeente en gemeente volgens de plaats "
                 "van het feit. Records zonder bruikbare locatie staan niet in de tabellen "
-                "(aantallen voor de hele zone in de rapportperiode):",
+                f"(aantallen van {data.municipality} in de rapportperiode; een record zonder "
+                "plaats in een wijk telt voor de gemeente die de export vermeldt):",
                 *loc_lines,
-                "Geweigerde rijen bij het inlezen (hele datawarehouse): "
-                f"{fmt_small_count(data.quality.get('rejected', 0), t)}. Elke geweigerde rij "
-                "staat met een reden in het datawarehouse en kan worden nagekeken.",
+                "Geweigerde rijen bij het inlezen zijn niet betrouwbaar aan een gemeente toe te "
+                "wijzen en worden hier niet geteld. Elke geweigerde rij staat met een reden in "
+                "het datawarehouse en kan worden nagekeken.",
             ],
         ),
         (
@@ -752,9 +824,13 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "aantal terugrekenen; zo ook de rijen met dezelfde dagen van vorige jaren in "
                 "de evolutietabel van een nog lopend jaar. Daardoor kan een cel verborgen zijn "
                 "die in een rapport alleen zichtbaar had mogen blijven.",
+                "Letselongevallen en verkeersslachtoffers worden samen afgeschermd: elk "
+                "letselongeval heeft minstens één slachtoffer, dus een wijk of deelgemeente "
+                "telt in een periode nooit meer letselongevallen dan slachtoffers. Ook wie dat "
+                "meerekent, kan geen verborgen aantal terugrekenen.",
                 "Kaarten tonen alleen geaggregeerde gegevens: per wijk de waarde uit de tabel "
                 "(verborgen wijken grijs) en per zeshoek (H3) alleen een klasse "
-                f"('<{t}', 5–9, 10–24, 25–49, 50 of meer), nooit een exact aantal of een punt.",
+                f"({hex_classes}), nooit een exact aantal of een punt.",
                 "Dit rapport bevat geen adressen, pv-nummers, coördinaten of namen.",
             ],
         ),
@@ -825,6 +901,7 @@ def report_images(data: ReportData) -> dict[str, bytes]:
             data.wijk_shapes,
             data.hex_cells,
             f"Feiten (pv's) per zeshoek (H3, ~0,7 km²), {data.period.label}",
+            threshold=data.threshold,
         ),
     }
 
@@ -861,7 +938,7 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
     for line in summary_lines(data):
         doc.add_paragraph(line, style="List Bullet")
     if not data.complete:
-        _docx.small_note(doc, "De gegevens dekken niet de volledige periode; zie Methodologie.")
+        _docx.small_note(doc, INCOMPLETE_NOTE)
 
     def table_section(number: str, table: PublishedTable, intro: str = "") -> None:
         doc.add_heading(f"{number}. {table.title}", level=1)
@@ -874,7 +951,7 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
             numeric_from=len(table.label_columns),
             bold_last=table.total_row,
         )
-        _docx.small_note(doc, FOOTNOTE_NL.replace("<5", f"<{data.threshold}"))
+        _docx.small_note(doc, footnote_nl(data.threshold))
 
     table_section(
         "2",
@@ -889,11 +966,11 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
         table = data.tables[key]
         doc.add_heading(table.title, level=2)
         _docx.add_table(doc, table.header, table.rows(), numeric_from=1, bold_last=True)
-    _docx.small_note(doc, FOOTNOTE_NL.replace("<5", f"<{data.threshold}"))
+    _docx.small_note(doc, footnote_nl(data.threshold))
     _docx.page_break(doc)
     doc.add_heading("6. Kaarten", level=1)
     doc.add_paragraph(
-        "Links per wijk de waarde uit tabel 4 (grijs: afgeschermd); daarna per zeshoek "
+        "Boven per wijk de waarde uit tabel 4 (grijs: afgeschermd); daaronder per zeshoek "
         "alleen een klasse, nooit een exact aantal."
     )
     _docx.add_picture(doc, images["wijkkaart"], 0.8)
@@ -938,9 +1015,7 @@ def _sheet_table(ws, table: PublishedTable, threshold: int, first_row: int = 1) 
             for j in range(1, len(table.header) + 1):
                 ws.cell(row, j).font = Font(bold=True)
     note_row = header_row + table.values.shape[0] + 2
-    ws.cell(note_row, 1, FOOTNOTE_NL.replace("<5", f"<{threshold}")).font = Font(
-        italic=True, size=8
-    )
+    ws.cell(note_row, 1, footnote_nl(threshold)).font = Font(italic=True, size=8)
     for j in range(1, len(table.header) + 1):
         width = max(len(str(ws.cell(r, j).value or "")) for r in range(header_row, note_row))
         ws.column_dimensions[get_column_letter(j)].width = min(max(12, width + 2), 60)
@@ -969,8 +1044,9 @@ def report_xlsx(data: ReportData) -> bytes:
         ("", None),
         ("Samenvatting", Font(bold=True)),
         *[(line, None) for line in summary_lines(data)],
+        *([] if data.complete else [(INCOMPLETE_NOTE, Font(italic=True, size=8))]),
         ("", None),
-        (FOOTNOTE_NL.replace("<5", f"<{data.threshold}"), Font(italic=True, size=8)),
+        (footnote_nl(data.threshold), Font(italic=True, size=8)),
     ]
     for r, (text, font) in enumerate(lines, start=1):
         c = info.cell(r, 1, text)
@@ -1008,9 +1084,21 @@ def report_xlsx(data: ReportData) -> bytes:
 
 
 def file_stem(data: ReportData) -> str:
-    """``wijkbeeld_rapport_herent_2025-k3`` (lower case, no spaces)."""
+    """``wijkbeeld_rapport_herent_2025-k3`` (lower case, no spaces).
+
+    A period the data do not cover completely says so and up to which day (from which
+    day): ``wijkbeeld_rapport_kortenberg_2026-k4_onvolledig_tot_2026-11-30``, so that a
+    running quarter's file is not taken for (or overwritten by) the complete one.
+    """
     name = "".join(ch if ch.isalnum() else "-" for ch in data.municipality.lower())
-    return f"wijkbeeld_rapport_{name}_{data.period.slug}"
+    stem = f"wijkbeeld_rapport_{name}_{data.period.slug}"
+    if not data.complete:
+        stem += "_onvolledig"
+        if data.start > data.period.start:
+            stem += f"_vanaf_{data.start.isoformat()}"
+        if data.end < data.period.end:
+            stem += f"_tot_{data.end.isoformat()}"
+    return stem
 
 
 # --------------------------------------------------------------------------------------

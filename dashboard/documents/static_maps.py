@@ -24,9 +24,21 @@ from dashboard.components.maps import SEQUENTIAL, UNKNOWN_COLOUR, class_breaks
 from dashboard.components.static_map import legend_below, new_figure, print_area_labels
 from dashboard.documents.charts import _png
 
-#: Fixed classes for hexagon maps in reports: lower bounds. Classes are at least 5 wide,
-#: so a class never gives away an exact count; 1–4 is one class ("<5").
-HEX_CLASS_LOWER = (1, 5, 10, 25, 50)
+
+def hex_class_lower(threshold: int = 5) -> tuple[int, ...]:
+    """Classes for hexagon maps in reports: lower bounds, from the zone's threshold.
+
+    1 to ``threshold − 1`` is one class (``"<5"``), like a suppressed table cell; the
+    others are at least ``threshold`` wide, so a class never gives away an exact count:
+    ``(1, t, 2t, 5t, 10t)``, (1, 5, 10, 25, 50) for the default 5 and (1, 10, 20, 50, 100)
+    for 10.
+    """
+    t = max(int(threshold), 2)
+    return (1, t, 2 * t, 5 * t, 10 * t)
+
+
+#: The classes for the default threshold 5 (:func:`hex_class_lower`).
+HEX_CLASS_LOWER = hex_class_lower(5)
 #: Gi* hot-spot classes (3, 2, 1) → colour.
 HOT_COLOURS = {3: "#bd0026", 2: "#f03b20", 1: "#fd8d3c"}
 
@@ -138,9 +150,10 @@ def wijk_choropleth(
     return _png(fig)
 
 
-def hex_class_label(n: int) -> str:
-    """Class of a hexagon count for publication: ``"<5"``, ``"5–9"``, …, ``"50 of meer"``."""
-    bounds = list(HEX_CLASS_LOWER)
+def hex_class_label(n: int, threshold: int = 5) -> str:
+    """Class of a hexagon count for publication: ``"<5"``, ``"5–9"``, …, ``"50 of meer"``
+    (the classes of :func:`hex_class_lower` for ``threshold``)."""
+    bounds = list(hex_class_lower(threshold))
     for i, low in enumerate(bounds):
         high = bounds[i + 1] - 1 if i + 1 < len(bounds) else None
         if n >= low and (high is None or n <= high):
@@ -161,8 +174,9 @@ def hexagon_class_map(
     title: str,
     legend_title: str = "Aantal per zeshoek",
     size: tuple[float, float] = (7.0, 5.5),
+    threshold: int = 5,
 ) -> bytes:
-    """H3 hexagons coloured by count *class* only (see :data:`HEX_CLASS_LOWER`).
+    """H3 hexagons coloured by count *class* only (see :func:`hex_class_lower`).
 
     Parameters
     ----------
@@ -172,6 +186,8 @@ def hexagon_class_map(
         ``h3_cell``, ``n``; cells with 0 are not drawn.
     title, legend_title : str
     size : (float, float)
+    threshold : int, default 5
+        ``[zone].small_count_threshold``: the lowest class is ``"<threshold"``.
 
     Returns
     -------
@@ -179,14 +195,13 @@ def hexagon_class_map(
         PNG image.
     """
     fig, ax, geoms = _frame(shapes, size)
-    labels = [hex_class_label(lo) for lo in HEX_CLASS_LOWER]
+    labels = [hex_class_label(lo, threshold) for lo in hex_class_lower(threshold)]
     colours = dict(zip(labels, SEQUENTIAL, strict=True))
     for row in cells.itertuples(index=False):
         if int(row.n) <= 0:
             continue
-        _draw_polygon(
-            ax, _hexagon(row.h3_cell), color=colours[hex_class_label(int(row.n))], alpha=0.8
-        )
+        label = hex_class_label(int(row.n), threshold)
+        _draw_polygon(ax, _hexagon(row.h3_cell), color=colours[label], alpha=0.8)
     for geom in geoms:
         _outline(ax, geom)
     print_area_labels(ax, shapes, geoms)

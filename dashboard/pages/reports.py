@@ -48,8 +48,22 @@ kind = c2.radio(
     key="rapport_soort",
 )
 periods = mr.report_periods(kind, first, last)
-# Default: the newest period the data cover completely.
 complete = [p.end <= last and p.start >= first for p in periods]
+# Suppression holds within the reports of one build. A period still running (or only
+# partly covered) changes from build to build, and so does the pattern of the periods
+# around it: an October and a November download of the same municipality could be
+# subtracted (docs/SECURITY.md). The administration therefore gets complete periods only;
+# the police's own roles still see the running one, marked "onvolledig".
+if layout.principal().role not in (layout.Role.COORDINATOR, layout.Role.BELEIDSCEL):
+    periods = [p for p, full in zip(periods, complete, strict=True) if full]
+    complete = [True] * len(periods)
+    if not periods:
+        st.info(
+            f"Er is nog geen {mr.PERIOD_KINDS[kind].lower()} waarvoor de gegevens volledig "
+            "zijn; kies een andere soort periode."
+        )
+        st.stop()
+# Default: the newest period the data cover completely.
 default = complete.index(True) if True in complete else 0
 period = c3.selectbox(
     "Periode",

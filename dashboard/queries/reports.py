@@ -264,40 +264,69 @@ def coverage(version: WarehouseVersion) -> pd.DataFrame:
     )
 
 
+def _place_key(column: str) -> str:
+    """SQL for the place key of a municipality label, as the build matches them
+    (``wb_place_key`` in ``etl/sql/macros.sql``: "3020 Herent", "B-3020 herent",
+    "Herent (Winksele)" -> "herent")."""
+    return (
+        "nullif(trim(regexp_replace(regexp_replace(lower(strip_accents(trim("
+        f"CAST({column} AS VARCHAR)))), '^(b\\s*-?\\s*)?\\d{{4}}\\s+', ''), "
+        "'\\s*\\(.*\\)$', '')), '')"
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def quality_counts(version: WarehouseVersion, start: date, end: date) -> dict:
-    """Data-quality figures for the methodology note of a report (whole zone).
+def quality_counts(version: WarehouseVersion, nis_code: str, start: date, end: date) -> dict:
+    """Data-quality figures for the methodology note of one municipality's report.
+
+    A record outside every wijk counts for the municipality its export names: a record
+    without a usable location has that municipality as ``nis_code`` (the build takes it
+    from the export's label); a record located outside the zone has no ``nis_code`` (its
+    point lies in no municipality of the zone), so its label
+    (``municipality_reported``) is matched with the names of the municipality and its
+    deelgemeenten, as the build matches them. Rows refused at load are not counted: a
+    refused row cannot be attributed to a municipality reliably.
 
     Parameters
     ----------
+    nis_code : str
+        The report's municipality.
     start, end : date
         The report period.
 
     Returns
     -------
     dict
-        ``unlocated`` (dict label → records in the period without a usable location; in
-        the report's order: feiten, overlast, letselongevallen),
-        ``outside_zone`` (dict label → records located outside the zone), ``rejected``
-        (refused rows in the whole build), ``files`` (input files loaded), ``kinds``
-        (list of input kinds loaded).
+        ``unlocated`` (dict label → the municipality's records in the period without a
+        usable location; in the report's order: feiten, overlast, letselongevallen),
+        ``outside_zone`` (dict label → its records located outside the zone), ``files``
+        (input files loaded, whole build), ``kinds`` (list of input kinds loaded).
     """
+    mine = (
+        f"coalesce(nis_code = $nis, {_place_key('municipality_reported')} IN (SELECT k FROM names))"
+    )
     loc = query(
         version,
-        """
-        SELECT 1 AS seq, 'Feiten (pv''s)' AS bron, location_status AS s, count(*) AS n
+        f"""
+        WITH names AS (
+            SELECT DISTINCT {_place_key("name")} AS k FROM marts.districts
+            WHERE layer IN ('gemeente', 'deelgemeente') AND nis_code = $nis
+        )
+        SELECT 1 AS seq, 'Feiten (pv''s)' AS bron, location_status AS s,
+               count(*) FILTER (WHERE {mine}) AS n
         FROM marts.incidents WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
         UNION ALL
-        SELECT 2, 'Overlastmeldingen', location_status, count(*) FROM marts.nuisance
-        WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
+        SELECT 2, 'Overlastmeldingen', location_status, count(*) FILTER (WHERE {mine})
+        FROM marts.nuisance WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
         UNION ALL
-        SELECT 3, 'Letselongevallen', location_status, count(*) FROM marts.accidents
+        SELECT 3, 'Letselongevallen', location_status, count(*) FILTER (WHERE {mine})
+        FROM marts.accidents
         WHERE source = 'zone' AND is_injury AND date BETWEEN $start::DATE AND $end::DATE
         GROUP BY ALL
         ORDER BY 1, 3
         LIMIT 100
         """,
-        {"start": start, "end": end},
+        {"nis": nis_code, "start": start, "end": end},
     )
     # In the report's order (seq), which the methodology note keeps.
     groups = loc.groupby("bron", sort=False)
@@ -305,14 +334,11 @@ def quality_counts(version: WarehouseVersion, start: date, end: date) -> dict:
     outside = {b: int(g.loc[g["s"] == "buiten_zone", "n"].sum()) for b, g in groups}
     files = query(
         version,
-        "SELECT kind, count(*) AS files, CAST(sum(rows_rejected) AS BIGINT) AS rejected "
-        "FROM marts.load_files GROUP BY 1 ORDER BY 1 LIMIT 100",
+        "SELECT kind, count(*) AS files FROM marts.load_files GROUP BY 1 ORDER BY 1 LIMIT 100",
     )
-    rejected = query(version, "SELECT count(*) AS n FROM marts.rejects").iat[0, 0]
     return {
         "unlocated": unlocated,
         "outside_zone": outside,
-        "rejected": int(rejected or 0),
         "files": int(files["files"].sum()),
         "kinds": files["kind"].tolist(),
     }

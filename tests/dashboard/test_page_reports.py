@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from dash_helpers import anchor, metrics, run_app, wh
+from dash_helpers import anchor, metrics, run_app, run_as, wh
+
+from dashboard.auth.roles import Principal, Role
 
 
 def _consistent(cell: str, n: int) -> bool:
@@ -121,3 +124,43 @@ def test_hidden_values_in_the_evolution_are_explained_beside_it(demo_warehouse):
     the reason was only in the closed Methodologie section."""
     at = run_app("reports")
     assert any("In de evolutie draagt elk jaar de afscherming" in c.value for c in at.caption)
+
+
+def _days(option: str) -> tuple[date, date]:
+    """The days of a period option: ``"3e kwartaal 2026 (01/07/2026 – 30/09/2026)"``."""
+    found = re.search(r"\((\d\d)/(\d\d)/(\d{4}) – (\d\d)/(\d\d)/(\d{4})\)", option)
+    d1, m1, y1, d2, m2, y2 = map(int, found.groups())
+    return date(y1, m1, d1), date(y2, m2, d2)
+
+
+def test_bestuur_gets_complete_periods_only(local_mode):
+    """Reports of two builds can be subtracted: the running quarter at 31/10 and again at
+    30/11, or the year to date, beside the closed periods (docs/SECURITY.md). The
+    administration is offered only periods the data cover completely; the coordinator
+    still gets the running one, marked "onvolledig"."""
+    last = anchor()
+    first = wh(
+        "SELECT min(date) FROM marts.daily_counts "
+        "WHERE domain IN ('incidents', 'nuisance', 'accidents')"
+    ).iat[0, 0]
+    first = date(first.year, first.month, first.day)
+    bestuur = run_as(Principal("bestuur-24038", Role.BESTUUR, nis_code="24038"), "reports")
+    coordinator = run_as(Principal("demo", Role.COORDINATOR), "reports")
+    for kind in ("kwartaal", "halfjaar", "jaar"):
+        for at in (bestuur, coordinator):
+            at.radio(key="rapport_soort").set_value(kind).run()
+            assert not at.exception, [e.value for e in at.exception]
+        offered = bestuur.selectbox(key=f"rapport_periode_{kind}").options
+        assert offered, kind
+        for option in offered:
+            start, end = _days(option)
+            assert first <= start and end <= last and "onvolledig" not in option, option
+        internal = coordinator.selectbox(key=f"rapport_periode_{kind}").options
+        running = [o for o in internal if "onvolledig" in o]
+        assert running, (kind, internal)  # the demo ends on 31/10/2026: all three run
+        assert set(offered) == set(internal) - set(running)
+        # Both start on the newest complete period.
+        assert (
+            bestuur.selectbox(key=f"rapport_periode_{kind}").value
+            == coordinator.selectbox(key=f"rapport_periode_{kind}").value
+        )

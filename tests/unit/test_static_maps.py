@@ -315,3 +315,32 @@ def test_without_a_status_a_location_that_is_no_black_spot_is_a_candidate(figure
     assert sorted(_dot_colours(fig).values()) == ["#2166ac", "#67a9cf"]
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert not any(t.startswith("Opvolgen") for t in legend)
+
+
+def test_hexagon_classes_follow_the_zone_s_threshold(figures):
+    """With ``small_count_threshold = 10`` the hexagon map still drew the classes of 5
+    ("5–9"): 11 hexagons of Herent's third quarter of 2026 showed a count the tables hide.
+    The lowest class is now "<threshold" and the others are at least that wide."""
+    from matplotlib.colors import to_hex
+
+    from dashboard.components.maps import SEQUENTIAL
+
+    assert static_maps.hex_class_lower() == static_maps.HEX_CLASS_LOWER == (1, 5, 10, 25, 50)
+    assert [static_maps.hex_class_label(n) for n in (1, 4, 5, 9, 10, 49, 50)] == [
+        "<5", "<5", "5–9", "5–9", "10–24", "25–49", "50 of meer"
+    ]  # fmt: skip
+    assert static_maps.hex_class_lower(10) == (1, 10, 20, 50, 100)
+    assert [static_maps.hex_class_label(n, 10) for n in (1, 5, 9, 10, 19, 20, 99, 100)] == [
+        "<10", "<10", "<10", "10–19", "10–19", "20–49", "50–99", "100 of meer"
+    ]  # fmt: skip
+    cell = h3.str_to_int(h3.latlng_to_cell(50.88, 4.62, 9))
+    static_maps.hexagon_class_map(
+        _shapes(), pd.DataFrame({"h3_cell": [cell], "n": [7]}), "Feiten", threshold=10
+    )
+    [fig] = figures
+    [ax] = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["<10", "10–19", "20–49", "50–99", "100 of meer"]
+    # The hexagon of 7 has the colour of the lowest class.
+    [hexagon] = [p for p in ax.patches if p.get_alpha() == 0.8]
+    assert to_hex(hexagon.get_facecolor()) == SEQUENTIAL[0]
