@@ -147,6 +147,8 @@ def workload_index(
     absences: pd.DataFrame | None = None,
     units: Iterable[str] | None = None,
     default_weight: float = 1.0,
+    compare: Iterable[str] | None = None,
+    min_tasks: int = 0,
 ) -> pd.DataFrame:
     """Weighted workload per inspector (or wijk), relative to the zone mean.
 
@@ -175,6 +177,19 @@ def workload_index(
     default_weight : float
         Weight for task types missing from ``weights``. Such types are listed in
         ``result.attrs["unweighted_task_types"]`` so a page can warn about them.
+    compare : iterable of str, optional
+        The units that make up the zone: the mean is taken over these alone, and only
+        they get an index. A stand-in or any other holder of tasks outside it (a
+        replacement inspector holding a wijk's tasks for a month) still gets a row with
+        its counts and load, but no index: as an extra unit with a small load it would
+        drag the mean down and raise everyone's index. ``None`` (default) compares every
+        row. Units listed here without tasks are added, as with ``units``.
+    min_tasks : int
+        Smallest base for an index (the zone's ``small_count_threshold``; 0 = no
+        minimum). A compared unit whose load rests on fewer tasks (received in the
+        period, plus open ones when ``open_weight`` > 0) gets no index; when the compared
+        units carry fewer than ``min_tasks`` tasks each on average, none does (the mean
+        itself rests on too little). Such units stay in the mean.
 
     Returns
     -------
@@ -187,11 +202,18 @@ def workload_index(
         - ``weighted_received``, ``weighted_open``, ``weighted_load``
           (``weighted_received + open_weight × weighted_open``);
         - ``available_days``, ``load_per_available_day`` (only with ``absences``);
-        - ``index``: 100 × load / mean load over all rows (``NaN`` when the mean is 0 or
-          an inspector had no available days).
+        - ``base_tasks``: the tasks the load rests on (received, plus open with
+          ``open_weight``);
+        - ``compared``: whether the row is one of the compared units (``compare``);
+        - ``small_base``: a compared unit whose index is withheld for its small base;
+        - ``index``: 100 × load / mean load over the compared rows (``NaN`` when the
+          mean is 0, an inspector had no available days, the row is not compared or its
+          base is too small).
 
         ``attrs["unassigned_tasks"]`` counts tasks with no value in ``by``: they are left
         out of the index, because they belong to nobody's load yet.
+        ``attrs["small_zone_base"]`` is ``True`` when the compared units carry fewer than
+        ``min_tasks`` tasks on average (then no row has an index).
     """
     if by not in tasks.columns:
         raise KeyError(f"Kolom '{by}' ontbreekt in de taken.")
@@ -222,9 +244,12 @@ def workload_index(
     totals = frame.groupby(by)[[*COUNT_MEASURES, "weighted_received", "weighted_open"]].sum()
     result = totals.join(per_type)
 
+    compared_units = None if compare is None else [str(u) for u in compare]
     wanted = list(result.index)
-    for extra in list(units or []) + (
-        list(absences[by].astype(str)) if absences is not None else []
+    for extra in (
+        list(units or [])
+        + (compared_units or [])
+        + (list(absences[by].astype(str)) if absences is not None else [])
     ):
         if extra not in wanted:
             wanted.append(extra)
@@ -248,13 +273,121 @@ def workload_index(
         result["load_per_available_day"] = per_day
         basis = per_day
 
-    mean = basis.mean(skipna=True)
-    result["index"] = 100.0 * basis / mean if mean and not math.isnan(mean) else np.nan
+    result["base_tasks"] = result["received"] + (result["open"] if open_weight else 0)
+    result["compared"] = (
+        result.index.isin(compared_units)
+        if compared_units is not None
+        else np.ones(len(result), dtype=bool)
+    )
+    in_zone = result["compared"]
+    mean = basis[in_zone].mean(skipna=True)
+    index = 100.0 * basis / mean if mean and not math.isnan(mean) else np.nan
+    small_zone = bool(in_zone.any()) and float(result.loc[in_zone, "base_tasks"].mean()) < min_tasks
+    result["small_base"] = in_zone & (result["base_tasks"].lt(min_tasks) | small_zone)
+    result["index"] = pd.Series(index, index=result.index, dtype=float).where(
+        in_zone & ~result["small_base"]
+    )
     result.index.name = by
     result = result.sort_values("index", ascending=False, na_position="last")
     result.attrs["unweighted_task_types"] = unweighted
     result.attrs["unassigned_tasks"] = int((~assigned).sum())
+    result.attrs["small_zone_base"] = small_zone
+    result.attrs["min_tasks"] = int(min_tasks)
     return result
+
+
+def workload_fairness(
+    result: pd.DataFrame,
+    *,
+    overload_threshold: float = 120.0,
+    underload_threshold: float = 80.0,
+) -> dict:
+    """:func:`fairness` of a :func:`workload_index` result, over its compared units only.
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of :func:`workload_index` (per inspector or per wijk).
+    overload_threshold, underload_threshold : float
+        As in :func:`fairness`.
+
+    Returns
+    -------
+    dict
+        The keys of :func:`fairness`, computed on the load per available day when the
+        result has it (else the weighted load) of the rows with ``compared``, plus
+        ``small_base``: the compared units whose base is below ``min_tasks``. When there
+        is any, the figures compare too little: every statistic is ``None``, ``index``
+        is empty and nobody is listed as over- or under-loaded (``n`` stays the number
+        of compared units).
+
+    Notes
+    -----
+    Rows that are not compared (stand-ins, other holders of tasks) are left out, so the
+    mean and the index per unit agree with :func:`workload_index`.
+    """
+    compared = result[result["compared"]] if "compared" in result.columns else result
+    basis = (
+        compared["load_per_available_day"]
+        if "load_per_available_day" in compared.columns
+        else compared["weighted_load"]
+    )
+    small = (
+        [str(u) for u in compared.index[compared["small_base"].astype(bool)]]
+        if "small_base" in compared.columns
+        else []
+    )
+    if small:
+        return {**fairness([]), "n": len(compared), "small_base": small}
+    out = fairness(
+        basis, overload_threshold=overload_threshold, underload_threshold=underload_threshold
+    )
+    return {**out, "small_base": []}
+
+
+def wijk_units(
+    codes: Iterable[str],
+    load: Mapping[str, float] | pd.Series,
+    population: Iterable[float | None],
+) -> pd.DataFrame:
+    """Whole wijken as the units of the what-if when the zone has no statistical sectors.
+
+    Parameters
+    ----------
+    codes : iterable of str
+        Wijk codes, in the order of the zone configuration.
+    load : mapping or Series
+        Weighted load per wijk code (a wijk missing from it carries 0).
+    population : iterable
+        Inhabitants per wijk, *in the order of* ``codes`` (e.g. the ``population``
+        column of the wijk table, whatever its index).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by wijk code (``unit``), columns ``load`` and ``population``, as
+        :func:`dashboard.analysis.rebalance.evaluate_assignment` expects. Without
+        ``population`` when any wijk's is unknown: a sum per inspector would count it
+        as 0 inhabitants.
+
+    Notes
+    -----
+    The population is taken by position: aligning a column with a 0..n index on the
+    wijk codes gave every wijk ``NaN`` inhabitants (shown as 0 in the what-if).
+    """
+    codes = [str(c) for c in codes]
+    loads = pd.Series(load, dtype=float) if not isinstance(load, pd.Series) else load
+    people = pd.to_numeric(pd.Series(list(population), dtype="object"), errors="coerce")
+    if len(people) != len(codes):
+        raise ValueError("Evenveel inwonersaantallen als wijken verwacht.")
+    units = pd.DataFrame(
+        {
+            "load": loads.reindex(codes).fillna(0.0).astype(float).to_numpy(),
+            "population": people.astype(float).to_numpy(),
+        },
+        index=pd.Index(codes, name="unit"),
+    )
+    return units.drop(columns="population") if units["population"].isna().any() else units
 
 
 def lead_time_stats(

@@ -147,6 +147,24 @@ def preset_period(preset: str, anchor: date, custom: tuple[date, date] | None = 
     return Period("28d", anchor - timedelta(days=27), anchor)
 
 
+def clamp_range(start: date, end: date, lowest: date, highest: date) -> tuple[date, date]:
+    """A date range within the bounds of the date widget, in order.
+
+    A link may carry any dates (``tot`` after today, ``van`` after ``tot``); the widget
+    refuses a value outside its bounds with an exception that stopped every page. Both
+    dates are moved inside ``[lowest, highest]`` and swapped when reversed.
+
+    Examples
+    --------
+    >>> clamp_range(date(2026, 11, 1), date(2026, 12, 31), date(2020, 1, 1), date(2026, 12, 1))
+    (datetime.date(2026, 11, 1), datetime.date(2026, 12, 1))
+    >>> clamp_range(date(2026, 3, 31), date(2026, 3, 1), date(2020, 1, 1), date(2026, 12, 1))
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    """
+    start, end = sorted((start, end))
+    return min(max(start, lowest), highest), min(max(end, lowest), highest)
+
+
 def _parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
@@ -241,17 +259,27 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
 
     custom = None
     if preset == "aangepast":
+        # Dates from a link (or from before a rebuild) inside the widget's bounds: the
+        # widget raises on a value beyond them ("tot" after today stopped every page).
+        lowest = min(first, min(st.session_state[KEY_RANGE])) - timedelta(days=366 * 5)
+        highest = max(anchor, zone_today())
+        st.session_state[KEY_RANGE] = clamp_range(*st.session_state[KEY_RANGE], lowest, highest)
         # The widget may hold a half-picked range (first click only); that partial value
         # is kept for the widget, while the period keeps the last complete range.
         if KEY_RANGE_WIDGET not in st.session_state:
             st.session_state[KEY_RANGE_WIDGET] = tuple(st.session_state[KEY_RANGE])
+        picked = st.session_state[KEY_RANGE_WIDGET]
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            st.session_state[KEY_RANGE_WIDGET] = clamp_range(*picked, lowest, highest)
+        elif isinstance(picked, (tuple, list)) and len(picked) == 1:
+            st.session_state[KEY_RANGE_WIDGET] = (min(max(picked[0], lowest), highest),)
         rkey = bind_widget(KEY_RANGE_WIDGET)
         where.date_input(
             "Van – tot",
             key=rkey,
             format="DD/MM/YYYY",
-            min_value=min(first, st.session_state[KEY_RANGE][0]) - timedelta(days=366 * 5),
-            max_value=max(anchor, zone_today()),
+            min_value=lowest,
+            max_value=highest,
             on_change=copy_back,
             args=(KEY_RANGE_WIDGET,),
         )

@@ -92,6 +92,45 @@ def period_label(column: str, value, within: tuple[date, date] | None = None) ->
 
 
 LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
+#: What the raw value beside a label column holds in a download (sorting, joining).
+KEY_SUFFIX = {
+    "weekdag": "nr, 1 = maandag",
+    "uur": "0–23",
+    "jaar": "getal",
+    "maand": "eerste dag",
+    "kwartaal": "eerste dag",
+    "week": "maandag",
+}
+
+
+def export_table(shown: pd.DataFrame, raw: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The table for the downloads: the labels as shown, each with its raw value beside it.
+
+    Parameters
+    ----------
+    shown : DataFrame
+        The table as drawn (time and weekday columns as Dutch labels, e.g. "maandag",
+        "november 2026 (3–30)").
+    raw : DataFrame
+        The same rows with the raw values (weekday 1–7, a month as its first day).
+    names : dict
+        Column → Dutch heading, as on the page.
+
+    Returns
+    -------
+    DataFrame
+        The shown table under its Dutch headings; after every relabelled column, its raw
+        value under "<heading> (<what it is>)" so that a spreadsheet can still sort on it.
+        Gaps stay empty cells (the page's "–" is only for the screen).
+    """
+    out = shown.rename(columns=names)
+    for column, suffix in KEY_SUFFIX.items():
+        if column in shown.columns and column in names:
+            heading = names[column]
+            at = list(out.columns).index(heading) + 1
+            out.insert(at, f"{heading} ({suffix})", raw[column].to_numpy())
+    return out
+
 
 version = layout.warehouse()
 flt = filters.common_filters(version)
@@ -360,7 +399,8 @@ if len(result) >= ROW_LIMIT:
 if notes:
     st.caption(" ".join(notes))
 
-download = data.rename(columns=names)
+# What the table shows (labels, "november 2026 (3–30)"), with the raw keys beside them.
+download = export_table(shown, data, names)
 layout.table_downloads(
     download,
     f"wijkbeeld_{dataset_key}_{period.start:%Y%m%d}_{period.end:%Y%m%d}",

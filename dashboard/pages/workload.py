@@ -24,7 +24,14 @@ from dashboard.analysis.rebalance import (
     suggest_rebalancing,
 )
 from dashboard.analysis.temporal import month_cut_short
-from dashboard.analysis.workload import fairness, lead_time_stats, rate_per_1000, workload_index
+from dashboard.analysis.workload import (
+    fairness,
+    lead_time_stats,
+    rate_per_1000,
+    wijk_units,
+    workload_fairness,
+    workload_index,
+)
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
     fmt_count,
@@ -43,8 +50,6 @@ from etl.reviews import ReviewError
 #: Index above which an inspector counts as overloaded (100 = zone mean).
 OVERLOAD = 120.0
 UNDERLOAD = 80.0
-#: Below this many closed tasks a lateness share is not shown (small base).
-SMALL_BASE = 5
 #: Status labels of the optimiser, as the coordinator should read them.
 STATUS_LABELS = {
     "optimaal": "optimaal (bewezen beste kaart binnen de gekozen regels)",
@@ -102,6 +107,9 @@ def _save_review(task_id: str, remark_key: str, closed_at=None) -> None:
 version = layout.warehouse()
 flt = filters.common_filters(version)
 period = flt.period
+#: Below this many tasks (decisions, reports) no index, share or rate is shown: on such a
+#: base it misleads ([zone].small_count_threshold).
+SMALL_BASE = workload.small_count_threshold()
 
 st.title("Werklast per wijk")
 layout.period_caption(period.label)
@@ -178,6 +186,8 @@ if absences_known:
 # The zone has a list, but nobody in it was absent in this window: nothing to correct.
 absent_in_window = absences is not None and not absences.empty
 
+# The zone mean is that of its wijkinspecteurs: a stand-in holding a wijk's tasks for a
+# month (or anyone else on the tasks) gets a row without index, not a place in the mean.
 zone_index_by_inspector = workload_index(
     zone_tasks,
     weights,
@@ -186,6 +196,8 @@ zone_index_by_inspector = workload_index(
     as_of=idx_end,
     absences=absences if absent_in_window else None,
     units=zone_inspectors,
+    compare=zone_inspectors or None,
+    min_tasks=SMALL_BASE,
 )
 index_by_wijk = workload_index(
     zone_tasks,
@@ -194,6 +206,13 @@ index_by_wijk = workload_index(
     period_start=idx_start,
     as_of=idx_end,
     units=list(wijk_table["code"]),
+    compare=list(wijk_table["code"]),
+    min_tasks=SMALL_BASE,
+)
+# Fairness is a zone-wide question (every wijkinspecteur, whatever the wijk filter), and
+# withheld when one of them has too small a base.
+fair = workload_fairness(
+    zone_index_by_inspector, overload_threshold=OVERLOAD, underload_threshold=UNDERLOAD
 )
 if flt.wijken:
     # The chosen wijken's inspectors, and whoever else holds tasks there.
@@ -269,10 +288,15 @@ shapes = districts.district_shapes(version, "wijk")
 rate_shapes = shapes[shapes["code"].isin(flt.wijken)] if flt.wijken else shapes
 population = shapes.set_index("code")["population"]
 open_now = per_wijk.set_index("wijk_code")["open"]
-rates = {
-    code: rate_per_1000(open_now.get(code, 0), population.get(code)).value
+# As feiten and overlast below: a rate only from SMALL_BASE open tasks on (W08 with 4 open
+# tasks showed 1,03 per 1.000 inhabitants).
+open_rates = {
+    code: rate_per_1000(
+        open_now.get(code, 0), population.get(code), small_base_threshold=SMALL_BASE
+    )
     for code in shapes["code"]
 }
+rates = {code: None if r.small_base else r.value for code, r in open_rates.items()}
 with map_col:
     st.subheader(
         "Kaart: werklastindex per wijk"
@@ -283,7 +307,13 @@ with map_col:
     m = maps.new_map(rate_shapes, basemap)
     if measure == "index":
         values = {c: index_by_wijk["index"].get(c) for c in rate_shapes["code"]}
-        maps.add_choropleth(m, rate_shapes, values, "Werklastindex (100 = gemiddelde van de zone)")
+        maps.add_choropleth(
+            m,
+            rate_shapes,
+            values,
+            "Werklastindex (100 = gemiddelde van de zone)",
+            unknown_label=f"Minder dan {SMALL_BASE} taken",
+        )
     else:
         maps.add_choropleth(
             m,
@@ -291,11 +321,13 @@ with map_col:
             rates,
             "Open taken per 1.000 inwoners",
             decimals=1,
-            unknown_label="Bevolking onbekend",
+            unknown_label=f"Minder dan {SMALL_BASE} open of bevolking onbekend",
         )
     maps.add_outlines(m, rate_shapes)
     maps.show(m, key="werklast_kaart", height=480)
-unknown = [c for c, v in rates.items() if v is None and c in set(rate_shapes["code"])]
+unknown = [
+    c for c, r in open_rates.items() if r.population is None and c in set(rate_shapes["code"])
+]
 if unknown:
     st.caption(
         f"Geen bevolkingscijfer voor {fmt_int(len(unknown))} wijk(en): daar geen verhouding, "
@@ -303,15 +335,39 @@ if unknown:
     )
 
 st.subheader("Werklastindex per inspecteur")
-st.dataframe(style_table(layout.staff_names(table)), hide_index=True, width="stretch")
+st.dataframe(
+    style_table(missing_as_text(layout.staff_names(table))), hide_index=True, width="stretch"
+)
 st.caption(
     "Deze index telt de taken van de inspecteur (ook in een andere wijk)"
     + (", per beschikbare dag (afwezigheden eraf)" if "available_days" in table.columns else "")
     + "; de kaart en 'Wat als' tonen de index per wijk (de taken van de wijk"
     + (", zonder correctie voor afwezigheden" if "available_days" in table.columns else "")
     + "). Beide: 100 = gemiddelde van de zone, zodat een inspecteur en zijn wijk kunnen "
-    "verschillen."
+    f"verschillen. Een index enkel vanaf {SMALL_BASE} ontvangen taken in het venster "
+    "(en gemiddeld zoveel per wijkinspecteur in de zone); daaronder '–': op zo'n kleine "
+    "basis misleidt een index."
 )
+other_holders = [
+    str(i) for i in index_by_inspector.index[~index_by_inspector["compared"].astype(bool)]
+]
+if other_holders:
+    names_shown = layout.staff_names(pd.DataFrame({"naam": other_holders}), ("naam",))["naam"]
+    st.caption(
+        "Geen wijkinspecteur van een wijk van de zone (bv. een vervanger): "
+        + ", ".join(names_shown)
+        + ". "
+        + ("Staat" if len(other_holders) == 1 else "Staan")
+        + " in de tabel met de eigen taken, zonder index: het gemiddelde van de zone is "
+        "dat van de wijkinspecteurs."
+    )
+if zone_index_by_inspector.attrs.get("small_zone_base"):
+    st.info(
+        f"Te weinig taken in dit venster (gemiddeld minder dan {SMALL_BASE} per "
+        "wijkinspecteur): geen werklastindex. Kies een langer venster, bv. de laatste "
+        "12 maanden.",
+        icon=":material/info:",
+    )
 if unassigned_in_scope:
     st.caption(
         f"{fmt_count(unassigned_in_scope, 'taak', 'taken')} zonder "
@@ -402,7 +458,15 @@ if n_inconsistent:
         "(onlogische datums): "
         + ("telt" if n_inconsistent == 1 else "tellen")
         + " mee bij 'Afgewerkt', maar niet in de doorlooptijden en het aandeel te laat "
-        "(ook niet in de mediaan per wijk en per type). De kwaliteitscontrole toont ze."
+        "(ook niet in de mediaan per wijk en per type)."
+        + (
+            # Only the coordinator's page goes on to the quality control.
+            " In de kwaliteitscontrole hieronder staan ze, van elk type, met de bevinding "
+            "'Inconsistente data' tot er een beslissing over is (binnen het venster dat u "
+            "daar kiest)."
+            if layout.is_coordinator()
+            else ""
+        )
     )
 
 st.subheader("Per wijk: taken, feiten, overlast en inwoners")
@@ -418,7 +482,7 @@ for domain, label in (("incidents", "feiten"), ("nuisance", "overlast")):
     counts = [int(column.get(c, 0) or 0) if pd.notna(column.get(c, 0)) else 0 for c in codes]
     wijk_view[label] = counts
     wijk_view[f"{label}_per_1000"] = [
-        None if (r := rate_per_1000(n, p)).small_base else r.value
+        None if (r := rate_per_1000(n, p, small_base_threshold=SMALL_BASE)).small_base else r.value
         for n, p in zip(counts, pops, strict=True)
     ]
 LABELS = {
@@ -448,12 +512,11 @@ st.dataframe(
 st.caption(
     "Ontvangen, afgewerkt en mediaan doorlooptijd: in de gekozen periode (de mediaan zonder "
     "taken afgesloten vóór hun ontvangst); feiten en overlast: in het indexvenster. "
-    "Verhoudingen per 1.000 inwoners enkel waar de bevolking gekend is "
-    f"en vanaf {SMALL_BASE} meldingen."
+    "Verhoudingen per 1.000 inwoners (ook van de open taken, op de kaart en in de tabel) "
+    f"enkel waar de bevolking gekend is en vanaf {SMALL_BASE} taken of meldingen."
 )
 
 st.subheader("Maandelijkse evolutie")
-fair_preview = fairness(zone_index_by_inspector["index"].dropna(), overload_threshold=OVERLOAD)
 trend_start = date(idx_end.year - 2, idx_end.month, 1)
 trend = layout.staff_names(
     workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken), ("inspecteur",)
@@ -470,9 +533,7 @@ else:
     )
     # Ten coloured lines are unreadable: the overloaded inspectors (and any picked in the
     # follow-up filter) get a colour, the others stay grey for comparison.
-    highlight = set(fair_preview["overloaded"]) | set(
-        st.session_state.get("opvolging_inspecteur") or []
-    )
+    highlight = set(fair["overloaded"]) | set(st.session_state.get("opvolging_inspecteur") or [])
     trend["reeks"] = [i if i in highlight else "Overige inspecteurs" for i in trend["inspecteur"]]
     colours = {"Overige inspecteurs": "#bbbbbb"}
     strong = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"]
@@ -506,17 +567,23 @@ else:
 # 2. Fairness and what-if
 # ---------------------------------------------------------------------------------------
 st.header("Eerlijke verdeling")
-# Fairness is a zone-wide question: every inspector of the zone, whatever the wijk filter.
-load_basis = (
-    zone_index_by_inspector["load_per_available_day"]
-    if "load_per_available_day" in zone_index_by_inspector.columns
-    else zone_index_by_inspector["weighted_load"]
-)
-fair = fairness(load_basis, overload_threshold=OVERLOAD, underload_threshold=UNDERLOAD)
+# ``fair`` (computed with the index above): every wijkinspecteur of the zone, whatever
+# the wijk filter; stand-ins and other holders of tasks left out.
 st.caption(
     "Gini, verhouding en over- of onderbelast: over alle inspecteurs van de zone"
-    + (", ook buiten de gekozen wijken." if flt.wijken else ".")
+    + (", ook buiten de gekozen wijken" if flt.wijken else "")
+    + " (de wijkinspecteurs van de wijken; een vervanger of andere taakhouder telt niet "
+    f"mee), en enkel als elk van hen minstens {SMALL_BASE} taken in het indexvenster heeft."
 )
+if fair["small_base"]:
+    st.info(
+        f"Geen Gini, verhouding of over- en onderbelasting: "
+        f"{fmt_int(len(fair['small_base']))} van de {fmt_int(fair['n'])} wijkinspecteurs "
+        f"{'heeft' if len(fair['small_base']) == 1 else 'hebben'} minder dan {SMALL_BASE} "
+        "taken in het indexvenster; op zo'n kleine basis misleiden die cijfers. Kies een "
+        "langer venster, bv. de laatste 12 maanden.",
+        icon=":material/info:",
+    )
 cols = st.columns(4)
 cols[0].metric(
     "Gini-coëfficiënt",
@@ -528,8 +595,12 @@ cols[1].metric(
     fmt_number(fair["max_min_ratio"], 2),
     help="Gewogen werklast van de zwaarst belaste inspecteur gedeeld door die van de minst belaste.",
 )
-cols[2].metric("Overbelast (index > 120)", fmt_int(len(fair["overloaded"])))
-cols[3].metric("Onderbelast (index < 80)", fmt_int(len(fair["underloaded"])))
+cols[2].metric(
+    "Overbelast (index > 120)", "–" if fair["small_base"] else fmt_int(len(fair["overloaded"]))
+)
+cols[3].metric(
+    "Onderbelast (index < 80)", "–" if fair["small_base"] else fmt_int(len(fair["underloaded"]))
+)
 if fair["overloaded"]:
     st.warning(
         "Overbelast: "
@@ -681,10 +752,8 @@ else:
             )
         },
     )
-    units = pd.DataFrame(
-        {"load": wijk_load.to_numpy(), "population": pd.to_numeric(wijk_table["population"])},
-        index=pd.Index(wijk_codes, name="unit"),
-    )
+    # By position: the wijk table's population has a 0..n index, not the wijk codes.
+    units = wijk_units(wijk_codes, wijk_load, wijk_table["population"])
     current = dict(zip(wijk_codes, wijk_table["inspector"], strict=True))
     proposal = dict(zip(edited["Wijk"], edited["Inspecteur"], strict=True))
     adjacency = []
@@ -945,18 +1014,25 @@ queue = review_queue(
     candidates, latest, item_kind=reviews.TASK_KIND, id_col="task_id", reference_date=ref_day
 )
 st.caption(
-    f"Taken met status 'Te controleren' en afgewerkte {', '.join(review_types)} sinds "
-    f"{since:%d/%m/%Y} zonder beslissing (of opnieuw afgewerkt na terugsturen). "
+    f"Taken met status 'Te controleren', afgewerkte {', '.join(review_types)} en afgewerkte "
+    "taken van elk type met onlogische datums (afgesloten of termijn vóór de ontvangst) "
+    f"sinds {since:%d/%m/%Y}, zonder beslissing (of opnieuw afgewerkt na terugsturen). "
     "Beslissingen worden buiten het datawarehouse bewaard en blijven bij elke heropbouw."
 )
 if no_location:
     st.caption(
         f"De controle '{GEEN_LOCATIE}' staat uit: taken hebben in deze gegevens geen locatie."
     )
+# Decisions and return rates follow the wijk filter, as the queue does.
+decided, decided_tasks = reviews.decided_tasks(version, flt.wijken)
 q1, q2, q3 = st.columns(3)
 q1.metric("In de wachtrij", fmt_int(len(queue)))
 q2.metric("Met bevindingen", fmt_int(int((queue["n_findings"] > 0).sum()) if len(queue) else 0))
-q3.metric("Beslist (totaal)", fmt_int(len(latest)))
+q3.metric(
+    "Beslist (totaal)",
+    fmt_int(len(decided)),
+    help="Taken met een beslissing" + (" in de gekozen wijken." if flt.wijken else "."),
+)
 
 if queue.empty:
     st.success("Niets te controleren.")
@@ -1022,11 +1098,14 @@ if st.session_state.get("kwaliteit_melding"):
     st.success(st.session_state.pop("kwaliteit_melding"), icon=":material/check:")
 
 st.subheader("Beslissingen en terugstuurpercentage")
-if latest.empty:
-    st.caption("Nog geen beslissingen genomen.")
+if flt.wijken:
+    st.caption("Enkel beslissingen over taken van de gekozen wijken.")
+if decided.empty:
+    st.caption(
+        "Nog geen beslissingen genomen"
+        + (" over taken van de gekozen wijken." if flt.wijken and len(latest) else ".")
+    )
 else:
-    decided_tasks = workload.tasks_by_id(version, tuple(latest["item_id"].astype(str)))
-    decided = latest.merge(decided_tasks, left_on="item_id", right_on="task_id", how="left")
     recent = decided.head(20)
     st.dataframe(
         style_table(

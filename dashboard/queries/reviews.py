@@ -24,6 +24,7 @@ __all__ = [
     "DECISIONS",
     "DEFAULT_REVIEWER",
     "TASK_KIND",
+    "decided_tasks",
     "latest_reviews",
     "record_review",
     "review_history",
@@ -60,6 +61,34 @@ def latest_reviews(item_kind: str = TASK_KIND) -> pd.DataFrame:
         ``recorded_at`` (UTC), ``n_reviews``; newest first.
     """
     return _latest(_store_version(store_path()), item_kind)
+
+
+def decided_tasks(version, wijken: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The latest decision per task with the task's row, for the chosen wijken.
+
+    Parameters
+    ----------
+    version : WarehouseVersion
+        The warehouse the task rows come from.
+    wijken : tuple of str
+        Only decisions on tasks of these wijken (the page's wijk filter); empty means
+        every decision, also on tasks no longer in the warehouse.
+
+    Returns
+    -------
+    (decided, tasks) : tuple of pandas.DataFrame
+        ``decided``: :func:`latest_reviews` (newest first) joined with the task columns of
+        :func:`dashboard.queries.workload.tasks_by_id` (``task_id`` … ``wijk_code``);
+        ``tasks``: those task rows alone.
+    """
+    from dashboard.queries.workload import tasks_by_id
+
+    latest = latest_reviews(TASK_KIND)
+    tasks = tasks_by_id(version, tuple(latest["item_id"].astype(str)), tuple(wijken))
+    decided = latest.assign(item_id=latest["item_id"].astype(str)).merge(
+        tasks, left_on="item_id", right_on="task_id", how="inner" if wijken else "left"
+    )
+    return decided, tasks
 
 
 def review_history(item_id: str, item_kind: str = TASK_KIND) -> pd.DataFrame:

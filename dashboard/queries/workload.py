@@ -191,6 +191,18 @@ def task_types_config() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["type_taak", "termijn_dagen", "gewicht", "nazicht"])
 
 
+def small_count_threshold() -> int:
+    """Smallest count a rate, share or index is shown on (``[zone].small_count_threshold``,
+    5 when the zone does not set it). Not cached here: :func:`etl.config.load_zone` is,
+    per version of the file."""
+    from etl.config import load_zone
+
+    try:
+        return int(load_zone().get("zone", {}).get("small_count_threshold", 5))
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return 5
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def tasks_for_period(
     version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
@@ -348,10 +360,13 @@ def review_candidates(
 ) -> pd.DataFrame:
     """Finished tasks that may wait for the coordinator's review.
 
-    Every task with status "Te controleren", plus finished tasks of the ``review_types``
-    (kantschriften, PV-opvolging) closed on or after ``closed_since``. Which of them still
-    wait is decided against the review store by
-    :func:`dashboard.analysis.quality.review_queue`.
+    Every task with status "Te controleren"; finished tasks of the ``review_types``
+    (kantschriften, PV-opvolging) closed on or after ``closed_since``; and finished tasks
+    of *any* type with inconsistent dates (``dates_inconsistent``: closed or due before
+    received) closed or received on or after ``closed_since``, so that the quality
+    control shows them with the finding "Inconsistente data" (the workload page sends the
+    coordinator there for them). Which of them still wait is decided against the review
+    store by :func:`dashboard.analysis.quality.review_queue`.
 
     Returns
     -------
@@ -368,7 +383,10 @@ def review_candidates(
         WHERE (lower(t.status) = 'te controleren'
                OR (list_contains($types::VARCHAR[], t.task_type) AND NOT coalesce(t.is_open, false)
                    AND (CAST(t.closed_at AS DATE) >= $since
-                        OR (t.closed_at IS NULL AND CAST(t.received_at AS DATE) >= $since))))
+                        OR (t.closed_at IS NULL AND CAST(t.received_at AS DATE) >= $since)))
+               OR (coalesce(t.dates_inconsistent, false) AND NOT coalesce(t.is_open, false)
+                   AND (CAST(t.closed_at AS DATE) >= $since
+                        OR CAST(t.received_at AS DATE) >= $since)))
           AND {_WIJK_FILTER}
         ORDER BY t.closed_at NULLS LAST, t.task_id
         LIMIT $limit
@@ -383,21 +401,30 @@ def review_candidates(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def tasks_by_id(version: WarehouseVersion, task_ids: tuple[str, ...]) -> pd.DataFrame:
+def tasks_by_id(
+    version: WarehouseVersion, task_ids: tuple[str, ...], wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Task rows for given task numbers (e.g. the ones with a review decision).
+
+    Parameters
+    ----------
+    wijken : tuple of str
+        Only tasks of these wijken; empty means all.
 
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`tasks_for_period`; unknown numbers are simply absent.
+        The columns of :func:`tasks_for_period`; unknown numbers (and, with ``wijken``,
+        tasks of other wijken) are simply absent.
     """
     if not task_ids:
         return query(version, f"SELECT {_TASK_COLUMNS} FROM marts.tasks t LIMIT 0")
     return query(
         version,
         f"SELECT {_TASK_COLUMNS} FROM marts.tasks t "
-        "WHERE list_contains($ids::VARCHAR[], t.task_id) ORDER BY t.task_id LIMIT 45000",
-        {"ids": list(task_ids)},
+        f"WHERE list_contains($ids::VARCHAR[], t.task_id) AND {_WIJK_FILTER} "
+        "ORDER BY t.task_id LIMIT 45000",
+        {"ids": list(task_ids), "wijken": list(wijken)},
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from dash_helpers import anchor, count, metrics, nl, run_app
 
-from dashboard.components.filters import Period, preset_period, year_before
+from dashboard.components.filters import Period, clamp_range, preset_period, year_before
 
 
 def _as_list(value) -> list[str]:
@@ -113,3 +113,38 @@ def test_whole_months_and_the_months_before_for_data_without_a_day():
     leap = Period("aangepast", date(2028, 2, 10), date(2028, 2, 12))
     assert leap.months().end == date(2028, 2, 29)
     assert leap.previous_months().start == date(2028, 1, 1)
+
+
+def test_clamp_range_keeps_dates_within_the_widget_bounds():
+    lo, hi = date(2020, 1, 1), date(2026, 12, 1)
+    assert clamp_range(date(2026, 11, 1), date(2026, 12, 31), lo, hi) == (
+        date(2026, 11, 1),
+        date(2026, 12, 1),
+    )
+    assert clamp_range(date(2027, 1, 5), date(2027, 2, 1), lo, hi) == (hi, hi)
+    assert clamp_range(date(2026, 3, 31), date(2026, 3, 1), lo, hi) == (
+        date(2026, 3, 1),
+        date(2026, 3, 31),
+    )
+    assert clamp_range(date(2019, 6, 1), date(2020, 2, 1), lo, hi) == (lo, date(2020, 2, 1))
+
+
+@pytest.mark.parametrize("page", ["workload", "exploration", "sources"])
+def test_a_link_with_dates_after_today_opens_the_page(demo_warehouse, page):
+    """``tot`` later than today raised StreamlitValueAboveMaxError on every page."""
+    from etl.config import zone_today
+
+    highest = max(anchor(), zone_today())
+    later = highest + timedelta(days=30)
+    at = run_app(
+        page, {"periode": "aangepast", "van": str(highest - timedelta(days=9)), "tot": str(later)}
+    )
+    start = highest - timedelta(days=9)
+    assert f"Aangepast ({start:%d/%m/%Y} – {highest:%d/%m/%Y})" in at.caption[0].value
+    assert at.query_params["tot"] in (str(highest), [str(highest)])
+
+
+def test_a_link_with_van_after_tot_is_put_in_order(demo_warehouse):
+    at = run_app("sources", {"periode": "aangepast", "van": "2026-01-31", "tot": "2026-01-01"})
+    assert "Aangepast (01/01/2026 – 31/01/2026)" in at.caption[0].value
+    assert at.date_input(key="_w_flt_van_tot_keuze").value == (date(2026, 1, 1), date(2026, 1, 31))

@@ -405,3 +405,49 @@ def test_open_tasks_say_they_are_those_received_in_the_period(demo_warehouse):
     assert any("ontvangen zijn en op de referentiedatum nog open" in c.value for c in at.caption)
     at = run_app("exploration", {"periode": "28d", "gegevens": "tasks", "maat": "Aantal"})
     assert not any("referentiedatum nog open" in c.value for c in at.caption)
+
+
+def test_downloads_hold_the_table_as_shown(demo_warehouse, monkeypatch):
+    """CSV, Excel and Parquet held the raw values (weekday 1–7, a month as a date, the
+    partial-month note lost), not the table shown; now the labels, each with its raw key
+    beside it."""
+    from dashboard.components import format as fmt
+    from dashboard.components import layout
+
+    exported = {}
+    original = layout.table_downloads
+
+    def keep(df, stem, key):
+        exported["df"] = df
+        exported["csv"] = fmt.to_csv_bytes(df)
+        exported["parquet"] = fmt.to_parquet_bytes(df)
+        return original(df, stem, key)
+
+    monkeypatch.setattr(layout, "table_downloads", keep)
+    window = {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"}
+    at = run_app("exploration", {**window, "indeling1": "Weekdag", "indeling2": "Maand"})
+    shown = at.dataframe[0].value
+    df = exported["df"]
+    assert list(df.columns) == [
+        "Weekdag",
+        "Weekdag (nr, 1 = maandag)",
+        "Maand",
+        "Maand (eerste dag)",
+        "Aantal",
+    ]
+    # The labels and counts of the table, row for row.
+    for column in ("Weekdag", "Maand", "Aantal"):
+        assert df[column].tolist() == shown[column].tolist(), column
+    assert set(df["Maand"]) == {"april 2026 (17–30)", "mei 2026 (1–14)"}
+    assert set(df["Weekdag"]) <= set(WEEKDAYS_NL)
+    weekday_no = dict(zip(df["Weekdag"], df["Weekdag (nr, 1 = maandag)"], strict=False))
+    assert weekday_no["maandag"] == 1 and weekday_no["zondag"] == 7
+    firsts = {pd.Timestamp(v).date() for v in df["Maand (eerste dag)"]}
+    assert firsts == {date(2026, 4, 1), date(2026, 5, 1)}
+    text = exported["csv"].decode("utf-8-sig")
+    assert "maandag;1;april 2026 (17–30)" in text.replace("\r\n", "\n")
+    back = pd.read_parquet(io.BytesIO(exported["parquet"]))
+    assert back["Maand"].tolist() == df["Maand"].tolist()
+
+
+WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")

@@ -195,15 +195,42 @@ def test_review_candidates(version):
     since = ref - timedelta(days=27)
     types = ("Kantschrift", "PV-opvolging")
     rows = workload.review_candidates(version, types, since)
+    # Finished tasks of any type with inconsistent dates are candidates too (the page sends
+    # the coordinator to the quality control for them).
     expected = count(
         "SELECT count(*) FROM marts.tasks WHERE lower(status) = 'te controleren' OR "
         "(task_type IN ('Kantschrift', 'PV-opvolging') AND NOT coalesce(is_open, false) AND "
-        "(CAST(closed_at AS DATE) >= ? OR (closed_at IS NULL AND CAST(received_at AS DATE) >= ?)))",
-        [since, since],
+        "(CAST(closed_at AS DATE) >= ? OR (closed_at IS NULL AND CAST(received_at AS DATE) >= ?)))"
+        " OR (dates_inconsistent AND NOT coalesce(is_open, false) AND "
+        "(CAST(closed_at AS DATE) >= ? OR CAST(received_at AS DATE) >= ?))",
+        [since, since, since, since],
     )
     assert len(rows) == expected
     assert count("SELECT count(*) FROM marts.tasks WHERE status = 'Te controleren'") <= len(rows)
     assert rows["wijk"].notna().all()
+
+
+def test_review_candidates_hold_inconsistent_dates_of_every_type(version):
+    """A task of a type that is not reviewed (a Woonstvaststelling, a Burenbemiddeling)
+    closed before it was received never reached the queue, though the page said so."""
+    ref = workload.reference_date(version)
+    since = ref - timedelta(days=364)
+    types = ("Kantschrift", "PV-opvolging")
+    bad = wh(
+        "SELECT task_id FROM marts.tasks WHERE dates_inconsistent AND NOT is_open "
+        "AND CAST(task_type AS VARCHAR) NOT IN ('Kantschrift', 'PV-opvolging') "
+        "AND (CAST(closed_at AS DATE) >= ? OR CAST(received_at AS DATE) >= ?)",
+        [since, since],
+    )["task_id"]
+    assert len(bad), "testgeval toont niets: geen taak van een ander type met onlogische datums"
+    rows = workload.review_candidates(version, types, since)
+    assert set(bad) <= set(rows["task_id"])
+    # Not those of other wijken under a wijk filter.
+    own = wh("SELECT wijk_code FROM marts.tasks WHERE task_id = ?", [bad.iloc[0]]).iat[0, 0]
+    other = "W01" if own != "W01" else "W02"
+    assert bad.iloc[0] not in set(
+        workload.review_candidates(version, types, since, (other,))["task_id"]
+    )
 
 
 def test_tasks_by_id(version):
@@ -211,6 +238,30 @@ def test_tasks_by_id(version):
     rows = workload.tasks_by_id(version, (*ids, "BESTAAT-NIET"))
     assert sorted(rows["task_id"]) == sorted(ids)
     assert workload.tasks_by_id(version, ()).empty
+    # With a wijk filter: only the tasks of those wijken.
+    one = rows["wijk_code"].iloc[0]
+    only = workload.tasks_by_id(version, (*ids, "BESTAAT-NIET"), (one,))
+    assert sorted(only["task_id"]) == sorted(rows.loc[rows["wijk_code"] == one, "task_id"])
+
+
+def test_small_count_threshold_follows_the_zone(tmp_path, monkeypatch):
+    from etl.config import zone_path
+
+    assert workload.small_count_threshold() == 5
+    text = zone_path().read_text(encoding="utf-8")
+    assert "small_count_threshold" in text
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        "\n".join(
+            "small_count_threshold = 8"
+            if line.strip().startswith("small_count_threshold")
+            else line
+            for line in text.splitlines()
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(zone))
+    assert workload.small_count_threshold() == 8
 
 
 @pytest.fixture

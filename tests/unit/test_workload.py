@@ -16,6 +16,8 @@ from dashboard.analysis.workload import (
     lead_time_stats,
     rate_per_1000,
     task_status_flags,
+    wijk_units,
+    workload_fairness,
     workload_index,
 )
 
@@ -312,3 +314,110 @@ def test_workload_index_without_tasks_lists_units():
     assert list(result.index) == ["A", "B"]
     assert result["received"].sum() == 0
     assert result["index"].isna().all()
+
+
+# -- the zone's comparison group and small bases ------------------------------------------
+
+
+def test_workload_index_stand_in_stays_out_of_the_zone_mean(tasks):
+    """A stand-in holding a wijk's tasks for a month ("X") is shown with his counts but
+    not compared: as an 11th unit with a small load he lowered the mean and raised every
+    wijkinspecteur's index (An Peeters 147 → 160)."""
+    stand_in = _tasks([("T8", "Kantschrift", "X", "2026-02-10", "2026-03-10", "2026-02-20")])
+    frame = pd.concat([tasks, stand_in], ignore_index=True)
+    result = workload_index(
+        frame, WEIGHTS, period_start="2026-01-01", as_of="2026-02-28", compare=["A", "B", "C"]
+    )
+    mean = (2.0 + 2.5 + 0.0) / 3  # A, B and C only
+    assert result.loc["A", "index"] == pytest.approx(100 * 2.0 / mean)
+    assert result.loc["B", "index"] == pytest.approx(100 * 2.5 / mean)
+    assert result.loc["X", "received"] == 1 and result.loc["X", "weighted_load"] == 1.0
+    assert math.isnan(result.loc["X", "index"])
+    assert result["compared"].to_dict() == {"A": True, "B": True, "C": True, "X": False}
+    assert list(result.index)[-1] == "X"  # without index: last
+    # A compared unit without tasks is added and lowers the mean.
+    more = workload_index(
+        frame, WEIGHTS, period_start="2026-01-01", as_of="2026-02-28", compare=["A", "B", "C", "D"]
+    )
+    assert more.loc["A", "index"] == pytest.approx(100 * 2.0 / (4.5 / 4))
+
+
+def test_workload_index_withholds_an_index_on_a_small_base():
+    """Below ``min_tasks`` tasks an inspector gets no index (2 tasks showed index 275);
+    when the compared units average fewer, nobody does."""
+    rows = [(f"A{i}", "Kantschrift", "A", "2026-01-05", "2026-02-04", None) for i in range(10)]
+    rows += [(f"B{i}", "Kantschrift", "B", "2026-01-05", "2026-02-04", None) for i in range(5)]
+    rows += [("C1", "Burenbemiddeling", "C", "2026-01-05", "2026-02-04", None)]
+    frame = _tasks(rows)
+    result = workload_index(
+        frame, WEIGHTS, period_start="2026-01-01", as_of="2026-01-31", min_tasks=5
+    )
+    assert result["base_tasks"].to_dict() == {"A": 10, "B": 5, "C": 1}
+    assert result["small_base"].to_dict() == {"A": False, "B": False, "C": True}
+    # C stays in the mean (an idle wijk lowers the average), but gets no index itself;
+    # B, on exactly the minimum, does.
+    mean = (10.0 + 5.0 + 2.0) / 3
+    assert result.loc["A", "index"] == pytest.approx(100 * 10.0 / mean)
+    assert result.loc["B", "index"] == pytest.approx(100 * 5.0 / mean)
+    assert math.isnan(result.loc["C", "index"])
+    assert not result.attrs["small_zone_base"]
+
+    # 16 tasks over 3 units: fewer than 6 each on average, so the mean itself is too thin.
+    few = workload_index(frame, WEIGHTS, period_start="2026-01-01", as_of="2026-01-31", min_tasks=6)
+    assert few.attrs["small_zone_base"]
+    assert few["index"].isna().all() and few["small_base"].all()
+    # Without a minimum nothing changes.
+    plain = workload_index(frame, WEIGHTS, period_start="2026-01-01", as_of="2026-01-31")
+    assert not plain["small_base"].any() and plain["index"].notna().all()
+
+
+def test_workload_fairness_over_the_compared_units_with_enough_tasks():
+    rows = [(f"A{i}", "Kantschrift", "A", "2026-01-05", "2026-02-04", None) for i in range(9)]
+    rows += [(f"B{i}", "Kantschrift", "B", "2026-01-05", "2026-02-04", None) for i in range(6)]
+    rows += [(f"C{i}", "Kantschrift", "C", "2026-01-05", "2026-02-04", None) for i in range(6)]
+    rows += [("X1", "Kantschrift", "X", "2026-01-05", "2026-02-04", None)]
+    frame = _tasks(rows)
+    result = workload_index(
+        frame,
+        WEIGHTS,
+        period_start="2026-01-01",
+        as_of="2026-01-31",
+        compare=["A", "B", "C"],
+        min_tasks=5,
+    )
+    fair = workload_fairness(result)
+    assert fair == {**fairness({"A": 9.0, "B": 6.0, "C": 6.0}), "small_base": []}
+    assert "X" not in fair["index"]
+    assert fair["max_min_ratio"] == pytest.approx(1.5)  # not 9 (X's single task)
+    assert fair["index"]["A"] == pytest.approx(result.loc["A", "index"])
+
+    # One compared unit on too small a base (C with 2 tasks): no figures, and it is named.
+    thin = frame[~frame["task_id"].isin(["C2", "C3", "C4", "C5"])]
+    small = workload_index(
+        thin,
+        WEIGHTS,
+        period_start="2026-01-01",
+        as_of="2026-01-31",
+        compare=["A", "B", "C"],
+        min_tasks=5,
+    )
+    withheld = workload_fairness(small)
+    assert withheld["small_base"] == ["C"]
+    assert withheld["n"] == 3
+    assert withheld["gini"] is None and withheld["max_min_ratio"] is None
+    assert withheld["overloaded"] == [] and withheld["underloaded"] == [] and not withheld["index"]
+
+
+def test_wijk_units_take_the_population_by_position():
+    """Without sectors the what-if works on whole wijken; the population came from a column
+    with a 0..n index aligned on wijk codes, so every wijk had NaN (shown 0) inhabitants."""
+    table = pd.DataFrame({"code": ["W01", "W02", "W03"], "population": [4700, 4200, 4500]})
+    units = wijk_units(table["code"], pd.Series({"W01": 10.0, "W03": 2.5}), table["population"])
+    assert units.index.tolist() == ["W01", "W02", "W03"]
+    assert units["population"].tolist() == [4700.0, 4200.0, 4500.0]
+    assert units["load"].tolist() == [10.0, 0.0, 2.5]
+    # One unknown population: no population at all (a sum would count it as 0).
+    unknown = wijk_units(table["code"], {}, [4700, None, 4500])
+    assert "population" not in unknown.columns
+    with pytest.raises(ValueError):
+        wijk_units(["W01"], {}, [1, 2])
