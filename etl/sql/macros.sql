@@ -102,6 +102,22 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     CASE WHEN lower(s) <> upper(s) AND length(translate(s, '0123456789', '')) < length(s)
     THEN wb_month_name_date(s) END,
     wb_loose_date(s)) END);
+-- A period written in one date field, as some exports give a fact whose exact time is
+-- unknown: "03/02/2024 22:00 - 04/02/2024 06:00", "van 03/02/2024 22:00 tot 04/02/2024
+-- 06:00", "tussen ... en ...", "03/02/2024 - 04/02/2024", with an en or em dash, or
+-- "03/02/2024 22:00-06:00" (an end time only: on the day it began, or the next). A struct
+-- of the two parts as text (a: beginning, b: end), NULL when the field is no such period.
+-- Only asked for a field that is no date (wb_ts NULL): the patterns never see the usual rows.
+CREATE OR REPLACE TEMP MACRO wb_period(s) AS CASE
+    WHEN regexp_matches(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?.*?\d[\s\p{Zs}]*(?:[\s\p{Zs}]-[\s\p{Zs}]|[–—]|[\s\p{Zs}](?i:tot en met|tot|t/m|en)[\s\p{Zs}])[\s\p{Zs}]*\d')
+    THEN regexp_extract(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?(.*?\d)[\s\p{Zs}]*(?:[\s\p{Zs}]-[\s\p{Zs}]|[–—]|[\s\p{Zs}](?i:tot en met|tot|t/m|en)[\s\p{Zs}])[\s\p{Zs}]*(\d.*?)[\s\p{Zs}]*$', ['a', 'b'])
+    WHEN regexp_matches(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?.*\d{1,2}[:uh.]\d{2}[\s\p{Zs}]*-[\s\p{Zs}]*\d{1,2}[:uh.]\d{2}[\s\p{Zs}]*$')
+    THEN regexp_extract(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?(.*\d{1,2}[:uh.]\d{2})[\s\p{Zs}]*-[\s\p{Zs}]*(\d{1,2}[:uh.]\d{2})[\s\p{Zs}]*$', ['a', 'b'])
+END;
+-- A moment written without a time of day (a date, an Excel date cell, a serial without a
+-- fraction): the time is unknown, not midnight. ``day`` as parsed, ``s`` the text it came from.
+CREATE OR REPLACE TEMP MACRO wb_day_only(day, s) AS
+    CAST(day AS TIME) = TIME '00:00:00' AND NOT contains(s, ':');
 -- A two-digit year ("03/02/24") parses as year 24: not a usable date. greatest() raises
 -- anything before 1900 to the last microsecond of 1899, which nullif() then turns into
 -- NULL: wb_ts0 is written once, where "CASE WHEN year(wb_ts0(s)) >= 1900 THEN wb_ts0(s)

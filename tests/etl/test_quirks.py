@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from etl.build import BuildError, build_warehouse
+from etl.config import zone_today
 
 # W01 = (171000, 177000), W02 = (173000, 177000) in the fixture boundaries.
 W01 = ("171000,5", "177000,25")
+#: The build's "today" (the zone's clock): a fact on it is not in the future.
+TODAY = zone_today()
 W02 = ("173000", "177000")
 
 
@@ -300,6 +304,70 @@ def test_missing_required_names_headers_seen_and_expected(tmp_path, files, said)
     assert [s for s in said if s not in msg] == []
 
 
+def test_a_period_in_one_date_field_is_a_window(tmp_path):
+    """An export that writes a fact's window in its one date field ("Datum/uur feiten":
+    "van 03/02/2024 22:00 tot 04/02/2024 06:00") lost every such fact: each was refused as
+    "geen geldige datum". Each usual form is now a window; an end date without a time runs
+    to the end of that day (also in an end-date column of its own); an unreadable end is
+    refused with the field's text."""
+    header = "PV-nummer;Datum/uur feiten;Einddatum;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y"
+    night = ("2024-02-03 22:00:00", "2024-02-04 06:00:00")
+    forms = {
+        "P1": ("03/02/2024 22:00 - 04/02/2024 06:00", night),
+        "P2": ("03/02/2024 22:00 tot 04/02/2024 06:00", night),
+        "P3": ("van 03/02/2024 22:00 tot 04/02/2024 06:00", night),
+        "P4": ("Tussen 03/02/2024 22:00 en 04/02/2024 06:00", night),
+        "P5": ("03/02/2024 22:00 \u2013 04/02/2024 06:00", night),
+        "P6": ("03/02/2024 22:00-06:00", night),
+        "P7": ("03/02/2024 22u00 - 06u00", night),
+        "P8": ("03/02/2024 - 04/02/2024", ("2024-02-03 00:00:00", "2024-02-05 00:00:00")),
+        "P9": (
+            "vanaf 03/02/2024 13:00 tot en met 03/02/2024",
+            ("2024-02-03 13:00:00", "2024-02-04 00:00:00"),
+        ),
+        "P10": (
+            "2024-02-03 08:00 - 2024-02-03 17:30",
+            ("2024-02-03 08:00:00", "2024-02-03 17:30:00"),
+        ),
+    }
+    rows = [
+        f"{pv};{text};;Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}"
+        for pv, (text, _) in forms.items()
+    ]
+    rows += [
+        # An end date of its own without a time: to the end of that day.
+        f"E1;03/02/2024 22:00;04/02/2024;Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}",
+        f"E2;03/02/2024 22:00;04/02/2024 06:00;Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}",
+        # Today without a time (its window ends at midnight tonight), and an end date of
+        # today: not "in de toekomst".
+        f"T1;{TODAY:%d/%m/%Y};;Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}",
+        f"T2;{TODAY:%d/%m/%Y} 01:00;{TODAY:%d/%m/%Y};Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}",
+        # Refused: an end that is no date or time, an end before the beginning.
+        f"R1;03/02/2024 22:00 tot 35/02/2024;;Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}",
+        f"R2;04/02/2024 22:00 - 03/02/2024 06:00;;Woninginbraak;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}",
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, header)})
+    got = {
+        r[0]: (str(r[1]), str(r[2]) if r[2] else None, r[3])
+        for r in mart(
+            wh, "SELECT pv_number, occurred_from, occurred_to, is_window FROM marts.incidents"
+        )
+    }
+    expected = {pv: (*window, True) for pv, (_, window) in forms.items()}
+    expected["E1"] = ("2024-02-03 22:00:00", "2024-02-05 00:00:00", True)
+    expected["E2"] = (*night, True)
+    tonight = f"{TODAY + timedelta(days=1):%Y-%m-%d} 00:00:00"
+    expected["T1"] = (f"{TODAY:%Y-%m-%d} 00:00:00", tonight, True)
+    expected["T2"] = (f"{TODAY:%Y-%m-%d} 01:00:00", tonight, True)
+    assert got == expected
+    refused = mart(wh, "SELECT source_row, field, value, reason FROM marts.rejects ORDER BY 1")
+    assert [(r[0], r[1], r[2]) for r in refused] == [
+        (16, "Datum/uur feiten", "03/02/2024 22:00 tot 35/02/2024"),
+        (17, "Datum/uur feiten", "04/02/2024 22:00 - 03/02/2024 06:00"),
+    ]
+    assert "einde van de periode" in refused[0][3] and "vóór de begindatum" in refused[1][3]
+
+
 def test_dates_windows_and_excel_serials(tmp_path):
     rows = [
         incident("D1", "03/02/2024"),
@@ -325,17 +393,20 @@ def test_dates_windows_and_excel_serials(tmp_path):
             wh, "SELECT pv_number, occurred_from, occurred_to, is_window FROM marts.incidents"
         )
     }
+    # A day without a time of day (D1, the serial D4, D12) is a window of that whole day:
+    # its time is unknown, not midnight (the hour x weekday views spread it over the day).
+    day = ("2024-02-03 00:00:00", "2024-02-04 00:00:00", True)
     assert got == {
-        "D1": ("2024-02-03 00:00:00", None, False),
+        "D1": day,
         "D2": ("2024-02-03 09:05:00", None, False),
         "D3": ("2024-02-03 14:30:00", None, False),
-        "D4": ("2024-02-03 00:00:00", None, False),
+        "D4": day,
         "D5": ("2024-02-03 12:00:00", None, False),
         "D6": ("2024-02-03 22:00:00", "2024-02-04 06:30:00", True),
         "D9": ("2024-02-03 14:30:00", None, False),
         "D10": ("2024-02-03 14:30:00", None, False),
         "D11": ("2024-02-03 14:30:00", None, False),
-        "D12": ("2024-02-03 00:00:00", None, False),
+        "D12": day,
         "D13": ("2024-02-03 14:30:00", None, False),
     }
     refused = mart(wh, "SELECT source_row, field, value FROM marts.rejects ORDER BY 1")

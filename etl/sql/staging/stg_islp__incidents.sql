@@ -5,23 +5,50 @@ with
 repeated_keys as materialized (
     select * from wb_repeated_keys('raw.incidents', wb_text(pv_number))
 ),
+-- The date field read once, as a column: `typed` uses it several times, and a name given
+-- in the same select list is the whole expression again at every use (wb_ts is large:
+-- nested inside the period's, the model took 20 s to plan).
+dated as not materialized (
+    select
+        r.*,
+        k.key_file is not null as key_repeats,
+        wb_ts(r.occurred_from) as occurred_from_whole,
+        -- A period in the one date field ("van 03/02/2024 22:00 tot 04/02/2024 06:00";
+        -- wb_period): only for a field that is no date.
+        case when occurred_from_whole is null then wb_period(r.occurred_from) end as period_parts
+    from raw.incidents r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.pv_number)
+),
 typed as not materialized (
     select
         wb_text(pv_number) as pv_number,
         -- The date fields, and the time of day when the export gives it in a column of its
         -- own ("Uur feit", "Einduur"; wb_at).
-        wb_ts(occurred_from) as occurred_from_day,
+        occurred_from_whole,
+        period_parts,
+        coalesce(occurred_from_whole, wb_ts(period_parts['a'])) as occurred_from_day,
         wb_time(occurred_from_time) as occurred_from_clock,
         wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
-        wb_ts(occurred_to) as occurred_to_day,
-        wb_time(occurred_to_time) as occurred_to_clock,
-        -- Only an end time: the window ends at that time on the day it began, or on the next
-        -- day when that comes before its beginning (a burglary "between 22:00 and 06:00").
-        -- (Here "occurred_from" would be the export's text: the raw column wins over the alias.)
+        coalesce(wb_ts(occurred_to), wb_ts(period_parts['b'])) as occurred_to_day,
+        coalesce(wb_time(occurred_to_time), wb_time(period_parts['b'])) as occurred_to_clock,
+        -- (Here "occurred_from" and "occurred_to" would be the export's text: the raw
+        -- column wins over the alias.)
         case
-            when occurred_to_day is not null or occurred_to_clock is null then wb_at(occurred_to_day, occurred_to_clock)
-            else wb_at(occurred_from_day, occurred_to_clock)
+            -- An end without a time of day ("Einddatum 04/02/2024") runs to the end of
+            -- that day (wb_day_only).
+            when occurred_to_day is not null then
+                case when occurred_to_clock is null and wb_day_only(occurred_to_day, coalesce(occurred_to, period_parts['b']))
+                    then occurred_to_day + interval 1 day
+                    else wb_at(occurred_to_day, occurred_to_clock) end
+            -- Only an end time: the window ends at that time on the day it began, or on the
+            -- next day when that comes before its beginning (a burglary "between 22:00 and
+            -- 06:00").
+            when occurred_to_clock is not null then wb_at(occurred_from_day, occurred_to_clock)
                 + case when occurred_to_clock < cast(wb_at(occurred_from_day, occurred_from_clock) as time) then interval 1 day else interval 0 day end
+            -- A day without a time and without an end: the time is unknown, not midnight;
+            -- the window is that whole day (the hour x weekday views spread it).
+            when occurred_from_clock is null and wb_day_only(occurred_from_day, occurred_from)
+                then occurred_from_day + interval 1 day
         end as occurred_to,
         wb_ts(registered_at) as registered_at,
         cast(wb_text(category) as label_incidents__category) as category,
@@ -44,10 +71,8 @@ typed as not materialized (
         wb_text(occurred_from_time) as occurred_from_time_text,
         wb_text(occurred_to_time) as occurred_to_time_text,
         wb_text(registered_at) as registered_at_text,
-        row_fault, source_file, source_row, load_order,
-        k.key_file is not null as key_repeats
-    from raw.incidents r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.pv_number)
+        row_fault, source_file, source_row, load_order, key_repeats
+    from dated
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
@@ -60,11 +85,13 @@ checked as not materialized (
             when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
             when occurred_from_day is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)
             when occurred_from_time_text is not null and occurred_from_clock is null then wb_reject('occurred_from_time', 'Uur feit is geen geldig uur (verwacht uu:mm)', occurred_from_time_text)
+            when period_parts['b'] is not null and occurred_to_day is null and occurred_to_clock is null then wb_reject('occurred_from', 'Het einde van de periode in Datum feit is geen geldige datum of uur (verwacht bv. "03/02/2024 22:00 - 04/02/2024 06:00")', occurred_from_text)
             when occurred_from >= p.today + 1 then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
             when occurred_to_text is not null and occurred_to_day is null then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
             when occurred_to_time_text is not null and occurred_to_clock is null then wb_reject('occurred_to_time', 'Einduur feit is geen geldig uur (verwacht uu:mm)', occurred_to_time_text)
-            when occurred_to < occurred_from then wb_reject('occurred_to', 'Einddatum feit ligt vóór de begindatum', occurred_to_text)
-            when occurred_to >= p.today + 1 then wb_reject('occurred_to', 'Einddatum feit ligt in de toekomst', occurred_to_text)
+            -- An end from the period in the date field (no end-date column) is that field's.
+            when occurred_to < occurred_from then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt vóór de begindatum', coalesce(occurred_to_text, occurred_from_text))
+            when coalesce(occurred_to_day, occurred_to) >= p.today + 1 and (occurred_to_text is not null or period_parts['b'] is not null) then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt in de toekomst', coalesce(occurred_to_text, occurred_from_text))
             when registered_at_text is not null and registered_at is null then wb_reject('registered_at', 'Registratiedatum is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', registered_at_text)
             when registered_at >= p.today + 1 then wb_reject('registered_at', 'Registratiedatum ligt in de toekomst', registered_at_text)
         end as rej
@@ -74,7 +101,7 @@ checked as not materialized (
 select
     * exclude (
         occurred_from_text, occurred_to_text, registered_at_text,
-        occurred_from_day, occurred_from_clock, occurred_to_day, occurred_to_clock,
+        occurred_from_whole, period_parts, occurred_from_day, occurred_from_clock, occurred_to_day, occurred_to_clock,
         occurred_from_time_text, occurred_to_time_text
     ),
     -- Registered before the facts began: kept and flagged (quality-control queue).
