@@ -27,6 +27,7 @@ from etl import config, duck
 from etl.labels import prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
+from etl.sources.base import ignored_files
 from etl.sources.mapping import load_mappings
 from etl.sources.tabular import file_note, read_blocks
 
@@ -876,6 +877,18 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
     con.unregister("_columns")
 
 
+def _ignored_files_table(
+    con: duckdb.DuckDBPyConnection, ignored: list[tuple[str, str, str]]
+) -> None:
+    """``raw.ignored_files``: files and folders under raw that no reader takes
+    (:func:`etl.sources.base.ignored_files`), for ``marts.build_warnings``."""
+    con.execute(
+        "CREATE TABLE raw.ignored_files (kind VARCHAR, source_file VARCHAR, reason VARCHAR)"
+    )
+    if ignored:
+        con.executemany("INSERT INTO raw.ignored_files VALUES (?, ?, ?)", ignored)
+
+
 #: Small raw tables always written, so a warehouse documents its own inputs.
 _ALWAYS_KEPT = {
     "raw": {
@@ -886,6 +899,7 @@ _ALWAYS_KEPT = {
         "zone_lists",
         "zone_task_types",
         "load_files",
+        "ignored_files",
         "file_columns",
         "districts",
     }
@@ -1179,6 +1193,8 @@ def build_warehouse(
                 echo(f"  {info['source_file']}: {note}")
         infos += layers.files
         _file_info_table(con, infos)
+        # Said in marts.build_warnings (and so in the build log and on the Data page).
+        _ignored_files_table(con, ignored_files(raw))
         t = lap("read_and_staging", started)
         geocoded = _geocode(con)
         t = lap("geocode", t)

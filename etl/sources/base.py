@@ -58,3 +58,50 @@ def discover_files(raw: Path) -> dict[str, list[Path]]:
 def source_name(raw: Path, path: Path) -> str:
     """Name under which a file appears in the warehouse: its path below ``raw``."""
     return path.relative_to(raw).as_posix()
+
+
+def ignored_files(raw: Path) -> list[tuple[str, str, str]]:
+    """What :func:`discover_files` leaves out that someone put there to be read.
+
+    A file of a kind's folder with an ending the kind does not read (a zipped CSV, an
+    ``.xlsm``, a ``.bak``) and a folder of ``raw`` that is no kind (``incident/`` for
+    ``incidents/``): without a word, their rows were simply missing from the warehouse.
+    Hidden files, Excel lock files and files in the root of ``raw`` stay unmentioned.
+
+    Returns
+    -------
+    list of (str, str, str)
+        ``(kind or "", path below raw, Dutch reason)``, sorted by path.
+    """
+    out: list[tuple[str, str, str]] = []
+    if not raw.is_dir():
+        return out
+    for folder in sorted(p for p in raw.iterdir() if p.is_dir()):
+        if folder.name.startswith("."):
+            continue
+        kind = folder.name
+        if kind not in config.RAW_KINDS:
+            if any(f.is_file() and not f.name.startswith((".", "~$")) for f in folder.rglob("*")):
+                out.append(
+                    (
+                        "",
+                        f"{kind}/",
+                        f"map '{kind}' is geen soort die Wijkbeeld leest (wel: "
+                        f"{', '.join(config.RAW_KINDS)})",
+                    )
+                )
+            continue
+        suffixes = ACCEPTED_SUFFIXES.get(kind, TABULAR_SUFFIXES)
+        for path in sorted(folder.rglob("*")):
+            name = path.name
+            if not path.is_file() or name.startswith((".", "~$")):
+                continue
+            if name.lower().endswith(suffixes):
+                continue
+            if name.lower().endswith(".zip"):
+                reason = "een zip-bestand wordt in deze map niet gelezen: pak het hier uit"
+            else:
+                ending = path.suffix.lower() or "(zonder extensie)"
+                reason = f"bestandsoort {ending} wordt niet gelezen (wel: {', '.join(suffixes)})"
+            out.append((kind, source_name(raw, path), reason))
+    return out

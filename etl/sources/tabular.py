@@ -546,10 +546,13 @@ def _check_required(
             f"Bestand {name} is leeg of heeft geen kopregel met kolomnamen; "
             f"verwacht een {mapping.kind}-export met een kolomnaam per kolom."
         )
+    # A file of another kind, also one whose columns happen to include this kind's required
+    # ones (an ISLP accidents export has "PV-nummer" and "Datum feit"): the rule of the
+    # upload's preview (guess_kind), which says so before the file is stored.
+    other = guess_kind(headers, all_mappings, mapping.kind) if all_mappings else None
+    if other:
+        raise BuildError(f"Bestand {name}: {wrong_kind_message(mapping.kind, other)}.")
     if missing:
-        other = guess_kind(headers, all_mappings, mapping.kind) if all_mappings else None
-        if other:
-            raise BuildError(f"Bestand {name}: {wrong_kind_message(mapping.kind, other)}.")
         expected = "; ".join(f"{f}: {' / '.join(mapping.expected(f))}" for f in missing)
         hint = ""
         if missing == [FOLDER_FIELDS.get(mapping.kind)]:

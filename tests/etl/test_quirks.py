@@ -1043,6 +1043,55 @@ def test_file_of_another_kind_is_named(tmp_path):
         build(raw, tmp_path / "wh.duckdb")
 
 
+def test_another_kinds_export_that_has_this_kinds_columns_is_refused(tmp_path):
+    """An ISLP accidents export whose number and date columns are called "PV-nummer" and
+    "Datum feit" has every required incidents column: the build loaded it as incidents
+    without a category, without a word, while the upload's preview said "dit lijkt een
+    ongevallenexport". The build now follows the preview."""
+    # The demo's accidents header with those two names.
+    header = (
+        "PV-nummer;Datum feit;Straat;Huisnr;Gemeente;X;Y;Ernst;Weggebruiker 1;"
+        "Weggebruiker 2;Lichtgesteldheid;Weer;Bebouwde kom;Kruispunt;Wegtype"
+    )
+    row = (
+        "O1;05/02/2024 08:10;Kerkstraat;1;Herent;171200;177200;Lichtgewond;Personenauto;"
+        "Fietser;Dag;Normaal;Ja;Nee;Gewestweg"
+    )
+    raw = mini_raw(tmp_path, {"incidents/ongevallen_pv.csv": f"{header}\r\n{row}\r\n"})
+    with pytest.raises(BuildError, match="dit lijkt een ongevallenexport.*map accidents/"):
+        build(raw, tmp_path / "wh.duckdb")
+
+
+def test_files_no_reader_takes_are_named_in_the_build_warnings(tmp_path):
+    """A zipped CSV, an .xlsm or a backup in incidents/, or a folder "incident/", were
+    skipped without a word: their facts were simply missing. They are now named, with the
+    reason, in marts.build_warnings (the Data page and the build log)."""
+    good = incidents_csv([incident("G1")])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("feiten.csv", incidents_csv([incident("Z1")]))
+    wh = built(
+        tmp_path,
+        {
+            "incidents/a.csv": good,
+            "incidents/feiten_2024.zip": buf.getvalue(),
+            "incidents/feiten.csv.bak": good,
+            "incident/b.csv": incidents_csv([incident("T1")]),
+            "incidents/.verborgen.csv": good,
+            "incidents/~$a.xlsx": b"lock",
+        },
+    )
+    assert mart(wh, "SELECT pv_number FROM marts.incidents") == [("G1",)]
+    [(topic, message)] = mart(
+        wh, "SELECT topic, message FROM marts.build_warnings WHERE topic = 'Niet gelezen'"
+    )
+    assert message.startswith("3 bestanden of mappen onder de exportmap niet gelezen: ")
+    assert "incident/: map 'incident' is geen soort die Wijkbeeld leest" in message
+    assert "incidents/feiten.csv.bak: bestandsoort .bak wordt niet gelezen" in message
+    assert "incidents/feiten_2024.zip: een zip-bestand wordt in deze map niet gelezen" in message
+    assert ".verborgen" not in message and "~$" not in message
+
+
 def test_xlsx_incidents_with_excel_dates(tmp_path):
     from datetime import datetime
 

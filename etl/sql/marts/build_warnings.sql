@@ -35,7 +35,19 @@ outside as (
     select 3, 'verkeersongevallen', count(*) filter (where location_status = 'buiten_zone'), count(*)
     from marts.accidents where source = 'zone'
 ),
+ignored as (
+    select count(*) as n,
+        string_agg(source_file || ': ' || reason, '; ' order by source_file) as files
+    from raw.ignored_files
+),
 warnings as (
+    -- Files nobody reads are said first: their rows are in no table at all.
+    select -1 as seq, 'Niet gelezen' as topic,
+        wb_count_text(n) || ' ' || case when n = 1 then 'bestand of map' else 'bestanden of mappen' end
+        || ' onder de exportmap niet gelezen: ' || files || '.' as message
+    from ignored
+    where n > 0
+    union all
     select 0 as seq, 'Wijkgrenzen' as topic,
         'Geen wijkgrenzen gevonden (districts/): geen enkel record krijgt een wijk.' as message
     where (select count(*) from drawn) = 0
