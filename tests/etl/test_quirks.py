@@ -1550,3 +1550,36 @@ def test_tasks_whose_address_the_list_does_not_know_are_listed(tmp_path):
     assert mart(
         wh, "SELECT kind, record_key, street, house_number, postcode FROM marts.geocode_unmatched"
     ) == [("tasks", "T2", "Onbekendstraat", "3", None)]
+
+
+def test_a_tasks_unknown_wijk_code_gives_way_to_its_address(tmp_path):
+    """A task's wijk code the zone does not know ("W99", "Wijk 1") overruled the wijk its
+    address locates: no wijk name, no inspector, off the workload map; "w01" was not W01.
+    A known code (in any case) still wins; an unknown one gives way to the address, and
+    stays as written only without a location; the build warnings say so."""
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk;Straat;Huisnummer;Gemeente\r\n"
+        "T1;Kantschrift;10/01/2024;31/01/2024;;W02;Kerkstraat;12;Herent\r\n"
+        "T2;Kantschrift;10/01/2024;31/01/2024;;w02 ;Kerkstraat;12;Herent\r\n"
+        "T3;Kantschrift;10/01/2024;31/01/2024;;W99;Kerkstraat;12;Herent\r\n"
+        "T4;Kantschrift;10/01/2024;31/01/2024;;Wijk 1;Kerkstraat;12;Herent\r\n"
+        "T5;Kantschrift;10/01/2024;31/01/2024;;W98;;;\r\n"
+    )
+    raw = mini_raw(tmp_path, {"tasks/t.csv": tasks, "addresses/adressen.csv": ADDRESSES})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(wh, "SELECT task_id, wijk_code, wijk_code_located FROM marts.tasks ORDER BY 1")
+    assert got == [
+        ("T1", "W02", "W01"),
+        ("T2", "W02", "W01"),
+        ("T3", "W01", "W01"),
+        ("T4", "W01", "W01"),
+        ("T5", "W98", None),
+    ]
+    [(message,)] = mart(
+        wh, "SELECT message FROM marts.build_warnings WHERE message LIKE '%geen wijk van de zone%'"
+    )
+    assert message.startswith(
+        "3 wijktaken noemen een wijkcode die geen wijk van de zone is (W98, W99, Wijk 1): "
+        "2 daarvan krijgen de wijk van hun adres"
+    )

@@ -4,7 +4,10 @@
 select
     c.* exclude (geocode_method),
     l.x, l.y, l.lon, l.lat,
-    coalesce(c.wijk_code_reported, l.wijk_code) as wijk_code,
+    -- The export's wijk when it is a wijk the zone knows (also written "w01" or " W01 "),
+    -- else the wijk the address locates; an unknown code without a location stays as
+    -- written (marts.build_warnings names both).
+    coalesce(k.wijk_code, l.wijk_code, c.wijk_code_reported) as wijk_code,
     l.wijk_code as wijk_code_located,
     w.name as wijk_name,
     coalesce(w.deelgemeente_code, l.deelgemeente_code) as deelgemeente_code,
@@ -17,13 +20,15 @@ select
     -- NULL when not located (an address list point outside Belgium; wb_located_method).
     cast(wb_located_method(c.geocode_method, coalesce(l.location_status, 'geen_locatie')) as wb_geocode_method) as geocode_method
 from intermediate.int_tasks_current c
+-- The export's wijk labels the zone knows, decided once per distinct label.
+left join intermediate.int_task_wijk_labels k on k.label = c.wijk_code_reported
 -- Only the pairs this kind uses: the hash table is built from them, not from every pair;
 -- each record joins the pair located under its own permission to swap X/Y (wb_may_swap).
 left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit('staging.stg_islp__tasks') <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
     and l.may_swap = wb_may_swap('staging.stg_islp__tasks', c.municipality)
-left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = coalesce(c.wijk_code_reported, l.wijk_code)
+left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = coalesce(k.wijk_code, l.wijk_code, c.wijk_code_reported)
 left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)
 left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = coalesce(w.nis_code, l.nis_code)
 -- By the export's municipality label (macros.sql; reads intermediate.int_municipality_lookup).

@@ -25,6 +25,17 @@ task_wijken as (
         group by 1
     )
 ),
+-- Task rows whose wijk label is no wijk of the zone ("W99", "Wijk 1"): their wijk comes
+-- from the address when it locates, else the label stays (and counts under Wijktaken above).
+unknown_task_wijken as (
+    select list(distinct cast(s.wijk_code_reported as varchar) order by cast(s.wijk_code_reported as varchar)) as codes,
+        count(*) as n,
+        count(*) filter (where t.wijk_code_located is not null) as n_located
+    from staging.stg_islp__tasks s
+    join marts.tasks t on t.source_file = s.source_file and t.source_row = s.source_row
+    where s.reject_reason is null and s.wijk_code_reported is not null
+      and s.wijk_code_reported not in (select label from intermediate.int_task_wijk_labels)
+),
 outside as (
     select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out, count(*) as n
     from marts.incidents
@@ -70,6 +81,19 @@ warnings as (
         wb_count_text(n) || ' wijktaken noemen een wijk die geen grenzenbestand tekent ('
         || wb_code_list(codes) || '): ze staan niet op de kaart per wijk.'
     from task_wijken
+    where n > 0 and (select count(*) from drawn) > 0
+    union all
+    select 7, 'Wijktaken',
+        wb_count_text(n) || ' wijktaken noemen een wijkcode die geen wijk van de zone is ('
+        || wb_code_list(codes) || '): '
+        || case
+            when n_located = n then 'ze krijgen de wijk van hun adres'
+            when n_located = 0 then 'zonder gelokaliseerd adres houden ze de code zoals geschreven'
+            else wb_count_text(n_located) || ' daarvan krijgen de wijk van hun adres, de andere '
+                || 'houden de code zoals geschreven'
+        end
+        || '. Vergelijk de wijkcodes van de export met die in zone.toml.'
+    from unknown_task_wijken
     where n > 0 and (select count(*) from drawn) > 0
     union all
     -- A few records outside the zone are normal (an accident on the border road); a large
