@@ -206,10 +206,12 @@ CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
 -- no accents, common abbreviations written out, then only letters and digits.
 -- "Brusselse Stwg." = "Brusselsesteenweg", "Kerkstr" = "Kerkstraat", "St.-Jansln" = "Sint-Janslaan".
 CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
-    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(strip_accents(trim(s))),
-        '(^|[\s\-])o\.?\s*l\.?\s*v\.?([\s\-]|$)', '\1onze lieve vrouw\2', 'g'),
+        -- "O.L.Vrouwstraat", "O.-L.-Vrouwstraat" (then "O.L.V.-straat", "OLV-straat").
+        '(^|[\s\-])o\.?[\s\-]*l\.?[\s\-]*vrouw', '\1onze lieve vrouw', 'g'),
+        '(^|[\s\-])o\.?[\s\-]*l\.?[\s\-]*v\.?([\s\-]|$)', '\1onze lieve vrouw\2', 'g'),
         '(^|[\s\-])st\.?([\s\-])', '\1sint\2', 'g'),
         'stwg(\.|\b)|steenwg(\.|\b)|stw\.', 'steenweg', 'g'),
         'str(\.|\b)', 'straat', 'g'),

@@ -1277,6 +1277,9 @@ def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
         incident("G2", street="kerkstr.", nr="12 bus 3", xy=none),  # tolerant -> Kerkstraat 12
         incident("G3", street="Brusselse Stwg.", nr="5", xy=none),  # tolerant
         incident("G4", street="O.L.V.-straat", nr="7", xy=none),  # tolerant
+        # "Vrouw" written out after the initials (stayed unlocated before).
+        incident("G11", street="O.L.Vrouwstraat", nr="7", xy=none),
+        incident("G12", street="O.-L.-Vrouwstraat", nr="7", xy=none),
         incident("G5", street="Onbekendstraat", nr="1", xy=none),  # unmatched
         incident("G6", street="Dorpsstraat", nr="1", pc="", muni="", xy=none),  # ambiguous
         # municipality decides:
@@ -1308,6 +1311,7 @@ def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
     assert got["G8"] == ("coördinaten", 173000.0, "W02", "ok")
     assert got["G9"][:2] == ("adres exact", 171030.0)
     assert got["G10"] == got["G1"]
+    assert got["G11"][:2] == got["G12"][:2] == ("adres genormaliseerd", 171020.0)
     unmatched = mart(wh, "SELECT kind, record_key FROM marts.geocode_unmatched ORDER BY 2")
     assert unmatched == [("incidents", "G5"), ("incidents", "G6")]
 
