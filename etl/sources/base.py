@@ -19,6 +19,10 @@ ACCEPTED_SUFFIXES = {
 }
 
 
+#: Why a file a library cannot open fails, said before the library's own (English) words.
+DAMAGED = "het bestand is beschadigd, onvolledig (afgebroken) of van een ander formaat"
+
+
 class BuildError(Exception):
     """A build that cannot go on; the message (Dutch) names file, row and field."""
 

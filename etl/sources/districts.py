@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from etl.sources.base import BuildError, source_name
+from etl.sources.base import DAMAGED, BuildError, source_name
 from etl.sources.mapping import KindMapping, normalise_header
 from etl.sources.tabular import rows_note
 
@@ -126,7 +126,9 @@ def _read_geojson(path: Path, name: str):
             for f in features
         ]
     except (ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
-        raise BuildError(f"Bestand {name} is geen geldige GeoJSON: {exc}") from exc
+        raise BuildError(
+            f"Bestand {name} is geen geldige GeoJSON: {DAMAGED} (technische melding: {exc})"
+        ) from exc
     name_crs = ((doc.get("crs") or {}).get("properties") or {}).get("name")
     props = [f.get("properties") or {} for f in features]
     return props, geoms, crs_from_name(name_crs), "utf-8"
@@ -168,7 +170,9 @@ def _read_ogr(path: Path, name: str):
             with zipfile.ZipFile(path) as archive:
                 members = archive.namelist()
         except zipfile.BadZipFile as exc:
-            raise BuildError(f"Bestand {name} is geen geldig zip-archief: {exc}") from exc
+            raise BuildError(
+                f"Bestand {name} is geen geldig zip-archief: {DAMAGED} (technische melding: {exc})"
+            ) from exc
         shps = sorted(m for m in members if m.lower().endswith(".shp"))
         if not shps:
             raise BuildError(f"Bestand {name}: het zip-archief bevat geen Shapefile (.shp).")
@@ -183,7 +187,8 @@ def _read_ogr(path: Path, name: str):
         frame = pyogrio.read_dataframe(target)
     except Exception as exc:  # GDAL raises its own error types for broken files
         raise BuildError(
-            f"Bestand {name} kan niet gelezen worden als kaartlaag (GeoJSON, Shapefile of GeoPackage): {exc}"
+            f"Bestand {name} kan niet gelezen worden als kaartlaag (GeoJSON, Shapefile of "
+            f"GeoPackage): {DAMAGED} (technische melding: {exc})"
         ) from exc
     file_crs = None
     if frame.crs is not None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
-from etl.sources.base import SPREADSHEET_SUFFIXES, BuildError, source_name
+from etl.sources.base import DAMAGED, SPREADSHEET_SUFFIXES, BuildError, source_name
 from etl.sources.mapping import (
     KIND_LABELS,
     KindMapping,
@@ -286,6 +286,7 @@ def sniff_text_file(
     workdir: Path,
     data: bytes | None = None,
     is_header: Callable[[list[str]], bool] | None = None,
+    name: str | None = None,
 ) -> SniffedFile:
     """Detect encoding, separator and header of a text export.
 
@@ -302,13 +303,16 @@ def sniff_text_file(
         File content when already read.
     is_header : callable, optional
         Tells a header line (its cells) from a title above it (see :func:`_header`).
+    name : str, optional
+        The file's name in messages (its path below the raw folder); ``path.name`` without.
     """
+    name = name or path.name
     if data is None:
-        streamed = _sniff_streaming(path, workdir, is_header)
+        streamed = _sniff_streaming(path, workdir, is_header, name)
         if streamed is not None:
             return streamed
         data = path.read_bytes()  # quotes to check line by line, or UTF-16
-    _check_not_binary(path, data)
+    _check_not_binary(name, data)
     text, encoding = _decode(data)
     target = path
     multiline = False
@@ -420,26 +424,29 @@ def read_blocks(path: Path, size: int | None = None) -> Iterator[bytearray]:
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _check_not_binary(path: Path, head: bytes) -> None:
+def _check_not_binary(name: str, head: bytes) -> None:
     if head.startswith(_OLE2):
         raise BuildError(
-            f"Bestand {path.name} is geen tekstbestand (CSV/TXT) maar een Excel 97-2003-"
+            f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een Excel 97-2003-"
             f"werkmap met een verkeerde extensie: geef het de extensie .xls."
         )
     if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise BuildError(
-            f"Bestand {path.name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
+            f"Bestand {name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
             f"Exporteer als CSV of als werkmap (.xlsx, .xls, .ods)."
         )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"%PDF"):
         raise BuildError(
-            f"Bestand {path.name} is geen tekstbestand (CSV/TXT) maar een "
+            f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een "
             f"{'PDF' if head.startswith(b'%PDF') else 'zip- of Excel-bestand'} met een verkeerde extensie."
         )
 
 
 def _sniff_streaming(
-    path: Path, workdir: Path, is_header: Callable[[list[str]], bool] | None = None
+    path: Path,
+    workdir: Path,
+    is_header: Callable[[list[str]], bool] | None = None,
+    name: str | None = None,
 ) -> SniffedFile | None:
     """:func:`sniff_text_file` block by block, for a file without double quotes.
 
@@ -451,7 +458,7 @@ def _sniff_streaming(
     """
     with open(path, "rb") as fh:
         head = fh.read(65536)
-    _check_not_binary(path, head)
+    _check_not_binary(name or path.name, head)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     bom = head.startswith(b"\xef\xbb\xbf")
@@ -877,7 +884,7 @@ def _load_csv(
     all_mappings=None,
 ) -> dict:
     name = name or source_name(raw, path)
-    sniffed = sniff_text_file(path, workdir, data, header_test(mapping, all_mappings))
+    sniffed = sniff_text_file(path, workdir, data, header_test(mapping, all_mappings), name)
     dropped, found, declared = _mapped(kind, mapping, sniffed.headers, name, all_mappings)
     n = len(sniffed.headers)
     # One column more than the header names: it holds the first surplus field of a row
@@ -923,7 +930,10 @@ def _load_csv(
                 f"count(*) FILTER ({maybe_header}) FROM {table}"
             ).fetchone()
         except duckdb.Error as exc:
-            raise BuildError(f"Bestand {name} kan niet gelezen worden als CSV: {exc}") from exc
+            raise BuildError(
+                f"Bestand {name} kan niet gelezen worden als CSV: {DAMAGED} "
+                f"(technische melding: {exc})"
+            ) from exc
 
     n_rows, max_rowid, n_over, n_half_empty, n_maybe_headers = read()
     joined = []
@@ -1047,7 +1057,8 @@ def _cell_text(value) -> str | None:
 
 def _unreadable_workbook(name: str, exc: Exception) -> BuildError:
     return BuildError(
-        f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {exc}"
+        f"Bestand {name} kan niet gelezen worden als rekenblad (.xlsx, .xls, .ods): {DAMAGED} "
+        f"(technische melding: {exc})"
     )
 
 
@@ -1344,7 +1355,9 @@ def _load_zip(con, kind, mapping, raw, path, workdir, load_order, all_mappings=N
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise BuildError(f"Bestand {name} is geen geldig zip-archief: {exc}") from exc
+        raise BuildError(
+            f"Bestand {name} is geen geldig zip-archief: {DAMAGED} (technische melding: {exc})"
+        ) from exc
     infos = []
     with archive:
         members = sorted(
@@ -1474,7 +1487,10 @@ def sniff_headers(
                     )
                 data = archive.read(members[0])
         except zipfile.BadZipFile as exc:
-            raise BuildError(f"Bestand {path.name} is geen geldig zip-archief: {exc}") from exc
+            raise BuildError(
+                f"Bestand {path.name} is geen geldig zip-archief: {DAMAGED} "
+                f"(technische melding: {exc})"
+            ) from exc
         sniffed = sniff_text_file(workdir / Path(members[0]).name, workdir, data, is_header)
         return sniffed.headers, sniffed.encoding, sniffed.delimiter
     sniffed = sniff_text_file(path, workdir, is_header=is_header)
