@@ -1587,3 +1587,23 @@ def test_a_tasks_unknown_wijk_code_gives_way_to_its_address(tmp_path):
         "3 wijktaken noemen een wijkcode die geen wijk van de zone is (W98, W99, Wijk 1): "
         "2 daarvan krijgen de wijk van hun adres"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("incidents/a.xlsx", b"PK\x03\x04 not really a workbook"),
+        ("statbel/OPENDATA_MAP_2024.zip", b"no zip at all"),
+        ("districts/wijken.geojson", b"{'type': 'FeatureCollection'"),
+    ],
+)
+def test_a_file_no_library_can_open_is_named_with_a_dutch_cause(tmp_path, name, content):
+    """A corrupt workbook, zip or GeoJSON stopped the build with the library's English
+    ("invalid Zip archive: Could not find EOCD"): the Dutch cause now comes first."""
+    raw = mini_raw(tmp_path, {name: content})
+    with pytest.raises(BuildError) as caught:
+        build(raw, tmp_path / "wh.duckdb")
+    message = str(caught.value)
+    assert message.startswith(f"Bestand {name} ")
+    assert "het bestand is beschadigd, onvolledig (afgebroken) of van een ander formaat" in message
+    assert "(technische melding: " in message
