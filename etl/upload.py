@@ -45,7 +45,7 @@ import pandas as pd
 
 from etl import config
 from etl.labels import prepare_labels, sql_text, vocabulary_types
-from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError
+from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError, source_name
 from etl.sources.mapping import (
     KindMapping,
     guess_kind,
@@ -123,6 +123,10 @@ class Preview:
         sheets' tables may name a field differently; ``columns_found`` is the first's).
     mapping : KindMapping or None
         The header variants the preview was read with (built-in plus the zone's).
+    overlap : str or None
+        Dutch: how many of the file's numbers the warehouse already holds, and whose
+        version will count (:func:`overlap_note`); ``None`` when none, or without a
+        warehouse to compare with.
     """
 
     kind: str
@@ -146,6 +150,107 @@ class Preview:
     sheets: list[str] = field(default_factory=list)
     sheet_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     mapping: KindMapping | None = None
+    overlap: str | None = None
+
+
+#: Per kind with a record number: its staging column and the mart (with a filter) that
+#: holds the version that counts, under the same column name.
+RECORD_KEYS = {
+    "incidents": ("pv_number", "marts.incidents", "true"),
+    "accidents": ("accident_id", "marts.accidents", "source = 'zone'"),
+    "nuisance": ("report_id", "marts.nuisance", "true"),
+    "tasks": ("task_id", "marts.tasks", "true"),
+    "controls": ("control_id", "marts.controls", "true"),
+}
+
+
+def overlap_note(
+    con: duckdb.DuckDBPyConnection, kind: str, source_file: str, warehouse: Path
+) -> str | None:
+    """Whose version counts for the numbers an upload shares with the warehouse.
+
+    Across exports the newest one wins (the latest record date, then the later file
+    name: ``int_file_ranks``); a re-export of an earlier month, a correction, is then
+    *older* than the quarter already loaded and its versions do not count. Said before
+    the file is stored, with the files concerned. ``con`` holds the upload's rows as
+    ``staging.preview``.
+    """
+    if kind not in RECORD_KEYS or not warehouse.is_file():
+        return None
+    key, mart, where = RECORD_KEYS[kind]
+    con.execute(f"ATTACH '{warehouse.as_posix()}' AS _wh (READ_ONLY)")
+    try:
+        mine = con.execute(
+            "SELECT count(DISTINCT "
+            f"{key}), max(record_date) FROM staging.preview WHERE reject_reason IS NULL"
+        ).fetchone()
+        n_mine, last = int(mine[0] or 0), mine[1]
+        if not n_mine:
+            return None
+        shared = con.execute(
+            f"""SELECT m.source_file::VARCHAR AS file, any_value(f.max_record_date) AS last,
+                count(*) AS n
+            FROM (SELECT DISTINCT {key} AS k FROM staging.preview WHERE reject_reason IS NULL) p
+            JOIN (SELECT {key}::VARCHAR AS k, source_file FROM _wh.{mart} WHERE {where}) m
+                ON m.k = p.k::VARCHAR
+            LEFT JOIN _wh.marts.load_files f ON f.source_file = m.source_file::VARCHAR
+            GROUP BY 1 ORDER BY 1"""
+        ).fetchall()
+    except duckdb.Error:
+        return None  # a warehouse of another version: no comparison rather than no preview
+    finally:
+        con.execute("DETACH _wh")
+    if not shared:
+        return None
+
+    def when(d) -> str:
+        return "zonder datum" if d is None else f"laatste feit {d:%d/%m/%Y}"
+
+    def newer(file: str, file_last) -> bool:
+        # int_file_ranks: latest record date first (none last), then the later name.
+        if (file_last is None) != (last is None):
+            return file_last is not None
+        if file_last != last:
+            return file_last > last
+        return file > source_file
+
+    total = sum(n for _, _, n in shared)
+    stays = [(f, d, n) for f, d, n in shared if f != source_file and newer(f, d)]
+    same = sum(n for f, _, n in shared if f == source_file)
+    parts = [
+        f"{_nl_int(total)} van de {_nl_int(n_mine)} {'nummer' if n_mine == 1 else 'nummers'} "
+        f"{'zit' if total == 1 else 'zitten'} al in het warehouse."
+    ]
+    if same:
+        parts.append(
+            f"{_nl_int(same)} daarvan uit een bestand met dezelfde naam (een identiek bestand "
+            "wordt niet opnieuw opgeslagen)."
+        )
+    if stays:
+        kept = sum(n for _, _, n in stays)
+        files = "; ".join(
+            f"{f}, {when(d)} ({_nl_int(n)} {'nummer' if n == 1 else 'nummers'})"
+            for f, d, n in stays
+        )
+        parts.append(
+            "Bij een nummer in twee exports telt de versie uit de jongste export (de "
+            "jongste feitdatum, daarna de bestandsnaam). Deze upload heeft "
+            f"{when(last)}: voor {_nl_int(kept)} {'nummer' if kept == 1 else 'nummers'} "
+            "blijft de versie uit een "
+            f"jongere export tellen: {files}. Een correctie telt enkel in een export "
+            "die de jongste is: exporteer de hele periode opnieuw."
+        )
+    elif total > same:
+        parts.append(
+            f"Deze upload is de jongste export ({when(last)}): haar versie telt voor "
+            + ("dat nummer." if total - same == 1 else f"die {_nl_int(total - same)} nummers.")
+        )
+    return " ".join(parts)
+
+
+def _nl_int(n: int) -> str:
+    """``12.345``: a count as a Dutch sentence writes it."""
+    return f"{int(n):,}".replace(",", ".")
 
 
 def _check_kind(kind: str) -> None:
@@ -327,6 +432,7 @@ def preview_upload(
     n: int = 20,
     max_bytes: int = DEFAULT_MAX_BYTES,
     folder: str | None = None,
+    warehouse: Path | None = None,
 ) -> Preview:
     """Read an uploaded export the way the build would, without storing anything.
 
@@ -346,6 +452,9 @@ def preview_upload(
         Size limit, as for :func:`store_upload`: a preview parses the whole file too.
     folder : str, optional
         Sub-folder of ``<kind>/`` the file will be stored in (:func:`safe_folder`).
+    warehouse : Path, optional
+        The warehouse in use: the numbers it already holds are compared with the file's
+        (:attr:`Preview.overlap`).
 
     Returns
     -------
@@ -384,7 +493,7 @@ def preview_upload(
             if kind == "districts":
                 _preview_districts(preview, path, raw, zone, n, mappings)
             else:
-                _preview_tabular(preview, kind, path, raw, work, zone, n, mappings)
+                _preview_tabular(preview, kind, path, raw, work, zone, n, mappings, warehouse)
         except BuildError as exc:
             preview.ok = False
             preview.error = str(exc)
@@ -400,6 +509,7 @@ def _preview_tabular(
     zone: dict,
     n: int,
     mappings: dict,
+    warehouse: Path | None = None,
 ) -> None:
     from etl import duck
     from etl.sources.tabular import file_note, load_tabular_kind, sniff_headers
@@ -494,6 +604,8 @@ def _preview_tabular(
         else:
             refused = refused.drop(columns="sheet")
         preview.refused = refused
+        if warehouse is not None:
+            preview.overlap = overlap_note(con, kind, source_name(raw, path), warehouse)
         preview.ok = True
     finally:
         con.close()
@@ -584,7 +696,7 @@ def files_named_in(message: str, raw_dir: Path) -> list[str]:
     A failed build names the file it could not use (``Bestand incidents/x.csv ...``); these
     are the candidates the Data page offers to put in quarantine.
     """
-    from etl.sources.base import discover_files, source_name
+    from etl.sources.base import discover_files
 
     raw_dir = Path(raw_dir)
     found: dict[str, int] = {}

@@ -170,6 +170,7 @@ def preview_file(kind: str, filename: str, data: bytes, folder: str | None = Non
         n=20,
         max_bytes=max_upload_mb() * 1024 * 1024,
         folder=folder,
+        warehouse=warehouse_path(),
     )
 
 
@@ -603,6 +604,9 @@ def render_preview(preview: Preview) -> None:
     st.markdown("Herkend — " + " · ".join(details))
     if preview.note:
         st.info(preview.note, icon=":material/info:")
+    if preview.overlap:
+        # Which version of a number already loaded will count (the newest export wins).
+        st.info(preview.overlap, icon=":material/layers:")
     if preview.n_rows or preview.ok:
         cols = st.columns(3)
         cols[0].metric("Rijen in het bestand", fmt_int(preview.n_rows))

@@ -127,6 +127,30 @@ def test_valid_file_shows_mapping_preview_and_refusals(small_zone):
     assert not (small_zone["raw"] / "incidents" / "nieuwe_feiten.csv").exists()
 
 
+def test_preview_says_whose_version_counts_for_a_number_already_loaded(small_zone):
+    """An upload repeating numbers already in the warehouse: before confirming, the page
+    says how many and whose version will count (the newest export's)."""
+    first = (
+        (RAW_SMALL / "incidents" / "islp_feiten_2024.csv")
+        .read_bytes()
+        .decode("cp1252")
+        .splitlines()[1]
+        .split(";")[0]
+    )
+    data = (
+        f"{HEADER}\n"
+        f"{first};02/01/2024 10:00;;02/01/2024 11:00;Vandalisme;Kerkstraat;14;3020;Herent;171100;177050\n"
+    ).encode()
+    at = _upload(run_app("data"), "correctie.csv", data)
+    infos = [i.value for i in at.info]
+    assert any(
+        i.startswith("1 van de 1 nummer zit al in het warehouse.")
+        and "blijft de versie uit een jongere export tellen: incidents/islp_feiten_2024_update.csv"
+        in i
+        for i in infos
+    ), infos
+
+
 def test_personal_columns_left_out_are_said_before_confirming(small_zone):
     data = (HEADER + ";Naam verdachte\n").encode() + VALID_CSV.split(b"\n", 1)[1].replace(
         b"\n", b";Jan Peeters\n"

@@ -376,3 +376,56 @@ def test_quarantine_refuses_path_tricks(tmp_path, name):
     with pytest.raises(UploadError):
         quarantine(raw, name)
     assert (raw / "incidents" / "a.csv").exists()
+
+
+def test_preview_says_whose_version_counts_for_numbers_already_loaded(tmp_path):
+    """Across exports the newest one wins (latest record date, then file name): a
+    re-export of January with a corrected category, uploaded after the quarter, lost to
+    the quarter without a word. The preview now says, before the file is stored, how many
+    of its numbers the warehouse holds and whose version will count."""
+    from etl_helpers import build
+
+    quarter = incidents_csv(
+        [
+            incident("PV01", "10/01/2024 10:00", cat="Diefstal"),
+            incident("PV02", "12/01/2024 10:00"),
+            incident("PV03", "20/03/2024 10:00"),
+        ]
+    )
+    raw = mini_raw(tmp_path, {"incidents/export_2024_Q1.csv": quarter})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    january = incidents_csv(
+        [
+            incident("PV01", "10/01/2024 10:00", cat="Fietsdiefstal"),
+            incident("PV02", "12/01/2024 10:00"),
+            incident("PV09", "15/01/2024 10:00"),
+        ]
+    ).encode()
+    p = preview_upload("incidents", "herexport_januari.csv", january, ZONE_SMALL, warehouse=wh)
+    assert p.ok
+    assert p.overlap == (
+        "2 van de 3 nummers zitten al in het warehouse. Bij een nummer in twee exports telt "
+        "de versie uit de jongste export (de jongste feitdatum, daarna de bestandsnaam). "
+        "Deze upload heeft laatste feit 15/01/2024: voor 2 nummers blijft de versie uit een "
+        "jongere export tellen: incidents/export_2024_Q1.csv, laatste feit 20/03/2024 "
+        "(2 nummers). Een correctie telt enkel in een export die de jongste is: exporteer "
+        "de hele periode opnieuw."
+    )
+    # The build does what the preview said: the quarter's version counts.
+    (raw / "incidents" / "herexport_januari.csv").write_bytes(january)
+    build(raw, wh)
+    assert query(wh, "SELECT category FROM marts.incidents WHERE pv_number = 'PV01'") == [
+        ("Diefstal",)
+    ]
+    # A newer export: its versions count, and the preview says so.
+    april = incidents_csv([incident("PV03", "02/04/2024 10:00")]).encode()
+    p = preview_upload("incidents", "april.csv", april, ZONE_SMALL, warehouse=wh)
+    assert p.overlap == (
+        "1 van de 1 nummer zit al in het warehouse. Deze upload is de jongste export "
+        "(laatste feit 02/04/2024): haar versie telt voor dat nummer."
+    )
+    # Numbers the warehouse does not hold, or no warehouse: nothing to say.
+    fresh = incidents_csv([incident("PV77")]).encode()
+    assert preview_upload("incidents", "n.csv", fresh, ZONE_SMALL, warehouse=wh).overlap is None
+    assert preview_upload("incidents", "n.csv", january, ZONE_SMALL).overlap is None
