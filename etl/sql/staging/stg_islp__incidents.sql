@@ -29,8 +29,9 @@ typed as not materialized (
         coalesce(occurred_from_whole, wb_ts(period_parts['a'])) as occurred_from_day,
         wb_time(occurred_from_time) as occurred_from_clock,
         wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
-        coalesce(wb_ts(occurred_to), wb_ts(period_parts['b'])) as occurred_to_day,
-        coalesce(wb_time(occurred_to_time), wb_time(period_parts['b'])) as occurred_to_clock,
+        -- (The period's end is only read for a period: most rows have no end at all.)
+        coalesce(wb_ts(occurred_to), case when period_parts is not null then wb_ts(period_parts['b']) end) as occurred_to_day,
+        coalesce(wb_time(occurred_to_time), case when period_parts is not null then wb_time(period_parts['b']) end) as occurred_to_clock,
         -- (Here "occurred_from" and "occurred_to" would be the export's text: the raw
         -- column wins over the alias.)
         case
