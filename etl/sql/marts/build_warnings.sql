@@ -27,14 +27,19 @@ task_wijken as (
 ),
 -- Task rows whose wijk label is no wijk of the zone ("W99", "Wijk 1"): their wijk comes
 -- from the address when it locates, else the label stays (and counts under Wijktaken above).
-unknown_task_wijken as (
-    select list(distinct cast(s.wijk_code_reported as varchar) order by cast(s.wijk_code_reported as varchar)) as codes,
-        count(*) as n,
-        count(*) filter (where t.wijk_code_located is not null) as n_located
+unknown_task_rows as (
+    select s.source_file, s.source_row, cast(s.wijk_code_reported as varchar) as code
     from staging.stg_islp__tasks s
-    join marts.tasks t on t.source_file = s.source_file and t.source_row = s.source_row
     where s.reject_reason is null and s.wijk_code_reported is not null
       and s.wijk_code_reported not in (select label from intermediate.int_task_wijk_labels)
+),
+unknown_task_wijken as (
+    -- The few rows on the right: the join's hash table is built from them (none, usually,
+    -- and then the tasks mart is not even read).
+    select list(distinct u.code order by u.code) as codes, count(*) as n,
+        count(*) filter (where t.wijk_code_located is not null) as n_located
+    from marts.tasks t
+    join unknown_task_rows u on u.source_file = t.source_file and u.source_row = t.source_row
 ),
 outside as (
     select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out, count(*) as n
