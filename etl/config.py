@@ -136,6 +136,16 @@ def macros_sql(zone: dict) -> str:
     return f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
 
 
+def small_count_threshold() -> int:
+    """Smallest count a rate, share or index is shown on, and below which a published
+    count is hidden (``[zone].small_count_threshold``; 5 when the zone does not set it or
+    there is no zone file). Not cached here: :func:`load_zone` is, per version of the file."""
+    try:
+        return int(load_zone().get("zone", {}).get("small_count_threshold", 5))
+    except (FileNotFoundError, KeyError, TypeError, ValueError):
+        return 5
+
+
 def load_zone(path: Path | None = None) -> dict:
     """Read the zone configuration (cached per file version).
 

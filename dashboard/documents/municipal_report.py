@@ -32,7 +32,7 @@ from dashboard.documents.disclosure import LinkedCells, suppress_linked
 from dashboard.queries import WarehouseVersion
 from dashboard.queries import districts as district_queries
 from dashboard.queries import reports as report_queries
-from etl.config import zone_today
+from etl.config import small_count_threshold, zone_today
 
 #: Period kinds: key → Dutch label.
 PERIOD_KINDS = {"kwartaal": "Kwartaal", "halfjaar": "Halfjaar", "jaar": "Jaar"}
@@ -525,15 +525,6 @@ def _stack_masks(
     )
 
 
-def _threshold() -> int:
-    try:
-        from etl.config import load_zone
-
-        return int(load_zone()["zone"].get("small_count_threshold", 5))
-    except (FileNotFoundError, KeyError):
-        return 5
-
-
 def _trend_periods(
     period: ReportPeriod, start: date, end: date, first: date
 ) -> list[tuple[str, date, date]]:
@@ -576,7 +567,7 @@ def collect_report(
         Residual disclosure warnings (if any) are in ``warnings``, also re-emitted as
         :class:`ResidualDisclosureWarning` when ``warn``.
     """
-    threshold = threshold or _threshold()
+    threshold = threshold or small_count_threshold()
     measures = report_queries.REPORT_MEASURES
     cov = report_queries.coverage(version)
     domains = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]

@@ -26,21 +26,12 @@ from dashboard.components.format import (
 )
 from dashboard.queries import common
 from dashboard.queries.districts import district_shapes
+from etl.config import small_count_threshold
 
 #: Groups beyond this are cut (largest first); the page says so.
 ROW_LIMIT = 5_000
 NONE = "Geen"
 CHARTS = ("Automatisch", "Lijn", "Staaf", "Heatmap")
-
-
-def small_count_threshold() -> int:
-    """Counts below this get no rate or share (``[zone].small_count_threshold``)."""
-    try:
-        from etl.config import load_zone
-
-        return int(load_zone()["zone"].get("small_count_threshold", 5))
-    except (FileNotFoundError, KeyError, ValueError):
-        return 5
 
 
 def _bucket(column: str, value) -> tuple[date, date] | None:

@@ -15,6 +15,9 @@ import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query
 
+# The threshold the workload page reads (one reader for every page: etl.config).
+from etl.config import small_count_threshold  # noqa: F401
+
 _MEASURES = """
     count(*) FILTER (WHERE t.is_open) AS open,
     count(*) FILTER (WHERE t.is_overdue) AS over_termijn,
@@ -189,18 +192,6 @@ def task_types_config() -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["type_taak", "termijn_dagen", "gewicht", "nazicht"])
-
-
-def small_count_threshold() -> int:
-    """Smallest count a rate, share or index is shown on (``[zone].small_count_threshold``,
-    5 when the zone does not set it). Not cached here: :func:`etl.config.load_zone` is,
-    per version of the file."""
-    from etl.config import load_zone
-
-    try:
-        return int(load_zone().get("zone", {}).get("small_count_threshold", 5))
-    except (FileNotFoundError, KeyError, TypeError, ValueError):
-        return 5
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
