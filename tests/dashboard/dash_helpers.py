@@ -23,15 +23,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
     """Run the app (optionally on ``pages/<page>.py``) and return the finished AppTest."""
-    at = AppTest.from_file(str(APP), default_timeout=90)
-    for key, value in (query_params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_as(None, page, query_params)
 
 
 def wh(sql: str, params: list | None = None) -> pd.DataFrame:
