@@ -60,26 +60,6 @@ def time_filter_sql(
 _STREET_ONLY_WIJK = "CASE WHEN coalesce(t.house_number, '') = '' THEN t.wijk_code END"
 
 
-def _place_key_sql(expr: str) -> str:
-    """A place name as the build compares it (``wb_place_key`` in ``etl/sql/macros.sql``, a
-    build-time macro the warehouse does not keep): lower case, without accents, without a
-    postcode before it or a part in brackets after it."""
-    return (
-        "nullif(trim(regexp_replace(regexp_replace(lower(strip_accents(trim(CAST("
-        + expr
-        + r" AS VARCHAR)))), '^(b\s*-?\s*)?\d{4}\s+', ''), '\s*\(.*\)$', '')), '')"
-    )
-
-
-#: The zone's municipalities and deelgemeenten by place key, with their NIS code.
-_PLACES = f"""
-    SELECT {_place_key_sql("name")} AS place, min(nis_code) AS nis_code
-    FROM marts.districts
-    WHERE layer IN ('gemeente', 'deelgemeente') AND nis_code IS NOT NULL
-    GROUP BY 1
-"""
-
-
 def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
     """The filtered records of ``table`` that name a street, with their address key.
 
@@ -91,25 +71,28 @@ def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
     Kortenberg: once inside the zone, once over the border), neither of them repeated. A
     name outside the zone keeps its own place key, a record without a name its postcode.
     """
-    # The names are matched once per distinct label of the records without a location's
-    # municipality (a few), into a map onto the table's own nis_code labels: every row's
-    # key stays a label code. A join per row instead made the count five times slower at
-    # 10^6 records.
+    # The labels are matched once per distinct label (a few), through the build's own
+    # reading of them (marts.place_labels), into maps keyed by the table's own labels:
+    # every row's key stays a label code. A join per row instead made the count five times
+    # slower at 10^6 records.
     named = f"""
-        SELECT map(list(l.label), list(c.nis_code)) AS nis
-        FROM (SELECT DISTINCT municipality_reported AS label,
-                     {_place_key_sql("municipality_reported")} AS place
+        SELECT map(list(l.label) FILTER (WHERE c.nis_code IS NOT NULL),
+                   list(c.nis_code) FILTER (WHERE c.nis_code IS NOT NULL)) AS nis,
+               map(list(l.label) FILTER (WHERE c.nis_code IS NULL AND p.place_key IS NOT NULL),
+                   list(p.place_key) FILTER (WHERE c.nis_code IS NULL AND p.place_key IS NOT NULL))
+                   AS place
+        FROM (SELECT DISTINCT municipality_reported AS label
               FROM {table} WHERE nis_code IS NULL) l
-        JOIN ({_PLACES}) p ON p.place = l.place
-        JOIN (SELECT DISTINCT nis_code FROM {table} WHERE nis_code IS NOT NULL) c
+        JOIN marts.place_labels p ON p.label = CAST(l.label AS VARCHAR)
+        LEFT JOIN (SELECT DISTINCT nis_code FROM {table} WHERE nis_code IS NOT NULL) c
             ON CAST(c.nis_code AS VARCHAR) = p.nis_code
     """
-    other_place = _place_key_sql("t.municipality_reported")
     return f"""
         SELECT t.street, t.house_number,
                coalesce(t.nis_code, named.nis[t.municipality_reported]) AS nis_code,
                CASE WHEN t.nis_code IS NULL AND named.nis[t.municipality_reported] IS NULL
-                    THEN coalesce({other_place}, 'postcode ' || CAST(t.postcode AS VARCHAR))
+                    THEN coalesce(named.place[t.municipality_reported],
+                                  'postcode ' || CAST(t.postcode AS VARCHAR))
                END AS other_place,
                {_STREET_ONLY_WIJK} AS street_wijk
                {extra}

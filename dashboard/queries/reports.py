@@ -264,17 +264,6 @@ def coverage(version: WarehouseVersion) -> pd.DataFrame:
     )
 
 
-def _place_key(column: str) -> str:
-    """SQL for the place key of a municipality label, as the build matches them
-    (``wb_place_key`` in ``etl/sql/macros.sql``: "3020 Herent", "B-3020 herent",
-    "Herent (Winksele)" -> "herent")."""
-    return (
-        "nullif(trim(regexp_replace(regexp_replace(lower(strip_accents(trim("
-        f"CAST({column} AS VARCHAR)))), '^(b\\s*-?\\s*)?\\d{{4}}\\s+', ''), "
-        "'\\s*\\(.*\\)$', '')), '')"
-    )
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def quality_counts(version: WarehouseVersion, nis_code: str, start: date, end: date) -> dict:
     """Data-quality figures for the methodology note of one municipality's report.
@@ -284,7 +273,7 @@ def quality_counts(version: WarehouseVersion, nis_code: str, start: date, end: d
     from the export's label); a record located outside the zone has no ``nis_code`` (its
     point lies in no municipality of the zone), so its label
     (``municipality_reported``) is matched with the names of the municipality and its
-    deelgemeenten, as the build matches them. Rows refused at load are not counted: a
+    deelgemeenten, as the build matches them (``marts.place_labels``). Rows refused at load are not counted: a
     refused row cannot be attributed to a municipality reliably.
 
     Parameters
@@ -303,15 +292,12 @@ def quality_counts(version: WarehouseVersion, nis_code: str, start: date, end: d
         (input files loaded, whole build), ``kinds`` (list of input kinds loaded).
     """
     mine = (
-        f"coalesce(nis_code = $nis, {_place_key('municipality_reported')} IN (SELECT k FROM names))"
+        "coalesce(nis_code = $nis, CAST(municipality_reported AS VARCHAR) IN (SELECT k FROM names))"
     )
     loc = query(
         version,
         f"""
-        WITH names AS (
-            SELECT DISTINCT {_place_key("name")} AS k FROM marts.districts
-            WHERE layer IN ('gemeente', 'deelgemeente') AND nis_code = $nis
-        )
+        WITH names AS (SELECT label AS k FROM marts.place_labels WHERE nis_code = $nis)
         SELECT 1 AS seq, 'Feiten (pv''s)' AS bron, location_status AS s,
                count(*) FILTER (WHERE {mine}) AS n
         FROM marts.incidents WHERE date BETWEEN $start::DATE AND $end::DATE GROUP BY ALL
