@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis.compstat import dispersion_note
-from dashboard.components import filters, layout, maps
+from dashboard.components import comparison, filters, layout, maps
 from dashboard.components.format import fmt_count, fmt_int
 from dashboard.documents import briefing_pack as bp
 from dashboard.documents import static_maps
@@ -63,7 +63,7 @@ layout.kpi_row(
             int(totals.at[key, "now"]),
             None if pd.isna(totals.at[key, "previous"]) else int(totals.at[key, "previous"]),
             help=f"Zelfde periode vorig jaar: {fmt_int(totals.at[key, 'last_year'])} · "
-            f"signaal t.o.v. vorige periode: {bp.signal_text(totals.at[key, 'z_prev'], bool(totals.at[key, 'notable_prev']))}",
+            f"signaal t.o.v. vorige periode: {comparison.signal_text(totals.at[key, 'z_prev'], bool(totals.at[key, 'notable_prev']))}",
             dispersion=data.victims_dispersion if key == "victims" else 1.0,
         )
         for key, label in overview.BRIEFING_MEASURES.items()
@@ -73,7 +73,7 @@ layout.kpi_row(
 
 def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
     """A comparison table with notable changes coloured (red more, green less)."""
-    styled = bp.styled_comparison(table, compared)
+    styled = comparison.styled_comparison(table, compared)
     # Tall enough for every row: a scrolled table hides the categories at the bottom.
     st.dataframe(
         styled, hide_index=True, width="stretch", key=key, height=35 * (len(table) + 1) + 3
@@ -82,7 +82,7 @@ def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
 
 st.subheader("Vergelijking per domein")
 _show(
-    bp.comparison_table(totals, list(overview.BRIEFING_MEASURES.values()), "Domein"),
+    comparison.comparison_table(totals, list(overview.BRIEFING_MEASURES.values()), "Domein"),
     totals,
     "briefing_tabel_domein",
 )
@@ -111,7 +111,7 @@ measure = st.radio(
 )
 per_wijk = data.per_wijk[measure]
 _show(
-    bp.comparison_table(per_wijk, [str(w) for w in per_wijk.index], "Wijk"),
+    comparison.comparison_table(per_wijk, [str(w) for w in per_wijk.index], "Wijk"),
     per_wijk,
     "briefing_tabel_wijk",
 )
@@ -126,7 +126,9 @@ for tab, (domain, head) in zip(
     with tab:
         df = data.categories[domain]
         _show(
-            bp.comparison_table(df, [str(c) for c in df.index], head), df, f"briefing_cat_{domain}"
+            comparison.comparison_table(df, [str(c) for c in df.index], head),
+            df,
+            f"briefing_cat_{domain}",
         )
 
 st.subheader("Kaart: feiten, overlast en ongevallen in de periode")

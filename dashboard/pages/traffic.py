@@ -16,7 +16,7 @@ from dashboard.analysis import blackspots as rule
 from dashboard.analysis.compstat import compare_periods
 from dashboard.analysis.temporal import monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
-from dashboard.components import filters, layout, maps
+from dashboard.components import comparison, filters, layout, maps
 from dashboard.components.filters import year_before
 from dashboard.components.format import (
     WEEKDAYS,
@@ -30,7 +30,6 @@ from dashboard.components.format import (
     part_of_month,
     style_table,
 )
-from dashboard.documents import briefing_pack as bp
 from dashboard.exports import blackspots as export
 from dashboard.queries import blackspots, districts, overview, traffic
 from etl.config import load_zone
@@ -851,13 +850,13 @@ if not statbel:
     for u in road_rows:
         row_phi[f"Slachtoffers: {u.lower()}"] = by_user.get(u, 1.0)
 cmp = compare_periods(now_s, prev_s, ly_s, dispersion=row_phi).reindex(index)
-comparison = bp.comparison_table(cmp, index, "Wat")
+cmp_table = comparison.comparison_table(cmp, index, "Wat")
 # As the briefing's tables: the signal of each comparison, notable ones marked and coloured.
 st.dataframe(
-    bp.styled_comparison(comparison, cmp),
+    comparison.styled_comparison(cmp_table, cmp),
     hide_index=True,
     width="stretch",
-    height=35 * (len(comparison) + 1) + 3,
+    height=35 * (len(cmp_table) + 1) + 3,
 )
 if statbel:
     # Say which whole months are compared: those are what Statbel counts.

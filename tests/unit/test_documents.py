@@ -22,6 +22,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from dashboard.analysis.suppression import ResidualDisclosureWarning, verify_no_disclosure
+from dashboard.components import comparison
 from dashboard.documents.disclosure import LinkedCells, linked_bounds, suppress_linked
 from etl.duck import connect
 
@@ -828,7 +829,7 @@ def test_briefing_does_not_compare_with_periods_before_the_data(demo_warehouse):
     assert int(data.totals.at["incidents", "now"]) == now
     _, texts = _docx_text(bp.briefing_docx(data))
     assert any(f"de gegevens beginnen op {first:%d/%m/%Y}" in t for t in texts)
-    table = bp.comparison_table(data.totals, list(data.totals.index), "Domein")
+    table = comparison.comparison_table(data.totals, list(data.totals.index), "Domein")
     assert table["Vorig jaar"].isna().all() and (table["Signaal t.o.v. vorig jaar"] == "–").all()
 
 

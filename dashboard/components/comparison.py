@@ -1,0 +1,99 @@
+"""The period comparison as the briefing page, the Verkeer page and the briefing pack show it.
+
+:func:`comparison_table` turns a :func:`dashboard.analysis.compstat.compare_periods` frame into
+Dutch columns (counts, differences, each comparison's signal); :func:`highlight_marks` says
+which cells are a notable rise or fall, which :func:`styled_comparison` colours on a page and
+the pack's Word table colours the same way.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.components.format import fmt_number, style_table
+
+
+def signal_text(z: float, notable: bool) -> str:
+    """``+2,4 ▲`` / ``-2,1 ▼`` when notable (|z| > 2), else just ``-0,3``."""
+    text = fmt_number(z, 1)
+    if z > 0:
+        text = "+" + text
+    if notable:
+        text += " ▲" if z > 0 else " ▼"
+    return text
+
+
+def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> pd.DataFrame:
+    """A :func:`compare_periods` frame as the briefing shows it (counts, differences, z).
+
+    Parameters
+    ----------
+    df : DataFrame
+        From :func:`compare_periods`.
+    labels : list of str
+        Row labels, aligned with ``df``.
+    label_header : str
+        Header of the label column.
+
+    Returns
+    -------
+    DataFrame
+        Label, ``Nu``, ``Vorige periode``, ``Verschil``, ``Signaal``, ``Vorig jaar``,
+        ``Verschil t.o.v. vorig jaar``, ``Signaal t.o.v. vorig jaar`` (signal texts; the
+        boolean ``notable`` columns stay available in ``df`` for colouring).
+    """
+
+    def counts(col: str) -> pd.Series:
+        # A period the data do not cover has no count: shown as "–", not as 0.
+        return df[col].astype("Int64").reset_index(drop=True)
+
+    def signals(short: str) -> list[str]:
+        return [
+            "–" if pd.isna(z) else signal_text(z, n)
+            for z, n in zip(df[f"z_{short}"], df[f"notable_{short}"], strict=True)
+        ]
+
+    return pd.DataFrame(
+        {
+            label_header: labels,
+            "Nu": counts("now"),
+            "Vorige periode": counts("previous"),
+            "Verschil": counts("diff_prev"),
+            "Signaal": signals("prev"),
+            "Vorig jaar": counts("last_year"),
+            "Verschil t.o.v. vorig jaar": counts("diff_last_year"),
+            "Signaal t.o.v. vorig jaar": signals("last_year"),
+        }
+    )
+
+
+def highlight_marks(df: pd.DataFrame) -> list[dict[int, str]]:
+    """Per row: column index in :func:`comparison_table` → ``"up"``/``"down"`` if notable."""
+    marks = []
+    for _, row in df.iterrows():
+        m = {}
+        if row["notable_prev"]:
+            m[3] = m[4] = "up" if row["z_prev"] > 0 else "down"
+        if row["notable_last_year"]:
+            m[6] = m[7] = "up" if row["z_last_year"] > 0 else "down"
+        marks.append(m)
+    return marks
+
+
+#: Cell styles of a notable change on a page: red more, green less (as the pack's table).
+HIGHLIGHT_STYLES = {
+    "up": "background-color:#f8d0cc;color:#8b0000",
+    "down": "background-color:#d5edd6;color:#1b5e20",
+}
+
+
+def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
+    """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, notable
+    changes of ``compared`` (its :func:`compare_periods` frame) coloured."""
+    marks = highlight_marks(compared)
+
+    def colour(row: pd.Series) -> list[str]:
+        m = marks[row.name]
+        return [HIGHLIGHT_STYLES.get(m.get(j), "") for j in range(len(row))]
+
+    return style_table(table.reset_index(drop=True)).apply(colour, axis=1)
