@@ -195,10 +195,10 @@ def _hot_spots(
     hidden = 0
     records_of = wijken
     if fine_wijken is not None:
+        # The zone's statistic, as the reader may see it (one Gi* computation, not two).
         n_hot = int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
-        gi = hotspot_queries.hotspot_classes(
-            version, (domain,), start, end, wijken, fdr=True, fine_wijken=fine_wijken
-        )
+        args = (start, end, wijken, (), hotspot_queries.ALL_HOURS, ())
+        gi = hotspot_queries.visible_classes(version, gi, (domain,), args, fine_wijken, "n")
         hidden = n_hot - int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
         records_of = tuple(w for w in fine_wijken if not wijken or w in wijken)
     hot = gi[(gi["klasse"] > 0) & (gi["n"] > 0)].sort_values(
