@@ -216,6 +216,8 @@ def evaluate_assignment(
     *,
     wijken: Iterable[str] | None = None,
     id_col: str | None = None,
+    base_col: str | None = None,
+    min_base: float = 0,
 ) -> pd.DataFrame:
     """Load and population per wijk for a given unit → wijk map.
 
@@ -232,13 +234,22 @@ def evaluate_assignment(
         Wijken to report even when they hold no unit.
     id_col : str, optional
         Column holding the unit id; default the index.
+    base_col : str, optional
+        Column with the number of tasks each unit's load rests on. With it the result
+        has ``base_tasks``, and ``min_base`` applies the workload index's small-base rule
+        (:func:`dashboard.analysis.workload.workload_index`): a wijk whose load rests on
+        fewer tasks gets no ``load_index`` (``small_base`` is ``True``), and when the
+        wijken carry fewer on average, none does. They stay in the mean.
+    min_base : float
+        Smallest base for an index (the zone's ``small_count_threshold``; 0 = none).
 
     Returns
     -------
     DataFrame
         Indexed by ``wijk``: ``n_units``, ``load``, ``load_index`` (100 = mean),
         ``load_deviation`` (load − mean), and with a population column ``population``,
-        ``population_index`` and ``load_per_1000`` (load per 1,000 inhabitants).
+        ``population_index`` and ``load_per_1000`` (load per 1,000 inhabitants); with
+        ``base_col`` also ``base_tasks`` and ``small_base``.
     """
     frame = _unit_frame(units, id_col)
     series = pd.Series({str(u): str(w) for u, w in assignment.items()}, dtype="string")
@@ -248,6 +259,8 @@ def evaluate_assignment(
     agg = {"n_units": (load_col, "size"), "load": (load_col, "sum")}
     if has_pop:
         agg["population"] = (pop_col, "sum")
+    if base_col:
+        agg["base_tasks"] = (base_col, "sum")
     out = frame.groupby("wijk").agg(**agg)
     order = list(dict.fromkeys([*(map(str, wijken or [])), *sorted(out.index)]))
     out = out.reindex(order).fillna(0)
@@ -256,6 +269,10 @@ def evaluate_assignment(
     mean = out["load"].mean()
     out["load_index"] = 100.0 * out["load"] / mean if mean else np.nan
     out["load_deviation"] = out["load"] - mean
+    if base_col:
+        small_zone = out["base_tasks"].mean() < min_base
+        out["small_base"] = small_zone | (out["base_tasks"] < min_base)
+        out.loc[out["small_base"], "load_index"] = np.nan
     if has_pop:
         pop_mean = out["population"].mean()
         out["population_index"] = 100.0 * out["population"] / pop_mean if pop_mean else np.nan

@@ -349,6 +349,7 @@ def wijk_units(
     codes: Iterable[str],
     load: Mapping[str, float] | pd.Series,
     population: Iterable[float | None],
+    base: Mapping[str, float] | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Whole wijken as the units of the what-if when the zone has no statistical sectors.
 
@@ -361,11 +362,15 @@ def wijk_units(
     population : iterable
         Inhabitants per wijk, *in the order of* ``codes`` (e.g. the ``population``
         column of the wijk table, whatever its index).
+    base : mapping or Series, optional
+        Tasks each wijk's load rests on (``base_tasks`` of :func:`workload_index`); gives
+        the column ``base_tasks`` for the small-base rule of the what-if.
 
     Returns
     -------
     DataFrame
-        Indexed by wijk code (``unit``), columns ``load`` and ``population``, as
+        Indexed by wijk code (``unit``), columns ``load``, ``population`` (and
+        ``base_tasks``), as
         :func:`dashboard.analysis.rebalance.evaluate_assignment` expects. Without
         ``population`` when any wijk's is unknown: a sum per inspector would count it
         as 0 inhabitants.
@@ -387,6 +392,9 @@ def wijk_units(
         },
         index=pd.Index(codes, name="unit"),
     )
+    if base is not None:
+        tasks = pd.Series(base, dtype=float) if not isinstance(base, pd.Series) else base
+        units["base_tasks"] = tasks.reindex(codes).fillna(0.0).astype(float).to_numpy()
     return units.drop(columns="population") if units["population"].isna().any() else units
 
 

@@ -650,6 +650,7 @@ wijk_names = dict(zip(wijk_table["code"], wijk_table["name"], strict=True))
 if flt.wijken:
     st.caption("Wat als en herverdeling kijken naar de hele zone, ook buiten de gekozen wijken.")
 wijk_load = index_by_wijk["weighted_load"].reindex(wijk_codes).fillna(0.0)
+wijk_base = index_by_wijk["base_tasks"].reindex(wijk_codes).fillna(0.0)
 sectors_available = workload.has_sector_layer(version)
 
 if sectors_available:
@@ -661,6 +662,7 @@ if sectors_available:
     # on: that work moves with the sector). A wijk without any located task gets its load
     # shared out in proportion to population instead (stated below the table).
     sectors["load"] = sectors["load_located"].astype(float)
+    sectors["base_tasks"] = sectors["tasks_located"].astype(float)
     proxy_wijken = []
     for code, part in sectors.groupby("wijk_code"):
         if part["tasks_located"].sum() > 0:
@@ -679,6 +681,7 @@ if sectors_available:
             else pd.Series(1 / len(part), index=part.index)
         )
         sectors.loc[part.index, "load"] = total * share
+        sectors.loc[part.index, "base_tasks"] = float(wijk_base.get(code, 0.0)) * share
     sectors = sectors.set_index("code")
     current = dict(zip(sectors.index, sectors["wijk_code"], strict=True))
     editor = pd.DataFrame(
@@ -716,9 +719,9 @@ if sectors_available:
     # x/y pick each wijk's anchor sector (nearest its centre); nis_code keeps proposals
     # within the municipality.
     units = sectors[
-        ["load", "population", "x", "y", "nis_code"]
+        ["load", "base_tasks", "population", "x", "y", "nis_code"]
         if sector_pop_known
-        else ["load", "x", "y", "nis_code"]
+        else ["load", "base_tasks", "x", "y", "nis_code"]
     ]
     wijk_municipality = dict(zip(wijk_table["code"], wijk_table["nis_code"], strict=True))
     unit_kind = "sector"
@@ -753,15 +756,17 @@ else:
         },
     )
     # By position: the wijk table's population has a 0..n index, not the wijk codes.
-    units = wijk_units(wijk_codes, wijk_load, wijk_table["population"])
+    units = wijk_units(wijk_codes, wijk_load, wijk_table["population"], wijk_base)
     current = dict(zip(wijk_codes, wijk_table["inspector"], strict=True))
     proposal = dict(zip(edited["Wijk"], edited["Inspecteur"], strict=True))
     adjacency = []
     unit_kind = "wijk"
 
 groups = wijk_codes if unit_kind == "sector" else sorted(set(current.values()))
-before = evaluate_assignment(units, current, wijken=groups)
-after = evaluate_assignment(units, proposal, wijken=groups)
+# The index's small-base rule: no index for a group whose load rests on too few tasks.
+small = {"base_col": "base_tasks", "min_base": SMALL_BASE}
+before = evaluate_assignment(units, current, wijken=groups, **small)
+after = evaluate_assignment(units, proposal, wijken=groups, **small)
 whatif = pd.DataFrame(
     {
         "Wijk" if unit_kind == "sector" else "Inspecteur": before.index,
@@ -780,8 +785,16 @@ if unit_kind == "sector":
     whatif["Inspecteur"] = [wijk_table.set_index("code")["inspector"].get(c) for c in before.index]
 moved = {u: k for u, k in proposal.items() if current.get(u) != k}
 # Unknown populations: leave the columns out (st.dataframe would print "None").
-whatif = whatif.dropna(axis=1, how="all")
+whatif = whatif.drop(
+    columns=[c for c in ("Inwoners nu", "Inwoners nieuw") if whatif[c].isna().all()]
+)
 st.dataframe(style_table(whatif), hide_index=True, width="stretch")
+if before["small_base"].any() or after["small_base"].any():
+    st.caption(
+        f"Index '–': de werklast rust op minder dan {SMALL_BASE} taken "
+        "(of gemiddeld minder dan dat per "
+        f"{'wijk' if unit_kind == 'sector' else 'inspecteur'}); te weinig om te vergelijken."
+    )
 if moved:
     fair_after = fairness(after["load"])
     st.caption(

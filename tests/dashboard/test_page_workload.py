@@ -691,6 +691,12 @@ def test_no_index_or_fairness_on_a_small_base(demo_warehouse, state):
     index = _frame(at, "Inspecteur", "Werklastindex")
     assert (index["Werklastindex"] == "–").all()
     assert any(i.value.startswith("Te weinig taken in dit venster") for i in at.info)
+    # The what-if follows the same rule (it showed "Index nu" on a day's few tasks).
+    whatif = _frame(at, "Naam", "Index nu")
+    assert whatif["Index nu"].isna().all() and whatif["Index nieuw"].isna().all()  # "–"
+    assert any(
+        c.value.startswith("Index '–': de werklast rust op minder dan 5") for c in at.caption
+    )
 
 
 def test_open_per_1000_only_from_the_small_count_threshold(demo_warehouse, state):

@@ -103,6 +103,31 @@ def test_evaluate_assignment():
     assert result.loc["A", "load_per_1000"] == pytest.approx(15.0)
 
 
+def test_evaluate_assignment_withholds_an_index_on_a_small_base():
+    """The what-if showed "Index nu/nieuw" on any base: a wijk holding two tasks got index
+    8 beside one of 183, where the workload index itself says nothing below
+    ``small_count_threshold`` tasks. The same rule now: no index below it, and none at all
+    when the wijken carry fewer on average; the small wijk stays in the mean."""
+    units, _ = grid_units(2, 2, [1, 2, 30, 60])
+    units["tasks"] = [1, 1, 20, 40]
+    split = {"r0c0": "A", "r0c1": "A", "r1c0": "B", "r1c1": "B"}
+    result = evaluate_assignment(units, split, pop_col=None, base_col="tasks", min_base=5)
+    assert result["base_tasks"].to_dict() == {"A": 2, "B": 60}
+    assert result["small_base"].to_dict() == {"A": True, "B": False}
+    assert pd.isna(result.loc["A", "load_index"])
+    assert result.loc["B", "load_index"] == pytest.approx(100 * 90 / 46.5)
+    # Moving the heavy sector makes both bases large enough.
+    mixed = evaluate_assignment(
+        units, {**split, "r1c1": "A"}, pop_col=None, base_col="tasks", min_base=5
+    )
+    assert not mixed["small_base"].any() and mixed["load_index"].notna().all()
+    # On average below the threshold: no index at all.
+    few = evaluate_assignment(units, split, pop_col=None, base_col="tasks", min_base=40)
+    assert few["small_base"].all() and few["load_index"].isna().all()
+    # Without a base column, as before.
+    assert "small_base" not in evaluate_assignment(units, split, pop_col=None).columns
+
+
 # -- optimum against brute force -----------------------------------------------------------
 
 CASES = {
