@@ -619,7 +619,14 @@ if not series.empty:
     ]
     fig = go.Figure(
         [
-            go.Bar(x=labels, y=series["n"], name="Deze maand", marker_color="#1f4e79"),
+            go.Bar(
+                x=labels,
+                y=series["n"],
+                name="Deze maand",
+                marker_color="#1f4e79",
+                # One or two months (a 28-day period) drew one bar over the whole width.
+                width=0.4 if len(labels) < 4 else None,
+            ),
             go.Scatter(
                 x=labels,
                 y=series["vorig_jaar"],

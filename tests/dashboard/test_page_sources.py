@@ -267,6 +267,7 @@ def test_a_period_within_one_month_counts_its_own_days(demo_warehouse):
     chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
     bars, line = json.loads(chart.proto.spec)["data"][:2]
     assert bars["x"] == ["nov 2025 (3–20)"]
+    assert bars["width"] == 0.4  # one bar, not a block over the chart's whole width
     days = "SELECT count(*) FROM {t} WHERE date BETWEEN '{y}-11-03' AND '{y}-11-20'"
     tables = ("marts.incidents", "marts.nuisance")
     assert plotly_array(bars["y"])[0] == sum(count(days.format(t=t, y=2025)) for t in tables)
