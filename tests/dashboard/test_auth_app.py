@@ -485,6 +485,36 @@ def test_workload_per_role(local_mode):
     assert "Kwaliteitscontrole" in [h.value for h in coordinator.header]
 
 
+def _shown_text(at: AppTest) -> str:
+    """Everything a page shows as text: tables, widget options, charts, text elements."""
+    parts = []
+    for d in [*at.dataframe, *at.table]:
+        data = d.value.data if hasattr(d.value, "data") else d.value
+        parts += [" ".join(map(str, data.columns)), " ".join(data.astype(str).to_numpy().ravel())]
+    for widget in [*at.selectbox, *at.multiselect, *at.radio]:
+        parts += [str(o) for o in widget.options]
+    parts += [str(c.proto) for c in at.get("plotly_chart")]
+    for element in [*at.markdown, *at.caption, *at.info, *at.warning, *at.metric]:
+        parts.append(str(getattr(element, "value", "")) + str(getattr(element, "label", "")))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", sorted(PAGE_ACCESS[Role.BELEIDSCEL] - {"sql", "dictionary"}))
+def test_no_page_shows_the_beleidscel_an_inspector_s_name(local_mode, page):
+    """The beleidscel sees inspectors as ``INP-…`` pseudonyms everywhere: no table cell,
+    filter option, chart, caption or figure of any of its pages names one."""
+    names = set(
+        wh(
+            "SELECT inspector FROM marts.districts WHERE inspector IS NOT NULL UNION "
+            "SELECT DISTINCT inspector FROM marts.tasks WHERE inspector IS NOT NULL"
+        )["inspector"]
+    )
+    # The bare surnames too ("INP An Peeters" -> "Peeters").
+    surnames = {n.split()[-1] for n in names}
+    text = _shown_text(run_as(BELEID, page))
+    assert names and not {n for n in names | surnames if n in text}
+
+
 def test_sign_out_returns_to_the_form_and_is_audited(local_mode):
     at = run_as(COORD)
     assert at.title[0].value == "Briefing"
