@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -193,20 +192,27 @@ def guess_kind(
     return best
 
 
-def header_test(
-    mapping: KindMapping, all_mappings: dict[str, KindMapping] | None = None
-) -> Callable[[list[str]], bool]:
-    """Whether a line of cells is a header: every required column of ``mapping`` (or of
+class HeaderTest:
+    """Whether a line of cells is a header: every required column of the kind (or of
     another kind, so that such a file is still refused as that kind's) is among them.
 
-    A report's title above the table ("Overzicht feiten 2024") never is.
+    A report's title above the table ("Overzicht feiten 2024") never is. Callable; ``kinds``
+    are the mappings it tries, this kind's first (a workbook's reader uses them to read a
+    header over two rows, see :func:`etl.sources.tabular._xlsx_table`).
     """
-    kinds = [mapping, *(m for m in (all_mappings or {}).values() if m is not mapping)]
 
-    def test(cells: list[str]) -> bool:
-        return any(m.required and all(f in m.match(cells) for f in m.required) for m in kinds)
+    def __init__(self, kinds: list[KindMapping]) -> None:
+        self.kinds = kinds
 
-    return test
+    def __call__(self, cells: list[str]) -> bool:
+        return any(m.required and all(f in m.match(cells) for f in m.required) for m in self.kinds)
+
+
+def header_test(
+    mapping: KindMapping, all_mappings: dict[str, KindMapping] | None = None
+) -> HeaderTest:
+    """The :class:`HeaderTest` of ``mapping``'s kind, trying ``all_mappings`` after it."""
+    return HeaderTest([mapping, *(m for m in (all_mappings or {}).values() if m is not mapping)])
 
 
 def wrong_kind_message(kind: str, other: str) -> str:

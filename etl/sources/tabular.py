@@ -29,6 +29,7 @@ from etl.sources.mapping import (
     KindMapping,
     guess_kind,
     header_test,
+    normalise_header,
     wrong_kind_message,
 )
 from etl.sources.personal_data import dropped_note, personal_columns, without_personal
@@ -760,6 +761,20 @@ def rows_note(rows: list[int]) -> str:
     )
 
 
+def row_ranges_note(rows: list[int]) -> str:
+    """ "5–7, 12" for rows 5, 6, 7 and 12 (at most :data:`NOTE_ROWS` runs, then how many
+    rows more)."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs[:NOTE_ROWS])
+    more = sum(b - a + 1 for a, b in runs[NOTE_ROWS:])
+    return text + (f" en {more} {'rij' if more == 1 else 'rijen'} meer" if more else "")
+
+
 def file_note(info: dict, sheet: bool = True) -> str | None:
     """What the build log, ``marts.load_files`` and the upload preview say about one file
     read: the sheet its table came from when that was not the first or the workbook has
@@ -776,6 +791,18 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
             f"{len(rows)} {'record liep' if len(rows) == 1 else 'records liepen'} over meer "
             f"dan één regel (een regeleinde in een veld zonder aanhalingstekens) en "
             f"{'is' if len(rows) == 1 else 'zijn'} samengevoegd: rij {rows_note(rows)}.",
+        )
+    if rows := info.get("merged_rows"):
+        notes.insert(
+            0,
+            f"Samengevoegde cellen ingevuld in rijen {row_ranges_note(rows)} (de waarde "
+            f"geldt voor elke rij van de samenvoeging).",
+        )
+    if rows := info.get("header_block"):
+        notes.insert(
+            0,
+            f"Kopregel over twee rijen ({rows[0]} en {rows[-1]}): kolomnamen uit rij "
+            f"{rows[-1]}, uit rij {rows[0]} waar die leeg is.",
         )
     if rows := info.get("header_rows"):
         notes.insert(
@@ -1062,13 +1089,44 @@ def _unreadable_workbook(name: str, exc: Exception) -> BuildError:
     )
 
 
-def _xlsx_rows(path: Path, name: str, index: int = 0) -> Iterator[tuple[int, list]]:
+class _SheetRows:
+    """``(Excel row number, cell values from column A)`` of a sheet, streamed, with what the
+    reader learned on the way (see :func:`_xlsx_rows` and :func:`_xlsx_table`)."""
+
+    def __init__(self, rows: Iterator[tuple[int, list]], merges=None) -> None:
+        self.rows = rows
+        #: The sheet's merged ranges, ``((first row, first column), (last row, last
+        #: column))`` from 0; None when the format does not say (.ods).
+        self.merges: list[tuple[tuple[int, int], tuple[int, int]]] | None = merges
+        #: Rows that took a value from a cell merged over them from a row above.
+        self.filled: set[int] = set()
+        #: The header's rows (Excel numbers) and their cells, once :func:`_xlsx_table` found it.
+        self.header_rows: list[int] = []
+        self.header_lines: list[list[str]] = []
+
+    def __iter__(self) -> Iterator[tuple[int, list]]:
+        # The rows themselves: no call of this class's per row.
+        return self.rows
+
+    def __next__(self) -> tuple[int, list]:
+        return next(self.rows)
+
+
+def _xlsx_rows(path: Path, name: str, index: int = 0) -> _SheetRows:
     """``(Excel row number, cell values from column A)`` of a sheet (default the first),
     streamed.
 
-    Read with calamine (Rust; 100,000 rows of 14 columns in 1.7 s, openpyxl needed about
-    20 s). Like openpyxl with ``data_only``, it returns the values Excel cached: formulas
+    Read with calamine (Rust; 100,000 rows of 14 columns in about 1.6 CPU-s with the
+    header search, openpyxl needed about 20 s). Like openpyxl with ``data_only``, it returns the values Excel cached: formulas
     are not evaluated and macros never run. Empty cells come back as ``""``.
+
+    A value merged over several rows (a date or street merged over the reports of that day,
+    in a register kept by hand) is in the first row only; the sheet shows it in each, so
+    each row of the merge that has a value of its own gets it too, in the merge's first
+    column (a merge over several columns is one field). The rows so filled are in
+    ``filled``. Merged ranges come with the sheet (.xlsx, .xls), a few per sheet: they are
+    looked up per row in a dict, the rows are still read once. An .ods does not report
+    them (calamine), and is read as it is.
     """
     from python_calamine import CalamineWorkbook
 
@@ -1076,44 +1134,194 @@ def _xlsx_rows(path: Path, name: str, index: int = 0) -> Iterator[tuple[int, lis
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(index)
         # Rows come from row 1 on, columns from the first used one: pad back to column A.
         first_col = (sheet.start or (0, 0))[1]
+        merges = sheet.merged_cell_ranges
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own error types for a broken file
         raise _unreadable_workbook(name, exc) from exc
+    table = _SheetRows(iter(()), merges)
+    table.rows = _filled_rows(rows, first_col, merges, table.filled, name)
+    return table
+
+
+def _filled_rows(
+    rows: Iterator[list],
+    first_col: int,
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
+    filled: set[int],
+    name: str,
+) -> Iterator[tuple[int, list]]:
+    """The rows of :func:`_xlsx_rows`, padded to column A, with the values merged down."""
     pad = [""] * first_col
+    # Per first row (from 0) of a merge over several rows: its first column and last row.
+    down: dict[int, list[tuple[int, int]]] = {}
+    for (r0, c0), (r1, _c1) in merges or ():
+        if r1 > r0:
+            down.setdefault(r0, []).append((c0, r1))
+    # Column -> (value, first and last row) of the merge being read.
+    active: dict[int, tuple[object, int, int]] = {}
     try:
-        for number, row in enumerate(rows, start=1):
-            yield number, pad + list(row)
+        for index, row in enumerate(rows):
+            values = pad + list(row)
+            if active:
+                own = any(v not in (None, "") for v in values)
+                for col, (value, top, last) in list(active.items()):
+                    if index > last:
+                        del active[col]
+                    elif own and col < len(values):
+                        values[col] = value
+                        filled.update((top + 1, index + 1))
+            if down and index in down:
+                for col, last in down[index]:
+                    if col < len(values) and values[col] not in (None, ""):
+                        active[col] = (values[col], index, last)
+            yield index + 1, values
     except Exception as exc:  # a sheet broken halfway
         raise _unreadable_workbook(name, exc) from exc
 
 
+def _header_names(
+    upper: list[str],
+    lower: list[str],
+    row: int,
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
+    known: list[set[str]],
+) -> list[str]:
+    """Column names of a header over two rows (``row``: the upper one, from 0).
+
+    A column takes the lower row's name; where the lower cell is empty, the upper one's
+    (a name merged over both rows). An upper name over several columns (merged across them,
+    or centred over them: the empty upper cells to its right above a lower name) is a group
+    ("Adres" over Straat, Huisnr, ...): a lower name the mapping does not know, but does know
+    together with its group, takes that combination, group first or last as the mapping has
+    it ("Adres straat", "Datum feit"). ``known``: per kind, this one first, the names its
+    mapping knows (folded).
+    """
+    n = max(len(upper), len(lower))
+    upper = upper + [""] * (n - len(upper))
+    lower = lower + [""] * (n - len(lower))
+    groups = [""] * n
+    grouped: set[int] = set()
+    for (r0, c0), (r1, c1) in merges or ():
+        if r0 <= row <= r1 and c0 < n:
+            if r1 > row:  # merged down into the lower row: the columns' own name
+                grouped.update(range(c0, c1 + 1))
+            elif c1 > c0:
+                for col in range(c0, min(c1, n - 1) + 1):
+                    groups[col] = upper[c0]
+                    grouped.add(col)
+    current = ""
+    for col in range(n):
+        if col in grouped:
+            current = ""
+        elif upper[col]:
+            groups[col] = upper[col]
+            # Only a group when it stands over a name of its own (not merged down).
+            current = upper[col] if lower[col] and lower[col] != upper[col] else ""
+        elif lower[col] and current:
+            groups[col] = current
+        else:
+            current = ""
+
+    def named(col: int) -> str:
+        group, low = groups[col], lower[col]
+        if not low:
+            return upper[col]
+        if not group or group == low:
+            return low
+        candidates = (low, f"{group} {low}", f"{low} {group}")
+        for names in known:
+            for candidate in candidates:
+                if normalise_header(candidate) in names:
+                    return candidate
+        return low
+
+    return [named(col) for col in range(n)]
+
+
 def _xlsx_table(
     rows: Iterator[tuple[int, list]], is_header: Callable[[list[str]], bool] | None = None
-) -> tuple[list[str], Iterator[tuple[int, list]]]:
+) -> tuple[list[str], _SheetRows]:
     """Column names and the rows below them.
 
     The header is the first row with a value, unless ``is_header`` recognises a later one
     among the first :data:`HEADER_SEARCH_LINES` rows with a value (a report's title above
     the table). The rows keep their Excel row numbers.
+
+    A header may take two rows (group names above the detailed ones, see
+    :func:`_header_names`): two adjacent rows are read as one header when together they are
+    one and the mapping (``is_header.kinds``, see :class:`etl.sources.mapping.HeaderTest`)
+    recognises more columns in them than in either row alone, or as many while a cell is
+    merged over both rows. The rows found are in the result's ``header_rows``.
     """
+    table = rows if isinstance(rows, _SheetRows) else _SheetRows(iter(rows))
+    kinds = getattr(is_header, "kinds", None) or []
+    known = [{normalise_header(v) for f, vs in m.fields.items() for v in [*vs, f]} for m in kinds]
+
+    def score(names: list[str]) -> tuple[int, ...]:
+        counts = [len(m.match(names)) for m in kinds]
+        return (counts[0], max(counts)) if counts else (0, 0)
+
+    def linked(upper: int, lower: int) -> bool:
+        """A cell is merged over both rows (Excel numbers; merges count rows from 0)."""
+        return any(r0 < upper and lower <= r1 + 1 for (r0, _), (r1, _) in table.merges or ())
+
+    def block(upper: tuple[int, list[str]], lower: tuple[int, list[str]]):
+        """The two rows as one header: (rank, names), or None when that is no header."""
+        if not kinds or lower[0] != upper[0] + 1:
+            return None
+        names = _header_names(upper[1], lower[1], upper[0] - 1, table.merges, known)
+        if not is_header(names):
+            return None
+        return (*score(names), 2 if linked(upper[0], lower[0]) else 0), names
+
     first: tuple[int, list[str]] | None = None  # (position in rows, cells)
-    header = None
+    header: tuple[int, list[str]] | None = None
+    header_from = None  # position of the header's upper row when it takes two
     buffered: list[tuple[int, list]] = []
     seen = 0  # rows with a value
-    for number, row in rows:
+    previous: tuple[int, list[str]] | None = None  # (Excel row, cells) of the last row with a value
+    for number, row in table:
         buffered.append((number, row))
-        if any(v not in (None, "") for v in row):
-            cells = (len(buffered) - 1, [_cell_text(v) or "" for v in row])
-            first = first or cells
-            seen += 1
-            if is_header is None or is_header(cells[1]):
-                header = cells
-            if header or seen >= HEADER_SEARCH_LINES:
-                break
+        if not any(v not in (None, "") for v in row):
+            continue
+        cells = [_cell_text(v) or "" for v in row]
+        pos = len(buffered) - 1
+        first = first or (pos, cells)
+        seen += 1
+        if is_header is None:
+            header = (pos, cells)
+            break
+        # (rank, position of the header's last row, of its first when it takes two, names)
+        options = []
+        if previous is not None and (found := block(previous, (number, cells))):
+            options.append((found[0], pos, pos - 1, found[1]))
+        if is_header(cells):
+            options.append(((*score(cells), 1), pos, None, cells))
+        if options:
+            # The detailed names may follow in the next row.
+            nxt = next(table, None)
+            if nxt is not None:
+                buffered.append(nxt)
+                below = [_cell_text(v) or "" for v in nxt[1]]
+                if any(below) and (found := block((number, cells), (nxt[0], below))):
+                    options.append((found[0], pos + 1, pos, found[1]))
+            _, end, header_from, names = max(options, key=lambda o: o[0])
+            header = (end, names)
+            break
+        previous = (number, cells)
+        if seen >= HEADER_SEARCH_LINES:
+            break
     if first is None:
-        return [], iter(())
+        table.rows = iter(())
+        return [], table
     pos, headers = header or first
-    return headers, itertools.chain(buffered[pos + 1 :], rows)
+    start = pos if header_from is None else header_from
+    table.header_rows = [buffered[i][0] for i in range(start, pos + 1)]
+    table.header_lines = [
+        [_cell_text(v) or "" for v in buffered[i][1]] for i in range(start, pos + 1)
+    ]
+    table.rows = itertools.chain(buffered[pos + 1 :], table.rows)
+    return headers, table
 
 
 def _xlsx_sheets(
@@ -1196,13 +1404,19 @@ def _load_table_rows(
     n = len(headers)
     records = []
     header_rows = []
+    # The header's own rows (two for a header over two rows), as its cells read.
+    lines = [(line + [""] * n)[:n] for line in getattr(rows, "header_lines", None) or [headers]]
     for excel_row, row in rows:
         cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
         texts = [_cell_text(v) or "" for v in row[:n]]
-        if texts + [""] * (n - len(texts)) == headers:
+        if texts + [""] * (n - len(texts)) in lines:
             header_rows.append(excel_row)  # the header again (tables pasted one below another)
         elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
+    # The records of a merge over several rows (see _xlsx_rows).
+    merged_rows = []
+    if filled := getattr(rows, "filled", None):
+        merged_rows = sorted(filled & {r[-1] for r in records})
     import pandas as pd
 
     frame = pd.DataFrame(records, columns=[*(f"c{i}" for i in range(n)), "excel_row"], dtype=object)
@@ -1224,6 +1438,8 @@ def _load_table_rows(
         "sheet": sheet,
         "sheets": sheets,
         "header_rows": header_rows,
+        "header_block": rows.header_rows if len(getattr(rows, "header_rows", ())) > 1 else None,
+        "merged_rows": merged_rows,
         "select": _select_sql(
             kind,
             mapping,
