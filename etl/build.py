@@ -679,6 +679,11 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     candidates. Matched rows get ``x_num``/``y_num`` and ``geocode_method`` in their staging
     table; the locating step then treats them like any other coordinate pair.
 
+    A record without a house number whose street field ends in one ("Kerkstraat 12",
+    "Kerkstraat 12 bus 3": :sql:`wb_street_number`) is looked up as that street and number,
+    unless the address list knows the whole text as a street. Its match is never exact
+    (the address was not written so): ``adres genormaliseerd``.
+
     Returns
     -------
     dict of str to int
@@ -740,24 +745,42 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         key = "wb_place_key(municipality)" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
         # elsewhere: the record names a place, and no place of the zone (a zone configured
         # without municipalities cannot tell, as for swapped X/Y).
+        # The address looked up (g_street, g_house): as written, or, for a record without a
+        # house number, the street field split into street and number (split), unless the
+        # list knows the whole field as a street. Per distinct address, never per row.
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _need AS
+            WITH d AS (
+                SELECT DISTINCT {", ".join(["street", "house_number", *labels])}
+                FROM staging.{table}
+                WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
+            ),
+            split AS (
+                SELECT * FROM (
+                    SELECT *, wb_street_number(CAST(street AS VARCHAR)) AS parts
+                    FROM d WHERE house_number IS NULL
+                ) WHERE parts IS NOT NULL
+            ),
+            looked_up AS (
+                SELECT *, CAST(street AS VARCHAR) AS g_street, CAST(house_number AS VARCHAR) AS g_house,
+                    false AS split
+                FROM d WHERE house_number IS NOT NULL
+                UNION ALL
+                SELECT * EXCLUDE (parts), parts.street, parts.house_number, true
+                FROM split
+                WHERE wb_street_key(street) NOT IN (
+                    SELECT street_key FROM _addr WHERE street_key IS NOT NULL)
+            )
             SELECT d.*, {pc} AS postcode_key, {place} AS muni,
                 d.place_key IS NOT NULL AND p.nis_code IS NULL
                     AND EXISTS (SELECT 1 FROM raw.zone_municipalities) AS elsewhere
-            FROM (
-                SELECT *, {key} AS place_key FROM (
-                    SELECT DISTINCT {", ".join(["street", "house_number", *labels])}
-                    FROM staging.{table}
-                    WHERE reject_reason IS NULL AND geocode_method IS NULL AND street IS NOT NULL
-                      AND house_number IS NOT NULL)
-            ) d
+            FROM (SELECT *, {key} AS place_key FROM looked_up) d
             LEFT JOIN _places p ON p.name_key = d.place_key"""
         )
         # Labels that name the same place ("Herent", "3020 Herent", "Winksele") are one key.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT street, house_number, "
-            "postcode_key AS postcode, muni, elsewhere FROM _need"
+            "CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT g_street AS street, "
+            "g_house AS house_number, postcode_key AS postcode, muni, elsewhere FROM _need"
         )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _cands AS
@@ -810,12 +833,16 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             f"""UPDATE staging.{table} AS t
             SET x_num = h.x, y_num = h.y, geocode_method = h.method
             FROM (
-                SELECT n.*, h.x, h.y, h.method FROM _need n JOIN _hit h
-                ON h.street = n.street AND h.house_number = n.house_number
+                -- A street field split into street and number was not written so: never
+                -- 'adres exact'.
+                SELECT n.*, h.x, h.y,
+                    CASE WHEN n.split THEN 'adres genormaliseerd' ELSE h.method END AS method
+                FROM _need n JOIN _hit h
+                ON h.street = n.g_street AND h.house_number = n.g_house
                 AND h.postcode IS NOT DISTINCT FROM n.postcode_key AND h.muni IS NOT DISTINCT FROM n.muni
             ) h
             WHERE t.reject_reason IS NULL AND t.geocode_method IS NULL
-              AND t.street = h.street AND t.house_number = h.house_number{same_labels}"""
+              AND t.street = h.street AND t.house_number IS NOT DISTINCT FROM h.house_number{same_labels}"""
         ).fetchone()[0]
         done[table] = int(n)
     for temp in ("_cands", "_keys", "_need", "_hit", "_addr", "_places"):

@@ -9,6 +9,19 @@ CREATE OR REPLACE TEMP MACRO wb_text(s) AS CASE
     WHEN starts_with(s, ' ') OR ends_with(s, ' ') OR strlen(s) <> length(s) THEN nullif(trim(s), '')
     ELSE nullif(s, '')
 END;
+-- A record key (PV number, accident, report, task or control number) in its canonical form:
+-- upper case, without spaces of any kind, also inside ("le.55.l7.0000002/2025" and
+-- "LE.55.L7. 0000002/2025" are LE.55.L7.0000002/2025). Exports of one system differ in
+-- exactly this (a register typed by hand, a web form), and a key that compared as written
+-- counted one PV twice across exports. Used wherever a key is read, so every comparison
+-- (within a file, across exports, victims to their accident) and every mart sees this form.
+-- upper() on every key (20 ms per 10^6 here); the regex only for keys with a space, a tab
+-- or a non-ASCII character.
+CREATE OR REPLACE TEMP MACRO wb_key(s) AS CASE
+    WHEN contains(s, ' ') OR contains(s, chr(9)) OR strlen(s) <> length(s)
+        THEN nullif(upper(regexp_replace(s, '[\s\p{Zs}]+', '', 'g')), '')
+    ELSE nullif(upper(s), '')
+END;
 -- Excel serial dates (days since 1899-12-30, "45321" or "45321,5") as a CSV export of an
 -- Excel sheet writes them; only 5-digit serials (1927-2173), so a year or an id is not a date.
 -- Fast path: the one format ISLP exports use (with or without a time) is tried alone
@@ -124,6 +137,25 @@ CREATE OR REPLACE TEMP MACRO wb_day_only(day, s) AS
 -- END" parsed every date twice.
 CREATE OR REPLACE TEMP MACRO wb_ts(s) AS
     nullif(greatest(wb_ts0(s), TIMESTAMP '1899-12-31 23:59:59.999999'), TIMESTAMP '1899-12-31 23:59:59.999999');
+-- A placeholder where a date belongs: what a source system or Excel writes for "no date".
+-- Not a real date, so refused with its own reason (wb_placeholder_reject), before the
+-- "no valid date" and "in the future" rules. The placeholder days: 1900-01-01 (Excel's
+-- day 1, SQL Server's zero), 1899-12-30 and 1899-12-31 (day 0 of LibreOffice and of Excel),
+-- 0001-01-01 (.NET, Java, ISO's minimum), 1753-01-01 (SQL Server's minimum), 9999-12-31
+-- ("never"), at any time of day; as Excel serials 0, 1, 2 (with or without a fraction) and
+-- 2958465; MySQL's zero date "0000-00-00" (also "00/00/0000"); and midnight without a date
+-- (how the workbook reader renders an Excel date cell holding 0: "00:00:00"; another time
+-- alone stays "no valid date": someone may type the end time in a date column). Old dates
+-- as such stay real: a historic fact on 14/05/1985 or 02/01/1900 is kept.
+-- ``ts`` is the field as wb_ts read it, ``s`` its text (wb_text). A date that reads (ts;
+-- wb_ts gives nothing before 1900) costs two comparisons; only text that is no date
+-- (refused anyway) is parsed again, without wb_ts's lower bound.
+CREATE OR REPLACE TEMP MACRO wb_placeholder_date(ts, s) AS CASE
+    WHEN ts IS NOT NULL THEN ts < TIMESTAMP '1900-01-02' OR ts >= TIMESTAMP '9999-12-31'
+    WHEN s IS NULL THEN false
+    ELSE coalesce(CAST(wb_ts0(s) AS DATE) IN (DATE '0001-01-01', DATE '1753-01-01', DATE '1899-12-30', DATE '1899-12-31'), false)
+        OR regexp_full_match(s, '[\s\p{Zs}]*(?:(?:0|1|2|2958465)(?:[.,]\d*)?|0+[-/.]0+[-/.]0+(?:[\sT].*)?|0?0:00(?::00(?:[.,]0+)?)?)[\s\p{Zs}]*')
+END;
 -- A time of day in a column of its own (an export that splits "Datum feit" and "Uur feit"):
 -- "14:30", "9:05", "14:30:15", "14u30", "14u", "14h30", "14.30", "14" (the hour), or an
 -- Excel time as a fraction of a day ("0,6041667" = 14:30). NULL when it is none (also from
@@ -202,6 +234,10 @@ CREATE OR REPLACE TEMP MACRO wb_located_method(method, status) AS CASE
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));
+-- The reject of a placeholder date (wb_placeholder_date); ``label``: the field in Dutch.
+CREATE OR REPLACE TEMP MACRO wb_placeholder_reject(field_name, label, value_text) AS wb_reject(field_name,
+    label || ' lijkt een plaatshouder, geen echte datum (bronsystemen en Excel schrijven bv. 01/01/1900, 30/12/1899, 31/12/9999, 00/00/0000 of Excels dag 0 waar de datum ontbreekt)',
+    value_text);
 -- Address keys for geocoding against the zone's address list (tolerant match): lower case,
 -- no accents, common abbreviations written out, then only letters and digits.
 -- "Brusselse Stwg." = "Brusselsesteenweg", "Kerkstr" = "Kerkstraat", "St.-Jansln" = "Sint-Janslaan".
@@ -223,6 +259,20 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
     '[^a-z0-9]', '', 'g');
 -- "12A", "12 bus 3", "012", "12-14" -> 12; no leading digits -> NULL.
 CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
+-- A street field that carries the house number ("Kerkstraat 12", "Kerkstraat 12A",
+-- "Kerkstraat 12 bus 3", "Tervuursesteenweg 150-152", "Kerkstraat, nr. 12"), split into a
+-- struct {street, house_number}; NULL when it does not end in one. The number is the last
+-- part only: it starts with one to four digits and may carry a letter or two, a range or a
+-- box ("-", "/", "bus", "bte", "b."); the street before it must end in a letter (or a
+-- point), so "Steenweg op Leuven" or "Sint-Jansbergsesteenweg" are never cut, and "11
+-- Novemberlaan 5" keeps its 11. The geocoding step (etl/build.py, _geocode) asks it only for
+-- a record without a house number, once per distinct street, and not for a name the address
+-- list knows as a street as written (a street named with a trailing number).
+CREATE OR REPLACE TEMP MACRO wb_street_number(s) AS list_transform(
+    [regexp_extract(trim(s),
+        '(?i)^(.*?[^\d\s,])[\s,]+(?:(?:nr|no|n°)\.?\s*)?(\d{1,4}(?:\s*[a-z]{1,2})?(?:\s*(?:[-/]|bus|bte|b\.?)\s*[0-9a-z]+)?)$',
+        ['street', 'house_number'])],
+    lambda p: CASE WHEN p.house_number <> '' THEN p END)[1];
 -- A place name as the zone's lists are compared with it: lower case, without accents, and
 -- without a postcode before it ("3020 Herent", "B-3020 Herent") or a part in brackets after
 -- it ("Winksele (Herent)"): a "Gemeente" or "Plaats" column written that way still names

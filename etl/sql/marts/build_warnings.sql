@@ -51,6 +51,20 @@ outside as (
     select 3, 'verkeersongevallen', count(*) filter (where location_status = 'buiten_zone'), count(*)
     from marts.accidents where source = 'zone'
 ),
+-- Codes of an older sector list that the newest list of their municipality no longer has
+-- (stg_statbel__sectors refuses them): said once, per older list, with the list that counts.
+old_sectors as (
+    select source_file, newer_list, count(*) as n, list(sector_code order by sector_code) as codes
+    from staging.stg_statbel__sectors
+    where newer_list is not null
+    group by all
+),
+old_sector_lists as (
+    select sum(n) as n,
+        string_agg(source_file || ': ' || wb_count_text(n) || ' (' || wb_code_list(codes)
+            || '), vervangen door ' || newer_list, '; ' order by source_file, newer_list) as lists
+    from old_sectors
+),
 ignored as (
     select count(*) as n,
         string_agg(source_file || ': ' || reason, '; ' order by source_file) as files
@@ -100,6 +114,16 @@ warnings as (
         || '. Vergelijk de wijkcodes van de export met die in zone.toml.'
     from unknown_task_wijken
     where n > 0 and (select count(*) from drawn) > 0
+    union all
+    select 8, 'Sectoren',
+        wb_count_text(n) || ' ' || case when n = 1 then 'sectorcode' else 'sectorcodes' end
+        || ' uit een oudere sectorlijst ' || case when n = 1 then 'staat' else 'staan' end
+        || ' niet in de nieuwste lijst van hun gemeente en ' || case when n = 1 then 'telt' else 'tellen' end
+        || ' niet mee (geweigerd): ' || lists || '. De lijst die in naamvolgorde als laatste '
+        || 'komt, telt als de nieuwste, ook voor de codes die beide lijsten hebben; haal een '
+        || 'verouderde lijst uit sectors/ of geef de nieuwste de latere naam (bv. met het jaar).'
+    from old_sector_lists
+    where n > 0
     union all
     -- A few records outside the zone are normal (an accident on the border road); a large
     -- share (over 2 %, and at least 10 records) points at coordinates in another system or

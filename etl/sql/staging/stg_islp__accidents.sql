@@ -3,11 +3,11 @@ with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
 -- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select * from wb_repeated_keys('raw.accidents', wb_text(accident_id))
+    select * from wb_repeated_keys('raw.accidents', wb_key(accident_id))
 ),
 typed as not materialized (
     select
-        wb_text(accident_id) as accident_id,
+        key_ as accident_id,
         -- The date field, and the time of day when the export gives it in a column of its
         -- own ("Uur"; wb_at).
         wb_ts(occurred_at) as occurred_at_day,
@@ -35,8 +35,9 @@ typed as not materialized (
         wb_text(occurred_time) as occurred_time_text,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
-    from raw.accidents r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.accident_id)
+    -- The key in its canonical form (wb_key), read once for the join and the column.
+    from (select *, wb_key(accident_id) as key_ from raw.accidents) r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
@@ -47,6 +48,7 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
             when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
+            when wb_placeholder_date(occurred_at_day, occurred_at_text) then wb_placeholder_reject('occurred_at', 'Datum/uur', occurred_at_text)
             when occurred_at_day is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
             when occurred_time_text is not null and occurred_clock is null then wb_reject('occurred_time', 'Uur van het ongeval is geen geldig uur (verwacht uu:mm)', occurred_time_text)
             when occurred_at >= p.today + 1 then wb_reject('occurred_at', 'Datum/uur ligt in de toekomst', occurred_at_text)

@@ -3,11 +3,11 @@ with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
 -- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select * from wb_repeated_keys('raw.controls', wb_text(control_id))
+    select * from wb_repeated_keys('raw.controls', wb_key(control_id))
 ),
 typed as not materialized (
     select
-        wb_text(control_id) as control_id,
+        key_ as control_id,
         cast(wb_text(control_type) as label_controls__control_type) as control_type,
         wb_ts(started_at) as started_at,
         wb_ts(ended_at) as ended_at,
@@ -25,8 +25,9 @@ typed as not materialized (
         wb_text(offences) as offences_text,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
-    from raw.controls r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.control_id)
+    -- The key in its canonical form (wb_key), read once for the join and the column.
+    from (select *, wb_key(control_id) as key_ from raw.controls) r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
@@ -37,10 +38,13 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when control_id is null then wb_reject('control_id', 'Controlenummer ontbreekt', null)
             when started_at_text is null then wb_reject('started_at', 'Begin van de controle ontbreekt', null)
+            when wb_placeholder_date(started_at, started_at_text) then wb_placeholder_reject('started_at', 'Begin', started_at_text)
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
             when started_at >= p.today + 1 then wb_reject('started_at', 'Begin ligt in de toekomst', started_at_text)
-            when ended_at_text is not null and ended_at is null then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
-            when ended_at < started_at then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
+            -- A placeholder end (31/12/9999, 01/01/1900) is how the source says "none":
+            -- read as empty (below), never refused.
+            when ended_at_text is not null and ended_at is null and not wb_placeholder_date(ended_at, ended_at_text) then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
+            when ended_at < started_at and not wb_placeholder_date(ended_at, ended_at_text) then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
             when vehicles_checked_text is not null and vehicles_checked is null then wb_reject('vehicles_checked', 'Gecontroleerde voertuigen is geen getal', vehicles_checked_text)
             when offences_text is not null and offences is null then wb_reject('offences', 'Overtredingen is geen getal', offences_text)
         end as rej
@@ -50,7 +54,12 @@ checked as not materialized (
 select
     * exclude (vehicles_checked_text, offences_text, started_at_text, ended_at_text),
     cast(started_at as date) as record_date
-from wb_last_usable(
-    'checked', control_id, 'control_id', control_id,
-    'Controlenummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+from (
+    -- A placeholder end reads as empty (see `checked`).
+    select * replace (
+        case when not wb_placeholder_date(ended_at, ended_at_text) then ended_at end as ended_at)
+    from wb_last_usable(
+        'checked', control_id, 'control_id', control_id,
+        'Controlenummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+    )
 )

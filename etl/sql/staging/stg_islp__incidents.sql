@@ -3,7 +3,7 @@ with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
 -- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select * from wb_repeated_keys('raw.incidents', wb_text(pv_number))
+    select * from wb_repeated_keys('raw.incidents', wb_key(pv_number))
 ),
 -- The date field read once, as a column: `typed` uses it several times, and a name given
 -- in the same select list is the whole expression again at every use (wb_ts is large:
@@ -16,12 +16,13 @@ dated as not materialized (
         -- A period in the one date field ("van 03/02/2024 22:00 tot 04/02/2024 06:00";
         -- wb_period): only for a field that is no date.
         case when occurred_from_whole is null then wb_period(r.occurred_from) end as period_parts
-    from raw.incidents r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.pv_number)
+    -- The key in its canonical form (wb_key), read once for the join and the column.
+    from (select *, wb_key(pv_number) as pv_key from raw.incidents) r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.pv_key
 ),
 typed as not materialized (
     select
-        wb_text(pv_number) as pv_number,
+        pv_key as pv_number,
         -- The date fields, and the time of day when the export gives it in a column of its
         -- own ("Uur feit", "Einduur"; wb_at).
         occurred_from_whole,
@@ -84,8 +85,13 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when pv_number is null then wb_reject('pv_number', 'PV-nummer ontbreekt', null)
             when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
+            -- A placeholder (01/01/1900, 31/12/9999, Excel's day 0; wb_placeholder_date) before
+            -- the other date rules: it is no date, also where it would read as one.
+            when wb_placeholder_date(occurred_from_day, occurred_from_text) then wb_placeholder_reject('occurred_from', 'Datum feit', occurred_from_text)
             when occurred_from_day is null then wb_reject('occurred_from', 'Datum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_from_text)
             when occurred_from_time_text is not null and occurred_from_clock is null then wb_reject('occurred_from_time', 'Uur feit is geen geldig uur (verwacht uu:mm)', occurred_from_time_text)
+            -- The end, from its column or from the period in the date field (then that field's).
+            when wb_placeholder_date(occurred_to_day, occurred_to_text) then wb_placeholder_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit', coalesce(occurred_to_text, occurred_from_text))
             when period_parts['b'] is not null and occurred_to_day is null and occurred_to_clock is null then wb_reject('occurred_from', 'Het einde van de periode in Datum feit is geen geldige datum of uur (verwacht bv. "03/02/2024 22:00 - 04/02/2024 06:00")', occurred_from_text)
             when occurred_from >= p.today + 1 then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
             when occurred_to_text is not null and occurred_to_day is null then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
@@ -93,6 +99,9 @@ checked as not materialized (
             -- An end from the period in the date field (no end-date column) is that field's.
             when occurred_to < occurred_from then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt vóór de begindatum', coalesce(occurred_to_text, occurred_from_text))
             when coalesce(occurred_to_day, occurred_to) >= p.today + 1 and (occurred_to_text is not null or period_parts['b'] is not null) then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt in de toekomst', coalesce(occurred_to_text, occurred_from_text))
+            -- A placeholder registration date (01/01/1900) says "none": read as empty
+            -- (below), the PV itself is real. The rules after it are all about that date.
+            when wb_placeholder_date(registered_at, registered_at_text) then null
             when registered_at_text is not null and registered_at is null then wb_reject('registered_at', 'Registratiedatum is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', registered_at_text)
             when registered_at >= p.today + 1 then wb_reject('registered_at', 'Registratiedatum ligt in de toekomst', registered_at_text)
         end as rej
@@ -108,7 +117,12 @@ select
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
     cast(occurred_from as date) as record_date
-from wb_last_usable(
-    'checked', pv_number, 'pv_number', pv_number,
-    'PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+from (
+    -- A placeholder registration date reads as empty (see `checked`).
+    select * replace (
+        case when not wb_placeholder_date(registered_at, registered_at_text) then registered_at end as registered_at)
+    from wb_last_usable(
+        'checked', pv_number, 'pv_number', pv_number,
+        'PV-nummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+    )
 )

@@ -3,11 +3,11 @@ with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
 -- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select * from wb_repeated_keys('raw.tasks', wb_text(task_id))
+    select * from wb_repeated_keys('raw.tasks', wb_key(task_id))
 ),
 typed as not materialized (
     select
-        wb_text(task_id) as task_id,
+        key_ as task_id,
         cast(wb_text(task_type) as label_tasks__task_type) as task_type,
         wb_ts(received_at) as received_at,
         wb_ts(due_at) as due_at,
@@ -28,8 +28,9 @@ typed as not materialized (
         wb_text(closed_at) as closed_at_text,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
-    from raw.tasks r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.task_id)
+    -- The key in its canonical form (wb_key), read once for the join and the column.
+    from (select *, wb_key(task_id) as key_ from raw.tasks) r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
@@ -40,9 +41,14 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when task_id is null then wb_reject('task_id', 'Taaknummer ontbreekt', null)
             when received_at_text is null then wb_reject('received_at', 'Datum ontvangen ontbreekt', null)
+            when wb_placeholder_date(received_at, received_at_text) then wb_placeholder_reject('received_at', 'Datum ontvangen', received_at_text)
             when received_at is null then wb_reject('received_at', 'Datum ontvangen is geen geldige datum (verwacht dd/mm/jjjj)', received_at_text)
             when received_at >= p.today + 1 then wb_reject('received_at', 'Datum ontvangen ligt in de toekomst', received_at_text)
-            when due_at_text is not null and due_at is null then wb_reject('due_at', 'Termijn is geen geldige datum (verwacht dd/mm/jjjj)', due_at_text)
+            -- A placeholder in the optional dates is how the source says "none": Termijn
+            -- 31/12/9999 (no deadline), Datum afgesloten 01/01/1900 (not closed). Read as
+            -- empty (below), never refused: the task itself is real.
+            when due_at_text is not null and due_at is null and not wb_placeholder_date(due_at, due_at_text) then wb_reject('due_at', 'Termijn is geen geldige datum (verwacht dd/mm/jjjj)', due_at_text)
+            when wb_placeholder_date(closed_at, closed_at_text) then null
             when closed_at_text is not null and closed_at is null then wb_reject('closed_at', 'Datum afgesloten is geen geldige datum (verwacht dd/mm/jjjj)', closed_at_text)
             when closed_at >= p.today + 1 then wb_reject('closed_at', 'Datum afgesloten ligt in de toekomst', closed_at_text)
         end as rej
@@ -56,7 +62,13 @@ select
     coalesce(cast(closed_at as date) < cast(received_at as date)
              or cast(due_at as date) < cast(received_at as date), false) as dates_inconsistent,
     cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date
-from wb_last_usable(
-    'checked', task_id, 'task_id', task_id,
-    'Taaknummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+from (
+    -- Placeholders in the optional dates read as empty (see `checked`).
+    select * replace (
+        case when not wb_placeholder_date(due_at, due_at_text) then due_at end as due_at,
+        case when not wb_placeholder_date(closed_at, closed_at_text) then closed_at end as closed_at)
+    from wb_last_usable(
+        'checked', task_id, 'task_id', task_id,
+        'Taaknummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'
+    )
 )

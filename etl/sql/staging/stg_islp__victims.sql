@@ -3,20 +3,22 @@ with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
 -- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select * from wb_repeated_keys('raw.victims', {'accident': wb_text(accident_id), 'victim': wb_int(victim_number)})
+    select * from wb_repeated_keys('raw.victims', {'accident': wb_key(accident_id), 'victim': wb_int(victim_number)})
 ),
 typed as not materialized (
     select
-        wb_text(accident_id) as accident_id,
+        accident_key as accident_id,
         wb_text(victim_number) as victim_number_text,
-        wb_int(victim_number) as victim_number,
+        victim_int as victim_number,
         cast(wb_text(severity) as label_victims__severity) as severity,
         cast(wb_text(road_user) as label_victims__road_user) as road_user,
         cast(wb_text(age_group) as label_victims__age_group) as age_group,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
-    from raw.victims r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = {'accident': wb_text(r.accident_id), 'victim': wb_int(r.victim_number)}
+    -- The accident's key in its canonical form (wb_key, as the accidents export's), read
+    -- once for the join and the column.
+    from (select *, wb_key(accident_id) as accident_key, wb_int(victim_number) as victim_int from raw.victims) r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = {'accident': r.accident_key, 'victim': r.victim_int}
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).

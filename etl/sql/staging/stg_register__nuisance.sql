@@ -3,11 +3,11 @@ with
 -- Keys that occur more than once in a file (usually none): only their rows are typed a
 -- second time, to find the last usable one (wb_last_usable, macros.sql).
 repeated_keys as materialized (
-    select * from wb_repeated_keys('raw.nuisance', wb_text(report_id))
+    select * from wb_repeated_keys('raw.nuisance', wb_key(report_id))
 ),
 typed as not materialized (
     select
-        wb_text(report_id) as report_id,
+        key_ as report_id,
         -- The date field, and the time of day when the export gives it in a column of its
         -- own ("Uur melding"; wb_at).
         wb_ts(reported_at) as reported_at_day,
@@ -31,8 +31,9 @@ typed as not materialized (
         wb_text(reported_time) as reported_time_text,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
-    from raw.nuisance r
-    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = wb_text(r.report_id)
+    -- The key in its canonical form (wb_key), read once for the join and the column.
+    from (select *, wb_key(report_id) as key_ from raw.nuisance) r
+    left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
@@ -43,6 +44,7 @@ checked as not materialized (
             when row_fault is not null then row_fault
             when report_id is null then wb_reject('report_id', 'Meldingsnummer ontbreekt', null)
             when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
+            when wb_placeholder_date(reported_at_day, reported_at_text) then wb_placeholder_reject('reported_at', 'Datum melding', reported_at_text)
             when reported_at_day is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
             when reported_time_text is not null and reported_clock is null then wb_reject('reported_time', 'Uur melding is geen geldig uur (verwacht uu:mm)', reported_time_text)
             when reported_at >= p.today + 1 then wb_reject('reported_at', 'Datum melding ligt in de toekomst', reported_at_text)

@@ -17,7 +17,9 @@ checked as (
             when row_fault is not null then row_fault
             when inspector is null then wb_reject('inspector', 'Wijkinspecteur ontbreekt', null)
             when start_date_text is null then wb_reject('start_date', 'Begindatum afwezigheid ontbreekt', null)
+            when wb_placeholder_date(start_date, start_date_text) then wb_placeholder_reject('start_date', 'Begindatum afwezigheid', start_date_text)
             when start_date is null then wb_reject('start_date', 'Begindatum afwezigheid is geen geldige datum (verwacht dd/mm/jjjj)', start_date_text)
+            when wb_placeholder_date(end_date_given, end_date_text) then wb_placeholder_reject('end_date', 'Einddatum afwezigheid', end_date_text)
             when end_date_text is not null and end_date_given is null then wb_reject('end_date', 'Einddatum afwezigheid is geen geldige datum (verwacht dd/mm/jjjj)', end_date_text)
             when end_date_given < start_date then wb_reject('end_date', 'Einddatum afwezigheid ligt vóór de begindatum', end_date_text)
         end as rej

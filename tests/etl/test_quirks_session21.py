@@ -1,0 +1,534 @@
+"""Four defects found with realistic variations of real exports (session 21).
+
+1. Placeholder dates (01/01/1900, 31/12/9999, Excel's day 0, ...) were accepted as dates.
+2. Record keys compared as written: ``le.55.l7.0000002/2025`` and
+   ``LE.55.L7.0000002/2025`` counted twice.
+3. A street field carrying the house number ("Kerkstraat 12"), the number field empty, was
+   not geocoded.
+4. Two editions of Statbel's sector list side by side kept the older list's codes silently.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from etl_helpers import build, mini_raw, query
+from test_quirks import ADDRESSES, incident, incidents_csv
+
+from etl import config
+from etl.build import build_warehouse
+from etl.config import REPO_ROOT
+
+REALWORLD = REPO_ROOT.parent / "shared" / "data" / "realworld"
+PLACEHOLDER = "lijkt een plaatshouder"
+
+
+def built(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, files), wh)
+    return wh
+
+
+def rejects(wh: Path, kind: str) -> list[tuple]:
+    return query(
+        wh,
+        "SELECT source_file, source_row, field, value, reason FROM marts.rejects "
+        "WHERE kind = ? ORDER BY source_file, source_row",
+        [kind],
+    )
+
+
+# --- 1. Placeholder dates ---------------------------------------------------------------
+
+
+def macro_con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(config.macros_sql({}))
+    return con
+
+
+@pytest.mark.parametrize(
+    ("text", "placeholder"),
+    [
+        ("01/01/1900", True),
+        ("01/01/1900 00:00", True),
+        ("1/1/1900 14:30", True),  # Excel's day 1 with a time: still no date
+        ("1900-01-01", True),  # ISO, as the workbook reader renders Excel's day 1
+        ("1900-01-01T00:00:00Z", True),
+        ("30/12/1899", True),
+        ("1899-12-31 00:00:00", True),
+        ("0001-01-01", True),
+        ("01/01/0001 00:00", True),
+        ("0001-01-01T00:00:00Z", True),
+        ("01/01/1753", True),
+        ("31/12/9999", True),
+        ("9999-12-31 23:59:59", True),
+        ("9999-12-31T23:59:59Z", True),
+        ("0", True),  # Excel serials: day 0, 1 and 2 (1900-01-01 counted from 1899-12-30)
+        ("1", True),
+        ("2", True),
+        ("0,5", True),
+        ("2958465", True),  # 31/12/9999
+        ("00/00/0000", True),
+        ("0000-00-00 00:00:00", True),
+        ("00:00:00", True),  # an Excel date cell holding 0, as the workbook reader gives it
+        (" 01/01/1900 ", True),
+        # Real dates, also old ones: a PV about historic facts.
+        ("02/01/1900", False),
+        ("14/05/1985 10:00", False),
+        ("1985-05-14", False),
+        ("45325", False),
+        ("03/02/2024 14:30", False),
+        # No date at all, but no placeholder either: the usual reason stays.
+        ("31/02/2024", False),
+        ("1/1/1899", False),
+        ("03/02/24", False),
+        ("14:30", False),
+        ("3", False),
+        ("gisteren", False),
+    ],
+)
+def test_placeholder_date_rule(text, placeholder):
+    con = macro_con()
+    got = con.execute("SELECT wb_placeholder_date(wb_ts(?), wb_text(?))", [text, text]).fetchone()[
+        0
+    ]
+    assert got is placeholder
+
+
+def test_placeholder_dates_of_incidents_are_refused_old_dates_kept(tmp_path):
+    rows = [
+        incident("P1", "01/01/1900"),  # row 2
+        incident("P2", "01/01/1900 00:00"),
+        incident("P3", "1900-01-01T00:00:00"),
+        incident("P4", "30/12/1899"),
+        incident("P5", "0001-01-01"),  # row 6
+        incident("P6", "31/12/9999 23:59"),
+        incident("P7", "0"),
+        incident("P8", "00/00/0000"),
+        # The end: in its own column, or the end of a period in the date field.
+        incident("E1", "03/02/2024 14:30", to="31/12/9999"),  # row 10
+        incident("E2", "03/02/2024 22:00 - 01/01/1900 06:00"),
+        incident("R1", "03/02/2024 14:30", reg="01/01/1900"),  # row 12
+        # Old facts are real.
+        incident("H1", "14/05/1985 10:00", reg="20/05/1985"),
+        incident("H2", "02/01/1900 08:00"),
+        incident("OK", "03/02/2024 14:30"),
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    got = [(r[1], r[2], r[3]) for r in rejects(wh, "incidents")]
+    assert got == [
+        (2, "Datum feit", "01/01/1900"),
+        (3, "Datum feit", "01/01/1900 00:00"),
+        (4, "Datum feit", "1900-01-01T00:00:00"),
+        (5, "Datum feit", "30/12/1899"),
+        (6, "Datum feit", "0001-01-01"),
+        (7, "Datum feit", "31/12/9999 23:59"),
+        (8, "Datum feit", "0"),
+        (9, "Datum feit", "00/00/0000"),
+        (10, "Einddatum feit", "31/12/9999"),
+        (11, "Datum feit", "03/02/2024 22:00 - 01/01/1900 06:00"),
+    ]
+    reasons = [r[4] for r in rejects(wh, "incidents")]
+    assert all(PLACEHOLDER in r for r in reasons)
+    assert reasons[0].startswith("Datum feit lijkt een plaatshouder")
+    assert reasons[8].startswith("Einddatum feit lijkt een plaatshouder")
+    # Not "in de toekomst": 31/12/9999 is no date someone expects.
+    assert not any("toekomst" in r for r in reasons)
+    kept = {
+        r[0]: r[1:]
+        for r in query(
+            wh,
+            "SELECT pv_number, occurred_from::VARCHAR, registered_at::VARCHAR, "
+            "dates_inconsistent FROM marts.incidents",
+        )
+    }
+    # A placeholder registration date (optional) reads as empty: the PV counts, unflagged.
+    assert kept == {
+        "R1": ("2024-02-03 14:30:00", None, False),
+        "H1": ("1985-05-14 10:00:00", "1985-05-20 00:00:00", False),
+        "H2": ("1900-01-02 08:00:00", None, False),
+        "OK": ("2024-02-03 14:30:00", None, False),
+    }
+
+
+def test_placeholder_dates_of_the_other_kinds_are_refused(tmp_path):
+    """A placeholder in a required date refuses the row; in an optional one (a task's
+    deadline or closing date, a control's end) it is how the source says "none" and reads
+    as empty: refusing it lost a real task ("Termijn 31/12/9999" = no deadline)."""
+    accidents = (
+        "Ongevalnummer;Datum/uur;X;Y\r\n"
+        "A1;01/01/1900 00:00;171000;177000\r\n"
+        "A2;14/05/1985 10:00;171000;177000\r\n"
+    )
+    nuisance = (
+        "Meldingsnummer,Datum melding,Type overlast,Lambert X,Lambert Y\n"
+        "N1,00/00/0000,Sluikstort,171000,177000\n"
+        "N2,03/02/2024 10:00,Sluikstort,171000,177000\n"
+    )
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk\r\n"
+        "T1;Kantschrift;30/12/1899;;;W01\r\n"
+        "T2;Kantschrift;01/02/2024;31/12/9999;;W01\r\n"
+        "T3;Kantschrift;01/02/2024;01/03/2024;01/01/1900;W01\r\n"
+        "T4;Kantschrift;01/02/2024;01/03/2024;;W01\r\n"
+    )
+    controls = (
+        "Controlenummer;Type controle;Begin;Einde;X;Y\r\n"
+        "C1;Snelheid;1900-01-01 00:00:00;;171000;177000\r\n"
+        "C2;Snelheid;03/02/2024 10:00;9999-12-31;171000;177000\r\n"
+        "C3;Snelheid;03/02/2024 10:00;03/02/2024 12:00;171000;177000\r\n"
+    )
+    absences = (
+        "Wijkinspecteur;Van;Tot;Reden\r\n"
+        "INP Zoë Peeters;01/01/1900;;Verlof\r\n"
+        "INP Zoë Peeters;10/03/2025;31/12/9999;Ziekte\r\n"
+        "INP Zoë Peeters;10/03/2025;;Opleiding\r\n"
+    )
+    wh = built(
+        tmp_path,
+        {
+            "accidents/a.csv": accidents,
+            "nuisance/n.csv": nuisance,
+            "tasks/t.csv": tasks,
+            "controls/c.csv": controls,
+            "absences/a.csv": absences,
+        },
+    )
+    got = query(
+        wh,
+        "SELECT kind, source_row, field, value FROM marts.rejects "
+        "WHERE reason LIKE '%plaatshouder%' ORDER BY kind, source_row",
+    )
+    assert got == [
+        ("absences", 2, "Van", "01/01/1900"),
+        ("absences", 3, "Tot", "31/12/9999"),
+        ("accidents", 2, "Datum/uur", "01/01/1900 00:00"),
+        ("controls", 2, "Begin", "1900-01-01 00:00:00"),
+        ("nuisance", 2, "Datum melding", "00/00/0000"),
+        ("tasks", 2, "Ontvangen", "30/12/1899"),
+    ]
+    assert query(wh, "SELECT count(*) FROM marts.rejects")[0][0] == len(got)
+    assert query(wh, "SELECT accident_id FROM marts.accidents") == [("A2",)]
+    tasks = query(
+        wh,
+        "SELECT task_id, due_at, closed_at, is_open, dates_inconsistent FROM marts.tasks "
+        "ORDER BY 1",
+    )
+    assert [(t[0], t[2], t[4]) for t in tasks] == [
+        ("T2", None, False),
+        ("T3", None, False),
+        ("T4", None, False),
+    ]
+    # Without a deadline of its own, the task type's default term applies (as for an
+    # empty Termijn), not the year 9999.
+    assert tasks[0][1].year == 2024 and tasks[1][1] == datetime(2024, 3, 1)
+    assert all(t[3] for t in tasks)  # none closed
+    assert query(wh, "SELECT control_id, ended_at FROM marts.controls ORDER BY 1") == [
+        ("C2", None),
+        ("C3", datetime(2024, 2, 3, 12, 0)),
+    ]
+
+
+def test_excel_date_cells_holding_0_or_1_are_placeholders(tmp_path):
+    """A workbook's date cell holding 0 or 1 (Excel shows 00/01/1900 and 01/01/1900) is
+    read as "00:00:00" and "1900-01-01": both refused as placeholders."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["PV-nummer", "Datum feit", "Categorie", "X", "Y"])
+    for pv, value in [("X0", 0), ("X1", 1), ("X2", datetime(2024, 2, 3, 14, 30))]:
+        ws.append([pv, value, "Vandalisme", 171000.5, 177000])
+        ws.cell(row=ws.max_row, column=2).number_format = "dd/mm/yyyy hh:mm"
+    buf = io.BytesIO()
+    wb.save(buf)
+    wh = built(tmp_path, {"incidents/feiten.xlsx": buf.getvalue()})
+    got = [(r[1], r[2], r[3]) for r in rejects(wh, "incidents")]
+    assert got == [(2, "Datum feit", "00:00:00"), (3, "Datum feit", "1900-01-01")]
+    assert all(PLACEHOLDER in r[4] for r in rejects(wh, "incidents"))
+    assert query(wh, "SELECT pv_number FROM marts.incidents") == [("X2",)]
+
+
+# --- 2. Record keys without case or stray spaces ------------------------------------------
+
+
+def test_pv_numbers_compare_without_case_or_spaces_across_exports(tmp_path):
+    older = [
+        incident("le.55.l7.0000002/2025", "03/02/2025 10:00", cat="Vandalisme"),
+        incident("LE.55.L7.0000003/2025", "03/02/2025 11:00", cat="Vandalisme"),
+        incident("LE.55.L7.0000004/2025", "03/02/2025 12:00", cat="Vandalisme"),
+    ]
+    newer = [
+        incident("LE.55.L7.0000002/2025", "04/02/2025 10:00", cat="Fietsdiefstal"),
+        # Stray spaces, inside too (a typed register), and a no-break space.
+        incident(" LE.55.L7. 0000003/2025", "04/02/2025 11:00", cat="Fietsdiefstal"),
+        incident("LE.55.L7.0000004\u00a0/2025", "04/02/2025 12:00", cat="Fietsdiefstal"),
+    ]
+    wh = built(
+        tmp_path,
+        {
+            "incidents/a_2025.csv": incidents_csv(older),
+            "incidents/b_2025.csv": incidents_csv(newer),
+        },
+    )
+    got = query(wh, "SELECT pv_number, category, source_file FROM marts.incidents ORDER BY 1")
+    assert got == [
+        ("LE.55.L7.0000002/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
+        ("LE.55.L7.0000003/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
+        ("LE.55.L7.0000004/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
+    ]
+    assert rejects(wh, "incidents") == []
+
+
+def test_a_key_repeated_in_another_case_within_a_file_counts_once(tmp_path):
+    rows = [
+        incident("le.55.l7.0000002/2025", "03/02/2025 10:00", cat="Vandalisme"),
+        incident("LE.55.L7.0000002/2025", "03/02/2025 10:00", cat="Fietsdiefstal"),
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    assert query(wh, "SELECT pv_number, category FROM marts.incidents") == [
+        ("LE.55.L7.0000002/2025", "Fietsdiefstal")
+    ]
+    assert [(r[1], r[2], r[3]) for r in rejects(wh, "incidents")] == [
+        (2, "PV-nummer", "LE.55.L7.0000002/2025")
+    ]
+
+
+def test_other_record_keys_compare_without_case(tmp_path):
+    accidents_a = (
+        "Ongevalnummer;Datum/uur;X;Y\r\nle.55.l7.100001/2024;05/02/2024 08:10;171000;177000\r\n"
+    )
+    accidents_b = (
+        "Ongevalnummer;Datum/uur;X;Y\r\nLE.55.L7.100001/2024;06/02/2024 08:10;171000;177000\r\n"
+    )
+    victims = (
+        "Ongevalnummer;Volgnummer;Letsel\r\n"
+        "Le.55.L7.100001/2024;1;Zwaargewond\r\n"
+        "LE.55.L7.100001/2024 ;1;Lichtgewond\r\n"  # the same victim again: the last counts
+    )
+    nuisance_a = (
+        "Meldingsnummer,Datum melding,Type overlast\nov-2024-0001,02/02/2024 10:00,Sluikstort\n"
+    )
+    nuisance_b = (
+        "Meldingsnummer,Datum melding,Type overlast\nOV-2024-0001,03/02/2024 10:00,Sluikstort\n"
+    )
+    tasks_a = "Taaknummer;Type taak;Ontvangen\r\nt-0001;Kantschrift;01/01/2024\r\n"
+    tasks_b = "Taaknummer;Type taak;Ontvangen\r\nT-0001;Kantschrift;02/01/2024\r\n"
+    controls_a = "Controlenummer;Begin\r\nc-1;03/02/2024 10:00\r\n"
+    controls_b = "Controlenummer;Begin\r\nC-1;04/02/2024 10:00\r\n"
+    wh = built(
+        tmp_path,
+        {
+            "accidents/a.csv": accidents_a,
+            "accidents/b.csv": accidents_b,
+            "victims/v.csv": victims,
+            "nuisance/a.csv": nuisance_a,
+            "nuisance/b.csv": nuisance_b,
+            "tasks/a.csv": tasks_a,
+            "tasks/b.csv": tasks_b,
+            "controls/a.csv": controls_a,
+            "controls/b.csv": controls_b,
+        },
+    )
+    assert query(wh, "SELECT accident_id, victims FROM marts.accidents") == [
+        ("LE.55.L7.100001/2024", 1)
+    ]
+    assert query(wh, "SELECT accident_id, severity, location_note FROM marts.victims") == [
+        ("LE.55.L7.100001/2024", "Lichtgewond", None)
+    ]
+    assert query(wh, "SELECT report_id FROM marts.nuisance") == [("OV-2024-0001",)]
+    assert query(wh, "SELECT task_id FROM marts.tasks") == [("T-0001",)]
+    assert query(wh, "SELECT control_id FROM marts.controls") == [("C-1",)]
+
+
+# --- 3. A house number in the street field ------------------------------------------------
+
+
+GEO_ADDRESSES = ADDRESSES + (
+    "Tervuursesteenweg;150;3020;Herent;173150;177150\r\n"
+    "Steenweg op Leuven;7;3020;Herent;171070;177070\r\n"
+    # A street whose name ends in a number, and a street named like its first part.
+    "Zone;1;3020;Herent;173001;177001\r\n"
+    "Zone 1;3;3020;Herent;173013;177013\r\n"
+)
+
+
+def test_street_field_with_the_house_number_is_geocoded(tmp_path):
+    none = ("", "")
+    rows = [
+        incident("S1", street="Kerkstraat 12", nr="", xy=none),
+        incident("S2", street="Kerkstraat 12A", nr="", xy=none),
+        incident("S3", street="Kerkstraat 12 bus 3", nr="", xy=none),
+        incident("S4", street="Tervuursesteenweg 150-152", nr="", xy=none),
+        incident("S5", street="kerkstr. 12", nr="", xy=none),
+        incident("S6", street="Steenweg op Leuven 7", nr="", xy=none),
+        incident("S7", street="Kerkstraat, nr. 12", nr="", xy=none),
+        # Only when the number field is empty: here the field's number is the number.
+        incident("N1", street="Kerkstraat 12", nr="5", xy=none),
+        # No number anywhere: nothing to split.
+        incident("N2", street="Steenweg op Leuven", nr="", xy=none),
+        incident("N3", street="Sint-Jansbergsesteenweg", nr="", xy=none),
+        # The address list knows "Zone 1" as a street: never read as Zone, number 1.
+        incident("N4", street="Zone 1", nr="", xy=none),
+        # As before: a street and a number as written.
+        incident("G1", street="Kerkstraat", nr="12A", xy=none),
+    ]
+    wh = built(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES}
+    )
+    got = {
+        r[0]: r[1:]
+        for r in query(
+            wh,
+            "SELECT pv_number, geocode_method, x, wijk_code, street, house_number "
+            "FROM marts.incidents",
+        )
+    }
+    genormaliseerd = "adres genormaliseerd"
+    assert got["S1"] == (genormaliseerd, 171010.0, "W01", "Kerkstraat 12", None)
+    assert got["S2"][:3] == (genormaliseerd, 171012.0, "W01")  # the list's 12A
+    assert got["S3"][:2] == (genormaliseerd, 171010.0)
+    assert got["S4"][:3] == (genormaliseerd, 173150.0, "W02")
+    assert got["S5"][:2] == (genormaliseerd, 171010.0)
+    assert got["S6"][:2] == (genormaliseerd, 171070.0)
+    assert got["S7"][:2] == (genormaliseerd, 171010.0)
+    for pv in ("N1", "N2", "N3", "N4"):
+        assert got[pv][:2] == (None, None), pv
+    assert got["G1"][:2] == ("adres exact", 171012.0)
+    unmatched = query(wh, "SELECT record_key FROM marts.geocode_unmatched ORDER BY 1")
+    assert unmatched == [("N1",), ("N2",), ("N3",), ("N4",)]
+
+
+def test_street_number_split_rule():
+    con = macro_con()
+
+    def split(text):
+        got = con.execute("SELECT wb_street_number(?)", [text]).fetchone()[0]
+        return None if got is None else (got["street"], got["house_number"])
+
+    assert split("Kerkstraat 12") == ("Kerkstraat", "12")
+    assert split("Kerkstraat 12 bus 3") == ("Kerkstraat", "12 bus 3")
+    assert split("Tervuursesteenweg 150-152") == ("Tervuursesteenweg", "150-152")
+    assert split("Kerkstraat 12/3") == ("Kerkstraat", "12/3")
+    assert split("11 Novemberlaan 5") == ("11 Novemberlaan", "5")
+    assert split("Rue du 11 Novembre 5 bte 2") == ("Rue du 11 Novembre", "5 bte 2")
+    for whole in ("Steenweg op Leuven", "Sint-Jansbergsesteenweg", "11 Novemberlaan", "12", ""):
+        assert split(whole) is None, whole
+    # A postcode and place after the street are no house number.
+    assert split("Kerkstraat 3020 Herent") is None
+
+
+# --- 4. Two editions of the sector list ---------------------------------------------------
+
+
+SECTORS_2024 = (
+    "statsec2024;statsec2024_naam;gemeente2024;gemeente2024_naam;wijk2024_code\r\n"
+    "24038A00-;Herent-Centrum;24038;Herent;24038A0N\r\n"  # split in 2025: gone
+    "24038A011;Kliniek;24038;Herent;24038A5N\r\n"
+    "24038A082;Bijlok;24038;Herent;24038A5N\r\n"  # gone
+    "24038ZZZZ;Niet te lokaliseren;24038;Herent;\r\n"
+)
+SECTORS_2025 = (
+    "statsec;statsec_naam;gemeente;gemeente_naam;wijk_code\r\n"
+    "24038A00K;Herent Centrum Oost;24038;Herent;W01\r\n"
+    "24038A00L;Herent Centrum West;24038;Herent;W01\r\n"
+    "24038A011;Kliniek;24038;Herent;W02\r\n"
+    "24038ZZZZ;Niet te lokaliseren;24038;Herent;\r\n"
+)
+#: A list of another municipality only: it completes the others, whatever its name.
+SECTORS_KORTENBERG = (
+    "statsec2024;statsec2024_naam;gemeente2024;gemeente2024_naam;wijk2024_code\r\n"
+    "24055A001;Kortenberg-Centrum;24055;Kortenberg;24055A0N\r\n"
+)
+
+
+def test_older_sector_list_codes_are_dropped_with_a_warning(tmp_path):
+    wh = built(
+        tmp_path,
+        {
+            "sectors/kortenberg_2024.csv": SECTORS_KORTENBERG,
+            "sectors/sectoren_2024.csv": SECTORS_2024,
+            "sectors/sectoren_2025.csv": SECTORS_2025,
+        },
+    )
+    got = query(
+        wh, "SELECT sector_code, wijk_code, source_file FROM marts.sectors ORDER BY sector_code"
+    )
+    assert got == [
+        ("24038A00K", "W01", "sectors/sectoren_2025.csv"),
+        ("24038A00L", "W01", "sectors/sectoren_2025.csv"),
+        ("24038A011", "W02", "sectors/sectoren_2025.csv"),  # the newest list's wijk
+        ("24038ZZZZ", None, "sectors/sectoren_2025.csv"),
+        ("24055A001", "24055A0N", "sectors/kortenberg_2024.csv"),
+    ]
+    refused = rejects(wh, "sectors")
+    assert [(r[0], r[1], r[2], r[3]) for r in refused] == [
+        ("sectors/sectoren_2024.csv", 2, "statsec2024", "24038A00-"),
+        ("sectors/sectoren_2024.csv", 4, "statsec2024", "24038A082"),
+    ]
+    assert all("nieuwste sectorlijst" in r[4] and "sectoren_2025.csv" in r[4] for r in refused)
+    warnings = query(wh, "SELECT message FROM marts.build_warnings WHERE topic = 'Sectoren'")
+    assert len(warnings) == 1
+    message = warnings[0][0]
+    assert message.startswith("2 sectorcodes uit een oudere sectorlijst")
+    assert "sectors/sectoren_2024.csv: 2 (24038A00-, 24038A082)" in message
+    assert "vervangen door sectors/sectoren_2025.csv" in message
+    # Every row is accounted for: the superseded codes are refused, the rest accepted.
+    files = query(
+        wh,
+        "SELECT source_file, rows_read, rows_accepted, rows_rejected FROM marts.load_files "
+        "WHERE kind = 'sectors' ORDER BY 1",
+    )
+    assert files == [
+        ("sectors/kortenberg_2024.csv", 1, 1, 0),
+        ("sectors/sectoren_2024.csv", 4, 2, 2),
+        ("sectors/sectoren_2025.csv", 4, 4, 0),
+    ]
+
+
+def test_one_sector_list_gives_no_warning(tmp_path):
+    wh = built(tmp_path, {"sectors/sectoren_2025.csv": SECTORS_2025})
+    assert query(wh, "SELECT count(*) FROM marts.sectors")[0][0] == 4
+    assert query(wh, "SELECT count(*) FROM marts.build_warnings WHERE topic = 'Sectoren'") == [(0,)]
+
+
+@pytest.mark.skipif(
+    not (REALWORLD / "herko_statistical_sectors_2024.csv").exists(),
+    reason=f"echte HerKo-sectorlijsten niet gevonden in {REALWORLD} (../shared ontbreekt)",
+)
+def test_real_2024_and_2025_sector_lists_side_by_side(tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "sectors").mkdir(parents=True)
+    for year in (2024, 2025):
+        src = REALWORLD / f"herko_statistical_sectors_{year}.csv"
+        shutil.copy(src, raw / "sectors" / src.name)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        '[zone]\nname = "PZ HerKo"\ntimezone = "Europe/Brussels"\n\n'
+        '[[municipalities]]\nnis_code = "24038"\nname = "Herent"\n\n'
+        '[[municipalities]]\nnis_code = "24055"\nname = "Kortenberg"\n',
+        encoding="utf-8",
+    )
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None)
+    n, from_2025 = query(
+        wh,
+        "SELECT count(*), count(*) FILTER (WHERE source_file LIKE '%2025.csv') FROM marts.sectors",
+    )[0]
+    assert n == from_2025 == 83
+    refused = rejects(wh, "sectors")
+    assert len(refused) == 18
+    assert {r[0] for r in refused} == {"sectors/herko_statistical_sectors_2024.csv"}
+    assert "24038A00-" in {r[3] for r in refused}
+    (message,) = query(wh, "SELECT message FROM marts.build_warnings WHERE topic = 'Sectoren'")[0]
+    assert message.startswith("18 sectorcodes uit een oudere sectorlijst")
+    assert "herko_statistical_sectors_2024.csv: 18 (" in message
+    assert "en 8 andere" in message
