@@ -23,6 +23,7 @@ same file side by side.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -74,6 +75,19 @@ _LOCKS_GUARD = threading.Lock()
 
 class ReviewError(ValueError):
     """A review that cannot be stored; the message is Dutch and meant for the user."""
+
+
+#: An item's identifier in the build's canonical form of a record key (``wb_key`` in
+#: ``etl/sql/macros.sql``: upper case, without spaces): a decision stored on
+#: "wt2026-01763" before the build compared keys so still belongs to WT2026-01763.
+_CANONICAL_ID = "upper(regexp_replace(item_id, '[\\s\\p{Zs}]+', '', 'g'))"
+#: The stored decisions, each item under its canonical identifier.
+_REVIEWS = f"(SELECT * REPLACE ({_CANONICAL_ID} AS item_id) FROM reviews)"
+
+
+def canonical_id(item_id: str) -> str:
+    """An identifier as the marts show a record key: upper case, without spaces."""
+    return re.sub(r"\s+", "", item_id).upper()
 
 
 def default_path() -> Path:
@@ -204,7 +218,7 @@ class ReviewStore:
             When an input is missing or invalid (Dutch message).
         """
         kind = _required_text(item_kind, "Soort item")
-        ident = _required_text(item_id, "Itemnummer")
+        ident = canonical_id(_required_text(item_id, "Itemnummer"))
         who = _required_text(reviewer, "Beoordelaar")
         choice = (decision or "").strip().lower() if isinstance(decision, str) else ""
         if choice not in DECISIONS:
@@ -280,7 +294,7 @@ class ReviewStore:
                        count(*) OVER (PARTITION BY item_kind, item_id) AS n_reviews,
                        row_number() OVER (PARTITION BY item_kind, item_id
                                           ORDER BY recorded_at DESC, review_id DESC) AS rn
-                FROM reviews {where}
+                FROM {_REVIEWS} {where}
             ) WHERE rn = 1
             ORDER BY recorded_at DESC, review_id DESC
         """
@@ -304,8 +318,8 @@ class ReviewStore:
         DataFrame
             Columns as in :data:`COLUMNS`.
         """
-        sql = "SELECT * FROM reviews WHERE item_id = ?"
-        params: list = [str(item_id).strip()]
+        sql = f"SELECT * FROM {_REVIEWS} WHERE item_id = ?"
+        params: list = [canonical_id(str(item_id))]
         if item_kind:
             sql += " AND item_kind = ?"
             params.append(item_kind)
@@ -370,7 +384,9 @@ class ReviewStore:
 
     def _all(self, item_kind: str | None) -> pd.DataFrame:
         where, params = ("WHERE item_kind = ?", [item_kind]) if item_kind else ("", [])
-        return self._read(f"SELECT * FROM reviews {where} ORDER BY recorded_at, review_id", params)
+        return self._read(
+            f"SELECT * FROM {_REVIEWS} {where} ORDER BY recorded_at, review_id", params
+        )
 
 
 def _required_text(value: object, label: str) -> str:

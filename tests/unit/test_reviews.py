@@ -71,6 +71,22 @@ def test_latest_decision_wins_and_history_is_kept(store, clock):
     assert history["remark"].iloc[0] == "Locatie ontbreekt"
 
 
+def test_decisions_follow_the_canonical_record_key(store, clock):
+    """The build now compares record keys without case or spaces (``wb_key``): a task
+    number exported as "wt2026-01763" is WT2026-01763 in the marts. A decision stored on
+    the old spelling still belongs to it, and a new one is stored canonically."""
+    store.record("taak", "wt2026-01763", "teruggestuurd", "Locatie ontbreekt", "HINP Vos")
+    clock.tick(days=1)
+    store.record("taak", "WT2026 -01763", "goedgekeurd", None, "HINP Vos")
+    latest = store.latest()
+    assert latest["item_id"].tolist() == ["WT2026-01763"]
+    assert latest["n_reviews"].tolist() == [2] and latest["decision"].tolist() == ["goedgekeurd"]
+    assert store.history("wt2026-01763")["decision"].tolist() == [
+        "teruggestuurd",
+        "goedgekeurd",
+    ]
+
+
 def test_same_timestamp_later_record_wins(store):
     # The fixed clock stamps both decisions identically; insertion order decides.
     store.record("taak", "T-1", "goedgekeurd", None, "HINP Vos")
