@@ -269,10 +269,14 @@ CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(t
 -- point), so "Steenweg op Leuven" or "Sint-Jansbergsesteenweg" are never cut, and "11
 -- Novemberlaan 5" keeps its 11. The geocoding step (etl/build.py, _geocode) asks it only for
 -- a record without a house number, once per distinct street, and not for a name the address
--- list knows as a street as written (a street named with a trailing number).
+-- list knows as a street as written (a street named with a trailing number). A whole
+-- address typed into the field, as a register kept by hand has it, loses its place after a
+-- comma first ("Kerkstraat 12, 3020 Herent", "Kerkstraat 12, Herent", "Kerkstraat 12 bus 3,
+-- B-3020"): the record's own postcode and municipality columns place it; a box after a
+-- comma ("Kerkstraat 12, bus 3") is part of the number.
 CREATE OR REPLACE TEMP MACRO wb_street_number(s) AS list_transform(
-    [regexp_extract(trim(s),
-        '(?i)^(.*?[^\d\s,])[\s,]+(?:(?:nr|no|n°)\.?\s*)?(\d{1,4}(?:\s*[a-z]{1,2})?(?:\s*(?:[-/]|bus|bte|b\.?)\s*[0-9a-z]+)?)$',
+    [regexp_extract(regexp_replace(trim(s), '\s*,\s*(?:[Bb]\s*-?\s*)?(?:\d{4}\b\s*)?[^\d,]*$', ''),
+        '(?i)^(.*?[^\d\s,])[\s,]+(?:(?:nr|no|n°)\.?\s*)?(\d{1,4}(?:\s*[a-z]{1,2})?(?:\s*,?\s*(?:[-/]|bus|bte|b\.?)\s*[0-9a-z]+)?)$',
         ['street', 'house_number'])],
     lambda p: CASE WHEN p.house_number <> '' THEN p END)[1];
 -- A place name as the zone's lists are compared with it: lower case, without accents, and

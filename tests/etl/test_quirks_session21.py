@@ -371,6 +371,9 @@ def test_street_field_with_the_house_number_is_geocoded(tmp_path):
         incident("S5", street="kerkstr. 12", nr="", xy=none),
         incident("S6", street="Steenweg op Leuven 7", nr="", xy=none),
         incident("S7", street="Kerkstraat, nr. 12", nr="", xy=none),
+        # A whole address typed into the field.
+        incident("S8", street="Kerkstraat 12, 3020 Herent", nr="", xy=none),
+        incident("S9", street="Kerkstraat 12, bus 3", nr="", xy=none),
         # Only when the number field is empty: here the field's number is the number.
         incident("N1", street="Kerkstraat 12", nr="5", xy=none),
         # No number anywhere: nothing to split.
@@ -400,6 +403,8 @@ def test_street_field_with_the_house_number_is_geocoded(tmp_path):
     assert got["S5"][:2] == (genormaliseerd, 171010.0)
     assert got["S6"][:2] == (genormaliseerd, 171070.0)
     assert got["S7"][:2] == (genormaliseerd, 171010.0)
+    assert got["S8"][:2] == (genormaliseerd, 171010.0)
+    assert got["S9"][:2] == (genormaliseerd, 171010.0)
     for pv in ("N1", "N2", "N3", "N4"):
         assert got[pv][:2] == (None, None), pv
     assert got["G1"][:2] == ("adres exact", 171012.0)
@@ -424,6 +429,17 @@ def test_street_number_split_rule():
         assert split(whole) is None, whole
     # A postcode and place after the street are no house number.
     assert split("Kerkstraat 3020 Herent") is None
+    # A whole address typed into the field: the place after a comma goes first (the
+    # record's own postcode and municipality columns place it).
+    assert split("Kerkstraat 12, 3020 Herent") == ("Kerkstraat", "12")
+    assert split("Kerkstraat 12, Herent") == ("Kerkstraat", "12")
+    assert split("Kerkstraat 12A, B-3020 Herent") == ("Kerkstraat", "12A")
+    assert split("Kerkstraat 12 bus 3, 3020") == ("Kerkstraat", "12 bus 3")
+    assert split("Kerkstraat 12, bus 3") == ("Kerkstraat", "12, bus 3")
+    assert split("Kerkstraat, nr. 12") == ("Kerkstraat", "12")
+    for whole in ("Kerkstraat, Herent", "Kerkstraat, 3020 Herent", "Kerkstraat, 12"):
+        assert split(whole) in (None, ("Kerkstraat", "12")), whole
+    assert split("Kerkstraat, Herent") is None and split("Kerkstraat, 3020 Herent") is None
 
 
 # --- 4. Two editions of the sector list ---------------------------------------------------
