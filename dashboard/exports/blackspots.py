@@ -178,6 +178,32 @@ def _status(row: Mapping) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def coverage_note(window: tuple[date, date], first: date | None, last: date | None) -> str | None:
+    """What the page, the list and the advice say when the zone's own registration does not
+    cover the whole window of the rule; ``None`` when it does.
+
+    The rule counts injury accidents over years: a window reaching before the first export
+    (or after the last day of data) holds fewer accidents than the location had, and a
+    location can miss the thresholds for the data that are missing, not for its safety.
+    """
+    start, end = window
+    if first is not None and last is not None and first <= start and end <= last:
+        return None
+    if first is None or last is None or last < start or first > end:
+        return (
+            f"De eigen registratie van de zone dekt dit venster ({fmt_date(start)} – "
+            f"{fmt_date(end)}) niet: er is geen oordeel mogelijk."
+        )
+    lo, hi = max(start, first), min(end, last)
+    months = round((hi - lo).days / 30.4375)
+    total = round(((end - start).days + 1) / 30.4375)
+    return (
+        f"De eigen registratie van de zone dekt maar {fmt_date(lo)} – {fmt_date(hi)}, "
+        f"ongeveer {months} van de {total} maanden van het venster: een locatie kan de "
+        "drempels missen doordat gegevens ontbreken, niet doordat ze veilig is."
+    )
+
+
 def ranking_xlsx(
     ranking: pd.DataFrame,
     params=ScoreParams(),
@@ -186,6 +212,7 @@ def ranking_xlsx(
     zone_name: str = "",
     wijk_names: Mapping[str, str] | None = None,
     source_label: str = "Eigen registratie van de zone (Statbel niet meegeteld)",
+    coverage: str | None = None,
 ) -> bytes:
     """The black-spot list as an Excel workbook.
 
@@ -204,6 +231,9 @@ def ranking_xlsx(
         Wijk code → name for the "Wijk" column.
     source_label : str
         Which accidents were used.
+    coverage : str, optional
+        :func:`coverage_note` when the data do not cover the whole window: a row of its
+        own on the sheet "Parameters".
 
     Returns
     -------
@@ -280,6 +310,7 @@ def ranking_xlsx(
         ("Bron", source_label),
         ("Venster: eerste dag", window[0] if window else None),
         ("Venster: laatste dag", window[1] if window else None),
+        *([("Dekking van het venster", coverage)] if coverage else []),
         ("Aantal jaren", int(params.years)),
         ("Clusterafstand (m)", float(params.distance_m)),
         ("Minimum aantal letselongevallen", int(params.min_injury_accidents)),
@@ -447,6 +478,7 @@ def location_docx(
     zone_name: str = "",
     wijk_name: str = "",
     map_png: bytes | None = None,
+    coverage: str | None = None,
 ) -> bytes:
     """A one-page Word note on one location, for an advice to the road authority.
 
@@ -467,6 +499,9 @@ def location_docx(
         Names for the heading and the location table.
     map_png : bytes, optional
         Image from :func:`location_map_png`.
+    coverage : str, optional
+        :func:`coverage_note` when the data do not cover the whole window: said right
+        under the introduction, in bold (the advice must not read as a full judgement).
 
     Returns
     -------
@@ -499,6 +534,8 @@ def location_docx(
         f"de Vlaamse regel voor gevaarlijke punten over {params.years} jaar ({window_text}), "
         "op basis van de eigen ongevallenregistratie van de politiezone."
     ).italic = True
+    if coverage:
+        doc.add_paragraph().add_run(coverage).bold = True
 
     breakdown = score_breakdown(victims, params, accidents)
     table = doc.add_table(rows=0, cols=2)

@@ -50,8 +50,6 @@ CONTROL_COLOURS = {
 #: 30/11)", "12/2025"): left to guess, plotly took a mix of years and longer labels for
 #: numbers, drew "2.023,5 · 2024 · 2.024,5" and dropped the bars with a longer label.
 PERIOD_AXIS = dict(type="category", categoryorder="trace")
-#: Why an inspector sees traffic controls as hexagon counts (SECURITY.md, known limits).
-CONTROLS_HIDDEN = "(controles hebben geen wijk in de gegevens)"
 #: Radius (m) around a top location within which a control counts as "near".
 CONTROL_RADIUS_M = 250.0
 TOP_N = 10
@@ -139,6 +137,44 @@ summary = traffic.accident_summary(version, source, period.start, period.end, fl
 # many whole months right before those.
 previous = period.previous_months() if statbel else period.previous()
 before = traffic.accident_summary(version, source, previous.start, previous.end, flt.wijken, facets)
+# What the source covers: a day (Statbel: a month) outside it is unknown, not 0. Statbel
+# publishes a year late, and neither source covers the months before its first export: a
+# period there counted 0 and read as "opvallend minder" (or its successor as "meer").
+bounds = traffic.source_span(version, source)
+counted = period.months() if statbel else period
+
+
+def _covered(p) -> bool:
+    """Whether the source covers every day (Statbel: month) of ``p``."""
+    first, last = bounds["first"], bounds["last"]
+    return first is not None and last is not None and first <= p.start and p.end <= last
+
+
+now_covered = _covered(counted)
+now_touched = (
+    bounds["first"] is not None
+    and bounds["first"] <= counted.end
+    and counted.start <= bounds["last"]
+)
+coverage_text = (
+    f"{source_label} dekt {fmt_period(bounds['first'], bounds['last'])}"
+    if bounds["first"] is not None
+    else f"{source_label} bevat geen ongevallen"
+)
+if not now_touched:
+    summary = dict.fromkeys(summary)
+if not (now_covered and _covered(previous)):
+    before = dict.fromkeys(before)
+if not now_covered:
+    st.warning(
+        f"{coverage_text}: de gekozen periode valt er "
+        f"{'deels' if now_touched else 'helemaal'} buiten. Wat erbuiten valt is onbekend, "
+        "niet 0: geen vergelijking met andere periodes"
+        + (", de aantallen tellen enkel de gedekte dagen." if now_touched else "."),
+        icon=":material/warning:",
+    )
+elif before["ongevallen"] is None:
+    st.caption(f"{coverage_text}: de vorige periode niet, dus geen verschil met die periode.")
 
 st.subheader("Ongevallen")
 layout.kpi_row(
@@ -208,6 +244,10 @@ base_params = blackspots.BlackSpotParams.configured()
 distance = st.session_state.get("verkeer_clusterafstand", int(base_params.distance_m))
 params = blackspots.BlackSpotParams.configured(distance_m=float(distance))
 bs_window = blackspots.window(period.end, params.years)
+# The rule always counts the zone's own registration: a window reaching before its first
+# export (or after its last day) is judged on part of the years, and says so.
+zone_bounds = traffic.source_span(version, "accidents")
+bs_coverage = export.coverage_note(bs_window, zone_bounds["first"], zone_bounds["last"])
 ranked_all = blackspots.ranking(version, period.end, params)
 ranked = (
     ranked_all[ranked_all["wijk_code"].isin(flt.wijken)] if flt.wijken else ranked_all
@@ -291,9 +331,7 @@ else:
 if show_controls:
     ctrl_points = traffic.control_points(version, period.start, period.end)
     drawn = maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
-    note += " " + maps.drawn_note(
-        drawn, "verkeerscontrole", "verkeerscontroles", "als vierkantje", CONTROLS_HIDDEN
-    )
+    note += " " + maps.drawn_note(drawn, "verkeerscontrole", "verkeerscontroles", "als vierkantje")
 spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]]
 if show_spots and not spots.empty:
     spots_geo = _to_wgs84(spots)
@@ -339,6 +377,8 @@ st.caption(
     "registratie van de zone (Statbel beschrijft dezelfde ongevallen en kent geen "
     "slachtoffers). Het venster eindigt op de laatste dag van de gekozen periode."
 )
+if bs_coverage:
+    st.warning(bs_coverage, icon=":material/warning:")
 st.slider(
     "Clusterafstand (m)",
     min_value=10,
@@ -417,6 +457,7 @@ xlsx = _cached(export.ranking_xlsx)(
     window=bs_window,
     zone_name=layout.zone_name(version),
     wijk_names=wijk_names,
+    coverage=bs_coverage,
 )
 layout.download_button(
     "Lijst als Excel (.xlsx)",
@@ -430,6 +471,18 @@ layout.download_button(
 
 st.markdown("**Geschiedenis van een locatie**")
 choices = ranked.head(max(len(listed), TOP_N))
+# Another wijk's locations only as black spots or candidates for a reader limited to the own
+# wijk (an inspector): those are aggregates of several injury accidents, public in the road
+# authority's lists; a location merely ranked holds one or two, and its score formula and
+# ring gave one person's accident away (severity, road user, exact place).
+choices = choices[
+    [
+        bool(black or cand) or layout.record_scope((str(wijk or ""),)) is not None
+        for wijk, black, cand in zip(
+            choices["wijk_code"], choices["is_black_spot"], choices["is_candidate"], strict=True
+        )
+    ]
+]
 if choices.empty:
     st.info("Geen letselongevallen met locatie in dit venster.")
 else:
@@ -530,6 +583,7 @@ else:
             zone_name=layout.zone_name(version),
             wijk_name=wijk_names.get(location["wijk_code"], ""),
             map_png=png,
+            coverage=bs_coverage,
         )
         layout.download_button(
             "Advies voor de wegbeheerder (.docx)",
@@ -641,7 +695,7 @@ controls_text = (
     f"vierkantjes: {fmt_count(len(ctrl_points), 'controle', 'controles')} in de periode"
     if not ctrl_drawn.in_cells
     else maps.drawn_note(
-        ctrl_drawn, "controle", "controles", "in de periode als vierkantje", CONTROLS_HIDDEN
+        ctrl_drawn, "controle", "controles", "in de periode als vierkantje"
     ).rstrip(".")
 )
 st.caption(
@@ -670,8 +724,7 @@ grain = (
 # "1-15" while it held all of October), so its window runs over whole months.
 since = trend_start.replace(day=1) if statbel else trend_start
 through = period.months().end if statbel else period.end
-# What the source covers: a month outside it is unknown, not 0 (Statbel comes a year late).
-bounds = traffic.source_bounds(version, source)
+# A month outside what the source covers (bounds, above) is unknown, not 0.
 st.caption(
     f"{source_label}, {fmt_period(since, through)} ({params.years} jaar tot het einde "
     "van de gekozen periode). Letselongevallen en slachtoffers staan in aparte grafieken: "
@@ -849,18 +902,31 @@ if not statbel:
             row_phi[label] = phi[key]
     for u in road_rows:
         row_phi[f"Slachtoffers: {u.lower()}"] = by_user.get(u, 1.0)
-cmp = compare_periods(now_s, prev_s, ly_s, dispersion=row_phi).reindex(index)
-cmp_table = comparison.comparison_table(cmp, index, "Wat")
-# As the briefing's tables: the signal of each comparison, notable ones marked and coloured.
-st.dataframe(
-    comparison.styled_comparison(cmp_table, cmp),
-    hide_index=True,
-    width="stretch",
-    height=35 * (len(cmp_table) + 1) + 3,
-)
 if statbel:
     # Say which whole months are compared: those are what Statbel counts.
     last_year = last_year.months()
+# A comparison period the source does not cover has no count ("–"), never 0.
+cmp = compare_periods(
+    now_s,
+    prev_s if _covered(previous) else None,
+    ly_s if _covered(last_year) else None,
+    dispersion=row_phi,
+).reindex(index)
+if now_covered:
+    cmp_table = comparison.comparison_table(cmp, index, "Wat")
+    # As the briefing's tables: the signal of each comparison, notable ones marked and
+    # coloured.
+    st.dataframe(
+        comparison.styled_comparison(cmp_table, cmp),
+        hide_index=True,
+        width="stretch",
+        height=35 * (len(cmp_table) + 1) + 3,
+    )
+else:
+    st.info(
+        f"Geen vergelijking: {coverage_text}, niet de hele gekozen periode.",
+        icon=":material/info:",
+    )
 st.caption(
     (
         f"Statbel per hele maand: {fmt_period(period.months().start, period.months().end)}. "
@@ -885,7 +951,11 @@ st.caption(
 
 st.markdown("**Letselongevallen per 1.000 inwoners**")
 threshold = int(zone.get("zone", {}).get("small_count_threshold", 5))
-for layer, title in (("gemeente", "Gemeente"), ("deelgemeente", "Deelgemeente")):
+area_layers = (("gemeente", "Gemeente"), ("deelgemeente", "Deelgemeente"))
+if not now_touched:
+    st.info(f"{coverage_text}: niets te tonen voor de gekozen periode.", icon=":material/info:")
+    area_layers = ()
+for layer, title in area_layers:
     areas = traffic.injury_per_area(version, source, period.start, period.end, layer)
     rates = [
         rate_per_1000(n, p, small_base_threshold=threshold)
@@ -917,6 +987,7 @@ st.caption(
     "gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
     "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "
     f"Bij minder dan {threshold} ongevallen zegt een cijfer per 1.000 inwoners weinig."
+    + ("" if now_covered else f" {coverage_text}: enkel die dagen tellen.")
 )
 
 # ------------------------------------------------------------------------------------
@@ -1093,8 +1164,14 @@ table = per_wijk.drop(columns=["wijk_code"]).rename(
 )
 if statbel:
     table = table.drop(columns=["Slachtoffers: totaal", "Enkel stoffelijke schade"])
-st.dataframe(style_table(table), hide_index=True, width="stretch")
-st.caption(f"{source_label}, gekozen periode.")
+if now_touched:
+    st.dataframe(style_table(table), hide_index=True, width="stretch")
+    st.caption(
+        f"{source_label}, gekozen periode."
+        + ("" if now_covered else f" {coverage_text}: enkel die dagen tellen.")
+    )
+else:
+    st.info(f"{coverage_text}: niets te tonen voor de gekozen periode.", icon=":material/info:")
 
 st.subheader("Ongevallen naar ernst")
 severity = traffic.accidents_by_severity(

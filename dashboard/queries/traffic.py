@@ -16,6 +16,7 @@ from dashboard.queries.common import (
     IN_ZONE,
     MAP_POINT_CAP,
     VICTIMS_SQL,
+    data_bounds,
     dataset,
     filter_sql,
     first_last,
@@ -362,6 +363,27 @@ def source_bounds(version: WarehouseVersion, source: str) -> dict:
         {"month_only": ds.month_only},
     )
     return first_last(df)
+
+
+def source_span(version: WarehouseVersion, source: str) -> dict:
+    """The days a source's counts are known for: what a period is checked against before
+    its count is compared (a period outside counts nothing, and that 0 is unknown).
+
+    Statbel as :func:`source_bounds` (whole months). The zone's own registration from the
+    first day of the month of its first record (the exports begin with a month; a quiet
+    first day is no missing export) through the zone's last day of data (its exports end
+    together; the periods are cut to that day).
+
+    Returns
+    -------
+    dict
+        ``{"first": date | None, "last": date | None}``.
+    """
+    bounds = source_bounds(version, source)
+    if source == "accidents_statbel" or bounds["first"] is None:
+        return bounds
+    last = data_bounds(version)["last"] or bounds["last"]
+    return {"first": bounds["first"].replace(day=1), "last": max(bounds["last"], last)}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -725,7 +747,8 @@ def control_points(
     pandas.DataFrame
         ``id``, ``lat``, ``lon``, ``x``, ``y`` (Lambert 72), ``category`` (control type),
         ``date``, ``address`` (street), ``started_at``, ``hours``, ``vehicles_checked``,
-        ``offences``; at most ``limit`` (≤ :data:`MAP_POINT_CAP`).
+        ``offences``, ``wijk_code`` (where it was held: an inspector sees the own wijk's as
+        points); at most ``limit`` (≤ :data:`MAP_POINT_CAP`).
     """
     params = {
         "start": start,
@@ -738,7 +761,7 @@ def control_points(
         """
         SELECT t.control_id AS id, t.lat, t.lon, t.x, t.y, t.control_type AS category,
                t.date, coalesce(t.street, '') AS address, t.started_at, t.hours,
-               t.vehicles_checked, t.offences
+               t.vehicles_checked, t.offences, t.wijk_code
         FROM marts.controls t
         WHERE t.date BETWEEN $start::DATE AND $end::DATE
           AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], t.control_type))

@@ -515,6 +515,34 @@ def test_no_page_shows_the_beleidscel_an_inspector_s_name(local_mode, page):
     assert names and not {n for n in names | surnames if n in text}
 
 
+def test_an_inspector_sees_other_wijken_s_locations_only_as_black_spots(local_mode):
+    """Verkeer's location history offered an inspector every ranked location of another
+    wijk: picking one printed its score formula (one accident: a person killed, a lightly
+    injured pedestrian) and ringed its exact place. Another wijk's locations are now only
+    black spots and candidates (aggregates of several accidents, public in the road
+    authority's lists); the own wijk's all."""
+    at = run_as(inspector("W01"), "traffic", {"wijk": "W05", "periode": "jaar"})
+    options = at.selectbox(key="verkeer_locatie").options if at.selectbox else []
+    assert all(o.endswith(("(gevaarlijk punt)", "(kandidaat)")) for o in options), options
+    coordinator = run_as(COORD, "traffic", {"wijk": "W05", "periode": "jaar"})
+    assert len(coordinator.selectbox(key="verkeer_locatie").options) > len(options)
+    own = run_as(inspector("W05"), "traffic", {"wijk": "W05", "periode": "jaar"})
+    assert own.selectbox(key="verkeer_locatie").options == (
+        coordinator.selectbox(key="verkeer_locatie").options
+    )
+
+
+def test_an_inspector_sees_the_own_wijk_s_traffic_controls_as_points(local_mode):
+    """The enforcement map said "controles hebben geen wijk in de gegevens" and drew every
+    control as a coarse hexagon count, the own wijk's too, while marts.controls has a wijk
+    for every control: the query did not select it."""
+    at = run_as(inspector("W01"), "traffic", {"periode": "jaar"})
+    captions = " ".join(c.value for c in at.caption)
+    assert "geen wijk in de gegevens" not in captions
+    assert wh("SELECT count(*) FROM marts.controls WHERE wijk_code IS NULL").iat[0, 0] == 0
+    assert "controles van je eigen wijk (W01) in de periode als vierkantje" in captions
+
+
 def test_sign_out_returns_to_the_form_and_is_audited(local_mode):
     at = run_as(COORD)
     assert at.title[0].value == "Briefing"

@@ -296,7 +296,72 @@ def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehous
     """No injury accident in the black-spot window: ranking them merged an empty member
     list on accident_id and failed ("You are trying to merge on float64 and object")."""
     at = run_app("traffic", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
-    assert metrics(at)["Ongevallen"] == "0"
+    # Before the first export nothing is known: "–", not 0 (see the test below).
+    assert metrics(at)["Ongevallen"] == "–"
+
+
+def _zone_first_day() -> date:
+    return pd.Timestamp(
+        wh("SELECT min(date) FROM marts.accidents WHERE source = 'zone'").iat[0, 0]
+    ).date()
+
+
+def test_periods_the_source_does_not_cover_are_unknown_not_zero(demo_warehouse):
+    """A period before the first export counted 0: with data from 01/12/2023 the first half
+    of 2024 showed "+62 t.o.v. vorige periode" and "+10,0 ▲" against a previous period of
+    one covered month, and "+17,4 ▲" against a last year without data. A comparison the
+    source does not cover is now "–", never a signal."""
+    first = _zone_first_day()
+    # Covered, but its previous period and last year are not.
+    start, end = first + timedelta(days=20), first + timedelta(days=59)
+    at = run_app("traffic", {"periode": "aangepast", "van": str(start), "tot": str(end)})
+    tiles = {m.label: m for m in at.metric}
+    injury = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND date BETWEEN ? AND ?",
+        [start, end],
+    )
+    assert injury > 0 and tiles["Letselongevallen"].value == nl(injury)
+    assert not tiles["Letselongevallen"].delta and not tiles["Ongevallen"].delta
+    assert any("de vorige periode niet" in c.value for c in at.caption)
+    table = _frame(at, "Wat", "Vorige periode")
+    assert table["Vorige periode"].isna().all() and table["Vorig jaar"].isna().all()
+    assert (table["Signaal"] == "–").all() and (table["Signaal t.o.v. vorig jaar"] == "–").all()
+    # Entirely before the data: unknown counts and no comparison at all.
+    before = {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-06-30"}
+    at = run_app("traffic", before)
+    assert all(m.value == "–" for m in at.metric[:3])
+    assert any("valt er helemaal buiten" in w.value for w in at.warning)
+    assert any(i.value.startswith("Geen vergelijking") for i in at.info)
+    assert not any(
+        "Vorige periode" in getattr(d.value, "data", d.value).columns for d in at.dataframe
+    )
+
+
+def test_a_black_spot_window_the_data_cover_in_part_says_so(demo_warehouse):
+    """The rule counts three years; with data from 01/12/2023, a window ending in June 2024
+    holds 7 of its 36 months. The page, the list and the advice said "over 3 jaar" as if the
+    judgement were complete."""
+    from dashboard.exports import blackspots as export
+
+    first = _zone_first_day()
+    end = first + timedelta(days=200)
+    at = run_app("traffic", {"periode": "aangepast", "van": str(first), "tot": str(end)})
+    notes = [w.value for w in at.warning if "dekt maar" in w.value]
+    assert len(notes) == 1
+    assert notes[0].startswith(
+        f"De eigen registratie van de zone dekt maar {first:%d/%m/%Y} – {end:%d/%m/%Y}, "
+        "ongeveer 7 van de 36 maanden van het venster"
+    )
+    window = (date(2021, 7, 1), date(2024, 6, 30))
+    assert export.coverage_note(window, date(2021, 1, 1), date(2026, 1, 1)) is None
+    assert "geen oordeel" in export.coverage_note(window, date(2025, 1, 1), date(2026, 1, 1))
+    location = {"street": "Kerkstraat", "x": 171000, "y": 177000, "n_injury_accidents": 1,
+                "score": 3.0, "rang": 1}  # fmt: skip
+    empty = pd.DataFrame(columns=["accident_id", "severity_class", "road_user", "severity"])
+    blob = export.location_docx(location, empty, empty, window=window, coverage=notes[0])
+    texts = [p.text for p in Document(io.BytesIO(blob)).paragraphs]
+    assert notes[0] in texts
 
 
 def _trend_chart(at) -> tuple[list[str], np.ndarray, np.ndarray]:
