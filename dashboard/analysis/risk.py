@@ -78,6 +78,12 @@ def _interval_text(low: float, high: float) -> str:
     return text
 
 
+def _area_text(km2: float) -> str:
+    """An area as the sentences write it: two decimals below 1 km² (a wijk's circles of
+    100 m cover 0,05 km², which one decimal wrote as "0,0 km²")."""
+    return f"{format_nl(km2, 2 if km2 < 1 else 1)} km²"
+
+
 def _sentence(
     radius: float,
     place: str,
@@ -86,30 +92,28 @@ def _sentence(
     area_km2: float,
     n_poi: int,
     interval: tuple[float, float] = (np.nan, np.nan),
+    where: str = "de zone",
+    area_out_km2: float = np.nan,
 ) -> str:
-    counted = f"{n_in} {'incident' if n_in == 1 else 'incidenten'} op {format_nl(area_km2)} km²"
+    counted = f"{n_in} {'incident' if n_in == 1 else 'incidenten'} op {_area_text(area_km2)}"
+    within = f"Binnen {format_nl(radius, 0)} m van {place}"
     if n_poi == 0:
         return f"Er ligt geen {place.removeprefix('een ')} in de zone."
+    if area_km2 <= 0:
+        return f"{within} ligt geen deel van {where}: niets te vergelijken."
     if ratio == np.inf:
-        return (
-            f"Binnen {format_nl(radius, 0)} m van {place} gebeuren alle incidenten ({counted}); "
-            f"in de rest van de zone geen."
-        )
+        return f"{within} gebeuren alle incidenten ({counted}); in de rest van {where} geen."
     if not np.isfinite(ratio):
-        return (
-            f"Binnen {format_nl(radius, 0)} m van {place} gebeuren {counted}; buiten die zone "
-            f"valt er niets te vergelijken."
-        )
+        if area_out_km2 <= 0:
+            return f"{within} ligt heel {where} ({counted}): niets om mee te vergelijken."
+        return f"{within} gebeuren {counted}; in de rest van {where} geen: niets te vergelijken."
     if ratio >= 1.05:
         core = f"gebeuren {format_nl(ratio)} keer zoveel incidenten per km² als"
     elif ratio > 0.95:
         core = "gebeuren ongeveer evenveel incidenten per km² als"
     else:
         core = f"gebeuren minder incidenten per km² ({format_nl(ratio)} keer zoveel) dan"
-    return (
-        f"Binnen {format_nl(radius, 0)} m van {place} {core} in de rest van de zone "
-        f"({counted}{_interval_text(*interval)})."
-    )
+    return f"{within} {core} in de rest van {where} ({counted}{_interval_text(*interval)})."
 
 
 def risk_near_poi(
@@ -123,6 +127,7 @@ def risk_near_poi(
     zone=None,
     type_labels: Mapping[str, str] | None = None,
     quad_segs: int = 32,
+    where: str = "de zone",
 ) -> pd.DataFrame:
     """Incident density within a radius of points of interest, against the rest of the zone.
 
@@ -154,6 +159,9 @@ def risk_near_poi(
     quad_segs : int, default 32
         Segments per quarter circle of a buffer (32 → area 0.04 % below π r²). Incidents
         are counted by exact distance.
+    where : str
+        The area analysed, as the sentences name it ("de zone", "de gekozen wijk"): the
+        density near the places is set against the rest of it.
 
     Returns
     -------
@@ -257,6 +265,8 @@ def risk_near_poi(
                         area_in / _M2_PER_KM2,
                         len(poi_xy),
                         (low, high),
+                        where,
+                        area_out / _M2_PER_KM2,
                     ),
                 }
             )

@@ -88,8 +88,26 @@ class Period:
         """``Laatste 28 dagen (04/10/2026 – 31/10/2026)``."""
         return f"{PRESETS.get(self.preset, self.preset)} ({fmt_period(self.start, self.end)})"
 
+    @property
+    def year_based(self) -> bool:
+        """A calendar year or a year so far ("Dit jaar", "Vorig jaar", or 1 January to a day
+        of that year chosen by hand): its previous period is the same days a year earlier."""
+        return (
+            self.start.month == 1
+            and self.start.day == 1
+            and self.end.year == self.start.year
+            and (self.preset in ("jaar", "vorigjaar") or (self.end.month, self.end.day) == (12, 31))
+        )
+
     def previous(self) -> Period:
-        """The equally long period right before this one (CompStat "vorige periode")."""
+        """The equally long period right before this one (CompStat "vorige periode").
+
+        For a year (:attr:`year_based`) the year before: counted in days, 2025 was compared
+        with 02/01/2024 - 31/12/2024 (a leap year) and "Dit jaar" to 31 October with
+        February to December of the year before, another season.
+        """
+        if self.year_based:
+            return self.last_year()
         end = self.start - timedelta(days=1)
         return Period(self.preset, end - timedelta(days=self.days - 1), end)
 
@@ -107,7 +125,10 @@ class Period:
     def previous_months(self) -> Period:
         """As many whole months as :meth:`months`, right before them: the "vorige periode"
         of data without a day. Counted by days, 28 days in November touched October and
-        November, so November counted in both periods; 7 days touched the same month."""
+        November, so November counted in both periods; 7 days touched the same month.
+        For a year (:attr:`year_based`), the same months a year earlier."""
+        if self.year_based:
+            return self.last_year().months()
         whole = self.months()
         n = (whole.end.year - whole.start.year) * 12 + whole.end.month - whole.start.month + 1
         first = whole.start.year * 12 + whole.start.month - 1 - n

@@ -151,6 +151,28 @@ def month_name(month: int) -> str:
     return MONTHS[int(month) - 1]
 
 
+#: The Dutch abbreviations of the months (Taalunie: "mrt", not "maa").
+MONTH_ABBREVIATIONS = (
+    "jan",
+    "feb",
+    "mrt",
+    "apr",
+    "mei",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
+
+
+def month_abbreviation(month: int) -> str:
+    """Dutch abbreviation of a month number (3 = mrt)."""
+    return MONTH_ABBREVIATIONS[int(month) - 1]
+
+
 def part_of_month(month, start: date, end: date) -> str:
     """``" (3–30)"`` when the period ``start``–``end`` covers only those days of ``month``
     (a ``pandas.Period`` or any day in it), ``""`` when it covers the whole month."""

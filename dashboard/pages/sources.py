@@ -32,7 +32,9 @@ from dashboard.components.format import (
     fmt_date,
     fmt_int,
     fmt_number,
+    fmt_period,
     missing_as_text,
+    month_abbreviation,
     month_name,
     part_of_month,
     style_table,
@@ -109,7 +111,13 @@ kpis = []
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
     now = hq.filtered_count(version, key, *args) if key in keys else None
-    before = hq.filtered_count(version, key, *prev_args) if key in keys else None
+    # A previous period before the data is unknown, not 0 ("+246" on the first days).
+    since = common.known_since(version, (key,))
+    before = (
+        hq.filtered_count(version, key, *prev_args)
+        if key in keys and (since is None or previous.start >= since)
+        else None
+    )
     kpis.append(layout.Kpi(ds.label, now, before))
 repeated = {
     key: incidents.top_addresses(
@@ -160,6 +168,7 @@ kpis.append(
     )
 )
 layout.kpi_row(kpis)
+st.caption(f"Vorige periode: {fmt_period(previous.start, previous.end)}.")
 
 
 def _sum_by(frames: list[pd.DataFrame], by: list[str], cols: list[str]) -> pd.DataFrame:
@@ -234,6 +243,16 @@ if view in ("punten", "heatmap") and located > MAP_POINT_CAP:
 # gets the own wijk's records in fine cells and every other record in its coarse cell
 # (~0,7 km²), as maps.visible_points does with points; None = fine cells everywhere.
 fine_wijken = maps.fine_cell_wijken()
+#: The filter holds none of the wijken the reader sees fine cells of (an inspector looking
+#: at a neighbour): the hot-spot views have nothing to show, which is no finding ("0
+#: zeshoeken zijn een hotspot" read as one).
+no_fine_cells = (
+    fine_wijken is not None and bool(flt.wijken) and not set(flt.wijken) & set(fine_wijken)
+)
+NO_FINE_CELLS_NOTE = (
+    "Hotspots van {wijken} toont Wijkbeeld je niet: kleine zeshoeken en hun klassen zie je "
+    "enkel voor {own}. Kies je eigen wijk in de wijkfilter."
+)
 
 
 def _cells(coarse: bool = False) -> pd.DataFrame:
@@ -383,6 +402,10 @@ elif effective == "gi":
         )
         + _classes_note()
     )
+    if no_fine_cells:
+        note = NO_FINE_CELLS_NOTE.format(
+            wijken=", ".join(flt.wijken), own=", ".join(fine_wijken) or "geen enkele wijk"
+        )
 elif effective == "opkomend":
     em = hq.emerging_classes(
         version, keys, *args, granularity=granularity, fdr=fdr, fine_wijken=fine_wijken
@@ -421,6 +444,10 @@ elif effective == "opkomend":
     if n_periods < 4:
         note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
     note += _classes_note()
+    if no_fine_cells:
+        note = NO_FINE_CELLS_NOTE.format(
+            wijken=", ".join(flt.wijken), own=", ".join(fine_wijken) or "geen enkele wijk"
+        )
 
 maps.add_outline_strokes(m, districts)
 pois = hq.poi_points(version)
@@ -474,14 +501,27 @@ st.subheader("Records in een zeshoek of wijk")
 st.caption("Klik op een zeshoek of wijk op de kaart, of kies hieronder een wijk.")
 selection = st.session_state.get(KEY_SELECTION)
 names = dict(zip(districts["code"], districts["name"], strict=True))
+# Only the wijken of the filter: the list counts the filtered records, and a wijk outside
+# the filter showed "0 records in wijk Winksele" beside its 750.
 picked = st.selectbox(
     "Wijk",
-    [""] + list(names),
+    [""] + [c for c in names if not flt.wijken or c in flt.wijken],
     format_func=lambda c: "(kaartselectie)" if c == "" else f"{names[c]} ({c})",
     key="bronnen_wijkkeuze",
 )
 if picked:
     selection = {"wijk": picked}
+outside_filter = bool(
+    selection and selection.get("wijk") and flt.wijken and selection["wijk"] not in flt.wijken
+)
+if outside_filter:
+    # A wijk clicked on the map, or kept from before the filter changed.
+    st.info(
+        f"{names.get(selection['wijk'], selection['wijk'])} valt buiten de gekozen wijken: "
+        "kies die wijk in de wijkfilter om haar records te zien.",
+        icon=":material/info:",
+    )
+    selection = None
 codes_by_name = {n: c for c, n in names.items()}
 ID_PREFIX = {"incidents": "PV", "nuisance": "MELD"}
 # A wijk the role may not see records of (an inspector's neighbour): no list at all.
@@ -531,7 +571,7 @@ if selection and drill is not None:
         icon=":material/download:",
         key="bronnen_xlsx",
     )
-elif not selection:
+elif not selection and not outside_filter:
     st.info("Nog geen zeshoek of wijk gekozen.")
 
 # ---------------------------------------------------------------- when
@@ -609,12 +649,13 @@ series = monthly_with_last_year(
     since_col="n_vanaf_dag",
     between_col="n_binnen",
     months=(year_earlier, period.end),
-    known_from=common.data_bounds(version)["first"],
+    # Known from the first month every chosen source has (each source's own start).
+    known_from=common.known_since(version, tuple(keys)),
 )
 series = series[series["maand"] >= pd.Period(period.start, "M")]
 if not series.empty:
     labels = [
-        f"{month_name(p.month)[:3]} {p.year}{part_of_month(p, period.start, period.end)}"
+        f"{month_abbreviation(p.month)} {p.year}{part_of_month(p, period.start, period.end)}"
         for p in series["maand"]
     ]
     fig = go.Figure(
@@ -775,18 +816,20 @@ else:
     zone = shapely.from_wkt(zone_wkt)
     xy = hq.record_xy(version, "incidents", *args)
     total = hq.filtered_count(version, "incidents", *args, located_only=True)
+    # The area analysed, as the sentences name it: the rest of a wijk is no "rest van de zone".
+    where = (
+        "de zone"
+        if not flt.wijken
+        else "de gekozen wijk"
+        if len(flt.wijken) == 1
+        else "de gekozen wijken"
+    )
     risk = risk_near_poi(
         xy, pois.rename(columns={"poi_type": "type"}), zone.area, zone=zone,
-        type_labels={t: f"een {t.lower()}" for t in pois["poi_type"].unique()},
+        type_labels={t: f"een {t.lower()}" for t in pois["poi_type"].unique()}, where=where,
     )  # fmt: skip
     # The places lying in the area analysed, and the label says which area that is.
-    area = (
-        "in de zone"
-        if not flt.wijken
-        else "in de gekozen wijk"
-        if len(flt.wijken) == 1
-        else "in de gekozen wijken"
-    )
+    area = f"in {where}"
     for poi_type, rows in risk.groupby("type", sort=True):
         n_poi = fmt_int(rows["n_poi_zone"].iloc[0])
         st.markdown(f"**{poi_type}** ({n_poi} {area}): " + " ".join(rows["zin"]))

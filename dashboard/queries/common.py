@@ -447,6 +447,29 @@ def data_bounds(version: WarehouseVersion) -> dict:
     return first_last(df)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def known_since(version: WarehouseVersion, dataset_keys: tuple[str, ...]) -> date | None:
+    """The first day from which every one of ``dataset_keys`` is known: the latest of their
+    first months (``marts.daily_counts``, from the first day of the month of a domain's
+    first record: the exports begin with a month, a quiet first day is no missing export).
+
+    Before it a count is unknown, not 0: facts exported from 2025 and nuisance reports from
+    2023 made 2024's months 0 and every month of 2025 "opvallend" against them; summed, a
+    month of facts and reports stood against one of reports alone. ``None`` without data.
+    """
+    if not dataset_keys:
+        return None
+    df = query(
+        version,
+        "SELECT domain, min(date) AS first FROM marts.daily_counts "
+        "WHERE list_contains($keys::VARCHAR[], domain) GROUP BY 1 LIMIT 100",
+        {"keys": list(dataset_keys)},
+    )
+    if len(df) < len(set(dataset_keys)) or df["first"].isna().any():
+        return None
+    return max(pd.Timestamp(v).date().replace(day=1) for v in df["first"])
+
+
 def first_last(df: pd.DataFrame) -> dict:
     """``{"first": date | None, "last": date | None}`` from a one-row result whose first
     two columns are the first and last day (null: no data)."""

@@ -543,6 +543,18 @@ def test_an_inspector_sees_the_own_wijk_s_traffic_controls_as_points(local_mode)
     assert "controles van je eigen wijk (W01) in de periode als vierkantje" in captions
 
 
+def test_an_inspector_filtering_on_another_wijk_gets_no_hot_spot_count(local_mode):
+    """Bronnen told inspector W01, filtered on W03, "Getis-Ord Gi* op 0 zeshoeken ... 0
+    zeshoeken zijn een hotspot" while the coordinator saw 13 there: nothing shown is no
+    finding. The page now says the hot spots of W03 are not shown to this reader."""
+    at = run_as(inspector("W01"), "sources", {"periode": "jaar", "wijk": "W03"})
+    captions = [c.value for c in at.caption]
+    assert not any("Getis-Ord Gi* op 0 zeshoeken" in c for c in captions)
+    assert any(c.startswith("Hotspots van W03 toont Wijkbeeld je niet") for c in captions)
+    own = run_as(inspector("W01"), "sources", {"periode": "jaar", "wijk": "W01"})
+    assert any("Getis-Ord Gi* op" in c.value for c in own.caption)
+
+
 def test_sign_out_returns_to_the_form_and_is_audited(local_mode):
     at = run_as(COORD)
     assert at.title[0].value == "Briefing"

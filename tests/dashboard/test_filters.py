@@ -148,3 +148,20 @@ def test_a_link_with_van_after_tot_is_put_in_order(demo_warehouse):
     at = run_app("sources", {"periode": "aangepast", "van": "2026-01-31", "tot": "2026-01-01"})
     assert "Aangepast (01/01/2026 – 31/01/2026)" in at.caption[0].value
     assert at.date_input(key="_w_flt_van_tot_keuze").value == (date(2026, 1, 1), date(2026, 1, 31))
+
+
+def test_a_year_is_compared_with_the_year_before():
+    """Counted in days, "Vorig jaar" 2025 was compared with 02/01/2024 - 31/12/2024 (2024
+    is a leap year) and "Dit jaar" to 31 October with February - December of the year
+    before: another season, and neither window was said."""
+    last = Period("vorigjaar", date(2025, 1, 1), date(2025, 12, 31))
+    assert last.previous() == Period("vorigjaar", date(2024, 1, 1), date(2024, 12, 31))
+    ytd = Period("jaar", date(2026, 1, 1), date(2026, 10, 31))
+    assert ytd.previous() == Period("jaar", date(2025, 1, 1), date(2025, 10, 31))
+    assert ytd.previous_months() == Period("jaar", date(2025, 1, 1), date(2025, 10, 31))
+    # A calendar year chosen by hand too; other periods as before.
+    assert Period("aangepast", date(2024, 1, 1), date(2024, 12, 31)).previous().start == date(
+        2023, 1, 1
+    )
+    spring = Period("aangepast", date(2026, 1, 1), date(2026, 3, 31))
+    assert spring.previous() == Period("aangepast", date(2025, 10, 3), date(2025, 12, 31))

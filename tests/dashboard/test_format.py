@@ -71,3 +71,10 @@ def test_exports_neutralise_formula_text():
     # Also text that arrives as a categorical (a warehouse ENUM read by the SQL console).
     cats = to_csv_bytes(df.astype({"straat": "category"})).decode("utf-8-sig")
     assert cats == csv
+
+
+def test_month_abbreviations_are_dutch():
+    """The monthly chart wrote "maa 2025" for March (the name cut at three letters)."""
+    from dashboard.components.format import month_abbreviation
+
+    assert [month_abbreviation(m) for m in (1, 3, 5, 6, 10)] == ["jan", "mrt", "mei", "jun", "okt"]

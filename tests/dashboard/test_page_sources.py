@@ -7,9 +7,13 @@ are recomputed from those SQL rows with the analysis functions.
 from __future__ import annotations
 
 import json
+import shutil
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 
@@ -446,3 +450,61 @@ def test_poi_counts_are_those_of_the_chosen_wijken(demo_warehouse):
     for poi_type, row in pois.iterrows():
         label = f"**{poi_type}** ({nl(int(row['zone']))} in de zone): "
         assert any(m.startswith(label) for m in markdown), label
+
+
+@pytest.fixture(scope="module")
+def late_facts(demo_raw, tmp_path_factory) -> Path:
+    """The demo without its first year of facts: facts begin on 1 January 2025, nuisance
+    reports two months earlier."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("late") / "raw"
+    shutil.copytree(demo_raw, raw)
+    (raw / "incidents" / "islp_feiten_2024.csv").unlink()
+    target = raw.parent / "wh.duckdb"
+    build_warehouse(raw=raw, warehouse=target, echo=lambda *_: None)
+    return target
+
+
+def test_months_before_a_source_s_first_export_are_unknown(late_facts, monkeypatch):
+    """The chart knew months from the first record of any source: with facts from 2025
+    and reports from November 2024, a year earlier was 0 facts and every month of 2025 was
+    "opvallend" (382 tegen 0), or facts and reports stood against reports alone. Each
+    source is now known from its own first month; the KPI has no difference against a
+    previous period before the data."""
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(late_facts))
+    first = wh("SELECT min(date) FROM marts.incidents").iat[0, 0]
+    assert pd.Timestamp(first).date() == date(2025, 1, 1)
+    at = run_app("sources", {"periode": "aangepast", "van": "2025-11-01", "tot": "2025-12-31"})
+    chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
+    bars, line = json.loads(chart.proto.spec)["data"][:2]
+    assert len(plotly_array(bars["y"])) == 2
+    # Nov and Dec 2024: no facts known yet, so no year-earlier point for facts + reports.
+    assert all(v is None or np.isnan(v) for v in np.asarray(plotly_array(line["y"]), float))
+    assert not any(c.value.startswith("Opvallend anders") for c in at.caption)
+    # Reports alone are known then.
+    at.segmented_control(key="bronnen_bron").set_value("nuisance").run()
+    chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
+    line = json.loads(chart.proto.spec)["data"][1]
+    assert not np.isnan(np.asarray(plotly_array(line["y"]), float)).any()
+    # The first weeks of facts: no difference against a period before them.
+    at = run_app("sources", {"periode": "aangepast", "van": "2025-01-01", "tot": "2025-01-28"})
+    tiles = {m.label: m for m in at.metric}
+    assert tiles["Feiten (pv's)"].value != "–" and not tiles["Feiten (pv's)"].delta
+    assert tiles["Overlastmeldingen"].delta
+
+
+def test_the_drill_down_offers_the_filtered_wijken_only(demo_warehouse):
+    """With the wijk filter on W01 the drill-down still offered every wijk, and Winksele
+    (W03) showed "0 records in wijk Winksele" beside its hundreds: the list counts the
+    filtered records. It offers the filter's wijken; a wijk clicked on the map outside the
+    filter is named so."""
+    at = run_app("sources", {"wijk": "W01", "periode": "jaar"})
+    assert at.selectbox(key="bronnen_wijkkeuze").options == [
+        "(kaartselectie)",
+        "Herent-Centrum (W01)",
+    ]
+    at.session_state["bronnen_selectie"] = {"wijk": "W03"}
+    at.run()
+    assert any(i.value.startswith("Winksele valt buiten de gekozen wijken") for i in at.info)
+    assert not any("records in wijk Winksele" in m.value for m in at.markdown)

@@ -63,7 +63,7 @@ def test_risk_ratio_hand_computed():
     assert row["ratio_laag"] < row["ratio"] < row["ratio_hoog"]
     assert row["zin"] == (
         f"Binnen 200 m van een station gebeuren {ratio_text} keer zoveel incidenten per km² "
-        f"als in de rest van de zone (42 incidenten op 0,1 km²; 95 %-interval {low} tot "
+        f"als in de rest van de zone (42 incidenten op 0,13 km²; 95 %-interval {low} tot "
         f"{high} keer)."
     )
     assert "." not in ratio_text
@@ -177,3 +177,21 @@ def test_places_in_the_area_are_counted_apart_from_those_that_reach_it():
     # Without an area, every place lies in "the zone".
     whole = risk_near_poi(incidents, poi, ZONE_AREA, radii=(100,))
     assert (whole["n_poi_zone"] == whole["n_poi"]).all()
+
+
+def test_sentences_for_a_part_of_the_zone_name_that_part():
+    """For one wijk the sentences said "6 incidenten op 0,0 km²" (0,048 km²), "dan in de
+    rest van de zone" (the rest of the wijk) and, for circles lying wholly outside it,
+    "buiten die zone valt er niets te vergelijken" (the reverse of the truth)."""
+    wijk = shapely.box(0, 0, 1000, 1000)
+    poi = pd.DataFrame({"x": [500.0, 5000.0], "y": [500.0, 5000.0], "type": ["café", "school"]})
+    incidents = pd.DataFrame({"x": [510.0, 520.0, 900.0], "y": [500.0, 500.0, 900.0]})
+    out = risk_near_poi(
+        incidents, poi, wijk.area, radii=(100,), zone=wijk, where="de gekozen wijk",
+        type_labels={"café": "een café", "school": "een school"},
+    ).set_index("type")  # fmt: skip
+    cafe = out.loc["café", "zin"]
+    assert "in de rest van de gekozen wijk" in cafe and "op 0,03 km²" in cafe
+    assert out.loc["school", "zin"] == (
+        "Binnen 100 m van een school ligt geen deel van de gekozen wijk: niets te vergelijken."
+    )
