@@ -88,6 +88,19 @@ categories = filters.category_filter(options, label="Categorie / type overlast",
 hours = col_hour.slider(
     "Uur van de dag", 0, 23, (0, 23), key="bronnen_uren", help="Beide uren inbegrepen."
 )
+# The night (22-05) is one window over midnight: the slider's handles are then read from
+# the later hour to the earlier (the queries take hours[0] > hours[1] as such a window).
+if (
+    col_hour.toggle(
+        "Over middernacht",
+        key="bronnen_uren_nacht",
+        help="Aan: van het tweede uur tot het eerste, over middernacht (kies 5 en 22 voor "
+        "22 tot 5 uur).",
+    )
+    and hours[0] < hours[1]
+):
+    hours = (hours[1], hours[0])
+    col_hour.caption(f"{hours[0]:02d}:00 – {hours[1]:02d}:59, over middernacht.")
 weekdays = tuple(
     col_day.multiselect(
         "Weekdag",

@@ -508,3 +508,20 @@ def test_the_drill_down_offers_the_filtered_wijken_only(demo_warehouse):
     at.run()
     assert any(i.value.startswith("Winksele valt buiten de gekozen wijken") for i in at.info)
     assert not any("records in wijk Winksele" in m.value for m in at.markdown)
+
+
+def test_a_night_window_over_midnight_can_be_chosen(demo_warehouse):
+    """The hour filter's slider keeps its first hour before its last: the night (22 to 5)
+    took two looks. "Over middernacht" reads the handles the other way round."""
+    at = run_app("sources", {"periode": "jaar"})
+    at.session_state["bronnen_uren"] = (5, 22)
+    at.session_state["bronnen_uren_nacht"] = True
+    at.run()
+    end = last_28_days()[1]
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? "
+        "AND (hour >= 22 OR hour <= 5)",
+        [end.replace(month=1, day=1), end],
+    )
+    assert metrics(at)["Feiten (pv's)"] == nl(n)
+    assert "22:00 – 05:59, over middernacht." in _captions(at)
