@@ -956,7 +956,7 @@ if not now_touched:
     st.info(f"{coverage_text}: niets te tonen voor de gekozen periode.", icon=":material/info:")
     area_layers = ()
 for layer, title in area_layers:
-    areas = traffic.injury_per_area(version, source, period.start, period.end, layer)
+    areas = traffic.injury_per_area(version, source, period.start, period.end, layer, facets)
     rates = [
         rate_per_1000(n, p, small_base_threshold=threshold)
         for n, p in zip(areas["letselongevallen"], areas["inwoners"], strict=True)
@@ -982,7 +982,9 @@ for layer, title in area_layers:
         ]
     st.dataframe(style_table(table), hide_index=True, width="stretch")
 st.caption(
-    f"Gekozen periode, hele zone ({source_label}). Een ongeval telt in de gemeente en "
+    f"Gekozen periode, hele zone ({source_label})"
+    + (", met de filters voor ongevallen" if facets else "")
+    + ". Een ongeval telt in de gemeente en "
     "deelgemeente van zijn wijk (de plaats van het feit, zoals Verkenning en het "
     "gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
     "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "

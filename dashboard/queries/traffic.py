@@ -546,7 +546,12 @@ _AREA_LAYERS = {
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def injury_per_area(
-    version: WarehouseVersion, source: str, start: date, end: date, layer: str = "gemeente"
+    version: WarehouseVersion,
+    source: str,
+    start: date,
+    end: date,
+    layer: str = "gemeente",
+    facets: Facets = (),
 ) -> pd.DataFrame:
     """Injury accidents and victims per municipality or deelgemeente, with population.
 
@@ -556,6 +561,10 @@ def injury_per_area(
     Parameters
     ----------
     layer : {"gemeente", "deelgemeente"}
+    facets : tuple
+        The accident filters of the page (road user, light, ...), as the key figures: a
+        rate per 1.000 inhabitants of cyclists' accidents beside the key figures of all
+        accidents read as one of them.
 
     Returns
     -------
@@ -570,7 +579,7 @@ def injury_per_area(
     if layer not in _AREA_LAYERS:
         raise ValueError(f"Onbekende laag {layer!r}")
     column, nowhere = _AREA_LAYERS[layer]
-    where, params = _accident_where(source, start, end, (), ())
+    where, params = _accident_where(source, start, end, (), facets)
     params.update({"layer": layer, "nowhere": nowhere})
     victims = "CAST(sum(t.victims) AS BIGINT)" if source == "accidents" else "NULL::BIGINT"
     filled = "coalesce(acc.slachtoffers, 0)" if source == "accidents" else "NULL"

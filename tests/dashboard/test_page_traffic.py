@@ -179,6 +179,17 @@ def test_road_user_filter_changes_counts(demo_warehouse):
     )
     assert metrics(at)["Ongevallen"] == nl(n)
     assert any(c.value.startswith("Filter: Betrokken weggebruiker: Fietser") for c in at.caption)
+    # The rates per 1.000 inhabitants follow the filter too (they counted every injury
+    # accident beside key figures of cyclists' accidents).
+    injury = count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND is_injury "
+        "AND (road_user_1 = 'Fietser' OR road_user_2 = 'Fietser') "
+        "AND date BETWEEN make_date(?, 1, 1) AND ?",
+        [end.year, end],
+    )
+    areas = _frame(at, "Gemeente", "Per 1.000 inwoners")
+    assert int(areas["Letselongevallen"].sum()) == injury
+    assert any("met de filters voor ongevallen" in c.value for c in at.caption)
 
 
 def test_exports_on_the_page(demo_warehouse, monkeypatch):
