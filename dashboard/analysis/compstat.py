@@ -135,6 +135,13 @@ def years_before(day: dt.date, years: int = 1) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
+def covered(period: Any, first: dt.date | None, last: dt.date | None) -> bool:
+    """Whether data running from ``first`` to ``last`` cover every day of ``period`` (any
+    object with ``start`` and ``end``). A period they do not cover counts nothing there,
+    and that 0 is unknown: it is not compared (briefing, Verkeer)."""
+    return first is not None and last is not None and first <= period.start and period.end <= last
+
+
 def period_bounds(kind: str, end_date: Any) -> PeriodBounds:
     """Current, previous and last-year periods for a CompStat comparison.
 

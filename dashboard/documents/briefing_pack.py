@@ -22,6 +22,7 @@ from dashboard.analysis.compstat import (
     PeriodBounds,
     change_strength,
     compare_periods,
+    covered,
     dispersion_note,
     notable_changes_sentences,
     period_bounds,
@@ -287,11 +288,6 @@ def _days_text(n: int) -> str:
     return "dag" if n == 1 else f"{n} dagen"
 
 
-def _covered(period: Period, first: date | None, last: date | None) -> bool:
-    """Whether the data run through the whole period."""
-    return first is not None and last is not None and first <= period.start and period.end <= last
-
-
 def _fit_to_data(bounds: PeriodBounds, first: date | None, last: date | None):
     """The periods to compare, cut to what the data cover, and what to tell the reader.
 
@@ -323,15 +319,15 @@ def _fit_to_data(bounds: PeriodBounds, first: date | None, last: date | None):
             f"{fmt_period(bounds.previous.start, bounds.previous.end)} en "
             f"{fmt_period(bounds.last_year.start, bounds.last_year.end)})."
         )
-    if not _covered(bounds.current, first, last):
+    if not covered(bounds.current, first, last):
         notes.append(
             "De gegevens dekken deze periode niet volledig"
             + (f" (ze lopen van {fmt_period(first, last)})" if first and last else "")
             + ": de aantallen zijn onvolledig en worden niet vergeleken."
         )
         return bounds, False, False, notes
-    prev_ok = _covered(bounds.previous, first, last)
-    year_ok = _covered(bounds.last_year, first, last)
+    prev_ok = covered(bounds.previous, first, last)
+    year_ok = covered(bounds.last_year, first, last)
     missing = [
         name
         for name, ok in (("de vorige periode", prev_ok), ("dezelfde periode vorig jaar", year_ok))

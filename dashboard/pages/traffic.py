@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.analysis import blackspots as rule
-from dashboard.analysis.compstat import compare_periods
+from dashboard.analysis.compstat import compare_periods, covered
 from dashboard.analysis.temporal import monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import comparison, filters, layout, maps
@@ -146,8 +146,7 @@ counted = period.months() if statbel else period
 
 def _covered(p) -> bool:
     """Whether the source covers every day (Statbel: month) of ``p``."""
-    first, last = bounds["first"], bounds["last"]
-    return first is not None and last is not None and first <= p.start and p.end <= last
+    return covered(p, bounds["first"], bounds["last"])
 
 
 now_covered = _covered(counted)
