@@ -415,10 +415,6 @@ elif effective == "gi":
         )
         + _classes_note()
     )
-    if no_fine_cells:
-        note = NO_FINE_CELLS_NOTE.format(
-            wijken=", ".join(flt.wijken), own=", ".join(fine_wijken) or "geen enkele wijk"
-        )
 elif effective == "opkomend":
     em = hq.emerging_classes(
         version, keys, *args, granularity=granularity, fdr=fdr, fine_wijken=fine_wijken
@@ -457,10 +453,10 @@ elif effective == "opkomend":
     if n_periods < 4:
         note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
     note += _classes_note()
-    if no_fine_cells:
-        note = NO_FINE_CELLS_NOTE.format(
-            wijken=", ".join(flt.wijken), own=", ".join(fine_wijken) or "geen enkele wijk"
-        )
+if no_fine_cells and effective in ("gi", "opkomend"):
+    note = NO_FINE_CELLS_NOTE.format(
+        wijken=", ".join(flt.wijken), own=", ".join(fine_wijken) or "geen enkele wijk"
+    )
 
 maps.add_outline_strokes(m, districts)
 pois = hq.poi_points(version)
