@@ -615,12 +615,16 @@ if absent_in_window:
         "werklast per beschikbare dag."
     )
     with st.expander("Afwezigheden in het indexvenster"):
-        absent_view = workload.absences_per_inspector(version, idx_start, idx_end).rename(
+        absent_view = workload.absences_per_inspector(version, idx_start, idx_end)
+        absent_view = absent_view.assign(
+            open_ended=absent_view["open_ended"].map({True: "ja"}).fillna("")
+        ).rename(
             columns={
                 "inspector": "Inspecteur",
                 "days_absent": "Dagen afwezig",
                 "days_in_period": "Dagen in venster",
                 "reasons": "Redenen",
+                "open_ended": "Tot nader order",
             }
         )
         if not layout.is_coordinator():

@@ -556,17 +556,20 @@ def absences_per_inspector(version: WarehouseVersion, start: date, end: date) ->
     -------
     pandas.DataFrame
         ``inspector``, ``days_absent``, ``days_in_period``, ``reasons`` (e.g.
-        "Verlof, Ziekte"). Empty when the warehouse has no absences mart.
+        "Verlof, Ziekte"), ``open_ended`` (an absence "until further notice" runs through
+        the period's end). Empty when the warehouse has no absences mart.
     """
     from dashboard.queries._db import table_exists
 
     if not table_exists(version, "marts.absences"):
-        return pd.DataFrame(columns=["inspector", "days_absent", "days_in_period", "reasons"])
+        return pd.DataFrame(
+            columns=["inspector", "days_absent", "days_in_period", "reasons", "open_ended"]
+        )
     return query(
         version,
         """
         WITH days AS (
-            SELECT a.inspector, a.reason,
+            SELECT a.inspector, a.reason, a.open_ended,
                    unnest(generate_series(greatest(a.start_date, $start),
                                           least(a.end_date, $end), INTERVAL 1 DAY)) AS d
             FROM marts.absences a
@@ -574,7 +577,8 @@ def absences_per_inspector(version: WarehouseVersion, start: date, end: date) ->
         )
         SELECT inspector, count(DISTINCT d) AS days_absent,
                date_diff('day', $start, $end) + 1 AS days_in_period,
-               string_agg(DISTINCT reason, ', ' ORDER BY reason) AS reasons
+               string_agg(DISTINCT reason, ', ' ORDER BY reason) AS reasons,
+               bool_or(open_ended) AS open_ended
         FROM days GROUP BY inspector ORDER BY inspector
         LIMIT 5000
         """,

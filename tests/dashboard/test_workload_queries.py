@@ -288,13 +288,15 @@ def tiny_warehouse(tmp_path, monkeypatch):
         )
     con.execute(
         "CREATE TABLE marts.absences (inspector VARCHAR, start_date DATE, end_date DATE, "
-        "days INTEGER, reason VARCHAR)"
+        "days INTEGER, reason VARCHAR, open_ended BOOLEAN)"
     )
     con.execute(
         "INSERT INTO marts.absences VALUES "
-        "('INP A', DATE '2026-01-05', DATE '2026-01-09', 5, 'Verlof'),"
-        "('INP A', DATE '2026-01-08', DATE '2026-01-12', 5, 'Ziekte'),"  # overlaps 2 days
-        "('INP B', DATE '2025-12-20', DATE '2026-01-02', 14, 'Verlof')"
+        "('INP A', DATE '2026-01-05', DATE '2026-01-09', 5, 'Verlof', false),"
+        "('INP A', DATE '2026-01-08', DATE '2026-01-12', 5, 'Ziekte', false),"  # overlaps 2 days
+        "('INP B', DATE '2025-12-20', DATE '2026-01-02', 14, 'Verlof', false),"
+        # Until further notice (the list said 31/12/9999): every day from the 20th.
+        "('INP C', DATE '2026-01-20', DATE '9999-12-31', NULL, 'Ziekte', true)"
     )
     con.close()
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(path))
@@ -315,6 +317,8 @@ def test_absences_count_each_day_once_within_the_period(tiny_warehouse):
     assert out.loc["INP A", "days_absent"] == 8  # 5 + 5 - 2 overlapping days
     assert out.loc["INP A", "reasons"] == "Verlof, Ziekte"
     assert out.loc["INP B", "days_absent"] == 2  # only 1-2 January fall in the period
+    assert out.loc["INP C", "days_absent"] == 12  # 20-31 January, the absence runs on
+    assert out["open_ended"].tolist() == [False, False, True]
     assert (out["days_in_period"] == 31).all()
 
 

@@ -207,7 +207,6 @@ def test_placeholder_dates_of_the_other_kinds_are_refused(tmp_path):
     )
     assert got == [
         ("absences", 2, "Van", "01/01/1900"),
-        ("absences", 3, "Tot", "31/12/9999"),
         ("accidents", 2, "Datum/uur", "01/01/1900 00:00"),
         ("controls", 2, "Begin", "1900-01-01 00:00:00"),
         ("nuisance", 2, "Datum melding", "00/00/0000"),
@@ -215,6 +214,11 @@ def test_placeholder_dates_of_the_other_kinds_are_refused(tmp_path):
     ]
     assert query(wh, "SELECT count(*) FROM marts.rejects")[0][0] == len(got)
     assert query(wh, "SELECT accident_id FROM marts.accidents") == [("A2",)]
+    # An absence "until 31/12/9999" is open-ended (test_quirks_session22), not refused.
+    assert query(wh, "SELECT reason, open_ended FROM marts.absences ORDER BY 1") == [
+        ("Opleiding", False),
+        ("Ziekte", True),
+    ]
     tasks = query(
         wh,
         "SELECT task_id, due_at, closed_at, is_open, dates_inconsistent FROM marts.tasks "
