@@ -641,6 +641,26 @@ def render_preview(preview: Preview) -> None:
         )
 
 
+#: The uploader's English texts replaced by Dutch ones (see the call): the button's
+#: "Upload" and the hint beside it ("200MB per file • CSV, ...").
+_UPLOADER_DUTCH_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {
+    font-size: 0;
+}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+    content: "Bestand kiezen";
+    font-size: 0.875rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span {
+    font-size: 0;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+    content: "of sleep het bestand hierheen";
+    font-size: 0.875rem;
+}
+</style>"""
+
+
 def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()) -> None:
     """The "Bestand toevoegen" block of the Data page.
 
@@ -673,6 +693,10 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         # A Shapefile is several files: its parts are chosen together (or zipped).
         types += sorted({e.rsplit(".", 1)[-1] for e in SHAPEFILE_PARTS} - set(types))
         label += "; een Shapefile: kies de .shp, .shx, .dbf en .prj samen"
+    # Streamlit writes the uploader's button and hint in English ("Upload", "200MB per
+    # file"), with no parameter to change them: Dutch text through CSS. The label above
+    # already names the file types and the size limit.
+    st.html(_UPLOADER_DUTCH_CSS)
     uploaded = st.file_uploader(
         label,
         type=types,

@@ -87,6 +87,21 @@ def test_upload_preview_confirm_and_rebuild(small_server):
         page = browser.new_page(viewport={"width": 1400, "height": 4000})
         page.goto(small_server["url"] + "/data", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Bestand toevoegen").wait_for(timeout=60_000)
+        # The uploader speaks Dutch: Streamlit's "Upload" and "200MB per file" are hidden
+        # (font size 0) and Dutch text drawn in their place.
+        shown = page.evaluate(
+            """() => [
+                '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+                '[data-testid="stFileUploaderDropzoneInstructions"] span',
+            ].map(sel => {
+                const el = document.querySelector(sel);
+                return [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content];
+            })"""
+        )
+        assert shown == [
+            ["0px", '"Bestand kiezen"'],
+            ["0px", '"of sleep het bestand hierheen"'],
+        ], shown
         page.locator("input[type=file]").set_input_files(str(upload))
         page.get_by_text("Aanvaarde rijen").wait_for(timeout=60_000)
         # Table cells are drawn on a canvas; the counts are plain text.
