@@ -1270,13 +1270,14 @@ def build_warehouse(
             f"CREATE TABLE {TARGET}.marts.build_info AS SELECT ?::TIMESTAMP AS built_at, ?::VARCHAR AS zone_name, "
             "?::DOUBLE AS duration_s, ?::VARCHAR AS warehouse_version, "
             "(SELECT reference_date FROM intermediate.int_reference_date) AS reference_date, "
-            "?::VARCHAR AS input_fingerprint",
+            "?::VARCHAR AS input_fingerprint, ?::VARCHAR AS warehouse_format",
             [
                 built_at,
                 zone_name,
                 round(duration, 3),
                 f"{built_at:%Y%m%dT%H%M%S}-{fingerprint}",
                 fingerprint,
+                config.warehouse_format(),
             ],
         )
         marts.append("marts.build_info")

@@ -25,6 +25,27 @@ DATA_DIR = REPO_ROOT / "data"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 DEFAULT_MAPPINGS = Path(__file__).resolve().parent / "mappings.toml"
 
+
+@lru_cache(maxsize=1)
+def warehouse_format() -> str:
+    """A fingerprint of the code that decides what the warehouse holds.
+
+    The SHA-256 (first 12 hex digits) of every SQL model and macro under :data:`SQL_DIR`
+    and of ``etl/build.py``, which writes the remaining tables. The build stores it in
+    ``marts.build_info.warehouse_format``; the dashboard compares it with its own and asks
+    for a rebuild when they differ, instead of failing on a column an older build did not
+    write (after an update of Wijkbeeld the warehouse on disk is still the old one).
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    etl_dir = Path(__file__).resolve().parent
+    for path in sorted([*SQL_DIR.rglob("*.sql"), etl_dir / "build.py"]):
+        digest.update(path.relative_to(etl_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()[:12]
+
+
 #: Sub-folders of the raw folder, one per kind of export.
 RAW_KINDS = (
     "incidents",

@@ -15,6 +15,7 @@ from dashboard.auth.roles import (
     Principal,
     Role,
     allowed_municipalities,
+    allowed_pages,
     apply_record_policy,
     pseudonymise_pv,
 )
@@ -30,7 +31,7 @@ from dashboard.components.format import (
 from dashboard.queries import WarehouseVersion, warehouse_path, warehouse_version
 from dashboard.queries.common import data_bounds
 from dashboard.queries.data_quality import build_info
-from etl.config import zone_today
+from etl.config import warehouse_format, zone_today
 
 MISSING_WAREHOUSE = """\
 **Er is nog geen datawarehouse.** Wijkbeeld zoekt het bestand `{path}`, maar dat bestaat niet.
@@ -48,6 +49,12 @@ BROKEN_WAREHOUSE = """\
 **Het datawarehouse `{path}` kan niet gelezen worden.** Het is onvolledig of van een oudere
 versie ({error}). Bouw het opnieuw met `python -m etl build` (of `make demo`) en herlaad
 deze pagina.
+"""
+
+OUTDATED_WAREHOUSE = """\
+**Het datawarehouse is opgebouwd met een vorige versie van Wijkbeeld** (laatste opbouw
+{built}). Wijkbeeld is sindsdien bijgewerkt en de pagina's lezen gegevens die dit warehouse
+nog niet heeft. Bouw het opnieuw op uit dezelfde exports; er gaat niets verloren.
 """
 
 
@@ -89,11 +96,39 @@ def warehouse() -> WarehouseVersion:
         st.warning(MISSING_WAREHOUSE.format(path=warehouse_path()), icon=":material/database:")
         st.stop()
     try:
-        build_info(version)
+        info = build_info(version)
     except (duckdb.Error, RuntimeError) as exc:
         st.error(BROKEN_WAREHOUSE.format(path=warehouse_path(), error=type(exc).__name__))
         st.stop()
+    if info.get("warehouse_format") != warehouse_format():
+        outdated_warehouse(info)
     return version
+
+
+def outdated_warehouse(info: Mapping) -> None:
+    """Say that an older Wijkbeeld built the warehouse, offer the rebuild, stop the page.
+
+    After an update the warehouse on disk still has the old tables: a page would fail on
+    a column the old build did not write. The coordinator (who has the Data page) gets the
+    rebuild button here; the others are told whom to ask.
+    """
+    from dashboard.components.upload import rebuild_now_block
+
+    built = info.get("built_at")
+    st.warning(
+        OUTDATED_WAREHOUSE.format(built=fmt_datetime(built) if built is not None else "onbekend"),
+        icon=":material/update:",
+    )
+    if "data" in allowed_pages(principal()):
+        rebuild_now_block()
+        st.caption("Of vanuit de map van het project: `make build` (eigen exports) of `make demo`.")
+    else:
+        st.info(
+            "Vraag de wijkcoördinator het warehouse opnieuw op te bouwen (pagina Data, "
+            "'Opnieuw opbouwen').",
+            icon=":material/info:",
+        )
+    st.stop()
 
 
 def zone_name(version: WarehouseVersion) -> str:

@@ -538,6 +538,34 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
         st.caption("Nog geen bouw gestart vanuit het dashboard.")
 
 
+def rebuild_now_block() -> None:
+    """A rebuild button with the build's status, for a warehouse an older Wijkbeeld built
+    (:func:`dashboard.components.layout.warehouse`): the page reruns on the new warehouse
+    as soon as the build is done."""
+    status = build_status(status_file())
+    running = status.get("state") == "running"
+
+    @st.fragment(run_every=POLL_SECONDS if running else None)
+    def _poll() -> None:
+        now = build_status(status_file())
+        if running and now.get("state") != "running":
+            st.rerun()
+        if now.get("state") in ("running", "failed"):
+            render_build_status(now)
+
+    _poll()
+    if not running:
+        st.button(
+            "Nu opnieuw opbouwen",
+            key="outdated_rebuild",
+            type="primary",
+            on_click=_on_rebuild,
+            help="Bouwt het warehouse opnieuw uit dezelfde exports (map met ruwe exports).",
+        )
+        if error := st.session_state.get(STORED_KEY, {}).get("error"):
+            st.error(error, icon=":material/block:")
+
+
 def build_notice() -> None:
     """One line for the top of the Data page while a build runs or after one failed."""
     status = build_status(status_file())

@@ -86,3 +86,57 @@ def test_swapped_warehouse_is_picked_up(demo_warehouse, tmp_path, monkeypatch):
     assert v2 != v1
     after = _db.scalar(v2, "SELECT count(*) FROM marts.incidents")
     assert after < before
+
+
+def _outdated_copy(demo_warehouse, tmp_path, monkeypatch, drop_column: bool):
+    """A copy of the demo warehouse as an older Wijkbeeld left it."""
+    import duckdb
+
+    old = tmp_path / f"ouder_{int(drop_column)}.duckdb"  # the dashboard keeps files open
+    shutil.copy(demo_warehouse, old)
+    con = duckdb.connect(str(old))
+    if drop_column:  # built before the fingerprint existed
+        con.execute("ALTER TABLE marts.build_info DROP COLUMN warehouse_format")
+    else:
+        con.execute("UPDATE marts.build_info SET warehouse_format = '0123456789ab'")
+    con.close()
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(old))
+    return old
+
+
+def test_a_warehouse_of_an_older_wijkbeeld_asks_for_a_rebuild(demo_warehouse, tmp_path, monkeypatch):
+    """After an update the warehouse on disk is still the old one: a page read a column the
+    old build did not write and showed only Streamlit's redacted error (Werklast on a
+    warehouse without marts.absences.open_ended). Every page now says so first; the
+    coordinator gets the rebuild button, the others are told whom to ask."""
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+    from dashboard.components import upload
+
+    started = []
+    monkeypatch.setattr(upload, "start_background_build", lambda *a, **k: started.append(a))
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    for drop_column in (True, False):
+        old = _outdated_copy(demo_warehouse, tmp_path, monkeypatch, drop_column)
+        coordinator = Principal("coord", Role.COORDINATOR)
+        at = run_as(coordinator, "workload")
+        assert "vorige versie van Wijkbeeld" in at.warning[0].value
+        assert not at.title  # the page itself is not drawn
+        [button] = [b for b in at.button if b.key == "outdated_rebuild"]
+        button.click().run()
+        assert len(started) == 1 and started[0][1] == old
+        started.clear()
+        inspector = Principal("insp", Role.INSPECTOR, wijk_code="W01")
+        at = run_as(inspector, "sources")
+        assert "vorige versie van Wijkbeeld" in at.warning[0].value
+        assert "Vraag de wijkcoördinator" in at.info[0].value
+        assert not [b for b in at.button if b.key == "outdated_rebuild"]
+
+
+def test_a_warehouse_of_this_wijkbeeld_opens(demo_warehouse):
+    from etl.config import warehouse_format
+
+    assert wh("SELECT warehouse_format FROM marts.build_info").iat[0, 0] == warehouse_format()
+    at = run_app()
+    assert not [w for w in at.warning if "vorige versie" in w.value]
