@@ -46,3 +46,91 @@ def test_an_absence_until_31_12_9999_is_open_ended(tmp_path: Path):
     )
     assert [r[:3] for r in refused] == [(6, "Tot", "01/01/1900"), (7, "Tot", "00/00/0000")]
     assert all("plaatshouder" in r[3] for r in refused)
+
+
+def test_absence_and_task_names_follow_the_zone_s_spelling(tmp_path: Path):
+    """The zone configuration writes "INP Zoë Peeters"; a roster writes "inp zoe  peeters".
+    The absence was listed on Werklast but never subtracted from her available days (the
+    page matched names exactly), and her tasks in other capitals made her a stand-in
+    without index. A name the zone does not know stays as written, and the build says so
+    for the absence list."""
+    absences = (
+        "Wijkinspecteur;Van;Tot;Reden\r\n"
+        "inp zoe  peeters;02/03/2026;06/03/2026;Verlof\r\n"
+        "INP BART JANSSENS;09/03/2026;09/03/2026;Opleiding\r\n"
+        "INP Bart Jansens;10/03/2026;10/03/2026;Opleiding\r\n"  # a typo: no inspector
+    )
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk;Behandelaar\r\n"
+        "T1;Kantschrift;01/03/2026;;;W01;INP ZOË PEETERS\r\n"
+        "T2;Kantschrift;01/03/2026;;;W01;INP Stand-in\r\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"absences/a.csv": absences, "tasks/t.csv": tasks}), wh)
+    assert query(wh, "SELECT inspector, start_date FROM marts.absences ORDER BY 2") == [
+        ("INP Zoë Peeters", date(2026, 3, 2)),
+        ("INP Bart Janssens", date(2026, 3, 9)),
+        ("INP Bart Jansens", date(2026, 3, 10)),
+    ]
+    assert query(wh, "SELECT task_id, inspector FROM marts.tasks ORDER BY 1") == [
+        ("T1", "INP Zoë Peeters"),
+        ("T2", "INP Stand-in"),
+    ]
+    [(message,)] = query(
+        wh, "SELECT message FROM marts.build_warnings WHERE topic = 'Afwezigheden'"
+    )
+    assert message.startswith("1 naam op de lijst van afwezigheden is geen wijkinspecteur")
+    assert "INP Bart Jansens" in message
+
+
+def test_a_later_absence_list_ends_an_open_ended_absence(tmp_path: Path):
+    """The October list says "tot nader order"; the November list ends the same absence on
+    15/10. Both were kept (the end was part of the identity), so the inspector stayed
+    absent in every later window. The newest list that has the absence wins, as the
+    newest export does for the other kinds; a list without it keeps it."""
+    october = (
+        "Wijkinspecteur;Van;Tot;Reden\r\n"
+        "INP Zoë Peeters;01/10/2026;31/12/9999;Ziekte\r\n"
+        "INP Bart Janssens;05/10/2026;06/10/2026;Verlof\r\n"
+    )
+    november = (
+        "Wijkinspecteur;Van;Tot;Reden\r\n"
+        "INP Zoë Peeters;01/10/2026;15/10/2026;Ziekte\r\n"
+        "INP Zoë Peeters;03/11/2026;04/11/2026;Verlof\r\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(
+        mini_raw(
+            tmp_path,
+            {"absences/afwezig_2026-10.csv": october, "absences/afwezig_2026-11.csv": november},
+        ),
+        wh,
+    )
+    got = query(
+        wh,
+        "SELECT inspector, start_date, end_date, open_ended, source_file FROM marts.absences "
+        "ORDER BY inspector, start_date",
+    )
+    assert got == [
+        (
+            "INP Bart Janssens",
+            date(2026, 10, 5),
+            date(2026, 10, 6),
+            False,
+            "absences/afwezig_2026-10.csv",
+        ),
+        (
+            "INP Zoë Peeters",
+            date(2026, 10, 1),
+            date(2026, 10, 15),
+            False,
+            "absences/afwezig_2026-11.csv",
+        ),
+        (
+            "INP Zoë Peeters",
+            date(2026, 11, 3),
+            date(2026, 11, 4),
+            False,
+            "absences/afwezig_2026-11.csv",
+        ),
+    ]

@@ -65,6 +65,14 @@ old_sector_lists as (
             || '), vervangen door ' || newer_list, '; ' order by source_file, newer_list) as lists
     from old_sectors
 ),
+-- Names on the absence list that are no wijkinspecteur of the zone configuration, also
+-- not when written otherwise (int_staff_spelling): their absences count for nobody's index.
+-- Other staff on the list is normal; a typo in a name is not.
+unknown_absentees as (
+    select count(distinct inspector) as n, list(distinct inspector order by inspector) as names
+    from marts.absences
+    where inspector not in (select inspector from raw.zone_wijken where inspector is not null)
+),
 ignored as (
     select count(*) as n,
         string_agg(source_file || ': ' || reason, '; ' order by source_file) as files
@@ -124,6 +132,15 @@ warnings as (
         || 'verouderde lijst uit sectors/ of geef de nieuwste de latere naam (bv. met het jaar).'
     from old_sector_lists
     where n > 0
+    union all
+    select 9, 'Afwezigheden',
+        wb_count_text(n) || ' ' || case when n = 1 then 'naam' else 'namen' end
+        || ' op de lijst van afwezigheden ' || case when n = 1 then 'is' else 'zijn' end
+        || ' geen wijkinspecteur in de zoneconfiguratie (data/zone.toml): ' || wb_code_list(names)
+        || '. Die afwezigheden tellen niet in de werklastindex. Een tikfout in een naam? Verbeter '
+        || 'ze in de lijst of in zone.toml (hoofdletters, accenten en spaties tellen niet).'
+    from unknown_absentees
+    where n > 0 and (select count(*) from raw.zone_wijken where inspector is not null) > 0
     union all
     -- A few records outside the zone are normal (an accident on the border road); a large
     -- share (over 2 %, and at least 10 records) points at coordinates in another system or

@@ -10,7 +10,8 @@ select
     t.wijk_code,
     t.wijk_code_located,
     t.wijk_name,
-    coalesce(t.inspector, w.inspector) as inspector,
+    -- The zone configuration's spelling of a name written otherwise (int_staff_spelling).
+    coalesce(sp.inspector, t.inspector, w.inspector) as inspector,
     t.status,
     t.closed_at is null and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten') as is_open,
     t.closed_at is null
@@ -35,3 +36,4 @@ from intermediate.int_tasks_located t
 cross join intermediate.int_reference_date r
 left join raw.zone_wijken w on w.code = t.wijk_code
 left join raw.zone_task_types tt on tt.name = t.task_type
+left join intermediate.int_staff_spelling sp on sp.label = cast(t.inspector as varchar)
