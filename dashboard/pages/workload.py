@@ -209,6 +209,18 @@ index_by_wijk = workload_index(
     compare=list(wijk_table["code"]),
     min_tasks=SMALL_BASE,
 )
+# Wijkinspecteurs absent for the whole window (no available day): no index and no place in
+# the fairness figures; the page says who.
+absent_all_window = (
+    [
+        str(name)
+        for name in zone_index_by_inspector.index[
+            zone_index_by_inspector["compared"] & zone_index_by_inspector["available_days"].eq(0)
+        ]
+    ]
+    if "available_days" in zone_index_by_inspector.columns
+    else []
+)
 # Fairness is a zone-wide question (every wijkinspecteur, whatever the wijk filter), and
 # withheld when one of them has too small a base.
 fair = workload_fairness(
@@ -338,13 +350,28 @@ st.subheader("Werklastindex per inspecteur")
 st.dataframe(
     style_table(missing_as_text(layout.staff_names(table))), hide_index=True, width="stretch"
 )
+if any(name in index_by_inspector.index for name in absent_all_window):
+    # Load per available day has no value without available days: no index, and no place
+    # in the Gini and the ratio (said there too).
+    st.caption(
+        "Het hele indexvenster afwezig volgens de lijst van afwezigheden, dus geen index ('–'): "
+        + "; ".join(
+            f"{name} ({fmt_int(int(zone_index_by_inspector.at[name, 'received']))} taken "
+            "ontvangen in die periode)"
+            for name in absent_all_window
+            if name in index_by_inspector.index
+        )
+        + "."
+    )
 st.caption(
     "Deze index telt de taken van de inspecteur (ook in een andere wijk)"
     + (", per beschikbare dag (afwezigheden eraf)" if "available_days" in table.columns else "")
-    + "; de kaart en 'Wat als' tonen de index per wijk (de taken van de wijk"
+    + "; de kaart toont de index per wijk (de taken die op de wijk staan"
     + (", zonder correctie voor afwezigheden" if "available_days" in table.columns else "")
-    + "). Beide: 100 = gemiddelde van de zone, zodat een inspecteur en zijn wijk kunnen "
-    f"verschillen. Een index enkel vanaf {SMALL_BASE} ontvangen taken in het venster "
+    + ") en 'Wat als' die per wijk volgens de deelgebieden waar de adressen van de taken "
+    "liggen (een taak met een adres in een andere wijk telt daar). Alle drie: 100 = "
+    "gemiddelde van de zone, zodat een inspecteur, zijn wijk op de kaart en in 'Wat als' "
+    f"wat kunnen verschillen. Een index enkel vanaf {SMALL_BASE} ontvangen taken in het venster "
     "(en gemiddeld zoveel per wijkinspecteur in de zone); daaronder '–': op zo'n kleine "
     "basis misleidt een index."
 )
@@ -522,7 +549,7 @@ trend = layout.staff_names(
     workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken), ("inspecteur",)
 )
 if trend.empty:
-    st.info("Geen taken in de laatste twee jaar.")
+    st.info(f"Geen taken tussen {fmt_date(trend_start)} en {fmt_date(idx_end)}.")
 else:
     trend_measure = st.radio(
         "Toon",
@@ -573,15 +600,30 @@ st.caption(
     "Gini, verhouding en over- of onderbelast: over alle inspecteurs van de zone"
     + (", ook buiten de gekozen wijken" if flt.wijken else "")
     + " (de wijkinspecteurs van de wijken; een vervanger of andere taakhouder telt niet "
-    f"mee), en enkel als elk van hen minstens {SMALL_BASE} taken in het indexvenster heeft."
+    f"mee), en enkel als elk van hen minstens {SMALL_BASE} taken in het indexvenster heeft"
+    + (
+        f"; zonder {', '.join(absent_all_window)}: het hele venster afwezig"
+        if absent_all_window
+        else ""
+    )
+    + "."
 )
 if fair["small_base"]:
+    if zone_index_by_inspector.attrs.get("small_zone_base"):
+        # Every inspector is withheld because the zone's mean rests on too little, also
+        # those with 5 or more tasks of their own.
+        why = (
+            f"de wijkinspecteurs hebben gemiddeld minder dan {SMALL_BASE} taken in het indexvenster"
+        )
+    else:
+        why = (
+            f"{fmt_int(len(fair['small_base']))} van de {fmt_int(fair['n'])} wijkinspecteurs "
+            f"{'heeft' if len(fair['small_base']) == 1 else 'hebben'} minder dan {SMALL_BASE} "
+            "taken in het indexvenster"
+        )
     st.info(
-        f"Geen Gini, verhouding of over- en onderbelasting: "
-        f"{fmt_int(len(fair['small_base']))} van de {fmt_int(fair['n'])} wijkinspecteurs "
-        f"{'heeft' if len(fair['small_base']) == 1 else 'hebben'} minder dan {SMALL_BASE} "
-        "taken in het indexvenster; op zo'n kleine basis misleiden die cijfers. Kies een "
-        "langer venster, bv. de laatste 12 maanden.",
+        f"Geen Gini, verhouding of over- en onderbelasting: {why}; op zo'n kleine basis "
+        "misleiden die cijfers. Kies een langer venster, bv. de laatste 12 maanden.",
         icon=":material/info:",
     )
 cols = st.columns(4)
@@ -593,7 +635,13 @@ cols[0].metric(
 cols[1].metric(
     "Verhouding hoogste / laagste",
     fmt_number(fair["max_min_ratio"], 2),
-    help="Gewogen werklast van de zwaarst belaste inspecteur gedeeld door die van de minst belaste.",
+    help=(
+        "Gewogen werklast per beschikbare dag (afwezigheden eraf) van de zwaarst belaste "
+        "inspecteur gedeeld door die van de minst belaste."
+        if absent_in_window
+        else "Gewogen werklast van de zwaarst belaste inspecteur gedeeld door die van de "
+        "minst belaste."
+    ),
 )
 cols[2].metric(
     "Overbelast (index > 120)", "–" if fair["small_base"] else fmt_int(len(fair["overloaded"]))
@@ -628,14 +676,28 @@ if absent_in_window:
             }
         )
         if not layout.is_coordinator():
-            # Why someone was absent (illness, ...) is personal: the coordinator only.
-            absent_view = absent_view.drop(columns="Redenen", errors="ignore")
+            # Why someone was absent (illness, ...) is personal: the coordinator only. So is
+            # 'tot nader order', which is how lists write long sick leave.
+            absent_view = absent_view.drop(columns=["Redenen", "Tot nader order"], errors="ignore")
         st.dataframe(style_table(layout.staff_names(absent_view)), hide_index=True, width="stretch")
+elif absences_known and (
+    (list_start := workload.absences_first_day(version)) is not None and idx_end < list_start
+):
+    st.info(
+        f"De lijst van afwezigheden van de zone begint pas op {fmt_date(list_start)}: voor "
+        f"{idx_start:%d/%m/%Y} – {idx_end:%d/%m/%Y} is niet bekend wie afwezig was. De index "
+        "vergelijkt dus de volledige werklast.",
+        icon=":material/info:",
+    )
 elif absences_known:
+    begins_later = list_start is not None and idx_start < list_start
     st.info(
         "Geen afwezigheden in dit venster: volgens de lijst van afwezigheden van de zone was "
-        f"geen enkele wijkinspecteur afwezig tussen {idx_start:%d/%m/%Y} en "
-        f"{idx_end:%d/%m/%Y}. De index vergelijkt dus de volledige werklast.",
+        f"geen enkele wijkinspecteur afwezig tussen "
+        f"{max(idx_start, list_start) if begins_later else idx_start:%d/%m/%Y} en "
+        f"{idx_end:%d/%m/%Y}"
+        + (f" (de lijst begint op {fmt_date(list_start)})" if begins_later else "")
+        + ". De index vergelijkt dus de volledige werklast.",
         icon=":material/info:",
     )
 else:
@@ -987,7 +1049,11 @@ follow = open_list.rename(
         "referentie": "Referentie",
     }
 )
-if follow.empty:
+if task_scope is None:
+    # An inspector filtered on other wijken: the note above says why there is no list
+    # ("Geen open taken" would contradict the open tasks counted above).
+    pass
+elif follow.empty:
     st.success("Geen open taken voor deze keuze.")
 else:
     n_over = int(open_list["over_termijn"].sum())

@@ -587,6 +587,21 @@ def absences_per_inspector(version: WarehouseVersion, start: date, end: date) ->
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def absences_first_day(version: WarehouseVersion) -> date | None:
+    """The first day the zone's absence list covers (its earliest absence), or ``None``.
+
+    Before it, the list says nothing about who was absent: a window there is not "nobody
+    absent".
+    """
+    from dashboard.queries._db import table_exists
+
+    if not table_exists(version, "marts.absences"):
+        return None
+    value = query(version, "SELECT min(start_date) FROM marts.absences").iat[0, 0]
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def has_absences(version: WarehouseVersion) -> bool:
     """Whether the warehouse holds the zone's absences (``marts.absences`` with rows)."""
     from dashboard.queries._db import table_exists

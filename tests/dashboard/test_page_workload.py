@@ -789,3 +789,111 @@ def test_decisions_and_return_rates_follow_the_wijk_filter(demo_warehouse, state
     assert metrics(here)["Beslist (totaal)"] == "1"
     assert _frame(here, "Taaknummer", "Beslissing")["Taaknummer"].tolist() == [chosen]
     assert _frame(here, "Inspecteur", "Teruggestuurd")["Teruggestuurd"].sum() == 1
+
+
+# -- review of Werklast (session 22): open-ended absences, whole-window absence, texts ----
+
+
+@pytest.fixture(scope="module")
+def long_absence_zone(demo_raw, tmp_path_factory):
+    """The demo exports plus a second absence list: W05's inspector ill from 01/10/2026
+    'tot nader order' (31/12/9999), written in other capitals than zone.toml."""
+    import shutil
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("long_absence") / "raw"
+    shutil.copytree(demo_raw, raw)
+    inspector = next(w["inspector"] for w in load_zone()["wijken"] if w["code"] == "W05")
+    (raw / "absences" / "afwezigheden_ziekte.csv").write_text(
+        f"Wijkinspecteur;Van;Tot;Reden\n{inspector.upper()};01/10/2026;31/12/9999;Ziekte\n",
+        encoding="utf-8",
+    )
+    warehouse = raw.parent / "wh.duckdb"
+    build_warehouse(raw=raw, warehouse=warehouse, echo=lambda *_: None)
+    return warehouse, inspector
+
+
+def test_an_inspector_absent_the_whole_window_is_named_not_a_silent_dash(
+    long_absence_zone, monkeypatch, state
+):
+    """The index showed '–' for an inspector ill the whole window, with a caption that
+    blamed fewer than 5 tasks, and the Gini silently left him out."""
+    warehouse, inspector = long_absence_zone
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    at = run_app("workload")
+    at.radio(key="werklast_venster").set_value("periode").run()
+    index = _frame(at, "Inspecteur", "Werklastindex").set_index("Inspecteur")
+    assert index.at[inspector, "Beschikbare dagen"] == 0
+    assert index.at[inspector, "Werklastindex"] == "–"
+    received = index.at[inspector, "Ontvangen"]
+    [note] = [c.value for c in at.caption if c.value.startswith("Het hele indexvenster afwezig")]
+    assert f"{inspector} ({received} taken ontvangen in die periode)" in note
+    assert any(
+        c.value.startswith("Gini, verhouding")
+        and f"zonder {inspector}: het hele venster" in c.value
+        for c in at.caption
+    )
+    # With absences in the window, the ratio is one of loads per available day.
+    [ratio] = [m for m in at.metric if m.label == "Verhouding hoogste / laagste"]
+    assert "per beschikbare dag" in ratio.help
+
+
+def test_tot_nader_order_is_for_the_coordinator_only(long_absence_zone, monkeypatch, state):
+    """'Tot nader order' is how lists write long sick leave: like the reasons, only the
+    coordinator sees it."""
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+
+    warehouse, inspector = long_absence_zone
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    coordinator = run_app("workload")
+    absent = _frame(coordinator, "Inspecteur", "Dagen afwezig").set_index("Inspecteur")
+    assert absent.at[inspector, "Tot nader order"] == "ja"
+    for principal in (
+        Principal("insp", Role.INSPECTOR, wijk_code="W05"),
+        Principal("bc", Role.BELEIDSCEL),
+    ):
+        at = run_as(principal, "workload")
+        columns = _frame(at, "Inspecteur", "Dagen afwezig").columns
+        assert "Tot nader order" not in columns and "Redenen" not in columns
+
+
+def test_fairness_note_on_a_small_zone_base_says_the_average(demo_warehouse, state):
+    """A week's window: every inspector is withheld because the zone's mean is below 5,
+    and the box said '10 van de 10 wijkinspecteurs hebben minder dan 5 taken' while four
+    had 5 or more."""
+    _, end = last_28_days()
+    at = run_app(
+        "workload", {"periode": "aangepast", "van": str(end - timedelta(days=6)), "tot": str(end)}
+    )
+    at.radio(key="werklast_venster").set_value("periode").run()
+    [box] = [i.value for i in at.info if i.value.startswith("Geen Gini")]
+    assert "de wijkinspecteurs hebben gemiddeld minder dan 5 taken" in box
+    assert " van de " not in box
+
+
+def test_an_inspector_on_another_wijk_gets_no_contradicting_task_message(demo_warehouse, state):
+    """Inspector of W08 filtering W01: the KPI counted W01's open tasks and the list said
+    'Geen open taken voor deze keuze.'"""
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+
+    at = run_as(Principal("insp", Role.INSPECTOR, wijk_code="W08"), "workload", {"wijk": "W01"})
+    assert not [s for s in at.success if s.value.startswith("Geen open taken")]
+    assert any("enkel van je eigen wijk" in i.value for i in at.info)
+
+
+def test_a_window_before_the_lists_says_so(demo_warehouse, state):
+    """January 2020, before every export: 'Geen taken in de laatste twee jaar' (the data
+    hold thousands) and 'nobody was absent' (the absence list starts years later)."""
+    at = run_app("workload", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
+    infos = " ".join(i.value for i in at.info)
+    assert "Geen taken tussen 01/01/2018 en 31/01/2020." in infos
+    assert "Geen taken in de laatste twee jaar" not in infos
+    if count("SELECT count(*) FROM marts.absences"):
+        first = pd.Timestamp(wh("SELECT min(start_date) FROM marts.absences").iat[0, 0])
+        assert f"De lijst van afwezigheden van de zone begint pas op {first:%d/%m/%Y}" in infos
+        assert "Geen afwezigheden in dit venster" not in infos
