@@ -15,15 +15,37 @@ END;
 -- exactly this (a register typed by hand, a web form), and a key that compared as written
 -- counted one PV twice across exports. Used wherever a key is read, so every comparison
 -- (within a file, across exports, victims to their accident) and every mart sees this form.
--- upper() on every key (20 ms per 10^6 here); the regex only for keys with a space, a tab
--- or a non-ASCII character.
+-- A line break counts as a space ("\nP2" and "P2\r" are P2): a quoted field keeps one, and
+-- odd line ends ("\r\r\n") can leave one before the first field of a row. Excel's text
+-- escape ="P5" (a CSV written so that Excel keeps the key as text) is the key P5.
+-- upper() on every key (20 ms per 10^6 here); the regexes only for keys with a space, a tab,
+-- a line break, a non-ASCII character or a leading "=".
 CREATE OR REPLACE TEMP MACRO wb_key(s) AS CASE
-    WHEN contains(s, ' ') OR contains(s, chr(9)) OR strlen(s) <> length(s)
-        THEN nullif(upper(regexp_replace(s, '[\s\p{Zs}]+', '', 'g')), '')
+    WHEN contains(s, ' ') OR contains(s, chr(9)) OR contains(s, chr(10)) OR contains(s, chr(13))
+        OR strlen(s) <> length(s) OR starts_with(s, '=')
+        THEN nullif(upper(regexp_replace(regexp_replace(s, '[\s\p{Zs}]+', '', 'g'), '^="(.*)"$', '\1')), '')
     ELSE nullif(upper(s), '')
+END;
+-- A key Excel spoilt before it was exported (``k``: the key as wb_key gives it): an error
+-- value where the formula or lookup behind the cell failed (Dutch, English and French
+-- Excel: "#N/B", "#N/A", "#VERW!", "#WAARDE!", ...), or a long number Excel rounded to
+-- scientific notation ("1,23457E+11": the digits after the sixth are lost, so distinct
+-- records share it). Either is no record key: refused with its own reason (wb_key_reject)
+-- right after the missing-key rule, before the duplicate-key rule, so such rows never
+-- count as one record nor as duplicates of each other. Ordinary keys cost a starts_with
+-- and a contains (the key is upper case already).
+CREATE OR REPLACE TEMP MACRO wb_key_spoilt(k) AS CASE
+    WHEN starts_with(k, '#') THEN k IN (
+        '#N/A', '#N/B', '#NA', '#REF!', '#VERW!', '#VALUE!', '#WAARDE!', '#VALEUR!',
+        '#DIV/0!', '#DEEL/0!', '#NAME?', '#NAAM?', '#NOM?', '#NUM!', '#GETAL!', '#NOMBRE!',
+        '#NULL!', '#LEEG!', '#NUL!', '#SPILL!', '#OVERLOOP!', '#CALC!', '#BEREKENEN!')
+    WHEN contains(k, 'E+') THEN regexp_full_match(k, '\d(?:[.,]\d+)?E\+\d{1,3}')
+    ELSE false
 END;
 -- Excel serial dates (days since 1899-12-30, "45321" or "45321,5") as a CSV export of an
 -- Excel sheet writes them; only 5-digit serials (1927-2173), so a year or an id is not a date.
+-- The time is rounded to the second, as wb_time does: Excel's General format writes 14:00
+-- as "45325,58333", which is 13:59:59.712 (hour 13) read to the microsecond.
 -- Fast path: the one format ISLP exports use (with or without a time) is tried alone
 -- first, picked by the space; a failed parse costs several times a successful one, which
 -- made date parsing the largest cost of a big build. Then ISO (a database's dump), picked
@@ -111,7 +133,7 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     '%Y-%m-%d %H:%M:%S.%f%z', '%Y-%m-%dT%H:%M%z', '%Y-%m-%d %H:%M%z'
     ])) END))[1],
     CASE WHEN regexp_full_match(s, '[ \p{Zs}]*[1-9]\d{4}([.,]\d+)?[ \p{Zs}]*')
-    THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400000000) AS BIGINT)) END,
+    THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(TRY_CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400) AS BIGINT) * 1000000) END,
     CASE WHEN lower(s) <> upper(s) AND length(translate(s, '0123456789', '')) < length(s)
     THEN wb_month_name_date(s) END,
     wb_loose_date(s)) END);
@@ -234,8 +256,32 @@ CREATE OR REPLACE TEMP MACRO wb_pair_usable(x, y) AS
 CREATE OR REPLACE TEMP MACRO wb_located_method(method, status) AS CASE
     WHEN status = 'geen_locatie' THEN NULL ELSE coalesce(CAST(method AS VARCHAR), 'coördinaten') END;
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
+-- A count ("Gecontroleerde voertuigen", "Overtredingen", a population) or another whole
+-- number (a victim's sequence number), never rounded: "1234", "1.234", "1 234" and
+-- "1.234.567" (Dutch thousands points or spaces of any kind, in groups of three) are whole
+-- numbers; a fraction ("2,5", "12.5", and so "1,234" too: a Dutch decimal comma) is none
+-- (NULL; wb_count_reason says why). wb_int read "1.234" as 1.234 and rounded it to 1, and
+-- "2,5" to 3. A number that is whole in any form wb_num reads ("5,0", "1.234,00",
+-- "1,234,567") is that number. Not for coordinates or other measures: use wb_num.
+CREATE OR REPLACE TEMP MACRO wb_count(s) AS CASE
+    WHEN regexp_full_match(s, '[\s\p{Zs}]*[+-]?(?:\d+|\d{1,3}(?:[.\s\p{Zs}]\d{3})+)[\s\p{Zs}]*')
+        THEN try_cast(regexp_replace(s, '[.\s\p{Zs}]', '', 'g') AS BIGINT)
+    ELSE list_transform([wb_num(s)], lambda v: CASE WHEN v = trunc(v) THEN try_cast(v AS BIGINT) END)[1]
+END;
+-- Why a count field that is not empty is no count (wb_count NULL); ``label``: the field in
+-- Dutch. Only asked for a refused row.
+CREATE OR REPLACE TEMP MACRO wb_count_reason(label, s) AS label || CASE
+    WHEN wb_num(s) IS NULL THEN ' is geen getal'
+    ELSE ' is geen geheel getal (een aantal heeft geen decimalen; verwacht bv. 1234 of 1.234)'
+END;
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));
+-- The reject of a key Excel spoilt (wb_key_spoilt); ``label``: the field in Dutch ("PV-nummer").
+CREATE OR REPLACE TEMP MACRO wb_key_reject(field_name, label, k) AS wb_reject(field_name,
+    label || CASE WHEN starts_with(k, '#')
+        THEN ' bevat een Excel-foutwaarde (' || k || '), geen nummer'
+        ELSE ' is door Excel afgerond tot wetenschappelijke notatie (' || k || '); exporteer de kolom als tekst'
+    END, k);
 -- The reject of a placeholder date (wb_placeholder_date); ``label``: the field in Dutch.
 CREATE OR REPLACE TEMP MACRO wb_placeholder_reject(field_name, label, value_text) AS wb_reject(field_name,
     label || ' lijkt een plaatshouder, geen echte datum (bronsystemen en Excel schrijven bv. 01/01/1900, 30/12/1899, 31/12/9999, 00/00/0000 of Excels dag 0 waar de datum ontbreekt)',

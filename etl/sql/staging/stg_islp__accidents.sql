@@ -47,6 +47,9 @@ checked as not materialized (
         case
             when row_fault is not null then row_fault
             when accident_id is null then wb_reject('accident_id', 'Ongevalnummer ontbreekt', null)
+            -- An Excel error value or a number Excel rounded (wb_key_spoilt): before the
+            -- duplicate-key rule (wb_last_usable), so such rows are no duplicates either.
+            when wb_key_spoilt(accident_id) then wb_key_reject('accident_id', 'Ongevalnummer', accident_id)
             when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
             when wb_placeholder_date(occurred_at_day, occurred_at_text) then wb_placeholder_reject('occurred_at', 'Datum/uur', occurred_at_text)
             when occurred_at_day is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)

@@ -17,8 +17,9 @@ typed as not materialized (
         -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
         coalesce(wb_num(x), wb_xy(xy).x) as x_num,
         coalesce(wb_num(y), wb_xy(xy).y) as y_num,
-        wb_int(vehicles_checked) as vehicles_checked,
-        wb_int(offences) as offences,
+        -- Counts (wb_count): "1.234" is 1234, "2,5" no count; never rounded.
+        wb_count(vehicles_checked) as vehicles_checked,
+        wb_count(offences) as offences,
         wb_text(started_at) as started_at_text,
         wb_text(ended_at) as ended_at_text,
         wb_text(vehicles_checked) as vehicles_checked_text,
@@ -37,6 +38,9 @@ checked as not materialized (
         case
             when row_fault is not null then row_fault
             when control_id is null then wb_reject('control_id', 'Controlenummer ontbreekt', null)
+            -- An Excel error value or a number Excel rounded (wb_key_spoilt): before the
+            -- duplicate-key rule (wb_last_usable), so such rows are no duplicates either.
+            when wb_key_spoilt(control_id) then wb_key_reject('control_id', 'Controlenummer', control_id)
             when started_at_text is null then wb_reject('started_at', 'Begin van de controle ontbreekt', null)
             when wb_placeholder_date(started_at, started_at_text) then wb_placeholder_reject('started_at', 'Begin', started_at_text)
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
@@ -45,8 +49,8 @@ checked as not materialized (
             -- read as empty (below), never refused.
             when ended_at_text is not null and ended_at is null and not wb_placeholder_date(ended_at, ended_at_text) then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
             when ended_at < started_at and not wb_placeholder_date(ended_at, ended_at_text) then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
-            when vehicles_checked_text is not null and vehicles_checked is null then wb_reject('vehicles_checked', 'Gecontroleerde voertuigen is geen getal', vehicles_checked_text)
-            when offences_text is not null and offences is null then wb_reject('offences', 'Overtredingen is geen getal', offences_text)
+            when vehicles_checked_text is not null and vehicles_checked is null then wb_reject('vehicles_checked', wb_count_reason('Gecontroleerde voertuigen', vehicles_checked_text), vehicles_checked_text)
+            when offences_text is not null and offences is null then wb_reject('offences', wb_count_reason('Overtredingen', offences_text), offences_text)
         end as rej
     from typed t cross join raw.build_params p
 )

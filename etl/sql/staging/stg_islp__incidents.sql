@@ -84,6 +84,9 @@ checked as not materialized (
         case
             when row_fault is not null then row_fault
             when pv_number is null then wb_reject('pv_number', 'PV-nummer ontbreekt', null)
+            -- An Excel error value or a number Excel rounded (wb_key_spoilt): before the
+            -- duplicate-key rule (wb_last_usable), so such rows are no duplicates either.
+            when wb_key_spoilt(pv_number) then wb_key_reject('pv_number', 'PV-nummer', pv_number)
             when occurred_from_text is null then wb_reject('occurred_from', 'Datum feit ontbreekt', null)
             -- A placeholder (01/01/1900, 31/12/9999, Excel's day 0; wb_placeholder_date) before
             -- the other date rules: it is no date, also where it would read as one.

@@ -40,6 +40,9 @@ checked as not materialized (
         case
             when row_fault is not null then row_fault
             when task_id is null then wb_reject('task_id', 'Taaknummer ontbreekt', null)
+            -- An Excel error value or a number Excel rounded (wb_key_spoilt): before the
+            -- duplicate-key rule (wb_last_usable), so such rows are no duplicates either.
+            when wb_key_spoilt(task_id) then wb_key_reject('task_id', 'Taaknummer', task_id)
             when received_at_text is null then wb_reject('received_at', 'Datum ontvangen ontbreekt', null)
             when wb_placeholder_date(received_at, received_at_text) then wb_placeholder_reject('received_at', 'Datum ontvangen', received_at_text)
             when received_at is null then wb_reject('received_at', 'Datum ontvangen is geen geldige datum (verwacht dd/mm/jjjj)', received_at_text)

@@ -43,6 +43,9 @@ checked as not materialized (
         case
             when row_fault is not null then row_fault
             when report_id is null then wb_reject('report_id', 'Meldingsnummer ontbreekt', null)
+            -- An Excel error value or a number Excel rounded (wb_key_spoilt): before the
+            -- duplicate-key rule (wb_last_usable), so such rows are no duplicates either.
+            when wb_key_spoilt(report_id) then wb_key_reject('report_id', 'Meldingsnummer', report_id)
             when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
             when wb_placeholder_date(reported_at_day, reported_at_text) then wb_placeholder_reject('reported_at', 'Datum melding', reported_at_text)
             when reported_at_day is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)

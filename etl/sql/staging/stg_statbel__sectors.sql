@@ -9,7 +9,8 @@ with typed as (
         wb_text(nis_code) as nis_code,
         wb_text(municipality) as municipality,
         wb_text(wijk_code) as wijk_code,
-        wb_int(population) as population,
+        -- A count (wb_count): "1.234" is 1234, a fraction no population.
+        wb_count(population) as population,
         wb_text(population) as population_text,
         row_fault, source_file, source_row, load_order
     from raw.sectors
@@ -21,7 +22,7 @@ checked as (
             when row_fault is not null then row_fault
             when sector_code is null then wb_reject('sector_code', 'Sectorcode ontbreekt', null)
             when not regexp_matches(sector_code, '^\d{5}[A-Z0-9]{1,4}-?$') then wb_reject('sector_code', 'Sectorcode heeft niet de vorm van een Statbel-sector (5 cijfers NIS + sectorletters)', sector_code)
-            when population_text is not null and population is null then wb_reject('population', 'Bevolking is geen getal', population_text)
+            when population_text is not null and population is null then wb_reject('population', wb_count_reason('Bevolking', population_text), population_text)
         end as rej
     from typed
 ),
