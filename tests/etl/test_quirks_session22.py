@@ -134,3 +134,36 @@ def test_a_later_absence_list_ends_an_open_ended_absence(tmp_path: Path):
             "absences/afwezig_2026-11.csv",
         ),
     ]
+
+
+STATBEL_HEADER = (
+    "DT_YEAR_COLLISION|DT_MONTH_COLLISION|DT_TIME|CD_NIS|TX_MUNTY_COLLISION_NL|MS_X_COORD|"
+    "MS_Y_COORD|CD_CLASS_ACCIDENTS"
+)
+STATBEL_ROWS = ["2023|5|14|24038|Herent|171000,5|177000|3", "2023|6|9|24038|Herent|173000|177000|2"]
+
+
+def test_two_editions_of_a_statbel_file_count_each_accident_once(tmp_path: Path):
+    """OPENDATA_MAP_2023 beside OPENDATA_MAP_2017-2023 (one more column), or a re-download
+    that writes 171000.5 for 171000,5: the accidents counted twice, because their identity
+    was the row's text. It is now what the row says, as read."""
+    with_label = [r + ("|Lichtgewond" if r.endswith("3") else "|Zwaargewond") for r in STATBEL_ROWS]
+    point = [r.replace("171000,5", "171000.5") for r in STATBEL_ROWS]
+    files = {
+        "statbel/OPENDATA_MAP_2023.txt": STATBEL_HEADER + "\r\n" + "\r\n".join(STATBEL_ROWS),
+        "statbel/OPENDATA_MAP_2017-2023.txt": STATBEL_HEADER
+        + "|TX_CLASS_ACCIDENTS_NL\r\n"
+        + "\r\n".join(with_label),
+        "statbel/OPENDATA_MAP_2023_opnieuw.txt": STATBEL_HEADER + "\r\n" + "\r\n".join(point),
+    }
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {k: v + "\r\n" for k, v in files.items()}), wh)
+    assert query(
+        wh,
+        "SELECT month, count(*) FROM marts.accidents WHERE source = 'statbel' GROUP BY 1 ORDER BY 1",
+    ) == [(5, 1), (6, 1)]
+    # Identical rows within one file stay distinct accidents.
+    twice = STATBEL_HEADER + "\r\n" + STATBEL_ROWS[0] + "\r\n" + STATBEL_ROWS[0] + "\r\n"
+    wh2 = tmp_path / "wh2.duckdb"
+    build(mini_raw(tmp_path / "b", {"statbel/OPENDATA_MAP_2023.txt": twice}), wh2)
+    assert query(wh2, "SELECT count(*) FROM marts.accidents WHERE source = 'statbel'") == [(2,)]

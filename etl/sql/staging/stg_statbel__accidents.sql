@@ -34,13 +34,26 @@ checked as (
             when make_date(year, month, 1) > p.today then wb_reject('month', 'Jaar/maand ligt in de toekomst', year_text || '-' || month_text)
         end as rej,
         -- Identical rows within a file are distinct accidents; number them so the key
-        -- (hash + occurrence) is the same when the same file is loaded again.
-        row_number() over (partition by source_file, row_hash order by source_row) as occurrence
-    from typed t cross join raw.build_params p
+        -- (content + occurrence) is the same when the same file is loaded again.
+        row_number() over (partition by source_file, content_key order by source_row) as occurrence
+    from (
+        -- The accident's identity is what Statbel publishes about it as read, not the row's
+        -- text: the same accident in two editions of the file (OPENDATA_MAP_2023 beside
+        -- OPENDATA_MAP_2017-2023, which has an extra column; "171000,5" in one and
+        -- "171000.5" in the other) is one accident. (The raw row hash counted it twice.)
+        -- The class by its code when the file gives one (labels change between editions).
+        select *, md5(cast(struct_pack(
+            year, month, hour, nis := nis_code_reported, x_num, y_num,
+            class := coalesce(cast(class_code as varchar), cast(class_label as varchar)),
+            road_user_1, road_user_2, light, weather, built_up, crossroads, road_type,
+            collision_type
+        ) as varchar)) as content_key
+        from typed
+    ) t cross join raw.build_params p
 )
 select
-    * exclude (rej, row_fault, year_text, month_text),
-    'STATBEL-' || substr(md5(row_hash || '#' || occurrence), 1, 16) as accident_id,
+    * exclude (rej, row_fault, year_text, month_text, content_key),
+    'STATBEL-' || substr(md5(content_key || '#' || occurrence), 1, 16) as accident_id,
     case when rej is null then make_date(year, month, 1) end as record_date,
     rej.reason as reject_reason,
     rej.field as reject_field,
