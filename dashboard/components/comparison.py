@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.analysis.compstat import MAX_P_SENTENCE
 from dashboard.components.format import fmt_number, style_table
 
 
@@ -67,17 +68,31 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
     )
 
 
-def highlight_marks(df: pd.DataFrame) -> list[dict[int, str]]:
-    """Per row: column index in :func:`comparison_table` → ``"up"``/``"down"`` if notable."""
+def highlight_marks(df: pd.DataFrame, max_p: float = MAX_P_SENTENCE) -> list[dict[int, str]]:
+    """Per row: column index in :func:`comparison_table` → ``"up"``/``"down"`` if opvallend.
+
+    The arrow in a signal (``|z| > 2``, the CompStat rule) marks a change; the colour says
+    *opvallend*, as the sentences under "Wat valt op" do: the change must also be unlikely
+    by chance on its own (exact test, ``p < max_p``). A cell "0 (-2)" was coloured as an
+    opvallende daling (z = -2,8, chance gives it one time in four) in the table beside
+    sentences that rightly did not call it that.
+    """
     marks = []
     for _, row in df.iterrows():
         m = {}
-        if row["notable_prev"]:
-            m[3] = m[4] = "up" if row["z_prev"] > 0 else "down"
-        if row["notable_last_year"]:
-            m[6] = m[7] = "up" if row["z_last_year"] > 0 else "down"
+        for short, cols in (("prev", (3, 4)), ("last_year", (6, 7))):
+            if mark := opvallend(row, short, max_p):
+                m.update(dict.fromkeys(cols, mark))
         marks.append(m)
     return marks
+
+
+def opvallend(row: pd.Series, short: str, max_p: float = MAX_P_SENTENCE) -> str | None:
+    """``"up"``/``"down"`` when the comparison ``short`` (``prev``, ``last_year``) of one
+    :func:`compare_periods` row is opvallend (``|z| > 2`` and ``p < max_p``), else ``None``."""
+    if row[f"notable_{short}"] and row.get(f"p_{short}", 0.0) < max_p:
+        return "up" if row[f"z_{short}"] > 0 else "down"
+    return None
 
 
 #: Cell styles of a notable change on a page: red more, green less (as the pack's table).

@@ -28,7 +28,7 @@ from dashboard.analysis.compstat import (
     period_bounds,
     screen_changes,
 )
-from dashboard.components.comparison import comparison_table, highlight_marks
+from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
 from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_period, fmt_signed
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.queries import WarehouseVersion, overview
@@ -126,6 +126,8 @@ class BriefingData:
     hidden_hotspots: dict[str, int] = field(default_factory=dict)
     #: Locations to follow up (not black spots or candidates) left out for that reason.
     hidden_black_spots: int = 0
+    #: The inspector's own wijk when the pack is that reader's version (:func:`for_reader`).
+    reader_wijk: str | None = None
 
     @property
     def period_text(self) -> str:
@@ -599,7 +601,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
             *data.coverage_notes,
         ],
         note="Intern document van de politie. Verschillen zijn aantallen; signaal = "
-        "2·(√nu − √toen) (Poisson); ▲/▼ = opvallend (|signaal| > 2).",
+        "2·(√nu − √toen) (Poisson); ▲/▼ = |signaal| > 2; gekleurd = opvallend: ook door toeval "
+        "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals onder 'Wat valt op'.",
     )
 
     doc.add_heading("1. Kerncijfers", level=1)
@@ -645,8 +648,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
             r = data.per_wijk[m].iloc[i]
             diff = "–" if pd.isna(r["diff_prev"]) else fmt_signed(r["diff_prev"])
             row.append(f"{fmt_int(r['now'])} ({diff})")
-            if r["notable_prev"]:
-                mark[j] = "up" if r["z_prev"] > 0 else "down"
+            if colour := opvallend(r, "prev"):
+                mark[j] = colour
         rows.append(row)
         cell_marks.append(mark)
     _docx.add_table(doc, header, rows, highlight=lambda i, j: cell_marks[i].get(j))
@@ -680,7 +683,10 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         hot = data.hotspots[domain]
         doc.add_heading(f"Hot spots {label.lower()} (Gi*, zeshoeken ~0,1 km²)", level=2)
         if hot.empty:
-            doc.add_paragraph("Geen significante hot spots in deze periode.")
+            # An inspector's pack lists the own wijk's hot spots only (the note below
+            # counts the others): "none in this period" would deny those.
+            where = " in je wijk" if data.hidden_hotspots.get(domain) else ""
+            doc.add_paragraph(f"Geen significante hot spots{where} in deze periode.")
         else:
             t = hotspot_table(hot)
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
@@ -705,9 +711,12 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
 def file_name(data: BriefingData) -> str:
     """``wijkbeeld_briefing_2026-w44.docx`` / ``wijkbeeld_briefing_28d_20261031.docx``,
     with the wijk codes of a filter (``..._2026-w44_W01-W03.docx``): the packs of two
-    wijken no longer overwrite each other."""
+    wijken no longer overwrite each other. An inspector's version (fewer hot spots) says
+    whose it is: ``..._2026-w44_voor-W01.docx``."""
     b = data.bounds
     area = "_" + "-".join(sorted(data.wijken)) if data.wijken else ""
+    if data.reader_wijk:
+        area += f"_voor-{data.reader_wijk}"
     if b.kind == "week":
         return f"wijkbeeld_briefing_{b.iso_year}-w{b.iso_week:02d}{area}.docx"
     return f"wijkbeeld_briefing_{b.kind}_{b.current.end:%Y%m%d}{area}.docx"
@@ -790,4 +799,5 @@ def for_reader(version: WarehouseVersion, data: BriefingData, own_wijk: str | No
         hidden_hotspots=hidden,
         black_spots=shown,
         hidden_black_spots=data.hidden_black_spots + len(black) - len(shown),
+        reader_wijk=own_wijk,
     )

@@ -88,7 +88,9 @@ _show(
 )
 st.caption(
     "Verschillen zijn aantallen, geen percentages. Signaal = 2·(√nu − √toen) (Poisson); "
-    "▲ rood = opvallend meer, ▼ groen = opvallend minder (|signaal| > 2). "
+    "▲/▼ = |signaal| > 2 (CompStat); rood of groen = opvallend meer of minder: ook door toeval "
+    "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals onder 'Wat valt op' "
+    "(0 tegenover 2 is dat niet). "
     "Letselongevallen en slachtoffers zijn verschillende eenheden en worden niet opgeteld. "
     + dispersion_note(data.victims_dispersion)
 )

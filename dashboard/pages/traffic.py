@@ -934,7 +934,8 @@ st.caption(
     )
     + f"Vorige periode: {fmt_period(previous.start, previous.end)}; vorig jaar: "
     f"{fmt_period(last_year.start, last_year.end)}. Signaal = 2·(√nu − √toen) (Poisson); "
-    "▲ rood = opvallend meer, ▼ groen = opvallend minder (|signaal| > 2), zoals in de "
+    "▲/▼ = |signaal| > 2 (CompStat); rood of groen = opvallend meer of minder: ook door toeval "
+    "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals in de "
     "briefing; kleine aantallen schommelen sterk. "
     "Slachtoffers per weggebruiker: de weggebruiker van het slachtoffer zelf; een "
     "letselongeval zonder slachtofferrijen telt één slachtoffer van zijn ernst, weggebruiker "

@@ -1297,3 +1297,47 @@ def test_maps_text_excel_note_and_file_name_of_a_partial_period(demo_warehouse):
     assert complete.complete and mr.file_stem(complete) == "wijkbeeld_rapport_herent_2026-k3"
     info = _info_sheet(mr.report_xlsx(complete))
     assert not any(isinstance(v, str) and "volledige periode" in v for v in info)
+
+
+# --------------------------------------------------------------------------------------
+# Review of the documents (session 22): "opvallend" in one meaning, the inspector's pack
+# --------------------------------------------------------------------------------------
+
+
+def test_a_cell_is_coloured_opvallend_only_as_wat_valt_op_would_say_it():
+    """The pack's per-wijk table coloured "0 (-2)" as an opvallende daling (|z| = 2,8) while
+    'Wat valt op' beside it, which also asks the exact test, rightly did not. The arrow stays
+    the CompStat signal; the colour now means what the sentences mean."""
+    from dashboard.analysis.compstat import compare_periods
+    from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
+
+    table = compare_periods(
+        pd.Series({"Erps": 0, "Herent": 2, "Winksele": 40}),
+        pd.Series({"Erps": 2, "Herent": 10, "Winksele": 10}),
+        pd.Series({"Erps": 2, "Herent": 2, "Winksele": 40}),
+    )
+    assert table["notable_prev"].all()  # |z| > 2 for all three
+    shown = comparison_table(table, list(table.index), "Wijk")
+    assert shown["Signaal"].str.endswith(("▲", "▼")).all()  # the CompStat arrows stay
+    assert highlight_marks(table) == [{}, {3: "down", 4: "down"}, {3: "up", 4: "up"}]
+    assert [opvallend(r, "prev") for _, r in table.iterrows()] == [None, "down", "up"]
+
+
+def test_an_inspector_s_pack_says_in_je_wijk_and_has_its_own_file_name(demo_warehouse):
+    """An inspector's pack said 'Geen significante hot spots in deze periode' right above
+    '2 hot spots buiten je wijk niet getoond', and had the coordinator's file name although
+    it holds less."""
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "ytd", _first_day("max"))
+    for code in ("W01", "W02", "W03", "W04", "W05", "W06", "W07", "W08", "W09", "W10"):
+        seen = bp.for_reader(_version(), data, code)
+        empty = [d for d, hot in seen.hotspots.items() if hot.empty and seen.hidden_hotspots[d]]
+        if empty:
+            break
+    assert empty, "geen inspecteur zonder eigen hot spots gevonden"
+    _, texts = _docx_text(bp.briefing_docx(seen))
+    assert "Geen significante hot spots in je wijk in deze periode." in texts
+    assert "Geen significante hot spots in deze periode." not in texts
+    assert bp.file_name(seen).endswith(f"_voor-{code}.docx")
+    assert "_voor-" not in bp.file_name(data)
