@@ -80,6 +80,8 @@ class SniffedFile:
     #: The file has double quotes (its fields are then counted as quoted when it is looked
     #: at for records broken over lines, see :func:`_join_broken_records`).
     quotes: bool = True
+    #: What the reader repaired in the file (Dutch, for the file's note): NUL bytes left out.
+    notes: list[str] = field(default_factory=list)
 
 
 def _has_cp1252_only_bytes(data: bytes) -> bool:
@@ -292,14 +294,16 @@ def sniff_text_file(
     """Detect encoding, separator and header of a text export.
 
     A Windows-1252 file is transcoded to a UTF-8 copy in ``workdir`` because DuckDB's
-    CSV reader only knows UTF-8, UTF-16 and latin-1.
+    CSV reader only knows UTF-8, UTF-16 and latin-1. A file with line ends DuckDB misreads
+    ("\r\r\n", a lone "\r") or a few NUL bytes is read from a repaired copy there too (see
+    :class:`_TextScan`); the row numbers stay those of the file.
 
     Parameters
     ----------
     path : Path
         The export.
     workdir : Path
-        Scratch folder for transcoded copies.
+        Scratch folder for transcoded and repaired copies.
     data : bytes, optional
         File content when already read.
     is_header : callable, optional
@@ -315,33 +319,31 @@ def sniff_text_file(
         data = path.read_bytes()  # quotes to check line by line, or UTF-16
     _check_not_binary(name, data)
     text, encoding = _decode(data)
+    if text is not None:
+        data = text.encode("utf-8")  # the copy DuckDB reads
+    scan = _TextScan()
+    scan.feed(data)
+    original = data
+    data, multiline = _repair_text(data, scan.finish())
+    if b'"' in data:
+        data, spans = _defuse_stray_quotes(data)
+        multiline = multiline or spans
     target = path
-    multiline = False
-    if text is None and b'"' in data:
-        repaired, multiline = _defuse_stray_quotes(data)
-        if repaired is not data:
-            target = workdir / f"{len(list(workdir.iterdir()))}_{path.name}"
-            target.write_bytes(repaired)
-    elif text is not None and '"' in text:
-        repaired, multiline = _defuse_stray_quotes(text.encode("utf-8"))
-        text = repaired.decode("utf-8")
     if text is not None:
         target = workdir / f"{len(list(workdir.iterdir()))}_{path.stem}.utf8.csv"
-        target.write_text(text, encoding="utf-8", newline="")
-        first = text[:65536]
-    elif encoding == "cp1252":
-        first = data[:65536].decode("latin-1")
-    else:
-        first = data[:65536].decode("utf-8", errors="ignore")
-    header = _header(first, is_header)
+        target.write_bytes(data)
+    elif data is not original:
+        target = workdir / f"{len(list(workdir.iterdir()))}_{path.name}"
+        target.write_bytes(data)
     duckdb_encoding = "latin-1" if (text is None and encoding == "cp1252") else "utf-8"
-    content = data if text is None else text.encode("utf-8")
+    first = data[:65536].decode(duckdb_encoding, errors="ignore")
+    header = _header(first, is_header)
     if multiline:
         delim = header["delimiter"].encode("latin-1")
-        empty = _empty_lines_outside_quotes(content, delim, header["skip"])
+        empty = _empty_lines_outside_quotes(data, delim, header["skip"])
     else:
         lines = _EmptyLines(header["skip"])
-        lines.feed(content)
+        lines.feed(data)
         empty = lines.records_before()
     return SniffedFile(
         target,
@@ -349,7 +351,8 @@ def sniff_text_file(
         duckdb_encoding,
         multiline=multiline,
         empty_after=empty,
-        quotes=b'"' in content,
+        quotes=b'"' in data,
+        notes=[n for n in [scan.note(header["hidden"])] if n],
         **header,
     )
 
@@ -425,22 +428,230 @@ def read_blocks(path: Path, size: int | None = None) -> Iterator[bytearray]:
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+#: Control bytes no text export holds (tab, line ends, form feed, vertical tab and the
+#: end-of-file mark 0x1A apart); NUL is counted on its own (see :func:`_binary`).
+_CONTROL_BYTES = bytes([*(b for b in range(1, 32) if b not in (9, 10, 11, 12, 13, 26)), 127])
+#: How many NUL bytes a text export may hold (at most one in :data:`_NUL_SHARE` of its
+#: first 64 KB, or this many) before it counts as binary.
+_FEW_NULS = 16
+_NUL_SHARE = 20
+
+
+def _binary(head: bytes) -> bool:
+    """Whether the start of a file is binary data rather than text with a few NUL bytes.
+
+    Text cut off or damaged on the way (a copy that was interrupted, a database field
+    padded with NUL) holds a few NUL bytes among ordinary text; binary data (an image, a
+    database, UTF-16 without a byte order mark) many, or other control bytes besides.
+    """
+    nul = head.count(b"\x00")
+    if not nul:
+        return False
+    if nul > max(_FEW_NULS, len(head) // _NUL_SHARE):
+        return True
+    rest = head.replace(b"\x00", b"")
+    return (len(rest) - len(rest.translate(None, _CONTROL_BYTES))) * 100 > len(rest)
+
+
+def _web_page(head: bytes) -> str | None:
+    """What a file saved by a web application's "Export naar Excel" is when it is no
+    spreadsheet but markup: "HTML" (a table in a web page, often named .xls) or "XML" (an
+    Excel 2003 XML workbook); None for anything else."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head[:8192].decode("utf-16", errors="ignore")
+    else:
+        text = head[:8192].decode("latin-1")
+    text = text.lstrip("\ufeff\xef\xbb\xbf \t\r\n").lower()
+    if not text.startswith("<"):
+        return None
+    if text.startswith("<?xml") and "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return "XML"
+    if any(tag in text for tag in ("<html", "<table", "<!doctype html")):
+        return "HTML"
+    return None
+
+
+def _web_page_error(name: str, markup: str) -> BuildError:
+    what = (
+        "een webpagina (HTML) met een tabel"
+        if markup == "HTML"
+        else "een XML-werkmap (Excel 2003 XML)"
+    )
+    suffix = Path(name.split("!")[-1]).suffix.lower()
+    return BuildError(
+        f"Bestand {name} is geen CSV-export of rekenblad maar {what}"
+        + (f", al heet het {suffix}" if suffix else "")
+        + ": zo bewaart de knop 'Export naar Excel' van sommige webtoepassingen een tabel. "
+        "Open het bestand in Excel en bewaar het als Excel-werkmap (.xlsx) of als CSV "
+        "(gescheiden door puntkomma's), en lever dat bestand aan."
+    )
+
+
 def _check_not_binary(name: str, head: bytes) -> None:
+    """Refuse, with a Dutch message naming the file, a text export that is no text: a
+    workbook, zip or PDF with the wrong extension, a web page, or binary data. A few NUL
+    bytes in text do not make it binary (see :func:`_binary`; they are left out of the copy
+    read, see :class:`_TextScan`)."""
     if head.startswith(_OLE2):
         raise BuildError(
             f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een Excel 97-2003-"
             f"werkmap met een verkeerde extensie: geef het de extensie .xls."
-        )
-    if b"\x00" in head[:8192] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BuildError(
-            f"Bestand {name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
-            f"Exporteer als CSV of als werkmap (.xlsx, .xls, .ods)."
         )
     if head.startswith(b"PK\x03\x04") or head.startswith(b"%PDF"):
         raise BuildError(
             f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een "
             f"{'PDF' if head.startswith(b'%PDF') else 'zip- of Excel-bestand'} met een verkeerde extensie."
         )
+    if markup := _web_page(head):
+        raise _web_page_error(name, markup)
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and _binary(head[:65536]):
+        raise BuildError(
+            f"Bestand {name} is geen tekstbestand (CSV/TXT): het bevat binaire gegevens. "
+            f"Exporteer als CSV of als werkmap (.xlsx, .xls, .ods)."
+        )
+
+
+#: A carriage return that ends no "\r\n": a lone "\r", or the first of "\r\r\n".
+_LONE_CR = re.compile(rb"\r(?!\n)")
+#: Every line end, as :func:`_repair_text` writes them all: "\n".
+_LINE_END = re.compile(rb"\r+\n|\r")
+_CRS_LF = re.compile(rb"\r+\n")
+_NUL_RUNS = re.compile(rb"\x00+")
+#: At most this many runs of NUL bytes are placed on their line for the note.
+_NUL_RUNS_PLACED = 1000
+
+
+class _TextScan:
+    """What DuckDB's CSV reader would misread in a text export, fed block by block.
+
+    * A carriage return that ends no "\r\n" in a file with "\n" line ends: "\r\r\n" (Python's
+      csv module on Windows without ``newline=''``) left a "\n" at the start of every
+      record's first field, and a lone "\r" (a line break typed in a field, or a line of
+      another tool pasted in) made DuckDB swallow the character after it. Such a file is
+      read from a copy with every line end "\n" (see :func:`_repair_text`). A file whose
+      only line ends are "\r" (an old Mac export) DuckDB reads as it is.
+    * NUL bytes, which no text holds and the labels cannot carry: left out of the copy.
+
+    Costs a ``find`` per block on a file without carriage returns or NUL bytes, and a regex
+    search for a lone "\r" per block of a "\r\n" file, stopping at the first (about 0.3
+    CPU-s per GB; a copy is only written for a file that needs one).
+    """
+
+    def __init__(self) -> None:
+        self.lone_cr = False
+        self.newline = False
+        self.nul = 0
+        #: 1-based lines (counted by "\n") holding NUL bytes.
+        self.nul_lines: list[int] = []
+        self._lines = 0  # "\n" before the current block
+        self._cr_at_end = False  # the last block ended in "\r"
+        self._runs = 0
+
+    def feed(self, block: bytes, newlines: int | None = None) -> None:
+        """One block and its count of "\n" (without it, ``block`` is the whole file)."""
+        if self._cr_at_end:
+            self._cr_at_end = False
+            self.lone_cr = self.lone_cr or block[:1] != b"\n"
+        if not self.lone_cr and b"\r" in block and (m := _LONE_CR.search(block)):
+            if m.start() == len(block) - 1:
+                self._cr_at_end = True  # the next block tells
+            else:
+                self.lone_cr = True
+        if b"\x00" in block:
+            self.nul += block.count(b"\x00")
+            line, pos = self._lines + 1, 0
+            for m in _NUL_RUNS.finditer(block):
+                if self._runs >= _NUL_RUNS_PLACED:
+                    break
+                self._runs += 1
+                line += block.count(b"\n", pos, m.start())
+                pos = m.start()
+                if not self.nul_lines or self.nul_lines[-1] != line:
+                    self.nul_lines.append(line)
+        if newlines is None:  # the whole file: no line count needed after it
+            self.newline = self.newline or b"\n" in block
+        else:
+            self.newline = self.newline or newlines > 0
+            self._lines += newlines
+
+    def finish(self) -> _TextScan:
+        self.lone_cr = self.lone_cr or self._cr_at_end
+        return self
+
+    @property
+    def line_ends(self) -> bool:
+        """The line ends need repairing (a file of "\r" line ends alone does not)."""
+        return self.lone_cr and self.newline
+
+    @property
+    def repair(self) -> bool:
+        return self.line_ends or self.nul > 0
+
+    def note(self, hidden: int = 0) -> str | None:
+        """The file's note on its NUL bytes (``hidden``: lines a spreadsheet does not show,
+        the "sep=" line)."""
+        if not self.nul:
+            return None
+        lines = [max(1, line - hidden) for line in self.nul_lines]
+        which = "die regel" if len(lines) == 1 else "die regels"
+        return (
+            f"{self.nul} NUL-{'teken' if self.nul == 1 else 'tekens'} (byte 0, hoort niet in "
+            f"tekst) weggelaten, op regel {rows_note(lines)}: het bestand lijkt daar "
+            f"beschadigd (een afgebroken kopie?); kijk {which} na."
+        )
+
+    def blocks(self, blocks: Iterator[bytes]) -> Iterator[bytes]:
+        """The blocks of the file repaired (see :func:`_repair_text`, without quotes)."""
+        carry = b""
+        for block in blocks:
+            if self.nul:
+                block = block.replace(b"\x00", b"")
+            if self.line_ends:
+                block = carry + block
+                kept = block.rstrip(b"\r")  # a "\r\n" may span two blocks
+                carry = block[len(kept) :]
+                block = _LINE_END.sub(b"\n", kept)
+            yield block
+        if carry:
+            yield _LINE_END.sub(b"\n", carry)
+
+
+def _repair_text(data: bytes, scan: _TextScan) -> tuple[bytes, bool]:
+    """``data`` with what ``scan`` found repaired: NUL bytes left out, and every line end
+    "\n" (a lone "\r" becomes a line break: where it ended a record the records are read
+    apart, where it stood in an unquoted field :func:`_join_broken_records` joins the two
+    lines again). A lone "\r" inside a quoted field is kept (DuckDB reads it as part of the
+    value).
+
+    Returns
+    -------
+    (bytes, bool)
+        The data (``data`` itself when nothing needed changing) and whether a quoted field
+        still holds a "\r" (the file is then read by one thread, as one with a quoted field
+        over several lines).
+    """
+    if scan.nul:
+        data = data.replace(b"\x00", b"")
+    if not scan.line_ends:
+        return data, False
+    if b'"' not in data:
+        return _LINE_END.sub(b"\n", data), False
+    lines = _CRS_LF.sub(b"\n", data).split(b"\n")
+    delim = _sniff_delimiter(lines[0].decode("latin-1")).encode("latin-1")
+    inside = kept = False
+    for i, line in enumerate(lines):
+        if b"\r" in line:
+            parts = line.split(b"\r")
+            pieces = [parts[0]]
+            inside = _ends_inside_quotes(parts[0], delim, inside)
+            for part in parts[1:]:
+                pieces += [b"\r" if inside else b"\n", part]
+                kept = kept or inside
+                inside = _ends_inside_quotes(part, delim, inside)
+            lines[i] = b"".join(pieces)
+        elif b'"' in line:
+            inside = _ends_inside_quotes(line, delim, inside)
+    return b"\n".join(lines), kept
 
 
 def _sniff_streaming(
@@ -454,7 +665,8 @@ def _sniff_streaming(
     Same answers as reading the whole file: valid UTF-8 (checked with an incremental
     decoder), else Windows-1252, read by DuckDB as latin-1 when no byte 0x80-0x9F tells
     them apart, else transcoded to a UTF-8 copy block by block (a single-byte encoding:
-    a block boundary never splits a character). ``None`` when the file needs the
+    a block boundary never splits a character), and repaired block by block when its line
+    ends or NUL bytes need it (see :class:`_TextScan`). ``None`` when the file needs the
     in-memory path: UTF-16, or double quotes whose pairing must be checked line by line.
     """
     with open(path, "rb") as fh:
@@ -467,10 +679,13 @@ def _sniff_streaming(
     decoder = codecs.getincrementaldecoder("utf-8")()
     cp1252_only = undefined = False
     newlines, last = 0, b"\n"
+    scan = _TextScan()
     for block in read_blocks(path):
         if b'"' in block:
             return None
-        newlines += block.count(b"\n")
+        count = block.count(b"\n")
+        newlines += count
+        scan.feed(block, count)
         last = bytes(block[-1:])
         if utf8:
             try:
@@ -482,27 +697,47 @@ def _sniff_streaming(
         if not utf8 and not bom and not undefined and _has_cp1252_only_bytes(block):
             cp1252_only = True
             undefined = any(b in block for b in _CP1252_UNDEFINED)
+    scan.finish()
     if utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
     encoding = "utf-8-sig" if bom else "utf-8" if utf8 else "cp1252"
-    target, duckdb_encoding = path, "utf-8"
+    target, duckdb_encoding, codec = path, "utf-8", None
     if encoding == "cp1252" and not cp1252_only:
         duckdb_encoding = "latin-1"
     elif encoding == "cp1252":
         codec = "latin-1" if undefined else "cp1252"
         encoding = codec
-        target = workdir / f"{len(list(workdir.iterdir()))}_{path.stem}.utf8.csv"
-        with open(path, "rb") as src, open(target, "wb") as dst:
-            while block := src.read(SCAN_BLOCK):
-                dst.write(block.decode(codec).encode("utf-8"))
-    if encoding.startswith("utf-8"):
+    if codec or scan.repair:
+        # A UTF-8 copy, or one with its line ends and NUL bytes repaired (see _TextScan).
+        suffix = ".utf8.csv" if codec else f".repaired{path.suffix}"
+        target = workdir / f"{len(list(workdir.iterdir()))}_{path.stem}{suffix}"
+
+        def blocks() -> Iterator[bytes]:
+            with open(path, "rb") as src:
+                while block := src.read(SCAN_BLOCK):
+                    yield block.decode(codec).encode("utf-8") if codec else block
+
+        with open(target, "wb") as dst:
+            written = blocks() if not scan.repair else scan.blocks(blocks())
+            if scan.repair:
+                newlines, last = 0, b"\n"
+            for block in written:
+                dst.write(block)
+                if scan.repair and block:
+                    newlines += block.count(b"\n")
+                    last = block[-1:]
+    if scan.repair:  # the copy's first lines, as DuckDB reads them
+        with open(target, "rb") as fh:
+            first = fh.read(65536).decode(duckdb_encoding, errors="ignore")
+    elif encoding.startswith("utf-8"):
         first = head.decode("utf-8", errors="ignore")
     else:  # as DuckDB reads it, or as transcoded
         first = head.decode("latin-1" if target is path else encoding)
     lines = newlines + (last != b"\n")
+    header = _header(first, is_header)
     return SniffedFile(
         target,
         encoding,
@@ -510,7 +745,8 @@ def _sniff_streaming(
         empty_after=None,
         lines=lines,
         quotes=False,
-        **_header(first, is_header),
+        notes=[n for n in [scan.note(header["hidden"])] if n],
+        **header,
     )
 
 
@@ -778,13 +1014,24 @@ def row_ranges_note(rows: list[int]) -> str:
 def file_note(info: dict, sheet: bool = True) -> str | None:
     """What the build log, ``marts.load_files`` and the upload preview say about one file
     read: the sheet its table came from when that was not the first or the workbook has
-    several tables (unless ``sheet`` is false: the caller says so itself), the records joined
-    from several lines (:func:`_join_broken_records`) and the personal columns left out."""
+    several tables (unless ``sheet`` is false: the caller says so itself), the hidden sheets
+    left out, the records joined from several lines (:func:`_join_broken_records`), the
+    NUL bytes left out (:class:`_TextScan`) and the personal columns left out."""
     notes = [
+        *info.get("read_notes", []),
         *info.get("layer_notes", []),
         dropped_note(info.get("dropped_columns") or []),
         *info.get("foreign_sheets", []),
     ]
+    if hidden := info.get("hidden_sheets"):
+        names = ", ".join(f"'{h}'" for h in hidden)
+        notes.append(
+            f"Verborgen werkblad {names} niet gelezen (maak het zichtbaar in Excel als het "
+            f"meegeteld moet worden)."
+            if len(hidden) == 1
+            else f"Verborgen werkbladen {names} niet gelezen (maak ze zichtbaar in Excel als "
+            f"ze meegeteld moeten worden)."
+        )
     if rows := info.get("joined_rows"):
         notes.insert(
             0,
@@ -819,7 +1066,13 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
             f"wordt als een eigen export gelezen.",
         )
     elif sheet and (name := info.get("sheet")):
-        notes.insert(0, f"Tabel gelezen van werkblad '{name}' (niet het eerste blad).")
+        notes.insert(
+            0,
+            f"Tabel gelezen van verborgen werkblad '{name}': geen zichtbaar werkblad heeft "
+            f"een tabel."
+            if info.get("hidden_sheet")
+            else f"Tabel gelezen van werkblad '{name}' (niet het eerste blad).",
+        )
     return " ".join(n for n in notes if n) or None
 
 
@@ -1047,6 +1300,7 @@ def _load_csv(
         "declared": declared,
         "joined_rows": joined,
         "header_rows": header_rows,
+        "read_notes": sniffed.notes,
         "select": _select_sql(
             kind,
             mapping,
@@ -1089,6 +1343,37 @@ def _unreadable_workbook(name: str, exc: Exception) -> BuildError:
     )
 
 
+def _open_workbook(path: Path, name: str):
+    """The workbook (calamine), opened by what it holds rather than by its name.
+
+    Excel opens an .xlsx named .xls (or an .xls named .xlsx, an .ods named .xlsx) without a
+    word, so exports come that way: a file whose first bytes are another format's than its
+    extension says (a zip for .xlsx and .ods, an OLE2 compound file for .xls), or that its
+    extension's reader cannot open, is opened by content. A web page or Excel 2003 XML saved
+    as .xls is refused as such (see :func:`_web_page`), anything else as damaged.
+    """
+    from python_calamine import CalamineWorkbook
+
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if markup := _web_page(head):
+        raise _web_page_error(name, markup)
+    zipped, ole = head.startswith(b"PK\x03\x04"), head.startswith(_OLE2)
+    by_name = (ole if path.suffix.lower() == ".xls" else zipped) or not (zipped or ole)
+    error: Exception | None = None
+    if by_name:
+        try:
+            return CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types for a broken file
+            error = exc
+    if zipped or ole:
+        try:
+            return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+        except Exception as exc:
+            error = error or exc
+    raise _unreadable_workbook(name, error or ValueError("onbekend formaat"))
+
+
 class _SheetRows:
     """``(Excel row number, cell values from column A)`` of a sheet, streamed, with what the
     reader learned on the way (see :func:`_xlsx_rows` and :func:`_xlsx_table`)."""
@@ -1112,9 +1397,9 @@ class _SheetRows:
         return next(self.rows)
 
 
-def _xlsx_rows(path: Path, name: str, index: int = 0) -> _SheetRows:
+def _xlsx_rows(path: Path, name: str, index: int = 0, book=None) -> _SheetRows:
     """``(Excel row number, cell values from column A)`` of a sheet (default the first),
-    streamed.
+    streamed; ``book``: the workbook when already open (:func:`_open_workbook`).
 
     Read with calamine (Rust; 100,000 rows of 14 columns in about 1.6 CPU-s with the
     header search, openpyxl needed about 20 s). Like openpyxl with ``data_only``, it returns the values Excel cached: formulas
@@ -1128,10 +1413,9 @@ def _xlsx_rows(path: Path, name: str, index: int = 0) -> _SheetRows:
     looked up per row in a dict, the rows are still read once. An .ods does not report
     them (calamine), and is read as it is.
     """
-    from python_calamine import CalamineWorkbook
-
+    book = book or _open_workbook(path, name)
     try:
-        sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(index)
+        sheet = book.get_sheet_by_index(index)
         # Rows come from row 1 on, columns from the first used one: pad back to column A.
         first_col = (sheet.start or (0, 0))[1]
         merges = sheet.merged_cell_ranges
@@ -1325,7 +1609,10 @@ def _xlsx_table(
 
 
 def _xlsx_sheets(
-    path: Path, name: str, is_header: Callable[[list[str]], bool] | None = None
+    path: Path,
+    name: str,
+    is_header: Callable[[list[str]], bool] | None = None,
+    hidden: list[str] | None = None,
 ) -> tuple[list[tuple[list[str], Iterator[tuple[int, list]], str]], str]:
     """Every table of the workbook (column names, rows, sheet name) and the name of its
     first sheet.
@@ -1334,22 +1621,39 @@ def _xlsx_sheets(
     hand often holds one table per month or year: every sheet whose header ``is_header``
     recognises is a table. Without any, the first sheet's (which is then refused with the
     headers it has, as a one-sheet workbook is).
-    """
-    headers, rows = _xlsx_table(_xlsx_rows(path, name), is_header)
-    if is_header is None:
-        return [(headers, rows, "")], ""
-    from python_calamine import CalamineWorkbook
 
+    A sheet hidden in Excel (hidden or very hidden: an old version, a lookup list) is not
+    read, as a user looking at the workbook does not see it, unless no visible sheet holds
+    a table. ``hidden``, when given, gets the names of the workbook's hidden sheets.
+    """
+    from python_calamine import SheetVisibleEnum
+
+    book = _open_workbook(path, name)
     try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
+        sheets = book.sheets_metadata
     except Exception as exc:  # calamine raises its own error types for a broken file
         raise _unreadable_workbook(name, exc) from exc
-    tables = [(headers, rows, names[0])] if is_header(headers) else []
-    for index in range(1, len(names)):
-        other, other_rows = _xlsx_table(_xlsx_rows(path, name, index), is_header)
+    names = [s.name for s in sheets] or [""]
+    visible = [i for i, s in enumerate(sheets) if s.visible == SheetVisibleEnum.Visible]
+    concealed = [i for i in range(len(sheets)) if i not in visible]
+    if hidden is not None and visible:
+        hidden.extend(names[i] for i in concealed)
+    if not visible:  # every sheet hidden (no workbook Excel saves): read them all
+        visible, concealed = list(range(len(names))), []
+    headers, rows = _xlsx_table(_xlsx_rows(path, name, visible[0], book), is_header)
+    first = names[visible[0]]
+    if is_header is None:
+        return [(headers, rows, "")], ""
+    tables = [(headers, rows, first)] if is_header(headers) else []
+    for index in visible[1:]:
+        other, other_rows = _xlsx_table(_xlsx_rows(path, name, index, book), is_header)
         if is_header(other):
             tables.append((other, other_rows, names[index]))
-    return tables or [(headers, rows, names[0])], names[0]
+    for index in [] if tables else concealed:  # the table is on a hidden sheet only
+        other, other_rows = _xlsx_table(_xlsx_rows(path, name, index, book), is_header)
+        if is_header(other):
+            tables.append((other, other_rows, names[index]))
+    return tables or [(headers, rows, first)], first
 
 
 def _fits(kind: str, mapping: KindMapping, headers: list[str], name: str) -> bool:
@@ -1362,9 +1666,10 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     """One export per table of the workbook (see :func:`_xlsx_sheets`): a workbook with
     several names each by its sheet, ``<file>!<sheet>``, as a zip names its members. A
     sheet with another kind's table beside this kind's is left out and named in the note
-    (a workbook of that kind alone is refused as such)."""
+    (a workbook of that kind alone is refused as such), as are hidden sheets."""
     name = source_name(raw, path)
-    tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings))
+    hidden: list[str] = []
+    tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings), hidden)
     foreign: list[str] = []
     fits = [_fits(kind, mapping, headers, name) for headers, _, _ in tables]
     if len(tables) > 1 and any(fits):
@@ -1394,6 +1699,10 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         for headers, rows, sheet in tables
     ]
     infos[0]["foreign_sheets"] = foreign
+    read = {sheet for _, _, sheet in tables}
+    infos[0]["hidden_sheets"] = [h for h in hidden if h not in read]
+    for info, (_, _, sheet) in zip(infos, tables, strict=True):
+        info["hidden_sheet"] = sheet in hidden
     return infos
 
 
