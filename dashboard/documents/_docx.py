@@ -14,7 +14,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 #: Texts that are numbers (counts, differences, signals, suppressed counts): right-aligned.
 _NUMERIC = re.compile(r"[-+]?[\d.,]+(?: [▲▼]| \([-+]?[\d.,]+\))?|<\d+|x|–")
@@ -105,30 +105,51 @@ def _shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
-#: Width of a character of a bold cell text in Calibri, the documents' font, in points per
-#: point of font size (measured on Carlito, its metric twin: 0.42-0.50 for the words of
-#: these tables), and a cell's left + right margin (EMU).
-_CHAR_EM = 0.52
-_CELL_MARGIN = Cm(0.25)
+#: Advance widths of the characters of these tables in Calibri, the documents' font, in
+#: thousandths of the point size: the larger of bold and regular, measured on Carlito, its
+#: metric twin (LibreOffice renders with it), rounded up to ten. One average per character
+#: (0.52) was short for words of wide letters: bold "Deelgemeente" is 0.506 a character.
+_ADVANCE_GROUPS = (
+    (230, " "), (240, "'"), (250, "ilìíîï"), (260, ",j‘’"), (270, ".IÌÍÎÏ·"),
+    (280, ":;"), (310, "-`"), (320, "()f"), (330, "![]"), (340, "J²³"), (350, "t{}°"),
+    (360, "r"), (400, "sz"), (430, "/L\\cç"), (440, '"“”'), (460, "Fx"), (470, "?"),
+    (480, "SZgkvy|ýÿ"), (490, "EÈÉÊË"), (500, "#*+<=>T^_a~×àáâãäå÷–"),
+    (510, "$0123456789eèéêë€"), (520, "YÝ"), (540, "CPbdhnopquÇÞðñòóôõöùúûüþ"),
+    (550, "Kø"), (560, "Xß"), (570, "BR"), (600, "V"), (610, "AÀÁÂÃÄÅ"), (640, "DGHÐ"),
+    (660, "NUÑÙÚÛÜ"), (680, "OÒÓÔÕÖ"), (690, "QØ"), (710, "&"), (720, "…"), (730, "%"),
+    (750, "w"), (780, "Ææ"), (820, "m"), (880, "M"), (900, "@"), (910, "W—"),
+)  # fmt: skip
+_ADVANCE = {ch: width for width, chars in _ADVANCE_GROUPS for ch in chars}
+#: Any other character (▲, ▼ from a fallback font): as wide as the widest above.
+_ADVANCE_OTHER = 910
+#: A cell's left + right margin: 108 twips (0.19 cm) a side in the "Table Grid" style of
+#: python-docx's template (0.25 cm for both broke "Deelgemeent | e"), plus a point for the
+#: borders and the rounding of widths to whole twips.
+_CELL_MARGIN = Twips(2 * 108) + Pt(1)
 #: Smallest point size a table is set in to keep its words whole.
 MIN_TABLE_FONT = 7.0
 
 
+def _em(text: str) -> float:
+    """Width of ``text`` in Calibri (bold or regular), in points per point of font size."""
+    return sum(_ADVANCE.get(ch, _ADVANCE_OTHER) for ch in text) / 1000
+
+
 def _lengths(
     header: Sequence[str], rows: Sequence[Sequence[object]]
-) -> tuple[list[int], list[int]]:
-    """Per column, the characters of its longest word and of its longest text."""
-    word, text = [1] * len(header), [1] * len(header)
+) -> tuple[list[float], list[float]]:
+    """Per column, the width (em) of its longest word and of its longest text."""
+    word, text = [0.5] * len(header), [0.5] * len(header)
     for line in (header, *rows):
         for j, value in enumerate(line):
             cell = str("" if value is None else value)
-            word[j] = max(word[j], *(len(w) for w in cell.split()), 1)
-            text[j] = max(text[j], len(cell))
+            word[j] = max(word[j], *(_em(w) for w in cell.split()), 0.5)
+            text[j] = max(text[j], _em(cell))
     return word, text
 
 
-def _emu(chars: int, font_size: float) -> int:
-    return int(Pt(font_size * _CHAR_EM * chars) + _CELL_MARGIN)
+def _emu(em: float, font_size: float) -> int:
+    return int(Pt(font_size * em) + _CELL_MARGIN)
 
 
 def column_widths(
@@ -196,7 +217,7 @@ def add_table(
     # largest half point at which they do (widths grow linearly with the size).
     total = usable_width(doc)
     words = sum(_lengths(header, rows)[0])
-    fitting = (total - len(header) * _CELL_MARGIN) / (Pt(1) * _CHAR_EM * words)
+    fitting = (total - len(header) * _CELL_MARGIN) / (Pt(1) * words)
     font_size = max(MIN_TABLE_FONT, min(font_size, math.floor(fitting * 2) / 2))
     widths = column_widths(header, rows, total, numeric_from, font_size)
     table = doc.add_table(rows=1, cols=len(header))
@@ -251,9 +272,18 @@ def add_table(
     return table
 
 
-def add_picture(doc, png: bytes, width_fraction: float = 1.0) -> None:
-    """Embed a PNG at a fraction of the usable page width, centred."""
-    doc.add_picture(io.BytesIO(png), width=int(usable_width(doc) * width_fraction))
+def add_picture(
+    doc, png: bytes, width_fraction: float = 1.0, max_height: int | None = None
+) -> None:
+    """Embed a PNG at a fraction of the usable page width, centred.
+
+    With ``max_height`` (EMU) a picture that would be taller is scaled down to that height,
+    its aspect ratio kept (two maps of the municipal report on one page).
+    """
+    shape = doc.add_picture(io.BytesIO(png), width=int(usable_width(doc) * width_fraction))
+    if max_height is not None and shape.height > max_height:
+        shape.width = int(shape.width * max_height / shape.height)
+        shape.height = max_height
     doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 

@@ -153,18 +153,29 @@ def trend_chart(
     -------
     bytes
         PNG image.
+
+    Notes
+    -----
+    Colours follow a year's role, the same in every report: the last year (the report's
+    own period) the briefing's red, the year before it the briefing's grey for "Vorig
+    jaar", older years lighter greys. Taken from the end of ``YEAR_COLOURS``, the year
+    before was orange (the briefing's colour for the previous period) in a report of two
+    years and the same year grey in one of three.
     """
     fig = new_figure(size)
     ax = fig.subplots()
     n_years = max(len(years), 1)
     width = 0.8 / n_years
-    colours = YEAR_COLOURS[-n_years:] if n_years <= len(YEAR_COLOURS) else None
+    # Own period, 1, 2, 3 years before; anything older as the oldest.
+    roles = (PERIOD_COLOURS[0], PERIOD_COLOURS[2], YEAR_COLOURS[1], YEAR_COLOURS[0])
     labels = list(series)
+    tallest = 0
     for k, year in enumerate(years):
         pos = [i + (k - (n_years - 1) / 2) * width for i in range(len(labels))]
         values = [series[label][k] for label in labels]
         heights = [v if isinstance(v, int | float) else 0 for v in values]
-        colour = colours[k] if colours else None
+        tallest = max(tallest, *heights, 0)
+        colour = roles[min(len(years) - 1 - k, len(roles) - 1)]
         bars = ax.bar(pos, heights, width, label=str(year), color=colour)
         for bar, value in zip(bars, values, strict=True):
             ax.annotate(
@@ -181,6 +192,9 @@ def trend_chart(
                 textcoords="offset points",
             )
     ax.set_xticks(range(len(labels)), labels, fontsize=9)
+    # Headroom for the value over the tallest bar: with matplotlib's 5 % margin the label
+    # ("908") touched the top of the plot, under the title.
+    ax.set_ylim(0, max(tallest * 1.15, 1))
     _nl_axis(ax)
     ax.set_ylabel("Aantal")
     _legend_below(fig, ax, ncols=n_years, title="Periode")

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import streamlit as st
+from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -248,6 +249,22 @@ class ReportData:
     def period_text(self) -> str:
         """``3e kwartaal 2025 (01/07/2025 – 30/09/2025)``."""
         return f"{self.period.label} ({fmt_period(self.start, self.end)})"
+
+    @property
+    def incomplete_text(self) -> str:
+        """``""`` for a period the data cover, else ``onvolledig: gegevens tot en met
+        30/11/2026`` (``vanaf 15/01/2024`` for one the data start in, both for one that
+        holds all the data)."""
+        if self.complete:
+            return ""
+        cut_start, cut_end = self.start > self.period.start, self.end < self.period.end
+        if cut_start and cut_end:
+            reach = f"van {fmt_date(self.start)} tot en met {fmt_date(self.end)}"
+        elif cut_start:
+            reach = f"vanaf {fmt_date(self.start)}"
+        else:
+            reach = f"tot en met {fmt_date(self.end)}"
+        return f"onvolledig: gegevens {reach}"
 
 
 #: A year's seven reportable periods: (kind, part) in the order the joint system adds them.
@@ -897,6 +914,19 @@ def report_images(data: ReportData) -> dict[str, bytes]:
     }
 
 
+def _document_title(data: ReportData) -> str:
+    """``Veiligheidsbeeld Herent – jaar 2025``, for a period the data do not cover
+    ``… – jaar 2026 (onvolledig: gegevens tot en met 30/11/2026)`` (Word and Excel)."""
+    title = f"Veiligheidsbeeld {data.municipality} – {data.period.label}"
+    return f"{title} ({data.incomplete_text})" if data.incomplete_text else title
+
+
+#: Greatest height of each map in section 6: both, with the heading and the text above them,
+#: on one page (26,1 cm high). At 80 % of the width they were 13.7-17.4 cm tall and the
+#: hexagon map always stood alone on the next page.
+MAP_HEIGHT = Cm(11)
+
+
 def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> bytes:
     """The report as a Word document (A4 portrait).
 
@@ -913,12 +943,16 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
     """
     images = images or report_images(data)
     title = f"Veiligheidsbeeld {data.municipality}"
-    doc = _docx.new_document(f"{title} – {data.period.label}", data.zone_name)
+    # A period the data do not cover says so where the document is seen first: its title
+    # page and its title (docs/SECURITY.md), not only under the summary.
+    incomplete = data.incomplete_text
+    doc = _docx.new_document(_document_title(data), data.zone_name)
     _docx.title_page(
         doc,
         title,
         [
             data.period_text,
+            *([incomplete.capitalize()] if incomplete else []),
             data.zone_name,
             f"Opgemaakt op {fmt_date(data.generated)}",
         ],
@@ -958,16 +992,17 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
         doc.add_heading(table.title, level=2)
         _docx.add_table(doc, table.header, table.rows(), numeric_from=1, bold_last=True)
     _docx.small_note(doc, footnote_nl(data.threshold))
-    _docx.page_break(doc)
-    doc.add_heading("6. Kaarten", level=1)
+    # Sections 6 and 7 start a page by their heading: an empty paragraph holding the
+    # break, after a full page (the two maps), stood alone on a blank page.
+    doc.add_heading("6. Kaarten", level=1).paragraph_format.page_break_before = True
     doc.add_paragraph(
         "Boven per wijk de waarde uit tabel 4 (grijs: afgeschermd); daaronder per zeshoek "
         "alleen een klasse, nooit een exact aantal."
     )
-    _docx.add_picture(doc, images["wijkkaart"], 0.8)
-    _docx.add_picture(doc, images["zeshoekkaart"], 0.8)
-    _docx.page_break(doc)
-    doc.add_heading("7. Methodologie en datakwaliteit", level=1)
+    _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
+    _docx.add_picture(doc, images["zeshoekkaart"], 0.8, max_height=MAP_HEIGHT)
+    heading = doc.add_heading("7. Methodologie en datakwaliteit", level=1)
+    heading.paragraph_format.page_break_before = True
     for heading, paragraphs in methodology_paragraphs(data):
         doc.add_heading(heading, level=2)
         for text in paragraphs:
@@ -1030,6 +1065,7 @@ def report_xlsx(data: ReportData) -> bytes:
     lines = [
         (f"Veiligheidsbeeld {data.municipality}", Font(bold=True, size=14)),
         (data.period_text, Font(size=12)),
+        *([(data.incomplete_text.capitalize(), Font(bold=True))] if data.incomplete_text else []),
         (data.zone_name, None),
         (f"Opgemaakt op {fmt_date(data.generated)}", None),
         ("", None),
@@ -1068,7 +1104,7 @@ def report_xlsx(data: ReportData) -> bytes:
     props = wb.properties
     props.creator = data.zone_name
     props.lastModifiedBy = data.zone_name
-    props.title = f"Veiligheidsbeeld {data.municipality} – {data.period.label}"
+    props.title = _document_title(data)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

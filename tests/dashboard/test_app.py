@@ -104,7 +104,9 @@ def _outdated_copy(demo_warehouse, tmp_path, monkeypatch, drop_column: bool):
     return old
 
 
-def test_a_warehouse_of_an_older_wijkbeeld_asks_for_a_rebuild(demo_warehouse, tmp_path, monkeypatch):
+def test_a_warehouse_of_an_older_wijkbeeld_asks_for_a_rebuild(
+    demo_warehouse, tmp_path, monkeypatch
+):
     """After an update the warehouse on disk is still the old one: a page read a column the
     old build did not write and showed only Streamlit's redacted error (Werklast on a
     warehouse without marts.absences.open_ended). Every page now says so first; the
