@@ -11,6 +11,8 @@ outline (no background tiles: nothing is downloaded).
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +22,7 @@ import pandas as pd
 
 from dashboard.analysis.blackspots import RuleParams
 from dashboard.components.format import (
+    fmt_count,
     fmt_date,
     fmt_datetime,
     fmt_int,
@@ -32,7 +35,9 @@ __all__ = [
     "RANKING_HEADERS",
     "ScoreParams",
     "location_docx",
+    "location_file_name",
     "location_map_png",
+    "location_title",
     "ranking_xlsx",
     "score_breakdown",
     "score_formula",
@@ -91,6 +96,219 @@ def _num(value: float) -> str:
 
 def _yes_no(value) -> str:
     return "ja" if bool(value) else "nee"
+
+
+#: Road-user labels (``marts.victims.road_user``) as the people: one, several. The label
+#: "Bromfiets" is the vehicle; the weighting note speaks of "bromfietsers".
+_ROAD_USER_WORDS = {
+    "voetganger": ("voetganger", "voetgangers"),
+    "fietser": ("fietser", "fietsers"),
+    "bromfiets": ("bromfietser", "bromfietsers"),
+    "bromfietser": ("bromfietser", "bromfietsers"),
+    "speed pedelec": ("speedpedelecrijder", "speedpedelecrijders"),
+    "speedpedelec": ("speedpedelecrijder", "speedpedelecrijders"),
+    "motorfiets": ("motorrijder", "motorrijders"),
+    "gemotoriseerd voortbewegingstoestel": (
+        "bestuurder van een gemotoriseerd voortbewegingstoestel",
+        "bestuurders van een gemotoriseerd voortbewegingstoestel",
+    ),
+}
+
+
+def _road_user_words(label: str) -> tuple[str, str]:
+    """``("fietser", "fietsers")`` for the label ``"Fietser"``; an unknown label as is."""
+    text = str(label).strip()
+    return _ROAD_USER_WORDS.get(text.lower(), (text.lower(), text.lower()))
+
+
+def _and_list(words: Sequence[str]) -> str:
+    """``"a, b en c"``."""
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} en {words[-1]}"
+
+
+def _vulnerable_victims(location: Mapping, victims: pd.DataFrame, params) -> str:
+    """``"waarvan 3 kwetsbare weggebruikers: 1 voetganger, 2 fietsers"``.
+
+    The counts per road user come from the victim rows; when these do not add up to the
+    location's count (victims the ranking took from elsewhere), only the total is said.
+    """
+    total = int(location.get("n_vulnerable_victims", 0) or 0)
+    if not total:
+        return "geen kwetsbare weggebruikers"
+    text = f"waarvan {fmt_count(total, 'kwetsbare weggebruiker', 'kwetsbare weggebruikers')}"
+    if victims is None or victims.empty or "road_user" not in victims:
+        return text
+    counts = victims["road_user"].value_counts()
+    parts = []
+    for label in params.vulnerable_road_users:
+        n = int(counts.get(label, 0))
+        if n:
+            one, many = _road_user_words(label)
+            parts.append(fmt_count(n, one, many))
+    if sum(int(counts.get(label, 0)) for label in params.vulnerable_road_users) != total:
+        return text
+    return f"{text}: {', '.join(parts)}"
+
+
+def _circumstances(record: Mapping) -> str:
+    """``"licht: dag; weer: normaal; op een kruispunt"``: each part says what it is."""
+    parts = []
+    light, weather, crossroads = (_text(record.get(c)) for c in ("light", "weather", "crossroads"))
+    if light:
+        parts.append(f"licht: {str(light).lower()}")
+    if weather:
+        parts.append(f"weer: {str(weather).lower()}")
+    if crossroads:
+        value = str(crossroads).strip().lower()
+        parts.append(
+            "op een kruispunt"
+            if value == "op kruispunt"
+            else "niet op een kruispunt"
+            if value == "buiten kruispunt"
+            else f"kruispunt: {value}"
+        )
+    return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Which location: title and file name
+# --------------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    """A cell as text; ``""`` for None/NaN."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _municipality(accidents: pd.DataFrame, municipality: str = "") -> str:
+    """The municipality given, else the one most of the accidents lie in (if they say)."""
+    if _text(municipality):
+        return _text(municipality)
+    if accidents is None or "municipality_name" not in accidents:
+        return ""
+    names = accidents["municipality_name"].dropna().astype(str)
+    names = names[names.str.strip() != ""]
+    return str(names.mode().iat[0]) if len(names) else ""
+
+
+def _house_numbers(accidents: pd.DataFrame, street: str) -> str:
+    """``"nr. 115"`` or ``"nrs. 15–20"``: the house numbers the accidents on the
+    location's own street were registered at; ``""`` without any."""
+    if "house_number" not in accidents:
+        return ""
+    own = accidents
+    if "street" in accidents and street:
+        own = accidents[accidents["street"].map(_text).str.lower() == street.lower()]
+    raw = sorted({_text(v) for v in own["house_number"]} - {""})
+    if not raw:
+        return ""
+    numbers = sorted({int(m.group()) for v in raw if (m := re.match(r"\d+", v))})
+    if len(raw) == 1:
+        return f"nr. {raw[0]}"
+    if not numbers:
+        return f"nrs. {', '.join(raw[:3])}"
+    if numbers[0] == numbers[-1]:
+        return f"nr. {numbers[0]}"
+    return f"nrs. {numbers[0]}–{numbers[-1]}"
+
+
+def _place(location: Mapping, accidents: pd.DataFrame | None) -> str:
+    """The location's street with what tells it apart from other spots on that street:
+    ``"Grote Steenweg (kruispunt, bij nr. 115)"``, ``"Grote Steenweg (nrs. 15–20)"``,
+    ``"Zwaluwstraat (kruispunt met Grote Steenweg en Sportlaan, bij nrs. 20–28)"``.
+
+    Only what the accidents say: the other streets they were registered in (the cross
+    streets), whether any was on a crossroads, the house numbers on the location's street.
+    """
+    street = _text(location.get("street")) or "onbekende straat"
+    if accidents is None or accidents.empty:
+        return street
+    others: list[str] = []
+    if "street" in accidents:
+        names = accidents["street"].map(_text)
+        names = names[(names != "") & (names.str.lower() != street.lower())]
+        counts = names.value_counts()
+        others = sorted(counts.index, key=lambda n: (-int(counts[n]), n))[:3]
+    crossing = "crossroads" in accidents and bool(
+        accidents["crossroads"].map(_text).str.lower().eq("op kruispunt").any()
+    )
+    numbers = _house_numbers(accidents, street)
+    parts = []
+    if others:
+        parts.append(f"{'kruispunt met' if crossing else 'bij'} {_and_list(others)}")
+    elif crossing:
+        parts.append("kruispunt")
+    if numbers:
+        parts.append(f"bij {numbers}" if parts else numbers)
+    return f"{street} ({', '.join(parts)})" if parts else street
+
+
+def location_title(
+    location: Mapping,
+    accidents: pd.DataFrame | None = None,
+    *,
+    municipality: str = "",
+    wijk_name: str = "",
+) -> str:
+    """Which location a document is about, told apart from others on the same street:
+    ``"Grote Steenweg (kruispunt, bij nr. 115), Herent – wijk Winksele"``.
+
+    Parameters
+    ----------
+    location : mapping
+        One row of :func:`dashboard.queries.blackspots.ranking` (``street``).
+    accidents : pandas.DataFrame, optional
+        The location's accidents (``street``, ``house_number``, ``crossroads`` and
+        ``municipality_name`` where present).
+    municipality : str
+        The municipality; without it, the one most accidents lie in (if they say).
+    wijk_name : str
+        The wijk (the one most of its accidents lie in).
+    """
+    text = _place(location, accidents)
+    municipality = _municipality(accidents, municipality)
+    if municipality:
+        text += f", {municipality}"
+    if wijk_name:
+        text += f" – wijk {wijk_name}"
+    return text
+
+
+def _slug(text: str) -> str:
+    """ASCII, lower case, words joined by ``-``: ``"Rue de l'Église"`` → ``"rue-de-l-eglise"``."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
+
+
+def location_file_name(location: Mapping, end: date, *, municipality: str = "") -> str:
+    """File name of the advice on one location:
+    ``wijkbeeld_advies_grote-steenweg_herent_169157-177919_20261130.docx``.
+
+    Street and municipality say which location; its coordinates (Lambert 72, whole metres)
+    keep two spots on the same street in one municipality apart. The rank is left out: it
+    changes with every build and every other parameter.
+
+    Parameters
+    ----------
+    location : mapping
+        One row of :func:`dashboard.queries.blackspots.ranking` (``street``, ``x``, ``y``).
+    end : date
+        Last day of the period (as in the other documents' names).
+    municipality : str
+        The location's municipality.
+    """
+    parts = ["wijkbeeld_advies", _slug(_text(location.get("street"))) or "onbekende-straat"]
+    if _slug(municipality):
+        parts.append(_slug(municipality))
+    parts.append(f"{float(location['x']):.0f}-{float(location['y']):.0f}")
+    parts.append(f"{end:%Y%m%d}")
+    return "_".join(parts) + ".docx"
 
 
 # --------------------------------------------------------------------------------------
@@ -331,6 +549,15 @@ def ranking_xlsx(
             cell.number_format = "DD/MM/YYYY"
     ps.column_dimensions["A"].width = 36
     ps.column_dimensions["B"].width = 60
+    # The zone as creator (openpyxl wrote "openpyxl") and a Dutch title, as the municipal
+    # report's workbook.
+    props = wb.properties
+    props.creator = props.lastModifiedBy = zone_name or "Wijkbeeld"
+    props.title = (
+        "Gevaarlijke punten"
+        + (f" – {zone_name}" if zone_name else "")
+        + (f" ({fmt_date(window[0])} – {fmt_date(window[1])})" if window else "")
+    )
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -433,7 +660,14 @@ def location_map_png(
     detail.add_patch(
         Circle((cx, cy), max(float(radius_m), 15.0), fill=False, color="#7b3294", linewidth=1.2)
     )
-    for severity, group in accidents.groupby("severity"):
+    # Legend from the most to the least severe (not alphabetical), counting accidents in
+    # words: the advice's table counts victims.
+    order = list(SEVERITY_COLOURS)
+    present = accidents["severity"].dropna().astype(str).unique() if len(accidents) else []
+    for severity in sorted(
+        present, key=lambda s: (order.index(s) if s in order else len(order), s)
+    ):
+        group = accidents[accidents["severity"].astype(str) == severity]
         detail.scatter(
             group["x"],
             group["y"],
@@ -441,7 +675,7 @@ def location_map_png(
             color=SEVERITY_COLOURS.get(severity, "#666666"),
             edgecolor="#222222",
             linewidth=0.5,
-            label=f"{severity} ({len(group)})",
+            label=f"{severity}: {fmt_count(len(group), 'ongeval', 'ongevallen')}",
             zorder=3,
         )
     x0, y0 = cx - half_width_m * 0.9, cy - half_width_m * 0.9
@@ -477,6 +711,7 @@ def location_docx(
     window: tuple[date, date] | None = None,
     zone_name: str = "",
     wijk_name: str = "",
+    municipality: str = "",
     map_png: bytes | None = None,
     coverage: str | None = None,
 ) -> bytes:
@@ -497,6 +732,10 @@ def location_docx(
         The period the rule looked at.
     zone_name, wijk_name : str
         Names for the heading and the location table.
+    municipality : str
+        The location's municipality, in the heading, the title and the table (several
+        black spots can lie on one long street); without it, the one most accidents lie
+        in when they have ``municipality_name``. See :func:`location_title`.
     map_png : bytes, optional
         Image from :func:`location_map_png`.
     coverage : str, optional
@@ -513,19 +752,21 @@ def location_docx(
 
     from dashboard.documents import _docx
 
-    street = location.get("street") or "onbekende straat"
     status = _status(location)
+    municipality = _municipality(accidents, municipality)
+    place = _place(location, accidents)
+    title = location_title(location, accidents, municipality=municipality, wijk_name=wijk_name)
     # A4 portrait, Dutch (nl-BE), the zone as author, today's dates (not python-docx's
     # template: author "python-docx", created 2013), like the other documents.
     doc = _docx.new_document(
-        f"Advies aan de wegbeheerder – {status}: {street}", zone_name or "Wijkbeeld"
+        f"Advies aan de wegbeheerder – {status}: {title}", zone_name or "Wijkbeeld"
     )
     section = doc.sections[0]
     section.top_margin = section.bottom_margin = Cm(1.5)
     style = doc.styles["Normal"]
     style.font.size = Pt(9.5)
     style.paragraph_format.space_after = Pt(3)
-    heading = doc.add_heading(f"{status}: {street}", level=1)
+    heading = doc.add_heading(f"{status}: {title}", level=1)
     heading.paragraph_format.space_after = Pt(2)
     window_text = f"{fmt_date(window[0])} – {fmt_date(window[1])}" if window else "–"
     intro = doc.add_paragraph()
@@ -541,7 +782,8 @@ def location_docx(
     table = doc.add_table(rows=0, cols=2)
     table.style = "Light Grid Accent 1"
     rows = [
-        ("Locatie", f"{street} (rang {location.get('rang', '–')} in de lijst)"),
+        ("Locatie", f"{place} (rang {location.get('rang', '–')} in de lijst)"),
+        ("Gemeente", municipality or "–"),
         ("Wijk", wijk_name or "–"),
         (
             "Coördinaten (Lambert 72)",
@@ -564,9 +806,8 @@ def location_docx(
             "Slachtoffers",
             f"{fmt_int(location.get('n_killed', 0))} gedood, "
             f"{fmt_int(location.get('n_seriously', 0))} zwaargewond, "
-            f"{fmt_int(location.get('n_lightly', 0))} lichtgewond; waarvan "
-            f"{fmt_int(location.get('n_vulnerable_victims', 0))} kwetsbaar "
-            f"({', '.join(params.vulnerable_road_users).lower()})",
+            f"{fmt_int(location.get('n_lightly', 0))} lichtgewond; "
+            f"{_vulnerable_victims(location, victims, params)}",
         ),
         ("Besluit", status),
     ]
@@ -580,7 +821,8 @@ def location_docx(
     doc.add_paragraph(
         f"Weging: gedood binnen 30 dagen {_num(params.weight_killed)}, zwaargewond "
         f"{_num(params.weight_seriously)}, lichtgewond {_num(params.weight_lightly)}; "
-        f"voetgangers, fietsers en bromfietsers tellen {_num(params.vulnerable_factor)} keer. "
+        f"{_and_list([_road_user_words(u)[1] for u in params.vulnerable_road_users])} tellen "
+        f"{_num(params.vulnerable_factor)} keer. "
         "Een ongeval zonder slachtofferregels telt met de ernstklasse van het ongeval, zonder "
         "factor (weggebruiker onbekend)."
     ).runs[0].font.size = Pt(8)
@@ -611,9 +853,7 @@ def location_docx(
             ))  # fmt: skip
         else:
             hurt = "–"
-        circumstances = ", ".join(
-            str(r[c]).lower() for c in ("light", "weather", "crossroads") if r.get(c)
-        )
+        circumstances = _circumstances(r)
         cells = history.add_row().cells
         when = r.get("occurred_at")
         cells[0].text = fmt_datetime(when) if when is not None else fmt_date(r.get("date"))

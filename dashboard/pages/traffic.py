@@ -566,12 +566,21 @@ else:
     # The advice lists the location's accidents one by one: only for who may see them.
     if loc_scope is not None:
         outlines = blackspots.wijk_outlines_31370(version)
+        # Several black spots lie on one long street (the Grote Steenweg): the title and
+        # the file name say the municipality and wijk, and what tells the spot apart.
+        loc_gemeente = dict(zip(wijk_info["code"], wijk_info["gemeente"], strict=True)).get(
+            location["wijk_code"]
+        )
+        loc_gemeente = loc_gemeente if isinstance(loc_gemeente, str) else ""
+        loc_wijk = wijk_names.get(location["wijk_code"], "")
         png = _cached(export.location_map_png)(
             acc,
             (float(location["x"]), float(location["y"])),
             float(location["radius_m"]),
             list(zip(outlines["name"], outlines["wkt"], strict=True)),
-            title=str(location["street"] or ""),
+            title=export.location_title(
+                location, acc, municipality=loc_gemeente, wijk_name=loc_wijk
+            ),
         )
         docx = _cached(export.location_docx)(
             location.to_dict(),
@@ -580,14 +589,15 @@ else:
             params,
             window=bs_window,
             zone_name=layout.zone_name(version),
-            wijk_name=wijk_names.get(location["wijk_code"], ""),
+            wijk_name=loc_wijk,
+            municipality=loc_gemeente,
             map_png=png,
             coverage=bs_coverage,
         )
         layout.download_button(
             "Advies voor de wegbeheerder (.docx)",
             docx,
-            file_name=f"locatie_{int(location['rang'])}_{period.end:%Y%m%d}.docx",
+            file_name=export.location_file_name(location, period.end, municipality=loc_gemeente),
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon=":material/description:",
             key="verkeer_docx",

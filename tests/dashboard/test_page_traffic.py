@@ -223,7 +223,10 @@ def test_exports_on_the_page(demo_warehouse, monkeypatch):
     assert rows[0]["Straat"] == black["Straat"].iloc[0]
     assert rows[0]["Prioriteitsscore"] == round(float(black["Score"].iloc[0]), 2)
     doc = Document(io.BytesIO(made["location_docx"]))
-    assert doc.paragraphs[0].text == f"Gevaarlijk punt: {black['Straat'].iloc[0]}"
+    # The heading names the street and then where on it (municipality, wijk): several
+    # black spots lie on one long street.
+    assert doc.paragraphs[0].text.startswith(f"Gevaarlijk punt: {black['Straat'].iloc[0]}")
+    assert f"wijk {black['Wijk'].iloc[0]}" in doc.paragraphs[0].text
     facts = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
     assert facts["Letselongevallen (≥ 3)"].startswith(f"{black['Letselongevallen'].iloc[0]} ")
     history = _frame(at, "Datum en uur")
@@ -596,4 +599,6 @@ def test_comparison_table_shows_each_comparison_s_signal_as_the_briefing(demo_wa
         assert float(signal.split()[0].replace(",", ".")) == round(z, 1)
     assert all(s == "–" or s[0] in "+-0" for s in table["Signaal"])
     captions = " ".join(c.value for c in at.caption)
-    assert "▲ rood = opvallend meer" in captions
+    # The arrow is the CompStat signal; the colour means opvallend as the briefing's
+    # sentences do (session 22: it was |signaal| > 2 alone).
+    assert "▲/▼ = |signaal| > 2 (CompStat); rood of groen = opvallend meer of minder" in captions
