@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import streamlit as st
+from docx.shared import Cm
 
 from dashboard.analysis.compstat import (
     Period,
@@ -546,10 +547,20 @@ def _signed_rows(table: pd.DataFrame) -> list[list[str]]:
     return rows
 
 
+def _hot_cells(data: BriefingData, domain: str) -> pd.DataFrame:
+    hot = data.hotspots.get(domain, pd.DataFrame())
+    columns = ["h3_cell", "klasse", "rang"]
+    return hot[columns] if not hot.empty else pd.DataFrame(columns=columns)
+
+
+#: Height of a map in the pack: a landscape A4 page less its margins, heading and caption.
+MAP_HEIGHT = Cm(15.5)
+
+
 def briefing_images(data: BriefingData) -> dict[str, bytes]:
-    """PNG charts and map of the pack: ``kerncijfers``, ``kaart``."""
+    """PNG charts and maps of the pack: ``kerncijfers``, ``kaart`` (offences' hot spots and
+    black spots), ``kaart_overlast`` (nuisance hot spots: listed in section 5, so drawn)."""
     labels = [overview.BRIEFING_MEASURES[m] for m in data.totals.index]
-    hot = data.hotspots.get("incidents", pd.DataFrame())
     return {
         "kerncijfers": charts.period_comparison_chart(
             labels,
@@ -562,11 +573,19 @@ def briefing_images(data: BriefingData) -> dict[str, bytes]:
         ),
         "kaart": static_maps.hotspot_map(
             data.wijk_shapes,
-            hot[["h3_cell", "klasse", "rang"]]
-            if not hot.empty
-            else pd.DataFrame(columns=["h3_cell", "klasse", "rang"]),
+            _hot_cells(data, "incidents"),
             data.black_spots,
-            "Hot spots feiten (zeshoeken, rang) en gevaarlijke punten (bollen, rang; zie legende)",
+            "Hot spots feiten (zeshoeken, rang) en gevaarlijke punten (bollen, rang)"
+            if not data.hotspots.get("incidents", pd.DataFrame()).empty
+            else "Gevaarlijke punten (bollen, rang); geen hot spots feiten",
+        ),
+        "kaart_overlast": static_maps.hotspot_map(
+            data.wijk_shapes,
+            _hot_cells(data, "nuisance"),
+            data.black_spots.iloc[:0],
+            "Hot spots overlast (zeshoeken, rang)"
+            if not data.hotspots.get("nuisance", pd.DataFrame()).empty
+            else "Geen hot spots overlast in deze periode",
         ),
     }
 
@@ -703,8 +722,14 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         _docx.small_note(doc, hidden_black_spots_note(data.hidden_black_spots))
     _docx.small_note(doc, black_spot_note(data))
     _docx.page_break(doc)
-    doc.add_heading("Kaart", level=2)
-    _docx.add_picture(doc, images["kaart"], 0.62)
+    # Each map on a page of its own, as large as the landscape page allows (at 0.62 of the
+    # width the ranks in the dots were 5 pt and half the page stayed empty).
+    doc.add_heading("Kaart: feiten en gevaarlijke punten", level=2)
+    _docx.add_picture(doc, images["kaart"], 0.9, max_height=MAP_HEIGHT)
+    if "kaart_overlast" in images:
+        _docx.page_break(doc)
+        doc.add_heading("Kaart: overlast", level=2)
+        _docx.add_picture(doc, images["kaart_overlast"], 0.9, max_height=MAP_HEIGHT)
     return _docx.to_bytes(doc)
 
 

@@ -305,7 +305,7 @@ def _rank_number(ax, rank, xy: tuple[float, float], zorder: int) -> Annotation:
         xy,
         ha="center",
         va="center",
-        fontsize=6,
+        fontsize=7,
         color="white",
         fontweight="bold",
         zorder=zorder,
@@ -380,15 +380,19 @@ def hotspot_map(
             for x, y in ax.transData.transform(black_spots[["lon", "lat"]].to_numpy(float))
         ] if len(black_spots) else []  # fmt: skip
         _clear_markers(ax, labels, geoms, dots + [t.get_window_extent(renderer) for t in numbers])
+    # The legend names what the map draws: a week without hot spots showed the three
+    # hot-spot colours over a map without a single hexagon.
+    classes = {int(k) for k in hot_cells["klasse"]} if len(hot_cells) else set()
     handles = [
-        Patch(color=HOT_COLOURS[3], label="Hot spot 99%"),
-        Patch(color=HOT_COLOURS[2], label="Hot spot 95%"),
-        Patch(color=HOT_COLOURS[1], label="Hot spot 90%"),
-        Patch(color=SPOT_COLOURS["Gevaarlijk punt"], label=SPOT_LEGEND["Gevaarlijk punt"]),
-        Patch(color=SPOT_COLOURS["Kandidaat"], label=SPOT_LEGEND["Kandidaat"]),
+        Patch(color=HOT_COLOURS[k], label=f"Hot spot {level}%")
+        for k, level in ((3, 99), (2, 95), (1, 90))
+        if k in classes
+    ] + [
+        Patch(color=SPOT_COLOURS[status], label=SPOT_LEGEND[status])
+        for status in ("Gevaarlijk punt", "Kandidaat", "Opvolgen")
+        if status in drawn
     ]
-    if "Opvolgen" in drawn:
-        handles.append(Patch(color=SPOT_COLOURS["Opvolgen"], label=SPOT_LEGEND["Opvolgen"]))
-    legend_below(ax, handles)
+    if handles:
+        legend_below(ax, handles)
     ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)

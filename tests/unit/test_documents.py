@@ -520,7 +520,9 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
         assert any(section in h for h in headings), section
     assert "Briefing wijkwerking" in texts[:12] or any("Briefing wijkwerking" in t for t in texts)
     assert any("week 43 van 2026 (19/10/2026 – 25/10/2026)" in t for t in texts)
-    assert len(doc.inline_shapes) == 2
+    # Key figures, the offences' map and the nuisance map (the nuisance hot spots listed in
+    # section 5 were on no map).
+    assert len(doc.inline_shapes) == 3
     section = doc.sections[0]
     assert section.page_width > section.page_height  # A4 landscape
 

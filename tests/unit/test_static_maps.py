@@ -344,3 +344,22 @@ def test_hexagon_classes_follow_the_zone_s_threshold(figures):
     # The hexagon of 7 has the colour of the lowest class.
     [hexagon] = [p for p in ax.patches if p.get_alpha() == 0.8]
     assert to_hex(hexagon.get_facecolor()) == SEQUENTIAL[0]
+
+
+def test_the_hot_spot_legend_names_only_what_the_map_draws(figures):
+    """The briefing's map showed the 99/95/90 % hot-spot colours in its legend over a map
+    without a single hexagon, and the black-spot entries on a map without dots."""
+    from matplotlib.patches import Patch
+
+    lon, lat = _label_spot("W01")
+    cell = h3.str_to_int(h3.latlng_to_cell(lat, lon, 9))
+    none = pd.DataFrame(columns=["lat", "lon", "rang", "is_black_spot"])
+    static_maps.hotspot_map(
+        _shapes(), pd.DataFrame({"h3_cell": [cell], "klasse": [2], "rang": [1]}), none, "Kaart"
+    )
+    static_maps.hotspot_map(_shapes(), pd.DataFrame(columns=["h3_cell", "klasse"]), none, "Leeg")
+    with_hot, empty = figures
+    legend = with_hot.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Hot spot 95%"]
+    assert all(isinstance(h, Patch) for h in legend.legend_handles)
+    assert empty.axes[0].get_legend() is None
