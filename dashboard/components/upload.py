@@ -542,18 +542,7 @@ def rebuild_now_block() -> None:
     """A rebuild button with the build's status, for a warehouse an older Wijkbeeld built
     (:func:`dashboard.components.layout.warehouse`): the page reruns on the new warehouse
     as soon as the build is done."""
-    status = build_status(status_file())
-    running = status.get("state") == "running"
-
-    @st.fragment(run_every=POLL_SECONDS if running else None)
-    def _poll() -> None:
-        now = build_status(status_file())
-        if running and now.get("state") != "running":
-            st.rerun()
-        if now.get("state") in ("running", "failed"):
-            render_build_status(now)
-
-    _poll()
+    running = _polled_build_status(states=("running", "failed"))
     if not running:
         st.button(
             "Nu opnieuw opbouwen",
@@ -583,22 +572,31 @@ def build_notice() -> None:
         )
 
 
-def _status_block(kind_labels: Mapping[str, str] | None = None) -> None:
-    status = build_status(status_file())
-    running = status.get("state") == "running"
+def _polled_build_status(
+    kind_labels: Mapping[str, str] | None = None, states: Sequence[str] | None = None
+) -> bool:
+    """Draw the build's status (only in ``states`` when given) and whether a build runs.
 
-    # While a build runs, only this block reruns every few seconds; when the build ends,
-    # the whole page reruns so it reads the new warehouse.
+    While a build runs, only this block reruns every few seconds; when the build ends,
+    the whole page reruns so it reads the new warehouse.
+    """
+    running = build_status(status_file()).get("state") == "running"
+
     @st.fragment(run_every=POLL_SECONDS if running else None)
     def _poll() -> None:
         now = build_status(status_file())
         if running and now.get("state") != "running":
             st.rerun()
-        render_build_status(now, kind_labels)
+        if states is None or now.get("state") in states:
+            render_build_status(now, kind_labels)
 
     _poll()
-    if not running:
-        _quarantine_block(status)
+    return running
+
+
+def _status_block(kind_labels: Mapping[str, str] | None = None) -> None:
+    if not _polled_build_status(kind_labels):
+        _quarantine_block(build_status(status_file()))
         st.button(
             "Opnieuw opbouwen",
             key="upload_rebuild",

@@ -5,14 +5,14 @@ title page, and an evolution chart without headroom whose year colours changed m
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, Twips
+from docx.shared import Cm, Twips
 
-CARLITO_BOLD = Path("/usr/share/fonts/truetype/crosextra/Carlito-Bold.ttf")
+from tests.fonts import bold_width
+
 HERENT, KORTENBERG = "24038", "24055"
 
 
@@ -26,17 +26,6 @@ def _report(nis: str, kind: str, year: int, part: int = 0):
     from dashboard.documents import municipal_report as mr
 
     return mr.cached_report(_version(), nis, kind, year, part)
-
-
-def _bold_width(text: str, size: float) -> int:
-    """Width (EMU) of ``text`` in bold Carlito (Calibri's metric twin) at ``size`` points."""
-    fonttools = pytest.importorskip("fontTools.ttLib")
-    if not CARLITO_BOLD.exists():
-        pytest.skip("Carlito is not installed")
-    font = fonttools.TTFont(CARLITO_BOLD)
-    cmap, metrics = font.getBestCmap(), font["hmtx"]
-    units = sum(metrics[cmap[ord(ch)]][0] for ch in text)
-    return int(Pt(size * units / font["head"].unitsPerEm))
 
 
 def _style_margins(doc) -> int:
@@ -67,7 +56,7 @@ def test_deelgemeente_header_fits_when_every_name_is_shorter(demo_warehouse):
             for j, cell in enumerate(table.rows[0].cells):
                 run = cell.paragraphs[0].runs[-1]
                 for word in run.text.split():
-                    need = _bold_width(word, run.font.size.pt)
+                    need = bold_width(word, run.font.size.pt)
                     assert grid[j] - margins >= need, (nis, run.text, word, grid[j], need)
 
 
@@ -90,7 +79,7 @@ def test_header_word_fits_in_column_widths_of_a_narrow_label_column():
     margins = _style_margins(doc)
     for j, head in enumerate(header):
         for word in head.split():
-            assert widths[j] - margins >= _bold_width(word, size), (word, widths[j])
+            assert widths[j] - margins >= bold_width(word, size), (word, widths[j])
 
 
 # --------------------------------------------------------------------------------------

@@ -49,3 +49,20 @@ def mini_raw(root: Path, files: dict[str, bytes | str], districts: bool = True) 
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     return raw
+
+
+def built(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
+    """Build a :func:`mini_raw` folder of ``files`` into ``tmp_path/wh.duckdb``."""
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, files), wh)
+    return wh
+
+
+def rejects(wh: Path, kind: str) -> list[tuple]:
+    """(file, row, field, value, reason) of one kind's refused rows."""
+    return query(
+        wh,
+        "SELECT source_file, source_row, field, value, reason FROM marts.rejects "
+        "WHERE kind = ? ORDER BY source_file, source_row",
+        [kind],
+    )

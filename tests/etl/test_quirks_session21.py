@@ -13,11 +13,10 @@ from __future__ import annotations
 import io
 import shutil
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pytest
-from etl_helpers import build, mini_raw, query
+from etl_helpers import built, query, rejects
 from test_quirks import ADDRESSES, incident, incidents_csv
 
 from etl import config
@@ -26,21 +25,6 @@ from etl.config import REPO_ROOT
 
 REALWORLD = REPO_ROOT.parent / "shared" / "data" / "realworld"
 PLACEHOLDER = "lijkt een plaatshouder"
-
-
-def built(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
-    wh = tmp_path / "wh.duckdb"
-    build(mini_raw(tmp_path, files), wh)
-    return wh
-
-
-def rejects(wh: Path, kind: str) -> list[tuple]:
-    return query(
-        wh,
-        "SELECT source_file, source_row, field, value, reason FROM marts.rejects "
-        "WHERE kind = ? ORDER BY source_file, source_row",
-        [kind],
-    )
 
 
 # --- 1. Placeholder dates ---------------------------------------------------------------

@@ -11,30 +11,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
-from etl_helpers import build, mini_raw, query
+from etl_helpers import built, query, rejects
 from test_quirks import incident, incidents_csv
 
 from etl import config
-
-
-def built(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
-    wh = tmp_path / "wh.duckdb"
-    build(mini_raw(tmp_path, files), wh)
-    return wh
-
-
-def rejects(wh: Path, kind: str) -> list[tuple]:
-    """(file, row, field, value, reason) of one kind's refused rows."""
-    return query(
-        wh,
-        "SELECT source_file, source_row, field, value, reason FROM marts.rejects "
-        "WHERE kind = ? ORDER BY source_file, source_row",
-        [kind],
-    )
 
 
 @pytest.fixture(scope="module")

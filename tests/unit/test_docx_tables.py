@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from docx.shared import Cm, Pt, Twips
+from docx.shared import Cm, Twips
 
 from dashboard.documents import _docx
+from tests.fonts import bold_width
 
 HEADER = ["Deelgemeente", "Wijk", "Feiten (pv's)", "Overlastmeldingen", "Letselongevallen",
           "Verkeersslachtoffers"]  # fmt: skip
@@ -16,7 +14,6 @@ ROWS = [
     ["Kortenberg", "Kortenberg-Centrum", "57", "31", "<5", "<5"],
     ["", "Totaal Herent", "562", "228", "18", "26"],
 ]
-CARLITO_BOLD = Path("/usr/share/fonts/truetype/crosextra/Carlito-Bold.ttf")
 
 
 def _word_need(word: str, size: float) -> int:
@@ -24,13 +21,7 @@ def _word_need(word: str, size: float) -> int:
     style's cell margins (108 twips a side). Half the point size a character and 0.2 cm of
     margin overrated narrow words ("Verkeersslachtoffers": 0.43) and underrated wide ones
     ("Deelgemeente": 0.51, broken "Deelgemeent | e" in Kortenberg's report)."""
-    fonttools = pytest.importorskip("fontTools.ttLib")
-    if not CARLITO_BOLD.exists():
-        pytest.skip("Carlito is not installed")
-    font = fonttools.TTFont(CARLITO_BOLD)
-    cmap, metrics = font.getBestCmap(), font["hmtx"]
-    units = sum(metrics[cmap[ord(ch)]][0] for ch in word)
-    return int(Pt(size * units / font["head"].unitsPerEm) + Twips(2 * 108))
+    return bold_width(word, size) + int(Twips(2 * 108))
 
 
 def test_each_column_holds_its_longest_word_on_a_portrait_page():
