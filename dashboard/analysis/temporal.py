@@ -176,41 +176,52 @@ def _cumulative_slots(end: np.ndarray, start: np.ndarray) -> np.ndarray:
 
 
 def poisson_signal(now, before, threshold: float = 2.0) -> pd.DataFrame:
-    """CompStat signal for a change between two counts: ``z = 2·(√now − √before)``.
+    """CompStat signal for a change between two counts, and whether it is opvallend.
 
-    For Poisson counts the square root stabilises the variance (about 1/4), so the
-    difference of two roots times 2 is roughly standard normal when nothing changed. It
-    stays meaningful on small bases where a percentage misleads (1 → 3 is "+200 %" but
-    z = 1.46, not notable).
+    ``z = 2·(√now − √before)`` (:func:`dashboard.analysis.compstat.poisson_signal`, the
+    briefing's signal). With two noisy counts that difference has a standard deviation of
+    about √2, not 1, so ``|z| > 2`` alone flags some 16 % of unchanged months (Bronnen and
+    notebook 01 listed that noise as "opvallend"). A change is ``notable`` as in the
+    briefing: ``|z| > threshold`` *and* unlikely by chance on its own, the exact test
+    (:func:`dashboard.analysis.compstat.poisson_p_value`) below
+    :data:`~dashboard.analysis.compstat.MAX_P_SENTENCE`. It stays meaningful on small
+    bases where a percentage misleads (1 → 3 is "+200 %" but z = 1.46, not notable).
 
     Parameters
     ----------
     now, before : scalar or array-like
         Non-negative counts of the current and the comparison period (same shape).
     threshold : float, default 2.0
-        ``notable`` when ``|z| > threshold``.
+        ``|z|`` strictly above it (and ``p`` below 5 %) is ``notable``.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``now``, ``before``, ``verschil`` (now − before), ``z`` and ``notable``
-        (bool). Keeps the index of ``now`` when it is a Series. Missing counts give NaN z
-        and ``notable`` False; zeros are fine (``2·(√3 − √0) = 3.46``).
+        Columns ``now``, ``before``, ``verschil`` (now − before), ``z``, ``p`` and
+        ``notable`` (bool). Keeps the index of ``now`` when it is a Series. Missing counts
+        give NaN z and ``notable`` False; zeros are fine (``2·(√3 − √0) = 3.46``).
     """
+    from dashboard.analysis.compstat import MAX_P_SENTENCE, poisson_p_value
+    from dashboard.analysis.compstat import poisson_signal as signal
+
     index = now.index if isinstance(now, pd.Series) else None
     now_a = np.atleast_1d(np.asarray(now, dtype=float))
     before_a = np.atleast_1d(np.asarray(before, dtype=float))
     now_a, before_a = np.broadcast_arrays(now_a, before_a)
     if (now_a < 0).any() or (before_a < 0).any():
         raise ValueError("poisson_signal: tellingen moeten niet-negatief zijn")
-    z = 2.0 * (np.sqrt(now_a) - np.sqrt(before_a))
-    notable = np.abs(np.nan_to_num(z, nan=0.0)) > threshold
+    z = signal(now_a, before_a)
+    p = poisson_p_value(now_a, before_a)
+    notable = (np.abs(np.nan_to_num(z, nan=0.0)) > threshold) & (
+        np.nan_to_num(p, nan=1.0) < MAX_P_SENTENCE
+    )
     return pd.DataFrame(
         {
             "now": now_a,
             "before": before_a,
             "verschil": now_a - before_a,
             "z": z,
+            "p": p,
             "notable": notable,
         },
         index=index,

@@ -74,7 +74,7 @@ def highlight_marks(df: pd.DataFrame, max_p: float = MAX_P_SENTENCE) -> list[dic
     The arrow in a signal (``|z| > 2``, the CompStat rule) marks a change; the colour says
     *opvallend*, as the sentences under "Wat valt op" do: the change must also be unlikely
     by chance on its own (exact test, ``p < max_p``). A cell "0 (-2)" was coloured as an
-    opvallende daling (z = -2,8, chance gives it one time in four) in the table beside
+    opvallende daling (z = -2,8, chance gives it one time in two) in the table beside
     sentences that rightly did not call it that.
     """
     marks = []

@@ -700,7 +700,8 @@ if not series.empty:
     notable = series[series["notable"]]
     if not notable.empty:
         st.caption(
-            "Opvallend anders dan een jaar eerder (|z| > 2): "
+            "Opvallend anders dan een jaar eerder (|z| > 2 en door toeval in minder dan 5 % van de "
+            "gevallen, exacte Poissontoets, zoals in de briefing): "
             + ", ".join(
                 f"{month_name(r.maand.month)} {r.maand.year}"
                 + part_of_month(r.maand, period.start, period.end)

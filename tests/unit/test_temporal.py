@@ -143,7 +143,12 @@ def test_poisson_signal_known_values_and_zeros():
         out["z"].to_numpy()[:4],
         [0.0, 2 * np.sqrt(3), 2 * (np.sqrt(10) - np.sqrt(3)), 2 * (3 - 4)],
     )
-    assert out["notable"].tolist() == [False, True, True, False, False]
+    # Opvallend as in the briefing: |z| > 2 and the exact test below 5 %. 3 against 0
+    # (z = 3,46, p = 0,25) and 10 against 3 (p = 0,09) are what chance gives two noisy
+    # months; |z| > 2 alone called them opvallend.
+    assert out["notable"].tolist() == [False, False, False, False, False]
+    assert out["p"].iloc[1] == pytest.approx(0.25)
+    assert poisson_signal(20, 5)["notable"].iloc[0]  # p = 0.004
     assert np.isnan(out["z"].iloc[4])
     assert out["verschil"].iloc[2] == 7
     # Exactly 2 is not notable (strictly greater than the threshold).
