@@ -364,6 +364,7 @@ def add_choropleth(
     title: str,
     decimals: int = 0,
     unknown_label: str = "Onbekend",
+    area_label: str = "Wijk",
 ) -> None:
     """Fill districts by value, with a Dutch legend and tooltips.
 
@@ -375,6 +376,9 @@ def add_choropleth(
         Legend and tooltip title.
     decimals : int
         Decimals in legend and tooltip.
+    area_label : str
+        What an area is, in the tooltip ("Gemeente", "Deelgemeente"): Herent is both a
+        municipality and a deelgemeente, and "Wijk: Herent" said neither.
     """
     features = _features(districts)
     breaks = class_breaks([v for v in values.values() if v is not None], integer=decimals == 0)
@@ -385,7 +389,7 @@ def add_choropleth(
         feature["properties"]["value"] = value
         feature["properties"]["value_text"] = unknown_label if value is None else fmt(value)
         feature["properties"]["fill"] = _colour(value, breaks)
-    _fill_layer(m, features, title, {"name": "Wijk", "value_text": title}, "#333333", 1.5, 0.75)
+    _fill_layer(m, features, title, {"name": area_label, "value_text": title}, "#333333", 1.5, 0.75)
     items = _legend_items(breaks, decimals)
     if any(f["properties"]["value"] is None for f in features):
         items.append((UNKNOWN_COLOUR, unknown_label))

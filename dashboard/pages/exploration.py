@@ -30,6 +30,9 @@ from etl.config import small_count_threshold
 
 #: Groups beyond this are cut (largest first); the page says so.
 ROW_LIMIT = 5_000
+#: The domain of marts.daily_counts whose first month a dataset begins with (victims come
+#: with their accidents; a dataset without one, the controls, is taken as known).
+KNOWN_SINCE_DOMAIN = {"victims": "accidents"}
 NONE = "Geen"
 CHARTS = ("Automatisch", "Lijn", "Staaf", "Heatmap")
 
@@ -264,7 +267,14 @@ if "inwoners" in data:
 shown = data.copy()
 # A month (week, quarter, year) the period covers in part says which days it holds; not for
 # a source that knows only the month (every month touching the period counts whole).
-within = None if ds.month_only else (period.start, period.end)
+# Before the source's first month the period holds no data: a year it begins in shows its
+# days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
+first_known = common.known_since(version, (KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key),))
+within = (
+    None
+    if ds.month_only
+    else (max(period.start, first_known) if first_known else period.start, period.end)
+)
 for column in names:
     if column in shown and column in LABELLED and column != "dag":
         shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within))
@@ -287,6 +297,14 @@ if x:
             if c in LABELLED
         }
     )
+# The second grouping in the order of its values (weekdays Monday first, months in time),
+# not of its Dutch labels: the heatmap sorted them as text ("dinsdag, donderdag, ...").
+colour_order = None
+if colour:
+    colour_order = [
+        period_label(colour, v, within) if colour in LABELLED else v
+        for v in data[colour].drop_duplicates().sort_values()
+    ]
 plot = plot.rename(columns={**names, value_col: value_label})
 kind = chart_kind
 if kind == "Automatisch":
@@ -305,7 +323,8 @@ if x is None:
 elif kind == "Heatmap":
     # One row per pair, so pivot (not pivot_table, whose sum turns a blank into 0).
     grid = plot.pivot(index=names[colour], columns=names[x], values=value_label).reindex(
-        columns=[v for v in x_order if v in set(plot[names[x]])]
+        index=[v for v in colour_order if v in set(plot[names[colour]])],
+        columns=[v for v in x_order if v in set(plot[names[x]])],
     )
     fig = px.imshow(
         grid,
@@ -322,7 +341,7 @@ else:
         x=names[x],
         y=value_label,
         color=names.get(colour),
-        category_orders={names[x]: x_order},
+        category_orders={names[x]: x_order, **({names[colour]: colour_order} if colour else {})},
         color_discrete_sequence=px.colors.qualitative.Dark24,
         **extra,
     )
@@ -340,7 +359,25 @@ if area_dims:
     layer = common.AREA_LAYERS[area_dims[0]]
     column = common.dimension_column(dataset_key, area_dims[0])
     shapes = district_shapes(version, layer)
-    per_area = data.groupby(column, as_index=False)["waarde"].sum()
+    # Per area from its own query when the table has another grouping: summed from a table
+    # cut at its largest groups (Dag × Wijk over three years), the quiet wijken came out a
+    # third short on the map.
+    per_area = (
+        data.groupby(column, as_index=False)["waarde"].sum()
+        if len(dims) == 1
+        else common.explore(
+            version,
+            dataset_key,
+            (area_dims[0],),
+            period.start,
+            period.end,
+            flt.wijken,
+            categories,
+            measure=measure,
+            per="aantal",
+            limit=ROW_LIMIT,
+        )
+    )
     code_of = dict(zip(shapes["name"], shapes["code"], strict=True))
     # With a wijk filter, an area's rate counts only its chosen wijken's inhabitants.
     population = common.area_population(version, layer, flt.wijken)
@@ -367,6 +404,7 @@ if area_dims:
         value_label,
         decimals=decimals,
         unknown_label=f"Minder dan {threshold} of onbekend" if per != "aantal" else "Geen",
+        area_label=area_dims[0],
     )
     if layer != "wijk":
         maps.add_outlines(m, district_shapes(version, "wijk"), labels=False)

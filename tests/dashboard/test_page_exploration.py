@@ -451,3 +451,91 @@ def test_downloads_hold_the_table_as_shown(demo_warehouse, monkeypatch):
 
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+# -- review of Verkenning (session 22) ----------------------------------------------------
+
+WEEKDAYS = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
+
+
+def test_heatmap_rows_run_in_their_own_order_not_alphabetically(demo_warehouse):
+    """The heatmap's weekday axis read 'dinsdag, donderdag, maandag, ...' (the pivot sorted
+    the Dutch labels as text); a month axis 'april 2024, april 2025, augustus 2024'."""
+    at = run_app(
+        "exploration",
+        {"periode": "vorigjaar", "gegevens": "accidents", "indeling1": "Uur",
+         "indeling2": "Weekdag", "grafiek": "Heatmap"},
+    )  # fmt: skip
+    [heatmap] = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    assert list(heatmap["y"]) == [d for d in WEEKDAYS if d in heatmap["y"]]
+    first = pd.Timestamp(wh("SELECT min(date) FROM marts.incidents").iat[0, 0])
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": f"{first.year}-01-01", "tot": f"{first.year + 1}-12-31",
+         "indeling1": "Jaar", "indeling2": "Maand", "grafiek": "Heatmap"},
+    )  # fmt: skip
+    [heatmap] = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    months = pd.period_range(first, periods=3, freq="M")
+    dutch = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december"]  # fmt: skip
+    assert list(heatmap["y"][:3]) == [f"{dutch[m.month - 1]} {m.year}" for m in months]
+
+
+def test_a_year_before_the_data_says_which_days_it_holds(demo_warehouse):
+    """The data's first year holds only its last months: it showed as a whole year beside
+    the next one's full count (on the demo 268 against 3.447, a tenfold 'rise')."""
+    first = pd.Timestamp(wh("SELECT min(date) FROM marts.incidents").iat[0, 0])
+    assert first.month > 1, "de demodata beginnen in januari"
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": f"{first.year}-01-01", "tot": f"{first.year + 1}-12-31",
+         "indeling1": "Jaar", "indeling2": "Geen"},
+    )  # fmt: skip
+    years = list(at.dataframe[0].value["Jaar"])
+    # Known from the first month of the data (a quiet first day is no missing export).
+    assert years[0] == f"{first.year} (01/{first:%m}–31/12)"
+    assert years[1] == str(first.year + 1)
+
+
+def test_the_map_counts_every_area_when_the_table_is_cut(demo_warehouse, monkeypatch):
+    """Dag × Wijk over three years has more than 5.000 groups: the table keeps the largest,
+    and the map, summed from it, left quiet wijken a third short (Herent-Noord 120 of 173).
+    The map has its own count per area, and its tooltip says what an area is."""
+    from dashboard.components import maps
+
+    drawn = []
+    real = maps.add_choropleth
+
+    def record(m, shapes, values, *args, **kwargs):
+        drawn.append((values, kwargs))
+        return real(m, shapes, values, *args, **kwargs)
+
+    monkeypatch.setattr(maps, "add_choropleth", record)
+    # The tests' demo zone is too small to reach 5.000 groups: here the table query keeps
+    # its 100 largest, as the limit does for a real zone.
+    explore = common.explore
+
+    def cut(version, key, dims, *args, **kwargs):
+        out = explore(version, key, dims, *args, **kwargs)
+        return out.nlargest(100, "waarde") if len(dims) > 1 else out
+
+    monkeypatch.setattr(common, "explore", cut)
+    end = last_28_days()[1]
+    start = date(end.year - 2, 1, 1)
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": str(start), "tot": str(end), "indeling1": "Dag",
+         "indeling2": "Wijk"},
+    )  # fmt: skip
+    assert len(at.dataframe[0].value) == 100  # cut
+    [(values, kwargs)] = drawn
+    expected = wh(
+        "SELECT w.code, count(*) AS n FROM marts.incidents t JOIN marts.districts w "
+        "ON w.layer = 'wijk' AND w.code = t.wijk_code WHERE t.date BETWEEN ? AND ? GROUP BY 1",
+        [start, end],
+    ).set_index("code")["n"]
+    assert {k: int(v) for k, v in values.items()} == expected.to_dict()
+    assert kwargs["area_label"] == "Wijk"
+    drawn.clear()
+    run_app("exploration", {"periode": "vorigjaar", "indeling1": "Gemeente", "indeling2": "Geen"})
+    assert drawn[0][1]["area_label"] == "Gemeente"
