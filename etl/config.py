@@ -46,6 +46,9 @@ def warehouse_format() -> str:
     return digest.hexdigest()[:12]
 
 
+#: The raw folder's sub-folder for exports taken out of the build (etl.upload.quarantine).
+QUARANTINE_DIR = "_quarantaine"
+
 #: Sub-folders of the raw folder, one per kind of export.
 RAW_KINDS = (
     "incidents",

@@ -687,7 +687,7 @@ def store_upload(
 
 
 #: Folder under the raw folder for exports taken out of the build (see :func:`quarantine`).
-QUARANTINE = "_quarantaine"
+QUARANTINE = config.QUARANTINE_DIR
 
 
 def files_named_in(message: str, raw_dir: Path) -> list[str]:

@@ -457,14 +457,35 @@ def _when(value) -> str:
         return "–"
 
 
+#: The marts a person counts in, in Dutch, in the order the Data page lists them; the
+#: build's own tables (build_info, load_files, place_labels, hex_counts, ...) are left out
+#: of "Rijen per tabel na de laatste bouw" (it listed them under their English names).
+MART_LABELS = {
+    "incidents": "Feiten (pv's)",
+    "accidents": "Verkeersongevallen",
+    "victims": "Slachtoffers",
+    "nuisance": "Overlastmeldingen",
+    "tasks": "Wijktaken",
+    "controls": "Verkeerscontroles",
+    "absences": "Afwezigheden",
+    "poi": "Aandachtspunten",
+    "districts": "Gebieden (wijken, deelgemeenten, gemeenten, sectoren)",
+    "sectors": "Statistische sectoren",
+    "rejects": "Geweigerde rijen",
+}
+
+
 def status_rows(status: Mapping) -> pd.DataFrame:
-    """Rows per mart of a finished build (``Tabel``, ``Rijen``).
+    """Rows per mart of a finished build (``Tabel``, ``Rijen``), in Dutch (:data:`MART_LABELS`).
 
     Refused rows are counted per input kind, not per mart (a Statbel or address file has
     no mart of its name): see :func:`status_refusals`.
     """
     rows = status.get("rows") or {}
-    return pd.DataFrame({"Tabel": list(rows), "Rijen": [int(v) for v in rows.values()]})
+    shown = [(label, rows[mart]) for mart, label in MART_LABELS.items() if mart in rows]
+    return pd.DataFrame(
+        {"Tabel": [label for label, _ in shown], "Rijen": [int(n) for _, n in shown]}
+    )
 
 
 def status_refusals(status: Mapping, kind_labels: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -249,7 +249,7 @@ else:
     n = data_quality.reject_count(version, tuple(kinds), tuple(fields), search)
     rows = data_quality.rejects(version, tuple(kinds), tuple(fields), search, limit=10_000)
     st.caption(
-        f"{fmt_int(n)} geweigerde rijen"
+        f"{fmt_int(n)} geweigerde {'rij' if n == 1 else 'rijen'}"
         + (f"; de eerste {fmt_int(len(rows))} getoond en downloadbaar." if n > len(rows) else ".")
     )
     shown = rows.assign(kind=rows["kind"].map(KINDS).fillna(rows["kind"])).rename(

@@ -229,10 +229,11 @@ def _reject_filter() -> str:
     return (
         "(len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], kind))"
         " AND (len($fields::VARCHAR[]) = 0 OR list_contains($fields::VARCHAR[], field))"
-        # Literal text: '%' and '_' are what the user typed, not LIKE wildcards.
-        " AND ($search = '' OR contains(lower(reason), lower($search))"
-        "      OR contains(lower(value), lower($search))"
-        "      OR contains(lower(source_file), lower($search)))"
+        # Literal text: '%' and '_' are what the user typed, not LIKE wildcards; without
+        # case or accents ("voor de begindatum" finds "ligt vóór de begindatum").
+        " AND ($search = '' OR contains(strip_accents(lower(reason)), strip_accents(lower($search)))"
+        "      OR contains(strip_accents(lower(value)), strip_accents(lower($search)))"
+        "      OR contains(strip_accents(lower(source_file)), strip_accents(lower($search))))"
     )
 
 

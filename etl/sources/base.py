@@ -81,8 +81,8 @@ def ignored_files(raw: Path) -> list[tuple[str, str, str]]:
     if not raw.is_dir():
         return out
     for folder in sorted(p for p in raw.iterdir() if p.is_dir()):
-        if folder.name.startswith("."):
-            continue
+        if folder.name.startswith(".") or folder.name == config.QUARANTINE_DIR:
+            continue  # the Data page's own quarantine lists what is in it
         kind = folder.name
         if kind not in config.RAW_KINDS:
             if any(f.is_file() and not f.name.startswith((".", "~$")) for f in folder.rglob("*")):

@@ -204,7 +204,9 @@ def _read_ogr(path: Path, name: str):
     columns = [c for c in frame.columns if c != frame.geometry.name]
     props = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
     geoms = list(frame.geometry.values)
-    return props, geoms, file_crs, "ogr"
+    # The file type as the Data page names it ("Shapefile-kaartlaag (gezipt)"), not the
+    # library that read it ("OGR").
+    return props, geoms, file_crs, path.suffix.lower().lstrip(".") or "ogr"
 
 
 def _prop(props: dict, folded: dict[str, str], mapping: KindMapping, canonical: str):

@@ -174,3 +174,22 @@ def test_addresses_the_list_does_not_know_are_listed(demo_warehouse):
     keys = set(wh("SELECT record_key FROM marts.geocode_unmatched")["record_key"])
     assert set(table["Sleutel"]) == keys
     assert any(m.value.startswith(f"**{nl(n)}** records met een adres") for m in at.markdown)
+
+
+def test_refused_rows_search_ignores_accents_and_says_one_row(tmp_path, monkeypatch):
+    """Searching 'voor de begindatum' found nothing in 'ligt vóór de begindatum', and one
+    hit read '1 geweigerde rijen'."""
+    from dashboard.queries import _db, data_quality
+    from tests.etl.etl_helpers import build, mini_raw
+
+    absences = "Wijkinspecteur;Van;Tot;Reden\nINP Zoë Peeters;09/03/2026;02/03/2026;Verlof\n"
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"absences/a.csv": absences}), wh)
+    version = _db.warehouse_version(wh)
+    assert data_quality.reject_count(version, (), (), "voor de begindatum") == 1
+    assert data_quality.reject_count(version, (), (), "VÓÓR") == 1
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    at = run_app("data")
+    at.text_input(key="data_zoek").set_value("voor de begindatum").run()
+    assert any(c.value == "1 geweigerde rij." for c in at.caption)

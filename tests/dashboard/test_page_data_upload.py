@@ -214,7 +214,7 @@ def test_confirm_stores_rebuilds_and_audits(small_zone):
     shown = {m.label: m.value for m in at.metric}
     assert shown["Ingelezen bestanden"] == str(files_before + 1)
     rows = _table_with(at, "Tabel").set_index("Tabel")
-    assert rows.at["incidents", "Rijen"] == _count(
+    assert rows.at["Feiten (pv's)", "Rijen"] == _count(
         warehouse, "SELECT count(*) FROM marts.incidents"
     )
 
@@ -440,7 +440,7 @@ def test_build_summary_lists_refusals_of_every_kind(small_zone):
     }
     assert any("Geweigerde rijen per soort export** (samen 21)" in m.value for m in at.markdown)
     rows = _table_with(at, "Tabel").set_index("Tabel")
-    assert rows.at["incidents", "Rijen"] == 10560
+    assert rows.at["Feiten (pv's)", "Rijen"] == 10560
 
 
 def test_status_refusals_name_each_kind_in_dutch():
@@ -453,6 +453,16 @@ def test_status_refusals_name_each_kind_in_dutch():
     }
     assert upload.status_refusals({}).empty
     assert list(upload.status_rows({"rows": {"incidents": 5}}).columns) == ["Tabel", "Rijen"]
+
+
+def test_rows_after_a_build_are_the_marts_a_person_counts_in_dutch():
+    """'Rijen per tabel na de laatste bouw' listed 'absences, victims, ..., build_info' under
+    their English names, the build's own tables among them."""
+    status = {"rows": {"build_info": 1, "incidents": 5, "absences": 2, "hex_counts": 9}}
+    assert upload.status_rows(status).to_dict("list") == {
+        "Tabel": ["Feiten (pv's)", "Afwezigheden"],
+        "Rijen": [5, 2],
+    }
 
 
 def test_preview_shows_fields_staged_under_another_name():

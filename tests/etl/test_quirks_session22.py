@@ -167,3 +167,32 @@ def test_two_editions_of_a_statbel_file_count_each_accident_once(tmp_path: Path)
     wh2 = tmp_path / "wh2.duckdb"
     build(mini_raw(tmp_path / "b", {"statbel/OPENDATA_MAP_2023.txt": twice}), wh2)
     assert query(wh2, "SELECT count(*) FROM marts.accidents WHERE source = 'statbel'") == [(2,)]
+
+
+def test_the_quarantine_folder_is_no_unread_folder(tmp_path: Path):
+    """Every build after a quarantine warned "map '_quarantaine' is geen soort die Wijkbeeld
+    leest": the Data page's own folder, whose contents it lists itself."""
+    from etl.sources.base import ignored_files
+
+    raw = mini_raw(tmp_path, {"_quarantaine/incidents/kapot.csv": "x", "incident/a.csv": "x"})
+    assert [folder for _, folder, _ in ignored_files(raw)] == ["incident/"]
+
+
+def test_a_zipped_shapefile_names_its_file_type_not_the_library(tmp_path: Path):
+    """The Data page's list of files said 'OGR' as the encoding of a zipped Shapefile."""
+    import geopandas as gpd
+    from etl_helpers import RAW_SMALL
+
+    shapes = gpd.read_file(RAW_SMALL / "districts" / "wijken.geojson")
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    shapes.to_file(folder / "wijken.shp")
+    import zipfile
+
+    raw = mini_raw(tmp_path, {}, districts=False)
+    with zipfile.ZipFile(raw / "districts" / "wijken.zip", "w") as archive:
+        for part in folder.iterdir():
+            archive.write(part, part.name)
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    assert query(wh, "SELECT encoding FROM marts.load_files WHERE kind = 'districts'") == [("zip",)]
