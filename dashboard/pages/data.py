@@ -94,7 +94,21 @@ shown_files = files.assign(
 )
 if "Laatste record" in shown_files:
     shown_files["Laatste record"] = pd.to_datetime(shown_files["Laatste record"])
-st.dataframe(style_table(missing_as_text(shown_files)), hide_index=True, width="stretch")
+# The note beside the counts it explains, wide enough to read (as the last of ten columns
+# it ended after a word or two, off to the right).
+first = ["Soort", "Bestand", "Rijen gelezen", "Aanvaard", "Geweigerd", "Opmerking"]
+shown_files = shown_files[
+    [c for c in first if c in shown_files] + [c for c in shown_files if c not in first]
+]
+st.dataframe(
+    style_table(missing_as_text(shown_files)),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Bestand": st.column_config.TextColumn(width="large"),
+        "Opmerking": st.column_config.TextColumn(width="large"),
+    },
+)
 
 st.subheader("Actualiteit per bron")
 fresh = data_quality.freshness(version)
@@ -262,7 +276,12 @@ else:
             "reason": "Reden",
         }
     )
-    st.dataframe(style_table(missing_as_text(shown)), hide_index=True, width="stretch")
+    st.dataframe(
+        style_table(missing_as_text(shown)),
+        hide_index=True,
+        width="stretch",
+        column_config={"Reden": st.column_config.TextColumn(width="large")},
+    )
     layout.csv_download(shown, "wijkbeeld_geweigerde_rijen.csv", key="data_csv_rejects")
     st.caption(
         "Verbeter een geweigerde rij in het bronsysteem en exporteer opnieuw; de ruwe "
