@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
+from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 
 from dashboard.queries import _db, common
 
@@ -539,3 +539,86 @@ def test_the_map_counts_every_area_when_the_table_is_cut(demo_warehouse, monkeyp
     drawn.clear()
     run_app("exploration", {"periode": "vorigjaar", "indeling1": "Gemeente", "indeling2": "Geen"})
     assert drawn[0][1]["area_label"] == "Gemeente"
+
+
+# -- the chart draws every group, also those without records (session 22) ----------------
+
+MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+             "september", "oktober", "november", "december"]  # fmt: skip
+
+
+def _chart(at) -> list[dict]:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+
+
+def test_a_line_per_category_has_every_month_with_0_where_nothing_happened(demo_warehouse):
+    """common.explore returns only groups with records: the line of "Zwaargewond" jumped
+    from August to November over two months of 0, and "Gedood binnen 30 dagen" was two dots
+    instead of twelve months of mostly 0."""
+    at = run_app(
+        "exploration",
+        {"periode": "vorigjaar", "gegevens": "victims", "indeling1": "Maand",
+         "indeling2": "Categorie", "grafiek": "Lijn"},
+    )  # fmt: skip
+    year = last_28_days()[1].year - 1
+    months = [f"{m} {year}" for m in MONTHS_NL]
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Maand", "Letsel", "Aantal slachtoffers"]
+    counts = table.set_index(["Letsel", "Maand"])["Aantal slachtoffers"]
+    # The table keeps only the groups with records; some category misses a month.
+    assert len(table) < 12 * table["Letsel"].nunique(), "de demodata missen geen maand"
+    traces = _chart(at)
+    assert {t["name"] for t in traces} == set(table["Letsel"])
+    for trace in traces:
+        assert list(trace["x"]) == months, trace["name"]
+        expected = [int(counts.get((trace["name"], m), 0)) for m in months]
+        assert plotly_array(trace["y"]).tolist() == expected, trace["name"]
+
+
+def test_a_count_heatmap_of_hour_by_weekday_has_no_blank_cell(demo_warehouse):
+    """A pair without accidents was a blank cell, which reads like a rate hidden for a too
+    small base; it is 0. Every hour and every weekday has its row and column."""
+    at = run_app(
+        "exploration",
+        {"periode": "vorigjaar", "gegevens": "victims", "indeling1": "Uur",
+         "indeling2": "Weekdag", "grafiek": "Heatmap", "categorie": "Zwaargewond"},
+    )  # fmt: skip
+    table = at.dataframe[0].value
+    assert len(table) < 7 * 24, "de demodata vullen elk paar"
+    [heatmap] = _chart(at)
+    assert list(heatmap["x"]) == [f"{h:02d} u" for h in range(24)]
+    assert list(heatmap["y"]) == WEEKDAYS
+    z = plotly_array(heatmap["z"]).astype(float)
+    assert z.shape == (7, 24)
+    assert not pd.isna(z).any()
+    assert int(z.sum()) == int(table["Aantal slachtoffers"].sum())
+    assert (z == 0).sum() == 7 * 24 - len(table)
+
+
+def test_a_hidden_share_stays_a_gap_and_impossible_pairs_stay_blank(demo_warehouse):
+    """Filled out, a month without records has no share (a base of 0 is too small: a gap,
+    not 0). Two time groupings are only filled where they meet: a month belongs to one
+    year, so a heatmap of Jaar × Maand holds no 0 for "januari 2025" in 2024."""
+    at = run_app(
+        "exploration",
+        {"periode": "vorigjaar", "gegevens": "victims", "indeling1": "Maand",
+         "indeling2": "Categorie", "weergave": "aandeel", "grafiek": "Lijn"},
+    )  # fmt: skip
+    table = at.dataframe[0].value
+    for trace in _chart(at):
+        y = plotly_array(trace["y"]).astype(float)
+        assert len(y) == 12, trace["name"]
+        shown = table[table["Letsel"] == trace["name"]]["Aandeel (%)"]
+        # Gaps: the months without records plus those hidden for a small base ("–").
+        assert pd.isna(y).sum() == 12 - (shown != "–").sum(), trace["name"]
+    end = last_28_days()[1]
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": f"{end.year - 2}-01-01", "tot": f"{end.year - 1}-12-31",
+         "indeling1": "Jaar", "indeling2": "Maand", "grafiek": "Heatmap"},
+    )  # fmt: skip
+    [heatmap] = _chart(at)
+    assert len(heatmap["x"]) == 2
+    z = plotly_array(heatmap["z"]).astype(float)
+    # One value per month, in its own year; the other year's cell stays blank.
+    assert (~pd.isna(z)).sum(axis=1).tolist() == [1] * len(heatmap["y"])
