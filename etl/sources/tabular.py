@@ -990,6 +990,19 @@ def _header_again_sql(headers: list[str]) -> str:
     return "(" + " AND ".join(cells or ["false"]) + ")"
 
 
+def _header_permuted_sql(headers: list[str]) -> str:
+    """SQL: the row holds the header's names, every one once, in another order (see
+    :func:`_header_again_sql` for the byte order mark)."""
+    if not headers:
+        return "false"
+    cells = [
+        f"coalesce(trim({'ltrim(c0, chr(65279))' if i == 0 else f'c{i}'}), '')"
+        for i in range(len(headers))
+    ]
+    names = ", ".join(_literal(h) for h in sorted(headers))
+    return f"(list_sort([{', '.join(cells)}]) = [{names}])"
+
+
 def rows_note(rows: list[int]) -> str:
     """ "12, 57, 90" (at most :data:`NOTE_ROWS` rows, then how many more)."""
     return ", ".join(map(str, rows[:NOTE_ROWS])) + (
@@ -1281,6 +1294,19 @@ def _load_csv(
                 "ORDER BY 1"
             ).fetchall()
         ]
+        # A second export with its columns in another order: the rows under its header
+        # would land in the wrong columns (street in the house number), silently.
+        if reordered := con.execute(
+            f"SELECT {row_expr} FROM {source} WHERE {maybe_header} "
+            f"AND NOT coalesce({header_again}, false) AND {_header_permuted_sql(sniffed.headers)} "
+            "ORDER BY 1 LIMIT 1"
+        ).fetchone():
+            raise BuildError(
+                f"Bestand {name}: rij {reordered[0]} is een tweede kopregel met dezelfde "
+                "kolommen in een andere volgorde: hier zijn twee exports achter elkaar "
+                "geplakt. De rijen eronder zouden in de verkeerde kolommen belanden (bv. de "
+                "straat als huisnummer); lever de twee exports als aparte bestanden aan."
+            )
     # A last row cut off (see _cut_off_last_record) is refused, with the fields it has.
     if n_rows and (cut := _cut_off_last_record(sniffed)) is not None:
         last = n_rows - 1

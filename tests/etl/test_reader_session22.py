@@ -338,3 +338,28 @@ def test_web_page_saved_as_a_spreadsheet_is_refused_as_such(tmp_path, name, cont
     data = content.encode("utf-8") if isinstance(content, str) else content
     error = preview_upload("incidents", Path(name).name, data, ZONE_SMALL).error
     assert what in error
+
+
+def test_a_second_export_with_its_columns_reordered_stops_the_file(tmp_path):
+    """Two exports pasted one after the other, the second with 'Huisnr' before 'Straat':
+    its header row was refused as a bad date and the rows under it loaded with the street
+    as house number, silently. The file now fails with a message naming the row."""
+    import pytest
+    from etl_helpers import build, mini_raw
+
+    from etl.sources.base import BuildError
+
+    text = (
+        "PV-nummer;Datum feit;Straat;Huisnr;X;Y\r\n"
+        "P1;03/02/2024 10:00;Kerkstraat;12;171000;177000\r\n"
+        "\ufeffPV-nummer;Datum feit;Huisnr;Straat;X;Y\r\n"
+        "P2;04/02/2024 10:00;12;Dorpstraat;171000;177000\r\n"
+    )
+    with pytest.raises(BuildError, match=r"rij 3 is een tweede kopregel met dezelfde kolommen"):
+        build(mini_raw(tmp_path, {"incidents/plak.csv": text}), tmp_path / "wh.duckdb")
+    # The same header repeated as it is stays a header left out (named in the note).
+    same = text.replace("Huisnr;Straat;X", "Straat;Huisnr;X").replace(
+        "12;Dorpstraat", "Dorpstraat;12"
+    )
+    wh = tmp_path / "b" / "wh.duckdb"
+    build(mini_raw(tmp_path / "b", {"incidents/plak.csv": same}), wh)
