@@ -88,7 +88,13 @@ def test_upload_preview_confirm_and_rebuild(small_server):
         page.goto(small_server["url"] + "/data", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Bestand toevoegen").wait_for(timeout=60_000)
         # The uploader speaks Dutch: Streamlit's "Upload" and "200MB per file" are hidden
-        # (font size 0) and Dutch text drawn in their place.
+        # (font size 0) and Dutch text drawn in their place. (The heading is drawn before
+        # the uploader: wait for its parts.)
+        for part in (
+            '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+            '[data-testid="stFileUploaderDropzoneInstructions"] span',
+        ):
+            page.locator(part).first.wait_for(timeout=60_000)
         shown = page.evaluate(
             """() => [
                 '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
