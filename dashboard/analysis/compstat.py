@@ -36,6 +36,7 @@ __all__ = [
     "counts_by_period",
     "dispersion_note",
     "format_number_nl",
+    "is_opvallend",
     "notable_changes_sentences",
     "period_bounds",
     "poisson_p_value",
@@ -279,6 +280,20 @@ def poisson_signal(now: Any, before: Any, dispersion: Any = 1.0) -> np.ndarray:
     now_a = np.asarray(now, dtype=float)
     before_a = np.asarray(before, dtype=float)
     return 2.0 * (np.sqrt(now_a) - np.sqrt(before_a)) / np.sqrt(np.asarray(dispersion, float))
+
+
+def is_opvallend(
+    z: Any, p: Any, z_threshold: float = Z_THRESHOLD, max_p: float = MAX_P_SENTENCE
+) -> np.ndarray:
+    """Whether a change is *opvallend*: its signal beyond ``z_threshold`` (:func:`poisson_signal`)
+    and chance alone giving one at least as large less than ``max_p`` of the time
+    (:func:`poisson_p_value`). The one rule behind every "opvallend" the dashboard says: the
+    briefing's colours and sentences (:func:`screen_changes`), Bronnen's months and the KPI
+    tiles. A missing signal or p-value is not opvallend.
+    """
+    z_a = np.nan_to_num(np.asarray(z, dtype=float), nan=0.0)
+    p_a = np.nan_to_num(np.asarray(p, dtype=float), nan=1.0)
+    return (np.abs(z_a) > z_threshold) & (p_a < max_p)
 
 
 def clump_dispersion(sizes: Any) -> float:

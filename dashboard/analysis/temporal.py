@@ -201,7 +201,7 @@ def poisson_signal(now, before, threshold: float = 2.0) -> pd.DataFrame:
         ``notable`` (bool). Keeps the index of ``now`` when it is a Series. Missing counts
         give NaN z and ``notable`` False; zeros are fine (``2·(√3 − √0) = 3.46``).
     """
-    from dashboard.analysis.compstat import MAX_P_SENTENCE, poisson_p_value
+    from dashboard.analysis.compstat import is_opvallend, poisson_p_value
     from dashboard.analysis.compstat import poisson_signal as signal
 
     index = now.index if isinstance(now, pd.Series) else None
@@ -212,9 +212,7 @@ def poisson_signal(now, before, threshold: float = 2.0) -> pd.DataFrame:
         raise ValueError("poisson_signal: tellingen moeten niet-negatief zijn")
     z = signal(now_a, before_a)
     p = poisson_p_value(now_a, before_a)
-    notable = (np.abs(np.nan_to_num(z, nan=0.0)) > threshold) & (
-        np.nan_to_num(p, nan=1.0) < MAX_P_SENTENCE
-    )
+    notable = is_opvallend(z, p, z_threshold=threshold)
     return pd.DataFrame(
         {
             "now": now_a,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis.compstat import MAX_P_SENTENCE
+from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
 from dashboard.components.format import fmt_number, style_table
 
 
@@ -90,8 +90,9 @@ def highlight_marks(df: pd.DataFrame, max_p: float = MAX_P_SENTENCE) -> list[dic
 def opvallend(row: pd.Series, short: str, max_p: float = MAX_P_SENTENCE) -> str | None:
     """``"up"``/``"down"`` when the comparison ``short`` (``prev``, ``last_year``) of one
     :func:`compare_periods` row is opvallend (``|z| > 2`` and ``p < max_p``), else ``None``."""
-    if row[f"notable_{short}"] and row.get(f"p_{short}", 0.0) < max_p:
-        return "up" if row[f"z_{short}"] > 0 else "down"
+    z = row[f"z_{short}"]
+    if bool(is_opvallend(z, row.get(f"p_{short}", 0.0), max_p=max_p)):
+        return "up" if z > 0 else "down"
     return None
 
 

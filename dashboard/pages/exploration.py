@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboard.analysis.grid import chart_grid
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
     MONTHS,
@@ -30,9 +31,6 @@ from etl.config import small_count_threshold
 
 #: Groups beyond this are cut (largest first); the page says so.
 ROW_LIMIT = 5_000
-#: The domain of marts.daily_counts whose first month a dataset begins with (victims come
-#: with their accidents; a dataset without one, the controls, is taken as known).
-KNOWN_SINCE_DOMAIN = {"victims": "accidents"}
 NONE = "Geen"
 CHARTS = ("Automatisch", "Lijn", "Staaf", "Heatmap")
 
@@ -123,89 +121,6 @@ def export_table(shown: pd.DataFrame, raw: pd.DataFrame, names: dict[str, str]) 
             heading = names[column]
             at = list(out.columns).index(heading) + 1
             out.insert(at, f"{heading} ({suffix})", raw[column].to_numpy())
-    return out
-
-
-#: Columns common.explore derives from a record's day (as it writes them: a week as its
-#: Monday, a month or quarter as its first day, a year as a number, a weekday 1–7).
-DAY_KEYS = ("dag", "week", "maand", "kwartaal", "jaar", "weekdag")
-
-
-def _calendar(first: date, last: date, dtypes: pd.Series) -> pd.DataFrame:
-    """Per day from ``first`` to ``last`` the value of every :data:`DAY_KEYS` column, in
-    the dtypes of the result (``dtypes``: column → dtype) so that it joins on it."""
-    days = pd.date_range(first, last, freq="D")
-    out = pd.DataFrame(
-        {
-            "dag": days,
-            "week": days - pd.to_timedelta(days.weekday, unit="D"),
-            "maand": days.to_period("M").to_timestamp(),
-            "kwartaal": days.to_period("Q").to_timestamp(),
-            "jaar": days.year,
-            "weekdag": days.weekday + 1,
-        }
-    )
-    return out.astype({c: dtypes[c] for c in out.columns if c in dtypes.index})
-
-
-def chart_grid(
-    data: pd.DataFrame, keys: list[str], first: date, last: date, limit: int
-) -> pd.DataFrame:
-    """Every group the chart should draw, also those without a record.
-
-    common.explore returns only groups with records: a line jumped from August to
-    November over two empty months, a category with two victims in a year was two dots,
-    and a heatmap pair without accidents was a blank cell, like a hidden rate.
-
-    Parameters
-    ----------
-    data : DataFrame
-        The groups of common.explore (raw values), one column per grouping in ``keys``.
-    keys : list of str
-        The grouping columns.
-    first, last : date
-        The days the period holds data for. Time columns (and the weekday) take every
-        value those days have, in the combinations they have (a month with its own weeks
-        and quarter only, not every week of the year: those pairs cannot have records).
-        The hour takes 0–23; any other grouping the values present in ``data``.
-    limit : int
-        Most groups to make; a bigger grid (three years of days × 20 categories) is not
-        filled and ``data`` is returned as it is.
-
-    Returns
-    -------
-    DataFrame
-        ``data`` plus a row for every missing group: ``waarde`` 0, and a rate or share
-        (``per_1000``, ``aandeel``) NaN: 0 records are a base too small to show one on.
-    """
-    if not keys or data.empty:
-        return data
-    dtypes = data.dtypes
-    timed = [k for k in keys if k in DAY_KEYS]
-    parts = []
-    if timed:
-        known = _calendar(first, last, dtypes)[timed]
-        parts.append(pd.concat([known, data[timed]]).drop_duplicates())
-    for key in keys:
-        if key in timed:
-            continue
-        values = data[[key]].drop_duplicates()
-        if key == "uur":
-            hours = pd.DataFrame({key: range(24)}).astype({key: dtypes[key]})
-            values = pd.concat([hours, values]).drop_duplicates()
-        parts.append(values)
-    size = 1
-    for part in parts:
-        size *= len(part)
-    if size > limit:
-        return data
-    grid = parts[0]
-    for part in parts[1:]:
-        grid = grid.merge(part, how="cross")
-    if len(grid) == len(data):
-        return data
-    out = grid.merge(data, on=keys, how="left")
-    out["waarde"] = out["waarde"].fillna(0).astype(dtypes["waarde"])
     return out
 
 
@@ -352,7 +267,7 @@ shown = data.copy()
 # a source that knows only the month (every month touching the period counts whole).
 # Before the source's first month the period holds no data: a year it begins in shows its
 # days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
-first_known = common.known_since(version, (KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key),))
+first_known = common.dataset_known_since(version, dataset_key)
 within = (
     None
     if ds.month_only

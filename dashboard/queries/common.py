@@ -470,6 +470,16 @@ def known_since(version: WarehouseVersion, dataset_keys: tuple[str, ...]) -> dat
     return max(pd.Timestamp(v).date().replace(day=1) for v in df["first"])
 
 
+#: The domain of marts.daily_counts a dataset's first month is taken from (victims come
+#: with their accidents); a dataset without one (the controls) has no known start.
+KNOWN_SINCE_DOMAIN = {"victims": "accidents"}
+
+
+def dataset_known_since(version: WarehouseVersion, dataset_key: str) -> date | None:
+    """:func:`known_since` of one :data:`DATASETS` key (``None``: not known)."""
+    return known_since(version, (KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key),))
+
+
 def first_last(df: pd.DataFrame) -> dict:
     """``{"first": date | None, "last": date | None}`` from a one-row result whose first
     two columns are the first and last day (null: no data)."""
