@@ -186,20 +186,27 @@ class Kpi:
 
 #: Under a KPI tile whose difference is coloured only when it stands out.
 KPI_COLOUR_HELP = (
-    "Rood of groen alleen wanneer het verschil opvalt (|2·(√nu − √toen)| > 2, Poisson); "
-    "grijs: binnen wat toeval van periode tot periode geeft."
+    "Rood of groen alleen wanneer het verschil opvalt: |2·(√nu − √toen)| > 2 en door toeval "
+    "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals in de tabellen van de "
+    "briefing; grijs: binnen wat toeval van periode tot periode geeft."
 )
 
 
 def kpi_row(kpis: Sequence[Kpi]) -> None:
     """KPI tiles in one row; differences are counts, never bare percentages.
 
-    A difference is red or green only when it stands out (the Poisson signal of
-    :func:`dashboard.analysis.compstat.poisson_signal` beyond ±2, the rule the briefing's
-    tables mark); other differences are grey with their arrow: "+8" on 264 feiten in red
-    read as an alarm that chance gives every other period.
+    A difference is red or green only when it is opvallend
+    (:func:`dashboard.analysis.compstat.is_opvallend`, the rule the briefing's tables colour
+    by); other differences are grey with their arrow: "+8" on 264 feiten in red read as an
+    alarm that chance gives every other period, and "-15" on 53 new tasks was green above a
+    table that, rightly, did not colour the same comparison.
     """
-    from dashboard.analysis.compstat import Z_THRESHOLD, dispersion_note, poisson_signal
+    from dashboard.analysis.compstat import (
+        dispersion_note,
+        is_opvallend,
+        poisson_p_value,
+        poisson_signal,
+    )
 
     cols = st.columns(len(kpis))
     for col, kpi in zip(cols, kpis, strict=True):
@@ -208,8 +215,9 @@ def kpi_row(kpis: Sequence[Kpi]) -> None:
         help_text = kpi.help
         if kpi.reference is not None and kpi.value is not None:
             unchanged = kpi.value == kpi.reference
-            z = float(poisson_signal(kpi.value, kpi.reference, kpi.dispersion))
-            notable = abs(z) > Z_THRESHOLD
+            z = poisson_signal(kpi.value, kpi.reference, kpi.dispersion)
+            p = poisson_p_value(kpi.value, kpi.reference, kpi.dispersion)
+            notable = bool(is_opvallend(z, p))
             delta = f"{fmt_signed(kpi.value - kpi.reference)} {kpi.reference_label}"
             colour_help = " ".join(filter(None, [KPI_COLOUR_HELP, dispersion_note(kpi.dispersion)]))
             help_text = f"{kpi.help}\n\n{colour_help}" if kpi.help else colour_help

@@ -60,12 +60,13 @@ def test_data_age_reads_as_dutch():
 def _victim_tiles():
     from dashboard.components.layout import Kpi, kpi_row
 
-    kpi_row([Kpi("Ongevallen", 14, 4), Kpi("Slachtoffers", 14, 4, dispersion=2.0)])
+    kpi_row([Kpi("Ongevallen", 30, 8), Kpi("Slachtoffers", 30, 8, dispersion=2.0)])
 
 
 def test_victims_in_clumps_need_a_larger_difference_to_be_coloured():
-    # 14 against 4: signal 2·(√14 − 2) = 3.5 for accidents; victims of the same accidents
-    # vary twice as much (dispersion 2), 3.5 / √2 = 2.5 still stands out, and says why.
+    # 30 against 8: signal 2·(√30 − √8) = 5.3 for accidents; victims of the same accidents
+    # vary twice as much (dispersion 2): 3.7, and tested as 15 against 4 (p = 0.02) it
+    # still stands out, and says why.
     at = AppTest.from_function(_victim_tiles).run()
     tiles = {m.label: m for m in at.metric}
     assert tiles["Slachtoffers"].proto.color == 0
@@ -76,13 +77,34 @@ def test_victims_in_clumps_need_a_larger_difference_to_be_coloured():
 def _victim_tiles_small():
     from dashboard.components.layout import Kpi, kpi_row
 
-    kpi_row([Kpi("Ongevallen", 8, 2), Kpi("Slachtoffers", 8, 2, dispersion=2.1)])
+    kpi_row([Kpi("Ongevallen", 10, 2), Kpi("Slachtoffers", 10, 2, dispersion=2.1)])
 
 
 def test_a_victim_difference_within_its_spread_is_grey():
-    # 8 against 2: signal 2·(√8 − √2) = 2.83, red for a plain count; for victims with
-    # dispersion 2.1 it is 2.83 / √2.1 = 1.95, what chance gives: grey with its arrow.
+    # 10 against 2: signal 2·(√10 − √2) = 3.5 and p = 0.04, red for a plain count; for
+    # victims with dispersion 2.1 the signal is 2.4 but tested as 4.8 against 1.0 chance
+    # gives it about one time in four: grey with its arrow.
     at = AppTest.from_function(_victim_tiles_small).run()
     tiles = {m.label: m for m in at.metric}
     assert (tiles["Ongevallen"].proto.color, tiles["Ongevallen"].proto.direction) == (0, 1)
     assert (tiles["Slachtoffers"].proto.color, tiles["Slachtoffers"].proto.direction) == (2, 1)
+
+
+def _task_tiles():
+    from dashboard.components.layout import Kpi, kpi_row
+
+    kpi_row([Kpi("Nieuwe wijktaken", 38, 53, higher_is_worse=False), Kpi("Woninginbraak", 0, 2)])
+
+
+def test_a_tile_is_coloured_only_where_the_briefing_s_table_colours_it():
+    """Briefing week 48: 'Nieuwe wijktaken -15' was green (|z| = 2,2) above a table that
+    did not colour 38 against 53 (chance gives it about one time in seven); '0 against 2'
+    (z = -2,8) likewise. The tiles follow the table's rule (compstat.is_opvallend)."""
+    at = AppTest.from_function(_task_tiles).run()
+    tiles = {m.label: m for m in at.metric}
+    assert (tiles["Nieuwe wijktaken"].proto.color, tiles["Nieuwe wijktaken"].proto.direction) == (
+        2,
+        0,
+    )
+    assert (tiles["Woninginbraak"].proto.color, tiles["Woninginbraak"].proto.direction) == (2, 0)
+    assert "exacte Poissontoets" in tiles["Woninginbraak"].proto.help
