@@ -53,10 +53,12 @@ DISPLAY_TOLERANCE_M = 2.0
 _ZONE_TYPES = {"population": "BIGINT", "deadline_days": "INTEGER", "weight": "DOUBLE"}
 #: DuckDB memory limit of the build in MiB (``WIJKBEELD_BUILD_MEMORY``, e.g. ``"6GB"``,
 #: overrides it); never more than DuckDB's own default of 80 % of the machine's memory.
-#: Beyond it DuckDB spills to the scratch folder. Its resident memory runs some 0.5 GB
-#: above the limit, the Python libraries take 0.4 GB and a locating slice a few hundred
-#: MB: with 2.25 GB the whole build of 10^7 incidents stays under 4 GB.
-BUILD_MEMORY_MIB = 2304
+#: Beyond it DuckDB spills to the scratch folder. The process peaks some 0.8 GB above
+#: the limit (DuckDB's own overhead, the Python libraries, a locating slice): with
+#: 2600 MiB a build of 10^7 incidents peaks at 3.35-3.45 GB, under the 4 GB it may take.
+#: Each MiB helps a build that spills: in four alternating pairs of 10^7 builds, 2600 MiB
+#: took 102.7-115.4 s (189-212 CPU-s), 2304 MiB 112.0-130.1 s (205-235 CPU-s, peak 3.1 GB).
+BUILD_MEMORY_MIB = 2600
 
 
 def _memory_limit() -> str:
