@@ -241,7 +241,12 @@ if per != "aantal":
 total = result["totaal"].iloc[0]
 cols = st.columns(3)
 cols[0].metric(f"Totaal ({measure.lower()})", fmt_int(total))
-cols[1].metric("Groepen", fmt_int(len(result)))
+cols[1].metric(
+    "Groepen met gegevens",
+    fmt_int(len(result)),
+    help="Groepen waarin minstens één record valt. De tabel en de grafiek tonen ook de "
+    "groepen zonder records (0), behalve als de tabel ingekort is.",
+)
 if per == "inwoners":
     # The population is the finest area's (common.explore): one per area of that grouping.
     finest = next(d for d in common.AREA_LAYERS if d in dims)
@@ -259,10 +264,6 @@ names.update(
     }
 )
 data = result.drop(columns=["totaal"])
-if "inwoners" in data:
-    data["inwoners"] = data["inwoners"].round().astype("Int64")
-# Readable Dutch period labels; Plotly would write English month names on a date axis.
-shown = data.copy()
 # A month (week, quarter, year) the period covers in part says which days it holds; not for
 # a source that knows only the month (every month touching the period counts whole).
 # Before the source's first month the period holds no data: a year it begins in shows its
@@ -273,28 +274,45 @@ within = (
     if ds.month_only
     else (max(period.start, first_known) if first_known else period.start, period.end)
 )
-for column in names:
-    if column in shown and column in LABELLED and column != "dag":
-        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within))
-
-# Chart: time on the x-axis when there is time, else the first grouping.
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
-time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
-x = time_cols[0] if time_cols else (outputs[0] if outputs else None)
-colour = next((c for c in outputs if c != x), None)
-# The chart draws every group, also those without records (0, or a gap for a hidden rate):
-# from the period's first known day, as `within` labels it. Not when the table was cut at
-# ROW_LIMIT (a missing group may be a cut one, not an empty one), nor beyond ROW_LIMIT × 2
-# groups (three years of days × 20 categories): then only the groups with records.
-chart_data = data
-if x and len(result) < ROW_LIMIT:
-    chart_data = chart_grid(
+# Table, chart and downloads hold every group, also those without records (0, or a gap
+# for a hidden rate): from the period's first known day, as `within` labels it. A month
+# without burglaries in a wijk is a finding, not a missing row. Not when the table was cut
+# at ROW_LIMIT (a missing group may be a cut one, not an empty one), nor beyond
+# ROW_LIMIT × 2 groups (three years of days × 20 categories): then only groups with records.
+# Cut: the groups shown hold less than the total (a cut group of 0 is a group of 0).
+cut = len(result) >= ROW_LIMIT or result["waarde"].sum() < result["totaal"].iloc[0] - 0.5
+if outputs and not cut:
+    data = chart_grid(
         data,
         outputs,
         max(period.start, first_known) if first_known else period.start,
         period.end,
         ROW_LIMIT * 2,
     )
+    data = data[list(result.columns.drop("totaal"))].sort_values(
+        outputs, kind="stable", na_position="last", ignore_index=True
+    )
+    if "inwoners" in data and area_dims:
+        # An area's population is the same on its rows with and without records (the
+        # finest area's, as common.explore gives it).
+        finest = next(d for d in common.AREA_LAYERS if d in dims)
+        data["inwoners"] = data.groupby(common.dimension_column(dataset_key, finest), dropna=False)[
+            "inwoners"
+        ].transform("first")
+if "inwoners" in data:
+    data["inwoners"] = data["inwoners"].round().astype("Int64")
+# Readable Dutch period labels; Plotly would write English month names on a date axis.
+shown = data.copy()
+for column in names:
+    if column in shown and column in LABELLED and column != "dag":
+        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within))
+
+# Chart: time on the x-axis when there is time, else the first grouping.
+time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
+x = time_cols[0] if time_cols else (outputs[0] if outputs else None)
+colour = next((c for c in outputs if c != x), None)
+chart_data = data
 plot = chart_data.sort_values([c for c in (x, colour) if c]) if x else data
 x_order = None
 if x:
@@ -427,15 +445,15 @@ table = shown.rename(columns=names)
 # st.dataframe writes a gap as "None" whatever the Styler says: gaps become "–" as text.
 st.dataframe(style_table(missing_as_text(table), decimals=1), hide_index=True, width="stretch")
 notes = []
-if per != "aantal" and small.any():
+if per != "aantal" and (data["waarde"] < threshold).any():
     notes.append(
         f"Bij minder dan {threshold} staat geen {'cijfer per inwoner' if per == 'inwoners' else 'aandeel'} "
         "(–): op zo'n kleine basis misleidt het."
     )
 if per == "inwoners" and result["inwoners"].isna().any():
     notes.append("Voor records zonder gebied ('Zonder …') is geen bevolking gekend.")
-if len(result) >= ROW_LIMIT:
-    notes.append(f"Enkel de {fmt_int(ROW_LIMIT)} grootste groepen worden getoond.")
+if cut:
+    notes.append(f"Enkel de {fmt_int(len(result))} grootste groepen worden getoond.")
 if notes:
     st.caption(" ".join(notes))
 

@@ -527,7 +527,10 @@ def test_the_map_counts_every_area_when_the_table_is_cut(demo_warehouse, monkeyp
         {"periode": "aangepast", "van": str(start), "tot": str(end), "indeling1": "Dag",
          "indeling2": "Wijk"},
     )  # fmt: skip
-    assert len(at.dataframe[0].value) == 100  # cut
+    # The groups of the cut table, and no 0 beside them: groups the query cut are no
+    # groups without records.
+    table = at.dataframe[0].value
+    assert len(table) == 100 and (table["Aantal"] > 0).all()
     [(values, kwargs)] = drawn
     expected = wh(
         "SELECT w.code, count(*) AS n FROM marts.incidents t JOIN marts.districts w "
@@ -564,15 +567,25 @@ def test_a_line_per_category_has_every_month_with_0_where_nothing_happened(demo_
     months = [f"{m} {year}" for m in MONTHS_NL]
     table = at.dataframe[0].value
     assert list(table.columns) == ["Maand", "Letsel", "Aantal slachtoffers"]
+    # The table, like the chart, has every month of every category: 0 where nothing
+    # happened (it used to leave those months out).
+    assert len(table) == 12 * table["Letsel"].nunique()
+    assert (table["Aantal slachtoffers"] == 0).any(), "de demodata missen geen maand"
+    assert list(table["Maand"].drop_duplicates()) == months
+    expected = wh(
+        "SELECT CAST(severity AS VARCHAR) AS letsel, month, count(*) AS n FROM marts.victims "
+        "WHERE year = ? GROUP BY ALL",
+        [year],
+    )
+    records = {(r.letsel, months[r.month - 1]): int(r.n) for r in expected.itertuples()}
     counts = table.set_index(["Letsel", "Maand"])["Aantal slachtoffers"]
-    # The table keeps only the groups with records; some category misses a month.
-    assert len(table) < 12 * table["Letsel"].nunique(), "de demodata missen geen maand"
+    assert {k: int(v) for k, v in counts.items() if v} == records
     traces = _chart(at)
     assert {t["name"] for t in traces} == set(table["Letsel"])
     for trace in traces:
         assert list(trace["x"]) == months, trace["name"]
-        expected = [int(counts.get((trace["name"], m), 0)) for m in months]
-        assert plotly_array(trace["y"]).tolist() == expected, trace["name"]
+        expected_y = [int(counts[(trace["name"], m)]) for m in months]
+        assert plotly_array(trace["y"]).tolist() == expected_y, trace["name"]
 
 
 def test_a_count_heatmap_of_hour_by_weekday_has_no_blank_cell(demo_warehouse):
@@ -584,7 +597,10 @@ def test_a_count_heatmap_of_hour_by_weekday_has_no_blank_cell(demo_warehouse):
          "indeling2": "Weekdag", "grafiek": "Heatmap", "categorie": "Zwaargewond"},
     )  # fmt: skip
     table = at.dataframe[0].value
-    assert len(table) < 7 * 24, "de demodata vullen elk paar"
+    # Every pair in the table too, 0 included.
+    assert len(table) == 7 * 24
+    zeros = int((table["Aantal slachtoffers"] == 0).sum())
+    assert zeros > 0, "de demodata vullen elk paar"
     [heatmap] = _chart(at)
     assert list(heatmap["x"]) == [f"{h:02d} u" for h in range(24)]
     assert list(heatmap["y"]) == WEEKDAYS
@@ -592,7 +608,7 @@ def test_a_count_heatmap_of_hour_by_weekday_has_no_blank_cell(demo_warehouse):
     assert z.shape == (7, 24)
     assert not pd.isna(z).any()
     assert int(z.sum()) == int(table["Aantal slachtoffers"].sum())
-    assert (z == 0).sum() == 7 * 24 - len(table)
+    assert (z == 0).sum() == zeros
 
 
 def test_a_hidden_share_stays_a_gap_and_impossible_pairs_stay_blank(demo_warehouse):
@@ -622,3 +638,59 @@ def test_a_hidden_share_stays_a_gap_and_impossible_pairs_stay_blank(demo_warehou
     z = plotly_array(heatmap["z"]).astype(float)
     # One value per month, in its own year; the other year's cell stays blank.
     assert (~pd.isna(z)).sum(axis=1).tolist() == [1] * len(heatmap["y"])
+
+
+# -- the table holds the groups without records too (session 23) -------------------------
+
+
+def test_the_table_and_its_downloads_hold_every_pair_with_0_where_nothing_happened(
+    demo_warehouse, monkeypatch
+):
+    """Wijk × Categorie over four weeks listed only the pairs with records: a wijk without
+    a burglary was no row at all, in the table and in the Excel for a report, so a reader
+    could not tell 0 from a pair left out. Now every pair of the wijken and categories in
+    the table is a row (0 where nothing happened), as in the chart; a rate per 1,000
+    inhabitants on 0 records is a gap, beside the wijk's population."""
+    from dashboard.components import layout
+
+    exported = {}
+    original = layout.table_downloads
+
+    def keep(df, stem, key):
+        exported["df"] = df
+        return original(df, stem, key)
+
+    monkeypatch.setattr(layout, "table_downloads", keep)
+    start, end = last_28_days()
+    window = {"periode": "aangepast", "van": str(start), "tot": str(end)}
+    at = run_app("exploration", {**window, "indeling1": "Wijk", "indeling2": "Categorie"})
+    table = at.dataframe[0].value
+    expected = wh(
+        WIJK_SQL.format(cols="category,", table="marts.incidents", where=""), [start, end]
+    )
+    records = {(r.wijk, r.category): int(r.n) for r in expected.itertuples()}
+    wijken, categories = {w for w, _ in records}, {c for _, c in records}
+    assert len(table) == len(wijken) * len(categories)
+    counts = {(r[0], r[1]): int(r[2]) for r in table.itertuples(index=False)}
+    assert set(counts) == {(w, c) for w in wijken for c in categories}
+    assert {k: v for k, v in counts.items() if v} == records
+    assert 0 in counts.values(), "elke wijk heeft elke categorie"
+    # In the order of the groupings, as before: wijk, then category.
+    assert table[["Wijk", "Categorie"]].apply(tuple, axis=1).is_monotonic_increasing
+    assert metrics(at)["Groepen met gegevens"] == nl(len(records))
+    assert len(exported["df"]) == len(table)
+    assert exported["df"]["Aantal"].tolist() == table["Aantal"].tolist()
+
+    at = run_app(
+        "exploration",
+        {**window, "indeling1": "Wijk", "indeling2": "Categorie", "weergave": "inwoners"},
+    )
+    table = at.dataframe[0].value
+    populations = wh(
+        "SELECT name AS wijk, population FROM marts.districts WHERE layer = 'wijk'"
+    ).set_index("wijk")["population"]
+    zero = table[table["Aantal"] == 0]
+    assert len(zero) > 0
+    assert (zero["Per 1.000 inwoners"] == "–").all()
+    for row in zero[zero["Wijk"] != "Zonder wijk"].itertuples(index=False):
+        assert int(str(row.Inwoners).replace(".", "")) == int(populations[row.Wijk])
