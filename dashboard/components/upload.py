@@ -21,6 +21,7 @@ import streamlit as st
 from dashboard.auth import gate
 from dashboard.components.format import (
     fmt_coordinate,
+    fmt_date,
     fmt_datetime,
     fmt_int,
     fmt_number,
@@ -245,6 +246,13 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
         return df.rename(
             columns={"laag": "Laag", "code": "Code", "naam": "Naam", "oppervlakte_km2": "km²"}
         )
+    if "open_ended" in df.columns and "end_date" in df.columns:
+        # An absence ending on 31/12/9999 lasts until further notice (as the build reads
+        # it): said so, not shown as that date, as if the list were wrong.
+        df["end_date"] = [
+            "tot nader order" if open_ended else fmt_date(end)
+            for open_ended, end in zip(df["open_ended"], df["end_date"], strict=True)
+        ]
     rename: dict[str, str] = {"source_row": "Rij"}
     staged = STAGED_COLUMNS.get(preview.kind, {})
     for field, header in preview.columns_found.items():

@@ -489,3 +489,25 @@ def test_preview_shows_fields_staged_under_another_name():
     assert set(preview.columns_found.values()) <= set(table.columns)
     row = table.iloc[0]
     assert (int(row["DT_TIME"]), str(row["CD_NIS"])) == (17, "24038")
+
+
+def test_an_open_ended_absence_reads_until_further_notice_in_the_preview():
+    """An absence list ending an absence on 31/12/9999 means "tot nader order" (the build
+    reads it so: marts.absences.open_ended); the preview of its rows showed the date
+    31/12/9999 itself, as if the list were wrong. A dated end stays a date."""
+    from dashboard.components.format import missing_as_text, style_table
+    from etl.upload import preview_upload
+
+    data = (
+        b"Wijkinspecteur;Van;Tot;Reden\n"
+        b"INP Hans De Smet;01/10/2026;31/12/9999;Ziekte\n"
+        b"INP Hans De Smet;03/08/2026;14/08/2026;Verlof\n"
+    )
+    preview = preview_upload("absences", "afwezigheden.csv", data, ZONE_SMALL)
+    assert preview.ok and preview.n_accepted == 2
+    table = upload.accepted_table(preview)
+    assert table["Tot"].tolist() == ["tot nader order", "14/08/2026"]
+    assert [str(v)[:10] for v in table["Van"]] == ["2026-10-01", "2026-08-03"]
+    assert "open_ended" not in table.columns
+    shown = style_table(missing_as_text(table), decimals=2).to_html()
+    assert "tot nader order" in shown and "9999" not in shown
