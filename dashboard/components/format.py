@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -41,6 +42,20 @@ def _is_missing(value) -> bool:
         return False
 
 
+def _rounded(value, decimals: int) -> Decimal:
+    """``value`` rounded to ``decimals`` digits, a half away from zero, as the charts round.
+
+    Python's own formatting rounds a half to even: 1,25 per 1.000 inwoners read "1,2" in a
+    table beside "1,3" in the heatmap of the same cell (Plotly rounds a half up), and 2,5
+    read "2". The number as stored counts (2,675 is 2,67499… in binary, so "2,67"
+    everywhere), so table, chart and report agree to the last digit.
+    """
+    number = float(value)
+    if not math.isfinite(number):
+        return Decimal(number)
+    return Decimal(number).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def fmt_int(value) -> str:
     """Format a whole number with a '.' thousands separator.
 
@@ -56,7 +71,7 @@ def fmt_int(value) -> str:
     """
     if _is_missing(value):
         return MISSING
-    return f"{round(float(value)):,.0f}".replace(",", ".")
+    return f"{_rounded(value, 0):,.0f}".replace(",", ".")
 
 
 def fmt_count(n, singular: str, plural: str) -> str:
@@ -89,7 +104,7 @@ def fmt_number(value, decimals: int = 1) -> str:
     """
     if _is_missing(value):
         return MISSING
-    text = f"{float(value):,.{decimals}f}"
+    text = f"{_rounded(value, decimals):,.{decimals}f}"
     # Swap the separators via a placeholder so neither overwrites the other.
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 

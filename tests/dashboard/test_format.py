@@ -17,6 +17,20 @@ def test_numbers():
     assert f.fmt_signed(12) == "+12" and f.fmt_signed(-1500) == "-1.500" and f.fmt_signed(0) == "0"
 
 
+def test_a_half_rounds_away_from_zero_as_in_the_charts():
+    """Python rounds a half to even: 5 incidents on 4.000 inhabitants (1,25 per 1.000) read
+    "1,2" in Verkenning's table and "1,3" in its heatmap (Plotly rounds a half up)."""
+    assert f.fmt_number(1.25, 1) == "1,3"
+    assert f.fmt_number(-1.25, 1) == "-1,3"
+    assert f.fmt_number(0.125, 2) == "0,13"
+    assert f.fmt_number(2.5, 0) == "3"
+    assert f.fmt_int(2.5) == "3" and f.fmt_int(3.5) == "4" and f.fmt_int(-2.5) == "-3"
+    assert f.fmt_int(1234567.5) == "1.234.568"
+    # The number as stored: 2.675 is 2.67499... in binary, and Plotly too shows "2,67".
+    assert f.fmt_number(2.675, 2) == "2,67"
+    assert f.fmt_number(1234.55, 1) == "1.234,5"  # 1234.549999...
+
+
 def test_counts_take_their_noun_in_the_right_number():
     assert f.fmt_count(1, "keten", "ketens") == "1 keten"
     assert f.fmt_count(0, "keten", "ketens") == "0 ketens"
