@@ -6,6 +6,7 @@ months with 0 and leaves blank heatmap cells that read like hidden rates.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import pandas as pd
@@ -33,7 +34,12 @@ def _calendar(first: date, last: date, dtypes: pd.Series) -> pd.DataFrame:
 
 
 def chart_grid(
-    data: pd.DataFrame, keys: list[str], first: date, last: date, limit: int
+    data: pd.DataFrame,
+    keys: list[str],
+    first: date,
+    last: date,
+    limit: int,
+    domains: Mapping[str, Sequence] | None = None,
 ) -> pd.DataFrame:
     """Every group the chart should draw, also those without a record.
 
@@ -51,10 +57,15 @@ def chart_grid(
         The days the period holds data for. Time columns (and the weekday) take every
         value those days have, in the combinations they have (a month with its own weeks
         and quarter only, not every week of the year: those pairs cannot have records).
-        The hour takes 0–23; any other grouping the values present in ``data``.
+        The hour takes 0–23; any other grouping the values present in ``data``, and
+        those ``domains`` gives it.
     limit : int
         Most groups to make; a bigger grid (three years of days × 20 categories) is not
         filled and ``data`` is returned as it is.
+    domains : mapping, optional
+        Per grouping (not a time one), every value it can take: the wijken of the zone,
+        the categories chosen. A wijk without any record in the period is a row of 0
+        too, not only a wijk that has records of some other category.
 
     Returns
     -------
@@ -74,6 +85,9 @@ def chart_grid(
         if key in timed:
             continue
         values = data[[key]].drop_duplicates()
+        if domains and key in domains:
+            known = pd.DataFrame({key: list(domains[key])}).astype({key: dtypes[key]})
+            values = pd.concat([known, values]).drop_duplicates()
         if key == "uur":
             hours = pd.DataFrame({key: range(24)}).astype({key: dtypes[key]})
             values = pd.concat([hours, values]).drop_duplicates()

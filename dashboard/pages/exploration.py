@@ -283,12 +283,25 @@ outputs = [common.dimension_column(dataset_key, d) for d in dims]
 # Cut: the groups shown hold less than the total (a cut group of 0 is a group of 0).
 cut = len(result) >= ROW_LIMIT or result["waarde"].sum() < result["totaal"].iloc[0] - 0.5
 if outputs and not cut:
+    # Every area of a grouping by area (with a wijk filter: the wijken chosen) and every
+    # category chosen, also those without a single record in the period.
+    domains = {}
+    for dim in area_dims:
+        if flt.wijken and dim != "Wijk":
+            continue  # which of its areas the chosen wijken touch: those with records
+        shapes = district_shapes(version, common.AREA_LAYERS[dim])
+        if flt.wijken:
+            shapes = shapes[shapes["code"].isin(flt.wijken)]
+        domains[common.dimension_column(dataset_key, dim)] = shapes["name"].tolist()
+    if categories and "Categorie" in dims:
+        domains[common.dimension_column(dataset_key, "Categorie")] = list(categories)
     data = chart_grid(
         data,
         outputs,
         max(period.start, first_known) if first_known else period.start,
         period.end,
         ROW_LIMIT * 2,
+        domains,
     )
     data = data[list(result.columns.drop("totaal"))].sort_values(
         outputs, kind="stable", na_position="last", ignore_index=True
@@ -297,9 +310,13 @@ if outputs and not cut:
         # An area's population is the same on its rows with and without records (the
         # finest area's, as common.explore gives it).
         finest = next(d for d in common.AREA_LAYERS if d in dims)
-        data["inwoners"] = data.groupby(common.dimension_column(dataset_key, finest), dropna=False)[
-            "inwoners"
-        ].transform("first")
+        column = common.dimension_column(dataset_key, finest)
+        population = common.area_population(version, common.AREA_LAYERS[finest], flt.wijken)
+        data["inwoners"] = (
+            data.groupby(column, dropna=False)["inwoners"]
+            .transform("first")
+            .fillna(data[column].map(population))
+        )
 if "inwoners" in data:
     data["inwoners"] = data["inwoners"].round().astype("Int64")
 # Readable Dutch period labels; Plotly would write English month names on a date axis.

@@ -669,7 +669,9 @@ def test_the_table_and_its_downloads_hold_every_pair_with_0_where_nothing_happen
         WIJK_SQL.format(cols="category,", table="marts.incidents", where=""), [start, end]
     )
     records = {(r.wijk, r.category): int(r.n) for r in expected.itertuples()}
-    wijken, categories = {w for w, _ in records}, {c for _, c in records}
+    # Every wijk of the zone (also one without records) and "Zonder wijk" when it has any.
+    zone = set(wh("SELECT name FROM marts.districts WHERE layer = 'wijk'")["name"])
+    wijken, categories = zone | {w for w, _ in records}, {c for _, c in records}
     assert len(table) == len(wijken) * len(categories)
     counts = {(r[0], r[1]): int(r[2]) for r in table.itertuples(index=False)}
     assert set(counts) == {(w, c) for w in wijken for c in categories}
@@ -694,3 +696,37 @@ def test_the_table_and_its_downloads_hold_every_pair_with_0_where_nothing_happen
     assert (zero["Per 1.000 inwoners"] == "–").all()
     for row in zero[zero["Wijk"] != "Zonder wijk"].itertuples(index=False):
         assert int(str(row.Inwoners).replace(".", "")) == int(populations[row.Wijk])
+
+
+def test_every_wijk_is_a_row_also_one_without_a_single_record(demo_warehouse):
+    """Grouped by wijk, a wijk without one record of the chosen category in the period was
+    no row at all (only pairs of values present in the data were filled): the table of
+    burglaries per wijk for the mayor's report lacked exactly the wijken that had none.
+    Every wijk of the zone is a row now, with its population for a rate; with a wijk
+    filter, the wijken chosen."""
+    start, end = last_28_days()
+    rare = wh(
+        "SELECT category, count(DISTINCT wijk_code) AS n FROM marts.incidents "
+        "WHERE date BETWEEN ? AND ? AND wijk_code IS NOT NULL GROUP BY 1 ORDER BY n, 1 LIMIT 1",
+        [start, end],
+    )
+    category = str(rare["category"].iloc[0])
+    wijken = wh("SELECT code, name, population FROM marts.districts WHERE layer = 'wijk'")
+    assert int(rare["n"].iloc[0]) < len(wijken), "elke categorie komt in elke wijk voor"
+    window = {"periode": "aangepast", "van": str(start), "tot": str(end)}
+    params = {**window, "indeling1": "Wijk", "indeling2": "Geen", "categorie": category}
+    table = run_app("exploration", {**params, "weergave": "inwoners"}).dataframe[0].value
+    expected = wh(
+        WIJK_SQL.format(cols="", table="marts.incidents", where="AND category = ?"),
+        [start, end, category],
+    ).set_index("wijk")["n"]
+    shown = table.set_index("Wijk")
+    assert set(wijken["name"]) <= set(shown.index)
+    for row in wijken.itertuples():
+        assert int(shown.loc[row.name, "Aantal"]) == int(expected.get(row.name, 0)), row.name
+        assert int(str(shown.loc[row.name, "Inwoners"]).replace(".", "")) == row.population
+    # A wijk filter: its wijken, no others.
+    chosen = wijken.sort_values("code")["code"].tolist()[:2]
+    table = run_app("exploration", {**params, "wijk": chosen}).dataframe[0].value
+    names = set(wijken.set_index("code").loc[chosen, "name"])
+    assert set(table["Wijk"]) - {"Zonder wijk"} == names
