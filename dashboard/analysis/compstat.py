@@ -287,9 +287,11 @@ def is_opvallend(
 ) -> np.ndarray:
     """Whether a change is *opvallend*: its signal beyond ``z_threshold`` (:func:`poisson_signal`)
     and chance alone giving one at least as large less than ``max_p`` of the time
-    (:func:`poisson_p_value`). The one rule behind every "opvallend" the dashboard says: the
-    briefing's colours and sentences (:func:`screen_changes`), Bronnen's months and the KPI
-    tiles. A missing signal or p-value is not opvallend.
+    (:func:`poisson_p_value`). The rule behind every "opvallend" the dashboard says: the
+    briefing's colours, Bronnen's months and the KPI tiles call it; :func:`screen_changes`
+    applies the same two conditions to :func:`compare_periods`' ``notable_*`` flags (|z|
+    beyond the threshold) for the briefing's sentences. A missing signal or p-value is not
+    opvallend.
     """
     z_a = np.nan_to_num(np.asarray(z, dtype=float), nan=0.0)
     p_a = np.nan_to_num(np.asarray(p, dtype=float), nan=1.0)

@@ -571,8 +571,8 @@ def rebuild_now_block() -> None:
     """A rebuild button with the build's status, for a warehouse an older Wijkbeeld built
     (:func:`dashboard.components.layout.warehouse`): the page reruns on the new warehouse
     as soon as the build is done."""
-    running = _polled_build_status(states=("running", "failed"))
-    if not running:
+    status = _polled_build_status(states=("running", "failed"))
+    if status.get("state") != "running":
         st.button(
             "Nu opnieuw opbouwen",
             key="outdated_rebuild",
@@ -603,13 +603,14 @@ def build_notice() -> None:
 
 def _polled_build_status(
     kind_labels: Mapping[str, str] | None = None, states: Sequence[str] | None = None
-) -> bool:
-    """Draw the build's status (only in ``states`` when given) and whether a build runs.
+) -> Mapping:
+    """Draw the build's status (only in ``states`` when given) and return it as read.
 
     While a build runs, only this block reruns every few seconds; when the build ends,
     the whole page reruns so it reads the new warehouse.
     """
-    running = build_status(status_file()).get("state") == "running"
+    status = build_status(status_file())
+    running = status.get("state") == "running"
 
     @st.fragment(run_every=POLL_SECONDS if running else None)
     def _poll() -> None:
@@ -620,12 +621,13 @@ def _polled_build_status(
             render_build_status(now, kind_labels)
 
     _poll()
-    return running
+    return status
 
 
 def _status_block(kind_labels: Mapping[str, str] | None = None) -> None:
-    if not _polled_build_status(kind_labels):
-        _quarantine_block(build_status(status_file()))
+    status = _polled_build_status(kind_labels)
+    if status.get("state") != "running":
+        _quarantine_block(status)
         st.button(
             "Opnieuw opbouwen",
             key="upload_rebuild",

@@ -247,9 +247,9 @@ cols[1].metric(
     help="Groepen waarin minstens één record valt. De tabel en de grafiek tonen ook de "
     "groepen zonder records (0), behalve als de tabel ingekort is.",
 )
+# The finest area grouping: its areas' populations are the rates' (common.explore).
+finest = next((d for d in common.AREA_LAYERS if d in dims), None)
 if per == "inwoners":
-    # The population is the finest area's (common.explore): one per area of that grouping.
-    finest = next(d for d in common.AREA_LAYERS if d in dims)
     known = result.dropna(subset=["inwoners"])
     pop = known.drop_duplicates(common.dimension_column(dataset_key, finest))["inwoners"].sum()
     cols[2].metric("Inwoners (gebieden in de tabel)", fmt_int(pop))
@@ -269,11 +269,8 @@ data = result.drop(columns=["totaal"])
 # Before the source's first month the period holds no data: a year it begins in shows its
 # days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
 first_known = common.dataset_known_since(version, dataset_key)
-within = (
-    None
-    if ds.month_only
-    else (max(period.start, first_known) if first_known else period.start, period.end)
-)
+known_start = max(period.start, first_known) if first_known else period.start
+within = None if ds.month_only else (known_start, period.end)
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
 # Table, chart and downloads hold every group, also those without records (0, or a gap
 # for a hidden rate): from the period's first known day, as `within` labels it. A month
@@ -281,7 +278,7 @@ outputs = [common.dimension_column(dataset_key, d) for d in dims]
 # at ROW_LIMIT (a missing group may be a cut one, not an empty one), nor beyond
 # ROW_LIMIT × 2 groups (three years of days × 20 categories): then only groups with records.
 # Cut: the groups shown hold less than the total (a cut group of 0 is a group of 0).
-cut = len(result) >= ROW_LIMIT or result["waarde"].sum() < result["totaal"].iloc[0] - 0.5
+cut = len(result) >= ROW_LIMIT or result["waarde"].sum() < total - 0.5
 if outputs and not cut:
     # Every area of a grouping by area (with a wijk filter: the wijken chosen) and every
     # category chosen, also those without a single record in the period.
@@ -295,28 +292,16 @@ if outputs and not cut:
         domains[common.dimension_column(dataset_key, dim)] = shapes["name"].tolist()
     if categories and "Categorie" in dims:
         domains[common.dimension_column(dataset_key, "Categorie")] = list(categories)
-    data = chart_grid(
-        data,
-        outputs,
-        max(period.start, first_known) if first_known else period.start,
-        period.end,
-        ROW_LIMIT * 2,
-        domains,
-    )
+    data = chart_grid(data, outputs, known_start, period.end, ROW_LIMIT * 2, domains)
     data = data[list(result.columns.drop("totaal"))].sort_values(
         outputs, kind="stable", na_position="last", ignore_index=True
     )
-    if "inwoners" in data and area_dims:
-        # An area's population is the same on its rows with and without records (the
-        # finest area's, as common.explore gives it).
-        finest = next(d for d in common.AREA_LAYERS if d in dims)
-        column = common.dimension_column(dataset_key, finest)
+    if "inwoners" in data:
+        # Also on the rows without records: the area's population, as common.explore
+        # gives it (the same query, the same wijk filter).
         population = common.area_population(version, common.AREA_LAYERS[finest], flt.wijken)
-        data["inwoners"] = (
-            data.groupby(column, dropna=False)["inwoners"]
-            .transform("first")
-            .fillna(data[column].map(population))
-        )
+        column = common.dimension_column(dataset_key, finest)
+        data["inwoners"] = data[column].map(population).astype(float)
 if "inwoners" in data:
     data["inwoners"] = data["inwoners"].round().astype("Int64")
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
@@ -329,8 +314,7 @@ for column in names:
 time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
 x = time_cols[0] if time_cols else (outputs[0] if outputs else None)
 colour = next((c for c in outputs if c != x), None)
-chart_data = data
-plot = chart_data.sort_values([c for c in (x, colour) if c]) if x else data
+plot = data.sort_values([c for c in (x, colour) if c]) if x else data
 x_order = None
 if x:
     x_order = [
@@ -349,7 +333,7 @@ colour_order = None
 if colour:
     colour_order = [
         period_label(colour, v, within) if colour in LABELLED else v
-        for v in chart_data[colour].drop_duplicates().sort_values()
+        for v in data[colour].drop_duplicates().sort_values()
     ]
 plot = plot.rename(columns={**names, value_col: value_label})
 kind = chart_kind

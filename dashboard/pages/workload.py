@@ -39,6 +39,7 @@ from dashboard.components.format import (
     fmt_datetime,
     fmt_int,
     fmt_number,
+    fmt_period,
     missing_as_text,
     style_table,
     to_xlsx_bytes,
@@ -350,7 +351,8 @@ st.subheader("Werklastindex per inspecteur")
 st.dataframe(
     style_table(missing_as_text(layout.staff_names(table))), hide_index=True, width="stretch"
 )
-if any(name in index_by_inspector.index for name in absent_all_window):
+shown_absent = [name for name in absent_all_window if name in index_by_inspector.index]
+if shown_absent:
     # Load per available day has no value without available days: no index, and no place
     # in the Gini and the ratio (said there too).
     st.caption(
@@ -358,8 +360,7 @@ if any(name in index_by_inspector.index for name in absent_all_window):
         + "; ".join(
             f"{name} ({fmt_int(int(zone_index_by_inspector.at[name, 'received']))} taken "
             "ontvangen in die periode)"
-            for name in absent_all_window
-            if name in index_by_inspector.index
+            for name in shown_absent
         )
         + "."
     )
@@ -685,7 +686,7 @@ elif absences_known and (
 ):
     st.info(
         f"De lijst van afwezigheden van de zone begint pas op {fmt_date(list_start)}: voor "
-        f"{idx_start:%d/%m/%Y} – {idx_end:%d/%m/%Y} is niet bekend wie afwezig was. De index "
+        f"{fmt_period(idx_start, idx_end)} is niet bekend wie afwezig was. De index "
         "vergelijkt dus de volledige werklast.",
         icon=":material/info:",
     )

@@ -49,8 +49,9 @@ _CP1252_ONLY = re.compile(rb"[\x80-\x9f]")
 #: every empty cell had every row refused ("Einddatum feit is geen geldige datum").
 NULL_TEXTS = ("", "NULL", "null", "\\N")
 _NULLSTR = "[" + ", ".join(_literal(t) for t in NULL_TEXTS) + "]"
-#: Kinds without an identifier: a hash of every field stands in for the key.
-HASHED_KINDS = ("statbel", "poi")
+#: Kinds without an identifier: a hash of every field stands in for the key. (Statbel's
+#: accidents are identified by their typed content, in their staging model.)
+HASHED_KINDS = ("poi",)
 
 
 @dataclass
@@ -716,9 +717,10 @@ def _sniff_streaming(
         target = workdir / f"{len(list(workdir.iterdir()))}_{path.stem}{suffix}"
 
         def blocks() -> Iterator[bytes]:
-            with open(path, "rb") as src:
-                while block := src.read(SCAN_BLOCK):
-                    yield block.decode(codec).encode("utf-8") if codec else block
+            # Each block is written (or transcoded or repaired into a new one) before the
+            # next is read into the same buffer.
+            for block in read_blocks(path):
+                yield block.decode(codec).encode("utf-8") if codec else block
 
         with open(target, "wb") as dst:
             written = blocks() if not scan.repair else scan.blocks(blocks())

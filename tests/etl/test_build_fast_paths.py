@@ -656,7 +656,7 @@ def test_row_hash_ignores_surrounding_spaces_only():
     rows = ["a", " a ", "a\t", "é", " é", "Sint-Rémi\u00a0", "Sint-Rémi", None, ""]
     con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS c0, 'x' AS c1", [rows])
     sql = _select_sql(
-        "statbel", KindMapping("statbel", {"a": ["a"]}), {"a": 0}, 2, "t", "rowid + 2", "f", 1
+        "poi", KindMapping("poi", {"a": ["a"]}), {"a": 0}, 2, "t", "rowid + 2", "f", 1
     ).replace(_SOURCE_FILE_TYPE, "VARCHAR")
     got = [
         h for (h,) in con.execute(f"SELECT row_hash FROM ({sql}) ORDER BY source_row").fetchall()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from etl_helpers import FIXTURES, ZONE_SMALL, build, mini_raw, query
+from etl_helpers import FIXTURES, ZONE_SMALL, build, built, mini_raw, query
 from openpyxl import Workbook
 
 from etl.build import BuildError
@@ -34,12 +34,6 @@ HEADER = (
 
 def row(pv: str, when: str = "03/02/2024 14:30", desc: str = "inbraak", nr: str = "1") -> str:
     return f"{pv};{when};;;Vandalisme;{desc};Kerkstraat;{nr};3020;Herent;171000,5;177000"
-
-
-def built(tmp_path: Path, files: dict[str, bytes | str]) -> Path:
-    wh = tmp_path / "wh.duckdb"
-    build(mini_raw(tmp_path, files), wh)
-    return wh
 
 
 def read_raw(tmp_path: Path, files: dict[str, bytes | str]) -> list[tuple]:
@@ -344,11 +338,6 @@ def test_a_second_export_with_its_columns_reordered_stops_the_file(tmp_path):
     """Two exports pasted one after the other, the second with 'Huisnr' before 'Straat':
     its header row was refused as a bad date and the rows under it loaded with the street
     as house number, silently. The file now fails with a message naming the row."""
-    import pytest
-    from etl_helpers import build, mini_raw
-
-    from etl.sources.base import BuildError
-
     text = (
         "PV-nummer;Datum feit;Straat;Huisnr;X;Y\r\n"
         "P1;03/02/2024 10:00;Kerkstraat;12;171000;177000\r\n"

@@ -21,7 +21,7 @@ with typed as (
         cast(wb_text(collision_type) as label_statbel__collision_type) as collision_type,
         wb_text(year) as year_text,
         wb_text(month) as month_text,
-        row_hash, row_fault, source_file, source_row, load_order
+        row_fault, source_file, source_row, load_order
     from raw.statbel
 ),
 checked as (
