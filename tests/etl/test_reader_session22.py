@@ -352,3 +352,50 @@ def test_a_second_export_with_its_columns_reordered_stops_the_file(tmp_path):
     )
     wh = tmp_path / "b" / "wh.duckdb"
     build(mini_raw(tmp_path / "b", {"incidents/plak.csv": same}), wh)
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_a_second_header_that_moves_the_first_column_stops_the_file(tmp_path, bom):
+    """The second export starts with 'Datum feit', not 'PV-nummer': the check looked only at
+    rows whose first column still held 'PV-nummer', so this header was refused as a record
+    and the rows under it loaded with the date as PV number. Now it stops the file."""
+    text = (
+        "PV-nummer;Datum feit;Straat;Huisnr;X;Y\r\n"
+        "P1;03/02/2024 10:00;Kerkstraat;12;171000;177000\r\n"
+        f"{bom}Datum feit;PV-nummer;Straat;Huisnr;X;Y\r\n"
+        "04/02/2024 10:00;P2;Dorpstraat;12;171000;177000\r\n"
+    )
+    with pytest.raises(BuildError, match=r"rij 3 is een tweede kopregel met dezelfde kolommen"):
+        build(mini_raw(tmp_path, {"incidents/plak.csv": text}), tmp_path / "wh.duckdb")
+
+
+def test_a_record_holding_a_header_name_is_no_header(tmp_path):
+    """A PV number that happens to read like another column's name is a record, refused or
+    kept on its own merits: only a row holding every name is a header."""
+    text = (
+        "PV-nummer;Datum feit;Straat;Huisnr;X;Y\r\n"
+        "P1;03/02/2024 10:00;Kerkstraat;12;171000;177000\r\n"
+        "Straat;04/02/2024 10:00;Dorpstraat;12;171000;177000\r\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"incidents/f.csv": text}), wh)
+    assert query(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [("P1",), ("STRAAT",)]
+
+
+def test_a_workbook_with_a_second_table_in_another_order_stops_the_file(tmp_path):
+    """Two tables pasted one below the other in a workbook, the second with its columns in
+    another order: its rows loaded in the wrong columns. The file now stops, naming the
+    row."""
+
+    wb = Workbook()
+    for row in (
+        ["PV-nummer", "Datum feit", "Straat", "Huisnr", "X", "Y"],
+        ["P1", "03/02/2024 10:00", "Kerkstraat", "12", 171000, 177000],
+        ["Datum feit", "PV-nummer", "Huisnr", "Straat", "X", "Y"],
+        ["04/02/2024 10:00", "P2", "12", "Dorpstraat", 171000, 177000],
+    ):
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(BuildError, match=r"rij 3 is een tweede kopregel met dezelfde kolommen"):
+        build(mini_raw(tmp_path, {"incidents/plak.xlsx": buf.getvalue()}), tmp_path / "wh.duckdb")
