@@ -13,7 +13,6 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard.analysis.grid import chart_grid
 from dashboard.components import filters, layout, maps
 from dashboard.components.format import (
     MONTHS,
@@ -25,12 +24,10 @@ from dashboard.components.format import (
     missing_as_text,
     style_table,
 )
-from dashboard.queries import common
+from dashboard.queries import common, exploration
 from dashboard.queries.districts import district_shapes
 from etl.config import small_count_threshold
 
-#: Groups beyond this are cut (largest first); the page says so.
-ROW_LIMIT = 5_000
 NONE = "Geen"
 CHARTS = ("Automatisch", "Lijn", "Staaf", "Heatmap")
 
@@ -199,7 +196,7 @@ if per == "inwoners" and not area_dims:
     )
     per = "aantal"
 
-result = common.explore(
+table = exploration.explore_table(
     version,
     dataset_key,
     dims,
@@ -209,10 +206,9 @@ result = common.explore(
     categories,
     measure=measure,
     per=per,
-    limit=ROW_LIMIT,
 )
 # Grouped per inspector, the beleidscel gets pseudonyms (table, chart and downloads).
-result = layout.staff_names(result, ("wijkinspecteur",))
+data = layout.staff_names(table.data, ("wijkinspecteur",))
 if ds.month_only:
     st.caption(f"{ds.label}: enkel jaar en maand bekend; elke maand die de periode raakt telt mee.")
 if dataset_key == "tasks" and measure in ("Open", "Over termijn"):
@@ -223,12 +219,11 @@ if dataset_key == "tasks" and measure in ("Open", "Over termijn"):
         "ook oudere."
     )
 
-if result.empty:
+if data.empty:
     st.info("Geen gegevens voor deze keuze.")
     st.stop()
 
 threshold = small_count_threshold()
-small = result["waarde"] < threshold
 value_col, value_label, decimals = "waarde", measure, 0
 if per == "inwoners":
     value_col, value_label, decimals = "per_1000", f"{measure} per 1.000 inwoners", 1
@@ -236,23 +231,22 @@ elif per == "aandeel":
     value_col, value_label, decimals = "aandeel", f"Aandeel {measure.lower()} (%)", 1
 if per != "aantal":
     # A rate or share on a handful of records suggests a precision it does not have.
-    result.loc[small, value_col] = float("nan")
+    data.loc[data["waarde"] < threshold, value_col] = float("nan")
 
-total = result["totaal"].iloc[0]
+total = table.total
 cols = st.columns(3)
 cols[0].metric(f"Totaal ({measure.lower()})", fmt_int(total))
 cols[1].metric(
     "Groepen met gegevens",
-    fmt_int(len(result)),
+    fmt_int(table.with_records),
     help="Groepen waarin minstens één record valt. De tabel en de grafiek tonen ook de "
     "groepen zonder records (0), behalve als de tabel ingekort is.",
 )
-# The finest area grouping: its areas' populations are the rates' (common.explore).
-finest = next((d for d in common.AREA_LAYERS if d in dims), None)
 if per == "inwoners":
-    known = result.dropna(subset=["inwoners"])
-    pop = known.drop_duplicates(common.dimension_column(dataset_key, finest))["inwoners"].sum()
-    cols[2].metric("Inwoners (gebieden in de tabel)", fmt_int(pop))
+    # The finest area grouping: its areas' populations are the rates' (common.explore).
+    finest = next(d for d in common.AREA_LAYERS if d in dims)
+    areas = data.drop_duplicates(common.dimension_column(dataset_key, finest))
+    cols[2].metric("Inwoners (gebieden in de tabel)", fmt_int(areas["inwoners"].sum()))
 
 names = {common.dimension_column(dataset_key, d): dim_label(d) for d in dims}
 names.update(
@@ -263,47 +257,12 @@ names.update(
         "aandeel": "Aandeel (%)",
     }
 )
-data = result.drop(columns=["totaal"])
 # A month (week, quarter, year) the period covers in part says which days it holds; not for
 # a source that knows only the month (every month touching the period counts whole).
 # Before the source's first month the period holds no data: a year it begins in shows its
 # days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
-first_known = common.dataset_known_since(version, dataset_key)
-known_start = max(period.start, first_known) if first_known else period.start
-within = None if ds.month_only else (known_start, period.end)
+within = None if ds.month_only else (table.known_start, period.end)
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
-# Table, chart and downloads hold every group, also those without records (0, or a gap
-# for a hidden rate): from the period's first known day, as `within` labels it. A month
-# without burglaries in a wijk is a finding, not a missing row. Not when the table was cut
-# at ROW_LIMIT (a missing group may be a cut one, not an empty one), nor beyond
-# ROW_LIMIT × 2 groups (three years of days × 20 categories): then only groups with records.
-# Cut: the groups shown hold less than the total (a cut group of 0 is a group of 0).
-cut = len(result) >= ROW_LIMIT or result["waarde"].sum() < total - 0.5
-if outputs and not cut:
-    # Every area of a grouping by area (with a wijk filter: the wijken chosen) and every
-    # category chosen, also those without a single record in the period.
-    domains = {}
-    for dim in area_dims:
-        if flt.wijken and dim != "Wijk":
-            continue  # which of its areas the chosen wijken touch: those with records
-        shapes = district_shapes(version, common.AREA_LAYERS[dim])
-        if flt.wijken:
-            shapes = shapes[shapes["code"].isin(flt.wijken)]
-        domains[common.dimension_column(dataset_key, dim)] = shapes["name"].tolist()
-    if categories and "Categorie" in dims:
-        domains[common.dimension_column(dataset_key, "Categorie")] = list(categories)
-    data = chart_grid(data, outputs, known_start, period.end, ROW_LIMIT * 2, domains)
-    data = data[list(result.columns.drop("totaal"))].sort_values(
-        outputs, kind="stable", na_position="last", ignore_index=True
-    )
-    if "inwoners" in data:
-        # Also on the rows without records: the area's population, as common.explore
-        # gives it (the same query, the same wijk filter).
-        population = common.area_population(version, common.AREA_LAYERS[finest], flt.wijken)
-        column = common.dimension_column(dataset_key, finest)
-        data["inwoners"] = data[column].map(population).astype(float)
-if "inwoners" in data:
-    data["inwoners"] = data["inwoners"].round().astype("Int64")
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
 shown = data.copy()
 for column in names:
@@ -349,7 +308,7 @@ if kind == "Heatmap" and colour is None:
     kind = "Staaf"
 fig = None
 if x is None:
-    st.metric(value_label, fmt_number(result[value_col].iloc[0], decimals))
+    st.metric(value_label, fmt_number(data[value_col].iloc[0], decimals))
 elif kind == "Heatmap":
     # One row per pair, so pivot (not pivot_table, whose sum turns a blank into 0).
     grid = plot.pivot(index=names[colour], columns=names[x], values=value_label).reindex(
@@ -405,7 +364,7 @@ if area_dims:
             categories,
             measure=measure,
             per="aantal",
-            limit=ROW_LIMIT,
+            limit=exploration.ROW_LIMIT,
         )
     )
     code_of = dict(zip(shapes["name"], shapes["code"], strict=True))
@@ -442,19 +401,22 @@ if area_dims:
     maps.show(m, key="verkenning_kaart", height=480)
 
 st.subheader("Tabel")
-table = shown.rename(columns=names)
 # st.dataframe writes a gap as "None" whatever the Styler says: gaps become "–" as text.
-st.dataframe(style_table(missing_as_text(table), decimals=1), hide_index=True, width="stretch")
+st.dataframe(
+    style_table(missing_as_text(shown.rename(columns=names)), decimals=1),
+    hide_index=True,
+    width="stretch",
+)
 notes = []
 if per != "aantal" and (data["waarde"] < threshold).any():
     notes.append(
         f"Bij minder dan {threshold} staat geen {'cijfer per inwoner' if per == 'inwoners' else 'aandeel'} "
         "(–): op zo'n kleine basis misleidt het."
     )
-if per == "inwoners" and result["inwoners"].isna().any():
+if per == "inwoners" and data["inwoners"].isna().any():
     notes.append("Voor records zonder gebied ('Zonder …') is geen bevolking gekend.")
-if cut:
-    notes.append(f"Enkel de {fmt_int(len(result))} grootste groepen worden getoond.")
+if table.cut:
+    notes.append(f"Enkel de {fmt_int(table.with_records)} grootste groepen worden getoond.")
 if notes:
     st.caption(" ".join(notes))
 

@@ -8,6 +8,8 @@ _db           the read-only connection (``st.cache_resource``) and :func:`query`
 common        the dataset whitelist (:data:`~common.DATASETS`), shared filters, generic
               counts (:func:`~common.counts_by`), map points and H3 hexagon counts
 districts     wijken, deelgemeenten, municipalities and their display shapes
+exploration   Verkenning's table: a cut of a dataset with every group, 0 where nothing
+              happened (areas, chosen categories, days), with the areas' populations
 overview      per-domain counts from ``marts.daily_counts`` (briefing, reports)
 reports       aggregates per municipality for the reports to the administration (no records)
 incidents     incidents and nuisance: repeated addresses, hour/weekday filter

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 
-from dashboard.queries import _db, common
+from dashboard.queries import _db, common, exploration
 
 YEAR_START, YEAR_END = date(2025, 1, 1), date(2025, 12, 31)
 
@@ -520,6 +520,7 @@ def test_the_map_counts_every_area_when_the_table_is_cut(demo_warehouse, monkeyp
         return out.nlargest(100, "waarde") if len(dims) > 1 else out
 
     monkeypatch.setattr(common, "explore", cut)
+    exploration.explore_table.clear()  # not a table cached from the uncut query
     end = last_28_days()[1]
     start = date(end.year - 2, 1, 1)
     at = run_app(
@@ -730,3 +731,56 @@ def test_every_wijk_is_a_row_also_one_without_a_single_record(demo_warehouse):
     table = run_app("exploration", {**params, "wijk": chosen}).dataframe[0].value
     names = set(wijken.set_index("code").loc[chosen, "name"])
     assert set(table["Wijk"]) - {"Zonder wijk"} == names
+
+
+def test_with_a_wijk_filter_every_deelgemeente_of_its_wijken_is_a_row(demo_warehouse):
+    """Grouped by deelgemeente (or gemeente) with a wijk filter, only the deelgemeenten with
+    a record were rows: the deelgemeente of a chosen wijk without one burglary was missing,
+    where grouped by wijk that wijk is a row of 0. Now every area the chosen wijken lie in
+    is a row, with the chosen wijken's inhabitants, and no other area."""
+    start, end = last_28_days()
+    per_wijk = wh(
+        "SELECT w.code, w.parent_code, dg.name AS deelgemeente, t.category, count(*) AS n "
+        "FROM marts.incidents t JOIN marts.districts w ON w.layer = 'wijk' "
+        "AND w.code = t.wijk_code JOIN marts.districts dg ON dg.layer = 'deelgemeente' "
+        "AND dg.code = w.parent_code WHERE t.date BETWEEN ? AND ? GROUP BY ALL",
+        [start, end],
+    )
+    wijken = wh("SELECT code, name, parent_code, population FROM marts.districts "
+                "WHERE layer = 'wijk' ORDER BY code")  # fmt: skip
+    # A category, a deelgemeente with a record of it and one whose wijken have none.
+    found = None
+    for category, rows in per_wijk.groupby("category", observed=True):
+        quiet = wijken[~wijken["parent_code"].isin(set(rows["parent_code"]))]
+        if len(quiet):
+            found = str(category), rows.iloc[0], quiet.iloc[0]
+            break
+    assert found, "elke categorie komt in elke deelgemeente voor"
+    category, busy, quiet = found
+    chosen = tuple(sorted({busy["code"], quiet["code"]}))
+    version = _db.warehouse_version()
+    got = exploration.explore_table(
+        version, "incidents", ("Deelgemeente",), start, end, chosen, (category,),
+        per="inwoners",
+    )  # fmt: skip
+    data = got.data.set_index("deelgemeente")
+    quiet_name = wh("SELECT name FROM marts.districts WHERE layer = 'deelgemeente' AND code = ?",
+                    [quiet["parent_code"]])["name"].iloc[0]  # fmt: skip
+    assert set(data.index) == {busy["deelgemeente"], quiet_name}
+    assert data.loc[quiet_name, "waarde"] == 0
+    assert data.loc[quiet_name, "inwoners"] == quiet["population"]
+    assert got.with_records == 1 and not got.cut
+    assert (
+        data.loc[busy["deelgemeente"], "waarde"]
+        == per_wijk[(per_wijk["code"] == busy["code"]) & (per_wijk["category"] == category)][
+            "n"
+        ].sum()
+    )
+    # The page shows the same rows.
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": str(start), "tot": str(end), "indeling1": "Deelgemeente",
+         "indeling2": "Geen", "categorie": category, "wijk": list(chosen)},
+    )  # fmt: skip
+    table = at.dataframe[0].value
+    assert sorted(table["Deelgemeente"]) == sorted(data.index)
