@@ -429,6 +429,33 @@ def read_blocks(path: Path, size: int | None = None) -> Iterator[bytearray]:
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+#: The stream an Office file saved with a password keeps its encrypted content in (an
+#: .xlsx "Versleuteld met wachtwoord" is an OLE2 file holding it), as its directory names it.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def _password_protected(head: bytes, path: Path | None = None) -> bool:
+    """Whether a file is an Office document encrypted with a password: an OLE2 compound
+    file whose directory names the stream :data:`_ENCRYPTED_PACKAGE`. The directory may lie
+    beyond ``head``: then the file at ``path`` is searched (only ever for an OLE2 file that
+    is refused either way)."""
+    if not head.startswith(_OLE2):
+        return False
+    if _ENCRYPTED_PACKAGE in head:
+        return True
+    return path is not None and _ENCRYPTED_PACKAGE in path.read_bytes()
+
+
+def _password_error(name: str) -> BuildError:
+    return BuildError(
+        f"Bestand {name} is beveiligd met een wachtwoord en kan niet gelezen worden. Open "
+        "het in Excel, haal het wachtwoord weg (Bestand > Info > Werkmap beveiligen > "
+        "Versleutelen met wachtwoord: maak het veld leeg) en bewaar het opnieuw, of "
+        "exporteer de gegevens als CSV. Bewaar het bestand zonder wachtwoord enkel op een "
+        "plaats die even goed beveiligd is."
+    )
+
+
 #: Control bytes no text export holds (tab, line ends, form feed, vertical tab and the
 #: end-of-file mark 0x1A apart); NUL is counted on its own (see :func:`_binary`).
 _CONTROL_BYTES = bytes([*(b for b in range(1, 32) if b not in (9, 10, 11, 12, 13, 26)), 127])
@@ -488,11 +515,14 @@ def _web_page_error(name: str, markup: str) -> BuildError:
     )
 
 
-def _check_not_binary(name: str, head: bytes) -> None:
+def _check_not_binary(name: str, head: bytes, path: Path | None = None) -> None:
     """Refuse, with a Dutch message naming the file, a text export that is no text: a
-    workbook, zip or PDF with the wrong extension, a web page, or binary data. A few NUL
-    bytes in text do not make it binary (see :func:`_binary`; they are left out of the copy
-    read, see :class:`_TextScan`)."""
+    workbook (also one saved with a password), zip or PDF with the wrong extension, a web
+    page, or binary data. A few NUL bytes in text do not make it binary (see
+    :func:`_binary`; they are left out of the copy read, see :class:`_TextScan`). ``path``:
+    the file ``head`` begins, searched for a password's mark when ``head`` lacks it."""
+    if _password_protected(head, path):
+        raise _password_error(name)
     if head.startswith(_OLE2):
         raise BuildError(
             f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een Excel 97-2003-"
@@ -672,7 +702,7 @@ def _sniff_streaming(
     """
     with open(path, "rb") as fh:
         head = fh.read(65536)
-    _check_not_binary(name or path.name, head)
+    _check_not_binary(name or path.name, head, path)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     bom = head.startswith(b"\xef\xbb\xbf")
@@ -1387,12 +1417,14 @@ def _open_workbook(path: Path, name: str):
     extension's reader cannot open, is opened by content. A web page or Excel 2003 XML saved
     as .xls is refused as such (see :func:`_web_page`), anything else as damaged.
     """
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, PasswordError
 
     with open(path, "rb") as fh:
         head = fh.read(8192)
     if markup := _web_page(head):
         raise _web_page_error(name, markup)
+    if _password_protected(head, path):
+        raise _password_error(name)
     zipped, ole = head.startswith(b"PK\x03\x04"), head.startswith(_OLE2)
     by_name = (ole if path.suffix.lower() == ".xls" else zipped) or not (zipped or ole)
     error: Exception | None = None
@@ -1406,6 +1438,8 @@ def _open_workbook(path: Path, name: str):
             return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
         except Exception as exc:
             error = error or exc
+    if isinstance(error, PasswordError):  # an .xls of Excel 97-2003 with a password
+        raise _password_error(name)
     raise _unreadable_workbook(name, error or ValueError("onbekend formaat"))
 
 

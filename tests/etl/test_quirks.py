@@ -1208,6 +1208,58 @@ def test_old_excel_and_opendocument_workbooks(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("name", ["feiten.xlsx", "feiten.xls", "feiten.csv"])
+def test_a_workbook_saved_with_a_password_is_refused_as_such(tmp_path, name):
+    """An .xlsx saved with "Versleutelen met wachtwoord" (an OLE2 file holding the encrypted
+    package) was "beschadigd, onvolledig of van een ander formaat", or named .csv "an Excel
+    97-2003 workbook: rename it .xls": the coordinator looked for damage that is not there.
+    The message says it has a password and how to take it off, in the build and in the
+    upload preview; the warehouse already built stays as it is."""
+    from etl.upload import preview_upload
+
+    data = (WORKBOOKS / "feiten_wachtwoord.xlsx").read_bytes()
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path / "a", {"incidents/f.csv": INCIDENT_HEADER + "\n"}), wh)
+    before = wh.read_bytes()
+    raw = mini_raw(tmp_path / "b", {f"incidents/{name}": data})
+    with pytest.raises(BuildError) as caught:
+        build(raw, wh)
+    assert str(caught.value).startswith(
+        f"Bestand incidents/{name} is beveiligd met een wachtwoord en kan niet gelezen worden."
+    )
+    assert "Versleutelen met wachtwoord" in str(caught.value)
+    assert wh.read_bytes() == before
+    error = preview_upload("incidents", name, data, ZONE_SMALL).error
+    assert "is beveiligd met een wachtwoord" in error
+
+
+def test_a_password_is_found_also_beyond_the_first_bytes_and_in_old_excel(tmp_path, monkeypatch):
+    """The stream's name may lie anywhere in the file: a head without it is searched
+    further. An Excel 97-2003 workbook with a password is named so too (calamine's
+    PasswordError; no tool here writes one, so calamine is made to answer it)."""
+    import python_calamine
+
+    from etl.sources import tabular
+
+    data = (WORKBOOKS / "feiten_wachtwoord.xlsx").read_bytes()
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(data)
+    head = data[:512]
+    assert tabular._ENCRYPTED_PACKAGE not in head
+    assert not tabular._password_protected(head)
+    assert tabular._password_protected(head, path)
+    assert not tabular._password_protected((WORKBOOKS / "feiten_oud.xls").read_bytes())
+
+    def locked(*args, **kwargs):
+        raise python_calamine.PasswordError("Workbook is password protected")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", locked)
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", locked)
+    raw = mini_raw(tmp_path, {"incidents/oud.xls": (WORKBOOKS / "feiten_oud.xls").read_bytes()})
+    with pytest.raises(BuildError, match="oud.xls is beveiligd met een wachtwoord"):
+        build(raw, tmp_path / "wh.duckdb")
+
+
 def test_old_excel_workbook_with_a_csv_name_is_named_as_such(tmp_path):
     data = (WORKBOOKS / "feiten_oud.xls").read_bytes()
     raw = mini_raw(tmp_path, {"incidents/feiten.csv": data})
