@@ -60,6 +60,7 @@ ENCODINGS = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 met BOM",
     "cp1252": "Windows-1252",
+    "utf-8+cp1252": "UTF-8 en Windows-1252 gemengd",
     "latin-1": "Latin-1",
     "xlsx": "Excel-werkmap (.xlsx)",
     "xls": "Excel 97-2003-werkmap (.xls)",

@@ -101,27 +101,122 @@ def _has_cp1252_only_bytes(data: bytes) -> bool:
     )
 
 
-def _decode(data: bytes) -> tuple[str | None, str]:
-    """Return (text if it had to be transcoded, encoding name)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return None, "utf-8-sig"
+#: The encoding noted for a file whose lines are partly UTF-8, partly Windows-1252.
+MIXED = "utf-8+cp1252"
+#: How UTF-8 writes a letter with an accent (é: C3 A9), a Latin Extended letter (Š, ž), a
+#: no-break space or symbol (C2 A0-BF), and a typographic quote, dash or the euro sign
+#: (E2 80-82 ..): per lead byte (found with a fast ``find``), the whole character. Text in
+#: Windows-1252 holds these pairs only as "Ã©", "Å¾", "Â " or "â€™", the very garbage a
+#: UTF-8 line read as Windows-1252 turns into.
+_UTF8_CHARACTERS = (
+    (b"\xc3", re.compile(rb"\xc3[\x80-\xbf]")),
+    (b"\xc5", re.compile(rb"\xc5[\x80-\xbf]")),
+    (b"\xc2", re.compile(rb"\xc2[\xa0-\xbf]")),
+    (b"\xe2", re.compile(rb"\xe2[\x80-\x82][\x80-\xbf]")),
+)
+
+
+def _has_utf8_characters(data: bytes) -> bool:
+    """Does ``data`` (no valid UTF-8 as a whole) hold characters written in UTF-8? Then
+    its lines are in two encodings: two exports pasted together, one of each."""
+    return any(data.find(lead) >= 0 and rx.search(data) for lead, rx in _UTF8_CHARACTERS)
+
+
+class _MixedDecoder:
+    """UTF-8 of a text whose lines are partly UTF-8, partly Windows-1252, fed block by block.
+
+    Each line ("\n" ends it) is read in the encoding it has: as UTF-8 when it is valid
+    UTF-8, else as Windows-1252 (latin-1 for the five bytes that leaves undefined). Keeps
+    the line numbers (1-based) of the lines with accents in either, for the file's note.
+    """
+
+    def __init__(self) -> None:
+        self.utf8_lines: list[int] = []
+        self.cp1252_lines: list[int] = []
+        self._carry = b""
+        self._lines = 0  # lines before the carry
+
+    def feed(self, block: bytes) -> bytes:
+        """The complete lines so far, in UTF-8 (a line split over blocks waits for its end)."""
+        data = self._carry + bytes(block)
+        cut = data.rfind(b"\n") + 1
+        self._carry = data[cut:]
+        return self._decode(data[:cut])
+
+    def finish(self) -> bytes:
+        rest, self._carry = self._carry, b""
+        return self._decode(rest)
+
+    def _decode(self, data: bytes) -> bytes:
+        if data.isascii():
+            self._lines += data.count(b"\n")
+            return data
+        out = []
+        for i, line in enumerate(data.split(b"\n"), start=self._lines + 1):
+            # (The byte order mark before the header is no line in UTF-8 of its own.)
+            bom_only = i == 1 and line.startswith(b"\xef\xbb\xbf") and line[3:].isascii()
+            if not line.isascii() and not bom_only:
+                try:
+                    line.decode("utf-8")
+                    self.utf8_lines.append(i)
+                except UnicodeDecodeError:
+                    try:
+                        text = line.decode("cp1252")
+                    except UnicodeDecodeError:
+                        text = line.decode("latin-1")
+                    line = text.encode("utf-8")
+                    self.cp1252_lines.append(i)
+            out.append(line)
+        self._lines += data.count(b"\n")
+        return b"\n".join(out)
+
+    def note(self, hidden: int = 0) -> str:
+        """The file's note (``hidden``: lines a spreadsheet does not show, the "sep=" line)."""
+        if not self.utf8_lines:
+            return (
+                "Het bestand begint met het kenmerk van UTF-8 (BOM), maar zijn regels met "
+                "accenten zijn in Windows-1252 geschreven: zo gelezen, zodat de accenten goed "
+                "staan."
+            )
+        fewer, other = sorted(
+            [(self.utf8_lines, "UTF-8"), (self.cp1252_lines, "Windows-1252")],
+            key=lambda pair: len(pair[0]),
+        )
+        rows = [max(1, line - hidden) for line in fewer[0]]
+        return (
+            f"Het bestand mengt twee tekencoderingen (twee exports achter elkaar geplakt?): "
+            f"{'regel' if len(rows) == 1 else 'regels'} {row_ranges_note(rows)} in "
+            f"{fewer[1]}, de andere regels met accenten in {other[1]}. Elke regel is in zijn "
+            "eigen codering gelezen, zodat de accenten goed staan."
+        )
+
+
+def _decode(data: bytes) -> tuple[str | None, str, _MixedDecoder | None]:
+    """Return (text if it had to be transcoded, encoding name, the decoder of a text in
+    two encodings)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16", None
+    bom = data.startswith(b"\xef\xbb\xbf")
     try:
         data.decode("utf-8")
-        return None, "utf-8"
+        return None, "utf-8-sig" if bom else "utf-8", None
     except UnicodeDecodeError:
         pass
+    # A file that says it is UTF-8 (its byte order mark) or has UTF-8 characters, with
+    # lines that are no UTF-8: each line in its own encoding.
+    if bom or _has_utf8_characters(data):
+        mixed = _MixedDecoder()
+        return (mixed.feed(data) + mixed.finish()).decode("utf-8"), MIXED, mixed
     # Windows-1252, not latin-1: they differ exactly where Dutch text puts its quotes,
     # dashes and the euro sign (0x80-0x9F). Without any such byte both decode alike and
     # DuckDB reads the file itself as latin-1 (no Python copy of a large file).
     if not _has_cp1252_only_bytes(data):
-        return None, "cp1252"
+        return None, "cp1252", None
     # The 5 bytes cp1252 leaves undefined fall back to latin-1 rather than failing the file.
     try:
-        return data.decode("cp1252"), "cp1252"
+        return data.decode("cp1252"), "cp1252", None
     except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+        return data.decode("latin-1"), "latin-1", None
 
 
 #: A quoted field may span at most this many lines (a description with line breaks).
@@ -319,7 +414,7 @@ def sniff_text_file(
             return streamed
         data = path.read_bytes()  # quotes to check line by line, or UTF-16
     _check_not_binary(name, data)
-    text, encoding = _decode(data)
+    text, encoding, mixed = _decode(data)
     if text is not None:
         data = text.encode("utf-8")  # the copy DuckDB reads
     scan = _TextScan()
@@ -353,7 +448,9 @@ def sniff_text_file(
         multiline=multiline,
         empty_after=empty,
         quotes=b'"' in data,
-        notes=[n for n in [scan.note(header["hidden"])] if n],
+        notes=[
+            n for n in [scan.note(header["hidden"]), mixed and mixed.note(header["hidden"])] if n
+        ],
         **header,
     )
 
@@ -706,9 +803,11 @@ def _sniff_streaming(
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
     bom = head.startswith(b"\xef\xbb\xbf")
-    utf8 = not bom
+    utf8 = True
     decoder = codecs.getincrementaldecoder("utf-8")()
     cp1252_only = undefined = False
+    # UTF-8 characters seen: in the blocks before the first that is no UTF-8, or after.
+    utf8_chars = False
     newlines, last = 0, b"\n"
     scan = _TextScan()
     for block in read_blocks(path):
@@ -721,11 +820,14 @@ def _sniff_streaming(
         if utf8:
             try:
                 decoder.decode(block)
+                utf8_chars = utf8_chars or not block.isascii()
             except UnicodeDecodeError:
                 utf8 = False
+        if not utf8 and not utf8_chars:
+            utf8_chars = bom or _has_utf8_characters(block)
         # The bytes undefined in Windows-1252 lie in 0x80-0x9F: only a block with such
         # bytes can hold one, and once one is found there is nothing more to learn.
-        if not utf8 and not bom and not undefined and _has_cp1252_only_bytes(block):
+        if not utf8 and not utf8_chars and not undefined and _has_cp1252_only_bytes(block):
             cp1252_only = True
             undefined = any(b in block for b in _CP1252_UNDEFINED)
     scan.finish()
@@ -734,9 +836,12 @@ def _sniff_streaming(
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
-    encoding = "utf-8-sig" if bom else "utf-8" if utf8 else "cp1252"
+    encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else "cp1252"
     target, duckdb_encoding, codec = path, "utf-8", None
-    if encoding == "cp1252" and not cp1252_only:
+    mixed = _MixedDecoder() if encoding == "cp1252" and utf8_chars else None
+    if mixed:
+        codec = encoding = MIXED
+    elif encoding == "cp1252" and not cp1252_only:
         duckdb_encoding = "latin-1"
     elif encoding == "cp1252":
         codec = "latin-1" if undefined else "cp1252"
@@ -750,7 +855,12 @@ def _sniff_streaming(
             # Each block is written (or transcoded or repaired into a new one) before the
             # next is read into the same buffer.
             for block in read_blocks(path):
-                yield block.decode(codec).encode("utf-8") if codec else block
+                if mixed:
+                    yield mixed.feed(block)
+                else:
+                    yield block.decode(codec).encode("utf-8") if codec else block
+            if mixed:
+                yield mixed.finish()
 
         with open(target, "wb") as dst:
             written = blocks() if not scan.repair else scan.blocks(blocks())
@@ -761,7 +871,7 @@ def _sniff_streaming(
                 if scan.repair and block:
                     newlines += block.count(b"\n")
                     last = block[-1:]
-    if scan.repair:  # the copy's first lines, as DuckDB reads them
+    if scan.repair or mixed:  # the copy's first lines, as DuckDB reads them
         with open(target, "rb") as fh:
             first = fh.read(65536).decode(duckdb_encoding, errors="ignore")
     elif encoding.startswith("utf-8"):
@@ -777,7 +887,9 @@ def _sniff_streaming(
         empty_after=None,
         lines=lines,
         quotes=False,
-        notes=[n for n in [scan.note(header["hidden"])] if n],
+        notes=[
+            n for n in [scan.note(header["hidden"]), mixed and mixed.note(header["hidden"])] if n
+        ],
         **header,
     )
 

@@ -225,6 +225,68 @@ def test_encodings_keep_accents(tmp_path, encoding):
     assert got == {*streets, "Kerkstraat – zijgevel"}
 
 
+MIXED_STREETS = ["Sint-Rémistraat", "Égide Van Ophemstraat", "Kerkstraat – zijgevel"]
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["streamed", "in-memory"])
+@pytest.mark.parametrize(
+    "parts", [("utf-8", "cp1252"), ("cp1252", "utf-8"), ("utf-8-sig", "cp1252")]
+)
+@pytest.mark.parametrize("block", [None, 64], ids=["one-block", "64-byte-blocks"])
+def test_a_file_in_two_encodings_keeps_every_accent(tmp_path, monkeypatch, parts, quoted, block):
+    """Two exports pasted together ("copy a.csv+b.csv"), one in UTF-8 and one in
+    Windows-1252: the file is no valid UTF-8, so it was read as Windows-1252 and the UTF-8
+    half came out as "Sint-RÃ©mistraat" (no street found again, silently); with the UTF-8
+    half's byte order mark in front, the whole file failed as damaged. Each line is now read
+    in its own encoding, and the file's note says which lines were in which. Also with lines
+    split over the reader's blocks, and for a file read in memory (quotes)."""
+    from etl.sources import tabular
+
+    if block:
+        monkeypatch.setattr(tabular, "SCAN_BLOCK", block)
+    first = [incident(f"A{i}", street=s) for i, s in enumerate(MIXED_STREETS)]
+    second = [incident(f"B{i}", street=s) for i, s in enumerate(MIXED_STREETS)]
+    if quoted:
+        second[0] = second[0].replace("Sint-Rémistraat", '"Sint-Rémistraat"')
+    head, tail = incidents_csv(first), "\r\n".join(second) + "\r\n"
+    data = head.encode(parts[0]) + tail.encode(parts[1])
+    wh = built(tmp_path, {"incidents/plak.csv": data})
+    got = dict(mart(wh, "SELECT pv_number, street FROM marts.incidents"))
+    assert got == {
+        **{f"A{i}": s for i, s in enumerate(MIXED_STREETS)},
+        **{f"B{i}": s for i, s in enumerate(MIXED_STREETS)},
+    }
+    [(encoding, note)] = mart(
+        wh, "SELECT encoding, note FROM marts.load_files WHERE source_file = 'incidents/plak.csv'"
+    )
+    assert encoding == "utf-8+cp1252"
+    # As many lines in each: the note names the UTF-8 ones.
+    in_utf8 = "2–4" if parts[1] == "cp1252" else "5–7"
+    assert note == (
+        "Het bestand mengt twee tekencoderingen (twee exports achter elkaar geplakt?): "
+        f"regels {in_utf8} in UTF-8, de andere regels met accenten in Windows-1252. Elke regel "
+        "is in zijn eigen codering gelezen, zodat de accenten goed staan."
+    )
+
+
+def test_windows_1252_text_that_only_looks_like_utf8_stays_windows_1252(tmp_path):
+    """French and Dutch in Windows-1252 ("Château", "Rue de l'Église", "Ijsvogel°") hold no
+    byte pair UTF-8 writes an accent with: read as Windows-1252, as before, without a note;
+    a UTF-8 byte order mark before Windows-1252 lines says so."""
+    streets = ["Château d'Eau", "Rue de l'Église", "Brûlé – Âne", "Kerkstraat °3"]
+    rows = [incident(f"C{i}", street=s) for i, s in enumerate(streets)]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode("cp1252")})
+    assert {r[0] for r in mart(wh, "SELECT street FROM marts.incidents")} == set(streets)
+    assert mart(wh, "SELECT encoding, note FROM marts.load_files WHERE kind = 'incidents'") == [
+        ("cp1252", None)
+    ]
+    bom = b"\xef\xbb\xbf" + incidents_csv(rows).encode("cp1252")
+    wh = built(tmp_path / "bom", {"incidents/a.csv": bom})
+    assert {r[0] for r in mart(wh, "SELECT street FROM marts.incidents")} == set(streets)
+    [(note,)] = mart(wh, "SELECT note FROM marts.load_files WHERE kind = 'incidents'")
+    assert note.startswith("Het bestand begint met het kenmerk van UTF-8 (BOM)")
+
+
 def test_header_variants_are_recognised(tmp_path):
     header = "Notitienummer;Begindatum;Einddatum;Opstellingsdatum;Feitcategorie;Straatnaam;Nummer;Postnummer;Plaats;Lambert X;Lambert Y"
     raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("N1")], header=header)})
@@ -1659,3 +1721,22 @@ def test_a_file_no_library_can_open_is_named_with_a_dutch_cause(tmp_path, name, 
     assert message.startswith(f"Bestand {name} ")
     assert "het bestand is beschadigd, onvolledig (afgebroken) of van een ander formaat" in message
     assert "(technische melding: " in message
+
+
+def test_the_note_on_two_encodings_names_the_fewer_lines():
+    """One UTF-8 line pasted into a Windows-1252 export: the note names that line, not the
+    thousands of others; the Data page names the encoding in Dutch."""
+    from dashboard.components.upload import describe_encoding
+    from etl.sources.tabular import _MixedDecoder
+
+    lines = ["Straat;Nr", *(["Église;1"] * 5)]
+    data = "\n".join(lines).encode("cp1252") + "\nSint-Rémi;2\nÉglise;3\n".encode()
+    decoder = _MixedDecoder()
+    text = (decoder.feed(data[:20]) + decoder.feed(data[20:]) + decoder.finish()).decode()
+    assert text.splitlines()[1:] == ["Église;1"] * 5 + ["Sint-Rémi;2", "Église;3"]
+    assert decoder.utf8_lines == [7, 8] and decoder.cp1252_lines == [2, 3, 4, 5, 6]
+    assert decoder.note(hidden=1).startswith(
+        "Het bestand mengt twee tekencoderingen (twee exports achter elkaar geplakt?): "
+        "regels 6–7 in UTF-8, de andere regels met accenten in Windows-1252."
+    )
+    assert describe_encoding("utf-8+cp1252") == "UTF-8 en Windows-1252 gemengd"
