@@ -271,8 +271,19 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
         extra = {"sheet": "Blad", **extra}
     keep = [c for c in df.columns if c in rename or c in extra]
     first = ["sheet", "source_row"] if preview.sheets else ["source_row"]
-    keep = [*first, *[c for c in keep if c not in first]]
-    return df[[c for c in keep if c in df.columns]].rename(columns={**rename, **extra})
+    # The file's columns in the file's order (an absence list reads "Van, Tot, Reden" as
+    # its header does, not in the build's order); the build's own columns after them.
+    position = {h: i for i, h in reversed(list(enumerate(preview.headers)))}
+
+    def in_file(column: str) -> int:
+        header = rename.get(column, "")
+        base = header.rsplit(" (", 1)[0] if column in ("x_num", "y_num") else header
+        return position.get(header, position.get(base, len(position)))
+
+    rest = sorted((c for c in keep if c not in first), key=in_file)
+    return df[[c for c in [*first, *rest] if c in df.columns]].rename(
+        columns={**rename, **extra}
+    )
 
 
 def coordinate_columns(preview: Preview) -> list[str]:

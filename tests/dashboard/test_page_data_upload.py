@@ -511,3 +511,25 @@ def test_an_open_ended_absence_reads_until_further_notice_in_the_preview():
     assert "open_ended" not in table.columns
     shown = style_table(missing_as_text(table), decimals=2).to_html()
     assert "tot nader order" in shown and "9999" not in shown
+    # In the file's order ("Van, Tot, Reden"), not the build's ("Van, Reden, Tot").
+    assert list(table.columns) == ["Rij", "Wijkinspecteur", "Van", "Tot", "Reden"]
+
+
+def test_the_preview_lists_the_columns_in_the_files_order():
+    """An export whose columns stand in another order than the build stages them: the
+    accepted rows read as the file does, row number first, the build's own columns last;
+    the coordinates read from a point column stand where that column stands."""
+    from etl.upload import preview_upload
+
+    data = (
+        b"Categorie;WKT;Straat;Datum feit;PV-nummer;Huisnr\n"
+        b"Vandalisme;POINT (171100 177050);Kerkstraat;05/03/2024 22:15;P1;3\n"
+    )
+    preview = preview_upload("incidents", "feiten.csv", data, ZONE_SMALL)
+    table = upload.accepted_table(preview)
+    mapped = [c for c in table.columns if c not in ("Rij", "Locatie via", "Datums onlogisch")]
+    assert table.columns[0] == "Rij"
+    assert mapped == ["Categorie", "WKT (X)", "WKT (Y)", "Straat", "Datum feit", "PV-nummer",
+                      "Huisnr"]  # fmt: skip
+    extras = [c for c in table.columns if c in ("Locatie via", "Datums onlogisch")]
+    assert list(table.columns) == ["Rij", *mapped, *extras]
