@@ -852,7 +852,19 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return done
 
 
-def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
+def file_modified_at(raw: Path, source_file: str, tz) -> datetime | None:
+    """When the file behind ``source_file`` (its path below ``raw``; a sheet or zip member
+    after "!") was last written, in the zone's local time without a zone (as every moment of
+    the warehouse): when the export was made, copied in or uploaded. ``None`` when it is
+    gone."""
+    try:
+        stamp = (raw / source_file.split("!")[0]).stat().st_mtime
+    except OSError:
+        return None
+    return datetime.fromtimestamp(stamp, tz).replace(tzinfo=None, microsecond=0)
+
+
+def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict], raw: Path, tz) -> None:
     import pandas as pd
 
     files = pd.DataFrame(
@@ -866,6 +878,7 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
                 seq,
                 file_note(i),
                 i.get("rows_refused"),
+                file_modified_at(raw, i["source_file"], tz),
             )
             for seq, i in enumerate(infos, start=1)
         ],
@@ -878,6 +891,7 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
             "load_seq",
             "note",
             "rows_refused",
+            "file_modified_at",
         ],
     )
     columns = pd.DataFrame(
@@ -896,7 +910,8 @@ def _file_info_table(con: duckdb.DuckDBPyConnection, infos: list[dict]) -> None:
         "load_seq::INTEGER AS load_seq, note::VARCHAR AS note, "
         # Only a boundary file counts its own refusals (features it left out); every
         # other file's refused rows are those in marts.rejects.
-        "rows_refused::BIGINT AS rows_refused FROM _files"
+        "rows_refused::BIGINT AS rows_refused, "
+        "CAST(file_modified_at AS TIMESTAMP) AS file_modified_at FROM _files"
     )
     con.execute(
         "CREATE TABLE raw.file_columns AS SELECT kind::VARCHAR AS kind, source_file::VARCHAR AS source_file, "
@@ -1221,7 +1236,7 @@ def build_warehouse(
             if note := file_note(info):
                 echo(f"  {info['source_file']}: {note}")
         infos += layers.files
-        _file_info_table(con, infos)
+        _file_info_table(con, infos, raw, tz)
         # Said in marts.build_warnings (and so in the build log and on the Data page).
         _ignored_files_table(con, ignored_files(raw))
         t = lap("read_and_staging", started)

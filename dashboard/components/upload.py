@@ -281,9 +281,7 @@ def accepted_table(preview: Preview) -> pd.DataFrame:
         return position.get(header, position.get(base, len(position)))
 
     rest = sorted((c for c in keep if c not in first), key=in_file)
-    return df[[c for c in [*first, *rest] if c in df.columns]].rename(
-        columns={**rename, **extra}
-    )
+    return df[[c for c in [*first, *rest] if c in df.columns]].rename(columns={**rename, **extra})
 
 
 def coordinate_columns(preview: Preview) -> list[str]:

@@ -84,7 +84,9 @@ shown_files = files.assign(
         "rows_read": "Rijen gelezen",
         "rows_accepted": "Aanvaard",
         "rows_rejected": "Geweigerd",
-        "loaded_at": "Ingelezen op",
+        # When the export was made, copied in or uploaded (every file is read at every
+        # build: the build's time is "Opgebouwd op" above).
+        "file_modified_at": "Bestand van",
         "encoding": "Codering",
         "delimiter": "Scheidingsteken",
         "max_record_date": "Laatste record",
@@ -122,12 +124,16 @@ fresh_table = pd.DataFrame(
             for d in fresh["laatste_record"]
         ],
         "Bestanden": fresh["bestanden"],
-        "Laatst ingelezen": pd.to_datetime(fresh["laatst_ingeladen"]),
+        "Nieuwste bestand van": pd.to_datetime(fresh["nieuwste_bestand"]),
     }
 )
 fresh_table["Dagen geleden"] = fresh_table["Dagen geleden"].astype("Int64")
 st.dataframe(style_table(missing_as_text(fresh_table)), hide_index=True, width="stretch")
-st.caption(f"'Dagen geleden' telt tot vandaag ({today:%d/%m/%Y}).")
+st.caption(
+    f"'Dagen geleden' telt tot vandaag ({today:%d/%m/%Y}). 'Nieuwste bestand van': wanneer "
+    "het jongste bestand van die soort gemaakt, binnengebracht of opgeladen is; een oud "
+    "bestand wijst op een export die niet meer aangevuld wordt."
+)
 
 st.subheader("Records per bron en jaar")
 per_year = data_quality.rows_per_source_and_year(version)

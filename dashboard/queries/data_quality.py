@@ -83,7 +83,7 @@ def load_files(version: WarehouseVersion) -> pd.DataFrame:
     """
     return query(
         version,
-        "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected, loaded_at, "
+        "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected, file_modified_at, "
         "encoding, delimiter, max_record_date, note FROM marts.load_files "
         "ORDER BY kind, source_file LIMIT 10000",
     )
@@ -134,13 +134,14 @@ def freshness(version: WarehouseVersion) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``kind``, ``laatste_record`` (date), ``bestanden``, ``laatst_ingeladen``
-        (timestamp), sorted by kind.
+        ``kind``, ``laatste_record`` (date), ``bestanden``, ``nieuwste_bestand`` (when
+        the kind's newest file was last written: made, copied in or uploaded), sorted by
+        kind.
     """
     return query(
         version,
         "SELECT kind, max(max_record_date) AS laatste_record, count(*) AS bestanden, "
-        "max(loaded_at) AS laatst_ingeladen FROM marts.load_files GROUP BY kind "
+        "max(file_modified_at) AS nieuwste_bestand FROM marts.load_files GROUP BY kind "
         "ORDER BY kind LIMIT 100",
     )
 

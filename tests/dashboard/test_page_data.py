@@ -64,6 +64,18 @@ def test_data_freshness_and_locations(demo_warehouse):
     at = run_app("data")
     fresh = next(df.value for df in at.dataframe if "Dagen geleden" in df.value.columns)
     assert len(fresh) == count("SELECT count(DISTINCT kind) FROM marts.load_files")
+    # When each kind's newest file was written, not the build's time for every kind.
+    newest = wh(
+        "SELECT kind, max(file_modified_at) AS t FROM marts.load_files GROUP BY 1 ORDER BY 1"
+    )
+    assert sorted(fresh["Nieuwste bestand van"].tolist()) == sorted(newest["t"].tolist())
+    assert "Laatst ingelezen" not in fresh.columns
+    files = at.dataframe[0].value
+    assert "Ingelezen op" not in files.columns
+    stamps = wh("SELECT source_file, file_modified_at FROM marts.load_files")
+    assert dict(zip(files["Bestand"], files["Bestand van"], strict=True)) == dict(
+        zip(stamps["source_file"], stamps["file_modified_at"], strict=True)
+    )
     locations = next(df.value for df in at.dataframe if "Gelokaliseerd" in df.value.columns)
     row = locations.set_index("Bron").loc["Feiten (pv's)"]
     assert row["Gelokaliseerd"] == count(

@@ -864,10 +864,48 @@ def test_marts_carry_labels_and_vocabularies_as_enums(demo_warehouse):
 
 
 def test_files_are_stamped_in_the_zones_local_time(small_warehouse):
-    """loaded_at (Data page, "Laatst ingelezen") and built_at: one clock, the zone's."""
+    """loaded_at and built_at: one clock, the zone's."""
     (gap,) = query(
         small_warehouse,
         "SELECT date_diff('second', max(l.loaded_at), any_value(b.built_at)) "
         "FROM marts.load_files l, marts.build_info b",
     )[0]
     assert 0 <= gap < 600
+
+
+def test_each_file_says_when_it_was_written(tmp_path):
+    """The Data page listed every file "Ingelezen op" the build's own start (every build
+    reads every file again), which says nothing; when an export was made, copied in or
+    uploaded does (a nuisance register last delivered in spring). marts.load_files keeps
+    each file's modification time in the zone's local time, also across a change of summer
+    time; a sheet or zip member takes its file's."""
+    import os
+    from datetime import UTC, datetime
+
+    from etl_helpers import INCIDENT_HEADER, build, mini_raw
+
+    raw = mini_raw(tmp_path, {"incidents/a.csv": INCIDENT_HEADER + "\n",
+                              "incidents/b.csv": INCIDENT_HEADER + "\n"})  # fmt: skip
+    winter = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)  # 10:30 in Brussels
+    summer = datetime(2026, 7, 15, 9, 30, tzinfo=UTC)  # 11:30 in Brussels
+    os.utime(raw / "incidents" / "a.csv", (winter.timestamp(), winter.timestamp()))
+    os.utime(raw / "incidents" / "b.csv", (summer.timestamp(), summer.timestamp()))
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = dict(
+        query(
+            wh,
+            "SELECT source_file, file_modified_at::VARCHAR FROM marts.load_files "
+            "WHERE kind = 'incidents'",
+        )
+    )
+    assert got == {
+        "incidents/a.csv": "2026-01-15 10:30:00",
+        "incidents/b.csv": "2026-07-15 11:30:00",
+    }
+    from etl.build import file_modified_at
+    from etl.config import zone_timezone
+
+    tz = zone_timezone({})
+    assert file_modified_at(raw, "incidents/a.csv!Blad2", tz) == datetime(2026, 1, 15, 10, 30)
+    assert file_modified_at(raw, "incidents/weg.csv", tz) is None

@@ -39,6 +39,8 @@ select
     f.rows_read - r.n as rows_accepted,
     r.n as rows_rejected,
     b.built_at as loaded_at,
+    -- When the file was last written (made, copied in or uploaded), in the zone's time.
+    f.file_modified_at,
     f.encoding,
     f.delimiter,
     k.max_record_date,
