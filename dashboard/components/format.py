@@ -8,6 +8,8 @@ The locale module is deliberately not used: the server's locale is not ours to c
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,7 +35,8 @@ MONTHS = (
 MISSING = "–"
 
 
-def _is_missing(value) -> bool:
+def is_missing(value) -> bool:
+    """Whether a cell holds no value: None, NA, NaT or a float NaN."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
@@ -56,6 +59,24 @@ def _rounded(value, decimals: int) -> Decimal:
     return Decimal(number).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def round_half_up(value, decimals: int = 0) -> Decimal:
+    """``value`` rounded as every page and document rounds it (a half away from zero, on
+    the number as stored; see :func:`_rounded`), for numbers outside a formatted cell
+    (coordinates in a file name)."""
+    return _rounded(value, decimals)
+
+
+def file_slug(text) -> str:
+    """A name as part of a file name: ASCII, lower case, words joined by ``-``
+    (``"Rue de l'Église"`` → ``"rue-de-l-eglise"``, ``"Sint-Joost-ten-Node"`` →
+    ``"sint-joost-ten-node"``); ``""`` for a missing or empty one."""
+    if is_missing(text):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
+
+
 def fmt_int(value) -> str:
     """Format a whole number with a '.' thousands separator.
 
@@ -69,7 +90,7 @@ def fmt_int(value) -> str:
     str
         ``"12.345"``, or ``"–"`` when missing.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return f"{_rounded(value, 0):,.0f}".replace(",", ".")
 
@@ -84,7 +105,7 @@ def fmt_count(n, singular: str, plural: str) -> str:
     singular, plural : str
         The noun for one and for any other number.
     """
-    return f"{fmt_int(n)} {singular if not _is_missing(n) and n == 1 else plural}"
+    return f"{fmt_int(n)} {singular if not is_missing(n) and n == 1 else plural}"
 
 
 def fmt_number(value, decimals: int = 1) -> str:
@@ -102,7 +123,7 @@ def fmt_number(value, decimals: int = 1) -> str:
     str
         Formatted number, or ``"–"`` when missing.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     text = f"{_rounded(value, decimals):,.{decimals}f}"
     # Swap the separators via a placeholder so neither overwrites the other.
@@ -116,7 +137,7 @@ def fmt_coordinate(value) -> str:
     Two decimals of a degree are about a kilometre: a preview that rounds ``50,8791`` to
     ``50,88`` hides whether the point was read right.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return fmt_number(value, 6 if abs(float(value)) <= 180 else 2)
 
@@ -127,7 +148,7 @@ def fmt_signed(value) -> str:
     An ASCII minus is used on purpose: ``st.metric`` reads the sign of its delta text to
     choose the arrow and colour.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     n = round(float(value))
     return f"+{fmt_int(n)}" if n > 0 else ("0" if n == 0 else f"-{fmt_int(-n)}")
@@ -135,7 +156,7 @@ def fmt_signed(value) -> str:
 
 def fmt_date(value) -> str:
     """Format a date as ``dd/mm/jjjj`` (``"–"`` when missing)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = pd.Timestamp(value)
@@ -144,7 +165,7 @@ def fmt_date(value) -> str:
 
 def fmt_datetime(value) -> str:
     """Format a moment as ``dd/mm/jjjj uu:mm`` (``"–"`` when missing)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = pd.Timestamp(value)
@@ -223,7 +244,7 @@ def fmt_small_count(value, threshold: int = 5) -> str:
     str
         ``"<5"`` for 1–4, ``"0"`` for zero (a zero reveals nobody), else the formatted count.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     n = int(value)
     if 0 < n < threshold:
@@ -258,7 +279,7 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
             has_time = (series.dropna().dt.normalize() != series.dropna()).any()
             formatters[col] = fmt_datetime if has_time else fmt_date
         elif pd.api.types.is_bool_dtype(series):
-            formatters[col] = lambda v: MISSING if _is_missing(v) else ("ja" if v else "nee")
+            formatters[col] = lambda v: MISSING if is_missing(v) else ("ja" if v else "nee")
         elif pd.api.types.is_integer_dtype(series):
             formatters[col] = fmt_int
         elif pd.api.types.is_float_dtype(series):
@@ -304,7 +325,7 @@ def missing_as_text(
         elif pd.api.types.is_float_dtype(series):
             out[col] = series.map(lambda v: fmt_number(v, 1))
         else:
-            out[col] = series.map(lambda v: MISSING if _is_missing(v) else v)
+            out[col] = series.map(lambda v: MISSING if is_missing(v) else v)
     return out
 
 
@@ -380,7 +401,7 @@ def to_parquet_bytes(df: pd.DataFrame) -> bytes:
 
 def fmt_check(value) -> str:
     """A criterion met or not: ``"✓"`` or ``"✗"`` (``"–"`` when unknown)."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return "✓" if bool(value) else "✗"
 

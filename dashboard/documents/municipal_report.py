@@ -27,7 +27,13 @@ from openpyxl.utils import get_column_letter
 
 from dashboard.analysis.compstat import years_before
 from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
-from dashboard.components.format import fmt_date, fmt_int, fmt_period, fmt_small_count
+from dashboard.components.format import (
+    file_slug,
+    fmt_date,
+    fmt_int,
+    fmt_period,
+    fmt_small_count,
+)
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
 from dashboard.queries import WarehouseVersion
@@ -1117,8 +1123,7 @@ def file_stem(data: ReportData) -> str:
     day): ``wijkbeeld_rapport_kortenberg_2026-k4_onvolledig_tot_2026-11-30``, so that a
     running quarter's file is not taken for (or overwritten by) the complete one.
     """
-    name = "".join(ch if ch.isalnum() else "-" for ch in data.municipality.lower())
-    stem = f"wijkbeeld_rapport_{name}_{data.period.slug}"
+    stem = f"wijkbeeld_rapport_{file_slug(data.municipality)}_{data.period.slug}"
     if not data.complete:
         stem += "_onvolledig"
         if data.start > data.period.start:

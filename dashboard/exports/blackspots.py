@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,12 +21,15 @@ import pandas as pd
 
 from dashboard.analysis.blackspots import RuleParams
 from dashboard.components.format import (
+    file_slug,
     fmt_count,
     fmt_date,
     fmt_datetime,
     fmt_int,
     fmt_number,
+    is_missing,
     neutralise_cell,
+    round_half_up,
 )
 from etl.config import zone_now, zone_today
 
@@ -142,14 +144,10 @@ def _vulnerable_victims(location: Mapping, victims: pd.DataFrame, params) -> str
     if victims is None or victims.empty or "road_user" not in victims:
         return text
     counts = victims["road_user"].value_counts()
-    parts = []
-    for label in params.vulnerable_road_users:
-        n = int(counts.get(label, 0))
-        if n:
-            one, many = _road_user_words(label)
-            parts.append(fmt_count(n, one, many))
-    if sum(int(counts.get(label, 0)) for label in params.vulnerable_road_users) != total:
+    per_label = {label: int(counts.get(label, 0)) for label in params.vulnerable_road_users}
+    if sum(per_label.values()) != total:
         return text
+    parts = [fmt_count(n, *_road_user_words(label)) for label, n in per_label.items() if n]
     return f"{text}: {', '.join(parts)}"
 
 
@@ -180,9 +178,7 @@ def _circumstances(record: Mapping) -> str:
 
 def _text(value) -> str:
     """A cell as text; ``""`` for None/NaN."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    return str(value).strip()
+    return "" if is_missing(value) else str(value).strip()
 
 
 def _municipality(accidents: pd.DataFrame, municipality: str = "") -> str:
@@ -270,20 +266,17 @@ def location_title(
     wijk_name : str
         The wijk (the one most of its accidents lie in).
     """
-    text = _place(location, accidents)
-    municipality = _municipality(accidents, municipality)
+    return _title(_place(location, accidents), _municipality(accidents, municipality), wijk_name)
+
+
+def _title(place: str, municipality: str, wijk_name: str) -> str:
+    """:func:`location_title` from its parts (the advice has the place already)."""
+    text = place
     if municipality:
         text += f", {municipality}"
     if wijk_name:
         text += f" – wijk {wijk_name}"
     return text
-
-
-def _slug(text: str) -> str:
-    """ASCII, lower case, words joined by ``-``: ``"Rue de l'Église"`` → ``"rue-de-l-eglise"``."""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    ascii_only = decomposed.encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_only.lower()).strip("-")
 
 
 def location_file_name(location: Mapping, end: date, *, municipality: str = "") -> str:
@@ -303,10 +296,11 @@ def location_file_name(location: Mapping, end: date, *, municipality: str = "") 
     municipality : str
         The location's municipality.
     """
-    parts = ["wijkbeeld_advies", _slug(_text(location.get("street"))) or "onbekende-straat"]
-    if _slug(municipality):
-        parts.append(_slug(municipality))
-    parts.append(f"{float(location['x']):.0f}-{float(location['y']):.0f}")
+    parts = ["wijkbeeld_advies", file_slug(location.get("street")) or "onbekende-straat"]
+    if file_slug(municipality):
+        parts.append(file_slug(municipality))
+    # Whole metres rounded as the document's own figures are (a half away from zero).
+    parts.append(f"{round_half_up(location['x'])}-{round_half_up(location['y'])}")
     parts.append(f"{end:%Y%m%d}")
     return "_".join(parts) + ".docx"
 
@@ -755,7 +749,7 @@ def location_docx(
     status = _status(location)
     municipality = _municipality(accidents, municipality)
     place = _place(location, accidents)
-    title = location_title(location, accidents, municipality=municipality, wijk_name=wijk_name)
+    title = _title(place, municipality, wijk_name)
     # A4 portrait, Dutch (nl-BE), the zone as author, today's dates (not python-docx's
     # template: author "python-docx", created 2013), like the other documents.
     doc = _docx.new_document(

@@ -189,6 +189,12 @@ def test_the_advice_file_name_is_stable_prefixed_and_ascii():
         "20261130.docx"
     )
     assert odd.isascii()
+    # Coordinates on a half metre round as the documents' figures do (a half away from
+    # zero), not to the even metre Python's own format picks.
+    half = export.location_file_name(
+        _location(1, 169156.5, 177918.5), date(2026, 11, 30), municipality="Herent"
+    )
+    assert "_169157-177919_" in half
 
 
 def test_the_page_offers_the_advice_under_its_new_name(demo_warehouse, monkeypatch):

@@ -92,3 +92,15 @@ def test_month_abbreviations_are_dutch():
     from dashboard.components.format import month_abbreviation
 
     assert [month_abbreviation(m) for m in (1, 3, 5, 6, 10)] == ["jan", "mrt", "mei", "jun", "okt"]
+
+
+def test_file_slug_is_one_rule_for_every_document_name():
+    """The advice and the municipal report named files by two rules: the report kept
+    accents and apostrophes as they were ("wijkbeeld_rapport_'s-gravenbrakel" with a
+    leading dash, "écaussinnes")."""
+    assert f.file_slug("Rue de l'Église / Kerkstraat") == "rue-de-l-eglise-kerkstraat"
+    assert f.file_slug("'s-Gravenbrakel") == "s-gravenbrakel"
+    assert f.file_slug("Écaussinnes") == "ecaussinnes"
+    assert f.file_slug(None) == f.file_slug(float("nan")) == f.file_slug("  ") == ""
+    assert str(f.round_half_up(169156.5)) == "169157"
+    assert str(f.round_half_up(-2.5)) == "-3"
