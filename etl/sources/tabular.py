@@ -1124,27 +1124,29 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     return [lines_of[0] + 1 - sniffed.hidden for lines_of in joined]
 
 
+def _header_cells(headers: list[str]) -> list[str]:
+    """SQL: each cell of a row as a header would hold it (trimmed; the first without a byte
+    order mark, as a second UTF-8 file pasted after the first has one)."""
+    return [
+        f"coalesce(trim({'ltrim(c0, chr(65279))' if i == 0 else f'c{i}'}), '')"
+        for i in range(len(headers))
+    ]
+
+
 def _header_again_sql(headers: list[str]) -> str:
-    """SQL: the row repeats the header (every cell its column's name; a byte order mark
-    before the first, as a second UTF-8 file pasted after the first has)."""
+    """SQL: the row repeats the header (every cell its column's name)."""
     cells = [
-        f"coalesce(trim({'ltrim(c0, chr(65279))' if i == 0 else f'c{i}'}), '') = {_literal(h)}"
-        for i, h in enumerate(headers)
+        f"{cell} = {_literal(h)}" for cell, h in zip(_header_cells(headers), headers, strict=True)
     ]
     return "(" + " AND ".join(cells or ["false"]) + ")"
 
 
 def _header_permuted_sql(headers: list[str]) -> str:
-    """SQL: the row holds the header's names, every one once, in another order (see
-    :func:`_header_again_sql` for the byte order mark)."""
+    """SQL: the row holds the header's names, every one once, in another order."""
     if not headers:
         return "false"
-    cells = [
-        f"coalesce(trim({'ltrim(c0, chr(65279))' if i == 0 else f'c{i}'}), '')"
-        for i in range(len(headers))
-    ]
     names = ", ".join(_literal(h) for h in sorted(headers))
-    return f"(list_sort([{', '.join(cells)}]) = [{names}])"
+    return f"(list_sort([{', '.join(_header_cells(headers))}]) = [{names}])"
 
 
 def reordered_header_error(name: str, row: int) -> str:
