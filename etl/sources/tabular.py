@@ -288,7 +288,15 @@ def _empty_lines_outside_quotes(data: bytes, delim: bytes, skip: int = 0) -> lis
 
 
 def _ends_inside_quotes(line: bytes, delim: bytes, inside: bool) -> bool:
-    """Whether ``line`` ends inside a quoted field, given the state at its start.
+    """Whether ``line`` ends inside a quoted field, given the state at its start (see
+    :func:`_quote_state`)."""
+    return _quote_state(line, delim, inside)[0]
+
+
+def _quote_state(line: bytes, delim: bytes, inside: bool) -> tuple[bool, bool]:
+    """Whether ``line`` ends inside a quoted field, given the state at its start, and
+    whether a closing quote on it is followed by anything but the separator or the line's
+    end (``"Koper" gestolen``: see :func:`_requote_fields`).
 
     Follows RFC 4180 as DuckDB reads it: a quote is structural only at the start of a field
     (it opens) or inside a quoted field (``""`` is an escaped quote, a single one closes);
@@ -296,11 +304,12 @@ def _ends_inside_quotes(line: bytes, delim: bytes, inside: bool) -> bool:
     from quote to quote, so the cost grows with the number of quotes, not of characters.
     """
     i = 0
+    after = False
     while True:
         j = line.find(b'"', i)
         if inside:
             if j < 0:
-                return True
+                return True, after
             if line[j + 1 : j + 2] == b'"':
                 i = j + 2
                 continue
@@ -308,30 +317,93 @@ def _ends_inside_quotes(line: bytes, delim: bytes, inside: bool) -> bool:
             i = j + 1
             k = line.find(delim, i)
             if k < 0:
-                return False
+                return False, after or i < len(line)
+            after = after or k > i
             i = k + 1
         else:
             if j < 0:
-                return False
+                return False, after
             if j == 0 or line[j - 1 : j] == delim:
                 inside = True
                 i = j + 1
             else:
                 k = line.find(delim, j)
                 if k < 0:
-                    return False
+                    return False, after
                 i = k + 1
 
 
-def _defuse_stray_quotes(data: bytes) -> tuple[bytes, bool]:
-    """Neutralise double quotes that open a field and never close within a few lines.
+def _closing_quote(line: bytes, start: int = 0) -> int:
+    """Where the quoted field open at ``start`` closes on ``line`` (``""`` is an escaped
+    quote), or -1 when it does not close on it."""
+    i = start
+    while (j := line.find(b'"', i)) >= 0:
+        if line[j + 1 : j + 2] != b'"':
+            return j
+        i = j + 2
+    return -1
+
+
+def _text_after(line: bytes, close: int, delim: bytes) -> bool:
+    """Whether text other than spaces follows the closing quote at ``close`` before the
+    field ends (``"Koper" gestolen;``): no quoted field, but text that begins with a quote."""
+    end = line.find(delim, close + 1)
+    return bool(line[close + 1 : len(line) if end < 0 else end].strip())
+
+
+def _requote_fields(line: bytes, delim: bytes) -> bytes | None:
+    """``line`` (starting outside a quoted field) with every field that begins with a quote
+    but has text after its closing quote (``"Koperdiefstal" op werf``, ``"Koper" gestolen,
+    3/4" leiding``) quoted as a whole, its quotes doubled, so it reads as written; ``None``
+    when no field needs it.
+
+    DuckDB's lenient reader drops a character of such a field and takes a later quote in
+    it for an opening one: "Koperdiefstal op wer", or a field that swallows the rows after
+    it. Only fields whose closing quote is on the same line; a field opened here that
+    closes on a later line is left to :func:`_defuse_stray_quotes`.
+    """
+    pieces: list[bytes] = []
+    done = i = 0
+    while True:
+        j = line.find(b'"', i)
+        if j < 0:
+            break
+        if j > 0 and line[j - 1 : j] != delim:
+            # A quote inside an unquoted field: an ordinary character.
+            k = line.find(delim, j)
+            if k < 0:
+                break
+            i = k + 1
+            continue
+        close = _closing_quote(line, j + 1)
+        if close < 0:
+            break  # the field goes on past this line
+        k = line.find(delim, close + 1)
+        end = len(line) if k < 0 else k
+        if line[close + 1 : end].strip():
+            pieces += [line[done:j], b'"', line[j:end].replace(b'"', b'""'), b'"']
+            done = end
+        if k < 0:
+            break
+        i = k + 1
+    if not pieces:
+        return None
+    return b"".join([*pieces, line[done:]])
+
+
+def _defuse_stray_quotes(data: bytes, delim: bytes) -> tuple[bytes, bool]:
+    """Neutralise double quotes that open a field and never close within a few lines, and
+    quote text that merely begins with a quoted word.
 
     A CSV reader treats such a quote as the start of a field that runs to the next quote,
     swallowing the rows in between (or the rest of the file). Each line is followed with
     the quoting rules the reader uses (:func:`_ends_inside_quotes`); a quoted field that
-    is still open :data:`MAX_QUOTED_LINES` lines later, or at the end of the file, was
-    opened by a stray quote: that line's quotes become single quotes, so the row is read on
-    its own (and refused or accepted on its merits) and every other row survives.
+    is still open :data:`MAX_QUOTED_LINES` lines later, or at the end of the file, or that
+    closes on a later line with text after its closing quote, was opened by a stray quote:
+    that line's quotes become single quotes, so the row is read on its own (and refused or
+    accepted on its merits) and every other row survives. A field that begins with a quote
+    and has text after the closing one on the same line is quoted as a whole
+    (:func:`_requote_fields`). ``delim``: the header's separator (not the title's above it).
 
     Returns
     -------
@@ -342,28 +414,40 @@ def _defuse_stray_quotes(data: bytes) -> tuple[bytes, bool]:
     if data.count(b'"') == 0:
         return data, False
     lines = data.split(b"\n")
-    header = lines[0].decode("latin-1")
-    delim = _sniff_delimiter(header).encode("latin-1")
     changed = False
     multiline = False
     inside = False
     opened = -1
     i = 0
+    stray = False
     while i <= len(lines):
-        if i == len(lines) or (inside and i - opened > MAX_QUOTED_LINES):
+        if stray or i == len(lines) or (inside and i - opened > MAX_QUOTED_LINES):
             if not inside:
                 break
-            # The field opened on line `opened` never closed: a stray quote. Defuse that
-            # line and read on from the line after it.
+            # The field opened on line `opened` never closed (or closed badly): a stray
+            # quote. Defuse that line and read on from the line after it.
             lines[opened] = lines[opened].replace(b'"', b"'")
             changed = True
-            inside = False
+            inside = stray = False
             i = opened + 1
             continue
         line = lines[i]
         if b'"' in line:
+            bare = line.rstrip(b"\r")
             was_inside = inside
-            inside = _ends_inside_quotes(line.rstrip(b"\r"), delim, inside)
+            inside, after = _quote_state(bare, delim, inside)
+            if not after:
+                pass  # every closing quote ends its field: the common case, one pass
+            elif not was_inside and (fixed := _requote_fields(bare, delim)) is not None:
+                lines[i] = fixed + line[len(bare) :]
+                changed = True
+                inside = _ends_inside_quotes(fixed, delim, False)
+            elif was_inside and (close := _closing_quote(bare)) >= 0:
+                if _text_after(bare, close, delim):
+                    # The field opened on line `opened` closes here with text after its
+                    # quote ('"Ga weg" riep de bewoner'): it was opened by a stray quote.
+                    inside = stray = True
+                    continue
             if inside and not was_inside:
                 opened = i
             elif was_inside and not inside:
@@ -420,9 +504,13 @@ def sniff_text_file(
     scan = _TextScan()
     scan.feed(data)
     original = data
-    data, multiline = _repair_text(data, scan.finish())
+    # The separator of the header line, not of a title above it ("Overzicht feiten,
+    # Herent" over a ";" file): the quote rules follow fields.
+    delim = _header(data[:65536].decode("utf-8" if text is not None else "latin-1", "ignore"),
+                    is_header)["delimiter"].encode("latin-1")  # fmt: skip
+    data, multiline = _repair_text(data, scan.finish(), delim)
     if b'"' in data:
-        data, spans = _defuse_stray_quotes(data)
+        data, spans = _defuse_stray_quotes(data, delim)
         multiline = multiline or spans
     target = path
     if text is not None:
@@ -656,8 +744,10 @@ class _TextScan:
       csv module on Windows without ``newline=''``) left a "\n" at the start of every
       record's first field, and a lone "\r" (a line break typed in a field, or a line of
       another tool pasted in) made DuckDB swallow the character after it. Such a file is
-      read from a copy with every line end "\n" (see :func:`_repair_text`). A file whose
-      only line ends are "\r" (an old Mac export) DuckDB reads as it is.
+      read from a copy with every line end "\n" (see :func:`_repair_text`), and so is a
+      file whose only line ends are "\r" (an old Mac export) when it has empty lines:
+      DuckDB reads it, but its empty lines, rows a spreadsheet shows, are only counted
+      with "\n" line ends.
     * NUL bytes, which no text holds and the labels cannot carry: left out of the copy.
 
     Costs a ``find`` per block on a file without carriage returns or NUL bytes, and a regex
@@ -674,9 +764,15 @@ class _TextScan:
         self._lines = 0  # "\n" before the current block
         self._cr_at_end = False  # the last block ended in "\r"
         self._runs = 0
+        #: "\r\r" seen: an empty line in a file of "\r" line ends.
+        self.cr_pair = False
+        self._ends_in_cr = False
 
     def feed(self, block: bytes, newlines: int | None = None) -> None:
         """One block and its count of "\n" (without it, ``block`` is the whole file)."""
+        if not self.cr_pair and (self._ends_in_cr and block[:1] == b"\r" or b"\r\r" in block):
+            self.cr_pair = True
+        self._ends_in_cr = block[-1:] == b"\r"
         if self._cr_at_end:
             self._cr_at_end = False
             self.lone_cr = self.lone_cr or block[:1] != b"\n"
@@ -708,8 +804,10 @@ class _TextScan:
 
     @property
     def line_ends(self) -> bool:
-        """The line ends need repairing (a file of "\r" line ends alone does not)."""
-        return self.lone_cr and self.newline
+        """The line ends need repairing: a lone "\r" among "\n" line ends, or a file of
+        "\r" line ends alone (an old Mac export) with empty lines, which are only found (and
+        counted as rows) with "\n"; such a file without them DuckDB reads as it is."""
+        return self.lone_cr and (self.newline or self.cr_pair)
 
     @property
     def repair(self) -> bool:
@@ -744,12 +842,12 @@ class _TextScan:
             yield _LINE_END.sub(b"\n", carry)
 
 
-def _repair_text(data: bytes, scan: _TextScan) -> tuple[bytes, bool]:
+def _repair_text(data: bytes, scan: _TextScan, delim: bytes) -> tuple[bytes, bool]:
     """``data`` with what ``scan`` found repaired: NUL bytes left out, and every line end
     "\n" (a lone "\r" becomes a line break: where it ended a record the records are read
     apart, where it stood in an unquoted field :func:`_join_broken_records` joins the two
     lines again). A lone "\r" inside a quoted field is kept (DuckDB reads it as part of the
-    value).
+    value). ``delim``: the header's separator, for the quoted fields.
 
     Returns
     -------
@@ -765,7 +863,6 @@ def _repair_text(data: bytes, scan: _TextScan) -> tuple[bytes, bool]:
     if b'"' not in data:
         return _LINE_END.sub(b"\n", data), False
     lines = _CRS_LF.sub(b"\n", data).split(b"\n")
-    delim = _sniff_delimiter(lines[0].decode("latin-1")).encode("latin-1")
     inside = kept = False
     for i, line in enumerate(lines):
         if b"\r" in line:
@@ -1052,9 +1149,11 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     record of shifted fields. The lines of such a record are joined (the line break becomes
     a space) when together they have exactly the header's fields and each later line starts
     unlike the records do (the shape of their first field, "LE.55.L7.0000001/2025" against
-    "gestolen uit de wagen"): the rows of a tool that leaves out empty last fields, which are
-    short too, start with their key and stay as they are, as do all rows of a file without
-    a single complete one.
+    "gestolen uit de wagen", and of their second where all complete rows hold one of a few
+    shapes there, such as a date: "NOT-2024-77;04/02/2024 12:00" is a record with a key of
+    another form): the rows of a tool that leaves out empty last fields, which are short
+    too, start like a record and stay as they are, as do all rows of a file without a
+    single complete one.
 
     Not for a file whose quoted fields span lines (DuckDB reads those itself, and a line
     is then no record); in a file with quotes, fields are counted as quoted (a separator
@@ -1084,16 +1183,27 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
             return line.count(delim) + 1
 
     fields = [count(lines[i]) if lines[i].rstrip(b"\r") else 0 for i in body]
-    starts = {
-        _shape(lines[i].split(delim, 1)[0]) for i, f in zip(body, fields, strict=True) if f == n
-    }
+    complete = [lines[i].split(delim, 2) for i, f in zip(body, fields, strict=True) if f == n]
+    starts = {_shape(parts[0]) for parts in complete}
     if not starts:
         return []
+    # A typed second column (a date: few shapes over all complete rows) tells a record
+    # whose key has another form ("NOT-2024-77" among "LE.55.L7.…") from a continuation.
+    seconds = {_shape(parts[1]) for parts in complete if len(parts) > 1}
+    if len(seconds) > 3:
+        seconds = set()
+
+    def continues(line: bytes) -> bool:
+        parts = line.split(delim, 2)
+        if _shape(parts[0]) in starts:
+            return False
+        return not (len(parts) > 1 and _shape(parts[1]) in seconds)
+
     joined: list[list[int]] = []  # line indexes of each joined record
     chain: list[int] = []
     total = 0
     for i, f in zip(body, fields, strict=True):
-        if 0 < f < n and chain and _shape(lines[i].split(delim, 1)[0]) not in starts:
+        if 0 < f < n and chain and continues(lines[i]):
             if total + f - 1 < n:
                 chain.append(i)
                 total += f - 1
