@@ -220,20 +220,64 @@ CREATE OR REPLACE TEMP MACRO wb_num_grouped(t) AS list_transform(
     END AS DOUBLE))[1];
 CREATE OR REPLACE TEMP MACRO wb_num(s) AS
     coalesce(try_cast(replace(s, ',', '.') AS DOUBLE), wb_num_grouped(s));
+-- A coordinate in degrees as a map application or GPS shows it, with the degree sign:
+-- degrees, minutes and seconds ("50°52'47.3\"N", "4° 39′ 18,2″ O"), degrees and minutes
+-- ("50°52.788'N") or degrees alone ("50.8798° N"), with the hemisphere before or after
+-- (N/NB, Z/ZB/S, O/OL/E, W/WL). South and west are negative. NULL for anything else (also
+-- minutes or seconds of 60 or more); only text with a degree sign reaches the pattern.
+CREATE OR REPLACE TEMP MACRO wb_degrees_parts(s) AS regexp_extract(s,
+    '(?i)^\s*(NB|ZB|OL|WL|N|Z|S|E|O|W)?\s*(\d{1,3}(?:[.,]\d+)?)\s*[°º]\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:''|′|’)\s*(?:(\d{1,2}(?:[.,]\d+)?)\s*(?:"|″|”|'''')\s*)?)?(NB|ZB|OL|WL|N|Z|S|E|O|W)?\s*$',
+    ['h1', 'd', 'm', 's', 'h2']);
+CREATE OR REPLACE TEMP MACRO wb_degrees(s) AS CASE WHEN contains(s, '°') OR contains(s, 'º') THEN
+    list_transform([wb_degrees_parts(s)], lambda p: CASE
+        WHEN p.d <> '' AND NOT (p.h1 <> '' AND p.h2 <> '')
+             AND coalesce(wb_num(nullif(p.m, '')), 0) < 60 AND coalesce(wb_num(nullif(p.s, '')), 0) < 60
+        THEN (wb_num(p.d) + coalesce(wb_num(nullif(p.m, '')), 0) / 60
+              + coalesce(wb_num(nullif(p.s, '')), 0) / 3600)
+             * CASE WHEN upper(p.h1 || p.h2) IN ('S', 'Z', 'ZB', 'W', 'WL') THEN -1 ELSE 1 END
+    END)[1] END;
+-- Whether such a coordinate says it is a latitude (N, Z, S) or a longitude (O, E, W); NULL
+-- when it names no hemisphere.
+CREATE OR REPLACE TEMP MACRO wb_degrees_is_lat(s) AS list_transform([wb_degrees_parts(s)],
+    lambda p: CASE WHEN upper(p.h1 || p.h2) IN ('N', 'NB', 'Z', 'ZB', 'S') THEN true
+                   WHEN upper(p.h1 || p.h2) IN ('O', 'OL', 'E', 'W', 'WL') THEN false END)[1];
+-- Two such coordinates in one field ("50°52'47.3\"N 4°39'18.2\"E", "N 50° 52.788' O 4°
+-- 39.303'"): x the longitude, y the latitude, by their hemispheres, else by their range in
+-- Belgium as for two numbers (wb_xy). Whether the hemisphere stands before the first
+-- coordinate or after decides the pattern that cuts them apart.
+CREATE OR REPLACE TEMP MACRO wb_xy_degrees(s) AS list_transform([CASE
+        WHEN regexp_matches(s, '(?i)^\s*(NB|ZB|OL|WL|N|Z|S|E|O|W)\s*\d')
+        THEN regexp_extract_all(s, '(?i)(?:NB|ZB|OL|WL|N|Z|S|E|O|W)?\s*\d{1,3}(?:[.,]\d+)?\s*[°º](?:\s*\d{1,2}(?:[.,]\d+)?\s*(?:''|′|’))?(?:\s*\d{1,2}(?:[.,]\d+)?\s*(?:"|″|”|''''))?')
+        ELSE regexp_extract_all(s, '(?i)\d{1,3}(?:[.,]\d+)?\s*[°º](?:\s*\d{1,2}(?:[.,]\d+)?\s*(?:''|′|’))?(?:\s*\d{1,2}(?:[.,]\d+)?\s*(?:"|″|”|''''))?\s*(?:NB|ZB|OL|WL|N|Z|S|E|O|W)?')
+    END], lambda t: CASE WHEN len(t) = 2 THEN list_transform(
+        [{'a': wb_degrees(t[1]), 'b': wb_degrees(t[2]),
+          'lat': coalesce(wb_degrees_is_lat(t[1]), NOT wb_degrees_is_lat(t[2]))}],
+        lambda q: CASE
+            WHEN q.lat OR (q.lat IS NULL AND q.a BETWEEN 49 AND 52 AND q.b BETWEEN 2 AND 7)
+            THEN {'x': q.b, 'y': q.a} ELSE {'x': q.a, 'y': q.b} END)[1]
+    END)[1];
 -- A point in one field, as a GIS or a form exports it: WKT ("POINT (171452.8 176912.7)",
 -- "SRID=31370;POINT(...)", "POINT Z (x y z)") or two numbers ("171452,8 176912,7",
 -- "171452.8;176912.7", "(171452.8, 176912.7)"), each read by wb_num. Two numbers that read as
 -- latitude and longitude in Belgium ("50.8791, 4.6552", the order a map app copies them) are
 -- turned around, so x is the longitude (the locating step recognises degrees by their
--- range). Both NULL when the text is no point. The pattern sits outside the lambda (see
--- wb_month_name_date); only exports with such a column reach it.
-CREATE OR REPLACE TEMP MACRO wb_xy(s) AS CASE WHEN s IS NOT NULL THEN list_transform(
+-- range); two coordinates with degree signs are read by wb_xy_degrees. Both NULL when the
+-- text is no point. The pattern sits outside the lambda (see wb_month_name_date); only
+-- exports with such a column reach it.
+CREATE OR REPLACE TEMP MACRO wb_xy(s) AS CASE
+    WHEN contains(s, '°') OR contains(s, 'º') THEN wb_xy_degrees(s)
+    WHEN s IS NOT NULL THEN list_transform(
     [regexp_extract(s,
         '^(?i)\s*(?:(?:srid=\d+\s*;\s*)?point\s*(?:zm|z|m)?\s*)?\(?\s*([+-]?\d+(?:[.,]\d+)?)(?:\s*[;,]\s*|\s+)([+-]?\d+(?:[.,]\d+)?)(?:\s+[+-]?\d+(?:[.,]\d+)?)?\s*\)?\s*$',
         ['a', 'b'])],
     lambda p: list_transform([{'a': wb_num(p.a), 'b': wb_num(p.b)}], lambda q: CASE
         WHEN q.a BETWEEN 49 AND 52 AND q.b BETWEEN 2 AND 7 THEN {'x': q.b, 'y': q.a}
         ELSE {'x': q.a, 'y': q.b} END)[1])[1] END;
+-- X and Y of a record: from their own columns (a number, or degrees with the degree sign:
+-- wb_degrees), else from a point in one column (wb_xy). COALESCE reaches the later forms
+-- only for the rows the earlier left NULL.
+CREATE OR REPLACE TEMP MACRO wb_x(x, xy) AS coalesce(wb_num(x), wb_degrees(x), wb_xy(xy).x);
+CREATE OR REPLACE TEMP MACRO wb_y(y, xy) AS coalesce(wb_num(y), wb_degrees(y), wb_xy(xy).y);
 -- A coordinate pair the locating step (etl/geo.py, Locator.locate) certainly places: in
 -- Belgium's box as Lambert 72 (geo.BELGIUM_31370, bounds included, as the locator tests
 -- it), or as WGS84 or Lambert 2008 inside the largest rectangle of that system that PROJ

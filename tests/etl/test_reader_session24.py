@@ -74,10 +74,7 @@ def test_a_stray_quote_under_a_title_line_is_defused_too(tmp_path, title, sep):
     """The quote rules took the separator of the file's first line: under a title without
     the header's separator, a never-closed quote swallowed the rest of the file."""
     text = (
-        HEADER
-        + row("P1", '"Ik heb niets gedaan')
-        + row("P2", "fiets", 11)
-        + row("P3", "gsm", 12)
+        HEADER + row("P1", '"Ik heb niets gedaan') + row("P2", "fiets", 11) + row("P3", "gsm", 12)
     ).replace(";", sep)
     got = descriptions(tmp_path, f"{title}\r\n{text}")
     assert got == [("P1", "'Ik heb niets gedaan", 3), ("P2", "fiets", 4), ("P3", "gsm", 5)]
@@ -109,9 +106,7 @@ def test_an_old_mac_export_counts_its_empty_lines_as_rows(tmp_path, quoted):
 
 
 @pytest.mark.parametrize("key", ["NOT-2024-77", ""], ids=["other-key-form", "empty-key"])
-def test_a_short_record_with_a_key_of_another_form_is_not_joined_to_the_one_above(
-    tmp_path, key
-):
+def test_a_short_record_with_a_key_of_another_form_is_not_joined_to_the_one_above(tmp_path, key):
     """A tool that leaves out empty last fields writes short rows; a short row whose key
     has another form than the complete rows' ("NOT-2024-77" among "LE.55.L7.…", or none)
     was taken for the rest of a description split over two lines: joined to the row above,

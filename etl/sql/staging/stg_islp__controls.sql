@@ -15,8 +15,8 @@ typed as not materialized (
         -- Not in this export; the located models read the same columns for every kind.
         cast(null as varchar) as municipality,
         -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
-        coalesce(wb_num(x), wb_xy(xy).x) as x_num,
-        coalesce(wb_num(y), wb_xy(xy).y) as y_num,
+        wb_x(x, xy) as x_num,
+        wb_y(y, xy) as y_num,
         -- Counts (wb_count): "1.234" is 1234, "2,5" no count; never rounded.
         wb_count(vehicles_checked) as vehicles_checked,
         wb_count(offences) as offences,

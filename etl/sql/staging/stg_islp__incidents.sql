@@ -60,8 +60,8 @@ typed as not materialized (
         cast(wb_text(postcode) as label_incidents__postcode) as postcode,
         cast(wb_text(municipality) as label_incidents__municipality) as municipality,
         -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
-        coalesce(wb_num(x), wb_xy(xy).x) as x_num,
-        coalesce(wb_num(y), wb_xy(xy).y) as y_num,
+        wb_x(x, xy) as x_num,
+        wb_y(y, xy) as y_num,
         -- 'coördinaten' when the export gave a pair the locating step certainly places
         -- (wb_pair_usable: not 0, in Belgium); the geocoding step may fill in 'adres
         -- exact' / 'adres genormaliseerd' for the others when they have an address.

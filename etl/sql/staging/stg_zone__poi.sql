@@ -6,8 +6,8 @@ with typed as (
         -- Not in this export; the located models read the same columns for every kind.
         cast(null as varchar) as municipality,
         -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
-        coalesce(wb_num(x), wb_xy(xy).x) as x_num,
-        coalesce(wb_num(y), wb_xy(xy).y) as y_num,
+        wb_x(x, xy) as x_num,
+        wb_y(y, xy) as y_num,
         row_hash, row_fault, source_file, source_row, load_order
     from raw.poi
 ),
