@@ -158,8 +158,11 @@ def period_bounds(kind: str, end_date: Any) -> PeriodBounds:
     Returns
     -------
     PeriodBounds
-        ``previous`` always has the same length and ends the day before ``current`` starts
-        (for ``"ytd"`` through 29/11 that is the 333 days before 1 January).
+        ``previous`` has the same length and ends the day before ``current`` starts; for
+        ``"ytd"`` it is ``last_year``, as every year-based period of the dashboard compares
+        (:meth:`dashboard.components.filters.Period.previous`): the 333 days before
+        1 January were February to December, another season, and the Briefing's "t.o.v.
+        vorige periode" differed from Verkeer's and Bronnen's for the same days.
 
         ``last_year`` is, for ``"week"`` and ``"28d"``, ``current`` shifted back 364 days
         (52 weeks): the same weekdays, so a Saturday-heavy phenomenon is compared with
@@ -190,13 +193,13 @@ def period_bounds(kind: str, end_date: Any) -> PeriodBounds:
     else:
         raise ValueError(f"Onbekende periode {kind!r}: kies 'week', '28d' of 'ytd'.")
 
-    length = dt.timedelta(days=current.days)
-    previous = Period(current.start - length, current.start - one_day)
     if kind == "ytd":
         last_year = Period(dt.date(end.year - 1, 1, 1), years_before(end))
-    else:
-        shift = dt.timedelta(days=_DAYS_PER_YEAR_SHIFT)
-        last_year = Period(current.start - shift, current.end - shift)
+        return PeriodBounds(kind, current, last_year, last_year, iso_year, iso_week)
+    length = dt.timedelta(days=current.days)
+    previous = Period(current.start - length, current.start - one_day)
+    shift = dt.timedelta(days=_DAYS_PER_YEAR_SHIFT)
+    last_year = Period(current.start - shift, current.end - shift)
     return PeriodBounds(kind, current, previous, last_year, iso_year, iso_week)
 
 

@@ -142,12 +142,16 @@ class BriefingData:
     def comparison_text(self) -> str:
         """Which periods the current one is compared with."""
         p, y = self.bounds.previous, self.bounds.last_year
-        # A week or 28 days go back 52 weeks (the same weekdays); other pages, and the
-        # year to date, take the same calendar dates: both print their dates.
-        how = "52 weken eerder, dezelfde weekdagen" if self.bounds.kind != "ytd" else ""
+        if self.bounds.kind == "ytd":
+            # A year to date is compared with the same dates a year earlier, as on every
+            # page: that is its previous period.
+            return f"vorige periode = zelfde periode vorig jaar {fmt_period(y.start, y.end)}"
+        # A week or 28 days go back 52 weeks (the same weekdays); other pages take the
+        # same calendar dates: both print their dates.
+        how = "52 weken eerder, dezelfde weekdagen"
         return (
             f"vorige periode {fmt_period(p.start, p.end)}; "
-            f"zelfde periode vorig jaar {fmt_period(y.start, y.end)}" + (f" ({how})" if how else "")
+            f"zelfde periode vorig jaar {fmt_period(y.start, y.end)} ({how})"
         )
 
 

@@ -65,8 +65,10 @@ def test_ytd_on_leap_day():
     b = period_bounds("ytd", "2028-02-29")
     assert b.current.as_tuple() == (D(2028, 1, 1), D(2028, 2, 29))
     assert b.current.days == 60
-    assert b.previous.as_tuple() == (D(2027, 11, 2), D(2027, 12, 31))  # same length, before
     assert b.last_year.as_tuple() == (D(2027, 1, 1), D(2027, 2, 28))  # 29/02 → 28/02
+    # The year to date's previous period is last year's (not 02/11–31/12, another season),
+    # as on every other page.
+    assert b.previous == b.last_year
 
 
 def test_ytd_after_leap_year_covers_the_leap_day():
@@ -79,8 +81,7 @@ def test_ytd_after_leap_year_covers_the_leap_day():
 def test_ytd_on_first_of_january():
     b = period_bounds("ytd", "2026-01-01")
     assert b.current.as_tuple() == (D(2026, 1, 1), D(2026, 1, 1))
-    assert b.previous.as_tuple() == (D(2025, 12, 31), D(2025, 12, 31))
-    assert b.last_year.as_tuple() == (D(2025, 1, 1), D(2025, 1, 1))
+    assert b.previous.as_tuple() == b.last_year.as_tuple() == (D(2025, 1, 1), D(2025, 1, 1))
 
 
 def test_unknown_period_kind():

@@ -991,6 +991,28 @@ def test_briefing_file_names_per_wijk_and_empty_tables(demo_warehouse):
     assert ytd.period_text == "01/01/2026 tot en met 30/06/2026"
 
 
+def test_the_year_to_date_is_compared_with_last_year_as_on_every_page(demo_warehouse):
+    """The Briefing's "Jaar tot nu" compared with the 333 days before 1 January (February to
+    December, another season): "+24 t.o.v. vorige periode" where Verkeer and Bronnen said
+    +39 for the same days. Its previous period is now the same dates a year earlier."""
+    from dashboard.components.filters import preset_period
+    from dashboard.documents import briefing_pack as bp
+
+    end = date(2026, 6, 30)
+    data = bp.collect_briefing(_version(), "ytd", end)
+    other_pages = preset_period("jaar", end).previous()
+    assert data.bounds.previous.as_tuple() == (other_pages.start, other_pages.end)
+    assert data.bounds.previous == data.bounds.last_year
+    n = _wh(
+        "SELECT count(*) AS n FROM marts.incidents WHERE date BETWEEN ? AND ?",
+        [other_pages.start, other_pages.end],
+    )["n"].iloc[0]
+    assert data.totals.at["incidents", "previous"] == n
+    assert data.comparison_text == (
+        "vorige periode = zelfde periode vorig jaar 01/01/2025 – 30/06/2025"
+    )
+
+
 def test_an_inspector_s_briefing_drops_other_wijken_s_single_accident_locations(
     demo_warehouse,
 ):
