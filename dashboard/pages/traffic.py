@@ -965,31 +965,37 @@ area_layers = (("gemeente", "Gemeente"), ("deelgemeente", "Deelgemeente"))
 if not now_touched:
     st.info(f"{coverage_text}: niets te tonen voor de gekozen periode.", icon=":material/info:")
     area_layers = ()
-for layer, title in area_layers:
-    areas = traffic.injury_per_area(version, source, period.start, period.end, layer, facets)
+
+
+def rates_text(counts: pd.Series, population: pd.Series) -> list[str]:
+    """Per area the rate per 1.000 inhabitants, flagged on a small base (accidents and
+    victims alike: a rate on one victim read like a finding)."""
     rates = [
         rate_per_1000(n, p, small_base_threshold=threshold)
-        for n, p in zip(areas["letselongevallen"], areas["inwoners"], strict=True)
+        for n, p in zip(counts, population, strict=True)
     ]
+    return [
+        "inwoners onbekend"
+        if r.value is None
+        else fmt_number(r.value, 2) + (" (klein aantal)" if r.small_base else "")
+        for r in rates
+    ]
+
+
+for layer, title in area_layers:
+    areas = traffic.injury_per_area(version, source, period.start, period.end, layer, facets)
+
     table = pd.DataFrame(
         {
             title: areas["naam"],
             "Inwoners": areas["inwoners"].map(lambda p: "onbekend" if pd.isna(p) else fmt_int(p)),
             "Letselongevallen": areas["letselongevallen"].astype(int),
-            "Per 1.000 inwoners": [
-                "inwoners onbekend"
-                if r.value is None
-                else fmt_number(r.value, 2) + (" (klein aantal)" if r.small_base else "")
-                for r in rates
-            ],
+            "Per 1.000 inwoners": rates_text(areas["letselongevallen"], areas["inwoners"]),
         }
     )
     if not statbel:
         table.insert(3, "Slachtoffers", areas["slachtoffers"].astype(int))
-        table["Slachtoffers per 1.000"] = [
-            "inwoners onbekend" if pd.isna(p) or not p else fmt_number(1000 * v / p, 2)
-            for v, p in zip(areas["slachtoffers"], areas["inwoners"], strict=True)
-        ]
+        table["Slachtoffers per 1.000"] = rates_text(areas["slachtoffers"], areas["inwoners"])
     st.dataframe(style_table(table), hide_index=True, width="stretch")
 st.caption(
     f"Gekozen periode, hele zone ({source_label})"
@@ -998,7 +1004,8 @@ st.caption(
     "deelgemeente van zijn wijk (de plaats van het feit, zoals Verkenning en het "
     "gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
     "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "
-    f"Bij minder dan {threshold} ongevallen zegt een cijfer per 1.000 inwoners weinig."
+    f"Bij minder dan {threshold} ongevallen (of slachtoffers) zegt een cijfer per 1.000 "
+    "inwoners weinig: '(klein aantal)'."
     + ("" if now_covered else f" {coverage_text}: enkel die dagen tellen.")
 )
 

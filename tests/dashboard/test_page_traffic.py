@@ -602,3 +602,22 @@ def test_comparison_table_shows_each_comparison_s_signal_as_the_briefing(demo_wa
     # The arrow is the CompStat signal; the colour means opvallend as the briefing's
     # sentences do (session 22: it was |signaal| > 2 alone).
     assert "▲/▼ = |signaal| > 2 (CompStat); rood of groen = opvallend meer of minder" in captions
+
+
+def test_a_victim_rate_on_a_small_base_says_so_like_the_accident_rate(demo_warehouse):
+    """'Letselongevallen per 1.000 inwoners': the accident rate on fewer than 5 accidents
+    said "(klein aantal)", the victim rate beside it showed a bare 0,11 on one victim (found
+    by a review). Both columns follow the zone's small-count rule."""
+    at = run_app("traffic")
+    tables = [df.value for df in at.dataframe if "Slachtoffers per 1.000" in df.value.columns]
+    assert tables, "geen tabel per gemeente/deelgemeente"
+    flagged = 0
+    for table in tables:
+        for victims, shown in zip(
+            table["Slachtoffers"], table["Slachtoffers per 1.000"], strict=True
+        ):
+            if shown == "inwoners onbekend":
+                continue
+            assert shown.endswith(" (klein aantal)") == (int(victims) < 5), (victims, shown)
+            flagged += int(victims) < 5
+    assert flagged > 0, "geen gebied met minder dan 5 slachtoffers in de demo"
