@@ -672,8 +672,9 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     are the address list's entries with the street and number as written (exact) or with the
     same :sql:`wb_street_key` / :sql:`wb_house_key` (tolerant: case, accents, abbreviations,
     "12A"/"12 bus 3" -> 12); the postcode must agree when both sides have one. One ranking
-    decides: a candidate in the record's own municipality before one elsewhere, then exact
-    before tolerant. Only the best-ranked candidates count; when they lie more than
+    decides: a candidate in the record's own municipality before one from a list without
+    municipalities, then exact before tolerant; a record that names a place never takes a
+    candidate of another place. Only the best-ranked candidates count; when they lie more than
     :data:`GEOCODE_SPREAD_M` apart the address is ambiguous and not used. Municipalities are
     compared as places, by ``int_municipality_lookup``: a zone municipality by its NIS code
     (also when a record names one of its deelgemeenten: "Winksele" is Herent), any other
@@ -730,6 +731,12 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     done: dict[str, int] = {}
     spread = GEOCODE_SPREAD_M
     postcode_ok = "(k.postcode IS NULL OR a.postcode IS NULL OR a.postcode = k.postcode)"
+    # A record that names a place takes only that place's addresses: "Dorpsstraat 5,
+    # Kortenberg" is never Herent's Dorpsstraat 5 (a list without municipalities cannot tell).
+    # A zone configured without municipalities cannot tell a deelgemeente from its
+    # municipality: there names are no filter.
+    zoned = con.execute("SELECT count(*) > 0 FROM raw.zone_municipalities").fetchone()[0]
+    muni_ok = "(k.muni IS NULL OR a.muni IS NULL OR a.muni = k.muni)" if zoned else "true"
     for table in tables:
         cols = {
             r[0]
@@ -745,8 +752,6 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         labels = [c for c in ("postcode", "municipality") if c in cols]
         pc = "wb_postcode(d.postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
         key = "wb_place_key(municipality)" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
-        # elsewhere: the record names a place, and no place of the zone (a zone configured
-        # without municipalities cannot tell, as for swapped X/Y).
         # The address looked up (g_street, g_house): as written, or, for a record without a
         # house number, the street field split into street and number (split), unless the
         # list knows the whole field as a street. Per distinct address, never per row.
@@ -773,31 +778,30 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 WHERE wb_street_key(street) NOT IN (
                     SELECT street_key FROM _addr WHERE street_key IS NOT NULL)
             )
-            SELECT d.*, {pc} AS postcode_key, {place} AS muni,
-                d.place_key IS NOT NULL AND p.nis_code IS NULL
-                    AND EXISTS (SELECT 1 FROM raw.zone_municipalities) AS elsewhere
+            SELECT d.*, {pc} AS postcode_key, {place} AS muni
             FROM (SELECT *, {key} AS place_key FROM looked_up) d
             LEFT JOIN _places p ON p.name_key = d.place_key"""
         )
         # Labels that name the same place ("Herent", "3020 Herent", "Winksele") are one key.
         con.execute(
             "CREATE OR REPLACE TEMP TABLE _keys AS SELECT DISTINCT g_street AS street, "
-            "g_house AS house_number, postcode_key AS postcode, muni, elsewhere FROM _need"
+            "g_house AS house_number, postcode_key AS postcode, muni FROM _need"
         )
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _cands AS
             SELECT k.*, a.x AS ax, a.y AS ay, a.house_number AS ahn,
-                coalesce(a.muni = k.muni, false) AS same_muni, true AS exact
+                coalesce(a.muni = k.muni, false) AS same_muni, true AS exact, true AS same_number
             FROM _keys k JOIN _addr a ON a.street = k.street AND a.house_number = k.house_number
-                AND {postcode_ok}"""
+                AND {postcode_ok} AND {muni_ok}"""
         )
         # Tolerant candidates only for the keys the exact ones leave open: an exact candidate
         # in the record's own municipality (or, when it names none, any exact candidate)
         # already has the best rank, and normalising a street name is the costly part.
         con.execute(
             f"""INSERT INTO _cands
-            SELECT k.street, k.house_number, k.postcode, k.muni, k.elsewhere, a.x, a.y,
-                a.house_number, coalesce(a.muni = k.muni, false), false
+            SELECT k.street, k.house_number, k.postcode, k.muni, a.x, a.y,
+                a.house_number, coalesce(a.muni = k.muni, false), false,
+                wb_house_full(a.house_number) = wb_house_full(k.house_number)
             FROM (
                 SELECT k.*, wb_street_key(k.street) AS street_key,
                     wb_house_key(k.house_number) AS house_key
@@ -805,14 +809,16 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 ON e.street = k.street AND e.house_number = k.house_number
                     AND e.postcode IS NOT DISTINCT FROM k.postcode AND e.muni IS NOT DISTINCT FROM k.muni
             ) k
-            JOIN _addr a ON a.street_key = k.street_key AND a.house_key = k.house_key AND {postcode_ok}
+            JOIN _addr a ON a.street_key = k.street_key AND a.house_key = k.house_key
+                AND {postcode_ok} AND {muni_ok}
             -- The street and number as written: an exact candidate already.
             WHERE NOT (a.street = k.street AND a.house_number = k.house_number)"""
         )
-        # One ranking: own municipality first, then exact before tolerant; only the best rank
-        # counts. A record naming a place outside the zone takes no other place's candidate.
-        # Exact candidates are one address (their mean); among tolerant ones the plainest
-        # house number ("12" before "12A") stands for the building.
+        # One ranking: own municipality first, then exact before tolerant, and among tolerant
+        # ones the record's whole house number ("kerkstraat 12b": 12B) before the others;
+        # only the best rank counts. A record naming a place takes only that place's
+        # candidates (muni_ok). Exact candidates are one address (their mean); among the
+        # rest the plainest house number ("12" before "12A") stands for the building.
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _hit AS
             SELECT street, house_number, postcode, muni,
@@ -822,8 +828,9 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             FROM (
                 SELECT *, max(rank) OVER (PARTITION BY street, house_number, postcode, muni) AS best
                 FROM (
-                    SELECT *, 2 * CAST(same_muni AS INTEGER) + CAST(exact AS INTEGER) AS rank
-                    FROM _cands WHERE same_muni OR NOT elsewhere
+                    SELECT *, 4 * CAST(same_muni AS INTEGER) + 2 * CAST(exact AS INTEGER)
+                        + CAST(coalesce(same_number, false) AS INTEGER) AS rank
+                    FROM _cands
                 )
             )
             WHERE rank = best

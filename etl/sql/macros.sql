@@ -341,7 +341,7 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
         '(^|[\s\-])o\.?[\s\-]*l\.?[\s\-]*vrouw', '\1onze lieve vrouw', 'g'),
         '(^|[\s\-])o\.?[\s\-]*l\.?[\s\-]*v\.?([\s\-]|$)', '\1onze lieve vrouw\2', 'g'),
         '(^|[\s\-])st\.?([\s\-])', '\1sint\2', 'g'),
-        'stwg(\.|\b)|steenwg(\.|\b)|stw\.', 'steenweg', 'g'),
+        'stwg(\.|\b)|stnwg(\.|\b)|steenwg(\.|\b)|stw\.', 'steenweg', 'g'),
         'str(\.|\b)', 'straat', 'g'),
         'ln(\.|\b)', 'laan', 'g'),
         'pl(\.|\b)', 'plein', 'g'),
@@ -351,6 +351,12 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
     '[^a-z0-9]', '', 'g');
 -- "12A", "12 bus 3", "012", "12-14" -> 12; no leading digits -> NULL.
 CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
+-- The whole house number as one compares it: "12b", "12 B", "12-B" -> "12B"; any other
+-- number in capitals with single spaces ("12 BUS 3"). Among tolerant candidates the one
+-- with the record's whole number comes first: "Kerkstraat 12b" is 12B, not 12.
+CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS CASE
+    WHEN regexp_full_match(trim(s), '\d+[\s\-.]*[A-Za-z]{1,2}') THEN regexp_replace(upper(trim(s)), '[\s\-.]', '', 'g')
+    ELSE upper(regexp_replace(trim(s), '\s+', ' ', 'g')) END;
 -- A street field that carries the house number ("Kerkstraat 12", "Kerkstraat 12A",
 -- "Kerkstraat 12 bus 3", "Tervuursesteenweg 150-152", "Kerkstraat, nr. 12"), split into a
 -- struct {street, house_number}; NULL when it does not end in one. The number is the last

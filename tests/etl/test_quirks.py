@@ -1398,7 +1398,9 @@ def test_geocoding_exact_tolerant_and_unmatched(tmp_path):
         incident("G6", street="Dorpsstraat", nr="1", pc="", muni="", xy=none),  # ambiguous
         # municipality decides:
         incident("G9", street="Dorpsstraat", nr="1", pc="", muni="herent", xy=none),
-        incident("G7", street="Dorpsstraat", nr="1", pc="3070", xy=none),  # postcode decides
+        # postcode decides (with a municipality that contradicts it: unmatched, see
+        # test_geocode_session24)
+        incident("G7", street="Dorpsstraat", nr="1", pc="3070", muni="", xy=none),
         incident("G8", street="Kerkstraat", nr="12", xy=W02),  # has coordinates: kept
         # Other labels for the same postcode and municipality: one address, same match.
         incident("G10", street="Kerkstraat", nr="12A", pc="B-3020", muni="HERENT", xy=none),

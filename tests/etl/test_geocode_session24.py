@@ -1,0 +1,100 @@
+"""Geocoding that placed records at the wrong address, silently (found by a review,
+twenty-fourth session): a street of the other municipality of the zone, the base number of
+a house with a letter, and an abbreviation the list did not know."""
+
+from __future__ import annotations
+
+from etl_helpers import ZONE_SMALL, build_warehouse, mini_raw, query
+
+HEADER = "PV-nummer;Datum feit;Straat;Huisnr;Postcode;Gemeente;X;Y\r\n"
+ADDRESSES = (
+    "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
+    "Kerkstraat;12;3020;Herent;171010;177010\r\n"
+    "Kerkstraat;12B;3020;Herent;171040;177040\r\n"
+    "Kerkstraat;12;3070;Kortenberg;173010;177010\r\n"
+    "Dorpsstraat;5;3020;Herent;171050;177050\r\n"
+    "Veldstraat;3;3020;Herent;171010;176500\r\n"
+    "Veldstraat;3A;3020;Herent;171110;176500\r\n"
+    "Leuvensesteenweg;5;3020;Herent;172005;177005\r\n"
+)
+
+
+def geocoded(tmp_path, rows: list[str]) -> dict[str, tuple]:
+    """Per record: (x, y, geocode_method), and the records listed as unmatched."""
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8")
+        + '\n[[municipalities]]\nnis_code = "24055"\nname = "Kortenberg"\npopulation = 20000\n',
+        encoding="utf-8",
+    )
+    raw = mini_raw(
+        tmp_path,
+        {"incidents/f.csv": HEADER + "".join(r + "\r\n" for r in rows),
+         "addresses/adressen.csv": ADDRESSES},
+    )  # fmt: skip
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone, echo=lambda s: None)
+    got = {
+        pv: (x, y, method)
+        for pv, x, y, method in query(
+            wh, "SELECT pv_number, x, y, geocode_method::VARCHAR FROM marts.incidents"
+        )
+    }
+    unmatched = {r[0] for r in query(wh, "SELECT record_key FROM marts.geocode_unmatched")}
+    return got, unmatched
+
+
+def test_a_record_naming_its_municipality_takes_no_address_of_the_other(tmp_path):
+    """'Dorpsstraat 5, Kortenberg' took Herent's Dorpsstraat 5 (the only one on the list),
+    and 'Kerkstraat 12, 3020 Kortenberg' (postcode and municipality disagree) Herent's
+    Kerkstraat 12: the municipality only ranked the candidates. It now filters them, as the
+    postcode does; such records stay unmatched and are listed."""
+    got, unmatched = geocoded(
+        tmp_path,
+        [
+            "K1;03/02/2024 10:00;Kerkstraat;12;;Kortenberg;;",
+            "K2;03/02/2024 10:00;Dorpsstraat;5;;Kortenberg;;",
+            "K3;03/02/2024 10:00;Kerkstraat;12;3020;Kortenberg;;",
+            "K4;03/02/2024 10:00;Dorpsstraat;5;;3020 Herent;;",  # the place as a label
+            "K5;03/02/2024 10:00;Dorpsstraat;5;;;;",  # no place named: the list decides
+        ],
+    )
+    assert got["K1"] == (173010.0, 177010.0, "adres exact")
+    assert got["K2"] == got["K3"] == (None, None, None)
+    assert {"K2", "K3"} <= unmatched
+    assert got["K4"] == got["K5"] == (171050.0, 177050.0, "adres exact")
+    assert not {"K1", "K4", "K5"} & unmatched
+
+
+def test_a_house_number_with_a_letter_takes_that_house(tmp_path):
+    """'Kerkstraat 12b' (or 'kerkstraat 12B') got the coordinates of number 12, and
+    'Veldstraat 3a' none at all (3 and 3A lie 100 m apart: ambiguous), although the list
+    holds 12B and 3A. The candidate with the record's whole number comes first; without
+    one, the plainest number stands for the building, as before."""
+    got, unmatched = geocoded(
+        tmp_path,
+        [
+            "L1;03/02/2024 10:00;Kerkstraat;12b;3020;Herent;;",
+            "L2;03/02/2024 10:00;kerkstraat;12 B;3020;Herent;;",
+            "L3;03/02/2024 10:00;Veldstraat;3a;3020;Herent;;",
+            "L4;03/02/2024 10:00;Veldstr.;3-A;3020;Herent;;",
+            "L5;03/02/2024 10:00;Kerkstraat;12 bus 3;3020;Herent;;",
+            "L6;03/02/2024 10:00;Kerkstraat;12;3020;Herent;;",
+        ],
+    )
+    assert got["L1"] == got["L2"] == (171040.0, 177040.0, "adres genormaliseerd")
+    assert got["L3"] == got["L4"] == (171110.0, 176500.0, "adres genormaliseerd")
+    assert got["L5"] == (171010.0, 177010.0, "adres genormaliseerd")
+    assert got["L6"] == (171010.0, 177010.0, "adres exact")
+    assert not {"L1", "L2", "L3", "L4", "L5", "L6"} & unmatched
+
+
+def test_stnwg_is_a_steenweg(tmp_path):
+    got, _ = geocoded(
+        tmp_path,
+        [
+            "S1;03/02/2024 10:00;Leuvensestnwg;5;3020;Herent;;",
+            "S2;03/02/2024 10:00;Leuvense stnwg.;5;3020;Herent;;",
+        ],
+    )
+    assert got["S1"] == got["S2"] == (172005.0, 177005.0, "adres genormaliseerd")
