@@ -75,9 +75,52 @@ def crs_from_name(name: str | None) -> str | None:
         or "BELGIAN_LAMBERT_72" in text.replace(" ", "_")
     ):
         return "EPSG:31370"
-    if "CRS84" in text or "WGS 84" in text or "WGS84" in text:
+    # WGS84 itself, not a CRS built on it ("WGS 84 / Pseudo-Mercator", "WGS 84 / UTM zone
+    # 31N" name it too: read as degrees they lay the zone near 0°, 0°).
+    if "CRS84" in text or text.strip() in _WGS84_NAMES:
         return "EPSG:4326"
     return None
+
+
+#: Names of WGS84 itself, as GDAL, ESRI and GeoJSON write them.
+_WGS84_NAMES = {"WGS 84", "WGS84", "WGS_1984", "GCS_WGS_1984", "D_WGS_1984"}
+
+
+def resolve_crs(text: str | None, name: str, where: str) -> str | None:
+    """The CRS a file names, as a code PROJ reads (``"EPSG:31370"``; another system that
+    PROJ knows, such as ``"EPSG:3857"`` or ``"EPSG:25831"``, is converted too); ``None``
+    when it names none. A name nobody knows stops the file (``where``: what named it)."""
+    if not text:
+        return None
+    if known := crs_from_name(text):
+        return known
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        crs = CRS.from_user_input(text)
+    except CRSError:
+        raise BuildError(
+            f"Bestand {name}: onbekend coördinatenstelsel {text!r} ({where}); verwacht "
+            "Lambert 72 (EPSG:31370), Lambert 2008 (EPSG:3812), WGS84 (EPSG:4326) of een "
+            "ander EPSG-stelsel."
+        ) from None
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.to_wkt()
+
+
+def crs_label(crs: str) -> str:
+    """How a user knows a CRS: ``"Lambert 72"``, ``"EPSG:3857 (WGS 84 / Pseudo-Mercator)"``."""
+    if crs in CRS_NAMES:
+        return CRS_NAMES[crs]
+    from pyproj import CRS
+
+    try:
+        other = CRS.from_user_input(crs)
+    except Exception:  # noqa: BLE001 - a label only
+        return crs
+    epsg = other.to_epsg()
+    return f"EPSG:{epsg} ({other.name})" if epsg else other.name
 
 
 def guess_crs(sample: np.ndarray) -> str:
@@ -106,11 +149,12 @@ def _sidecar_crs(path: Path) -> str | None:
     """A declared CRS next to the file: ``<name>.crs`` (or ``<stem>.crs``) holding e.g. EPSG:31370."""
     for side in (path.with_name(path.name + ".crs"), path.with_suffix(".crs")):
         if side.is_file():
-            declared = crs_from_name(side.read_text(encoding="utf-8", errors="ignore").strip())
+            text = side.read_text(encoding="utf-8", errors="ignore").strip()
+            declared = resolve_crs(text, side.name, "de inhoud van het bestand")
             if declared is None:
                 raise BuildError(
-                    f"Bestand {side.name}: onbekend coördinatenstelsel "
-                    f"(verwacht EPSG:31370, EPSG:3812 of EPSG:4326)."
+                    f"Bestand {side.name} is leeg: vermeld er het coördinatenstelsel in "
+                    "(bv. EPSG:31370)."
                 )
             return declared
     return None
@@ -131,7 +175,7 @@ def _read_geojson(path: Path, name: str):
         ) from exc
     name_crs = ((doc.get("crs") or {}).get("properties") or {}).get("name")
     props = [f.get("properties") or {} for f in features]
-    return props, geoms, crs_from_name(name_crs), "utf-8"
+    return props, geoms, resolve_crs(name_crs, name, "het crs-veld van de GeoJSON"), "utf-8"
 
 
 #: The files a Shapefile cannot be read without, besides its ``.shp``: the index and the
@@ -192,15 +236,15 @@ def _read_ogr(path: Path, name: str):
         ) from exc
     file_crs = None
     if frame.crs is not None:
+        # Its EPSG code; else its name (an ESRI .prj of Lambert 72 often carries none),
+        # never words inside its whole definition (that of UTM names WGS 84 as its base);
+        # else the definition itself, which PROJ converts.
         epsg = frame.crs.to_epsg()
-        file_crs = f"EPSG:{epsg}" if epsg and str(epsg) in CRS_CODES else None
-        if file_crs is None:
-            file_crs = crs_from_name(frame.crs.to_wkt())
-        if file_crs is None:
-            raise BuildError(
-                f"Bestand {name}: coördinatenstelsel {frame.crs.name} wordt niet ondersteund "
-                f"(verwacht Lambert 72, Lambert 2008 of WGS84)."
-            )
+        file_crs = (
+            (f"EPSG:{epsg}" if epsg else None)
+            or crs_from_name(frame.crs.name)
+            or frame.crs.to_wkt()
+        )
     columns = [c for c in frame.columns if c != frame.geometry.name]
     props = frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
     geoms = list(frame.geometry.values)
@@ -351,7 +395,27 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None):
         props_list, geoms, file_crs, encoding = _read_ogr(path, name)
     present = np.array([g for g in geoms if g is not None], dtype=object)
     coords = shapely.get_coordinates(present) if present.size else np.empty((0, 2))
-    crs = _sidecar_crs(path) or file_crs or declared_crs or guess_crs(coords[:2000])
+    sample = coords[:: max(1, len(coords) // 2000)]
+    # A GeoJSON that names no CRS and holds degrees is WGS84 (RFC 7946), whatever the zone
+    # declares for files that do not say theirs.
+    degrees = (
+        path.suffix.lower() in (".geojson", ".json")
+        and sample.size > 0
+        and guess_crs(sample) == "EPSG:4326"
+    )
+    sidecar = _sidecar_crs(path)
+    crs, source = next(
+        (crs, source)
+        for crs, source in (
+            (sidecar, f"uit {path.name}.crs"),
+            (file_crs, "uit het bestand"),
+            ("EPSG:4326" if degrees else None, "GeoJSON zonder crs-veld in graden"),
+            (declared_crs, "districts_crs in zone.toml"),
+            (guess_crs(sample), "geraden uit de grootte van de coördinaten"),
+        )
+        if crs
+    )
+    transformer = None
     if crs != "EPSG:31370":
         transformer = Transformer.from_crs(crs, "EPSG:31370", always_xy=True)
         geoms = [
@@ -362,7 +426,32 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None):
             )
             for g in geoms
         ]
+    if sample.size:
+        _check_in_belgium(sample, transformer, name, crs, source)
     return props_list, geoms, crs, encoding
+
+
+def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, source: str) -> None:
+    """Stop a layer that the CRS it was read in puts outside Belgium: a CRS misread or
+    wrongly declared (a WGS84 file declared Lambert 72 lay at 0 km, 0 km) turned every
+    record into "buiten de zone", without a word about the file."""
+    from etl.geo import BELGIUM_31370  # not at import: etl.geo loads H3 and pandas
+
+    x, y = sample[:, 0], sample[:, 1]
+    if transformer is not None:
+        x, y = transformer.transform(x, y)
+    x0, y0, x1, y1 = BELGIUM_31370
+    inside = np.isfinite(x) & np.isfinite(y) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    if inside.mean() >= 0.5:
+        return
+    at = next(((float(a), float(b)) for a, b in zip(x, y, strict=True) if np.isfinite(a)), None)
+    where = f" (bv. x {at[0]:,.0f}, y {at[1]:,.0f} in Lambert 72)".replace(",", ".") if at else ""
+    raise BuildError(
+        f"Bestand {name}: gelezen in {crs_label(crs)} ({source}) liggen de objecten niet in "
+        f"België{where}. Het coördinatenstelsel klopt niet: geef het juiste op in een bestand "
+        f"{Path(name).name}.crs naast de kaartlaag (bv. EPSG:31370) of als districts_crs in "
+        "zone.toml."
+    )
 
 
 def load_districts(
@@ -392,7 +481,7 @@ def load_districts(
     """
     layers = DistrictLayers()
     by_key: dict[tuple[str, str], Area] = {}
-    zone_crs = crs_from_name(declared_crs) if declared_crs else None
+    zone_crs = resolve_crs(declared_crs, "zone.toml", "districts_crs") if declared_crs else None
     for path in files:
         name = source_name(raw, path)
         props_list, geoms, crs, encoding = read_layer(path, name, zone_crs)

@@ -2109,7 +2109,7 @@ def layer_table(
     import shapely
 
     from etl.sources.districts import (
-        CRS_NAMES,
+        crs_label,
         read_layer,
         shapefile_aliases,
         shapefile_aliases_note,
@@ -2143,7 +2143,9 @@ def layer_table(
             (number, [*(v if not isinstance(v, dict | list) else str(v) for v in values), *xy])
         )
     notes = [
-        f"Kaartlaag in {CRS_NAMES.get(crs, crs)} ({crs}): X en Y komen uit de geometrie, in Lambert 72."
+        f"Kaartlaag in {crs_label(crs)}"
+        + ("" if crs_label(crs).startswith("EPSG:") else f" ({crs})")
+        + ": X en Y komen uit de geometrie, in Lambert 72."
     ]
     if matched:
         notes.append(shapefile_aliases_note(matched))

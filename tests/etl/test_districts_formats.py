@@ -79,7 +79,10 @@ def test_sidecar_crs_overrides_guess(tmp_path):
     (raw / "districts" / "wijken.geojson.crs").write_text("EPSG:3812", encoding="utf-8")
     second = tmp_path / "second"
     second.mkdir()
-    assert located(raw, second) != EXPECTED
+    # Read as Lambert 2008, the wijken lie outside Belgium: the file stops with a message
+    # naming the CRS and where it came from (before, every record lay outside the zone).
+    with pytest.raises(BuildError, match=r"gelezen in Lambert 2008 \(uit wijken.geojson.crs\)"):
+        located(raw, second)
 
 
 def test_zone_declared_crs(tmp_path):
@@ -98,8 +101,12 @@ def test_zone_declared_crs(tmp_path):
 def test_unknown_sidecar_crs_is_a_clear_error(tmp_path):
     raw = raw_with(tmp_path)
     (raw / "districts" / "wijken.geojson").write_text(wijken(31370).to_json(), encoding="utf-8")
+    (raw / "districts" / "wijken.geojson.crs").write_text("Lambert 99", encoding="utf-8")
+    with pytest.raises(BuildError, match="onbekend coördinatenstelsel 'Lambert 99'"):
+        located(raw, tmp_path)
+    # A system PROJ knows (Lambert-93, France) is converted, and then lies outside Belgium.
     (raw / "districts" / "wijken.geojson.crs").write_text("EPSG:2154", encoding="utf-8")
-    with pytest.raises(BuildError, match="onbekend coördinatenstelsel"):
+    with pytest.raises(BuildError, match="liggen de objecten niet in België"):
         located(raw, tmp_path)
 
 
@@ -333,3 +340,75 @@ def test_the_layers_a_file_name_names():
     assert _layers_named(Path("Gemeenten.shp")) == ["gemeente"]
     assert _layers_named(Path("gemeenten_en_deelgemeenten.gpkg")) == ["deelgemeente", "gemeente"]
     assert _layers_named(Path("grenzen.geojson")) == []
+
+
+# -- any CRS a file names, and one that puts the layer outside Belgium (session 24) ------
+
+
+@pytest.mark.parametrize("crs", [3857, 32631, 25831])
+@pytest.mark.parametrize("kind", ["gpkg", "zip", "geojson"])
+def test_a_layer_in_another_crs_is_converted_not_misread(tmp_path, crs, kind):
+    """A GeoPackage or Shapefile in Web Mercator (3857) or UTM (32631) was read as WGS84
+    (the words "WGS 84" inside its definition), a GeoJSON naming 3857 or 25831 was guessed
+    Lambert 2008: wijken of 0 or 10 km² and every record without a wijk, without a word.
+    A CRS the file names is converted from what it is."""
+    raw = raw_with(tmp_path)
+    frame = wijken(crs)
+    target = raw / "districts" / f"wijken.{kind}"
+    if kind == "gpkg":
+        frame.to_file(target, driver="GPKG")
+    elif kind == "zip":
+        _zip_shapefile(frame, target)
+    else:
+        target.write_text(frame.to_json(to_wgs84=False).replace(
+            '"type": "FeatureCollection"',
+            f'"type": "FeatureCollection", "crs": {{"type": "name", "properties": '
+            f'{{"name": "urn:ogc:def:crs:EPSG::{crs}"}}}}', 1), encoding="utf-8")  # fmt: skip
+    assert located(raw, tmp_path) == EXPECTED
+    areas = query(
+        tmp_path / "wh.duckdb",
+        "SELECT code, round(area_km2, 3) FROM marts.districts WHERE layer = 'wijk' ORDER BY 1",
+    )
+    assert areas == [("W01", 4.0), ("W02", 4.0)]
+
+
+def test_a_geojson_in_degrees_is_wgs84_whatever_the_zone_declares(tmp_path):
+    """districts_crs = EPSG:31370 read the standard GeoJSON (RFC 7946: degrees, no crs
+    member) as metres: the deelgemeente shrank to a dot, every record lay outside the zone,
+    and the warning blamed the exports' coordinates."""
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(POINTS)})
+    for layer in (raw / "districts").glob("*.geojson"):
+        frame = gpd.read_file(layer)
+        if frame.crs is None:
+            frame = frame.set_crs(31370)
+        layer.write_text(frame.to_crs(4326).to_json(), encoding="utf-8")
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8").replace(
+            "[zone]\n", '[zone]\ndistricts_crs = "EPSG:31370"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    assert located(raw, tmp_path, zone) == EXPECTED
+
+
+def test_a_declared_crs_that_puts_the_layer_outside_belgium_stops_the_build(tmp_path):
+    """A Shapefile without .prj in degrees, declared Lambert 72 in zone.toml: the message
+    names the file, the CRS, where it came from and how to give the right one."""
+    raw = raw_with(tmp_path)
+    _zip_shapefile(wijken(4326), raw / "districts" / "wijken.zip", with_prj=False)
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8").replace(
+            "[zone]\n", '[zone]\ndistricts_crs = "EPSG:31370"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as caught:
+        located(raw, tmp_path, zone)
+    message = str(caught.value)
+    assert message.startswith(
+        "Bestand districts/wijken.zip: gelezen in Lambert 72 (districts_crs in zone.toml) "
+        "liggen de objecten niet in België"
+    )
+    assert "wijken.zip.crs" in message
