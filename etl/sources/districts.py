@@ -202,8 +202,31 @@ def _shapefile_parts_error(name: str, missing: list[str], zipped: bool) -> Build
     )
 
 
-def _read_ogr(path: Path, name: str):
-    """Shapefile (plain or zipped) and GeoPackage through pyogrio (GDAL, no internet)."""
+def layer_names(path: Path) -> list[str | None]:
+    """The layers of a boundary file: a GeoPackage's layers with geometry, or the
+    Shapefiles in a zip (one file may hold "wijken" and "deelgemeenten"); ``[None]`` for
+    a file of one layer, and for a file that cannot be listed (reading it says why)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".gpkg":
+            import pyogrio
+
+            names = [str(n) for n, geometry in pyogrio.list_layers(path) if geometry]
+        elif suffix == ".zip":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                names = sorted(m for m in archive.namelist() if m.lower().endswith(".shp"))
+        else:
+            names = []
+    except Exception:  # noqa: BLE001 - reading the file names what is wrong with it
+        names = []
+    return names if len(names) > 1 else [None]
+
+
+def _read_ogr(path: Path, name: str, layer: str | None = None):
+    """Shapefile (plain or zipped) and GeoPackage through pyogrio (GDAL, no internet);
+    ``layer``: one of :func:`layer_names` (default the first)."""
     import pyogrio
 
     target = path.as_posix()
@@ -220,15 +243,17 @@ def _read_ogr(path: Path, name: str):
         shps = sorted(m for m in members if m.lower().endswith(".shp"))
         if not shps:
             raise BuildError(f"Bestand {name}: het zip-archief bevat geen Shapefile (.shp).")
-        if missing := missing_shapefile_parts(shps[0], members):
+        shp = layer or shps[0]
+        if missing := missing_shapefile_parts(shp, members):
             raise _shapefile_parts_error(name, missing, zipped=True)
-        target = f"/vsizip/{path.as_posix()}/{shps[0]}"
+        target = f"/vsizip/{path.as_posix()}/{shp}"
+        layer = None  # the zip member is the layer
     elif path.suffix.lower() == ".shp":
         beside = [p.name for p in path.parent.iterdir()]
         if missing := missing_shapefile_parts(path.name, beside):
             raise _shapefile_parts_error(name, missing, zipped=False)
     try:
-        frame = pyogrio.read_dataframe(target)
+        frame = pyogrio.read_dataframe(target, layer=layer)
     except Exception as exc:  # GDAL raises its own error types for broken files
         raise BuildError(
             f"Bestand {name} kan niet gelezen worden als kaartlaag (GeoJSON, Shapefile of "
@@ -373,8 +398,9 @@ def _classify(values: dict, path: Path) -> str | None:
     return layer
 
 
-def read_layer(path: Path, name: str, declared_crs: str | None = None):
-    """Properties and geometries (Lambert 72) of a GeoJSON, GeoPackage or (zipped) Shapefile.
+def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: str | None = None):
+    """Properties and geometries (Lambert 72) of a GeoJSON, GeoPackage or (zipped) Shapefile
+    (``layer``: one of a file of several, :func:`layer_names`).
 
     CRS, first found wins: a sidecar ``<file>.crs`` ("EPSG:31370"), the file's own CRS,
     ``declared_crs``, else guessed from coordinate size (:func:`guess_crs`).
@@ -392,7 +418,7 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None):
     if path.suffix.lower() in (".geojson", ".json"):
         props_list, geoms, file_crs, encoding = _read_geojson(path, name)
     else:
-        props_list, geoms, file_crs, encoding = _read_ogr(path, name)
+        props_list, geoms, file_crs, encoding = _read_ogr(path, name, layer)
     present = np.array([g for g in geoms if g is not None], dtype=object)
     coords = shapely.get_coordinates(present) if present.size else np.empty((0, 2))
     sample = coords[:: max(1, len(coords) // 2000)]
@@ -482,9 +508,17 @@ def load_districts(
     layers = DistrictLayers()
     by_key: dict[tuple[str, str], Area] = {}
     zone_crs = resolve_crs(declared_crs, "zone.toml", "districts_crs") if declared_crs else None
-    for path in files:
-        name = source_name(raw, path)
-        props_list, geoms, crs, encoding = read_layer(path, name, zone_crs)
+    # Each layer of a file of several (a GeoPackage or zip holding "wijken" and
+    # "deelgemeenten") is read as a file of its own, named "grenzen.gpkg!wijken"; its
+    # name, like a file's, tells which areas it holds.
+    parts = [
+        (path, sub, source_name(raw, path) + (f"!{Path(sub).stem}" if sub else ""))
+        for path in files
+        for sub in layer_names(path)
+    ]
+    for path, sub, name in parts:
+        named = Path(sub) if sub and _layers_named(Path(sub)) else path
+        props_list, geoms, crs, encoding = read_layer(path, name, zone_crs, sub)
         notes = []
         matched: dict[str, str] = {}
         if props_list and path.suffix.lower() in (".shp", ".zip"):
@@ -499,7 +533,7 @@ def load_districts(
         for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
             folded = {**aliases, **{normalise_header(str(k)): k for k in props}}
             values = {c: _prop(props, folded, mapping, c) for c in mapping.fields}
-            layer = _classify(values, path)
+            layer = _classify(values, named)
             code, label, parent = _LAYER_FIELDS.get(layer, (None, None, None))
             # A layer known from the file's name only ("wijken.geojson") still needs each
             # area's code; the zone is one area and may go without.

@@ -412,3 +412,40 @@ def test_a_declared_crs_that_puts_the_layer_outside_belgium_stops_the_build(tmp_
         "liggen de objecten niet in België"
     )
     assert "wijken.zip.crs" in message
+
+
+@pytest.mark.parametrize("kind", ["gpkg", "zip"])
+def test_every_layer_of_a_geopackage_or_zip_is_read(tmp_path, kind):
+    """One grenzen.gpkg (or grenzen.zip) holding the layers deelgemeenten and wijken: only
+    the first was read, without a note, and the warning said no wijk boundaries were found
+    although the file holds them. Each layer is read as a file of its own."""
+    raw = raw_with(tmp_path)
+    deelgemeenten = gpd.read_file(RAW_SMALL / "districts" / "deelgemeenten.geojson")
+    if deelgemeenten.crs is None:
+        deelgemeenten = deelgemeenten.set_crs(31370)
+    deelgemeenten = deelgemeenten.to_crs(31370)
+    target = raw / "districts" / f"grenzen.{kind}"
+    if kind == "gpkg":
+        deelgemeenten.to_file(target, driver="GPKG", layer="deelgemeenten")
+        wijken(31370).to_file(target, driver="GPKG", layer="wijken")
+    else:
+        folder = tmp_path / "shp"
+        folder.mkdir()
+        deelgemeenten.to_file(folder / "deelgemeenten.shp")
+        wijken(31370).to_file(folder / "wijken.shp")
+        with zipfile.ZipFile(target, "w") as zf:
+            for part in folder.iterdir():
+                zf.write(part, part.name)
+    assert located(raw, tmp_path) == EXPECTED
+    files = query(
+        tmp_path / "wh.duckdb",
+        "SELECT source_file, rows_read FROM marts.load_files WHERE kind = 'districts' ORDER BY 1",
+    )
+    assert files == [
+        (f"districts/grenzen.{kind}!deelgemeenten", 1),
+        (f"districts/grenzen.{kind}!wijken", 2),
+    ]
+    layers = query(
+        tmp_path / "wh.duckdb", "SELECT layer, code FROM marts.districts ORDER BY layer, code"
+    )
+    assert ("deelgemeente", "24038A") in layers and ("wijk", "W02") in layers
