@@ -47,10 +47,20 @@ NOTE_ZERO = "coördinaten zijn 0"
 NOTE_WGS84 = "WGS84-coördinaten omgezet naar Lambert 72"
 NOTE_L08 = "Lambert 2008-coördinaten omgezet naar Lambert 72"
 NOTE_SWAPPED = "X en Y omgewisseld"
+NOTE_L08_SWAPPED = "Lambert 2008-coördinaten, X en Y omgewisseld, omgezet naar Lambert 72"
+NOTE_WGS84_SWAPPED = "WGS84-coördinaten, X en Y omgewisseld, omgezet naar Lambert 72"
 NOTE_OUTSIDE_BELGIUM = "coördinaten buiten België"
 #: Written by the located SQL models for a record without a usable coordinate pair.
 NOTE_NO_COORDINATES = "geen (geldige) coördinaten"
-NOTES = (NOTE_ZERO, NOTE_WGS84, NOTE_L08, NOTE_SWAPPED, NOTE_OUTSIDE_BELGIUM)
+NOTES = (
+    NOTE_ZERO,
+    NOTE_WGS84,
+    NOTE_L08,
+    NOTE_SWAPPED,
+    NOTE_OUTSIDE_BELGIUM,
+    NOTE_L08_SWAPPED,
+    NOTE_WGS84_SWAPPED,
+)
 
 
 #: From this many points on, PROJ and h3ronpy split their work over the cores.
@@ -385,6 +395,7 @@ class Locator:
         n = len(x_in)
         x = np.asarray(x_in, dtype=float).copy()
         y = np.asarray(y_in, dtype=float).copy()
+        raw_x, raw_y = x.copy(), y.copy()  # as written: a swap is undone before converting
         note = np.full(n, -1, dtype=np.int8)  # position in NOTES; -1: none
         status = np.zeros(n, dtype=np.int8)  # position in STATUSES
 
@@ -393,10 +404,15 @@ class Locator:
         note[zero] = NOTES.index(NOTE_ZERO)
 
         wgs = ~missing & ~zero & (np.abs(x) <= 180) & (np.abs(y) <= 90)
+        # Latitude in X and longitude in Y (a map app copies "50.88, 4.66" in that order):
+        # in Belgium the two ranges cannot be mistaken for each other, so turned around.
+        wgs_swapped = wgs & (x > 49) & (x < 52) & (y > 2) & (y < 7)
+        x[wgs_swapped], y[wgs_swapped] = y[wgs_swapped].copy(), x[wgs_swapped].copy()
         wgs &= (x > 2) & (x < 7) & (y > 49) & (y < 52)
         if wgs.any():
             x[wgs], y[wgs] = _transformer("EPSG:4326", "EPSG:31370").transform(x[wgs], y[wgs])
             note[wgs] = NOTES.index(NOTE_WGS84)
+            note[wgs_swapped] = NOTES.index(NOTE_WGS84_SWAPPED)
         l08 = (
             ~missing & ~zero & ~wgs & (x > 400_000) & (y > 400_000) & (x < 900_000) & (y < 900_000)
         )
@@ -417,11 +433,19 @@ class Locator:
             if may_swap is not None:
                 cand &= np.asarray(may_swap, dtype=bool)
             swapped = np.zeros(n, dtype=bool)
+            # The swapped pair: Lambert 72 turned around, or a Lambert 2008 pair turned
+            # around as written and then converted (converting first put it some 6 m off).
+            sx, sy = y.copy(), x.copy()
+            if (l08_cand := cand & l08).any():
+                sx[l08_cand], sy[l08_cand] = _transformer("EPSG:3812", "EPSG:31370").transform(
+                    raw_y[l08_cand], raw_x[l08_cand]
+                )
             if cand.any():
-                swapped[cand] = zone.index(y[cand], x[cand]) == 0
+                swapped[cand] = zone.index(sx[cand], sy[cand]) == 0
             if swapped.any():
-                x[swapped], y[swapped] = y[swapped].copy(), x[swapped].copy()
+                x[swapped], y[swapped] = sx[swapped], sy[swapped]
                 note[swapped] = NOTES.index(NOTE_SWAPPED)
+                note[swapped & l08] = NOTES.index(NOTE_L08_SWAPPED)
                 in_zone |= swapped
                 usable |= swapped
             status[usable & ~in_zone] = STATUSES.index(STATUS_OUTSIDE)

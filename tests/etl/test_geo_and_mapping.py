@@ -73,6 +73,26 @@ def test_locate_points_handles_crs_swaps_and_gaps():
     assert out.h3_cell[5] == 0
 
 
+def test_a_swapped_lambert_2008_or_wgs84_pair_lands_on_its_point():
+    """A Lambert 2008 pair with X and Y swapped was converted first and swapped after,
+    landing some 6 m off, under the note "X en Y omgewisseld" alone; a WGS84 pair with the
+    latitude in X ("50.88, 4.66", a map app's order) was no location at all (found by a
+    review). Both are turned around as written, then converted, and the note says both."""
+    to84 = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    to08 = Transformer.from_crs("EPSG:31370", "EPSG:3812", always_xy=True)
+    x08, y08 = to08.transform(171_000, 177_000)
+    lon, lat = to84.transform(173_000, 177_000)
+    out = geo.locate_points(np.array([y08, lat]), np.array([x08, lon]), _layers(), 9, 8)
+    assert list(out.location_status) == ["ok", "ok"]
+    assert list(out.wijk_code) == ["W01", "W02"]
+    assert abs(out.x[0] - 171_000) < 0.01 and abs(out.y[0] - 177_000) < 0.01
+    assert abs(out.x[1] - 173_000) < 0.01 and abs(out.y[1] - 177_000) < 0.01
+    assert list(out.location_note) == [
+        "Lambert 2008-coördinaten, X en Y omgewisseld, omgezet naar Lambert 72",
+        "WGS84-coördinaten, X en Y omgewisseld, omgezet naar Lambert 72",
+    ]
+
+
 def test_a_wgs84_pair_is_never_swapped():
     """A pair read as WGS84 (longitude 2-7 in X, latitude 49-52 in Y) has its axes in their
     places: converted, a point outside the zone stays outside, even where the swapped
