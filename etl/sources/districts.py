@@ -44,12 +44,13 @@ class DistrictLayers:
         return self.areas.get(name, [])
 
     def zone_extent(self) -> shapely.Geometry | None:
-        """The zone's outline: the zone layer, else the union of the finest layer below it."""
-        for name in LAYERS:
-            polys = [a.geom for a in self.layer(name)]
-            if polys:
-                return shapely.union_all(polys)
-        return None
+        """The zone's outline: the zone layer, else the union of the municipalities,
+        deelgemeenten and wijken there are. Not the coarsest layer alone: a municipality
+        layer holding only Herent put every record in Kortenberg's wijken outside the zone."""
+        if zone := [a.geom for a in self.layer("zone")]:
+            return shapely.union_all(zone)
+        polys = [a.geom for name in ("gemeente", "deelgemeente", "wijk") for a in self.layer(name)]
+        return shapely.union_all(polys) if polys else None
 
 
 CRS_CODES = ("31370", "3812", "4326")

@@ -449,3 +449,24 @@ def test_every_layer_of_a_geopackage_or_zip_is_read(tmp_path, kind):
         tmp_path / "wh.duckdb", "SELECT layer, code FROM marts.districts ORDER BY layer, code"
     )
     assert ("deelgemeente", "24038A") in layers and ("wijk", "W02") in layers
+
+
+def test_a_municipality_layer_covering_part_of_the_wijken_keeps_them_in_the_zone(tmp_path):
+    """The zone's outline was the coarsest layer alone: a municipality layer that covers
+    only part of the wijken (one municipality of two delivered) put every record in the
+    other wijken outside the zone. The outline is the union of the layers there are."""
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv(POINTS)})
+    w01 = wijken(31370).set_index("wijk_code").loc[["W01"]]
+    gemeente = gpd.GeoDataFrame(
+        {"nis_code": ["24038"], "gemeente_naam": ["Herent"]},
+        geometry=list(w01.geometry),
+        crs=31370,
+    )
+    (raw / "districts" / "gemeenten.geojson").write_text(
+        gemeente.to_crs(4326).to_json(), encoding="utf-8"
+    )
+    assert located(raw, tmp_path) == EXPECTED
+    statuses = query(
+        tmp_path / "wh.duckdb", "SELECT DISTINCT location_status::VARCHAR FROM marts.incidents"
+    )
+    assert statuses == [("ok",)]
