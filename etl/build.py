@@ -467,6 +467,33 @@ def _nesting(layers: DistrictLayers) -> dict[str, bool]:
     return result
 
 
+#: Two wijken overlap when they share more than this (m²) and this share of the smaller:
+#: drawn boundaries leave slivers of a few m² along a shared border, a wijk drawn over
+#: another shares hectares.
+OVERLAP_MIN_M2 = 1_000.0
+OVERLAP_MIN_SHARE = 0.01
+
+
+def wijk_overlaps(layers: DistrictLayers) -> list[tuple[str, str, float, float]]:
+    """Pairs of wijken that overlap: ``(code, other code, shared m², share of the smaller)``,
+    codes in order. A record in the shared part counts for one of them only (the first in
+    code order), so the other's figures lack it, without a word."""
+    import shapely
+
+    wijken = sorted(layers.layer("wijk"), key=lambda a: a.code or "")
+    geoms = np.array([a.geom for a in wijken], dtype=object)
+    tree = shapely.STRtree(geoms)
+    pairs = []
+    for i, j in zip(*tree.query(geoms, predicate="intersects"), strict=True):
+        if i >= j:
+            continue
+        shared = shapely.intersection(geoms[i], geoms[j]).area
+        smaller = min(geoms[i].area, geoms[j].area)
+        if shared > OVERLAP_MIN_M2 and smaller and shared > OVERLAP_MIN_SHARE * smaller:
+            pairs.append((wijken[i].code, wijken[j].code, shared, shared / smaller))
+    return pairs
+
+
 def _districts_table(
     con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone_name: str
 ) -> None:
@@ -517,6 +544,13 @@ def _districts_table(
         con.register("_frame", frame)
         con.execute("INSERT INTO raw.districts SELECT * FROM _frame")
         con.unregister("_frame")
+    # Said in marts.build_warnings.
+    con.execute(
+        "CREATE TABLE raw.wijk_overlaps (code VARCHAR, other_code VARCHAR, shared_m2 DOUBLE, "
+        "share DOUBLE)"
+    )
+    if overlaps := wijk_overlaps(layers):
+        con.executemany("INSERT INTO raw.wijk_overlaps VALUES (?, ?, ?, ?)", overlaps)
 
 
 #: Coordinate pairs located per slice: bounds the locating step's Python memory, and small

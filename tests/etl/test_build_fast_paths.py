@@ -753,7 +753,10 @@ def test_staging_with_label_types_gives_the_rows_of_plain_text():
     given = {"pv_number", "category", "street", "occurred_from", "x", "y"}
     con = duckdb.connect()
     con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
-    _raw_incidents(con, empty=tuple(sorted(set(re.findall(r"wb_\w+\((\w+)\)", sql)) - given)))
+    # The raw columns the model's macros take (wb_text(category), and the point column of
+    # wb_x(x, xy)).
+    args = set(re.findall(r"wb_\w+\((\w+)\)", sql)) | set(re.findall(r"wb_[xy]\(\w+, (\w+)\)", sql))
+    _raw_incidents(con, empty=tuple(sorted(args - given)))
     con.execute("CREATE TABLE raw.build_params AS SELECT DATE '2026-01-01' AS today")
     vocabulary_types(con, areas=False)
     prepared = prepare_labels(con, sql)

@@ -470,3 +470,32 @@ def test_a_municipality_layer_covering_part_of_the_wijken_keeps_them_in_the_zone
         tmp_path / "wh.duckdb", "SELECT DISTINCT location_status::VARCHAR FROM marts.incidents"
     )
     assert statuses == [("ok",)]
+
+
+def test_wijken_drawn_over_each_other_are_named_in_the_build_warnings(tmp_path):
+    """A wijk drawn over another: a record in the shared part counted for the first wijk
+    only, and nothing said so (found by a review). marts.build_warnings names the pair and
+    how much they share; slivers along a shared border do not count."""
+    raw = raw_with(tmp_path)
+    frame = wijken(31370)
+    # W02 widened 1 km into W01; a sliver of 1 m² stays below the threshold.
+    frame.loc[frame["wijk_code"] == "W02", "geometry"] = [
+        geom.union(box(geom.bounds[0] - 1000, geom.bounds[1], geom.bounds[0], geom.bounds[3]))
+        for geom in frame.loc[frame["wijk_code"] == "W02", "geometry"]
+    ]
+    (raw / "districts" / "wijken.geojson").write_text(frame.to_json(), encoding="utf-8")
+    located(raw, tmp_path)
+    [(message,)] = query(
+        tmp_path / "wh.duckdb",
+        "SELECT message FROM marts.build_warnings WHERE message LIKE '%overlappen%'",
+    )
+    assert message.startswith("Twee wijken overlappen: W01 en W02 (")
+    assert "Verbeter de wijkgrenzen in districts/." in message
+    # The fixture's own wijken only touch: no warning.
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    located(raw_with(clean), clean)
+    assert query(
+        clean / "wh.duckdb",
+        "SELECT count(*) FROM marts.build_warnings WHERE message LIKE '%overlappen%'",
+    ) == [(0,)]

@@ -78,6 +78,14 @@ ignored as (
         string_agg(source_file || ': ' || reason, '; ' order by source_file) as files
     from raw.ignored_files
 ),
+-- Wijken drawn over each other (etl.build.wijk_overlaps): a record in the shared part
+-- counts for the first of the two only.
+overlap_pairs as (
+    select list(o.code || ' en ' || o.other_code || ' (' || replace(printf('%.1f', o.shared_m2 / 10000), '.', ',')
+        || ' ha, ' || cast(round(100 * o.share) as integer) || ' % van de kleinste)'
+        order by o.code, o.other_code) as pairs, count(*) as n
+    from raw.wijk_overlaps o
+),
 warnings as (
     -- Files nobody reads are said first: their rows are in no table at all.
     select -1 as seq, 'Niet gelezen' as topic,
@@ -103,6 +111,13 @@ warnings as (
         || 'inwonersaantal, dus geen werklastindex en geen cijfers per 1.000 inwoners.'
     from unmatched
     where len(not_configured) > 0 and (select count(*) from configured) > 0
+    union all
+    select 2, 'Wijkgrenzen',
+        case when n = 1 then 'Twee wijken overlappen' else wb_count_text(n) || ' paren wijken overlappen' end
+        || ': ' || wb_code_list(pairs) || '. Een record in het gedeelde stuk telt enkel voor '
+        || 'de eerste wijk in codevolgorde, de andere mist het. Verbeter de wijkgrenzen in districts/.'
+    from overlap_pairs
+    where n > 0
     union all
     select 3, 'Wijktaken',
         wb_count_text(n) || ' wijktaken noemen een wijk die geen grenzenbestand tekent ('
