@@ -375,6 +375,10 @@ def monthly_with_last_year(
         out.loc[rows, count_col] = days.to_numpy()[rows]
         out.loc[rows, "vorig_jaar"] = days.reindex(lookup[rows]).to_numpy(dtype=float)
         out.loc[rows, "deels"] = True
+        if col != through_col and since.day > (cut_month - 12).days_in_month:
+            # A period from 29 February: the month a year earlier has no such day, so its
+            # count from that day on is unknown, not 0 (a constant rate read as a rise).
+            out.loc[rows, "vorig_jaar"] = np.nan
     signal = poisson_signal(out[count_col].to_numpy(), out["vorig_jaar"].to_numpy(), threshold)
     out["verschil"] = signal["verschil"].to_numpy()
     out["z"] = signal["z"].to_numpy()

@@ -399,19 +399,23 @@ elif effective == "gi":
             m, gi, maps.GI_COLOURS, "Getis-Ord Gi*", legend=png_legend, faint=(0,)
         )
     hot = int((gi["klasse"] >= 2).sum()) if not gi.empty else 0
+    # Gi* compares with the study area: the chosen wijken's cells (hq.study_cells), else
+    # the zone's.
+    area = "de gekozen wijken" if flt.wijken else "de zone"
     note = (
         f"Getis-Ord Gi* op {fmt_count(len(gi), 'zeshoek', 'zeshoeken')}: elke zeshoek samen met "
-        "zijn zes buren vergeleken met het gemiddelde van de zone. Een hotspot moet twee "
+        f"zijn zes buren vergeleken met het gemiddelde van {area}. Een hotspot moet twee "
         "toetsen doorstaan: de gewone Gi*-toets (normale benadering, geschaald met de "
         "spreiding van de aantallen) en een exacte toets (hoe vaak zoveel records in die "
-        "zeshoeken samen vallen als ze lukraak over de zone verspreid lagen), die bij weinig "
-        "records een enkel feit niet tot hotspot maakt. "
+        f"zeshoeken samen vallen als ze lukraak over {area} verspreid lagen), die bij weinig "
+        "records strenger is dan de gewone. "
         f"{fmt_count(hot, 'zeshoek is', 'zeshoeken zijn')} een hotspot met minstens 95 % "
         "betrouwbaarheid"
         + (
             ", ook na correctie voor het aantal zeshoeken (FDR)."
             if fdr
-            else "; zonder correctie voor het aantal zeshoeken (een deel is toeval)."
+            else "; zonder correctie voor het aantal zeshoeken: een deel is toeval, en bij "
+            "weinig records kan één feit al een hotspot maken."
         )
         + _classes_note()
     )
@@ -850,7 +854,8 @@ else:
         )
     st.caption(
         "Een verhouding boven 1 betekent meer feiten per km² dicht bij zo'n plaats dan in de "
-        "rest van de zone. Dat zegt waar het gebeurt, niet dat de plaats de oorzaak is. Het "
+        f"rest van {'de gekozen wijken' if flt.wijken else 'de zone'}. Dat zegt waar het "
+        "gebeurt, niet dat de plaats de oorzaak is. Het "
         "95 %-interval zegt hoe zeker de verhouding is (exact, uit het aandeel feiten binnen "
         "de straal): bevat het 1, dan kan het toeval zijn; met weinig feiten is het breed."
     )

@@ -525,3 +525,18 @@ def test_a_night_window_over_midnight_can_be_chosen(demo_warehouse):
     )
     assert metrics(at)["Feiten (pv's)"] == nl(n)
     assert "22:00 – 05:59, over middernacht." in _captions(at)
+
+
+def test_the_hot_spot_note_says_what_gi_compares_with(demo_warehouse):
+    """With a wijk filter, Gi* compares with the chosen wijken's cells, but the note said
+    "met het gemiddelde van de zone"; and it said the exact test keeps a single fact from
+    being a hot spot, which without the correction is not so (found by a review)."""
+    at = run_app("sources")
+    note = next(c for c in _captions(at) if "Getis-Ord Gi*" in c)
+    assert "het gemiddelde van de zone" in note and "enkel feit niet" not in note
+    at.toggle(key="bronnen_fdr").set_value(False).run()
+    note = next(c for c in _captions(at) if "Getis-Ord Gi*" in c)
+    assert "kan één feit al een hotspot maken" in note
+    at = run_app("sources", {"wijk": ["W01", "W02"]})
+    note = next(c for c in _captions(at) if "Getis-Ord Gi*" in c)
+    assert "het gemiddelde van de gekozen wijken" in note and "van de zone" not in note

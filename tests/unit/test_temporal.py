@@ -266,6 +266,42 @@ def test_month_the_period_begins_in_counts_from_that_day():
     assert both.loc[nov, "n"] == 31 and not both.loc[nov, "deels"]
 
 
+def test_a_period_from_29_february_has_no_same_days_a_year_earlier():
+    """A 28-day period ending 27/03/2028 starts on 29/02/2028: February 2027 has no day 29,
+    so its count "from the 29th" was 0 and ten records a day read as a rise from 0 to 10,
+    opvallend (found by a review). That month a year earlier is unknown, not 0."""
+    from datetime import date
+
+    days = pd.date_range("2027-02-01", "2028-03-27")
+    records = pd.DataFrame({"d": np.repeat(days, 10)})
+    start, end = date(2028, 2, 29), date(2028, 3, 27)
+    per_day = records.assign(maand=records.d.dt.to_period("M").dt.to_timestamp(),
+                             day=records.d.dt.day)  # fmt: skip
+    monthly = (
+        per_day.groupby("maand")
+        .agg(
+            n=("d", "size"),
+            n_tot_dag=("day", lambda s: (s <= end.day).sum()),
+            n_vanaf_dag=("day", lambda s: (s >= start.day).sum()),
+            n_binnen=("day", lambda s: s.between(start.day, end.day).sum()),
+        )
+        .reset_index()
+    )
+    out = monthly_with_last_year(
+        monthly, "maand", "n", through=end, through_col="n_tot_dag", since=start,
+        since_col="n_vanaf_dag", between_col="n_binnen", months=(date(2027, 2, 1), end),
+        known_from=date(2027, 2, 1),
+    ).set_index("maand")  # fmt: skip
+    feb, mar = pd.Period("2028-02", "M"), pd.Period("2028-03", "M")
+    assert out.loc[feb, "n"] == 10 and np.isnan(out.loc[feb, "vorig_jaar"])
+    assert not out.loc[feb, "notable"]
+    assert (out.loc[mar, "n"], out.loc[mar, "vorig_jaar"], out.loc[mar, "notable"]) == (
+        270,
+        270,
+        False,
+    )
+
+
 def test_months_follow_the_period_and_are_unknown_only_before_the_data():
     """Period 2025, records only from March 2024 to June 2025 (a wijk and a category with
     few facts): the chart ran from the first to the last month with a record, so July to
