@@ -27,7 +27,7 @@ from etl import config, duck
 from etl.labels import prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
-from etl.sources.base import ignored_files
+from etl.sources.base import identical_files, ignored_files, source_name
 from etl.sources.mapping import load_mappings
 from etl.sources.tabular import file_note, read_blocks
 
@@ -1144,6 +1144,10 @@ def build_warehouse(
     hasher = ThreadPoolExecutor(1, thread_name_prefix="wijkbeeld-fingerprint")
     try:
         files = discover_files(raw)
+        # A copy of an export under another name is read once: the build warnings name it.
+        copies = identical_files(files, raw)
+        for kind, copy, _original in copies:
+            files[kind].remove(copy)
         fingerprint_job = hasher.submit(_input_fingerprint, files, raw)
         mappings = load_mappings()
         # Build raw, staging and intermediate in memory (materialised once, never compressed
@@ -1279,7 +1283,18 @@ def build_warehouse(
         infos += layers.files
         _file_info_table(con, infos, raw, tz)
         # Said in marts.build_warnings (and so in the build log and on the Data page).
-        _ignored_files_table(con, ignored_files(raw))
+        _ignored_files_table(
+            con,
+            ignored_files(raw)
+            + [
+                (
+                    kind,
+                    source_name(raw, copy),
+                    f"identiek aan {source_name(raw, original)}, dat wel gelezen is",
+                )
+                for kind, copy, original in copies
+            ],
+        )
         t = lap("read_and_staging", started)
         geocoded = _geocode(con)
         t = lap("geocode", t)

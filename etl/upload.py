@@ -45,7 +45,13 @@ import pandas as pd
 
 from etl import config
 from etl.labels import prepare_labels, sql_text, vocabulary_types
-from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES, BuildError, source_name
+from etl.sources.base import (
+    ACCEPTED_SUFFIXES,
+    TABULAR_SUFFIXES,
+    BuildError,
+    natural_key,
+    source_name,
+)
 from etl.sources.mapping import (
     KindMapping,
     guess_kind,
@@ -165,7 +171,11 @@ RECORD_KEYS = {
 
 
 def overlap_note(
-    con: duckdb.DuckDBPyConnection, kind: str, source_file: str, warehouse: Path
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    source_file: str,
+    warehouse: Path,
+    identical: bool = False,
 ) -> str | None:
     """Whose version counts for the numbers an upload shares with the warehouse.
 
@@ -173,7 +183,8 @@ def overlap_note(
     name: ``int_file_ranks``); a re-export of an earlier month, a correction, is then
     *older* than the quarter already loaded and its versions do not count. Said before
     the file is stored, with the files concerned. ``con`` holds the upload's rows as
-    ``staging.preview``.
+    ``staging.preview``; ``source_file`` is the name the upload will be stored under
+    (:func:`stored_path`), ``identical`` whether that is the same file already there.
     """
     if kind not in RECORD_KEYS or not warehouse.is_file():
         return None
@@ -212,7 +223,7 @@ def overlap_note(
             return file_last is not None
         if file_last != last:
             return file_last > last
-        return file > source_file
+        return natural_key(file) > natural_key(source_file)
 
     total = sum(n for _, _, n in shared)
     stays = [(f, d, n) for f, d, n in shared if f != source_file and newer(f, d)]
@@ -221,11 +232,13 @@ def overlap_note(
         f"{_nl_int(total)} van de {_nl_int(n_mine)} {'nummer' if n_mine == 1 else 'nummers'} "
         f"{'zit' if total == 1 else 'zitten'} al in het warehouse."
     ]
-    if same:
-        parts.append(
-            f"{_nl_int(same)} daarvan uit een bestand met dezelfde naam (een identiek bestand "
-            "wordt niet opnieuw opgeslagen)."
+    if identical:
+        return (
+            f"Dit bestand staat er al, identiek, als {source_file}: toevoegen verandert niets "
+            "(het wordt niet nog eens opgeslagen of gelezen)."
         )
+    if same:
+        parts.append(f"{_nl_int(same)} daarvan uit {source_file}.")
     if stays:
         kept = sum(n for _, _, n in stays)
         files = "; ".join(
@@ -433,6 +446,7 @@ def preview_upload(
     max_bytes: int = DEFAULT_MAX_BYTES,
     folder: str | None = None,
     warehouse: Path | None = None,
+    raw_dir: Path | None = None,
 ) -> Preview:
     """Read an uploaded export the way the build would, without storing anything.
 
@@ -455,6 +469,10 @@ def preview_upload(
     warehouse : Path, optional
         The warehouse in use: the numbers it already holds are compared with the file's
         (:attr:`Preview.overlap`).
+    raw_dir : Path, optional
+        The raw folder the file will be stored in: the comparison takes the name
+        :func:`store_upload` will give it (``naam_2.csv`` beside a different ``naam.csv``),
+        and says so when the same file is already there.
 
     Returns
     -------
@@ -493,7 +511,13 @@ def preview_upload(
             if kind == "districts":
                 _preview_districts(preview, path, raw, zone, n, mappings)
             else:
-                _preview_tabular(preview, kind, path, raw, work, zone, n, mappings, warehouse)
+                stored = None
+                if raw_dir is not None:
+                    where, same = stored_path(kind, name, data, raw_dir, folder)
+                    stored = (source_name(Path(raw_dir), where), same)
+                _preview_tabular(
+                    preview, kind, path, raw, work, zone, n, mappings, warehouse, stored
+                )
         except BuildError as exc:
             preview.ok = False
             preview.error = str(exc)
@@ -510,7 +534,10 @@ def _preview_tabular(
     n: int,
     mappings: dict,
     warehouse: Path | None = None,
+    stored: tuple[str, bool] | None = None,
 ) -> None:
+    """``stored``: the name the file will have under the raw folder, and whether that is
+    the same file already there (:func:`stored_path`)."""
     from etl import duck
     from etl.sources.tabular import file_note, load_tabular_kind, sniff_headers
 
@@ -605,10 +632,40 @@ def _preview_tabular(
             refused = refused.drop(columns="sheet")
         preview.refused = refused
         if warehouse is not None:
-            preview.overlap = overlap_note(con, kind, source_name(raw, path), warehouse)
+            name, same = stored or (source_name(raw, path), False)
+            preview.overlap = overlap_note(con, kind, name, warehouse, same)
         preview.ok = True
     finally:
         con.close()
+
+
+def _identical_in(folder: Path, data: bytes, digest: str) -> Path | None:
+    """A file under ``folder`` (any name, any sub-folder) with exactly these bytes."""
+    if not folder.is_dir():
+        return None
+    for path in sorted(folder.rglob("*")):
+        if (
+            path.is_file()
+            and not path.name.startswith(".")
+            and path.stat().st_size == len(data)
+            and _sha256(path) == digest
+        ):
+            return path
+    return None
+
+
+def stored_path(
+    kind: str, filename: str, data: bytes, raw_dir: Path, folder: str | None = None
+) -> tuple[Path, bool]:
+    """Where :func:`store_upload` would put these bytes now, and whether that is a file
+    already there with the same content (which it reuses: the same export twice, under
+    another name too, is read once). Nothing is written."""
+    name = safe_filename(kind, filename)
+    target = Path(raw_dir) / kind / (safe_folder(kind, folder) or "")
+    same = _identical_in(Path(raw_dir) / kind, data, hashlib.sha256(data).hexdigest())
+    if same is not None:
+        return same, True
+    return next(c for c in _numbered_names(target, name) if not c.exists()), False
 
 
 def store_upload(
@@ -621,9 +678,10 @@ def store_upload(
 ) -> Path:
     """Store an uploaded export as ``raw_dir/<kind>/[<folder>/]<filename>``.
 
-    An identical file already there is reused (uploading twice changes nothing); a
-    different file with that name is never overwritten: the new one gets a suffix
-    (``naam_2.csv``). The file appears atomically (never half-written for a build).
+    An identical file already there, under any name, is reused (uploading twice changes
+    nothing: a copy under another name had its refused rows counted twice); a different
+    file with that name is never overwritten: the new one gets a suffix (``naam_2.csv``).
+    The file appears atomically (never half-written for a build).
 
     Parameters
     ----------
@@ -666,6 +724,8 @@ def store_upload(
     if not target_real.is_relative_to((Path(raw_dir) / kind).resolve()):
         raise UploadError(f"Ongeldige naam '{folder}'.")
     digest = hashlib.sha256(data).hexdigest()
+    if (same := _identical_in(Path(raw_dir) / kind, data, digest)) is not None:
+        return same
     tmp = target / f".upload-{os.getpid()}-{time.monotonic_ns()}"
     tmp.write_bytes(data)
     try:

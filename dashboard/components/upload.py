@@ -173,6 +173,7 @@ def preview_file(kind: str, filename: str, data: bytes, folder: str | None = Non
         max_bytes=max_upload_mb() * 1024 * 1024,
         folder=folder,
         warehouse=warehouse_path(),
+        raw_dir=config.raw_dir(),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from etl import config
@@ -55,8 +56,42 @@ def discover_files(raw: Path) -> dict[str, list[Path]]:
                     continue
                 if name.lower().endswith(suffixes):
                     files.append(path)
-        found[kind] = sorted(files, key=lambda p: p.relative_to(raw).as_posix())
+        found[kind] = sorted(files, key=lambda p: natural_key(p.relative_to(raw).as_posix()))
     return found
+
+
+def identical_files(files: dict[str, list[Path]], raw: Path) -> list[tuple[str, Path, Path]]:
+    """Files of one kind with the same bytes as an earlier one (a copy under another name,
+    "feiten (1).csv"): ``(kind, copy, original)``. Their records counted once already, but
+    their refused rows twice. Only files of equal size are hashed."""
+    import hashlib
+
+    from etl.sources.tabular import read_blocks
+
+    out = []
+    for kind, paths in files.items():
+        by_size: dict[int, list[Path]] = {}
+        for path in paths:
+            by_size.setdefault(path.stat().st_size, []).append(path)
+        for same_size in by_size.values():
+            if len(same_size) < 2:
+                continue
+            seen: dict[str, Path] = {}
+            for path in same_size:  # in load order: the first is the original
+                digest = hashlib.sha256()
+                for block in read_blocks(path, 1 << 22):
+                    digest.update(block)
+                if (first := seen.setdefault(digest.hexdigest(), path)) is not path:
+                    out.append((kind, path, first))
+    return out
+
+
+def natural_key(name: str) -> list:
+    """Sort key of a file name with its numbers as numbers: "feiten_10.csv" after
+    "feiten_9.csv" (as text it came first, so the tenth version of an upload lost to the
+    ninth). The later name counts as the newer file where record dates tie; the SQL models
+    compare names with :sql:`wb_natural`, the same order."""
+    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", name))]
 
 
 def source_name(raw: Path, path: Path) -> str:

@@ -473,6 +473,11 @@ left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num and l.may_swap = c.may_swap_
 left join wb_municipality_labels(staging_table) m on m.municipality = c.municipality;
+-- A file name that sorts with its numbers as numbers ("feiten_10.csv" after "feiten_9.csv"),
+-- as etl.sources.base.natural_key orders the files: each run of digits padded to 20.
+CREATE OR REPLACE TEMP MACRO wb_natural(s) AS array_to_string(list_transform(
+    regexp_extract_all(s, '\d+|\D+'),
+    lambda part: CASE WHEN regexp_full_match(part, '\d{1,20}') THEN lpad(part, 20, '0') ELSE part END), '');
 -- A list of codes for a sentence: the first ten, and how many more ("W01, W02 en 3 andere").
 CREATE OR REPLACE TEMP MACRO wb_code_list(codes) AS
     array_to_string(list_slice(codes, 1, 10), ', ')

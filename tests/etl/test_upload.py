@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from etl_helpers import RAW_SMALL, ZONE_SMALL, mini_raw, query
+from etl_helpers import RAW_SMALL, ZONE_SMALL, build_warehouse, mini_raw, query
 from test_quirks import incident, incidents_csv
 
 from etl.upload import (
@@ -429,3 +429,77 @@ def test_preview_says_whose_version_counts_for_numbers_already_loaded(tmp_path):
     fresh = incidents_csv([incident("PV77")]).encode()
     assert preview_upload("incidents", "n.csv", fresh, ZONE_SMALL, warehouse=wh).overlap is None
     assert preview_upload("incidents", "n.csv", january, ZONE_SMALL).overlap is None
+
+
+# -- uploads found wrong by a review (session 24) ----------------------------------------
+
+
+def test_the_newest_upload_wins_also_from_its_tenth_version(tmp_path):
+    """Ten versions of one file with the same dates: stored as correctie.csv ...
+    correctie_10.csv, and the name decided, as text: correctie_10 before correctie_9, so
+    the ninth version counted. Names now compare with their numbers as numbers."""
+    raw = tmp_path / "raw"
+    for v in range(1, 11):
+        row = incident("PV99", street=f"Versiestraat {v}")
+        store_upload("incidents", "correctie.csv", incidents_csv([row]).encode(), raw)
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    assert query(
+        wh, "SELECT source_file, street FROM marts.incidents WHERE pv_number = 'PV99'"
+    ) == [("incidents/correctie_10.csv", "Versiestraat 10")]
+
+
+def test_the_same_export_under_another_name_is_stored_and_read_once(tmp_path):
+    """A copy of an export under another name ("feiten (1).csv") was stored beside it and
+    read again: its records counted once, its refused rows twice. An upload identical to a
+    file already there reuses that file and the preview says so; a copy put in the folder
+    by hand is read once, and the build warnings name it."""
+    raw = mini_raw(tmp_path, {"incidents/a.csv": INCIDENTS})
+    assert store_upload("incidents", "a (1).csv", INCIDENTS, raw) == raw / "incidents" / "a.csv"
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    refused = query(wh, "SELECT count(*) FROM marts.rejects")[0][0]
+    preview = preview_upload(
+        "incidents", "kopie.csv", INCIDENTS, ZONE_SMALL, warehouse=wh, raw_dir=raw
+    )
+    assert preview.overlap == (
+        "Dit bestand staat er al, identiek, als incidents/a.csv: toevoegen verandert niets "
+        "(het wordt niet nog eens opgeslagen of gelezen)."
+    )
+    (raw / "incidents" / "a (kopie).csv").write_bytes(INCIDENTS)
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    assert query(wh, "SELECT count(*) FROM marts.rejects")[0][0] == refused > 0
+    [(message,)] = query(
+        wh, "SELECT message FROM marts.build_warnings WHERE topic = 'Niet gelezen'"
+    )
+    # Of two identical files, the first in name order is read.
+    assert "incidents/a.csv: identiek aan incidents/a (kopie).csv, dat wel gelezen is" in message
+
+
+def test_a_corrected_file_under_the_same_name_is_compared_under_its_stored_name(tmp_path):
+    """A corrected islp_feiten_2024.csv (other content, same name): the preview said its
+    numbers came "uit een bestand met dezelfde naam (een identiek bestand wordt niet opnieuw
+    opgeslagen)" and left that file out of the comparison, while the upload is stored as
+    islp_feiten_2024_2.csv and the existing file's versions win. The preview compares under
+    the name the file will get."""
+    raw = mini_raw(tmp_path, {"incidents/islp_feiten_2024.csv": INCIDENTS})
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    existing = raw / "incidents" / "islp_feiten_2024.csv"
+    last = query(
+        wh, "SELECT max_record_date FROM marts.load_files WHERE source_file = ?",
+        ["incidents/islp_feiten_2024.csv"],
+    )[0][0]  # fmt: skip
+    pv = query(
+        wh, "SELECT pv_number FROM marts.incidents WHERE source_file = ? ORDER BY 1 LIMIT 1",
+        ["incidents/islp_feiten_2024.csv"],
+    )[0][0]  # fmt: skip
+    corrected = incidents_csv([incident(pv, when="02/01/2024 10:00")]).encode()
+    assert corrected != existing.read_bytes()
+    preview = preview_upload(
+        "incidents", existing.name, corrected, ZONE_SMALL, warehouse=wh, raw_dir=raw
+    )
+    assert "dezelfde naam" not in preview.overlap
+    assert "incidents/islp_feiten_2024.csv" in preview.overlap
+    assert f"laatste feit {last:%d/%m/%Y}" in preview.overlap
+    assert "blijft de versie uit een jongere export tellen" in preview.overlap

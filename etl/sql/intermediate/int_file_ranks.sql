@@ -1,5 +1,6 @@
 -- Which export is newest, per kind: the file with the latest record date wins, ties go to
--- the later file name. Never file modification times: the build is a function of content.
+-- the later file name, its numbers compared as numbers (wb_natural: an upload's tenth
+-- version "feiten_10.csv" after its ninth). Never file modification times: the build is a function of content.
 with dated as (
     select 'incidents' as kind, source_file, record_date from staging.stg_islp__incidents where reject_reason is null
     union all select 'accidents', source_file, record_date from staging.stg_islp__accidents where reject_reason is null
@@ -24,7 +25,9 @@ select
     kind,
     source_file,
     max_record_date,
-    row_number() over (partition by kind order by max_record_date desc nulls last, source_file desc) as file_rank,
+    row_number() over (
+        partition by kind order by max_record_date desc nulls last, wb_natural(source_file) desc
+    ) as file_rank,
     -- The file with the most usable rows of its kind (see int_<kind>_current).
     row_number() over (partition by kind order by n_valid desc, source_file) = 1 as is_largest
 from files
