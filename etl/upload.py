@@ -936,18 +936,13 @@ def start_background_build(
         raise BuildBusyError(
             f"Er loopt al een bouw (gestart {current.get('started_at', '?')}); wacht tot die klaar is."
         )
+    # The lock is an flock on a file that stays: the child inherits it and holds it for
+    # the whole build, so it ends with the child, also one that crashes. Two confirms at
+    # the same moment (two sessions) cannot both start a build: an empty lock file was
+    # taken for one left by a dead build and removed while the first build ran.
+    fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        try:
-            holder = int(lock.read_text(encoding="ascii").strip() or 0)
-        except (OSError, ValueError):
-            holder = 0
-        if _alive(holder):
-            raise BuildBusyError("Er loopt al een bouw; wacht tot die klaar is.") from None
-        lock.unlink(missing_ok=True)  # left by a build that died
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    try:
+        _flock(fd, status_file)
         cmd = [sys.executable, "-m", "etl.upload", str(raw), str(warehouse), str(status_file)]
         if zone_file is not None:
             cmd.append(str(zone_file))
@@ -958,8 +953,11 @@ def start_background_build(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # survives a Streamlit rerun or page reload
+            pass_fds=(fd,),
+            env={**os.environ, LOCK_FD_ENV: str(fd)},
         )
-        os.write(fd, str(proc.pid).encode("ascii"))
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(proc.pid).encode("ascii"), 0)  # who holds it, for a person
         _write_status(
             status_file,
             {
@@ -971,11 +969,29 @@ def start_background_build(
                 "warehouse": str(warehouse),
             },
         )
-    except OSError:
-        lock.unlink(missing_ok=True)
-        raise
     finally:
-        os.close(fd)
+        os.close(fd)  # the child's copy keeps the lock
+
+
+#: The environment variable that tells the build process which descriptor holds the lock.
+LOCK_FD_ENV = "WIJKBEELD_BUILD_LOCK_FD"
+
+
+def _flock(fd: int, status_file: Path) -> None:
+    """Take the build lock on ``fd`` or raise :class:`BuildBusyError`. A build that has
+    just written its final status lets go a moment later: waited for, up to 5 s."""
+    import fcntl
+
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            finishing = build_status(status_file).get("state") in ("ok", "failed")
+            if not finishing or time.monotonic() > deadline:
+                raise BuildBusyError("Er loopt al een bouw; wacht tot die klaar is.") from None
+            time.sleep(0.05)
 
 
 def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | None) -> int:
@@ -1023,7 +1039,13 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
         peak_mb=round(usage.ru_maxrss / 1024, 1),
     )
     _write_status(status_file, status)
-    _lock_path(status_file).unlink(missing_ok=True)
+    # Let go of the lock now that the status says so (it would end with the process too);
+    # the lock file stays (removing it let a second build lock a new file beside it).
+    if (held := os.environ.get(LOCK_FD_ENV)) is not None:
+        try:
+            os.close(int(held))
+        except (OSError, ValueError):
+            pass
     return code
 
 

@@ -503,3 +503,34 @@ def test_a_corrected_file_under_the_same_name_is_compared_under_its_stored_name(
     assert "incidents/islp_feiten_2024.csv" in preview.overlap
     assert f"laatste feit {last:%d/%m/%Y}" in preview.overlap
     assert "blijft de versie uit een jongere export tellen" in preview.overlap
+
+
+def test_two_confirms_at_the_same_moment_start_one_build(tmp_path):
+    """Two sessions confirming an upload at the same moment both started a build: the
+    second found the lock file created but still empty, took it for one left by a dead
+    build and removed it (found by a review). The lock is now held by the build process
+    itself for as long as it runs."""
+    import threading
+
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("P1")])})
+    status = tmp_path / "state" / "build.json"
+    for _ in range(3):
+        results: list[str] = []
+
+        def confirm(results: list[str] = results) -> None:
+            try:
+                start_background_build(raw, tmp_path / "wh.duckdb", status, ZONE_SMALL)
+                results.append("gestart")
+            except BuildBusyError:
+                results.append("bezig")
+
+        threads = [threading.Thread(target=confirm) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results) == ["bezig", "gestart"]
+        assert _wait(status)["state"] == "ok"
+    # Right after a build: the next one starts (the finished build lets go at once).
+    start_background_build(raw, tmp_path / "wh.duckdb", status, ZONE_SMALL)
+    assert _wait(status)["state"] == "ok"
