@@ -740,6 +740,9 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     # A place: the NIS code of the zone municipality a name stands for, else the name itself.
     place = "coalesce(CAST(p.nis_code AS VARCHAR), 'naam:' || d.place_key)"
     # Each distinct municipality label of the list is named once, not each of its rows.
+    # An address in several lists (a corrected list beside the old one) takes the newest
+    # list's entry (the later file name, as the files load): the old and corrected points
+    # lay more than GEOCODE_SPREAD_M apart and the address read as ambiguous, "unknown".
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _addr AS
         SELECT a.street, a.house_number, a.postcode, a.street_key, a.house_key, l.muni,
@@ -751,7 +754,9 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                   FROM (SELECT DISTINCT municipality FROM staging.stg_zone__addresses)) d
             LEFT JOIN _places p ON p.name_key = d.place_key
         ) l ON l.municipality = a.municipality
-        WHERE a.reject_reason IS NULL"""
+        WHERE a.reject_reason IS NULL
+        QUALIFY a.load_order = max(a.load_order)
+            OVER (PARTITION BY a.street, a.house_number, a.postcode, l.muni)"""
     )
     tables = [
         r[0]

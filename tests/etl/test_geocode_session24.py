@@ -98,3 +98,25 @@ def test_stnwg_is_a_steenweg(tmp_path):
         ],
     )
     assert got["S1"] == got["S2"] == (172005.0, 177005.0, "adres genormaliseerd")
+
+
+def test_a_corrected_address_list_beside_the_old_one_wins(tmp_path):
+    """A corrected address list (Kerkstraat 12 moved 300 m) beside the old one: both points
+    were candidates, more than 50 m apart, so the address read as ambiguous and the record
+    was listed as an address "the list does not know" (found by a review). The newest
+    list's entry counts (the later file name)."""
+    header = "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
+    raw = mini_raw(
+        tmp_path,
+        {
+            "incidents/f.csv": HEADER + "A1;03/02/2024 10:00;Kerkstraat;12;3020;Herent;;\r\n",
+            "addresses/adressen_2024.csv": header + "Kerkstraat;12;3020;Herent;171000;177000\r\n",
+            "addresses/adressen_2025.csv": header + "Kerkstraat;12;3020;Herent;171000;177300\r\n",
+        },
+    )
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    assert query(wh, "SELECT x, y, geocode_method::VARCHAR FROM marts.incidents") == [
+        (171000.0, 177300.0, "adres exact")
+    ]
+    assert query(wh, "SELECT count(*) FROM marts.geocode_unmatched") == [(0,)]
