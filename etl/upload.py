@@ -518,10 +518,32 @@ def preview_upload(
                 _preview_tabular(
                     preview, kind, path, raw, work, zone, n, mappings, warehouse, stored
                 )
+                if kind == "sectors" and stored is not None and not stored[1]:
+                    _note_other_sector_lists(preview, Path(raw_dir), stored[0])
         except BuildError as exc:
             preview.ok = False
             preview.error = str(exc)
     return preview
+
+
+def _note_other_sector_lists(preview: Preview, raw_dir: Path, stored_name: str) -> None:
+    """Sector lists are read together (per municipality the newest list counts, and an
+    older list's codes it no longer has are refused): a preview of one list alone counted
+    rows the build then refused. Said, with the list that will count."""
+    from etl.sources.base import discover_files
+
+    others = [source_name(raw_dir, p) for p in discover_files(raw_dir).get("sectors", [])]
+    if not others:
+        return
+    newest = max([*others, stored_name], key=natural_key)
+    note = (
+        f"Er {'staat' if len(others) == 1 else 'staan'} al {len(others)} "
+        f"{'sectorlijst' if len(others) == 1 else 'sectorlijsten'} ({', '.join(others)}). "
+        "De bouw leest ze samen met deze: per gemeente telt de nieuwste lijst, in naamvolgorde "
+        f"de laatste ({newest}), en codes van een oudere lijst die de nieuwste niet meer heeft, "
+        "worden geweigerd. De aantallen hierboven gelden voor dit bestand alleen."
+    )
+    preview.note = f"{preview.note} {note}" if preview.note else note
 
 
 def _preview_tabular(

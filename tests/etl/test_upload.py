@@ -534,3 +534,20 @@ def test_two_confirms_at_the_same_moment_start_one_build(tmp_path):
     # Right after a build: the next one starts (the finished build lets go at once).
     start_background_build(raw, tmp_path / "wh.duckdb", status, ZONE_SMALL)
     assert _wait(status)["state"] == "ok"
+
+
+def test_the_preview_of_a_sector_list_says_it_is_read_with_the_others(tmp_path):
+    """A sector list previewed alone: "3 aanvaard, 0 geweigerd", while the build, reading it
+    with the list already there, refused two of its codes (found by a review). The preview
+    says the lists are read together and which one will count."""
+    header = "statsec2024;statsec2024_naam;gemeente2024;gemeente2024_naam;wijk2024_code\r\n"
+    old = header + "24038A00-;Herent-Centrum;24038;Herent;24038A0N\r\n"
+    raw = mini_raw(tmp_path, {"sectors/statsec_als_basis.csv": old})
+    new = header + "24038A09-;Kouterwijk;24038;Herent;24038A0N\r\n"
+    preview = preview_upload(
+        "sectors", "statsec2024_als_basis.csv", new.encode(), ZONE_SMALL, raw_dir=raw
+    )
+    assert preview.ok
+    assert "Er staat al 1 sectorlijst (sectors/statsec_als_basis.csv)" in preview.note
+    assert "in naamvolgorde de laatste (sectors/statsec_als_basis.csv)" in preview.note
+    assert "De aantallen hierboven gelden voor dit bestand alleen." in preview.note
