@@ -2011,20 +2011,8 @@ def _load_table_rows(
     names = {h for h in headers if h}
     named = next((i for i, h in enumerate(headers) if h), 0)
     ordered = sorted(headers)
-    # Calamine gives a date-time cell at midnight as a date: in a column that holds times,
-    # such a cell is 00:00, not a whole day (03/02/2024 00:00 read as a window of 24 hours,
-    # where the same value in a CSV is exact). Per column: where times are, and which
-    # records hold a date alone.
-    timed: set[int] = set()
-    dated: dict[int, list[int]] = {}
     for excel_row, row in rows:
         cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
-        days = []
-        for i, v in enumerate(row[:n]):
-            if isinstance(v, datetime):
-                timed.add(i)
-            elif isinstance(v, date) and cells[i] is not None:
-                days.append(i)
         texts = [_cell_text(v) or "" for v in row[:n]]
         texts += [""] * (n - len(texts))
         if texts in lines:
@@ -2035,12 +2023,7 @@ def _load_table_rows(
             where = f"{name} (werkblad '{sheet}')" if sheets > 1 else name
             raise BuildError(reordered_header_error(where, excel_row))
         elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
-            for i in days:
-                dated.setdefault(i, []).append(len(records))
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
-    for i in timed & dated.keys():
-        for r in dated[i]:
-            records[r][i] += " 00:00:00"
     # The records of a merge over several rows (see _xlsx_rows).
     merged_rows = []
     if filled := getattr(rows, "filled", None):

@@ -275,25 +275,3 @@ def test_the_upload_preview_reads_a_header_over_two_rows_alike():
     assert p.columns_found["street"] == "Straat"
     assert p.columns_found["occurred_from"] == "Datum Feit"
     assert "Kopregel over twee rijen (2 en 3)" in p.note
-
-
-def test_a_date_time_cell_at_midnight_is_a_moment_in_a_column_of_times(tmp_path):
-    """Calamine gives a date-time cell at 00:00 as a date: 03/02/2024 00:00 became a window
-    of the whole day, where the same value in a CSV is an exact moment (found by a review).
-    In a column that holds times, a date alone is 00:00; a column of dates alone stays a
-    column of whole days."""
-    import datetime as dt
-
-    rows = [
-        ["PV-nummer", "Datum feit", "Straat", "Huisnr", "X", "Y"],
-        ["P1", dt.datetime(2024, 2, 3, 0, 0), "Kerkstraat", "12", 171000, 177000],
-        ["P2", dt.datetime(2024, 2, 3, 0, 1), "Kerkstraat", "12", 171000, 177000],
-    ]
-    wh = built(tmp_path, {"incidents/f.xlsx": workbook(rows)})
-    got = query(
-        wh, "SELECT pv_number, occurred_from::VARCHAR, is_window FROM marts.incidents ORDER BY 1"
-    )
-    assert got == [("P1", "2024-02-03 00:00:00", False), ("P2", "2024-02-03 00:01:00", False)]
-    days = [rows[0], ["P3", dt.date(2024, 2, 3), "Kerkstraat", "12", 171000, 177000]]
-    wh = built(tmp_path / "days", {"incidents/f.xlsx": workbook(days)})
-    assert query(wh, "SELECT is_window FROM marts.incidents") == [(True,)]
