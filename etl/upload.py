@@ -233,10 +233,7 @@ def overlap_note(
         f"{'zit' if total == 1 else 'zitten'} al in het warehouse."
     ]
     if identical:
-        return (
-            f"Dit bestand staat er al, identiek, als {source_file}: toevoegen verandert niets "
-            "(het wordt niet nog eens opgeslagen of gelezen)."
-        )
+        return None  # said by preview_upload, for every kind
     if same:
         parts.append(f"{_nl_int(same)} daarvan uit {source_file}.")
     if stays:
@@ -508,6 +505,10 @@ def preview_upload(
         work = Path(tmp) / "work"
         work.mkdir()
         try:
+            identical = None
+            if raw_dir is not None:
+                where, same = stored_path(kind, name, data, raw_dir, folder)
+                identical = source_name(Path(raw_dir), where) if same else None
             if kind == "districts":
                 _preview_districts(preview, path, raw, zone, n, mappings)
             else:
@@ -520,6 +521,12 @@ def preview_upload(
                 )
                 if kind == "sectors" and stored is not None and not stored[1]:
                     _note_other_sector_lists(preview, Path(raw_dir), stored[0])
+            if identical:
+                # Every kind, also before a build read the file: nothing to add.
+                preview.overlap = (
+                    f"Dit bestand staat er al, identiek, als {identical}: toevoegen verandert "
+                    "niets (het wordt niet nog eens opgeslagen of gelezen)."
+                )
         except BuildError as exc:
             preview.ok = False
             preview.error = str(exc)
@@ -539,9 +546,10 @@ def _note_other_sector_lists(preview: Preview, raw_dir: Path, stored_name: str) 
     note = (
         f"Er {'staat' if len(others) == 1 else 'staan'} al {len(others)} "
         f"{'sectorlijst' if len(others) == 1 else 'sectorlijsten'} ({', '.join(others)}). "
-        "De bouw leest ze samen met deze: per gemeente telt de nieuwste lijst, in naamvolgorde "
-        f"de laatste ({newest}), en codes van een oudere lijst die de nieuwste niet meer heeft, "
-        "worden geweigerd. De aantallen hierboven gelden voor dit bestand alleen."
+        "De bouw leest ze samen met deze: per gemeente telt de nieuwste lijst met die "
+        f"gemeente, in naamvolgorde de laatste (van al deze lijsten: {newest}), en codes van "
+        "een oudere lijst die de nieuwste niet meer heeft, worden geweigerd. De aantallen "
+        "hierboven gelden voor dit bestand alleen."
     )
     preview.note = f"{preview.note} {note}" if preview.note else note
 
@@ -661,17 +669,13 @@ def _preview_tabular(
         con.close()
 
 
-def _identical_in(folder: Path, data: bytes, digest: str) -> Path | None:
-    """A file under ``folder`` (any name, any sub-folder) with exactly these bytes."""
-    if not folder.is_dir():
-        return None
-    for path in sorted(folder.rglob("*")):
-        if (
-            path.is_file()
-            and not path.name.startswith(".")
-            and path.stat().st_size == len(data)
-            and _sha256(path) == digest
-        ):
+def _identical_in(raw_dir: Path, kind: str, data: bytes, digest: str) -> Path | None:
+    """An export of this kind the build reads (any name, any sub-folder) with exactly these
+    bytes; not a file it leaves out ("feiten.csv.bak"): reusing that one read nothing."""
+    from etl.sources.base import discover_files
+
+    for path in discover_files(Path(raw_dir)).get(kind, []):
+        if path.stat().st_size == len(data) and _sha256(path) == digest:
             return path
     return None
 
@@ -684,7 +688,7 @@ def stored_path(
     another name too, is read once). Nothing is written."""
     name = safe_filename(kind, filename)
     target = Path(raw_dir) / kind / (safe_folder(kind, folder) or "")
-    same = _identical_in(Path(raw_dir) / kind, data, hashlib.sha256(data).hexdigest())
+    same = _identical_in(raw_dir, kind, data, hashlib.sha256(data).hexdigest())
     if same is not None:
         return same, True
     return next(c for c in _numbered_names(target, name) if not c.exists()), False
@@ -746,7 +750,7 @@ def store_upload(
     if not target_real.is_relative_to((Path(raw_dir) / kind).resolve()):
         raise UploadError(f"Ongeldige naam '{folder}'.")
     digest = hashlib.sha256(data).hexdigest()
-    if (same := _identical_in(Path(raw_dir) / kind, data, digest)) is not None:
+    if (same := _identical_in(raw_dir, kind, data, digest)) is not None:
         return same
     tmp = target / f".upload-{os.getpid()}-{time.monotonic_ns()}"
     tmp.write_bytes(data)

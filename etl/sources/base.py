@@ -91,7 +91,8 @@ def natural_key(name: str) -> list:
     "feiten_9.csv" (as text it came first, so the tenth version of an upload lost to the
     ninth). The later name counts as the newer file where record dates tie; the SQL models
     compare names with :sql:`wb_natural`, the same order."""
-    return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", name))]
+    parts = [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", name))]
+    return [*parts, name]  # "feiten_01" and "feiten_1" apart: the text decides a tie
 
 
 def source_name(raw: Path, path: Path) -> str:

@@ -472,12 +472,17 @@ def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, sour
     if inside.mean() >= 0.5:
         return
     at = next(((float(a), float(b)) for a, b in zip(x, y, strict=True) if np.isfinite(a)), None)
-    where = f" (bv. x {at[0]:,.0f}, y {at[1]:,.0f} in Lambert 72)".replace(",", ".") if at else ""
+
+    def metres(v: float) -> str:
+        return f"{v:,.0f}".replace(",", ".")
+
+    where = f" (bv. x {metres(at[0])}, y {metres(at[1])} in Lambert 72)" if at else ""
+    # The sidecar belongs to the file, also for one layer of several ("grenzen.gpkg!wijken").
+    sidecar = Path(name.split("!")[0]).name + ".crs"
     raise BuildError(
         f"Bestand {name}: gelezen in {crs_label(crs)} ({source}) liggen de objecten niet in "
         f"België{where}. Het coördinatenstelsel klopt niet: geef het juiste op in een bestand "
-        f"{Path(name).name}.crs naast de kaartlaag (bv. EPSG:31370) of als districts_crs in "
-        "zone.toml."
+        f"{sidecar} naast de kaartlaag (bv. EPSG:31370) of als districts_crs in zone.toml."
     )
 
 

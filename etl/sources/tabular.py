@@ -1190,7 +1190,10 @@ def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     # A typed second column (a date: few shapes over all complete rows) tells a record
     # whose key has another form ("NOT-2024-77" among "LE.55.L7.…") from a continuation.
     seconds = {_shape(parts[1]) for parts in complete if len(parts) > 1}
-    if len(seconds) > 3:
+    if len(seconds) > 3 or not all(b"9" in shape for shape in seconds):
+        # Only a typed column (digits in every value: a date, a number) tells a record:
+        # a column of words ("Vandalisme") has the shape of the street that follows a
+        # broken description, and the record would no longer be joined.
         seconds = set()
 
     def continues(line: bytes) -> bool:

@@ -130,3 +130,25 @@ def test_a_short_record_with_a_key_of_another_form_is_not_joined_to_the_one_abov
     assert refused == ([] if key else [(4, "PV-nummer")])
     [(note,)] = query(wh, "SELECT note FROM marts.load_files WHERE kind = 'incidents'")
     assert note is None
+
+
+def test_a_description_split_over_two_lines_is_joined_beside_a_column_of_words(tmp_path):
+    """The second-column test of a short row (a date there tells a record) took a column of
+    words for a typed one: after "Categorie", the street following a broken description has
+    the same shape as "Vandalisme", and the record was no longer joined (found by a review
+    of this session's change)."""
+    header = "PV-nummer;Categorie;Datum feit;Omschrijving;Straat;Huisnr;X;Y\r\n"
+    text = header + (
+        "LE.1;Diefstal;03/02/2024 10:00;fiets weg;Kerkstraat;12;171000;177000\r\n"
+        "LE.2;Vandalisme;03/02/2024 11:00;graffiti op\r\nde gevel;Kerkstraat;14;171000;177000\r\n"
+        "LE.3;Diefstal;03/02/2024 12:00;gsm;Kerkstraat;16;171000;177000\r\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"incidents/f.csv": text}), wh)
+    got = query(wh, "SELECT pv_number, description, house_number FROM marts.incidents ORDER BY 1")
+    assert got == [
+        ("LE.1", "fiets weg", "12"),
+        ("LE.2", "graffiti op de gevel", "14"),
+        ("LE.3", "gsm", "16"),
+    ]
+    assert query(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]

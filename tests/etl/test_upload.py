@@ -549,5 +549,27 @@ def test_the_preview_of_a_sector_list_says_it_is_read_with_the_others(tmp_path):
     )
     assert preview.ok
     assert "Er staat al 1 sectorlijst (sectors/statsec_als_basis.csv)" in preview.note
-    assert "in naamvolgorde de laatste (sectors/statsec_als_basis.csv)" in preview.note
+    assert (
+        "in naamvolgorde de laatste (van al deze lijsten: sectors/statsec_als_basis.csv)"
+        in preview.note
+    )
     assert "De aantallen hierboven gelden voor dit bestand alleen." in preview.note
+
+
+def test_an_upload_identical_to_a_file_the_build_ignores_is_stored(tmp_path):
+    """An upload with the bytes of 'feiten.csv.bak' (which the build does not read) was
+    "reused" as that file, and the rebuild read nothing (found by a review). Only exports
+    the build reads count; and the preview says an upload is already there, identical, for
+    every kind, also before a build read it."""
+    raw = mini_raw(tmp_path, {"incidents/feiten.csv.bak": INCIDENTS})
+    stored = store_upload("incidents", "feiten.csv", INCIDENTS, raw)
+    assert stored == raw / "incidents" / "feiten.csv"
+    addresses = (
+        b"Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\nKerkstraat;1;3020;Herent;171000;177000\n"
+    )
+    store_upload("addresses", "adressen.csv", addresses, raw)
+    preview = preview_upload("addresses", "adressen_kopie.csv", addresses, ZONE_SMALL, raw_dir=raw)
+    assert preview.overlap == (
+        "Dit bestand staat er al, identiek, als addresses/adressen.csv: toevoegen verandert "
+        "niets (het wordt niet nog eens opgeslagen of gelezen)."
+    )
