@@ -125,21 +125,26 @@ def _has_utf8_characters(data: bytes) -> bool:
 class _MixedDecoder:
     """UTF-8 of a text whose lines are partly UTF-8, partly Windows-1252, fed block by block.
 
-    Each line ("\n" ends it) is read in the encoding it has: as UTF-8 when it is valid
-    UTF-8, else as Windows-1252 (latin-1 for the five bytes that leaves undefined). Keeps
-    the line numbers (1-based) of the lines with accents in either, for the file's note.
+    Each line is read in the encoding it has: as UTF-8 when it is valid UTF-8, else as
+    Windows-1252 (latin-1 for the five bytes that leaves undefined). A stretch of lines all
+    in one encoding (two exports pasted together: one long run each) is decoded at once;
+    only a stretch holding both goes line by line. Counts the lines with accents in each
+    encoding and keeps their first runs (line numbers, 1-based) for the file's note.
+    ``cr``: the file's lines end in "\r" alone (an old Mac export).
     """
 
-    def __init__(self) -> None:
-        self.utf8_lines: list[int] = []
-        self.cp1252_lines: list[int] = []
+    def __init__(self, cr: bool = False) -> None:
+        self.n_utf8 = self.n_cp1252 = 0
+        #: Per encoding, the first runs of lines ``[first, last]`` (1-based) in it.
+        self.runs: dict[bool, list[list[int]]] = {True: [], False: []}
+        self._sep = b"\r" if cr else b"\n"
         self._carry = b""
         self._lines = 0  # lines before the carry
 
     def feed(self, block: bytes) -> bytes:
         """The complete lines so far, in UTF-8 (a line split over blocks waits for its end)."""
         data = self._carry + bytes(block)
-        cut = data.rfind(b"\n") + 1
+        cut = data.rfind(self._sep) + 1
         self._carry = data[cut:]
         return self._decode(data[:cut])
 
@@ -147,48 +152,84 @@ class _MixedDecoder:
         rest, self._carry = self._carry, b""
         return self._decode(rest)
 
+    def _count(self, number: int, utf8: bool) -> None:
+        if utf8:
+            self.n_utf8 += 1
+        else:
+            self.n_cp1252 += 1
+        runs = self.runs[utf8]
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        elif len(runs) <= NOTE_ROWS:
+            runs.append([number, number])
+
     def _decode(self, data: bytes) -> bytes:
+        first = self._lines + 1
+        self._lines += data.count(self._sep)
         if data.isascii():
-            self._lines += data.count(b"\n")
             return data
-        out = []
-        for i, line in enumerate(data.split(b"\n"), start=self._lines + 1):
-            # (The byte order mark before the header is no line in UTF-8 of its own.)
-            bom_only = i == 1 and line.startswith(b"\xef\xbb\xbf") and line[3:].isascii()
-            if not line.isascii() and not bom_only:
+        lines = data.split(self._sep)
+        try:
+            data.decode("utf-8")
+            whole: bool | None = True
+        except UnicodeDecodeError:
+            whole = False if not _has_utf8_characters(data) else None
+        if whole is not None:
+            # The byte order mark of UTF-8 stays one (in Windows-1252 it read "ï»¿").
+            bom = b"\xef\xbb\xbf" if first == 1 and data.startswith(b"\xef\xbb\xbf") else b""
+            try:
+                out = data if whole else bom + data[len(bom) :].decode("cp1252").encode("utf-8")
+            except UnicodeDecodeError:
+                whole = None  # a byte cp1252 leaves undefined: line by line
+            else:
+                for i, line in enumerate(lines, start=first):
+                    if not line.isascii() and not (i == 1 and _bom_only(line)):
+                        self._count(i, whole)
+                return out
+        out_lines = []
+        for i, line in enumerate(lines, start=first):
+            if not line.isascii() and not (i == 1 and _bom_only(line)):
                 try:
                     line.decode("utf-8")
-                    self.utf8_lines.append(i)
+                    self._count(i, True)
                 except UnicodeDecodeError:
                     try:
                         text = line.decode("cp1252")
                     except UnicodeDecodeError:
                         text = line.decode("latin-1")
                     line = text.encode("utf-8")
-                    self.cp1252_lines.append(i)
-            out.append(line)
-        self._lines += data.count(b"\n")
-        return b"\n".join(out)
+                    self._count(i, False)
+            out_lines.append(line)
+        return self._sep.join(out_lines)
 
-    def note(self, hidden: int = 0) -> str:
-        """The file's note (``hidden``: lines a spreadsheet does not show, the "sep=" line)."""
-        if not self.utf8_lines:
-            return (
-                "Het bestand begint met het kenmerk van UTF-8 (BOM), maar zijn regels met "
-                "accenten zijn in Windows-1252 geschreven: zo gelezen, zodat de accenten goed "
-                "staan."
-            )
+    def note(self, hidden: int = 0, bom: bool = False) -> str | None:
+        """The file's note (``hidden``: lines a spreadsheet does not show, the "sep=" line;
+        ``bom``: the file begins with UTF-8's byte order mark)."""
+        if not self.n_utf8 or not self.n_cp1252:
+            if bom and self.n_cp1252:
+                return (
+                    "Het bestand begint met het kenmerk van UTF-8 (BOM), maar zijn regels met "
+                    "accenten zijn in Windows-1252 geschreven: zo gelezen, zodat de accenten "
+                    "goed staan."
+                )
+            return None
         fewer, other = sorted(
-            [(self.utf8_lines, "UTF-8"), (self.cp1252_lines, "Windows-1252")],
-            key=lambda pair: len(pair[0]),
+            [(self.n_utf8, True, "UTF-8"), (self.n_cp1252, False, "Windows-1252")],
+            key=lambda entry: entry[0],
         )
-        rows = [max(1, line - hidden) for line in fewer[0]]
+        runs = [[max(1, a - hidden), max(1, b - hidden)] for a, b in self.runs[fewer[1]]]
         return (
             f"Het bestand mengt twee tekencoderingen (twee exports achter elkaar geplakt?): "
-            f"{'regel' if len(rows) == 1 else 'regels'} {row_ranges_note(rows)} in "
-            f"{fewer[1]}, de andere regels met accenten in {other[1]}. Elke regel is in zijn "
+            f"{'regel' if fewer[0] == 1 else 'regels'} {runs_note(runs, fewer[0])} in "
+            f"{fewer[2]}, de andere regels met accenten in {other[2]}. Elke regel is in zijn "
             "eigen codering gelezen, zodat de accenten goed staan."
         )
+
+
+def _bom_only(line: bytes) -> bool:
+    """The header line with UTF-8's byte order mark and nothing else that is no ASCII: no
+    line in UTF-8 of its own."""
+    return line.startswith(b"\xef\xbb\xbf") and line[3:].isascii()
 
 
 def _decode(data: bytes) -> tuple[str | None, str, _MixedDecoder | None]:
@@ -205,8 +246,10 @@ def _decode(data: bytes) -> tuple[str | None, str, _MixedDecoder | None]:
     # A file that says it is UTF-8 (its byte order mark) or has UTF-8 characters, with
     # lines that are no UTF-8: each line in its own encoding.
     if bom or _has_utf8_characters(data):
-        mixed = _MixedDecoder()
-        return (mixed.feed(data) + mixed.finish()).decode("utf-8"), MIXED, mixed
+        mixed = _MixedDecoder(cr=b"\n" not in data)
+        text = (mixed.feed(data) + mixed.finish()).decode("utf-8")
+        # No line in UTF-8 after all (a pair of bytes that only looked like it): Windows-1252.
+        return text, MIXED if (bom or mixed.n_utf8) else "cp1252", mixed
     # Windows-1252, not latin-1: they differ exactly where Dutch text puts its quotes,
     # dashes and the euro sign (0x80-0x9F). Without any such byte both decode alike and
     # DuckDB reads the file itself as latin-1 (no Python copy of a large file).
@@ -498,6 +541,7 @@ def sniff_text_file(
             return streamed
         data = path.read_bytes()  # quotes to check line by line, or UTF-16
     _check_not_binary(name, data)
+    has_bom = data.startswith(b"\xef\xbb\xbf")
     text, encoding, mixed = _decode(data)
     if text is not None:
         data = text.encode("utf-8")  # the copy DuckDB reads
@@ -537,7 +581,12 @@ def sniff_text_file(
         empty_after=empty,
         quotes=b'"' in data,
         notes=[
-            n for n in [scan.note(header["hidden"]), mixed and mixed.note(header["hidden"])] if n
+            n
+            for n in [
+                scan.note(header["hidden"]),
+                mixed and mixed.note(header["hidden"], bom=has_bom),
+            ]
+            if n
         ],
         **header,
     )
@@ -916,8 +965,10 @@ def _sniff_streaming(
         last = bytes(block[-1:])
         if utf8:
             try:
-                decoder.decode(block)
-                utf8_chars = utf8_chars or not block.isascii()
+                # Only characters the decoder confirmed: a lead byte at the block's end may
+                # be Windows-1252's "é" that the next block shows to be no UTF-8.
+                decoded = decoder.decode(block)
+                utf8_chars = utf8_chars or not decoded.isascii()
             except UnicodeDecodeError:
                 utf8 = False
         if not utf8 and not utf8_chars:
@@ -935,7 +986,7 @@ def _sniff_streaming(
             utf8 = False
     encoding = ("utf-8-sig" if bom else "utf-8") if utf8 else "cp1252"
     target, duckdb_encoding, codec = path, "utf-8", None
-    mixed = _MixedDecoder() if encoding == "cp1252" and utf8_chars else None
+    mixed = _MixedDecoder(cr=not scan.newline) if encoding == "cp1252" and utf8_chars else None
     if mixed:
         codec = encoding = MIXED
     elif encoding == "cp1252" and not cp1252_only:
@@ -968,6 +1019,8 @@ def _sniff_streaming(
                 if scan.repair and block:
                     newlines += block.count(b"\n")
                     last = block[-1:]
+    if mixed and not (bom or mixed.n_utf8):
+        encoding = "cp1252"  # no line in UTF-8 after all: a pair that only looked like it
     if scan.repair or mixed:  # the copy's first lines, as DuckDB reads them
         with open(target, "rb") as fh:
             first = fh.read(65536).decode(duckdb_encoding, errors="ignore")
@@ -985,7 +1038,12 @@ def _sniff_streaming(
         lines=lines,
         quotes=False,
         notes=[
-            n for n in [scan.note(header["hidden"]), mixed and mixed.note(header["hidden"])] if n
+            n
+            for n in [
+                scan.note(header["hidden"]),
+                mixed and mixed.note(header["hidden"], bom=bom),
+            ]
+            if n
         ],
         **header,
     )
@@ -1288,9 +1346,16 @@ def row_ranges_note(rows: list[int]) -> str:
             runs[-1][1] = row
         else:
             runs.append([row, row])
-    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in runs[:NOTE_ROWS])
-    more = sum(b - a + 1 for a, b in runs[NOTE_ROWS:])
-    return text + (f" en {more} {'rij' if more == 1 else 'rijen'} meer" if more else "")
+    return runs_note(runs, len(rows))
+
+
+def runs_note(runs: list[list[int]], total: int) -> str:
+    """ "5–7, 12" for the first :data:`NOTE_ROWS` runs ``[first, last]``, then how many rows
+    more of ``total``."""
+    shown = runs[:NOTE_ROWS]
+    text = ", ".join(f"{a}–{b}" if b > a else str(a) for a, b in shown)
+    more = total - sum(b - a + 1 for a, b in shown)
+    return text + (f" en {more} {'rij' if more == 1 else 'rijen'} meer" if more > 0 else "")
 
 
 def file_note(info: dict, sheet: bool = True) -> str | None:

@@ -888,7 +888,7 @@ def test_each_file_says_when_it_was_written(tmp_path):
     from etl_helpers import INCIDENT_HEADER, build, mini_raw
 
     raw = mini_raw(tmp_path, {"incidents/a.csv": INCIDENT_HEADER + "\n",
-                              "incidents/b.csv": INCIDENT_HEADER + "\n"})  # fmt: skip
+                              "incidents/b.csv": INCIDENT_HEADER + "\r\n"})  # fmt: skip
     winter = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)  # 10:30 in Brussels
     summer = datetime(2026, 7, 15, 9, 30, tzinfo=UTC)  # 11:30 in Brussels
     os.utime(raw / "incidents" / "a.csv", (winter.timestamp(), winter.timestamp()))

@@ -1736,9 +1736,37 @@ def test_the_note_on_two_encodings_names_the_fewer_lines():
     decoder = _MixedDecoder()
     text = (decoder.feed(data[:20]) + decoder.feed(data[20:]) + decoder.finish()).decode()
     assert text.splitlines()[1:] == ["Église;1"] * 5 + ["Sint-Rémi;2", "Église;3"]
-    assert decoder.utf8_lines == [7, 8] and decoder.cp1252_lines == [2, 3, 4, 5, 6]
+    assert decoder.runs == {True: [[7, 8]], False: [[2, 6]]}
     assert decoder.note(hidden=1).startswith(
         "Het bestand mengt twee tekencoderingen (twee exports achter elkaar geplakt?): "
         "regels 6–7 in UTF-8, de andere regels met accenten in Windows-1252."
     )
     assert describe_encoding("utf-8+cp1252") == "UTF-8 en Windows-1252 gemengd"
+
+
+@pytest.mark.parametrize("block", [7, 16, 64])
+def test_windows_1252_with_an_accent_at_a_block_end_is_no_mixed_file(tmp_path, monkeypatch, block):
+    """A Windows-1252 "é" at the end of a block of the streamed scan was taken for the lead
+    byte of a UTF-8 character before the next block showed otherwise: the file was read as
+    mixed, with a note about a byte order mark it does not have (found by a review)."""
+    from etl.sources import tabular
+
+    monkeypatch.setattr(tabular, "SCAN_BLOCK", block)
+    rows = [incident(f"E{i}", street="Sint-Rémistraat") for i in range(6)]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows).encode("cp1252")})
+    assert {r[0] for r in mart(wh, "SELECT street FROM marts.incidents")} == {"Sint-Rémistraat"}
+    assert mart(wh, "SELECT encoding, note FROM marts.load_files WHERE kind = 'incidents'") == [
+        ("cp1252", None)
+    ]
+
+
+def test_an_old_mac_file_in_two_encodings_keeps_every_accent(tmp_path):
+    """Lines ending in "\\r" alone, half UTF-8 and half Windows-1252: read as one line, the
+    UTF-8 half came out as "Sint-RÃ©mistraat" (found by a review)."""
+    first = [incident(f"A{i}", street=s) for i, s in enumerate(MIXED_STREETS)]
+    second = [incident(f"B{i}", street=s) for i, s in enumerate(MIXED_STREETS)]
+    head = "\r".join([INCIDENT_HEADER, *first]) + "\r"
+    data = head.encode("utf-8") + ("\r".join(second) + "\r").encode("cp1252")
+    wh = built(tmp_path, {"incidents/mac.csv": data})
+    got = dict(mart(wh, "SELECT pv_number, street FROM marts.incidents"))
+    assert sorted(set(got.values())) == sorted(MIXED_STREETS)
