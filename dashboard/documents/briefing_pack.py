@@ -391,7 +391,9 @@ def collect_briefing(
     phi = overview.victim_dispersion(version)["all"]
     dispersion = {m: phi if m == "victims" else 1.0 for m in measures}
     # A comparison period the data do not cover has no count (None), not 0.
-    usable = (True, prev_ok, year_ok)
+    # A year to date has one comparison: its previous period is last year's (see
+    # compstat.period_bounds); tested and reported once, not twice.
+    usable = (True, prev_ok and bounds.kind != "ytd", year_ok)
 
     def compared(counts: list, **kwargs) -> pd.DataFrame:
         now, prev, year = (c if ok else None for c, ok in zip(counts, usable, strict=True))

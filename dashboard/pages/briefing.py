@@ -56,14 +56,17 @@ for note in data.coverage_notes:
     st.warning(note)
 
 totals = data.totals
+# A year to date is compared with the same dates a year earlier only: that is its
+# "vorige periode" (compstat.period_bounds).
+base, short = ("last_year", "last_year") if data.bounds.kind == "ytd" else ("previous", "prev")
 layout.kpi_row(
     [
         layout.Kpi(
             label,
             int(totals.at[key, "now"]),
-            None if pd.isna(totals.at[key, "previous"]) else int(totals.at[key, "previous"]),
+            None if pd.isna(totals.at[key, base]) else int(totals.at[key, base]),
             help=f"Zelfde periode vorig jaar: {fmt_int(totals.at[key, 'last_year'])} · "
-            f"signaal t.o.v. vorige periode: {comparison.signal_text(totals.at[key, 'z_prev'], bool(totals.at[key, 'notable_prev']))}",
+            f"signaal t.o.v. vorige periode: {comparison.signal_text(totals.at[key, f'z_{short}'], bool(totals.at[key, f'notable_{short}']))}",
             dispersion=data.victims_dispersion if key == "victims" else 1.0,
         )
         for key, label in overview.BRIEFING_MEASURES.items()
