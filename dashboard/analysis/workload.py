@@ -223,8 +223,13 @@ def workload_index(
         if "task_type" in tasks.columns
         else pd.Series("(onbekend)", index=tasks.index, dtype="string")
     )
-    weight = types.map(lambda t: float(weights.get(t, default_weight))).astype(float)
-    unweighted = sorted(set(types.dropna()) - set(weights))
+    # A type spelled in other capitals or with spaces around it ("kantschrift") is the
+    # configured one, as the tasks mart matches it for its deadline.
+    folded = {str(k).strip().casefold(): v for k, v in weights.items()}
+    weight = types.map(
+        lambda t: float(folded.get(str(t).strip().casefold(), default_weight))
+    ).astype(float)
+    unweighted = sorted(t for t in set(types.dropna()) if str(t).strip().casefold() not in folded)
 
     assigned = ~_blank(tasks[by])
     frame = flags[assigned].astype(int)

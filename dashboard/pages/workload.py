@@ -241,8 +241,10 @@ unassigned_in_scope = int(
     tasks["inspector"].astype("string").str.strip().replace("", pd.NA).isna().sum()
 )
 
-inspector_wijk = dict(zip(wijk_table["inspector"], wijk_table["name"], strict=False))
-inspector_pop = dict(zip(wijk_table["inspector"], wijk_table["population"], strict=False))
+# An inspector covering two wijken: both, and their inhabitants together.
+areas = layout.staff_names(districts.inspector_areas(version), ("inspector",))
+inspector_wijk = dict(zip(areas["inspector"], areas["wijken"], strict=True))
+inspector_pop = dict(zip(areas["inspector"], areas["population"], strict=True))
 table = pd.DataFrame(
     {
         "Inspecteur": index_by_inspector.index,

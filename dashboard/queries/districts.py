@@ -71,3 +71,29 @@ def municipalities(version: WarehouseVersion) -> pd.DataFrame:
         "SELECT code, name, population FROM marts.districts WHERE layer = 'gemeente' "
         "ORDER BY name LIMIT 500",
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def inspector_areas(version: WarehouseVersion) -> pd.DataFrame:
+    """Per wijkinspecteur the wijken of the zone configuration they cover.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``inspector``, ``wijken`` (names, in code order, joined by ", "), ``population``
+        (their inhabitants together; NaN when one of them is unknown). An inspector with two
+        wijken is one row: the Werklast page named only the last wijk, with its population.
+    """
+    return query(
+        version,
+        """
+        SELECT inspector,
+            string_agg(name, ', ' ORDER BY code) AS wijken,
+            CASE WHEN bool_and(population IS NOT NULL) THEN sum(population) END AS population
+        FROM marts.districts
+        WHERE layer = 'wijk' AND inspector IS NOT NULL
+        GROUP BY inspector
+        ORDER BY inspector
+        LIMIT 2000
+        """,
+    )

@@ -21,7 +21,7 @@ from etl.config import small_count_threshold  # noqa: F401
 _MEASURES = """
     count(*) FILTER (WHERE t.is_open) AS open,
     count(*) FILTER (WHERE t.is_overdue) AS over_termijn,
-    count(*) FILTER (WHERE t.status = 'Te controleren') AS te_controleren,
+    count(*) FILTER (WHERE lower(trim(t.status)) = 'te controleren') AS te_controleren,
     count(*) FILTER (WHERE CAST(t.received_at AS DATE) BETWEEN $start AND $end) AS ontvangen,
     count(*) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end) AS afgewerkt,
     median(t.lead_days) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end
@@ -47,7 +47,9 @@ def task_status_per_wijk(
         ``wijk_code``, ``wijk``, ``wijkinspecteur`` (of the wijk, from the districts),
         ``open``, ``over_termijn``, ``te_controleren`` (now), ``ontvangen``, ``afgewerkt``
         and ``mediaan_doorlooptijd_dagen`` (in the period). Every wijk appears, also
-        without tasks.
+        without tasks; without a wijk filter, the tasks of no wijk of the zone (none, or a
+        code no boundary draws: the ones most easily forgotten) in a last row "Zonder wijk"
+        (``wijk_code`` empty), so the totals are those of all tasks.
 
     Notes
     -----
@@ -58,13 +60,22 @@ def task_status_per_wijk(
     return query(
         version,
         f"""
-        SELECT w.code AS wijk_code, w.name AS wijk, w.inspector AS wijkinspecteur, {_MEASURES}
-        FROM marts.districts w
-        LEFT JOIN marts.tasks t ON t.wijk_code = w.code
-        WHERE w.layer = 'wijk'
-          AND (len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], w.code))
-        GROUP BY ALL
-        ORDER BY w.code
+        SELECT * FROM (
+            SELECT w.code AS wijk_code, w.name AS wijk, w.inspector AS wijkinspecteur, {_MEASURES}
+            FROM marts.districts w
+            LEFT JOIN marts.tasks t ON t.wijk_code = w.code
+            WHERE w.layer = 'wijk'
+              AND (len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], w.code))
+            GROUP BY ALL
+            UNION ALL
+            SELECT NULL, 'Zonder wijk', NULL, {_MEASURES}
+            FROM marts.tasks t
+            WHERE len($wijken::VARCHAR[]) = 0
+              AND (t.wijk_code IS NULL OR t.wijk_code NOT IN (
+                  SELECT code FROM marts.districts WHERE layer = 'wijk' AND code IS NOT NULL))
+            HAVING count(*) > 0
+        )
+        ORDER BY wijk_code NULLS LAST
         LIMIT 2000
         """,
         {"start": start, "end": end, "wijken": list(wijken)},

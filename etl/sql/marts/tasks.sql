@@ -35,5 +35,12 @@ select
 from intermediate.int_tasks_located t
 cross join intermediate.int_reference_date r
 left join raw.zone_wijken w on w.code = t.wijk_code
-left join raw.zone_task_types tt on tt.name = t.task_type
+-- The configured type of each task label, without case or surrounding spaces
+-- ("kantschrift" is Kantschrift: its default deadline applies), decided per distinct label.
+left join (
+    select l.task_type as label, any_value(z.deadline_days order by z.name) as deadline_days
+    from (select distinct task_type from intermediate.int_tasks_located) l
+    join raw.zone_task_types z on lower(trim(z.name)) = lower(trim(cast(l.task_type as varchar)))
+    group by l.task_type
+) tt on tt.label = t.task_type
 left join intermediate.int_staff_spelling sp on sp.label = cast(t.inspector as varchar)
