@@ -99,3 +99,27 @@ def test_a_task_type_in_other_capitals_takes_its_weight():
     out = workload_index(tasks, {"Kantschrift": 2.0}, period_start="2024-01-01", as_of="2024-01-31")
     assert list(out["weighted_received"]) == [2.0, 2.0]
     assert out.attrs.get("unweighted_task_types", []) == []
+
+
+def test_tasks_without_a_deadline_are_named_in_the_build_warnings(tmp_path):
+    """A task whose type the zone does not know (or without type) and without a Termijn in
+    the export has no deadline, so it is never over termijn: the build warnings say so,
+    naming the types (found by a review)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw_small", raw)
+    (raw / "tasks" / "extra.csv").write_text(
+        EXTRA.splitlines(keepends=True)[0]
+        + "Y-1;Huisbezoek;01/01/2024;;;W01;INP Bart Janssens;Open;;;Herent;\r\n"
+        + "Y-2;;01/01/2024;;;W01;INP Bart Janssens;Open;;;Herent;\r\n",
+        encoding="utf-8",
+    )
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, FIXTURES / "zone_small.toml", echo=lambda s: None)
+    import duckdb
+
+    with duckdb.connect(str(wh), read_only=True) as con:
+        [(message,)] = con.execute(
+            "SELECT message FROM marts.build_warnings WHERE message LIKE '%geen termijn%'"
+        ).fetchall()
+    assert message.startswith("2 wijktaken hebben geen termijn")
+    assert "(geen type), Huisbezoek" in message

@@ -80,6 +80,15 @@ ignored as (
 ),
 -- Wijken drawn over each other (etl.build.wijk_overlaps): a record in the shared part
 -- counts for the first of the two only.
+-- Tasks without a deadline: the export gives none and their type has no deadline_days in
+-- zone.toml (an unknown or missing type). Such a task is never "over termijn" (Werklast).
+untimed_tasks as (
+    select list(distinct coalesce(cast(task_type as varchar), '(geen type)')
+               order by coalesce(cast(task_type as varchar), '(geen type)')) as types,
+        count(*) as n
+    from marts.tasks
+    where due_at is null
+),
 overlap_pairs as (
     select list(o.code || ' en ' || o.other_code || ' (' || replace(printf('%.1f', o.shared_m2 / 10000), '.', ',')
         || ' ha, ' || cast(round(100 * o.share) as integer) || ' % van de kleinste)'
@@ -146,6 +155,14 @@ warnings as (
         || 'komt, telt als de nieuwste, ook voor de codes die beide lijsten hebben; haal een '
         || 'verouderde lijst uit sectors/ of geef de nieuwste de latere naam (bv. met het jaar).'
     from old_sector_lists
+    where n > 0
+    union all
+    select 10, 'Wijktaken',
+        wb_count_text(n) || ' ' || case when n = 1 then 'wijktaak heeft' else 'wijktaken hebben' end
+        || ' geen termijn: de export geeft er geen en hun type staat zonder termijn in de '
+        || 'zoneconfiguratie (' || wb_code_list(types) || '). Ze tellen nooit als over termijn; '
+        || 'voeg het type toe onder [[task_types]] in zone.toml, met deadline_days.'
+    from untimed_tasks
     where n > 0
     union all
     select 9, 'Afwezigheden',
