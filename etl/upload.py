@@ -49,6 +49,7 @@ from etl.sources.base import (
     ACCEPTED_SUFFIXES,
     TABULAR_SUFFIXES,
     BuildError,
+    file_sha256,
     natural_key,
     source_name,
 )
@@ -505,17 +506,16 @@ def preview_upload(
         work = Path(tmp) / "work"
         work.mkdir()
         try:
-            identical = None
+            # Where the file will be stored, and whether it is already there (once: it
+            # hashes the kind's exports of the same size).
+            stored = None
             if raw_dir is not None:
                 where, same = stored_path(kind, name, data, raw_dir, folder)
-                identical = source_name(Path(raw_dir), where) if same else None
+                stored = (source_name(Path(raw_dir), where), same)
+            identical = stored[0] if stored and stored[1] else None
             if kind == "districts":
                 _preview_districts(preview, path, raw, zone, n, mappings)
             else:
-                stored = None
-                if raw_dir is not None:
-                    where, same = stored_path(kind, name, data, raw_dir, folder)
-                    stored = (source_name(Path(raw_dir), where), same)
                 _preview_tabular(
                     preview, kind, path, raw, work, zone, n, mappings, warehouse, stored
                 )
@@ -675,7 +675,7 @@ def _identical_in(raw_dir: Path, kind: str, data: bytes, digest: str) -> Path | 
     from etl.sources.base import discover_files
 
     for path in discover_files(Path(raw_dir)).get(kind, []):
-        if path.stat().st_size == len(data) and _sha256(path) == digest:
+        if path.stat().st_size == len(data) and file_sha256(path) == digest:
             return path
     return None
 
@@ -759,7 +759,7 @@ def store_upload(
             if candidate.resolve().parent != target_real:
                 raise UploadError(f"Ongeldige bestandsnaam '{filename}'.")
             if candidate.exists():
-                if candidate.is_file() and _sha256(candidate) == digest:
+                if candidate.is_file() and file_sha256(candidate) == digest:
                     return candidate
                 continue
             try:
@@ -863,14 +863,6 @@ def quarantined(raw_dir: Path) -> list[str]:
         for p in (root / kind).rglob("*")
         if p.is_file() and not p.name.startswith(".")
     )
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _local_now(zone_file: Path | None) -> str:

@@ -64,10 +64,6 @@ def identical_files(files: dict[str, list[Path]], raw: Path) -> list[tuple[str, 
     """Files of one kind with the same bytes as an earlier one (a copy under another name,
     "feiten (1).csv"): ``(kind, copy, original)``. Their records counted once already, but
     their refused rows twice. Only files of equal size are hashed."""
-    import hashlib
-
-    from etl.sources.tabular import read_blocks
-
     out = []
     for kind, paths in files.items():
         by_size: dict[int, list[Path]] = {}
@@ -78,12 +74,21 @@ def identical_files(files: dict[str, list[Path]], raw: Path) -> list[tuple[str, 
                 continue
             seen: dict[str, Path] = {}
             for path in same_size:  # in load order: the first is the original
-                digest = hashlib.sha256()
-                for block in read_blocks(path, 1 << 22):
-                    digest.update(block)
-                if (first := seen.setdefault(digest.hexdigest(), path)) is not path:
+                if (first := seen.setdefault(file_sha256(path), path)) is not path:
                     out.append((kind, path, first))
     return out
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 4 MB blocks into one buffer."""
+    import hashlib
+
+    from etl.sources.tabular import read_blocks
+
+    digest = hashlib.sha256()
+    for block in read_blocks(path, 1 << 22):
+        digest.update(block)
+    return digest.hexdigest()
 
 
 def natural_key(name: str) -> list:

@@ -29,6 +29,18 @@ def raw_with(tmp_path: Path) -> Path:
     return raw
 
 
+def zone_declaring(tmp_path: Path, crs: str) -> Path:
+    """The test zone with ``districts_crs`` declared."""
+    zone = tmp_path / "zone.toml"
+    zone.write_text(
+        ZONE_SMALL.read_text(encoding="utf-8").replace(
+            "[zone]\n", f'[zone]\ndistricts_crs = "{crs}"\n', 1
+        ),
+        encoding="utf-8",
+    )
+    return zone
+
+
 def located(raw: Path, tmp_path: Path, zone: Path = ZONE_SMALL) -> list[tuple]:
     wh = tmp_path / "wh.duckdb"
     build_warehouse(raw, wh, zone, echo=lambda s: None)
@@ -88,13 +100,7 @@ def test_sidecar_crs_overrides_guess(tmp_path):
 def test_zone_declared_crs(tmp_path):
     raw = raw_with(tmp_path)
     _zip_shapefile(wijken(3812), raw / "districts" / "wijken.zip", with_prj=False)
-    zone = tmp_path / "zone.toml"
-    zone.write_text(
-        ZONE_SMALL.read_text(encoding="utf-8").replace(
-            "[zone]\n", '[zone]\ndistricts_crs = "EPSG:3812"\n', 1
-        ),
-        encoding="utf-8",
-    )
+    zone = zone_declaring(tmp_path, "EPSG:3812")
     assert located(raw, tmp_path, zone) == EXPECTED
 
 
@@ -382,13 +388,7 @@ def test_a_geojson_in_degrees_is_wgs84_whatever_the_zone_declares(tmp_path):
         if frame.crs is None:
             frame = frame.set_crs(31370)
         layer.write_text(frame.to_crs(4326).to_json(), encoding="utf-8")
-    zone = tmp_path / "zone.toml"
-    zone.write_text(
-        ZONE_SMALL.read_text(encoding="utf-8").replace(
-            "[zone]\n", '[zone]\ndistricts_crs = "EPSG:31370"\n', 1
-        ),
-        encoding="utf-8",
-    )
+    zone = zone_declaring(tmp_path, "EPSG:31370")
     assert located(raw, tmp_path, zone) == EXPECTED
 
 
@@ -397,13 +397,7 @@ def test_a_declared_crs_that_puts_the_layer_outside_belgium_stops_the_build(tmp_
     names the file, the CRS, where it came from and how to give the right one."""
     raw = raw_with(tmp_path)
     _zip_shapefile(wijken(4326), raw / "districts" / "wijken.zip", with_prj=False)
-    zone = tmp_path / "zone.toml"
-    zone.write_text(
-        ZONE_SMALL.read_text(encoding="utf-8").replace(
-            "[zone]\n", '[zone]\ndistricts_crs = "EPSG:31370"\n', 1
-        ),
-        encoding="utf-8",
-    )
+    zone = zone_declaring(tmp_path, "EPSG:31370")
     with pytest.raises(BuildError) as caught:
         located(raw, tmp_path, zone)
     message = str(caught.value)
