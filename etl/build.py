@@ -9,6 +9,7 @@ check passed.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import tempfile
@@ -16,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from etl import config, duck
 from etl.labels import prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
-from etl.sources.base import identical_files, ignored_files, source_name
+from etl.sources.base import SPREADSHEET_SUFFIXES, identical_files, ignored_files, source_name
 from etl.sources.mapping import load_mappings
 from etl.sources.tabular import file_note, read_blocks
 
@@ -134,6 +135,7 @@ def run_jobs(
     deps: dict[str, set[str]],
     workers: int = 1,
     session_sql: str = "",
+    priority: dict[str, float] | None = None,
 ) -> None:
     """Run every job once the jobs it depends on are done, side by side on connections.
 
@@ -153,17 +155,25 @@ def run_jobs(
         and the setting is restored at the end.
     session_sql : str
         Run first on every extra connection: the temporary macros the models use.
+    priority : dict, optional
+        Name -> how much work the job starts (its own and what waits for it; default 0).
+        Of the jobs that are ready, the one with the most starts first (ties in ``jobs``
+        order): the longest chain of work begins early, and the short jobs fill the other
+        connection beside it, instead of one long query running alone at the end of a step
+        on one core (a query keeps the threads it started with).
 
     Raises
     ------
     BaseException
         Of the jobs that failed, the error of the first in ``jobs`` order, once the
-        running jobs are done; no job starts after a failure. Ready jobs start in that
-        order, so with the reads listed before the models, every export has started
-        reading before any model runs: a file that cannot be read is reported as such,
-        whichever read fails first.
+        running jobs are done. After a failure only the jobs before it in ``jobs`` order
+        still start (whose own failure would be the one to report): with the reads listed
+        before the models, a file that cannot be read is reported as such, whichever read
+        fails first and whatever ran before it.
     """
     needs = {name: set(deps.get(name, ())) & set(jobs) for name in jobs}
+    index = {name: i for i, name in enumerate(jobs)}
+    weight = priority or {}
     workers = max(1, workers)
     local = threading.local()
     cursors: list[duckdb.DuckDBPyConnection] = []
@@ -189,7 +199,7 @@ def run_jobs(
             future.set_exception(exc)
         return future
 
-    pending = list(jobs)
+    pending = sorted(jobs, key=lambda n: (-weight.get(n, 0.0), index[n]))
     done: set[str] = set()
     failed: dict[str, BaseException] = {}
     running: dict[Future, str] = {}
@@ -210,16 +220,19 @@ def run_jobs(
             threads = wanted
 
     try:
-        while (pending and not failed) or running:
-            if not failed:
-                for name in [n for n in pending if needs[n] <= done]:
-                    if len(running) >= workers:
-                        break
-                    pending.remove(name)
-                    fit_threads(len(running) + 1)
-                    running[pool.submit(run, name) if pool else run_here(name)] = name
-            if not running:  # every pending job waits for another one
-                raise BuildError(f"Stappen van de bouw wachten op elkaar: {sorted(pending)}")
+        while True:
+            # After a failure, only the jobs before the first failed one may still start.
+            first_failed = min((index[n] for n in failed), default=len(jobs))
+            for name in [n for n in pending if needs[n] <= done and index[n] < first_failed]:
+                if len(running) >= workers:
+                    break
+                pending.remove(name)
+                fit_threads(len(running) + 1)
+                running[pool.submit(run, name) if pool else run_here(name)] = name
+            if not running:
+                if pending and not failed:  # every pending job waits for another one
+                    raise BuildError(f"Stappen van de bouw wachten op elkaar: {sorted(pending)}")
+                break
             fit_threads(len(running))
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for job in finished:
@@ -250,6 +263,7 @@ def run_sql_folder(
     extra_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] | None = None,
     extra_deps: dict[str, set[str]] | None = None,
     after_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] | None = None,
+    priority: dict[str, float] | None = None,
 ) -> list[str]:
     """Materialise every model of ``folder`` as the table ``<folder>.<file stem>``.
 
@@ -280,6 +294,8 @@ def run_sql_folder(
     after_jobs : dict, optional
         More jobs, last in order (a model that is ready goes first); their needs are in
         ``extra_deps`` too.
+    priority : dict, optional
+        Job or model (by file stem) -> how much work it starts (see :func:`run_jobs`).
 
     Returns
     -------
@@ -303,7 +319,7 @@ def run_sql_folder(
     jobs = dict(extra_jobs or {})
     jobs.update({path.stem: job(path) for path in order})
     jobs.update(after_jobs or {})
-    run_jobs(con, jobs, deps, workers, session_sql)
+    run_jobs(con, jobs, deps, workers, session_sql, priority)
     return [f"{folder.name}.{p.stem}" for p in order]
 
 
@@ -374,6 +390,54 @@ def raise_failed_checks(failures: list[str]) -> None:
         raise BuildError("Controles gefaald:\n  " + "\n  ".join(sorted(failures)))
 
 
+def sql_literal(value: object) -> str | None:
+    """``value`` written as an SQL literal (text, number, truth value, date, none), or
+    ``None`` for any other value (or text with a NUL character), which needs a parameter."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else f"'{value}'::DOUBLE"
+    if isinstance(value, str) and "\x00" not in value:
+        return _sql_text(value)
+    if isinstance(value, datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    if isinstance(value, date):
+        return f"DATE '{value.isoformat()}'"
+    return None
+
+
+def execute_literal(con: duckdb.DuckDBPyConnection, sql: str, values: list) -> None:
+    """``con.execute(sql, values)`` with the values written into the statement where they
+    can be (:func:`sql_literal`); ``sql`` has no question mark but its parameters.
+
+    DuckDB's first statement with parameters imports pandas (0.3 s): at the build's start
+    that import, which runs beside the first reads, held up the main thread instead.
+    """
+    literals = [sql_literal(v) for v in values]
+    if any(lit is None for lit in literals):
+        con.execute(sql, values)
+        return
+    parts = sql.split("?")
+    if len(parts) != len(values) + 1:
+        raise ValueError(f"{len(values)} waarden voor {len(parts) - 1} parameters")
+    con.execute("".join(p + lit for p, lit in zip(parts, literals, strict=False)) + parts[-1])
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of one length) into ``table``, a few hundred per statement
+    (DuckDB's ``executemany`` runs its statement once per row)."""
+    for start in range(0, len(rows), 500):
+        chunk = rows[start : start + 500]
+        values = ", ".join(f"({', '.join('?' * len(chunk[0]))})" for _ in chunk)
+        execute_literal(
+            con, f"INSERT INTO {table} VALUES {values}", [v for row in chunk for v in row]
+        )
+
+
 def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> None:
     """Zone configuration as raw.zone_* tables so the SQL models can join it.
 
@@ -381,7 +445,8 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
     refuses future dates, ``build_started_at`` stamps the files read).
     """
     z = zone.get("zone", {})
-    con.execute(
+    execute_literal(
+        con,
         "CREATE TABLE raw.build_params AS SELECT ?::VARCHAR AS zone_name, ?::DATE AS today, "
         "?::INTEGER AS h3_resolution, ?::INTEGER AS h3_resolution_coarse, "
         "?::TIMESTAMP AS build_started_at",
@@ -393,7 +458,7 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
             now,
         ],
     )
-    # Small tables, written row by row with their types (an empty list still gets its columns).
+    # Small tables, created with their types (an empty list still gets its columns).
     cats = zone.get("categories", {})
     tables = {
         "zone_municipalities": (
@@ -444,10 +509,7 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
     for table, (columns, rows) in tables.items():
         cols = ", ".join(f'"{c}" {_ZONE_TYPES.get(c, "VARCHAR")}' for c in columns)
         con.execute(f"CREATE TABLE raw.{table} ({cols})")
-        if rows:
-            con.executemany(
-                f"INSERT INTO raw.{table} VALUES ({', '.join('?' * len(columns))})", rows
-            )
+        insert_rows(con, f"raw.{table}", rows)
 
 
 def _nesting(layers: DistrictLayers) -> dict[str, bool]:
@@ -549,8 +611,7 @@ def _districts_table(
         "CREATE TABLE raw.wijk_overlaps (code VARCHAR, other_code VARCHAR, shared_m2 DOUBLE, "
         "share DOUBLE)"
     )
-    if overlaps := wijk_overlaps(layers):
-        con.executemany("INSERT INTO raw.wijk_overlaps VALUES (?, ?, ?, ?)", overlaps)
+    insert_rows(con, "raw.wijk_overlaps", wijk_overlaps(layers))
 
 
 #: Coordinate pairs located per slice: bounds the locating step's Python memory, and small
@@ -975,8 +1036,7 @@ def _ignored_files_table(
     con.execute(
         "CREATE TABLE raw.ignored_files (kind VARCHAR, source_file VARCHAR, reason VARCHAR)"
     )
-    if ignored:
-        con.executemany("INSERT INTO raw.ignored_files VALUES (?, ?, ?)", ignored)
+    insert_rows(con, "raw.ignored_files", ignored)
 
 
 #: Small raw tables always written, so a warehouse documents its own inputs.
@@ -999,6 +1059,61 @@ _ALWAYS_KEPT = {
 def _raw_kinds(model: Path) -> set[str]:
     """The kinds of export (``raw.<kind>``) a staging model reads."""
     return mentioned(model.read_text(encoding="utf-8"), "raw") & set(TABULAR_KINDS)
+
+
+#: How much more work a byte of a workbook is than a byte of text: a workbook is
+#: compressed, and its cells are read one by one (an estimate for ordering jobs only).
+SPREADSHEET_WORK = 4.0
+
+
+def export_work(files: dict[str, list[Path]]) -> dict[str, float]:
+    """Per kind of export, an estimate of the work its rows take in each step: the size of
+    its files (a workbook's counts :data:`SPREADSHEET_WORK` times)."""
+    return {
+        kind: sum(
+            p.stat().st_size
+            * (SPREADSHEET_WORK if p.suffix.lower() in SPREADSHEET_SUFFIXES else 1.0)
+            for p in files.get(kind, [])
+        )
+        for kind in TABULAR_KINDS
+    }
+
+
+#: The per-record views of the intermediate step (``int_<kind>_current``, ``_located``).
+_RECORD_VIEW = re.compile(r"\bintermediate\.int_([a-z]+)_(?:current|located)\b")
+
+
+def model_work(folder: Path, work: dict[str, float]) -> dict[str, float]:
+    """Per model of ``folder`` (by file stem), an estimate of its work for :func:`run_jobs`:
+    the work of the kinds whose rows it carries (a staging model the exports it reads, a
+    mart the per-record views it reads)."""
+    weights = {}
+    for path in folder.glob("*.sql"):
+        text = path.read_text(encoding="utf-8")
+        kinds = mentioned(text, "raw") | set(_RECORD_VIEW.findall(text))
+        weights[path.stem] = sum(work.get(k, 0.0) for k in kinds)
+    return weights
+
+
+def chain_work(work: dict[str, float], deps: dict[str, set[str]]) -> dict[str, float]:
+    """Per job, its own work (``work``, default 0) plus the most work of any chain of jobs
+    that waits for it (``deps``: job -> the jobs it needs): the priority of
+    :func:`run_jobs`, which so starts the longest chain first."""
+    waiting: dict[str, set[str]] = {}
+    for job, needed in deps.items():
+        for other in needed:
+            waiting.setdefault(other, set()).add(job)
+    chains: dict[str, float] = {}
+
+    def chain(job: str, seen: frozenset = frozenset()) -> float:
+        if job not in chains:
+            after = [chain(j, seen | {job}) for j in waiting.get(job, ()) if j not in seen]
+            chains[job] = work.get(job, 0.0) + max(after, default=0.0)
+        return chains[job]
+
+    for job in set(work) | set(deps) | set(waiting):
+        chain(job)
+    return chains
 
 
 def _drop_read_exports(con: duckdb.DuckDBPyConnection, model: Path) -> None:
@@ -1257,10 +1372,27 @@ def build_warehouse(
 
         staging = config.SQL_DIR / "staging"
         workers = max(1, min(MODEL_WORKERS, os.cpu_count() or 1))
+        # The largest exports are read first, and each staged as soon as it is read (a
+        # read starts twice its file's work: its own and its staging's), so the longest
+        # chain begins first and the smaller kinds fill the other connection beside it.
+        work = export_work(files)
+        staging_deps = {
+            path.stem: {"districts"} | {f"read.{k}" for k in _raw_kinds(path)}
+            for path in staging.glob("*.sql")
+        }
+        models = model_dependencies(staging)
+        priority = chain_work(
+            model_work(staging, work) | {f"read.{k}": w for k, w in work.items()},
+            {m: staging_deps.get(m, set()) | models.get(m, set()) for m in staging_deps | models},
+        )
+        reads = [(f"read.{k}", reader(k)) for k in TABULAR_KINDS]
         # The first reads (one per connection) start before the boundaries, which need
         # shapely and PROJ: those load beside them (_import_libraries), so no connection
-        # waits for an import while the other reads.
-        reads = [(f"read.{k}", reader(k)) for k in TABULAR_KINDS]
+        # waits for an import while the other reads. Every staging model waits for them.
+        first = sorted((-priority[name], i) for i, (name, _) in enumerate(reads))[: workers + 1]
+        priority["districts"] = (
+            -(first[workers - 1][0] + first[workers][0]) / 2 if len(first) > workers else 0.0
+        )
         extra_jobs = dict(reads[:workers] + [("districts", load_boundaries)] + reads[workers:])
         run_sql_folder(
             con,
@@ -1273,10 +1405,8 @@ def build_warehouse(
             # as it is done, so a big build holds (or spills) less.
             on_done=None if keep_layers else _drop_read_exports,
             extra_jobs=extra_jobs,
-            extra_deps={
-                path.stem: {"districts"} | {f"read.{k}" for k in _raw_kinds(path)}
-                for path in staging.glob("*.sql")
-            },
+            extra_deps=staging_deps,
+            priority=priority,
         )
         [layers] = boundaries
         infos = [info for kind in TABULAR_KINDS for info in read[kind]]
@@ -1337,6 +1467,11 @@ def build_warehouse(
             session_sql=";\n".join(session),
             after_jobs=checks,
             extra_deps=check_deps,
+            # The marts of the most records first, side by side (see run_jobs).
+            priority=chain_work(
+                model_work(config.SQL_DIR / "marts", work),
+                model_dependencies(config.SQL_DIR / "marts") | check_deps,
+            ),
         )
         raise_failed_checks(failures)
         t = lap("marts_and_checks", t)

@@ -559,6 +559,111 @@ def test_jobs_raise_the_first_failure_in_job_order_whatever_the_timing():
     assert order == ["x", "y"]
 
 
+def test_the_ready_job_with_the_most_work_starts_first():
+    """Of the jobs that are ready, the one that starts the most work goes first (ties in
+    job order), so the largest export is read and staged first and a long query does not
+    run alone at the end of a step."""
+    from etl.build import run_jobs
+
+    order: list[str] = []
+    jobs = {
+        name: (lambda cur, name=name: order.append(name))
+        for name in ("read.small", "read.large", "read.mid", "stg.large", "stg.small", "other")
+    }
+    deps = {"stg.large": {"read.large"}, "stg.small": {"read.small"}}
+    work = {"read.small": 2, "read.large": 20, "read.mid": 6, "stg.large": 10, "stg.small": 1}
+    run_jobs(duckdb.connect(), jobs, deps, workers=1, priority=work)
+    # stg.large (10) is ready after read.large and outranks read.mid (6); "other" has no
+    # work and waits for everything else.
+    assert order == ["read.large", "stg.large", "read.mid", "read.small", "stg.small", "other"]
+    order.clear()
+    run_jobs(duckdb.connect(), jobs, deps, workers=1)  # without priorities: job order
+    assert order == ["read.small", "read.large", "read.mid", "stg.large", "stg.small", "other"]
+
+
+def test_after_a_failure_the_jobs_before_it_in_job_order_still_run():
+    """A model that goes first for its size and fails does not keep a read listed before
+    it from running: a file that cannot be read is reported as such."""
+    from etl.build import run_jobs
+
+    ran: list[str] = []
+
+    def bad_read(cur):
+        ran.append("read")
+        raise ValueError("read")
+
+    def bad_model(cur):
+        ran.append("model")
+        raise ValueError("model")
+
+    jobs = {"read": bad_read, "model": bad_model, "later": lambda cur: ran.append("later")}
+    for workers in (1, 2):
+        ran.clear()
+        with pytest.raises(ValueError, match="^read$"):
+            run_jobs(duckdb.connect(), jobs, {}, workers=workers, priority={"model": 5})
+        assert sorted(ran) == ["model", "read"]  # "later" never started
+
+
+def test_work_estimates_follow_the_exports_sizes(tmp_path):
+    """A kind's work is the size of its files (a workbook's counts more); a staging model
+    carries the kinds it reads, a mart the kinds of the per-record views it reads."""
+    from etl.build import SPREADSHEET_WORK, export_work, model_work
+
+    (tmp_path / "feiten.csv").write_bytes(b"x" * 1000)
+    (tmp_path / "taken.xlsx").write_bytes(b"x" * 100)
+    work = export_work({"incidents": [tmp_path / "feiten.csv"], "tasks": [tmp_path / "taken.xlsx"]})
+    assert work["incidents"] == 1000
+    assert work["tasks"] == 100 * SPREADSHEET_WORK
+    assert work["accidents"] == 0
+    staging = model_work(config.SQL_DIR / "staging", work)
+    assert staging["stg_islp__incidents"] == 1000
+    assert staging["stg_islp__tasks"] == 100 * SPREADSHEET_WORK
+    marts = model_work(config.SQL_DIR / "marts", work)
+    assert marts["incidents"] == 1000
+    assert marts["tasks"] == 100 * SPREADSHEET_WORK
+    assert marts["hex_counts"] == 0  # reads marts, not records: it waits for them anyway
+
+
+def test_a_jobs_priority_is_the_longest_chain_of_work_it_starts():
+    """A short job that a long one waits for goes before a job of middling work."""
+    from etl.build import chain_work
+
+    work = {"victims": 1, "accidents": 6, "nuisance": 5, "read": 3, "stg": 3}
+    deps = {"accidents": {"victims"}, "stg": {"read", "boundaries"}, "check": {"accidents"}}
+    chains = chain_work(work, deps)
+    assert chains["victims"] == 7  # 1 + accidents' 6
+    assert chains["accidents"] == 6 and chains["nuisance"] == 5
+    assert chains["read"] == 6 and chains["boundaries"] == 3 and chains["check"] == 0
+    # A cycle (which run_jobs then refuses) does not recurse for ever.
+    assert set(chain_work({"a": 1, "b": 2}, {"a": {"b"}, "b": {"a"}})) == {"a", "b"}
+
+
+def test_small_tables_are_inserted_with_every_value_intact():
+    """The zone's tables are written in a few statements with their values as literals;
+    every value comes back as given, and a value without a literal goes as a parameter."""
+    import math
+    from datetime import date, datetime
+
+    from etl.build import insert_rows, sql_literal
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (s VARCHAR, i BIGINT, f DOUBLE, b BOOLEAN, d DATE, ts TIMESTAMP)")
+    rows = [
+        ("O'Brien; -- ? \\ é", 12, 1.5, True, date(2024, 2, 29), datetime(2024, 3, 1, 8, 5, 7, 12)),
+        (None, None, float("inf"), False, None, None),
+        ("nul\x00teken", -3, -0.25, None, date(1900, 1, 1), datetime(2000, 1, 1)),
+    ] + [(f"rij {i}", i, i / 3, None, None, None) for i in range(1200)]
+    insert_rows(con, "t", rows)
+    back = con.execute("SELECT * FROM t ORDER BY rowid").fetchall()
+    assert len(back) == len(rows)
+    assert back[0] == rows[0]
+    assert back[1][:2] == (None, None) and math.isinf(back[1][2]) and back[1][3] is False
+    assert back[2] == rows[2]  # text with a NUL character: sent as a parameter
+    assert back[3:] == rows[3:]
+    assert sql_literal("a\x00b") is None and sql_literal(object()) is None
+    insert_rows(con, "t", [])  # nothing to insert: no statement
+
+
 def test_jobs_side_by_side_share_the_cores_and_the_setting_comes_back():
     """Two queries at a time get DuckDB's threads between them (each connection works in
     its own thread as well), one alone gets them all, and the setting is restored."""
