@@ -96,6 +96,32 @@ def test_cp1252_byte_check_equals_regex():
             )
 
 
+def test_vectorised_line_end_scans_equal_the_plain_ones():
+    """Counting "\n" and finding the first lone "\r" in pieces give what bytes.count and
+    the regular expression give, wherever the bytes fall against the pieces' edges."""
+    from etl.sources.tabular import _LONE_CR, _PIECE, count_newlines, first_lone_cr
+
+    rnd = random.Random(5)
+    sizes = (0, 1, 1 << 16, _PIECE - 1, _PIECE, _PIECE + 1, 2 * _PIECE + 7)
+    for size in sizes:
+        for _ in range(8):
+            data = bytearray(rnd.choice(b"ab;\n") for _ in range(size))
+            for _ in range(rnd.randrange(4)):  # "\r\n" line ends, some across a piece edge
+                if size > 2:
+                    at = rnd.choice([rnd.randrange(size - 1), _PIECE - 1, _PIECE - 2])
+                    if 0 <= at < size - 1:
+                        data[at : at + 2] = b"\r\n"
+            if size and rnd.random() < 0.4:  # a lone "\r", also the last byte or on an edge
+                at = rnd.choice([rnd.randrange(size), size - 1, min(size - 1, _PIECE - 1)])
+                data[at] = 13
+                if at + 1 < size and data[at + 1] == 10:
+                    data[at + 1] = ord("a")
+            blob = bytes(data)
+            m = _LONE_CR.search(blob)
+            assert first_lone_cr(blob) == (m.start() if m else -1)
+            assert count_newlines(blob) == blob.count(b"\n")
+
+
 def test_in_catalog_qualifies_only_the_given_schema():
     sql = "select * from marts.incidents i join staging.stg_x s on true join marts.poi p on true"
     out = in_catalog(sql, "target")
