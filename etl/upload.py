@@ -825,14 +825,48 @@ def _numbered_names(folder: Path, name: str) -> Iterator[Path]:
         yield folder / (f"{stem}_{i}.{ext}" if ext else f"{stem}_{i}")
 
 
+def _parts(source: Path) -> list[tuple[Path, str]]:
+    """``source`` and, for a Shapefile, the other parts of the same name beside it
+    (:data:`SHAPEFILE_PARTS`, in any case: ``WIJKEN.DBF``), each with its ending as
+    written (``.DBF``)."""
+    parts = [(source, source.name[len(source.stem) :])]
+    if source.suffix.lower() == ".shp":
+        for other in sorted(source.parent.iterdir()):
+            part = _shapefile_part(other.name)
+            if (
+                part is not None
+                and other != source
+                and part[0].lower() == source.stem.lower()
+                and part[1] != ".shp"
+                and other.is_file()
+            ):
+                parts.append((other, other.name[len(part[0]) :]))
+    return parts
+
+
 def _move_without_overwriting(source: Path, folder: Path) -> Path:
+    """Move ``source`` (a Shapefile with its parts) into ``folder`` under its name, or the
+    first numbered name (``x_2.csv``) free for it and every part; never overwrites."""
     folder.mkdir(parents=True, exist_ok=True)
+    parts = _parts(source)
+    # Names compared without case, as Windows and macOS do: a part never lands beside a
+    # file of another layer that the Shapefile would then take for its own.
+    taken = {p.name.lower() for p in folder.iterdir()} if len(parts) > 1 else set()
     for target in _numbered_names(folder, source.name):
-        try:
-            os.link(source, target)  # fails if the name exists: never overwrite
-        except FileExistsError:
+        stem = target.name[: len(target.name) - len(parts[0][1])]
+        if any((stem + suffix).lower() in taken for _, suffix in parts):
             continue
-        source.unlink()
+        linked: list[Path] = []
+        try:
+            for part, suffix in parts:
+                os.link(part, folder / (stem + suffix))  # fails if the name exists
+                linked.append(folder / (stem + suffix))
+        except FileExistsError:
+            for done in linked:  # a part's name is taken: try the next name for all
+                done.unlink()
+            continue
+        for part, _ in parts:
+            part.unlink()
         return target
     raise UploadError(f"Te veel bestanden met de naam '{source.name}' in {folder.name}/.")
 
@@ -841,7 +875,9 @@ def quarantine(raw_dir: Path, name: str) -> Path:
     """Take the export ``<kind>/<file>`` out of the build: move it to ``_quarantaine/<kind>/``.
 
     Nothing is deleted: the file keeps its content and can be put back with
-    :func:`restore`. Returns where it now is.
+    :func:`restore`. A Shapefile (``.shp``) goes with its other parts (``.shx``, ``.dbf``,
+    ``.prj`` ...): left behind, they were files no reader takes, named in the build
+    warnings. Returns where it now is.
     """
     source, folder = _raw_file(raw_dir, name)
     return _move_without_overwriting(source, Path(raw_dir) / QUARANTINE / folder)
@@ -854,15 +890,18 @@ def restore(raw_dir: Path, name: str) -> Path:
 
 
 def quarantined(raw_dir: Path) -> list[str]:
-    """The exports in quarantine, as ``<kind>/<file>``."""
+    """The exports in quarantine, as ``<kind>/<file>`` (a Shapefile by its ``.shp``: its
+    other parts go and come back with it)."""
     root = Path(raw_dir) / QUARANTINE
-    return sorted(
-        p.relative_to(root).as_posix()
+    files = [
+        p
         for kind in config.RAW_KINDS
         if (root / kind).is_dir()
         for p in (root / kind).rglob("*")
         if p.is_file() and not p.name.startswith(".")
-    )
+    ]
+    parts = {part for p in files if p.suffix.lower() == ".shp" for part, _ in _parts(p)[1:]}
+    return sorted(p.relative_to(root).as_posix() for p in files if p not in parts)
 
 
 def _local_now(zone_file: Path | None) -> str:

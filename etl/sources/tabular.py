@@ -876,11 +876,7 @@ class _TextScan:
         if (
             not self.cr_pair
             and not (self.newline or has_newline)
-            and (
-                self._ends_in_cr
-                and block[:1] == b"\r"
-                or (b"\r" in block and b"\r\r" in block)
-            )
+            and (self._ends_in_cr and block[:1] == b"\r" or (b"\r" in block and b"\r\r" in block))
         ):
             self.cr_pair = True
         self._ends_in_cr = block[-1:] == b"\r"

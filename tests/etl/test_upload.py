@@ -367,6 +367,46 @@ def test_quarantine_takes_the_named_file_out_and_restore_puts_it_back(tmp_path):
     assert (raw / "incidents" / "kapot.csv").read_bytes() == b"PV-nummer;Datum feit\n"
 
 
+def test_a_quarantined_shapefile_takes_its_parts_along_and_brings_them_back(tmp_path):
+    """A Shapefile copied by hand into districts/ is quarantined with its .shx, .dbf, .prj
+    (any case) under the same new name, and restored with them; other files stay."""
+    raw = tmp_path / "raw"
+    folder = raw / "districts"
+    folder.mkdir(parents=True)
+    for name in ("wijken.shp", "wijken.shx", "WIJKEN.DBF", "wijken.prj", "wijken.shp.xml"):
+        (folder / name).write_bytes(name.encode())
+    (folder / "wijken_oud.dbf").write_bytes(b"other layer")  # another name: stays
+    (folder / "grenzen.geojson").write_bytes(b"{}")
+    # A part's name already taken in quarantine: the whole set moves under the next name.
+    (raw / QUARANTINE / "districts").mkdir(parents=True)
+    (raw / QUARANTINE / "districts" / "wijken.dbf").write_bytes(b"earlier")
+
+    moved = quarantine(raw, "districts/wijken.shp")
+    assert moved == raw / QUARANTINE / "districts" / "wijken_2.shp"
+    assert sorted(p.name for p in folder.iterdir()) == ["grenzen.geojson", "wijken_oud.dbf"]
+    kept = raw / QUARANTINE / "districts"
+    assert (kept / "wijken_2.shx").read_bytes() == b"wijken.shx"
+    assert (kept / "wijken_2.DBF").read_bytes() == b"WIJKEN.DBF"
+    assert (kept / "wijken_2.prj").read_bytes() == b"wijken.prj"
+    assert (kept / "wijken_2.shp.xml").read_bytes() == b"wijken.shp.xml"
+    assert (kept / "wijken.dbf").read_bytes() == b"earlier"
+    # The list names the layer once (and the stray .dbf that was there before).
+    assert quarantined(raw) == ["districts/wijken.dbf", "districts/wijken_2.shp"]
+
+    back = restore(raw, "districts/wijken_2.shp")
+    assert back == folder / "wijken_2.shp"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "grenzen.geojson",
+        "wijken_2.DBF",
+        "wijken_2.prj",
+        "wijken_2.shp",
+        "wijken_2.shp.xml",
+        "wijken_2.shx",
+        "wijken_oud.dbf",
+    ]
+    assert quarantined(raw) == ["districts/wijken.dbf"]
+
+
 @pytest.mark.parametrize(
     "name",
     ["../a.csv", "incidents/../../a.csv", "onbekend/a.csv", "incidents/.verborgen", "incidents"],
