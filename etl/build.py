@@ -393,6 +393,8 @@ def raise_failed_checks(failures: list[str]) -> None:
 def sql_literal(value: object) -> str | None:
     """``value`` written as an SQL literal (text, number, truth value, date, none), or
     ``None`` for any other value (or text with a NUL character), which needs a parameter."""
+    if isinstance(value, np.generic):  # numpy's numbers (an area from shapely, a count)
+        value = value.item()
     if value is None:
         return "NULL"
     if isinstance(value, bool):

@@ -687,6 +687,12 @@ def test_small_tables_are_inserted_with_every_value_intact():
     assert back[2] == rows[2]  # text with a NUL character: sent as a parameter
     assert back[3:] == rows[3:]
     assert sql_literal("a\x00b") is None and sql_literal(object()) is None
+    # numpy's numbers (an area from shapely, a count from pandas) as plain literals.
+    import numpy as np
+
+    assert sql_literal(np.float64(0.1)) == "0.1" and sql_literal(np.int64(3)) == "3"
+    insert_rows(con, "t", [("np", np.int64(7), np.float64(2.5), None, None, None)])
+    assert con.execute("SELECT i, f FROM t WHERE s = 'np'").fetchall() == [(7, 2.5)]
     insert_rows(con, "t", [])  # nothing to insert: no statement
 
 
