@@ -116,6 +116,17 @@ def model_dependencies(folder: Path) -> dict[str, set[str]]:
     }
 
 
+def folder_dependencies(
+    folder: Path, extra_deps: dict[str, set[str]] | None = None
+) -> dict[str, set[str]]:
+    """Per model of ``folder`` and per extra job: what it waits for (the models it reads,
+    and ``extra_deps``), as :func:`run_sql_folder` runs them."""
+    deps = {stem: set(d) for stem, d in model_dependencies(folder).items()}
+    for name, needed in (extra_deps or {}).items():
+        deps.setdefault(name, set()).update(needed)
+    return deps
+
+
 def in_catalog(sql: str, catalog: str | None, schemas: tuple[str, ...] = ("marts",)) -> str:
     """``sql`` with its references to tables of ``schemas`` qualified by ``catalog``.
 
@@ -303,9 +314,7 @@ def run_sql_folder(
         The tables created, in dependency order (``<schema>.<name>``, without the catalog).
     """
     order = model_order(folder)
-    deps = {stem: set(d) for stem, d in model_dependencies(folder).items()}
-    for name, needed in (extra_deps or {}).items():
-        deps.setdefault(name, set()).update(needed)
+    deps = folder_dependencies(folder, extra_deps)
 
     def job(path: Path) -> Callable[[duckdb.DuckDBPyConnection], None]:
         def run(cur: duckdb.DuckDBPyConnection) -> None:
@@ -1382,10 +1391,9 @@ def build_warehouse(
             path.stem: {"districts"} | {f"read.{k}" for k in _raw_kinds(path)}
             for path in staging.glob("*.sql")
         }
-        models = model_dependencies(staging)
         priority = chain_work(
             model_work(staging, work) | {f"read.{k}": w for k, w in work.items()},
-            {m: staging_deps.get(m, set()) | models.get(m, set()) for m in staging_deps | models},
+            folder_dependencies(staging, staging_deps),
         )
         reads = [(f"read.{k}", reader(k)) for k in TABULAR_KINDS]
         # The first reads (one per connection) start before the boundaries, which need
@@ -1472,7 +1480,7 @@ def build_warehouse(
             # The marts of the most records first, side by side (see run_jobs).
             priority=chain_work(
                 model_work(config.SQL_DIR / "marts", work),
-                model_dependencies(config.SQL_DIR / "marts") | check_deps,
+                folder_dependencies(config.SQL_DIR / "marts", check_deps),
             ),
         )
         raise_failed_checks(failures)

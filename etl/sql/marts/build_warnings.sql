@@ -78,8 +78,6 @@ ignored as (
         string_agg(source_file || ': ' || reason, '; ' order by source_file) as files
     from raw.ignored_files
 ),
--- Wijken drawn over each other (etl.build.wijk_overlaps): a record in the shared part
--- counts for the first of the two only.
 -- Tasks without a deadline: the export gives none and their type has no deadline_days in
 -- zone.toml (an unknown or missing type). Such a task is never "over termijn" (Werklast).
 untimed_tasks as (
@@ -89,6 +87,8 @@ untimed_tasks as (
     from marts.tasks
     where due_at is null
 ),
+-- Wijken drawn over each other (etl.build.wijk_overlaps): a record in the shared part
+-- counts for the first of the two only.
 overlap_pairs as (
     select list(o.code || ' en ' || o.other_code || ' (' || replace(printf('%.1f', o.shared_m2 / 10000), '.', ',')
         || ' ha, ' || cast(round(100 * o.share) as integer) || ' % van de kleinste)'
