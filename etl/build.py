@@ -1206,6 +1206,42 @@ def _import_libraries() -> None:
         pass
 
 
+def lock_path(warehouse: Path) -> Path:
+    """The file a build of ``warehouse`` holds its lock on (it stays; only the lock ends)."""
+    return warehouse.with_name(f"{warehouse.name}.lock")
+
+
+def _lock_warehouse(warehouse: Path, echo: Callable[[str], object]) -> int:
+    """Take the exclusive lock on :func:`lock_path` (an ``flock``: it ends with the
+    process, also one that crashes), waiting for a build that holds it. Returns the open
+    descriptor; closing it lets go."""
+    import fcntl
+
+    path = lock_path(warehouse)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    except OSError as exc:
+        raise BuildError(
+            f"{path}: slotbestand van de bouw niet aan te maken ({exc.strerror})"
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            echo(
+                f"Er loopt al een bouw van {warehouse.name} (proces {holder}); "
+                "deze bouw wacht tot die klaar is."
+            )
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)  # who holds it, for a person
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def build_warehouse(
     raw: Path,
     warehouse: Path,
@@ -1273,6 +1309,11 @@ def build_warehouse(
     # Hashing every input (hundreds of MB for a big zone) runs beside the build: hashlib
     # releases the GIL, so it costs no wall time.
     hasher = ThreadPoolExecutor(1, thread_name_prefix="wijkbeeld-fingerprint")
+    # One build of a warehouse at a time, however started (the Data page's background
+    # build, `make build`, a scheduled job): a build that started earlier but finished
+    # later would otherwise swap in a warehouse without the files added since it read
+    # the folder. A second build waits, then reads the folder as the first left it.
+    lock = _lock_warehouse(warehouse, echo)
     try:
         files = discover_files(raw)
         # A copy of an export under another name is read once: the build warnings name it.
@@ -1552,3 +1593,4 @@ def build_warehouse(
         scratch.cleanup()
         for leftover in (tmp, Path(f"{tmp}.wal")):
             leftover.unlink(missing_ok=True)
+        os.close(lock)  # lets go of the lock
