@@ -998,6 +998,10 @@ def start_background_build(
     # the same moment (two sessions) cannot both start a build: an empty lock file was
     # taken for one left by a dead build and removed while the first build ran.
     fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o600)
+    # The child writes no status before this process has written its "running" one (it
+    # waits for a byte on this pipe, or for the pipe to close): a build that failed
+    # faster than that would otherwise have its outcome overwritten by "running".
+    go_read, go_write = os.pipe()
     try:
         _flock(fd, status_file)
         cmd = [sys.executable, "-m", "etl.upload", str(raw), str(warehouse), str(status_file)]
@@ -1010,8 +1014,8 @@ def start_background_build(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # survives a Streamlit rerun or page reload
-            pass_fds=(fd,),
-            env={**os.environ, LOCK_FD_ENV: str(fd)},
+            pass_fds=(fd, go_read),
+            env={**os.environ, LOCK_FD_ENV: str(fd), GO_FD_ENV: str(go_read)},
         )
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(proc.pid).encode("ascii"), 0)  # who holds it, for a person
@@ -1026,12 +1030,17 @@ def start_background_build(
                 "warehouse": str(warehouse),
             },
         )
+        os.write(go_write, b"1")
     finally:
         os.close(fd)  # the child's copy keeps the lock
+        os.close(go_read)
+        os.close(go_write)  # also a go-ahead: the child reads the end of the pipe
 
 
 #: The environment variable that tells the build process which descriptor holds the lock.
 LOCK_FD_ENV = "WIJKBEELD_BUILD_LOCK_FD"
+#: ... and which one gives the go-ahead to write its status (start_background_build).
+GO_FD_ENV = "WIJKBEELD_BUILD_GO_FD"
 
 
 def _flock(fd: int, status_file: Path) -> None:
@@ -1065,6 +1074,12 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
         "raw": str(raw),
         "warehouse": str(warehouse),
     }
+    if (go := os.environ.pop(GO_FD_ENV, None)) is not None:
+        try:
+            os.read(int(go), 1)  # the starter's "running" status is written
+            os.close(int(go))
+        except (OSError, ValueError):
+            pass
     _write_status(status_file, dict(base, state="running", message="Warehouse wordt gebouwd."))
     try:
         result = build_warehouse(raw, warehouse, zone_file, echo=lines.append)

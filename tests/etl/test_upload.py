@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -330,6 +331,30 @@ def test_background_build_ok_then_failed_keeps_warehouse(tmp_path):
     assert failed["state"] == "failed" and "geen tekstbestand" in failed["message"]
     assert wh.read_bytes() == before
     assert json.loads(status.read_text(encoding="utf-8"))["state"] == "failed"
+
+
+def test_a_build_that_fails_before_its_starter_wrote_running_keeps_its_outcome(
+    tmp_path, monkeypatch
+):
+    """The starter writes "running" after starting the build process; a build that
+    fails before that (here: a starter slowed down) must not have its outcome
+    overwritten by it and then be reported as interrupted."""
+    import etl.upload as upload
+
+    write = upload._write_status
+
+    def slow_write(status_file, payload):
+        if payload.get("state") == "running" and payload.get("pid") != os.getpid():
+            time.sleep(4)  # the child fails in about one second
+        write(status_file, payload)
+
+    monkeypatch.setattr(upload, "_write_status", slow_write)
+    status = tmp_path / "state" / "build.json"
+    missing = tmp_path / "geen_map"
+    start_background_build(missing, tmp_path / "wh.duckdb", status, ZONE_SMALL)
+    done = _wait(status)
+    assert done["state"] == "failed", done
+    assert "Map met exports niet gevonden" in done["message"] and "geen_map" in done["message"]
 
 
 def test_status_of_a_dead_build_is_failed(tmp_path):
