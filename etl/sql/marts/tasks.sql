@@ -1,24 +1,43 @@
 -- One row per wijk task. "Overdue" is judged at the build's reference date (latest date in
 -- the data), so the same files always give the same answer.
+with judged as not materialized (
+    select
+        t.*,
+        -- No deadline in the export: the task type's default term from the zone configuration.
+        coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due,
+        t.closed_at is null and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten') as open_now,
+        -- The zone configuration's spelling of a name written otherwise (int_staff_spelling).
+        coalesce(sp.inspector, t.inspector, w.inspector) as inspector_named,
+        r.reference_date
+    from intermediate.int_tasks_located t
+    cross join intermediate.int_reference_date r
+    left join raw.zone_wijken w on w.code = t.wijk_code
+    -- The configured type of each task label, without case or surrounding spaces
+    -- ("kantschrift" is Kantschrift: its default deadline applies), decided per distinct label.
+    -- The labels are read from the staged table: the located view would run its joins a second
+    -- time for them (a tenth of this mart's time).
+    left join (
+        select l.task_type as label, any_value(z.deadline_days order by z.name) as deadline_days
+        from (select distinct task_type from staging.stg_islp__tasks) l
+        join raw.zone_task_types z on lower(trim(z.name)) = lower(trim(cast(l.task_type as varchar)))
+        group by l.task_type
+    ) tt on tt.label = t.task_type
+    left join intermediate.int_staff_spelling sp on sp.label = cast(t.inspector as varchar)
+)
 select
     t.task_id,
     t.task_type,
     t.received_at,
-    -- No deadline in the export: the task type's default term from the zone configuration.
-    coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due_at,
+    t.due as due_at,
     t.closed_at,
     t.wijk_code,
     t.wijk_code_located,
     t.wijk_name,
-    -- The zone configuration's spelling of a name written otherwise (int_staff_spelling).
-    coalesce(sp.inspector, t.inspector, w.inspector) as inspector,
+    t.inspector_named as inspector,
     t.status,
-    t.closed_at is null and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten') as is_open,
-    t.closed_at is null
-        and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten')
-        and coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) is not null
-        and cast(coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as date) < r.reference_date as is_overdue,
-    date_diff('day', cast(t.received_at as date), cast(coalesce(t.closed_at, r.reference_date) as date)) as lead_days,
+    t.open_now as is_open,
+    t.open_now and t.due is not null and cast(t.due as date) < t.reference_date as is_overdue,
+    date_diff('day', cast(t.received_at as date), cast(coalesce(t.closed_at, t.reference_date) as date)) as lead_days,
     t.reference,
     t.dates_inconsistent,
     t.street, t.house_number, t.municipality as municipality_reported,
@@ -32,17 +51,4 @@ select
     t.x, t.y, t.lon, t.lat, t.deelgemeente_code, t.deelgemeente_name, t.nis_code,
     t.municipality_name, t.h3_cell, t.h3_cell_coarse, t.location_status, t.location_note, t.geocode_method,
     t.source_file, t.source_row
-from intermediate.int_tasks_located t
-cross join intermediate.int_reference_date r
-left join raw.zone_wijken w on w.code = t.wijk_code
--- The configured type of each task label, without case or surrounding spaces
--- ("kantschrift" is Kantschrift: its default deadline applies), decided per distinct label.
--- The labels are read from the staged table: the located view would run its joins a second
--- time for them (a tenth of this mart's time).
-left join (
-    select l.task_type as label, any_value(z.deadline_days order by z.name) as deadline_days
-    from (select distinct task_type from staging.stg_islp__tasks) l
-    join raw.zone_task_types z on lower(trim(z.name)) = lower(trim(cast(l.task_type as varchar)))
-    group by l.task_type
-) tt on tt.label = t.task_type
-left join intermediate.int_staff_spelling sp on sp.label = cast(t.inspector as varchar)
+from judged t
