@@ -1211,10 +1211,15 @@ def lock_path(warehouse: Path) -> Path:
     return warehouse.with_name(f"{warehouse.name}.lock")
 
 
-def _lock_warehouse(warehouse: Path, echo: Callable[[str], object]) -> int:
+def _lock_warehouse(
+    warehouse: Path,
+    echo: Callable[[str], object],
+    on_wait: Callable[[str | None], object] | None = None,
+) -> int:
     """Take the exclusive lock on :func:`lock_path` (an ``flock``: it ends with the
-    process, also one that crashes), waiting for a build that holds it. Returns the open
-    descriptor; closing it lets go."""
+    process, also one that crashes), waiting for a build that holds it; ``on_wait`` hears
+    the holder's process number when the wait begins and ``None`` when it is over.
+    Returns the open descriptor; closing it lets go."""
     import fcntl
 
     path = lock_path(warehouse)
@@ -1233,7 +1238,11 @@ def _lock_warehouse(warehouse: Path, echo: Callable[[str], object]) -> int:
                 f"Er loopt al een bouw van {warehouse.name} (proces {holder}); "
                 "deze bouw wacht tot die klaar is."
             )
+            if on_wait is not None:
+                on_wait(holder)
             fcntl.flock(fd, fcntl.LOCK_EX)
+            if on_wait is not None:
+                on_wait(None)
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)  # who holds it, for a person
     except BaseException:
@@ -1248,6 +1257,7 @@ def build_warehouse(
     zone_file: Path | None = None,
     echo: Callable[[str], object] = print,
     keep_layers: bool | None = None,
+    on_wait: Callable[[str | None], object] | None = None,
 ) -> dict:
     """Build the warehouse from every export under ``raw``.
 
@@ -1266,6 +1276,9 @@ def build_warehouse(
         Also write the per-record ``raw``, ``staging`` and ``intermediate`` tables (for
         debugging a mapping); default from ``WIJKBEELD_KEEP_LAYERS``, else only the marts
         and the small ``raw`` tables (zone, files, boundaries) are written.
+    on_wait : callable, optional
+        Hears the process number of another build of ``warehouse`` this one waits for
+        (one at a time: :func:`lock_path`), and ``None`` when that wait is over.
 
     Returns
     -------
@@ -1313,7 +1326,7 @@ def build_warehouse(
     # build, `make build`, a scheduled job): a build that started earlier but finished
     # later would otherwise swap in a warehouse without the files added since it read
     # the folder. A second build waits, then reads the folder as the first left it.
-    lock = _lock_warehouse(warehouse, echo)
+    lock = _lock_warehouse(warehouse, echo, on_wait)
     try:
         files = discover_files(raw)
         # A copy of an export under another name is read once: the build warnings name it.

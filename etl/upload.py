@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -1060,6 +1060,29 @@ def _flock(fd: int, status_file: Path) -> None:
             time.sleep(0.05)
 
 
+def waiting(status_file: Path, base: dict) -> Callable[[str | None], None]:
+    """The build's ``on_wait``: the status says which other build of the warehouse this
+    one waits for (``waiting_for``, a process number), and no longer once it may start."""
+
+    def on_wait(holder: str | None) -> None:
+        if holder is None:
+            _write_status(
+                status_file, dict(base, state="running", message="Warehouse wordt gebouwd.")
+            )
+        else:
+            _write_status(
+                status_file,
+                dict(
+                    base,
+                    state="running",
+                    waiting_for=holder,
+                    message=f"Wacht op een andere bouw van dit warehouse (proces {holder}).",
+                ),
+            )
+
+    return on_wait
+
+
 def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | None) -> int:
     """Child process: build, then write the final status and release the lock."""
     from etl.build import build_warehouse
@@ -1082,7 +1105,9 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
             pass
     _write_status(status_file, dict(base, state="running", message="Warehouse wordt gebouwd."))
     try:
-        result = build_warehouse(raw, warehouse, zone_file, echo=lines.append)
+        result = build_warehouse(
+            raw, warehouse, zone_file, echo=lines.append, on_wait=waiting(status_file, base)
+        )
         status = dict(
             base,
             state="ok",

@@ -536,7 +536,15 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
     """Draw one build status (:func:`etl.upload.build_status`) in Dutch; ``kind_labels``
     name the kinds of export in the refusals."""
     state = status.get("state")
-    if state == "running":
+    if state == "running" and status.get("waiting_for"):
+        st.info(
+            "Er loopt al een andere bouw van dit warehouse (proces "
+            f"{status['waiting_for']}, bijvoorbeeld `make build` of een geplande taak); deze "
+            "bouw begint zodra die klaar is en leest dan de exports zoals ze op dat moment "
+            "zijn. Het dashboard toont intussen het huidige warehouse.",
+            icon=":material/hourglass_top:",
+        )
+    elif state == "running":
         st.info(
             f"Het warehouse wordt opgebouwd (gestart {_when(status.get('started_at'))}). "
             "Het dashboard toont intussen het vorige warehouse; het nieuwe komt in één keer "

@@ -533,3 +533,23 @@ def test_the_preview_lists_the_columns_in_the_files_order():
                       "Huisnr"]  # fmt: skip
     extras = [c for c in table.columns if c in ("Locatie via", "Datums onlogisch")]
     assert list(table.columns) == ["Rij", *mapped, *extras]
+
+
+def _waiting_status():
+    from dashboard.components.upload import render_build_status
+
+    render_build_status(
+        {"state": "running", "waiting_for": "4242", "started_at": "2026-12-02T15:00:00"}
+    )
+    render_build_status({"state": "running", "started_at": "2026-12-02T15:00:00"})
+
+
+def test_a_build_waiting_for_another_says_so_in_dutch():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_waiting_status).run()
+    assert not at.exception
+    waiting, running = (i.value for i in at.info)
+    assert "andere bouw van dit warehouse (proces 4242" in waiting
+    assert "make build" in waiting and "huidige warehouse" in waiting
+    assert "wordt opgebouwd" in running and "4242" not in running

@@ -11,9 +11,10 @@ import threading
 import time
 
 import pytest
-from etl_helpers import INCIDENT_HEADER, build, mini_raw, query
+from etl_helpers import INCIDENT_HEADER, ZONE_SMALL, build, mini_raw, query
 
 from etl.build import BuildError, lock_path
+from etl.upload import build_status, start_background_build
 
 ROW = "{pv};03/02/2024 14:30;;;Diefstal;Kerkstraat;1;3020;Herent;;\n"
 
@@ -91,4 +92,26 @@ def test_the_lock_ends_with_a_failed_build_and_a_free_warehouse_is_not_waited_fo
     (raw / "incidents" / "a.csv").write_text(_incidents(["PV/9"]), encoding="utf-8")
     build(raw, warehouse, lines)
     assert not any("wacht" in line for line in lines)
+    assert query(warehouse, "SELECT count(*) FROM marts.incidents") == [(1,)]
+
+
+def test_a_background_build_says_which_build_it_waits_for(tmp_path):
+    """The Data page's build, started while another build of the warehouse runs (here a
+    held lock), reports the wait in its status and then builds."""
+    raw = mini_raw(tmp_path, {"incidents/a.csv": _incidents(["PV/1"])})
+    warehouse = tmp_path / "wh.duckdb"
+    status = tmp_path / "state" / "build.json"
+    held = _hold(warehouse)
+    try:
+        start_background_build(raw, warehouse, status, ZONE_SMALL)
+        assert _wait_for(lambda: build_status(status).get("waiting_for") == "4242", 60), (
+            build_status(status)
+        )
+        now = build_status(status)
+        assert now["state"] == "running" and "proces 4242" in now["message"]
+    finally:
+        os.close(held)
+    assert _wait_for(lambda: build_status(status)["state"] in ("ok", "failed"), 120)
+    done = build_status(status)
+    assert done["state"] == "ok" and "waiting_for" not in done, done
     assert query(warehouse, "SELECT count(*) FROM marts.incidents") == [(1,)]
