@@ -30,8 +30,9 @@ DEFAULT_MAPPINGS = Path(__file__).resolve().parent / "mappings.toml"
 def warehouse_format() -> str:
     """A fingerprint of the code that decides what the warehouse holds.
 
-    The SHA-256 (first 12 hex digits) of every SQL model and macro under :data:`SQL_DIR`
-    and of ``etl/build.py``, which writes the remaining tables. The build stores it in
+    The SHA-256 (first 12 hex digits) of every SQL model and macro under :data:`SQL_DIR`,
+    of ``etl/build.py``, which writes the remaining tables, and of the task status
+    vocabulary (:data:`FINISHED_TASK_STATUSES`). The build stores it in
     ``marts.build_info.warehouse_format``; the dashboard compares it with its own and asks
     for a rebuild when they differ, instead of failing on a column an older build did not
     write (after an update of Wijkbeeld the warehouse on disk is still the old one).
@@ -43,6 +44,8 @@ def warehouse_format() -> str:
     for path in sorted([*SQL_DIR.rglob("*.sql"), etl_dir / "build.py"]):
         digest.update(path.relative_to(etl_dir).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    # The task status vocabulary decides marts.tasks' is_open, is_overdue and to_review.
+    digest.update(repr((FINISHED_TASK_STATUSES, REVIEW_TASK_STATUSES)).encode("utf-8"))
     return digest.hexdigest()[:12]
 
 
@@ -152,12 +155,37 @@ def zone_today(zone: dict | None = None) -> date:
     return zone_now(zone).date()
 
 
+#: Task status values (lower case, without surrounding spaces) that say the wijkinspecteur's
+#: work on a task is done: it is not open and not overdue, also without a closing date
+#: (that is a data-quality finding, not backlog). "Te controleren" is done and waits for
+#: the wijkcoördinator's check. One list for the tasks mart (``wb_task_finished``), the
+#: workload figures and the quality control.
+FINISHED_TASK_STATUSES = ("afgewerkt", "afgesloten", "gesloten", "te controleren")
+#: ... of which these wait for the wijkcoördinator's check (``marts.tasks.to_review``).
+REVIEW_TASK_STATUSES = ("te controleren",)
+#: Status values that say a task is still open (a closing date then contradicts it).
+OPEN_TASK_STATUSES = ("open", "lopend")
+
+
+def _status_macro(name: str, values: tuple[str, ...]) -> str:
+    listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return (
+        f"CREATE OR REPLACE TEMP MACRO {name}(s) AS "
+        f"coalesce(lower(trim(CAST(s AS VARCHAR))) IN ({listed}), false);\n"
+    )
+
+
 def macros_sql(zone: dict) -> str:
     """The SQL helpers the models use (``etl/sql/macros.sql``), with the zone's time zone
-    (``wb_zone_tz``, in which a timestamp with an offset is read)."""
+    (``wb_zone_tz``, in which a timestamp with an offset is read) and the task status
+    vocabulary (``wb_task_finished``, ``wb_task_to_review``: :data:`FINISHED_TASK_STATUSES`)."""
     macros = (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
     tz = zone_timezone(zone).key.replace("'", "''")
-    return f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
+    return (
+        f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
+        + _status_macro("wb_task_finished", FINISHED_TASK_STATUSES)
+        + _status_macro("wb_task_to_review", REVIEW_TASK_STATUSES)
+    )
 
 
 def small_count_threshold() -> int:

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from etl.config import FINISHED_TASK_STATUSES, OPEN_TASK_STATUSES
+
 #: Finding labels, in the order they are listed per record.
 GEEN_LOCATIE = "Geen locatie"
 GEEN_CATEGORIE = "Geen categorie"
@@ -46,10 +48,11 @@ FINDINGS = (
 ID_COLUMNS = ("task_id", "pv_number", "report_id", "accident_id", "control_id", "id")
 #: Columns tried, in order, as the record's category.
 CATEGORY_COLUMNS = ("task_type", "category", "nuisance_type", "control_type")
-#: Status values meaning "finished" (lower case); used to spot a missing closing date.
-FINISHED_STATUSES = frozenset({"afgewerkt", "afgesloten", "te controleren", "gesloten"})
+#: Status values meaning "finished" (lower case; the tasks mart's, etl.config); used to
+#: spot a missing closing date.
+FINISHED_STATUSES = frozenset(FINISHED_TASK_STATUSES)
 #: Status values meaning "still open" (lower case); a closing date then contradicts it.
-OPEN_STATUSES = frozenset({"open", "lopend"})
+OPEN_STATUSES = frozenset(OPEN_TASK_STATUSES)
 
 
 def _blank(series: pd.Series) -> pd.Series:

@@ -19,8 +19,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-#: Status values (lower case) that mean "finished", as in ``etl/sql/marts/tasks.sql``.
-FINISHED_STATUSES = frozenset({"afgewerkt", "afgesloten", "gesloten"})
+from etl.config import FINISHED_TASK_STATUSES
+
+#: Status values (lower case) that mean "finished": the tasks mart's (etl.config).
+FINISHED_STATUSES = frozenset(FINISHED_TASK_STATUSES)
 
 #: Column measures produced per task type by :func:`workload_index`.
 COUNT_MEASURES = ("received", "closed", "open", "overdue")

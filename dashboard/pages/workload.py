@@ -45,7 +45,7 @@ from dashboard.components.format import (
     to_xlsx_bytes,
 )
 from dashboard.queries import districts, overview, reviews, workload
-from etl.config import zone_clock
+from etl.config import FINISHED_TASK_STATUSES, zone_clock
 from etl.reviews import ReviewError
 
 #: Index above which an inspector counts as overloaded (100 = zone mean).
@@ -122,9 +122,21 @@ st.caption(
 per_wijk = workload.task_status_per_wijk(version, period.start, period.end, flt.wijken)
 layout.kpi_row(
     [
-        layout.Kpi("Open taken", int(per_wijk["open"].sum())),
+        layout.Kpi(
+            "Open taken",
+            int(per_wijk["open"].sum()),
+            help="Nog niet afgewerkt door de wijkinspecteur. Een taak met status "
+            + " of ".join(f"'{s.capitalize()}'" for s in FINISHED_TASK_STATUSES)
+            + " telt niet als open, ook zonder afsluitdatum (die ontbrekende datum meldt "
+            "de kwaliteitscontrole).",
+        ),
         layout.Kpi("Over termijn", int(per_wijk["over_termijn"].sum())),
-        layout.Kpi("Te controleren", int(per_wijk["te_controleren"].sum())),
+        layout.Kpi(
+            "Te controleren",
+            int(per_wijk["te_controleren"].sum()),
+            help="Status 'Te controleren': afgewerkt door de wijkinspecteur, wacht op de "
+            "controle door de wijkcoördinator (onderaan deze pagina).",
+        ),
         layout.Kpi("Ontvangen in periode", int(per_wijk["ontvangen"].sum())),
         layout.Kpi("Afgewerkt in periode", int(per_wijk["afgewerkt"].sum()), higher_is_worse=False),
     ]

@@ -21,7 +21,7 @@ from etl.config import small_count_threshold  # noqa: F401
 _MEASURES = """
     count(*) FILTER (WHERE t.is_open) AS open,
     count(*) FILTER (WHERE t.is_overdue) AS over_termijn,
-    count(*) FILTER (WHERE lower(trim(t.status)) = 'te controleren') AS te_controleren,
+    count(*) FILTER (WHERE t.to_review) AS te_controleren,
     count(*) FILTER (WHERE CAST(t.received_at AS DATE) BETWEEN $start AND $end) AS ontvangen,
     count(*) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end) AS afgewerkt,
     median(t.lead_days) FILTER (WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end
@@ -382,7 +382,7 @@ def review_candidates(
         SELECT {_TASK_COLUMNS}, coalesce(w.name, t.wijk_code) AS wijk
         FROM marts.tasks t
         LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
-        WHERE (lower(t.status) = 'te controleren'
+        WHERE (t.to_review
                OR (list_contains($types::VARCHAR[], t.task_type) AND NOT coalesce(t.is_open, false)
                    AND (CAST(t.closed_at AS DATE) >= $since
                         OR (t.closed_at IS NULL AND CAST(t.received_at AS DATE) >= $since)))

@@ -298,14 +298,18 @@ def test_rate_per_1000():
 
 def test_finished_without_closing_date_is_not_open():
     # Same rule as marts.tasks: the missing date is a quality finding, not backlog.
+    # "Te controleren" is done by the inspector too (it waits for the coordinator's check):
+    # one status vocabulary with the quality control (etl.config.FINISHED_TASK_STATUSES),
+    # which already called it finished; "Open" without a closing date is open.
     frame = _tasks(
         [
             ("T1", "Kantschrift", "A", "2026-01-01", "2026-01-10", None),
             ("T2", "Kantschrift", "A", "2026-01-01", "2026-01-10", None),
+            ("T3", "Kantschrift", "A", "2026-01-01", "2026-01-10", None),
         ]
-    ).assign(status=["Afgewerkt", "Te controleren"])
+    ).assign(status=["Afgewerkt", " te controleren ", "Open"])
     flags = task_status_flags(frame, as_of="2026-02-01")
-    assert flags["open"].tolist() == [False, True]
+    assert flags["open"].tolist() == [False, False, True]
 
 
 def test_workload_index_without_tasks_lists_units():

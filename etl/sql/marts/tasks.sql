@@ -5,7 +5,9 @@ with judged as not materialized (
         t.*,
         -- No deadline in the export: the task type's default term from the zone configuration.
         coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due,
-        t.closed_at is null and coalesce(lower(t.status), '') not in ('afgewerkt', 'afgesloten', 'gesloten') as open_now,
+        -- Not open once closed, or marked done without a closing date (the status
+        -- vocabulary: etl.config.FINISHED_TASK_STATUSES; "te controleren" is done).
+        t.closed_at is null and not wb_task_finished(t.status) as open_now,
         -- The zone configuration's spelling of a name written otherwise (int_staff_spelling).
         coalesce(sp.inspector, t.inspector, w.inspector) as inspector_named,
         r.reference_date
@@ -37,6 +39,8 @@ select
     t.status,
     t.open_now as is_open,
     t.open_now and t.due is not null and cast(t.due as date) < t.reference_date as is_overdue,
+    -- Done by the inspector, waiting for the wijkcoördinator's check.
+    wb_task_to_review(t.status) as to_review,
     date_diff('day', cast(t.received_at as date), cast(coalesce(t.closed_at, t.reference_date) as date)) as lead_days,
     t.reference,
     t.dates_inconsistent,
