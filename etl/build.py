@@ -1243,6 +1243,14 @@ def _lock_warehouse(
             fcntl.flock(fd, fcntl.LOCK_EX)
             if on_wait is not None:
                 on_wait(None)
+        except OSError as exc:
+            # A file system without locks (some network shares): the build goes on, as it
+            # did before there was a lock, and says so.
+            echo(
+                f"WAARSCHUWING: {path} kan niet vergrendeld worden ({exc.strerror}); "
+                "start geen tweede bouw van dit warehouse tot deze klaar is."
+            )
+            return fd
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)  # who holds it, for a person
     except BaseException:

@@ -115,3 +115,21 @@ def test_a_background_build_says_which_build_it_waits_for(tmp_path):
     done = build_status(status)
     assert done["state"] == "ok" and "waiting_for" not in done, done
     assert query(warehouse, "SELECT count(*) FROM marts.incidents") == [(1,)]
+
+
+def test_a_file_system_without_locks_builds_and_warns(tmp_path, monkeypatch):
+    """Some network shares refuse flock (ENOLCK): the build goes on, as before there was a
+    lock, and its log says that it could not lock."""
+    import errno
+
+    def no_locks(fd, operation):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    raw = mini_raw(tmp_path, {"incidents/a.csv": _incidents(["PV/1"])})
+    warehouse = tmp_path / "wh.duckdb"
+    lines: list[str] = []
+    build(raw, warehouse, lines)
+    assert query(warehouse, "SELECT count(*) FROM marts.incidents") == [(1,)]
+    [warning] = [line for line in lines if "vergrendeld" in line]
+    assert warning.startswith("WAARSCHUWING: ") and "wh.duckdb.lock" in warning
