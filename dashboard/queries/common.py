@@ -236,6 +236,7 @@ DATASETS: dict[str, Dataset] = {
             "Aantal": "count(*)",
             "Open": "count(*) FILTER (WHERE t.is_open)",
             "Over termijn": "count(*) FILTER (WHERE t.is_overdue)",
+            "Te controleren": "count(*) FILTER (WHERE t.to_review)",
         },
         dimensions={
             "Status": ("coalesce(t.status, 'Onbekend')", "status"),

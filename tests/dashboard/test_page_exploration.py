@@ -294,6 +294,12 @@ def test_download_formats_round_trip():
             "FROM marts.tasks WHERE CAST(received_at AS DATE) BETWEEN ? AND ? GROUP BY 1",
         ),
         (
+            "tasks",
+            "Te controleren",
+            "SELECT task_type AS categorie, count(*) FILTER (WHERE to_review) AS n "
+            "FROM marts.tasks WHERE CAST(received_at AS DATE) BETWEEN ? AND ? GROUP BY 1",
+        ),
+        (
             "victims",
             "Kwetsbare weggebruikers",
             "SELECT severity AS categorie, count(*) FILTER (WHERE is_vulnerable) AS n "

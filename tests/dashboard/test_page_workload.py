@@ -46,6 +46,7 @@ def test_workload_counts(demo_warehouse, state):
     )
     assert shown["Open taken"] == nl(count(f"SELECT count(*) {in_wijk} WHERE is_open"))
     assert shown["Over termijn"] == nl(count(f"SELECT count(*) {in_wijk} WHERE is_overdue"))
+    assert shown["Te controleren"] == nl(count(f"SELECT count(*) {in_wijk} WHERE to_review"))
     assert shown["Afgewerkt in periode"] == nl(
         count(
             f"SELECT count(*) {in_wijk} WHERE CAST(closed_at AS DATE) BETWEEN ? AND ?",
