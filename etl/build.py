@@ -1220,7 +1220,10 @@ def _lock_warehouse(
     process, also one that crashes), waiting for a build that holds it; ``on_wait`` hears
     the holder's process number when the wait begins and ``None`` when it is over.
     Returns the open descriptor; closing it lets go."""
-    import fcntl
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no flock (as in etl.audit)
+        fcntl = None
 
     path = lock_path(warehouse)
     try:
@@ -1229,6 +1232,8 @@ def _lock_warehouse(
         raise BuildError(
             f"{path}: slotbestand van de bouw niet aan te maken ({exc.strerror})"
         ) from exc
+    if fcntl is None:
+        return fd
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
