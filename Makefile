@@ -75,4 +75,4 @@ format: $(STAMP) ## Apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff format .
 
 clean: ## Remove demo data, warehouse and caches (never data/raw)
-	rm -rf $(DEMO_DIR) $(WAREHOUSE) .pytest_cache .ruff_cache
+	rm -rf $(DEMO_DIR) $(WAREHOUSE) $(WAREHOUSE).lock .pytest_cache .ruff_cache
