@@ -1296,7 +1296,8 @@ def build_warehouse(
     Returns
     -------
     dict
-        ``{"warehouse", "duration_s", "rows": {mart: n}, "rejects": {kind: n}, "files": [...]}``
+        ``{"warehouse", "duration_s", "waited_s", "rows": {mart: n}, "rejects": {kind: n},
+        "files": [...]}`` (``duration_s`` without ``waited_s``, the wait for another build)
         plus ``timings`` (wall seconds per step and per SQL model) and ``cpu_timings``
         (CPU seconds of the build process, all threads, per step).
 
@@ -1339,7 +1340,11 @@ def build_warehouse(
     # build, `make build`, a scheduled job): a build that started earlier but finished
     # later would otherwise swap in a warehouse without the files added since it read
     # the folder. A second build waits, then reads the folder as the first left it.
+    before_lock = time.perf_counter()
     lock = _lock_warehouse(warehouse, echo, on_wait)
+    # The build's time leaves out the wait for another build (no CPU is spent on it).
+    waited = time.perf_counter() - before_lock
+    started += waited
     try:
         files = discover_files(raw)
         # A copy of an export under another name is read once: the build warnings name it.
@@ -1598,10 +1603,15 @@ def build_warehouse(
         os.replace(tmp, warehouse)
         lap("persist", t)
         duration = time.perf_counter() - started
-        echo(f"Warehouse {warehouse} gebouwd in {duration:.1f} s ({n_points} unieke locaties).")
+        after_wait = f", na {waited:.0f} s wachten op een andere bouw" if waited >= 1 else ""
+        echo(
+            f"Warehouse {warehouse} gebouwd in {duration:.1f} s "
+            f"({n_points} unieke locaties{after_wait})."
+        )
         return {
             "warehouse": warehouse,
             "duration_s": duration,
+            "waited_s": round(waited, 3),
             "rows": counts,
             "rejects": rejects,
             "timings": timings,

@@ -54,20 +54,27 @@ def test_a_second_build_waits_and_then_reads_the_folder_as_the_first_left_it(tmp
             outcome["error"] = exc
 
     worker = threading.Thread(target=run, daemon=True)
+    began = time.perf_counter()
     worker.start()
     try:
         assert _wait_for(lambda: any("wacht" in line for line in lines)), lines
         waiting = next(line for line in lines if "wacht" in line)
         # Says, in Dutch, which warehouse and which process it waits for.
         assert "wh.duckdb" in waiting and "proces 4242" in waiting
-        time.sleep(0.3)
+        time.sleep(2.0)
         assert worker.is_alive() and not warehouse.exists()
         # The build holding the lock adds a file before it ends ...
         (raw / "incidents" / "b.csv").write_text(_incidents(["PV/3"]), encoding="utf-8")
     finally:
         os.close(held)
     worker.join(120)
+    elapsed = time.perf_counter() - began
     assert not worker.is_alive() and "error" not in outcome, outcome
+    # The build's own time leaves the wait out, and its last line names the wait.
+    result = outcome["result"]
+    assert result["waited_s"] >= 2.0
+    assert result["duration_s"] <= elapsed - result["waited_s"] + 0.01
+    assert "wachten op een andere bouw" in lines[-1]
     # ... and the waiting build, which read the folder only then, has it.
     assert query(warehouse, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [
         ("PV/1",),
@@ -90,8 +97,8 @@ def test_the_lock_ends_with_a_failed_build_and_a_free_warehouse_is_not_waited_fo
     # Free again: another build (or this one) can take it at once.
     os.close(_hold(warehouse))
     (raw / "incidents" / "a.csv").write_text(_incidents(["PV/9"]), encoding="utf-8")
-    build(raw, warehouse, lines)
-    assert not any("wacht" in line for line in lines)
+    result = build(raw, warehouse, lines)
+    assert not any("wacht" in line for line in lines) and result["waited_s"] < 1
     assert query(warehouse, "SELECT count(*) FROM marts.incidents") == [(1,)]
 
 
