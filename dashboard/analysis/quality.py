@@ -48,11 +48,8 @@ FINDINGS = (
 ID_COLUMNS = ("task_id", "pv_number", "report_id", "accident_id", "control_id", "id")
 #: Columns tried, in order, as the record's category.
 CATEGORY_COLUMNS = ("task_type", "category", "nuisance_type", "control_type")
-#: Status values meaning "finished" (lower case; the tasks mart's, etl.config); used to
-#: spot a missing closing date.
-FINISHED_STATUSES = frozenset(FINISHED_TASK_STATUSES)
-#: Status values meaning "still open" (lower case); a closing date then contradicts it.
-OPEN_STATUSES = frozenset(OPEN_TASK_STATUSES)
+# Task status values (lower case): FINISHED_TASK_STATUSES spot a missing closing date,
+# OPEN_TASK_STATUSES one that contradicts the status (etl.config, the tasks mart's list).
 
 
 def _blank(series: pd.Series) -> pd.Series:
@@ -193,12 +190,12 @@ def qc_findings(
         status = records["status"].astype("string").str.strip().str.lower()
         add(
             INCONSISTENTE_DATA,
-            status.isin(OPEN_STATUSES) & closed.notna(),
+            status.isin(OPEN_TASK_STATUSES) & closed.notna(),
             "Status is open maar er is een afsluitdatum.",
         )
         add(
             INCONSISTENTE_DATA,
-            status.isin(FINISHED_STATUSES) & closed.isna(),
+            status.isin(FINISHED_TASK_STATUSES) & closed.isna(),
             "Status is afgewerkt maar de afsluitdatum ontbreekt.",
         )
 
@@ -220,7 +217,7 @@ def qc_findings(
                 # A record marked finished is not "open", even if its closing date is
                 # missing; that contradiction is reported as inconsistent instead.
                 finished = records["status"].astype("string").str.strip().str.lower()
-                still_open = still_open & ~finished.isin(FINISHED_STATUSES).fillna(False)
+                still_open = still_open & ~finished.isin(FINISHED_TASK_STATUSES).fillna(False)
             add(
                 TERMIJN_VERSTREKEN,
                 still_open & due.lt(today),
@@ -365,7 +362,7 @@ def review_queue(
         finished |= pd.to_datetime(records["closed_at"], errors="coerce").notna()
     if "status" in records.columns:
         finished |= (
-            records["status"].astype("string").str.strip().str.lower().isin(FINISHED_STATUSES)
+            records["status"].astype("string").str.strip().str.lower().isin(FINISHED_TASK_STATUSES)
         ).fillna(False)
     done = records[finished]
     reviews = latest_reviews

@@ -21,9 +21,6 @@ import pandas as pd
 
 from etl.config import FINISHED_TASK_STATUSES
 
-#: Status values (lower case) that mean "finished": the tasks mart's (etl.config).
-FINISHED_STATUSES = frozenset(FINISHED_TASK_STATUSES)
-
 #: Column measures produced per task type by :func:`workload_index`.
 COUNT_MEASURES = ("received", "closed", "open", "overdue")
 
@@ -119,7 +116,7 @@ def task_status_flags(
             # Same rule as marts.tasks: a task marked finished without a closing date is
             # not open (the missing date is a data-quality finding, not backlog).
             status = tasks["status"].astype("string").str.strip().str.lower()
-            finished_undated = status.isin(FINISHED_STATUSES).fillna(False) & closed.isna()
+            finished_undated = status.isin(FINISHED_TASK_STATUSES).fillna(False) & closed.isna()
             still_open &= ~finished_undated
     elif "is_open" in tasks.columns:
         # Without closing dates only the build-time flag is known; use it as the best guess.
