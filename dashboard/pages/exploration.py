@@ -211,12 +211,17 @@ table = exploration.explore_table(
 data = layout.staff_names(table.data, ("wijkinspecteur",))
 if ds.month_only:
     st.caption(f"{ds.label}: enkel jaar en maand bekend; elke maand die de periode raakt telt mee.")
-if dataset_key == "tasks" and measure in ("Open", "Over termijn"):
-    # Werklast counts every task open now; here only those received in the period.
+#: The task measures that are a state at the reference date, and that state in words.
+TASK_STATES = {
+    "Open": "nog open staan",
+    "Over termijn": "over termijn zijn",
+    "Te controleren": "op de controle van de wijkcoördinator wachten",
+}
+if dataset_key == "tasks" and measure in TASK_STATES:
+    # Werklast counts every task in that state now; here only those received in the period.
     st.caption(
         f"{measure}: de taken die in de gekozen periode ontvangen zijn en op de "
-        "referentiedatum nog open (of over termijn) staan. Werklast telt alle open taken, "
-        "ook oudere."
+        f"referentiedatum {TASK_STATES[measure]}. Werklast telt ze alle, ook oudere."
     )
 
 if data.empty:

@@ -409,8 +409,13 @@ def test_open_tasks_say_they_are_those_received_in_the_period(demo_warehouse):
     open tasks for the same period (91 against 167 for 28 days): the page now says so."""
     at = run_app("exploration", {"periode": "28d", "gegevens": "tasks", "maat": "Open"})
     assert any("ontvangen zijn en op de referentiedatum nog open" in c.value for c in at.caption)
+    at = run_app("exploration", {"periode": "28d", "gegevens": "tasks", "maat": "Te controleren"})
+    assert any(
+        "op de referentiedatum op de controle van de wijkcoördinator wachten" in c.value
+        for c in at.caption
+    )
     at = run_app("exploration", {"periode": "28d", "gegevens": "tasks", "maat": "Aantal"})
-    assert not any("referentiedatum nog open" in c.value for c in at.caption)
+    assert not any("referentiedatum" in c.value for c in at.caption)
 
 
 def test_downloads_hold_the_table_as_shown(demo_warehouse, monkeypatch):
