@@ -126,7 +126,8 @@ layout.kpi_row(
             "Open taken",
             int(per_wijk["open"].sum()),
             help="Nog niet afgewerkt door de wijkinspecteur. Een taak met status "
-            + " of ".join(f"'{s.capitalize()}'" for s in FINISHED_TASK_STATUSES)
+            + ", ".join(f"'{s.capitalize()}'" for s in FINISHED_TASK_STATUSES[:-1])
+            + f" of '{FINISHED_TASK_STATUSES[-1].capitalize()}'"
             + " telt niet als open, ook zonder afsluitdatum (die ontbrekende datum meldt "
             "de kwaliteitscontrole).",
         ),
