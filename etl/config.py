@@ -61,6 +61,7 @@ RAW_KINDS = (
     "nuisance",
     "tasks",
     "controls",
+    "events",
     "districts",
     "poi",
     "addresses",

@@ -168,6 +168,7 @@ RECORD_KEYS = {
     "nuisance": ("report_id", "marts.nuisance", "true"),
     "tasks": ("task_id", "marts.tasks", "true"),
     "controls": ("control_id", "marts.controls", "true"),
+    "events": ("event_id", "marts.events", "true"),
 }
 
 

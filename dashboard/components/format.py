@@ -172,6 +172,35 @@ def fmt_datetime(value) -> str:
     return value.strftime("%d/%m/%Y %H:%M")
 
 
+def _moment(ts) -> str:
+    """``za 05/12 22:00``; without a time of day (a whole-day event) ``za 05/12``."""
+    ts = pd.Timestamp(ts)
+    day = f"{WEEKDAYS[ts.weekday()][:2]} {ts:%d/%m}"
+    return day if (ts.hour, ts.minute) == (0, 0) else f"{day} {ts:%H:%M}"
+
+
+def fmt_event_when(start, end) -> str:
+    """When an event runs, in Dutch: ``za 05/12 22:00 – zo 06/12 04:00``, ``za 05/12
+    13:00–18:00`` within one day, ``zo 13/09`` for a whole day (no end given)."""
+    start = pd.Timestamp(start)
+    if end is None or pd.isna(end):
+        return _moment(start)
+    end = pd.Timestamp(end)
+    # An end at midnight closes the day before (a whole-day event, a kermis "tot maandag").
+    if (end.hour, end.minute) == (0, 0) and end > start:
+        last = end - pd.Timedelta(days=1)
+        if last.normalize() == start.normalize():
+            return (
+                _moment(start)
+                if (start.hour, start.minute) == (0, 0)
+                else f"{_moment(start)}–24:00"
+            )
+        return f"{_moment(start)} – {WEEKDAYS[last.weekday()][:2]} {last:%d/%m}"
+    if end.normalize() == start.normalize():
+        return f"{_moment(start)}–{end:%H:%M}"
+    return f"{_moment(start)} – {_moment(end)}"
+
+
 def fmt_period(start: date, end: date) -> str:
     """Format an inclusive period as ``01/10/2026 – 31/10/2026``."""
     return f"{fmt_date(start)} – {fmt_date(end)}"

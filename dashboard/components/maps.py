@@ -1339,8 +1339,16 @@ def add_pois(m: folium.Map, pois: pd.DataFrame, title: str = "Interessepunten") 
     if pois.empty:
         return
     styles = poi_styles(pois["poi_type"].unique())
+    _badges(m, pois, styles, title)
+
+
+def _badges(
+    m: folium.Map, rows: pd.DataFrame, styles: dict[str, tuple[str, str]], title: str
+) -> None:
+    """Badges of ``rows`` (``poi_type``, ``name``, ``lat``, ``lon``) in one layer, with the
+    colour and letters ``styles`` gives their type, and a legend of the letters."""
     layer = folium.FeatureGroup(name=title)
-    for r in pois.itertuples(index=False):
+    for r in rows.itertuples(index=False):
         colour, letter = styles[r.poi_type]
         folium.Marker(
             [float(r.lat), float(r.lon)],
@@ -1359,6 +1367,40 @@ def add_pois(m: folium.Map, pois: pd.DataFrame, title: str = "Interessepunten") 
     Legend(
         title, [(styles[t][0], f"{styles[t][1]} = {t}") for t in sorted(styles)], "topright"
     ).add_to(m)
+
+
+#: Every event badge has this colour (points of interest take theirs from the palette):
+#: with both layers on, an event never looks like a school or a café.
+EVENT_COLOUR = "#6a1b9a"
+
+
+def add_events(m: folium.Map, events: pd.DataFrame, title: str = "Evenementen") -> None:
+    """Events as purple badges with their type's first letters (``Ke`` = Kermis), the
+    tooltip saying what, when and how many visitors; events without a location are left out.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        ``event_type``, ``name``, ``lat``, ``lon``, ``visitors`` and ``when`` (the Dutch
+        time text, :func:`dashboard.documents.briefing_pack.event_when`).
+    """
+    located = events.dropna(subset=["lat", "lon"])
+    if located.empty:
+        return
+    types = located["event_type"].fillna("Evenement").astype(str)
+    rows = pd.DataFrame(
+        {
+            "poi_type": types.to_numpy(),
+            "name": [
+                f"{r.name} · {r.when}"
+                + (f" · {fmt_int(r.visitors)} bezoekers" if pd.notna(r.visitors) else "")
+                for r in located.itertuples(index=False)
+            ],
+            "lat": located["lat"].to_numpy(),
+            "lon": located["lon"].to_numpy(),
+        }
+    )
+    _badges(m, rows, {t: (EVENT_COLOUR, t[:2]) for t in types.unique()}, title)
 
 
 def poi_styles(types: Sequence[str]) -> dict[str, tuple[str, str]]:

@@ -486,6 +486,7 @@ MART_LABELS = {
     "nuisance": "Overlastmeldingen",
     "tasks": "Wijktaken",
     "controls": "Verkeerscontroles",
+    "events": "Evenementen",
     "absences": "Afwezigheden",
     "poi": "Aandachtspunten",
     "districts": "Gebieden (wijken, deelgemeenten, gemeenten, sectoren)",

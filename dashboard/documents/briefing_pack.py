@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 from docx.shared import Cm
 
+from dashboard.analysis import events as event_analysis
 from dashboard.analysis.compstat import (
     Period,
     PeriodBounds,
@@ -30,11 +31,19 @@ from dashboard.analysis.compstat import (
     screen_changes,
 )
 from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
-from dashboard.components.format import fmt_date, fmt_int, fmt_number, fmt_period, fmt_signed
+from dashboard.components.format import (
+    fmt_date,
+    fmt_event_when,
+    fmt_int,
+    fmt_number,
+    fmt_period,
+    fmt_signed,
+)
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.queries import WarehouseVersion, overview
 from dashboard.queries import blackspots as blackspot_queries
 from dashboard.queries import districts as district_queries
+from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hotspot_queries
 from dashboard.queries.common import data_bounds
 from etl.config import zone_today
@@ -59,6 +68,9 @@ PER_WIJK_NOTE = (
 #: Most hot cells and black spots listed.
 TOP_N = 10
 MAX_SENTENCES = 10
+#: The briefing lists the events of this many days after its period (the weeks the
+#: inspectors plan for).
+UPCOMING_DAYS = 14
 
 
 def default_end(kind: str, anchor: date) -> date:
@@ -129,6 +141,14 @@ class BriefingData:
     hidden_black_spots: int = 0
     #: The inspector's own wijk when the pack is that reader's version (:func:`for_reader`).
     reader_wijk: str | None = None
+    #: Whether the warehouse holds an event list at all (else the section says how to add one).
+    has_events: bool = False
+    #: Events running in the :data:`UPCOMING_DAYS` days after the period
+    #: (:func:`dashboard.queries.events.upcoming_events`).
+    events_upcoming: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Events of the period with the records around them
+    #: (:func:`dashboard.queries.events.event_follow_up`).
+    events_followup: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def period_text(self) -> str:
@@ -484,6 +504,13 @@ def collect_briefing(
         wijk_shapes=shapes[["code", "name", "geojson"]],
         black_spot_rule=rule,
         coverage_notes=coverage,
+        has_events=event_queries.has_events(version),
+        events_upcoming=event_queries.upcoming_events(
+            version, bounds.current.end, UPCOMING_DAYS, tuple(wijken)
+        ),
+        events_followup=event_queries.event_follow_up(
+            version, bounds.current.start, bounds.current.end, tuple(wijken)
+        ),
     )
 
 
@@ -520,6 +547,107 @@ def black_spot_table(black: pd.DataFrame) -> pd.DataFrame:
             "Status": black["status"],
         }
     )
+
+
+def _event_place(row) -> str:
+    """The event's place as the list names it, else its street and number; empty when
+    neither."""
+    if isinstance(row.get("place"), str) and row["place"]:
+        return row["place"]
+    street = row.get("street")
+    if isinstance(street, str) and street:
+        number = row.get("house_number")
+        return f"{street} {number}" if isinstance(number, str) and number else street
+    return ""
+
+
+def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The coming events as the briefing shows them (Dutch headers, text cells)."""
+    if events.empty:
+        return pd.DataFrame(
+            columns=["Wanneer", "Evenement", "Type", "Locatie", "Wijk", "Bezoekers", "Organisator"]
+        )
+    return pd.DataFrame(
+        {
+            "Wanneer": [
+                fmt_event_when(s, e)
+                for s, e in zip(events["started_at"], events["ended_at"], strict=True)
+            ],
+            "Evenement": events["name"].astype(str),
+            "Type": events["event_type"].fillna("").astype(str),
+            "Locatie": [_event_place(r) for _, r in events.iterrows()],
+            "Wijk": events["wijk_name"].fillna("– (geen locatie)").astype(str),
+            "Bezoekers": [fmt_int(v) if pd.notna(v) else "–" for v in events["visitors"]],
+            "Organisator": events["organiser"].fillna("").astype(str),
+        }
+    )
+
+
+def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, str]]]:
+    """The period's events with the records around them, and per row the columns to mark;
+    the events with a count more than usual first, then the most records, then by start.
+
+    A count cell reads ``3 (gewoonlijk 0,5)``: the records within
+    :data:`~dashboard.analysis.events.RADIUS_M` m during the event and the weekly average of
+    the same hours in the weeks before. A cell whose count is more than usual
+    (:func:`dashboard.analysis.events.more_than_usual`) is marked red, as an opvallend rise
+    elsewhere in the briefing.
+    """
+    domains = event_analysis.DOMAINS
+    columns = ["Wanneer", "Evenement", "Type", "Wijk", *domains.values(), "Opvallend"]
+    if events.empty:
+        return pd.DataFrame(columns=columns), []
+    weeks = event_analysis.BASELINE_WEEKS
+    # The events that stood out first, then the busiest, then by start: a year to date
+    # holds a hundred events, most of them quiet.
+    now = events[[f"{d}_now" for d in domains]].fillna(0)
+    before = events[[f"{d}_before" for d in domains]].fillna(0).to_numpy()
+    flagged = event_analysis.more_than_usual(now.to_numpy(), before, weeks).any(axis=1)
+    order = np.lexsort((events["started_at"].to_numpy(), -now.sum(axis=1).to_numpy(), ~flagged))
+    events = events.iloc[order]
+    rows, marks = [], []
+    for _, r in events.iterrows():
+        row = [
+            fmt_event_when(r["started_at"], r["ended_at"]),
+            str(r["name"]),
+            "" if pd.isna(r["event_type"]) else str(r["event_type"]),
+            "– (geen locatie)" if pd.isna(r["wijk_name"]) else str(r["wijk_name"]),
+        ]
+        mark: dict[int, str] = {}
+        notable = []
+        for j, (d, label) in enumerate(domains.items(), start=len(row)):
+            now, before = r[f"{d}_now"], r[f"{d}_before"]
+            if pd.isna(now):
+                row.append("–")
+                continue
+            row.append(f"{fmt_int(now)} (gewoonlijk {fmt_number(before / weeks, 1)})")
+            if bool(event_analysis.more_than_usual(now, before, weeks)):
+                mark[j] = "up"
+                notable.append(label.lower())
+        row.append(", ".join(notable) if notable else "")
+        rows.append(row)
+        marks.append(mark)
+    return pd.DataFrame(rows, columns=columns), marks
+
+
+def followup_note() -> str:
+    """How the period's events were followed up, for under their table."""
+    return (
+        f"Geteld binnen {event_analysis.RADIUS_M} m van de locatie, van het begin tot "
+        f"{event_analysis.AFTER_HOURS} uur na het einde (zonder einde: tot het einde van de "
+        f"begindag). Gewoonlijk: het gemiddelde van dezelfde uren op dezelfde plaats in de "
+        f"{event_analysis.BASELINE_WEEKS} weken ervoor. Opvallend (rood): minstens 2 meer "
+        "dan gewoonlijk en door toeval in minder dan 5 % van de gevallen (exacte "
+        "binomiaaltoets per evenement). Feiten tellen op het begin van de feiten, "
+        "ongevallen alleen uit de eigen registratie (Statbel kent geen dag). Eerst de "
+        "opvallende evenementen, dan de drukste."
+    )
+
+
+NO_EVENT_LIST = (
+    "Nog geen evenementenlijst geladen. Zet de lijst van de gemeente (dossiernummer, "
+    "naam, begin, einde, locatie of X/Y) in data/raw/events/ of laad ze op in de pagina Data."
+)
 
 
 def _as_text(df: pd.DataFrame) -> list[list[str]]:
@@ -736,7 +864,39 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         _docx.page_break(doc)
         doc.add_heading("Kaart: overlast", level=2)
         _docx.add_picture(doc, images["kaart_overlast"], 0.9, max_height=MAP_HEIGHT)
+    _docx.page_break(doc)
+    _events_section(doc, data)
     return _docx.to_bytes(doc)
+
+
+def upcoming_heading(data: BriefingData) -> str:
+    """``Komende evenementen (30/11/2026 – 13/12/2026)``: the days after the period."""
+    first = data.bounds.current.end + timedelta(days=1)
+    return f"Komende evenementen ({fmt_period(first, first + timedelta(days=UPCOMING_DAYS - 1))})"
+
+
+def _events_section(doc, data: BriefingData) -> None:
+    """Section 6: the coming events to plan for, and what happened around the period's."""
+    doc.add_heading("6. Evenementen", level=1)
+    if not data.has_events:
+        doc.add_paragraph(NO_EVENT_LIST)
+        return
+    doc.add_heading(upcoming_heading(data), level=2)
+    if data.events_upcoming.empty:
+        doc.add_paragraph("Geen evenementen gepland in deze dagen.")
+    else:
+        t = upcoming_table(data.events_upcoming)
+        _docx.add_table(doc, t.columns, _as_text(t), numeric_from=5, font_size=8)
+    doc.add_heading("Evenementen in de periode: wat gebeurde er rond?", level=2)
+    t, marks = followup_table(data.events_followup)
+    if t.empty:
+        doc.add_paragraph("Geen evenementen in deze periode.")
+    else:
+        _docx.add_table(
+            doc, t.columns, _as_text(t), numeric_from=4, font_size=8,
+            highlight=lambda i, j: marks[i].get(j),
+        )  # fmt: skip
+        _docx.small_note(doc, followup_note())
 
 
 def file_name(data: BriefingData) -> str:

@@ -60,6 +60,7 @@ _KIND_NAMES = {
     "tasks": "Wijktaken (niet in dit rapport)",
     "controls": "Verkeerscontroles (niet in dit rapport)",
     "poi": "Aandachtspunten (niet in dit rapport)",
+    "events": "Evenementenlijst (niet in dit rapport)",
     "absences": "Afwezigheden van de wijkinspecteurs (niet in dit rapport)",
 }
 #: Said under the summary (Word, Excel) when the data do not cover the whole period.

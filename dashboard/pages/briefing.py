@@ -204,6 +204,32 @@ st.caption(
     f"{bp.black_spot_count_text(data.black_spots)}."
 )
 
+st.subheader("Evenementen")
+if not data.has_events:
+    st.info(bp.NO_EVENT_LIST)
+else:
+    st.markdown(f"**{bp.upcoming_heading(data)}**")
+    if data.events_upcoming.empty:
+        st.caption("Geen evenementen gepland in deze dagen.")
+    else:
+        st.dataframe(
+            bp.upcoming_table(data.events_upcoming), hide_index=True, width="stretch",
+            key="briefing_evenementen_komend",
+        )  # fmt: skip
+    st.markdown("**Evenementen in de periode: wat gebeurde er rond?**")
+    followed, marks = bp.followup_table(data.events_followup)
+    if followed.empty:
+        st.caption("Geen evenementen in deze periode.")
+    else:
+        styled = followed.style.apply(
+            lambda row: [
+                comparison.HIGHLIGHT_STYLES.get(marks[row.name].get(j), "") for j in range(len(row))
+            ],
+            axis=1,
+        )
+        st.dataframe(styled, hide_index=True, width="stretch", key="briefing_evenementen_periode")
+        st.caption(bp.followup_note())
+
 st.subheader("Briefing downloaden")
 layout.download_button(
     "Briefing als Word-document (.docx)",

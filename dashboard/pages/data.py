@@ -34,6 +34,7 @@ KINDS = {
     "nuisance": "Overlastregister",
     "tasks": "Wijktaken",
     "controls": "Verkeerscontroles",
+    "events": "Evenementen",
     "districts": "Gebiedsindelingen",
     "poi": "Aandachtspunten",
     "addresses": "Adressenlijst",

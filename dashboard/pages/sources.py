@@ -30,6 +30,7 @@ from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
+    fmt_event_when,
     fmt_int,
     fmt_number,
     fmt_period,
@@ -41,6 +42,7 @@ from dashboard.components.format import (
     to_xlsx_bytes,
 )
 from dashboard.queries import MAX_ROWS, common, incidents
+from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hq
 from dashboard.queries.common import MAP_POINT_CAP
 from dashboard.queries.districts import district_shapes
@@ -214,6 +216,13 @@ view = (
     or "gi"
 )
 show_poi = c2.toggle("Interessepunten tonen", value=False, key="bronnen_poi")
+show_events = c2.toggle(
+    "Evenementen tonen",
+    value=False,
+    key="bronnen_evenementen",
+    help="De evenementen van de periode (evenementenlijst van de gemeente, map "
+    "data/raw/events/): kermissen, fuiven, markten ... als paarse labels.",
+)
 granularity = "quarter"
 if view == "opkomend":
     granularity = st.radio(
@@ -466,6 +475,14 @@ maps.add_outline_strokes(m, districts)
 pois = hq.poi_points(version)
 if show_poi:
     maps.add_pois(m, pois)
+if show_events:
+    events = event_queries.events_between(version, period.start, period.end, tuple(flt.wijken))
+    if not events.empty:
+        events["when"] = [
+            fmt_event_when(s, e)
+            for s, e in zip(events["started_at"], events["ended_at"], strict=True)
+        ]
+        maps.add_events(m, events)
 address = _selected_address()
 if address:
     maps.add_highlight(m, address["lat"], address["lon"], address["adres"])

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from etl.demo import formats
+from etl.demo.events import event_nuisance, events_frame, make_events
 from etl.demo.formats import ISLP, NUISANCE, POI, TimeFormatter, write_csv, write_per_year
 from etl.demo.geography import build_geography, write_districts
 from etl.demo.incidents import incidents_frame, make_incidents
@@ -38,7 +39,8 @@ from etl.demo.traffic import (
 from etl.demo.zone import load_zone_spec
 
 _STREAMS = {"geo": 0, "poi": 1, "plan": 2, "incidents": 3, "accidents": 4, "nuisance": 5,
-            "tasks": 6, "controls": 7, "format": 8, "sectors": 9, "absences": 10}  # fmt: skip
+            "tasks": 6, "controls": 7, "format": 8, "sectors": 9, "absences": 10,
+            "events": 11}  # fmt: skip
 
 
 def _pv_numbers(prefix: str, registered: list[np.ndarray], tf: TimeFormatter) -> list[np.ndarray]:
@@ -127,6 +129,12 @@ def generate_demo(
     summary["sectors"] = write_sectors(geo, sectors, out / "districts")
     summary["addresses"] = write_addresses(geo, out / "addresses")
     summary["poi"] = write_csv(poi_frame(pois), out / "poi" / "poi.csv", POI)
+    # The municipalities' event lists: the period and the weeks after it (planned events).
+    r_ev = rng("events")
+    events = make_events(geo, pois, period, r_ev)
+    ev_df, ev_years = events_frame(events)
+    summary["events"] = write_per_year(ev_df, ev_years, out / "events", "evenementen", POI)
+    ev_nuisance, ev_planted = event_nuisance(events, period, r_ev, scale, spec.nuisance_types)
 
     r_inc = rng("incidents")
     inc = make_incidents(geo, period, r_inc, scale, hot_spots)
@@ -162,7 +170,9 @@ def generate_demo(
         ("|", "utf-8-sig", "\n"),
     )
 
-    nuis_df, nuis_years = nuisance_frame(geo, period, rng("nuisance"), scale, hot_spots, tf)
+    nuis_df, nuis_years = nuisance_frame(
+        geo, period, rng("nuisance"), scale, hot_spots, tf, extra=ev_nuisance
+    )
     summary["nuisance"] = write_per_year(
         nuis_df, nuis_years, out / "nuisance", "overlast", NUISANCE
     )
@@ -187,6 +197,7 @@ def generate_demo(
 
     truth = _ground_truth(spec, geo, period, tf, hot_spots, black_spots, inc, odd_tasks,
                           seed, years, scale)  # fmt: skip
+    truth["event_nuisance"] = ev_planted
     out.mkdir(parents=True, exist_ok=True)
     (out / "ground_truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -51,11 +51,14 @@ def nuisance_frame(
     scale: float,
     hot_spots: list[HotSpot],
     tf,
+    extra: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The nuisance register rows and their calendar years.
 
     Noise and loitering peak on summer weekend nights; dumping is reported on weekday
-    mornings. Planted drug-nuisance reports sit on the drugs hot spot.
+    mornings. Planted drug-nuisance reports sit on the drugs hot spot; ``extra`` adds
+    reports given as ``(x, y, type index, minutes)`` (the noise around events:
+    :func:`etl.demo.events.event_nuisance`).
     """
     from etl.demo.incidents import house_numbers
 
@@ -80,6 +83,9 @@ def nuisance_frame(
         ys.append(hs.y + r * np.sin(a))
         ks.append(np.full(m, types.index(hs.nuisance_type)))
         ts.append(sample_times(rng, m, period, PROFILES["youth"]))
+    if extra is not None:
+        for acc, v in zip((xs, ys, ks, ts), extra, strict=True):
+            acc.append(v)
     x, y, k, t = (np.concatenate(v) for v in (xs, ys, ks, ts))
     n = len(x)
     wijk = geo.wijk_of(x, y)

@@ -146,6 +146,7 @@ KIND_LABELS = {
     "nuisance": "overlastregister",
     "tasks": "lijst met wijktaken",
     "controls": "lijst met verkeerscontroles",
+    "events": "evenementenlijst",
     "poi": "lijst met interessante punten (POI)",
     "addresses": "adreslijst (Adressenregister)",
     "sectors": "lijst van statistische sectoren",

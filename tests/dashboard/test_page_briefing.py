@@ -252,3 +252,41 @@ def test_briefing_map_hexagons_hold_the_records_inside_the_zone(demo_warehouse, 
     assert f": {nl(inside)} records in de zeshoeken." in note
     lie = "record ligt" if outside == 1 else "records liggen"
     assert note.endswith(f" {nl(outside)} {lie} buiten de zone, in geen zeshoek.")
+
+
+def test_briefing_lists_coming_events_and_follows_up_the_periods(demo_warehouse):
+    """The demo's event list: the events of the 14 days after the period, and the period's
+    events with the records counted around them (independent SQL here)."""
+    at = run_app()
+    at.radio(key="briefing_periode").set_value("28d").run()
+    assert not at.exception
+    assert "Evenementen" in [s.value for s in at.subheader]
+    end = anchor()
+    start = end - timedelta(days=27)
+    frames = [df.value for df in at.dataframe]
+    coming = next(f for f in frames if "Organisator" in f.columns)
+    expected = wh(
+        "SELECT name FROM marts.events WHERE window_end > ?::TIMESTAMP "
+        "AND started_at < ?::TIMESTAMP ORDER BY started_at, name",
+        [end + timedelta(days=1), end + timedelta(days=15)],
+    )["name"]
+    assert len(expected) > 0  # the demo plans events beyond its data
+    assert list(coming["Evenement"]) == list(expected)
+    followed = next(f for f in frames if "Opvallend" in f.columns)
+    in_period = wh(
+        "SELECT event_id, name, x, y, started_at, window_end FROM marts.events "
+        "WHERE started_at < ?::TIMESTAMP AND window_end > ?::TIMESTAMP",
+        [end + timedelta(days=1), start],
+    )
+    assert sorted(followed["Evenement"]) == sorted(in_period["name"])
+    # One event's count of facts, by distance and time in SQL of its own.
+    ev = in_period.dropna(subset=["x"]).iloc[0]
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE occurred_from >= ? "
+        "AND occurred_from < ? + INTERVAL 2 HOUR "
+        "AND (x - ?) * (x - ?) + (y - ?) * (y - ?) <= 250 * 250",
+        [ev["started_at"], ev["window_end"], ev["x"], ev["x"], ev["y"], ev["y"]],
+    )
+    row = followed[followed["Evenement"] == ev["name"]].iloc[0]
+    assert row["Feiten"].startswith(f"{nl(n)} (gewoonlijk ")
+    assert any(c.value.startswith("Geteld binnen 250 m") for c in at.caption)

@@ -19,6 +19,7 @@ from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app
 
 from dashboard.analysis.repeats import knox_test
 from dashboard.analysis.risk import risk_near_poi
+from dashboard.components import maps
 from dashboard.components.format import month_name
 
 #: The municipality of an address: where the record lies, else the one it names (a record
@@ -540,3 +541,25 @@ def test_the_hot_spot_note_says_what_gi_compares_with(demo_warehouse):
     at = run_app("sources", {"wijk": ["W01", "W02"]})
     note = next(c for c in _captions(at) if "Getis-Ord Gi*" in c)
     assert "het gemiddelde van de gekozen wijken" in note and "van de zone" not in note
+
+
+def test_events_of_the_period_on_the_map(demo_warehouse):
+    """The 'Evenementen tonen' switch draws the period's events (purple badges, tooltip
+    with the name and when); off by default."""
+    start, end = last_28_days()
+    events = wh(
+        "SELECT name FROM marts.events WHERE window_end > ?::TIMESTAMP "
+        "AND started_at < ?::TIMESTAMP AND lat IS NOT NULL ORDER BY started_at",
+        [start, end + pd.Timedelta(days=1)],
+    )["name"]
+    assert len(events) > 0
+    at = run_app("sources")
+    assert at.toggle(key="bronnen_evenementen").value is False
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert maps.EVENT_COLOUR not in script
+    at.toggle(key="bronnen_evenementen").set_value(True).run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert maps.EVENT_COLOUR in script and "Evenementen" in script
+    for name in events:
+        assert name in script

@@ -378,3 +378,40 @@ def test_absences_file(demo):
     assert (days >= 60).sum() == 1, "precies één lange afwezigheid"
     per_inspector = frame["Wijkinspecteur"].value_counts()
     assert len(per_inspector) == 10 and per_inspector.min() >= 3
+
+
+def test_event_list_covers_the_period_and_the_weeks_after(demo):
+    """Kermissen, fuiven, markets ...: one list per year, from the first day of the period
+    to 60 days after its end (planned events), each inside the zone, numbered per year."""
+    from etl.demo.events import PLANNED_DAYS
+
+    files = sorted((demo / "events").glob("evenementen_*.csv"))
+    assert [f.name for f in files] == [f"evenementen_{y}.csv" for y in range(2022, 2026)]
+    frame = pd.concat([pd.read_csv(f, sep=";", dtype=str, keep_default_na=False) for f in files])
+    assert list(frame.columns) == [
+        "Dossiernummer", "Evenement", "Type", "Begin", "Einde", "Locatie", "X", "Y",
+        "Verwachte bezoekers", "Organisator",
+    ]  # fmt: skip
+    assert frame["Dossiernummer"].is_unique
+    assert frame["Dossiernummer"].str.fullmatch(r"EV-\d{4}-\d{3}").all()
+    start = pd.to_datetime(frame["Begin"], format="mixed", dayfirst=True)
+    first = pd.Timestamp(END.replace(year=END.year - 3)) + pd.Timedelta(days=1)
+    assert start.min() >= first
+    assert start.max() > pd.Timestamp(END)  # planned events after the data
+    assert start.max() <= pd.Timestamp(END) + pd.Timedelta(days=PLANNED_DAYS + 1)
+    types = set(frame["Type"])
+    assert {"Kermis", "Fuif", "Markt", "Wielerwedstrijd"} <= types
+    # The jaarmarkt is listed by its day only, without an end.
+    markets = frame[frame["Evenement"].str.startswith("Jaarmarkt")]
+    assert (
+        len(markets) and (markets["Begin"].str.len() == 10).all() and (markets["Einde"] == "").all()
+    )
+    x = frame["X"].str.replace(",", ".").astype(float)
+    y = frame["Y"].str.replace(",", ".").astype(float)
+    zone = shapely.union_all(
+        [
+            shape(f["geometry"])
+            for f in json.loads((demo / "districts" / "zone.geojson").read_text())["features"]
+        ]
+    )
+    assert shapely.contains_xy(zone, x.to_numpy(), y.to_numpy()).all()

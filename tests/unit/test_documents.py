@@ -1369,3 +1369,24 @@ def test_an_inspector_s_pack_says_in_je_wijk_and_has_its_own_file_name(demo_ware
     assert "Geen significante hot spots in deze periode." not in texts
     assert bp.file_name(seen).endswith(f"_voor-{code}.docx")
     assert "_voor-" not in bp.file_name(data)
+
+
+def test_briefing_pack_lists_the_events_as_the_page_does(demo_warehouse):
+    """Section 6 of the pack: the coming events and the period's, the same rows as the
+    page's tables (both from BriefingData)."""
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "28d", date(2026, 10, 25))
+    doc, texts = _docx_text(bp.briefing_docx(data))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "6. Evenementen" in headings
+    assert "Komende evenementen (26/10/2026 – 08/11/2026)" in headings
+    coming = bp.upcoming_table(data.events_upcoming)
+    followed, _ = bp.followup_table(data.events_followup)
+    assert len(coming) and len(followed)
+    tables = {tuple(c.text for c in t.rows[0].cells): t for t in doc.tables}
+    upcoming_doc = tables[tuple(coming.columns)]
+    assert [r.cells[1].text for r in upcoming_doc.rows[1:]] == list(coming["Evenement"])
+    followed_doc = tables[tuple(followed.columns)]
+    assert [r.cells[1].text for r in followed_doc.rows[1:]] == list(followed["Evenement"])
+    assert any(t.startswith("Geteld binnen 250 m") for t in texts)

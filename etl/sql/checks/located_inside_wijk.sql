@@ -6,6 +6,7 @@ with located as (
     union all select 'nuisance', report_id, x, y, wijk_code, location_status from marts.nuisance
     union all select 'controls', control_id, x, y, wijk_code, location_status from marts.controls
     union all select 'poi', poi_id, x, y, wijk_code, location_status from marts.poi
+    union all select 'events', event_id, x, y, wijk_code, location_status from marts.events
 )
 select l.mart, l.key, l.x, l.y, l.wijk_code
 from located l

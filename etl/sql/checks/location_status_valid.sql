@@ -5,6 +5,7 @@ with located as (
     union all select 'nuisance', report_id, x, lon, location_status from marts.nuisance
     union all select 'controls', control_id, x, lon, location_status from marts.controls
     union all select 'poi', poi_id, x, lon, location_status from marts.poi
+    union all select 'events', event_id, x, lon, location_status from marts.events
 )
 select mart, key, location_status
 from located

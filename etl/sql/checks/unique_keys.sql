@@ -6,4 +6,5 @@ union all select 'marts.nuisance', report_id, count(*) from marts.nuisance group
 union all select 'marts.tasks', task_id, count(*) from marts.tasks group by task_id having count(*) > 1
 union all select 'marts.controls', control_id, count(*) from marts.controls group by control_id having count(*) > 1
 union all select 'marts.poi', poi_id, count(*) from marts.poi group by poi_id having count(*) > 1
+union all select 'marts.events', event_id, count(*) from marts.events group by event_id having count(*) > 1
 union all select 'marts.districts', layer || ':' || code, count(*) from marts.districts group by layer, code having count(*) > 1

@@ -9,6 +9,7 @@ with dated as (
     union all select 'tasks', source_file, record_date from staging.stg_islp__tasks where reject_reason is null
     union all select 'controls', source_file, record_date from staging.stg_islp__controls where reject_reason is null
     union all select 'poi', source_file, record_date from staging.stg_zone__poi where reject_reason is null
+    union all select 'events', source_file, record_date from staging.stg_zone__events where reject_reason is null
     -- Victims carry no date: a victims file is as new as the accidents it describes.
     union all
     select 'victims', v.source_file, a.record_date

@@ -14,3 +14,6 @@ union all
 -- it off the map, so it is listed too (no postcode in a task export).
 select 'tasks', task_id, street, house_number, null, municipality_reported, source_file, source_row
 from marts.tasks where geocode_method is null and street is not null and location_status = 'geen_locatie'
+union all
+select 'events', event_id, street, house_number, postcode, municipality_reported, source_file, source_row
+from marts.events where geocode_method is null and street is not null and location_status = 'geen_locatie'

@@ -11,6 +11,7 @@ with staged as (
         union all select source_file from staging.stg_islp__tasks
         union all select source_file from staging.stg_islp__controls
         union all select source_file from staging.stg_zone__poi
+        union all select source_file from staging.stg_zone__events
         union all select source_file from staging.stg_zone__addresses
         union all select source_file from staging.stg_statbel__sectors
         union all select source_file from staging.stg_zone__absences

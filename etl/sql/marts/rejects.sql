@@ -9,6 +9,7 @@ with all_rejects as (
     union all select 'tasks', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_islp__tasks where reject_reason is not null
     union all select 'controls', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_islp__controls where reject_reason is not null
     union all select 'poi', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_zone__poi where reject_reason is not null
+    union all select 'events', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_zone__events where reject_reason is not null
     union all select 'addresses', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_zone__addresses where reject_reason is not null
     union all select 'absences', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_zone__absences where reject_reason is not null
     union all select 'sectors', source_file, source_row, reject_field, reject_value, reject_reason from staging.stg_statbel__sectors where reject_reason is not null

@@ -1,0 +1,160 @@
+"""Local events (``marts.events``): the ones to come, and what happened around past ones.
+
+Records around an event are counted in SQL per event and per week back
+(:func:`event_follow_up`); :mod:`dashboard.analysis.events` says what is usual and what is
+more than that.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis.events import AFTER_HOURS, BASELINE_WEEKS, DOMAINS, RADIUS_M
+from dashboard.queries._db import WarehouseVersion, query
+from dashboard.queries.data_quality import _present_marts
+
+#: At most this many events are listed or followed up at once (a year to date of a zone
+#: holds a few hundred; a list of thousands is a filter to set, not a table to read).
+MAX_EVENTS = 500
+
+_WIJK_FILTER = "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], e.wijk_code))"
+
+_COLUMNS = """
+    e.event_id, e.name, CAST(e.event_type AS VARCHAR) AS event_type, e.started_at, e.ended_at,
+    e.window_end, e.visitors, e.organiser, e.place, CAST(e.street AS VARCHAR) AS street,
+    CAST(e.house_number AS VARCHAR) AS house_number, CAST(e.wijk_code AS VARCHAR) AS wijk_code,
+    CAST(e.wijk_name AS VARCHAR) AS wijk_name, e.x, e.y, e.lat, e.lon,
+    CAST(e.location_status AS VARCHAR) AS location_status
+"""
+
+
+def has_events(version: WarehouseVersion) -> bool:
+    """Whether the warehouse holds an event list (``marts.events``, possibly empty)."""
+    return "marts.events" in _present_marts(version)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def events_between(
+    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Events running on any day from ``start`` to ``end`` (both included), by start.
+
+    An event that began earlier and still runs then (a kermis weekend) is listed too. In a
+    wijk filter, events without a location are left out (their wijk is unknown).
+
+    Returns
+    -------
+    DataFrame
+        The columns of ``marts.events`` the pages show (``event_id``, ``name``,
+        ``event_type``, ``started_at``, ``ended_at``, ``window_end``, ``visitors``,
+        ``organiser``, ``place``, ``street``, ``house_number``, ``wijk_code``,
+        ``wijk_name``, ``x``, ``y``, ``lat``, ``lon``, ``location_status``); empty without
+        an event list.
+    """
+    if not has_events(version):
+        return pd.DataFrame()
+    return query(
+        version,
+        f"""SELECT {_COLUMNS} FROM marts.events e
+        WHERE e.window_end > $start::TIMESTAMP
+          AND e.started_at < ($end + 1)::TIMESTAMP
+          AND {_WIJK_FILTER}
+        ORDER BY e.started_at, e.name LIMIT {MAX_EVENTS}""",
+        {"start": start, "end": end, "wijken": list(wijken)},
+    )
+
+
+def upcoming_events(
+    version: WarehouseVersion, after: date, days: int = 14, wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Events running on any of the ``days`` days after ``after`` (:func:`events_between`)."""
+    return events_between(
+        version, after + timedelta(days=1), after + timedelta(days=int(days)), wijken
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def event_follow_up(
+    version: WarehouseVersion,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    radius_m: int = RADIUS_M,
+    after_hours: int = AFTER_HOURS,
+    weeks: int = BASELINE_WEEKS,
+) -> pd.DataFrame:
+    """Events of the period ``start``–``end`` (both included) with the records around them.
+
+    Per event, per domain of :data:`DOMAINS`: ``<domain>_now``, the records within
+    ``radius_m`` metres of its location from its start until ``after_hours`` after its end
+    (``window_end``), and ``<domain>_before``, the same in the same window 1, 2, …
+    ``weeks`` weeks earlier, together. Facts count by the start of their facts, nuisance by
+    the report, accidents of the zone's own registration by their moment (Statbel's have
+    no day). An event without a location has no counts (NaN).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`upcoming_events` and the counts, by start.
+    """
+    if not has_events(version):
+        return pd.DataFrame()
+    counts = ",\n".join(
+        f"count(*) FILTER (WHERE r.domain = '{d}' AND w.k = 0) AS {d}_now, "
+        f"count(*) FILTER (WHERE r.domain = '{d}' AND w.k > 0) AS {d}_before"
+        for d in DOMAINS
+    )
+    sql = f"""
+    WITH ev AS (
+        SELECT {_COLUMNS} FROM marts.events e
+        WHERE e.started_at < ($end + 1)::TIMESTAMP AND e.window_end > $start::TIMESTAMP
+          AND {_WIJK_FILTER}
+        ORDER BY e.started_at, e.name LIMIT {MAX_EVENTS}
+    ),
+    win AS (
+        SELECT ev.event_id, k, ev.x, ev.y,
+               ev.started_at - to_days(7 * k) AS s,
+               ev.window_end + to_hours($after::INTEGER) - to_days(7 * k) AS w
+        FROM ev, range(0, $weeks::INTEGER + 1) AS shifts(k)
+        WHERE ev.x IS NOT NULL
+    ),
+    span AS (SELECT min(s) AS lo, max(w) AS hi FROM win),
+    recs AS (
+        SELECT 'incidents' AS domain, i.occurred_from AS t, i.x, i.y
+        FROM marts.incidents i, span WHERE i.occurred_from >= span.lo AND i.occurred_from < span.hi
+        UNION ALL
+        SELECT 'nuisance', n.reported_at, n.x, n.y
+        FROM marts.nuisance n, span WHERE n.reported_at >= span.lo AND n.reported_at < span.hi
+        UNION ALL
+        SELECT 'accidents', a.occurred_at, a.x, a.y
+        FROM marts.accidents a, span
+        WHERE a.source = 'zone' AND a.occurred_at >= span.lo AND a.occurred_at < span.hi
+    ),
+    counted AS (
+        SELECT w.event_id, {counts}
+        FROM win w JOIN recs r
+          ON r.t >= w.s AND r.t < w.w
+         AND r.x BETWEEN w.x - $radius AND w.x + $radius
+         AND r.y BETWEEN w.y - $radius AND w.y + $radius
+        WHERE (r.x - w.x) * (r.x - w.x) + (r.y - w.y) * (r.y - w.y) <= $radius * $radius
+        GROUP BY w.event_id
+    )
+    SELECT ev.*, {", ".join(f"CASE WHEN ev.x IS NOT NULL THEN coalesce(c.{d}_now, 0) END AS {d}_now, CASE WHEN ev.x IS NOT NULL THEN coalesce(c.{d}_before, 0) END AS {d}_before" for d in DOMAINS)}
+    FROM ev LEFT JOIN counted c USING (event_id)
+    ORDER BY ev.started_at, ev.name
+    """
+    return query(
+        version,
+        sql,
+        {
+            "start": start,
+            "end": end,
+            "wijken": list(wijken),
+            "radius": float(radius_m),
+            "after": int(after_hours),
+            "weeks": int(weeks),
+        },
+    )
