@@ -561,6 +561,20 @@ def _event_place(row) -> str:
     return ""
 
 
+#: What the Wijk column of an event without a wijk says, by its location status.
+_EVENT_PLACES = {
+    "buiten_zone": "– (buiten de zone)",
+    "geen_wijk": "– (in de zone, buiten elke wijk)",
+}
+
+
+def _event_wijk(row) -> str:
+    """The event's wijk, else where it lies: outside the zone, in no wijk, or unknown."""
+    if isinstance(row.get("wijk_name"), str) and row["wijk_name"]:
+        return row["wijk_name"]
+    return _EVENT_PLACES.get(row.get("location_status"), "– (geen locatie)")
+
+
 def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
     """The coming events as the briefing shows them (Dutch headers, text cells)."""
     if events.empty:
@@ -576,7 +590,7 @@ def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
             "Evenement": events["name"].astype(str),
             "Type": events["event_type"].fillna("").astype(str),
             "Locatie": [_event_place(r) for _, r in events.iterrows()],
-            "Wijk": events["wijk_name"].fillna("– (geen locatie)").astype(str),
+            "Wijk": [_event_wijk(r) for _, r in events.iterrows()],
             "Bezoekers": [fmt_int(v) if pd.notna(v) else "–" for v in events["visitors"]],
             "Organisator": events["organiser"].fillna("").astype(str),
         }
@@ -611,7 +625,7 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
             fmt_event_when(r["started_at"], r["ended_at"]),
             str(r["name"]),
             "" if pd.isna(r["event_type"]) else str(r["event_type"]),
-            "– (geen locatie)" if pd.isna(r["wijk_name"]) else str(r["wijk_name"]),
+            _event_wijk(r),
         ]
         mark: dict[int, str] = {}
         notable = []

@@ -20,7 +20,9 @@ RECORD_MARTS = {
 _LABELS = list(RECORD_MARTS)
 
 
-def _present_marts(version: WarehouseVersion) -> set[str]:
+def present_marts(version: WarehouseVersion) -> set[str]:
+    """``schema.table`` of every mart the warehouse holds: a warehouse built before a mart
+    existed (one without ``marts.events``) lacks it until it is built again."""
     return set(
         query(
             version,
@@ -64,7 +66,7 @@ def build_warnings(version: WarehouseVersion) -> pd.DataFrame:
         ``topic``, ``message`` (Dutch), in order; empty for a warehouse built before the
         table existed.
     """
-    if "marts.build_warnings" not in _present_marts(version):
+    if "marts.build_warnings" not in present_marts(version):
         return pd.DataFrame(columns=["topic", "message"])
     return query(version, "SELECT topic, message FROM marts.build_warnings ORDER BY seq LIMIT 100")
 
@@ -113,7 +115,7 @@ def unlisted_refusals(version: WarehouseVersion) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def rows_per_source_and_year(version: WarehouseVersion) -> pd.DataFrame:
     """Records per mart and year (``bron``, ``jaar``, ``aantal``); missing marts skipped."""
-    present = _present_marts(version)
+    present = present_marts(version)
     parts = [
         f"SELECT {i} AS idx, {year} AS jaar, count(*) AS aantal FROM {table} "
         f"WHERE {cond} GROUP BY ALL"
@@ -149,7 +151,7 @@ def freshness(version: WarehouseVersion) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def poi_types(version: WarehouseVersion) -> list[str]:
     """The types of the points of interest loaded (``marts.poi``), sorted."""
-    if "marts.poi" not in _present_marts(version):
+    if "marts.poi" not in present_marts(version):
         return []
     df = query(
         version,
@@ -165,7 +167,7 @@ def records_without_location(version: WarehouseVersion) -> pd.DataFrame:
 
     Tasks are left out: they have a wijk but no coordinates by design.
     """
-    present = _present_marts(version)
+    present = present_marts(version)
     parts = [
         f"SELECT {i} AS idx, location_status AS status, count(*) AS aantal "
         f"FROM {table} WHERE {cond} GROUP BY ALL"
@@ -204,7 +206,7 @@ def geocode_unmatched(version: WarehouseVersion, limit: int = 10_000) -> tuple[p
         "source_file",
         "source_row",
     ]
-    if "marts.geocode_unmatched" not in _present_marts(version):
+    if "marts.geocode_unmatched" not in present_marts(version):
         return pd.DataFrame(columns=columns), 0
     total = int(scalar(version, "SELECT count(*) FROM marts.geocode_unmatched") or 0)
     df = query(

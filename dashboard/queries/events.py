@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.analysis.events import AFTER_HOURS, BASELINE_WEEKS, DOMAINS, RADIUS_M
 from dashboard.queries._db import WarehouseVersion, query
-from dashboard.queries.data_quality import _present_marts
+from dashboard.queries.data_quality import present_marts
 
 #: At most this many events are listed or followed up at once (a year to date of a zone
 #: holds a few hundred; a list of thousands is a filter to set, not a table to read).
@@ -31,9 +31,13 @@ _COLUMNS = """
 """
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
 def has_events(version: WarehouseVersion) -> bool:
-    """Whether the warehouse holds an event list (``marts.events``, possibly empty)."""
-    return "marts.events" in _present_marts(version)
+    """Whether an event list is loaded (``marts.events`` holds rows): without one the
+    briefing says how to add it instead of "no events"."""
+    if "marts.events" not in present_marts(version):
+        return False
+    return bool(query(version, "SELECT count(*) > 0 AS loaded FROM marts.events")["loaded"].iat[0])
 
 
 @st.cache_data(show_spinner=False, max_entries=128)

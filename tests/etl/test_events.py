@@ -14,6 +14,16 @@ from dashboard.documents import briefing_pack as bp
 from dashboard.queries import events as event_queries
 from dashboard.queries._db import warehouse_version
 
+
+def _paragraphs(blob: bytes) -> list[str]:
+    """The paragraph texts of a Word document."""
+    import io
+
+    from docx import Document
+
+    return [p.text for p in Document(io.BytesIO(blob)).paragraphs]
+
+
 EVENTS_HEADER = (
     "Dossiernummer;Evenement;Type;Begin;Einde;Locatie;Straat;Huisnr;Gemeente;X;Y;"
     "Verwachte bezoekers;Organisator\n"
@@ -176,7 +186,10 @@ def test_without_an_event_list_the_queries_are_empty(tmp_path):
     )
     build(raw, wh)
     version = warehouse_version(wh)
-    assert event_queries.has_events(version)  # the mart exists, empty
+    assert not event_queries.has_events(version)  # the mart exists, empty
+    data = bp.collect_briefing(version, "week", date(2024, 7, 7))
+    assert not data.has_events
+    assert bp.NO_EVENT_LIST in _paragraphs(bp.briefing_docx(data))
     assert event_queries.upcoming_events(version, date(2024, 7, 7)).empty
     assert event_queries.event_follow_up(version, date(2024, 7, 1), date(2024, 7, 7)).empty
 
@@ -226,3 +239,45 @@ def test_follow_up_finds_the_noise_the_demo_planted_around_events(tmp_path):
     assert loud.any() and flagged[loud].mean() >= 0.9
     quiet = df["planted"] == 0
     assert quiet.sum() >= 20 and flagged[quiet].mean() <= 0.1
+
+
+def test_upload_preview_of_an_event_list(tmp_path):
+    """The Data page's upload reads an event list as the build would: its columns mapped,
+    its refusals named, nothing stored."""
+    from etl.upload import preview_upload
+
+    data = (EVENTS_HEADER + "\n".join(EVENTS) + "\n").encode("cp1252")
+    p = preview_upload("events", "evenementen.csv", data)
+    assert p.ok, p.error
+    assert p.columns_found["event_id"] == "Dossiernummer"
+    assert p.columns_found["visitors"] == "Verwachte bezoekers"
+    assert (p.n_rows, p.n_accepted, p.n_refused) == (8, 4, 4)
+    assert list(p.refused["reason"]) == [
+        "Naam van het evenement ontbreekt",
+        "Einde ligt vóór het begin",
+        "Verwachte bezoekers is geen getal",
+        "Dossiernummer ontbreekt",
+    ]
+    assert "Fuif Sint-Rémi" in set(p.accepted["name"])
+    assert not (tmp_path / "raw").exists()
+
+
+def test_event_outside_the_zone_or_without_a_location_says_so(tmp_path):
+    events = EVENTS[:1] + [
+        # A wielerwedstrijd starting outside the zone, and one without a place.
+        "EV-8;Omloop;Wielerwedstrijd;07/07/2024 13:00;07/07/2024 17:00;;;;;150000;160000;;",
+        "EV-9;Buurtfeest;Feest;07/07/2024 15:00;07/07/2024 23:00;;;;;;;;",
+    ]
+    wh = tmp_path / "wh.duckdb"
+    build(_raw(tmp_path, events=events), wh)
+    df = event_queries.event_follow_up(warehouse_version(wh), date(2024, 7, 1), date(2024, 7, 7))
+    table, _ = bp.followup_table(df)
+    wijk = dict(zip(table["Evenement"], table["Wijk"], strict=True))
+    assert wijk == {
+        "Fuif Sint-Rémi": "Centrum-West",
+        "Omloop": "– (buiten de zone)",
+        "Buurtfeest": "– (geen locatie)",
+    }
+    # Without a location nothing can be counted around it: a dash, not 0.
+    row = table[table["Evenement"] == "Buurtfeest"].iloc[0]
+    assert (row["Feiten"], row["Overlast"], row["Ongevallen"]) == ("–", "–", "–")
