@@ -20,19 +20,34 @@ dated as not materialized (
     from (select *, wb_key(pv_number) as pv_key from raw.incidents) r
     left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.pv_key
 ),
-typed as not materialized (
+-- Each field parsed once, as a column: `typed` combines them several times, and a name given
+-- in the same select list is its whole expression again at every use (the occurred_to rules
+-- held nine copies of wb_ts); planning those copies took half a second per build.
+parsed as not materialized (
     select
-        pv_key as pv_number,
+        *,
         -- The date fields, and the time of day when the export gives it in a column of its
         -- own ("Uur feit", "Einduur"; wb_at).
-        occurred_from_whole,
-        period_parts,
         coalesce(occurred_from_whole, wb_ts(period_parts['a'])) as occurred_from_day,
         wb_time(occurred_from_time) as occurred_from_clock,
-        wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
         -- (The period's end is only read for a period: most rows have no end at all.)
         coalesce(wb_ts(occurred_to), case when period_parts is not null then wb_ts(period_parts['b']) end) as occurred_to_day,
         coalesce(wb_time(occurred_to_time), case when period_parts is not null then wb_time(period_parts['b']) end) as occurred_to_clock,
+        -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
+        wb_x(x, xy) as x_num,
+        wb_y(y, xy) as y_num
+    from dated
+),
+typed as not materialized (
+    select
+        pv_key as pv_number,
+        occurred_from_whole,
+        period_parts,
+        occurred_from_day,
+        occurred_from_clock,
+        wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
+        occurred_to_day,
+        occurred_to_clock,
         -- (Here "occurred_from" and "occurred_to" would be the export's text: the raw
         -- column wins over the alias.)
         case
@@ -59,9 +74,8 @@ typed as not materialized (
         cast(wb_text(house_number) as label_incidents__house_number) as house_number,
         cast(wb_text(postcode) as label_incidents__postcode) as postcode,
         cast(wb_text(municipality) as label_incidents__municipality) as municipality,
-        -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
-        wb_x(x, xy) as x_num,
-        wb_y(y, xy) as y_num,
+        x_num,
+        y_num,
         -- 'coördinaten' when the export gave a pair the locating step certainly places
         -- (wb_pair_usable: not 0, in Belgium); the geocoding step may fill in 'adres
         -- exact' / 'adres genormaliseerd' for the others when they have an address.
@@ -74,7 +88,7 @@ typed as not materialized (
         wb_text(occurred_to_time) as occurred_to_time_text,
         wb_text(registered_at) as registered_at_text,
         row_fault, source_file, source_row, load_order, key_repeats
-    from dated
+    from parsed
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
