@@ -106,10 +106,15 @@ HIGHLIGHT_STYLES = {
 def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
     """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, notable
     changes of ``compared`` (its :func:`compare_periods` frame) coloured."""
-    marks = highlight_marks(compared)
+    return styled_marks(style_table(table.reset_index(drop=True)), highlight_marks(compared))
+
+
+def styled_marks(styler, marks: list[dict[int, str]]):
+    """``styler`` (a pandas Styler of a table with a 0..n-1 index) with the cells ``marks``
+    names (per row: column index → ``"up"``/``"down"``) in :data:`HIGHLIGHT_STYLES`."""
 
     def colour(row: pd.Series) -> list[str]:
         m = marks[row.name]
         return [HIGHLIGHT_STYLES.get(m.get(j), "") for j in range(len(row))]
 
-    return style_table(table.reset_index(drop=True)).apply(colour, axis=1)
+    return styler.apply(colour, axis=1)

@@ -36,7 +36,13 @@ import streamlit as st
 from branca.element import MacroElement, Template
 from shapely.geometry import shape
 
-from dashboard.components.format import fmt_count, fmt_date, fmt_int, fmt_number
+from dashboard.components.format import (
+    fmt_count,
+    fmt_date,
+    fmt_event_when,
+    fmt_int,
+    fmt_number,
+)
 
 #: Basemap label → folium tile name (``None``: no tiles at all).
 BASEMAPS: dict[str, str | None] = {
@@ -1381,8 +1387,9 @@ def add_events(m: folium.Map, events: pd.DataFrame, title: str = "Evenementen") 
     Parameters
     ----------
     events : pandas.DataFrame
-        ``event_type``, ``name``, ``lat``, ``lon``, ``visitors`` and ``when`` (the Dutch
-        time text, :func:`dashboard.documents.briefing_pack.event_when`).
+        ``event_type``, ``name``, ``started_at``, ``ended_at``, ``lat``, ``lon``,
+        ``visitors`` (:func:`dashboard.queries.events.events_between`); the time is written
+        as the briefing writes it (:func:`~dashboard.components.format.fmt_event_when`).
     """
     located = events.dropna(subset=["lat", "lon"])
     if located.empty:
@@ -1392,7 +1399,7 @@ def add_events(m: folium.Map, events: pd.DataFrame, title: str = "Evenementen") 
         {
             "poi_type": types.to_numpy(),
             "name": [
-                f"{r.name} · {r.when}"
+                f"{r.name} · {fmt_event_when(r.started_at, r.ended_at)}"
                 + (f" · {fmt_int(r.visitors)} bezoekers" if pd.notna(r.visitors) else "")
                 for r in located.itertuples(index=False)
             ],

@@ -614,13 +614,13 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     weeks = event_analysis.BASELINE_WEEKS
     # The events that stood out first, then the busiest, then by start: a year to date
     # holds a hundred events, most of them quiet.
-    now = events[[f"{d}_now" for d in domains]].fillna(0)
+    now = events[[f"{d}_now" for d in domains]].fillna(0).to_numpy()
     before = events[[f"{d}_before" for d in domains]].fillna(0).to_numpy()
-    flagged = event_analysis.more_than_usual(now.to_numpy(), before, weeks).any(axis=1)
-    order = np.lexsort((events["started_at"].to_numpy(), -now.sum(axis=1).to_numpy(), ~flagged))
-    events = events.iloc[order]
+    more = event_analysis.more_than_usual(now, before, weeks)  # events x domains
+    order = np.lexsort((events["started_at"].to_numpy(), -now.sum(axis=1), ~more.any(axis=1)))
+    events, more = events.iloc[order], more[order]
     rows, marks = [], []
-    for _, r in events.iterrows():
+    for i, (_, r) in enumerate(events.iterrows()):
         row = [
             fmt_event_when(r["started_at"], r["ended_at"]),
             str(r["name"]),
@@ -629,14 +629,14 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
         ]
         mark: dict[int, str] = {}
         notable = []
-        for j, (d, label) in enumerate(domains.items(), start=len(row)):
-            now, before = r[f"{d}_now"], r[f"{d}_before"]
-            if pd.isna(now):
+        for k, (d, label) in enumerate(domains.items()):
+            n, usual = r[f"{d}_now"], r[f"{d}_before"] / weeks
+            if pd.isna(n):
                 row.append("–")
                 continue
-            row.append(f"{fmt_int(now)} (gewoonlijk {fmt_number(before / weeks, 1)})")
-            if bool(event_analysis.more_than_usual(now, before, weeks)):
-                mark[j] = "up"
+            row.append(f"{fmt_int(n)} (gewoonlijk {fmt_number(usual, 1)})")
+            if more[i, k]:
+                mark[len(row) - 1] = "up"
                 notable.append(label.lower())
         row.append(", ".join(notable) if notable else "")
         rows.append(row)

@@ -221,13 +221,10 @@ else:
     if followed.empty:
         st.caption("Geen evenementen in deze periode.")
     else:
-        styled = followed.style.apply(
-            lambda row: [
-                comparison.HIGHLIGHT_STYLES.get(marks[row.name].get(j), "") for j in range(len(row))
-            ],
-            axis=1,
-        )
-        st.dataframe(styled, hide_index=True, width="stretch", key="briefing_evenementen_periode")
+        st.dataframe(
+            comparison.styled_marks(followed.style, marks), hide_index=True, width="stretch",
+            key="briefing_evenementen_periode",
+        )  # fmt: skip
         st.caption(bp.followup_note())
 
 st.subheader("Briefing downloaden")

@@ -30,7 +30,6 @@ from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
-    fmt_event_when,
     fmt_int,
     fmt_number,
     fmt_period,
@@ -476,13 +475,9 @@ pois = hq.poi_points(version)
 if show_poi:
     maps.add_pois(m, pois)
 if show_events:
-    events = event_queries.events_between(version, period.start, period.end, tuple(flt.wijken))
-    if not events.empty:
-        events["when"] = [
-            fmt_event_when(s, e)
-            for s, e in zip(events["started_at"], events["ended_at"], strict=True)
-        ]
-        maps.add_events(m, events)
+    maps.add_events(
+        m, event_queries.events_between(version, period.start, period.end, tuple(flt.wijken))
+    )
 address = _selected_address()
 if address:
     maps.add_highlight(m, address["lat"], address["lon"], address["adres"])

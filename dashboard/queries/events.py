@@ -22,6 +22,13 @@ MAX_EVENTS = 500
 
 _WIJK_FILTER = "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], e.wijk_code))"
 
+#: The events running on a day from $start to $end (both dates included), with the columns
+#: the pages show; read by :func:`events_between` and :func:`event_follow_up`.
+_IN_PERIOD = """SELECT {columns} FROM marts.events e
+    WHERE e.window_end > $start::TIMESTAMP AND e.started_at < ($end + 1)::TIMESTAMP
+      AND {wijk_filter}
+    ORDER BY e.started_at, e.name LIMIT {limit}"""
+
 _COLUMNS = """
     e.event_id, e.name, CAST(e.event_type AS VARCHAR) AS event_type, e.started_at, e.ended_at,
     e.window_end, e.visitors, e.organiser, e.place, CAST(e.street AS VARCHAR) AS street,
@@ -29,6 +36,9 @@ _COLUMNS = """
     CAST(e.wijk_name AS VARCHAR) AS wijk_name, e.x, e.y, e.lat, e.lon,
     CAST(e.location_status AS VARCHAR) AS location_status
 """
+
+
+_IN_PERIOD_SQL = _IN_PERIOD.format(columns=_COLUMNS, wijk_filter=_WIJK_FILTER, limit=MAX_EVENTS)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -62,11 +72,7 @@ def events_between(
         return pd.DataFrame()
     return query(
         version,
-        f"""SELECT {_COLUMNS} FROM marts.events e
-        WHERE e.window_end > $start::TIMESTAMP
-          AND e.started_at < ($end + 1)::TIMESTAMP
-          AND {_WIJK_FILTER}
-        ORDER BY e.started_at, e.name LIMIT {MAX_EVENTS}""",
+        _IN_PERIOD_SQL,
         {"start": start, "end": end, "wijken": list(wijken)},
     )
 
@@ -111,13 +117,14 @@ def event_follow_up(
         f"count(*) FILTER (WHERE r.domain = '{d}' AND w.k > 0) AS {d}_before"
         for d in DOMAINS
     )
+    # Without a location nothing is counted around an event: NULL, not 0.
+    located_counts = ", ".join(
+        f"CASE WHEN ev.x IS NOT NULL THEN coalesce(c.{d}_{p}, 0) END AS {d}_{p}"
+        for d in DOMAINS
+        for p in ("now", "before")
+    )
     sql = f"""
-    WITH ev AS (
-        SELECT {_COLUMNS} FROM marts.events e
-        WHERE e.started_at < ($end + 1)::TIMESTAMP AND e.window_end > $start::TIMESTAMP
-          AND {_WIJK_FILTER}
-        ORDER BY e.started_at, e.name LIMIT {MAX_EVENTS}
-    ),
+    WITH ev AS ({_IN_PERIOD_SQL}),
     win AS (
         SELECT ev.event_id, k, ev.x, ev.y,
                ev.started_at - to_days(7 * k) AS s,
@@ -146,7 +153,7 @@ def event_follow_up(
         WHERE (r.x - w.x) * (r.x - w.x) + (r.y - w.y) * (r.y - w.y) <= $radius * $radius
         GROUP BY w.event_id
     )
-    SELECT ev.*, {", ".join(f"CASE WHEN ev.x IS NOT NULL THEN coalesce(c.{d}_now, 0) END AS {d}_now, CASE WHEN ev.x IS NOT NULL THEN coalesce(c.{d}_before, 0) END AS {d}_before" for d in DOMAINS)}
+    SELECT ev.*, {located_counts}
     FROM ev LEFT JOIN counted c USING (event_id)
     ORDER BY ev.started_at, ev.name
     """
