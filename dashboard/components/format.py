@@ -201,6 +201,18 @@ def fmt_event_when(start, end) -> str:
     return f"{_moment(start)} – {_moment(end)}"
 
 
+def fmt_event_place(row) -> str:
+    """An event's place as its list names it, else its street and number; empty when
+    neither (``row``: a mapping or Series with ``place``, ``street``, ``house_number``)."""
+    if isinstance(row.get("place"), str) and row["place"]:
+        return row["place"]
+    street = row.get("street")
+    if isinstance(street, str) and street:
+        number = row.get("house_number")
+        return f"{street} {number}" if isinstance(number, str) and number else street
+    return ""
+
+
 def fmt_period(start: date, end: date) -> str:
     """Format an inclusive period as ``01/10/2026 – 31/10/2026``."""
     return f"{fmt_date(start)} – {fmt_date(end)}"

@@ -33,6 +33,7 @@ from dashboard.analysis.compstat import (
 from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
 from dashboard.components.format import (
     fmt_date,
+    fmt_event_place,
     fmt_event_when,
     fmt_int,
     fmt_number,
@@ -549,18 +550,6 @@ def black_spot_table(black: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _event_place(row) -> str:
-    """The event's place as the list names it, else its street and number; empty when
-    neither."""
-    if isinstance(row.get("place"), str) and row["place"]:
-        return row["place"]
-    street = row.get("street")
-    if isinstance(street, str) and street:
-        number = row.get("house_number")
-        return f"{street} {number}" if isinstance(number, str) and number else street
-    return ""
-
-
 #: What the Wijk column of an event without a wijk says, by its location status.
 _EVENT_PLACES = {
     "buiten_zone": "– (buiten de zone)",
@@ -589,7 +578,7 @@ def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
             ],
             "Evenement": events["name"].astype(str),
             "Type": events["event_type"].fillna("").astype(str),
-            "Locatie": [_event_place(r) for _, r in events.iterrows()],
+            "Locatie": [fmt_event_place(r) for _, r in events.iterrows()],
             "Wijk": [_event_wijk(r) for _, r in events.iterrows()],
             "Bezoekers": [fmt_int(v) if pd.notna(v) else "–" for v in events["visitors"]],
             "Organisator": events["organiser"].fillna("").astype(str),

@@ -65,12 +65,20 @@ class LinkedCells:
     at_most : list of (int, int)
         ``(small, large)`` with ``values[small] <= values[large]``: an order every reader
         knows (injury accidents and victims of the same area and days).
+    sums_at_most : list of (tuple of int, int)
+        ``(parts, large)`` with ``sum(values[parts]) <= values[large]``: events in one wijk
+        and one quarter together count at most what the wijk counts.
+    at_least : dict of int to int
+        ``cell -> k`` with ``values[cell] >= k``: a lower bound every reader knows besides
+        the rules' own (an event's count called more than usual is at least 2).
     """
 
     values: list[int]
     level: list[int]
     equations: list[tuple[int, tuple[int, ...]]]
     at_most: list[tuple[int, int]] = field(default_factory=list)
+    sums_at_most: list[tuple[tuple[int, ...], int]] = field(default_factory=list)
+    at_least: dict[int, int] = field(default_factory=dict)
 
     def add(self, value: int, level: int) -> int:
         """Add a cell; returns its index."""
@@ -91,6 +99,19 @@ class LinkedCells:
             raise ValueError("De kleinere telling is groter dan de grotere.")
         self.at_most.append((int(small), int(large)))
 
+    def bound_sum(self, parts: Sequence[int], large: int) -> None:
+        """Add the known inequality ``sum(values[parts]) <= values[large]`` (checked)."""
+        parts = tuple(int(p) for p in parts)
+        if sum(self.values[p] for p in parts) > self.values[large]:
+            raise ValueError("De deeltellingen samen zijn groter dan de grotere telling.")
+        self.sums_at_most.append((parts, int(large)))
+
+    def floor(self, cell: int, k: int) -> None:
+        """Add the known lower bound ``values[cell] >= k`` (checked)."""
+        if self.values[cell] < k:
+            raise ValueError("De telling is kleiner dan haar gekende ondergrens.")
+        self.at_least[int(cell)] = max(int(k), self.at_least.get(int(cell), 0))
+
 
 def _matrix(cells: LinkedCells) -> np.ndarray:
     a = np.zeros((len(cells.equations), len(cells.values)))
@@ -105,8 +126,10 @@ class _ReaderLP:
     """The linear programme of a reader who sees one suppression pattern.
 
     Variables are the hidden cells; the reader knows every visible cell, every equation,
-    every known inequality (:attr:`LinkedCells.at_most`), that a primary cell lies in
-    1..threshold−1 and that a secondary one is at least ``threshold``.
+    every known inequality (:attr:`LinkedCells.at_most`, :attr:`LinkedCells.sums_at_most`)
+    and lower bound
+    (:attr:`LinkedCells.at_least`), that a primary cell lies in 1..threshold−1 and that a
+    secondary one is at least ``threshold``.
     """
 
     def __init__(self, cells: LinkedCells, hidden: np.ndarray, threshold: int) -> None:
@@ -119,6 +142,8 @@ class _ReaderLP:
         self.lower = np.where(
             primary, 1.0, np.where(values[idx] >= threshold, float(threshold), 0.0)
         )
+        known = np.array([cells.at_least.get(int(c), 0) for c in idx], dtype=float)
+        self.lower = np.maximum(self.lower, known)
         upper = [float(threshold - 1) if p else None for p in primary]
         visible = ~hidden
 
@@ -133,9 +158,11 @@ class _ReaderLP:
             return a_h[keep], b[keep]
 
         a_eq, b_eq = restrict(_matrix(cells))
-        a_ub = np.zeros((len(cells.at_most), len(cells.values)))
-        for k, (small, large) in enumerate(cells.at_most):
-            a_ub[k, small] += 1.0
+        orders = [((small,), large) for small, large in cells.at_most] + cells.sums_at_most
+        a_ub = np.zeros((len(orders), len(cells.values)))
+        for k, (parts, large) in enumerate(orders):
+            for small in parts:
+                a_ub[k, small] += 1.0
             a_ub[k, large] -= 1.0
         a_ub, b_ub = restrict(a_ub)
         self.problem = {
@@ -297,7 +324,8 @@ def suppress_linked(
     # Hiding a cell only widens what the reader can say about the others (a known value
     # becomes a range holding it), so a cell found free stays free: check each once.
     free_checked: set[int] = set()
-    while audit and (cells.equations or cells.at_most) and hidden.any():
+    relations = cells.equations or cells.at_most or cells.sums_at_most or cells.at_least
+    while audit and relations and hidden.any():
         lp = _ReaderLP(cells, hidden, threshold)
         target = None
         for cell in lp.position:  # in index order: the first pinned cell, as before
@@ -316,8 +344,18 @@ def suppress_linked(
             for m in (total, *parts)
         }
         near |= {m for pair in cells.at_most if target in pair for m in pair}
+        near |= {
+            m
+            for parts, large in cells.sums_at_most
+            if target == large or target in parts
+            for m in (*parts, large)
+        }
         free_near = [m for m in near if not hidden[m] and values[m] > 0]
-        free_all = [m for m in range(len(values)) if not hidden[m] and values[m] > 0]
+        # A cell in no equation or order is pinned by its own bounds (a lower bound the
+        # reader knows, at threshold − 1): hiding other cells cannot free it.
+        free_all = (
+            [m for m in range(len(values)) if not hidden[m] and values[m] > 0] if near else []
+        )
         cell = _unpinning(cells, hidden, threshold, target, free_near)
         if cell is None:
             cell = _pick(free_near, cells, set())

@@ -25,11 +25,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dashboard.analysis import events as event_analysis
 from dashboard.analysis.compstat import years_before
 from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
 from dashboard.components.format import (
     file_slug,
     fmt_date,
+    fmt_event_place,
+    fmt_event_when,
     fmt_int,
     fmt_period,
     fmt_small_count,
@@ -38,6 +41,7 @@ from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
 from dashboard.queries import WarehouseVersion
 from dashboard.queries import districts as district_queries
+from dashboard.queries import events as event_queries
 from dashboard.queries import reports as report_queries
 from etl.config import small_count_threshold, zone_today
 
@@ -60,7 +64,7 @@ _KIND_NAMES = {
     "tasks": "Wijktaken (niet in dit rapport)",
     "controls": "Verkeerscontroles (niet in dit rapport)",
     "poi": "Aandachtspunten (niet in dit rapport)",
-    "events": "Evenementenlijst (niet in dit rapport)",
+    "events": "Evenementenlijst van de gemeenten",
     "absences": "Afwezigheden van de wijkinspecteurs (niet in dit rapport)",
 }
 #: Said under the summary (Word, Excel) when the data do not cover the whole period.
@@ -195,9 +199,13 @@ class PublishedTable:
     total_row: bool
     threshold: int = 5
     note: str = ""
+    #: Cells with nothing to count (an event without a location): ``"–"``.
+    missing: np.ndarray | None = None
 
     def text(self, i: int, j: int) -> str:
-        """Displayed text: ``"1.234"``, ``"0"``, ``"<5"`` or ``"x"``."""
+        """Displayed text: ``"1.234"``, ``"0"``, ``"<5"``, ``"x"`` or ``"–"``."""
+        if self.missing is not None and self.missing[i, j]:
+            return "–"
         if self.primary[i, j]:
             return f"<{self.threshold}"
         if self.hidden[i, j]:
@@ -205,14 +213,16 @@ class PublishedTable:
         return fmt_int(int(self.values[i, j]))
 
     def cell(self, i: int, j: int) -> int | str:
-        """Value for a spreadsheet: the number when visible, else ``"<5"`` / ``"x"``."""
-        if self.hidden[i, j]:
+        """Value for a spreadsheet: the number when visible, else ``"<5"`` / ``"x"`` / ``"–"``."""
+        if self.hidden[i, j] or (self.missing is not None and self.missing[i, j]):
             return self.text(i, j)
         return int(self.values[i, j])
 
     def shown(self, i: int, j: int) -> int | None:
-        """The number when visible, ``None`` when hidden (charts, maps)."""
-        return None if self.hidden[i, j] else int(self.values[i, j])
+        """The number when visible, ``None`` when hidden or missing (charts, maps)."""
+        if self.hidden[i, j] or (self.missing is not None and self.missing[i, j]):
+            return None
+        return int(self.values[i, j])
 
     @property
     def header(self) -> list[str]:
@@ -251,6 +261,8 @@ class ReportData:
     quality: dict
     generated: date
     warnings: list[str] = field(default_factory=list)
+    #: Whether an event list is loaded at all (else the events section says how).
+    events_loaded: bool = False
 
     @property
     def period_text(self) -> str:
@@ -308,6 +320,11 @@ class _PeriodCells:
     categories: dict[str, pd.DataFrame]
     masks: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
     residual: list[str]
+    #: The year's events of the municipality (:func:`_year_events`), the same for every
+    #: period of the year, and per domain of :data:`EVENT_DOMAINS` ``(primary, hidden)``
+    #: per event (false for an event not counted).
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    event_masks: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _deelgemeenten(areas: pd.DataFrame) -> pd.DataFrame:
@@ -399,6 +416,126 @@ def _measure_cells(
     return lines
 
 
+#: The domains counted around an event in the report: key → column header. Facts and
+#: nuisance are the report's own measures (an event's count is part of its wijk's); the
+#: accidents are all of the zone's own registration, injury or not (the report's tables
+#: count only injury accidents, so those cells have no relation to the others).
+EVENT_DOMAINS = {"incidents": "Feiten", "nuisance": "Overlast", "accidents": "Ongevallen"}
+#: Event domain → the report measure whose system holds its cells.
+_EVENT_MEASURE = {"incidents": "incidents", "nuisance": "nuisance"}
+
+
+def _year_events(
+    version: WarehouseVersion, municipality_code: str, year: int, first: date, last: date
+) -> pd.DataFrame:
+    """The municipality's events running in ``year`` (within the data's days), followed up.
+
+    Adds to :func:`dashboard.queries.events.event_follow_up`'s columns:
+
+    - ``counted``: located, and its whole follow-up window (start until
+      :data:`~dashboard.analysis.events.AFTER_HOURS` after the end) within the data's days;
+    - ``judged``: counted, and the weeks it is compared with within the data too;
+    - ``<domain>_more``: judged and more than usual (:func:`~dashboard.analysis.events.more_than_usual`);
+    - ``period_key``: the shortest of the year's periods (quarter, half year, year) that
+      holds the whole window, ``None`` when none does (an event over New Year).
+    """
+    start, end = max(date(year, 1, 1), first), min(date(year, 12, 31), last)
+    if start > end:
+        return pd.DataFrame()
+    ev = event_queries.event_follow_up(version, start, end, nis_code=municipality_code)
+    if ev.empty:
+        return ev
+    ev = ev.reset_index(drop=True)
+    t0 = pd.to_datetime(ev["started_at"])
+    t1 = pd.to_datetime(ev["window_end"]) + pd.Timedelta(hours=event_analysis.AFTER_HOURS)
+    lo, hi = pd.Timestamp(first), pd.Timestamp(last + timedelta(days=1))
+    ev["counted"] = (ev["x"].notna() & (t0 >= lo) & (t1 <= hi)).to_numpy(bool)
+    weeks = event_analysis.BASELINE_WEEKS
+    ev["judged"] = ev["counted"] & (t0 - pd.Timedelta(weeks=weeks) >= lo).to_numpy(bool)
+    for d in EVENT_DOMAINS:
+        more = event_analysis.more_than_usual(
+            ev[f"{d}_now"].fillna(0), ev[f"{d}_before"].fillna(0), weeks
+        )
+        ev[f"{d}_more"] = ev["judged"].to_numpy(bool) & more
+    periods = []
+    for kind, part in _FAMILY:  # quarters first: the first that holds it is the shortest
+        p = ReportPeriod(kind, year, part)
+        s, e = max(p.start, first), min(p.end, last)
+        periods.append(((kind, part), pd.Timestamp(s), pd.Timestamp(e + timedelta(days=1))))
+    ev["period_key"] = [
+        next((key for key, s, e in periods if a >= s and b <= e), None) if counted else None
+        for a, b, counted in zip(t0, t1, ev["counted"], strict=True)
+    ]
+    return ev
+
+
+def _event_cells(
+    cells: LinkedCells,
+    domain: str,
+    events: pd.DataFrame,
+    lines: dict[tuple[str, int], dict[str, list[int]]] | None,
+    areas: pd.DataFrame | None,
+    dg: pd.DataFrame | None,
+    floors: bool,
+) -> list[int | None]:
+    """Add one domain's event counts to ``cells``, with what a reader knows about them.
+
+    An event's records lie in its place's wijk, deelgemeente and municipality, within its
+    period, when its 250 m and its hours lie within them: a reader who knows the place
+    knows count ≤ that area's count of the shortest period holding the event, and the
+    events of one wijk and period together ≤ the wijk (when their places and hours do
+    not overlap). Whether the circle crosses a border is not checked: each order is
+    added wherever the counts satisfy it, which can only hide more, never less. An event
+    called more than usual (the "Opvallend" column) has at least 2 (``floors``).
+
+    Returns
+    -------
+    list
+        The cell of each event, ``None`` for one not counted.
+    """
+    idx: list[int | None] = []
+    together: dict[tuple, list[int]] = {}
+    for row in events.itertuples(index=False):
+        if not row.counted:
+            idx.append(None)
+            continue
+        cell = cells.add(int(getattr(row, f"{domain}_now")), 0)
+        idx.append(cell)
+        if floors and getattr(row, f"{domain}_more"):
+            cells.floor(cell, 2)
+        if lines is None or row.period_key is None:
+            continue
+        line = lines[row.period_key]
+        larger = list(line["t"])
+        where = np.flatnonzero(areas["wijk_code"].to_numpy() == row.wijk_code)
+        if len(where):
+            i = int(where[0])
+            larger.append(line["w"][i])
+            in_dg = np.flatnonzero(
+                dg["deelgemeente_code"].to_numpy() == areas["deelgemeente_code"].iat[i]
+            )
+            larger += [line["d"][int(k)] for k in in_dg]
+            together.setdefault((row.period_key, i), []).append(cell)
+        for large in larger:
+            if cells.values[cell] <= cells.values[large]:
+                cells.bound(cell, large)
+    for (period_key, i), members in together.items():
+        wijk = lines[period_key]["w"][i]
+        if len(members) > 1 and sum(cells.values[m] for m in members) <= cells.values[wijk]:
+            cells.bound_sum(members, wijk)
+    return idx
+
+
+def _event_masks(
+    idx: list[int | None], primary: np.ndarray, hidden: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per event, the suppression of its cell (false for an event not counted)."""
+    return tuple(
+        np.array([bool(mask[c]) if c is not None else False for c in idx], dtype=bool)
+        for mask in (primary, hidden)
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def year_suppression(
     version: WarehouseVersion,
@@ -438,6 +575,13 @@ def year_suppression(
     the first half year's 5 or more accidents are at most 6, so the second half year's
     "<5" was 4. Each such inequality (:data:`_AT_MOST`, cell by cell) is in the system,
     and the audit hides more until no hidden cell is pinned under them.
+
+    The municipality's events carry their facts, nuisance reports and accidents within
+    250 m (:func:`_year_events`): facts and nuisance are in their measure's system, each
+    event at most its wijk, deelgemeente and municipality in the shortest period holding
+    it (:func:`_event_cells`); an event is one cell in every report that lists it. An
+    event's small count is "<5" like any other, and an event's count can pin a wijk's
+    "x" (5 or more, at most 9 by the deelgemeente, and the kermis alone had 9).
 
     Parameters
     ----------
@@ -496,19 +640,30 @@ def year_suppression(
         else None
     )
     # Line i of one period is line i of every other (same wijken, same categories listed).
-    areas0, _, categories0 = data[_FAMILY[0]]
+    areas0, dg0, categories0 = data[_FAMILY[0]]
     for areas, _, categories in data.values():
         if list(areas["wijk_code"]) != list(areas0["wijk_code"]) or any(
             list(categories[k]["category"]) != list(categories0[k]["category"]) for k in categories
         ):
             raise RuntimeError("De periodes van één jaar hebben niet dezelfde rijen.")
-    out = {key: _PeriodCells(a, d, c, {}, []) for key, (a, d, c) in data.items()}
+    events = _year_events(version, municipality_code, year, first, last)
+    out = {key: _PeriodCells(a, d, c, {}, [], events) for key, (a, d, c) in data.items()}
+    # "Opvallend" says an event's count is at least 2. Where a small count's range is
+    # 1..threshold−1 with threshold 4 or more, that leaves it more than one value; with a
+    # lower threshold the report names an event's domain only where its count is shown.
+    floors = threshold >= 4
+    event_idx: dict[str, list[int | None]] = {}
     for group in _systems(measures):
         # One system per measure, or per pair of measures a reader can order.
         cells = LinkedCells([], [], [])
         lines_of: dict[str, dict[tuple[str, int], dict[str, list[int]]]] = {}
         for key in group:
             lines_of[key] = _measure_cells(cells, key, data, spans, partial, year, cut)
+        for domain, measure in _EVENT_MEASURE.items():
+            if measure in group and not events.empty:
+                event_idx[domain] = _event_cells(
+                    cells, domain, events, lines_of[measure], areas0, dg0, floors
+                )
         for small, large in _AT_MOST:
             if small not in group or large not in group:
                 continue
@@ -534,6 +689,21 @@ def year_suppression(
                     masks[f"c:{key}"] = (primary[idx["c"]], hidden[idx["c"]])
                 out[period_key].masks[key] = masks
                 out[period_key].residual += [f"{measures[key]}: {m}" for m in residual]
+        for domain, measure in _EVENT_MEASURE.items():
+            if measure in group and domain in event_idx:
+                event_masks = _event_masks(event_idx[domain], primary, hidden)
+                for period_cells in out.values():
+                    period_cells.event_masks[domain] = event_masks
+    # The accidents around events are in no table of the report: a system of their own.
+    if not events.empty:
+        cells = LinkedCells([], [], [])
+        idx = _event_cells(cells, "accidents", events, None, None, None, floors)
+        residual = []
+        primary, hidden = suppress_linked(cells, threshold, residual=residual)
+        event_masks = _event_masks(idx, primary, hidden)
+        for period_cells in out.values():
+            period_cells.event_masks["accidents"] = event_masks
+            period_cells.residual += [f"Ongevallen bij evenementen: {m}" for m in residual]
     return out
 
 
@@ -546,6 +716,96 @@ def _stack_masks(
             [np.append(cells.masks[k][rows][i], cells.masks[k][total][i]) for k in measures]
         )
         for i in (0, 1)
+    )
+
+
+#: The events table's label columns before its counts.
+_EVENT_LABELS = ["Evenement", "Wanneer", "Plaats", "Bezoekers (verwacht)", "Opvallend"]
+
+
+def _events_table(cells: _PeriodCells, start: date, end: date, threshold: int) -> PublishedTable:
+    """The events running in ``start``–``end`` with their suppressed counts.
+
+    "Opvallend" names the domains with more than usual (:func:`_year_events`); with a
+    threshold below 4 only those whose count is shown (see :func:`year_suppression`). An
+    event not counted reads "–" in every count and says why.
+    """
+    ev = cells.events
+    if not ev.empty:
+        running = (pd.to_datetime(ev["window_end"]) > pd.Timestamp(start)) & (
+            pd.to_datetime(ev["started_at"]) < pd.Timestamp(end + timedelta(days=1))
+        )
+        keep = np.flatnonzero(running.to_numpy(bool))
+        ev = ev.iloc[keep]
+    else:
+        keep = np.array([], dtype=int)
+    domains = list(EVENT_DOMAINS)
+    n = len(ev)
+    values = np.zeros((n, len(domains)), dtype=np.int64)
+    primary = np.zeros((n, len(domains)), dtype=bool)
+    hidden = np.zeros((n, len(domains)), dtype=bool)
+    for j, d in enumerate(domains):
+        if n:
+            values[:, j] = ev[f"{d}_now"].fillna(0).to_numpy(np.int64)
+            primary[:, j], hidden[:, j] = (m[keep] for m in cells.event_masks[d])
+    missing = np.repeat(~ev["counted"].to_numpy(bool)[:, None], len(domains), axis=1) if n else None
+    labels = []
+    for i, (_, r) in enumerate(ev.iterrows()):
+        if not r["counted"]:
+            verdict = "niet geteld: " + (
+                "geen locatie" if pd.isna(r["x"]) else "valt deels buiten de gegevens"
+            )
+        elif not r["judged"]:
+            verdict = "niet te beoordelen (te weinig weken ervoor)"
+        else:
+            named = [
+                EVENT_DOMAINS[d].lower()
+                for j, d in enumerate(domains)
+                if r[f"{d}_more"] and (threshold >= 4 or not hidden[i, j])
+            ]
+            verdict = ", ".join(named)
+        visitors = r["visitors"]
+        labels.append(
+            (
+                str(r["name"]),
+                fmt_event_when(r["started_at"], r["ended_at"]),
+                fmt_event_place(r),
+                fmt_int(visitors) if pd.notna(visitors) else "",
+                verdict,
+            )
+        )
+    return PublishedTable(
+        "evenementen",
+        "Evenementen",
+        list(_EVENT_LABELS),
+        list(EVENT_DOMAINS.values()),
+        labels,
+        values,
+        primary,
+        hidden,
+        total_row=False,
+        threshold=threshold,
+        missing=missing,
+    )
+
+
+def events_note(data: ReportData) -> str:
+    """How the events were counted and judged, for under their table."""
+    if not data.events_loaded:
+        return (
+            "Er is geen evenementenlijst geladen. Met de lijst van de gemeente toont dit "
+            "rapport per evenement de feiten, overlastmeldingen en ongevallen in de buurt."
+        )
+    return (
+        "Feiten, overlast en ongevallen: geteld binnen "
+        f"{event_analysis.RADIUS_M} m van de locatie van het evenement, van "
+        f"het begin tot {event_analysis.AFTER_HOURS} uur na het einde (zonder einde: tot het "
+        "einde van de begindag); ongevallen: alle ongevallen van de eigen registratie, met "
+        "of zonder letsel. Opvallend: minstens 2 meer dan gewoonlijk, dat is het gemiddelde "
+        f"van dezelfde uren op dezelfde plaats in de {event_analysis.BASELINE_WEEKS} weken "
+        "ervoor, en door toeval in minder dan 5 % van de gevallen. Een telling in de buurt "
+        "van een evenement is ook een deel van de telling van haar wijk: ze is mee "
+        "afgeschermd, zodat geen van beide uit de andere kan worden afgeleid."
     )
 
 
@@ -720,6 +980,8 @@ def collect_report(
             threshold=threshold,
         )
 
+    tables["evenementen"] = _events_table(mine, start, end, threshold)
+
     shapes = district_queries.district_shapes(version, "wijk")
     shapes = shapes[shapes["nis_code"] == municipality_code].reset_index(drop=True)
     hexes = report_queries.hex_counts(version, municipality_code, start, end, coarse=True)
@@ -740,6 +1002,7 @@ def collect_report(
         quality=report_queries.quality_counts(version, municipality_code, start, end),
         generated=zone_today(),
         warnings=messages,
+        events_loaded=event_queries.has_events(version),
     )
 
 
@@ -872,6 +1135,14 @@ def summary_lines(data: ReportData) -> list[str]:
             else:
                 text += f" (vorig jaar zelfde periode: {trend.text(current - 1, j)})"
         lines.append(text + ".")
+    events = data.tables.get("evenementen")
+    if data.events_loaded and events is not None:
+        n = len(events.labels)
+        notable = sum(1 for row in events.labels if row[-1] and not row[-1].startswith("niet "))
+        text = f"Evenementen: {fmt_int(n)} in deze periode"
+        if notable:
+            text += f", bij {fmt_int(notable)} opvallend meer meldingen in de buurt dan gewoonlijk"
+        lines.append(text + ".")
     return lines
 
 
@@ -999,16 +1270,26 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
         doc.add_heading(table.title, level=2)
         _docx.add_table(doc, table.header, table.rows(), numeric_from=1, bold_last=True)
     _docx.small_note(doc, footnote_nl(data.threshold))
-    # Sections 6 and 7 start a page by their heading: an empty paragraph holding the
+    events = data.tables["evenementen"]
+    doc.add_heading(f"6. {events.title}", level=1)
+    if events.labels:
+        _docx.add_table(
+            doc, events.header, events.rows(), numeric_from=len(events.label_columns), font_size=8
+        )
+        _docx.small_note(doc, footnote_nl(data.threshold))
+    elif data.events_loaded:
+        doc.add_paragraph("Geen evenementen in deze periode in de evenementenlijst.")
+    _docx.small_note(doc, events_note(data))
+    # Sections 7 and 8 start a page by their heading: an empty paragraph holding the
     # break, after a full page (the two maps), stood alone on a blank page.
-    doc.add_heading("6. Kaarten", level=1).paragraph_format.page_break_before = True
+    doc.add_heading("7. Kaarten", level=1).paragraph_format.page_break_before = True
     doc.add_paragraph(
         "Boven per wijk de waarde uit tabel 4 (grijs: afgeschermd); daaronder per zeshoek "
         "alleen een klasse, nooit een exact aantal."
     )
     _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
     _docx.add_picture(doc, images["zeshoekkaart"], 0.8, max_height=MAP_HEIGHT)
-    heading = doc.add_heading("7. Methodologie en datakwaliteit", level=1)
+    heading = doc.add_heading("8. Methodologie en datakwaliteit", level=1)
     heading.paragraph_format.page_break_before = True
     for heading, paragraphs in methodology_paragraphs(data):
         doc.add_heading(heading, level=2)
@@ -1094,9 +1375,12 @@ def report_xlsx(data: ReportData) -> bytes:
         "cat_feiten": "Feiten per categorie",
         "cat_overlast": "Overlast per type",
         "cat_slachtoffers": "Slachtoffers per letsel",
+        "evenementen": "Evenementen",
     }
     for key, sheet in sheets.items():
         _sheet_table(wb.create_sheet(sheet), data.tables[key], data.threshold)
+    ws = wb["Evenementen"]
+    ws.cell(ws.max_row + 1, 1, events_note(data)).font = Font(italic=True, size=8)
     ws = wb.create_sheet("Methodologie")
     ws.column_dimensions["A"].width = 120
     r = 1

@@ -149,6 +149,14 @@ for col, key in zip(st.columns(3), ("cat_feiten", "cat_overlast", "cat_slachtoff
         height = 35 * (len(table.labels) + 1) + 3
         st.dataframe(table.display(), hide_index=True, width="stretch", height=height)
 
+events = data.tables["evenementen"]
+st.subheader(events.title)
+if events.labels:
+    st.dataframe(events.display(), hide_index=True, width="stretch")
+elif data.events_loaded:
+    st.write("Geen evenementen in deze periode in de evenementenlijst.")
+st.caption(mr.events_note(data) + (" " + legend if events.labels else ""))
+
 st.subheader("Kaarten")
 k1, k2 = st.columns(2)
 with k1:

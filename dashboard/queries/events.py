@@ -20,7 +20,12 @@ from dashboard.queries.data_quality import present_marts
 #: holds a few hundred; a list of thousands is a filter to set, not a table to read).
 MAX_EVENTS = 500
 
-_WIJK_FILTER = "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], e.wijk_code))"
+_WIJK_FILTER = (
+    "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], e.wijk_code))"
+    # One municipality (the report to its administration): where the event is located,
+    # else the municipality its list names.
+    " AND ($nis::VARCHAR IS NULL OR CAST(e.nis_code AS VARCHAR) = $nis)"
+)
 
 #: The events running on a day from $start to $end (both dates included), with the columns
 #: the pages show; read by :func:`events_between` and :func:`event_follow_up`.
@@ -33,7 +38,8 @@ _COLUMNS = """
     e.event_id, e.name, CAST(e.event_type AS VARCHAR) AS event_type, e.started_at, e.ended_at,
     e.window_end, e.visitors, e.organiser, e.place, CAST(e.street AS VARCHAR) AS street,
     CAST(e.house_number AS VARCHAR) AS house_number, CAST(e.wijk_code AS VARCHAR) AS wijk_code,
-    CAST(e.wijk_name AS VARCHAR) AS wijk_name, e.x, e.y, e.lat, e.lon,
+    CAST(e.wijk_name AS VARCHAR) AS wijk_name, CAST(e.nis_code AS VARCHAR) AS nis_code,
+    e.x, e.y, e.lat, e.lon,
     CAST(e.location_status AS VARCHAR) AS location_status
 """
 
@@ -52,12 +58,17 @@ def has_events(version: WarehouseVersion) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def events_between(
-    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
+    version: WarehouseVersion,
+    start: date,
+    end: date,
+    wijken: tuple[str, ...] = (),
+    nis_code: str | None = None,
 ) -> pd.DataFrame:
     """Events running on any day from ``start`` to ``end`` (both included), by start.
 
     An event that began earlier and still runs then (a kermis weekend) is listed too. In a
-    wijk filter, events without a location are left out (their wijk is unknown).
+    wijk filter, events without a location are left out (their wijk is unknown); with
+    ``nis_code`` only one municipality's events.
 
     Returns
     -------
@@ -65,7 +76,7 @@ def events_between(
         The columns of ``marts.events`` the pages show (``event_id``, ``name``,
         ``event_type``, ``started_at``, ``ended_at``, ``window_end``, ``visitors``,
         ``organiser``, ``place``, ``street``, ``house_number``, ``wijk_code``,
-        ``wijk_name``, ``x``, ``y``, ``lat``, ``lon``, ``location_status``); empty without
+        ``wijk_name``, ``nis_code``, ``x``, ``y``, ``lat``, ``lon``, ``location_status``); empty without
         an event list.
     """
     if not has_events(version):
@@ -73,7 +84,7 @@ def events_between(
     return query(
         version,
         _IN_PERIOD_SQL,
-        {"start": start, "end": end, "wijken": list(wijken)},
+        {"start": start, "end": end, "wijken": list(wijken), "nis": nis_code},
     )
 
 
@@ -95,8 +106,10 @@ def event_follow_up(
     radius_m: int = RADIUS_M,
     after_hours: int = AFTER_HOURS,
     weeks: int = BASELINE_WEEKS,
+    nis_code: str | None = None,
 ) -> pd.DataFrame:
-    """Events of the period ``start``–``end`` (both included) with the records around them.
+    """Events of the period ``start``–``end`` (both included) with the records around them
+    (in ``wijken`` when given, of the municipality ``nis_code`` when given).
 
     Per event, per domain of :data:`DOMAINS`: ``<domain>_now``, the records within
     ``radius_m`` metres of its location from its start until ``after_hours`` after its end
@@ -164,6 +177,7 @@ def event_follow_up(
             "start": start,
             "end": end,
             "wijken": list(wijken),
+            "nis": nis_code,
             "radius": float(radius_m),
             "after": int(after_hours),
             "weeks": int(weeks),

@@ -114,7 +114,7 @@ def test_both_maps_and_their_captions_fit_one_page(demo_warehouse, nis):
     body = list(doc.element.body.iterchildren(qn("w:p")))
     after = body[[i for i, p in enumerate(body) if p.findall(".//" + qn("wp:inline"))][-1] + 1]
     heading = next(p for p in doc.paragraphs if p._p is after)
-    assert heading.text.startswith("7. ") and heading.paragraph_format.page_break_before
+    assert heading.text.startswith("8. ") and heading.paragraph_format.page_break_before
 
 
 # --------------------------------------------------------------------------------------

@@ -121,6 +121,50 @@ def test_residual_disclosure_is_reported():
     assert len(residual) == 1 and "Onderdrukking kan niet" in residual[0]
 
 
+def test_a_known_lower_bound_is_part_of_the_audit():
+    """An event's nuisance count called more than usual is at least 2. Wijk A1 holds 2
+    reports ("<5"), its sister 5 ("x"), their deelgemeente 7: a reader knows A1 lies in 1..2.
+    The event, all inside A1, shows "<5" and "more than usual": it is at least 2, and at
+    most A1, so A1 is 2 unless more is hidden."""
+
+    def system(known: bool) -> tuple[LinkedCells, dict, int]:
+        cells, idx = _hierarchy({"A": [2, 5], "B": [9, 8]})
+        event = cells.add(2, 0)
+        cells.bound(event, idx["w"]["A"][0])
+        if known:
+            cells.floor(event, 2)
+        return cells, idx, event
+
+    cells, idx, event = system(known=False)
+    _, hidden = suppress_linked(cells)
+    assert hidden[idx["w"]["A"]].all() and not hidden[idx["d"]["A"]]
+    # The pattern that suffices without the lower bound pins A1 once it is known.
+    known, _, _ = system(known=True)
+    lo, hi = linked_bounds(known, hidden)[idx["w"]["A"][0]]
+    assert (lo, hi) == (2, 2)
+    # With it, the audit hides more until nothing is pinned.
+    _, hidden = suppress_linked(known)
+    assert hidden[event] and hidden[idx["d"]["A"]]
+    _assert_safe(known, hidden)
+    for cell, (lo, hi) in linked_bounds(known, hidden).items():
+        assert hi - lo >= 0.5, (cell, lo, hi)
+    with pytest.raises(ValueError):
+        known.floor(event, 3)
+
+
+def test_a_cell_pinned_by_its_own_lower_bound_hides_nothing_else():
+    """Threshold 3: "<3" and "at least 2" leave one value. No other cell can free it, so
+    the report says so instead of hiding unrelated cells."""
+    cells = LinkedCells([], [], [])
+    alone = cells.add(2, 0)
+    others = [cells.add(v, 0) for v in (7, 9)]
+    cells.floor(alone, 2)
+    residual: list[str] = []
+    _, hidden = suppress_linked(cells, threshold=3, residual=residual)
+    assert hidden[alone] and not hidden[others].any()
+    assert len(residual) == 1
+
+
 def test_report_keeps_its_residual_disclosure_while_another_session_ignores_them(
     demo_warehouse, monkeypatch
 ):
@@ -150,7 +194,9 @@ def test_report_keeps_its_residual_disclosure_while_another_session_ignores_them
             data = mr.collect_report(_version(), "24038", mr.ReportPeriod("jaar", 2025), warn=False)
     finally:
         mr.year_suppression.clear()  # nothing computed with the stand-in stays cached
-    assert len(data.warnings) == len(mr.report_queries.REPORT_MEASURES)
+    # One message per measure, and one for the accidents around events (a system of their
+    # own: the report's tables count injury accidents only).
+    assert len(data.warnings) == len(mr.report_queries.REPORT_MEASURES) + 1
     assert all("Onderdrukking kan niet" in w for w in data.warnings)
 
 
@@ -261,6 +307,7 @@ def test_report_docx_sections_and_wijk_values(reports):
             "Per deelgemeente",
             "Per wijk",
             "Per categorie",
+            "Evenementen",
             "Kaarten",
             "Methodologie en datakwaliteit",
             "Afscherming van kleine aantallen",
@@ -292,6 +339,7 @@ def test_report_xlsx_sheets_and_values(reports):
             "Feiten per categorie",
             "Overlast per type",
             "Slachtoffers per letsel",
+            "Evenementen",
             "Methodologie",
         ]
         ws = wb["Per deelgemeente"]
@@ -1390,3 +1438,193 @@ def test_briefing_pack_lists_the_events_as_the_page_does(demo_warehouse):
     followed_doc = tables[tuple(followed.columns)]
     assert [r.cells[1].text for r in followed_doc.rows[1:]] == list(followed["Evenement"])
     assert any(t.startswith("Geteld binnen 250 m") for t in texts)
+
+
+# --------------------------------------------------------------------------------------
+# Events in the report to the administration
+# --------------------------------------------------------------------------------------
+
+
+def test_report_lists_the_municipality_s_events_with_the_briefing_s_counts(reports):
+    """Section 6: the events of the municipality running in the period, counted as the
+    briefing counts them, small counts "<5"; Word and Excel show the same table."""
+    from dashboard.queries import events as event_queries
+
+    seen_small = 0
+    for (nis, _), (data, blob, xlsx) in reports.items():
+        table = data.tables["evenementen"]
+        assert data.events_loaded and table.labels, (nis, data.period_text)
+        truth = event_queries.event_follow_up(_version(), data.start, data.end, nis_code=nis)
+        assert [row[0] for row in table.labels] == list(truth["name"])
+        assert set(truth["nis_code"].astype(str)) == {nis}
+        for j, d in enumerate(("incidents", "nuisance", "accidents")):
+            counted = ~table.missing[:, j]
+            assert (table.values[counted, j] == truth.loc[counted, f"{d}_now"]).all()
+            small = (table.values[:, j] >= 1) & (table.values[:, j] < 5) & counted
+            assert table.hidden[small, j].all()
+            seen_small += int(small.sum())
+        doc, texts = _docx_text(blob)
+        headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+        assert "6. Evenementen" in headings
+        word = next(t for t in doc.tables if t.rows[0].cells[0].text == "Evenement")
+        assert [[c.text for c in r.cells] for r in word.rows[1:]] == table.rows()
+        assert any("geteld binnen 250 m" in t for t in texts)
+        sheet = load_workbook(io.BytesIO(xlsx))["Evenementen"]
+        assert [c.value for c in sheet[3]] == table.header
+        assert any("Evenementen:" in line for line in mr_summary(data))
+    assert seen_small > 10
+
+
+def mr_summary(data) -> list[str]:
+    from dashboard.documents import municipal_report as mr
+
+    return mr.summary_lines(data)
+
+
+def test_no_event_count_or_wijk_count_of_a_year_can_be_derived_from_the_other(demo_warehouse):
+    """An event's facts or nuisance lie in its wijk in the shortest period that holds its
+    hours (250 m around a place inside the wijk): a reader who has all seven reports of a
+    year knows event ≤ wijk, the events of one wijk and period together ≤ the wijk, and an
+    event marked "Opvallend" for a domain has at least 2. Under all of that and the tables'
+    own sums, no hidden cell, wijk or event, is one value."""
+    from dashboard.components.format import fmt_event_when
+    from dashboard.documents import municipal_report as mr
+    from dashboard.documents.disclosure import LinkedCells, linked_bounds
+
+    family = [("kwartaal", q) for q in (1, 2, 3, 4)] + [("halfjaar", 1), ("halfjaar", 2)]
+    family.append(("jaar", 0))
+    nested = {("halfjaar", 1): [("kwartaal", 1), ("kwartaal", 2)],
+              ("halfjaar", 2): [("kwartaal", 3), ("kwartaal", 4)],
+              ("jaar", 0): [("halfjaar", 1), ("halfjaar", 2)]}  # fmt: skip
+    marts = _wh(
+        "SELECT name, started_at, ended_at, window_end, CAST(wijk_name AS VARCHAR) AS wijk "
+        "FROM marts.events"
+    )
+    marts["when"] = [
+        fmt_event_when(s, e) for s, e in zip(marts.started_at, marts.ended_at, strict=True)
+    ]
+    hidden_events = 0
+    for nis, year in itertools.product(("24038", "24055"), (2024, 2025)):
+        got = {p: mr.cached_report(_version(), nis, p[0], year, p[1]) for p in family}
+        events = got["jaar", 0].tables["evenementen"]
+        for j in (0, 1):  # facts, nuisance: columns of both the wijk and the event table
+            cells = LinkedCells([], [], [])
+            index = {
+                p: [cells.add(v, 0) for v in got[p].tables["wijken"].values[:, j]] for p in family
+            }
+            hidden = [got[p].tables["wijken"].hidden[:, j] for p in family]
+            for p in family:
+                cells.relate(index[p][-1], index[p][:-1])
+            for whole, parts in nested.items():
+                for i, total in enumerate(index[whole]):
+                    cells.relate(total, [index[q][i] for q in parts])
+            wijk_names = [label[1] for label in got["jaar", 0].tables["wijken"].labels]
+            together: dict = {}
+            for k, label in enumerate(events.labels):
+                if events.missing[k, j]:
+                    continue
+                cell = cells.add(int(events.values[k, j]), 0)
+                hidden.append(events.hidden[k : k + 1, j])
+                hidden_events += int(events.hidden[k, j])
+                if ("feiten", "overlast")[j] in label[4].split(", "):
+                    cells.floor(cell, 2)
+                match = marts[(marts.name == label[0]) & (marts.when == label[1])].iloc[0]
+                start = pd.Timestamp(match.started_at)
+                stop = pd.Timestamp(match.window_end) + pd.Timedelta(hours=2)
+                for p in family:
+                    period = got[p]
+                    if start >= pd.Timestamp(period.start) and stop <= pd.Timestamp(
+                        period.end + timedelta(days=1)
+                    ):
+                        break
+                else:
+                    continue
+                if match.wijk not in wijk_names:
+                    continue
+                wijk = index[p][wijk_names.index(match.wijk)]
+                if cells.values[cell] <= cells.values[wijk]:
+                    cells.bound(cell, wijk)
+                    together.setdefault(wijk, []).append(cell)
+            for wijk, members in together.items():
+                if len(members) > 1 and sum(cells.values[m] for m in members) <= cells.values[wijk]:
+                    cells.bound_sum(members, wijk)
+            for cell, (low, high) in linked_bounds(cells, np.concatenate(hidden)).items():
+                assert high - low >= 0.5, (nis, year, j, cell, low, high)
+    assert hidden_events > 10
+
+
+def test_a_table_cell_with_nothing_to_count_reads_a_dash():
+    from dashboard.documents.municipal_report import PublishedTable
+
+    values = np.array([[3, 0], [7, 0]])
+    table = PublishedTable(
+        "evenementen", "Evenementen", ["Evenement"], ["Feiten", "Overlast"], [("A",), ("B",)],
+        values, values == 3, values == 3, total_row=False,
+        missing=np.array([[False, False], [True, True]]),
+    )  # fmt: skip
+    assert table.rows() == [["A", "<5", "0"], ["B", "–", "–"]]
+    assert table.cell(1, 0) == "–" and table.shown(1, 0) is None
+
+
+def test_report_without_an_event_list_says_how_to_add_one(reports):
+    from dataclasses import replace
+
+    from dashboard.documents import municipal_report as mr
+
+    data, _, _ = next(iter(reports.values()))
+    bare = replace(data, events_loaded=False)
+    bare.tables = dict(data.tables)
+    bare.tables["evenementen"] = replace(
+        data.tables["evenementen"],
+        labels=[],
+        values=np.zeros((0, 3), dtype=np.int64),
+        primary=np.zeros((0, 3), dtype=bool),
+        hidden=np.zeros((0, 3), dtype=bool),
+        missing=None,
+    )
+    assert mr.events_note(bare).startswith("Er is geen evenementenlijst geladen")
+    assert not any(line.startswith("Evenementen:") for line in mr.summary_lines(bare))
+    _, texts = _docx_text(mr.report_docx(bare))
+    assert any(t.startswith("Er is geen evenementenlijst geladen") for t in texts)
+
+
+def test_an_event_s_count_cannot_pin_its_wijk():
+    """Wijk A1 had 1 fact in the quarter ("<5"), A2 8 ("x"), their deelgemeente 9: a reader
+    knows A2 lies in 5..8. The kermis in A2 had 8 facts around it: shown, it would say A2 is
+    8 and A1 is 1. The event is part of the system, so something more is hidden."""
+    from dashboard.documents import municipal_report as mr
+
+    def system(with_event_orders: bool):
+        cells = LinkedCells([], [], [])
+        w = [cells.add(1, 0), cells.add(8, 0)]
+        d = cells.add(9, 3)
+        t = cells.add(9, 6)
+        cells.relate(d, w)
+        cells.relate(t, [d])
+        cells.relate(t, w)
+        lines = {("kwartaal", 1): {"w": w, "d": [d], "t": [t]}}
+        areas = pd.DataFrame({"wijk_code": ["A1", "A2"], "deelgemeente_code": ["A", "A"]})
+        dg = pd.DataFrame({"deelgemeente_code": ["A"]})
+        events = pd.DataFrame(
+            {"counted": [True], "incidents_now": [8], "incidents_more": [False],
+             "period_key": [("kwartaal", 1)], "wijk_code": ["A2"]}
+        )  # fmt: skip
+        if with_event_orders:
+            (event,) = mr._event_cells(cells, "incidents", events, lines, areas, dg, True)
+        else:
+            event = cells.add(8, 0)
+        return cells, w, event
+
+    # Without the event's orders the quarter's own suppression leaves the kermis visible...
+    alone, w, event = system(with_event_orders=False)
+    _, hidden = suppress_linked(alone)
+    assert hidden[w].all() and not hidden[event]
+    hidden_alone = int(hidden.sum())
+    # ... and a reader who knows event <= A2 pins both wijken.
+    reader, _, _ = system(with_event_orders=True)
+    assert linked_bounds(reader, hidden)[w[1]] == (8, 8)
+    # In the report's system, more is hidden and nothing is pinned.
+    _, hidden = suppress_linked(reader)
+    assert hidden.sum() > hidden_alone
+    for cell, (lo, hi) in linked_bounds(reader, hidden).items():
+        assert hi - lo >= 0.5, (cell, lo, hi)
