@@ -44,8 +44,11 @@ def warehouse_format() -> str:
     for path in sorted([*SQL_DIR.rglob("*.sql"), etl_dir / "build.py"]):
         digest.update(path.relative_to(etl_dir).as_posix().encode("utf-8") + b"\0")
         digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
-    # The task status vocabulary decides marts.tasks' is_open, is_overdue and to_review.
-    digest.update(repr((FINISHED_TASK_STATUSES, REVIEW_TASK_STATUSES)).encode("utf-8"))
+    # The task status vocabulary decides marts.tasks' is_open, is_overdue and to_review;
+    # the event one marts.events' is_cancelled.
+    digest.update(
+        repr((FINISHED_TASK_STATUSES, REVIEW_TASK_STATUSES, CANCELLED_EVENT_STATUSES)).encode()
+    )
     return digest.hexdigest()[:12]
 
 
@@ -166,6 +169,17 @@ FINISHED_TASK_STATUSES = ("afgewerkt", "afgesloten", "gesloten", "te controleren
 REVIEW_TASK_STATUSES = ("te controleren",)
 #: Status values that say a task is still open (a closing date then contradicts it).
 OPEN_TASK_STATUSES = ("open", "lopend")
+#: Status values of an event list that say an event does not take place: it is listed
+#: as such among the coming events and neither drawn, followed up nor reported
+#: (``marts.events.is_cancelled``, ``wb_event_cancelled``).
+CANCELLED_EVENT_STATUSES = (
+    "geannuleerd",
+    "afgelast",
+    "geweigerd",
+    "ingetrokken",
+    "geschrapt",
+    "niet toegestaan",
+)
 
 
 def _status_macro(name: str, values: tuple[str, ...]) -> str:
@@ -179,13 +193,15 @@ def _status_macro(name: str, values: tuple[str, ...]) -> str:
 def macros_sql(zone: dict) -> str:
     """The SQL helpers the models use (``etl/sql/macros.sql``), with the zone's time zone
     (``wb_zone_tz``, in which a timestamp with an offset is read) and the task status
-    vocabulary (``wb_task_finished``, ``wb_task_to_review``: :data:`FINISHED_TASK_STATUSES`)."""
+    vocabulary (``wb_task_finished``, ``wb_task_to_review``: :data:`FINISHED_TASK_STATUSES`)
+    and the event one (``wb_event_cancelled``: :data:`CANCELLED_EVENT_STATUSES`)."""
     macros = (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
     tz = zone_timezone(zone).key.replace("'", "''")
     return (
         f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
         + _status_macro("wb_task_finished", FINISHED_TASK_STATUSES)
         + _status_macro("wb_task_to_review", REVIEW_TASK_STATUSES)
+        + _status_macro("wb_event_cancelled", CANCELLED_EVENT_STATUSES)
     )
 
 

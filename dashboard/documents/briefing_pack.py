@@ -565,7 +565,8 @@ def _event_wijk(row) -> str:
 
 
 def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The coming events as the briefing shows them (Dutch headers, text cells)."""
+    """The coming events as the briefing shows them (Dutch headers, text cells); a cancelled
+    one is listed with its status ("Kermis Herent (afgelast)")."""
     if events.empty:
         return pd.DataFrame(
             columns=["Wanneer", "Evenement", "Type", "Locatie", "Wijk", "Bezoekers", "Organisator"]
@@ -576,7 +577,13 @@ def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
                 fmt_event_when(s, e)
                 for s, e in zip(events["started_at"], events["ended_at"], strict=True)
             ],
-            "Evenement": events["name"].astype(str),
+            # A cancelled one says so, in the list's own word ("Afgelast").
+            "Evenement": [
+                f"{r['name']} ({str(r['status']).strip().lower()})"
+                if r.get("is_cancelled")
+                else str(r["name"])
+                for _, r in events.iterrows()
+            ],
             "Type": events["event_type"].fillna("").astype(str),
             "Locatie": [fmt_event_place(r) for _, r in events.iterrows()],
             "Wijk": [_event_wijk(r) for _, r in events.iterrows()],

@@ -25,6 +25,9 @@ _WIJK_FILTER = (
     # One municipality (the report to its administration): where the event is located,
     # else the municipality its list names.
     " AND ($nis::VARCHAR IS NULL OR CAST(e.nis_code AS VARCHAR) = $nis)"
+    # A cancelled event ("Geannuleerd", "Afgelast"; etl.config.CANCELLED_EVENT_STATUSES) is
+    # only listed among the coming ones, marked: nothing to draw, follow up or report.
+    " AND ($cancelled::BOOLEAN OR NOT e.is_cancelled)"
 )
 
 #: The events running on a day from $start to $end (both dates included), with the columns
@@ -40,7 +43,8 @@ _COLUMNS = """
     CAST(e.house_number AS VARCHAR) AS house_number, CAST(e.wijk_code AS VARCHAR) AS wijk_code,
     CAST(e.wijk_name AS VARCHAR) AS wijk_name, CAST(e.nis_code AS VARCHAR) AS nis_code,
     e.x, e.y, e.lat, e.lon,
-    CAST(e.location_status AS VARCHAR) AS location_status
+    CAST(e.location_status AS VARCHAR) AS location_status,
+    CAST(e.status AS VARCHAR) AS status, e.is_cancelled
 """
 
 
@@ -63,12 +67,13 @@ def events_between(
     end: date,
     wijken: tuple[str, ...] = (),
     nis_code: str | None = None,
+    cancelled: bool = False,
 ) -> pd.DataFrame:
     """Events running on any day from ``start`` to ``end`` (both included), by start.
 
     An event that began earlier and still runs then (a kermis weekend) is listed too. In a
     wijk filter, events without a location are left out (their wijk is unknown); with
-    ``nis_code`` only one municipality's events.
+    ``nis_code`` only one municipality's events; cancelled events only with ``cancelled``.
 
     Returns
     -------
@@ -84,16 +89,27 @@ def events_between(
     return query(
         version,
         _IN_PERIOD_SQL,
-        {"start": start, "end": end, "wijken": list(wijken), "nis": nis_code},
+        {
+            "start": start,
+            "end": end,
+            "wijken": list(wijken),
+            "nis": nis_code,
+            "cancelled": cancelled,
+        },
     )
 
 
 def upcoming_events(
     version: WarehouseVersion, after: date, days: int = 14, wijken: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Events running on any of the ``days`` days after ``after`` (:func:`events_between`)."""
+    """Events running on any of the ``days`` days after ``after`` (:func:`events_between`),
+    cancelled ones too (``is_cancelled``): the inspectors need not plan for them."""
     return events_between(
-        version, after + timedelta(days=1), after + timedelta(days=int(days)), wijken
+        version,
+        after + timedelta(days=1),
+        after + timedelta(days=int(days)),
+        wijken,
+        cancelled=True,
     )
 
 
@@ -178,6 +194,7 @@ def event_follow_up(
             "end": end,
             "wijken": list(wijken),
             "nis": nis_code,
+            "cancelled": False,
             "radius": float(radius_m),
             "after": int(after_hours),
             "weeks": int(weeks),

@@ -36,6 +36,7 @@ class Event:
     y: float
     visitors: int
     organiser: str
+    status: str = "Goedgekeurd"
 
 
 def _weekday_on_or_after(d: date, weekday: int) -> date:
@@ -112,6 +113,13 @@ def make_events(
                 "Markt", jitter(*dg.centre, 40), rng.integers(10, 40) * 100,
                 f"Gemeente {m.name}")  # fmt: skip
     out.sort(key=lambda e: (e.start, e.name))
+    # Each sports hall's first tournament of a year is called off: the list keeps it,
+    # "Afgelast" (no random draw, so the other events and the planted noise stay as they were).
+    seen: set[tuple[str, int]] = set()
+    for e in out:
+        if e.event_type == "Sportevenement" and (e.name, e.start.year) not in seen:
+            seen.add((e.name, e.start.year))
+            e.status = "Afgelast"
     return out
 
 
@@ -138,6 +146,7 @@ def events_frame(events: list[Event]) -> tuple[pd.DataFrame, np.ndarray]:
             "Y": coord_text(np.array([e.y for e in events], float)),
             "Verwachte bezoekers": [str(e.visitors) for e in events],
             "Organisator": [e.organiser for e in events],
+            "Status": [e.status for e in events],
         }
     )
     # The jaarmarkt's day only: "14/09/2025", as the desk writes a whole-day event.

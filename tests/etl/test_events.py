@@ -281,3 +281,36 @@ def test_event_outside_the_zone_or_without_a_location_says_so(tmp_path):
     # Without a location nothing can be counted around it: a dash, not 0.
     row = table[table["Evenement"] == "Buurtfeest"].iloc[0]
     assert (row["Feiten"], row["Overlast"], row["Ongevallen"]) == ("–", "–", "–")
+
+
+def test_a_cancelled_event_is_listed_as_such_and_not_followed_up(tmp_path):
+    """A later list marks the fuif "Afgelast" (any case, spaces around it): among the coming
+    events it says so, and it is neither followed up, drawn nor reported; "Goedgekeurd" and
+    an empty status change nothing."""
+    from dashboard.documents import municipal_report as mr
+
+    header = EVENTS_HEADER.rstrip("\n") + ";Status\n"
+    rows = [row + (";  AFGELAST " if row.startswith("EV-1;") else ";Goedgekeurd") for row in EVENTS]
+    rows[1] = rows[1].rsplit(";", 1)[0] + ";"  # the jaarmarkt: no status
+    wh = tmp_path / "wh.duckdb"
+    raw = _raw(
+        tmp_path,
+        extra={"events/evenementen_2024.csv": (header + "\n".join(rows) + "\n").encode("cp1252")},
+    )
+    build(raw, wh)
+    assert query(
+        wh, "SELECT event_id, status::VARCHAR, is_cancelled FROM marts.events ORDER BY 1"
+    ) == [
+        ("EV-1", "AFGELAST", True),
+        ("EV-2", None, False),
+        ("EV-3", "Goedgekeurd", False),
+        ("EV-4", "Goedgekeurd", False),
+    ]  # fmt: skip
+    version = warehouse_version(wh)
+    up = event_queries.upcoming_events(version, date(2024, 7, 5), 10)
+    assert up["event_id"].tolist() == ["EV-1", "EV-3"]
+    assert bp.upcoming_table(up)["Evenement"].tolist() == ["Fuif Sint-Rémi (afgelast)", "Kermis"]
+    assert event_queries.event_follow_up(version, date(2024, 7, 1), date(2024, 7, 7)).empty
+    assert event_queries.events_between(version, date(2024, 7, 1), date(2024, 7, 7)).empty
+    report = mr.collect_report(version, "24038", mr.ReportPeriod("kwartaal", 2024, 3), warn=False)
+    assert [row[0] for row in report.tables["evenementen"].labels] == ["Kermis", "Jaarmarkt"]

@@ -390,9 +390,15 @@ def test_event_list_covers_the_period_and_the_weeks_after(demo):
     frame = pd.concat([pd.read_csv(f, sep=";", dtype=str, keep_default_na=False) for f in files])
     assert list(frame.columns) == [
         "Dossiernummer", "Evenement", "Type", "Begin", "Einde", "Locatie", "X", "Y",
-        "Verwachte bezoekers", "Organisator",
+        "Verwachte bezoekers", "Organisator", "Status",
     ]  # fmt: skip
     assert frame["Dossiernummer"].is_unique
+    # Each sports hall's first tournament of a year is called off, nothing else.
+    called_off = frame[frame["Status"] == "Afgelast"]
+    assert set(frame["Status"]) == {"Goedgekeurd", "Afgelast"}
+    assert set(called_off["Type"]) == {"Sportevenement"}
+    year = called_off["Begin"].str[6:10]
+    assert not called_off.assign(year=year).duplicated(["Evenement", "year"]).any()
     assert frame["Dossiernummer"].str.fullmatch(r"EV-\d{4}-\d{3}").all()
     start = pd.to_datetime(frame["Begin"], format="mixed", dayfirst=True)
     first = pd.Timestamp(END.replace(year=END.year - 3)) + pd.Timedelta(days=1)

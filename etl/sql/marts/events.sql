@@ -10,6 +10,9 @@ select
     coalesce(ended_at, cast(cast(started_at as date) + interval 1 day as timestamp)) as window_end,
     visitors,
     organiser,
+    status,
+    -- "Geannuleerd", "Afgelast" ... (etl.config.CANCELLED_EVENT_STATUSES, wb_event_cancelled).
+    wb_event_cancelled(status) as is_cancelled,
     place,
     street,
     house_number,

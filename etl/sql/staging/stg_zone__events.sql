@@ -26,6 +26,7 @@ typed as not materialized (
         -- Counts (wb_count): "1.234" is 1234, "2,5" no count; never rounded.
         wb_count(visitors) as visitors,
         wb_text(organiser) as organiser,
+        cast(wb_text(status) as label_events__status) as status,
         wb_text(started_at) as started_at_text,
         wb_text(ended_at) as ended_at_text,
         wb_text(visitors) as visitors_text,
