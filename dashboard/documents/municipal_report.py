@@ -263,6 +263,8 @@ class ReportData:
     warnings: list[str] = field(default_factory=list)
     #: Whether an event list is loaded at all (else the events section says how).
     events_loaded: bool = False
+    #: Events of the period the "Opvallend" column names (the summary counts them).
+    events_notable: int = 0
 
     @property
     def period_text(self) -> str:
@@ -423,6 +425,16 @@ def _measure_cells(
 EVENT_DOMAINS = {"incidents": "Feiten", "nuisance": "Overlast", "accidents": "Ongevallen"}
 #: Event domain → the report measure whose system holds its cells.
 _EVENT_MEASURE = {"incidents": "incidents", "nuisance": "nuisance"}
+#: Said where an event list is loaded but no event runs in the period.
+NO_EVENTS_IN_PERIOD = "Geen evenementen in deze periode in de evenementenlijst."
+
+
+def _opvallend_on_hidden(threshold: int) -> bool:
+    """Whether "Opvallend" may name a domain whose count is hidden: it says the count is
+    at least 2, which leaves a small count (1..threshold−1) more than one value only from
+    threshold 4 on. Below that only domains whose count is shown are named, and the
+    suppression does not count on the lower bound (:func:`year_suppression`)."""
+    return threshold >= 4
 
 
 def _year_events(
@@ -648,10 +660,8 @@ def year_suppression(
             raise RuntimeError("De periodes van één jaar hebben niet dezelfde rijen.")
     events = _year_events(version, municipality_code, year, first, last)
     out = {key: _PeriodCells(a, d, c, {}, [], events) for key, (a, d, c) in data.items()}
-    # "Opvallend" says an event's count is at least 2. Where a small count's range is
-    # 1..threshold−1 with threshold 4 or more, that leaves it more than one value; with a
-    # lower threshold the report names an event's domain only where its count is shown.
-    floors = threshold >= 4
+    # "Opvallend" says an event's count is at least 2 (_opvallend_on_hidden).
+    floors = _opvallend_on_hidden(threshold)
     event_idx: dict[str, list[int | None]] = {}
     for group in _systems(measures):
         # One system per measure, or per pair of measures a reader can order.
@@ -723,19 +733,20 @@ def _stack_masks(
 _EVENT_LABELS = ["Evenement", "Wanneer", "Plaats", "Bezoekers (verwacht)", "Opvallend"]
 
 
-def _events_table(cells: _PeriodCells, start: date, end: date, threshold: int) -> PublishedTable:
-    """The events running in ``start``–``end`` with their suppressed counts.
+def _events_table(
+    cells: _PeriodCells, listed: pd.Series, threshold: int
+) -> tuple[PublishedTable, int]:
+    """The year's events ``listed`` (their ``event_id``: those running in the report's
+    period, :func:`dashboard.queries.events.events_between`) with their suppressed counts,
+    and how many of them the "Opvallend" column names.
 
-    "Opvallend" names the domains with more than usual (:func:`_year_events`); with a
-    threshold below 4 only those whose count is shown (see :func:`year_suppression`). An
-    event not counted reads "–" in every count and says why.
+    "Opvallend" names the domains with more than usual (:func:`_year_events`); below
+    threshold 4 only those whose count is shown (:func:`_opvallend_on_hidden`). An event
+    not counted reads "–" in every count and says why.
     """
     ev = cells.events
     if not ev.empty:
-        running = (pd.to_datetime(ev["window_end"]) > pd.Timestamp(start)) & (
-            pd.to_datetime(ev["started_at"]) < pd.Timestamp(end + timedelta(days=1))
-        )
-        keep = np.flatnonzero(running.to_numpy(bool))
+        keep = np.flatnonzero(ev["event_id"].isin(listed).to_numpy(bool))
         ev = ev.iloc[keep]
     else:
         keep = np.array([], dtype=int)
@@ -749,7 +760,7 @@ def _events_table(cells: _PeriodCells, start: date, end: date, threshold: int) -
             values[:, j] = ev[f"{d}_now"].fillna(0).to_numpy(np.int64)
             primary[:, j], hidden[:, j] = (m[keep] for m in cells.event_masks[d])
     missing = np.repeat(~ev["counted"].to_numpy(bool)[:, None], len(domains), axis=1) if n else None
-    labels = []
+    labels, notable = [], 0
     for i, (_, r) in enumerate(ev.iterrows()):
         if not r["counted"]:
             verdict = "niet geteld: " + (
@@ -761,9 +772,10 @@ def _events_table(cells: _PeriodCells, start: date, end: date, threshold: int) -
             named = [
                 EVENT_DOMAINS[d].lower()
                 for j, d in enumerate(domains)
-                if r[f"{d}_more"] and (threshold >= 4 or not hidden[i, j])
+                if r[f"{d}_more"] and (_opvallend_on_hidden(threshold) or not hidden[i, j])
             ]
             verdict = ", ".join(named)
+            notable += bool(named)
         visitors = r["visitors"]
         labels.append(
             (
@@ -774,7 +786,7 @@ def _events_table(cells: _PeriodCells, start: date, end: date, threshold: int) -
                 verdict,
             )
         )
-    return PublishedTable(
+    table = PublishedTable(
         "evenementen",
         "Evenementen",
         list(_EVENT_LABELS),
@@ -787,6 +799,7 @@ def _events_table(cells: _PeriodCells, start: date, end: date, threshold: int) -
         threshold=threshold,
         missing=missing,
     )
+    return table, notable
 
 
 def events_note(data: ReportData) -> str:
@@ -980,7 +993,10 @@ def collect_report(
             threshold=threshold,
         )
 
-    tables["evenementen"] = _events_table(mine, start, end, threshold)
+    listed = event_queries.events_between(version, start, end, nis_code=municipality_code)
+    tables["evenementen"], events_notable = _events_table(
+        mine, listed.get("event_id", pd.Series(dtype=str)), threshold
+    )
 
     shapes = district_queries.district_shapes(version, "wijk")
     shapes = shapes[shapes["nis_code"] == municipality_code].reset_index(drop=True)
@@ -1003,6 +1019,7 @@ def collect_report(
         generated=zone_today(),
         warnings=messages,
         events_loaded=event_queries.has_events(version),
+        events_notable=events_notable,
     )
 
 
@@ -1137,11 +1154,12 @@ def summary_lines(data: ReportData) -> list[str]:
         lines.append(text + ".")
     events = data.tables.get("evenementen")
     if data.events_loaded and events is not None:
-        n = len(events.labels)
-        notable = sum(1 for row in events.labels if row[-1] and not row[-1].startswith("niet "))
-        text = f"Evenementen: {fmt_int(n)} in deze periode"
-        if notable:
-            text += f", bij {fmt_int(notable)} opvallend meer meldingen in de buurt dan gewoonlijk"
+        text = f"Evenementen: {fmt_int(len(events.labels))} in deze periode"
+        if data.events_notable:
+            text += (
+                f", bij {fmt_int(data.events_notable)} opvallend meer meldingen in de buurt "
+                "dan gewoonlijk"
+            )
         lines.append(text + ".")
     return lines
 
@@ -1278,7 +1296,7 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
         )
         _docx.small_note(doc, footnote_nl(data.threshold))
     elif data.events_loaded:
-        doc.add_paragraph("Geen evenementen in deze periode in de evenementenlijst.")
+        doc.add_paragraph(NO_EVENTS_IN_PERIOD)
     _docx.small_note(doc, events_note(data))
     # Sections 7 and 8 start a page by their heading: an empty paragraph holding the
     # break, after a full page (the two maps), stood alone on a blank page.

@@ -154,7 +154,7 @@ st.subheader(events.title)
 if events.labels:
     st.dataframe(events.display(), hide_index=True, width="stretch")
 elif data.events_loaded:
-    st.write("Geen evenementen in deze periode in de evenementenlijst.")
+    st.write(mr.NO_EVENTS_IN_PERIOD)
 st.caption(mr.events_note(data) + (" " + legend if events.labels else ""))
 
 st.subheader("Kaarten")

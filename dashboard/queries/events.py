@@ -20,7 +20,7 @@ from dashboard.queries.data_quality import present_marts
 #: holds a few hundred; a list of thousands is a filter to set, not a table to read).
 MAX_EVENTS = 500
 
-_WIJK_FILTER = (
+_FILTERS = (
     "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], e.wijk_code))"
     # One municipality (the report to its administration): where the event is located,
     # else the municipality its list names.
@@ -48,7 +48,7 @@ _COLUMNS = """
 """
 
 
-_IN_PERIOD_SQL = _IN_PERIOD.format(columns=_COLUMNS, wijk_filter=_WIJK_FILTER, limit=MAX_EVENTS)
+_IN_PERIOD_SQL = _IN_PERIOD.format(columns=_COLUMNS, wijk_filter=_FILTERS, limit=MAX_EVENTS)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -81,8 +81,8 @@ def events_between(
         The columns of ``marts.events`` the pages show (``event_id``, ``name``,
         ``event_type``, ``started_at``, ``ended_at``, ``window_end``, ``visitors``,
         ``organiser``, ``place``, ``street``, ``house_number``, ``wijk_code``,
-        ``wijk_name``, ``nis_code``, ``x``, ``y``, ``lat``, ``lon``, ``location_status``); empty without
-        an event list.
+        ``wijk_name``, ``nis_code``, ``x``, ``y``, ``lat``, ``lon``, ``location_status``,
+        ``status``, ``is_cancelled``); empty without an event list.
     """
     if not has_events(version):
         return pd.DataFrame()

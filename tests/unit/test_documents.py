@@ -1448,6 +1448,7 @@ def test_briefing_pack_lists_the_events_as_the_page_does(demo_warehouse):
 def test_report_lists_the_municipality_s_events_with_the_briefing_s_counts(reports):
     """Section 6: the events of the municipality running in the period, counted as the
     briefing counts them, small counts "<5"; Word and Excel show the same table."""
+    from dashboard.documents import municipal_report as mr
     from dashboard.queries import events as event_queries
 
     seen_small = 0
@@ -1471,14 +1472,8 @@ def test_report_lists_the_municipality_s_events_with_the_briefing_s_counts(repor
         assert any("geteld binnen 250 m" in t for t in texts)
         sheet = load_workbook(io.BytesIO(xlsx))["Evenementen"]
         assert [c.value for c in sheet[3]] == table.header
-        assert any("Evenementen:" in line for line in mr_summary(data))
+        assert any("Evenementen:" in line for line in mr.summary_lines(data))
     assert seen_small > 10
-
-
-def mr_summary(data) -> list[str]:
-    from dashboard.documents import municipal_report as mr
-
-    return mr.summary_lines(data)
 
 
 def test_no_event_count_or_wijk_count_of_a_year_can_be_derived_from_the_other(demo_warehouse):
