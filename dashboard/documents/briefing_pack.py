@@ -601,7 +601,10 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     :data:`~dashboard.analysis.events.RADIUS_M` m during the event and the weekly average of
     the same hours in the weeks before. A cell whose count is more than usual
     (:func:`dashboard.analysis.events.more_than_usual`) is marked red, as an opvallend rise
-    elsewhere in the briefing.
+    elsewhere in the briefing. What the data do not cover is not guessed
+    (:func:`dashboard.queries.events.event_follow_up`'s ``counted`` and ``judged``): an
+    event partly outside the data's days reads "–", one in their first weeks has no
+    "gewoonlijk", and "Opvallend" says why.
     """
     domains = event_analysis.DOMAINS
     columns = ["Wanneer", "Evenement", "Type", "Wijk", *domains.values(), "Opvallend"]
@@ -610,10 +613,14 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     weeks = event_analysis.BASELINE_WEEKS
     # The events that stood out first, then the busiest, then by start: a year to date
     # holds a hundred events, most of them quiet.
+    # Only what the data cover is counted and judged (event_follow_up's counted, judged).
+    counted = events["counted"].to_numpy(bool)
+    judged = events["judged"].to_numpy(bool)
     now = events[[f"{d}_now" for d in domains]].fillna(0).to_numpy()
     before = events[[f"{d}_before" for d in domains]].fillna(0).to_numpy()
-    more = event_analysis.more_than_usual(now, before, weeks)  # events x domains
-    order = np.lexsort((events["started_at"].to_numpy(), -now.sum(axis=1), ~more.any(axis=1)))
+    more = event_analysis.more_than_usual(now, before, weeks) & judged[:, None]  # events x domains
+    busy = np.where(counted, now.sum(axis=1), -1)
+    order = np.lexsort((events["started_at"].to_numpy(), -busy, ~more.any(axis=1)))
     events, more = events.iloc[order], more[order]
     rows, marks = [], []
     for i, (_, r) in enumerate(events.iterrows()):
@@ -627,14 +634,22 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
         notable = []
         for k, (d, label) in enumerate(domains.items()):
             n, usual = r[f"{d}_now"], r[f"{d}_before"] / weeks
-            if pd.isna(n):
+            if pd.isna(n) or not r["counted"]:
                 row.append("–")
                 continue
-            row.append(f"{fmt_int(n)} (gewoonlijk {fmt_number(usual, 1)})")
+            row.append(f"{fmt_int(n)} (gewoonlijk {fmt_number(usual, 1) if r['judged'] else '–'})")
             if more[i, k]:
                 mark[len(row) - 1] = "up"
                 notable.append(label.lower())
-        row.append(", ".join(notable) if notable else "")
+        if pd.isna(r["x"]):
+            verdict = ""  # the Wijk column says "geen locatie"
+        elif not r["counted"]:
+            verdict = "niet geteld: valt deels buiten de gegevens"
+        elif not r["judged"]:
+            verdict = "niet te beoordelen: te weinig weken ervoor"
+        else:
+            verdict = ", ".join(notable)
+        row.append(verdict)
         rows.append(row)
         marks.append(mark)
     return pd.DataFrame(rows, columns=columns), marks
@@ -649,8 +664,10 @@ def followup_note() -> str:
         f"{event_analysis.BASELINE_WEEKS} weken ervoor. Opvallend (rood): minstens 2 meer "
         "dan gewoonlijk en door toeval in minder dan 5 % van de gevallen (exacte "
         "binomiaaltoets per evenement). Feiten tellen op het begin van de feiten, "
-        "ongevallen alleen uit de eigen registratie (Statbel kent geen dag). Eerst de "
-        "opvallende evenementen, dan de drukste."
+        "ongevallen alleen uit de eigen registratie (Statbel kent geen dag). Een evenement "
+        "dat deels buiten de gegevens valt, wordt niet geteld; een evenement in de eerste "
+        f"{event_analysis.BASELINE_WEEKS} weken van de gegevens niet beoordeeld (geen "
+        "gewoonlijk). Eerst de opvallende evenementen, dan de drukste."
     )
 
 

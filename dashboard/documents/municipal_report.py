@@ -442,11 +442,10 @@ def _year_events(
 ) -> pd.DataFrame:
     """The municipality's events running in ``year`` (within the data's days), followed up.
 
-    Adds to :func:`dashboard.queries.events.event_follow_up`'s columns:
+    Adds to :func:`dashboard.queries.events.event_follow_up`'s columns (its ``counted`` and
+    ``judged`` say whether the data's days, ``first`` to ``last``, hold an event's window
+    and the weeks it is compared with):
 
-    - ``counted``: located, and its whole follow-up window (start until
-      :data:`~dashboard.analysis.events.AFTER_HOURS` after the end) within the data's days;
-    - ``judged``: counted, and the weeks it is compared with within the data too;
     - ``<domain>_more``: judged and more than usual (:func:`~dashboard.analysis.events.more_than_usual`);
     - ``period_key``: the shortest of the year's periods (quarter, half year, year) that
       holds the whole window, ``None`` when none does (an event over New Year).
@@ -460,10 +459,7 @@ def _year_events(
     ev = ev.reset_index(drop=True)
     t0 = pd.to_datetime(ev["started_at"])
     t1 = pd.to_datetime(ev["window_end"]) + pd.Timedelta(hours=event_analysis.AFTER_HOURS)
-    lo, hi = pd.Timestamp(first), pd.Timestamp(last + timedelta(days=1))
-    ev["counted"] = (ev["x"].notna() & (t0 >= lo) & (t1 <= hi)).to_numpy(bool)
     weeks = event_analysis.BASELINE_WEEKS
-    ev["judged"] = ev["counted"] & (t0 - pd.Timedelta(weeks=weeks) >= lo).to_numpy(bool)
     for d in EVENT_DOMAINS:
         more = event_analysis.more_than_usual(
             ev[f"{d}_now"].fillna(0), ev[f"{d}_before"].fillna(0), weeks

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.analysis.events import AFTER_HOURS, BASELINE_WEEKS, DOMAINS, RADIUS_M
 from dashboard.queries._db import WarehouseVersion, query
+from dashboard.queries.common import data_bounds
 from dashboard.queries.data_quality import present_marts
 
 #: At most this many events are listed or followed up at once (a year to date of a zone
@@ -134,10 +135,17 @@ def event_follow_up(
     the report, accidents of the zone's own registration by their moment (Statbel's have
     no day). An event without a location has no counts (NaN).
 
+    What the data cover (:func:`~dashboard.queries.common.data_bounds`) decides what the
+    counts can say: ``counted``, located and its whole window within the data's days (an
+    event over the newest data's last evening is only partly counted), and ``judged``,
+    counted and its ``weeks`` earlier copies within the data too (an event in the data's
+    first weeks stands against weeks of which nothing is known, not against quiet ones).
+
     Returns
     -------
     DataFrame
-        The columns of :func:`upcoming_events` and the counts, by start.
+        The columns of :func:`upcoming_events`, the counts, ``counted`` and ``judged``, by
+        start.
     """
     if not has_events(version):
         return pd.DataFrame()
@@ -151,6 +159,10 @@ def event_follow_up(
         f"CASE WHEN ev.x IS NOT NULL THEN coalesce(c.{d}_{p}, 0) END AS {d}_{p}"
         for d in DOMAINS
         for p in ("now", "before")
+    )
+    covered = (
+        "(ev.x IS NOT NULL AND ev.started_at >= $first::TIMESTAMP"
+        " AND ev.window_end + to_hours($after::INTEGER) <= ($last::DATE + 1)::TIMESTAMP)"
     )
     sql = f"""
     WITH ev AS ({_IN_PERIOD_SQL}),
@@ -182,10 +194,14 @@ def event_follow_up(
         WHERE (r.x - w.x) * (r.x - w.x) + (r.y - w.y) * (r.y - w.y) <= $radius * $radius
         GROUP BY w.event_id
     )
-    SELECT ev.*, {located_counts}
+    SELECT ev.*, {located_counts},
+        coalesce({covered}, false) AS counted,
+        coalesce({covered} AND ev.started_at - to_days(7 * $weeks::INTEGER) >= $first::TIMESTAMP,
+            false) AS judged
     FROM ev LEFT JOIN counted c USING (event_id)
     ORDER BY ev.started_at, ev.name
     """
+    span = data_bounds(version)
     return query(
         version,
         sql,
@@ -198,5 +214,7 @@ def event_follow_up(
             "radius": float(radius_m),
             "after": int(after_hours),
             "weeks": int(weeks),
+            "first": span["first"],
+            "last": span["last"],
         },
     )

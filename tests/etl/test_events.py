@@ -52,6 +52,9 @@ INCIDENTS = [
     "P5;06/07/2024 23:30;;07/07/2024 00:30;Vandalisme;Kerkstraat;1;3020;Herent;171400;177000",
     # The same hours one week earlier: what is usual there.
     "P6;29/06/2024 23:30;;30/06/2024 00:30;Vandalisme;Kerkstraat;1;3020;Herent;171000;177000",
+    # Far away, weeks before: the data begin before the four weeks the fuif is compared
+    # with (event_follow_up's "judged").
+    "P0;01/05/2024 12:00;;01/05/2024 13:00;Vandalisme;Kerkstraat;1;3020;Herent;173000;177000",
     # The latest record date: the build's reference date.
     "P7;30/09/2024 12:00;;30/09/2024 13:00;Vandalisme;Kerkstraat;1;3020;Herent;173000;177000",
 ]
@@ -151,6 +154,39 @@ def test_follow_up_counts_records_around_the_event_against_the_weeks_before(tmp_
     assert table.loc[0, "Opvallend"] == "feiten"
     assert marks == [{table.columns.get_loc("Feiten"): "up"}]
     assert table.loc[0, "Wanneer"] == "za 06/07 22:00 – zo 07/07 04:00"
+
+
+def test_follow_up_judges_only_what_the_data_cover(tmp_path):
+    """Without the early record the data begin on 29/06: the fuif of 06/07 is counted but
+    not judged (three of its four earlier Saturday nights lie before the data, unknown, not
+    quiet), and an evening on the data's last day, whose two hours after run into a day
+    without data, is not counted at all."""
+    late = "EV-10;Buurtfeest laat;Feest;30/09/2024 19:00;30/09/2024 23:30;;;;Herent;171000;177000;;"
+    raw = _raw(
+        tmp_path,
+        events=EVENTS[:1] + [late],
+        extra={
+            "incidents/feiten.csv": INCIDENT_HEADER
+            + "\n"
+            + "\n".join(r for r in INCIDENTS if not r.startswith("P0;"))
+            + "\n"
+        },
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    version = warehouse_version(wh)
+    df = event_queries.event_follow_up(version, date(2024, 7, 1), date(2024, 9, 30))
+    flags = {r.event_id: (r.counted, r.judged) for r in df.itertuples()}
+    assert flags == {"EV-1": (True, False), "EV-10": (False, False)}
+    table, marks = bp.followup_table(df)
+    fuif = table[table["Evenement"] == "Fuif Sint-Rémi"].iloc[0]
+    # Counted as before (3 facts), but against nothing: no "gewoonlijk", not red.
+    assert fuif["Feiten"] == "3 (gewoonlijk –)"
+    assert fuif["Opvallend"] == "niet te beoordelen: te weinig weken ervoor"
+    late_row = table[table["Evenement"] == "Buurtfeest laat"].iloc[0]
+    assert (late_row["Feiten"], late_row["Overlast"], late_row["Ongevallen"]) == ("–", "–", "–")
+    assert late_row["Opvallend"] == "niet geteld: valt deels buiten de gegevens"
+    assert marks == [{}, {}]
 
 
 def test_upcoming_events_after_the_period(tmp_path):
