@@ -29,7 +29,8 @@ equation has exactly one hidden cell (a leaf before a subtotal before the total,
 value first), and an audit with the linear-programme bounds of every hidden cell under all
 equations and known inequalities (a primary cell lies in 1..threshold−1, a secondary one
 is ≥ threshold), hiding more where a cell is pinned to one value (at most one whole number
-left between its bounds). A cell has one status everywhere it appears, so
+left between its bounds; where no single cell frees it, several cheaper ones that
+together do rather than a total). A cell has one status everywhere it appears, so
 no table shows what another hides. Where nothing is left to hide a
 :class:`~dashboard.analysis.suppression.ResidualDisclosureWarning` is raised.
 """
@@ -236,6 +237,49 @@ def pinned(low: float, high: float) -> bool:
     return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
 
 
+def _related(cells: LinkedCells, members: set[int]) -> set[int]:
+    """The cells that share an equation or a known inequality with one of ``members``
+    (``members`` among them when they have one)."""
+    out = {
+        m
+        for total, parts in cells.equations
+        if total in members or not members.isdisjoint(parts)
+        for m in (total, *parts)
+    }
+    out |= {m for pair in cells.at_most if not members.isdisjoint(pair) for m in pair}
+    out |= {
+        m
+        for parts, large in cells.sums_at_most
+        if large in members or not members.isdisjoint(parts)
+        for m in (*parts, large)
+    }
+    return out
+
+
+def _freeing_set(
+    cells: LinkedCells,
+    hidden: np.ndarray,
+    threshold: int,
+    target: int,
+    candidates: list[int],
+) -> list[int]:
+    """Candidates whose hiding together frees ``target``, as few and as cheap as the
+    greedy way finds: all of them hidden, then each shown again (the most telling first:
+    higher level, larger count) where the target stays free. Empty when all of them
+    together do not free it."""
+    if not candidates:
+        return []
+    trial = hidden.copy()
+    trial[candidates] = True
+    if _ReaderLP(cells, trial, threshold).pinned(target):
+        return []
+    for cell in sorted(candidates, key=lambda c: (-cells.level[c], -cells.values[c], c)):
+        trial[cell] = False
+        if _ReaderLP(cells, trial, threshold).pinned(target):
+            trial[cell] = True
+    return [c for c in candidates if trial[c]]
+
+
 def _pick(candidates: list[int], cells: LinkedCells, single: set[int]) -> int | None:
     """Cheapest cell to hide: lowest level, one that also fixes another equation, smallest."""
     if not candidates:
@@ -281,7 +325,9 @@ def suppress_linked(
         Counts from 1 to ``threshold − 1`` are hidden.
     audit : bool, default True
         Also check the linear-programme bounds (equations and inequalities) and hide
-        more where a cell is pinned (:func:`pinned`), first a cell that frees it.
+        more where a cell is pinned (:func:`pinned`): a cell next to it that frees it,
+        else several cheaper cells that free it together (:func:`_freeing_set`), before
+        the cheapest cell next to it (a total, often, that frees nothing).
     residual : list of str, optional
         Receives the message of a residual disclosure instead of a warning. The dashboard
         passes one: Python's warning filters are one list for the whole process, and
@@ -337,19 +383,7 @@ def suppress_linked(
             free_checked.add(cell)
         if target is None:
             break
-        near = {
-            m
-            for total, parts in cells.equations
-            if target == total or target in parts
-            for m in (total, *parts)
-        }
-        near |= {m for pair in cells.at_most if target in pair for m in pair}
-        near |= {
-            m
-            for parts, large in cells.sums_at_most
-            if target == large or target in parts
-            for m in (*parts, large)
-        }
+        near = _related(cells, {target})
         free_near = [m for m in near if not hidden[m] and values[m] > 0]
         # A cell in no equation or order is pinned by its own bounds (a lower bound the
         # reader knows, at threshold − 1): hiding other cells cannot free it.
@@ -358,9 +392,21 @@ def suppress_linked(
         )
         cell = _unpinning(cells, hidden, threshold, target, free_near)
         if cell is None:
+            # No single cell next to it frees it: the cheapest one there (or anywhere)
+            # would be hidden in vain. Several cheaper cells may free it together: Herent's
+            # wijk with 4 injury accidents in a quarter was pinned by its deelgemeente, its
+            # half year and its victims, all hidden already; only the quarter's total was
+            # left next to it, and so every quarterly total of 2024 and 2025 went.
             cell = _pick(free_near, cells, set())
-        if cell is None:
-            cell = _pick(free_all, cells, set())
+            if cell is None:
+                cell = _pick(free_all, cells, set())
+            if cell is not None:
+                cheaper = [m for m in free_all if cells.level[m] < cells.level[cell]]
+                several = _freeing_set(cells, hidden, threshold, target, cheaper)
+                if several:
+                    hidden[several] = True
+                    line_rule()
+                    continue
         if cell is None:
             message = (
                 "Onderdrukking kan niet alle kleine aantallen beschermen; voeg gebieden "

@@ -1102,7 +1102,9 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "afscherming); een nul blijft zichtbaar omdat die niemand identificeert.",
                 "Omdat een verborgen aantal anders uit een totaal terug te rekenen is, worden "
                 "ook andere cellen verborgen en als 'x' getoond (secundaire afscherming, altijd "
-                f"een aantal van {t} of meer).",
+                f"een aantal van {t} of meer). Daarvoor gaan wijken en categorieën voor "
+                "deelgemeenten, en deelgemeenten voor de totalen: een totaal wordt pas "
+                "verborgen als geen andere cellen samen het kleine aantal kunnen beschermen.",
                 "De afscherming gebeurt over alle tabellen van dit rapport samen: de tabel per "
                 "wijk, per deelgemeente, per categorie en de evolutietabel delen dezelfde "
                 "totalen (een deelgemeente is de som van haar wijken, een deelgemeente met één "

@@ -165,6 +165,36 @@ def test_a_cell_pinned_by_its_own_lower_bound_hides_nothing_else():
     assert len(residual) == 1
 
 
+def test_a_pinned_small_count_is_freed_by_cheaper_cells_before_a_total():
+    """Two quarters, their half year and three wijken; the second quarter's wijk B had 1.
+    Once the wijken around it were hidden, that 1 was still pinned and only the quarter's
+    total was left next to it: hiding it freed nothing (the half year's total and the
+    other quarter's give it back), and both quarterly totals went. Several wijk cells
+    free it together: every total stays visible, fewer cells are hidden, and no hidden
+    cell is left one value."""
+    from dashboard.documents.disclosure import linked_bounds, pinned
+
+    cells = LinkedCells([], [], [])
+    q1 = [cells.add(v, 0) for v in (0, 7, 5)]
+    q2 = [cells.add(v, 0) for v in (6, 1, 5)]
+    half = [cells.add(v, 1) for v in (6, 8, 10)]
+    t1, t2, th = cells.add(12, 6), cells.add(12, 6), cells.add(24, 7)
+    cells.relate(t1, q1)
+    cells.relate(t2, q2)
+    cells.relate(th, half)
+    cells.relate(th, [t1, t2])
+    for i in range(3):
+        cells.relate(half[i], [q1[i], q2[i]])
+    residual: list[str] = []
+    primary, hidden = suppress_linked(cells, residual=residual)
+    assert primary[q2[1]] and hidden[q2[1]]
+    assert not hidden[[t1, t2, th]].any()
+    assert hidden.sum() == 8 and not residual  # the total-first way hid 10
+    bounds = linked_bounds(cells, hidden)
+    assert not any(pinned(lo, hi) for lo, hi in bounds.values())
+    assert bounds[q2[1]] == (1.0, 2.0)
+
+
 def test_report_keeps_its_residual_disclosure_while_another_session_ignores_them(
     demo_warehouse, monkeypatch
 ):
