@@ -200,7 +200,8 @@ if not data.black_spots.empty:
     )
 maps.show(m, key="briefing_kaart", height=480)
 st.caption(
-    f"Op de kaart: {fmt_count(len(hot), 'hot-spotzeshoek', 'hot-spotzeshoeken')} en "
+    # A semicolon: the black spots' part has its own "en" ("3 gevaarlijke punten en 4 kandidaten").
+    f"Op de kaart: {fmt_count(len(hot), 'hot-spotzeshoek', 'hot-spotzeshoeken')}; "
     f"{bp.black_spot_count_text(data.black_spots)}."
 )
 
