@@ -71,13 +71,72 @@ def period_label(column: str, value, within: tuple[date, date] | None = None) ->
             label = iso_week_label(ts)
         else:
             return fmt_date(ts)
-    bucket = _bucket(column, value) if within is not None else None
-    if bucket is not None:
-        first, last = max(bucket[0], within[0]), min(bucket[1], within[1])
-        if (first, last) != bucket and first <= last:
-            days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
-            label += f" ({days})"
+    held = _held_days(column, value, within)
+    if held is not None:
+        first, last = held
+        days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
+        label += f" ({days})"
     return label
+
+
+def _held_days(column: str, value, within: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The days of a year, quarter, month or week that the chosen period ``within`` holds,
+    when it holds only part of them (``None`` for a whole one, or without ``within``)."""
+    bucket = _bucket(column, value) if within is not None and not pd.isna(value) else None
+    if bucket is None:
+        return None
+    first, last = max(bucket[0], within[0]), min(bucket[1], within[1])
+    return (first, last) if (first, last) != bucket and first <= last else None
+
+
+def dot_partial_ends(fig, partial: set[str]) -> bool:
+    """Draw a line chart's segment into a first or last point that stands for part of a
+    month (week, quarter, year) dotted, with a hollow marker: its lower count is fewer days,
+    not a drop ("december 2026 (1–2)" at the end of a 28-day window).
+
+    Each line of ``fig`` keeps its whole points solid; the dotted pieces are traces of
+    their own in the line's colour, outside the legend. A line of two points without a
+    whole one is dotted itself (a trace without points would leave the legend). Returns
+    whether anything was dotted.
+    """
+    import plotly.graph_objects as go
+
+    pieces, restyled = [], False
+    for trace in fig.data:
+        xs, ys = list(trace.x), list(trace.y)
+        n = len(xs)
+        if n < 2:
+            continue
+        ends = {i for i in (0, n - 1) if xs[i] in partial}
+        if not ends:
+            continue
+        colour = trace.line.color
+        symbols = ["circle-open" if i in ends else "circle" for i in range(n)]
+        if n == 2:
+            trace.line.dash = "dot"
+            trace.marker.symbol = symbols
+            restyled = True
+            continue
+        segments = {(0, 2) if i == 0 else (n - 2, n) for i in ends}
+        for a, b in sorted(segments):
+            pieces.append(
+                go.Scatter(
+                    x=xs[a:b],
+                    y=ys[a:b],
+                    mode="lines+markers",
+                    name=trace.name,
+                    legendgroup=trace.legendgroup,
+                    showlegend=False,
+                    hovertemplate=trace.hovertemplate,
+                    line={"color": colour, "dash": "dot"},
+                    marker={"color": colour, "symbol": symbols[a:b]},
+                )
+            )
+        lo, hi = (1 if 0 in ends else 0), (n - 1 if n - 1 in ends else n)
+        trace.x, trace.y = xs[lo:hi], ys[lo:hi]
+    for piece in pieces:
+        fig.add_trace(piece)
+    return restyled or bool(pieces)
 
 
 LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
@@ -312,6 +371,7 @@ if kind == "Heatmap" and colour is None:
     st.caption("Een heatmap heeft twee indelingen nodig; hieronder een staafdiagram.")
     kind = "Staaf"
 fig = None
+dotted = False
 if x is None:
     st.metric(value_label, fmt_number(data[value_col].iloc[0], decimals))
 elif kind == "Heatmap":
@@ -340,6 +400,10 @@ else:
         **extra,
     )
     fig.update_xaxes(type="category")
+    if kind == "Lijn" and x in LABELLED:
+        dotted = dot_partial_ends(
+            fig, {period_label(x, v, within) for v in data[x].unique() if _held_days(x, v, within)}
+        )
 if fig is not None:
     fig.update_layout(
         separators=",.",
@@ -347,6 +411,11 @@ if fig is not None:
         legend_title_text=names.get(colour),
     )
     st.plotly_chart(fig, width="stretch")
+    if dotted:
+        st.caption(
+            "Gestippeld: naar een periode die maar deels in de gekozen periode valt (de dagen "
+            "staan erbij); haar lagere aantal is een kortere periode, geen daling."
+        )
 
 if area_dims:
     st.subheader(f"Kaart per {area_dims[0].lower()}")

@@ -795,3 +795,39 @@ def test_with_a_wijk_filter_every_deelgemeente_of_its_wijken_is_a_row(demo_wareh
     )  # fmt: skip
     table = at.dataframe[0].value
     assert sorted(table["Deelgemeente"]) == sorted(data.index)
+
+
+def test_a_line_into_a_month_the_period_holds_in_part_is_dotted(demo_warehouse):
+    """17 March to 14 June by month: March (17–31) and June (1–14) are half months. The
+    line ran solid into them, and the end of a 28-day window read as a collapse; the piece
+    into each is dotted with a hollow marker, outside the legend, and the caption says
+    why. A window of whole months draws no dotted piece and says nothing."""
+    params = {"periode": "aangepast", "van": "2026-03-17", "tot": "2026-06-14",
+              "indeling1": "Maand", "indeling2": "Geen", "grafiek": "Lijn"}  # fmt: skip
+    at = run_app("exploration", params)
+    table = at.dataframe[0].value.set_index("Maand")["Aantal"]
+    months = ["maart 2026 (17–31)", "april 2026", "mei 2026", "juni 2026 (1–14)"]
+    assert list(table.index) == months
+    solid, *dotted = _chart(at)
+    assert list(solid["x"]) == months[1:3]
+    assert plotly_array(solid["y"]).tolist() == [int(table[m]) for m in months[1:3]]
+    assert solid.get("line", {}).get("dash") in (None, "solid")
+    pieces = {tuple(p["x"]): p for p in dotted}
+    assert set(pieces) == {tuple(months[:2]), tuple(months[2:])}
+    for xs, piece in pieces.items():
+        assert piece["line"]["dash"] == "dot" and piece["showlegend"] is False
+        assert plotly_array(piece["y"]).tolist() == [int(table[m]) for m in xs]
+    assert pieces[tuple(months[2:])]["marker"]["symbol"] == ["circle", "circle-open"]
+    assert any(c.value.startswith("Gestippeld") for c in at.caption)
+    # Two half months and nothing whole between them: the line itself is dotted, and stays
+    # in the legend (a trace without points left it).
+    short = {**params, "van": "2026-04-17", "tot": "2026-05-14", "indeling2": "Categorie"}
+    lines = _chart(run_app("exploration", short))
+    assert len(lines) == len({t["name"] for t in lines}) > 1  # one per category, no pieces
+    for line in lines:
+        assert list(line["x"]) == ["april 2026 (17–30)", "mei 2026 (1–14)"]
+        assert line["line"]["dash"] == "dot" and line.get("showlegend", True)
+    whole = {**params, "van": "2026-03-01", "tot": "2026-05-31"}
+    at = run_app("exploration", whole)
+    assert len(_chart(at)) == 1
+    assert not any(c.value.startswith("Gestippeld") for c in at.caption)
