@@ -1,4 +1,4 @@
-"""Wijkbeeld: router only. Each page lives in ``dashboard/pages/`` and draws itself.
+"""Wijkbeeld: router only. Each page lives in ``dashboard/views/`` and draws itself.
 
 Run with ``streamlit run dashboard/app.py`` from the project folder.
 
@@ -26,24 +26,24 @@ st.set_page_config(
 
 PAGES = {
     "Overzicht": [
-        st.Page("pages/briefing.py", title="Briefing", icon=":material/dashboard:", default=True),
+        st.Page("views/briefing.py", title="Briefing", icon=":material/dashboard:", default=True),
     ],
     "Analyse": [
-        st.Page("pages/sources.py", title="Bronnen van onveiligheid", icon=":material/report:"),
-        st.Page("pages/traffic.py", title="Verkeer", icon=":material/traffic:"),
-        st.Page("pages/workload.py", title="Werklast per wijk", icon=":material/assignment_ind:"),
+        st.Page("views/sources.py", title="Bronnen van onveiligheid", icon=":material/report:"),
+        st.Page("views/traffic.py", title="Verkeer", icon=":material/traffic:"),
+        st.Page("views/workload.py", title="Werklast per wijk", icon=":material/assignment_ind:"),
     ],
     "Rapportering": [
-        st.Page("pages/reports.py", title="Rapporten", icon=":material/description:"),
+        st.Page("views/reports.py", title="Rapporten", icon=":material/description:"),
     ],
     "Beleidscel": [
-        st.Page("pages/exploration.py", title="Verkenning", icon=":material/query_stats:"),
-        st.Page("pages/sql.py", title="SQL-console", icon=":material/terminal:"),
-        st.Page("pages/dictionary.py", title="Datawoordenboek", icon=":material/menu_book:"),
+        st.Page("views/exploration.py", title="Verkenning", icon=":material/query_stats:"),
+        st.Page("views/sql.py", title="SQL-console", icon=":material/terminal:"),
+        st.Page("views/dictionary.py", title="Datawoordenboek", icon=":material/menu_book:"),
     ],
     "Beheer": [
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
-        st.Page("pages/audit.py", title="Auditlog", icon=":material/policy:"),
+        st.Page("views/data.py", title="Data", icon=":material/database:"),
+        st.Page("views/audit.py", title="Auditlog", icon=":material/policy:"),
     ],
 }
 
@@ -51,11 +51,15 @@ PAGES = {
 # navigation holds only hidden placeholders, one per page address (so a shared link keeps
 # its page and filters through sign-in): no page, and none of the page files Streamlit's
 # old pages-folder mode would list, is reachable.
-principal = gate.require_login(url_paths=[gate.page_stem(p) for ps in PAGES.values() for p in ps])
+# An address that is no page at all (a mistyped or outdated link) gets one as well.
+addresses = [gate.page_stem(p) for ps in PAGES.values() for p in ps]
+unknown = gate.unknown_address(addresses)
+principal = gate.require_login(url_paths=addresses + ([unknown] if unknown else []))
 
 # A page the role may not open is not routed at all: its address shows a hidden page that
-# says so (gate.route_pages), in Dutch, instead of Streamlit's "Page not found".
-page = st.navigation(gate.route_pages(PAGES, principal))
+# says so (gate.route_pages), in Dutch, instead of Streamlit's "Page not found"; so does an
+# unknown address.
+page = st.navigation(gate.route_pages(PAGES, principal, unknown))
 stem = gate.page_stem(page)
 gate.set_current_page(stem)
 # The guard runs before any page: without a warehouse every page would only fail.

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import NoReturn
+from urllib.parse import unquote, urlsplit
 
 import streamlit as st
 
@@ -281,7 +282,7 @@ def sidebar_user(principal: Principal) -> None:
 
 
 def page_stem(page) -> str:
-    """File stem of an ``st.Page`` (``"traffic"`` for ``pages/traffic.py``)."""
+    """File stem of an ``st.Page`` (``"traffic"`` for ``views/traffic.py``)."""
     source = getattr(page, "_page", None)
     if isinstance(source, Path | str):
         return Path(source).stem
@@ -300,13 +301,57 @@ def _no_access_page(home) -> Callable[[], None]:
     return page
 
 
-def route_pages(pages: Mapping[str, list], principal: Principal) -> dict[str, list]:
+def _not_found_page(home) -> Callable[[], None]:
+    """What an address that is no page of the app shows: a Dutch line and a link to
+    ``home``, the role's first page."""
+
+    def page() -> None:
+        st.title("Pagina niet gevonden")
+        st.warning(
+            "Deze pagina bestaat niet (meer): controleer de link of kies een pagina in het menu.",
+            icon=":material/link_off:",
+        )
+        st.page_link(home, label=f"Naar {home.title}", icon=":material/arrow_forward:")
+
+    return page
+
+
+def unknown_address(known: Iterable[str]) -> str | None:
+    """The page address the browser asked for when it is none of ``known`` (a mistyped or
+    outdated link): :func:`route_pages` answers it in Dutch, where Streamlit showed its
+    English "Page not found" over the first page. ``None`` for a page of the app, the
+    app's root, a nested path, or outside a browser session (tests)."""
+    try:
+        url = st.context.url
+    except Exception:  # no browser session (bare mode)
+        url = None
+    return address_outside(url, str(st.get_option("server.baseUrlPath") or ""), set(known))
+
+
+def address_outside(url: str | None, base: str, known: set[str]) -> str | None:
+    """:func:`unknown_address` for ``url`` under the server's ``base`` path."""
+    if not url:
+        return None
+    path, base = unquote(urlsplit(url).path).strip("/"), base.strip("/")
+    if base:
+        if not path.startswith(base + "/"):
+            return None
+        path = path[len(base) + 1 :]
+    if not path or "/" in path or path in known or path == "aanmelden":
+        return None
+    return path
+
+
+def route_pages(
+    pages: Mapping[str, list], principal: Principal, unknown: str | None = None
+) -> dict[str, list]:
     """The sections and pages to route for ``principal``.
 
     The pages the role may open (:func:`filter_pages`), and at the address of each other
     page a hidden page that only says it is not accessible: a link to it (shared by a
     colleague with another role) is answered in Dutch, not with Streamlit's English "Page
-    not found"; the page itself is not routed.
+    not found"; the page itself is not routed. At ``unknown``, an address that is no page
+    at all (:func:`unknown_address`), a hidden page says that.
     """
     routed = filter_pages(pages, principal)
     if not routed:
@@ -324,6 +369,16 @@ def route_pages(pages: Mapping[str, list], principal: Principal) -> dict[str, li
         for p in section
         if page_stem(p) not in allowed
     ]
+    if unknown:
+        home = routed[first][0]
+        refused.append(
+            st.Page(
+                _not_found_page(home),
+                title="Pagina niet gevonden",
+                url_path=unknown,
+                visibility="hidden",
+            )
+        )
     routed[first] = [*routed[first], *refused]
     return routed
 
@@ -340,12 +395,8 @@ def filter_pages(pages, principal: Principal):
 def require_page(page: str) -> Principal:
     """In a page: stop with a message unless the principal may open ``page``.
 
-    Call first thing in a page. A page started on its own (Streamlit's old pages-folder
-    mode, before the router ran once) is first sent back through ``app.py`` and its gate.
+    Call first thing in a page.
     """
-    from dashboard.components.layout import leave_pages_directory_mode
-
-    leave_pages_directory_mode()
     principal = current_principal()
     if principal is None or page not in allowed_pages(principal):
         st.error("Je hebt geen toegang tot deze pagina.")

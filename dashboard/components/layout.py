@@ -58,35 +58,16 @@ nog niet heeft. Bouw het opnieuw op uit dezelfde exports; er gaat niets verloren
 """
 
 
-def leave_pages_directory_mode() -> None:
-    """Make sure the page runs under ``app.py``'s navigation, not Streamlit's old MPA mode.
-
-    Streamlit 1.67 decides at server start that an app with a ``pages/`` folder beside its
-    main script is an old-style multipage app, and keeps thinking so until the first
-    ``st.navigation`` call. If the first visitor after a restart opens a deep link
-    (``/traffic?periode=jaar``), Streamlit runs ``pages/traffic.py`` on its own: no router,
-    no wide layout, file names as menu. Switching the flag off and rerunning sends that
-    visitor through ``app.py`` to the same page.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def warehouse() -> WarehouseVersion:
     """The current warehouse version, or a Dutch explanation and ``st.stop()``.
 
-    Every page calls this first; it also routes a page opened outside ``app.py`` back
-    through it (:func:`leave_pages_directory_mode`).
+    Every page calls this first.
 
     Returns
     -------
     WarehouseVersion
         Only returns when the warehouse exists and has the marts the dashboard reads.
     """
-    leave_pages_directory_mode()
     if gate.current_principal() is None:
         # app.py signs in before any page runs; a page reached any other way shows nothing.
         st.error("Je bent niet aangemeld. Herlaad de pagina om aan te melden.")

@@ -837,7 +837,7 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         render_preview(preview)
         busy = build_status(status_file()).get("state") == "running"
         # A callback, not ``if st.button(...)``: it runs before the script, so a rerun at the
-        # top of the page (see layout.leave_pages_directory_mode) cannot swallow the click.
+        # top of the page cannot swallow the click.
         st.button(
             "Bestand toevoegen en warehouse opnieuw opbouwen",
             type="primary",

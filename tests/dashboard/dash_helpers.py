@@ -22,7 +22,7 @@ APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
 
 def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
-    """Run the app (optionally on ``pages/<page>.py``) and return the finished AppTest."""
+    """Run the app (optionally on ``views/<page>.py``) and return the finished AppTest."""
     return run_as(None, page, query_params)
 
 
@@ -86,7 +86,7 @@ def run_as(principal, page: str | None = None, query_params: dict | None = None)
         at.query_params[key] = value
     at.run()
     if page:
-        at.switch_page(f"pages/{page}.py")
+        at.switch_page(f"views/{page}.py")
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -1,4 +1,4 @@
-"""The audit page (dashboard/pages/audit.py): filters in the store, older events, cut details.
+"""The audit page (dashboard/views/audit.py): filters in the store, older events, cut details.
 
 Run in ``local`` sign-in mode as the coordinator, with a fresh state folder, like
 ``test_auth_app.py``. Rows are written straight into the log (with a valid hash chain) where

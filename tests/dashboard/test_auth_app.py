@@ -73,7 +73,7 @@ def test_unauthenticated_session_gets_only_the_login_form(local_mode):
     # address through sign-in), and no page of the app.
     routed = list(at._registered_pages.values())
     assert all(not r.get("script_path") and r["page_name"] == "Aanmelden" for r in routed)
-    stems = {p.stem for p in (Path(dashboard.__file__).parent / "pages").glob("*.py")}
+    stems = {p.stem for p in (Path(dashboard.__file__).parent / "views").glob("*.py")}
     assert {r["url_pathname"] for r in routed} == {"", *stems}
     assert not at.dataframe and not at.metric and not at.sidebar.markdown
     assert not at.sidebar.caption and not at.get("plotly_chart")
@@ -134,7 +134,7 @@ def test_navigation_lists_only_the_roles_pages(local_mode, principal):
     at = run_as(principal)
     assert nav_pages(at) == set(PAGE_ACCESS[principal.role])
     # Every other page's address answers "Geen toegang" (a placeholder, not the page).
-    stems = {p.stem for p in (Path(dashboard.__file__).parent / "pages").glob("*.py")}
+    stems = {p.stem for p in (Path(dashboard.__file__).parent / "views").glob("*.py")}
     assert refused_addresses(at) == stems - set(PAGE_ACCESS[principal.role])
     assert any(principal.label in c.value for c in at.sidebar.caption)
 
@@ -145,7 +145,7 @@ def test_bestuur_gets_reports_only(local_mode):
     assert at.title[0].value == "Rapporten"  # the only page is the start page
     for page in ("data", "briefing", "sources", "audit", "sql"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"views/{page}.py")
     assert {"data", "briefing", "sources", "audit", "sql"} <= refused_addresses(at)
 
 
@@ -364,7 +364,7 @@ def test_audit_page_is_coordinator_only(local_mode):
         at = run_as(who)
         assert "audit" not in nav_pages(at)
         with pytest.raises(ValueError):
-            at.switch_page("pages/audit.py")
+            at.switch_page("views/audit.py")
 
 
 # --- sources: record lists ------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_url_to_widgets_and_back(demo_warehouse):
 
     # ... and survives a page switch (the page navigation clears the URL, the session
     # state carries the choice, and the new page writes it back).
-    at.switch_page("pages/traffic.py").run()
+    at.switch_page("views/traffic.py").run()
     assert not at.exception
     assert at.selectbox(key="_w_flt_periode").value == "jaar"
     assert at.multiselect(key="_w_flt_wijken").value == ["W01", "W03"]

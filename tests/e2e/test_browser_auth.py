@@ -176,6 +176,20 @@ def test_link_to_a_page_of_another_role_says_so_in_dutch(server, browser, state)
     assert "data" not in set(views["page"]) and "reports" in set(views["page"])
 
 
+def test_an_address_that_is_no_page_says_so_in_dutch(server, browser):
+    """A mistyped or outdated link (/kaart): Streamlit answered it with its English "Page
+    not found" over the sign-in form (its old pages-folder mode, for the app's pages/
+    folder); now the form at that address, then a Dutch "Pagina niet gevonden" with a link
+    to the role's first page."""
+    page = _sign_in(browser, server + "/kaart", "demo")
+    page.get_by_role("heading", name="Pagina niet gevonden").wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    page.get_by_role("link", name="Naar Briefing").click()
+    page.get_by_role("heading", name="Briefing").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    page.close()
+
+
 def test_a_zone_file_with_a_mistake_opens_nothing_and_lists_no_pages(
     browser, tmp_path, demo_warehouse
 ):

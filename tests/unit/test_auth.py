@@ -633,7 +633,7 @@ def test_filter_pages_by_role():
     from dashboard.auth.gate import filter_pages
 
     def page(stem):
-        return SimpleNamespace(_page=Path(f"pages/{stem}.py"), url_path=stem)
+        return SimpleNamespace(_page=Path(f"views/{stem}.py"), url_path=stem)
 
     pages = {
         "Wijk": [page("briefing"), page("sources")],
@@ -646,6 +646,24 @@ def test_filter_pages_by_role():
     }
     assert [p._page.stem for p in filter_pages(pages, BESTUUR)["Rapportering"]] == ["reports"]
     assert sum(len(v) for v in filter_pages(pages, COORD).values()) == 6
+
+
+def test_an_address_that_is_no_page_is_found_under_the_base_path():
+    from dashboard.auth.gate import address_outside
+
+    known = {"briefing", "traffic"}
+    assert address_outside("http://localhost:8501/kaart", "", known) == "kaart"
+    assert address_outside("http://localhost:8501/kaart/", "/", known) == "kaart"
+    assert address_outside("https://politie.example/r%C3%A9gio", "", known) == "régio"
+    # The root, a page, the sign-in placeholder, a nested path, no URL: none.
+    for url in ("http://h/", "http://h", "http://h/traffic", "http://h/aanmelden", "http://h/a/b"):
+        assert address_outside(url, "", known) is None, url
+    assert address_outside(None, "", known) is None
+    # Served under a base path (server.baseUrlPath = "wijkbeeld").
+    assert address_outside("http://h/wijkbeeld/kaart", "wijkbeeld", known) == "kaart"
+    assert address_outside("http://h/wijkbeeld", "/wijkbeeld/", known) is None
+    assert address_outside("http://h/wijkbeeld/traffic", "wijkbeeld", known) is None
+    assert address_outside("http://h/anders/kaart", "wijkbeeld", known) is None
 
 
 def _stale(principal):
