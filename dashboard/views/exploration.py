@@ -400,7 +400,8 @@ else:
         **extra,
     )
     fig.update_xaxes(type="category")
-    if kind == "Lijn" and x in LABELLED:
+    # Counts and sums grow with the days a point holds; a share does not.
+    if kind == "Lijn" and x in LABELLED and per != "aandeel":
         dotted = dot_partial_ends(
             fig, {period_label(x, v, within) for v in data[x].unique() if _held_days(x, v, within)}
         )

@@ -827,6 +827,10 @@ def test_a_line_into_a_month_the_period_holds_in_part_is_dotted(demo_warehouse):
     for line in lines:
         assert list(line["x"]) == ["april 2026 (17–30)", "mei 2026 (1–14)"]
         assert line["line"]["dash"] == "dot" and line.get("showlegend", True)
+    # A share of the total is no smaller for fewer days: solid.
+    at = run_app("exploration", {**params, "indeling2": "Categorie", "weergave": "aandeel"})
+    assert all(t.get("line", {}).get("dash") in (None, "solid") for t in _chart(at))
+    assert not any(c.value.startswith("Gestippeld") for c in at.caption)
     whole = {**params, "van": "2026-03-01", "tot": "2026-05-31"}
     at = run_app("exploration", whole)
     assert len(_chart(at)) == 1
