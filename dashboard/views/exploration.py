@@ -201,6 +201,15 @@ ds = common.dataset(dataset_key)
 available = common.dimensions_for(dataset_key)
 
 
+def time_grain(start: date, end: date, available: list[str]) -> str:
+    """The time grouping a period is first shown in: days up to two weeks, weeks up to a
+    quarter, months beyond (the default 28 days by month were two half months), months for
+    a source that knows no days (Statbel)."""
+    days = (end - start).days + 1
+    grain = "Dag" if days <= 14 else "Week" if days <= 92 else "Maand"
+    return grain if grain in available else "Maand"
+
+
 def dim_label(dim: str) -> str:
     """Dutch label of a dimension for this dataset (the category has the dataset's name)."""
     return ds.category_label if dim == "Categorie" else dim
@@ -211,7 +220,7 @@ first_dim = filters.choice_filter(
     [NONE, *available],
     "verk_indeling1",
     "indeling1",
-    default="Maand",
+    default=time_grain(period.start, period.end, available),
     format_func=dim_label,
     container=c2,
     help="Eerste indeling: tijd, categorie, gebied of een kenmerk van de gegevens.",

@@ -53,7 +53,25 @@ def test_automatic_chart_is_a_line_over_time_and_bars_for_one_period(demo_wareho
     # Twelve months: a line per category. One 28-day window inside a month: one bar per
     # category (a line of single dots says nothing).
     assert chart_type({"periode": "vorigjaar"}) == "scatter"
-    assert chart_type({"periode": "aangepast", "van": "2025-03-02", "tot": "2025-03-29"}) == "bar"
+    window = {"periode": "aangepast", "van": "2025-03-02", "tot": "2025-03-29"}
+    assert chart_type({**window, "indeling1": "Maand"}) == "bar"
+
+
+def test_the_first_grouping_follows_the_length_of_the_period(demo_warehouse):
+    """Opened on the default 28 days, the page grouped by month: two half months, and the
+    line between them read as a collapse. Now days up to two weeks, weeks up to a quarter,
+    months beyond; Statbel, which knows no days, by month. A grouping chosen stays."""
+
+    def first(params: dict) -> str:
+        at = run_app("exploration", params)
+        return at.dataframe[0].value.columns[0]
+
+    assert first({"periode": "28d"}) == "Week"
+    assert first({"periode": "vorigjaar"}) == "Maand"
+    assert first({"periode": "aangepast", "van": "2025-03-02", "tot": "2025-03-11"}) == "Dag"
+    assert first({"periode": "aangepast", "van": "2025-01-01", "tot": "2025-03-31"}) == "Week"
+    assert first({"periode": "28d", "gegevens": "accidents_statbel"}) == "Maand"
+    assert first({"periode": "28d", "indeling1": "Maand"}) == "Maand"
 
 
 def test_url_reproduces_view_nuisance_by_wijk(demo_warehouse):
