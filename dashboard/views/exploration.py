@@ -139,6 +139,18 @@ def dot_partial_ends(fig, partial: set[str]) -> bool:
     return restyled or bool(pieces)
 
 
+def hatch_partial_bars(fig, partial: set[str]) -> bool:
+    """Hatch the bars of ``fig`` that stand for part of a month (week, quarter, year), as
+    :func:`dot_partial_ends` dots a line into one. Returns whether any bar was hatched."""
+    hatched = False
+    for trace in fig.data:
+        shapes = ["/" if x in partial else "" for x in trace.x]
+        if any(shapes):
+            trace.marker.pattern.shape = shapes
+            hatched = True
+    return hatched
+
+
 LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
 #: What the raw value beside a label column holds in a download (sorting, joining).
 KEY_SUFFIX = {
@@ -380,7 +392,7 @@ if kind == "Heatmap" and colour is None:
     st.caption("Een heatmap heeft twee indelingen nodig; hieronder een staafdiagram.")
     kind = "Staaf"
 fig = None
-dotted = False
+dotted = ""  # how a partial period is marked in the chart, for its caption
 if x is None:
     st.metric(value_label, fmt_number(data[value_col].iloc[0], decimals))
 elif kind == "Heatmap":
@@ -410,10 +422,10 @@ else:
     )
     fig.update_xaxes(type="category")
     # Counts and sums grow with the days a point holds; a share does not.
-    if kind == "Lijn" and x in LABELLED and per != "aandeel":
-        dotted = dot_partial_ends(
-            fig, {period_label(x, v, within) for v in data[x].unique() if _held_days(x, v, within)}
-        )
+    if x in LABELLED and per != "aandeel":
+        partial = {period_label(x, v, within) for v in data[x].unique() if _held_days(x, v, within)}
+        marked = (dot_partial_ends if kind == "Lijn" else hatch_partial_bars)(fig, partial)
+        dotted = "Gestippeld" if marked and kind == "Lijn" else "Gearceerd" if marked else ""
 if fig is not None:
     fig.update_layout(
         separators=",.",
@@ -423,8 +435,9 @@ if fig is not None:
     st.plotly_chart(fig, width="stretch")
     if dotted:
         st.caption(
-            "Gestippeld: naar een periode die maar deels in de gekozen periode valt (de dagen "
-            "staan erbij); haar lagere aantal is een kortere periode, geen daling."
+            f"{dotted}: {'naar ' if dotted == 'Gestippeld' else ''}een periode die maar deels "
+            "in de gekozen periode valt (de dagen staan erbij); haar lagere aantal is een "
+            "kortere periode, geen daling."
         )
 
 if area_dims:

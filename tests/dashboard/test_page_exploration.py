@@ -849,6 +849,11 @@ def test_a_line_into_a_month_the_period_holds_in_part_is_dotted(demo_warehouse):
     at = run_app("exploration", {**params, "indeling2": "Categorie", "weergave": "aandeel"})
     assert all(t.get("line", {}).get("dash") in (None, "solid") for t in _chart(at))
     assert not any(c.value.startswith("Gestippeld") for c in at.caption)
+    # As bars: the half months hatched, the whole ones plain.
+    at = run_app("exploration", {**params, "grafiek": "Staaf"})
+    [bars] = _chart(at)
+    assert bars["marker"]["pattern"]["shape"] == ["/", "", "", "/"]
+    assert any(c.value.startswith("Gearceerd: een periode") for c in at.caption)
     whole = {**params, "van": "2026-03-01", "tot": "2026-05-31"}
     at = run_app("exploration", whole)
     assert len(_chart(at)) == 1
