@@ -548,13 +548,24 @@ def test_suggested_rebalancing_anchors_each_wijk_at_its_centre(demo_warehouse, s
 
 
 def test_monthly_evolution_says_when_its_last_month_is_cut_short(demo_warehouse, state):
-    """Every inspector's line dips in a month of only 14 days: the chart says so. A period
-    ending on the last day of its month says nothing."""
-    cut = "De laatste maand telt maar tot 14/05/2026 (dag 1–14)"
+    """Every inspector's line dips in a month of only 14 days: the line into it is dotted
+    (as in Verkenning) and the chart says so. A period ending on the last day of its month
+    says nothing and dots nothing."""
+    import json
+
+    def dotted(at) -> list[dict]:
+        chart = next(c for c in at.get("plotly_chart") if "Maand" in c.proto.spec)
+        traces = json.loads(chart.proto.spec)["data"]
+        return [t for t in traces if t.get("line", {}).get("dash") == "dot"]
+
+    cut = "Gestippeld: de laatste maand telt maar tot 14/05/2026 (dag 1–14)"
     at = run_app("workload", {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"})
     assert any(c.value.startswith(cut) for c in at.caption)
+    pieces = dotted(at)
+    assert pieces and all(str(t["x"][-1]).startswith("2026-05-01") for t in pieces)
     at = run_app("workload", {"periode": "aangepast", "van": "2026-04-01", "tot": "2026-04-30"})
-    assert not any("De laatste maand telt maar tot" in c.value for c in at.caption)
+    assert not any("telt maar tot" in c.value for c in at.caption)
+    assert not dotted(at)
 
 
 def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehouse):

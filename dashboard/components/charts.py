@@ -1,0 +1,71 @@
+"""Chart helpers shared by the pages: marking a point that stands for part of a period.
+
+A month (week, quarter, year) that the chosen period holds only in part has fewer days, so
+a lower count: drawn like the others it reads as a drop. A line into such a point is dotted
+(:func:`dot_partial_ends`), such a bar hatched (:func:`hatch_partial_bars`); the page says
+why under the chart.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+
+def dot_partial_ends(fig, partial: set) -> bool:
+    """Draw a line chart's segment into a first or last point that stands for part of a
+    month (week, quarter, year) dotted, with a hollow marker: its lower count is fewer days,
+    not a drop ("december 2026 (1–2)" at the end of a 28-day window).
+
+    Each line of ``fig`` keeps its whole points solid; the dotted pieces are traces of
+    their own in the line's colour, outside the legend. A line of two points without a
+    whole one is dotted itself (a trace without points would leave the legend). Returns
+    whether anything was dotted.
+    """
+    pieces, restyled = [], False
+    for trace in fig.data:
+        xs, ys = list(trace.x), list(trace.y)
+        n = len(xs)
+        if n < 2:
+            continue
+        ends = {i for i in (0, n - 1) if xs[i] in partial}
+        if not ends:
+            continue
+        colour = trace.line.color
+        symbols = ["circle-open" if i in ends else "circle" for i in range(n)]
+        if n == 2:
+            trace.line.dash = "dot"
+            trace.marker.symbol = symbols
+            restyled = True
+            continue
+        segments = {(0, 2) if i == 0 else (n - 2, n) for i in ends}
+        for a, b in sorted(segments):
+            pieces.append(
+                go.Scatter(
+                    x=xs[a:b],
+                    y=ys[a:b],
+                    mode="lines+markers",
+                    name=trace.name,
+                    legendgroup=trace.legendgroup,
+                    showlegend=False,
+                    hovertemplate=trace.hovertemplate,
+                    line={"color": colour, "dash": "dot"},
+                    marker={"color": colour, "symbol": symbols[a:b]},
+                )
+            )
+        lo, hi = (1 if 0 in ends else 0), (n - 1 if n - 1 in ends else n)
+        trace.x, trace.y = xs[lo:hi], ys[lo:hi]
+    for piece in pieces:
+        fig.add_trace(piece)
+    return restyled or bool(pieces)
+
+
+def hatch_partial_bars(fig, partial: set) -> bool:
+    """Hatch the bars of ``fig`` that stand for part of a month (week, quarter, year), as
+    :func:`dot_partial_ends` dots a line into one. Returns whether any bar was hatched."""
+    hatched = False
+    for trace in fig.data:
+        shapes = ["/" if x in partial else "" for x in trace.x]
+        if any(shapes):
+            trace.marker.pattern.shape = shapes
+            hatched = True
+    return hatched
