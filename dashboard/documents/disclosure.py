@@ -237,20 +237,20 @@ def pinned(low: float, high: float) -> bool:
     return math.floor(high + 1e-6) - math.ceil(low - 1e-6) < 1
 
 
-def _related(cells: LinkedCells, members: set[int]) -> set[int]:
-    """The cells that share an equation or a known inequality with one of ``members``
-    (``members`` among them when they have one)."""
+def _related(cells: LinkedCells, cell: int) -> set[int]:
+    """The cells that share an equation or a known inequality with ``cell`` (``cell`` among
+    them when it has one)."""
     out = {
         m
         for total, parts in cells.equations
-        if total in members or not members.isdisjoint(parts)
+        if cell == total or cell in parts
         for m in (total, *parts)
     }
-    out |= {m for pair in cells.at_most if not members.isdisjoint(pair) for m in pair}
+    out |= {m for pair in cells.at_most if cell in pair for m in pair}
     out |= {
         m
         for parts, large in cells.sums_at_most
-        if large in members or not members.isdisjoint(parts)
+        if cell == large or cell in parts
         for m in (*parts, large)
     }
     return out
@@ -383,7 +383,7 @@ def suppress_linked(
             free_checked.add(cell)
         if target is None:
             break
-        near = _related(cells, {target})
+        near = _related(cells, target)
         free_near = [m for m in near if not hidden[m] and values[m] > 0]
         # A cell in no equation or order is pinned by its own bounds (a lower bound the
         # reader knows, at threshold − 1): hiding other cells cannot free it.

@@ -185,7 +185,7 @@ def event_follow_up(
         FROM marts.accidents a, span
         WHERE a.source = 'zone' AND a.occurred_at >= span.lo AND a.occurred_at < span.hi
     ),
-    counted AS (
+    around AS (
         SELECT w.event_id, {counts}
         FROM win w JOIN recs r
           ON r.t >= w.s AND r.t < w.w
@@ -196,9 +196,8 @@ def event_follow_up(
     )
     SELECT ev.*, {located_counts},
         coalesce({covered}, false) AS counted,
-        coalesce({covered} AND ev.started_at - to_days(7 * $weeks::INTEGER) >= $first::TIMESTAMP,
-            false) AS judged
-    FROM ev LEFT JOIN counted c USING (event_id)
+        counted AND ev.started_at - to_days(7 * $weeks::INTEGER) >= $first::TIMESTAMP AS judged
+    FROM ev LEFT JOIN around c USING (event_id)
     ORDER BY ev.started_at, ev.name
     """
     span = data_bounds(version)
