@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
-from dashboard.components.format import fmt_number, style_table
+from dashboard.components.format import fmt_number, missing_as_text, style_table
 
 
 def signal_text(z: float, notable: bool) -> str:
@@ -104,9 +104,11 @@ HIGHLIGHT_STYLES = {
 
 
 def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
-    """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, notable
-    changes of ``compared`` (its :func:`compare_periods` frame) coloured."""
-    return styled_marks(style_table(table.reset_index(drop=True)), highlight_marks(compared))
+    """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, a period the
+    data do not cover as "–" (``st.dataframe`` wrote "None"), notable changes of
+    ``compared`` (its :func:`compare_periods` frame) coloured."""
+    shown = missing_as_text(table.reset_index(drop=True))
+    return styled_marks(style_table(shown), highlight_marks(compared))
 
 
 def styled_marks(styler, marks: list[dict[int, str]]):

@@ -339,7 +339,9 @@ def test_periods_the_source_does_not_cover_are_unknown_not_zero(demo_warehouse):
     assert not tiles["Letselongevallen"].delta and not tiles["Ongevallen"].delta
     assert any("de vorige periode niet" in c.value for c in at.caption)
     table = _frame(at, "Wat", "Vorige periode")
-    assert table["Vorige periode"].isna().all() and table["Vorig jaar"].isna().all()
+    # Shown as "–" (st.dataframe wrote a gap as "None").
+    assert table["Vorige periode"].tolist() == ["–"] * len(table)
+    assert table["Vorig jaar"].tolist() == ["–"] * len(table)
     assert (table["Signaal"] == "–").all() and (table["Signaal t.o.v. vorig jaar"] == "–").all()
     # Entirely before the data: unknown counts and no comparison at all.
     before = {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-06-30"}

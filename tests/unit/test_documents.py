@@ -911,6 +911,10 @@ def test_briefing_does_not_compare_with_periods_before_the_data(demo_warehouse):
     assert any(f"de gegevens beginnen op {first:%d/%m/%Y}" in t for t in texts)
     table = comparison.comparison_table(data.totals, list(data.totals.index), "Domein")
     assert table["Vorig jaar"].isna().all() and (table["Signaal t.o.v. vorig jaar"] == "–").all()
+    # On the page, too, as the coverage note says: "–", not the table's "None".
+    shown = comparison.styled_comparison(table, data.totals).data
+    assert shown["Vorig jaar"].tolist() == shown["Vorige periode"].tolist() == ["–"] * len(shown)
+    assert shown["Nu"].tolist() == table["Nu"].tolist()
 
 
 def test_a_week_still_running_is_compared_day_for_day(demo_warehouse):
