@@ -20,8 +20,13 @@ Rules (``[zone].small_count_threshold``, 5 by default):
    separate groups of hidden cells), and a reader who knows the rules knows each ``"<5"``
    lies in 1..4 and each ``"x"`` is at least 5. :func:`verify_no_disclosure` therefore
    solves the linear programme min/max of every hidden cell under all published
-   equations and those bounds; :func:`suppress_table` hides one more cell next to any
-   cell whose interval shrinks to a single value, and repeats.
+   equations and those bounds; :func:`suppress_table` hides more where a cell's
+   interval shrinks to a single value: a cell next to it that frees it, else several
+   cheaper cells that free it together, and repeats. It runs the reports' linked
+   suppression (:func:`dashboard.documents.disclosure.suppress_linked`) on the system of
+   this one table, so a table on its own and a report's linked tables follow the same
+   algorithm. With a threshold below 3 a small count is told by the rule itself ("<2" can
+   only be 1); only secondary cells are audited then.
 
    One case cannot be repaired by hiding more: when every non-zero cell of a line is
    already hidden and the bounds alone pin them, e.g. (threshold 5) a column whose only
@@ -247,83 +252,46 @@ def interval_bounds(
 # --------------------------------------------------------------------------------------
 
 
-def _pick(
-    candidates: np.ndarray, ext: np.ndarray, margin: np.ndarray, hidden_per_line: np.ndarray
-) -> tuple[int, int] | None:
-    """Cheapest cell to hide among ``candidates``: inner before total, smallest value, and
-    preferably one whose other line also has a single hidden cell (one cell fixes both)."""
-    ii, jj = np.nonzero(candidates)
-    if ii.size == 0:
-        return None
-    key = np.lexsort((jj, ii, hidden_per_line[ii, jj] != 1, ext[ii, jj], margin[ii, jj]))
-    return int(ii[key[0]]), int(jj[key[0]])
+def _linked(ext: np.ndarray, row_totals: bool, col_totals: bool):
+    """The extended table as one linked system (cell ``i * n_cols + j``): inner cells are
+    leaves, the margins subtotals, the grand total the total; one equation per published
+    line, as :func:`_equations`."""
+    from dashboard.documents.disclosure import LinkedCells  # it imports this module
 
-
-def _line_rule(
-    ext: np.ndarray, hidden: np.ndarray, margin: np.ndarray, row_totals: bool, col_totals: bool
-) -> None:
-    """Hide cells (in place) until no published line has exactly one hidden cell."""
-    while True:
-        row_count = hidden.sum(axis=1)
-        col_count = hidden.sum(axis=0)
-        rows = np.flatnonzero(row_count == 1) if row_totals else np.array([], dtype=int)
-        cols = np.flatnonzero(col_count == 1) if col_totals else np.array([], dtype=int)
-        if rows.size == 0 and cols.size == 0:
-            return
-        line = np.zeros_like(hidden)
-        if rows.size:
-            line[rows[0], :] = True
-            other = np.broadcast_to(col_count[None, :], hidden.shape)
-        else:
-            line[:, cols[0]] = True
-            other = np.broadcast_to(row_count[:, None], hidden.shape)
-        cell = _pick(line & ~hidden & (ext > 0), ext, margin, other)
-        if cell is None:  # impossible (see module docstring); guard against endless loops
-            raise RuntimeError("Geen cel om secundair te onderdrukken gevonden.")
-        hidden[cell] = True
+    n_rows, n_cols = ext.shape
+    margin = _margin_mask(ext.shape, row_totals, col_totals)
+    corner = np.zeros(ext.shape, dtype=bool)
+    if row_totals and col_totals:
+        corner[-1, -1] = True
+    level = np.where(corner, 2, np.where(margin, 1, 0))
+    cells = LinkedCells([int(v) for v in ext.ravel()], [int(v) for v in level.ravel()], [])
+    if row_totals:
+        for i in range(n_rows):
+            cells.relate(i * n_cols + n_cols - 1, [i * n_cols + j for j in range(n_cols - 1)])
+    if col_totals:
+        for j in range(n_cols):
+            cells.relate((n_rows - 1) * n_cols + j, [i * n_cols + j for i in range(n_rows - 1)])
+    return cells
 
 
 def _suppression_pattern(
     ext: np.ndarray, threshold: int, row_totals: bool, col_totals: bool, audit: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Primary and full hidden masks of the extended table."""
-    margin = _margin_mask(ext.shape, row_totals, col_totals)
-    primary = (ext >= 1) & (ext < threshold)
-    hidden = primary.copy()
-    _line_rule(ext, hidden, margin, row_totals, col_totals)
-    # With threshold ≤ 2 a "<2" itself says 1: primary cells cannot be protected further.
-    protectable = threshold >= 3
-    while audit and (row_totals or col_totals) and hidden.any():
-        bounds = interval_bounds(ext, hidden, row_totals, col_totals, threshold)
-        exposed = [
-            cell
-            for cell, (lo, hi) in bounds.items()
-            if hi - lo < 0.5 and (protectable or not primary[cell])
-        ]
-        if not exposed:
-            break
-        i, j = exposed[0]
-        near = np.zeros_like(hidden)
-        near[i, :] = row_totals
-        near[:, j] |= col_totals
-        free = ~hidden & (ext > 0)
-        counts = np.broadcast_to(hidden.sum(axis=0)[None, :], hidden.shape)
-        cell = _pick(near & free, ext, margin, counts) or _pick(free, ext, margin, counts)
-        if cell is None:
-            # Every non-zero cell is hidden and a value is still pinned: the table's shape
-            # itself discloses (e.g. four "<5" cells and a "<5" total: each must be 1).
-            warnings.warn(
-                ResidualDisclosureWarning(
-                    "Onderdrukking kan niet alle kleine aantallen beschermen (cellen "
-                    f"{exposed} liggen vast); voeg rijen of kolommen samen of laat de "
-                    "totalen weg."
-                ),
-                stacklevel=3,
-            )
-            break
-        hidden[cell] = True
-        _line_rule(ext, hidden, margin, row_totals, col_totals)
-    return primary, hidden
+    """Primary and full hidden masks of the extended table: the reports' linked
+    suppression (:func:`dashboard.documents.disclosure.suppress_linked`) on the system of
+    this one table, so a table alone and a report's linked tables follow one algorithm."""
+    from dashboard.documents.disclosure import suppress_linked
+
+    if ext.size == 0:
+        empty = np.zeros(ext.shape, dtype=bool)
+        return empty, empty.copy()
+    residual: list[str] = []
+    primary, hidden = suppress_linked(
+        _linked(ext, row_totals, col_totals), threshold, audit, residual
+    )
+    for message in residual:
+        warnings.warn(ResidualDisclosureWarning(message), stacklevel=3)
+    return primary.reshape(ext.shape), hidden.reshape(ext.shape)
 
 
 def _format_count(value: int) -> str:

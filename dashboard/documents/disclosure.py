@@ -370,6 +370,11 @@ def suppress_linked(
     # Hiding a cell only widens what the reader can say about the others (a known value
     # becomes a range holding it), so a cell found free stays free: check each once.
     free_checked: set[int] = set()
+    # Below 3 the rule itself tells a small count ("<2" can only be 1): hiding more cannot
+    # protect it, and trying hid every cell of the table and still warned. Only cells
+    # hidden as secondary ("x") are audited then.
+    if threshold < 3:
+        free_checked.update(int(c) for c in np.flatnonzero(primary))
     relations = cells.equations or cells.at_most or cells.sums_at_most or cells.at_least
     while audit and relations and hidden.any():
         lp = _ReaderLP(cells, hidden, threshold)

@@ -121,6 +121,26 @@ def test_residual_disclosure_is_reported():
     assert len(residual) == 1 and "Onderdrukking kan niet" in residual[0]
 
 
+def test_threshold_two_hides_the_ones_and_their_partners_not_the_whole_table():
+    """With threshold 2 a "<2" can only be 1: the rule itself tells it, and hiding more
+    cannot change that. The audit tried, hid every cell of the table (its total too) and
+    still warned; now it protects only the secondary cells."""
+    cells = LinkedCells([], [], [])
+    wijken = [cells.add(v, 0) for v in (1, 7, 8, 9)]
+    total = cells.add(25, 2)
+    cells.relate(total, wijken)
+    residual: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ResidualDisclosureWarning either
+        primary, hidden = suppress_linked(cells, threshold=2, residual=residual)
+    assert primary.tolist() == [True, False, False, False, False]
+    # The 7 the line rule hides would be 8 - 1; the audit hides the 8 too (each "x" is at
+    # least 2, so the 7 lies in 2..13), and leaves the 9 and the total.
+    assert hidden.tolist() == [True, True, True, False, False]
+    assert residual == []
+    assert linked_bounds(cells, hidden, threshold=2)[1] == (2.0, 13.0)
+
+
 def test_a_known_lower_bound_is_part_of_the_audit():
     """An event's nuisance count called more than usual is at least 2. Wijk A1 holds 2
     reports ("<5"), its sister 5 ("x"), their deelgemeente 7: a reader knows A1 lies in 1..2.

@@ -93,6 +93,21 @@ def test_custom_threshold_symbols_and_thousands():
     assert display.iloc[2][cols + ["Totaal"]].tolist() == ["19.000", "3.009", "22.009"]
 
 
+def test_threshold_two_protects_the_secondary_cells_and_keeps_the_rest():
+    # "<2" can only be 1 whatever else is hidden. The audit used to try to protect it all
+    # the same and hid every cell, totals too, with a warning. Now the 1 is left as the
+    # rule tells it, and only the secondary cells ("x" is at least 2) are protected.
+    frame, cols = _table([[1, 7, 8], [6, 9, 12]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ResidualDisclosureWarning
+        display, mask = suppress_table(frame, cols, threshold=2)
+    assert display.iloc[0]["c0"] == "<2"
+    assert display["Totaal"].tolist() == ["16", "27", "43"]  # the totals stay
+    assert not mask.to_numpy().all()
+    report = verify_no_disclosure(mask, frame[cols].to_numpy(), threshold=2)
+    assert report.ok, report  # no "x" pinned, no line with one hidden cell
+
+
 def test_invalid_values_are_refused():
     for bad in ([[1.5, 2]], [[-1, 2]], [[np.nan, 2]]):
         frame = pd.DataFrame(bad, columns=["a", "b"])
