@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import re
 from pathlib import Path
@@ -507,9 +508,21 @@ def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
     from etl import build as build_module
 
     monkeypatch.setattr(build_module, "COMPRESS_SHARE", 0.0)
+    folders: list[tuple[str, int]] = []
+    run_folder = build_module.run_sql_folder
+
+    def spy(con, folder, *args, **kwargs):
+        folders.append((folder.name, kwargs.get("workers", 1)))
+        return run_folder(con, folder, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "run_sql_folder", spy)
     compressed = tmp_path / "compressed.duckdb"
     build(RAW_SMALL, compressed)
     assert_same_marts(compressed, small_warehouse)
+    # One export read and staged at a time (side by side they spilled); the marts still
+    # run side by side.
+    assert ("staging", 1) in folders
+    assert ("marts", build_module.MODEL_WORKERS) in folders or (os.cpu_count() or 1) < 2
     monkeypatch.setenv("WIJKBEELD_KEEP_LAYERS", "1")
     build(RAW_SMALL, compressed)
     kept = query(
