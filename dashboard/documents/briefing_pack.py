@@ -644,9 +644,9 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
         if pd.isna(r["x"]):
             verdict = ""  # the Wijk column says "geen locatie"
         elif not r["counted"]:
-            verdict = "niet geteld: valt deels buiten de gegevens"
+            verdict = "niet geteld"  # followup_note says why
         elif not r["judged"]:
-            verdict = "niet te beoordelen: te weinig weken ervoor"
+            verdict = "niet beoordeeld"  # followup_note says why
         else:
             verdict = ", ".join(notable)
         row.append(verdict)
@@ -665,9 +665,9 @@ def followup_note() -> str:
         "dan gewoonlijk en door toeval in minder dan 5 % van de gevallen (exacte "
         "binomiaaltoets per evenement). Feiten tellen op het begin van de feiten, "
         "ongevallen alleen uit de eigen registratie (Statbel kent geen dag). Een evenement "
-        "dat deels buiten de gegevens valt, wordt niet geteld; een evenement in de eerste "
-        f"{event_analysis.BASELINE_WEEKS} weken van de gegevens niet beoordeeld (geen "
-        "gewoonlijk). Eerst de opvallende evenementen, dan de drukste."
+        "dat deels buiten de gegevens valt, is “niet geteld”; een evenement in de "
+        f"eerste {event_analysis.BASELINE_WEEKS} weken van de gegevens “niet "
+        "beoordeeld” (er is geen gewoonlijk). Eerst de opvallende evenementen, dan de drukste."
     )
 
 

@@ -182,10 +182,10 @@ def test_follow_up_judges_only_what_the_data_cover(tmp_path):
     fuif = table[table["Evenement"] == "Fuif Sint-Rémi"].iloc[0]
     # Counted as before (3 facts), but against nothing: no "gewoonlijk", not red.
     assert fuif["Feiten"] == "3 (gewoonlijk –)"
-    assert fuif["Opvallend"] == "niet te beoordelen: te weinig weken ervoor"
+    assert fuif["Opvallend"] == "niet beoordeeld"  # the note below the table says why
     late_row = table[table["Evenement"] == "Buurtfeest laat"].iloc[0]
     assert (late_row["Feiten"], late_row["Overlast"], late_row["Ongevallen"]) == ("–", "–", "–")
-    assert late_row["Opvallend"] == "niet geteld: valt deels buiten de gegevens"
+    assert late_row["Opvallend"] == "niet geteld"
     assert marks == [{}, {}]
 
 
