@@ -282,9 +282,6 @@ def _suppression_pattern(
     this one table, so a table alone and a report's linked tables follow one algorithm."""
     from dashboard.documents.disclosure import suppress_linked
 
-    if ext.size == 0:
-        empty = np.zeros(ext.shape, dtype=bool)
-        return empty, empty.copy()
     residual: list[str] = []
     primary, hidden = suppress_linked(
         _linked(ext, row_totals, col_totals), threshold, audit, residual

@@ -367,25 +367,26 @@ def suppress_linked(
             hidden[cell] = True
 
     line_rule()
-    # Hiding a cell only widens what the reader can say about the others (a known value
-    # becomes a range holding it), so a cell found free stays free: check each once.
-    free_checked: set[int] = set()
+    # Cells not (or no longer) audited. Hiding a cell only widens what the reader can say
+    # about the others (a known value becomes a range holding it), so a cell found free
+    # stays free: each is checked once.
+    skip_audit: set[int] = set()
     # Below 3 the rule itself tells a small count ("<2" can only be 1): hiding more cannot
     # protect it, and trying hid every cell of the table and still warned. Only cells
     # hidden as secondary ("x") are audited then.
     if threshold < 3:
-        free_checked.update(int(c) for c in np.flatnonzero(primary))
+        skip_audit.update(int(c) for c in np.flatnonzero(primary))
     relations = cells.equations or cells.at_most or cells.sums_at_most or cells.at_least
     while audit and relations and hidden.any():
         lp = _ReaderLP(cells, hidden, threshold)
         target = None
         for cell in lp.position:  # in index order: the first pinned cell, as before
-            if cell in free_checked:
+            if cell in skip_audit:
                 continue
             if lp.pinned(cell):
                 target = cell
                 break
-            free_checked.add(cell)
+            skip_audit.add(cell)
         if target is None:
             break
         near = _related(cells, target)

@@ -85,6 +85,18 @@ def test_no_totals_means_primary_only():
     assert list(mask.columns) == cols
 
 
+@pytest.mark.parametrize("row_totals", [True, False])
+@pytest.mark.parametrize("col_totals", [True, False])
+def test_an_empty_table_hides_nothing(row_totals, col_totals):
+    """A filter that leaves no rows: the linked algorithm gets a table without cells (no
+    totals) or one line of zeros (column totals), and hides nothing."""
+    frame = pd.DataFrame({"wijk": pd.Series([], dtype=str), "c0": pd.Series([], dtype=int)})
+    display, mask = suppress_table(frame, ["c0"], row_totals=row_totals, col_totals=col_totals)
+    assert not mask.to_numpy().any()
+    assert len(display) == (1 if col_totals else 0)
+    assert (display.drop(columns="wijk") == "0").all().all()
+
+
 def test_custom_threshold_symbols_and_thousands():
     frame, cols = _table([[12000, 9], [7000, 3000]])
     display, _ = suppress_table(frame, cols, threshold=10, secondary_symbol="•")
