@@ -73,6 +73,10 @@ QUALITATIVE = (
     "#666666",
 )
 UNKNOWN_COLOUR = "#d9d9d9"
+#: Ranked places (black spots and candidates) drawn as labelled rings on one map, best
+#: ranked first. Rank labels of more places hide the map under them: 1,380 ranked places
+#: in ten wijken (a national picture) covered it in purple text.
+RANKED_PLACES_CAP = 50
 
 _LEAFLET_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "leaflet-1.9.3"
 _STATIC_URL = "app/static/vendor/leaflet-1.9.3"
@@ -1055,7 +1059,8 @@ def add_rings(
     Parameters
     ----------
     rings : pandas.DataFrame
-        ``lat``, ``lon``, ``radius_m`` and ``label`` (tooltip text); a few dozen at most.
+        ``lat``, ``lon``, ``radius_m`` and ``label`` (tooltip text); a few dozen at most
+        (:data:`RANKED_PLACES_CAP`).
     colour : str
         Line colour.
     dash : str, optional

@@ -331,9 +331,9 @@ if show_controls:
     ctrl_points = traffic.control_points(version, period.start, period.end)
     drawn = maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
     note += " " + maps.drawn_note(drawn, "verkeerscontrole", "verkeerscontroles", "als vierkantje")
-spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]]
+spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]].sort_values("rang")
 if show_spots and not spots.empty:
-    spots_geo = _to_wgs84(spots)
+    spots_geo = _to_wgs84(spots.head(maps.RANKED_PLACES_CAP))
     black = spots_geo[spots_geo["is_black_spot"]]
     maps.add_rings(
         m,
@@ -362,7 +362,14 @@ if show_spots and not spots.empty:
         pixels=True,
     )
     maps.add_labels(m, spots_geo.assign(text=spots_geo["rang"].map(lambda r: f"#{r}")))
-    note += " Paarse cirkels: gevaarlijke punten (vol) en kandidaten (streepjes), met hun rang."
+    if len(spots) > len(spots_geo):
+        note += (
+            f" Paarse cirkels: de {fmt_int(len(spots_geo))} hoogst gerangschikte van de "
+            f"{fmt_int(len(spots))} gevaarlijke punten en kandidaten (vol: gevaarlijk punt, "
+            "streepjes: kandidaat), met hun rang; de tabellen hieronder hebben ze allemaal."
+        )
+    else:
+        note += " Paarse cirkels: gevaarlijke punten (vol) en kandidaten (streepjes), met hun rang."
 maps.show(m, key="verkeer_kaart")
 st.caption(note)
 

@@ -74,16 +74,16 @@ def test_traffic_accidents_and_victims(demo_warehouse):
     assert any("hun signaal is gedeeld door √φ" in c.value for c in at.caption)
 
 
+def _ranked_tables(at) -> list[pd.DataFrame]:
+    """The black spots' and the candidates' tables, in that order."""
+    tables = [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
+    return [t for t in tables if "Score ≥ 15" in t.columns]
+
+
 def test_black_spot_ranking_on_the_page(demo_warehouse, demo_raw):
     at = run_app("traffic", {"periode": "jaar"})
     truth = json.loads((demo_raw / "ground_truth.json").read_text(encoding="utf-8"))
-    black = _frame(at, "Rang", "Score ≥ 15")
-    tables = [
-        (d.value.data if hasattr(d.value, "data") else d.value)
-        for d in at.dataframe
-        if "Score ≥ 15" in (d.value.data if hasattr(d.value, "data") else d.value).columns
-    ]
-    black, candidates = tables[0], tables[1]
+    black, candidates = _ranked_tables(at)[:2]
     assert metrics(at)["Gevaarlijke punten"] == nl(len(black))
     assert metrics(at)["Kandidaten (net onder de drempel)"] == nl(len(candidates))
     assert len(black) >= len(truth["black_spots"])
@@ -105,6 +105,50 @@ def test_black_spot_ranking_on_the_page(demo_warehouse, demo_raw):
     )
     score_text = f"= {black['Score'].iloc[0]:.1f}".replace(".", ",").replace(",0", "")
     assert any(score_text in m.value for m in at.markdown)
+
+
+def test_the_map_rings_only_the_best_ranked_places_and_says_so(demo_warehouse, monkeypatch):
+    """With 1,380 ranked places (a national picture in ten wijken) the rank labels hid the
+    map under purple text: it rings the best ranked ones, and the caption names how many of
+    how many; the tables keep them all."""
+    from dashboard.components import maps
+
+    drawn: dict[str, list] = {"rings": [], "labels": []}
+    real_rings, real_labels = maps.add_rings, maps.add_labels
+
+    def rings(m, frame, *args, **kwargs):
+        drawn["rings"].append(frame)
+        return real_rings(m, frame, *args, **kwargs)
+
+    def labels(m, frame, *args, **kwargs):
+        drawn["labels"].append(frame)
+        return real_labels(m, frame, *args, **kwargs)
+
+    monkeypatch.setattr(maps, "add_rings", rings)
+    monkeypatch.setattr(maps, "add_labels", labels)
+    at = run_app("traffic", {"periode": "jaar"})
+    black, candidates = _ranked_tables(at)
+    n = len(black) + len(candidates)
+    assert n > 3 and len(black) >= 1
+    # Uncapped: every ranked place, once, with its rank.
+    assert sum(len(f) for f in drawn["rings"][:2]) == n
+    ranks = [*black["Rang"], *candidates["Rang"]]
+    assert sorted(drawn["labels"][0]["text"]) == sorted(f"#{r}" for r in ranks)
+    assert any("Paarse cirkels: gevaarlijke punten (vol)" in c.value for c in at.caption)
+
+    drawn["rings"].clear()
+    drawn["labels"].clear()
+    monkeypatch.setattr(maps, "RANKED_PLACES_CAP", 3)
+    at = run_app("traffic", {"periode": "jaar"})
+    assert sum(len(f) for f in drawn["rings"][:2]) == 3
+    assert list(drawn["labels"][0]["text"]) == ["#1", "#2", "#3"]
+    assert any(
+        f"Paarse cirkels: de 3 hoogst gerangschikte van de {nl(n)} gevaarlijke punten en "
+        "kandidaten" in c.value
+        for c in at.caption
+    )
+    # The tables still list them all.
+    assert sum(len(t) for t in _ranked_tables(at)) == n
 
 
 def test_enforcement_sentence_and_table(demo_warehouse):
