@@ -45,7 +45,7 @@ from dashboard.components.format import (
     style_table,
     to_xlsx_bytes,
 )
-from dashboard.queries import districts, overview, reviews, workload
+from dashboard.queries import common, districts, overview, reviews, workload
 from etl.config import FINISHED_TASK_STATUSES, zone_clock
 from etl.reviews import ReviewError
 
@@ -561,7 +561,12 @@ st.caption(
 )
 
 st.subheader("Maandelijkse evolutie")
+# From the first month of the tasks export on: before it a count is unknown, not 0. A task
+# closed before its own receipt (a date error) drew every inspector's line from 0 there.
 trend_start = date(idx_end.year - 2, idx_end.month, 1)
+tasks_known = common.known_since(version, ("tasks",))
+if tasks_known is not None and trend_start < tasks_known <= idx_end:
+    trend_start = tasks_known
 trend = layout.staff_names(
     workload.monthly_task_trend(version, trend_start, idx_end, flt.wijken), ("inspecteur",)
 )

@@ -568,6 +568,43 @@ def test_monthly_evolution_says_when_its_last_month_is_cut_short(demo_warehouse,
     assert not dotted(at)
 
 
+@pytest.fixture(scope="module")
+def closed_before_the_export(demo_raw, tmp_path_factory):
+    """The demo exports with the first task closed in the month before the first receipt
+    (a date error), and that month."""
+    import shutil
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("closed_early") / "raw"
+    shutil.copytree(demo_raw, raw)
+    path = min((raw / "tasks").glob("wijktaken_*.csv"))
+    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
+    received = pd.to_datetime(frame["Ontvangen"], format="%d/%m/%Y")
+    first = received.idxmin()
+    before = (received[first].replace(day=1) - timedelta(days=10)).date()
+    frame.loc[first, "Afgesloten"] = before.strftime("%d/%m/%Y")
+    frame.to_csv(path, sep=";", index=False, encoding="cp1252")
+    warehouse = raw.parent / "wh.duckdb"
+    build_warehouse(raw=raw, warehouse=warehouse, echo=lambda *_: None)
+    return warehouse, received[first].date().replace(day=1)
+
+
+def test_monthly_evolution_starts_with_the_tasks_export(closed_before_the_export, monkeypatch):
+    """A task closed in the month before the export's first receipt drew that month, and
+    every inspector's line climbed from 0 out of it: received tasks there are unknown."""
+    import json
+
+    warehouse, first_month = closed_before_the_export
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    end = first_month + timedelta(days=200)
+    at = run_app("workload", {"periode": "aangepast", "van": str(end - timedelta(days=27)),
+                              "tot": str(end)})  # fmt: skip
+    chart = next(c for c in at.get("plotly_chart") if "Maand" in c.proto.spec)
+    months = {str(x)[:10] for t in json.loads(chart.proto.spec)["data"] for x in t["x"]}
+    assert min(months) == str(first_month)
+
+
 def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehouse):
     """No task in the window: the per-type table split an empty column into two and
     failed ("Columns must be same length as key")."""
