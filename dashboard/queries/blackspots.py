@@ -160,12 +160,22 @@ def ranking(
         # and an empty member list has no accident_id type to merge on.
         out["wijk_code"] = pd.Series(dtype="object")
         return out
+    # The most frequent wijk of each location's accidents (the first in order on a tie, as
+    # Series.mode), counted per pair: a mode per location in Python took 0.36 s for the
+    # 4,874 locations of 10^6 incidents.
+    pairs = members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
     wijk = (
-        members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
-        .groupby("location_id")["wijk_code"]
-        .agg(lambda s: s.mode().iat[0] if s.notna().any() else None)
+        pairs.dropna(subset=["wijk_code"])
+        .groupby(["location_id", "wijk_code"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["location_id", "n", "wijk_code"], ascending=[True, False, True])
+        .drop_duplicates("location_id")
+        .set_index("location_id")["wijk_code"]
     )
-    out["wijk_code"] = out["location_id"].map(wijk)
+    mapped = out["location_id"].map(wijk)
+    out["wijk_code"] = mapped.astype(object).where(mapped.notna(), None)
     return out
 
 

@@ -10,6 +10,7 @@ import json
 import math
 from datetime import date
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -279,3 +280,30 @@ def test_map_layers_for_controls_and_rings():
     assert '"radius": 250' in page and "#1 Steenweg" in page
     assert (fmt_check(True), fmt_check(False), fmt_check(None)) == ("✓", "✗", "–")
     assert fmt_clock("8:05") == "08:05"
+
+
+def test_a_location_s_wijk_is_the_most_frequent_of_its_accidents(version, params):
+    """Checked with SQL over the members of each location: the wijk most of its accidents
+    lie in, the first in order on a tie; a location whose accidents have no wijk has none."""
+    ranked = blackspots.ranking(version, END, params)
+    members = blackspots.location_members(version, END, params)
+    first, last = blackspots.window(END, params.years)
+    con = duckdb.connect()
+    con.register("members", members)
+    accidents = wh(
+        "SELECT accident_id, CAST(wijk_code AS VARCHAR) AS wijk_code FROM marts.accidents "
+        "WHERE source = 'zone' AND date BETWEEN ? AND ?",
+        [first, last],
+    )
+    con.register("acc", accidents)
+    expected = dict(
+        con.execute(
+            "SELECT location_id, first(wijk_code ORDER BY n DESC, wijk_code) FROM ("
+            "  SELECT m.location_id, a.wijk_code, count(*) AS n FROM members m"
+            "  JOIN acc a USING (accident_id) WHERE a.wijk_code IS NOT NULL GROUP BY ALL"
+            ") GROUP BY 1"
+        ).fetchall()
+    )
+    got = dict(zip(ranked["location_id"], ranked["wijk_code"], strict=True))
+    assert len(got) > 20
+    assert got == {k: expected.get(k) for k in got}
