@@ -675,7 +675,7 @@ series = monthly_with_last_year(
     between_col="n_binnen",
     months=(year_earlier, period.end),
     # Known from the first month every chosen source has (each source's own start).
-    known_from=common.known_since(version, tuple(keys)),
+    known_from=(known_from := common.known_since(version, tuple(keys))),
 )
 series = series[series["maand"] >= pd.Period(period.start, "M")]
 if not series.empty:
@@ -713,6 +713,15 @@ if not series.empty:
         separators=",.",
     )
     st.plotly_chart(fig, key="bronnen_maanden")
+    before = [label for label, n in zip(labels, series["vorig_jaar"], strict=True) if pd.isna(n)]
+    if before:
+        # The line stops without a word otherwise: an empty legend entry, or a line that
+        # seems to begin late.
+        st.caption(
+            "Een jaar eerder: geen gegevens"
+            + (f" vóór {fmt_date(known_from)}" if known_from is not None else "")
+            + f", dus geen lijn bij {', '.join(before)} (onbekend, geen 0)."
+        )
     notable = series[series["notable"]]
     if not notable.empty:
         st.caption(

@@ -483,11 +483,17 @@ def test_months_before_a_source_s_first_export_are_unknown(late_facts, monkeypat
     # Nov and Dec 2024: no facts known yet, so no year-earlier point for facts + reports.
     assert all(v is None or np.isnan(v) for v in np.asarray(plotly_array(line["y"]), float))
     assert not any(c.value.startswith("Opvallend anders") for c in at.caption)
+    # And the page says why the line is missing (it stopped without a word).
+    why = "Een jaar eerder: geen gegevens vóór 01/01/2025, dus geen lijn bij "
+    [note] = [c.value for c in at.caption if c.value.startswith(why)]
+    assert note.endswith("(onbekend, geen 0).")
+    assert note[len(why) :].split(" (")[0].split(", ") == list(bars["x"])
     # Reports alone are known then.
     at.segmented_control(key="bronnen_bron").set_value("nuisance").run()
     chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
     line = json.loads(chart.proto.spec)["data"][1]
     assert not np.isnan(np.asarray(plotly_array(line["y"]), float)).any()
+    assert not any(c.value.startswith("Een jaar eerder") for c in at.caption)
     # The first weeks of facts: no difference against a period before them.
     at = run_app("sources", {"periode": "aangepast", "van": "2025-01-01", "tot": "2025-01-28"})
     tiles = {m.label: m for m in at.metric}
