@@ -662,6 +662,8 @@ monthly = _sum_by(
 # is 0 (the chart lost the period's empty last months), and a month is unknown only before
 # the data begin (not before the first record of one wijk and category).
 year_earlier = date(period.start.year - 1, period.start.month, 1)
+# Known from the first month every chosen source has (each source's own start).
+known_from = common.known_since(version, tuple(keys))
 series = monthly_with_last_year(
     monthly,
     "maand",
@@ -674,8 +676,7 @@ series = monthly_with_last_year(
     since_col="n_vanaf_dag",
     between_col="n_binnen",
     months=(year_earlier, period.end),
-    # Known from the first month every chosen source has (each source's own start).
-    known_from=(known_from := common.known_since(version, tuple(keys))),
+    known_from=known_from,
 )
 series = series[series["maand"] >= pd.Period(period.start, "M")]
 if not series.empty:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -571,23 +572,17 @@ def test_monthly_evolution_says_when_its_last_month_is_cut_short(demo_warehouse,
 @pytest.fixture(scope="module")
 def closed_before_the_export(demo_raw, tmp_path_factory):
     """The demo exports with the first task closed in the month before the first receipt
-    (a date error), and that month."""
-    import shutil
+    (a date error)."""
 
-    from etl.build import build_warehouse
+    def close_early(frame: pd.DataFrame, received: pd.Series) -> None:
+        first = received.idxmin()
+        before = (received[first].replace(day=1) - timedelta(days=10)).date()
+        frame.loc[first, "Afgesloten"] = before.strftime("%d/%m/%Y")
 
-    raw = tmp_path_factory.mktemp("closed_early") / "raw"
-    shutil.copytree(demo_raw, raw)
-    path = min((raw / "tasks").glob("wijktaken_*.csv"))
-    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
-    received = pd.to_datetime(frame["Ontvangen"], format="%d/%m/%Y")
-    first = received.idxmin()
-    before = (received[first].replace(day=1) - timedelta(days=10)).date()
-    frame.loc[first, "Afgesloten"] = before.strftime("%d/%m/%Y")
-    frame.to_csv(path, sep=";", index=False, encoding="cp1252")
-    warehouse = raw.parent / "wh.duckdb"
-    build_warehouse(raw=raw, warehouse=warehouse, echo=lambda *_: None)
-    return warehouse, received[first].date().replace(day=1)
+    earliest = min(p.name for p in (demo_raw / "tasks").glob("wijktaken_*.csv"))
+    return _demo_with_tasks_edited(
+        demo_raw, tmp_path_factory.mktemp("closed_early"), earliest, close_early
+    )
 
 
 def test_monthly_evolution_starts_with_the_tasks_export(closed_before_the_export, monkeypatch):
@@ -595,8 +590,9 @@ def test_monthly_evolution_starts_with_the_tasks_export(closed_before_the_export
     every inspector's line climbed from 0 out of it: received tasks there are unknown."""
     import json
 
-    warehouse, first_month = closed_before_the_export
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(closed_before_the_export))
+    first = wh("SELECT min(received_at) FROM marts.tasks").iat[0, 0]
+    first_month = pd.Timestamp(first).date().replace(day=1)
     end = first_month + timedelta(days=200)
     at = run_app("workload", {"periode": "aangepast", "van": str(end - timedelta(days=27)),
                               "tot": str(end)})  # fmt: skip
@@ -628,25 +624,45 @@ def test_the_two_indices_on_the_page_say_what_they_count(demo_warehouse):
 STAND_IN = "INP Xavier Vervanger"
 
 
-@pytest.fixture(scope="module")
-def stand_in_zone(demo_raw, tmp_path_factory):
-    """The demo exports with a stand-in holding W02's tasks from 01/09/2026 on, and without
-    statistical sectors (districts/sectoren.geojson left out)."""
+def _demo_with_tasks_edited(
+    demo_raw: Path, folder: Path, tasks_file: str, edit, drop: tuple[str, ...] = ()
+) -> Path:
+    """A warehouse of the demo exports copied into ``folder``, with one tasks export edited
+    in place (``edit(frame, received)``) and the files in ``drop`` left out."""
     import shutil
 
     from etl.build import build_warehouse
 
-    raw = tmp_path_factory.mktemp("stand_in") / "raw"
+    raw = folder / "raw"
     shutil.copytree(demo_raw, raw)
-    path = raw / "tasks" / "wijktaken_2026.csv"
+    path = raw / "tasks" / tasks_file
     frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
-    received = pd.to_datetime(frame["Ontvangen"], format="%d/%m/%Y")
-    frame.loc[(frame["Wijk"] == "W02") & (received >= "2026-09-01"), "Wijkinspecteur"] = STAND_IN
+    edit(frame, pd.to_datetime(frame["Ontvangen"], format="%d/%m/%Y"))
     frame.to_csv(path, sep=";", index=False, encoding="cp1252")
-    (raw / "districts" / "sectoren.geojson").unlink()
-    warehouse = raw.parent / "wh.duckdb"
+    for name in drop:
+        (raw / name).unlink()
+    warehouse = folder / "wh.duckdb"
     build_warehouse(raw=raw, warehouse=warehouse, echo=lambda *_: None)
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def stand_in_zone(demo_raw, tmp_path_factory):
+    """The demo exports with a stand-in holding W02's tasks from 01/09/2026 on, and without
+    statistical sectors (districts/sectoren.geojson left out)."""
+
+    def stand_in(frame: pd.DataFrame, received: pd.Series) -> None:
+        frame.loc[(frame["Wijk"] == "W02") & (received >= "2026-09-01"), "Wijkinspecteur"] = (
+            STAND_IN
+        )
+
+    return _demo_with_tasks_edited(
+        demo_raw,
+        tmp_path_factory.mktemp("stand_in"),
+        "wijktaken_2026.csv",
+        stand_in,
+        drop=("districts/sectoren.geojson",),
+    )
 
 
 def _nl_number(text) -> float:
