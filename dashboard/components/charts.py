@@ -1,4 +1,9 @@
-"""Chart helpers shared by the pages: marking a point that stands for part of a period.
+"""Chart helpers shared by the pages: Dutch numbers on every chart (:func:`show_chart`), and
+marking a point that stands for part of a period.
+
+Plotly writes 12000 as "12k" and 4500 as "4500"; the tables write "12.000" and "4.500".
+:func:`show_chart` draws a figure with the house style's numbers: decimal comma, a dot between
+thousands, no "k" or "M", on the axes, in the hover labels and on colour bars.
 
 A month (week, quarter, year) that the chosen period holds only in part has fewer days, so
 a lower count: drawn like the others it reads as a drop. A line into such a point is dotted
@@ -9,6 +14,27 @@ why under the chart.
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import streamlit as st
+
+#: Plotly's number settings for nl-BE: "1.234,5", not "1,234.5" or "1.2k".
+_AXIS_NUMBERS = {"exponentformat": "none", "separatethousands": True}
+
+
+def dutch_numbers(fig):
+    """Set ``fig``'s numbers to the house style (decimal comma, dot between thousands, no
+    "k"/"M" abbreviations) on every axis and colour bar; returns ``fig``."""
+    fig.update_layout(separators=",.")
+    fig.update_xaxes(**_AXIS_NUMBERS)
+    fig.update_yaxes(**_AXIS_NUMBERS)
+    fig.update_coloraxes(colorbar=_AXIS_NUMBERS)
+    fig.update_traces(colorbar=_AXIS_NUMBERS, selector={"type": "heatmap"})
+    return fig
+
+
+def show_chart(fig, **kwargs) -> None:
+    """Draw ``fig`` with :func:`dutch_numbers` (``st.plotly_chart``'s arguments pass through):
+    the one way the pages draw a Plotly chart."""
+    st.plotly_chart(dutch_numbers(fig), **kwargs)
 
 
 def dot_partial_ends(fig, partial: set) -> bool:

@@ -14,7 +14,7 @@ import plotly.express as px
 import streamlit as st
 
 from dashboard.components import filters, layout, maps
-from dashboard.components.charts import dot_partial_ends, hatch_partial_bars
+from dashboard.components.charts import dot_partial_ends, hatch_partial_bars, show_chart
 from dashboard.components.format import (
     MONTHS,
     WEEKDAYS,
@@ -345,7 +345,7 @@ elif kind == "Heatmap":
         aspect="auto",
         color_continuous_scale="YlOrRd",
         labels={"x": names[x], "y": names[colour], "color": value_label},
-        text_auto=".0f" if decimals == 0 else ".1f",
+        text_auto=",.0f" if decimals == 0 else ",.1f",
     )
 else:
     draw = px.line if kind == "Lijn" else px.bar
@@ -367,11 +367,10 @@ else:
         dotted = "Gestippeld" if marked and kind == "Lijn" else "Gearceerd" if marked else ""
 if fig is not None:
     fig.update_layout(
-        separators=",.",
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend_title_text=names.get(colour),
     )
-    st.plotly_chart(fig, width="stretch")
+    show_chart(fig, width="stretch")
     if dotted:
         st.caption(
             f"{dotted}: {'naar ' if dotted == 'Gestippeld' else ''}een periode die maar deels "

@@ -27,6 +27,7 @@ from dashboard.analysis.temporal import (
     monthly_with_last_year,
 )
 from dashboard.components import filters, layout, maps, static_map
+from dashboard.components.charts import show_chart
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
@@ -639,7 +640,7 @@ fig = go.Figure(
         x=[f"{h:02d}u" for h in range(24)],
         y=[WEEKDAY_LABELS[d] for d in range(1, 8)],
         colorscale="YlOrRd",
-        hovertemplate="%{y} %{x}: %{z:.1f}<extra></extra>",
+        hovertemplate="%{y} %{x}: %{z:,.1f}<extra></extra>",
         colorbar={"title": "Aantal"},
     )
 )
@@ -649,9 +650,8 @@ fig.update_layout(
     yaxis={"autorange": "reversed", "title": ""},
     height=330,
     margin={"t": 40, "b": 40, "l": 10, "r": 10},
-    separators=",.",
 )
-st.plotly_chart(fig, key="bronnen_uurmatrix")
+show_chart(fig, key="bronnen_uurmatrix")
 
 monthly = _sum_by(
     [hq.monthly_counts(version, k, *args) for k in keys],
@@ -711,9 +711,8 @@ if not series.empty:
         height=330,
         margin={"t": 40, "b": 40, "l": 10, "r": 10},
         legend={"orientation": "h"},
-        separators=",.",
     )
-    st.plotly_chart(fig, key="bronnen_maanden")
+    show_chart(fig, key="bronnen_maanden")
     before = [label for label, n in zip(labels, series["vorig_jaar"], strict=True) if pd.isna(n)]
     if before:
         # The line stops without a word otherwise: an empty legend entry, or a line that

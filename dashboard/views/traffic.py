@@ -17,6 +17,7 @@ from dashboard.analysis.compstat import compare_periods, covered
 from dashboard.analysis.temporal import monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import comparison, filters, layout, maps
+from dashboard.components.charts import show_chart
 from dashboard.components.filters import year_before
 from dashboard.components.format import (
     WEEKDAYS,
@@ -828,12 +829,11 @@ else:
     fig.update_layout(
         title="Letselongevallen (aantal ongevallen)",
         height=320,
-        separators=",.",
         margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
         xaxis=PERIOD_AXIS,
     )
-    st.plotly_chart(fig, width="stretch", key="verkeer_trend_ongevallen")
+    show_chart(fig, width="stretch", key="verkeer_trend_ongevallen")
     if unknown:
         outside = (
             [f"vóór {fmt_date(first_known)}"] if unknown[0].end_time.date() < first_known else []
@@ -862,12 +862,11 @@ else:
             barmode="stack",
             title="Slachtoffers (aantal personen)",
             height=320,
-            separators=",.",
             margin=dict(l=10, r=10, t=40, b=10),
             legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"),
             xaxis=PERIOD_AXIS,
         )
-        st.plotly_chart(vfig, width="stretch", key="verkeer_trend_slachtoffers")
+        show_chart(vfig, width="stretch", key="verkeer_trend_slachtoffers")
 
 st.markdown("**Gekozen periode tegenover de vorige periode en dezelfde periode vorig jaar**")
 last_year = period.last_year()
@@ -1030,11 +1029,10 @@ if statbel:
     fig.update_layout(
         title="Letselongevallen per uur (Statbel: geen dag bekend)",
         height=320,
-        separators=",.",
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(type="category", title="Uur"),
     )
-    st.plotly_chart(fig, width="stretch", key="verkeer_uur")
+    show_chart(fig, width="stretch", key="verkeer_uur")
 else:
     hw = traffic.injury_hour_weekday(version, trend_start, period.end, flt.wijken, facets)
     grid = (
@@ -1050,7 +1048,7 @@ else:
             y=list(WEEKDAYS),
             colorscale="YlOrRd",
             colorbar=dict(title="Aantal"),
-            hovertemplate="%{y} %{x}u: %{z} letselongevallen<extra></extra>",
+            hovertemplate="%{y} %{x}u: %{z:,} letselongevallen<extra></extra>",
         )
     )
     day_rows = sorted(d - 1 for d in schools["days"])
@@ -1079,7 +1077,7 @@ else:
         yaxis=dict(autorange="reversed"),
         xaxis=dict(type="category", title="Uur"),
     )
-    st.plotly_chart(heat, width="stretch", key="verkeer_weekdag_uur")
+    show_chart(heat, width="stretch", key="verkeer_weekdag_uur")
 texts = {
     k: tuple(fmt_clock(t) for t in schools[f"{k}_text"])
     for k in ("morning", "afternoon", "wednesday_noon")
@@ -1121,10 +1119,9 @@ else:
         sfig.update_layout(
             height=300,
             margin=dict(l=10, r=10, t=40, b=10),
-            separators=",.",
             xaxis=PERIOD_AXIS,
         )
-        st.plotly_chart(sfig, width="stretch", key="verkeer_scholen")
+        show_chart(sfig, width="stretch", key="verkeer_scholen")
         school_table = pd.DataFrame(
             {
                 "Periode": shown["label"],

@@ -33,7 +33,7 @@ from dashboard.analysis.workload import (
     workload_index,
 )
 from dashboard.components import filters, layout, maps
-from dashboard.components.charts import dot_partial_ends
+from dashboard.components.charts import dot_partial_ends, show_chart
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
@@ -603,14 +603,14 @@ else:
         },
     )
     fig.update_xaxes(tickformat="%m/%Y", dtick="M3")
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=",.")
+    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     cut_short = month_cut_short(idx_end)
     if cut_short:
         # Every line dips in a month that has only its first days: dotted into it, as in
         # Verkenning, and said below.
         last = pd.Timestamp(idx_end).to_period("M").to_timestamp()
         dot_partial_ends(fig, {x for t in fig.data for x in t.x if pd.Timestamp(x) == last})
-    st.plotly_chart(fig, width="stretch")
+    show_chart(fig, width="stretch")
     if cut_short:
         st.caption(
             f"Gestippeld: de laatste maand telt maar tot {fmt_date(idx_end)} "
