@@ -62,6 +62,24 @@ def demo_warehouse(demo_raw: Path) -> Path:
 
 
 @pytest.fixture
+def downloads(monkeypatch) -> dict:
+    """The files of the download buttons a page drew, by file name: the function without
+    arguments that Streamlit calls when the button is pressed (the pages make no bytes
+    before that). Call it to get the file's bytes, as a click would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made[file_name] = data_callable
+        return register(self, data_callable, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return made
+
+
+@pytest.fixture
 def figures(monkeypatch):
     """The matplotlib figures the charts and static maps save, as drawn."""
     from matplotlib.figure import Figure

@@ -872,3 +872,31 @@ def location_docx(
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def location_advice_docx(
+    location: Mapping,
+    accidents: pd.DataFrame,
+    victims: pd.DataFrame,
+    params=ScoreParams(),
+    *,
+    outlines: Sequence[tuple[str, str]] = (),
+    title: str = "",
+    **note,
+) -> bytes:
+    """The advice for the road authority with its maps: :func:`location_map_png` of the
+    location, then :func:`location_docx` with that image.
+
+    One call, so a download button can make both when it is pressed (a map image and a
+    Word file cost about half a second at 10^6 accidents). ``outlines`` and ``title`` go to
+    the map; ``note`` (``window``, ``zone_name``, ``wijk_name``, ``municipality``,
+    ``coverage``) to the Word file.
+    """
+    png = location_map_png(
+        accidents,
+        (float(location["x"]), float(location["y"])),
+        float(location["radius_m"]),
+        outlines,
+        title=title,
+    )
+    return location_docx(location, accidents, victims, params, map_png=png, **note)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -271,7 +272,7 @@ else:
     st.dataframe(style_table(table), hide_index=True, width="stretch", height=height)
     layout.download_button(
         "Download als CSV",
-        to_csv_bytes(table),
+        partial(to_csv_bytes, table),
         file_name=f"wijkbeeld_auditlog_{zone_today():%Y%m%d}.csv",
         mime="text/csv",
         key="audit_csv",

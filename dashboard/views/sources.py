@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -499,7 +500,7 @@ d1, d2, _ = st.columns([1, 1, 3])
 layout.download_button(
     container=d1,
     label="Kaart als HTML",
-    data=maps.standalone_html(m),
+    data=partial(maps.standalone_html, m),
     file_name="bronnen_kaart.html",
     mime="text/html",
     icon=":material/map:",
@@ -508,7 +509,8 @@ layout.download_button(
 layout.download_button(
     container=d2,
     label="Kaart als PNG",
-    data=static_map.static_map_png(
+    data=partial(
+        static_map.static_map_png,
         districts,
         png_title,
         png_polygons,
@@ -591,7 +593,7 @@ if selection and drill is not None:
     layout.download_button(
         container=e2,
         label="Lijst als Excel",
-        data=to_xlsx_bytes(shown, "Records"),
+        data=partial(to_xlsx_bytes, shown, "Records"),
         file_name="bronnen_records.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

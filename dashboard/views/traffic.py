@@ -8,6 +8,8 @@ use the zone's own registration only.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -62,12 +64,6 @@ STATBEL_LIMITS = (
     "zonder adres. Tel Statbel en de eigen registratie nooit op: ze beschrijven dezelfde "
     "ongevallen."
 )
-
-
-def _cached(func):
-    # Building a workbook, a matplotlib image and a Word file costs about half a second:
-    # kept per content, so reruns (a map pan, another filter) do not pay it again.
-    return st.cache_data(func, show_spinner=False, max_entries=32)
 
 
 def _zone() -> dict:
@@ -458,17 +454,17 @@ else:
     st.dataframe(style_table(table), hide_index=True, width="stretch")
 
 listed = pd.concat([black_spots, candidates])
-xlsx = _cached(export.ranking_xlsx)(
-    listed,
-    params,
-    window=bs_window,
-    zone_name=layout.zone_name(version),
-    wijk_names=wijk_names,
-    coverage=bs_coverage,
-)
 layout.download_button(
     "Lijst als Excel (.xlsx)",
-    xlsx,
+    partial(
+        export.ranking_xlsx,
+        listed,
+        params,
+        window=bs_window,
+        zone_name=layout.zone_name(version),
+        wijk_names=wijk_names,
+        coverage=bs_coverage,
+    ),
     file_name=f"gevaarlijke_punten_{period.end:%Y%m%d}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",
@@ -581,30 +577,24 @@ else:
         )
         loc_gemeente = loc_gemeente if isinstance(loc_gemeente, str) else ""
         loc_wijk = wijk_names.get(location["wijk_code"], "")
-        png = _cached(export.location_map_png)(
-            acc,
-            (float(location["x"]), float(location["y"])),
-            float(location["radius_m"]),
-            list(zip(outlines["name"], outlines["wkt"], strict=True)),
-            title=export.location_title(
-                location, acc, municipality=loc_gemeente, wijk_name=loc_wijk
-            ),
-        )
-        docx = _cached(export.location_docx)(
-            location.to_dict(),
-            acc,
-            vic,
-            params,
-            window=bs_window,
-            zone_name=layout.zone_name(version),
-            wijk_name=loc_wijk,
-            municipality=loc_gemeente,
-            map_png=png,
-            coverage=bs_coverage,
-        )
         layout.download_button(
             "Advies voor de wegbeheerder (.docx)",
-            docx,
+            partial(
+                export.location_advice_docx,
+                location.to_dict(),
+                acc,
+                vic,
+                params,
+                outlines=list(zip(outlines["name"], outlines["wkt"], strict=True)),
+                title=export.location_title(
+                    location, acc, municipality=loc_gemeente, wijk_name=loc_wijk
+                ),
+                window=bs_window,
+                zone_name=layout.zone_name(version),
+                wijk_name=loc_wijk,
+                municipality=loc_gemeente,
+                coverage=bs_coverage,
+            ),
             file_name=export.location_file_name(location, period.end, municipality=loc_gemeente),
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             icon=":material/description:",

@@ -12,6 +12,7 @@ Four questions of the wijkcoördinator, in page order:
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 import plotly.express as px
@@ -1091,7 +1092,7 @@ else:
     st.dataframe(style_table(missing_as_text(follow)), hide_index=True, width="stretch")
     layout.download_button(
         "Download voor de planningsvergadering (.xlsx)",
-        to_xlsx_bytes(follow, sheet_name="Open taken"),
+        partial(to_xlsx_bytes, follow, sheet_name="Open taken"),
         file_name=f"open_taken_{ref_day:%Y%m%d}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

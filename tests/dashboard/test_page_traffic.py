@@ -236,7 +236,7 @@ def test_road_user_filter_changes_counts(demo_warehouse):
     assert any("met de filters voor ongevallen" in c.value for c in at.caption)
 
 
-def test_exports_on_the_page(demo_warehouse, monkeypatch):
+def test_exports_on_the_page(demo_warehouse, monkeypatch, downloads):
     from dashboard.exports import blackspots as export
 
     made = {}
@@ -248,13 +248,22 @@ def test_exports_on_the_page(demo_warehouse, monkeypatch):
 
         monkeypatch.setattr(export, name, wrapper)
 
-    # The page's download buttons carry exactly what these functions return.
     spy("ranking_xlsx", export.ranking_xlsx)
     spy("location_docx", export.location_docx)
+    spy("location_map_png", export.location_map_png)
     at = run_app("traffic", {"periode": "jaar"})
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Lijst als Excel (.xlsx)" in labels
     assert "Advies voor de wegbeheerder (.docx)" in labels
+    # Nothing is made before a button is pressed (a workbook, a map image and a Word file
+    # cost about a second and a half per visit at 10^6 accidents).
+    assert made == {}
+    # Pressed, the buttons give exactly what these functions make.
+    [xlsx_name] = [n for n in downloads if n.startswith("gevaarlijke_punten_")]
+    [docx_name] = [n for n in downloads if n.startswith("wijkbeeld_advies_")]
+    assert downloads[xlsx_name]() == made["ranking_xlsx"]
+    assert downloads[docx_name]() == made["location_docx"]
+    assert made["location_map_png"][:8] == b"\x89PNG\r\n\x1a\n"  # the advice has its map
     tables = [d.value.data if hasattr(d.value, "data") else d.value for d in at.dataframe]
     listed = [t for t in tables if "Score ≥ 15" in t.columns]
     black, candidates = listed[0], listed[1]
