@@ -110,6 +110,25 @@ def test_coordinator_signs_in_and_sees_the_briefing(server, browser, state):
     assert ".docx" in exports["detail"].iloc[0]
     assert {"aanmelding", "pagina"} <= set(log[log["username"] == "demo"]["event"])
     assert (log[log["event"] == "pagina"]["page"] == "briefing").any()
+
+    # The Bronnen map's image is drawn when its button is pressed, not with the page.
+    page.locator("[data-testid='stSidebarNav']").get_by_role(
+        "link", name="Bronnen van onveiligheid", exact=True
+    ).click()
+    button = page.get_by_role("button", name="Kaart als PNG")
+    button.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "bronnen_kaart.png"
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        log = _audit(state)
+        pngs = log[(log["event"] == "export") & log["detail"].str.contains("bronnen_kaart.png")]
+        if not pngs.empty:
+            break
+        time.sleep(0.5)
+    assert not pngs.empty and pngs["page"].iloc[0] == "sources"
     page.close()
 
 
