@@ -301,7 +301,7 @@ def is_opvallend(
     return (np.abs(z_a) > z_threshold) & (p_a < max_p)
 
 
-def clump_dispersion(sizes: Any) -> float:
+def clump_dispersion(sizes: Any, counts: Any = None) -> float:
     """Variance over mean of a count of items that come in clumps of ``sizes``.
 
     Victims come per accident: when accidents occur as a Poisson process and accident
@@ -315,16 +315,21 @@ def clump_dispersion(sizes: Any) -> float:
     ----------
     sizes : array-like of positive integers
         Items per clump (victims per accident with victims).
+    counts : array-like of integers, optional
+        How many clumps have each size: ``sizes`` is then a frequency table (one row per
+        size, as SQL counts it), not one value per clump.
 
     Returns
     -------
     float
     """
     k = np.asarray(sizes, dtype=float)
-    k = k[k > 0]
-    if k.size == 0:
+    n = np.ones_like(k) if counts is None else np.asarray(counts, dtype=float)
+    keep = k > 0
+    k, n = k[keep], n[keep]
+    if not (n > 0).any():
         return 1.0
-    return max(1.0, float((k**2).sum() / k.sum()))
+    return max(1.0, float((n * k**2).sum() / (n * k).sum()))
 
 
 def dispersion_note(dispersion: float) -> str:

@@ -151,7 +151,7 @@ def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[
         raise ValueError(f"Onbekende groepering van slachtoffers: {by!r}")
     if by is None:
         # marts.accidents.victims: also the one victim of an accident without victim rows.
-        sql = (
+        clumps = (
             "SELECT 'all' AS grp, victims AS k FROM marts.accidents "
             "WHERE source = 'zone' AND victims > 0"
         )
@@ -159,14 +159,20 @@ def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[
         # The documented victims (common.VICTIMS_SQL): injured victim rows, and the one
         # victim of an injury accident without rows (class from the accident, road user
         # unknown), as every count of victims takes them.
-        sql = f"""
+        clumps = f"""
             SELECT coalesce(CAST(v.{by} AS VARCHAR), 'Onbekend') AS grp, count(*) AS k
             FROM {VICTIMS_SQL} v JOIN marts.accidents a ON a.accident_id = v.accident_id
             WHERE a.source = 'zone'
             GROUP BY v.accident_id, grp
         """
-    sizes = query(version, sql)
-    out = {str(g): clump_dispersion(part["k"].to_numpy()) for g, part in sizes.groupby("grp")}
+    # How many accidents have each number of victims, not one row per accident: a zone
+    # has thousands of accidents with victims, a national picture millions (the query
+    # layer refuses more than MAX_ROWS rows, and the Briefing and Verkeer pages stopped).
+    sizes = query(version, f"SELECT grp, k, count(*) AS n FROM ({clumps}) GROUP BY grp, k")
+    out = {
+        str(g): clump_dispersion(part["k"].to_numpy(), part["n"].to_numpy())
+        for g, part in sizes.groupby("grp")
+    }
     return out if by is not None else {"all": out.get("all", 1.0)}
 
 

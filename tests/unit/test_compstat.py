@@ -308,6 +308,10 @@ def test_clump_dispersion_is_sum_of_squares_over_sum():
     assert clump_dispersion([1, 1, 2, 3]) == pytest.approx(15 / 7)
     assert clump_dispersion([]) == 1.0
     assert clump_dispersion([0, 2]) == 2.0  # an accident without victims is no clump
+    # The same as a frequency table (size, how many clumps of that size), as SQL counts it.
+    assert clump_dispersion([1, 2, 3], [2, 1, 1]) == pytest.approx(15 / 7)
+    assert clump_dispersion([0, 2], [5, 3]) == 2.0
+    assert clump_dispersion([1, 2], [0, 0]) == 1.0
 
 
 def test_dispersed_p_value_is_the_exact_test_on_the_scaled_counts():

@@ -762,6 +762,30 @@ def test_victim_signal_counts_victims_per_accident(demo_warehouse):
     assert any("spreidingsfactor φ = " in t for t in texts)
 
 
+def test_victim_dispersion_reads_a_frequency_table_not_every_accident(demo_warehouse, monkeypatch):
+    """It fetched one row per accident with victims: at 10^7 incidents (some two million
+    such accidents) the query layer's row limit stopped the Briefing and the Verkeer page.
+    It now fetches how many accidents have each number of victims, a handful of rows."""
+    from dashboard.queries import _db, overview
+
+    expected_all = overview.victim_dispersion(_version())["all"]
+    expected_class = overview.victim_dispersion(_version(), "severity_class")
+    expected_user = overview.victim_dispersion(_version(), "road_user")
+    n_accidents = _wh("SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND victims > 0")
+    limit = 20  # more than the frequency tables' rows, far fewer than the accidents
+    assert int(n_accidents.iat[0, 0]) > 3 * limit
+    monkeypatch.setattr(_db, "MAX_ROWS", limit)
+    overview.victim_dispersion.clear()
+    try:
+        assert overview.victim_dispersion(_version())["all"] == pytest.approx(expected_all)
+        assert overview.victim_dispersion(_version(), "severity_class") == pytest.approx(
+            expected_class
+        )
+        assert overview.victim_dispersion(_version(), "road_user") == pytest.approx(expected_user)
+    finally:
+        overview.victim_dispersion.clear()
+
+
 def test_wat_valt_op_stays_on_one_page_with_its_note(demo_warehouse):
     """Rendered, the list was split by the page end: one sentence under the key figures'
     chart, the rest and the note on the next page, then an empty page up to the break.
