@@ -165,9 +165,9 @@ def victim_dispersion(version: WarehouseVersion, by: str | None = None) -> dict[
             WHERE a.source = 'zone'
             GROUP BY v.accident_id, grp
         """
-    # How many accidents have each number of victims, not one row per accident: a zone
-    # has thousands of accidents with victims, a national picture millions (the query
-    # layer refuses more than MAX_ROWS rows, and the Briefing and Verkeer pages stopped).
+    # How many accidents have each number of victims, not one row per accident: a zone has
+    # thousands of accidents with victims, 10^7 incidents some 450,000 (the query layer
+    # refuses more than MAX_ROWS rows, and the Briefing and Verkeer pages stopped).
     sizes = query(version, f"SELECT grp, k, count(*) AS n FROM ({clumps}) GROUP BY grp, k")
     out = {
         str(g): clump_dispersion(part["k"].to_numpy(), part["n"].to_numpy())

@@ -763,7 +763,7 @@ def test_victim_signal_counts_victims_per_accident(demo_warehouse):
 
 
 def test_victim_dispersion_reads_a_frequency_table_not_every_accident(demo_warehouse, monkeypatch):
-    """It fetched one row per accident with victims: at 10^7 incidents (some two million
+    """It fetched one row per accident with victims: at 10^7 incidents (some 450,000
     such accidents) the query layer's row limit stopped the Briefing and the Verkeer page.
     It now fetches how many accidents have each number of victims, a handful of rows."""
     from dashboard.queries import _db, overview
