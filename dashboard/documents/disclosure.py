@@ -42,8 +42,9 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
+from scipy import sparse
 
 from dashboard.analysis.suppression import ResidualDisclosureWarning
 
@@ -114,87 +115,124 @@ class LinkedCells:
         self.at_least[int(cell)] = max(int(k), self.at_least.get(int(cell), 0))
 
 
-def _matrix(cells: LinkedCells) -> np.ndarray:
-    a = np.zeros((len(cells.equations), len(cells.values)))
-    for k, (total, parts) in enumerate(cells.equations):
-        for p in parts:
-            a[k, p] += 1.0
-        a[k, total] -= 1.0
-    return a
+class _Reader:
+    """The linear programme of a reader of one system, for every suppression pattern.
 
+    One HiGHS model per system (:class:`LinkedCells`): every cell is a column, every
+    equation an equality row and every known inequality a row ``small - large <= 0``. A
+    visible cell is a column fixed at its value; a hidden one lies in what the reader
+    knows of it: a primary cell in 1..threshold−1, a secondary one at least ``threshold``,
+    and at least its known lower bound (:attr:`LinkedCells.at_least`). :meth:`show`
+    changes the pattern by changing those bounds only, so every programme after the
+    first starts from the last one's basis: the audit solves thousands of these small
+    programmes for a year's reports, and building each anew cost more than solving it.
 
-class _ReaderLP:
-    """The linear programme of a reader who sees one suppression pattern.
-
-    Variables are the hidden cells; the reader knows every visible cell, every equation,
-    every known inequality (:attr:`LinkedCells.at_most`, :attr:`LinkedCells.sums_at_most`)
-    and lower bound
-    (:attr:`LinkedCells.at_least`), that a primary cell lies in 1..threshold−1 and that a
-    secondary one is at least ``threshold``.
+    Every solution found under a pattern is kept. The true values are one feasible point;
+    a solution whose value of a cell lies a whole unit or more from the cell's true value
+    is another, so that cell has at least two whole numbers between its bounds and is not
+    pinned (:func:`pinned`), without a programme of its own.
     """
 
-    def __init__(self, cells: LinkedCells, hidden: np.ndarray, threshold: int) -> None:
+    #: Solutions kept to judge cells by (the most recent ones).
+    POINTS = 64
+
+    def __init__(self, cells: LinkedCells, threshold: int) -> None:
         values = np.asarray(cells.values, dtype=float)
-        hidden = np.asarray(hidden, dtype=bool)
-        idx = np.flatnonzero(hidden)
-        primary = (values[idx] >= 1) & (values[idx] < threshold)
+        n = len(values)
         self.values = values
-        self.position = {int(c): k for k, c in enumerate(idx)}
-        self.lower = np.where(
-            primary, 1.0, np.where(values[idx] >= threshold, float(threshold), 0.0)
+        primary = (values >= 1) & (values < threshold)
+        known = np.array([cells.at_least.get(c, 0) for c in range(n)], dtype=float)
+        self.hidden_lower = np.maximum(
+            np.where(primary, 1.0, np.where(values >= threshold, float(threshold), 0.0)), known
         )
-        known = np.array([cells.at_least.get(int(c), 0) for c in idx], dtype=float)
-        self.lower = np.maximum(self.lower, known)
-        upper = [float(threshold - 1) if p else None for p in primary]
-        visible = ~hidden
-
-        def restrict(a: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-            """``a @ x (=, <=) 0`` over the hidden cells: ``a_h @ x_h (=, <=) -a_v @ x_v``."""
-            if not a.size:
-                return None, None
-            a_h, b = a[:, idx], -a[:, visible] @ values[visible]
-            keep = np.abs(a_h).sum(axis=1) > 0  # rows without a hidden cell say nothing
-            if not keep.any():
-                return None, None
-            return a_h[keep], b[keep]
-
-        a_eq, b_eq = restrict(_matrix(cells))
+        self.hidden_upper = np.where(primary, float(threshold - 1), highspy.kHighsInf)
+        # Row k: +1 for each part, -1 for the total (or the larger count); a cell twice in
+        # one row adds up (the sparse matrix sums repeated entries).
         orders = [((small,), large) for small, large in cells.at_most] + cells.sums_at_most
-        a_ub = np.zeros((len(orders), len(cells.values)))
-        for k, (parts, large) in enumerate(orders):
-            for small in parts:
-                a_ub[k, small] += 1.0
-            a_ub[k, large] -= 1.0
-        a_ub, b_ub = restrict(a_ub)
-        self.problem = {
-            "A_ub": a_ub,
-            "b_ub": b_ub,
-            "A_eq": a_eq,
-            "b_eq": b_eq,
-            "bounds": list(zip(self.lower, upper, strict=True)),
-        }
+        relations = cells.equations + [(large, parts) for parts, large in orders]
+        r, c, v = [], [], []
+        for k, (total, parts) in enumerate(relations):
+            r += [k] * (len(parts) + 1)
+            c += [*parts, total]
+            v += [1.0] * len(parts) + [-1.0]
+        n_eq, n_rows = len(cells.equations), len(relations)
+        a = sparse.csc_matrix((v, (r, c)), shape=(n_rows, n))
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.num_row_ = n_rows
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = values.copy()
+        lp.col_upper_ = values.copy()
+        lp.row_lower_ = np.concatenate([np.zeros(n_eq), np.full(len(orders), -highspy.kHighsInf)])
+        lp.row_upper_ = np.zeros(n_rows)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        # Small programmes that differ from the last in a bound or a cost: the simplex
+        # method from the last basis, without presolve (which would start it afresh).
+        self._highs.setOptionValue("presolve", "off")
+        self._highs.setOptionValue("solver", "simplex")
+        self._highs.passModel(lp)
+        self._costed: int | None = None
+        self.hidden = np.zeros(n, dtype=bool)
+        self._points: list[np.ndarray] = [values]
+
+    def show(self, hidden: np.ndarray) -> _Reader:
+        """Set the suppression pattern (one flag per cell); returns the reader."""
+        hidden = np.asarray(hidden, dtype=bool)
+        changed = np.flatnonzero(hidden != self.hidden).astype(np.int32)
+        if changed.size:
+            lower = np.where(hidden[changed], self.hidden_lower[changed], self.values[changed])
+            upper = np.where(hidden[changed], self.hidden_upper[changed], self.values[changed])
+            self._highs.changeColsBounds(len(changed), changed, lower, upper)
+            # A solution stays feasible where it agrees with the true values on the cells
+            # shown now (a cell hidden now allows its true value, so every other point).
+            shown = changed[~hidden[changed]]
+            self._points = [
+                p for p in self._points if np.all(np.abs(p[shown] - self.values[shown]) <= 1e-7)
+            ][-self.POINTS :]
+            self.hidden = hidden.copy()
+        return self
+
+    @property
+    def position(self) -> list[int]:
+        """The hidden cells, in index order."""
+        return [int(c) for c in np.flatnonzero(self.hidden)]
+
+    def _optimum(self, cell: int, sign: float) -> float | None:
+        h = self._highs
+        if self._costed is not None:
+            h.changeColCost(self._costed, 0.0)
+        h.changeColCost(cell, sign)
+        self._costed = cell
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        self._points.append(np.asarray(h.getSolution().col_value))
+        return sign * h.getInfo().objective_function_value
 
     def low(self, cell: int) -> float:
         """Smallest value the hidden ``cell`` can take."""
-        k = self.position[cell]
-        c = np.zeros(len(self.position))
-        c[k] = 1.0
-        res = linprog(c, method="highs", **self.problem)
-        return float(res.fun) if res.status == 0 else float(self.lower[k])
+        v = self._optimum(cell, 1.0)
+        return float(self.hidden_lower[cell]) if v is None else float(v)
 
     def high(self, cell: int) -> float:
         """Largest value the hidden ``cell`` can take (``inf`` when unbounded)."""
-        c = np.zeros(len(self.position))
-        c[self.position[cell]] = -1.0
-        res = linprog(c, method="highs", **self.problem)
-        return float(-res.fun) if res.status == 0 else np.inf
+        v = self._optimum(cell, -1.0)
+        return np.inf if v is None else float(v)
 
     def pinned(self, cell: int) -> bool:
-        """:func:`pinned` for ``cell``; one programme when the low bound already leaves a
-        whole number below the true value."""
-        if math.ceil(self.low(cell) - 1e-6) < self.values[cell]:
+        """:func:`pinned` for the hidden ``cell``; no programme when a solution already
+        found lies a unit from its true value, one when the low bound does."""
+        true = self.values[cell]
+        if any(abs(p[cell] - true) >= 1 - 1e-7 for p in self._points):
             return False
-        return pinned(self.values[cell], self.high(cell))
+        if math.ceil(self.low(cell) - 1e-6) < true:
+            return False
+        return pinned(true, self.high(cell))
 
 
 def linked_bounds(
@@ -222,7 +260,7 @@ def linked_bounds(
     """
     if not np.any(hidden):
         return {}
-    lp = _ReaderLP(cells, hidden, threshold)
+    lp = _Reader(cells, threshold).show(hidden)
     return {cell: (lp.low(cell), lp.high(cell)) for cell in lp.position}
 
 
@@ -258,8 +296,8 @@ def _related(cells: LinkedCells, cell: int) -> set[int]:
 
 def _freeing_set(
     cells: LinkedCells,
+    reader: _Reader,
     hidden: np.ndarray,
-    threshold: int,
     target: int,
     candidates: list[int],
 ) -> list[int]:
@@ -271,11 +309,11 @@ def _freeing_set(
         return []
     trial = hidden.copy()
     trial[candidates] = True
-    if _ReaderLP(cells, trial, threshold).pinned(target):
+    if reader.show(trial).pinned(target):
         return []
     for cell in sorted(candidates, key=lambda c: (-cells.level[c], -cells.values[c], c)):
         trial[cell] = False
-        if _ReaderLP(cells, trial, threshold).pinned(target):
+        if reader.show(trial).pinned(target):
             trial[cell] = True
     return [c for c in candidates if trial[c]]
 
@@ -289,8 +327,8 @@ def _pick(candidates: list[int], cells: LinkedCells, single: set[int]) -> int | 
 
 def _unpinning(
     cells: LinkedCells,
+    reader: _Reader,
     hidden: np.ndarray,
-    threshold: int,
     target: int,
     candidates: list[int],
 ) -> int | None:
@@ -303,7 +341,7 @@ def _unpinning(
     for cell in sorted(candidates, key=lambda c: (cells.level[c], cells.values[c], c)):
         trial = hidden.copy()
         trial[cell] = True
-        if not _ReaderLP(cells, trial, threshold).pinned(target):
+        if not reader.show(trial).pinned(target):
             return cell
     return None
 
@@ -377,8 +415,9 @@ def suppress_linked(
     if threshold < 3:
         skip_audit.update(int(c) for c in np.flatnonzero(primary))
     relations = cells.equations or cells.at_most or cells.sums_at_most or cells.at_least
-    while audit and relations and hidden.any():
-        lp = _ReaderLP(cells, hidden, threshold)
+    reader = _Reader(cells, threshold) if audit and relations else None
+    while reader is not None and hidden.any():
+        lp = reader.show(hidden)
         target = None
         for cell in lp.position:  # in index order: the first pinned cell, as before
             if cell in skip_audit:
@@ -396,7 +435,7 @@ def suppress_linked(
         free_all = (
             [m for m in range(len(values)) if not hidden[m] and values[m] > 0] if near else []
         )
-        cell = _unpinning(cells, hidden, threshold, target, free_near)
+        cell = _unpinning(cells, reader, hidden, target, free_near)
         if cell is None:
             # No single cell next to it frees it: the cheapest one there (or anywhere)
             # would be hidden in vain. Several cheaper cells may free it together: Herent's
@@ -408,7 +447,7 @@ def suppress_linked(
                 cell = _pick(free_all, cells, set())
             if cell is not None:
                 cheaper = [m for m in free_all if cells.level[m] < cells.level[cell]]
-                several = _freeing_set(cells, hidden, threshold, target, cheaper)
+                several = _freeing_set(cells, reader, hidden, target, cheaper)
                 if several:
                     hidden[several] = True
                     line_rule()
