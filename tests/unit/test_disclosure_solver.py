@@ -163,3 +163,17 @@ def test_a_kept_solution_judges_only_the_pattern_it_is_feasible_under():
     assert not reader.show(both).pinned(w1)
     assert reader.show(np.array([True, False, False])).pinned(w1)
     assert not reader.show(both).pinned(w2)
+
+
+def test_sessions_suppressing_at_once_get_what_each_gets_alone():
+    """The dashboard's sessions are threads of one process: two reports suppressed at the
+    same moment each keep their own solver and hide what they hide alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    systems = [_random_system(rng) for _ in range(24)]
+    alone = [suppress_linked(cells, residual=[])[1] for cells in systems]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda cells: suppress_linked(cells, residual=[])[1], systems))
+    for a, b in zip(alone, together, strict=True):
+        assert np.array_equal(a, b)
