@@ -124,8 +124,8 @@ class _Reader:
     knows of it: a primary cell in 1..threshold−1, a secondary one at least ``threshold``,
     and at least its known lower bound (:attr:`LinkedCells.at_least`). :meth:`show`
     changes the pattern by changing those bounds only, so every programme after the
-    first starts from the last one's basis: the audit solves thousands of these small
-    programmes for a year's reports, and building each anew cost more than solving it.
+    first starts from the last one's basis: the audit of a year's seven reports solves
+    hundreds of these small programmes, and building each anew cost more than solving it.
 
     Every solution found under a pattern is kept. The true values are one feasible point;
     a solution whose value of a cell lies a whole unit or more from the cell's true value
