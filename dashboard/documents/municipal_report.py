@@ -1030,9 +1030,12 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     A paragraph starting with ``"- "`` is a list item.
     """
     t = data.threshold
-    bounds = static_maps.hex_class_lower(t)
+    # The classes of this report's hexagon map (they move up for dense counts).
+    bounds = static_maps.hex_class_lower(t, data.hex_cells["n"])
     hex_classes = ", ".join(
-        f"'{static_maps.hex_class_label(lo, t)}'" if lo == 1 else static_maps.hex_class_label(lo, t)
+        f"'{static_maps.hex_class_label(lo, t, bounds)}'"
+        if lo == 1
+        else static_maps.hex_class_label(lo, t, bounds)
         for lo in bounds
     )
     cov = data.coverage.set_index("domain")

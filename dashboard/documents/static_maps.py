@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 
 import h3
+import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
@@ -25,16 +26,47 @@ from dashboard.components.static_map import legend_below, new_figure, print_area
 from dashboard.documents.charts import _png
 
 
-def hex_class_lower(threshold: int = 5) -> tuple[int, ...]:
+def hex_class_lower(threshold: int = 5, counts=None) -> tuple[int, ...]:
     """Classes for hexagon maps in reports: lower bounds, from the zone's threshold.
 
     1 to ``threshold − 1`` is one class (``"<5"``), like a suppressed table cell; the
     others are at least ``threshold`` wide, so a class never gives away an exact count:
     ``(1, t, 2t, 5t, 10t)``, (1, 5, 10, 25, 50) for the default 5 and (1, 10, 20, 50, 100)
     for 10.
+
+    Given the map's ``counts``, those classes stay while at most a quarter of the hexagons
+    drawn fall in the top one, so a zone's reports compare from period to period. Beyond
+    that (a city zone, or 10^6 records: every hexagon read "50 of meer") the three upper
+    classes start at the quartiles of the counts, each rounded down to ``t`` times a step
+    of 1–2–5 (``t`` · 2, 5, 10, 20, 50 …) and above the class before it.
     """
     t = max(int(threshold), 2)
-    return (1, t, 2 * t, 5 * t, 10 * t)
+    fixed = (1, t, 2 * t, 5 * t, 10 * t)
+    if counts is None:
+        return fixed
+    n = pd.to_numeric(pd.Series(counts), errors="coerce").dropna().to_numpy()
+    n = n[n > 0]
+    if not n.size or (n >= fixed[-1]).mean() <= TOP_CLASS_SHARE:
+        return fixed
+    uppers: list[int] = []
+    for q in np.quantile(n, [0.25, 0.5, 0.75]):
+        step = 2 * t if not uppers else _next_step(uppers[-1], t)
+        while _next_step(step, t) <= q:
+            step = _next_step(step, t)
+        uppers.append(step)
+    return (1, t, *uppers)
+
+
+#: Most hexagons the top class of a report's map may hold before its classes follow the
+#: counts (:func:`hex_class_lower`).
+TOP_CLASS_SHARE = 0.25
+
+
+def _next_step(value: int, t: int) -> int:
+    """The next of ``t`` · 2, 5, 10, 20, 50, 100 … after ``value``."""
+    step = value // t
+    digit = int(str(step)[0])
+    return t * (step * 5 // 2 if digit == 2 else step * 2)
 
 
 #: The classes for the default threshold 5 (:func:`hex_class_lower`).
@@ -150,16 +182,17 @@ def wijk_choropleth(
     return _png(fig)
 
 
-def hex_class_label(n: int, threshold: int = 5) -> str:
+def hex_class_label(n: int, threshold: int = 5, bounds: tuple[int, ...] | None = None) -> str:
     """Class of a hexagon count for publication: ``"<5"``, ``"5–9"``, …, ``"50 of meer"``
-    (the classes of :func:`hex_class_lower` for ``threshold``)."""
-    bounds = list(hex_class_lower(threshold))
+    (the classes of :func:`hex_class_lower` for ``threshold``, or the ``bounds`` it gave
+    for a map's counts)."""
+    bounds = list(bounds or hex_class_lower(threshold))
     for i, low in enumerate(bounds):
         high = bounds[i + 1] - 1 if i + 1 < len(bounds) else None
         if n >= low and (high is None or n <= high):
             if low == 1:
                 return f"<{bounds[1]}"
-            return f"{low} of meer" if high is None else f"{low}–{high}"
+            return f"{fmt_int(low)} of meer" if high is None else f"{fmt_int(low)}–{fmt_int(high)}"
     return "0"
 
 
@@ -176,7 +209,8 @@ def hexagon_class_map(
     size: tuple[float, float] = (7.0, 5.5),
     threshold: int = 5,
 ) -> bytes:
-    """H3 hexagons coloured by count *class* only (see :func:`hex_class_lower`).
+    """H3 hexagons coloured by count *class* only (see :func:`hex_class_lower`, given the
+    counts: the classes the methodology text names for the same cells).
 
     Parameters
     ----------
@@ -195,12 +229,13 @@ def hexagon_class_map(
         PNG image.
     """
     fig, ax, geoms = _frame(shapes, size)
-    labels = [hex_class_label(lo, threshold) for lo in hex_class_lower(threshold)]
+    bounds = hex_class_lower(threshold, cells["n"])
+    labels = [hex_class_label(lo, threshold, bounds) for lo in bounds]
     colours = dict(zip(labels, SEQUENTIAL, strict=True))
     for row in cells.itertuples(index=False):
         if int(row.n) <= 0:
             continue
-        label = hex_class_label(int(row.n), threshold)
+        label = hex_class_label(int(row.n), threshold, bounds)
         _draw_polygon(ax, _hexagon(row.h3_cell), color=colours[label], alpha=0.8)
     for geom in geoms:
         _outline(ax, geom)

@@ -363,3 +363,50 @@ def test_the_hot_spot_legend_names_only_what_the_map_draws(figures):
     assert [t.get_text() for t in legend.get_texts()] == ["Hot spot 95%"]
     assert all(isinstance(h, Patch) for h in legend.legend_handles)
     assert empty.axes[0].get_legend() is None
+
+
+def test_dense_hexagon_counts_get_classes_of_their_own(figures):
+    """At 10^6 records every hexagon of Herent's report read "50 of meer" (47,119 facts in
+    one hexagon over 2025), and so would a city zone's. While at most a quarter of the
+    hexagons fall in the top class the fixed classes stay (a zone's reports compare from
+    period to period); beyond that the upper classes start at the counts' quartiles."""
+    import numpy as np
+    from matplotlib.colors import to_hex
+
+    from dashboard.components.maps import SEQUENTIAL
+
+    # The demo zone's year report: 22 % of the hexagons at 50 or more.
+    usual = [1] * 20 + [7] * 15 + [30] * 15 + [60] * 14
+    assert static_maps.hex_class_lower(5, usual) == (1, 5, 10, 25, 50)
+    assert static_maps.hex_class_lower(5, []) == (1, 5, 10, 25, 50)
+    rng = np.random.default_rng(3)
+    dense = rng.lognormal(7, 1, 300).astype(int) + 1
+    for t in (5, 10):
+        bounds = static_maps.hex_class_lower(t, dense)
+        assert bounds[:2] == (1, t)
+        # Every class at least t wide: never an exact count.
+        assert all(b - a >= t for a, b in zip(bounds[1:-1], bounds[2:], strict=True))
+        assert all(str(b // t)[0] in "125" for b in bounds[2:])  # t · 1–2–5
+        per_class = np.histogram(dense, bins=[*bounds, np.inf])[0]
+        assert per_class.max() <= 0.5 * len(dense), (t, bounds, per_class)
+        assert (per_class[1:] > 0).all()
+    bounds = static_maps.hex_class_lower(5, dense)
+    assert bounds == (1, 5, 500, 1000, 2500)
+    assert [static_maps.hex_class_label(n, 5, bounds) for n in (3, 499, 500, 2499, 9000)] == [
+        "<5", "5–499", "500–999", "1.000–2.499", "2.500 of meer"
+    ]  # fmt: skip
+    # The map's legend names the classes its counts got, and colours a hexagon of 3,000 by
+    # its class among them (2.500–4.999 here), not by "50 of meer".
+    cells = [h3.str_to_int(h3.latlng_to_cell(50.88, lon, 9)) for lon in (4.61, 4.62, 4.63, 4.68)]
+    static_maps.hexagon_class_map(
+        _shapes(), pd.DataFrame({"h3_cell": cells, "n": [3000, 2800, 2600, 700]}), "Feiten"
+    )
+    [fig] = figures
+    [ax] = fig.axes
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    expected = static_maps.hex_class_lower(5, [3000, 2800, 2600, 700])
+    assert labels == [static_maps.hex_class_label(lo, 5, expected) for lo in expected]
+    assert labels[-1].endswith("of meer") and labels[-1] != "50 of meer"
+    assert expected == (1, 5, 1000, 2500, 5000)
+    first = [p for p in ax.patches if p.get_alpha() == 0.8][0]
+    assert to_hex(first.get_facecolor()) == SEQUENTIAL[3]
