@@ -1453,6 +1453,16 @@ def test_maps_text_excel_note_and_file_name_of_a_partial_period(demo_warehouse):
     assert not any(isinstance(v, str) and "volledige periode" in v for v in info)
 
 
+def test_a_report_for_a_period_without_data_says_so(demo_warehouse):
+    """A year after the data's last day (never offered by the page, but callable from a
+    notebook) stopped with ``KeyError: 'tp'`` deep in the suppression."""
+    from dashboard.documents import municipal_report as mr
+
+    last = _first_day("max")
+    with pytest.raises(ValueError, match=r"^Geen gegevens voor jaar \d{4}: de gegevens lopen van"):
+        mr.collect_report(_version(), "24038", mr.ReportPeriod("jaar", last.year + 1, 0))
+
+
 # --------------------------------------------------------------------------------------
 # Review of the documents (session 22): "opvallend" in one meaning, the inspector's pack
 # --------------------------------------------------------------------------------------
