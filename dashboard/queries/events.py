@@ -185,13 +185,22 @@ def event_follow_up(
         FROM marts.accidents a, span
         WHERE a.source = 'zone' AND a.occurred_at >= span.lo AND a.occurred_at < span.hi
     ),
+    -- Each window by the hours it touches: records meet their windows through an equal
+    -- hour (a hash join), then the exact time and distance. A join on the time range
+    -- itself compared every window with every record of the year: 10-13 s per
+    -- municipality's year at 10^7 records.
+    hours AS (
+        SELECT w.*, unnest(range(date_trunc('hour', w.s), w.w, INTERVAL 1 HOUR)) AS hour
+        FROM win w
+    ),
     around AS (
         SELECT w.event_id, {counts}
-        FROM win w JOIN recs r
-          ON r.t >= w.s AND r.t < w.w
-         AND r.x BETWEEN w.x - $radius AND w.x + $radius
-         AND r.y BETWEEN w.y - $radius AND w.y + $radius
-        WHERE (r.x - w.x) * (r.x - w.x) + (r.y - w.y) * (r.y - w.y) <= $radius * $radius
+        FROM hours w JOIN recs r
+          ON date_trunc('hour', r.t) = w.hour
+        WHERE r.t >= w.s AND r.t < w.w
+          AND r.x BETWEEN w.x - $radius AND w.x + $radius
+          AND r.y BETWEEN w.y - $radius AND w.y + $radius
+          AND (r.x - w.x) * (r.x - w.x) + (r.y - w.y) * (r.y - w.y) <= $radius * $radius
         GROUP BY w.event_id
     )
     SELECT ev.*, {located_counts},

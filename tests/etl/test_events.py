@@ -156,6 +156,35 @@ def test_follow_up_counts_records_around_the_event_against_the_weeks_before(tmp_
     assert table.loc[0, "Wanneer"] == "za 06/07 22:00 – zo 07/07 04:00"
 
 
+def test_follow_up_window_edges_within_the_hour(tmp_path):
+    """Records meet an event's window through the hours it touches, then the exact time:
+    a window from 21:30 to 01:15 (an event until 23:15, plus two hours) counts 21:30 and
+    01:14 but not 21:20 in the same hour as its start nor 01:15, its end; one week earlier
+    the same."""
+    event = "EV-20;Buurtfeest;Feest;06/07/2024 21:30;06/07/2024 23:15;;;;Herent;171000;177000;;"
+
+    def fact(n: int, when: str) -> str:
+        return f"Q{n};{when};;{when};Vandalisme;Kerkstraat;1;3020;Herent;171000;177000"
+
+    times = ["06/07/2024 21:20", "06/07/2024 21:30", "06/07/2024 22:59", "07/07/2024 01:14",
+             "07/07/2024 01:15", "29/06/2024 21:29", "29/06/2024 21:30", "30/06/2024 01:15"]  # fmt: skip
+    early = (
+        "Q0;01/05/2024 12:00;;01/05/2024 13:00;Vandalisme;Kerkstraat;1;3020;Herent;173000;177000"
+    )
+    late = "Q9;30/09/2024 12:00;;30/09/2024 13:00;Vandalisme;Kerkstraat;1;3020;Herent;173000;177000"
+    rows = [early, *(fact(n, t) for n, t in enumerate(times, 1)), late]
+    raw = _raw(
+        tmp_path,
+        events=[event],
+        extra={"incidents/feiten.csv": INCIDENT_HEADER + "\n" + "\n".join(rows) + "\n"},
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    df = event_queries.event_follow_up(warehouse_version(wh), date(2024, 7, 1), date(2024, 7, 7))
+    row = df.set_index("event_id").loc["EV-20"]
+    assert (row["incidents_now"], row["incidents_before"]) == (3, 1)
+
+
 def test_follow_up_judges_only_what_the_data_cover(tmp_path):
     """Without the early record the data begin on 29/06: the fuif of 06/07 is counted but
     not judged (three of its four earlier Saturday nights lie before the data, unknown, not
