@@ -868,9 +868,10 @@ def collect_report(
     last = pd.Timestamp(domains["last"].max()).date()
     start, end = max(period.start, first), min(period.end, last)
     complete = period.start >= first and period.end <= last
-    if start > end:
-        # The page offers only periods the data touch (report_periods); a call for another
-        # one stopped deep in the suppression with a KeyError.
+    if period.start > last:
+        # The page offers only periods the data touch (report_periods); a call for one
+        # after the data stopped deep in the suppression with a KeyError. (A period before
+        # them is part of its year's reports and is suppressed with them.)
         raise ValueError(
             f"Geen gegevens voor {period.label}: de gegevens lopen van {fmt_date(first)} "
             f"tot en met {fmt_date(last)}."
