@@ -47,14 +47,18 @@ Rules:
    identifiers from fixed dictionaries in this package (``DATASETS``, ``DIMENSIONS`` ...)
    are formatted in, and only after looking them up (unknown keys raise).
 4. Return small, bounded results: aggregates, or record lists with a ``LIMIT``. ``query``
-   refuses more than :data:`_db.MAX_ROWS` rows. Never return a whole mart.
+   refuses more than :data:`_db.MAX_ROWS` rows. Never return a whole mart. An analysis
+   that needs every row (the black-spot rule, the workload index) asks for
+   :data:`_db.ANALYSIS_MAX_ROWS` instead; never cut such rows with a ``LIMIT``.
 5. Aggregate in DuckDB; use ``marts.daily_counts`` / ``marts.hex_counts`` where a page asks
    the same question again and again.
 6. Put pure statistics (z-scores, clustering) in :mod:`dashboard.analysis`, not here.
 """
 
 from dashboard.queries._db import (
+    ANALYSIS_MAX_ROWS,
     MAX_ROWS,
+    TooManyRows,
     WarehouseMissing,
     WarehouseVersion,
     query,
@@ -63,7 +67,9 @@ from dashboard.queries._db import (
 )
 
 __all__ = [
+    "ANALYSIS_MAX_ROWS",
     "MAX_ROWS",
+    "TooManyRows",
     "WarehouseMissing",
     "WarehouseVersion",
     "query",

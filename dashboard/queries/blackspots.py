@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis import blackspots as rule
-from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query
+from dashboard.queries._db import ANALYSIS_MAX_ROWS, WarehouseVersion, query
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,10 @@ def ranking_inputs(
         SELECT t.accident_id, t.x, t.y, t.date, t.is_injury, t.street, t.killed,
                t.seriously_injured, t.lightly_injured, t.wijk_code
         FROM marts.accidents t WHERE {where}
-        ORDER BY t.accident_id LIMIT {MAX_ROWS}
+        ORDER BY t.accident_id
         """,
         params,
+        max_rows=ANALYSIS_MAX_ROWS,
     )
     victims = query(
         version,
@@ -123,9 +124,10 @@ def ranking_inputs(
         SELECT v.accident_id, v.severity, v.road_user
         FROM marts.victims v JOIN marts.accidents t ON t.accident_id = v.accident_id
         WHERE {where}
-        ORDER BY v.accident_id, v.victim_number LIMIT {MAX_ROWS}
+        ORDER BY v.accident_id, v.victim_number
         """,
         params,
+        max_rows=ANALYSIS_MAX_ROWS,
     )
     accidents["date"] = pd.to_datetime(accidents["date"])
     return accidents, victims
@@ -278,13 +280,14 @@ def controls_for_analysis(version: WarehouseVersion, start: date, end: date) -> 
     """
     return query(
         version,
-        f"""
+        """
         SELECT t.control_id, t.control_type, t.x, t.y, t.started_at, t.hours
         FROM marts.controls t
         WHERE t.date BETWEEN $start::DATE AND $end::DATE AND t.x IS NOT NULL AND t.y IS NOT NULL
-        ORDER BY t.started_at LIMIT {MAX_ROWS}
+        ORDER BY t.started_at
         """,
         {"start": start, "end": end},
+        max_rows=ANALYSIS_MAX_ROWS,
     )
 
 

@@ -289,39 +289,3 @@ def hot_cell_details(
             "cells": [int(c) for c in cells[:200]],
         },
     )
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def black_spot_input(
-    version: WarehouseVersion, start: date, end: date
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Injury accidents and their victims in a window, as ``black_spot_ranking`` wants them.
-
-    Only the zone's own registration (with a day and victim rows); Statbel describes the
-    same accidents and is never added to it.
-
-    Returns
-    -------
-    (pandas.DataFrame, pandas.DataFrame)
-        Accidents: ``accident_id``, ``x``, ``y`` (Lambert 72), ``date``, ``is_injury``,
-        ``street``, ``killed``, ``seriously_injured``, ``lightly_injured``, ``wijk_name``.
-        Victims: ``accident_id``, ``severity``, ``road_user``.
-    """
-    params = {"start": start, "end": end}
-    accidents = query(
-        version,
-        "SELECT accident_id, x, y, date, is_injury, street, killed, seriously_injured, "
-        "lightly_injured, wijk_name FROM marts.accidents "
-        "WHERE source = 'zone' AND is_injury AND x IS NOT NULL "
-        "AND date BETWEEN $start::DATE AND $end::DATE ORDER BY accident_id LIMIT 40000",
-        params,
-    )
-    victims = query(
-        version,
-        "SELECT v.accident_id, v.severity, v.road_user FROM marts.victims v "
-        "JOIN marts.accidents a ON a.accident_id = v.accident_id AND a.source = 'zone' "
-        "WHERE a.is_injury AND a.date BETWEEN $start::DATE AND $end::DATE "
-        "ORDER BY 1, v.victim_number LIMIT 45000",
-        params,
-    )
-    return accidents, victims

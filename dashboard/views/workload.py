@@ -46,7 +46,15 @@ from dashboard.components.format import (
     style_table,
     to_xlsx_bytes,
 )
-from dashboard.queries import common, districts, overview, reviews, workload
+from dashboard.queries import (
+    ANALYSIS_MAX_ROWS,
+    TooManyRows,
+    common,
+    districts,
+    overview,
+    reviews,
+    workload,
+)
 from etl.config import FINISHED_TASK_STATUSES, zone_clock
 from etl.reviews import ReviewError
 
@@ -181,9 +189,17 @@ wijk_table = layout.staff_names(districts.wijken(version), ("inspector",))
 wijk_rows = wijk_table[wijk_table["code"].isin(flt.wijken)] if flt.wijken else wijk_table
 # The index compares with the zone mean, so it is computed over every wijk; a wijk filter
 # only chooses the rows shown (over the chosen wijken alone, one wijk always scored 100).
-zone_tasks = layout.staff_names(
-    workload.tasks_for_period(version, idx_start, idx_end), ("inspector",)
-)
+try:
+    period_tasks = workload.tasks_for_period(version, idx_start, idx_end)
+except TooManyRows:
+    # The index counts every task of the window; a part of them would be a wrong index.
+    st.error(
+        f"Over {fmt_period(idx_start, idx_end)} zijn er meer dan {fmt_int(ANALYSIS_MAX_ROWS)} "
+        "taken: meer dan deze pagina taak per taak kan tellen. Kies hierboven 'De gekozen "
+        "periode' en een kortere periode."
+    )
+    st.stop()
+zone_tasks = layout.staff_names(period_tasks, ("inspector",))
 tasks = zone_tasks[zone_tasks["wijk_code"].isin(flt.wijken)] if flt.wijken else zone_tasks
 zone_inspectors = [str(i) for i in wijk_table["inspector"].dropna()]
 

@@ -1,0 +1,113 @@
+"""Row-level inputs of an analysis are whole or refused, never cut.
+
+The black-spot rule, the enforcement check and the workload index count every row they
+are given. Their queries once ended in ``LIMIT 50000`` or ``LIMIT 45000``: beyond that the
+rule ranked the first accidents by number, and the workload index of a year counted only
+its first 45,000 tasks (749,487 at the 10^6 benchmark), without a word. Each query is
+checked here against independent SQL, and with its bound set below its rows it must
+raise :class:`~dashboard.queries._db.TooManyRows` rather than return a part.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from dash_helpers import count, last_28_days, run_app
+
+from dashboard.queries import TooManyRows, _db, blackspots, workload
+from etl.config import load_zone
+
+
+@pytest.fixture
+def version(demo_warehouse):
+    return _db.warehouse_version()
+
+
+def _inputs(version):
+    """(name, call, independent row count, module whose bound applies) per input."""
+    params = blackspots.BlackSpotParams.from_zone(load_zone())
+    end = workload.reference_date(version)
+    first, last = blackspots.window(end, params.years)
+    start = end - timedelta(days=364)
+    injury = (
+        "a.source = 'zone' AND a.is_injury AND a.x IS NOT NULL AND a.y IS NOT NULL "
+        "AND a.date BETWEEN ? AND ?"
+    )
+    return [
+        (
+            "injury accidents",
+            lambda: blackspots.ranking_inputs(version, end, params.years)[0],
+            count(f"SELECT count(*) FROM marts.accidents a WHERE {injury}", [first, last]),
+            blackspots,
+        ),
+        (
+            "their victims",
+            lambda: blackspots.ranking_inputs(version, end, params.years)[1],
+            count(
+                "SELECT count(*) FROM marts.victims v JOIN marts.accidents a "
+                f"ON a.accident_id = v.accident_id WHERE {injury}",
+                [first, last],
+            ),
+            blackspots,
+        ),
+        (
+            "controls",
+            lambda: blackspots.controls_for_analysis(version, start, end),
+            count(
+                "SELECT count(*) FROM marts.controls WHERE date BETWEEN ? AND ? "
+                "AND x IS NOT NULL AND y IS NOT NULL",
+                [start, end],
+            ),
+            blackspots,
+        ),
+        (
+            "tasks of a year",
+            lambda: workload.tasks_for_period(version, start, end),
+            count(
+                "SELECT count(*) FROM marts.tasks WHERE (CAST(received_at AS DATE) <= ? AND "
+                "(CAST(received_at AS DATE) >= ? OR closed_at IS NULL "
+                "OR CAST(closed_at AS DATE) >= ?)) OR CAST(closed_at AS DATE) BETWEEN ? AND ?",
+                [end, start, start, start, end],
+            ),
+            workload,
+        ),
+    ]
+
+
+def _clear():
+    for fn in (
+        blackspots.ranking_inputs,
+        blackspots.controls_for_analysis,
+        workload.tasks_for_period,
+    ):
+        fn.clear()
+
+
+def test_analysis_inputs_are_whole(version):
+    _clear()
+    for name, call, expected, _ in _inputs(version):
+        assert expected > 10, name
+        assert len(call()) == expected, name
+
+
+def test_analysis_inputs_beyond_their_bound_are_refused_not_cut(version, monkeypatch):
+    for name, call, expected, module in _inputs(version):
+        _clear()
+        monkeypatch.setattr(module, "ANALYSIS_MAX_ROWS", expected - 1)
+        with pytest.raises(TooManyRows):
+            call()
+            pytest.fail(f"{name}: {expected - 1} rows allowed, no refusal")
+    _clear()
+
+
+def test_workload_page_says_when_a_window_has_too_many_tasks(demo_warehouse, monkeypatch):
+    """The page names the window and the bound in Dutch instead of an index on a part."""
+    workload.tasks_for_period.clear()
+    monkeypatch.setattr(workload, "ANALYSIS_MAX_ROWS", 10)
+    at = run_app("workload")
+    errors = [e.value for e in at.error]
+    start, end = last_28_days()
+    assert any("taken: meer dan deze pagina taak per taak kan tellen" in e for e in errors), errors
+    assert not at.exception
+    workload.tasks_for_period.clear()
