@@ -134,6 +134,17 @@ def ranking_inputs(
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
+def _ranked(
+    version: WarehouseVersion, end: date, params: BlackSpotParams
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rule's ranking and its members, computed once for :func:`ranking` and
+    :func:`location_members` (clustering a zone's three years of accidents is the slow part:
+    about a second at 10^7 incidents)."""
+    accidents, victims = ranking_inputs(version, end, params.years)
+    return rule.black_spot_locations(accidents, victims, end, **params.ranking_kwargs())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
 def ranking(
     version: WarehouseVersion, end: date, params: BlackSpotParams = BlackSpotParams()
 ) -> pd.DataFrame:
@@ -153,11 +164,10 @@ def ranking(
         ``rang`` (1 = highest score) and ``wijk_code`` (the wijk most of its accidents
         lie in).
     """
-    accidents, victims = ranking_inputs(version, end, params.years)
-    out = rule.black_spot_ranking(accidents, victims, end, **params.ranking_kwargs())
+    accidents, _ = ranking_inputs(version, end, params.years)
+    out, members = _ranked(version, end, params)
     out.insert(0, "rang", np.arange(1, len(out) + 1))
-    members = location_members(version, end, params)
-    if out.empty or members.empty:
+    if out.empty:
         # No injury accident in the window (a period before the data): nothing to rank,
         # and an empty member list has no accident_id type to merge on.
         out["wijk_code"] = pd.Series(dtype="object")
@@ -181,40 +191,21 @@ def ranking(
     return out
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
 def location_members(
     version: WarehouseVersion, end: date, params: BlackSpotParams = BlackSpotParams()
 ) -> pd.DataFrame:
     """Which accident belongs to which ranked location.
 
     :func:`~dashboard.analysis.blackspots.black_spot_ranking` returns locations, not their
-    accidents. The grouping itself does not depend on the weights (they only order the
-    ids), so clustering the same accidents again gives the same groups; each group is then
-    matched to its ranked location by its centre.
+    accidents; these are the accidents each location was scored on, from the same
+    clustering.
 
     Returns
     -------
     pandas.DataFrame
         ``accident_id``, ``location_id`` (as in :func:`ranking`).
     """
-    accidents, victims = ranking_inputs(version, end, params.years)
-    ranked = rule.black_spot_ranking(accidents, victims, end, **params.ranking_kwargs())
-    if ranked.empty:
-        return pd.DataFrame({"accident_id": [], "location_id": []})
-    first, last = window(end, params.years)
-    acc = accidents[accidents["date"].between(pd.Timestamp(first), pd.Timestamp(last))].reset_index(
-        drop=True
-    )
-    acc["group"] = rule.cluster_locations(acc, params.distance_m)
-    centres = acc.groupby("group")[["x", "y"]].mean()
-    # Centres of different groups are metres apart; 1 cm rounding only absorbs float noise.
-    key = lambda f: list(zip(f["x"].round(2), f["y"].round(2), strict=True))  # noqa: E731
-    lookup = dict(zip(key(ranked), ranked["location_id"], strict=True))
-    group_to_location = {g: lookup.get(k) for g, k in zip(centres.index, key(centres), strict=True)}
-    acc["location_id"] = acc["group"].map(group_to_location)
-    return acc.dropna(subset=["location_id"])[["accident_id", "location_id"]].astype(
-        {"location_id": np.int64}
-    )
+    return _ranked(version, end, params)[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial import Delaunay, cKDTree
 
+from dashboard.analysis import blackspots
 from dashboard.analysis.blackspots import (
+    black_spot_locations,
     black_spot_params,
     black_spot_ranking,
     cluster_locations,
@@ -335,6 +342,111 @@ def test_main_street_is_most_frequent_then_alphabetical():
 def test_empty_input_gives_empty_frame_with_columns():
     r = black_spot_ranking(_accidents([]), _victims([]), END)
     assert r.empty and "is_black_spot" in r.columns
+    ranked, members = black_spot_locations(_accidents([]), _victims([]), END)
+    assert ranked.empty and members.empty
+    assert list(members.columns) == ["accident_id", "location_id"]
+
+
+def test_members_are_the_accidents_each_location_was_scored_on():
+    """A location's members: as many as its injury accidents, centred on its centre, the
+    accidents outside the window or without coordinates in none; a chain longer than the
+    extent guard is split and each part keeps its own accidents."""
+    car = "Personenauto"
+    locs = [
+        _location("E", 0, [[(KILLED, car)]] * 3),
+        _location("F", 2000, [[(SERIOUS, car)], [(LIGHT, car)]]),
+        _location("O", 4000, [[(KILLED, car)]], date="2019-05-01"),  # before the window
+    ]
+    acc = _accidents([a for loc in locs for a in loc[0]])
+    # A road of accidents 40 m apart over 600 m: one chain, split by the 200 m guard.
+    road = [(f"R{k}", 6000 + 40 * k, 0.0, "2024-03-01", "Steenweg") for k in range(16)]
+    acc = pd.concat([acc, _accidents(road), _accidents([("N", np.nan, np.nan, END, "X")])])
+    vic = _victims([v for loc in locs for v in loc[1]] + [(a[0], LIGHT, car) for a in road])
+    ranked, members = black_spot_locations(acc, vic, END)
+    pd.testing.assert_frame_equal(ranked, black_spot_ranking(acc, vic, END))
+    assert set(members["accident_id"]) == set(acc["accident_id"]) - {"O0", "N"}
+    assert members["accident_id"].is_unique
+    per = members.merge(acc, on="accident_id").groupby("location_id")
+    ranked = ranked.set_index("location_id")
+    assert (per.size() == ranked["n_injury_accidents"].reindex(per.size().index)).all()
+    assert np.allclose(per["x"].mean(), ranked["x"].reindex(per.size().index))
+    road_parts = members[members["accident_id"].str.startswith("R")]["location_id"]
+    assert road_parts.nunique() > 1
+
+
+def _every_pair_components(xy, r):
+    """The reference: components of the graph of every pair within ``r``."""
+    n = len(xy)
+    pairs = cKDTree(xy).query_pairs(r=r, output_type="ndarray")
+    graph = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), (n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _same_partition(a, b):
+    """Two labellings group the points alike (labels may differ)."""
+    pairs = pd.DataFrame({"a": a, "b": b}).drop_duplicates()
+    return pairs["a"].is_unique and pairs["b"].is_unique
+
+
+def _hard_point_sets(rng):
+    """Point sets where the triangulation is degenerate or the distances are on the edge."""
+    grid = np.stack(np.meshgrid(np.arange(12.0), np.arange(9.0)), -1).reshape(-1, 2) * 50
+    road = np.column_stack([np.linspace(0, 3000, 400), np.zeros(400)])
+    yield "grid exactly 50 m apart (cocircular squares)", grid
+    yield "grid a hair over 50 m", grid * (1 + 1e-12)
+    yield "one straight road", road
+    yield "two points", road[:2]
+    yield "duplicates", np.repeat(rng.uniform(0, 500, (60, 2)), 3, axis=0)
+    near = rng.uniform(0, 800, (300, 2))
+    yield "near-duplicates", np.concatenate([near, near + 1e-9, near[:50] + [49.999999, 0]])
+    yield "a circle", 400 * np.column_stack([np.cos(t := np.linspace(0, 6.28, 90)), np.sin(t)])
+    centres = rng.uniform(0, 5000, (40, 2))
+    yield (
+        "junctions",
+        np.concatenate([c + rng.normal(0, 25, (rng.integers(1, 60), 2)) for c in centres]),
+    )
+
+
+def test_delaunay_components_equal_every_pair_components_on_hard_sets():
+    rng = np.random.default_rng(7)
+    for name, xy in _hard_point_sets(rng):
+        expected = _every_pair_components(xy, 50.0)
+        for method in ("delaunay", "pairs", None):
+            got = blackspots._linked_components(xy, 50.0, method)
+            assert _same_partition(got, expected), (name, method)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(0, 400),
+    spread=st.sampled_from([30.0, 200.0, 2000.0]),
+    on_grid=st.booleans(),
+)
+def test_delaunay_components_equal_every_pair_components(seed, n, spread, on_grid):
+    """Random accidents (on a 10 m grid or not, so equal and exactly-50-m points occur):
+    the Delaunay edges within 50 m group them as every pair within 50 m does."""
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, spread, (n, 2))
+    if on_grid:
+        xy = np.round(xy / 10) * 10
+    got = blackspots._linked_components(xy, 50.0, "delaunay")
+    assert len(got) == n
+    assert _same_partition(got, _every_pair_components(xy, 50.0))
+
+
+def test_dense_accidents_are_linked_through_delaunay(monkeypatch):
+    """The choice by density: a sparse set is done as pairs, a dense one through Delaunay
+    (the same components either way, checked above)."""
+    calls = []
+    monkeypatch.setattr(blackspots, "Delaunay", lambda p: calls.append(len(p)) or Delaunay(p))
+    rng = np.random.default_rng(3)
+    blackspots._linked_components(rng.uniform(0, 20000, (3000, 2)), 50.0)
+    assert calls == []
+    dense = rng.uniform(0, 300, (3000, 2))
+    got = blackspots._linked_components(dense, 50.0)
+    assert calls == [3000]
+    assert _same_partition(got, _every_pair_components(dense, 50.0))
 
 
 # --------------------------------------------------------------------------------------
