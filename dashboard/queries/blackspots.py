@@ -228,7 +228,7 @@ def location_accidents(version: WarehouseVersion, accident_ids: tuple[str, ...])
                t.killed, t.seriously_injured, t.lightly_injured,
                t.x, t.y, t.lat, t.lon, t.wijk_code
         FROM marts.accidents t
-        WHERE t.source = 'zone' AND list_contains($ids::VARCHAR[], t.accident_id)
+        WHERE t.source = 'zone' AND t.accident_id IN (SELECT unnest($ids::VARCHAR[]))
         ORDER BY t.occurred_at DESC, t.accident_id
         LIMIT 1000
         """,
@@ -252,7 +252,7 @@ def location_victims(version: WarehouseVersion, accident_ids: tuple[str, ...]) -
         SELECT v.accident_id, v.victim_number, v.date, v.severity, v.road_user,
                v.is_vulnerable, v.age_group
         FROM marts.victims v
-        WHERE list_contains($ids::VARCHAR[], v.accident_id)
+        WHERE v.accident_id IN (SELECT unnest($ids::VARCHAR[]))
         ORDER BY v.date DESC, v.accident_id, v.victim_number
         LIMIT 5000
         """,

@@ -427,7 +427,7 @@ def tasks_by_id(
     return query(
         version,
         f"SELECT {_TASK_COLUMNS} FROM marts.tasks t "
-        f"WHERE list_contains($ids::VARCHAR[], t.task_id) AND {_WIJK_FILTER} "
+        f"WHERE t.task_id IN (SELECT unnest($ids::VARCHAR[])) AND {_WIJK_FILTER} "
         "ORDER BY t.task_id LIMIT 45000",
         {"ids": list(task_ids), "wijken": list(wijken)},
     )
