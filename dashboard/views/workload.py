@@ -47,7 +47,6 @@ from dashboard.components.format import (
     to_xlsx_bytes,
 )
 from dashboard.queries import (
-    ANALYSIS_MAX_ROWS,
     TooManyRows,
     common,
     districts,
@@ -191,10 +190,10 @@ wijk_rows = wijk_table[wijk_table["code"].isin(flt.wijken)] if flt.wijken else w
 # only chooses the rows shown (over the chosen wijken alone, one wijk always scored 100).
 try:
     period_tasks = workload.tasks_for_period(version, idx_start, idx_end)
-except TooManyRows:
+except TooManyRows as refused:
     # The index counts every task of the window; a part of them would be a wrong index.
     st.error(
-        f"Over {fmt_period(idx_start, idx_end)} zijn er meer dan {fmt_int(ANALYSIS_MAX_ROWS)} "
+        f"Over {fmt_period(idx_start, idx_end)} zijn er meer dan {fmt_int(refused.max_rows)} "
         "taken: meer dan deze pagina taak per taak kan tellen. Kies hierboven 'De gekozen "
         "periode' en een kortere periode."
     )
