@@ -229,10 +229,9 @@ def cluster_locations(
 
     Two accidents belong to the same location when a chain of accidents, each within
     ``distance_m`` of the next, connects them (connected components of the graph of pairs
-    within ``distance_m``, found through its Delaunay edges: :func:`_linked_components`).
-    Single linkage can chain along a busy road into a
-    kilometre-long "location", which would add up accidents that no single measure can
-    address. Components whose diameter exceeds ``max_extent_m`` (default
+    within ``distance_m``, see :func:`_linked_components`). Single linkage can chain along a
+    busy road into a kilometre-long "location", which would add up accidents that no single
+    measure can address. Components whose diameter exceeds ``max_extent_m`` (default
     ``4 * distance_m``) are therefore split by complete linkage cut at ``max_extent_m``, so
     every location returned fits inside a circle of diameter ``max_extent_m``.
 
@@ -487,7 +486,7 @@ def black_spot_locations(
     vulnerable_factor: float = 1.7,
     vulnerable_road_users: Iterable[str] = DEFAULT_VULNERABLE_ROAD_USERS,
     severity_classes: Mapping[str, str] = DEFAULT_SEVERITY_CLASSES,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rank accident locations by the Flemish priority score, with each one's accidents.
 
     :func:`black_spot_ranking` without the accidents; the members come from the same
@@ -637,7 +636,9 @@ def black_spot_locations(
     return out[_RANKING_COLUMNS].reset_index(drop=True), members.reset_index(drop=True)
 
 
-def black_spot_ranking(accidents: pd.DataFrame, victims: pd.DataFrame, end_date: Any, **rule):
+def black_spot_ranking(
+    accidents: pd.DataFrame, victims: pd.DataFrame, end_date: Any, **rule: Any
+) -> pd.DataFrame:
     """Rank accident locations by the Flemish priority score and flag black spots.
 
     The ranking of :func:`black_spot_locations` (same parameters and columns), without
