@@ -15,7 +15,9 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from dashboard.auth import gate
+from dashboard.components.format import fmt_int
 from dashboard.components.layout import sidebar_info, warehouse
+from dashboard.queries import TooManyRows
 
 # A local favicon: the default (the page icon) is fetched from a font CDN.
 st.set_page_config(
@@ -72,5 +74,15 @@ except StopException:
     # A page that stops early (no data, refused) was still opened: audit it too.
     gate.log_page_view(stem, gate.url_filters())
     raise
+except TooManyRows as refused:
+    # A query over its bound refuses rather than count a part (dashboard/queries/_db.py).
+    # A page that expects it says so in its own words (Werklast); on any other page the
+    # refusal would otherwise surface as Streamlit's English traceback.
+    st.error(
+        "Dit deel van de pagina telt elke rij die het gebruikt en vond er meer dan "
+        f"{fmt_int(refused.max_rows)}: meer dan het in één keer kan tellen. Het toont "
+        "daarom niets, liever dan cijfers over een deel van de rijen. Een kortere periode "
+        "in de filters kan helpen."
+    )
 # Logged after the page ran, so the filters it just wrote into the URL are the ones seen.
 gate.log_page_view(stem, gate.url_filters())

@@ -49,7 +49,9 @@ Rules:
 4. Return small, bounded results: aggregates, or record lists with a ``LIMIT``. ``query``
    refuses more than :data:`_db.MAX_ROWS` rows. Never return a whole mart. An analysis
    that needs every row (the black-spot rule, the workload index) asks for
-   :data:`_db.ANALYSIS_MAX_ROWS` instead; never cut such rows with a ``LIMIT``.
+   :data:`_db.ANALYSIS_MAX_ROWS` instead; never cut such rows with a ``LIMIT``. Beyond
+   its bound ``query`` raises :class:`_db.TooManyRows`: a page may say so in its own words
+   (Werklast); otherwise the router (``dashboard/app.py``) shows a Dutch refusal.
 5. Aggregate in DuckDB; use ``marts.daily_counts`` / ``marts.hex_counts`` where a page asks
    the same question again and again.
 6. Put pure statistics (z-scores, clustering) in :mod:`dashboard.analysis`, not here.

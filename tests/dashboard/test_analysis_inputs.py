@@ -14,6 +14,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import streamlit as st
 from dash_helpers import count, run_app
 
 from dashboard.queries import TooManyRows, _db, blackspots, workload
@@ -141,3 +142,20 @@ def test_an_input_over_its_bound_is_refused_before_it_is_fetched(version, monkey
     executed.clear()
     assert len(_db.query(version, "SELECT * FROM range(60000)", max_rows=60_000)) == 60_000
     assert [q.split(" ")[1] for q in executed] == ["count(*)", "*"]
+
+
+@pytest.mark.parametrize("page", ["traffic", "briefing"])
+def test_other_pages_refuse_in_dutch_not_with_a_traceback(demo_warehouse, monkeypatch, page):
+    """Pages that do not expect a refusal (the black-spot rule's accidents on Verkeer and in
+    the Briefing) get the router's Dutch message instead of Streamlit's English error box."""
+    st.cache_data.clear()
+    monkeypatch.setattr(blackspots, "ANALYSIS_MAX_ROWS", 10)
+    at = run_app(page)
+    st.cache_data.clear()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert any(
+        "telt elke rij die het gebruikt en vond er meer dan 10:" in e
+        and "liever dan cijfers over een deel van de rijen" in e
+        for e in errors
+    ), errors
