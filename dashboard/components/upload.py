@@ -10,7 +10,7 @@ messages. Record-level previews are shown: the Data page is for the coordinator 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -19,12 +19,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.auth import gate
+from dashboard.components.format import MISSING as NO_VALUE
 from dashboard.components.format import (
     fmt_coordinate,
     fmt_date,
     fmt_datetime,
     fmt_int,
     fmt_number,
+    is_missing,
     missing_as_text,
     style_table,
 )
@@ -293,6 +295,24 @@ def coordinate_columns(preview: Preview) -> list[str]:
     if (header := found.get("xy")) is not None:
         names += [f"{header} (X)", f"{header} (Y)"]
     return names
+
+
+#: Whole numbers that are labels, not amounts: written without a thousands point (a
+#: Statbel year read as 2024 showed as "2.024").
+PLAIN_NUMBER_FIELDS = frozenset({"year"})
+
+
+def _plain(value) -> str:
+    return NO_VALUE if is_missing(value) else str(int(value))
+
+
+def accepted_formats(preview: Preview) -> dict[str, Callable]:
+    """Formatters of :func:`accepted_table`'s columns that do not go by their type:
+    coordinates with :func:`fmt_coordinate`'s decimals, a year as plain digits."""
+    formats: dict[str, Callable] = dict.fromkeys(coordinate_columns(preview), fmt_coordinate)
+    found = preview.columns_found
+    formats.update({h: _plain for f, h in found.items() if f in PLAIN_NUMBER_FIELDS})
+    return formats
 
 
 def refused_table(preview: Preview) -> pd.DataFrame:
@@ -699,9 +719,9 @@ def render_preview(preview: Preview) -> None:
     accepted = accepted_table(preview)
     if not accepted.empty:
         st.markdown(f"**Aanvaarde rijen** (eerste {fmt_int(len(accepted))})")
-        coordinates = dict.fromkeys(coordinate_columns(preview), fmt_coordinate)
+        formats = accepted_formats(preview)
         st.dataframe(
-            style_table(missing_as_text(accepted, coordinates), decimals=2, formats=coordinates),
+            style_table(missing_as_text(accepted, formats), decimals=2, formats=formats),
             hide_index=True,
             width="stretch",
         )

@@ -478,6 +478,8 @@ def test_preview_shows_fields_staged_under_another_name():
     assert set(preview.columns_found.values()) <= set(table.columns)
     assert table["Wijk"].iloc[:2].tolist() == ["W01", "W02"]
 
+    from dashboard.components.format import style_table
+
     statbel = (
         b"DT_YEAR_COLLISION|DT_MONTH_COLLISION|DT_TIME|CD_NIS|TX_MUNTY_COLLISION_NL|"
         b"MS_X_COORD|MS_Y_COORD|TX_CLASS_ACCIDENTS_NL\n"
@@ -489,6 +491,10 @@ def test_preview_shows_fields_staged_under_another_name():
     assert set(preview.columns_found.values()) <= set(table.columns)
     row = table.iloc[0]
     assert (int(row["DT_TIME"]), str(row["CD_NIS"])) == (17, "24038")
+    # The year is a label: "2024", not the thousands point of an amount ("2.024").
+    shown = style_table(table, decimals=2, formats=upload.accepted_formats(preview)).to_html()
+    assert ">2024<" in shown and "2.024" not in shown
+    assert "171.100,50" in shown
 
 
 def test_an_open_ended_absence_reads_until_further_notice_in_the_preview():
