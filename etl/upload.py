@@ -777,25 +777,29 @@ def store_upload(
 QUARANTINE = config.QUARANTINE_DIR
 
 
+def exports(raw_dir: Path) -> list[str]:
+    """The exports the build reads under ``raw_dir``, as ``<kind>/<file>`` (the names
+    :func:`quarantine` takes; a Shapefile by its ``.shp``), per kind in the build's order."""
+    from etl.sources.base import discover_files
+
+    raw_dir = Path(raw_dir)
+    return [source_name(raw_dir, p) for paths in discover_files(raw_dir).values() for p in paths]
+
+
 def files_named_in(message: str, raw_dir: Path) -> list[str]:
     """The exports under ``raw_dir`` that a build message names, as ``<kind>/<file>``.
 
     A failed build names the file it could not use (``Bestand incidents/x.csv ...``); these
     are the candidates the Data page offers to put in quarantine.
     """
-    from etl.sources.base import discover_files
-
-    raw_dir = Path(raw_dir)
     found: dict[str, int] = {}
-    for paths in discover_files(raw_dir).values():
-        for path in paths:
-            name = source_name(raw_dir, path)
-            # Named with its folder ("incidents/x.csv") or, by a reader, by its file name.
-            for shown in (name, path.name):
-                hit = re.search(rf"(?<![\w/.-]){re.escape(shown)}(?![\w.-])", message)
-                if hit:
-                    found[name] = hit.start()
-                    break
+    for name in exports(raw_dir):
+        # Named with its folder ("incidents/x.csv") or, by a reader, by its file name.
+        for shown in (name, name.rsplit("/", 1)[-1]):
+            hit = re.search(rf"(?<![\w/.-]){re.escape(shown)}(?![\w.-])", message)
+            if hit:
+                found[name] = hit.start()
+                break
     return sorted(found, key=found.__getitem__)
 
 

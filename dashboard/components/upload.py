@@ -42,6 +42,7 @@ from etl.upload import (
     UploadError,
     build_status,
     bundle_upload,
+    exports,
     files_named_in,
     preview_upload,
     quarantine,
@@ -472,12 +473,51 @@ def _move_button(name: str, back: bool) -> None:
     )
 
 
+def _take_out_block(raw: Path) -> None:
+    """Take any export out of the build: a wrong upload, an export replaced by a corrected
+    one, the wijken of before a new division (both would count, overlapping)."""
+    names = exports(raw)
+    if not names:
+        return
+    with st.expander("Een bestand uit het warehouse halen"):
+        st.caption(
+            f"Voor een verkeerd toegevoegd bestand, of een export die vervangen is (een "
+            f"verbeterde export, de vorige wijkindeling). Het bestand gaat naar {QUARANTINE}/ "
+            "in de map met ruwe exports (niets wordt gewist) en het warehouse wordt zonder "
+            "opgebouwd. Terugzetten kan daarna hieronder."
+        )
+        chosen = st.selectbox(
+            "Bestand",
+            names,
+            index=None,
+            placeholder="Kies een bestand",
+            key="upload_weg_bestand",
+        )
+        st.button(
+            "In quarantaine zetten en opnieuw opbouwen",
+            key="upload_weg",
+            icon=":material/block:",
+            disabled=chosen is None,
+            on_click=_on_take_out,
+        )
+
+
+def _on_take_out() -> None:
+    """Button callback: quarantine the export chosen in :func:`_take_out_block`."""
+    # Cleared first: once moved, the name is no longer among the choices.
+    name = st.session_state.pop("upload_weg_bestand", None)
+    if name:
+        _on_move(name, back=False)
+
+
 def _quarantine_block(status: Mapping) -> None:
-    """After a failed build: take the file it names out; list what is in quarantine."""
+    """After a failed build: take the file it names out. Any other export can be taken out
+    by choice; what is in quarantine is listed, to be put back."""
     raw = config.raw_dir()
     if status.get("state") == "failed":
         for name in files_named_in(str(status.get("message", "")), raw):
             _move_button(name, back=False)
+    _take_out_block(raw)
     waiting = quarantined(raw)
     if waiting:
         with st.expander(f"In quarantaine ({fmt_int(len(waiting))}): niet in het warehouse"):

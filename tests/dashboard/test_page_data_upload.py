@@ -375,6 +375,39 @@ def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     assert any('"formaat": "quarantaine"' in d and "kapot.csv" in d for d in audit["detail"])
 
 
+def test_any_export_can_be_taken_out_and_put_back(small_zone):
+    """A wrong upload or a replaced export (a corrected one, the wijken before a new
+    division) could only be taken out of the build by hand in the raw folder: the Data page
+    offered quarantine only for the file a failed build named."""
+    raw, warehouse, state = small_zone["raw"], small_zone["warehouse"], small_zone["state"]
+    update = "incidents/islp_feiten_2024_update.csv"
+    from_update = "SELECT count(*) FROM marts.incidents WHERE source_file = ?"
+    assert _count(warehouse, from_update, [update]) > 0
+    at = run_app("data")
+    assert not at.exception, [e.value for e in at.exception]
+    chooser = at.selectbox(key="upload_weg_bestand")
+    assert update in chooser.options and "districts/wijken.geojson" in chooser.options
+    assert at.button(key="upload_weg").disabled  # nothing chosen yet
+    chooser.set_value(update).run()
+    at.button(key="upload_weg").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not (raw / update).exists()
+    assert (raw / "_quarantaine" / update).is_file()
+    status = _wait(state / "build_status.json")
+    assert status["state"] == "ok", status
+    assert _count(warehouse, from_update, [update]) == 0
+    assert _count(warehouse, "SELECT count(*) FROM marts.incidents") > 0
+    audit = AuditLog(state / "audit.duckdb").read(event="export")
+    assert any('"formaat": "quarantaine"' in d and update in d for d in audit["detail"])
+
+    at.run()
+    assert update not in at.selectbox(key="upload_weg_bestand").options
+    at.button(key=f"upload_terug_{update}").click().run()
+    assert (raw / update).is_file()
+    assert _wait(state / "build_status.json")["state"] == "ok"
+    assert _count(warehouse, from_update, [update]) > 0
+
+
 def test_preview_shows_the_coordinates_read_from_a_point_column():
     from etl.upload import preview_upload
 
