@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -60,6 +61,9 @@ from etl.sources.mapping import (
     load_mappings,
     wrong_kind_message,
 )
+
+if TYPE_CHECKING:
+    from etl.sources.districts import DistrictLayers
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -402,7 +406,8 @@ def _staging_model(kind: str) -> Path | None:
 
 def _preview_districts(
     preview: Preview, path: Path, raw: Path, zone: dict, n: int, mappings: dict
-) -> None:
+) -> DistrictLayers:
+    """Fill ``preview`` from a boundary file; returns the layers read from it."""
     from etl.sources.districts import load_districts
 
     layers = load_districts(
@@ -434,6 +439,78 @@ def _preview_districts(
             "Geen enkele grens herkend: elke feature heeft een eigenschap wijk_code, "
             "deelgemeente_code, nis_code (+ naam) of zone_naam nodig."
         )
+    return layers
+
+
+def _hectares(m2: float) -> str:
+    return f"{m2 / 1e4:.1f}".replace(".", ",") + " ha"
+
+
+def _wijken_beside_loaded(
+    layers: DistrictLayers, raw_dir: Path, name: str, zone: dict, mappings: dict
+) -> str | None:
+    """Dutch: how the wijken of an uploaded boundary file (to be stored as ``name``) meet
+    the wijken already loaded, or ``None`` when they do not.
+
+    Two things the build would do without asking: a wijk of another code that overlaps a
+    loaded one counts beside it (a record in the shared part for one of them only), as
+    when a zone's new division is added without taking the old one out; and of two wijken
+    with the same code, the file last in name order counts, which may be the old one.
+    """
+    from etl.build import wijk_overlaps
+    from etl.sources.base import discover_files, natural_key
+    from etl.sources.districts import DistrictLayers, load_districts
+
+    new = layers.layer("wijk")
+    loaded = [p for p in discover_files(raw_dir)["districts"] if source_name(raw_dir, p) != name]
+    if not new or not loaded:
+        return None
+    crs = zone.get("zone", {}).get("districts_crs")
+    old = load_districts(loaded, raw_dir, mappings["districts"], crs).layer("wijk")
+    new_codes = {a.code for a in new}
+    notes = []
+
+    same = [a for a in old if a.code in new_codes]
+    losing = [a for a in same if natural_key(a.source_file) > natural_key(name)]
+    if losing:
+        files = ", ".join(sorted({a.source_file for a in losing}))
+        codes = ", ".join(sorted(a.code for a in losing)[:10])
+        more = f" en {len(losing) - 10} andere" if len(losing) > 10 else ""
+        notes.append(
+            f"{len(losing)} wijk(en) van dit bestand ({codes}{more}) staan met dezelfde code "
+            f"ook in {files}. Dat bestand komt in naamvolgorde na {name} en gaat voor: de "
+            "grenzen van dit bestand tellen voor die wijken niet. Vervangt dit bestand die "
+            f"grenzen, haal dan na het toevoegen {files} uit het warehouse (Opbouw van het "
+            "warehouse → Een bestand uit het warehouse halen)."
+        )
+    elif same:
+        files = ", ".join(sorted({a.source_file for a in same}))
+        notes.append(
+            f"{len(same)} wijk(en) van dit bestand vervangen de grens met dezelfde code uit "
+            f"{files}."
+        )
+
+    both = DistrictLayers()
+    both.areas["wijk"] = new + [a for a in old if a.code not in new_codes]
+    old_files = {a.code: a.source_file for a in old}
+    pairs = [
+        (a, b, m2) if a in new_codes else (b, a, m2)
+        for a, b, m2, _ in wijk_overlaps(both)
+        if (a in new_codes) != (b in new_codes)
+    ]
+    if pairs:
+        pairs.sort(key=lambda p: -p[2])
+        shown = "; ".join(f"{a} en {b} ({_hectares(m2)})" for a, b, m2 in pairs[:5])
+        more = f"; en {len(pairs) - 5} andere paren" if len(pairs) > 5 else ""
+        files = ", ".join(sorted({old_files[b] for _, b, _ in pairs}))
+        notes.append(
+            f"De wijken van dit bestand overlappen met andere wijken die al geladen zijn uit "
+            f"{files}: {shown}{more}. Beide indelingen zouden meetellen, en een record in "
+            "het gedeelde stuk telt maar voor één wijk. Vervangt dit bestand de "
+            f"wijkindeling, haal dan na het toevoegen {files} uit het warehouse (Opbouw van "
+            "het warehouse → Een bestand uit het warehouse halen)."
+        )
+    return " ".join(notes) or None
 
 
 def preview_upload(
@@ -515,7 +592,11 @@ def preview_upload(
                 stored = (source_name(Path(raw_dir), where), same)
             identical = stored[0] if stored and stored[1] else None
             if kind == "districts":
-                _preview_districts(preview, path, raw, zone, n, mappings)
+                layers = _preview_districts(preview, path, raw, zone, n, mappings)
+                if stored is not None and not identical and layers is not None:
+                    preview.overlap = _wijken_beside_loaded(
+                        layers, Path(raw_dir), stored[0], zone, mappings
+                    )
             else:
                 _preview_tabular(
                     preview, kind, path, raw, work, zone, n, mappings, warehouse, stored
