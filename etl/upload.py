@@ -593,7 +593,7 @@ def preview_upload(
             identical = stored[0] if stored and stored[1] else None
             if kind == "districts":
                 layers = _preview_districts(preview, path, raw, zone, n, mappings)
-                if stored is not None and not identical and layers is not None:
+                if stored is not None and not identical:
                     preview.overlap = _wijken_beside_loaded(
                         layers, Path(raw_dir), stored[0], zone, mappings
                     )
