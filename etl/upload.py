@@ -490,13 +490,20 @@ def _wijken_beside_loaded(
             f"{files}."
         )
 
+    # The wijken the build would count: of each code the shape in the file last in name
+    # order. A wijk of this file that loses to a loaded one counts nowhere; the loaded shape
+    # is the one this file's other wijken meet.
+    lost = {a.code for a in losing}
+    counting = {a.code for a in new} - lost
     both = DistrictLayers()
-    both.areas["wijk"] = new + [a for a in old if a.code not in new_codes]
+    both.areas["wijk"] = [a for a in new if a.code in counting] + [
+        a for a in old if a.code not in counting
+    ]
     old_files = {a.code: a.source_file for a in old}
     pairs = [
-        (a, b, m2) if a in new_codes else (b, a, m2)
+        (a, b, m2) if a in counting else (b, a, m2)
         for a, b, m2, _ in wijk_overlaps(both)
-        if (a in new_codes) != (b in new_codes)
+        if (a in counting) != (b in counting)
     ]
     if pairs:
         pairs.sort(key=lambda p: -p[2])

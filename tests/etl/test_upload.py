@@ -704,3 +704,20 @@ def test_preview_says_which_file_counts_for_a_wijk_code_loaded_twice(small_raw):
     other = preview_upload("districts", "dg_2.geojson", gemeente, ZONE_SMALL, raw_dir=small_raw)
     assert other.ok and other.overlap is None
     assert preview_upload("districts", "a_wijken.geojson", data, ZONE_SMALL).overlap is None
+
+
+def test_overlaps_of_a_wijk_code_that_loses_use_the_loaded_shape_that_counts(small_raw):
+    """A wijk of the upload that loses to an older file with the same code does not count:
+    its shape overlaps nothing the build would count, and the loaded shape that does count
+    is the one the upload's other wijken are checked against."""
+    # The upload's W01 reaches into W02 (170000-173000), but the loaded W01
+    # (170000-172000) goes for it: no pair. N4 lies in the loaded W01 and is reported.
+    data = _wijken_geojson(
+        ("W01", 170000, 176000, 173000, 178000),
+        ("N4", 170000, 176000, 170500, 176500),
+    )
+    preview = preview_upload("districts", "a_wijken.geojson", data, ZONE_SMALL, raw_dir=small_raw)
+    note = preview.overlap
+    assert "(W01) staan met dezelfde code ook in districts/wijken.geojson" in note
+    assert "N4 en W01 (25,0 ha)" in note
+    assert "W01 en W02" not in note
