@@ -76,8 +76,7 @@ except StopException:
     raise
 except TooManyRows as refused:
     # A query over its bound refuses rather than count a part (dashboard/queries/_db.py).
-    # A page that expects it says so in its own words (Werklast); on any other page the
-    # refusal would otherwise surface as Streamlit's English traceback.
+    # Uncaught, the refusal would surface as Streamlit's English traceback.
     st.error(
         "Dit deel van de pagina telt elke rij die het gebruikt en vond er meer dan "
         f"{fmt_int(refused.max_rows)}: meer dan het in één keer kan tellen. Het toont "

@@ -158,7 +158,11 @@ def workload_index(
     ----------
     tasks : DataFrame
         Rows of ``marts.tasks``: ``task_type``, ``received_at``, ``closed_at``, ``due_at``
-        and the ``by`` column.
+        and the ``by`` column. Or the same tasks already counted, one row per group
+        (:func:`dashboard.queries.workload.task_counts_for_period`): ``task_type``, the
+        ``by`` column, ``tasks`` (the group's tasks) and the counts ``received``,
+        ``closed``, ``open`` and ``overdue`` judged for the same period; then
+        ``period_start`` and ``as_of`` are those the counts were made for.
     weights : mapping of str to float
         Weight per task type, as in ``[[task_types]]`` of ``zone.toml``
         (e.g. ``{"Kantschrift": 1.0, "Burenbemiddeling": 2.0}``).
@@ -219,7 +223,13 @@ def workload_index(
     """
     if by not in tasks.columns:
         raise KeyError(f"Kolom '{by}' ontbreekt in de taken.")
-    flags = task_status_flags(tasks, as_of=as_of, period_start=period_start)
+    counted = {"tasks", *COUNT_MEASURES} <= set(tasks.columns)
+    if counted:
+        flags = tasks[list(COUNT_MEASURES)].astype(int)
+        size = tasks["tasks"].astype(int)
+    else:
+        flags = task_status_flags(tasks, as_of=as_of, period_start=period_start)
+        size = pd.Series(1, index=tasks.index)
     types = (
         tasks["task_type"].astype("string").fillna("(onbekend)")
         if "task_type" in tasks.columns
@@ -301,7 +311,7 @@ def workload_index(
     result.index.name = by
     result = result.sort_values("index", ascending=False, na_position="last")
     result.attrs["unweighted_task_types"] = unweighted
-    result.attrs["unassigned_tasks"] = int((~assigned).sum())
+    result.attrs["unassigned_tasks"] = int(size[~assigned].sum())
     result.attrs["small_zone_base"] = small_zone
     result.attrs["min_tasks"] = int(min_tasks)
     return result

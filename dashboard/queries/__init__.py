@@ -47,11 +47,12 @@ Rules:
    identifiers from fixed dictionaries in this package (``DATASETS``, ``DIMENSIONS`` ...)
    are formatted in, and only after looking them up (unknown keys raise).
 4. Return small, bounded results: aggregates, or record lists with a ``LIMIT``. ``query``
-   refuses more than :data:`_db.MAX_ROWS` rows. Never return a whole mart. An analysis
-   that needs every row (the black-spot rule, the workload index) asks for
-   :data:`_db.ANALYSIS_MAX_ROWS` instead; never cut such rows with a ``LIMIT``. Beyond
-   its bound ``query`` raises :class:`_db.TooManyRows`: a page may say so in its own words
-   (Werklast); otherwise the router (``dashboard/app.py``) shows a Dutch refusal.
+   refuses more than :data:`_db.MAX_ROWS` rows. Never return a whole mart. Count in the
+   warehouse what can be counted there (the workload index takes its tasks counted per
+   inspector, wijk and type). An analysis that needs every row (the black-spot rule)
+   asks for :data:`_db.ANALYSIS_MAX_ROWS` instead; never cut such rows with a ``LIMIT``.
+   Beyond its bound ``query`` raises :class:`_db.TooManyRows`, and the router
+   (``dashboard/app.py``) shows a Dutch refusal.
 5. Aggregate in DuckDB; use ``marts.daily_counts`` / ``marts.hex_counts`` where a page asks
    the same question again and again.
 6. Put pure statistics (z-scores, clustering) in :mod:`dashboard.analysis`, not here.

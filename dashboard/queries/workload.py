@@ -13,10 +13,13 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.queries._db import ANALYSIS_MAX_ROWS, WarehouseVersion, query
+from dashboard.queries._db import WarehouseVersion, query
 
 # The threshold the workload page reads (one reader for every page: etl.config).
-from etl.config import small_count_threshold  # noqa: F401
+from etl.config import (
+    FINISHED_TASK_STATUSES,
+    small_count_threshold,  # noqa: F401
+)
 
 _MEASURES = """
     count(*) FILTER (WHERE t.is_open) AS open,
@@ -33,6 +36,15 @@ _MEASURES = """
 # the median down. The same rule as :func:`dashboard.analysis.workload.lead_time_stats`,
 # so the tables of the workload page agree.
 _WIJK_FILTER = "(len($wijken::VARCHAR[]) = 0 OR list_contains($wijken::VARCHAR[], t.wijk_code))"
+#: The tasks that matter for a window: received or closed in it, or open at its end. "Closed
+#: in it" includes a task closed in the window but received after it (closed before it was
+#: received, an inconsistent record): :func:`task_status_per_wijk` counts it as closed.
+_WINDOW = """
+    ((CAST(t.received_at AS DATE) <= $end
+      AND (CAST(t.received_at AS DATE) >= $start OR t.closed_at IS NULL
+           OR CAST(t.closed_at AS DATE) >= $start))
+     OR CAST(t.closed_at AS DATE) BETWEEN $start AND $end)
+"""
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -206,43 +218,110 @@ def task_types_config() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def tasks_for_period(
-    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
-) -> pd.DataFrame:
-    """Task rows that matter for a period: received or closed in it, or open at its end.
+def task_counts_for_period(version: WarehouseVersion, start: date, end: date) -> pd.DataFrame:
+    """The window's tasks counted per inspector, wijk and type, for the workload index.
 
-    Row-level on purpose: :func:`dashboard.analysis.workload.workload_index` and
-    :func:`~dashboard.analysis.workload.lead_time_stats` work on task rows. One zone has
-    on the order of 10^4 tasks a year; every row is fetched, up to ``ANALYSIS_MAX_ROWS``
-    (beyond it :class:`~dashboard.queries._db.TooManyRows`, never a part of them: a
-    ``LIMIT 45000`` here counted only a year's first 45,000 of the 749,487 tasks of the
-    10^6 benchmark).
-
-    "Closed in it" includes a task closed in the period but received after it (closed
-    before it was received, an inconsistent record): :func:`task_status_per_wijk` counts
-    it as closed in the period, and the page's counts of closed tasks must agree.
+    The same counts as :func:`dashboard.analysis.workload.task_status_flags` on the
+    window's task rows (``_WINDOW``), counted in the warehouse: a year of tasks is a few hundred
+    groups at any size (the 10^7 benchmark's 7.5 million tasks of a year were more rows
+    than a page may fetch, and the page refused its index). Open and overdue are judged at
+    ``end``: received by then, not closed by then, and not marked finished without a
+    closing date; overdue when the deadline lies before ``end``.
 
     Returns
     -------
     pandas.DataFrame
-        ``task_id``, ``task_type``, ``received_at``, ``due_at``, ``closed_at``, ``status``,
-        ``inspector``, ``wijk_code``, ``location_status``, ``street``, ``house_number``,
-        ``reference``.
+        ``inspector``, ``wijk_code``, ``task_type`` (as on the tasks, untrimmed, missing as
+        missing), ``tasks`` (the window's tasks of the group), ``received``, ``closed``,
+        ``open``, ``overdue``: the input :func:`~dashboard.analysis.workload.workload_index`
+        takes as counts.
+    """
+    finished = ", ".join(f"'{s}'" for s in FINISHED_TASK_STATUSES)
+    return query(
+        version,
+        f"""
+        WITH d AS (
+            SELECT CAST(t.inspector AS VARCHAR) AS inspector,
+                   CAST(t.wijk_code AS VARCHAR) AS wijk_code,
+                   CAST(t.task_type AS VARCHAR) AS task_type,
+                   CAST(t.received_at AS DATE) AS received,
+                   CAST(t.closed_at AS DATE) AS closed,
+                   CAST(t.due_at AS DATE) AS due,
+                   -- Marked finished without a closing date: not open (as marts.tasks).
+                   coalesce(lower(trim(CAST(t.status AS VARCHAR))) IN ({finished}), false)
+                       AND t.closed_at IS NULL AS finished_undated
+            FROM marts.tasks t
+            WHERE {_WINDOW}
+        ), f AS (
+            SELECT *, coalesce(received <= $end AND (closed IS NULL OR closed > $end), false)
+                      AND NOT finished_undated AS open_at_end
+            FROM d
+        )
+        SELECT inspector, wijk_code, task_type,
+               count(*) AS tasks,
+               count(*) FILTER (WHERE received BETWEEN $start AND $end) AS received,
+               count(*) FILTER (WHERE closed BETWEEN $start AND $end) AS closed,
+               count(*) FILTER (WHERE open_at_end) AS open,
+               count(*) FILTER (WHERE open_at_end AND due < $end) AS overdue
+        FROM f
+        GROUP BY ALL
+        ORDER BY ALL
+        """,
+        {"start": start, "end": end},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def lead_times_for_period(
+    version: WarehouseVersion, start: date, end: date, wijken: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Lead time and lateness per inspector of the tasks closed in a period.
+
+    What :func:`dashboard.analysis.workload.lead_time_stats` computes per inspector on the
+    tasks closed in the period, computed in the warehouse (the page's window may hold more
+    tasks than it may fetch): durations in whole days between the days of receipt,
+    deadline and closing; medians and 90th percentiles interpolated as pandas does
+    (``quantile_cont``). A task closed before it was received counts in
+    ``n_dates_inconsistent`` only; one without a date of receipt not at all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``inspector``, ``n_closed``, ``lead_days_median``, ``lead_days_p90``,
+        ``days_vs_due_median``, ``days_vs_due_p90``, ``n_late``, ``share_late``,
+        ``n_dates_inconsistent``; one row per inspector (missing: one row), by name.
     """
     return query(
         version,
         f"""
-        SELECT {_TASK_COLUMNS}
-        FROM marts.tasks t
-        WHERE ((CAST(t.received_at AS DATE) <= $end
-                AND (CAST(t.received_at AS DATE) >= $start OR t.closed_at IS NULL
-                     OR CAST(t.closed_at AS DATE) >= $start))
-               OR CAST(t.closed_at AS DATE) BETWEEN $start AND $end)
-          AND {_WIJK_FILTER}
-        ORDER BY t.received_at, t.task_id
+        WITH d AS (
+            SELECT CAST(t.inspector AS VARCHAR) AS inspector,
+                   date_diff('day', CAST(t.received_at AS DATE), CAST(t.closed_at AS DATE))
+                       AS lead,
+                   date_diff('day', CAST(t.due_at AS DATE), CAST(t.closed_at AS DATE))
+                       AS vs_due
+            FROM marts.tasks t
+            WHERE CAST(t.closed_at AS DATE) BETWEEN $start AND $end
+              AND t.received_at IS NOT NULL
+              AND {_WIJK_FILTER}
+        ), c AS (
+            SELECT *, lead < 0 AS inconsistent FROM d
+        )
+        SELECT inspector,
+               count(*) FILTER (WHERE NOT inconsistent) AS n_closed,
+               median(lead) FILTER (WHERE NOT inconsistent) AS lead_days_median,
+               quantile_cont(lead, 0.9) FILTER (WHERE NOT inconsistent) AS lead_days_p90,
+               median(vs_due) FILTER (WHERE NOT inconsistent) AS days_vs_due_median,
+               quantile_cont(vs_due, 0.9) FILTER (WHERE NOT inconsistent) AS days_vs_due_p90,
+               count(*) FILTER (WHERE NOT inconsistent AND vs_due > 0) AS n_late,
+               count(*) FILTER (WHERE NOT inconsistent AND vs_due > 0)
+                   / nullif(count(vs_due) FILTER (WHERE NOT inconsistent), 0) AS share_late,
+               count(*) FILTER (WHERE inconsistent) AS n_dates_inconsistent
+        FROM c
+        GROUP BY ALL
+        ORDER BY inspector NULLS LAST
         """,
         {"start": start, "end": end, "wijken": list(wijken)},
-        max_rows=ANALYSIS_MAX_ROWS,
     )
 
 
@@ -376,7 +455,7 @@ def review_candidates(
     Returns
     -------
     pandas.DataFrame
-        The task columns of :func:`tasks_for_period` plus ``wijk`` (name); oldest closing
+        The task columns (``_TASK_COLUMNS``) plus ``wijk`` (name); oldest closing
         date first.
     """
     return query(
@@ -419,7 +498,7 @@ def tasks_by_id(
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`tasks_for_period`; unknown numbers (and, with ``wijken``,
+        The task columns (``_TASK_COLUMNS``); unknown numbers (and, with ``wijken``,
         tasks of other wijken) are simply absent.
     """
     if not task_ids:

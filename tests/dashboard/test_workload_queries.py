@@ -29,37 +29,116 @@ def test_task_types_config_follows_zone_toml():
     assert reviewed == (flagged or {"Kantschrift", "PV-opvolging"})
 
 
-def test_tasks_for_period_holds_received_closed_and_open(version):
+_WINDOW_ROWS = (
+    "SELECT task_id, task_type, received_at, due_at, closed_at, status, inspector, wijk_code "
+    "FROM marts.tasks WHERE (CAST(received_at AS DATE) <= ? AND "
+    "(CAST(received_at AS DATE) >= ? OR closed_at IS NULL OR CAST(closed_at AS DATE) >= ?)) "
+    "OR CAST(closed_at AS DATE) BETWEEN ? AND ?"
+)
+
+
+def _window_rows(start, end) -> pd.DataFrame:
+    """The window's task rows, selected independently of the query layer."""
+    return wh(_WINDOW_ROWS, [end, start, start, start, end])
+
+
+def _windows(version):
     end = workload.reference_date(version)
-    start = end - timedelta(days=89)
-    rows = workload.tasks_for_period(version, start, end)
-    expected = count(
-        "SELECT count(*) FROM marts.tasks WHERE (CAST(received_at AS DATE) <= ? AND "
-        "(CAST(received_at AS DATE) >= ? OR closed_at IS NULL OR CAST(closed_at AS DATE) >= ?)) "
-        "OR CAST(closed_at AS DATE) BETWEEN ? AND ?",
-        [end, start, start, start, end],
+    first = wh("SELECT min(CAST(received_at AS DATE)) FROM marts.tasks").iat[0, 0]
+    return [
+        (end - timedelta(days=364), end),  # the page's twelve months
+        (end - timedelta(days=27), end),
+        (end - timedelta(days=200), end - timedelta(days=150)),  # open tasks judged mid-way
+        (first - timedelta(days=60), first - timedelta(days=1)),  # before the data
+        (first, first + timedelta(days=6)),
+    ]
+
+
+def test_task_counts_give_the_index_the_task_rows_give(version):
+    """The page's index is computed on counts made in the warehouse; on the window's rows
+    the pure function gives the same index, counts and attributes, per inspector and per
+    wijk, for windows ending now, in the past and before the data."""
+    from dashboard.analysis.workload import workload_index
+
+    weights = dict(
+        zip(
+            workload.task_types_config()["type_taak"],
+            workload.task_types_config()["gewicht"],
+            strict=True,
+        )
     )
-    assert len(rows) == expected
-    assert rows["task_id"].is_unique
-    one = wh("SELECT min(wijk_code) FROM marts.tasks").iat[0, 0]
-    only = workload.tasks_for_period(version, start, end, (one,))
-    assert set(only["wijk_code"]) == {one}
+    wijk_codes = wh("SELECT code FROM marts.districts WHERE layer = 'wijk'")["code"].tolist()
+    inspectors = wh("SELECT DISTINCT inspector FROM marts.tasks WHERE inspector IS NOT NULL")[
+        "inspector"
+    ].tolist()
+    for start, end in _windows(version):
+        rows = _window_rows(start, end)
+        counts = workload.task_counts_for_period(version, start, end)
+        assert counts["tasks"].sum() == len(rows), (start, end)
+        for by, units in (("inspector", inspectors[:-1]), ("wijk_code", wijk_codes)):
+            kwargs = dict(by=by, period_start=start, as_of=end, compare=units, min_tasks=5)
+            expected = workload_index(rows, weights, **kwargs)
+            got = workload_index(counts, weights, **kwargs)
+            pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+            assert got.attrs == expected.attrs, (start, end, by)
+            for open_weight in (0.5,):
+                pd.testing.assert_frame_equal(
+                    workload_index(counts, weights, open_weight=open_weight, **kwargs),
+                    workload_index(rows, weights, open_weight=open_weight, **kwargs),
+                    check_dtype=False,
+                )
+    # The twelve months of the demo zone have every kind of count.
+    twelve = workload.task_counts_for_period(version, *_windows(version)[0])
+    assert (twelve[["received", "closed", "open", "overdue"]].sum() > 0).all()
 
 
-def test_tasks_for_period_holds_tasks_closed_in_it_before_they_were_received(version):
-    """A task closed in the period but received after it (inconsistent dates) counts as
-    closed in the period in the per-wijk counts, so the page needs its row too."""
+def test_task_counts_hold_tasks_closed_in_the_window_before_they_were_received(version):
+    """A task closed in the window but received after it (inconsistent dates) counts as
+    closed in the window, as in the per-wijk counts."""
     bad = wh(
-        "SELECT task_id, CAST(closed_at AS DATE) AS closed, CAST(received_at AS DATE) AS got "
-        "FROM marts.tasks WHERE lead_days < 0 ORDER BY task_id LIMIT 1"
+        "SELECT task_id, inspector, CAST(closed_at AS DATE) AS closed, "
+        "CAST(received_at AS DATE) AS got FROM marts.tasks WHERE lead_days < 0 "
+        "ORDER BY task_id LIMIT 1"
     )
     if bad.empty:
         pytest.skip("geen taak afgesloten vóór ontvangst in dit warehouse")
-    task_id, closed, got = bad.iloc[0]
+    _, _, closed, got = bad.iloc[0]
     closed, got = pd.Timestamp(closed).date(), pd.Timestamp(got).date()
-    # The window ends between closing and receiving.
-    rows = workload.tasks_for_period(version, closed - timedelta(days=6), closed)
-    assert got > closed and task_id in set(rows["task_id"])
+    start = closed - timedelta(days=6)  # the window ends between closing and receiving
+    counts = workload.task_counts_for_period(version, start, closed)
+    expected = count(
+        "SELECT count(*) FROM marts.tasks WHERE CAST(closed_at AS DATE) BETWEEN ? AND ?",
+        [start, closed],
+    )
+    assert got > closed and counts["closed"].sum() == expected
+
+
+def test_lead_times_per_inspector_are_those_of_the_closed_task_rows(version):
+    """The page's lead times, computed in the warehouse, against the pure function on the
+    rows closed in the window (with and without a wijk filter)."""
+    from dashboard.analysis.workload import lead_time_stats
+
+    one = wh("SELECT min(wijk_code) FROM marts.tasks").iat[0, 0]
+    for start, end in _windows(version):
+        for wijken in ((), (one,)):
+            rows = _window_rows(start, end)
+            rows = rows[
+                pd.to_datetime(rows["closed_at"])
+                .dt.normalize()
+                .between(pd.Timestamp(start), pd.Timestamp(end))
+            ]
+            if wijken:
+                rows = rows[rows["wijk_code"].isin(wijken)]
+            expected = lead_time_stats(rows, by="inspector").reset_index()
+            got = workload.lead_times_for_period(version, start, end, wijken)
+            assert got["inspector"].tolist() == expected["inspector"].tolist()
+            pd.testing.assert_frame_equal(
+                got.reset_index(drop=True),
+                expected[got.columns].reset_index(drop=True),
+                check_dtype=False,
+            )
+    n = workload.lead_times_for_period(version, *_windows(version)[0])
+    assert n["n_closed"].sum() > 100 and n["n_dates_inconsistent"].sum() > 0
 
 
 def test_medians_leave_out_tasks_closed_before_received(version):
