@@ -141,7 +141,30 @@ def _ranked(
     :func:`location_members` (clustering is the slow part: 5.9 s for the 449,714 injury
     accidents of the 10^7 benchmark, milliseconds for a zone)."""
     accidents, victims = ranking_inputs(version, end, params.years)
-    return rule.black_spot_locations(accidents, victims, end, **params.ranking_kwargs())
+    out, members = rule.black_spot_locations(accidents, victims, end, **params.ranking_kwargs())
+    if out.empty:
+        # No injury accident in the window (a period before the data): nothing to rank,
+        # and an empty member list has no accident_id type to merge on.
+        out["wijk_code"] = pd.Series(dtype="object")
+        return out, members
+    # The most frequent wijk of each location's accidents (the first in order on a tie, as
+    # Series.mode), counted per pair: a mode per location in Python took 0.36 s for the
+    # 4,874 locations of 10^6 incidents. Here, beside the accidents already at hand: in
+    # ranking() they were read from the cache again (a copy of every injury accident).
+    pairs = members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
+    wijk = (
+        pairs.dropna(subset=["wijk_code"])
+        .groupby(["location_id", "wijk_code"], observed=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values(["location_id", "n", "wijk_code"], ascending=[True, False, True])
+        .drop_duplicates("location_id")
+        .set_index("location_id")["wijk_code"]
+    )
+    mapped = out["location_id"].map(wijk)
+    out["wijk_code"] = mapped.astype(object).where(mapped.notna(), None)
+    return out, members
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -164,30 +187,8 @@ def ranking(
         ``rang`` (1 = highest score) and ``wijk_code`` (the wijk most of its accidents
         lie in).
     """
-    accidents, _ = ranking_inputs(version, end, params.years)
-    out, members = _ranked(version, end, params)
+    out, _ = _ranked(version, end, params)
     out.insert(0, "rang", np.arange(1, len(out) + 1))
-    if out.empty:
-        # No injury accident in the window (a period before the data): nothing to rank,
-        # and an empty member list has no accident_id type to merge on.
-        out["wijk_code"] = pd.Series(dtype="object")
-        return out
-    # The most frequent wijk of each location's accidents (the first in order on a tie, as
-    # Series.mode), counted per pair: a mode per location in Python took 0.36 s for the
-    # 4,874 locations of 10^6 incidents.
-    pairs = members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
-    wijk = (
-        pairs.dropna(subset=["wijk_code"])
-        .groupby(["location_id", "wijk_code"], observed=True)
-        .size()
-        .rename("n")
-        .reset_index()
-        .sort_values(["location_id", "n", "wijk_code"], ascending=[True, False, True])
-        .drop_duplicates("location_id")
-        .set_index("location_id")["wijk_code"]
-    )
-    mapped = out["location_id"].map(wijk)
-    out["wijk_code"] = mapped.astype(object).where(mapped.notna(), None)
     return out
 
 
