@@ -138,6 +138,11 @@ class Preview:
         Dutch: how many of the file's numbers the warehouse already holds, and whose
         version will count (:func:`overlap_note`); ``None`` when none, or without a
         warehouse to compare with.
+    overlap_caution : bool
+        The overlap note says the build would do what the upload likely does not mean: a
+        boundary file's wijken counted beside overlapping wijken already loaded (two
+        divisions at once), or wijken of the file not counting because a loaded file with
+        their codes goes before it. Shown as a warning, not as information.
     """
 
     kind: str
@@ -162,6 +167,7 @@ class Preview:
     sheet_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     mapping: KindMapping | None = None
     overlap: str | None = None
+    overlap_caution: bool = False
 
 
 #: Per kind with a record number: its staging column and the mart (with a filter) that
@@ -448,9 +454,10 @@ def _hectares(m2: float) -> str:
 
 def _wijken_beside_loaded(
     layers: DistrictLayers, raw_dir: Path, name: str, zone: dict, mappings: dict
-) -> str | None:
+) -> tuple[str | None, bool]:
     """Dutch: how the wijken of an uploaded boundary file (to be stored as ``name``) meet
-    the wijken already loaded, or ``None`` when they do not.
+    the wijken already loaded (``None`` when they do not), and whether that is a caution
+    (:attr:`Preview.overlap_caution`) rather than information.
 
     Two things the build would do without asking: a wijk of another code that overlaps a
     loaded one counts beside it (a record in the shared part for one of them only), as
@@ -464,7 +471,7 @@ def _wijken_beside_loaded(
     new = layers.layer("wijk")
     loaded = [p for p in discover_files(raw_dir)["districts"] if source_name(raw_dir, p) != name]
     if not new or not loaded:
-        return None
+        return None, False
     crs = zone.get("zone", {}).get("districts_crs")
     old = load_districts(loaded, raw_dir, mappings["districts"], crs).layer("wijk")
     new_codes = {a.code for a in new}
@@ -517,7 +524,7 @@ def _wijken_beside_loaded(
             f"wijkindeling, haal dan na het toevoegen {files} uit het warehouse (Opbouw van "
             "het warehouse → Een bestand uit het warehouse halen)."
         )
-    return " ".join(notes) or None
+    return " ".join(notes) or None, bool(losing or pairs)
 
 
 def preview_upload(
@@ -601,7 +608,7 @@ def preview_upload(
             if kind == "districts":
                 layers = _preview_districts(preview, path, raw, zone, n, mappings)
                 if stored is not None and not identical:
-                    preview.overlap = _wijken_beside_loaded(
+                    preview.overlap, preview.overlap_caution = _wijken_beside_loaded(
                         layers, Path(raw_dir), stored[0], zone, mappings
                     )
             else:

@@ -742,8 +742,11 @@ def render_preview(preview: Preview) -> None:
     if preview.note:
         st.info(preview.note, icon=":material/info:")
     if preview.overlap:
-        # Which version of a number already loaded will count (the newest export wins).
-        st.info(preview.overlap, icon=":material/layers:")
+        # Which version of a number already loaded will count (the newest export wins); a
+        # warning when the build would count what the upload likely does not mean (two wijk
+        # divisions at once, or wijken of the file that do not count).
+        show = st.warning if preview.overlap_caution else st.info
+        show(preview.overlap, icon=":material/layers:")
     if preview.n_rows or preview.ok:
         cols = st.columns(3)
         cols[0].metric("Rijen in het bestand", fmt_int(preview.n_rows))

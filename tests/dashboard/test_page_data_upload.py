@@ -592,3 +592,23 @@ def test_a_build_waiting_for_another_says_so_in_dutch():
     assert "andere bouw van dit warehouse (proces 4242" in waiting
     assert "make build" in waiting and "huidige warehouse" in waiting
     assert "wordt opgebouwd" in running and "4242" not in running
+
+
+def test_a_second_wijk_division_is_a_warning_and_a_corrected_layer_information(small_zone):
+    """The boundary preview's note, as the page shows it: a new division that would count
+    beside the loaded one in a warning box, a corrected layer replacing wijken in an
+    information box."""
+    from tests.etl.etl_helpers import wijken_geojson
+
+    division = wijken_geojson(("N1", 170000, 176000, 173000, 178000))
+    at = _upload(run_app("data"), "wijken_2027.geojson", division, kind="districts")
+    warnings = [w.value for w in at.warning]
+    assert any(
+        w.startswith("De wijken van dit bestand overlappen met andere wijken") for w in warnings
+    ), warnings
+    assert not any("overlappen met andere wijken" in i.value for i in at.info)
+
+    corrected = wijken_geojson(("W01", 170000, 176000, 171900, 178000))
+    at = _upload(run_app("data"), "wijken_v2.geojson", corrected, kind="districts")
+    assert not at.warning, [w.value for w in at.warning]
+    assert any(i.value.startswith("1 wijk(en) van dit bestand vervangen de grens") for i in at.info)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -66,3 +67,20 @@ def rejects(wh: Path, kind: str) -> list[tuple]:
         "WHERE kind = ? ORDER BY source_file, source_row",
         [kind],
     )
+
+
+def wijken_geojson(*squares: tuple[str, float, float, float, float]) -> bytes:
+    """A wijk layer in Lambert 72: one square per (code, xmin, ymin, xmax, ymax)."""
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"wijk_code": code, "wijk_naam": f"Wijk {code}", "nis_code": "24038"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
+            },
+        }
+        for code, x0, y0, x1, y1 in squares
+    ]
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}}
+    return json.dumps({"type": "FeatureCollection", "crs": crs, "features": features}).encode()

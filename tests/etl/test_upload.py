@@ -12,7 +12,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from etl_helpers import RAW_SMALL, ZONE_SMALL, build_warehouse, mini_raw, query
+from etl_helpers import RAW_SMALL, ZONE_SMALL, build_warehouse, mini_raw, query, wijken_geojson
 from test_quirks import incident, incidents_csv
 
 from etl.upload import (
@@ -641,23 +641,6 @@ def test_an_upload_identical_to_a_file_the_build_ignores_is_stored(tmp_path):
     )
 
 
-def _wijken_geojson(*squares: tuple[str, float, float, float, float]) -> bytes:
-    """A wijk layer in Lambert 72: one square per (code, xmin, ymin, xmax, ymax)."""
-    features = [
-        {
-            "type": "Feature",
-            "properties": {"wijk_code": code, "wijk_naam": f"Wijk {code}", "nis_code": "24038"},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]],
-            },
-        }
-        for code, x0, y0, x1, y1 in squares
-    ]
-    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}}
-    return json.dumps({"type": "FeatureCollection", "crs": crs, "features": features}).encode()
-
-
 @pytest.fixture
 def small_raw(tmp_path):
     raw = tmp_path / "raw"
@@ -670,7 +653,7 @@ def test_preview_of_a_new_wijk_division_names_the_loaded_wijken_it_overlaps(smal
     in the shared part for one wijk only) and only warn afterwards. The preview says so,
     names the old file and how to take it out."""
     # N1 covers W01 (170000-172000 x 176000-178000) and half of W02; N2 overlaps neither.
-    data = _wijken_geojson(
+    data = wijken_geojson(
         ("N1", 170000, 176000, 173000, 178000), ("N2", 100000, 100000, 101000, 101000)
     )
     preview = preview_upload(
@@ -685,20 +668,23 @@ def test_preview_of_a_new_wijk_division_names_the_loaded_wijken_it_overlaps(smal
     assert "N1 en W01 (400,0 ha)" in note and "N1 en W02 (200,0 ha)" in note
     assert "N2" not in note
     assert "haal dan na het toevoegen districts/wijken.geojson uit het warehouse" in note
+    assert preview.overlap_caution  # two divisions at once: a warning, not information
 
 
 def test_preview_says_which_file_counts_for_a_wijk_code_loaded_twice(small_raw):
     """Of two files with the same wijk code the build takes the one last in name order:
     a corrected layer named to sort first would silently not count."""
-    data = _wijken_geojson(("W01", 170000, 176000, 171900, 178000))  # corrected, smaller
+    data = wijken_geojson(("W01", 170000, 176000, 171900, 178000))  # corrected, smaller
     later = preview_upload("districts", "wijken_v2.geojson", data, ZONE_SMALL, raw_dir=small_raw)
     assert later.overlap == (
         "1 wijk(en) van dit bestand vervangen de grens met dezelfde code uit "
         "districts/wijken.geojson."
     )
+    assert not later.overlap_caution  # what a corrected layer is for: information
     first = preview_upload("districts", "a_wijken.geojson", data, ZONE_SMALL, raw_dir=small_raw)
     assert "(W01) staan met dezelfde code ook in districts/wijken.geojson" in first.overlap
     assert "gaat voor: de grenzen van dit bestand tellen voor die wijken niet" in first.overlap
+    assert first.overlap_caution
     # Neither a layer without wijken nor a preview without a raw folder says anything.
     gemeente = (small_raw / "districts" / "deelgemeenten.geojson").read_bytes() + b"\n"
     other = preview_upload("districts", "dg_2.geojson", gemeente, ZONE_SMALL, raw_dir=small_raw)
@@ -712,7 +698,7 @@ def test_overlaps_of_a_wijk_code_that_loses_use_the_loaded_shape_that_counts(sma
     is the one the upload's other wijken are checked against."""
     # The upload's W01 reaches into W02 (170000-173000), but the loaded W01
     # (170000-172000) goes for it: no pair. N4 lies in the loaded W01 and is reported.
-    data = _wijken_geojson(
+    data = wijken_geojson(
         ("W01", 170000, 176000, 173000, 178000),
         ("N4", 170000, 176000, 170500, 176500),
     )
