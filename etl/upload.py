@@ -501,7 +501,7 @@ def _wijken_beside_loaded(
     # order. A wijk of this file that loses to a loaded one counts nowhere; the loaded shape
     # is the one this file's other wijken meet.
     lost = {a.code for a in losing}
-    counting = {a.code for a in new} - lost
+    counting = new_codes - lost
     both = DistrictLayers()
     both.areas["wijk"] = [a for a in new if a.code in counting] + [
         a for a in old if a.code not in counting
