@@ -449,7 +449,9 @@ def _preview_districts(
 
 
 def _hectares(m2: float) -> str:
-    return f"{m2 / 1e4:.1f}".replace(".", ",") + " ha"
+    """``1.234,5 ha``: an area as a Dutch sentence writes it."""
+    text = f"{m2 / 1e4:,.1f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".") + " ha"
 
 
 def _wijken_beside_loaded(

@@ -707,3 +707,14 @@ def test_overlaps_of_a_wijk_code_that_loses_use_the_loaded_shape_that_counts(sma
     assert "(W01) staan met dezelfde code ook in districts/wijken.geojson" in note
     assert "N4 en W01 (25,0 ha)" in note
     assert "W01 en W02" not in note
+
+
+@pytest.mark.parametrize(
+    ("m2", "text"),
+    [(250_000.0, "25,0 ha"), (12_345_000.0, "1.234,5 ha"), (1e11, "10.000.000,0 ha")],
+)
+def test_overlap_areas_are_written_as_dutch_numbers(m2, text):
+    # A whole wijk of more than a thousand hectares overlapping reads with a thousands point.
+    from etl.upload import _hectares
+
+    assert _hectares(m2) == text
