@@ -883,14 +883,16 @@ def exports(raw_dir: Path) -> list[str]:
     return [source_name(raw_dir, p) for paths in discover_files(raw_dir).values() for p in paths]
 
 
-def files_named_in(message: str, raw_dir: Path) -> list[str]:
+def files_named_in(message: str, raw_dir: Path, names: list[str] | None = None) -> list[str]:
     """The exports under ``raw_dir`` that a build message names, as ``<kind>/<file>``.
 
     A failed build names the file it could not use (``Bestand incidents/x.csv ...``); these
-    are the candidates the Data page offers to put in quarantine.
+    are the candidates the Data page offers to put in quarantine. ``names`` is
+    :func:`exports` of ``raw_dir`` when the caller has it already (the folder is not walked
+    again).
     """
     found: dict[str, int] = {}
-    for name in exports(raw_dir):
+    for name in exports(raw_dir) if names is None else names:
         # Named with its folder ("incidents/x.csv") or, by a reader, by its file name.
         for shown in (name, name.rsplit("/", 1)[-1]):
             hit = re.search(rf"(?<![\w/.-]){re.escape(shown)}(?![\w.-])", message)

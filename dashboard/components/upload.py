@@ -473,10 +473,10 @@ def _move_button(name: str, back: bool) -> None:
     )
 
 
-def _take_out_block(raw: Path) -> None:
+def _take_out_block(names: list[str]) -> None:
     """Take any export out of the build: a wrong upload, an export replaced by a corrected
-    one, the wijken of before a new division (both would count, overlapping)."""
-    names = exports(raw)
+    one, the wijken of before a new division (both would count, overlapping). ``names``
+    are the exports that have no button of their own above."""
     if not names:
         return
     with st.expander("Een bestand uit het warehouse halen"):
@@ -514,10 +514,13 @@ def _quarantine_block(status: Mapping) -> None:
     """After a failed build: take the file it names out. Any other export can be taken out
     by choice; what is in quarantine is listed, to be put back."""
     raw = config.raw_dir()
+    names = exports(raw)
+    named = []
     if status.get("state") == "failed":
-        for name in files_named_in(str(status.get("message", "")), raw):
+        named = files_named_in(str(status.get("message", "")), raw, names)
+        for name in named:
             _move_button(name, back=False)
-    _take_out_block(raw)
+    _take_out_block([name for name in names if name not in named])
     waiting = quarantined(raw)
     if waiting:
         with st.expander(f"In quarantaine ({fmt_int(len(waiting))}): niet in het warehouse"):

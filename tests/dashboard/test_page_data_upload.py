@@ -356,6 +356,10 @@ def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
         _count(warehouse, "SELECT count(*) FROM marts.incidents WHERE pv_number = ?", [NEW_PV]) == 0
     )
 
+    # The named file has its own button; the chooser below offers the other exports.
+    chooser = at.selectbox(key="upload_weg_bestand").options
+    assert "incidents/kapot.csv" not in chooser and "districts/wijken.geojson" in chooser
+
     # The failure names the bad file: one click takes it out (kept in quarantine) and
     # rebuilds; the uploaded file then counts.
     at.button(key="upload_quarantaine_incidents/kapot.csv").click().run()
