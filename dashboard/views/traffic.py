@@ -406,11 +406,13 @@ if flt.wijken:
 
 
 def _ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ranking with Dutch headers and ✓/✗ per criterion."""
+    """The ranking with Dutch headers and ✓/✗ per criterion; where a location is (street,
+    wijk) comes first, so that a 1,500 px screen shows it without scrolling sideways."""
     return pd.DataFrame(
         {
             "Rang": frame["rang"].astype(int),
             "Straat": frame["street"].fillna("–"),
+            "Wijk": frame["wijk_code"].map(lambda c: wijk_names.get(c, c or "–")),
             "Letselongevallen": frame["n_injury_accidents"].astype(int),
             f"≥ {params.min_injury_accidents} letselongevallen": frame["meets_accidents"].map(
                 fmt_check
@@ -421,7 +423,6 @@ def _ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
             "Zwaargewonden": frame["n_seriously"].astype(int),
             "Lichtgewonden": frame["n_lightly"].astype(int),
             "Kwetsbare slachtoffers": frame["n_vulnerable_victims"].astype(int),
-            "Wijk": frame["wijk_code"].map(lambda c: wijk_names.get(c, c or "–")),
             "Eerste ongeval": pd.to_datetime(frame["first_date"]),
             "Laatste ongeval": pd.to_datetime(frame["last_date"]),
         }
@@ -450,7 +451,8 @@ else:
         if not r.meets_score:
             parts.append(f"{fmt_number(params.min_score - r.score, 1)} punten")
         missing.append(" en ".join(parts))
-    table["Ontbreekt"] = missing
+    # What a candidate misses is why it is listed: beside where it is, not off screen.
+    table.insert(3, "Ontbreekt", missing)
     st.dataframe(style_table(table), hide_index=True, width="stretch")
 
 listed = pd.concat([black_spots, candidates])

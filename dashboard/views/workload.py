@@ -468,7 +468,7 @@ with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)
                     "te_controleren": "Te controleren",
                     "ontvangen": "Ontvangen",
                     "afgewerkt": "Afgewerkt",
-                    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (dagen)",
+                    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (d)",
                 }
             )
         ),
@@ -484,10 +484,10 @@ lead_table = pd.DataFrame(
         # Every closed task, as in the other tables; the durations leave out those closed
         # before they were received (stated below).
         "Afgewerkt": leads["n_closed"] + leads["n_dates_inconsistent"],
-        "Mediaan doorlooptijd (dagen)": leads["lead_days_median"],
-        "P90 doorlooptijd (dagen)": leads["lead_days_p90"],
-        "Mediaan t.o.v. termijn (dagen)": leads["days_vs_due_median"],
-        "P90 t.o.v. termijn (dagen)": leads["days_vs_due_p90"],
+        "Mediaan doorlooptijd (d)": leads["lead_days_median"],
+        "P90 doorlooptijd (d)": leads["lead_days_p90"],
+        "Mediaan t.o.v. termijn (d)": leads["days_vs_due_median"],
+        "P90 t.o.v. termijn (d)": leads["days_vs_due_p90"],
         "Te laat": leads["n_late"],
         # A share on fewer than SMALL_BASE closed tasks misleads: leave it empty.
         "Aandeel te laat (%)": (100 * leads["share_late"]).where(leads["n_closed"] >= SMALL_BASE),
@@ -497,7 +497,8 @@ st.dataframe(
     style_table(missing_as_text(layout.staff_names(lead_table))), hide_index=True, width="stretch"
 )
 st.caption(
-    "T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, positief = te laat). "
+    "(d): in dagen. T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, "
+    "positief = te laat). "
     f"Aandeel te laat enkel bij minstens {SMALL_BASE} afgewerkte taken."
 )
 n_inconsistent = int(leads["n_dates_inconsistent"].sum())
@@ -544,7 +545,7 @@ LABELS = {
     "te_controleren": "Te controleren",
     "ontvangen": "Ontvangen",
     "afgewerkt": "Afgewerkt",
-    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (dagen)",
+    "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (d)",
     "feiten": "Feiten (venster)",
     "feiten_per_1000": "Feiten per 1.000 inw.",
     "overlast": "Overlast (venster)",
@@ -557,6 +558,8 @@ st.dataframe(
     ),
     hide_index=True,
     width="stretch",
+    # Wider than a laptop's screen: the wijk stays in view while the table scrolls sideways.
+    column_config={"Wijk": st.column_config.Column(pinned=True)},
 )
 st.caption(
     "Ontvangen, afgewerkt en mediaan doorlooptijd: in de gekozen periode (de mediaan zonder "

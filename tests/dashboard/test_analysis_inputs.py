@@ -108,7 +108,7 @@ def test_workload_page_counts_its_window_in_the_warehouse_whatever_its_size(
     frames = [df.value for df in at.dataframe]
     index = next(f for f in frames if "Werklastindex" in f.columns and "Inspecteur" in f.columns)
     assert len(index) >= 10 and index["Werklastindex"].notna().all()
-    leads = next(f for f in frames if "P90 doorlooptijd (dagen)" in f.columns)
+    leads = next(f for f in frames if "P90 doorlooptijd (d)" in f.columns)
     assert "Inspecteur" in leads.columns and leads["Afgewerkt"].sum() > 100
 
 

@@ -92,6 +92,9 @@ def test_black_spot_ranking_on_the_page(demo_warehouse, demo_raw):
         candidates["≥ 3 letselongevallen"] == "✗"
     ).any()
     assert "Ontbreekt" in candidates.columns
+    # Where a location is comes first: a 1,500 px screen cut the Wijk off at the far right.
+    assert list(black.columns[:3]) == ["Rang", "Straat", "Wijk"]
+    assert list(candidates.columns[:4]) == ["Rang", "Straat", "Wijk", "Ontbreekt"]
     assert (black["Score"] >= 15).all() and (black["Letselongevallen"] >= 3).all()
     assert {s["street"] for s in truth["black_spots"]} <= set(black["Straat"])
     # The first location's history: its accidents and its victims, and the score's arithmetic.
