@@ -122,8 +122,22 @@ legend = (
 )
 images = mr.cached_images(*args)
 
+
+def show_table(table: mr.PublishedTable, height: int | str = "auto") -> None:
+    """A published table as the report prints it; its counts are text ("1.234", "<5", "x"),
+    right-aligned as numbers are (as text they were drawn to the left)."""
+    right = st.column_config.Column(alignment="right")
+    st.dataframe(
+        table.display(),
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=dict.fromkeys(table.value_columns, right),
+    )
+
+
 st.subheader(trend.title)
-st.dataframe(trend.display(), hide_index=True, width="stretch")
+show_table(trend)
 st.image(images["trend"], width="stretch")
 # The evolution rows take the status a year has in that year's own reports: an 'x' there
 # (and a missing bar) comes from another report of the same year, not from this one.
@@ -135,9 +149,9 @@ st.caption(
 )
 
 st.subheader("Per deelgemeente")
-st.dataframe(data.tables["deelgemeenten"].display(), hide_index=True, width="stretch")
+show_table(data.tables["deelgemeenten"])
 st.subheader("Per wijk")
-st.dataframe(data.tables["wijken"].display(), hide_index=True, width="stretch")
+show_table(data.tables["wijken"])
 st.caption(legend)
 
 st.subheader("Per categorie")
@@ -147,12 +161,12 @@ for col, key in zip(st.columns(3), ("cat_feiten", "cat_overlast", "cat_slachtoff
         st.markdown(f"**{table.title}**")
         # Tall enough for every row, so the total at the bottom is always in view.
         height = 35 * (len(table.labels) + 1) + 3
-        st.dataframe(table.display(), hide_index=True, width="stretch", height=height)
+        show_table(table, height)
 
 events = data.tables["evenementen"]
 st.subheader(events.title)
 if events.labels:
-    st.dataframe(events.display(), hide_index=True, width="stretch")
+    show_table(events)
 elif data.events_loaded:
     st.write(mr.NO_EVENTS_IN_PERIOD)
 st.caption(mr.events_note(data) + (" " + legend if events.labels else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
@@ -72,6 +73,17 @@ def test_reports_default_quarter_tables(demo_warehouse):
         values = df.value.drop(columns=df.value.columns[0]).to_numpy().ravel()
         assert not any(v in {"1", "2", "3", "4"} for v in values)
     assert len(at.get("download_button")) == 2
+    # The counts are text ("1.234", "<5", "x") but stand right-aligned, as numbers do; the
+    # labels stay on the left.
+    count = re.compile(r"\d{1,3}(\.\d{3})*|<\d|x|–")
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns)
+        right = [c for c in df.value.columns if config.get(c, {}).get("alignment") == "right"]
+        assert right and df.value.columns[0] not in right
+        assert all(df.value[c].map(lambda v: bool(count.fullmatch(str(v)))).all() for c in right)
+    config = json.loads(at.dataframe[2].proto.columns)
+    domains = ["Feiten (pv's)", "Overlastmeldingen", "Letselongevallen", "Verkeersslachtoffers"]
+    assert all(config[c]["alignment"] == "right" for c in domains), config
 
 
 def test_reports_year_and_cross_table_consistency(demo_warehouse):
