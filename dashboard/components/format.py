@@ -342,6 +342,37 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
     return df.style.format(formatters, na_rep=MISSING)
 
 
+#: A number as the interface writes it in a text column: ``12``, ``-1.234``, ``+2,4 ▲``,
+#: ``14,0 %``, a suppressed ``<5`` or ``x``, a gap ``–``. Four digits or more always carry
+#: a thousands point, so a code (postcode 3020, NIS code 24038) is not taken for a number.
+_NUMBER_TEXT = re.compile(
+    r"[+\-−]?\d{1,3}(?:\.\d{3})*(?:,\d+)?(?: ?%)?(?: [▲▼])?|<\d+|x|" + re.escape(MISSING)
+)
+
+
+def number_text_columns(df: pd.DataFrame) -> list[str]:
+    """The text columns of ``df`` that hold numbers as written out (:data:`_NUMBER_TEXT`),
+    at least one with a digit: shown right-aligned, as numeric columns are.
+
+    ``st.dataframe`` aligns a column by its type: a count written out with its gaps
+    (:func:`missing_as_text`), suppressed (``<5``, ``x``) or with a signal mark stood to the
+    left, beside numbers on the right.
+    """
+    found = []
+    for col in df.columns:
+        series = df[col]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        values = series.dropna()
+        if values.empty or not all(isinstance(v, str) for v in values):
+            continue
+        texts = values.str.strip()
+        numbers = texts.map(lambda t: bool(_NUMBER_TEXT.fullmatch(t)))
+        if numbers.all() and texts.str.contains(r"\d").any():
+            found.append(col)
+    return found
+
+
 def missing_as_text(
     df: pd.DataFrame, formats: Mapping[str, Callable] | None = None
 ) -> pd.DataFrame:

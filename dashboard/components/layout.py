@@ -10,6 +10,7 @@ from functools import partial
 import duckdb
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard.auth import gate
 from dashboard.auth.roles import (
@@ -25,6 +26,7 @@ from dashboard.components.format import (
     fmt_datetime,
     fmt_int,
     fmt_signed,
+    number_text_columns,
     to_csv_bytes,
     to_parquet_bytes,
     to_xlsx_bytes,
@@ -423,6 +425,24 @@ def municipality_scope() -> list[str]:
     except FileNotFoundError:
         zone = {}
     return allowed_municipalities(principal(), zone)
+
+
+def table(data, *, column_config: Mapping | None = None, **kwargs):
+    """``st.dataframe`` as every page shows a table: without the index, as wide as the page,
+    and numbers written out as text (gaps "–", suppressed "<5", signals "+2,4 ▲")
+    right-aligned as numeric columns are (:func:`number_text_columns`).
+
+    ``data`` is a frame or its Styler (:func:`style_table`); the caller's ``column_config``
+    wins over the alignment for its columns; other arguments go to ``st.dataframe`` and
+    override the defaults. Returns what ``st.dataframe`` returns (the selection, when asked for).
+    """
+    frame = data.data if isinstance(data, Styler) else data
+    right = st.column_config.Column(alignment="right")
+    config: dict = dict.fromkeys(number_text_columns(frame), right)
+    config.update(column_config or {})
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    return st.dataframe(data, column_config=config, **kwargs)
 
 
 def download_button(

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.auth import gate
+from dashboard.components import layout
 from dashboard.components.format import MISSING as NO_VALUE
 from dashboard.components.format import (
     fmt_coordinate,
@@ -627,7 +628,7 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
         if not table.empty or not refused.empty:
             with st.expander("Rijen per tabel na de laatste bouw"):
                 if not table.empty:
-                    st.dataframe(style_table(table), hide_index=True, width="stretch")
+                    layout.table(style_table(table))
                 if refused.empty:
                     st.caption("Geen rijen geweigerd.")
                 else:
@@ -635,7 +636,7 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
                         f"**Geweigerde rijen per soort export** (samen "
                         f"{fmt_int(refused['Geweigerd'].sum())})"
                     )
-                    st.dataframe(style_table(refused), hide_index=True, width="stretch")
+                    layout.table(style_table(refused))
                     st.caption("Elke geweigerde rij staat met haar reden onder 'Geweigerde rijen'.")
     elif state == "failed":
         st.error(
@@ -758,7 +759,7 @@ def render_preview(preview: Preview) -> None:
     table = mapping_table(preview)
     if not table.empty:
         st.markdown("**Kolommen**")
-        st.dataframe(table, hide_index=True, width="stretch")
+        layout.table(table)
         unused = unused_headers(preview)
         if unused:
             st.caption("Niet gebruikte kolommen (worden niet ingelezen): " + ", ".join(unused))
@@ -766,18 +767,14 @@ def render_preview(preview: Preview) -> None:
     if not accepted.empty:
         st.markdown(f"**Aanvaarde rijen** (eerste {fmt_int(len(accepted))})")
         formats = accepted_formats(preview)
-        st.dataframe(
-            style_table(missing_as_text(accepted, formats), decimals=2, formats=formats),
-            hide_index=True,
-            width="stretch",
-        )
+        layout.table(style_table(missing_as_text(accepted, formats), decimals=2, formats=formats))
     refused = refused_table(preview)
     if not refused.empty:
         st.markdown(
             f"**Geweigerde rijen** (eerste {fmt_int(len(refused))} van "
             f"{fmt_int(preview.n_refused)})"
         )
-        st.dataframe(style_table(missing_as_text(refused)), hide_index=True, width="stretch")
+        layout.table(style_table(missing_as_text(refused)))
         st.caption(
             "Geweigerde rijen worden niet ingelezen; verbeter ze in het bronsysteem en "
             "exporteer opnieuw."

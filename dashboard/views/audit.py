@@ -269,7 +269,7 @@ else:
     table = readable(shown)
     # Tall enough for the rows, at most about fifteen at a time.
     height = min(560, 35 * (len(table) + 1) + 3)
-    st.dataframe(style_table(table), hide_index=True, width="stretch", height=height)
+    layout.table(style_table(table), height=height)
     layout.download_button(
         "Download als CSV",
         partial(to_csv_bytes, table),

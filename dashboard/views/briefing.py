@@ -78,9 +78,7 @@ def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
     """A comparison table with notable changes coloured (red more, green less)."""
     styled = comparison.styled_comparison(table, compared)
     # Tall enough for every row: a scrolled table hides the categories at the bottom.
-    st.dataframe(
-        styled, hide_index=True, width="stretch", key=key, height=35 * (len(table) + 1) + 3
-    )
+    layout.table(styled, key=key, height=35 * (len(table) + 1) + 3)
 
 
 st.subheader("Vergelijking per domein")
@@ -159,7 +157,7 @@ hot = data.hotspots[hot_domain]
 if hot.empty:
     st.info("Geen significante hot spots (Gi*, met FDR-correctie) in deze periode.")
 else:
-    st.dataframe(bp.hotspot_table(hot), hide_index=True, width="stretch")
+    layout.table(bp.hotspot_table(hot))
 if data.hidden_hotspots.get(hot_domain):
     st.caption(bp.hidden_hotspots_note(data.hidden_hotspots[hot_domain]))
 st.caption(
@@ -170,7 +168,7 @@ st.caption(
 if data.black_spots.empty:
     st.info("Geen gevaarlijke punten of kandidaten.")
 else:
-    st.dataframe(bp.black_spot_table(data.black_spots), hide_index=True, width="stretch")
+    layout.table(bp.black_spot_table(data.black_spots))
 if data.hidden_black_spots:
     st.caption(bp.hidden_black_spots_note(data.hidden_black_spots))
 st.caption(bp.black_spot_note(data))
@@ -213,18 +211,16 @@ else:
     if data.events_upcoming.empty:
         st.caption("Geen evenementen gepland in deze dagen.")
     else:
-        st.dataframe(
-            bp.upcoming_table(data.events_upcoming), hide_index=True, width="stretch",
-            key="briefing_evenementen_komend",
+        layout.table(
+            bp.upcoming_table(data.events_upcoming), key="briefing_evenementen_komend",
         )  # fmt: skip
     st.markdown("**Evenementen in de periode: wat gebeurde er rond?**")
     followed, marks = bp.followup_table(data.events_followup)
     if followed.empty:
         st.caption("Geen evenementen in deze periode.")
     else:
-        st.dataframe(
-            comparison.styled_marks(followed.style, marks), hide_index=True, width="stretch",
-            key="briefing_evenementen_periode",
+        layout.table(
+            comparison.styled_marks(followed.style, marks), key="briefing_evenementen_periode",
         )  # fmt: skip
         st.caption(bp.followup_note())
 

@@ -103,10 +103,8 @@ first = ["Soort", "Bestand", "Rijen gelezen", "Aanvaard", "Geweigerd", "Opmerkin
 shown_files = shown_files[
     [c for c in first if c in shown_files] + [c for c in shown_files if c not in first]
 ]
-st.dataframe(
+layout.table(
     style_table(missing_as_text(shown_files)),
-    hide_index=True,
-    width="stretch",
     column_config={
         "Bestand": st.column_config.TextColumn(width="large"),
         "Opmerking": st.column_config.TextColumn(width="large"),
@@ -129,7 +127,7 @@ fresh_table = pd.DataFrame(
     }
 )
 fresh_table["Dagen geleden"] = fresh_table["Dagen geleden"].astype("Int64")
-st.dataframe(style_table(missing_as_text(fresh_table)), hide_index=True, width="stretch")
+layout.table(style_table(missing_as_text(fresh_table)))
 st.caption(
     f"'Dagen geleden' telt tot vandaag ({today:%d/%m/%Y}). 'Nieuwste bestand van': wanneer "
     "het jongste bestand van die soort gemaakt, binnengebracht of opgeladen is; een oud "
@@ -146,11 +144,7 @@ else:
     )
     pivot.columns = [str(int(c)) if pd.notna(c) else "Onbekend jaar" for c in pivot.columns]
     pivot["Totaal"] = pivot.sum(axis=1)
-    st.dataframe(
-        style_table(pivot.astype(int).rename_axis("Bron").reset_index()),
-        hide_index=True,
-        width="stretch",
-    )
+    layout.table(style_table(pivot.astype(int).rename_axis("Bron").reset_index()))
 
 st.subheader("Records zonder (bruikbare) locatie")
 located = data_quality.records_without_location(version)
@@ -168,9 +162,7 @@ else:
     # them so); only those without a location or outside the zone are unusable.
     missing = loc.drop(columns=[*usable, "Totaal"], errors="ignore").sum(axis=1)
     loc["% zonder bruikbare locatie"] = (100.0 * missing / loc["Totaal"]).round(1)
-    st.dataframe(
-        style_table(loc.rename_axis("Bron").reset_index()), hide_index=True, width="stretch"
-    )
+    layout.table(style_table(loc.rename_axis("Bron").reset_index()))
     st.caption(
         "Records zonder locatie of buiten de zone tellen mee in de tabellen maar staan niet "
         "op de kaart. Records 'in de zone, buiten elke wijk' liggen in de zone maar in geen "
@@ -211,7 +203,7 @@ else:
         "Bestand",
         "Rij",
     ]
-    st.dataframe(style_table(missing_as_text(shown_unmatched)), hide_index=True, width="stretch")
+    layout.table(style_table(missing_as_text(shown_unmatched)))
     st.caption(
         "Verbeter het adres in de export of vul de adressenlijst aan (straat, huisnummer, "
         "postcode, X, Y) en bouw opnieuw: de records worden dan gelokaliseerd."
@@ -283,10 +275,8 @@ else:
             "reason": "Reden",
         }
     )
-    st.dataframe(
+    layout.table(
         style_table(missing_as_text(shown)),
-        hide_index=True,
-        width="stretch",
         column_config={"Reden": st.column_config.TextColumn(width="large")},
     )
     layout.csv_download(shown, "wijkbeeld_geweigerde_rijen.csv", key="data_csv_rejects")

@@ -59,7 +59,7 @@ for name, doc in docs.items():
     shown += 1
     with st.expander(f"{name} — {len(doc.columns)} kolommen", expanded=bool(search)):
         st.markdown(doc.description)
-        st.dataframe(table[list(labels)].rename(columns=labels), hide_index=True, width="stretch")
+        layout.table(table[list(labels)].rename(columns=labels))
 if search and not shown:
     st.info(f"Niets gevonden voor '{search}'.")
 

@@ -437,11 +437,7 @@ if area_dims:
 
 st.subheader("Tabel")
 # st.dataframe writes a gap as "None" whatever the Styler says: gaps become "–" as text.
-st.dataframe(
-    style_table(missing_as_text(shown.rename(columns=names)), decimals=1),
-    hide_index=True,
-    width="stretch",
-)
+layout.table(style_table(missing_as_text(shown.rename(columns=names)), decimals=1))
 notes = []
 if per != "aantal" and (data["waarde"] < threshold).any():
     notes.append(

@@ -127,10 +127,8 @@ def show_table(table: mr.PublishedTable, height: int | str = "auto") -> None:
     """A published table as the report prints it; its counts are text ("1.234", "<5", "x"),
     right-aligned as numbers are (as text they were drawn to the left)."""
     right = st.column_config.Column(alignment="right")
-    st.dataframe(
+    layout.table(
         table.display(),
-        hide_index=True,
-        width="stretch",
         height=height,
         column_config=dict.fromkeys(table.value_columns, right),
     )

@@ -586,7 +586,7 @@ if selection and drill is not None:
     st.markdown(f"**{fmt_count(len(shown), 'record', 'records')} in {label}**")
     if len(shown) >= hq.RECORD_LIST_LIMIT:
         st.caption(f"Enkel de {fmt_int(hq.RECORD_LIST_LIMIT)} meest recente.")
-    st.dataframe(style_table(shown), hide_index=True, width="stretch", key="bronnen_records")
+    layout.table(style_table(shown), key="bronnen_records")
     e1, e2, _ = st.columns([1, 1, 3])
     with e1:
         layout.csv_download(shown, "bronnen_records.csv", "Lijst als CSV", key="bronnen_csv")
@@ -763,11 +763,9 @@ for key, df in repeated.items():
     )
     shown["Eerste"] = pd.to_datetime(shown["Eerste"])
     shown["Laatste"] = pd.to_datetime(shown["Laatste"])
-    st.dataframe(
+    layout.table(
         # Records without a wijk (not located, outside the zone) have one: "–", not "None".
         style_table(missing_as_text(shown)),
-        hide_index=True,
-        width="stretch",
         key=f"{KEY_ADDRESSES}_{key}",
         on_select="rerun",
         selection_mode="single-row",
@@ -835,9 +833,7 @@ else:
             f"**{fmt_count(len(summary), 'keten', 'ketens')}** met samen {fmt_int(len(chains))} feiten "
             f"(binnen {fmt_int(distance)} m en {fmt_int(days)} dagen van een eerder feit)."
         )
-        st.dataframe(
-            style_table(summary.head(100)), hide_index=True, width="stretch", key="bronnen_ketens"
-        )
+        layout.table(style_table(summary.head(100)), key="bronnen_ketens")
         top = summary.head(50)["Keten"]
         chain_map = maps.new_map(focus if not focus.empty else districts, basemap)
         maps.add_chains(chain_map, chains[chains["keten_id"].isin(top)])
@@ -903,7 +899,7 @@ else:
         }
     )
     table["Straal (m)"] = table["Straal (m)"].astype(int)
-    st.dataframe(style_table(table), hide_index=True, width="stretch", key="bronnen_poi_tabel")
+    layout.table(style_table(table), key="bronnen_poi_tabel")
 
 # ---------------------------------------------------------------- per category and wijk
 st.subheader("Aantal per categorie en wijk")
@@ -922,6 +918,6 @@ for key in keys:
     pivot = pivot.sort_values("Totaal", ascending=False).astype(int)
     pivot.index.name = ds.category_label
     st.markdown(f"**{ds.label}**")
-    st.dataframe(style_table(pivot.reset_index()), hide_index=True, width="stretch")
+    layout.table(style_table(pivot.reset_index()))
 if hours != incidents.ALL_HOURS or weekdays:
     st.caption("Deze tabel volgt periode, wijk en categorie, niet het uur- en weekdagfilter.")

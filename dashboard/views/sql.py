@@ -76,7 +76,7 @@ with schema:
         st.caption(docs[mart].description)
     pane = columns[columns["mart"] == mart][["kolom", "type", "betekenis", "eenheid"]]
     pane = pane.replace("`", "", regex=True)  # markdown code marks are noise in a table
-    st.dataframe(
+    layout.table(
         pane.rename(
             columns={
                 "kolom": "Kolom",
@@ -85,8 +85,6 @@ with schema:
                 "eenheid": "Eenheid",
             }
         ),
-        hide_index=True,
-        width="stretch",
         height=420,
     )
     st.caption("Meer uitleg (bron, kanttekeningen) op de pagina Datawoordenboek.")
@@ -135,7 +133,7 @@ with editor:
         elif outcome.truncated:
             line += f" Afgekapt op {fmt_int(console.ROW_LIMIT)} rijen: voeg een LIMIT of aggregatie toe."
         st.caption(line)
-        st.dataframe(missing_as_text(rows), hide_index=True, width="stretch")
+        layout.table(missing_as_text(rows))
         # The export's audit event names the query that made the rows (its text and hash,
         # the hash matches the sql event's text even where the log shortened it).
         query = state["sql"]

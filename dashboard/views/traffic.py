@@ -435,7 +435,7 @@ st.markdown("**Gevaarlijke punten**")
 if black_spots.empty:
     st.info("Geen locatie voldoet aan beide criteria in dit venster.")
 else:
-    st.dataframe(style_table(_ranking_table(black_spots)), hide_index=True, width="stretch")
+    layout.table(style_table(_ranking_table(black_spots)))
 st.markdown("**Kandidaten: net onder de drempel**")
 if candidates.empty:
     st.info("Geen kandidaten: geen locatie mist de drempel nipt.")
@@ -453,7 +453,7 @@ else:
         missing.append(" en ".join(parts))
     # What a candidate misses is why it is listed: beside where it is, not off screen.
     table.insert(3, "Ontbreekt", missing)
-    st.dataframe(style_table(table), hide_index=True, width="stretch")
+    layout.table(style_table(table))
 
 listed = pd.concat([black_spots, candidates])
 layout.download_button(
@@ -540,7 +540,7 @@ else:
                 }
             )
             st.caption("Ongevallen (één rij per ongeval)")
-            st.dataframe(style_table(history), hide_index=True, width="stretch")
+            layout.table(style_table(history))
             st.caption("Slachtoffers (één rij per persoon)")
             victims_table = pd.DataFrame(
                 {
@@ -552,7 +552,7 @@ else:
                     "Leeftijd": vic_shown["age_group"].fillna("–"),
                 }
             )
-            st.dataframe(style_table(victims_table), hide_index=True, width="stretch")
+            layout.table(style_table(victims_table))
     with right:
         small = maps.new_map(shapes, basemap)
         maps.add_outlines(small, shapes, labels=False)
@@ -662,7 +662,7 @@ enforcement = pd.DataFrame(
         "Waarvan alcohol": by_type["Alcohol"].astype(int),
     }
 )
-st.dataframe(style_table(enforcement), hide_index=True, width="stretch")
+layout.table(style_table(enforcement))
 st.caption(
     f"Top {len(top)} van de rangschikking (hele zone, venster {fmt_period(*bs_window)}); "
     f"controles in de gekozen periode. Een controle binnen {fmt_int(CONTROL_RADIUS_M)} m van "
@@ -923,10 +923,8 @@ if now_covered:
     cmp_table = comparison.comparison_table(cmp, index, "Wat")
     # As the briefing's tables: the signal of each comparison, notable ones marked and
     # coloured.
-    st.dataframe(
+    layout.table(
         comparison.styled_comparison(cmp_table, cmp),
-        hide_index=True,
-        width="stretch",
         height=35 * (len(cmp_table) + 1) + 3,
     )
 else:
@@ -994,7 +992,7 @@ for layer, title in area_layers:
     if not statbel:
         table.insert(3, "Slachtoffers", areas["slachtoffers"].astype(int))
         table["Slachtoffers per 1.000"] = rates_text(areas["slachtoffers"], areas["inwoners"])
-    st.dataframe(style_table(table), hide_index=True, width="stretch")
+    layout.table(style_table(table))
 st.caption(
     f"Gekozen periode, hele zone ({source_label})"
     + (", met de filters voor ongevallen" if facets else "")
@@ -1122,7 +1120,7 @@ else:
             }
         )
         with st.expander("Tabel"):
-            st.dataframe(style_table(school_table), hide_index=True, width="stretch")
+            layout.table(style_table(school_table))
         st.caption(
             f"{fmt_int(n_schools)} scholen; een ongeval bij twee scholen telt één keer. "
             f"{source_label}, hele zone."
@@ -1153,7 +1151,7 @@ else:
             "Maanden met gegevens": side["maanden"].astype(int),
         }
     )
-    st.dataframe(style_table(side_table), hide_index=True, width="stretch")
+    layout.table(style_table(side_table))
     st.caption(
         "Letselongevallen per kalenderjaar en bron, naar de ernst van het ongeval (zwaarst "
         "getroffen slachtoffer); hele zone, zonder ongevallenfilters."
@@ -1180,7 +1178,7 @@ table = per_wijk.drop(columns=["wijk_code"]).rename(
 if statbel:
     table = table.drop(columns=["Slachtoffers: totaal", "Enkel stoffelijke schade"])
 if now_touched:
-    st.dataframe(style_table(table), hide_index=True, width="stretch")
+    layout.table(style_table(table))
     st.caption(
         f"{source_label}, gekozen periode."
         + ("" if now_covered else f" {coverage_text}: enkel die dagen tellen.")
@@ -1192,8 +1190,5 @@ st.subheader("Ongevallen naar ernst")
 severity = traffic.accidents_by_severity(
     version, source, period.start, period.end, flt.wijken, facets
 )
-st.dataframe(
-    style_table(severity.rename(columns={"ernst": "Ernst", "ongevallen": "Ongevallen"})),
-    hide_index=True,
-)
+layout.table(style_table(severity.rename(columns={"ernst": "Ernst", "ongevallen": "Ongevallen"})))
 st.caption(f"{source_label}, gekozen periode; ernst van het zwaarst getroffen slachtoffer.")

@@ -374,9 +374,7 @@ if unknown:
     )
 
 st.subheader("Werklastindex per inspecteur")
-st.dataframe(
-    style_table(missing_as_text(layout.staff_names(table))), hide_index=True, width="stretch"
-)
+layout.table(style_table(missing_as_text(layout.staff_names(table))))
 shown_absent = [name for name in absent_all_window if name in index_by_inspector.index]
 if shown_absent:
     # Load per available day has no value without available days: no index, and no place
@@ -453,12 +451,12 @@ with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)
         .rename(columns=per_type_measures)
     )
     pivot = pivot[(pivot["Ontvangen"] > 0) | (pivot["Open"] > 0)]
-    st.dataframe(style_table(pivot), hide_index=True, width="stretch")
+    layout.table(style_table(pivot))
     st.caption(
         f"Open en over termijn: op het einde van het indexvenster ({idx_end:%d/%m/%Y}). "
         "De tabel hieronder: open en over termijn nu, ontvangen en afgewerkt in het venster."
     )
-    st.dataframe(
+    layout.table(
         style_table(
             workload.task_status_per_type(version, idx_start, idx_end, flt.wijken).rename(
                 columns={
@@ -471,9 +469,7 @@ with st.expander("Per type taak (ontvangen / open / over termijn per inspecteur)
                     "mediaan_doorlooptijd_dagen": "Mediaan doorlooptijd (d)",
                 }
             )
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
 
 st.subheader("Doorlooptijd tegenover de termijn")
@@ -493,9 +489,7 @@ lead_table = pd.DataFrame(
         "Aandeel te laat (%)": (100 * leads["share_late"]).where(leads["n_closed"] >= SMALL_BASE),
     }
 )
-st.dataframe(
-    style_table(missing_as_text(layout.staff_names(lead_table))), hide_index=True, width="stretch"
-)
+layout.table(style_table(missing_as_text(layout.staff_names(lead_table))))
 st.caption(
     "(d): in dagen. T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, "
     "positief = te laat). "
@@ -551,13 +545,11 @@ LABELS = {
     "overlast": "Overlast (venster)",
     "overlast_per_1000": "Overlast per 1.000 inw.",
 }
-st.dataframe(
+layout.table(
     # A wijk without inspector or population in the zone configuration shows "–", not "None".
     style_table(
         missing_as_text(layout.staff_names(wijk_view.rename(columns=LABELS), ("Wijkinspecteur",)))
     ),
-    hide_index=True,
-    width="stretch",
     # Wider than a laptop's screen: the wijk stays in view while the table scrolls sideways.
     column_config={"Wijk": st.column_config.Column(pinned=True)},
 )
@@ -714,7 +706,7 @@ if absent_in_window:
             # Why someone was absent (illness, ...) is personal: the coordinator only. So is
             # 'tot nader order', which is how lists write long sick leave.
             absent_view = absent_view.drop(columns=["Redenen", "Tot nader order"], errors="ignore")
-        st.dataframe(style_table(layout.staff_names(absent_view)), hide_index=True, width="stretch")
+        layout.table(style_table(layout.staff_names(absent_view)))
 elif absences_known and (
     (list_start := workload.absences_first_day(version)) is not None and idx_end < list_start
 ):
@@ -889,7 +881,7 @@ moved = {u: k for u, k in proposal.items() if current.get(u) != k}
 whatif = whatif.drop(
     columns=[c for c in ("Inwoners nu", "Inwoners nieuw") if whatif[c].isna().all()]
 )
-st.dataframe(style_table(whatif), hide_index=True, width="stretch")
+layout.table(style_table(whatif))
 if before["small_base"].any() or after["small_base"].any():
     st.caption(
         f"Index '–': de werklast rust op minder dan {SMALL_BASE} taken "
@@ -1005,7 +997,7 @@ if unit_kind == "sector":
                 }
             )
             moves_view = moves_view.dropna(axis=1, how="all")
-            st.dataframe(style_table(moves_view), hide_index=True, width="stretch")
+            layout.table(style_table(moves_view))
             compare = pd.DataFrame(
                 {
                     "Wijk": result.before.index,
@@ -1018,7 +1010,7 @@ if unit_kind == "sector":
                 }
             )
             compare = compare.dropna(axis=1, how="all")
-            st.dataframe(style_table(compare), hide_index=True, width="stretch")
+            layout.table(style_table(compare))
             sector_shapes = sectors.reset_index()[["code", "name", "geojson"]]
             mv = maps.new_map(sector_shapes, basemap)
             maps.add_category_fill(
@@ -1096,7 +1088,7 @@ else:
         f"{fmt_int(len(follow))} open taken, waarvan {fmt_int(n_over)} over termijn (eerst). "
         "Dagen over termijn negatief = nog zoveel dagen tijd."
     )
-    st.dataframe(style_table(missing_as_text(follow)), hide_index=True, width="stretch")
+    layout.table(style_table(missing_as_text(follow)))
     layout.download_button(
         "Download voor de planningsvergadering (.xlsx)",
         partial(to_xlsx_bytes, follow, sheet_name="Open taken"),
@@ -1173,7 +1165,7 @@ else:
         st.caption(
             f"De eerste {fmt_int(len(shown))} van {fmt_int(len(queue))} (meeste bevindingen eerst)."
         )
-    st.dataframe(style_table(missing_as_text(queue_view)), hide_index=True, width="stretch")
+    layout.table(style_table(missing_as_text(queue_view)))
 
     st.subheader("Beoordelen")
     labels = {
@@ -1225,7 +1217,7 @@ if decided.empty:
     )
 else:
     recent = decided.head(20)
-    st.dataframe(
+    layout.table(
         style_table(
             missing_as_text(
                 pd.DataFrame(
@@ -1243,9 +1235,7 @@ else:
                     }
                 )
             )
-        ),
-        hide_index=True,
-        width="stretch",
+        )
     )
     returned = decided["decision"].eq("teruggestuurd")
     per_inspector = (

@@ -104,3 +104,24 @@ def test_file_slug_is_one_rule_for_every_document_name():
     assert f.file_slug(None) == f.file_slug(float("nan")) == f.file_slug("  ") == ""
     assert str(f.round_half_up(169156.5)) == "169157"
     assert str(f.round_half_up(-2.5)) == "-3"
+
+
+def test_numbers_written_out_as_text_are_found_to_stand_right_aligned():
+    frame = pd.DataFrame(
+        {
+            "Wijk": ["Herent-Centrum", "Winksele", "Meerbeek"],
+            "Code": ["W01", "W02", "W03"],
+            "Postcode": ["3020", "3020", "3078"],  # a code, not a number: no thousands point
+            "Open": [f.fmt_int(1234), "–", "12"],
+            "Signaal": ["+2,4 ▲", "-0,3", "-2,1 ▼"],
+            "Aandeel": ["14,0 %", "–", "100,0 %"],
+            "Feiten": ["<5", "x", "1.234"],
+            "Leeg": ["–", "–", "–"],
+            "Teller": [1, 2, 3],  # numeric already: Streamlit aligns it itself
+            "Gemengd": ["12", "veel", "3"],
+        }
+    )
+    assert f.number_text_columns(frame) == ["Open", "Signaal", "Aandeel", "Feiten"]
+    # A gap that is still None (not yet "–") does not make a column text.
+    assert f.number_text_columns(pd.DataFrame({"n": ["1", None, "2"]})) == ["n"]
+    assert f.number_text_columns(pd.DataFrame({"n": pd.Series([], dtype=object)})) == []

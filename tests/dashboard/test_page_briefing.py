@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import numpy as np
@@ -87,6 +88,11 @@ def test_briefing_domain_table_counts_and_signals(demo_warehouse):
             assert row[col].endswith(marker) if marker else not row[col].endswith(("▲", "▼"))
     # No percentages anywhere in the comparison.
     assert not any("%" in str(v) for v in at.dataframe[0].value.to_numpy().ravel())
+    # The signals are text ("+2,8 ▲") but stand right-aligned beside the counts.
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["Signaal"]["alignment"] == "right"
+    assert config["Signaal t.o.v. vorig jaar"]["alignment"] == "right"
+    assert "alignment" not in config.get("Domein", {})
 
 
 def test_briefing_28_days_per_wijk_and_categories(demo_warehouse):
