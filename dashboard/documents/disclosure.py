@@ -38,6 +38,9 @@ no table shows what another hides. Where nothing is left to hide a
 from __future__ import annotations
 
 import math
+import os
+import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -115,6 +118,36 @@ class LinkedCells:
         self.at_least[int(cell)] = max(int(k), self.at_least.get(int(cell), 0))
 
 
+_FIRST_SOLVER = threading.Lock()
+_banner_swallowed = False
+
+
+def _new_solver() -> highspy.Highs:
+    """A HiGHS solver. The first one of a process writes HiGHS's banner ("Running HiGHS
+    1.16.0 ...") to standard output, before any option can silence it: into the server's
+    log, or a command's output. Standard output (the file descriptor, which the C++ library
+    writes to) goes to the null device while that first one is made."""
+    global _banner_swallowed
+    with _FIRST_SOLVER:
+        if _banner_swallowed:
+            return highspy.Highs()
+        _banner_swallowed = True
+        sys.stdout.flush()
+        try:
+            saved = os.dup(1)
+        except OSError:  # no standard output at all: nothing to keep clean
+            return highspy.Highs()
+        try:
+            with open(os.devnull, "wb") as null:
+                os.dup2(null.fileno(), 1)
+                try:
+                    return highspy.Highs()
+                finally:
+                    os.dup2(saved, 1)
+        finally:
+            os.close(saved)
+
+
 class _Reader:
     """The linear programme of a reader of one system, for every suppression pattern.
 
@@ -169,7 +202,7 @@ class _Reader:
         lp.a_matrix_.start_ = a.indptr.astype(np.int32)
         lp.a_matrix_.index_ = a.indices.astype(np.int32)
         lp.a_matrix_.value_ = a.data
-        self._highs = highspy.Highs()
+        self._highs = _new_solver()
         self._highs.setOptionValue("output_flag", False)
         # Small programmes that differ from the last in a bound or a cost: the simplex
         # method from the last basis, without presolve (which would start it afresh).

@@ -177,3 +177,24 @@ def test_sessions_suppressing_at_once_get_what_each_gets_alone():
         together = list(pool.map(lambda cells: suppress_linked(cells, residual=[])[1], systems))
     for a, b in zip(alone, together, strict=True):
         assert np.array_equal(a, b)
+
+
+def test_the_first_solver_of_a_process_prints_no_banner():
+    # HiGHS wrote "Running HiGHS 1.16.0 ..." to standard output from its first solver, into
+    # the server's log; the output after it still arrives.
+    import subprocess
+    import sys
+
+    code = (
+        "from dashboard.documents.disclosure import LinkedCells, suppress_linked\n"
+        "cells = LinkedCells([], [], [])\n"
+        "parts = [cells.add(v, 0) for v in (2, 7, 9)]\n"
+        "cells.relate(cells.add(18, 1), parts)\n"
+        "primary, hidden = suppress_linked(cells, 5)\n"
+        "print('na', int(hidden.sum()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert "HiGHS" not in done.stdout + done.stderr
+    assert done.stdout.startswith("na ")
