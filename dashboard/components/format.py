@@ -367,8 +367,11 @@ def number_text_columns(df: pd.DataFrame) -> list[str]:
         if values.empty or not all(isinstance(v, str) for v in values):
             continue
         texts = values.str.strip()
-        numbers = texts.map(lambda t: bool(_NUMBER_TEXT.fullmatch(t)))
-        if numbers.all() and texts.str.contains(r"\d").any():
+        # A column of words fails on its first values: only a column of numbers is read
+        # through (a page's record list has thousands of rows).
+        if not texts.iloc[:20].str.fullmatch(_NUMBER_TEXT).all():
+            continue
+        if texts.str.fullmatch(_NUMBER_TEXT).all() and texts.str.contains(r"\d").any():
             found.append(col)
     return found
 

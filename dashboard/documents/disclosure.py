@@ -128,11 +128,14 @@ def _new_solver() -> highspy.Highs:
     log, or a command's output. Standard output (the file descriptor, which the C++ library
     writes to) goes to the null device while that first one is made."""
     global _banner_swallowed
+    if _banner_swallowed:
+        return highspy.Highs()
     with _FIRST_SOLVER:
         if _banner_swallowed:
             return highspy.Highs()
         _banner_swallowed = True
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
         try:
             saved = os.dup(1)
         except OSError:  # no standard output at all: nothing to keep clean
