@@ -359,8 +359,10 @@ def number_text_columns(df: pd.DataFrame) -> list[str]:
     left, beside numbers on the right.
     """
     found = []
-    for col in df.columns:
+    for col in dict.fromkeys(df.columns):
         series = df[col]
+        if isinstance(series, pd.DataFrame):  # a name given twice: left as it is
+            continue
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
         values = series.dropna()

@@ -125,3 +125,5 @@ def test_numbers_written_out_as_text_are_found_to_stand_right_aligned():
     # A gap that is still None (not yet "–") does not make a column text.
     assert f.number_text_columns(pd.DataFrame({"n": ["1", None, "2"]})) == ["n"]
     assert f.number_text_columns(pd.DataFrame({"n": pd.Series([], dtype=object)})) == []
+    twice = pd.DataFrame([["1", "2", "3"]], columns=["a", "a", "b"])
+    assert f.number_text_columns(twice) == ["b"]
