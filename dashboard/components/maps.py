@@ -124,6 +124,8 @@ class Legend(MacroElement):
         {{ this.get_name() }}.onAdd = function (map) {
             var div = L.DomUtil.create('div', 'wijkbeeld-legend');
             div.innerHTML = {{ this.html|tojson }};
+            // Folding the legend is no click on the map (a wijk or hexagon beneath it).
+            L.DomEvent.disableClickPropagation(div);
             return div;
         };
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -141,10 +143,13 @@ class Legend(MacroElement):
             f'vertical-align:middle"></span>{html.escape(label)}</div>'
             for colour, label in items
         )
+        # Folds to its title with a click (a <details>, no script): a legend in a corner can
+        # cover part of the zone, on a narrow map most of all.
         self.html = (
-            '<div style="background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;'
-            'font:12px/1.5 sans-serif;box-shadow:0 0 4px rgba(0,0,0,0.3);max-width:240px">'
-            f"<b>{html.escape(title)}</b>{rows}</div>"
+            '<details open style="background:rgba(255,255,255,0.92);padding:6px 8px;'
+            "border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 0 4px rgba(0,0,0,0.3);"
+            'max-width:240px"><summary style="cursor:pointer" title="Klik om de legende te '
+            f'verbergen of te tonen"><b>{html.escape(title)}</b></summary>{rows}</details>'
         )
 
 

@@ -33,6 +33,12 @@ def test_map_uses_no_cdn_and_has_dutch_legend(demo_warehouse):
     assert "cdn.jsdelivr" not in html and "code.jquery" not in html
     assert "tile.openstreetmap" not in html  # no basemap by default
     assert "Open taken per 1.000 inwoners" in html and "Onbekend" in html
+    # The legend folds to its title (it can cover part of the zone), and a click on it is
+    # no click on the map beneath.
+    legend = maps.Legend("Ernst", [("#d7191c", "Dodelijk")]).html
+    assert legend.startswith("<details open") and "<summary" in legend
+    assert "<b>Ernst</b></summary>" in legend and "Dodelijk" in legend
+    assert "disableClickPropagation" in html
 
 
 def test_hexagon_features_close_their_ring():
