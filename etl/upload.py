@@ -270,9 +270,16 @@ def overlap_note(
     return " ".join(parts)
 
 
+def _nl_number(value: float, decimals: int = 0) -> str:
+    """``12.345`` or ``1.234,5``: a number as a Dutch sentence writes it."""
+    text = f"{value:,.{decimals}f}"
+    # Swap the separators through a placeholder, so that neither overwrites the other.
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
 def _nl_int(n: int) -> str:
     """``12.345``: a count as a Dutch sentence writes it."""
-    return f"{int(n):,}".replace(",", ".")
+    return _nl_number(int(n))
 
 
 def _check_kind(kind: str) -> None:
@@ -450,8 +457,7 @@ def _preview_districts(
 
 def _hectares(m2: float) -> str:
     """``1.234,5 ha``: an area as a Dutch sentence writes it."""
-    text = f"{m2 / 1e4:,.1f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".") + " ha"
+    return _nl_number(m2 / 1e4, 1) + " ha"
 
 
 def _wijken_beside_loaded(

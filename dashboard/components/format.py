@@ -350,6 +350,13 @@ _NUMBER_TEXT = re.compile(
 )
 
 
+def _number_texts(values: pd.Series) -> bool:
+    """Every value (no gaps) is text written as a number (:data:`_NUMBER_TEXT`)."""
+    if values.empty or pd.api.types.infer_dtype(values, skipna=False) != "string":
+        return False
+    return bool(values.str.strip().str.fullmatch(_NUMBER_TEXT).all())
+
+
 def number_text_columns(df: pd.DataFrame) -> list[str]:
     """The text columns of ``df`` that hold numbers as written out (:data:`_NUMBER_TEXT`),
     at least one with a digit: shown right-aligned, as numeric columns are.
@@ -366,14 +373,11 @@ def number_text_columns(df: pd.DataFrame) -> list[str]:
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
             continue
         values = series.dropna()
-        if values.empty or not all(isinstance(v, str) for v in values):
-            continue
-        texts = values.str.strip()
         # A column of words fails on its first values: only a column of numbers is read
         # through (a page's record list has thousands of rows).
-        if not texts.iloc[:20].str.fullmatch(_NUMBER_TEXT).all():
+        if not _number_texts(values.iloc[:20]) or not _number_texts(values):
             continue
-        if texts.str.fullmatch(_NUMBER_TEXT).all() and texts.str.contains(r"\d").any():
+        if values.str.contains(r"\d").any():
             found.append(col)
     return found
 
