@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
-from dashboard.components.format import fmt_number, missing_as_text, style_table
+from dashboard.components.format import fmt_number, fmt_signed, missing_as_text, style_table
 
 
 def signal_text(z: float, notable: bool) -> str:
@@ -68,6 +68,11 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
     )
 
 
+#: The columns of :func:`comparison_table` that hold a difference: written with their sign
+#: ("+5", "-3", "0"), as in the briefing pack's Word table.
+DIFFERENCE_COLUMNS = ("Verschil", "Verschil t.o.v. vorig jaar")
+
+
 def highlight_marks(df: pd.DataFrame, max_p: float = MAX_P_SENTENCE) -> list[dict[int, str]]:
     """Per row: column index in :func:`comparison_table` → ``"up"``/``"down"`` if opvallend.
 
@@ -104,11 +109,13 @@ HIGHLIGHT_STYLES = {
 
 
 def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
-    """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, a period the
+    """:func:`comparison_table` ``table`` for ``st.dataframe``: Dutch numbers, differences
+    with their sign (sorted as numbers), a period the
     data do not cover as "–" (``st.dataframe`` wrote "None"), notable changes of
     ``compared`` (its :func:`compare_periods` frame) coloured."""
-    shown = missing_as_text(table.reset_index(drop=True))
-    return styled_marks(style_table(shown), highlight_marks(compared))
+    signed = dict.fromkeys(DIFFERENCE_COLUMNS, fmt_signed)
+    shown = missing_as_text(table.reset_index(drop=True), formats=signed)
+    return styled_marks(style_table(shown, formats=signed), highlight_marks(compared))
 
 
 def styled_marks(styler, marks: list[dict[int, str]]):
