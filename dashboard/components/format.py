@@ -154,6 +154,16 @@ def fmt_signed(value) -> str:
     return f"+{fmt_int(n)}" if n > 0 else ("0" if n == 0 else f"-{fmt_int(-n)}")
 
 
+def fmt_signed_number(value, decimals: int = 1) -> str:
+    """Format a difference with decimals and an explicit sign (``+3,0``, ``-8,5``, ``0,0``)."""
+    if is_missing(value):
+        return MISSING
+    rounded = _rounded(value, decimals)
+    if rounded == 0:
+        return fmt_number(0, decimals)
+    return ("+" if rounded > 0 else "") + fmt_number(value, decimals)
+
+
 def fmt_date(value) -> str:
     """Format a date as ``dd/mm/jjjj`` (``"–"`` when missing)."""
     if is_missing(value):

@@ -41,6 +41,7 @@ from dashboard.components.format import (
     fmt_int,
     fmt_number,
     fmt_period,
+    fmt_signed_number,
     missing_as_text,
     style_table,
     to_xlsx_bytes,
@@ -489,7 +490,15 @@ lead_table = pd.DataFrame(
         "Aandeel te laat (%)": (100 * leads["share_late"]).where(leads["n_closed"] >= SMALL_BASE),
     }
 )
-layout.table(style_table(missing_as_text(layout.staff_names(lead_table))))
+# Against the term a sign says on time (-) or late (+).
+against_term = dict.fromkeys(
+    ("Mediaan t.o.v. termijn (d)", "P90 t.o.v. termijn (d)"), fmt_signed_number
+)
+layout.table(
+    style_table(
+        missing_as_text(layout.staff_names(lead_table), formats=against_term), formats=against_term
+    )
+)
 st.caption(
     "(d): in dagen. T.o.v. termijn: afsluitdatum min termijn (negatief = op tijd, "
     "positief = te laat). "

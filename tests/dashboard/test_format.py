@@ -17,6 +17,15 @@ def test_numbers():
     assert f.fmt_signed(12) == "+12" and f.fmt_signed(-1500) == "-1.500" and f.fmt_signed(0) == "0"
 
 
+def test_differences_with_decimals_carry_their_sign():
+    """Days against a task's term: "+3,0" late, "-8,5" on time, and no "-0,0"."""
+    assert f.fmt_signed_number(3) == "+3,0" and f.fmt_signed_number(-8.5) == "-8,5"
+    assert f.fmt_signed_number(1234.25, 2) == "+1.234,25"
+    assert f.fmt_signed_number(-0.04) == "0,0" and f.fmt_signed_number(0.04) == "0,0"
+    assert f.fmt_signed_number(None) == "–" and f.fmt_signed_number(float("nan")) == "–"
+    assert f.fmt_signed_number(-0.05) == "-0,1"
+
+
 def test_a_half_rounds_away_from_zero_as_in_the_charts():
     """Python rounds a half to even: 5 incidents on 4.000 inhabitants (1,25 per 1.000) read
     "1,2" in Verkenning's table and "1,3" in its heatmap (Plotly rounds a half up)."""
