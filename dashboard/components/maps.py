@@ -238,6 +238,10 @@ class MetricScale(MacroElement):
     )
 
 
+#: Least room between two area names shown on a map, in pixels (:class:`DeclutterLabels`).
+LABEL_GAP_PX = 3
+
+
 class DeclutterLabels(MacroElement):
     """Hides area names that would overlap a larger area's name, at every zoom level.
 
@@ -261,9 +265,13 @@ class DeclutterLabels(MacroElement):
                     el.style.visibility = "";
                     var r = el.getBoundingClientRect();
                     if (!r.width) { return; }
+                    // A gap of {{ this.gap }} px around each name: its white halo
+                    // (text-shadow) reaches past the box, and names one pixel apart
+                    // read as one.
+                    var g = {{ this.gap }};
                     var clash = placed.some(function (p) {
-                        return r.left < p.right + 2 && r.right + 2 > p.left
-                            && r.top < p.bottom && r.bottom > p.top;
+                        return r.left < p.right + g && r.right + g > p.left
+                            && r.top < p.bottom + g && r.bottom + g > p.top;
                     });
                     if (clash) { el.style.visibility = "hidden"; } else { placed.push(r); }
                 });
@@ -274,6 +282,10 @@ class DeclutterLabels(MacroElement):
         {% endmacro %}
         """
     )
+
+    #: Least room between two names shown, in pixels (also above and below: names of
+    #: wijken stacked one line apart touched).
+    gap = LABEL_GAP_PX
 
     def __init__(self) -> None:
         super().__init__()

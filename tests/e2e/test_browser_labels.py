@@ -56,14 +56,15 @@ def _open(browser, tmp_path: Path, m, width: int, height: int):
     return page
 
 
-def _overlaps(labels: list[dict]) -> list[tuple[str, str]]:
+def _overlaps(labels: list[dict], gap: float = maps.LABEL_GAP_PX) -> list[tuple[str, str]]:
+    """Pairs of names shown closer than ``gap`` pixels (their boxes, either way)."""
     shown = [x for x in labels if not x["hidden"]]
     return [
         (a["name"], b["name"])
         for i, a in enumerate(shown)
         for b in shown[i + 1 :]
-        if a["left"] < b["right"] and b["left"] < a["right"]
-        and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+        if a["left"] < b["right"] + gap and b["left"] < a["right"] + gap
+        and a["top"] < b["bottom"] + gap and b["top"] < a["bottom"] + gap
     ]  # fmt: skip
 
 
