@@ -330,7 +330,18 @@ class _PeriodCells:
 
 
 def _deelgemeenten(areas: pd.DataFrame) -> pd.DataFrame:
+    """Counts per deelgemeente, each the sum of its wijken.
+
+    None when a wijk of the municipality lies in no single deelgemeente (a zone's own
+    wijken need not follow the old deelgemeente borders; the 29 wijken of PZ HerKo do
+    not): its records would count in no deelgemeente, the deelgemeenten would not add up
+    to the municipality, and the report's suppression stopped with "Deeltellingen tellen
+    niet op tot het totaal".
+    """
     measures = list(report_queries.REPORT_MEASURES)
+    if areas["deelgemeente_code"].isna().any():
+        empty = {c: pd.Series(dtype="object") for c in ("deelgemeente_code", "deelgemeente")}
+        return pd.DataFrame(empty | {m: pd.Series(dtype="int64") for m in measures})
     return (
         areas.groupby(["deelgemeente_code", "deelgemeente"], sort=True)[measures]
         .sum()
@@ -382,7 +393,8 @@ def _measure_cells(
         for k, code in enumerate(dg["deelgemeente_code"]):
             members = [w_idx[i] for i in np.flatnonzero(areas["deelgemeente_code"] == code)]
             cells.relate(d_idx[k], members)
-        cells.relate(total, d_idx)
+        if d_idx:  # (none when the wijken do not nest in deelgemeenten: _deelgemeenten)
+            cells.relate(total, d_idx)
         cells.relate(total, w_idx)
         c_idx = []
         if key in categories:
@@ -944,13 +956,24 @@ def collect_report(
             *masks["d"],
             total_row=True,
             threshold=threshold,
+            note=(
+                f"Niet elke wijk van {name} ligt binnen één deelgemeente: de deelgemeenten "
+                "zouden niet optellen tot het totaal, daarom geen cijfers per deelgemeente "
+                "(wel per wijk)."
+                if dg.empty and not areas.empty
+                else ""
+            ),
         ),
         "wijken": PublishedTable(
             "wijken",
             "Per wijk",
             ["Deelgemeente", "Wijk"],
             value_cols,
-            list(zip(areas["deelgemeente"], areas["wijk"], strict=True)) + [("", total_label)],
+            [
+                ("–" if pd.isna(d) else d, w)
+                for d, w in zip(areas["deelgemeente"], areas["wijk"], strict=True)
+            ]
+            + [("", total_label)],
             np.vstack([areas[list(measures)].to_numpy(), areas[list(measures)].sum().to_numpy()]),
             *masks["w"],
             total_row=True,
@@ -1272,8 +1295,9 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
 
     def table_section(number: str, table: PublishedTable, intro: str = "") -> None:
         doc.add_heading(f"{number}. {table.title}", level=1)
-        if intro:
-            doc.add_paragraph(intro)
+        for text in (intro, table.note):
+            if text:
+                doc.add_paragraph(text)
         _docx.add_table(
             doc,
             table.header,
@@ -1337,6 +1361,8 @@ _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 def _sheet_table(ws, table: PublishedTable, threshold: int, first_row: int = 1) -> None:
     ws.cell(first_row, 1, table.title).font = Font(bold=True, size=12)
+    if table.note:
+        ws.cell(first_row + 1, 1, table.note).font = Font(italic=True)
     header_row = first_row + 2
     for j, head in enumerate(table.header, start=1):
         c = ws.cell(header_row, j, head)

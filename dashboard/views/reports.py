@@ -132,6 +132,8 @@ def show_table(table: mr.PublishedTable, height: int | str = "auto") -> None:
         height=height,
         column_config=dict.fromkeys(table.value_columns, right),
     )
+    if table.note:
+        st.caption(table.note)
 
 
 st.subheader(trend.title)

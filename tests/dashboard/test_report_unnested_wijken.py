@@ -1,0 +1,78 @@
+"""A municipality whose wijken do not nest in deelgemeenten (dashboard.documents.municipal_report).
+
+A zone's own wijken need not follow the old deelgemeente borders: the 29 wijken of PZ HerKo
+(shared real-world data) do not. Loaded with them, the Rapporten page stopped with "Deeltellingen
+tellen niet op tot het totaal": the wijken outside a deelgemeente counted in none, so the
+deelgemeenten no longer added up to the municipality.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import streamlit as st
+from docx import Document
+from openpyxl import load_workbook
+
+HERENT = "24038"
+
+
+@pytest.fixture
+def unnested(demo_warehouse, monkeypatch):
+    """The demo zone with Herent's first two wijken in no single deelgemeente."""
+    from dashboard.queries import reports as report_queries
+
+    real = report_queries.area_counts
+
+    def area_counts(version, nis_code, start, end):
+        areas = real(version, nis_code, start, end).copy()
+        if nis_code == HERENT:
+            areas.loc[areas.index[:2], ["deelgemeente_code", "deelgemeente"]] = None
+        return areas
+
+    st.cache_data.clear()
+    monkeypatch.setattr(report_queries, "area_counts", area_counts)
+    yield
+    st.cache_data.clear()
+
+
+def _year():
+    from dashboard.queries import reports as report_queries
+    from dashboard.queries import warehouse_version
+
+    periods = report_queries.coverage(warehouse_version())
+    return int(str(periods["last"].max())[:4]) - 1
+
+
+def test_report_without_deelgemeenten_when_the_wijken_do_not_nest(unnested):
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import warehouse_version
+
+    year = _year()
+    data = mr.collect_report(warehouse_version(), HERENT, mr.ReportPeriod("jaar", year, 0))
+    per_dg = data.tables["deelgemeenten"]
+    # Only the municipality's total, with the reason beside it.
+    assert [label for (label,) in per_dg.labels] == ["Totaal Herent"]
+    assert "Niet elke wijk van Herent ligt binnen één deelgemeente" in per_dg.note
+    # The wijken still add up to that total; the two outside a deelgemeente say so.
+    wijken = data.tables["wijken"]
+    assert (wijken.values[:-1].sum(axis=0) == wijken.values[-1]).all()
+    assert (wijken.values[-1] == per_dg.values[-1]).all()
+    assert [d for d, _ in wijken.labels[:2]] == ["–", "–"]
+    assert wijken.values[-1][0] > 0
+    # Word and Excel carry the reason too.
+    doc = Document(io.BytesIO(mr.report_docx(data)))
+    assert any(per_dg.note == p.text for p in doc.paragraphs)
+    sheet = load_workbook(io.BytesIO(mr.report_xlsx(data)))["Per deelgemeente"]
+    assert sheet.cell(2, 1).value == per_dg.note
+
+
+def test_other_municipality_keeps_its_deelgemeenten(unnested):
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import warehouse_version
+
+    data = mr.collect_report(warehouse_version(), "24055", mr.ReportPeriod("jaar", _year(), 0))
+    per_dg = data.tables["deelgemeenten"]
+    assert len(per_dg.labels) > 2 and per_dg.note == ""
+    assert (per_dg.values[:-1].sum(axis=0) == per_dg.values[-1]).all()
