@@ -59,6 +59,8 @@ from etl.reviews import ReviewError
 #: Index above which an inspector counts as overloaded (100 = zone mean).
 OVERLOAD = 120.0
 UNDERLOAD = 80.0
+#: The what-if's holder of a wijk without an inspector in the zone configuration.
+NO_INSPECTOR = "(geen inspecteur)"
 #: Status labels of the optimiser, as the coordinator should read them.
 STATUS_LABELS = {
     "optimaal": "optimaal (bewezen beste kaart binnen de gekozen regels)",
@@ -835,16 +837,22 @@ else:
         "andere of een extra wijk overnemen.",
         icon=":material/info:",
     )
+    # A wijk the zone configuration gives no inspector (a boundary file's wijk it does not
+    # name) is held by "(geen inspecteur)": its load is nobody's until the what-if gives
+    # it to someone. (Sorting the holders stopped the page on the missing name.)
+    holders = [NO_INSPECTOR if pd.isna(i) else str(i) for i in wijk_table["inspector"]]
     editor = pd.DataFrame(
         {
             "Wijk": wijk_codes,
             "Naam": [wijk_names[c] for c in wijk_codes],
             "Inwoners": [fmt_int(v) for v in wijk_table["population"]],
             "Werklast": [fmt_number(v, 1) for v in wijk_load],
-            "Inspecteur": list(wijk_table["inspector"]),
+            "Inspecteur": holders,
         }
     )
-    inspectors_all = sorted(str(i) for i in wijk_table["inspector"].dropna().unique())
+    inspectors_all = sorted(set(holders) - {NO_INSPECTOR}) + (
+        [NO_INSPECTOR] if NO_INSPECTOR in holders else []
+    )
     edited = st.data_editor(
         editor,
         key="werklast_watals_wijk",
@@ -859,7 +867,7 @@ else:
     )
     # By position: the wijk table's population has a 0..n index, not the wijk codes.
     units = wijk_units(wijk_codes, wijk_load, wijk_table["population"], wijk_base)
-    current = dict(zip(wijk_codes, wijk_table["inspector"], strict=True))
+    current = dict(zip(wijk_codes, holders, strict=True))
     proposal = dict(zip(edited["Wijk"], edited["Inspecteur"], strict=True))
     adjacency = []
     unit_kind = "wijk"

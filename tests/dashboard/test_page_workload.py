@@ -966,3 +966,45 @@ def test_a_window_before_the_lists_says_so(demo_warehouse, state):
         first = pd.Timestamp(wh("SELECT min(start_date) FROM marts.absences").iat[0, 0])
         assert f"De lijst van afwezigheden van de zone begint pas op {first:%d/%m/%Y}" in infos
         assert "Geen afwezigheden in dit venster" not in infos
+
+
+@pytest.fixture
+def wijk_without_inspector(demo_raw, tmp_path, monkeypatch):
+    """The demo zone without statistical sectors and with W01 given no inspector in the
+    zone configuration (as a boundary file's wijk the configuration does not name)."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+    from etl.config import zone_path
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    (raw / "districts" / "sectoren.geojson").unlink()
+    text = zone_path().read_text(encoding="utf-8")
+    first = text.index('inspector = "INP An Peeters"')
+    zone = tmp_path / "zone.toml"
+    zone.write_text(text[:first] + text[first:].split("\n", 1)[1], encoding="utf-8")
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_warehouse(raw, warehouse, zone_file=zone, echo=lambda _: None)
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(zone))
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    yield warehouse
+    st.cache_data.clear()
+
+
+def test_what_if_per_wijk_holds_a_wijk_without_inspector(wijk_without_inspector, state):
+    """Without sectors the what-if moves whole wijken between inspectors; a wijk without an
+    inspector stopped the page ("'<' not supported between 'NoneType' and 'str'"). It is
+    now held by "(geen inspecteur)", whose load shows in the what-if until it is given to
+    someone."""
+    at = run_app("workload")
+    assert not at.exception, at.exception
+    editor = _frame(at, "Wijk", "Inspecteur", "Werklast")
+    assert editor.set_index("Wijk").at["W01", "Inspecteur"] == "(geen inspecteur)"
+    assert "INP An Peeters" not in set(editor["Inspecteur"])
+    whatif = _frame(at, "Inspecteur", "Werklast nu", "Werklast nieuw")
+    assert "(geen inspecteur)" in set(whatif["Inspecteur"])
+    assert whatif["Werklast nu"].tolist() == whatif["Werklast nieuw"].tolist()
