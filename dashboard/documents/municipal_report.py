@@ -915,9 +915,12 @@ def collect_report(
         "d": _stack_masks(mine, measures, "d", "t"),
         "y": (np.zeros((n_y, len(measures)), bool), np.zeros((n_y, len(measures)), bool)),
     }
+    # A measure without categories in the year (a zone that loads no nuisance register)
+    # has no category cells: its table is the total alone.
+    none = (np.zeros(0, bool), np.zeros(0, bool))
     cat_masks = {
         k: tuple(
-            np.append(mine.masks[k][f"c:{k}"][i], mine.masks[k]["t"][i]).reshape(-1, 1)
+            np.append(mine.masks[k].get(f"c:{k}", none)[i], mine.masks[k]["t"][i]).reshape(-1, 1)
             for i in (0, 1)
         )
         for k in categories

@@ -1,9 +1,10 @@
-"""A municipality whose wijken do not nest in deelgemeenten (dashboard.documents.municipal_report).
+"""The municipal report for zones unlike the demo (dashboard.documents.municipal_report).
 
 A zone's own wijken need not follow the old deelgemeente borders: the 29 wijken of PZ HerKo
 (shared real-world data) do not. Loaded with them, the Rapporten page stopped with "Deeltellingen
 tellen niet op tot het totaal": the wijken outside a deelgemeente counted in none, so the
-deelgemeenten no longer added up to the municipality.
+deelgemeenten no longer added up to the municipality. A zone that loads only its incidents
+(no nuisance register yet) stopped it with a KeyError.
 """
 
 from __future__ import annotations
@@ -76,3 +77,34 @@ def test_other_municipality_keeps_its_deelgemeenten(unnested):
     per_dg = data.tables["deelgemeenten"]
     assert len(per_dg.labels) > 2 and per_dg.note == ""
     assert (per_dg.values[:-1].sum(axis=0) == per_dg.values[-1]).all()
+
+
+@pytest.fixture
+def incidents_only(demo_raw, tmp_path, monkeypatch):
+    """A zone that loads its incidents and boundaries, nothing else (yet)."""
+    import shutil
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    for kind in ("incidents", "districts"):
+        shutil.copytree(demo_raw / kind, raw / kind)
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda _: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    yield warehouse
+    st.cache_data.clear()
+
+
+def test_report_of_a_zone_without_nuisance_register(incidents_only):
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import warehouse_version
+
+    data = mr.collect_report(warehouse_version(), HERENT, mr.ReportPeriod("jaar", _year(), 0))
+    incidents = data.tables["cat_feiten"]
+    assert len(incidents.labels) > 2 and incidents.values[-1][0] > 0
+    # No nuisance categories: the table is its total alone.
+    nuisance = data.tables["cat_overlast"]
+    assert [label for (label,) in nuisance.labels] == ["Totaal Herent"]
+    assert mr.report_docx(data) and mr.report_xlsx(data)
