@@ -212,13 +212,25 @@ def _bounds(geojsons: tuple[str, ...]) -> tuple[float, float, float, float]:
     )
 
 
+def _tooltip(
+    features: Sequence[dict], fields: Sequence[str], aliases: Sequence[str]
+) -> folium.GeoJsonTooltip | None:
+    """The tooltip of a GeoJSON layer of ``features``, none for an empty layer: folium
+    refuses, when the page is drawn, a tooltip field that no feature has (a zone without
+    a wijk layer stopped the Briefing, Verkeer and Werklast pages)."""
+    if not features:
+        return None
+    return folium.GeoJsonTooltip(fields=list(fields), aliases=list(aliases))
+
+
 def add_outlines(m: folium.Map, districts: pd.DataFrame, labels: bool = True) -> None:
     """Draw district borders (no fill) and, optionally, their names as map labels."""
     layer = folium.FeatureGroup(name="Wijkgrenzen", control=False)
+    features = _features(districts)
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": _features(districts)},
+        {"type": "FeatureCollection", "features": features},
         style_function=lambda _: {"color": "#333333", "weight": 2, "fillOpacity": 0},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "code"], aliases=["Wijk", "Code"]),
+        tooltip=_tooltip(features, ["name", "code"], ["Wijk", "Code"]),
     ).add_to(layer)
     if labels:
         _add_names(layer, districts, click_through=False, m=m)
@@ -443,7 +455,7 @@ def _fill_layer(
             "color": outline,
             "weight": weight,
         },
-        tooltip=folium.GeoJsonTooltip(fields=list(tooltip), aliases=list(tooltip.values())),
+        tooltip=_tooltip(features, list(tooltip), list(tooltip.values())),
     ).add_to(m)
 
 
@@ -800,9 +812,10 @@ def add_points(
             "fillColor": f["properties"]["colour"],
             "color": "#222222",
         },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["wat", "datum", "adres", "nummer"],
-            aliases=[title, "Datum", "Adres", "Nummer"],
+        tooltip=_tooltip(
+            features,
+            ["wat", "datum", "adres", "nummer"],
+            [title, "Datum", "Adres", "Nummer"],
         ),
     ).add_to(m)
     ordered = [c for c in (order or []) if c in palette] + sorted(
@@ -1051,9 +1064,10 @@ def add_square_markers(
         name=title,
         marker=folium.Marker(icon=folium.DivIcon(icon_size=(size, size), icon_anchor=(half, half))),
         style_function=lambda f: {"html": f["properties"]["html"]},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["wat", "datum", "adres", "nummer", *extra],
-            aliases=[title, "Datum", "Adres", "Nummer", *extra.values()],
+        tooltip=_tooltip(
+            features,
+            ["wat", "datum", "adres", "nummer", *extra],
+            [title, "Datum", "Adres", "Nummer", *extra.values()],
         ),
     ).add_to(m)
     ordered = [c for c in (order or []) if c in palette] + sorted(

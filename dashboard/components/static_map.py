@@ -106,7 +106,10 @@ def _collide(ax, texts: list) -> bool:
 def legend_below(ax, handles: list, title: str | None = None) -> None:
     """A static map's legend under the map, in columns: inside the axes it covered part of
     the zone (a wijk's name, once a black spot) wherever the zone's outline reaches that
-    corner. For the matplotlib maps (:func:`static_map_png`, the documents' maps)."""
+    corner. For the matplotlib maps (:func:`static_map_png`, the documents' maps). Nothing
+    to show (a zone without a wijk layer): no legend."""
+    if not handles:
+        return
     ax.legend(
         handles=handles,
         title=title,

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -181,9 +182,18 @@ def plain_text(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def scalar(version: WarehouseVersion, sql: str, params: dict | None = None):
-    """Run a query that returns one value and return that value (or ``None``)."""
+    """Run a query that returns one value and return that value (or ``None``).
+
+    A SQL NULL is ``None`` too, not pandas' ``NA``/``NaT``/``NaN`` (``int(NA)`` stopped the
+    hot-spot pages of a zone without incidents or nuisance; ``NA or 0`` raises).
+    """
     df = query(version, sql, params)
-    return None if df.empty else df.iat[0, 0]
+    if df.empty:
+        return None
+    value = df.iat[0, 0]
+    if not isinstance(value, list | tuple | dict | np.ndarray) and pd.isna(value):
+        return None
+    return value
 
 
 def table_exists(version: WarehouseVersion, qualified_name: str) -> bool:

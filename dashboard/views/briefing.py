@@ -6,6 +6,8 @@ same object the Word pack is written from, so the screen and the printout agree.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -16,10 +18,13 @@ from dashboard.documents import briefing_pack as bp
 from dashboard.documents import static_maps
 from dashboard.queries import overview
 from dashboard.queries.common import data_bounds
+from etl.config import zone_today
 
 version = layout.warehouse()
 span = data_bounds(version)
-anchor = span["last"]
+# Without facts, nuisance or dated accidents (a zone that loads only its tasks, or only
+# Statbel's accidents by month) the briefing counts back from today, as the other pages do.
+anchor = span["last"] or zone_today()
 
 st.sidebar.subheader("Filters")
 kind = st.sidebar.radio(
@@ -34,7 +39,7 @@ kind = st.sidebar.radio(
 end = st.sidebar.date_input(
     "Einddatum",
     value=bp.default_end(kind, anchor),
-    min_value=span["first"],
+    min_value=span["first"] or anchor - timedelta(days=365),
     max_value=anchor,
     format="DD/MM/YYYY",
     key=f"briefing_einde_{kind}",

@@ -34,8 +34,27 @@ names = {code: name for code, name in names.items() if code in allowed}
 if not names:
     st.error("Je account is aan geen gemeente van deze zone gekoppeld; vraag de wijkcoördinator.")
     st.stop()
+if districts.district_shapes(version, "wijk").empty:
+    # The report counts a municipality's records by the wijk they lie in: without wijk
+    # boundaries no record has one, and every count would read 0.
+    st.warning(
+        "Er zijn geen wijkgrenzen geladen: het rapport telt de records per wijk, en zonder "
+        "wijkgrenzen ligt geen enkel record in een wijk. Laad de wijkgrenzen (districts/) op "
+        "in de pagina Data.",
+        icon=":material/warning:",
+    )
+    st.stop()
 cov = coverage(version)
 cov = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]
+if cov["first"].isna().all():
+    # A zone that has loaded only its tasks, or only Statbel's accidents (by month, without
+    # the day a period needs), has nothing to report yet.
+    st.info(
+        "Nog geen feiten, overlastmeldingen of ongevallen van de zone geladen: een rapport "
+        "telt die. Laad ze op in de pagina Data.",
+        icon=":material/info:",
+    )
+    st.stop()
 first, last = pd.Timestamp(cov["first"].min()).date(), pd.Timestamp(cov["last"].max()).date()
 
 c1, c2, c3 = st.columns([2, 2, 3])
