@@ -44,11 +44,30 @@ from dashboard.components.format import (
     fmt_number,
 )
 
-#: Basemap label → folium tile name (``None``: no tiles at all).
-BASEMAPS: dict[str, str | None] = {
+
+class Basemap(NamedTuple):
+    """Background tiles: a folium tile name or an XYZ URL template, and its attribution."""
+
+    tiles: str
+    attribution: str | None = None
+
+
+#: Digitaal Vlaanderen's GRB base map (WMTS, Web Mercator tile grid "GoogleMapsVL"): free,
+#: without a key, Flanders only. It replaces CARTO's light map ("CartoDB positron"), whose
+#: tiles carry an "API key required" mark since CARTO began asking for a key (August 2026).
+GRB_BASEMAP = Basemap(
+    "https://geo.api.vlaanderen.be/GRB/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=grb_bsk&STYLE=&FORMAT=image/png&TILEMATRIXSET=GoogleMapsVL"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+    'Basiskaart &copy; <a href="https://www.vlaanderen.be/digitaal-vlaanderen">'
+    "Digitaal Vlaanderen</a> (GRB)",
+)
+
+#: Basemap label → tiles (``None``: no tiles at all).
+BASEMAPS: dict[str, Basemap | None] = {
     "Geen achtergrondkaart": None,
-    "OpenStreetMap": "OpenStreetMap",
-    "Licht (CartoDB Positron)": "CartoDB positron",
+    "OpenStreetMap": Basemap("OpenStreetMap"),
+    "GRB-basiskaart (Vlaanderen)": GRB_BASEMAP,
 }
 DEFAULT_BASEMAP = "Geen achtergrondkaart"
 KEY_BASEMAP = "flt_achtergrondkaart"
@@ -185,7 +204,12 @@ def new_map(districts: pd.DataFrame, basemap: str = DEFAULT_BASEMAP) -> folium.M
     """
     tiles = BASEMAPS.get(basemap)
     # SVG, not canvas: outlines and markers stay DOM elements (hover, browser tests).
-    m = folium.Map(tiles=tiles, control_scale=False, zoom_snap=0.25)
+    m = folium.Map(
+        tiles=tiles.tiles if tiles else None,
+        attr=tiles.attribution if tiles else None,
+        control_scale=False,
+        zoom_snap=0.25,
+    )
     MetricScale().add_to(m)
     js, css = leaflet_assets()
     # Instance attributes shadow folium's class-level CDN lists (see module docstring).
@@ -866,7 +890,8 @@ def basemap_picker(key: str = KEY_BASEMAP) -> str:
         on_change=copy_back,
         args=(key,),
         help="Achtergrondkaarten komen van internet; zonder verbinding blijft de kaart "
-        "bruikbaar met 'Geen achtergrondkaart'.",
+        "bruikbaar met 'Geen achtergrondkaart'. De GRB-basiskaart (Digitaal Vlaanderen) "
+        "dekt enkel Vlaanderen.",
     )
     return choice
 

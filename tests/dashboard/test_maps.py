@@ -115,3 +115,17 @@ def test_split_cells_and_scoped_notes():
     assert maps.OTHER_CELLS_TITLE in html and "Aantal per zeshoek" in html
     polygons, legend = maps.add_count_hexagons(None, cells, "Aantal per zeshoek", None)
     assert len(polygons) == 2 and not any(":" in label for _, label in legend)
+
+
+def test_basemaps_need_no_key_and_the_grb_map_names_its_source():
+    """CARTO's light map ("CartoDB positron") shows "API key required" over every tile
+    since August 2026: it is no longer offered. Digitaal Vlaanderen's GRB base map takes
+    its place (free, no key); every choice renders with its attribution."""
+    assert not any("carto" in str(b).lower() for b in maps.BASEMAPS.values())
+    empty = pd.DataFrame({"geojson": []})
+    html = maps.new_map(empty, "GRB-basiskaart (Vlaanderen)").get_root().render()
+    assert "geo.api.vlaanderen.be/GRB/wmts" in html and "TILEMATRIX={z}" in html
+    assert "TILEROW={y}" in html and "TILECOL={x}" in html
+    assert "Digitaal Vlaanderen" in html
+    assert "tile.openstreetmap.org" in maps.new_map(empty, "OpenStreetMap").get_root().render()
+    assert "L.tileLayer" not in maps.new_map(empty, "Geen achtergrondkaart").get_root().render()
