@@ -1452,6 +1452,9 @@ def add_events(m: folium.Map, events: pd.DataFrame, title: str = "Evenementen") 
         ``visitors`` (:func:`dashboard.queries.events.events_between`); the time is written
         as the briefing writes it (:func:`~dashboard.components.format.fmt_event_when`).
     """
+    # (A zone without an event list gets a frame without columns.)
+    if events.empty:
+        return
     located = events.dropna(subset=["lat", "lon"])
     if located.empty:
         return

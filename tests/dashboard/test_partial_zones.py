@@ -102,3 +102,18 @@ def test_report_without_wijk_boundaries_refuses_instead_of_counting_zero(
         assert not at.metric
     finally:
         st.cache_data.clear()
+
+
+@pytest.mark.parametrize("layer", ["Evenementen tonen", "Interessepunten tonen"])
+def test_map_layers_of_lists_the_zone_has_not_loaded(layer, variant_warehouses, monkeypatch):
+    """ "Evenementen tonen" on the Bronnen page of a zone without an event list stopped the
+    page (KeyError ['lat', 'lon'] on the list's empty frame)."""
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(variant_warehouses["enkel Statbel"]))
+    st.cache_data.clear()
+    try:
+        at = run_app("sources")
+        next(t for t in at.toggle if t.label == layer).set_value(True)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    finally:
+        st.cache_data.clear()
