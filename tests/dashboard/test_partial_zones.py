@@ -16,18 +16,10 @@ import pytest
 import streamlit as st
 from dash_helpers import run_app
 
-PAGES = (
-    "briefing",
-    "sources",
-    "traffic",
-    "workload",
-    "reports",
-    "exploration",
-    "sql",
-    "dictionary",
-    "data",
-    "audit",
-)
+from dashboard.auth.roles import ALL_PAGES
+
+#: Every page of the app (the coordinator, as whom the tests run, may open them all).
+PAGES = tuple(sorted(ALL_PAGES))
 
 #: Variant → the demo export folders it keeps (``districts``: the boundary layers).
 VARIANTS = {
