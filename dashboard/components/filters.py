@@ -236,6 +236,15 @@ def copy_back(key: str) -> None:
     st.session_state[key] = st.session_state[_widget_key(key)]
 
 
+def anchored_bounds(version: WarehouseVersion) -> tuple[date, date]:
+    """First and last day a page's periods may use: the data's (``data_bounds``), or
+    without a dated fact, nuisance report or accident (a zone that loads only its tasks,
+    or only Statbel's accidents by month) the year up to today."""
+    bounds = data_bounds(version)
+    anchor = bounds["last"] or zone_today()
+    return bounds["first"] or anchor - timedelta(days=365), anchor
+
+
 def period_filter(version: WarehouseVersion, container=None) -> Period:
     """Draw the period filter and return the chosen period.
 
@@ -251,9 +260,7 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
     Period
     """
     where = container if container is not None else st.sidebar
-    bounds = data_bounds(version)
-    anchor = bounds["last"] or zone_today()
-    first = bounds["first"] or anchor - timedelta(days=365)
+    first, anchor = anchored_bounds(version)
 
     _init_from_url(
         KEY_PRESET,

@@ -340,8 +340,7 @@ def _deelgemeenten(areas: pd.DataFrame) -> pd.DataFrame:
     """
     measures = list(report_queries.REPORT_MEASURES)
     if areas["deelgemeente_code"].isna().any():
-        empty = {c: pd.Series(dtype="object") for c in ("deelgemeente_code", "deelgemeente")}
-        return pd.DataFrame(empty | {m: pd.Series(dtype="int64") for m in measures})
+        return areas.iloc[:0][["deelgemeente_code", "deelgemeente", *measures]]
     return (
         areas.groupby(["deelgemeente_code", "deelgemeente"], sort=True)[measures]
         .sum()

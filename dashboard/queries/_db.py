@@ -20,7 +20,6 @@ import threading
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -191,7 +190,7 @@ def scalar(version: WarehouseVersion, sql: str, params: dict | None = None):
     if df.empty:
         return None
     value = df.iat[0, 0]
-    if not isinstance(value, list | tuple | dict | np.ndarray) and pd.isna(value):
+    if pd.api.types.is_scalar(value) and pd.isna(value):
         return None
     return value
 

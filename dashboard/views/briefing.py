@@ -6,8 +6,6 @@ same object the Word pack is written from, so the screen and the printout agree.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
@@ -17,14 +15,9 @@ from dashboard.components.format import fmt_count, fmt_int
 from dashboard.documents import briefing_pack as bp
 from dashboard.documents import static_maps
 from dashboard.queries import overview
-from dashboard.queries.common import data_bounds
-from etl.config import zone_today
 
 version = layout.warehouse()
-span = data_bounds(version)
-# Without facts, nuisance or dated accidents (a zone that loads only its tasks, or only
-# Statbel's accidents by month) the briefing counts back from today, as the other pages do.
-anchor = span["last"] or zone_today()
+first, anchor = filters.anchored_bounds(version)
 
 st.sidebar.subheader("Filters")
 kind = st.sidebar.radio(
@@ -39,7 +32,7 @@ kind = st.sidebar.radio(
 end = st.sidebar.date_input(
     "Einddatum",
     value=bp.default_end(kind, anchor),
-    min_value=span["first"] or anchor - timedelta(days=365),
+    min_value=first,
     max_value=anchor,
     format="DD/MM/YYYY",
     key=f"briefing_einde_{kind}",
