@@ -741,7 +741,11 @@ _EVENT_LABELS = ["Evenement", "Wanneer", "Plaats", "Bezoekers (verwacht)", "Opva
 
 
 def _events_table(
-    cells: _PeriodCells, listed: pd.Series, threshold: int
+    cells: _PeriodCells,
+    listed: pd.Series,
+    threshold: int,
+    no_source: np.ndarray | None = None,
+    note: str = "",
 ) -> tuple[PublishedTable, int]:
     """The year's events ``listed`` (their ``event_id``: those running in the report's
     period, :func:`dashboard.queries.events.events_between`) with their suppressed counts,
@@ -749,7 +753,9 @@ def _events_table(
 
     "Opvallend" names the domains with more than usual (:func:`_year_events`); below
     threshold 4 only those whose count is shown (:func:`_opvallend_on_hidden`). An event
-    not counted reads "–" in every count and says why.
+    not counted reads "–" in every count and says why; so does a domain whose source
+    does not cover the period (``no_source``, per domain of :data:`EVENT_DOMAINS`,
+    explained by ``note``).
     """
     ev = cells.events
     if not ev.empty:
@@ -767,6 +773,8 @@ def _events_table(
             values[:, j] = ev[f"{d}_now"].fillna(0).to_numpy(np.int64)
             primary[:, j], hidden[:, j] = (m[keep] for m in cells.event_masks[d])
     missing = np.repeat(~ev["counted"].to_numpy(bool)[:, None], len(domains), axis=1) if n else None
+    if n and no_source is not None and no_source.any():
+        missing = missing | no_source.reshape(1, -1)
     labels, notable = [], 0
     for i, (_, r) in enumerate(ev.iterrows()):
         if not r["counted"]:
@@ -804,6 +812,7 @@ def _events_table(
         hidden,
         total_row=False,
         threshold=threshold,
+        note=note if n and no_source is not None and no_source.any() else "",
         missing=missing,
     )
     return table, notable
@@ -827,6 +836,88 @@ def events_note(data: ReportData) -> str:
         "van een evenement is ook een deel van de telling van haar wijk: ze is mee "
         "afgeschermd, zodat geen van beide uit de andere kan worden afgeleid."
     )
+
+
+#: Each report measure's source: its domain in ``marts.daily_counts`` (coverage).
+_MEASURE_DOMAIN = {
+    "incidents": "incidents",
+    "nuisance": "nuisance",
+    "injury_accidents": "accidents",
+    "victims": "accidents",
+}
+#: Each category table's source, likewise.
+_CATEGORY_DOMAIN = {"incidents": "incidents", "nuisance": "nuisance", "victims": "accidents"}
+#: Said under a table with a "–" for a source that does not cover a period.
+NO_SOURCE_NOTE = (
+    "'–': over die periode zijn er van die bron geen gegevens geladen; dat is geen nul."
+)
+
+
+#: Days a source's first or last record may lie inside a span and the span still count as
+#: covered: coverage is read from the records, and a sparse source (the demo's accidents
+#: start a day after its incidents) has its first record some days into its real period.
+EDGE_DAYS = 7
+
+
+def _reach(cov: pd.DataFrame, domain: str, start: date, end: date) -> tuple[date, date] | None:
+    """The days of ``start``–``end`` that ``domain``'s data cover (``cov`` indexed by
+    domain, :func:`dashboard.queries.reports.coverage`), ``None`` when they cover none:
+    a source the zone never loaded, or one that stops before or starts after the span.
+    An edge at most :data:`EDGE_DAYS` inside the span is taken as the span's own."""
+    if domain not in cov.index or pd.isna(cov.at[domain, "first"]):
+        return None
+    first = pd.Timestamp(cov.at[domain, "first"]).date()
+    last = pd.Timestamp(cov.at[domain, "last"]).date()
+    if last < start or first > end:
+        return None
+    lo = start if (first - start).days <= EDGE_DAYS else first
+    hi = end if (end - last).days <= EDGE_DAYS else last
+    return lo, hi
+
+
+def _source_gaps(
+    cov: pd.DataFrame, labels: dict[str, str], domains: dict[str, str], spans: list
+) -> tuple[np.ndarray, str]:
+    """Where each column's source does not cover a row's span, and a note saying so.
+
+    Parameters
+    ----------
+    cov : DataFrame
+        Coverage indexed by domain.
+    labels, domains : dict
+        Column key → header, and → its source domain (in the table's column order).
+    spans : list of (str, date, date)
+        Each row's label and inclusive span (the label only names a row in the note).
+
+    Returns
+    -------
+    (ndarray of bool, str)
+        ``missing`` (rows × columns: the count reads "–", not 0) and the note: what "–"
+        means, and for a column its source covers only part of a row's span, until or
+        from which day it counts (``""`` when every source covers every span).
+    """
+    missing = np.zeros((len(spans), len(labels)), bool)
+    cut: dict[tuple[str, str], list[str]] = {}
+    for i, (row, s, e) in enumerate(spans):
+        for j, key in enumerate(labels):
+            reach = _reach(cov, domains[key], s, e)
+            if reach is None:
+                missing[i, j] = True
+            elif reach != (s, e):
+                if reach[0] > s and reach[1] < e:
+                    days = f"van {fmt_date(reach[0])} tot en met {fmt_date(reach[1])}"
+                else:
+                    days = (
+                        f"vanaf {fmt_date(reach[0])}"
+                        if reach[0] > s
+                        else (f"tot en met {fmt_date(reach[1])}")
+                    )
+                cut.setdefault((row if len(spans) > 1 else "", days), []).append(labels[key])
+    notes = [NO_SOURCE_NOTE] if missing.any() else []
+    for (row, days), names in cut.items():
+        which = " en ".join(names) if len(names) <= 2 else ", ".join(names)
+        notes.append(f"{which}{f' in {row}' if row else ''}: alleen gegevens {days}.")
+    return missing, " ".join(notes)
 
 
 def _trend_periods(
@@ -947,6 +1038,21 @@ def collect_report(
 
     value_cols = list(measures.values())
     total_label = f"Totaal {name}"
+    # A source the zone has not loaded for a span reads "–" there, not 0.
+    by_domain = cov.set_index("domain")
+    gaps, gaps_note = _source_gaps(by_domain, measures, _MEASURE_DOMAIN, [("", start, end)])
+    trend_gaps, trend_note = _source_gaps(by_domain, measures, _MEASURE_DOMAIN, spans)
+
+    def area_gaps(n_rows: int) -> np.ndarray | None:
+        return np.repeat(gaps, n_rows, axis=0) if gaps.any() else None
+
+    not_nested = (
+        f"Niet elke wijk van {name} ligt binnen één deelgemeente: de deelgemeenten "
+        "zouden niet optellen tot het totaal, daarom geen cijfers per deelgemeente "
+        "(wel per wijk)."
+        if dg.empty and not areas.empty
+        else ""
+    )
     tables = {
         "deelgemeenten": PublishedTable(
             "deelgemeenten",
@@ -958,13 +1064,8 @@ def collect_report(
             *masks["d"],
             total_row=True,
             threshold=threshold,
-            note=(
-                f"Niet elke wijk van {name} ligt binnen één deelgemeente: de deelgemeenten "
-                "zouden niet optellen tot het totaal, daarom geen cijfers per deelgemeente "
-                "(wel per wijk)."
-                if dg.empty and not areas.empty
-                else ""
-            ),
+            note=" ".join(filter(None, [not_nested, gaps_note])),
+            missing=area_gaps(len(dg) + 1),
         ),
         "wijken": PublishedTable(
             "wijken",
@@ -980,6 +1081,8 @@ def collect_report(
             *masks["w"],
             total_row=True,
             threshold=threshold,
+            note=gaps_note,
+            missing=area_gaps(len(areas) + 1),
         ),
         "evolutie": PublishedTable(
             "evolutie",
@@ -991,6 +1094,8 @@ def collect_report(
             *masks["y"],
             total_row=False,
             threshold=threshold,
+            note=trend_note,
+            missing=trend_gaps if trend_gaps.any() else None,
         ),
     }
     cat_titles = {
@@ -1010,6 +1115,9 @@ def collect_report(
     }
     for key, frame in categories.items():
         tkey, title, label, col = cat_titles[key]
+        cat_gaps, cat_note = _source_gaps(
+            by_domain, {key: col}, _CATEGORY_DOMAIN, [("", start, end)]
+        )
         tables[tkey] = PublishedTable(
             tkey,
             title,
@@ -1020,11 +1128,16 @@ def collect_report(
             *cat_masks[key],
             total_row=True,
             threshold=threshold,
+            note=cat_note,
+            missing=np.repeat(cat_gaps, len(frame) + 1, axis=0) if cat_gaps.any() else None,
         )
 
     listed = event_queries.events_between(version, start, end, nis_code=municipality_code)
+    ev_gaps, ev_note = _source_gaps(
+        by_domain, EVENT_DOMAINS, {d: d for d in EVENT_DOMAINS}, [("", start, end)]
+    )
     tables["evenementen"], events_notable = _events_table(
-        mine, listed.get("event_id", pd.Series(dtype=str)), threshold
+        mine, listed.get("event_id", pd.Series(dtype=str)), threshold, ev_gaps[0], ev_note
     )
 
     shapes = district_queries.district_shapes(version, "wijk")
@@ -1074,8 +1187,9 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     cov = data.coverage.set_index("domain")
     coverage_lines = [
         f"- {name}: {fmt_date(cov.at[d, 'first'])} tot en met {fmt_date(cov.at[d, 'last'])}."
+        if d in cov.index and pd.notna(cov.at[d, "first"])
+        else f"- {name}: geen gegevens geladen."
         for d, name in _DOMAIN_NAMES.items()
-        if d in cov.index
     ]
     unlocated = data.quality.get("unlocated", {})
     outside = data.quality.get("outside_zone", {})
@@ -1110,6 +1224,9 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 ),
                 "Beschikbare gegevens per bron:",
                 *coverage_lines,
+                "Waar een bron een periode niet dekt, staat in de tabellen '–': er zijn dan "
+                "geen gegevens, wat iets anders is dan nul. Dekt een bron een periode maar "
+                "gedeeltelijk, dan zegt de tabel tot of vanaf welke dag ze telt.",
                 "Vorige jaren staan alleen in de evolutietabel wanneer de gegevens die periode "
                 "volledig dekken.",
             ],
@@ -1172,6 +1289,9 @@ def summary_lines(data: ReportData) -> list[str]:
     current = trend.values.shape[0] - 1
     lines = []
     for j, label in enumerate(trend.value_columns):
+        if trend.missing is not None and trend.missing[current, j]:
+            lines.append(f"{label}: geen gegevens over deze periode geladen.")
+            continue
         now = trend.shown(current, j)
         text = f"{label}: {trend.text(current, j)}"
         if current >= 1:

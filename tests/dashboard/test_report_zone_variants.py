@@ -108,3 +108,37 @@ def test_report_of_a_zone_without_nuisance_register(incidents_only):
     nuisance = data.tables["cat_overlast"]
     assert [label for (label,) in nuisance.labels] == ["Totaal Herent"]
     assert mr.report_docx(data) and mr.report_xlsx(data)
+
+
+def test_sources_the_zone_never_loaded_read_dash_not_zero(incidents_only):
+    """Without a nuisance register or accident export, the report said 0 overlast, 0
+    letselongevallen to a mayor; those counts now read "–", and the report says why."""
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import warehouse_version
+
+    data = mr.collect_report(warehouse_version(), HERENT, mr.ReportPeriod("jaar", _year(), 0))
+    for key in ("wijken", "deelgemeenten", "evolutie"):
+        table = data.tables[key]
+        rows = table.rows()
+        n_labels = len(table.label_columns)
+        # Facts counted, the other three measures "–" in every row (the total too).
+        assert all(row[n_labels] != "–" for row in rows)
+        assert all(row[n_labels + 1 :] == ["–", "–", "–"] for row in rows), key
+        assert mr.NO_SOURCE_NOTE in table.note
+    assert data.tables["wijken"].values[-1][0] > 0
+    assert data.tables["cat_overlast"].rows() == [["Totaal Herent", "–"]]
+    assert data.tables["cat_slachtoffers"].rows()[-1] == ["Totaal Herent", "–"]
+    assert data.tables["cat_feiten"].note == ""
+    lines = mr.summary_lines(data)
+    assert "Overlastmeldingen: geen gegevens over deze periode geladen." in lines
+    assert lines[0].startswith("Feiten (pv's): ") and "geen gegevens" not in lines[0]
+    method = dict(mr.methodology_paragraphs(data))["Periode en dekking"]
+    assert "- Verkeersongevallen: geen gegevens geladen." in method
+    # Word and Excel show the same marks, never a 0 for a source not loaded.
+    doc = Document(io.BytesIO(mr.report_docx(data)))
+    word = next(t for t in doc.tables if t.rows[0].cells[0].text == "Deelgemeente")
+    assert [c.text for c in word.rows[-1].cells][-3:] == ["–", "–", "–"]
+    sheet = load_workbook(io.BytesIO(mr.report_xlsx(data)))["Per wijk"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    total = next(row for row in values if row[1] == "Totaal Herent")
+    assert total[-3:] == ["–", "–", "–"] and isinstance(total[2], int)
