@@ -1046,6 +1046,13 @@ def collect_report(
     def area_gaps(n_rows: int) -> np.ndarray | None:
         return np.repeat(gaps, n_rows, axis=0) if gaps.any() else None
 
+    unbounded = report_queries.wijken_without_boundary(version, municipality_code)
+    no_boundary = (
+        f"Niet in de tabel: {', '.join(unbounded)} (in de zoneconfiguratie, maar zonder grens "
+        "in de geladen wijkgrenzen; een record krijgt zijn wijk uit die grens)."
+        if unbounded
+        else ""
+    )
     not_nested = (
         f"Niet elke wijk van {name} ligt binnen één deelgemeente: de deelgemeenten "
         "zouden niet optellen tot het totaal, daarom geen cijfers per deelgemeente "
@@ -1081,7 +1088,7 @@ def collect_report(
             *masks["w"],
             total_row=True,
             threshold=threshold,
-            note=gaps_note,
+            note=" ".join(filter(None, [no_boundary, gaps_note])),
             missing=area_gaps(len(areas) + 1),
         ),
         "evolutie": PublishedTable(

@@ -36,8 +36,10 @@ CATEGORY_TABLES = {
 # Counts per wijk for one period; $start/$end bound, areas restricted to one municipality.
 _AREA_SQL = """
     WITH w AS (
+        -- A wijk without a boundary holds no record (records get their wijk from its
+        -- polygon): listed with zeros it would read as a quiet wijk (wijken_without_boundary).
         SELECT code, name, parent_code FROM marts.districts
-        WHERE layer = 'wijk' AND nis_code = $nis
+        WHERE layer = 'wijk' AND nis_code = $nis AND geojson IS NOT NULL
     ), d AS (
         SELECT wijk_code,
                sum(n) FILTER (WHERE domain = 'incidents') AS incidents,
@@ -70,7 +72,8 @@ _AREA_SQL = """
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def area_counts(version: WarehouseVersion, nis_code: str, start: date, end: date) -> pd.DataFrame:
-    """Counts per wijk of one municipality in a period, every wijk listed (zeros included).
+    """Counts per wijk of one municipality in a period, every wijk with a boundary listed
+    (zeros included).
 
     Parameters
     ----------
@@ -86,6 +89,20 @@ def area_counts(version: WarehouseVersion, nis_code: str, start: date, end: date
         column per key of :data:`REPORT_MEASURES`; sorted by deelgemeente and wijk code.
     """
     return query(version, _AREA_SQL, {"nis": nis_code, "start": start, "end": end})
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def wijken_without_boundary(version: WarehouseVersion, nis_code: str) -> list[str]:
+    """Names of the municipality's wijken in the zone configuration that no boundary file
+    draws (e.g. a ``zone.toml`` still naming the demo's wijken): no record can lie in them,
+    so the report leaves them out of its wijk table and says so."""
+    rows = query(
+        version,
+        "SELECT name FROM marts.districts WHERE layer = 'wijk' AND nis_code = $nis "
+        "AND geojson IS NULL ORDER BY code LIMIT 500",
+        {"nis": nis_code},
+    )
+    return rows["name"].astype(str).tolist()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

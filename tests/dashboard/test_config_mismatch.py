@@ -63,6 +63,30 @@ def test_build_says_how_the_codes_do_not_fit(mismatched, monkeypatch):
     assert "Let op bij deze opbouw" in shown and "W10" in shown
 
 
+def test_report_leaves_out_a_configured_wijk_without_boundary(mismatched, monkeypatch):
+    """Everberg (W10) has no boundary, so no record lies in it: the report listed it with
+    zeros, as a quiet wijk; it now leaves it out of the wijk table and names it."""
+    import streamlit as st
+
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import reports as report_queries
+    from dashboard.queries import warehouse_version
+
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(mismatched))
+    st.cache_data.clear()
+    version = warehouse_version()
+    year = int(str(report_queries.coverage(version)["last"].max())[:4]) - 1
+    data = mr.collect_report(version, "24055", mr.ReportPeriod("jaar", year, 0), warn=False)
+    wijken = data.tables["wijken"]
+    assert "Everberg" not in [w for _, w in wijken.labels]
+    assert wijken.note.startswith("Niet in de tabel: Everberg (in de zoneconfiguratie")
+    assert (wijken.values[:-1].sum(axis=0) == wijken.values[-1]).all()
+    # Kortenberg's other wijken have their boundary: no note in Herent's report.
+    herent = mr.collect_report(version, "24038", mr.ReportPeriod("jaar", year, 0), warn=False)
+    assert herent.tables["wijken"].note == ""
+    st.cache_data.clear()
+
+
 def test_demo_build_has_no_warnings(demo_warehouse):
     from dash_helpers import wh
 
