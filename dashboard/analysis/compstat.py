@@ -30,11 +30,13 @@ __all__ = [
     "Period",
     "PeriodBounds",
     "Screen",
+    "SourceSpan",
     "change_strength",
     "clump_dispersion",
     "compare_periods",
     "counts_by_period",
     "dispersion_note",
+    "edge_slack",
     "format_number_nl",
     "is_opvallend",
     "notable_changes_sentences",
@@ -42,6 +44,7 @@ __all__ = [
     "poisson_p_value",
     "poisson_signal",
     "screen_changes",
+    "source_spans",
     "years_before",
 ]
 
@@ -141,6 +144,64 @@ def covered(period: Any, first: dt.date | None, last: dt.date | None) -> bool:
     object with ``start`` and ``end``). A period they do not cover counts nothing there,
     and that 0 is unknown: it is not compared (briefing, Verkeer)."""
     return first is not None and last is not None and first <= period.start and period.end <= last
+
+
+#: The chance below which days without a record at the edge of a source's data are taken
+#: as the source stopping (or not yet started), not as quiet days (:func:`edge_slack`).
+EDGE_CHANCE = 0.01
+#: Most days of slack a sparse source gets.
+MAX_EDGE_SLACK = 31
+
+
+def edge_slack(n: int, first: dt.date, last: dt.date) -> int:
+    """Days a source's first or last record may lie inside a period that it still covers.
+
+    Coverage is read from the records: a sparse source (a zone's accidents, a few a day)
+    has its last record some days before the export's real end by chance. With ``n``
+    records from ``first`` to ``last`` (``r`` a day), ``k`` days without one happen by
+    chance with probability ``exp(-r·k)``: the slack is the largest ``k`` for which that
+    is at least :data:`EDGE_CHANCE` (0 for a few records a day or more; 2 for two a day;
+    at most :data:`MAX_EDGE_SLACK`).
+    """
+    days = (last - first).days + 1
+    if n <= 0 or days <= 0:
+        return 0
+    return min(MAX_EDGE_SLACK, math.floor(math.log(1 / EDGE_CHANCE) * days / n))
+
+
+@dataclass(frozen=True)
+class SourceSpan:
+    """The days one source's data run over (:func:`source_spans`), with its edge slack."""
+
+    first: dt.date
+    last: dt.date
+    slack: int = 0
+
+    def reach(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The days of ``start``–``end`` the source covers, ``None`` when none: an edge
+        at most ``slack`` days inside the period counts as the period's own."""
+        if self.last < start or self.first > end:
+            return None
+        lo = start if (self.first - start).days <= self.slack else self.first
+        hi = end if (end - self.last).days <= self.slack else self.last
+        return lo, hi
+
+    def covers(self, period: Any) -> bool:
+        """Whether the source covers every day of ``period`` (``start``, ``end``)."""
+        return self.reach(period.start, period.end) == (period.start, period.end)
+
+
+def source_spans(coverage: pd.DataFrame) -> dict[str, SourceSpan]:
+    """Per domain, its :class:`SourceSpan` from a frame with ``domain``, ``first``,
+    ``last`` and ``n`` (:func:`dashboard.queries.common.domain_coverage`); a domain
+    without data has none."""
+    spans = {}
+    for row in coverage.itertuples(index=False):
+        if pd.isna(row.first) or pd.isna(row.last):
+            continue
+        first, last = pd.Timestamp(row.first).date(), pd.Timestamp(row.last).date()
+        spans[str(row.domain)] = SourceSpan(first, last, edge_slack(int(row.n), first, last))
+    return spans
 
 
 def period_bounds(kind: str, end_date: Any) -> PeriodBounds:

@@ -21,12 +21,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.analysis.compstat import years_before
 from dashboard.components.format import fmt_period
 from dashboard.queries import WarehouseVersion
-from dashboard.queries.common import data_bounds
+from dashboard.queries.common import data_bounds, domain_coverage
 from dashboard.queries.districts import wijken as wijk_table
 from etl.config import zone_today
 
@@ -237,10 +238,18 @@ def copy_back(key: str) -> None:
 
 
 def anchored_bounds(version: WarehouseVersion) -> tuple[date, date]:
-    """First and last day a page's periods may use: the data's (``data_bounds``), or
-    without a dated fact, nuisance report or accident (a zone that loads only its tasks,
-    or only Statbel's accidents by month) the year up to today."""
+    """First and last day a page's periods may use: the data's (``data_bounds``); without
+    a dated fact, nuisance report or accident, those of the other dated records (a zone
+    that loads only its tasks); without any (only Statbel's accidents, by month) the year
+    up to today."""
     bounds = data_bounds(version)
+    if bounds["last"] is None:
+        cov = domain_coverage(version).dropna(subset=["last"])
+        if not cov.empty:
+            bounds = {
+                "first": pd.Timestamp(cov["first"].min()).date(),
+                "last": pd.Timestamp(cov["last"].max()).date(),
+            }
     anchor = bounds["last"] or zone_today()
     return bounds["first"] or anchor - timedelta(days=365), anchor
 

@@ -29,6 +29,7 @@ from dashboard.analysis.compstat import (
     notable_changes_sentences,
     period_bounds,
     screen_changes,
+    source_spans,
 )
 from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
 from dashboard.components.format import (
@@ -46,7 +47,7 @@ from dashboard.queries import blackspots as blackspot_queries
 from dashboard.queries import districts as district_queries
 from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hotspot_queries
-from dashboard.queries.common import data_bounds
+from dashboard.queries.common import data_bounds, domain_coverage
 from etl.config import zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
@@ -370,6 +371,79 @@ def _fit_to_data(bounds: PeriodBounds, first: date | None, last: date | None):
     return bounds, prev_ok, year_ok, notes
 
 
+def _measures_covered(
+    sources: dict, bounds: PeriodBounds, now_ok: bool, prev_ok: bool, year_ok: bool
+) -> tuple[list[str], dict[str, tuple[bool, bool, bool]], list[str]]:
+    """The measures the briefing shows, which of their periods are compared, and notes.
+
+    Parameters
+    ----------
+    sources : dict
+        Domain → :class:`~dashboard.analysis.compstat.SourceSpan`.
+    bounds : PeriodBounds
+        The periods as :func:`_fit_to_data` cut them.
+    now_ok, prev_ok, year_ok : bool
+        Whether the data as a whole cover the current, previous and last year's periods
+        (where they do not cover the current one, :func:`_fit_to_data` has said so).
+
+    Returns
+    -------
+    (list of str, dict, list of str)
+        The keys of :data:`overview.BRIEFING_MEASURES` whose source reaches the current
+        period (every loaded one for a period outside all the data); per key whether its now, previous and last year's counts are usable (a year
+        to date has one comparison, last year's: tested and reported once); and Dutch notes
+        for the measures left out and the comparisons a source does not cover.
+    """
+    kept, usable, gone, uncompared = [], {}, {}, {}
+    c = bounds.current
+    # A period outside all the data (before the first export) keeps every source loaded:
+    # nothing is compared there, and _fit_to_data has said why.
+    outside = not any(s.reach(c.start, c.end) for s in sources.values())
+    for m, label in overview.BRIEFING_MEASURES.items():
+        source = sources.get(overview.MEASURE_DOMAIN[m])
+        reach = source.reach(c.start, c.end) if source else None
+        if source is not None and outside:
+            kept.append(m)
+            usable[m] = (True, False, False)
+            continue
+        if reach is None:
+            why = (
+                "geen gegevens geladen"
+                if source is None
+                else (f"gegevens van {fmt_period(source.first, source.last)}")
+            )
+            gone.setdefault(why, []).append(label)
+            continue
+        whole = reach == (c.start, c.end)
+        prev = whole and prev_ok and bounds.kind != "ytd" and source.covers(bounds.previous)
+        year = whole and year_ok and source.covers(bounds.last_year)
+        kept.append(m)
+        usable[m] = (True, prev, year)
+        if not whole and now_ok:
+            why = (
+                f"alleen gegevens tot en met {fmt_date(reach[1])}"
+                if reach[1] < c.end
+                else f"alleen gegevens vanaf {fmt_date(reach[0])}"
+            )
+            uncompared.setdefault(why, []).append(label)
+        elif (prev_ok and bounds.kind != "ytd" and not prev) or (year_ok and not year):
+            # It covers the current period but starts after a comparison period does.
+            uncompared.setdefault(f"gegevens vanaf {fmt_date(source.first)}", []).append(label)
+
+    def names(labels: list[str]) -> str:
+        return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " en " + labels[-1]
+
+    notes = [
+        f"Niet in deze briefing: {names(labels).lower()} ({why})." for why, labels in gone.items()
+    ]
+    notes += [
+        f"{names(labels)}: {why}; niet vergeleken waar de gegevens de periode niet dekken "
+        "(–), en niet mee in 'Wat valt op'."
+        for why, labels in uncompared.items()
+    ]
+    return kept, usable, notes
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def collect_briefing(
     version: WarehouseVersion, kind: str, end: date, wijken: tuple[str, ...] = ()
@@ -393,7 +467,7 @@ def collect_briefing(
     from dashboard.queries.data_quality import build_info
 
     span = data_bounds(version)
-    bounds, prev_ok, year_ok, coverage = _fit_to_data(
+    bounds, prev_ok, year_ok, coverage_notes = _fit_to_data(
         period_bounds(kind, end), span["first"], span["last"]
     )
     all_wijken = district_queries.wijken(version)
@@ -407,20 +481,36 @@ def collect_briefing(
         overview.briefing_counts_per_wijk(version, p.start, p.end, wijken)
         for p in (bounds.current, bounds.previous, bounds.last_year)
     ]
-    measures = list(overview.BRIEFING_MEASURES)
+    # A source the zone has not loaded for the period (no nuisance register, an accident
+    # export that stops earlier) counts 0 there, and that 0 is unknown: such a measure is
+    # left out, and one whose source does not cover a comparison period is not compared.
+    sources = source_spans(domain_coverage(version))
+    now_ok = covered(bounds.current, span["first"], span["last"])
+    measures, usable_by_measure, coverage = _measures_covered(
+        sources, bounds, now_ok, prev_ok, year_ok
+    )
+    coverage_notes = [*coverage_notes, *coverage]
     # Victims come per accident: their counts are noisier than Poisson (clump_dispersion).
     phi = overview.victim_dispersion(version)["all"]
     dispersion = {m: phi if m == "victims" else 1.0 for m in measures}
-    # A comparison period the data do not cover has no count (None), not 0.
-    # A year to date has one comparison: its previous period is last year's (see
-    # compstat.period_bounds); tested and reported once, not twice.
-    usable = (True, prev_ok and bounds.kind != "ytd", year_ok)
 
-    def compared(counts: list, **kwargs) -> pd.DataFrame:
+    def compared(counts: list, usable: tuple[bool, bool, bool], **kwargs) -> pd.DataFrame:
+        # A comparison period the data do not cover has no count (None), not 0.
         now, prev, year = (c if ok else None for c, ok in zip(counts, usable, strict=True))
         return compare_periods(now, prev, year, **kwargs)
 
-    totals = compared([f[measures].sum() for f in frames], dispersion=pd.Series(dispersion))
+    totals = (
+        pd.concat(
+            [
+                compared(
+                    [f[[m]].sum() for f in frames], usable_by_measure[m], dispersion=dispersion[m]
+                )
+                for m in measures
+            ]
+        )
+        if measures
+        else compare_periods(pd.Series(dtype="int64"), None, None)
+    )
     per_wijk = {}
     for m in measures:
         series = [
@@ -430,22 +520,28 @@ def collect_briefing(
             .set_axis(wijk_info["name"])
             for f in frames
         ]
-        per_wijk[m] = compared(series, dispersion=dispersion[m])
+        per_wijk[m] = compared(series, usable_by_measure[m], dispersion=dispersion[m])
 
     categories = {}
-    for domain in ("incidents", "nuisance"):
+    for domain in (d for d in ("incidents", "nuisance") if d in measures):
         series = [
             overview.category_counts(version, domain, p.start, p.end, wijken).set_index("category")[
                 "n"
             ]
             for p in (bounds.current, bounds.previous, bounds.last_year)
         ]
-        categories[domain] = compared(series).sort_values("now", ascending=False)
+        categories[domain] = compared(series, usable_by_measure[domain]).sort_values(
+            "now", ascending=False
+        )
 
     # "Wat valt op" screens the area's totals, every category and every measure per wijk
     # at once: only the changes that hold up against chance get a sentence (the tables
     # keep |z| > 2). The totals of a single wijk are its row of the per-wijk tables.
-    domains = (("incidents", "feiten"), ("nuisance", "meldingen"))
+    domains = tuple(
+        (d, noun)
+        for d, noun in (("incidents", "feiten"), ("nuisance", "meldingen"))
+        if d in categories
+    )
     with_totals = len(wijk_info) != 1
     screen = screen_changes(
         ([totals] if with_totals else [])
@@ -504,7 +600,7 @@ def collect_briefing(
         black_spot_window=window,
         wijk_shapes=shapes[["code", "name", "geojson"]],
         black_spot_rule=rule,
-        coverage_notes=coverage,
+        coverage_notes=coverage_notes,
         has_events=event_queries.has_events(version),
         events_upcoming=event_queries.upcoming_events(
             version, bounds.current.end, UPCOMING_DAYS, tuple(wijken)
@@ -818,8 +914,8 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     _docx.page_break(doc)
 
     doc.add_heading("3. Per wijk", level=1)
-    measures = list(overview.BRIEFING_MEASURES)
-    wijk_names = list(data.per_wijk[measures[0]].index)
+    measures = list(data.per_wijk)
+    wijk_names = list(data.per_wijk[measures[0]].index) if measures else []
     header = ["Wijk"] + [f"{overview.BRIEFING_MEASURES[m]} nu (± vorige)" for m in measures]
     rows, cell_marks = [], []
     for i, wijk in enumerate(wijk_names):
@@ -843,8 +939,11 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         ("incidents", "Feiten per categorie", "Categorie"),
         ("nuisance", "Overlast per type", "Type overlast"),
     ):
-        df = data.categories[domain]
         doc.add_heading(title, level=2)
+        if domain not in data.categories:
+            doc.add_paragraph("Niet in deze briefing: geen gegevens over deze periode.")
+            continue
+        df = data.categories[domain]
         if df.empty:
             doc.add_paragraph(
                 f"Geen {'feiten' if domain == 'incidents' else 'meldingen'} in deze periode "

@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.analysis import events as event_analysis
-from dashboard.analysis.compstat import years_before
+from dashboard.analysis.compstat import SourceSpan, source_spans, years_before
 from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
 from dashboard.components.format import (
     file_slug,
@@ -39,7 +39,8 @@ from dashboard.components.format import (
 )
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
-from dashboard.queries import WarehouseVersion
+from dashboard.queries import WarehouseVersion, overview
+from dashboard.queries import common as common_queries
 from dashboard.queries import districts as district_queries
 from dashboard.queries import events as event_queries
 from dashboard.queries import reports as report_queries
@@ -838,14 +839,7 @@ def events_note(data: ReportData) -> str:
     )
 
 
-#: Each report measure's source: its domain in ``marts.daily_counts`` (coverage).
-_MEASURE_DOMAIN = {
-    "incidents": "incidents",
-    "nuisance": "nuisance",
-    "injury_accidents": "accidents",
-    "victims": "accidents",
-}
-#: Each category table's source, likewise.
+#: Each category table's source: its domain in ``marts.daily_counts`` (coverage).
 _CATEGORY_DOMAIN = {"incidents": "incidents", "nuisance": "nuisance", "victims": "accidents"}
 #: Said under a table with a "–" for a source that does not cover a period.
 NO_SOURCE_NOTE = (
@@ -853,66 +847,44 @@ NO_SOURCE_NOTE = (
 )
 
 
-#: Days a source's first or last record may lie inside a span and the span still count as
-#: covered: coverage is read from the records, and a sparse source (the demo's accidents
-#: start a day after its incidents) has its first record some days into its real period.
-EDGE_DAYS = 7
-
-
-def _reach(cov: pd.DataFrame, domain: str, start: date, end: date) -> tuple[date, date] | None:
-    """The days of ``start``–``end`` that ``domain``'s data cover (``cov`` indexed by
-    domain, :func:`dashboard.queries.reports.coverage`), ``None`` when they cover none:
-    a source the zone never loaded, or one that stops before or starts after the span.
-    An edge at most :data:`EDGE_DAYS` inside the span is taken as the span's own."""
-    if domain not in cov.index or pd.isna(cov.at[domain, "first"]):
-        return None
-    first = pd.Timestamp(cov.at[domain, "first"]).date()
-    last = pd.Timestamp(cov.at[domain, "last"]).date()
-    if last < start or first > end:
-        return None
-    lo = start if (first - start).days <= EDGE_DAYS else first
-    hi = end if (end - last).days <= EDGE_DAYS else last
-    return lo, hi
-
-
 def _source_gaps(
-    cov: pd.DataFrame, labels: dict[str, str], domains: dict[str, str], spans: list
+    sources: dict[str, SourceSpan], labels: dict[str, str], domains: dict[str, str], rows: list
 ) -> tuple[np.ndarray, str]:
     """Where each column's source does not cover a row's span, and a note saying so.
 
     Parameters
     ----------
-    cov : DataFrame
-        Coverage indexed by domain.
+    sources : dict
+        Domain → :class:`~dashboard.analysis.compstat.SourceSpan` (``source_spans``).
     labels, domains : dict
         Column key → header, and → its source domain (in the table's column order).
-    spans : list of (str, date, date)
+    rows : list of (str, date, date)
         Each row's label and inclusive span (the label only names a row in the note).
 
     Returns
     -------
     (ndarray of bool, str)
-        ``missing`` (rows × columns: the count reads "–", not 0) and the note: what "–"
+        ``missing`` (rows × columns: the count reads "–", not 0: a source the zone never
+        loaded, or one that stops before or starts after the span) and the note: what "–"
         means, and for a column its source covers only part of a row's span, until or
         from which day it counts (``""`` when every source covers every span).
     """
-    missing = np.zeros((len(spans), len(labels)), bool)
+    missing = np.zeros((len(rows), len(labels)), bool)
     cut: dict[tuple[str, str], list[str]] = {}
-    for i, (row, s, e) in enumerate(spans):
+    for i, (row, s, e) in enumerate(rows):
         for j, key in enumerate(labels):
-            reach = _reach(cov, domains[key], s, e)
+            source = sources.get(domains[key])
+            reach = source.reach(s, e) if source else None
             if reach is None:
                 missing[i, j] = True
             elif reach != (s, e):
                 if reach[0] > s and reach[1] < e:
                     days = f"van {fmt_date(reach[0])} tot en met {fmt_date(reach[1])}"
+                elif reach[0] > s:
+                    days = f"vanaf {fmt_date(reach[0])}"
                 else:
-                    days = (
-                        f"vanaf {fmt_date(reach[0])}"
-                        if reach[0] > s
-                        else (f"tot en met {fmt_date(reach[1])}")
-                    )
-                cut.setdefault((row if len(spans) > 1 else "", days), []).append(labels[key])
+                    days = f"tot en met {fmt_date(reach[1])}"
+                cut.setdefault((row if len(rows) > 1 else "", days), []).append(labels[key])
     notes = [NO_SOURCE_NOTE] if missing.any() else []
     for (row, days), names in cut.items():
         which = " en ".join(names) if len(names) <= 2 else ", ".join(names)
@@ -964,7 +936,7 @@ def collect_report(
     """
     threshold = threshold or small_count_threshold()
     measures = report_queries.REPORT_MEASURES
-    cov = report_queries.coverage(version)
+    cov = common_queries.domain_coverage(version)
     domains = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]
     first = pd.Timestamp(domains["first"].min()).date()
     last = pd.Timestamp(domains["last"].max()).date()
@@ -1039,9 +1011,9 @@ def collect_report(
     value_cols = list(measures.values())
     total_label = f"Totaal {name}"
     # A source the zone has not loaded for a span reads "–" there, not 0.
-    by_domain = cov.set_index("domain")
-    gaps, gaps_note = _source_gaps(by_domain, measures, _MEASURE_DOMAIN, [("", start, end)])
-    trend_gaps, trend_note = _source_gaps(by_domain, measures, _MEASURE_DOMAIN, spans)
+    by_domain = source_spans(cov)
+    gaps, gaps_note = _source_gaps(by_domain, measures, overview.MEASURE_DOMAIN, [("", start, end)])
+    trend_gaps, trend_note = _source_gaps(by_domain, measures, overview.MEASURE_DOMAIN, spans)
 
     def area_gaps(n_rows: int) -> np.ndarray | None:
         return np.repeat(gaps, n_rows, axis=0) if gaps.any() else None

@@ -427,6 +427,24 @@ def filter_sql(
     return sql, params
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def domain_coverage(version: WarehouseVersion) -> pd.DataFrame:
+    """First and last day with data, and the number of records, per domain of
+    ``marts.daily_counts`` (incidents, nuisance, the zone's own accidents, tasks); a domain
+    the zone never loaded has no row. See :func:`dashboard.analysis.compstat.source_spans`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``domain``, ``first``, ``last`` (dates), ``n`` (records).
+    """
+    return query(
+        version,
+        "SELECT domain, min(date) AS first, max(date) AS last, sum(n) AS n "
+        "FROM marts.daily_counts GROUP BY 1 ORDER BY 1 LIMIT 100",
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def data_bounds(version: WarehouseVersion) -> dict:
     """First and last record date over incidents, nuisance and accidents.

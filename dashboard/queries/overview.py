@@ -113,6 +113,16 @@ BRIEFING_MEASURES = {
     "tasks": "Nieuwe wijktaken",
 }
 
+#: Each measure's source: its domain in ``marts.daily_counts``, whose first and last day say
+#: which periods it covers (:func:`dashboard.queries.common.domain_coverage`).
+MEASURE_DOMAIN = {
+    "incidents": "incidents",
+    "nuisance": "nuisance",
+    "injury_accidents": "accidents",
+    "victims": "accidents",
+    "tasks": "tasks",
+}
+
 #: Domains whose records have a place, for hot spots: key → (mart, category column).
 HOTSPOT_DOMAINS = {
     "incidents": ("marts.incidents", "category"),

@@ -265,22 +265,6 @@ def hex_counts(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def coverage(version: WarehouseVersion) -> pd.DataFrame:
-    """First and last day with data per domain (``marts.daily_counts``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``domain``, ``first``, ``last`` (dates).
-    """
-    return query(
-        version,
-        "SELECT domain, min(date) AS first, max(date) AS last FROM marts.daily_counts "
-        "GROUP BY 1 ORDER BY 1 LIMIT 100",
-    )
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def quality_counts(version: WarehouseVersion, nis_code: str, start: date, end: date) -> dict:
     """Data-quality figures for the methodology note of one municipality's report.

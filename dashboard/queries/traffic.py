@@ -6,11 +6,12 @@ lightly injured counts once as an accident and three times as a victim.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.compstat import source_spans
 from dashboard.queries._db import WarehouseVersion, query
 from dashboard.queries.common import (
     IN_ZONE,
@@ -18,6 +19,7 @@ from dashboard.queries.common import (
     VICTIMS_SQL,
     data_bounds,
     dataset,
+    domain_coverage,
     filter_sql,
     first_last,
     scoped_cell_sql,
@@ -371,8 +373,10 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
 
     Statbel as :func:`source_bounds` (whole months). The zone's own registration from the
     first day of the month of its first record (the exports begin with a month; a quiet
-    first day is no missing export) through the zone's last day of data (its exports end
-    together; the periods are cut to that day).
+    first day is no missing export) through its last record and the days after it that
+    chance explains (:func:`dashboard.analysis.compstat.edge_slack`), at most the zone's
+    last day of data (the periods are cut to that day). An accident export that stops
+    earlier than the facts' (up to last year) is not read as months without accidents.
 
     Returns
     -------
@@ -382,8 +386,13 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
     bounds = source_bounds(version, source)
     if source == "accidents_statbel" or bounds["first"] is None:
         return bounds
-    last = data_bounds(version)["last"] or bounds["last"]
-    return {"first": bounds["first"].replace(day=1), "last": max(bounds["last"], last)}
+    span = source_spans(domain_coverage(version)).get("accidents")
+    last = bounds["last"] + timedelta(days=span.slack if span else 0)
+    data_last = data_bounds(version)["last"] or bounds["last"]
+    return {
+        "first": bounds["first"].replace(day=1),
+        "last": max(bounds["last"], min(last, data_last)),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

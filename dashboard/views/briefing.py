@@ -52,6 +52,13 @@ st.title("Briefing")
 st.caption(f"Periode: {data.period_text} · {data.comparison_text} · gebied: {data.area_label}")
 for note in data.coverage_notes:
     st.warning(note)
+if data.totals.empty:
+    st.info(
+        "Nog geen feiten, overlastmeldingen, ongevallen of wijktaken over deze periode "
+        "geladen: de briefing vergelijkt die. Laad ze op in de pagina Data.",
+        icon=":material/info:",
+    )
+    st.stop()
 
 totals = data.totals
 # A year to date is compared with the same dates a year earlier only: that is its
@@ -68,6 +75,7 @@ layout.kpi_row(
             dispersion=data.victims_dispersion if key == "victims" else 1.0,
         )
         for key, label in overview.BRIEFING_MEASURES.items()
+        if key in totals.index
     ]
 )
 
@@ -81,7 +89,9 @@ def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
 
 st.subheader("Vergelijking per domein")
 _show(
-    comparison.comparison_table(totals, list(overview.BRIEFING_MEASURES.values()), "Domein"),
+    comparison.comparison_table(
+        totals, [overview.BRIEFING_MEASURES[m] for m in totals.index], "Domein"
+    ),
     totals,
     "briefing_tabel_domein",
 )
@@ -105,7 +115,7 @@ if data.sentences_note:
 st.subheader("Per wijk")
 measure = st.radio(
     "Domein",
-    list(overview.BRIEFING_MEASURES),
+    list(data.per_wijk),
     format_func=overview.BRIEFING_MEASURES.__getitem__,
     horizontal=True,
     key="briefing_domein",
@@ -119,10 +129,18 @@ _show(
 st.caption(bp.PER_WIJK_NOTE)
 
 st.subheader("Per categorie")
-for tab, (domain, head) in zip(
-    st.tabs(["Feiten per categorie", "Overlast per type"]),
-    (("incidents", "Categorie"), ("nuisance", "Type overlast")),
-    strict=True,
+shown = [
+    (domain, title, head)
+    for domain, title, head in (
+        ("incidents", "Feiten per categorie", "Categorie"),
+        ("nuisance", "Overlast per type", "Type overlast"),
+    )
+    if domain in data.categories
+]
+if not shown:
+    st.caption("Geen feiten of overlastmeldingen over deze periode geladen.")
+for tab, (domain, _, head) in zip(
+    st.tabs([t for _, t, _ in shown]) if shown else [], shown, strict=True
 ):
     with tab:
         df = data.categories[domain]

@@ -15,7 +15,7 @@ from dashboard.components import layout, maps
 from dashboard.components.format import fmt_period
 from dashboard.documents import municipal_report as mr
 from dashboard.queries import districts
-from dashboard.queries.reports import coverage
+from dashboard.queries.common import domain_coverage
 from etl.config import zone_today
 
 version = layout.warehouse()
@@ -44,7 +44,7 @@ if districts.district_shapes(version, "wijk").empty:
         icon=":material/warning:",
     )
     st.stop()
-cov = coverage(version)
+cov = domain_coverage(version)
 cov = cov[cov["domain"].isin(["incidents", "nuisance", "accidents"])]
 if cov["first"].isna().all():
     # A zone that has loaded only its tasks, or only Statbel's accidents (by month, without

@@ -69,13 +69,12 @@ def test_report_leaves_out_a_configured_wijk_without_boundary(mismatched, monkey
     import streamlit as st
 
     from dashboard.documents import municipal_report as mr
-    from dashboard.queries import reports as report_queries
-    from dashboard.queries import warehouse_version
+    from dashboard.queries import common, warehouse_version
 
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(mismatched))
     st.cache_data.clear()
     version = warehouse_version()
-    year = int(str(report_queries.coverage(version)["last"].max())[:4]) - 1
+    year = int(str(common.domain_coverage(version)["last"].max())[:4]) - 1
     data = mr.collect_report(version, "24055", mr.ReportPeriod("jaar", year, 0), warn=False)
     wijken = data.tables["wijken"]
     assert "Everberg" not in [w for _, w in wijken.labels]

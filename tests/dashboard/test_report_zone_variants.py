@@ -39,10 +39,9 @@ def unnested(demo_warehouse, monkeypatch):
 
 
 def _year():
-    from dashboard.queries import reports as report_queries
-    from dashboard.queries import warehouse_version
+    from dashboard.queries import common, warehouse_version
 
-    periods = report_queries.coverage(warehouse_version())
+    periods = common.domain_coverage(warehouse_version())
     return int(str(periods["last"].max())[:4]) - 1
 
 

@@ -1,0 +1,149 @@
+"""A source the zone has not loaded for a period counts nothing there, and that nothing is
+not 0. A zone whose accident export stops at the end of 2025 (and that has no nuisance
+register or task list) showed "Letselongevallen 0" in every week of 2026, compared with
+last year's as a steep fall, and "Overlastmeldingen 0" beside it; the Briefing now leaves
+such a measure out or does not compare it, and says why; the report shows "–".
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from datetime import date, timedelta
+
+import pytest
+import streamlit as st
+from dash_helpers import run_app
+from docx import Document
+
+HERENT = "24038"
+
+
+@pytest.fixture(scope="module")
+def accidents_until_2025(demo_raw, tmp_path_factory):
+    """Facts for the whole demo (11/2024 – 10/2026), accidents and victims only up to
+    2025, boundaries; no nuisance, no tasks."""
+    from etl.build import build_warehouse
+
+    root = tmp_path_factory.mktemp("until2025")
+    raw = root / "raw"
+    for kind in ("incidents", "districts"):
+        shutil.copytree(demo_raw / kind, raw / kind)
+    for kind in ("accidents", "victims"):
+        (raw / kind).mkdir(parents=True)
+        kept = [p for p in (demo_raw / kind).iterdir() if "2026" not in p.name]
+        assert kept and len(kept) < len(list((demo_raw / kind).iterdir()))
+        for path in kept:
+            shutil.copy(path, raw / kind)
+    warehouse = root / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    return warehouse
+
+
+@pytest.fixture
+def zone(accidents_until_2025, monkeypatch):
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(accidents_until_2025))
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def _accident_span():
+    from dashboard.analysis.compstat import source_spans
+    from dashboard.queries import warehouse_version
+    from dashboard.queries.common import domain_coverage
+
+    span = source_spans(domain_coverage(warehouse_version()))["accidents"]
+    assert span.last.year == 2025
+    return span
+
+
+def test_briefing_leaves_out_what_the_zone_has_not_loaded_for_the_week(zone):
+    from dashboard.components.format import fmt_period
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    data = bp.collect_briefing(warehouse_version(), "week", date(2026, 10, 25))
+    assert list(data.totals.index) == ["incidents"]
+    assert list(data.per_wijk) == ["incidents"] and list(data.categories) == ["incidents"]
+    span = _accident_span()
+    assert data.coverage_notes == [
+        "Niet in deze briefing: overlastmeldingen en nieuwe wijktaken (geen gegevens geladen).",
+        "Niet in deze briefing: letselongevallen en verkeersslachtoffers (gegevens van "
+        f"{fmt_period(span.first, span.last)}).",
+    ]
+    # The page draws one key figure and one domain tab, and says why.
+    at = run_app("briefing")
+    assert [m.label for m in at.metric] == ["Feiten (pv's)"]
+    assert any(w.value.startswith("Niet in deze briefing: letselongevallen") for w in at.warning)
+    # The Word pack says it on its title page and under the key figures.
+    doc = Document(io.BytesIO(bp.briefing_docx(data)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert text.count("Niet in deze briefing: letselongevallen") >= 1
+    assert "Niet in deze briefing: geen gegevens over deze periode." in text  # nuisance types
+    key_figures = doc.tables[0]
+    assert [row.cells[0].text for row in key_figures.rows[1:]] == ["Feiten (pv's)"]
+
+
+def test_briefing_does_not_compare_a_period_a_source_covers_in_part(zone):
+    """28 days from 14/12/2025 to 10/01/2026: the accidents stop on their last 2025 day;
+    counted up to there, not compared, and no sentence in 'Wat valt op'."""
+    from dashboard.components.format import fmt_date
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    span = _accident_span()
+    data = bp.collect_briefing(warehouse_version(), "28d", date(2026, 1, 10))
+    assert list(data.totals.index) == ["incidents", "injury_accidents", "victims"]
+    accidents = data.totals.loc["injury_accidents"]
+    assert accidents[["previous", "last_year"]].isna().all()
+    assert not accidents["notable_prev"] and not accidents["notable_last_year"]
+    assert data.per_wijk["victims"][["previous", "last_year"]].isna().all().all()
+    assert data.totals.loc["incidents", ["previous", "last_year"]].notna().all()
+    assert (
+        f"Letselongevallen en Verkeersslachtoffers: alleen gegevens tot en met "
+        f"{fmt_date(span.last)}; niet vergeleken"
+    ) in " ".join(data.coverage_notes)
+    assert not any(
+        "letselongeval" in s.lower() or "slachtoffer" in s.lower() for s in data.sentences
+    )
+
+
+def test_briefing_of_a_covered_period_compares_everything_loaded(zone):
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    data = bp.collect_briefing(warehouse_version(), "week", date(2025, 12, 21))
+    assert list(data.totals.index) == ["incidents", "injury_accidents", "victims"]
+    assert data.totals[["previous", "last_year"]].notna().all().all()
+    assert data.coverage_notes == [
+        "Niet in deze briefing: overlastmeldingen en nieuwe wijktaken (geen gegevens geladen)."
+    ]
+
+
+def test_report_marks_the_quarter_the_accidents_do_not_reach(zone):
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import warehouse_version
+
+    version = warehouse_version()
+    q1 = mr.collect_report(version, HERENT, mr.ReportPeriod("kwartaal", 2026, 1), warn=False)
+    trend = q1.tables["evolutie"]
+    # 2025's first quarter had accidents, 2026's has no export: "–" there, not 0.
+    assert [row[-2:] for row in trend.rows()][-2:][1] == ["–", "–"]
+    assert trend.rows()[-2][-1] != "–"
+    assert mr.NO_SOURCE_NOTE in trend.note
+    q4 = mr.collect_report(version, HERENT, mr.ReportPeriod("kwartaal", 2025, 4), warn=False)
+    assert "–" not in [c for row in q4.tables["wijken"].rows() for c in row[4:6]]
+    assert q4.tables["wijken"].note == mr.NO_SOURCE_NOTE  # nuisance: not loaded
+
+
+def test_verkeer_does_not_count_months_after_the_accident_export(zone):
+    """Verkeer took the zone's accident export to run until the facts' last day ("its
+    exports end together"): 2026 read as months without a single accident."""
+    from dashboard.queries import traffic, warehouse_version
+
+    span = _accident_span()
+    bounds = traffic.source_span(warehouse_version(), "accidents")
+    assert bounds["last"] == span.last + timedelta(days=span.slack)
+    at = run_app("traffic")  # the default period: the last weeks of 2026's data
+    assert any("valt er helemaal buiten" in w.value for w in at.warning)
