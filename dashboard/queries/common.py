@@ -8,7 +8,7 @@ of these dictionaries (checked) or values bound as ``$parameters``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -497,6 +497,19 @@ KNOWN_SINCE_DOMAIN = {"victims": "accidents"}
 def dataset_known_since(version: WarehouseVersion, dataset_key: str) -> date | None:
     """:func:`known_since` of one :data:`DATASETS` key (``None``: not known)."""
     return known_since(version, (KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key),))
+
+
+def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | None:
+    """The last day a :data:`DATASETS` key's source covers: its last record and the days
+    after it that chance explains (:func:`dashboard.analysis.compstat.source_spans`), so
+    that an export stopping earlier than the others (accidents up to last year) is not read
+    as months without records. ``None``: not known (no dated domain, e.g. the controls)."""
+    from dashboard.analysis.compstat import source_spans
+
+    span = source_spans(domain_coverage(version)).get(
+        KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
+    )
+    return None if span is None else span.last + timedelta(days=span.slack)
 
 
 def first_last(df: pd.DataFrame) -> dict:

@@ -46,6 +46,10 @@ class ExploreTable:
     known_start : date
         The period's first day the dataset has data for (the start, or the dataset's first
         day when the period begins before it): the first day the grid fills.
+    known_end : date
+        Likewise its last day (the end, or the last day the dataset's source covers,
+        :func:`common.dataset_known_until`, when its export stops earlier): the last day
+        the grid fills; after it a group is unknown, not 0.
     """
 
     data: pd.DataFrame
@@ -53,6 +57,7 @@ class ExploreTable:
     with_records: int
     cut: bool
     known_start: date
+    known_end: date
 
 
 def _domains(
@@ -116,9 +121,15 @@ def explore_table(
     )
     first_known = common.dataset_known_since(version, dataset_key)
     known_start = max(start, first_known) if first_known else start
+    last_known = (
+        None
+        if common.dataset(dataset_key).month_only
+        else (common.dataset_known_until(version, dataset_key))
+    )
+    known_end = min(end, last_known) if last_known else end
     data = result.drop(columns=["totaal"])
     if result.empty:
-        return ExploreTable(data, 0.0, 0, False, known_start)
+        return ExploreTable(data, 0.0, 0, False, known_start, known_end)
     total = float(result["totaal"].iloc[0])
     # Cut: the groups shown hold less than the total (a cut group of 0 is a group of 0).
     cut = len(result) >= limit or result["waarde"].sum() < total - 0.5
@@ -128,7 +139,7 @@ def explore_table(
     # 2 × limit groups (three years of days × 20 categories).
     if outputs and not cut:
         domains = _domains(version, dataset_key, dims, wijken, categories)
-        data = chart_grid(data, outputs, known_start, end, limit * 2, domains)
+        data = chart_grid(data, outputs, known_start, known_end, limit * 2, domains)
         data = data[list(result.columns.drop("totaal"))].sort_values(
             outputs, kind="stable", na_position="last", ignore_index=True
         )
@@ -141,4 +152,4 @@ def explore_table(
             data["inwoners"] = data[column].map(population).astype(float)
     if "inwoners" in data:
         data["inwoners"] = data["inwoners"].round().astype("Int64")
-    return ExploreTable(data, total, len(result), cut, known_start)
+    return ExploreTable(data, total, len(result), cut, known_start, known_end)

@@ -243,6 +243,13 @@ if dataset_key == "tasks" and measure in TASK_STATES:
         f"referentiedatum {TASK_STATES[measure]}. Werklast telt ze alle, ook oudere."
     )
 
+if table.known_end < period.end:
+    # An export that stops earlier than the others: its later days are unknown, not 0.
+    st.warning(
+        f"{ds.label}: gegevens tot en met {fmt_date(table.known_end)}; de dagen daarna "
+        f"(tot {fmt_date(period.end)}) zijn onbekend, niet 0, en staan niet in de tabel.",
+        icon=":material/warning:",
+    )
 if data.empty:
     st.info("Geen gegevens voor deze keuze.")
     st.stop()
@@ -285,7 +292,7 @@ names.update(
 # a source that knows only the month (every month touching the period counts whole).
 # Before the source's first month the period holds no data: a year it begins in shows its
 # days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
-within = None if ds.month_only else (table.known_start, period.end)
+within = None if ds.month_only else (table.known_start, table.known_end)
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
 shown = data.copy()

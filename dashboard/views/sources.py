@@ -11,7 +11,7 @@ statistics in ``dashboard.analysis``.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 import pandas as pd
@@ -124,17 +124,30 @@ record_args = (period.start, period.end, scope or (), categories, hours, weekday
 previous = period.previous()
 prev_args = (previous.start, previous.end, flt.wijken, categories, hours, weekdays)
 kpis = []
+# An export that stops earlier than the others (a nuisance register sent each quarter):
+# its days after that are unknown, not 0, and the period is not compared.
+until = {key: common.dataset_known_until(version, key) for key in keys}
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
+    stops = until.get(key) is not None and until[key] < period.end
     now = hq.filtered_count(version, key, *args) if key in keys else None
+    if stops and until[key] < period.start:
+        now = None
     # A previous period before the data is unknown, not 0 ("+246" on the first days).
     since = common.known_since(version, (key,))
     before = (
         hq.filtered_count(version, key, *prev_args)
-        if key in keys and (since is None or previous.start >= since)
+        if key in keys and not stops and (since is None or previous.start >= since)
         else None
     )
     kpis.append(layout.Kpi(ds.label, now, before))
+    if key in keys and stops:
+        st.warning(
+            f"{ds.label}: gegevens tot en met {fmt_date(until[key])}; de dagen daarna (tot "
+            f"{fmt_date(period.end)}) zijn onbekend, niet 0: geen vergelijking met de vorige "
+            "periode, en de maandgrafiek stopt bij de laatste volledige maand.",
+            icon=":material/warning:",
+        )
 repeated = {
     key: incidents.top_addresses(
         version, key, *record_args[:4], min_count=2, limit=25, hours=hours, weekdays=weekdays
@@ -664,8 +677,12 @@ monthly = _sum_by(
 # is 0 (the chart lost the period's empty last months), and a month is unknown only before
 # the data begin (not before the first record of one wijk and category).
 year_earlier = date(period.start.year - 1, period.start.month, 1)
-# Known from the first month every chosen source has (each source's own start).
+# Known from the first month every chosen source has (each source's own start), up to the
+# last whole month every one covers (an export that stops earlier: see the warning above).
 known_from = common.known_since(version, tuple(keys))
+months_end = min([period.end, *(d for d in until.values() if d is not None)])
+if months_end < period.end and (months_end + timedelta(days=1)).day != 1:
+    months_end = months_end.replace(day=1) - timedelta(days=1)
 series = monthly_with_last_year(
     monthly,
     "maand",
@@ -680,7 +697,10 @@ series = monthly_with_last_year(
     months=(year_earlier, period.end),
     known_from=known_from,
 )
-series = series[series["maand"] >= pd.Period(period.start, "M")]
+series = series[
+    (series["maand"] >= pd.Period(period.start, "M"))
+    & (series["maand"] <= pd.Period(months_end, "M"))
+]
 if not series.empty:
     labels = [
         f"{month_abbreviation(p.month)} {p.year}{part_of_month(p, period.start, period.end)}"

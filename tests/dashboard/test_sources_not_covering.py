@@ -8,6 +8,7 @@ such a measure out or does not compare it, and says why; the report shows "–".
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from datetime import date, timedelta
 
@@ -147,3 +148,69 @@ def test_verkeer_does_not_count_months_after_the_accident_export(zone):
     assert bounds["last"] == span.last + timedelta(days=span.slack)
     at = run_app("traffic")  # the default period: the last weeks of 2026's data
     assert any("valt er helemaal buiten" in w.value for w in at.warning)
+
+
+def test_verkenning_stops_the_months_where_the_accident_export_stops(zone):
+    """Verkenning filled every month of the period with 0 after the accident export's last
+    day: 2026 read as ten months without an accident."""
+    from dashboard.queries import exploration, warehouse_version
+
+    span = _accident_span()
+    table = exploration.explore_table(
+        warehouse_version(), "accidents", ("Maand",), date(2025, 7, 1), date(2026, 6, 30)
+    )
+    assert table.known_end == span.last + timedelta(days=span.slack)
+    # The grid runs to the month of that day (its label says which days), no further.
+    months = [str(m)[:7] for m in table.data["maand"]]
+    assert months[-1] == str(table.known_end)[:7] and months[0] == "2025-07"
+    window = {"periode": "aangepast", "van": "2025-07-01", "tot": "2026-06-30"}
+    at = run_app(
+        "exploration",
+        {**window, "gegevens": "accidents", "indeling1": "Maand", "indeling2": "Geen"},
+    )
+    assert any("zijn onbekend, niet 0" in w.value for w in at.warning)
+    shown = at.dataframe[0].value["Maand"].tolist()
+    assert len(shown) == len(months) and shown[-1].endswith(f"(1–{table.known_end.day})")
+
+
+@pytest.fixture
+def nuisance_until_2025(demo_raw, tmp_path, monkeypatch):
+    """Facts for the whole demo, the nuisance register only up to 2025."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    for kind in ("incidents", "districts"):
+        shutil.copytree(demo_raw / kind, raw / kind)
+    (raw / "nuisance").mkdir()
+    for path in (demo_raw / "nuisance").iterdir():
+        if "2026" not in path.name:
+            shutil.copy(path, raw / "nuisance")
+    warehouse = tmp_path / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def test_bronnen_does_not_count_weeks_after_the_nuisance_register(nuisance_until_2025):
+    """Bronnen counted 0 nuisance reports in 2026 and compared them: "−30 t.o.v. vorige
+    periode" for a register that simply had not been sent yet."""
+    at = run_app("sources")  # the default period: the last weeks of the data (2026)
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Overlastmeldingen"].value == "–" and not metrics["Overlastmeldingen"].delta
+    assert metrics["Feiten (pv's)"].value not in ("–", "0") and metrics["Feiten (pv's)"].delta
+    assert any(
+        w.value.startswith("Overlastmeldingen: gegevens tot en met")
+        and "onbekend, niet 0" in w.value
+        for w in at.warning
+    )
+    # Over a year that runs past the register's end, the monthly chart stops at its last
+    # whole month.
+    window = {"periode": "aangepast", "van": "2025-07-01", "tot": "2026-06-30"}
+    at = run_app("sources", window)
+    chart = next(
+        json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Per maand" in c.proto.spec
+    )
+    months = chart["data"][0]["x"]
+    assert months[0] == "jul 2025" and not [m for m in months if "2026" in m]
