@@ -891,9 +891,16 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         " ".join(
             [
                 *data.coverage_notes,
-                "Letselongevallen en verkeersslachtoffers zijn verschillende eenheden en "
-                "worden niet opgeteld. Rood: opvallend meer; groen: opvallend minder.",
-                dispersion_note(data.victims_dispersion),
+                *(
+                    [
+                        "Letselongevallen en verkeersslachtoffers zijn verschillende eenheden "
+                        "en worden niet opgeteld.",
+                        dispersion_note(data.victims_dispersion),
+                    ]
+                    if "victims" in data.totals.index
+                    else []
+                ),
+                "Rood: opvallend meer; groen: opvallend minder.",
             ]
         ),
     )

@@ -100,8 +100,13 @@ st.caption(
     "▲/▼ = |signaal| > 2 (CompStat); rood of groen = opvallend meer of minder: ook door toeval "
     "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals onder 'Wat valt op' "
     "(0 tegenover 2 is dat niet). "
-    "Letselongevallen en slachtoffers zijn verschillende eenheden en worden niet opgeteld. "
-    + dispersion_note(data.victims_dispersion)
+    + (
+        # Only where the briefing shows them (an accident export may not cover the period).
+        "Letselongevallen en slachtoffers zijn verschillende eenheden en worden niet opgeteld. "
+        + dispersion_note(data.victims_dispersion)
+        if "victims" in totals.index
+        else ""
+    )
 )
 
 st.subheader("Wat valt op")

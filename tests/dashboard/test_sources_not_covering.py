@@ -77,6 +77,8 @@ def test_briefing_leaves_out_what_the_zone_has_not_loaded_for_the_week(zone):
     at = run_app("briefing")
     assert [m.label for m in at.metric] == ["Feiten (pv's)"]
     assert any(w.value.startswith("Niet in deze briefing: letselongevallen") for w in at.warning)
+    # Nor does it explain victims it does not show.
+    assert not any("verschillende eenheden" in c.value for c in at.caption)
     # The Word pack says it on its title page and under the key figures.
     doc = Document(io.BytesIO(bp.briefing_docx(data)))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -84,6 +86,7 @@ def test_briefing_leaves_out_what_the_zone_has_not_loaded_for_the_week(zone):
     assert "Niet in deze briefing: geen gegevens over deze periode." in text  # nuisance types
     key_figures = doc.tables[0]
     assert [row.cells[0].text for row in key_figures.rows[1:]] == ["Feiten (pv's)"]
+    assert "verschillende eenheden" not in text and "Rood: opvallend meer" in text
 
 
 def test_briefing_does_not_compare_a_period_a_source_covers_in_part(zone):
@@ -117,6 +120,8 @@ def test_briefing_of_a_covered_period_compares_everything_loaded(zone):
     data = bp.collect_briefing(warehouse_version(), "week", date(2025, 12, 21))
     assert list(data.totals.index) == ["incidents", "injury_accidents", "victims"]
     assert data.totals[["previous", "last_year"]].notna().all().all()
+    doc = Document(io.BytesIO(bp.briefing_docx(data)))
+    assert any("verschillende eenheden" in p.text for p in doc.paragraphs)
     assert data.coverage_notes == [
         "Niet in deze briefing: overlastmeldingen en nieuwe wijktaken (geen gegevens geladen)."
     ]
