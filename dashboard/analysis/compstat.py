@@ -45,6 +45,7 @@ __all__ = [
     "poisson_signal",
     "screen_changes",
     "source_spans",
+    "stopped_early",
     "years_before",
 ]
 
@@ -202,6 +203,16 @@ def source_spans(coverage: pd.DataFrame) -> dict[str, SourceSpan]:
         first, last = pd.Timestamp(row.first).date(), pd.Timestamp(row.last).date()
         spans[str(row.domain)] = SourceSpan(first, last, edge_slack(int(row.n), first, last))
     return spans
+
+
+def stopped_early(spans: dict[str, SourceSpan]) -> dict[str, SourceSpan]:
+    """The sources whose data stop before the others' last day by more than their slack
+    (an accident export up to last year beside this month's facts): the pages count
+    nothing for them after that day, and the Data page says which export to refresh."""
+    if not spans:
+        return {}
+    latest = max(s.last for s in spans.values())
+    return {d: s for d, s in spans.items() if (latest - s.last).days > s.slack}
 
 
 def period_bounds(kind: str, end_date: Any) -> PeriodBounds:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.compstat import source_spans, stopped_early
 from dashboard.auth import gate
 from dashboard.components import layout, upload
 from dashboard.components.format import (
@@ -16,6 +17,7 @@ from dashboard.components.format import (
     style_table,
 )
 from dashboard.queries import data_quality
+from dashboard.queries.common import KNOWN_SINCE_DOMAIN, domain_coverage
 from etl.config import zone_today
 
 # Rejected rows are shown as received (PV numbers, free text): coordinator only.
@@ -114,6 +116,11 @@ layout.table(
 st.subheader("Actualiteit per bron")
 fresh = data_quality.freshness(version)
 today = zone_today()
+# An export that stops before the others by more than chance explains: the pages count
+# nothing for it after its last day (unknown, not 0), and it needs a newer export.
+spans = source_spans(domain_coverage(version))
+stopped = stopped_early(spans)
+latest = max((s.last for s in spans.values()), default=None)
 fresh_table = pd.DataFrame(
     {
         "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),
@@ -124,14 +131,34 @@ fresh_table = pd.DataFrame(
         ],
         "Bestanden": fresh["bestanden"],
         "Nieuwste bestand van": pd.to_datetime(fresh["nieuwste_bestand"]),
+        # Victims go with their accidents (common.KNOWN_SINCE_DOMAIN).
+        "Opmerking": [
+            f"stopt {fmt_int((latest - stopped[d].last).days)} dagen vóór de andere "
+            "bronnen: nieuwere export nodig"
+            if (d := KNOWN_SINCE_DOMAIN.get(k, k)) in stopped
+            else ""
+            for k in fresh["kind"]
+        ],
     }
 )
 fresh_table["Dagen geleden"] = fresh_table["Dagen geleden"].astype("Int64")
-layout.table(style_table(missing_as_text(fresh_table)))
+if not stopped:
+    fresh_table = fresh_table.drop(columns="Opmerking")
+layout.table(
+    style_table(missing_as_text(fresh_table)),
+    column_config={"Opmerking": st.column_config.TextColumn(width="large")},
+)
 st.caption(
     f"'Dagen geleden' telt tot vandaag ({today:%d/%m/%Y}). 'Nieuwste bestand van': wanneer "
     "het jongste bestand van die soort gemaakt, binnengebracht of opgeladen is; een oud "
     "bestand wijst op een export die niet meer aangevuld wordt."
+    + (
+        f" Een bron die vroeger stopt dan de jongste gegevens ({fmt_date(latest)}), met "
+        "meer dagen zonder record dan toeval verklaart, telt na haar laatste record nergens "
+        "mee: de pagina's tonen daar geen 0 en vergelijken er niet mee."
+        if stopped
+        else ""
+    )
 )
 
 st.subheader("Records per bron en jaar")

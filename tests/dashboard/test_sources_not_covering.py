@@ -219,3 +219,47 @@ def test_bronnen_does_not_count_weeks_after_the_nuisance_register(nuisance_until
     )
     months = chart["data"][0]["x"]
     assert months[0] == "jul 2025" and not [m for m in months if "2026" in m]
+
+
+def test_data_page_names_the_export_that_stopped(zone):
+    """The Data page says which export stops before the others, and since when."""
+
+    span = _accident_span()
+    at = run_app("data")
+    table = next(
+        d.value.data if hasattr(d.value, "data") else d.value
+        for d in at.dataframe
+        if "Dagen geleden" in (d.value.data if hasattr(d.value, "data") else d.value).columns
+    ).set_index("Soort")
+    remarks = table["Opmerking"]
+    stopped = ["Verkeersongevallen (ISLP)", "Slachtoffers (ISLP)"]  # victims go with them
+    assert all(remarks[k].startswith("stopt ") for k in stopped)
+    assert "nieuwere export nodig" in remarks["Verkeersongevallen (ISLP)"]
+    assert remarks.drop(stopped).isin(["", "–"]).all()
+    last = table.loc["Verkeersongevallen (ISLP)", "Laatste record"]
+    assert last == span.last.strftime("%d/%m/%Y")
+    assert any("telt na haar laatste record nergens mee" in c.value for c in at.caption)
+
+
+def test_data_page_of_the_demo_names_no_export(demo_warehouse, monkeypatch):
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(demo_warehouse))
+    st.cache_data.clear()
+    at = run_app("data")
+    fresh = next(
+        d.value.data if hasattr(d.value, "data") else d.value
+        for d in at.dataframe
+        if "Dagen geleden" in (d.value.data if hasattr(d.value, "data") else d.value).columns
+    )
+    assert "Opmerking" not in fresh.columns
+
+
+def test_stopped_early_allows_a_sparse_source_its_slack():
+    from dashboard.analysis.compstat import SourceSpan, stopped_early
+
+    spans = {
+        "incidents": SourceSpan(date(2024, 1, 1), date(2025, 12, 31), 0),
+        "accidents": SourceSpan(date(2024, 1, 1), date(2025, 12, 29), 2),
+        "nuisance": SourceSpan(date(2024, 1, 1), date(2025, 12, 28), 2),
+    }
+    assert list(stopped_early(spans)) == ["nuisance"]
+    assert stopped_early({}) == {}
