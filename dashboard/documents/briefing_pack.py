@@ -62,6 +62,8 @@ SENTENCE_WORDS = {
 }
 #: Hot-spot domains → Dutch label.
 HOTSPOT_LABELS = {"incidents": "Feiten (pv's)", "nuisance": "Overlastmeldingen"}
+#: Said for the hot spots of a domain whose source does not cover the period.
+NO_SOURCE_HOTSPOTS = "Geen gegevens van deze bron over deze periode: geen hot spots te zoeken."
 #: Under the per-wijk tables: why they add up to less than the key figures.
 PER_WIJK_NOTE = (
     "Records zonder wijk (zonder locatie of buiten elke wijkgrens) tellen mee in de "
@@ -968,7 +970,9 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     for domain, label in HOTSPOT_LABELS.items():
         hot = data.hotspots[domain]
         doc.add_heading(f"Hot spots {label.lower()} (Gi*, zeshoeken ~0,1 km²)", level=2)
-        if hot.empty:
+        if domain not in data.categories:
+            doc.add_paragraph(NO_SOURCE_HOTSPOTS)
+        elif hot.empty:
             # An inspector's pack lists the own wijk's hot spots only (the note below
             # counts the others): "none in this period" would deny those.
             where = " in je wijk" if data.hidden_hotspots.get(domain) else ""

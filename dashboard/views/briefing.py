@@ -175,7 +175,10 @@ hot_domain = st.radio(
     key="briefing_hotspot_domein",
 )
 hot = data.hotspots[hot_domain]
-if hot.empty:
+if hot_domain not in data.categories:
+    # Its source does not cover the period (see the note at the top): none found is unknown.
+    st.info(bp.NO_SOURCE_HOTSPOTS)
+elif hot.empty:
     st.info("Geen significante hot spots (Gi*, met FDR-correctie) in deze periode.")
 else:
     layout.table(bp.hotspot_table(hot))

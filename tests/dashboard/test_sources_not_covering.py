@@ -79,6 +79,9 @@ def test_briefing_leaves_out_what_the_zone_has_not_loaded_for_the_week(zone):
     assert any(w.value.startswith("Niet in deze briefing: letselongevallen") for w in at.warning)
     # Nor does it explain victims it does not show.
     assert not any("verschillende eenheden" in c.value for c in at.caption)
+    # The nuisance hot spots: not "none found" but no source.
+    at.radio(key="briefing_hotspot_domein").set_value("nuisance").run()
+    assert any(i.value == bp.NO_SOURCE_HOTSPOTS for i in at.info) and not at.exception
     # The Word pack says it on its title page and under the key figures.
     doc = Document(io.BytesIO(bp.briefing_docx(data)))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -87,6 +90,7 @@ def test_briefing_leaves_out_what_the_zone_has_not_loaded_for_the_week(zone):
     key_figures = doc.tables[0]
     assert [row.cells[0].text for row in key_figures.rows[1:]] == ["Feiten (pv's)"]
     assert "verschillende eenheden" not in text and "Rood: opvallend meer" in text
+    assert bp.NO_SOURCE_HOTSPOTS in text  # the nuisance hot spots: not "none found"
 
 
 def test_briefing_does_not_compare_a_period_a_source_covers_in_part(zone):
