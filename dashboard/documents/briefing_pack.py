@@ -392,9 +392,10 @@ def _measures_covered(
     -------
     (list of str, dict, list of str)
         The keys of :data:`overview.BRIEFING_MEASURES` whose source reaches the current
-        period (every loaded one for a period outside all the data); per key whether its now, previous and last year's counts are usable (a year
-        to date has one comparison, last year's: tested and reported once); and Dutch notes
-        for the measures left out and the comparisons a source does not cover.
+        period (every loaded one for a period outside all the data); per key whether its
+        now, previous and last year's counts are usable (a year to date has one
+        comparison, last year's: tested and reported once); and Dutch notes for the
+        measures left out and the comparisons a source does not cover.
     """
     kept, usable, gone, uncompared = [], {}, {}, {}
     c = bounds.current
@@ -412,7 +413,7 @@ def _measures_covered(
             why = (
                 "geen gegevens geladen"
                 if source is None
-                else (f"gegevens van {fmt_period(source.first, source.last)}")
+                else f"gegevens van {fmt_period(source.first, source.last)}"
             )
             gone.setdefault(why, []).append(label)
             continue

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.compstat import source_spans
 from dashboard.queries._db import WarehouseVersion, query, scalar
 
 #: Most points a map may carry (DESIGN: 10,000 CircleMarkers already take ~11 s).
@@ -504,8 +505,6 @@ def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | N
     after it that chance explains (:func:`dashboard.analysis.compstat.source_spans`), so
     that an export stopping earlier than the others (accidents up to last year) is not read
     as months without records. ``None``: not known (no dated domain, e.g. the controls)."""
-    from dashboard.analysis.compstat import source_spans
-
     span = source_spans(domain_coverage(version)).get(
         KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
     )

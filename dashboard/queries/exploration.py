@@ -121,11 +121,8 @@ def explore_table(
     )
     first_known = common.dataset_known_since(version, dataset_key)
     known_start = max(start, first_known) if first_known else start
-    last_known = (
-        None
-        if common.dataset(dataset_key).month_only
-        else (common.dataset_known_until(version, dataset_key))
-    )
+    month_only = common.dataset(dataset_key).month_only
+    last_known = None if month_only else common.dataset_known_until(version, dataset_key)
     known_end = min(end, last_known) if last_known else end
     data = result.drop(columns=["totaal"])
     if result.empty:
