@@ -187,6 +187,12 @@ class SourceSpan:
         hi = end if (end - self.last).days <= self.slack else self.last
         return lo, hi
 
+    def known_until(self, latest: dt.date) -> dt.date:
+        """The last day the source covers when the data as a whole run to ``latest``:
+        ``latest`` when its last record lies within its slack of it (a quiet end), else
+        that record's day (the export stops there: the slack days after it are no data)."""
+        return latest if (latest - self.last).days <= self.slack else self.last
+
     def covers(self, period: Any) -> bool:
         """Whether the source covers every day of ``period`` (``start``, ``end``)."""
         return self.reach(period.start, period.end) == (period.start, period.end)
@@ -212,7 +218,7 @@ def stopped_early(spans: dict[str, SourceSpan]) -> dict[str, SourceSpan]:
     if not spans:
         return {}
     latest = max(s.last for s in spans.values())
-    return {d: s for d, s in spans.items() if (latest - s.last).days > s.slack}
+    return {d: s for d, s in spans.items() if s.known_until(latest) < latest}
 
 
 def period_bounds(kind: str, end_date: Any) -> PeriodBounds:

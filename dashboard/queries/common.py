@@ -8,7 +8,7 @@ of these dictionaries (checked) or values bound as ``$parameters``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -501,14 +501,14 @@ def dataset_known_since(version: WarehouseVersion, dataset_key: str) -> date | N
 
 
 def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | None:
-    """The last day a :data:`DATASETS` key's source covers: its last record and the days
-    after it that chance explains (:func:`dashboard.analysis.compstat.source_spans`), so
-    that an export stopping earlier than the others (accidents up to last year) is not read
-    as months without records. ``None``: not known (no dated domain, e.g. the controls)."""
-    span = source_spans(domain_coverage(version)).get(
-        KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
-    )
-    return None if span is None else span.last + timedelta(days=span.slack)
+    """The last day a :data:`DATASETS` key's source covers
+    (:meth:`dashboard.analysis.compstat.SourceSpan.known_until` against the newest data),
+    so that an export stopping earlier than the others (accidents up to last year) is not
+    read as months without records. ``None``: not known (no dated domain, e.g. the
+    controls)."""
+    spans = source_spans(domain_coverage(version))
+    span = spans.get(KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key))
+    return None if span is None else span.known_until(max(s.last for s in spans.values()))
 
 
 def first_last(df: pd.DataFrame) -> dict:

@@ -6,7 +6,7 @@ lightly injured counts once as an accident and three times as a victim.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -373,10 +373,11 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
 
     Statbel as :func:`source_bounds` (whole months). The zone's own registration from the
     first day of the month of its first record (the exports begin with a month; a quiet
-    first day is no missing export) through its last record and the days after it that
-    chance explains (:func:`dashboard.analysis.compstat.edge_slack`), at most the zone's
-    last day of data (the periods are cut to that day). An accident export that stops
-    earlier than the facts' (up to last year) is not read as months without accidents.
+    first day is no missing export) through the zone's last day of data (the periods are
+    cut to that day) when its last record lies within the days without one that chance
+    explains (:meth:`dashboard.analysis.compstat.SourceSpan.known_until`), else through
+    that record: an accident export that stops earlier than the facts' (up to last year)
+    is not read as months without accidents.
 
     Returns
     -------
@@ -387,12 +388,9 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
     if source == "accidents_statbel" or bounds["first"] is None:
         return bounds
     span = source_spans(domain_coverage(version)).get("accidents")
-    last = bounds["last"] + timedelta(days=span.slack if span else 0)
     data_last = data_bounds(version)["last"] or bounds["last"]
-    return {
-        "first": bounds["first"].replace(day=1),
-        "last": max(bounds["last"], min(last, data_last)),
-    }
+    last = span.known_until(data_last) if span else bounds["last"]
+    return {"first": bounds["first"].replace(day=1), "last": max(bounds["last"], last)}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

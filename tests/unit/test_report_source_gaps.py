@@ -105,3 +105,9 @@ def test_source_spans_from_the_coverage_frame():
     assert spans["accidents"].covers(
         pd.Series({"start": date(2024, 1, 1), "end": date(2024, 3, 31)})
     )
+
+
+def test_known_until_is_the_newest_day_or_the_export_s_last():
+    span = SourceSpan(date(2024, 1, 1), date(2025, 12, 29), slack=2)
+    assert span.known_until(date(2025, 12, 31)) == date(2025, 12, 31)  # a quiet end
+    assert span.known_until(date(2026, 1, 1)) == date(2025, 12, 29)  # stopped: its last day
