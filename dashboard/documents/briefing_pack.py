@@ -29,7 +29,6 @@ from dashboard.analysis.compstat import (
     notable_changes_sentences,
     period_bounds,
     screen_changes,
-    source_spans,
 )
 from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
 from dashboard.components.format import (
@@ -47,7 +46,7 @@ from dashboard.queries import blackspots as blackspot_queries
 from dashboard.queries import districts as district_queries
 from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hotspot_queries
-from dashboard.queries.common import data_bounds, domain_coverage
+from dashboard.queries.common import data_bounds, source_span_map
 from etl.config import zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
@@ -487,7 +486,7 @@ def collect_briefing(
     # A source the zone has not loaded for the period (no nuisance register, an accident
     # export that stops earlier) counts 0 there, and that 0 is unknown: such a measure is
     # left out, and one whose source does not cover a comparison period is not compared.
-    sources = source_spans(domain_coverage(version))
+    sources = source_span_map(version)
     now_ok = covered(bounds.current, span["first"], span["last"])
     measures, usable_by_measure, coverage = _measures_covered(
         sources, bounds, now_ok, prev_ok, year_ok

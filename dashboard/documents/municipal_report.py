@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.analysis import events as event_analysis
-from dashboard.analysis.compstat import SourceSpan, source_spans, years_before
+from dashboard.analysis.compstat import SourceSpan, years_before
 from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
 from dashboard.components.format import (
     file_slug,
@@ -839,8 +839,6 @@ def events_note(data: ReportData) -> str:
     )
 
 
-#: Each category table's source: its domain in ``marts.daily_counts`` (coverage).
-_CATEGORY_DOMAIN = {"incidents": "incidents", "nuisance": "nuisance", "victims": "accidents"}
 #: Said under a table with a "–" for a source that does not cover a period.
 NO_SOURCE_NOTE = (
     "'–': over die periode zijn er van die bron geen gegevens geladen; dat is geen nul."
@@ -1011,7 +1009,7 @@ def collect_report(
     value_cols = list(measures.values())
     total_label = f"Totaal {name}"
     # A source the zone has not loaded for a span reads "–" there, not 0.
-    by_domain = source_spans(cov)
+    by_domain = common_queries.source_span_map(version)
     gaps, gaps_note = _source_gaps(by_domain, measures, overview.MEASURE_DOMAIN, [("", start, end)])
     trend_gaps, trend_note = _source_gaps(by_domain, measures, overview.MEASURE_DOMAIN, spans)
 
@@ -1095,7 +1093,7 @@ def collect_report(
     for key, frame in categories.items():
         tkey, title, label, col = cat_titles[key]
         cat_gaps, cat_note = _source_gaps(
-            by_domain, {key: col}, _CATEGORY_DOMAIN, [("", start, end)]
+            by_domain, {key: col}, overview.MEASURE_DOMAIN, [("", start, end)]
         )
         tables[tkey] = PublishedTable(
             tkey,

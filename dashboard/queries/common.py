@@ -500,13 +500,21 @@ def dataset_known_since(version: WarehouseVersion, dataset_key: str) -> date | N
     return known_since(version, (KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key),))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def source_span_map(version: WarehouseVersion) -> dict:
+    """Per domain of :func:`domain_coverage`, its
+    :class:`~dashboard.analysis.compstat.SourceSpan` (days covered, edge slack): once per
+    warehouse version for every page and document that asks which days a source covers."""
+    return source_spans(domain_coverage(version))
+
+
 def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | None:
     """The last day a :data:`DATASETS` key's source covers
     (:meth:`dashboard.analysis.compstat.SourceSpan.known_until` against the newest data),
     so that an export stopping earlier than the others (accidents up to last year) is not
     read as months without records. ``None``: not known (no dated domain, e.g. the
     controls)."""
-    spans = source_spans(domain_coverage(version))
+    spans = source_span_map(version)
     span = spans.get(KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key))
     return None if span is None else span.known_until(max(s.last for s in spans.values()))
 

@@ -11,7 +11,6 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.compstat import source_spans
 from dashboard.queries._db import WarehouseVersion, query
 from dashboard.queries.common import (
     IN_ZONE,
@@ -19,10 +18,10 @@ from dashboard.queries.common import (
     VICTIMS_SQL,
     data_bounds,
     dataset,
-    domain_coverage,
     filter_sql,
     first_last,
     scoped_cell_sql,
+    source_span_map,
 )
 
 #: Accident sources: the zone's own registration (with day and address) and Statbel
@@ -387,7 +386,7 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
     bounds = source_bounds(version, source)
     if source == "accidents_statbel" or bounds["first"] is None:
         return bounds
-    span = source_spans(domain_coverage(version)).get("accidents")
+    span = source_span_map(version).get("accidents")
     data_last = data_bounds(version)["last"] or bounds["last"]
     last = span.known_until(data_last) if span else bounds["last"]
     return {"first": bounds["first"].replace(day=1), "last": max(bounds["last"], last)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.compstat import source_spans, stopped_early
+from dashboard.analysis.compstat import stopped_early
 from dashboard.auth import gate
 from dashboard.components import layout, upload
 from dashboard.components.format import (
@@ -16,8 +16,8 @@ from dashboard.components.format import (
     missing_as_text,
     style_table,
 )
-from dashboard.queries import data_quality
-from dashboard.queries.common import KNOWN_SINCE_DOMAIN, domain_coverage
+from dashboard.queries import common, data_quality
+from dashboard.queries.common import KNOWN_SINCE_DOMAIN
 from etl.config import zone_today
 
 # Rejected rows are shown as received (PV numbers, free text): coordinator only.
@@ -118,7 +118,7 @@ fresh = data_quality.freshness(version)
 today = zone_today()
 # An export that stops before the others by more than chance explains: the pages count
 # nothing for it after its last day (unknown, not 0), and it needs a newer export.
-spans = source_spans(domain_coverage(version))
+spans = common.source_span_map(version)
 stopped = stopped_early(spans)
 latest = max((s.last for s in spans.values()), default=None)
 fresh_table = pd.DataFrame(
