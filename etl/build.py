@@ -1579,6 +1579,7 @@ def build_warehouse(
             f"CREATE TABLE {TARGET}.marts.build_info AS SELECT ?::TIMESTAMP AS built_at, ?::VARCHAR AS zone_name, "
             "?::DOUBLE AS duration_s, ?::VARCHAR AS warehouse_version, "
             "(SELECT reference_date FROM intermediate.int_reference_date) AS reference_date, "
+            "(SELECT tasks_reference_date FROM intermediate.int_reference_date) AS tasks_reference_date, "
             "?::VARCHAR AS input_fingerprint, ?::VARCHAR AS warehouse_format",
             [
                 built_at,

@@ -1,8 +1,9 @@
 """Wijk tasks: open, overdue and closed work per wijk and per inspector (``marts.tasks``).
 
-``is_open`` and ``is_overdue`` describe the state at the build's reference date, not at
-the end of the chosen period: "open now" is what the wijkcoördinator steers on. The period
-only selects what was received and what was closed.
+``is_open`` and ``is_overdue`` describe the state at the tasks' reference date (the latest
+date in the task exports, :func:`reference_date`), not at the end of the chosen period:
+"open now" is what the wijkcoördinator steers on. The period only selects what was
+received and what was closed.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ def overdue_tasks(
     -------
     pandas.DataFrame
         ``taaknummer``, ``type_taak``, ``wijk``, ``inspecteur``, ``ontvangen``,
-        ``termijn``, ``dagen_over_termijn`` (against ``marts.build_info.reference_date``, the
-        date ``is_overdue`` was judged on),
+        ``termijn``, ``dagen_over_termijn`` (against ``marts.build_info.tasks_reference_date``,
+        the date ``is_overdue`` was judged on),
         ``referentie``; at most ``limit`` rows.
     """
     return query(
@@ -162,7 +163,7 @@ def overdue_tasks(
                t.reference AS referentie
         FROM marts.tasks t
         LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
-        CROSS JOIN (SELECT max(reference_date) AS d FROM marts.build_info) ref
+        CROSS JOIN (SELECT max(tasks_reference_date) AS d FROM marts.build_info) ref
         WHERE t.is_overdue AND {_WIJK_FILTER}
         ORDER BY t.due_at, t.task_id
         LIMIT $limit
@@ -415,7 +416,7 @@ def open_tasks(
                t.reference AS referentie
         FROM marts.tasks t
         LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
-        CROSS JOIN (SELECT max(reference_date) AS d FROM marts.build_info) ref
+        CROSS JOIN (SELECT max(tasks_reference_date) AS d FROM marts.build_info) ref
         WHERE t.is_open AND {_WIJK_FILTER}
           AND (len($inspectors::VARCHAR[]) = 0
                OR list_contains($inspectors::VARCHAR[], coalesce(t.inspector, 'Niet toegewezen')))
@@ -514,8 +515,10 @@ def tasks_by_id(
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def reference_date(version: WarehouseVersion) -> date | None:
-    """The date the build judged "open" and "overdue" on (``marts.build_info``)."""
-    frame = query(version, "SELECT max(reference_date) AS d FROM marts.build_info")
+    """The date the build judged "open" and "overdue" on: the latest date in the task
+    exports (``marts.build_info.tasks_reference_date``), which may lie before the other
+    exports' when the task export is older."""
+    frame = query(version, "SELECT max(tasks_reference_date) AS d FROM marts.build_info")
     value = frame.iat[0, 0] if len(frame) else None
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 

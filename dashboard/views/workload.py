@@ -124,10 +124,32 @@ SMALL_BASE = workload.small_count_threshold()
 
 st.title("Werklast per wijk")
 layout.period_caption(period.label)
+# The tasks' state (open, overdue) is known on the latest date of the task exports, which
+# lies before the other exports' when the task export is older (marts.tasks judges it there).
+ref_day = workload.reference_date(version) or period.end
 st.caption(
-    "Open, over termijn en te controleren: de toestand op de datum van de laatste "
-    "gegevens. Ontvangen en afgewerkt: in de gekozen periode."
+    f"Open, over termijn en te controleren: de toestand op {fmt_date(ref_day)}, de laatste "
+    "datum in de taakexports. Ontvangen en afgewerkt: in de gekozen periode."
 )
+# A task export that stops before the others (last year's beside this week's facts): tasks
+# received after its last day are unknown, not 0, and every window of this page ends there.
+tasks_until = common.dataset_known_until(version, "tasks")
+tasks_stop = tasks_until is not None and tasks_until < period.end
+tasks_after = tasks_stop and tasks_until < period.start
+if tasks_stop:
+    st.warning(
+        f"Wijktaken: gegevens tot en met {fmt_date(tasks_until)}; taken ontvangen daarna (tot "
+        f"{fmt_date(period.end)}) zijn onbekend, niet 0. "
+        + (
+            "Ontvangen en afgewerkt in de periode: onbekend ('–'). "
+            if tasks_after
+            else f"Ontvangen en afgewerkt tellen tot {fmt_date(tasks_until)}. "
+        )
+        + f"Open en over termijn: de taken van de export, in hun toestand op {fmt_date(ref_day)}; "
+        f"de werklastindex, de doorlooptijden en de evolutie gaan tot {fmt_date(tasks_until)}. "
+        "Laad een nieuwere export van de wijktaken (Data).",
+        icon=":material/warning:",
+    )
 
 per_wijk = workload.task_status_per_wijk(version, period.start, period.end, flt.wijken)
 layout.kpi_row(
@@ -148,8 +170,14 @@ layout.kpi_row(
             help="Status 'Te controleren': afgewerkt door de wijkinspecteur, wacht op de "
             "controle door de wijkcoördinator (onderaan deze pagina).",
         ),
-        layout.Kpi("Ontvangen in periode", int(per_wijk["ontvangen"].sum())),
-        layout.Kpi("Afgewerkt in periode", int(per_wijk["afgewerkt"].sum()), higher_is_worse=False),
+        layout.Kpi(
+            "Ontvangen in periode", None if tasks_after else int(per_wijk["ontvangen"].sum())
+        ),
+        layout.Kpi(
+            "Afgewerkt in periode",
+            None if tasks_after else int(per_wijk["afgewerkt"].sum()),
+            higher_is_worse=False,
+        ),
     ]
 )
 
@@ -157,7 +185,6 @@ layout.kpi_row(
 # 1. Workload index per inspector and wijk
 # ---------------------------------------------------------------------------------------
 st.header("Werklast per inspecteur en wijk")
-ref_day = workload.reference_date(version) or period.end
 window = st.radio(
     "Werklastindex berekenen over",
     ["12m", "periode"],
@@ -166,10 +193,18 @@ window = st.radio(
     key="werklast_venster",
     help="Een index over enkele weken schommelt sterk; 12 maanden geeft een eerlijker beeld.",
 )
-if window == "12m":
-    idx_start, idx_end = period.end - timedelta(days=364), period.end
+# Every window of the index ends where the task exports do (the days after are unknown).
+idx_last = tasks_until if tasks_stop else period.end
+if window == "periode" and period.start <= idx_last:
+    idx_start, idx_end = period.start, idx_last
 else:
-    idx_start, idx_end = period.start, period.end
+    idx_start, idx_end = idx_last - timedelta(days=364), idx_last
+    if window == "periode":
+        st.info(
+            f"De gekozen periode ligt na de laatste wijktaken ({fmt_date(tasks_until)}): de "
+            "index gaat over de 12 maanden tot die dag.",
+            icon=":material/info:",
+        )
 st.caption(
     f"Index over {idx_start:%d/%m/%Y} – {idx_end:%d/%m/%Y}: gewogen aantal ontvangen taken, "
     "100 = gemiddelde van de zone"

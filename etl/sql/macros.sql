@@ -484,3 +484,12 @@ CREATE OR REPLACE TEMP MACRO wb_code_list(codes) AS
     || CASE WHEN len(codes) > 10 THEN ' en ' || (len(codes) - 10) || ' andere' ELSE '' END;
 -- A count in Belgian notation for a sentence ("10.560").
 CREATE OR REPLACE TEMP MACRO wb_count_text(n) AS replace(format('{:,}', n), ',', '.');
+-- Days a source's last record may lie before the data's newest day while the source still
+-- runs to that day: with n records over `days` days, k quiet days at the end happen by
+-- chance with probability exp(-k·n/days); the slack is the largest k for which that is at
+-- least 1 %, at most 31 (0 for a few records a day or more). The same rule as the
+-- dashboard's dashboard.analysis.compstat.edge_slack (tests/unit/test_edge_slack_sql.py).
+CREATE OR REPLACE TEMP MACRO wb_edge_slack(n, days) AS CASE
+    WHEN n IS NULL OR days IS NULL OR n <= 0 OR days <= 0 THEN 0
+    ELSE least(31, CAST(floor(ln(100) * days / n) AS INTEGER))
+END;

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import streamlit as st
@@ -20,17 +20,15 @@ from docx import Document
 HERENT = "24038"
 
 
-@pytest.fixture(scope="module")
-def accidents_until_2025(demo_raw, tmp_path_factory):
-    """Facts for the whole demo (11/2024 – 10/2026), accidents and victims only up to
-    2025, boundaries; no nuisance, no tasks."""
+def build_until_2025(demo_raw, root, cut: tuple[str, ...]):
+    """A warehouse of the demo's facts and boundaries (11/2024 – 10/2026) beside the
+    exports of ``cut`` without their 2026 files; nothing else."""
     from etl.build import build_warehouse
 
-    root = tmp_path_factory.mktemp("until2025")
     raw = root / "raw"
     for kind in ("incidents", "districts"):
         shutil.copytree(demo_raw / kind, raw / kind)
-    for kind in ("accidents", "victims"):
+    for kind in cut:
         (raw / kind).mkdir(parents=True)
         kept = [p for p in (demo_raw / kind).iterdir() if "2026" not in p.name]
         assert kept and len(kept) < len(list((demo_raw / kind).iterdir()))
@@ -41,12 +39,26 @@ def accidents_until_2025(demo_raw, tmp_path_factory):
     return warehouse
 
 
-@pytest.fixture
-def zone(accidents_until_2025, monkeypatch):
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(accidents_until_2025))
+@pytest.fixture(scope="module")
+def accidents_until_2025(demo_raw, tmp_path_factory):
+    """Facts for the whole demo (11/2024 – 10/2026), accidents and victims only up to
+    2025, boundaries; no nuisance, no tasks."""
+    return build_until_2025(
+        demo_raw, tmp_path_factory.mktemp("until2025"), ("accidents", "victims")
+    )
+
+
+def using(warehouse, monkeypatch):
+    """The pages read ``warehouse`` (a fixture's body: ``yield from using(...)``)."""
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture
+def zone(accidents_until_2025, monkeypatch):
+    yield from using(accidents_until_2025, monkeypatch)
 
 
 def _accident_span():
@@ -191,21 +203,7 @@ def test_verkenning_stops_the_months_where_the_accident_export_stops(zone):
 @pytest.fixture
 def nuisance_until_2025(demo_raw, tmp_path, monkeypatch):
     """Facts for the whole demo, the nuisance register only up to 2025."""
-    from etl.build import build_warehouse
-
-    raw = tmp_path / "raw"
-    for kind in ("incidents", "districts"):
-        shutil.copytree(demo_raw / kind, raw / kind)
-    (raw / "nuisance").mkdir()
-    for path in (demo_raw / "nuisance").iterdir():
-        if "2026" not in path.name:
-            shutil.copy(path, raw / "nuisance")
-    warehouse = tmp_path / "wh.duckdb"
-    build_warehouse(raw, warehouse, echo=lambda *_: None)
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
+    yield from using(build_until_2025(demo_raw, tmp_path, ("nuisance",)), monkeypatch)
 
 
 def test_bronnen_does_not_count_weeks_after_the_nuisance_register(nuisance_until_2025):
@@ -273,3 +271,109 @@ def test_stopped_early_allows_a_sparse_source_its_slack():
     }
     assert list(stopped_early(spans)) == ["nuisance"]
     assert stopped_early({}) == {}
+
+
+@pytest.fixture(scope="module")
+def tasks_until_2025_warehouse(demo_raw, tmp_path_factory):
+    """Facts for the whole demo (11/2024 – 10/2026), the task exports only up to 2025."""
+    return build_until_2025(demo_raw, tmp_path_factory.mktemp("tasks2025"), ("tasks",))
+
+
+@pytest.fixture
+def tasks_until_2025(tasks_until_2025_warehouse, monkeypatch):
+    yield from using(tasks_until_2025_warehouse, monkeypatch)
+
+
+def test_tasks_are_judged_on_the_last_day_of_their_export(tasks_until_2025):
+    """A task export of 2025 beside facts up to October 2026 made every task still open at
+    its end "over termijn", judged ten months later on the facts' last day."""
+    from dash_helpers import count, wh
+
+    info = wh("SELECT reference_date, tasks_reference_date FROM marts.build_info")
+    reference, tasks_day = (pd_date(v) for v in info.iloc[0])
+    # The tasks' own latest day: a task received or closed (closures run into 2026).
+    latest = pd_date(
+        wh(
+            "SELECT max(greatest(received_at, coalesce(closed_at, received_at)))::DATE "
+            "FROM marts.tasks"
+        ).iat[0, 0]
+    )
+    assert tasks_day == latest and tasks_day < reference
+    assert wh("SELECT max(received_at)::DATE FROM marts.tasks").iat[0, 0].year == 2025
+    # Open and overdue as on that day, each task checked on its own dates.
+    wrong = count(
+        "SELECT count(*) FROM marts.tasks WHERE is_overdue IS DISTINCT FROM "
+        "(is_open AND due_at IS NOT NULL AND due_at::DATE < ?::DATE)",
+        [tasks_day],
+    )
+    assert wrong == 0
+    # Days open up to that day (the facts' last day made them ten months longer).
+    days_open = wh(
+        "SELECT lead_days, date_diff('day', received_at::DATE, ?::DATE) AS expected "
+        "FROM marts.tasks WHERE is_open",
+        [tasks_day],
+    )
+    assert len(days_open) and days_open["lead_days"].equals(days_open["expected"])
+
+
+def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
+    """The Werklast page counted 0 tasks received and closed in the last weeks of 2026, and
+    its index and evolution ran over months the task export does not reach."""
+    from dash_helpers import wh
+
+    tasks_day = pd_date(wh("SELECT tasks_reference_date FROM marts.build_info").iat[0, 0])
+    last_received = pd_date(wh("SELECT max(received_at)::DATE FROM marts.tasks").iat[0, 0])
+    at = run_app("workload")  # the default period: the last weeks of the facts (2026)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ontvangen in periode"] == "–" and metrics["Afgewerkt in periode"] == "–"
+    assert metrics["Open taken"] not in ("–", "0")
+    warning = next(w.value for w in at.warning if w.value.startswith("Wijktaken:"))
+    assert f"gegevens tot en met {last_received:%d/%m/%Y}" in warning
+    assert "onbekend, niet 0" in warning and f"toestand op {tasks_day:%d/%m/%Y}" in warning
+    captions = [c.value for c in at.caption]
+    assert any(f"de toestand op {tasks_day:%d/%m/%Y}" in c for c in captions)
+    start = last_received - timedelta(days=364)
+    assert any(
+        c.startswith(f"Index over {start:%d/%m/%Y} – {last_received:%d/%m/%Y}") for c in captions
+    )
+    # "De gekozen periode" after the export: the 12 months up to its end, and said so.
+    at = run_app("workload", {"periode": "28d"})
+    at.radio(key="werklast_venster").set_value("periode").run()
+    assert any("ligt na de laatste wijktaken" in i.value for i in at.info)
+    assert any(
+        c.value.startswith(f"Index over {start:%d/%m/%Y} – {last_received:%d/%m/%Y}")
+        for c in at.caption
+    )
+    # A period over the export's end counts its tasks up to that day, and says so.
+    window = {"periode": "aangepast", "van": "2025-12-01", "tot": "2026-01-31"}
+    at = run_app("workload", window)
+    metrics = {m.label: m.value for m in at.metric}
+    received = wh(
+        "SELECT count(*) FROM marts.tasks WHERE received_at::DATE BETWEEN '2025-12-01' AND "
+        "'2026-01-31'"
+    ).iat[0, 0]
+    assert received and metrics["Ontvangen in periode"] == f"{received:,}".replace(",", ".")
+    assert any(
+        f"Ontvangen en afgewerkt tellen tot {last_received:%d/%m/%Y}" in w.value for w in at.warning
+    )
+
+
+def test_werklast_of_a_current_task_export_says_nothing(demo_warehouse, monkeypatch):
+    """Tasks as recent as the facts: no warning, and the state on the data's last day."""
+    from dash_helpers import wh
+
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(demo_warehouse))
+    st.cache_data.clear()
+    reference, tasks_day = wh(
+        "SELECT reference_date, tasks_reference_date FROM marts.build_info"
+    ).iloc[0]
+    assert pd_date(reference) == pd_date(tasks_day)
+    at = run_app("workload")
+    assert not [w for w in at.warning if w.value.startswith("Wijktaken:")]
+    assert all(m.value != "–" for m in at.metric if m.label.endswith("in periode"))
+
+
+def pd_date(value) -> date:
+    import pandas as pd
+
+    return pd.Timestamp(value).date()

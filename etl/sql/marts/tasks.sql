@@ -1,5 +1,5 @@
--- One row per wijk task. "Overdue" is judged at the build's reference date (latest date in
--- the data), so the same files always give the same answer.
+-- One row per wijk task. "Overdue" is judged at the tasks' reference date (the latest date in
+-- the task exports, int_reference_date), so the same files always give the same answer.
 with judged as not materialized (
     select
         t.*,
@@ -10,7 +10,7 @@ with judged as not materialized (
         t.closed_at is null and not wb_task_finished(t.status) as open_now,
         -- The zone configuration's spelling of a name written otherwise (int_staff_spelling).
         coalesce(sp.inspector, t.inspector, w.inspector) as inspector_named,
-        r.reference_date
+        r.tasks_reference_date as reference_date
     from intermediate.int_tasks_located t
     cross join intermediate.int_reference_date r
     left join raw.zone_wijken w on w.code = t.wijk_code
