@@ -127,27 +127,52 @@ kpis = []
 # An export that stops earlier than the others (a nuisance register sent each quarter):
 # its days after that are unknown, not 0, and the period is not compared.
 until = {key: common.dataset_known_until(version, key) for key in keys}
+first_month = {key: common.known_since(version, (key,)) for key in keys}
+# A source with no day in the period (the register stops before it, or begins after it):
+# it is left out of every count, map and table below, which said "geen overlastmeldingen"
+# and drew the map of the facts alone as the map of both.
+unknown = tuple(
+    key
+    for key in keys
+    if (until[key] is not None and until[key] < period.start)
+    or (first_month[key] is not None and first_month[key] > period.end)
+)
+spans = common.source_span_map(version)
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
     stops = until.get(key) is not None and until[key] < period.end
-    now = hq.filtered_count(version, key, *args) if key in keys else None
-    if stops and until[key] < period.start:
-        now = None
+    now = hq.filtered_count(version, key, *args) if key in keys and key not in unknown else None
     # A previous period before the data is unknown, not 0 ("+246" on the first days).
-    since = common.known_since(version, (key,))
+    since = first_month.get(key)
     before = (
         hq.filtered_count(version, key, *prev_args)
-        if key in keys and not stops and (since is None or previous.start >= since)
+        if key in keys
+        and not stops
+        and now is not None
+        and (since is None or previous.start >= since)
         else None
     )
     kpis.append(layout.Kpi(ds.label, now, before))
-    if key in keys and stops:
+    if key in unknown:
+        span = spans.get(key)
+        loaded = (
+            f" (geladen: {fmt_period(span.first, until[key])})"
+            if span is not None and until[key] is not None
+            else ""
+        )
+        st.warning(
+            f"{ds.label}: geen gegevens in deze periode{loaded}: onbekend, niet 0. De kaart, "
+            "de grafieken en de tabellen hieronder laten ze weg.",
+            icon=":material/warning:",
+        )
+    elif key in keys and stops:
         st.warning(
             f"{ds.label}: gegevens tot en met {fmt_date(until[key])}; de dagen daarna (tot "
             f"{fmt_date(period.end)}) zijn onbekend, niet 0: geen vergelijking met de vorige "
             "periode, en de maandgrafiek stopt bij de laatste volledige maand.",
             icon=":material/warning:",
         )
+keys = tuple(key for key in keys if key not in unknown)
 repeated = {
     key: incidents.top_addresses(
         version, key, *record_args[:4], min_count=2, limit=25, hours=hours, weekdays=weekdays
@@ -183,7 +208,9 @@ kpis.append(
         address_label,
         # One count over both sources: an address with repeated facts and repeated reports
         # is one address (added up per source, it counted twice).
-        incidents.repeated_address_count(
+        None
+        if not keys
+        else incidents.repeated_address_count(
             version,
             keys,
             period.start,
@@ -198,6 +225,13 @@ kpis.append(
 )
 layout.kpi_row(kpis)
 st.caption(f"Vorige periode: {fmt_period(previous.start, previous.end)}.")
+if not keys:
+    # Nothing of the chosen source is known for these days: no map or table to draw.
+    st.info(
+        "Niets te tonen: kies een periode binnen de geladen gegevens, of een andere bron.",
+        icon=":material/info:",
+    )
+    st.stop()
 
 
 def _sum_by(frames: list[pd.DataFrame], by: list[str], cols: list[str]) -> pd.DataFrame:

@@ -214,14 +214,32 @@ def test_bronnen_does_not_count_weeks_after_the_nuisance_register(nuisance_until
     assert metrics["Overlastmeldingen"].value == "–" and not metrics["Overlastmeldingen"].delta
     assert metrics["Feiten (pv's)"].value not in ("–", "0") and metrics["Feiten (pv's)"].delta
     assert any(
-        w.value.startswith("Overlastmeldingen: gegevens tot en met")
+        w.value.startswith("Overlastmeldingen: geen gegevens in deze periode (geladen: ")
         and "onbekend, niet 0" in w.value
         for w in at.warning
     )
+    # The sections below leave the register out instead of finding none in it ("Geen
+    # overlastmeldingen in deze periode en selectie", "Geen adres met meer dan één
+    # registratie" under its heading).
+    assert not [i for i in at.info if "overlastmeldingen" in i.value.lower()]
+    assert "**Overlastmeldingen**" not in [m.value for m in at.markdown]
+    # The register alone: nothing to draw for these weeks, and the page says so.
+    at.segmented_control(key="bronnen_bron").set_value("nuisance").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Adressen met herhaling"] == "–"
+    assert any(i.value.startswith("Niets te tonen") for i in at.info)
+    assert not at.get("plotly_chart")
+    # A year before any export begins: nothing is known, nothing is counted as 0.
+    at = run_app("sources", {"periode": "aangepast", "van": "2023-01-01", "tot": "2023-12-31"})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Feiten (pv's)"] == "–" and metrics["Overlastmeldingen"] == "–"
+    assert sum(w.value.endswith("laten ze weg.") for w in at.warning) == 2
+    assert any(i.value.startswith("Niets te tonen") for i in at.info)
     # Over a year that runs past the register's end, the monthly chart stops at its last
     # whole month.
     window = {"periode": "aangepast", "van": "2025-07-01", "tot": "2026-06-30"}
     at = run_app("sources", window)
+    assert any(w.value.startswith("Overlastmeldingen: gegevens tot en met") for w in at.warning)
     chart = next(
         json.loads(c.proto.spec) for c in at.get("plotly_chart") if "Per maand" in c.proto.spec
     )
