@@ -477,10 +477,24 @@ elif effective == "gi":
         + _classes_note()
     )
 elif effective == "opkomend":
+    # A trend over months in which one of the sources stops (the nuisance register up to
+    # June of the year chosen) reads its end as cells cooling down: the trend ends with it.
+    # (Only an export that stops before the others': a period past the newest data is cut
+    # off at it for every source alike, and reads no trend into that.)
+    latest = max((span.last for span in spans.values()), default=period.end)
+    early = {k: until[k] for k in keys if until[k] is not None and until[k] < latest}
+    em_end = min([period.end, *early.values()])
     em = hq.emerging_classes(
-        version, keys, *args, granularity=granularity, fdr=fdr, fine_wijken=fine_wijken
+        version,
+        keys,
+        period.start,
+        em_end,
+        *args[2:],
+        granularity=granularity,
+        fdr=fdr,
+        fine_wijken=fine_wijken,
     )
-    n_periods = len(hq.period_starts(period.start, period.end, granularity))
+    n_periods = len(hq.period_starts(period.start, em_end, granularity))
     if not em.empty:
         em = em.rename(columns={"n_total": "n"})
         present = [k for k in maps.EMERGING_COLOURS if k in set(em["patroon"])]
@@ -509,6 +523,12 @@ elif effective == "opkomend":
             else "Zonder correctie voor het aantal zeshoeken: een deel is toeval."
         )
     )
+    if em_end < period.end:
+        stopped = [common.dataset(k).label.lower() for k, day in early.items() if day == em_end]
+        note += (
+            f" Tot {fmt_date(em_end)}: daarna ontbreken de {' en de '.join(stopped)}, en hun "
+            "einde zou als een afkoelende hotspot lezen."
+        )
     if n_periods < 2:
         note += " Eén periode heeft geen voorgeschiedenis: geen enkel patroon te tonen."
     if n_periods < 4:

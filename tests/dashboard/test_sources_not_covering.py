@@ -2,7 +2,9 @@
 not 0. A zone whose accident export stops at the end of 2025 (and that has no nuisance
 register or task list) showed "Letselongevallen 0" in every week of 2026, compared with
 last year's as a steep fall, and "Overlastmeldingen 0" beside it; the Briefing now leaves
-such a measure out or does not compare it, and says why; the report shows "–".
+such a measure out or does not compare it, and says why; the report shows "–". A task
+export that stops early is judged on its own last day (open, overdue, the Werklast page's
+windows); Bronnen leaves a source without a day in the period out of its map and tables.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import json
 import shutil
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 import streamlit as st
-from dash_helpers import run_app
+from dash_helpers import count, run_app, wh
 from docx import Document
 
 HERENT = "24038"
@@ -245,6 +248,15 @@ def test_bronnen_does_not_count_weeks_after_the_nuisance_register(nuisance_until
     )
     months = chart["data"][0]["x"]
     assert months[0] == "jul 2025" and not [m for m in months if "2026" in m]
+    # The emerging hot spots' trend ends with the register too (its end read as cooling).
+    at.session_state["bronnen_view"] = "opkomend"
+    at.session_state["bronnen_perioden"] = "month"
+    at.run()
+    assert not at.exception
+    note = next(c.value for c in at.caption if c.value.startswith("Gi* per maand"))
+    assert "over 6 perioden" in note
+    last = pd_date(wh("SELECT max(date) FROM marts.nuisance").iat[0, 0])
+    assert f"Tot {last:%d/%m/%Y}: daarna ontbreken de overlastmeldingen" in note
 
 
 def test_data_page_names_the_export_that_stopped(zone):
@@ -305,8 +317,6 @@ def tasks_until_2025(tasks_until_2025_warehouse, monkeypatch):
 def test_tasks_are_judged_on_the_last_day_of_their_export(tasks_until_2025):
     """A task export of 2025 beside facts up to October 2026 made every task still open at
     its end "over termijn", judged ten months later on the facts' last day."""
-    from dash_helpers import count, wh
-
     info = wh("SELECT reference_date, tasks_reference_date FROM marts.build_info")
     reference, tasks_day = (pd_date(v) for v in info.iloc[0])
     # The tasks' own latest day: a task received or closed (closures run into 2026).
@@ -337,8 +347,6 @@ def test_tasks_are_judged_on_the_last_day_of_their_export(tasks_until_2025):
 def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
     """The Werklast page counted 0 tasks received and closed in the last weeks of 2026, and
     its index and evolution ran over months the task export does not reach."""
-    from dash_helpers import wh
-
     tasks_day = pd_date(wh("SELECT tasks_reference_date FROM marts.build_info").iat[0, 0])
     last_received = pd_date(wh("SELECT max(received_at)::DATE FROM marts.tasks").iat[0, 0])
     at = run_app("workload")  # the default period: the last weeks of the facts (2026)
@@ -378,8 +386,6 @@ def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
 
 def test_werklast_of_a_current_task_export_says_nothing(demo_warehouse, monkeypatch):
     """Tasks as recent as the facts: no warning, and the state on the data's last day."""
-    from dash_helpers import wh
-
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(demo_warehouse))
     st.cache_data.clear()
     reference, tasks_day = wh(
@@ -392,6 +398,5 @@ def test_werklast_of_a_current_task_export_says_nothing(demo_warehouse, monkeypa
 
 
 def pd_date(value) -> date:
-    import pandas as pd
-
+    """A date from a warehouse value (a date, a timestamp or numpy's datetime64)."""
     return pd.Timestamp(value).date()
