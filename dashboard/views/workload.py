@@ -567,14 +567,39 @@ codes = per_wijk["wijk_code"]
 pops = [population.get(c) for c in codes]
 wijk_view.insert(2, "inwoners", pd.array(pops, dtype="Float64").round().astype("Int64"))
 wijk_view.insert(4, "open_per_1000", [rates.get(c) for c in codes])
+if tasks_after:
+    # No task of the period is known (the export stops before it): "–", as the KPIs above.
+    for col in ("ontvangen", "afgewerkt", "mediaan_doorlooptijd_dagen"):
+        wijk_view[col] = None
+# Facts and nuisance in the index window, as far as their exports reach it: a register
+# the zone has not loaded, or one that stops before the window, is unknown there, not 0.
+window_notes = []
 for domain, label in (("incidents", "feiten"), ("nuisance", "overlast")):
+    ds = common.dataset(domain)
+    first = common.known_since(version, (domain,))
+    known_until = common.dataset_known_until(version, domain)
+    covered = (
+        known_until is not None
+        and first is not None
+        and first <= idx_end
+        and known_until >= idx_start
+    )
     column = events[domain] if domain in events.columns else pd.Series(dtype=float)
     counts = [int(column.get(c, 0) or 0) if pd.notna(column.get(c, 0)) else 0 for c in codes]
-    wijk_view[label] = counts
+    wijk_view[label] = pd.array(counts if covered else [None] * len(codes), dtype="Int64")
     wijk_view[f"{label}_per_1000"] = [
-        None if (r := rate_per_1000(n, p, small_base_threshold=SMALL_BASE)).small_base else r.value
+        None
+        if not covered or (r := rate_per_1000(n, p, small_base_threshold=SMALL_BASE)).small_base
+        else r.value
         for n, p in zip(counts, pops, strict=True)
     ]
+    if not covered:
+        window_notes.append(f"{ds.label}: geen gegevens in het indexvenster ('–').")
+    elif known_until < idx_end or first > idx_start:
+        window_notes.append(
+            f"{ds.label}: gegevens van {fmt_period(max(first, idx_start), min(known_until, idx_end))}"
+            " in dit venster; de dagen erbuiten zijn onbekend en tellen niet mee."
+        )
 LABELS = {
     "wijk": "Wijk",
     "wijkinspecteur": "Wijkinspecteur",
@@ -604,6 +629,7 @@ st.caption(
     "taken afgesloten vóór hun ontvangst); feiten en overlast: in het indexvenster. "
     "Verhoudingen per 1.000 inwoners (ook van de open taken, op de kaart en in de tabel) "
     f"enkel waar de bevolking gekend is en vanaf {SMALL_BASE} taken of meldingen."
+    + "".join(f" {note}" for note in window_notes)
 )
 
 st.subheader("Maandelijkse evolutie")

@@ -362,6 +362,17 @@ def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
     assert any(
         c.startswith(f"Index over {start:%d/%m/%Y} – {last_received:%d/%m/%Y}") for c in captions
     )
+    # The table per wijk: the period's tasks unknown as above; the zone loaded no nuisance
+    # register, so its column is unknown too (it read 0 in every wijk), the facts counted.
+    per_wijk = next(
+        v
+        for d in at.dataframe
+        if "Overlast (venster)" in (v := d.value.data if hasattr(d.value, "data") else d.value)
+    )
+    for column in ("Ontvangen", "Afgewerkt", "Overlast (venster)", "Overlast per 1.000 inw."):
+        assert per_wijk[column].astype(str).eq("–").all(), column
+    assert per_wijk["Feiten (venster)"].astype(str).ne("–").all()
+    assert any("Overlastmeldingen: geen gegevens in het indexvenster" in c for c in captions)
     # "De gekozen periode" after the export: the 12 months up to its end, and said so.
     at = run_app("workload", {"periode": "28d"})
     at.radio(key="werklast_venster").set_value("periode").run()
