@@ -16,7 +16,7 @@ from dashboard.components.format import (
     missing_as_text,
     style_table,
 )
-from dashboard.queries import common, data_quality
+from dashboard.queries import common, data_quality, workload
 from dashboard.queries.common import KNOWN_SINCE_DOMAIN
 from etl.config import zone_today
 
@@ -135,6 +135,12 @@ fresh_table = pd.DataFrame(
         "Opmerking": [
             f"stopt {fmt_int((latest - stopped[d].last).days)} dagen vóór de andere "
             "bronnen: nieuwere export nodig"
+            # The tasks' state is judged on their own last day (marts.tasks).
+            + (
+                f"; open en over termijn zoals op {fmt_date(workload.reference_date(version))}"
+                if d == "tasks" and workload.reference_date(version)
+                else ""
+            )
             if (d := KNOWN_SINCE_DOMAIN.get(k, k)) in stopped
             else ""
             for k in fresh["kind"]

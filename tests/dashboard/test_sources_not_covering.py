@@ -373,6 +373,15 @@ def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
         assert per_wijk[column].astype(str).eq("–").all(), column
     assert per_wijk["Feiten (venster)"].astype(str).ne("–").all()
     assert any("Overlastmeldingen: geen gegevens in het indexvenster" in c for c in captions)
+    # The Data page names the export to renew, and the day its tasks' state is taken on.
+    fresh = next(
+        v
+        for d in run_app("data").dataframe
+        if "Dagen geleden" in (v := d.value.data if hasattr(d.value, "data") else d.value)
+    ).set_index("Soort")
+    assert fresh.loc["Wijktaken", "Opmerking"].endswith(
+        f"nieuwere export nodig; open en over termijn zoals op {tasks_day:%d/%m/%Y}"
+    )
     # "De gekozen periode" after the export: the 12 months up to its end, and said so.
     at = run_app("workload", {"periode": "28d"})
     at.radio(key="werklast_venster").set_value("periode").run()
