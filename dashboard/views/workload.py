@@ -1163,8 +1163,8 @@ elif follow.empty:
 else:
     n_over = int(open_list["over_termijn"].sum())
     st.caption(
-        f"{fmt_int(len(follow))} open taken, waarvan {fmt_int(n_over)} over termijn (eerst). "
-        "Dagen over termijn negatief = nog zoveel dagen tijd."
+        f"{fmt_int(len(follow))} open taken op {fmt_date(ref_day)}, waarvan {fmt_int(n_over)} "
+        "over termijn (eerst). Dagen over termijn negatief = nog zoveel dagen tijd."
     )
     layout.table(style_table(missing_as_text(follow)))
     layout.download_button(

@@ -358,6 +358,7 @@ def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
     assert "onbekend, niet 0" in warning and f"toestand op {tasks_day:%d/%m/%Y}" in warning
     captions = [c.value for c in at.caption]
     assert any(f"de toestand op {tasks_day:%d/%m/%Y}" in c for c in captions)
+    assert any(f"open taken op {tasks_day:%d/%m/%Y}, waarvan" in c for c in captions)
     start = last_received - timedelta(days=364)
     assert any(
         c.startswith(f"Index over {start:%d/%m/%Y} – {last_received:%d/%m/%Y}") for c in captions
