@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -23,13 +23,13 @@ from docx import Document
 HERENT = "24038"
 
 
-def build_until_2025(demo_raw, root, cut: tuple[str, ...]):
-    """A warehouse of the demo's facts and boundaries (11/2024 – 10/2026) beside the
-    exports of ``cut`` without their 2026 files; nothing else."""
+def build_until_2025(demo_raw, root, cut: tuple[str, ...], whole: tuple[str, ...] = ()):
+    """A warehouse of the demo's facts and boundaries (11/2024 – 10/2026), and of
+    ``whole``, beside the exports of ``cut`` without their 2026 files; nothing else."""
     from etl.build import build_warehouse
 
     raw = root / "raw"
-    for kind in ("incidents", "districts"):
+    for kind in ("incidents", "districts", *whole):
         shutil.copytree(demo_raw / kind, raw / kind)
     for kind in cut:
         (raw / kind).mkdir(parents=True)
@@ -421,3 +421,34 @@ def test_werklast_of_a_current_task_export_says_nothing(demo_warehouse, monkeypa
 def pd_date(value) -> date:
     """A date from a warehouse value (a date, a timestamp or numpy's datetime64)."""
     return pd.Timestamp(value).date()
+
+
+@pytest.fixture
+def nuisance_until_2025_with_tasks(demo_raw, tmp_path, monkeypatch):
+    """Facts and tasks for the whole demo, the nuisance register only up to 2025."""
+    warehouse = build_until_2025(demo_raw, tmp_path, ("nuisance",), whole=("tasks",))
+    yield from using(warehouse, monkeypatch)
+
+
+def test_werklast_says_which_days_of_its_window_a_register_covers(
+    nuisance_until_2025_with_tasks,
+):
+    """Tasks up to date, the nuisance register up to 2025: the table per wijk counted the
+    register's last weeks of 2025 as the nuisance of the whole twelve months."""
+    last = pd_date(wh("SELECT max(date) FROM marts.nuisance").iat[0, 0])
+    at = run_app("workload")
+    assert not [w for w in at.warning if w.value.startswith("Wijktaken:")]
+    index = next(c.value for c in at.caption if c.value.startswith("Index over "))
+    start = datetime.strptime(index.split()[2], "%d/%m/%Y").date()
+    assert start < last
+    assert any(
+        f"Overlastmeldingen: gegevens van {start:%d/%m/%Y} – {last:%d/%m/%Y} in dit venster"
+        in c.value
+        for c in at.caption
+    )
+    per_wijk = next(
+        v
+        for d in at.dataframe
+        if "Overlast (venster)" in (v := d.value.data if hasattr(d.value, "data") else d.value)
+    )
+    assert per_wijk["Overlast (venster)"].astype(str).ne("–").all()
