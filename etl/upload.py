@@ -168,6 +168,76 @@ class Preview:
     mapping: KindMapping | None = None
     overlap: str | None = None
     overlap_caution: bool = False
+    #: Dutch: the first and last day of the file's records (``None``: no dated records).
+    dates: str | None = None
+    #: Dutch: with this file, its kind still stops before the other exports' newest record
+    #: (the pages then count nothing for it after that day): load the newest export too.
+    stops_early: str | None = None
+
+
+#: Exports the zone itself keeps up to date, in the plural of a sentence. One of them that
+#: stops before the others is unknown after its last day; Statbel's file lags by design.
+CURRENT_KINDS = {
+    "incidents": "feiten",
+    "accidents": "ongevallen",
+    "nuisance": "overlastmeldingen",
+    "tasks": "wijktaken",
+    "controls": "verkeerscontroles",
+}
+
+
+def span_note(
+    con: duckdb.DuckDBPyConnection, kind: str, source_file: str, warehouse: Path | None
+) -> tuple[str | None, str | None]:
+    """The upload's days, and whether its kind would still stop before the other exports.
+
+    ``con`` holds the upload's rows as ``staging.preview``; ``source_file`` is the name it
+    will be stored under (a file of that name in the warehouse is the one it replaces).
+
+    Returns
+    -------
+    (str or None, str or None)
+        "Records van … tot en met …" (``None`` without dated records), and a warning when,
+        with this file, the kind's newest record lies before the newest record of the
+        zone's other exports by more days than chance explains (``wb_edge_slack`` over the
+        file's own records): an old export of last year uploaded beside this week's
+        facts, after which the pages count nothing for that kind.
+    """
+    first, last, n = con.execute(
+        "SELECT min(record_date), max(record_date), count(record_date) "
+        "FROM staging.preview WHERE reject_reason IS NULL"
+    ).fetchone()
+    if last is None:
+        return None, None
+    dates = f"Records van {first:%d/%m/%Y} tot en met {last:%d/%m/%Y}."
+    if kind not in CURRENT_KINDS or warehouse is None or not warehouse.is_file():
+        return dates, None
+    con.execute(f"ATTACH '{warehouse.as_posix()}' AS _wh (READ_ONLY)")
+    try:
+        newest = dict(
+            con.execute(
+                "SELECT kind, max(max_record_date) FROM _wh.marts.load_files "
+                "WHERE list_contains(?::VARCHAR[], kind) AND source_file <> ? GROUP BY kind",
+                [list(CURRENT_KINDS), source_file],
+            ).fetchall()
+        )
+        slack = con.execute(
+            "SELECT wb_edge_slack(?::BIGINT, ?::BIGINT)", [n, (last - first).days + 1]
+        ).fetchone()[0]
+    except duckdb.Error:
+        return dates, None  # a warehouse of another version: no comparison
+    finally:
+        con.execute("DETACH _wh")
+    others = [d for k, d in newest.items() if k != kind and d is not None]
+    own = max(d for d in (last, newest.get(kind)) if d is not None)
+    if not others or (max(others) - own).days <= slack:
+        return dates, None
+    label = CURRENT_KINDS[kind]
+    return dates, (
+        f"Met dit bestand lopen de {label} tot en met {own:%d/%m/%Y}, de andere exports tot "
+        f"{max(others):%d/%m/%Y}: na {own:%d/%m/%Y} tellen de {label} nergens mee (onbekend, "
+        "geen 0). Laad ook de nieuwste export, als die er is."
+    )
 
 
 #: Per kind with a record number: its staging column and the mart (with a filter) that
@@ -765,9 +835,10 @@ def _preview_tabular(
         else:
             refused = refused.drop(columns="sheet")
         preview.refused = refused
+        name, same = stored or (source_name(raw, path), False)
         if warehouse is not None:
-            name, same = stored or (source_name(raw, path), False)
             preview.overlap = overlap_note(con, kind, name, warehouse, same)
+        preview.dates, preview.stops_early = span_note(con, kind, name, warehouse)
         preview.ok = True
     finally:
         con.close()

@@ -742,9 +742,13 @@ def render_preview(preview: Preview) -> None:
         details = [f"bestandstype: **{describe_encoding(preview.encoding)}**"]
     if preview.crs:
         details.append(f"coördinatenstelsel: **{preview.crs}**")
+    if preview.dates:
+        details.append(preview.dates[0].lower() + preview.dates[1:].rstrip("."))
     st.markdown("Herkend — " + " · ".join(details))
     if preview.note:
         st.info(preview.note, icon=":material/info:")
+    if preview.stops_early:
+        st.warning(preview.stops_early, icon=":material/event_busy:")
     if preview.overlap:
         # Which version of a number already loaded will count (the newest export wins); a
         # warning when the build would count what the upload likely does not mean (two wijk

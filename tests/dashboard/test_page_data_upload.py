@@ -188,7 +188,15 @@ def test_file_of_another_kind_is_flagged(small_zone):
     assert at.button(key="upload_bevestig").disabled is True
     # The same file as the right kind is fine.
     at = _upload(at, "ongevallen.csv", accidents, kind="accidents")
-    assert not at.warning and at.button(key="upload_bevestig").disabled is False
+    assert at.button(key="upload_bevestig").disabled is False
+    # Its only warning: three accidents of early February beside facts up to 1 March, more
+    # days without one than chance explains (the pages would count none after 7 February).
+    assert [w.value for w in at.warning] == [
+        "Met dit bestand lopen de ongevallen tot en met 07/02/2024, de andere exports tot "
+        "01/03/2024: na 07/02/2024 tellen de ongevallen nergens mee (onbekend, geen 0). "
+        "Laad ook de nieuwste export, als die er is."
+    ]
+    assert any("records van 05/02/2024 tot en met 07/02/2024" in m.value for m in at.markdown)
 
 
 def test_confirm_stores_rebuilds_and_audits(small_zone):

@@ -718,3 +718,34 @@ def test_overlap_areas_are_written_as_dutch_numbers(m2, text):
     from etl.upload import _hectares
 
     assert _hectares(m2) == text
+
+
+def test_preview_says_when_an_export_would_stop_before_the_others(tmp_path):
+    """A task export of last winter uploaded beside this summer's facts: after its last
+    day the pages count no tasks (unknown, not 0); the preview says so before it is stored,
+    and how far the file's records run."""
+    from etl_helpers import build
+
+    tasks = (RAW_SMALL / "tasks" / "wijktaken_2024.csv").read_bytes()  # 01/01 – 20/02/2024
+    summer = incidents_csv([incident("PV01", "10/01/2024 10:00"), incident("PV02", "20/06/2024")])
+    raw = mini_raw(tmp_path, {"incidents/feiten.csv": summer})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    p = preview_upload("tasks", "taken.csv", tasks, ZONE_SMALL, warehouse=wh, raw_dir=raw)
+    assert p.ok and p.dates == "Records van 01/01/2024 tot en met 20/02/2024."
+    assert p.stops_early == (
+        "Met dit bestand lopen de wijktaken tot en met 20/02/2024, de andere exports tot "
+        "20/06/2024: na 20/02/2024 tellen de wijktaken nergens mee (onbekend, geen 0). Laad "
+        "ook de nieuwste export, als die er is."
+    )
+    # Ten days before the facts' last day: chance explains that for three tasks in seven
+    # weeks (their edge slack), and no warning; nor without a warehouse to compare with.
+    march = incidents_csv([incident("PV01", "10/01/2024 10:00"), incident("PV02", "01/03/2024")])
+    (raw / "incidents" / "feiten.csv").write_text(march, encoding="utf-8")
+    build(raw, wh)
+    assert preview_upload("tasks", "taken.csv", tasks, ZONE_SMALL, warehouse=wh).stops_early is None
+    assert preview_upload("tasks", "taken.csv", tasks, ZONE_SMALL).stops_early is None
+    # Statbel's file lags by design: its days, never the warning.
+    statbel = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
+    p = preview_upload("statbel", "OPENDATA_MAP_2023.zip", statbel, ZONE_SMALL, warehouse=wh)
+    assert p.ok and p.dates.startswith("Records van ") and p.stops_early is None
