@@ -133,7 +133,11 @@ fresh_table = pd.DataFrame(
         "Nieuwste bestand van": pd.to_datetime(fresh["nieuwste_bestand"]),
         # Victims go with their accidents (common.KNOWN_SINCE_DOMAIN).
         "Opmerking": [
-            f"stopt {fmt_int((latest - stopped[d].last).days)} dagen vóór de andere "
+            # The day it counts to (tasks: received), which can lie before 'Laatste record'
+            # (a task export's newest closing date).
+            f"telt tot en met {fmt_date(stopped[d].last)}"
+            + (" (ontvangen)" if d == "tasks" else "")
+            + f", {fmt_int((latest - stopped[d].last).days)} dagen vóór de andere "
             "bronnen: nieuwere export nodig"
             # The tasks' state is judged on their own last day (marts.tasks).
             + (

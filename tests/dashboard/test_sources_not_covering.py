@@ -271,7 +271,7 @@ def test_data_page_names_the_export_that_stopped(zone):
     ).set_index("Soort")
     remarks = table["Opmerking"]
     stopped = ["Verkeersongevallen (ISLP)", "Slachtoffers (ISLP)"]  # victims go with them
-    assert all(remarks[k].startswith("stopt ") for k in stopped)
+    assert all(remarks[k].startswith(f"telt tot en met {span.last:%d/%m/%Y}, ") for k in stopped)
     assert "nieuwere export nodig" in remarks["Verkeersongevallen (ISLP)"]
     assert remarks.drop(stopped).isin(["", "–"]).all()
     last = table.loc["Verkeersongevallen (ISLP)", "Laatste record"]
@@ -380,7 +380,12 @@ def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
         for d in run_app("data").dataframe
         if "Dagen geleden" in (v := d.value.data if hasattr(d.value, "data") else d.value)
     ).set_index("Soort")
-    assert fresh.loc["Wijktaken", "Opmerking"].endswith(
+    remark = fresh.loc["Wijktaken", "Opmerking"]
+    # The day it counts to is the last task received, not 'Laatste record' (the export's
+    # newest closing date, later): the remark names it.
+    assert fresh.loc["Wijktaken", "Laatste record"] == f"{tasks_day:%d/%m/%Y}"
+    assert remark.startswith(f"telt tot en met {last_received:%d/%m/%Y} (ontvangen), ")
+    assert remark.endswith(
         f"nieuwere export nodig; open en over termijn zoals op {tasks_day:%d/%m/%Y}"
     )
     # "De gekozen periode" after the export: the 12 months up to its end, and said so.
