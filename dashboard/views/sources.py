@@ -128,16 +128,18 @@ kpis = []
 # its days after that are unknown, not 0, and the period is not compared.
 until = {key: common.dataset_known_until(version, key) for key in keys}
 first_month = {key: common.known_since(version, (key,)) for key in keys}
-# A source with no day in the period (the register stops before it, or begins after it):
-# it is left out of every count, map and table below, which said "geen overlastmeldingen"
-# and drew the map of the facts alone as the map of both.
+# A source with no day in the period (the zone never loaded it, or the register stops
+# before the period or begins after it): it is left out of every count, map and table
+# below, which said "geen overlastmeldingen" and drew the map of the facts alone as the
+# map of both.
+spans = common.source_span_map(version)
 unknown = tuple(
     key
     for key in keys
-    if (until[key] is not None and until[key] < period.start)
+    if key not in spans
+    or (until[key] is not None and until[key] < period.start)
     or (first_month[key] is not None and first_month[key] > period.end)
 )
-spans = common.source_span_map(version)
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
     stops = until.get(key) is not None and until[key] < period.end
@@ -153,16 +155,19 @@ for key in ("incidents", "nuisance"):
         else None
     )
     kpis.append(layout.Kpi(ds.label, now, before))
-    if key in unknown:
-        span = spans.get(key)
-        loaded = (
-            f" (geladen: {fmt_period(span.first, until[key])})"
-            if span is not None and until[key] is not None
-            else ""
+    if key in unknown and key not in spans:
+        # A zone without that source at all: said once, quietly (no export to renew).
+        st.info(
+            f"{ds.label}: niet geladen (geen export van deze soort in het warehouse): "
+            "onbekend, niet 0. De kaart, de grafieken en de tabellen hieronder laten ze weg.",
+            icon=":material/info:",
         )
+    elif key in unknown:
+        span = spans[key]
         st.warning(
-            f"{ds.label}: geen gegevens in deze periode{loaded}: onbekend, niet 0. De kaart, "
-            "de grafieken en de tabellen hieronder laten ze weg.",
+            f"{ds.label}: geen gegevens in deze periode (geladen: "
+            f"{fmt_period(span.first, until[key])}): onbekend, niet 0. De kaart, de grafieken "
+            "en de tabellen hieronder laten ze weg.",
             icon=":material/warning:",
         )
     elif key in keys and stops:

@@ -457,3 +457,15 @@ def test_werklast_says_which_days_of_its_window_a_register_covers(
         if "Overlast (venster)" in (v := d.value.data if hasattr(d.value, "data") else d.value)
     )
     assert per_wijk["Overlast (venster)"].astype(str).ne("–").all()
+
+
+def test_bronnen_of_a_zone_without_a_nuisance_register(tasks_until_2025):
+    """A zone that loaded no nuisance register at all read "Overlastmeldingen 0, 0 t.o.v.
+    vorige periode" and "Geen overlastmeldingen in deze periode en selectie"."""
+    at = run_app("sources")
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Overlastmeldingen"].value == "–" and not metrics["Overlastmeldingen"].delta
+    assert metrics["Feiten (pv's)"].value not in ("–", "0")
+    assert any(i.value.startswith("Overlastmeldingen: niet geladen") for i in at.info)
+    assert not [i for i in at.info if i.value.startswith("Geen overlastmeldingen")]
+    assert not [w for w in at.warning if w.value.startswith("Overlastmeldingen")]
