@@ -63,6 +63,11 @@ SENTENCE_WORDS = {
 HOTSPOT_LABELS = {"incidents": "Feiten (pv's)", "nuisance": "Overlastmeldingen"}
 #: Said for the hot spots of a domain whose source does not cover the period.
 NO_SOURCE_HOTSPOTS = "Geen gegevens van deze bron over deze periode: geen hot spots te zoeken."
+#: In place of "no black spots" when the zone's own accident registration does not reach the
+#: rule's window: nothing was judged.
+NO_BLACK_SPOT_JUDGEMENT = (
+    "Geen oordeel: de eigen ongevallenregistratie van de zone dekt dit venster niet."
+)
 #: Under the per-wijk tables: why they add up to less than the key figures.
 PER_WIJK_NOTE = (
     "Records zonder wijk (zonder locatie of buiten elke wijkgrens) tellen mee in de "
@@ -134,6 +139,9 @@ class BriefingData:
     victims_dispersion: float = 1.0
     #: The black-spot rule as applied (:meth:`RuleParams.describe`), for under the list.
     black_spot_rule: str = ""
+    #: Whether the zone's own accident registration reaches the rule's window at all: when
+    #: not (none loaded, or it stops before the window), an empty list is no judgement.
+    black_spots_judged: bool = True
     #: What the data do not cover (a week still running, a comparison period before the
     #: first export): Dutch sentences for the page, the title page and under the tables.
     coverage_notes: list[str] = field(default_factory=list)
@@ -602,6 +610,8 @@ def collect_briefing(
         black_spot_window=window,
         wijk_shapes=shapes[["code", "name", "geojson"]],
         black_spot_rule=rule,
+        black_spots_judged=(accidents := source_span_map(version).get("accidents")) is not None
+        and accidents.reach(*window) is not None,
         coverage_notes=coverage_notes,
         has_events=event_queries.has_events(version),
         events_upcoming=event_queries.upcoming_events(
@@ -984,7 +994,9 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
             _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots[domain]))
     s, e = data.black_spot_window
     doc.add_heading(f"Gevaarlijke punten (letselongevallen {fmt_period(s, e)})", level=2)
-    if data.black_spots.empty:
+    if not data.black_spots_judged:
+        doc.add_paragraph(NO_BLACK_SPOT_JUDGEMENT)
+    elif data.black_spots.empty:
         doc.add_paragraph("Geen gevaarlijke punten of kandidaten.")
     else:
         t = black_spot_table(data.black_spots)

@@ -390,6 +390,18 @@ def _status(row: Mapping) -> str:
 # --------------------------------------------------------------------------------------
 
 
+def window_reach(
+    window: tuple[date, date], first: date | None, last: date | None
+) -> tuple[date, date] | None:
+    """The days of the rule's window the zone's own registration (``first``–``last``)
+    covers; ``None`` when none (none loaded, or it stops before the window): then there is
+    no judgement, and no count of black spots is 0."""
+    start, end = window
+    if first is None or last is None or last < start or first > end:
+        return None
+    return max(start, first), min(end, last)
+
+
 def coverage_note(window: tuple[date, date], first: date | None, last: date | None) -> str | None:
     """What the page, the list and the advice say when the zone's own registration does not
     cover the whole window of the rule; ``None`` when it does.
@@ -401,12 +413,12 @@ def coverage_note(window: tuple[date, date], first: date | None, last: date | No
     start, end = window
     if first is not None and last is not None and first <= start and end <= last:
         return None
-    if first is None or last is None or last < start or first > end:
+    if window_reach(window, first, last) is None:
         return (
             f"De eigen registratie van de zone dekt dit venster ({fmt_date(start)} – "
             f"{fmt_date(end)}) niet: er is geen oordeel mogelijk."
         )
-    lo, hi = max(start, first), min(end, last)
+    lo, hi = window_reach(window, first, last)
     months = round((hi - lo).days / 30.4375)
     total = round(((end - start).days + 1) / 30.4375)
     return (

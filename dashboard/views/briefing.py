@@ -189,7 +189,9 @@ st.caption(
     "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
     "categorie. Bij een week zijn de aantallen klein: lees ze als aandachtspunten."
 )
-if data.black_spots.empty:
+if not data.black_spots_judged:
+    st.info(bp.NO_BLACK_SPOT_JUDGEMENT)
+elif data.black_spots.empty:
     st.info("Geen gevaarlijke punten of kandidaten.")
 else:
     layout.table(bp.black_spot_table(data.black_spots))

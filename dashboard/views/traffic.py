@@ -244,6 +244,10 @@ bs_window = blackspots.window(period.end, params.years)
 # export (or after its last day) is judged on part of the years, and says so.
 zone_bounds = traffic.source_span(version, "accidents")
 bs_coverage = export.coverage_note(bs_window, zone_bounds["first"], zone_bounds["last"])
+# No day of the window in the zone's own registration (none loaded, or it stops before the
+# window): no judgement, and the counts of black spots are unknown, not 0.
+bs_judged = export.window_reach(bs_window, zone_bounds["first"], zone_bounds["last"]) is not None
+NO_JUDGEMENT = "Geen oordeel: de eigen registratie van de zone dekt dit venster niet."
 ranked_all = blackspots.ranking(version, period.end, params)
 ranked = (
     ranked_all[ranked_all["wijk_code"].isin(flt.wijken)] if flt.wijken else ranked_all
@@ -396,9 +400,9 @@ n_black = int(ranked["is_black_spot"].sum())
 n_cand = int(ranked["is_candidate"].sum())
 layout.kpi_row(
     [
-        layout.Kpi("Gevaarlijke punten", n_black),
-        layout.Kpi("Kandidaten (net onder de drempel)", n_cand),
-        layout.Kpi("Locaties met letselongevallen", len(ranked)),
+        layout.Kpi("Gevaarlijke punten", n_black if bs_judged else None),
+        layout.Kpi("Kandidaten (net onder de drempel)", n_cand if bs_judged else None),
+        layout.Kpi("Locaties met letselongevallen", len(ranked) if bs_judged else None),
     ]
 )
 if flt.wijken:
@@ -432,12 +436,16 @@ def _ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
 black_spots = ranked[ranked["is_black_spot"]]
 candidates = ranked[ranked["is_candidate"]]
 st.markdown("**Gevaarlijke punten**")
-if black_spots.empty:
+if not bs_judged:
+    st.info(NO_JUDGEMENT)
+elif black_spots.empty:
     st.info("Geen locatie voldoet aan beide criteria in dit venster.")
 else:
     layout.table(style_table(_ranking_table(black_spots)))
 st.markdown("**Kandidaten: net onder de drempel**")
-if candidates.empty:
+if not bs_judged:
+    st.info(NO_JUDGEMENT)
+elif candidates.empty:
     st.info("Geen kandidaten: geen locatie mist de drempel nipt.")
 else:
     table = _ranking_table(candidates)
@@ -489,7 +497,7 @@ choices = choices[
     ]
 ]
 if choices.empty:
-    st.info("Geen letselongevallen met locatie in dit venster.")
+    st.info("Geen letselongevallen met locatie in dit venster." if bs_judged else NO_JUDGEMENT)
 else:
     labels = {
         int(r.location_id): (

@@ -469,3 +469,38 @@ def test_bronnen_of_a_zone_without_a_nuisance_register(tasks_until_2025):
     assert any(i.value.startswith("Overlastmeldingen: niet geladen") for i in at.info)
     assert not [i for i in at.info if i.value.startswith("Geen overlastmeldingen")]
     assert not [w for w in at.warning if w.value.startswith("Overlastmeldingen")]
+
+
+def test_no_black_spot_judgement_without_the_zones_accident_registration(tasks_until_2025):
+    """A zone that loaded no accident registration read "Gevaarlijke punten 0" on Verkeer
+    and "Geen gevaarlijke punten of kandidaten" in the briefing: no location was judged."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    at = run_app("traffic")
+    metrics = {m.label: m.value for m in at.metric}
+    for label in (
+        "Gevaarlijke punten",
+        "Kandidaten (net onder de drempel)",
+        "Locaties met letselongevallen",
+    ):
+        assert metrics[label] == "–", label
+    assert any(i.value.startswith("Geen oordeel:") for i in at.info)
+    assert not [i for i in at.info if i.value.startswith("Geen locatie voldoet")]
+    at = run_app("briefing")
+    assert bp.NO_BLACK_SPOT_JUDGEMENT in [i.value for i in at.info]
+    assert "Geen gevaarlijke punten of kandidaten." not in [i.value for i in at.info]
+    data = bp.collect_briefing(warehouse_version(), "week", date(2026, 10, 25))
+    assert not data.black_spots_judged
+    text = "\n".join(p.text for p in Document(io.BytesIO(bp.briefing_docx(data))).paragraphs)
+    assert bp.NO_BLACK_SPOT_JUDGEMENT in text
+
+
+def test_black_spots_are_judged_where_the_registration_reaches_the_window(zone):
+    """Accidents up to 2025: the three years before October 2026 are judged on the part
+    the registration covers (the page says which), not left unjudged."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    data = bp.collect_briefing(warehouse_version(), "week", date(2026, 10, 25))
+    assert data.black_spots_judged
