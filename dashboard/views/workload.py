@@ -124,6 +124,15 @@ SMALL_BASE = workload.small_count_threshold()
 
 st.title("Werklast per wijk")
 layout.period_caption(period.label)
+if "tasks" not in common.source_span_map(version):
+    # Every figure below counts tasks: without a task export they read 0, which is unknown.
+    st.info(
+        "Wijktaken: niet geladen (geen export van wijktaken in het warehouse). Deze pagina "
+        "rekent met de wijktaken: voeg een export toe op de pagina Data (map "
+        "data/raw/tasks/).",
+        icon=":material/info:",
+    )
+    st.stop()
 # The tasks' state (open, overdue) is known on the latest date of the task exports, which
 # lies before the other exports' when the task export is older (marts.tasks judges it there).
 ref_day = workload.reference_date(version) or period.end

@@ -504,3 +504,15 @@ def test_black_spots_are_judged_where_the_registration_reaches_the_window(zone):
 
     data = bp.collect_briefing(warehouse_version(), "week", date(2026, 10, 25))
     assert data.black_spots_judged
+
+
+def test_werklast_without_a_task_export_says_so(zone):
+    """No task export: every figure of the page read 0 (open, overdue, received ...)."""
+    at = run_app("workload")
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Wijktaken: niet geladen (geen export van wijktaken in het warehouse). Deze pagina "
+        "rekent met de wijktaken: voeg een export toe op de pagina Data (map "
+        "data/raw/tasks/)."
+    ]
+    assert not at.metric
