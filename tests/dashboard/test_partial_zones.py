@@ -99,10 +99,20 @@ def test_report_without_wijk_boundaries_refuses_instead_of_counting_zero(
 @pytest.mark.parametrize("layer", ["Evenementen tonen", "Interessepunten tonen"])
 def test_map_layers_of_lists_the_zone_has_not_loaded(layer, variant_warehouses, monkeypatch):
     """ "Evenementen tonen" on the Bronnen page of a zone without an event list stopped the
-    page (KeyError ['lat', 'lon'] on the list's empty frame)."""
+    page (KeyError ['lat', 'lon'] on the list's empty frame). A zone with facts but no
+    event or point list (a zone of only Statbel's data has no map on this page at all: no
+    facts or nuisance reports to draw, and it says so)."""
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(variant_warehouses["enkel Statbel"]))
     st.cache_data.clear()
     try:
+        at = run_app("sources")
+        assert not at.exception and not [t for t in at.toggle if t.label == layer]
+        assert any(i.value.startswith("Niets te tonen") for i in at.info)
+        monkeypatch.setenv(
+            "WIJKBEELD_WAREHOUSE",
+            str(variant_warehouses["feiten met enkel zone- en gemeentegrens"]),
+        )
+        st.cache_data.clear()
         at = run_app("sources")
         next(t for t in at.toggle if t.label == layer).set_value(True)
         at.run()
