@@ -41,11 +41,13 @@ from dashboard.components.format import (
     fmt_signed,
 )
 from dashboard.documents import _docx, charts, static_maps
+from dashboard.exports import blackspots as blackspot_export
 from dashboard.queries import WarehouseVersion, overview
 from dashboard.queries import blackspots as blackspot_queries
 from dashboard.queries import districts as district_queries
 from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hotspot_queries
+from dashboard.queries import traffic as traffic_queries
 from dashboard.queries.common import data_bounds, source_span_map
 from etl.config import zone_today
 
@@ -64,10 +66,8 @@ HOTSPOT_LABELS = {"incidents": "Feiten (pv's)", "nuisance": "Overlastmeldingen"}
 #: Said for the hot spots of a domain whose source does not cover the period.
 NO_SOURCE_HOTSPOTS = "Geen gegevens van deze bron over deze periode: geen hot spots te zoeken."
 #: In place of "no black spots" when the zone's own accident registration does not reach the
-#: rule's window: nothing was judged.
-NO_BLACK_SPOT_JUDGEMENT = (
-    "Geen oordeel: de eigen ongevallenregistratie van de zone dekt dit venster niet."
-)
+#: rule's window: nothing was judged (the Verkeer page's words).
+NO_BLACK_SPOT_JUDGEMENT = blackspot_export.NO_JUDGEMENT
 #: Under the per-wijk tables: why they add up to less than the key figures.
 PER_WIJK_NOTE = (
     "Records zonder wijk (zonder locatie of buiten elke wijkgrens) tellen mee in de "
@@ -594,6 +594,8 @@ def collect_briefing(
             f". Het venster begint vóór de eerste gegevens ({fmt_date(first)}): enkel de "
             "letselongevallen vanaf die dag tellen mee"
         )
+    # The days of the zone's own accident registration, as the Verkeer page judges them.
+    own = traffic_queries.source_span(version, "accidents")
     return BriefingData(
         zone_name=str(build_info(version).get("zone_name") or "Politiezone"),
         bounds=bounds,
@@ -610,8 +612,8 @@ def collect_briefing(
         black_spot_window=window,
         wijk_shapes=shapes[["code", "name", "geojson"]],
         black_spot_rule=rule,
-        black_spots_judged=(accidents := source_span_map(version).get("accidents")) is not None
-        and accidents.reach(*window) is not None,
+        black_spots_judged=blackspot_export.window_reach(window, own["first"], own["last"])
+        is not None,
         coverage_notes=coverage_notes,
         has_events=event_queries.has_events(version),
         events_upcoming=event_queries.upcoming_events(

@@ -390,6 +390,11 @@ def _status(row: Mapping) -> str:
 # --------------------------------------------------------------------------------------
 
 
+#: In place of "no black spots" (page, briefing and its pack) when the zone's own accident
+#: registration does not reach the rule's window (:func:`window_reach`): nothing was judged.
+NO_JUDGEMENT = "Geen oordeel: de eigen ongevallenregistratie van de zone dekt dit venster niet."
+
+
 def window_reach(
     window: tuple[date, date], first: date | None, last: date | None
 ) -> tuple[date, date] | None:
@@ -413,12 +418,13 @@ def coverage_note(window: tuple[date, date], first: date | None, last: date | No
     start, end = window
     if first is not None and last is not None and first <= start and end <= last:
         return None
-    if window_reach(window, first, last) is None:
+    reach = window_reach(window, first, last)
+    if reach is None:
         return (
             f"De eigen registratie van de zone dekt dit venster ({fmt_date(start)} – "
             f"{fmt_date(end)}) niet: er is geen oordeel mogelijk."
         )
-    lo, hi = window_reach(window, first, last)
+    lo, hi = reach
     months = round((hi - lo).days / 30.4375)
     total = round(((end - start).days + 1) / 30.4375)
     return (

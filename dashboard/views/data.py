@@ -121,6 +121,7 @@ today = zone_today()
 spans = common.source_span_map(version)
 stopped = stopped_early(spans)
 latest = max((s.last for s in spans.values()), default=None)
+tasks_day = workload.reference_date(version) if "tasks" in stopped else None
 fresh_table = pd.DataFrame(
     {
         "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),
@@ -141,8 +142,8 @@ fresh_table = pd.DataFrame(
             "bronnen: nieuwere export nodig"
             # The tasks' state is judged on their own last day (marts.tasks).
             + (
-                f"; open en over termijn zoals op {fmt_date(workload.reference_date(version))}"
-                if d == "tasks" and workload.reference_date(version)
+                f"; open en over termijn zoals op {fmt_date(tasks_day)}"
+                if d == "tasks" and tasks_day
                 else ""
             )
             if (d := KNOWN_SINCE_DOMAIN.get(k, k)) in stopped

@@ -247,7 +247,6 @@ bs_coverage = export.coverage_note(bs_window, zone_bounds["first"], zone_bounds[
 # No day of the window in the zone's own registration (none loaded, or it stops before the
 # window): no judgement, and the counts of black spots are unknown, not 0.
 bs_judged = export.window_reach(bs_window, zone_bounds["first"], zone_bounds["last"]) is not None
-NO_JUDGEMENT = "Geen oordeel: de eigen registratie van de zone dekt dit venster niet."
 ranked_all = blackspots.ranking(version, period.end, params)
 ranked = (
     ranked_all[ranked_all["wijk_code"].isin(flt.wijken)] if flt.wijken else ranked_all
@@ -437,14 +436,14 @@ black_spots = ranked[ranked["is_black_spot"]]
 candidates = ranked[ranked["is_candidate"]]
 st.markdown("**Gevaarlijke punten**")
 if not bs_judged:
-    st.info(NO_JUDGEMENT)
+    st.info(export.NO_JUDGEMENT)
 elif black_spots.empty:
     st.info("Geen locatie voldoet aan beide criteria in dit venster.")
 else:
     layout.table(style_table(_ranking_table(black_spots)))
 st.markdown("**Kandidaten: net onder de drempel**")
 if not bs_judged:
-    st.info(NO_JUDGEMENT)
+    st.info(export.NO_JUDGEMENT)
 elif candidates.empty:
     st.info("Geen kandidaten: geen locatie mist de drempel nipt.")
 else:
@@ -497,7 +496,9 @@ choices = choices[
     ]
 ]
 if choices.empty:
-    st.info("Geen letselongevallen met locatie in dit venster." if bs_judged else NO_JUDGEMENT)
+    st.info(
+        "Geen letselongevallen met locatie in dit venster." if bs_judged else export.NO_JUDGEMENT
+    )
 else:
     labels = {
         int(r.location_id): (
