@@ -327,6 +327,9 @@ else:
     )
     if statbel:
         note += STATBEL_PLACE
+if not now_touched:
+    # The source has no day of the period: its empty map is unknown, not "0 ongevallen".
+    note = f"{coverage_text}: geen ongevallen van de gekozen periode om te tekenen."
 if show_controls:
     ctrl_points = traffic.control_points(version, period.start, period.end)
     drawn = maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)

@@ -173,6 +173,14 @@ def test_verkeer_does_not_count_months_after_the_accident_export(zone):
     assert bounds["last"] == span.last
     at = run_app("traffic")  # the default period: the last weeks of 2026's data
     assert any("valt er helemaal buiten" in w.value for w in at.warning)
+    # The map's caption named "0 gelokaliseerde ongevallen" for the weeks it does not cover.
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "0 gelokaliseerde ongevallen" in c]
+    assert any(
+        c.startswith("Eigen registratie (zone) dekt ")
+        and c.endswith("geen ongevallen van de gekozen periode om te tekenen.")
+        for c in captions
+    )
 
 
 def test_verkenning_stops_the_months_where_the_accident_export_stops(zone):
@@ -486,6 +494,10 @@ def test_no_black_spot_judgement_without_the_zones_accident_registration(tasks_u
     ):
         assert metrics[label] == "–", label
     assert any(i.value.startswith("Geen oordeel:") for i in at.info)
+    assert (
+        "Eigen registratie (zone) bevat geen ongevallen: geen ongevallen van de gekozen periode om "
+        "te tekenen." in [c.value for c in at.caption]
+    )
     assert not [i for i in at.info if i.value.startswith("Geen locatie voldoet")]
     at = run_app("briefing")
     assert bp.NO_BLACK_SPOT_JUDGEMENT in [i.value for i in at.info]
