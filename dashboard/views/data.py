@@ -122,6 +122,29 @@ spans = common.source_span_map(version)
 stopped = stopped_early(spans)
 latest = max((s.last for s in spans.values()), default=None)
 tasks_day = workload.reference_date(version) if "tasks" in stopped else None
+
+
+def _stop_remark(domain: str) -> str:
+    """What a source that stops early counts to, and what to do (one Dutch sentence)."""
+    span = stopped[domain]
+    return (
+        # The day it counts to (tasks: received), which can lie before 'Laatste record'
+        # (a task export's newest closing date).
+        f"telt tot en met {fmt_date(span.last)}"
+        + (" (ontvangen)" if domain == "tasks" else "")
+        + f", {fmt_int((latest - span.last).days)} dagen vóór de andere bronnen: nieuwere "
+        "export nodig"
+        # The tasks' state is judged on their own last day (marts.tasks).
+        + (
+            f"; open en over termijn zoals op {fmt_date(tasks_day)}"
+            if domain == "tasks" and tasks_day
+            else ""
+        )
+    )
+
+
+# Victims go with their accidents (common.KNOWN_SINCE_DOMAIN).
+domains = [KNOWN_SINCE_DOMAIN.get(k, k) for k in fresh["kind"]]
 fresh_table = pd.DataFrame(
     {
         "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),
@@ -132,23 +155,12 @@ fresh_table = pd.DataFrame(
         ],
         "Bestanden": fresh["bestanden"],
         "Nieuwste bestand van": pd.to_datetime(fresh["nieuwste_bestand"]),
-        # Victims go with their accidents (common.KNOWN_SINCE_DOMAIN).
+        # Short enough to read in its cell; the whole sentence is in the warning below.
         "Opmerking": [
-            # The day it counts to (tasks: received), which can lie before 'Laatste record'
-            # (a task export's newest closing date).
-            f"telt tot en met {fmt_date(stopped[d].last)}"
-            + (" (ontvangen)" if d == "tasks" else "")
-            + f", {fmt_int((latest - stopped[d].last).days)} dagen vóór de andere "
-            "bronnen: nieuwere export nodig"
-            # The tasks' state is judged on their own last day (marts.tasks).
-            + (
-                f"; open en over termijn zoals op {fmt_date(tasks_day)}"
-                if d == "tasks" and tasks_day
-                else ""
-            )
-            if (d := KNOWN_SINCE_DOMAIN.get(k, k)) in stopped
+            f"telt t.e.m. {fmt_date(stopped[d].last)}: nieuwere export nodig"
+            if d in stopped
             else ""
-            for k in fresh["kind"]
+            for d in domains
         ],
     }
 )
@@ -159,6 +171,18 @@ layout.table(
     style_table(missing_as_text(fresh_table)),
     column_config={"Opmerking": st.column_config.TextColumn(width="large")},
 )
+if stopped:
+    # The whole remark, one line per source as the table lists them: in the table's last
+    # column it ended after a few words, off to the right.
+    st.warning(
+        "**Bronnen die vroeger stoppen**\n\n"
+        + "\n".join(
+            f"- **{name}**: {_stop_remark(d)}."
+            for name, d in zip(fresh_table["Soort"], domains, strict=True)
+            if d in stopped
+        ),
+        icon=":material/update:",
+    )
 st.caption(
     f"'Dagen geleden' telt tot vandaag ({today:%d/%m/%Y}). 'Nieuwste bestand van': wanneer "
     "het jongste bestand van die soort gemaakt, binnengebracht of opgeladen is; een oud "

@@ -279,9 +279,16 @@ def test_data_page_names_the_export_that_stopped(zone):
     ).set_index("Soort")
     remarks = table["Opmerking"]
     stopped = ["Verkeersongevallen (ISLP)", "Slachtoffers (ISLP)"]  # victims go with them
-    assert all(remarks[k].startswith(f"telt tot en met {span.last:%d/%m/%Y}, ") for k in stopped)
-    assert "nieuwere export nodig" in remarks["Verkeersongevallen (ISLP)"]
+    for kind in stopped:
+        assert remarks[kind] == f"telt t.e.m. {span.last:%d/%m/%Y}: nieuwere export nodig"
     assert remarks.drop(stopped).isin(["", "–"]).all()
+    # The whole sentence, which the table's last column cut off after a few words.
+    warning = next(w.value for w in at.warning if "Bronnen die vroeger stoppen" in w.value)
+    lines = warning.splitlines()[2:]
+    assert [line.split("**")[1] for line in lines] == stopped
+    for line in lines:
+        assert f"telt tot en met {span.last:%d/%m/%Y}, " in line
+        assert line.endswith("dagen vóór de andere bronnen: nieuwere export nodig.")
     last = table.loc["Verkeersongevallen (ISLP)", "Laatste record"]
     assert last == span.last.strftime("%d/%m/%Y")
     assert any("telt na haar laatste record nergens mee" in c.value for c in at.caption)
@@ -297,6 +304,7 @@ def test_data_page_of_the_demo_names_no_export(demo_warehouse, monkeypatch):
         if "Dagen geleden" in (d.value.data if hasattr(d.value, "data") else d.value).columns
     )
     assert "Opmerking" not in fresh.columns
+    assert not [w for w in at.warning if "Bronnen die vroeger stoppen" in w.value]
 
 
 def test_stopped_early_allows_a_sparse_source_its_slack():
@@ -383,18 +391,29 @@ def test_werklast_does_not_count_weeks_after_the_task_export(tasks_until_2025):
     assert per_wijk["Feiten (venster)"].astype(str).ne("–").all()
     assert any("Overlastmeldingen: geen gegevens in het indexvenster" in c for c in captions)
     # The Data page names the export to renew, and the day its tasks' state is taken on.
+    data_page = run_app("data")
     fresh = next(
         v
-        for d in run_app("data").dataframe
+        for d in data_page.dataframe
         if "Dagen geleden" in (v := d.value.data if hasattr(d.value, "data") else d.value)
     ).set_index("Soort")
     remark = fresh.loc["Wijktaken", "Opmerking"]
     # The day it counts to is the last task received, not 'Laatste record' (the export's
     # newest closing date, later): the remark names it.
     assert fresh.loc["Wijktaken", "Laatste record"] == f"{tasks_day:%d/%m/%Y}"
-    assert remark.startswith(f"telt tot en met {last_received:%d/%m/%Y} (ontvangen), ")
-    assert remark.endswith(
-        f"nieuwere export nodig; open en over termijn zoals op {tasks_day:%d/%m/%Y}"
+    assert remark == f"telt t.e.m. {last_received:%d/%m/%Y}: nieuwere export nodig"
+    line = next(
+        line
+        for w in data_page.warning
+        if "Bronnen die vroeger stoppen" in w.value
+        for line in w.value.splitlines()
+        if line.startswith("- **Wijktaken**")
+    )
+    assert line.startswith(
+        f"- **Wijktaken**: telt tot en met {last_received:%d/%m/%Y} (ontvangen), "
+    )
+    assert line.endswith(
+        f"nieuwere export nodig; open en over termijn zoals op {tasks_day:%d/%m/%Y}."
     )
     # "De gekozen periode" after the export: the 12 months up to its end, and said so.
     at = run_app("workload", {"periode": "28d"})
