@@ -932,7 +932,9 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         for paragraph in listed:
             paragraph.paragraph_format.keep_with_next = True
         _docx.small_note(doc, data.sentences_note)
-    _docx.page_break(doc)
+    # No page break between the sections of tables: a week's few sentences stood alone on
+    # a page. Headings keep with what follows and a table that fits a page moves whole
+    # (_docx.add_table), so a section never starts at the foot of a page.
 
     doc.add_heading("3. Per wijk", level=1)
     measures = list(data.per_wijk)
@@ -976,7 +978,6 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         _docx.add_table(
             doc, t.columns, _signed_rows(t), highlight=lambda i, j, m=m: m[i].get(j), font_size=8
         )
-    _docx.page_break(doc)
 
     doc.add_heading("5. Hot spots en gevaarlijke punten", level=1)
     for domain, label in HOTSPOT_LABELS.items():

@@ -1711,3 +1711,76 @@ def test_an_event_s_count_cannot_pin_its_wijk():
     assert hidden.sum() > hidden_alone
     for cell, (lo, hi) in linked_bounds(reader, hidden).items():
         assert hi - lo >= 0.5, (cell, lo, hi)
+
+
+def _pdf_pages(docx: bytes, tmp_path) -> list[str]:
+    """The text of each page of ``docx`` as LibreOffice lays it out (skips without it)."""
+    import shutil
+    import subprocess
+
+    soffice, pdftotext = shutil.which("soffice"), shutil.which("pdftotext")
+    if not (soffice and pdftotext):
+        pytest.skip(
+            "LibreOffice (soffice) en pdftotext ontbreken: apt-get install "
+            "libreoffice-writer-nogui poppler-utils (.ci/run installeert ze)"
+        )
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "pack.docx").write_bytes(docx)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(tmp_path / "pack.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        [pdftotext, "-layout", str(tmp_path / "pack.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return text.split("\f")[:-1]  # a form feed ends every page
+
+
+def test_briefing_pack_has_no_empty_page(demo_warehouse, tmp_path):
+    """A page break after 'Wat valt op' and after 'Per categorie' left an empty page when
+    the sentences filled the page of the key figures (this week, rendered: page 3 blank),
+    and on the demo zone's week 48 three sentences alone on a page and 'Overlast per type'
+    alone on the next (9 pages, now 7): the sections of tables now follow one another (a
+    table that fits a page moves whole), and each map and the events start a page."""
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "week", date(2026, 10, 25))
+    pages = _pdf_pages(bp.briefing_docx(data), tmp_path)
+    assert all(page.strip() for page in pages), [len(p.strip()) for p in pages]
+
+    def page_of(heading: str) -> int:
+        found = [i for i, p in enumerate(pages) if heading in p]
+        assert found, heading
+        return found[0]
+
+    # A section goes on where the one before it ends, or on the next page.
+    assert page_of("3. Per wijk") - page_of("2. Wat valt op") <= 1
+    assert page_of("5. Hot spots") - page_of("Overlast per type") <= 1
+    maps = page_of("Kaart: feiten en gevaarlijke punten")
+    assert maps == page_of("Gevaarlijke punten (letselongevallen") + 1
+    assert pages[maps].split() == ["Kaart:", "feiten", "en", "gevaarlijke", "punten"]
+    assert page_of("6. Evenementen") == len(pages) - 1 > maps
+
+
+def test_municipal_reports_have_no_empty_page(reports, tmp_path):
+    """Every municipality's year and quarter report, as LibreOffice lays it out: no page
+    without text, the maps (7) and the methodology (8) each begin a page."""
+    for (nis, slug), (_, docx, _) in reports.items():
+        pages = _pdf_pages(docx, tmp_path / f"{nis}_{slug}")
+        assert all(page.strip() for page in pages), (nis, slug)
+        for heading in ("7. Kaarten", "8. Methodologie"):
+            assert [p.lstrip().startswith(heading) for p in pages].count(True) == 1, heading
