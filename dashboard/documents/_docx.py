@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 #: Texts that are numbers (counts, differences, signals, suppressed counts): right-aligned.
-_NUMERIC = re.compile(r"[-+]?[\d.,]+(?: [▲▼]| \([-+]?[\d.,]+\))?|<\d+|x|–")
+#: A count of part of its period ends in "*" ("11*", "<5*"; municipal_report.PARTIAL_MARK).
+_NUMERIC = re.compile(r"(?:[-+]?[\d.,]+(?: [▲▼]| \([-+]?[\d.,]+\))?|<\d+)\*?|x|–")
 
 #: Cell highlight → (background hex, font colour) for notable changes.
 HIGHLIGHTS = {

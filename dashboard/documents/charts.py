@@ -131,6 +131,7 @@ def trend_chart(
     hidden_text: str = "<5",
     title: str = "",
     size: tuple[float, float] = (9.0, 3.6),
+    marks: Mapping[tuple[str, int], str] | None = None,
 ) -> bytes:
     """Bars per measure and year; suppressed values get no bar, only ``hidden_text``.
 
@@ -148,6 +149,9 @@ def trend_chart(
         Chart title.
     size : (float, float)
         Figure size in inches.
+    marks : mapping, optional
+        ``(measure label, year index)`` → a mark after that bar's value (``"*"``: a count
+        of part of the period, which the table's note explains).
 
     Returns
     -------
@@ -177,13 +181,16 @@ def trend_chart(
         tallest = max(tallest, *heights, 0)
         colour = roles[min(len(years) - 1 - k, len(roles) - 1)]
         bars = ax.bar(pos, heights, width, label=str(year), color=colour)
-        for bar, value in zip(bars, values, strict=True):
-            ax.annotate(
+        for label, bar, value in zip(labels, bars, values, strict=True):
+            shown = (
                 hidden_text
                 if value is None
                 else value
                 if isinstance(value, str)
-                else fmt_int(value),
+                else fmt_int(value)
+            )
+            ax.annotate(
+                shown + (marks or {}).get((label, k), ""),
                 (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                 ha="center",
                 va="bottom",

@@ -202,21 +202,27 @@ class PublishedTable:
     note: str = ""
     #: Cells with nothing to count (an event without a location): ``"–"``.
     missing: np.ndarray | None = None
+    #: Cells whose source covers only part of their row's span: ``(row, column)`` → the
+    #: days it counts ("tot en met 13/08/2026"). Their text ends in :data:`PARTIAL_MARK`,
+    #: which the note explains.
+    partial: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def text(self, i: int, j: int) -> str:
-        """Displayed text: ``"1.234"``, ``"0"``, ``"<5"``, ``"x"`` or ``"–"``."""
+        """Displayed text: ``"1.234"``, ``"0"``, ``"<5"``, ``"x"`` or ``"–"``; a count of part
+        of the span ends in ``"*"`` (``"11*"``)."""
         if self.missing is not None and self.missing[i, j]:
             return "–"
-        if self.primary[i, j]:
-            return f"<{self.threshold}"
-        if self.hidden[i, j]:
+        if self.hidden[i, j] and not self.primary[i, j]:
             return "x"
-        return fmt_int(int(self.values[i, j]))
+        shown = f"<{self.threshold}" if self.primary[i, j] else fmt_int(int(self.values[i, j]))
+        return shown + (PARTIAL_MARK if (i, j) in self.partial else "")
 
     def cell(self, i: int, j: int) -> int | str:
-        """Value for a spreadsheet: the number when visible, else ``"<5"`` / ``"x"`` / ``"–"``."""
+        """Value for a spreadsheet: the number when visible, else ``"<5"`` / ``"x"`` / ``"–"``
+        (without the mark of a partial count: a number stays a number; the note names the
+        columns and days)."""
         if self.hidden[i, j] or (self.missing is not None and self.missing[i, j]):
-            return self.text(i, j)
+            return self.text(i, j).removesuffix(PARTIAL_MARK)
         return int(self.values[i, j])
 
     def shown(self, i: int, j: int) -> int | None:
@@ -839,6 +845,9 @@ def events_note(data: ReportData) -> str:
     )
 
 
+#: After a count whose source covers only part of its period ("11*"); the note says which days.
+PARTIAL_MARK = "*"
+
 #: Said under a table with a "–" for a source that does not cover a period.
 NO_SOURCE_NOTE = (
     "'–': over die periode zijn er van die bron geen gegevens geladen; dat is geen nul."
@@ -861,13 +870,16 @@ def _source_gaps(
 
     Returns
     -------
-    (ndarray of bool, str)
+    (ndarray of bool, dict, str)
         ``missing`` (rows × columns: the count reads "–", not 0: a source the zone never
-        loaded, or one that stops before or starts after the span) and the note: what "–"
-        means, and for a column its source covers only part of a row's span, until or
-        from which day it counts (``""`` when every source covers every span).
+        loaded, or one that stops before or starts after the span), ``partial`` (``(row,
+        column)`` → the days counted, for a source that covers part of the row's span:
+        :attr:`PublishedTable.partial`) and the note: what "–" means, and what "*" means:
+        until or from which day such a column counts (``""`` when every source covers
+        every span).
     """
     missing = np.zeros((len(rows), len(labels)), bool)
+    partial: dict[tuple[int, int], str] = {}
     cut: dict[tuple[str, str], list[str]] = {}
     for i, (row, s, e) in enumerate(rows):
         for j, key in enumerate(labels):
@@ -882,12 +894,15 @@ def _source_gaps(
                     days = f"vanaf {fmt_date(reach[0])}"
                 else:
                     days = f"tot en met {fmt_date(reach[1])}"
+                partial[i, j] = days
                 cut.setdefault((row if len(rows) > 1 else "", days), []).append(labels[key])
     notes = [NO_SOURCE_NOTE] if missing.any() else []
     for (row, days), names in cut.items():
         which = " en ".join(names) if len(names) <= 2 else ", ".join(names)
-        notes.append(f"{which}{f' in {row}' if row else ''}: alleen gegevens {days}.")
-    return missing, " ".join(notes)
+        notes.append(
+            f"{PARTIAL_MARK} {which}{f' in {row}' if row else ''}: alleen gegevens {days}."
+        )
+    return missing, partial, " ".join(notes)
 
 
 def _trend_periods(
@@ -1010,11 +1025,19 @@ def collect_report(
     total_label = f"Totaal {name}"
     # A source the zone has not loaded for a span reads "–" there, not 0.
     by_domain = common_queries.source_span_map(version)
-    gaps, gaps_note = _source_gaps(by_domain, measures, overview.MEASURE_DOMAIN, [("", start, end)])
-    trend_gaps, trend_note = _source_gaps(by_domain, measures, overview.MEASURE_DOMAIN, spans)
+    gaps, gaps_partial, gaps_note = _source_gaps(
+        by_domain, measures, overview.MEASURE_DOMAIN, [("", start, end)]
+    )
+    trend_gaps, trend_partial, trend_note = _source_gaps(
+        by_domain, measures, overview.MEASURE_DOMAIN, spans
+    )
 
     def area_gaps(n_rows: int) -> np.ndarray | None:
         return np.repeat(gaps, n_rows, axis=0) if gaps.any() else None
+
+    def area_partial(n_rows: int) -> dict[tuple[int, int], str]:
+        """The one span's partial columns, for every row of an area table."""
+        return {(i, j): days for (_, j), days in gaps_partial.items() for i in range(n_rows)}
 
     unbounded = report_queries.wijken_without_boundary(version, municipality_code)
     no_boundary = (
@@ -1043,6 +1066,7 @@ def collect_report(
             threshold=threshold,
             note=" ".join(filter(None, [not_nested, gaps_note])),
             missing=area_gaps(len(dg) + 1),
+            partial=area_partial(len(dg) + 1),
         ),
         "wijken": PublishedTable(
             "wijken",
@@ -1060,6 +1084,7 @@ def collect_report(
             threshold=threshold,
             note=" ".join(filter(None, [no_boundary, gaps_note])),
             missing=area_gaps(len(areas) + 1),
+            partial=area_partial(len(areas) + 1),
         ),
         "evolutie": PublishedTable(
             "evolutie",
@@ -1073,6 +1098,7 @@ def collect_report(
             threshold=threshold,
             note=trend_note,
             missing=trend_gaps if trend_gaps.any() else None,
+            partial=trend_partial,
         ),
     }
     cat_titles = {
@@ -1092,7 +1118,7 @@ def collect_report(
     }
     for key, frame in categories.items():
         tkey, title, label, col = cat_titles[key]
-        cat_gaps, cat_note = _source_gaps(
+        cat_gaps, cat_partial, cat_note = _source_gaps(
             by_domain, {key: col}, overview.MEASURE_DOMAIN, [("", start, end)]
         )
         tables[tkey] = PublishedTable(
@@ -1107,10 +1133,11 @@ def collect_report(
             threshold=threshold,
             note=cat_note,
             missing=np.repeat(cat_gaps, len(frame) + 1, axis=0) if cat_gaps.any() else None,
+            partial={(i, 0): d for d in cat_partial.values() for i in range(len(frame) + 1)},
         )
 
     listed = event_queries.events_between(version, start, end, nis_code=municipality_code)
-    ev_gaps, ev_note = _source_gaps(
+    ev_gaps, _, ev_note = _source_gaps(
         by_domain, EVENT_DOMAINS, {d: d for d in EVENT_DOMAINS}, [("", start, end)]
     )
     tables["evenementen"], events_notable = _events_table(
@@ -1270,8 +1297,18 @@ def summary_lines(data: ReportData) -> list[str]:
             lines.append(f"{label}: geen gegevens over deze periode geladen.")
             continue
         now = trend.shown(current, j)
-        text = f"{label}: {trend.text(current, j)}"
-        if current >= 1:
+        text = f"{label}: {trend.text(current, j).removesuffix(PARTIAL_MARK)}"
+        # A count of part of the period against a whole one (or the other way round) reads
+        # as a fall or a rise that is only the days missing: no comparison, and said why.
+        if (current, j) in trend.partial:
+            text += (
+                f" (alleen gegevens {trend.partial[current, j]}: geen vergelijking met vorig jaar)"
+            )
+        elif current >= 1 and (current - 1, j) in trend.partial:
+            text += (
+                f" (vorig jaar alleen gegevens {trend.partial[current - 1, j]}: geen vergelijking)"
+            )
+        elif current >= 1:
             before = trend.shown(current - 1, j)
             if now is not None and before is not None:
                 diff = now - before
@@ -1312,7 +1349,8 @@ def trend_series(trend: PublishedTable) -> dict[str, list[int | str]]:
 
 def report_images(data: ReportData) -> dict[str, bytes]:
     """The report's charts and maps as PNG: ``trend``, ``wijkkaart``, ``zeshoekkaart``."""
-    series = trend_series(data.tables["evolutie"])
+    trend = data.tables["evolutie"]
+    series = trend_series(trend)
     wijken = data.tables["wijken"]
     codes = dict(zip(data.wijk_shapes["name"], data.wijk_shapes["code"], strict=True))
     values, texts = {}, {}
@@ -1323,7 +1361,11 @@ def report_images(data: ReportData) -> dict[str, bytes]:
             texts[code] = wijken.text(i, 0)
     return {
         "trend": charts.trend_chart(
-            data.trend_labels, series, title=f"{data.municipality}: dezelfde periode per jaar"
+            data.trend_labels,
+            series,
+            title=f"{data.municipality}: dezelfde periode per jaar",
+            # A year counted over part of its period: "11*", as in the table above it.
+            marks={(trend.value_columns[j], i): PARTIAL_MARK for i, j in trend.partial},
         ),
         "wijkkaart": static_maps.wijk_choropleth(
             data.wijk_shapes,

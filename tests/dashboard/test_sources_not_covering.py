@@ -19,6 +19,7 @@ import pytest
 import streamlit as st
 from dash_helpers import count, run_app, wh
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 HERENT = "24038"
 
@@ -160,6 +161,82 @@ def test_report_marks_the_quarter_the_accidents_do_not_reach(zone):
     q4 = mr.collect_report(version, HERENT, mr.ReportPeriod("kwartaal", 2025, 4), warn=False)
     assert "–" not in [c for row in q4.tables["wijken"].rows() for c in row[4:6]]
     assert q4.tables["wijken"].note == mr.NO_SOURCE_NOTE  # nuisance: not loaded
+
+
+@pytest.fixture(scope="module")
+def accidents_until_august_warehouse(demo_raw, tmp_path_factory):
+    """Facts for the whole demo (11/2024 – 10/2026); the accident registration (and its
+    victims) stops in the middle of 2026's third quarter: its rows after 15/08/2026 cut."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("august") / "raw"
+    for kind in ("incidents", "districts", "accidents", "victims"):
+        shutil.copytree(demo_raw / kind, raw / kind)
+    (path,) = (raw / "accidents").glob("*2026*")
+    lines = path.read_bytes().split(b"\r\n")
+    kept = [lines[0]] + [
+        line
+        for line in lines[1:]
+        if line
+        and datetime.strptime(line.split(b";")[1][:10].decode(), "%d/%m/%Y") < datetime(2026, 8, 16)
+    ]
+    assert 1 < len(kept) < len(lines) - 1
+    path.write_bytes(b"\r\n".join(kept) + b"\r\n")
+    warehouse = raw.parent / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    return warehouse
+
+
+def test_report_marks_the_counts_of_part_of_the_period(
+    accidents_until_august_warehouse, monkeypatch
+):
+    """A third quarter whose accidents stop in August: the summary read "Letselongevallen:
+    11 (vorig jaar zelfde periode: 26; verschil -15)", a fall that was only the missing
+    weeks, and the tables showed the counts without a mark (the note under each said it).
+    The summary now does not compare them, and each such count ends in "*"."""
+    from dashboard.analysis.compstat import source_spans
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import warehouse_version
+    from dashboard.queries.common import domain_coverage
+
+    for _ in using(accidents_until_august_warehouse, monkeypatch):
+        version = warehouse_version()
+        last = source_spans(domain_coverage(version))["accidents"].last
+        assert date(2026, 8, 1) <= last <= date(2026, 8, 15)
+        data = mr.collect_report(version, HERENT, mr.ReportPeriod("kwartaal", 2026, 3), warn=False)
+        lines = mr.summary_lines(data)
+        for label in ("Letselongevallen", "Verkeersslachtoffers"):
+            (line,) = [x for x in lines if x.startswith(label + ":")]
+            assert line.endswith(
+                f" (alleen gegevens tot en met {last:%d/%m/%Y}: geen vergelijking met vorig jaar)."
+            ), line
+            assert "*" not in line
+        (facts,) = [x for x in lines if x.startswith("Feiten (pv's):")]
+        assert "vorig jaar zelfde periode" in facts
+        # Every shown accident count of the quarter ends in "*", no count of facts does.
+        for key, accident_columns in (("wijken", (4, 5)), ("deelgemeenten", (3, 4))):
+            for row in data.tables[key].rows():
+                assert all(row[c] == "x" or row[c].endswith("*") for c in accident_columns), row
+                assert not row[accident_columns[0] - 2].endswith("*"), row
+        trend = data.tables["evolutie"].rows()
+        assert all(c == "x" or c.endswith("*") for c in trend[-1][-2:])
+        assert not any(c.endswith("*") for row in trend[:-1] for c in row[1:])
+        assert "* Letselongevallen en Verkeersslachtoffers in 2026: alleen gegevens" in (
+            data.tables["evolutie"].note
+        )
+        victims = data.tables["cat_slachtoffers"].rows()
+        assert all(r[1] == "x" or r[1].endswith("*") for r in victims)
+        # The spreadsheet keeps numbers (the note says which are partial).
+        wijken = data.tables["wijken"]
+        cells = [wijken.cell(i, 2) for i in range(len(wijken.labels))]
+        assert all(isinstance(c, int) or c in ("x", "<5") for c in cells), cells
+        doc = Document(io.BytesIO(mr.report_docx(data)))
+        assert "geen vergelijking met vorig jaar" in "\n".join(p.text for p in doc.paragraphs)
+        # Right-aligned like every count ("11*" stood left in its column).
+        (evolution,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Periode"]
+        marked = [c for c in evolution.rows[-1].cells[1:] if c.text.endswith("*")]
+        assert marked
+        assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in marked)
 
 
 def test_verkeer_does_not_count_months_after_the_accident_export(zone):

@@ -34,17 +34,18 @@ def _spans(**domains):
 
 def test_every_source_covers_the_span():
     spans = _spans(incidents=("2024-01-01", "2025-12-31"), accidents=("2024-01-01", "2025-12-31"))
-    missing, note = mr._source_gaps(
+    missing, partial, note = mr._source_gaps(
         spans, LABELS, MEASURE_DOMAIN, [("", date(2025, 1, 1), date(2025, 3, 31))]
     )
-    assert not missing.any() and note == ""
+    assert not missing.any() and partial == {} and note == ""
 
 
 def test_a_source_never_loaded_or_ended_before_the_span_is_missing():
     q3 = [("", date(2025, 7, 1), date(2025, 9, 30))]
     never = _spans(incidents=("2024-01-01", "2025-12-31"))
-    missing, note = mr._source_gaps(never, LABELS, MEASURE_DOMAIN, q3)
+    missing, partial, note = mr._source_gaps(never, LABELS, MEASURE_DOMAIN, q3)
     assert missing.tolist() == [[False, True, True]] and note == mr.NO_SOURCE_NOTE
+    assert partial == {}
     ended = _spans(incidents=("2024-01-01", "2025-12-31"), accidents=("2024-01-01", "2025-06-30"))
     assert mr._source_gaps(ended, LABELS, MEASURE_DOMAIN, q3)[0].tolist() == [[False, True, True]]
     # A source that only starts after the span is missing there too.
@@ -59,15 +60,22 @@ def test_a_source_that_covers_part_of_a_span_says_until_or_from_when():
         ("2024", date(2024, 1, 1), date(2024, 3, 31)),
         ("2025", date(2025, 7, 1), date(2025, 9, 30)),
     ]
-    missing, note = mr._source_gaps(spans, LABELS, MEASURE_DOMAIN, rows)
+    missing, partial, note = mr._source_gaps(spans, LABELS, MEASURE_DOMAIN, rows)
     assert missing.tolist() == [[False, True, True], [False] * 3, [False] * 3]
+    # The cells of part of their span, marked "*" in the tables.
+    assert partial == {
+        (1, 1): "vanaf 20/02/2024",
+        (1, 2): "vanaf 20/02/2024",
+        (2, 1): "tot en met 15/08/2025",
+        (2, 2): "tot en met 15/08/2025",
+    }
     assert note == (
-        f"{mr.NO_SOURCE_NOTE} Letselongevallen en Slachtoffers in 2024: alleen gegevens "
-        "vanaf 20/02/2024. Letselongevallen en Slachtoffers in 2025: alleen gegevens tot en "
+        f"{mr.NO_SOURCE_NOTE} * Letselongevallen en Slachtoffers in 2024: alleen gegevens "
+        "vanaf 20/02/2024. * Letselongevallen en Slachtoffers in 2025: alleen gegevens tot en "
         "met 15/08/2025."
     )
-    one = mr._source_gaps(spans, LABELS, MEASURE_DOMAIN, [rows[2]])[1]
-    assert one == "Letselongevallen en Slachtoffers: alleen gegevens tot en met 15/08/2025."
+    one = mr._source_gaps(spans, LABELS, MEASURE_DOMAIN, [rows[2]])[2]
+    assert one == "* Letselongevallen en Slachtoffers: alleen gegevens tot en met 15/08/2025."
 
 
 def test_edge_slack_follows_how_sparse_the_source_is():
