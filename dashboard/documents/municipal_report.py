@@ -855,8 +855,12 @@ NO_SOURCE_NOTE = (
 
 
 def _source_gaps(
-    sources: dict[str, SourceSpan], labels: dict[str, str], domains: dict[str, str], rows: list
-) -> tuple[np.ndarray, str]:
+    sources: dict[str, SourceSpan],
+    labels: dict[str, str],
+    domains: dict[str, str],
+    rows: list,
+    marked: bool = True,
+) -> tuple[np.ndarray, dict[tuple[int, int], str], str]:
     """Where each column's source does not cover a row's span, and a note saying so.
 
     Parameters
@@ -867,6 +871,10 @@ def _source_gaps(
         Column key → header, and → its source domain (in the table's column order).
     rows : list of (str, date, date)
         Each row's label and inclusive span (the label only names a row in the note).
+    marked : bool
+        The table marks its partial cells with :data:`PARTIAL_MARK`, and the note's
+        sentences about them begin with it (not the events table: whether an event's own
+        window is covered is judged per event).
 
     Returns
     -------
@@ -899,9 +907,8 @@ def _source_gaps(
     notes = [NO_SOURCE_NOTE] if missing.any() else []
     for (row, days), names in cut.items():
         which = " en ".join(names) if len(names) <= 2 else ", ".join(names)
-        notes.append(
-            f"{PARTIAL_MARK} {which}{f' in {row}' if row else ''}: alleen gegevens {days}."
-        )
+        mark = f"{PARTIAL_MARK} " if marked else ""
+        notes.append(f"{mark}{which}{f' in {row}' if row else ''}: alleen gegevens {days}.")
     return missing, partial, " ".join(notes)
 
 
@@ -1138,7 +1145,7 @@ def collect_report(
 
     listed = event_queries.events_between(version, start, end, nis_code=municipality_code)
     ev_gaps, _, ev_note = _source_gaps(
-        by_domain, EVENT_DOMAINS, {d: d for d in EVENT_DOMAINS}, [("", start, end)]
+        by_domain, EVENT_DOMAINS, {d: d for d in EVENT_DOMAINS}, [("", start, end)], marked=False
     )
     tables["evenementen"], events_notable = _events_table(
         mine, listed.get("event_id", pd.Series(dtype=str)), threshold, ev_gaps[0], ev_note

@@ -152,7 +152,8 @@ def show_table(table: mr.PublishedTable, height: int | str = "auto") -> None:
         column_config=dict.fromkeys(table.value_columns, right),
     )
     if table.note:
-        st.caption(table.note)
+        # Markdown read the leading "*" of a partial count's note as a list bullet.
+        st.caption(table.note.replace("*", "\\*"))
 
 
 st.subheader(trend.title)

@@ -165,12 +165,13 @@ def test_report_marks_the_quarter_the_accidents_do_not_reach(zone):
 
 @pytest.fixture(scope="module")
 def accidents_until_august_warehouse(demo_raw, tmp_path_factory):
-    """Facts for the whole demo (11/2024 – 10/2026); the accident registration (and its
-    victims) stops in the middle of 2026's third quarter: its rows after 15/08/2026 cut."""
+    """Facts and events for the whole demo (11/2024 – 10/2026); the accident registration
+    (and its victims) stops in the middle of 2026's third quarter: its rows after 15/08/2026
+    cut."""
     from etl.build import build_warehouse
 
     raw = tmp_path_factory.mktemp("august") / "raw"
-    for kind in ("incidents", "districts", "accidents", "victims"):
+    for kind in ("incidents", "districts", "accidents", "victims", "events"):
         shutil.copytree(demo_raw / kind, raw / kind)
     (path,) = (raw / "accidents").glob("*2026*")
     lines = path.read_bytes().split(b"\r\n")
@@ -224,6 +225,11 @@ def test_report_marks_the_counts_of_part_of_the_period(
         assert "* Letselongevallen en Verkeersslachtoffers in 2026: alleen gegevens" in (
             data.tables["evolutie"].note
         )
+        # The events table marks no cell (an event's own window is judged per event).
+        events = data.tables["evenementen"]
+        assert events.labels and "alleen gegevens tot en met" in events.note
+        assert "*" not in events.note
+        assert "*" not in "".join(c for row in data.tables["evenementen"].rows() for c in row)
         victims = data.tables["cat_slachtoffers"].rows()
         assert all(r[1] == "x" or r[1].endswith("*") for r in victims)
         # The spreadsheet keeps numbers (the note says which are partial).
@@ -237,6 +243,13 @@ def test_report_marks_the_counts_of_part_of_the_period(
         marked = [c for c in evolution.rows[-1].cells[1:] if c.text.endswith("*")]
         assert marked
         assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT for c in marked)
+        # The Rapporten page (Herent's newest whole quarter): the marks and their note,
+        # whose "*" markdown drew as a list bullet.
+        at = run_app("reports")
+        assert {m.label: m.value for m in at.metric}["Letselongevallen"].endswith("*")
+        notes = [c.value for c in at.caption if "alleen gegevens tot en met" in c.value]
+        assert any("\\* Letselongevallen" in n for n in notes), notes
+        assert not [n for n in notes if "* " in n.replace("\\* ", "")], notes
 
 
 def test_verkeer_does_not_count_months_after_the_accident_export(zone):
