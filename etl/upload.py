@@ -36,6 +36,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -175,6 +176,17 @@ class Preview:
     stops_early: str | None = None
 
 
+@contextmanager
+def _warehouse_attached(con: duckdb.DuckDBPyConnection, warehouse: Path) -> Iterator[None]:
+    """The current warehouse, read-only, as ``_wh`` on ``con`` while the block runs (the
+    preview compares the upload with what is loaded)."""
+    con.execute(f"ATTACH '{warehouse.as_posix()}' AS _wh (READ_ONLY)")
+    try:
+        yield
+    finally:
+        con.execute("DETACH _wh")
+
+
 #: Exports the zone itself keeps up to date, in the plural of a sentence. One of them that
 #: stops before the others is unknown after its last day; Statbel's file lags by design.
 CURRENT_KINDS = {
@@ -212,22 +224,20 @@ def span_note(
     dates = f"Records van {first:%d/%m/%Y} tot en met {last:%d/%m/%Y}."
     if kind not in CURRENT_KINDS or warehouse is None or not warehouse.is_file():
         return dates, None
-    con.execute(f"ATTACH '{warehouse.as_posix()}' AS _wh (READ_ONLY)")
-    try:
-        newest = dict(
-            con.execute(
-                "SELECT kind, max(max_record_date) FROM _wh.marts.load_files "
-                "WHERE list_contains(?::VARCHAR[], kind) AND source_file <> ? GROUP BY kind",
-                [list(CURRENT_KINDS), source_file],
-            ).fetchall()
-        )
-        slack = con.execute(
-            "SELECT wb_edge_slack(?::BIGINT, ?::BIGINT)", [n, (last - first).days + 1]
-        ).fetchone()[0]
-    except duckdb.Error:
-        return dates, None  # a warehouse of another version: no comparison
-    finally:
-        con.execute("DETACH _wh")
+    with _warehouse_attached(con, warehouse):
+        try:
+            newest = dict(
+                con.execute(
+                    "SELECT kind, max(max_record_date) FROM _wh.marts.load_files "
+                    "WHERE list_contains(?::VARCHAR[], kind) AND source_file <> ? GROUP BY kind",
+                    [list(CURRENT_KINDS), source_file],
+                ).fetchall()
+            )
+            slack = con.execute(
+                "SELECT wb_edge_slack(?::BIGINT, ?::BIGINT)", [n, (last - first).days + 1]
+            ).fetchone()[0]
+        except duckdb.Error:
+            return dates, None  # a warehouse of another version: no comparison
     others = [d for k, d in newest.items() if k != kind and d is not None]
     own = max(d for d in (last, newest.get(kind)) if d is not None)
     if not others or (max(others) - own).days <= slack:
@@ -271,28 +281,26 @@ def overlap_note(
     if kind not in RECORD_KEYS or not warehouse.is_file():
         return None
     key, mart, where = RECORD_KEYS[kind]
-    con.execute(f"ATTACH '{warehouse.as_posix()}' AS _wh (READ_ONLY)")
-    try:
-        mine = con.execute(
-            "SELECT count(DISTINCT "
-            f"{key}), max(record_date) FROM staging.preview WHERE reject_reason IS NULL"
-        ).fetchone()
-        n_mine, last = int(mine[0] or 0), mine[1]
-        if not n_mine:
-            return None
-        shared = con.execute(
-            f"""SELECT m.source_file::VARCHAR AS file, any_value(f.max_record_date) AS last,
-                count(*) AS n
-            FROM (SELECT DISTINCT {key} AS k FROM staging.preview WHERE reject_reason IS NULL) p
-            JOIN (SELECT {key}::VARCHAR AS k, source_file FROM _wh.{mart} WHERE {where}) m
-                ON m.k = p.k::VARCHAR
-            LEFT JOIN _wh.marts.load_files f ON f.source_file = m.source_file::VARCHAR
-            GROUP BY 1 ORDER BY 1"""
-        ).fetchall()
-    except duckdb.Error:
-        return None  # a warehouse of another version: no comparison rather than no preview
-    finally:
-        con.execute("DETACH _wh")
+    with _warehouse_attached(con, warehouse):
+        try:
+            mine = con.execute(
+                "SELECT count(DISTINCT "
+                f"{key}), max(record_date) FROM staging.preview WHERE reject_reason IS NULL"
+            ).fetchone()
+            n_mine, last = int(mine[0] or 0), mine[1]
+            if not n_mine:
+                return None
+            shared = con.execute(
+                f"""SELECT m.source_file::VARCHAR AS file, any_value(f.max_record_date) AS last,
+                    count(*) AS n
+                FROM (SELECT DISTINCT {key} AS k FROM staging.preview WHERE reject_reason IS NULL) p
+                JOIN (SELECT {key}::VARCHAR AS k, source_file FROM _wh.{mart} WHERE {where}) m
+                    ON m.k = p.k::VARCHAR
+                LEFT JOIN _wh.marts.load_files f ON f.source_file = m.source_file::VARCHAR
+                GROUP BY 1 ORDER BY 1"""
+            ).fetchall()
+        except duckdb.Error:
+            return None  # a warehouse of another version: no comparison rather than no preview
     if not shared:
         return None
 

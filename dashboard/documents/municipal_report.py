@@ -912,6 +912,12 @@ def _source_gaps(
     return missing, partial, " ".join(notes)
 
 
+def _every_row(partial: dict[tuple[int, int], str], n_rows: int) -> dict[tuple[int, int], str]:
+    """The partial columns of one span (:func:`_source_gaps` over a single row) for every
+    row of a table whose rows all count that span (areas, categories, the total)."""
+    return {(i, j): days for (_, j), days in partial.items() for i in range(n_rows)}
+
+
 def _trend_periods(
     period: ReportPeriod, start: date, end: date, first: date
 ) -> list[tuple[str, date, date]]:
@@ -1042,10 +1048,6 @@ def collect_report(
     def area_gaps(n_rows: int) -> np.ndarray | None:
         return np.repeat(gaps, n_rows, axis=0) if gaps.any() else None
 
-    def area_partial(n_rows: int) -> dict[tuple[int, int], str]:
-        """The one span's partial columns, for every row of an area table."""
-        return {(i, j): days for (_, j), days in gaps_partial.items() for i in range(n_rows)}
-
     unbounded = report_queries.wijken_without_boundary(version, municipality_code)
     no_boundary = (
         f"Niet in de tabel: {', '.join(unbounded)} (in de zoneconfiguratie, maar zonder grens "
@@ -1073,7 +1075,7 @@ def collect_report(
             threshold=threshold,
             note=" ".join(filter(None, [not_nested, gaps_note])),
             missing=area_gaps(len(dg) + 1),
-            partial=area_partial(len(dg) + 1),
+            partial=_every_row(gaps_partial, len(dg) + 1),
         ),
         "wijken": PublishedTable(
             "wijken",
@@ -1091,7 +1093,7 @@ def collect_report(
             threshold=threshold,
             note=" ".join(filter(None, [no_boundary, gaps_note])),
             missing=area_gaps(len(areas) + 1),
-            partial=area_partial(len(areas) + 1),
+            partial=_every_row(gaps_partial, len(areas) + 1),
         ),
         "evolutie": PublishedTable(
             "evolutie",
@@ -1140,7 +1142,7 @@ def collect_report(
             threshold=threshold,
             note=cat_note,
             missing=np.repeat(cat_gaps, len(frame) + 1, axis=0) if cat_gaps.any() else None,
-            partial={(i, 0): d for d in cat_partial.values() for i in range(len(frame) + 1)},
+            partial=_every_row(cat_partial, len(frame) + 1),
         )
 
     listed = event_queries.events_between(version, start, end, nis_code=municipality_code)
