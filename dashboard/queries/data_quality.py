@@ -17,6 +17,17 @@ RECORD_MARTS = {
     "Wijktaken": ("marts.tasks", "TRUE", "year(received_at)"),
     "Verkeerscontroles": ("marts.controls", "TRUE", "year(started_at)"),
 }
+#: The first and last day a record of each mart covers, in :data:`RECORD_MARTS`' order:
+#: the record's day, or for Statbel (a month, no day) the first and last day of its month.
+_RECORD_DAYS = {
+    "Letselongevallen (Statbel)": (
+        "min(make_date(year, month, 1))",
+        "max(last_day(make_date(year, month, 1)))",
+    ),
+}
+#: The sources whose records give a month, not a day.
+MONTH_SOURCES = frozenset(_RECORD_DAYS)
+_NO_YEAR = -1
 _LABELS = list(RECORD_MARTS)
 
 
@@ -114,19 +125,58 @@ def unlisted_refusals(version: WarehouseVersion) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def rows_per_source_and_year(version: WarehouseVersion) -> pd.DataFrame:
-    """Records per mart and year (``bron``, ``jaar``, ``aantal``); missing marts skipped."""
+    """Records per mart and year; missing marts skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``bron``, ``jaar``, ``aantal``, and ``van`` and ``tot`` (dates): the first and last
+        day the year's records cover (Statbel: the first and last day of their months;
+        null for records without a date).
+    """
     present = present_marts(version)
     parts = [
-        f"SELECT {i} AS idx, {year} AS jaar, count(*) AS aantal FROM {table} "
-        f"WHERE {cond} GROUP BY ALL"
-        for i, (table, cond, year) in enumerate(RECORD_MARTS.values())
+        f"SELECT {i} AS idx, {year} AS jaar, count(*) AS aantal, "
+        + ", ".join(_RECORD_DAYS.get(label, ("min(date)", "max(date)")))
+        + f" FROM {table} WHERE {cond} GROUP BY ALL"
+        for i, (label, (table, cond, year)) in enumerate(RECORD_MARTS.items())
         if table in present
     ]
     if not parts:
-        return pd.DataFrame(columns=["bron", "jaar", "aantal"])
+        return pd.DataFrame(columns=["bron", "jaar", "aantal", "van", "tot"])
     df = query(version, " UNION ALL ".join(parts) + " ORDER BY idx, jaar LIMIT 5000")
+    df.columns = ["idx", "jaar", "aantal", "van", "tot"]
     df.insert(0, "bron", df.pop("idx").map(lambda i: _LABELS[i]))
     return df
+
+
+def records_per_year_table(per_year: pd.DataFrame) -> pd.DataFrame:
+    """:func:`rows_per_source_and_year` as the Data page shows it: one row per source
+    (``Bron``), its first and last day (``Gegevens van``, ``tot en met``), a column per
+    year and ``Totaal``.
+
+    A year with no record inside a source's days counts 0; a year outside them is missing
+    (NA, not 0): the source does not cover it, as an accident export that stops last year
+    or Statbel's open data, published a year or more after the facts.
+    """
+    days = per_year.assign(van=pd.to_datetime(per_year["van"]), tot=pd.to_datetime(per_year["tot"]))
+    span = days.groupby("bron", sort=False).agg(van=("van", "min"), tot=("tot", "max"))
+    # Records without a year (a Statbel row without one) in a column of their own, last.
+    counts = days.assign(jaar=days["jaar"].fillna(_NO_YEAR)).pivot_table(
+        index="bron", columns="jaar", values="aantal", aggfunc="sum", fill_value=0, sort=False
+    )
+    counts = counts[sorted(counts.columns, key=lambda y: (y == _NO_YEAR, y))]
+    table = counts.astype("Int64")
+    for source, (first, last) in span.iterrows():
+        if pd.isna(first) or pd.isna(last):
+            continue
+        outside = [y for y in counts.columns if y != _NO_YEAR and not first.year <= y <= last.year]
+        table.loc[source, outside] = pd.NA
+    table.columns = ["Onbekend jaar" if y == _NO_YEAR else str(int(y)) for y in table.columns]
+    table["Totaal"] = counts.sum(axis=1).astype("Int64")
+    table.insert(0, "tot en met", span["tot"])
+    table.insert(0, "Gegevens van", span["van"])
+    return table.rename_axis("Bron").reset_index()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -9,6 +9,7 @@ from dashboard.analysis.compstat import stopped_early
 from dashboard.auth import gate
 from dashboard.components import layout, upload
 from dashboard.components.format import (
+    MISSING,
     fmt_date,
     fmt_datetime,
     fmt_int,
@@ -18,6 +19,7 @@ from dashboard.components.format import (
 )
 from dashboard.queries import common, data_quality, workload
 from dashboard.queries.common import KNOWN_SINCE_DOMAIN
+from dashboard.queries.data_quality import MONTH_SOURCES
 from etl.config import zone_today
 
 # Rejected rows are shown as received (PV numbers, free text): coordinator only.
@@ -201,12 +203,19 @@ per_year = data_quality.rows_per_source_and_year(version)
 if per_year.empty:
     st.info("Nog geen records.")
 else:
-    pivot = per_year.pivot_table(
-        index="bron", columns="jaar", values="aantal", aggfunc="sum", fill_value=0
+    per_year_table = data_quality.records_per_year_table(per_year)
+    for col in ("Gegevens van", "tot en met"):
+        per_year_table[col] = [
+            MISSING if pd.isna(d) else f"{d:%m/%Y}" if source in MONTH_SOURCES else fmt_date(d)
+            for source, d in zip(per_year_table["Bron"], per_year_table[col], strict=True)
+        ]
+    layout.table(style_table(missing_as_text(per_year_table)))
+    st.caption(
+        "'Gegevens van' en 'tot en met': de eerste en laatste dag met een record van die "
+        "bron (Statbel geeft alleen de maand: eerste en laatste maand). Een jaar buiten die dagen toont –: de bron "
+        "telt er niet, dat is geen 0. Het eerste en het laatste jaar van een bron tellen "
+        "alleen de dagen binnen die grenzen: vergelijk ze niet met een volledig jaar."
     )
-    pivot.columns = [str(int(c)) if pd.notna(c) else "Onbekend jaar" for c in pivot.columns]
-    pivot["Totaal"] = pivot.sum(axis=1)
-    layout.table(style_table(pivot.astype(int).rename_axis("Bron").reset_index()))
 
 st.subheader("Records zonder (bruikbare) locatie")
 located = data_quality.records_without_location(version)

@@ -205,3 +205,38 @@ def test_refused_rows_search_ignores_accents_and_says_one_row(tmp_path, monkeypa
     at = run_app("data")
     at.text_input(key="data_zoek").set_value("voor de begindatum").run()
     assert any(c.value == "1 geweigerde rij." for c in at.caption)
+
+
+def test_records_per_year_leave_out_the_years_a_source_does_not_cover():
+    """A year with no record inside a source's days is 0; one outside them is missing, not 0
+    (an export that stops last year, Statbel's open data of months, a source that starts late)."""
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard.queries.data_quality import records_per_year_table
+
+    rows = [
+        # Facts over three years, none in 2025 (a real 0: the days around it are covered).
+        ("Feiten (pv's)", 2024, 5, date(2024, 3, 1), date(2024, 12, 31)),
+        ("Feiten (pv's)", 2026, 7, date(2026, 1, 2), date(2026, 11, 30)),
+        # Accidents that stop in 2024 and Statbel months from 2025 on.
+        ("Verkeersongevallen (zone)", 2024, 3, date(2024, 2, 1), date(2024, 9, 30)),
+        ("Letselongevallen (Statbel)", 2025, 4, date(2025, 1, 1), date(2025, 12, 31)),
+        ("Letselongevallen (Statbel)", None, 2, None, None),
+    ]
+    per_year = pd.DataFrame(rows, columns=["bron", "jaar", "aantal", "van", "tot"])
+    table = records_per_year_table(per_year).set_index("Bron")
+    assert list(table.columns) == [
+        "Gegevens van", "tot en met", "2024", "2025", "2026", "Onbekend jaar", "Totaal"
+    ]  # fmt: skip
+    facts = table.loc["Feiten (pv's)"]
+    assert (facts["2024"], facts["2025"], facts["2026"], facts["Totaal"]) == (5, 0, 7, 12)
+    assert facts["Gegevens van"] == pd.Timestamp(2024, 3, 1)
+    assert facts["tot en met"] == pd.Timestamp(2026, 11, 30)
+    accidents = table.loc["Verkeersongevallen (zone)"]
+    assert accidents["2024"] == 3 and accidents["Totaal"] == 3
+    assert pd.isna(accidents["2025"]) and pd.isna(accidents["2026"])
+    statbel = table.loc["Letselongevallen (Statbel)"]
+    assert pd.isna(statbel["2024"]) and pd.isna(statbel["2026"])
+    assert (statbel["2025"], statbel["Onbekend jaar"], statbel["Totaal"]) == (4, 2, 6)

@@ -637,3 +637,20 @@ def test_werklast_without_a_task_export_says_so(zone):
         "data/raw/tasks/)."
     ]
     assert not at.metric
+
+
+def test_data_page_counts_no_year_after_the_export_that_stopped(zone):
+    """Records per source and year: the accidents' 2026 is no 0 but not covered (–), and
+    the table says up to which day each source runs."""
+    span = _accident_span()
+    at = run_app("data")
+    table = next(d.value for d in at.dataframe if "tot en met" in d.value.columns).set_index("Bron")
+    accidents = table.loc["Verkeersongevallen (zone)"]
+    assert accidents["2026"] == "–"
+    assert accidents["tot en met"] == f"{span.last:%d/%m/%Y}"
+    assert int(accidents["2025"]) == count(
+        "SELECT count(*) FROM marts.accidents WHERE source = 'zone' AND year = 2025"
+    )
+    facts = table.loc["Feiten (pv's)"]
+    assert int(facts["2026"]) == count("SELECT count(*) FROM marts.incidents WHERE year = 2026")
+    assert any("dat is geen 0" in c.value for c in at.caption)
