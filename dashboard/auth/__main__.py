@@ -43,6 +43,18 @@ def _zone_or_none():
         return None
 
 
+def _end_sessions(username: str) -> str:
+    """Revoke the user's session tokens (dashboard.auth.sessions); a note for the output.
+
+    A session of the user that is open ends at its next click (the gate checks its token on
+    every run), and the browser's cookie signs no one in again.
+    """
+    from dashboard.auth.sessions import SessionStore
+
+    n = SessionStore().revoke_user(username)
+    return f" ({n} aangemelde sessie{'s' if n != 1 else ''} beëindigd)" if n else ""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
@@ -98,15 +110,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Gebruiker {user.username} ({user.role.label}) toegevoegd aan {store.path}")
         elif args.command == "set-password":
             store.set_password(args.username, _read_password(args))
-            print(f"Wachtwoord van {args.username} gewijzigd")
+            print(f"Wachtwoord van {args.username} gewijzigd{_end_sessions(args.username)}")
         elif args.command in ("disable-user", "enable-user"):
             store.set_disabled(args.username, args.command == "disable-user")
             print(
                 f"{args.username}: {'geblokkeerd' if args.command == 'disable-user' else 'actief'}"
+                + (_end_sessions(args.username) if args.command == "disable-user" else "")
             )
         elif args.command == "remove-user":
             store.remove_user(args.username)
-            print(f"{args.username} verwijderd")
+            print(f"{args.username} verwijderd{_end_sessions(args.username)}")
         elif args.command == "unlock":
             from dashboard.auth.throttle import LoginThrottle
 

@@ -25,6 +25,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
@@ -33,17 +34,20 @@ import streamlit as st
 
 from dashboard.auth.oidc import RoleMapping, anonymous_principal, auth_mode, map_oidc_user
 from dashboard.auth.roles import Principal, allowed_pages, current_classes, load_pseudonym_key
+from dashboard.auth.sessions import COOKIE, SESSION_MAX_AGE_S, SessionStore
 from dashboard.auth.throttle import LoginThrottle
-from dashboard.auth.users import UserStore, demo_enabled, ensure_demo_users
+from dashboard.auth.users import User, UserStore, demo_enabled, ensure_demo_users
 from etl.audit import AuditLog
-
-#: A session signs in again after this long, even when active.
-SESSION_MAX_AGE_S = 12 * 3600
 
 _PRINCIPAL = "wijkbeeld_principal"
 _SIGNED_IN_AT = "wijkbeeld_signed_in_at"
 _LAST_VIEW = "wijkbeeld_last_page_view"
 _CURRENT_PAGE = "wijkbeeld_current_page"
+# The session's token (dashboard.auth.sessions), and the cookie the browser is told to
+# keep or to drop.
+_TOKEN = "wijkbeeld_session_token"
+_COOKIE_SET = "wijkbeeld_cookie_to_set"
+_COOKIE_CLEAR = "wijkbeeld_cookie_to_clear"
 
 
 @st.cache_resource(show_spinner=False)
@@ -77,11 +81,21 @@ def client_address() -> str | None:
 
 
 def current_principal() -> Principal | None:
-    """The signed-in principal of this session, or ``None``."""
+    """The signed-in principal of this session, or ``None``.
+
+    A session signed in with a token (a local account: the form, or the browser's cookie)
+    ends when the token does: "Afmelden" in another tab of that browser, or an account
+    disabled, removed or given a new password since (``python -m dashboard.auth``).
+    """
     principal = st.session_state.get(_PRINCIPAL)
     signed_in_at = st.session_state.get(_SIGNED_IN_AT, 0.0)
     if principal is not None and time.time() - signed_in_at > SESSION_MAX_AGE_S:
         st.session_state.pop(_PRINCIPAL, None)
+        return None
+    token = st.session_state.get(_TOKEN)
+    if principal is not None and token is not None and SessionStore().lookup(token) is None:
+        for key in (_PRINCIPAL, _SIGNED_IN_AT, _TOKEN, _COOKIE_SET):
+            st.session_state.pop(key, None)
         return None
     if principal is not None:
         fresh = current_classes(principal)
@@ -90,9 +104,9 @@ def current_principal() -> Principal | None:
     return principal
 
 
-def _sign_in(principal: Principal, method: str) -> None:
+def _sign_in(principal: Principal, method: str, at: float | None = None) -> None:
     st.session_state[_PRINCIPAL] = principal
-    st.session_state[_SIGNED_IN_AT] = time.time()
+    st.session_state[_SIGNED_IN_AT] = time.time() if at is None else at
     audit_log().record(
         "aanmelding",
         principal.username,
@@ -136,6 +150,8 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
         _refuse(str(exc), url_paths)
     principal = current_principal()
     if principal is not None:
+        return principal
+    if mode == "local" and (principal := _resume_session()) is not None:
         return principal
     if mode == "none":
         principal = anonymous_principal()
@@ -190,8 +206,74 @@ def _hide_navigation(url_paths: Iterable[str] = ()) -> None:
     st.navigation(pages, position="hidden")
 
 
+def _browser_cookie() -> str | None:
+    """The session token the browser sent with this session's first request, if any."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - absent outside a server (AppTest)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _usable_since(user: User | None, signed_in_at: float, demo: bool) -> bool:
+    """Whether ``user`` may still use a sign-in of ``signed_in_at``: it exists, is not
+    disabled (nor a demo account without the demo flag), and its password is not newer."""
+    if user is None or user.disabled or (user.demo and not demo):
+        return False
+    try:
+        changed = datetime.fromisoformat(user.password_changed_at).timestamp()
+    except ValueError:
+        return True  # a user file without the date (written by hand)
+    return changed <= signed_in_at
+
+
+def _resume_session() -> Principal | None:
+    """Sign this session in from the browser's session cookie (a reload, a new tab), or
+    ``None`` when it has none the server still honours."""
+    token = _browser_cookie()
+    store = SessionStore()
+    record = store.lookup(token) if token else None
+    if record is None:
+        return None
+    demo = demo_enabled()
+    user = UserStore(allow_demo=demo).get(record.username)
+    if not _usable_since(user, record.signed_in_at, demo):
+        store.revoke(token)
+        return None
+    st.session_state[_PRINCIPAL] = user.principal
+    # The 12 hours count from the sign-in with the form, not from the reload.
+    st.session_state[_SIGNED_IN_AT] = record.signed_in_at
+    st.session_state[_TOKEN] = token
+    audit_log().record(
+        "aanmelding",
+        user.username,
+        detail={"methode": "sessiecookie", "rol": user.role.value, "client": client_address()},
+    )
+    return user.principal
+
+
+def _cookie_script(token: str | None, expires_at: float) -> None:
+    """Tell the browser to keep ``token`` in the session cookie until ``expires_at`` (epoch
+    seconds), or with ``token=None`` to drop it. SameSite=Strict: no other site's page
+    sends it along; Secure when the app is served over HTTPS."""
+    value = json.dumps(token or "")
+    expires = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(expires_at))
+    st.html(
+        # The element takes no room (an empty element still added a gap to the sidebar).
+        "<style>[data-testid='stElementContainer']:has(script[data-wijkbeeld-cookie])"
+        "{display: none}</style>"
+        "<script data-wijkbeeld-cookie>document.cookie = "
+        f"{json.dumps(COOKIE + '=')} + encodeURIComponent({value}) + "
+        f"{json.dumps(f'; Path=/; Expires={expires}; SameSite=Strict')} + "
+        "(location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
 def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
     _hide_navigation(url_paths)
+    if st.session_state.pop(_COOKIE_CLEAR, False):
+        _cookie_script(None, 0)
     demo = demo_enabled()
     ensure_demo_users(enabled=demo)
     # A narrow column: a full-width form on a wide layout looks like a broken page.
@@ -225,7 +307,12 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
             )
             st.stop()
         throttle.register_success(username, client)
-        _sign_in(user.principal, "lokaal")
+        # The browser keeps the session's token, so a reload or a link opened in a new tab
+        # stays signed in (dashboard.auth.sessions); the cookie is written by sidebar_user.
+        now = time.time()
+        token = SessionStore().issue(user.username, now)
+        st.session_state[_TOKEN] = st.session_state[_COOKIE_SET] = token
+        _sign_in(user.principal, "lokaal", now)
         st.rerun()
     st.stop()
     raise AssertionError("unreachable")  # pragma: no cover
@@ -265,7 +352,13 @@ def sign_out() -> None:
     principal = current_principal()
     if principal is not None:
         audit_log().record("afmelding", principal.username)
-    for key in (_PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW, _CURRENT_PAGE):
+    # The token signs no one in any more (also not another tab of this browser), and the
+    # sign-in form tells the browser to drop the cookie.
+    token = st.session_state.get(_TOKEN)
+    if token is not None:
+        SessionStore().revoke(token)
+        st.session_state[_COOKIE_CLEAR] = True
+    for key in (_PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW, _CURRENT_PAGE, _TOKEN, _COOKIE_SET):
         st.session_state.pop(key, None)
     try:
         if st.user.is_logged_in:
@@ -279,6 +372,11 @@ def sidebar_user(principal: Principal) -> None:
     with st.sidebar:
         st.caption(f"Aangemeld als {principal.label}")
         st.button("Afmelden", on_click=sign_out, key="wijkbeeld_logout")
+        # After a sign-in with the form: the browser keeps the token until the session
+        # would end anyway. Drawn on every run, unchanged, so the script runs once.
+        token = st.session_state.get(_COOKIE_SET)
+        if token is not None:
+            _cookie_script(token, st.session_state.get(_SIGNED_IN_AT, 0.0) + SESSION_MAX_AGE_S)
 
 
 def page_stem(page) -> str:

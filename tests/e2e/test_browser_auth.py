@@ -49,8 +49,13 @@ def server(demo_warehouse, state):
         yield url
 
 
-def _sign_in(browser, url: str, username: str, password: str = "wijkbeeld-demo"):
-    page = browser.new_page(viewport={"width": 1600, "height": 1100}, accept_downloads=True)
+def _sign_in(browser, url: str, username: str, password: str = "wijkbeeld-demo", context=None):
+    """A new page (in ``context``: a browser's tabs, which share their cookies) signing in."""
+    page = (
+        context.new_page()
+        if context is not None
+        else browser.new_page(viewport={"width": 1600, "height": 1100}, accept_downloads=True)
+    )
     page.goto(url, wait_until="domcontentloaded")
     page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
     # Before sign-in: the form only, no page list, no data.
@@ -142,11 +147,72 @@ def test_bestuur_sees_only_the_reports(server, browser, state):
     page.get_by_text("Aangemeld als Demo bestuur Herent").wait_for(timeout=10_000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "auth_bestuur_reports.png"), full_page=True)
-    # A deep link to another page opens nothing of it (a new session signs in again).
+    # A deep link to another page opens nothing of it: the new session is signed in again
+    # from the session cookie, as the same bestuur, and gets the Dutch refusal.
     page.goto(server + "/data", wait_until="domcontentloaded")
-    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
     assert page.get_by_role("heading", name="Data").count() == 0
+    assert page.get_by_label("Gebruikersnaam").count() == 0
     page.close()
+
+
+def _session_cookie(page) -> str | None:
+    return next(
+        (c["value"] for c in page.context.cookies() if c["name"] == "wijkbeeld_sessie"), None
+    )
+
+
+def test_a_reload_and_a_new_tab_stay_signed_in_until_sign_out(server, browser, state):
+    """A reload (or a link opened in a new tab) is a new Streamlit session; the browser's
+    session cookie signs it in again as the same user, without the form, until
+    "Afmelden". The cookie only names a token the server keeps the digest of."""
+    time.sleep(1.5)  # the throttle's delay after an earlier failure for "demo"
+    context = browser.new_context(viewport={"width": 1600, "height": 1100})
+    page = _sign_in(browser, server + "/", "demo", context=context)
+    page.get_by_role("heading", name="Briefing").first.wait_for(timeout=60_000)
+    page.get_by_text("Aangemeld als Demo wijkcoördinator").wait_for(timeout=30_000)
+    deadline = time.monotonic() + 30
+    while _session_cookie(page) is None and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    token = _session_cookie(page)
+    assert token and len(token) >= 40
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "wijkbeeld_sessie"]
+    assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+    assert cookie["expires"] > time.time() + 11 * 3600
+    assert token not in (state / "sessions.json").read_text()
+
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Briefing").first.wait_for(timeout=60_000)
+    page.get_by_text("Aangemeld als Demo wijkcoördinator").wait_for(timeout=30_000)
+    assert page.get_by_label("Gebruikersnaam").count() == 0
+
+    # A link opened in another tab of the same browser opens its page straight away.
+    tab = context.new_page()
+    tab.goto(server + "/exploration?gegevens=nuisance", wait_until="domcontentloaded")
+    tab.get_by_role("heading", name="Verkenning").wait_for(timeout=60_000)
+    assert tab.get_by_label("Gebruikersnaam").count() == 0
+    tab.close()
+    log = _audit(state)
+    resumed = log[(log["event"] == "aanmelding") & log["detail"].str.contains("sessiecookie")]
+    assert len(resumed) >= 2
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    deadline = time.monotonic() + 30
+    while _session_cookie(page) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+    assert not _session_cookie(page)  # the browser dropped it
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator(NAV_LINKS).count() == 0
+    # The old token, sent again by hand, signs no one in: the server revoked it.
+    page.context.add_cookies([{"name": "wijkbeeld_sessie", "value": token, "url": server + "/"}])
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.locator(NAV_LINKS).count() == 0
+    context.close()
 
 
 def test_shared_link_opens_its_page_with_its_filters_after_sign_in(server, browser, state):

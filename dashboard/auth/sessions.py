@@ -1,0 +1,140 @@
+"""Signed-in sessions that outlive a browser reload (local accounts).
+
+A Streamlit session ends when its browser tab reloads, and a shared link opened in a new tab
+is a new session: with the session alone, a local account signs in again each time. After a
+sign-in with name and password the browser keeps a random token in a cookie
+(:data:`COOKIE`); a new session of that browser that brings it along is signed in again as
+that user, without the form.
+
+The server keeps only the SHA-256 of each token, with the user name and the moment of the
+sign-in, in ``state_dir()/sessions.json`` (mode 0600): the file holds no token that would
+sign anyone in. A token counts for :data:`SESSION_MAX_AGE_S` from the sign-in (the limit a
+session has anyway), until "Afmelden" revokes it, and only while its account is usable
+(checked by the gate against the user file: not disabled or removed, password not changed
+since). OIDC sign-in does not use it: Streamlit's own login cookie already outlives a reload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.auth.users import _file_lock, atomic_write_text, normalise_username
+
+#: A session signs in again after this long, even when active (and so does a token).
+SESSION_MAX_AGE_S = 12 * 3600
+
+#: The browser cookie that holds a session's token.
+COOKIE = "wijkbeeld_sessie"
+
+
+def default_sessions_path() -> Path:
+    """``state_dir()/sessions.json`` (``WIJKBEELD_STATE`` moves it)."""
+    from etl.config import state_dir
+
+    return state_dir() / "sessions.json"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """Whom a token signs in, and since when (epoch seconds)."""
+
+    username: str
+    signed_in_at: float
+
+
+class SessionStore:
+    """The tokens handed out, by their SHA-256.
+
+    Parameters
+    ----------
+    path : Path, optional
+        JSON state file; defaults to :func:`default_sessions_path`.
+    max_age_s : float
+        A token older than this signs no one in (and is dropped at the next write).
+    clock : callable
+        Wall-clock seconds (``time.time``); replaced in tests.
+    """
+
+    def __init__(
+        self,
+        path: Path | str | None = None,
+        max_age_s: float = SESSION_MAX_AGE_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.path = Path(path) if path else default_sessions_path()
+        self.max_age_s = max_age_s
+        self.clock = clock
+
+    def _read(self) -> dict[str, dict]:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            # A damaged file signs no one in: everyone signs in with the form again.
+            return {}
+        if not isinstance(raw, dict):
+            return {}
+        now = self.clock()
+        return {
+            key: entry
+            for key, entry in raw.items()
+            if isinstance(entry, dict)
+            and isinstance(entry.get("username"), str)
+            and isinstance(entry.get("signed_in_at"), int | float)
+            and 0 <= now - entry["signed_in_at"] < self.max_age_s
+        }
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[dict[str, dict]]:
+        with _file_lock(self.path):
+            state = self._read()
+            yield state
+            atomic_write_text(self.path, json.dumps(state, sort_keys=True))
+
+    def issue(self, username: str, signed_in_at: float | None = None) -> str:
+        """A new token for ``username``, signed in at ``signed_in_at`` (epoch seconds;
+        default now). Only its digest is stored."""
+        token = secrets.token_urlsafe(32)
+        with self._changing() as state:
+            state[_digest(token)] = {
+                "username": normalise_username(username),
+                "signed_in_at": self.clock() if signed_in_at is None else signed_in_at,
+            }
+        return token
+
+    def lookup(self, token: str | None) -> SessionRecord | None:
+        """Whom ``token`` signs in, or ``None`` (unknown, revoked or too old)."""
+        if not token or len(token) > 256:
+            return None
+        entry = self._read().get(_digest(token))
+        if entry is None:
+            return None
+        return SessionRecord(entry["username"], float(entry["signed_in_at"]))
+
+    def revoke(self, token: str | None) -> None:
+        """Forget ``token`` ("Afmelden"): it signs no one in any more."""
+        if not token:
+            return
+        with self._changing() as state:
+            state.pop(_digest(token), None)
+
+    def revoke_user(self, username: str) -> int:
+        """Forget every token of ``username`` (disabled, removed, new password); how many."""
+        name = normalise_username(username)
+        with self._changing() as state:
+            gone = [key for key, entry in state.items() if entry["username"] == name]
+            for key in gone:
+                del state[key]
+        return len(gone)
