@@ -138,8 +138,8 @@ def _ranked(
     version: WarehouseVersion, end: date, params: BlackSpotParams
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rule's ranking and its members, computed once for :func:`ranking` and
-    :func:`location_members` (clustering is the slow part: 5.9 s for the 449,714 injury
-    accidents of the 10^7 benchmark, milliseconds for a zone)."""
+    :func:`location_members` (2.1 s for the 449,714 injury accidents of the 10^7
+    benchmark, milliseconds for a zone)."""
     accidents, victims = ranking_inputs(version, end, params.years)
     out, members = rule.black_spot_locations(accidents, victims, end, **params.ranking_kwargs())
     if out.empty:

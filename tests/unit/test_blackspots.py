@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.spatial import Delaunay, cKDTree
+from scipy.spatial import cKDTree
 
 from dashboard.analysis import blackspots
 from dashboard.analysis.blackspots import (
@@ -388,14 +388,30 @@ def _same_partition(a, b):
     return pairs["a"].is_unique and pairs["b"].is_unique
 
 
+def _facing_cells(rng, gap: float) -> np.ndarray:
+    """Two rings of 64 accidents 10 m across, each inside its own cell of the grid, and
+    on each the point facing the other (a 3-4-5 direction, so exactly ``gap`` apart when
+    ``gap`` is 50): the nearest pair, and neither point is extreme along x, y or a
+    diagonal (every pair of those is farther)."""
+    t = np.arange(64) * 2 * np.pi / 64
+    ring = 5.0 * np.column_stack([np.cos(t), np.sin(t)])
+    towards = np.array([0.8, 0.6])
+    first, second = np.array([5.0, 5.0]), np.array([5.0, 5.0]) + (10.0 + gap) * towards
+    return np.concatenate(
+        [ring + first, [first + 5 * towards], ring + second, [second - 5 * towards]]
+    )
+
+
 def _hard_point_sets(rng):
-    """Point sets where the triangulation is degenerate or the distances are on the edge."""
+    """Point sets where the distances are on the edge, cells are full or the layout is
+    degenerate."""
     grid = np.stack(np.meshgrid(np.arange(12.0), np.arange(9.0)), -1).reshape(-1, 2) * 50
     road = np.column_stack([np.linspace(0, 3000, 400), np.zeros(400)])
     yield "grid exactly 50 m apart (cocircular squares)", grid
     yield "grid a hair over 50 m", grid * (1 + 1e-12)
     yield "one straight road", road
     yield "two points", road[:2]
+    yield "one point", road[:1]
     yield "duplicates", np.repeat(rng.uniform(0, 500, (60, 2)), 3, axis=0)
     near = rng.uniform(0, 800, (300, 2))
     yield "near-duplicates", np.concatenate([near, near + 1e-9, near[:50] + [49.999999, 0]])
@@ -405,15 +421,58 @@ def _hard_point_sets(rng):
         "junctions",
         np.concatenate([c + rng.normal(0, 25, (rng.integers(1, 60), 2)) for c in centres]),
     )
+    # Two full cells whose nearest points lie exactly 50 m apart, and a hair more: the
+    # pair is in the middle of the cells' facing sides, where no extreme of either lies.
+    for gap, name in ((50.0, "exactly"), (50.0 + 1e-6, "a hair over")):
+        yield f"two full cells {name} 50 m apart", _facing_cells(rng, gap)
+    # Diagonal neighbours two cells apart, and thousands of accidents on one spot beside a
+    # full cell (more pairs than are measured at once).
+    yield "diagonal cells", np.array([[0.0, 0.0], [35.355, 35.355], [0.1, 0.1], [35.4, 35.4]])
+    spot = np.repeat([[100.0, 100.0]], 3000, axis=0)
+    yield (
+        "one spot of 3000 beside a full cell",
+        np.concatenate([spot, rng.uniform(140, 170, (500, 2)), [[149.9, 100.0]]]),
+    )
+    yield "dense like the 10^7 benchmark", rng.uniform(0, 300, (3000, 2))
 
 
-def test_delaunay_components_equal_every_pair_components_on_hard_sets():
+@pytest.mark.parametrize("budget", [blackspots._PAIR_BUDGET, 7])
+def test_grid_components_equal_every_pair_components_on_hard_sets(monkeypatch, budget):
+    """The grid links cells through their representatives and measures the rest point
+    against point; with a small budget the pairs go in many slices and the spot of 3000
+    through the k-d tree."""
+    monkeypatch.setattr(blackspots, "_PAIR_BUDGET", budget)
     rng = np.random.default_rng(7)
     for name, xy in _hard_point_sets(rng):
         expected = _every_pair_components(xy, 50.0)
-        for method in ("delaunay", "pairs", None):
-            got = blackspots._linked_components(xy, 50.0, method)
-            assert _same_partition(got, expected), (name, method)
+        got = blackspots._linked_components(xy, 50.0)
+        assert len(got) == len(xy)
+        assert _same_partition(got, expected), name
+
+
+def test_cells_whose_nearest_points_are_no_extremes_are_measured_point_by_point(monkeypatch):
+    measured = []
+    touch = blackspots._cells_touch
+    monkeypatch.setattr(
+        blackspots, "_cells_touch", lambda *a: measured.append(len(a[4])) or touch(*a)
+    )
+    rng = np.random.default_rng(1)
+    for gap, parts in ((50.0, 1), (50.0 + 1e-6, 2)):
+        xy = _facing_cells(rng, gap)
+        assert len(set(blackspots._linked_components(xy, 50.0))) == parts
+    assert measured == [1, 1]
+    # A cell of thousands of accidents (one ring, each point 50 times) against the other:
+    # more pairs than are measured at once, so through the k-d tree.
+    monkeypatch.setattr(blackspots, "_PAIR_BUDGET", 1000)
+    trees = []
+    monkeypatch.setattr(blackspots, "cKDTree", lambda p: trees.append(len(p)) or cKDTree(p))
+    for gap, parts in ((50.0, 1), (50.0 + 1e-6, 2)):
+        xy = _facing_cells(rng, gap)
+        xy = np.concatenate([np.repeat(xy[:65], 50, axis=0), xy[65:]])
+        got = blackspots._linked_components(xy, 50.0)
+        assert len(set(got)) == parts
+        assert _same_partition(got, _every_pair_components(xy, 50.0))
+    assert len(trees) == 2
 
 
 @settings(max_examples=150, deadline=None)
@@ -422,31 +481,23 @@ def test_delaunay_components_equal_every_pair_components_on_hard_sets():
     n=st.integers(0, 400),
     spread=st.sampled_from([30.0, 200.0, 2000.0]),
     on_grid=st.booleans(),
+    budget=st.sampled_from([1 << 20, 50]),
 )
-def test_delaunay_components_equal_every_pair_components(seed, n, spread, on_grid):
+def test_grid_components_equal_every_pair_components(seed, n, spread, on_grid, budget):
     """Random accidents (on a 10 m grid or not, so equal and exactly-50-m points occur):
-    the Delaunay edges within 50 m group them as every pair within 50 m does."""
+    the grid groups them as every pair within 50 m does."""
     rng = np.random.default_rng(seed)
     xy = rng.uniform(0, spread, (n, 2))
     if on_grid:
         xy = np.round(xy / 10) * 10
-    got = blackspots._linked_components(xy, 50.0, "delaunay")
+    kept = blackspots._PAIR_BUDGET
+    blackspots._PAIR_BUDGET = budget
+    try:
+        got = blackspots._linked_components(xy, 50.0)
+    finally:
+        blackspots._PAIR_BUDGET = kept
     assert len(got) == n
     assert _same_partition(got, _every_pair_components(xy, 50.0))
-
-
-def test_dense_accidents_are_linked_through_delaunay(monkeypatch):
-    """The choice by density: a sparse set is done as pairs, a dense one through Delaunay
-    (the same components either way, checked above)."""
-    calls = []
-    monkeypatch.setattr(blackspots, "Delaunay", lambda p: calls.append(len(p)) or Delaunay(p))
-    rng = np.random.default_rng(3)
-    blackspots._linked_components(rng.uniform(0, 20000, (3000, 2)), 50.0)
-    assert calls == []
-    dense = rng.uniform(0, 300, (3000, 2))
-    got = blackspots._linked_components(dense, 50.0)
-    assert calls == [3000]
-    assert _same_partition(got, _every_pair_components(dense, 50.0))
 
 
 # --------------------------------------------------------------------------------------
