@@ -50,7 +50,13 @@ SINCE = {
     "365": "Laatste 365 dagen",
     "alles": "Alles",
 }
-METHODS = {"lokaal": "gebruikersbestand", "oidc": "OIDC", "none": "zonder aanmelding"}
+METHODS = {
+    "lokaal": "gebruikersbestand",
+    "oidc": "OIDC",
+    "none": "zonder aanmelding",
+    # A new session (a reload, a new tab) signed in again from the browser's session cookie.
+    "sessiecookie": "sessiecookie (herladen of nieuw tabblad)",
+}
 
 
 def _kept(value) -> str:

@@ -68,6 +68,14 @@ def test_a_new_session_with_the_cookie_is_signed_in_without_the_form(local_mode,
     signins = log[log["event"] == "aanmelding"]
     assert signins["username"].tolist() == ["demo", "demo"]
     assert '"sessiecookie"' in signins["detail"].iloc[1]
+    # The Auditlog page says how the second one signed in.
+    again.switch_page("views/audit.py").run()
+    details = next(d.value for d in again.dataframe if "Nr." in d.value.columns)
+    assert (
+        details.astype(str)
+        .apply(lambda row: "via sessiecookie (herladen of nieuw tabblad)" in " ".join(row), axis=1)
+        .any()
+    )
 
 
 def test_a_forged_or_unknown_cookie_gets_the_form(local_mode, browser_cookie):
