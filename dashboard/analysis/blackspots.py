@@ -308,7 +308,10 @@ def _split_component(xy: np.ndarray, max_extent_m: float) -> np.ndarray:
         return fcluster(linkage(xy, method="complete"), t=max_extent_m, criterion="distance")
     side = max_extent_m / np.sqrt(2.0)
     cells = np.floor((xy - xy.min(axis=0)) / side).astype(np.int64)
-    _, part = np.unique(cells, axis=0, return_inverse=True)
+    # One integer per cell, in the order of (column, row): the parts are numbered as the
+    # rows of np.unique(cells, axis=0) would, at a tenth of its time (it sorts row bytes).
+    key = cells[:, 0] * (int(cells[:, 1].max()) + 1) + cells[:, 1]
+    _, part = np.unique(key, return_inverse=True)
     return part.ravel() + 1
 
 
