@@ -34,7 +34,7 @@ import streamlit as st
 
 from dashboard.auth.oidc import RoleMapping, anonymous_principal, auth_mode, map_oidc_user
 from dashboard.auth.roles import Principal, allowed_pages, current_classes, load_pseudonym_key
-from dashboard.auth.sessions import COOKIE, SESSION_MAX_AGE_S, SessionStore
+from dashboard.auth.sessions import COOKIE, RESUME_IDLE_S, SESSION_MAX_AGE_S, SessionStore
 from dashboard.auth.throttle import LoginThrottle
 from dashboard.auth.users import User, UserStore, demo_enabled, ensure_demo_users
 from etl.audit import AuditLog
@@ -48,6 +48,9 @@ _CURRENT_PAGE = "wijkbeeld_current_page"
 _TOKEN = "wijkbeeld_session_token"
 _COOKIE_SET = "wijkbeeld_cookie_to_set"
 _COOKIE_CLEAR = "wijkbeeld_cookie_to_clear"
+_TOUCHED_AT = "wijkbeeld_session_touched_at"
+#: An open session notes its activity in the session file at most this often.
+_TOUCH_EVERY_S = 60
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,10 +96,16 @@ def current_principal() -> Principal | None:
         st.session_state.pop(_PRINCIPAL, None)
         return None
     token = st.session_state.get(_TOKEN)
-    if principal is not None and token is not None and SessionStore().lookup(token) is None:
-        for key in (_PRINCIPAL, _SIGNED_IN_AT, _TOKEN, _COOKIE_SET):
-            st.session_state.pop(key, None)
-        return None
+    if principal is not None and token is not None:
+        store = SessionStore()
+        if store.lookup(token) is None:
+            for key in (_PRINCIPAL, _SIGNED_IN_AT, _TOKEN, _COOKIE_SET, _TOUCHED_AT):
+                st.session_state.pop(key, None)
+            return None
+        now = time.time()
+        if now - st.session_state.get(_TOUCHED_AT, 0.0) >= _TOUCH_EVERY_S:
+            store.touch(token)
+            st.session_state[_TOUCHED_AT] = now
     if principal is not None:
         fresh = current_classes(principal)
         if fresh is not principal:
@@ -233,7 +242,8 @@ def _resume_session() -> Principal | None:
     token = _browser_cookie()
     store = SessionStore()
     record = store.lookup(token) if token else None
-    if record is None:
+    # Not after half an hour without a session of it (a shared workstation's closed tab).
+    if record is None or time.time() - record.last_seen > RESUME_IDLE_S:
         return None
     demo = demo_enabled()
     user = UserStore(allow_demo=demo).get(record.username)
@@ -244,6 +254,8 @@ def _resume_session() -> Principal | None:
     # The 12 hours count from the sign-in with the form, not from the reload.
     st.session_state[_SIGNED_IN_AT] = record.signed_in_at
     st.session_state[_TOKEN] = token
+    store.touch(token)
+    st.session_state[_TOUCHED_AT] = time.time()
     audit_log().record(
         "aanmelding",
         user.username,
@@ -312,6 +324,7 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
         now = time.time()
         token = SessionStore().issue(user.username, now)
         st.session_state[_TOKEN] = st.session_state[_COOKIE_SET] = token
+        st.session_state[_TOUCHED_AT] = now
         _sign_in(user.principal, "lokaal", now)
         st.rerun()
     st.stop()
@@ -358,7 +371,9 @@ def sign_out() -> None:
     if token is not None:
         SessionStore().revoke(token)
         st.session_state[_COOKIE_CLEAR] = True
-    for key in (_PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW, _CURRENT_PAGE, _TOKEN, _COOKIE_SET):
+    for key in (
+        _PRINCIPAL, _SIGNED_IN_AT, _LAST_VIEW, _CURRENT_PAGE, _TOKEN, _COOKIE_SET, _TOUCHED_AT,
+    ):  # fmt: skip
         st.session_state.pop(key, None)
     try:
         if st.user.is_logged_in:

@@ -11,7 +11,8 @@ sign-in, in ``state_dir()/sessions.json`` (mode 0600): the file holds no token t
 sign anyone in. A token counts for :data:`SESSION_MAX_AGE_S` from the sign-in (the limit a
 session has anyway), until "Afmelden" revokes it, and only while its account is usable
 (checked by the gate against the user file: not disabled or removed, password not changed
-since). OIDC sign-in does not use it: Streamlit's own login cookie already outlives a reload.
+since). It signs a new session in only while a session of it was active in the last
+:data:`RESUME_IDLE_S` (the open sessions note their activity at most once a minute). OIDC sign-in does not use it: Streamlit's own login cookie already outlives a reload.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ from dashboard.auth.users import _file_lock, atomic_write_text, normalise_userna
 #: A session signs in again after this long, even when active (and so does a token).
 SESSION_MAX_AGE_S = 12 * 3600
 
+#: A new session (a reload, a new tab) is signed in from the cookie only when a session of
+#: the token was active this recently: on a shared workstation a tab closed without
+#: "Afmelden" does not hand the next person the account for the rest of the 12 hours.
+RESUME_IDLE_S = 30 * 60
+
 #: The browser cookie that holds a session's token.
 COOKIE = "wijkbeeld_sessie"
 
@@ -47,10 +53,12 @@ def _digest(token: str) -> str:
 
 @dataclass(frozen=True)
 class SessionRecord:
-    """Whom a token signs in, and since when (epoch seconds)."""
+    """Whom a token signs in, since when, and when a session of it was last active (epoch
+    seconds)."""
 
     username: str
     signed_in_at: float
+    last_seen: float
 
 
 class SessionStore:
@@ -108,9 +116,11 @@ class SessionStore:
         default now). Only its digest is stored."""
         token = secrets.token_urlsafe(32)
         with self._changing() as state:
+            at = self.clock() if signed_in_at is None else signed_in_at
             state[_digest(token)] = {
                 "username": normalise_username(username),
-                "signed_in_at": self.clock() if signed_in_at is None else signed_in_at,
+                "signed_in_at": at,
+                "last_seen": at,
             }
         return token
 
@@ -121,7 +131,20 @@ class SessionStore:
         entry = self._read().get(_digest(token))
         if entry is None:
             return None
-        return SessionRecord(entry["username"], float(entry["signed_in_at"]))
+        signed_in_at = float(entry["signed_in_at"])
+        last_seen = entry.get("last_seen", signed_in_at)
+        if not isinstance(last_seen, int | float):
+            last_seen = signed_in_at
+        return SessionRecord(entry["username"], signed_in_at, float(last_seen))
+
+    def touch(self, token: str | None) -> None:
+        """Note that a session of ``token`` is active now (see :data:`RESUME_IDLE_S`)."""
+        if not token:
+            return
+        with self._changing() as state:
+            entry = state.get(_digest(token))
+            if entry is not None:
+                entry["last_seen"] = self.clock()
 
     def revoke(self, token: str | None) -> None:
         """Forget ``token`` ("Afmelden"): it signs no one in any more."""

@@ -147,3 +147,35 @@ def test_a_session_signed_in_before_the_demo_flag_went_off_is_not_resumed(
     browser_cookie["token"] = token
     at = run_as(None)
     assert [s.value for s in at.subheader] == ["Aanmelden"] and not at.metric
+
+
+def _idle(token: str, seconds: float) -> None:
+    """Make the last activity of ``token``'s sessions ``seconds`` ago."""
+    import json
+
+    store = SessionStore()
+    state = json.loads(store.path.read_text())
+    for entry in state.values():
+        entry["last_seen"] = time.time() - seconds
+    store.path.write_text(json.dumps(state))
+
+
+def test_a_cookie_idle_for_half_an_hour_gets_the_form(local_mode, browser_cookie):
+    """A shared workstation: a tab closed without "Afmelden" does not sign the next person
+    in once no session of the token was active for half an hour; an open session's clicks
+    keep it alive (noted at most once a minute)."""
+    from dashboard.auth.sessions import RESUME_IDLE_S
+
+    at, token = signed_in_with_form()
+    browser_cookie["token"] = token
+    _idle(token, RESUME_IDLE_S + 60)
+    assert [s.value for s in run_as(None).subheader] == ["Aanmelden"]
+    # The open session is still signed in; its next click (a minute after the last note)
+    # notes its activity, and a reload is signed in again.
+    at.session_state[gate._TOUCHED_AT] = time.time() - gate._TOUCH_EVERY_S
+    at.run()
+    assert at.title[0].value == "Briefing"
+    assert time.time() - SessionStore().lookup(token).last_seen < 5
+    assert run_as(None).title[0].value == "Briefing"
+    _idle(token, RESUME_IDLE_S - 60)
+    assert run_as(None).title[0].value == "Briefing"

@@ -82,3 +82,22 @@ def test_a_damaged_file_signs_in_no_one_and_is_written_afresh(tmp_path):
     later = future.issue("demo")
     clock.now -= 60
     assert future.lookup(later) is None
+
+
+def test_a_token_notes_when_a_session_of_it_was_last_active(tmp_path):
+    clock = Clock()
+    store = SessionStore(tmp_path / "sessions.json", clock=clock)
+    token = store.issue("demo")
+    assert store.lookup(token).last_seen == clock.now
+    clock.now += 600
+    store.touch(token)
+    record = store.lookup(token)
+    assert record.last_seen == clock.now and record.signed_in_at == clock.now - 600
+    store.touch("onbekend")  # nothing to note
+    store.touch(None)
+    # A file written before the field existed: the sign-in counts as the last activity.
+    entries = json.loads((tmp_path / "sessions.json").read_text())
+    for entry in entries.values():
+        del entry["last_seen"]
+    (tmp_path / "sessions.json").write_text(json.dumps(entries))
+    assert store.lookup(token).last_seen == clock.now - 600
