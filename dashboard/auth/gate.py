@@ -34,7 +34,7 @@ import streamlit as st
 
 from dashboard.auth.oidc import RoleMapping, anonymous_principal, auth_mode, map_oidc_user
 from dashboard.auth.roles import Principal, allowed_pages, current_classes, load_pseudonym_key
-from dashboard.auth.sessions import COOKIE, RESUME_IDLE_S, SESSION_MAX_AGE_S, SessionStore
+from dashboard.auth.sessions import RESUME_IDLE_S, SESSION_MAX_AGE_S, SessionStore, cookie_name
 from dashboard.auth.throttle import LoginThrottle
 from dashboard.auth.users import User, UserStore, demo_enabled, ensure_demo_users
 from etl.audit import AuditLog
@@ -218,7 +218,7 @@ def _hide_navigation(url_paths: Iterable[str] = ()) -> None:
 def _browser_cookie() -> str | None:
     """The session token the browser sent with this session's first request, if any."""
     try:
-        value = st.context.cookies.get(COOKIE)
+        value = st.context.cookies.get(cookie_name())
     except Exception:  # noqa: BLE001 - absent outside a server (AppTest)
         return None
     return value if isinstance(value, str) else None
@@ -275,7 +275,7 @@ def _cookie_script(token: str | None, expires_at: float) -> None:
         "<style>[data-testid='stElementContainer']:has(script[data-wijkbeeld-cookie])"
         "{display: none}</style>"
         "<script data-wijkbeeld-cookie>document.cookie = "
-        f"{json.dumps(COOKIE + '=')} + encodeURIComponent({value}) + "
+        f"{json.dumps(cookie_name() + '=')} + encodeURIComponent({value}) + "
         f"{json.dumps(f'; Path=/; Expires={expires}; SameSite=Strict')} + "
         "(location.protocol === 'https:' ? '; Secure' : '');</script>",
         unsafe_allow_javascript=True,

@@ -3,7 +3,7 @@
 A Streamlit session ends when its browser tab reloads, and a shared link opened in a new tab
 is a new session: with the session alone, a local account signs in again each time. After a
 sign-in with name and password the browser keeps a random token in a cookie
-(:data:`COOKIE`); a new session of that browser that brings it along is signed in again as
+(:func:`cookie_name`); a new session of that browser that brings it along is signed in again as
 that user, without the form.
 
 The server keeps only the SHA-256 of each token, with the user name and the moment of the
@@ -36,7 +36,8 @@ SESSION_MAX_AGE_S = 12 * 3600
 #: "Afmelden" does not hand the next person the account for the rest of the 12 hours.
 RESUME_IDLE_S = 30 * 60
 
-#: The browser cookie that holds a session's token.
+#: The name of the browser cookie that holds a session's token (:func:`cookie_name` adds
+#: the install's mark).
 COOKIE = "wijkbeeld_sessie"
 
 
@@ -45,6 +46,16 @@ def default_sessions_path() -> Path:
     from etl.config import state_dir
 
     return state_dir() / "sessions.json"
+
+
+def cookie_name(state: Path | None = None) -> str:
+    """The session cookie of this install: :data:`COOKIE` and 8 hex digits of its state
+    folder. A browser sends a host's cookies to every port of it, so a test install beside
+    the production one would otherwise replace the other's cookie at each sign-in."""
+    from etl.config import state_dir
+
+    folder = str(Path(state or state_dir()).resolve())
+    return f"{COOKIE}_{hashlib.sha256(folder.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _digest(token: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import stat
 
-from dashboard.auth.sessions import SESSION_MAX_AGE_S, SessionStore
+from dashboard.auth.sessions import COOKIE, SESSION_MAX_AGE_S, SessionStore, cookie_name
 
 
 class Clock:
@@ -101,3 +101,16 @@ def test_a_token_notes_when_a_session_of_it_was_last_active(tmp_path):
         del entry["last_seen"]
     (tmp_path / "sessions.json").write_text(json.dumps(entries))
     assert store.lookup(token).last_seen == clock.now - 600
+
+
+def test_each_install_has_a_cookie_of_its_own(tmp_path, monkeypatch):
+    """Two installs on one host (a test one beside production, on two ports) get the
+    host's cookies alike: each names its cookie after its state folder."""
+    first, second = tmp_path / "prod", tmp_path / "test"
+    assert cookie_name(first) != cookie_name(second)
+    assert (
+        cookie_name(first).startswith(COOKIE + "_") and len(cookie_name(first)) == len(COOKIE) + 9
+    )
+    assert cookie_name(first) == cookie_name(tmp_path / "x" / ".." / "prod")
+    monkeypatch.setenv("WIJKBEELD_STATE", str(second))
+    assert cookie_name() == cookie_name(second)
