@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.auth.users import _file_lock, atomic_write_text, normalise_username
+from dashboard.auth.users import json_state, normalise_username, read_json_object
 
 #: A session signs in again after this long, even when active (and so does a token).
 SESSION_MAX_AGE_S = 12 * 3600
@@ -96,15 +95,8 @@ class SessionStore:
         self.clock = clock
 
     def _read(self) -> dict[str, dict]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            # A damaged file signs no one in: everyone signs in with the form again.
-            return {}
-        if not isinstance(raw, dict):
-            return {}
+        # A damaged file signs no one in: everyone signs in with the form again.
+        raw = read_json_object(self.path)
         now = self.clock()
         return {
             key: entry
@@ -115,12 +107,8 @@ class SessionStore:
             and 0 <= now - entry["signed_in_at"] < self.max_age_s
         }
 
-    @contextlib.contextmanager
-    def _changing(self) -> Iterator[dict[str, dict]]:
-        with _file_lock(self.path):
-            state = self._read()
-            yield state
-            atomic_write_text(self.path, json.dumps(state, sort_keys=True))
+    def _changing(self) -> contextlib.AbstractContextManager[dict[str, dict]]:
+        return json_state(self.path, self._read)
 
     def issue(self, username: str, signed_in_at: float | None = None) -> str:
         """A new token for ``username``, signed in at ``signed_in_at`` (epoch seconds;

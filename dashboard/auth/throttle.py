@@ -16,22 +16,13 @@ lockout is short and the audit log shows it; that is the usual price of stopping
 from __future__ import annotations
 
 import contextlib
-import json
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.auth.users import atomic_write_text, normalise_username
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None
-
-_thread_lock = threading.Lock()
+from dashboard.auth.users import json_state, normalise_username, read_json_object
 
 
 def default_throttle_path() -> Path:
@@ -117,29 +108,12 @@ class LoginThrottle:
         self.clock = clock
 
     # --- storage ------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _locked_state(self, write: bool):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _thread_lock, open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            if fcntl is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                state = self._read()
-                yield state
-                if write:
-                    atomic_write_text(self.path, json.dumps(state, sort_keys=True))
-            finally:
-                if fcntl is not None:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
+    def _locked_state(self, write: bool) -> contextlib.AbstractContextManager[dict]:
+        return json_state(self.path, self._read, write)
 
     def _read(self) -> dict[str, list[float]]:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError):
-            # A damaged file must not lock everybody out, nor let anyone in: start afresh.
-            return {}
+        # A damaged file must not lock everybody out, nor let anyone in: start afresh.
+        raw = read_json_object(self.path)
         now = self.clock()
         fresh = {
             k: [t for t in v if isinstance(t, int | float) and now - t < self.window_s]

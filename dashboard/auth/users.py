@@ -22,7 +22,7 @@ import re
 import tempfile
 import threading
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,7 +88,8 @@ def _now() -> str:
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold ``<path>.lock`` (and this process's lock) while a state file is read and rewritten."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with _thread_lock:
         if fcntl is None:  # pragma: no cover
@@ -117,6 +118,29 @@ def atomic_write_text(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def read_json_object(path: Path) -> dict:
+    """The JSON object in the state file ``path``; empty when the file is missing, damaged
+    or holds no object (a state file that cannot be read starts afresh)."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+@contextlib.contextmanager
+def json_state(path: Path, read: Callable[[], dict], write: bool = True) -> Iterator[dict]:
+    """The state ``read()`` gives, under the file's lock (:func:`file_lock`); with ``write``
+    the state the block leaves is written back atomically (:func:`atomic_write_text`)."""
+    with file_lock(path):
+        state = read()
+        yield state
+        if write:
+            atomic_write_text(path, json.dumps(state, sort_keys=True))
 
 
 def _toml_value(value: object) -> str:
@@ -256,7 +280,7 @@ class UserStore:
             created_at=_now(),
             password_changed_at=_now(),
         )
-        with _file_lock(self.path):
+        with file_lock(self.path):
             users = self._load()
             if any(u.username == name for u in users):
                 raise ValueError(f"Gebruiker {name!r} bestaat al")
@@ -265,7 +289,7 @@ class UserStore:
 
     def _update(self, username: str, **changes) -> User:
         name = normalise_username(username)
-        with _file_lock(self.path):
+        with file_lock(self.path):
             users = self._load()
             for i, u in enumerate(users):
                 if u.username == name:
@@ -291,7 +315,7 @@ class UserStore:
     def remove_user(self, username: str) -> None:
         """Delete a user from the file."""
         name = normalise_username(username)
-        with _file_lock(self.path):
+        with file_lock(self.path):
             users = self._load()
             kept = [u for u in users if u.username != name]
             if len(kept) == len(users):
