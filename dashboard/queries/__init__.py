@@ -12,7 +12,8 @@ exploration   Verkenning's table: a cut of a dataset with every group, 0 where n
               happened (areas, chosen categories, days), with the areas' populations
 overview      per-domain counts from ``marts.daily_counts`` (briefing, reports)
 reports       aggregates per municipality for the reports to the administration (no records)
-incidents     incidents and nuisance: repeated addresses, hour/weekday filter
+incidents     incidents and nuisance: repeated addresses and one address's history,
+              hour/weekday filter
 hotspots      sources page: H3 counts, Gi*/emerging hot spots, hour x weekday, aoristic
               windows, drill-down lists, burglaries for near-repeat, POIs, zone cells
 traffic       accidents and victims (never added up)

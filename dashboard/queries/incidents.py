@@ -101,6 +101,16 @@ def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
     """
 
 
+#: The columns of :func:`top_addresses` that hold an address's key, as text (``None`` where
+#: the part is missing): what :func:`address_daily_counts` looks the address up by.
+ADDRESS_KEY = ("key_street", "key_nr", "key_nis", "key_place", "key_wijk")
+_ADDRESS_KEY_SQL = (
+    "CAST(f.street AS VARCHAR) AS key_street, CAST(f.house_number AS VARCHAR) AS key_nr, "
+    "CAST(f.nis_code AS VARCHAR) AS key_nis, f.other_place AS key_place, "
+    "CAST(f.street_wijk AS VARCHAR) AS key_wijk"
+)
+
+
 def source_filter(
     dataset_key: str,
     start: date,
@@ -150,7 +160,8 @@ def top_addresses(
     pandas.DataFrame
         ``adres``, ``gemeente``, ``wijk``, ``aantal``, ``categorieen`` (distinct categories,
         comma-separated), ``eerste``, ``laatste`` (dates), ``lat``, ``lon`` (mean position
-        of the address's located records, NaN when none is located). An address is a
+        of the address's located records, NaN when none is located) and the address's key
+        as text in :data:`ADDRESS_KEY` (for :func:`address_daily_counts`). An address is a
         street, a house number and a municipality (see :func:`_address_rows_sql`).
     """
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
@@ -185,7 +196,8 @@ def top_addresses(
                min(f.d) AS eerste,
                max(f.d) AS laatste,
                avg(f.lat) AS lat,
-               avg(f.lon) AS lon
+               avg(f.lon) AS lon,
+               {_ADDRESS_KEY_SQL}
         FROM f JOIN top ON f.street = top.street
             AND f.house_number IS NOT DISTINCT FROM top.house_number
             AND f.nis_code IS NOT DISTINCT FROM top.nis_code
@@ -240,3 +252,56 @@ def repeated_address_count(
         )
     df = query(version, f"SELECT count(*) AS n FROM ({' UNION '.join(repeated)})", params)
     return int(df.iat[0, 0])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def address_daily_counts(
+    version: WarehouseVersion,
+    dataset_key: str,
+    address: tuple[str | None, ...],
+    wijken: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    hours: tuple[int, int] = ALL_HOURS,
+    weekdays: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """Records per day at one address, over all the data (no period): its history.
+
+    Parameters
+    ----------
+    dataset_key : {"incidents", "nuisance"}
+    address : tuple
+        The address's key, the values of :data:`ADDRESS_KEY` of a :func:`top_addresses`
+        row (of either source: both group their records alike).
+    wijken, categories, hours, weekdays
+        The same filters as :func:`top_addresses` (an inspector: the own wijk).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dag`` (date), ``aantal``: only days with a record, oldest first.
+    """
+    if len(address) != len(ADDRESS_KEY) or not address[0]:
+        raise ValueError(f"Geen adressleutel: {address!r}")
+    ds, where, params = source_filter(
+        dataset_key, date.min, date.max, wijken, categories, hours, weekdays
+    )
+    street, nr, nis, place, street_wijk = address
+    params.update({"street": street, "nr": nr, "nis": nis, "place": place, "swijk": street_wijk})
+    # The street first, on the table's own column (an ENUM compares with the text once per
+    # label): the address's other parts then only sift that street's records.
+    rows = _address_rows_sql(
+        ds.table, f"{where} AND t.street = $street", extra=f", {ds.date_expr} AS d"
+    )
+    return query(
+        version,
+        f"""
+        SELECT d AS dag, count(*) AS aantal
+        FROM ({rows}) f
+        WHERE CAST(f.house_number AS VARCHAR) IS NOT DISTINCT FROM $nr
+          AND CAST(f.nis_code AS VARCHAR) IS NOT DISTINCT FROM $nis
+          AND f.other_place IS NOT DISTINCT FROM $place
+          AND CAST(f.street_wijk AS VARCHAR) IS NOT DISTINCT FROM $swijk
+        GROUP BY d ORDER BY d
+        """,
+        params,
+    )

@@ -562,3 +562,57 @@ def test_hot_spot_classes_show_the_cells_of_the_own_wijk_only(version):
     assert _cells_dict(em, "n_total") == {int(c): n.get(int(c), 0) for c in em["h3_cell"]}
     # An inspector looking at another wijk only: no fine cell at all.
     assert hq.hotspot_classes(version, SOURCES, START, END, ("W03",), fine_wijken=("W01",)).empty
+
+
+# --- one address over time ----------------------------------------------------------------
+
+
+def _key(row) -> tuple:
+    return tuple(None if pd.isna(row[c]) else row[c] for c in incidents.ADDRESS_KEY)
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_an_address_s_history_is_its_records_per_day(version, source):
+    """The picked address's records per day over all the data, for both kinds of address
+    (street and number; a street without number, per wijk), and the same records the
+    repeat list counted within its period."""
+    table = f"marts.{source}"
+    listed = incidents.top_addresses(version, source, START, END, limit=500)
+    numbered = listed[~listed["adres"].str.endswith("(zonder huisnummer)")].iloc[0]
+    street_only = listed[listed["adres"].str.endswith("(zonder huisnummer)")]
+    for row in [numbered, *([street_only.iloc[0]] if len(street_only) else [])]:
+        got = incidents.address_daily_counts(version, source, _key(row))
+        expected = wh(
+            f"SELECT date AS dag, count(*) AS aantal FROM {table} "
+            f"WHERE street::VARCHAR = $1 AND house_number::VARCHAR IS NOT DISTINCT FROM $2 "
+            f"AND {MUNICIPALITY} = $3 AND ({STREET_ONLY})::VARCHAR IS NOT DISTINCT FROM $4 "
+            "GROUP BY 1 ORDER BY 1",
+            [row["key_street"], _key(row)[1], row["key_nis"], _key(row)[4]],
+        )
+        assert len(expected) > 0
+        pd.testing.assert_frame_equal(
+            got.assign(dag=pd.to_datetime(got["dag"])),
+            expected.assign(dag=pd.to_datetime(expected["dag"])),
+            check_dtype=False,
+        )
+        inside = pd.to_datetime(got["dag"]).dt.date.between(START, END)
+        assert got.loc[inside, "aantal"].sum() == row["aantal"]
+
+
+def test_an_address_s_history_takes_the_page_s_filters(version):
+    listed = incidents.top_addresses(version, "incidents", START, END, wijken=("W01",), limit=50)
+    row = listed.iloc[0]
+    every = incidents.address_daily_counts(version, "incidents", _key(row), ("W01",))
+    cat = wh(
+        "SELECT category::VARCHAR AS c FROM marts.incidents WHERE street::VARCHAR = $1 "
+        "AND wijk_code = 'W01' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+        [row["key_street"]],
+    ).iat[0, 0]
+    one = incidents.address_daily_counts(version, "incidents", _key(row), ("W01",), (cat,))
+    night = incidents.address_daily_counts(version, "incidents", _key(row), ("W01",), hours=(22, 5))
+    elsewhere = incidents.address_daily_counts(version, "incidents", _key(row), ("W02",))
+    assert one["aantal"].sum() <= every["aantal"].sum()
+    assert night["aantal"].sum() <= every["aantal"].sum()
+    assert elsewhere.empty
+    with pytest.raises(ValueError, match="Geen adressleutel"):
+        incidents.address_daily_counts(version, "incidents", (None, None, None, None, None))

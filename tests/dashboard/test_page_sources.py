@@ -602,3 +602,116 @@ def test_events_of_the_period_on_the_map(demo_warehouse):
     assert maps.EVENT_COLOUR in script and "Evenementen" in script
     for name in events:
         assert name in script
+
+
+# --- one address over time: before and after a measure ----------------------------------
+
+
+def _pick_address(at, source: str = "incidents", row: int = 0):
+    """Pick a row of a repeat-address table, as a click on it does, and run the page."""
+    at.session_state[f"bronnen_adressen_{source}"] = {
+        "selection": {"rows": [row], "columns": [], "cells": []}
+    }
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _address_sql(key: tuple, wijk: str | None = None) -> str:
+    """Records of one address (its key from top_addresses), as SQL on either mart."""
+    street, nr, nis, _place, street_wijk = (None if pd.isna(v) else v for v in key)
+    sql = (
+        f"street::VARCHAR = '{street}' AND house_number::VARCHAR IS NOT DISTINCT FROM "
+        f"{'NULL' if nr is None else repr(nr)} AND {MUNICIPALITY} = '{nis}' AND "
+        "(CASE WHEN coalesce(house_number, '') = '' THEN wijk_code END)::VARCHAR "
+        f"IS NOT DISTINCT FROM {'NULL' if street_wijk is None else repr(street_wijk)}"
+    )
+    return sql + (f" AND wijk_code = '{wijk}'" if wijk else "")
+
+
+def _expected_history(at, key, start, wijk=None):
+    """Check the before/after table the page shows against SQL on the marts: by default
+    the measure began on the period's first day (``start``) and three months are asked for,
+    both stretches as long as the data allow."""
+    from dashboard.analysis.before_after import windows
+    from dashboard.components.format import fmt_period
+
+    table = _table(at, "Periodes")
+    for label, mart in (("Feiten (pv's)", "incidents"), ("Overlastmeldingen", "nuisance")):
+        first, last = wh(
+            f"SELECT date_trunc('month', min(date))::DATE, max(date) FROM marts.{mart}"
+        ).iloc[0]
+        stretches = windows(start, 91, pd.Timestamp(first).date(), pd.Timestamp(last).date())
+        before, after = stretches.before.as_tuple(), stretches.after.as_tuple()
+        row = table[table["Bron"] == label].iloc[0]
+        assert row["Periodes"].startswith(f"{fmt_period(*before)} tegenover {fmt_period(*after)}")
+        where = _address_sql(key, wijk)
+        n_before, n_after = (
+            count(f"SELECT count(*) FROM marts.{mart} WHERE {where} AND date BETWEEN ? AND ?", [*p])
+            for p in (before, after)
+        )
+        assert (int(row["Voor"]), int(row["Na"])) == (n_before, n_after), label
+        assert row["Verschil"] == (f"{n_after - n_before:+d}" if n_after != n_before else "0")
+    return table
+
+
+def test_picking_an_address_shows_its_history_before_and_after(demo_warehouse):
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+
+    at = run_app("sources")
+    assert not any(m.value.startswith("**Verloop van") for m in at.markdown)  # nothing picked
+    start, end = last_28_days()
+    listed = iq.top_addresses(warehouse_version(demo_warehouse), "incidents", start, end, limit=25)
+    at = _pick_address(at)
+    first = listed.iloc[0]
+    place = f"{first['adres']}, {first['gemeente']}"
+    assert f"**Verloop van {place}**" in [m.value for m in at.markdown]
+    key = tuple(first[c] for c in iq.ADDRESS_KEY)
+    table = _expected_history(at, key, start)
+    # The data end 28 days after the period's first day: both stretches are 28 days.
+    assert table["Periodes"].str.endswith("(ingekort tot 28 dagen)").all()
+    # The chart: one bar per month and source, every record of the address in it.
+    chart = next(c for c in at.get("plotly_chart") if "Aantal per maand" in c.proto.spec)
+    bars = json.loads(chart.proto.spec)["data"]
+    assert [b["name"] for b in bars] == ["Feiten (pv's)", "Overlastmeldingen"]
+    for bar, mart in zip(bars, ("incidents", "nuisance"), strict=True):
+        assert sum(plotly_array(bar["y"])) == count(
+            f"SELECT count(*) FROM marts.{mart} WHERE {_address_sql(key)}"
+        )
+    # Another day and stretch: 28 days from a day well inside the data.
+    since = end - pd.Timedelta(days=100)
+    at.date_input(key="bronnen_adres_sinds").set_value(since).run()
+    at.selectbox(key="bronnen_adres_venster").set_value("28 dagen").run()
+    table = _table(at, "Periodes")
+    before = (since - pd.Timedelta(days=28), since - pd.Timedelta(days=1))
+    after = (since, since + pd.Timedelta(days=27))
+    where = _address_sql(key)
+    row = table[table["Bron"] == "Feiten (pv's)"].iloc[0]
+    assert row["Periodes"].endswith(f"{after[0]:%d/%m/%Y} – {after[1]:%d/%m/%Y}")
+    assert int(row["Voor"]) == count(
+        f"SELECT count(*) FROM marts.incidents WHERE {where} AND date BETWEEN ? AND ?", [*before]
+    )
+    assert int(row["Na"]) == count(
+        f"SELECT count(*) FROM marts.incidents WHERE {where} AND date BETWEEN ? AND ?", [*after]
+    )
+
+
+def test_an_inspector_sees_the_history_of_an_address_in_the_own_wijk_only(demo_warehouse):
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+
+    at = run_as(
+        Principal("insp", Role.INSPECTOR, wijk_code="W01"), "sources", {"periode": "vorigjaar"}
+    )
+    start = date(wh("SELECT max(year) - 1 FROM marts.incidents").iat[0, 0], 1, 1)
+    listed = iq.top_addresses(
+        warehouse_version(demo_warehouse), "incidents", start, date(start.year, 12, 31), ("W01",)
+    )
+    assert len(listed) > 0 and set(listed["wijk"]) <= {"Herent-Centrum"}
+    at = _pick_address(at)
+    key = tuple(listed.iloc[0][c] for c in iq.ADDRESS_KEY)
+    _expected_history(at, key, start, wijk="W01")
