@@ -953,7 +953,10 @@ if not series.empty:
 
 # ---------------------------------------------------------------- repeat places
 st.subheader("Adressen met herhaalde feiten of meldingen")
-st.caption("Selecteer een adres om het op de kaart te omcirkelen.")
+st.caption(
+    "Selecteer een adres: de kaart omcirkelt het, en onder de lijsten volgt zijn verloop, "
+    "met vóór en na een aanpak op dat adres."
+)
 for key, df in repeated.items():
     ds = common.dataset(key)
     st.markdown(f"**{ds.label}**")

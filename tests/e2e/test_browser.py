@@ -47,3 +47,33 @@ def test_sources_page_renders_title_and_map(server, browser):
     page, frame = _open(browser, server + "/sources", "sources.png", "Bronnen van onveiligheid")
     assert frame.locator("path.leaflet-interactive").count() >= 10
     page.close()
+
+
+def test_picking_a_repeat_address_shows_its_history(server, browser):
+    """A click on a row of the repeat-address list (a real click: the AppTest tests set the
+    table's selection state by hand) opens that address's history, chart and table."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    page.goto(server + "/sources", wait_until="domcontentloaded")
+    heading = page.get_by_text("Adressen met herhaalde feiten of meldingen")
+    heading.wait_for(timeout=60_000)
+    heading.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)
+    top = heading.bounding_box()["y"]
+    tables = page.locator('[data-testid="stDataFrame"]')
+    box = next(
+        b
+        for b in (tables.nth(i).bounding_box() for i in range(tables.count()))
+        if b and b["y"] > top
+    )
+    # The first row's selection box: left of the first column, under the header row.
+    page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
+    history = page.get_by_text("Verloop van ", exact=False).first
+    history.wait_for(timeout=60_000)
+    history.scroll_into_view_if_needed()
+    page.get_by_text("Aantal per maand").first.wait_for(timeout=60_000)
+    assert page.get_by_text("Maatregel of aanpak sinds").count() == 1
+    page.wait_for_timeout(1000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "sources_address_history.png"))
+    assert page.locator("text=Traceback").count() == 0
+    page.close()
