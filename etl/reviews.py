@@ -105,7 +105,85 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "lock" in text or "conflict" in text or "being used by another process" in text
 
 
-class ReviewStore:
+def run_on_state_file(
+    path: Path,
+    work: Callable[[duckdb.DuckDBPyConnection], object],
+    *,
+    write: bool,
+    timeout_s: float = 10.0,
+    what: str = "Status",
+):
+    """Open the small DuckDB state file ``path``, run ``work`` on it, close it.
+
+    Within this process a lock per file serialises the calls; while another process holds
+    the file, the open is retried (doubling pauses up to half a second) for ``timeout_s``
+    seconds, then a ``RuntimeError`` names the file (``what``: its Dutch name, e.g.
+    "Beoordelingen"). The folder is created for a write.
+    """
+    deadline = time.monotonic() + timeout_s
+    pause = 0.02
+    with _lock_for(path):
+        while True:
+            try:
+                if write:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                con = duckdb.connect(str(path), read_only=not write)
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_lock_conflict(exc) or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{what}-bestand {path} is bezet of onleesbaar: {exc}"
+                    ) from exc
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+                continue
+            try:
+                return work(con)
+            finally:
+                con.close()
+
+
+class StateStore:
+    """Base of the small DuckDB state files the team writes (review decisions, approaches):
+    a path (default: :meth:`default_file`), a clock and :func:`run_on_state_file`.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; its folder is created on the first write.
+    clock : callable, optional
+        Returns the current time as an aware ``datetime``; defaults to UTC now. Tests
+        inject a fixed clock; there is deliberately no way to backdate a single record.
+    lock_timeout_s : float
+        How long to keep retrying when another process holds the file (default 10 s).
+    """
+
+    #: The file's Dutch name in messages ("Beoordelingen-bestand … is bezet").
+    what = "Status"
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        lock_timeout_s: float = 10.0,
+    ) -> None:
+        self.path = Path(path) if path is not None else self.default_file()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._lock_timeout_s = lock_timeout_s
+
+    @staticmethod
+    def default_file() -> Path:
+        """The file used when no path is given."""
+        raise NotImplementedError
+
+    def _run(self, work: Callable[[duckdb.DuckDBPyConnection], object], *, write: bool):
+        """Open, run ``work``, close (see :func:`run_on_state_file`)."""
+        return run_on_state_file(
+            self.path, work, write=write, timeout_s=self._lock_timeout_s, what=self.what
+        )
+
+
+class ReviewStore(StateStore):
     """Append-only store of review decisions in a small DuckDB file.
 
     Parameters
@@ -126,40 +204,8 @@ class ReviewStore:
     ... # doctest: +SKIP
     """
 
-    def __init__(
-        self,
-        path: str | Path | None = None,
-        *,
-        clock: Callable[[], datetime] | None = None,
-        lock_timeout_s: float = 10.0,
-    ) -> None:
-        self.path = Path(path) if path is not None else default_path()
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock_timeout_s = lock_timeout_s
-
-    # -- connections ---------------------------------------------------------------
-    def _run(self, work: Callable[[duckdb.DuckDBPyConnection], object], *, write: bool):
-        """Open, run ``work``, close; retry while another process holds the file."""
-        deadline = time.monotonic() + self._lock_timeout_s
-        pause = 0.02
-        with _lock_for(self.path):
-            while True:
-                try:
-                    if write:
-                        self.path.parent.mkdir(parents=True, exist_ok=True)
-                    con = duckdb.connect(str(self.path), read_only=not write)
-                except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                    if not _is_lock_conflict(exc) or time.monotonic() > deadline:
-                        raise RuntimeError(
-                            f"Beoordelingen-bestand {self.path} is bezet of onleesbaar: {exc}"
-                        ) from exc
-                    time.sleep(pause)
-                    pause = min(pause * 2, 0.5)
-                    continue
-                try:
-                    return work(con)
-                finally:
-                    con.close()
+    what = "Beoordelingen"
+    default_file = staticmethod(default_path)
 
     def _read(self, sql: str, params: list | None = None) -> pd.DataFrame:
         if not self.path.exists():

@@ -22,6 +22,9 @@ from dashboard.analysis.compstat import Period, is_opvallend, poisson_p_value, p
 #: The fewest days on each side: fewer count too few records to say anything.
 MIN_DAYS = 14
 
+#: The longest stretch an approach is judged over (:func:`effect_windows`): its first year.
+MAX_EFFECT_DAYS = 364
+
 #: The stretches a page offers: label -> days.
 WINDOWS = {"28 dagen": 28, "3 maanden": 91, "6 maanden": 182, "1 jaar": 364}
 
@@ -96,6 +99,20 @@ def windows(
         before=Period(since - n * one, since - one),
         after=Period(since, since + (n - 1) * one),
         asked_days=int(days),
+    )
+
+
+def effect_windows(
+    started_on: dt.date, ended_on: dt.date | None, first: dt.date | None, last: dt.date | None
+) -> BeforeAfter | str:
+    """The stretches an approach is judged on: from its first day up to its last (while it
+    runs: up to the data's last day), at most :data:`MAX_EFFECT_DAYS`, against as many
+    days right before it (:func:`windows`)."""
+    if last is None:
+        return windows(started_on, 1, first, last)
+    end = last if ended_on is None else min(ended_on, last)
+    return windows(
+        started_on, max(1, min((end - started_on).days + 1, MAX_EFFECT_DAYS)), first, last
     )
 
 

@@ -158,7 +158,7 @@ def top_addresses(
     Returns
     -------
     pandas.DataFrame
-        ``adres``, ``gemeente``, ``wijk``, ``aantal``, ``categorieen`` (distinct categories,
+        ``adres``, ``gemeente``, ``wijk`` (and its ``wijk_code``), ``aantal``, ``categorieen`` (distinct categories,
         comma-separated), ``eerste``, ``laatste`` (dates), ``lat``, ``lon`` (mean position
         of the address's located records, NaN when none is located) and the address's key
         as text in :data:`ADDRESS_KEY` (for :func:`address_daily_counts`). An address is a
@@ -169,7 +169,7 @@ def top_addresses(
     rows = _address_rows_sql(
         ds.table,
         where,
-        extra=f", t.municipality_name, t.municipality_reported, t.wijk_name, "
+        extra=f", t.municipality_name, t.municipality_reported, t.wijk_name, t.wijk_code, "
         f"t.{ds.category} AS cat, {ds.date_expr} AS d, t.lat, t.lon",
     )
     return query(
@@ -191,6 +191,7 @@ def top_addresses(
                coalesce(CAST(mode(f.municipality_name) AS VARCHAR),
                         CAST(mode(f.municipality_reported) AS VARCHAR)) AS gemeente,
                mode(f.wijk_name) AS wijk,
+               CAST(mode(f.wijk_code) AS VARCHAR) AS wijk_code,
                count(*) AS aantal,
                string_agg(DISTINCT f.cat, ', ' ORDER BY f.cat) AS categorieen,
                min(f.d) AS eerste,

@@ -38,7 +38,8 @@ def store_path() -> Path:
     return default_path()
 
 
-def _store_version(path: Path) -> tuple[str, int, int]:
+def store_version(path: Path) -> tuple[str, int, int]:
+    """A state file's cache key: its path, modification time and size (a write changes it)."""
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -60,7 +61,7 @@ def latest_reviews(item_kind: str = TASK_KIND) -> pd.DataFrame:
         ``review_id``, ``item_kind``, ``item_id``, ``decision``, ``remark``, ``reviewer``,
         ``recorded_at`` (UTC), ``n_reviews``; newest first.
     """
-    return _latest(_store_version(store_path()), item_kind)
+    return _latest(store_version(store_path()), item_kind)
 
 
 def decided_tasks(version, wijken: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -4,8 +4,8 @@ Filters: period and wijken (shared), source and category, hour range and weekday
 switches between points, heat map, H3 counts, wijk rates, Gi* hot spots and emerging hot
 spots; a click on a hexagon or wijk lists its records. Below it: when (hour × weekday,
 months against last year), repeat places (addresses, near-repeat chains; a picked address
-over all the data, before against after the day a measure there began) and risk near
-points of interest. All counting happens in DuckDB (``dashboard.queries.hotspots``), all
+over all the data, before against after the day a measure there began; the approaches of
+problem addresses the team records, each with its effect) and risk near points of interest. All counting happens in DuckDB (``dashboard.queries.hotspots``), all
 statistics in ``dashboard.analysis``.
 """
 
@@ -29,6 +29,7 @@ from dashboard.analysis.temporal import (
     aoristic_hour_weekday,
     monthly_with_last_year,
 )
+from dashboard.auth.roles import Role
 from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.charts import hatch_partial_bars, show_chart
 from dashboard.components.comparison import signal_text
@@ -46,11 +47,13 @@ from dashboard.components.format import (
     style_table,
     to_xlsx_bytes,
 )
-from dashboard.queries import MAX_ROWS, common, incidents
+from dashboard.queries import MAX_ROWS, approaches, common, incidents
 from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hq
 from dashboard.queries.common import MAP_POINT_CAP
 from dashboard.queries.districts import district_shapes
+from dashboard.queries.districts import wijken as district_wijken
+from etl.config import zone_today
 
 #: Points up to this many are drawn one by one; above it (up to the cap) clustered.
 CLUSTER_FROM = 1_000
@@ -282,14 +285,18 @@ def _address_history(row: pd.Series) -> None:
         return
     lo = min(first for first, _ in known.values())
     hi = max(last for _, last in known.values())
+    running = approaches.running_at(key_values)
+    # A running approach sets the day to compare from; else the period's first day.
+    start = pd.Timestamp(running["started_on"]).date() if running else period.start
     c1, c2 = st.columns(2)
     since = c1.date_input(
         "Maatregel of aanpak sinds",
-        value=min(max(period.start, lo), hi),
+        value=min(max(start, lo), hi),
         min_value=lo,
         max_value=hi,
         format="DD/MM/YYYY",
-        key="bronnen_adres_sinds",
+        # One field per address: picking another one starts from its own approach.
+        key="bronnen_adres_sinds::" + "::".join(str(v) for v in key_values),
         help="De eerste dag van de aanpak op dit adres (een gesprek, een camera, een "
         "bestuurlijke maatregel). Die dag telt bij 'na'.",
     )
@@ -391,6 +398,172 @@ def _address_history(row: pd.Series) -> None:
         "als een aanwijzing, niet als bewijs dat de aanpak werkte. Gearceerde maanden zijn "
         "maar deels gedekt door de gegevens."
     )
+    _approach_controls(row, key_values, place, since, running)
+
+
+def _may_record(wijk_code: str | None) -> bool:
+    """Whether the signed-in user may record or end an approach of an address in this
+    wijk: the coordinator anywhere, a wijkinspecteur in the own wijk; the beleidscel
+    analyses, it does not record."""
+    who = layout.principal()
+    if who.role == Role.COORDINATOR:
+        return True
+    return who.role == Role.INSPECTOR and wijk_code is not None and who.wijk_code == wijk_code
+
+
+def _approach_controls(
+    row: pd.Series, key_values: tuple, place: str, since: date, running: dict | None
+) -> None:
+    """The picked address's running approach, and the forms to record or end one."""
+    if message := st.session_state.pop("bronnen_aanpak_melding", None):
+        st.success(message, icon=":material/check:")
+    wijk_code = None if pd.isna(row["wijk_code"]) else str(row["wijk_code"])
+    allowed = _may_record(wijk_code)
+    if running:
+        started = pd.Timestamp(running["started_on"]).date()
+        text = f"Lopende aanpak sinds {fmt_date(started)}"
+        if layout.principal().role != Role.BELEIDSCEL:  # no names or free text for it
+            text += f" (vastgelegd door {running['started_by']}): {running['description']}"
+        st.info(text, icon=":material/flag:")
+        if not allowed:
+            return
+        with (
+            st.expander("Aanpak afsluiten", icon=":material/flag:"),
+            st.form("bronnen_aanpak_afsluiten"),
+        ):
+            today = zone_today()
+            last_day = st.date_input(
+                "Laatste dag", value=max(started, today), min_value=started,
+                max_value=max(started, today), format="DD/MM/YYYY", key="bronnen_aanpak_einde",
+            )  # fmt: skip
+            note = st.text_area(
+                "Hoe liep de aanpak af?",
+                max_chars=approaches.MAX_TEXT_LENGTH,
+                key="bronnen_aanpak_afloop",
+            )
+            if st.form_submit_button("Aanpak afsluiten"):
+                try:
+                    approaches.close_approach(int(running["approach_id"]), last_day, note)
+                except approaches.ApproachError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                else:
+                    st.session_state["bronnen_aanpak_melding"] = (
+                        f"Aanpak van {place} afgesloten op {fmt_date(last_day)}."
+                    )
+                    st.rerun()
+        return
+    if not allowed:
+        return
+    with st.expander("Aanpak vastleggen", icon=":material/flag:"):
+        with st.form("bronnen_aanpak_vastleggen"):
+            st.caption(
+                f"Eerste dag: {fmt_date(since)} (het veld 'Maatregel of aanpak sinds' "
+                "hierboven). De aanpak blijft bewaard bij elke nieuwe bouw van het "
+                "warehouse, met wie ze vastlegde en wanneer."
+            )
+            text = st.text_area(
+                "Wat wordt er gedaan?",
+                max_chars=approaches.MAX_TEXT_LENGTH,
+                placeholder="bv. gesprek met de uitbater, camera, bestuurlijke sluiting",
+                key="bronnen_aanpak_omschrijving",
+            )
+            if st.form_submit_button("Aanpak vastleggen"):
+                try:
+                    approaches.start_approach(
+                        key_values,
+                        str(row["adres"]),
+                        None if pd.isna(row["gemeente"]) else str(row["gemeente"]),
+                        wijk_code,
+                        since,
+                        text,
+                    )
+                except approaches.ApproachError as exc:
+                    st.error(str(exc), icon=":material/error:")
+                else:
+                    st.session_state["bronnen_aanpak_melding"] = (
+                        f"Aanpak van {place} vastgelegd, vanaf {fmt_date(since)}."
+                    )
+                    st.rerun()
+
+
+def _approach_list() -> None:
+    """Every approach of the wijken whose records the reader may see, each judged on its
+    own days: from its first day to its last (or the data's end), against as many before."""
+    listed = approaches.all_approaches(scope)
+    if scope is None:
+        layout.record_note(None)
+        return
+    if listed.empty:
+        st.info(
+            "Nog geen aanpak vastgelegd. Kies hierboven een adres en leg vast wat er gebeurt: "
+            "de aanpak en haar effect blijven hier staan.",
+            icon=":material/info:",
+        )
+        return
+    names = dict(
+        zip(district_wijken(version)["code"], district_wijken(version)["name"], strict=True)
+    )
+    private = layout.principal().role == Role.BELEIDSCEL  # no names or free text
+    lines = []
+    for a in listed.to_dict("records"):
+        key_values = tuple(None if pd.isna(a[p]) else a[p] for p in approaches.KEY_PARTS)
+        started = pd.Timestamp(a["started_on"]).date()
+        ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
+        line = {
+            "Adres": a["address"],
+            "Gemeente": a["municipality"],
+            "Wijk": names.get(a["wijk_code"], a["wijk_code"]),
+            "Status": a["status"],
+            "Sinds": started,
+            "Tot": ended,
+        }
+        compared = []
+        for k in ("incidents", "nuisance"):
+            label = "Feiten" if k == "incidents" else "Overlast"
+            stretches = (
+                before_after.effect_windows(started, ended, first_month[k], until[k])
+                if k in keys and first_month.get(k) and until.get(k)
+                else "niet gekozen of niet geladen"
+            )
+            if isinstance(stretches, str):
+                line |= {
+                    f"{label} voor": None,
+                    f"{label} na": None,
+                    f"Signaal {label.lower()}": None,
+                }
+                compared.append(f"{label.lower()}: {stretches}")
+                continue
+            daily = incidents.address_daily_counts(
+                version, k, key_values, scope, categories, hours=hours, weekdays=weekdays
+            )
+            result = before_after.compare(daily, stretches)
+            line |= {
+                f"{label} voor": result["voor"],
+                f"{label} na": result["na"],
+                f"Signaal {label.lower()}": signal_text(result["signaal"], result["opvallend"]),
+            }
+            compared.append(
+                f"{label.lower()}: {stretches.days} dagen, vanaf {fmt_date(stretches.before.start)}"
+            )
+        line["Vergeleken"] = "; ".join(compared)
+        if not private:
+            line |= {"Aanpak": a["description"], "Door": a["started_by"], "Afloop": a["end_note"]}
+        lines.append(line)
+    table = pd.DataFrame(lines)
+    for col in ("Feiten voor", "Feiten na", "Overlast voor", "Overlast na"):
+        table[col] = table[col].astype("Int64")
+    for col in ("Sinds", "Tot"):
+        table[col] = pd.to_datetime(table[col])
+    layout.table(style_table(missing_as_text(table)), key="bronnen_aanpakken")
+    st.caption(
+        "Elke aanpak telt de dagen vanaf haar eerste dag tot haar laatste (zolang ze loopt: "
+        "tot de laatste dag van de gegevens), hoogstens een jaar, tegenover evenveel dagen "
+        "vlak ervoor, met dezelfde filters als hierboven (categorie, uren, weekdagen). "
+        "Signaal = 2·(√na − √voor); ▲/▼ wanneer het opvallend is. Een verschil zegt niet "
+        "dat de aanpak het veroorzaakte: ook het seizoen of een verplaatsing naar een ander "
+        "adres speelt mee."
+    )
+    layout.table_downloads(table, "wijkbeeld_aanpakken", key="bronnen_aanpakken")
 
 
 # ---------------------------------------------------------------- map
@@ -966,7 +1139,7 @@ for key, df in repeated.items():
     if df.empty:
         st.info("Geen adres met meer dan één registratie in deze periode.")
         continue
-    shown = df.drop(columns=["lat", "lon", *incidents.ADDRESS_KEY]).rename(
+    shown = df.drop(columns=["lat", "lon", "wijk_code", *incidents.ADDRESS_KEY]).rename(
         columns={
             "adres": "Adres",
             "gemeente": "Gemeente",
@@ -991,6 +1164,9 @@ for key, df in repeated.items():
 picked = _picked_address() if scope is not None else None
 if picked is not None:
     _address_history(picked)
+
+st.subheader("Aanpakken van probleemadressen")
+_approach_list()
 
 st.subheader("Near-repeat: inbraken kort na elkaar dicht bij elkaar")
 incident_categories = common.category_values(version, "incidents")

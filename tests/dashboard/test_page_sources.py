@@ -681,7 +681,8 @@ def test_picking_an_address_shows_its_history_before_and_after(demo_warehouse):
         )
     # Another day and stretch: 28 days from a day well inside the data.
     since = end - pd.Timedelta(days=100)
-    at.date_input(key="bronnen_adres_sinds").set_value(since).run()
+    field = next(d for d in at.date_input if d.key.startswith("bronnen_adres_sinds::"))
+    field.set_value(since).run()
     at.selectbox(key="bronnen_adres_venster").set_value("28 dagen").run()
     table = _table(at, "Periodes")
     before = (since - pd.Timedelta(days=28), since - pd.Timedelta(days=1))
@@ -715,3 +716,129 @@ def test_an_inspector_sees_the_history_of_an_address_in_the_own_wijk_only(demo_w
     at = _pick_address(at)
     key = tuple(listed.iloc[0][c] for c in iq.ADDRESS_KEY)
     _expected_history(at, key, start, wijk="W01")
+
+
+# --- approaches of problem addresses: recorded, listed with their effect, ended ------------
+
+
+def _approach_row(at) -> pd.Series:
+    table = _table(at, "Status")
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+def test_the_coordinator_records_an_approach_follows_it_and_ends_it(
+    demo_warehouse, tmp_path, monkeypatch
+):
+    from dashboard.analysis.before_after import effect_windows
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    at = run_app("sources")
+    assert any("Nog geen aanpak vastgelegd" in i.value for i in at.info)
+    start, end = last_28_days()
+    listed = iq.top_addresses(warehouse_version(demo_warehouse), "incidents", start, end, limit=25)
+    at = _pick_address(at)
+    first = listed.iloc[0]
+    place = f"{first['adres']}, {first['gemeente']}"
+    # Without a description nothing is stored, and the page says why.
+    next(b for b in at.button if b.label == "Aanpak vastleggen").click().run()
+    assert [e.value for e in at.error] == ["Omschrijving van de aanpak ontbreekt."]
+    at.text_area(key="bronnen_aanpak_omschrijving").input("Gesprek met de uitbater")
+    next(b for b in at.button if b.label == "Aanpak vastleggen").click().run()
+    assert not at.exception
+    assert [m.value for m in at.success] == [
+        f"Aanpak van {place} vastgelegd, vanaf {start:%d/%m/%Y}."
+    ]
+    assert any(
+        i.value == f"Lopende aanpak sinds {start:%d/%m/%Y} (vastgelegd door coördinator): "
+        "Gesprek met de uitbater"
+        for i in at.info
+    )
+    row = _approach_row(at)
+    assert (row["Adres"], row["Status"], row["Aanpak"], row["Door"]) == (
+        first["adres"], "lopend", "Gesprek met de uitbater", "coördinator"
+    )  # fmt: skip
+    # Its effect: from its first day to the data's end, against as many days before.
+    key = tuple(first[c] for c in iq.ADDRESS_KEY)
+    for label, mart in (("Feiten", "incidents"), ("Overlast", "nuisance")):
+        lo, hi = wh(
+            f"SELECT date_trunc('month', min(date))::DATE, max(date) FROM marts.{mart}"
+        ).iloc[0]
+        stretches = effect_windows(start, None, pd.Timestamp(lo).date(), pd.Timestamp(hi).date())
+        assert stretches.after.as_tuple() == (start, end)
+        where = _address_sql(key)
+        n_before, n_after = (
+            count(f"SELECT count(*) FROM marts.{mart} WHERE {where} AND date BETWEEN ? AND ?", [*p])
+            for p in (stretches.before.as_tuple(), stretches.after.as_tuple())
+        )
+        assert (int(row[f"{label} voor"]), int(row[f"{label} na"])) == (n_before, n_after)
+    # A second approach of the same address is refused while the first one runs: the form
+    # to record one is gone, the one to end it is there.
+    assert not any(b.label == "Aanpak vastleggen" for b in at.button)
+    at.date_input(key="bronnen_aanpak_einde").set_value(end)
+    at.text_area(key="bronnen_aanpak_afloop").input("Uitbater werkt mee")
+    next(b for b in at.button if b.label == "Aanpak afsluiten").click().run()
+    assert [m.value for m in at.success] == [f"Aanpak van {place} afgesloten op {end:%d/%m/%Y}."]
+    row = _approach_row(at)
+    assert (row["Status"], row["Afloop"], row["Tot"]) == (
+        "afgesloten", "Uitbater werkt mee", pd.Timestamp(end)
+    )  # fmt: skip
+    assert any(b.label == "Aanpak vastleggen" for b in at.button)  # a new one may start
+    # A rebuilt warehouse keeps it: the approaches are a file of their own.
+    from etl.build import build_warehouse
+
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    build_warehouse(demo_warehouse.parent / "raw", rebuilt, echo=lambda *_: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(rebuilt))
+    again = _approach_row(run_app("sources"))
+    assert (again["Adres"], again["Status"]) == (first["adres"], "afgesloten")
+    assert (int(again["Feiten voor"]), int(again["Feiten na"])) == (
+        int(row["Feiten voor"]), int(row["Feiten na"])
+    )  # fmt: skip
+
+
+def test_the_beleidscel_sees_approaches_without_names_or_text_and_records_none(
+    demo_warehouse, tmp_path, monkeypatch
+):
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+    from etl.approaches import ApproachStore
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    ApproachStore(tmp_path / "state" / "aanpakken.duckdb").start(
+        ("Kerkstraat", "1", "24038", None, None), "Kerkstraat 1", "Herent", "W01",
+        date(2026, 9, 1), "Gesprek met de buren", "hinp.vos",
+    )  # fmt: skip
+    at = run_as(Principal("beleidscel", Role.BELEIDSCEL), "sources")
+    row = _approach_row(at)
+    assert row["Adres"] == "Kerkstraat 1" and row["Status"] == "lopend"
+    assert not {"Aanpak", "Door", "Afloop"} & set(_table(at, "Status").columns)
+    assert "Gesprek met de buren" not in str(at.markdown) + str(at.info)
+    at = _pick_address(at)
+    assert not any(b.label in ("Aanpak vastleggen", "Aanpak afsluiten") for b in at.button)
+
+
+def test_an_inspector_records_approaches_in_the_own_wijk_and_sees_only_those(
+    demo_warehouse, tmp_path, monkeypatch
+):
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+    from etl.approaches import ApproachStore
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    ApproachStore(tmp_path / "state" / "aanpakken.duckdb").start(
+        ("Kerkstraat", "1", "24055", None, None), "Kerkstraat 1", "Kortenberg", "W06",
+        date(2026, 9, 1), "Camera", "demo",
+    )  # fmt: skip
+    inspector = Principal("insp", Role.INSPECTOR, wijk_code="W01")
+    at = run_as(inspector, "sources", {"periode": "vorigjaar"})
+    assert any("Nog geen aanpak vastgelegd" in i.value for i in at.info)  # W06's is not listed
+    at = _pick_address(at)
+    at.text_area(key="bronnen_aanpak_omschrijving").input("Buurtgesprek")
+    next(b for b in at.button if b.label == "Aanpak vastleggen").click().run()
+    row = _approach_row(at)
+    assert (row["Wijk"], row["Door"], row["Aanpak"]) == ("Herent-Centrum", "insp", "Buurtgesprek")

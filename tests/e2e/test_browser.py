@@ -71,7 +71,8 @@ def test_picking_a_repeat_address_shows_its_history(server, browser):
     history.wait_for(timeout=60_000)
     history.scroll_into_view_if_needed()
     page.get_by_text("Aantal per maand").first.wait_for(timeout=60_000)
-    assert page.get_by_text("Maatregel of aanpak sinds").count() == 1
+    assert page.get_by_text("Maatregel of aanpak sinds", exact=True).count() == 1
+    assert page.locator("summary", has_text="Aanpak vastleggen").count() == 1  # the expander
     page.wait_for_timeout(1000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "sources_address_history.png"))

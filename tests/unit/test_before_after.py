@@ -91,3 +91,20 @@ def test_per_month_fills_known_months_with_zero_and_leaves_the_rest_out():
     assert before_after.per_month(_daily(), date(2026, 1, 1), date(2026, 2, 1))[
         "aantal"
     ].tolist() == [0, 0]
+
+
+def test_an_approach_is_judged_from_its_first_to_its_last_day_at_most_a_year():
+    first, last = date(2024, 1, 1), date(2026, 10, 31)
+    ended = before_after.effect_windows(date(2026, 3, 1), date(2026, 3, 31), first, last)
+    assert ended.after == Period(date(2026, 3, 1), date(2026, 3, 31))
+    assert ended.before == Period(date(2026, 1, 29), date(2026, 2, 28))
+    running = before_after.effect_windows(date(2026, 9, 1), None, first, last)
+    assert running.after == Period(date(2026, 9, 1), date(2026, 10, 31))
+    assert not running.shortened  # the days asked for are the days it ran
+    long = before_after.effect_windows(date(2025, 1, 1), None, first, last)
+    assert long.days == before_after.MAX_EFFECT_DAYS
+    # Ended after the data's last day: judged up to that day.
+    late = before_after.effect_windows(date(2026, 10, 1), date(2026, 12, 31), first, last)
+    assert late.after.end == last
+    assert "nog niets na" in before_after.effect_windows(date(2026, 11, 5), None, first, last)
+    assert "geen gegevens" in before_after.effect_windows(date(2026, 3, 1), None, None, None)
