@@ -11,7 +11,13 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
-from dashboard.components.format import fmt_number, fmt_signed, missing_as_text, style_table
+from dashboard.components.format import (
+    fmt_date,
+    fmt_number,
+    fmt_signed,
+    missing_as_text,
+    style_table,
+)
 
 
 def signal_text(z: float, notable: bool) -> str:
@@ -127,3 +133,82 @@ def styled_marks(styler, marks: list[dict[int, str]]):
         return [HIGHLIGHT_STYLES.get(m.get(j), "") for j in range(len(row))]
 
     return styler.apply(colour, axis=1)
+
+
+#: The sources an approach of a problem address is judged on, with their short labels.
+APPROACH_SOURCES = {"incidents": "Feiten", "nuisance": "Overlast"}
+#: What :func:`approach_table` says under the table.
+APPROACH_NOTE = (
+    "Elke aanpak telt de dagen vanaf haar eerste dag tot haar laatste (zolang ze loopt: tot de "
+    "laatste dag van de gegevens), hoogstens een jaar, tegenover evenveel dagen vlak ervoor. "
+    "Signaal = 2·(√na − √voor); ▲/▼ wanneer het opvallend is. Een verschil zegt niet dat de "
+    "aanpak het veroorzaakte: ook het seizoen of een verplaatsing naar een ander adres speelt "
+    "mee."
+)
+
+
+def approach_table(effects: pd.DataFrame, private: bool = False) -> pd.DataFrame:
+    """The approaches of problem addresses as the Bronnen page, the briefing and its pack
+    show them.
+
+    Parameters
+    ----------
+    effects : DataFrame
+        From :func:`dashboard.queries.approaches.approach_effects`.
+    private : bool
+        For the beleidscel: without the description, the way it ended and who recorded it
+        (free text and names).
+
+    Returns
+    -------
+    DataFrame
+        ``Adres``, ``Gemeente``, ``Wijk``, ``Status``, ``Sinds``, ``Tot``, per source
+        ``<Feiten|Overlast> voor``, ``… na``, ``Signaal …`` (``<NA>`` where the source cannot
+        judge it), ``Vergeleken`` (the days, or why not) and, unless ``private``,
+        ``Aanpak``, ``Door``, ``Afloop``.
+    """
+    rows = []
+    for a in effects.to_dict("records"):
+        line = {
+            "Adres": a["address"],
+            "Gemeente": a["municipality"],
+            "Wijk": a["wijk"],
+            "Status": a["status"],
+            "Sinds": pd.Timestamp(a["started_on"]),
+            "Tot": None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]),
+        }
+        compared = []
+        for key, label in APPROACH_SOURCES.items():
+            reason = a.get(f"{key}_reden")
+            if reason:
+                line |= {
+                    f"{label} voor": None,
+                    f"{label} na": None,
+                    f"Signaal {label.lower()}": None,
+                }
+                if reason != "niet gekozen":
+                    compared.append(f"{label.lower()}: {reason}")
+                continue
+            line |= {
+                f"{label} voor": a[f"{key}_voor"],
+                f"{label} na": a[f"{key}_na"],
+                f"Signaal {label.lower()}": signal_text(a[f"{key}_signaal"], a[f"{key}_opvallend"]),
+            }
+            compared.append(
+                f"{label.lower()}: {a[f'{key}_dagen']} dagen, vanaf {fmt_date(a[f'{key}_vanaf'])}"
+            )
+        line["Vergeleken"] = "; ".join(compared)
+        if not private:
+            line |= {"Aanpak": a["description"], "Door": a["started_by"], "Afloop": a["end_note"]}
+        rows.append(line)
+    columns = ["Adres", "Gemeente", "Wijk", "Status", "Sinds", "Tot"]
+    for label in APPROACH_SOURCES.values():
+        columns += [f"{label} voor", f"{label} na", f"Signaal {label.lower()}"]
+    columns += ["Vergeleken"] + ([] if private else ["Aanpak", "Door", "Afloop"])
+    table = pd.DataFrame(rows, columns=columns)
+    for label in APPROACH_SOURCES.values():
+        for col in (f"{label} voor", f"{label} na"):
+            table[col] = table[col].astype("Int64")
+    for col in ("Sinds", "Tot"):
+        table[col] = pd.to_datetime(table[col])
+    return table

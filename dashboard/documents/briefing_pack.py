@@ -30,7 +30,13 @@ from dashboard.analysis.compstat import (
     period_bounds,
     screen_changes,
 )
-from dashboard.components.comparison import comparison_table, highlight_marks, opvallend
+from dashboard.components.comparison import (
+    APPROACH_NOTE,
+    approach_table,
+    comparison_table,
+    highlight_marks,
+    opvallend,
+)
 from dashboard.components.format import (
     fmt_date,
     fmt_event_place,
@@ -39,10 +45,12 @@ from dashboard.components.format import (
     fmt_number,
     fmt_period,
     fmt_signed,
+    missing_as_text,
 )
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.exports import blackspots as blackspot_export
 from dashboard.queries import WarehouseVersion, overview
+from dashboard.queries import approaches as approach_queries
 from dashboard.queries import blackspots as blackspot_queries
 from dashboard.queries import districts as district_queries
 from dashboard.queries import events as event_queries
@@ -160,6 +168,11 @@ class BriefingData:
     #: Events of the period with the records around them
     #: (:func:`dashboard.queries.events.event_follow_up`).
     events_followup: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The approaches of problem addresses of the reader's wijken that run, or ended in or
+    #: after the period, as :func:`dashboard.components.comparison.approach_table` shows
+    #: them (:func:`with_approaches`); ``None``: not looked up (a reader who may see no
+    #: records of the chosen wijken).
+    approaches: pd.DataFrame | None = None
 
     @property
     def period_text(self) -> str:
@@ -1018,6 +1031,7 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         _docx.add_picture(doc, images["kaart_overlast"], 0.9, max_height=MAP_HEIGHT)
     _docx.page_break(doc)
     _events_section(doc, data)
+    _approaches_section(doc, data)
     return _docx.to_bytes(doc)
 
 
@@ -1049,6 +1063,66 @@ def _events_section(doc, data: BriefingData) -> None:
             highlight=lambda i, j: marks[i].get(j),
         )  # fmt: skip
         _docx.small_note(doc, followup_note())
+
+
+def with_approaches(
+    version: WarehouseVersion, data: BriefingData, wijken: tuple[str, ...] | None, private: bool
+) -> BriefingData:
+    """The briefing with the approaches of problem addresses (:attr:`BriefingData.approaches`).
+
+    Looked up apart from :func:`collect_briefing`, which is cached per warehouse: the team
+    records approaches between two builds. ``wijken``: those whose records the reader may
+    see (:func:`dashboard.components.layout.record_scope`; ``None``: none); ``private``:
+    the beleidscel's version, without free text and names.
+    """
+    if wijken is None:
+        return replace(data, approaches=None)
+    effects = approach_queries.approach_effects(
+        version, wijken, ended_since=data.bounds.current.start
+    )
+    return replace(data, approaches=approach_table(effects, private=private))
+
+
+#: The approaches' columns in the pack: text first, then the counts (right-aligned).
+_PACK_APPROACH_COLUMNS = [
+    "Adres",
+    "Wijk",
+    "Sinds",
+    "Tot",
+    "Aanpak",
+    "Feiten voor",
+    "Feiten na",
+    "Signaal feiten",
+    "Overlast voor",
+    "Overlast na",
+    "Signaal overlast",
+]
+NO_APPROACHES = (
+    "Geen lopende aanpak van een probleemadres. Een aanpak leg je vast op de pagina Bronnen "
+    "van onveiligheid: kies een adres met herhaalde feiten of meldingen."
+)
+
+
+def approaches_for_pack(table: pd.DataFrame) -> pd.DataFrame:
+    """The approaches as the pack prints them: the columns that fit a landscape page, as text."""
+    shown = table[[c for c in _PACK_APPROACH_COLUMNS if c in table.columns]].copy()
+    for col in ("Sinds", "Tot"):
+        shown[col] = [fmt_date(v) for v in shown[col]]
+    return missing_as_text(shown)
+
+
+def _approaches_section(doc, data: BriefingData) -> None:
+    """Section 7: the approaches of problem addresses and their effect so far."""
+    if data.approaches is None:
+        return
+    doc.add_heading("7. Aanpakken van probleemadressen", level=1)
+    if data.approaches.empty:
+        doc.add_paragraph(NO_APPROACHES)
+        return
+    t = approaches_for_pack(data.approaches)
+    numeric = list(t.columns).index("Feiten voor") if "Feiten voor" in t.columns else len(t.columns)
+    _docx.add_table(doc, t.columns, _as_text(t), numeric_from=numeric, font_size=8)
+    _docx.small_note(doc, APPROACH_NOTE)
 
 
 def file_name(data: BriefingData) -> str:

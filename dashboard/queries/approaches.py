@@ -16,6 +16,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis import before_after
+from dashboard.queries import common, incidents
+from dashboard.queries._db import WarehouseVersion
+from dashboard.queries.districts import wijken as district_wijken
 from dashboard.queries.reviews import reviewer_name, store_version
 from etl.approaches import (
     KEY_PARTS,
@@ -32,6 +36,7 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "ApproachError",
     "all_approaches",
+    "approach_effects",
     "close_approach",
     "recorder_name",
     "running_at",
@@ -97,3 +102,78 @@ def close_approach(approach_id: int, last_day: dt.date, note: str) -> None:
     """Record the end of an approach as the signed-in user, and forget cached reads."""
     ApproachStore(default_path()).close(approach_id, last_day, note, recorder_name())
     _approaches.clear()
+
+
+def approach_effects(
+    version: WarehouseVersion,
+    wijken: tuple[str, ...] | None,
+    sources: Sequence[str] = incidents.SOURCE_DATASETS,
+    categories: tuple[str, ...] = (),
+    hours: tuple[int, int] = incidents.ALL_HOURS,
+    weekdays: tuple[int, ...] = (),
+    ended_since: dt.date | None = None,
+) -> pd.DataFrame:
+    """The approaches of ``wijken`` (see :func:`all_approaches`), each with its effect.
+
+    An approach is judged from its first day to its last (while it runs: to the source's
+    last day), at most a year, against as many days right before it
+    (:func:`dashboard.analysis.before_after.effect_windows`), per source apart, with the
+    given filters.
+
+    Parameters
+    ----------
+    sources : sequence of {"incidents", "nuisance"}
+        The sources to count; the others get no figures.
+    ended_since : date, optional
+        Only the running approaches and those that ended on or after this day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`all_approaches`, ``wijk`` (its name), and per source
+        ``<source>_voor``, ``_na`` (counts), ``_signaal``, ``_opvallend``, ``_dagen`` (days
+        on each side), ``_vanaf`` (first day before), and ``_reden`` (why there are no
+        figures, else empty).
+    """
+    frame = all_approaches(wijken)
+    if ended_since is not None and not frame.empty:
+        ended = pd.to_datetime(frame["ended_on"])
+        frame = frame[ended.isna() | (ended >= pd.Timestamp(ended_since))]
+    frame = frame.reset_index(drop=True)
+    names = district_wijken(version).set_index("code")["name"]
+    frame["wijk"] = [names.get(c, c) for c in frame["wijk_code"]]
+    spans = {
+        k: (common.known_since(version, (k,)), common.dataset_known_until(version, k))
+        for k in incidents.SOURCE_DATASETS
+    }
+    for k in incidents.SOURCE_DATASETS:
+        cells: dict[str, list] = {
+            c: [] for c in ("voor", "na", "signaal", "opvallend", "dagen", "vanaf", "reden")
+        }
+        for a in frame.to_dict("records"):
+            first, last = spans[k]
+            started = pd.Timestamp(a["started_on"]).date()
+            ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
+            stretches = (
+                before_after.effect_windows(started, ended, first, last)
+                if k in sources
+                else "niet gekozen"
+            )
+            if isinstance(stretches, str):
+                result = dict.fromkeys(("voor", "na", "signaal", "opvallend"))
+                days, since, reason = None, None, stretches
+            else:
+                key = tuple(None if pd.isna(a[p]) else a[p] for p in KEY_PARTS)
+                daily = incidents.address_daily_counts(
+                    version, k, key, wijken or (), categories, hours, weekdays
+                )
+                result = before_after.compare(daily, stretches)
+                days, since, reason = stretches.days, stretches.before.start, None
+            for c in ("voor", "na", "signaal", "opvallend"):
+                cells[c].append(result[c])
+            cells["dagen"].append(days)
+            cells["vanaf"].append(since)
+            cells["reden"].append(reason)
+        for c, values in cells.items():
+            frame[f"{k}_{c}"] = pd.Series(values, index=frame.index, dtype="object")
+    return frame

@@ -11,7 +11,8 @@ import streamlit as st
 
 from dashboard.analysis.compstat import dispersion_note
 from dashboard.components import comparison, filters, layout, maps
-from dashboard.components.format import fmt_count, fmt_int
+from dashboard.components.comparison import APPROACH_NOTE
+from dashboard.components.format import fmt_count, fmt_int, missing_as_text, style_table
 from dashboard.documents import briefing_pack as bp
 from dashboard.documents import static_maps
 from dashboard.queries import overview
@@ -45,6 +46,10 @@ with st.spinner("Briefing berekenen…"):
 # An inspector sees the hot spots of the own wijk only (page and pack alike).
 who = layout.principal()
 data = bp.for_reader(version, data, who.wijk_code if who.role == layout.Role.INSPECTOR else None)
+# The approaches of problem addresses of the wijken whose records the reader may see.
+data = bp.with_approaches(
+    version, data, layout.record_scope(wijken), private=who.role == layout.Role.BELEIDSCEL
+)
 
 current = data.bounds.current
 
@@ -249,6 +254,16 @@ else:
             comparison.styled_marks(followed.style, marks), key="briefing_evenementen_periode",
         )  # fmt: skip
         st.caption(bp.followup_note())
+
+if data.approaches is not None:
+    st.subheader("Aanpakken van probleemadressen")
+    if data.approaches.empty:
+        st.info(bp.NO_APPROACHES, icon=":material/info:")
+    else:
+        layout.table(style_table(missing_as_text(data.approaches)), key="briefing_aanpakken")
+        st.caption(
+            "Lopende aanpakken en die sinds het begin van de periode afliepen. " + APPROACH_NOTE
+        )
 
 st.subheader("Briefing downloaden")
 layout.download_button(

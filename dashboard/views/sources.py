@@ -32,7 +32,7 @@ from dashboard.analysis.temporal import (
 from dashboard.auth.roles import Role
 from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.charts import hatch_partial_bars, show_chart
-from dashboard.components.comparison import signal_text
+from dashboard.components.comparison import APPROACH_NOTE, approach_table, signal_text
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
@@ -52,7 +52,6 @@ from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hq
 from dashboard.queries.common import MAP_POINT_CAP
 from dashboard.queries.districts import district_shapes
-from dashboard.queries.districts import wijken as district_wijken
 from etl.config import zone_today
 
 #: Points up to this many are drawn one by one; above it (up to the cap) clustered.
@@ -488,81 +487,24 @@ def _approach_controls(
 
 def _approach_list() -> None:
     """Every approach of the wijken whose records the reader may see, each judged on its
-    own days: from its first day to its last (or the data's end), against as many before."""
-    listed = approaches.all_approaches(scope)
+    own days (:func:`dashboard.queries.approaches.approach_effects`)."""
     if scope is None:
         layout.record_note(None)
         return
-    if listed.empty:
+    effects = approaches.approach_effects(
+        version, scope, keys, categories, hours=hours, weekdays=weekdays
+    )
+    if effects.empty:
         st.info(
             "Nog geen aanpak vastgelegd. Kies hierboven een adres en leg vast wat er gebeurt: "
             "de aanpak en haar effect blijven hier staan.",
             icon=":material/info:",
         )
         return
-    names = dict(
-        zip(district_wijken(version)["code"], district_wijken(version)["name"], strict=True)
-    )
-    private = layout.principal().role == Role.BELEIDSCEL  # no names or free text
-    lines = []
-    for a in listed.to_dict("records"):
-        key_values = tuple(None if pd.isna(a[p]) else a[p] for p in approaches.KEY_PARTS)
-        started = pd.Timestamp(a["started_on"]).date()
-        ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
-        line = {
-            "Adres": a["address"],
-            "Gemeente": a["municipality"],
-            "Wijk": names.get(a["wijk_code"], a["wijk_code"]),
-            "Status": a["status"],
-            "Sinds": started,
-            "Tot": ended,
-        }
-        compared = []
-        for k in ("incidents", "nuisance"):
-            label = "Feiten" if k == "incidents" else "Overlast"
-            stretches = (
-                before_after.effect_windows(started, ended, first_month[k], until[k])
-                if k in keys and first_month.get(k) and until.get(k)
-                else "niet gekozen of niet geladen"
-            )
-            if isinstance(stretches, str):
-                line |= {
-                    f"{label} voor": None,
-                    f"{label} na": None,
-                    f"Signaal {label.lower()}": None,
-                }
-                compared.append(f"{label.lower()}: {stretches}")
-                continue
-            daily = incidents.address_daily_counts(
-                version, k, key_values, scope, categories, hours=hours, weekdays=weekdays
-            )
-            result = before_after.compare(daily, stretches)
-            line |= {
-                f"{label} voor": result["voor"],
-                f"{label} na": result["na"],
-                f"Signaal {label.lower()}": signal_text(result["signaal"], result["opvallend"]),
-            }
-            compared.append(
-                f"{label.lower()}: {stretches.days} dagen, vanaf {fmt_date(stretches.before.start)}"
-            )
-        line["Vergeleken"] = "; ".join(compared)
-        if not private:
-            line |= {"Aanpak": a["description"], "Door": a["started_by"], "Afloop": a["end_note"]}
-        lines.append(line)
-    table = pd.DataFrame(lines)
-    for col in ("Feiten voor", "Feiten na", "Overlast voor", "Overlast na"):
-        table[col] = table[col].astype("Int64")
-    for col in ("Sinds", "Tot"):
-        table[col] = pd.to_datetime(table[col])
+    # The beleidscel gets no names or free text.
+    table = approach_table(effects, private=layout.principal().role == Role.BELEIDSCEL)
     layout.table(style_table(missing_as_text(table)), key="bronnen_aanpakken")
-    st.caption(
-        "Elke aanpak telt de dagen vanaf haar eerste dag tot haar laatste (zolang ze loopt: "
-        "tot de laatste dag van de gegevens), hoogstens een jaar, tegenover evenveel dagen "
-        "vlak ervoor, met dezelfde filters als hierboven (categorie, uren, weekdagen). "
-        "Signaal = 2·(√na − √voor); ▲/▼ wanneer het opvallend is. Een verschil zegt niet "
-        "dat de aanpak het veroorzaakte: ook het seizoen of een verplaatsing naar een ander "
-        "adres speelt mee."
-    )
+    st.caption(APPROACH_NOTE + " Met dezelfde filters als hierboven (categorie, uren, weekdagen).")
     layout.table_downloads(table, "wijkbeeld_aanpakken", key="bronnen_aanpakken")
 
 

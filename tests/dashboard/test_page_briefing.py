@@ -296,3 +296,27 @@ def test_briefing_lists_coming_events_and_follows_up_the_periods(demo_warehouse)
     row = followed[followed["Evenement"] == ev["name"]].iloc[0]
     assert row["Feiten"].startswith(f"{nl(n)} (gewoonlijk ")
     assert any(c.value.startswith("Geteld binnen 250 m") for c in at.caption)
+
+
+def test_briefing_lists_the_running_approaches(demo_warehouse, tmp_path, monkeypatch):
+    from dashboard.documents import briefing_pack as bp
+    from etl.approaches import ApproachStore
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    at = run_app("briefing")
+    assert "Aanpakken van probleemadressen" in [s.value for s in at.subheader]
+    assert bp.NO_APPROACHES in [i.value for i in at.info]
+    ApproachStore(tmp_path / "state" / "aanpakken.duckdb").start(
+        ("Kerkstraat", "1", "24038", None, None), "Kerkstraat 1", "Herent", "W01",
+        date(2026, 9, 1), "Gesprek met de buren", "demo",
+    )  # fmt: skip
+    at = run_app("briefing")
+    table = next(d.value for d in at.dataframe if "Aanpak" in d.value.columns)
+    assert list(table["Adres"]) == ["Kerkstraat 1"]
+    assert (
+        table.iloc[0]["Wijk"] == wh("SELECT name FROM marts.districts WHERE code = 'W01'").iat[0, 0]
+    )
+    # Another wijk chosen: not listed.
+    at = run_app("briefing", {"wijk": "W02"})
+    assert not any("Aanpak" in d.value.columns for d in at.dataframe)
+    assert bp.NO_APPROACHES in [i.value for i in at.info]

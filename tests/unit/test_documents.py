@@ -1784,3 +1784,53 @@ def test_municipal_reports_have_no_empty_page(reports, tmp_path):
         assert all(page.strip() for page in pages), (nis, slug)
         for heading in ("7. Kaarten", "8. Methodologie"):
             assert [p.lstrip().startswith(heading) for p in pages].count(True) == 1, heading
+
+
+def test_briefing_pack_lists_the_approaches_of_problem_addresses(
+    demo_warehouse, tmp_path, monkeypatch
+):
+    """Section 7: running approaches and those that ended in or after the period, with their
+    counts; the beleidscel's pack without the description; no section for a reader who may
+    see no records."""
+    from dashboard.documents import briefing_pack as bp
+    from etl.approaches import ApproachStore
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    end = date(2026, 10, 25)
+    data = bp.collect_briefing(_version(), "week", end)
+    empty = bp.with_approaches(_version(), data, (), private=False)
+    doc, texts = _docx_text(bp.briefing_docx(empty))
+    assert "7. Aanpakken van probleemadressen" in texts and bp.NO_APPROACHES in texts
+
+    street, nr, nis = _wh(
+        "SELECT street::VARCHAR, house_number::VARCHAR, nis_code::VARCHAR FROM marts.incidents "
+        "WHERE house_number IS NOT NULL AND nis_code IS NOT NULL AND location_status = 'ok' "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 1"
+    ).iloc[0]
+    store = ApproachStore(tmp_path / "state" / "aanpakken.duckdb")
+    store.start((street, nr, nis, None, None), f"{street} {nr}", "Herent", "W01",
+                date(2026, 8, 1), "Gesprek met de uitbater", "demo")  # fmt: skip
+    old = store.start(("Elders", "1", nis, None, None), "Elders 1", "Herent", "W01",
+                      date(2026, 1, 1), "Oude aanpak", "demo")  # fmt: skip
+    store.close(old, date(2026, 3, 1), "Klaar", "demo")  # ended before the period: left out
+    full = bp.with_approaches(_version(), data, (), private=False)
+    doc, texts = _docx_text(bp.briefing_docx(full))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Adres")
+    header = [c.text for c in table.rows[0].cells]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert [r[0] for r in rows] == [f"{street} {nr}"]
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["Aanpak"] == "Gesprek met de uitbater" and row["Sinds"] == "01/08/2026"
+    # From its first day to the data's last (31/10/2026): 92 days, against as many before.
+    where = "street = ? AND house_number = ? AND nis_code = ? AND date BETWEEN ? AND ?"
+    before = _wh(f"SELECT count(*) FROM marts.incidents WHERE {where}",
+                 [street, nr, nis, date(2026, 5, 1), date(2026, 7, 31)]).iat[0, 0]  # fmt: skip
+    after = _wh(f"SELECT count(*) FROM marts.incidents WHERE {where}",
+                [street, nr, nis, date(2026, 8, 1), date(2026, 10, 31)]).iat[0, 0]  # fmt: skip
+    assert (row["Feiten voor"], row["Feiten na"]) == (str(before), str(after))
+    private = bp.with_approaches(_version(), data, (), private=True)
+    _, texts = _docx_text(bp.briefing_docx(private))
+    assert f"{street} {nr}" in texts and "Gesprek met de uitbater" not in "\n".join(texts)
+    nobody = bp.with_approaches(_version(), data, None, private=False)
+    _, texts = _docx_text(bp.briefing_docx(nobody))
+    assert "7. Aanpakken van probleemadressen" not in texts
