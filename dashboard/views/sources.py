@@ -420,10 +420,19 @@ def _approach_controls(
     allowed = _may_record(wijk_code)
     if running:
         started = pd.Timestamp(running["started_on"]).date()
-        text = f"Lopende aanpak sinds {fmt_date(started)}"
+        st.info(f"Lopende aanpak sinds {fmt_date(started)}.", icon=":material/flag:")
         if layout.principal().role != Role.BELEIDSCEL:  # no names or free text for it
-            text += f" (vastgelegd door {running['started_by']}): {running['description']}"
-        st.info(text, icon=":material/flag:")
+            # In a table, not in the line above: typed text is shown as typed, never
+            # read as Markdown.
+            layout.table(
+                pd.DataFrame(
+                    {
+                        "Vastgelegd door": [running["started_by"]],
+                        "Aanpak": [running["description"]],
+                    }
+                ),
+                key="bronnen_aanpak_lopend",
+            )
         if not allowed:
             return
         with (
