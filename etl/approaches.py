@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS approach_events (
 );
 """
 
+#: The columns every event repeats: the address, its wijk and its key.
+_ADDRESS_COLUMNS = "address, municipality, wijk_code, " + ", ".join(KEY_PARTS)
+
 #: One row per approach: its start, and its end when it has one.
 _APPROACHES = """
 SELECT s.approach_id, s.address, s.municipality, s.wijk_code,
@@ -252,8 +255,7 @@ class ApproachStore(StateStore):
             (event_id,) = con.execute("SELECT nextval('approach_event_seq')").fetchone()
             con.execute(
                 "INSERT INTO approach_events (event_id, approach_id, event, day, description, "
-                "recorded_by, recorded_at, address, municipality, wijk_code, key_street, "
-                "key_nr, key_nis, key_place, key_wijk) "
+                f"recorded_by, recorded_at, {_ADDRESS_COLUMNS}) "
                 "VALUES (?, ?, 'gestart', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [event_id, event_id, day, what, who, now, place, municipality, wijk_code, *key],
             )
@@ -294,10 +296,8 @@ class ApproachStore(StateStore):
                 )
             con.execute(
                 "INSERT INTO approach_events (approach_id, event, day, description, "
-                "recorded_by, recorded_at, address, municipality, wijk_code, key_street, "
-                "key_nr, key_nis, key_place, key_wijk) "
-                "SELECT approach_id, 'afgesloten', ?, ?, ?, ?, address, municipality, "
-                "wijk_code, key_street, key_nr, key_nis, key_place, key_wijk "
+                f"recorded_by, recorded_at, {_ADDRESS_COLUMNS}) "
+                f"SELECT approach_id, 'afgesloten', ?, ?, ?, ?, {_ADDRESS_COLUMNS} "
                 "FROM approach_events WHERE event_id = ?",
                 [day, what, who, now, int(approach_id)],
             )

@@ -108,12 +108,11 @@ def effect_windows(
     """The stretches an approach is judged on: from its first day up to its last (while it
     runs: up to the data's last day), at most :data:`MAX_EFFECT_DAYS`, against as many
     days right before it (:func:`windows`)."""
-    if last is None:
-        return windows(started_on, 1, first, last)
-    end = last if ended_on is None else min(ended_on, last)
-    return windows(
-        started_on, max(1, min((end - started_on).days + 1, MAX_EFFECT_DAYS)), first, last
-    )
+    days = MAX_EFFECT_DAYS
+    if last is not None:  # without data, windows() says so whatever the days
+        end = last if ended_on is None else min(ended_on, last)
+        days = max(1, min((end - started_on).days + 1, MAX_EFFECT_DAYS))
+    return windows(started_on, days, first, last)
 
 
 def count_in(daily: pd.DataFrame, period: Period) -> int:

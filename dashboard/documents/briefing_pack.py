@@ -1120,7 +1120,8 @@ def _approaches_section(doc, data: BriefingData) -> None:
         doc.add_paragraph(NO_APPROACHES)
         return
     t = approaches_for_pack(data.approaches)
-    numeric = list(t.columns).index("Feiten voor") if "Feiten voor" in t.columns else len(t.columns)
+    # The counts, from "Feiten voor" on (every version of the table has it), right-aligned.
+    numeric = list(t.columns).index("Feiten voor")
     _docx.add_table(doc, t.columns, _as_text(t), numeric_from=numeric, font_size=8)
     _docx.small_note(doc, APPROACH_NOTE)
 

@@ -104,6 +104,10 @@ def close_approach(approach_id: int, last_day: dt.date, note: str) -> None:
     _approaches.clear()
 
 
+#: What :func:`approach_effects` gives per source (``<source>_<field>``).
+_EFFECT_FIELDS = ("voor", "na", "verschil", "signaal", "p", "opvallend", "dagen", "vanaf", "reden")
+
+
 def approach_effects(
     version: WarehouseVersion,
     wijken: tuple[str, ...] | None,
@@ -131,7 +135,8 @@ def approach_effects(
     -------
     pandas.DataFrame
         The columns of :func:`all_approaches`, ``wijk`` (its name), and per source
-        ``<source>_voor``, ``_na`` (counts), ``_signaal``, ``_opvallend``, ``_dagen`` (days
+        ``<source>_voor``, ``_na`` (counts), ``_verschil``, ``_signaal``, ``_p``,
+        ``_opvallend`` (:func:`dashboard.analysis.before_after.compare`), ``_dagen`` (days
         on each side), ``_vanaf`` (first day before), and ``_reden`` (why there are no
         figures, else empty).
     """
@@ -144,36 +149,36 @@ def approach_effects(
     frame["wijk"] = [names.get(c, c) for c in frame["wijk_code"]]
     spans = {
         k: (common.known_since(version, (k,)), common.dataset_known_until(version, k))
-        for k in incidents.SOURCE_DATASETS
+        for k in sources
     }
-    for k in incidents.SOURCE_DATASETS:
-        cells: dict[str, list] = {
-            c: [] for c in ("voor", "na", "signaal", "opvallend", "dagen", "vanaf", "reden")
-        }
-        for a in frame.to_dict("records"):
-            first, last = spans[k]
-            started = pd.Timestamp(a["started_on"]).date()
-            ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
+    extra = []
+    for a in frame.to_dict("records"):
+        started = pd.Timestamp(a["started_on"]).date()
+        ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
+        key = tuple(None if pd.isna(a[p]) else a[p] for p in KEY_PARTS)
+        fields: dict = {}
+        for k in incidents.SOURCE_DATASETS:
             stretches = (
-                before_after.effect_windows(started, ended, first, last)
-                if k in sources
+                before_after.effect_windows(started, ended, *spans[k])
+                if k in spans
                 else "niet gekozen"
             )
             if isinstance(stretches, str):
-                result = dict.fromkeys(("voor", "na", "signaal", "opvallend"))
-                days, since, reason = None, None, stretches
-            else:
-                key = tuple(None if pd.isna(a[p]) else a[p] for p in KEY_PARTS)
-                daily = incidents.address_daily_counts(
-                    version, k, key, wijken or (), categories, hours, weekdays
-                )
-                result = before_after.compare(daily, stretches)
-                days, since, reason = stretches.days, stretches.before.start, None
-            for c in ("voor", "na", "signaal", "opvallend"):
-                cells[c].append(result[c])
-            cells["dagen"].append(days)
-            cells["vanaf"].append(since)
-            cells["reden"].append(reason)
-        for c, values in cells.items():
-            frame[f"{k}_{c}"] = pd.Series(values, index=frame.index, dtype="object")
+                fields[f"{k}_reden"] = stretches
+                continue
+            daily = incidents.address_daily_counts(
+                version, k, key, wijken or (), categories, hours, weekdays
+            )
+            fields |= {f"{k}_{c}": v for c, v in before_after.compare(daily, stretches).items()}
+            fields |= {
+                f"{k}_dagen": stretches.days,
+                f"{k}_vanaf": stretches.before.start,
+                f"{k}_reden": None,
+            }
+        extra.append(fields)
+    # Object columns: a count stays an int beside the gaps of a source that cannot judge.
+    columns = [f"{k}_{c}" for k in incidents.SOURCE_DATASETS for c in _EFFECT_FIELDS]
+    frame = pd.concat(
+        [frame, pd.DataFrame(extra, index=frame.index, columns=columns, dtype=object)], axis=1
+    )
     return frame

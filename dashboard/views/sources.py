@@ -450,15 +450,10 @@ def _approach_controls(
                 key="bronnen_aanpak_afloop",
             )
             if st.form_submit_button("Aanpak afsluiten"):
-                try:
-                    approaches.close_approach(int(running["approach_id"]), last_day, note)
-                except approaches.ApproachError as exc:
-                    st.error(str(exc), icon=":material/error:")
-                else:
-                    st.session_state["bronnen_aanpak_melding"] = (
-                        f"Aanpak van {place} afgesloten op {fmt_date(last_day)}."
-                    )
-                    st.rerun()
+                _save_approach(
+                    lambda: approaches.close_approach(int(running["approach_id"]), last_day, note),
+                    f"Aanpak van {place} afgesloten op {fmt_date(last_day)}.",
+                )
         return
     if not allowed:
         return
@@ -476,22 +471,29 @@ def _approach_controls(
                 key="bronnen_aanpak_omschrijving",
             )
             if st.form_submit_button("Aanpak vastleggen"):
-                try:
-                    approaches.start_approach(
+                _save_approach(
+                    lambda: approaches.start_approach(
                         key_values,
                         str(row["adres"]),
                         None if pd.isna(row["gemeente"]) else str(row["gemeente"]),
                         wijk_code,
                         since,
                         text,
-                    )
-                except approaches.ApproachError as exc:
-                    st.error(str(exc), icon=":material/error:")
-                else:
-                    st.session_state["bronnen_aanpak_melding"] = (
-                        f"Aanpak van {place} vastgelegd, vanaf {fmt_date(since)}."
-                    )
-                    st.rerun()
+                    ),
+                    f"Aanpak van {place} vastgelegd, vanaf {fmt_date(since)}.",
+                )
+
+
+def _save_approach(save, message: str) -> None:
+    """Run ``save`` (a write to the approaches); on success rerun the page with ``message``
+    shown above the forms, on a refusal show its Dutch reason where the form is."""
+    try:
+        save()
+    except approaches.ApproachError as exc:
+        st.error(str(exc), icon=":material/error:")
+    else:
+        st.session_state["bronnen_aanpak_melding"] = message
+        st.rerun()
 
 
 def _approach_list() -> None:
