@@ -171,3 +171,173 @@ def per_month(daily: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFram
             .reindex(months, fill_value=0)
         )
     return pd.DataFrame({"maand": months, "aantal": counts.to_numpy(dtype=int)})
+
+
+# ---------------------------------------------------------------- the address's surroundings
+
+#: The radii a page offers for the address's surroundings, in metres.
+RADII = (100, 250, 500)
+
+#: Fewest records in the surroundings, before and after together, to say anything about
+#: displacement: with fewer, one record more or less turns the reading around.
+MIN_SURROUNDING_RECORDS = 10
+
+#: Why an address has no surroundings to compare (:func:`surroundings`).
+NO_SURROUNDINGS = (
+    "geen omgeving: van het adres is geen registratie gelokaliseerd, of het is een straat "
+    "zonder huisnummer (de registraties liggen langs de hele straat)"
+)
+
+#: Confidence of the interval around the relative change.
+CONFIDENCE = 0.95
+
+
+def relative_change(before: int, after: int, ref_before: int, ref_after: int) -> dict:
+    """How a place changed against a reference area over the same days.
+
+    The ratio ``(after / before) / (ref_after / ref_before)``: below 1 the place went down
+    more (or up less) than the reference, the season and the zone's own trend taken out.
+    It is the odds ratio of the 2×2 table of the four counts, estimated as its conditional
+    maximum likelihood with the exact interval (``scipy.stats.contingency.odds_ratio``,
+    Fisher's conditional distribution), which also holds for the small counts of one address
+    and for a side with none.
+
+    Returns
+    -------
+    dict
+        ``verhouding`` (NaN when the place has no record on either side, ``inf`` when it had
+        none before), ``laag``, ``hoog`` (the :data:`CONFIDENCE` interval) and ``richting``:
+        ``"daling"`` or ``"stijging"`` when the interval lies wholly below or above 1 (the
+        place fell or rose beyond what the reference explains), else ``"gelijk"``.
+    """
+    from scipy.stats.contingency import odds_ratio
+
+    if before + after == 0 or ref_before == 0 or ref_after == 0:
+        return {"verhouding": float("nan"), "laag": float("nan"), "hoog": float("nan"),
+                "richting": "gelijk"}  # fmt: skip
+    result = odds_ratio([[after, before], [ref_after, ref_before]], kind="conditional")
+    ci = result.confidence_interval(confidence_level=CONFIDENCE)
+    direction = "daling" if ci.high < 1 else "stijging" if ci.low > 1 else "gelijk"
+    return {
+        "verhouding": float(result.statistic),
+        "laag": float(ci.low),
+        "hoog": float(ci.high),
+        "richting": direction,
+    }
+
+
+def displacement_quotient(
+    place: tuple[int, int], around: tuple[int, int], rest: tuple[int, int]
+) -> float:
+    """The weighted displacement quotient of Bowers and Johnson (2003).
+
+    Each area's records as a share of the reference area's (``rest``), after minus before:
+    the surroundings' change divided by the place's. Only defined when the place improved
+    against the reference (the divisor below 0) and the reference has records on both
+    sides; NaN otherwise.
+
+    Parameters
+    ----------
+    place, around, rest : (before, after)
+        Records of the place, of its surroundings (without the place) and of the rest of
+        the area (without either).
+
+    Returns
+    -------
+    float
+        Above 0: the surroundings improved too (diffusion of benefits), above 1 more than
+        the place itself; below 0: records moved to the surroundings (displacement), below
+        −1 more than the place gained; NaN: no reading.
+    """
+    (a0, a1), (b0, b1), (c0, c1) = place, around, rest
+    if c0 == 0 or c1 == 0:
+        return float("nan")
+    success = a1 / c1 - a0 / c0
+    if success >= 0:
+        return float("nan")
+    return (b1 / c1 - b0 / c0) / success
+
+
+def displacement_text(wdq: float, around: tuple[int, int], place_direction: str) -> str:
+    """What a :func:`displacement_quotient` says, in Dutch.
+
+    Parameters
+    ----------
+    wdq : float
+    around : (before, after)
+        The surroundings' records.
+    place_direction : str
+        The ``richting`` of the place's :func:`relative_change`: only a ``"daling"`` beyond
+        chance is an effect whose displacement means something.
+    """
+    if sum(around) < MIN_SURROUNDING_RECORDS:
+        return (
+            f"te weinig registraties in de omgeving ({sum(around)}, minder dan "
+            f"{MIN_SURROUNDING_RECORDS}) om over verplaatsing te oordelen"
+        )
+    if place_direction != "daling" or wdq != wdq:  # no effect, or NaN
+        return "zonder duidelijke daling op het adres valt over verplaatsing niets te zeggen"
+    if wdq > 1:
+        return "de omgeving ging er meer op vooruit dan het adres zelf (uitstraling)"
+    if wdq > 0:
+        return "ook de omgeving ging erop vooruit (uitstraling van het effect)"
+    if wdq == 0:
+        return "geen verplaatsing en geen uitstraling"
+    if wdq >= -1:
+        return "een deel verplaatste zich naar de omgeving, minder dan wat het adres won"
+    return "er verplaatste zich meer naar de omgeving dan wat het adres won"
+
+
+def surroundings(daily: pd.DataFrame, stretches: BeforeAfter) -> dict:
+    """The address against its surroundings and the rest of the area, before and after.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        ``dag``, ``adres``, ``omgeving``, ``totaal``: records per day at the address, in
+        its surroundings (without the address) and in the whole area (with both), as
+        :func:`dashboard.queries.incidents.address_surroundings_daily` gives them.
+    stretches : BeforeAfter
+
+    Returns
+    -------
+    dict
+        ``adres``, ``omgeving``, ``rest``: (before, after) counts, the rest being the area
+        without the address and its surroundings; ``adres_relatief``, ``omgeving_relatief``
+        (:func:`relative_change` against the rest), ``wdq``
+        (:func:`displacement_quotient`) and ``verplaatsing`` (:func:`displacement_text`).
+        Without surroundings (``omgeving`` NULL in ``daily``): ``omgeving`` and
+        ``omgeving_relatief`` are ``None``, the rest is the area without the address, and
+        ``verplaatsing`` is :data:`NO_SURROUNDINGS`.
+    """
+    counts = {}
+    for column in ("adres", "omgeving", "totaal"):
+        one = pd.DataFrame({"dag": daily["dag"], "aantal": pd.to_numeric(daily[column]).fillna(0)})
+        counts[column] = (count_in(one, stretches.before), count_in(one, stretches.after))
+    place = counts["adres"]
+    located = daily.empty or daily["omgeving"].notna().any()
+    around = counts["omgeving"] if located else None
+    rest = tuple(
+        t - a - b for t, a, b in zip(counts["totaal"], place, around or (0, 0), strict=True)
+    )
+    place_change = relative_change(*place, *rest)
+    if around is None:
+        return {
+            "adres": place,
+            "omgeving": None,
+            "rest": rest,
+            "adres_relatief": place_change,
+            "omgeving_relatief": None,
+            "wdq": float("nan"),
+            "verplaatsing": NO_SURROUNDINGS,
+        }
+    wdq = displacement_quotient(place, around, rest)
+    return {
+        "adres": place,
+        "omgeving": around,
+        "rest": rest,
+        "adres_relatief": place_change,
+        "omgeving_relatief": relative_change(*around, *rest),
+        "wdq": wdq,
+        "verplaatsing": displacement_text(wdq, around, place_change["richting"]),
+    }

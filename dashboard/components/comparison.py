@@ -8,12 +8,15 @@ the pack's Word table colours the same way.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
 from dashboard.components.format import (
     fmt_date,
     fmt_number,
+    fmt_period,
     fmt_signed,
     missing_as_text,
     style_table,
@@ -212,3 +215,123 @@ def approach_table(effects: pd.DataFrame, private: bool = False) -> pd.DataFrame
     for col in ("Sinds", "Tot"):
         table[col] = pd.to_datetime(table[col])
     return table
+
+
+def before_after_table(per_source: dict[str, tuple]) -> pd.DataFrame:
+    """One address before and after a measure, per source, as the Bronnen page shows it.
+
+    Parameters
+    ----------
+    per_source : dict
+        Source label -> ``(stretches, result)``: the
+        :class:`~dashboard.analysis.before_after.BeforeAfter` stretches and
+        :func:`~dashboard.analysis.before_after.compare`'s result, or the reason there is
+        no comparison (a str) and ``None``.
+
+    Returns
+    -------
+    DataFrame
+        ``Bron``, ``Voor``, ``Na`` (``Int64``), ``Verschil``, ``Signaal``, ``Periodes``
+        (the two stretches, or the reason).
+    """
+    lines = []
+    for label, (stretches, result) in per_source.items():
+        if isinstance(stretches, str):
+            lines.append({"Bron": label, "Periodes": stretches})
+            continue
+        lines.append(
+            {
+                "Bron": label,
+                "Voor": result["voor"],
+                "Na": result["na"],
+                "Verschil": fmt_signed(result["verschil"]),
+                "Signaal": signal_text(result["signaal"], result["opvallend"]),
+                "Periodes": f"{fmt_period(*stretches.before.as_tuple())} tegenover "
+                f"{fmt_period(*stretches.after.as_tuple())}"
+                + (f" (ingekort tot {stretches.days} dagen)" if stretches.shortened else ""),
+            }
+        )
+    columns = ["Bron", "Voor", "Na", "Verschil", "Signaal", "Periodes"]
+    return pd.DataFrame(lines, columns=columns).astype({"Voor": "Int64", "Na": "Int64"})
+
+
+def _ratio_text(change: dict | None) -> str | None:
+    """``0,48 (0,11–1,81)``: a relative change and its interval; ``None`` without one."""
+    if change is None or change["verhouding"] != change["verhouding"]:
+        return None
+
+    def one(value: float) -> str:
+        return "∞" if math.isinf(value) else fmt_number(value, 2)
+
+    return f"{one(change['verhouding'])} ({one(change['laag'])}–{one(change['hoog'])})"
+
+
+def surroundings_table(per_source: dict[str, dict], radius_m: int, rest_label: str) -> pd.DataFrame:
+    """The address, its surroundings and the rest of the area before and after a measure.
+
+    Parameters
+    ----------
+    per_source : dict
+        Source label -> :func:`dashboard.analysis.before_after.surroundings`.
+    radius_m : int
+        The surroundings' radius, for their label.
+    rest_label : str
+        What the rest is (``"rest van de zone"``).
+
+    Returns
+    -------
+    DataFrame
+        ``Bron``, ``Gebied``, ``Voor``, ``Na`` (``Int64``), ``Verschil`` and ``Tegenover de
+        rest`` (the relative change with its interval, empty for the rest itself).
+    """
+    lines = []
+    for label, s in per_source.items():
+        areas = [
+            ("adres", "Adres", s["adres"], s["adres_relatief"]),
+            ("omgeving", f"Omgeving (tot {radius_m} m)", s["omgeving"], s["omgeving_relatief"]),
+            ("rest", rest_label[:1].upper() + rest_label[1:], s["rest"], None),
+        ]
+        for _, name, counts, change in areas:
+            if counts is None:
+                continue
+            lines.append(
+                {
+                    "Bron": label,
+                    "Gebied": name,
+                    "Voor": counts[0],
+                    "Na": counts[1],
+                    "Verschil": fmt_signed(counts[1] - counts[0]),
+                    "Tegenover de rest": _ratio_text(change),
+                }
+            )
+    columns = ["Bron", "Gebied", "Voor", "Na", "Verschil", "Tegenover de rest"]
+    return pd.DataFrame(lines, columns=columns).astype({"Voor": "Int64", "Na": "Int64"})
+
+
+def surroundings_sentences(per_source: dict[str, dict], rest_label: str) -> list[str]:
+    """Per source one Dutch sentence: how the address went against the rest, and whether
+    records moved to its surroundings."""
+    sentences = []
+    for label, s in per_source.items():
+        change = s["adres_relatief"]
+        if change["verhouding"] != change["verhouding"]:
+            how = "geen registraties op het adres, voor noch na: niets te vergelijken"
+        elif change["richting"] == "daling":
+            how = f"het adres daalde duidelijk sterker dan de {rest_label}"
+        elif change["richting"] == "stijging":
+            how = f"het adres steeg duidelijk sterker dan de {rest_label}"
+        else:
+            how = f"het adres verliep niet duidelijk anders dan de {rest_label}"
+        sentences.append(f"{label}: {how}; {s['verplaatsing']}.")
+    return sentences
+
+
+SURROUNDINGS_NOTE = (
+    "Tegenover de rest = (na ÷ voor op het adres) ÷ (na ÷ voor in de rest), met het "
+    "95 %-betrouwbaarheidsinterval (exact, Fisher): onder 1 daalde het adres sterker dan de "
+    "rest, zodat seizoen en algemene trend eruit zijn; alleen als het hele interval onder of "
+    "boven 1 ligt, is het verschil meer dan toeval. Omgeving = de gelokaliseerde registraties "
+    "binnen de straal rond het adres, het adres zelf niet meegeteld. Verplaatsing volgens de "
+    "gewogen verplaatsingsquotiënt (Bowers en Johnson): ging de omgeving er mee op vooruit "
+    "(uitstraling), of verschoof het probleem naar de buren?"
+)

@@ -281,28 +281,130 @@ def address_daily_counts(
     pandas.DataFrame
         ``dag`` (date), ``aantal``: only days with a record, oldest first.
     """
-    if len(address) != len(ADDRESS_KEY) or not address[0]:
-        raise ValueError(f"Geen adressleutel: {address!r}")
     ds, where, params = source_filter(
         dataset_key, date.min, date.max, wijken, categories, hours, weekdays
     )
-    street, nr, nis, place, street_wijk = address
-    params.update({"street": street, "nr": nr, "nis": nis, "place": place, "swijk": street_wijk})
-    # The street first, on the table's own column (an ENUM compares with the text once per
-    # label): the address's other parts then only sift that street's records.
-    rows = _address_rows_sql(
-        ds.table, f"{where} AND t.street = $street", extra=f", {ds.date_expr} AS d"
-    )
+    rows, key_params = _at_address_sql(ds, where, address, extra=f", {ds.date_expr} AS d")
     return query(
         version,
-        f"""
-        SELECT d AS dag, count(*) AS aantal
-        FROM ({rows}) f
+        f"SELECT d AS dag, count(*) AS aantal FROM ({rows}) GROUP BY d ORDER BY d",
+        params | key_params,
+    )
+
+
+def _at_address_sql(ds, where: str, address: tuple[str | None, ...], extra: str = "") -> tuple:
+    """SQL of the records of ``ds`` (filtered by ``where``) at one address, and its
+    parameters; ``extra`` adds columns of the table ``t``."""
+    if len(address) != len(ADDRESS_KEY) or not address[0]:
+        raise ValueError(f"Geen adressleutel: {address!r}")
+    street, nr, nis, place, street_wijk = address
+    params = {"street": street, "nr": nr, "nis": nis, "place": place, "swijk": street_wijk}
+    # The street first, on the table's own column (an ENUM compares with the text once per
+    # label): the address's other parts then only sift that street's records.
+    rows = _address_rows_sql(ds.table, f"{where} AND t.street = $street", extra=extra)
+    sql = f"""
+        SELECT * FROM ({rows}) f
         WHERE CAST(f.house_number AS VARCHAR) IS NOT DISTINCT FROM $nr
           AND CAST(f.nis_code AS VARCHAR) IS NOT DISTINCT FROM $nis
           AND f.other_place IS NOT DISTINCT FROM $place
           AND CAST(f.street_wijk AS VARCHAR) IS NOT DISTINCT FROM $swijk
-        GROUP BY d ORDER BY d
+    """
+    return sql, params
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def address_place(
+    version: WarehouseVersion, address: tuple[str | None, ...], wijken: tuple[str, ...] = ()
+) -> tuple[float, float] | None:
+    """Where an address lies: the mean Lambert coordinates (metres) of its located records
+    in every source of insecurity, over all the data and without the page's category or
+    time filters (the place does not change with them).
+
+    Returns
+    -------
+    (x, y) or None
+        ``None`` when none of its records is located, or when it is a street without house
+        number (its records lie all along it, no one place).
+    """
+    if len(address) != len(ADDRESS_KEY) or not address[1]:
+        return None
+    parts, params = [], {}
+    for key in SOURCE_DATASETS:
+        ds, where, key_params = source_filter(key, date.min, date.max, wijken, (), ALL_HOURS, ())
+        rows, address_params = _at_address_sql(ds, where, address, extra=", t.x, t.y")
+        parts.append(f"SELECT x, y FROM ({rows}) WHERE x IS NOT NULL")
+        params |= key_params | address_params
+    found = query(
+        version, f"SELECT avg(x) AS x, avg(y) AS y FROM ({' UNION ALL '.join(parts)})", params
+    )
+    if found.empty or pd.isna(found.iat[0, 0]):
+        return None
+    return float(found.iat[0, 0]), float(found.iat[0, 1])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def address_surroundings_daily(
+    version: WarehouseVersion,
+    dataset_key: str,
+    address: tuple[str | None, ...],
+    place: tuple[float, float] | None,
+    radius_m: float,
+    wijken: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    hours: tuple[int, int] = ALL_HOURS,
+    weekdays: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """Records per day at one address, around it and in the whole area, over all the data.
+
+    The surroundings are the located records within ``radius_m`` of the address's place
+    that are not at the address; the area is every record of ``wijken`` (empty: the zone)
+    with the same filters.
+
+    Parameters
+    ----------
+    address : tuple
+        The address's key (:data:`ADDRESS_KEY`), as for :func:`address_daily_counts`.
+    place : (x, y) or None
+        Where it lies (:func:`address_place`); ``None``: nowhere known.
+    radius_m : float
+        Radius of the surroundings in metres.
+    wijken, categories, hours, weekdays
+        The filters of :func:`top_addresses`, for all three counts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``dag`` (date), ``adres``, ``omgeving``, ``totaal`` (records), only days with a
+        record in the area, oldest first; ``omgeving`` is NULL throughout without a place.
+    """
+    ds, where, params = source_filter(
+        dataset_key, date.min, date.max, wijken, categories, hours, weekdays
+    )
+    at, key_params = _at_address_sql(ds, where, address, extra=f", {ds.date_expr} AS d, t.x, t.y")
+    cx, cy = place if place is not None else (None, None)
+    params |= key_params | {"r2": float(radius_m) ** 2, "cx": cx, "cy": cy}
+    return query(
+        version,
+        f"""
+        WITH addr AS ({at}),
+        -- Per day: the address's records, its records within the radius (they are not
+        -- the surroundings'), every located record within the radius, every record.
+        here AS (
+            SELECT d, count(*) AS n,
+                   count(*) FILTER ((x - $cx::DOUBLE) ** 2 + (y - $cy::DOUBLE) ** 2 <= $r2) AS near
+            FROM addr GROUP BY d
+        ),
+        area AS (
+            SELECT {ds.date_expr} AS d, count(*) AS n,
+                   count(*) FILTER ((t.x - $cx::DOUBLE) ** 2 + (t.y - $cy::DOUBLE) ** 2 <= $r2) AS near
+            FROM {ds.table} t WHERE {where} GROUP BY d
+        )
+        SELECT area.d AS dag, coalesce(here.n, 0) AS adres,
+               CASE WHEN $cx::DOUBLE IS NOT NULL
+                    THEN area.near - coalesce(here.near, 0) END AS omgeving,
+               area.n AS totaal
+        FROM area LEFT JOIN here ON here.d = area.d
+        ORDER BY dag
         """,
         params,
     )

@@ -32,14 +32,20 @@ from dashboard.analysis.temporal import (
 from dashboard.auth.roles import Role
 from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.charts import hatch_partial_bars, show_chart
-from dashboard.components.comparison import APPROACH_NOTE, approach_table, signal_text
+from dashboard.components.comparison import (
+    APPROACH_NOTE,
+    SURROUNDINGS_NOTE,
+    approach_table,
+    before_after_table,
+    surroundings_sentences,
+    surroundings_table,
+)
 from dashboard.components.format import (
     fmt_count,
     fmt_date,
     fmt_int,
     fmt_number,
     fmt_period,
-    fmt_signed,
     missing_as_text,
     month_abbreviation,
     month_name,
@@ -358,36 +364,19 @@ def _address_history(row: pd.Series) -> None:
         legend={"orientation": "h", "y": -0.2},
     )
     show_chart(fig, key="bronnen_adres_verloop")
-    lines = []
-    for k, (first, last) in known.items():
-        stretches = before_after.windows(since, before_after.WINDOWS[window], first, last)
-        label = common.dataset(k).label
-        if isinstance(stretches, str):
-            lines.append(
-                {
-                    "Bron": label,
-                    "Voor": None,
-                    "Na": None,
-                    "Verschil": None,
-                    "Signaal": None,
-                    "Periodes": stretches,
-                }
+    stretches = {
+        k: before_after.windows(since, before_after.WINDOWS[window], first, last)
+        for k, (first, last) in known.items()
+    }
+    table = before_after_table(
+        {
+            common.dataset(k).label: (
+                s,
+                None if isinstance(s, str) else before_after.compare(daily[k], s),
             )
-            continue
-        result = before_after.compare(daily[k], stretches)
-        lines.append(
-            {
-                "Bron": label,
-                "Voor": result["voor"],
-                "Na": result["na"],
-                "Verschil": fmt_signed(result["verschil"]),
-                "Signaal": signal_text(result["signaal"], result["opvallend"]),
-                "Periodes": f"{fmt_period(*stretches.before.as_tuple())} tegenover "
-                f"{fmt_period(*stretches.after.as_tuple())}"
-                + (f" (ingekort tot {stretches.days} dagen)" if stretches.shortened else ""),
-            }
-        )
-    table = pd.DataFrame(lines).astype({"Voor": "Int64", "Na": "Int64"})
+            for k, s in stretches.items()
+        }
+    )
     layout.table(style_table(missing_as_text(table)), key="bronnen_adres_voor_na")
     st.caption(
         "Voor: de dagen vlak vóór de aanpak; na: vanaf de eerste dag ervan, even lang. "
@@ -397,7 +386,52 @@ def _address_history(row: pd.Series) -> None:
         "als een aanwijzing, niet als bewijs dat de aanpak werkte. Gearceerde maanden zijn "
         "maar deels gedekt door de gegevens."
     )
+    _address_surroundings(
+        key_values, {k: v for k, v in stretches.items() if not isinstance(v, str)}
+    )
     _approach_controls(row, key_values, place, since, running)
+
+
+def _address_surroundings(key_values: tuple, stretches: dict) -> None:
+    """The picked address against its surroundings and the rest of the area over the same
+    stretches: the season and the zone's trend taken out, and whether the problem moved
+    next door (:func:`dashboard.analysis.before_after.surroundings`)."""
+    if not stretches:
+        return
+    st.markdown("**Tegenover de omgeving en de rest**")
+    radius = (
+        st.segmented_control(
+            "Omgeving",
+            before_after.RADII,
+            default=250,
+            format_func=lambda r: f"tot {r} m",
+            key="bronnen_adres_straal",
+            help="De registraties binnen deze afstand van het adres (zonder het adres zelf): "
+            "verschuift het probleem naar de buren?",
+        )
+        or 250
+    )
+    rest_label = (
+        "rest van de zone"
+        if not scope
+        else "rest van "
+        + ("je wijk" if layout.principal().role == Role.INSPECTOR else "de gekozen wijken")
+    )
+    place = incidents.address_place(version, key_values, scope)
+    per_source = {
+        common.dataset(k).label: before_after.surroundings(
+            incidents.address_surroundings_daily(
+                version, k, key_values, place, radius, scope, categories, hours, weekdays
+            ),
+            s,
+        )
+        for k, s in stretches.items()
+    }
+    table = surroundings_table(per_source, radius, rest_label)
+    layout.table(style_table(missing_as_text(table)), key="bronnen_adres_omgeving")
+    for sentence in surroundings_sentences(per_source, rest_label):
+        st.markdown("- " + sentence)
+    st.caption(SURROUNDINGS_NOTE + " Dezelfde dagen en filters als de tabel hierboven.")
 
 
 def _may_record(wijk_code: str | None) -> bool:

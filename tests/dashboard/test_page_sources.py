@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -716,6 +717,106 @@ def test_an_inspector_sees_the_history_of_an_address_in_the_own_wijk_only(demo_w
     at = _pick_address(at)
     key = tuple(listed.iloc[0][c] for c in iq.ADDRESS_KEY)
     _expected_history(at, key, start, wijk="W01")
+    # Its surroundings and the rest: the own wijk's records only.
+    from dashboard.analysis.before_after import windows
+
+    first, last = wh(
+        "SELECT date_trunc('month', min(date))::DATE, max(date) FROM marts.incidents"
+    ).iloc[0]
+    stretches = windows(start, 91, pd.Timestamp(first).date(), pd.Timestamp(last).date())
+    table = _table(at, "Gebied")
+    shown = table[table["Bron"] == "Feiten (pv's)"].set_index("Gebied")
+    assert shown.index[-1] == "Rest van je wijk"
+    expected = _expected_surroundings(key, stretches, 250, wijk="W01")
+    assert (int(shown.iloc[-1]["Voor"]), int(shown.iloc[-1]["Na"])) == expected["rest"]
+
+
+def _expected_surroundings(key, stretches, radius, wijk=None) -> dict:
+    """The address, its surroundings and the rest counted in pandas on the incidents mart:
+    (before, after) per area."""
+    records = wh(
+        "SELECT date, x, y, ("
+        + _address_sql(key)
+        + ") AS here FROM marts.incidents"
+        + (f" WHERE wijk_code = '{wijk}'" if wijk else "")
+    )
+    here = records["here"].fillna(False).astype(bool)
+    # Its place: the mean of its located records in both sources, whatever the filters.
+    scope = f" AND wijk_code = '{wijk}'" if wijk else ""
+    cx, cy = wh(
+        "SELECT avg(x), avg(y) FROM ("
+        + " UNION ALL ".join(
+            f"SELECT x, y FROM marts.{m} WHERE {_address_sql(key)}{scope} AND x IS NOT NULL"
+            for m in ("incidents", "nuisance")
+        )
+        + ")"
+    ).iloc[0]
+    near = ((records["x"] - cx) ** 2 + (records["y"] - cy) ** 2 <= radius**2) & ~here
+    days = pd.to_datetime(records["date"]).dt.date
+    out = {}
+    for area, mask in (("adres", here), ("omgeving", near), ("rest", ~here & ~near)):
+        out[area] = tuple(
+            int((mask & (days >= p.start) & (days <= p.end)).sum())
+            for p in (stretches.before, stretches.after)
+        )
+    return out
+
+
+def test_the_address_is_compared_with_its_surroundings_and_the_rest(demo_warehouse):
+    from dashboard.analysis.before_after import windows
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+
+    start, end = last_28_days()
+    listed = iq.top_addresses(warehouse_version(demo_warehouse), "incidents", start, end, limit=25)
+    # A street without house number has no one place: the first address with a number.
+    row = int(np.flatnonzero(~listed["adres"].str.endswith("(zonder huisnummer)"))[0])
+    at = _pick_address(run_app("sources"), row=row)
+    key = tuple(listed.iloc[row][c] for c in iq.ADDRESS_KEY)
+    first, last = wh(
+        "SELECT date_trunc('month', min(date))::DATE, max(date) FROM marts.incidents"
+    ).iloc[0]
+    # The measure began on the period's first day (the field's default): the address has
+    # records after it, as it is listed for the period.
+    stretches = windows(start, 91, pd.Timestamp(first).date(), pd.Timestamp(last).date())
+    for radius in (250, 500):
+        at.segmented_control(key="bronnen_adres_straal").set_value(radius).run()
+        assert not at.exception
+        table = _table(at, "Gebied")
+        shown = table[table["Bron"] == "Feiten (pv's)"].set_index("Gebied")
+        expected = _expected_surroundings(key, stretches, radius)
+        assert list(shown.index) == ["Adres", f"Omgeving (tot {radius} m)", "Rest van de zone"]
+        for area, name in zip(expected, shown.index, strict=True):
+            assert (int(shown.loc[name, "Voor"]), int(shown.loc[name, "Na"])) == expected[area]
+        # The ratio against the rest holds the plain ratio of the four counts.
+        (a0, a1), (c0, c1) = expected["adres"], expected["rest"]
+        # "∞" where the address had no record before.
+        ratio, low, high = (
+            float("inf") if v == "∞" else float(v.replace(",", "."))
+            for v in re.findall(r"[\d,]+|∞", shown.loc["Adres", "Tegenover de rest"])
+        )
+        assert low <= ratio <= high
+        if a0 and a1:
+            assert low <= (a1 / a0) / (c1 / c0) <= high
+    sentences = [m.value for m in at.markdown if m.value.startswith("- Feiten (pv's): het adres")]
+    assert len(sentences) == 1 and "rest van de zone" in sentences[0]
+    assert any(c.startswith("Tegenover de rest = ") for c in _captions(at))
+
+
+def test_a_street_without_house_number_is_compared_with_the_rest_only(demo_warehouse):
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+
+    start = date(wh("SELECT max(year) - 1 FROM marts.incidents").iat[0, 0], 1, 1)
+    listed = iq.top_addresses(
+        warehouse_version(demo_warehouse), "incidents", start, date(start.year, 12, 31)
+    )
+    rows = np.flatnonzero(listed["adres"].str.endswith("(zonder huisnummer)"))
+    assert len(rows), "the demo lists streets without house number (motorway accidents)"
+    at = _pick_address(run_app("sources", {"periode": "vorigjaar"}), row=int(rows[0]))
+    table = _table(at, "Gebied")
+    assert not table["Gebied"].str.startswith("Omgeving").any()
+    assert any("geen omgeving: van het adres is geen registratie" in m.value for m in at.markdown)
 
 
 # --- approaches of problem addresses: recorded, listed with their effect, ended ------------

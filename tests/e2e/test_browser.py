@@ -73,6 +73,9 @@ def test_picking_a_repeat_address_shows_its_history(server, browser):
     page.get_by_text("Aantal per maand").first.wait_for(timeout=60_000)
     assert page.get_by_text("Maatregel of aanpak sinds", exact=True).count() == 1
     assert page.locator("summary", has_text="Aanpak vastleggen").count() == 1  # the expander
+    # Against its surroundings and the rest, with the radius to choose.
+    page.get_by_text("Tegenover de omgeving en de rest", exact=True).wait_for(timeout=60_000)
+    assert page.get_by_text("tot 500 m", exact=True).count() == 1
     page.wait_for_timeout(1000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "sources_address_history.png"))

@@ -108,3 +108,102 @@ def test_an_approach_is_judged_from_its_first_to_its_last_day_at_most_a_year():
     assert late.after.end == last
     assert "nog niets na" in before_after.effect_windows(date(2026, 11, 5), None, first, last)
     assert "geen gegevens" in before_after.effect_windows(date(2026, 3, 1), None, None, None)
+
+
+# --- the address against its surroundings and the rest -------------------------------------
+
+
+def test_relative_change_takes_the_rest_s_trend_out():
+    # The address halves while the rest halves too: no change of its own.
+    same = before_after.relative_change(20, 10, 2000, 1000)
+    assert same["verhouding"] == pytest.approx(1.0, rel=0.02)
+    assert same["laag"] < 1 < same["hoog"] and same["richting"] == "gelijk"
+    # The address falls from 40 to 10 while the rest stays: a fall beyond chance.
+    fell = before_after.relative_change(40, 10, 1500, 1500)
+    assert fell["verhouding"] == pytest.approx(0.25, rel=0.05)
+    assert fell["hoog"] < 1 and fell["richting"] == "daling"
+    # It rises from 5 to 30 while the rest halves: a rise beyond chance, ratio near 12.
+    rose = before_after.relative_change(5, 30, 2000, 1000)
+    assert rose["laag"] > 1 and rose["richting"] == "stijging"
+    assert rose["verhouding"] == pytest.approx(12, rel=0.05)
+
+
+def test_relative_change_holds_for_a_side_without_records():
+    gone = before_after.relative_change(6, 0, 1000, 1000)  # nothing after: ratio 0
+    assert gone["verhouding"] == 0 and gone["laag"] == 0 and 0 < gone["hoog"] < 1
+    assert gone["richting"] == "daling"  # 6 against 0 with an unchanged rest is no chance
+    new = before_after.relative_change(0, 3, 1000, 1000)  # nothing before: ratio infinite
+    assert new["verhouding"] == float("inf") and new["richting"] == "gelijk"  # 0 vs 3: chance
+    none = before_after.relative_change(0, 0, 1000, 1000)
+    assert none["verhouding"] != none["verhouding"] and none["richting"] == "gelijk"
+
+
+def test_displacement_quotient_follows_bowers_and_johnson():
+    rest = (1000, 1000)
+    # The address falls by 10 per 1000 of the rest, its surroundings by 5: half the gain
+    # spread to them (diffusion of benefits).
+    assert before_after.displacement_quotient((20, 10), (30, 25), rest) == pytest.approx(0.5)
+    # The surroundings rise by 15 while the address falls by 10: more moved than was won.
+    assert before_after.displacement_quotient((20, 10), (30, 45), rest) == pytest.approx(-1.5)
+    # The address did not improve against the rest: no reading.
+    wdq = before_after.displacement_quotient((10, 12), (30, 20), rest)
+    assert wdq != wdq
+    assert before_after.displacement_quotient((20, 10), (30, 20), (0, 100)) != 0  # NaN
+
+
+@pytest.mark.parametrize(
+    ("wdq", "around", "direction", "says"),
+    [
+        (0.5, (30, 25), "daling", "ook de omgeving ging erop vooruit"),
+        (1.4, (30, 10), "daling", "meer op vooruit dan het adres zelf"),
+        (-0.4, (30, 35), "daling", "een deel verplaatste zich"),
+        (-1.5, (30, 45), "daling", "meer naar de omgeving dan wat het adres won"),
+        (0.0, (30, 30), "daling", "geen verplaatsing en geen uitstraling"),
+        (-1.5, (30, 45), "gelijk", "zonder duidelijke daling op het adres"),
+        (-1.5, (3, 5), "daling", "te weinig registraties in de omgeving (8, minder dan 10)"),
+    ],
+)
+def test_displacement_text_reads_only_a_real_effect(wdq, around, direction, says):
+    assert says in before_after.displacement_text(wdq, around, direction)
+
+
+def _surrounding_days(since: date, rows) -> pd.DataFrame:
+    """Per-day frame of (offset from since, adres, omgeving, totaal)."""
+    return pd.DataFrame(
+        [
+            {"dag": since + timedelta(days=o), "adres": a, "omgeving": b, "totaal": t}
+            for o, a, b, t in rows
+        ]
+    )
+
+
+def test_surroundings_counts_the_three_areas_on_the_stretches():
+    since = date(2026, 6, 1)
+    w = before_after.windows(since, 28, date(2024, 1, 1), date(2026, 12, 31))
+    daily = _surrounding_days(
+        since,
+        [
+            (-40, 9, 9, 900),  # before the stretch: not counted
+            (-10, 30, 12, 1000),
+            (-1, 10, 3, 500),
+            (0, 5, 6, 700),
+            (27, 3, 2, 800),
+            (28, 9, 9, 900),  # after it: not counted
+        ],
+    )
+    got = before_after.surroundings(daily, w)
+    assert got["adres"] == (40, 8) and got["omgeving"] == (15, 8)
+    assert got["rest"] == (1500 - 40 - 15, 1500 - 8 - 8)
+    assert got["adres_relatief"]["richting"] == "daling"
+    assert got["wdq"] == pytest.approx((8 / 1484 - 15 / 1445) / (8 / 1484 - 40 / 1445))
+    assert "ook de omgeving ging erop vooruit" in got["verplaatsing"]
+
+
+def test_surroundings_without_a_place_compare_with_the_rest_only():
+    since = date(2026, 6, 1)
+    w = before_after.windows(since, 28, date(2024, 1, 1), date(2026, 12, 31))
+    daily = _surrounding_days(since, [(-3, 12, None, 400), (3, 2, None, 420)])
+    got = before_after.surroundings(daily, w)
+    assert got["omgeving"] is None and got["omgeving_relatief"] is None
+    assert got["rest"] == (388, 418) and got["verplaatsing"] == before_after.NO_SURROUNDINGS
+    assert got["adres_relatief"]["richting"] == "daling"
