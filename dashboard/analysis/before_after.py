@@ -178,6 +178,9 @@ def per_month(daily: pd.DataFrame, first: dt.date, last: dt.date) -> pd.DataFram
 #: The radii a page offers for the address's surroundings, in metres.
 RADII = (100, 250, 500)
 
+#: The radius a page starts from, and the approaches' list is judged on.
+DEFAULT_RADIUS = 250
+
 #: Fewest records in the surroundings, before and after together, to say anything about
 #: displacement: with fewer, one record more or less turns the reading around.
 MIN_SURROUNDING_RECORDS = 10

@@ -12,6 +12,7 @@ import math
 
 import pandas as pd
 
+from dashboard.analysis.before_after import DEFAULT_RADIUS
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
 from dashboard.components.format import (
     fmt_date,
@@ -144,9 +145,12 @@ APPROACH_SOURCES = {"incidents": "Feiten", "nuisance": "Overlast"}
 APPROACH_NOTE = (
     "Elke aanpak telt de dagen vanaf haar eerste dag tot haar laatste (zolang ze loopt: tot de "
     "laatste dag van de gegevens), hoogstens een jaar, tegenover evenveel dagen vlak ervoor. "
-    "Signaal = 2·(√na − √voor); ▲/▼ wanneer het opvallend is. Een verschil zegt niet dat de "
-    "aanpak het veroorzaakte: ook het seizoen of een verplaatsing naar een ander adres speelt "
-    "mee."
+    "Signaal = 2·(√na − √voor); ▲/▼ wanneer het opvallend is. Tegenover rest = (na ÷ voor op "
+    "het adres) ÷ (na ÷ voor in de rest van het gebied, zonder het adres en zijn omgeving tot "
+    f"{DEFAULT_RADIUS} m), met het 95 %-betrouwbaarheidsinterval: zo vallen seizoen en "
+    "algemene trend weg; ▼/▲ wanneer het hele interval onder of boven 1 ligt. Een verschil "
+    "zegt nog niet dat de aanpak het veroorzaakte; of het probleem naar de buren verschoof, "
+    "toont Bronnen bij het adres."
 )
 
 
@@ -166,8 +170,8 @@ def approach_table(effects: pd.DataFrame, private: bool = False) -> pd.DataFrame
     -------
     DataFrame
         ``Adres``, ``Gemeente``, ``Wijk``, ``Status``, ``Sinds``, ``Tot``, per source
-        ``<Feiten|Overlast> voor``, ``… na``, ``Signaal …`` (``<NA>`` where the source cannot
-        judge it), ``Vergeleken`` (the days, or why not) and, unless ``private``,
+        ``<Feiten|Overlast> voor``, ``… na``, ``Signaal …``, ``Tegenover rest …``
+        (:func:`relative_text`; ``<NA>`` where the source cannot judge it), ``Vergeleken`` (the days, or why not) and, unless ``private``,
         ``Aanpak``, ``Door``, ``Afloop``.
     """
     rows = []
@@ -188,6 +192,7 @@ def approach_table(effects: pd.DataFrame, private: bool = False) -> pd.DataFrame
                     f"{label} voor": None,
                     f"{label} na": None,
                     f"Signaal {label.lower()}": None,
+                    f"Tegenover rest {label.lower()}": None,
                 }
                 if reason != "niet gekozen":
                     compared.append(f"{label.lower()}: {reason}")
@@ -196,6 +201,14 @@ def approach_table(effects: pd.DataFrame, private: bool = False) -> pd.DataFrame
                 f"{label} voor": a[f"{key}_voor"],
                 f"{label} na": a[f"{key}_na"],
                 f"Signaal {label.lower()}": signal_text(a[f"{key}_signaal"], a[f"{key}_opvallend"]),
+                f"Tegenover rest {label.lower()}": relative_text(
+                    {
+                        "verhouding": a[f"{key}_relatief"],
+                        "laag": a[f"{key}_relatief_laag"],
+                        "hoog": a[f"{key}_relatief_hoog"],
+                        "richting": a[f"{key}_richting"],
+                    }
+                ),
             }
             compared.append(
                 f"{label.lower()}: {a[f'{key}_dagen']} dagen, vanaf {fmt_date(a[f'{key}_vanaf'])}"
@@ -206,7 +219,12 @@ def approach_table(effects: pd.DataFrame, private: bool = False) -> pd.DataFrame
         rows.append(line)
     columns = ["Adres", "Gemeente", "Wijk", "Status", "Sinds", "Tot"]
     for label in APPROACH_SOURCES.values():
-        columns += [f"{label} voor", f"{label} na", f"Signaal {label.lower()}"]
+        columns += [
+            f"{label} voor",
+            f"{label} na",
+            f"Signaal {label.lower()}",
+            f"Tegenover rest {label.lower()}",
+        ]
     columns += ["Vergeleken"] + ([] if private else ["Aanpak", "Door", "Afloop"])
     table = pd.DataFrame(rows, columns=columns)
     for label in APPROACH_SOURCES.values():
@@ -255,15 +273,18 @@ def before_after_table(per_source: dict[str, tuple]) -> pd.DataFrame:
     return pd.DataFrame(lines, columns=columns).astype({"Voor": "Int64", "Na": "Int64"})
 
 
-def _ratio_text(change: dict | None) -> str | None:
-    """``0,48 (0,11–1,81)``: a relative change and its interval; ``None`` without one."""
-    if change is None or change["verhouding"] != change["verhouding"]:
+def relative_text(change: dict | None) -> str | None:
+    """``0,48 (0,11–1,81)``: a :func:`~dashboard.analysis.before_after.relative_change` and
+    its interval, with ▼/▲ when the whole interval lies below or above 1; ``None`` without
+    one."""
+    if change is None or pd.isna(change["verhouding"]):
         return None
 
     def one(value: float) -> str:
         return "∞" if math.isinf(value) else fmt_number(value, 2)
 
-    return f"{one(change['verhouding'])} ({one(change['laag'])}–{one(change['hoog'])})"
+    text = f"{one(change['verhouding'])} ({one(change['laag'])}–{one(change['hoog'])})"
+    return text + {"daling": " ▼", "stijging": " ▲"}.get(change["richting"], "")
 
 
 def surroundings_table(per_source: dict[str, dict], radius_m: int, rest_label: str) -> pd.DataFrame:
@@ -301,7 +322,7 @@ def surroundings_table(per_source: dict[str, dict], radius_m: int, rest_label: s
                     "Voor": counts[0],
                     "Na": counts[1],
                     "Verschil": fmt_signed(counts[1] - counts[0]),
-                    "Tegenover de rest": _ratio_text(change),
+                    "Tegenover de rest": relative_text(change),
                 }
             )
     columns = ["Bron", "Gebied", "Voor", "Na", "Verschil", "Tegenover de rest"]
@@ -330,7 +351,7 @@ SURROUNDINGS_NOTE = (
     "Tegenover de rest = (na ÷ voor op het adres) ÷ (na ÷ voor in de rest), met het "
     "95 %-betrouwbaarheidsinterval (exact, Fisher): onder 1 daalde het adres sterker dan de "
     "rest, zodat seizoen en algemene trend eruit zijn; alleen als het hele interval onder of "
-    "boven 1 ligt, is het verschil meer dan toeval. Omgeving = de gelokaliseerde registraties "
+    "boven 1 ligt (▼/▲), is het verschil meer dan toeval. Omgeving = de gelokaliseerde registraties "
     "binnen de straal rond het adres, het adres zelf niet meegeteld. Verplaatsing volgens de "
     "gewogen verplaatsingsquotiënt (Bowers en Johnson): ging de omgeving er mee op vooruit "
     "(uitstraling), of verschoof het probleem naar de buren?"

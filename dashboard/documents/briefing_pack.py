@@ -1093,9 +1093,11 @@ _PACK_APPROACH_COLUMNS = [
     "Feiten voor",
     "Feiten na",
     "Signaal feiten",
+    "Tegenover rest feiten",
     "Overlast voor",
     "Overlast na",
     "Signaal overlast",
+    "Tegenover rest overlast",
 ]
 NO_APPROACHES = (
     "Geen lopende aanpak van een probleemadres. Een aanpak leg je vast op de pagina Bronnen "

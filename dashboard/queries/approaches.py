@@ -105,7 +105,10 @@ def close_approach(approach_id: int, last_day: dt.date, note: str) -> None:
 
 
 #: What :func:`approach_effects` gives per source (``<source>_<field>``).
-_EFFECT_FIELDS = ("voor", "na", "verschil", "signaal", "p", "opvallend", "dagen", "vanaf", "reden")
+_EFFECT_FIELDS = (
+    "voor", "na", "verschil", "signaal", "p", "opvallend", "dagen", "vanaf", "reden",
+    "relatief", "relatief_laag", "relatief_hoog", "richting",
+)  # fmt: skip
 
 
 def approach_effects(
@@ -137,8 +140,12 @@ def approach_effects(
         The columns of :func:`all_approaches`, ``wijk`` (its name), and per source
         ``<source>_voor``, ``_na`` (counts), ``_verschil``, ``_signaal``, ``_p``,
         ``_opvallend`` (:func:`dashboard.analysis.before_after.compare`), ``_dagen`` (days
-        on each side), ``_vanaf`` (first day before), and ``_reden`` (why there are no
-        figures, else empty).
+        on each side), ``_vanaf`` (first day before), ``_reden`` (why there are no
+        figures, else empty), and the change against the rest of the area (the zone, or
+        ``wijken``, without the address and its surroundings within
+        :data:`~dashboard.analysis.before_after.DEFAULT_RADIUS` m) as the Bronnen page
+        shows it by default: ``_relatief``, ``_relatief_laag``, ``_relatief_hoog``,
+        ``_richting`` (:func:`dashboard.analysis.before_after.relative_change`).
     """
     frame = all_approaches(wijken)
     if ended_since is not None and not frame.empty:
@@ -157,6 +164,7 @@ def approach_effects(
         ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
         key = tuple(None if pd.isna(a[p]) else a[p] for p in KEY_PARTS)
         fields: dict = {}
+        place: tuple[float, float] | None | bool = False  # not looked up yet
         for k in incidents.SOURCE_DATASETS:
             stretches = (
                 before_after.effect_windows(started, ended, *spans[k])
@@ -166,14 +174,24 @@ def approach_effects(
             if isinstance(stretches, str):
                 fields[f"{k}_reden"] = stretches
                 continue
-            daily = incidents.address_daily_counts(
-                version, k, key, wijken or (), categories, hours, weekdays
-            )
-            fields |= {f"{k}_{c}": v for c, v in before_after.compare(daily, stretches).items()}
+            if place is False:  # once per approach, for the sources that judge it
+                place = incidents.address_place(version, key, wijken or ())
+            daily = incidents.address_surroundings_daily(
+                version, k, key, place, before_after.DEFAULT_RADIUS, wijken or (), categories,
+                hours, weekdays,
+            )  # fmt: skip
+            at_address = daily[["dag", "adres"]].rename(columns={"adres": "aantal"})
+            result = before_after.compare(at_address, stretches)
+            relative = before_after.surroundings(daily, stretches)["adres_relatief"]
+            fields |= {f"{k}_{c}": v for c, v in result.items()}
             fields |= {
                 f"{k}_dagen": stretches.days,
                 f"{k}_vanaf": stretches.before.start,
                 f"{k}_reden": None,
+                f"{k}_relatief": relative["verhouding"],
+                f"{k}_relatief_laag": relative["laag"],
+                f"{k}_relatief_hoog": relative["hoog"],
+                f"{k}_richting": relative["richting"],
             }
         extra.append(fields)
     # Object columns: a count stays an int beside the gaps of a source that cannot judge.

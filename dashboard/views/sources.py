@@ -403,13 +403,13 @@ def _address_surroundings(key_values: tuple, stretches: dict) -> None:
         st.segmented_control(
             "Omgeving",
             before_after.RADII,
-            default=250,
+            default=before_after.DEFAULT_RADIUS,
             format_func=lambda r: f"tot {r} m",
             key="bronnen_adres_straal",
             help="De registraties binnen deze afstand van het adres (zonder het adres zelf): "
             "verschuift het probleem naar de buren?",
         )
-        or 250
+        or before_after.DEFAULT_RADIUS
     )
     rest_label = (
         "rest van de zone"

@@ -731,13 +731,11 @@ def test_an_inspector_sees_the_history_of_an_address_in_the_own_wijk_only(demo_w
     assert (int(shown.iloc[-1]["Voor"]), int(shown.iloc[-1]["Na"])) == expected["rest"]
 
 
-def _expected_surroundings(key, stretches, radius, wijk=None) -> dict:
-    """The address, its surroundings and the rest counted in pandas on the incidents mart:
-    (before, after) per area."""
+def _expected_surroundings(key, stretches, radius, wijk=None, mart="incidents") -> dict:
+    """The address, its surroundings and the rest counted in pandas on a mart: (before,
+    after) per area. A street without house number has no surroundings."""
     records = wh(
-        "SELECT date, x, y, ("
-        + _address_sql(key)
-        + ") AS here FROM marts.incidents"
+        f"SELECT date, x, y, ({_address_sql(key)}) AS here FROM marts.{mart}"
         + (f" WHERE wijk_code = '{wijk}'" if wijk else "")
     )
     here = records["here"].fillna(False).astype(bool)
@@ -752,6 +750,8 @@ def _expected_surroundings(key, stretches, radius, wijk=None) -> dict:
         + ")"
     ).iloc[0]
     near = ((records["x"] - cx) ** 2 + (records["y"] - cy) ** 2 <= radius**2) & ~here
+    if pd.isna(key[1]) or not key[1]:
+        near &= False
     days = pd.to_datetime(records["date"]).dt.date
     out = {}
     for area, mask in (("adres", here), ("omgeving", near), ("rest", ~here & ~near)):
@@ -831,7 +831,8 @@ def _approach_row(at) -> pd.Series:
 def test_the_coordinator_records_an_approach_follows_it_and_ends_it(
     demo_warehouse, tmp_path, monkeypatch
 ):
-    from dashboard.analysis.before_after import effect_windows
+    from dashboard.analysis.before_after import effect_windows, relative_change
+    from dashboard.components.comparison import relative_text
     from dashboard.queries import incidents as iq
     from dashboard.queries import warehouse_version
 
@@ -873,6 +874,12 @@ def test_the_coordinator_records_an_approach_follows_it_and_ends_it(
             for p in (stretches.before.as_tuple(), stretches.after.as_tuple())
         )
         assert (int(row[f"{label} voor"]), int(row[f"{label} na"])) == (n_before, n_after)
+        # Against the rest of the zone, without the address's surroundings within 250 m.
+        areas = _expected_surroundings(key, stretches, 250, mart=mart)
+        assert areas["adres"] == (n_before, n_after)
+        expected = relative_text(relative_change(*areas["adres"], *areas["rest"]))
+        assert row[f"Tegenover rest {label.lower()}"] == (expected or "–"), label
+        assert expected or label == "Overlast"  # the listed address has facts
     # A second approach of the same address is refused while the first one runs: the form
     # to record one is gone, the one to end it is there.
     assert not any(b.label == "Aanpak vastleggen" for b in at.button)

@@ -1805,6 +1805,7 @@ def test_briefing_pack_lists_the_approaches_of_problem_addresses(
     street, nr, nis = _wh(
         "SELECT street::VARCHAR, house_number::VARCHAR, nis_code::VARCHAR FROM marts.incidents "
         "WHERE house_number IS NOT NULL AND nis_code IS NOT NULL AND location_status = 'ok' "
+        "AND date BETWEEN '2026-05-01' AND '2026-10-31' "  # facts on both sides to compare
         "GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 1"
     ).iloc[0]
     store = ApproachStore(tmp_path / "state" / "aanpakken.duckdb")
@@ -1828,6 +1829,9 @@ def test_briefing_pack_lists_the_approaches_of_problem_addresses(
     after = _wh(f"SELECT count(*) FROM marts.incidents WHERE {where}",
                 [street, nr, nis, date(2026, 8, 1), date(2026, 10, 31)]).iat[0, 0]  # fmt: skip
     assert (row["Feiten voor"], row["Feiten na"]) == (str(before), str(after))
+    # And against the rest of the zone: the ratio with its interval (the address has facts).
+    assert before + after > 0
+    assert re.fullmatch(r"([\d,]+|∞) \([\d,]+–([\d,]+|∞)\)( [▼▲])?", row["Tegenover rest feiten"])
     private = bp.with_approaches(_version(), data, (), private=True)
     _, texts = _docx_text(bp.briefing_docx(private))
     assert f"{street} {nr}" in texts and "Gesprek met de uitbater" not in "\n".join(texts)
