@@ -382,29 +382,63 @@ def address_surroundings_daily(
     )
     at, key_params = _at_address_sql(ds, where, address, extra=f", {ds.date_expr} AS d, t.x, t.y")
     cx, cy = place if place is not None else (None, None)
-    params |= key_params | {"r2": float(radius_m) ** 2, "cx": cx, "cy": cy}
-    return query(
+    r = float(radius_m)
+    params |= key_params | {"r": r, "r2": r * r, "cx": cx, "cy": cy}
+    # The area's records per day are the same for every address: counted once
+    # (area_daily_counts); here only the address's and those within the radius, which the
+    # box around the place finds before the distance is computed.
+    near = query(
         version,
         f"""
         WITH addr AS ({at}),
-        -- Per day: the address's records, its records within the radius (they are not
-        -- the surroundings'), every located record within the radius, every record.
         here AS (
             SELECT d, count(*) AS n,
-                   count(*) FILTER ((x - $cx::DOUBLE) ** 2 + (y - $cy::DOUBLE) ** 2 <= $r2) AS near
+                   count(*) FILTER ((x - $cx::DOUBLE) ** 2 + (y - $cy::DOUBLE) ** 2 <= $r2)
+                       AS near_here
             FROM addr GROUP BY d
         ),
-        area AS (
-            SELECT {ds.date_expr} AS d, count(*) AS n,
-                   count(*) FILTER ((t.x - $cx::DOUBLE) ** 2 + (t.y - $cy::DOUBLE) ** 2 <= $r2) AS near
-            FROM {ds.table} t WHERE {where} GROUP BY d
+        ring AS (
+            SELECT {ds.date_expr} AS d, count(*) AS near
+            FROM {ds.table} t
+            WHERE {where}
+              AND t.x BETWEEN $cx::DOUBLE - $r AND $cx::DOUBLE + $r
+              AND t.y BETWEEN $cy::DOUBLE - $r AND $cy::DOUBLE + $r
+              AND (t.x - $cx::DOUBLE) ** 2 + (t.y - $cy::DOUBLE) ** 2 <= $r2
+            GROUP BY d
         )
-        SELECT area.d AS dag, coalesce(here.n, 0) AS adres,
-               CASE WHEN $cx::DOUBLE IS NOT NULL
-                    THEN area.near - coalesce(here.near, 0) END AS omgeving,
-               area.n AS totaal
-        FROM area LEFT JOIN here ON here.d = area.d
-        ORDER BY dag
+        SELECT coalesce(here.d, ring.d) AS dag, coalesce(here.n, 0) AS adres,
+               coalesce(ring.near, 0) - coalesce(here.near_here, 0) AS omgeving
+        FROM here FULL JOIN ring ON ring.d = here.d
         """,
+        params,
+    )
+    area = area_daily_counts(version, dataset_key, wijken, categories, hours, weekdays)
+    out = area.rename(columns={"aantal": "totaal"}).merge(near, on="dag", how="left")
+    out["adres"] = out["adres"].fillna(0).astype("int64")
+    out["omgeving"] = out["omgeving"].fillna(0).astype("int64")
+    if place is None:
+        out["omgeving"] = pd.NA
+    return out[["dag", "adres", "omgeving", "totaal"]]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def area_daily_counts(
+    version: WarehouseVersion,
+    dataset_key: str,
+    wijken: tuple[str, ...] = (),
+    categories: tuple[str, ...] = (),
+    hours: tuple[int, int] = ALL_HOURS,
+    weekdays: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """Records per day of ``wijken`` (empty: the zone) with the filters of
+    :func:`top_addresses`, over all the data: ``dag``, ``aantal``, only days with a
+    record, oldest first."""
+    ds, where, params = source_filter(
+        dataset_key, date.min, date.max, wijken, categories, hours, weekdays
+    )
+    return query(
+        version,
+        f"SELECT {ds.date_expr} AS dag, count(*) AS aantal FROM {ds.table} t WHERE {where} "
+        "GROUP BY dag ORDER BY dag",
         params,
     )
