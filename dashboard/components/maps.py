@@ -1483,8 +1483,21 @@ def poi_styles(types: Sequence[str]) -> dict[str, tuple[str, str]]:
     return out
 
 
-def add_highlight(m: folium.Map, lat: float, lon: float, label: str) -> None:
-    """A thick ring around one place (a selected address), with its label as tooltip."""
+def add_highlight(
+    m: folium.Map, lat: float, lon: float, label: str, radius_m: float | None = None
+) -> None:
+    """A thick ring around one place (a selected address), with its label as tooltip, and,
+    with ``radius_m``, a dashed circle of that many metres around it (its surroundings)."""
+    if radius_m:
+        folium.Circle(
+            [float(lat), float(lon)],
+            radius=float(radius_m),
+            color="#00e5ff",
+            weight=2,
+            dash_array="6 6",
+            fill=False,
+            tooltip=html.escape(f"Omgeving van {label}: tot {radius_m:g} m"),
+        ).add_to(m)
     folium.CircleMarker(
         [float(lat), float(lon)],
         radius=14,

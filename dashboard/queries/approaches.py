@@ -164,7 +164,7 @@ def approach_effects(
         ended = None if pd.isna(a["ended_on"]) else pd.Timestamp(a["ended_on"]).date()
         key = tuple(None if pd.isna(a[p]) else a[p] for p in KEY_PARTS)
         fields: dict = {}
-        place: tuple[float, float] | None | bool = False  # not looked up yet
+        place: tuple[float, ...] | None | bool = False  # not looked up yet
         for k in incidents.SOURCE_DATASETS:
             stretches = (
                 before_after.effect_windows(started, ended, *spans[k])

@@ -315,31 +315,34 @@ def _at_address_sql(ds, where: str, address: tuple[str | None, ...], extra: str 
 @st.cache_data(show_spinner=False, max_entries=256)
 def address_place(
     version: WarehouseVersion, address: tuple[str | None, ...], wijken: tuple[str, ...] = ()
-) -> tuple[float, float] | None:
-    """Where an address lies: the mean Lambert coordinates (metres) of its located records
-    in every source of insecurity, over all the data and without the page's category or
-    time filters (the place does not change with them).
+) -> tuple[float, float, float, float] | None:
+    """Where an address lies: the mean position of its located records in every source of
+    insecurity, over all the data and without the page's category or time filters (the
+    place does not change with them).
 
     Returns
     -------
-    (x, y) or None
-        ``None`` when none of its records is located, or when it is a street without house
-        number (its records lie all along it, no one place).
+    (x, y, lat, lon) or None
+        Lambert coordinates in metres (for distances) and WGS84 (for the map); ``None``
+        when none of its records is located, or when it is a street without house number
+        (its records lie all along it, no one place).
     """
     if len(address) != len(ADDRESS_KEY) or not address[1]:
         return None
     parts, params = [], {}
     for key in SOURCE_DATASETS:
         ds, where, key_params = source_filter(key, date.min, date.max, wijken, (), ALL_HOURS, ())
-        rows, address_params = _at_address_sql(ds, where, address, extra=", t.x, t.y")
-        parts.append(f"SELECT x, y FROM ({rows}) WHERE x IS NOT NULL")
+        rows, address_params = _at_address_sql(ds, where, address, extra=", t.x, t.y, t.lat, t.lon")
+        parts.append(f"SELECT x, y, lat, lon FROM ({rows}) WHERE x IS NOT NULL")
         params |= key_params | address_params
     found = query(
-        version, f"SELECT avg(x) AS x, avg(y) AS y FROM ({' UNION ALL '.join(parts)})", params
+        version,
+        f"SELECT avg(x), avg(y), avg(lat), avg(lon) FROM ({' UNION ALL '.join(parts)})",
+        params,
     )
     if found.empty or pd.isna(found.iat[0, 0]):
         return None
-    return float(found.iat[0, 0]), float(found.iat[0, 1])
+    return tuple(float(v) for v in found.iloc[0])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -364,8 +367,9 @@ def address_surroundings_daily(
     ----------
     address : tuple
         The address's key (:data:`ADDRESS_KEY`), as for :func:`address_daily_counts`.
-    place : (x, y) or None
-        Where it lies (:func:`address_place`); ``None``: nowhere known.
+    place : (x, y, ...) or None
+        Where it lies (:func:`address_place`: its first two values); ``None``: nowhere
+        known.
     radius_m : float
         Radius of the surroundings in metres.
     wijken, categories, hours, weekdays
@@ -381,7 +385,7 @@ def address_surroundings_daily(
         dataset_key, date.min, date.max, wijken, categories, hours, weekdays
     )
     at, key_params = _at_address_sql(ds, where, address, extra=f", {ds.date_expr} AS d, t.x, t.y")
-    cx, cy = place if place is not None else (None, None)
+    cx, cy = place[:2] if place is not None else (None, None)
     r = float(radius_m)
     params |= key_params | {"r": r, "r2": r * r, "cx": cx, "cy": cy}
     # The area's records per day are the same for every address: counted once

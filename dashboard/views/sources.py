@@ -271,11 +271,17 @@ def _picked_address() -> pd.Series | None:
 
 
 def _selected_address() -> dict | None:
-    """The picked address, when located: the map circles it."""
-    row = _picked_address()
+    """The picked address, when located: the map circles it and, when it has one place (a
+    house number), rings its surroundings at the radius the history below compares."""
+    row = _picked_address() if scope is not None else None
     if row is None or pd.isna(row["lat"]):
         return None
-    return {"adres": row["adres"], "lat": row["lat"], "lon": row["lon"]}
+    key_values = tuple(None if pd.isna(row[c]) else str(row[c]) for c in incidents.ADDRESS_KEY)
+    place = incidents.address_place(version, key_values, scope)
+    if place is None:
+        return {"adres": row["adres"], "lat": row["lat"], "lon": row["lon"], "straal": None}
+    radius = st.session_state.get("bronnen_adres_straal") or before_after.DEFAULT_RADIUS
+    return {"adres": row["adres"], "lat": place[2], "lon": place[3], "straal": radius}
 
 
 def _address_history(row: pd.Series) -> None:
@@ -848,7 +854,9 @@ if show_events:
     )
 address = _selected_address()
 if address:
-    maps.add_highlight(m, address["lat"], address["lon"], address["adres"])
+    maps.add_highlight(
+        m, address["lat"], address["lon"], address["adres"], radius_m=address["straal"]
+    )
 clicked = maps.show_clickable(m, key=f"bronnen_kaart_{effective}")
 st.caption(note)
 if scope != tuple(flt.wijken):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import h3
@@ -347,7 +348,7 @@ def test_clusters_highlight_and_chains(version):
     m = maps.new_map(districts)
     pts = hq.points(version, "incidents", START, END, limit=2000)
     maps.add_point_clusters(m, pts, "Categorie")
-    maps.add_highlight(m, 50.88, 4.65, "Grote Steenweg 49")
+    maps.add_highlight(m, 50.88, 4.65, "Grote Steenweg 49", radius_m=250)
     burg = hq.burglaries(version, date(2024, 11, 1), END)
     nr = near_repeats(burg, "x", "y", "t", distance_m=500, days=30, id_col="id")
     chains = nr.chains.merge(burg[["id", "lat", "lon"]], on="id").assign(label="x")
@@ -358,6 +359,9 @@ def test_clusters_highlight_and_chains(version):
     assert '"maxZoom": 19' in page and "markerClusterGroup" in page
     assert "cdnjs.cloudflare" not in page
     assert "Grote Steenweg 49" in page and f"{chains['keten_id'].nunique()} ketens" in page
+    # The surroundings the address's history compares: a dashed circle of 250 m.
+    assert re.search(r'L\.circle\(\s*\[50\.88, 4\.65\],[^)]*"radius": 250\.0', page)
+    assert "Omgeving van Grote Steenweg 49: tot 250 m" in page
 
 
 def test_hexagon_count_is_what_the_hexagons_hold(version):

@@ -798,6 +798,23 @@ def test_the_address_is_compared_with_its_surroundings_and_the_rest(demo_warehou
         assert low <= ratio <= high
         if a0 and a1:
             assert low <= (a1 / a0) / (c1 / c0) <= high
+        # The map rings the address's surroundings at the same radius, around its place.
+        script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+        circles = re.findall(
+            r"L\.circle\(\s*\[([\d.]+), ([\d.]+)\],[^)]*\"radius\": ([\d.]+)", script
+        )
+        assert [float(r) for _, _, r in circles] == [radius]
+        lat, lon = wh(
+            "SELECT avg(lat), avg(lon) FROM ("
+            + " UNION ALL ".join(
+                f"SELECT lat, lon FROM marts.{m} WHERE {_address_sql(key)} AND x IS NOT NULL"
+                for m in ("incidents", "nuisance")
+            )
+            + ")"
+        ).iloc[0]
+        assert float(circles[0][0]) == pytest.approx(lat) and float(circles[0][1]) == pytest.approx(
+            lon
+        )
     sentences = [m.value for m in at.markdown if m.value.startswith("- Feiten (pv's): het adres")]
     assert len(sentences) == 1 and "rest van de zone" in sentences[0]
     assert any(c.startswith("Tegenover de rest = ") for c in _captions(at))
@@ -817,6 +834,8 @@ def test_a_street_without_house_number_is_compared_with_the_rest_only(demo_wareh
     table = _table(at, "Gebied")
     assert not table["Gebied"].str.startswith("Omgeving").any()
     assert any("geen omgeving: van het adres is geen registratie" in m.value for m in at.markdown)
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert "L.circle(" not in script  # no surroundings to ring on the map
 
 
 # --- approaches of problem addresses: recorded, listed with their effect, ended ------------
