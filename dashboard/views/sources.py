@@ -258,27 +258,71 @@ def _sum_by(frames: list[pd.DataFrame], by: list[str], cols: list[str]) -> pd.Da
     return pd.concat(frames, ignore_index=True).groupby(by, as_index=False)[cols].sum()
 
 
+#: The approaches' table (its selection picks an address as a repeat-address table does).
+KEY_APPROACHES = "bronnen_aanpakken"
+#: Where the address below was last picked: a repeat-address table's source, or
+#: :data:`KEY_APPROACHES`.
+KEY_PICKED_FROM = "bronnen_adres_gekozen_uit"
+
+
+def _remember_pick(origin: str) -> None:
+    """Selection callback of a table: the next run shows the address picked there."""
+    st.session_state[KEY_PICKED_FROM] = origin
+
+
+def _picked_in(origin: str) -> pd.Series | None:
+    """The row picked in one table, as a repeat-address row (``adres``, ``gemeente``,
+    ``wijk_code``, ``lat``, ``lon`` and the key in :data:`incidents.ADDRESS_KEY`)."""
+    table_key = origin if origin == KEY_APPROACHES else f"{KEY_ADDRESSES}_{origin}"
+    # The table's state is a dict ({"selection": {"rows": [...], ...}}).
+    state = st.session_state.get(table_key) or {}
+    rows = (state.get("selection") or {}).get("rows") or []
+    if not rows:
+        return None
+    if origin == KEY_APPROACHES:
+        # The list shows all_approaches' rows in their order (approach_effects).
+        listed = approaches.all_approaches(scope)
+        if rows[0] >= len(listed):
+            return None
+        a = listed.iloc[rows[0]]
+        return pd.Series(
+            {
+                "adres": a["address"],
+                "gemeente": a["municipality"],
+                "wijk_code": a["wijk_code"],
+                "lat": float("nan"),  # where it lies: address_place
+                "lon": float("nan"),
+                **{c: a[c] for c in incidents.ADDRESS_KEY},
+            }
+        )
+    df = repeated.get(origin)
+    return df.iloc[rows[0]] if df is not None and rows[0] < len(df) else None
+
+
 def _picked_address() -> pd.Series | None:
-    """The row picked in a repeat-address table (read before the tables are drawn again)."""
-    for key in keys:
-        # The table's state is a dict ({"selection": {"rows": [...], ...}}).
-        state = st.session_state.get(f"{KEY_ADDRESSES}_{key}") or {}
-        rows = (state.get("selection") or {}).get("rows") or []
-        df = repeated.get(key)
-        if rows and df is not None and rows[0] < len(df):
-            return df.iloc[rows[0]]
+    """The address picked in a repeat-address table or in the approaches' list, the list
+    clicked last first (read before the tables are drawn again)."""
+    if scope is None:
+        return None
+    last = st.session_state.get(KEY_PICKED_FROM)
+    for origin in dict.fromkeys([*([last] if last else []), *keys, KEY_APPROACHES]):
+        row = _picked_in(origin)
+        if row is not None:
+            return row
     return None
 
 
 def _selected_address() -> dict | None:
     """The picked address, when located: the map circles it and, when it has one place (a
     house number), rings its surroundings at the radius the history below compares."""
-    row = _picked_address() if scope is not None else None
-    if row is None or pd.isna(row["lat"]):
+    row = _picked_address()
+    if row is None:
         return None
     key_values = tuple(None if pd.isna(row[c]) else str(row[c]) for c in incidents.ADDRESS_KEY)
     place = incidents.address_place(version, key_values, scope)
     if place is None:
+        if pd.isna(row["lat"]):
+            return None
         return {"adres": row["adres"], "lat": row["lat"], "lon": row["lon"], "straal": None}
     radius = st.session_state.get("bronnen_adres_straal") or before_after.DEFAULT_RADIUS
     return {"adres": row["adres"], "lat": place[2], "lon": place[3], "straal": radius}
@@ -554,8 +598,17 @@ def _approach_list() -> None:
         return
     # The beleidscel gets no names or free text.
     table = approach_table(effects, private=layout.principal().role == Role.BELEIDSCEL)
-    layout.table(style_table(missing_as_text(table)), key="bronnen_aanpakken")
-    st.caption(APPROACH_NOTE + " Met dezelfde filters als hierboven (categorie, uren, weekdagen).")
+    layout.table(
+        style_table(missing_as_text(table)),
+        key=KEY_APPROACHES,
+        on_select=partial(_remember_pick, KEY_APPROACHES),
+        selection_mode="single-row",
+    )
+    st.caption(
+        "Selecteer een aanpak: het verloop van het adres volgt hieronder. "
+        + APPROACH_NOTE
+        + " Met dezelfde filters als hierboven (categorie, uren, weekdagen)."
+    )
     layout.table_downloads(table, "wijkbeeld_aanpakken", key="bronnen_aanpakken")
 
 
@@ -1122,8 +1175,8 @@ if not series.empty:
 # ---------------------------------------------------------------- repeat places
 st.subheader("Adressen met herhaalde feiten of meldingen")
 st.caption(
-    "Selecteer een adres: de kaart omcirkelt het, en onder de lijsten volgt zijn verloop, "
-    "met vóór en na een aanpak op dat adres."
+    "Selecteer een adres, hier of in de aanpakken eronder: de kaart omcirkelt het, en onder "
+    "de aanpakken volgt zijn verloop, met vóór en na een aanpak op dat adres."
 )
 for key, df in repeated.items():
     ds = common.dataset(key)
@@ -1151,17 +1204,17 @@ for key, df in repeated.items():
         # Records without a wijk (not located, outside the zone) have one: "–", not "None".
         style_table(missing_as_text(shown)),
         key=f"{KEY_ADDRESSES}_{key}",
-        on_select="rerun",
+        on_select=partial(_remember_pick, key),
         selection_mode="single-row",
     )
 
-# ---------------------------------------------------------------- one address over time
-picked = _picked_address() if scope is not None else None
-if picked is not None:
-    _address_history(picked)
-
 st.subheader("Aanpakken van probleemadressen")
 _approach_list()
+
+# ---------------------------------------------------------------- one address over time
+picked = _picked_address()
+if picked is not None:
+    _address_history(picked)
 
 st.subheader("Near-repeat: inbraken kort na elkaar dicht bij elkaar")
 incident_categories = common.category_values(version, "incidents")

@@ -957,6 +957,57 @@ def test_the_beleidscel_sees_approaches_without_names_or_text_and_records_none(
     assert not any(b.label in ("Aanpak vastleggen", "Aanpak afsluiten") for b in at.button)
 
 
+def test_picking_an_approach_opens_its_address_even_when_it_is_not_listed(
+    demo_warehouse, tmp_path, monkeypatch
+):
+    """An approach outlives the period in which its address was a repeat address: picked in
+    the approaches' list, its address's history, surroundings and approach open below."""
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+    from etl.approaches import ApproachStore
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    start, end = last_28_days()
+    version = warehouse_version(demo_warehouse)
+    listed = set(iq.top_addresses(version, "incidents", start, end, limit=25)["adres"])
+    listed |= set(iq.top_addresses(version, "nuisance", start, end, limit=25)["adres"])
+    # An address with a house number and facts over the years, none in the last 28 days.
+    since = start - pd.Timedelta(days=120)
+    quiet = iq.top_addresses(version, "incidents", since, start - pd.Timedelta(days=1), limit=200)
+    quiet = quiet[~quiet["adres"].isin(listed) & ~quiet["adres"].str.endswith("huisnummer)")]
+    first = quiet.iloc[0]
+    key = tuple(None if pd.isna(first[c]) else first[c] for c in iq.ADDRESS_KEY)
+    ApproachStore(tmp_path / "state" / "aanpakken.duckdb").start(
+        key, first["adres"], first["gemeente"], first["wijk_code"],
+        since, "Camera geplaatst", "demo",
+    )  # fmt: skip
+    at = run_app("sources")
+    assert not any(m.value.startswith("**Verloop van") for m in at.markdown)
+    at.session_state["bronnen_aanpakken"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"**Verloop van {first['adres']}, {first['gemeente']}**" in [
+        m.value for m in at.markdown
+    ]
+    assert f"Lopende aanpak sinds {since:%d/%m/%Y}." in [i.value for i in at.info]
+    field = next(d for d in at.date_input if d.key.startswith("bronnen_adres_sinds::"))
+    assert field.value == since  # compared from the approach's first day
+    table = _table(at, "Gebied")
+    assert "Omgeving (tot 250 m)" in set(table["Gebied"])
+    # Its facts before and after (three months each), counted on the mart.
+    row = _table(at, "Periodes").set_index("Bron").loc["Feiten (pv's)"]
+    after = (since, since + pd.Timedelta(days=90))
+    before = (since - pd.Timedelta(days=91), since - pd.Timedelta(days=1))
+    where = f"{_address_sql(key)} AND date BETWEEN ? AND ?"
+    n_before, n_after = (
+        count(f"SELECT count(*) FROM marts.incidents WHERE {where}", [*p]) for p in (before, after)
+    )
+    assert (int(row["Voor"]), int(row["Na"])) == (n_before, n_after) and n_after > 0
+    # The map circles it, with its surroundings.
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert '"radius": 250.0' in script
+
+
 def test_an_inspector_records_approaches_in_the_own_wijk_and_sees_only_those(
     demo_warehouse, tmp_path, monkeypatch
 ):

@@ -81,3 +81,51 @@ def test_picking_a_repeat_address_shows_its_history(server, browser):
     page.screenshot(path=str(SCREENSHOTS / "sources_address_history.png"))
     assert page.locator("text=Traceback").count() == 0
     page.close()
+
+
+def test_picking_an_approach_opens_its_address(demo_warehouse, browser, tmp_path):
+    """A real click on a row of the approaches' list (its selection callback) opens that
+    address's history below the list, as a pick in a repeat-address table does."""
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard.queries import incidents as iq
+    from dashboard.queries import warehouse_version
+    from etl.approaches import ApproachStore
+
+    version = warehouse_version(demo_warehouse)
+    top = iq.top_addresses(version, "incidents", date(2020, 1, 1), date(2030, 1, 1), limit=40)
+    first = top[~top["adres"].str.endswith("huisnummer)")].iloc[0]
+    state = tmp_path / "state"
+    ApproachStore(state / "aanpakken.duckdb").start(
+        tuple(None if pd.isna(first[c]) else first[c] for c in iq.ADDRESS_KEY),
+        first["adres"], first["gemeente"], first["wijk_code"],
+        date(2026, 6, 1), "Camera geplaatst", "demo",
+    )  # fmt: skip
+    env = {"WIJKBEELD_WAREHOUSE": str(demo_warehouse), "WIJKBEELD_STATE": str(state)}
+    with streamlit_server(env) as url:
+        page = browser.new_page(viewport={"width": 1600, "height": 1100})
+        page.goto(url + "/sources", wait_until="domcontentloaded")
+        heading = page.get_by_role("heading", name="Aanpakken van probleemadressen")
+        heading.wait_for(timeout=60_000)
+        heading.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        top_y = heading.bounding_box()["y"]
+        tables = page.locator('[data-testid="stDataFrame"]')
+        box = next(
+            b
+            for b in (tables.nth(i).bounding_box() for i in range(tables.count()))
+            if b and b["y"] > top_y
+        )
+        page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
+        history = page.get_by_text(f"Verloop van {first['adres']}", exact=False).first
+        history.wait_for(timeout=60_000)
+        history.scroll_into_view_if_needed()
+        page.get_by_text("Lopende aanpak sinds 01/06/2026.", exact=True).wait_for(timeout=60_000)
+        page.get_by_text("Tegenover de omgeving en de rest", exact=True).wait_for(timeout=60_000)
+        page.wait_for_timeout(1000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "sources_approach_picked.png"))
+        assert page.locator("text=Traceback").count() == 0
+        page.close()
