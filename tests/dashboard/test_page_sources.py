@@ -731,6 +731,21 @@ def test_an_inspector_sees_the_history_of_an_address_in_the_own_wijk_only(demo_w
     assert (int(shown.iloc[-1]["Voor"]), int(shown.iloc[-1]["Na"])) == expected["rest"]
 
 
+def _address_place(key, columns: tuple[str, str], wijk=None) -> pd.Series:
+    """Where an address lies: the mean of its located records in both sources, whatever
+    the filters (``columns``: ``("x", "y")`` or ``("lat", "lon")``)."""
+    scope = f" AND wijk_code = '{wijk}'" if wijk else ""
+    a, b = columns
+    return wh(
+        f"SELECT avg({a}), avg({b}) FROM ("
+        + " UNION ALL ".join(
+            f"SELECT {a}, {b} FROM marts.{m} WHERE {_address_sql(key)}{scope} AND x IS NOT NULL"
+            for m in ("incidents", "nuisance")
+        )
+        + ")"
+    ).iloc[0]
+
+
 def _expected_surroundings(key, stretches, radius, wijk=None, mart="incidents") -> dict:
     """The address, its surroundings and the rest counted in pandas on a mart: (before,
     after) per area. A street without house number has no surroundings."""
@@ -739,16 +754,7 @@ def _expected_surroundings(key, stretches, radius, wijk=None, mart="incidents") 
         + (f" WHERE wijk_code = '{wijk}'" if wijk else "")
     )
     here = records["here"].fillna(False).astype(bool)
-    # Its place: the mean of its located records in both sources, whatever the filters.
-    scope = f" AND wijk_code = '{wijk}'" if wijk else ""
-    cx, cy = wh(
-        "SELECT avg(x), avg(y) FROM ("
-        + " UNION ALL ".join(
-            f"SELECT x, y FROM marts.{m} WHERE {_address_sql(key)}{scope} AND x IS NOT NULL"
-            for m in ("incidents", "nuisance")
-        )
-        + ")"
-    ).iloc[0]
+    cx, cy = _address_place(key, ("x", "y"), wijk)
     near = ((records["x"] - cx) ** 2 + (records["y"] - cy) ** 2 <= radius**2) & ~here
     if pd.isna(key[1]) or not key[1]:
         near &= False
@@ -804,14 +810,7 @@ def test_the_address_is_compared_with_its_surroundings_and_the_rest(demo_warehou
             r"L\.circle\(\s*\[([\d.]+), ([\d.]+)\],[^)]*\"radius\": ([\d.]+)", script
         )
         assert [float(r) for _, _, r in circles] == [radius]
-        lat, lon = wh(
-            "SELECT avg(lat), avg(lon) FROM ("
-            + " UNION ALL ".join(
-                f"SELECT lat, lon FROM marts.{m} WHERE {_address_sql(key)} AND x IS NOT NULL"
-                for m in ("incidents", "nuisance")
-            )
-            + ")"
-        ).iloc[0]
+        lat, lon = _address_place(key, ("lat", "lon"))
         assert float(circles[0][0]) == pytest.approx(lat) and float(circles[0][1]) == pytest.approx(
             lon
         )

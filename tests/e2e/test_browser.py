@@ -49,12 +49,8 @@ def test_sources_page_renders_title_and_map(server, browser):
     page.close()
 
 
-def test_picking_a_repeat_address_shows_its_history(server, browser):
-    """A click on a row of the repeat-address list (a real click: the AppTest tests set the
-    table's selection state by hand) opens that address's history, chart and table."""
-    page = browser.new_page(viewport={"width": 1600, "height": 1100})
-    page.goto(server + "/sources", wait_until="domcontentloaded")
-    heading = page.get_by_text("Adressen met herhaalde feiten of meldingen")
+def _click_first_row_below(page, heading) -> None:
+    """Click the selection box of the first row of the first table below ``heading``."""
     heading.wait_for(timeout=60_000)
     heading.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)
@@ -65,8 +61,16 @@ def test_picking_a_repeat_address_shows_its_history(server, browser):
         for b in (tables.nth(i).bounding_box() for i in range(tables.count()))
         if b and b["y"] > top
     )
-    # The first row's selection box: left of the first column, under the header row.
+    # Left of the first column, under the header row.
     page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
+
+
+def test_picking_a_repeat_address_shows_its_history(server, browser):
+    """A click on a row of the repeat-address list (a real click: the AppTest tests set the
+    table's selection state by hand) opens that address's history, chart and table."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    page.goto(server + "/sources", wait_until="domcontentloaded")
+    _click_first_row_below(page, page.get_by_text("Adressen met herhaalde feiten of meldingen"))
     history = page.get_by_text("Verloop van ", exact=False).first
     history.wait_for(timeout=60_000)
     history.scroll_into_view_if_needed()
@@ -107,18 +111,9 @@ def test_picking_an_approach_opens_its_address(demo_warehouse, browser, tmp_path
     with streamlit_server(env) as url:
         page = browser.new_page(viewport={"width": 1600, "height": 1100})
         page.goto(url + "/sources", wait_until="domcontentloaded")
-        heading = page.get_by_role("heading", name="Aanpakken van probleemadressen")
-        heading.wait_for(timeout=60_000)
-        heading.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)
-        top_y = heading.bounding_box()["y"]
-        tables = page.locator('[data-testid="stDataFrame"]')
-        box = next(
-            b
-            for b in (tables.nth(i).bounding_box() for i in range(tables.count()))
-            if b and b["y"] > top_y
+        _click_first_row_below(
+            page, page.get_by_role("heading", name="Aanpakken van probleemadressen")
         )
-        page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
         history = page.get_by_text(f"Verloop van {first['adres']}", exact=False).first
         history.wait_for(timeout=60_000)
         history.scroll_into_view_if_needed()
