@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard.analysis.compstat import Period, is_opvallend, poisson_p_value, poisson_signal
@@ -191,6 +192,10 @@ NO_SURROUNDINGS = (
     "zonder huisnummer (de registraties liggen langs de hele straat)"
 )
 
+#: Most records at a place (before and after together) whose relative change gets the
+#: exact interval (:func:`relative_change`).
+EXACT_UP_TO = 100
+
 #: Confidence of the interval around the relative change.
 CONFIDENCE = 0.95
 
@@ -200,10 +205,15 @@ def relative_change(before: int, after: int, ref_before: int, ref_after: int) ->
 
     The ratio ``(after / before) / (ref_after / ref_before)``: below 1 the place went down
     more (or up less) than the reference, the season and the zone's own trend taken out.
-    It is the odds ratio of the 2×2 table of the four counts, estimated as its conditional
-    maximum likelihood with the exact interval (``scipy.stats.contingency.odds_ratio``,
-    Fisher's conditional distribution), which also holds for the small counts of one address
-    and for a side with none.
+    It is the odds ratio of the 2×2 table of the four counts. Up to :data:`EXACT_UP_TO`
+    records at the place, it is estimated as its conditional maximum likelihood with the
+    exact interval (``scipy.stats.contingency.odds_ratio``, Fisher's conditional
+    distribution), which also holds for the small counts of one address and for a side
+    with none. Above that the exact interval gains nothing and costs much (scipy sums the
+    conditional distribution in Python: 0.7 s for one busy address against the rest of a
+    zone of 10^6 records), so the plain ratio gets Woolf's interval on the log scale
+    (standard error √(1/a + 1/b + 1/c + 1/d), 0.5 added to every count when one is 0),
+    within 4 % of the exact bounds from 100 records on.
 
     Returns
     -------
@@ -213,20 +223,27 @@ def relative_change(before: int, after: int, ref_before: int, ref_after: int) ->
         ``"daling"`` or ``"stijging"`` when the interval lies wholly below or above 1 (the
         place fell or rose beyond what the reference explains), else ``"gelijk"``.
     """
+    from scipy.stats import norm
     from scipy.stats.contingency import odds_ratio
 
     if before + after == 0 or ref_before == 0 or ref_after == 0:
         return {"verhouding": float("nan"), "laag": float("nan"), "hoog": float("nan"),
                 "richting": "gelijk"}  # fmt: skip
-    result = odds_ratio([[after, before], [ref_after, ref_before]], kind="conditional")
-    ci = result.confidence_interval(confidence_level=CONFIDENCE)
-    direction = "daling" if ci.high < 1 else "stijging" if ci.low > 1 else "gelijk"
-    return {
-        "verhouding": float(result.statistic),
-        "laag": float(ci.low),
-        "hoog": float(ci.high),
-        "richting": direction,
-    }
+    if before + after <= EXACT_UP_TO:
+        result = odds_ratio([[after, before], [ref_after, ref_before]], kind="conditional")
+        ci = result.confidence_interval(confidence_level=CONFIDENCE)
+        ratio, low, high = float(result.statistic), float(ci.low), float(ci.high)
+    else:
+        cells = np.array([after, before, ref_after, ref_before], dtype=float)
+        if (cells == 0).any():
+            cells += 0.5
+        a, b, c, d = cells
+        log_ratio = np.log(a * d / (b * c))
+        margin = norm.ppf(0.5 + CONFIDENCE / 2) * np.sqrt((1.0 / cells).sum())
+        ratio = float(np.exp(log_ratio))
+        low, high = float(np.exp(log_ratio - margin)), float(np.exp(log_ratio + margin))
+    direction = "daling" if high < 1 else "stijging" if low > 1 else "gelijk"
+    return {"verhouding": ratio, "laag": low, "hoog": high, "richting": direction}
 
 
 def displacement_quotient(

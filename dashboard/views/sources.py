@@ -312,13 +312,19 @@ def _picked_address() -> pd.Series | None:
     return None
 
 
+def _address_key(row: pd.Series) -> tuple[str | None, ...]:
+    """A picked row's address key as text (:data:`incidents.ADDRESS_KEY`, ``None`` for a
+    missing part), as the queries and the approaches take it."""
+    return tuple(None if pd.isna(row[c]) else str(row[c]) for c in incidents.ADDRESS_KEY)
+
+
 def _selected_address() -> dict | None:
     """The picked address, when located: the map circles it and, when it has one place (a
     house number), rings its surroundings at the radius the history below compares."""
     row = _picked_address()
     if row is None:
         return None
-    key_values = tuple(None if pd.isna(row[c]) else str(row[c]) for c in incidents.ADDRESS_KEY)
+    key_values = _address_key(row)
     place = incidents.address_place(version, key_values, scope)
     if place is None:
         if pd.isna(row["lat"]):
@@ -333,7 +339,7 @@ def _address_history(row: pd.Series) -> None:
     after the day a measure there began (:mod:`dashboard.analysis.before_after`)."""
     place = row["adres"] + (f", {row['gemeente']}" if pd.notna(row["gemeente"]) else "")
     st.markdown(f"**Verloop van {place}**")
-    key_values = tuple(None if pd.isna(row[c]) else str(row[c]) for c in incidents.ADDRESS_KEY)
+    key_values = _address_key(row)
     known = {k: (first_month[k], until[k]) for k in keys if first_month[k] and until[k]}
     if not known:
         st.info("Geen gegevens om het verloop van dit adres te tonen.", icon=":material/info:")

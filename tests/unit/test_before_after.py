@@ -207,3 +207,23 @@ def test_surroundings_without_a_place_compare_with_the_rest_only():
     assert got["omgeving"] is None and got["omgeving_relatief"] is None
     assert got["rest"] == (388, 418) and got["verplaatsing"] == before_after.NO_SURROUNDINGS
     assert got["adres_relatief"]["richting"] == "daling"
+
+
+@pytest.mark.parametrize(("before", "after"), [(50, 51), (90, 30), (150, 170)])
+def test_relative_change_of_a_busy_place_keeps_the_exact_answer(before, after):
+    # Above EXACT_UP_TO records Woolf's interval stands in for the exact one: the same
+    # ratio and bounds within 4 %.
+    from scipy.stats.contingency import odds_ratio
+
+    assert before + after > before_after.EXACT_UP_TO
+    got = before_after.relative_change(before, after, 500_000, 480_000)
+    exact = odds_ratio([[after, before], [480_000, 500_000]], kind="conditional")
+    ci = exact.confidence_interval(confidence_level=before_after.CONFIDENCE)
+    assert got["verhouding"] == pytest.approx(exact.statistic, rel=1e-4)
+    assert got["laag"] == pytest.approx(ci.low, rel=0.04)
+    assert got["hoog"] == pytest.approx(ci.high, rel=0.04)
+
+
+def test_relative_change_of_a_busy_place_that_emptied():
+    got = before_after.relative_change(200, 0, 500_000, 480_000)  # 0.5 added to each count
+    assert 0 < got["verhouding"] < got["hoog"] < 0.05 and got["richting"] == "daling"
