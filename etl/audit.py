@@ -1,4 +1,5 @@
-"""The audit log: who signed in, which pages and filters they viewed, what they exported.
+"""The audit log: who signed in, which pages and filters they viewed, what they exported,
+and what they changed (uploads, review decisions, approaches, user accounts).
 
 An append-only DuckDB file (default ``state_dir()/audit.duckdb``), separate from the
 warehouse: a build never opens it, so rebuilding never loses or rewrites history. Each
@@ -38,8 +39,27 @@ except ImportError:  # pragma: no cover
 
 #: Events the log accepts (Dutch, as shown on the audit page).
 EVENTS: frozenset[str] = frozenset(
-    {"aanmelding", "aanmelding_mislukt", "afmelding", "pagina", "export", "sql"}
+    {"aanmelding", "aanmelding_mislukt", "afmelding", "pagina", "export", "sql", "wijziging"}
 )
+
+#: Changes a ``wijziging`` event records (its ``detail["wat"]``), with their Dutch labels.
+#: The store of each change keeps its content (the file, the decision's remark, the
+#: approach's text); the log keeps who changed what, and when, in one place.
+CHANGES: dict[str, str] = {
+    "upload": "Bestand toegevoegd",
+    "quarantaine": "Bestand uit de bouw gehaald",
+    "terugzetten": "Bestand teruggezet",
+    "heropbouw": "Nieuwe bouw gestart",
+    "beoordeling": "Taak beoordeeld",
+    "aanpak_gestart": "Aanpak vastgelegd",
+    "aanpak_afgesloten": "Aanpak afgesloten",
+    "gebruiker_toegevoegd": "Gebruiker toegevoegd",
+    "wachtwoord_gewijzigd": "Wachtwoord gewijzigd",
+    "gebruiker_geblokkeerd": "Account geblokkeerd",
+    "gebruiker_gedeblokkeerd": "Account gedeblokkeerd",
+    "gebruiker_verwijderd": "Gebruiker verwijderd",
+    "pogingen_gewist": "Mislukte aanmeldpogingen gewist",
+}
 
 GENESIS_HASH = "0" * 64
 #: Longest JSON ``detail`` kept; longer details (a huge SQL text) are cut, and say so.
@@ -300,6 +320,21 @@ class AuditLog:
                 [seq, ts, event, username, page, detail_text, prev, h],
             )
         return seq
+
+    def record_change(
+        self,
+        what: str,
+        username: str | None,
+        page: str | None = None,
+        detail: Mapping | None = None,
+    ) -> int:
+        """Append a ``wijziging`` event: ``what`` (one of :data:`CHANGES`) and its detail.
+
+        Returns the event's sequence number.
+        """
+        if what not in CHANGES:
+            raise ValueError(f"Onbekende wijziging {what!r}; kies uit {sorted(CHANGES)}")
+        return self.record("wijziging", username, page=page, detail={"wat": what, **(detail or {})})
 
     def read(
         self,

@@ -55,6 +55,26 @@ def _end_sessions(username: str) -> str:
     return f" ({n} aangemelde sessie{'s' if n != 1 else ''} beëindigd)" if n else ""
 
 
+def _audit(what: str, username: str, **detail) -> None:
+    """Audit an account change made here, as the system account that ran the command.
+
+    The change is made before it is logged; a log that cannot be written says so on
+    stderr and does not undo it.
+    """
+    from etl.audit import AuditLog
+
+    try:
+        actor = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        actor = None
+    try:
+        AuditLog().record_change(
+            what, actor, detail={"gebruiker": username, **detail, "via": "opdrachtregel"}
+        )
+    except Exception as exc:  # noqa: BLE001 - a locked log file must not undo the change
+        print(f"Let op: niet in het auditlog geschreven ({exc})", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit code."""
     parser = argparse.ArgumentParser(
@@ -108,23 +128,32 @@ def main(argv: list[str] | None = None) -> int:
                 zone=_zone_or_none(),
             )
             print(f"Gebruiker {user.username} ({user.role.label}) toegevoegd aan {store.path}")
+            scope = {"wijk": user.wijk_code} if user.wijk_code else {}
+            if user.nis_code:
+                scope["nis"] = user.nis_code
+            _audit("gebruiker_toegevoegd", user.username, rol=user.role.value, **scope)
         elif args.command == "set-password":
             store.set_password(args.username, _read_password(args))
             print(f"Wachtwoord van {args.username} gewijzigd{_end_sessions(args.username)}")
+            _audit("wachtwoord_gewijzigd", args.username)
         elif args.command in ("disable-user", "enable-user"):
             store.set_disabled(args.username, args.command == "disable-user")
             print(
                 f"{args.username}: {'geblokkeerd' if args.command == 'disable-user' else 'actief'}"
                 + (_end_sessions(args.username) if args.command == "disable-user" else "")
             )
+            blocked = args.command == "disable-user"
+            _audit(f"gebruiker_{'geblokkeerd' if blocked else 'gedeblokkeerd'}", args.username)
         elif args.command == "remove-user":
             store.remove_user(args.username)
             print(f"{args.username} verwijderd{_end_sessions(args.username)}")
+            _audit("gebruiker_verwijderd", args.username)
         elif args.command == "unlock":
             from dashboard.auth.throttle import LoginThrottle
 
             LoginThrottle().reset(args.username)
             print(f"Mislukte pogingen van {args.username} gewist")
+            _audit("pogingen_gewist", args.username)
         elif args.command == "list-users":
             for u in store.users():
                 scope = u.wijk_code or u.nis_code or ""

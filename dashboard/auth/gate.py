@@ -539,6 +539,37 @@ def log_export(page: str, detail: Mapping) -> None:
     )
 
 
+def log_change(page: str | None, what: str, detail: Mapping | None = None) -> bool:
+    """Audit a change made through Wijkbeeld (an upload, a review decision, an approach ...).
+
+    Call after the change succeeded. Its own store keeps the change's content (the file,
+    the remark, the approach's text); the log keeps who changed what and when, in the one
+    chronological place the coordinator reads. A log that cannot be written (a locked file)
+    must not undo a change already made: the failure goes to the server log and ``False``
+    is returned.
+
+    Parameters
+    ----------
+    page : str or None
+        Page stem the change was made on.
+    what : str
+        One of :data:`etl.audit.CHANGES` (``"upload"``, ``"beoordeling"``, ...).
+    detail : mapping, optional
+        What identifies the change (file, task, address, decision); no free text.
+    """
+    principal = current_principal()
+    try:
+        audit_log().record_change(
+            what, principal.username if principal else None, page=page, detail=detail
+        )
+    except ValueError:
+        raise  # an unknown change is a programming error, not a locked file
+    except Exception:  # noqa: BLE001
+        logging.getLogger(__name__).exception("Wijziging %s niet in het auditlog geschreven", what)
+        return False
+    return True
+
+
 def log_sql(sql: str, rows: int | None, truncated: bool = False, error: str | None = None) -> None:
     """Audit a console query, refused and failed ones included."""
     principal = current_principal()

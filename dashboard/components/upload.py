@@ -9,7 +9,6 @@ messages. Record-level previews are shown: the Data page is for the coordinator 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -386,20 +385,16 @@ def raw_name(path: Path) -> str:
 
 
 def _log_upload(kind: str, preview: Preview, stored: Path) -> None:
-    # The audit log treats an upload like an export: a file crossing the dashboard's edge.
-    try:
-        gate.log_export(
-            "data",
-            {
-                "bestand": raw_name(stored),
-                "formaat": "upload",
-                "soort": kind,
-                "rijen": preview.n_rows,
-                "geweigerd": preview.n_refused,
-            },
-        )
-    except Exception:  # noqa: BLE001 - a locked audit file must not lose the upload
-        logging.getLogger(__name__).exception("Upload niet in het auditlog geschreven")
+    gate.log_change(
+        "data",
+        "upload",
+        {
+            "bestand": raw_name(stored),
+            "soort": kind,
+            "rijen": preview.n_rows,
+            "geweigerd": preview.n_refused,
+        },
+    )
 
 
 def _on_confirm(kind: str, preview: Preview, folder: str | None = None) -> None:
@@ -416,8 +411,8 @@ def _on_confirm(kind: str, preview: Preview, folder: str | None = None) -> None:
     st.session_state[STORED_KEY] = {"path": str(stored), "busy": busy_message}
 
 
-def _on_rebuild() -> None:
-    """Button callback: rebuild from the raw folder as it is."""
+def _start_build() -> bool:
+    """Rebuild from the raw folder as it is; ``False`` (and the reason kept) when busy."""
     zone = config.zone_path()
     try:
         start_background_build(
@@ -425,6 +420,15 @@ def _on_rebuild() -> None:
         )
     except BuildBusyError as exc:
         st.session_state[STORED_KEY] = {"error": str(exc)}
+        return False
+    return True
+
+
+def _on_rebuild() -> None:
+    """Button callback: rebuild from the raw folder as it is, and audit it (the button is
+    also on any page that finds the warehouse of an older Wijkbeeld)."""
+    if _start_build():
+        gate.log_change(gate.current_page() or "data", "heropbouw")
 
 
 def _on_move(name: str, back: bool) -> None:
@@ -434,19 +438,11 @@ def _on_move(name: str, back: bool) -> None:
     except UploadError as exc:
         st.session_state[STORED_KEY] = {"error": str(exc)}
         return
-    try:
-        gate.log_export(
-            "data",
-            {
-                "bestand": name,
-                "formaat": "terugzetten" if back else "quarantaine",
-                "naar": moved.name,
-            },
-        )
-    except Exception:  # noqa: BLE001 - a locked audit file must not undo the move
-        logging.getLogger(__name__).exception("Quarantaine niet in het auditlog geschreven")
+    gate.log_change(
+        "data", "terugzetten" if back else "quarantaine", {"bestand": name, "naar": moved.name}
+    )
     st.session_state.pop(STORED_KEY, None)
-    _on_rebuild()
+    _start_build()
 
 
 #: Per direction of a move: button text, key prefix, icon and tooltip.

@@ -1,5 +1,5 @@
 """Auditlog (wijkcoördinator): who signed in, which pages and filters they viewed, what they
-exported and which SQL they ran, with the result of the hash-chain check.
+exported, which SQL they ran and what they changed, with the result of the hash-chain check.
 
 The log lives outside the warehouse (``state_dir()/audit.duckdb``, :mod:`etl.audit`); a
 rebuild never touches it. This page only reads it.
@@ -19,6 +19,7 @@ from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import layout
 from dashboard.components.format import fmt_count, fmt_int, style_table, to_csv_bytes
+from etl.audit import CHANGES
 from etl.config import zone_clock, zone_today
 
 #: Rows read from the log per sheet ("Blad"); older ones are on the next sheets.
@@ -31,6 +32,14 @@ EVENT_LABELS = {
     "pagina": "Pagina bekeken",
     "export": "Export",
     "sql": "SQL-query",
+    "wijziging": "Wijziging",
+}
+#: How the fields of a change's detail read (the others by their own name).
+CHANGE_FIELDS = {
+    "met_opmerking": "met opmerking",
+    "laatste_dag": "laatste dag",
+    "naar": "nu",
+    "nis": "NIS",
 }
 PAGE_LABELS = {
     "briefing": "Briefing",
@@ -132,6 +141,8 @@ def describe(event: str, detail: str | None) -> str:
         rows = data.get("rijen")
         suffix = f" — {fmt_count(rows, 'rij', 'rijen')}" if rows is not None else ""
         return text + suffix + (" (afgekapt)" if data.get("afgekapt") else "")
+    if event == "wijziging":
+        return _change(data)
     if event in ("aanmelding", "aanmelding_mislukt"):
         parts = []
         if data.get("methode"):
@@ -149,6 +160,33 @@ def describe(event: str, detail: str | None) -> str:
             parts.append(f"vanaf {data['client']}")
         return ", ".join(parts)
     return " · ".join(f"{k}: {_value(v)}" for k, v in data.items())
+
+
+def _change_value(field: str, value) -> str:
+    if field in ("vanaf", "laatste_dag") and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if field == "rol":
+        try:
+            return Role.parse(value).label.lower()
+        except ValueError:
+            return str(value)
+    return _value(value)
+
+
+def _change(data: dict) -> str:
+    """A change: its Dutch label, then its fields (``Taak beoordeeld: taak T-1 · ...``)."""
+    what = data.get("wat")
+    label = CHANGES.get(what, str(what or "wijziging"))
+    fields = [
+        f"{CHANGE_FIELDS.get(k, k)}: {_change_value(k, v)}"
+        for k, v in data.items()
+        if k not in ("wat", "via")
+    ]
+    via = f" (via {data['via']})" if data.get("via") else ""
+    return label + (": " + " · ".join(fields) if fields else "") + via
 
 
 def _local_midnight(day: date) -> datetime:
@@ -175,8 +213,9 @@ gate.require_page("audit")
 layout.warehouse()
 st.title("Auditlog")
 st.caption(
-    "Wie zich aanmeldde, welke pagina's en filters bekeken werden, wat er gedownload werd en "
-    "welke SQL er liep. Tijdstippen in Belgische tijd. Het log staat buiten het "
+    "Wie zich aanmeldde, welke pagina's en filters bekeken werden, wat er gedownload werd, "
+    "welke SQL er liep en wat er gewijzigd werd (bestanden toegevoegd of uit de bouw gehaald, "
+    "taken beoordeeld, aanpakken vastgelegd of afgesloten, gebruikers beheerd). Tijdstippen in Belgische tijd. Het log staat buiten het "
     "datawarehouse: een nieuwe opbouw verandert er niets aan."
 )
 
@@ -259,6 +298,7 @@ layout.kpi_row(
         layout.Kpi("Paginabezoeken", int(counts.get("pagina", 0))),
         layout.Kpi("Exports", int(counts.get("export", 0))),
         layout.Kpi("SQL-query's", int(counts.get("sql", 0))),
+        layout.Kpi("Wijzigingen", int(counts.get("wijziging", 0))),
     ]
 )
 if sheets > 1 and not shown.empty:

@@ -115,6 +115,7 @@ def test_a_warehouse_of_an_older_wijkbeeld_asks_for_a_rebuild(
 
     from dashboard.auth.roles import Principal, Role
     from dashboard.components import upload
+    from etl.audit import AuditLog
 
     started = []
     monkeypatch.setattr(upload, "start_background_build", lambda *a, **k: started.append(a))
@@ -129,6 +130,9 @@ def test_a_warehouse_of_an_older_wijkbeeld_asks_for_a_rebuild(
         button.click().run()
         assert len(started) == 1 and started[0][1] == old
         started.clear()
+        rebuilds = AuditLog(tmp_path / "state" / "audit.duckdb").read(event="wijziging")
+        assert rebuilds["detail"].iloc[0] == '{"wat": "heropbouw"}'
+        assert (rebuilds["username"].iloc[0], rebuilds["page"].iloc[0]) == ("coord", "workload")
         inspector = Principal("insp", Role.INSPECTOR, wijk_code="W01")
         at = run_as(inspector, "sources")
         assert "vorige versie van Wijkbeeld" in at.warning[0].value

@@ -118,3 +118,47 @@ def test_cut_details_show_both_ends_and_the_hash(local_mode):
     assert f"ingekort: {len(padded):,} tekens".replace(",", ".") in details[1]
     assert sha256_text(padded) in details[1]
     assert "SELECT oud_begin" in details[2] and "ingekort" in details[2]
+
+
+def test_changes_read_as_dutch_lines_and_count_apart_from_exports(local_mode):
+    log = AuditLog()
+    log.record_change(
+        "aanpak_gestart",
+        "demo",
+        page="sources",
+        detail={"aanpak": 4, "adres": "Stationsstraat 12, Herent", "wijk": "W02",
+                "vanaf": "2026-11-02"},
+    )  # fmt: skip
+    log.record_change(
+        "beoordeling",
+        "demo",
+        page="workload",
+        detail={"taak": "T-2026-0042", "beslissing": "teruggestuurd", "met_opmerking": True},
+    )
+    log.record_change(
+        "gebruiker_toegevoegd",
+        "root",
+        detail={"gebruiker": "an", "rol": "inspector", "wijk": "W02", "via": "opdrachtregel"},
+    )
+    # An upload of an older version, audited as an export, still reads.
+    log.record("export", "demo", page="data", detail={"bestand": "incidents/a.csv",
+                                                      "formaat": "upload", "rijen": 3})  # fmt: skip
+    at = audit_page()
+    shown = table(at).set_index("Nr.")
+    assert shown.loc[1, "Gebeurtenis"] == "Wijziging"
+    assert shown.loc[1, "Details"] == (
+        "Aanpak vastgelegd: aanpak: 4 · adres: Stationsstraat 12, Herent · vanaf: 02/11/2026 "
+        "· wijk: W02"
+    )
+    assert shown.loc[2, "Details"] == (
+        "Taak beoordeeld: beslissing: teruggestuurd · met opmerking: ja · taak: T-2026-0042"
+    )
+    assert shown.loc[3, "Details"] == (
+        "Gebruiker toegevoegd: gebruiker: an · rol: wijkinspecteur · wijk: W02 (via opdrachtregel)"
+    )
+    assert shown.loc[3, "Pagina"] == "–"
+    assert shown.loc[4, "Details"] == "incidents/a.csv — 3 rijen"
+    kpis = {m.label: m.value for m in at.metric}
+    assert (kpis["Wijzigingen"], kpis["Exports"]) == ("3", "1")
+    at.multiselect(key="audit_gebeurtenis").set_value(["wijziging"]).run()
+    assert list(table(at)["Nr."]) == [3, 2, 1]

@@ -239,8 +239,12 @@ def test_confirm_stores_rebuilds_and_audits(small_zone):
         warehouse, "SELECT count(*) FROM marts.incidents"
     )
 
-    audit = AuditLog(state / "audit.duckdb").read(event="export")
-    assert any('"formaat": "upload"' in d and "nieuwe_feiten.csv" in d for d in audit["detail"])
+    audit = AuditLog(state / "audit.duckdb").read(event="wijziging")
+    uploads = [json.loads(d) for d in audit["detail"] if '"wat": "upload"' in d]
+    assert [(u["bestand"], u["soort"]) for u in uploads] == [
+        ("incidents/nieuwe_feiten.csv", "incidents")
+    ]
+    assert AuditLog(state / "audit.duckdb").read(event="export").empty  # no download
 
 
 def test_point_list_without_type_gets_the_chosen_type(small_zone):
@@ -263,7 +267,7 @@ def test_point_list_without_type_gets_the_chosen_type(small_zone):
     at.button(key="upload_bevestig").click().run()
     assert (raw / "poi" / "School" / "scholen.csv").read_bytes() == schools
     assert any("Bewaard als `poi/School/scholen.csv`" in s.value for s in at.success)
-    audit = AuditLog(state / "audit.duckdb").read(event="export")
+    audit = AuditLog(state / "audit.duckdb").read(event="wijziging")
     assert any('"bestand": "poi/School/scholen.csv"' in d for d in audit["detail"])
     status = _wait(state / "build_status.json")
     assert status["state"] == "ok", status
@@ -396,8 +400,8 @@ def test_failed_build_leaves_the_warehouse_unchanged(small_zone):
     assert any(s.value.startswith("Laatste bouw geslaagd") for s in at.success)
     assert [b.key for b in at.button if b.key.startswith("upload_quarantaine_")] == []
     assert "upload_terug_incidents/kapot.csv" in [b.key for b in at.button]
-    audit = AuditLog(state / "audit.duckdb").read(event="export")
-    assert any('"formaat": "quarantaine"' in d and "kapot.csv" in d for d in audit["detail"])
+    audit = AuditLog(state / "audit.duckdb").read(event="wijziging")
+    assert any('"wat": "quarantaine"' in d and "kapot.csv" in d for d in audit["detail"])
 
 
 def test_any_export_can_be_taken_out_and_put_back(small_zone):
@@ -422,13 +426,18 @@ def test_any_export_can_be_taken_out_and_put_back(small_zone):
     assert status["state"] == "ok", status
     assert _count(warehouse, from_update, [update]) == 0
     assert _count(warehouse, "SELECT count(*) FROM marts.incidents") > 0
-    audit = AuditLog(state / "audit.duckdb").read(event="export")
-    assert any('"formaat": "quarantaine"' in d and update in d for d in audit["detail"])
+    audit = AuditLog(state / "audit.duckdb").read(event="wijziging")
+    assert any('"wat": "quarantaine"' in d and update in d for d in audit["detail"])
 
     at.run()
     assert update not in at.selectbox(key="upload_weg_bestand").options
     at.button(key=f"upload_terug_{update}").click().run()
     assert (raw / update).is_file()
+    changes = AuditLog(state / "audit.duckdb").read(event="wijziging")["detail"]
+    assert json.loads(changes.iloc[0]) == {
+        "wat": "terugzetten", "bestand": update, "naar": Path(update).name
+    }  # fmt: skip
+    assert not changes.str.contains("heropbouw").any()  # a move's rebuild is part of the move
     assert _wait(state / "build_status.json")["state"] == "ok"
     assert _count(warehouse, from_update, [update]) > 0
 

@@ -23,6 +23,7 @@ from dashboard.analysis.repeats import knox_test
 from dashboard.analysis.risk import risk_near_poi
 from dashboard.components import maps
 from dashboard.components.format import month_name
+from etl.audit import AuditLog
 
 #: The municipality of an address: where the record lies, else the one it names (a record
 #: located just outside the zone has no nis_code, and is still an address of its
@@ -910,6 +911,28 @@ def test_the_coordinator_records_an_approach_follows_it_and_ends_it(
         "afgesloten", "Uitbater werkt mee", pd.Timestamp(end)
     )  # fmt: skip
     assert any(b.label == "Aanpak vastleggen" for b in at.button)  # a new one may start
+    # Who started and who ended it, and when, is also in the audit log (its text is not:
+    # the approaches' own file keeps that).
+    changes = AuditLog(tmp_path / "state" / "audit.duckdb").read(event="wijziging").iloc[::-1]
+    details = [json.loads(d) for d in changes["detail"]]
+    approach_id = details[0]["aanpak"]
+    assert details == [
+        {
+            "wat": "aanpak_gestart",
+            "aanpak": approach_id,
+            "adres": place,
+            "wijk": first["wijk_code"],
+            "vanaf": start.isoformat(),
+        },
+        {
+            "wat": "aanpak_afgesloten",
+            "aanpak": approach_id,
+            "adres": place,
+            "laatste_dag": end.isoformat(),
+        },
+    ]
+    assert set(changes["page"]) == {"sources"}
+    assert "uitbater" not in changes["detail"].str.cat().lower()
     # A rebuilt warehouse keeps it: the approaches are a file of their own.
     from etl.build import build_warehouse
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
 
+from etl.audit import AuditLog
 from etl.config import load_zone
 from etl.reviews import ReviewStore
 
@@ -236,6 +238,18 @@ def test_review_queue_mark_returned_and_approved(demo_warehouse, state):
         chosen: "teruggestuurd",
         second: "goedgekeurd",
     }
+    # Both decisions are in the audit log, in order, the refused attempt is not.
+    changes = AuditLog(state / "audit.duckdb").read(event="wijziging").iloc[::-1]
+    assert [json.loads(d) for d in changes["detail"]] == [
+        {
+            "wat": "beoordeling",
+            "taak": chosen,
+            "beslissing": "teruggestuurd",
+            "met_opmerking": True,
+        },
+        {"wat": "beoordeling", "taak": second, "beslissing": "goedgekeurd", "met_opmerking": False},
+    ]
+    assert set(changes["page"]) == {"workload"}
     # Each decision keeps the closing date it was taken on: a returned task closed again
     # on the same day (day-only closing dates) must come back to the queue.
     closing = wh(

@@ -62,6 +62,23 @@ def test_unknown_event_refused(log):
         log.record("hack", "x")
 
 
+def test_changes_are_recorded_with_what_changed(log):
+    seq = log.record_change("aanpak_gestart", "coord", page="sources", detail={"aanpak": 3})
+    row = log.read(event="wijziging").iloc[0]
+    assert (row["seq"], row["username"], row["page"]) == (seq, "coord", "sources")
+    assert row["detail"] == '{"aanpak": 3, "wat": "aanpak_gestart"}'  # canonical JSON, sorted
+    with pytest.raises(ValueError, match="Onbekende wijziging"):
+        log.record_change("iets", "coord")
+    assert len(log.read()) == 1 and log.verify_chain() is None
+
+
+def test_every_change_has_a_dutch_label():
+    from etl.audit import CHANGES
+
+    assert all(label and label[0].isupper() for label in CHANGES.values())
+    assert len(set(CHANGES.values())) == len(CHANGES)
+
+
 def test_read_missing_file_is_empty(tmp_path):
     log = AuditLog(tmp_path / "none.duckdb")
     assert log.read().empty and log.verify_chain() is None and log.head() is None

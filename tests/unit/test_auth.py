@@ -200,6 +200,45 @@ def test_cli_add_user_password_stdin(tmp_path, monkeypatch, capsys):
     assert "els" in capsys.readouterr().out
 
 
+def test_cli_account_changes_are_audited(tmp_path, monkeypatch, capsys):
+    """Who gets an account, which role, a reset password or a blocked account: the audit log
+    recorded sign-ins and page views, not who was let in (a new account left no trace)."""
+    import json
+
+    from etl.audit import AuditLog
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    users = ["--users", str(tmp_path / "users.toml")]
+    password = "cli-password-secret-1"
+    for command in (
+        ["add-user", "an", "--role", "inspector", "--wijk", "W02", "--password-stdin"],
+        ["add-user", "x2", "--role", "inspector", "--password-stdin"],  # refused: no wijk
+        ["set-password", "an", "--password-stdin"],
+        ["disable-user", "an"],
+        ["enable-user", "an"],
+        ["unlock", "an"],
+        ["remove-user", "an"],
+        ["list-users"],
+    ):
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        cli.main(users + command)
+    capsys.readouterr()
+    log = AuditLog(tmp_path / "state" / "audit.duckdb")
+    changes = log.read(event="wijziging").iloc[::-1]
+    assert [json.loads(d) for d in changes["detail"]] == [
+        {"wat": "gebruiker_toegevoegd", "gebruiker": "an", "rol": "inspector", "wijk": "W02"}
+        | {"via": "opdrachtregel"},
+        {"wat": "wachtwoord_gewijzigd", "gebruiker": "an", "via": "opdrachtregel"},
+        {"wat": "gebruiker_geblokkeerd", "gebruiker": "an", "via": "opdrachtregel"},
+        {"wat": "gebruiker_gedeblokkeerd", "gebruiker": "an", "via": "opdrachtregel"},
+        {"wat": "pogingen_gewist", "gebruiker": "an", "via": "opdrachtregel"},
+        {"wat": "gebruiker_verwijderd", "gebruiker": "an", "via": "opdrachtregel"},
+    ]
+    assert len(log.read()) == 6  # reading the list changes nothing
+    assert password not in changes["detail"].str.cat()
+    assert log.verify_chain() is None
+
+
 # --- throttle ------------------------------------------------------------------------------
 
 
@@ -707,3 +746,20 @@ def test_a_principal_from_before_a_code_reload_keeps_its_limits():
     assert allowed_pages(fresh) == {"reports"}
     inspector = _stale(Principal("i", Role.INSPECTOR, wijk_code="W01"))
     assert can_see_records(inspector, "W01") and not can_see_records(inspector, "W02")
+
+
+def test_a_change_stands_when_its_audit_row_cannot_be_written(monkeypatch, caplog):
+    from dashboard.auth import gate
+
+    class LockedLog:
+        def record_change(self, what, *args, **kwargs):
+            if what == "onbekend":
+                raise ValueError("Onbekende wijziging")
+            raise duckdb.IOException("Could not set lock on file")
+
+    monkeypatch.setattr(gate, "audit_log", LockedLog)
+    monkeypatch.setattr(gate, "current_principal", lambda: None)
+    assert gate.log_change("data", "upload", {"bestand": "a.csv"}) is False
+    assert "Wijziging upload niet in het auditlog geschreven" in caplog.text
+    with pytest.raises(ValueError):  # a wrong name is a bug, never swallowed
+        gate.log_change("data", "onbekend")
