@@ -1540,10 +1540,44 @@ def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatket
     ).add_to(m)
 
 
+#: Largest zoom a focus on one place uses.
+FOCUS_MAX_ZOOM = 17
+#: Zoom of a focus without a radius: a street without house number has no one place, and
+#: may run for kilometres (a motorway through the zone); about 3 km across.
+FOCUS_STREET_ZOOM = 14
+#: Metres per pixel at zoom 0 on the equator, in Leaflet's Web Mercator tiles of 256 px.
+_METRES_PER_PIXEL_Z0 = 40_075_016.686 / 256
+
+
+def focus_zoom(lat: float, radius_m: float | None, height: int = 560) -> int:
+    """The closest zoom level at which a circle of ``radius_m`` around a place at ``lat``
+    spans at most a third of a map ``height`` pixels tall (so between a sixth and a third):
+    the place and its surroundings stand out, with the neighbourhood around them in sight.
+
+    Without a radius (a street, no one place): :data:`FOCUS_STREET_ZOOM`.
+    """
+    if not radius_m:
+        return FOCUS_STREET_ZOOM
+    metres_per_pixel = 2 * float(radius_m) / (height / 3)
+    zoom = math.log2(_METRES_PER_PIXEL_Z0 * math.cos(math.radians(lat)) / metres_per_pixel)
+    return max(1, min(FOCUS_MAX_ZOOM, math.floor(zoom)))
+
+
 def show_clickable(
-    m: folium.Map, key: str, height: int = 560, returned: Sequence[str] = ("last_active_drawing",)
+    m: folium.Map,
+    key: str,
+    height: int = 560,
+    returned: Sequence[str] = ("last_active_drawing",),
+    focus: tuple[float, float, float | None] | None = None,
 ):
     """Render a map and return only the named interaction (a click on a GeoJSON feature).
+
+    Parameters
+    ----------
+    focus : (lat, lon, radius_m), optional
+        Centre the view on this place, zoomed to its surroundings (:func:`focus_zoom`).
+        Only a *new* focus moves the view: a user who pans or zooms away afterwards is
+        left where they are on the next rerun.
 
     Returns
     -------
@@ -1552,8 +1586,18 @@ def show_clickable(
     """
     from streamlit_folium import st_folium
 
+    center = zoom = None
+    if focus is not None:
+        lat, lon, radius_m = focus
+        center, zoom = (float(lat), float(lon)), focus_zoom(float(lat), radius_m, height)
     return st_folium(
-        m, key=key, height=height, use_container_width=True, returned_objects=list(returned)
+        m,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=list(returned),
+        center=center,
+        zoom=zoom,
     )
 
 

@@ -926,7 +926,17 @@ if address:
     maps.add_highlight(
         m, address["lat"], address["lon"], address["adres"], radius_m=address["straal"]
     )
-clicked = maps.show_clickable(m, key=f"bronnen_kaart_{effective}")
+clicked = maps.show_clickable(
+    m,
+    key=f"bronnen_kaart_{effective}",
+    focus=(address["lat"], address["lon"], address["straal"]) if address else None,
+)
+if address:
+    around = f" en zijn omgeving tot {address['straal']:g} m" if address["straal"] else ""
+    note += (
+        f" De kaart toont {address['adres']}{around} (gekozen adres, hieronder); met − of "
+        "door te scrollen zie je weer de hele zone."
+    )
 st.caption(note)
 if scope != tuple(flt.wijken):
     layout.record_note(scope)  # other wijken are counted per hexagon, not drawn as points

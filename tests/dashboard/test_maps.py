@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 
 import folium
 import pandas as pd
+import pytest
 import streamlit as st
 from dash_helpers import run_app
 
@@ -129,3 +131,20 @@ def test_basemaps_need_no_key_and_the_grb_map_names_its_source():
     assert "Digitaal Vlaanderen" in html
     assert "tile.openstreetmap.org" in maps.new_map(empty, "OpenStreetMap").get_root().render()
     assert "L.tileLayer" not in maps.new_map(empty, "Geen achtergrondkaart").get_root().render()
+
+
+@pytest.mark.parametrize("radius", [100, 250, 500])
+def test_focus_zoom_fits_the_surroundings_in_a_third_of_the_map(radius):
+    """At the chosen zoom the circle's diameter spans at most a third of the map's height,
+    and more than half of that (zoom levels are whole, each halves the metres per pixel)."""
+    lat, height = 50.88, 560
+    zoom = maps.focus_zoom(lat, radius, height)
+    metres_per_pixel = 40_075_016.686 * math.cos(math.radians(lat)) / 256 / 2**zoom
+    diameter_px = 2 * radius / metres_per_pixel
+    assert height / 6 < diameter_px <= height / 3
+
+
+def test_focus_zoom_without_radius_and_at_the_limits():
+    assert maps.focus_zoom(50.88, None) == maps.FOCUS_STREET_ZOOM
+    assert maps.focus_zoom(50.88, 1) == maps.FOCUS_MAX_ZOOM  # never closer than the tiles go
+    assert maps.focus_zoom(50.88, 10_000_000) == 1

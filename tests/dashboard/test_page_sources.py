@@ -815,6 +815,11 @@ def test_the_address_is_compared_with_its_surroundings_and_the_rest(demo_warehou
         assert float(circles[0][0]) == pytest.approx(lat) and float(circles[0][1]) == pytest.approx(
             lon
         )
+        # ... and the view moves there, zoomed so that the circle fills about a third of it.
+        view = json.loads(at.get("component_instance")[0].proto.json_args)
+        assert view["center"] == pytest.approx([lat, lon])
+        assert view["zoom"] == maps.focus_zoom(lat, radius) == {250: 15, 500: 14}[radius]
+        assert any(f"en zijn omgeving tot {radius} m (gekozen adres" in c for c in _captions(at))
     sentences = [m.value for m in at.markdown if m.value.startswith("- Feiten (pv's): het adres")]
     assert len(sentences) == 1 and "rest van de zone" in sentences[0]
     assert any(c.startswith("Tegenover de rest = ") for c in _captions(at))
@@ -836,6 +841,14 @@ def test_a_street_without_house_number_is_compared_with_the_rest_only(demo_wareh
     assert any("geen omgeving: van het adres is geen registratie" in m.value for m in at.markdown)
     script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
     assert "L.circle(" not in script  # no surroundings to ring on the map
+    # The view moves to the street's records, wide enough for a street (a motorway).
+    view = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert view["zoom"] == maps.FOCUS_STREET_ZOOM and view["center"] is not None
+    street = listed.iloc[int(rows[0])]["adres"]
+    assert any(f"De kaart toont {street} (gekozen adres" in c for c in _captions(at))
+    # Without a picked address the view is the map's own: the whole zone.
+    view = json.loads(run_app("sources").get("component_instance")[0].proto.json_args)
+    assert (view["center"], view["zoom"]) == (None, None)
 
 
 # --- approaches of problem addresses: recorded, listed with their effect, ended ------------

@@ -65,11 +65,24 @@ def _click_first_row_below(page, heading) -> None:
     page.mouse.click(box["x"] + 15, box["y"] + 36 + 17)
 
 
+def _map_zoom(page) -> float | None:
+    """The zoom of the page's first Leaflet map (``window.map`` in the map's frame)."""
+    for _ in range(60):
+        for frame in page.frames[1:]:
+            zoom = frame.evaluate("() => window.map ? window.map.getZoom() : null")
+            if zoom is not None:
+                return zoom
+        page.wait_for_timeout(500)
+    return None
+
+
 def test_picking_a_repeat_address_shows_its_history(server, browser):
     """A click on a row of the repeat-address list (a real click: the AppTest tests set the
     table's selection state by hand) opens that address's history, chart and table."""
     page = browser.new_page(viewport={"width": 1600, "height": 1100})
     page.goto(server + "/sources", wait_until="domcontentloaded")
+    page.get_by_text("Adressen met herhaalde feiten of meldingen").wait_for(timeout=60_000)
+    zone_zoom = _map_zoom(page)
     _click_first_row_below(page, page.get_by_text("Adressen met herhaalde feiten of meldingen"))
     history = page.get_by_text("Verloop van ", exact=False).first
     history.wait_for(timeout=60_000)
@@ -81,6 +94,10 @@ def test_picking_a_repeat_address_shows_its_history(server, browser):
     page.get_by_text("Tegenover de omgeving en de rest", exact=True).wait_for(timeout=60_000)
     assert page.get_by_text("tot 500 m", exact=True).count() == 1
     page.wait_for_timeout(1000)
+    # The map above moved to the picked address (Leaflet's own zoom, in its frame).
+    from dashboard.components import maps
+
+    assert zone_zoom is not None and _map_zoom(page) >= max(zone_zoom + 1, maps.FOCUS_STREET_ZOOM)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "sources_address_history.png"))
     assert page.locator("text=Traceback").count() == 0
