@@ -23,6 +23,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -62,6 +63,10 @@ CHANGES: dict[str, str] = {
 }
 
 GENESIS_HASH = "0" * 64
+#: Fewest characters of a noted hash :meth:`AuditLog.anchor_status` accepts (32 bits).
+MIN_ANCHOR_CHARS = 8
+#: Characters of the newest hash shown and printed as the anchor to note down (64 bits).
+ANCHOR_CHARS = 16
 #: Longest JSON ``detail`` kept; longer details (a huge SQL text) are cut, and say so.
 MAX_DETAIL_CHARS = 20_000
 #: Characters kept from the start and from the end of a text field that is cut.
@@ -427,6 +432,36 @@ class AuditLog:
                 "SELECT seq, row_hash FROM audit_log ORDER BY seq DESC LIMIT 1"
             ).fetchone()
         return (int(row[0]), str(row[1])) if row else None
+
+    def hash_at(self, seq: int) -> str | None:
+        """``row_hash`` of event ``seq``, or ``None`` when the log holds no such event."""
+        if not self.path.exists():
+            return None
+        with self._connect() as con:
+            row = con.execute("SELECT row_hash FROM audit_log WHERE seq = ?", [int(seq)]).fetchone()
+        return str(row[0]) if row else None
+
+    def anchor_status(self, seq: int, noted_hash: str) -> str:
+        """Whether a head noted elsewhere (:meth:`head`, e.g. on a briefing pack's title
+        page) still holds: ``"klopt"``, ``"ontbreekt"`` (no event ``seq``: the log was cut
+        or replaced), ``"verschilt"`` (event ``seq`` has another hash: the log was rewritten
+        with a fresh chain) or ``"keten_gebroken"`` (the chain breaks at or before ``seq``).
+
+        ``noted_hash`` may be the start of the hash (at least :data:`MIN_ANCHOR_CHARS`
+        hexadecimal characters), in either case.
+        """
+        prefix = noted_hash.strip().lower()
+        if len(prefix) < MIN_ANCHOR_CHARS or not re.fullmatch(r"[0-9a-f]+", prefix):
+            raise ValueError(
+                f"Geef minstens {MIN_ANCHOR_CHARS} tekens van de hash (0–9, a–f), zoals genoteerd."
+            )
+        current = self.hash_at(seq)
+        if current is None:
+            return "ontbreekt"
+        if not current.startswith(prefix):
+            return "verschilt"
+        broken = self.verify_chain()
+        return "keten_gebroken" if broken is not None and broken <= seq else "klopt"
 
     def verify_chain(self, batch_size: int = 10_000) -> int | None:
         """Sequence number of the first row whose hash or link is wrong, or ``None``.

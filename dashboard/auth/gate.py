@@ -570,6 +570,19 @@ def log_change(page: str | None, what: str, detail: Mapping | None = None) -> bo
     return True
 
 
+def audit_anchor() -> tuple[int, str] | None:
+    """The audit log's newest event and hash, for the coordinator only (the one role that
+    reads the log and can check a noted hash against it), else ``None``.
+
+    Printed on the coordinator's briefing pack: kept outside Wijkbeeld every week, the packs
+    anchor the log's hash chain (:meth:`etl.audit.AuditLog.anchor_status`).
+    """
+    principal = current_principal()
+    if principal is None or "audit" not in allowed_pages(principal):
+        return None
+    return audit_log().head()
+
+
 def log_sql(sql: str, rows: int | None, truncated: bool = False, error: str | None = None) -> None:
     """Audit a console query, refused and failed ones included."""
     principal = current_principal()

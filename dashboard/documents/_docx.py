@@ -75,8 +75,11 @@ def usable_width(doc) -> int:
     return s.page_width - s.left_margin - s.right_margin
 
 
-def title_page(doc, title: str, subtitle_lines: Sequence[str], note: str = "") -> None:
-    """A title page: big title, lines of context, an optional note, then a page break."""
+def title_page(
+    doc, title: str, subtitle_lines: Sequence[str], note: str = "", small_lines: Sequence[str] = ()
+) -> None:
+    """A title page: big title, lines of context, an optional note and small print, then a
+    page break."""
     for _ in range(5):
         doc.add_paragraph()
     p = doc.add_paragraph()
@@ -94,6 +97,10 @@ def title_page(doc, title: str, subtitle_lines: Sequence[str], note: str = "") -
         r = q.add_run(note)
         r.italic = True
         r.font.size = Pt(10)
+    for line in small_lines:
+        r = doc.add_paragraph().add_run(line)
+        r.font.size = Pt(8)
+        r.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

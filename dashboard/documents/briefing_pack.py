@@ -57,6 +57,7 @@ from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hotspot_queries
 from dashboard.queries import traffic as traffic_queries
 from dashboard.queries.common import data_bounds, source_span_map
+from etl.audit import ANCHOR_CHARS
 from etl.config import zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
@@ -874,7 +875,21 @@ def briefing_images(data: BriefingData) -> dict[str, bytes]:
     }
 
 
-def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) -> bytes:
+def audit_anchor_text(anchor: tuple[int, str]) -> str:
+    """The title page's small print that anchors the audit log (:meth:`AuditLog.head`)."""
+    seq, row_hash = anchor
+    return (
+        f"Auditlog bij de opmaak: gebeurtenis {fmt_int(seq)}, hash {row_hash[:ANCHOR_CHARS]}. "
+        "Bewaar dit document: met dit nummer en deze hash toont Beheer → Auditlog of het log "
+        "tot hier sindsdien ongewijzigd bleef."
+    )
+
+
+def briefing_docx(
+    data: BriefingData,
+    images: dict[str, bytes] | None = None,
+    audit_anchor: tuple[int, str] | None = None,
+) -> bytes:
     """The briefing pack as a Word document (A4 landscape).
 
     Parameters
@@ -882,6 +897,10 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
     data : BriefingData
     images : dict, optional
         From :func:`briefing_images` (drawn when omitted).
+    audit_anchor : (int, str), optional
+        The audit log's newest event and hash when the pack is made (the coordinator's
+        pack): printed small on the title page, so that every weekly pack kept outside
+        Wijkbeeld anchors the log's hash chain (:func:`audit_anchor_text`).
 
     Returns
     -------
@@ -906,6 +925,7 @@ def briefing_docx(data: BriefingData, images: dict[str, bytes] | None = None) ->
         note="Intern document van de politie. Verschillen zijn aantallen; signaal = "
         "2·(√nu − √toen) (Poisson); ▲/▼ = |signaal| > 2; gekleurd = opvallend: ook door toeval "
         "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals onder 'Wat valt op'.",
+        small_lines=[audit_anchor_text(audit_anchor)] if audit_anchor else (),
     )
 
     doc.add_heading("1. Kerncijfers", level=1)

@@ -19,7 +19,7 @@ from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import layout
 from dashboard.components.format import fmt_count, fmt_int, style_table, to_csv_bytes
-from etl.audit import CHANGES
+from etl.audit import ANCHOR_CHARS, CHANGES, MIN_ANCHOR_CHARS
 from etl.config import zone_clock, zone_today
 
 #: Rows read from the log per sheet ("Blad"); older ones are on the next sheets.
@@ -232,11 +232,62 @@ elif head is None:
     st.info("Het auditlog is nog leeg.")
 else:
     st.success(
-        f"Hashketen intact: {fmt_int(head[0])} gebeurtenissen, laatste hash `{head[1][:16]}…`. "
-        "Noteer deze hash af en toe buiten Wijkbeeld (bv. in het verslag van de briefing): "
-        "dan valt ook het inkorten of vervangen van het hele bestand op.",
+        f"Hashketen intact: {fmt_int(head[0])} gebeurtenissen, laatste hash "
+        f"`{head[1][:ANCHOR_CHARS]}…`. Noteer deze hash af en toe buiten Wijkbeeld: dan valt "
+        "ook het inkorten of vervangen van het hele bestand op. De Word-briefing van de "
+        "wijkcoördinator drukt hem af op het titelblad.",
         icon=":material/verified_user:",
     )
+
+#: What a noted anchor's check says, per :meth:`etl.audit.AuditLog.anchor_status`.
+ANCHOR_VERDICTS = {
+    "klopt": (
+        "success",
+        "Klopt: gebeurtenis {seq} heeft deze hash en de keten tot daar is intact. Het log tot "
+        "die gebeurtenis is niet gewijzigd sinds de hash werd genoteerd.",
+    ),
+    "ontbreekt": (
+        "error",
+        "Gebeurtenis {seq} staat niet (meer) in het log: het log werd ingekort of door een "
+        "ander bestand vervangen. Bewaar een kopie van het bestand en meld het.",
+    ),
+    "verschilt": (
+        "error",
+        "Klopt niet: gebeurtenis {seq} heeft nu een andere hash. Het log werd sinds de notitie "
+        "herschreven (met een nieuwe keten). Bewaar een kopie van het bestand en meld het.",
+    ),
+    "keten_gebroken": (
+        "error",
+        "De hash van gebeurtenis {seq} klopt, maar de keten breekt ervoor: een eerdere rij werd "
+        "gewijzigd of verwijderd. Bewaar een kopie van het bestand en meld het.",
+    ),
+}
+
+
+def _anchor_check() -> None:
+    """Check a head noted outside Wijkbeeld (a briefing pack's title page, a note)."""
+    with st.expander("Een genoteerde hash controleren", icon=":material/fact_check:"):
+        with st.form("audit_anker"):
+            c1, c2 = st.columns([1, 3])
+            seq = c1.number_input("Gebeurtenis nr.", min_value=1, step=1, key="audit_anker_nr")
+            noted = c2.text_input(
+                "Hash zoals genoteerd",
+                max_chars=64,
+                placeholder=f"minstens {MIN_ANCHOR_CHARS} tekens, bv. van het titelblad van een briefing",
+                key="audit_anker_hash",
+            )
+            if not st.form_submit_button("Controleren"):
+                return
+        try:
+            status = log_store.anchor_status(int(seq), noted or "")
+        except ValueError as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        kind, text = ANCHOR_VERDICTS[status]
+        getattr(st, kind)(text.format(seq=fmt_int(int(seq))))
+
+
+_anchor_check()
 
 
 c1, c2, c3, c4, c5 = st.columns(5)

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis.compstat import dispersion_note
+from dashboard.auth import gate
 from dashboard.components import comparison, filters, layout, maps
 from dashboard.components.comparison import APPROACH_NOTE
 from dashboard.components.format import fmt_count, fmt_int, missing_as_text, style_table
@@ -268,7 +269,8 @@ if data.approaches is not None:
 st.subheader("Briefing downloaden")
 layout.download_button(
     "Briefing als Word-document (.docx)",
-    data=lambda: bp.briefing_docx(data),
+    # The coordinator's pack anchors the audit log (its newest hash when the file is made).
+    data=lambda: bp.briefing_docx(data, audit_anchor=gate.audit_anchor()),
     file_name=bp.file_name(data),
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     icon=":material/download:",

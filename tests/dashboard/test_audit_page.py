@@ -162,3 +162,28 @@ def test_changes_read_as_dutch_lines_and_count_apart_from_exports(local_mode):
     assert (kpis["Wijzigingen"], kpis["Exports"]) == ("3", "1")
     at.multiselect(key="audit_gebeurtenis").set_value(["wijziging"]).run()
     assert list(table(at)["Nr."]) == [3, 2, 1]
+
+
+def test_a_noted_hash_is_checked_on_the_page(local_mode):
+    log = AuditLog()
+    for i in range(3):
+        log.record("pagina", "demo", page="briefing", detail={"filters": {"n": i}})
+    seq, full = log.head()  # as a pack made now would print it
+    at = audit_page()  # (the page's own view is the next event)
+    shown = next(s.value for s in at.success if s.value.startswith("Hashketen intact"))
+    assert shown.startswith("Hashketen intact: 4 gebeurtenissen")
+    assert f"`{log.hash_at(4)[:16]}…`" in shown and "titelblad" in shown
+
+    def check(number: int, noted: str) -> AppTest:
+        at.number_input(key="audit_anker_nr").set_value(number)
+        at.text_input(key="audit_anker_hash").input(noted)
+        return next(b for b in at.button if b.label == "Controleren").click().run()
+
+    at = check(seq, full[:16])
+    assert any(s.value.startswith("Klopt: gebeurtenis 3 heeft deze hash") for s in at.success)
+    at = check(seq, "0" * 16)
+    assert any(e.value.startswith("Klopt niet: gebeurtenis 3") for e in at.error)
+    at = check(seq + 5, full[:16])
+    assert any("Gebeurtenis 8 staat niet (meer) in het log" in e.value for e in at.error)
+    at = check(seq, "abc")
+    assert any("minstens 8 tekens" in e.value for e in at.error)

@@ -116,6 +116,38 @@ def test_deletion_detected(log):
     assert log.verify_chain() == 3
 
 
+def test_a_noted_head_is_checked_against_the_log(log, tmp_path):
+    fill(log)
+    seq, full = log.head()
+    assert log.hash_at(seq) == full and log.hash_at(99) is None
+    # Noted whole, or its start as the briefing pack prints it, in either case.
+    assert log.anchor_status(seq, full) == "klopt"
+    assert log.anchor_status(seq, " " + full[:16].upper() + " ") == "klopt"
+    assert log.anchor_status(3, log.hash_at(3)[:8]) == "klopt"  # an older note holds too
+    log.record("afmelding", "demo")  # a newer event changes nothing about the noted one
+    assert log.anchor_status(seq, full[:16]) == "klopt"
+    for bad in ("", "1234567", "xyz12345abc"):
+        with pytest.raises(ValueError, match="minstens 8 tekens"):
+            log.anchor_status(seq, bad)
+    # The newest rows cut off: the noted event is gone.
+    _tamper(log, f"DELETE FROM audit_log WHERE seq >= {seq}")
+    assert log.verify_chain() is None  # invisible from the file alone ...
+    assert log.anchor_status(seq, full[:16]) == "ontbreekt"  # ... not against the note
+    # The whole file replaced by one with a fresh chain of as many rows.
+    other = AuditLog(tmp_path / "nieuw.duckdb", clock=log.clock)
+    for _ in range(seq):
+        other.record("pagina", "iemand", page="briefing")
+    assert other.verify_chain() is None and other.anchor_status(seq, full[:16]) == "verschilt"
+
+
+def test_a_noted_head_after_an_edited_earlier_row(log):
+    fill(log)
+    seq, full = log.head()
+    _tamper(log, "UPDATE audit_log SET username = 'iemand' WHERE seq = 2")
+    assert log.anchor_status(seq, full[:16]) == "keten_gebroken"
+    assert log.anchor_status(1, log.hash_at(1)[:16]) == "klopt"  # before the edit
+
+
 def test_rehashed_row_still_breaks_link(log):
     # Someone edits a row and recomputes its own hash: the next row's link exposes it.
     from etl.audit import row_hash

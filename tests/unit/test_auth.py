@@ -763,3 +763,20 @@ def test_a_change_stands_when_its_audit_row_cannot_be_written(monkeypatch, caplo
     assert "Wijziging upload niet in het auditlog geschreven" in caplog.text
     with pytest.raises(ValueError):  # a wrong name is a bug, never swallowed
         gate.log_change("data", "onbekend")
+
+
+def test_only_the_coordinators_pack_anchors_the_audit_log(tmp_path, monkeypatch):
+    from dashboard.auth import gate
+    from etl.audit import AuditLog
+
+    log = AuditLog(tmp_path / "audit.duckdb")
+    monkeypatch.setattr(gate, "audit_log", lambda: log)
+    log.record("aanmelding", "coord")
+    for principal, expected in (
+        (Principal("coord", Role.COORDINATOR), log.head()),
+        (Principal("insp", Role.INSPECTOR, wijk_code="W01"), None),
+        (Principal("beleid", Role.BELEIDSCEL), None),
+        (None, None),
+    ):
+        monkeypatch.setattr(gate, "current_principal", lambda p=principal: p)
+        assert gate.audit_anchor() == expected

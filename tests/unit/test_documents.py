@@ -606,6 +606,20 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
     data = bp.collect_briefing(_version(), "week", end)
     blob = bp.briefing_docx(data)
     doc, texts = _docx_text(blob)
+    assert not any(t.startswith("Auditlog") for t in texts)  # no anchor asked for
+    # The coordinator's pack prints the audit log's head small on its title page (before
+    # the first heading), in 16 characters as the audit page shows and checks it.
+    anchored, _ = _docx_text(bp.briefing_docx(data, audit_anchor=(1234, "ab12" * 16)))
+    title_page = []
+    for p in anchored.paragraphs:
+        if p.style.name.startswith("Heading"):
+            break
+        title_page.append(p.text)
+    assert (
+        "Auditlog bij de opmaak: gebeurtenis 1.234, hash ab12ab12ab12ab12. Bewaar dit document: "
+        "met dit nummer en deze hash toont Beheer → Auditlog of het log tot hier sindsdien "
+        "ongewijzigd bleef."
+    ) in title_page
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     for section in (
         "Kerncijfers",
