@@ -215,8 +215,9 @@ st.title("Auditlog")
 st.caption(
     "Wie zich aanmeldde, welke pagina's en filters bekeken werden, wat er gedownload werd, "
     "welke SQL er liep en wat er gewijzigd werd (bestanden toegevoegd of uit de bouw gehaald, "
-    "taken beoordeeld, aanpakken vastgelegd of afgesloten, gebruikers beheerd). Tijdstippen in Belgische tijd. Het log staat buiten het "
-    "datawarehouse: een nieuwe opbouw verandert er niets aan."
+    "taken beoordeeld, aanpakken vastgelegd of afgesloten, gebruikers beheerd). Tijdstippen "
+    "in Belgische tijd. Het log staat buiten het datawarehouse: een nieuwe opbouw verandert "
+    "er niets aan."
 )
 
 log_store = gate.audit_log()
@@ -273,7 +274,9 @@ def _anchor_check() -> None:
             noted = c2.text_input(
                 "Hash zoals genoteerd",
                 max_chars=64,
-                placeholder=f"minstens {MIN_ANCHOR_CHARS} tekens, bv. van het titelblad van een briefing",
+                placeholder=(
+                    f"minstens {MIN_ANCHOR_CHARS} tekens, bv. van het titelblad van een briefing"
+                ),
                 key="audit_anker_hash",
             )
             if not st.form_submit_button("Controleren"):
