@@ -20,7 +20,7 @@ from dashboard.analysis import before_after
 from dashboard.queries import common, incidents
 from dashboard.queries._db import WarehouseVersion
 from dashboard.queries.districts import wijken as district_wijken
-from dashboard.queries.reviews import reviewer_name, store_version
+from dashboard.queries.reviews import audit_change, reviewer_name, store_version
 from etl.approaches import (
     KEY_PARTS,
     MAX_TEXT_LENGTH,
@@ -95,13 +95,30 @@ def start_approach(
         address_key, address, municipality, wijk_code, first_day, description, recorder_name()
     )
     _approaches.clear()
+    audit_change(
+        "aanpak_gestart",
+        {"aanpak": int(approach_id), "adres": _place(address, municipality), "wijk": wijk_code,
+         "vanaf": first_day.isoformat()},
+    )  # fmt: skip
     return approach_id
 
 
 def close_approach(approach_id: int, last_day: dt.date, note: str) -> None:
     """Record the end of an approach as the signed-in user, and forget cached reads."""
+    known = _approaches(store_version(default_path()))
+    row = known[known["approach_id"] == int(approach_id)]
     ApproachStore(default_path()).close(approach_id, last_day, note, recorder_name())
     _approaches.clear()
+    place = _place(row["address"].iat[0], row["municipality"].iat[0]) if len(row) else None
+    audit_change(
+        "aanpak_afgesloten",
+        {"aanpak": int(approach_id), "adres": place, "laatste_dag": last_day.isoformat()},
+    )
+
+
+def _place(address: str, municipality: str | None) -> str:
+    """``Stationsstraat 12, Herent``: an approach's address as the page names it."""
+    return address + (f", {municipality}" if municipality and not pd.isna(municipality) else "")
 
 
 #: What :func:`approach_effects` gives per source (``<source>_<field>``).

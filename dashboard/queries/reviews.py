@@ -124,6 +124,8 @@ def record_review(
         item_kind, item_id, decision, remark, reviewer, item_closed_at=closed_at
     )
     _latest.clear()
+    audit_change("beoordeling", {item_kind: item_id, "beslissing": decision,
+                                 "met_opmerking": remark is not None})  # fmt: skip
     return row
 
 
@@ -142,3 +144,15 @@ def reviewer_name() -> str:
     if principal is None or getattr(principal, "username", "") in ("", "anoniem"):
         return DEFAULT_REVIEWER
     return str(principal.username)
+
+
+def audit_change(what: str, detail: dict) -> None:
+    """Audit a write to the team's own stores (a decision, an approach) on the page that
+    made it (:func:`dashboard.auth.gate.log_change`): who, when and what, never the text.
+
+    Every write of the dashboard to those stores goes through this module or
+    :mod:`dashboard.queries.approaches`, so it is audited wherever it is called from.
+    """
+    from dashboard.auth import gate  # the auth layer reads no queries; imported when used
+
+    gate.log_change(gate.current_page(), what, detail)

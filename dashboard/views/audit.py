@@ -18,7 +18,7 @@ import streamlit as st
 from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import layout
-from dashboard.components.format import fmt_count, fmt_int, style_table, to_csv_bytes
+from dashboard.components.format import fmt_count, fmt_date, fmt_int, style_table, to_csv_bytes
 from etl.audit import ANCHOR_CHARS, CHANGES, MIN_ANCHOR_CHARS
 from etl.config import zone_clock, zone_today
 
@@ -165,7 +165,7 @@ def describe(event: str, detail: str | None) -> str:
 def _change_value(field: str, value) -> str:
     if field in ("vanaf", "laatste_dag") and isinstance(value, str):
         try:
-            return date.fromisoformat(value).strftime("%d/%m/%Y")
+            return fmt_date(value)
         except ValueError:
             return value
     if field == "rol":

@@ -29,7 +29,6 @@ from dashboard.analysis.temporal import (
     aoristic_hour_weekday,
     monthly_with_last_year,
 )
-from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import filters, layout, maps, static_map
 from dashboard.components.charts import hatch_partial_bars, show_chart
@@ -541,12 +540,9 @@ def _approach_controls(
                 key="bronnen_aanpak_afloop",
             )
             if st.form_submit_button("Aanpak afsluiten"):
-                approach_id = int(running["approach_id"])
                 _save_approach(
-                    lambda: approaches.close_approach(approach_id, last_day, note),
+                    lambda: approaches.close_approach(int(running["approach_id"]), last_day, note),
                     f"Aanpak van {place} afgesloten op {fmt_date(last_day)}.",
-                    "aanpak_afgesloten",
-                    {"aanpak": approach_id, "adres": place, "laatste_dag": last_day.isoformat()},
                 )
         return
     if not allowed:
@@ -575,23 +571,18 @@ def _approach_controls(
                         text,
                     ),
                     f"Aanpak van {place} vastgelegd, vanaf {fmt_date(since)}.",
-                    "aanpak_gestart",
-                    {"adres": place, "wijk": wijk_code, "vanaf": since.isoformat()},
                 )
 
 
-def _save_approach(save, message: str, change: str, detail: dict) -> None:
-    """Run ``save`` (a write to the approaches); on success audit it as ``change`` (the
-    approach's id added to ``detail`` when ``save`` returns one) and rerun the page with
-    ``message`` shown above the forms, on a refusal show its Dutch reason where the form is."""
+def _save_approach(save, message: str) -> None:
+    """Run ``save`` (a write to the approaches, audited by the query layer); on success rerun
+    the page with ``message`` shown above the forms, on a refusal show its Dutch reason where
+    the form is."""
     try:
-        approach_id = save()
+        save()
     except approaches.ApproachError as exc:
         st.error(str(exc), icon=":material/error:")
     else:
-        if approach_id is not None:
-            detail = {"aanpak": int(approach_id), **detail}
-        gate.log_change("sources", change, detail)
         st.session_state["bronnen_aanpak_melding"] = message
         st.rerun()
 

@@ -32,7 +32,6 @@ from dashboard.analysis.workload import (
     workload_fairness,
     workload_index,
 )
-from dashboard.auth import gate
 from dashboard.components import filters, layout, maps
 from dashboard.components.charts import dot_partial_ends, show_chart
 from dashboard.components.format import (
@@ -113,11 +112,6 @@ def _save_review(task_id: str, remark_key: str, closed_at=None) -> None:
     except ReviewError as exc:
         st.session_state["kwaliteit_fout"] = str(exc)
     else:
-        gate.log_change(
-            "workload",
-            "beoordeling",
-            {"taak": task_id, "beslissing": decision, "met_opmerking": remark is not None},
-        )
         st.session_state["kwaliteit_melding"] = f"{task_id}: {decision} opgeslagen."
 
 
