@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 
 from etl import config, duck
-from etl.labels import prepare_labels, vocabulary_types
+from etl.labels import address_types, prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.base import SPREADSHEET_SUFFIXES, identical_files, ignored_files, source_name
@@ -1545,6 +1545,8 @@ def build_warehouse(
             workers=1,
             session_sql=";\n".join(session),
         )
+        # The addresses the marts count records under, as ENUMs of their own (etl.labels).
+        address_types(con)
         t = lap("intermediate", t)
         # The marts go straight into the new warehouse file: building them in memory and
         # copying them over afterwards cost a second full pass over the largest tables.

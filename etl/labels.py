@@ -221,6 +221,27 @@ def vocabulary_types(con: duckdb.DuckDBPyConnection, areas: bool = True) -> None
         _create_type(con, name, values)
 
 
+def address_types(con: duckdb.DuckDBPyConnection) -> None:
+    """Named ENUM types of the addresses the records are counted under.
+
+    ``wb_address_street`` and ``wb_address_number`` hold every street and house number of
+    ``intermediate.int_address_streets`` and ``intermediate.int_address_numbers``: the
+    incidents and nuisance marts cast to them, so both sources' addresses are one type
+    (compared and grouped as small integers, as the other labels).
+    """
+    streets, numbers = con.execute(
+        """SELECT
+            (SELECT list(DISTINCT s) FILTER (WHERE s IS NOT NULL) FROM (
+                SELECT unnest([address_street, split_street]) AS s
+                FROM intermediate.int_address_streets)),
+            (SELECT list(DISTINCT n) FILTER (WHERE n IS NOT NULL) FROM (
+                SELECT split_number AS n FROM intermediate.int_address_streets
+                UNION ALL SELECT address_number FROM intermediate.int_address_numbers))"""
+    ).fetchone()
+    _create_type(con, "wb_address_street", streets or [])
+    _create_type(con, "wb_address_number", numbers or [])
+
+
 def _create_type(con: duckdb.DuckDBPyConnection, name: str, values) -> None:
     """``name`` as a sorted ENUM of ``values``, or a ``VARCHAR`` alias when there are none."""
     con.execute(f"DROP TYPE IF EXISTS {name}")

@@ -57,14 +57,18 @@ def time_filter_sql(
 #: house number (a motorway, a square, a park) is no address: grouped on its street alone,
 #: the 730 demo incidents on the "Autosnelweg" made one "address" over eight wijken, shown
 #: in one of them. Those are grouped per street and wijk, and named "(zonder huisnummer)".
-_STREET_ONLY_WIJK = "CASE WHEN coalesce(t.house_number, '') = '' THEN t.wijk_code END"
+_STREET_ONLY_WIJK = "CASE WHEN coalesce(t.address_number, '') = '' THEN t.wijk_code END"
 
 
 def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
     """The filtered records of ``table`` that name a street, with their address key.
 
     An address is ``street``, ``house_number``, its municipality (``nis_code``, or
-    ``other_place`` for a municipality outside the zone) and ``street_wijk``. The
+    ``other_place`` for a municipality outside the zone) and ``street_wijk``. Street and
+    number are the record's ``address_street`` and ``address_number``: the address as the
+    build reads it whatever the spelling ("Kerkstr. 12", "kerkstraat 12" and "Kerkstraat 12"
+    are one address, named as the zone's address list or most records write it;
+    ``intermediate.int_address_streets``, ``int_address_numbers``). The
     municipality is the one the record's location lies in, else the one the record names
     (``municipality_reported``): a record located just outside the zone has no
     ``nis_code``, and grouped on it one street address became two (Nieuwstraat 24,
@@ -88,7 +92,7 @@ def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
             ON CAST(c.nis_code AS VARCHAR) = p.nis_code
     """
     return f"""
-        SELECT t.street, t.house_number,
+        SELECT t.address_street AS street, t.address_number AS house_number,
                coalesce(t.nis_code, named.nis[t.municipality_reported]) AS nis_code,
                CASE WHEN t.nis_code IS NULL AND named.nis[t.municipality_reported] IS NULL
                     THEN coalesce(named.place[t.municipality_reported],
@@ -97,7 +101,7 @@ def _address_rows_sql(table: str, where: str, extra: str = "") -> str:
                {_STREET_ONLY_WIJK} AS street_wijk
                {extra}
         FROM {table} t CROSS JOIN ({named}) named
-        WHERE {where} AND t.street IS NOT NULL AND t.street <> ''
+        WHERE {where} AND t.address_street IS NOT NULL AND t.address_street <> ''
     """
 
 
@@ -301,7 +305,7 @@ def _at_address_sql(ds, where: str, address: tuple[str | None, ...], extra: str 
     params = {"street": street, "nr": nr, "nis": nis, "place": place, "swijk": street_wijk}
     # The street first, on the table's own column (an ENUM compares with the text once per
     # label): the address's other parts then only sift that street's records.
-    rows = _address_rows_sql(ds.table, f"{where} AND t.street = $street", extra=extra)
+    rows = _address_rows_sql(ds.table, f"{where} AND t.address_street = $street", extra=extra)
     sql = f"""
         SELECT * FROM ({rows}) f
         WHERE CAST(f.house_number AS VARCHAR) IS NOT DISTINCT FROM $nr

@@ -119,8 +119,34 @@ def nuisance_frame(
             "Bron": CHANNELS[rng.choice(len(CHANNELS), n, p=CHANNEL_P)],
         }
     )
+    df["Straat"], df["Huisnummer"] = hand_written(rng, df["Straat"], df["Huisnummer"])
     order = np.argsort(t, kind="stable")
     return df.iloc[order].reset_index(drop=True), years[order]
+
+
+#: How a register kept by hand shortens a street name ("Kerkstr.", "Grote Stwg.", "Berkenln.").
+_SHORT_FORMS = (("steenweg", "stwg."), ("Steenweg", "Stwg."), ("straat", "str."), ("laan", "ln."))
+
+
+def hand_written(
+    rng: np.random.Generator, streets: pd.Series, numbers: pd.Series, share: float = 0.08
+) -> tuple[np.ndarray, np.ndarray]:
+    """Streets and house numbers as a register kept by hand writes some of them: a share
+    of the streets abbreviated, and a letter after the number in lower case ("12b").
+    The same address, written otherwise: the build counts it as one address
+    (``intermediate.int_address_streets``, ``int_address_numbers``)."""
+    street = streets.to_numpy(dtype=object).copy()
+    number = numbers.to_numpy(dtype=object).copy()
+    short = rng.random(len(street)) < share
+    for i in np.flatnonzero(short):
+        for long_form, short_form in _SHORT_FORMS:
+            if street[i].endswith(long_form):
+                street[i] = street[i][: -len(long_form)] + short_form
+                break
+    lower = rng.random(len(number)) < 0.5
+    lettered = pd.Series(number).str.fullmatch(r"\d+[A-Z]").to_numpy(dtype=bool)
+    number[lower & lettered] = pd.Series(number[lower & lettered], dtype=object).str.lower()
+    return street, number
 
 
 TASK_SHARES = {

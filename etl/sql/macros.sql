@@ -357,6 +357,12 @@ CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(t
 CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS CASE
     WHEN regexp_full_match(trim(s), '\d+[\s\-.]*[A-Za-z]{1,2}') THEN regexp_replace(upper(trim(s)), '[\s\-.]', '', 'g')
     ELSE upper(regexp_replace(trim(s), '\s+', ' ', 'g')) END;
+-- A house number as an address is grouped on (marts' address_number): "12b", "12 B", "12-b"
+-- and "012B" are 12B; any other number keeps its text with single spaces ("12 bus 3"),
+-- without leading zeros. Unlike wb_house_key, "12A" and "12 bus 3" stay their own address.
+CREATE OR REPLACE TEMP MACRO wb_house_address(s) AS regexp_replace(CASE
+    WHEN regexp_full_match(trim(s), '\d+[\s\-.]*[A-Za-z]{1,2}') THEN regexp_replace(upper(trim(s)), '[\s\-.]', '', 'g')
+    ELSE regexp_replace(trim(s), '\s+', ' ', 'g') END, '^0+(\d)', '\1');
 -- A street field that carries the house number ("Kerkstraat 12", "Kerkstraat 12A",
 -- "Kerkstraat 12 bus 3", "Tervuursesteenweg 150-152", "Kerkstraat, nr. 12"), split into a
 -- struct {street, house_number}; NULL when it does not end in one. The number is the last

@@ -23,7 +23,8 @@ MUNICIPALITY = (
     "coalesce(nis_code::VARCHAR, (SELECT min(g.code) FROM marts.districts g "
     "WHERE g.layer = 'gemeente' AND lower(g.name) = lower(municipality_reported::VARCHAR)))"
 )
-STREET_ONLY = "CASE WHEN coalesce(house_number, '') = '' THEN wijk_code END"
+# The address as the sources page counts it: every spelling of it (int_address_streets, int_address_numbers).
+STREET_ONLY = "CASE WHEN coalesce(address_number, '') = '' THEN wijk_code END"
 SOURCES = ("incidents", "nuisance")
 
 
@@ -387,9 +388,9 @@ def test_hexagon_count_is_what_the_hexagons_hold(version):
 
 def _repeated_addresses_sql(table: str) -> str:
     return (
-        f"SELECT street::VARCHAR AS s, house_number::VARCHAR AS h, {MUNICIPALITY} AS m, "
+        f"SELECT address_street::VARCHAR AS s, address_number::VARCHAR AS h, {MUNICIPALITY} AS m, "
         f"({STREET_ONLY})::VARCHAR AS w FROM marts.{table} WHERE date BETWEEN $1 AND $2 "
-        "AND street IS NOT NULL AND street <> '' GROUP BY ALL HAVING count(*) >= 2"
+        "AND address_street IS NOT NULL AND address_street <> '' GROUP BY ALL HAVING count(*) >= 2"
     )
 
 
@@ -588,7 +589,7 @@ def test_an_address_s_history_is_its_records_per_day(version, source):
         got = incidents.address_daily_counts(version, source, _key(row))
         expected = wh(
             f"SELECT date AS dag, count(*) AS aantal FROM {table} "
-            f"WHERE street::VARCHAR = $1 AND house_number::VARCHAR IS NOT DISTINCT FROM $2 "
+            f"WHERE address_street::VARCHAR = $1 AND address_number::VARCHAR IS NOT DISTINCT FROM $2 "
             f"AND {MUNICIPALITY} = $3 AND ({STREET_ONLY})::VARCHAR IS NOT DISTINCT FROM $4 "
             "GROUP BY 1 ORDER BY 1",
             [row["key_street"], _key(row)[1], row["key_nis"], _key(row)[4]],

@@ -190,16 +190,19 @@ def test_sources_downloads_are_made_when_pressed(demo_warehouse, monkeypatch, do
 def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     at = run_app("sources", {"periode": "vorigjaar"})
     year_sql = "year = (SELECT max(year) - 1 FROM marts.incidents)"
-    # An address is street + house number + municipality; a street without house number
-    # (the motorway) is grouped per wijk, and named so.
-    street_only = "CASE WHEN coalesce(house_number, '') = '' THEN wijk_code END"
+    # An address is street + house number + municipality, however the exports spell it
+    # (address_street, address_number); a street without house number (the motorway) is
+    # grouped per wijk, and named so.
+    street_only = "CASE WHEN coalesce(address_number, '') = '' THEN wijk_code END"
     expected = wh(
-        "SELECT CASE WHEN coalesce(house_number, '') = '' THEN street || ' (zonder huisnummer)' "
-        "ELSE concat_ws(' ', street, house_number) END AS adres, count(*) AS n "
+        "SELECT CASE WHEN coalesce(address_number, '') = '' "
+        "THEN address_street || ' (zonder huisnummer)' "
+        "ELSE concat_ws(' ', address_street, address_number) END AS adres, count(*) AS n "
         f"FROM marts.incidents WHERE {year_sql} "
-        "AND street IS NOT NULL AND street <> '' "
-        f"GROUP BY street, house_number, {MUNICIPALITY}, {street_only} HAVING count(*) >= 2 "
-        "ORDER BY n DESC, concat_ws(' ', street, house_number) LIMIT 25"
+        "AND address_street IS NOT NULL AND address_street <> '' "
+        f"GROUP BY address_street, address_number, {MUNICIPALITY}, {street_only} "
+        "HAVING count(*) >= 2 ORDER BY n DESC, concat_ws(' ', address_street, address_number) "
+        "LIMIT 25"
     )
     addresses = _table(at, "Adres")
     assert len(addresses) == len(expected)
@@ -207,11 +210,12 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert sorted(addresses["Adres"]) == sorted(expected["adres"])
 
     # One address with repeated facts and repeated reports is one address (the KPI added
-    # the two sources up, and counted it twice).
+    # the two sources up, and counted it twice); the register's "Grote Stwg. 12" is ISLP's
+    # "Grote Steenweg 12".
     per_source = [
-        f"SELECT street::VARCHAR AS s, house_number::VARCHAR AS h, {MUNICIPALITY} AS m, "
+        f"SELECT address_street::VARCHAR AS s, address_number::VARCHAR AS h, {MUNICIPALITY} AS m, "
         f"({street_only})::VARCHAR AS w FROM marts.{table} WHERE {year_sql} "
-        "AND street IS NOT NULL AND street <> '' GROUP BY ALL HAVING count(*) >= 2"
+        "AND address_street IS NOT NULL AND address_street <> '' GROUP BY ALL HAVING count(*) >= 2"
         for table in ("incidents", "nuisance")
     ]
     repeated = count(f"SELECT count(*) FROM ({per_source[0]} UNION {per_source[1]})")

@@ -1,0 +1,72 @@
+"""One address, several spellings: the marts' ``address_street`` and ``address_number``.
+
+A hand-kept register writes "Kerkstr. 12" where ISLP writes "Kerkstraat 12"; grouped on the
+text as exported, one problem address counted as two, neither of them repeated."""
+
+from __future__ import annotations
+
+from etl_helpers import built, query
+
+INCIDENTS = (
+    "PV-nummer;Datum feit;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y\r\n"
+    "P1;03/02/2024 10:00;Vandalisme;Kerkstraat;12;3020;Herent;171500;177200\r\n"
+    "P2;04/02/2024 10:00;Vandalisme;Kerkstr.;12;3020;Herent;171500;177200\r\n"
+    "P3;05/02/2024 10:00;Vandalisme;kerkstraat ;012;3020;Herent;171500;177200\r\n"
+    "P4;06/02/2024 10:00;Vandalisme;Kerkstraat 12;;3020;Herent;171500;177200\r\n"
+    "P5;07/02/2024 10:00;Vandalisme;Kerkstraat;12b;3020;Herent;171500;177200\r\n"
+    "P6;08/02/2024 10:00;Vandalisme;Kerkstraat;12 B;3020;Herent;171500;177200\r\n"
+    "P7;09/02/2024 10:00;Vandalisme;Kerkstraat;12 bus 3;3020;Herent;171500;177200\r\n"
+    "P8;10/02/2024 10:00;Vandalisme;St.-Jansln;4;3020;Herent;171500;177200\r\n"
+    "P9;11/02/2024 10:00;Vandalisme;Autosnelweg;;3020;Herent;171500;177200\r\n"
+)
+NUISANCE = (
+    "Meldingsnummer,Datum melding,Type overlast,Straat,Huisnummer,Gemeente,Lambert X,Lambert Y\r\n"
+    "OV1,03/02/2024 22:00,Geluidshinder,Kerkstr,12,Herent,171500,177200\r\n"
+    "OV2,04/02/2024 22:00,Geluidshinder,Sint-Janslaan,4,Herent,171500,177200\r\n"
+    "OV3,05/02/2024 22:00,Geluidshinder,Dorpstr.,7,Herent,171500,177200\r\n"
+    "OV4,06/02/2024 22:00,Geluidshinder,Dorpstr.,7,Herent,171500,177200\r\n"
+    "OV5,07/02/2024 22:00,Geluidshinder,Dorpstraat,7,Herent,171500,177200\r\n"
+)
+ADDRESSES = (
+    "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
+    "Kerkstraat;12;3020;Herent;171500;177200\r\n"
+    "Sint-Janslaan;4;3020;Herent;171600;177200\r\n"
+)
+
+
+def addresses(tmp_path, with_list: bool) -> dict[str, tuple]:
+    files = {"incidents/pv.csv": INCIDENTS, "nuisance/register.csv": NUISANCE}
+    if with_list:
+        files["addresses/adressen.csv"] = ADDRESSES
+    wh = built(tmp_path, files)
+    rows = query(
+        wh,
+        "SELECT pv_number, address_street::VARCHAR, address_number::VARCHAR FROM marts.incidents "
+        "UNION ALL SELECT report_id, address_street::VARCHAR, address_number::VARCHAR "
+        "FROM marts.nuisance",
+    )
+    return {key: (street, number) for key, street, number in rows}
+
+
+def test_one_address_written_several_ways_is_one_address(tmp_path):
+    got = addresses(tmp_path, with_list=True)
+    # Abbreviated, in lower case, with a leading zero, or with the number in the street
+    # field: Kerkstraat 12, in both sources.
+    for key in ("P1", "P2", "P3", "P4", "OV1"):
+        assert got[key] == ("Kerkstraat", "12"), key
+    # A letter written three ways is one house, 12B; a box stays its own address.
+    assert got["P5"] == got["P6"] == ("Kerkstraat", "12B")
+    assert got["P7"] == ("Kerkstraat", "12 bus 3")
+    # Named as the address list spells it, also when no record does.
+    assert got["P8"] == got["OV2"] == ("Sint-Janslaan", "4")
+    # A street without number stays a street without number.
+    assert got["P9"] == ("Autosnelweg", None)
+
+
+def test_without_an_address_list_the_records_name_the_street(tmp_path):
+    got = addresses(tmp_path, with_list=False)
+    # The name written in full, although "Dorpstr." has more records; "Kerkstraat" is
+    # written so by most of its records.
+    assert got["OV3"] == got["OV4"] == got["OV5"] == ("Dorpstraat", "7")
+    assert got["P2"] == got["OV1"] == ("Kerkstraat", "12")
+    assert got["P8"] == got["OV2"] == ("Sint-Janslaan", "4")
