@@ -164,7 +164,8 @@ def top_addresses(
     pandas.DataFrame
         ``adres``, ``gemeente``, ``wijk`` (and its ``wijk_code``), ``aantal``, ``categorieen`` (distinct categories,
         comma-separated), ``eerste``, ``laatste`` (dates), ``lat``, ``lon`` (mean position
-        of the address's located records, NaN when none is located) and the address's key
+        of the address's located records, NaN when none is located), ``schrijfwijzen``
+        (the other ways its records write it, comma-separated; NULL when none) and the address's key
         as text in :data:`ADDRESS_KEY` (for :func:`address_daily_counts`). An address is a
         street, a house number and a municipality (see :func:`_address_rows_sql`).
     """
@@ -174,7 +175,8 @@ def top_addresses(
         ds.table,
         where,
         extra=f", t.municipality_name, t.municipality_reported, t.wijk_name, t.wijk_code, "
-        f"t.{ds.category} AS cat, {ds.date_expr} AS d, t.lat, t.lon",
+        f"t.{ds.category} AS cat, {ds.date_expr} AS d, t.lat, t.lon, "
+        "concat_ws(' ', t.street, t.house_number) AS written",
     )
     return query(
         version,
@@ -202,6 +204,9 @@ def top_addresses(
                max(f.d) AS laatste,
                avg(f.lat) AS lat,
                avg(f.lon) AS lon,
+               -- How the exports wrote it otherwise ("Kerkstr. 12"), for the reader to check.
+               string_agg(DISTINCT f.written, ', ' ORDER BY f.written) FILTER (
+                   WHERE f.written <> concat_ws(' ', f.street, f.house_number)) AS schrijfwijzen,
                {_ADDRESS_KEY_SQL}
         FROM f JOIN top ON f.street = top.street
             AND f.house_number IS NOT DISTINCT FROM top.house_number

@@ -203,10 +203,10 @@ repeated = {
 # An inspector looking at other wijken only gets no list, and the count of those wijken.
 address_wijken = scope if scope is not None else flt.wijken
 address_help = (
-    "Adressen (straat, huisnummer, gemeente) met minstens 2 feiten, of minstens 2 "
-    "meldingen, in de periode; een adres met beide telt één keer. Registraties met "
-    "een straat maar zonder huisnummer (bv. op de autosnelweg) tellen per straat en "
-    "wijk, als 'zonder huisnummer'."
+    "Adressen (straat, huisnummer, gemeente; hoe de exports ze ook schrijven) met minstens "
+    "2 feiten, of minstens 2 meldingen, in de periode; een adres met beide telt één keer. "
+    "Registraties met een straat maar zonder huisnummer (bv. op de autosnelweg) tellen per "
+    "straat en wijk, als 'zonder huisnummer'."
 )
 address_label = "Adressen met herhaling"
 if scope != tuple(flt.wijken):
@@ -1192,8 +1192,10 @@ if not series.empty:
 # ---------------------------------------------------------------- repeat places
 st.subheader("Adressen met herhaalde feiten of meldingen")
 st.caption(
-    "Selecteer een adres, hier of in de aanpakken eronder: de kaart omcirkelt het, en onder "
-    "de aanpakken volgt zijn verloop, met vóór en na een aanpak op dat adres."
+    "Een adres telt één keer, hoe de exports het ook schrijven ('Kerkstr. 12' is "
+    "'Kerkstraat 12'; zie 'Ook geschreven als'). Selecteer een adres, hier of in de "
+    "aanpakken eronder: de kaart omcirkelt het, en onder de aanpakken volgt zijn verloop, "
+    "met vóór en na een aanpak op dat adres."
 )
 for key, df in repeated.items():
     ds = common.dataset(key)
@@ -1213,10 +1215,13 @@ for key, df in repeated.items():
             "categorieen": ds.category_label,
             "eerste": "Eerste",
             "laatste": "Laatste",
+            "schrijfwijzen": "Ook geschreven als",
         }
     )
     shown["Eerste"] = pd.to_datetime(shown["Eerste"])
     shown["Laatste"] = pd.to_datetime(shown["Laatste"])
+    # The other spellings beside the address they were counted under.
+    shown.insert(1, "Ook geschreven als", shown.pop("Ook geschreven als"))
     layout.table(
         # Records without a wijk (not located, outside the zone) have one: "–", not "None".
         style_table(missing_as_text(shown)),

@@ -52,6 +52,9 @@ def test_every_spelling_of_an_address_counts_for_it(version):
     listed = incidents.top_addresses(version, "incidents", START, END, limit=500)
     row = _kerkstraat(listed)
     assert row["aantal"] == 4
+    # The other ways its records write it, for the reader to check ("Kerkstraat 12" in the
+    # street field is written as the address is).
+    assert row["schrijfwijzen"] == "Kerkstr. 12, kerkstraat 012"
     assert not listed["adres"].str.contains("Kerkstr\\. |kerkstraat|Kerkstraat 12 ").any()
     nuisance = _kerkstraat(incidents.top_addresses(version, "nuisance", START, END, limit=500))
     assert nuisance["aantal"] == 2
