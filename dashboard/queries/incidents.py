@@ -162,10 +162,11 @@ def top_addresses(
     Returns
     -------
     pandas.DataFrame
-        ``adres``, ``gemeente``, ``wijk`` (and its ``wijk_code``), ``aantal``, ``categorieen`` (distinct categories,
-        comma-separated), ``eerste``, ``laatste`` (dates), ``lat``, ``lon`` (mean position
-        of the address's located records, NaN when none is located), ``schrijfwijzen``
-        (the other ways its records write it, comma-separated; NULL when none) and the address's key
+        ``adres``, ``schrijfwijzen`` (the other ways its records write it, comma-separated;
+        NULL when none), ``gemeente``, ``wijk`` (and its ``wijk_code``), ``aantal``,
+        ``categorieen`` (distinct categories, comma-separated), ``eerste``, ``laatste``
+        (dates), ``lat``, ``lon`` (mean position of the address's located records, NaN when
+        none is located) and the address's key
         as text in :data:`ADDRESS_KEY` (for :func:`address_daily_counts`). An address is a
         street, a house number and a municipality (see :func:`_address_rows_sql`).
     """
@@ -193,6 +194,9 @@ def top_addresses(
         SELECT CASE WHEN coalesce(f.house_number, '') = ''
                     THEN f.street || ' (zonder huisnummer)'
                     ELSE concat_ws(' ', f.street, f.house_number) END AS adres,
+               -- How the exports wrote it otherwise ("Kerkstr. 12"), for the reader to check.
+               string_agg(DISTINCT f.written, ', ' ORDER BY f.written) FILTER (
+                   WHERE f.written <> concat_ws(' ', f.street, f.house_number)) AS schrijfwijzen,
                -- Where the location gives none, the municipality the records name.
                coalesce(CAST(mode(f.municipality_name) AS VARCHAR),
                         CAST(mode(f.municipality_reported) AS VARCHAR)) AS gemeente,
@@ -204,9 +208,6 @@ def top_addresses(
                max(f.d) AS laatste,
                avg(f.lat) AS lat,
                avg(f.lon) AS lon,
-               -- How the exports wrote it otherwise ("Kerkstr. 12"), for the reader to check.
-               string_agg(DISTINCT f.written, ', ' ORDER BY f.written) FILTER (
-                   WHERE f.written <> concat_ws(' ', f.street, f.house_number)) AS schrijfwijzen,
                {_ADDRESS_KEY_SQL}
         FROM f JOIN top ON f.street = top.street
             AND f.house_number IS NOT DISTINCT FROM top.house_number

@@ -1220,8 +1220,6 @@ for key, df in repeated.items():
     )
     shown["Eerste"] = pd.to_datetime(shown["Eerste"])
     shown["Laatste"] = pd.to_datetime(shown["Laatste"])
-    # The other spellings beside the address they were counted under.
-    shown.insert(1, "Ook geschreven als", shown.pop("Ook geschreven als"))
     layout.table(
         # Records without a wijk (not located, outside the zone) have one: "–", not "None".
         style_table(missing_as_text(shown)),
