@@ -1545,8 +1545,9 @@ def build_warehouse(
             workers=1,
             session_sql=";\n".join(session),
         )
-        # The addresses the marts count records under, as ENUMs of their own (etl.labels).
-        address_types(con)
+        # The addresses the marts count records under, as ENUMs of their own, and the
+        # macros that look them up (etl.labels): every mart connection gets those.
+        session.append(address_types(con))
         t = lap("intermediate", t)
         # The marts go straight into the new warehouse file: building them in memory and
         # copying them over afterwards cost a second full pass over the largest tables.

@@ -5,7 +5,10 @@ text as exported, one problem address counted as two, neither of them repeated."
 
 from __future__ import annotations
 
+import pytest
 from etl_helpers import built, query
+
+from etl import labels
 
 INCIDENTS = (
     "PV-nummer;Datum feit;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y\r\n"
@@ -18,6 +21,9 @@ INCIDENTS = (
     "P7;09/02/2024 10:00;Vandalisme;Kerkstraat;12 bus 3;3020;Herent;171500;177200\r\n"
     "P8;10/02/2024 10:00;Vandalisme;St.-Jansln;4;3020;Herent;171500;177200\r\n"
     "P9;11/02/2024 10:00;Vandalisme;Autosnelweg;;3020;Herent;171500;177200\r\n"
+    # Refused (no date): its street is a label of the export but has no address, and sorts
+    # between the others (the lookup by ENUM code must not shift past it).
+    "P10;;Vandalisme;Brusselsesteenweg;1;3020;Herent;171500;177200\r\n"
 )
 NUISANCE = (
     "Meldingsnummer,Datum melding,Type overlast,Straat,Huisnummer,Gemeente,Lambert X,Lambert Y\r\n"
@@ -34,11 +40,23 @@ ADDRESSES = (
 )
 
 
-def addresses(tmp_path, with_list: bool) -> dict[str, tuple]:
+#: The two ways a mart looks an address up (etl.labels.address_lookups): by value, for
+#: labels with too few rows per value to be ENUMs (these small exports), and by ENUM code
+#: (every label an ENUM, as in a real export).
+LOOKUPS = pytest.mark.parametrize("rows_per_value", [labels.ENUM_MIN_ROWS_PER_VALUE, 1])
+
+
+def addresses(tmp_path, with_list: bool, rows_per_value: int, monkeypatch) -> dict[str, tuple]:
     files = {"incidents/pv.csv": INCIDENTS, "nuisance/register.csv": NUISANCE}
     if with_list:
         files["addresses/adressen.csv"] = ADDRESSES
+    monkeypatch.setattr(labels, "ENUM_MIN_ROWS_PER_VALUE", rows_per_value)
     wh = built(tmp_path, files)
+    # The lookup this run is meant to exercise.
+    types = {
+        t.split("(")[0] for (t,) in query(wh, "SELECT DISTINCT typeof(street) FROM marts.nuisance")
+    }
+    assert types == ({"VARCHAR"} if rows_per_value > 1 else {"ENUM"}), types
     rows = query(
         wh,
         "SELECT pv_number, address_street::VARCHAR, address_number::VARCHAR FROM marts.incidents "
@@ -48,8 +66,9 @@ def addresses(tmp_path, with_list: bool) -> dict[str, tuple]:
     return {key: (street, number) for key, street, number in rows}
 
 
-def test_one_address_written_several_ways_is_one_address(tmp_path):
-    got = addresses(tmp_path, with_list=True)
+@LOOKUPS
+def test_one_address_written_several_ways_is_one_address(tmp_path, rows_per_value, monkeypatch):
+    got = addresses(tmp_path, True, rows_per_value, monkeypatch)
     # Abbreviated, in lower case, with a leading zero, or with the number in the street
     # field: Kerkstraat 12, in both sources.
     for key in ("P1", "P2", "P3", "P4", "OV1"):
@@ -63,8 +82,9 @@ def test_one_address_written_several_ways_is_one_address(tmp_path):
     assert got["P9"] == ("Autosnelweg", None)
 
 
-def test_without_an_address_list_the_records_name_the_street(tmp_path):
-    got = addresses(tmp_path, with_list=False)
+@LOOKUPS
+def test_without_an_address_list_the_records_name_the_street(tmp_path, rows_per_value, monkeypatch):
+    got = addresses(tmp_path, False, rows_per_value, monkeypatch)
     # The name written in full, although "Dorpstr." has more records; "Kerkstraat" is
     # written so by most of its records.
     assert got["OV3"] == got["OV4"] == got["OV5"] == ("Dorpstraat", "7")

@@ -24,26 +24,13 @@ select
     hour(occurred_from) as hour,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
     municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
-    -- A street field with the number in it, for a record without a number of its own.
-    case when house_number is null and s.split_street is not null then s.split_street else s.whole_street end as address_street,
-    case when house_number is null then s.split_number else n.whole_number end as address_number,
+    -- The address it is counted under on the sources page (int_address_streets and
+    -- int_address_numbers: "Kerkstr. 12" is "Kerkstraat 12"), looked up by the record's own
+    -- labels (etl.labels.address_lookups). A street field with the number in it gives the
+    -- address of a record without a number of its own.
+    case when house_number is null and wb_incidents_split_street(street) is not null
+        then wb_incidents_split_street(street) else wb_incidents_address_street(street) end as address_street,
+    case when house_number is null then wb_incidents_split_number(street)
+        else wb_incidents_address_number(house_number) end as address_number,
     source_file, source_row
 from intermediate.int_incidents_located
--- The address it is counted under on the sources page (int_address_streets and
--- int_address_numbers: "Kerkstr. 12" is "Kerkstraat 12"), joined by the record's own labels.
-left join (
-    select
-        cast(street as label_incidents__street) as spelled_street,
-        cast(address_street as wb_address_street) as whole_street,
-        cast(split_street as wb_address_street) as split_street,
-        cast(split_number as wb_address_number) as split_number
-    from intermediate.int_address_streets
-    where kind = 'incidents'
-) s on s.spelled_street = street
-left join (
-    select
-        cast(house_number as label_incidents__house_number) as spelled_number,
-        cast(address_number as wb_address_number) as whole_number
-    from intermediate.int_address_numbers
-    where kind = 'incidents'
-) n on n.spelled_number = house_number
