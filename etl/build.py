@@ -630,6 +630,19 @@ def _districts_table(
 #: took 1.7 s with 250,000, 2.0 s with 1,000,000 pairs per slice).
 LOCATE_CHUNK = 250_000
 
+#: Staging tables located record by record, into ``intermediate.int_<kind>_locations`` in
+#: the table's own row order, instead of per distinct coordinate pair: their pairs are
+#: nearly all distinct (10^6 incidents: 1.06 M records, about as many pairs), so grouping
+#: them saved no locating and cost a ``GROUP BY`` of every pair plus, in every mart, a hash
+#: join to find each record's pair again. Their current views take the location by
+#: position (``POSITIONAL JOIN``); the other kinds (tasks, controls, Statbel, points of
+#: interest, events: few pairs, many records each) keep ``int_point_locations``.
+RECORD_LOCATED = {
+    "stg_islp__incidents": "incidents",
+    "stg_register__nuisance": "nuisance",
+    "stg_islp__accidents": "accidents",
+}
+
 
 def _locate(
     con: duckdb.DuckDBPyConnection,
@@ -637,10 +650,12 @@ def _locate(
     zone: dict,
     session: list[str] | None = None,
 ) -> int:
-    """Locate every distinct coordinate pair of the staged records (Python, vectorised).
+    """Locate the staged records' coordinates (Python, vectorised): every distinct pair of
+    most kinds (``intermediate.int_point_locations``), every record of the kinds in
+    :data:`RECORD_LOCATED` (``intermediate.int_<kind>_locations``).
 
     ``session`` receives the SQL of the temporary macro it defines (``wb_kind_bit``), for
-    the other connections that run models.
+    the other connections that run models. Returns the number of pairs and records located.
     """
     from etl import geo
 
@@ -657,7 +672,8 @@ def _locate(
     # "Gemeente") keeps its coordinates as given. The located models ask the same macros
     # (wb_may_swap, wb_may_swap_nis; macros.sql) with the same column.
 
-    def may_swap(table: str) -> str:
+    def swap_rule(table: str) -> tuple[str, str] | None:
+        """The column that names a record's place and the macro of the places that may swap."""
         cols = {
             r[0]
             for r in con.execute(
@@ -667,10 +683,17 @@ def _locate(
             ).fetchall()
         }
         if "nis_code_reported" in cols:
-            return f"wb_may_swap_nis({_sql_text('staging.' + table)}, nis_code_reported)"
+            return "nis_code_reported", "wb_swap_codes"
         if "municipality" in cols:
-            return f"wb_may_swap({_sql_text('staging.' + table)}, municipality)"
-        return "true"
+            return "municipality", "wb_swap_labels"
+        return None
+
+    def may_swap(table: str) -> str:
+        if (rule := swap_rule(table)) is None:
+            return "true"
+        column, _ = rule
+        macro = "wb_may_swap_nis" if column == "nis_code_reported" else "wb_may_swap"
+        return f"{macro}({_sql_text('staging.' + table)}, {column})"
 
     # Each staging table gets a bit; a pair carries the bits of the tables that use it, so
     # a model joins only its own kind's pairs (wb_kind_bit('staging.stg_...')).
@@ -684,6 +707,7 @@ def _locate(
     con.execute(macro)
     if session is not None:
         session.append(macro)
+    per_record = [t for t in tables if t in RECORD_LOCATED]
     union = (
         " UNION ALL ".join(
             f"SELECT x_num, y_num, {may_swap(t)} AS may_swap, "
@@ -691,11 +715,14 @@ def _locate(
             f"FROM staging.{t} WHERE reject_reason IS NULL "
             "AND x_num IS NOT NULL AND y_num IS NOT NULL"
             for t in tables
+            if t not in RECORD_LOCATED
         )
         or "SELECT NULL::DOUBLE AS x_num, NULL::DOUBLE AS y_num, NULL::BOOLEAN AS may_swap, "
         "NULL::BIGINT AS bit WHERE false"
     )
-    name_pairs = (config.SQL_DIR / "locate" / "int_point_locations.sql").read_text(encoding="utf-8")
+    locate_sql = config.SQL_DIR / "locate"
+    name_pairs = (locate_sql / "int_point_locations.sql").read_text(encoding="utf-8")
+    typed = (locate_sql / "located_slice.sql").read_text(encoding="utf-8")
     z = zone.get("zone", {})
     # DuckDB and Python side by side: the grids and tile fits are built while DuckDB
     # collects the pairs, and below each slice is located while DuckDB writes the
@@ -715,55 +742,118 @@ def _locate(
             "CREATE OR REPLACE TEMP TABLE _pairs AS SELECT x_num, y_num, may_swap, "
             f"bit_or(bit) AS kinds FROM ({union}) GROUP BY ALL"
         )
-        n_pairs = con.execute("SELECT count(*) FROM _pairs").fetchone()[0]
+        sizes = {
+            "_pairs": con.execute("SELECT count(*) FROM _pairs").fetchone()[0],
+            **{
+                t: con.execute(f"SELECT count(*) FROM staging.{t}").fetchone()[0]
+                for t in per_record
+            },
+        }
         locator = locator_job.result()
 
-        def fetch(start: int) -> dict:
-            # A fresh table's rowids number its rows densely.
+        # One list of slices: the pairs, then each per-record table. A fresh table's rowids
+        # number its rows densely, and a scan returns them in that order.
+        slices = [
+            (source, start)
+            for source in sizes
+            for start in range(0, max(sizes[source], 1), LOCATE_CHUNK)
+        ]
+
+        # The places whose records may swap, per table located by record: decided once, not
+        # for every slice (wb_may_swap reads every label of the table; the same rule), and
+        # asked as a list of values, not a subquery: its join would not keep the rows in
+        # their order.
+        record_swap = {}
+        for t in per_record:
+            if (rule := swap_rule(t)) is None:
+                record_swap[t] = "true"
+                continue
+            column, labels = rule
+            places = [
+                _sql_text(str(v))
+                for (v,) in con.execute(
+                    f"SELECT v FROM {labels}({_sql_text('staging.' + t)})"
+                ).fetchall()
+            ]
+            record_swap[t] = f"{column} IS NULL" + (
+                f" OR CAST({column} AS VARCHAR) IN ({', '.join(places)})" if places else ""
+            )
+
+        def fetch(source: str, start: int) -> dict:
+            if source == "_pairs":
+                sql = "SELECT x_num, y_num, may_swap, kinds FROM _pairs"
+            else:
+                sql = (
+                    f"SELECT x_num, y_num, {record_swap[source]} AS may_swap FROM staging.{source}"
+                )
             return con.execute(
-                "SELECT x_num, y_num, may_swap, kinds FROM _pairs WHERE rowid >= ? AND rowid < ?",
-                [start, start + LOCATE_CHUNK],
+                f"{sql} WHERE rowid >= ? AND rowid < ?", [start, start + LOCATE_CHUNK]
             ).fetchnumpy()
 
-        def store(located: pd.DataFrame, first: bool) -> None:
+        def store(source: str, located: pd.DataFrame, first: bool) -> None:
             con.register("_located", located)
-            con.execute(
-                (
-                    "CREATE TABLE intermediate.int_point_locations AS "
-                    if first
-                    else "INSERT INTO intermediate.int_point_locations "
-                )
-                + name_pairs
-            )
+            con.execute(f"CREATE OR REPLACE TEMP VIEW _located_typed AS {typed}")
+            if source == "_pairs":
+                target, sql = "intermediate.int_point_locations", name_pairs
+            else:
+                # A projection only: the rows keep their order (a join would not).
+                target = f"intermediate.int_{RECORD_LOCATED[source]}_locations"
+                sql = "SELECT * EXCLUDE (may_swap, kinds) FROM _located_typed"
+            con.execute((f"CREATE TABLE {target} AS " if first else f"INSERT INTO {target} ") + sql)
             con.unregister("_located")
+
+        def column(values, dtype, fill):
+            # NULL (a masked entry) as NaN, or as no permission to swap.
+            return np.ma.filled(np.ma.asarray(values).astype(dtype), fill)
 
         # In slices, so the Python arrays stay small whatever the number of pairs (10^7
         # incidents give some 18 million). The one I/O thread uses the connection in
         # order: it reads slice k+1 before it writes slice k.
-        starts = list(range(0, max(n_pairs, 1), LOCATE_CHUNK))
-        reading = io.submit(fetch, starts[0])
+        reading = io.submit(fetch, *slices[0])
         writing: Future | None = None
-        for k in range(len(starts)):
+        for k, (source, start) in enumerate(slices):
             pairs = reading.result()
-            if k + 1 < len(starts):
-                reading = io.submit(fetch, starts[k + 1])
+            if k + 1 < len(slices):
+                reading = io.submit(fetch, *slices[k + 1])
+            swap = column(pairs["may_swap"], bool, False)
             located = locator.locate(
-                np.asarray(pairs["x_num"], dtype=float),
-                np.asarray(pairs["y_num"], dtype=float),
-                may_swap=np.asarray(pairs["may_swap"], dtype=bool),
+                column(pairs["x_num"], float, np.nan),
+                column(pairs["y_num"], float, np.nan),
+                may_swap=swap,
             )
-            located["kinds"] = np.asarray(pairs["kinds"], dtype=np.int64)
-            located["may_swap"] = np.asarray(pairs["may_swap"], dtype=bool)
+            located["may_swap"] = swap
+            located["kinds"] = (
+                np.asarray(pairs["kinds"], dtype=np.int64)
+                if source == "_pairs"
+                else np.zeros(len(swap), dtype=np.int64)
+            )
             if writing is not None:
                 writing.result()
-            writing = io.submit(store, located, k == 0)
+            writing = io.submit(store, source, located, start == 0)
             del located, pairs
         if writing is not None:
             writing.result()
     finally:
         io.shutdown(wait=True, cancel_futures=True)
+    con.execute("DROP VIEW IF EXISTS _located_typed")
     con.execute("DROP TABLE _pairs")
-    return n_pairs
+    # Position k of a location table must be row k of its staging table: the inputs say so.
+    for source in per_record:
+        target = f"intermediate.int_{RECORD_LOCATED[source]}_locations"
+        n, misplaced = con.execute(
+            # (None and NaN alike: the arrays have NaN for both, which DuckDB reads back as
+            # NULL; NaN equals NaN in DuckDB.)
+            "SELECT count(*), count(*) FILTER (WHERE "
+            "coalesce(x_num, 'NaN') IS DISTINCT FROM coalesce(x_in, 'NaN') "
+            "OR coalesce(y_num, 'NaN') IS DISTINCT FROM coalesce(y_in, 'NaN')) "
+            f"FROM staging.{source} POSITIONAL JOIN {target}"
+        ).fetchone()
+        if misplaced or n != sizes[source]:
+            raise BuildError(
+                f"Interne fout bij het lokaliseren: {target} volgt staging.{source} niet "
+                f"({misplaced} van {n} rijen verschoven)"
+            )
+    return sum(sizes.values())
 
 
 #: Address pairs whose candidates in the address list lie further apart than this (metres)
@@ -1624,7 +1714,7 @@ def build_warehouse(
         after_wait = f", na {waited:.0f} s wachten op een andere bouw" if waited >= 1 else ""
         echo(
             f"Warehouse {warehouse} gebouwd in {duration:.1f} s "
-            f"({n_points} unieke locaties{after_wait})."
+            f"({n_points} coördinaten gelokaliseerd{after_wait})."
         )
         return {
             "warehouse": warehouse,

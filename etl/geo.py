@@ -1,11 +1,14 @@
 """Locating points: Lambert 72 -> WGS84, point-in-polygon per layer, H3 cells.
 
-Runs between the staging and intermediate SQL models. It works on the *distinct*
-coordinate pairs of all staged records, so repeated addresses and re-loaded exports cost
-nothing extra; the build names each located slice with ``etl/sql/locate/int_point_locations.sql``
-and appends it to ``intermediate.int_point_locations``, keyed by the raw pair and whether
-its records may have a swapped X/Y repaired (a pair shared by records that may and records
-that may not is located once for each).
+Runs between the staging and intermediate SQL models. For most kinds it works on the
+*distinct* coordinate pairs of their staged records, so repeated addresses and re-loaded
+exports cost nothing extra; the build names each located slice with
+``etl/sql/locate/int_point_locations.sql`` and appends it to
+``intermediate.int_point_locations``, keyed by the raw pair and whether its records may have
+a swapped X/Y repaired (a pair shared by records that may and records that may not is
+located once for each). The incidents, nuisance reports and accidents, whose pairs are
+nearly all their own, are located record by record into ``intermediate.int_<kind>_locations``
+in their staging table's order (``etl.build.RECORD_LOCATED``).
 """
 
 from __future__ import annotations

@@ -454,22 +454,26 @@ CREATE OR REPLACE TEMP MACRO wb_may_swap(staging_table, label) AS
     label IS NULL OR label IN (select v from wb_swap_labels(staging_table));
 CREATE OR REPLACE TEMP MACRO wb_may_swap_nis(staging_table, code) AS
     code IS NULL OR code IN (select v from wb_swap_codes(staging_table));
--- One kind's current records with their location columns, the body of every
--- intermediate.int_<kind>_located view: the kind's located coordinate pairs
--- (intermediate.int_point_locations, only those of its staging table: wb_kind_bit, defined
--- by the locating step) and, for records without a usable pair, the municipality the
--- export names. Arguments: qualified names of the current view and the staging table, and
--- whether a record may have a swapped X/Y repaired (wb_may_swap or wb_may_swap_nis over the
--- record's columns, as the locating step asked it for that table). A pair is located once
--- per permission: a record joins the version located under its own, so one record that
--- may swap never moves another at the same point that may not.
+-- A record the locating step could not place takes its municipality from the export's
+-- label (``fallback``): wb_located and wb_located_records.
+CREATE OR REPLACE TEMP MACRO wb_unplaced_or(value, status, fallback) AS
+    coalesce(value, case when coalesce(status, 'geen_locatie') = 'geen_locatie' then fallback end);
+-- One kind's current records with their location columns, the body of the
+-- intermediate.int_<kind>_located views of the kinds located per pair: the kind's located
+-- coordinate pairs (intermediate.int_point_locations, only those of its staging table:
+-- wb_kind_bit, defined by the locating step) and, for records without a usable pair, the
+-- municipality the export names. Arguments: qualified names of the current view and the
+-- staging table, and whether a record may have a swapped X/Y repaired (wb_may_swap or
+-- wb_may_swap_nis over the record's columns, as the locating step asked it for that
+-- table). A pair is located once per permission: a record joins the version located under
+-- its own, so one record that may swap never moves another at the same point that may not.
 CREATE OR REPLACE TEMP MACRO wb_located(current_view, staging_table, swap_allowed) AS TABLE
 select
     c.* exclude (may_swap_),
     l.x, l.y, l.lon, l.lat,
     l.wijk_code, l.wijk_name, l.deelgemeente_code, l.deelgemeente_name,
-    coalesce(l.nis_code, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.nis_code end) as nis_code,
-    coalesce(l.municipality_name, case when coalesce(l.location_status, 'geen_locatie') = 'geen_locatie' then m.municipality_name end) as municipality_name,
+    wb_unplaced_or(l.nis_code, l.location_status, m.nis_code) as nis_code,
+    wb_unplaced_or(l.municipality_name, l.location_status, m.municipality_name) as municipality_name,
     l.h3_cell, l.h3_cell_coarse,
     coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
     coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
@@ -479,6 +483,31 @@ left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num and l.may_swap = c.may_swap_
 left join wb_municipality_labels(staging_table) m on m.municipality = c.municipality;
+-- The same for the kinds located per record (etl.build.RECORD_LOCATED): their current view
+-- already carries each record's location (intermediate.int_<kind>_locations, by position);
+-- the area names are joined here, as int_point_locations.sql names a pair (deelgemeente and
+-- municipality fall back to the wijk's parents when those layers have no polygons).
+CREATE OR REPLACE TEMP MACRO wb_located_records(current_view, staging_table) AS TABLE
+with named as (
+    select
+        c.* exclude (deelgemeente_code, nis_code),
+        w.name as wijk_name,
+        coalesce(c.deelgemeente_code, w.deelgemeente_code) as deelgemeente_code,
+        dg.name as deelgemeente_name,
+        coalesce(c.nis_code, dg.nis_code, w.nis_code) as nis_code
+    from query_table(current_view) c
+    left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = c.wijk_code
+    left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(c.deelgemeente_code, w.deelgemeente_code)
+)
+select
+    n.* exclude (nis_code, location_status, location_note),
+    wb_unplaced_or(n.nis_code, n.location_status, m.nis_code) as nis_code,
+    wb_unplaced_or(g.name, n.location_status, m.municipality_name) as municipality_name,
+    coalesce(n.location_status, 'geen_locatie'::wb_location_status) as location_status,
+    coalesce(n.location_note, case when n.x_num is null or n.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
+from named n
+left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = n.nis_code
+left join wb_municipality_labels(staging_table) m on m.municipality = n.municipality;
 -- A file name that sorts with its numbers as numbers ("feiten_10.csv" after "feiten_9.csv"),
 -- as etl.sources.base.natural_key orders the files: each run of digits padded to 20.
 CREATE OR REPLACE TEMP MACRO wb_natural(s) AS array_to_string(list_transform(

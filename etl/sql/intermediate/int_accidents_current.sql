@@ -8,8 +8,11 @@
 -- are merely looked up in them, which costs a fraction of grouping them all).
 -- Not materialised: the aggregate reads only the key and rank of it, the select streams it.
 with valid as not materialized (
-    select s.*, r.file_rank, r.is_largest
+    select s.*, l.* exclude (x_in, y_in), r.file_rank, r.is_largest
     from staging.stg_islp__accidents s
+    -- Each record's location, row k of the locating step's table for row k of the staging
+    -- table (etl.build.RECORD_LOCATED): no hash table of a million pairs to look it up in.
+    positional join intermediate.int_accidents_locations l
     join intermediate.int_file_ranks r on r.kind = 'accidents' and r.source_file = s.source_file
     where s.reject_reason is null
 ),

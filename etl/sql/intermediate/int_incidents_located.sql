@@ -1,16 +1,13 @@
 -- materialized: view
--- incidents with location columns: wb_located (macros.sql) joins
--- intermediate.int_incidents_current to the located pairs of staging.stg_islp__incidents.
--- Inside the macro it reads, and so runs after: intermediate.int_point_locations,
--- intermediate.int_municipality_lookup.
--- May a record's swapped X/Y be repaired? Not when its municipality label names a place
--- outside the zone (wb_may_swap, macros.sql).
+-- incidents with location columns: intermediate.int_incidents_current carries each record's
+-- location (located per record, etl.build.RECORD_LOCATED, taken by position); wb_located_records
+-- (macros.sql) names its areas and, for a record without a usable location, takes the
+-- municipality its label names. Inside the macro it reads, and so runs after:
+-- intermediate.int_municipality_lookup. (A swapped X/Y was repaired only where the record's
+-- municipality label allows it: wb_may_swap, asked by the locating step.)
 -- geocode_method as the marts give it: NULL when not located, 'coördinaten' when placed
 -- by the record's own pair (wb_located_method, macros.sql).
 select * replace (
     cast(wb_located_method(geocode_method, location_status) as wb_geocode_method) as geocode_method
 )
-from wb_located(
-    'intermediate.int_incidents_current', 'staging.stg_islp__incidents',
-    wb_may_swap('staging.stg_islp__incidents', municipality)
-)
+from wb_located_records('intermediate.int_incidents_current', 'staging.stg_islp__incidents')
