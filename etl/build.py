@@ -672,8 +672,12 @@ def _locate(
     # "Gemeente") keeps its coordinates as given. The located models ask the same macros
     # (wb_may_swap, wb_may_swap_nis; macros.sql) with the same column.
 
-    def swap_rule(table: str) -> tuple[str, str] | None:
-        """The column that names a record's place and the macro of the places that may swap."""
+    def may_swap(table: str) -> str:
+        """Whether a record of ``table`` may have a swapped X/Y repaired, as SQL over its
+        columns: the places of wb_swap_labels / wb_swap_codes (the rule the located models
+        ask through wb_may_swap / wb_may_swap_nis), decided once per table and asked as a
+        list of values. A subquery would read every label of the table again, and its join
+        would not keep the rows of a table located per record in their order."""
         cols = {
             r[0]
             for r in con.execute(
@@ -683,17 +687,21 @@ def _locate(
             ).fetchall()
         }
         if "nis_code_reported" in cols:
-            return "nis_code_reported", "wb_swap_codes"
-        if "municipality" in cols:
-            return "municipality", "wb_swap_labels"
-        return None
-
-    def may_swap(table: str) -> str:
-        if (rule := swap_rule(table)) is None:
+            column, places = "nis_code_reported", "wb_swap_codes"
+        elif "municipality" in cols:
+            column, places = "municipality", "wb_swap_labels"
+        else:
             return "true"
-        column, _ = rule
-        macro = "wb_may_swap_nis" if column == "nis_code_reported" else "wb_may_swap"
-        return f"{macro}({_sql_text('staging.' + table)}, {column})"
+        values = [
+            _sql_text(str(v))
+            for (v,) in con.execute(
+                f"SELECT v FROM {places}({_sql_text('staging.' + table)})"
+            ).fetchall()
+        ]
+        listed = f" OR CAST({column} AS VARCHAR) IN ({', '.join(values)})" if values else ""
+        return f"{column} IS NULL{listed}"
+
+    swap = {t: may_swap(t) for t in tables}
 
     # Each staging table gets a bit; a pair carries the bits of the tables that use it, so
     # a model joins only its own kind's pairs (wb_kind_bit('staging.stg_...')).
@@ -710,7 +718,7 @@ def _locate(
     per_record = [t for t in tables if t in RECORD_LOCATED]
     union = (
         " UNION ALL ".join(
-            f"SELECT x_num, y_num, {may_swap(t)} AS may_swap, "
+            f"SELECT x_num, y_num, {swap[t]} AS may_swap, "
             f"CAST({bits[t]} AS BIGINT) AS bit "
             f"FROM staging.{t} WHERE reject_reason IS NULL "
             "AND x_num IS NOT NULL AND y_num IS NOT NULL"
@@ -759,33 +767,11 @@ def _locate(
             for start in range(0, max(sizes[source], 1), LOCATE_CHUNK)
         ]
 
-        # The places whose records may swap, per table located by record: decided once, not
-        # for every slice (wb_may_swap reads every label of the table; the same rule), and
-        # asked as a list of values, not a subquery: its join would not keep the rows in
-        # their order.
-        record_swap = {}
-        for t in per_record:
-            if (rule := swap_rule(t)) is None:
-                record_swap[t] = "true"
-                continue
-            column, labels = rule
-            places = [
-                _sql_text(str(v))
-                for (v,) in con.execute(
-                    f"SELECT v FROM {labels}({_sql_text('staging.' + t)})"
-                ).fetchall()
-            ]
-            record_swap[t] = f"{column} IS NULL" + (
-                f" OR CAST({column} AS VARCHAR) IN ({', '.join(places)})" if places else ""
-            )
-
         def fetch(source: str, start: int) -> dict:
             if source == "_pairs":
                 sql = "SELECT x_num, y_num, may_swap, kinds FROM _pairs"
             else:
-                sql = (
-                    f"SELECT x_num, y_num, {record_swap[source]} AS may_swap FROM staging.{source}"
-                )
+                sql = f"SELECT x_num, y_num, {swap[source]} AS may_swap FROM staging.{source}"
             return con.execute(
                 f"{sql} WHERE rowid >= ? AND rowid < ?", [start, start + LOCATE_CHUNK]
             ).fetchnumpy()
@@ -812,25 +798,25 @@ def _locate(
         reading = io.submit(fetch, *slices[0])
         writing: Future | None = None
         for k, (source, start) in enumerate(slices):
-            pairs = reading.result()
+            batch = reading.result()
             if k + 1 < len(slices):
                 reading = io.submit(fetch, *slices[k + 1])
-            swap = column(pairs["may_swap"], bool, False)
+            allowed = column(batch["may_swap"], bool, False)
             located = locator.locate(
-                column(pairs["x_num"], float, np.nan),
-                column(pairs["y_num"], float, np.nan),
-                may_swap=swap,
+                column(batch["x_num"], float, np.nan),
+                column(batch["y_num"], float, np.nan),
+                may_swap=allowed,
             )
-            located["may_swap"] = swap
+            located["may_swap"] = allowed
             located["kinds"] = (
-                np.asarray(pairs["kinds"], dtype=np.int64)
+                np.asarray(batch["kinds"], dtype=np.int64)
                 if source == "_pairs"
-                else np.zeros(len(swap), dtype=np.int64)
+                else np.zeros(len(allowed), dtype=np.int64)
             )
             if writing is not None:
                 writing.result()
             writing = io.submit(store, source, located, start == 0)
-            del located, pairs
+            del located, batch
         if writing is not None:
             writing.result()
     finally:

@@ -448,8 +448,9 @@ where v is not null and (
 -- May a record's X/Y be repaired when only the swapped point lies in the zone? Not when the
 -- record names a place outside the zone: in a region where Lambert X and Y are about equal,
 -- a neighbour's point swapped can land in the zone. A record that names no place may.
--- The locating step (etl/build.py, _locate) and the located models ask the same macro with
--- the same column: a record joins the pair located under its own permission.
+-- The located models ask it; the locating step (etl/build.py, _locate) asks the same places
+-- (wb_swap_labels, wb_swap_codes) with the same column, once per table: a record joins the
+-- pair located under its own permission.
 CREATE OR REPLACE TEMP MACRO wb_may_swap(staging_table, label) AS
     label IS NULL OR label IN (select v from wb_swap_labels(staging_table));
 CREATE OR REPLACE TEMP MACRO wb_may_swap_nis(staging_table, code) AS
@@ -483,30 +484,37 @@ left join (
     select * from intermediate.int_point_locations where kinds & wb_kind_bit(staging_table) <> 0
 ) l on l.x_in = c.x_num and l.y_in = c.y_num and l.may_swap = c.may_swap_
 left join wb_municipality_labels(staging_table) m on m.municipality = c.municipality;
--- The same for the kinds located per record (etl.build.RECORD_LOCATED): their current view
--- already carries each record's location (intermediate.int_<kind>_locations, by position);
--- the area names are joined here, as int_point_locations.sql names a pair (deelgemeente and
--- municipality fall back to the wijk's parents when those layers have no polygons).
-CREATE OR REPLACE TEMP MACRO wb_located_records(current_view, staging_table) AS TABLE
+-- Located rows (``relation``: a located slice of pairs, or a current view whose records
+-- carry their location) with their area names: wijk, deelgemeente and municipality, the
+-- deelgemeente and municipality falling back to the wijk's parents when those layers have
+-- no polygons. Codes and names are the build's ENUMs; the three lookups are small tables.
+-- Every other column passes through.
+CREATE OR REPLACE TEMP MACRO wb_area_names(relation) AS TABLE
 with named as (
     select
-        c.* exclude (deelgemeente_code, nis_code),
+        p.* exclude (deelgemeente_code, nis_code),
         w.name as wijk_name,
-        coalesce(c.deelgemeente_code, w.deelgemeente_code) as deelgemeente_code,
+        coalesce(p.deelgemeente_code, w.deelgemeente_code) as deelgemeente_code,
         dg.name as deelgemeente_name,
-        coalesce(c.nis_code, dg.nis_code, w.nis_code) as nis_code
-    from query_table(current_view) c
-    left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = c.wijk_code
-    left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(c.deelgemeente_code, w.deelgemeente_code)
+        coalesce(p.nis_code, dg.nis_code, w.nis_code) as nis_code
+    from query_table(relation) p
+    left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = p.wijk_code
+    left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(p.deelgemeente_code, w.deelgemeente_code)
 )
+select n.*, g.name as municipality_name
+from named n
+left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = n.nis_code;
+-- The same as wb_located for the kinds located per record (etl.build.RECORD_LOCATED): their
+-- current view already carries each record's location (intermediate.int_<kind>_locations,
+-- by position); the areas are named here (wb_area_names), as a located pair is.
+CREATE OR REPLACE TEMP MACRO wb_located_records(current_view, staging_table) AS TABLE
 select
-    n.* exclude (nis_code, location_status, location_note),
+    n.* exclude (nis_code, municipality_name, location_status, location_note),
     wb_unplaced_or(n.nis_code, n.location_status, m.nis_code) as nis_code,
-    wb_unplaced_or(g.name, n.location_status, m.municipality_name) as municipality_name,
+    wb_unplaced_or(n.municipality_name, n.location_status, m.municipality_name) as municipality_name,
     coalesce(n.location_status, 'geen_locatie'::wb_location_status) as location_status,
     coalesce(n.location_note, case when n.x_num is null or n.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
-from named n
-left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = n.nis_code
+from wb_area_names(current_view) n
 left join wb_municipality_labels(staging_table) m on m.municipality = n.municipality;
 -- A file name that sorts with its numbers as numbers ("feiten_10.csv" after "feiten_9.csv"),
 -- as etl.sources.base.natural_key orders the files: each run of digits padded to 20.

@@ -19,6 +19,28 @@ from streamlit.testing.v1 import AppTest
 from etl.duck import connect
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def small_zone_version(
+    tmp_path: Path, monkeypatch, files: dict[str, str], zone: Path | None = None
+) -> str:
+    """Build the fixture exports plus ``files`` (path below ``raw`` -> UTF-8 text) with the
+    fixture zone (or ``zone``), point the dashboard at the warehouse, return its version."""
+    import shutil
+
+    from dashboard.queries import _db
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw_small", raw)
+    for rel, text in files.items():
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        (raw / rel).write_text(text, encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, zone or FIXTURES / "zone_small.toml", echo=lambda s: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
+    return _db.warehouse_version(wh)
 
 
 def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:

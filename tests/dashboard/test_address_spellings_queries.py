@@ -4,16 +4,13 @@ addresses, none of them repeated."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
+from dash_helpers import small_zone_version
 
-from dashboard.queries import _db, incidents
-from etl.build import build_warehouse
+from dashboard.queries import incidents
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 INCIDENTS = (
     "PV-nummer;Datum feit;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y\r\n"
     "S1;03/02/2024 10:00;Vandalisme;Kerkstraat;12;3020;Herent;171500;177200\r\n"
@@ -31,15 +28,8 @@ START, END = date(2024, 2, 1), date(2024, 2, 29)
 
 @pytest.fixture
 def version(tmp_path, monkeypatch):
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "raw_small", raw)
-    (raw / "incidents" / "spellings.csv").write_text(INCIDENTS, encoding="utf-8")
-    (raw / "nuisance").mkdir(exist_ok=True)
-    (raw / "nuisance" / "spellings.csv").write_text(NUISANCE, encoding="utf-8")
-    wh = tmp_path / "wh.duckdb"
-    build_warehouse(raw, wh, FIXTURES / "zone_small.toml", echo=lambda s: None)
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
-    return _db.warehouse_version(wh)
+    files = {"incidents/spellings.csv": INCIDENTS, "nuisance/spellings.csv": NUISANCE}
+    return small_zone_version(tmp_path, monkeypatch, files)
 
 
 def _kerkstraat(frame):

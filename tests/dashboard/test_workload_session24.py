@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dash_helpers import small_zone_version
 
 from dashboard.queries import _db, districts, workload
 from etl.build import build_warehouse
@@ -26,9 +27,6 @@ EXTRA = (
 
 @pytest.fixture
 def version(tmp_path, monkeypatch):
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "raw_small", raw)
-    (raw / "tasks" / "extra.csv").write_text(EXTRA, encoding="utf-8")
     # INP Bart Janssens covers both wijken.
     zone = tmp_path / "zone.toml"
     zone.write_text(
@@ -37,10 +35,7 @@ def version(tmp_path, monkeypatch):
         .replace('inspector = "INP Zoë Peeters"', 'inspector = "INP Bart Janssens"'),
         encoding="utf-8",
     )
-    wh = tmp_path / "wh.duckdb"
-    build_warehouse(raw, wh, zone, echo=lambda s: None)
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
-    return _db.warehouse_version(wh)
+    return small_zone_version(tmp_path, monkeypatch, {"tasks/extra.csv": EXTRA}, zone)
 
 
 def test_the_totals_count_every_task_also_of_no_wijk_of_the_zone(version):
