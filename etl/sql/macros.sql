@@ -358,10 +358,17 @@ CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS CASE
     WHEN regexp_full_match(trim(s), '\d+[\s\-.]*[A-Za-z]{1,2}') THEN regexp_replace(upper(trim(s)), '[\s\-.]', '', 'g')
     ELSE upper(regexp_replace(trim(s), '\s+', ' ', 'g')) END;
 -- A house number as an address is grouped on (marts' address_number): "12b", "12 B", "12-b"
--- and "012B" are 12B; any other number keeps its text with single spaces ("12 bus 3"),
--- without leading zeros. Unlike wb_house_key, "12A" and "12 bus 3" stay their own address.
+-- and "012B" are 12B; a box, however written ("12 bus 3", "12 BUS 03", "12/3", "12 bte 3",
+-- "12 bt 3", "12 b. 3", "12 box 3"), is "12 bus 3", with the house's letter in capitals
+-- ("12a/1": "12A bus 1"); the box must start with a digit ("12 bus" is no box). Any other
+-- number keeps its text with single spaces ("12-14"), without leading zeros. Unlike
+-- wb_house_key, "12A" and "12 bus 3" stay their own address. ("12/14" reads as a box: the
+-- address register writes a range with a dash.)
 CREATE OR REPLACE TEMP MACRO wb_house_address(s) AS regexp_replace(CASE
     WHEN regexp_full_match(trim(s), '\d+[\s\-.]*[A-Za-z]{1,2}') THEN regexp_replace(upper(trim(s)), '[\s\-.]', '', 'g')
+    WHEN regexp_full_match(trim(s), '(?i)\d+\s*[a-z]?\s*(?:/|bus|bte|bt|boîte|boite|box|b\.?)\s*\d[0-9a-z.]*')
+        THEN regexp_replace(upper(trim(s)),
+            '^(\d+)\s*([A-Z]?)\s*(?:/|BUS|BTE|BT|BOÎTE|BOITE|BOX|B\.?)\s*0*(\d[0-9A-Z.]*)$', '\1\2 bus \3')
     ELSE regexp_replace(trim(s), '\s+', ' ', 'g') END, '^0+(\d)', '\1');
 -- A street field that carries the house number ("Kerkstraat 12", "Kerkstraat 12A",
 -- "Kerkstraat 12 bus 3", "Tervuursesteenweg 150-152", "Kerkstraat, nr. 12"), split into a

@@ -5,10 +5,11 @@ text as exported, one problem address counted as two, neither of them repeated."
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from etl_helpers import built, query
 
-from etl import labels
+from etl import config, labels
 
 INCIDENTS = (
     "PV-nummer;Datum feit;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y\r\n"
@@ -21,6 +22,9 @@ INCIDENTS = (
     "P7;09/02/2024 10:00;Vandalisme;Kerkstraat;12 bus 3;3020;Herent;171500;177200\r\n"
     "P8;10/02/2024 10:00;Vandalisme;St.-Jansln;4;3020;Herent;171500;177200\r\n"
     "P9;11/02/2024 10:00;Vandalisme;Autosnelweg;;3020;Herent;171500;177200\r\n"
+    # The box of P7 written as a register or another export writes it.
+    "P11;12/02/2024 10:00;Vandalisme;Kerkstraat;12/3;3020;Herent;171500;177200\r\n"
+    "P12;13/02/2024 10:00;Vandalisme;Kerkstraat;12 bte 3;3020;Herent;171500;177200\r\n"
     # Refused (no date): its street is a label of the export but has no address, and sorts
     # between the others (the lookup by ENUM code must not shift past it).
     "P10;;Vandalisme;Brusselsesteenweg;1;3020;Herent;171500;177200\r\n"
@@ -32,6 +36,7 @@ NUISANCE = (
     "OV3,05/02/2024 22:00,Geluidshinder,Dorpstr.,7,Herent,171500,177200\r\n"
     "OV4,06/02/2024 22:00,Geluidshinder,Dorpstr.,7,Herent,171500,177200\r\n"
     "OV5,07/02/2024 22:00,Geluidshinder,Dorpstraat,7,Herent,171500,177200\r\n"
+    "OV6,08/02/2024 22:00,Geluidshinder,Kerkstr.,12 BUS 03,Herent,171500,177200\r\n"
 )
 ADDRESSES = (
     "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
@@ -73,9 +78,11 @@ def test_one_address_written_several_ways_is_one_address(tmp_path, rows_per_valu
     # field: Kerkstraat 12, in both sources.
     for key in ("P1", "P2", "P3", "P4", "OV1"):
         assert got[key] == ("Kerkstraat", "12"), key
-    # A letter written three ways is one house, 12B; a box stays its own address.
+    # A letter written three ways is one house, 12B; a box stays its own address, one
+    # address however its box is written.
     assert got["P5"] == got["P6"] == ("Kerkstraat", "12B")
-    assert got["P7"] == ("Kerkstraat", "12 bus 3")
+    for key in ("P7", "P11", "P12", "OV6"):
+        assert got[key] == ("Kerkstraat", "12 bus 3"), key
     # Named as the address list spells it, also when no record does.
     assert got["P8"] == got["OV2"] == ("Sint-Janslaan", "4")
     # A street without number stays a street without number.
@@ -90,3 +97,42 @@ def test_without_an_address_list_the_records_name_the_street(tmp_path, rows_per_
     assert got["OV3"] == got["OV4"] == got["OV5"] == ("Dorpstraat", "7")
     assert got["P2"] == got["OV1"] == ("Kerkstraat", "12")
     assert got["P8"] == got["OV2"] == ("Sint-Janslaan", "4")
+
+
+@pytest.mark.parametrize(
+    ("written", "address"),
+    [
+        ("12", "12"),
+        ("012", "12"),
+        ("12b", "12B"),
+        ("12 B", "12B"),
+        ("12-b", "12B"),
+        ("012B", "12B"),
+        # A box, however written, is "<number> bus <box>".
+        ("12 bus 3", "12 bus 3"),
+        ("12 BUS 03", "12 bus 3"),
+        ("12  bus  3", "12 bus 3"),
+        ("12/3", "12 bus 3"),
+        ("12 / 3", "12 bus 3"),
+        ("12 bte 3", "12 bus 3"),
+        ("12 bt 3", "12 bus 3"),
+        ("12 b. 3", "12 bus 3"),
+        ("12 box 3", "12 bus 3"),
+        ("12 boîte 3", "12 bus 3"),
+        ("0012/003", "12 bus 3"),
+        ("12 bus 3A", "12 bus 3A"),
+        # The house's letter before the box, in capitals.
+        ("12a/1", "12A bus 1"),
+        ("12 A bus 1", "12A bus 1"),
+        # No box: a box starts with a digit; a range keeps its dash.
+        ("12 bus", "12 bus"),
+        ("12 bus A", "12 bus A"),
+        ("12-14", "12-14"),
+        ("bus 3", "bus 3"),
+        (None, None),
+    ],
+)
+def test_house_number_as_address(written, address):
+    con = duckdb.connect()
+    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    assert con.execute("SELECT wb_house_address(?)", [written]).fetchone()[0] == address
