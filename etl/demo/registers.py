@@ -132,9 +132,9 @@ def hand_written(
     rng: np.random.Generator, streets: pd.Series, numbers: pd.Series, share: float = 0.08
 ) -> tuple[np.ndarray, np.ndarray]:
     """Streets and house numbers as a register kept by hand writes some of them: a share
-    of the streets abbreviated, and a letter after the number in lower case ("12b").
-    The same address, written otherwise: the build counts it as one address
-    (``intermediate.int_address_streets``, ``int_address_numbers``)."""
+    of the streets abbreviated, a letter after the number in lower case ("12b"), and a box
+    with a slash ("12/3" for "12 bus 3"). The same address, written otherwise: the build
+    counts it as one address (``intermediate.int_address_streets``, ``int_address_numbers``)."""
     street = streets.to_numpy(dtype=object).copy()
     number = numbers.to_numpy(dtype=object).copy()
     short = rng.random(len(street)) < share
@@ -146,6 +146,11 @@ def hand_written(
     lower = rng.random(len(number)) < 0.5
     lettered = pd.Series(number).str.fullmatch(r"\d+[A-Z]").to_numpy(dtype=bool)
     number[lower & lettered] = pd.Series(number[lower & lettered], dtype=object).str.lower()
+    # (The same draw decides: the other kinds' data stay as they were.)
+    boxed = pd.Series(number).str.fullmatch(r"\d+ bus \d+").to_numpy(dtype=bool)
+    number[lower & boxed] = pd.Series(number[lower & boxed], dtype=object).str.replace(
+        " bus ", "/", regex=False
+    )
     return street, number
 
 

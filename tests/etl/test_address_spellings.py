@@ -136,3 +136,19 @@ def test_house_number_as_address(written, address):
     con = duckdb.connect()
     con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
     assert con.execute("SELECT wb_house_address(?)", [written]).fetchone()[0] == address
+
+
+def test_the_demo_register_writes_boxes_with_a_slash(demo_warehouse):
+    """The demo's nuisance register, kept by hand, writes some boxes "12/3": each counts under
+    the same address as ISLP's "12 bus 3"."""
+    [(slashed, left, as_bus)] = query(
+        demo_warehouse,
+        "SELECT count(*) FILTER (WHERE house_number::VARCHAR LIKE '%/%'), "
+        "count(*) FILTER (WHERE address_number::VARCHAR LIKE '%/%'), "
+        "count(*) FILTER (WHERE house_number::VARCHAR LIKE '%/%' "
+        "AND address_number::VARCHAR = replace(house_number::VARCHAR, '/', ' bus ')) "
+        "FROM marts.nuisance",
+    )
+    assert slashed > 0
+    assert left == 0
+    assert as_bus == slashed
