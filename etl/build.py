@@ -9,6 +9,7 @@ check passed.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 import os
 import re
@@ -25,7 +26,7 @@ import duckdb
 import numpy as np
 
 from etl import config, duck
-from etl.labels import address_types, prepare_labels, vocabulary_types
+from etl.labels import ADDRESS_KINDS, address_types, prepare_labels, vocabulary_types
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.base import SPREADSHEET_SUFFIXES, identical_files, ignored_files, source_name
@@ -649,13 +650,16 @@ def _locate(
     layers: DistrictLayers,
     zone: dict,
     session: list[str] | None = None,
-) -> int:
+) -> tuple[int, dict[str, Callable[[duckdb.DuckDBPyConnection], None]]]:
     """Locate the staged records' coordinates (Python, vectorised): every distinct pair of
-    most kinds (``intermediate.int_point_locations``), every record of the kinds in
-    :data:`RECORD_LOCATED` (``intermediate.int_<kind>_locations``).
+    most kinds now (``intermediate.int_point_locations``), every record of the kinds in
+    :data:`RECORD_LOCATED` by the jobs returned (``intermediate.int_<kind>_locations``).
 
     ``session`` receives the SQL of the temporary macro it defines (``wb_kind_bit``), for
-    the other connections that run models. Returns the number of pairs and records located.
+    the other connections that run models. Returns the number of pairs and records to
+    locate, and per location table of :data:`RECORD_LOCATED` (``int_<kind>_locations``) the
+    job that makes it: they run among the intermediate models and the marts
+    (:func:`_run_models`), so a kind's marts are written while the next kind is located.
     """
     from etl import geo
 
@@ -732,12 +736,9 @@ def _locate(
     name_pairs = (locate_sql / "int_point_locations.sql").read_text(encoding="utf-8")
     typed = (locate_sql / "located_slice.sql").read_text(encoding="utf-8")
     z = zone.get("zone", {})
-    # DuckDB and Python side by side: the grids and tile fits are built while DuckDB
-    # collects the pairs, and below each slice is located while DuckDB writes the
-    # previous one and reads the next (both release the GIL for their heavy work).
-    io = ThreadPoolExecutor(1, thread_name_prefix="wijkbeeld-locate")
-    try:
-        locator_job = io.submit(
+    # The grids and tile fits are built while DuckDB collects the pairs.
+    with ThreadPoolExecutor(1, thread_name_prefix="wijkbeeld-grids") as pool:
+        locator_job = pool.submit(
             geo.Locator,
             layers,
             int(z.get("h3_resolution", 9)),
@@ -759,48 +760,92 @@ def _locate(
         }
         locator = locator_job.result()
 
-        # One list of slices: the pairs, then each per-record table. A fresh table's rowids
-        # number its rows densely, and a scan returns them in that order.
-        slices = [
-            (source, start)
-            for source in sizes
-            for start in range(0, max(sizes[source], 1), LOCATE_CHUNK)
-        ]
+    def store_in(cur: duckdb.DuckDBPyConnection, target: str, sql: str):
+        def store(located: pd.DataFrame, first: bool) -> None:
+            cur.register("_located", located)
+            cur.execute(f"CREATE OR REPLACE TEMP VIEW _located_typed AS {typed}")
+            cur.execute((f"CREATE TABLE {target} AS " if first else f"INSERT INTO {target} ") + sql)
+            cur.unregister("_located")
 
-        def fetch(source: str, start: int) -> dict:
-            if source == "_pairs":
-                sql = "SELECT x_num, y_num, may_swap, kinds FROM _pairs"
-            else:
-                sql = f"SELECT x_num, y_num, {swap[source]} AS may_swap FROM staging.{source}"
-            return con.execute(
-                f"{sql} WHERE rowid >= ? AND rowid < ?", [start, start + LOCATE_CHUNK]
-            ).fetchnumpy()
+        return store
 
-        def store(source: str, located: pd.DataFrame, first: bool) -> None:
-            con.register("_located", located)
-            con.execute(f"CREATE OR REPLACE TEMP VIEW _located_typed AS {typed}")
-            if source == "_pairs":
-                target, sql = "intermediate.int_point_locations", name_pairs
-            else:
-                # A projection only: the rows keep their order (a join would not).
-                target = f"intermediate.int_{RECORD_LOCATED[source]}_locations"
-                sql = "SELECT * EXCLUDE (may_swap, kinds) FROM _located_typed"
-            con.execute((f"CREATE TABLE {target} AS " if first else f"INSERT INTO {target} ") + sql)
-            con.unregister("_located")
+    _locate_slices(
+        con,
+        locator,
+        "SELECT x_num, y_num, may_swap, kinds FROM _pairs",
+        sizes["_pairs"],
+        store_in(con, "intermediate.int_point_locations", name_pairs),
+    )
+    con.execute("DROP VIEW IF EXISTS _located_typed")
+    con.execute("DROP TABLE _pairs")
 
-        def column(values, dtype, fill):
-            # NULL (a masked entry) as NaN, or as no permission to swap.
-            return np.ma.filled(np.ma.asarray(values).astype(dtype), fill)
+    def record_job(source: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+        target = f"intermediate.int_{RECORD_LOCATED[source]}_locations"
 
-        # In slices, so the Python arrays stay small whatever the number of pairs (10^7
-        # incidents give some 18 million). The one I/O thread uses the connection in
-        # order: it reads slice k+1 before it writes slice k.
-        reading = io.submit(fetch, *slices[0])
+        def run(cur: duckdb.DuckDBPyConnection) -> None:
+            # A projection only: the rows keep their order (a join would not). A fresh
+            # table's rowids number its rows densely, and a scan returns them in that order.
+            _locate_slices(
+                cur,
+                locator,
+                f"SELECT x_num, y_num, {swap[source]} AS may_swap FROM staging.{source}",
+                sizes[source],
+                store_in(cur, target, "SELECT * EXCLUDE (may_swap, kinds) FROM _located_typed"),
+            )
+            cur.execute("DROP VIEW IF EXISTS _located_typed")
+            # Position k of the location table must be row k of its staging table.
+            n, misplaced = cur.execute(
+                # (None and NaN alike: the arrays have NaN for both, which DuckDB reads
+                # back as NULL; NaN equals NaN in DuckDB.)
+                "SELECT count(*), count(*) FILTER (WHERE "
+                "coalesce(x_num, 'NaN') IS DISTINCT FROM coalesce(x_in, 'NaN') "
+                "OR coalesce(y_num, 'NaN') IS DISTINCT FROM coalesce(y_in, 'NaN')) "
+                f"FROM staging.{source} POSITIONAL JOIN {target}"
+            ).fetchone()
+            if misplaced or n != sizes[source]:
+                raise BuildError(
+                    f"Interne fout bij het lokaliseren: {target} volgt staging.{source} niet "
+                    f"({misplaced} van {n} rijen verschoven)"
+                )
+
+        return run
+
+    jobs = {f"int_{RECORD_LOCATED[t]}_locations": record_job(t) for t in per_record}
+    return sum(sizes.values()), jobs
+
+
+def _locate_slices(
+    con: duckdb.DuckDBPyConnection,
+    locator,
+    source_sql: str,
+    n_rows: int,
+    store: Callable[[pd.DataFrame, bool], None],
+) -> None:
+    """Locate rows ``[0, n_rows)`` of ``source_sql`` (``x_num``, ``y_num``, ``may_swap``,
+    optionally ``kinds``; by ``rowid``) in slices of :data:`LOCATE_CHUNK`, in order, and
+    hand each slice's locations to ``store`` (``first`` for the first slice: at least one,
+    so the table exists). Python locates one slice while DuckDB writes the previous one and
+    reads the next: one I/O thread uses the connection in order (both release the GIL for
+    their heavy work), and the Python arrays stay small whatever the number of rows."""
+
+    def fetch(start: int) -> dict:
+        return con.execute(
+            f"{source_sql} WHERE rowid >= ? AND rowid < ?", [start, start + LOCATE_CHUNK]
+        ).fetchnumpy()
+
+    def column(values, dtype, fill):
+        # NULL (a masked entry) as NaN, or as no permission to swap.
+        return np.ma.filled(np.ma.asarray(values).astype(dtype), fill)
+
+    starts = list(range(0, max(n_rows, 1), LOCATE_CHUNK))
+    io = ThreadPoolExecutor(1, thread_name_prefix="wijkbeeld-locate")
+    try:
+        reading = io.submit(fetch, starts[0])
         writing: Future | None = None
-        for k, (source, start) in enumerate(slices):
+        for k, start in enumerate(starts):
             batch = reading.result()
-            if k + 1 < len(slices):
-                reading = io.submit(fetch, *slices[k + 1])
+            if k + 1 < len(starts):
+                reading = io.submit(fetch, starts[k + 1])
             allowed = column(batch["may_swap"], bool, False)
             located = locator.locate(
                 column(batch["x_num"], float, np.nan),
@@ -810,36 +855,105 @@ def _locate(
             located["may_swap"] = allowed
             located["kinds"] = (
                 np.asarray(batch["kinds"], dtype=np.int64)
-                if source == "_pairs"
+                if "kinds" in batch
                 else np.zeros(len(allowed), dtype=np.int64)
             )
             if writing is not None:
                 writing.result()
-            writing = io.submit(store, source, located, start == 0)
+            writing = io.submit(store, located, start == 0)
             del located, batch
         if writing is not None:
             writing.result()
     finally:
         io.shutdown(wait=True, cancel_futures=True)
-    con.execute("DROP VIEW IF EXISTS _located_typed")
-    con.execute("DROP TABLE _pairs")
-    # Position k of a location table must be row k of its staging table: the inputs say so.
-    for source in per_record:
-        target = f"intermediate.int_{RECORD_LOCATED[source]}_locations"
-        n, misplaced = con.execute(
-            # (None and NaN alike: the arrays have NaN for both, which DuckDB reads back as
-            # NULL; NaN equals NaN in DuckDB.)
-            "SELECT count(*), count(*) FILTER (WHERE "
-            "coalesce(x_num, 'NaN') IS DISTINCT FROM coalesce(x_in, 'NaN') "
-            "OR coalesce(y_num, 'NaN') IS DISTINCT FROM coalesce(y_in, 'NaN')) "
-            f"FROM staging.{source} POSITIONAL JOIN {target}"
-        ).fetchone()
-        if misplaced or n != sizes[source]:
-            raise BuildError(
-                f"Interne fout bij het lokaliseren: {target} volgt staging.{source} niet "
-                f"({misplaced} van {n} rijen verschoven)"
-            )
-    return sum(sizes.values())
+
+
+def _located_kind(table: str) -> str:
+    """The kind of a per-record location table: ``int_incidents_locations`` -> incidents."""
+    return table.removeprefix("int_").removesuffix("_locations")
+
+
+def _run_models(
+    con: duckdb.DuckDBPyConnection,
+    locate_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]],
+    checks: dict[str, Callable[[duckdb.DuckDBPyConnection], None]],
+    check_deps: dict[str, set[str]],
+    timings: dict[str, float],
+    workers: int,
+    session_sql: str,
+    work: dict[str, float],
+) -> list[str]:
+    """The per-record locating (``locate_jobs``, by the table each makes), the intermediate
+    models, the marts (written into the attached warehouse, :data:`TARGET`) and the checks,
+    as one set of jobs (:func:`run_jobs`): each starts once what it reads is there, so the
+    tasks' marts are written while the incidents are located, and the cores that the
+    locating step's Python leaves idle do the marts' work. Returns the marts created, in
+    dependency order.
+    """
+    intermediate = config.SQL_DIR / "intermediate"
+    marts = config.SQL_DIR / "marts"
+    int_models = {p.stem: p for p in model_order(intermediate)}
+    mart_models = {p.stem: p for p in model_order(marts)}
+    # What a model reads of the intermediate layer: its models and the location tables.
+    int_names = set(int_models) | set(locate_jobs)
+    deps: dict[str, set[str]] = {}
+    texts: dict[str, str] = {}
+    for stem, path in int_models.items():
+        texts[stem] = path.read_text(encoding="utf-8")
+        deps[stem] = (mentioned(texts[stem], "intermediate") & int_names) - {stem}
+    # The address types and lookup macros (etl.labels.address_types) need the two address
+    # tables; the marts that look addresses up run the macros on their own connection.
+    deps["address_types"] = {"int_address_streets", "int_address_numbers"} & int_names
+    lookups: dict[str, str] = {}
+    uses_lookups = tuple(f"wb_{kind}_" for kind in ADDRESS_KINDS)
+    for stem, path in mart_models.items():
+        texts[stem] = text = path.read_text(encoding="utf-8")
+        deps[stem] = (
+            ((mentioned(text, "marts") & set(mart_models)) - {stem})
+            | (mentioned(text, "intermediate") & int_names)
+            | ({"address_types"} if any(u in text for u in uses_lookups) else set())
+        )
+    for name, needed in check_deps.items():
+        text = (config.SQL_DIR / "checks" / f"{name.removeprefix('check.')}.sql").read_text(
+            encoding="utf-8"
+        )
+        deps[name] = set(needed) | (mentioned(text, "intermediate") & int_names)
+
+    def model(folder: Path, path: Path, catalog: str | None):
+        def run(cur: duckdb.DuckDBPyConnection) -> None:
+            if path.stem in mart_models and deps[path.stem] & {"address_types"}:
+                cur.execute(lookups["sql"])
+            _run_model(cur, folder, path, timings, catalog, texts[path.stem])
+
+        return run
+
+    def address_job(cur: duckdb.DuckDBPyConnection) -> None:
+        lookups["sql"] = address_types(cur)
+
+    def timed(name: str, job: Callable[[duckdb.DuckDBPyConnection], None]):
+        def run(cur: duckdb.DuckDBPyConnection) -> None:
+            t0 = time.perf_counter()
+            job(cur)
+            timings[f"locate.{name}"] = round(time.perf_counter() - t0, 3)
+
+        return run
+
+    # The kinds located one after the other, the largest first: locating uses both cores
+    # by itself (etl.geo.Locator), and the other connection writes marts beside it.
+    located = sorted(locate_jobs, key=lambda n: -work.get(_located_kind(n), 0.0))
+    for before, after in itertools.pairwise(located):
+        deps[after] = {before}
+    jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {
+        name: timed(name, job) for name, job in locate_jobs.items()
+    }
+    jobs.update({stem: model(intermediate, p, None) for stem, p in int_models.items()})
+    jobs["address_types"] = address_job
+    jobs.update({stem: model(marts, p, TARGET) for stem, p in mart_models.items()})
+    jobs.update(checks)
+    # The kinds with the most records first: their locating and marts are the longest chain.
+    own = model_work(marts, work) | {name: work.get(_located_kind(name), 0.0) for name in located}
+    run_jobs(con, jobs, deps, workers, session_sql, chain_work(own, deps))
+    return [f"marts.{stem}" for stem in mart_models]
 
 
 #: Address pairs whose candidates in the address list lie further apart than this (metres)
@@ -1610,21 +1724,8 @@ def build_warehouse(
                 "  adressen gelokaliseerd via adreslijst: "
                 + ", ".join(f"{t.removeprefix('stg_')}: {n}" for t, n in geocoded.items())
             )
-        n_points = _locate(con, layers, zone, session)
+        n_points, locate_jobs = _locate(con, layers, zone, session)
         t = lap("locate", t)
-        # One connection: most intermediate models are views (instant); the two tables
-        # (file ranks, reference date) are aggregates that get every core this way.
-        run_sql_folder(
-            con,
-            config.SQL_DIR / "intermediate",
-            timings,
-            workers=1,
-            session_sql=";\n".join(session),
-        )
-        # The addresses the marts count records under, as ENUMs of their own, and the
-        # macros that look them up (etl.labels): every mart connection gets those.
-        session.append(address_types(con))
-        t = lap("intermediate", t)
         # The marts go straight into the new warehouse file: building them in memory and
         # copying them over afterwards cost a second full pass over the largest tables.
         con.execute(f"ATTACH '{tmp.as_posix()}' AS {TARGET} (STORAGE_VERSION 'latest')")
@@ -1633,20 +1734,8 @@ def build_warehouse(
         # Each check runs as soon as the marts it reads are written, beside the last marts.
         failures: list[str] = []
         checks, check_deps = check_jobs(config.SQL_DIR / "checks", TARGET, failures)
-        marts = run_sql_folder(
-            con,
-            config.SQL_DIR / "marts",
-            timings,
-            catalog=TARGET,
-            workers=workers,
-            session_sql=";\n".join(session),
-            after_jobs=checks,
-            extra_deps=check_deps,
-            # The marts of the most records first, side by side (see run_jobs).
-            priority=chain_work(
-                model_work(config.SQL_DIR / "marts", work),
-                folder_dependencies(config.SQL_DIR / "marts", check_deps),
-            ),
+        marts = _run_models(
+            con, locate_jobs, checks, check_deps, timings, workers, ";\n".join(session), work
         )
         raise_failed_checks(failures)
         t = lap("marts_and_checks", t)

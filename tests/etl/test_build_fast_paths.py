@@ -516,6 +516,14 @@ def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
         return run_folder(con, folder, *args, **kwargs)
 
     monkeypatch.setattr(build_module, "run_sql_folder", spy)
+    run_models = build_module._run_models
+
+    def spy_models(con, locate_jobs, checks, check_deps, timings, workers, *args):
+        # The located records, the intermediate models, the marts and the checks: one set.
+        folders.append(("marts", workers))
+        return run_models(con, locate_jobs, checks, check_deps, timings, workers, *args)
+
+    monkeypatch.setattr(build_module, "_run_models", spy_models)
     compressed = tmp_path / "compressed.duckdb"
     build(RAW_SMALL, compressed)
     assert_same_marts(compressed, small_warehouse)
