@@ -364,7 +364,8 @@ def _run_model(
 def check_jobs(
     folder: Path, catalog: str | None, failures: list[str]
 ) -> tuple[dict[str, Callable[[duckdb.DuckDBPyConnection], None]], dict[str, set[str]]]:
-    """The checks as jobs for :func:`run_jobs`, each waiting for the marts it reads.
+    """The checks as jobs for :func:`run_jobs`, each waiting for the marts and the
+    intermediate models it reads.
 
     A check that returns rows appends a line (its name and up to five rows) to
     ``failures``; the caller raises them together (:func:`raise_failed_checks`). A check
@@ -390,7 +391,8 @@ def check_jobs(
 
         name = f"check.{path.stem}"
         jobs[name] = run
-        deps[name] = mentioned(text, "marts") & marts
+        # (run_jobs ignores the names that are no jobs: the tables made before it.)
+        deps[name] = (mentioned(text, "marts") & marts) | mentioned(text, "intermediate")
     return jobs, deps
 
 
@@ -913,15 +915,11 @@ def _run_models(
             | (mentioned(text, "intermediate") & int_names)
             | ({"address_types"} if any(u in text for u in uses_lookups) else set())
         )
-    for name, needed in check_deps.items():
-        text = (config.SQL_DIR / "checks" / f"{name.removeprefix('check.')}.sql").read_text(
-            encoding="utf-8"
-        )
-        deps[name] = set(needed) | (mentioned(text, "intermediate") & int_names)
+    deps.update(check_deps)
 
     def model(folder: Path, path: Path, catalog: str | None):
         def run(cur: duckdb.DuckDBPyConnection) -> None:
-            if path.stem in mart_models and deps[path.stem] & {"address_types"}:
+            if "address_types" in deps[path.stem]:
                 cur.execute(lookups["sql"])
             _run_model(cur, folder, path, timings, catalog, texts[path.stem])
 

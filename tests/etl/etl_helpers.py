@@ -20,6 +20,15 @@ def build(raw: Path, warehouse: Path, lines: list[str] | None = None) -> dict:
     return build_warehouse(raw, warehouse, ZONE_SMALL, echo=sink.append)
 
 
+def macro_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the build's SQL macros (etl/sql/macros.sql)."""
+    from etl import config
+
+    con = duckdb.connect()
+    con.execute(config.macros_sql({}))
+    return con
+
+
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()

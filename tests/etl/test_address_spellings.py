@@ -5,11 +5,10 @@ text as exported, one problem address counted as two, neither of them repeated."
 
 from __future__ import annotations
 
-import duckdb
 import pytest
-from etl_helpers import built, query
+from etl_helpers import built, macro_connection, query
 
-from etl import config, labels
+from etl import labels
 from etl.duck import connect
 
 INCIDENTS = (
@@ -134,8 +133,7 @@ def test_without_an_address_list_the_records_name_the_street(tmp_path, rows_per_
     ],
 )
 def test_house_number_as_address(written, address):
-    con = duckdb.connect()
-    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con = macro_connection()
     assert con.execute("SELECT wb_house_address(?)", [written]).fetchone()[0] == address
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from etl_helpers import query
+from etl_helpers import macro_connection, query
 
 from etl import config
 from etl.build import in_catalog
@@ -335,8 +335,7 @@ def test_text_and_number_fast_paths_equal_plain_versions():
     ],
 )
 def test_numbers_as_exports_write_them(text, number):
-    con = duckdb.connect()
-    con.execute((config.SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
+    con = macro_connection()
     assert con.execute("SELECT wb_num(?)", [text]).fetchone()[0] == number
 
 
