@@ -875,6 +875,19 @@ def _located_kind(table: str) -> str:
     return table.removeprefix("int_").removesuffix("_locations")
 
 
+def timed_job(
+    key: str, job: Callable[[duckdb.DuckDBPyConnection], None], timings: dict[str, float]
+) -> Callable[[duckdb.DuckDBPyConnection], None]:
+    """``job``, writing its wall seconds to ``timings[key]``."""
+
+    def run(cur: duckdb.DuckDBPyConnection) -> None:
+        t0 = time.perf_counter()
+        job(cur)
+        timings[key] = round(time.perf_counter() - t0, 3)
+
+    return run
+
+
 def _run_models(
     con: duckdb.DuckDBPyConnection,
     locate_jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]],
@@ -928,21 +941,13 @@ def _run_models(
     def address_job(cur: duckdb.DuckDBPyConnection) -> None:
         lookups["sql"] = address_types(cur)
 
-    def timed(name: str, job: Callable[[duckdb.DuckDBPyConnection], None]):
-        def run(cur: duckdb.DuckDBPyConnection) -> None:
-            t0 = time.perf_counter()
-            job(cur)
-            timings[f"locate.{name}"] = round(time.perf_counter() - t0, 3)
-
-        return run
-
     # The kinds located one after the other, the largest first: locating uses both cores
     # by itself (etl.geo.Locator), and the other connection writes marts beside it.
     located = sorted(locate_jobs, key=lambda n: -work.get(_located_kind(n), 0.0))
     for before, after in itertools.pairwise(located):
         deps[after] = {before}
     jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {
-        name: timed(name, job) for name, job in locate_jobs.items()
+        name: timed_job(f"locate.{name}", job, timings) for name, job in locate_jobs.items()
     }
     jobs.update({stem: model(intermediate, p, None) for stem, p in int_models.items()})
     jobs["address_types"] = address_job
@@ -959,8 +964,13 @@ def _run_models(
 GEOCODE_SPREAD_M = 50.0
 
 
-def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Give records with an address but no usable coordinates the x/y of the zone's address list.
+def geocode_jobs(
+    staging: Path, geocoded: dict[str, int]
+) -> tuple[dict[str, Callable[[duckdb.DuckDBPyConnection], None]], dict[str, set[str]]]:
+    """Jobs that give records with an address but no usable coordinates the x/y of the zone's
+    address list, one per staging model with a ``geocode_method`` column, to run among the
+    staging models (:func:`run_sql_folder`): each starts as soon as its table and the address
+    list are staged, beside the other kinds' reading and staging.
 
     Works per distinct (street, house number, postcode, municipality) in SQL. The candidates
     are the address list's entries with the street and number as written (exact) or with the
@@ -981,62 +991,56 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     unless the address list knows the whole text as a street. Its match is never exact
     (the address was not written so): ``adres genormaliseerd``.
 
+    Parameters
+    ----------
+    staging : Path
+        The staging models' folder.
+    geocoded : dict
+        Receives the rows geocoded per staging table.
+
     Returns
     -------
-    dict of str to int
-        Rows geocoded per staging table.
+    tuple
+        The jobs (``geocode.addresses`` makes the address list's lookup tables, shared by
+        the connections; ``geocode.<model>`` geocodes that model's table) and what each needs.
+        :func:`drop_geocode_tables` drops the shared tables afterwards.
     """
-    n_addr = con.execute(
-        "SELECT count(*) FROM staging.stg_zone__addresses WHERE reject_reason IS NULL"
-    ).fetchone()[0]
-    if not n_addr:
-        return {}
-    # The municipality names of the zone as the located models read them: that model runs
-    # after locating, this step needs the same names now (it reads only the raw zone tables).
-    lookup = (config.SQL_DIR / "intermediate" / "int_municipality_lookup.sql").read_text(
-        encoding="utf-8"
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _places AS {lookup}")
+    addr = f"staging.{_GEOCODE_ADDR}"
+    places = f"staging.{_GEOCODE_PLACES}"
     # A place: the NIS code of the zone municipality a name stands for, else the name itself.
     place = "coalesce(CAST(p.nis_code AS VARCHAR), 'naam:' || d.place_key)"
-    # Each distinct municipality label of the list is named once, not each of its rows.
-    # An address in several lists (a corrected list beside the old one) takes the newest
-    # list's entry (the later file name, as the files load): the old and corrected points
-    # lay more than GEOCODE_SPREAD_M apart and the address read as ambiguous, "unknown".
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE _addr AS
-        SELECT a.street, a.house_number, a.postcode, a.street_key, a.house_key, l.muni,
-            a.x_num AS x, a.y_num AS y
-        FROM staging.stg_zone__addresses a
-        LEFT JOIN (
-            SELECT d.municipality, {place} AS muni
-            FROM (SELECT municipality, wb_place_key(municipality) AS place_key
-                  FROM (SELECT DISTINCT municipality FROM staging.stg_zone__addresses)) d
-            LEFT JOIN _places p ON p.name_key = d.place_key
-        ) l ON l.municipality = a.municipality
-        WHERE a.reject_reason IS NULL
-        QUALIFY a.load_order = max(a.load_order)
-            OVER (PARTITION BY a.street, a.house_number, a.postcode, l.muni)"""
-    )
-    tables = [
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM information_schema.columns WHERE table_schema = 'staging' "
-            "AND column_name = 'geocode_method' AND table_name IN (SELECT table_name FROM "
-            "information_schema.columns WHERE table_schema = 'staging' AND column_name = 'street') "
-            "ORDER BY table_name"
-        ).fetchall()
-    ]
-    done: dict[str, int] = {}
+
+    def prepare(con: duckdb.DuckDBPyConnection) -> None:
+        # The municipality names of the zone as the located models read them: that model runs
+        # after locating, this step needs the same names now (it reads only the raw zone tables).
+        lookup = (config.SQL_DIR / "intermediate" / "int_municipality_lookup.sql").read_text(
+            encoding="utf-8"
+        )
+        con.execute(f"CREATE OR REPLACE TABLE {places} AS {lookup}")
+        # Each distinct municipality label of the list is named once, not each of its rows.
+        # An address in several lists (a corrected list beside the old one) takes the newest
+        # list's entry (the later file name, as the files load): the old and corrected points
+        # lay more than GEOCODE_SPREAD_M apart and the address read as ambiguous, "unknown".
+        con.execute(
+            f"""CREATE OR REPLACE TABLE {addr} AS
+            SELECT a.street, a.house_number, a.postcode, a.street_key, a.house_key, l.muni,
+                a.x_num AS x, a.y_num AS y
+            FROM staging.stg_zone__addresses a
+            LEFT JOIN (
+                SELECT d.municipality, {place} AS muni
+                FROM (SELECT municipality, wb_place_key(municipality) AS place_key
+                      FROM (SELECT DISTINCT municipality FROM staging.stg_zone__addresses)) d
+                LEFT JOIN {places} p ON p.name_key = d.place_key
+            ) l ON l.municipality = a.municipality
+            WHERE a.reject_reason IS NULL
+            QUALIFY a.load_order = max(a.load_order)
+                OVER (PARTITION BY a.street, a.house_number, a.postcode, l.muni)"""
+        )
+
     spread = GEOCODE_SPREAD_M
     postcode_ok = "(k.postcode IS NULL OR a.postcode IS NULL OR a.postcode = k.postcode)"
-    # A record that names a place takes only that place's addresses: "Dorpsstraat 5,
-    # Kortenberg" is never Herent's Dorpsstraat 5 (a list without municipalities cannot tell).
-    # A zone configured without municipalities cannot tell a deelgemeente from its
-    # municipality: there names are no filter.
-    zoned = con.execute("SELECT count(*) > 0 FROM raw.zone_municipalities").fetchone()[0]
-    muni_ok = "(k.muni IS NULL OR a.muni IS NULL OR a.muni = k.muni)" if zoned else "true"
-    for table in tables:
+
+    def geocode(con: duckdb.DuckDBPyConnection, table: str) -> None:
         cols = {
             r[0]
             for r in con.execute(
@@ -1045,6 +1049,16 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 [table],
             ).fetchall()
         }
+        if not {"street", "geocode_method"} <= cols:
+            return
+        if not con.execute(f"SELECT count(*) FROM {addr}").fetchone()[0]:
+            return
+        # A record that names a place takes only that place's addresses: "Dorpsstraat 5,
+        # Kortenberg" is never Herent's Dorpsstraat 5 (a list without municipalities cannot
+        # tell). A zone configured without municipalities cannot tell a deelgemeente from its
+        # municipality: there names are no filter.
+        zoned = con.execute("SELECT count(*) > 0 FROM raw.zone_municipalities").fetchone()[0]
+        muni_ok = "(k.muni IS NULL OR a.muni IS NULL OR a.muni = k.muni)" if zoned else "true"
         # Each distinct address is normalised once (postcode, municipality), and the matches
         # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
         # where normalising every row's text cost more than the whole lookup).
@@ -1075,11 +1089,11 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 SELECT * EXCLUDE (parts), parts.street, parts.house_number, true
                 FROM split
                 WHERE wb_street_key(street) NOT IN (
-                    SELECT street_key FROM _addr WHERE street_key IS NOT NULL)
+                    SELECT street_key FROM {addr} WHERE street_key IS NOT NULL)
             )
             SELECT d.*, {pc} AS postcode_key, {place} AS muni
             FROM (SELECT *, {key} AS place_key FROM looked_up) d
-            LEFT JOIN _places p ON p.name_key = d.place_key"""
+            LEFT JOIN {places} p ON p.name_key = d.place_key"""
         )
         # Labels that name the same place ("Herent", "3020 Herent", "Winksele") are one key.
         con.execute(
@@ -1090,7 +1104,7 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             f"""CREATE OR REPLACE TEMP TABLE _cands AS
             SELECT k.*, a.x AS ax, a.y AS ay, a.house_number AS ahn,
                 coalesce(a.muni = k.muni, false) AS same_muni, true AS exact, true AS same_number
-            FROM _keys k JOIN _addr a ON a.street = k.street AND a.house_number = k.house_number
+            FROM _keys k JOIN {addr} a ON a.street = k.street AND a.house_number = k.house_number
                 AND {postcode_ok} AND {muni_ok}"""
         )
         # Tolerant candidates only for the keys the exact ones leave open: an exact candidate
@@ -1108,7 +1122,7 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 ON e.street = k.street AND e.house_number = k.house_number
                     AND e.postcode IS NOT DISTINCT FROM k.postcode AND e.muni IS NOT DISTINCT FROM k.muni
             ) k
-            JOIN _addr a ON a.street_key = k.street_key AND a.house_key = k.house_key
+            JOIN {addr} a ON a.street_key = k.street_key AND a.house_key = k.house_key
                 AND {postcode_ok} AND {muni_ok}
             -- The street and number as written: an exact candidate already.
             WHERE NOT (a.street = k.street AND a.house_number = k.house_number)"""
@@ -1152,10 +1166,34 @@ def _geocode(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             WHERE t.reject_reason IS NULL AND t.geocode_method IS NULL
               AND t.street = h.street AND t.house_number IS NOT DISTINCT FROM h.house_number{same_labels}"""
         ).fetchone()[0]
-        done[table] = int(n)
-    for temp in ("_cands", "_keys", "_need", "_hit", "_addr", "_places"):
-        con.execute(f"DROP TABLE IF EXISTS {temp}")
-    return done
+        geocoded[table] = int(n)
+        for temp in ("_cands", "_keys", "_need", "_hit"):
+            con.execute(f"DROP TABLE IF EXISTS {temp}")
+
+    def job(table: str) -> Callable[[duckdb.DuckDBPyConnection], None]:
+        return lambda con: geocode(con, table)
+
+    # The models that may have rows to geocode (the job checks the table's columns).
+    tables = sorted(
+        p.stem for p in staging.glob("*.sql") if "geocode_method" in p.read_text(encoding="utf-8")
+    )
+    jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {"geocode.addresses": prepare}
+    jobs.update({f"geocode.{t}": job(t) for t in tables})
+    deps = {"geocode.addresses": {"districts", "stg_zone__addresses"}}
+    deps.update({f"geocode.{t}": {t, "geocode.addresses"} for t in tables})
+    return jobs, deps
+
+
+#: The address list's lookup tables the geocoding jobs share (in the staging schema of the
+#: build's database while the staging models run; :func:`drop_geocode_tables`).
+_GEOCODE_ADDR = "wb_geocode_addresses"
+_GEOCODE_PLACES = "wb_geocode_places"
+
+
+def drop_geocode_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the tables :func:`geocode_jobs` shares between its jobs."""
+    for table in (_GEOCODE_ADDR, _GEOCODE_PLACES):
+        con.execute(f"DROP TABLE IF EXISTS staging.{table}")
 
 
 def file_modified_at(raw: Path, source_file: str, tz) -> datetime | None:
@@ -1337,7 +1375,8 @@ MODEL_WORKERS = 2
 #: to the scratch folder for 10^7 incidents; compressed, they hardly spill, and locating
 #: and the marts, which read them back, are a fifth faster. Compressing the exports as
 #: read only: 155 s; every layer: 135 s. The compression itself happens at the first
-#: checkpoint, which the geocoding step's commit triggers (10^7: some 11 s there): without
+#: checkpoint, which the geocoding's first large commit triggers (10^7: some 11 s; the
+#: geocoding jobs then wait for every staging model): without
 #: it locating and the marts read uncompressed, spilled staging tables and take 20 s more.
 #: For small exports the compression costs more than it saves (10^6 incidents: 15.5 s
 #: instead of 12.4 s).
@@ -1659,8 +1698,22 @@ def build_warehouse(
             path.stem: {"districts"} | {f"read.{k}" for k in _raw_kinds(path)}
             for path in staging.glob("*.sql")
         }
+        # Each kind's records are geocoded as soon as it and the address list are staged,
+        # beside the other kinds' reading and staging (the step alone left a core idle).
+        geocoded: dict[str, int] = {}
+        geocoding, geocode_deps = geocode_jobs(staging, geocoded)
+        geocoding = {name: timed_job(name, job, timings) for name, job in geocoding.items()}
+        if use:
+            # In the compressed database the geocoding's first large commit is the checkpoint
+            # that compresses the layers (COMPRESSED): only once every kind is staged.
+            staged = {p.stem for p in staging.glob("*.sql")}
+            geocode_deps = {name: needs | staged for name, needs in geocode_deps.items()}
+        staging_deps |= geocode_deps
+        staged_work = model_work(staging, work)
         priority = chain_work(
-            model_work(staging, work) | {f"read.{k}": w for k, w in work.items()},
+            staged_work
+            | {f"read.{k}": w for k, w in work.items()}
+            | {name: staged_work.get(name.removeprefix("geocode."), 0.0) for name in geocoding},
             folder_dependencies(staging, staging_deps),
         )
         reads = [(f"read.{k}", reader(k)) for k in TABULAR_KINDS]
@@ -1690,8 +1743,10 @@ def build_warehouse(
             on_done=None if keep_layers else _drop_read_exports,
             extra_jobs=extra_jobs,
             extra_deps=staging_deps,
+            after_jobs=geocoding,
             priority=priority,
         )
+        drop_geocode_tables(con)
         [layers] = boundaries
         infos = [info for kind in TABULAR_KINDS for info in read[kind]]
         for info in infos:
@@ -1715,12 +1770,10 @@ def build_warehouse(
             ],
         )
         t = lap("read_and_staging", started)
-        geocoded = _geocode(con)
-        t = lap("geocode", t)
         if geocoded:
             echo(
                 "  adressen gelokaliseerd via adreslijst: "
-                + ", ".join(f"{t.removeprefix('stg_')}: {n}" for t, n in geocoded.items())
+                + ", ".join(f"{t.removeprefix('stg_')}: {n}" for t, n in sorted(geocoded.items()))
             )
         n_points, locate_jobs = _locate(con, layers, zone, session)
         t = lap("locate", t)

@@ -510,8 +510,13 @@ def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
     folders: list[tuple[str, int]] = []
     run_folder = build_module.run_sql_folder
 
+    geocode_deps: dict[str, set[str]] = {}
+
     def spy(con, folder, *args, **kwargs):
         folders.append((folder.name, kwargs.get("workers", 1)))
+        if folder.name == "staging":
+            deps = kwargs.get("extra_deps") or {}
+            geocode_deps.update({k: v for k, v in deps.items() if k.startswith("geocode.")})
         return run_folder(con, folder, *args, **kwargs)
 
     monkeypatch.setattr(build_module, "run_sql_folder", spy)
@@ -530,6 +535,9 @@ def test_large_exports_built_in_a_compressed_database_give_the_same_warehouse(
     # run side by side.
     assert ("staging", 1) in folders
     assert ("marts", build_module.MODEL_WORKERS) in folders or (os.cpu_count() or 1) < 2
+    # Geocoding's first large commit compresses the layers: only once all are staged.
+    staged = {p.stem for p in (config.SQL_DIR / "staging").glob("*.sql")}
+    assert geocode_deps and all(staged <= needs for needs in geocode_deps.values())
     monkeypatch.setenv("WIJKBEELD_KEEP_LAYERS", "1")
     build(RAW_SMALL, compressed)
     kept = query(
@@ -1069,3 +1077,51 @@ def test_each_file_says_when_it_was_written(tmp_path):
     tz = zone_timezone({})
     assert file_modified_at(raw, "incidents/a.csv!Blad2", tz) == datetime(2026, 1, 15, 10, 30)
     assert file_modified_at(raw, "incidents/weg.csv", tz) is None
+
+
+def test_records_are_geocoded_among_the_staging_models(monkeypatch, tmp_path, small_warehouse):
+    """Each kind's records are geocoded by a job among the reads and staging models, as soon
+    as its own table and the address list are staged; the address tables the jobs share are
+    gone afterwards, also from the debugging copy of the layers."""
+    from etl_helpers import RAW_SMALL, ZONE_SMALL, build, build_warehouse, mini_raw
+
+    from etl import build as build_module
+
+    seen: dict[str, object] = {}
+    run_folder = build_module.run_sql_folder
+
+    def spy(con, folder, *args, **kwargs):
+        if folder.name == "staging":
+            seen["jobs"] = set(kwargs.get("after_jobs") or {})
+            seen["deps"] = dict(kwargs.get("extra_deps") or {})
+        return run_folder(con, folder, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "run_sql_folder", spy)
+    warehouse = tmp_path / "small.duckdb"
+    result = build(RAW_SMALL, warehouse)
+    kinds = {"stg_islp__incidents", "stg_islp__tasks", "stg_register__nuisance"}
+    assert {f"geocode.{k}" for k in kinds} | {"geocode.addresses"} <= seen["jobs"]
+    assert "stg_zone__addresses" in seen["deps"]["geocode.addresses"]
+    for kind in kinds:
+        assert {kind, "geocode.addresses"} <= seen["deps"][f"geocode.{kind}"]
+        assert f"geocode.{kind}" in result["timings"]
+    assert_same_marts(warehouse, small_warehouse)
+
+    monkeypatch.setenv("WIJKBEELD_KEEP_LAYERS", "1")
+    raw = mini_raw(
+        tmp_path,
+        {
+            "incidents/f.csv": "PV-nummer;Datum feit;Straat;Huisnr;X;Y\r\n"
+            "G1;03/02/2024 10:00;Kerkstraat;12;;\r\n",
+            "addresses/adressen.csv": "Straatnaam;Huisnummer;X;Y\r\nKerkstraat;12;171010;177010\r\n",
+        },
+    )
+    kept = tmp_path / "kept.duckdb"
+    build_warehouse(raw, kept, ZONE_SMALL, echo=lambda s: None)
+    assert query(
+        kept, "SELECT x_num, y_num, geocode_method::VARCHAR FROM staging.stg_islp__incidents"
+    ) == [(171010.0, 177010.0, "adres exact")]
+    leftover = (
+        "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'wb\\_geocode%' ESCAPE '\\'"
+    )
+    assert query(kept, leftover) == []
