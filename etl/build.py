@@ -1703,12 +1703,13 @@ def build_warehouse(
         geocoded: dict[str, int] = {}
         geocoding, geocode_deps = geocode_jobs(staging, geocoded)
         geocoding = {name: timed_job(name, job, timings) for name, job in geocoding.items()}
-        if use:
-            # In the compressed database the geocoding's first large commit is the checkpoint
-            # that compresses the layers (COMPRESSED): only once every kind is staged.
-            staged = {p.stem for p in staging.glob("*.sql")}
-            geocode_deps = {name: needs | staged for name, needs in geocode_deps.items()}
-        staging_deps |= geocode_deps
+        # In the compressed database (large exports) the geocoding comes after all the
+        # staging and the file tables, one kind after the other, as before these jobs: its
+        # first large commit is the checkpoint that compresses the layers (COMPRESSED), and
+        # among the staging jobs (waiting for all of them) the build took 2-3 % longer.
+        geocode_later = dict(geocoding) if use else {}
+        if not use:
+            staging_deps |= geocode_deps
         staged_work = model_work(staging, work)
         priority = chain_work(
             staged_work
@@ -1743,10 +1744,9 @@ def build_warehouse(
             on_done=None if keep_layers else _drop_read_exports,
             extra_jobs=extra_jobs,
             extra_deps=staging_deps,
-            after_jobs=geocoding,
+            after_jobs=None if use else geocoding,
             priority=priority,
         )
-        drop_geocode_tables(con)
         [layers] = boundaries
         infos = [info for kind in TABULAR_KINDS for info in read[kind]]
         for info in infos:
@@ -1770,6 +1770,11 @@ def build_warehouse(
             ],
         )
         t = lap("read_and_staging", started)
+        if geocode_later:
+            for job in geocode_later.values():
+                job(con)
+            t = lap("geocode", t)
+        drop_geocode_tables(con)
         if geocoded:
             echo(
                 "  adressen gelokaliseerd via adreslijst: "
