@@ -20,12 +20,13 @@ def build(raw: Path, warehouse: Path, lines: list[str] | None = None) -> dict:
     return build_warehouse(raw, warehouse, ZONE_SMALL, echo=sink.append)
 
 
-def macro_connection() -> duckdb.DuckDBPyConnection:
-    """An in-memory connection with the build's SQL macros (etl/sql/macros.sql)."""
+def macro_connection(zone: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with the build's SQL macros (etl/sql/macros.sql), for the
+    zone configuration ``zone`` (default none: the default time zone)."""
     from etl import config
 
     con = duckdb.connect()
-    con.execute(config.macros_sql({}))
+    con.execute(config.macros_sql(zone or {}))
     return con
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from etl_helpers import build, mini_raw, query
+from etl_helpers import build, macro_connection, mini_raw, query
 from pyproj import Transformer
-
-from etl import config
 
 
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect()
-    connection.execute(config.macros_sql({}))
-    return connection
+    return macro_connection()
 
 
 @pytest.mark.parametrize(

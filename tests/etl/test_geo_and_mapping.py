@@ -112,12 +112,9 @@ def test_pairs_staging_calls_usable_are_placed_by_the_locator():
     locator certainly places it (wb_pair_usable, macros.sql). Its WGS84 and Lambert 2008
     rectangles must convert into the Belgian box: their edges, converted, stay inside it
     (the edges inside, the whole rectangle is), and 0 in either coordinate is never usable."""
-    import duckdb
+    from etl_helpers import macro_connection
 
-    from etl import config
-
-    con = duckdb.connect()
-    con.execute(config.macros_sql({"zone": {"timezone": "Europe/Brussels"}}))
+    con = macro_connection({"zone": {"timezone": "Europe/Brussels"}})
     edge = np.linspace(0, 1, 4001)
     xs, ys = [], []
     for x0, x1, y0, y1 in ((2.44, 6.43, 49.45, 51.53), (510_100, 799_900, 515_100, 749_900)):

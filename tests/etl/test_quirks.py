@@ -329,12 +329,9 @@ def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
 
 
 def test_the_zones_time_zone_reads_the_offsets():
-    import duckdb
+    from etl_helpers import macro_connection
 
-    from etl import config
-
-    con = duckdb.connect()
-    con.execute(config.macros_sql({"zone": {"timezone": "UTC"}}))
+    con = macro_connection({"zone": {"timezone": "UTC"}})
     assert str(con.execute("SELECT wb_ts('2024-07-03T14:30:00+02:00')").fetchone()[0]) == (
         "2024-07-03 12:30:00"
     )

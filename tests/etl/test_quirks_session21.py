@@ -16,10 +16,9 @@ from datetime import datetime
 
 import duckdb
 import pytest
-from etl_helpers import built, query, rejects
+from etl_helpers import built, macro_connection, query, rejects
 from test_quirks import ADDRESSES, incident, incidents_csv
 
-from etl import config
 from etl.build import build_warehouse
 from etl.config import REPO_ROOT
 
@@ -31,9 +30,7 @@ PLACEHOLDER = "lijkt een plaatshouder"
 
 
 def macro_con() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(config.macros_sql({}))
-    return con
+    return macro_connection()
 
 
 @pytest.mark.parametrize(

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from etl_helpers import built, query, rejects
+from etl_helpers import built, macro_connection, query, rejects
 from test_quirks import incident, incidents_csv
-
-from etl import config
 
 
 @pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
-    connection = duckdb.connect()
-    connection.execute(config.macros_sql({}))
-    return connection
+    return macro_connection()
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, *params):
