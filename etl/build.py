@@ -970,7 +970,8 @@ def geocode_jobs(
     """Jobs that give records with an address but no usable coordinates the x/y of the zone's
     address list, one per staging model with a ``geocode_method`` column, to run among the
     staging models (:func:`run_sql_folder`): each starts as soon as its table and the address
-    list are staged, beside the other kinds' reading and staging.
+    list are staged, beside the other kinds' reading and staging. (In the compressed database
+    of large exports the build runs them after the staging instead, in their order here.)
 
     Works per distinct (street, house number, postcode, municipality) in SQL. The candidates
     are the address list's entries with the street and number as written (exact) or with the
