@@ -367,6 +367,12 @@ def check_jobs(
     """The checks as jobs for :func:`run_jobs`, each waiting for the marts and the
     intermediate models it reads.
 
+    A check written as branches, each from a line that begins with ``union all`` (at the
+    line's start: an indented one is part of a branch; one branch per mart, as
+    ``unique_keys``), runs each branch as a job of its own
+    (``check.<name>.<n>``), as soon as that branch's marts are written: the largest marts'
+    parts then run beside the last marts instead of after them.
+
     A check that returns rows appends a line (its name and up to five rows) to
     ``failures``; the caller raises them together (:func:`raise_failed_checks`). A check
     that cannot run raises at once. ``catalog``: attached database holding the marts.
@@ -376,24 +382,35 @@ def check_jobs(
     deps: dict[str, set[str]] = {}
     for path in sorted(folder.glob("*.sql")):
         text = path.read_text(encoding="utf-8")
-        sql = in_catalog(text.strip().rstrip(";"), catalog)
+        branches = _UNION_BRANCH.split(text.strip().rstrip(";"))
 
-        def run(cur: duckdb.DuckDBPyConnection, sql: str = sql, path: Path = path) -> None:
-            try:
-                rel = cur.execute(f"SELECT * FROM ({sql}) LIMIT 6")
-                rows = rel.fetchall()
-                cols = [d[0] for d in rel.description]
-            except duckdb.Error as exc:
-                raise BuildError(f"Controle {path.name} faalt: {exc}") from exc
-            if rows:
-                sample = "; ".join(str(dict(zip(cols, r, strict=True))) for r in rows[:5])
-                failures.append(f"{path.stem}: {sample}")
+        for n, branch in enumerate(branches):
 
-        name = f"check.{path.stem}"
-        jobs[name] = run
-        # (run_jobs ignores the names that are no jobs: the tables made before it.)
-        deps[name] = (mentioned(text, "marts") & marts) | mentioned(text, "intermediate")
+            def run(
+                cur: duckdb.DuckDBPyConnection,
+                sql: str = in_catalog(branch, catalog),
+                path: Path = path,
+            ) -> None:
+                try:
+                    rel = cur.execute(f"SELECT * FROM ({sql}) LIMIT 6")
+                    rows = rel.fetchall()
+                    cols = [d[0] for d in rel.description]
+                except duckdb.Error as exc:
+                    raise BuildError(f"Controle {path.name} faalt: {exc}") from exc
+                if rows:
+                    sample = "; ".join(str(dict(zip(cols, r, strict=True))) for r in rows[:5])
+                    failures.append(f"{path.stem}: {sample}")
+
+            name = f"check.{path.stem}" + (f".{n}" if len(branches) > 1 else "")
+            jobs[name] = run
+            # (run_jobs ignores the names that are no jobs: the tables made before it.)
+            deps[name] = (mentioned(branch, "marts") & marts) | mentioned(branch, "intermediate")
     return jobs, deps
+
+
+#: Where a check's next branch begins (:func:`check_jobs`): a line that begins with
+#: ``union all`` (not indented); the branch keeps its own ``select``.
+_UNION_BRANCH = re.compile(r"^union\s+all\s+(?=select\b)", re.IGNORECASE | re.MULTILINE)
 
 
 def raise_failed_checks(failures: list[str]) -> None:
@@ -955,6 +972,9 @@ def _run_models(
     jobs.update(checks)
     # The kinds with the most records first: their locating and marts are the longest chain.
     own = model_work(marts, work) | {name: work.get(_located_kind(name), 0.0) for name in located}
+    # A check scans the rows of the marts it reads: it starts as soon as they are written,
+    # before smaller jobs, instead of after the last mart (a branch per mart: check_jobs).
+    own |= {name: sum(own.get(m, 0.0) for m in check_deps.get(name, ())) for name in checks}
     run_jobs(con, jobs, deps, workers, session_sql, chain_work(own, deps))
     return [f"marts.{stem}" for stem in mart_models]
 

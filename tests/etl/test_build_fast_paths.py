@@ -1129,3 +1129,48 @@ def test_records_are_geocoded_among_the_staging_models(monkeypatch, tmp_path, sm
         ) == [(171010.0, 177010.0, "adres exact")]
         assert query(kept, leftover) == []
         assert ("geocode" in timings) == (share == 0.0)
+
+
+def test_a_check_in_branches_runs_each_branch_once_its_mart_is_written(tmp_path):
+    """unique_keys has one branch per mart, each a job that waits for its own mart only; a
+    check whose `union all` lines are indented (inside a CTE) stays one job."""
+    from etl.build import check_jobs
+
+    jobs, deps = check_jobs(config.SQL_DIR / "checks", "wh", [])
+    branches = {name: deps[name] for name in jobs if name.startswith("check.unique_keys.")}
+    assert {"incidents"} in branches.values() and {"tasks"} in branches.values()
+    assert all(len(marts) == 1 for marts in branches.values())
+    assert "check.located_inside_wijk" in jobs
+    assert {"incidents", "nuisance"} <= deps["check.located_inside_wijk"]
+    (tmp_path / "marts").mkdir()
+    (tmp_path / "marts" / "a.sql").write_text("select 1 as k")
+    (tmp_path / "marts" / "b.sql").write_text("select 1 as k")
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "one.sql").write_text(
+        "with x as (\n    select k from marts.a\n    union all select k from marts.b\n)\n"
+        "select k from x where k is null"
+    )
+    jobs, deps = check_jobs(tmp_path / "checks", None, [])
+    assert list(jobs) == ["check.one"] and deps["check.one"] == {"a", "b"}
+
+
+def test_a_check_starts_before_small_jobs_once_its_large_mart_is_written(monkeypatch, tmp_path):
+    """A check's priority is the work of the marts it scans: the incidents' key check runs as
+    soon as that mart is written, not after the last small mart."""
+    from etl_helpers import RAW_SMALL, build
+
+    from etl import build as build_module
+
+    seen: dict[str, float] = {}
+    run = build_module.run_jobs
+
+    def spy(con, jobs, deps, workers=1, session_sql="", priority=None):
+        if "check.unique_keys.0" in jobs:
+            seen.update(priority or {})
+        return run(con, jobs, deps, workers, session_sql, priority)
+
+    monkeypatch.setattr(build_module, "run_jobs", spy)
+    build(RAW_SMALL, tmp_path / "wh.duckdb")
+    # (Branches 0-4: incidents, accidents, victims, nuisance, tasks; unique_keys.sql.)
+    assert all(seen[f"check.unique_keys.{n}"] > 0 for n in range(5))
+    assert seen["check.accounted_rows"] == 0.0  # reads only the small load_files mart

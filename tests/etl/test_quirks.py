@@ -652,11 +652,17 @@ def test_failed_checks_are_named_together_and_keep_the_warehouse(tmp_path, monke
     shutil.copytree(config.SQL_DIR, sql)
     (sql / "checks" / "zz_always.sql").write_text("select pv_number from marts.incidents")
     (sql / "checks" / "zz_daily.sql").write_text("select * from marts.daily_counts limit 1")
+    # A check in branches (one job each): the branch that returns rows is named by its check.
+    (sql / "checks" / "zz_branches.sql").write_text(
+        "select 'accidents' as mart, accident_id as key from marts.accidents\n"
+        "union all select 'incidents' as mart, pv_number as key from marts.incidents\n"
+    )
     monkeypatch.setattr(config, "SQL_DIR", sql)
     with pytest.raises(BuildError, match="Controles gefaald") as failed:
         build(raw, wh)
     assert "zz_always: {'pv_number': 'P1'}" in str(failed.value)
     assert "zz_daily:" in str(failed.value)
+    assert "zz_branches: {'mart': 'incidents', 'key': 'P1'}" in str(failed.value)
     assert wh.read_bytes() == before
 
 
