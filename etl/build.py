@@ -1728,14 +1728,14 @@ def build_warehouse(
         # staging and the file tables, one kind after the other, as before these jobs: its
         # first large commit is the checkpoint that compresses the layers (COMPRESSED), and
         # among the staging jobs (waiting for all of them) the build took 2-3 % longer.
-        geocode_later = dict(geocoding) if use else {}
-        if not use:
+        geocode_now = {} if use else geocoding
+        if geocode_now:
             staging_deps |= geocode_deps
         staged_work = model_work(staging, work)
         priority = chain_work(
             staged_work
             | {f"read.{k}": w for k, w in work.items()}
-            | {name: staged_work.get(name.removeprefix("geocode."), 0.0) for name in geocoding},
+            | {name: staged_work.get(name.removeprefix("geocode."), 0.0) for name in geocode_now},
             folder_dependencies(staging, staging_deps),
         )
         reads = [(f"read.{k}", reader(k)) for k in TABULAR_KINDS]
@@ -1765,7 +1765,7 @@ def build_warehouse(
             on_done=None if keep_layers else _drop_read_exports,
             extra_jobs=extra_jobs,
             extra_deps=staging_deps,
-            after_jobs=None if use else geocoding,
+            after_jobs=geocode_now,
             priority=priority,
         )
         [layers] = boundaries
@@ -1791,8 +1791,8 @@ def build_warehouse(
             ],
         )
         t = lap("read_and_staging", started)
-        if geocode_later:
-            for job in geocode_later.values():
+        if not geocode_now:
+            for job in geocoding.values():
                 job(con)
             t = lap("geocode", t)
         drop_geocode_tables(con)
