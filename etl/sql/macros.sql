@@ -296,9 +296,11 @@ CREATE OR REPLACE TEMP MACRO wb_pair_usable(x, y) AS
 -- contract). Staging says 'coördinaten' only for a pair wb_pair_usable; a record the
 -- locator still placed by its own pair got it from its coordinates too, and a record left
 -- unlocated has no method, so marts.geocode_unmatched lists it when it has an address.
--- Text: the caller casts it to wb_geocode_method (that type is made after the macros).
-CREATE OR REPLACE TEMP MACRO wb_located_method(method, status) AS CASE
-    WHEN status = 'geen_locatie' THEN NULL ELSE coalesce(CAST(method AS VARCHAR), 'coördinaten') END;
+-- ``method`` is wb_geocode_method and ``by_pair`` that type's 'coördinaten', which the caller
+-- writes (the type is made after the macros): the result keeps the ENUM type, where text
+-- in between cast every located record to text and back (0.03 CPU-s per million).
+CREATE OR REPLACE TEMP MACRO wb_located_method(method, status, by_pair) AS CASE
+    WHEN status = 'geen_locatie' THEN NULL ELSE coalesce(method, by_pair) END;
 CREATE OR REPLACE TEMP MACRO wb_int(s) AS try_cast(round(wb_num(s)) AS BIGINT);
 -- A count ("Gecontroleerde voertuigen", "Overtredingen", a population) or another whole
 -- number (a victim's sequence number), never rounded: "1234", "1.234", "1 234" and

@@ -53,3 +53,30 @@ def test_te_controleren_is_done_and_to_review_in_the_mart_and_the_pages(tmp_path
         assert any("afsluitdatum ontbreekt" in d for d in found.loc[done, "details"])
         assert not any("termijn verstreken" in d.lower() for d in found.loc[done, "details"])
     assert any("termijn verstreken" in d.lower() for d in found.loc["T1", "details"])
+
+
+def test_statuses_are_judged_per_label_also_when_the_status_is_an_enum_or_empty(tmp_path):
+    """The mart decides the vocabulary once per distinct status label (a join, not a macro
+    per row): the same answer when the label column is an ENUM (enough rows per value) and
+    for tasks without a status (no label to join: open until closed)."""
+    statuses = ["Open", "Afgewerkt", " te controleren", ""]
+    rows = [
+        # Received in February (the reference date: the latest, 28/02), due 31/01/2024.
+        f"T{i:03d};Kantschrift;{1 + i % 28:02d}/02/2024;31/01/2024;;W01;;{statuses[i % 4]};Kerkstraat;{i};Herent;"
+        for i in range(40)
+    ]
+    raw = mini_raw(tmp_path, {"tasks/taken.csv": HEADER + "\n".join(rows) + "\n"})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    judged = query(
+        wh,
+        "SELECT coalesce(status, '(leeg)'), typeof(status) LIKE 'ENUM%', count(*), "
+        "count(*) FILTER (is_open), count(*) FILTER (is_overdue), count(*) FILTER (to_review) "
+        "FROM marts.tasks GROUP BY ALL ORDER BY 1",
+    )
+    assert judged == [
+        ("(leeg)", True, 10, 10, 10, 0),
+        ("Afgewerkt", True, 10, 0, 0, 0),
+        ("Open", True, 10, 10, 10, 0),
+        ("te controleren", True, 10, 0, 0, 10),
+    ]

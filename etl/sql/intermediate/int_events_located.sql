@@ -8,7 +8,7 @@
 -- geocode_method as the marts give it: NULL when not located, 'coördinaten' when placed
 -- by the record's own pair (wb_located_method, macros.sql).
 select * replace (
-    cast(wb_located_method(geocode_method, location_status) as wb_geocode_method) as geocode_method
+    wb_located_method(geocode_method, location_status, 'coördinaten'::wb_geocode_method) as geocode_method
 )
 from wb_located(
     'intermediate.int_events_current', 'staging.stg_zone__events',

@@ -18,7 +18,7 @@ select
     coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
     l.location_note,
     -- NULL when not located (an address list point outside Belgium; wb_located_method).
-    cast(wb_located_method(c.geocode_method, coalesce(l.location_status, 'geen_locatie')) as wb_geocode_method) as geocode_method
+    wb_located_method(c.geocode_method, coalesce(l.location_status, 'geen_locatie'), 'coördinaten'::wb_geocode_method) as geocode_method
 from intermediate.int_tasks_current c
 -- The export's wijk labels the zone knows, decided once per distinct label.
 left join intermediate.int_task_wijk_labels k on k.label = c.wijk_code_reported

@@ -7,7 +7,9 @@ with judged as not materialized (
         coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due,
         -- Not open once closed, or marked done without a closing date (the status
         -- vocabulary: etl.config.FINISHED_TASK_STATUSES; "te controleren" is done).
-        t.closed_at is null and not wb_task_finished(t.status) as open_now,
+        t.closed_at is null and not coalesce(st.finished, false) as open_now,
+        -- Done by the inspector, waiting for the wijkcoördinator's check.
+        coalesce(st.to_review, false) as to_review,
         -- The zone configuration's spelling of a name written otherwise (int_staff_spelling).
         coalesce(sp.inspector, t.inspector, w.inspector) as inspector_named,
         r.tasks_reference_date as reference_date
@@ -25,6 +27,13 @@ with judged as not materialized (
         group by l.task_type
     ) tt on tt.label = t.task_type
     left join intermediate.int_staff_spelling sp on sp.label = cast(t.inspector as varchar)
+    -- The status vocabulary decided per distinct label, not per row: per row the two macros
+    -- (text of the label, trimmed, lower case, looked up in a list) were a fifth of this
+    -- mart's time.
+    left join (
+        select status as label, wb_task_finished(status) as finished, wb_task_to_review(status) as to_review
+        from (select distinct status from staging.stg_islp__tasks)
+    ) st on st.label = t.status
 )
 select
     t.task_id,
@@ -39,8 +48,7 @@ select
     t.status,
     t.open_now as is_open,
     t.open_now and t.due is not null and cast(t.due as date) < t.reference_date as is_overdue,
-    -- Done by the inspector, waiting for the wijkcoördinator's check.
-    wb_task_to_review(t.status) as to_review,
+    t.to_review,
     date_diff('day', cast(t.received_at as date), cast(coalesce(t.closed_at, t.reference_date) as date)) as lead_days,
     t.reference,
     t.dates_inconsistent,
