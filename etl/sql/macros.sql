@@ -353,12 +353,6 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
     '[^a-z0-9]', '', 'g');
 -- "12A", "12 bus 3", "012", "12-14" -> 12; no leading digits -> NULL.
 CREATE OR REPLACE TEMP MACRO wb_house_key(s) AS try_cast(nullif(regexp_extract(trim(s), '^0*(\d+)', 1), '') AS INTEGER);
--- The whole house number as one compares it: "12b", "12 B", "12-B" -> "12B"; any other
--- number in capitals with single spaces ("12 BUS 3"). Among tolerant candidates the one
--- with the record's whole number comes first: "Kerkstraat 12b" is 12B, not 12.
-CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS CASE
-    WHEN regexp_full_match(trim(s), '\d+[\s\-.]*[A-Za-z]{1,2}') THEN regexp_replace(upper(trim(s)), '[\s\-.]', '', 'g')
-    ELSE upper(regexp_replace(trim(s), '\s+', ' ', 'g')) END;
 -- A house number as an address is grouped on (marts' address_number): "12b", "12 B", "12-b"
 -- and "012B" are 12B; a box, however written ("12 bus 3", "12 BUS 03", "12/3", "12 bte 3",
 -- "12 bt 3", "12 b. 3", "12 box 3"), is "12 bus 3", with the house's letter in capitals
@@ -372,6 +366,11 @@ CREATE OR REPLACE TEMP MACRO wb_house_address(s) AS regexp_replace(CASE
         THEN regexp_replace(upper(trim(s)),
             '^(\d+)\s*([A-Z]?)\s*(?:/|BUS|BTE|BT|BOÎTE|BOITE|BOX|B\.?)\s*0*(\d[0-9A-Z.]*)$', '\1\2 bus \3')
     ELSE regexp_replace(trim(s), '\s+', ' ', 'g') END, '^0+(\d)', '\1');
+-- The whole house number as one compares it: wb_house_address in capitals ("12b", "12 B",
+-- "12-B" -> "12B"; "12/3", "12 bte 03", "12 bus 3" -> "12 BUS 3"; "012" -> "12"). Among
+-- tolerant candidates the one with the record's whole number comes first: "Kerkstraat 12b"
+-- is 12B, not 12, and "12/3" is the address list's box 3 of number 12 (its own column).
+CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS upper(wb_house_address(s));
 -- A street field that carries the house number ("Kerkstraat 12", "Kerkstraat 12A",
 -- "Kerkstraat 12 bus 3", "Tervuursesteenweg 150-152", "Kerkstraat, nr. 12"), split into a
 -- struct {street, house_number}; NULL when it does not end in one. The number is the last

@@ -19,7 +19,7 @@ ADDRESSES = (
 )
 
 
-def geocoded(tmp_path, rows: list[str]) -> dict[str, tuple]:
+def geocoded(tmp_path, rows: list[str], addresses: str = ADDRESSES) -> dict[str, tuple]:
     """Per record: (x, y, geocode_method), and the records listed as unmatched."""
     zone = tmp_path / "zone.toml"
     zone.write_text(
@@ -30,7 +30,7 @@ def geocoded(tmp_path, rows: list[str]) -> dict[str, tuple]:
     raw = mini_raw(
         tmp_path,
         {"incidents/f.csv": HEADER + "".join(r + "\r\n" for r in rows),
-         "addresses/adressen.csv": ADDRESSES},
+         "addresses/adressen.csv": addresses},
     )  # fmt: skip
     wh = tmp_path / "wh.duckdb"
     build_warehouse(raw, wh, zone, echo=lambda s: None)
@@ -120,3 +120,40 @@ def test_a_corrected_address_list_beside_the_old_one_wins(tmp_path):
         (171000.0, 177300.0, "adres exact")
     ]
     assert query(wh, "SELECT count(*) FROM marts.geocode_unmatched") == [(0,)]
+
+
+def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
+    """An address register extract gives each box of a building its own row, the box in a
+    column of its own ("Busnummer"/BUSNR). That column was not read: the boxes were the
+    house number again, so "Kerkstraat 12" averaged the building's entrances and "12 bus 3"
+    was never exact. Now "12" with box "3" is the address "12 bus 3"; a record writing the
+    box otherwise ("12/3", "12 bte 03") takes that box, tolerantly; one without a box takes
+    the house number's own row."""
+    header = "Straatnaam;Huisnummer;Busnummer;Postcode;Gemeente;X;Y\r\n"
+    addresses = (
+        header + "Kerkstraat;12;;3020;Herent;171000;177000\r\n"
+        "Kerkstraat;12;1;3020;Herent;171020;177000\r\n"
+        "Kerkstraat;12;3;3020;Herent;171040;177000\r\n"
+        "Kerkstraat;14;2;3020;Herent;171100;177000\r\n"
+    )
+    rows = [
+        "B1;03/02/2024 10:00;Kerkstraat;12 bus 3;3020;Herent;;",
+        "B2;03/02/2024 10:00;Kerkstraat;12/3;3020;Herent;;",
+        "B3;03/02/2024 10:00;kerkstr.;12 bte 03;3020;Herent;;",
+        "B4;03/02/2024 10:00;Kerkstraat;12;3020;Herent;;",
+        "B5;03/02/2024 10:00;Kerkstraat;14 bus 2;3020;Herent;;",
+        # A box the list does not know: the building's own row stands for it.
+        "B6;03/02/2024 10:00;Kerkstraat;12 bus 9;3020;Herent;;",
+    ]
+    got, _ = geocoded(tmp_path, rows, addresses)
+    assert got["B1"] == (171040.0, 177000.0, "adres exact")
+    assert got["B2"] == got["B3"] == (171040.0, 177000.0, "adres genormaliseerd")
+    assert got["B4"] == (171000.0, 177000.0, "adres exact")
+    assert got["B5"] == (171100.0, 177000.0, "adres exact")
+    assert got["B6"] == (171000.0, 177000.0, "adres genormaliseerd")
+    # The upload preview and the Data page name the column as the register does.
+    mapped = query(
+        tmp_path / "wh.duckdb",
+        "SELECT field, header FROM raw.file_columns WHERE kind = 'addresses' AND field = 'box'",
+    )
+    assert mapped == [("box", "Busnummer")]

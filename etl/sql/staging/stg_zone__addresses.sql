@@ -1,9 +1,13 @@
 -- The zone's address list (Adressenregister/CRAB extract): street, house number, postcode,
 -- Lambert 72 x/y. Used only to locate records that carry an address but no coordinates.
+-- A box in a column of its own (the register's "busnummer") is part of the address, as a
+-- record writes it: "12" with box "3" is "12 bus 3", the house's own address stays "12".
 with typed as (
     select
         wb_text(street) as street,
-        wb_text(house_number) as house_number,
+        case when wb_text(box) is not null and wb_text(house_number) is not null
+            then wb_text(house_number) || ' bus ' || wb_text(box)
+            else wb_text(house_number) end as house_number,
         wb_postcode(postcode) as postcode,
         wb_text(municipality) as municipality,
         wb_num(x) as x_num,
