@@ -26,7 +26,14 @@ import duckdb
 import numpy as np
 
 from etl import config, duck
-from etl.labels import ADDRESS_KINDS, address_types, prepare_labels, vocabulary_types
+from etl.labels import (
+    ADDRESS_KINDS,
+    TASK_TYPES,
+    address_types,
+    prepare_labels,
+    task_types,
+    vocabulary_types,
+)
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
 from etl.sources.base import SPREADSHEET_SUFFIXES, identical_files, ignored_files, source_name
@@ -936,6 +943,9 @@ def _run_models(
     # The address types and lookup macros (etl.labels.address_types) need the two address
     # tables; the marts that look addresses up run the macros on their own connection.
     deps["address_types"] = {"int_address_streets", "int_address_numbers"} & int_names
+    # The tasks mart's name and wijk types (etl.labels.task_types) need the tables of
+    # names and wijk labels.
+    deps["task_types"] = {"int_staff_spelling", "int_task_wijk_labels"} & int_names
     lookups: dict[str, str] = {}
     uses_lookups = tuple(f"wb_{kind}_" for kind in ADDRESS_KINDS)
     for stem, path in mart_models.items():
@@ -944,6 +954,7 @@ def _run_models(
             ((mentioned(text, "marts") & set(mart_models)) - {stem})
             | (mentioned(text, "intermediate") & int_names)
             | ({"address_types"} if any(u in text for u in uses_lookups) else set())
+            | ({"task_types"} if any(t in text for t in TASK_TYPES) else set())
         )
     deps.update(check_deps)
 
@@ -968,6 +979,7 @@ def _run_models(
     }
     jobs.update({stem: model(intermediate, p, None) for stem, p in int_models.items()})
     jobs["address_types"] = address_job
+    jobs["task_types"] = task_types
     jobs.update({stem: model(marts, p, TARGET) for stem, p in mart_models.items()})
     jobs.update(checks)
     # The kinds with the most records first: their locating and marts are the longest chain.

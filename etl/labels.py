@@ -251,6 +251,40 @@ def address_types(con: duckdb.DuckDBPyConnection) -> str:
     return macros
 
 
+def task_types(con: duckdb.DuckDBPyConnection) -> None:
+    """Named ENUM types of the tasks mart's ``inspector`` and ``wijk_code``.
+
+    Both are a ``coalesce`` over sources of different types (the export's label, the
+    configured spelling of a name, the wijk's inspector; the wijk the export names, the wijk
+    the address locates, the label as written), so they came out as text, and writing that
+    text was a tenth of the mart's time. ``wb_task_inspector`` holds every name those
+    sources can give, ``wb_task_wijk`` every code: the staged labels, the zone's names and
+    spellings (``intermediate.int_staff_spelling``), the known wijk labels
+    (``intermediate.int_task_wijk_labels``) and every located pair's wijk; the mart casts
+    to them, and no value can be missing.
+    """
+    inspectors, wijken = con.execute(
+        """SELECT
+            (SELECT list(DISTINCT v) FILTER (WHERE v IS NOT NULL) FROM (
+                SELECT inspector AS v FROM intermediate.int_staff_spelling
+                UNION ALL SELECT CAST(inspector AS VARCHAR)
+                    FROM (SELECT DISTINCT inspector FROM staging.stg_islp__tasks)
+                UNION ALL SELECT inspector FROM raw.zone_wijken)),
+            (SELECT list(DISTINCT v) FILTER (WHERE v IS NOT NULL) FROM (
+                SELECT CAST(wijk_code AS VARCHAR) AS v FROM intermediate.int_task_wijk_labels
+                UNION ALL SELECT CAST(wijk_code AS VARCHAR)
+                    FROM (SELECT DISTINCT wijk_code FROM intermediate.int_point_locations)
+                UNION ALL SELECT CAST(wijk_code_reported AS VARCHAR)
+                    FROM (SELECT DISTINCT wijk_code_reported FROM staging.stg_islp__tasks)))"""
+    ).fetchone()
+    _create_type(con, "wb_task_inspector", inspectors or [])
+    _create_type(con, "wb_task_wijk", wijken or [])
+
+
+#: The types :func:`task_types` makes (a mart that names one waits for it).
+TASK_TYPES = ("wb_task_inspector", "wb_task_wijk")
+
+
 #: The kinds whose marts count records under an address (address_street, address_number).
 ADDRESS_KINDS = ("incidents", "nuisance")
 #: Per lookup macro ``wb_<kind>_<name>(label)``: the label type's field, the intermediate

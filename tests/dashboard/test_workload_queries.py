@@ -38,8 +38,11 @@ _WINDOW_ROWS = (
 
 
 def _window_rows(start, end) -> pd.DataFrame:
-    """The window's task rows, selected independently of the query layer."""
-    return wh(_WINDOW_ROWS, [end, start, start, start, end])
+    """The window's task rows, selected independently of the query layer (their ENUM
+    columns as the pages get them: text, not categoricals)."""
+    from dashboard.queries._db import plain_text
+
+    return plain_text(wh(_WINDOW_ROWS, [end, start, start, start, end]))
 
 
 def _windows(version):

@@ -196,3 +196,32 @@ def test_a_zipped_shapefile_names_its_file_type_not_the_library(tmp_path: Path):
     wh = tmp_path / "wh.duckdb"
     build(raw, wh)
     assert query(wh, "SELECT encoding FROM marts.load_files WHERE kind = 'districts'") == [("zip",)]
+
+
+def test_the_tasks_inspector_and_wijk_are_enums_of_every_source(tmp_path: Path):
+    """The tasks mart's ``inspector`` and ``wijk_code`` are ENUMs made during the build
+    (etl.labels.task_types) from every source they take a value from: the configured
+    spelling of a name, a name the zone does not know, the wijk's inspector for a task
+    without one; a known wijk label in other capitals, an unknown one kept as written. A
+    value missing from a type would stop the build; none may be lost or changed."""
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk;Behandelaar\r\n"
+        "T1;Kantschrift;01/03/2026;;;W01;INP ZOË PEETERS\r\n"
+        "T2;Kantschrift;01/03/2026;;;w02 ;INP Stand-in\r\n"
+        "T3;Kantschrift;01/03/2026;;;W02;\r\n"
+        "T4;Kantschrift;01/03/2026;;;W98;\r\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"tasks/t.csv": tasks}), wh)
+    assert query(wh, "SELECT task_id, inspector, wijk_code FROM marts.tasks ORDER BY 1") == [
+        ("T1", "INP Zoë Peeters", "W01"),
+        ("T2", "INP Stand-in", "W02"),
+        ("T3", "INP Bart Janssens", "W02"),
+        ("T4", None, "W98"),
+    ]
+    types = query(
+        wh,
+        "SELECT column_name, data_type LIKE 'ENUM%' FROM duckdb_columns() "
+        "WHERE table_name = 'tasks' AND column_name IN ('inspector', 'wijk_code') ORDER BY 1",
+    )
+    assert types == [("inspector", True), ("wijk_code", True)]

@@ -41,10 +41,11 @@ select
     t.received_at,
     t.due as due_at,
     t.closed_at,
-    t.wijk_code,
+    -- ENUMs of every value these can take (etl.labels.task_types), not text.
+    cast(t.wijk_code as wb_task_wijk) as wijk_code,
     t.wijk_code_located,
     t.wijk_name,
-    t.inspector_named as inspector,
+    cast(t.inspector_named as wb_task_inspector) as inspector,
     t.status,
     t.open_now as is_open,
     t.open_now and t.due is not null and cast(t.due as date) < t.reference_date as is_overdue,
