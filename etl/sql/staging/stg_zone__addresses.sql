@@ -5,9 +5,8 @@
 with typed as (
     select
         wb_text(street) as street,
-        case when wb_text(box) is not null and wb_text(house_number) is not null
-            then wb_text(house_number) || ' bus ' || wb_text(box)
-            else wb_text(house_number) end as house_number,
+        -- (No number, no address: NULL, refused below, also when it has a box.)
+        wb_text(house_number) || coalesce(' bus ' || wb_text(box), '') as house_number,
         wb_postcode(postcode) as postcode,
         wb_text(municipality) as municipality,
         wb_num(x) as x_num,
