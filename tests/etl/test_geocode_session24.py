@@ -135,6 +135,11 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
         "Kerkstraat;12;1;3020;Herent;171020;177000\r\n"
         "Kerkstraat;12;3;3020;Herent;171040;177000\r\n"
         "Kerkstraat;14;2;3020;Herent;171100;177000\r\n"
+        # The box word typed into the box column too: the same box 5, not "bus bus 5".
+        "Kerkstraat;16;bus 5;3020;Herent;171200;177000\r\n"
+        "Kerkstraat;16;Bte 6;3020;Herent;171220;177000\r\n"
+        # Only the word: no box, the building's own row.
+        "Kerkstraat;18;bus;3020;Herent;171300;177000\r\n"
     )
     rows = [
         "B1;03/02/2024 10:00;Kerkstraat;12 bus 3;3020;Herent;;",
@@ -144,6 +149,9 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
         "B5;03/02/2024 10:00;Kerkstraat;14 bus 2;3020;Herent;;",
         # A box the list does not know: the building's own row stands for it.
         "B6;03/02/2024 10:00;Kerkstraat;12 bus 9;3020;Herent;;",
+        "B7;03/02/2024 10:00;Kerkstraat;16 bus 5;3020;Herent;;",
+        "B8;03/02/2024 10:00;Kerkstraat;16/6;3020;Herent;;",
+        "B9;03/02/2024 10:00;Kerkstraat;18;3020;Herent;;",
     ]
     got, _ = geocoded(tmp_path, rows, addresses)
     assert got["B1"] == (171040.0, 177000.0, "adres exact")
@@ -151,6 +159,9 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
     assert got["B4"] == (171000.0, 177000.0, "adres exact")
     assert got["B5"] == (171100.0, 177000.0, "adres exact")
     assert got["B6"] == (171000.0, 177000.0, "adres genormaliseerd")
+    assert got["B7"] == (171200.0, 177000.0, "adres exact")
+    assert got["B8"] == (171220.0, 177000.0, "adres genormaliseerd")
+    assert got["B9"] == (171300.0, 177000.0, "adres exact")
     # The upload preview and the Data page name the column as the register does.
     mapped = query(
         tmp_path / "wh.duckdb",
