@@ -33,8 +33,12 @@ RURAL_POINTS = 25
 #: Numbers per anchor covered by the address list: :func:`etl.demo.incidents.house_numbers`
 #: adds 0-3 to an anchor's number.
 NUMBERS_PER_ANCHOR = 4
+#: Every BOX_BUILDING_EVERY-th address of the list is a building with boxes (2 … MAX_BOXES),
+#: each a row of its own (address_frame); records draw boxes 1 … 11 (incidents.house_numbers).
+BOX_BUILDING_EVERY = 6
+MAX_BOXES = 11
 
-ADDRESS_HEADER = ["Straatnaam", "Huisnummer", "Postcode", "Gemeente", "X", "Y"]
+ADDRESS_HEADER = ["Straatnaam", "Huisnummer", "Busnummer", "Postcode", "Gemeente", "X", "Y"]
 ABSENCE_HEADER = ["Wijkinspecteur", "Van", "Tot", "Reden"]
 
 
@@ -191,6 +195,12 @@ def address_frame(geo: Geography) -> pd.DataFrame:
     :func:`etl.demo.incidents.house_numbers` draws); a number already given to an earlier
     anchor of the same street keeps that first point, so no address appears twice.
     Motorway anchors (number 0) have no address.
+
+    As the address register (Adressenregister) writes it, each box of a building with
+    apartments is a row of its own, the box in "Busnummer" (empty on the building's own
+    row): every sixth house here has two to eleven boxes, at the building's point. A record
+    naming one of them ("12 bus 3", "12/3") is located exactly; one naming a box the
+    building lacks gets the building's own row.
     """
     spec = geo.spec
     n = len(geo.anchor_xy)
@@ -221,6 +231,14 @@ def address_frame(geo: Geography) -> pd.DataFrame:
         }
     )
     frame = frame.drop_duplicates(["Straatnaam", "Huisnummer", "Gemeente"], keep="first")
+    frame = frame.reset_index(drop=True)
+    frame.insert(2, "Busnummer", "")
+    buildings = frame.iloc[::BOX_BUILDING_EVERY]
+    n_boxes = 2 + np.arange(len(buildings)) % (MAX_BOXES - 1)
+    boxes = buildings.loc[buildings.index.repeat(n_boxes)].copy()
+    boxes["Busnummer"] = np.concatenate([np.arange(1, k + 1) for k in n_boxes]).astype(str)
+    # Each building's box rows right after its own row, as the register lists them.
+    frame = pd.concat([frame, boxes]).sort_index(kind="stable")
     return frame.reset_index(drop=True)
 
 

@@ -156,3 +156,22 @@ def test_the_demo_register_writes_boxes_with_a_slash(demo_warehouse):
     assert slashed > 0
     assert left == 0
     assert as_bus == slashed
+
+
+def test_the_demo_register_lists_boxes_and_records_find_them(demo_warehouse):
+    """The demo's address list, like the address register, gives each box of a building with
+    apartments its own row ("Busnummer"). A task at "12 bus 3" is then located exactly when
+    the building has box 3, and through the building's own row when it has not; either way
+    at the building's point, never unlocated."""
+    con = connect(str(demo_warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT geocode_method::VARCHAR, count(*) FROM marts.tasks "
+            "WHERE regexp_matches(house_number::VARCHAR, '^\\d+ bus \\d+$') GROUP BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+    methods = dict(rows)
+    assert methods.get("adres exact", 0) > 0
+    assert methods.get("adres genormaliseerd", 0) > 0  # a box the building lacks
+    assert set(methods) <= {"adres exact", "adres genormaliseerd"}

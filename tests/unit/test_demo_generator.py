@@ -332,11 +332,23 @@ def test_sectors_tile_each_wijk_with_its_population(demo):
 def test_tasks_are_located_by_the_address_list_inside_their_wijk(demo):
     tasks = _read(demo, "tasks")
     addresses = pd.read_csv(demo / "addresses" / "adressen.csv", sep=";", dtype=str)
-    assert list(addresses.columns) == ["Straatnaam", "Huisnummer", "Postcode", "Gemeente", "X", "Y"]
-    assert not addresses.duplicated(["Straatnaam", "Huisnummer", "Gemeente"]).any()
+    assert list(addresses.columns) == [
+        "Straatnaam", "Huisnummer", "Busnummer", "Postcode", "Gemeente", "X", "Y",
+    ]  # fmt: skip
+    assert not addresses.duplicated(["Straatnaam", "Huisnummer", "Busnummer", "Gemeente"]).any()
+    # As the address register: a row per box of a building, at the building's point, after
+    # the building's own row (empty Busnummer).
+    boxed = addresses[addresses["Busnummer"].notna()]
+    buildings = addresses[addresses["Busnummer"].isna()]
+    assert 0.3 < len(boxed) / len(buildings) < 2
+    assert boxed["Busnummer"].str.fullmatch(r"\d+").all()
+    own = boxed.merge(buildings, on=["Straatnaam", "Huisnummer", "Gemeente"], suffixes=("", "_b"))
+    assert (
+        len(own) == len(boxed) and (own["X"] == own["X_b"]).all() and (own["Y"] == own["Y_b"]).all()
+    )
     plain = tasks["Huisnr"].str.extract(r"^(\d+)")[0]
     keyed = tasks.assign(Huisnummer=plain).merge(
-        addresses,
+        buildings,
         left_on=["Straat", "Huisnummer", "Gemeente"],
         right_on=["Straatnaam", "Huisnummer", "Gemeente"],
         how="left",
