@@ -140,6 +140,9 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
         "Kerkstraat;16;Bte 6;3020;Herent;171220;177000\r\n"
         # Only the word: no box, the building's own row.
         "Kerkstraat;18;bus;3020;Herent;171300;177000\r\n"
+        # A register that pads its box numbers: still box 4 of number 20.
+        "Kerkstraat;20;;3020;Herent;171400;177000\r\n"
+        "Kerkstraat;20;0004;3020;Herent;171440;177000\r\n"
     )
     rows = [
         "B1;03/02/2024 10:00;Kerkstraat;12 bus 3;3020;Herent;;",
@@ -152,6 +155,7 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
         "B7;03/02/2024 10:00;Kerkstraat;16 bus 5;3020;Herent;;",
         "B8;03/02/2024 10:00;Kerkstraat;16/6;3020;Herent;;",
         "B9;03/02/2024 10:00;Kerkstraat;18;3020;Herent;;",
+        "B10;03/02/2024 10:00;Kerkstraat;20 bus 4;3020;Herent;;",
     ]
     got, _ = geocoded(tmp_path, rows, addresses)
     assert got["B1"] == (171040.0, 177000.0, "adres exact")
@@ -162,6 +166,7 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
     assert got["B7"] == (171200.0, 177000.0, "adres exact")
     assert got["B8"] == (171220.0, 177000.0, "adres genormaliseerd")
     assert got["B9"] == (171300.0, 177000.0, "adres exact")
+    assert got["B10"] == (171440.0, 177000.0, "adres genormaliseerd")
     # The upload preview and the Data page name the column as the register does.
     mapped = query(
         tmp_path / "wh.duckdb",
