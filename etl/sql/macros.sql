@@ -366,6 +366,11 @@ CREATE OR REPLACE TEMP MACRO wb_house_address(s) AS regexp_replace(CASE
         THEN regexp_replace(upper(trim(s)),
             '^(\d+)\s*([A-Z]?)\s*(?:/|BUS|BTE|BT|BOÎTE|BOITE|BOX|B\.?)\s*0*(\d[0-9A-Z.]*)$', '\1\2 bus \3')
     ELSE regexp_replace(trim(s), '\s+', ' ', 'g') END, '^0+(\d)', '\1');
+-- The box column of an address list (the register's "busnummer") as the box alone: "3";
+-- a column that repeats the word wb_house_address reads ("bus 3", "Bte 3", "b. 3", "/3")
+-- gives the same "3", the word alone no box (NULL).
+CREATE OR REPLACE TEMP MACRO wb_box(s) AS nullif(regexp_replace(wb_text(s),
+    '^(?i)(?:(?:bus|bte|boîte|boite|box|bt)(?:[\s.]+|$)|b\.\s*|/\s*)', ''), '');
 -- The whole house number as one compares it: wb_house_address in capitals ("12b", "12 B",
 -- "12-B" -> "12B"; "12/3", "12 bte 03", "12 bus 3" -> "12 BUS 3"; "012" -> "12"). Among
 -- tolerant candidates the one with the record's whole number comes first: "Kerkstraat 12b"

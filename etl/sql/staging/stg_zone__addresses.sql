@@ -2,13 +2,12 @@
 -- Lambert 72 x/y. Used only to locate records that carry an address but no coordinates.
 -- A box in a column of its own (the register's "busnummer") is part of the address, as a
 -- record writes it: "12" with box "3" is "12 bus 3", the house's own address stays "12".
--- A box column that repeats the word ("bus 3", "Bte 3", "b. 3", "/3") gives the same address.
+-- A box column that repeats the word ("bus 3", "Bte 3", "/3") gives the same address (wb_box).
 with typed as (
     select
         wb_text(street) as street,
         -- (No number, no address: NULL, refused below, also when it has a box.)
-        wb_text(house_number) || coalesce(' bus ' || nullif(regexp_replace(wb_text(box),
-            '^(?i)(?:(?:bus|bte|boîte|boite|box|bt)(?:[\s.]+|$)|b\.\s*|/\s*)', ''), ''), '') as house_number,
+        wb_text(house_number) || coalesce(' bus ' || wb_box(box), '') as house_number,
         wb_postcode(postcode) as postcode,
         wb_text(municipality) as municipality,
         wb_num(x) as x_num,
