@@ -278,17 +278,26 @@ def displacement_quotient(
     return (b1 / c1 - b0 / c0) / success
 
 
-def displacement_text(wdq: float, around: tuple[int, int], place_direction: str) -> str:
+def displacement_text(
+    wdq: float, around: tuple[int, int], place_direction: str, around_direction: str
+) -> str:
     """What a :func:`displacement_quotient` says, in Dutch.
+
+    The quotient alone has no margin: a surroundings' change of a few records gives a
+    quotient as large as a real one. So it is read only when both changes are beyond
+    chance, each judged by its own :func:`relative_change` against the rest (the test
+    Bowers and Johnson ask for the place and its buffer alike): the place's fall, and the
+    surroundings' fall (diffusion of benefits) or rise (displacement).
 
     Parameters
     ----------
     wdq : float
     around : (before, after)
         The surroundings' records.
-    place_direction : str
-        The ``richting`` of the place's :func:`relative_change`: only a ``"daling"`` beyond
-        chance is an effect whose displacement means something.
+    place_direction, around_direction : str
+        The ``richting`` of the place's and of the surroundings' :func:`relative_change`:
+        only a ``"daling"`` of the place beyond chance is an effect whose displacement
+        means something, and only a change of the surroundings beyond chance is one.
     """
     if sum(around) < MIN_SURROUNDING_RECORDS:
         return (
@@ -297,12 +306,15 @@ def displacement_text(wdq: float, around: tuple[int, int], place_direction: str)
         )
     if place_direction != "daling" or wdq != wdq:  # no effect, or NaN
         return "zonder duidelijke daling op het adres valt over verplaatsing niets te zeggen"
+    if around_direction == "gelijk" or wdq == 0:
+        return (
+            "de omgeving veranderde niet meer dan toeval tegenover de rest: geen aantoonbare "
+            "verplaatsing of uitstraling"
+        )
     if wdq > 1:
         return "de omgeving ging er meer op vooruit dan het adres zelf (uitstraling)"
     if wdq > 0:
         return "ook de omgeving ging erop vooruit (uitstraling van het effect)"
-    if wdq == 0:
-        return "geen verplaatsing en geen uitstraling"
     if wdq >= -1:
         return "een deel verplaatste zich naar de omgeving, minder dan wat het adres won"
     return "er verplaatste zich meer naar de omgeving dan wat het adres won"
@@ -352,12 +364,15 @@ def surroundings(daily: pd.DataFrame, stretches: BeforeAfter) -> dict:
             "verplaatsing": NO_SURROUNDINGS,
         }
     wdq = displacement_quotient(place, around, rest)
+    around_change = relative_change(*around, *rest)
     return {
         "adres": place,
         "omgeving": around,
         "rest": rest,
         "adres_relatief": place_change,
-        "omgeving_relatief": relative_change(*around, *rest),
+        "omgeving_relatief": around_change,
         "wdq": wdq,
-        "verplaatsing": displacement_text(wdq, around, place_change["richting"]),
+        "verplaatsing": displacement_text(
+            wdq, around, place_change["richting"], around_change["richting"]
+        ),
     }

@@ -12,13 +12,14 @@ import math
 
 import pandas as pd
 
-from dashboard.analysis.before_after import DEFAULT_RADIUS
+from dashboard.analysis.before_after import DEFAULT_RADIUS, MIN_SURROUNDING_RECORDS
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
 from dashboard.components.format import (
     fmt_date,
     fmt_number,
     fmt_period,
     fmt_signed,
+    fmt_signed_number,
     missing_as_text,
     style_table,
 )
@@ -343,7 +344,15 @@ def surroundings_sentences(per_source: dict[str, dict], rest_label: str) -> list
             how = f"het adres steeg duidelijk sterker dan de {rest_label}"
         else:
             how = f"het adres verliep niet duidelijk anders dan de {rest_label}"
-        sentences.append(f"{label}: {how}; {s['verplaatsing']}.")
+        moved = s["verplaatsing"]
+        wdq = s.get("wdq", float("nan"))
+        if (
+            wdq == wdq
+            and s["omgeving"] is not None
+            and sum(s["omgeving"]) >= MIN_SURROUNDING_RECORDS
+        ):
+            moved += f" (gewogen verplaatsingsquotiënt {fmt_signed_number(wdq, 2)})"
+        sentences.append(f"{label}: {how}; {moved}.")
     return sentences
 
 
@@ -354,5 +363,7 @@ SURROUNDINGS_NOTE = (
     "boven 1 ligt (▼/▲), is het verschil meer dan toeval. Omgeving = de gelokaliseerde registraties "
     "binnen de straal rond het adres, het adres zelf niet meegeteld. Verplaatsing volgens de "
     "gewogen verplaatsingsquotiënt (Bowers en Johnson): ging de omgeving er mee op vooruit "
-    "(uitstraling), of verschoof het probleem naar de buren?"
+    "(uitstraling, boven 0), of verschoof het probleem naar de buren (onder 0; onder -1 meer "
+    "dan het adres won)? Alleen als het adres duidelijk daalde én de omgeving zelf meer dan "
+    "toeval veranderde tegenover de rest, spreekt de tool van uitstraling of verplaatsing."
 )

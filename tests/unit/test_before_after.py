@@ -152,19 +152,28 @@ def test_displacement_quotient_follows_bowers_and_johnson():
 
 
 @pytest.mark.parametrize(
-    ("wdq", "around", "direction", "says"),
+    ("wdq", "around", "direction", "around_direction", "says"),
     [
-        (0.5, (30, 25), "daling", "ook de omgeving ging erop vooruit"),
-        (1.4, (30, 10), "daling", "meer op vooruit dan het adres zelf"),
-        (-0.4, (30, 35), "daling", "een deel verplaatste zich"),
-        (-1.5, (30, 45), "daling", "meer naar de omgeving dan wat het adres won"),
-        (0.0, (30, 30), "daling", "geen verplaatsing en geen uitstraling"),
-        (-1.5, (30, 45), "gelijk", "zonder duidelijke daling op het adres"),
-        (-1.5, (3, 5), "daling", "te weinig registraties in de omgeving (8, minder dan 10)"),
+        (0.5, (30, 25), "daling", "daling", "ook de omgeving ging erop vooruit"),
+        (1.4, (30, 10), "daling", "daling", "meer op vooruit dan het adres zelf"),
+        (-0.4, (30, 35), "daling", "stijging", "een deel verplaatste zich"),
+        (-1.5, (30, 45), "daling", "stijging", "meer naar de omgeving dan wat het adres won"),
+        # The surroundings' change within chance: no reading of the quotient's sign.
+        (0.0, (30, 30), "daling", "gelijk", "geen aantoonbare verplaatsing of uitstraling"),
+        (0.5, (30, 25), "daling", "gelijk", "niet meer dan toeval"),
+        (-1.5, (30, 45), "daling", "gelijk", "niet meer dan toeval"),
+        (-1.5, (30, 45), "gelijk", "stijging", "zonder duidelijke daling op het adres"),
+        (
+            -1.5,
+            (3, 5),
+            "daling",
+            "stijging",
+            "te weinig registraties in de omgeving (8, minder dan 10)",
+        ),
     ],
 )
-def test_displacement_text_reads_only_a_real_effect(wdq, around, direction, says):
-    assert says in before_after.displacement_text(wdq, around, direction)
+def test_displacement_text_reads_only_a_real_effect(wdq, around, direction, around_direction, says):
+    assert says in before_after.displacement_text(wdq, around, direction, around_direction)
 
 
 def _surrounding_days(since: date, rows) -> pd.DataFrame:
@@ -196,7 +205,31 @@ def test_surroundings_counts_the_three_areas_on_the_stretches():
     assert got["rest"] == (1500 - 40 - 15, 1500 - 8 - 8)
     assert got["adres_relatief"]["richting"] == "daling"
     assert got["wdq"] == pytest.approx((8 / 1484 - 15 / 1445) / (8 / 1484 - 40 / 1445))
-    assert "ook de omgeving ging erop vooruit" in got["verplaatsing"]
+    # The quotient is 0.2 (diffusion), but 15 -> 8 records in the surroundings against a
+    # steady rest is within chance (interval 0.19-1.31): no diffusion is claimed.
+    assert got["omgeving_relatief"]["richting"] == "gelijk"
+    assert "niet meer dan toeval" in got["verplaatsing"]
+
+
+@pytest.mark.parametrize(
+    ("around_after", "says"),
+    [
+        (20, "ook de omgeving ging erop vooruit"),  # 60 -> 20: beyond chance
+        (45, "niet meer dan toeval"),  # 60 -> 45: within it
+        (110, "een deel verplaatste zich naar de omgeving"),  # 60 -> 110: beyond chance
+    ],
+)
+def test_surroundings_claim_diffusion_or_displacement_only_beyond_chance(around_after, says):
+    since = date(2026, 6, 1)
+    w = before_after.windows(since, 28, date(2024, 1, 1), date(2026, 12, 31))
+    # The address falls from 300 to 100 records while the rest of the zone stays at 3000.
+    daily = _surrounding_days(
+        since, [(-5, 300, 60, 3360), (5, 100, around_after, 3100 + around_after)]
+    )
+    got = before_after.surroundings(daily, w)
+    assert got["adres_relatief"]["richting"] == "daling"
+    assert got["rest"] == (3000, 3000)
+    assert says in got["verplaatsing"]
 
 
 def test_surroundings_without_a_place_compare_with_the_rest_only():

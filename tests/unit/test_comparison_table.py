@@ -42,3 +42,38 @@ def test_a_difference_without_an_earlier_period_is_a_dash():
     shown = _shown_texts(comparison.styled_comparison(table, compared))
     assert shown["Verschil"].tolist() == ["–", "–"]
     assert shown["Verschil t.o.v. vorig jaar"].tolist() == ["+3", "-2"]
+
+
+def test_the_surroundings_sentence_gives_the_quotient_and_claims_only_beyond_chance():
+    from dashboard.analysis import before_after
+
+    def areas(around_after):
+        return {
+            "adres": (300, 100),
+            "omgeving": (60, around_after),
+            "rest": (3000, 3000),
+            "adres_relatief": before_after.relative_change(300, 100, 3000, 3000),
+            "omgeving_relatief": before_after.relative_change(60, around_after, 3000, 3000),
+            "wdq": before_after.displacement_quotient((300, 100), (60, around_after), (3000, 3000)),
+        }
+
+    moved, within = areas(110), areas(50)
+    for s in (moved, within):
+        s["verplaatsing"] = before_after.displacement_text(
+            s["wdq"], s["omgeving"], s["adres_relatief"]["richting"],
+            s["omgeving_relatief"]["richting"],
+        )  # fmt: skip
+    [one, two] = comparison.surroundings_sentences(
+        {"Feiten": moved, "Overlast": within}, "rest van de zone"
+    )
+    # 60 -> 110 around an address that fell from 300 to 100: a quarter moved next door.
+    assert one == (
+        "Feiten: het adres daalde duidelijk sterker dan de rest van de zone; een deel "
+        "verplaatste zich naar de omgeving, minder dan wat het adres won (gewogen "
+        "verplaatsingsquotiënt -0,25)."
+    )
+    # 60 -> 50 would be a quotient of +0,05, but within chance: no diffusion is claimed.
+    assert "niet meer dan toeval" in two and "(gewogen verplaatsingsquotiënt +0,05)" in two
+    # Without surroundings, or with too few records in them, no quotient is given.
+    few = dict(within, omgeving=(3, 2), verplaatsing="te weinig")
+    assert "quotiënt" not in comparison.surroundings_sentences({"Feiten": few}, "rest")[0]
