@@ -5,12 +5,18 @@
 -- removes spaces and Unicode spaces such as the no-break space, which are not ASCII).
 -- The zone's time zone ([zone].timezone); the build defines it again from zone.toml.
 CREATE OR REPLACE TEMP MACRO wb_zone_tz() AS 'Europe/Brussels';
+-- Invisible format characters (zero-width space U+200B, byte order mark U+FEFF, word
+-- joiner, soft hyphen: Unicode category Cf) come with text copied from a web page, a mail
+-- or Teams; they are left out, so "Kerkstraat\u200b" is Kerkstraat. Only non-ASCII text
+-- pays for the regex.
 CREATE OR REPLACE TEMP MACRO wb_text(s) AS CASE
-    WHEN starts_with(s, ' ') OR ends_with(s, ' ') OR strlen(s) <> length(s) THEN nullif(trim(s), '')
+    WHEN strlen(s) <> length(s) THEN nullif(trim(regexp_replace(s, '\p{Cf}+', '', 'g')), '')
+    WHEN starts_with(s, ' ') OR ends_with(s, ' ') THEN nullif(trim(s), '')
     ELSE nullif(s, '')
 END;
 -- A record key (PV number, accident, report, task or control number) in its canonical form:
--- upper case, without spaces of any kind, also inside ("le.55.l7.0000002/2025" and
+-- upper case, without spaces of any kind or invisible format characters (a zero-width space
+-- copied along from a web page), also inside ("le.55.l7.0000002/2025" and
 -- "LE.55.L7. 0000002/2025" are LE.55.L7.0000002/2025). Exports of one system differ in
 -- exactly this (a register typed by hand, a web form), and a key that compared as written
 -- counted one PV twice across exports. Used wherever a key is read, so every comparison
@@ -23,7 +29,7 @@ END;
 CREATE OR REPLACE TEMP MACRO wb_key(s) AS CASE
     WHEN contains(s, ' ') OR contains(s, chr(9)) OR contains(s, chr(10)) OR contains(s, chr(13))
         OR strlen(s) <> length(s) OR starts_with(s, '=')
-        THEN nullif(upper(regexp_replace(regexp_replace(s, '[\s\p{Zs}]+', '', 'g'), '^="(.*)"$', '\1')), '')
+        THEN nullif(upper(regexp_replace(regexp_replace(s, '[\s\p{Zs}\p{Cf}]+', '', 'g'), '^="(.*)"$', '\1')), '')
     ELSE nullif(upper(s), '')
 END;
 -- A key Excel spoilt before it was exported (``k``: the key as wb_key gives it): an error

@@ -250,12 +250,18 @@ def test_pv_numbers_compare_without_case_or_spaces_across_exports(tmp_path):
         incident("le.55.l7.0000002/2025", "03/02/2025 10:00", cat="Vandalisme"),
         incident("LE.55.L7.0000003/2025", "03/02/2025 11:00", cat="Vandalisme"),
         incident("LE.55.L7.0000004/2025", "03/02/2025 12:00", cat="Vandalisme"),
+        incident("LE.55.L7.0000005/2025", "03/02/2025 13:00", cat="Vandalisme"),
+        incident("LE.55.L7.0000006/2025", "03/02/2025 14:00", cat="Vandalisme"),
     ]
     newer = [
         incident("LE.55.L7.0000002/2025", "04/02/2025 10:00", cat="Fietsdiefstal"),
         # Stray spaces, inside too (a typed register), and a no-break space.
         incident(" LE.55.L7. 0000003/2025", "04/02/2025 11:00", cat="Fietsdiefstal"),
         incident("LE.55.L7.0000004\u00a0/2025", "04/02/2025 12:00", cat="Fietsdiefstal"),
+        # Invisible characters copied along from a web page or a chat: a zero-width space,
+        # a word joiner and a soft hyphen.
+        incident("LE.55.L7.0000005/2025\u200b", "04/02/2025 13:00", cat="Fietsdiefstal"),
+        incident("LE.55.L7.\u2060000\u00ad0006/2025", "04/02/2025 14:00", cat="Fietsdiefstal"),
     ]
     wh = built(
         tmp_path,
@@ -269,6 +275,8 @@ def test_pv_numbers_compare_without_case_or_spaces_across_exports(tmp_path):
         ("LE.55.L7.0000002/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
         ("LE.55.L7.0000003/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
         ("LE.55.L7.0000004/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
+        ("LE.55.L7.0000005/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
+        ("LE.55.L7.0000006/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
     ]
     assert rejects(wh, "incidents") == []
 

@@ -275,3 +275,21 @@ def test_a_key_in_excels_text_escape_is_the_same_record(tmp_path):
     wh = built(tmp_path, {"incidents/2024_a.csv": old, "incidents/2024_b.csv": new})
     got = query(wh, "SELECT pv_number, category FROM marts.incidents ORDER BY 1")
     assert got == [("P5", "Nieuw"), ("P6", "Vandalisme")]
+
+
+# --- Invisible format characters (session 52) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("Kerkstraat\u200b", "Kerkstraat"),  # zero-width space, copied from a web page
+        ("\ufeffSint-Rémi", "Sint-Rémi"),  # a byte order mark before the first field
+        ("Onze-Lieve-\u00adVrouwstraat", "Onze-Lieve-Vrouwstraat"),  # soft hyphen
+        (" Égide\u2060 ", "Égide"),  # word joiner, spaces around
+        ("\u200b", None),  # nothing visible: empty
+        ("Kerkstraat", "Kerkstraat"),
+    ],
+)
+def test_text_leaves_out_invisible_format_characters(con, text, clean):
+    assert one(con, "SELECT wb_text(?)", text) == clean
