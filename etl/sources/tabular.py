@@ -1454,6 +1454,12 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
             f"Kopregel over twee rijen ({rows[0]} en {rows[-1]}): kolomnamen uit rij "
             f"{rows[-1]}, uit rij {rows[0]} waar die leeg is.",
         )
+    if rows := info.get("empty_rows"):
+        notes.insert(
+            0,
+            f"Lege {'rij' if len(rows) == 1 else 'rijen'} (alleen scheidingstekens) "
+            f"overgeslagen: rij {row_ranges_note(rows)}.",
+        )
     if rows := info.get("header_rows"):
         notes.insert(
             0,
@@ -1681,6 +1687,19 @@ def _load_csv(
             f"ASOF LEFT JOIN {table}_empty e ON {base} - {2 + above} >= e.first_record)"
         )
         row_expr = "_line"
+    # A row of separators only (";;;;;": Excel writes an empty row of the sheet so) is an
+    # empty line, not a record without a key: left out and named in the note, its row
+    # still counted. Such a row has its last fields empty, so only a file with such rows
+    # (n_half_empty, counted anyway) is looked at.
+    empty_rows = []
+    blank = " AND ".join(f"c{i} IS NULL" for i in range(n + 1))
+    if n_half_empty:
+        empty_rows = [
+            r
+            for (r,) in con.execute(
+                f"SELECT {row_expr} FROM {source} WHERE {blank} ORDER BY 1"
+            ).fetchall()
+        ]
     header_rows = []
     if n_maybe_headers:
         # One pass over the candidates: the header repeated as it is, and the header's
@@ -1713,6 +1732,7 @@ def _load_csv(
         "declared": declared,
         "joined_rows": joined,
         "header_rows": header_rows,
+        "empty_rows": empty_rows,
         "read_notes": sniffed.notes,
         "select": _select_sql(
             kind,
@@ -1726,9 +1746,11 @@ def _load_csv(
             skip=dropped,
             fault=f"CASE {' '.join(faults)} END" if faults else None,
             declared=declared,
-            where=f"NOT coalesce({maybe_header} AND {header_again}, false)"
-            if header_rows
-            else None,
+            where=" AND ".join(
+                ([f"NOT coalesce({maybe_header} AND {header_again}, false)"] if header_rows else [])
+                + ([f"NOT ({blank})"] if empty_rows else [])
+            )
+            or None,
         ),
     }
 

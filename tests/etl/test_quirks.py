@@ -919,6 +919,41 @@ def test_rows_are_named_as_a_spreadsheet_shows_them_around_empty_lines(
         assert accepted[2] == ("P5", 9)
 
 
+@pytest.mark.parametrize("sep", [";", ","])
+def test_rows_of_separators_only_are_empty_rows_not_refused_records(tmp_path, sep):
+    """Excel writes an empty row of the sheet as ";;;;;" in a CSV: an empty row, still
+    counted in the row numbers, never a record refused for its missing key."""
+    empty = ";" * 10  # the header's eleven fields, all empty
+    rows = [
+        incident("P1"),  # row 2
+        empty,  # 3
+        incident("P2", when="geen datum"),  # 4
+        "",  # 5: an empty line proper
+        empty,  # 6
+        empty,  # 7
+        incident("P3"),  # 8
+        empty,  # 9, the last line
+    ]
+    text = incidents_csv(rows, sep=sep)
+    if sep == ",":
+        text = text.replace("171000,5", "171000.5").replace("177000,25", "177000.25")
+    wh = built(tmp_path, {"incidents/a.csv": text})
+    assert mart(wh, "SELECT source_row, field, value FROM marts.rejects") == [
+        (4, "Datum feit", "geen datum")
+    ]
+    assert mart(wh, "SELECT pv_number, source_row FROM marts.incidents ORDER BY 1") == [
+        ("P1", 2),
+        ("P3", 8),
+    ]
+    [(read, accepted, refused, note)] = mart(
+        wh,
+        "SELECT rows_read, rows_accepted, rows_rejected, note FROM marts.load_files "
+        "WHERE kind = 'incidents'",
+    )
+    assert (read, accepted, refused) == (3, 2, 1)
+    assert "Lege rijen (alleen scheidingstekens) overgeslagen: rij 3, 6–7, 9." in note
+
+
 @pytest.mark.parametrize("line", ["sep=,", "SEP=,", '"sep=,"'])
 def test_excel_separator_line_names_the_separator(tmp_path, line):
     rows = [incident("PV1", xy=('"171000,5"', '"177000,25"')), incident("PV2", xy=W02)]
