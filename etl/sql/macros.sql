@@ -279,11 +279,24 @@ CREATE OR REPLACE TEMP MACRO wb_xy(s) AS CASE
     lambda p: list_transform([{'a': wb_num(p.a), 'b': wb_num(p.b)}], lambda q: CASE
         WHEN q.a BETWEEN 49 AND 52 AND q.b BETWEEN 2 AND 7 THEN {'x': q.b, 'y': q.a}
         ELSE {'x': q.a, 'y': q.b} END)[1])[1] END;
+-- A coordinate in metres as a spreadsheet formats whole metres with a Dutch thousands point
+-- ("172.100" for 172100: Excel's #.##0): wb_num reads one group of three after a point as
+-- decimals (172.1), which is no coordinate of Belgium in any system, so the build lost the
+-- point without a word. Such a value (two or three digits, a point, three digits) is
+-- metres when its decimal reading is no degree of Belgium's latitude (49-52): "50.876" stays
+-- a latitude (a Lambert value of 49000-52000 written so is read as degrees: the south of the
+-- country only). Every other form is wb_num's. The length and the point's place are tested
+-- first, so a plain number pays two comparisons.
+CREATE OR REPLACE TEMP MACRO wb_coord(s) AS CASE
+    WHEN strlen(s) BETWEEN 6 AND 7 AND s[-4:-4] = '.' AND regexp_full_match(s, '\d{2,3}\.\d{3}')
+        AND NOT (CAST(s AS DOUBLE) BETWEEN 49 AND 52) THEN CAST(replace(s, '.', '') AS DOUBLE)
+    ELSE wb_num(s)
+END;
 -- X and Y of a record: from their own columns (a number, or degrees with the degree sign:
 -- wb_degrees), else from a point in one column (wb_xy). COALESCE reaches the later forms
 -- only for the rows the earlier left NULL.
-CREATE OR REPLACE TEMP MACRO wb_x(x, xy) AS coalesce(wb_num(x), wb_degrees(x), wb_xy(xy).x);
-CREATE OR REPLACE TEMP MACRO wb_y(y, xy) AS coalesce(wb_num(y), wb_degrees(y), wb_xy(xy).y);
+CREATE OR REPLACE TEMP MACRO wb_x(x, xy) AS coalesce(wb_coord(x), wb_degrees(x), wb_xy(xy).x);
+CREATE OR REPLACE TEMP MACRO wb_y(y, xy) AS coalesce(wb_coord(y), wb_degrees(y), wb_xy(xy).y);
 -- A coordinate pair the locating step (etl/geo.py, Locator.locate) certainly places: in
 -- Belgium's box as Lambert 72 (geo.BELGIUM_31370, bounds included, as the locator tests
 -- it), or as WGS84 or Lambert 2008 inside the largest rectangle of that system that PROJ

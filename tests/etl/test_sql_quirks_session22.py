@@ -293,3 +293,35 @@ def test_a_key_in_excels_text_escape_is_the_same_record(tmp_path):
 )
 def test_text_leaves_out_invisible_format_characters(con, text, clean):
     assert one(con, "SELECT wb_text(?)", text) == clean
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("172.100", 172100.0),  # whole metres with a Dutch thousands point (Excel's #.##0)
+        ("177.100", 177100.0),
+        ("24.500", 24500.0),
+        ("172.100,5", 172100.5),  # grouped with a decimal comma: as before
+        ("172100", 172100.0),
+        ("171000.5", 171000.5),  # a decimal point with one or two decimals: as written
+        ("171000.25", 171000.25),
+        ("50.876", 50.876),  # a latitude in Belgium stays degrees
+        ("4.712", 4.712),  # a longitude
+        ("50.87912", 50.87912),
+        ("172.1", 172.1),  # not a group of three: no guess
+    ],
+)
+def test_coordinates_with_a_thousands_point_are_metres(con, text, value):
+    assert one(con, "SELECT wb_coord(?)", text) == pytest.approx(value)
+    assert one(con, "SELECT wb_x(?, NULL)", text) == pytest.approx(value)
+
+
+def test_a_record_in_whole_metres_with_thousands_points_is_located(tmp_path):
+    rows = [
+        incident("P1", xy=("171.000", "177.000")),  # W01's point, as Excel formats it
+        incident("P2", xy=("173.000", "177.000")),  # W02's
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    got = query(wh, "SELECT pv_number, x, y, wijk_code FROM marts.incidents ORDER BY 1")
+    assert got == [("P1", 171000.0, 177000.0, "W01"), ("P2", 173000.0, 177000.0, "W02")]
+    assert rejects(wh, "incidents") == []

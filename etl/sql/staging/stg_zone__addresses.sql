@@ -10,8 +10,8 @@ with typed as (
         wb_text(house_number) || coalesce(' bus ' || wb_box(box), '') as house_number,
         wb_postcode(postcode) as postcode,
         wb_text(municipality) as municipality,
-        wb_num(x) as x_num,
-        wb_num(y) as y_num,
+        wb_coord(x) as x_num,
+        wb_coord(y) as y_num,
         wb_text(x) as x_text,
         wb_text(y) as y_text,
         row_fault, source_file, source_row, load_order
