@@ -83,7 +83,14 @@ END;
 -- year, a US date or AM/PM stay refused. No lambda: one around these patterns cost 0.07
 -- CPU-s a million dates when every vector holds a bad date (the benchmark's planted ones),
 -- as a lambda is set up for each vector that reaches it.
-CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS try_strptime(
+-- A day ending at 24:00 ("05/03/2025 24:00", "5/3/2025 24u"), as an end is often written:
+-- the next day at 00:00. Only the plain day forms before the time; tried last.
+CREATE OR REPLACE TEMP MACRO wb_day_end(s) AS CASE
+    WHEN regexp_matches(s, '\d[\s\p{Zs}]+24[\s\p{Zs}]*(?:[:uUhH.][\s\p{Zs}]*00(?::00)?)?[\s\p{Zs}]*(?:uur|u|h)?\.?[\s\p{Zs}]*$')
+    THEN try_strptime(trim(regexp_replace(s, '[\s\p{Zs}]+24[\s\p{Zs}]*(?:[:uUhH.][\s\p{Zs}]*00(?::00)?)?[\s\p{Zs}]*(?:uur|u|h)?\.?[\s\p{Zs}]*$', '')),
+        ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d']) + INTERVAL 1 DAY
+END;
+CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS coalesce(try_strptime(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(regexp_replace(s, '\p{Zs}', ' ', 'g')),
         '^\s*[a-z\x{e0}-\x{ff}]+\.?,?\s+(\d)', '\1'),
@@ -93,7 +100,7 @@ CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS try_strptime(
         '^\s*(.*?:\d{2})(?:[.,]\d+)?\s*(?:uur|u|h)?\.?\s*$', '\1'),
     ['%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y %H:%M:%S',
      '%d-%m-%Y', '%d.%m.%Y %H:%M', '%d.%m.%Y %H:%M:%S', '%d.%m.%Y', '%Y-%m-%d %H:%M',
-     '%Y-%m-%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d %H:%M:%S']);
+     '%Y-%m-%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d %H:%M:%S']), wb_day_end(s));
 -- A date with its month in words, as a spreadsheet formats it ("3 februari 2024", "zaterdag
 -- 3 feb. 2024 14:30", "03-Feb-2024", "3 février 2024"): Dutch, French and English month
 -- names and their usual abbreviations; the year in four digits (a two-digit year stays
@@ -188,15 +195,16 @@ CREATE OR REPLACE TEMP MACRO wb_placeholder_date(ts, s) AS CASE
 END;
 -- A time of day in a column of its own (an export that splits "Datum feit" and "Uur feit"):
 -- "14:30", "9:05", "14:30:15", "14u30", "14u", "14h30", "14.30", "14" (the hour), or an
--- Excel time as a fraction of a day ("0,6041667" = 14:30). NULL when it is none (also from
--- 24:00 on). Only rows with such a column get here: an empty field never reaches the lambda.
+-- Excel time as a fraction of a day ("0,6041667" = 14:30). 24:00 ("24u", "24:00") is the
+-- end of the day, as an end time is often written (wb_at: the next day at 00:00); NULL when
+-- it is none (also after 24:00). Only rows with such a column get here: an empty field never reaches the lambda.
 CREATE OR REPLACE TEMP MACRO wb_time(s) AS CASE WHEN s IS NOT NULL THEN list_transform([wb_text(s)], lambda t:
     CASE
         WHEN regexp_full_match(t, '0([.,]\d+)?') THEN TIME '00:00:00' + to_microseconds(
             CAST(round(CAST(replace(t, ',', '.') AS DOUBLE) * 86400) AS BIGINT) * 1000000)
         ELSE list_transform([try_cast(regexp_replace(regexp_replace(t,
             '^(\d{1,2})\s*[uUhH.]\s*(\d{2})$', '\1:\2'), '^(\d{1,2})\s*[uUhH]?$', '\1:00') AS TIME)],
-            lambda v: CASE WHEN v < TIME '24:00:00' THEN v END)[1]
+            lambda v: CASE WHEN v <= TIME '24:00:00' THEN v END)[1]
     END)[1] END;
 -- A moment from a date field and, when the export has one, a time column: the time column
 -- gives the time of day (a time in the date field is then overruled).

@@ -1228,6 +1228,11 @@ def test_time_of_day_in_a_column_of_its_own(tmp_path):
         "T4;03/02/2024 10:00;;;;Diefstal;171000,5;177000",  # no time column value: as written
         "T5;03/02/2024;0,75;;;Diefstal;171000,5;177000",  # Excel's fraction of a day
         "T6;03/02/2024;25:00;;;Diefstal;171000,5;177000",
+        # The end of the day written as 24:00 (or 24u): the next day at 00:00.
+        "T7;03/02/2024;22:00;;24:00;Woninginbraak;171000,5;177000",
+        "T8;03/02/2024;20:00;;24u;Woninginbraak;171000,5;177000",
+        "T9;03/02/2024;20:00;03/02/2024 24:00;;Woninginbraak;171000,5;177000",
+        "T10;03/02/2024;20:00;;24:30;Woninginbraak;171000,5;177000",  # no hour of a day
     ]
     accidents = "Ongevalnummer;Datum;Uur;X;Y\nA1;03/02/2024;17:45;171000,5;177000\n"
     sheet = [
@@ -1249,9 +1254,13 @@ def test_time_of_day_in_a_column_of_its_own(tmp_path):
         "T3": ("2024-02-03 08:15:00", "2024-02-05 17:00:00", 8),
         "T4": ("2024-02-03 10:00:00", None, 10),
         "T5": ("2024-02-03 18:00:00", None, 18),
+        "T7": ("2024-02-03 22:00:00", "2024-02-04 00:00:00", 22),
+        "T8": ("2024-02-03 20:00:00", "2024-02-04 00:00:00", 20),
+        "T9": ("2024-02-03 20:00:00", "2024-02-04 00:00:00", 20),
     }
     assert mart(wh, "SELECT source_row, field, value, reason FROM marts.rejects") == [
-        (7, "Uur feit", "25:00", "Uur feit is geen geldig uur (verwacht uu:mm)")
+        (7, "Uur feit", "25:00", "Uur feit is geen geldig uur (verwacht uu:mm)"),
+        (11, "Einduur", "24:30", "Einduur feit is geen geldig uur (verwacht uu:mm)"),
     ]
     assert [str(r[0]) for r in mart(wh, "SELECT occurred_at FROM marts.accidents")] == [
         "2024-02-03 17:45:00"
