@@ -347,6 +347,20 @@ CREATE OR REPLACE TEMP MACRO wb_count_reason(label, s) AS label || CASE
     WHEN wb_num(s) IS NULL THEN ' is geen getal'
     ELSE ' is geen geheel getal (een aantal heeft geen decimalen; verwacht bv. 1234 of 1.234)'
 END;
+-- The class of an accident's or a victim's severity as the exports write it, in Dutch or
+-- French, in any case: 'killed' ("Dodelijk", "Gedood", "Overleden binnen 30 dagen", "Tué",
+-- "Décédé"), 'seriously_injured' ("Zwaargewond", "Zwaar gewond", "Ernstig gewond",
+-- "Blessé grave"), 'lightly_injured' ("Lichtgewond", "Licht gewond", "Blessé léger"); NULL
+-- for the others ("Ongedeerd", "Stoffelijke schade", unknown). The marts of accidents and
+-- victims both read it, so an accident's severity and its victims' agree.
+CREATE OR REPLACE TEMP MACRO wb_severity_class(s) AS list_transform(
+    [lower(strip_accents(trim(CAST(s AS VARCHAR))))], lambda t: CASE
+        WHEN t LIKE 'dodelijk%' OR t LIKE 'gedood%' OR t LIKE 'overleden%' OR t LIKE 'dood%'
+            OR t LIKE 'tue%' OR t LIKE 'decede%' OR t LIKE 'mortel%' THEN 'killed'
+        WHEN t LIKE 'zwaar%' OR t LIKE 'ernstig%' OR t LIKE 'blesse grave%' OR t LIKE 'blesse grièvement%'
+            OR t LIKE 'blesses graves%' THEN 'seriously_injured'
+        WHEN t LIKE 'licht%' OR t LIKE 'blesse leger%' OR t LIKE 'blesses legers%' THEN 'lightly_injured'
+    END)[1];
 CREATE OR REPLACE TEMP MACRO wb_reject(field_name, reason_text, value_text) AS
     struct_pack(field := field_name, reason := reason_text, value := CAST(value_text AS VARCHAR));
 -- The reject of a key Excel spoilt (wb_key_spoilt); ``label``: the field in Dutch ("PV-nummer").

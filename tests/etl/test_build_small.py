@@ -449,3 +449,55 @@ def test_source_row_is_the_line_in_a_large_parallel_read(raw_copy, tmp_path):
     assert query(
         warehouse, "SELECT source_row FROM marts.incidents WHERE pv_number = 'BIG.119999/2024'"
     ) == [(120_001,)]
+
+
+def test_severity_and_road_user_in_any_spelling(raw_copy, tmp_path):
+    """An accident's severity as exports write it: "Gedood", "Overleden binnen 30 dagen" and
+    French "Tué" are killed, "zwaar gewond" and "Blessé grave" seriously injured, in any
+    case. Only "Dodelijk" counted before: a fatal accident written "Gedood" without victim
+    rows was no injury accident at all. A victim's road user matches the zone's list of
+    vulnerable road users without case ("fietser", "VOETGANGER")."""
+    rows = [
+        ("LE.55.L7.200001/2024", "Gedood"),
+        ("LE.55.L7.200002/2024", "Overleden binnen 30 dagen"),
+        ("LE.55.L7.200003/2024", "Tué"),
+        ("LE.55.L7.200004/2024", "zwaar gewond"),
+        ("LE.55.L7.200005/2024", "Blessé grave"),
+        ("LE.55.L7.200006/2024", "LICHTGEWOND"),
+        ("LE.55.L7.200007/2024", "Stoffelijke schade"),
+    ]
+    (raw_copy / "accidents" / "islp_ongevallen_2024_ernst.csv").write_text(
+        "Ongevalnummer;Datum/uur;Straat;Huisnr;Gemeente;X;Y;Ernst;Weggebruiker 1\n"
+        + "".join(
+            f"{key};09/02/2024 11:00;Kerkstraat;;Herent;171210;177210;{severity};Fietser\n"
+            for key, severity in rows
+        ),
+        encoding="utf-8",
+    )
+    (raw_copy / "victims" / "islp_slachtoffers_2024_case.csv").write_text(
+        "Ongevalnummer;Volgnummer;Letsel;Type weggebruiker;Leeftijdsklasse\n"
+        "LE.55.L7.200004/2024;1;Zwaargewond;fietser;35-44\n"
+        "LE.55.L7.200006/2024;1;Lichtgewond;VOETGANGER;35-44\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    build(raw_copy, warehouse)
+    got = query(
+        warehouse,
+        "SELECT accident_id, is_injury, killed, seriously_injured, lightly_injured "
+        "FROM marts.accidents WHERE accident_id LIKE 'LE.55.L7.2000%' ORDER BY 1",
+    )
+    assert got == [
+        ("LE.55.L7.200001/2024", True, 1, 0, 0),
+        ("LE.55.L7.200002/2024", True, 1, 0, 0),
+        ("LE.55.L7.200003/2024", True, 1, 0, 0),
+        ("LE.55.L7.200004/2024", True, 0, 1, 0),
+        ("LE.55.L7.200005/2024", True, 0, 1, 0),
+        ("LE.55.L7.200006/2024", True, 0, 0, 1),
+        ("LE.55.L7.200007/2024", False, 0, 0, 0),
+    ]
+    assert query(
+        warehouse,
+        "SELECT road_user, is_vulnerable FROM marts.victims "
+        "WHERE accident_id LIKE 'LE.55.L7.2000%' ORDER BY 1",
+    ) == [("VOETGANGER", True), ("fietser", True)]

@@ -16,9 +16,10 @@ zone as (
         a.occurred_at,
         a.severity,
         -- Without victim rows, the worst-victim severity stands for one victim of that kind.
-        coalesce(v.killed, case when lower(a.severity) like 'dodelijk%' then 1 else 0 end) as killed,
-        coalesce(v.seriously_injured, case when lower(a.severity) like 'zwaar%' then 1 else 0 end) as seriously_injured,
-        coalesce(v.lightly_injured, case when lower(a.severity) like 'licht%' then 1 else 0 end) as lightly_injured,
+        coalesce(v.killed, case when sc.class = 'killed' then 1 else 0 end) as killed,
+        coalesce(v.seriously_injured, case when sc.class = 'seriously_injured' then 1 else 0 end) as seriously_injured,
+        coalesce(v.lightly_injured, case when sc.class = 'lightly_injured' then 1 else 0 end) as lightly_injured,
+        sc.class is not null as severity_injury,
         cast(null as bigint) as victims,  -- the sum of the three classes, below
         a.road_user_1, a.road_user_2, a.light, a.weather, a.built_up, a.crossroads, a.road_type,
         cast(null as varchar) as collision_type,
@@ -36,6 +37,11 @@ zone as (
         a.location_note, a.geocode_method, a.source_file, a.source_row
     from intermediate.int_accidents_located a
     left join victim_counts v on v.accident_id = a.accident_id
+    -- The severity's class (wb_severity_class) decided once per distinct label.
+    left join (
+        select severity as label, wb_severity_class(severity) as class
+        from (select distinct severity from staging.stg_islp__accidents)
+    ) sc on sc.label = a.severity
 ),
 statbel as (
     select
@@ -47,6 +53,7 @@ statbel as (
         case when s.class_code = 1 then 1 else 0 end as killed,
         case when s.class_code = 2 then 1 else 0 end as seriously_injured,
         case when s.class_code = 3 then 1 else 0 end as lightly_injured,
+        s.class_code in (1, 2, 3) as severity_injury,
         cast(null as bigint) as victims,
         s.road_user_1, s.road_user_2, s.light, s.weather, s.built_up, s.crossroads, s.road_type,
         s.collision_type,
@@ -75,8 +82,7 @@ unioned as (
 )
 select
     accident_id, source, occurred_at, severity,
-    lower(coalesce(severity, '')) in ('dodelijk', 'zwaargewond', 'lichtgewond')
-        or killed + seriously_injured + lightly_injured > 0 as is_injury,
+    coalesce(severity_injury, false) or killed + seriously_injured + lightly_injured > 0 as is_injury,
     killed, seriously_injured, lightly_injured,
     -- A victim is a person killed or injured, so the zone's total is the sum of the three
     -- classes: a row of someone unhurt ("Ongedeerd") or of no known class is no victim (it

@@ -3,13 +3,12 @@ select
     v.accident_id,
     v.victim_number,
     v.severity,
-    case
-        when lower(v.severity) like 'gedood%' or lower(v.severity) like 'dodelijk%' or lower(v.severity) like 'overleden%' then 'killed'
-        when lower(v.severity) like 'zwaar%' then 'seriously_injured'
-        when lower(v.severity) like 'licht%' then 'lightly_injured'
-    end as severity_class,
+    wb_severity_class(v.severity) as severity_class,
     v.road_user,
-    v.road_user in (select value from raw.zone_lists where list_name = 'vulnerable_road_users') as is_vulnerable,
+    -- The zone's list compared without case or surrounding spaces ("fietser", "FIETSER").
+    lower(trim(cast(v.road_user as varchar))) in (
+        select lower(trim(value)) from raw.zone_lists where list_name = 'vulnerable_road_users'
+    ) as is_vulnerable,
     v.age_group,
     cast(a.occurred_at as date) as date,
     year(a.occurred_at) as year,
