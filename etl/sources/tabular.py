@@ -650,8 +650,9 @@ _SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 #: A table may start below a title (a report's "Overzicht feiten 2024", a date line, empty
-#: lines): the header is looked for in this many first lines or rows.
-HEADER_SEARCH_LINES = 10
+#: lines, the block of filters an ISLP report prints above its table): the header is looked
+#: for in this many first lines or rows.
+HEADER_SEARCH_LINES = 30
 
 
 def _header(first: str, is_header: Callable[[list[str]], bool] | None = None) -> dict:
@@ -1154,14 +1155,23 @@ def _check_required(
     if missing:
         expected = "; ".join(f"{f}: {' / '.join(mapping.expected(f))}" for f in missing)
         hint = ""
-        if missing == [FOLDER_FIELDS.get(mapping.kind)]:
+        if not found:
+            # Not one column recognised: most likely the header is not where it was looked
+            # for (a long title or filter block above it), not a column under another name.
+            hint = (
+                f" Geen enkele kolomnaam herkend: staat de kopregel lager dan de eerste "
+                f"{HEADER_SEARCH_LINES} regels (onder een titel of een blok met filters)? "
+                f"Verwijder dan de regels erboven."
+            )
+        elif missing == [FOLDER_FIELDS.get(mapping.kind)]:
             label = mapping.expected(missing[0])[0]
             hint = (
                 f" Een lijst zonder kolom {label} krijgt die uit de map waarin ze staat: zet "
                 f"ze bijvoorbeeld in {mapping.kind}/<{label.lower()}>/ (zoals {mapping.kind}/School/)."
             )
         raise BuildError(
-            f"Bestand {name}: verplichte kolom(men) ontbreken ({', '.join(missing)}). "
+            f"Bestand {name}: verplichte kolom(men) ontbreken "
+            f"({', '.join(mapping.expected(f)[0] for f in missing)}). "
             f"Gevonden kolommen: {', '.join(headers) or '(geen)'}. "
             f"Verwacht (een van): {expected}. Voeg de kolomnaam toe aan data/mappings.toml "
             f"als de export een andere naam gebruikt.{hint}"

@@ -1104,10 +1104,40 @@ def test_workbook_without_a_table_is_refused_with_its_first_sheet(tmp_path):
 
 
 def test_no_header_in_the_first_lines_is_refused_naming_the_first_line(tmp_path):
-    lines = ["Overzicht feiten;;", *(f"regel {i};;" for i in range(12)), INCIDENT_HEADER]
+    lines = ["Overzicht feiten;;", *(f"regel {i};;" for i in range(32)), INCIDENT_HEADER]
     raw = mini_raw(tmp_path, {"incidents/a.csv": "\r\n".join([*lines, incident("P1")])})
-    with pytest.raises(BuildError, match="Gevonden kolommen: Overzicht feiten"):
+    with pytest.raises(BuildError) as exc:
         build(raw, tmp_path / "wh.duckdb")
+    msg = str(exc.value)
+    # The required fields by their Dutch names, and where to look: not one name was
+    # recognised, so the header is most likely lower than where it was looked for.
+    assert "verplichte kolom(men) ontbreken (PV-nummer, Datum feit)" in msg
+    assert "Gevonden kolommen: Overzicht feiten" in msg
+    assert "staat de kopregel lager dan de eerste 30 regels" in msg
+
+
+@pytest.mark.parametrize("workbook_file", [False, True])
+def test_a_header_below_a_long_block_of_filters_is_found(tmp_path, workbook_file):
+    """An ISLP report prints its title and the filters it ran with above the table: a
+    dozen lines and more."""
+    filters = [
+        "Rapport: Feiten per wijk",
+        "Zone: 5388 PZ HerKo",
+        *(f"Filter {i}: waarde {i}" for i in range(14)),
+        "",
+    ]
+    if workbook_file:
+        sheet = [[f] for f in filters] + [
+            INCIDENT_HEADER.split(";"),
+            incident("P1").split(";"),
+        ]
+        files = {"incidents/rapport.xlsx": workbook({"Blad1": sheet})}
+        row = len(filters) + 2
+    else:
+        files = {"incidents/rapport.csv": "\r\n".join([*filters, INCIDENT_HEADER, incident("P1")])}
+        row = len(filters) + 2
+    wh = built(tmp_path, files)
+    assert mart(wh, "SELECT pv_number, source_row FROM marts.incidents") == [("P1", row)]
 
 
 def test_another_kinds_export_below_a_title_is_refused_as_that_kind(tmp_path):
