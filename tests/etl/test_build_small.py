@@ -501,3 +501,35 @@ def test_severity_and_road_user_in_any_spelling(raw_copy, tmp_path):
         "SELECT road_user, is_vulnerable FROM marts.victims "
         "WHERE accident_id LIKE 'LE.55.L7.2000%' ORDER BY 1",
     ) == [("VOETGANGER", True), ("fietser", True)]
+
+
+def test_victims_of_an_accident_no_export_has_are_named_in_the_build_warnings(raw_copy, tmp_path):
+    """A victims list of a longer period than the accidents' (or a typo in a number) keeps
+    victims that count in no accident: said, with their accident numbers."""
+    (raw_copy / "victims" / "islp_slachtoffers_2024_los.csv").write_text(
+        "Ongevalnummer;Volgnummer;Letsel;Type weggebruiker;Leeftijdsklasse\n"
+        "LE.55.L7.999001/2024;1;Zwaargewond;Fietser;35-44\n"
+        "LE.55.L7.999001/2024;2;Lichtgewond;Fietser;35-44\n"
+        "LE.55.L7.999002/2024;1;Lichtgewond;Voetganger;35-44\n",
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "w.duckdb"
+    build(raw_copy, warehouse)
+    assert query(
+        warehouse, "SELECT topic, message FROM marts.build_warnings WHERE topic = 'Slachtoffers'"
+    ) == [
+        (
+            "Slachtoffers",
+            "3 slachtoffers horen bij een ongevalnummer dat in geen ongevallenexport staat "
+            "(2 ongevallen: LE.55.L7.999001/2024, LE.55.L7.999002/2024). Ze staan in de lijst "
+            "van slachtoffers, maar tellen in geen ongeval, geen kaart en geen verslag van "
+            "letsel. Ontbreekt de ongevallenexport van die periode, of is het nummer verkeerd "
+            "getypt?",
+        )
+    ]
+
+
+def test_no_victims_warning_when_every_victim_has_its_accident(small_warehouse):
+    assert query(
+        small_warehouse, "SELECT count(*) FROM marts.build_warnings WHERE topic = 'Slachtoffers'"
+    ) == [(0,)]

@@ -95,6 +95,15 @@ overlap_pairs as (
         order by o.code, o.other_code) as pairs, count(*) as n
     from raw.wijk_overlaps o
 ),
+-- Victims whose accident number is in no accidents export (a victims list of a longer
+-- period than the accidents', or a typo in the number): kept in marts.victims without a
+-- place, but in no accident's count, no map and no report of injuries.
+orphan_victims as (
+    select count(*) as n, count(distinct v.accident_id) as n_accidents,
+        list(distinct v.accident_id order by v.accident_id) as accidents
+    from marts.victims v
+    where v.accident_id not in (select accident_id from marts.accidents where source = 'zone')
+),
 warnings as (
     -- Files nobody reads are said first: their rows are in no table at all.
     select -1 as seq, 'Niet gelezen' as topic,
@@ -173,6 +182,16 @@ warnings as (
         || 'ze in de lijst of in zone.toml (hoofdletters, accenten en spaties tellen niet).'
     from unknown_absentees
     where n > 0 and (select count(*) from raw.zone_wijken where inspector is not null) > 0
+    union all
+    select 11, 'Slachtoffers',
+        wb_count_text(n) || ' ' || case when n = 1 then 'slachtoffer hoort' else 'slachtoffers horen' end
+        || ' bij een ongevalnummer dat in geen ongevallenexport staat ('
+        || case when n_accidents = 1 then '' else wb_count_text(n_accidents) || ' ongevallen: ' end
+        || wb_code_list(accidents) || '). Ze staan in de lijst van slachtoffers, maar tellen in '
+        || 'geen ongeval, geen kaart en geen verslag van letsel. Ontbreekt de ongevallenexport van '
+        || 'die periode, of is het nummer verkeerd getypt?'
+    from orphan_victims
+    where n > 0
     union all
     -- A few records outside the zone are normal (an accident on the border road); a large
     -- share (over 2 %, and at least 10 records) points at coordinates in another system or
