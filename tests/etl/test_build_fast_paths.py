@@ -26,8 +26,8 @@ CREATE OR REPLACE TEMP MACRO ref_ts0(s) AS coalesce(try_strptime(regexp_replace(
 ]), CASE WHEN regexp_full_match(trim(s), '[1-9]\\d{4}([.,]\\d+)?')
     THEN TIMESTAMP '1899-12-30' + to_microseconds(CAST(round(CAST(replace(trim(s), ',', '.') AS DOUBLE) * 86400) AS BIGINT) * 1000000) END,
     -- A day ending at 24:00: the next day at 00:00 (wb_day_end).
-    CASE WHEN regexp_full_match(trim(s), '(\S+)\s+24\s*(?:[:.]\s*00(?::00)?)?\s*\.?\s*')
-    THEN try_strptime(regexp_extract(trim(s), '^(\S+)', 1),
+    CASE WHEN regexp_full_match(trim(s), '(\\S+)\\s+24\\s*(?:[:.]\\s*00(?::00)?)?\\s*\\.?\\s*')
+    THEN try_strptime(regexp_extract(trim(s), '^(\\S+)', 1),
         ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d']) + INTERVAL 1 DAY END);
 CREATE OR REPLACE TEMP MACRO ref_ts(s) AS CASE WHEN year(ref_ts0(s)) >= 1900 THEN ref_ts0(s) END;
 """
