@@ -138,17 +138,82 @@ def distinct_labels(
     return result
 
 
+#: Label fields whose spellings are not merged by case (:func:`case_variants`): addresses
+#: and names have rules of their own (the address list, the zone's spelling of a name), and
+#: a code is compared as the zone writes it.
+KEEP_CASE_FIELDS = frozenset(
+    {"street", "house_number", "postcode", "municipality", "inspector", "wijk", "nis_code"}
+)
+
+
+#: A label column that is text, not an ENUM (too few rows per value), is looked at for
+#: spellings that differ only in case up to this many rows: a small export's vocabulary.
+CASE_TEXT_ROWS = _ESTIMATE_ROWS
+
+
+def case_variants(
+    con: duckdb.DuckDBPyConnection, relation: str, field: str, values: list[str] | None
+) -> dict[str, str]:
+    """The spellings of one label that differ only in case, each mapped to the one kept.
+
+    A category typed "vandalisme" in one export and "Vandalisme" in the ISLP one is one
+    category: as two it split every count and trend in two. The spelling most rows use is
+    kept (on a tie the one in mixed case, as a system writes it, then the first in sorted
+    order); the others map to it. Counting costs a pass over the column, and only runs for
+    a label that has such spellings (usually none). ``values``: the label's distinct values
+    (as ``wb_text`` gives them), or None to read them here (a text label of a small export,
+    see :data:`CASE_TEXT_ROWS`).
+
+    Returns
+    -------
+    dict of str to str
+        Variant -> kept spelling; empty when every value differs from the others in more
+        than case.
+    """
+    if values is None:
+        values = (
+            con.execute(
+                f"SELECT list(DISTINCT v) FILTER (WHERE v IS NOT NULL) "
+                f"FROM (SELECT wb_text({quote_ident(field)}) AS v FROM {relation})"
+            ).fetchone()[0]
+            or []
+        )
+    groups: dict[str, list[str]] = {}
+    for v in values:
+        groups.setdefault(v.lower(), []).append(v)
+    shared = {k: g for k, g in groups.items() if len(g) > 1}
+    if not shared:
+        return {}
+    counts = dict(
+        con.execute(
+            f"SELECT v, count(*) FROM (SELECT wb_text({quote_ident(field)}) AS v FROM {relation}) "
+            "WHERE lower(v) IN (SELECT unnest(?::VARCHAR[])) GROUP BY v",
+            [list(shared)],
+        ).fetchall()
+    )
+    variants: dict[str, str] = {}
+    for spellings in shared.values():
+        kept = min(
+            spellings,
+            key=lambda v: (-counts.get(v, 0), v.lower() == v or v.upper() == v, v),
+        )
+        variants.update({v: kept for v in spellings if v != kept})
+    return variants
+
+
 def define_label_types(
     con: duckdb.DuckDBPyConnection,
     sql_texts: Iterable[str],
     min_rows_per_value: int | None = None,
     verbatim: set[str] | None = None,
+    variants: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, int | None]:
     """Create every ``label_<kind>__<field>`` type the SQL uses, from ``raw.<kind>``.
 
     Needs the views ``raw.<kind>`` and the macro ``wb_text`` (``etl/sql/macros.sql``).
     ``verbatim`` receives the ENUM types whose column holds only clean text (see
-    :func:`prepare_labels`).
+    :func:`prepare_labels`); ``variants`` per ENUM type the spellings that differ only in
+    case from the one kept (:func:`case_variants`), which the ENUM then does not hold.
 
     Returns
     -------
@@ -167,8 +232,18 @@ def define_label_types(
             clean="wb_text",
             verbatim=as_given,
         )
+        small = None
         for field, values in labels.items():
             name = f"label_{kind}__{field}"
+            if variants is not None and field not in KEEP_CASE_FIELDS:
+                if not values and small is None:
+                    # A text label: an export too small for an ENUM is still looked at;
+                    # free text of a large one (many values) is no vocabulary.
+                    n = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+                    small = n <= CASE_TEXT_ROWS
+                if (values or small) and (found := case_variants(con, relation, field, values)):
+                    variants[name] = found
+                    values = values and [v for v in values if v not in found]
             _create_type(con, name, values)
             made[name] = len(values) if values else None
             if verbatim is not None and field in as_given:
@@ -182,16 +257,26 @@ def prepare_labels(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     That is ``sql`` with each ``cast(wb_text(<field>) as label_<kind>__<field>)`` whose
     column holds only clean text (no value with surrounding or non-ASCII spaces; checked
     on its distinct values) written as ``cast(nullif(<field>, '') as ...)``: the values
-    are the same, and no row is tested for spaces to trim.
+    are the same, and no row is tested for spaces to trim. A label with spellings that
+    differ only in case (:func:`case_variants`) maps those to the one kept before the
+    cast; the others are cast as they are.
     """
     verbatim: set[str] = set()
-    define_label_types(con, [sql], verbatim=verbatim)
+    variants: dict[str, dict[str, str]] = {}
+    define_label_types(con, [sql], verbatim=verbatim, variants=variants)
 
     def cast(m: re.Match) -> str:
         field, label = m.group(1), m.group(2)
-        if label.lower() not in verbatim or not label.lower().endswith(f"__{field.lower()}"):
+        own = label.lower().endswith(f"__{field.lower()}")
+        text = f"nullif({field}, '')" if own and label.lower() in verbatim else f"wb_text({field})"
+        if own and (found := variants.get(label.lower())):
+            whens = " ".join(
+                f"WHEN {sql_text(v)} THEN {sql_text(k)}" for v, k in sorted(found.items())
+            )
+            return f"cast(CASE {text} {whens} ELSE {text} END as {label})"
+        if text.startswith("wb_text"):
             return m.group(0)
-        return f"cast(nullif({field}, '') as {label})"
+        return f"cast({text} as {label})"
 
     return _LABEL_CAST.sub(cast, sql)
 

@@ -541,3 +541,43 @@ def test_real_2024_and_2025_sector_lists_side_by_side(tmp_path):
     assert message.startswith("18 sectorcodes uit een oudere sectorlijst")
     assert "herko_statistical_sectors_2024.csv: 18 (" in message
     assert "en 8 andere" in message
+
+
+def test_a_label_written_in_another_case_is_one_label(tmp_path):
+    """A category typed "vandalisme" in one export and "Vandalisme" in another is one
+    category, in the spelling most records use: as two it split every count and trend.
+    Streets keep their spelling (the address list has its own rules)."""
+    older = [
+        incident("P1", "03/02/2025 10:00", cat="Vandalisme", street="KERKSTRAAT"),
+        incident("P2", "03/02/2025 11:00", cat="Vandalisme"),
+        incident("P3", "03/02/2025 12:00", cat="Fietsdiefstal"),
+    ]
+    newer = [
+        incident("P4", "04/02/2025 10:00", cat="vandalisme"),
+        incident("P5", "04/02/2025 11:00", cat="VANDALISME"),
+        incident("P6", "04/02/2025 12:00", cat="fietsdiefstal "),
+        incident("P7", "04/02/2025 13:00", cat="fietsdiefstal"),
+    ]
+    wh = built(
+        tmp_path,
+        {
+            "incidents/a_2025.csv": incidents_csv(older),
+            "incidents/b_2025.csv": incidents_csv(newer),
+        },
+    )
+    got = query(wh, "SELECT pv_number, category, street FROM marts.incidents ORDER BY 1")
+    assert got == [
+        ("P1", "Vandalisme", "KERKSTRAAT"),
+        ("P2", "Vandalisme", "Kerkstraat"),
+        # Two records write it in lower case, one in mixed case: the most used spelling.
+        ("P3", "fietsdiefstal", "Kerkstraat"),
+        ("P4", "Vandalisme", "Kerkstraat"),
+        ("P5", "Vandalisme", "Kerkstraat"),
+        ("P6", "fietsdiefstal", "Kerkstraat"),
+        ("P7", "fietsdiefstal", "Kerkstraat"),
+    ]
+    assert query(wh, "SELECT category, sum(n) FROM marts.daily_counts GROUP BY 1 ORDER BY 1") == [
+        ("Vandalisme", 4),
+        ("fietsdiefstal", 3),
+    ]
+    assert rejects(wh, "incidents") == []
