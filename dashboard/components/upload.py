@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +32,7 @@ from dashboard.components.format import (
     style_table,
 )
 from dashboard.queries import warehouse_path
+from dashboard.queries.data_quality import build_info
 from etl import config
 from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES
 from etl.sources.tabular import FOLDER_FIELDS
@@ -643,6 +645,12 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
             "wordt opnieuw opgebouwd.",
             icon=":material/error:",
         )
+    elif state == "superseded":
+        st.caption(
+            f"Een bouw vanuit het dashboard mislukte op {_when(status.get('finished_at'))}; "
+            "het warehouse is daarna opnieuw opgebouwd (bv. met `make build`) en is in "
+            "gebruik."
+        )
     else:
         st.caption("Nog geen bouw gestart vanuit het dashboard.")
 
@@ -664,9 +672,30 @@ def rebuild_now_block() -> None:
             st.error(error, icon=":material/block:")
 
 
+def current_build_status() -> Mapping:
+    """The dashboard's build status (:func:`etl.upload.build_status`), with a failure that
+    a later build outdid as ``superseded``.
+
+    The status file only hears of builds started from the dashboard: after a failed one, a
+    build from the command line (``make build``, a scheduled task) may have replaced the
+    warehouse since; the page then said "De laatste opbouw is mislukt" under a warehouse
+    built after it.
+    """
+    status = build_status(status_file())
+    if status.get("state") == "failed" and (finished := status.get("finished_at")):
+        version = layout.warehouse_version()
+        try:
+            built = build_info(version).get("built_at") if version is not None else None
+            if built is not None and pd.Timestamp(built) > pd.Timestamp(finished):
+                return dict(status, state="superseded")
+        except (ValueError, TypeError, RuntimeError, duckdb.Error):
+            pass  # no comparable time: the failure stands
+    return status
+
+
 def build_notice() -> None:
     """One line for the top of the Data page while a build runs or after one failed."""
-    status = build_status(status_file())
+    status = current_build_status()
     if status.get("state") == "running":
         st.info(
             "Er loopt een nieuwe opbouw; deze pagina toont nog het vorige warehouse. "
@@ -689,12 +718,12 @@ def _polled_build_status(
     While a build runs, only this block reruns every few seconds; when the build ends,
     the whole page reruns so it reads the new warehouse.
     """
-    status = build_status(status_file())
+    status = current_build_status()
     running = status.get("state") == "running"
 
     @st.fragment(run_every=POLL_SECONDS if running else None)
     def _poll() -> None:
-        now = build_status(status_file())
+        now = current_build_status()
         if running and now.get("state") != "running":
             st.rerun()
         if states is None or now.get("state") in states:

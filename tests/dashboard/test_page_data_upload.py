@@ -646,3 +646,34 @@ def test_a_second_wijk_division_is_a_warning_and_a_corrected_layer_information(s
     at = _upload(run_app("data"), "wijken_v2.geojson", corrected, kind="districts")
     assert not _upload_warnings(at)
     assert any(i.value.startswith("1 wijk(en) van dit bestand vervangen de grens") for i in at.info)
+
+
+@pytest.mark.parametrize("after_the_warehouse", [False, True])
+def test_a_failure_a_later_build_outdid_is_no_longer_the_last_build(
+    small_zone, after_the_warehouse
+):
+    """The status file only hears of builds started from the dashboard. A failed one,
+    then a build from the command line (make build): the Data page went on saying "De
+    laatste opbouw is mislukt" above a warehouse built after it, and offered to put the
+    failure's file in quarantine."""
+    finished = "2099-01-01T10:00:01" if after_the_warehouse else "2020-01-01T10:00:01"
+    status = {
+        "state": "failed",
+        "started_at": finished[:-1] + "0",
+        "finished_at": finished,
+        "message": "Bestand incidents/islp_feiten_2024.csv kan niet gelezen worden.",
+        "log": [],
+    }
+    (small_zone["state"] / "build_status.json").write_text(json.dumps(status), encoding="utf-8")
+    at = run_app("data")
+    assert not at.exception, [e.value for e in at.exception]
+    warned = any("laatste opbouw is mislukt" in w.value for w in at.warning)
+    failed = any("Laatste bouw mislukt" in e.value for e in at.error)
+    offered = any(b.key.startswith("upload_quarantaine_") for b in at.button)
+    assert warned == failed == offered == after_the_warehouse
+    if not after_the_warehouse:
+        assert any(
+            "Een bouw vanuit het dashboard mislukte op 01/01/2020" in c.value
+            and "opnieuw opgebouwd" in c.value
+            for c in at.caption
+        )
