@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,28 @@ class KindMapping:
                     used.add(pos)
                     break
         return found
+
+    def twins(
+        self, headers: list[str], found: dict[str, int], skip: Collection[int] = ()
+    ) -> dict[int, int]:
+        """Columns a mapped field's name matches beside the one read: a header repeated
+        ("Straat" twice, a column copied in Excel) or two variants of one field ("Straat"
+        and "Straatnaam"). Only the first is read (:meth:`match`); these are not.
+
+        Returns
+        -------
+        dict of int to int
+            Position of each unread column -> position of the column read for its field.
+        """
+        folded = [normalise_header(h) for h in headers]
+        used = set(found.values()) | set(skip)
+        unread: dict[int, int] = {}
+        for canonical, pos in found.items():
+            names = {normalise_header(v) for v in [*self.fields.get(canonical, []), canonical]}
+            for i, h in enumerate(folded):
+                if i not in used and h and h in names:
+                    unread[i] = pos
+        return unread
 
     def expected(self, canonical: str) -> list[str]:
         """Header variants accepted for ``canonical`` (for error messages)."""

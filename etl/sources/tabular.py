@@ -1178,6 +1178,20 @@ def _check_required(
         )
 
 
+def twin_columns_notes(
+    mapping: KindMapping, headers: list[str], found: dict[str, int], skip: Collection[int]
+) -> list[str]:
+    """A note per column not read because another column already gives its field
+    (:meth:`KindMapping.twins`): without it a second "Straat" column, perhaps the one
+    filled in, was passed over without a word."""
+    field_of = {pos: f for f, pos in found.items()}
+    return [
+        f"Kolom '{headers[i]}' (kolom {i + 1}) niet gelezen: kolom {pos + 1} "
+        f"('{headers[pos]}') geeft al het veld {mapping.expected(field_of[pos])[0]}."
+        for i, pos in sorted(mapping.twins(headers, found, skip).items())
+    ]
+
+
 def _mapped(
     kind: str,
     mapping: KindMapping,
@@ -1432,6 +1446,7 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
     NUL bytes left out (:class:`_TextScan`) and the personal columns left out."""
     notes = [
         *info.get("read_notes", []),
+        *info.get("column_notes", []),
         *info.get("layer_notes", []),
         dropped_note(info.get("dropped_columns") or []),
         *info.get("foreign_sheets", []),
@@ -1744,6 +1759,7 @@ def _load_csv(
         "header_rows": header_rows,
         "empty_rows": empty_rows,
         "read_notes": sniffed.notes,
+        "column_notes": twin_columns_notes(mapping, sniffed.headers, found, dropped),
         "select": _select_sql(
             kind,
             mapping,
@@ -2207,6 +2223,7 @@ def _load_table_rows(
         "header_rows": header_rows,
         "header_block": rows.header_rows if len(getattr(rows, "header_rows", ())) > 1 else None,
         "merged_rows": merged_rows,
+        "column_notes": twin_columns_notes(mapping, headers, found, dropped),
         "select": _select_sql(
             kind,
             mapping,

@@ -1847,3 +1847,24 @@ def test_an_old_mac_file_in_two_encodings_keeps_every_accent(tmp_path):
     wh = built(tmp_path, {"incidents/mac.csv": data})
     got = dict(mart(wh, "SELECT pv_number, street FROM marts.incidents"))
     assert sorted(set(got.values())) == sorted(MIXED_STREETS)
+
+
+@pytest.mark.parametrize("workbook_file", [False, True])
+def test_a_column_whose_field_another_gives_is_named_as_not_read(tmp_path, workbook_file):
+    """A header repeated ("Straat" twice, a column copied in Excel) or two names of one
+    field ("Huisnr" and "Nummer"): the first is read, as before, and the note says which
+    column was passed over (it was without a word)."""
+    header = [*INCIDENT_HEADER.split(";"), "Straat", "Nummer"]
+    row = [*incident("P1").split(";"), "Dorpsstraat", "7"]
+    if workbook_file:
+        files = {"incidents/a.xlsx": workbook({"Blad1": [header, row]})}
+    else:
+        files = {"incidents/a.csv": ";".join(header) + "\r\n" + ";".join(row) + "\r\n"}
+    wh = built(tmp_path, files)
+    assert mart(wh, "SELECT street, house_number FROM marts.incidents") == [("Kerkstraat", "1")]
+    [(note,)] = mart(wh, "SELECT note FROM marts.load_files WHERE kind = 'incidents'")
+    assert (
+        "Kolom 'Straat' (kolom 12) niet gelezen: kolom 6 ('Straat') geeft al het veld Straat."
+        in note
+    )
+    assert "Kolom 'Nummer' (kolom 13) niet gelezen: kolom 7 ('Huisnr') geeft al het veld" in note
