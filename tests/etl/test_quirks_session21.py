@@ -245,6 +245,15 @@ def test_excel_date_cells_holding_0_or_1_are_placeholders(tmp_path):
 # --- 2. Record keys without case or stray spaces ------------------------------------------
 
 
+def two_exports(tmp_path, older: list[str], newer: list[str]):
+    """A warehouse of two incidents exports of 2025, the newer second in name order."""
+    files = {
+        "incidents/a_2025.csv": incidents_csv(older),
+        "incidents/b_2025.csv": incidents_csv(newer),
+    }
+    return built(tmp_path, files)
+
+
 def test_pv_numbers_compare_without_case_or_spaces_across_exports(tmp_path):
     older = [
         incident("le.55.l7.0000002/2025", "03/02/2025 10:00", cat="Vandalisme"),
@@ -263,13 +272,7 @@ def test_pv_numbers_compare_without_case_or_spaces_across_exports(tmp_path):
         incident("LE.55.L7.0000005/2025\u200b", "04/02/2025 13:00", cat="Fietsdiefstal"),
         incident("LE.55.L7.\u2060000\u00ad0006/2025", "04/02/2025 14:00", cat="Fietsdiefstal"),
     ]
-    wh = built(
-        tmp_path,
-        {
-            "incidents/a_2025.csv": incidents_csv(older),
-            "incidents/b_2025.csv": incidents_csv(newer),
-        },
-    )
+    wh = two_exports(tmp_path, older, newer)
     got = query(wh, "SELECT pv_number, category, source_file FROM marts.incidents ORDER BY 1")
     assert got == [
         ("LE.55.L7.0000002/2025", "Fietsdiefstal", "incidents/b_2025.csv"),
@@ -558,13 +561,7 @@ def test_a_label_written_in_another_case_is_one_label(tmp_path):
         incident("P6", "04/02/2025 12:00", cat="fietsdiefstal "),
         incident("P7", "04/02/2025 13:00", cat="fietsdiefstal"),
     ]
-    wh = built(
-        tmp_path,
-        {
-            "incidents/a_2025.csv": incidents_csv(older),
-            "incidents/b_2025.csv": incidents_csv(newer),
-        },
-    )
+    wh = two_exports(tmp_path, older, newer)
     got = query(wh, "SELECT pv_number, category, street FROM marts.incidents ORDER BY 1")
     assert got == [
         ("P1", "Vandalisme", "KERKSTRAAT"),
