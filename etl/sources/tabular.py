@@ -649,6 +649,9 @@ _SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
 
 
 _NEWLINE = re.compile(r"\r\n|\n|\r")
+#: The first cell of a report's totals row ("Totaal: 1234", "Subtotaal Herent",
+#: "Eindtotaal", "Total général", "Grand total"), whose other fields are empty.
+TOTALS_ROW = re.compile(r"(?i)^\s*(?:sub|eind|grand\s+)?tota(?:al|l)(?:en)?(?:\s|:|$)")
 #: A table may start below a title (a report's "Overzicht feiten 2024", a date line, empty
 #: lines, the block of filters an ISLP report prints above its table): the header is looked
 #: for in this many first lines or rows.
@@ -1479,6 +1482,12 @@ def file_note(info: dict, sheet: bool = True) -> str | None:
             f"Kopregel over twee rijen ({rows[0]} en {rows[-1]}): kolomnamen uit rij "
             f"{rows[-1]}, uit rij {rows[0]} waar die leeg is.",
         )
+    if rows := info.get("total_rows"):
+        notes.insert(
+            0,
+            f"{'Totaalrij' if len(rows) == 1 else 'Totaalrijen'} van het rapport overgeslagen "
+            f"(geen record): rij {row_ranges_note(rows)}.",
+        )
     if rows := info.get("empty_rows"):
         notes.insert(
             0,
@@ -1716,15 +1725,19 @@ def _load_csv(
     # empty line, not a record without a key: left out and named in the note, its row
     # still counted. Such a row has its last fields empty, so only a file with such rows
     # (n_half_empty, counted anyway) is looked at.
-    empty_rows = []
+    # A totals row of a report ("Totaal: 1234;;;;", "Subtotaal Herent;;;") has its last
+    # fields empty too: no record either, left out and named (it was refused as a record
+    # without a date).
+    empty_rows, total_rows = [], []
     blank = " AND ".join(f"c{i} IS NULL" for i in range(n + 1))
+    first = f"coalesce({', '.join(f'c{i}' for i in range(n))})" if n > 1 else "c0"
+    total = f"regexp_matches({first}, {_literal(TOTALS_ROW.pattern)})"
     if n_half_empty:
-        empty_rows = [
-            r
-            for (r,) in con.execute(
-                f"SELECT {row_expr} FROM {source} WHERE {blank} ORDER BY 1"
-            ).fetchall()
-        ]
+        for r, is_total in con.execute(
+            f"SELECT {row_expr}, NOT ({blank}) FROM {source} "
+            f"WHERE ({blank}) OR (({split}) AND {total}) ORDER BY 1"
+        ).fetchall():
+            (total_rows if is_total else empty_rows).append(r)
     header_rows = []
     if n_maybe_headers:
         # One pass over the candidates: the header repeated as it is, and the header's
@@ -1758,6 +1771,7 @@ def _load_csv(
         "joined_rows": joined,
         "header_rows": header_rows,
         "empty_rows": empty_rows,
+        "total_rows": total_rows,
         "read_notes": sniffed.notes,
         "column_notes": twin_columns_notes(mapping, sniffed.headers, found, dropped),
         "select": _select_sql(
@@ -1775,6 +1789,7 @@ def _load_csv(
             where=" AND ".join(
                 ([f"NOT coalesce({maybe_header} AND {header_again}, false)"] if header_rows else [])
                 + ([f"NOT ({blank})"] if empty_rows else [])
+                + ([f"NOT coalesce(({split}) AND {total}, false)"] if total_rows else [])
             )
             or None,
         ),
@@ -2171,13 +2186,23 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     return infos
 
 
+def _is_totals_row(cells: list, n: int) -> bool:
+    """A report's totals row among a workbook's rows: its last half of fields empty and its
+    first value a total (:data:`TOTALS_ROW`), as the text loader tests it."""
+    half = n // 2 if n >= 3 else 0
+    if not half or any(c is not None for c in cells[n - half : n]):
+        return False
+    first = next((c for c in cells if c is not None), None)
+    return first is not None and TOTALS_ROW.match(first) is not None
+
+
 def _load_table_rows(
     con, kind, mapping, name, headers, rows, sheet, path, load_order, all_mappings, sheets
 ) -> dict:
     dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
     n = len(headers)
     records = []
-    header_rows = []
+    header_rows, total_rows = [], []
     # The header's own rows (two for a header over two rows), as its cells read.
     lines = [(line + [""] * n)[:n] for line in getattr(rows, "header_lines", None) or [headers]]
     names = {h for h in headers if h}
@@ -2194,6 +2219,8 @@ def _load_table_rows(
             # in the wrong columns.
             where = f"{name} (werkblad '{sheet}')" if sheets > 1 else name
             raise BuildError(reordered_header_error(where, excel_row))
+        elif _is_totals_row(cells, n):
+            total_rows.append(excel_row)
         elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
     # The records of a merge over several rows (see _xlsx_rows).
@@ -2223,6 +2250,7 @@ def _load_table_rows(
         "header_rows": header_rows,
         "header_block": rows.header_rows if len(getattr(rows, "header_rows", ())) > 1 else None,
         "merged_rows": merged_rows,
+        "total_rows": total_rows,
         "column_notes": twin_columns_notes(mapping, headers, found, dropped),
         "select": _select_sql(
             kind,

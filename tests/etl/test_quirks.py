@@ -1868,3 +1868,33 @@ def test_a_column_whose_field_another_gives_is_named_as_not_read(tmp_path, workb
         in note
     )
     assert "Kolom 'Nummer' (kolom 13) niet gelezen: kolom 7 ('Huisnr') geeft al het veld" in note
+
+
+@pytest.mark.parametrize("workbook_file", [False, True])
+def test_totals_rows_of_a_report_are_no_records(tmp_path, workbook_file):
+    """An ISLP report or a spreadsheet kept by hand ends in a totals row ("Totaal: 3"), or
+    has subtotals between its groups: no record, left out and named (it was refused as a
+    record without a date). A record with its own fields is never taken for one."""
+    width = len(INCIDENT_HEADER.split(";"))
+    rows = [
+        incident("P1").split(";"),
+        incident("P2", when="geen datum").split(";"),
+        ["Subtotaal Herent", "2"],
+        incident("Totaal 7").split(";"),  # a full record whose key only starts so
+        ["Totaal: 3"],
+        ["Eindtotaal", "", "", "", "3"],
+    ]
+    header = INCIDENT_HEADER.split(";")
+    if workbook_file:
+        files = {"incidents/rapport.xlsx": workbook({"Blad1": [header, *rows]})}
+    else:
+        lines = [";".join(r + [""] * (width - len(r))) for r in [header, *rows]]
+        files = {"incidents/rapport.csv": "\r\n".join(lines) + "\r\n"}
+    wh = built(tmp_path, files)
+    assert mart(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [("P1",), ("TOTAAL7",)]
+    assert mart(wh, "SELECT source_row, value FROM marts.rejects") == [(3, "geen datum")]
+    [(read, refused, note)] = mart(
+        wh, "SELECT rows_read, rows_rejected, note FROM marts.load_files WHERE kind = 'incidents'"
+    )
+    assert (read, refused) == (3, 1)
+    assert "Totaalrijen van het rapport overgeslagen (geen record): rij 4, 6–7." in note
