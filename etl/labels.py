@@ -148,7 +148,7 @@ KEEP_CASE_FIELDS = frozenset(
 
 #: A label column that is text, not an ENUM (too few rows per value), is looked at for
 #: spellings that differ only in case up to this many rows: a small export's vocabulary.
-CASE_TEXT_ROWS = _ESTIMATE_ROWS
+CASE_TEXT_ROWS = 200_000
 
 
 def case_variants(
@@ -268,15 +268,14 @@ def prepare_labels(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     def cast(m: re.Match) -> str:
         field, label = m.group(1), m.group(2)
         own = label.lower().endswith(f"__{field.lower()}")
-        text = f"nullif({field}, '')" if own and label.lower() in verbatim else f"wb_text({field})"
+        clean = own and label.lower() in verbatim
+        text = f"nullif({field}, '')" if clean else f"wb_text({field})"
         if own and (found := variants.get(label.lower())):
             whens = " ".join(
                 f"WHEN {sql_text(v)} THEN {sql_text(k)}" for v, k in sorted(found.items())
             )
             return f"cast(CASE {text} {whens} ELSE {text} END as {label})"
-        if text.startswith("wb_text"):
-            return m.group(0)
-        return f"cast({text} as {label})"
+        return f"cast({text} as {label})" if clean else m.group(0)
 
     return _LABEL_CAST.sub(cast, sql)
 

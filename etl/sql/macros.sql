@@ -85,11 +85,9 @@ END;
 -- as a lambda is set up for each vector that reaches it.
 -- A day ending at 24:00 ("05/03/2025 24:00", "5/3/2025 24u"), as an end is often written:
 -- the next day at 00:00. Only the plain day forms before the time; tried last.
-CREATE OR REPLACE TEMP MACRO wb_day_end(s) AS CASE
-    WHEN regexp_matches(s, '\d[\s\p{Zs}]+24[\s\p{Zs}]*(?:[:uUhH.][\s\p{Zs}]*00(?::00)?)?[\s\p{Zs}]*(?:uur|u|h)?\.?[\s\p{Zs}]*$')
-    THEN try_strptime(trim(regexp_replace(s, '[\s\p{Zs}]+24[\s\p{Zs}]*(?:[:uUhH.][\s\p{Zs}]*00(?::00)?)?[\s\p{Zs}]*(?:uur|u|h)?\.?[\s\p{Zs}]*$', '')),
-        ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d']) + INTERVAL 1 DAY
-END;
+CREATE OR REPLACE TEMP MACRO wb_day_end(s) AS try_strptime(trim(regexp_extract(s,
+    '^(.*\d)[\s\p{Zs}]+24[\s\p{Zs}]*(?:[:uUhH.][\s\p{Zs}]*00(?::00)?)?[\s\p{Zs}]*(?:uur|u|h)?\.?[\s\p{Zs}]*$', 1)),
+    ['%d/%m/%Y', '%d-%m-%Y', '%d.%m.%Y', '%Y-%m-%d', '%Y/%m/%d']) + INTERVAL 1 DAY;
 CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS coalesce(try_strptime(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(regexp_replace(s, '\p{Zs}', ' ', 'g')),
