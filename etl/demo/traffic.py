@@ -55,8 +55,11 @@ CROSSWAY = [(1, "Op kruispunt", "Dans un carrefour"),
             (2, "Buiten kruispunt", "Hors carrefour")]  # fmt: skip
 ROAD_TYPE = [(1, "Autosnelweg", "Autoroute"), (2, "Gewestweg", "Route régionale"),
              (3, "Gemeenteweg", "Route communale")]  # fmt: skip
-CLASS = [(1, "Dodelijk", "Mortel"), (2, "Zwaargewond", "Blessé grave"),
-         (3, "Lichtgewond", "Blessé léger")]  # fmt: skip
+# Statbel's accident classes (CD_CLASS_ACCIDENTS): killed on the spot, died within 30
+# days, seriously and lightly injured.
+CLASS = [(1, "met doden", "avec tués"), (2, "met dodelijk gewonden", "avec blessés mortels"),
+         (3, "met zwaargewonden", "avec blessés graves"),
+         (4, "met lichtgewonden", "avec blessés légers")]  # fmt: skip
 COLLISION = [(1, "Kop-staart", "Par l'arrière"), (2, "Frontaal", "Frontale"),
              (3, "Langs de zijkant", "Par le côté"), (4, "Met een voetganger", "Avec un piéton"),
              (5, "Tegen een hindernis", "Contre un obstacle"),
@@ -300,11 +303,13 @@ def victims_frame(acc: Accidents, geo: Geography, ids: np.ndarray) -> pd.DataFra
     )
 
 
-def _coded(name: str, codes, idx) -> dict[str, np.ndarray]:
+def _coded(name: str, codes, idx, labels: str = "TX") -> dict[str, np.ndarray]:
+    """Statbel's code column and its Dutch and French labels (``labels``: the label
+    columns' prefix; Statbel writes ``CD_ROAD_TYPE_NL``, not ``TX_ROAD_TYPE_NL``)."""
     return {
         f"CD_{name}": np.array([str(c[0]) for c in codes], dtype=object)[idx],
-        f"TX_{name}_NL": np.array([c[1] for c in codes], dtype=object)[idx],
-        f"TX_{name}_FR": np.array([c[2] for c in codes], dtype=object)[idx],
+        f"{labels}_{name}_NL": np.array([c[1] for c in codes], dtype=object)[idx],
+        f"{labels}_{name}_FR": np.array([c[2] for c in codes], dtype=object)[idx],
     }
 
 
@@ -346,8 +351,13 @@ def statbel_frame(acc: Accidents, geo: Geography, tf) -> pd.DataFrame:
     cols |= _coded("ROAD_CONDITION", ROAD_COND, cond)
     cols |= _coded("BUILD_UP_AREA", BUILT_UP, acc.built_up[sel])
     cols |= _coded("LIGHT_CONDITION", LIGHT, acc.light[sel])
-    cols |= _coded("ROAD_TYPE", ROAD_TYPE, acc.road_type[sel])
-    cols |= _coded("CLASS_ACCIDENTS", CLASS, acc.severity[sel])
+    cols |= _coded("ROAD_TYPE", ROAD_TYPE, acc.road_type[sel], labels="CD")
+    # Severity 0 (fatal) is class 1 or, for every third such accident, 2 (the victim died
+    # later, within 30 days); seriously injured is class 3, lightly injured 4.
+    severity = acc.severity[sel]
+    fatal = severity == 0
+    klass = np.where(fatal, (np.cumsum(fatal) % 3 == 0).astype(int), severity + 1)
+    cols |= _coded("CLASS_ACCIDENTS", CLASS, klass)
     cols |= _coded("ROAD_USR_TYPE1", user_codes, u1)
     cols |= _coded("ROAD_USR_TYPE2", user_codes, u2)
     cols |= _coded("COLLISION_TYPE", COLLISION, collision)

@@ -349,12 +349,15 @@ END;
 -- French, in any case: 'killed' ("Dodelijk", "Gedood", "Overleden binnen 30 dagen", "Tué",
 -- "Décédé"), 'seriously_injured' ("Zwaargewond", "Zwaar gewond", "Ernstig gewond",
 -- "Blessé grave"), 'lightly_injured' ("Lichtgewond", "Licht gewond", "Blessé léger"); NULL
--- for the others ("Ongedeerd", "Stoffelijke schade", unknown). The marts of accidents and
+-- for the others ("Ongedeerd", "Stoffelijke schade", unknown). Statbel's accident classes
+-- read the same after their "met"/"avec" ("met doden", "met dodelijk gewonden", "met
+-- zwaargewonden", "met lichtgewonden"; "avec blessés graves"). The marts of accidents and
 -- victims both read it, so an accident's severity and its victims' agree.
 CREATE OR REPLACE TEMP MACRO wb_severity_class(s) AS list_transform(
-    [lower(strip_accents(trim(CAST(s AS VARCHAR))))], lambda t: CASE
-        WHEN t LIKE 'dodelijk%' OR t LIKE 'gedood%' OR t LIKE 'overleden%' OR t LIKE 'dood%'
-            OR t LIKE 'tue%' OR t LIKE 'decede%' OR t LIKE 'mortel%' THEN 'killed'
+    [regexp_replace(lower(strip_accents(trim(CAST(s AS VARCHAR)))), '^(met|avec)\s+', '')], lambda t: CASE
+        WHEN t LIKE 'dodelijk%' OR t LIKE 'gedood%' OR t LIKE 'overleden%' OR t LIKE 'dood%' OR t LIKE 'doden%'
+            OR t LIKE 'tue%' OR t LIKE 'decede%' OR t LIKE 'mortel%' OR t LIKE 'blesses mortel%'
+            OR t LIKE 'blesse mortel%' THEN 'killed'
         WHEN t LIKE 'zwaar%' OR t LIKE 'ernstig%' OR t LIKE 'blesse grave%' OR t LIKE 'blesse grièvement%'
             OR t LIKE 'blesses graves%' THEN 'seriously_injured'
         WHEN t LIKE 'licht%' OR t LIKE 'blesse leger%' OR t LIKE 'blesses legers%' THEN 'lightly_injured'

@@ -123,6 +123,10 @@ def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
             "SELECT count(*), count(*) FILTER (WHERE location_status = 'ok' AND wijk_code IS NOT NULL) "
             "FROM marts.accidents WHERE source = 'statbel'"
         ).fetchone()
+        classes = con.execute(
+            "SELECT severity, is_injury, killed, seriously_injured, lightly_injured, road_type "
+            "FROM marts.accidents WHERE source = 'statbel' ORDER BY ALL"
+        ).fetchall()
     assert read == (len(rows), 0)
     checked = 0
     for r in rows:
@@ -136,8 +140,20 @@ def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
         checked += 1
     assert checked == len(rows) - 2
     # Only the zone's own municipalities' accidents enter the mart.
-    herko = sum(r["CD_NIS"] in ("24038", "24055") for r in rows)
-    assert in_mart == (herko, herko)
+    herko = [r for r in rows if r["CD_NIS"] in ("24038", "24055")]
+    assert in_mart == (len(herko), len(herko))
+    # Statbel's classes as Statbel codes them (4 = met lichtgewonden, 3 = met
+    # zwaargewonden): every row an injury accident, with one victim of its class; the road
+    # type from Statbel's CD_ROAD_TYPE_NL column.
+    expected = {
+        "4": ("Lichtgewond", True, 0, 0, 1),
+        "3": ("Zwaargewond", True, 0, 1, 0),
+        "2": ("Dodelijk", True, 1, 0, 0),
+        "1": ("Dodelijk", True, 1, 0, 0),
+    }
+    assert classes == sorted(
+        (*expected[r["CD_CLASS_ACCIDENTS"]], r["CD_ROAD_TYPE_NL"]) for r in herko
+    )
 
 
 def test_real_statistical_sectors_list(tmp_path):

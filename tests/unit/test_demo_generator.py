@@ -143,10 +143,18 @@ def test_statbel_file(demo):
                 "TX_MUNTY_COLLISION_NL", "MS_X_COORD", "MS_Y_COORD"):  # fmt: skip
         assert col in st.columns
     for code in ("CROSSWAY", "WEATHER", "ROAD_CONDITION", "BUILD_UP_AREA", "LIGHT_CONDITION",
-                 "ROAD_TYPE", "CLASS_ACCIDENTS", "ROAD_USR_TYPE1", "ROAD_USR_TYPE2",
+                 "CLASS_ACCIDENTS", "ROAD_USR_TYPE1", "ROAD_USR_TYPE2",
                  "COLLISION_TYPE", "OBSTACLES"):  # fmt: skip
         assert {f"CD_{code}", f"TX_{code}_NL", f"TX_{code}_FR"} <= set(st.columns)
-    assert set(st["CD_CLASS_ACCIDENTS"]) <= {"1", "2", "3"}
+    # Statbel's own name for the road type's labels (as in the real file).
+    assert {"CD_ROAD_TYPE", "CD_ROAD_TYPE_NL", "CD_ROAD_TYPE_FR"} <= set(st.columns)
+    # Statbel's classes: 1 met doden, 2 met dodelijk gewonden, 3 zwaar-, 4 lichtgewonden.
+    classes = dict(zip(st["CD_CLASS_ACCIDENTS"], st["TX_CLASS_ACCIDENTS_NL"], strict=True))
+    assert set(classes) <= {"1", "2", "3", "4"} and {"3", "4"} <= set(classes)
+    assert classes["3"] == "met zwaargewonden" and classes["4"] == "met lichtgewonden"
+    severity = _read(demo, "accidents")["Ernst"]
+    assert (st["CD_CLASS_ACCIDENTS"] == "4").sum() == (severity == "Lichtgewond").sum()
+    assert st["CD_CLASS_ACCIDENTS"].isin(["1", "2"]).sum() == (severity == "Dodelijk").sum()
     assert st["MS_X_COORD"].str.contains(",").all()
     assert set(st["CD_NIS"]) <= {"24038", "24055"}
     acc = _read(demo, "accidents")

@@ -48,12 +48,16 @@ statbel as (
         s.accident_id,
         'statbel' as source,
         cast(null as timestamp) as occurred_at,
-        case s.class_code when 1 then 'Dodelijk' when 2 then 'Zwaargewond' when 3 then 'Lichtgewond' else s.class_label end as severity,
+        case sc.class
+            when 'killed' then 'Dodelijk' when 'seriously_injured' then 'Zwaargewond'
+            when 'lightly_injured' then 'Lichtgewond' else s.class_label
+        end as severity,
         -- Statbel gives the accident's class, not victim counts: one victim of that class.
-        case when s.class_code = 1 then 1 else 0 end as killed,
-        case when s.class_code = 2 then 1 else 0 end as seriously_injured,
-        case when s.class_code = 3 then 1 else 0 end as lightly_injured,
-        s.class_code in (1, 2, 3) as severity_injury,
+        case when sc.class = 'killed' then 1 else 0 end as killed,
+        case when sc.class = 'seriously_injured' then 1 else 0 end as seriously_injured,
+        case when sc.class = 'lightly_injured' then 1 else 0 end as lightly_injured,
+        -- Statbel's file holds injury accidents only, whatever their class reads.
+        true as severity_injury,
         cast(null as bigint) as victims,
         s.road_user_1, s.road_user_2, s.light, s.weather, s.built_up, s.crossroads, s.road_type,
         s.collision_type,
@@ -74,6 +78,21 @@ statbel as (
         case when s.location_status <> 'geen_locatie' then 'coördinaten' end as geocode_method,
         s.source_file, s.source_row
     from intermediate.int_statbel_located s
+    -- The class by Statbel's code (CD_CLASS_ACCIDENTS: 1 met doden, 2 met dodelijk gewonden
+    -- (died within 30 days), 3 met zwaargewonden, 4 met lichtgewonden), by its label where a
+    -- file has no code; decided once per distinct pair.
+    left join (
+        select
+            class_code, class_label,
+            coalesce(
+                case class_code
+                    when 1 then 'killed' when 2 then 'killed'
+                    when 3 then 'seriously_injured' when 4 then 'lightly_injured'
+                end,
+                wb_severity_class(class_label)
+            ) as class
+        from (select distinct class_code, class_label from staging.stg_statbel__accidents)
+    ) sc on sc.class_code is not distinct from s.class_code and sc.class_label is not distinct from s.class_label
 ),
 unioned as (
     select * from zone
