@@ -278,9 +278,27 @@ def reject_summary(version: WarehouseVersion) -> pd.DataFrame:
     )
 
 
-def _reject_filter() -> str:
+#: Kinds whose records have a key of their own: a refused row of these can be loaded all
+#: the same from another export, or a later row of its file (``marts.rejects.record_file``).
+KEYED_KINDS = ("incidents", "accidents", "victims", "nuisance", "tasks", "controls", "events")
+
+
+def _has_record_columns(version: WarehouseVersion) -> bool:
+    """Whether ``marts.rejects`` names where a refused key's record comes from (a warehouse
+    built before the fifty-third session does not)."""
+    return bool(
+        scalar(
+            version,
+            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'marts' "
+            "AND table_name = 'rejects' AND column_name = 'record_file'",
+        )
+    )
+
+
+def _reject_filter(missing_only: bool = False) -> str:
     return (
-        "(len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], kind))"
+        ("record_file IS NULL AND " if missing_only else "")
+        + "(len($kinds::VARCHAR[]) = 0 OR list_contains($kinds::VARCHAR[], kind))"
         " AND (len($fields::VARCHAR[]) = 0 OR list_contains($fields::VARCHAR[], field))"
         # Literal text: '%' and '_' are what the user typed, not LIKE wildcards; without
         # case or accents ("voor de begindatum" finds "ligt vóór de begindatum").
@@ -296,15 +314,28 @@ def reject_count(
     kinds: tuple[str, ...] = (),
     fields: tuple[str, ...] = (),
     search: str = "",
+    missing_only: bool = False,
 ) -> int:
     """Number of refused rows matching the filters of :func:`rejects`."""
+    missing_only = missing_only and _has_record_columns(version)
     return int(
         scalar(
             version,
-            f"SELECT count(*) FROM marts.rejects WHERE {_reject_filter()}",
+            f"SELECT count(*) FROM marts.rejects WHERE {_reject_filter(missing_only)}",
             {"kinds": list(kinds), "fields": list(fields), "search": search},
         )
         or 0
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def refused_but_loaded(version: WarehouseVersion) -> int:
+    """Refused rows whose record is in the warehouse all the same (from another export, or
+    a later row of its own file): nothing to correct for those."""
+    if not _has_record_columns(version):
+        return 0
+    return int(
+        scalar(version, "SELECT count(*) FROM marts.rejects WHERE record_file IS NOT NULL") or 0
     )
 
 
@@ -315,6 +346,7 @@ def rejects(
     fields: tuple[str, ...] = (),
     search: str = "",
     limit: int = 10_000,
+    missing_only: bool = False,
 ) -> pd.DataFrame:
     """Refused rows with their Dutch reason, at most ``limit``.
 
@@ -325,15 +357,28 @@ def rejects(
     search : str
         Case-insensitive text to find, literally (``%`` and ``_`` are no wildcards), in
         the reason, the value or the file name.
+    missing_only : bool
+        Only the rows whose record is not in the warehouse from elsewhere.
 
     Returns
     -------
     pandas.DataFrame
-        ``kind``, ``source_file``, ``source_row``, ``field``, ``value``, ``reason``.
+        ``kind``, ``source_file``, ``source_row``, ``field``, ``value``, ``reason`` and
+        ``record``: where the record is loaded from all the same ("ja: <file>, rij N"),
+        "nee", or missing for a kind without a key of its own.
     """
+    if _has_record_columns(version):
+        keyed = ", ".join(f"'{k}'" for k in KEYED_KINDS)
+        record = (
+            "CASE WHEN record_file IS NOT NULL THEN 'ja: ' || record_file || ', rij ' || "
+            f"record_row WHEN kind IN ({keyed}) THEN 'nee' END"
+        )
+    else:
+        record, missing_only = "NULL::VARCHAR", False
     return query(
         version,
-        f"SELECT kind, source_file, source_row, field, value, reason FROM marts.rejects "
-        f"WHERE {_reject_filter()} ORDER BY kind, source_file, source_row LIMIT $limit",
+        f"SELECT kind, source_file, source_row, field, value, reason, {record} AS record "
+        f"FROM marts.rejects WHERE {_reject_filter(missing_only)} "
+        "ORDER BY kind, source_file, source_row LIMIT $limit",
         {"kinds": list(kinds), "fields": list(fields), "search": search, "limit": int(limit)},
     )

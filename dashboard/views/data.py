@@ -330,11 +330,29 @@ else:
         key="data_veld",
     )
     search = right.text_input("Zoek in reden, waarde of bestand", key="data_zoek").strip()
-    n = data_quality.reject_count(version, tuple(kinds), tuple(fields), search)
-    rows = data_quality.rejects(version, tuple(kinds), tuple(fields), search, limit=10_000)
+    loaded = data_quality.refused_but_loaded(version)
+    missing_only = bool(loaded) and st.toggle(
+        "Alleen rijen waarvan het record ontbreekt",
+        key="data_ontbrekend",
+        help=(
+            "Een geweigerde rij waarvan het record toch in het warehouse staat (uit een andere "
+            "export, of een latere rij van hetzelfde bestand) hoeft niet verbeterd te worden."
+        ),
+    )
+    n = data_quality.reject_count(version, tuple(kinds), tuple(fields), search, missing_only)
+    rows = data_quality.rejects(
+        version, tuple(kinds), tuple(fields), search, limit=10_000, missing_only=missing_only
+    )
     st.caption(
         f"{fmt_int(n)} geweigerde {'rij' if n == 1 else 'rijen'}"
         + (f"; de eerste {fmt_int(len(rows))} getoond en downloadbaar." if n > len(rows) else ".")
+        + (
+            f" Van {fmt_int(loaded)} {'geweigerde rij staat' if loaded == 1 else 'geweigerde rijen staat'}"
+            " het record toch in het warehouse, uit een andere export of een latere rij van "
+            "hetzelfde bestand (kolom 'Record opgenomen'): daar hoeft niets verbeterd te worden."
+            if loaded and not missing_only
+            else ""
+        )
     )
     shown = rows.assign(kind=rows["kind"].map(KINDS).fillna(rows["kind"])).rename(
         columns={
@@ -344,6 +362,7 @@ else:
             "field": "Veld",
             "value": "Waarde",
             "reason": "Reden",
+            "record": "Record opgenomen",
         }
     )
     layout.table(

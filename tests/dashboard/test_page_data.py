@@ -240,3 +240,44 @@ def test_records_per_year_leave_out_the_years_a_source_does_not_cover():
     statbel = table.loc["Letselongevallen (Statbel)"]
     assert pd.isna(statbel["2024"]) and pd.isna(statbel["2026"])
     assert (statbel["2025"], statbel["Onbekend jaar"], statbel["Totaal"]) == (4, 2, 6)
+
+
+def test_refused_rows_say_whether_their_record_is_loaded_all_the_same(tmp_path, monkeypatch):
+    """A row refused in one export whose PV another export has (a re-saved or overlapping
+    export) needs no correction: the list says where the record comes from, and a switch
+    keeps only the rows whose record is missing."""
+    from tests.etl.etl_helpers import INCIDENT_HEADER, build, mini_raw
+
+    def row(pv: str, when: str) -> str:
+        return f"{pv};{when};;;Vandalisme;Kerkstraat;1;3020;Herent;171000;177000"
+
+    older = "\n".join([INCIDENT_HEADER, row("PV-A", "03/02/2024 10:00")]) + "\n"
+    newer = (
+        "\n".join(
+            [
+                INCIDENT_HEADER,
+                row("PV-A", "31/02/2024 10:00"),  # refused; the older export has PV-A
+                row("PV-B", "geen datum"),  # refused, and nowhere else
+                row("PV-C", "02/01/2025 12:00"),
+            ]
+        )
+        + "\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"incidents/a_2024.csv": older, "incidents/b_2025.csv": newer}), wh)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    at = run_app("data")
+    rejects = next(df.value for df in at.dataframe if "Reden" in df.value.columns)
+    assert dict(zip(rejects["Rij"], rejects["Record opgenomen"], strict=True)) == {
+        2: "ja: incidents/a_2024.csv, rij 2",
+        3: "nee",
+    }
+    assert any(
+        c.value.startswith("2 geweigerde rijen. Van 1 geweigerde rij staat het record toch")
+        for c in at.caption
+    )
+    at.toggle(key="data_ontbrekend").set_value(True).run()
+    rejects = next(df.value for df in at.dataframe if "Reden" in df.value.columns)
+    assert list(rejects["Rij"]) == [3]
+    assert any(c.value == "1 geweigerde rij." for c in at.caption)

@@ -26,30 +26,66 @@ files as (
 rejected as (
     select source_file, count(*) as n from marts.rejects group by source_file
 ),
+kept as (
+    -- Records per file in the marts of the kinds with a key of their own: a file's accepted
+    -- rows beyond these are superseded, their key counted from a newer export.
+    select source_file::varchar as source_file, count(*) as n from marts.incidents group by 1
+    union all select source_file::varchar, count(*) from marts.accidents where source = 'zone' group by 1
+    union all select source_file::varchar, count(*) from marts.victims group by 1
+    union all select source_file::varchar, count(*) from marts.nuisance group by 1
+    union all select source_file::varchar, count(*) from marts.tasks group by 1
+    union all select source_file::varchar, count(*) from marts.controls group by 1
+    union all select source_file::varchar, count(*) from marts.events group by 1
+),
 refused as (
     -- A boundary file's features left out (no code Wijkbeeld knows, no geometry; named in
     -- its note); a feature merged into its area, or an area a later file replaces, was used.
     select f.source_file, coalesce(f.rows_refused, r.n, 0) as n
     from files f
     left join rejected r on r.source_file = f.source_file
+),
+counted as (
+    select
+        f.*,
+        f.rows_read - r.n as rows_accepted,
+        r.n as rows_rejected,
+        case when f.kind in ('incidents', 'accidents', 'victims', 'nuisance', 'tasks', 'controls', 'events')
+            then f.rows_read - r.n - coalesce(k.n, 0) end as rows_superseded
+    from files f
+    join refused r on r.source_file = f.source_file
+    left join kept k on k.source_file = f.source_file
 )
 select
     f.kind,
     f.source_file,
     f.rows_read,
-    f.rows_read - r.n as rows_accepted,
-    r.n as rows_rejected,
+    f.rows_accepted,
+    f.rows_rejected,
+    -- Accepted rows whose key a newer export of the kind also has: counted from there.
+    f.rows_superseded,
     b.built_at as loaded_at,
     -- When the file was last written (made, copied in or uploaded), in the zone's time.
     f.file_modified_at,
     f.encoding,
     f.delimiter,
     k.max_record_date,
-    -- e.g. personal-data columns dropped at load (etl/sources/personal_data.py)
-    f.note
-from files f
+    -- e.g. personal-data columns dropped at load (etl/sources/personal_data.py); and a
+    -- file whose records a newer export supersedes (a correction export of older facts
+    -- beside a full export of later ones counts for nothing: the newest export is the one
+    -- with the latest record, int_file_ranks).
+    nullif(concat_ws(' ', f.note, case
+        when f.rows_superseded > 0 and f.rows_superseded = f.rows_accepted then
+            case when f.rows_accepted = 1 then 'Het aanvaarde record staat' else 'Alle ' || f.rows_accepted || ' aanvaarde records staan' end
+            || ' ook in een nieuwere export van deze soort en ' || case when f.rows_accepted = 1 then 'telt' else 'tellen' end
+            || ' van daar: dit bestand telt niet mee. De export met het recentste record telt als nieuwste.'
+        when f.rows_superseded > 0 then
+            f.rows_superseded || ' van de ' || f.rows_accepted || ' aanvaarde records '
+            || case when f.rows_superseded = 1 then 'staat' else 'staan' end
+            || ' ook in een nieuwere export van deze soort en ' || case when f.rows_superseded = 1 then 'telt' else 'tellen' end
+            || ' van daar. De export met het recentste record telt als nieuwste.'
+    end), '') as note
+from counted f
 -- The build's start in the zone's local time (like build_info.built_at), not the server's clock zone.
 cross join (select build_started_at as built_at from raw.build_params) b
-join refused r on r.source_file = f.source_file
 left join intermediate.int_file_ranks k on k.kind = f.kind and k.source_file = f.source_file
 order by f.load_seq
