@@ -788,6 +788,27 @@ def _web_page(head: bytes) -> str | None:
     return None
 
 
+def is_text_workbook(path: Path) -> bool:
+    """Whether a file named as a workbook (.xlsx, .xls, .ods) is text: a CSV export saved
+    or renamed with a workbook's extension. Read by its content, as text, like Excel
+    itself does for a text file named .xls (an empty file, a zip, an OLE2 file and
+    markup are left to the workbook reader, which names what they are)."""
+    if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head or head.startswith((b"PK\x03\x04", _OLE2)) or _web_page(head):
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True  # UTF-16 text (a tab-separated "Unicode text" export)
+    return b"\x00" not in head
+
+
+TEXT_WORKBOOK_NOTE = (
+    "Geen Excel-werkmap maar een tekstbestand (CSV), al heet het {suffix}: als CSV gelezen."
+)
+
+
 def _web_page_error(name: str, markup: str) -> BuildError:
     what = (
         "een webpagina (HTML) met een tabel"
@@ -1772,7 +1793,12 @@ def _load_csv(
         "header_rows": header_rows,
         "empty_rows": empty_rows,
         "total_rows": total_rows,
-        "read_notes": sniffed.notes,
+        "read_notes": (
+            [TEXT_WORKBOOK_NOTE.format(suffix=path.suffix.lower())]
+            if is_text_workbook(path)
+            else []
+        )
+        + sniffed.notes,
         "column_notes": twin_columns_notes(mapping, sniffed.headers, found, dropped),
         "select": _select_sql(
             kind,
@@ -1832,6 +1858,12 @@ def _open_workbook(path: Path, name: str):
 
     with open(path, "rb") as fh:
         head = fh.read(8192)
+    if not head:
+        raise BuildError(
+            f"Bestand {name} is leeg (0 bytes): er staat geen werkmap in. Exporteer het "
+            "opnieuw of kopieer het opnieuw uit de bron (het kopiëren of opladen is misschien "
+            "afgebroken)."
+        )
     if markup := _web_page(head):
         raise _web_page_error(name, markup)
     if _password_protected(head, path):
@@ -2208,8 +2240,19 @@ def _load_table_rows(
     names = {h for h in headers if h}
     named = next((i for i, h in enumerate(headers) if h), 0)
     ordered = sorted(headers)
+    # A date-and-time cell at midnight comes from the reader as a date: in a column that
+    # holds times it is midnight, as a CSV export writes it ("06/03/2025 00:00"), not a
+    # date whose time is unknown. Its cells are completed after the last row.
+    timed: set[int] = set()
+    dated: list[tuple[int, int]] = []
     for excel_row, row in rows:
         cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
+        days = []
+        for i, v in enumerate(row[:n]):
+            if isinstance(v, datetime):
+                timed.add(i)
+            elif isinstance(v, date) and cells[i] is not None:
+                days.append(i)
         texts = [_cell_text(v) or "" for v in row[:n]]
         texts += [""] * (n - len(texts))
         if texts in lines:
@@ -2222,7 +2265,11 @@ def _load_table_rows(
         elif _is_totals_row(cells, n):
             total_rows.append(excel_row)
         elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
+            dated += [(len(records), i) for i in days]
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
+    for k, i in dated:
+        if i in timed:
+            records[k][i] += " 00:00:00"
     # The records of a merge over several rows (see _xlsx_rows).
     merged_rows = []
     if filled := getattr(rows, "filled", None):
@@ -2458,7 +2505,7 @@ def load_tabular_kind(
     infos: list[dict] = []
     for order, path in enumerate(files, start=1):
         suffix = path.suffix.lower()
-        if suffix in SPREADSHEET_SUFFIXES:
+        if suffix in SPREADSHEET_SUFFIXES and not is_text_workbook(path):
             infos.extend(
                 _load_xlsx(con, kind, mapping, raw, path, order, all_mappings=all_mappings)
             )
@@ -2501,7 +2548,7 @@ def sniff_headers(
         The file cannot be read at all (Dutch message).
     """
     suffix = path.suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES:
+    if suffix in SPREADSHEET_SUFFIXES and not is_text_workbook(path):
         return _xlsx_sheets(path, path.name, is_header)[0][0][0], suffix.lstrip("."), None
     if mapping is not None and is_layer(path):
         return layer_table(path, path.name, mapping)[0], suffix.lstrip("."), None

@@ -9,8 +9,17 @@ typed as not materialized (
     select
         key_ as control_id,
         cast(wb_text(control_type) as label_controls__control_type) as control_type,
-        wb_ts(started_at) as started_at,
-        wb_ts(ended_at) as ended_at,
+        -- The hours in columns of their own ("Datum; Van; Tot"; wb_at): an end hour alone
+        -- is on the day of the beginning, or the next day when it comes before the beginning
+        -- (a control through midnight).
+        wb_at(started_day, started_clock) as started_at,
+        case
+            when ended_day is not null then wb_at(ended_day, ended_clock)
+            when ended_clock is not null then wb_at(started_day, ended_clock)
+                + case when ended_clock < cast(wb_at(started_day, started_clock) as time) then interval 1 day else interval 0 day end
+        end as ended_at,
+        started_clock,
+        ended_clock,
         cast(wb_text(street) as label_controls__street) as street,
         -- Not in this export; the located models read the same columns for every kind.
         cast(null as varchar) as municipality,
@@ -22,12 +31,19 @@ typed as not materialized (
         wb_count(offences) as offences,
         wb_text(started_at) as started_at_text,
         wb_text(ended_at) as ended_at_text,
+        wb_text(started_time) as started_time_text,
+        wb_text(ended_time) as ended_time_text,
         wb_text(vehicles_checked) as vehicles_checked_text,
         wb_text(offences) as offences_text,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
     -- The key in its canonical form (wb_key), read once for the join and the column.
-    from (select *, wb_key(control_id) as key_ from raw.controls) r
+    from (
+        select *, wb_key(control_id) as key_, wb_ts(started_at) as started_day,
+            wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
+            wb_time(ended_time) as ended_clock
+        from raw.controls
+    ) r
     left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
@@ -44,6 +60,8 @@ checked as not materialized (
             when started_at_text is null then wb_reject('started_at', 'Begin van de controle ontbreekt', null)
             when wb_placeholder_date(started_at, started_at_text) then wb_placeholder_reject('started_at', 'Begin', started_at_text)
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
+            when started_time_text is not null and started_clock is null then wb_reject('started_time', 'Beginuur is geen geldig uur (verwacht uu:mm)', started_time_text)
+            when ended_time_text is not null and ended_clock is null then wb_reject('ended_time', 'Einduur is geen geldig uur (verwacht uu:mm)', ended_time_text)
             when started_at >= p.today + 1 then wb_reject('started_at', 'Begin ligt in de toekomst', started_at_text)
             -- A placeholder end (31/12/9999, 01/01/1900) is how the source says "none":
             -- read as empty (below), never refused.
@@ -56,7 +74,8 @@ checked as not materialized (
 )
 -- Within one file the last usable row of a key counts (wb_last_usable, macros.sql).
 select
-    * exclude (vehicles_checked_text, offences_text, started_at_text, ended_at_text),
+    * exclude (vehicles_checked_text, offences_text, started_at_text, ended_at_text,
+        started_time_text, ended_time_text, started_clock, ended_clock),
     cast(started_at as date) as record_date
 from (
     -- A placeholder end reads as empty (see `checked`).
