@@ -650,6 +650,14 @@ def _districts_table(
         "share DOUBLE)"
     )
     insert_rows(con, "raw.wijk_overlaps", wijk_overlaps(layers))
+    # Two layers of one file drawing the same areas (etl.sources.districts): said in
+    # marts.build_warnings.
+    con.execute(
+        "CREATE TABLE raw.layer_conflicts (source_file VARCHAR, layer VARCHAR, "
+        "earlier VARCHAR, counted VARCHAR, codes VARCHAR[])"
+    )
+    for conflict in layers.conflicts:
+        con.execute("INSERT INTO raw.layer_conflicts VALUES (?, ?, ?, ?, ?)", list(conflict))
 
 
 #: Coordinate pairs located per slice: bounds the locating step's Python memory, and small

@@ -49,6 +49,7 @@ from etl import config
 from etl.labels import prepare_labels, sql_text, vocabulary_types
 from etl.sources.base import (
     ACCEPTED_SUFFIXES,
+    SHAPEFILE_PARTS,
     TABULAR_SUFFIXES,
     BuildError,
     file_sha256,
@@ -396,9 +397,6 @@ def safe_filename(kind: str, filename: str) -> str:
 
 #: The files a Shapefile can consist of (GIS programs write some or all of them beside the
 #: ``.shp``), longest ending first: ``wijken.shp.xml`` is part of ``wijken``.
-SHAPEFILE_PARTS = (
-    ".shp.xml", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd",
-)  # fmt: skip
 
 
 def _shapefile_part(name: str) -> tuple[str, str] | None:

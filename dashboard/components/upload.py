@@ -34,11 +34,10 @@ from dashboard.components.format import (
 from dashboard.queries import warehouse_path
 from dashboard.queries.data_quality import build_info
 from etl import config
-from etl.sources.base import ACCEPTED_SUFFIXES, TABULAR_SUFFIXES
+from etl.sources.base import ACCEPTED_SUFFIXES, SHAPEFILE_PARTS, TABULAR_SUFFIXES
 from etl.sources.tabular import FOLDER_FIELDS
 from etl.upload import (
     QUARANTINE,
-    SHAPEFILE_PARTS,
     BuildBusyError,
     Preview,
     UploadError,

@@ -13,6 +13,13 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
 TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", *SPREADSHEET_SUFFIXES)
 #: File name endings each kind accepts (else :data:`TABULAR_SUFFIXES`). Points of interest
 #: may also be a map layer (GeoJSON, GeoPackage, Shapefile, zipped or not).
+#: The files a Shapefile is made of (the .shp and its sidecars, as a GIS writes them).
+SHAPEFILE_PARTS = (
+    ".shp.xml", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd",
+)  # fmt: skip
+#: Endings of a map layer (a GeoJSON, a GeoPackage, a Shapefile's parts).
+MAP_LAYER_SUFFIXES = (".geojson", ".gpkg", *SHAPEFILE_PARTS)
+
 ACCEPTED_SUFFIXES = {
     "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
     "statbel": (".txt", ".csv", ".zip"),
@@ -141,12 +148,51 @@ def ignored_files(raw: Path) -> list[tuple[str, str, str]]:
             name = path.name
             if not path.is_file() or name.startswith((".", "~$")):
                 continue
-            if name.lower().endswith(suffixes):
+            lower = name.lower()
+            if lower.endswith(suffixes) or (".shp" in suffixes and _shapefile_sidecar(path)):
                 continue
-            if name.lower().endswith(".zip"):
+            reads_layers = ".shp" in suffixes
+            if reads_layers and lower.endswith(SHAPEFILE_PARTS):
+                part = next(p for p in SHAPEFILE_PARTS if lower.endswith(p))
+                reason = (
+                    f"een deel van een Shapefile zonder zijn .shp ernaast "
+                    f"({name[: -len(part)]}.shp ontbreekt)"
+                )
+            elif not reads_layers and (
+                lower.endswith(MAP_LAYER_SUFFIXES)
+                or (lower.endswith(".zip") and _zipped_shapefile(path))
+            ):
+                reason = (
+                    "een kaartlaag wordt in deze map niet gelezen: grenzen (wijken, "
+                    "deelgemeenten, gemeenten) horen in districts/, punten (scholen, "
+                    "cafés …) in poi/"
+                )
+            elif lower.endswith(".zip"):
                 reason = "een zip-bestand wordt in deze map niet gelezen: pak het hier uit"
             else:
                 ending = path.suffix.lower() or "(zonder extensie)"
                 reason = f"bestandsoort {ending} wordt niet gelezen (wel: {', '.join(suffixes)})"
             out.append((kind, source_name(raw, path), reason))
     return out
+
+
+def _shapefile_sidecar(path: Path) -> bool:
+    """Whether ``path`` is a part of a Shapefile (``.dbf``, ``.prj`` …) whose ``.shp`` lies
+    beside it: read with the ``.shp``, not a file of its own."""
+    lower = path.name.lower()
+    part = next((p for p in SHAPEFILE_PARTS if lower.endswith(p)), None)
+    if part is None or part == ".shp":
+        return False
+    stem = lower[: -len(part)]
+    return any(p.name.lower() == stem + ".shp" for p in path.parent.iterdir())
+
+
+def _zipped_shapefile(path: Path) -> bool:
+    """Whether the zip ``path`` holds a Shapefile (a map layer, not exports to unpack)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(m.lower().endswith(".shp") for m in archive.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False

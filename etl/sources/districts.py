@@ -39,6 +39,9 @@ class DistrictLayers:
 
     areas: dict[str, list[Area]] = field(default_factory=lambda: {layer: [] for layer in LAYERS})
     files: list[dict] = field(default_factory=list)
+    #: Two layers of one file (a GeoPackage, a zip of Shapefiles) that draw the same
+    #: areas: ``(file, layer kind, earlier layer, later layer that counts, codes)``.
+    conflicts: list[tuple[str, str, str, str, list[str]]] = field(default_factory=list)
 
     def layer(self, name: str) -> list[Area]:
         return self.areas.get(name, [])
@@ -283,7 +286,27 @@ def _prop(props: dict, folded: dict[str, str], mapping: KindMapping, canonical: 
     for variant in [*mapping.expected(canonical), canonical]:
         key = folded.get(normalise_header(variant))
         if key is not None and props.get(key) not in (None, ""):
-            return str(props[key]).strip()
+            value = props[key]
+            # A column of whole numbers with a gap is read as floats (GeoPackage,
+            # Shapefile): wijk 1 is "1", NIS code 24038 "24038", never "1.0".
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return str(value).strip()
+    return None
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry | None:
+    """The polygons of ``geom`` (a Polygon or MultiPolygon as it is; those of a collection,
+    as a repair of an invalid polygon may give); None when it has no area (a point or a
+    line is no boundary)."""
+    kind = shapely.get_type_id(geom)
+    if kind in (3, 6):  # Polygon, MultiPolygon
+        return geom
+    if kind == 7:  # GeometryCollection
+        parts = [
+            g for g in shapely.get_parts(geom) if shapely.get_type_id(g) in (3, 6) and g.area > 0
+        ]
+        return shapely.union_all(parts) if parts else None
     return None
 
 
@@ -513,6 +536,9 @@ def load_districts(
     """
     layers = DistrictLayers()
     by_key: dict[tuple[str, str], Area] = {}
+    #: Per area, the file and layer that drew it last (two layers of one file, below).
+    drawn_by: dict[tuple[str, str], tuple[Path, str]] = {}
+    conflicts: dict[tuple[str, str, str, str], list[str]] = {}
     zone_crs = resolve_crs(declared_crs, "zone.toml", "districts_crs") if declared_crs else None
     # Each layer of a file of several (a GeoPackage or zip holding "wijken" and
     # "deelgemeenten") is read as a file of its own, named "grenzen.gpkg!wijken"; its
@@ -536,6 +562,8 @@ def load_districts(
         merged: dict[tuple[str, str], int] = {}
         unknown: list[int] = []
         shapeless: list[int] = []
+        no_area: list[int] = []
+        repaired: list[int] = []
         for row, (props, geom) in enumerate(zip(props_list, geoms, strict=True), start=1):
             folded = {**aliases, **{normalise_header(str(k)): k for k in props}}
             values = {c: _prop(props, folded, mapping, c) for c in mapping.fields}
@@ -551,6 +579,10 @@ def load_districts(
                 continue
             if not geom.is_valid:
                 geom = shapely.make_valid(geom)
+                repaired.append(row)
+            if (geom := _polygonal(geom)) is None:
+                no_area.append(row)
+                continue
             key = (layer, values[code])
             if (first := in_file.get(key)) is not None:
                 # One area drawn as several features (a part across a railway, an enclave):
@@ -569,6 +601,16 @@ def load_districts(
                 source_row=row,
                 population=_int_or_none(values.get("population")),
             )
+            part = Path(sub).stem if sub else name
+            if (
+                (before := drawn_by.get(key)) is not None
+                and before[0] == path
+                and before[1] != part
+            ):
+                conflicts.setdefault((source_name(raw, path), layer, before[1], part), []).append(
+                    values[code] or ""
+                )
+            drawn_by[key] = (path, part)
             in_file[key] = by_key[key] = area
         if unknown:
             notes.append(
@@ -576,10 +618,31 @@ def load_districts(
                 "deelgemeente_code, nis_code met een naam, zone_naam, sector_code; de "
                 f"varianten in [districts.fields]) overgeslagen: rij {rows_note(unknown)}."
             )
+        if unknown and props_list:
+            # Which property names the file has, to compare with those expected (or to add
+            # to [districts.fields] in the zone's mappings file).
+            names = sorted({str(k) for props in props_list for k in props})
+            notes.append(
+                "Eigenschappen in het bestand: "
+                + (", ".join(f"'{n}'" for n in names[:20]) if names else "geen")
+                + (f" en {len(names) - 20} meer" if len(names) > 20 else "")
+                + "."
+            )
         if shapeless:
             notes.append(
                 f"{_features(len(shapeless))} zonder geometrie overgeslagen: "
                 f"rij {rows_note(shapeless)}."
+            )
+        if no_area:
+            notes.append(
+                f"{_features(len(no_area))} zonder oppervlakte (een punt of een lijn, geen "
+                f"grens) overgeslagen: rij {rows_note(no_area)}."
+            )
+        if repaired:
+            notes.append(
+                f"{_features(len(repaired))} met een ongeldige grens (die zichzelf snijdt of "
+                f"overlapt) hersteld: rij {rows_note(repaired)}. Verbeter ze in de GIS als de "
+                "kaart er vreemd uitziet."
             )
         if merged:
             notes.append(
@@ -598,10 +661,13 @@ def load_districts(
                 "accepted": len(in_file),
                 # Features left out (no known code, no geometry): the file's refused rows. A
                 # feature merged into its area, or an area a later file replaces, was used.
-                "rows_refused": len(unknown) + len(shapeless),
+                "rows_refused": len(unknown) + len(shapeless) + len(no_area),
                 "layer_notes": notes,
             }
         )
+    layers.conflicts = [
+        (f, layer, a, b, sorted(codes)) for (f, layer, a, b), codes in conflicts.items()
+    ]
     # A zone may have no code (None): it sorts first among its layer.
     for (layer, _code), area in sorted(by_key.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         layers.areas[layer].append(area)

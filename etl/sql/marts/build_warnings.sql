@@ -42,14 +42,28 @@ unknown_task_wijken as (
     join unknown_task_rows u on u.source_file = t.source_file and u.source_row = t.source_row
 ),
 outside as (
-    select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out, count(*) as n
+    -- n_gap: in the zone but in no wijk (location_status 'geen_wijk').
+    select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out,
+        count(*) filter (where location_status = 'geen_wijk') as n_gap, count(*) as n
     from marts.incidents
     union all
-    select 2, 'overlastmeldingen', count(*) filter (where location_status = 'buiten_zone'), count(*)
+    select 2, 'overlastmeldingen', count(*) filter (where location_status = 'buiten_zone'),
+        count(*) filter (where location_status = 'geen_wijk'), count(*)
     from marts.nuisance
     union all
-    select 3, 'verkeersongevallen', count(*) filter (where location_status = 'buiten_zone'), count(*)
+    select 3, 'verkeersongevallen', count(*) filter (where location_status = 'buiten_zone'),
+        count(*) filter (where location_status = 'geen_wijk'), count(*)
     from marts.accidents where source = 'zone'
+),
+-- A GeoPackage (or a zip of Shapefiles) with two layers of the same areas, an old and a
+-- new version: the later layer counts, which the analyst neither sees nor chose.
+layer_conflicts as (
+    select string_agg(source_file || ': de lagen ''' || earlier || ''' en ''' || counted
+        || ''' tekenen dezelfde ' || case layer when 'wijk' then 'wijken' when 'deelgemeente'
+        then 'deelgemeenten' when 'gemeente' then 'gemeenten' when 'sector' then 'sectoren'
+        else 'zone' end || ' (' || wb_code_list(codes) || '); ''' || counted || ''' telt',
+        '; ' order by source_file, counted) as conflicts, count(*) as n
+    from raw.layer_conflicts
 ),
 -- Codes of an older sector list that the newest list of their municipality no longer has
 -- (stg_statbel__sectors refuses them): said once, per older list, with the list that counts.
@@ -203,6 +217,23 @@ warnings as (
         || '(districts/).'
     from outside
     where n_out >= 10 and n_out > 0.02 * n
+    union all
+    -- Records in the zone that no wijk holds: a gap between wijken, or wijk boundaries
+    -- off (another coordinate system, X and Y swapped) while the zone outline is right.
+    select 6 + k, 'Wijkgrenzen',
+        wb_count_text(n_gap) || ' van de ' || wb_count_text(n) || ' ' || what || ' ('
+        || replace(printf('%.1f', 100.0 * n_gap / n), '.', ',') || ' %) liggen in de zone '
+        || 'maar in geen enkele wijk: ze tellen voor geen wijk. Dekken de wijkgrenzen '
+        || '(districts/) de hele zone, en staan ze in het juiste coördinatenstelsel (X en Y '
+        || 'niet omgewisseld)?'
+    from outside
+    where n_gap >= 10 and n_gap > 0.02 * n and (select count(*) from drawn) > 0
+    union all
+    select 2, 'Wijkgrenzen',
+        conflicts || '. Zulke lagen zijn meestal een oude en een nieuwe versie: laat alleen '
+        || 'de juiste in het bestand, of zet elke laag in een eigen bestand.'
+    from layer_conflicts
+    where n > 0
 )
 select cast(seq as integer) as seq, topic, message from warnings
 order by seq
