@@ -1864,7 +1864,7 @@ def build_warehouse(
         # How the inputs fit together (wijk codes, records outside the zone): the Data
         # page shows the same lines (marts.build_warnings).
         for (message,) in con.execute(
-            f"SELECT message FROM {TARGET}.marts.build_warnings ORDER BY seq"
+            f"SELECT message FROM {TARGET}.marts.build_warnings ORDER BY seq, message"
         ).fetchall():
             echo(f"WAARSCHUWING: {message}")
         rejects = dict(

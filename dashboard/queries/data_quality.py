@@ -79,7 +79,9 @@ def build_warnings(version: WarehouseVersion) -> pd.DataFrame:
     """
     if "marts.build_warnings" not in present_marts(version):
         return pd.DataFrame(columns=["topic", "message"])
-    return query(version, "SELECT topic, message FROM marts.build_warnings ORDER BY seq LIMIT 100")
+    return query(
+        version, "SELECT topic, message FROM marts.build_warnings ORDER BY seq, message LIMIT 100"
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -582,6 +582,9 @@ CREATE OR REPLACE TEMP MACRO wb_code_list(codes) AS
     || CASE WHEN len(codes) > 10 THEN ' en ' || (len(codes) - 10) || ' andere' ELSE '' END;
 -- A count in Belgian notation for a sentence ("10.560").
 CREATE OR REPLACE TEMP MACRO wb_count_text(n) AS replace(format('{:,}', n), ',', '.');
+-- "12 van de 400 feiten (3,0 %)": a part of a count, in Dutch notation (build warnings).
+CREATE OR REPLACE TEMP MACRO wb_share_text(part, n, what) AS wb_count_text(part) || ' van de '
+    || wb_count_text(n) || ' ' || what || ' (' || replace(printf('%.1f', 100.0 * part / n), '.', ',') || ' %)';
 -- Days a source's last record may lie before the data's newest day while the source still
 -- runs to that day: with n records over `days` days, k quiet days at the end happen by
 -- chance with probability exp(-k·n/days); the slack is the largest k for which that is at

@@ -211,21 +211,17 @@ warnings as (
     -- share (over 2 %, and at least 10 records) points at coordinates in another system or
     -- a zone outline that is off.
     select 3 + k, 'Buiten de zone',
-        wb_count_text(n_out) || ' van de ' || wb_count_text(n) || ' ' || what || ' ('
-        || replace(printf('%.1f', 100.0 * n_out / n), '.', ',') || ' %) liggen buiten de '
-        || 'zonegrens: controleer het coördinatenstelsel van die exports en de zonegrens '
-        || '(districts/).'
+        wb_share_text(n_out, n, what) || ' liggen buiten de zonegrens: controleer het '
+        || 'coördinatenstelsel van die exports en de zonegrens (districts/).'
     from outside
     where n_out >= 10 and n_out > 0.02 * n
     union all
     -- Records in the zone that no wijk holds: a gap between wijken, or wijk boundaries
     -- off (another coordinate system, X and Y swapped) while the zone outline is right.
-    select 6 + k, 'Wijkgrenzen',
-        wb_count_text(n_gap) || ' van de ' || wb_count_text(n) || ' ' || what || ' ('
-        || replace(printf('%.1f', 100.0 * n_gap / n), '.', ',') || ' %) liggen in de zone '
-        || 'maar in geen enkele wijk: ze tellen voor geen wijk. Dekken de wijkgrenzen '
-        || '(districts/) de hele zone, en staan ze in het juiste coördinatenstelsel (X en Y '
-        || 'niet omgewisseld)?'
+    select 2, 'Wijkgrenzen',
+        wb_share_text(n_gap, n, what) || ' liggen in de zone maar in geen enkele wijk: ze '
+        || 'tellen voor geen wijk. Dekken de wijkgrenzen (districts/) de hele zone, en staan '
+        || 'ze in het juiste coördinatenstelsel (X en Y niet omgewisseld)?'
     from outside
     where n_gap >= 10 and n_gap > 0.02 * n and (select count(*) from drawn) > 0
     union all
@@ -236,4 +232,4 @@ warnings as (
     where n > 0
 )
 select cast(seq as integer) as seq, topic, message from warnings
-order by seq
+order by seq, message
