@@ -30,10 +30,8 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP) ## Create .venv and install the pinned requirements
 
 demo-data: $(STAMP) ## Generate the demo zone (data/demo) and build the warehouse
-	@if [ ! -f $(DEMO_DIR)/ground_truth.json ]; then \
-		echo "== Demozone genereren in $(DEMO_DIR)"; \
-		time $(PY) -m etl demo --out $(DEMO_DIR) $(DEMO_ARGS); \
-	else echo "== Demozone bestaat al in $(DEMO_DIR) (verwijder de map om opnieuw te genereren)"; fi
+	@echo "== Demozone in $(DEMO_DIR) (opnieuw gemaakt als de generator of de zone veranderde)"
+	time $(PY) -m etl demo --out $(DEMO_DIR) --if-stale $(DEMO_ARGS)
 	@echo "== Datawarehouse bouwen: $(WAREHOUSE)"
 	time $(PY) -m etl build --raw $(DEMO_DIR) --warehouse $(WAREHOUSE)
 

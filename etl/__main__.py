@@ -1,7 +1,8 @@
 """Command line: ``python -m etl {demo,build}``.
 
-``python -m etl demo --out DIR [--seed N] [--years N] [--scale F] [--end YYYY-MM-DD]``
-    write a demo zone's exports under DIR (one sub-folder per kind) and DIR/ground_truth.json.
+``python -m etl demo --out DIR [--seed N] [--years N] [--scale F] [--end YYYY-MM-DD] [--if-stale]``
+    write a demo zone's exports under DIR (one sub-folder per kind) and DIR/ground_truth.json;
+    with ``--if-stale`` only when DIR holds no demo zone of this generator and zone.
 ``python -m etl build [--raw DIR] [--warehouse FILE]``
     build the warehouse from every export under the raw folder.
 """
@@ -35,6 +36,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="laatste dag van de demodata (standaard: gisteren)",
     )
     demo.add_argument("--zone", type=Path, default=None, help="zoneconfiguratie (zone.toml)")
+    demo.add_argument(
+        "--if-stale",
+        action="store_true",
+        help="niets doen als de map al een demozone van deze generator en zone bevat; een "
+        "demozone van een andere (oudere) generator wordt vervangen",
+    )
 
     build = sub.add_parser("build", help="bouw het datawarehouse uit de exports")
     build.add_argument("--raw", type=Path, default=None, help="map met exports (WIJKBEELD_RAW)")
@@ -87,8 +94,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "demo":
-        from etl.demo import generate_demo
+        from etl.demo import generate_demo, is_current_demo
 
+        if args.if_stale and is_current_demo(args.out, args.zone):
+            print(f"Demozone bestaat al in {args.out} (verwijder de map om opnieuw te genereren).")
+            return 0
+        if args.if_stale and (args.out / "ground_truth.json").exists():
+            # A demo zone of another generator or zone (its Statbel codes, its columns):
+            # made again, never read as if current. Only a folder that holds a demo zone.
+            import shutil
+
+            print(f"Demozone in {args.out} is van een andere generator of zone: opnieuw gemaakt.")
+            shutil.rmtree(args.out)
         summary = generate_demo(
             out=args.out,
             seed=args.seed,

@@ -16,6 +16,6 @@ formats     vectorised Dutch date/number formatting and CSV dialects
 generator   orchestration and ground truth
 """
 
-from etl.demo.generator import generate_demo
+from etl.demo.generator import generate_demo, generator_fingerprint, is_current_demo
 
-__all__ = ["generate_demo"]
+__all__ = ["generate_demo", "generator_fingerprint", "is_current_demo"]

@@ -72,6 +72,35 @@ def _overloaded_wijk(spec, hot_spots) -> int | None:
     return 0 if codes else None
 
 
+#: The file beside ``ground_truth.json`` naming the generator that wrote the demo zone.
+FINGERPRINT_FILE = ".generator"
+
+
+def generator_fingerprint(zone_file: Path | None = None) -> str:
+    """Fingerprint of the demo generator (its modules) and the zone it draws: a demo zone
+    written by another generator (an older one, with other Statbel codes) is made again,
+    by ``make demo`` and by the benchmark, rather than read as if it were current."""
+    import hashlib
+
+    from etl import config
+
+    zone = Path(zone_file) if zone_file else config.zone_path()
+    digest = hashlib.sha256()
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), zone]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def is_current_demo(out: Path, zone_file: Path | None = None) -> bool:
+    """Whether ``out`` holds a complete demo zone of this generator and zone."""
+    stamp = Path(out) / FINGERPRINT_FILE
+    return (
+        (Path(out) / "ground_truth.json").exists()
+        and stamp.exists()
+        and stamp.read_text(encoding="utf-8").strip() == generator_fingerprint(zone_file)
+    )
+
+
 def generate_demo(
     out: Path,
     seed: int = 42,
@@ -202,6 +231,7 @@ def generate_demo(
     (out / "ground_truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    (out / FINGERPRINT_FILE).write_text(generator_fingerprint(zone_file) + "\n", encoding="utf-8")
     return summary
 
 

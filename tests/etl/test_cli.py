@@ -138,3 +138,22 @@ def test_zone_values_are_checked_before_the_build(capsys, tmp_path, raw_copy):
         "duizendtalpunt, met een punt voor de decimalen: 3500, 1.5)"
     )
     assert not warehouse.exists()
+
+
+def test_demo_if_stale_keeps_a_current_demo_and_remakes_an_older_one(capsys, tmp_path):
+    """`make demo` kept any demo folder it found: one written by an older generator (the
+    Statbel classes coded 1/2/3) was built as if current, and showed light injury accidents
+    as serious ones. A demo zone of another generator is now made again."""
+    out = tmp_path / "d"
+    args = ["demo", "--out", str(out), "--years", "1", "--scale", "0.02", "--end", "2025-12-31"]
+    assert _run(capsys, *args, "--if-stale")[0] == 0
+    truth = (out / "ground_truth.json").stat().st_mtime_ns
+    assert _run(capsys, *args, "--if-stale")[0] == 0
+    assert (out / "ground_truth.json").stat().st_mtime_ns == truth  # kept
+    (out / ".generator").write_text("van-een-oudere-generator\n", encoding="utf-8")
+    (out / "incidents" / "oud_bestand.csv").write_text("over", encoding="utf-8")
+    assert _run(capsys, *args, "--if-stale")[0] == 0
+    assert not (out / "incidents" / "oud_bestand.csv").exists()  # the older zone is gone
+    from etl.demo import is_current_demo
+
+    assert is_current_demo(out)
