@@ -365,21 +365,23 @@ def rejects(
     Returns
     -------
     pandas.DataFrame
-        ``kind``, ``source_file``, ``source_row``, ``field``, ``value``, ``reason`` and
-        ``record``: where the record is loaded from all the same ("ja: <file>, rij N"),
-        "nee", or missing for a kind without a key of its own.
+        ``kind``, ``source_file``, ``source_row``, ``field``, ``value``, ``reason``,
+        ``record`` (whether the key's record is in the warehouse all the same: "ja", "nee",
+        or missing for a kind without a key of its own) and ``record_from`` (where from:
+        "<file>, rij N").
     """
     if _has_record_columns(version):
         keyed = ", ".join(f"'{k}'" for k in KEYED_KINDS)
         record = (
-            "CASE WHEN record_file IS NOT NULL THEN 'ja: ' || record_file || ', rij ' || "
-            f"record_row WHEN kind IN ({keyed}) THEN 'nee' END"
+            "CASE WHEN record_file IS NOT NULL THEN 'ja' "
+            f"WHEN kind IN ({keyed}) THEN 'nee' END AS record, "
+            "record_file || ', rij ' || record_row AS record_from"
         )
     else:
-        record, missing_only = "NULL::VARCHAR", False
+        record, missing_only = "NULL::VARCHAR AS record, NULL::VARCHAR AS record_from", False
     return query(
         version,
-        f"SELECT kind, source_file, source_row, field, value, reason, {record} AS record "
+        f"SELECT kind, source_file, source_row, {record}, field, value, reason "
         f"FROM marts.rejects WHERE {_reject_filter(missing_only)} "
         "ORDER BY kind, source_file, source_row LIMIT $limit",
         {"kinds": list(kinds), "fields": list(fields), "search": search, "limit": int(limit)},

@@ -269,10 +269,12 @@ def test_refused_rows_say_whether_their_record_is_loaded_all_the_same(tmp_path, 
     monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
     at = run_app("data")
     rejects = next(df.value for df in at.dataframe if "Reden" in df.value.columns)
-    assert dict(zip(rejects["Rij"], rejects["Record opgenomen"], strict=True)) == {
-        2: "ja: incidents/a_2024.csv, rij 2",
-        3: "nee",
+    got = rejects.set_index("Rij")[["Record opgenomen", "Opgenomen uit"]].to_dict("index")
+    assert got == {
+        2: {"Record opgenomen": "ja", "Opgenomen uit": "incidents/a_2024.csv, rij 2"},
+        3: {"Record opgenomen": "nee", "Opgenomen uit": "–"},
     }
+    assert list(rejects.columns[:4]) == ["Soort", "Bestand", "Rij", "Record opgenomen"]
     assert any(
         c.value.startswith("2 geweigerde rijen. Van 1 geweigerde rij staat het record toch")
         for c in at.caption
