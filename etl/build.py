@@ -656,8 +656,7 @@ def _districts_table(
         "CREATE TABLE raw.layer_conflicts (source_file VARCHAR, layer VARCHAR, "
         "earlier VARCHAR, counted VARCHAR, codes VARCHAR[])"
     )
-    for conflict in layers.conflicts:
-        con.execute("INSERT INTO raw.layer_conflicts VALUES (?, ?, ?, ?, ?)", list(conflict))
+    insert_rows(con, "raw.layer_conflicts", layers.conflicts)
 
 
 #: Coordinate pairs located per slice: bounds the locating step's Python memory, and small

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.queries._db import WarehouseVersion, query, scalar
+from dashboard.queries.common import table_columns
 
 #: Record marts: label → (table, fixed condition, year expression). Constants only: the
 #: labels never go into SQL text (they hold apostrophes), rows are matched by position.
@@ -288,13 +289,7 @@ KEYED_KINDS = ("incidents", "accidents", "victims", "nuisance", "tasks", "contro
 def _has_record_columns(version: WarehouseVersion) -> bool:
     """Whether ``marts.rejects`` names where a refused key's record comes from (a warehouse
     built before the fifty-third session does not)."""
-    return bool(
-        scalar(
-            version,
-            "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'marts' "
-            "AND table_name = 'rejects' AND column_name = 'record_file'",
-        )
-    )
+    return "record_file" in table_columns(version, "marts.rejects")
 
 
 def _reject_filter(missing_only: bool = False) -> str:
@@ -381,8 +376,8 @@ def rejects(
         record, missing_only = "NULL::VARCHAR AS record, NULL::VARCHAR AS record_from", False
     return query(
         version,
-        f"SELECT kind, source_file, source_row, {record}, field, value, reason "
-        f"FROM marts.rejects WHERE {_reject_filter(missing_only)} "
+        f"SELECT kind, source_file, source_row, record, field, value, reason, record_from "
+        f"FROM (SELECT *, {record} FROM marts.rejects) WHERE {_reject_filter(missing_only)} "
         "ORDER BY kind, source_file, source_row LIMIT $limit",
         {"kinds": list(kinds), "fields": list(fields), "search": search, "limit": int(limit)},
     )

@@ -366,8 +366,6 @@ else:
             "record_from": "Opgenomen uit",
         }
     )
-    # Whether it needs correcting first (a short column), where from last (details).
-    shown = shown[[c for c in shown.columns if c != "Opgenomen uit"] + ["Opgenomen uit"]]
     layout.table(
         style_table(missing_as_text(shown)),
         column_config={"Reden": st.column_config.TextColumn(width="large")},

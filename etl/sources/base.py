@@ -149,9 +149,9 @@ def ignored_files(raw: Path) -> list[tuple[str, str, str]]:
             if not path.is_file() or name.startswith((".", "~$")):
                 continue
             lower = name.lower()
-            if lower.endswith(suffixes) or (".shp" in suffixes and _shapefile_sidecar(path)):
-                continue
             reads_layers = ".shp" in suffixes
+            if lower.endswith(suffixes) or (reads_layers and _shapefile_sidecar(path)):
+                continue
             if reads_layers and lower.endswith(SHAPEFILE_PARTS):
                 part = next(p for p in SHAPEFILE_PARTS if lower.endswith(p))
                 reason = (

@@ -208,6 +208,11 @@ CREATE OR REPLACE TEMP MACRO wb_time(s) AS CASE WHEN s IS NOT NULL THEN list_tra
 -- gives the time of day (a time in the date field is then overruled).
 CREATE OR REPLACE TEMP MACRO wb_at(day, clock) AS
     CASE WHEN clock IS NULL THEN day ELSE CAST(day AS DATE) + clock END;
+-- The end when an export gives only its hour ("Einduur", "Tot"): that hour on the day the
+-- beginning falls, or on the next day when it comes before the beginning (a burglary
+-- "between 22:00 and 06:00", a control through midnight).
+CREATE OR REPLACE TEMP MACRO wb_end_at(day, clock, end_clock) AS wb_at(day, end_clock)
+    + CASE WHEN end_clock < CAST(wb_at(day, clock) AS TIME) THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END;
 -- Numbers as exports write them:
 -- * spaces of any kind are ignored (Excel groups digits with a no-break or narrow no-break
 --   space: "172 100,5");

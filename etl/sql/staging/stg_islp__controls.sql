@@ -15,8 +15,7 @@ typed as not materialized (
         wb_at(started_day, started_clock) as started_at,
         case
             when ended_day is not null then wb_at(ended_day, ended_clock)
-            when ended_clock is not null then wb_at(started_day, ended_clock)
-                + case when ended_clock < cast(wb_at(started_day, started_clock) as time) then interval 1 day else interval 0 day end
+            when ended_clock is not null then wb_end_at(started_day, started_clock, ended_clock)
         end as ended_at,
         started_clock,
         ended_clock,

@@ -60,8 +60,7 @@ typed as not materialized (
             -- Only an end time: the window ends at that time on the day it began, or on the
             -- next day when that comes before its beginning (a burglary "between 22:00 and
             -- 06:00").
-            when occurred_to_clock is not null then wb_at(occurred_from_day, occurred_to_clock)
-                + case when occurred_to_clock < cast(wb_at(occurred_from_day, occurred_from_clock) as time) then interval 1 day else interval 0 day end
+            when occurred_to_clock is not null then wb_end_at(occurred_from_day, occurred_from_clock, occurred_to_clock)
             -- A day without a time and without an end: the time is unknown, not midnight;
             -- the window is that whole day (the hour x weekday views spread it).
             when occurred_from_clock is null and wb_day_only(occurred_from_day, occurred_from)
