@@ -1750,7 +1750,7 @@ def test_tasks_whose_address_the_list_does_not_know_are_listed(tmp_path):
 
 
 def test_a_tasks_unknown_wijk_code_gives_way_to_its_address(tmp_path):
-    """A task's wijk code the zone does not know ("W99", "Wijk 1") overruled the wijk its
+    """A task's wijk code the zone does not know ("W99", "Wijk 7") overruled the wijk its
     address locates: no wijk name, no inspector, off the workload map; "w01" was not W01.
     A known code (in any case) still wins; an unknown one gives way to the address, and
     stays as written only without a location; the build warnings say so."""
@@ -1759,7 +1759,7 @@ def test_a_tasks_unknown_wijk_code_gives_way_to_its_address(tmp_path):
         "T1;Kantschrift;10/01/2024;31/01/2024;;W02;Kerkstraat;12;Herent\r\n"
         "T2;Kantschrift;10/01/2024;31/01/2024;;w02 ;Kerkstraat;12;Herent\r\n"
         "T3;Kantschrift;10/01/2024;31/01/2024;;W99;Kerkstraat;12;Herent\r\n"
-        "T4;Kantschrift;10/01/2024;31/01/2024;;Wijk 1;Kerkstraat;12;Herent\r\n"
+        "T4;Kantschrift;10/01/2024;31/01/2024;;Wijk 7;Kerkstraat;12;Herent\r\n"
         "T5;Kantschrift;10/01/2024;31/01/2024;;W98;;;\r\n"
     )
     raw = mini_raw(tmp_path, {"tasks/t.csv": tasks, "addresses/adressen.csv": ADDRESSES})
@@ -1777,8 +1777,57 @@ def test_a_tasks_unknown_wijk_code_gives_way_to_its_address(tmp_path):
         wh, "SELECT message FROM marts.build_warnings WHERE message LIKE '%geen wijk van de zone%'"
     )
     assert message.startswith(
-        "3 wijktaken noemen een wijkcode die geen wijk van de zone is (W98, W99, Wijk 1): "
+        "3 wijktaken noemen een wijkcode die geen wijk van de zone is (W98, W99, Wijk 7): "
         "2 daarvan krijgen de wijk van hun adres"
+    )
+
+
+def test_a_tasks_wijk_written_by_name_or_number_is_that_wijk(tmp_path):
+    """Inspectors write their wijk as they say it: "Wijk 2", "1", "W1", "centrum oost".
+    Such a label was no wijk of the zone, so the address decided (or nothing did): a task
+    at an address in W01 that the export put in wijk 2 counted for W01's inspector. A label
+    is now read by the wijk's code, else its name (without case, accents and punctuation),
+    else its number, each only when one wijk has it; the build warnings list the readings."""
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk;Straat;Huisnummer;Gemeente\r\n"
+        "T1;Kantschrift;10/01/2024;31/01/2024;;Wijk 2;Kerkstraat;12;Herent\r\n"
+        "T2;Kantschrift;10/01/2024;31/01/2024;;centrum oost;Kerkstraat;12;Herent\r\n"
+        "T3;Kantschrift;10/01/2024;31/01/2024;;CENTRUM-OOST;;;\r\n"
+        "T4;Kantschrift;10/01/2024;31/01/2024;;1;;;\r\n"
+        "T5;Kantschrift;10/01/2024;31/01/2024;;W1;;;\r\n"
+        "T6;Kantschrift;10/01/2024;31/01/2024;;wijk 02;;;\r\n"
+        "T7;Kantschrift;10/01/2024;31/01/2024;;Wijk 12;Kerkstraat;12;Herent\r\n"
+        "T8;Kantschrift;10/01/2024;31/01/2024;;W02;;;\r\n"
+        "T9;Kantschrift;10/01/2024;31/01/2024;;Centrum;;;\r\n"
+    )
+    raw = mini_raw(tmp_path, {"tasks/t.csv": tasks, "addresses/adressen.csv": ADDRESSES})
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    got = mart(wh, "SELECT task_id, wijk_code, wijk_name FROM marts.tasks ORDER BY 1")
+    assert got == [
+        ("T1", "W02", "Centrum-Oost"),
+        ("T2", "W02", "Centrum-Oost"),
+        ("T3", "W02", "Centrum-Oost"),
+        ("T4", "W01", "Centrum-West"),
+        ("T5", "W01", "Centrum-West"),
+        ("T6", "W02", "Centrum-Oost"),
+        # No wijk 12: the address decides, as for any unknown label.
+        ("T7", "W01", "Centrum-West"),
+        ("T8", "W02", "Centrum-Oost"),
+        # A part of a name is no name.
+        ("T9", "Centrum", None),
+    ]
+    messages = [m for (m,) in mart(wh, "SELECT message FROM marts.build_warnings")]
+    [read] = [m for m in messages if "met naam of nummer" in m]
+    assert read == (
+        "6 wijktaken noemen hun wijk met naam of nummer in plaats van de wijkcode; gelezen: "
+        '"1" als W01, "CENTRUM-OOST" als W02, "W1" als W01, "Wijk 2" als W02, '
+        '"centrum oost" als W02, "wijk 02" als W02. Klopt een lezing niet, verbeter dan de '
+        "wijk in de export of de wijkcodes in zone.toml."
+    )
+    [unknown] = [m for m in messages if "geen wijk van de zone" in m]
+    assert unknown.startswith(
+        "2 wijktaken noemen een wijkcode die geen wijk van de zone is (Centrum, Wijk 12)"
     )
 
 

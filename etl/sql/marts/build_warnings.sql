@@ -41,6 +41,20 @@ unknown_task_wijken as (
     from marts.tasks t
     join unknown_task_rows u on u.source_file = t.source_file and u.source_row = t.source_row
 ),
+-- Task wijk labels read by the wijk's name or number ("Wijk 1" as W01,
+-- intermediate.int_task_wijk_labels): right almost always, but said, so a zone whose
+-- inspectors number their wijken otherwise sees it.
+read_task_wijken as (
+    select list('"' || cast(k.label as varchar) || '" als ' || cast(k.wijk_code as varchar)
+            order by cast(k.label as varchar)) as readings,
+        -- The rows that count (the newest export's version of a task), as below.
+        (select count(*) from marts.tasks t
+         join staging.stg_islp__tasks s on s.source_file = t.source_file and s.source_row = t.source_row
+         where s.wijk_code_reported in (
+             select label from intermediate.int_task_wijk_labels where how <> 'code')) as n
+    from intermediate.int_task_wijk_labels k
+    where k.how <> 'code'
+),
 outside as (
     -- n_gap: in the zone but in no wijk (location_status 'geen_wijk').
     select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out,
@@ -169,6 +183,13 @@ warnings as (
         || '. Vergelijk de wijkcodes van de export met die in zone.toml.'
     from unknown_task_wijken
     where n > 0 and (select count(*) from drawn) > 0
+    union all
+    select 7, 'Wijktaken',
+        wb_count_text(n) || ' ' || case when n = 1 then 'wijktaak noemt' else 'wijktaken noemen' end
+        || ' hun wijk met naam of nummer in plaats van de wijkcode; gelezen: ' || wb_code_list(readings)
+        || '. Klopt een lezing niet, verbeter dan de wijk in de export of de wijkcodes in zone.toml.'
+    from read_task_wijken
+    where n > 0
     union all
     select 8, 'Sectoren',
         wb_count_text(n) || ' ' || case when n = 1 then 'sectorcode' else 'sectorcodes' end
