@@ -49,6 +49,8 @@ from etl import config
 from etl.labels import prepare_labels, sql_text, vocabulary_types
 from etl.sources.base import (
     ACCEPTED_SUFFIXES,
+    MAP_LAYER_HOME,
+    MAP_LAYER_SUFFIXES,
     SHAPEFILE_PARTS,
     TABULAR_SUFFIXES,
     BuildError,
@@ -57,6 +59,8 @@ from etl.sources.base import (
     source_name,
 )
 from etl.sources.mapping import (
+    KIND_LABELS,
+    HeaderTest,
     KindMapping,
     guess_kind,
     header_test,
@@ -387,11 +391,20 @@ def safe_filename(kind: str, filename: str) -> str:
         raise UploadError(
             f"Ongeldige bestandsnaam '{filename}': gebruik letters, cijfers, spaties, '-', '_' en '.'."
         )
-    if not name.lower().endswith(_suffixes(kind)):
-        raise UploadError(
+    lower = name.lower()
+    if not lower.endswith(_suffixes(kind)):
+        message = (
             f"Bestand '{name}' heeft een extensie die niet past bij {kind}/; "
             f"verwacht: {', '.join(_suffixes(kind))}."
         )
+        if lower.endswith((*MAP_LAYER_SUFFIXES, ".json")):
+            message += f" Het lijkt een kaartlaag: {MAP_LAYER_HOME}."
+        elif lower.endswith(".zip"):
+            message += (
+                " Een zip-bestand is een Statbel-ongevallenbestand (statbel/) of een "
+                "gezipte Shapefile (districts/ of poi/); pak een andere zip eerst uit."
+            )
+        raise UploadError(message)
     return name
 
 
@@ -660,6 +673,9 @@ def preview_upload(
         folder = safe_folder(kind, folder)
     except UploadError as exc:
         preview.error = str(exc)
+        if kind == "districts" and len(data) <= max_bytes:
+            if other := _table_kind(filename, data):
+                preview.error += f" De tabel lijkt een {KIND_LABELS.get(other, other)}: kies die soort ({other}/)."
         return preview
     if len(data) > max_bytes:
         preview.error = f"Bestand '{name}' is te groot ({len(data) / 1e6:.1f} MB; maximum {max_bytes / 1e6:.0f} MB)."
@@ -711,6 +727,26 @@ def preview_upload(
             preview.ok = False
             preview.error = str(exc)
     return preview
+
+
+def _table_kind(filename: str, data: bytes) -> str | None:
+    """The kind a table offered as a boundary layer looks like, by its headers (None when
+    it is no table, or no kind's headers)."""
+    from etl.sources.tabular import sniff_headers
+
+    suffix = Path(filename).suffix.lower()
+    if suffix not in TABULAR_SUFFIXES:
+        return None
+    try:
+        mappings = load_mappings()
+        with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            anyone = HeaderTest([m for m in mappings.values() if m.required])
+            headers = sniff_headers(path, Path(tmp), anyone)[0]
+    except (BuildError, ValueError, OSError):
+        return None
+    return guess_kind(headers, mappings)
 
 
 def _note_other_sector_lists(preview: Preview, raw_dir: Path, stored_name: str) -> None:

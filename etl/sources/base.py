@@ -11,15 +11,20 @@ from etl import config
 #: and OpenDocument (.ods, LibreOffice's), all read with calamine.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".ods")
 TABULAR_SUFFIXES = (".csv", ".txt", ".tsv", *SPREADSHEET_SUFFIXES)
-#: File name endings each kind accepts (else :data:`TABULAR_SUFFIXES`). Points of interest
-#: may also be a map layer (GeoJSON, GeoPackage, Shapefile, zipped or not).
 #: The files a Shapefile is made of (the .shp and its sidecars, as a GIS writes them).
 SHAPEFILE_PARTS = (
     ".shp.xml", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".sbn", ".sbx", ".qix", ".qmd",
 )  # fmt: skip
 #: Endings of a map layer (a GeoJSON, a GeoPackage, a Shapefile's parts).
 MAP_LAYER_SUFFIXES = (".geojson", ".gpkg", *SHAPEFILE_PARTS)
-
+#: File name endings each kind accepts (else :data:`TABULAR_SUFFIXES`). Points of interest
+#: may also be a map layer (GeoJSON, GeoPackage, Shapefile, zipped or not).
+#: Where a map layer in the wrong place belongs (the build's note on an ignored file, the
+#: upload's refusal).
+MAP_LAYER_HOME = (
+    "grenzen (wijken, deelgemeenten, gemeenten) horen in districts/, punten (scholen, "
+    "cafés …) in poi/"
+)
 ACCEPTED_SUFFIXES = {
     "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
     "statbel": (".txt", ".csv", ".zip"),
@@ -162,11 +167,7 @@ def ignored_files(raw: Path) -> list[tuple[str, str, str]]:
                 lower.endswith(MAP_LAYER_SUFFIXES)
                 or (lower.endswith(".zip") and _zipped_shapefile(path))
             ):
-                reason = (
-                    "een kaartlaag wordt in deze map niet gelezen: grenzen (wijken, "
-                    "deelgemeenten, gemeenten) horen in districts/, punten (scholen, "
-                    "cafés …) in poi/"
-                )
+                reason = f"een kaartlaag wordt in deze map niet gelezen: {MAP_LAYER_HOME}"
             elif lower.endswith(".zip"):
                 reason = "een zip-bestand wordt in deze map niet gelezen: pak het hier uit"
             else:

@@ -173,6 +173,7 @@ KIND_LABELS = {
     "poi": "lijst met interessante punten (POI)",
     "addresses": "adreslijst (Adressenregister)",
     "sectors": "lijst van statistische sectoren",
+    "absences": "lijst van afwezigheden van wijkinspecteurs",
     "districts": "grenslaag",
 }
 

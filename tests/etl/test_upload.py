@@ -161,6 +161,39 @@ def test_preview_warns_about_another_kind_and_missing_columns():
     assert "accidents/" in p.error
 
 
+def test_a_file_offered_as_the_wrong_sort_of_file_names_where_it_belongs():
+    """A boundary layer offered as incidents, or a table offered as boundaries, was refused
+    for its extension only ("verwacht: .geojson, …"): the analyst had to guess which kind
+    the file is. The refusal now says: a map layer's places, a table's kind by its headers."""
+    layer = (RAW_SMALL / "districts" / "wijken.geojson").read_bytes()
+    error = preview_upload("incidents", "wijken.geojson", layer, ZONE_SMALL).error
+    assert error == (
+        "Bestand 'wijken.geojson' heeft een extensie die niet past bij incidents/; verwacht: "
+        ".csv, .txt, .tsv, .xlsx, .xls, .ods. Het lijkt een kaartlaag: grenzen (wijken, "
+        "deelgemeenten, gemeenten) horen in districts/, punten (scholen, cafés …) in poi/."
+    )
+    error = preview_upload("nuisance", "OPENDATA_MAP_2023.zip", b"PK", ZONE_SMALL).error
+    assert error.endswith(
+        "Een zip-bestand is een Statbel-ongevallenbestand (statbel/) of een gezipte "
+        "Shapefile (districts/ of poi/); pak een andere zip eerst uit."
+    )
+    error = preview_upload("districts", "feiten.csv", INCIDENTS, ZONE_SMALL).error
+    assert error == (
+        "Bestand 'feiten.csv' heeft een extensie die niet past bij districts/; verwacht: "
+        ".geojson, .json, .gpkg, .shp, .zip. De tabel lijkt een incidentenexport "
+        "(feiten/PV's): kies die soort (incidents/)."
+    )
+    xlsx = (RAW_SMALL / "controls" / "verkeerscontroles_2024.xlsx").read_bytes()
+    error = preview_upload("districts", "controles.xlsx", xlsx, ZONE_SMALL).error
+    assert error.endswith(
+        "De tabel lijkt een lijst met verkeerscontroles: kies die soort (controls/)."
+    )
+    # A table of no known kind, or no table at all: the extension is all that is said.
+    for name, data in (("a.csv", b"a;b\n1;2\n"), ("a.xlsx", b"garbage"), ("a.csv", b"")):
+        error = preview_upload("districts", name, data, ZONE_SMALL).error
+        assert error.endswith("verwacht: .geojson, .json, .gpkg, .shp, .zip."), error
+
+
 def test_preview_of_unreadable_and_excel_and_zip_files():
     assert "leeg" in preview_upload("incidents", "a.csv", b"", ZONE_SMALL).error
     assert (
