@@ -408,10 +408,6 @@ def safe_filename(kind: str, filename: str) -> str:
     return name
 
 
-#: The files a Shapefile can consist of (GIS programs write some or all of them beside the
-#: ``.shp``), longest ending first: ``wijken.shp.xml`` is part of ``wijken``.
-
-
 def _shapefile_part(name: str) -> tuple[str, str] | None:
     """``(stem, ending)`` of a Shapefile part's name, or ``None`` for another file."""
     lower = name.lower()
@@ -426,8 +422,9 @@ def bundle_upload(kind: str, files: Sequence[tuple[str, bytes]]) -> tuple[str, b
     (same name, endings of :data:`SHAPEFILE_PARTS`, one ``.shp``), for a kind that takes
     Shapefiles: they are packed into ``<name>.zip``, which the build reads like any zipped
     Shapefile. The zip is the same bytes for the same files, so choosing them again is
-    recognised as the same upload. A part the Shapefile cannot do without (``.shx``,
-    ``.dbf``) is not required here: the preview names it when it is missing.
+    recognised as the same upload. Parts without a part the Shapefile cannot do without
+    (``.shx``, ``.dbf``) are refused here, naming it (the preview of the zip would call
+    it missing "in the zip archive", which the analyst never made).
 
     Raises
     ------
@@ -464,6 +461,15 @@ def bundle_upload(kind: str, files: Sequence[tuple[str, bytes]]) -> tuple[str, b
         )
     if len({n.lower() for n in names}) < len(names):
         raise UploadError(f"Verschillende bestanden met dezelfde naam gekozen ({listed}).")
+    from etl.sources.districts import missing_shapefile_parts
+
+    if missing := missing_shapefile_parts(shps[0], names):
+        lacking = " en ".join(missing)
+        raise UploadError(
+            f"De gekozen delen van Shapefile {shps[0]} ({listed}) zijn niet volledig: "
+            f"{lacking} {'ontbreken' if len(missing) > 1 else 'ontbreekt'}. Kies de "
+            ".shp-, .shx-, .dbf- en .prj-bestanden van dezelfde naam samen."
+        )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(files):

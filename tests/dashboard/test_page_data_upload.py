@@ -347,6 +347,10 @@ def test_shapefile_parts_are_chosen_together_and_stored_as_one_zip(small_zone, t
     uploader.set_value([shp]).run()
     assert not at.exception
     assert any("parken.shx en parken.dbf ontbreken" in e.value for e in at.error)
+    without_dbf = [p for p in parts if not p[0].endswith(".dbf")]
+    at.file_uploader(key="upload_bestand").set_value(without_dbf).run()
+    assert not at.exception
+    assert any("niet volledig: parken.dbf ontbreekt" in e.value for e in at.error)
     at.file_uploader(key="upload_bestand").set_value(parts).run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("bewaard als **parken.zip**" in c.value for c in at.caption)

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -270,15 +271,29 @@ def test_files_that_are_not_one_shapefile_are_refused_together(tmp_path):
 
 def test_shapefile_alone_or_without_its_table_is_refused_in_dutch(tmp_path):
     """The .shp alone cannot be read: the preview names the parts to add. Chosen without
-    its .dbf, the zip of the other parts says that one is missing."""
+    its .dbf, the parts are refused naming it (the preview of their zip said it was missing
+    "in het zip-archief", a zip the analyst never made); a zip without it still says so."""
     parts = dict(_shapefile_parts(tmp_path))
     p = preview_upload("districts", "wijken.shp", parts["wijken.shp"], ZONE_SMALL)
     assert not p.ok
     assert "wijken.shx en wijken.dbf ontbreken" in p.error and "SHAPE_RESTORE" not in p.error
-    name, data = bundle_upload(
-        "districts", [(n, b) for n, b in parts.items() if not n.endswith(".dbf")]
+    with pytest.raises(UploadError) as refused:
+        bundle_upload("districts", [(n, b) for n, b in parts.items() if not n.endswith(".dbf")])
+    assert str(refused.value) == (
+        "De gekozen delen van Shapefile wijken.shp (wijken.cpg, wijken.prj, wijken.shp, "
+        "wijken.shx) zijn niet volledig: wijken.dbf ontbreekt. Kies de .shp-, .shx-, .dbf- "
+        "en .prj-bestanden van dezelfde naam samen."
     )
-    p = preview_upload("districts", name, data, ZONE_SMALL)
+    with pytest.raises(UploadError, match="wijken.shx en wijken.dbf ontbreken"):
+        bundle_upload(
+            "districts", [(n, b) for n, b in parts.items() if n.endswith((".shp", ".prj"))]
+        )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n, b in parts.items():
+            if not n.endswith(".dbf"):
+                archive.writestr(n, b)
+    p = preview_upload("districts", "wijken.zip", buffer.getvalue(), ZONE_SMALL)
     assert not p.ok and "wijken.dbf ontbreekt in het zip-archief" in p.error
 
 
