@@ -14,6 +14,7 @@ Environment variables override the defaults:
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import date, datetime
 from functools import lru_cache
@@ -47,7 +48,14 @@ def warehouse_format() -> str:
     # The task status vocabulary decides marts.tasks' is_open, is_overdue and to_review;
     # the event one marts.events' is_cancelled.
     digest.update(
-        repr((FINISHED_TASK_STATUSES, REVIEW_TASK_STATUSES, CANCELLED_EVENT_STATUSES)).encode()
+        repr(
+            (
+                FINISHED_TASK_STATUSES,
+                REVIEW_TASK_STATUSES,
+                OPEN_TASK_STATUSES,
+                CANCELLED_EVENT_STATUSES,
+            )
+        ).encode()
     )
     return digest.hexdigest()[:12]
 
@@ -96,6 +104,16 @@ def state_dir() -> Path:
 def zone_mappings_path() -> Path:
     """Optional zone-specific column mappings, added to the built-in ones."""
     return Path(os.environ.get("WIJKBEELD_MAPPINGS", DATA_DIR / "mappings.toml"))
+
+
+def zone_mappings_label() -> str:
+    """The zone's mapping file as a message names it: from the repository
+    (``data/mappings.toml``) when it lies there, else its full path."""
+    path = zone_mappings_path().resolve()
+    try:
+        return path.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def read_toml(path: Path | str, what: str) -> dict:
@@ -164,14 +182,53 @@ def zone_today(zone: dict | None = None) -> date:
 #: (that is a data-quality finding, not backlog). "Te controleren" is done and waits for
 #: the wijkcoördinator's check. One list for the tasks mart (``wb_task_finished``), the
 #: workload figures and the quality control.
-FINISHED_TASK_STATUSES = ("afgewerkt", "afgesloten", "gesloten", "te controleren")
-#: ... of which these wait for the wijkcoördinator's check (``marts.tasks.to_review``).
-REVIEW_TASK_STATUSES = ("te controleren",)
-#: Status values that say a task is still open (a closing date then contradicts it).
-OPEN_TASK_STATUSES = ("open", "lopend")
+#: The words of ISLP and of the lists kept by hand, Dutch and French.
+REVIEW_TASK_STATUSES = (
+    "te controleren",
+    "ter controle",
+    "te valideren",
+    "à contrôler",
+    "à valider",
+)
+FINISHED_TASK_STATUSES = (
+    "afgewerkt",
+    "afgesloten",
+    "gesloten",
+    "afgehandeld",
+    "behandeld",
+    "uitgevoerd",
+    "voltooid",
+    "beëindigd",
+    "klaar",
+    "gedaan",
+    "clôturé",
+    "clôturée",
+    "terminé",
+    "terminée",
+    "traité",
+    "traitée",
+    *REVIEW_TASK_STATUSES,
+)
+#: ... of which :data:`REVIEW_TASK_STATUSES` wait for the wijkcoördinator's check
+#: (``marts.tasks.to_review``).
+#: Status values that say a task is still open (a closing date then contradicts it). A
+#: status in neither list counts as open too; the build warnings name it.
+OPEN_TASK_STATUSES = (
+    "open",
+    "lopend",
+    "nieuw",
+    "in behandeling",
+    "in uitvoering",
+    "toegewezen",
+    "ouvert",
+    "ouverte",
+    "en cours",
+    "nouveau",
+)
 #: Status values of an event list that say an event does not take place: it is listed
 #: as such among the coming events and neither drawn, followed up nor reported
 #: (``marts.events.is_cancelled``, ``wb_event_cancelled``).
+#: A status that starts with one of them counts too ("Afgelast wegens weer").
 CANCELLED_EVENT_STATUSES = (
     "geannuleerd",
     "afgelast",
@@ -179,6 +236,12 @@ CANCELLED_EVENT_STATUSES = (
     "ingetrokken",
     "geschrapt",
     "niet toegestaan",
+    "annulé",
+    "annulée",
+    "refusé",
+    "refusée",
+    "supprimé",
+    "supprimée",
 )
 
 
@@ -187,6 +250,16 @@ def _status_macro(name: str, values: tuple[str, ...]) -> str:
     return (
         f"CREATE OR REPLACE TEMP MACRO {name}(s) AS "
         f"coalesce(lower(trim(CAST(s AS VARCHAR))) IN ({listed}), false);\n"
+    )
+
+
+def _status_start_macro(name: str, values: tuple[str, ...]) -> str:
+    """Like :func:`_status_macro`, for a status that starts with one of the values and
+    then says why ("Afgelast wegens weer", "Geannuleerd: geen vergunning")."""
+    words = "|".join(re.escape(v).replace("'", "''") for v in values)
+    return (
+        f"CREATE OR REPLACE TEMP MACRO {name}(s) AS coalesce(regexp_matches("
+        f"lower(trim(CAST(s AS VARCHAR))), '^({words})([\\s,.;:()-]|$)'), false);\n"
     )
 
 
@@ -201,7 +274,8 @@ def macros_sql(zone: dict) -> str:
         f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
         + _status_macro("wb_task_finished", FINISHED_TASK_STATUSES)
         + _status_macro("wb_task_to_review", REVIEW_TASK_STATUSES)
-        + _status_macro("wb_event_cancelled", CANCELLED_EVENT_STATUSES)
+        + _status_macro("wb_task_open_status", OPEN_TASK_STATUSES)
+        + _status_start_macro("wb_event_cancelled", CANCELLED_EVENT_STATUSES)
     )
 
 

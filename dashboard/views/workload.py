@@ -170,7 +170,8 @@ layout.kpi_row(
             + ", ".join(f"'{s.capitalize()}'" for s in FINISHED_TASK_STATUSES[:-1])
             + f" of '{FINISHED_TASK_STATUSES[-1].capitalize()}'"
             + " telt niet als open, ook zonder afsluitdatum (die ontbrekende datum meldt "
-            "de kwaliteitscontrole).",
+            "de kwaliteitscontrole). Een andere status telt als open; de pagina Data noemt "
+            "die statussen.",
         ),
         layout.Kpi("Over termijn", int(per_wijk["over_termijn"].sum())),
         layout.Kpi(

@@ -107,9 +107,24 @@ def natural_key(name: str) -> list:
     """Sort key of a file name with its numbers as numbers: "feiten_10.csv" after
     "feiten_9.csv" (as text it came first, so the tenth version of an upload lost to the
     ninth). The later name counts as the newer file where record dates tie; the SQL models
-    compare names with :sql:`wb_natural`, the same order."""
-    parts = [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", name))]
-    return [*parts, name]  # "feiten_01" and "feiten_1" apart: the text decides a tie
+    compare names with :sql:`wb_natural` of :sql:`wb_stem`, then of the name: the same order.
+
+    The name without its extension comes first: "Feiten_export (1).csv", the name a browser
+    gives a second download, after "Feiten_export.csv" (as a whole name, " (" sorts before
+    ".csv", so the new download lost to the old one).
+    """
+
+    def parts(text: str) -> list:
+        return [int(part) if i % 2 else part for i, part in enumerate(re.split(r"(\d+)", text))]
+
+    # "feiten_01" and "feiten_1" apart: the text decides a tie.
+    return [parts(file_stem(name)), parts(name), name]
+
+
+def file_stem(name: str) -> str:
+    """A file name without its extension (".csv", ".xlsx"), as :sql:`wb_stem` cuts it; a
+    workbook's sheet ("a.xlsx!Januari") keeps it."""
+    return re.sub(r"\.[A-Za-z0-9]{1,5}$", "", name)
 
 
 def source_name(raw: Path, path: Path) -> str:

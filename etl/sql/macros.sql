@@ -581,6 +581,10 @@ left join wb_municipality_labels(staging_table) m on m.municipality = n.municipa
 CREATE OR REPLACE TEMP MACRO wb_natural(s) AS array_to_string(list_transform(
     regexp_extract_all(s, '\d+|\D+'),
     lambda part: CASE WHEN regexp_full_match(part, '\d{1,20}') THEN lpad(part, 20, '0') ELSE part END), '');
+-- A file name without its extension (etl.sources.base.file_stem): files are ordered by it
+-- first, so "Feiten_export (1).csv", a browser's second download, comes after
+-- "Feiten_export.csv" (as whole names " (" sorts before ".csv").
+CREATE OR REPLACE TEMP MACRO wb_stem(s) AS regexp_replace(s, '\.[A-Za-z0-9]{1,5}$', '');
 -- A list of codes for a sentence: the first ten, and how many more ("W01, W02 en 3 andere").
 CREATE OR REPLACE TEMP MACRO wb_code_list(codes) AS
     array_to_string(list_slice(codes, 1, 10), ', ')

@@ -210,9 +210,11 @@ def test_placeholder_dates_of_the_other_kinds_are_refused(tmp_path):
         ("T3", None, False),
         ("T4", None, False),
     ]
-    # Without a deadline of its own, the task type's default term applies (as for an
-    # empty Termijn), not the year 9999.
-    assert tasks[0][1].year == 2024 and tasks[1][1] == datetime(2024, 3, 1)
+    # Termijn 31/12/9999 is the export's "no deadline" (DATA_CONTRACT): no deadline at
+    # all, neither the year 9999 nor, since the fifty-fourth session, the task type's
+    # default term (which made such a task overdue a month later; an empty Termijn or a
+    # zero date still gets the default: test_status_words).
+    assert tasks[0][1] is None and tasks[1][1] == datetime(2024, 3, 1)
     assert all(t[3] for t in tasks)  # none closed
     assert query(wh, "SELECT control_id, ended_at FROM marts.controls ORDER BY 1") == [
         ("C2", None),

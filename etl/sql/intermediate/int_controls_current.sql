@@ -1,12 +1,12 @@
 -- materialized: view
 -- controls: usable rows, one per key; the version from the newest export wins (the same
--- file loaded twice, or an overlapping later export, never double-counts). Within a file
--- keys are already unique (staging refuses the earlier duplicates), so the winner is the
--- row from the best-ranked file; an aggregate + join is much cheaper than a window over
--- the full rows when, as usual, few keys repeat. A key can only repeat if it occurs in a
--- file besides the kind's largest: only those keys are grouped (the largest file's keys
--- are merely looked up in them, which costs a fraction of grouping them all).
--- Not materialised: the aggregate reads only the key and rank of it, the select streams it.
+-- file loaded twice, or an overlapping later export, never double-counts), unless the
+-- files number apart (each municipality's register numbered 1, 2, 3 …): then both rows
+-- count, the number with its municipality or file (intermediate.int_repeated_numbers,
+-- which finds the numbers given by more than one file; within a file keys are already
+-- unique, staging refuses the earlier duplicates). The few rows it holds are joined by
+-- number and file rank: much cheaper than a window over the full rows.
+-- Not materialised: the select streams.
 with valid as not materialized (
     select s.*, r.file_rank, r.is_largest
     from staging.stg_islp__controls s
@@ -14,13 +14,9 @@ with valid as not materialized (
     where s.reject_reason is null
 ),
 repeated as (
-    select control_id, min(file_rank) as best_rank
-    from valid
-    where control_id in (select control_id from valid where not is_largest)
-    group by control_id
-    having count(*) > 1
+    select id, file_rank, beaten, new_id from intermediate.int_repeated_numbers where kind = 'controls'
 )
-select v.* exclude (file_rank, is_largest)
+select v.* exclude (file_rank, is_largest) replace (coalesce(d.new_id, v.control_id) as control_id)
 from valid v
-left join repeated d using (control_id)
-where d.best_rank is null or v.file_rank = d.best_rank
+left join repeated d on d.id = v.control_id and d.file_rank = v.file_rank
+where not coalesce(d.beaten, false)

@@ -28,7 +28,7 @@ select
     max_record_date,
     row_number() over (
         partition by kind
-        order by max_record_date desc nulls last, wb_natural(source_file) desc, source_file desc
+        order by max_record_date desc nulls last, wb_natural(wb_stem(source_file)) desc, wb_natural(source_file) desc, source_file desc
     ) as file_rank,
     -- The file with the most usable rows of its kind (see int_<kind>_current).
     row_number() over (partition by kind order by n_valid desc, source_file) = 1 as is_largest

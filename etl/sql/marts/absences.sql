@@ -16,7 +16,7 @@ with valid as (
 ),
 lists as (
     select source_file,
-        row_number() over (order by max(start_date) desc, wb_natural(source_file) desc, source_file desc) as list_rank
+        row_number() over (order by max(start_date) desc, wb_natural(wb_stem(source_file)) desc, wb_natural(source_file) desc, source_file desc) as list_rank
     from valid
     group by source_file
 ),

@@ -14,7 +14,15 @@ zone as (
         a.accident_id,
         'zone' as source,
         a.occurred_at,
-        a.severity,
+        -- An accident is as severe as its worst victim: a victim list that names a victim
+        -- worse than the export's severity (a death within 30 days, reported after the
+        -- accident was registered as light) raises it, in the words of the classes.
+        case
+            when v.killed > 0 and sc.class is distinct from 'killed' then 'Dodelijk'
+            when v.seriously_injured > 0 and coalesce(sc.class, '') not in ('killed', 'seriously_injured') then 'Zwaargewond'
+            when v.lightly_injured > 0 and sc.class is null then 'Lichtgewond'
+            else a.severity::varchar
+        end as severity,
         -- Without victim rows, the worst-victim severity stands for one victim of that kind.
         coalesce(v.killed, case when sc.class = 'killed' then 1 else 0 end) as killed,
         coalesce(v.seriously_injured, case when sc.class = 'seriously_injured' then 1 else 0 end) as seriously_injured,

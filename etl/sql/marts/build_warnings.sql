@@ -101,6 +101,19 @@ unknown_absentees as (
     from marts.absences
     where inspector not in (select inspector from raw.zone_wijken where inspector is not null)
 ),
+-- Names in the task exports that are no wijkinspecteur of the zone configuration, also not
+-- when written otherwise (int_staff_spelling): their tasks count for a stand-in without
+-- workload index. Normal for a colleague standing in; a typo splits one person's load.
+unknown_task_staff as (
+    select count(*) as n, list(name order by n_tasks desc, name) as names
+    from (
+        select cast(inspector as varchar) as name, count(*) as n_tasks
+        from marts.tasks
+        where inspector is not null
+            and cast(inspector as varchar) not in (select inspector from raw.zone_wijken where inspector is not null)
+        group by 1
+    )
+),
 ignored as (
     select count(*) as n,
         string_agg(source_file || ': ' || reason, '; ' order by source_file) as files
@@ -112,8 +125,25 @@ untimed_tasks as (
     select list(distinct coalesce(cast(task_type as varchar), '(geen type)')
                order by coalesce(cast(task_type as varchar), '(geen type)')) as types,
         count(*) as n
-    from marts.tasks
+    from marts.tasks t
     where due_at is null
+        -- Not the tasks whose export says "no deadline" (Termijn 31/12/9999).
+        and not exists (
+            select 1 from staging.stg_islp__tasks s
+            where s.no_deadline and s.source_file = t.source_file and s.source_row = t.source_row
+        )
+),
+-- Task statuses in neither vocabulary (etl.config FINISHED_TASK_STATUSES and
+-- OPEN_TASK_STATUSES): such a task counts as open, which is wrong when the status says
+-- the work is done in words Wijkbeeld does not know.
+unknown_statuses as (
+    select list(label order by n desc, label) as labels, sum(n) as n
+    from (
+        select cast(status as varchar) as label, count(*) as n
+        from marts.tasks
+        where status is not null and not wb_task_finished(status) and not wb_task_open_status(status)
+        group by 1
+    )
 ),
 -- Wijken drawn over each other (etl.build.wijk_overlaps): a record in the shared part
 -- counts for the first of the two only.
@@ -131,6 +161,23 @@ orphan_victims as (
         list(distinct v.accident_id order by v.accident_id) as accidents
     from marts.victims v
     where v.accident_id not in (select accident_id from marts.accidents where source = 'zone')
+),
+-- Registers whose files number apart (intermediate.int_repeated_numbers): the same number
+-- in two files names two records, both counted; the numbers so kept got a bracket.
+numbered_apart as (
+    select kind, count(distinct id) as n, min(new_id) as example,
+        list(distinct regexp_replace(source_file, '^.*/', '') order by regexp_replace(source_file, '^.*/', '')) as files
+    from intermediate.int_repeated_numbers
+    where new_id is not null
+    group by kind
+),
+-- Accidents whose victim list names a victim worse than the export's severity: the
+-- accident gets its worst victim's (marts.accidents), which the export did not say.
+raised_severity as (
+    select count(*) as n, list(a.accident_id order by a.accident_id) as accidents
+    from marts.accidents a
+    join staging.stg_islp__accidents s on s.source_file = a.source_file and s.source_row = a.source_row
+    where a.source = 'zone' and a.severity is distinct from s.severity::varchar
 ),
 warnings as (
     -- Files nobody reads are said first: their rows are in no table at all.
@@ -209,6 +256,24 @@ warnings as (
     from untimed_tasks
     where n > 0
     union all
+    select 10, 'Wijktaken',
+        wb_count_text(n) || ' ' || case when n = 1 then 'wijktaak heeft een status' else 'wijktaken hebben een status' end
+        || ' die Wijkbeeld niet als afgewerkt of open kent (' || wb_code_list(labels) || '): '
+        || case when n = 1 then 'ze telt' else 'ze tellen' end || ' als open, en na hun termijn als '
+        || 'over termijn. Zegt zo''n status dat het werk gedaan is, meld het woord dan aan wie '
+        || 'Wijkbeeld beheert (de lijst FINISHED_TASK_STATUSES in etl/config.py).'
+    from unknown_statuses
+    where n > 0
+    union all
+    select 9, 'Wijktaken',
+        'De wijktaken noemen ' || wb_count_text(n) || ' ' || case when n = 1 then 'naam die geen wijkinspecteur is'
+            else 'namen die geen wijkinspecteur zijn' end
+        || ' in de zoneconfiguratie (data/zone.toml): ' || wb_code_list(names) || '. Hun taken '
+        || 'staan op Werklast als vervanger, zonder werklastindex. Een tikfout in een naam? Verbeter '
+        || 'ze in zone.toml (hoofdletters, accenten, spaties, graad en woordvolgorde tellen niet).'
+    from unknown_task_staff
+    where n > 0 and (select count(*) from raw.zone_wijken where inspector is not null) > 0
+    union all
     select 9, 'Afwezigheden',
         wb_count_text(n) || ' ' || case when n = 1 then 'naam' else 'namen' end
         || ' op de lijst van afwezigheden ' || case when n = 1 then 'is' else 'zijn' end
@@ -217,6 +282,25 @@ warnings as (
         || 'ze in de lijst of in zone.toml (hoofdletters, accenten en spaties tellen niet).'
     from unknown_absentees
     where n > 0 and (select count(*) from raw.zone_wijken where inspector is not null) > 0
+    union all
+    select 12, case kind when 'nuisance' then 'Overlast' when 'events' then 'Evenementen' else 'Verkeerscontroles' end,
+        wb_code_list(files) || ' nummeren elk apart: ' || wb_count_text(n) || ' '
+        || case when n = 1 then 'nummer staat' else 'nummers staan' end || ' in meer dan één '
+        || 'bestand voor ' || case kind when 'nuisance' then 'verschillende meldingen'
+            when 'events' then 'verschillende evenementen' else 'verschillende controles' end
+        || ' (een week of meer uit elkaar, of een andere gemeente). Ze tellen allemaal; zo''n nummer krijgt de gemeente of '
+        || 'het bestand erbij, bv. ''' || example || '''. Is het ene bestand toch een nieuwere versie van het '
+        || 'andere, dan tellen die records dubbel: haal dan het oudere bestand weg.'
+    from numbered_apart
+    union all
+    select 11, 'Slachtoffers',
+        wb_count_text(n) || ' ' || case when n = 1 then 'ongeval krijgt de ernst van zijn'
+            else 'ongevallen krijgen de ernst van hun' end
+        || ' ergste slachtoffer, want de lijst van slachtoffers noemt een '
+        || 'zwaarder letsel dan de ongevallenexport (' || wb_code_list(accidents) || '): bv. een '
+        || 'slachtoffer dat binnen 30 dagen overleed bij een ongeval dat als licht geregistreerd was.'
+    from raised_severity
+    where n > 0
     union all
     select 11, 'Slachtoffers',
         wb_count_text(n) || ' ' || case when n = 1 then 'slachtoffer hoort' else 'slachtoffers horen' end

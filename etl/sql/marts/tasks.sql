@@ -3,8 +3,11 @@
 with judged as not materialized (
     select
         t.*,
-        -- No deadline in the export: the task type's default term from the zone configuration.
-        coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer))) as due,
+        -- No deadline in the export: the task type's default term from the zone configuration;
+        -- none when the export says so with a placeholder (Termijn 31/12/9999).
+        case when not t.no_deadline
+            then coalesce(t.due_at, t.received_at + to_days(cast(tt.deadline_days as integer)))
+        end as due,
         -- Not open once closed, or marked done without a closing date (the status
         -- vocabulary: etl.config.FINISHED_TASK_STATUSES; "te controleren" is done).
         t.closed_at is null and not coalesce(st.finished, false) as open_now,

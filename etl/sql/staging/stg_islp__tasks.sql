@@ -66,10 +66,14 @@ select
              or cast(due_at as date) < cast(received_at as date), false) as dates_inconsistent,
     cast(greatest(received_at, coalesce(closed_at, received_at)) as date) as record_date
 from (
-    -- Placeholders in the optional dates read as empty (see `checked`).
+    -- Placeholders in the optional dates read as empty (see `checked`). The far one as a
+    -- deadline (Termijn 31/12/9999, "never") is the export saying "no deadline": the task
+    -- type's default term (marts.tasks) does not apply to it, as it does to an empty
+    -- Termijn or a zero date (01/01/1900, 00/00/0000: nothing filled in).
     select * replace (
         case when not wb_placeholder_date(due_at, due_at_text) then due_at end as due_at,
-        case when not wb_placeholder_date(closed_at, closed_at_text) then closed_at end as closed_at)
+        case when not wb_placeholder_date(closed_at, closed_at_text) then closed_at end as closed_at),
+        coalesce(due_at >= TIMESTAMP '9999-12-31', false) as no_deadline
     from wb_last_usable(
         'checked', task_id, 'task_id', task_id,
         'Taaknummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'

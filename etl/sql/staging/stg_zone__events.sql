@@ -11,8 +11,15 @@ typed as not materialized (
         key_ as event_id,
         wb_text(name) as name,
         cast(wb_text(event_type) as label_events__event_type) as event_type,
-        started_at_ts as started_at,
-        ended_day,
+        -- The hours in columns of their own ("Datum; Beginuur; Einduur"; wb_at): an end
+        -- hour alone is on the day of the beginning, or the next day when it comes before
+        -- the beginning (a fuif from 22:00 to 04:00), as for traffic controls.
+        wb_at(started_at_ts, started_clock) as started_at,
+        case
+            when ended_day is not null then wb_at(ended_day, ended_clock)
+            when ended_clock is not null then wb_end_at(started_at_ts, started_clock, ended_clock)
+        end as ended_day,
+        ended_clock,
         wb_text(place) as place,
         cast(wb_text(street) as label_events__street) as street,
         cast(wb_text(house_number) as label_events__house_number) as house_number,
@@ -29,6 +36,9 @@ typed as not materialized (
         cast(wb_text(status) as label_events__status) as status,
         wb_text(started_at) as started_at_text,
         wb_text(ended_at) as ended_at_text,
+        wb_text(started_time) as started_time_text,
+        wb_text(ended_time) as ended_time_text,
+        started_clock,
         wb_text(visitors) as visitors_text,
         row_fault, source_file, source_row, load_order,
         k.key_file is not null as key_repeats
@@ -38,7 +48,8 @@ typed as not materialized (
     -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the list has no X/Y.
     from (
         select *, wb_key(event_id) as key_, wb_ts(started_at) as started_at_ts,
-            wb_ts(ended_at) as ended_day, wb_x(x, xy) as x_num, wb_y(y, xy) as y_num
+            wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
+            wb_time(ended_time) as ended_clock, wb_x(x, xy) as x_num, wb_y(y, xy) as y_num
         from raw.events
     ) r
     left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
@@ -50,7 +61,7 @@ ended as not materialized (
         *,
         case
             when wb_placeholder_date(ended_day, ended_at_text) then null
-            when wb_day_only(ended_day, ended_at_text) then ended_day + interval 1 day
+            when ended_clock is null and wb_day_only(ended_day, ended_at_text) then ended_day + interval 1 day
             else ended_day
         end as ended_at
     from typed
@@ -70,6 +81,8 @@ checked as not materialized (
             when started_at_text is null then wb_reject('started_at', 'Begin van het evenement ontbreekt', null)
             when wb_placeholder_date(started_at, started_at_text) then wb_placeholder_reject('started_at', 'Begin', started_at_text)
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
+            when started_time_text is not null and started_clock is null then wb_reject('started_time', 'Beginuur is geen geldig uur (verwacht uu:mm)', started_time_text)
+            when ended_time_text is not null and ended_clock is null then wb_reject('ended_time', 'Einduur is geen geldig uur (verwacht uu:mm)', ended_time_text)
             when ended_at_text is not null and ended_day is null and not wb_placeholder_date(ended_day, ended_at_text) then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
             when ended_at < started_at then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
             when visitors_text is not null and visitors is null then wb_reject('visitors', wb_count_reason('Verwachte bezoekers', visitors_text), visitors_text)
@@ -82,7 +95,8 @@ checked as not materialized (
 -- is a planning, and its latest event says nothing about which list is newer: an older
 -- list holding next year's kermis would otherwise outrank the correction sent after it.
 select
-    * exclude (ended_day, started_at_text, ended_at_text, visitors_text),
+    * exclude (ended_day, ended_clock, started_clock, started_at_text, ended_at_text,
+        started_time_text, ended_time_text, visitors_text),
     cast(null as date) as record_date
 from wb_last_usable(
     'checked', event_id, 'event_id', event_id,
