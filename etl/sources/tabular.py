@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from etl.config import zone_mappings_label
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
 from etl.sources.base import DAMAGED, SPREADSHEET_SUFFIXES, BuildError, source_name
@@ -1168,7 +1169,7 @@ def _check_required(
     if not [h for h in headers if h]:
         raise BuildError(
             f"Bestand {name} is leeg of heeft geen kopregel met kolomnamen; "
-            f"verwacht een {mapping.kind}-export met een kolomnaam per kolom."
+            f"verwacht een {KIND_LABELS.get(mapping.kind, mapping.kind)} met een kolomnaam per kolom."
         )
     # A file of another kind, also one whose columns happen to include this kind's required
     # ones (an ISLP accidents export has "PV-nummer" and "Datum feit"): the rule of the
@@ -1197,8 +1198,8 @@ def _check_required(
             f"Bestand {name}: verplichte kolom(men) ontbreken "
             f"({', '.join(mapping.expected(f)[0] for f in missing)}). "
             f"Gevonden kolommen: {', '.join(headers) or '(geen)'}. "
-            f"Verwacht (een van): {expected}. Voeg de kolomnaam toe aan data/mappings.toml "
-            f"als de export een andere naam gebruikt.{hint}"
+            f"Verwacht (een van): {expected}. Voeg de kolomnaam toe aan "
+            f"{zone_mappings_label()} als de export een andere naam gebruikt.{hint}"
         )
 
 
@@ -1932,11 +1933,81 @@ def _xlsx_rows(path: Path, name: str, index: int = 0, book=None) -> _SheetRows:
         first_col = (sheet.start or (0, 0))[1]
         merges = sheet.merged_cell_ranges
         rows = sheet.iter_rows()
+        sheet_name = book.sheet_names[index]
     except Exception as exc:  # calamine raises its own error types for a broken file
         raise _unreadable_workbook(name, exc) from exc
     table = _SheetRows(iter(()), merges)
-    table.rows = _filled_rows(rows, first_col, merges, table.filled, name)
+    errors = _xlsx_error_cells(path, sheet_name)
+    table.rows = _filled_rows(rows, first_col, merges, table.filled, name, errors)
     return table
+
+
+#: An Excel cell holding an error value (``t="e"``: #N/A, #REF!, #DEEL/0! …) in a sheet's XML.
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
+
+
+def _xlsx_error_cells(path: Path, sheet: str) -> dict[int, dict[int, str]]:
+    """The error values of an .xlsx sheet: Excel row -> column (0 = A) -> "#N/A".
+
+    calamine reads an error cell as empty, so a PV number that is "#N/A" in the workbook
+    was refused as missing, where the same value in a CSV says it is an Excel error value
+    (``wb_key_spoilt``). The sheet's XML is scanned for cells of type ``e``, in blocks, and
+    only when the text ``t="e"`` occurs at all (rarely). Empty for an .xls or .ods, or a
+    workbook whose parts cannot be found (calamine read it; nothing is lost then).
+    """
+    import html
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return {}
+    with archive:
+        try:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+        except KeyError:
+            return {}
+        target = None
+        for attrs in re.findall(rb"<(?:\w+:)?sheet\b([^>]*)>", book):
+            found = re.search(rb'\bname="([^"]*)"', attrs)
+            if found and html.unescape(found.group(1).decode("utf-8")) == sheet:
+                rid = re.search(rb'\b(?:\w+:)?id="([^"]*)"', attrs)
+                for rel in re.findall(rb"<(?:\w+:)?Relationship\b([^>]*)>", rels):
+                    if rid and re.search(rb'\bId="' + re.escape(rid.group(1)) + rb'"', rel):
+                        to = re.search(rb'\bTarget="([^"]*)"', rel)
+                        target = to and to.group(1).decode("utf-8")
+                break
+        if not target:
+            return {}
+        part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        errors: dict[int, dict[int, str]] = {}
+        try:
+            with archive.open(part) as fh:
+                carry = b""
+                while block := fh.read(1 << 23):
+                    data = carry + block
+                    end = data.rfind(b"</c>")
+                    end = len(data) if end < 0 and len(data) > 1 << 24 else end
+                    if end < 0:
+                        carry = data
+                        continue
+                    head, carry = data[: end + 4], data[end + 4 :]
+                    if b't="e"' not in head:
+                        continue
+                    for cell in _ERROR_CELL.finditer(head):
+                        ref = _CELL_REF.search(cell.group(1))
+                        value = _CELL_VALUE.search(cell.group(2))
+                        if ref and value:
+                            col = 0
+                            for ch in ref.group(1):
+                                col = col * 26 + ch - 64
+                            text = html.unescape(value.group(1).decode("utf-8"))
+                            errors.setdefault(int(ref.group(2)), {})[col - 1] = text
+        except (KeyError, zipfile.BadZipFile, OSError):
+            return {}
+        return errors
 
 
 def _filled_rows(
@@ -1945,8 +2016,10 @@ def _filled_rows(
     merges: list[tuple[tuple[int, int], tuple[int, int]]] | None,
     filled: set[int],
     name: str,
+    errors: dict[int, dict[int, str]] | None = None,
 ) -> Iterator[tuple[int, list]]:
-    """The rows of :func:`_xlsx_rows`, padded to column A, with the values merged down."""
+    """The rows of :func:`_xlsx_rows`, padded to column A, with the values merged down and
+    the error values calamine reads as empty (``errors``, :func:`_xlsx_error_cells`)."""
     pad = [""] * first_col
     # Per first row (from 0) of a merge over several rows: its first column and last row.
     down: dict[int, list[tuple[int, int]]] = {}
@@ -1958,6 +2031,11 @@ def _filled_rows(
     try:
         for index, row in enumerate(rows):
             values = pad + list(row)
+            if errors and (wrong := errors.get(index + 1)):
+                for col, text in wrong.items():
+                    values += [""] * (col + 1 - len(values))
+                    if values[col] in ("", None):
+                        values[col] = text
             if active:
                 own = any(v not in (None, "") for v in values)
                 for col, (value, top, last) in list(active.items()):
@@ -2125,6 +2203,7 @@ def _xlsx_sheets(
     name: str,
     is_header: Callable[[list[str]], bool] | None = None,
     hidden: list[str] | None = None,
+    near: list[tuple[list[str], str]] | None = None,
 ) -> tuple[list[tuple[list[str], Iterator[tuple[int, list]], str]], str]:
     """Every table of the workbook (column names, rows, sheet name) and the name of its
     first sheet.
@@ -2137,6 +2216,11 @@ def _xlsx_sheets(
     A sheet hidden in Excel (hidden or very hidden: an old version, a lookup list) is not
     read, as a user looking at the workbook does not see it, unless no visible sheet holds
     a table. ``hidden``, when given, gets the names of the workbook's hidden sheets.
+
+    ``near``, when given, gets (column names, sheet name) of each visible sheet that is no
+    table but names at least :data:`NEAR_TABLE_FIELDS` columns of the kind (``is_header``'s
+    first): a month's sheet without its number column. Its rows would be lost without a
+    word beside the sheets that are tables; the caller refuses it as a file without them.
     """
     from python_calamine import SheetVisibleEnum
 
@@ -2156,11 +2240,22 @@ def _xlsx_sheets(
     first = names[visible[0]]
     if is_header is None:
         return [(headers, rows, "")], ""
+    kinds = getattr(is_header, "kinds", None) or []
+    misses = []
     tables = [(headers, rows, first)] if is_header(headers) else []
+    if not tables and kinds:
+        misses.append(visible[0])
     for index in visible[1:]:
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index, book), is_header)
         if is_header(other):
             tables.append((other, other_rows, names[index]))
+        elif kinds:
+            misses.append(index)
+    if near is not None and tables:
+        for index in misses:
+            cells = _near_header(_xlsx_rows(path, name, index, book), kinds[0])
+            if cells is not None:
+                near.append((cells, names[index]))
     for index in [] if tables else concealed:  # the table is on a hidden sheet only
         other, other_rows = _xlsx_table(_xlsx_rows(path, name, index, book), is_header)
         if is_header(other):
@@ -2174,6 +2269,44 @@ def _fits(kind: str, mapping: KindMapping, headers: list[str], name: str) -> boo
     return not _missing(mapping, found, folder_values(kind, found, name))
 
 
+#: Columns of a kind a sheet names to be taken for a table of it that lacks a required one
+#: (:func:`_xlsx_sheets`' ``near``): more than a date and a street on a cover sheet.
+NEAR_TABLE_FIELDS = 3
+
+
+def _near_header(rows: Iterator[tuple[int, list]], mapping: KindMapping) -> list[str] | None:
+    """The row among a sheet's first :data:`HEADER_SEARCH_LINES` with a value that names
+    the most columns of ``mapping``'s kind, or two adjacent rows read as one (a column's
+    lower name, else its upper one), when that is at least :data:`NEAR_TABLE_FIELDS`."""
+    best: tuple[int, list[str]] | None = None
+    previous: list[str] | None = None
+    seen = 0
+    for _, row in rows:
+        cells = [_cell_text(v) or "" for v in row]
+        if not any(cells):
+            previous = None
+            continue
+        options = [cells]
+        if previous is not None:
+            width = max(len(previous), len(cells))
+            upper, lower = previous + [""] * width, cells + [""] * width
+            options.append([lower[i] or upper[i] for i in range(width)])
+        for names in options:
+            n = len(mapping.match(names))
+            if n >= NEAR_TABLE_FIELDS and (best is None or n > best[0]):
+                best = (n, [c for c in names])
+        previous = cells
+        seen += 1
+        if seen >= HEADER_SEARCH_LINES:
+            break
+    if best is None:
+        return None
+    names = best[1]
+    while names and not names[-1]:
+        names.pop()
+    return names
+
+
 def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> list[dict]:
     """One export per table of the workbook (see :func:`_xlsx_sheets`): a workbook with
     several names each by its sheet, ``<file>!<sheet>``, as a zip names its members. A
@@ -2181,7 +2314,14 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     (a workbook of that kind alone is refused as such), as are hidden sheets."""
     name = source_name(raw, path)
     hidden: list[str] = []
-    tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings), hidden)
+    near: list[tuple[list[str], str]] = []
+    tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings), hidden, near)
+    for headers, sheet in near:
+        # A sheet of this kind without a required column, beside sheets that are tables:
+        # refused as a workbook of that sheet alone is, never left out without a word.
+        found = mapping.match(headers)
+        where = f"{name} (werkblad '{sheet}')"
+        _check_required(mapping, found, where, headers, None, folder_values(kind, found, name))
     foreign: list[str] = []
     fits = [_fits(kind, mapping, headers, name) for headers, _, _ in tables]
     if len(tables) > 1 and any(fits):

@@ -1,0 +1,103 @@
+"""Secondary lists as people keep them: an event list with its hours in columns of their
+own, task lists naming inspectors in another order or without their rank, a register
+numbering its reports "Nr melding", and the refusal naming the zone's own mapping file."""
+
+from __future__ import annotations
+
+import pytest
+from etl_helpers import build, built, mini_raw, query
+
+from etl.build import BuildError
+
+
+def test_event_hours_in_columns_of_their_own(tmp_path):
+    """ "Datum; Beginuur; Einduur": the hours were not read, so a fuif from 22:00 to 04:00
+    was followed up as the whole day it began on."""
+    events = (
+        "Dossiernummer;Evenement;Type;Datum;Beginuur;Einduur;Gemeente;X;Y\r\n"
+        "E1;Fuif;Fuif;04/01/2025;22:00;04:00;Herent;171000;177000\r\n"
+        "E2;Markt;Markt;05/01/2025;8u;12u30;Herent;171000;177000\r\n"
+        "E3;Kermis;Kermis;06/01/2025;;;Herent;171000;177000\r\n"
+        "E4;Receptie;Receptie;07/01/2025;elf uur;;Herent;171000;177000\r\n"
+    )
+    wh = built(tmp_path, {"events/evenementen.csv": events})
+    got = query(
+        wh,
+        "SELECT event_id, strftime(started_at, '%d/%m %H:%M'), strftime(ended_at, '%d/%m %H:%M'), "
+        "strftime(window_end, '%d/%m %H:%M') FROM marts.events ORDER BY 1",
+    )
+    assert got == [
+        ("E1", "04/01 22:00", "05/01 04:00", "05/01 04:00"),
+        ("E2", "05/01 08:00", "05/01 12:30", "05/01 12:30"),
+        ("E3", "06/01 00:00", None, "07/01 00:00"),
+    ]
+    [(field, value, reason)] = query(
+        wh, "SELECT field, value, reason FROM marts.rejects WHERE kind = 'events'"
+    )
+    assert (field, value) == ("Beginuur", "elf uur")
+    assert reason == "Beginuur is geen geldig uur (verwacht uu:mm)"
+
+
+def test_task_inspectors_in_another_order_or_without_rank_are_the_zones(tmp_path):
+    """ "PEETERS Zoë" and "Zoe Peeters" are "INP Zoë Peeters" of zone.toml: they were a
+    stand-in each, splitting her workload; a name of nobody in the zone is named."""
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk;Wijkinspecteur;Status\r\n"
+        "T1;Kantschrift;02/01/2024;31/01/2024;;W01;PEETERS Zoë;Open\r\n"
+        "T2;Kantschrift;02/01/2024;31/01/2024;;W01;Zoe Peeters;Open\r\n"
+        "T3;Kantschrift;02/01/2024;31/01/2024;;W02;inp bart janssens;Open\r\n"
+        "T4;Kantschrift;02/01/2024;31/01/2024;;W02;HINP Piet Claes;Open\r\n"
+        "T5;Kantschrift;02/01/2024;31/01/2024;;W02;HINP Piet Claes;Open\r\n"
+        "T6;Kantschrift;02/01/2024;31/01/2024;;W02;Peeters;Open\r\n"
+    )
+    wh = built(tmp_path, {"tasks/taken.csv": tasks})
+    got = query(wh, "SELECT task_id, CAST(inspector AS VARCHAR) FROM marts.tasks ORDER BY 1")
+    assert got == [
+        ("T1", "INP Zoë Peeters"),
+        ("T2", "INP Zoë Peeters"),
+        ("T3", "INP Bart Janssens"),
+        ("T4", "HINP Piet Claes"),
+        ("T5", "HINP Piet Claes"),
+        # One word is no name to match by.
+        ("T6", "Peeters"),
+    ]
+    [message] = [
+        m for (m,) in query(wh, "SELECT message FROM marts.build_warnings") if "vervanger" in m
+    ]
+    assert message.startswith(
+        "De wijktaken noemen 2 namen die geen wijkinspecteur zijn in de zoneconfiguratie "
+        "(data/zone.toml): HINP Piet Claes, Peeters. Hun taken staan op Werklast als vervanger"
+    )
+
+
+def test_nr_melding_is_a_report_number_and_a_refusal_names_the_zones_mapping_file(
+    tmp_path, monkeypatch
+):
+    register = "Nr melding;Datum melding;Type overlast\r\n1;03/03/2025 10:00;Geluidsoverlast\r\n"
+    wh = built(tmp_path, {"nuisance/overlast.csv": register})
+    assert query(wh, "SELECT report_id FROM marts.nuisance") == [("1",)]
+    mappings = tmp_path / "zone_mappings.toml"
+    monkeypatch.setenv("WIJKBEELD_MAPPINGS", str(mappings))
+    raw = mini_raw(
+        tmp_path / "b", {"nuisance/overlast.csv": register.replace("Nr melding", "Volgnr")}
+    )
+    with pytest.raises(BuildError) as refused:
+        build(raw, tmp_path / "b" / "wh.duckdb")
+    assert f"Voeg de kolomnaam toe aan {mappings.resolve()} als" in str(refused.value)
+
+
+def test_a_browsers_second_download_replaces_the_first(tmp_path):
+    """The same PVs downloaded again after a correction: the browser names the file
+    "Feiten_export (1).csv", which lost to "Feiten_export.csv" (the later name counts where
+    the latest record days tie, and " (" sorted before ".csv")."""
+    from test_quirks import incident, incidents_csv
+
+    first = incidents_csv([incident("PV1", "03/03/2025 10:00", cat="Fietsdiefstal")])
+    again = incidents_csv([incident("PV1", "03/03/2025 10:00", cat="Woninginbraak")])
+    wh = built(
+        tmp_path,
+        {"incidents/Feiten_export.csv": first, "incidents/Feiten_export (1).csv": again},
+    )
+    assert query(wh, "SELECT pv_number, category, source_file FROM marts.incidents") == [
+        ("PV1", "Woninginbraak", "incidents/Feiten_export (1).csv")
+    ]
