@@ -79,6 +79,7 @@ __all__ = [
     "build_status",
     "bundle_upload",
     "preview_upload",
+    "queue_build",
     "start_background_build",
     "store_upload",
 ]
@@ -179,6 +180,9 @@ class Preview:
     #: Dutch: with this file, its kind still stops before the other exports' newest record
     #: (the pages then count nothing for it after that day): load the newest export too.
     stops_early: str | None = None
+    #: The file already there with the same bytes (its name under the raw folder): adding
+    #: it changes nothing, so the dashboard offers no confirm (no rebuild, no audit line).
+    identical: str | None = None
 
 
 @contextmanager
@@ -376,20 +380,45 @@ def _suffixes(kind: str) -> tuple[str, ...]:
     return ACCEPTED_SUFFIXES.get(kind, TABULAR_SUFFIXES)
 
 
+#: Characters a file name here does not keep, and what takes their place: no-break spaces
+#: and dashes as typed by Word or Excel, quotes; any other character outside
+#: :data:`_SAFE_NAME` becomes "_" (``#``, ``&``, ``,``).
+_NAME_CHARACTERS = {
+    0x00A0: " ", 0x2007: " ", 0x202F: " ", 0x2009: " ",
+    0x2010: "-", 0x2011: "-", 0x2012: "-", 0x2013: "-", 0x2014: "-",
+    ord("'"): "", 0x2018: "", 0x2019: "", ord('"'): "", 0x201C: "", 0x201D: "",
+}  # fmt: skip
+
+
+def clean_filename(name: str) -> str:
+    """A file name as it will be stored: composed accents (NFC), and the characters a
+    name here does not keep replaced (:data:`_NAME_CHARACTERS`), e.g. "Export ISLP, feiten
+    01–05 dec.csv" as "Export ISLP_ feiten 01-05 dec.csv". It was refused, and the analyst
+    had to rename the file outside the dashboard."""
+    import unicodedata
+
+    name = unicodedata.normalize("NFC", name).translate(_NAME_CHARACTERS)
+    name = "".join(c if _SAFE_NAME.match(c) else "_" for c in name)
+    return re.sub(r" {2,}", " ", name).strip()
+
+
 def safe_filename(kind: str, filename: str) -> str:
     """The file name as it will be stored, or :class:`UploadError` for a path trick.
 
-    Only a plain name is accepted: no folders, no ``..``, no hidden or lock files, no
-    control characters, and an extension the kind accepts.
+    Only a plain name is accepted: no folders, no ``..``, no hidden or lock files, and an
+    extension the kind accepts. Other characters a name here does not keep are replaced
+    (:func:`clean_filename`; the preview says so).
     """
     name = (filename or "").strip()
     if not name or "/" in name or "\\" in name or "\x00" in name or name in (".", ".."):
         raise UploadError(f"Ongeldige bestandsnaam '{filename}': geef enkel een bestandsnaam op.")
     if name.startswith((".", "~$")) or ".." in name:
         raise UploadError(f"Ongeldige bestandsnaam '{filename}'.")
+    name = clean_filename(name)
     if len(name) > 180 or not _SAFE_NAME.match(name):
         raise UploadError(
-            f"Ongeldige bestandsnaam '{filename}': gebruik letters, cijfers, spaties, '-', '_' en '.'."
+            f"Ongeldige bestandsnaam '{filename}': gebruik letters, cijfers, spaties, '-', '_', "
+            "'(', ')' en '.' (maximaal 180 tekens)."
         )
     lower = name.lower()
     if not lower.endswith(_suffixes(kind)):
@@ -723,6 +752,7 @@ def preview_upload(
                 )
                 if kind == "sectors" and stored is not None and not stored[1]:
                     _note_other_sector_lists(preview, Path(raw_dir), stored[0])
+            preview.identical = identical
             if identical:
                 # Every kind, also before a build read the file: nothing to add.
                 preview.overlap = (
@@ -732,6 +762,12 @@ def preview_upload(
         except BuildError as exc:
             preview.ok = False
             preview.error = str(exc)
+    if name != (filename or "").strip():
+        renamed = (
+            f"Bewaard als '{name}': tekens die een bestandsnaam hier niet kan bevatten "
+            "(komma, apostrof, #, & …) zijn vervangen."
+        )
+        preview.note = f"{renamed} {preview.note}" if preview.note else renamed
     return preview
 
 
@@ -1312,8 +1348,75 @@ def waiting(status_file: Path, base: dict) -> Callable[[str | None], None]:
     return on_wait
 
 
+def pending_path(status_file: Path) -> Path:
+    """The request for one more build, beside the status file (:func:`queue_build`)."""
+    status_file = Path(status_file)
+    return status_file.with_name(status_file.name + ".pending")
+
+
+def queue_build(
+    raw: Path, warehouse: Path, status_file: Path, zone_file: Path | None = None
+) -> bool:
+    """Start a background build, or, while one runs, have it build once more when it is
+    done: ``True`` when a build started now, ``False`` when it was queued.
+
+    An upload confirmed while another build ran was stored but never loaded: the running
+    build had read the exports before it, and nothing built again afterwards. The request
+    is a file beside the status (:func:`pending_path`); the running build takes it before it
+    lets go of the lock (:func:`_run_build`). When that build ended in between, the build
+    is started here.
+    """
+    try:
+        start_background_build(raw, warehouse, status_file, zone_file)
+        return True
+    except BuildBusyError:
+        pending = pending_path(status_file)
+        pending.write_text(_local_now(zone_file), encoding="utf-8")
+    if build_status(status_file).get("state") != "running":
+        try:
+            start_background_build(raw, warehouse, status_file, zone_file)
+        except BuildBusyError:
+            return False  # the running build took the request
+        pending.unlink(missing_ok=True)
+        return True
+    return False
+
+
+def _take_pending(status_file: Path) -> bool:
+    """Whether one more build was asked for (and the request is now taken)."""
+    try:
+        pending_path(status_file).unlink()
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | None) -> int:
-    """Child process: build, then write the final status and release the lock."""
+    """Child process: build, write the final status, build again while an upload asked for
+    it meanwhile (:func:`queue_build`), then release the lock."""
+    if (go := os.environ.pop(GO_FD_ENV, None)) is not None:
+        try:
+            os.read(int(go), 1)  # the starter's "running" status is written
+            os.close(int(go))
+        except (OSError, ValueError):
+            pass
+    _take_pending(status_file)  # this build reads the exports as they are now
+    while True:
+        code = _build_once(raw, warehouse, status_file, zone_file)
+        if not _take_pending(status_file):
+            break
+    # Let go of the lock now that the status says so (it would end with the process too);
+    # the lock file stays (removing it let a second build lock a new file beside it).
+    if (held := os.environ.get(LOCK_FD_ENV)) is not None:
+        try:
+            os.close(int(held))
+        except (OSError, ValueError):
+            pass
+    return code
+
+
+def _build_once(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | None) -> int:
+    """One build of :func:`_run_build`, its status written as it goes and at its end."""
     from etl.build import build_warehouse
 
     started_at = _local_now(zone_file)
@@ -1326,12 +1429,6 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
         "raw": str(raw),
         "warehouse": str(warehouse),
     }
-    if (go := os.environ.pop(GO_FD_ENV, None)) is not None:
-        try:
-            os.read(int(go), 1)  # the starter's "running" status is written
-            os.close(int(go))
-        except (OSError, ValueError):
-            pass
     _write_status(status_file, dict(base, state="running", message="Warehouse wordt gebouwd."))
     try:
         result = build_warehouse(
@@ -1365,13 +1462,6 @@ def _run_build(raw: Path, warehouse: Path, status_file: Path, zone_file: Path | 
         peak_mb=round(usage.ru_maxrss / 1024, 1),
     )
     _write_status(status_file, status)
-    # Let go of the lock now that the status says so (it would end with the process too);
-    # the lock file stays (removing it let a second build lock a new file beside it).
-    if (held := os.environ.get(LOCK_FD_ENV)) is not None:
-        try:
-            os.close(int(held))
-        except (OSError, ValueError):
-            pass
     return code
 
 

@@ -45,9 +45,11 @@ from etl.upload import (
     bundle_upload,
     exports,
     files_named_in,
+    pending_path,
     preview_upload,
     quarantine,
     quarantined,
+    queue_build,
     restore,
     start_background_build,
     store_upload,
@@ -355,8 +357,9 @@ def confirm_upload(
     Returns
     -------
     tuple of (Path, str or None)
-        Where the file is, and a Dutch message when the build could not start (one is
-        already running); ``None`` when it started.
+        Where the file is, and a Dutch message when the build could not start now (one is
+        already running: it builds once more when done, :func:`etl.upload.queue_build`);
+        ``None`` when it started.
 
     Raises
     ------
@@ -370,11 +373,16 @@ def confirm_upload(
         kind, filename, data, raw_dir, max_bytes=max_upload_mb() * 1024 * 1024, folder=folder
     )
     zone = config.zone_path()
-    try:
-        start_background_build(raw_dir, warehouse, status, zone if zone.exists() else None)
-    except BuildBusyError as exc:
-        return path, str(exc)
-    return path, None
+    if queue_build(raw_dir, warehouse, status, zone if zone.exists() else None):
+        return path, None
+    return path, QUEUED_MESSAGE
+
+
+#: Said when an upload's build waits for the one running (etl.upload.queue_build).
+QUEUED_MESSAGE = (
+    "Er loopt al een bouw. Het bestand is bewaard; zodra die bouw klaar is, begint vanzelf "
+    "een nieuwe die het mee inleest."
+)
 
 
 def raw_name(path: Path) -> str:
@@ -607,10 +615,16 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
             icon=":material/hourglass_top:",
         )
     elif state == "running":
+        queued = pending_path(status_file()).exists()
         st.info(
             f"Het warehouse wordt opgebouwd (gestart {_when(status.get('started_at'))}). "
             "Het dashboard toont intussen het vorige warehouse; het nieuwe komt in één keer "
-            "in de plaats zodra de bouw klaar en gecontroleerd is.",
+            "in de plaats zodra de bouw klaar en gecontroleerd is."
+            + (
+                " Daarna volgt nog een bouw, voor een bestand dat intussen is toegevoegd."
+                if queued
+                else ""
+            ),
             icon=":material/autorenew:",
         )
     elif state == "ok":
@@ -636,12 +650,19 @@ def render_build_status(status: Mapping, kind_labels: Mapping[str, str] | None =
                     layout.table(style_table(refused))
                     st.caption("Elke geweigerde rij staat met haar reden onder 'Geweigerde rijen'.")
     elif state == "failed":
+        message = str(status.get("message", "onbekende fout"))
+        named = files_named_in(message, config.raw_dir())
         st.error(
-            f"Laatste bouw mislukt ({_when(status.get('finished_at'))}): "
-            f"{status.get('message', 'onbekende fout')}\n\n"
-            "Er is niets gewijzigd: het vorige warehouse blijft in gebruik. Zet het bestand "
-            "dat de fout veroorzaakt in quarantaine (knop hieronder) of vervang het; daarna "
-            "wordt opnieuw opgebouwd.",
+            f"Laatste bouw mislukt ({_when(status.get('finished_at') or status.get('started_at'))}): "
+            f"{message}\n\n"
+            "Er is niets gewijzigd: het vorige warehouse blijft in gebruik. "
+            + (
+                "Zet het bestand dat de fout veroorzaakt in quarantaine (knop hieronder) of "
+                "vervang het; daarna wordt opnieuw opgebouwd."
+                if named
+                else "De fout noemt geen export: verhelp de oorzaak die de melding noemt en "
+                "bouw opnieuw op (knop hieronder)."
+            ),
             icon=":material/error:",
         )
     elif state == "superseded":
@@ -690,6 +711,58 @@ def current_build_status() -> Mapping:
         except (ValueError, TypeError, RuntimeError, duckdb.Error):
             pass  # no comparable time: the failure stands
     return status
+
+
+def unbuilt_exports(
+    loaded: Sequence[str], built_at, duration_s, raw_dir: Path | None = None
+) -> list[str]:
+    """The exports in the raw folder that the warehouse does not hold and that were put
+    there after its build began (``built_at`` minus ``duration_s``, the zone's clock): an
+    upload confirmed while that build ran, a file copied in by hand since. ``loaded``: the
+    warehouse's ``source_file`` names (a workbook's sheet as ``<file>!<sheet>``).
+
+    Older files the warehouse does not hold are copies read once, or files the build
+    leaves out, which the build warnings name; they are not listed here.
+    """
+    raw_dir = Path(raw_dir) if raw_dir is not None else config.raw_dir()
+    try:
+        began = pd.Timestamp(built_at) - pd.Timedelta(seconds=float(duration_s or 0))
+    except (TypeError, ValueError):
+        return []
+    if pd.isna(began):
+        return []
+    held = {str(n).split("!", 1)[0] for n in loaded}
+    tz = config.zone_clock()
+    out = []
+    for name in exports(raw_dir):
+        if name in held:
+            continue
+        try:
+            stamp = (raw_dir / name).stat().st_mtime
+        except OSError:
+            continue
+        if pd.Timestamp(datetime.fromtimestamp(stamp, tz).replace(tzinfo=None)) >= began:
+            out.append(name)
+    return out
+
+
+def unbuilt_notice(loaded: Sequence[str], built_at, duration_s) -> None:
+    """A warning on the Data page for :func:`unbuilt_exports`, unless a build runs (it
+    reads them)."""
+    if current_build_status().get("state") == "running":
+        return
+    names = unbuilt_exports(loaded, built_at, duration_s)
+    if names:
+        listed = ", ".join(names[:10]) + (
+            f" en {len(names) - 10} andere" if len(names) > 10 else ""
+        )
+        st.warning(
+            f"{fmt_int(len(names))} {'export staat' if len(names) == 1 else 'exports staan'} in de "
+            f"map met ruwe exports maar {'zit' if len(names) == 1 else 'zitten'} nog niet in het "
+            f"warehouse ({listed}): toegevoegd nadat de laatste bouw begon. Bouw opnieuw op "
+            "(onderaan, 'Opnieuw opbouwen') om ze mee te tellen.",
+            icon=":material/sync_problem:",
+        )
 
 
 def build_notice() -> None:
@@ -756,8 +829,11 @@ def render_preview(preview: Preview) -> None:
                 "Zo kan het bestand niet ingelezen worden: kies hierboven de juiste soort export."
             )
         st.error(error, icon=":material/block:")
-    # A text file has an encoding and a separator; a workbook or a map layer neither.
-    if preview.delimiter:
+    # A text file has an encoding and a separator; a workbook or a map layer neither. A
+    # file read to no header at all (empty, no table) has nothing recognised to show.
+    if not preview.headers and not preview.ok:
+        details = []
+    elif preview.delimiter:
         details = [
             f"codering: **{describe_encoding(preview.encoding)}**",
             f"scheidingsteken: **{describe_delimiter(preview.delimiter)}**",
@@ -768,7 +844,8 @@ def render_preview(preview: Preview) -> None:
         details.append(f"coördinatenstelsel: **{preview.crs}**")
     if preview.dates:
         details.append(preview.dates[0].lower() + preview.dates[1:].rstrip("."))
-    st.markdown("Herkend — " + " · ".join(details))
+    if details:
+        st.markdown("Herkend — " + " · ".join(details))
     if preview.note:
         st.info(preview.note, icon=":material/info:")
     if preview.stops_early:
@@ -854,12 +931,18 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         key="upload_soort",
     )
     suffixes = accepted_suffixes(kind)
-    types = [s.lstrip(".") for s in suffixes]
+    # The file chooser offers every file Wijkbeeld reads, whatever the kind: a file of
+    # another sort (a zip, a map layer chosen under Feiten) then gets the Dutch refusal
+    # that says where it belongs (etl.upload.safe_filename), not Streamlit's English
+    # "application/zip files are not allowed".
+    types = sorted(
+        {s.lstrip(".") for k in config.RAW_KINDS for s in accepted_suffixes(k)}
+        | {e.rsplit(".", 1)[-1] for e in SHAPEFILE_PARTS}
+    )
     label = f"Bestand ({', '.join(suffixes)}; maximaal {fmt_int(max_upload_mb())} MB)"
     several = takes_shapefiles(kind)
     if several:
         # A Shapefile is several files: its parts are chosen together (or zipped).
-        types += sorted({e.rsplit(".", 1)[-1] for e in SHAPEFILE_PARTS} - set(types))
         label += "; een Shapefile: kies de .shp, .shx, .dbf en .prj samen"
     # Streamlit writes the uploader's button and hint in English ("Upload", "200MB per
     # file"), with no parameter to change them: Dutch text through CSS. The label above
@@ -926,21 +1009,22 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
                     "het bevat (bijvoorbeeld School): elk punt krijgt dat type.",
                 )
         render_preview(preview)
-        busy = build_status(status_file()).get("state") == "running"
         # A callback, not ``if st.button(...)``: it runs before the script, so a rerun at the
-        # top of the page cannot swallow the click.
+        # top of the page cannot swallow the click. While a build runs, the upload's build
+        # follows it (etl.upload.queue_build). A file already there, identical, is not
+        # stored or built again: nothing to confirm.
         st.button(
             "Bestand toevoegen en warehouse opnieuw opbouwen",
             type="primary",
-            disabled=not preview.ok or busy,
+            disabled=not preview.ok or preview.identical is not None,
             key="upload_bevestig",
             on_click=_on_confirm,
             args=(kind, preview, folder),
             help=(
                 "Eerst de fouten hierboven oplossen."
                 if not preview.ok
-                else "Wacht tot de lopende bouw klaar is."
-                if busy
+                else f"Dit bestand staat er al, identiek, als {preview.identical}."
+                if preview.identical
                 else None
             ),
         )
@@ -951,9 +1035,6 @@ def upload_section(kind_labels: Mapping[str, str], poi_types: Sequence[str] = ()
         where = Path(stored["path"])
         st.success(f"Bewaard als `{raw_name(where)}`.", icon=":material/save:")
         if stored.get("busy"):
-            st.warning(
-                stored["busy"] + " Het bestand is bewaard; bouw opnieuw op zodra de lopende "
-                "bouw klaar is."
-            )
+            st.info(stored["busy"], icon=":material/hourglass_top:")
     st.subheader("Opbouw van het warehouse")
     _status_block(kind_labels)

@@ -59,6 +59,7 @@ if len(warnings):
         ),
         icon=":material/warning:",
     )
+upload.unbuilt_notice(files["source_file"].tolist(), info.get("built_at"), info.get("duration_s"))
 cols = st.columns(4)
 cols[0].metric(
     "Opgebouwd op", fmt_date(info.get("built_at")), help=fmt_datetime(info.get("built_at"))
@@ -134,7 +135,7 @@ def _stop_remark(domain: str) -> str:
         # (a task export's newest closing date).
         f"telt tot en met {fmt_date(span.last)}"
         + (" (ontvangen)" if domain == "tasks" else "")
-        + f", {fmt_int((latest - span.last).days)} dagen vóór de andere bronnen: nieuwere "
+        + f", {fmt_int(days := (latest - span.last).days)} {'dag' if days == 1 else 'dagen'} vóór de andere bronnen: nieuwere "
         "export nodig"
         # The tasks' state is judged on their own last day (marts.tasks).
         + (

@@ -199,8 +199,11 @@ def test_file_of_another_kind_is_flagged(small_zone):
         "Zo kan het bestand niet ingelezen worden: kies hierboven de juiste soort export."
     ]
     assert at.button(key="upload_bevestig").disabled is True
-    # The same file as the right kind is fine.
-    at = _upload(at, "ongevallen.csv", accidents, kind="accidents")
+    # The same file as the right kind is fine (one number changed: the very same bytes are
+    # already loaded, and an identical file offers no confirm).
+    changed = accidents.replace(b"LE.55.L7.100001/2024", b"LE.55.L7.100091/2024")
+    assert changed != accidents
+    at = _upload(at, "ongevallen.csv", changed, kind="accidents")
     assert at.button(key="upload_bevestig").disabled is False
     # Its only warning: three accidents of early February beside facts up to 1 March, more
     # days without one than chance explains (the pages would count none after 7 February).
@@ -681,3 +684,67 @@ def test_a_failure_a_later_build_outdid_is_no_longer_the_last_build(
             and "opnieuw opgebouwd" in c.value
             for c in at.caption
         )
+
+
+def test_an_identical_file_offers_no_confirm(small_zone):
+    """The preview said "staat er al, identiek", yet the button stayed: a confirm ran a full
+    rebuild for nothing and wrote an upload line in the audit log."""
+    same = (RAW_SMALL / "incidents" / "islp_feiten_2024.csv").read_bytes()
+    at = _upload(run_app("data"), "kopie_feiten.csv", same)
+    assert any("staat er al, identiek" in i.value for i in at.info)
+    button = at.button(key="upload_bevestig")
+    assert button.disabled is True
+    assert "identiek" in (button.help or "")
+
+
+def test_a_zip_or_map_layer_under_the_wrong_kind_gets_the_dutch_refusal(small_zone):
+    """The chooser let only the kind's own extensions through: a zip under Feiten got
+    Streamlit's English "application/zip files are not allowed", never Wijkbeeld's word."""
+    at = run_app("data")
+    at.selectbox(key="upload_soort").set_value("incidents").run()
+    allowed = set(at.file_uploader(key="upload_bestand").allowed_type)
+    assert {".zip", ".geojson", ".gpkg", ".shp", ".dbf", ".csv", ".xlsx"} <= allowed
+    layer = (RAW_SMALL / "districts" / "wijken.geojson").read_bytes()
+    at.file_uploader(key="upload_bestand").set_value(
+        ("wijken.geojson", layer, "application/geo+json")
+    ).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert (
+        "Het lijkt een kaartlaag: grenzen (wijken, deelgemeenten, gemeenten) horen in districts/"
+        in errors
+    )
+    assert not any(m.value.startswith("Herkend") for m in at.markdown)
+
+
+def test_an_export_added_after_the_build_began_is_named_until_built(small_zone):
+    """An upload confirmed while another build ran was stored but not loaded, and the page
+    said the last build succeeded: the exports the warehouse does not hold yet, put there
+    after its build began, are named with the way to count them."""
+    raw = small_zone["raw"]
+    at = run_app("data")
+    assert not any("nog niet in het" in w.value for w in at.warning)
+    (raw / "incidents" / "laat.csv").write_bytes(VALID_CSV)
+    at.run()
+    [notice] = [w.value for w in at.warning if "nog niet in het" in w.value]
+    assert notice.startswith(
+        "1 export staat in de map met ruwe exports maar zit nog niet in het warehouse "
+        "(incidents/laat.csv): toegevoegd nadat de laatste bouw begon."
+    )
+
+
+def test_a_failure_that_names_no_export_does_not_send_to_quarantine():
+    from streamlit.testing.v1 import AppTest
+
+    def failed_without_file():
+        from dashboard.components.upload import render_build_status
+
+        render_build_status(
+            {"state": "failed", "started_at": "2024-03-01T10:00:00", "message": "Bouw onderbroken"}
+        )
+
+    at = AppTest.from_function(failed_without_file).run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "quarantaine" not in error and "De fout noemt geen export" in error
+    assert "(–)" not in error  # the start time when the end is unknown

@@ -799,3 +799,64 @@ def test_preview_says_when_an_export_would_stop_before_the_others(tmp_path):
     statbel = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
     p = preview_upload("statbel", "OPENDATA_MAP_2023.zip", statbel, ZONE_SMALL, warehouse=wh)
     assert p.ok and p.dates.startswith("Records van ") and p.stops_early is None
+
+
+def test_an_upload_confirmed_while_a_build_runs_is_built_after_it(tmp_path):
+    """The upload was stored but never loaded: the running build had read the exports
+    before it, and nothing built again. Now the running build builds once more."""
+    from etl.upload import pending_path, queue_build
+
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("P1")])})
+    wh = tmp_path / "wh.duckdb"
+    status = tmp_path / "state" / "build.json"
+    assert queue_build(raw, wh, status, ZONE_SMALL) is True  # nothing running: starts now
+    store_upload("incidents", "b.csv", incidents_csv([incident("P2")]).encode(), raw)
+    started = queue_build(raw, wh, status, ZONE_SMALL)
+    if not started:  # queued behind the first (the usual case: a build takes a second)
+        assert pending_path(status).exists() or build_status(status)["state"] == "running"
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        done = build_status(status)
+        if done["state"] in ("ok", "failed") and not pending_path(status).exists():
+            break
+        time.sleep(0.2)
+    # The lock is let go after the last build's status: wait for it, then read.
+    time.sleep(0.5)
+    done = _wait(status)
+    assert done["state"] == "ok", done
+    assert query(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [("P1",), ("P2",)]
+    assert not pending_path(status).exists()
+
+
+def test_ordinary_file_names_are_cleaned_not_refused(tmp_path):
+    """Names with a comma, an apostrophe, an en dash or a no-break space were refused
+    ("Ongeldige bestandsnaam"), and had to be renamed outside the dashboard."""
+    from etl.upload import safe_filename
+
+    assert safe_filename("incidents", "Export ISLP, feiten 01–05 dec.csv") == (
+        "Export ISLP_ feiten 01-05 dec.csv"
+    )
+    assert safe_filename("incidents", "feiten\u00a0week 49 (Herent’s).csv") == (
+        "feiten week 49 (Herents).csv"
+    )
+    data = INCIDENTS
+    preview = preview_upload("incidents", "feiten #49 & 50.csv", data, ZONE_SMALL)
+    assert preview.ok
+    assert preview.note.startswith("Bewaard als 'feiten _49 _ 50.csv': tekens die")
+    stored = store_upload("incidents", "feiten #49 & 50.csv", data, tmp_path / "raw")
+    assert stored.name == "feiten _49 _ 50.csv"
+    # Path tricks stay refused.
+    for name in ("../x.csv", "a/b.csv", ".verborgen.csv"):
+        with pytest.raises(UploadError):
+            safe_filename("incidents", name)
+
+
+def test_an_identical_upload_says_so_and_is_marked(tmp_path):
+    raw = mini_raw(tmp_path, {"incidents/a.csv": INCIDENTS})
+    preview = preview_upload("incidents", "kopie.csv", INCIDENTS, ZONE_SMALL, raw_dir=raw)
+    assert preview.identical == "incidents/a.csv"
+    assert preview.overlap.startswith("Dit bestand staat er al, identiek, als incidents/a.csv")
+    other = preview_upload(
+        "incidents", "b.csv", INCIDENTS + b"", ZONE_SMALL, raw_dir=tmp_path / "leeg"
+    )
+    assert other.identical is None
