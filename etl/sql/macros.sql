@@ -213,6 +213,24 @@ CREATE OR REPLACE TEMP MACRO wb_at(day, clock) AS
 -- "between 22:00 and 06:00", a control through midnight).
 CREATE OR REPLACE TEMP MACRO wb_end_at(day, clock, end_clock) AS wb_at(day, end_clock)
     + CASE WHEN end_clock < CAST(wb_at(day, clock) AS TIME) THEN INTERVAL 1 DAY ELSE INTERVAL 0 DAY END;
+-- The end of a record whose end may come as a date (with or without its hour column) or as
+-- an hour alone (wb_end_at on the day of the beginning): traffic controls and events.
+CREATE OR REPLACE TEMP MACRO wb_end(end_day, end_clock, day, clock) AS CASE
+    WHEN end_day IS NOT NULL THEN wb_at(end_day, end_clock)
+    WHEN end_clock IS NOT NULL THEN wb_end_at(day, clock, end_clock)
+END;
+-- An estimate as a list writes it ("ca. 2000", "± 1.500", "500-800", "500 à 800 personen"):
+-- the number, a range as its upper end (a planning is made for the most); other text as
+-- it is (wb_count then refuses it).
+CREATE OR REPLACE TEMP MACRO wb_estimate_text(s) AS list_transform(
+    [regexp_replace(regexp_replace(lower(trim(CAST(s AS VARCHAR))),
+        '^(ca\.?|circa|ongeveer|±|\+/-|\+-|~|max\.?|maximaal|maximum|environ|env\.)\s*', ''),
+        '\s*(bezoekers|personen|pers\.?|deelnemers|personnes|\+)$', '')],
+    lambda t: CASE
+        WHEN regexp_full_match(t, '[0-9][0-9. ]*\s*(-|–|à|a|tot|tot en met)\s*[0-9][0-9. ]*')
+            THEN trim(regexp_extract(t, '(?:-|–|à|a|tot|tot en met)\s*([0-9][0-9. ]*)$', 1))
+        ELSE t
+    END)[1];
 -- Numbers as exports write them:
 -- * spaces of any kind are ignored (Excel groups digits with a no-break or narrow no-break
 --   space: "172 100,5");

@@ -101,3 +101,61 @@ def test_a_browsers_second_download_replaces_the_first(tmp_path):
     assert query(wh, "SELECT pv_number, category, source_file FROM marts.incidents") == [
         ("PV1", "Woninginbraak", "incidents/Feiten_export (1).csv")
     ]
+
+
+def test_control_ends_counts_and_hours_as_vendors_write_them(tmp_path):
+    """An Einde holding an hour alone ("10:00" refused; "00:00" emptied as a placeholder)
+    is the end hour on the day of the beginning; a negative count is refused (events
+    already refused one); the hours of a control across the change of clock are the time
+    that passed (the night of 30 March 2025: 01:30 to 04:30 on the clock is two hours)."""
+    controls = (
+        "Controlenummer;Type controle;Begin;Einde;Straat;X;Y;Gecontroleerde voertuigen;Overtredingen\r\n"
+        "C1;Snelheid;05/03/2025 08:00;10:00;Kerkstraat;171010;177010;100;4\r\n"
+        "C2;Alcohol;05/03/2025 22:00;00:00;Kerkstraat;171010;177010;40;1\r\n"
+        "C3;Snelheid;06/03/2025 08:00;06/03/2025 09:30;Kerkstraat;171010;177010;50;-3\r\n"
+        "C4;Alcohol;30/03/2025 01:30;30/03/2025 04:30;Kerkstraat;171010;177010;30;0\r\n"
+        "C5;Snelheid;07/03/2025 08:00;31/12/9999;Kerkstraat;171010;177010;20;0\r\n"
+    )
+    wh = built(tmp_path, {"controls/c.csv": controls})
+    got = query(
+        wh,
+        "SELECT control_id, strftime(ended_at, '%d/%m %H:%M'), hours FROM marts.controls ORDER BY 1",
+    )
+    assert got == [
+        ("C1", "05/03 10:00", 2.0),
+        ("C2", "06/03 00:00", 2.0),
+        ("C4", "30/03 04:30", 2.0),
+        # 31/12/9999 stays the list's "no end".
+        ("C5", None, None),
+    ]
+    assert query(wh, "SELECT source_row, field, value, reason FROM marts.rejects") == [
+        (4, "Overtredingen", "-3", "Overtredingen is negatief")
+    ]
+
+
+def test_an_events_estimated_visitors_are_read_not_refused(tmp_path):
+    """ "ca. 2000", "±1500", "500-800" refused the whole event for an optional estimate."""
+    events = "Dossiernummer;Evenement;Type;Begin;Gemeente;X;Y;Verwachte bezoekers\r\n" + "".join(
+        f"E{i};Fuif {i};Fuif;0{i}/07/2025 22:00;Herent;171000;177000;{v}\r\n"
+        for i, v in enumerate(
+            ["ca. 2000", "±1500", "500-800", "1.500 à 2.000 personen", "800", "veel"], start=1
+        )
+    )
+    wh = built(tmp_path, {"events/e.csv": events})
+    assert query(wh, "SELECT event_id, visitors FROM marts.events ORDER BY 1") == [
+        ("E1", 2000),
+        ("E2", 1500),
+        ("E3", 800),
+        ("E4", 2000),
+        ("E5", 800),
+    ]
+    [(value, reason)] = query(wh, "SELECT value, reason FROM marts.rejects")
+    assert value == "veel" and reason.startswith("Verwachte bezoekers")
+
+
+def test_point_types_in_other_case_are_one_type(tmp_path):
+    poi = "Type;Naam;X;Y\r\nschool;A;171000;177000\r\nSchool;B;171000;177000\r\nSCHOOL;C;171000;177000\r\nSchool;D;171000;177000\r\n"
+    wh = built(tmp_path, {"poi/p.csv": poi})
+    assert query(wh, "SELECT poi_type::VARCHAR, count(*) FROM marts.poi GROUP BY 1") == [
+        ("School", 4)
+    ]

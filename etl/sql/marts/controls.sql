@@ -4,7 +4,9 @@ select
     control_type,
     started_at,
     ended_at,
-    date_diff('minute', started_at, ended_at) / 60.0 as hours,
+    -- The time that passed, also across a change of clock (the night of 30 March: 00:30
+    -- to 03:30 on the clock is two hours), read in the zone's time zone.
+    date_diff('minute', timezone(wb_zone_tz(), started_at), timezone(wb_zone_tz(), ended_at)) / 60.0 as hours,
     vehicles_checked,
     offences,
     street,

@@ -13,10 +13,8 @@ typed as not materialized (
         -- is on the day of the beginning, or the next day when it comes before the beginning
         -- (a control through midnight).
         wb_at(started_day, started_clock) as started_at,
-        case
-            when ended_day is not null then wb_at(ended_day, ended_clock)
-            when ended_clock is not null then wb_end_at(started_day, started_clock, ended_clock)
-        end as ended_at,
+        wb_end(ended_day, ended_clock, started_day, started_clock) as ended_at,
+        end_is_clock,
         started_clock,
         ended_clock,
         cast(wb_text(street) as label_controls__street) as street,
@@ -40,7 +38,11 @@ typed as not materialized (
     from (
         select *, wb_key(control_id) as key_, wb_ts(started_at) as started_day,
             wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
-            wb_time(ended_time) as ended_clock
+            -- An Einde that holds an hour alone ("10:00"; "00:00" is midnight, no
+            -- placeholder there) is the end hour on the day of the beginning.
+            coalesce(wb_time(ended_time),
+                case when wb_ts(ended_at) is null and ended_time is null then wb_time(ended_at) end) as ended_clock,
+            coalesce(wb_ts(ended_at) is null and ended_time is null and wb_time(ended_at) is not null, false) as end_is_clock
         from raw.controls
     ) r
     left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
@@ -64,22 +66,24 @@ checked as not materialized (
             when started_at >= p.today + 1 then wb_reject('started_at', 'Begin ligt in de toekomst', started_at_text)
             -- A placeholder end (31/12/9999, 01/01/1900) is how the source says "none":
             -- read as empty (below), never refused.
-            when ended_at_text is not null and ended_at is null and not wb_placeholder_date(ended_at, ended_at_text) then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
-            when ended_at < started_at and not wb_placeholder_date(ended_at, ended_at_text) then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
+            when ended_at_text is not null and ended_at is null and not (wb_placeholder_date(ended_at, ended_at_text) and not end_is_clock) then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)
+            when ended_at < started_at and not (wb_placeholder_date(ended_at, ended_at_text) and not end_is_clock) then wb_reject('ended_at', 'Einde ligt vóór het begin', ended_at_text)
             when vehicles_checked_text is not null and vehicles_checked is null then wb_reject('vehicles_checked', wb_count_reason('Gecontroleerde voertuigen', vehicles_checked_text), vehicles_checked_text)
             when offences_text is not null and offences is null then wb_reject('offences', wb_count_reason('Overtredingen', offences_text), offences_text)
+            when vehicles_checked < 0 then wb_reject('vehicles_checked', 'Gecontroleerde voertuigen is negatief', vehicles_checked_text)
+            when offences < 0 then wb_reject('offences', 'Overtredingen is negatief', offences_text)
         end as rej
     from typed t cross join raw.build_params p
 )
 -- Within one file the last usable row of a key counts (wb_last_usable, macros.sql).
 select
     * exclude (vehicles_checked_text, offences_text, started_at_text, ended_at_text,
-        started_time_text, ended_time_text, started_clock, ended_clock),
+        started_time_text, ended_time_text, started_clock, ended_clock, end_is_clock),
     cast(started_at as date) as record_date
 from (
     -- A placeholder end reads as empty (see `checked`).
     select * replace (
-        case when not wb_placeholder_date(ended_at, ended_at_text) then ended_at end as ended_at)
+        case when end_is_clock or not wb_placeholder_date(ended_at, ended_at_text) then ended_at end as ended_at)
     from wb_last_usable(
         'checked', control_id, 'control_id', control_id,
         'Controlenummer komt meermaals voor in dit bestand; de laatste bruikbare rij telt'

@@ -15,10 +15,7 @@ typed as not materialized (
         -- hour alone is on the day of the beginning, or the next day when it comes before
         -- the beginning (a fuif from 22:00 to 04:00), as for traffic controls.
         wb_at(started_at_ts, started_clock) as started_at,
-        case
-            when ended_day is not null then wb_at(ended_day, ended_clock)
-            when ended_clock is not null then wb_end_at(started_at_ts, started_clock, ended_clock)
-        end as ended_day,
+        wb_end(ended_day, ended_clock, started_at_ts, started_clock) as ended_day,
         ended_clock,
         wb_text(place) as place,
         cast(wb_text(street) as label_events__street) as street,
@@ -31,7 +28,8 @@ typed as not materialized (
         -- may fill in an address match for the others.
         cast(case when wb_pair_usable(x_num, y_num) then 'coördinaten' end as wb_geocode_method) as geocode_method,
         -- Counts (wb_count): "1.234" is 1234, "2,5" no count; never rounded.
-        wb_count(visitors) as visitors,
+        -- "ca. 2000", "500-800" (wb_estimate_text): an estimate, not a refused event.
+        wb_count(wb_estimate_text(visitors)) as visitors,
         wb_text(organiser) as organiser,
         cast(wb_text(status) as label_events__status) as status,
         wb_text(started_at) as started_at_text,

@@ -1,7 +1,8 @@
 -- Points of interest; no identifier in the export, so a hash of the row is the key.
 with typed as (
     select
-        wb_text(poi_type) as poi_type,
+        -- One type in the spelling most rows use ("school", "SCHOOL" are School).
+        cast(wb_text(poi_type) as label_poi__poi_type) as poi_type,
         wb_text(name) as name,
         -- Not in this export; the located models read the same columns for every kind.
         cast(null as varchar) as municipality,
