@@ -571,7 +571,12 @@ def _preview_districts(
     preview.n_accepted = preview.n_rows - preview.n_refused
     preview.accepted = pd.DataFrame(rows).head(n)
     preview.ok = bool(rows)
-    if not rows:
+    if not rows and preview.note:
+        # The features were left out for a reason the note gives (no geometry, a point or
+        # a line): that is what to fix, not the properties they already have.
+        preview.error = f"Geen enkele grens bruikbaar: {preview.note}"
+        preview.note = None
+    elif not rows:
         preview.error = (
             "Geen enkele grens herkend: elke feature heeft een eigenschap wijk_code, "
             "deelgemeente_code, nis_code (+ naam) of zone_naam nodig."

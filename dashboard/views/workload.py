@@ -166,11 +166,13 @@ layout.kpi_row(
         layout.Kpi(
             "Open taken",
             int(per_wijk["open"].sum()),
-            help="Nog niet afgewerkt door de wijkinspecteur. Een taak met status "
-            + ", ".join(f"'{s.capitalize()}'" for s in FINISHED_TASK_STATUSES[:-1])
-            + f" of '{FINISHED_TASK_STATUSES[-1].capitalize()}'"
-            + " telt niet als open, ook zonder afsluitdatum (die ontbrekende datum meldt "
-            "de kwaliteitscontrole). Een andere status telt als open; de pagina Data noemt "
+            help="Nog niet afgewerkt door de wijkinspecteur. Een taak met een status die "
+            "zegt dat het werk gedaan is ("
+            + ", ".join(f"'{s.capitalize()}'" for s in FINISHED_TASK_STATUSES[:4])
+            + f" en {len(FINISHED_TASK_STATUSES) - 4} andere, ook in het Frans; "
+            "'Te controleren' wacht op de controle van de wijkcoördinator) telt niet als "
+            "open, ook zonder afsluitdatum (die ontbrekende datum meldt de "
+            "kwaliteitscontrole). Een andere status telt als open; de pagina Data noemt "
             "die statussen.",
         ),
         layout.Kpi("Over termijn", int(per_wijk["over_termijn"].sum())),

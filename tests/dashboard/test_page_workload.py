@@ -51,9 +51,11 @@ def test_workload_counts(demo_warehouse, state):
     assert shown["Over termijn"] == nl(count(f"SELECT count(*) {in_wijk} WHERE is_overdue"))
     assert shown["Te controleren"] == nl(count(f"SELECT count(*) {in_wijk} WHERE to_review"))
     [open_tile] = [m for m in at.metric if m.label == "Open taken"]
-    assert "status 'Afgewerkt', 'Afgesloten', 'Gesloten' of 'Te controleren' telt niet" in (
-        open_tile.help
-    )
+    assert (
+        "status die zegt dat het werk gedaan is ('Afgewerkt', 'Afgesloten', 'Gesloten', "
+        "'Afgehandeld' en "
+    ) in open_tile.help
+    assert "'Te controleren' wacht op de controle" in open_tile.help
     assert shown["Afgewerkt in periode"] == nl(
         count(
             f"SELECT count(*) {in_wijk} WHERE CAST(closed_at AS DATE) BETWEEN ? AND ?",

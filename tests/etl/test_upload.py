@@ -860,3 +860,23 @@ def test_an_identical_upload_says_so_and_is_marked(tmp_path):
         "incidents", "b.csv", INCIDENTS + b"", ZONE_SMALL, raw_dir=tmp_path / "leeg"
     )
     assert other.identical is None
+
+
+def test_a_boundary_file_without_a_usable_shape_says_why():
+    """A wijk without geometry, or drawn as a point: the error asked for a property
+    wijk_code the feature has; the reason (no shape) stood in the note below it."""
+    feature = {"type": "Feature", "properties": {"wijk_code": "W12", "wijk_naam": "Strik"}}
+    for geometry, why in (
+        (None, "1 object zonder geometrie overgeslagen: rij 1."),
+        (
+            {"type": "Point", "coordinates": [171000, 177000]},
+            "1 object zonder oppervlakte (een punt of een lijn, geen grens) overgeslagen: rij 1.",
+        ),
+    ):
+        layer = {
+            "type": "FeatureCollection",
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}},
+            "features": [dict(feature, geometry=geometry)],
+        }
+        p = preview_upload("districts", "wijk.geojson", json.dumps(layer).encode(), ZONE_SMALL)
+        assert not p.ok and p.error == f"Geen enkele grens bruikbaar: {why}"
