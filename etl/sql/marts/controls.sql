@@ -6,7 +6,12 @@ select
     ended_at,
     -- The time that passed, also across a change of clock (the night of 30 March: 00:30
     -- to 03:30 on the clock is two hours), read in the zone's time zone.
-    date_diff('minute', timezone(wb_zone_tz(), started_at), timezone(wb_zone_tz(), ended_at)) / 60.0 as hours,
+    -- (Only a control in March or October can span one: the others need no time zone.)
+    case
+        when month(started_at) in (3, 10) or month(ended_at) in (3, 10)
+            then date_diff('minute', timezone(wb_zone_tz(), started_at), timezone(wb_zone_tz(), ended_at))
+        else date_diff('minute', started_at, ended_at)
+    end / 60.0 as hours,
     vehicles_checked,
     offences,
     street,

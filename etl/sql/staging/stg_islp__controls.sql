@@ -36,14 +36,21 @@ typed as not materialized (
         k.key_file is not null as key_repeats
     -- The key in its canonical form (wb_key), read once for the join and the column.
     from (
-        select *, wb_key(control_id) as key_, wb_ts(started_at) as started_day,
-            wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
-            -- An Einde that holds an hour alone ("10:00"; "00:00" is midnight, no
-            -- placeholder there) is the end hour on the day of the beginning.
-            coalesce(wb_time(ended_time),
-                case when wb_ts(ended_at) is null and ended_time is null then wb_time(ended_at) end) as ended_clock,
-            coalesce(wb_ts(ended_at) is null and ended_time is null and wb_time(ended_at) is not null, false) as end_is_clock
-        from raw.controls
+        -- An Einde that holds an hour alone ("10:00"; "00:00" is midnight, no placeholder
+        -- there) is the end hour on the day of the beginning. Each field parsed once: a
+        -- name given in the same select list is its whole expression again at every use.
+        select *,
+            coalesce(wb_time(ended_time), case when end_is_clock then end_as_clock end) as ended_clock
+        from (
+            select *, end_as_clock is not null and ended_day is null and ended_time is null as end_is_clock
+            from (
+                select *, wb_key(control_id) as key_, wb_ts(started_at) as started_day,
+                    wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
+                    case when ended_at is not null and ended_time is null and not contains(ended_at, '/')
+                        and not contains(ended_at, '-') then wb_time(ended_at) end as end_as_clock
+                from raw.controls
+            )
+        )
     ) r
     left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
 ),
