@@ -23,6 +23,10 @@ zone as (
             when v.lightly_injured > 0 and sc.class is null then 'Lichtgewond'
             else a.severity::varchar
         end as severity,
+        -- Whether the victim list raised it (the build warnings name these accidents).
+        coalesce(v.killed > 0 and sc.class is distinct from 'killed'
+            or v.seriously_injured > 0 and coalesce(sc.class, '') not in ('killed', 'seriously_injured')
+            or v.lightly_injured > 0 and sc.class is null, false) as severity_raised,
         -- Without victim rows, the worst-victim severity stands for one victim of that kind.
         coalesce(v.killed, case when sc.class = 'killed' then 1 else 0 end) as killed,
         coalesce(v.seriously_injured, case when sc.class = 'seriously_injured' then 1 else 0 end) as seriously_injured,
@@ -60,6 +64,7 @@ statbel as (
             when 'killed' then 'Dodelijk' when 'seriously_injured' then 'Zwaargewond'
             when 'lightly_injured' then 'Lichtgewond' else s.class_label
         end as severity,
+        false as severity_raised,
         -- Statbel gives the accident's class, not victim counts: one victim of that class.
         case when sc.class = 'killed' then 1 else 0 end as killed,
         case when sc.class = 'seriously_injured' then 1 else 0 end as seriously_injured,
@@ -108,7 +113,7 @@ unioned as (
     select * from statbel
 )
 select
-    accident_id, source, occurred_at, severity,
+    accident_id, source, occurred_at, severity, severity_raised,
     coalesce(severity_injury, false) or killed + seriously_injured + lightly_injured > 0 as is_injury,
     killed, seriously_injured, lightly_injured,
     -- A victim is a person killed or injured, so the zone's total is the sum of the three

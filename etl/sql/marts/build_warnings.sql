@@ -107,11 +107,9 @@ unknown_absentees as (
 unknown_task_staff as (
     select count(*) as n, list(name order by n_tasks desc, name) as names
     from (
-        select cast(inspector as varchar) as name, count(*) as n_tasks
-        from marts.tasks
-        where inspector is not null
-            and cast(inspector as varchar) not in (select inspector from raw.zone_wijken where inspector is not null)
-        group by 1
+        select cast(inspector as varchar) as name, n_tasks
+        from (select inspector, count(*) as n_tasks from marts.tasks where inspector is not null group by inspector)
+        where cast(inspector as varchar) not in (select inspector from raw.zone_wijken where inspector is not null)
     )
 ),
 ignored as (
@@ -137,12 +135,12 @@ untimed_tasks as (
 -- OPEN_TASK_STATUSES): such a task counts as open, which is wrong when the status says
 -- the work is done in words Wijkbeeld does not know.
 unknown_statuses as (
+    -- Counted per label (an ENUM), then judged: never a text per task row.
     select list(label order by n desc, label) as labels, sum(n) as n
     from (
-        select cast(status as varchar) as label, count(*) as n
-        from marts.tasks
-        where status is not null and not wb_task_finished(status) and not wb_task_open_status(status)
-        group by 1
+        select cast(status as varchar) as label, n
+        from (select status, count(*) as n from marts.tasks where status is not null group by status)
+        where not wb_task_finished(status) and not wb_task_open_status(status)
     )
 ),
 -- Wijken drawn over each other (etl.build.wijk_overlaps): a record in the shared part
@@ -174,10 +172,9 @@ numbered_apart as (
 -- Accidents whose victim list names a victim worse than the export's severity: the
 -- accident gets its worst victim's (marts.accidents), which the export did not say.
 raised_severity as (
-    select count(*) as n, list(a.accident_id order by a.accident_id) as accidents
-    from marts.accidents a
-    join staging.stg_islp__accidents s on s.source_file = a.source_file and s.source_row = a.source_row
-    where a.source = 'zone' and a.severity is distinct from s.severity::varchar
+    select count(*) as n, list(accident_id order by accident_id) as accidents
+    from marts.accidents
+    where severity_raised
 ),
 warnings as (
     -- Files nobody reads are said first: their rows are in no table at all.
