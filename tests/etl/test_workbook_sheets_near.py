@@ -11,25 +11,12 @@ from datetime import datetime
 
 import pytest
 from etl_helpers import build, mini_raw, query
+from test_quirks import workbook
 
 from etl.build import BuildError
 from etl.upload import preview_upload
 
 HEADER = ["Meldingsnummer", "Datum melding", "Type overlast", "Straat", "Huisnummer", "Gemeente"]
-
-
-def workbook(sheets: dict[str, list[list]]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 JANUARY = [HEADER, ["1", datetime(2025, 1, 3, 10), "Geluidsoverlast", "Kerkstraat", "5", "Herent"]]

@@ -7,20 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-import pytest
-
 from dashboard.analysis.compstat import MAX_EDGE_SLACK, edge_slack
-from etl import config
-
-
-@pytest.fixture(scope="module")
-def con():
-    con = duckdb.connect()
-    con.execute(config.macros_sql({}))
-    yield con
-    con.close()
-
 
 CASES = [(n, days) for n in (0, 1, 2, 3, 7, 30, 100, 365, 1000, 10**6) for days in
          (0, 1, 2, 10, 29, 30, 31, 51, 100, 365, 366, 730, 1095, 3650)]  # fmt: skip

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 import random
 
-import duckdb
-import pytest
-
-from etl import config
 from etl.sources.base import natural_key
 
 NAMES = [
@@ -28,14 +24,6 @@ NAMES = [
     "incidents/feiten_2024.xlsx!Februari",
     "incidents/Feiten_export - kopie.csv",
 ]
-
-
-@pytest.fixture(scope="module")
-def con():
-    con = duckdb.connect()
-    con.execute(config.macros_sql({}))
-    yield con
-    con.close()
 
 
 def test_a_browsers_second_download_is_the_later_name():
