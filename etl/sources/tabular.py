@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import itertools
 import os
@@ -1937,7 +1938,11 @@ def _xlsx_rows(path: Path, name: str, index: int = 0, book=None) -> _SheetRows:
     except Exception as exc:  # calamine raises its own error types for a broken file
         raise _unreadable_workbook(name, exc) from exc
     table = _SheetRows(iter(()), merges)
-    errors = _xlsx_error_cells(path, sheet_name)
+    try:
+        stat = path.stat()
+        errors = _xlsx_error_cells(str(path), stat.st_mtime_ns, stat.st_size, sheet_name)
+    except OSError:
+        errors = {}
     table.rows = _filled_rows(rows, first_col, merges, table.filled, name, errors)
     return table
 
@@ -1948,8 +1953,13 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
 
 
-def _xlsx_error_cells(path: Path, sheet: str) -> dict[int, dict[int, str]]:
+@functools.lru_cache(maxsize=16)
+def _xlsx_error_cells(path: str, mtime_ns: int, size: int, sheet: str) -> dict[int, dict[int, str]]:
     """The error values of an .xlsx sheet: Excel row -> column (0 = A) -> "#N/A".
+
+    Per file version (``mtime_ns``, ``size``) and sheet, once: a workbook's sheet is read
+    several times (the header search, each sheet's table, the preview), and the scan
+    decompresses the whole sheet. The caller must not change the dict.
 
     calamine reads an error cell as empty, so a PV number that is "#N/A" in the workbook
     was refused as missing, where the same value in a CSV says it is an Excel error value
