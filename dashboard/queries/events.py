@@ -133,7 +133,9 @@ def event_follow_up(
     (``window_end``), and ``<domain>_before``, the same in the same window 1, 2, …
     ``weeks`` weeks earlier, together. Facts count by the start of their facts, nuisance by
     the report, accidents of the zone's own registration by their moment (Statbel's have
-    no day). An event without a location has no counts (NaN).
+    no day). A report or accident whose source gave the day only (``time_known`` false)
+    is not counted: its hour is unknown, and read as midnight it fell in the windows that
+    run past midnight only. An event without a location has no counts (NaN).
 
     What the data cover (:func:`~dashboard.queries.common.data_bounds`) decides what the
     counts can say: ``counted``, located and its whole window within the data's days (an
@@ -179,11 +181,13 @@ def event_follow_up(
         FROM marts.incidents i, span WHERE i.occurred_from >= span.lo AND i.occurred_from < span.hi
         UNION ALL
         SELECT 'nuisance', n.reported_at, n.x, n.y
-        FROM marts.nuisance n, span WHERE n.reported_at >= span.lo AND n.reported_at < span.hi
+        FROM marts.nuisance n, span
+        WHERE n.time_known AND n.reported_at >= span.lo AND n.reported_at < span.hi
         UNION ALL
         SELECT 'accidents', a.occurred_at, a.x, a.y
         FROM marts.accidents a, span
-        WHERE a.source = 'zone' AND a.occurred_at >= span.lo AND a.occurred_at < span.hi
+        WHERE a.source = 'zone' AND a.time_known
+          AND a.occurred_at >= span.lo AND a.occurred_at < span.hi
     ),
     -- Each window by the hours it touches: records meet their windows through an equal
     -- hour (a hash join), then the exact time and distance. A join on the time range

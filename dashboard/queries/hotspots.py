@@ -240,13 +240,15 @@ def hour_weekday_counts(
     Returns
     -------
     pandas.DataFrame
-        ``weekday`` (1 = maandag), ``hour`` (0-23), ``n``; only non-empty slots (≤ 168 rows).
+        ``weekday`` (1 = maandag), ``hour`` (0-23), ``n``; only non-empty slots (≤ 168
+        rows), and per weekday one row with ``hour`` empty for the records whose hour is
+        unknown (a register or export that gave the day only: not midnight).
     """
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     return query(
         version,
         f"SELECT t.weekday, t.hour, count(*) AS n FROM {ds.table} t "
-        f"WHERE {where} AND t.hour IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2",
+        f"WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2 NULLS LAST",
         params,
     )
 

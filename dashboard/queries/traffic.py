@@ -639,14 +639,16 @@ def injury_hour_weekday(
     Returns
     -------
     pandas.DataFrame
-        ``weekdag`` (1 = maandag), ``uur`` (0–23), ``n``; only combinations with accidents.
+        ``weekdag`` (1 = maandag), ``uur`` (0–23), ``n``; only combinations with accidents,
+        and per weekday one row with ``uur`` empty for the accidents whose hour is unknown
+        (an export that gave the day only).
     """
     where, params = _accident_where("accidents", start, end, wijken, facets)
     return query(
         version,
         f"SELECT t.weekday AS weekdag, t.hour AS uur, count(*) AS n FROM marts.accidents t "
-        f"WHERE {where} AND t.is_injury AND t.weekday IS NOT NULL AND t.hour IS NOT NULL "
-        f"GROUP BY 1, 2 ORDER BY 1, 2 LIMIT 200",
+        f"WHERE {where} AND t.is_injury AND t.weekday IS NOT NULL "
+        f"GROUP BY 1, 2 ORDER BY 1, 2 NULLS LAST LIMIT 200",
         params,
     )
 
@@ -660,12 +662,13 @@ def injury_by_hour(
     wijken: tuple[str, ...] = (),
     facets: Facets = (),
 ) -> pd.DataFrame:
-    """Injury accidents per hour of the day (``uur``, ``n``), for sources without a day."""
+    """Injury accidents per hour of the day (``uur``, ``n``), for sources without a day; a
+    last row with ``uur`` empty counts those whose hour is unknown (Statbel's 99)."""
     where, params = _accident_where(source, start, end, wijken, facets)
     return query(
         version,
         f"SELECT t.hour AS uur, count(*) AS n FROM marts.accidents t WHERE {where} "
-        f"AND t.is_injury AND t.hour IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT 24",
+        f"AND t.is_injury GROUP BY 1 ORDER BY 1 NULLS LAST LIMIT 25",
         params,
     )
 

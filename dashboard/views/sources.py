@@ -1069,6 +1069,9 @@ st.caption(
     )
 )
 matrix = pd.DataFrame(0.0, index=range(1, 8), columns=range(24))
+# Records whose hour is unknown (a register that gives the day only) per source: they are
+# no midnight reports, so they stay out of the matrix, and the caption says how many.
+hour_unknown: dict[str, int] = {}
 for k in keys:
     if k == "incidents" and aoristic:
         # Every record of the period, wijken and categories, whatever hour it began in;
@@ -1078,7 +1081,14 @@ for k in keys:
         matrix += hq.keep_time_slots(spread, hours, weekdays).to_numpy()
     else:
         counts = hq.hour_weekday_counts(version, k, *args)
-        grid = counts.pivot_table(index="weekday", columns="hour", values="n", aggfunc="sum")
+        known = counts["hour"].notna()
+        if unknown := int(counts.loc[~known, "n"].sum()):
+            hour_unknown[k] = unknown
+        grid = (
+            counts[known]
+            .astype({"hour": int})
+            .pivot_table(index="weekday", columns="hour", values="n", aggfunc="sum")
+        )
         matrix += grid.reindex(index=range(1, 8), columns=range(24)).fillna(0).to_numpy()
 fig = go.Figure(
     go.Heatmap(
@@ -1098,6 +1108,14 @@ fig.update_layout(
     margin={"t": 40, "b": 40, "l": 10, "r": 10},
 )
 show_chart(fig, key="bronnen_uurmatrix")
+if hour_unknown:
+    st.caption(
+        "Niet in de matrix: "
+        + ", ".join(
+            f"{fmt_int(n)} {common.dataset(k).label.lower()}" for k, n in hour_unknown.items()
+        )
+        + " zonder uur (de bron gaf enkel de dag; dat is geen middernacht)."
+    )
 
 monthly = _sum_by(
     [hq.monthly_counts(version, k, *args) for k in keys],

@@ -1024,6 +1024,8 @@ st.subheader("Wanneer gebeuren letselongevallen?")
 schools = traffic.school_settings(zone)
 if statbel:
     hours = traffic.injury_by_hour(version, source, trend_start, period.end, flt.wijken, facets)
+    hour_unknown = int(hours.loc[hours["uur"].isna(), "n"].sum())
+    hours = hours[hours["uur"].notna()].astype({"uur": int})
     full = pd.DataFrame({"uur": range(24)}).merge(hours, how="left").fillna(0)
     fig = go.Figure(
         go.Bar(x=[f"{h:02d}" for h in full["uur"]], y=full["n"], marker_color="#d7191c")
@@ -1037,6 +1039,8 @@ if statbel:
     show_chart(fig, width="stretch", key="verkeer_uur")
 else:
     hw = traffic.injury_hour_weekday(version, trend_start, period.end, flt.wijken, facets)
+    hour_unknown = int(hw.loc[hw["uur"].isna(), "n"].sum())
+    hw = hw[hw["uur"].notna()].astype({"uur": int})
     grid = (
         hw.pivot_table(index="weekdag", columns="uur", values="n", aggfunc="sum")
         .reindex(index=range(1, 8), columns=range(24))
@@ -1089,6 +1093,14 @@ st.caption(
     f"{texts['morning'][0]}–{texts['morning'][1]} en {texts['afternoon'][0]}–"
     f"{texts['afternoon'][1]}, woensdag {texts['wednesday_noon'][0]}–"
     f"{texts['wednesday_noon'][1]}."
+    + (
+        " 1 letselongeval zonder gekend uur staat niet in de grafiek."
+        if hour_unknown == 1
+        else f" {fmt_int(hour_unknown)} letselongevallen zonder gekend uur staan niet in de "
+        "grafiek."
+        if hour_unknown
+        else ""
+    )
 )
 
 n_schools = traffic.poi_count(version, schools["poi_type"])

@@ -38,12 +38,14 @@ zone as (
         a.street, a.house_number, a.municipality as municipality_reported,
         cast(a.occurred_at as date) as date,
         true as day_known,
+        a.time_known,
         year(a.occurred_at) as year,
         month(a.occurred_at) as month,
         isoyear(a.occurred_at) as iso_year,
         weekofyear(a.occurred_at) as iso_week,
         isodow(a.occurred_at) as weekday,
-        hour(a.occurred_at) as hour,
+        -- NULL when the export gave the day only (time_known): not midnight.
+        case when a.time_known then hour(a.occurred_at) end as hour,
         a.x, a.y, a.lon, a.lat, a.wijk_code, a.wijk_name, a.deelgemeente_code, a.deelgemeente_name,
         a.nis_code, a.municipality_name, a.h3_cell, a.h3_cell_coarse, a.location_status,
         a.location_note, a.geocode_method, a.source_file, a.source_row
@@ -78,6 +80,7 @@ statbel as (
         s.municipality as municipality_reported,
         cast(null as date) as date,
         false as day_known,
+        s.hour is not null as time_known,
         s.year, s.month,
         cast(null as bigint) as iso_year, cast(null as bigint) as iso_week,
         cast(null as bigint) as weekday,
@@ -123,7 +126,7 @@ select
     case when source = 'zone' then killed + seriously_injured + lightly_injured end as victims,
     road_user_1, road_user_2, light, weather, built_up, crossroads, road_type, collision_type,
     street, house_number, municipality_reported,
-    date, day_known, year, month, iso_year, iso_week, weekday, hour,
+    date, day_known, time_known, year, month, iso_year, iso_week, weekday, hour,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
     municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
     source_file, source_row

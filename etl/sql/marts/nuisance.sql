@@ -12,7 +12,9 @@ select
     isoyear(reported_at) as iso_year,
     weekofyear(reported_at) as iso_week,
     isodow(reported_at) as weekday,
-    hour(reported_at) as hour,
+    -- NULL when the register gave the day only (time_known): not midnight.
+    case when time_known then hour(reported_at) end as hour,
+    time_known,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
     municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
     -- The address it is counted under on the sources page (int_address_streets and

@@ -16,7 +16,7 @@ select
     isoyear(a.occurred_at) as iso_year,
     weekofyear(a.occurred_at) as iso_week,
     isodow(a.occurred_at) as weekday,
-    hour(a.occurred_at) as hour,
+    case when a.time_known then hour(a.occurred_at) end as hour,
     a.x, a.y, a.lon, a.lat, a.wijk_code, a.wijk_name, a.deelgemeente_code, a.deelgemeente_name,
     a.nis_code, a.municipality_name, a.h3_cell, a.h3_cell_coarse,
     coalesce(a.location_status, 'geen_locatie') as location_status,

@@ -13,6 +13,9 @@ typed as not materialized (
         occurred_at_day,
         occurred_clock,
         wb_at(occurred_at_day, occurred_clock) as occurred_at,
+        -- An export that gives the day only: the hour is unknown, not midnight
+        -- (wb_day_only; the marts' hour is then NULL). "occurred_at" is still the export's text.
+        coalesce(occurred_clock is not null or not wb_day_only(occurred_at_day, occurred_at), false) as time_known,
         cast(wb_text(street) as label_accidents__street) as street,
         cast(wb_text(house_number) as label_accidents__house_number) as house_number,
         cast(wb_text(municipality) as label_accidents__municipality) as municipality,

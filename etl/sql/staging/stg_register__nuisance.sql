@@ -13,6 +13,10 @@ typed as not materialized (
         reported_at_day,
         reported_clock,
         wb_at(reported_at_day, reported_clock) as reported_at,
+        -- A register that gives the day only (no time in the field, no "Uur melding"):
+        -- the hour is unknown, not midnight (wb_day_only; the marts' hour is then NULL).
+        -- Here "reported_at" is still the export's text (the raw column wins over the alias).
+        coalesce(reported_clock is not null or not wb_day_only(reported_at_day, reported_at), false) as time_known,
         cast(wb_text(nuisance_type) as label_nuisance__nuisance_type) as nuisance_type,
         cast(wb_text(street) as label_nuisance__street) as street,
         cast(wb_text(house_number) as label_nuisance__house_number) as house_number,
