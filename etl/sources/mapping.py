@@ -197,8 +197,9 @@ def guess_kind(
     """The kind these headers look like when that is not ``current``, else None.
 
     A kind qualifies when all its required fields are present; among those the one with
-    the most recognised fields wins. ``current`` is returned as None when it qualifies at
-    least as well (a file is only "of another kind" when the signature says so clearly).
+    the most recognised fields wins. None when ``current`` qualifies nearly as well, or
+    does not qualify but recognises at least as many fields (a file is only "of another
+    kind" when the signature says so clearly).
     """
     scores = kind_scores(headers, mappings)
     qualified = sorted(
@@ -209,10 +210,14 @@ def guess_kind(
     best_n, best = qualified[0]
     if best == current:
         return None
-    if current is not None and scores.get(current, (False, 0))[0]:
+    if current is not None:
+        ok, n_current = scores.get(current, (False, 0))
         # The file qualifies for its own folder too: only call it foreign when the other
-        # kind explains clearly more columns.
-        if best_n < scores[current][1] + 3:
+        # kind explains clearly more columns. It does not (its date column missing or
+        # named otherwise): only when the other kind explains more of its columns than its
+        # own; else the missing column is what to say (an incidents export without "Datum
+        # feit" was called an address list, for its street, number, postcode and X/Y).
+        if best_n < n_current + (3 if ok else 1):
             return None
     return best
 

@@ -69,6 +69,68 @@ outside as (
         count(*) filter (where location_status = 'geen_wijk'), count(*)
     from marts.accidents where source = 'zone'
 ),
+-- Per file, its records outside the zone or naming a municipality outside it ("Leuven"):
+-- most of a file so, and it is usually another zone's export put in by mistake. Its records
+-- count in the zone's totals (a record outside the zone is kept and flagged), so the file is
+-- named. Grouped on the marts' own labels first, the few groups then read as text.
+file_places as (
+    select 'feiten' as what, cast(source_file as varchar) as source_file,
+        cast(municipality_reported as varchar) as label, out_, bad_xy, n
+    from (select source_file, municipality_reported, location_status = 'buiten_zone' as out_,
+              location_note = 'coördinaten buiten België' as bad_xy,
+              count(*) as n from marts.incidents group by all)
+    union all
+    select 'overlastmeldingen', cast(source_file as varchar), cast(municipality_reported as varchar), out_, bad_xy, n
+    from (select source_file, municipality_reported, location_status = 'buiten_zone' as out_,
+              location_note = 'coördinaten buiten België' as bad_xy,
+              count(*) as n from marts.nuisance group by all)
+    union all
+    select 'verkeersongevallen', cast(source_file as varchar), cast(municipality_reported as varchar), out_, bad_xy, n
+    from (select source_file, municipality_reported, location_status = 'buiten_zone' as out_,
+              location_note = 'coördinaten buiten België' as bad_xy,
+              count(*) as n from marts.accidents where source = 'zone' group by all)
+),
+foreign_files as (
+    select what, source_file, sum(n) as n,
+        coalesce(sum(n) filter (where out_ or foreign_label), 0) as n_foreign,
+        list(distinct label order by label) filter (where foreign_label) as places,
+        coalesce(sum(n) filter (where bad_xy), 0) as n_bad_xy
+    from (
+        select p.*, p.label is not null and m.nis_code is null as foreign_label
+        from file_places p
+        left join intermediate.int_municipality_lookup m on m.name_key = wb_place_key(p.label)
+    )
+    group by what, source_file
+),
+-- A file most of whose rows are refused (a comma separator splitting every decimal-comma
+-- coordinate, a shifted column) still builds: said per file, with its most common reason.
+-- Earlier rows of a key whose later row counts are no loss and do not count here.
+refused_files as (
+    select source_file, count(*) as n, mode(reason) as reason
+    from marts.rejects
+    where record_file is null
+    group by source_file
+),
+mostly_refused as (
+    select f.source_file, f.rows_read, r.n, r.reason
+    from refused_files r
+    join marts.load_files f on f.source_file = r.source_file
+    where r.n >= 10 and r.n > 0.2 * f.rows_read
+),
+-- A file without a column for its kind's label (an incidents export whose "Categorie" is
+-- named otherwise, "Soort feit" before it was known): its records count under no category,
+-- which no page tells apart from a category left empty. Named, with the remedy.
+unlabelled_files as (
+    select f.source_file, f.rows_accepted as n, l.label_name, l.what
+    from marts.load_files f
+    join (values ('incidents', 'category', 'categorie', 'feiten'),
+                 ('nuisance', 'nuisance_type', 'type overlast', 'meldingen'),
+                 ('accidents', 'severity', 'ernst', 'ongevallen')) l(kind, field, label_name, what)
+      on l.kind = f.kind
+    where f.rows_accepted > 0
+      and not exists (select 1 from raw.file_columns c
+                      where c.source_file = f.source_file and c.field = l.field)
+),
 -- A GeoPackage (or a zip of Shapefiles) with two layers of the same areas, an old and a
 -- new version: the later layer counts, which the analyst neither sees nor chose.
 layer_conflicts as (
@@ -317,6 +379,38 @@ warnings as (
         || 'coördinatenstelsel van die exports en de zonegrens (districts/).'
     from outside
     where n_out >= 10 and n_out > 0.02 * n
+    union all
+    select 3, 'Buiten de zone',
+        source_file || ': ' || wb_share_text(n_foreign, n, what) || ' liggen buiten de zone of '
+        || 'noemen een gemeente buiten de zone' || coalesce(' (' || nullif(array_to_string(places[1:5], ', '), '') || ')', '')
+        || '. Is dit de export van een andere zone? Ze tellen mee in de totalen van de zone; '
+        || 'hoort het bestand er niet bij, zet het dan in quarantaine (Data).'
+    from foreign_files
+    where n_foreign >= 10 and n_foreign > 0.5 * n
+    union all
+    -- Coordinates that lie nowhere in Belgium in most of a file: shifted columns (a comma
+    -- separator beside unquoted decimal commas, every row a field longer than the header)
+    -- or another coordinate system; the records are kept, without a location.
+    select 3, 'Buiten de zone',
+        source_file || ': ' || wb_share_text(n_bad_xy, n, what) || ' hebben coördinaten buiten '
+        || 'België en kregen geen plaats. Staan X en Y in de juiste kolommen en in een '
+        || 'stelsel dat Wijkbeeld kent? Een komma als scheidingsteken naast decimale komma''s '
+        || 'zonder aanhalingstekens verschuift de kolommen.'
+    from foreign_files
+    where n_bad_xy >= 10 and n_bad_xy > 0.5 * n
+    union all
+    select 3, 'Kolommen',
+        source_file || ' heeft geen kolom die Wijkbeeld als ' || label_name || ' leest: '
+        || case when n = 1 then 'het aanvaarde record heeft' else 'de ' || wb_count_text(n) || ' aanvaarde '
+        || what || ' hebben' end || ' geen ' || label_name || '. Heet die kolom er anders, voeg '
+        || 'de naam dan toe aan de kolomnamen van de zone (mappings.toml, zie docs/DATA_CONTRACT.md).'
+    from unlabelled_files
+    union all
+    select 13, 'Geweigerd',
+        source_file || ': ' || wb_share_text(n, rows_read, 'rijen') || ' geweigerd, meestal: "'
+        || reason || '". Controleer het scheidingsteken en de kolommen van dit bestand; de '
+        || 'geweigerde rijen staan op de Datapagina.'
+    from mostly_refused
     union all
     -- Records in the zone that no wijk holds: a gap between wijken, or wijk boundaries
     -- off (another coordinate system, X and Y swapped) while the zone outline is right.
