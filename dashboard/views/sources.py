@@ -1115,6 +1115,11 @@ if hour_unknown:
             f"{fmt_int(n)} {common.dataset(k).label.lower()}" for k, n in hour_unknown.items()
         )
         + " zonder uur (de bron gaf enkel de dag; dat is geen middernacht)."
+        + (
+            " 'Aoristisch' spreidt de feiten over hun tijdvenster, ook die zonder uur."
+            if "incidents" in hour_unknown
+            else ""
+        )
     )
 
 monthly = _sum_by(

@@ -113,3 +113,63 @@ def test_event_follow_up_leaves_out_reports_without_hour(tmp_path):
     row = df.set_index("event_id").loc["EV-1"]
     assert (row["nuisance_now"], row["nuisance_before"]) == (1, 0)
     assert bool(row["counted"])
+
+
+def test_incident_day_only_has_no_hour_but_keeps_its_window(tmp_path):
+    """ "Datum feit 03/02/2024": a window of that whole day, whose hour was 0, so the
+    hour x weekday view without spreading put every such burglary at midnight."""
+    from etl_helpers import INCIDENT_HEADER
+
+    rows = [
+        "P1;03/02/2024;;;Woninginbraak;Kerkstraat;1;3020;Herent;171000;177000",
+        "P2;03/02/2024 00:00;;;Woninginbraak;Kerkstraat;1;3020;Herent;171000;177000",
+        "P3;03/02/2024 22:00;04/02/2024 06:00;;Woninginbraak;Kerkstraat;1;3020;Herent;171000;177000",
+        "P4;03/02/2024 - 05/02/2024;;;Woninginbraak;Kerkstraat;1;3020;Herent;171000;177000",
+    ]
+    wh = built(tmp_path, {"incidents/feiten.csv": INCIDENT_HEADER + "\n" + "\n".join(rows) + "\n"})
+    got = query(
+        wh,
+        "SELECT pv_number, hour, time_known, is_window, strftime(occurred_to, '%d/%m %H:%M') "
+        "FROM marts.incidents ORDER BY 1",
+    )
+    assert got == [
+        ("P1", None, False, True, "04/02 00:00"),
+        ("P2", 0, True, False, None),
+        ("P3", 22, True, True, "04/02 06:00"),
+        ("P4", None, False, True, "06/02 00:00"),
+    ]
+
+
+def test_a_later_re_export_wins_by_its_late_registrations(tmp_path):
+    """The monthly export of December (made early January) and the year's re-export (made
+    in February, a category corrected) both end on 31/12: the later name won, and
+    "ISLP_feiten_2025-12" sorts after "ISLP_feiten_2025", so the correction was lost. An
+    export is made after its last PV was registered: the re-export holds a PV registered
+    in February and is the newer one."""
+    from etl_helpers import INCIDENT_HEADER
+
+    def row(pv, day, reg, category):
+        return f"{pv};{day} 10:00;;{reg} 12:00;{category};Kerkstraat;1;3020;Herent;171000;177000"
+
+    december = [
+        row("P1", "02/12/2025", "02/12/2025", "Diefstal"),
+        row("P2", "31/12/2025", "05/01/2026", "Vandalisme"),
+    ]
+    year = [
+        row("P0", "15/06/2025", "15/06/2025", "Diefstal"),
+        row("P1", "02/12/2025", "02/12/2025", "Woninginbraak"),  # corrected
+        row("P2", "31/12/2025", "05/01/2026", "Vandalisme"),
+        row("P3", "30/12/2025", "10/02/2026", "Fietsdiefstal"),  # registered late
+    ]
+    files = {
+        "incidents/ISLP_feiten_2025-12.csv": INCIDENT_HEADER + "\n" + "\n".join(december) + "\n",
+        "incidents/ISLP_feiten_2025.csv": INCIDENT_HEADER + "\n" + "\n".join(year) + "\n",
+    }
+    wh = built(tmp_path, files)
+    got = query(wh, "SELECT pv_number, category, source_file FROM marts.incidents ORDER BY 1")
+    assert got == [
+        ("P0", "Diefstal", "incidents/ISLP_feiten_2025.csv"),
+        ("P1", "Woninginbraak", "incidents/ISLP_feiten_2025.csv"),
+        ("P2", "Vandalisme", "incidents/ISLP_feiten_2025.csv"),
+        ("P3", "Fietsdiefstal", "incidents/ISLP_feiten_2025.csv"),
+    ]

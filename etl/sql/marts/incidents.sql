@@ -21,7 +21,10 @@ select
     isoyear(occurred_from) as iso_year,
     weekofyear(occurred_from) as iso_week,
     isodow(occurred_from) as weekday,
-    hour(occurred_from) as hour,
+    -- NULL when the export gave the day only (time_known): not midnight. The window of
+    -- such a record is the whole day, which the aoristic views spread.
+    case when time_known then hour(occurred_from) end as hour,
+    time_known,
     x, y, lon, lat, wijk_code, wijk_name, deelgemeente_code, deelgemeente_name, nis_code,
     municipality_name, h3_cell, h3_cell_coarse, location_status, location_note, geocode_method,
     -- The address it is counted under on the sources page (int_address_streets and

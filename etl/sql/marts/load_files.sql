@@ -72,17 +72,17 @@ select
     -- e.g. personal-data columns dropped at load (etl/sources/personal_data.py); and a
     -- file whose records a newer export supersedes (a correction export of older facts
     -- beside a full export of later ones counts for nothing: the newest export is the one
-    -- with the latest record, int_file_ranks).
+    -- with the latest date, of a record or of a registration, int_file_ranks).
     nullif(concat_ws(' ', f.note, case
         when f.rows_superseded > 0 and f.rows_superseded = f.rows_accepted then
             case when f.rows_accepted = 1 then 'Het aanvaarde record staat' else 'Alle ' || f.rows_accepted || ' aanvaarde records staan' end
             || ' ook in een nieuwere export van deze soort en ' || case when f.rows_accepted = 1 then 'telt' else 'tellen' end
-            || ' van daar: dit bestand telt niet mee. De export met het recentste record telt als nieuwste.'
+            || ' van daar: dit bestand telt niet mee. De export met de recentste datum (feit of registratie) telt als nieuwste.'
         when f.rows_superseded > 0 then
             f.rows_superseded || ' van de ' || f.rows_accepted || ' aanvaarde records '
             || case when f.rows_superseded = 1 then 'staat' else 'staan' end
             || ' ook in een nieuwere export van deze soort en ' || case when f.rows_superseded = 1 then 'telt' else 'tellen' end
-            || ' van daar. De export met het recentste record telt als nieuwste.'
+            || ' van daar. De export met de recentste datum (feit of registratie) telt als nieuwste.'
     end), '') as note
 from counted f
 -- The build's start in the zone's local time (like build_info.built_at), not the server's clock zone.

@@ -46,6 +46,9 @@ typed as not materialized (
         occurred_from_day,
         occurred_from_clock,
         wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
+        -- A beginning without a time of day (a date alone, a period of days): its hour is
+        -- unknown, not midnight (the marts' hour is then NULL; the window spreads it).
+        coalesce(occurred_from_clock is not null or not wb_day_only(occurred_from_day, occurred_from), false) as time_known,
         occurred_to_day,
         occurred_to_clock,
         -- (Here "occurred_from" and "occurred_to" would be the export's text: the raw
