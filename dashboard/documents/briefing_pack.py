@@ -174,6 +174,10 @@ class BriefingData:
     #: them (:func:`with_approaches`); ``None``: not looked up (a reader who may see no
     #: records of the chosen wijken).
     approaches: pd.DataFrame | None = None
+    #: Per measure, its records of the current period in no wijk (no usable location, or
+    #: outside every wijk boundary) and all its records of the period: the per-wijk
+    #: tables leave the first out (:func:`unplaced_note`).
+    unplaced: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def period_text(self) -> str:
@@ -545,6 +549,11 @@ def collect_briefing(
             for f in frames
         ]
         per_wijk[m] = compared(series, usable_by_measure[m], dispersion=dispersion[m])
+    now_frame = frames[0]
+    unplaced = {
+        m: (int(now_frame.loc[now_frame["wijk_code"].isna(), m].sum()), int(now_frame[m].sum()))
+        for m in measures
+    }
 
     categories = {}
     for domain in (d for d in ("incidents", "nuisance") if d in measures):
@@ -636,7 +645,23 @@ def collect_briefing(
         events_followup=event_queries.event_follow_up(
             version, bounds.current.start, bounds.current.end, tuple(wijken)
         ),
+        unplaced=unplaced,
     )
+
+
+def unplaced_note(data: BriefingData, measures: list[str] | None = None) -> str:
+    """:data:`PER_WIJK_NOTE` with this period's numbers of records in no wijk, per measure
+    (of ``measures``, else all) that has any: "Zonder wijk in deze periode: 68 van de 68
+    feiten (pv's)." A zone whose facts carry no coordinates saw every wijk at 0 and only
+    that the wijken together "may be somewhat less"."""
+    counts = [
+        f"{fmt_int(n)} van de {fmt_int(total)} {overview.BRIEFING_MEASURES[m].lower()}"
+        for m, (n, total) in data.unplaced.items()
+        if n and (measures is None or m in measures)
+    ]
+    if not counts:
+        return PER_WIJK_NOTE
+    return PER_WIJK_NOTE + " Zonder wijk in deze periode: " + ", ".join(counts) + "."
 
 
 def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
@@ -987,7 +1012,8 @@ def briefing_docx(
     _docx.add_table(doc, header, rows, highlight=lambda i, j: cell_marks[i].get(j))
     _docx.small_note(
         doc,
-        "Tussen haakjes: verschil met de vorige periode. Kleur: opvallend. " + PER_WIJK_NOTE,
+        "Tussen haakjes: verschil met de vorige periode. Kleur: opvallend. "
+        + unplaced_note(data, list(measures)),
     )
 
     doc.add_heading("4. Per categorie", level=1)

@@ -1296,8 +1296,40 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     ]
 
 
+#: Share of a measure's records of the municipality that lie in no wijk (no usable
+#: location, or located outside the zone) from which the report says so up front: the
+#: tables count by wijk, and a zone whose facts carry no coordinates read "Feiten 0".
+UNPLACED_SHARE = 0.1
+
+
+def unplaced_notes(data: ReportData) -> list[str]:
+    """A sentence per measure whose records of the municipality in the period lie largely
+    in no wijk (:data:`UNPLACED_SHARE`, and at least the small-count threshold, so the
+    number may be published): they are in no table, and the totals are short by them."""
+    trend = data.tables["evolutie"]
+    current = trend.values.shape[0] - 1
+    unlocated = data.quality.get("unlocated", {})
+    outside = data.quality.get("outside_zone", {})
+    notes = []
+    for j, label in enumerate(trend.value_columns):
+        if label not in unlocated and label not in outside:
+            continue
+        if trend.missing is not None and trend.missing[current, j]:
+            continue
+        n = int(unlocated.get(label, 0)) + int(outside.get(label, 0))
+        counted = int(trend.values[current, j])
+        if n >= data.threshold and n >= UNPLACED_SHARE * (n + counted):
+            notes.append(
+                f"{label}: {fmt_int(n)} van {data.municipality} in deze periode liggen in geen "
+                "wijk (zonder bruikbare locatie of buiten de zone gelokaliseerd) en staan niet "
+                "in de cijfers en tabellen van dit rapport, die per wijk tellen."
+            )
+    return notes
+
+
 def summary_lines(data: ReportData) -> list[str]:
-    """Key numbers in sentences, using only visible values."""
+    """Key numbers in sentences, using only visible values; then what the tables leave out
+    (:func:`unplaced_notes`)."""
     trend = data.tables["evolutie"]
     current = trend.values.shape[0] - 1
     lines = []
@@ -1338,7 +1370,7 @@ def summary_lines(data: ReportData) -> list[str]:
                 "dan gewoonlijk"
             )
         lines.append(text + ".")
-    return lines
+    return lines + unplaced_notes(data)
 
 
 # --------------------------------------------------------------------------------------

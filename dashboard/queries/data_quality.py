@@ -174,7 +174,8 @@ def records_per_year_table(per_year: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(first) or pd.isna(last):
             continue
         outside = [y for y in counts.columns if y != _NO_YEAR and not first.year <= y <= last.year]
-        table.loc[source, outside] = pd.NA
+        if outside:  # (an empty list of columns made pandas raise: data of one year only)
+            table.loc[source, outside] = pd.NA
     table.columns = ["Onbekend jaar" if y == _NO_YEAR else str(int(y)) for y in table.columns]
     table["Totaal"] = counts.sum(axis=1).astype("Int64")
     table.insert(0, "tot en met", span["tot"])

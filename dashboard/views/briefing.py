@@ -30,10 +30,15 @@ kind = st.sidebar.radio(
     help="Week: de ISO-week (maandag–zondag) waarin de einddatum valt. 28 dagen: de 28 "
     "dagen tot en met de einddatum. Jaar tot nu: 1 januari tot en met de einddatum.",
 )
-# One widget per kind: switching kind gives that kind's own default (last complete week).
+# One widget per kind: switching kind gives that kind's own default (last complete week),
+# or the last data day when the data begin after that week (a zone's first days of data:
+# a default before the first day made the widget raise).
+default_end = bp.default_end(kind, anchor)
+if default_end < first:
+    default_end = anchor
 end = st.sidebar.date_input(
     "Einddatum",
-    value=bp.default_end(kind, anchor),
+    value=default_end,
     min_value=first,
     max_value=anchor,
     format="DD/MM/YYYY",
@@ -137,7 +142,15 @@ _show(
     per_wijk,
     "briefing_tabel_wijk",
 )
-st.caption(bp.PER_WIJK_NOTE)
+n_unplaced, n_all = data.unplaced.get(measure, (0, 0))
+if n_all and n_unplaced == n_all:
+    st.warning(
+        f"Geen enkel record van deze periode ligt in een wijk ({fmt_int(n_all)} zonder "
+        "bruikbare locatie of buiten elke wijkgrens): de tabel per wijk is leeg, niet nul. "
+        "Hebben de exports geen coördinaten, laad dan de adreslijst van de zone (addresses/).",
+        icon=":material/warning:",
+    )
+st.caption(bp.unplaced_note(data, [measure]))
 
 st.subheader("Per categorie")
 shown = [

@@ -107,6 +107,8 @@ if not data.complete:
     )
 for message in data.warnings:
     st.warning(f"Afscherming niet volledig: {message}", icon=":material/warning:")
+for note in mr.unplaced_notes(data):
+    st.warning(note, icon=":material/warning:")
 
 trend = data.tables["evolutie"]
 cols = st.columns(len(trend.value_columns))

@@ -82,18 +82,38 @@ st.title("Verkeer")
 layout.period_caption(period.label)
 
 has_statbel = traffic.source_available(version, "statbel")
+has_zone = traffic.source_available(version, "zone")
+if not (has_zone or has_statbel):
+    # Nothing to count: every chart would be an empty grid of zeros and every sentence
+    # would say the period "falls outside" a source that is simply not there.
+    st.info(
+        "Nog geen verkeersongevallen geladen: geen eigen registratie (accidents/) en geen "
+        "Statbel-bestand (statbel/). Laad ze op in de pagina Data; tot dan zijn de "
+        "ongevallen onbekend, niet 0.",
+        icon=":material/info:",
+    )
+    st.stop()
+loaded_default = "accidents" if has_zone else "accidents_statbel"
 source = (
     st.segmented_control(
         "Bron",
         list(traffic.SOURCES),
         format_func=traffic.SOURCES.__getitem__,
-        default="accidents",
+        default=loaded_default,
         key="verkeer_bron",
         help="De bron staat bij elke tabel en grafiek; gevaarlijke punten gebruiken altijd "
         "de eigen registratie.",
     )
-    or "accidents"
+    or loaded_default
 )
+if not (has_zone if source == "accidents" else has_statbel):
+    st.info(
+        f"{traffic.SOURCES[source]} is niet geladen: kies de andere bron, of laad "
+        f"{'de ongevallenexport van de zone (accidents/)' if source == 'accidents' else 'het Statbel-bestand (statbel/)'} "
+        "op in de pagina Data.",
+        icon=":material/info:",
+    )
+    st.stop()
 statbel = source == "accidents_statbel"
 if statbel:
     st.caption(STATBEL_LIMITS)

@@ -242,6 +242,25 @@ def test_records_per_year_leave_out_the_years_a_source_does_not_cover():
     assert (statbel["2025"], statbel["Onbekend jaar"], statbel["Totaal"]) == (4, 2, 6)
 
 
+def test_records_per_year_of_data_within_one_year():
+    """Every source within one calendar year (a zone's first exports): no year lies
+    outside a source's days, and that empty choice of columns made the Data page raise
+    (IndexError), losing everything below the table, uploads included."""
+    from datetime import date
+
+    import pandas as pd
+
+    from dashboard.queries.data_quality import records_per_year_table
+
+    per_year = pd.DataFrame(
+        [("Feiten (pv's)", 2026, 68, date(2026, 11, 14), date(2026, 12, 4))],
+        columns=["bron", "jaar", "aantal", "van", "tot"],
+    )
+    table = records_per_year_table(per_year).set_index("Bron")
+    assert list(table.columns) == ["Gegevens van", "tot en met", "2026", "Totaal"]
+    assert (table.loc["Feiten (pv's)", "2026"], table.loc["Feiten (pv's)", "Totaal"]) == (68, 68)
+
+
 def test_refused_rows_say_whether_their_record_is_loaded_all_the_same(tmp_path, monkeypatch):
     """A row refused in one export whose PV another export has (a re-saved or overlapping
     export) needs no correction: the list says where the record comes from, and a switch
