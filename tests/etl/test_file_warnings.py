@@ -134,3 +134,20 @@ def test_an_export_without_its_date_column_is_told_so_not_called_another_kind(tm
     assert "adreslijst" not in message
     assert "verplichte kolom(men) ontbreken (Datum feit)" in message
     assert "Gevonden kolommen: PV-nummer, Feitdatum, Categorie" in message
+
+
+def test_categories_the_zone_does_not_list_are_named(tmp_path):
+    """ISLP renamed "Fietsdiefstal" "Diefstal van fiets": a new category appeared and the
+    listed one stopped, without a word. Case and spaces are no difference."""
+    rows = [
+        "F1;01/05/2024 10:00;;;Fietsdiefstal;Kerkstraat;1;3020;Herent;171000;177000",
+        "F2;02/05/2024 10:00;;;  vandalisme ;Kerkstraat;1;3020;Herent;171000;177000",
+        "F3;03/05/2024 10:00;;;Diefstal van fiets;Kerkstraat;1;3020;Herent;171000;177000",
+        "F4;04/05/2024 10:00;;;Diefstal van fiets;Kerkstraat;1;3020;Herent;171000;177000",
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": INCIDENT_HEADER + "\n" + "\n".join(rows) + "\n"})
+    assert [m for m in _warnings(wh) if "zoneconfiguratie" in m] == [
+        "De feiten noemen 1 categorie die de zoneconfiguratie (data/zone.toml, "
+        "[categories].incidents) niet noemt: Diefstal van fiets (2). Een hernoemde categorie "
+        "telt als een nieuwe: vul de lijst aan, of zie of de export ze anders schrijft."
+    ]

@@ -131,6 +131,25 @@ unlabelled_files as (
       and not exists (select 1 from raw.file_columns c
                       where c.source_file = f.source_file and c.field = l.field)
 ),
+-- Categories (nuisance types) the zone configuration does not list, when it lists any
+-- ([categories] in zone.toml): ISLP renaming "Diefstal uit/aan voertuig" made a new
+-- category appear and the listed one stop, without a word. Compared without case or
+-- surrounding spaces; grouped on the marts' own labels first.
+unlisted_labels as (
+    select l.what, l.list_name, list(l.label || ' (' || wb_count_text(l.n) || ')' order by l.n desc, l.label)[1:8] as labels,
+        count(*) as n_labels
+    from (
+        select 'feiten' as what, 'incidents' as list_name, cast(category as varchar) as label, n
+        from (select category, count(*) as n from marts.incidents where category is not null group by all)
+        union all
+        select 'overlastmeldingen', 'nuisance', cast(nuisance_type as varchar), n
+        from (select nuisance_type, count(*) as n from marts.nuisance where nuisance_type is not null group by all)
+    ) l
+    where exists (select 1 from raw.zone_lists z where z.list_name = l.list_name)
+      and lower(trim(l.label)) not in (
+          select lower(trim(z.value)) from raw.zone_lists z where z.list_name = l.list_name)
+    group by l.what, l.list_name
+),
 -- A GeoPackage (or a zip of Shapefiles) with two layers of the same areas, an old and a
 -- new version: the later layer counts, which the analyst neither sees nor chose.
 layer_conflicts as (
@@ -405,6 +424,16 @@ warnings as (
         || what || ' hebben' end || ' geen ' || label_name || '. Heet die kolom er anders, voeg '
         || 'de naam dan toe aan de kolomnamen van de zone (mappings.toml, zie docs/DATA_CONTRACT.md).'
     from unlabelled_files
+    union all
+    select 14, 'Categorieën',
+        'De ' || what || ' noemen ' || wb_count_text(n_labels) || ' '
+        || case when list_name = 'incidents' then 'categorie' else 'type' end
+        || case when n_labels = 1 then '' when list_name = 'incidents' then 'ën' else 's' end
+        || ' die de zoneconfiguratie (data/zone.toml, [categories].' || list_name || ') niet noemt: '
+        || array_to_string(labels, ', ') || case when n_labels > 8 then ', …' else '' end
+        || '. Een hernoemde categorie telt als een nieuwe: vul de lijst aan, of zie of de export '
+        || 'ze anders schrijft.'
+    from unlisted_labels
     union all
     select 13, 'Geweigerd',
         source_file || ': ' || wb_share_text(n, rows_read, 'rijen') || ' geweigerd, meestal: "'
