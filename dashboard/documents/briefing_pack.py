@@ -378,7 +378,11 @@ def _fit_to_data(bounds: PeriodBounds, first: date | None, last: date | None):
     if not covered(bounds.current, first, last):
         notes.append(
             "De gegevens dekken deze periode niet volledig"
-            + (f" (ze lopen van {fmt_period(first, last)})" if first and last else "")
+            + (
+                f" (ze lopen van {fmt_date(first)} tot en met {fmt_date(last)})"
+                if first and last
+                else ""
+            )
             + ": de aantallen zijn onvolledig en worden niet vergeleken."
         )
         return bounds, False, False, notes
