@@ -508,6 +508,20 @@ def source_span_map(version: WarehouseVersion) -> dict:
     return source_spans(domain_coverage(version))
 
 
+#: The domains of ``marts.daily_counts``: whether a zone loaded their sources shows there
+#: (Statbel's and the controls' does not).
+COUNTED_DOMAINS = ("incidents", "nuisance", "accidents", "tasks")
+
+
+def dataset_loaded(version: WarehouseVersion, dataset_key: str) -> bool | None:
+    """Whether the zone loaded a :data:`DATASETS` key's source (any record in the daily
+    counts); ``None`` when they do not tell (Statbel, the controls)."""
+    domain = KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
+    if domain not in COUNTED_DOMAINS:
+        return None
+    return domain in source_span_map(version)
+
+
 def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | None:
     """The last day a :data:`DATASETS` key's source covers
     (:meth:`dashboard.analysis.compstat.SourceSpan.known_until` against the newest data),

@@ -138,14 +138,11 @@ period = flt.period
 st.title("Verkenning")
 layout.period_caption(period.label)
 
-# The sources whose loading the daily counts tell (Statbel and the controls they do not).
-spans = common.source_span_map(version)
-tracked = {
-    k: common.KNOWN_SINCE_DOMAIN.get(k, k) for k in ("incidents", "nuisance", "accidents", "tasks")
-}
 # Open on the first source the zone has loaded: facts by default, the accidents for a zone
 # that loaded only those (it opened on facts, "Geen gegevens voor deze keuze").
-loaded_default = next((k for k, d in tracked.items() if d in spans), "incidents")
+loaded_default = next(
+    (k for k in common.COUNTED_DOMAINS if common.dataset_loaded(version, k)), "incidents"
+)
 c1, c2, c3, c4 = st.columns(4)
 dataset_key = filters.choice_filter(
     "Gegevens",
@@ -259,8 +256,7 @@ if table.known_end < period.end:
         icon=":material/warning:",
     )
 if data.empty:
-    domain = common.KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
-    if domain in tracked.values() and domain not in spans:
+    if common.dataset_loaded(version, dataset_key) is False:
         st.info(
             f"{ds.label}: niet geladen (geen export in het warehouse), dus onbekend, niet 0. "
             "Voeg ze toe op de pagina Data."

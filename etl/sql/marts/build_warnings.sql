@@ -55,44 +55,39 @@ read_task_wijken as (
     from intermediate.int_task_wijk_labels k
     where k.how <> 'code'
 ),
-outside as (
-    -- n_gap: in the zone but in no wijk (location_status 'geen_wijk').
-    select 1 as k, 'feiten' as what, count(*) filter (where location_status = 'buiten_zone') as n_out,
-        count(*) filter (where location_status = 'geen_wijk') as n_gap, count(*) as n
-    from marts.incidents
-    union all
-    select 2, 'overlastmeldingen', count(*) filter (where location_status = 'buiten_zone'),
-        count(*) filter (where location_status = 'geen_wijk'), count(*)
-    from marts.nuisance
-    union all
-    select 3, 'verkeersongevallen', count(*) filter (where location_status = 'buiten_zone'),
-        count(*) filter (where location_status = 'geen_wijk'), count(*)
-    from marts.accidents where source = 'zone'
-),
--- Per file, its records outside the zone or naming a municipality outside it ("Leuven"):
--- most of a file so, and it is usually another zone's export put in by mistake. Its records
--- count in the zone's totals (a record outside the zone is kept and flagged), so the file is
--- named. Grouped on the marts' own labels first, the few groups then read as text.
+-- Each located mart grouped once, per file, label and location: the zone-wide shares
+-- (outside) and the per-file ones (foreign_files) both read these few groups. Per file:
+-- its records outside the zone or naming a municipality outside it ("Leuven"); most of a
+-- file so, and it is usually another zone's export put in by mistake. Its records count in
+-- the zone's totals (a record outside the zone is kept and flagged), so the file is named.
+-- Grouped on the marts' own labels first, the few groups then read as text.
 file_places as (
-    select 'feiten' as what, cast(source_file as varchar) as source_file,
-        cast(municipality_reported as varchar) as label, out_, bad_xy, n
-    from (select source_file, municipality_reported, location_status = 'buiten_zone' as out_,
+    select 1 as k, 'feiten' as what, cast(source_file as varchar) as source_file,
+        cast(municipality_reported as varchar) as label, location_status, bad_xy, n
+    from (select source_file, municipality_reported, location_status,
               location_note = 'coördinaten buiten België' as bad_xy,
               count(*) as n from marts.incidents group by all)
     union all
-    select 'overlastmeldingen', cast(source_file as varchar), cast(municipality_reported as varchar), out_, bad_xy, n
-    from (select source_file, municipality_reported, location_status = 'buiten_zone' as out_,
+    select 2, 'overlastmeldingen', cast(source_file as varchar), cast(municipality_reported as varchar), location_status, bad_xy, n
+    from (select source_file, municipality_reported, location_status,
               location_note = 'coördinaten buiten België' as bad_xy,
               count(*) as n from marts.nuisance group by all)
     union all
-    select 'verkeersongevallen', cast(source_file as varchar), cast(municipality_reported as varchar), out_, bad_xy, n
-    from (select source_file, municipality_reported, location_status = 'buiten_zone' as out_,
+    select 3, 'verkeersongevallen', cast(source_file as varchar), cast(municipality_reported as varchar), location_status, bad_xy, n
+    from (select source_file, municipality_reported, location_status,
               location_note = 'coördinaten buiten België' as bad_xy,
               count(*) as n from marts.accidents where source = 'zone' group by all)
 ),
+outside as (
+    -- n_gap: in the zone but in no wijk (location_status 'geen_wijk').
+    select k, what, coalesce(sum(n) filter (where location_status = 'buiten_zone'), 0) as n_out,
+        coalesce(sum(n) filter (where location_status = 'geen_wijk'), 0) as n_gap, sum(n) as n
+    from file_places
+    group by k, what
+),
 foreign_files as (
     select what, source_file, sum(n) as n,
-        coalesce(sum(n) filter (where out_ or foreign_label), 0) as n_foreign,
+        coalesce(sum(n) filter (where location_status = 'buiten_zone' or foreign_label), 0) as n_foreign,
         list(distinct label order by label) filter (where foreign_label) as places,
         coalesce(sum(n) filter (where bad_xy), 0) as n_bad_xy
     from (
