@@ -1061,10 +1061,11 @@ def geocode_jobs(
         # An address in several lists (a corrected list beside the old one) takes the newest
         # list's entry (the later file name, as the files load): the old and corrected points
         # lay more than GEOCODE_SPREAD_M apart and the address read as ambiguous, "unknown".
+        # An address the register rejected ("afgekeurd") was never given: no candidate.
         con.execute(
             f"""CREATE OR REPLACE TABLE {addr} AS
             SELECT a.street, a.house_number, a.postcode, a.street_key, a.house_key, l.muni,
-                a.x_num AS x, a.y_num AS y
+                a.x_num AS x, a.y_num AS y, a.is_current
             FROM staging.stg_zone__addresses a
             LEFT JOIN (
                 SELECT d.municipality, {place} AS muni
@@ -1072,7 +1073,7 @@ def geocode_jobs(
                       FROM (SELECT DISTINCT municipality FROM staging.stg_zone__addresses)) d
                 LEFT JOIN {places} p ON p.name_key = d.place_key
             ) l ON l.municipality = a.municipality
-            WHERE a.reject_reason IS NULL
+            WHERE a.reject_reason IS NULL AND NOT a.is_rejected
             QUALIFY a.load_order = max(a.load_order)
                 OVER (PARTITION BY a.street, a.house_number, a.postcode, l.muni)"""
         )
@@ -1143,22 +1144,25 @@ def geocode_jobs(
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE _cands AS
             SELECT k.*, a.x AS ax, a.y AS ay, a.house_number AS ahn,
-                coalesce(a.muni = k.muni, false) AS same_muni, true AS exact, true AS same_number
+                coalesce(a.muni = k.muni, false) AS same_muni, a.is_current AS current_addr,
+                true AS exact, true AS same_number
             FROM _keys k JOIN {addr} a ON a.street = k.street AND a.house_number = k.house_number
                 AND {postcode_ok} AND {muni_ok}"""
         )
-        # Tolerant candidates only for the keys the exact ones leave open: an exact candidate
-        # in the record's own municipality (or, when it names none, any exact candidate)
-        # already has the best rank, and normalising a street name is the costly part.
+        # Tolerant candidates only for the keys the exact ones leave open: a current exact
+        # candidate in the record's own municipality (or, when it names none, any current
+        # exact candidate) already has the best rank, and normalising a street name is the
+        # costly part.
         con.execute(
             f"""INSERT INTO _cands
             SELECT k.street, k.house_number, k.postcode, k.muni, a.x, a.y,
-                a.house_number, coalesce(a.muni = k.muni, false), false,
+                a.house_number, coalesce(a.muni = k.muni, false), a.is_current, false,
                 wb_house_full(a.house_number) = wb_house_full(k.house_number)
             FROM (
                 SELECT k.*, wb_street_key(k.street) AS street_key,
                     wb_house_key(k.house_number) AS house_key
-                FROM _keys k ANTI JOIN (SELECT * FROM _cands WHERE same_muni OR muni IS NULL) e
+                FROM _keys k ANTI JOIN (
+                    SELECT * FROM _cands WHERE (same_muni OR muni IS NULL) AND current_addr) e
                 ON e.street = k.street AND e.house_number = k.house_number
                     AND e.postcode IS NOT DISTINCT FROM k.postcode AND e.muni IS NOT DISTINCT FROM k.muni
             ) k
@@ -1167,9 +1171,10 @@ def geocode_jobs(
             -- The street and number as written: an exact candidate already.
             WHERE NOT (a.street = k.street AND a.house_number = k.house_number)"""
         )
-        # One ranking: own municipality first, then exact before tolerant, and among tolerant
-        # ones the record's whole house number ("kerkstraat 12b": 12B) before the others;
-        # only the best rank counts. A record naming a place takes only that place's
+        # One ranking: own municipality first, then a current address before one the
+        # register retired ("gehistoreerd": an older export may still name it), then exact
+        # before tolerant, and among tolerant ones the record's whole house number
+        # ("kerkstraat 12b": 12B) before the others; only the best rank counts. A record naming a place takes only that place's
         # candidates (muni_ok). Exact candidates are one address (their mean); among the
         # rest the plainest house number ("12" before "12A") stands for the building.
         con.execute(
@@ -1181,8 +1186,9 @@ def geocode_jobs(
             FROM (
                 SELECT *, max(rank) OVER (PARTITION BY street, house_number, postcode, muni) AS best
                 FROM (
-                    SELECT *, 4 * CAST(same_muni AS INTEGER) + 2 * CAST(exact AS INTEGER)
-                        + CAST(coalesce(same_number, false) AS INTEGER) AS rank
+                    SELECT *, 8 * CAST(same_muni AS INTEGER) + 4 * CAST(current_addr AS INTEGER)
+                        + 2 * CAST(exact AS INTEGER) + CAST(coalesce(same_number, false) AS INTEGER)
+                        AS rank
                     FROM _cands
                 )
             )

@@ -244,6 +244,22 @@ CANCELLED_EVENT_STATUSES = (
     "supprimée",
 )
 
+#: Status values of an address list (the address register's "adresstatus", in any case)
+#: for an address that no longer exists as such (renumbered, demolished): a record matches
+#: it only when no current address fits (an older export still names it).
+RETIRED_ADDRESS_STATUSES = (
+    "gehistoreerd",
+    "gehistoriseerd",
+    "historisch",
+    "vervallen",
+    "opgeheven",
+    "historisé",
+    "historique",
+    "retired",
+)
+#: ... for an address that was proposed and never given: never a match.
+REJECTED_ADDRESS_STATUSES = ("afgekeurd", "rejeté", "refusé", "rejected")
+
 
 def _status_macro(name: str, values: tuple[str, ...]) -> str:
     listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
@@ -266,8 +282,9 @@ def _status_start_macro(name: str, values: tuple[str, ...]) -> str:
 def macros_sql(zone: dict) -> str:
     """The SQL helpers the models use (``etl/sql/macros.sql``), with the zone's time zone
     (``wb_zone_tz``, in which a timestamp with an offset is read) and the task status
-    vocabulary (``wb_task_finished``, ``wb_task_to_review``: :data:`FINISHED_TASK_STATUSES`)
-    and the event one (``wb_event_cancelled``: :data:`CANCELLED_EVENT_STATUSES`)."""
+    vocabulary (``wb_task_finished``, ``wb_task_to_review``: :data:`FINISHED_TASK_STATUSES`),
+    the event one (``wb_event_cancelled``: :data:`CANCELLED_EVENT_STATUSES`) and the address
+    register's (``wb_address_retired``, ``wb_address_rejected``)."""
     macros = (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
     tz = zone_timezone(zone).key.replace("'", "''")
     return (
@@ -276,6 +293,8 @@ def macros_sql(zone: dict) -> str:
         + _status_macro("wb_task_to_review", REVIEW_TASK_STATUSES)
         + _status_macro("wb_task_open_status", OPEN_TASK_STATUSES)
         + _status_start_macro("wb_event_cancelled", CANCELLED_EVENT_STATUSES)
+        + _status_macro("wb_address_retired", RETIRED_ADDRESS_STATUSES)
+        + _status_macro("wb_address_rejected", REJECTED_ADDRESS_STATUSES)
     )
 
 

@@ -18,7 +18,8 @@ SHAPEFILE_PARTS = (
 #: Endings of a map layer (a GeoJSON, a GeoPackage, a Shapefile's parts).
 MAP_LAYER_SUFFIXES = (".geojson", ".gpkg", *SHAPEFILE_PARTS)
 #: File name endings each kind accepts (else :data:`TABULAR_SUFFIXES`). Points of interest
-#: may also be a map layer (GeoJSON, GeoPackage, Shapefile, zipped or not).
+#: and the address list may also be a map layer (GeoJSON, GeoPackage, Shapefile, zipped or
+#: not).
 #: Where a map layer in the wrong place belongs (the build's note on an ignored file, the
 #: upload's refusal).
 MAP_LAYER_HOME = (
@@ -29,6 +30,9 @@ ACCEPTED_SUFFIXES = {
     "districts": (".geojson", ".json", ".gpkg", ".shp", ".zip"),
     "statbel": (".txt", ".csv", ".zip"),
     "poi": (*TABULAR_SUFFIXES, ".geojson", ".json", ".gpkg", ".shp", ".zip"),
+    # The address register is downloaded as a point layer (GeoPackage, Shapefile) as well
+    # as a table with X and Y.
+    "addresses": (*TABULAR_SUFFIXES, ".geojson", ".json", ".gpkg", ".shp", ".zip"),
 }
 
 

@@ -468,14 +468,14 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
     transformer = None
     if crs != "EPSG:31370":
         transformer = Transformer.from_crs(crs, "EPSG:31370", always_xy=True)
-        geoms = [
-            None
-            if g is None
-            else shapely.transform(
-                g, lambda xy, t=transformer: np.column_stack(t.transform(xy[:, 0], xy[:, 1]))
+        # Every geometry's coordinates in one call (a point layer of the address register
+        # has tens of thousands of features); a missing geometry stays None.
+        geoms = list(
+            shapely.transform(
+                np.array(geoms, dtype=object),
+                lambda xy, t=transformer: np.column_stack(t.transform(xy[:, 0], xy[:, 1])),
             )
-            for g in geoms
-        ]
+        )
     if sample.size:
         _check_in_belgium(sample, transformer, name, crs, source)
     return props_list, geoms, crs, encoding

@@ -3,6 +3,8 @@
 -- A box in a column of its own (the register's "busnummer") is part of the address, as a
 -- record writes it: "12" with box "3" is "12 bus 3", the house's own address stays "12".
 -- A box column that repeats the word ("bus 3", "Bte 3", "/3") gives the same address (wb_box).
+-- The register's status: a retired address ("gehistoreerd") is a candidate only where no
+-- current one fits, a rejected one ("afgekeurd") none (the geocoding step, etl/build.py).
 with typed as (
     select
         wb_text(street) as street,
@@ -10,6 +12,9 @@ with typed as (
         wb_text(house_number) || coalesce(' bus ' || wb_box(box), '') as house_number,
         wb_postcode(postcode) as postcode,
         wb_text(municipality) as municipality,
+        wb_text(status) as status,
+        not wb_address_retired(status) and not wb_address_rejected(status) as is_current,
+        wb_address_rejected(status) as is_rejected,
         wb_coord(x) as x_num,
         wb_coord(y) as y_num,
         wb_text(x) as x_text,
