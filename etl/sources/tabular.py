@@ -14,6 +14,7 @@ import itertools
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -2392,15 +2393,17 @@ def _load_table_rows(
     ordered = sorted(headers)
     # A date-and-time cell at midnight comes from the reader as a date: in a column that
     # holds times it is midnight, as a CSV export writes it ("06/03/2025 00:00"), not a
-    # date whose time is unknown. Its cells are completed after the last row.
-    timed: set[int] = set()
+    # date whose time is unknown. Its cells are completed after the last row. A column
+    # holds times when at most half of its dates fall at midnight: one report typed with
+    # its hour in a register's column of days made every other day of it midnight.
+    timed: Counter[int] = Counter()
     dated: list[tuple[int, int]] = []
     for excel_row, row in rows:
         cells = [None if i in dropped else _cell_text(v) for i, v in enumerate(row[:n])]
         days = []
         for i, v in enumerate(row[:n]):
             if isinstance(v, datetime):
-                timed.add(i)
+                timed[i] += 1
             elif isinstance(v, date) and cells[i] is not None:
                 days.append(i)
         texts = [_cell_text(v) or "" for v in row[:n]]
@@ -2417,8 +2420,9 @@ def _load_table_rows(
         elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
             dated += [(len(records), i) for i in days]
             records.append([*cells, *([None] * (n - len(cells))), excel_row])
+    midnights = Counter(i for _, i in dated)
     for k, i in dated:
-        if i in timed:
+        if timed[i] and midnights[i] <= timed[i]:
             records[k][i] += " 00:00:00"
     # The records of a merge over several rows (see _xlsx_rows).
     merged_rows = []

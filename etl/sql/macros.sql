@@ -78,7 +78,8 @@ END;
 -- A date as a person types it in a register kept by hand, tried after every other way:
 -- the time written "14u30", "14u", "14h30", "14.30", "14 uur", "14:30 uur"; "om", "à"/"a",
 -- "at", a comma or a dash between date and time; a weekday before the date ("zaterdag
--- 3/02/2024", "za. 3/02/2024"); seconds with a fraction after a comma ("14:30:00,000").
+-- 3/02/2024", "za. 3/02/2024"; only a weekday: "tot 04/02/2024 06:00", "na …", "vóór …"
+-- are no moment and stay refused); seconds with a fraction after a comma ("14:30:00,000").
 -- Rewritten step by step to the forms of the format list, then read by it; a two-digit
 -- year, a US date or AM/PM stay refused. No lambda: one around these patterns cost 0.07
 -- CPU-s a million dates when every vector holds a bad date (the benchmark's planted ones),
@@ -91,7 +92,7 @@ CREATE OR REPLACE TEMP MACRO wb_day_end(s) AS try_strptime(trim(regexp_extract(s
 CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS coalesce(try_strptime(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(regexp_replace(s, '\p{Zs}', ' ', 'g')),
-        '^\s*[a-z\x{e0}-\x{ff}]+\.?,?\s+(\d)', '\1'),
+        '^\s*(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+(\d)', '\1'),
         '^\s*(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})(?:\s*[,-]\s*|\s+(?:(?:om|à|a|at)\s+)?)(\d)', '\1 \2'),
         '\s(\d{1,2})\s*[uh.]\s*(\d{2})', ' \1:\2'),
         '\s(\d{1,2})\s*(?:uur|u|h)\.?\s*$', ' \1:00'),
@@ -107,7 +108,7 @@ CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS coalesce(try_strptime(
 -- it, and there this one cost 0.3 CPU-s at 10^6 (a vector with one bad date pays it).
 CREATE OR REPLACE TEMP MACRO wb_month_name_date(t) AS list_transform(
     [regexp_extract(lower(strip_accents(t)),
-        '^[\s\p{Zs}]*(?:[a-z]+,?\s+)?(\d{1,2})[\s./-]*([a-z]+)\.?[\s./-]*(\d{4})(.*?)[\s\p{Zs}]*$',
+        '^[\s\p{Zs}]*(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?(\d{1,2})[\s./-]*([a-z]+)\.?[\s./-]*(\d{4})(.*?)[\s\p{Zs}]*$',
         ['d', 'm', 'y', 'rest'])],
     -- The date rebuilt as dd/mm/yyyy plus the rest (a time, also one typed by hand as
     -- "14u30"), read by wb_loose_date, which leaves plain forms as they are.
@@ -131,15 +132,18 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     -- An empty date (most end dates) stops here: none of the ways below is even looked at.
     CASE WHEN s IS NOT NULL THEN coalesce(
     CASE WHEN substr(s, 5, 1) = '-' THEN CASE WHEN right(s, 1) IN ('Z', 'z')
-        THEN timezone(wb_zone_tz(), try_strptime(left(s, -1) || '+00:00', ['%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z']))
+        THEN CASE WHEN try_cast(left(s, 10) AS DATE) IS NOT NULL THEN
+        timezone(wb_zone_tz(), try_strptime(left(s, -1) || '+00:00', ['%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z'])) END
         ELSE try_strptime(s, ['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) END END,
     list_transform([regexp_replace(wb_text(s), '\p{Zs}', ' ', 'g')], lambda t: coalesce(try_strptime(t, [
     '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y', '%d-%m-%Y %H:%M', '%d-%m-%Y',
     '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%dT%H:%M', '%Y-%m-%d',
     '%d.%m.%Y %H:%M', '%d.%m.%Y', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f',
     '%d/%m/%Y %H:%M:%S.%f', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d'
-    ]), CASE WHEN NOT regexp_matches(t, '[+-](1[5-9]|[2-9]\d)(:?\d\d)?$|[+-]\d\d:?[6-9]\d$')
-    THEN timezone(wb_zone_tz(), try_strptime(regexp_replace(t, '[Zz]$', '+00:00'), [
+    ]), CASE WHEN NOT regexp_matches(t, '[+-](1[5-9]|[2-9]\d)(:?\d\d)?$|[+-]\d\d:?[6-9]\d$|[\sT]\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}$')
+        AND try_cast(left(t, 10) AS DATE) IS NOT NULL
+    THEN timezone(wb_zone_tz(), try_strptime(regexp_replace(regexp_replace(regexp_replace(t,
+        '(?i)[Zz]$|\s*UTC$', '+00:00'), '(\.\d{6})\d+', '\1'), '\s+([+-]\d\d:?\d\d)$', '\1'), [
     '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f%z',
     '%Y-%m-%d %H:%M:%S.%f%z', '%Y-%m-%dT%H:%M%z', '%Y-%m-%d %H:%M%z'
     ])) END))[1],
@@ -150,20 +154,25 @@ CREATE OR REPLACE TEMP MACRO wb_ts0(s) AS coalesce(
     wb_loose_date(s)) END);
 -- A period written in one date field, as some exports give a fact whose exact time is
 -- unknown: "03/02/2024 22:00 - 04/02/2024 06:00", "van 03/02/2024 22:00 tot 04/02/2024
--- 06:00", "tussen ... en ...", "03/02/2024 - 04/02/2024", with an en or em dash, or
+-- 06:00", "tussen ... en ...", "du ... au ...", "03/02/2024 22u - 04/02/2024 6u",
+-- "03/02/2024 - 04/02/2024", with an en or em dash, or
 -- "03/02/2024 22:00-06:00" (an end time only: on the day it began, or the next). A struct
 -- of the two parts as text (a: beginning, b: end), NULL when the field is no such period.
 -- Only asked for a field that is no date (wb_ts NULL): the patterns never see the usual rows.
 CREATE OR REPLACE TEMP MACRO wb_period(s) AS CASE
-    WHEN regexp_matches(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?.*?\d[\s\p{Zs}]*(?:[\s\p{Zs}]-[\s\p{Zs}]|[–—]|[\s\p{Zs}](?i:tot en met|tot|t/m|en)[\s\p{Zs}])[\s\p{Zs}]*\d')
-    THEN regexp_extract(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?(.*?\d)[\s\p{Zs}]*(?:[\s\p{Zs}]-[\s\p{Zs}]|[–—]|[\s\p{Zs}](?i:tot en met|tot|t/m|en)[\s\p{Zs}])[\s\p{Zs}]*(\d.*?)[\s\p{Zs}]*$', ['a', 'b'])
+    WHEN regexp_matches(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen|du|entre)[\s\p{Zs}]+)?.*?\d(?:[\s\p{Zs}]*(?i:uur|u|h)\.?)?[\s\p{Zs}]*(?:[\s\p{Zs}]-[\s\p{Zs}]|[–—]|[\s\p{Zs}](?i:tot en met|tot|t/m|en|au|à|et)[\s\p{Zs}])[\s\p{Zs}]*\d')
+    THEN regexp_extract(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen|du|entre)[\s\p{Zs}]+)?(.*?\d(?:[\s\p{Zs}]*(?i:uur|u|h)\.?)?)[\s\p{Zs}]*(?:[\s\p{Zs}]-[\s\p{Zs}]|[–—]|[\s\p{Zs}](?i:tot en met|tot|t/m|en|au|à|et)[\s\p{Zs}])[\s\p{Zs}]*(\d.*?)[\s\p{Zs}]*$', ['a', 'b'])
     WHEN regexp_matches(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?.*\d{1,2}[:uh.]\d{2}[\s\p{Zs}]*-[\s\p{Zs}]*\d{1,2}[:uh.]\d{2}[\s\p{Zs}]*$')
     THEN regexp_extract(s, '^[\s\p{Zs}]*(?:(?i:vanaf|van|tussen)[\s\p{Zs}]+)?(.*\d{1,2}[:uh.]\d{2})[\s\p{Zs}]*-[\s\p{Zs}]*(\d{1,2}[:uh.]\d{2})[\s\p{Zs}]*$', ['a', 'b'])
 END;
 -- A moment written without a time of day (a date, an Excel date cell, a serial without a
 -- fraction): the time is unknown, not midnight. ``day`` as parsed, ``s`` the text it came from.
-CREATE OR REPLACE TEMP MACRO wb_day_only(day, s) AS
-    CAST(day AS TIME) = TIME '00:00:00' AND NOT contains(s, ':');
+-- A time typed by hand is a time too: "03/02/2024 0u", "00u00", "00.00", "24u" (the next
+-- day at 00:00, wb_day_end), "0 uur". Only midnights without a colon get to that pattern.
+CREATE OR REPLACE TEMP MACRO wb_day_only(day, s) AS CASE
+    WHEN CAST(day AS TIME) <> TIME '00:00:00' OR contains(s, ':') THEN false
+    ELSE NOT regexp_matches(s, '\d[\s\p{Zs}]*(?i:uur|u|h)(?:[\s\p{Zs}.]*\d|[\s\p{Zs}.]*$)|[\s\p{Zs}]\d{1,2}\.\d{2}[\s\p{Zs}]*$')
+END;
 -- A two-digit year ("03/02/24") parses as year 24: not a usable date. greatest() raises
 -- anything before 1900 to the last microsecond of 1899, which nullif() then turns into
 -- NULL: wb_ts0 is written once, where "CASE WHEN year(wb_ts0(s)) >= 1900 THEN wb_ts0(s)

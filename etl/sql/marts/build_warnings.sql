@@ -112,6 +112,16 @@ mostly_refused as (
     join marts.load_files f on f.source_file = r.source_file
     where r.n >= 10 and r.n > 0.2 * f.rows_read
 ),
+-- A file that writes its dates month first (made with American settings: "2/13/2024"):
+-- the days after the 12th are refused as no date, and every day up to the 12th was read
+-- with day and month swapped (3 February as 2 March), without a word. Named per file.
+us_dates as (
+    select source_file, count(*) as n, min(value) as example
+    from marts.rejects
+    where regexp_full_match(trim(value), '(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])/\d{4}(\s.*)?')
+    group by source_file
+    having count(*) >= 2
+),
 -- A file without a column for its kind's label (an incidents export whose "Categorie" is
 -- named otherwise, "Soort feit" before it was known): its records count under no category,
 -- which no page tells apart from a category left empty. Named, with the remedy.
@@ -435,6 +445,13 @@ warnings as (
         || reason || '". Controleer het scheidingsteken en de kolommen van dit bestand; de '
         || 'geweigerde rijen staan op de Datapagina.'
     from mostly_refused
+    union all
+    select 13, 'Geweigerd',
+        source_file || ': ' || wb_count_text(n) || ' datums staan er als maand/dag/jaar (bv. "'
+        || example || '", Amerikaanse instellingen) en zijn geweigerd; de datums tot de 12de van '
+        || 'de maand zijn dan met dag en maand omgewisseld gelezen (3 februari als 2 maart). '
+        || 'Exporteer opnieuw met datums als dd/mm/jjjj.'
+    from us_dates
     union all
     -- Records in the zone that no wijk holds: a gap between wijken, or wijk boundaries
     -- off (another coordinate system, X and Y swapped) while the zone outline is right.

@@ -47,8 +47,9 @@ typed as not materialized (
         occurred_from_clock,
         wb_at(occurred_from_day, occurred_from_clock) as occurred_from,
         -- A beginning without a time of day (a date alone, a period of days): its hour is
-        -- unknown, not midnight (the marts' hour is then NULL; the window spreads it).
-        coalesce(occurred_from_clock is not null or not wb_day_only(occurred_from_day, occurred_from), false) as time_known,
+        -- unknown, not midnight (the marts' hour is then NULL; the window spreads it). Of a
+        -- period in the one field, its beginning's text decides ("03/02/2024 - 04/02/2024 06:00").
+        coalesce(occurred_from_clock is not null or not wb_day_only(occurred_from_day, coalesce(period_parts['a'], occurred_from)), false) as time_known,
         occurred_to_day,
         occurred_to_clock,
         -- (Here "occurred_from" and "occurred_to" would be the export's text: the raw
@@ -63,7 +64,12 @@ typed as not materialized (
             -- Only an end time: the window ends at that time on the day it began, or on the
             -- next day when that comes before its beginning (a burglary "between 22:00 and
             -- 06:00").
+            -- A day without a time ending at 00:00 ("03/02/2024", Einduur "00:00") ends
+            -- with that day, not where it began.
             when occurred_to_clock is not null then wb_end_at(occurred_from_day, occurred_from_clock, occurred_to_clock)
+                + case when occurred_from_clock is null and occurred_to_clock = time '00:00:00'
+                        and wb_day_only(occurred_from_day, coalesce(period_parts['a'], occurred_from))
+                    then interval 1 day else interval 0 day end
             -- A day without a time and without an end: the time is unknown, not midnight;
             -- the window is that whole day (the hour x weekday views spread it).
             when occurred_from_clock is null and wb_day_only(occurred_from_day, occurred_from)
