@@ -280,11 +280,16 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
 #: Dimensions that need a day, refused for month-only sources.
 DAY_DIMENSIONS = {"Week", "Dag", "Weekdag"}
 
-# Area names come from marts.districts through the wijk code, which every dataset has
-# (tasks carry no coordinates, only their wijk).
+# Area names come from marts.districts: the wijk and the municipality through the wijk
+# code, which every dataset has (tasks carry no coordinates, only their wijk); the
+# deelgemeente is the record's own (a wijk may straddle two: the real wijken of Herent do,
+# and counting by the wijk's one deelgemeente put a third of Winksele in Veltem-Beisem),
+# for the records with a wijk, as before, so the three layers count the same records. The
+# build keeps it in the wijk's municipality.
 _AREA_JOINS = """
     LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
-    LEFT JOIN marts.districts dg ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code
+    LEFT JOIN marts.districts dg ON dg.layer = 'deelgemeente'
+        AND dg.code = CASE WHEN t.wijk_code IS NOT NULL THEN t.deelgemeente_code END
     LEFT JOIN marts.districts g ON g.layer = 'gemeente' AND g.code = w.nis_code
 """
 

@@ -539,14 +539,19 @@ def injury_accidents_by_road_user(
     )
 
 
-#: Area layer → (the wijk's column naming its area, the row of records without a wijk). As
-#: Verkenning and the municipal report: an accident belongs to the area of its wijk, "volgens
-#: de plaats van het feit"; one without a place (no wijk) is in no area. Its own
-#: ``nis_code`` kept the municipality of its label: Verkeer counted such an accident in the
-#: gemeente table but not in the deelgemeente table (12 against 11).
+#: Area layer → (the area's code for an accident with a wijk, the row of records without a
+#: wijk). As Verkenning and the municipal report: an accident belongs to the municipality
+#: of its wijk, "volgens de plaats van het feit", and to the deelgemeente its place lies in
+#: (a wijk may straddle two; the build keeps it in the wijk's municipality); one without a
+#: place (no wijk) is in no area. Its own ``nis_code`` kept the municipality of its label:
+#: Verkeer counted such an accident in the gemeente table but not in the deelgemeente table
+#: (12 against 11).
 _AREA_LAYERS = {
-    "gemeente": ("nis_code", "Zonder gemeente"),
-    "deelgemeente": ("parent_code", "Zonder deelgemeente"),
+    "gemeente": ("w.nis_code", "Zonder gemeente"),
+    "deelgemeente": (
+        "CASE WHEN w.code IS NOT NULL THEN t.deelgemeente_code END",
+        "Zonder deelgemeente",
+    ),
 }
 
 
@@ -561,8 +566,9 @@ def injury_per_area(
 ) -> pd.DataFrame:
     """Injury accidents and victims per municipality or deelgemeente, with population.
 
-    The area is the one of the accident's wijk (as Verkenning's "Gemeente" and
-    "Deelgemeente" and the municipal report); victims as ``marts.accidents.victims``.
+    The municipality is the one of the accident's wijk, the deelgemeente the one its place
+    lies in, for accidents with a wijk (as Verkenning's "Gemeente" and "Deelgemeente" and
+    the municipal report); victims as ``marts.accidents.victims``.
 
     Parameters
     ----------
@@ -593,7 +599,8 @@ def injury_per_area(
         version,
         f"""
         WITH acc AS (
-            SELECT w.{column} AS code, count(*) AS letselongevallen, {victims} AS slachtoffers
+            SELECT CAST({column} AS VARCHAR) AS code, count(*) AS letselongevallen,
+                {victims} AS slachtoffers
             FROM marts.accidents t
             LEFT JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code
             WHERE {where} AND t.is_injury

@@ -576,20 +576,33 @@ left join wb_municipality_labels(staging_table) m on m.municipality = c.municipa
 -- deelgemeente and municipality falling back to the wijk's parents when those layers have
 -- no polygons. Codes and names are the build's ENUMs; the three lookups are small tables.
 -- Every other column passes through.
+-- A record in a wijk lies in that wijk's municipality: the zone's own wijk layer and the
+-- municipalities' layer differ by metres along the border, and a record 2 m over it had a
+-- Herent wijk and the municipality Kortenberg (counted in Herent through its wijk, in
+-- Kortenberg through its municipality). Its deelgemeente is the one its point lies in (a
+-- wijk may straddle two), unless that one lies in another municipality than its wijk: then
+-- the wijk's own.
 CREATE OR REPLACE TEMP MACRO wb_area_names(relation) AS TABLE
 with named as (
     select
         p.* exclude (deelgemeente_code, nis_code),
         w.name as wijk_name,
-        coalesce(p.deelgemeente_code, w.deelgemeente_code) as deelgemeente_code,
-        dg.name as deelgemeente_name,
-        coalesce(p.nis_code, dg.nis_code, w.nis_code) as nis_code
+        case when own.nis_code is distinct from w.nis_code and w.nis_code is not null
+            then w.deelgemeente_code
+            else coalesce(p.deelgemeente_code, w.deelgemeente_code) end as deelgemeente_code,
+        coalesce(w.nis_code, p.nis_code) as nis_known
     from query_table(relation) p
     left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = p.wijk_code
-    left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(p.deelgemeente_code, w.deelgemeente_code)
+    left join staging.stg_zone__area_names own on own.layer = 'deelgemeente' and own.code = p.deelgemeente_code
+),
+deel as (
+    select n.* exclude (nis_known), dg.name as deelgemeente_name,
+        coalesce(n.nis_known, dg.nis_code) as nis_code
+    from named n
+    left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = n.deelgemeente_code
 )
 select n.*, g.name as municipality_name
-from named n
+from deel n
 left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = n.nis_code;
 -- The same as wb_located for the kinds located per record (etl.build.RECORD_LOCATED): their
 -- current view already carries each record's location (intermediate.int_<kind>_locations,
