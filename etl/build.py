@@ -709,12 +709,8 @@ def _locate(
     # "Gemeente") keeps its coordinates as given. The located models ask the same macros
     # (wb_may_swap, wb_may_swap_nis; macros.sql) with the same column.
 
-    def may_swap(table: str) -> str:
-        """Whether a record of ``table`` may have a swapped X/Y repaired, as SQL over its
-        columns: the places of wb_swap_labels / wb_swap_codes (the rule the located models
-        ask through wb_may_swap / wb_may_swap_nis), decided once per table and asked as a
-        list of values. A subquery would read every label of the table again, and its join
-        would not keep the rows of a table located per record in their order."""
+    def label_column(table: str) -> tuple[str, str] | None:
+        """The column naming a record's place (and the macro of its zone places), if any."""
         cols = {
             r[0]
             for r in con.execute(
@@ -724,11 +720,22 @@ def _locate(
             ).fetchall()
         }
         if "nis_code_reported" in cols:
-            column, places = "nis_code_reported", "wb_swap_codes"
-        elif "municipality" in cols:
-            column, places = "municipality", "wb_swap_labels"
-        else:
-            return "true"
+            return "nis_code_reported", "wb_swap_codes"
+        if "municipality" in cols:
+            return "municipality", "wb_swap_labels"
+        return None
+
+    def may_swap(table: str, unlabelled: str = "true") -> str:
+        """Whether a record of ``table`` may have a swapped X/Y repaired, as SQL over its
+        columns: the places of wb_swap_labels / wb_swap_codes (the rule the located models
+        ask through wb_may_swap / wb_may_swap_nis), decided once per table and asked as a
+        list of values; ``unlabelled``: the rule for a record that names no place. A
+        subquery would read every label of the table again, and its join would not keep
+        the rows of a table located per record in their order."""
+        found = label_column(table)
+        if found is None:
+            return unlabelled
+        column, places = found
         values = [
             _sql_text(str(v))
             for (v,) in con.execute(
@@ -736,7 +743,7 @@ def _locate(
             ).fetchall()
         ]
         listed = f" OR CAST({column} AS VARCHAR) IN ({', '.join(values)})" if values else ""
-        return f"{column} IS NULL{listed}"
+        return f"({column} IS NULL AND {unlabelled}){listed}"
 
     swap = {t: may_swap(t) for t in tables}
 
@@ -776,6 +783,7 @@ def _locate(
             layers,
             int(z.get("h3_resolution", 9)),
             int(z.get("h3_resolution_coarse", 8)),
+            z.get("crs_input"),
         )
         # The permission to swap is part of the pair: a pair that records with and without
         # it share is located once for each, and each record joins its own version (the
@@ -792,6 +800,19 @@ def _locate(
             },
         }
         locator = locator_job.result()
+
+    # A record located per record that names no place may have its X/Y repaired only when
+    # its file has X and Y swapped as a whole (swapped_files): the zone mirrored across
+    # X = Y lies a few kilometres off (HerKo's on Heverlee and Bertem), and a neighbour's
+    # real point there, in a register without a municipality column, was moved into a wijk.
+    for t in per_record:
+        files = swapped_files(con, locator, t, label_column(t))
+        swap[t] = may_swap(
+            t,
+            f"CAST(source_file AS VARCHAR) IN ({', '.join(map(_sql_text, files))})"
+            if files
+            else "false",
+        )
 
     def store_in(cur: duckdb.DuckDBPyConnection, target: str, sql: str):
         def store(located: pd.DataFrame, first: bool) -> None:
@@ -845,6 +866,46 @@ def _locate(
 
     jobs = {f"int_{RECORD_LOCATED[t]}_locations": record_job(t) for t in per_record}
     return sum(sizes.values()), jobs
+
+
+#: Records per file that :func:`swapped_files` locates to judge it.
+SWAP_SAMPLE = 2_000
+
+
+def swapped_files(con, locator, table: str, label: tuple[str, str] | None) -> list[str]:
+    """The files of a staging ``table`` whose records that name no place lie in the zone
+    mostly only with X and Y swapped: at least half of those located in Belgium, judged
+    on at most :data:`SWAP_SAMPLE` of them per file. Only in such a file is a single such
+    record's swap repaired; elsewhere a point whose swap falls in the zone is a point
+    outside it."""
+    import pandas as pd
+
+    from etl import geo
+
+    unnamed = f"{label[0]} IS NULL AND " if label else ""
+    rows = con.execute(
+        f"""SELECT CAST(source_file AS VARCHAR) AS f, x_num, y_num FROM staging.{table}
+        WHERE {unnamed}reject_reason IS NULL AND x_num IS NOT NULL AND y_num IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY source_file) <= {SWAP_SAMPLE}"""
+    ).fetchnumpy()
+    if not len(rows["f"]):
+        return []
+    located = locator.locate(
+        np.asarray(rows["x_num"], dtype=float),
+        np.asarray(rows["y_num"], dtype=float),
+        may_swap=np.ones(len(rows["f"]), dtype=bool),
+    )
+    note = located["location_note"].astype(object)
+    frame = pd.DataFrame(
+        {
+            "f": rows["f"],
+            "swapped": note.isin([geo.NOTE_SWAPPED, geo.NOTE_L08_SWAPPED]).to_numpy(),
+            "belgium": (located["location_status"].astype(object) != geo.STATUS_NONE).to_numpy(),
+        }
+    )
+    per_file = frame.groupby("f")[["swapped", "belgium"]].sum()
+    mostly = (per_file["swapped"] > 0) & (per_file["swapped"] * 2 >= per_file["belgium"])
+    return sorted(per_file.index[mostly].astype(str))
 
 
 def _locate_slices(

@@ -53,6 +53,7 @@ NOTE_SWAPPED = "X en Y omgewisseld"
 NOTE_L08_SWAPPED = "Lambert 2008-coördinaten, X en Y omgewisseld, omgezet naar Lambert 72"
 NOTE_WGS84_SWAPPED = "WGS84-coördinaten, X en Y omgewisseld, omgezet naar Lambert 72"
 NOTE_OUTSIDE_BELGIUM = "coördinaten buiten België"
+NOTE_DECLARED = "omgezet uit het coördinatenstelsel van crs_input (zone.toml) naar Lambert 72"
 #: Written by the located SQL models for a record without a usable coordinate pair.
 NOTE_NO_COORDINATES = "geen (geldige) coördinaten"
 NOTES = (
@@ -63,7 +64,12 @@ NOTES = (
     NOTE_OUTSIDE_BELGIUM,
     NOTE_L08_SWAPPED,
     NOTE_WGS84_SWAPPED,
+    NOTE_DECLARED,
 )
+
+#: The coordinate systems the locating step tells apart by their values (Lambert 72,
+#: Lambert 2008, WGS84): a ``crs_input`` of the zone among them changes nothing.
+RECOGNISED_CRS = ("EPSG:31370", "EPSG:3812", "EPSG:4326")
 
 
 #: From this many points on, PROJ and h3ronpy split their work over the cores.
@@ -338,9 +344,11 @@ def locate_points(
     h3_resolution: int,
     h3_resolution_coarse: int,
     may_swap: np.ndarray | None = None,
+    crs_input: str | None = None,
 ) -> pd.DataFrame:
     """Locate coordinate pairs as they appear in the exports (see :class:`Locator`)."""
-    return Locator(layers, h3_resolution, h3_resolution_coarse).locate(x_in, y_in, may_swap)
+    locator = Locator(layers, h3_resolution, h3_resolution_coarse, crs_input)
+    return locator.locate(x_in, y_in, may_swap)
 
 
 #: The area layers every pair is located in, as named in :class:`DistrictLayers`.
@@ -361,7 +369,27 @@ class Locator:
         Zone's H3 resolutions.
     """
 
-    def __init__(self, layers: DistrictLayers, h3_resolution: int, h3_resolution_coarse: int):
+    def __init__(
+        self,
+        layers: DistrictLayers,
+        h3_resolution: int,
+        h3_resolution_coarse: int,
+        crs_input: str | None = None,
+    ):
+        # The zone's exports in another system than the three told apart by their values
+        # (UTM, say): every pair is converted from it first ([zone].crs_input).
+        self.declared = None
+        if crs_input and crs_input.strip().upper() not in RECOGNISED_CRS:
+            try:
+                self.declared = Transformer.from_crs(crs_input, "EPSG:31370", always_xy=True)
+            except Exception as exc:  # pyproj's CRSError for a name it does not know
+                from etl.sources.base import BuildError
+
+                raise BuildError(
+                    f"zone.toml: crs_input = '{crs_input}' is geen coördinatenstelsel dat "
+                    "Wijkbeeld kent (bv. 'EPSG:31370' voor Lambert 72, 'EPSG:32631' voor "
+                    f"UTM 31N) (technische melding: {exc})"
+                ) from exc
         self.h3_resolution = h3_resolution
         self.h3_resolution_coarse = h3_resolution_coarse
         zone = layers.zone_extent()
@@ -405,6 +433,11 @@ class Locator:
         missing = ~np.isfinite(x) | ~np.isfinite(y)
         zero = ~missing & ((x == 0) | (y == 0))
         note[zero] = NOTES.index(NOTE_ZERO)
+        if self.declared is not None and (given := ~missing & ~zero).any():
+            x[given], y[given] = self.declared.transform(x[given], y[given])
+            raw_x, raw_y = x.copy(), y.copy()
+            note[given] = NOTES.index(NOTE_DECLARED)
+            missing = ~np.isfinite(x) | ~np.isfinite(y)
 
         wgs = ~missing & ~zero & (np.abs(x) <= 180) & (np.abs(y) <= 90)
         # Latitude in X and longitude in Y (a map app copies "50.88, 4.66" in that order):

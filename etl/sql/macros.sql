@@ -534,7 +534,9 @@ where v is not null and (
     or not exists (select 1 from raw.zone_municipalities));
 -- May a record's X/Y be repaired when only the swapped point lies in the zone? Not when the
 -- record names a place outside the zone: in a region where Lambert X and Y are about equal,
--- a neighbour's point swapped can land in the zone. A record that names no place may.
+-- a neighbour's point swapped can land in the zone. A record that names no place may (of
+-- the kinds located per record only in a file with X and Y swapped as a whole:
+-- etl.build.swapped_files).
 -- The located models ask it; the locating step (etl/build.py, _locate) asks the same places
 -- (wb_swap_labels, wb_swap_codes) with the same column, once per table: a record joins the
 -- pair located under its own permission.
@@ -564,7 +566,7 @@ select
     wb_unplaced_or(l.municipality_name, l.location_status, m.municipality_name) as municipality_name,
     l.h3_cell, l.h3_cell_coarse,
     coalesce(l.location_status, 'geen_locatie'::wb_location_status) as location_status,
-    coalesce(l.location_note, case when c.x_num is null or c.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
+    coalesce(l.location_note, case when not coalesce(isfinite(c.x_num) and isfinite(c.y_num), false) then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
 from (select *, swap_allowed as may_swap_ from query_table(current_view)) c
 -- Only the pairs this kind uses: the hash table is built from them, not from every pair.
 left join (
@@ -613,7 +615,7 @@ select
     wb_unplaced_or(n.nis_code, n.location_status, m.nis_code) as nis_code,
     wb_unplaced_or(n.municipality_name, n.location_status, m.municipality_name) as municipality_name,
     coalesce(n.location_status, 'geen_locatie'::wb_location_status) as location_status,
-    coalesce(n.location_note, case when n.x_num is null or n.y_num is null then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
+    coalesce(n.location_note, case when not coalesce(isfinite(n.x_num) and isfinite(n.y_num), false) then 'geen (geldige) coördinaten'::wb_location_note end) as location_note
 from wb_area_names(current_view) n
 left join wb_municipality_labels(staging_table) m on m.municipality = n.municipality;
 -- A file name that sorts with its numbers as numbers ("feiten_10.csv" after "feiten_9.csv"),

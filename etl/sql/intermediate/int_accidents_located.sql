@@ -4,7 +4,8 @@
 -- (macros.sql) names its areas and, for a record without a usable location, takes the
 -- municipality its label names. Inside the macro it reads, and so runs after:
 -- intermediate.int_municipality_lookup. (A swapped X/Y was repaired only where the record's
--- municipality label allows it: wb_may_swap, asked by the locating step.)
+-- municipality label allows it, or, naming none, where its file has X and Y swapped as a
+-- whole: wb_may_swap and etl.build.swapped_files, asked by the locating step.)
 -- geocode_method as the marts give it: NULL when not located, 'coördinaten' when placed
 -- by the record's own pair (wb_located_method, macros.sql).
 select * replace (
