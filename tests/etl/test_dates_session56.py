@@ -214,3 +214,22 @@ def test_one_month_first_typo_is_no_american_export(tmp_path):
     warnings = [m for (m,) in query(wh, "SELECT message FROM marts.build_warnings")]
     assert not [m for m in warnings if "maand/dag/jaar" in m]
     assert "2/13/2024 9:00" in refused(wh)
+
+
+def test_a_register_with_the_hours_in_van_and_tot_beside_the_date(tmp_path):
+    """'Datum feit; Van; Tot' of a register kept by hand: "Van" was left out and every row
+    refused, "Einddatum feit is geen geldige datum" for the hour 06:00 in "Tot". The hours
+    now make the window, as Uur feit and Einduur do."""
+    csv = (
+        "PV-nummer;Datum feit;Van;Tot;Categorie;X;Y\r\n"
+        "V1;03/02/2024;22:00;06:00;Woninginbraak;171000;177000\r\n"
+        "V2;05/02/2024;13u;15u30;Woninginbraak;171000;177000\r\n"
+        "V3;05/02/2024;13:00;06/02/2024;Woninginbraak;171000;177000\r\n"
+        "V4;05/02/2024;13:00;morgen;Woninginbraak;171000;177000\r\n"
+    )
+    wh = built(tmp_path, {"incidents/register.csv": csv.encode("cp1252")})
+    got = moments(wh)
+    assert got["V1"] == ("2024-02-03 22:00:00", "2024-02-04 06:00:00", 22, True)
+    assert got["V2"] == ("2024-02-05 13:00:00", "2024-02-05 15:30:00", 13, True)
+    assert got["V3"] == ("2024-02-05 13:00:00", "2024-02-07 00:00:00", 13, True)
+    assert "V4" not in got and "Einddatum feit is geen geldige datum" in refused(wh)["morgen"]

@@ -38,6 +38,18 @@ parsed as not materialized (
         wb_y(y, xy) as y_num
     from dated
 ),
+-- An end-date column that holds an hour alone ("Datum feit; Van; Tot" of a register kept by
+-- hand, "Tot" 06:00): that hour ends the window, as an Einduur column's does; read only
+-- where the column is no date.
+ended as not materialized (
+    select
+        * replace (coalesce(occurred_to_clock, to_hour) as occurred_to_clock),
+        to_hour is not null as to_is_hour
+    from (
+        select *, case when occurred_to_day is null and occurred_to is not null then wb_time(occurred_to) end as to_hour
+        from parsed
+    )
+),
 typed as not materialized (
     select
         pv_key as pv_number,
@@ -95,8 +107,9 @@ typed as not materialized (
         wb_text(occurred_from_time) as occurred_from_time_text,
         wb_text(occurred_to_time) as occurred_to_time_text,
         wb_text(registered_at) as registered_at_text,
+        to_is_hour,
         row_fault, source_file, source_row, load_order, key_repeats
-    from parsed
+    from ended
 ),
 -- Not materialised: wb_last_usable reads it again only for the rows of a repeated key
 -- (the filter on key_repeats reaches the join in `typed`).
@@ -119,7 +132,7 @@ checked as not materialized (
             when wb_placeholder_date(occurred_to_day, occurred_to_text) then wb_placeholder_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit', coalesce(occurred_to_text, occurred_from_text))
             when period_parts['b'] is not null and occurred_to_day is null and occurred_to_clock is null then wb_reject('occurred_from', 'Het einde van de periode in Datum feit is geen geldige datum of uur (verwacht bv. "03/02/2024 22:00 - 04/02/2024 06:00")', occurred_from_text)
             when occurred_from >= p.today + 1 then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
-            when occurred_to_text is not null and occurred_to_day is null then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
+            when occurred_to_text is not null and occurred_to_day is null and not to_is_hour then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
             when occurred_to_time_text is not null and occurred_to_clock is null then wb_reject('occurred_to_time', 'Einduur feit is geen geldig uur (verwacht uu:mm)', occurred_to_time_text)
             -- An end from the period in the date field (no end-date column) is that field's.
             when occurred_to < occurred_from then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt vóór de begindatum', coalesce(occurred_to_text, occurred_from_text))
@@ -137,7 +150,7 @@ select
     * exclude (
         occurred_from_text, occurred_to_text, registered_at_text,
         occurred_from_whole, period_parts, occurred_from_day, occurred_from_clock, occurred_to_day, occurred_to_clock,
-        occurred_from_time_text, occurred_to_time_text
+        occurred_from_time_text, occurred_to_time_text, to_is_hour
     ),
     -- Registered before the facts began: kept and flagged (quality-control queue).
     coalesce(cast(registered_at as date) < cast(occurred_from as date), false) as dates_inconsistent,
