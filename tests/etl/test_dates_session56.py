@@ -3,10 +3,10 @@ fifty-sixth session (found by trying every shape of date against the marts)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 
 from etl_helpers import built, query
+from test_quirks_session53 import workbook
 
 HEADER = "PV-nummer;Datum feit;Einddatum feit;Uur feit;Einduur;Categorie;X;Y\r\n"
 
@@ -144,18 +144,6 @@ def test_a_period_beginning_on_a_day_alone_has_no_hour(tmp_path):
     assert got["P2"] == ("2024-02-03 00:00:00", "2024-02-04 00:00:00", None, False)
     assert got["P3"] == ("2024-02-03 00:00:00", "2024-02-03 06:00:00", None, False)
     assert got["P4"] == ("2024-02-03 14:30:00", None, 14, True)
-
-
-def workbook(rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def test_one_cell_typed_with_an_hour_leaves_a_column_of_days_days(tmp_path):
