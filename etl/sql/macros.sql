@@ -78,8 +78,9 @@ END;
 -- A date as a person types it in a register kept by hand, tried after every other way:
 -- the time written "14u30", "14u", "14h30", "14.30", "14 uur", "14:30 uur"; "om", "à"/"a",
 -- "at", a comma or a dash between date and time; a weekday before the date ("zaterdag
--- 3/02/2024", "za. 3/02/2024"; only a weekday: "tot 04/02/2024 06:00", "na …", "vóór …"
--- are no moment and stay refused); seconds with a fraction after a comma ("14:30:00,000").
+-- 3/02/2024", "za. 3/02/2024"; a word for the beginning, "vanaf", "van", "na", "sinds":
+-- the facts began then; "tot 04/02/2024 06:00", "vóór …" are no moment and stay refused);
+-- seconds with a fraction after a comma ("14:30:00,000").
 -- Rewritten step by step to the forms of the format list, then read by it; a two-digit
 -- year, a US date or AM/PM stay refused. No lambda: one around these patterns cost 0.07
 -- CPU-s a million dates when every vector holds a bad date (the benchmark's planted ones),
@@ -92,7 +93,7 @@ CREATE OR REPLACE TEMP MACRO wb_day_end(s) AS try_strptime(trim(regexp_extract(s
 CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS coalesce(try_strptime(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(regexp_replace(s, '\p{Zs}', ' ', 'g')),
-        '^\s*(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+(\d)', '\1'),
+        '^\s*(?:(?:vanaf|van|na|sinds|depuis)\s+)?(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?(\d)', '\1'),
         '^\s*(\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4})(?:\s*[,-]\s*|\s+(?:(?:om|à|a|at)\s+)?)(\d)', '\1 \2'),
         '\s(\d{1,2})\s*[uh.]\s*(\d{2})', ' \1:\2'),
         '\s(\d{1,2})\s*(?:uur|u|h)\.?\s*$', ' \1:00'),
@@ -108,7 +109,7 @@ CREATE OR REPLACE TEMP MACRO wb_loose_date(s) AS coalesce(try_strptime(
 -- it, and there this one cost 0.3 CPU-s at 10^6 (a vector with one bad date pays it).
 CREATE OR REPLACE TEMP MACRO wb_month_name_date(t) AS list_transform(
     [regexp_extract(lower(strip_accents(t)),
-        '^[\s\p{Zs}]*(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?(\d{1,2})[\s./-]*([a-z]+)\.?[\s./-]*(\d{4})(.*?)[\s\p{Zs}]*$',
+        '^[\s\p{Zs}]*(?:(?:vanaf|van|na|sinds|depuis)\s+)?(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|ma|di|wo|do|vr|za|zo|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\.?,?\s+)?(\d{1,2})[\s./-]*([a-z]+)\.?[\s./-]*(\d{4})(.*?)[\s\p{Zs}]*$',
         ['d', 'm', 'y', 'rest'])],
     -- The date rebuilt as dd/mm/yyyy plus the rest (a time, also one typed by hand as
     -- "14u30"), read by wb_loose_date, which leaves plain forms as they are.

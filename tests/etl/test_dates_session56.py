@@ -82,10 +82,11 @@ def test_an_iso_date_with_an_end_time_is_a_period_not_a_utc_offset(tmp_path):
     assert got["I4"] == got["I5"] == ("2024-02-03 22:00:00", "2024-02-04 06:00:00", 22, True)
 
 
-def test_words_before_a_date_other_than_a_weekday_are_no_moment(tmp_path):
+def test_words_before_a_date_other_than_a_weekday_or_a_beginning_are_no_moment(tmp_path):
     """'tot 04/02/2024 06:00' was read as the exact moment 04/02 06:00 (any word before the
-    date was dropped as if it were a weekday), 'na …' and 'vóór …' too. Only a weekday is
-    dropped; the others are refused, naming the value."""
+    date was dropped as if it were a weekday), 'vóór …' too: the facts happened before it,
+    when is unknown. Those are refused, naming the value. A weekday is dropped, and so is a
+    word for the beginning ('vanaf', 'na'): the facts began then."""
     wh = incidents(
         tmp_path,
         [
@@ -94,13 +95,16 @@ def test_words_before_a_date_other_than_a_weekday_are_no_moment(tmp_path):
             ("W3", "vóór 4 februari 2024", "", "", ""),
             ("W4", "zaterdag 03/02/2024 14:30", "", "", ""),
             ("W5", "za. 3 februari 2024 14u30", "", "", ""),
+            ("W6", "vanaf 03/02/2024 22:00", "", "", ""),
+            ("W7", "vanaf zaterdag 3 februari 2024 22u", "", "", ""),
         ],
     )
     got = moments(wh)
-    assert set(got) == {"W4", "W5"}
+    assert set(got) == {"W2", "W4", "W5", "W6", "W7"}
     assert got["W4"] == got["W5"] == ("2024-02-03 14:30:00", None, 14, True)
+    assert got["W2"] == got["W6"] == got["W7"] == ("2024-02-03 22:00:00", None, 22, True)
     reasons = refused(wh)
-    for value in ("tot 04/02/2024 06:00", "na 03/02/2024 22:00", "vóór 4 februari 2024"):
+    for value in ("tot 04/02/2024 06:00", "vóór 4 februari 2024"):
         assert "geen geldige datum" in reasons[value], value
 
 
