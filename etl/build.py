@@ -745,7 +745,8 @@ def _locate(
         listed = f" OR CAST({column} AS VARCHAR) IN ({', '.join(values)})" if values else ""
         return f"({column} IS NULL AND {unlabelled}){listed}"
 
-    swap = {t: may_swap(t) for t in tables}
+    # (The kinds located per record get theirs once the locator can judge their files.)
+    swap = {t: may_swap(t) for t in tables if t not in RECORD_LOCATED}
 
     # Each staging table gets a bit; a pair carries the bits of the tables that use it, so
     # a model joins only its own kind's pairs (wb_kind_bit('staging.stg_...')).
