@@ -1028,9 +1028,9 @@ for layer, title in area_layers:
 st.caption(
     f"Gekozen periode, hele zone ({source_label})"
     + (", met de filters voor ongevallen" if facets else "")
-    + ". Een ongeval telt in de gemeente en "
-    "deelgemeente van zijn wijk (de plaats van het feit, zoals Verkenning en het "
-    "gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
+    + ". Een ongeval telt in de gemeente van zijn "
+    "wijk en in de deelgemeente waar het gebeurde (de plaats van het feit, zoals Verkenning "
+    "en het gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
     "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "
     f"Bij minder dan {threshold} ongevallen (of slachtoffers) zegt een cijfer per 1.000 "
     "inwoners weinig: '(klein aantal)'."
