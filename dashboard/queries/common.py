@@ -435,9 +435,12 @@ def filter_sql(
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def domain_coverage(version: WarehouseVersion) -> pd.DataFrame:
-    """First and last day with data, and the number of records, per domain of
+    """First and last day with data, and the number of records between them, per domain of
     ``marts.daily_counts`` (incidents, nuisance, the zone's own accidents, tasks); a domain
     the zone never loaded has no row. See :func:`dashboard.analysis.compstat.source_spans`.
+
+    The first day is ``marts.coverage``'s: a few records dated more than half a year before
+    the rest of their source (a typo in the year) do not move it (the build warns).
 
     Returns
     -------
@@ -446,14 +449,14 @@ def domain_coverage(version: WarehouseVersion) -> pd.DataFrame:
     """
     return query(
         version,
-        "SELECT domain, min(date) AS first, max(date) AS last, sum(n) AS n "
-        "FROM marts.daily_counts GROUP BY 1 ORDER BY 1 LIMIT 100",
+        "SELECT domain, first, last, n FROM marts.coverage ORDER BY 1 LIMIT 100",
     )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def data_bounds(version: WarehouseVersion) -> dict:
-    """First and last record date over incidents, nuisance and accidents.
+    """First and last record date over incidents, nuisance and accidents
+    (``marts.coverage``: without the few records dated long before the rest of their source).
 
     The period presets count back from the last date with data, not from today: exports
     arrive with a delay, and "laatste 7 dagen" of an export ending last week would
@@ -466,7 +469,7 @@ def data_bounds(version: WarehouseVersion) -> dict:
     """
     df = query(
         version,
-        "SELECT min(date) AS first, max(date) AS last FROM marts.daily_counts "
+        "SELECT min(first) AS first, max(last) AS last FROM marts.coverage "
         "WHERE domain IN ('incidents', 'nuisance', 'accidents')",
     )
     return first_last(df)
@@ -475,8 +478,8 @@ def data_bounds(version: WarehouseVersion) -> dict:
 @st.cache_data(show_spinner=False, max_entries=64)
 def known_since(version: WarehouseVersion, dataset_keys: tuple[str, ...]) -> date | None:
     """The first day from which every one of ``dataset_keys`` is known: the latest of their
-    first months (``marts.daily_counts``, from the first day of the month of a domain's
-    first record: the exports begin with a month, a quiet first day is no missing export).
+    first months (``marts.coverage``, from the first day of the month of a domain's first
+    day: the exports begin with a month, a quiet first day is no missing export).
 
     Before it a count is unknown, not 0: facts exported from 2025 and nuisance reports from
     2023 made 2024's months 0 and every month of 2025 "opvallend" against them; summed, a
@@ -486,8 +489,8 @@ def known_since(version: WarehouseVersion, dataset_keys: tuple[str, ...]) -> dat
         return None
     df = query(
         version,
-        "SELECT domain, min(date) AS first FROM marts.daily_counts "
-        "WHERE list_contains($keys::VARCHAR[], domain) GROUP BY 1 LIMIT 100",
+        "SELECT domain, first FROM marts.coverage "
+        "WHERE list_contains($keys::VARCHAR[], domain) LIMIT 100",
         {"keys": list(dataset_keys)},
     )
     if len(df) < len(set(dataset_keys)) or df["first"].isna().any():

@@ -262,6 +262,30 @@ raised_severity as (
     from marts.accidents
     where severity_raised
 ),
+-- Records dated years before the rest of their source (marts.coverage): kept and counted,
+-- but the pages start after them. Named with their file and row, the earliest first; a
+-- date typo (1924 for 2024) is the usual cause. Read only for the domains that have any.
+set_apart as (
+    select c.domain, c.n_set_apart as n, c.first,
+        list(cast(d.source_file as varchar) || ' rij ' || d.source_row || ' (' || strftime(d.date, '%d/%m/%Y') || ')'
+             order by d.date, d.source_file, d.source_row)[1:5] as examples
+    from marts.coverage c
+    join (
+        select 'incidents' as domain, date, source_file, source_row from marts.incidents
+        where date < (select first from marts.coverage where domain = 'incidents' and n_set_apart > 0)
+        union all
+        select 'nuisance', date, source_file, source_row from marts.nuisance
+        where date < (select first from marts.coverage where domain = 'nuisance' and n_set_apart > 0)
+        union all
+        select 'accidents', date, source_file, source_row from marts.accidents
+        where date < (select first from marts.coverage where domain = 'accidents' and n_set_apart > 0)
+        union all
+        select 'tasks', date, source_file, source_row from marts.tasks
+        where date < (select first from marts.coverage where domain = 'tasks' and n_set_apart > 0)
+    ) d on d.domain = c.domain
+    where c.n_set_apart > 0
+    group by all
+),
 warnings as (
     -- Files nobody reads are said first: their rows are in no table at all.
     select -1 as seq, 'Niet gelezen' as topic,
@@ -445,6 +469,18 @@ warnings as (
         || reason || '". Controleer het scheidingsteken en de kolommen van dit bestand; de '
         || 'geweigerde rijen staan op de Datapagina.'
     from mostly_refused
+    union all
+    select 13, 'Datums',
+        wb_count_text(n) || ' ' || case when n = 1 then singular || ' ligt' else plural || ' liggen' end
+        || ' meer dan een half jaar vóór de andere ' || plural || ': ' || array_to_string(examples, ', ')
+        || case when n > 5 then ', …' else '' end
+        || '. Een tikfout in het jaar? Ze tellen mee in hun eigen periode, maar de pagina''s '
+        || 'beginnen pas op ' || strftime(first, '%d/%m/%Y') || ' en tellen de maanden ervoor als '
+        || 'onbekend, niet als 0. Verbeter de datum in de export.'
+    from set_apart
+    join (values ('incidents', 'feit', 'feiten'), ('nuisance', 'overlastmelding', 'overlastmeldingen'),
+                 ('accidents', 'verkeersongeval', 'verkeersongevallen'), ('tasks', 'wijktaak', 'wijktaken'))
+        w(domain, singular, plural) using (domain)
     union all
     select 13, 'Geweigerd',
         source_file || ': ' || wb_count_text(n) || ' datums staan er als maand/dag/jaar (bv. "'

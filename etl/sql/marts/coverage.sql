@@ -1,0 +1,47 @@
+-- Per domain of marts.daily_counts, the days its records cover: the pages' periods, their
+-- "known since" and a source's days per year start from `first`, not from the earliest
+-- record. A record dated years before the rest of its source (a typo: 03/02/1924 for
+-- 03/02/2024) made every page start in 1924 and every month up to the real first export
+-- count 0 instead of unknown: 2023's months then stood "opvallend" against a zero year.
+-- Such records stay in their marts and counts, and the build warnings name them.
+--
+-- The rule: the records before a stretch of at least six months without any record of the
+-- domain are set apart when they are few (at most 1 % of the domain's records, or at most
+-- five records and a tenth of them); a real older export is no such few, and keeps
+-- covering its months.
+with months as (
+    select domain, date_trunc('month', date) as month, sum(n) as n
+    from marts.daily_counts
+    where date is not null
+    group by all
+),
+runs as (
+    select
+        domain, month, n,
+        lag(month) over w as previous_month,
+        coalesce(sum(n) over (w rows between unbounded preceding and 1 preceding), 0) as n_before,
+        sum(n) over (partition by domain) as n_all
+    from months
+    window w as (partition by domain order by month)
+),
+-- The latest month after such a stretch whose earlier records are few.
+starts as (
+    select domain, max(month) as start
+    from runs
+    where previous_month is not null
+      and month >= previous_month + interval 7 month
+      and (n_before <= 0.01 * n_all or (n_before <= 5 and 10 * n_before <= n_all))
+    group by domain
+)
+select
+    d.domain,
+    min(d.date) filter (where s.start is null or d.date >= s.start) as first,
+    max(d.date) as last,
+    sum(d.n) filter (where s.start is null or d.date >= s.start) as n,
+    min(d.date) as first_record,
+    coalesce(sum(d.n) filter (where d.date < s.start), 0) as n_set_apart
+from marts.daily_counts d
+left join starts s on s.domain = d.domain
+where d.date is not null
+group by d.domain
+order by d.domain

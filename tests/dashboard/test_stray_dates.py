@@ -1,0 +1,107 @@
+"""A record dated years before the rest of its source (a typo in the year: 03/02/1924 for
+03/02/2024). It made every page's periods start in 1924 ("Alles" a century long), and
+every month up to the first real export counted 0 instead of unknown, so the first real
+year stood "opvallend" against it. Now `marts.coverage` sets such few records apart: they
+stay counted on their own day, the build names them, and the pages start after them."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from dash_helpers import FIXTURES, count, run_app, wh
+
+from dashboard.queries import common
+from dashboard.queries._db import warehouse_version
+
+HEADER = "PV-nummer;Datum feit;Registratiedatum;Categorie;Straat;Huisnr;Gemeente;X;Y\n"
+
+
+def monthly(first: date, months: int, per_month: int, prefix: str) -> str:
+    """``per_month`` facts on the 10th of each of ``months`` months from ``first``."""
+    rows = []
+    for m in range(months):
+        y, mo = first.year + (first.month - 1 + m) // 12, (first.month - 1 + m) % 12 + 1
+        for i in range(per_month):
+            day = f"{10 + i % 15:02d}/{mo:02d}/{y}"
+            rows.append(
+                f"{prefix}{m:02d}{i:02d};{day} 10:00;{day} 12:00;Diefstal;Kerkstraat;{i};Herent;171000;177000\n"
+            )
+    return "".join(rows)
+
+
+def version_of(tmp_path: Path, monkeypatch, incidents: str) -> str:
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw_small" / "districts", raw / "districts")
+    (raw / "incidents").mkdir()
+    (raw / "incidents" / "feiten.csv").write_text(HEADER + incidents, encoding="utf-8")
+    target = tmp_path / "wh.duckdb"
+    build_warehouse(raw, target, FIXTURES / "zone_small.toml", echo=lambda s: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(target))
+    st.cache_data.clear()
+    return warehouse_version(target)
+
+
+def test_a_fact_dated_a_century_early_is_set_apart_named_and_still_counted(tmp_path, monkeypatch):
+    typo = "T1;03/02/1924 10:00;03/02/2024 12:00;Diefstal;Kerkstraat;1;Herent;171000;177000\n"
+    version = version_of(tmp_path, monkeypatch, monthly(date(2024, 1, 1), 18, 3, "P") + typo)
+
+    coverage = wh(
+        "SELECT first, last, n, first_record, n_set_apart FROM marts.coverage WHERE domain = 'incidents'"
+    )
+    first, last, n, first_record, n_set_apart = coverage.iloc[0]
+    assert (first.date(), last.date()) == (date(2024, 1, 10), date(2025, 6, 12))
+    assert (n, n_set_apart, first_record.date()) == (54, 1, date(1924, 2, 3))
+
+    # Still in the mart and in the daily counts, on its own day.
+    assert (
+        count("SELECT count(*) FROM marts.incidents WHERE pv_number = 'T1' AND date = '1924-02-03'")
+        == 1
+    )
+    assert count("SELECT sum(n) FROM marts.daily_counts WHERE domain = 'incidents'") == 55
+
+    messages = wh("SELECT topic, message FROM marts.build_warnings WHERE topic = 'Datums'")
+    assert len(messages) == 1
+    text = messages["message"].iat[0]
+    # The file and row (header = row 1; the typo is the 56th line) and the date as written.
+    assert "1 feit ligt meer dan een half jaar vóór de andere feiten: " in text
+    assert "incidents/feiten.csv rij 56 (03/02/1924)" in text
+    assert "beginnen pas op 10/01/2024" in text
+
+    # The pages: periods and "known since" start with the real data.
+    assert common.data_bounds(version)["first"] == date(2024, 1, 10)
+    assert common.known_since(version, ("incidents",)) == date(2024, 1, 1)
+    cov = common.domain_coverage(version)
+    assert int(cov.loc[cov["domain"] == "incidents", "n"].iat[0]) == 54
+
+    at = run_app("data")
+    assert not at.exception
+    assert any("03/02/1924" in w.value for w in at.warning) or any(
+        "03/02/1924" in m.value for m in at.markdown
+    )
+
+
+def test_an_older_export_of_real_size_keeps_covering_its_months(tmp_path, monkeypatch):
+    """A year of 2022 (36 facts), then nothing for a year, then 2024: not a typo. The
+    months between count 0 as before (the Bronnen page shows the gap)."""
+    version = version_of(
+        tmp_path,
+        monkeypatch,
+        monthly(date(2022, 1, 1), 12, 3, "A") + monthly(date(2024, 1, 1), 12, 3, "B"),
+    )
+    assert wh("SELECT n_set_apart FROM marts.coverage").iat[0, 0] == 0
+    assert common.data_bounds(version)["first"] == date(2022, 1, 10)
+    assert common.known_since(version, ("incidents",)) == date(2022, 1, 1)
+    assert count("SELECT count(*) FROM marts.build_warnings WHERE topic = 'Datums'") == 0
+
+
+def test_a_stray_record_a_few_months_early_is_no_typo_to_set_apart(tmp_path, monkeypatch):
+    """Five empty months are a quiet start, not a typo: the source begins with it."""
+    stray = "S1;10/07/2023 10:00;10/07/2023 12:00;Diefstal;Kerkstraat;1;Herent;171000;177000\n"
+    version = version_of(tmp_path, monkeypatch, stray + monthly(date(2024, 1, 1), 24, 3, "P"))
+    assert wh("SELECT n_set_apart FROM marts.coverage").iat[0, 0] == 0
+    assert common.data_bounds(version)["first"] == date(2023, 7, 10)
