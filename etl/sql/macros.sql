@@ -214,6 +214,11 @@ CREATE OR REPLACE TEMP MACRO wb_time(s) AS CASE WHEN s IS NOT NULL THEN list_tra
             '^(\d{1,2})\s*[uUhH.]\s*(\d{2})$', '\1:\2'), '^(\d{1,2})\s*[uUhH]?$', '\1:00') AS TIME)],
             lambda v: CASE WHEN v <= TIME '24:00:00' THEN v END)[1]
     END)[1] END;
+-- A column of hours ("Uur feit", "Einduur", "Uur melding"): also four digits without a
+-- separator, as typed in a register ("1430", "930", "0715": 14:30, 09:30, 07:15). Only in
+-- such a column: in a date field "2024" is a year, not 20:24.
+CREATE OR REPLACE TEMP MACRO wb_time_col(s) AS wb_time(
+    CASE WHEN regexp_full_match(s, '\s*\d{3,4}\s*') THEN regexp_replace(trim(s), '^(\d{1,2})(\d{2})$', '\1:\2') ELSE s END);
 -- A moment from a date field and, when the export has one, a time column: the time column
 -- gives the time of day (a time in the date field is then overruled).
 CREATE OR REPLACE TEMP MACRO wb_at(day, clock) AS

@@ -42,7 +42,7 @@ typed as not materialized (
     -- expression again at every use, and planning those copies cost 0.1-0.2 s per build.
     -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
     from (
-        select *, wb_key(accident_id) as key_, wb_ts(occurred_at) as occurred_at_day, wb_time(occurred_time) as occurred_clock,
+        select *, wb_key(accident_id) as key_, wb_ts(occurred_at) as occurred_at_day, wb_time_col(occurred_time) as occurred_clock,
             wb_x(x, xy) as x_num, wb_y(y, xy) as y_num
         from raw.accidents
     ) r

@@ -40,12 +40,12 @@ typed as not materialized (
         -- there) is the end hour on the day of the beginning. Each field parsed once: a
         -- name given in the same select list is its whole expression again at every use.
         select *,
-            coalesce(wb_time(ended_time), case when end_is_clock then end_as_clock end) as ended_clock
+            coalesce(wb_time_col(ended_time), case when end_is_clock then end_as_clock end) as ended_clock
         from (
             select *, end_as_clock is not null and ended_day is null and ended_time is null as end_is_clock
             from (
                 select *, wb_key(control_id) as key_, wb_ts(started_at) as started_day,
-                    wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
+                    wb_ts(ended_at) as ended_day, wb_time_col(started_time) as started_clock,
                     case when ended_at is not null and ended_time is null and not contains(ended_at, '/')
                         and not contains(ended_at, '-') then wb_time(ended_at) end as end_as_clock
                 from raw.controls

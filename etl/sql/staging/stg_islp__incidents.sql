@@ -29,10 +29,10 @@ parsed as not materialized (
         -- The date fields, and the time of day when the export gives it in a column of its
         -- own ("Uur feit", "Einduur"; wb_at).
         coalesce(occurred_from_whole, wb_ts(period_parts['a'])) as occurred_from_day,
-        wb_time(occurred_from_time) as occurred_from_clock,
+        wb_time_col(occurred_from_time) as occurred_from_clock,
         -- (The period's end is only read for a period: most rows have no end at all.)
         coalesce(wb_ts(occurred_to), case when period_parts is not null then wb_ts(period_parts['b']) end) as occurred_to_day,
-        coalesce(wb_time(occurred_to_time), case when period_parts is not null then wb_time(period_parts['b']) end) as occurred_to_clock,
+        coalesce(wb_time_col(occurred_to_time), case when period_parts is not null then wb_time(period_parts['b']) end) as occurred_to_clock,
         -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
         wb_x(x, xy) as x_num,
         wb_y(y, xy) as y_num

@@ -39,7 +39,7 @@ typed as not materialized (
     -- expression again at every use, and planning those copies cost 0.1-0.2 s per build.
     -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the export has no X/Y.
     from (
-        select *, wb_key(report_id) as key_, wb_ts(reported_at) as reported_at_day, wb_time(reported_time) as reported_clock,
+        select *, wb_key(report_id) as key_, wb_ts(reported_at) as reported_at_day, wb_time_col(reported_time) as reported_clock,
             wb_x(x, xy) as x_num, wb_y(y, xy) as y_num
         from raw.nuisance
     ) r

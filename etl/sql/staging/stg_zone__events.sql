@@ -46,8 +46,8 @@ typed as not materialized (
     -- X and Y, or a point in one column (WKT, "50.88, 4.66"; wb_xy) when the list has no X/Y.
     from (
         select *, wb_key(event_id) as key_, wb_ts(started_at) as started_at_ts,
-            wb_ts(ended_at) as ended_day, wb_time(started_time) as started_clock,
-            wb_time(ended_time) as ended_clock, wb_x(x, xy) as x_num, wb_y(y, xy) as y_num
+            wb_ts(ended_at) as ended_day, wb_time_col(started_time) as started_clock,
+            wb_time_col(ended_time) as ended_clock, wb_x(x, xy) as x_num, wb_y(y, xy) as y_num
         from raw.events
     ) r
     left join repeated_keys k on k.key_file = r.source_file and k.repeated_key = r.key_
