@@ -9,10 +9,12 @@ DEMO_DIR ?= data/demo
 WAREHOUSE ?= data/warehouse.duckdb
 PORT ?= 8501
 DEMO_ARGS ?= --seed 42 --years 3 --scale 1
-# Demo flag: local sign-in with the published demo accounts (README). `make serve DEMO=0`
-# for a real install: demo accounts are refused then, real users come from
-# `python -m dashboard.auth add-user` (docs/SECURITY.md).
+# Demo flag: local sign-in with the published demo accounts (README). `make demo` serves the
+# demo zone with it; `make serve` (a zone's own exports) without it, so the published
+# password never opens real data: real users come from `python -m dashboard.auth add-user`
+# (docs/SECURITY.md). `make serve DEMO=1` serves a warehouse with the demo accounts.
 DEMO ?= 1
+SERVE_DEMO := $(if $(filter command line environment,$(origin DEMO)),$(DEMO),0)
 
 .PHONY: help setup demo demo-data demo-users serve build test test-fast e2e bench bench-etl lint format clean
 
@@ -45,8 +47,9 @@ demo: demo-data demo-users ## Set up, generate the demo zone, build, and serve o
 build: $(STAMP) ## Build the warehouse from data/raw (your own exports)
 	$(PY) -m etl build --warehouse $(WAREHOUSE)
 
-serve: $(STAMP) demo-users ## Serve the dashboard on the existing warehouse (DEMO=0: no demo accounts)
-	WIJKBEELD_DEMO=$(DEMO) WIJKBEELD_WAREHOUSE=$(WAREHOUSE) \
+serve: $(STAMP) ## Serve the dashboard on the existing warehouse (no demo accounts; DEMO=1: with them)
+	@if [ "$(SERVE_DEMO)" = 1 ]; then WIJKBEELD_DEMO=1 $(PY) -m dashboard.auth demo-users; fi
+	WIJKBEELD_DEMO=$(SERVE_DEMO) WIJKBEELD_WAREHOUSE=$(WAREHOUSE) \
 		$(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT)
 
 test: $(STAMP) ## Run all tests (unit, ETL, dashboard, end-to-end browser)

@@ -282,6 +282,16 @@ def _cookie_script(token: str | None, expires_at: float) -> None:
     )
 
 
+#: Served without the demo flag (`make serve`, a zone's own data) and nobody who can sign in
+#: yet: the form alone gave no clue how to get in.
+NO_USERS_HINT = (
+    "Er is nog geen gebruiker die zich hier kan aanmelden (demo-accounts werken enkel in de "
+    "demo). Maak de eerste aan vanuit de map van het project, bv. "
+    '`python -m dashboard.auth add-user an.peeters --role coordinator --name "An Peeters"`, '
+    "en meld je dan aan; zie docs/SECURITY.md. De demo met haar accounts: `make demo`."
+)
+
+
 def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
     _hide_navigation(url_paths)
     if st.session_state.pop(_COOKIE_CLEAR, False):
@@ -299,6 +309,8 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
             submitted = st.form_submit_button("Aanmelden", type="primary")
         if demo:
             st.info(_demo_hint(), icon=":material/info:")
+        elif not any(not u.disabled and not u.demo for u in UserStore().users()):
+            st.info(NO_USERS_HINT, icon=":material/person_add:")
     if submitted and username:
         throttle = LoginThrottle()
         client = client_address()

@@ -120,6 +120,21 @@ def test_demo_accounts_refused_without_demo_flag(local_mode, monkeypatch):
     at.button[0].click().run()
     assert "onjuist" in at.error[0].value
     assert not at.metric
+    # Nobody else can sign in: the form says how to make the first user.
+    assert any("python -m dashboard.auth add-user" in i.value for i in at.info)
+
+
+def test_without_demo_flag_and_users_the_form_says_how_to_add_one(local_mode, monkeypatch):
+    """`make serve` on a zone's own data runs without the demo flag: before any user was
+    made, the form gave no clue how to get in."""
+    monkeypatch.setenv("WIJKBEELD_DEMO", "0")
+    at = run_as(None)
+    assert [i.value for i in at.info if "add-user" in i.value], [i.value for i in at.info]
+    from dashboard.auth.users import UserStore
+
+    UserStore().add_user("an.peeters", "een-lang-wachtwoord-1", "coordinator")
+    at = run_as(None)
+    assert not [i.value for i in at.info if "add-user" in i.value]
 
 
 # --- navigation per role ---------------------------------------------------------------------
