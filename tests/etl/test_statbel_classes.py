@@ -62,3 +62,44 @@ def test_an_unknown_class_is_still_an_injury_accident_with_its_label(tmp_path):
     rows = ["2023|5|14|24038|Herent|171000,5|177000|3|Gewestweg|9|onbekend"]
     wh = built(tmp_path, {"statbel/OPENDATA_MAP_2023.txt": statbel(rows)})
     assert query(wh, MART) == [(5, "onbekend", True, 0, 0, 0, "Gewestweg")]
+
+
+def test_an_edition_without_the_code_beside_one_with_it_counts_each_accident_once(tmp_path):
+    """The accident's identity took the class code where a file had one and the label
+    where it had not: the accidents two editions share counted twice (found by loading
+    the same data in every shape, fifty-seventh session)."""
+    with_code = [
+        f"2023|{code}|14|24038|Herent|171000,5|177000|3|Gewestweg|{code}|{label}"
+        for code, label in CLASSES.items()
+    ]
+    without = [
+        f"2023|{code}|14|24038|Herent|171000,5|177000|3|Gewestweg|{label.capitalize()}"
+        for code, label in CLASSES.items()
+    ]
+    wh = built(
+        tmp_path,
+        {
+            "statbel/OPENDATA_MAP_2023.txt": statbel(
+                without, HEADER.replace("|CD_CLASS_ACCIDENTS", "")
+            ),
+            "statbel/OPENDATA_MAP_2017-2023.txt": statbel(with_code),
+        },
+    )
+    assert query(wh, MART) == EXPECTED
+
+
+def test_a_refused_copy_of_a_row_does_not_change_the_good_row_s_identity(tmp_path):
+    """Identical rows of a file are numbered to tell them apart; the refused ones were
+    numbered too, so a refused copy before a good row gave it another identity, and beside
+    another edition of the file that accident counted twice."""
+    good = "2023|4|14|24038|Herent|171000,5|177000|3|Gewestweg|4|met lichtgewonden"
+    spoilt = good + "|extra"  # a field too many: refused as a whole
+    wh = built(
+        tmp_path,
+        {
+            "statbel/OPENDATA_MAP_2023.txt": statbel([spoilt, good]),
+            "statbel/OPENDATA_MAP_2017-2023.txt": statbel([good]),
+        },
+    )
+    assert query(wh, MART) == [EXPECTED[3]]
+    assert query(wh, "SELECT count(*) FROM marts.rejects WHERE kind = 'statbel'") == [(1,)]
