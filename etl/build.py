@@ -498,6 +498,17 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
     )
     # Small tables, created with their types (an empty list still gets its columns).
     cats = zone.get("categories", {})
+    # A wijk or deelgemeente without nis_code (optional in zone.toml) takes its
+    # deelgemeente's, else the boundary layer's (marts.districts): an empty text here won
+    # over the layer's code, and the wijk's records fell out of their municipality.
+    dg_nis = {str(d["code"]): d.get("nis_code") for d in zone.get("deelgemeenten", [])}
+
+    def nis_of(area: dict) -> str | None:
+        nis = area.get("nis_code")
+        if nis in (None, ""):
+            nis = dg_nis.get(str(area.get("deelgemeente")))
+        return None if nis in (None, "") else str(nis)
+
     tables = {
         "zone_municipalities": (
             ["nis_code", "name", "population"],
@@ -508,10 +519,7 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
         ),
         "zone_deelgemeenten": (
             ["code", "name", "nis_code"],
-            [
-                (str(d["code"]), d.get("name"), str(d.get("nis_code", "")))
-                for d in zone.get("deelgemeenten", [])
-            ],
+            [(str(d["code"]), d.get("name"), nis_of(d)) for d in zone.get("deelgemeenten", [])],
         ),
         "zone_wijken": (
             ["code", "name", "nis_code", "deelgemeente", "inspector", "population"],
@@ -519,7 +527,7 @@ def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> N
                 (
                     str(w["code"]),
                     w.get("name"),
-                    str(w.get("nis_code", "")),
+                    nis_of(w),
                     w.get("deelgemeente"),
                     w.get("inspector"),
                     w.get("population"),
@@ -594,17 +602,44 @@ def wijk_overlaps(layers: DistrictLayers) -> list[tuple[str, str, float, float]]
     return pairs
 
 
+def _inside_parent(layers: DistrictLayers, parents: dict[str, str]) -> dict[str, bool]:
+    """Per wijk with a deelgemeente (``parents``: the zone configuration's, else the layer's)
+    that both layers draw: does it lie inside that deelgemeente (98 % of its area)? A wijk
+    across two deelgemeenten has records in both, so the reports cannot add it into one."""
+    dg = {d.code: d.geom for d in layers.layer("deelgemeente")}
+    result = {}
+    for w in layers.layer("wijk"):
+        parent = parents.get(w.code) or w.parent_code
+        if parent in dg and w.geom.area > 0:
+            result[w.code] = bool(w.geom.intersection(dg[parent]).area >= 0.98 * w.geom.area)
+    return result
+
+
 def _districts_table(
-    con: duckdb.DuckDBPyConnection, layers: DistrictLayers, zone_name: str
+    con: duckdb.DuckDBPyConnection,
+    layers: DistrictLayers,
+    zone_name: str,
+    parents: dict[str, str] | None = None,
 ) -> None:
     import pandas as pd
     import shapely
 
     from etl import geo
+    from etl.sources.districts import Area
 
     nests = _nesting(layers)
+    inside = _inside_parent(layers, parents or {})
+    areas_by_layer = dict(layers.areas)
+    # Without a zone layer the outline is the one the locating step uses (the union of the
+    # areas there are, DistrictLayers.zone_extent): the pages' maps, hot-spot study area
+    # and places near it read the zone row, and without it Gi* ran over the hexagons
+    # with data only.
+    extent = None if layers.layer("zone") else layers.zone_extent()
+    if extent is not None:
+        derived = Area("zone", zone_name, zone_name, None, None, extent, None, None)  # type: ignore[arg-type]
+        areas_by_layer["zone"] = [derived]
     rows = []
-    for layer, areas in layers.areas.items():
+    for layer, areas in areas_by_layer.items():
         for a in areas:
             display = shapely.simplify(a.geom, DISPLAY_TOLERANCE_M, preserve_topology=True)
             display = shapely.transform(
@@ -627,6 +662,7 @@ def _districts_table(
                     "xmax": xmax,
                     "ymax": ymax,
                     "wijken_nest": nests.get(a.code) if layer == "deelgemeente" else None,
+                    "inside_parent": inside.get(a.code) if layer == "wijk" else None,
                     "source_file": a.source_file,
                     "source_row": a.source_row,
                     "population": a.population,
@@ -635,7 +671,8 @@ def _districts_table(
     cols = (
         "layer VARCHAR, code VARCHAR, name VARCHAR, parent_code VARCHAR, nis_code VARCHAR, "
         "area_km2 DOUBLE, geojson VARCHAR, geom_wkt_31370 VARCHAR, xmin DOUBLE, ymin DOUBLE, "
-        "xmax DOUBLE, ymax DOUBLE, wijken_nest BOOLEAN, source_file VARCHAR, source_row BIGINT, "
+        "xmax DOUBLE, ymax DOUBLE, wijken_nest BOOLEAN, inside_parent BOOLEAN, source_file VARCHAR, "
+        "source_row BIGINT, "
         "population BIGINT"
     )
     con.execute(f"CREATE TABLE raw.districts ({cols})")
@@ -1779,7 +1816,12 @@ def build_warehouse(
                 mappings["districts"],
                 zone.get("zone", {}).get("districts_crs"),
             )
-            _districts_table(cur, layers, zone_name)
+            parents = {
+                str(w["code"]): str(w["deelgemeente"])
+                for w in zone.get("wijken", [])
+                if w.get("deelgemeente") not in (None, "")
+            }
+            _districts_table(cur, layers, zone_name, parents)
             vocabulary_types(cur)
             boundaries.append(layers)
 

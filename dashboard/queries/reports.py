@@ -6,7 +6,8 @@ police (after small-count suppression in :mod:`dashboard.documents.disclosure`).
 
 Areas are derived from the wijk of a record (``wijk_code`` → ``marts.districts``), so a
 deelgemeente's count is exactly the sum of its wijken and the municipality's count the
-sum of its deelgemeenten. The suppression of linked tables relies on that.
+sum of its deelgemeenten. The suppression of linked tables relies on that; where a wijk
+lies across two deelgemeenten there is no table per deelgemeente (:func:`area_counts`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ _AREA_SQL = """
     WITH w AS (
         -- A wijk without a boundary holds no record (records get their wijk from its
         -- polygon): listed with zeros it would read as a quiet wijk (wijken_without_boundary).
-        SELECT code, name, parent_code FROM marts.districts
+        -- A wijk across two deelgemeenten (inside_parent false) adds into neither: its
+        -- records lie in both, so the report gives no table per deelgemeente.
+        SELECT code, name, parent_code,
+               CASE WHEN inside_parent IS DISTINCT FROM false THEN parent_code END AS deelgemeente_code
+        FROM marts.districts
         WHERE layer = 'wijk' AND nis_code = $nis AND geojson IS NOT NULL
     ), d AS (
         SELECT wijk_code,
@@ -55,7 +60,7 @@ _AREA_SQL = """
           AND wijk_code IN (SELECT code FROM w)
         GROUP BY 1
     )
-    SELECT w.code AS wijk_code, w.name AS wijk, w.parent_code AS deelgemeente_code,
+    SELECT w.code AS wijk_code, w.name AS wijk, w.deelgemeente_code,
            dg.name AS deelgemeente,
            CAST(coalesce(d.incidents, 0) AS BIGINT) AS incidents,
            CAST(coalesce(d.nuisance, 0) AS BIGINT) AS nuisance,
@@ -65,7 +70,7 @@ _AREA_SQL = """
     LEFT JOIN marts.districts dg ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code
     LEFT JOIN d ON d.wijk_code = w.code
     LEFT JOIN a ON a.wijk_code = w.code
-    ORDER BY deelgemeente_code, wijk_code
+    ORDER BY w.parent_code, wijk_code
     LIMIT 2000
 """
 
@@ -85,8 +90,9 @@ def area_counts(version: WarehouseVersion, nis_code: str, start: date, end: date
     Returns
     -------
     pandas.DataFrame
-        ``wijk_code``, ``wijk``, ``deelgemeente_code``, ``deelgemeente`` and one integer
-        column per key of :data:`REPORT_MEASURES`; sorted by deelgemeente and wijk code.
+        ``wijk_code``, ``wijk``, ``deelgemeente_code`` (null for a wijk across two
+        deelgemeenten), ``deelgemeente`` (the configured one's name) and one integer column
+        per key of :data:`REPORT_MEASURES`; sorted by deelgemeente and wijk code.
     """
     return query(version, _AREA_SQL, {"nis": nis_code, "start": start, "end": end})
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from dashboard.queries import _db, common
@@ -91,6 +92,21 @@ ACCIDENTS = (
     "O2;03/02/2024 10:00;Lichtgewond;172002;177000\r\n"
 )
 
+# Tasks are located by their address (the zone's address list).
+TASKS = (
+    "Taaknummer;Type taak;Ontvangen;Wijk;Straat;Huisnr;Gemeente\r\n"
+    "T1;Woonstcontrole;03/02/2024 10:00;W01;Dorpstraat;1;Herent\r\n"  # W01 in A
+    "T2;Woonstcontrole;03/02/2024 10:00;W01;Dorpstraat;2;Herent\r\n"  # W01, in B
+    "T3;Woonstcontrole;03/02/2024 10:00;W02;Dorpstraat;3;Herent\r\n"  # W02 says the export; Kortenberg
+    "T4;Woonstcontrole;03/02/2024 10:00;W01;Nergensstraat;4;Herent\r\n"  # not in the list
+)
+ADDRESSES = (
+    "Straatnaam;Huisnummer;Postcode;Gemeente;X;Y\r\n"
+    "Dorpstraat;1;3020;Herent;170500;177000\r\n"
+    "Dorpstraat;2;3020;Herent;171200;177000\r\n"
+    "Dorpstraat;3;3020;Herent;173000;177000\r\n"
+)
+
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
@@ -110,6 +126,8 @@ def warehouse(tmp_path_factory):
             "districts/deelgemeenten.geojson": DEELGEMEENTEN,
             "incidents/feiten.csv": INCIDENTS,
             "accidents/ongevallen.csv": ACCIDENTS,
+            "tasks/taken.csv": TASKS,
+            "addresses/adressen.csv": ADDRESSES,
         },
         districts=False,
     )
@@ -161,4 +179,53 @@ def test_verkeer_counts_injury_accidents_per_deelgemeente_where_they_lie(warehou
     assert dict(zip(per["naam"], per["letselongevallen"], strict=True)) == {
         "Herent": 2,
         "Kortenberg": 0,
+    }
+
+
+def test_a_wijk_across_two_deelgemeenten_is_known_as_such(warehouse):
+    inside = _db.query(
+        _db.warehouse_version(warehouse),
+        "SELECT code, inside_parent FROM marts.districts WHERE layer = 'wijk' ORDER BY code",
+    )
+    assert dict(zip(inside["code"], inside["inside_parent"], strict=True)) == {
+        "W01": False,
+        "W02": True,
+        "W03": True,
+    }
+
+
+def test_the_municipal_report_adds_no_wijk_into_a_deelgemeente_it_lies_across(warehouse):
+    """The report's "Per deelgemeente" added W01 (a third in Winksele) whole into Herent:
+    Herent 3 and Winksele 2, where the facts lie 2 and 3 (Verkenning). Its records lie in
+    both, so the report gives no table per deelgemeente and says why; the wijk table keeps
+    W01 under its configured deelgemeente's name."""
+    from dashboard.documents import municipal_report as mr
+    from dashboard.queries import reports as rq
+
+    version = _db.warehouse_version(warehouse)
+    areas = rq.area_counts(version, "24038", date(2024, 1, 1), date(2024, 12, 31))
+    rows = {
+        r.wijk_code: (None if pd.isna(r.deelgemeente_code) else r.deelgemeente_code, r.deelgemeente)
+        for r in areas.itertuples()
+    }
+    assert rows == {"W01": (None, "Herent"), "W02": ("24038B", "Winksele")}
+    data = mr.collect_report(version, "24038", mr.ReportPeriod("jaar", 2024, 0), warn=False)
+    table = data.tables["deelgemeenten"]
+    assert len(table.labels) == 1 and table.total_row  # the total only
+    assert "Niet elke wijk van Herent ligt binnen één deelgemeente" in table.note
+
+
+def test_a_task_keeps_the_deelgemeente_its_address_lies_in(warehouse):
+    """A task counted under its wijk's configured deelgemeente even where its address lies
+    in the other one of a wijk across two; an address in another municipality than the
+    task's wijk, or none, leaves the wijk's own."""
+    got = _db.query(
+        _db.warehouse_version(warehouse),
+        "SELECT task_id, wijk_code::VARCHAR AS w, deelgemeente_code::VARCHAR AS dg FROM marts.tasks",
+    )
+    assert {r.task_id: (r.w, r.dg) for r in got.itertuples()} == {
+        "T1": ("W01", "24038A"),
+        "T2": ("W01", "24038B"),
+        "T3": ("W02", "24038B"),
+        "T4": ("W01", "24038A"),
     }

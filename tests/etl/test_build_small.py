@@ -270,7 +270,9 @@ def test_districts(small_warehouse):
         ("gemeente", "24038", "PZ Proef", 1000, None, None, False),
         ("wijk", "W01", "24038A", 400, "INP Zoë Peeters", 4.0, True),
         ("wijk", "W02", "24038A", 600, "INP Bart Janssens", 4.0, True),
-        ("zone", "PZ Proef", None, 1000, None, None, False),
+        # No zone layer: the zone's outline is the union of the layers there are, as the
+        # build locates with (the pages' maps and hot-spot study area read it).
+        ("zone", "PZ Proef", None, 1000, None, 8.0, True),
     ]
     import json
 

@@ -10,7 +10,7 @@ select
     coalesce(k.wijk_code, l.wijk_code, c.wijk_code_reported) as wijk_code,
     l.wijk_code as wijk_code_located,
     w.name as wijk_name,
-    coalesce(w.deelgemeente_code, l.deelgemeente_code) as deelgemeente_code,
+    dg.code as deelgemeente_code,
     dg.name as deelgemeente_name,
     coalesce(w.nis_code, l.nis_code, m.nis_code) as nis_code,
     coalesce(g.name, l.municipality_name, m.municipality_name) as municipality_name,
@@ -29,7 +29,13 @@ left join (
 ) l on l.x_in = c.x_num and l.y_in = c.y_num
     and l.may_swap = wb_may_swap('staging.stg_islp__tasks', c.municipality)
 left join staging.stg_zone__area_names w on w.layer = 'wijk' and w.code = coalesce(k.wijk_code, l.wijk_code, c.wijk_code_reported)
-left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code = coalesce(w.deelgemeente_code, l.deelgemeente_code)
+-- The deelgemeente the address lies in (a wijk may lie across two), unless it lies in another
+-- municipality than the task's wijk: then the wijk's own (as wb_area_names decides it for
+-- the located records).
+left join staging.stg_zone__area_names own on own.layer = 'deelgemeente' and own.code = l.deelgemeente_code
+left join staging.stg_zone__area_names dg on dg.layer = 'deelgemeente' and dg.code =
+    case when own.nis_code is distinct from w.nis_code and w.nis_code is not null
+        then w.deelgemeente_code else coalesce(l.deelgemeente_code, w.deelgemeente_code) end
 left join staging.stg_zone__area_names g on g.layer = 'gemeente' and g.code = coalesce(w.nis_code, l.nis_code)
 -- By the export's municipality label (macros.sql; reads intermediate.int_municipality_lookup).
 left join wb_municipality_labels('staging.stg_islp__tasks') m on m.municipality = c.municipality

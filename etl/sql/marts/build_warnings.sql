@@ -9,6 +9,18 @@ with drawn as (
 configured as (
     select code from raw.zone_wijken where code is not null
 ),
+-- Municipality (NIS) codes the boundary layers give that no [[municipalities]] entry of
+-- zone.toml has (a typo: 44091 for 44901): their areas then belonged to a municipality
+-- without name or population, and the reports per municipality missed them.
+nis_not_configured as (
+    select list(distinct nis order by nis) as codes
+    from (
+        select coalesce(nis_code, case when layer = 'gemeente' then code end) as nis
+        from raw.districts
+        where layer in ('gemeente', 'deelgemeente', 'wijk')
+    )
+    where nis is not null and nis not in (select nis_code from raw.zone_municipalities)
+),
 -- Codes on one side only: configured but not drawn, and drawn but not configured.
 unmatched as (
     select
@@ -135,6 +147,23 @@ unlabelled_files as (
     where f.rows_accepted > 0
       and not exists (select 1 from raw.file_columns c
                       where c.source_file = f.source_file and c.field = l.field)
+),
+-- A file without both coordinate columns (an export whose "L72 X feiten" is named otherwise,
+-- or only its X found): its records can only be placed by their address, or not at all,
+-- and no page said why. Named, with the headers found and the remedy.
+unplaced_files as (
+    select f.source_file, f.rows_accepted as n, l.what,
+        max(c.header) filter (where c.field = 'x') as x_header,
+        max(c.header) filter (where c.field = 'y') as y_header,
+        count(*) filter (where c.field = 'street') > 0 as has_street
+    from marts.load_files f
+    join (values ('incidents', 'feiten'), ('nuisance', 'meldingen'), ('accidents', 'ongevallen')) l(kind, what)
+      on l.kind = f.kind
+    left join raw.file_columns c on c.source_file = f.source_file
+    where f.rows_accepted > 0
+    group by all
+    having count(*) filter (where c.field = 'xy') = 0
+       and (count(*) filter (where c.field = 'x') = 0 or count(*) filter (where c.field = 'y') = 0)
 ),
 -- Categories (nuisance types) the zone configuration does not list, when it lists any
 -- ([categories] in zone.toml): ISLP renaming "Diefstal uit/aan voertuig" made a new
@@ -313,6 +342,16 @@ warnings as (
     where len(not_configured) > 0 and (select count(*) from configured) > 0
     union all
     select 2, 'Wijkgrenzen',
+        'De grenzenbestanden noemen ' || case when len(codes) = 1 then 'een NIS-code die geen gemeente'
+            else len(codes) || ' NIS-codes die geen gemeenten' end
+        || ' van de zoneconfiguratie (data/zone.toml, [[municipalities]]) ' || case when len(codes) = 1 then 'is' else 'zijn' end
+        || ': ' || wb_code_list(codes) || '. Die gebieden horen bij een gemeente zonder naam of '
+        || 'inwonertal en ontbreken in de cijfers en verslagen per gemeente; vergelijk de '
+        || 'NIS-codes in zone.toml met die in districts/ (een tikfout?).'
+    from nis_not_configured
+    where len(codes) > 0 and (select count(*) from raw.zone_municipalities) > 0
+    union all
+    select 2, 'Wijkgrenzen',
         case when n = 1 then 'Twee wijken overlappen' else wb_count_text(n) || ' paren wijken overlappen' end
         || ': ' || wb_code_list(pairs) || '. Een record in het gedeelde stuk telt enkel voor '
         || 'de eerste wijk in codevolgorde, de andere mist het. Verbeter de wijkgrenzen in districts/.'
@@ -453,6 +492,19 @@ warnings as (
         || what || ' hebben' end || ' geen ' || label_name || '. Heet die kolom er anders, voeg '
         || 'de naam dan toe aan de kolomnamen van de zone (mappings.toml, zie docs/DATA_CONTRACT.md).'
     from unlabelled_files
+    union all
+    select 3, 'Kolommen',
+        source_file || ' heeft ' || case
+            when x_header is not null then 'een kolom voor X ("' || x_header || '") maar geen voor Y'
+            when y_header is not null then 'een kolom voor Y ("' || y_header || '") maar geen voor X'
+            else 'geen kolommen die Wijkbeeld als coördinaten (X en Y) leest' end
+        || ': ' || case when n = 1 then 'het aanvaarde record krijgt zijn plaats '
+            || case when has_street then 'enkel via zijn adres (de adreslijst van de zone), of geen' else 'nergens' end
+            else 'de ' || wb_count_text(n) || ' aanvaarde ' || what || ' krijgen hun plaats '
+            || case when has_street then 'enkel via hun adres (de adreslijst van de zone), of geen' else 'nergens' end end
+        || '. Heten die kolommen er anders, voeg de namen dan toe aan de kolomnamen van de zone '
+        || '(mappings.toml, zie docs/DATA_CONTRACT.md).'
+    from unplaced_files
     union all
     select 14, 'Categorieën',
         'De ' || what || ' noemen ' || wb_count_text(n_labels) || ' '

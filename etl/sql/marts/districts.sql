@@ -29,7 +29,8 @@ merged as (
         d.area_km2,
         d.geojson,
         d.geom_wkt_31370,
-        d.wijken_nest
+        d.wijken_nest,
+        d.inside_parent
     from cfg c
     full outer join raw.districts d on d.layer = c.layer and d.code = c.code
 ),
@@ -53,7 +54,9 @@ select
     m.inspector,
     m.area_km2,
     m.geojson,
-    m.geom_wkt_31370
+    m.geom_wkt_31370,
+    -- A wijk: does it lie inside its deelgemeente (parent_code)? Null when either has no polygon.
+    m.inside_parent
 from merged m
 left join wijk_sums s on m.layer = 'deelgemeente' and s.code = m.code
 order by case m.layer when 'zone' then 1 when 'gemeente' then 2 when 'deelgemeente' then 3 else 4 end, m.code
