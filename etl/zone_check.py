@@ -83,7 +83,12 @@ SCHEMA: dict[str, Any] = {
         ),
         "task_types": _entries(
             ["name"],
-            {"name": _TEXT, "deadline_days": _COUNT, "weight": _AMOUNT},
+            {
+                "name": _TEXT,
+                "deadline_days": _COUNT,
+                "weight": _AMOUNT,
+                "review": {"type": "boolean"},
+            },
         ),
         "categories": {
             "type": "object",
@@ -257,6 +262,21 @@ def _timezone(doc: Mapping) -> list[str]:
     return []
 
 
+def _resolutions(doc: Mapping) -> list[str]:
+    """The coarse hexagons are the parents of the fine ones: a coarse resolution finer than
+    the fine one made cells that are no H3 cell at all (etl.geo.h3_parent)."""
+    zone = doc.get("zone")
+    if not isinstance(zone, Mapping):
+        return []
+    fine, coarse = zone.get("h3_resolution", 9), zone.get("h3_resolution_coarse", 8)
+    if isinstance(fine, int) and isinstance(coarse, int) and coarse > fine:
+        return [
+            f"[zone], h3_resolution_coarse: {coarse} is fijner dan h3_resolution ({fine}); "
+            "de grove zeshoeken moeten even groot of groter zijn (een kleiner getal)"
+        ]
+    return []
+
+
 def zone_problems(doc: Mapping) -> list[str]:
     """Every problem in a parsed zone configuration, one Dutch sentence each (empty: fine).
 
@@ -268,4 +288,4 @@ def zone_problems(doc: Mapping) -> list[str]:
         key=lambda e: [f"{p:06d}" if isinstance(p, int) else str(p) for p in e.absolute_path],
     )
     problems = [_sentence(doc, e) for e in errors]
-    return problems + _duplicates(doc) + _references(doc) + _timezone(doc)
+    return problems + _duplicates(doc) + _references(doc) + _timezone(doc) + _resolutions(doc)

@@ -102,6 +102,51 @@ def _fallback_postcode(nis_code: str) -> str:
     return nis_code[-4:]
 
 
+def _check_demo_keys(doc: dict, zone_file: Path | None) -> None:
+    """The demo draws its fictitious wijken and villages around points the zone file gives
+    (``seed`` of a wijk, ``centre`` of a deelgemeente, Lambert 72): a zone's own zone.toml
+    usually has none. Without them, one Dutch message naming what is missing and what to
+    do instead (``KeyError: 'seed'`` before)."""
+    missing = (
+        [
+            f"wijk {w.get('code', '?')}: {key}"
+            for w in doc.get("wijken", [])
+            for key in ("nis_code", "deelgemeente")
+            if w.get(key) in (None, "")
+        ]
+        + [
+            f"deelgemeente {d.get('code', '?')}: nis_code"
+            for d in doc.get("deelgemeenten", [])
+            if d.get("nis_code") in (None, "")
+        ]
+        + [
+            f"wijk {w.get('code', '?')}: seed"
+            for w in doc.get("wijken", [])
+            if not (isinstance(w.get("seed"), list) and len(w["seed"]) == 2)
+        ]
+        + [
+            f"deelgemeente {d.get('code', '?')}: centre"
+            for d in doc.get("deelgemeenten", [])
+            if not (isinstance(d.get("centre"), list) and len(d["centre"]) == 2)
+        ]
+    )
+    if not doc.get("wijken"):
+        missing.append("[[wijken]]")
+    if missing:
+        shown = ", ".join(missing[:6]) + (
+            f" en {len(missing) - 6} andere" if len(missing) > 6 else ""
+        )
+        raise ValueError(
+            f"{zone_file or config.zone_path()}: de demozone tekent haar fictieve wijken rond "
+            "een punt per wijk (`seed = [x, y]`) en per deelgemeente (`centre = [x, y]`, "
+            "Lambert 72), en legt elke wijk in een deelgemeente en gemeente (`deelgemeente`, "
+            f"`nis_code`); hier ontbreekt: {shown}. Met de eigen exports van de zone is "
+            "geen demo nodig: zet ze onder data/raw/ en bouw met `make build` (of "
+            "`python -m etl build`). Voor de demo: vul de punten aan, of gebruik de "
+            "zone.toml van het project (git checkout data/zone.toml)."
+        )
+
+
 def load_zone_spec(zone_file: Path | None = None) -> ZoneSpec:
     """Read the zone file into a :class:`ZoneSpec`.
 
@@ -117,6 +162,7 @@ def load_zone_spec(zone_file: Path | None = None) -> ZoneSpec:
         and deelgemeenten) and ``[zone].pv_prefix`` are honoured when present.
     """
     doc = config.load_zone(zone_file)
+    _check_demo_keys(doc, zone_file)
     zone = doc.get("zone", {})
     munis = tuple(
         Municipality(

@@ -157,3 +157,18 @@ def test_demo_if_stale_keeps_a_current_demo_and_remakes_an_older_one(capsys, tmp
     from etl.demo import is_current_demo
 
     assert is_current_demo(out)
+
+
+def test_demo_of_a_zone_without_demo_points_says_what_is_missing(capsys, tmp_path):
+    """A zone's own zone.toml has no `seed` per wijk (the demo's drawing points): `make demo`
+    after editing data/zone.toml stopped with "onverwachte fout (KeyError: 'seed')"."""
+    zone = tmp_path / "zone.toml"
+    text = ZONE_SMALL.read_text(encoding="utf-8")
+    zone.write_text(
+        "\n".join(line for line in text.splitlines() if not line.startswith(("seed", "centre"))),
+        encoding="utf-8",
+    )
+    code, err = _run(capsys, "demo", "--out", str(tmp_path / "d"), "--zone", str(zone))
+    assert code == 1
+    assert "onverwachte fout" not in err and "Traceback" not in err
+    assert f"{zone}" in err and "wijk W01: seed" in err and "make build" in err

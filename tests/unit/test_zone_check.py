@@ -128,3 +128,18 @@ def test_load_zone_refuses_the_file_and_counts_what_it_does_not_show(tmp_path):
     # Fixed in place, the same path is read again (the cache keys on the file's version).
     zone.write_text(DEMO_ZONE.read_text(encoding="utf-8"), encoding="utf-8")
     assert config.load_zone(zone)["zone"]["name"] == "PZ HerKo"
+
+
+def test_coarse_hexagons_finer_than_the_fine_ones_are_refused():
+    # Before: etl.geo.h3_parent made "cells" that are no H3 cell (found writing ZONE_CONFIG).
+    problems = _problems(lambda d: d["zone"].update(h3_resolution=8, h3_resolution_coarse=9))
+    assert problems == [
+        "[zone], h3_resolution_coarse: 9 is fijner dan h3_resolution (8); de grove zeshoeken "
+        "moeten even groot of groter zijn (een kleiner getal)"
+    ]
+
+
+def test_a_task_types_review_flag_written_as_text_is_refused():
+    # `review = "false"` counted as true (bool of a non-empty text).
+    problems = _problems(lambda d: d["task_types"][0].update(review="false"))
+    assert len(problems) == 1 and "review: moet true of false zijn" in problems[0]
