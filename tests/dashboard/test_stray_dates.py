@@ -6,12 +6,11 @@ stay counted on their own day, the build names them, and the pages start after t
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
-import streamlit as st
-from dash_helpers import FIXTURES, count, run_app, wh
+from dash_helpers import count, run_app, wh
+from test_thin_data import thin_warehouse
 
 from dashboard.queries import common
 from dashboard.queries._db import warehouse_version
@@ -33,17 +32,7 @@ def monthly(first: date, months: int, per_month: int, prefix: str) -> str:
 
 
 def version_of(tmp_path: Path, monkeypatch, incidents: str) -> str:
-    from etl.build import build_warehouse
-
-    raw = tmp_path / "raw"
-    shutil.copytree(FIXTURES / "raw_small" / "districts", raw / "districts")
-    (raw / "incidents").mkdir()
-    (raw / "incidents" / "feiten.csv").write_text(HEADER + incidents, encoding="utf-8")
-    target = tmp_path / "wh.duckdb"
-    build_warehouse(raw, target, FIXTURES / "zone_small.toml", echo=lambda s: None)
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(target))
-    st.cache_data.clear()
-    return warehouse_version(target)
+    return warehouse_version(thin_warehouse(tmp_path, monkeypatch, incidents, HEADER))
 
 
 def test_a_fact_dated_a_century_early_is_set_apart_named_and_still_counted(tmp_path, monkeypatch):

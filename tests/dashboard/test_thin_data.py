@@ -21,14 +21,15 @@ from dashboard.queries._db import warehouse_version
 HEADER = "PV-nummer;Datum feit;Categorie;Straat;Huisnr;Gemeente;X;Y\n"
 
 
-def thin_warehouse(tmp_path: Path, monkeypatch, incidents: str) -> Path:
-    """The fixture zone's wijken and ``incidents`` (text of one export), nothing else."""
+def thin_warehouse(tmp_path: Path, monkeypatch, incidents: str, header: str = HEADER) -> Path:
+    """The fixture zone's wijken and ``incidents`` (rows of one export under ``header``),
+    nothing else."""
     from etl.build import build_warehouse
 
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURES / "raw_small" / "districts", raw / "districts")
     (raw / "incidents").mkdir()
-    (raw / "incidents" / "feiten.csv").write_text(HEADER + incidents, encoding="utf-8")
+    (raw / "incidents" / "feiten.csv").write_text(header + incidents, encoding="utf-8")
     wh = tmp_path / "wh.duckdb"
     build_warehouse(raw, wh, FIXTURES / "zone_small.toml", echo=lambda s: None)
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
