@@ -59,7 +59,7 @@ def test_a_fact_dated_a_century_early_is_set_apart_named_and_still_counted(tmp_p
     # The file and row (header = row 1; the typo is the 56th line) and the date as written.
     assert "1 feit ligt meer dan een half jaar vóór de andere feiten: " in text
     assert "incidents/feiten.csv rij 56 (03/02/1924)" in text
-    assert "beginnen pas op 10/01/2024" in text
+    assert "Het telt mee op zijn eigen dag" in text and "beginnen pas op 10/01/2024" in text
 
     # The pages: periods and "known since" start with the real data.
     assert common.data_bounds(version)["first"] == date(2024, 1, 10)

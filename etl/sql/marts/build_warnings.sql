@@ -526,7 +526,8 @@ warnings as (
         wb_count_text(n) || ' ' || case when n = 1 then singular || ' ligt' else plural || ' liggen' end
         || ' meer dan een half jaar vóór de andere ' || plural || ': ' || array_to_string(examples, ', ')
         || case when n > 5 then ', …' else '' end
-        || '. Een tikfout in het jaar? Ze tellen mee in hun eigen periode, maar de pagina''s '
+        || '. Een tikfout in het jaar? ' || case when n = 1 then 'Het telt' else 'Ze tellen' end
+        || ' mee op ' || case when n = 1 then 'zijn' else 'hun' end || ' eigen dag, maar de pagina''s '
         || 'beginnen pas op ' || strftime(first, '%d/%m/%Y') || ' en tellen de maanden ervoor als '
         || 'onbekend, niet als 0. Verbeter de datum in de export.'
     from set_apart
