@@ -211,15 +211,19 @@ def fmt_event_when(start, end) -> str:
     return f"{_moment(start)} – {_moment(end)}"
 
 
-def fmt_event_place(row) -> str:
-    """An event's place as its list names it, else its street and number; empty when
-    neither (``row``: a mapping or Series with ``place``, ``street``, ``house_number``)."""
+def fmt_event_place(row, house_number: bool = True) -> str:
+    """An event's place as its list names it, else its street and number (the street alone
+    with ``house_number=False``: a document that leaves the police names no address);
+    empty when neither (``row``: a mapping or Series with ``place``, ``street``,
+    ``house_number``)."""
     if isinstance(row.get("place"), str) and row["place"]:
         return row["place"]
     street = row.get("street")
     if isinstance(street, str) and street:
         number = row.get("house_number")
-        return f"{street} {number}" if isinstance(number, str) and number else street
+        if house_number and isinstance(number, str) and number:
+            return f"{street} {number}"
+        return street
     return ""
 
 
@@ -278,6 +282,41 @@ def iso_week_label(value: date | datetime) -> str:
     """
     iso_year, iso_week, _ = value.isocalendar()
     return f"week {iso_week} ({iso_year})"
+
+
+def fmt_rough_count(value, threshold: int = 5) -> str:
+    """A count for publication that must not combine with others into an exact one (the
+    data-quality counts of a report, shown for a quarter, a half year and a year: the
+    year's minus the half year's gave the other half's "<5" exactly). 0 as is, 1 to
+    ``threshold − 1`` as ``"<5"``, above that a range: ``"5–9"``, ``"10–19"``,
+    ``"20–49"``, ``"50–99"``, ``"100–199"`` … (a step of 1–2–5 times a power of ten,
+    from ``threshold``)."""
+    if is_missing(value):
+        return "–"
+    n = int(value)
+    t = max(int(threshold), 1)
+    if n <= 0:
+        return "0"
+    if n < t:
+        return f"<{t}"
+    lo = t
+    for step in _rough_steps(t):
+        if n < step:
+            return f"{fmt_int(lo)}–{fmt_int(step - 1)}"
+        lo = step
+    return f"{fmt_int(lo)} of meer"
+
+
+def _rough_steps(t: int):
+    """Upper ends of :func:`fmt_rough_count`'s ranges: ``2t``, then 1–2–5 times a power of
+    ten above it (for t = 5: 10, 20, 50, 100, 200 …)."""
+    yield 2 * t
+    power = 1
+    while power <= 10**12:
+        for m in (1, 2, 5):
+            if m * power > 2 * t:
+                yield m * power
+        power *= 10
 
 
 def fmt_small_count(value, threshold: int = 5) -> str:

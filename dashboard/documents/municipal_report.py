@@ -35,7 +35,7 @@ from dashboard.components.format import (
     fmt_event_when,
     fmt_int,
     fmt_period,
-    fmt_small_count,
+    fmt_rough_count,
 )
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
@@ -803,7 +803,9 @@ def _events_table(
             (
                 str(r["name"]),
                 fmt_event_when(r["started_at"], r["ended_at"]),
-                fmt_event_place(r),
+                # The place as the list names it, else the street without its number: the
+                # report names no address.
+                fmt_event_place(r, house_number=False),
                 fmt_int(visitors) if pd.notna(visitors) else "",
                 verdict,
             )
@@ -1207,8 +1209,8 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
     unlocated = data.quality.get("unlocated", {})
     outside = data.quality.get("outside_zone", {})
     loc_lines = [
-        f"- {label}: {fmt_small_count(unlocated.get(label, 0), t)} zonder bruikbare locatie, "
-        f"{fmt_small_count(outside.get(label, 0), t)} buiten de zone gelokaliseerd."
+        f"- {label}: {fmt_rough_count(unlocated.get(label, 0), t)} zonder bruikbare locatie, "
+        f"{fmt_rough_count(outside.get(label, 0), t)} buiten de zone gelokaliseerd."
         # In the report's order, as quality_counts gives them.
         for label in dict.fromkeys([*unlocated, *outside])
     ]
@@ -1280,7 +1282,11 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "Ook de rapporten over de kwartalen, de halfjaren en het jaar van dezelfde "
                 "gemeente zijn samen afgeschermd (een halfjaar is de som van zijn kwartalen, "
                 "een jaar van zijn halfjaren): wie ze naast elkaar legt, kan geen verborgen "
-                "aantal terugrekenen; zo ook de rijen met dezelfde dagen van vorige jaren in "
+                "aantal terugrekenen, zolang ze uit dezelfde gegevens komen (dezelfde opbouw "
+                "van het datawarehouse, zie de versie hierboven); een rapport van vóór een "
+                "nieuwe export is niet samen met de latere afgeschermd: bezorg na een "
+                "nieuwe export de rapporten van het lopende jaar opnieuw, niet naast de oude; "
+                "zo ook de rijen met dezelfde dagen van vorige jaren in "
                 "de evolutietabel van een nog lopend jaar. Daardoor kan een cel verborgen zijn "
                 "die in een rapport alleen zichtbaar had mogen blijven.",
                 "Letselongevallen en verkeersslachtoffers worden samen afgeschermd: elk "
@@ -1289,7 +1295,9 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "meerekent, kan geen verborgen aantal terugrekenen.",
                 "Kaarten tonen alleen geaggregeerde gegevens: per wijk de waarde uit de tabel "
                 "(verborgen wijken grijs) en per zeshoek (H3) alleen een klasse "
-                f"({hex_classes}), nooit een exact aantal of een punt.",
+                f"({hex_classes}), nooit een exact aantal of een punt. De zeshoekkaart staat "
+                "enkel in het rapport wanneer geen aantal feiten per wijk of deelgemeente "
+                "afgeschermd is: een getekende zeshoek telt minstens één feit.",
                 "Dit rapport bevat geen adressen, pv-nummers, coördinaten of namen.",
             ],
         ),
@@ -1320,7 +1328,7 @@ def unplaced_notes(data: ReportData) -> list[str]:
         counted = int(trend.values[current, j])
         if n >= data.threshold and n >= UNPLACED_SHARE * (n + counted):
             notes.append(
-                f"{label}: {fmt_int(n)} van {data.municipality} in deze periode liggen in geen "
+                f"{label}: {fmt_rough_count(n, data.threshold)} van {data.municipality} in deze periode liggen in geen "
                 "wijk (zonder bruikbare locatie of buiten de zone gelokaliseerd) en staan niet "
                 "in de cijfers en tabellen van dit rapport, die per wijk tellen."
             )
@@ -1388,8 +1396,29 @@ def trend_series(trend: PublishedTable) -> dict[str, list[int | str]]:
     }
 
 
+#: Said where the hexagon map is left out (:func:`hex_map_shown`).
+NO_HEX_MAP = (
+    "Geen zeshoekkaart in dit rapport: een aantal feiten per wijk of deelgemeente is "
+    "afgeschermd, en elke getekende zeshoek telt minstens één feit, zodat wie de zeshoeken "
+    "in zo'n wijk telt, het verborgen aantal kan benaderen of terugrekenen."
+)
+
+
+def hex_map_shown(data: ReportData) -> bool:
+    """Whether the report draws its hexagon map of facts: only when no count of facts per
+    wijk, deelgemeente or in total is hidden. Each drawn hexagon holds at least one fact
+    and its class bounds its count, so four hexagons in a wijk shown as "<5" made it
+    exactly 4 (found by an audit of the reports, fifty-seventh session)."""
+    for key in ("wijken", "deelgemeenten"):
+        table = data.tables[key]
+        if table.values.size and bool(table.hidden[:, 0].any()):
+            return False
+    return True
+
+
 def report_images(data: ReportData) -> dict[str, bytes]:
-    """The report's charts and maps as PNG: ``trend``, ``wijkkaart``, ``zeshoekkaart``."""
+    """The report's charts and maps as PNG: ``trend``, ``wijkkaart`` and, when
+    :func:`hex_map_shown`, ``zeshoekkaart``."""
     trend = data.tables["evolutie"]
     series = trend_series(trend)
     wijken = data.tables["wijken"]
@@ -1400,7 +1429,7 @@ def report_images(data: ReportData) -> dict[str, bytes]:
         if code is not None:
             values[code] = wijken.shown(i, 0)
             texts[code] = wijken.text(i, 0)
-    return {
+    images = {
         "trend": charts.trend_chart(
             data.trend_labels,
             series,
@@ -1415,13 +1444,15 @@ def report_images(data: ReportData) -> dict[str, bytes]:
             "Feiten (pv's)",
             value_text=texts,
         ),
-        "zeshoekkaart": static_maps.hexagon_class_map(
+    }
+    if hex_map_shown(data):
+        images["zeshoekkaart"] = static_maps.hexagon_class_map(
             data.wijk_shapes,
             data.hex_cells,
             f"Feiten (pv's) per zeshoek (H3, ~0,7 km²), {data.period.label}",
             threshold=data.threshold,
-        ),
-    }
+        )
+    return images
 
 
 def _document_title(data: ReportData) -> str:
@@ -1516,12 +1547,17 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
     # Sections 7 and 8 start a page by their heading: an empty paragraph holding the
     # break, after a full page (the two maps), stood alone on a blank page.
     doc.add_heading("7. Kaarten", level=1).paragraph_format.page_break_before = True
-    doc.add_paragraph(
-        "Boven per wijk de waarde uit tabel 4 (grijs: afgeschermd); daaronder per zeshoek "
-        "alleen een klasse, nooit een exact aantal."
-    )
-    _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
-    _docx.add_picture(doc, images["zeshoekkaart"], 0.8, max_height=MAP_HEIGHT)
+    if "zeshoekkaart" in images:
+        doc.add_paragraph(
+            "Boven per wijk de waarde uit tabel 4 (grijs: afgeschermd); daaronder per zeshoek "
+            "alleen een klasse, nooit een exact aantal."
+        )
+        _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
+        _docx.add_picture(doc, images["zeshoekkaart"], 0.8, max_height=MAP_HEIGHT)
+    else:
+        doc.add_paragraph("Per wijk de waarde uit tabel 4 (grijs: afgeschermd).")
+        _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
+        _docx.small_note(doc, NO_HEX_MAP)
     heading = doc.add_heading("8. Methodologie en datakwaliteit", level=1)
     heading.paragraph_format.page_break_before = True
     for heading, paragraphs in methodology_paragraphs(data):

@@ -207,8 +207,11 @@ with k1:
     maps.show(m, key="rapport_kaart", height=460)
     st.caption("Feiten per wijk; afgeschermde wijken zijn grijs.")
 with k2:
-    st.image(images["zeshoekkaart"], width="stretch")
-    st.caption("Per zeshoek alleen een klasse, nooit een exact aantal.")
+    if "zeshoekkaart" in images:
+        st.image(images["zeshoekkaart"], width="stretch")
+        st.caption("Per zeshoek alleen een klasse, nooit een exact aantal.")
+    else:
+        st.info(mr.NO_HEX_MAP, icon=":material/visibility_off:")
 
 with st.expander("Methodologie en datakwaliteit"):
     for heading, paragraphs in mr.methodology_paragraphs(data):

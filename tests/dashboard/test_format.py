@@ -136,3 +136,18 @@ def test_numbers_written_out_as_text_are_found_to_stand_right_aligned():
     assert f.number_text_columns(pd.DataFrame({"n": pd.Series([], dtype=object)})) == []
     twice = pd.DataFrame([["1", "2", "3"]], columns=["a", "a", "b"])
     assert f.number_text_columns(twice) == ["b"]
+
+
+def test_rough_counts_are_ranges_that_never_subtract_into_an_exact_count():
+    assert [f.fmt_rough_count(n) for n in (0, 1, 4, 5, 9, 10, 19, 20, 49, 50, 99, 100, 1234)] == [
+        "0", "<5", "<5", "5–9", "5–9", "10–19", "10–19", "20–49", "20–49", "50–99", "50–99",
+        "100–199", "1.000–1.999",
+    ]  # fmt: skip
+    assert f.fmt_rough_count(12, 10) == "10–19" and f.fmt_rough_count(None) == "–"
+
+
+def test_an_event_place_for_a_document_that_leaves_the_police_has_no_house_number():
+    row = {"place": None, "street": "Kerkstraat", "house_number": "12"}
+    assert f.fmt_event_place(row) == "Kerkstraat 12"
+    assert f.fmt_event_place(row, house_number=False) == "Kerkstraat"
+    assert f.fmt_event_place({**row, "place": "Sporthal"}, house_number=False) == "Sporthal"

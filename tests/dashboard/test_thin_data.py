@@ -6,6 +6,7 @@ grid and sentences about a period "outside" a source that was not loaded."""
 
 from __future__ import annotations
 
+import io
 import shutil
 from datetime import date
 from pathlib import Path
@@ -77,8 +78,10 @@ def test_municipal_report_says_what_its_tables_leave_out(without_coordinates):
     data = mr.collect_report(
         warehouse_version(), "24038", mr.ReportPeriod("kwartaal", 2026, 3), warn=False
     )
+    # A range, not 24: the same note of the half year and the year subtracted into the
+    # other quarter's count (fifty-seventh session).
     expected = (
-        "Feiten (pv's): 24 van Herent in deze periode liggen in geen wijk (zonder bruikbare "
+        "Feiten (pv's): 20–49 van Herent in deze periode liggen in geen wijk (zonder bruikbare "
         "locatie of buiten de zone gelokaliseerd) en staan niet in de cijfers en tabellen van "
         "dit rapport, die per wijk tellen."
     )
@@ -111,3 +114,28 @@ def test_verkenning_opens_on_the_source_the_zone_loaded(tmp_path, monkeypatch):
     assert not [i for i in at.info if "niet geladen" in i.value]
     at = run_app("exploration", {**period, "gegevens": "incidents"})
     assert [i.value for i in at.info][-1].startswith("Feiten (pv's): niet geladen")
+
+
+def test_the_report_leaves_out_the_hexagon_map_when_a_wijk_count_is_hidden(tmp_path, monkeypatch):
+    """Each drawn hexagon holds at least one fact: four hexagons in a wijk shown as "<5"
+    made it exactly 4 (an audit of the reports, fifty-seventh session)."""
+    from docx import Document
+
+    rows = "".join(
+        f"P{i};{1 + i % 28:02d}/07/2026 10:00;Diefstal;Kerkstraat;{i};Herent;{170100 + 400 * i};177000\n"
+        for i in range(4)
+    ) + "".join(
+        f"Q{i};{1 + i % 28:02d}/08/2026 10:00;Diefstal;Kerkstraat;{i};Herent;173000;177000\n"
+        for i in range(30)
+    )
+    thin_warehouse(tmp_path, monkeypatch, rows)
+    data = mr.collect_report(
+        warehouse_version(), "24038", mr.ReportPeriod("kwartaal", 2026, 3), warn=False
+    )
+    wijken = data.tables["wijken"]
+    assert wijken.hidden[:, 0].any()  # W01's 4 facts
+    assert not mr.hex_map_shown(data)
+    images = mr.report_images(data)
+    assert "zeshoekkaart" not in images and "wijkkaart" in images
+    texts = [p.text for p in Document(io.BytesIO(mr.report_docx(data, images))).paragraphs]
+    assert mr.NO_HEX_MAP in texts
