@@ -94,3 +94,35 @@ def test_a_stray_record_a_few_months_early_is_no_typo_to_set_apart(tmp_path, mon
     version = version_of(tmp_path, monkeypatch, stray + monthly(date(2024, 1, 1), 24, 3, "P"))
     assert wh("SELECT n_set_apart FROM marts.coverage").iat[0, 0] == 0
     assert common.data_bounds(version)["first"] == date(2023, 7, 10)
+
+
+def test_months_without_any_record_inside_a_busy_source_are_named(tmp_path, monkeypatch):
+    """A year's accident export left out read as a year without accidents: the report to
+    the mayor said "0 (vorig jaar 96)" and no page said why (an audit of the reports,
+    fifty-seventh session). Whole empty months inside a source that counts ten or more a
+    month are now named."""
+    rows = "".join(
+        line
+        for line in monthly(date(2024, 1, 1), 24, 12, "P").splitlines(keepends=True)
+        if not any(f"/{m:02d}/2024" in line.split(";")[1] for m in (7, 8, 9))
+    )
+    version_of(tmp_path, monkeypatch, rows)
+    empty = wh("SELECT empty_months FROM marts.coverage WHERE domain = 'incidents'").iat[0, 0]
+    assert [str(d)[:10] for d in empty] == ["2024-07-01", "2024-08-01", "2024-09-01"]
+    messages = wh("SELECT message FROM marts.build_warnings WHERE topic = 'Datums'")["message"]
+    assert messages.tolist() == [
+        "Feiten: 3 maanden zonder één record tussen 07/2024 en 09/2024, terwijl de bron ervoor "
+        "en erna elke maand telt. Ontbreekt er een export? De pagina's en de rapporten tellen "
+        "die maanden als 0."
+    ]
+
+
+def test_an_empty_month_of_a_sparse_source_is_chance_not_a_missing_export(tmp_path, monkeypatch):
+    rows = "".join(
+        line
+        for line in monthly(date(2024, 1, 1), 24, 3, "P").splitlines(keepends=True)
+        if "/07/2024" not in line.split(";")[1]
+    )
+    version_of(tmp_path, monkeypatch, rows)
+    assert len(wh("SELECT empty_months FROM marts.coverage").iat[0, 0]) == 0
+    assert count("SELECT count(*) FROM marts.build_warnings WHERE topic = 'Datums'") == 0

@@ -535,6 +535,21 @@ warnings as (
                  ('accidents', 'verkeersongeval', 'verkeersongevallen'), ('tasks', 'wijktaak', 'wijktaken'))
         w(domain, singular, plural) using (domain)
     union all
+    -- Whole months without a record inside a busy source's span (marts.coverage): an
+    -- export left out reads as months without facts, on every page and in the reports.
+    select 13, 'Datums',
+        case c.domain when 'incidents' then 'Feiten' when 'nuisance' then 'Overlastmeldingen'
+            when 'accidents' then 'Verkeersongevallen' else 'Wijktaken' end
+        || ': ' || case when len(c.empty_months) = 1 then 'geen enkel record in '
+            || strftime(c.empty_months[1], '%m/%Y')
+            else len(c.empty_months) || ' maanden zonder één record tussen '
+            || strftime(c.empty_months[1], '%m/%Y') || ' en ' || strftime(c.empty_months[-1], '%m/%Y') end
+        || ', terwijl de bron ervoor en erna elke maand telt. Ontbreekt er een export? De '
+        || 'pagina''s en de rapporten tellen '
+        || case when len(c.empty_months) = 1 then 'die maand' else 'die maanden' end || ' als 0.'
+    from marts.coverage c
+    where len(c.empty_months) > 0
+    union all
     select 13, 'Geweigerd',
         source_file || ': ' || wb_count_text(n) || ' datums staan er als maand/dag/jaar (bv. "'
         || example || '", Amerikaanse instellingen) en zijn geweigerd; de datums tot de 12de van '
