@@ -391,6 +391,11 @@ END;
 -- read the same after their "met"/"avec" ("met doden", "met dodelijk gewonden", "met
 -- zwaargewonden", "met lichtgewonden"; "avec blessés graves"). The marts of accidents and
 -- victims both read it, so an accident's severity and its victims' agree.
+-- Statbel's CD_CLASS_ACCIDENTS as a severity: 1 met doden, 2 met dodelijk gewonden (died
+-- within 30 days), 3 met zwaargewonden, 4 met lichtgewonden (marts.accidents and the
+-- accident's identity in staging).
+CREATE OR REPLACE TEMP MACRO wb_statbel_code_class(code) AS CASE code
+    WHEN 1 THEN 'killed' WHEN 2 THEN 'killed' WHEN 3 THEN 'seriously_injured' WHEN 4 THEN 'lightly_injured' END;
 CREATE OR REPLACE TEMP MACRO wb_severity_class(s) AS list_transform(
     [regexp_replace(lower(strip_accents(trim(CAST(s AS VARCHAR)))), '^(met|avec)\s+', '')], lambda t: CASE
         WHEN t LIKE 'dodelijk%' OR t LIKE 'gedood%' OR t LIKE 'overleden%' OR t LIKE 'dood%' OR t LIKE 'doden%'

@@ -101,10 +101,7 @@ statbel as (
         select
             class_code, class_label,
             coalesce(
-                case class_code
-                    when 1 then 'killed' when 2 then 'killed'
-                    when 3 then 'seriously_injured' when 4 then 'lightly_injured'
-                end,
+                wb_statbel_code_class(class_code),
                 wb_severity_class(class_label)
             ) as class
         from (select distinct class_code, class_label from staging.stg_statbel__accidents)

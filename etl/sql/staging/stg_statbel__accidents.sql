@@ -45,8 +45,7 @@ checked as (
         select *, md5(cast(struct_pack(
             year, month, hour, nis := nis_code_reported, x_num, y_num,
             class := coalesce(
-                case class_code when 1 then 'killed' when 2 then 'killed'
-                    when 3 then 'seriously_injured' when 4 then 'lightly_injured' end,
+                wb_statbel_code_class(class_code),
                 l.severity, cast(class_code as varchar), cast(class_label as varchar)),
             road_user_1, road_user_2, light, weather, built_up, crossroads, road_type,
             collision_type
