@@ -37,8 +37,11 @@ __all__ = [
     "counts_by_period",
     "dispersion_note",
     "edge_slack",
+    "fmt_gaps",
     "format_number_nl",
     "is_opvallend",
+    "month_end",
+    "months_within",
     "notable_changes_sentences",
     "period_bounds",
     "poisson_p_value",
@@ -172,11 +175,15 @@ def edge_slack(n: int, first: dt.date, last: dt.date) -> int:
 
 @dataclass(frozen=True)
 class SourceSpan:
-    """The days one source's data run over (:func:`source_spans`), with its edge slack."""
+    """The days one source's data run over (:func:`source_spans`), with its edge slack and
+    the whole months inside them without one record of a busy source (``gaps``: their
+    first days, ``marts.coverage.empty_months``): a missing export, so a count over such
+    a month is incomplete, not a quiet month."""
 
     first: dt.date
     last: dt.date
     slack: int = 0
+    gaps: tuple[dt.date, ...] = ()
 
     def reach(self, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
         """The days of ``start``–``end`` the source covers, ``None`` when none: an edge
@@ -193,9 +200,43 @@ class SourceSpan:
         that record's day (the export stops there: the slack days after it are no data)."""
         return latest if (latest - self.last).days <= self.slack else self.last
 
+    def gaps_in(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
+        """The empty months (``gaps``, first days) that share a day with ``start``–``end``."""
+        return months_within(self.gaps, start, end)
+
     def covers(self, period: Any) -> bool:
-        """Whether the source covers every day of ``period`` (``start``, ``end``)."""
-        return self.reach(period.start, period.end) == (period.start, period.end)
+        """Whether the source covers every day of ``period`` (``start``, ``end``): within
+        its first and last day (and slack), and no empty month (``gaps``) inside."""
+        return self.reach(period.start, period.end) == (
+            period.start,
+            period.end,
+        ) and not self.gaps_in(period.start, period.end)
+
+
+def months_within(months: tuple[dt.date, ...], start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
+    """The months of ``months`` (first days) that share a day with ``start``–``end``."""
+    return tuple(m for m in months if m <= end and month_end(m) >= start)
+
+
+def month_end(first_day: dt.date) -> dt.date:
+    """The last day of the month that starts on ``first_day``."""
+    following = (first_day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def fmt_gaps(gaps: tuple[dt.date, ...]) -> str:
+    """Empty months in Dutch: ``03/2024``, ``03/2024 en 04/2024``, ``01/2024 tot en met
+    12/2024`` (consecutive, three or more), else listed."""
+    if not gaps:
+        return ""
+    months = [f"{g:%m/%Y}" for g in gaps]
+    run = all(
+        (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
+        for a, b in zip(gaps, gaps[1:], strict=False)
+    )
+    if len(gaps) >= 3 and run:
+        return f"{months[0]} tot en met {months[-1]}"
+    return months[0] if len(months) == 1 else ", ".join(months[:-1]) + " en " + months[-1]
 
 
 def source_spans(coverage: pd.DataFrame) -> dict[str, SourceSpan]:
@@ -207,7 +248,10 @@ def source_spans(coverage: pd.DataFrame) -> dict[str, SourceSpan]:
         if pd.isna(row.first) or pd.isna(row.last):
             continue
         first, last = pd.Timestamp(row.first).date(), pd.Timestamp(row.last).date()
-        spans[str(row.domain)] = SourceSpan(first, last, edge_slack(int(row.n), first, last))
+        empty = getattr(row, "empty_months", None)
+        gaps = tuple(pd.Timestamp(m).date() for m in (() if empty is None else empty))
+        slack = edge_slack(int(row.n), first, last)
+        spans[str(row.domain)] = SourceSpan(first, last, slack, tuple(sorted(gaps)))
     return spans
 
 

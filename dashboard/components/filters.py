@@ -24,10 +24,10 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.compstat import years_before
+from dashboard.analysis.compstat import fmt_gaps, years_before
 from dashboard.components.format import fmt_period
 from dashboard.queries import WarehouseVersion
-from dashboard.queries.common import data_bounds, domain_coverage
+from dashboard.queries.common import data_bounds, domain_coverage, source_span_map
 from dashboard.queries.districts import wijken as wijk_table
 from etl.config import zone_today
 
@@ -326,10 +326,37 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
         custom = st.session_state[KEY_RANGE]
 
     period = preset_period(preset, anchor, custom)
+    empty_months_warning(version, period, where)
     _set_param(PARAM_PRESET, preset)
     _set_param(PARAM_FROM, period.start.isoformat() if preset == "aangepast" else None)
     _set_param(PARAM_TO, period.end.isoformat() if preset == "aangepast" else None)
     return period
+
+
+#: Per domain of ``marts.coverage``, the warning about empty months begins with "none of it".
+NONE_OF_DOMAIN = {
+    "incidents": "Geen enkel feit",
+    "nuisance": "Geen enkele overlastmelding",
+    "accidents": "Geen enkel verkeersongeval",
+    "tasks": "Geen enkele wijktaak",
+}
+
+
+def empty_months_warning(version: WarehouseVersion, period: Period, where) -> None:
+    """Warn when ``period`` holds a whole month without one record of a source that counts
+    ten or more a month (``marts.coverage.empty_months``: a missing export). Such a month
+    counts 0 on every page; the comparisons (Briefing, Verkeer) and the report to the
+    mayors leave it out or mark it, this warning names it wherever the period is chosen."""
+    for domain, span in source_span_map(version).items():
+        empty = span.gaps_in(period.start, period.end)
+        if empty:
+            where.warning(
+                f"{NONE_OF_DOMAIN.get(domain, f'Geen enkel record ({domain})')} geladen in "
+                f"{fmt_gaps(empty)}, terwijl die bron gewoonlijk tien of meer per maand telt: "
+                "een ontbrekende export? "
+                f"{'Die maand telt' if len(empty) == 1 else 'Die maanden tellen'} hier als 0.",
+                icon=":material/warning:",
+            )
 
 
 def multiselect_filter(

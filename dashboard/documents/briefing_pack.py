@@ -26,6 +26,7 @@ from dashboard.analysis.compstat import (
     compare_periods,
     covered,
     dispersion_note,
+    fmt_gaps,
     notable_changes_sentences,
     period_bounds,
     screen_changes,
@@ -446,21 +447,35 @@ def _measures_covered(
             )
             gone.setdefault(why, []).append(label)
             continue
-        whole = reach == (c.start, c.end)
+        # A month without one record of a busy source (a missing export) is no quiet
+        # month: a period holding one is not compared either.
+        empty_now = source.gaps_in(c.start, c.end)
+        whole = reach == (c.start, c.end) and not empty_now
         prev = whole and prev_ok and bounds.kind != "ytd" and source.covers(bounds.previous)
         year = whole and year_ok and source.covers(bounds.last_year)
         kept.append(m)
         usable[m] = (True, prev, year)
         if not whole and now_ok:
-            why = (
-                f"alleen gegevens tot en met {fmt_date(reach[1])}"
-                if reach[1] < c.end
-                else f"alleen gegevens vanaf {fmt_date(reach[0])}"
-            )
+            if empty_now:
+                why = f"geen enkel record in {fmt_gaps(empty_now)} (een ontbrekende export?)"
+            elif reach[1] < c.end:
+                why = f"alleen gegevens tot en met {fmt_date(reach[1])}"
+            else:
+                why = f"alleen gegevens vanaf {fmt_date(reach[0])}"
             uncompared.setdefault(why, []).append(label)
         elif (prev_ok and bounds.kind != "ytd" and not prev) or (year_ok and not year):
-            # It covers the current period but starts after a comparison period does.
-            uncompared.setdefault(f"gegevens vanaf {fmt_date(source.first)}", []).append(label)
+            empty = [
+                g
+                for p in (bounds.previous, bounds.last_year)
+                for g in source.gaps_in(p.start, p.end)
+            ]
+            if empty:
+                why = f"geen enkel record in {fmt_gaps(tuple(sorted(set(empty))))}"
+                uncompared.setdefault(why + " (een ontbrekende export?)", []).append(label)
+            else:
+                # It covers the current period but starts after a comparison period does.
+                why = f"gegevens vanaf {fmt_date(source.first)}"
+                uncompared.setdefault(why, []).append(label)
 
     def names(labels: list[str]) -> str:
         return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " en " + labels[-1]

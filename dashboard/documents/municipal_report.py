@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.analysis import events as event_analysis
-from dashboard.analysis.compstat import SourceSpan, years_before
+from dashboard.analysis.compstat import SourceSpan, fmt_gaps, years_before
 from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
 from dashboard.components.format import (
     file_slug,
@@ -897,13 +897,23 @@ def _source_gaps(
             reach = source.reach(s, e) if source else None
             if reach is None:
                 missing[i, j] = True
-            elif reach != (s, e):
-                if reach[0] > s and reach[1] < e:
+                continue
+            # A month without one record of a busy source inside the span (a missing
+            # export) makes the count incomplete too: it is named, not read as quiet.
+            empty = source.gaps_in(*reach)
+            if reach != (s, e) or empty:
+                if reach == (s, e):
+                    days = ""
+                elif reach[0] > s and reach[1] < e:
                     days = f"van {fmt_date(reach[0])} tot en met {fmt_date(reach[1])}"
                 elif reach[0] > s:
                     days = f"vanaf {fmt_date(reach[0])}"
                 else:
                     days = f"tot en met {fmt_date(reach[1])}"
+                if empty:
+                    days += (" en " if days else "") + (
+                        f"buiten {fmt_gaps(empty)}, waarvoor geen export geladen lijkt"
+                    )
                 partial[i, j] = days
                 cut.setdefault((row if len(rows) > 1 else "", days), []).append(labels[key])
     notes = [NO_SOURCE_NOTE] if missing.any() else []

@@ -445,11 +445,12 @@ def domain_coverage(version: WarehouseVersion) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``domain``, ``first``, ``last`` (dates), ``n`` (records).
+        ``domain``, ``first``, ``last`` (dates), ``n`` (records), ``empty_months`` (the
+        first days of whole months without a record of a busy source: a missing export).
     """
     return query(
         version,
-        "SELECT domain, first, last, n FROM marts.coverage ORDER BY 1 LIMIT 100",
+        "SELECT domain, first, last, n, empty_months FROM marts.coverage ORDER BY 1 LIMIT 100",
     )
 
 

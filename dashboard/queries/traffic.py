@@ -381,15 +381,22 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
     Returns
     -------
     dict
-        ``{"first": date | None, "last": date | None}``.
+        ``{"first": date | None, "last": date | None, "gaps": tuple of date}``; ``gaps``:
+        the first days of whole months inside without one record of the zone's own
+        registration where it counts ten or more a month (``marts.coverage``: a missing
+        export), unknown as well; none for Statbel.
     """
-    bounds = source_bounds(version, source)
+    bounds = {**source_bounds(version, source), "gaps": ()}
     if source == "accidents_statbel" or bounds["first"] is None:
         return bounds
     span = source_span_map(version).get("accidents")
     data_last = data_bounds(version)["last"] or bounds["last"]
     last = span.known_until(data_last) if span else bounds["last"]
-    return {"first": bounds["first"].replace(day=1), "last": max(bounds["last"], last)}
+    return {
+        "first": bounds["first"].replace(day=1),
+        "last": max(bounds["last"], last),
+        "gaps": span.gaps if span else (),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

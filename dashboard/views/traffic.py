@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.analysis import blackspots as rule
-from dashboard.analysis.compstat import compare_periods, covered
+from dashboard.analysis.compstat import Period, compare_periods, covered, fmt_gaps, months_within
 from dashboard.analysis.temporal import monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import comparison, filters, layout, maps
@@ -161,9 +161,15 @@ bounds = traffic.source_span(version, source)
 counted = period.months() if statbel else period
 
 
+def _empty_months(p) -> tuple:
+    """The months of ``p`` without one record of a busy source (a missing export)."""
+    return months_within(bounds["gaps"], p.start, p.end)
+
+
 def _covered(p) -> bool:
-    """Whether the source covers every day (Statbel: month) of ``p``."""
-    return covered(p, bounds["first"], bounds["last"])
+    """Whether the source covers every day (Statbel: month) of ``p``, without a month
+    that holds no record where it counts ten or more a month (a missing export)."""
+    return covered(p, bounds["first"], bounds["last"]) and not _empty_months(p)
 
 
 now_covered = _covered(counted)
@@ -181,13 +187,27 @@ if not now_touched:
     summary = dict.fromkeys(summary)
 if not (now_covered and _covered(previous)):
     before = dict.fromkeys(before)
-if not now_covered:
+now_empty = _empty_months(counted)
+if now_empty and covered(counted, bounds["first"], bounds["last"]):
+    st.warning(
+        f"{source_label}: geen enkel ongeval in {fmt_gaps(now_empty)}, waar de registratie "
+        "gewoonlijk tien of meer per maand telt: een ontbrekende export? Die "
+        f"{'maand telt' if len(now_empty) == 1 else 'maanden tellen'} als 0, wat onbekend "
+        "is: geen vergelijking met andere periodes.",
+        icon=":material/warning:",
+    )
+elif not now_covered:
     st.warning(
         f"{coverage_text}: de gekozen periode valt er "
         f"{'deels' if now_touched else 'helemaal'} buiten. Wat erbuiten valt is onbekend, "
         "niet 0: geen vergelijking met andere periodes"
         + (", de aantallen tellen enkel de gedekte dagen." if now_touched else "."),
         icon=":material/warning:",
+    )
+elif before["ongevallen"] is None and _empty_months(previous):
+    st.caption(
+        f"{source_label}: geen enkel ongeval in {fmt_gaps(_empty_months(previous))} (een "
+        "ontbrekende export?), dus geen verschil met de vorige periode."
     )
 elif before["ongevallen"] is None:
     st.caption(f"{coverage_text}: de vorige periode niet, dus geen verschil met die periode.")
@@ -784,6 +804,9 @@ known = pd.Series(
         bounds["first"] is not None
         and p.end_time.date() >= first_known
         and p.start_time.date() <= last_known
+        # A month without one record where the registration counts ten or more a month
+        # is a missing export, unknown (a year holding one as well).
+        and not _empty_months(Period(p.start_time.date(), p.end_time.date()))
         for p in periods
     ],
     index=trend.index,
@@ -811,6 +834,11 @@ if grain == "maand":
     compared = compared.reindex(periods)
     # After the source's last month nothing is known either (no later export yet).
     compared.loc[~known.to_numpy(), ["letselongevallen", "vorig_jaar"]] = float("nan")
+    # A month a year earlier without one record of a busy registration is unknown too.
+    a_year_before = [
+        Period(year_before(p.start_time.date()), year_before(p.end_time.date())) for p in periods
+    ]
+    compared.loc[[bool(_empty_months(q)) for q in a_year_before], "vorig_jaar"] = float("nan")
     counts = compared["letselongevallen"].to_numpy()
     labels_x = [f"{p.month:02d}/{p.year}{part_of_month(p, since, through)}" for p in periods]
 else:

@@ -647,3 +647,47 @@ def test_data_page_counts_no_year_after_the_export_that_stopped(zone):
     facts = table.loc["Feiten (pv's)"]
     assert int(facts["2026"]) == count("SELECT count(*) FROM marts.incidents WHERE year = 2026")
     assert any("dat is geen 0" in c.value for c in at.caption)
+
+
+def test_verkeer_does_not_compare_months_without_one_accident_of_a_busy_registration(
+    demo_raw, tmp_path_factory, monkeypatch
+):
+    """The accident export of March to May 2025 left out: Verkeer counted those months 0,
+    compared a spring with them ("opvallend minder") and drew three empty bars. They are
+    unknown now: not compared, not drawn, and named."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("spring") / "raw"
+    for kind in ("incidents", "districts", "accidents", "victims"):
+        shutil.copytree(demo_raw / kind, raw / kind)
+    (path,) = (raw / "accidents").glob("*2025*")
+    lines = path.read_bytes().split(b"\r\n")
+    kept = [lines[0]] + [
+        line
+        for line in lines[1:]
+        if line and line.split(b";")[1][3:10] not in (b"03/2025", b"04/2025", b"05/2025")
+    ]
+    assert 1 < len(kept) < len(lines) - 20
+    path.write_bytes(b"\r\n".join(kept) + b"\r\n")
+    warehouse = raw.parent / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    for _ in using(warehouse, monkeypatch):
+        empty = wh("SELECT empty_months FROM marts.coverage WHERE domain = 'accidents'").iat[0, 0]
+        assert [str(d)[:7] for d in empty] == ["2025-03", "2025-04", "2025-05"]
+        at = run_app("traffic", {"periode": "aangepast", "van": "2025-04-01", "tot": "2025-04-30"})
+        assert not at.exception
+        assert any(
+            "geen enkel ongeval in 04/2025, waar de registratie gewoonlijk tien of meer per "
+            "maand telt: een ontbrekende export?" in w.value
+            for w in at.warning
+        ), [w.value for w in at.warning]
+        assert any(
+            "Geen enkel verkeersongeval geladen in 04/2025" in w.value for w in at.sidebar.warning
+        )
+        # The month after: counted and shown, but not compared with the empty one before it.
+        at = run_app("traffic", {"periode": "aangepast", "van": "2025-06-01", "tot": "2025-06-30"})
+        assert not at.exception
+        assert any(
+            "geen enkel ongeval in 05/2025 (een ontbrekende export?), dus geen verschil" in c.value
+            for c in at.caption
+        ), [c.value for c in at.caption]

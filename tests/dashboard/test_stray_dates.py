@@ -112,9 +112,72 @@ def test_months_without_any_record_inside_a_busy_source_are_named(tmp_path, monk
     messages = wh("SELECT message FROM marts.build_warnings WHERE topic = 'Datums'")["message"]
     assert messages.tolist() == [
         "Feiten: 3 maanden zonder één record tussen 07/2024 en 09/2024, terwijl de bron ervoor "
-        "en erna elke maand telt. Ontbreekt er een export? De pagina's en de rapporten tellen "
-        "die maanden als 0."
+        "en erna elke maand telt. Ontbreekt er een export? Die maanden tellen als 0: elke "
+        "pagina waarschuwt bij een periode die er een bevat, vergelijkt zo'n periode niet en "
+        "het rapport markeert de telling met *."
     ]
+
+
+def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, monkeypatch):
+    """The pages counted such months as 0: the briefing compared them, Verkeer drew them
+    and the report to the mayor set a year without its summer against the year before.
+    They are now unknown wherever a period is compared, marked in the report and named
+    wherever a period is chosen."""
+    from dashboard.analysis.compstat import Period
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.documents import municipal_report as mr
+
+    rows = "".join(
+        line
+        for line in monthly(date(2023, 1, 1), 24, 12, "P").splitlines(keepends=True)
+        if not any(f"/{m:02d}/2024" in line.split(";")[1] for m in (7, 8, 9))
+    )
+    version = version_of(tmp_path, monkeypatch, rows)
+    span = common.source_span_map(version)["incidents"]
+    assert span.gaps == (date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1))
+    assert span.gaps_in(date(2024, 6, 1), date(2024, 7, 1)) == (date(2024, 7, 1),)
+    assert not span.gaps_in(date(2024, 6, 1), date(2024, 6, 30))
+    assert not span.covers(Period(date(2024, 9, 30), date(2024, 10, 27)))
+    assert span.covers(Period(date(2024, 10, 1), date(2024, 10, 28)))
+
+    # The briefing: a current period holding an empty month is counted, not compared; a
+    # comparison period holding one has no count ("–").
+    now = bp.collect_briefing(version, "28d", date(2024, 8, 20))
+    assert now.totals.loc["incidents", ["previous", "last_year"]].isna().all()
+    assert (
+        "Feiten (pv's): geen enkel record in 07/2024 en 08/2024 (een ontbrekende export?); "
+        "niet vergeleken"
+    ) in " ".join(now.coverage_notes)
+    later = bp.collect_briefing(version, "28d", date(2024, 10, 28))
+    assert later.totals.loc["incidents", "previous"] != later.totals.loc["incidents", "previous"]
+    assert later.totals.loc["incidents", "last_year"] == 12
+    assert "geen enkel record in 09/2024 (een ontbrekende export?)" in " ".join(
+        later.coverage_notes
+    )
+
+    # The report on 2024: the year's count of facts is marked and not compared.
+    data = mr.collect_report(version, "24038", mr.ReportPeriod("jaar", 2024, 0), warn=False)
+    (facts,) = [x for x in mr.summary_lines(data) if x.startswith("Feiten (pv's):")]
+    assert facts.endswith(
+        " (alleen gegevens buiten 07/2024 tot en met 09/2024, waarvoor geen export geladen "
+        "lijkt: geen vergelijking met vorig jaar)."
+    ), facts
+    assert data.tables["evolutie"].rows()[-1][1].endswith("*")
+    assert (
+        "* Feiten (pv's): alleen gegevens buiten 07/2024 tot en met 09/2024, waarvoor "
+        "geen export geladen lijkt."
+    ) in data.tables["evolutie"].note
+
+    # Every page with a period says it (Verkenning, a custom period over the summer).
+    at = run_app("exploration", {"periode": "aangepast", "van": "2024-06-01", "tot": "2024-08-31"})
+    assert not at.exception
+    assert any(
+        w.value.startswith("Geen enkel feit geladen in 07/2024 en 08/2024, terwijl die bron")
+        for w in at.sidebar.warning
+    ), [w.value for w in at.sidebar.warning]
+    # Not for a period without one.
+    at = run_app("exploration", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-10-31"})
+    assert not [w for w in at.sidebar.warning if "geladen in" in w.value]
 
 
 def test_an_empty_month_of_a_sparse_source_is_chance_not_a_missing_export(tmp_path, monkeypatch):

@@ -544,9 +544,11 @@ warnings as (
             || strftime(c.empty_months[1], '%m/%Y')
             else len(c.empty_months) || ' maanden zonder één record tussen '
             || strftime(c.empty_months[1], '%m/%Y') || ' en ' || strftime(c.empty_months[-1], '%m/%Y') end
-        || ', terwijl de bron ervoor en erna elke maand telt. Ontbreekt er een export? De '
-        || 'pagina''s en de rapporten tellen '
-        || case when len(c.empty_months) = 1 then 'die maand' else 'die maanden' end || ' als 0.'
+        || ', terwijl de bron ervoor en erna elke maand telt. Ontbreekt er een export? '
+        || case when len(c.empty_months) = 1 then 'Die maand telt' else 'Die maanden tellen' end
+        || ' als 0: elke pagina waarschuwt bij een periode die '
+        || case when len(c.empty_months) = 1 then 'ze' else 'er een' end
+        || ' bevat, vergelijkt zo''n periode niet en het rapport markeert de telling met *.'
     from marts.coverage c
     where len(c.empty_months) > 0
     union all
