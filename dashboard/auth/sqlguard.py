@@ -186,6 +186,25 @@ def _parser_connection() -> duckdb.DuckDBPyConnection:
     return _parser
 
 
+_system_view_names: frozenset[str] | None = None
+
+
+def _system_views() -> frozenset[str]:
+    """The names of DuckDB's own views (``duckdb_columns``, ``pg_settings``, ``tables``,
+    ...), read once from the parser connection: no CTE may carry one."""
+    global _system_view_names
+    if _system_view_names is None:
+        with _parser_lock:
+            rows = (
+                _parser_connection()
+                .cursor()
+                .execute("SELECT lower(view_name) FROM duckdb_views() WHERE internal")
+                .fetchall()
+            )
+        _system_view_names = frozenset(r[0] for r in rows)
+    return _system_view_names
+
+
 def _is_blocked_function(name: str) -> bool:
     name = name.lower().strip('"')
     return (
@@ -292,9 +311,22 @@ def _walk(node: object, ctes: frozenset[str], tables: frozenset[str] | None = No
     if isinstance(cte_map, dict) and cte_map.get("map"):
         entries = cte_map["map"]
         names = [str(e.get("key", "")).lower() for e in entries]
+        for name in names:
+            # DuckDB reads a system view of that name wherever the CTE does not bind (its
+            # own body, the anchor of a recursive one): `WITH duckdb_columns AS (SELECT *
+            # FROM duckdb_columns)` listed every column and ENUM (inspector names).
+            if name.strip('"') in _system_views():
+                raise UnsafeSQL(
+                    f"De naam '{name}' van een WITH-deel is die van een systeemtabel van "
+                    "DuckDB; kies een andere naam."
+                )
         for i, entry in enumerate(entries):
-            # A CTE sees the ones defined before it, and itself (WITH RECURSIVE).
-            _walk(entry.get("value"), ctes | frozenset(names[: i + 1]), tables)
+            # A CTE sees the ones defined before it, and itself only when it recurses.
+            value = entry.get("value") or {}
+            recursive = ((value.get("query") or {}).get("node") or {}).get("type") == (
+                "RECURSIVE_CTE_NODE"
+            )
+            _walk(value, ctes | frozenset(names[: i + 1] if recursive else names[:i]), tables)
         ctes = ctes | frozenset(names)
         node = {k: v for k, v in node.items() if k != "cte_map"}
 

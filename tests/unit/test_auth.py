@@ -514,6 +514,15 @@ def test_oidc_mapping_file_validated(tmp_path):
         "SELECT * FROM rejects",
         "SELECT * FROM warehouse.marts.incidents",
         "WITH a AS (SELECT * FROM rejects), rejects AS (SELECT 1) SELECT * FROM a",
+        # A CTE named like a system view read that view in its own body (an audit of the
+        # fifty-eighth session: every column, ENUM dictionary and file path).
+        "WITH duckdb_columns AS (SELECT * FROM duckdb_columns) SELECT * FROM duckdb_columns",
+        "WITH a AS (SELECT 1), pg_settings AS (SELECT * FROM pg_settings) FROM pg_settings",
+        "WITH RECURSIVE duckdb_databases AS (SELECT * FROM duckdb_databases) "
+        "SELECT * FROM duckdb_databases",
+        "WITH RECURSIVE sqlite_master AS (SELECT name FROM sqlite_master UNION ALL "
+        "SELECT name FROM sqlite_master WHERE false) SELECT * FROM sqlite_master",
+        "WITH t AS (SELECT * FROM t) SELECT * FROM t",
         "DESCRIBE",
         "SHOW TABLES",
         "EXPLAIN SELECT 1",
@@ -534,10 +543,18 @@ def test_console_refuses(sql):
         "SELECT * FROM marts.incidents i JOIN marts.districts d ON d.code = i.wijk_code",
         "SELECT x FROM range(3) t(x)",
         "SELECT 'read_csv(1)' AS harmless_text FROM marts.incidents",
+        "WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) FROM t",
     ],
 )
 def test_console_accepts(sql):
     check_console_sql(sql)
+
+
+def test_a_cte_named_like_a_system_view_is_refused_by_name():
+    with pytest.raises(
+        UnsafeSQL, match="'duckdb_tables' van een WITH-deel is die van een systeemtabel"
+    ):
+        check_console_sql("WITH duckdb_tables AS (SELECT 1) SELECT * FROM duckdb_tables")
 
 
 @pytest.fixture(scope="module")
