@@ -19,7 +19,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis.blackspots import RuleParams
+from dashboard.analysis.blackspots import DEFAULT_SEVERITY_CLASSES, RuleParams
 from dashboard.components.format import (
     file_slug,
     fmt_count,
@@ -74,12 +74,8 @@ _CLASSES = (
     ("seriously", "Zwaargewond", "weight_seriously"),
     ("lightly", "Lichtgewond", "weight_lightly"),
 )
-_SEVERITY_CLASSES = {
-    "Gedood binnen 30 dagen": "killed",
-    "Dodelijk": "killed",
-    "Zwaargewond": "seriously",
-    "Lichtgewond": "lightly",
-}
+#: The labels the score reads (the queries give each victim its class's label).
+_SEVERITY_CLASSES = DEFAULT_SEVERITY_CLASSES
 
 
 @dataclass(frozen=True)

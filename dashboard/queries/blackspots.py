@@ -88,6 +88,17 @@ def window(end: date, years: int) -> tuple[date, date]:
     return first, end
 
 
+#: A victim's severity as the black-spot score reads it: the label of the class the build
+#: gave it (``marts.victims.severity_class``: "Zwaar gewond", "Blessé grave" and
+#: "Overleden binnen 30 dagen" are classes too), else the label as exported ("Ongedeerd"
+#: scores 0). The score matched only four exact labels, and three victims "Zwaar gewond"
+#: (cyclists, 15.3) scored 0 while the page's own totals counted them.
+SCORED_SEVERITY = """coalesce(CASE v.severity_class
+    WHEN 'killed' THEN 'Gedood binnen 30 dagen'
+    WHEN 'seriously_injured' THEN 'Zwaargewond'
+    WHEN 'lightly_injured' THEN 'Lichtgewond' END, v.severity)"""
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def ranking_inputs(
     version: WarehouseVersion, end: date, years: int = 3
@@ -121,7 +132,7 @@ def ranking_inputs(
     victims = query(
         version,
         f"""
-        SELECT v.accident_id, v.severity, v.road_user
+        SELECT v.accident_id, {SCORED_SEVERITY} AS severity, v.road_user
         FROM marts.victims v JOIN marts.accidents t ON t.accident_id = v.accident_id
         WHERE {where}
         ORDER BY v.accident_id, v.victim_number
@@ -249,9 +260,9 @@ def location_victims(version: WarehouseVersion, accident_ids: tuple[str, ...]) -
     """
     return query(
         version,
-        """
-        SELECT v.accident_id, v.victim_number, v.date, v.severity, v.road_user,
-               v.is_vulnerable, v.age_group
+        f"""
+        SELECT v.accident_id, v.victim_number, v.date, {SCORED_SEVERITY} AS severity,
+               v.road_user, v.is_vulnerable, v.age_group
         FROM marts.victims v
         WHERE v.accident_id IN (SELECT unnest($ids::VARCHAR[]))
         ORDER BY v.date DESC, v.accident_id, v.victim_number
