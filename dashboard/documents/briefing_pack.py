@@ -1016,22 +1016,29 @@ def briefing_docx(
     doc.add_heading("3. Per wijk", level=1)
     measures = list(data.per_wijk)
     wijk_names = list(data.per_wijk[measures[0]].index) if measures else []
-    header = ["Wijk"] + [f"{overview.BRIEFING_MEASURES[m]} nu (± vorige)" for m in measures]
+    # A year to date is compared with the same days last year only (collect_briefing
+    # leaves its previous period empty): its table showed "(–)" in every cell.
+    ytd = data.bounds.kind == "ytd"
+    short = "last_year" if ytd else "prev"
+    against = "vorig jaar" if ytd else "vorige"
+    header = ["Wijk"] + [f"{overview.BRIEFING_MEASURES[m]} nu (± {against})" for m in measures]
     rows, cell_marks = [], []
     for i, wijk in enumerate(wijk_names):
         row, mark = [str(wijk)], {}
         for j, m in enumerate(measures, start=1):
             r = data.per_wijk[m].iloc[i]
-            diff = "–" if pd.isna(r["diff_prev"]) else fmt_signed(r["diff_prev"])
+            diff = "–" if pd.isna(r[f"diff_{short}"]) else fmt_signed(r[f"diff_{short}"])
             row.append(f"{fmt_int(r['now'])} ({diff})")
-            if colour := opvallend(r, "prev"):
+            if colour := opvallend(r, short):
                 mark[j] = colour
         rows.append(row)
         cell_marks.append(mark)
     _docx.add_table(doc, header, rows, highlight=lambda i, j: cell_marks[i].get(j))
     _docx.small_note(
         doc,
-        "Tussen haakjes: verschil met de vorige periode. Kleur: opvallend. "
+        "Tussen haakjes: verschil met "
+        + ("dezelfde periode vorig jaar" if ytd else "de vorige periode")
+        + ". Kleur: opvallend. "
         + unplaced_note(data, list(measures)),
     )
 

@@ -685,6 +685,25 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
         assert person not in full
 
 
+def test_briefing_pack_per_wijk_year_to_date_compares_with_last_year(demo_warehouse):
+    """A year to date is compared with the same days last year only: the pack's per-wijk
+    table read r["diff_prev"], empty for that kind, so every cell said "(–)" while 'Wat
+    valt op' named per-wijk changes (an audit, fifty-eighth session)."""
+    from dashboard.components.format import fmt_signed
+    from dashboard.documents import briefing_pack as bp
+
+    data = bp.collect_briefing(_version(), "ytd", date(2026, 10, 25))
+    doc, texts = _docx_text(bp.briefing_docx(data))
+    (table,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Wijk"]
+    header = [c.text for c in table.rows[0].cells]
+    assert header[1] == "Feiten (pv's) nu (± vorig jaar)"
+    incidents = data.per_wijk["incidents"]
+    for i, row in enumerate(table.rows[1:]):
+        r = incidents.iloc[i]
+        assert row.cells[1].text == f"{int(r['now'])} ({fmt_signed(r['diff_last_year'])})"
+    assert any("Tussen haakjes: verschil met dezelfde periode vorig jaar." in t for t in texts)
+
+
 def test_wat_valt_op_names_the_right_groups_and_screens_the_totals(demo_warehouse):
     """Two defects of "Wat valt op". The screened categories were filed under the names of
     the per-wijk measures ("incidents", "nuisance"), so their sentences spoke of wijken "in
