@@ -573,7 +573,10 @@ if n_inconsistent:
 
 st.subheader("Per wijk: taken, feiten, overlast en inwoners")
 events = overview.domain_counts_per_wijk(version, idx_start, idx_end, flt.wijken)
-events = events.pivot_table(index="wijk_code", columns="domain", values="n", aggfunc="sum")
+# The records without a wijk under the key of the "Zonder wijk" row (no wijk code).
+events = events.fillna({"wijk_code": ""}).pivot_table(
+    index="wijk_code", columns="domain", values="n", aggfunc="sum"
+)
 wijk_view = per_wijk.drop(columns=["wijk_code"]).copy()
 codes = per_wijk["wijk_code"]
 pops = [population.get(c) for c in codes]
@@ -597,7 +600,8 @@ for domain, label in (("incidents", "feiten"), ("nuisance", "overlast")):
         and known_until >= idx_start
     )
     column = events[domain] if domain in events.columns else pd.Series(dtype=float)
-    counts = [int(column.get(c, 0) or 0) if pd.notna(column.get(c, 0)) else 0 for c in codes]
+    keys = ["" if pd.isna(c) else c for c in codes]
+    counts = [int(column.get(c, 0) or 0) if pd.notna(column.get(c, 0)) else 0 for c in keys]
     wijk_view[label] = pd.array(counts if covered else [None] * len(codes), dtype="Int64")
     wijk_view[f"{label}_per_1000"] = [
         None

@@ -412,3 +412,24 @@ def test_absences_absent_mart_gives_empty_frame(version):
         pytest.skip("dit warehouse heeft afwezigheden")
     assert not workload.has_absences(version)
     assert workload.absences_per_inspector(version, date(2026, 1, 1), date(2026, 1, 31)).empty
+
+
+def test_domain_counts_per_wijk_keep_the_records_in_no_wijk(version):
+    """The Werklast page's "Zonder wijk" row showed 0 facts and 0 nuisance reports in the
+    index window while 19 and 5 lay in no wijk (an audit, fifty-eighth session): the query
+    left them out. They come in a row without a wijk code now, and add up to the total."""
+    from dashboard.queries import overview
+
+    start, end = date(2025, 11, 1), date(2026, 10, 31)
+    counts = overview.domain_counts_per_wijk(version, start, end)
+    for domain in ("incidents", "nuisance"):
+        mine = counts[counts["domain"] == domain]
+        none = count(
+            f"SELECT count(*) FROM marts.{domain} WHERE wijk_code IS NULL AND date BETWEEN ? AND ?",
+            [start, end],
+        )
+        assert none > 0
+        assert int(mine.loc[mine["wijk_code"].isna(), "n"].sum()) == none
+        assert int(mine["n"].sum()) == count(
+            f"SELECT count(*) FROM marts.{domain} WHERE date BETWEEN ? AND ?", [start, end]
+        )
