@@ -675,7 +675,12 @@ def black_spot_locations(
         "weight_seriously": weight_seriously,
         "weight_lightly": weight_lightly,
     }
-    vic = victims[victims["accident_id"].isin(acc["accident_id"])]
+    # Rows of people not injured ("Ongedeerd") score nothing: an accident with only such
+    # rows is scored from the mart's counts, as one without victim rows (its class).
+    vic = victims[
+        victims["accident_id"].isin(acc["accident_id"])
+        & victims["severity"].map(dict(severity_classes)).notna()
+    ]
     per_accident = priority_score(
         vic,
         vulnerable_factor=vulnerable_factor,

@@ -341,7 +341,9 @@ def score_breakdown(
                 factor = float(params.vulnerable_factor) if vul else 1.0
                 rows.append((label, vul, n, weight, factor, round(n * weight * factor, 6)))
     if accidents is not None and not accidents.empty:
-        without = accidents[~accidents["accident_id"].isin(victims["accident_id"])]
+        # Accidents without a victim row of an injured person, as the ranking scores them.
+        injured = victims.loc[cls.notna(), "accident_id"]
+        without = accidents[~accidents["accident_id"].isin(injured)]
         for (_key, label, weight_name), column in zip(
             _CLASSES, ("killed", "seriously_injured", "lightly_injured"), strict=True
         ):

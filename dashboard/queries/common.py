@@ -47,7 +47,10 @@ VICTIMS_SQL = """(
            a.location_status, a.location_note, a.source_file, a.source_row
     FROM marts.accidents a
     WHERE a.source = 'zone' AND a.victims > 0
-      AND NOT EXISTS (SELECT 1 FROM marts.victims r WHERE r.accident_id = a.accident_id)
+      AND NOT EXISTS (
+          SELECT 1 FROM marts.victims r
+          WHERE r.accident_id = a.accident_id AND r.severity_class IS NOT NULL
+      )
 )"""
 
 

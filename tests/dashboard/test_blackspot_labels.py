@@ -26,6 +26,9 @@ PLACES = {
     "A": ("Zwaar gewond", "Fietser", "Zwaargewond", 171000),
     "B": ("Blessé grave", "Fietser", "Zwaargewond", 173000),
     "C": ("Overleden na 30 dagen", "Personenauto", "Zwaargewond", 175000),
+    # Injury accidents whose victim rows name nobody injured: one victim of their class,
+    # as an injury accident without victim rows (they counted none and scored 0).
+    "D": ("Ongedeerd", "Fietser", "Lichtgewond", 169000),
 }
 
 
@@ -57,21 +60,35 @@ def test_black_spots_score_the_class_not_the_spelling(warehouse, monkeypatch):
     monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
     st.cache_data.clear()
     version = warehouse_version()
-    # The marts agree: one seriously injured per accident, nobody killed.
-    assert wh("SELECT sum(seriously_injured), sum(killed) FROM marts.accidents").iloc[
-        0
-    ].tolist() == [9, 0]
-    params = blackspots.BlackSpotParams.configured()
-    ranked = blackspots.ranking(version, date(2026, 11, 30), params).sort_values("x")
-    assert ranked["score"].round(2).tolist() == [15.3, 15.3, 9.0]
-    assert ranked["is_black_spot"].tolist() == [True, True, False]
-    assert ranked["n_seriously"].tolist() == [3, 3, 3] and ranked["n_killed"].sum() == 0
+    # The marts agree: one seriously injured per accident at A, B, C, nobody killed, and
+    # one lightly injured per accident at D.
+    totals = wh(
+        "SELECT sum(seriously_injured), sum(killed), sum(lightly_injured), sum(victims) "
+        "FROM marts.accidents"
+    )
+    assert totals.iloc[0].tolist() == [9, 0, 3, 12]
+    # Verkenning's victims (common.VICTIMS_SQL) count the same 12.
+    from dashboard.queries.common import VICTIMS_SQL
 
-    # The advice document's terms add up to the same score.
-    first = ranked.iloc[0]
-    members = blackspots.location_members(version, date(2026, 11, 30), params)
-    ids = tuple(members.loc[members["location_id"] == first["location_id"], "accident_id"])
-    assert len(ids) == 3
-    terms = export.score_breakdown(blackspots.location_victims(version, ids), params)
-    assert round(float(terms["punten"].sum()), 2) == 15.3
+    assert int(wh(f"SELECT count(*) FROM {VICTIMS_SQL}").iat[0, 0]) == 12
+    params = blackspots.BlackSpotParams.configured()
+    end = date(2026, 11, 30)
+    ranked = blackspots.ranking(version, end, params).sort_values("x")
+    assert ranked["score"].round(2).tolist() == [3.0, 15.3, 15.3, 9.0]
+    assert ranked["is_black_spot"].tolist() == [False, True, True, False]
+    assert ranked["n_seriously"].tolist() == [0, 3, 3, 3] and ranked["n_killed"].sum() == 0
+    assert ranked["n_lightly"].tolist() == [3, 0, 0, 0]
+
+    # The advice document's terms add up to the same scores.
+    members = blackspots.location_members(version, end, params)
+    for i, expected in ((0, 3.0), (1, 15.3)):
+        place = ranked.iloc[i]
+        ids = tuple(members.loc[members["location_id"] == place["location_id"], "accident_id"])
+        assert len(ids) == 3
+        terms = export.score_breakdown(
+            blackspots.location_victims(version, ids),
+            params,
+            blackspots.location_accidents(version, ids),
+        )
+        assert round(float(terms["punten"].sum()), 2) == expected
     st.cache_data.clear()

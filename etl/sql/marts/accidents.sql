@@ -27,10 +27,16 @@ zone as (
         coalesce(v.killed > 0 and sc.class is distinct from 'killed'
             or v.seriously_injured > 0 and coalesce(sc.class, '') not in ('killed', 'seriously_injured')
             or v.lightly_injured > 0 and sc.class is null, false) as severity_raised,
-        -- Without victim rows, the worst-victim severity stands for one victim of that kind.
-        coalesce(v.killed, case when sc.class = 'killed' then 1 else 0 end) as killed,
-        coalesce(v.seriously_injured, case when sc.class = 'seriously_injured' then 1 else 0 end) as seriously_injured,
-        coalesce(v.lightly_injured, case when sc.class = 'lightly_injured' then 1 else 0 end) as lightly_injured,
+        -- Without a victim row of an injured person (no rows, or only "Ongedeerd"), the
+        -- worst-victim severity stands for one victim of that kind: an injury accident
+        -- whose rows named nobody injured counted as an injury accident without victims
+        -- and scored 0 for the black spots.
+        case when coalesce(v.killed + v.seriously_injured + v.lightly_injured, 0) > 0 then v.killed
+            else case when sc.class = 'killed' then 1 else 0 end end as killed,
+        case when coalesce(v.killed + v.seriously_injured + v.lightly_injured, 0) > 0 then v.seriously_injured
+            else case when sc.class = 'seriously_injured' then 1 else 0 end end as seriously_injured,
+        case when coalesce(v.killed + v.seriously_injured + v.lightly_injured, 0) > 0 then v.lightly_injured
+            else case when sc.class = 'lightly_injured' then 1 else 0 end end as lightly_injured,
         sc.class is not null as severity_injury,
         cast(null as bigint) as victims,  -- the sum of the three classes, below
         a.road_user_1, a.road_user_2, a.light, a.weather, a.built_up, a.crossroads, a.road_type,
