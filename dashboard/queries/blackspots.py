@@ -294,6 +294,28 @@ def controls_for_analysis(version: WarehouseVersion, start: date, end: date) -> 
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def unlocated_controls(version: WarehouseVersion, start: date, end: date) -> pd.DataFrame:
+    """Traffic controls that started in the period without a location, per type: the
+    enforcement check cannot place them, and says how many it leaves out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``control_type``, ``n``, ``hours`` (hours unknown count 0).
+    """
+    return query(
+        version,
+        """
+        SELECT t.control_type, count(*) AS n, coalesce(sum(greatest(t.hours, 0)), 0) AS hours
+        FROM marts.controls t
+        WHERE t.date BETWEEN $start::DATE AND $end::DATE AND (t.x IS NULL OR t.y IS NULL)
+        GROUP BY ALL ORDER BY 1 LIMIT 1000
+        """,
+        {"start": start, "end": end},
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def wijk_outlines_31370(version: WarehouseVersion) -> pd.DataFrame:
     """Wijk geometries in Lambert 72 (WKT), for static map images.

@@ -679,3 +679,48 @@ def test_a_victim_rate_on_a_small_base_says_so_like_the_accident_rate(demo_wareh
             assert shown.endswith(" (klein aantal)") == (int(victims) < 5), (victims, shown)
             flagged += int(victims) < 5
     assert flagged > 0, "geen gebied met minder dan 5 slachtoffers in de demo"
+
+
+def test_enforcement_sentence_counts_located_controls_and_names_the_others(
+    demo_raw, tmp_path, monkeypatch
+):
+    """A control without X/Y cannot be placed near a location: the sentence counted the
+    located ones as if they were all (23 of 24 controls, 84,3 of 87,3 hours: an audit,
+    fifty-eighth session). It says 'met een locatie' and names the others."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    for kind in ("districts", "accidents", "victims", "controls"):
+        shutil.copytree(demo_raw / kind, raw / kind)
+    (path,) = (raw / "controls").glob("*2026*")
+    text = path.read_text(encoding="utf-8-sig")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    path.write_text(
+        text.rstrip("\r\n")
+        + newline
+        + "VC2026-9999;Snelheid;20/10/2026 08:00;20/10/2026 11:00;Teststraat;;;120;4"
+        + newline,
+        encoding="utf-8",
+    )
+    warehouse = tmp_path / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    located = count(
+        "SELECT count(*) FROM marts.controls WHERE date BETWEEN '2026-10-01' AND '2026-10-31' "
+        "AND x IS NOT NULL AND control_type IN ('Snelheid', 'Alcohol')"
+    )
+    at = run_app("traffic", {"periode": "aangepast", "van": "2026-10-01", "tot": "2026-10-31"})
+    assert not at.exception
+    (sentence,) = [
+        m.value for m in at.markdown if "verkeerscontrole" in m.value and "uur" in m.value
+    ]
+    assert f"duurden de {located} verkeerscontroles (snelheid, alcohol) met een locatie samen" in (
+        sentence
+    )
+    assert sentence.endswith("1 verkeerscontrole zonder locatie (3,0 uur) telt hier niet mee.")
+    st.cache_data.clear()
