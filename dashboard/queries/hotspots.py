@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 from h3.api import basic_int as h3i
 
-from dashboard.queries._db import MAX_ROWS, WarehouseVersion, query, scalar
+from dashboard.queries._db import ANALYSIS_MAX_ROWS, MAX_ROWS, WarehouseVersion, query, scalar
 
 # IN_ZONE: records that count on hexagon maps (a record outside the zone would put a stray
 # cell beyond the Gi* study area), one rule with the other maps and marts.hex_counts.
@@ -95,6 +95,7 @@ def cell_counts(
     weekdays: tuple[int, ...] = (),
     coarse: bool = False,
     fine_wijken: tuple[str, ...] | None = None,
+    every_cell: bool = False,
 ) -> pd.DataFrame:
     """Records per H3 cell (fine or coarse resolution), counted in DuckDB.
 
@@ -102,6 +103,10 @@ def cell_counts(
     ----------
     coarse : bool
         Count every record in its coarse cell (``h3_cell_coarse``).
+    every_cell : bool
+        Every cell with records, not only the :data:`MAP_POINT_CAP` fullest (what a map
+        draws): the input of a statistic over the whole area (Gi*), where a cell cut off
+        counted as empty in its mean, spread and neighbours' sums.
     fine_wijken : tuple of str, optional
         The wijken whose records the reader may see in fine cells
         (:func:`dashboard.components.maps.fine_cell_wijken`): ``None`` = every wijk; else
@@ -115,17 +120,18 @@ def cell_counts(
     -------
     pandas.DataFrame
         ``h3_cell`` (uint64), ``n``, ``lat``, ``lon`` (the cell's centre, for heat maps);
-        at most :data:`MAP_POINT_CAP` cells, the fullest first.
+        at most :data:`MAP_POINT_CAP` cells, the fullest first (``every_cell``: all).
     """
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     cell = scoped_cell_sql(coarse, fine_wijken, params)
-    params["limit"] = MAP_POINT_CAP
+    params["limit"] = ANALYSIS_MAX_ROWS if every_cell else MAP_POINT_CAP
     df = query(
         version,
         f"SELECT CAST({cell} AS UBIGINT) AS h3_cell, count(*) AS n FROM {ds.table} t "
         f"WHERE {where} AND {cell} IS NOT NULL AND {IN_ZONE} "
         f"GROUP BY 1 ORDER BY n DESC, 1 LIMIT $limit",
         params,
+        max_rows=ANALYSIS_MAX_ROWS if every_cell else None,
     )
     # The cell's centre, not its records' mean position: a cell of one record gave that
     # record's exact place, to every role (an inspector saw other wijken's records so).
@@ -673,9 +679,9 @@ def hotspot_classes(
 
     counts = _sum_cells(
         [
-            cell_counts(version, k, start, end, wijken, categories, hours, weekdays)[
-                ["h3_cell", "n"]
-            ]
+            cell_counts(
+                version, k, start, end, wijken, categories, hours, weekdays, every_cell=True
+            )[["h3_cell", "n"]]
             for k in dataset_keys
         ],
         ["h3_cell"],

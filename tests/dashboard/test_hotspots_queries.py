@@ -103,6 +103,27 @@ def test_hotspot_classes_sum_and_labels(version):
     assert gi.sort_values("n").iloc[-1]["klasse"] >= 2
 
 
+def test_hotspot_classes_read_every_cell_not_the_map_s_fullest(version, monkeypatch):
+    """Gi* took its counts from the map's query, which keeps the MAP_POINT_CAP fullest
+    cells: beyond 5,000 cells with records (a large zone) every cell cut off counted as
+    empty in the statistic's mean, spread and neighbour sums (an audit, fifty-eighth
+    session: with the cap at 300, 36 of 811 classes changed). Its counts are whole now."""
+    import streamlit as st
+
+    from dashboard.queries import common
+
+    st.cache_data.clear()
+    whole = hq.hotspot_classes(version, ("incidents",), START, END)
+    cells = len(hq.cell_counts(version, "incidents", START, END, every_cell=True))
+    monkeypatch.setattr(hq, "MAP_POINT_CAP", 50)
+    monkeypatch.setattr(common, "MAP_POINT_CAP", 50)
+    st.cache_data.clear()
+    assert cells > 50 and len(hq.cell_counts(version, "incidents", START, END)) == 50
+    capped = hq.hotspot_classes(version, ("incidents",), START, END)
+    pd.testing.assert_frame_equal(capped, whole)
+    st.cache_data.clear()
+
+
 def test_cell_counts_by_period_and_period_starts(version):
     by_q = hq.cell_counts_by_period(version, "incidents", START, END, granularity="quarter")
     assert sorted(pd.to_datetime(by_q["period"]).dt.date.unique()) == hq.period_starts(
