@@ -188,19 +188,26 @@ def _accident_where(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def facet_values(version: WarehouseVersion) -> dict[str, list[str]]:
-    """Distinct values per facet over both sources, for the filter widgets.
+def facet_values(version: WarehouseVersion, source: str) -> dict[str, list[str]]:
+    """Distinct values per facet of one source, for the filter widgets: Statbel writes
+    "Fiets" where the zone writes "Fietser", and a value of the other source offered
+    there found nothing without a word.
 
     Returns
     -------
     dict
         Facet key → sorted list of values (the road-user facet merges both parties).
     """
+    _check_source(source)
+    of_source = dataset(source).where
     selects = [
-        f"SELECT '{key}' AS facet, {column} AS v FROM marts.accidents t"
+        f"SELECT '{key}' AS facet, {column} AS v FROM marts.accidents t WHERE {of_source}"
         for key, (_, column) in FACETS.items()
     ]
-    selects.append("SELECT 'weggebruiker' AS facet, t.road_user_2 AS v FROM marts.accidents t")
+    selects.append(
+        f"SELECT 'weggebruiker' AS facet, t.road_user_2 AS v FROM marts.accidents t "
+        f"WHERE {of_source}"
+    )
     df = query(
         version,
         f"SELECT DISTINCT facet, v FROM ({' UNION ALL '.join(selects)}) WHERE v IS NOT NULL "

@@ -122,8 +122,10 @@ source_label = traffic.SOURCES[source]
 # ------------------------------------------------------------------------------------
 # Accident filters (facets)
 # ------------------------------------------------------------------------------------
-options = traffic.facet_values(version)
-road_users = list(zone.get("categories", {}).get("road_users", []))
+# The values of the chosen source (Statbel writes "Fiets", the zone "Fietser"); the zone's
+# own road users in its configured order first.
+options = traffic.facet_values(version, source)
+road_users = [] if statbel else list(zone.get("categories", {}).get("road_users", []))
 options["weggebruiker"] = road_users + [u for u in options["weggebruiker"] if u not in road_users]
 options["ernst"] = [s for s in traffic.SEVERITY_ORDER if s in options["ernst"]] + [
     s for s in options["ernst"] if s not in traffic.SEVERITY_ORDER
@@ -133,7 +135,11 @@ with st.expander("Filters voor ongevallen", expanded=False, icon=":material/filt
     chosen = []
     for i, (key, (label, _)) in enumerate(traffic.FACETS.items()):
         picked = cols[i % 3].multiselect(
-            label, options.get(key, []), key=f"verkeer_f_{key}", placeholder="Alle"
+            # Per source: a value picked for one may not exist in the other.
+            label,
+            options.get(key, []),
+            key=f"verkeer_f_{source}_{key}",
+            placeholder="Alle",
         )
         if picked:
             chosen.append((key, tuple(picked)))

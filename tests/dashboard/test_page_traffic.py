@@ -215,7 +215,7 @@ def test_trends_rates_and_statbel_side_by_side(demo_warehouse):
 
 def test_road_user_filter_changes_counts(demo_warehouse):
     at = run_app("traffic", {"periode": "jaar"})
-    at.multiselect(key="verkeer_f_weggebruiker").set_value(["Fietser"]).run()
+    at.multiselect(key="verkeer_f_accidents_weggebruiker").set_value(["Fietser"]).run()
     assert not at.exception
     end = last_28_days()[1]
     n = count(
@@ -724,3 +724,20 @@ def test_enforcement_sentence_counts_located_controls_and_names_the_others(
     )
     assert sentence.endswith("1 verkeerscontrole zonder locatie (3,0 uur) telt hier niet mee.")
     st.cache_data.clear()
+
+
+def test_facet_values_are_those_of_the_chosen_source(demo_warehouse):
+    """Statbel writes "Fiets" where the zone writes "Fietser": the filter offered both
+    sources' values, and the zone's on the Statbel source found nothing (an audit,
+    fifty-eighth session). Each source offers its own."""
+    from dashboard.queries import traffic, warehouse_version
+
+    version = warehouse_version(demo_warehouse)
+    for source, name in (("accidents", "zone"), ("accidents_statbel", "statbel")):
+        users = wh(
+            "SELECT DISTINCT v FROM (SELECT road_user_1 AS v, source FROM marts.accidents "
+            "UNION ALL SELECT road_user_2, source FROM marts.accidents) "
+            "WHERE source = ? AND v IS NOT NULL ORDER BY 1",
+            [name],
+        )["v"].tolist()
+        assert users and traffic.facet_values(version, source)["weggebruiker"] == users
