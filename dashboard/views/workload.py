@@ -466,8 +466,12 @@ if other_holders:
 if zone_index_by_inspector.attrs.get("small_zone_base"):
     st.info(
         f"Te weinig taken in dit venster (gemiddeld minder dan {SMALL_BASE} per "
-        "wijkinspecteur): geen werklastindex. Kies een langer venster, bv. de laatste "
-        "12 maanden.",
+        "wijkinspecteur): geen werklastindex. "
+        + (
+            "Het venster telt al een jaar: staan alle taken wel in de export?"
+            if (idx_end - idx_start).days >= 364
+            else "Kies een langer venster, bv. de laatste 12 maanden."
+        ),
         icon=":material/info:",
     )
 if unassigned_in_scope:
@@ -736,9 +740,21 @@ if fair["small_base"]:
             f"{'heeft' if len(fair['small_base']) == 1 else 'hebben'} minder dan {SMALL_BASE} "
             "taken in het indexvenster"
         )
+    # A longer window helps only when the window is short: with a year or more, an
+    # inspector with (almost) no tasks points at the export, not at the window.
+    if (idx_end - idx_start).days < 364:
+        advice = "Kies een langer venster, bv. de laatste 12 maanden."
+    elif zone_index_by_inspector.attrs.get("small_zone_base"):
+        advice = "Het venster telt al een jaar: staan alle taken wel in de export?"
+    else:
+        advice = (
+            "Het venster telt al een jaar: staan de taken van "
+            + ("die wijkinspecteur" if len(fair["small_base"]) == 1 else "die wijkinspecteurs")
+            + " wel in de export?"
+        )
     st.info(
         f"Geen Gini, verhouding of over- en onderbelasting: {why}; op zo'n kleine basis "
-        "misleiden die cijfers. Kies een langer venster, bv. de laatste 12 maanden.",
+        f"misleiden die cijfers. {advice}",
         icon=":material/info:",
     )
 cols = st.columns(4)

@@ -766,7 +766,11 @@ def test_no_index_or_fairness_on_a_small_base(demo_warehouse, state):
     ):
         assert figures[label] == "–", label
     assert not any(w.value.startswith("Overbelast") for w in at.warning)
-    assert any("minder dan 5 taken in het indexvenster" in i.value for i in at.info)
+    assert any(
+        "minder dan 5 taken in het indexvenster" in i.value
+        and i.value.endswith("Kies een langer venster, bv. de laatste 12 maanden.")
+        for i in at.info
+    )
     assert any("Een index enkel vanaf 5 ontvangen taken" in c.value for c in at.caption)
 
     # One day: the mean itself rests on too little, no index at all.
@@ -1024,3 +1028,35 @@ def test_what_if_per_wijk_holds_a_wijk_without_inspector(wijk_without_inspector,
     whatif = _frame(at, "Inspecteur", "Werklast nu", "Werklast nieuw")
     assert "(geen inspecteur)" in set(whatif["Inspecteur"])
     assert whatif["Werklast nu"].tolist() == whatif["Werklast nieuw"].tolist()
+
+
+def test_a_wijk_without_tasks_over_a_year_points_at_the_export(
+    demo_raw, tmp_path, monkeypatch, state
+):
+    """W08 without one task in the year's window: no Gini or ratio, and the box said "Kies
+    een langer venster, bv. de laatste 12 maanden" while the window was those 12 months (an
+    audit, fifty-eighth session). It asks whether the export holds that wijk's tasks."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    for path in (raw / "tasks").glob("*.csv"):
+        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
+        frame[frame["Wijk"] != "W08"].to_csv(path, sep=";", index=False, encoding="cp1252")
+    warehouse = tmp_path / "wh.duckdb"
+    build_warehouse(raw=raw, warehouse=warehouse, echo=lambda *_: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    at = run_app("workload")
+    assert not at.exception
+    [box] = [i.value for i in at.info if i.value.startswith("Geen Gini")]
+    assert "1 van de 10 wijkinspecteurs heeft minder dan 5 taken in het indexvenster" in box
+    assert box.endswith(
+        "Het venster telt al een jaar: staan de taken van die wijkinspecteur wel in de export?"
+    )
+    assert "Kies een langer venster" not in box
+    st.cache_data.clear()
