@@ -1770,7 +1770,7 @@ def build_warehouse(
         # derives from the data.
         _zone_tables(con, zone, datetime.now(tz).replace(tzinfo=None, microsecond=0))
         # Temporary macros the models use; every extra connection that runs models gets them.
-        session = [use + config.macros_sql(zone)]
+        session = [use + config.macros_sql(zone, zone_file)]
         con.execute(session[0])
         timings: dict[str, float] = {}
         cpu_timings: dict[str, float] = {}

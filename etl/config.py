@@ -279,16 +279,30 @@ def _status_start_macro(name: str, values: tuple[str, ...]) -> str:
     )
 
 
-def macros_sql(zone: dict) -> str:
+def zone_file_label(path: Path | None = None) -> str:
+    """The zone configuration's path as messages name it: relative to the working folder
+    when it lies inside it (``data/zone.toml``), else as given."""
+    path = Path(path) if path is not None else zone_path()
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (OSError, ValueError):
+        return path.as_posix()
+
+
+def macros_sql(zone: dict, zone_file: Path | None = None) -> str:
     """The SQL helpers the models use (``etl/sql/macros.sql``), with the zone's time zone
-    (``wb_zone_tz``, in which a timestamp with an offset is read) and the task status
+    (``wb_zone_tz``, in which a timestamp with an offset is read), the configuration's
+    path as messages name it (``wb_zone_file``, :func:`zone_file_label`: warnings said
+    "data/zone.toml" for a zone read from ``WIJKBEELD_ZONE``) and the task status
     vocabulary (``wb_task_finished``, ``wb_task_to_review``: :data:`FINISHED_TASK_STATUSES`),
     the event one (``wb_event_cancelled``: :data:`CANCELLED_EVENT_STATUSES`) and the address
     register's (``wb_address_retired``, ``wb_address_rejected``)."""
     macros = (SQL_DIR / "macros.sql").read_text(encoding="utf-8")
     tz = zone_timezone(zone).key.replace("'", "''")
+    label = zone_file_label(zone_file).replace("'", "''")
     return (
         f"{macros}\nCREATE OR REPLACE TEMP MACRO wb_zone_tz() AS '{tz}';\n"
+        f"CREATE OR REPLACE TEMP MACRO wb_zone_file() AS '{label}';\n"
         + _status_macro("wb_task_finished", FINISHED_TASK_STATUSES)
         + _status_macro("wb_task_to_review", REVIEW_TASK_STATUSES)
         + _status_macro("wb_task_open_status", OPEN_TASK_STATUSES)

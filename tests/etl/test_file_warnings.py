@@ -5,7 +5,9 @@ refused. Each built "successfully" before, and only the counts showed something 
 
 from __future__ import annotations
 
-from etl_helpers import INCIDENT_HEADER, built, query
+from etl_helpers import INCIDENT_HEADER, ZONE_SMALL, built, query
+
+from etl.config import zone_file_label
 
 
 def _warnings(wh) -> list[str]:
@@ -147,7 +149,8 @@ def test_categories_the_zone_does_not_list_are_named(tmp_path):
     ]
     wh = built(tmp_path, {"incidents/a.csv": INCIDENT_HEADER + "\n" + "\n".join(rows) + "\n"})
     assert [m for m in _warnings(wh) if "zoneconfiguratie" in m] == [
-        "De feiten noemen 1 categorie die de zoneconfiguratie (data/zone.toml, "
+        # The file the build read (it said "data/zone.toml" for any).
+        f"De feiten noemen 1 categorie die de zoneconfiguratie ({zone_file_label(ZONE_SMALL)}, "
         "[categories].incidents) niet noemt: Diefstal van fiets (2). Een hernoemde categorie "
         "telt als een nieuwe: vul de lijst aan, of zie of de export ze anders schrijft."
     ]

@@ -5,9 +5,10 @@ numbering its reports "Nr melding", and the refusal naming the zone's own mappin
 from __future__ import annotations
 
 import pytest
-from etl_helpers import build, built, mini_raw, query
+from etl_helpers import ZONE_SMALL, build, built, mini_raw, query
 
 from etl.build import BuildError
+from etl.config import zone_file_label
 
 
 def test_event_hours_in_columns_of_their_own(tmp_path):
@@ -66,7 +67,8 @@ def test_task_inspectors_in_another_order_or_without_rank_are_the_zones(tmp_path
     ]
     assert message.startswith(
         "De wijktaken noemen 2 namen die geen wijkinspecteur zijn in de zoneconfiguratie "
-        "(data/zone.toml): HINP Piet Claes, Peeters. Hun taken staan op Werklast als vervanger"
+        f"({zone_file_label(ZONE_SMALL)}): HINP Piet Claes, Peeters. Hun taken staan op "
+        "Werklast als vervanger"
     )
 
 

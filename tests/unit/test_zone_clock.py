@@ -79,3 +79,17 @@ def test_the_dashboard_names_no_time_zone_of_its_own():
         if re.search(r"['\"](Africa|America|Asia|Atlantic|Australia|Europe|Pacific)/\w+['\"]", line)
     ]
     assert named == [], "use etl.config.zone_clock(): " + ", ".join(named)
+
+
+def test_the_zone_file_is_named_as_read(tmp_path, monkeypatch):
+    """Build warnings named "data/zone.toml" for a zone read from WIJKBEELD_ZONE (or a
+    build's --zone): they name the file read, relative to the working folder inside it."""
+    from etl.config import zone_file_label
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "conf").mkdir()
+    assert zone_file_label(tmp_path / "conf" / "herko.toml") == "conf/herko.toml"
+    outside = tmp_path.parent / "elders.toml"
+    assert zone_file_label(outside) == outside.as_posix()
+    monkeypatch.setenv("WIJKBEELD_ZONE", str(tmp_path / "conf" / "zone.toml"))
+    assert zone_file_label() == "conf/zone.toml"

@@ -328,7 +328,7 @@ warnings as (
     where (select count(*) from drawn) = 0
     union all
     select 1, 'Wijkgrenzen',
-        'De zoneconfiguratie (data/zone.toml) noemt ' || len(not_drawn) || ' wijk(en) die geen '
+        'De zoneconfiguratie (' || wb_zone_file() || ') noemt ' || len(not_drawn) || ' wijk(en) die geen '
         || 'grenzenbestand tekent: ' || wb_code_list(not_drawn) || '. Ze krijgen geen records en '
         || 'staan op geen kaart; vergelijk de wijkcodes in zone.toml met die in districts/.'
     from unmatched
@@ -344,7 +344,7 @@ warnings as (
     select 2, 'Wijkgrenzen',
         'De grenzenbestanden noemen ' || case when len(codes) = 1 then 'een NIS-code die geen gemeente'
             else len(codes) || ' NIS-codes die geen gemeenten' end
-        || ' van de zoneconfiguratie (data/zone.toml, [[municipalities]]) ' || case when len(codes) = 1 then 'is' else 'zijn' end
+        || ' van de zoneconfiguratie (' || wb_zone_file() || ', [[municipalities]]) ' || case when len(codes) = 1 then 'is' else 'zijn' end
         || ': ' || wb_code_list(codes) || '. Die gebieden horen bij een gemeente zonder naam of '
         || 'inwonertal en ontbreken in de cijfers en verslagen per gemeente; vergelijk de '
         || 'NIS-codes in zone.toml met die in districts/ (een tikfout?).'
@@ -414,7 +414,7 @@ warnings as (
     select 9, 'Wijktaken',
         'De wijktaken noemen ' || wb_count_text(n) || ' ' || case when n = 1 then 'naam die geen wijkinspecteur is'
             else 'namen die geen wijkinspecteur zijn' end
-        || ' in de zoneconfiguratie (data/zone.toml): ' || wb_code_list(names) || '. Hun taken '
+        || ' in de zoneconfiguratie (' || wb_zone_file() || '): ' || wb_code_list(names) || '. Hun taken '
         || 'staan op Werklast als vervanger, zonder werklastindex. Een tikfout in een naam? Verbeter '
         || 'ze in zone.toml (hoofdletters, accenten, spaties, graad en woordvolgorde tellen niet).'
     from unknown_task_staff
@@ -423,7 +423,7 @@ warnings as (
     select 9, 'Afwezigheden',
         wb_count_text(n) || ' ' || case when n = 1 then 'naam' else 'namen' end
         || ' op de lijst van afwezigheden ' || case when n = 1 then 'is' else 'zijn' end
-        || ' geen wijkinspecteur in de zoneconfiguratie (data/zone.toml): ' || wb_code_list(names)
+        || ' geen wijkinspecteur in de zoneconfiguratie (' || wb_zone_file() || '): ' || wb_code_list(names)
         || '. Die afwezigheden tellen niet in de werklastindex. Een tikfout in een naam? Verbeter '
         || 'ze in de lijst of in zone.toml (hoofdletters, accenten en spaties tellen niet).'
     from unknown_absentees
@@ -510,7 +510,7 @@ warnings as (
         'De ' || what || ' noemen ' || wb_count_text(n_labels) || ' '
         || case when list_name = 'incidents' then 'categorie' else 'type' end
         || case when n_labels = 1 then '' when list_name = 'incidents' then 'ën' else 's' end
-        || ' die de zoneconfiguratie (data/zone.toml, [categories].' || list_name || ') niet noemt: '
+        || ' die de zoneconfiguratie (' || wb_zone_file() || ', [categories].' || list_name || ') niet noemt: '
         || array_to_string(labels, ', ') || case when n_labels > 8 then ', …' else '' end
         || '. Een hernoemde categorie telt als een nieuwe: vul de lijst aan, of zie of de export '
         || 'ze anders schrijft.'
