@@ -485,14 +485,10 @@ def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, sour
     """Stop a layer that the CRS it was read in puts outside Belgium: a CRS misread or
     wrongly declared (a WGS84 file declared Lambert 72 lay at 0 km, 0 km) turned every
     record into "buiten de zone", without a word about the file."""
-    from etl.geo import BELGIUM_31370  # not at import: etl.geo loads H3 and pandas
-
     x, y = sample[:, 0], sample[:, 1]
     if transformer is not None:
         x, y = transformer.transform(x, y)
-    x0, y0, x1, y1 = BELGIUM_31370
-    inside = np.isfinite(x) & np.isfinite(y) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
-    if inside.mean() >= 0.5:
+    if _share_in_belgium(x, y) >= 0.5:
         return
     at = next(((float(a), float(b)) for a, b in zip(x, y, strict=True) if np.isfinite(a)), None)
 
@@ -502,11 +498,46 @@ def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, sour
     where = f" (bv. x {metres(at[0])}, y {metres(at[1])} in Lambert 72)" if at else ""
     # The sidecar belongs to the file, also for one layer of several ("grenzen.gpkg!wijken").
     sidecar = Path(name.split("!")[0]).name + ".crs"
+    # Which of Belgium's systems puts the file's own coordinates in Belgium: the example
+    # said EPSG:31370 also for a Lambert 2008 layer.
+    fits = [
+        code
+        for code in BELGIAN_CRS
+        if code != crs and _share_in_belgium(*_to_lambert72(sample, code)) >= 0.5
+    ]
+    example = (
+        f"waarschijnlijk {fits[0]} ({crs_label(fits[0])}): daarin liggen ze wel in België"
+        if len(fits) == 1
+        else "EPSG:31370 voor Lambert 72, EPSG:3812 voor Lambert 2008, EPSG:4326 voor WGS84"
+    )
     raise BuildError(
         f"Bestand {name}: gelezen in {crs_label(crs)} ({source}) liggen de objecten niet in "
         f"België{where}. Het coördinatenstelsel klopt niet: geef het juiste op in een bestand "
-        f"{sidecar} naast de kaartlaag (bv. EPSG:31370) of als districts_crs in zone.toml."
+        f"{sidecar} naast de kaartlaag ({example}) of als districts_crs in zone.toml."
     )
+
+
+#: The coordinate systems a Belgian layer comes in (Lambert 72, Lambert 2008, WGS84).
+BELGIAN_CRS = ("EPSG:31370", "EPSG:3812", "EPSG:4326")
+
+
+def _to_lambert72(sample: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """The points of ``sample`` (x, y in ``crs``) in Lambert 72."""
+    x, y = sample[:, 0], sample[:, 1]
+    if crs == "EPSG:31370":
+        return x, y
+    with np.errstate(all="ignore"):
+        return Transformer.from_crs(crs, "EPSG:31370", always_xy=True).transform(x, y)
+
+
+def _share_in_belgium(x, y) -> float:
+    """The share of the points ``x``, ``y`` (Lambert 72) inside Belgium's box."""
+    from etl.geo import BELGIUM_31370  # not at import: etl.geo loads H3 and pandas
+
+    x0, y0, x1, y1 = BELGIUM_31370
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    inside = np.isfinite(x) & np.isfinite(y) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    return float(inside.mean()) if len(x) else 0.0
 
 
 def load_districts(

@@ -406,6 +406,16 @@ def test_a_declared_crs_that_puts_the_layer_outside_belgium_stops_the_build(tmp_
         "liggen de objecten niet in België"
     )
     assert "wijken.zip.crs" in message
+    # It names the system its coordinates do fit (the example said EPSG:31370 for any).
+    assert "waarschijnlijk EPSG:4326 (WGS84): daarin liggen ze wel in België" in message
+
+
+def test_a_lambert_2008_layer_declared_lambert_72_is_told_its_system(tmp_path):
+    raw = raw_with(tmp_path)
+    _zip_shapefile(wijken(3812), raw / "districts" / "wijken.zip", with_prj=False)
+    zone = zone_declaring(tmp_path, "EPSG:31370")
+    with pytest.raises(BuildError, match=r"waarschijnlijk EPSG:3812 \(Lambert 2008\)"):
+        located(raw, tmp_path, zone)
 
 
 @pytest.mark.parametrize("kind", ["gpkg", "zip"])
