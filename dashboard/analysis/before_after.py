@@ -7,7 +7,14 @@ against an equally long stretch right before it, as counts, their difference and
 Poisson signal, never as a percentage of a handful.
 
 Days a source does not cover are unknown, not 0: both stretches lie within the source's
-data, shortened alike when the data end sooner (or begin later) than the stretch asked for.
+data, shortened alike when the data end sooner (or begin later) than the stretch asked for,
+or when a month without one record of a busy source (a missing export,
+``SourceSpan.gaps``) lies within reach: such a month counted 0 and made a constant rate
+"opvallend".
+
+The place was often picked because it stood out: a stretch chosen for its many records is
+followed by fewer by chance alone (regression to the mean), so a fall after a measure
+taken there is no proof that it worked (:data:`SELECTION_NOTE`).
 """
 
 from __future__ import annotations
@@ -18,13 +25,28 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis.compstat import Period, is_opvallend, poisson_p_value, poisson_signal
+from dashboard.analysis.compstat import (
+    Period,
+    fmt_gaps,
+    is_opvallend,
+    month_end,
+    poisson_p_value,
+    poisson_signal,
+)
 
 #: The fewest days on each side: fewer count too few records to say anything.
 MIN_DAYS = 14
 
 #: The longest stretch an approach is judged over (:func:`effect_windows`): its first year.
 MAX_EFFECT_DAYS = 364
+
+#: What a before/after comparison at a place picked for its records cannot tell.
+SELECTION_NOTE = (
+    "Let op: een adres dat gekozen werd omdat er veel gebeurde, telt daarna vaak minder, ook "
+    "zonder aanpak (terugkeer naar het gemiddelde). En valt de periode waarin het adres "
+    "opviel in 'na', dan ligt 'na' vanzelf hoger. Een daling na de aanpak is dus geen bewijs "
+    "dat ze werkte; de vergelijking met de rest van de zone corrigeert daar niet voor."
+)
 
 #: The stretches a page offers: label -> days.
 WINDOWS = {"28 dagen": 28, "3 maanden": 91, "6 maanden": 182, "1 jaar": 364}
@@ -63,6 +85,7 @@ def windows(
     first: dt.date | None,
     last: dt.date | None,
     min_days: int = MIN_DAYS,
+    gaps: tuple[dt.date, ...] = (),
 ) -> BeforeAfter | str:
     """The before and after stretches of a measure that began on ``since``.
 
@@ -76,6 +99,9 @@ def windows(
         The first and last day the source covers (``None``: no data).
     min_days : int
         Fewest days on each side for a comparison.
+    gaps : tuple of date
+        Months (first days) without one record of a busy source (``SourceSpan.gaps``):
+        unknown, so both stretches stop short of them.
 
     Returns
     -------
@@ -90,7 +116,22 @@ def windows(
     if since <= first:
         return f"de gegevens beginnen op {first:%d/%m/%Y}, er is niets vóór {since:%d/%m/%Y}"
     n = min(int(days), (last - since).days + 1, (since - first).days)
+    # A month without one record (a missing export) within reach stops both stretches
+    # short of it: before it ends after that month, after it before that month.
+    near = []
+    for gap in gaps:
+        gap_end = month_end(gap)
+        if gap_end < since - dt.timedelta(days=n) or gap >= since + dt.timedelta(days=n):
+            continue
+        near.append(gap)
+        n = min(n, (since - gap_end).days - 1 if gap_end < since else max(0, (gap - since).days))
     if n < min_days:
+        if near:
+            return (
+                f"geen enkel record in {fmt_gaps(tuple(near))} (een ontbrekende export?): "
+                f"aan één kant van {since:%d/%m/%Y} blijven maar {n} "
+                f"dag{'en' if n != 1 else ''} over, minder dan {min_days}"
+            )
         return (
             f"de gegevens ({first:%d/%m/%Y} – {last:%d/%m/%Y}) geven aan één kant van "
             f"{since:%d/%m/%Y} maar {n} dag{'en' if n != 1 else ''}, minder dan {min_days}"
@@ -104,16 +145,20 @@ def windows(
 
 
 def effect_windows(
-    started_on: dt.date, ended_on: dt.date | None, first: dt.date | None, last: dt.date | None
+    started_on: dt.date,
+    ended_on: dt.date | None,
+    first: dt.date | None,
+    last: dt.date | None,
+    gaps: tuple[dt.date, ...] = (),
 ) -> BeforeAfter | str:
     """The stretches an approach is judged on: from its first day up to its last (while it
     runs: up to the data's last day), at most :data:`MAX_EFFECT_DAYS`, against as many
-    days right before it (:func:`windows`)."""
+    days right before it (:func:`windows`, also for ``gaps``)."""
     days = MAX_EFFECT_DAYS
     if last is not None:  # without data, windows() says so whatever the days
         end = last if ended_on is None else min(ended_on, last)
         days = max(1, min((end - started_on).days + 1, MAX_EFFECT_DAYS))
-    return windows(started_on, days, first, last)
+    return windows(started_on, days, first, last, gaps=gaps)
 
 
 def count_in(daily: pd.DataFrame, period: Period) -> int:

@@ -12,7 +12,11 @@ import math
 
 import pandas as pd
 
-from dashboard.analysis.before_after import DEFAULT_RADIUS, MIN_SURROUNDING_RECORDS
+from dashboard.analysis.before_after import (
+    DEFAULT_RADIUS,
+    MIN_SURROUNDING_RECORDS,
+    SELECTION_NOTE,
+)
 from dashboard.analysis.compstat import MAX_P_SENTENCE, is_opvallend
 from dashboard.components.format import (
     fmt_date,
@@ -151,7 +155,7 @@ APPROACH_NOTE = (
     f"{DEFAULT_RADIUS} m), met het 95 %-betrouwbaarheidsinterval: zo vallen seizoen en "
     "algemene trend weg; ▼/▲ wanneer het hele interval onder of boven 1 ligt. Een verschil "
     "zegt nog niet dat de aanpak het veroorzaakte; of het probleem naar de buren verschoof, "
-    "toont Bronnen bij het adres."
+    "toont Bronnen bij het adres. " + SELECTION_NOTE
 )
 
 

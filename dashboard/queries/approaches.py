@@ -191,8 +191,15 @@ def _approach_effects(
     frame = frame.reset_index(drop=True)
     names = district_wijken(version).set_index("code")["name"]
     frame["wijk"] = [names.get(c, c) for c in frame["wijk_code"]]
+    # The day each source's data begin (not the first of that month: the days before its
+    # first record counted 0), its last day and its months without one record.
+    by_domain = common.source_span_map(version)
     spans = {
-        k: (common.known_since(version, (k,)), common.dataset_known_until(version, k))
+        k: (
+            by_domain[k].first if k in by_domain else None,
+            common.dataset_known_until(version, k),
+            by_domain[k].gaps if k in by_domain else (),
+        )
         for k in sources
     }
     extra = []
@@ -204,7 +211,9 @@ def _approach_effects(
         place: tuple[float, ...] | None | bool = False  # not looked up yet
         for k in incidents.SOURCE_DATASETS:
             stretches = (
-                before_after.effect_windows(started, ended, *spans[k])
+                before_after.effect_windows(
+                    started, ended, spans[k][0], spans[k][1], gaps=spans[k][2]
+                )
                 if k in spans
                 else "niet gekozen"
             )

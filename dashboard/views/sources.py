@@ -420,9 +420,13 @@ def _address_history(row: pd.Series) -> None:
         legend={"orientation": "h", "y": -0.2},
     )
     show_chart(fig, key="bronnen_adres_verloop")
+    # From the day the source's data begin (not the first of its month) and short of a
+    # month without one record (a missing export): unknown days counted 0.
     stretches = {
-        k: before_after.windows(since, before_after.WINDOWS[window], first, last)
-        for k, (first, last) in known.items()
+        k: before_after.windows(
+            since, before_after.WINDOWS[window], spans[k].first, last, gaps=spans[k].gaps
+        )
+        for k, (_, last) in known.items()
     }
     table = before_after_table(
         {
@@ -440,7 +444,7 @@ def _address_history(row: pd.Series) -> None:
         "2·(√na − √voor); ▲/▼ wanneer het opvallend is (|signaal| > 2 en toeval geeft het "
         "in minder dan 5 % van de gevallen). Eén adres telt weinig registraties: lees het "
         "als een aanwijzing, niet als bewijs dat de aanpak werkte. Gearceerde maanden zijn "
-        "maar deels gedekt door de gegevens."
+        "maar deels gedekt door de gegevens. " + before_after.SELECTION_NOTE
     )
     _address_surroundings(
         key_values, {k: v for k, v in stretches.items() if not isinstance(v, str)}

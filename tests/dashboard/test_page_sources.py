@@ -10,7 +10,7 @@ import io
 import json
 import re
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -1068,3 +1068,40 @@ def test_an_inspector_records_approaches_in_the_own_wijk_and_sees_only_those(
     next(b for b in at.button if b.label == "Aanpak vastleggen").click().run()
     row = _approach_row(at)
     assert (row["Wijk"], row["Door"], row["Aanpak"]) == ("Herent-Centrum", "insp", "Buurtgesprek")
+
+
+def test_an_approach_s_before_stretch_starts_with_the_data_not_its_month(
+    demo_warehouse, tmp_path, monkeypatch
+):
+    """The before stretch began on the first of the data's first month (known_since), so the
+    days before the first record counted 0 and leaned the result towards a rise (an audit,
+    fifty-eighth session). It begins on the data's first day."""
+    import streamlit as st
+
+    from dashboard.queries import approaches, warehouse_version
+    from dashboard.queries import incidents as iq
+    from etl.approaches import ApproachStore
+
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    st.cache_data.clear()
+    import dataclasses
+
+    from dashboard.queries import common
+
+    version = warehouse_version(demo_warehouse)
+    # Data that begin on the 6th of their first month (the demo's begin on the 1st).
+    spans = dict(common.source_span_map(version))
+    first = spans["incidents"].first + timedelta(days=5)
+    spans["incidents"] = dataclasses.replace(spans["incidents"], first=first)
+    monkeypatch.setattr(common, "source_span_map", lambda _version: spans)
+    since = first + timedelta(days=20)
+    address = iq.top_addresses(version, "incidents", first, first + timedelta(days=90)).iloc[0]
+    ApproachStore(tmp_path / "state" / "aanpakken.duckdb").start(
+        tuple(None if pd.isna(address[c]) else address[c] for c in iq.ADDRESS_KEY),
+        address["adres"], address["gemeente"], address["wijk_code"],
+        since, "Gesprek", "demo",
+    )  # fmt: skip
+    effects = approaches.approach_effects(version, ())
+    (row,) = effects.to_dict("records")
+    assert row["incidents_vanaf"] == first and row["incidents_dagen"] == 20
+    st.cache_data.clear()

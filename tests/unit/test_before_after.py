@@ -50,6 +50,38 @@ def test_no_comparison_says_why(since, first, last, says):
     assert isinstance(reason, str) and says in reason
 
 
+def test_windows_stop_short_of_a_month_without_one_record():
+    """March 2025 missing from a busy register: a measure on 01/04 compared 0 in March with
+    9 in April as "opvallend" (an audit, fifty-eighth session). Both stretches stop short
+    of such a month; too little left is no comparison, and it says why."""
+    gaps = (date(2025, 3, 1),)
+    first, last = date(2023, 1, 1), date(2026, 6, 30)
+    # The month right before: no comparison.
+    reason = before_after.windows(date(2025, 4, 1), 28, first, last, gaps=gaps)
+    assert reason == (
+        "geen enkel record in 03/2025 (een ontbrekende export?): aan één kant van 01/04/2025 "
+        "blijven maar 0 dagen over, minder dan 14"
+    )
+    # Three weeks after it: 20 days each side, the before side from 01/04.
+    w = before_after.windows(date(2025, 4, 21), 91, first, last, gaps=gaps)
+    assert w.before == Period(date(2025, 4, 1), date(2025, 4, 20))
+    assert w.after == Period(date(2025, 4, 21), date(2025, 5, 10)) and w.shortened
+    # A measure before the gap: the after side stops at 28/02.
+    w = before_after.windows(date(2025, 2, 1), 91, first, last, gaps=gaps)
+    assert w.after == Period(date(2025, 2, 1), date(2025, 2, 28)) and w.days == 28
+    # A measure inside the gap.
+    assert "geen enkel record in 03/2025" in before_after.windows(
+        date(2025, 3, 10), 28, first, last, gaps=gaps
+    )
+    # A gap out of reach changes nothing.
+    w = before_after.windows(date(2025, 8, 1), 28, first, last, gaps=gaps)
+    assert w.days == 28 and not w.shortened
+    # An approach's stretches likewise.
+    assert isinstance(
+        before_after.effect_windows(date(2025, 4, 1), None, first, last, gaps=gaps), str
+    )
+
+
 def test_compare_counts_the_stretches_and_judges_like_compstat():
     since = date(2026, 6, 1)
     w = before_after.windows(since, 28, date(2024, 1, 1), date(2026, 12, 31))
