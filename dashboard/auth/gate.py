@@ -316,6 +316,13 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
         client = client_address()
         decision = throttle.check(username, client)
         if not decision.allowed:
+            # Refused unread while locked: logged too (seven attempts during a lock, one
+            # with the right password, left no trace; an audit, fifty-eighth session).
+            audit_log().record(
+                "aanmelding_mislukt",
+                username.strip().lower()[:64],
+                detail={"client": client, "geblokkeerd": True, "reden": "vergrendeld"},
+            )
             form_column.error(decision.message)
             st.stop()
         user = UserStore(allow_demo=demo).verify(username, password)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import time
@@ -678,8 +679,11 @@ def test_login_gate_local(tmp_path, monkeypatch):
     at.text_input[1].input("long enough pw")
     at.button[0].click().run()
     assert any("Welkom An (Wijkcoördinator)" in m.value for m in at.markdown)
-    events = AuditLog().read()["event"].tolist()
-    assert events == ["aanmelding", "aanmelding_mislukt"]
+    log = AuditLog().read()
+    # The attempt the delay refused is in the log too, with its reason (it left no trace).
+    assert log["event"].tolist() == ["aanmelding", "aanmelding_mislukt", "aanmelding_mislukt"]
+    refused = json.loads(log.iloc[1]["detail"])
+    assert refused["reden"] == "vergrendeld" and refused["geblokkeerd"] is True
 
 
 def test_filter_pages_by_role():
