@@ -43,6 +43,7 @@ __all__ = [
     "month_end",
     "months_within",
     "notable_changes_sentences",
+    "only_in",
     "period_bounds",
     "poisson_p_value",
     "poisson_signal",
@@ -216,6 +217,19 @@ class SourceSpan:
 def months_within(months: tuple[dt.date, ...], start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
     """The months of ``months`` (first days) that share a day with ``start``–``end``."""
     return tuple(m for m in months if m <= end and month_end(m) >= start)
+
+
+def only_in(months: tuple[dt.date, ...], start: dt.date, end: dt.date) -> bool:
+    """Whether every day of ``start``–``end`` lies in one of ``months`` (first days): a
+    period wholly inside months without one record is unknown, not 0."""
+    day = start
+    for m in sorted(months_within(months, start, end)):
+        if m > day:
+            return False
+        day = max(day, month_end(m) + dt.timedelta(days=1))
+        if day > end:
+            return True
+    return False
 
 
 def month_end(first_day: dt.date) -> dt.date:

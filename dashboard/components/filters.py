@@ -254,7 +254,9 @@ def anchored_bounds(version: WarehouseVersion) -> tuple[date, date]:
     return bounds["first"] or anchor - timedelta(days=365), anchor
 
 
-def period_filter(version: WarehouseVersion, container=None) -> Period:
+def period_filter(
+    version: WarehouseVersion, container=None, domains: Sequence[str] | None = None
+) -> Period:
     """Draw the period filter and return the chosen period.
 
     Parameters
@@ -263,6 +265,9 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
         Used to find the last date with data (the anchor of the presets).
     container : streamlit container, optional
         Where to draw; defaults to the sidebar.
+    domains : sequence of str, optional
+        The sources the page shows, whose empty months in the period it warns about
+        (:func:`empty_months_warning`; ``None``: every one).
 
     Returns
     -------
@@ -326,7 +331,7 @@ def period_filter(version: WarehouseVersion, container=None) -> Period:
         custom = st.session_state[KEY_RANGE]
 
     period = preset_period(preset, anchor, custom)
-    empty_months_warning(version, period, where)
+    empty_months_warning(version, period, where, domains)
     _set_param(PARAM_PRESET, preset)
     _set_param(PARAM_FROM, period.start.isoformat() if preset == "aangepast" else None)
     _set_param(PARAM_TO, period.end.isoformat() if preset == "aangepast" else None)
@@ -342,17 +347,22 @@ NONE_OF_DOMAIN = {
 }
 
 
-def empty_months_warning(version: WarehouseVersion, period: Period, where) -> None:
+def empty_months_warning(
+    version: WarehouseVersion, period: Period, where, domains: Sequence[str] | None = None
+) -> None:
     """Warn when ``period`` holds a whole month without one record of a source that counts
     ten or more a month (``marts.coverage.empty_months``: a missing export). Such a month
     counts 0 on every page; the comparisons (Briefing, Verkeer) and the report to the
-    mayors leave it out or mark it, this warning names it wherever the period is chosen."""
+    mayors leave it out or mark it, this warning names it wherever the period is chosen.
+    ``domains``: those the page shows (``None``: every one)."""
     for domain, span in source_span_map(version).items():
+        if domains is not None and domain not in domains:
+            continue
         empty = span.gaps_in(period.start, period.end)
         if empty:
             where.warning(
-                f"{NONE_OF_DOMAIN.get(domain, f'Geen enkel record ({domain})')} geladen in "
-                f"{fmt_gaps(empty)}, terwijl die bron gewoonlijk tien of meer per maand telt: "
+                f"{NONE_OF_DOMAIN.get(domain, f'Geen enkel record ({domain})')} met datum in "
+                f"{fmt_gaps(empty)}, terwijl er gewoonlijk tien of meer per maand zijn: "
                 "een ontbrekende export? "
                 f"{'Die maand telt' if len(empty) == 1 else 'Die maanden tellen'} hier als 0.",
                 icon=":material/warning:",
@@ -480,9 +490,10 @@ class Filters:
     wijken: tuple[str, ...]
 
 
-def common_filters(version: WarehouseVersion) -> Filters:
-    """Draw period and wijk filters in the sidebar and return both."""
+def common_filters(version: WarehouseVersion, domains: Sequence[str] | None = None) -> Filters:
+    """Draw period and wijk filters in the sidebar and return both (``domains``: the
+    sources the page shows, see :func:`period_filter`)."""
     st.sidebar.subheader("Filters")
-    period = period_filter(version)
+    period = period_filter(version, domains=domains)
     wijken = wijk_filter(version)
     return Filters(period, wijken)

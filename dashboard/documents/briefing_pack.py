@@ -27,7 +27,9 @@ from dashboard.analysis.compstat import (
     covered,
     dispersion_note,
     fmt_gaps,
+    months_within,
     notable_changes_sentences,
+    only_in,
     period_bounds,
     screen_changes,
 )
@@ -447,6 +449,14 @@ def _measures_covered(
             )
             gone.setdefault(why, []).append(label)
             continue
+        if only_in(source.gaps, *reach):
+            # Wholly inside months without one record (a missing export): unknown, not 0.
+            why = (
+                f"geen enkel record met datum in {fmt_gaps(source.gaps_in(*reach))}: een "
+                "ontbrekende export?"
+            )
+            gone.setdefault(why, []).append(label)
+            continue
         # A month without one record of a busy source (a missing export) is no quiet
         # month: a period holding one is not compared either.
         empty_now = source.gaps_in(c.start, c.end)
@@ -457,7 +467,7 @@ def _measures_covered(
         usable[m] = (True, prev, year)
         if not whole and now_ok:
             if empty_now:
-                why = f"geen enkel record in {fmt_gaps(empty_now)} (een ontbrekende export?)"
+                why = f"geen enkel record met datum in {fmt_gaps(empty_now)} (een ontbrekende export?)"
             elif reach[1] < c.end:
                 why = f"alleen gegevens tot en met {fmt_date(reach[1])}"
             else:
@@ -470,7 +480,7 @@ def _measures_covered(
                 for g in source.gaps_in(p.start, p.end)
             ]
             if empty:
-                why = f"geen enkel record in {fmt_gaps(tuple(sorted(set(empty))))}"
+                why = f"geen enkel record met datum in {fmt_gaps(tuple(sorted(set(empty))))}"
                 uncompared.setdefault(why + " (een ontbrekende export?)", []).append(label)
             else:
                 # It covers the current period but starts after a comparison period does.
@@ -638,6 +648,12 @@ def collect_briefing(
         )
     # The days of the zone's own accident registration, as the Verkeer page judges them.
     own = traffic_queries.source_span(version, "accidents")
+    # Months without one accident of a busy registration (a missing export) in the window.
+    if missing := months_within(own["gaps"], *window):
+        rule += (
+            f". Geen enkel ongeval met datum in {fmt_gaps(missing)} (een ontbrekende export?): "
+            "een locatie kan de drempels missen doordat gegevens ontbreken"
+        )
     return BriefingData(
         zone_name=str(build_info(version).get("zone_name") or "Politiezone"),
         bounds=bounds,

@@ -26,7 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from dashboard.analysis import events as event_analysis
-from dashboard.analysis.compstat import SourceSpan, fmt_gaps, years_before
+from dashboard.analysis.compstat import SourceSpan, fmt_gaps, only_in, years_before
 from dashboard.analysis.suppression import ResidualDisclosureWarning, footnote_nl
 from dashboard.components.format import (
     file_slug,
@@ -895,7 +895,9 @@ def _source_gaps(
         for j, key in enumerate(labels):
             source = sources.get(domains[key])
             reach = source.reach(s, e) if source else None
-            if reach is None:
+            # No data over the span, or only months without one record of a busy source
+            # (a missing export): "–", not "0*".
+            if reach is None or only_in(source.gaps, *reach):
                 missing[i, j] = True
                 continue
             # A month without one record of a busy source inside the span (a missing

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.analysis.blackspots import DEFAULT_SEVERITY_CLASSES, RuleParams
+from dashboard.analysis.compstat import fmt_gaps, months_within
 from dashboard.components.format import (
     file_slug,
     fmt_count,
@@ -405,17 +406,33 @@ def window_reach(
     return max(start, first), min(end, last)
 
 
-def coverage_note(window: tuple[date, date], first: date | None, last: date | None) -> str | None:
+def coverage_note(
+    window: tuple[date, date],
+    first: date | None,
+    last: date | None,
+    gaps: tuple[date, ...] = (),
+) -> str | None:
     """What the page, the list and the advice say when the zone's own registration does not
     cover the whole window of the rule; ``None`` when it does.
 
     The rule counts injury accidents over years: a window reaching before the first export
     (or after the last day of data) holds fewer accidents than the location had, and a
     location can miss the thresholds for the data that are missing, not for its safety.
+    Months without one accident of a busy registration (``gaps``: a missing export) inside
+    the window are named likewise.
     """
     start, end = window
+    missing = months_within(gaps, start, end)
+    gap_note = (
+        f"De eigen registratie van de zone heeft geen enkel ongeval met datum in "
+        f"{fmt_gaps(missing)} (een ontbrekende export?): die "
+        + ("maand telt" if len(missing) == 1 else "maanden tellen")
+        + " als 0, en een locatie kan de drempels missen doordat gegevens ontbreken."
+        if missing
+        else None
+    )
     if first is not None and last is not None and first <= start and end <= last:
-        return None
+        return gap_note
     reach = window_reach(window, first, last)
     if reach is None:
         return (
@@ -429,6 +446,7 @@ def coverage_note(window: tuple[date, date], first: date | None, last: date | No
         f"De eigen registratie van de zone dekt maar {fmt_date(lo)} – {fmt_date(hi)}, "
         f"ongeveer {months} van de {total} maanden van het venster: een locatie kan de "
         "drempels missen doordat gegevens ontbreken, niet doordat ze veilig is."
+        + (f" {gap_note}" if gap_note else "")
     )
 
 

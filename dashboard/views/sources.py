@@ -21,6 +21,7 @@ import shapely
 import streamlit as st
 
 from dashboard.analysis import before_after
+from dashboard.analysis.compstat import fmt_gaps, only_in
 from dashboard.analysis.hotspots import EMERGING_LABELS, GI_CLASS_LABELS
 from dashboard.analysis.repeats import knox_test, near_repeats
 from dashboard.analysis.risk import risk_near_poi
@@ -75,7 +76,7 @@ KEY_SELECTION = "bronnen_selectie"
 KEY_ADDRESSES = "bronnen_adressen"
 
 version = layout.warehouse()
-flt = filters.common_filters(version)
+flt = filters.common_filters(version, domains=("incidents", "nuisance"))
 period = flt.period
 
 st.title("Bronnen van onveiligheid")
@@ -155,7 +156,15 @@ unknown = tuple(
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
     stops = until.get(key) is not None and until[key] < period.end
-    now = hq.filtered_count(version, key, *args) if key in keys and key not in unknown else None
+    # A month without one record of a busy source (a missing export) in the period or the
+    # one before: unknown, not 0 ("315, +306" against a September without facts).
+    empty = spans[key].gaps_in(previous.start, period.end) if key in spans else ()
+    whole_gap = key in spans and only_in(spans[key].gaps, period.start, period.end)
+    now = (
+        hq.filtered_count(version, key, *args)
+        if key in keys and key not in unknown and not whole_gap
+        else None
+    )
     # A previous period before the data is unknown, not 0 ("+246" on the first days).
     since = first_month.get(key)
     before = (
@@ -163,9 +172,28 @@ for key in ("incidents", "nuisance"):
         if key in keys
         and not stops
         and now is not None
+        and not empty
         and (since is None or previous.start >= since)
         else None
     )
+    if key in keys and key not in unknown and empty:
+        st.warning(
+            f"{ds.label}: geen enkel record met datum in {fmt_gaps(empty)} (een ontbrekende "
+            "export?): "
+            + (
+                "onbekend, niet 0."
+                if whole_gap
+                else "geen vergelijking met de vorige periode"
+                + (
+                    f"; {fmt_gaps(empty_now)} "
+                    + ("telt" if len(empty_now) == 1 else "tellen")
+                    + " in de kaart, de grafieken en de tabellen als 0."
+                    if (empty_now := spans[key].gaps_in(period.start, period.end))
+                    else "."
+                )
+            ),
+            icon=":material/warning:",
+        )
     kpis.append(layout.Kpi(ds.label, now, before))
     if key in unknown and key not in spans:
         # A zone without that source at all: said once, quietly (no export to renew).
@@ -1158,7 +1186,18 @@ series = monthly_with_last_year(
 series = series[
     (series["maand"] >= pd.Period(period.start, "M"))
     & (series["maand"] <= pd.Period(months_end, "M"))
-]
+].copy()
+# A month without one record of a busy source (a missing export) is unknown, this year or
+# a year earlier: no bar or point there, and not "opvallend" ("475 tegen 160": a September
+# without facts a year before).
+gap_months = {pd.Period(g, "M") for k in keys if k in spans for g in spans[k].gaps}
+if gap_months and not series.empty:
+    this_year = series["maand"].isin(gap_months)
+    year_before = series["maand"].map(lambda p: p - 12).isin(gap_months)
+    series[["n", "vorig_jaar"]] = series[["n", "vorig_jaar"]].astype(float)
+    series.loc[this_year, "n"] = float("nan")
+    series.loc[year_before, "vorig_jaar"] = float("nan")
+    series.loc[this_year | year_before, "notable"] = False
 if not series.empty:
     labels = [
         f"{month_abbreviation(p.month)} {p.year}{part_of_month(p, period.start, period.end)}"
@@ -1194,6 +1233,19 @@ if not series.empty:
     )
     show_chart(fig, key="bronnen_maanden")
     before = [label for label, n in zip(labels, series["vorig_jaar"], strict=True) if pd.isna(n)]
+    gapped = sorted(p for p in gap_months if series["maand"].isin([p, p + 12]).any())
+    if gapped:
+        st.caption(
+            "Geen enkel record met datum in "
+            + fmt_gaps(tuple(p.start_time.date() for p in gapped))
+            + " (een ontbrekende export?): die maand blijft leeg, ook als vergelijking een jaar "
+            "later (onbekend, geen 0)."
+        )
+        before = [
+            label
+            for label, n, p in zip(labels, series["vorig_jaar"], series["maand"], strict=True)
+            if pd.isna(n) and (p - 12) not in gap_months
+        ]
     if before:
         # The line stops without a word otherwise: an empty legend entry, or a line that
         # seems to begin late.

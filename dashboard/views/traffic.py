@@ -15,7 +15,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.analysis import blackspots as rule
-from dashboard.analysis.compstat import Period, compare_periods, covered, fmt_gaps, months_within
+from dashboard.analysis.compstat import (
+    Period,
+    compare_periods,
+    covered,
+    fmt_gaps,
+    months_within,
+    only_in,
+)
 from dashboard.analysis.temporal import monthly_with_last_year
 from dashboard.analysis.workload import rate_per_1000
 from dashboard.components import comparison, filters, layout, maps
@@ -74,7 +81,7 @@ def _zone() -> dict:
 
 
 version = layout.warehouse()
-flt = filters.common_filters(version)
+flt = filters.common_filters(version, domains=("accidents",))
 period = flt.period
 zone = _zone()
 
@@ -189,17 +196,31 @@ coverage_text = (
     if bounds["first"] is not None
     else f"{source_label} bevat geen ongevallen"
 )
-if not now_touched:
+now_empty = _empty_months(counted)
+# Only a month without one record of a busy registration (a missing export) keeps the
+# period from being covered: said as such, not as "outside what the source covers".
+gap_only = bool(now_empty) and covered(counted, bounds["first"], bounds["last"])
+gap_text = (
+    f"{source_label}: geen enkel ongeval met datum in {fmt_gaps(now_empty)} (een ontbrekende "
+    "export?)"
+)
+if not now_touched or (gap_only and only_in(now_empty, counted.start, counted.end)):
+    # Wholly inside such months the count is unknown ("–"), not 0.
     summary = dict.fromkeys(summary)
 if not (now_covered and _covered(previous)):
     before = dict.fromkeys(before)
-now_empty = _empty_months(counted)
-if now_empty and covered(counted, bounds["first"], bounds["last"]):
+# What the tables below say about the days they count.
+days_note = (
+    f" {gap_text}: {'die maand telt' if len(now_empty) == 1 else 'die maanden tellen'} als 0."
+    if gap_only
+    else f" {coverage_text}: enkel die dagen tellen."
+)
+if gap_only:
     st.warning(
-        f"{source_label}: geen enkel ongeval in {fmt_gaps(now_empty)}, waar de registratie "
-        "gewoonlijk tien of meer per maand telt: een ontbrekende export? Die "
-        f"{'maand telt' if len(now_empty) == 1 else 'maanden tellen'} als 0, wat onbekend "
-        "is: geen vergelijking met andere periodes.",
+        f"{source_label}: geen enkel ongeval met datum in {fmt_gaps(now_empty)}, terwijl de "
+        "registratie er gewoonlijk tien of meer per maand heeft: een ontbrekende export? Wat "
+        f"in {'die maand' if len(now_empty) == 1 else 'die maanden'} gebeurde is onbekend: "
+        "geen vergelijking met andere periodes.",
         icon=":material/warning:",
     )
 elif not now_covered:
@@ -212,8 +233,8 @@ elif not now_covered:
     )
 elif before["ongevallen"] is None and _empty_months(previous):
     st.caption(
-        f"{source_label}: geen enkel ongeval in {fmt_gaps(_empty_months(previous))} (een "
-        "ontbrekende export?), dus geen verschil met de vorige periode."
+        f"{source_label}: geen enkel ongeval met datum in {fmt_gaps(_empty_months(previous))} "
+        "(een ontbrekende export?), dus geen verschil met de vorige periode."
     )
 elif before["ongevallen"] is None:
     st.caption(f"{coverage_text}: de vorige periode niet, dus geen verschil met die periode.")
@@ -289,7 +310,9 @@ bs_window = blackspots.window(period.end, params.years)
 # The rule always counts the zone's own registration: a window reaching before its first
 # export (or after its last day) is judged on part of the years, and says so.
 zone_bounds = traffic.source_span(version, "accidents")
-bs_coverage = export.coverage_note(bs_window, zone_bounds["first"], zone_bounds["last"])
+bs_coverage = export.coverage_note(
+    bs_window, zone_bounds["first"], zone_bounds["last"], zone_bounds["gaps"]
+)
 # No day of the window in the zone's own registration (none loaded, or it stops before the
 # window): no judgement, and the counts of black spots are unknown, not 0.
 bs_judged = export.window_reach(bs_window, zone_bounds["first"], zone_bounds["last"]) is not None
@@ -911,6 +934,10 @@ else:
         )
         if unknown[-1].start_time.date() > last_known:
             outside.append(f"na {fmt_date(last_known)}")
+        # Months without one record of a busy registration (a missing export) in the window.
+        missing = months_within(bounds["gaps"], since, through)
+        if missing:
+            outside.append(f"met datum in {fmt_gaps(missing)} (een ontbrekende export?)")
         st.caption(
             f"Geen gegevens van deze bron {' of '.join(outside)}: die "
             + ("maanden" if grain == "maand" else "jaren")
@@ -1008,7 +1035,9 @@ if now_covered:
     )
 else:
     st.info(
-        f"Geen vergelijking: {coverage_text}, niet de hele gekozen periode.",
+        f"Geen vergelijking: {gap_text}."
+        if gap_only
+        else f"Geen vergelijking: {coverage_text}, niet de hele gekozen periode.",
         icon=":material/info:",
     )
 st.caption(
@@ -1080,8 +1109,7 @@ st.caption(
     "en het gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
     "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "
     f"Bij minder dan {threshold} ongevallen (of slachtoffers) zegt een cijfer per 1.000 "
-    "inwoners weinig: '(klein aantal)'."
-    + ("" if now_covered else f" {coverage_text}: enkel die dagen tellen.")
+    "inwoners weinig: '(klein aantal)'." + ("" if now_covered else days_note)
 )
 
 # ------------------------------------------------------------------------------------
@@ -1270,10 +1298,7 @@ if statbel:
     table = table.drop(columns=["Slachtoffers: totaal", "Enkel stoffelijke schade"])
 if now_touched:
     layout.table(style_table(table))
-    st.caption(
-        f"{source_label}, gekozen periode."
-        + ("" if now_covered else f" {coverage_text}: enkel die dagen tellen.")
-    )
+    st.caption(f"{source_label}, gekozen periode." + ("" if now_covered else days_note))
 else:
     st.info(f"{coverage_text}: niets te tonen voor de gekozen periode.", icon=":material/info:")
 

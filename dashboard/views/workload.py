@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboard.analysis.compstat import fmt_gaps, months_within
 from dashboard.analysis.quality import GEEN_LOCATIE, qc_findings, review_queue
 from dashboard.analysis.rebalance import (
     contiguity_report,
@@ -116,7 +117,7 @@ def _save_review(task_id: str, remark_key: str, closed_at=None) -> None:
 
 
 version = layout.warehouse()
-flt = filters.common_filters(version)
+flt = filters.common_filters(version, domains=("tasks", "incidents", "nuisance"))
 period = flt.period
 #: Below this many tasks (decisions, reports) no index, share or rate is shown: on such a
 #: base it misleads ([zone].small_count_threshold).
@@ -227,6 +228,18 @@ st.caption(
     )
     + ". Open en over termijn: op het einde van dat venster."
 )
+# Months without one task of the export (a missing export) in the index window: its tasks
+# are missing from every inspector's load, not a quiet month.
+task_span = common.source_span_map(version).get("tasks")
+task_gaps = task_span.gaps if task_span is not None else ()
+if idx_gaps := months_within(task_gaps, idx_start, idx_end):
+    st.warning(
+        f"Geen enkele wijktaak met datum in {fmt_gaps(idx_gaps)}, terwijl er gewoonlijk tien "
+        "of meer per maand zijn: een ontbrekende export? De index telt "
+        + ("die maand" if len(idx_gaps) == 1 else "die maanden")
+        + " als 0 voor iedereen.",
+        icon=":material/warning:",
+    )
 
 types_cfg = workload.task_types_config()
 weights = dict(zip(types_cfg["type_taak"], types_cfg["gewicht"], strict=True))
@@ -676,6 +689,13 @@ else:
     # follow-up filter) get a colour, the others stay grey for comparison.
     highlight = set(fair["overloaded"]) | set(st.session_state.get("opvolging_inspecteur") or [])
     trend["reeks"] = [i if i in highlight else "Overige inspecteurs" for i in trend["inspecteur"]]
+    # A month without one task of the export (a missing export) is unknown: a gap in the
+    # lines, not a dip to 0 for everyone.
+    trend_gaps = months_within(task_gaps, trend_start, idx_end)
+    if trend_gaps:
+        in_gap = pd.to_datetime(trend["maand"]).dt.date.isin(trend_gaps)
+        trend[["ontvangen", "afgewerkt"]] = trend[["ontvangen", "afgewerkt"]].astype(float)
+        trend.loc[in_gap, ["ontvangen", "afgewerkt"]] = float("nan")
     colours = {"Overige inspecteurs": "#bbbbbb"}
     strong = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"]
     fig = px.line(
@@ -707,6 +727,11 @@ else:
         st.caption(
             f"Gestippeld: de laatste maand telt maar tot {fmt_date(idx_end)} "
             f"(dag 1–{idx_end.day}); de lagere aantallen daar zijn geen daling."
+        )
+    if trend_gaps:
+        st.caption(
+            f"Geen enkele wijktaak met datum in {fmt_gaps(trend_gaps)} (een ontbrekende "
+            "export?): de lijnen blijven daar leeg (onbekend, geen 0)."
         )
 
 # ---------------------------------------------------------------------------------------

@@ -644,9 +644,9 @@ def _expected_history(at, key, start, wijk=None):
 
     table = _table(at, "Periodes")
     for label, mart in (("Feiten (pv's)", "incidents"), ("Overlastmeldingen", "nuisance")):
-        first, last = wh(
-            f"SELECT date_trunc('month', min(date))::DATE, max(date) FROM marts.{mart}"
-        ).iloc[0]
+        # From the source's first day (marts.coverage), not the first of its month: the
+        # days before its first record are unknown (fifty-eighth session).
+        first, last = wh(f"SELECT first, last FROM marts.coverage WHERE domain = '{mart}'").iloc[0]
         stretches = windows(start, 91, pd.Timestamp(first).date(), pd.Timestamp(last).date())
         before, after = stretches.before.as_tuple(), stretches.after.as_tuple()
         row = table[table["Bron"] == label].iloc[0]

@@ -1060,3 +1060,43 @@ def test_a_wijk_without_tasks_over_a_year_points_at_the_export(
     )
     assert "Kies een langer venster" not in box
     st.cache_data.clear()
+
+
+def test_a_month_missing_from_the_task_export_is_named_not_a_dip(
+    demo_raw, tmp_path, monkeypatch, state
+):
+    """June 2026 missing from the task export: every inspector's line dipped to 0 there and
+    the index counted it as a month without tasks, without a word (an audit, fifty-eighth
+    session). The page names it, and the lines leave it empty."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    path = raw / "tasks" / "wijktaken_2026.csv"
+    frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="cp1252")
+    june = frame["Ontvangen"].str.slice(3, 10) == "06/2026"
+    assert june.sum() >= 10
+    frame[~june].to_csv(path, sep=";", index=False, encoding="cp1252")
+    warehouse = tmp_path / "wh.duckdb"
+    build_warehouse(raw=raw, warehouse=warehouse, echo=lambda *_: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    assert [
+        str(m)[:7]
+        for m in wh("SELECT empty_months FROM marts.coverage WHERE domain = 'tasks'").iat[0, 0]
+    ] == ["2026-06"]
+    at = run_app("workload")
+    assert not at.exception
+    assert any(
+        w.value.startswith("Geen enkele wijktaak met datum in 06/2026, terwijl er gewoonlijk")
+        for w in at.warning
+    ), [w.value for w in at.warning]
+    assert any(
+        c.value.startswith("Geen enkele wijktaak met datum in 06/2026 (een ontbrekende export?)")
+        for c in at.caption
+    )
+    st.cache_data.clear()

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 import streamlit as st
-from dash_helpers import count, run_app, wh
+from dash_helpers import count, metrics, run_app, wh
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -677,17 +677,36 @@ def test_verkeer_does_not_compare_months_without_one_accident_of_a_busy_registra
         at = run_app("traffic", {"periode": "aangepast", "van": "2025-04-01", "tot": "2025-04-30"})
         assert not at.exception
         assert any(
-            "geen enkel ongeval in 04/2025, waar de registratie gewoonlijk tien of meer per "
-            "maand telt: een ontbrekende export?" in w.value
+            "geen enkel ongeval met datum in 04/2025, terwijl de registratie er gewoonlijk tien "
+            "of meer per maand heeft: een ontbrekende export?" in w.value
             for w in at.warning
         ), [w.value for w in at.warning]
         assert any(
-            "Geen enkel verkeersongeval geladen in 04/2025" in w.value for w in at.sidebar.warning
+            "Geen enkel verkeersongeval met datum in 04/2025" in w.value for w in at.sidebar.warning
         )
+        # Wholly inside the missing months: unknown ("–"), not 0, and why not compared.
+        assert metrics(at)["Ongevallen"] == "–"
+        assert any(
+            i.value.startswith("Geen vergelijking: ") and "04/2025" in i.value for i in at.info
+        )
+        # The black-spot window (three years) holds the missing months: said.
+        at_default = run_app("traffic")
+        assert any(
+            "geen enkel ongeval met datum in 03/2025 tot en met 05/2025 (een ontbrekende "
+            "export?)" in w.value
+            for w in at_default.warning
+        ), [w.value for w in at_default.warning]
+        # The briefing's list of black spots says it too.
+        from dashboard.documents import briefing_pack as bp
+        from dashboard.queries import warehouse_version
+
+        pack = bp.collect_briefing(warehouse_version(), "28d", date(2026, 10, 31))
+        assert "Geen enkel ongeval met datum in 03/2025 tot en met 05/2025" in pack.black_spot_rule
         # The month after: counted and shown, but not compared with the empty one before it.
         at = run_app("traffic", {"periode": "aangepast", "van": "2025-06-01", "tot": "2025-06-30"})
         assert not at.exception
         assert any(
-            "geen enkel ongeval in 05/2025 (een ontbrekende export?), dus geen verschil" in c.value
+            "geen enkel ongeval met datum in 05/2025 (een ontbrekende export?), dus geen "
+            "verschil" in c.value
             for c in at.caption
         ), [c.value for c in at.caption]

@@ -111,11 +111,45 @@ def test_months_without_any_record_inside_a_busy_source_are_named(tmp_path, monk
     assert [str(d)[:10] for d in empty] == ["2024-07-01", "2024-08-01", "2024-09-01"]
     messages = wh("SELECT message FROM marts.build_warnings WHERE topic = 'Datums'")["message"]
     assert messages.tolist() == [
-        "Feiten: 3 maanden zonder één record tussen 07/2024 en 09/2024, terwijl de bron ervoor "
-        "en erna elke maand telt. Ontbreekt er een export? Die maanden tellen als 0: elke "
-        "pagina waarschuwt bij een periode die er een bevat, vergelijkt zo'n periode niet en "
-        "het rapport markeert de telling met *."
+        "Feiten: 3 maanden zonder enig record, van 07/2024 tot en met 09/2024, terwijl de bron "
+        "er gewoonlijk tien of meer per maand heeft. Ontbreekt er een export? Die maanden "
+        "tellen als 0: de vergelijkingen (Briefing, Verkeer, Bronnen, voor en na een aanpak, "
+        "het rapport aan de burgemeesters) laten een periode die er een bevat buiten "
+        "beschouwing, en de periodefilter van elke pagina waarschuwt."
     ]
+
+
+def test_months_apart_are_listed_not_spanned(tmp_path, monkeypatch):
+    """Two empty months a year apart read "tussen 06/2024 en 09/2025", as if fifteen were
+    missing (an audit, fifty-eighth session)."""
+    rows = "".join(
+        line
+        for line in monthly(date(2024, 1, 1), 24, 12, "P").splitlines(keepends=True)
+        if not any(m in line.split(";")[1] for m in ("/06/2024", "/09/2025"))
+    )
+    version_of(tmp_path, monkeypatch, rows)
+    (message,) = wh("SELECT message FROM marts.build_warnings WHERE topic = 'Datums'")["message"]
+    assert message.startswith("Feiten: 2 maanden zonder enig record: 06/2024 en 09/2025, ")
+
+
+def test_a_season_is_no_missing_export(tmp_path, monkeypatch):
+    """A register kept from April to September: every winter month was flagged "Ontbreekt
+    er een export?" and the Briefing and the report stopped comparing those periods. An
+    empty month counts only when its calendar month has records in another year, or when
+    its run of empty months is at most two long."""
+    rows = "".join(
+        line
+        for line in monthly(date(2023, 4, 1), 30, 12, "P").splitlines(keepends=True)
+        if 4 <= int(line.split(";")[1][3:5]) <= 9
+    )
+    version_of(tmp_path, monkeypatch, rows)
+    assert len(wh("SELECT empty_months FROM marts.coverage").iat[0, 0]) == 0
+    assert count("SELECT count(*) FROM marts.build_warnings WHERE topic = 'Datums'") == 0
+    # One summer month missing is still a missing export.
+    rows = "".join(line for line in rows.splitlines(keepends=True) if "/07/2024" not in line)
+    version_of(tmp_path / "b", monkeypatch, rows)
+    empty = wh("SELECT empty_months FROM marts.coverage").iat[0, 0]
+    assert [str(d)[:7] for d in empty] == ["2024-07"]
 
 
 def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, monkeypatch):
@@ -142,18 +176,30 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
 
     # The briefing: a current period holding an empty month is counted, not compared; a
     # comparison period holding one has no count ("–").
-    now = bp.collect_briefing(version, "28d", date(2024, 8, 20))
+    now = bp.collect_briefing(version, "28d", date(2024, 7, 10))
     assert now.totals.loc["incidents", ["previous", "last_year"]].isna().all()
     assert (
-        "Feiten (pv's): geen enkel record in 07/2024 en 08/2024 (een ontbrekende export?); "
+        "Feiten (pv's): geen enkel record met datum in 07/2024 (een ontbrekende export?); "
         "niet vergeleken"
     ) in " ".join(now.coverage_notes)
     later = bp.collect_briefing(version, "28d", date(2024, 10, 28))
     assert later.totals.loc["incidents", "previous"] != later.totals.loc["incidents", "previous"]
     assert later.totals.loc["incidents", "last_year"] == 12
-    assert "geen enkel record in 09/2024 (een ontbrekende export?)" in " ".join(
+    assert "geen enkel record met datum in 09/2024 (een ontbrekende export?)" in " ".join(
         later.coverage_notes
     )
+
+    # Wholly inside the empty months: not in the briefing (unknown, not 0), and said why.
+    inside = bp.collect_briefing(version, "28d", date(2024, 8, 28))
+    assert "incidents" not in inside.totals.index
+    assert (
+        "Niet in deze briefing: feiten (pv's) (geen enkel record met datum in 08/2024: een "
+        "ontbrekende export?)."
+    ) in inside.coverage_notes
+    # The report on the third quarter: "–", not "0*".
+    quarter = mr.collect_report(version, "24038", mr.ReportPeriod("kwartaal", 2024, 3), warn=False)
+    (facts,) = [x for x in mr.summary_lines(quarter) if x.startswith("Feiten (pv's):")]
+    assert not facts.startswith("Feiten (pv's): 0"), facts
 
     # The report on 2024: the year's count of facts is marked and not compared.
     data = mr.collect_report(version, "24038", mr.ReportPeriod("jaar", 2024, 0), warn=False)
@@ -172,12 +218,33 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
     at = run_app("exploration", {"periode": "aangepast", "van": "2024-06-01", "tot": "2024-08-31"})
     assert not at.exception
     assert any(
-        w.value.startswith("Geen enkel feit geladen in 07/2024 en 08/2024, terwijl die bron")
+        w.value.startswith(
+            "Geen enkel feit met datum in 07/2024 en 08/2024, terwijl er gewoonlijk tien of "
+            "meer per maand zijn: een ontbrekende export? Die maanden tellen hier als 0."
+        )
         for w in at.sidebar.warning
     ), [w.value for w in at.sidebar.warning]
     # Not for a period without one.
     at = run_app("exploration", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-10-31"})
-    assert not [w for w in at.sidebar.warning if "geladen in" in w.value]
+    assert not [w for w in at.sidebar.warning if "met datum in" in w.value]
+
+    # Bronnen: October is not compared with the September without facts ("+12"), and the
+    # months without facts have no bar and no comparison a year later.
+    at = run_app("sources", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-10-31"})
+    assert not at.exception
+    (tile,) = [m for m in at.metric if m.label == "Feiten (pv's)"]
+    assert tile.value == "12" and not tile.delta
+    # (The previous 31 days run from 31/08.)
+    assert (
+        "Feiten (pv's): geen enkel record met datum in 08/2024 en 09/2024 (een ontbrekende "
+        "export?): geen vergelijking met de vorige periode."
+    ) in [w.value for w in at.warning]
+    at = run_app("sources", {"periode": "aangepast", "van": "2024-06-01", "tot": "2024-12-31"})
+    assert not at.exception
+    assert any(
+        c.value.startswith("Geen enkel record met datum in 07/2024 tot en met 09/2024")
+        for c in at.caption
+    ), [c.value for c in at.caption]
 
 
 def test_an_empty_month_of_a_sparse_source_is_chance_not_a_missing_export(tmp_path, monkeypatch):

@@ -540,15 +540,26 @@ warnings as (
     select 13, 'Datums',
         case c.domain when 'incidents' then 'Feiten' when 'nuisance' then 'Overlastmeldingen'
             when 'accidents' then 'Verkeersongevallen' else 'Wijktaken' end
-        || ': ' || case when len(c.empty_months) = 1 then 'geen enkel record in '
-            || strftime(c.empty_months[1], '%m/%Y')
-            else len(c.empty_months) || ' maanden zonder één record tussen '
-            || strftime(c.empty_months[1], '%m/%Y') || ' en ' || strftime(c.empty_months[-1], '%m/%Y') end
-        || ', terwijl de bron ervoor en erna elke maand telt. Ontbreekt er een export? '
+        || ': ' || case
+            when len(c.empty_months) = 1 then 'geen enkel record met datum in '
+                || strftime(c.empty_months[1], '%m/%Y')
+            -- Consecutive months as a run, others listed (two months a year apart read
+            -- "tussen 06/2024 en 09/2025" as if all fifteen were missing).
+            when (year(c.empty_months[-1]) * 12 + month(c.empty_months[-1]))
+                - (year(c.empty_months[1]) * 12 + month(c.empty_months[1])) = len(c.empty_months) - 1
+                then len(c.empty_months) || ' maanden zonder enig record, van '
+                || strftime(c.empty_months[1], '%m/%Y') || ' tot en met ' || strftime(c.empty_months[-1], '%m/%Y')
+            else len(c.empty_months) || ' maanden zonder enig record: '
+                || array_to_string(list_transform(list_slice(c.empty_months, 1, len(c.empty_months) - 1),
+                    m -> strftime(m, '%m/%Y')), ', ')
+                || ' en ' || strftime(c.empty_months[-1], '%m/%Y')
+            end
+        || ', terwijl de bron er gewoonlijk tien of meer per maand heeft. Ontbreekt er een export? '
         || case when len(c.empty_months) = 1 then 'Die maand telt' else 'Die maanden tellen' end
-        || ' als 0: elke pagina waarschuwt bij een periode die '
+        || ' als 0: de vergelijkingen (Briefing, Verkeer, Bronnen, voor en na een aanpak, het '
+        || 'rapport aan de burgemeesters) laten een periode die '
         || case when len(c.empty_months) = 1 then 'ze' else 'er een' end
-        || ' bevat, vergelijkt zo''n periode niet en het rapport markeert de telling met *.'
+        || ' bevat buiten beschouwing, en de periodefilter van elke pagina waarschuwt.'
     from marts.coverage c
     where len(c.empty_months) > 0
     union all

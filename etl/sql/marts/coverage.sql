@@ -47,17 +47,20 @@ spans as (
     group by d.domain
 ),
 -- Whole months without one record inside the span of a source that counts at least ten a
--- month (median): by chance that happens less than once in 20,000 months, so an export is
--- missing (a year's accident file left out read as a year without accidents). The first
--- and last month, which the data may cover in part, are not judged.
+-- month (median of its months with records): by chance that happens less than once in
+-- 20,000 months, so an export is missing (a year's accident file left out read as a year
+-- without accidents). The first and last month, which the data may cover in part, are not
+-- judged. A season is no missing export: an empty month counts only when the same
+-- calendar month has records in another year, or when it lies in a run of at most two
+-- empty months (a register kept from April to September left every winter month flagged).
 typical as (
     select m.domain, median(m.n) as per_month
     from months m join spans p on p.domain = m.domain
     where m.month >= date_trunc('month', p.first)
     group by m.domain
 ),
-empty as (
-    select p.domain, list(g.month::date order by g.month) as empty_months
+gaps as (
+    select p.domain, g.month::date as month
     from spans p
     join typical t on t.domain = p.domain and t.per_month >= 10
     cross join lateral generate_series(
@@ -67,7 +70,26 @@ empty as (
     ) g(month)
     left join months m on m.domain = p.domain and m.month = g.month
     where m.month is null
-    group by p.domain
+),
+-- Runs of consecutive empty months (gaps-and-islands) and their length.
+runs_of_gaps as (
+    select domain, month,
+        count(*) over (partition by domain, run) as run_months
+    from (
+        select domain, month,
+            (year(month) * 12 + month(month)) - row_number() over (partition by domain order by month) as run
+        from gaps
+    )
+),
+empty as (
+    select r.domain, list(r.month order by r.month) as empty_months
+    from runs_of_gaps r
+    where r.run_months <= 2 or exists (
+        select 1 from months m
+        where m.domain = r.domain and month(m.month) = month(r.month)
+          and year(m.month) <> year(r.month) and m.n > 0
+    )
+    group by r.domain
 )
 select p.*, coalesce(e.empty_months, []::date[]) as empty_months
 from spans p
