@@ -799,10 +799,12 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     # holds a hundred events, most of them quiet.
     # Only what the data cover is counted and judged (event_follow_up's counted, judged).
     counted = events["counted"].to_numpy(bool)
-    judged = events["judged"].to_numpy(bool)
+    # Per domain: a month without one record of it (a missing export) in the event's window
+    # or its earlier weeks leaves that domain uncounted or unjudged (event_follow_up).
+    judged = events[[f"{d}_judged" for d in domains]].to_numpy(bool)
     now = events[[f"{d}_now" for d in domains]].fillna(0).to_numpy()
     before = events[[f"{d}_before" for d in domains]].fillna(0).to_numpy()
-    more = event_analysis.more_than_usual(now, before, weeks) & judged[:, None]  # events x domains
+    more = event_analysis.more_than_usual(now, before, weeks) & judged  # events x domains
     busy = np.where(counted, now.sum(axis=1), -1)
     order = np.lexsort((events["started_at"].to_numpy(), -busy, ~more.any(axis=1)))
     events, more = events.iloc[order], more[order]
@@ -818,10 +820,12 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
         notable = []
         for k, (d, label) in enumerate(domains.items()):
             n, usual = r[f"{d}_now"], r[f"{d}_before"] / weeks
-            if pd.isna(n) or not r["counted"]:
+            if pd.isna(n) or not r[f"{d}_counted"]:
                 row.append("–")
                 continue
-            row.append(f"{fmt_int(n)} (gewoonlijk {fmt_number(usual, 1) if r['judged'] else '–'})")
+            row.append(
+                f"{fmt_int(n)} (gewoonlijk {fmt_number(usual, 1) if r[f'{d}_judged'] else '–'})"
+            )
             if more[i, k]:
                 mark[len(row) - 1] = "up"
                 notable.append(label.lower())

@@ -482,7 +482,9 @@ def _year_events(
         more = event_analysis.more_than_usual(
             ev[f"{d}_now"].fillna(0), ev[f"{d}_before"].fillna(0), weeks
         )
-        ev[f"{d}_more"] = ev["judged"].to_numpy(bool) & more
+        # Per domain: not where a month without one record of it (a missing export)
+        # touches the event's window or its earlier weeks (event_follow_up).
+        ev[f"{d}_more"] = ev[f"{d}_judged"].to_numpy(bool) & more
     periods = []
     for kind, part in _FAMILY:  # quarters first: the first that holds it is the shortest
         p = ReportPeriod(kind, year, part)
@@ -522,7 +524,9 @@ def _event_cells(
     idx: list[int | None] = []
     together: dict[tuple, list[int]] = {}
     for row in events.itertuples(index=False):
-        if not row.counted:
+        # Not counted, or not for this domain (a month without one record of it, a missing
+        # export, touches the event's window): no cell, "–".
+        if not row.counted or not getattr(row, f"{domain}_counted"):
             idx.append(None)
             continue
         cell = cells.add(int(getattr(row, f"{domain}_now")), 0)
@@ -779,7 +783,7 @@ def _events_table(
         if n:
             values[:, j] = ev[f"{d}_now"].fillna(0).to_numpy(np.int64)
             primary[:, j], hidden[:, j] = (m[keep] for m in cells.event_masks[d])
-    missing = np.repeat(~ev["counted"].to_numpy(bool)[:, None], len(domains), axis=1) if n else None
+    missing = ~np.column_stack([ev[f"{d}_counted"].to_numpy(bool) for d in domains]) if n else None
     if n and no_source is not None and no_source.any():
         missing = missing | no_source.reshape(1, -1)
     labels, notable = [], 0

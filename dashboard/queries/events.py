@@ -12,9 +12,10 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.compstat import months_within
 from dashboard.analysis.events import AFTER_HOURS, BASELINE_WEEKS, DOMAINS, RADIUS_M
 from dashboard.queries._db import WarehouseVersion, query
-from dashboard.queries.common import data_bounds
+from dashboard.queries.common import data_bounds, source_span_map
 from dashboard.queries.data_quality import present_marts
 
 #: At most this many events are listed or followed up at once (a year to date of a zone
@@ -143,11 +144,16 @@ def event_follow_up(
     counted and its ``weeks`` earlier copies within the data too (an event in the data's
     first weeks stands against weeks of which nothing is known, not against quiet ones).
 
+    Per domain, ``<domain>_counted`` and ``<domain>_judged`` narrow those down where that
+    domain's own data have a month without one record (``SourceSpan.gaps``: a missing
+    export) touching the event's window, or its earlier copies: a festival in April
+    judged against weeks in an empty March stood "opvallend" for nuisance.
+
     Returns
     -------
     DataFrame
-        The columns of :func:`upcoming_events`, the counts, ``counted`` and ``judged``, by
-        start.
+        The columns of :func:`upcoming_events`, the counts, ``counted`` and ``judged`` (and
+        per domain), by start.
     """
     if not has_events(version):
         return pd.DataFrame()
@@ -214,7 +220,7 @@ def event_follow_up(
     ORDER BY ev.started_at, ev.name
     """
     span = data_bounds(version)
-    return query(
+    frame = query(
         version,
         sql,
         {
@@ -230,3 +236,41 @@ def event_follow_up(
             "last": span["last"],
         },
     )
+    return _per_domain_coverage(version, frame, after_hours, weeks)
+
+
+def _per_domain_coverage(
+    version: WarehouseVersion, frame: pd.DataFrame, after_hours: int, weeks: int
+) -> pd.DataFrame:
+    """``<domain>_counted`` and ``<domain>_judged`` of :func:`event_follow_up`: its
+    ``counted`` and ``judged``, without the events whose window (or its ``weeks`` earlier
+    copies) touches a month without one record of that domain (a missing export)."""
+    spans = source_span_map(version)
+    starts = (
+        pd.to_datetime(frame["started_at"]) if len(frame) else pd.Series(dtype="datetime64[ns]")
+    )
+    ends = (
+        pd.to_datetime(frame["window_end"]) + pd.Timedelta(hours=after_hours)
+        if len(frame)
+        else starts
+    )
+    for d in DOMAINS:
+        gaps = spans[d].gaps if d in spans else ()
+        now_gap = [
+            bool(gaps) and bool(months_within(gaps, s.date(), e.date()))
+            for s, e in zip(starts, ends, strict=True)
+        ]
+        before_gap = [
+            bool(gaps)
+            and bool(
+                months_within(
+                    gaps, (s - pd.Timedelta(weeks=weeks)).date(), (e - pd.Timedelta(weeks=1)).date()
+                )
+            )
+            for s, e in zip(starts, ends, strict=True)
+        ]
+        now_ok = ~pd.Series(now_gap, index=frame.index, dtype=bool)
+        before_ok = ~pd.Series(before_gap, index=frame.index, dtype=bool)
+        frame[f"{d}_counted"] = frame["counted"].astype(bool) & now_ok
+        frame[f"{d}_judged"] = frame["judged"].astype(bool) & now_ok & before_ok
+    return frame

@@ -379,3 +379,46 @@ def test_a_cancelled_event_is_listed_as_such_and_not_followed_up(tmp_path):
     assert event_queries.events_between(version, date(2024, 7, 1), date(2024, 7, 7)).empty
     report = mr.collect_report(version, "24038", mr.ReportPeriod("kwartaal", 2024, 3), warn=False)
     assert [row[0] for row in report.tables["evenementen"].labels] == ["Kermis", "Jaarmarkt"]
+
+
+def test_follow_up_per_domain_leaves_out_months_without_one_record(tmp_path, monkeypatch):
+    """A nuisance register without March (a missing export): a festival in April stood
+    "opvallend" for nuisance against weeks that counted 0 for want of data (an audit,
+    fifty-eighth session). Per domain, a month without one record of it touching the
+    event's window leaves it uncounted ("–"), touching its earlier weeks unjudged."""
+    import dataclasses
+
+    import streamlit as st
+
+    from dashboard.queries import events as ev_module
+
+    wh = tmp_path / "wh.duckdb"
+    build(_raw(tmp_path), wh)
+    version = warehouse_version(wh)
+    spans = dict(ev_module.source_span_map(version))
+    real = ev_module.source_span_map
+
+    def with_gap(month: date):
+        gapped = dict(spans)
+        gapped["nuisance"] = dataclasses.replace(spans["nuisance"], gaps=(month,))
+        monkeypatch.setattr(ev_module, "source_span_map", lambda _v: gapped)
+        st.cache_data.clear()
+        return event_queries.event_follow_up(version, date(2024, 7, 1), date(2024, 7, 7))
+
+    base = event_queries.event_follow_up(version, date(2024, 7, 1), date(2024, 7, 7))
+    fuif = base.set_index("event_id").loc["EV-1"]
+    assert fuif["counted"] and fuif["judged"]
+    assert fuif["nuisance_counted"] and fuif["nuisance_judged"]
+    # June without nuisance: the fuif's four earlier Saturdays lie in it.
+    june = with_gap(date(2024, 6, 1)).set_index("event_id").loc["EV-1"]
+    assert june["nuisance_counted"] and not june["nuisance_judged"]
+    assert june["incidents_judged"] and june["judged"]
+    # July without nuisance: the fuif's own night.
+    july = with_gap(date(2024, 7, 1))
+    row = july.set_index("event_id").loc["EV-1"]
+    assert not row["nuisance_counted"] and row["incidents_counted"]
+    table, _ = bp.followup_table(july)
+    fuif_row = table[table["Evenement"] == "Fuif Sint-Rémi"].iloc[0]
+    assert fuif_row["Overlast"] == "–" and fuif_row["Feiten"].startswith("3 (gewoonlijk ")
+    monkeypatch.setattr(ev_module, "source_span_map", real)
+    st.cache_data.clear()

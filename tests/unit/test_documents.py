@@ -1742,8 +1742,8 @@ def test_an_event_s_count_cannot_pin_its_wijk():
         areas = pd.DataFrame({"wijk_code": ["A1", "A2"], "deelgemeente_code": ["A", "A"]})
         dg = pd.DataFrame({"deelgemeente_code": ["A"]})
         events = pd.DataFrame(
-            {"counted": [True], "incidents_now": [8], "incidents_more": [False],
-             "period_key": [("kwartaal", 1)], "wijk_code": ["A2"]}
+            {"counted": [True], "incidents_counted": [True], "incidents_now": [8],
+             "incidents_more": [False], "period_key": [("kwartaal", 1)], "wijk_code": ["A2"]}
         )  # fmt: skip
         if with_event_orders:
             (event,) = mr._event_cells(cells, "incidents", events, lines, areas, dg, True)
