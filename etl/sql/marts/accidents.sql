@@ -5,7 +5,8 @@ with victim_counts as (
         accident_id,
         count(*) filter (where severity_class = 'killed') as killed,
         count(*) filter (where severity_class = 'seriously_injured') as seriously_injured,
-        count(*) filter (where severity_class = 'lightly_injured') as lightly_injured
+        count(*) filter (where severity_class = 'lightly_injured') as lightly_injured,
+        count(severity_class) as injured
     from marts.victims
     group by accident_id
 ),
@@ -31,11 +32,11 @@ zone as (
         -- worst-victim severity stands for one victim of that kind: an injury accident
         -- whose rows named nobody injured counted as an injury accident without victims
         -- and scored 0 for the black spots.
-        case when coalesce(v.killed + v.seriously_injured + v.lightly_injured, 0) > 0 then v.killed
+        case when v.injured > 0 then v.killed
             else case when sc.class = 'killed' then 1 else 0 end end as killed,
-        case when coalesce(v.killed + v.seriously_injured + v.lightly_injured, 0) > 0 then v.seriously_injured
+        case when v.injured > 0 then v.seriously_injured
             else case when sc.class = 'seriously_injured' then 1 else 0 end end as seriously_injured,
-        case when coalesce(v.killed + v.seriously_injured + v.lightly_injured, 0) > 0 then v.lightly_injured
+        case when v.injured > 0 then v.lightly_injured
             else case when sc.class = 'lightly_injured' then 1 else 0 end end as lightly_injured,
         sc.class is not null as severity_injury,
         cast(null as bigint) as victims,  -- the sum of the three classes, below
