@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from dashboard.analysis.compstat import fmt_gaps, months_within, only_in
 from dashboard.components import filters, layout, maps
 from dashboard.components.charts import dot_partial_ends, hatch_partial_bars, show_chart
 from dashboard.components.format import (
@@ -47,12 +48,19 @@ def _bucket(column: str, value) -> tuple[date, date] | None:
     return None
 
 
-def period_label(column: str, value, within: tuple[date, date] | None = None) -> str:
+def period_label(
+    column: str, value, within: tuple[date, date] | None = None, gaps: tuple[date, ...] = ()
+) -> str:
     """Readable Dutch label for a value of a time or weekday column.
 
     ``within``: the chosen period. A year, quarter, month or week it covers only in part
     says which days it holds ("november 2026 (3–30)", "K4 2026 (01/10–30/11)"): its count
     is not that of a whole month, and a chart would show it as a drop.
+
+    ``gaps``: months (first days) without one record of the source, where it counts ten
+    or more a month (a missing export): a year, quarter or week holding one says so
+    ("K3 2025 (zonder 09/2025)"), a month that is one "(geen gegevens)": its 0 or low count
+    read as a fall.
     """
     if pd.isna(value):
         return "Onbekend"
@@ -77,6 +85,13 @@ def period_label(column: str, value, within: tuple[date, date] | None = None) ->
         first, last = held
         days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
         label += f" ({days})"
+    bucket = _bucket(column, value) if gaps else None
+    if bucket is not None:
+        first, last = held or bucket
+        if only_in(gaps, first, last):
+            label += " (geen gegevens)"
+        elif missing := months_within(gaps, first, last):
+            label += f" (zonder {fmt_gaps(missing)})"
     return label
 
 
@@ -304,12 +319,18 @@ names.update(
 # Before the source's first month the period holds no data: a year it begins in shows its
 # days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
 within = None if ds.month_only else (table.known_start, table.known_end)
+# Months without one record of the source (a missing export) in the period: named in the
+# labels of the periods holding one (the sidebar's warning alone left "K3 2025" a fall).
+source_span = common.source_span_map(version).get(
+    common.KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
+)
+gaps = () if ds.month_only or source_span is None else source_span.gaps
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
 shown = data.copy()
 for column in names:
     if column in shown and column in LABELLED and column != "dag":
-        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within))
+        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within, gaps))
 
 # Chart: time on the x-axis when there is time, else the first grouping.
 time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
@@ -319,11 +340,11 @@ plot = data.sort_values([c for c in (x, colour) if c]) if x else data
 x_order = None
 if x:
     x_order = [
-        period_label(x, v, within) if x in LABELLED else v for v in plot[x].drop_duplicates()
+        period_label(x, v, within, gaps) if x in LABELLED else v for v in plot[x].drop_duplicates()
     ]
     plot = plot.assign(
         **{
-            c: plot[c].map(lambda v, c=c: period_label(c, v, within))
+            c: plot[c].map(lambda v, c=c: period_label(c, v, within, gaps))
             for c in (x, colour)
             if c in LABELLED
         }
@@ -333,7 +354,7 @@ if x:
 colour_order = None
 if colour:
     colour_order = [
-        period_label(colour, v, within) if colour in LABELLED else v
+        period_label(colour, v, within, gaps) if colour in LABELLED else v
         for v in data[colour].drop_duplicates().sort_values()
     ]
 plot = plot.rename(columns={**names, value_col: value_label})
@@ -380,7 +401,9 @@ else:
     fig.update_xaxes(type="category")
     # Counts and sums grow with the days a point holds; a share does not.
     if x in LABELLED and per != "aandeel":
-        partial = {period_label(x, v, within) for v in data[x].unique() if _held_days(x, v, within)}
+        partial = {
+            period_label(x, v, within, gaps) for v in data[x].unique() if _held_days(x, v, within)
+        }
         marked = (dot_partial_ends if kind == "Lijn" else hatch_partial_bars)(fig, partial)
         dotted = "Gestippeld" if marked and kind == "Lijn" else "Gearceerd" if marked else ""
 if fig is not None:

@@ -224,6 +224,34 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
         )
         for w in at.sidebar.warning
     ), [w.value for w in at.sidebar.warning]
+    # Verkenning names them in the labels of the periods holding them.
+    quarters = run_app(
+        "exploration",
+        {
+            "periode": "aangepast",
+            "van": "2024-01-01",
+            "tot": "2024-12-31",
+            "indeling1": "Kwartaal",
+            "indeling2": "Geen",
+        },
+    )
+    assert not quarters.exception
+    labels = quarters.dataframe[0].value["Kwartaal"].tolist()
+    # (the data end on 21/12)
+    assert labels == ["K1 2024", "K2 2024", "K3 2024 (geen gegevens)", "K4 2024 (01/10–21/12)"]
+    months = run_app(
+        "exploration",
+        {
+            "periode": "aangepast",
+            "van": "2024-06-01",
+            "tot": "2024-10-31",
+            "indeling1": "Jaar",
+            "indeling2": "Geen",
+        },
+    )
+    assert months.dataframe[0].value["Jaar"].tolist() == [
+        "2024 (01/06–31/10) (zonder 07/2024 tot en met 09/2024)"
+    ]
     # Not for a period without one.
     at = run_app("exploration", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-10-31"})
     assert not [w for w in at.sidebar.warning if "met datum in" in w.value]
