@@ -128,7 +128,8 @@ def windows(
     if n < min_days:
         if near:
             return (
-                f"geen enkel record in {fmt_gaps(tuple(near))} (een ontbrekende export?): "
+                f"geen enkel record met datum in {fmt_gaps(tuple(near))} (een ontbrekende "
+                "export?): "
                 f"aan één kant van {since:%d/%m/%Y} blijven maar {n} "
                 f"dag{'en' if n != 1 else ''} over, minder dan {min_days}"
             )

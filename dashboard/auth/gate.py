@@ -316,12 +316,17 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
         client = client_address()
         decision = throttle.check(username, client)
         if not decision.allowed:
-            # Refused unread while locked: logged too (seven attempts during a lock, one
-            # with the right password, left no trace; an audit, fifty-eighth session).
+            # Refused unread, locked or within the short wait after a failure: logged too
+            # (seven attempts during a lock, one with the right password, left no trace;
+            # an audit, fifty-eighth session).
             audit_log().record(
                 "aanmelding_mislukt",
                 username.strip().lower()[:64],
-                detail={"client": client, "geblokkeerd": True, "reden": "vergrendeld"},
+                detail={
+                    "client": client,
+                    "geblokkeerd": decision.locked,
+                    "reden": "vergrendeld" if decision.locked else "wachttijd",
+                },
             )
             form_column.error(decision.message)
             st.stop()

@@ -363,8 +363,13 @@ def empty_months_warning(
             where.warning(
                 f"{NONE_OF_DOMAIN.get(domain, f'Geen enkel record ({domain})')} met datum in "
                 f"{fmt_gaps(empty)}, terwijl er gewoonlijk tien of meer per maand zijn: "
-                "een ontbrekende export? "
-                f"{'Die maand telt' if len(empty) == 1 else 'Die maanden tellen'} hier als 0.",
+                "een ontbrekende export? Wat er toen gebeurde is onbekend: "
+                + (
+                    "waar die maand meetelt, telt ze als 0"
+                    if len(empty) == 1
+                    else "waar die maanden meetellen, tellen ze als 0"
+                )
+                + ", en de vergelijkingen laten ze weg.",
                 icon=":material/warning:",
             )
 

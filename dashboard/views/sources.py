@@ -1187,10 +1187,16 @@ series = series[
     (series["maand"] >= pd.Period(period.start, "M"))
     & (series["maand"] <= pd.Period(months_end, "M"))
 ].copy()
+
+
 # A month without one record of a busy source (a missing export) is unknown, this year or
 # a year earlier: no bar or point there, and not "opvallend" ("475 tegen 160": a September
 # without facts a year before).
-gap_months = {pd.Period(g, "M") for k in keys if k in spans for g in spans[k].gaps}
+def _month(day: date) -> pd.Period:
+    return pd.Period(day, "M")
+
+
+gap_months = {_month(g) for k in keys if k in spans for g in spans[k].gaps}
 if gap_months and not series.empty:
     this_year = series["maand"].isin(gap_months)
     year_before = series["maand"].map(lambda p: p - 12).isin(gap_months)
@@ -1233,13 +1239,28 @@ if not series.empty:
     )
     show_chart(fig, key="bronnen_maanden")
     before = [label for label, n in zip(labels, series["vorig_jaar"], strict=True) if pd.isna(n)]
-    gapped = sorted(p for p in gap_months if series["maand"].isin([p, p + 12]).any())
+    shown_months = set(series["maand"]) | {p - 12 for p in series["maand"]}
+    gapped = sorted(p for p in gap_months if p in shown_months)
     if gapped:
+        # Per source: with facts and reports together, a month without facts is no month
+        # "zonder enig record".
+        named = [
+            f"{filters.NONE_OF_DOMAIN[k].lower()} met datum in {fmt_gaps(tuple(mine))}"
+            for k in keys
+            if k in spans
+            and (
+                mine := [
+                    p.start_time.date() for p in gapped if p in set(map(_month, spans[k].gaps))
+                ]
+            )
+        ]
+        sentence = " en ".join(named)
         st.caption(
-            "Geen enkel record met datum in "
-            + fmt_gaps(tuple(p.start_time.date() for p in gapped))
-            + " (een ontbrekende export?): die maand blijft leeg, ook als vergelijking een jaar "
-            "later (onbekend, geen 0)."
+            sentence[:1].upper()
+            + sentence[1:]
+            + " (een ontbrekende export?): "
+            + ("die maand blijft" if len(gapped) == 1 else "die maanden blijven")
+            + " leeg, ook als vergelijking een jaar later (onbekend, geen 0)."
         )
         before = [
             label

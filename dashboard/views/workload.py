@@ -693,9 +693,15 @@ else:
     # lines, not a dip to 0 for everyone.
     trend_gaps = months_within(task_gaps, trend_start, idx_end)
     if trend_gaps:
-        in_gap = pd.to_datetime(trend["maand"]).dt.date.isin(trend_gaps)
+        # Every inspector's line gets a point without a value in such a month: the query
+        # gives only months with a task, and a line joined July to September over it.
         trend[["ontvangen", "afgewerkt"]] = trend[["ontvangen", "afgewerkt"]].astype(float)
-        trend.loc[in_gap, ["ontvangen", "afgewerkt"]] = float("nan")
+        trend["maand"] = pd.to_datetime(trend["maand"])
+        people = trend[["inspecteur", "reeks"]].drop_duplicates("inspecteur")
+        holes = people.merge(pd.DataFrame({"maand": pd.to_datetime(list(trend_gaps))}), how="cross")
+        trend = pd.concat(
+            [trend[~trend["maand"].dt.date.isin(trend_gaps)], holes], ignore_index=True
+        ).sort_values(["inspecteur", "maand"], ignore_index=True)
     colours = {"Overige inspecteurs": "#bbbbbb"}
     strong = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd"]
     fig = px.line(

@@ -399,7 +399,8 @@ CREATE OR REPLACE TEMP MACRO wb_statbel_code_class(code) AS CASE code
 CREATE OR REPLACE TEMP MACRO wb_severity_class(s) AS list_transform(
     [regexp_replace(lower(strip_accents(trim(CAST(s AS VARCHAR)))), '^(met|avec)\s+', '')], lambda t: CASE
         -- Died after the 30 days of the road-death rule: seriously injured, as Statbel counts.
-        WHEN regexp_matches(t, '(\bna|\bapres|>)\s*(meer dan\s*|plus de\s*)?30\s*(dagen|jours|d\b|j\b)')
+        WHEN regexp_matches(t, '(\bna|\bapres|>)\s*(de\s+|les\s+)?(meer dan\s*|plus de\s*)?30\s*(dagen|jours|d\b|j\b)')
+            OR regexp_matches(t, '(meer dan|plus de)\s*30\s*(dagen|jours)')
             THEN 'seriously_injured'
         WHEN t LIKE 'dodelijk%' OR t LIKE 'gedood%' OR t LIKE 'overleden%' OR t LIKE 'dood%' OR t LIKE 'doden%'
             OR t LIKE 'tue%' OR t LIKE 'decede%' OR t LIKE 'mortel%' OR t LIKE 'blesses mortel%'

@@ -6,9 +6,10 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
-from dash_helpers import count, last_28_days, metrics, nl, run_app, wh
+from dash_helpers import count, last_28_days, metrics, nl, plotly_array, run_app, wh
 
 from etl.audit import AuditLog
 from etl.config import load_zone
@@ -1099,4 +1100,19 @@ def test_a_month_missing_from_the_task_export_is_named_not_a_dip(
         c.value.startswith("Geen enkele wijktaak met datum in 06/2026 (een ontbrekende export?)")
         for c in at.caption
     )
+    # Every inspector's line has a point without a value there (the query gives only months
+    # with a task: a line joined May to July over it).
+    import json
+
+    (chart,) = [
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if "Taken ontvangen" in c.proto.spec and "Overige inspecteurs" in c.proto.spec
+    ]
+    lines = [t for t in chart["data"] if t.get("mode", "").startswith("lines")]
+    assert len(lines) >= 10
+    for trace in lines:
+        xs, ys = plotly_array(trace["x"]), plotly_array(trace["y"]).astype(float)
+        at_june = [y for x, y in zip(xs, ys, strict=True) if str(x).startswith("2026-06")]
+        assert len(at_june) == 1 and np.isnan(at_june[0]), (trace["name"], at_june)
     st.cache_data.clear()

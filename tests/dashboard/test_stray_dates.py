@@ -145,6 +145,24 @@ def test_a_season_is_no_missing_export(tmp_path, monkeypatch):
     version_of(tmp_path, monkeypatch, rows)
     assert len(wh("SELECT empty_months FROM marts.coverage").iat[0, 0]) == 0
     assert count("SELECT count(*) FROM marts.build_warnings WHERE topic = 'Datums'") == 0
+    # A register closed every July and August: no missing export either.
+    rows_summer = "".join(
+        line
+        for line in monthly(date(2022, 1, 1), 36, 12, "S").splitlines(keepends=True)
+        if int(line.split(";")[1][3:5]) not in (7, 8)
+    )
+    version_of(tmp_path / "summer", monkeypatch, rows_summer)
+    assert len(wh("SELECT empty_months FROM marts.coverage").iat[0, 0]) == 0
+    # One missing export is judged whole: October to December 2024 in data from 11/2023 to
+    # 03/2025 (no other October), where November and December have records a year earlier.
+    rows_autumn = "".join(
+        line
+        for line in monthly(date(2023, 11, 1), 17, 12, "A").splitlines(keepends=True)
+        if line.split(";")[1][3:10] not in ("10/2024", "11/2024", "12/2024")
+    )
+    version_of(tmp_path / "autumn", monkeypatch, rows_autumn)
+    empty = wh("SELECT empty_months FROM marts.coverage").iat[0, 0]
+    assert [str(d)[:7] for d in empty] == ["2024-10", "2024-11", "2024-12"]
     # One summer month missing is still a missing export.
     rows = "".join(line for line in rows.splitlines(keepends=True) if "/07/2024" not in line)
     version_of(tmp_path / "b", monkeypatch, rows)
@@ -220,7 +238,8 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
     assert any(
         w.value.startswith(
             "Geen enkel feit met datum in 07/2024 en 08/2024, terwijl er gewoonlijk tien of "
-            "meer per maand zijn: een ontbrekende export? Die maanden tellen hier als 0."
+            "meer per maand zijn: een ontbrekende export? Wat er toen gebeurde is onbekend: "
+            "waar die maanden meetellen, tellen ze als 0, en de vergelijkingen laten ze weg."
         )
         for w in at.sidebar.warning
     ), [w.value for w in at.sidebar.warning]
@@ -270,7 +289,10 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
     at = run_app("sources", {"periode": "aangepast", "van": "2024-06-01", "tot": "2024-12-31"})
     assert not at.exception
     assert any(
-        c.value.startswith("Geen enkel record met datum in 07/2024 tot en met 09/2024")
+        c.value.startswith(
+            "Geen enkel feit met datum in 07/2024 tot en met 09/2024 (een ontbrekende export?): "
+            "die maanden blijven leeg"
+        )
         for c in at.caption
     ), [c.value for c in at.caption]
 

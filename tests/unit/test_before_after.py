@@ -59,8 +59,8 @@ def test_windows_stop_short_of_a_month_without_one_record():
     # The month right before: no comparison.
     reason = before_after.windows(date(2025, 4, 1), 28, first, last, gaps=gaps)
     assert reason == (
-        "geen enkel record in 03/2025 (een ontbrekende export?): aan één kant van 01/04/2025 "
-        "blijven maar 0 dagen over, minder dan 14"
+        "geen enkel record met datum in 03/2025 (een ontbrekende export?): aan één kant van "
+        "01/04/2025 blijven maar 0 dagen over, minder dan 14"
     )
     # Three weeks after it: 20 days each side, the before side from 01/04.
     w = before_after.windows(date(2025, 4, 21), 91, first, last, gaps=gaps)
@@ -70,7 +70,7 @@ def test_windows_stop_short_of_a_month_without_one_record():
     w = before_after.windows(date(2025, 2, 1), 91, first, last, gaps=gaps)
     assert w.after == Period(date(2025, 2, 1), date(2025, 2, 28)) and w.days == 28
     # A measure inside the gap.
-    assert "geen enkel record in 03/2025" in before_after.windows(
+    assert "geen enkel record met datum in 03/2025" in before_after.windows(
         date(2025, 3, 10), 28, first, last, gaps=gaps
     )
     # A gap out of reach changes nothing.

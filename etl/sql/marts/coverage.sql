@@ -50,9 +50,10 @@ spans as (
 -- month (median of its months with records): by chance that happens less than once in
 -- 20,000 months, so an export is missing (a year's accident file left out read as a year
 -- without accidents). The first and last month, which the data may cover in part, are not
--- judged. A season is no missing export: an empty month counts only when the same
--- calendar month has records in another year, or when it lies in a run of at most two
--- empty months (a register kept from April to September left every winter month flagged).
+-- judged. A season is no missing export: a run of empty months counts when one of its
+-- calendar months has records in another year, or when it is at most two months long and
+-- no other year's same month is empty too (a register kept from April to September left
+-- every winter month flagged; one closed every July and August, every summer).
 typical as (
     select m.domain, median(m.n) as per_month
     from months m join spans p on p.domain = m.domain
@@ -71,25 +72,42 @@ gaps as (
     left join months m on m.domain = p.domain and m.month = g.month
     where m.month is null
 ),
--- Runs of consecutive empty months (gaps-and-islands) and their length.
+-- Each empty month: whether its calendar month has records in another year, and whether
+-- another year's same month inside the span is empty too (a season).
+judged as (
+    select g.domain, g.month,
+        exists (
+            select 1 from months m
+            where m.domain = g.domain and month(m.month) = month(g.month)
+              and year(m.month) <> year(g.month) and m.n > 0
+        ) as seen_other_year,
+        exists (
+            select 1 from gaps o
+            where o.domain = g.domain and month(o.month) = month(g.month)
+              and year(o.month) <> year(g.month)
+        ) as empty_other_year
+    from gaps g
+),
+-- Runs of consecutive empty months (gaps-and-islands), judged whole: one missing export
+-- is one run (October to December without a record, where only November and December had
+-- records in another year, left October a known 0).
 runs_of_gaps as (
     select domain, month,
-        count(*) over (partition by domain, run) as run_months
+        count(*) over r as run_months,
+        bool_or(seen_other_year) over r as run_seen,
+        bool_or(empty_other_year) over r as run_seasonal
     from (
-        select domain, month,
+        select *,
             (year(month) * 12 + month(month)) - row_number() over (partition by domain order by month) as run
-        from gaps
+        from judged
     )
+    window r as (partition by domain, run)
 ),
 empty as (
-    select r.domain, list(r.month order by r.month) as empty_months
-    from runs_of_gaps r
-    where r.run_months <= 2 or exists (
-        select 1 from months m
-        where m.domain = r.domain and month(m.month) = month(r.month)
-          and year(m.month) <> year(r.month) and m.n > 0
-    )
-    group by r.domain
+    select domain, list(month order by month) as empty_months
+    from runs_of_gaps
+    where run_seen or (run_months <= 2 and not run_seasonal)
+    group by domain
 )
 select p.*, coalesce(e.empty_months, []::date[]) as empty_months
 from spans p
