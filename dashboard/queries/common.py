@@ -545,6 +545,14 @@ def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | N
     return None if span is None else span.known_until(max(s.last for s in spans.values()))
 
 
+def dataset_gaps(version: WarehouseVersion, dataset_key: str) -> tuple[date, ...]:
+    """The months (first days) without one record of a :data:`DATASETS` key's source where
+    it counts ten or more a month (``SourceSpan.gaps``: a missing export); ``()`` for a
+    source not loaded or not judged (Statbel, the controls)."""
+    span = source_span_map(version).get(KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key))
+    return () if span is None else span.gaps
+
+
 def first_last(df: pd.DataFrame) -> dict:
     """``{"first": date | None, "last": date | None}`` from a one-row result whose first
     two columns are the first and last day (null: no data)."""

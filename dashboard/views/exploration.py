@@ -321,10 +321,7 @@ names.update(
 within = None if ds.month_only else (table.known_start, table.known_end)
 # Months without one record of the source (a missing export) in the period: named in the
 # labels of the periods holding one (the sidebar's warning alone left "K3 2025" a fall).
-source_span = common.source_span_map(version).get(
-    common.KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key)
-)
-gaps = () if ds.month_only or source_span is None else source_span.gaps
+gaps = () if ds.month_only else common.dataset_gaps(version, dataset_key)
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
 shown = data.copy()

@@ -230,8 +230,7 @@ st.caption(
 )
 # Months without one task of the export (a missing export) in the index window: its tasks
 # are missing from every inspector's load, not a quiet month.
-task_span = common.source_span_map(version).get("tasks")
-task_gaps = task_span.gaps if task_span is not None else ()
+task_gaps = common.dataset_gaps(version, "tasks")
 if idx_gaps := months_within(task_gaps, idx_start, idx_end):
     st.warning(
         f"Geen enkele wijktaak met datum in {fmt_gaps(idx_gaps)}, terwijl er gewoonlijk tien "

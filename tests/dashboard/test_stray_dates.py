@@ -31,6 +31,18 @@ def monthly(first: date, months: int, per_month: int, prefix: str) -> str:
     return "".join(rows)
 
 
+def opened(page: str, start: str, end: str):
+    """The page over a custom period, run without an exception."""
+    at = run_app(page, {"periode": "aangepast", "van": start, "tot": end})
+    assert not at.exception
+    return at
+
+
+def one_begins(elements, text: str) -> bool:
+    """Whether one of the elements' texts begins with ``text``."""
+    return any(e.value.startswith(text) for e in elements)
+
+
 def version_of(tmp_path: Path, monkeypatch, incidents: str) -> str:
     return warehouse_version(thin_warehouse(tmp_path, monkeypatch, incidents, HEADER))
 
@@ -233,52 +245,35 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
     ) in data.tables["evolutie"].note
 
     # Every page with a period says it (Verkenning, a custom period over the summer).
-    at = run_app("exploration", {"periode": "aangepast", "van": "2024-06-01", "tot": "2024-08-31"})
-    assert not at.exception
-    assert any(
-        w.value.startswith(
-            "Geen enkel feit met datum in 07/2024 en 08/2024, terwijl er gewoonlijk tien of "
-            "meer per maand zijn: een ontbrekende export? Wat er toen gebeurde is onbekend: "
-            "waar die maanden meetellen, tellen ze als 0, en de vergelijkingen laten ze weg."
-        )
-        for w in at.sidebar.warning
+    at = opened("exploration", "2024-06-01", "2024-08-31")
+    assert one_begins(
+        at.sidebar.warning,
+        "Geen enkel feit met datum in 07/2024 en 08/2024, terwijl er gewoonlijk tien of "
+        "meer per maand zijn: een ontbrekende export? Wat er toen gebeurde is onbekend: "
+        "waar die maanden meetellen, tellen ze als 0, en de vergelijkingen laten ze weg.",
     ), [w.value for w in at.sidebar.warning]
+
     # Verkenning names them in the labels of the periods holding them.
-    quarters = run_app(
-        "exploration",
-        {
-            "periode": "aangepast",
-            "van": "2024-01-01",
-            "tot": "2024-12-31",
-            "indeling1": "Kwartaal",
-            "indeling2": "Geen",
-        },
-    )
-    assert not quarters.exception
-    labels = quarters.dataframe[0].value["Kwartaal"].tolist()
+    def labels(start: str, end: str, grouping: str) -> list[str]:
+        params = {"periode": "aangepast", "van": start, "tot": end, "indeling2": "Geen"}
+        at = run_app("exploration", {**params, "indeling1": grouping})
+        assert not at.exception
+        return at.dataframe[0].value[grouping].tolist()
+
     # (the data end on 21/12)
-    assert labels == ["K1 2024", "K2 2024", "K3 2024 (geen gegevens)", "K4 2024 (01/10–21/12)"]
-    months = run_app(
-        "exploration",
-        {
-            "periode": "aangepast",
-            "van": "2024-06-01",
-            "tot": "2024-10-31",
-            "indeling1": "Jaar",
-            "indeling2": "Geen",
-        },
-    )
-    assert months.dataframe[0].value["Jaar"].tolist() == [
+    assert labels("2024-01-01", "2024-12-31", "Kwartaal") == [
+        "K1 2024", "K2 2024", "K3 2024 (geen gegevens)", "K4 2024 (01/10–21/12)"
+    ]  # fmt: skip
+    assert labels("2024-06-01", "2024-10-31", "Jaar") == [
         "2024 (01/06–31/10) (zonder 07/2024 tot en met 09/2024)"
     ]
     # Not for a period without one.
-    at = run_app("exploration", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-10-31"})
+    at = opened("exploration", "2024-10-01", "2024-10-31")
     assert not [w for w in at.sidebar.warning if "met datum in" in w.value]
 
     # Bronnen: October is not compared with the September without facts ("+12"), and the
     # months without facts have no bar and no comparison a year later.
-    at = run_app("sources", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-10-31"})
-    assert not at.exception
+    at = opened("sources", "2024-10-01", "2024-10-31")
     (tile,) = [m for m in at.metric if m.label == "Feiten (pv's)"]
     assert tile.value == "12" and not tile.delta
     # (The previous 31 days run from 31/08.)
@@ -286,14 +281,11 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
         "Feiten (pv's): geen enkel record met datum in 08/2024 en 09/2024 (een ontbrekende "
         "export?): geen vergelijking met de vorige periode."
     ) in [w.value for w in at.warning]
-    at = run_app("sources", {"periode": "aangepast", "van": "2024-06-01", "tot": "2024-12-31"})
-    assert not at.exception
-    assert any(
-        c.value.startswith(
-            "Geen enkel feit met datum in 07/2024 tot en met 09/2024 (een ontbrekende export?): "
-            "die maanden blijven leeg"
-        )
-        for c in at.caption
+    at = opened("sources", "2024-06-01", "2024-12-31")
+    assert one_begins(
+        at.caption,
+        "Geen enkel feit met datum in 07/2024 tot en met 09/2024 (een ontbrekende export?): "
+        "die maanden blijven leeg",
     ), [c.value for c in at.caption]
 
 
