@@ -453,8 +453,26 @@ def domain_coverage(version: WarehouseVersion) -> pd.DataFrame:
     """
     return query(
         version,
-        "SELECT domain, first, last, n, empty_months FROM marts.coverage ORDER BY 1 LIMIT 100",
+        "SELECT domain, first, last, n, empty_months FROM marts.coverage "
+        "WHERE list_contains($domains::VARCHAR[], domain) ORDER BY 1 LIMIT 100",
+        {"domains": list(COUNTED_DOMAINS)},
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def coverage_gaps(version: WarehouseVersion, domain: str) -> tuple[date, ...]:
+    """The whole months (first days) without one record of ``domain`` in ``marts.coverage``
+    where it counts ten or more a month (a missing export), also for a domain outside
+    :func:`domain_coverage` (``"accidents_statbel"``: a year's Statbel file left out);
+    ``()`` for a domain not loaded."""
+    df = query(
+        version,
+        "SELECT empty_months FROM marts.coverage WHERE domain = $domain LIMIT 1",
+        {"domain": domain},
+    )
+    if df.empty:
+        return ()
+    return tuple(pd.Timestamp(d).date() for d in df.iat[0, 0])
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

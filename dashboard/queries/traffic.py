@@ -16,6 +16,7 @@ from dashboard.queries.common import (
     IN_ZONE,
     MAP_POINT_CAP,
     VICTIMS_SQL,
+    coverage_gaps,
     data_bounds,
     dataset,
     filter_sql,
@@ -391,11 +392,14 @@ def source_span(version: WarehouseVersion, source: str) -> dict:
         ``{"first": date | None, "last": date | None, "gaps": tuple of date}``; ``gaps``:
         the first days of whole months inside without one record of the zone's own
         registration where it counts ten or more a month (``marts.coverage``: a missing
-        export), unknown as well; none for Statbel.
+        export), unknown as well; for Statbel its months without one injury accident where it
+        counts ten or more a month (a year's file left out).
     """
     bounds = {**source_bounds(version, source), "gaps": ()}
-    if source == "accidents_statbel" or bounds["first"] is None:
+    if bounds["first"] is None:
         return bounds
+    if source == "accidents_statbel":
+        return {**bounds, "gaps": coverage_gaps(version, "accidents_statbel")}
     span = source_span_map(version).get("accidents")
     data_last = data_bounds(version)["last"] or bounds["last"]
     last = span.known_until(data_last) if span else bounds["last"]

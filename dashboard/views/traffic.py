@@ -217,8 +217,9 @@ days_note = (
 )
 if gap_only:
     st.warning(
-        f"{source_label}: geen enkel ongeval met datum in {fmt_gaps(now_empty)}, terwijl de "
-        "registratie er gewoonlijk tien of meer per maand heeft: een ontbrekende export? Wat "
+        f"{source_label}: geen enkel ongeval met datum in {fmt_gaps(now_empty)}, terwijl "
+        f"{'Statbel' if statbel else 'de registratie'} er gewoonlijk tien of meer per maand "
+        "heeft: een ontbrekende export? Wat "
         f"in {'die maand' if len(now_empty) == 1 else 'die maanden'} gebeurde is onbekend: "
         "geen vergelijking met andere periodes.",
         icon=":material/warning:",

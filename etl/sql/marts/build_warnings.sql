@@ -539,7 +539,8 @@ warnings as (
     -- export left out reads as months without facts, on every page and in the reports.
     select 13, 'Datums',
         case c.domain when 'incidents' then 'Feiten' when 'nuisance' then 'Overlastmeldingen'
-            when 'accidents' then 'Verkeersongevallen' else 'Wijktaken' end
+            when 'accidents' then 'Verkeersongevallen'
+            when 'accidents_statbel' then 'Letselongevallen van Statbel' else 'Wijktaken' end
         || ': ' || case
             when len(c.empty_months) = 1 then 'geen enkel record met datum in '
                 || strftime(c.empty_months[1], '%m/%Y')
@@ -556,10 +557,16 @@ warnings as (
             end
         || ', terwijl de bron er gewoonlijk tien of meer per maand heeft. Ontbreekt er een export? '
         || case when len(c.empty_months) = 1 then 'Die maand telt' else 'Die maanden tellen' end
-        || ' als 0: de vergelijkingen (Briefing, Verkeer, Bronnen, voor en na een aanpak, het '
-        || 'rapport aan de burgemeesters) laten een periode die '
-        || case when len(c.empty_months) = 1 then 'ze' else 'er een' end
-        || ' bevat buiten beschouwing, en de periodefilter van elke pagina waarschuwt.'
+        || ' als 0: '
+        || case when c.domain = 'accidents_statbel'
+            then 'de pagina Verkeer (bron Statbel) laat een periode die '
+                || case when len(c.empty_months) = 1 then 'ze' else 'er een' end
+                || ' bevat buiten beschouwing en zegt het.'
+            else 'de vergelijkingen (Briefing, Verkeer, Bronnen, voor en na een aanpak, het '
+                || 'rapport aan de burgemeesters) laten een periode die '
+                || case when len(c.empty_months) = 1 then 'ze' else 'er een' end
+                || ' bevat buiten beschouwing, en de periodefilter van elke pagina waarschuwt.'
+            end
     from marts.coverage c
     where len(c.empty_months) > 0
     union all

@@ -9,10 +9,26 @@
 -- domain are set apart when they are few (at most 1 % of the domain's records, or at most
 -- five records and a tenth of them); a real older export is no such few, and keeps
 -- covering its months.
-with months as (
-    select domain, date_trunc('month', date) as month, sum(n) as n
+--
+-- Statbel's accidents (domain 'accidents_statbel') are judged for empty months as well: they
+-- have no day, so each month stands on its first day. A year's file left out read as a year
+-- without injury accidents on the Verkeer page. Their first and last day mean nothing more
+-- than their months; the pages read the gaps only (`dashboard.queries.common.domain_coverage`
+-- keeps to the four counted domains).
+with days as (
+    select domain, date, sum(n) as n
     from marts.daily_counts
     where date is not null
+    group by all
+    union all
+    select 'accidents_statbel', make_date(year, month, 1), count(*)
+    from marts.accidents
+    where source = 'statbel' and year is not null and month is not null
+    group by all
+),
+months as (
+    select domain, date_trunc('month', date) as month, sum(n) as n
+    from days
     group by all
 ),
 runs as (
@@ -41,9 +57,8 @@ spans as (
         sum(d.n) filter (where s.start is null or d.date >= s.start) as n,
         min(d.date) as first_record,
         coalesce(sum(d.n) filter (where d.date < s.start), 0) as n_set_apart
-    from marts.daily_counts d
+    from days d
     left join starts s on s.domain = d.domain
-    where d.date is not null
     group by d.domain
 ),
 -- Whole months without one record inside the span of a source that counts at least ten a
