@@ -92,3 +92,46 @@ def test_notebook_runs(path, demo_warehouse, kernel_dir, monkeypatch, tmp_path):
     assert images, f"{path.name} tekent geen grafiek"
     text = "".join(out.get("text", "") for cell in book.cells for out in cell.get("outputs", []))
     assert str(demo_warehouse.resolve()) in text
+
+
+def _run(book, kernel_dir, monkeypatch, path: Path) -> None:
+    monkeypatch.setenv("JUPYTER_PATH", str(kernel_dir))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    NotebookClient(
+        book, kernel_name=KERNEL, timeout=300, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+
+
+def test_burglary_notebook_compares_whole_months_only(tmp_path_factory, kernel_dir, monkeypatch):
+    """Data ending on the 20th: the month-against-last-year table set twenty days of that
+    month against the whole month a year earlier and flagged a "drop" in two wijken (an
+    audit). Only whole months are compared now, and a month whose counterpart a year
+    earlier lies before the data's first whole month is not compared at all."""
+    from datetime import date
+
+    from etl.build import build_warehouse
+    from etl.demo import generate_demo
+
+    root = tmp_path_factory.mktemp("nb_midmonth")
+    generate_demo(out=root / "raw", seed=11, years=2, scale=0.2, end=date(2026, 10, 20))
+    warehouse = root / "wh.duckdb"
+    build_warehouse(root / "raw", warehouse, echo=lambda *_: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    (path,) = [p for p in NOTEBOOKS if p.name.startswith("01_")]
+    book = nbformat.read(path, as_version=4)
+    book.cells.append(
+        nbformat.v4.new_code_cell(
+            "maanden = vergelijking['maand'].dt.start_time\n"
+            "assert maanden.max() == pd.Timestamp('2026-09-01'), maanden.max()\n"
+            "assert maanden.min() == eerste, (maanden.min(), eerste)\n"
+            "vergeleken = vergelijking.dropna(subset=['vorig_jaar'])\n"
+            "assert vergeleken['maand'].dt.start_time.min() >= eerste + pd.DateOffset(years=1)\n"
+            "assert len(vergeleken) > 0\n"
+            "print('OK', len(vergeleken))"
+        )
+    )
+    try:
+        _run(book, kernel_dir, monkeypatch, path)
+    except CellExecutionError as exc:  # pragma: no cover - the message is the point
+        pytest.fail(f"{path.name}:\n{exc}")
+    assert "OK" in "".join(out.get("text", "") for out in book.cells[-1].outputs)
