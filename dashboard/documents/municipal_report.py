@@ -41,6 +41,7 @@ from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
 from dashboard.queries import WarehouseVersion, overview
 from dashboard.queries import common as common_queries
+from dashboard.queries import data_quality as quality_queries
 from dashboard.queries import districts as district_queries
 from dashboard.queries import events as event_queries
 from dashboard.queries import reports as report_queries
@@ -180,7 +181,8 @@ class PublishedTable:
     label_columns : list of str
     value_columns : list of str
     labels : list of tuple
-        Label texts per row.
+        Label texts per row; a number (an event's expected visitors) stays an ``int``, shown
+        as ``2.200`` and written to Excel as a number.
     values : ndarray of int
         Rows × value columns, the total row included when ``total_row``.
     primary, hidden : ndarray of bool
@@ -239,7 +241,10 @@ class PublishedTable:
     def rows(self) -> list[list[str]]:
         """Display rows (labels and texts)."""
         return [
-            [*map(str, self.labels[i]), *(self.text(i, j) for j in range(self.values.shape[1]))]
+            [
+                *(fmt_int(v) if isinstance(v, int) else str(v) for v in self.labels[i]),
+                *(self.text(i, j) for j in range(self.values.shape[1])),
+            ]
             for i in range(self.values.shape[0])
         ]
 
@@ -272,6 +277,9 @@ class ReportData:
     events_loaded: bool = False
     #: Events of the period the "Opvallend" column names (the summary counts them).
     events_notable: int = 0
+    #: The build of the warehouse the counts come from (``marts.build_info``): reports are
+    #: suppressed together only when they come from the same build (see the methodology).
+    build_text: str = ""
 
     @property
     def period_text(self) -> str:
@@ -810,7 +818,7 @@ def _events_table(
                 # The place as the list names it, else the street without its number: the
                 # report names no address.
                 fmt_event_place(r, house_number=False),
-                fmt_int(visitors) if pd.notna(visitors) else "",
+                int(visitors) if pd.notna(visitors) else "",
                 verdict,
             )
         )
@@ -1190,9 +1198,25 @@ def collect_report(
         coverage=cov,
         quality=report_queries.quality_counts(version, municipality_code, start, end),
         generated=zone_today(),
+        build_text=build_text(version),
         warnings=messages,
         events_loaded=event_queries.has_events(version),
         events_notable=events_notable,
+    )
+
+
+def build_text(version: WarehouseVersion) -> str:
+    """``Gegevens: opbouw van 06/12/2026 17:42 (versie 20261206T174257-0db8…)``: which
+    build a report counts, printed on its title page and Info sheet, so that reports laid
+    side by side can be told to come from the same data (the suppression across reports
+    holds only then). ``""`` for a warehouse without build information."""
+    info = quality_queries.build_info(version)
+    if not info.get("warehouse_version"):
+        return ""
+    built = pd.Timestamp(info["built_at"])
+    return (
+        f"Gegevens: opbouw van {fmt_date(built.date())} {built:%H:%M} "
+        f"(versie {info['warehouse_version']})"
     )
 
 
@@ -1299,7 +1323,8 @@ def methodology_paragraphs(data: ReportData) -> list[tuple[str, list[str]]]:
                 "gemeente zijn samen afgeschermd (een halfjaar is de som van zijn kwartalen, "
                 "een jaar van zijn halfjaren): wie ze naast elkaar legt, kan geen verborgen "
                 "aantal terugrekenen, zolang ze uit dezelfde gegevens komen (dezelfde opbouw "
-                "van het datawarehouse, zie de versie hierboven); een rapport van vóór een "
+                "van het datawarehouse: zie 'Gegevens: opbouw van …' op de titelpagina of het "
+                "blad Info); een rapport van vóór een "
                 "nieuwe export is niet samen met de latere afgeschermd: bezorg na een "
                 "nieuwe export de rapporten van het lopende jaar opnieuw, niet naast de oude; "
                 "zo ook de rijen met dezelfde dagen van vorige jaren in "
@@ -1512,9 +1537,12 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
             *([incomplete.capitalize()] if incomplete else []),
             data.zone_name,
             f"Opgemaakt op {fmt_date(data.generated)}",
+            *([data.build_text] if data.build_text else []),
         ],
         note="Rapport voor het gemeentebestuur. Alleen geaggregeerde cijfers; aantallen van "
-        f"1 tot {data.threshold - 1} zijn afgeschermd ('<{data.threshold}').",
+        f"1 tot {data.threshold - 1} zijn afgeschermd ('<{data.threshold}'), en een 'x' is een "
+        "aantal dat niet getoond wordt zodat een afgeschermd aantal niet uit de totalen terug "
+        "te rekenen is.",
     )
     doc.add_heading("1. Samenvatting", level=1)
     for line in summary_lines(data):
@@ -1606,7 +1634,13 @@ def _sheet_table(ws, table: PublishedTable, threshold: int, first_row: int = 1) 
     for i in range(table.values.shape[0]):
         row = header_row + 1 + i
         for j, label in enumerate(table.labels[i], start=1):
-            ws.cell(row, j, str(label))
+            if isinstance(label, int):
+                # A number among the labels (expected visitors) stays a number.
+                c = ws.cell(row, j, label)
+                c.number_format = "#,##0"
+                c.alignment = Alignment(horizontal="right")
+            else:
+                ws.cell(row, j, str(label))
         for j in range(table.values.shape[1]):
             c = ws.cell(row, n_labels + 1 + j, table.cell(i, j))
             c.alignment = Alignment(horizontal="right")
@@ -1643,6 +1677,7 @@ def report_xlsx(data: ReportData) -> bytes:
         *([(data.incomplete_text.capitalize(), Font(bold=True))] if data.incomplete_text else []),
         (data.zone_name, None),
         (f"Opgemaakt op {fmt_date(data.generated)}", None),
+        *([(data.build_text, None)] if data.build_text else []),
         ("", None),
         ("Samenvatting", Font(bold=True)),
         *[(line, None) for line in summary_lines(data)],

@@ -1891,3 +1891,35 @@ def test_briefing_pack_lists_the_approaches_of_problem_addresses(
     nobody = bp.with_approaches(_version(), data, None, private=False)
     _, texts = _docx_text(bp.briefing_docx(nobody))
     assert "7. Aanpakken van probleemadressen" not in texts
+
+
+def test_reports_name_the_build_they_count_and_keep_visitors_numbers(reports):
+    """The methodology says reports are suppressed together only when they come from the
+    same build, "zie de versie hierboven", but no version was printed (an audit). The title
+    page and the Info sheet now name the build; an event's expected visitors are a number
+    in Excel (they were text: '2.200'), and the title page explains an 'x' the summary
+    may show before any table does."""
+    build = _wh("SELECT built_at, warehouse_version FROM marts.build_info").iloc[0]
+    expected = (
+        f"Gegevens: opbouw van {pd.Timestamp(build['built_at']):%d/%m/%Y %H:%M} "
+        f"(versie {build['warehouse_version']})"
+    )
+    visitors_seen = 0
+    for data, docx_blob, xlsx_blob in reports.values():
+        assert data.build_text == expected
+        _, texts = _docx_text(docx_blob)
+        assert expected in texts
+        assert any("een 'x' is een aantal dat niet getoond wordt" in t for t in texts)
+        wb = load_workbook(io.BytesIO(xlsx_blob))
+        assert expected in [c.value for c in wb["Info"]["A"]]
+        methodology = " ".join(str(c.value) for c in wb["Methodologie"]["A"] if c.value)
+        assert "zie 'Gegevens: opbouw van …' op de titelpagina of het blad Info" in methodology
+        events = wb["Evenementen"]
+        header = [c.value for c in events[3]]
+        col = header.index("Bezoekers (verwacht)")
+        for row in events.iter_rows(min_row=4):
+            value = row[col].value
+            if row[0].value and value not in (None, ""):
+                assert isinstance(value, int), value
+                visitors_seen += 1
+    assert visitors_seen
