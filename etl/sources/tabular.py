@@ -1675,11 +1675,22 @@ def _load_csv(
         + (" OR starts_with(c0, chr(65279)))" if named == 0 else ")")
     )
 
+    # Where a row's surplus field lands: the column after the header's last, or, for a
+    # header that ends in separators (every line of the export ends in one: "…;X;Y;"), its
+    # first unnamed trailing column, empty in every row but a shifted one. Read from the
+    # column after the header's last, a shifted row of such a file was loaded with every
+    # field after the separator one place on (street "raam ingegooid", X and Y empty) and
+    # no refusal (an audit). A column without a name that holds a value in every row is
+    # no shift (see below).
+    over = n
+    while over > 1 and not sniffed.headers[over - 1]:
+        over -= 1
+
     def read() -> tuple[int, int | None, int, int, int]:
         try:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {csv_relation()}")
             return con.execute(
-                f"SELECT count(*), max(rowid), count(c{n}), count(*) FILTER ({split}), "
+                f"SELECT count(*), max(rowid), count(c{over}), count(*) FILTER ({split}), "
                 f"count(*) FILTER ({maybe_header}) FROM {table}"
             ).fetchone()
         except duckdb.Error as exc:
@@ -1718,7 +1729,7 @@ def _load_csv(
     if 0 < n_over < n_rows:
         kept = ", ".join(f"coalesce(c{i}, '')" for i in range(upto)) or "''"
         text = f"concat_ws({_literal(sniffed.delimiter)}, {kept})"
-        faults.append(f"WHEN c{n} IS NOT NULL THEN {_row_fault(SURPLUS_FIELDS, text)}")
+        faults.append(f"WHEN c{over} IS NOT NULL THEN {_row_fault(SURPLUS_FIELDS, text)}")
     source = table
     if sniffed.empty_after is None:
         # Streamed: only a file with more lines than records has empty lines to find.

@@ -705,6 +705,25 @@ def test_row_with_more_fields_than_the_header_is_refused_with_its_text(tmp_path)
     assert "An Maes" not in value and "meer velden dan de kopregel" in reason
 
 
+def test_a_shifted_row_of_an_export_whose_lines_end_in_a_separator_is_refused(tmp_path):
+    """Every line ends in ";" (the header too): a separator in an unquoted field put the
+    row's surplus field in the header's empty last column, not after it, and the row was
+    loaded with its street, number and coordinates one field on, without a refusal (an
+    audit). A row with a real extra field is refused the same way."""
+    rows = [
+        incident("P1") + ";",
+        incident("P2", cat="Vandalisme; graffiti") + ";",  # row 3: one field too many
+        incident("P3") + ";",
+        incident("P4") + ";extra;",  # row 5: a field the header does not name
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=INCIDENT_HEADER + ";")})
+    accepted = mart(wh, "SELECT pv_number, category, street, x FROM marts.incidents ORDER BY 1")
+    assert accepted == [(p, "Vandalisme", "Kerkstraat", 171000.5) for p in ("P1", "P3")]
+    refused = mart(wh, "SELECT source_row, field, reason FROM marts.rejects ORDER BY 1")
+    assert [(r, f) for r, f, _ in refused] == [(3, "(hele rij)"), (5, "(hele rij)")]
+    assert all("meer velden dan de kopregel" in reason for *_, reason in refused)
+
+
 def test_unnamed_last_columns_are_not_read_when_every_row_has_them(tmp_path):
     """Every row one field longer than the header: the header merely lacks a name for the
     last column, which is not read; no row is refused."""
