@@ -450,6 +450,12 @@ def _area_vocabulary(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[st
             UNION ALL SELECT 'name', name FROM raw.zone_wijken
             UNION ALL SELECT 'name', name FROM raw.zone_deelgemeenten
             UNION ALL SELECT 'name', name FROM raw.zone_municipalities
+            -- a name two wijken or deelgemeenten share, with the code that tells them apart
+            -- (staging.stg_zone__area_names)
+            UNION ALL SELECT 'name', name || ' (' || code || ')' FROM raw.districts
+                WHERE layer IN ('wijk', 'deelgemeente')
+            UNION ALL SELECT 'name', name || ' (' || code || ')' FROM raw.zone_wijken
+            UNION ALL SELECT 'name', name || ' (' || code || ')' FROM raw.zone_deelgemeenten
         )"""
     ).fetchone()
     return codes or [], names or []

@@ -358,6 +358,23 @@ warnings as (
     from overlap_pairs
     where n > 0
     union all
+    -- Wijken (deelgemeenten) of one name: told apart by their code on every page.
+    select 2, 'Wijkgrenzen',
+        case when layer = 'wijk' then 'De wijken ' else 'De deelgemeenten ' end
+        || array_to_string(codes, ', ') || case when len(codes) = 2 then ' heten beide ''' else ' heten alle ''' end
+        || shared_name || ''': ze staan als '
+        || array_to_string(list_transform(codes, c -> '''' || shared_name || ' (' || c || ')'''), ', ')
+        || ' op de pagina''s en in de rapporten. Twee indelingen naast elkaar (een oude en een '
+        || 'nieuwe)? Laat dan alleen de juiste in districts/; anders: geef ze in de '
+        || 'zoneconfiguratie (' || wb_zone_file() || ') elk een eigen naam.'
+    from (
+        select cast(layer as varchar) as layer, shared_name,
+            list(cast(code as varchar) order by cast(code as varchar)) as codes
+        from staging.stg_zone__area_names
+        where shared_name is not null
+        group by all
+    )
+    union all
     select 3, 'Wijktaken',
         wb_count_text(n) || ' wijktaken noemen een wijk die geen grenzenbestand tekent ('
         || wb_code_list(codes) || '): ze staan niet op de kaart per wijk.'

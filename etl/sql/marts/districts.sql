@@ -43,7 +43,14 @@ wijk_sums as (
 select
     m.layer,
     m.code,
-    m.name,
+    -- Two wijken (deelgemeenten) of one name told apart by their code, as
+    -- staging.stg_zone__area_names names them in every mart.
+    case
+        when m.layer in ('wijk', 'deelgemeente') and m.name is not null
+            and count(*) over (partition by m.layer, m.name) > 1
+            then m.name || ' (' || m.code || ')'
+        else m.name
+    end as name,
     m.parent_code,
     m.nis_code,
     -- A deelgemeente's population is the sum of its wijken only when they tile it exactly.

@@ -26,10 +26,20 @@ gem as (
 )
 -- Codes and names in the build's area vocabularies (wb_area_code, wb_area_name), the types
 -- the located coordinate pairs carry.
-select layer::ENUM('deelgemeente', 'gemeente', 'wijk') as layer, code::wb_area_code as code, name::wb_area_name as name,
-    deelgemeente_code::wb_area_code as deelgemeente_code, nis_code::wb_area_code as nis_code
+-- Two wijken (or deelgemeenten) of one name, a new division loaded beside the old one or a
+-- "Centrum" in two municipalities, are told apart by their code: "Centrum (W03)". Under one
+-- name the pages merged them or failed (the Briefing's per-wijk tables are keyed by name);
+-- `shared_name` keeps the name they share, for the build warning (marts.districts names
+-- them the same way).
+select layer::ENUM('deelgemeente', 'gemeente', 'wijk') as layer, code::wb_area_code as code,
+    (case when shared then name || ' (' || code || ')' else name end)::wb_area_name as name,
+    deelgemeente_code::wb_area_code as deelgemeente_code, nis_code::wb_area_code as nis_code,
+    case when shared then name end as shared_name
 from (
-    select 'wijk' as layer, wijk_code as code, wijk_name as name, deelgemeente_code, nis_code from wijk
-    union all select 'deelgemeente', deelgemeente_code, deelgemeente_name, deelgemeente_code, nis_code from deel
-    union all select 'gemeente', nis_code, municipality_name, cast(null as varchar), nis_code from gem
+    select *, layer <> 'gemeente' and name is not null and count(*) over (partition by layer, name) > 1 as shared
+    from (
+        select 'wijk' as layer, wijk_code as code, wijk_name as name, deelgemeente_code, nis_code from wijk
+        union all select 'deelgemeente', deelgemeente_code, deelgemeente_name, deelgemeente_code, nis_code from deel
+        union all select 'gemeente', nis_code, municipality_name, cast(null as varchar), nis_code from gem
+    )
 )
