@@ -1966,3 +1966,33 @@ def test_totals_rows_of_a_report_are_no_records(tmp_path, workbook_file):
     )
     assert (read, refused) == (3, 1)
     assert "Totaalrijen van het rapport overgeslagen (geen record): rij 4, 6–7." in note
+
+
+def test_a_register_number_excel_stripped_of_its_zeros_is_the_same_record(tmp_path):
+    """A register numbered 000001 … in its CSV, and a later copy saved from Excel, where
+    the numbers became 1 …: every report counted twice (7 where there were 4; an audit).
+    A key of digits only is compared without its leading zeros; the newer copy wins."""
+    from datetime import datetime
+
+    header = "Meldingsnummer;Datum melding;Type overlast;Lambert X;Lambert Y\n"
+    csv = header + "".join(
+        f"00000{i};0{i}/03/2025 10:00;Geluidsoverlast;171000;177000\n" for i in (1, 2, 3)
+    )
+    sheet = [["Meldingsnummer", "Datum melding", "Type overlast", "Lambert X", "Lambert Y"]] + [
+        [i, datetime(2025, 3, i, 10), "Zwerfvuil", 171000, 177000] for i in (1, 2, 3, 4)
+    ]
+    wh = built(
+        tmp_path,
+        {
+            "nuisance/overlast_maart.csv": csv,
+            "nuisance/overlast_maart_bijgewerkt.xlsx": workbook({"Blad1": sheet}),
+        },
+    )
+    reports = mart(wh, "SELECT report_id, nuisance_type FROM marts.nuisance ORDER BY 1")
+    assert reports == [(str(i), "Zwerfvuil") for i in (1, 2, 3, 4)]
+    # A key with a letter keeps its zeros (Excel keeps it as text).
+    wh = built(
+        tmp_path / "letters",
+        {"nuisance/a.csv": header + "0012A;01/03/2025 10:00;Zwerfvuil;171000;177000\n"},
+    )
+    assert mart(wh, "SELECT report_id FROM marts.nuisance") == [("0012A",)]
