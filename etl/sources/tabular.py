@@ -654,7 +654,11 @@ _SEP_LINE = re.compile(r'"?sep=(.)"?\s*', re.IGNORECASE)
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 #: The first cell of a report's totals row ("Totaal: 1234", "Subtotaal Herent",
 #: "Eindtotaal", "Total général", "Grand total"), whose other fields are empty.
-TOTALS_ROW = re.compile(r"(?i)^\s*(?:sub|eind|grand\s+)?tota(?:al|l)(?:en)?(?:\s|:|$)")
+TOTALS_ROW = re.compile(
+    r"(?i)^\s*(?:(?:sub|eind|grand\s+)?tota(?:al|l)(?:en)?(?:\s|:|$)"
+    # "Aantal: 4", "Aantal records: 1.234" (a count under the table, no record)
+    r"|aantal(?:\s+[^\W\d]+)*\s*:?\s*\d[\d.\s]*$)"
+)
 #: A table may start below a title (a report's "Overzicht feiten 2024", a date line, empty
 #: lines, the block of filters an ISLP report prints above its table): the header is looked
 #: for in this many first lines or rows.
@@ -2291,6 +2295,12 @@ def _fits(kind: str, mapping: KindMapping, headers: list[str], name: str) -> boo
     return not _missing(mapping, found, folder_values(kind, found, name))
 
 
+#: A column of counts or sums (a summary or an Excel pivot table: "Aantal", "Aantal van
+#: PV-nummer", "Som van Overtredingen", "Count of …"): a sheet with one holds no records.
+AGGREGATE_COLUMN = re.compile(
+    r"(?i)^\s*(?:aantal|som|totaal|gemiddelde|count|sum|total|average|nombre|somme)(?:\s|$)"
+)
+
 #: Columns of a kind a sheet names to be taken for a table of it that lacks a required one
 #: (:func:`_xlsx_sheets`' ``near``): more than a date and a street on a cover sheet.
 NEAR_TABLE_FIELDS = 3
@@ -2338,7 +2348,19 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     hidden: list[str] = []
     near: list[tuple[list[str], str]] = []
     tables, first = _xlsx_sheets(path, name, header_test(mapping, all_mappings), hidden, near)
+    summaries: list[str] = []
     for headers, sheet in near:
+        # A summary or pivot beside the table ("Gemeente | Straat | Categorie | Aantal",
+        # "Aantal van PV-nummer") names columns of the kind too, but holds counts, not
+        # records: left out and named in the note. It stopped the whole build as a month's
+        # sheet without its number column, with advice to map a column (an audit).
+        counted = next((h for h in headers if AGGREGATE_COLUMN.match(h or "")), None)
+        if counted is not None:
+            summaries.append(
+                f"Werkblad '{sheet}' niet gelezen: het lijkt een samenvatting (kolom "
+                f"'{counted}'), geen lijst van records."
+            )
+            continue
         # A sheet of this kind without a required column, beside sheets that are tables:
         # refused as a workbook of that sheet alone is, never left out without a word.
         found = mapping.match(headers)
@@ -2372,7 +2394,7 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         )
         for headers, rows, sheet in tables
     ]
-    infos[0]["foreign_sheets"] = foreign
+    infos[0]["foreign_sheets"] = foreign + summaries
     read = {sheet for _, _, sheet in tables}
     infos[0]["hidden_sheets"] = [h for h in hidden if h not in read]
     for info, (_, _, sheet) in zip(infos, tables, strict=True):

@@ -1951,6 +1951,8 @@ def test_totals_rows_of_a_report_are_no_records(tmp_path, workbook_file):
         incident("Totaal 7").split(";"),  # a full record whose key only starts so
         ["Totaal: 3"],
         ["Eindtotaal", "", "", "", "3"],
+        ["Aantal: 2"],  # row 9
+        ["Aantal records: 2"],
     ]
     header = INCIDENT_HEADER.split(";")
     if workbook_file:
@@ -1965,7 +1967,35 @@ def test_totals_rows_of_a_report_are_no_records(tmp_path, workbook_file):
         wh, "SELECT rows_read, rows_rejected, note FROM marts.load_files WHERE kind = 'incidents'"
     )
     assert (read, refused) == (3, 1)
-    assert "Totaalrijen van het rapport overgeslagen (geen record): rij 4, 6–7." in note
+    assert "Totaalrijen van het rapport overgeslagen (geen record): rij 4, 6–9." in note
+
+
+def test_a_summary_sheet_beside_the_table_is_left_out_and_named(tmp_path):
+    """A workbook with the export on one sheet and an analyst's summary or pivot on another
+    ("Gemeente | Straat | Categorie | Aantal"): the build stopped, asking to map a PV-number
+    column the summary never had (an audit). The summary is left out and named (a month's
+    sheet that only lacks its number column is still refused: test_workbook_sheets_near)."""
+    header = INCIDENT_HEADER.split(";")
+    data = [header, incident("P1").split(";"), incident("P2").split(";")]
+    summary = [["Gemeente", "Straat", "Categorie", "Aantal"], ["Herent", "Kerkstraat", "X", 2]]
+    pivot = [["Gemeente", "Straat", "Categorie", "Aantal van PV-nummer"], ["Herent", "K", "X", 2]]
+    wh = built(
+        tmp_path,
+        {
+            "incidents/export.xlsx": workbook(
+                {"Samenvatting": summary, "Data": data, "Pivot": pivot}
+            )
+        },
+    )
+    assert mart(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [("P1",), ("P2",)]
+    notes = " ".join(n for (n,) in mart(wh, "SELECT note FROM marts.load_files") if n)
+    assert (
+        "Werkblad 'Samenvatting' niet gelezen: het lijkt een samenvatting (kolom 'Aantal')" in notes
+    )
+    assert (
+        "Werkblad 'Pivot' niet gelezen: het lijkt een samenvatting (kolom 'Aantal van PV-nummer')"
+        in notes
+    )
 
 
 def test_a_register_number_excel_stripped_of_its_zeros_is_the_same_record(tmp_path):
