@@ -230,7 +230,9 @@ def span_note(
     ).fetchone()
     if last is None:
         return None, None
-    dates = f"Records van {first:%d/%m/%Y} tot en met {last:%d/%m/%Y}."
+    # Statbel gives a month, no day: its records stand on the first of their month.
+    fmt = "%m/%Y" if kind == "statbel" else "%d/%m/%Y"
+    dates = f"Records van {first:{fmt}} tot en met {last:{fmt}}."
     if kind not in CURRENT_KINDS or warehouse is None or not warehouse.is_file():
         return dates, None
     with _warehouse_attached(con, warehouse):
@@ -257,6 +259,22 @@ def span_note(
         f"{max(others):%d/%m/%Y}: na {own:%d/%m/%Y} tellen de {label} nergens mee (onbekend, "
         "geen 0). Laad ook de nieuwste export, als die er is."
     )
+
+
+def _statbel_loaded(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> bool:
+    """Whether the warehouse in use holds any Statbel accident."""
+    if warehouse is None or not warehouse.is_file():
+        return False
+    with _warehouse_attached(con, warehouse):
+        try:
+            return bool(
+                con.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM _wh.marts.accidents "
+                    "WHERE source = 'statbel' LIMIT 1)"
+                ).fetchone()[0]
+            )
+        except duckdb.Error:
+            return False  # a warehouse of another version
 
 
 #: Per kind with a record number: its staging column and the mart (with a filter) that
@@ -755,6 +773,14 @@ def preview_upload(
                 _preview_tabular(
                     preview, kind, path, raw, work, zone, n, mappings, warehouse, stored
                 )
+                if preview.ok and preview.n_rows == 0 and not identical:
+                    # A header without rows adds nothing; confirming it ran a whole build
+                    # without a word (an audit).
+                    preview.ok = False
+                    preview.error = (
+                        f"Bestand '{name}' bevat geen enkele rij onder de kopregel: er valt "
+                        "niets toe te voegen. Is de export leeg, of de verkeerde periode?"
+                    )
                 if kind == "sectors" and stored is not None and not stored[1]:
                     _note_other_sector_lists(preview, Path(raw_dir), stored[0])
             preview.identical = identical
@@ -773,6 +799,15 @@ def preview_upload(
             "(komma, apostrof, #, & …) zijn vervangen."
         )
         preview.note = f"{renamed} {preview.note}" if preview.note else renamed
+    if stored is not None and not stored[1]:
+        plain = "/".join(p for p in (kind, folder, name) if p)
+        if stored[0] != plain:
+            # Said before confirming, not only after (an audit): the name it gets.
+            numbered = (
+                f"Er staat al een ander bestand '{plain}': dit bestand wordt bewaard als "
+                f"'{stored[0]}' (een bestand wordt nooit overschreven)."
+            )
+            preview.note = f"{preview.note} {numbered}" if preview.note else numbered
     return preview
 
 
@@ -927,6 +962,15 @@ def _preview_tabular(
         name, same = stored or (source_name(raw, path), False)
         if warehouse is not None:
             preview.overlap = overlap_note(con, kind, name, warehouse, same)
+        if kind == "statbel" and not same and _statbel_loaded(con, warehouse):
+            # No accident number to compare with what is loaded ("Aanvaard: 5" of five
+            # accidents already there; an audit): say how the build tells them apart.
+            preview.overlap = (
+                "Statbel geeft geen ongevalnummer: een ongeval dat een al geladen "
+                "Statbel-bestand ook bevat (zelfde jaar, maand, uur, gemeente, coördinaten, "
+                "klasse en omstandigheden) telt één keer, ook als de aantallen hierboven het "
+                "meetellen."
+            )
         preview.dates, preview.stops_early = span_note(con, kind, name, warehouse)
         preview.ok = True
     finally:

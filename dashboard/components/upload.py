@@ -749,18 +749,26 @@ def unbuilt_exports(
 def unbuilt_notice(loaded: Sequence[str], built_at, duration_s) -> None:
     """A warning on the Data page for :func:`unbuilt_exports`, unless a build runs (it
     reads them)."""
-    if current_build_status().get("state") == "running":
+    state = current_build_status().get("state")
+    if state == "running":
         return
     names = unbuilt_exports(loaded, built_at, duration_s)
     if names:
         listed = ", ".join(names[:10]) + (
             f" en {len(names) - 10} andere" if len(names) > 10 else ""
         )
+        # After a failed build, rebuilding as it is fails again: say what to do first
+        # (the page advised "Bouw opnieuw op" beside the failure; an audit).
+        advice = (
+            "De laatste opbouw is mislukt: los eerst op wat onderaan bij 'Opbouw van het "
+            "warehouse' staat (zet het genoemde bestand apart), en bouw dan opnieuw op."
+            if state == "failed"
+            else "Bouw opnieuw op (onderaan, 'Opnieuw opbouwen') om ze mee te tellen."
+        )
         st.warning(
             f"{fmt_int(len(names))} {'export staat' if len(names) == 1 else 'exports staan'} in de "
             f"map met ruwe exports maar {'zit' if len(names) == 1 else 'zitten'} nog niet in het "
-            f"warehouse ({listed}): toegevoegd nadat de laatste bouw begon. Bouw opnieuw op "
-            "(onderaan, 'Opnieuw opbouwen') om ze mee te tellen.",
+            f"warehouse ({listed}): toegevoegd nadat de laatste bouw begon. {advice}",
             icon=":material/sync_problem:",
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import time
 import zipfile
@@ -619,6 +620,30 @@ def test_a_corrected_file_under_the_same_name_is_compared_under_its_stored_name(
     assert "incidents/islp_feiten_2024.csv" in preview.overlap
     assert f"laatste feit {last:%d/%m/%Y}" in preview.overlap
     assert "blijft de versie uit een jongere export tellen" in preview.overlap
+    # The name it will get is said before confirming, not only after (an audit).
+    assert (
+        "Er staat al een ander bestand 'incidents/islp_feiten_2024.csv': dit bestand wordt "
+        "bewaard als 'incidents/islp_feiten_2024_2.csv'" in preview.note
+    )
+
+
+def test_a_file_of_a_header_only_cannot_be_added(tmp_path):
+    """A header without rows: 0 / 0 / 0 and the confirm button on, a whole build for
+    nothing (an audit). It is refused with why."""
+    raw = mini_raw(tmp_path, {"incidents/a.csv": incidents_csv([incident("P1")])})
+    preview = preview_upload(
+        "incidents", "alleen_kop.csv", incidents_csv([]).encode(), ZONE_SMALL, raw_dir=raw
+    )
+    assert not preview.ok
+    assert preview.error.startswith(
+        "Bestand 'alleen_kop.csv' bevat geen enkele rij onder de kopregel: er valt niets toe "
+        "te voegen."
+    )
+    # A new name, free: nothing said about it.
+    ok = preview_upload(
+        "incidents", "b.csv", incidents_csv([incident("P2")]).encode(), ZONE_SMALL, raw_dir=raw
+    )
+    assert ok.ok and "Er staat al" not in (ok.note or "")
 
 
 def test_two_confirms_at_the_same_moment_start_one_build(tmp_path):
@@ -799,6 +824,23 @@ def test_preview_says_when_an_export_would_stop_before_the_others(tmp_path):
     statbel = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
     p = preview_upload("statbel", "OPENDATA_MAP_2023.zip", statbel, ZONE_SMALL, warehouse=wh)
     assert p.ok and p.dates.startswith("Records van ") and p.stops_early is None
+    # Statbel has a month, no day: the preview said "van 01/12/2023 tot en met 01/12/2023".
+    assert re.fullmatch(r"Records van \d\d/\d{4} tot en met \d\d/\d{4}\.", p.dates), p.dates
+    # Without Statbel in the warehouse, nothing to say of accidents already loaded.
+    assert p.overlap is None
+
+
+def test_a_statbel_preview_says_how_accidents_already_loaded_count(tmp_path):
+    """Five rows of a Statbel file already loaded, uploaded again: "Aanvaard: 5" and no
+    word that they add nothing (Statbel has no number to compare; an audit)."""
+    statbel = (RAW_SMALL / "statbel" / "OPENDATA_MAP_2023.zip").read_bytes()
+    raw = mini_raw(tmp_path, {"statbel/OPENDATA_MAP_2023.zip": statbel})
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    p = preview_upload("statbel", "OPENDATA_MAP_2023_kopie.zip", statbel, ZONE_SMALL, warehouse=wh)
+    assert p.ok and p.overlap.startswith(
+        "Statbel geeft geen ongevalnummer: een ongeval dat een al geladen Statbel-bestand ook bevat"
+    )
 
 
 def test_an_upload_confirmed_while_a_build_runs_is_built_after_it(tmp_path):
