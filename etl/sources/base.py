@@ -189,6 +189,12 @@ def ignored_files(raw: Path) -> list[tuple[str, str, str]]:
                 reason = f"een kaartlaag wordt in deze map niet gelezen: {MAP_LAYER_HOME}"
             elif lower.endswith(".zip"):
                 reason = "een zip-bestand wordt in deze map niet gelezen: pak het hier uit"
+            elif lower.endswith((".xlsm", ".xlsb", ".xltx", ".xltm")) and ".xlsx" in suffixes:
+                # Excel's other workbook formats: the way out is one "Opslaan als" away.
+                reason = (
+                    f"bestandsoort {path.suffix.lower()} wordt niet gelezen: open het in Excel "
+                    "en bewaar het als Excel-werkmap (.xlsx)"
+                )
             else:
                 ending = path.suffix.lower() or "(zonder extensie)"
                 reason = f"bestandsoort {ending} wordt niet gelezen (wel: {', '.join(suffixes)})"

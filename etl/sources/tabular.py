@@ -832,6 +832,14 @@ def _web_page_error(name: str, markup: str) -> BuildError:
     )
 
 
+def _pdf_error(name: str) -> BuildError:
+    """Whatever its name (.csv, or an .xlsx that is none): a PDF holds no table to read."""
+    return BuildError(
+        f"Bestand {name} is een PDF-document, geen tekstbestand (CSV/TXT) of werkmap: "
+        "Wijkbeeld leest tabellen. Vraag de export als CSV of als Excel-werkmap (.xlsx)."
+    )
+
+
 def _check_not_binary(name: str, head: bytes, path: Path | None = None) -> None:
     """Refuse, with a Dutch message naming the file, a text export that is no text: a
     workbook (also one saved with a password), zip or PDF with the wrong extension, a web
@@ -845,10 +853,12 @@ def _check_not_binary(name: str, head: bytes, path: Path | None = None) -> None:
             f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een Excel 97-2003-"
             f"werkmap met een verkeerde extensie: geef het de extensie .xls."
         )
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"%PDF"):
+    if head.startswith(b"%PDF"):
+        raise _pdf_error(name)
+    if head.startswith(b"PK\x03\x04"):
         raise BuildError(
-            f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een "
-            f"{'PDF' if head.startswith(b'%PDF') else 'zip- of Excel-bestand'} met een verkeerde extensie."
+            f"Bestand {name} is geen tekstbestand (CSV/TXT) maar een zip- of Excel-bestand "
+            "met een verkeerde extensie."
         )
     if markup := _web_page(head):
         raise _web_page_error(name, markup)
@@ -1189,10 +1199,11 @@ def _check_required(
         if not found:
             # Not one column recognised: most likely the header is not where it was looked
             # for (a long title or filter block above it), not a column under another name.
+            lines = "rijen" if re.search(r"(?i)\.(xlsx|xlsm|xls|ods)\b", name) else "regels"
             hint = (
                 f" Geen enkele kolomnaam herkend: staat de kopregel lager dan de eerste "
-                f"{HEADER_SEARCH_LINES} regels (onder een titel of een blok met filters)? "
-                f"Verwijder dan de regels erboven."
+                f"{HEADER_SEARCH_LINES} {lines} (onder een titel of een blok met filters)? "
+                f"Verwijder dan de {lines} erboven."
             )
         elif missing == [FOLDER_FIELDS.get(mapping.kind)]:
             label = mapping.expected(missing[0])[0]
@@ -1203,7 +1214,7 @@ def _check_required(
         raise BuildError(
             f"Bestand {name}: verplichte kolom(men) ontbreken "
             f"({', '.join(mapping.expected(f)[0] for f in missing)}). "
-            f"Gevonden kolommen: {', '.join(headers) or '(geen)'}. "
+            f"Gevonden kolommen: {', '.join(h for h in headers if h) or '(geen)'}. "
             f"Verwacht (een van): {expected}. Voeg de kolomnaam toe aan "
             f"{zone_mappings_label()} als de export een andere naam gebruikt.{hint}"
         )
@@ -1884,6 +1895,8 @@ def _open_workbook(path: Path, name: str):
         )
     if markup := _web_page(head):
         raise _web_page_error(name, markup)
+    if head.startswith(b"%PDF"):
+        raise _pdf_error(name)
     if _password_protected(head, path):
         raise _password_error(name)
     zipped, ole = head.startswith(b"PK\x03\x04"), head.startswith(_OLE2)

@@ -2026,3 +2026,25 @@ def test_a_register_number_excel_stripped_of_its_zeros_is_the_same_record(tmp_pa
         {"nuisance/a.csv": header + "0012A;01/03/2025 10:00;Zwerfvuil;171000;177000\n"},
     )
     assert mart(wh, "SELECT report_id FROM marts.nuisance") == [("0012A",)]
+
+
+def test_messages_about_a_workbook_speak_of_rows_and_name_no_empty_columns(tmp_path):
+    """A workbook whose header lies below the rows searched: the refusal listed "Gevonden
+    kolommen: Filter 0: alle, , , , , ," and spoke of "regels"; an .xlsm was skipped without
+    the way out; a PDF named .xlsx was "geen tekstbestand maar een PDF" (an audit)."""
+    from etl.sources.tabular import HEADER_SEARCH_LINES
+
+    filters = [[f"Filter {i}: alle"] for i in range(HEADER_SEARCH_LINES + 2)]
+    header = INCIDENT_HEADER.split(";")
+    book = workbook({"Blad1": [*filters, header, incident("P1").split(";")]})
+    with pytest.raises(BuildError) as refused:
+        built(tmp_path, {"incidents/diep.xlsx": book})
+    message = str(refused.value)
+    assert ", ," not in message and f"de eerste {HEADER_SEARCH_LINES} rijen" in message
+    from etl.sources.base import ignored_files
+
+    raw = mini_raw(tmp_path / "m", {"incidents/macro.xlsm": b"PK\x03\x04"})
+    [(_, name, reason)] = [f for f in ignored_files(raw) if f[1].endswith(".xlsm")]
+    assert reason.endswith("open het in Excel en bewaar het als Excel-werkmap (.xlsx)")
+    with pytest.raises(BuildError, match="is een PDF-document, geen tekstbestand"):
+        built(tmp_path / "p", {"incidents/verslag.xlsx": b"%PDF-1.4\n%binary\x00"})
