@@ -565,8 +565,10 @@ def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | N
 
 def dataset_gaps(version: WarehouseVersion, dataset_key: str) -> tuple[date, ...]:
     """The months (first days) without one record of a :data:`DATASETS` key's source where
-    it counts ten or more a month (``SourceSpan.gaps``: a missing export); ``()`` for a
-    source not loaded or not judged (Statbel, the controls)."""
+    it counts ten or more a month (``SourceSpan.gaps``: a missing export; Statbel's from
+    :func:`coverage_gaps`); ``()`` for a source not loaded or not judged (the controls)."""
+    if dataset_key == "accidents_statbel":
+        return coverage_gaps(version, "accidents_statbel")
     span = source_span_map(version).get(KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key))
     return () if span is None else span.gaps
 

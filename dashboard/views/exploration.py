@@ -105,6 +105,18 @@ def _held_days(column: str, value, within: tuple[date, date] | None) -> tuple[da
     return (first, last) if (first, last) != bucket and first <= last else None
 
 
+def _only_gaps(
+    column: str, value, within: tuple[date, date] | None, gaps: tuple[date, ...]
+) -> bool:
+    """Whether the days of a month (quarter, week, year) the chosen period holds all lie
+    in months without one record of the source (a missing export)."""
+    bucket = _bucket(column, value) if not pd.isna(value) else None
+    if bucket is None:
+        return False
+    first, last = _held_days(column, value, within) or bucket
+    return only_in(gaps, first, last)
+
+
 LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
 #: What the raw value beside a label column holds in a download (sorting, joining).
 KEY_SUFFIX = {
@@ -321,10 +333,23 @@ names.update(
 within = None if ds.month_only else (table.known_start, table.known_end)
 # Months without one record of the source (a missing export) in the period: named in the
 # labels of the periods holding one (the sidebar's warning alone left "K3 2025" a fall).
-gaps = () if ds.month_only else common.dataset_gaps(version, dataset_key)
+gaps = common.dataset_gaps(version, dataset_key)
 outputs = [common.dimension_column(dataset_key, d) for d in dims]
+# A period wholly inside such months has no count: unknown ("–", no point drawn), not the 0
+# it summed to, which read as a steep fall in the table and the chart.
+unknown_rows = pd.Series(False, index=data.index)
+for column in outputs:
+    if gaps and column in ("maand", "kwartaal", "week", "jaar"):
+        unknown_rows |= data[column].map(lambda v, c=column: _only_gaps(c, v, within, gaps))
+if unknown_rows.any():
+    data.loc[unknown_rows, [c for c in ("waarde", "per_1000", "aandeel") if c in data]] = float(
+        "nan"
+    )
 # Readable Dutch period labels; Plotly would write English month names on a date axis.
 shown = data.copy()
+if unknown_rows.any():
+    # A count stays a whole number beside the unknown ones ("12", not "12,0").
+    shown["waarde"] = shown["waarde"].round().astype("Int64")
 for column in names:
     if column in shown and column in LABELLED and column != "dag":
         shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within, gaps))
@@ -484,6 +509,11 @@ if per != "aantal" and (data["waarde"] < threshold).any():
     )
 if per == "inwoners" and data["inwoners"].isna().any():
     notes.append("Voor records zonder gebied ('Zonder …') is geen bevolking gekend.")
+if unknown_rows.any():
+    notes.append(
+        f"Geen enkel record van de bron met datum in {fmt_gaps(months_within(gaps, period.start, period.end))} "
+        "(een ontbrekende export?): een periode die daarin valt staat als – (onbekend), niet als 0."
+    )
 if table.cut:
     notes.append(f"Enkel de {fmt_int(table.with_records)} grootste groepen worden getoond.")
 if notes:

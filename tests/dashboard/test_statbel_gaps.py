@@ -136,3 +136,21 @@ def test_verkeer_trend_leaves_the_missing_statbel_months_empty(zone):
         "met datum in 01/2025 tot en met 12/2025 (een ontbrekende export?)" in c.value
         for c in at.caption
     ), [c.value for c in at.caption]
+
+
+def test_verkenning_leaves_the_missing_statbel_months_unknown(zone):
+    params = {
+        "periode": "aangepast",
+        "van": "2024-11-01",
+        "tot": "2026-10-31",
+        "gegevens": "accidents_statbel",
+        "indeling1": "Maand",
+        "indeling2": "Geen",
+    }
+    at = run_app("exploration", params)
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("Maand")
+    values = table.iloc[:, 0]
+    assert values["juni 2025 (geen gegevens)"] == "–"
+    assert values["juni 2026"] == str(PER_MONTH)
+    assert any("een periode die daarin valt staat als – (onbekend)" in c.value for c in at.caption)

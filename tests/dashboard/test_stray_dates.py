@@ -267,6 +267,20 @@ def test_an_empty_month_of_a_busy_source_is_unknown_not_a_quiet_month(tmp_path, 
     assert labels("2024-06-01", "2024-10-31", "Jaar") == [
         "2024 (01/06–31/10) (zonder 07/2024 tot en met 09/2024)"
     ]
+    # The quarter without one record has no count ("–"), not the 0 it summed to; said why.
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": "2024-01-01", "tot": "2024-12-31", "indeling1": "Kwartaal",
+         "indeling2": "Geen"},
+    )  # fmt: skip
+    table = at.dataframe[0].value.set_index("Kwartaal")
+    assert table.iloc[:, 0]["K3 2024 (geen gegevens)"] == "–"
+    assert table.iloc[:, 0]["K2 2024"] != "–"
+    assert any(
+        "(een ontbrekende export?): een periode die daarin valt staat als – (onbekend), niet "
+        "als 0." in c.value
+        for c in at.caption
+    ), [c.value for c in at.caption]
     # Not for a period without one.
     at = opened("exploration", "2024-10-01", "2024-10-31")
     assert not [w for w in at.sidebar.warning if "met datum in" in w.value]
