@@ -78,16 +78,19 @@ class ReviewError(ValueError):
 
 
 #: An item's identifier in the build's canonical form of a record key (``wb_key`` in
-#: ``etl/sql/macros.sql``: upper case, without spaces): a decision stored on
+#: ``etl/sql/macros.sql``: upper case, without spaces, digits only without leading zeros): a decision stored on
 #: "wt2026-01763" before the build compared keys so still belongs to WT2026-01763.
-_CANONICAL_ID = "upper(regexp_replace(item_id, '[\\s\\p{Zs}]+', '', 'g'))"
+_CANONICAL_ID = (
+    "regexp_replace(upper(regexp_replace(item_id, '[\\s\\p{Zs}]+', '', 'g')), '^0+(\\d+)$', '\\1')"
+)
 #: The stored decisions, each item under its canonical identifier.
 _REVIEWS = f"(SELECT * REPLACE ({_CANONICAL_ID} AS item_id) FROM reviews)"
 
 
 def canonical_id(item_id: str) -> str:
-    """An identifier as the marts show a record key: upper case, without spaces."""
-    return re.sub(r"\s+", "", item_id).upper()
+    """An identifier as the marts show a record key: upper case, without spaces, a key of
+    digits only without its leading zeros (``wb_key``)."""
+    return re.sub(r"^0+(\d+)$", r"\1", re.sub(r"\s+", "", item_id).upper())
 
 
 def default_path() -> Path:

@@ -25,7 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis.compstat import fmt_gaps, years_before
-from dashboard.components.format import fmt_period
+from dashboard.components.format import fmt_area, fmt_period
 from dashboard.queries import WarehouseVersion
 from dashboard.queries.common import data_bounds, domain_coverage, source_span_map
 from dashboard.queries.districts import wijken as wijk_table
@@ -467,7 +467,7 @@ def wijk_filter(version: WarehouseVersion, container=None) -> tuple[str, ...]:
         list(names),
         KEY_WIJKEN,
         PARAM_WIJK,
-        format_func=lambda code: f"{names.get(code, code)} ({code})",
+        format_func=lambda code: fmt_area(names.get(code, code), code),
         container=container,
         help="Leeg = alle wijken, ook feiten zonder wijk.",
     )

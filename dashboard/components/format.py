@@ -540,3 +540,10 @@ def fmt_clock(value: str) -> str:
     """A clock time ``"8:05"``/``"08:05"`` as ``"08:05"`` (``uu:mm``, 24 hours)."""
     hours, _, minutes = str(value).strip().partition(":")
     return f"{int(hours):02d}:{int(minutes or 0):02d}"
+
+
+def fmt_area(name, code) -> str:
+    """An area with its code, ``Herent-Centrum (W01)``; once only for a name that carries it
+    already (two wijken of one name are told apart by their code in the warehouse)."""
+    name = code if name is None or (isinstance(name, float) and pd.isna(name)) else str(name)
+    return name if name.endswith(f"({code})") else f"{name} ({code})"

@@ -761,7 +761,7 @@ def unbuilt_notice(loaded: Sequence[str], built_at, duration_s) -> None:
         # (the page advised "Bouw opnieuw op" beside the failure; an audit).
         advice = (
             "De laatste opbouw is mislukt: los eerst op wat onderaan bij 'Opbouw van het "
-            "warehouse' staat (zet het genoemde bestand apart), en bouw dan opnieuw op."
+            "warehouse' staat, en bouw dan opnieuw op."
             if state == "failed"
             else "Bouw opnieuw op (onderaan, 'Opnieuw opbouwen') om ze mee te tellen."
         )

@@ -42,6 +42,7 @@ from dashboard.components.comparison import (
     surroundings_table,
 )
 from dashboard.components.format import (
+    fmt_area,
     fmt_count,
     fmt_date,
     fmt_int,
@@ -1010,7 +1011,7 @@ names = dict(zip(districts["code"], districts["name"], strict=True))
 picked = st.selectbox(
     "Wijk",
     [""] + [c for c in names if not flt.wijken or c in flt.wijken],
-    format_func=lambda c: "(kaartselectie)" if c == "" else f"{names[c]} ({c})",
+    format_func=lambda c: "(kaartselectie)" if c == "" else fmt_area(names[c], c),
     key="bronnen_wijkkeuze",
 )
 if picked:

@@ -1319,6 +1319,26 @@ def _shape(field: bytes) -> bytes:
     return _SHAPE_RUNS.sub(rb"\1", field.translate(_SHAPE))
 
 
+def _records_with_surplus(sniffed: SniffedFile, n: int) -> list[int]:
+    """The records (from 0, in the order DuckDB reads them: empty lines skipped) of a text
+    export that have more than ``n`` fields, fields counted as quoted."""
+    import csv
+
+    out: list[int] = []
+    with open(sniffed.path, encoding=sniffed.duckdb_encoding, newline="", errors="replace") as fh:
+        rows = csv.reader(fh, delimiter=sniffed.delimiter, quotechar='"', doublequote=True)
+        for _ in range(sniffed.skip + 1):  # the lines above the header, and the header
+            next(rows, None)
+        k = 0
+        for row in rows:
+            if not row:
+                continue
+            if len(row) > n:
+                out.append(k)
+            k += 1
+    return out
+
+
 def _join_broken_records(sniffed: SniffedFile, workdir: Path) -> list[int]:
     """Join the records a line break in an unquoted field split over several lines.
 
@@ -1720,6 +1740,19 @@ def _load_csv(
         joined = _join_broken_records(sniffed, workdir)
         if joined:
             n_rows, max_rowid, n_over, n_half_empty, n_maybe_headers = read()
+    if over < n and 0 < n_over < n_rows:
+        # A value in the header's unnamed last column is a shifted row's surplus field only
+        # when the row has more fields than the header; a remark typed there (Excel saves
+        # "…;Y;nagekeken door JD") has no more than the header, and stays a good row. DuckDB
+        # reads both alike (an empty last field is NULL), so the file's records are counted
+        # here, and the column is cleared for the rows without surplus.
+        surplus = _records_with_surplus(sniffed, n)
+        con.execute(
+            f"UPDATE {table} SET c{over} = NULL WHERE c{over} IS NOT NULL "
+            "AND NOT list_contains($ids::BIGINT[], rowid)",
+            {"ids": surplus},
+        )
+        n_over = con.execute(f"SELECT count(c{over}) FROM {table}").fetchone()[0]
     relation = csv_relation()
     # The header is row 1 plus the title lines above it (Excel hides a "sep=" line), so
     # the k-th record (from 0) is row k + 2 + above. The table keeps the file's order
@@ -2367,8 +2400,15 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
         # "Aantal van PV-nummer") names columns of the kind too, but holds counts, not
         # records: left out and named in the note. It stopped the whole build as a month's
         # sheet without its number column, with advice to map a column (an audit).
-        counted = next((h for h in headers if AGGREGATE_COLUMN.match(h or "")), None)
-        if counted is not None:
+        # Only a sheet that names none of the kind's required columns (a pivot has no
+        # number and no date; a month's sheet has its date), by a column of counts that is
+        # no field of the kind ("Aantal overtredingen" of a controls list is one).
+        found = mapping.match(headers)
+        named = {headers[i] for i in found.values() if i < len(headers)}
+        counted = next(
+            (h for h in headers if h not in named and AGGREGATE_COLUMN.match(h or "")), None
+        )
+        if counted is not None and not any(f in found for f in mapping.required):
             summaries.append(
                 f"Werkblad '{sheet}' niet gelezen: het lijkt een samenvatting (kolom "
                 f"'{counted}'), geen lijst van records."
@@ -2382,6 +2422,17 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     foreign: list[str] = []
     fits = [_fits(kind, mapping, headers, name) for headers, _, _ in tables]
     if len(tables) > 1 and any(fits):
+        for (headers, _, sheet), ok in zip(tables, fits, strict=True):
+            if not ok and (guess_kind(headers, all_mappings or {}, kind) or kind) == kind:
+                # A sheet of this kind itself without a required column ("Nr. proces-
+                # verbaal" for the PV number): refused as the sheets checked beside the
+                # tables are, not left out as "een incidentenexport en geen
+                # incidentenexport" with its records lost (a review).
+                found = mapping.match(headers)
+                where = f"{name} (werkblad '{sheet}')"
+                _check_required(
+                    mapping, found, where, headers, None, folder_values(kind, found, name)
+                )
         foreign = [
             f"Werkblad '{sheet}' niet gelezen: het lijkt een {KIND_LABELS.get(other, other)} "
             f"en geen {KIND_LABELS.get(kind, kind)}; zet het in een eigen bestand in de map "

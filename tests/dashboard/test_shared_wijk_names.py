@@ -74,3 +74,13 @@ def test_briefing_lists_both_wijken_apart(shared):
         for v in df[col].tolist()
     }
     assert {"Herent-Centrum (W01)", "Herent-Centrum (W02)"} <= shown, shown
+
+
+def test_the_wijk_filter_names_the_code_once(shared):
+    from dashboard.components.format import fmt_area
+
+    assert fmt_area("Herent-Centrum (W02)", "W02") == "Herent-Centrum (W02)"
+    assert fmt_area("Winksele", "W03") == "Winksele (W03)"
+    at = run_app("sources")
+    options = at.multiselect(key="_w_flt_wijken").options
+    assert "Herent-Centrum (W02)" in options and "Herent-Centrum (W02) (W02)" not in options

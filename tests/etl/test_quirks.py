@@ -715,10 +715,12 @@ def test_a_shifted_row_of_an_export_whose_lines_end_in_a_separator_is_refused(tm
         incident("P2", cat="Vandalisme; graffiti") + ";",  # row 3: one field too many
         incident("P3") + ";",
         incident("P4") + ";extra;",  # row 5: a field the header does not name
+        incident("P5") + ";nagekeken door JD",  # a remark in the unnamed column: a good row
+        incident("P6") + ';"dubbel; nakijken"',
     ]
     wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, header=INCIDENT_HEADER + ";")})
     accepted = mart(wh, "SELECT pv_number, category, street, x FROM marts.incidents ORDER BY 1")
-    assert accepted == [(p, "Vandalisme", "Kerkstraat", 171000.5) for p in ("P1", "P3")]
+    assert accepted == [(p, "Vandalisme", "Kerkstraat", 171000.5) for p in ("P1", "P3", "P5", "P6")]
     refused = mart(wh, "SELECT source_row, field, reason FROM marts.rejects ORDER BY 1")
     assert [(r, f) for r, f, _ in refused] == [(3, "(hele rij)"), (5, "(hele rij)")]
     assert all("meer velden dan de kopregel" in reason for *_, reason in refused)
@@ -1974,7 +1976,7 @@ def test_a_summary_sheet_beside_the_table_is_left_out_and_named(tmp_path):
     """A workbook with the export on one sheet and an analyst's summary or pivot on another
     ("Gemeente | Straat | Categorie | Aantal"): the build stopped, asking to map a PV-number
     column the summary never had (an audit). The summary is left out and named (a month's
-    sheet that only lacks its number column is still refused: test_workbook_sheets_near)."""
+    sheet that only lacks its number column is still refused: tests/etl/test_workbook_sheets_near.py)."""
     header = INCIDENT_HEADER.split(";")
     data = [header, incident("P1").split(";"), incident("P2").split(";")]
     summary = [["Gemeente", "Straat", "Categorie", "Aantal"], ["Herent", "Kerkstraat", "X", 2]]

@@ -88,3 +88,47 @@ def test_an_excel_error_cell_is_named_as_such_not_as_missing(tmp_path):
     ]
     # Another field's error value is its text, as in a CSV.
     assert query(wh, "SELECT pv_number, category FROM marts.incidents") == [("PV2", "#REF!")]
+
+
+def test_a_month_sheet_with_a_count_column_is_refused_not_taken_for_a_summary(tmp_path):
+    """A summary or pivot sheet is left out (its column "Aantal"), but a month's sheet that
+    lacks its number column and has an "Aantal betrokkenen" column of its own was left
+    out too, its reports lost with only a note (a review). It names the kind's date: a
+    record list, refused as such."""
+    header = [*HEADER, "Aantal betrokkenen"]
+    january = [
+        header,
+        ["1", datetime(2025, 1, 3, 10), "Geluidsoverlast", "Kerkstraat", "5", "Herent", 2],
+    ]
+    february = [
+        ["Nr", *header[1:]],
+        ["1", datetime(2025, 2, 3, 10), "Sluikstort", "Kerkstraat", "7", "Herent", 1],
+    ]
+    raw = mini_raw(
+        tmp_path,
+        {"nuisance/overlast_2025.xlsx": workbook({"Januari": january, "Februari": february})},
+    )
+    with pytest.raises(
+        BuildError, match=r"\(werkblad 'Februari'\): verplichte kolom\(men\) ontbreken"
+    ):
+        build(raw, tmp_path / "wh.duckdb")
+
+
+def test_a_sheet_of_the_kind_read_as_a_table_without_its_number_is_refused(tmp_path):
+    """A month's sheet whose PV column is "Nr. proces-verbaal" passes for a table, but not
+    of its own kind's required columns: it was left out as "een incidentenexport (…) en
+    geen incidentenexport", its records lost (a review). Refused, naming the sheet."""
+    from etl_helpers import INCIDENT_HEADER
+    from test_quirks import incident
+
+    header = INCIDENT_HEADER.split(";")
+    january = [header, incident("P1").split(";")]
+    february = [["Nr. proces-verbaal", *header[1:]], incident("Q1").split(";")]
+    raw = mini_raw(
+        tmp_path, {"incidents/feiten.xlsx": workbook({"Januari": january, "Februari": february})}
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"\(werkblad 'Februari'\): verplichte kolom\(men\) ontbreken \(PV-nummer\)",
+    ):
+        build(raw, tmp_path / "wh.duckdb")

@@ -87,6 +87,21 @@ def test_decisions_follow_the_canonical_record_key(store, clock):
     ]
 
 
+def test_a_decision_on_a_number_with_leading_zeros_follows_its_record(store, clock):
+    """The build reads a key of digits only without its leading zeros (``wb_key``: Excel
+    drops them): a decision stored on task "000123" belongs to task 123 (a review)."""
+    from etl.reviews import canonical_id
+
+    store.record("taak", "000123", "teruggestuurd", "Locatie ontbreekt", "HINP Vos")
+    clock.tick(days=1)
+    store.record("taak", "123", "goedgekeurd", None, "HINP Vos")
+    latest = store.latest()
+    assert latest["item_id"].tolist() == ["123"] and latest["n_reviews"].tolist() == [2]
+    assert [canonical_id(k) for k in ("000123", "0", "00", "0012A", " 007")] == [
+        "123", "0", "0", "0012A", "7"
+    ]  # fmt: skip
+
+
 def test_same_timestamp_later_record_wins(store):
     # The fixed clock stamps both decisions identically; insertion order decides.
     store.record("taak", "T-1", "goedgekeurd", None, "HINP Vos")

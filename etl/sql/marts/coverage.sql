@@ -13,8 +13,8 @@
 -- Statbel's accidents (domain 'accidents_statbel') are judged for empty months as well: they
 -- have no day, so each month stands on its first day. A year's file left out read as a year
 -- without injury accidents on the Verkeer page. Their first and last day mean nothing more
--- than their months; the pages read the gaps only (`dashboard.queries.common.domain_coverage`
--- keeps to the four counted domains).
+-- than their months; the pages read the gaps and the first month (Verkenning's start), and
+-- `dashboard.queries.common.domain_coverage` keeps to the four counted domains.
 with days as (
     select domain, date, sum(n) as n
     from marts.daily_counts
