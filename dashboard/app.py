@@ -28,7 +28,15 @@ st.set_page_config(
 
 PAGES = {
     "Overzicht": [
-        st.Page("views/briefing.py", title="Briefing", icon=":material/dashboard:", default=True),
+        # Served at the root; "/briefing" leads here too (gate.route_pages), so its own
+        # pathname is another: a hidden page holds that address.
+        st.Page(
+            "views/briefing.py",
+            title="Briefing",
+            icon=":material/dashboard:",
+            default=True,
+            url_path="overzicht",
+        ),
     ],
     "Analyse": [
         st.Page("views/sources.py", title="Bronnen van onveiligheid", icon=":material/report:"),

@@ -438,6 +438,16 @@ def _no_access_page(home) -> Callable[[], None]:
     return page
 
 
+def _redirect_page(target) -> Callable[[], None]:
+    """A hidden page that opens ``target`` with the address's filters."""
+
+    def page() -> None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+
+    page.__name__ = f"naar_{page_stem(target)}"
+    return page
+
+
 def _not_found_page(home) -> Callable[[], None]:
     """What an address that is no page of the app shows: a Dutch line and a link to
     ``home``, the role's first page."""
@@ -506,6 +516,19 @@ def route_pages(
         for p in section
         if page_stem(p) not in allowed
     ]
+    # The default page is served at the app's root; its own name ("/briefing", as every
+    # other page has "/<name>") showed Streamlit's English "Page not found" (a review of
+    # the pages as a user sees them). That address leads to it, filters kept.
+    for p in (p for section in routed.values() for p in section):
+        if getattr(p, "_default", False) and getattr(p, "_url_path", None) != page_stem(p):
+            refused.append(
+                st.Page(
+                    _redirect_page(p),
+                    title=p.title,
+                    url_path=page_stem(p),
+                    visibility="hidden",
+                )
+            )
     if unknown:
         home = routed[first][0]
         refused.append(

@@ -209,6 +209,10 @@ def new_map(districts: pd.DataFrame, basemap: str = DEFAULT_BASEMAP) -> folium.M
         attr=tiles.attribution if tiles else None,
         control_scale=False,
         zoom_snap=0.25,
+        # The page scrolls past its maps: a wheel turn over one zoomed it out to a speck of
+        # the zone at 1000 km, without tiles to find it back (a review of the pages in a
+        # browser). Zoom with + and −, or a double click.
+        scroll_wheel_zoom=False,
     )
     MetricScale().add_to(m)
     js, css = leaflet_assets()

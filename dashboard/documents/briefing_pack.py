@@ -1091,10 +1091,7 @@ def briefing_docx(
         if domain not in data.categories:
             doc.add_paragraph(NO_SOURCE_HOTSPOTS)
         elif hot.empty:
-            # An inspector's pack lists the own wijk's hot spots only (the note below
-            # counts the others): "none in this period" would deny those.
-            where = " in je wijk" if data.hidden_hotspots.get(domain) else ""
-            doc.add_paragraph(f"Geen significante hot spots{where} in deze periode.")
+            doc.add_paragraph(no_hotspots_text(data, domain))
         else:
             t = hotspot_table(hot)
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
@@ -1242,6 +1239,14 @@ def black_spot_note(data: BriefingData) -> str:
         "één criterium en mist het andere nipt. Opvolgen: geen gevaarlijk punt of kandidaat; "
         "de locaties met de hoogste score."
     )
+
+
+def no_hotspots_text(data, domain: str) -> str:
+    """What the briefing (page and pack) says when it lists no hot spot of ``domain``. An
+    inspector's briefing lists the own wijk's only (a note counts the others): "none in
+    this period" would deny those."""
+    where = " in je wijk" if data.hidden_hotspots.get(domain) else ""
+    return f"Geen significante hot spots (Gi*, met FDR-correctie){where} in deze periode."
 
 
 def hidden_hotspots_note(n: int) -> str:

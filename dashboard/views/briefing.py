@@ -198,7 +198,8 @@ if hot_domain not in data.categories:
     # Its source does not cover the period (see the note at the top): none found is unknown.
     st.info(bp.NO_SOURCE_HOTSPOTS)
 elif hot.empty:
-    st.info("Geen significante hot spots (Gi*, met FDR-correctie) in deze periode.")
+    # Beside "3 hot spots buiten je wijk niet getoond" the page said none at all (a review).
+    st.info(bp.no_hotspots_text(data, hot_domain))
 else:
     layout.table(bp.hotspot_table(hot))
 if data.hidden_hotspots.get(hot_domain):

@@ -51,6 +51,8 @@ def test_map_uses_no_cdn_and_has_dutch_legend(demo_warehouse):
     assert legend.startswith("<details open") and "<summary" in legend
     assert "<b>Ernst</b></summary>" in legend and "Dodelijk" in legend
     assert "disableClickPropagation" in html
+    # A wheel turn while scrolling the page past the map does not zoom it out (a review).
+    assert '"scrollWheelZoom": false' in html
 
 
 def test_hexagon_features_close_their_ring():

@@ -220,3 +220,21 @@ def test_download_audit_names_the_query(demo_warehouse, monkeypatch):
     assert detail["formaat"] == "csv" and detail["rijen"] == count(
         "SELECT count(DISTINCT category) FROM marts.incidents"
     )
+
+
+def test_console_writes_every_date_column_as_dd_mm_yyyy(demo_warehouse):
+    """One table showed "2023-12-06 02:00:00" beside "06/12/2023 04:15": only columns with a
+    gap were written out (a review of the pages in a browser). Complete ones now carry the
+    same Dutch format."""
+    import json
+
+    at = run_app("sql")
+    at.text_area(key="sql_tekst").input(
+        "SELECT occurred_from, occurred_to, CAST(occurred_from AS DATE) AS dag "
+        "FROM marts.incidents ORDER BY occurred_from LIMIT 5"
+    ).run()
+    assert not at.exception
+    [shown] = [d for d in at.dataframe if "dag" in d.value.columns]
+    config = json.loads(shown.proto.columns)
+    assert config["occurred_from"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
+    assert config["dag"]["type_config"]["format"] == "DD/MM/YYYY"

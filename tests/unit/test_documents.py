@@ -1554,8 +1554,12 @@ def test_an_inspector_s_pack_says_in_je_wijk_and_has_its_own_file_name(demo_ware
             break
     assert empty, "geen inspecteur zonder eigen hot spots gevonden"
     _, texts = _docx_text(bp.briefing_docx(seen))
-    assert "Geen significante hot spots in je wijk in deze periode." in texts
-    assert "Geen significante hot spots in deze periode." not in texts
+    assert (
+        "Geen significante hot spots (Gi*, met FDR-correctie) in je wijk in deze periode." in texts
+    )
+    assert not [t for t in texts if t.endswith("FDR-correctie) in deze periode.")]
+    # The page says it in the same words (it said "none" beside "3 buiten je wijk"; a review).
+    assert bp.no_hotspots_text(seen, empty[0]) in texts
     assert bp.file_name(seen).endswith(f"_voor-{code}.docx")
     assert "_voor-" not in bp.file_name(data)
 
