@@ -153,6 +153,21 @@ def test_bestuur_sees_only_the_reports(server, browser, state):
     page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
     assert page.get_by_role("heading", name="Data").count() == 0
     assert page.get_by_label("Gebruikersnaam").count() == 0
+    # "/briefing", the first page's own name, refused in Dutch too (a page it may not open).
+    page.goto(server + "/briefing", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
+    page.close()
+
+
+def test_the_first_page_opens_at_its_own_name_too(server, browser, state):
+    """The Briefing is served at the root: "/briefing" (every other page is at its name)
+    showed Streamlit's English "Page not found" modal (a review of the pages as a user
+    sees them). It opens the Briefing."""
+    page = _sign_in(browser, server + "/briefing", "demo")
+    page.get_by_role("heading", name="Briefing").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(3000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("Vergelijking per domein").count() == 1
     page.close()
 
 
