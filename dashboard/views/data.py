@@ -116,6 +116,9 @@ layout.table(
     },
 )
 
+#: A file's row number as a spreadsheet shows it: "1998", not the quantity "1.998".
+ROW_NUMBER = {"Rij": lambda v: "–" if pd.isna(v) else str(int(v))}
+
 st.subheader("Actualiteit per bron")
 fresh = data_quality.freshness(version)
 today = zone_today()
@@ -152,9 +155,11 @@ fresh_table = pd.DataFrame(
     {
         "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),
         "Laatste record": pd.to_datetime(fresh["laatste_record"]),
+        # Statbel gives a month, no day: its last record stands on the first of its month,
+        # and "5 dagen geleden" said a day it does not know (a review).
         "Dagen geleden": [
-            None if pd.isna(d) else (today - pd.Timestamp(d).date()).days
-            for d in fresh["laatste_record"]
+            None if pd.isna(d) or k == "statbel" else (today - pd.Timestamp(d).date()).days
+            for d, k in zip(fresh["laatste_record"], fresh["kind"], strict=True)
         ],
         "Bestanden": fresh["bestanden"],
         "Nieuwste bestand van": pd.to_datetime(fresh["nieuwste_bestand"]),
@@ -162,13 +167,15 @@ fresh_table = pd.DataFrame(
         "Opmerking": [
             f"telt t.e.m. {fmt_date(stopped[d].last)}: nieuwere export nodig"
             if d in stopped
+            else f"per maand: laatste maand {pd.Timestamp(r):%m/%Y}"
+            if k == "statbel" and not pd.isna(r)
             else ""
-            for d in domains
+            for d, k, r in zip(domains, fresh["kind"], fresh["laatste_record"], strict=True)
         ],
     }
 )
 fresh_table["Dagen geleden"] = fresh_table["Dagen geleden"].astype("Int64")
-if not stopped:
+if not fresh_table["Opmerking"].astype(bool).any():
     fresh_table = fresh_table.drop(columns="Opmerking")
 layout.table(
     style_table(missing_as_text(fresh_table)),
@@ -275,7 +282,8 @@ else:
         "Bestand",
         "Rij",
     ]
-    layout.table(style_table(missing_as_text(shown_unmatched)))
+    # A row number is no quantity: "1998", not "1.998".
+    layout.table(style_table(missing_as_text(shown_unmatched), formats=ROW_NUMBER))
     st.caption(
         "Verbeter het adres in de export of vul de adressenlijst aan (straat, huisnummer, "
         "postcode, X, Y) en bouw opnieuw: de records worden dan gelokaliseerd."
@@ -368,7 +376,7 @@ else:
         }
     )
     layout.table(
-        style_table(missing_as_text(shown)),
+        style_table(missing_as_text(shown), formats=ROW_NUMBER),
         column_config={"Reden": st.column_config.TextColumn(width="large")},
     )
     layout.csv_download(shown, "wijkbeeld_geweigerde_rijen.csv", key="data_csv_rejects")

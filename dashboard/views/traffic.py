@@ -1108,7 +1108,8 @@ st.caption(
     + ". Een ongeval telt in de gemeente van zijn "
     "wijk en in de deelgemeente waar het gebeurde (de plaats van het feit, zoals Verkenning "
     "en het gemeentelijk rapport); ongevallen zonder plaats staan in een eigen rij. Inwoners uit de "
-    "gebiedsindeling (marts.districts); waar die onbekend zijn, staat 'inwoners onbekend'. "
+    "gebiedsindeling (de zoneconfiguratie of de grenzenbestanden); waar die onbekend zijn, "
+    "staat 'inwoners onbekend'. "
     f"Bij minder dan {threshold} ongevallen (of slachtoffers) zegt een cijfer per 1.000 "
     "inwoners weinig: '(klein aantal)'." + ("" if now_covered else days_note)
 )

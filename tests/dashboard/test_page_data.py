@@ -64,6 +64,10 @@ def test_data_freshness_and_locations(demo_warehouse):
     at = run_app("data")
     fresh = next(df.value for df in at.dataframe if "Dagen geleden" in df.value.columns)
     assert len(fresh) == count("SELECT count(DISTINCT kind) FROM marts.load_files")
+    # Statbel knows a month, no day: no "days ago", its month said (a review).
+    statbel = fresh[fresh["Soort"].str.contains("Statbel")].iloc[0]
+    assert statbel["Dagen geleden"] == "–"
+    assert statbel["Opmerking"].startswith("per maand: laatste maand ")
     # When each kind's newest file was written, not the build's time for every kind.
     newest = wh(
         "SELECT kind, max(file_modified_at) AS t FROM marts.load_files GROUP BY 1 ORDER BY 1"
