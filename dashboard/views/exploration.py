@@ -85,14 +85,20 @@ def period_label(
         first, last = held
         days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
         label += f" ({days})"
-    bucket = _bucket(column, value) if gaps else None
-    if bucket is not None:
-        first, last = held or bucket
-        if only_in(gaps, first, last):
+    days = _days_shown(column, value, within) if gaps else None
+    if days is not None:
+        if only_in(gaps, *days):
             label += " (geen gegevens)"
-        elif missing := months_within(gaps, first, last):
+        elif missing := months_within(gaps, *days):
             label += f" (zonder {fmt_gaps(missing)})"
     return label
+
+
+def _days_shown(column: str, value, within: tuple[date, date] | None) -> tuple[date, date] | None:
+    """The first and last day a month (quarter, week, year) counts in the chosen period
+    ``within`` (all of it, or the part the period holds); ``None`` for another column."""
+    bucket = _bucket(column, value) if not pd.isna(value) else None
+    return None if bucket is None else _held_days(column, value, within) or bucket
 
 
 def _held_days(column: str, value, within: tuple[date, date] | None) -> tuple[date, date] | None:
@@ -110,11 +116,8 @@ def _only_gaps(
 ) -> bool:
     """Whether the days of a month (quarter, week, year) the chosen period holds all lie
     in months without one record of the source (a missing export)."""
-    bucket = _bucket(column, value) if not pd.isna(value) else None
-    if bucket is None:
-        return False
-    first, last = _held_days(column, value, within) or bucket
-    return only_in(gaps, first, last)
+    days = _days_shown(column, value, within)
+    return days is not None and only_in(gaps, *days)
 
 
 LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
