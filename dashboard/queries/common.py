@@ -463,8 +463,8 @@ def domain_coverage(version: WarehouseVersion) -> pd.DataFrame:
 def coverage_gaps(version: WarehouseVersion, domain: str) -> tuple[date, ...]:
     """The whole months (first days) without one record of ``domain`` in ``marts.coverage``
     where it counts ten or more a month (a missing export), also for a domain outside
-    :func:`domain_coverage` (``"accidents_statbel"``: a year's Statbel file left out);
-    ``()`` for a domain not loaded."""
+    :func:`domain_coverage` (``"accidents_statbel"``: a year's Statbel file left out;
+    ``"controls"``: a month's traffic controls); ``()`` for a domain not loaded."""
     df = query(
         version,
         "SELECT empty_months FROM marts.coverage WHERE domain = $domain LIMIT 1",
@@ -520,8 +520,9 @@ def known_since(version: WarehouseVersion, dataset_keys: tuple[str, ...]) -> dat
     return max(pd.Timestamp(v).date().replace(day=1) for v in df["first"])
 
 
-#: The domain of marts.daily_counts a dataset's first month is taken from (victims come
-#: with their accidents); a dataset without one (the controls) has no known start.
+#: The domain of marts.coverage a dataset's first month is taken from (victims come with
+#: their accidents; Statbel and the controls have domains of their own); a dataset without
+#: one (the points of interest) has no known start.
 KNOWN_SINCE_DOMAIN = {"victims": "accidents"}
 
 
@@ -566,9 +567,10 @@ def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | N
 def dataset_gaps(version: WarehouseVersion, dataset_key: str) -> tuple[date, ...]:
     """The months (first days) without one record of a :data:`DATASETS` key's source where
     it counts ten or more a month (``SourceSpan.gaps``: a missing export; Statbel's from
-    :func:`coverage_gaps`); ``()`` for a source not loaded or not judged (the controls)."""
-    if dataset_key == "accidents_statbel":
-        return coverage_gaps(version, "accidents_statbel")
+    :func:`coverage_gaps`, as the controls'); ``()`` for a source not loaded or not judged
+    (the victims, the points of interest)."""
+    if dataset_key in ("accidents_statbel", "controls"):
+        return coverage_gaps(version, dataset_key)
     span = source_span_map(version).get(KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key))
     return () if span is None else span.gaps
 

@@ -816,6 +816,13 @@ def control_points(
     )
 
 
+def control_gaps(version: WarehouseVersion) -> tuple[date, ...]:
+    """Whole months (first days) without one traffic control where the zone holds ten or
+    more a month (``marts.coverage``, domain ``controls``): a month's export left out, which
+    reads as a month without controls."""
+    return coverage_gaps(version, "controls")
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def control_types(version: WarehouseVersion) -> list[str]:
     """Distinct control types present in ``marts.controls``, sorted."""

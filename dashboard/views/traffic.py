@@ -708,7 +708,27 @@ kinds = ", ".join(t.lower() for t in control_filter) if control_filter else "all
 unplaced = blackspots.unlocated_controls(version, period.start, period.end)
 if control_filter:
     unplaced = unplaced[unplaced["control_type"].isin(control_filter)]
-if controls.empty or not total_hours:
+# A month's control export left out read as a month without one control near the
+# dangerous locations: the hours below are then too few, and a period inside it unknown.
+control_gaps = months_within(traffic.control_gaps(version), period.start, period.end)
+if control_gaps:
+    st.warning(
+        f"Verkeerscontroles: geen enkele controle met datum in {fmt_gaps(control_gaps)}, "
+        "terwijl er gewoonlijk tien of meer per maand zijn: een ontbrekende export? "
+        + (
+            "De controles van die periode zijn onbekend."
+            if only_in(control_gaps, period.start, period.end)
+            else "De controles en uren hieronder missen "
+            + ("die maand." if len(control_gaps) == 1 else "die maanden.")
+        ),
+        icon=":material/warning:",
+    )
+if control_gaps and only_in(control_gaps, period.start, period.end):
+    sentence = (
+        f"Over de verkeerscontroles van {fmt_period(period.start, period.end)} is niets "
+        "bekend (geen export)."
+    )
+elif controls.empty or not total_hours:
     sentence = (
         f"In de periode {fmt_period(period.start, period.end)} werden geen verkeerscontroles "
         f"({kinds}) met een locatie geregistreerd."

@@ -557,7 +557,8 @@ warnings as (
     select 13, 'Datums',
         case c.domain when 'incidents' then 'Feiten' when 'nuisance' then 'Overlastmeldingen'
             when 'accidents' then 'Verkeersongevallen'
-            when 'accidents_statbel' then 'Letselongevallen van Statbel' else 'Wijktaken' end
+            when 'accidents_statbel' then 'Letselongevallen van Statbel'
+            when 'controls' then 'Verkeerscontroles' else 'Wijktaken' end
         || ': ' || case
             when len(c.empty_months) = 1 then 'geen enkel record met datum in '
                 || strftime(c.empty_months[1], '%m/%Y')
@@ -579,6 +580,10 @@ warnings as (
             then 'de pagina Verkeer (bron Statbel) laat een periode die '
                 || case when len(c.empty_months) = 1 then 'ze' else 'er een' end
                 || ' bevat buiten beschouwing en zegt het.'
+            when c.domain = 'controls'
+            then 'de handhaving bij de gevaarlijke punten (Verkeer) telt er geen controle-uren '
+                || 'en zegt het; Verkenning toont ' || case when len(c.empty_months) = 1
+                    then 'die maand' else 'die maanden' end || ' als – (onbekend).'
             else 'de vergelijkingen (Briefing, Verkeer, Bronnen, voor en na een aanpak, het '
                 || 'rapport aan de burgemeesters) laten een periode die '
                 || case when len(c.empty_months) = 1 then 'ze' else 'er een' end

@@ -15,6 +15,10 @@
 -- without injury accidents on the Verkeer page. Their first and last day mean nothing more
 -- than their months; the pages read the gaps and the first month (Verkenning's start), and
 -- `dashboard.queries.common.domain_coverage` keeps to the four counted domains.
+--
+-- So are the traffic controls (domain 'controls', on the day they started): a month's
+-- export left out read as a month without one control on the Verkeer page ("geen
+-- verkeerscontroles ... geregistreerd", and fewer control hours near the black spots).
 with days as (
     select domain, date, sum(n) as n
     from marts.daily_counts
@@ -24,6 +28,11 @@ with days as (
     select 'accidents_statbel', make_date(year, month, 1), count(*)
     from marts.accidents
     where source = 'statbel' and year is not null and month is not null
+    group by all
+    union all
+    select 'controls', date, count(*)
+    from marts.controls
+    where date is not null
     group by all
 ),
 months as (
