@@ -21,7 +21,7 @@ import shapely
 import streamlit as st
 
 from dashboard.analysis import before_after
-from dashboard.analysis.compstat import fmt_gaps, only_in
+from dashboard.analysis.compstat import fmt_gaps, month_end, months_within, only_in
 from dashboard.analysis.hotspots import EMERGING_LABELS, GI_CLASS_LABELS
 from dashboard.analysis.repeats import knox_test, near_repeats
 from dashboard.analysis.risk import risk_near_poi
@@ -882,17 +882,38 @@ elif effective == "opkomend":
     latest = max((span.last for span in spans.values()), default=period.end)
     early = {k: until[k] for k in keys if until[k] is not None and until[k] < latest}
     em_end = min([period.end, *early.values()])
-    em = hq.emerging_classes(
-        version,
-        keys,
-        period.start,
-        em_end,
-        *args[2:],
-        granularity=granularity,
-        fdr=fdr,
-        fine_wijken=fine_wijken,
+    # A month without one record of a source (a missing export, marts.coverage) reads as
+    # cells cooling down in its period, and a month left out near the end as hot spots
+    # that fade: the trend starts with the first period after the last such month (the
+    # sidebar's warning alone left the pattern to be read as a finding).
+    em_gaps = sorted(
+        {
+            g
+            for k in keys
+            for g in months_within(common.dataset_gaps(version, k), period.start, em_end)
+        }
     )
-    n_periods = len(hq.period_starts(period.start, em_end, granularity))
+    em_start = period.start
+    if em_gaps:
+        resume = month_end(em_gaps[-1]) + timedelta(days=1)
+        em_start = next(
+            (d for d in hq.period_starts(resume, em_end, granularity) if d >= resume), resume
+        )
+    em = (
+        hq.emerging_classes(
+            version,
+            keys,
+            em_start,
+            em_end,
+            *args[2:],
+            granularity=granularity,
+            fdr=fdr,
+            fine_wijken=fine_wijken,
+        )
+        if em_start <= em_end
+        else pd.DataFrame()
+    )
+    n_periods = len(hq.period_starts(em_start, em_end, granularity)) if em_start <= em_end else 0
     if not em.empty:
         em = em.rename(columns={"n_total": "n"})
         present = [k for k in maps.EMERGING_COLOURS if k in set(em["patroon"])]
@@ -927,10 +948,26 @@ elif effective == "opkomend":
             f" Tot {fmt_date(em_end)}: daarna ontbreken de {' en de '.join(stopped)}, en hun "
             "einde zou als een afkoelende hotspot lezen."
         )
-    if n_periods < 2:
+    if em_gaps:
+        missing = [
+            common.dataset(k).label.lower()
+            for k in keys
+            if months_within(common.dataset_gaps(version, k), period.start, em_end)
+        ]
+        note += (
+            (f" Vanaf {fmt_date(em_start)}:" if em_start <= em_end else " Geen trend:")
+            + f" in {fmt_gaps(tuple(em_gaps))} ontbreken de {' en de '.join(missing)} (een "
+            "ontbrekende export?), en een periode zonder hun records zou als een afkoelende "
+            "hotspot lezen."
+        )
+    if n_periods == 1:
         note += " Eén periode heeft geen voorgeschiedenis: geen enkel patroon te tonen."
     if n_periods < 4:
-        note += " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
+        note += (
+            " Met minder dan 4 perioden is er geen trend te zien."
+            if em_gaps
+            else " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
+        )
     note += _classes_note()
 if no_fine_cells and effective in ("gi", "opkomend"):
     note = NO_FINE_CELLS_NOTE.format(
