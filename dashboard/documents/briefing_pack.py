@@ -238,6 +238,7 @@ def _hot_spots(
         "categorie",
         "categorie_n",
         "n",
+        "local_sum",
         "z",
         "klasse",
         "label",
@@ -282,6 +283,10 @@ def _hot_spots(
     )
     out.insert(0, "rang", np.arange(1, len(out) + 1))
     out["label"] = out["label"].astype(str)
+    if fine_wijken is not None:
+        # What made the cell hot is the sum over it and its neighbours, records of other
+        # wijken among them: not for a reader who may see only their own wijk's records.
+        out["local_sum"] = np.nan
     return out[columns].reset_index(drop=True), hidden
 
 
@@ -711,6 +716,13 @@ def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
                 for c, k in zip(hot["categorie"], hot["categorie_n"], strict=True)
             ],
             "Aantal in zeshoek": hot["n"].astype(int),
+            # The count Gi* weighs: the cell and its six neighbours ("1" beside "Hot spot
+            # 99%" read as a mistake). Not for an inspector (records of other wijken).
+            **(
+                {"Met de buren": hot["local_sum"].round().astype(int)}
+                if "local_sum" in hot and hot["local_sum"].notna().all()
+                else {}
+            ),
             "Gi* z": [fmt_number(z, 1) for z in hot["z"]],
             "Klasse": hot["label"],
         }
@@ -1095,6 +1107,8 @@ def briefing_docx(
         else:
             t = hotspot_table(hot)
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
+            if "Met de buren" in t:
+                _docx.small_note(doc, HOTSPOT_SUM_NOTE)
         if data.hidden_hotspots.get(domain):
             _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots[domain]))
     s, e = data.black_spot_window
@@ -1247,6 +1261,13 @@ def no_hotspots_text(data, domain: str) -> str:
     this period" would deny those."""
     where = " in je wijk" if data.hidden_hotspots.get(domain) else ""
     return f"Geen significante hot spots (Gi*, met FDR-correctie){where} in deze periode."
+
+
+#: Under a hot-spot table with its "Met de buren" column (page and pack).
+HOTSPOT_SUM_NOTE = (
+    "Met de buren: de records in de zeshoek en in de zes zeshoeken rond haar. Daarop rekent "
+    "Gi*, zodat ook een zeshoek met één record een hot spot is als haar buurt er veel heeft."
+)
 
 
 def hidden_hotspots_note(n: int) -> str:

@@ -201,7 +201,10 @@ elif hot.empty:
     # Beside "3 hot spots buiten je wijk niet getoond" the page said none at all (a review).
     st.info(bp.no_hotspots_text(data, hot_domain))
 else:
-    layout.table(bp.hotspot_table(hot))
+    hot_table = bp.hotspot_table(hot)
+    layout.table(hot_table)
+    if "Met de buren" in hot_table:
+        st.caption(bp.HOTSPOT_SUM_NOTE)
 if data.hidden_hotspots.get(hot_domain):
     st.caption(bp.hidden_hotspots_note(data.hidden_hotspots[hot_domain]))
 st.caption(

@@ -320,3 +320,54 @@ def test_briefing_lists_the_running_approaches(demo_warehouse, tmp_path, monkeyp
     at = run_app("briefing", {"wijk": "W02"})
     assert not any("Aanpak" in d.value.columns for d in at.dataframe)
     assert bp.NO_APPROACHES in [i.value for i in at.info]
+
+
+def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
+    """A hot cell listed with "1" record beside "Hot spot 99%" read as a mistake: Gi* weighs
+    the cell and its six neighbours. The coordinator's table shows that sum ("Met de
+    buren"), counted here from the records with h3; an inspector's does not (records of
+    other wijken)."""
+    import h3
+
+    from dashboard.analysis.compstat import period_bounds
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    end = anchor()
+    data = bp.collect_briefing(warehouse_version(), "ytd", end)
+    hot = data.hotspots["incidents"]
+    assert len(hot) >= 1, "de demo moet hot spots hebben"
+    start, last = data.bounds.current.as_tuple()
+    assert last <= period_bounds("ytd", end).current.end
+    for cell, local_sum, n in zip(hot["h3_cell"], hot["local_sum"], hot["n"], strict=True):
+        ring = [h3.str_to_int(c) for c in h3.grid_disk(h3.int_to_str(int(cell)), 1)]
+        truth = count(
+            "SELECT count(*) FROM marts.incidents WHERE date BETWEEN ? AND ? "
+            "AND location_status = 'ok' AND list_contains(?::UBIGINT[], h3_cell)",
+            [start, last, ring],
+        )
+        assert local_sum == truth >= n
+    table = bp.hotspot_table(hot)
+    assert list(table["Met de buren"]) == [int(v) for v in hot["local_sum"]]
+    at = run_app(query_params={})
+    at.radio(key="briefing_periode").set_value("ytd").run()
+    shown = next(f for f in (df.value for df in at.dataframe) if "Gi* z" in f.columns)
+    assert "Met de buren" in shown.columns
+    assert any(c.value == bp.HOTSPOT_SUM_NOTE for c in at.caption)
+    own = next(w for w in hot["wijk"] if isinstance(w, str))
+    code = wh("SELECT code FROM marts.districts WHERE layer = 'wijk' AND name = ?", [own]).iat[0, 0]
+    inspector = bp.for_reader(warehouse_version(), data, code)
+    assert len(inspector.hotspots["incidents"]) >= 1
+    assert "Met de buren" not in bp.hotspot_table(inspector.hotspots["incidents"]).columns
+    # The Word pack: the column and its note for the coordinator, neither for the inspector.
+    import io
+
+    from docx import Document
+
+    def pack(d) -> str:
+        doc = Document(io.BytesIO(bp.briefing_docx(d, images={})))
+        cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+        return " ".join([p.text for p in doc.paragraphs] + cells)
+
+    assert "Met de buren" in pack(data) and bp.HOTSPOT_SUM_NOTE in pack(data)
+    assert "Met de buren" not in pack(inspector)
