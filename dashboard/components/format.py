@@ -182,20 +182,46 @@ def fmt_datetime(value) -> str:
     return value.strftime("%d/%m/%Y %H:%M")
 
 
-def _moment(ts) -> str:
-    """``za 05/12 22:00``; without a time of day (a whole-day event) ``za 05/12``."""
+def _moment(ts, year: bool = False) -> str:
+    """``za 05/12 22:00``; without a time of day (a whole-day event) ``za 05/12``; with
+    ``year`` ``za 05/12/2026 22:00``."""
     ts = pd.Timestamp(ts)
-    day = f"{WEEKDAYS[ts.weekday()][:2]} {ts:%d/%m}"
+    day = f"{WEEKDAYS[ts.weekday()][:2]} {ts:%d/%m/%Y}" if year else _day(ts)
     return day if (ts.hour, ts.minute) == (0, 0) else f"{day} {ts:%H:%M}"
 
 
-def fmt_event_when(start, end) -> str:
+def _day(ts) -> str:
+    return f"{WEEKDAYS[ts.weekday()][:2]} {ts:%d/%m}"
+
+
+def spans_years(starts) -> bool:
+    """Whether the moments ``starts`` (an event list's beginnings) fall in more than one
+    calendar year: its "Wanneer" then writes the year (:func:`fmt_event_when`), or
+    "za 05/12" of a two-year period reads as either December."""
+    years = pd.to_datetime(pd.Series(starts, dtype="object")).dropna().dt.year
+    return years.nunique() > 1
+
+
+def fmt_event_when(start, end, year: bool = False) -> str:
     """When an event runs, in Dutch: ``za 05/12 22:00 – zo 06/12 04:00``, ``za 05/12
-    13:00–18:00`` within one day, ``zo 13/09`` for a whole day (no end given)."""
+    13:00–18:00`` within one day, ``zo 13/09`` for a whole day (no end given). With
+    ``year`` (a list over more than one year, :func:`spans_years`) the start writes its
+    year, ``za 05/12/2025 22:00 – zo 06/12 04:00``, and so does an end in another year."""
     start = pd.Timestamp(start)
     if end is None or pd.isna(end):
-        return _moment(start)
+        return _moment(start, year)
     end = pd.Timestamp(end)
+    if year:
+        text = _moment(start, True) + fmt_event_when(start, end)[len(_moment(start)) :]
+        # The day it ends on (an end at midnight closes the day before).
+        last = (
+            end - pd.Timedelta(days=1) if end > start and (end.hour, end.minute) == (0, 0) else end
+        )
+        if last.year != start.year:
+            day = f"{last:%d/%m}"
+            i = text.rfind(day)
+            text = f"{text[:i]}{last:%d/%m/%Y}{text[i + len(day) :]}"
+        return text
     # An end at midnight closes the day before (a whole-day event, a kermis "tot maandag").
     if (end.hour, end.minute) == (0, 0) and end > start:
         last = end - pd.Timedelta(days=1)

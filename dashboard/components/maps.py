@@ -42,6 +42,7 @@ from dashboard.components.format import (
     fmt_event_when,
     fmt_int,
     fmt_number,
+    spans_years,
 )
 
 
@@ -1463,11 +1464,12 @@ def add_events(m: folium.Map, events: pd.DataFrame, title: str = "Evenementen") 
     if located.empty:
         return
     types = located["event_type"].fillna("Evenement").astype(str)
+    with_year = spans_years(located["started_at"])
     rows = pd.DataFrame(
         {
             "poi_type": types.to_numpy(),
             "name": [
-                f"{r.name} · {fmt_event_when(r.started_at, r.ended_at)}"
+                f"{r.name} · {fmt_event_when(r.started_at, r.ended_at, with_year)}"
                 + (f" · {fmt_int(r.visitors)} bezoekers" if pd.notna(r.visitors) else "")
                 for r in located.itertuples(index=False)
             ],

@@ -49,6 +49,7 @@ from dashboard.components.format import (
     fmt_period,
     fmt_signed,
     missing_as_text,
+    spans_years,
 )
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.exports import blackspots as blackspot_export
@@ -770,7 +771,7 @@ def upcoming_table(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Wanneer": [
-                fmt_event_when(s, e)
+                fmt_event_when(s, e, spans_years(events["started_at"]))
                 for s, e in zip(events["started_at"], events["ended_at"], strict=True)
             ],
             # A cancelled one says so, in the list's own word ("Afgelast").
@@ -821,9 +822,10 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     order = np.lexsort((events["started_at"].to_numpy(), -busy, ~more.any(axis=1)))
     events, more = events.iloc[order], more[order]
     rows, marks = [], []
+    with_year = spans_years(events["started_at"])
     for i, (_, r) in enumerate(events.iterrows()):
         row = [
-            fmt_event_when(r["started_at"], r["ended_at"]),
+            fmt_event_when(r["started_at"], r["ended_at"], with_year),
             str(r["name"]),
             "" if pd.isna(r["event_type"]) else str(r["event_type"]),
             _event_wijk(r),

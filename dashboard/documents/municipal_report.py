@@ -36,6 +36,7 @@ from dashboard.components.format import (
     fmt_int,
     fmt_period,
     fmt_rough_count,
+    spans_years,
 )
 from dashboard.documents import _docx, charts, static_maps
 from dashboard.documents.disclosure import LinkedCells, suppress_linked
@@ -795,6 +796,7 @@ def _events_table(
     if n and no_source is not None and no_source.any():
         missing = missing | no_source.reshape(1, -1)
     labels, notable = [], 0
+    with_year = spans_years(ev["started_at"]) if n else False
     for i, (_, r) in enumerate(ev.iterrows()):
         if not r["counted"]:
             verdict = "niet geteld: " + (
@@ -814,7 +816,7 @@ def _events_table(
         labels.append(
             (
                 str(r["name"]),
-                fmt_event_when(r["started_at"], r["ended_at"]),
+                fmt_event_when(r["started_at"], r["ended_at"], with_year),
                 # The place as the list names it, else the street without its number: the
                 # report names no address.
                 fmt_event_place(r, house_number=False),
