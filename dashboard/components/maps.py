@@ -132,7 +132,7 @@ class Legend(MacroElement):
     title : str
         Legend title.
     items : sequence of (colour, label)
-        One swatch per entry.
+        One swatch per entry; an entry without a colour (``None``) is a line of text.
     position : str
         Leaflet corner.
     """
@@ -161,6 +161,8 @@ class Legend(MacroElement):
             f'<div><span style="display:inline-block;width:12px;height:12px;'
             f"background:{colour};border:1px solid #555;margin-right:6px;"
             f'vertical-align:middle"></span>{html.escape(label)}</div>'
+            if colour
+            else f'<div style="margin-left:20px">{html.escape(label)}</div>'
             for colour, label in items
         )
         # Folds to its title with a click (a <details>, no script): a legend in a corner can
@@ -1514,7 +1516,11 @@ def add_highlight(
     ).add_to(m)
 
 
-def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatketen") -> None:
+#: Chains a near-repeat map's legend names with their colour (the largest).
+CHAIN_LEGEND_MAX = 8
+
+
+def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatketens") -> None:
     """Near-repeat chains: records as dots, each chain's records joined in time order.
 
     Parameters
@@ -1540,9 +1546,19 @@ def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatket
                 fill_opacity=0.9,
                 tooltip=html.escape(str(label)),
             ).add_to(m)
+    # Each chain's own colour, the largest first (a grey swatch beside red and blue chains
+    # named none of them).
+    sizes = chains.groupby("keten_id").size().sort_values(ascending=False, kind="stable")
+    shown = sizes.head(CHAIN_LEGEND_MAX)
+    items: list[tuple[str | None, str]] = [
+        (palette[k], f"Keten {k}: {fmt_count(int(n), 'feit', 'feiten')}") for k, n in shown.items()
+    ]
+    if len(sizes) > len(shown):
+        items.append(
+            (None, f"en {fmt_count(len(sizes) - len(shown), 'kleinere keten', 'kleinere ketens')}")
+        )
     Legend(
-        title,
-        [("#999999", f"{fmt_count(len(ids), 'keten', 'ketens')}; lijn = volgorde in de tijd")],
+        f"{title}: {fmt_count(len(ids), 'keten', 'ketens')}; lijn = volgorde in de tijd", items
     ).add_to(m)
 
 

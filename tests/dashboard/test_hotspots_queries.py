@@ -381,6 +381,17 @@ def test_clusters_highlight_and_chains(version):
     assert '"maxZoom": 19' in page and "markerClusterGroup" in page
     assert "cdnjs.cloudflare" not in page
     assert "Grote Steenweg 49" in page and f"{chains['keten_id'].nunique()} ketens" in page
+    # The legend names the largest chains in their own colours (it showed one grey swatch).
+    sizes = chains.groupby("keten_id").size()
+    biggest = sizes.idxmax()
+    colour = maps.QUALITATIVE[sorted(sizes.index).index(biggest) % len(maps.QUALITATIVE)]
+    assert re.search(
+        rf"background:{colour};((?!span).)*span((?!span).)*Keten {biggest}: {sizes[biggest]} feiten",
+        page,
+    ), biggest
+    assert "#999999" not in page
+    if len(sizes) > maps.CHAIN_LEGEND_MAX:
+        assert f"en {len(sizes) - maps.CHAIN_LEGEND_MAX} kleinere ketens" in page
     # The surroundings the address's history compares: a dashed circle of 250 m.
     assert re.search(r'L\.circle\(\s*\[50\.88, 4\.65\],[^)]*"radius": 250\.0', page)
     assert "Omgeving van Grote Steenweg 49: tot 250 m" in page
