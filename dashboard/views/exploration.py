@@ -15,7 +15,12 @@ import streamlit as st
 
 from dashboard.analysis.compstat import fmt_gaps, months_within, only_in
 from dashboard.components import filters, layout, maps
-from dashboard.components.charts import dot_partial_ends, hatch_partial_bars, show_chart
+from dashboard.components.charts import (
+    SERIES_COLOURS,
+    dot_partial_ends,
+    hatch_partial_bars,
+    show_chart,
+)
 from dashboard.components.format import (
     MONTHS,
     WEEKDAYS,
@@ -420,7 +425,7 @@ else:
         y=value_label,
         color=names.get(colour),
         category_orders={names[x]: x_order, **({names[colour]: colour_order} if colour else {})},
-        color_discrete_sequence=px.colors.qualitative.Dark24,
+        color_discrete_sequence=SERIES_COLOURS,
         **extra,
     )
     fig.update_xaxes(type="category")

@@ -858,3 +858,17 @@ def test_a_line_into_a_month_the_period_holds_in_part_is_dotted(demo_warehouse):
     at = run_app("exploration", whole)
     assert len(_chart(at)) == 1
     assert not any(c.value.startswith("Gestippeld") for c in at.caption)
+
+
+def test_a_line_per_category_has_colours_told_apart(demo_warehouse):
+    """Every category's line its own colour of the house palette (Dark24 gave two near-
+    identical magentas among twelve lines)."""
+    from dashboard.components.charts import SERIES_COLOURS
+
+    spec = json.loads(
+        run_app("exploration", {"periode": "vorigjaar"}).get("plotly_chart")[0].proto.spec
+    )
+    colours = [t["line"]["color"] for t in spec["data"] if t.get("line", {}).get("color")]
+    assert len(colours) >= 5
+    assert len(set(colours)) == len(colours)
+    assert set(colours) <= set(SERIES_COLOURS)
