@@ -659,6 +659,12 @@ TOTALS_ROW = re.compile(
     # "Aantal: 4", "Aantal records: 1.234" (a count under the table, no record)
     r"|aantal(?:\s+[^\W\d]+)*\s*:?\s*\d[\d.\s]*$)"
 )
+#: The last rows of a text export in which an Excel table's total row is looked for (it
+#: closes the table; empty rows may follow it).
+TOTAL_ROW_TAIL = 5
+#: A count or sum in a totals row ("4", "1.234", "12,5"): the last column of an Excel
+#: table's total row, whose first column says "Totaal".
+TOTAL_VALUE = re.compile(r"^\s*-?\d[\d.,\s]*$")
 #: A table may start below a title (a report's "Overzicht feiten 2024", a date line, empty
 #: lines, the block of filters an ISLP report prints above its table): the header is looked
 #: for in this many first lines or rows.
@@ -1740,6 +1746,20 @@ def _load_csv(
         joined = _join_broken_records(sniffed, workdir)
         if joined:
             n_rows, max_rowid, n_over, n_half_empty, n_maybe_headers = read()
+    # An Excel table's total row ("Totaal" in its first column, the count or sum in the
+    # last: Excel's "Totaalrij") closes the table: no record either, but its last field is
+    # not empty. Only a file whose last rows start with a total is tested further (a test
+    # of every row's first field cost 0.03 s at 10^6 rows; these rows 0.5 ms).
+    n_maybe_totals = 0
+    if max_rowid is not None:
+        n_maybe_totals = sum(
+            1
+            for (first_field,) in con.execute(
+                f"SELECT c0 FROM {table} WHERE rowid > $last - {TOTAL_ROW_TAIL}",
+                {"last": max_rowid},
+            ).fetchall()
+            if first_field is not None and TOTALS_ROW.match(first_field)
+        )
     if over < n and 0 < n_over < n_rows:
         # A value in the header's unnamed last column is a shifted row's surplus field only
         # when the row has more fields than the header; a remark typed there (Excel saves
@@ -1814,11 +1834,21 @@ def _load_csv(
     empty_rows, total_rows = [], []
     blank = " AND ".join(f"c{i} IS NULL" for i in range(n + 1))
     first = f"coalesce({', '.join(f'c{i}' for i in range(n))})" if n > 1 else "c0"
-    total = f"regexp_matches({first}, {_literal(TOTALS_ROW.pattern)})"
-    if n_half_empty:
+    total = f"({split}) AND regexp_matches({first}, {_literal(TOTALS_ROW.pattern)})"
+    if n_maybe_totals and n > 1:
+        # Excel's table total row: "Totaal" in the first column and every other field
+        # empty or a number (a record has its date, its text).
+        total = f"(({total}) OR (regexp_matches(c0, {_literal(TOTALS_ROW.pattern)}) AND " + (
+            " AND ".join(
+                f"(c{i} IS NULL OR regexp_matches(c{i}, {_literal(TOTAL_VALUE.pattern)}))"
+                for i in range(1, n + 1)
+            )
+            + "))"
+        )
+    if n_half_empty or n_maybe_totals:
         for r, is_total in con.execute(
             f"SELECT {row_expr}, NOT ({blank}) FROM {source} "
-            f"WHERE ({blank}) OR (({split}) AND {total}) ORDER BY 1"
+            f"WHERE ({blank}) OR ({total}) ORDER BY 1"
         ).fetchall():
             (total_rows if is_total else empty_rows).append(r)
     header_rows = []
@@ -1877,7 +1907,7 @@ def _load_csv(
             where=" AND ".join(
                 ([f"NOT coalesce({maybe_header} AND {header_again}, false)"] if header_rows else [])
                 + ([f"NOT ({blank})"] if empty_rows else [])
-                + ([f"NOT coalesce(({split}) AND {total}, false)"] if total_rows else [])
+                + ([f"NOT coalesce({total}, false)"] if total_rows else [])
             )
             or None,
         ),
@@ -2467,8 +2497,13 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
 
 
 def _is_totals_row(cells: list, n: int) -> bool:
-    """A report's totals row among a workbook's rows: its last half of fields empty and its
-    first value a total (:data:`TOTALS_ROW`), as the text loader tests it."""
+    """A report's totals row among a workbook's rows, as the text loader tests it: its last
+    half of fields empty and its first value a total (:data:`TOTALS_ROW`), or an Excel
+    table's total row: a total in the first column and every other field empty or a
+    number (:data:`TOTAL_VALUE`, the count in the last column)."""
+    if n > 1 and cells and cells[0] is not None and TOTALS_ROW.match(cells[0]):
+        if all(c is None or TOTAL_VALUE.match(c) for c in cells[1:n]):
+            return True
     half = n // 2 if n >= 3 else 0
     if not half or any(c is not None for c in cells[n - half : n]):
         return False

@@ -1972,6 +1972,44 @@ def test_totals_rows_of_a_report_are_no_records(tmp_path, workbook_file):
     assert "Totaalrijen van het rapport overgeslagen (geen record): rij 4, 6–9." in note
 
 
+@pytest.mark.parametrize("workbook_file", [False, True])
+def test_an_excel_table_total_row_is_no_record(tmp_path, workbook_file):
+    """Excel's total row under a table ("Opmaken als tabel", "Totaalrij"): "Totaal" in the
+    first column and the count in the last. It was refused as a record without a date (a
+    reject in every such export). It is left out and named, also with a sum in a column
+    between; a record whose key starts with "Totaal" keeps its fields and stays a record,
+    and one without a date is still refused."""
+    width = len(INCIDENT_HEADER.split(";"))
+    header = INCIDENT_HEADER.split(";")
+    rows = [
+        incident("P1").split(";"),
+        incident("P2").split(";"),
+        incident("Totaal 3").split(";"),  # a record: it has its date and its text
+        # no total: a record without a date
+        ["Totaal 4", "", "", "", "Diefstal", "Kerkstraat", "1", "3020", "Herent", "", ""],
+        ["Totaal", *[""] * (width - 2), "3"],  # row 6: Excel's count in the last column
+        ["Totaal", "", "", "", "", "", "", "", "", "1.234,5", "3"],  # a sum between
+    ]
+    if workbook_file:
+        cells = [[int(c) if c == "3" else c for c in r] for r in rows]
+        files = {"incidents/tabel.xlsx": workbook({"Blad1": [header, *cells]})}
+    else:
+        lines = [";".join(r + [""] * (width - len(r))) for r in [header, *rows]]
+        files = {"incidents/tabel.csv": "\r\n".join(lines) + "\r\n"}
+    wh = built(tmp_path, files)
+    assert mart(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [
+        ("P1",),
+        ("P2",),
+        ("TOTAAL3",),
+    ]
+    assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(5, "Datum feit")]
+    [(read, refused, note)] = mart(
+        wh, "SELECT rows_read, rows_rejected, note FROM marts.load_files WHERE kind = 'incidents'"
+    )
+    assert (read, refused) == (4, 1)
+    assert "Totaalrijen van het rapport overgeslagen (geen record): rij 6–7." in note
+
+
 def test_a_summary_sheet_beside_the_table_is_left_out_and_named(tmp_path):
     """A workbook with the export on one sheet and an analyst's summary or pivot on another
     ("Gemeente | Straat | Categorie | Aantal"): the build stopped, asking to map a PV-number
