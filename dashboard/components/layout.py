@@ -427,18 +427,37 @@ def municipality_scope() -> list[str]:
     return allowed_municipalities(principal(), zone)
 
 
+def date_columns(frame: pd.DataFrame) -> dict:
+    """Column settings that write a frame's date and date-time columns as the house style
+    does (``06/12/2023``, ``06/12/2023 04:15``); Streamlit writes them in ISO ("2023-12-06
+    02:00:00" beside a text "06/12/2023 04:15"). A column with a gap is left alone: the
+    pages write those out as text (:func:`~dashboard.components.format.missing_as_text`)."""
+    config = {}
+    for col in frame.columns:
+        series = frame[col]
+        if pd.api.types.is_datetime64_any_dtype(series) and not series.isna().any():
+            with_time = bool((series.dt.normalize() != series).any())
+            config[col] = (
+                st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
+                if with_time
+                else st.column_config.DateColumn(format="DD/MM/YYYY")
+            )
+    return config
+
+
 def table(data, *, column_config: Mapping | None = None, **kwargs):
     """``st.dataframe`` as every page shows a table: without the index, as wide as the page,
     and numbers written out as text (gaps "–", suppressed "<5", signals "+2,4 ▲")
     right-aligned as numeric columns are (:func:`number_text_columns`).
 
-    ``data`` is a frame or its Styler (:func:`style_table`); the caller's ``column_config``
-    wins over the alignment for its columns; other arguments go to ``st.dataframe`` and
+    ``data`` is a frame or its Styler (:func:`style_table`); date columns read dd/mm/yyyy
+    (:func:`date_columns`); the caller's ``column_config`` wins over both for its columns; other arguments go to ``st.dataframe`` and
     override the defaults. Returns what ``st.dataframe`` returns (the selection, when asked for).
     """
     frame = data.data if isinstance(data, Styler) else data
     right = st.column_config.Column(alignment="right")
     config: dict = dict.fromkeys(number_text_columns(frame), right)
+    config.update(date_columns(frame))
     config.update(column_config or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")

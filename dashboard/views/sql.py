@@ -8,7 +8,6 @@ dictionary (``docs/DATA_DICTIONARY.md``).
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from dashboard.auth import gate
@@ -135,18 +134,8 @@ with editor:
             line += f" Afgekapt op {fmt_int(console.ROW_LIMIT)} rijen: voeg een LIMIT of aggregatie toe."
         st.caption(line)
         # Dates as everywhere else (dd/mm/yyyy): missing_as_text writes out the columns with
-        # a gap; the others kept ISO ("2023-12-06 02:00:00" beside "06/12/2023 04:15").
-        dates = {}
-        for col in rows.columns:
-            series = rows[col]
-            if pd.api.types.is_datetime64_any_dtype(series) and not series.isna().any():
-                with_time = (series.dt.normalize() != series).any()
-                dates[col] = (
-                    st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
-                    if with_time
-                    else st.column_config.DateColumn(format="DD/MM/YYYY")
-                )
-        layout.table(missing_as_text(rows), column_config=dates)
+        # a gap, layout.table the others.
+        layout.table(missing_as_text(rows))
         # The export's audit event names the query that made the rows (its text and hash,
         # the hash matches the sql event's text even where the log shortened it).
         query = state["sql"]

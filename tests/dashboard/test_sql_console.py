@@ -238,3 +238,24 @@ def test_console_writes_every_date_column_as_dd_mm_yyyy(demo_warehouse):
     config = json.loads(shown.proto.columns)
     assert config["occurred_from"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
     assert config["dag"]["type_config"]["format"] == "DD/MM/YYYY"
+
+
+def test_every_table_writes_its_date_columns_dd_mm_yyyy():
+    """The console's rule lives in layout.table, for every page's table: complete date
+    columns get the Dutch format, a column with a gap is left to the page's text."""
+    import pandas as pd
+
+    from dashboard.components.layout import date_columns
+
+    frame = pd.DataFrame(
+        {
+            "moment": pd.to_datetime(["2025-03-01 04:15", "2025-03-02 00:00"]),
+            "dag": pd.to_datetime(["2025-03-01", "2025-03-02"]),
+            "met_gat": pd.to_datetime(["2025-03-01", None]),
+            "tekst": ["a", "b"],
+        }
+    )
+    config = date_columns(frame)
+    assert set(config) == {"moment", "dag"}
+    assert config["moment"]["type_config"]["format"] == "DD/MM/YYYY HH:mm"
+    assert config["dag"]["type_config"]["format"] == "DD/MM/YYYY"
