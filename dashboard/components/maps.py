@@ -1516,8 +1516,9 @@ def add_highlight(
     ).add_to(m)
 
 
-#: Chains a near-repeat map's legend names with their colour (the largest).
-CHAIN_LEGEND_MAX = 8
+#: Chains a near-repeat map's legend names with their colour (the largest; the table
+#: beside the map lists them all, and a longer legend covers part of the zone).
+CHAIN_LEGEND_MAX = 5
 
 
 def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatketens") -> None:
