@@ -1203,8 +1203,18 @@ def geocode_jobs(
         # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
         # where normalising every row's text cost more than the whole lookup).
         labels = [c for c in ("postcode", "municipality") if c in cols]
-        pc = "wb_postcode(d.postcode)" if "postcode" in cols else "CAST(NULL AS VARCHAR)"
-        key = "wb_place_key(municipality)" if "municipality" in cols else "CAST(NULL AS VARCHAR)"
+        # A record without its own postcode or municipality is placed by the place its
+        # street field names after a comma ("Stationsstraat 20, Leuven": wb_street_place).
+        pc = (
+            "coalesce(wb_postcode(d.postcode), d.tail_postcode)"
+            if "postcode" in cols
+            else "d.tail_postcode"
+        )
+        key = (
+            "coalesce(wb_place_key(municipality), wb_place_key(tail_place))"
+            if "municipality" in cols
+            else "wb_place_key(tail_place)"
+        )
         # The address looked up (g_street, g_house): as written, or, for a record without a
         # house number, the street field split into street and number (split), unless the
         # list knows the whole field as a street. Per distinct address, never per row.
@@ -1223,11 +1233,13 @@ def geocode_jobs(
             ),
             looked_up AS (
                 SELECT *, CAST(street AS VARCHAR) AS g_street, CAST(house_number AS VARCHAR) AS g_house,
-                    false AS split
+                    false AS split, CAST(NULL AS VARCHAR) AS tail_postcode,
+                    CAST(NULL AS VARCHAR) AS tail_place
                 FROM d WHERE house_number IS NOT NULL
                 UNION ALL
-                SELECT * EXCLUDE (parts), parts.street, parts.house_number, true
-                FROM split
+                SELECT * EXCLUDE (parts, tail), parts.street, parts.house_number, true,
+                    tail.postcode, tail.place
+                FROM (SELECT *, wb_street_place(CAST(street AS VARCHAR)) AS tail FROM split)
                 WHERE wb_street_key(street) NOT IN (
                     SELECT street_key FROM {addr} WHERE street_key IS NOT NULL)
             )

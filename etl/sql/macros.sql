@@ -481,8 +481,8 @@ CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS upper(wb_house_address(s));
 -- list knows as a street as written (a street named with a trailing number). A whole
 -- address typed into the field, as a register kept by hand has it, loses its place after a
 -- comma first ("Kerkstraat 12, 3020 Herent", "Kerkstraat 12, Herent", "Kerkstraat 12 bus 3,
--- B-3020"): the record's own postcode and municipality columns place it; a box after a
--- comma ("Kerkstraat 12, bus 3") is part of the number.
+-- B-3020"): the record's own postcode and municipality columns place it, else that place
+-- (wb_street_place); a box after a comma ("Kerkstraat 12, bus 3") is part of the number.
 CREATE OR REPLACE TEMP MACRO wb_street_number(s) AS list_transform(
     [regexp_extract(regexp_replace(trim(s), '\s*,\s*(?:[Bb]\s*-?\s*)?(?:\d{4}\b\s*)?[^\d,]*$', ''),
         '(?i)^(.*?[^\d\s,])[\s,]+(?:(?:nr|no|n°)\.?\s*)?(\d{1,4}(?:\s*[a-z]{1,2})?(?:\s*,?\s*(?:[-/]|bus|bte|b\.?)\s*[0-9a-z]+)?)$',
@@ -496,6 +496,15 @@ CREATE OR REPLACE TEMP MACRO wb_place_key(s) AS nullif(trim(regexp_replace(regex
     lower(strip_accents(trim(s))), '^(b\s*-?\s*)?\d{4}\s+', ''), '\s*\(.*\)$', '')), '');
 -- Postcodes as four digits ("B-3020", "3020 Herent" -> "3020").
 CREATE OR REPLACE TEMP MACRO wb_postcode(s) AS nullif(regexp_extract(coalesce(s, ''), '(\d{4})', 1), '');
+-- The place wb_street_number cuts off a street field ("Stationsstraat 20, Leuven",
+-- "Kerkstraat 12, 3020 Herent", "Kerkstraat 12, B-3020"), as a struct {postcode, place}:
+-- the postcode's four digits and the name after them (either NULL when not written). A
+-- record without its own postcode or municipality is placed by it: "Stationsstraat 20,
+-- Leuven" was matched to Kortenberg's Stationsstraat 20 (an audit).
+CREATE OR REPLACE TEMP MACRO wb_street_place(s) AS list_transform(
+    [regexp_extract(trim(s), ',\s*((?:[Bb]\s*-?\s*)?(?:\d{4}\b\s*)?[^\d,]*)$', 1)],
+    lambda t: {'postcode': wb_postcode(t),
+               'place': nullif(trim(regexp_replace(t, '^(?:[Bb]\s*-?\s*)?\d{4}\b\s*', '')), '')})[1];
 -- Duplicate keys within one file, for the staging models with a key: the last *usable*
 -- row of a key counts. A row refused for a fault of its own keeps its reason and never
 -- costs an earlier good row; earlier usable rows are refused as superseded, visibly.

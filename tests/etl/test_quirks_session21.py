@@ -411,6 +411,61 @@ def test_street_field_with_the_house_number_is_geocoded(tmp_path):
     assert unmatched == [("N1",), ("N2",), ("N3",), ("N4",)]
 
 
+def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path):
+    """A register kept by hand types the whole address into the street field and leaves
+    the postcode and municipality empty: "Dorpsstraat 1, Leuven" was matched to Herent's
+    Dorpsstraat 1 (the place after the comma was dropped; an audit). The place written
+    there now places the record as its own columns would: a place outside the zone takes
+    no zone address, and a place or postcode of the zone picks its own."""
+    none = ("", "")
+    rows = [
+        incident("L1", street="Kerkstraat 12, Leuven", nr="", pc="", muni="", xy=none),
+        incident("L2", street="Kerkstraat 12, 3000 Leuven", nr="", pc="", muni="", xy=none),
+        incident("L3", street="Kerkstraat 12, 3020 Herent", nr="", pc="", muni="", xy=none),
+        incident("L4", street="Dorpsstraat 1, Kortenberg", nr="", pc="", muni="", xy=none),
+        incident("L5", street="Dorpsstraat 1, B-3020", nr="", pc="", muni="", xy=none),
+        # Without a place anywhere: Dorpsstraat 1 is in both municipalities.
+        incident("L7", street="Dorpsstraat 1", nr="", pc="", muni="", xy=none),
+        # The record's own columns still come first.
+        incident(
+            "L8", street="Dorpsstraat 1, Kortenberg", nr="", pc="3020", muni="Herent", xy=none
+        ),
+        # A box after the comma is part of the number, no place.
+        incident("L9", street="Kerkstraat 12, bus 3", nr="", pc="", muni="", xy=none),
+    ]
+    wh = built(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES}
+    )
+    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+    assert got == {
+        "L1": None,
+        "L2": None,
+        "L3": 171010.0,
+        "L4": 173030.0,
+        "L5": 171030.0,
+        "L7": None,
+        "L8": 171030.0,
+        "L9": 171010.0,
+    }
+    unmatched = query(wh, "SELECT record_key FROM marts.geocode_unmatched ORDER BY 1")
+    assert unmatched == [("L1",), ("L2",), ("L7",)]
+
+
+def test_street_place_rule():
+    con = macro_con()
+
+    def place(text):
+        got = con.execute("SELECT wb_street_place(?)", [text]).fetchone()[0]
+        return (got["postcode"], got["place"])
+
+    assert place("Stationsstraat 20, Leuven") == (None, "Leuven")
+    assert place("Kerkstraat 12, 3020 Herent") == ("3020", "Herent")
+    assert place("Kerkstraat 12A, B-3020 Herent") == ("3020", "Herent")
+    assert place("Kerkstraat 12, B-3020") == ("3020", None)
+    for none in ("Kerkstraat 12", "Kerkstraat 12, bus 3", "Kerkstraat, nr. 12"):
+        assert place(none) == (None, None), none
+
+
 def test_street_number_split_rule():
     con = macro_con()
 
