@@ -1532,7 +1532,10 @@ def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatket
     if chains.empty:
         return
     ids = sorted(chains["keten_id"].unique())
-    palette = {k: QUALITATIVE[i % len(QUALITATIVE)] for i, k in enumerate(ids)}
+    # Colours by size, the largest first: the chains the legend names (the largest) each
+    # have a colour of their own; by number, chains 2 and 16 shared one (a review).
+    sizes = chains.groupby("keten_id").size().sort_values(ascending=False, kind="stable")
+    palette = {k: QUALITATIVE[i % len(QUALITATIVE)] for i, k in enumerate(sizes.index)}
     for keten, group in chains.sort_values(["keten_id", "volgnummer"]).groupby("keten_id"):
         coords = [[float(a), float(b)] for a, b in zip(group["lat"], group["lon"], strict=True)]
         folium.PolyLine(coords, color=palette[keten], weight=3, opacity=0.9).add_to(m)
@@ -1549,7 +1552,6 @@ def add_chains(m: folium.Map, chains: pd.DataFrame, title: str = "Near-repeatket
             ).add_to(m)
     # Each chain's own colour, the largest first (a grey swatch beside red and blue chains
     # named none of them).
-    sizes = chains.groupby("keten_id").size().sort_values(ascending=False, kind="stable")
     shown = sizes.head(CHAIN_LEGEND_MAX)
     items: list[tuple[str | None, str]] = [
         (palette[k], f"Keten {k}: {fmt_count(int(n), 'feit', 'feiten')}") for k, n in shown.items()

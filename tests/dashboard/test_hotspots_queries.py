@@ -382,13 +382,18 @@ def test_clusters_highlight_and_chains(version):
     assert "cdnjs.cloudflare" not in page
     assert "Grote Steenweg 49" in page and f"{chains['keten_id'].nunique()} ketens" in page
     # The legend names the largest chains in their own colours (it showed one grey swatch).
-    sizes = chains.groupby("keten_id").size()
-    biggest = sizes.idxmax()
-    colour = maps.QUALITATIVE[sorted(sizes.index).index(biggest) % len(maps.QUALITATIVE)]
-    assert re.search(
-        rf"background:{colour};((?!span).)*span((?!span).)*Keten {biggest}: {sizes[biggest]} feiten",
-        page,
-    ), biggest
+    sizes = chains.groupby("keten_id").size().sort_values(ascending=False, kind="stable")
+    named = sizes.head(maps.CHAIN_LEGEND_MAX)
+    colours = []
+    for keten, n in named.items():
+        found = re.search(
+            rf"background:(#[0-9a-f]{{6}});((?!span).)*span((?!span).)*Keten {keten}: {n} feit",
+            page,
+        )
+        assert found, keten
+        colours.append(found.group(1))
+    # Every chain the legend names has a colour of its own, the largest the first colour.
+    assert len(set(colours)) == len(colours) and colours[0] == maps.QUALITATIVE[0]
     assert "#999999" not in page
     if len(sizes) > maps.CHAIN_LEGEND_MAX:
         assert f"en {len(sizes) - maps.CHAIN_LEGEND_MAX} kleinere ketens" in page
