@@ -895,9 +895,11 @@ elif effective == "opkomend":
     )
     em_start = period.start
     if em_gaps:
+        # The first whole period after the last such month (none: no trend).
         resume = month_end(em_gaps[-1]) + timedelta(days=1)
         em_start = next(
-            (d for d in hq.period_starts(resume, em_end, granularity) if d >= resume), resume
+            (d for d in hq.period_starts(resume, em_end, granularity) if d >= resume),
+            em_end + timedelta(days=1),
         )
     em = (
         hq.emerging_classes(
@@ -949,16 +951,17 @@ elif effective == "opkomend":
             "einde zou als een afkoelende hotspot lezen."
         )
     if em_gaps:
+        # Each source with its own empty months ("de feiten in 03/2025, de overlastmeldingen
+        # in 09/2025"): together they read as both missing in both.
         missing = [
-            common.dataset(k).label.lower()
+            f"de {common.dataset(k).label.lower()} in {fmt_gaps(gaps)}"
             for k in keys
-            if months_within(common.dataset_gaps(version, k), period.start, em_end)
+            if (gaps := months_within(common.dataset_gaps(version, k), period.start, em_end))
         ]
         note += (
             (f" Vanaf {fmt_date(em_start)}:" if em_start <= em_end else " Geen trend:")
-            + f" in {fmt_gaps(tuple(em_gaps))} ontbreken de {' en de '.join(missing)} (een "
-            "ontbrekende export?), en een periode zonder hun records zou als een afkoelende "
-            "hotspot lezen."
+            + f" er ontbreken {' en '.join(missing)} (een ontbrekende export?), en een periode "
+            "zonder hun records zou als een afkoelende hotspot lezen."
         )
     if n_periods == 1:
         note += " Eén periode heeft geen voorgeschiedenis: geen enkel patroon te tonen."

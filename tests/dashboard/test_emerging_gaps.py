@@ -12,25 +12,38 @@ import streamlit as st
 from dash_helpers import run_app, wh
 
 
-@pytest.fixture(scope="module")
-def march_left_out(demo_raw, tmp_path_factory):
-    """The demo's facts (11/2024 – 10/2026) without those of 03/2025 (a month's export
-    left out)."""
-    from etl.build import build_warehouse
-
-    raw = tmp_path_factory.mktemp("emerging_gap") / "raw"
-    for kind in ("incidents", "districts"):
-        shutil.copytree(demo_raw / kind, raw / kind)
-    (path,) = (raw / "incidents").glob("*2025*")
-    lines = path.read_bytes().split(b"\r\n")
-    kept = [lines[0]] + [
-        line for line in lines[1:] if line and line.split(b";")[1][3:10] != b"03/2025"
-    ]
+def _left_out(raw, kind: str, sep: bytes, month: bytes) -> None:
+    """Drop the rows of ``month`` ("03/2025", its date the second field) from the 2025
+    export of ``kind``: a month's export left out."""
+    (path,) = (raw / kind).glob("*2025*")
+    lines = path.read_bytes().splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if line and line.split(sep)[1][3:10] != month]
     assert len(kept) < len(lines) - 10
     path.write_bytes(b"\r\n".join(kept) + b"\r\n")
-    warehouse = raw.parent / "wh.duckdb"
+
+
+def _build(demo_raw, root, kinds, cuts):
+    from etl.build import build_warehouse
+
+    raw = root / "raw"
+    for kind in kinds:
+        shutil.copytree(demo_raw / kind, raw / kind)
+    for kind, sep, month in cuts:
+        _left_out(raw, kind, sep, month)
+    warehouse = root / "wh.duckdb"
     build_warehouse(raw, warehouse, echo=lambda *_: None)
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def march_left_out(demo_raw, tmp_path_factory):
+    """The demo's facts (11/2024 – 10/2026) without those of 03/2025."""
+    return _build(
+        demo_raw,
+        tmp_path_factory.mktemp("emerging_gap"),
+        ("incidents", "districts"),
+        [("incidents", b";", b"03/2025")],
+    )
 
 
 @pytest.fixture
@@ -58,7 +71,8 @@ def test_the_emerging_trend_starts_after_a_month_left_out(zone):
     note = _emerging("2025-01-01", "2026-09-30", "month")
     assert "over 18 perioden" in note, note
     assert (
-        "Vanaf 01/04/2025: in 03/2025 ontbreken de feiten (pv's) (een ontbrekende export?)" in note
+        "Vanaf 01/04/2025: er ontbreken de feiten (pv's) in 03/2025 (een ontbrekende export?)"
+        in note
     ), note
     # Quarters: the first whole quarter after March is the second (April to June).
     note = _emerging("2025-01-01", "2026-09-30", "quarter")
@@ -72,6 +86,30 @@ def test_the_emerging_trend_starts_after_a_month_left_out(zone):
 def test_no_trend_when_the_month_left_out_ends_the_period(zone):
     note = _emerging("2024-12-01", "2025-03-31", "month")
     assert "over 0 perioden" in note, note
-    assert "Geen trend: in 03/2025 ontbreken de feiten" in note
+    assert "Geen trend: er ontbreken de feiten (pv's) in 03/2025" in note
     assert "Met minder dan 4 perioden is er geen trend te zien." in note
     assert "Kies een langere periode" not in note and "Eén periode" not in note
+
+
+def test_each_source_is_named_with_its_own_missing_months(demo_raw, tmp_path_factory, monkeypatch):
+    """Facts without March, nuisance reports without September: the note said both were
+    missing in both months (a review). The trend starts after September."""
+    warehouse = _build(
+        demo_raw,
+        tmp_path_factory.mktemp("emerging_two"),
+        ("incidents", "nuisance", "districts"),
+        [("incidents", b";", b"03/2025"), ("nuisance", b",", b"09/2025")],
+    )
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    note = _emerging("2025-01-01", "2026-09-30", "month")
+    assert (
+        "Vanaf 01/10/2025: er ontbreken de feiten (pv's) in 03/2025 en de overlastmeldingen "
+        "in 09/2025 (een ontbrekende export?)" in note
+    ), note
+    assert "over 12 perioden" in note
+    # Quarters: the last empty month in the last quarter of the period leaves no whole
+    # quarter after it: no trend, and no date of a quarter that does not begin there.
+    note = _emerging("2025-01-01", "2025-09-30", "quarter")
+    assert "Geen trend: er ontbreken" in note and "Vanaf" not in note, note
+    st.cache_data.clear()
