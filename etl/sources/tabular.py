@@ -659,9 +659,11 @@ TOTALS_ROW = re.compile(
     # "Aantal: 4", "Aantal records: 1.234" (a count under the table, no record)
     r"|aantal(?:\s+[^\W\d]+)*\s*:?\s*\d[\d.\s]*$)"
 )
-#: The last rows of a text export in which an Excel table's total row is looked for (it
-#: closes the table; empty rows may follow it).
+#: The last rows with a value of a text export in which an Excel table's total row is
+#: looked for (it closes the table), among its last TOTAL_ROW_SEARCH rows (rows of
+#: separators only, Excel's formatted empty rows, may follow it).
 TOTAL_ROW_TAIL = 5
+TOTAL_ROW_SEARCH = 5000
 #: A count or sum in a totals row ("4", "1.234", "12,5"): the last column of an Excel
 #: table's total row, whose first column says "Totaal".
 TOTAL_VALUE = re.compile(r"^\s*-?\d[\d.,\s]*$")
@@ -1752,10 +1754,14 @@ def _load_csv(
     # of every row's first field cost 0.03 s at 10^6 rows; these rows 0.5 ms).
     n_maybe_totals = 0
     if max_rowid is not None:
+        # The last rows with a value: Excel writes the formatted empty rows under a table
+        # as rows of separators only, which may follow it.
         n_maybe_totals = sum(
             1
             for (first_field,) in con.execute(
-                f"SELECT c0 FROM {table} WHERE rowid > $last - {TOTAL_ROW_TAIL}",
+                f"SELECT c0 FROM {table} WHERE rowid > $last - {TOTAL_ROW_SEARCH} "
+                f"AND NOT ({' AND '.join(f'c{i} IS NULL' for i in range(n + 1))}) "
+                f"ORDER BY rowid DESC LIMIT {TOTAL_ROW_TAIL}",
                 {"last": max_rowid},
             ).fetchall()
             if first_field is not None and TOTALS_ROW.match(first_field)
@@ -1836,11 +1842,15 @@ def _load_csv(
     first = f"coalesce({', '.join(f'c{i}' for i in range(n))})" if n > 1 else "c0"
     total = f"({split}) AND regexp_matches({first}, {_literal(TOTALS_ROW.pattern)})"
     if n_maybe_totals and n > 1:
-        # Excel's table total row: "Totaal" in the first column and every other field
-        # empty or a number (a record has its date, its text).
+        # Excel's table total row: "Totaal" in the first column, the columns of the kind's
+        # required fields after it empty (a record has its date, also as an Excel serial
+        # number), every other field empty or a number.
+        needed = _required_columns(mapping, found)
         total = f"(({total}) OR (regexp_matches(c0, {_literal(TOTALS_ROW.pattern)}) AND " + (
             " AND ".join(
-                f"(c{i} IS NULL OR regexp_matches(c{i}, {_literal(TOTAL_VALUE.pattern)}))"
+                f"c{i} IS NULL"
+                if i in needed
+                else f"(c{i} IS NULL OR regexp_matches(c{i}, {_literal(TOTAL_VALUE.pattern)}))"
                 for i in range(1, n + 1)
             )
             + "))"
@@ -2496,13 +2506,23 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     return infos
 
 
-def _is_totals_row(cells: list, n: int) -> bool:
+def _required_columns(mapping: KindMapping, found: dict[str, int]) -> set[int]:
+    """The columns of the kind's required fields (key, date) after the first: empty in a
+    totals row, filled in every record."""
+    return {found[f] for f in mapping.required if f in found and found[f] > 0}
+
+
+def _is_totals_row(cells: list, n: int, needed: set[int] = frozenset()) -> bool:
     """A report's totals row among a workbook's rows, as the text loader tests it: its last
     half of fields empty and its first value a total (:data:`TOTALS_ROW`), or an Excel
-    table's total row: a total in the first column and every other field empty or a
-    number (:data:`TOTAL_VALUE`, the count in the last column)."""
+    table's total row: a total in the first column, the required fields' columns
+    ``needed`` empty and every other field empty or a number (:data:`TOTAL_VALUE`, the
+    count in the last column)."""
     if n > 1 and cells and cells[0] is not None and TOTALS_ROW.match(cells[0]):
-        if all(c is None or TOTAL_VALUE.match(c) for c in cells[1:n]):
+        if all(
+            c is None or (i not in needed and TOTAL_VALUE.match(c))
+            for i, c in enumerate(cells[1:n], start=1)
+        ):
             return True
     half = n // 2 if n >= 3 else 0
     if not half or any(c is not None for c in cells[n - half : n]):
@@ -2516,6 +2536,7 @@ def _load_table_rows(
 ) -> dict:
     dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
     n = len(headers)
+    needed = _required_columns(mapping, found)
     records = []
     header_rows, total_rows = [], []
     # The header's own rows (two for a header over two rows), as its cells read.
@@ -2547,7 +2568,7 @@ def _load_table_rows(
             # in the wrong columns.
             where = f"{name} (werkblad '{sheet}')" if sheets > 1 else name
             raise BuildError(reordered_header_error(where, excel_row))
-        elif _is_totals_row(cells, n):
+        elif _is_totals_row(cells, n, needed):
             total_rows.append(excel_row)
         elif any(c is not None for c in cells):  # trailing formatted-but-empty rows
             dated += [(len(records), i) for i in days]

@@ -1987,27 +1987,32 @@ def test_an_excel_table_total_row_is_no_record(tmp_path, workbook_file):
         incident("Totaal 3").split(";"),  # a record: it has its date and its text
         # no total: a record without a date
         ["Totaal 4", "", "", "", "Diefstal", "Kerkstraat", "1", "3020", "Herent", "", ""],
-        ["Totaal", *[""] * (width - 2), "3"],  # row 6: Excel's count in the last column
+        # A record of numbers only: its key starts so, its date an Excel serial number.
+        ["Totaal 17", "45326", "", "", "", "", "", "3020", "", "171000", "177000"],
+        ["Totaal", *[""] * (width - 2), "3"],  # row 7: Excel's count in the last column
         ["Totaal", "", "", "", "", "", "", "", "", "1.234,5", "3"],  # a sum between
     ]
     if workbook_file:
         cells = [[int(c) if c == "3" else c for c in r] for r in rows]
         files = {"incidents/tabel.xlsx": workbook({"Blad1": [header, *cells]})}
     else:
-        lines = [";".join(r + [""] * (width - len(r))) for r in [header, *rows]]
+        # Excel's formatted empty rows under the table, as rows of separators only.
+        blank = [[""] * width] * 6
+        lines = [";".join(r + [""] * (width - len(r))) for r in [header, *rows, *blank]]
         files = {"incidents/tabel.csv": "\r\n".join(lines) + "\r\n"}
     wh = built(tmp_path, files)
     assert mart(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [
         ("P1",),
         ("P2",),
+        ("TOTAAL17",),
         ("TOTAAL3",),
     ]
     assert mart(wh, "SELECT source_row, field FROM marts.rejects") == [(5, "Datum feit")]
     [(read, refused, note)] = mart(
         wh, "SELECT rows_read, rows_rejected, note FROM marts.load_files WHERE kind = 'incidents'"
     )
-    assert (read, refused) == (4, 1)
-    assert "Totaalrijen van het rapport overgeslagen (geen record): rij 6–7." in note
+    assert (read, refused) == (5, 1)
+    assert "Totaalrijen van het rapport overgeslagen (geen record): rij 7–8." in note
 
 
 def test_a_summary_sheet_beside_the_table_is_left_out_and_named(tmp_path):
