@@ -16,16 +16,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-#: Colours of a chart's series (Verkenning's lines and bars per category or wijk), each
-#: told apart from all the others: D3's ten, then colours chosen one by one as the farthest
-#: (CIEDE2000) from those before, none lighter than L* 72 (a line on white). Any two differ
-#: by at least 15 (tests/unit/test_series_colours.py); Plotly's Dark24 had two magentas
-#: 9 apart among its first twelve (#DA16FF, #FB00D1).
+#: Colours of a chart's series (Verkenning's lines and bars per category, wijk or hour):
+#: D3's ten (the lightest, #bcbd22, at L* 74), then colours chosen one by one as the
+#: farthest (CIEDE2000) from those before, none lighter than L* 72 (a line on white);
+#: twenty-four, for the hours of a day. Any two differ by at least 15
+#: (tests/unit/test_series_colours.py); Plotly's Dark24 had two magentas 9 apart among its
+#: first twelve (#DA16FF, #FB00D1).
 SERIES_COLOURS = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
     "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
     "#000000", "#1616a7", "#85660d", "#620042", "#2b3d26",
     "#00a08b", "#b3446c", "#6c7c32", "#b2828d", "#f99379",
+    "#b68e00", "#565656", "#b10da1", "#654522",
 )  # fmt: skip
 
 #: Plotly's number settings for nl-BE: "1.234,5", not "1,234.5" or "1.2k".

@@ -65,7 +65,8 @@ def test_the_formula_gives_the_published_differences():
 
 
 def test_every_two_series_colours_differ_clearly():
-    assert len(SERIES_COLOURS) >= 20 and len(set(SERIES_COLOURS)) == len(SERIES_COLOURS)
+    # One colour per hour of the day, the largest grouping Verkenning draws as series.
+    assert len(SERIES_COLOURS) >= 24 and len(set(SERIES_COLOURS)) == len(SERIES_COLOURS)
     closest = min((_de2000(a, b), a, b) for a, b in itertools.combinations(SERIES_COLOURS, 2))
     assert closest[0] >= 15, closest
     # The palette this replaced had two magentas 9 apart among its first twelve.
