@@ -20,19 +20,22 @@ PER_MONTH = 12
 LEFT_OUT = [(2025, 3), (2025, 4)]
 
 
-def _controls_without_spring(demo_raw, target) -> None:
+def _controls_without_spring(demo_raw, target, per_month=None) -> None:
     """One controls register with ``PER_MONTH`` controls (2 hours each, in the zone) in
     every month of the demo's span (11/2024 – 10/2026) except ``LEFT_OUT``, made of the
-    demo's own rows with their number and dates set."""
+    demo's own rows with their number and dates set; ``per_month`` ((year, month) -> n)
+    sets the months it names instead."""
     rows = []
     for source in sorted((demo_raw / "controls").iterdir()):
         header, *lines = source.read_text(encoding="cp1252").splitlines()
         rows += [line.split(";") for line in lines if line]
     months = [(2024, 11), (2024, 12)] + [(y, m) for y in (2025, 2026) for m in range(1, 13)]
-    months = [ym for ym in months if ym not in LEFT_OUT and ym <= (2026, 10)]
+    if per_month is None:
+        per_month = dict.fromkeys(LEFT_OUT, 0)
+    months = [ym for ym in months if ym <= (2026, 10)]
     lines = [header]
     for i, (year, month) in enumerate(months):
-        for j in range(PER_MONTH):
+        for j in range(per_month.get((year, month), PER_MONTH)):
             fields = list(rows[(i * PER_MONTH + j) % len(rows)])
             day = 1 + 2 * j
             fields[0] = f"VC{year}-{month:02d}{j:02d}"
@@ -130,3 +133,27 @@ def test_verkenning_leaves_the_months_without_controls_unknown(zone):
     assert values["maart 2025 (geen gegevens)"] == "–"
     assert values["april 2025 (geen gegevens)"] == "–"
     assert values["mei 2025"] == str(PER_MONTH)
+
+
+def test_a_quiet_calendar_month_without_controls_is_no_missing_export(demo_raw, tmp_path_factory):
+    """Controls are planned, and fewer in August: three in August 2025 and none in August
+    2026 is what such a zone does, not an export left out (a review: the build warned and
+    Verkeer called the month unknown). A month that has ten or more in other years, as
+    March has, is still judged."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("quiet_august") / "raw"
+    shutil.copytree(demo_raw / "districts", raw / "districts")
+    _controls_without_spring(demo_raw, raw / "controls", {(2025, 8): 3, (2026, 8): 0, (2026, 3): 0})
+    warehouse = raw.parent / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        (empty,) = con.execute(
+            "SELECT empty_months FROM marts.coverage WHERE domain = 'controls'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert [str(d)[:7] for d in empty] == ["2026-03"]

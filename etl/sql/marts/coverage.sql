@@ -77,7 +77,10 @@ spans as (
 -- judged. A season is no missing export: a run of empty months counts when one of its
 -- calendar months has records in another year, or when it is at most two months long and
 -- no other year's same month is empty too (a register kept from April to September left
--- every winter month flagged; one closed every July and August, every summer).
+-- every winter month flagged; one closed every July and August, every summer). And a quiet
+-- calendar month is no missing export either: a run counts only when one of its months
+-- averages ten or more records in the other years that have it (the traffic controls,
+-- planned and fewer in August: three in the Augusts before, none this year, was flagged).
 typical as (
     select m.domain, median(m.n) as per_month
     from months m join spans p on p.domain = m.domain
@@ -109,8 +112,15 @@ judged as (
             select 1 from gaps o
             where o.domain = g.domain and month(o.month) = month(g.month)
               and year(o.month) <> year(g.month)
-        ) as empty_other_year
+        ) as empty_other_year,
+        -- What the month holds in the other years, else in a typical month.
+        coalesce((
+            select avg(m.n) from months m
+            where m.domain = g.domain and month(m.month) = month(g.month)
+              and year(m.month) <> year(g.month)
+        ), t.per_month) as expected
     from gaps g
+    join typical t on t.domain = g.domain
 ),
 -- Runs of consecutive empty months (gaps-and-islands), judged whole: one missing export
 -- is one run (October to December without a record, where only November and December had
@@ -119,7 +129,8 @@ runs_of_gaps as (
     select domain, month,
         count(*) over r as run_months,
         bool_or(seen_other_year) over r as run_seen,
-        bool_or(empty_other_year) over r as run_seasonal
+        bool_or(empty_other_year) over r as run_seasonal,
+        max(expected) over r as run_expected
     from (
         select *,
             (year(month) * 12 + month(month)) - row_number() over (partition by domain order by month) as run
@@ -130,7 +141,7 @@ runs_of_gaps as (
 empty as (
     select domain, list(month order by month) as empty_months
     from runs_of_gaps
-    where run_seen or (run_months <= 2 and not run_seasonal)
+    where (run_seen or (run_months <= 2 and not run_seasonal)) and run_expected >= 10
     group by domain
 )
 select p.*, coalesce(e.empty_months, []::date[]) as empty_months
