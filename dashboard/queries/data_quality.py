@@ -247,8 +247,8 @@ def geocode_unmatched(version: WarehouseVersion, limit: int = 10_000) -> tuple[p
     -------
     (pandas.DataFrame, int)
         ``kind``, ``record_key``, ``street``, ``house_number``, ``postcode``,
-        ``municipality_reported``, ``source_file``, ``source_row``, by kind, file and row;
-        and how many there are in all.
+        ``municipality_reported``, ``reason`` (why the list could not place it),
+        ``source_file``, ``source_row``, by kind, file and row; and how many there are in all.
     """
     columns = [
         "kind",
@@ -257,6 +257,7 @@ def geocode_unmatched(version: WarehouseVersion, limit: int = 10_000) -> tuple[p
         "house_number",
         "postcode",
         "municipality_reported",
+        "reason",
         "source_file",
         "source_row",
     ]

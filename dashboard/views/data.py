@@ -264,7 +264,7 @@ else:
     per_kind = unmatched.groupby("kind").size() if n_unmatched <= len(unmatched) else None
     st.markdown(
         f"**{fmt_int(n_unmatched)}** records met een adres maar zonder bruikbare coördinaten "
-        "staan niet op de kaart: de adressenlijst van de zone kent hun adres niet"
+        "staan niet op de kaart: de adressenlijst van de zone kan hun adres niet plaatsen"
         + (
             " (" + ", ".join(f"{KINDS.get(k, k)}: {fmt_int(n)}" for k, n in per_kind.items()) + ")."
             if per_kind is not None
@@ -279,14 +279,18 @@ else:
         "Huisnummer",
         "Postcode",
         "Gemeente (export)",
+        "Waarom",
         "Bestand",
         "Rij",
     ]
     # A row number is no quantity: "1998", not "1.998".
     layout.table(style_table(missing_as_text(shown_unmatched), formats=ROW_NUMBER))
     st.caption(
-        "Verbeter het adres in de export of vul de adressenlijst aan (straat, huisnummer, "
-        "postcode, X, Y) en bouw opnieuw: de records worden dan gelokaliseerd."
+        "Waarom: een straat of huisnummer die de lijst niet kent, vul de adressenlijst aan "
+        "(straat, huisnummer, postcode, X, Y) of verbeter het adres in de export; een adres "
+        "met meer dan één plaats in de lijst, vul in de export de gemeente of postcode in; "
+        "een adres enkel in een andere gemeente of postcode, controleer die in de export. "
+        "Bouw daarna opnieuw: de records worden dan gelokaliseerd."
         + (
             f" Getoond: de eerste {fmt_int(len(unmatched))} van {fmt_int(n_unmatched)}."
             if n_unmatched > len(unmatched)

@@ -190,6 +190,16 @@ def test_addresses_the_list_does_not_know_are_listed(demo_warehouse):
     keys = set(wh("SELECT record_key FROM marts.geocode_unmatched")["record_key"])
     assert set(table["Sleutel"]) == keys
     assert any(m.value.startswith(f"**{nl(n)}** records met een adres") for m in at.markdown)
+    # Each says why (a street or number the list lacks, ...): every row has a reason.
+    reasons = {
+        "geen huisnummer",
+        "straat niet in de adressenlijst",
+        "huisnummer niet in de adressenlijst",
+        "adres enkel in een andere gemeente of postcode",
+        "meer dan één adres in de lijst: gemeente of postcode ontbreekt, of de punten liggen "
+        "ver uit elkaar",
+    }
+    assert set(table["Waarom"]) <= reasons and table["Waarom"].notna().all()
 
 
 def test_refused_rows_search_ignores_accents_and_says_one_row(tmp_path, monkeypatch):

@@ -432,11 +432,15 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
         ),
         # A box after the comma is part of the number, no place.
         incident("L9", street="Kerkstraat 12, bus 3", nr="", pc="", muni="", xy=none),
+        # Unknown to the list: the street, the number, or any number at all.
+        incident("U1", street="Vlindergaarde 4, Herent", nr="", pc="", muni="", xy=none),
+        incident("U2", street="Kerkstraat", nr="99", xy=none),
+        incident("U3", street="Kerkstraat", nr="", xy=none),
     ]
     wh = built(
         tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES}
     )
-    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents WHERE pv_number LIKE 'L%'"))
     assert got == {
         "L1": None,
         "L2": None,
@@ -447,8 +451,19 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
         "L8": 171030.0,
         "L9": 171010.0,
     }
-    unmatched = query(wh, "SELECT record_key FROM marts.geocode_unmatched ORDER BY 1")
-    assert unmatched == [("L1",), ("L2",), ("L7",)]
+    # Each unmatched record says why, so the analyst knows what to correct: the list's
+    # addresses, or the record's place.
+    unmatched = dict(query(wh, "SELECT record_key, reason FROM marts.geocode_unmatched"))
+    elsewhere = "adres enkel in een andere gemeente of postcode"
+    assert unmatched == {
+        "L1": elsewhere,
+        "L2": elsewhere,
+        "L7": "meer dan één adres in de lijst: gemeente of postcode ontbreekt, of de punten "
+        "liggen ver uit elkaar",
+        "U1": "straat niet in de adressenlijst",
+        "U2": "huisnummer niet in de adressenlijst",
+        "U3": "geen huisnummer",
+    }
 
 
 def test_street_place_rule():
