@@ -1256,7 +1256,7 @@ def geocode_jobs(
             f"""CREATE OR REPLACE TEMP TABLE _cands AS
             SELECT k.*, a.x AS ax, a.y AS ay, a.house_number AS ahn,
                 coalesce(a.muni = k.muni, false) AS same_muni, a.is_current AS current_addr,
-                true AS exact, true AS same_number
+                true AS exact, true AS same_number, true AS same_building
             FROM _keys k JOIN {addr} a ON a.street = k.street AND a.house_number = k.house_number
                 AND {postcode_ok} AND {muni_ok}"""
         )
@@ -1268,7 +1268,8 @@ def geocode_jobs(
             f"""INSERT INTO _cands
             SELECT k.street, k.house_number, k.postcode, k.muni, a.x, a.y,
                 a.house_number, coalesce(a.muni = k.muni, false), a.is_current, false,
-                wb_house_full(a.house_number) = wb_house_full(k.house_number)
+                wb_house_full(a.house_number) = wb_house_full(k.house_number),
+                wb_house_building(a.house_number) = wb_house_building(k.house_number)
             FROM (
                 SELECT k.*, wb_street_key(k.street) AS street_key,
                     wb_house_key(k.house_number) AS house_key
@@ -1285,7 +1286,8 @@ def geocode_jobs(
         # One ranking: own municipality first, then a current address before one the
         # register retired ("gehistoreerd": an older export may still name it), then exact
         # before tolerant, and among tolerant ones the record's whole house number
-        # ("kerkstraat 12b": 12B) before the others; only the best rank counts. A record naming a place takes only that place's
+        # ("kerkstraat 12b": 12B) before the others, then its building ("30A bus 1": 30A,
+        # not 30); only the best rank counts. A record naming a place takes only that place's
         # candidates (muni_ok). Exact candidates are one address (their mean); among the
         # rest the plainest house number ("12" before "12A") stands for the building.
         con.execute(
@@ -1297,8 +1299,9 @@ def geocode_jobs(
             FROM (
                 SELECT *, max(rank) OVER (PARTITION BY street, house_number, postcode, muni) AS best
                 FROM (
-                    SELECT *, 8 * CAST(same_muni AS INTEGER) + 4 * CAST(current_addr AS INTEGER)
-                        + 2 * CAST(exact AS INTEGER) + CAST(coalesce(same_number, false) AS INTEGER)
+                    SELECT *, 16 * CAST(same_muni AS INTEGER) + 8 * CAST(current_addr AS INTEGER)
+                        + 4 * CAST(exact AS INTEGER) + 2 * CAST(coalesce(same_number, false) AS INTEGER)
+                        + CAST(coalesce(same_building, false) AS INTEGER)
                         AS rank
                     FROM _cands
                 )

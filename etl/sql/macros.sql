@@ -470,6 +470,10 @@ CREATE OR REPLACE TEMP MACRO wb_box(s) AS nullif(regexp_replace(wb_text(s),
 -- tolerant candidates the one with the record's whole number comes first: "Kerkstraat 12b"
 -- is 12B, not 12, and "12/3" is the address list's box 3 of number 12 (its own column).
 CREATE OR REPLACE TEMP MACRO wb_house_full(s) AS upper(wb_house_address(s));
+-- The building of a house number, without its box: "30A bus 1", "30A/1" -> "30A"; "12 bus
+-- 3" -> "12". A box on a lettered number belongs to that building: "30A bus 1" was left
+-- unplaced between 30 and 30A, or placed at 12 when 12A lay beside it (an audit).
+CREATE OR REPLACE TEMP MACRO wb_house_building(s) AS regexp_replace(wb_house_full(s), ' BUS .*$', '');
 -- A street field that carries the house number ("Kerkstraat 12", "Kerkstraat 12A",
 -- "Kerkstraat 12 bus 3", "Tervuursesteenweg 150-152", "Kerkstraat, nr. 12"), split into a
 -- struct {street, house_number}; NULL when it does not end in one. The number is the last

@@ -651,3 +651,36 @@ def test_a_label_written_in_another_case_is_one_label(tmp_path):
         ("fietsdiefstal", 3),
     ]
     assert rejects(wh, "incidents") == []
+
+
+def test_a_box_on_a_lettered_number_is_that_building(tmp_path):
+    """ "Bergstraat 30A bus 1" is a flat in building 30A: it was left unplaced when 30 and 30A
+    lie far apart (both ranked alike), and placed at 12 when 12A lay beside 12 (an audit).
+    The building of the whole number now ranks first; a box on the plain number stays 30."""
+    addresses = GEO_ADDRESSES + (
+        "Bergstraat;30;3020;Herent;171100;177100\r\nBergstraat;30A;3020;Herent;172300;177100\r\n"
+    )
+    none = ("", "")
+    rows = [
+        incident("B1", street="Bergstraat", nr="30A bus 1", xy=none),
+        incident("B2", street="Bergstraat", nr="30A/1", xy=none),
+        incident("B3", street="Bergstraat", nr="30 bus 2", xy=none),
+        incident("B4", street="Bergstraat", nr="30 A", xy=none),
+        incident("B5", street="Kerkstraat", nr="12A bus 2", xy=none),
+        incident("B6", street="Kerkstraat", nr="12 bus 2", xy=none),
+        # A number the list does not have, letter or not: the plainest stands for it.
+        incident("B7", street="Kerkstraat", nr="12B", xy=none),
+    ]
+    wh = built(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": addresses}
+    )
+    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+    assert got == {
+        "B1": 172300.0,
+        "B2": 172300.0,
+        "B3": 171100.0,
+        "B4": 172300.0,
+        "B5": 171012.0,
+        "B6": 171010.0,
+        "B7": 171010.0,
+    }
