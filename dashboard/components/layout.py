@@ -22,6 +22,7 @@ from dashboard.auth.roles import (
     pseudonymise_pv,
 )
 from dashboard.components.format import (
+    fmt_area,
     fmt_date,
     fmt_datetime,
     fmt_int,
@@ -397,6 +398,16 @@ def is_coordinator() -> bool:
     return principal().role == Role.COORDINATOR
 
 
+def wijk_labels(codes: Sequence[str]) -> str:
+    """Wijken as a reader names them, "Herent-Centrum (W01)", joined with ", " (a code the
+    warehouse does not name stays the code): the inspector's texts said "je eigen wijk
+    (W01)"."""
+    from dashboard.queries.districts import wijken
+
+    names = dict(zip(*wijken(warehouse_version())[["code", "name"]].to_numpy().T, strict=True))
+    return ", ".join(fmt_area(names[c], c) if names.get(c) else str(c) for c in codes)
+
+
 def record_note(scope: tuple[str, ...] | None) -> None:
     """One caption saying why records are limited (nothing for the coordinator)."""
     who = principal()
@@ -404,11 +415,14 @@ def record_note(scope: tuple[str, ...] | None) -> None:
         if scope is None:
             st.info(
                 f"Als wijkinspecteur zie je afzonderlijke feiten enkel van je eigen wijk "
-                f"({who.wijk_code}); voor andere wijken toont Wijkbeeld alleen aantallen.",
+                f"{wijk_labels((who.wijk_code,))}; voor andere wijken toont Wijkbeeld alleen "
+                "aantallen.",
                 icon=":material/lock:",
             )
         else:
-            st.caption(f"Afzonderlijke feiten: enkel je eigen wijk ({who.wijk_code}).")
+            st.caption(
+                f"Afzonderlijke feiten: enkel je eigen wijk {wijk_labels((who.wijk_code,))}."
+            )
     elif who.role == Role.BELEIDSCEL:
         st.caption(
             "Gepseudonimiseerd: PV-nummers en andere kenmerken zijn vervangen door vaste "

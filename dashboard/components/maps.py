@@ -643,25 +643,29 @@ def drawn_note(
         How the visible records are drawn (``"als punt op de kaart"``).
     hidden_reason : str, optional
         Why records were counted per hexagon instead; default, for an inspector,
-        "buiten je eigen wijk (W01)".
+        "buiten je eigen wijk Herent-Centrum (W01)".
     hidden_how : str
         How those records are drawn instead.
 
     Examples: "61 gelokaliseerde ongevallen als punt op de kaart." for the coordinator;
-    "12 gelokaliseerde records van je eigen wijk (W01) als punt op de kaart; 83
-    gelokaliseerde records buiten je eigen wijk (W01), geteld per grote zeshoek (H3,
-    ~0,7 km²)." for an inspector.
+    "12 gelokaliseerde records van je eigen wijk Herent-Centrum (W01) als punt op de kaart;
+    83 gelokaliseerde records buiten je eigen wijk Herent-Centrum (W01), geteld per grote
+    zeshoek (H3, ~0,7 km²)." for an inspector.
     """
     if not drawn.in_cells:
         return f"{fmt_count(drawn.points, singular, plural)} {how}."
     own = _own_wijk()
+    if own:
+        from dashboard.components.layout import wijk_labels
+
+        own = wijk_labels((own,))
     reason = hidden_reason or (
-        f"buiten je eigen wijk ({own})" if own else "die je niet afzonderlijk mag zien"
+        f"buiten je eigen wijk {own}" if own else "die je niet afzonderlijk mag zien"
     )
     hidden = f"{fmt_count(drawn.in_cells, singular, plural)} {reason}, {hidden_how}"
     if not drawn.points:
         return hidden + "."
-    mine = f" van je eigen wijk ({own})" if own and hidden_reason is None else ""
+    mine = f" van je eigen wijk {own}" if own and hidden_reason is None else ""
     return f"{fmt_count(drawn.points, singular, plural)}{mine} {how}; {hidden}."
 
 
@@ -724,10 +728,11 @@ def scoped_cells_note(fine_wijken: tuple[str, ...] | None, noun: str = "records"
         return ""
     if not fine_wijken:
         return f" Alle {noun} geteld per {COARSE_AREA_TEXT}."
-    own = ", ".join(fine_wijken)
+    from dashboard.components.layout import wijk_labels
+
     return (
-        f" Kleine zeshoeken (~0,1 km²) enkel voor je eigen wijk ({own}); {noun} van andere "
-        f"wijken tellen per {COARSE_AREA_TEXT}."
+        f" Kleine zeshoeken (~0,1 km²) enkel voor je eigen wijk {wijk_labels(fine_wijken)}; "
+        f"{noun} van andere wijken tellen per {COARSE_AREA_TEXT}."
     )
 
 

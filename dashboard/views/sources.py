@@ -242,7 +242,7 @@ if scope != tuple(flt.wijken):
     if scope is not None:
         address_label += f" ({', '.join(scope)})"
         address_help += (
-            f" Enkel je eigen wijk ({', '.join(scope)}): de adressen die de lijsten "
+            f" Enkel je eigen wijk {layout.wijk_labels(scope)}: de adressen die de lijsten "
             "hieronder kunnen tonen."
         )
     else:
@@ -756,7 +756,7 @@ def _classes_note() -> str:
     if not fine_wijken:
         return " Geen zeshoeken van ~0,1 km² voor jouw rol." + other
     return (
-        f" Je ziet enkel de zeshoeken van je eigen wijk ({', '.join(fine_wijken)}), met het "
+        f" Je ziet enkel de zeshoeken van je eigen wijk {layout.wijk_labels(fine_wijken)}, met het "
         "aantal records van je wijk; de toets zelf rekent met alle records." + other
     )
 
@@ -974,7 +974,8 @@ elif effective == "opkomend":
     note += _classes_note()
 if no_fine_cells and effective in ("gi", "opkomend"):
     note = NO_FINE_CELLS_NOTE.format(
-        wijken=", ".join(flt.wijken), own=", ".join(fine_wijken) or "geen enkele wijk"
+        wijken=layout.wijk_labels(flt.wijken),
+        own=layout.wijk_labels(fine_wijken) or "geen enkele wijk",
     )
 
 maps.add_outline_strokes(m, districts)

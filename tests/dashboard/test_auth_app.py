@@ -27,6 +27,14 @@ BELEID = Principal("beleidscel", Role.BELEIDSCEL)
 BESTUUR = Principal("bestuur-24038", Role.BESTUUR, nis_code="24038")
 
 
+def _wijk_label(code: str) -> str:
+    """A wijk as the inspector's texts name it: "Herent-Centrum (W01)"."""
+    name = wh("SELECT name FROM marts.districts WHERE layer = 'wijk' AND code = ?", [code]).iat[
+        0, 0
+    ]
+    return f"{name} ({code})"
+
+
 def inspector(wijk: str) -> Principal:
     """A wijkinspecteur of ``wijk``."""
     return Principal(f"inspecteur-{wijk.lower()}", Role.INSPECTOR, wijk_code=wijk)
@@ -201,12 +209,12 @@ def test_inspector_sees_location_history_of_own_wijk_only(local_mode):
         ids,
     )["wijk_code"].tolist()
     assert wijken == [wijk]
-    assert any(f"enkel je eigen wijk ({wijk})" in c.value for c in own.caption)
+    assert any(f"enkel je eigen wijk {_wijk_label(wijk)}" in c.value for c in own.caption)
 
     foreign = run_as(inspector(other), "traffic", {"periode": "jaar"})
     assert frame(foreign, "Datum en uur") is None  # no accident list of another wijk
     assert frame(foreign, "Datum") is None or "Letsel" not in frame(foreign, "Datum").columns
-    assert any(f"eigen wijk ({other})" in i.value for i in foreign.info)
+    assert any(f"eigen wijk {_wijk_label(other)}" in i.value for i in foreign.info)
     # Aggregates stay: the ranking and the KPIs are there for every wijk.
     assert foreign.metric and "Gevaarlijke punten" in {m.label for m in foreign.metric}
 
@@ -414,7 +422,7 @@ def test_inspector_sees_record_lists_of_own_wijk_only(local_mode):
 
     other = _sources_as(inspector("W01"), "W03")
     assert frame(other, "Nummer") is None  # no PV number of another wijk
-    assert any("eigen wijk (W01)" in i.value for i in other.info)
+    assert any("eigen wijk Herent-Centrum (W01)" in i.value for i in other.info)
 
 
 def test_beleidscel_record_list_is_pseudonymised(local_mode):
@@ -555,7 +563,9 @@ def test_an_inspector_sees_the_own_wijk_s_traffic_controls_as_points(local_mode)
     captions = " ".join(c.value for c in at.caption)
     assert "geen wijk in de gegevens" not in captions
     assert wh("SELECT count(*) FROM marts.controls WHERE wijk_code IS NULL").iat[0, 0] == 0
-    assert "controles van je eigen wijk (W01) in de periode als vierkantje" in captions
+    assert (
+        "controles van je eigen wijk Herent-Centrum (W01) in de periode als vierkantje" in captions
+    )
 
 
 def test_an_inspector_filtering_on_another_wijk_gets_no_hot_spot_count(local_mode):
@@ -565,7 +575,9 @@ def test_an_inspector_filtering_on_another_wijk_gets_no_hot_spot_count(local_mod
     at = run_as(inspector("W01"), "sources", {"periode": "jaar", "wijk": "W03"})
     captions = [c.value for c in at.caption]
     assert not any("Getis-Ord Gi* op 0 zeshoeken" in c for c in captions)
-    assert any(c.startswith("Hotspots van W03 toont Wijkbeeld je niet") for c in captions)
+    assert any(
+        c.startswith("Hotspots van Winksele (W03) toont Wijkbeeld je niet") for c in captions
+    )
     own = run_as(inspector("W01"), "sources", {"periode": "jaar", "wijk": "W01"})
     assert any("Getis-Ord Gi* op" in c.value for c in own.caption)
 
@@ -736,7 +748,8 @@ def test_inspector_hexagons_are_fine_in_the_own_wijk_only(local_mode):
     assert fine == own  # no fine cell outside W01, none holding another wijk's record
     assert coarse == others
     assert any(
-        "Kleine zeshoeken (~0,1 km²) enkel voor je eigen wijk (W01)" in c.value for c in at.caption
+        "Kleine zeshoeken (~0,1 km²) enkel voor je eigen wijk Herent-Centrum (W01)" in c.value
+        for c in at.caption
     )
 
     w01 = _w01_polygon()
@@ -751,7 +764,10 @@ def test_inspector_hexagons_are_fine_in_the_own_wijk_only(local_mode):
             lat, lon = h3.cell_to_latlng(p["cell"])
             assert w01.contains(shapely.Point(lon, lat)), (view, p["cell"])
             assert p["n"] == own.get(p["cell"], 0), (view, p["cell"])
-        assert any("enkel de zeshoeken van je eigen wijk (W01)" in c.value for c in at.caption)
+        assert any(
+            "enkel de zeshoeken van je eigen wijk Herent-Centrum (W01)" in c.value
+            for c in at.caption
+        )
 
     # The coordinator keeps fine cells everywhere.
     coord = run_as(COORD, "sources", {"periode": "vorigjaar"})
@@ -794,7 +810,7 @@ def test_inspector_heat_cells_are_fine_in_the_own_wijk_only(local_mode, monkeypa
     data = json.loads(re.search(r"L\.heatLayer\(\s*(\[.*?\])\s*,\s*\{", script, re.S).group(1))
     assert len(data) == n_own + n_others != n_fine_all
     note = next(c.value for c in at.caption if "gewogen per zeshoek" in c.value)
-    assert "enkel voor je eigen wijk (W01)" in note
+    assert "enkel voor je eigen wijk Herent-Centrum (W01)" in note
 
 
 def test_inspector_point_captions_say_what_the_map_draws(local_mode):
@@ -822,7 +838,10 @@ def test_inspector_point_captions_say_what_the_map_draws(local_mode):
     assert not other.exception, [e.value for e in other.exception]
     captions = [c.value for c in other.caption]
     w02 = located("wijk_code = 'W02'")
-    assert f"{fmt_count(w02, *nouns)} buiten je eigen wijk (W01), {hexagon}." in captions
+    assert (
+        f"{fmt_count(w02, *nouns)} buiten je eigen wijk Herent-Centrum (W01), {hexagon}."
+        in captions
+    )
     assert not any("als punt op de kaart" in c for c in captions)
 
     zone = run_as(inspector("W01"), "sources", {"periode": "vorigjaar"})
@@ -831,8 +850,12 @@ def test_inspector_point_captions_say_what_the_map_draws(local_mode):
     own, rest = located("wijk_code = 'W01'"), located("wijk_code IS DISTINCT FROM 'W01'")
     # Points one by one, or clustered above a thousand: either way W01's only.
     note = next(c.value for c in zone.caption if "als punt" in c.value)
-    assert note.startswith(f"{fmt_count(own, *nouns)} van je eigen wijk (W01) als punt")
-    assert note.endswith(f"; {fmt_count(rest, *nouns)} buiten je eigen wijk (W01), {hexagon}.")
+    assert note.startswith(
+        f"{fmt_count(own, *nouns)} van je eigen wijk Herent-Centrum (W01) als punt"
+    )
+    assert note.endswith(
+        f"; {fmt_count(rest, *nouns)} buiten je eigen wijk Herent-Centrum (W01), {hexagon}."
+    )
 
 
 def test_inspector_traffic_caption_says_what_the_map_draws(local_mode):
@@ -861,8 +884,8 @@ def test_inspector_traffic_caption_says_what_the_map_draws(local_mode):
     assert own and rest
     at = run_as(inspector("W01"), "traffic", {"periode": "jaar"})
     expected = (
-        f"Eigen registratie (zone): {fmt_count(own, *nouns)} van je eigen wijk (W01) als punt "
-        f"op de kaart; {fmt_count(rest, *nouns)} buiten je eigen wijk (W01), geteld per grote "
+        f"Eigen registratie (zone): {fmt_count(own, *nouns)} van je eigen wijk Herent-Centrum (W01) als punt "
+        f"op de kaart; {fmt_count(rest, *nouns)} buiten je eigen wijk Herent-Centrum (W01), geteld per grote "
         "zeshoek (H3, ~0,7 km²)."
     )
     assert any(c.value.startswith(expected) for c in at.caption)
@@ -916,7 +939,7 @@ def test_record_map_caption_and_hexagons_for_an_inspector(local_mode, monkeypatc
     at = _record_map_as(inspector("W01"), ("W02",))
     assert [c.value for c in at.caption] == [
         f"{fmt_count(w02, 'gelokaliseerd record', 'gelokaliseerde records')} buiten je eigen "
-        "wijk (W01), geteld per grote zeshoek (H3, ~0,7 km²)."
+        "wijk Herent-Centrum (W01), geteld per grote zeshoek (H3, ~0,7 km²)."
     ]
 
     # A cap just below the located records: hexagons, and still fine ones (as many cells as
@@ -944,7 +967,7 @@ def test_record_map_caption_and_hexagons_for_an_inspector(local_mode, monkeypatc
         "AND wijk_code IS DISTINCT FROM 'W01' GROUP BY 1",
         [year],
     )
-    assert any("enkel voor je eigen wijk (W01)" in c.value for c in at.caption)
+    assert any("enkel voor je eigen wijk Herent-Centrum (W01)" in c.value for c in at.caption)
     # The coordinator keeps fine cells everywhere.
     cells = _map_cells(_record_map_as(COORD, ()))
     assert {_resolution(p["cell"]) for p in cells} == {fine_res}

@@ -107,7 +107,7 @@ def test_split_cells_and_scoped_notes():
     # No session, no user: fine cells everywhere, and no sentence about them.
     assert maps.fine_cell_wijken() is None
     assert maps.scoped_cells_note(None) == ""
-    assert "enkel voor je eigen wijk (W01)" in maps.scoped_cells_note(("W01",))
+    assert "enkel voor je eigen wijk Herent-Centrum (W01)" in maps.scoped_cells_note(("W01",))
     assert "ongevallen van andere wijken" in maps.scoped_cells_note(("W01",), "ongevallen")
     # Drawn as two layers with their own legend: a coarse cell holds some seven times the
     # records of a fine one.
