@@ -79,8 +79,11 @@ spans as (
 -- no other year's same month is empty too (a register kept from April to September left
 -- every winter month flagged; one closed every July and August, every summer). And a quiet
 -- calendar month is no missing export either: a run counts only when one of its months
--- averages ten or more records in the other years that have it (the traffic controls,
--- planned and fewer in August: three in the Augusts before, none this year, was flagged).
+-- averages five or more records in the other years' whole months inside the span (the
+-- traffic controls, planned and fewer in August: three in the Augusts before, none this
+-- year, was flagged). The span's first and last month, which the data cover in part, and
+-- records set apart before it (a typo in the year) are no such months: a first March of
+-- two records hid the March of a later year whose export was missing.
 typical as (
     select m.domain, median(m.n) as per_month
     from months m join spans p on p.domain = m.domain
@@ -118,9 +121,11 @@ judged as (
             select avg(m.n) from months m
             where m.domain = g.domain and month(m.month) = month(g.month)
               and year(m.month) <> year(g.month)
+              and m.month > date_trunc('month', p.first) and m.month < date_trunc('month', p.last)
         ), t.per_month) as expected
     from gaps g
     join typical t on t.domain = g.domain
+    join spans p on p.domain = g.domain
 ),
 -- Runs of consecutive empty months (gaps-and-islands), judged whole: one missing export
 -- is one run (October to December without a record, where only November and December had
@@ -141,7 +146,7 @@ runs_of_gaps as (
 empty as (
     select domain, list(month order by month) as empty_months
     from runs_of_gaps
-    where (run_seen or (run_months <= 2 and not run_seasonal)) and run_expected >= 10
+    where (run_seen or (run_months <= 2 and not run_seasonal)) and run_expected >= 5
     group by domain
 )
 select p.*, coalesce(e.empty_months, []::date[]) as empty_months
