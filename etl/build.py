@@ -1198,7 +1198,13 @@ def geocode_jobs(
         # tell). A zone configured without municipalities cannot tell a deelgemeente from its
         # municipality: there names are no filter.
         zoned = con.execute("SELECT count(*) > 0 FROM raw.zone_municipalities").fetchone()[0]
-        muni_ok = "(k.muni IS NULL OR a.muni IS NULL OR a.muni = k.muni)" if zoned else "true"
+        # An address list without municipalities holds the zone's addresses: a record naming
+        # a place outside the zone takes none of them ("Stationsstraat 20, Leuven").
+        muni_ok = (
+            "(k.muni IS NULL OR a.muni = k.muni OR (a.muni IS NULL AND NOT starts_with(k.muni, 'naam:')))"
+            if zoned
+            else "true"
+        )
         # Each distinct address is normalised once (postcode, municipality), and the matches
         # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
         # where normalising every row's text cost more than the whole lookup).
@@ -1211,9 +1217,9 @@ def geocode_jobs(
             else "d.tail_postcode"
         )
         key = (
-            "coalesce(wb_place_key(municipality), wb_place_key(tail_place))"
+            "coalesce(wb_place_key(municipality), tail_place)"
             if "municipality" in cols
-            else "wb_place_key(tail_place)"
+            else "tail_place"
         )
         # The address looked up (g_street, g_house): as written, or, for a record without a
         # house number, the street field split into street and number (split), unless the
@@ -1238,7 +1244,9 @@ def geocode_jobs(
                 FROM d WHERE house_number IS NOT NULL
                 UNION ALL
                 SELECT * EXCLUDE (parts, tail), parts.street, parts.house_number, true,
-                    tail.postcode, tail.place
+                    tail.postcode,
+                    wb_tail_place_key(tail.place, tail.postcode,
+                        (SELECT list(name_key) FROM {places} WHERE name_key IS NOT NULL))
                 FROM (SELECT *, wb_street_place(CAST(street AS VARCHAR)) AS tail FROM split)
                 WHERE wb_street_key(street) NOT IN (
                     SELECT street_key FROM {addr} WHERE street_key IS NOT NULL)

@@ -250,7 +250,7 @@ else:
         "geen enkele wijk mee. Zijn het er veel, controleer dan de wijkgrenzen."
     )
 
-st.subheader("Adressen die de adressenlijst niet kent")
+st.subheader("Adressen die de adressenlijst niet kan plaatsen")
 unmatched, n_unmatched = data_quality.geocode_unmatched(version)
 if not n_unmatched:
     st.success(

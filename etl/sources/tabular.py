@@ -663,7 +663,7 @@ TOTALS_ROW = re.compile(
 #: looked for (it closes the table), among its last TOTAL_ROW_SEARCH rows (rows of
 #: separators only, Excel's formatted empty rows, may follow it).
 TOTAL_ROW_TAIL = 5
-TOTAL_ROW_SEARCH = 5000
+TOTAL_ROW_SEARCH = 100_000
 #: A count or sum in a totals row ("4", "1.234", "12,5"): the last column of an Excel
 #: table's total row, whose first column says "Totaal".
 TOTAL_VALUE = re.compile(r"^\s*-?\d[\d.,\s]*$")
@@ -1845,7 +1845,7 @@ def _load_csv(
         # Excel's table total row: "Totaal" in the first column, the columns of the kind's
         # required fields after it empty (a record has its date, also as an Excel serial
         # number), every other field empty or a number.
-        needed = _required_columns(mapping, found)
+        needed = _required_columns(mapping, found, n)
         total = f"(({total}) OR (regexp_matches(c0, {_literal(TOTALS_ROW.pattern)}) AND " + (
             " AND ".join(
                 f"c{i} IS NULL"
@@ -2506,10 +2506,11 @@ def _load_xlsx(con, kind, mapping, raw, path, load_order, all_mappings=None) -> 
     return infos
 
 
-def _required_columns(mapping: KindMapping, found: dict[str, int]) -> set[int]:
-    """The columns of the kind's required fields (key, date) after the first: empty in a
-    totals row, filled in every record."""
-    return {found[f] for f in mapping.required if f in found and found[f] > 0}
+def _required_columns(mapping: KindMapping, found: dict[str, int], n: int) -> set[int]:
+    """The columns of the kind's required fields (key, date) between the first and the
+    last: empty in a totals row, filled in every record. The last column holds Excel's
+    count, also when it is a required field (Y of an address list; a review)."""
+    return {found[f] for f in mapping.required if f in found and 0 < found[f] < n - 1}
 
 
 def _is_totals_row(cells: list, n: int, needed: set[int] = frozenset()) -> bool:
@@ -2536,7 +2537,7 @@ def _load_table_rows(
 ) -> dict:
     dropped, found, declared = _mapped(kind, mapping, headers, name, all_mappings)
     n = len(headers)
-    needed = _required_columns(mapping, found)
+    needed = _required_columns(mapping, found, n)
     records = []
     header_rows, total_rows = [], []
     # The header's own rows (two for a header over two rows), as its cells read.

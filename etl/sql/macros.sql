@@ -509,6 +509,25 @@ CREATE OR REPLACE TEMP MACRO wb_street_place(s) AS list_transform(
     [regexp_extract(trim(s), ',\s*((?:[Bb]\s*-?\s*)?(?:\d{4}\b\s*)?[^\d,]*)$', 1)],
     lambda t: {'postcode': wb_postcode(t),
                'place': nullif(trim(regexp_replace(t, '^(?:[Bb]\s*-?\s*)?\d{4}\b\s*', '')), '')})[1];
+-- The place key a street field's tail (wb_street_place) gives a record without its own
+-- municipality, among `known` (the zone's place keys, int_municipality_lookup.name_key):
+-- a zone place, also written in part ("Veltem" for Veltem-Beisem, "Herent-Winksele"); else,
+-- without a postcode, a name that starts with a capital (another place: "Leuven",
+-- "Wilsele"; never a country); NULL for a note ("achteringang", "gelijkvloers", "bus A")
+-- or where the postcode alone places it. A note after the comma blocked every candidate
+-- as if it named a place outside the zone (a review).
+CREATE OR REPLACE TEMP MACRO wb_tail_place_key(place, postcode, known) AS CASE
+    WHEN wb_place_key(place) IS NULL THEN NULL
+    WHEN list_contains(known, wb_place_key(place)) THEN wb_place_key(place)
+    WHEN len(list_filter(known, q -> starts_with(q, wb_place_key(place) || '-')
+            OR list_contains(string_split(wb_place_key(place), '-'), q))) > 0
+        THEN list_sort(list_filter(known, q -> starts_with(q, wb_place_key(place) || '-')
+            OR list_contains(string_split(wb_place_key(place), '-'), q)))[1]
+    WHEN postcode IS NOT NULL THEN NULL
+    WHEN regexp_matches(trim(place), '^\p{Lu}')
+        AND wb_place_key(place) NOT IN ('belgie', 'belgium', 'belgique', 'be', 'belgien')
+        THEN wb_place_key(place)
+    END;
 -- Duplicate keys within one file, for the staging models with a key: the last *usable*
 -- row of a key counts. A row refused for a fault of its own keeps its reason and never
 -- costs an earlier good row; earlier usable rows are refused as superseded, visibly.

@@ -184,7 +184,7 @@ def test_addresses_the_list_does_not_know_are_listed(demo_warehouse):
     at = run_app("data")
     n = count("SELECT count(*) FROM marts.geocode_unmatched")
     assert n > 0  # the demo plants addresses the list does not have
-    assert "Adressen die de adressenlijst niet kent" in [h.value for h in at.subheader]
+    assert "Adressen die de adressenlijst niet kan plaatsen" in [h.value for h in at.subheader]
     table = next(df.value for df in at.dataframe if "Sleutel" in df.value.columns)
     assert len(table) == n
     keys = set(wh("SELECT record_key FROM marts.geocode_unmatched")["record_key"])
@@ -192,6 +192,8 @@ def test_addresses_the_list_does_not_know_are_listed(demo_warehouse):
     assert any(m.value.startswith(f"**{nl(n)}** records met een adres") for m in at.markdown)
     # Each says why (a street or number the list lacks, ...): every row has a reason.
     reasons = {
+        "geen adressenlijst geladen",
+        "huisnummer niet te lezen uit de straat",
         "geen huisnummer",
         "straat niet in de adressenlijst",
         "huisnummer niet in de adressenlijst",

@@ -2015,6 +2015,33 @@ def test_an_excel_table_total_row_is_no_record(tmp_path, workbook_file):
     assert "Totaalrijen van het rapport overgeslagen (geen record): rij 7–8." in note
 
 
+@pytest.mark.parametrize("workbook_file", [False, True])
+def test_an_excel_total_row_under_an_address_list_is_no_record(tmp_path, workbook_file):
+    """Excel's count sits in the table's last column, here Y, a required field of the
+    address list: the total row was refused as an address without a house number (a
+    review). The last column may hold the count; the other required columns stay empty."""
+    header = ["Straatnaam", "Huisnummer", "Postcode", "Gemeente", "X", "Y"]
+    rows = [
+        ["Kerkstraat", "12", "3020", "Herent", "171010", "177010"],
+        ["Kerkstraat", "14", "3020", "Herent", "171020", "177010"],
+        ["Totaal", "", "", "", "", "2"],
+    ]
+    if workbook_file:
+        files = {"addresses/adressen.xlsx": workbook({"Blad1": [header, *rows]})}
+    else:
+        lines = [";".join(r) for r in [header, *rows]]
+        # Excel's formatted empty rows under the table.
+        lines += [";;;;;"] * 8
+        files = {"addresses/adressen.csv": "\r\n".join(lines) + "\r\n"}
+    wh = built(tmp_path, files)
+    assert mart(wh, "SELECT count(*) FROM marts.rejects WHERE kind = 'addresses'") == [(0,)]
+    [(read, note)] = mart(
+        wh, "SELECT rows_read, note FROM marts.load_files WHERE kind = 'addresses'"
+    )
+    assert read == 2
+    assert "Totaalrij van het rapport overgeslagen (geen record): rij 4." in note
+
+
 def test_a_summary_sheet_beside_the_table_is_left_out_and_named(tmp_path):
     """A workbook with the export on one sheet and an analyst's summary or pivot on another
     ("Gemeente | Straat | Categorie | Aantal"): the build stopped, asking to map a PV-number

@@ -432,6 +432,12 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
         ),
         # A box after the comma is part of the number, no place.
         incident("L9", street="Kerkstraat 12, bus 3", nr="", pc="", muni="", xy=none),
+        # A note after the comma is no place (it blocked every candidate; a review), nor
+        # is a country; a zone place written in part is that place.
+        incident("T1", street="Kerkstraat 12, achteringang", nr="", pc="", muni="", xy=none),
+        incident("T2", street="Kerkstraat 12, België", nr="", pc="", muni="", xy=none),
+        incident("T3", street="Kerkstraat 12, bus A", nr="", pc="", muni="", xy=none),
+        incident("T4", street="Kerkstraat 12, te Herent", nr="", pc="", muni="", xy=none),
         # Unknown to the list: the street, the number, or any number at all.
         incident("U1", street="Vlindergaarde 4, Herent", nr="", pc="", muni="", xy=none),
         incident("U2", street="Kerkstraat", nr="99", xy=none),
@@ -440,7 +446,9 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
     wh = built(
         tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES}
     )
-    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents WHERE pv_number LIKE 'L%'"))
+    got = dict(
+        query(wh, "SELECT pv_number, x FROM marts.incidents WHERE pv_number SIMILAR TO '[LT].*'")
+    )
     assert got == {
         "L1": None,
         "L2": None,
@@ -450,6 +458,10 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
         "L7": None,
         "L8": 171030.0,
         "L9": 171010.0,
+        "T1": 171010.0,
+        "T2": 171010.0,
+        "T3": 171010.0,
+        "T4": 171010.0,
     }
     # Each unmatched record says why, so the analyst knows what to correct: the list's
     # addresses, or the record's place.
@@ -464,6 +476,68 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
         "U2": "huisnummer niet in de adressenlijst",
         "U3": "geen huisnummer",
     }
+
+
+def test_a_list_without_municipalities_holds_the_zone_s_addresses(tmp_path):
+    """An address list without a municipality column: a record naming a place outside the
+    zone ("Kerkstraat 12, Leuven", or Leuven in its own column) took the zone's Kerkstraat
+    12 (a review). It takes none now; one naming the zone's place, or none, still does."""
+    addresses = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
+    none = ("", "")
+    rows = [
+        incident("M1", street="Kerkstraat 12, Leuven", nr="", pc="", muni="", xy=none),
+        incident("M2", street="Kerkstraat", nr="12", pc="", muni="Leuven", xy=none),
+        incident("M3", street="Kerkstraat", nr="12", pc="", muni="Herent", xy=none),
+        incident("M4", street="Kerkstraat 12", nr="", pc="", muni="", xy=none),
+    ]
+    wh = built(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": addresses}
+    )
+    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+    assert got == {"M1": None, "M2": None, "M3": 171010.0, "M4": 171010.0}
+    reasons = dict(query(wh, "SELECT record_key, reason FROM marts.geocode_unmatched"))
+    assert reasons == {
+        "M1": "adres enkel in een andere gemeente of postcode",
+        "M2": "adres enkel in een andere gemeente of postcode",
+    }
+
+
+def test_unmatched_without_an_address_list_say_so(tmp_path):
+    none = ("", "")
+    rows = [
+        incident("A1", street="Kerkstraat", nr="12", xy=none),
+        incident("A2", street="Kerkstraat 12, 1ste verdieping", nr="", xy=none),
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows)})
+    reasons = dict(query(wh, "SELECT record_key, reason FROM marts.geocode_unmatched"))
+    assert reasons == {"A1": "geen adressenlijst geladen", "A2": "geen adressenlijst geladen"}
+    # With a list: a number the street field carries but that cannot be read is said so.
+    (tmp_path / "met").mkdir()
+    wh = built(
+        tmp_path / "met",
+        {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES},
+    )
+    reasons = dict(query(wh, "SELECT record_key, reason FROM marts.geocode_unmatched"))
+    assert reasons == {"A2": "huisnummer niet te lezen uit de straat"}
+
+
+def test_tail_place_rule():
+    con = macro_con()
+    known = ["herent", "kortenberg", "winksele", "veltem-beisem"]
+
+    def key(tail):
+        place = con.execute("SELECT wb_street_place(?)", ["Kerkstraat 12, " + tail]).fetchone()[0]
+        return con.execute(
+            "SELECT wb_tail_place_key(?, ?, ?)", [place["place"], place["postcode"], known]
+        ).fetchone()[0]
+
+    assert key("Leuven") == "leuven" and key("Wilsele") == "wilsele"
+    assert key("Herent") == "herent" and key("Winksele (Herent)") == "winksele"
+    assert key("Veltem") == "veltem-beisem"  # a zone place written in part
+    assert key("Herent-Winksele") == "herent" and key("3020 Herent-Winksele") == "herent"
+    for note in ("achteringang", "gelijkvloers", "bus A", "België", "Belgie", "te Herent"):
+        assert key(note) is None, note
+    assert key("B-3020") is None  # the postcode alone places it
 
 
 def test_street_place_rule():
