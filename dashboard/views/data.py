@@ -284,7 +284,11 @@ else:
         "Rij",
     ]
     # A row number is no quantity: "1998", not "1.998".
-    layout.table(style_table(missing_as_text(shown_unmatched), formats=ROW_NUMBER))
+    layout.table(
+        style_table(missing_as_text(shown_unmatched), formats=ROW_NUMBER),
+        # The reason is the column to read ("adres enkel in een andere gemeente ...").
+        column_config={"Waarom": st.column_config.TextColumn(width="large")},
+    )
     st.caption(
         "Waarom: een straat of huisnummer die de lijst niet kent, vul de adressenlijst aan "
         "(straat, huisnummer, postcode, X, Y) of verbeter het adres in de export; een adres "
