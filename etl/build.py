@@ -1198,13 +1198,7 @@ def geocode_jobs(
         # tell). A zone configured without municipalities cannot tell a deelgemeente from its
         # municipality: there names are no filter.
         zoned = con.execute("SELECT count(*) > 0 FROM raw.zone_municipalities").fetchone()[0]
-        # An address list without municipalities holds the zone's addresses: a record naming
-        # a place outside the zone takes none of them ("Stationsstraat 20, Leuven").
-        muni_ok = (
-            "(k.muni IS NULL OR a.muni = k.muni OR (a.muni IS NULL AND NOT starts_with(k.muni, 'naam:')))"
-            if zoned
-            else "true"
-        )
+        muni_ok = "(k.muni IS NULL OR a.muni IS NULL OR a.muni = k.muni)" if zoned else "true"
         # Each distinct address is normalised once (postcode, municipality), and the matches
         # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
         # where normalising every row's text cost more than the whole lookup).
@@ -1246,7 +1240,9 @@ def geocode_jobs(
                 SELECT * EXCLUDE (parts, tail), parts.street, parts.house_number, true,
                     tail.postcode,
                     wb_tail_place_key(tail.place, tail.postcode,
-                        (SELECT list(name_key) FROM {places} WHERE name_key IS NOT NULL))
+                        (SELECT list(name_key) FROM {places} WHERE name_key IS NOT NULL),
+                        (SELECT list(DISTINCT wb_postcode(CAST(postcode AS VARCHAR))) FROM {addr}
+                         WHERE postcode IS NOT NULL))
                 FROM (SELECT *, wb_street_place(CAST(street AS VARCHAR)) AS tail FROM split)
                 WHERE wb_street_key(street) NOT IN (
                     SELECT street_key FROM {addr} WHERE street_key IS NOT NULL)

@@ -510,23 +510,36 @@ CREATE OR REPLACE TEMP MACRO wb_street_place(s) AS list_transform(
     lambda t: {'postcode': wb_postcode(t),
                'place': nullif(trim(regexp_replace(t, '^(?:[Bb]\s*-?\s*)?\d{4}\b\s*', '')), '')})[1];
 -- The place key a street field's tail (wb_street_place) gives a record without its own
--- municipality, among `known` (the zone's place keys, int_municipality_lookup.name_key):
--- a zone place, also written in part ("Veltem" for Veltem-Beisem, "Herent-Winksele"); else,
--- without a postcode, a name that starts with a capital (another place: "Leuven",
--- "Wilsele"; never a country); NULL for a note ("achteringang", "gelijkvloers", "bus A")
--- or where the postcode alone places it. A note after the comma blocked every candidate
--- as if it named a place outside the zone (a review).
-CREATE OR REPLACE TEMP MACRO wb_tail_place_key(place, postcode, known) AS CASE
-    WHEN wb_place_key(place) IS NULL THEN NULL
+-- municipality, among `known` (the zone's place keys, int_municipality_lookup.name_key) and
+-- `zone_postcodes` (the address list's; empty: not known):
+-- - a zone place, also written otherwise or in part: "Veltem", "Erps Kwerps", "Kortenberg
+--   centrum", "Herent-Winksele", "te Herent" (its words hold the place's, or the other way);
+-- - NULL for a note ("achteringang", "Gelijkvloers", "Hoek Kerkstraat", "bus A") or a
+--   country, and for a zone postcode alone (the postcode places it);
+-- - else another place, in any case ("Leuven", "leuven", "3000 Leuven", a postcode of
+--   elsewhere): it takes no zone address.
+-- A note read as a place blocked every candidate, and a place read as a note took the
+-- zone's address (reviews).
+CREATE OR REPLACE TEMP MACRO wb_tail_words(k) AS
+    list_filter(string_split(regexp_replace(k, '[^a-z0-9]+', ' ', 'g'), ' '), w -> w <> '');
+CREATE OR REPLACE TEMP MACRO wb_tail_place_key(place, postcode, known, zone_postcodes) AS CASE
+    WHEN wb_place_key(place) IS NULL THEN CASE
+        WHEN postcode IS NOT NULL AND len(zone_postcodes) > 0
+            AND NOT list_contains(zone_postcodes, postcode) THEN 'postcode ' || postcode END
     WHEN list_contains(known, wb_place_key(place)) THEN wb_place_key(place)
-    WHEN len(list_filter(known, q -> starts_with(q, wb_place_key(place) || '-')
-            OR list_contains(string_split(wb_place_key(place), '-'), q))) > 0
-        THEN list_sort(list_filter(known, q -> starts_with(q, wb_place_key(place) || '-')
-            OR list_contains(string_split(wb_place_key(place), '-'), q)))[1]
-    WHEN postcode IS NOT NULL THEN NULL
-    WHEN regexp_matches(trim(place), '^\p{Lu}')
-        AND wb_place_key(place) NOT IN ('belgie', 'belgium', 'belgique', 'be', 'belgien')
-        THEN wb_place_key(place)
+    WHEN len(list_filter(known, q -> list_has_all(wb_tail_words(wb_place_key(place)), wb_tail_words(q))
+            OR list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place))))) > 0
+        THEN list_sort(list_filter(known, q -> list_has_all(wb_tail_words(wb_place_key(place)), wb_tail_words(q))
+            OR list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place)))))[1]
+    WHEN list_has_any(wb_tail_words(wb_place_key(place)), ['achter', 'achteraan', 'achterbouw',
+            'achteringang', 'achterkant', 'achterzijde', 'voor', 'vooraan', 'voorkant', 'voorzijde',
+            'gelijkvloers', 'verdieping', 'verd', 'bus', 'bte', 'boite', 'box', 'hoek', 'links',
+            'rechts', 'garage', 'kelder', 'zolder', 'ingang', 'app', 'appartement', 'studio',
+            'winkel', 'magazijn', 'parking', 'oprit', 'tuin', 'binnenkoer', 'poort', 'belgie',
+            'belgium', 'belgique', 'belgien', 'be', 'bel'])
+        THEN NULL
+    WHEN postcode IS NOT NULL AND list_contains(zone_postcodes, postcode) THEN NULL
+    ELSE wb_place_key(place)
     END;
 -- Duplicate keys within one file, for the staging models with a key: the last *usable*
 -- row of a key counts. A row refused for a fault of its own keeps its reason and never

@@ -20,11 +20,12 @@ PER_MONTH = 12
 LEFT_OUT = [(2025, 3), (2025, 4)]
 
 
-def _controls_without_spring(demo_raw, target, per_month=None) -> None:
+def _controls_without_spring(demo_raw, target, per_month=None, late_start=False) -> None:
     """One controls register with ``PER_MONTH`` controls (2 hours each, in the zone) in
     every month of the demo's span (11/2024 – 10/2026) except ``LEFT_OUT``, made of the
     demo's own rows with their number and dates set; ``per_month`` ((year, month) -> n)
-    sets the months it names instead."""
+    sets the months it names instead; ``late_start``: the first month's controls from the
+    20th (the data cover that month in part)."""
     rows = []
     for source in sorted((demo_raw / "controls").iterdir()):
         header, *lines = source.read_text(encoding="cp1252").splitlines()
@@ -37,7 +38,7 @@ def _controls_without_spring(demo_raw, target, per_month=None) -> None:
     for i, (year, month) in enumerate(months):
         for j in range(per_month.get((year, month), PER_MONTH)):
             fields = list(rows[(i * PER_MONTH + j) % len(rows)])
-            day = 1 + 2 * j
+            day = (20 + j) if late_start and i == 0 else 1 + 2 * j
             fields[0] = f"VC{year}-{month:02d}{j:02d}"
             fields[2] = f"{day:02d}/{month:02d}/{year} 10:00"
             fields[3] = f"{day:02d}/{month:02d}/{year} 12:00"
@@ -151,6 +152,7 @@ def test_a_quiet_calendar_month_without_controls_is_no_missing_export(demo_raw, 
         demo_raw,
         raw / "controls",
         {(2024, 11): 2, (2025, 11): 0, (2025, 8): 3, (2026, 8): 0, (2025, 6): 8, (2026, 6): 0},
+        late_start=True,
     )
     warehouse = raw.parent / "wh.duckdb"
     build_warehouse(raw, warehouse, echo=lambda *_: None)
@@ -164,3 +166,27 @@ def test_a_quiet_calendar_month_without_controls_is_no_missing_export(demo_raw, 
     finally:
         con.close()
     assert [str(d)[:7] for d in empty] == ["2025-11", "2026-06"]
+
+
+def test_a_whole_first_month_counts_for_its_calendar_month(demo_raw, tmp_path_factory):
+    """A register that starts on the first of a quiet November (three controls) and has
+    none the next November: that month is quiet, not missing. The first month is left out
+    of the calendar month's average only when the data cover it in part (a third review)."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("whole_first") / "raw"
+    shutil.copytree(demo_raw / "districts", raw / "districts")
+    _controls_without_spring(demo_raw, raw / "controls", {(2024, 11): 3, (2025, 11): 0})
+    warehouse = raw.parent / "wh.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda *_: None)
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        first, empty = con.execute(
+            "SELECT first, empty_months FROM marts.coverage WHERE domain = 'controls'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert str(first) == "2024-11-01"
+    assert empty == []

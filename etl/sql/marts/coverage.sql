@@ -71,8 +71,9 @@ spans as (
     group by d.domain
 ),
 -- Whole months without one record inside the span of a source that counts at least ten a
--- month (median of its months with records): by chance that happens less than once in
--- 20,000 months, so an export is missing (a year's accident file left out read as a year
+-- month (median of its months with records; below, the calendar month's own bar is five:
+-- by chance a zero then happens about once in 150 such months, once in 20,000 at ten), so
+-- an export is missing (a year's accident file left out read as a year
 -- without accidents). The first and last month, which the data may cover in part, are not
 -- judged. A season is no missing export: a run of empty months counts when one of its
 -- calendar months has records in another year, or when it is at most two months long and
@@ -121,7 +122,9 @@ judged as (
             select avg(m.n) from months m
             where m.domain = g.domain and month(m.month) = month(g.month)
               and year(m.month) <> year(g.month)
-              and m.month > date_trunc('month', p.first) and m.month < date_trunc('month', p.last)
+              -- A first or last month the data cover in part is no such month.
+              and (m.month > date_trunc('month', p.first) or p.first = date_trunc('month', p.first))
+              and (m.month < date_trunc('month', p.last) or p.last = last_day(p.last))
         ), t.per_month) as expected
     from gaps g
     join typical t on t.domain = g.domain

@@ -46,7 +46,8 @@ addresses as (
             coalesce(wb_place_key(cast(municipality_reported as varchar)), wb_tail_place_key(
                 wb_street_place(cast(street as varchar)).place,
                 wb_street_place(cast(street as varchar)).postcode,
-                (select list(name_key) from intermediate.int_municipality_lookup where name_key is not null)
+                (select list(name_key) from intermediate.int_municipality_lookup where name_key is not null),
+                (select list(distinct postcode) from listed where postcode is not null)
             )) as place_key
         from (select distinct street, house_number, postcode, municipality_reported from unmatched)
     ) d
@@ -56,7 +57,10 @@ judged as (
     select a.street, a.house_number, a.postcode, a.municipality_reported,
         case
             when not exists (select 1 from listed) then 'geen adressenlijst geladen'
-            when a.house_key is null and regexp_matches(cast(a.street as varchar), '\d')
+            -- A number after the street's name ("Kerkstraat 5, 1ste verdieping"), not in a
+            -- name the list knows ("Zone 1") or before it ("11 Novemberlaan").
+            when a.house_key is null and regexp_matches(cast(a.street as varchar), '[^\d\s]\s+\d')
+                and wb_street_key(cast(a.street as varchar)) not in (select street_key from listed)
                 then 'huisnummer niet te lezen uit de straat'
             when a.house_key is null then 'geen huisnummer'
             when not exists (select 1 from listed l where l.street_key = a.street_key)
@@ -66,9 +70,7 @@ judged as (
             when not exists (
                 select 1 from listed l where l.street_key = a.street_key and l.house_key = a.house_key
                     and (a.pc is null or l.postcode is null or l.postcode = a.pc)
-                    -- A list without municipalities holds the zone's addresses only.
-                    and (a.place is null or l.place = a.place
-                        or (l.place is null and not starts_with(a.place, 'naam:'))))
+                    and (a.place is null or l.place is null or l.place = a.place))
                 then 'adres enkel in een andere gemeente of postcode'
             else 'meer dan één adres in de lijst: gemeente of postcode ontbreekt, of de punten liggen ver uit elkaar'
         end as reason
