@@ -886,13 +886,12 @@ elif effective == "opkomend":
     # cells cooling down in its period, and a month left out near the end as hot spots
     # that fade: the trend starts with the first period after the last such month (the
     # sidebar's warning alone left the pattern to be read as a finding).
-    em_gaps = sorted(
-        {
-            g
-            for k in keys
-            for g in months_within(common.dataset_gaps(version, k), period.start, em_end)
-        }
-    )
+    gaps_of = {
+        k: gaps
+        for k in keys
+        if (gaps := months_within(common.dataset_gaps(version, k), period.start, em_end))
+    }
+    em_gaps = sorted({g for gaps in gaps_of.values() for g in gaps})
     em_start = period.start
     if em_gaps:
         # The first whole period after the last such month (none: no trend).
@@ -955,8 +954,7 @@ elif effective == "opkomend":
         # in 09/2025"): together they read as both missing in both.
         missing = [
             f"de {common.dataset(k).label.lower()} in {fmt_gaps(gaps)}"
-            for k in keys
-            if (gaps := months_within(common.dataset_gaps(version, k), period.start, em_end))
+            for k, gaps in gaps_of.items()
         ]
         note += (
             (f" Vanaf {fmt_date(em_start)}:" if em_start <= em_end else " Geen trend:")
