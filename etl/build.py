@@ -1168,7 +1168,8 @@ def geocode_jobs(
             FROM staging.stg_zone__addresses a
             LEFT JOIN (
                 SELECT d.municipality, {place} AS muni
-                FROM (SELECT municipality, wb_place_key(municipality) AS place_key
+                FROM (SELECT municipality, wb_own_place_key(municipality,
+                        (SELECT list(name_key) FROM {places} WHERE name_key IS NOT NULL)) AS place_key
                       FROM (SELECT DISTINCT municipality FROM staging.stg_zone__addresses)) d
                 LEFT JOIN {places} p ON p.name_key = d.place_key
             ) l ON l.municipality = a.municipality
@@ -1198,7 +1199,16 @@ def geocode_jobs(
         # tell). A zone configured without municipalities cannot tell a deelgemeente from its
         # municipality: there names are no filter.
         zoned = con.execute("SELECT count(*) > 0 FROM raw.zone_municipalities").fetchone()[0]
-        muni_ok = "(k.muni IS NULL OR a.muni IS NULL OR a.muni = k.muni)" if zoned else "true"
+        # An address list without municipalities holds the zone's addresses: a record naming
+        # a place outside the zone takes none of them ("Stationsstraat 20, Leuven", or Leuven
+        # in its own column). Zone places written otherwise ("Veltem", "Erps Kwerps") are
+        # the zone's (wb_own_place_key, wb_tail_place_key), never a place outside it.
+        muni_ok = (
+            "(k.muni IS NULL OR a.muni = k.muni"
+            " OR (a.muni IS NULL AND NOT starts_with(k.muni, 'naam:')))"
+            if zoned
+            else "true"
+        )
         # Each distinct address is normalised once (postcode, municipality), and the matches
         # go back to the rows by the table's own labels (ENUMs: an integer compare per row,
         # where normalising every row's text cost more than the whole lookup).
@@ -1210,8 +1220,9 @@ def geocode_jobs(
             if "postcode" in cols
             else "d.tail_postcode"
         )
+        known = f"(SELECT list(name_key) FROM {places} WHERE name_key IS NOT NULL)"
         key = (
-            "coalesce(wb_place_key(municipality), tail_place)"
+            f"coalesce(wb_own_place_key(municipality, {known}), tail_place)"
             if "municipality" in cols
             else "tail_place"
         )
@@ -1239,8 +1250,7 @@ def geocode_jobs(
                 UNION ALL
                 SELECT * EXCLUDE (parts, tail), parts.street, parts.house_number, true,
                     tail.postcode,
-                    wb_tail_place_key(tail.place, tail.postcode,
-                        (SELECT list(name_key) FROM {places} WHERE name_key IS NOT NULL),
+                    wb_tail_place_key(tail.place, tail.postcode, {known},
                         (SELECT list(DISTINCT wb_postcode(CAST(postcode AS VARCHAR))) FROM {addr}
                          WHERE postcode IS NOT NULL))
                 FROM (SELECT *, wb_street_place(CAST(street AS VARCHAR)) AS tail FROM split)

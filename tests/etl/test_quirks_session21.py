@@ -16,7 +16,7 @@ from datetime import datetime
 
 import duckdb
 import pytest
-from etl_helpers import built, macro_connection, query, rejects
+from etl_helpers import ZONE_SMALL, built, macro_connection, mini_raw, query, rejects
 from test_quirks import ADDRESSES, incident, incidents_csv
 
 from etl.build import build_warehouse
@@ -476,6 +476,116 @@ def test_a_place_typed_after_the_street_places_a_record_without_its_own(tmp_path
         "U2": "huisnummer niet in de adressenlijst",
         "U3": "geen huisnummer",
     }
+
+
+HERKO_PLACES = (
+    '\n[[municipalities]]\nnis_code = "24055"\nname = "Kortenberg"\npopulation = 20000\n'
+    '\n[[deelgemeenten]]\ncode = "24038B"\nname = "Winksele"\nnis_code = "24038"\n'
+    '\n[[deelgemeenten]]\ncode = "24038C"\nname = "Veltem-Beisem"\nnis_code = "24038"\n'
+    '\n[[deelgemeenten]]\ncode = "24055B"\nname = "Erps-Kwerps"\nnis_code = "24055"\n'
+)
+
+
+def built_herko(tmp_path, files):
+    """Built with the test zone and HerKo's places: Herent (Winksele, Veltem-Beisem) and
+    Kortenberg (Erps-Kwerps)."""
+    zone = tmp_path / "zone.toml"
+    zone.write_text(ZONE_SMALL.read_text(encoding="utf-8") + HERKO_PLACES, encoding="utf-8")
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(mini_raw(tmp_path, files), wh, zone, echo=lambda line: None)
+    return wh
+
+
+def test_a_zone_place_written_otherwise_in_its_own_column_places_the_record(tmp_path):
+    """The record's own municipality column is read as the street field's tail is: a zone
+    place written otherwise or in part ("Veltem", "Erps Kwerps", "Herent-Winksele") is that
+    place. "Veltem" in the column left the record unplaced (the list's Kerkstraat 12 lies in
+    Herent, and "veltem" named no zone place), where the same word after a comma placed it."""
+    none = ("", "")
+    rows = [
+        incident("V1", street="Kerkstraat", nr="12", pc="", muni="Veltem", xy=none),
+        incident("V2", street="Kerkstraat", nr="12", pc="", muni="Herent-Winksele", xy=none),
+        incident("V3", street="Kerkstraat", nr="12", pc="", muni="3020 Veltem-Beisem", xy=none),
+        incident("V4", street="Dorpsstraat", nr="1", pc="", muni="Erps Kwerps", xy=none),
+        incident("V5", street="Dorpsstraat", nr="1", pc="", muni="Kwerps", xy=none),
+        # Kortenberg's Dorpsstraat 1 is not Herent's: a zone place still filters.
+        incident("V6", street="Dorpsstraat", nr="1", pc="", muni="Veltem", xy=none),
+        # Another place: none of the zone's addresses.
+        incident("V7", street="Kerkstraat", nr="12", pc="", muni="Leuven", xy=none),
+        # A column holding only a sign names no place ("." named every place).
+        incident("V8", street="Kerkstraat", nr="12", pc="", muni=".", xy=none),
+    ]
+    wh = built_herko(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES}
+    )
+    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+    assert got == {
+        "V1": 171010.0,
+        "V2": 171010.0,
+        "V3": 171010.0,
+        "V4": 173030.0,
+        "V5": 173030.0,
+        "V6": 171030.0,
+        "V7": None,
+        "V8": 171010.0,
+    }
+    unmatched = dict(query(wh, "SELECT record_key, reason FROM marts.geocode_unmatched"))
+    assert unmatched == {"V7": "adres enkel in een andere gemeente of postcode"}
+
+
+def test_an_address_list_without_municipalities_holds_the_zone_only(tmp_path):
+    """An address list without a municipality column (an extract of the zone alone): a
+    record naming a place outside the zone, in its own column or after a comma, takes none
+    of its addresses ("Kerkstraat 12, Leuven" took the zone's Kerkstraat 12); a zone place,
+    also written otherwise ("Veltem"), and a record naming no place still take them."""
+    none = ("", "")
+    no_munis = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
+    rows = [
+        incident("M1", street="Kerkstraat", nr="12", pc="", muni="Leuven", xy=none),
+        incident("M2", street="Kerkstraat 12, Leuven", nr="", pc="", muni="", xy=none),
+        incident("M3", street="Kerkstraat 12, 3000 Leuven", nr="", pc="", muni="", xy=none),
+        incident("Z1", street="Kerkstraat", nr="12", pc="", muni="Veltem", xy=none),
+        incident("Z2", street="Kerkstraat", nr="12", pc="", muni="", xy=none),
+        incident("Z3", street="Kerkstraat 12, Herent", nr="", pc="", muni="", xy=none),
+        incident("Z4", street="Kerkstraat 12, achteringang", nr="", pc="", muni="", xy=none),
+        incident("Z5", street="Kerkstraat", nr="12", pc="3020", muni="Kortenberg", xy=none),
+    ]
+    wh = built_herko(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": no_munis}
+    )
+    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+    assert got == {
+        "M1": None,
+        "M2": None,
+        "M3": None,
+        "Z1": 171010.0,
+        "Z2": 171010.0,
+        "Z3": 171010.0,
+        "Z4": 171010.0,
+        # A zone municipality the list cannot tell from the other: its postcode decides.
+        "Z5": 171010.0,
+    }
+    elsewhere = "adres enkel in een andere gemeente of postcode"
+    unmatched = dict(query(wh, "SELECT record_key, reason FROM marts.geocode_unmatched"))
+    assert unmatched == {"M1": elsewhere, "M2": elsewhere, "M3": elsewhere}
+
+
+def test_zone_place_rule():
+    con = macro_con()
+    known = ["erps-kwerps", "herent", "kortenberg", "veltem-beisem", "winksele"]
+
+    def own(name):
+        return con.execute("SELECT wb_own_place_key(?, ?)", [name, known]).fetchone()[0]
+
+    assert own("Veltem") == own("Beisem") == own("VELTEM-BEISEM") == "veltem-beisem"
+    assert own("Herent-Winksele") == own("3020 Herent") == own("te Herent") == "herent"
+    assert own("Erps Kwerps") == own("Kwerps") == "erps-kwerps"
+    assert own("Leuven") == "leuven" and own("Kessel-Lo") == "kessel-lo"
+    # Words, not letters: Herentals is not Herent.
+    assert own("Herentals") == "herentals"
+    assert own(".") is None and own("") is None
+    zone = con.execute("SELECT wb_zone_place_key(?, ?)", [".", known]).fetchone()[0]
+    assert zone is None
 
 
 def test_unmatched_without_an_address_list_say_so(tmp_path):

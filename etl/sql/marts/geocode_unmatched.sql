@@ -23,11 +23,17 @@ with unmatched as (
 ),
 -- The address list as the geocoding step compares it: street and number keys, postcode,
 -- and the place (a zone municipality's NIS code, also for its deelgemeenten, else the name).
+known as (
+    select list(name_key) as names from intermediate.int_municipality_lookup where name_key is not null
+),
 listed as (
     select a.street_key, a.house_key, wb_postcode(cast(a.postcode as varchar)) as postcode,
-        coalesce(cast(p.nis_code as varchar), 'naam:' || wb_place_key(a.municipality)) as place
-    from staging.stg_zone__addresses a
-    left join intermediate.int_municipality_lookup p on p.name_key = wb_place_key(a.municipality)
+        coalesce(cast(p.nis_code as varchar), 'naam:' || a.place_key) as place
+    from (
+        select *, wb_own_place_key(cast(municipality as varchar), (select names from known)) as place_key
+        from staging.stg_zone__addresses
+    ) a
+    left join intermediate.int_municipality_lookup p on p.name_key = a.place_key
     where a.reject_reason is null and not a.is_rejected and a.street_key <> ''
 ),
 -- Each distinct address of the list once (few rows): the street and number looked up, as
@@ -36,20 +42,20 @@ addresses as (
     select *,
         wb_street_key(coalesce(split.street, cast(street as varchar))) as street_key,
         wb_house_key(coalesce(cast(house_number as varchar), split.house_number)) as house_key,
-        coalesce(wb_postcode(cast(postcode as varchar)), wb_street_place(cast(street as varchar)).postcode) as pc,
+        coalesce(wb_postcode(cast(postcode as varchar)), tail.postcode) as pc,
         coalesce(cast(p.nis_code as varchar), 'naam:' || place_key) as place
     from (
         select *,
             case when house_number is null and wb_street_key(cast(street as varchar)) not in (select street_key from listed)
                 then wb_street_number(cast(street as varchar)) end as split,
             -- The place as the geocoding step reads it (a note after the comma is none).
-            coalesce(wb_place_key(cast(municipality_reported as varchar)), wb_tail_place_key(
-                wb_street_place(cast(street as varchar)).place,
-                wb_street_place(cast(street as varchar)).postcode,
-                (select list(name_key) from intermediate.int_municipality_lookup where name_key is not null),
-                (select list(distinct postcode) from listed where postcode is not null)
-            )) as place_key
-        from (select distinct street, house_number, postcode, municipality_reported from unmatched)
+            coalesce(wb_own_place_key(cast(municipality_reported as varchar), (select names from known)),
+                wb_tail_place_key(tail.place, tail.postcode, (select names from known),
+                    (select list(distinct postcode) from listed where postcode is not null))) as place_key
+        from (
+            select *, wb_street_place(cast(street as varchar)) as tail
+            from (select distinct street, house_number, postcode, municipality_reported from unmatched)
+        )
     ) d
     left join intermediate.int_municipality_lookup p on p.name_key = d.place_key
 ),
@@ -70,7 +76,9 @@ judged as (
             when not exists (
                 select 1 from listed l where l.street_key = a.street_key and l.house_key = a.house_key
                     and (a.pc is null or l.postcode is null or l.postcode = a.pc)
-                    and (a.place is null or l.place is null or l.place = a.place))
+                    -- An address list without municipalities holds the zone's addresses only.
+                    and (a.place is null or l.place = a.place
+                        or (l.place is null and not starts_with(a.place, 'naam:'))))
                 then 'adres enkel in een andere gemeente of postcode'
             else 'meer dan één adres in de lijst: gemeente of postcode ontbreekt, of de punten liggen ver uit elkaar'
         end as reason
