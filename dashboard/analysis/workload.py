@@ -178,8 +178,9 @@ def workload_index(
         computed on load per *available* day, so that an inspector on leave for half the
         period is not shown as under-loaded.
     units : iterable of str, optional
-        Every inspector/wijk that must appear, also those without tasks (they then count
-        as 0 in the mean, which is the point: an idle wijk lowers the average).
+        Every inspector/wijk that must appear, also those without tasks (with
+        ``min_tasks`` 0 they count as 0 in the mean; with a minimum, they have too small a
+        base and are left out of it).
     default_weight : float
         Weight for task types missing from ``weights``. Such types are listed in
         ``result.attrs["unweighted_task_types"]`` so a page can warn about them.
@@ -195,7 +196,8 @@ def workload_index(
         minimum). A compared unit whose load rests on fewer tasks (received in the
         period, plus open ones when ``open_weight`` > 0) gets no index; when the compared
         units carry fewer than ``min_tasks`` tasks each on average, none does (the mean
-        itself rests on too little). Such units stay in the mean.
+        itself rests on too little). Such units are left out of the mean too (their
+        index is unknown, and their near-zero load would raise everyone else's).
 
     Returns
     -------
@@ -301,13 +303,20 @@ def workload_index(
         else np.ones(len(result), dtype=bool)
     )
     in_zone = result["compared"]
-    mean = basis[in_zone].mean(skipna=True)
-    index = 100.0 * basis / mean if mean and not math.isnan(mean) else np.nan
-    small_zone = bool(in_zone.any()) and float(result.loc[in_zone, "base_tasks"].mean()) < min_tasks
-    result["small_base"] = in_zone & (result["base_tasks"].lt(min_tasks) | small_zone)
-    result["index"] = pd.Series(index, index=result.index, dtype=float).where(
-        in_zone & ~result["small_base"]
+    # A unit absent the whole period has no load per day: no index, and not "too few
+    # tasks" either (that withheld every fairness figure of the zone; an audit).
+    present = in_zone & (
+        result["available_days"].gt(0) if "available_days" in result.columns else True
     )
+    small_zone = bool(present.any()) and float(result.loc[present, "base_tasks"].mean()) < min_tasks
+    result["small_base"] = present & (result["base_tasks"].lt(min_tasks) | small_zone)
+    # A unit whose load rests on too few tasks is left out of the mean as well: its few
+    # tasks more often mean a missing export than an idle wijk, and its 0 raised every
+    # other index by a tenth (an audit: a wijk without tasks, W01 145.6 -> 157.6).
+    counted = present & ~result["small_base"]
+    mean = basis[counted].mean(skipna=True)
+    index = 100.0 * basis / mean if mean and not math.isnan(mean) else np.nan
+    result["index"] = pd.Series(index, index=result.index, dtype=float).where(counted)
     result.index.name = by
     result = result.sort_values("index", ascending=False, na_position="last")
     result.attrs["unweighted_task_types"] = unweighted

@@ -531,7 +531,10 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
     """An Excel workbook (.xlsx, openpyxl) with one sheet holding ``df``.
 
-    Values stay numbers and dates, so Excel shows them in the reader's own notation.
+    Values stay numbers and dates (Excel can sort and filter them); a date column is
+    formatted ``dd/mm/jjjj``, one with times of day ``dd/mm/jjjj uu:mm``, as the pages
+    write them. A number format is fixed in the file, not the reader's notation: without
+    one, pandas wrote "2023-12-18 00:00:00" in every date cell (an audit).
     """
     import io
 
@@ -541,8 +544,18 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_localize(None)
+    formats = {}
+    for i, col in enumerate(out.columns, start=1):
+        if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
+            values = out[col].dropna()
+            whole_days = bool((values == values.dt.normalize()).all())
+            formats[i] = "DD/MM/YYYY" if whole_days else "DD/MM/YYYY HH:MM"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         out.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+        sheet = writer.sheets[sheet_name[:31]]
+        for i, number_format in formats.items():
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = number_format
     return buffer.getvalue()
 
 

@@ -384,7 +384,7 @@ def open_tasks(
     inspectors: tuple[str, ...] = (),
     task_types: tuple[str, ...] = (),
     overdue_only: bool = False,
-    limit: int = 1000,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Open tasks for the planning meeting: overdue first, then by deadline.
 
@@ -394,8 +394,10 @@ def open_tasks(
         Filters; empty means all.
     overdue_only : bool
         Only tasks past their deadline (as judged on the build's reference date).
-    limit : int
-        Most rows returned.
+    limit : int, optional
+        Most rows returned; None (default) returns every open task: the planning
+        meeting's download must hold them all (a limit of 1,000 dropped the rest of a
+        zone's 1,268 without a word; an audit).
 
     Returns
     -------
@@ -423,14 +425,14 @@ def open_tasks(
           AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], t.task_type))
           AND (NOT $overdue_only OR coalesce(t.is_overdue, false))
         ORDER BY over_termijn DESC, t.due_at NULLS LAST, t.task_id
-        LIMIT $limit
+        {"LIMIT $limit" if limit is not None else ""}
         """,
         {
             "wijken": list(wijken),
             "inspectors": list(inspectors),
             "types": list(task_types),
             "overdue_only": bool(overdue_only),
-            "limit": int(limit),
+            **({"limit": int(limit)} if limit is not None else {}),
         },
     )
 
@@ -450,7 +452,8 @@ def review_candidates(
     of *any* type with inconsistent dates (``dates_inconsistent``: closed or due before
     received) closed or received on or after ``closed_since``, so that the quality
     control shows them with the finding "Inconsistente data" (the workload page sends the
-    coordinator there for them). Which of them still wait is decided against the review
+    coordinator there for them); and finished tasks of any type without a closing date
+    received on or after ``closed_since`` (finding "Datum ontbreekt"). Which of them still wait is decided against the review
     store by :func:`dashboard.analysis.quality.review_queue`.
 
     Returns
@@ -471,7 +474,12 @@ def review_candidates(
                         OR (t.closed_at IS NULL AND CAST(t.received_at AS DATE) >= $since)))
                OR (coalesce(t.dates_inconsistent, false) AND NOT coalesce(t.is_open, false)
                    AND (CAST(t.closed_at AS DATE) >= $since
-                        OR CAST(t.received_at AS DATE) >= $since)))
+                        OR CAST(t.received_at AS DATE) >= $since))
+               -- Finished without a closing date, of any type: the workload page promises
+               -- the quality control names it ("de afsluitdatum ontbreekt"; an audit found
+               -- 8 of the demo's 10 missing from the queue).
+               OR (NOT coalesce(t.is_open, true) AND t.closed_at IS NULL
+                   AND CAST(t.received_at AS DATE) >= $since))
           AND {_WIJK_FILTER}
         ORDER BY t.closed_at NULLS LAST, t.task_id
         LIMIT $limit
@@ -684,6 +692,57 @@ def absences_per_inspector(version: WarehouseVersion, start: date, end: date) ->
                bool_or(open_ended) AS open_ended
         FROM days GROUP BY inspector ORDER BY inspector
         LIMIT 5000
+        """,
+        {"start": start, "end": end},
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tasks_during_absence(version: WarehouseVersion, start: date, end: date) -> pd.DataFrame:
+    """Per inspector, the tasks of the period received and closed on a day the same
+    inspector was absent (``marts.absences``, both days inclusive).
+
+    The index per available day counts every task an inspector received; a task closed
+    while the inspector was away was finished by someone else, so that inspector's index
+    may lie too high (an audit: 64 of one inspector's 230 closures fell on days away, and
+    the page called him the most overloaded).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``inspector``, ``received_absent``, ``closed_absent``; only inspectors with one or
+        more; empty when the warehouse has no absences mart.
+    """
+    from dashboard.queries._db import table_exists
+
+    if not table_exists(version, "marts.absences"):
+        return pd.DataFrame(columns=["inspector", "received_absent", "closed_absent"])
+    return query(
+        version,
+        """
+        WITH away AS (
+            SELECT DISTINCT inspector, unnest(generate_series(greatest(start_date, $start),
+                least(end_date, $end), INTERVAL 1 DAY))::DATE AS d
+            FROM marts.absences WHERE start_date <= $end AND end_date >= $start
+        ),
+        t AS (
+            SELECT CAST(inspector AS VARCHAR) AS inspector, CAST(received_at AS DATE) AS received,
+                   CAST(closed_at AS DATE) AS closed
+            FROM marts.tasks
+            WHERE inspector IS NOT NULL
+              AND (CAST(received_at AS DATE) BETWEEN $start AND $end
+                   OR CAST(closed_at AS DATE) BETWEEN $start AND $end)
+        )
+        SELECT t.inspector,
+               count(*) FILTER (WHERE t.received BETWEEN $start AND $end AND EXISTS (
+                   SELECT 1 FROM away a WHERE a.inspector = t.inspector AND a.d = t.received)
+               ) AS received_absent,
+               count(*) FILTER (WHERE t.closed BETWEEN $start AND $end AND EXISTS (
+                   SELECT 1 FROM away a WHERE a.inspector = t.inspector AND a.d = t.closed)
+               ) AS closed_absent
+        FROM t GROUP BY t.inspector
+        HAVING received_absent > 0 OR closed_absent > 0
+        ORDER BY t.inspector
         """,
         {"start": start, "end": end},
     )

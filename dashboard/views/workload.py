@@ -33,6 +33,7 @@ from dashboard.analysis.workload import (
     workload_fairness,
     workload_index,
 )
+from dashboard.auth.roles import Role
 from dashboard.components import filters, layout, maps
 from dashboard.components.charts import dot_partial_ends, show_chart
 from dashboard.components.format import (
@@ -62,6 +63,8 @@ OVERLOAD = 120.0
 UNDERLOAD = 80.0
 #: The what-if's holder of a wijk without an inspector in the zone configuration.
 NO_INSPECTOR = "(geen inspecteur)"
+# Rows of the open-task table on the page; its download holds every open task.
+OPEN_TABLE_ROWS = 1000
 #: Status labels of the optimiser, as the coordinator should read them.
 STATUS_LABELS = {
     "optimaal": "optimaal (bewezen beste kaart binnen de gekozen regels)",
@@ -343,13 +346,40 @@ table = pd.DataFrame(
         "Gewogen werklast": index_by_inspector["weighted_load"].to_numpy(),
     }
 )
-if "available_days" in index_by_inspector.columns:
+# How many days a colleague was away is personal (104 days reads as long sick leave): an
+# inspector sees the index per available day, not the days (an audit; SECURITY.md).
+absence_days_shown = layout.principal().role != Role.INSPECTOR
+if "available_days" in index_by_inspector.columns and absence_days_shown:
     table["Beschikbare dagen"] = (
         index_by_inspector["available_days"].round().astype("Int64").to_numpy()
     )
 # Not the map's index per wijk: an inspector's own tasks (also in other wijken), and with
 # an absence list per available day; the caption under the table says so.
 table["Werklastindex"] = index_by_inspector["index"].to_numpy()
+# Work that went on while someone was away: a task closed on an inspector's absent day was
+# finished by someone else, yet counts in that inspector's load per available day (an audit:
+# the page called the inspector the most overloaded whose raw load ranked sixth). The
+# coordinator sees the index without the correction beside it, and who it concerns.
+closed_while_away = pd.DataFrame(columns=["inspector", "received_absent", "closed_absent"])
+if absent_in_window and absence_days_shown:
+    uncorrected = workload_index(
+        zone_tasks,
+        weights,
+        by="inspector",
+        period_start=idx_start,
+        as_of=idx_end,
+        units=zone_inspectors,
+        compare=zone_inspectors or None,
+        min_tasks=SMALL_BASE,
+    )["index"]
+    table["Index zonder afwezigheden"] = uncorrected.reindex(index_by_inspector.index).to_numpy()
+    closed_while_away = layout.staff_names(
+        workload.tasks_during_absence(version, idx_start, idx_end), ("inspector",)
+    )
+    closed_while_away = closed_while_away[
+        closed_while_away["inspector"].isin(set(index_by_inspector.index))
+        & closed_while_away["closed_absent"].ge(SMALL_BASE)
+    ].sort_values("closed_absent", ascending=False)
 table["Inwoners"] = pd.to_numeric(table["Inwoners"], errors="coerce").astype("Int64")
 
 map_col, weight_col = st.columns([2, 1])
@@ -450,11 +480,22 @@ if shown_absent:
         )
         + "."
     )
+if not closed_while_away.empty:
+    st.caption(
+        "Taken afgewerkt op dagen dat de inspecteur volgens de lijst afwezig was: "
+        + ", ".join(
+            f"{r.inspector} {fmt_int(int(r.closed_absent))}"
+            for r in closed_while_away.itertuples(index=False)
+        )
+        + ". Wie ze afwerkte, staat niet in de export; de index per beschikbare dag telt ze "
+        "bij wie ze ontving en kan daar te hoog liggen: vergelijk met 'Index zonder "
+        "afwezigheden'."
+    )
 st.caption(
     "Deze index telt de taken van de inspecteur (ook in een andere wijk)"
-    + (", per beschikbare dag (afwezigheden eraf)" if "available_days" in table.columns else "")
+    + (", per beschikbare dag (afwezigheden eraf)" if absent_in_window else "")
     + "; de kaart toont de index per wijk (de taken die op de wijk staan"
-    + (", zonder correctie voor afwezigheden" if "available_days" in table.columns else "")
+    + (", zonder correctie voor afwezigheden" if absent_in_window else "")
     + ") en 'Wat als' die per wijk volgens de deelgebieden waar de adressen van de taken "
     "liggen (een taak met een adres in een andere wijk telt daar). Alle drie: 100 = "
     "gemiddelde van de zone, zodat een inspecteur, zijn wijk op de kaart en in 'Wat als' "
@@ -823,6 +864,9 @@ if absent_in_window:
         "Afwezigheden (verlof, opleiding, ziekte) zijn verrekend: de index vergelijkt de "
         "werklast per beschikbare dag."
     )
+if absent_in_window and not absence_days_shown:
+    st.caption("De afwezigheden per persoon ziet enkel de wijkcoördinator.")
+elif absent_in_window:
     with st.expander("Afwezigheden in het indexvenster"):
         absent_view = workload.absences_per_inspector(version, idx_start, idx_end)
         absent_view = absent_view.assign(
@@ -1194,7 +1238,6 @@ open_list = workload.open_tasks(
     tuple(pick_inspectors),
     tuple(pick_types),
     overdue_only,
-    limit=1000,
 )
 wijk_codes = dict(zip(wijk_table["name"], wijk_table["code"], strict=False))
 open_list = layout.records(
@@ -1224,11 +1267,18 @@ elif follow.empty:
     st.success("Geen open taken voor deze keuze.")
 else:
     n_over = int(open_list["over_termijn"].sum())
+    shown_follow = follow.head(OPEN_TABLE_ROWS)
     st.caption(
         f"{fmt_int(len(follow))} open taken op {fmt_date(ref_day)}, waarvan {fmt_int(n_over)} "
         "over termijn (eerst). Dagen over termijn negatief = nog zoveel dagen tijd."
+        + (
+            f" De tabel toont de eerste {fmt_int(len(shown_follow))}; de download bevat ze "
+            f"alle {fmt_int(len(follow))}."
+            if len(follow) > len(shown_follow)
+            else ""
+        )
     )
-    layout.table(style_table(missing_as_text(follow)))
+    layout.table(style_table(missing_as_text(shown_follow)))
     layout.download_button(
         "Download voor de planningsvergadering (.xlsx)",
         partial(to_xlsx_bytes, follow, sheet_name="Open taken"),

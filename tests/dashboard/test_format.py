@@ -96,6 +96,30 @@ def test_exports_neutralise_formula_text():
     assert cats == csv
 
 
+def test_xlsx_dates_are_written_day_month_year():
+    """Date cells of an Excel download read as the pages write them, dd/mm/jjjj (with the
+    time of day when a column has one), and stay dates: pandas' default wrote "2023-12-18
+    00:00:00" (an audit of the open-task download)."""
+    import io
+
+    import openpyxl
+
+    from dashboard.components.format import to_xlsx_bytes
+
+    df = pd.DataFrame(
+        {
+            "Ontvangen": pd.to_datetime(["2023-12-18", None]),
+            "Moment": pd.to_datetime(["2023-12-18 14:30", "2024-01-02 00:00"]),
+            "Aantal": [1, 2],
+        }
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df))).active
+    assert sheet["A2"].number_format == "DD/MM/YYYY"
+    assert sheet["B2"].number_format == sheet["B3"].number_format == "DD/MM/YYYY HH:MM"
+    assert sheet["C2"].number_format == "General"
+    assert sheet["A2"].value.year == 2023 and sheet["A2"].is_date
+
+
 def test_month_abbreviations_are_dutch():
     """The monthly chart wrote "maa 2025" for March (the name cut at three letters)."""
     from dashboard.components.format import month_abbreviation

@@ -311,11 +311,42 @@ def test_wijk_filter_limits_the_rows_but_not_the_comparison(demo_warehouse, stat
     assert any("hele zone" in c.value for c in at.caption)
 
 
-def _zone_index(start, end) -> pd.Series:
+def test_tasks_closed_while_away_are_named_beside_the_uncorrected_index(demo_warehouse, state):
+    """The index per available day counts every task an inspector received, also those
+    someone else closed while the inspector was away: the page called the inspector the
+    most overloaded whose load itself ranked sixth (an audit). The coordinator sees the
+    index without the correction beside it, and whose tasks were closed on absent days."""
+    _, end = last_28_days()
+    start = end - timedelta(days=364)
+    at = run_app("workload")
+    index = _frame(at, "Inspecteur", "Werklastindex", "Index zonder afwezigheden")
+    shown = index.set_index("Inspecteur")["Index zonder afwezigheden"]
+    raw = _zone_index(start, end, absences=False)
+    assert (shown - raw.reindex(shown.index)).abs().max() < 1e-6
+    away = wh(
+        "WITH a AS (SELECT DISTINCT inspector, unnest(generate_series(start_date, end_date, "
+        "INTERVAL 1 DAY))::DATE AS d FROM marts.absences) "
+        "SELECT t.inspector, count(*) AS n FROM marts.tasks t JOIN a "
+        "ON a.inspector = t.inspector AND a.d = CAST(t.closed_at AS DATE) "
+        "WHERE CAST(t.closed_at AS DATE) BETWEEN ? AND ? GROUP BY 1 HAVING count(*) >= 5 "
+        "ORDER BY n DESC, 1",
+        [start, end],
+    )
+    assert len(away), "testgeval toont niets: geen taken afgewerkt tijdens afwezigheid"
+    [note] = [c.value for c in at.caption if c.value.startswith("Taken afgewerkt op dagen")]
+    for r in away.itertuples(index=False):
+        assert f"{r.inspector} {nl(r.n)}" in note
+
+
+def _zone_index(
+    start, end, left_out: pd.Series | None = None, absences: bool = True
+) -> pd.Series:
     """Workload index per wijkinspecteur over the whole zone, from the marts.
 
     Weighted tasks received in the window; with absences in the window, per available day
-    (days in the window minus distinct days absent); 100 = mean over the zone's inspectors.
+    (days in the window minus distinct days absent); 100 = mean over the zone's inspectors,
+    but those ``left_out`` (a boolean per inspector: too few tasks for an index). Without
+    ``absences``, the load itself, as if nobody had been away.
     """
     types = load_zone()["task_types"]
     has_absences = count(
@@ -348,9 +379,10 @@ def _zone_index(start, end) -> pd.Series:
         ],
     ).set_index("inspector")
     basis = frame["load"]
-    if frame["absent"].sum() > 0:
+    if absences and frame["absent"].sum() > 0:
         basis = frame["load"] / ((end - start).days + 1 - frame["absent"])
-    return 100 * basis / basis.mean()
+    counted = basis if left_out is None else basis[~left_out.reindex(basis.index, fill_value=False)]
+    return 100 * basis / counted.mean()
 
 
 def _gini(values: pd.Series) -> float:
@@ -756,7 +788,9 @@ def test_no_index_or_fairness_on_a_small_base(demo_warehouse, state):
     index = _frame(at, "Inspecteur", "Werklastindex").set_index("Inspecteur")
     values = index["Werklastindex"].map(_nl_number).reindex(received.index)
     assert values[small].isna().all()
-    zone = _zone_index(start, end)
+    # Those with too few tasks are left out of the mean as well (their near-zero load
+    # raised every other index; an audit).
+    zone = _zone_index(start, end, left_out=small)
     assert (values[~small] - zone[~small]).abs().max() < 0.05 + 1e-9
     figures = metrics(at)
     for label in (
@@ -931,7 +965,7 @@ def test_an_inspector_absent_the_whole_window_is_named_not_a_silent_dash(
 
 def test_tot_nader_order_is_for_the_coordinator_only(long_absence_zone, monkeypatch, state):
     """'Tot nader order' is how lists write long sick leave: like the reasons, only the
-    coordinator sees it."""
+    coordinator sees it; an inspector sees no colleague's days away."""
     from dash_helpers import run_as
 
     from dashboard.auth.roles import Principal, Role
@@ -941,13 +975,20 @@ def test_tot_nader_order_is_for_the_coordinator_only(long_absence_zone, monkeypa
     coordinator = run_app("workload")
     absent = _frame(coordinator, "Inspecteur", "Dagen afwezig").set_index("Inspecteur")
     assert absent.at[inspector, "Tot nader order"] == "ja"
-    for principal in (
-        Principal("insp", Role.INSPECTOR, wijk_code="W05"),
-        Principal("bc", Role.BELEIDSCEL),
-    ):
-        at = run_as(principal, "workload")
-        columns = _frame(at, "Inspecteur", "Dagen afwezig").columns
-        assert "Tot nader order" not in columns and "Redenen" not in columns
+    beleidscel = run_as(Principal("bc", Role.BELEIDSCEL), "workload")
+    columns = _frame(beleidscel, "Inspecteur", "Dagen afwezig").columns
+    assert "Tot nader order" not in columns and "Redenen" not in columns
+    # An inspector does not see how many days a colleague was away (104 days reads as long
+    # sick leave; an audit): no absence table and no available days, the index per
+    # available day only.
+    at = run_as(Principal("insp", Role.INSPECTOR, wijk_code="W05"), "workload")
+    with pytest.raises(AssertionError, match="geen tabel"):
+        _frame(at, "Inspecteur", "Dagen afwezig")
+    index = _frame(at, "Inspecteur", "Werklastindex")
+    assert "Beschikbare dagen" not in index.columns
+    assert "De afwezigheden per persoon ziet enkel de wijkcoördinator." in [
+        c.value for c in at.caption
+    ]
 
 
 def test_fairness_note_on_a_small_zone_base_says_the_average(demo_warehouse, state):

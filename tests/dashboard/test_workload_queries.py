@@ -255,8 +255,11 @@ def test_monthly_trend_adds_up(version):
 
 
 def test_open_tasks_overdue_first_and_filters(version):
-    rows = workload.open_tasks(version, limit=5000)
+    # Every open task by default: the planning download held the first 1,000 of 1,268
+    # without a word (an audit); a limit is asked for explicitly.
+    rows = workload.open_tasks(version)
     assert len(rows) == count("SELECT count(*) FROM marts.tasks WHERE is_open")
+    assert len(workload.open_tasks(version, limit=3)) == 3
     flags = rows["over_termijn"].tolist()
     assert flags == sorted(flags, reverse=True)
     overdue_part = rows[rows["over_termijn"]]
@@ -284,12 +287,33 @@ def test_review_candidates(version):
         "(task_type IN ('Kantschrift', 'PV-opvolging') AND NOT coalesce(is_open, false) AND "
         "(CAST(closed_at AS DATE) >= ? OR (closed_at IS NULL AND CAST(received_at AS DATE) >= ?)))"
         " OR (dates_inconsistent AND NOT coalesce(is_open, false) AND "
-        "(CAST(closed_at AS DATE) >= ? OR CAST(received_at AS DATE) >= ?))",
-        [since, since, since, since],
+        "(CAST(closed_at AS DATE) >= ? OR CAST(received_at AS DATE) >= ?))"
+        " OR (NOT is_open AND closed_at IS NULL AND CAST(received_at AS DATE) >= ?)",
+        [since, since, since, since, since],
     )
     assert len(rows) == expected
     assert count("SELECT count(*) FROM marts.tasks WHERE status = 'Te controleren'") <= len(rows)
     assert rows["wijk"].notna().all()
+
+
+def test_review_candidates_hold_finished_tasks_without_a_closing_date(version):
+    """A finished task of any type without a closing date is in the quality control, as the
+    workload page says ("die ontbrekende datum meldt de kwaliteitscontrole"): 8 of the
+    demo's 10 (Woonstvaststelling, Wijkcontact) were missing from it (an audit)."""
+    from dashboard.analysis import quality
+
+    since = date(2000, 1, 1)
+    undated = wh(
+        "SELECT task_id FROM marts.tasks WHERE NOT is_open AND closed_at IS NULL "
+        "AND CAST(task_type AS VARCHAR) NOT IN ('Kantschrift', 'PV-opvolging')"
+    )["task_id"]
+    assert len(undated), "testgeval toont niets: geen afgewerkte taak zonder afsluitdatum"
+    rows = workload.review_candidates(version, ("Kantschrift", "PV-opvolging"), since)
+    assert set(undated) <= set(rows["task_id"])
+    findings = quality.qc_findings(rows[rows["task_id"].isin(set(undated))])
+    assert set(findings["record_id"]) == set(undated)
+    for details in findings["details"]:
+        assert any("de afsluitdatum ontbreekt" in d for d in details), details
 
 
 def test_review_candidates_hold_inconsistent_dates_of_every_type(version):

@@ -358,9 +358,10 @@ def test_workload_index_withholds_an_index_on_a_small_base():
     )
     assert result["base_tasks"].to_dict() == {"A": 10, "B": 5, "C": 1}
     assert result["small_base"].to_dict() == {"A": False, "B": False, "C": True}
-    # C stays in the mean (an idle wijk lowers the average), but gets no index itself;
-    # B, on exactly the minimum, does.
-    mean = (10.0 + 5.0 + 2.0) / 3
+    # C gets no index and is left out of the mean: its few tasks more often mean a missing
+    # export than an idle wijk, and its near-zero load raised every other index (an audit:
+    # a wijk without tasks raised the others by a tenth). B, on exactly the minimum, counts.
+    mean = (10.0 + 5.0) / 2
     assert result.loc["A", "index"] == pytest.approx(100 * 10.0 / mean)
     assert result.loc["B", "index"] == pytest.approx(100 * 5.0 / mean)
     assert math.isnan(result.loc["C", "index"])
@@ -373,6 +374,27 @@ def test_workload_index_withholds_an_index_on_a_small_base():
     # Without a minimum nothing changes.
     plain = workload_index(frame, WEIGHTS, period_start="2026-01-01", as_of="2026-01-31")
     assert not plain["small_base"].any() and plain["index"].notna().all()
+
+
+def test_an_inspector_absent_the_whole_window_is_left_out_not_too_few():
+    """An inspector absent the whole window has no load per day: no index, but not "too few
+    tasks" either, which withheld every fairness figure of the zone (an audit: Gini, ratio
+    and the over/under counts all "–" while the caption said he was left out)."""
+    rows = [(f"A{i}", "Kantschrift", "A", "2026-01-05", "2026-02-04", None) for i in range(10)]
+    rows += [(f"B{i}", "Kantschrift", "B", "2026-01-05", "2026-02-04", None) for i in range(6)]
+    frame = _tasks(rows)
+    absences = pd.DataFrame({"inspector": ["H"], "days_absent": [31], "days_in_period": [31]})
+    result = workload_index(
+        frame, WEIGHTS, period_start="2026-01-01", as_of="2026-01-31", min_tasks=5,
+        absences=absences, compare=["A", "B", "H"],
+    )  # fmt: skip
+    assert result.loc["H", "available_days"] == 0
+    assert not result.loc["H", "small_base"] and math.isnan(result.loc["H", "index"])
+    mean = (10.0 / 31 + 6.0 / 31) / 2
+    assert result.loc["A", "index"] == pytest.approx(100 * (10.0 / 31) / mean)
+    fair = workload_fairness(result)
+    assert fair["small_base"] == [] and fair["gini"] is not None
+    assert set(fair["index"]) == {"A", "B"}
 
 
 def test_workload_fairness_over_the_compared_units_with_enough_tasks():
