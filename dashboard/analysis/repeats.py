@@ -335,7 +335,18 @@ def knox_test(
     more = bool(p_value < alpha)
     dist = _fmt_nl(distance_m, 0)
     period = _fmt_nl(days, 0)
-    if more:
+    span = float(t_days.max() - t_days.min()) if t_days.size else 0.0
+    if t_days.size >= 2 and span <= limit:
+        # Every pair lies within the days already, however the times are shuffled: the
+        # test cannot tell anything ("Geen aanwijzing", p = 1, read as a finding above
+        # four chains; an audit).
+        more = False
+        sentence = (
+            f"Geen Knox-toets: alle feiten liggen binnen {period} dagen van elkaar (de "
+            f"periode is niet langer dan de tijdsdrempel), dus toeval en near-repeat zijn "
+            f"niet te onderscheiden. Kies een periode van meerdere keren {period} dagen."
+        )
+    elif more:
         sentence = (
             f"Near-repeat is meer dan toeval: {fmt_count(observed, 'paar', 'paren')} feiten binnen {dist} m en "
             f"{period} dagen van elkaar, tegen {_fmt_nl(expected)} verwacht bij toeval "

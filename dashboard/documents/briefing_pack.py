@@ -62,7 +62,7 @@ from dashboard.queries import hotspots as hotspot_queries
 from dashboard.queries import traffic as traffic_queries
 from dashboard.queries.common import data_bounds, source_span_map
 from etl.audit import ANCHOR_CHARS
-from etl.config import zone_today
+from etl.config import small_count_threshold, zone_today
 
 #: Period kinds of :func:`dashboard.analysis.compstat.period_bounds` → Dutch label.
 PERIOD_KINDS = {"week": "Week (maandag–zondag)", "28d": "28 dagen", "ytd": "Jaar tot nu"}
@@ -252,7 +252,8 @@ def _hot_spots(
     # same period. Dozens of cells are screened at once: the FDR correction keeps chance
     # hits out.
     gi = hotspot_queries.hotspot_classes(version, (domain,), start, end, wijken, fdr=True)
-    if gi.empty or gi["n"].sum() < 3:
+    # Below the zone's small-count threshold no test is listed (Bronnen shows none either).
+    if gi.empty or gi["n"].sum() < small_count_threshold():
         return pd.DataFrame(columns=columns), 0
     hidden = 0
     records_of = wijken

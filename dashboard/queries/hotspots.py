@@ -752,6 +752,22 @@ def period_starts(start: date, end: date, granularity: str = "month") -> list[da
     return [ts.date() for ts in pd.date_range(first, pd.Timestamp(end), freq=freq)]
 
 
+def whole_periods(start: date, end: date, granularity: str = "month") -> tuple[date, date]:
+    """``start``-``end`` narrowed to the whole months (or quarters) in it.
+
+    A trend over periods weighs each alike: a last month of five days holds a sixth of the
+    records, so every persistent hot spot read as "historisch" (an audit: 11 persistent
+    cells through September, 1 and 10 historical with October's first five days). The
+    result's start may lie after its end: no whole period.
+    """
+    unit = {"month": "M", "quarter": "Q"}[granularity]
+    first = pd.Timestamp(start).to_period(unit)
+    whole_start = start if first.start_time.date() == start else (first + 1).start_time.date()
+    last = pd.Timestamp(end).to_period(unit)
+    whole_end = end if last.end_time.date() == end else (last - 1).end_time.date()
+    return whole_start, whole_end
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def emerging_classes(
     version: WarehouseVersion,

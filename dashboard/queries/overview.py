@@ -264,7 +264,8 @@ def hot_cell_details(
     -------
     pandas.DataFrame
         ``h3_cell``, ``n``, ``category`` (most frequent; ties alphabetically),
-        ``category_n``, ``street`` (most frequent street), ``wijk_name``, ``lat``, ``lon``
+        ``category_n``, ``street`` (most frequent street, as the address counts:
+        ``address_street``, one name however it was written), ``wijk_name``, ``lat``, ``lon``
         (mean of the records, for the map).
     """
     table, category = HOTSPOT_DOMAINS[domain]
@@ -272,7 +273,10 @@ def hot_cell_details(
         version,
         f"""
         WITH r AS (
-            SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, {category} AS category, street,
+            -- The street as the address counts (Bronnen's address_street): "Nieuwstr." and
+            -- "Nieuwstraat" split one street's count over two (an audit).
+            SELECT CAST(h3_cell AS UBIGINT) AS h3_cell, {category} AS category,
+                   coalesce(CAST(address_street AS VARCHAR), CAST(street AS VARCHAR)) AS street,
                    wijk_name, lat, lon
             FROM {table} t
             WHERE {IN_ZONE} AND {_FILTER}

@@ -60,7 +60,7 @@ from dashboard.queries import events as event_queries
 from dashboard.queries import hotspots as hq
 from dashboard.queries.common import MAP_POINT_CAP
 from dashboard.queries.districts import district_shapes
-from etl.config import zone_today
+from etl.config import small_count_threshold, zone_today
 
 #: Points up to this many are drawn one by one; above it (up to the cap) clustered.
 CLUSTER_FROM = 1_000
@@ -845,6 +845,18 @@ elif effective == "wijken":
     note = "Records per 1.000 inwoners van de wijk; grijs = aantal inwoners onbekend."
     if flt.wijken:
         note += " Enkel de gekozen wijken."
+elif effective == "gi" and (n_gi := _in_cells()) < (least := small_count_threshold()):
+    # Two records 118 m apart made "7 zeshoeken zijn een hotspot met minstens 95 %
+    # betrouwbaarheid", six of them empty (an audit): below the zone's small-count
+    # threshold no test is shown, as the briefing lists none.
+    note = (
+        "Geen records in deze selectie: geen hotspotanalyse."
+        if n_gi == 0
+        else f"Te weinig records ({fmt_int(n_gi)}) voor een hotspotanalyse: Gi* vraagt er hier "
+        f"minstens {fmt_int(least)} (de drempel van de zone voor kleine aantallen); met zo "
+        "weinig maken twee records dicht bij elkaar al een 'hotspot'. Kies een langere "
+        "periode of meer categorieën."
+    )
 elif effective == "gi":
     gi = hq.hotspot_classes(version, keys, *args, fdr=fdr, fine_wijken=fine_wijken)
     if not gi.empty:
@@ -854,6 +866,9 @@ elif effective == "gi":
             m, gi, maps.GI_COLOURS, "Getis-Ord Gi*", legend=png_legend, faint=(0,)
         )
     hot = int((gi["klasse"] >= 2).sum()) if not gi.empty else 0
+    # A hot cell may hold no record itself (its neighbours' records make it hot): the
+    # briefing lists only those with records, so the count says how many.
+    hot_own = int(((gi["klasse"] >= 2) & (gi["n"] > 0)).sum()) if not gi.empty else 0
     # Gi* compares with the study area: the chosen wijken's cells (hq.study_cells), else
     # the zone's.
     area = "de gekozen wijken" if flt.wijken else "de zone"
@@ -867,10 +882,15 @@ elif effective == "gi":
         f"{fmt_count(hot, 'zeshoek is', 'zeshoeken zijn')} een hotspot met minstens 95 % "
         "betrouwbaarheid"
         + (
-            ", ook na correctie voor het aantal zeshoeken (FDR)."
+            ", ook na correctie voor het aantal zeshoeken (FDR)"
             if fdr
             else "; zonder correctie voor het aantal zeshoeken: een deel is toeval, en bij "
-            "weinig records kan één feit al een hotspot maken."
+            "weinig records kan één feit al een hotspot maken"
+        )
+        + (
+            f" ({fmt_int(hot_own)} met eigen records; de andere liggen naast drukke zeshoeken)."
+            if hot_own < hot
+            else "."
         )
         + _classes_note()
     )
@@ -900,6 +920,11 @@ elif effective == "opkomend":
             (d for d in hq.period_starts(resume, em_end, granularity) if d >= resume),
             em_end + timedelta(days=1),
         )
+    # Whole periods only: a last month of its first five days weighs as much as the others
+    # and turned every persistent hot spot "historisch" (an audit); "Dit jaar" nearly
+    # always ends within a month.
+    asked = (em_start, min(em_end, latest))
+    em_start, em_end = hq.whole_periods(*asked, granularity)
     em = (
         hq.emerging_classes(
             version,
@@ -943,12 +968,39 @@ elif effective == "opkomend":
             else "Zonder correctie voor het aantal zeshoeken: een deel is toeval."
         )
     )
-    if em_end < period.end:
-        stopped = [common.dataset(k).label.lower() for k, day in early.items() if day == em_end]
+    sources_end = min([period.end, *early.values()])
+    if sources_end < period.end:
+        stopped = [
+            common.dataset(k).label.lower() for k, day in early.items() if day == sources_end
+        ]
         note += (
-            f" Tot {fmt_date(em_end)}: daarna ontbreken de {' en de '.join(stopped)}, en hun "
-            "einde zou als een afkoelende hotspot lezen."
+            f" Tot {fmt_date(sources_end)}: daarna ontbreken de {' en de '.join(stopped)}, en "
+            "hun einde zou als een afkoelende hotspot lezen."
         )
+    # "de eerste maand", "het eerste kwartaal".
+    first_unit, last_unit, whole_unit = (
+        ("het eerste kwartaal", "het laatste kwartaal", "heel kwartaal")
+        if granularity == "quarter"
+        else ("de eerste maand", "de laatste maand", "hele maand")
+    )
+    if em_start > em_end and not em_gaps:
+        note += f" Geen {whole_unit} in de periode: geen trend."
+    elif em_start <= em_end:
+        cut = []
+        if em_start > asked[0] and not em_gaps:
+            cut.append(
+                f"{first_unit} ({fmt_date(asked[0])}–{fmt_date(em_start - timedelta(days=1))})"
+            )
+        if em_end < asked[1]:
+            cut.append(f"{last_unit} ({fmt_date(em_end + timedelta(days=1))}–{fmt_date(asked[1])})")
+        if cut:
+            note += (
+                f" Enkel hele perioden: {' en '.join(cut)} "
+                + ("is" if len(cut) == 1 else "zijn")
+                + " onvolledig en "
+                + ("telt" if len(cut) == 1 else "tellen")
+                + " niet mee (met minder dagen zou elke hotspot daar als afkoelend lezen)."
+            )
     if em_gaps:
         # Each source with its own empty months ("de feiten in 03/2025, de overlastmeldingen
         # in 09/2025"): together they read as both missing in both.

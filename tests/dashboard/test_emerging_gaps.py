@@ -113,3 +113,42 @@ def test_each_source_is_named_with_its_own_missing_months(demo_raw, tmp_path_fac
     note = _emerging("2025-01-01", "2025-09-30", "quarter")
     assert "Geen trend: er ontbreken" in note and "Vanaf" not in note, note
     st.cache_data.clear()
+
+
+def test_only_whole_periods_make_the_trend(zone):
+    """A last month of five days weighed as much as the others: 11 persistent hot spots
+    through September became 1 persistent and 10 historical with October's first five
+    days (an audit). Only whole months (or quarters) count, and the note says which part
+    was left out."""
+    note = _emerging("2026-01-01", "2026-10-05", "month")
+    assert "over 9 perioden" in note, note
+    assert (
+        "Enkel hele perioden: de laatste maand (01/10/2026–05/10/2026) is onvolledig en telt "
+        "niet mee" in note
+    ), note
+    note = _emerging("2025-07-15", "2026-09-30", "quarter")
+    assert "over 4 perioden" in note, note
+    assert "het eerste kwartaal (15/07/2025–30/09/2025) is onvolledig" in note, note
+    note = _emerging("2026-10-02", "2026-10-05", "month")
+    assert "Geen hele maand in de periode: geen trend." in note, note
+
+
+def test_whole_periods_rule():
+    from datetime import date
+
+    from dashboard.queries.hotspots import whole_periods
+
+    assert whole_periods(date(2026, 1, 1), date(2026, 10, 5)) == (
+        date(2026, 1, 1),
+        date(2026, 9, 30),
+    )
+    assert whole_periods(date(2026, 1, 15), date(2026, 9, 30)) == (
+        date(2026, 2, 1),
+        date(2026, 9, 30),
+    )
+    assert whole_periods(date(2024, 1, 1), date(2026, 10, 15), "quarter") == (
+        date(2024, 1, 1),
+        date(2026, 9, 30),
+    )
+    start, end = whole_periods(date(2026, 10, 2), date(2026, 10, 5))
+    assert start > end

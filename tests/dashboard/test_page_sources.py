@@ -361,9 +361,10 @@ def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse
     # The emerging hot spots take the same switch (ESRI corrects every bin of its cube).
     at.segmented_control(key="bronnen_view").set_value("opkomend").run()
     assert any("Zonder correctie voor het aantal zeshoeken" in c for c in _captions(at))
-    # The default 28 days are one quarter: no pattern, and the note says why.
+    # The default 28 days hold no whole quarter: no trend, and the note says why (a part
+    # of a quarter weighed as a whole one; an audit).
     note = next(c for c in _captions(at) if "Mann-Kendall" in c)
-    assert "over 1 periode," in note and "geen enkel patroon" in note
+    assert "over 0 perioden," in note and "Geen heel kwartaal in de periode" in note
     at.toggle(key="bronnen_fdr").set_value(True).run()
     assert any("Elke periode gecorrigeerd" in c for c in _captions(at))
 
@@ -1105,3 +1106,27 @@ def test_an_approach_s_before_stretch_starts_with_the_data_not_its_month(
     (row,) = effects.to_dict("records")
     assert row["incidents_vanaf"] == first and row["incidents_dagen"] == 20
     st.cache_data.clear()
+
+
+def test_no_hotspot_test_on_too_few_records(demo_warehouse):
+    """Two shoplifting records 118 m apart made "7 zeshoeken zijn een hotspot met minstens
+    95 % betrouwbaarheid", six of them empty (an audit): below the zone's small-count
+    threshold (5) Bronnen runs no test and says why; with no record at all it says so."""
+    pick = wh(
+        "SELECT date, category FROM marts.incidents WHERE location_status = 'ok' "
+        "GROUP BY 1, 2 HAVING count(*) = 2 ORDER BY 1 DESC, 2 LIMIT 1"
+    )
+    assert len(pick), "testgeval toont niets: geen dag met twee feiten van één categorie"
+    day, category = str(pick.iat[0, 0])[:10], pick.iat[0, 1]
+    params = {"periode": "aangepast", "van": day, "tot": day, "categorie": category}
+    at = run_app("sources", params)
+    at.session_state["bronnen_bron"] = "incidents"
+    at.session_state["bronnen_view"] = "gi"
+    at.run()
+    assert not at.exception
+    notes = _captions(at)
+    assert any(
+        c.startswith("Te weinig records (2) voor een hotspotanalyse: Gi* vraagt er hier minstens 5")
+        for c in notes
+    ), notes
+    assert not any("zeshoeken zijn een hotspot" in c for c in notes)

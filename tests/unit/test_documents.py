@@ -909,6 +909,32 @@ def test_hot_cell_details_count_only_the_chosen_wijken(demo_warehouse):
         assert int(got["category_n"].iat[0]) == int(top.max())
 
 
+def test_hot_cell_details_name_the_street_as_the_address_counts(demo_warehouse):
+    """ "Straat (meest)" counted the street as typed: "Nieuwstr." and "Nieuwstraat" were two
+    streets, and the briefing named the abbreviation (an audit). It counts address_street."""
+    from dashboard.queries import overview
+
+    start, end = date(2024, 1, 1), date(2026, 10, 31)
+    cells = _wh(
+        "SELECT h3_cell FROM marts.nuisance WHERE location_status = 'ok' "
+        "AND CAST(street AS VARCHAR) <> CAST(address_street AS VARCHAR) "
+        "AND date BETWEEN ? AND ? GROUP BY 1 ORDER BY count(*) DESC LIMIT 5",
+        [start, end],
+    )["h3_cell"]
+    assert len(cells), "testgeval toont niets: geen straat anders geschreven"
+    got = overview.hot_cell_details(
+        _version(), "nuisance", start, end, tuple(int(c) for c in cells)
+    ).set_index("h3_cell")
+    for cell in cells:
+        top = _wh(
+            "SELECT coalesce(CAST(address_street AS VARCHAR), CAST(street AS VARCHAR)) AS s, "
+            "count(*) AS n FROM marts.nuisance WHERE h3_cell = ? AND location_status = 'ok' "
+            "AND date BETWEEN ? AND ? AND street IS NOT NULL GROUP BY 1 ORDER BY n DESC, s LIMIT 1",
+            [int(cell), start, end],
+        ).iat[0, 0]
+        assert got.at[int(cell), "street"] == top
+
+
 def test_documents_say_the_day_they_are_made_not_the_day_first_computed(
     demo_warehouse, monkeypatch
 ):

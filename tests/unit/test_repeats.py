@@ -189,3 +189,18 @@ def test_knox_sentence_says_one_pair_in_the_singular():
     result = knox_test(df, "x", "y", "t", distance_m=200, days=14, permutations=99, seed=3)
     assert result.observed == 1
     assert ": 1 paar feiten binnen 200 m en 14 dagen" in result.sentence  # was "1 paren feiten"
+
+
+def test_knox_within_the_day_threshold_is_no_test():
+    """A period no longer than the day threshold: every pair is close in time whatever the
+    shuffle, so p = 1 and "Geen aanwijzing voor near-repeat" read as a finding above four
+    chains (an audit, 14 days of burglaries against 14 days). It says there is no test."""
+    df = _burglary_field(1, clustered=True)
+    short = df[df["dag"] <= 13.5]
+    result = knox_test(short, "x", "y", "t", distance_m=200, days=14, permutations=99, seed=3)
+    assert not result.more_than_chance
+    assert result.sentence.startswith("Geen Knox-toets: alle feiten liggen binnen 14 dagen")
+    # One day longer than the threshold: a test again.
+    longer = df[df["dag"] <= 40]
+    again = knox_test(longer, "x", "y", "t", distance_m=200, days=14, permutations=99, seed=3)
+    assert not again.sentence.startswith("Geen Knox-toets")
