@@ -238,8 +238,8 @@ def evaluate_assignment(
         Column with the number of tasks each unit's load rests on. With it the result
         has ``base_tasks``, and ``min_base`` applies the workload index's small-base rule
         (:func:`dashboard.analysis.workload.workload_index`): a wijk whose load rests on
-        fewer tasks gets no ``load_index`` (``small_base`` is ``True``), and when the
-        wijken carry fewer on average, none does. They stay in the mean.
+        fewer tasks gets no ``load_index`` (``small_base`` is ``True``) and is left out of
+        the mean, and when the wijken carry fewer on average, none has an index.
     min_base : float
         Smallest base for an index (the zone's ``small_count_threshold``; 0 = none).
 
@@ -266,12 +266,18 @@ def evaluate_assignment(
     out = out.reindex(order).fillna(0)
     out["n_units"] = out["n_units"].astype(int)
     out.index.name = "wijk"
-    mean = out["load"].mean()
-    out["load_index"] = 100.0 * out["load"] / mean if mean else np.nan
-    out["load_deviation"] = out["load"] - mean
+    counted = pd.Series(True, index=out.index)
     if base_col:
         small_zone = out["base_tasks"].mean() < min_base
         out["small_base"] = small_zone | (out["base_tasks"] < min_base)
+        # As the workload index: a wijk on too small a base is left out of the mean too
+        # (its 0 of a missing export raised every other index; an audit).
+        if not out["small_base"].all():
+            counted = ~out["small_base"]
+    mean = out.loc[counted, "load"].mean()
+    out["load_index"] = 100.0 * out["load"] / mean if mean else np.nan
+    out["load_deviation"] = out["load"] - mean
+    if base_col:
         out.loc[out["small_base"], "load_index"] = np.nan
     if has_pop:
         pop_mean = out["population"].mean()

@@ -1121,7 +1121,22 @@ if unit_kind == "sector" and not sector_pop_known:
         "onbekend en het voorstel houdt geen rekening met de bevolking."
     )
 
-if unit_kind == "sector":
+# A wijk whose tasks are missing (an export left out) reads as idle: a proposal would move
+# work to it, and its "largest deviation" rested on that 0 (an audit).
+thin = [str(c) for c in before.index[before["small_base"]]] if "small_base" in before else []
+if unit_kind == "sector" and thin:
+    st.subheader("Voorstel tot herverdeling")
+    st.info(
+        f"Geen voorstel: te weinig taken in het indexvenster (gemiddeld minder dan {SMALL_BASE} "
+        "per wijk). Kies een langer venster."
+        if len(thin) == len(before)
+        else f"Geen voorstel: {layout.wijk_labels(thin)} "
+        + ("heeft" if len(thin) == 1 else "hebben")
+        + f" minder dan {SMALL_BASE} taken in het indexvenster (ontbreken er taken in de "
+        "export?). Een herverdeling op die basis zou werk naar die wijk schuiven. Kies een "
+        "langer venster of vul de export aan."
+    )
+elif unit_kind == "sector":
     st.subheader("Voorstel tot herverdeling")
     population_rule = (
         " en het aantal inwoners per wijk blijft binnen 15 % van het gemiddelde (of niet "

@@ -338,9 +338,7 @@ def test_tasks_closed_while_away_are_named_beside_the_uncorrected_index(demo_war
         assert f"{r.inspector} {nl(r.n)}" in note
 
 
-def _zone_index(
-    start, end, left_out: pd.Series | None = None, absences: bool = True
-) -> pd.Series:
+def _zone_index(start, end, left_out: pd.Series | None = None, absences: bool = True) -> pd.Series:
     """Workload index per wijkinspecteur over the whole zone, from the marts.
 
     Weighted tasks received in the window; with absences in the window, per available day
@@ -1157,3 +1155,45 @@ def test_a_month_missing_from_the_task_export_is_named_not_a_dip(
         at_june = [y for x, y in zip(xs, ys, strict=True) if str(x).startswith("2026-06")]
         assert len(at_june) == 1 and np.isnan(at_june[0]), (trace["name"], at_june)
     st.cache_data.clear()
+
+
+@pytest.fixture
+def wijk_without_tasks(demo_raw, tmp_path, monkeypatch):
+    """The demo zone with every task of W08 left out of the exports (a missing export)."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    for path in (raw / "tasks").glob("*.csv"):
+        lines = path.read_bytes().splitlines(keepends=True)
+        path.write_bytes(
+            b"".join([lines[0], *(r for r in lines[1:] if r.split(b";")[5] != b"W08")])
+        )
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda _: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    yield warehouse
+    st.cache_data.clear()
+
+
+def test_a_wijk_without_tasks_raises_no_index_and_gets_no_proposal(wijk_without_tasks, state):
+    """W08 without one task (an export left out) counted 0 in the zone mean: every other
+    index rose by a tenth, and the proposal's "largest deviation" rested on that 0 (an
+    audit). It is left out of the mean, and no proposal is made on that basis."""
+    at = run_app("workload")
+    assert not at.exception
+    whatif = _frame(at, "Naam", "Index nu").set_index("Naam")
+    codes = wh("SELECT name, code FROM marts.districts WHERE layer = 'wijk'")
+    w08 = codes.loc[codes["code"] == "W08", "name"].iat[0]
+    assert pd.isna(whatif.at[w08, "Index nu"])
+    loads = whatif["Werklast nu"].drop(w08).astype(float)
+    shown = whatif["Index nu"].drop(w08).astype(float)
+    assert (shown - 100 * loads / loads.mean()).abs().max() < 0.05 + 1e-9
+    assert not [b for b in at.button if b.key == "werklast_optimaliseer"]
+    [box] = [i.value for i in at.info if i.value.startswith("Geen voorstel")]
+    assert "W08" in box and "minder dan 5 taken in het indexvenster" in box

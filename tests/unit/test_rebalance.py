@@ -107,7 +107,8 @@ def test_evaluate_assignment_withholds_an_index_on_a_small_base():
     """The what-if showed "Index nu/nieuw" on any base: a wijk holding two tasks got index
     8 beside one of 183, where the workload index itself says nothing below
     ``small_count_threshold`` tasks. The same rule now: no index below it, and none at all
-    when the wijken carry fewer on average; the small wijk stays in the mean."""
+    when the wijken carry fewer on average. The small wijk is left out of the mean, as in
+    the workload index (its near-zero load raised every other index; an audit)."""
     units, _ = grid_units(2, 2, [1, 2, 30, 60])
     units["tasks"] = [1, 1, 20, 40]
     split = {"r0c0": "A", "r0c1": "A", "r1c0": "B", "r1c1": "B"}
@@ -115,7 +116,8 @@ def test_evaluate_assignment_withholds_an_index_on_a_small_base():
     assert result["base_tasks"].to_dict() == {"A": 2, "B": 60}
     assert result["small_base"].to_dict() == {"A": True, "B": False}
     assert pd.isna(result.loc["A", "load_index"])
-    assert result.loc["B", "load_index"] == pytest.approx(100 * 90 / 46.5)
+    assert result.loc["B", "load_index"] == pytest.approx(100.0)
+    assert result.loc["A", "load_deviation"] == pytest.approx(3 - 90)
     # Moving the heavy sector makes both bases large enough.
     mixed = evaluate_assignment(
         units, {**split, "r1c1": "A"}, pop_col=None, base_col="tasks", min_base=5
