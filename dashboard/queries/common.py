@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.compstat import source_spans
+from dashboard.analysis.compstat import month_end, source_spans
 from dashboard.queries._db import WarehouseVersion, query, scalar
 
 #: Most points a map may carry (DESIGN: 10,000 CircleMarkers already take ~11 s).
@@ -557,11 +557,28 @@ def dataset_known_until(version: WarehouseVersion, dataset_key: str) -> date | N
     """The last day a :data:`DATASETS` key's source covers
     (:meth:`dashboard.analysis.compstat.SourceSpan.known_until` against the newest data),
     so that an export stopping earlier than the others (accidents up to last year) is not
-    read as months without records. ``None``: not known (no dated domain, e.g. the
-    controls)."""
+    read as months without records. Statbel's file (months only) covers up to the end of
+    its last month, and the controls as the other exports (``marts.coverage``): months
+    after a Statbel file ends read as 0 injury accidents (an audit; the open data lag a
+    year, so that is the usual case). ``None``: not known (a source not loaded)."""
     spans = source_span_map(version)
+    latest = max((s.last for s in spans.values()), default=None)
     span = spans.get(KNOWN_SINCE_DOMAIN.get(dataset_key, dataset_key))
-    return None if span is None else span.known_until(max(s.last for s in spans.values()))
+    if span is None and dataset_key in ("accidents_statbel", "controls"):
+        row = query(
+            version,
+            "SELECT domain, first, last, n, empty_months FROM marts.coverage "
+            "WHERE domain = $domain LIMIT 1",
+            {"domain": dataset_key},
+        )
+        if row.empty or pd.isna(row.at[0, "last"]):
+            return None
+        if dataset_key == "accidents_statbel":
+            return month_end(pd.Timestamp(row.at[0, "last"]).date())
+        span = source_spans(row).get(dataset_key)
+    if span is None:
+        return None
+    return span.known_until(latest) if latest is not None else span.last
 
 
 def dataset_gaps(version: WarehouseVersion, dataset_key: str) -> tuple[date, ...]:
@@ -823,7 +840,7 @@ def explore(
     -------
     pandas.DataFrame
         One column per dimension, ``waarde`` (the measure), ``totaal`` (the measure over
-        every group); with ``per="inwoners"`` also ``inwoners`` (NaN when unknown, e.g.
+        every group), ``groepen`` (the number of groups, also those cut); with ``per="inwoners"`` also ``inwoners`` (NaN when unknown, e.g.
         "Zonder wijk") and ``per_1000``; with ``per="aandeel"`` also ``aandeel`` (percent,
         0–100). Sorted by the dimensions.
 
@@ -840,15 +857,26 @@ def explore(
     if measure not in ds.measures:
         raise ValueError(f"Onbekende maat {measure!r} voor {ds.label}")
     resolved = [_dimension(ds, d) for d in dimensions]
+    if "Week" in dimensions and "Jaar" in dimensions:
+        # The year of an ISO week is its own: 30-31/12/2024 lie in week 1 of 2025, and by
+        # the calendar year that week was split over two years, 19 and 54 (an audit).
+        resolved[dimensions.index("Jaar")] = (
+            f"isoyear({ds.date_expr})",
+            DIMENSIONS["Jaar"][1],
+        )
     select = [f"{expr} AS {out}" for expr, out in resolved]
     outputs = [out for _, out in resolved]
     where, params = filter_sql(ds, start, end, wijken, categories)
     agg = ds.measures[measure]
     group = f"GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}" if select else ""
+    # The number of groups before the limit (``groepen``: the page said "5.000 groepen met
+    # gegevens" of 6,231; an audit), and ties at the cut broken by the groups themselves.
+    ties = "".join(f", {i + 1}" for i in range(len(select)))
     inner = (
-        f"SELECT {', '.join(select + [f'{agg} AS waarde', f'sum({agg}) OVER () AS totaal'])} "
+        f"SELECT {', '.join(select + [f'{agg} AS waarde', f'sum({agg}) OVER () AS totaal'])}, "
+        f"count(*) OVER () AS groepen "
         f"FROM {ds.relation} t {_AREA_JOINS} WHERE {where} {group} "
-        f"ORDER BY waarde DESC LIMIT $limit"
+        f"ORDER BY waarde DESC{ties} LIMIT $limit"
     )
     params["limit"] = int(limit)
     extra, join = "", ""

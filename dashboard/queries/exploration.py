@@ -40,7 +40,7 @@ class ExploreTable:
     total : float
         The measure over every group, also those cut.
     with_records : int
-        Groups holding at least one record.
+        Groups holding at least one record, also those the limit cut.
     cut : bool
         The query kept only the largest groups: a missing group may be a cut one.
     known_start : date
@@ -121,15 +121,17 @@ def explore_table(
     )
     first_known = common.dataset_known_since(version, dataset_key)
     known_start = max(start, first_known) if first_known else start
-    month_only = common.dataset(dataset_key).month_only
-    last_known = None if month_only else common.dataset_known_until(version, dataset_key)
+    # Statbel's file (months only) up to the end of its last month: the months after it
+    # read as 0 injury accidents (an audit).
+    last_known = common.dataset_known_until(version, dataset_key)
     known_end = min(end, last_known) if last_known else end
-    data = result.drop(columns=["totaal"])
+    data = result.drop(columns=["totaal", "groepen"])
     if result.empty:
         return ExploreTable(data, 0.0, 0, False, known_start, known_end)
     total = float(result["totaal"].iloc[0])
+    groups = int(result["groepen"].iloc[0])
     # Cut: the groups shown hold less than the total (a cut group of 0 is a group of 0).
-    cut = len(result) >= limit or result["waarde"].sum() < total - 0.5
+    cut = groups > len(result) or result["waarde"].sum() < total - 0.5
     outputs = [common.dimension_column(dataset_key, d) for d in dims]
     # A month without burglaries in a wijk is a finding, not a missing row. Not when the
     # table was cut (a missing group may be a cut one, not an empty one), nor beyond
@@ -137,9 +139,22 @@ def explore_table(
     if outputs and not cut:
         domains = _domains(version, dataset_key, dims, wijken, categories)
         data = chart_grid(data, outputs, known_start, known_end, limit * 2, domains)
-        data = data[list(result.columns.drop("totaal"))].sort_values(
+        data = data[list(result.columns.drop(["totaal", "groepen"]))].sort_values(
             outputs, kind="stable", na_position="last", ignore_index=True
         )
+        # Two area groupings: only the combinations the zone has (Erps-Kwerps holds no
+        # Herent-Centrum), besides any holding records: the grid made 77 of 88 rows such
+        # zeros, and the heatmap drew them as quiet areas (an audit).
+        areas = [d for d in dims if d in _AREA_OF_WIJK]
+        if len(areas) >= 2:
+            zone = zone_wijken(version)
+            if wijken:
+                zone = zone[zone["code"].isin(wijken)]
+            pairs = set(zone[[_AREA_OF_WIJK[d] for d in areas]].itertuples(index=False, name=None))
+            columns = [common.dimension_column(dataset_key, d) for d in areas]
+            real = [tuple(r) in pairs for r in data[columns].itertuples(index=False, name=None)]
+            data = data[pd.Series(real, index=data.index) | data["waarde"].gt(0)]
+            data = data.reset_index(drop=True)
         if "inwoners" in data:
             # Also on the rows without records: the area's population, as common.explore
             # gives it (the same query, the same wijk filter), of the finest area grouping.
@@ -149,4 +164,4 @@ def explore_table(
             data["inwoners"] = data[column].map(population).astype(float)
     if "inwoners" in data:
         data["inwoners"] = data["inwoners"].round().astype("Int64")
-    return ExploreTable(data, total, len(result), cut, known_start, known_end)
+    return ExploreTable(data, total, groups, cut, known_start, known_end)

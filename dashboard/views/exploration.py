@@ -265,9 +265,19 @@ table = exploration.explore_table(
     categories,
     measure=measure,
     per=per,
+    limit=exploration.ROW_LIMIT,
 )
 # Grouped per inspector, the beleidscel gets pseudonyms (table, chart and downloads).
 data = layout.staff_names(table.data, ("wijkinspecteur",))
+if "wijkinspecteur" in data.columns:
+    # In the pseudonyms' own order: sorted by the names, the rows of INP-… kept the names'
+    # alphabetical order (an audit).
+    data = data.sort_values(
+        [common.dimension_column(dataset_key, d) for d in dims],
+        kind="stable",
+        na_position="last",
+        ignore_index=True,
+    )
 if ds.month_only:
     st.caption(f"{ds.label}: enkel jaar en maand bekend; elke maand die de periode raakt telt mee.")
 #: The task measures that are a state at the reference date, and that state in words.
@@ -523,7 +533,15 @@ if unknown_rows.any():
         "(een ontbrekende export?): een periode die daarin valt staat als – (onbekend), niet als 0."
     )
 if table.cut:
-    notes.append(f"Enkel de {fmt_int(table.with_records)} grootste groepen worden getoond.")
+    # The cut groups are missing, not 0: a line over days skipped them and read as a
+    # daily level five times the real one (an audit).
+    shown_groups = int(table.data["waarde"].gt(0).sum())
+    notes.append(
+        f"Enkel de {fmt_int(shown_groups)} grootste van de {fmt_int(table.with_records)} "
+        f"groepen worden getoond, samen {fmt_int(table.data['waarde'].sum())} van "
+        f"{fmt_int(total)}; de andere ontbreken (geen 0), dus een lijn slaat ze over en "
+        "toont geen gemiddeld niveau. Kies een kortere periode of een grovere indeling."
+    )
 if notes:
     st.caption(" ".join(notes))
 

@@ -872,3 +872,130 @@ def test_a_line_per_category_has_colours_told_apart(demo_warehouse):
     assert len(colours) >= 5
     assert len(set(colours)) == len(colours)
     assert set(colours) <= set(SERIES_COLOURS)
+
+
+@pytest.fixture
+def statbel_to_2025(demo_raw, tmp_path, monkeypatch):
+    """The demo zone with Statbel's file up to December 2025 (the open data lag a year)."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    for path in (raw / "statbel").glob("*.txt"):
+        lines = path.read_bytes().splitlines(keepends=True)
+        kept = [r for r in lines[1:] if not r.startswith(b"2026|")]
+        assert len(kept) < len(lines) - 1
+        path.write_bytes(b"".join([lines[0], *kept]))
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda _: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    yield warehouse
+    st.cache_data.clear()
+
+
+def test_statbel_months_after_the_file_are_unknown_not_0(statbel_to_2025):
+    """A Statbel file up to 2025: the months of 2026 read as 0 injury accidents each, the
+    line dropping to 0, with no warning (an audit). They are unknown, and the page says up
+    to when the file runs."""
+    window = {"periode": "aangepast", "van": "2025-07-01", "tot": "2026-06-30"}
+    at = run_app(
+        "exploration",
+        {**window, "gegevens": "accidents_statbel", "indeling1": "Maand", "indeling2": "Geen"},
+    )
+    assert not at.exception
+    table = at.dataframe[0].value
+    months = table["Maand"].tolist()
+    assert months[0] == "juli 2025" and months[-1] == "december 2025", months
+    assert table["Aantal ongevallen"].sum() > 0
+    assert any(
+        w.value.startswith("Letselongevallen (Statbel): gegevens tot en met 31/12/2025")
+        and "onbekend, niet 0" in w.value
+        for w in at.warning
+    ), [w.value for w in at.warning]
+
+
+def test_a_cut_table_says_how_many_groups_hold_records(demo_warehouse, monkeypatch):
+    """Dag × Wijk over three years keeps the 5,000 largest groups: the metric said "5.000
+    groepen met gegevens" of 6,231, and the lines read as a daily level five times the
+    real one (an audit). The metric counts every group, and the note says what is left out."""
+    first = wh("SELECT CAST(min(date) AS VARCHAR) FROM marts.incidents").iat[0, 0]
+    last = wh("SELECT CAST(max(date) AS VARCHAR) FROM marts.incidents").iat[0, 0]
+    groups = count("SELECT count(*) FROM (SELECT DISTINCT date, wijk_name FROM marts.incidents)")
+    # The test zone is smaller than the audit's: a limit it exceeds.
+    monkeypatch.setattr(exploration, "ROW_LIMIT", groups // 2)
+    assert groups > exploration.ROW_LIMIT, "testgeval toont niets: de tabel wordt niet ingekort"
+    window = {"periode": "aangepast", "van": first, "tot": last}
+    at = run_app("exploration", {**window, "indeling1": "Dag", "indeling2": "Wijk"})
+    assert not at.exception
+    assert metrics(at)["Groepen met gegevens"] == nl(groups)
+    note = next(c.value for c in at.caption if "grootste van de" in c.value)
+    assert f"Enkel de {nl(exploration.ROW_LIMIT)} grootste van de {nl(groups)} groepen" in note
+    assert "de andere ontbreken (geen 0)" in note
+
+
+def test_week_by_year_takes_the_weeks_own_year(demo_warehouse):
+    """Week × Jaar split ISO week 1 of 2025 over 2024 (30-31/12) and 2025, the 2024 line
+    ending on a low count drawn solid (an audit): a week's year is its ISO year."""
+    version = _db.warehouse_version()
+    got = common.explore(
+        version, "incidents", ("Week", "Jaar"), date(2024, 1, 1), date(2025, 12, 31)
+    )
+    got["week"] = pd.to_datetime(got["week"]).dt.date
+    week1 = got[got["week"] == date(2024, 12, 30)]
+    assert week1["jaar"].tolist() == [2025], week1
+    expected = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2024-12-30' AND '2025-01-05'"
+    )
+    assert int(week1["waarde"].iat[0]) == expected
+    assert (got.groupby("week")["jaar"].nunique() == 1).all()
+    # Without the week, a year is the calendar year.
+    years = common.explore(version, "incidents", ("Jaar",), date(2024, 1, 1), date(2025, 12, 31))
+    assert int(years.set_index("jaar").at[2024, "waarde"]) == count(
+        "SELECT count(*) FROM marts.incidents WHERE year(date) = 2024"
+    )
+
+
+def test_two_area_groupings_hold_only_the_zones_combinations(demo_warehouse):
+    """Deelgemeente × Wijk made the grid of every deelgemeente with every wijk: 77 of 88
+    rows zeros that cannot be ("Erps-Kwerps × Herent-Centrum = 0"; an audit). The table
+    holds the zone's combinations, and any other that holds records."""
+    version = _db.warehouse_version()
+    table = exploration.explore_table(
+        version, "incidents", ("Deelgemeente", "Wijk"), YEAR_START, YEAR_END
+    )
+    zone = wh(
+        "SELECT DISTINCT dg.name, w.name FROM marts.districts w JOIN marts.districts dg "
+        "ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code WHERE w.layer = 'wijk'"
+    )
+    pairs = set(zone.itertuples(index=False, name=None))
+    rows = list(table.data[["deelgemeente", "wijk"]].itertuples(index=False, name=None))
+    other = [r for r, n in zip(rows, table.data["waarde"], strict=True) if r not in pairs]
+    assert not [
+        r for r, n in zip(rows, table.data["waarde"], strict=True) if r not in pairs and n == 0
+    ]
+    assert pairs <= set(rows)
+    assert len(rows) == len(pairs) + len(other)
+
+
+def test_pseudonyms_are_in_their_own_order(demo_warehouse):
+    """The beleidscel's table per Wijkinspecteur was sorted by the real names before they
+    became pseudonyms: the rows' order gave the names' alphabetical order (an audit)."""
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+
+    at = run_as(
+        Principal("bc", Role.BELEIDSCEL),
+        "exploration",
+        {"gegevens": "tasks", "indeling1": "Wijkinspecteur", "indeling2": "Geen"},
+    )
+    assert not at.exception
+    column = at.dataframe[0].value.iloc[:, 0].tolist()
+    assert all(str(v).startswith("INP-") for v in column if v != "Onbekend"), column
+    named = [v for v in column if str(v).startswith("INP-")]
+    assert named == sorted(named) and len(named) > 2
