@@ -13,12 +13,14 @@ import pandas as pd
 
 #: Columns common.explore derives from a record's day (as it writes them: a week as its
 #: Monday, a month or quarter as its first day, a year as a number, a weekday 1–7).
-DAY_KEYS = ("dag", "week", "maand", "kwartaal", "jaar", "weekdag")
+DAY_KEYS = ("dag", "week", "maand", "kwartaal", "jaar", "weekdag", "maandnr")
 
 
-def _calendar(first: date, last: date, dtypes: pd.Series) -> pd.DataFrame:
+def _calendar(first: date, last: date, dtypes: pd.Series, iso_year: bool = False) -> pd.DataFrame:
     """Per day from ``first`` to ``last`` the value of every :data:`DAY_KEYS` column, in
-    the dtypes of the result (``dtypes``: column → dtype) so that it joins on it."""
+    the dtypes of the result (``dtypes``: column → dtype) so that it joins on it.
+    ``iso_year``: the year of the day's ISO week (a grouping by week and year,
+    :func:`dashboard.queries.common.explore`), else the calendar year."""
     days = pd.date_range(first, last, freq="D")
     out = pd.DataFrame(
         {
@@ -26,8 +28,9 @@ def _calendar(first: date, last: date, dtypes: pd.Series) -> pd.DataFrame:
             "week": days - pd.to_timedelta(days.weekday, unit="D"),
             "maand": days.to_period("M").to_timestamp(),
             "kwartaal": days.to_period("Q").to_timestamp(),
-            "jaar": days.year,
+            "jaar": days.isocalendar().year.to_numpy() if iso_year else days.year,
             "weekdag": days.weekday + 1,
+            "maandnr": days.month,
         }
     )
     return out.astype({c: dtypes[c] for c in out.columns if c in dtypes.index})
@@ -79,7 +82,8 @@ def chart_grid(
     timed = [k for k in keys if k in DAY_KEYS]
     parts = []
     if timed:
-        known = _calendar(first, last, dtypes)[timed]
+        iso_year = "week" in timed and "jaar" in timed
+        known = _calendar(first, last, dtypes, iso_year)[timed]
         parts.append(pd.concat([known, data[timed]]).drop_duplicates())
     for key in keys:
         if key in timed:

@@ -275,6 +275,9 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     "Week": ("CAST(date_trunc('week', {d}) AS DATE)", "week"),
     "Dag": ("{d}", "dag"),
     "Weekdag": ("isodow({d})", "weekdag"),
+    # The month of the year, 1-12: with "Jaar" one line per year over January-December,
+    # the years laid over each other (Maand × Jaar drew them one after the other).
+    "Maand van het jaar": ("month({d})", "maandnr"),
     "Categorie": ("t.{c}", "categorie"),
     "Wijk": ("coalesce(w.name, 'Zonder wijk')", "wijk"),
     "Deelgemeente": ("coalesce(dg.name, 'Zonder deelgemeente')", "deelgemeente"),
@@ -366,13 +369,14 @@ def dimensions_for(dataset_key: str) -> list[str]:
     -------
     list of str
         Time dimensions (without day-level ones for month-only sources), the category,
-        the areas, the weekday, then the dataset's own dimensions.
+        the areas, the weekday, the month of the year, then the dataset's own dimensions.
     """
     ds = dataset(dataset_key)
     dims = [d for d in TIME_DIMENSIONS if not (ds.month_only and d in DAY_DIMENSIONS)]
     dims += ["Categorie", *AREA_LAYERS]
     if not ds.month_only:
         dims.append("Weekdag")
+    dims.append("Maand van het jaar")
     return dims + list(ds.dimensions)
 
 

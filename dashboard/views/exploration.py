@@ -73,6 +73,8 @@ def period_label(
         return WEEKDAYS[int(value) - 1]
     if column == "uur":
         return f"{int(value):02d} u"
+    if column == "maandnr":
+        return MONTHS[int(value) - 1]
     if column == "jaar":
         label = str(int(value))
     else:
@@ -125,11 +127,12 @@ def _only_gaps(
     return days is not None and only_in(gaps, *days)
 
 
-LABELLED = ("weekdag", "uur", "jaar", "maand", "kwartaal", "week", "dag")
+LABELLED = ("weekdag", "uur", "maandnr", "jaar", "maand", "kwartaal", "week", "dag")
 #: What the raw value beside a label column holds in a download (sorting, joining).
 KEY_SUFFIX = {
     "weekdag": "nr, 1 = maandag",
     "uur": "0–23",
+    "maandnr": "nr, 1 = januari",
     "jaar": "getal",
     "maand": "eerste dag",
     "kwartaal": "eerste dag",
@@ -375,6 +378,9 @@ for column in names:
 # Chart: time on the x-axis when there is time, else the first grouping.
 time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
 x = time_cols[0] if time_cols else (outputs[0] if outputs else None)
+if "maandnr" in outputs:
+    # January to December on the x-axis, one line per year (or other grouping) over it.
+    x = "maandnr"
 colour = next((c for c in outputs if c != x), None)
 plot = data.sort_values([c for c in (x, colour) if c]) if x else data
 x_order = None
@@ -402,7 +408,11 @@ kind = chart_kind
 if kind == "Automatisch":
     # A line needs two moments at least; one period (a month of a 28-day window) is bars.
     single = x_order is not None and len(x_order) < 2
-    kind = "Lijn" if x in time_cols and x != "jaar" and not single else "Staaf"
+    kind = (
+        "Lijn"
+        if (x in time_cols and x != "jaar" or x == "maandnr" and colour is not None) and not single
+        else "Staaf"
+    )
     # Grouped bars with many colours are unreadable; a grid of two groupings is not.
     if kind == "Staaf" and not single and colour is not None and plot[names[colour]].nunique() > 6:
         kind = "Heatmap"

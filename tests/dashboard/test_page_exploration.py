@@ -953,6 +953,13 @@ def test_week_by_year_takes_the_weeks_own_year(demo_warehouse):
     )
     assert int(week1["waarde"].iat[0]) == expected
     assert (got.groupby("week")["jaar"].nunique() == 1).all()
+    # The table's grid (every week of the period, also without records) takes the same year.
+    table = exploration.explore_table(
+        version, "incidents", ("Week", "Jaar"), date(2024, 1, 1), date(2025, 12, 31)
+    ).data
+    table["week"] = pd.to_datetime(table["week"]).dt.date
+    assert table[table["week"] == date(2024, 12, 30)]["jaar"].tolist() == [2025]
+    assert (table.groupby("week")["jaar"].nunique() == 1).all()
     # Without the week, a year is the calendar year.
     years = common.explore(version, "incidents", ("Jaar",), date(2024, 1, 1), date(2025, 12, 31))
     assert int(years.set_index("jaar").at[2024, "waarde"]) == count(
@@ -999,3 +1006,29 @@ def test_pseudonyms_are_in_their_own_order(demo_warehouse):
     assert all(str(v).startswith("INP-") for v in column if v != "Onbekend"), column
     named = [v for v in column if str(v).startswith("INP-")]
     assert named == sorted(named) and len(named) > 2
+
+
+def test_month_of_the_year_lays_the_years_over_each_other(demo_warehouse):
+    """Maand × Jaar drew 2024 over January-December 2024 and 2025 after it: the years
+    never overlapped, and a month could not be set against the same month a year earlier
+    (an audit). "Maand van het jaar" × Jaar draws one line per year over January-December."""
+    window = {"periode": "aangepast", "van": "2025-01-01", "tot": "2026-10-31"}
+    at = run_app("exploration", {**window, "indeling1": "Maand van het jaar", "indeling2": "Jaar"})
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lines = {t["name"][:4]: t for t in spec["data"]}
+    assert set(lines) == {"2025", "2026"}, list(lines)
+    assert spec["data"][0]["mode"].startswith("lines")
+    for year, months in (("2025", 12), ("2026", 10)):
+        trace = lines[year]
+        assert list(trace["x"])[:2] == ["januari", "februari"] and len(trace["x"]) == months
+        expected = (
+            wh(
+                "SELECT month(date) AS m, count(*) AS n FROM marts.incidents "
+                "WHERE year(date) = ? AND date <= '2026-10-31' GROUP BY 1 ORDER BY 1",
+                [int(year)],
+            )
+            .set_index("m")["n"]
+            .reindex(range(1, months + 1), fill_value=0)
+        )
+        assert plotly_array(trace["y"]).astype(int).tolist() == expected.tolist(), year
