@@ -1202,10 +1202,17 @@ def geocode_jobs(
         # An address list without municipalities holds the zone's addresses: a record naming
         # a place outside the zone takes none of them ("Stationsstraat 20, Leuven", or Leuven
         # in its own column). Zone places written otherwise ("Veltem", "Erps Kwerps") are
-        # the zone's (wb_own_place_key, wb_tail_place_key), never a place outside it.
+        # the zone's (wb_own_place_key, wb_tail_place_key), never a place outside it. Only
+        # when the zone lists its deelgemeenten: without them "Winksele" is a name the zone
+        # does not know, and refusing it left a zone's own records unplaced (a review).
+        places_known = con.execute("SELECT count(*) > 0 FROM raw.zone_deelgemeenten").fetchone()[0]
         muni_ok = (
             "(k.muni IS NULL OR a.muni = k.muni"
-            " OR (a.muni IS NULL AND NOT starts_with(k.muni, 'naam:')))"
+            + (
+                " OR (a.muni IS NULL AND NOT starts_with(k.muni, 'naam:')))"
+                if places_known
+                else " OR a.muni IS NULL)"
+            )
             if zoned
             else "true"
         )

@@ -342,9 +342,9 @@ def knox_test(
         # four chains; an audit).
         more = False
         sentence = (
-            f"Geen Knox-toets: alle feiten liggen binnen {period} dagen van elkaar (de "
-            f"periode is niet langer dan de tijdsdrempel), dus toeval en near-repeat zijn "
-            f"niet te onderscheiden. Kies een periode van meerdere keren {period} dagen."
+            f"Geen Knox-toets: alle feiten liggen binnen {period} dagen van elkaar, dus "
+            f"toeval en near-repeat zijn niet te onderscheiden. Kies een periode van meerdere "
+            f"keren {period} dagen."
         )
     elif more:
         sentence = (

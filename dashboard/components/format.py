@@ -546,6 +546,13 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
             out[col] = out[col].dt.tz_localize(None)
     formats = {}
     for i, col in enumerate(out.columns, start=1):
+        if out[col].dtype == object:
+            values = out[col].dropna()
+            if len(values) and all(
+                isinstance(v, date) and not isinstance(v, datetime) for v in values
+            ):
+                # Python dates (a query's DATE read as objects): dates too, not text.
+                out[col] = pd.to_datetime(out[col])
         if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
             values = out[col].dropna()
             whole_days = bool((values == values.dt.normalize()).all())

@@ -398,6 +398,18 @@ def is_coordinator() -> bool:
     return principal().role == Role.COORDINATOR
 
 
+def zone_figures_note(wijken: Sequence[str]) -> None:
+    """Under a page's key figures: for a wijkinspecteur without a wijk filter, that they are
+    the zone's. Beside a map and lists of the own wijk, the zone's 277 facts read as the
+    wijk's own (a look at the pages in a browser)."""
+    who = principal()
+    if who.role == Role.INSPECTOR and not wijken and who.wijk_code:
+        st.caption(
+            "Deze cijfers gelden voor de hele zone. Kies bij Wijken je eigen wijk "
+            f"{wijk_labels([who.wijk_code])} voor de cijfers van je wijk."
+        )
+
+
 def wijk_labels(codes: Sequence[str]) -> str:
     """Wijken as a reader names them, "Herent-Centrum (W01)", joined with ", " (a code the
     warehouse does not name stays the code): the inspector's texts said "je eigen wijk

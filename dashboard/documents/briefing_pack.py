@@ -253,7 +253,7 @@ def _hot_spots(
     # hits out.
     gi = hotspot_queries.hotspot_classes(version, (domain,), start, end, wijken, fdr=True)
     # Below the zone's small-count threshold no test is listed (Bronnen shows none either).
-    if gi.empty or gi["n"].sum() < small_count_threshold():
+    if gi.empty or gi["n"].sum() < max(3, small_count_threshold()):
         return pd.DataFrame(columns=columns), 0
     hidden = 0
     records_of = wijken

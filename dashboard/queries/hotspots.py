@@ -752,19 +752,40 @@ def period_starts(start: date, end: date, granularity: str = "month") -> list[da
     return [ts.date() for ts in pd.date_range(first, pd.Timestamp(end), freq=freq)]
 
 
-def whole_periods(start: date, end: date, granularity: str = "month") -> tuple[date, date]:
-    """``start``-``end`` narrowed to the whole months (or quarters) in it.
+#: Share of its days a month or quarter at the edge of a period must hold to count in a
+#: trend (:func:`whole_periods`): the current quarter of "Dit jaar" in its third month
+#: counts, a month of five days does not.
+MIN_PERIOD_SHARE = 2 / 3
+
+
+def whole_periods(
+    start: date, end: date, granularity: str = "month", min_share: float = MIN_PERIOD_SHARE
+) -> tuple[date, date]:
+    """``start``-``end`` narrowed to the months (or quarters) in it that hold at least
+    ``min_share`` of their days.
 
     A trend over periods weighs each alike: a last month of five days holds a sixth of the
     records, so every persistent hot spot read as "historisch" (an audit: 11 persistent
-    cells through September, 1 and 10 historical with October's first five days). The
-    result's start may lie after its end: no whole period.
+    cells through September, 1 and 10 historical with October's first five days). Dropping
+    every part of a period left "Dit jaar" in quarters without its current quarter, and the
+    default 28 days without any (a review): a period that holds two thirds of its days
+    counts. The result's start may lie after its end: no such period.
     """
     unit = {"month": "M", "quarter": "Q"}[granularity]
+
+    def held(period: pd.Period) -> float:
+        first = max(period.start_time.date(), start)
+        last = min(period.end_time.date(), end)
+        return ((last - first).days + 1) / ((period.end_time - period.start_time).days + 1)
+
     first = pd.Timestamp(start).to_period(unit)
-    whole_start = start if first.start_time.date() == start else (first + 1).start_time.date()
+    kept_start = (
+        first.start_time.date() == start or held(first) >= min_share
+    ) and first.start_time.date() <= end
+    whole_start = start if kept_start else (first + 1).start_time.date()
     last = pd.Timestamp(end).to_period(unit)
-    whole_end = end if last.end_time.date() == end else (last - 1).end_time.date()
+    kept_end = last.end_time.date() == end or held(last) >= min_share
+    whole_end = end if kept_end else (last - 1).end_time.date()
     return whole_start, whole_end
 
 

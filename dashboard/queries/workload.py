@@ -453,7 +453,8 @@ def review_candidates(
     received) closed or received on or after ``closed_since``, so that the quality
     control shows them with the finding "Inconsistente data" (the workload page sends the
     coordinator there for them); and finished tasks of any type without a closing date
-    received on or after ``closed_since`` (finding "Datum ontbreekt"). Which of them still wait is decided against the review
+    received on or after ``closed_since`` (finding "Inconsistente data": "Status is
+    afgewerkt maar de afsluitdatum ontbreekt"). Which of them still wait is decided against the review
     store by :func:`dashboard.analysis.quality.review_queue`.
 
     Returns

@@ -271,6 +271,7 @@ kpis.append(
 )
 layout.kpi_row(kpis)
 st.caption(f"Vorige periode: {fmt_period(previous.start, previous.end)}.")
+layout.zone_figures_note(flt.wijken)
 if not keys:
     # Nothing of the chosen source is known for these days: no map or table to draw.
     st.info(
@@ -845,7 +846,7 @@ elif effective == "wijken":
     note = "Records per 1.000 inwoners van de wijk; grijs = aantal inwoners onbekend."
     if flt.wijken:
         note += " Enkel de gekozen wijken."
-elif effective == "gi" and (n_gi := _in_cells()) < (least := small_count_threshold()):
+elif effective == "gi" and (n_gi := _in_cells()) < (least := max(3, small_count_threshold())):
     # Two records 118 m apart made "7 zeshoeken zijn een hotspot met minstens 95 %
     # betrouwbaarheid", six of them empty (an audit): below the zone's small-count
     # threshold no test is shown, as the briefing lists none.
@@ -984,7 +985,7 @@ elif effective == "opkomend":
         else ("de eerste maand", "de laatste maand", "hele maand")
     )
     if em_start > em_end and not em_gaps:
-        note += f" Geen {whole_unit} in de periode: geen trend."
+        note += f" Geen {whole_unit} in de periode die er twee derde van telt: geen trend."
     elif em_start <= em_end:
         cut = []
         if em_start > asked[0] and not em_gaps:
@@ -995,11 +996,28 @@ elif effective == "opkomend":
             cut.append(f"{last_unit} ({fmt_date(em_end + timedelta(days=1))}–{fmt_date(asked[1])})")
         if cut:
             note += (
-                f" Enkel hele perioden: {' en '.join(cut)} "
-                + ("is" if len(cut) == 1 else "zijn")
-                + " onvolledig en "
+                f" {' en '.join(cut)[0].upper()}{' en '.join(cut)[1:]} "
                 + ("telt" if len(cut) == 1 else "tellen")
-                + " niet mee (met minder dagen zou elke hotspot daar als afkoelend lezen)."
+                + " niet mee: minder dan twee derde van de dagen, en met minder dagen zou elke "
+                "hotspot daar als afkoelend lezen."
+            )
+        # A period at an edge that counts with part of its days says so.
+        part, seen = [], set()
+        for day, which in ((em_start, first_unit), (em_end, last_unit)):
+            span = pd.Timestamp(day).to_period("Q" if granularity == "quarter" else "M")
+            lo, hi = max(span.start_time.date(), em_start), min(span.end_time.date(), em_end)
+            days = (span.end_time - span.start_time).days + 1
+            if (hi - lo).days + 1 < days and span not in seen:
+                seen.add(span)
+                part.append((which, (hi - lo).days + 1, days))
+        if part:
+            note += (
+                " "
+                + "; ".join(
+                    f"{which[0].upper()}{which[1:]} telt {fmt_int(n)} van {fmt_int(d)} dagen"
+                    for which, n, d in part
+                )
+                + ": een zwakkere hotspot kan daar wegvallen."
             )
     if em_gaps:
         # Each source with its own empty months ("de feiten in 03/2025, de overlastmeldingen

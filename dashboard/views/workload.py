@@ -196,6 +196,7 @@ layout.kpi_row(
         ),
     ]
 )
+layout.zone_figures_note(flt.wijken)
 
 # ---------------------------------------------------------------------------------------
 # 1. Workload index per inspector and wijk
@@ -479,6 +480,10 @@ if shown_absent:
             for name in shown_absent
         )
         + "."
+        if absence_days_shown
+        # An inspector is not told a colleague was away (a review): only that there is no
+        # index, and who knows why.
+        else f"Geen index ('–') voor {', '.join(shown_absent)}: de reden ziet de wijkcoördinator."
     )
 if not closed_while_away.empty:
     st.caption(
@@ -792,7 +797,11 @@ st.caption(
     + " (de wijkinspecteurs van de wijken; een vervanger of andere taakhouder telt niet "
     f"mee), en enkel als elk van hen minstens {SMALL_BASE} taken in het indexvenster heeft"
     + (
-        f"; zonder {', '.join(absent_all_window)}: het hele venster afwezig"
+        (
+            f"; zonder {', '.join(absent_all_window)}: het hele venster afwezig"
+            if absence_days_shown
+            else f"; zonder {', '.join(absent_all_window)} (geen index)"
+        )
         if absent_all_window
         else ""
     )
@@ -1133,8 +1142,9 @@ if unit_kind == "sector" and thin:
         else f"Geen voorstel: {layout.wijk_labels(thin)} "
         + ("heeft" if len(thin) == 1 else "hebben")
         + f" minder dan {SMALL_BASE} taken in het indexvenster (ontbreken er taken in de "
-        "export?). Een herverdeling op die basis zou werk naar die wijk schuiven. Kies een "
-        "langer venster of vul de export aan."
+        "export?). Een herverdeling op die basis zou werk naar "
+        + ("die wijk" if len(thin) == 1 else "die wijken")
+        + " schuiven. Kies een langer venster of vul de export aan."
     )
 elif unit_kind == "sector":
     st.subheader("Voorstel tot herverdeling")

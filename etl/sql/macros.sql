@@ -512,30 +512,55 @@ CREATE OR REPLACE TEMP MACRO wb_street_place(s) AS list_transform(
 -- The words of a place key: "veltem-beisem" -> [veltem, beisem].
 CREATE OR REPLACE TEMP MACRO wb_tail_words(k) AS
     list_filter(string_split(regexp_replace(k, '[^a-z0-9]+', ' ', 'g'), ' '), w -> w <> '');
+-- Words that say where in a building or which country, not which place: a street field's
+-- tail holding one is a note ("achteringang", "Gelijkvloers", "Hoek Kerkstraat", "bus A").
+CREATE OR REPLACE TEMP MACRO wb_note_words() AS ['achter', 'achteraan', 'achterbouw',
+    'achteringang', 'achterkant', 'achterzijde', 'voor', 'vooraan', 'voorkant', 'voorzijde',
+    'gelijkvloers', 'verdieping', 'verd', 'bus', 'bte', 'boite', 'box', 'hoek', 'links',
+    'rechts', 'garage', 'kelder', 'zolder', 'ingang', 'app', 'appartement', 'studio',
+    'winkel', 'magazijn', 'parking', 'oprit', 'tuin', 'binnenkoer', 'poort', 'belgie',
+    'belgium', 'belgique', 'belgien', 'be', 'bel', 'b'];
+-- Words that may stand beside a zone place's name without naming another place: "te
+-- Herent", "Kortenberg centrum", "Herent (gemeente)".
+CREATE OR REPLACE TEMP MACRO wb_place_filler_words() AS
+    ['te', 'in', 'centrum', 'dorp', 'gemeente', 'deelgemeente', 'stad'];
 -- The zone place a name written in a record stands for, among `known` (the zone's place
--- keys, int_municipality_lookup.name_key), also written otherwise or in part: "Veltem",
--- "Beisem", "Erps Kwerps", "Kortenberg centrum", "Herent-Winksele", "te Herent" (its words
--- hold the place's, or the other way; the first such place in order). NULL when it names
--- none of them, or has no words at all ("." named every place). Read for the record's own
--- municipality column as for a street field's tail: "Veltem" in the column left the record
--- unplaced where the same word after a comma placed it (an audit).
+-- keys, int_municipality_lookup.name_key), also written otherwise or in part (the first
+-- such place in order):
+-- - in part: its words among a place's ("Veltem", "Beisem", "Kwerps", "Erps Kwerps");
+-- - with more words, each a zone place's or a filler ("Herent-Winksele", "te Herent",
+--   "Kortenberg centrum"); not "Oud-Heverlee", a municipality of its own beside a zone's
+--   Heverlee (a review).
+-- NULL when it names none of them, or has no words at all ("." named every place). Read
+-- for the record's own municipality column as for a street field's tail: "Veltem" in the
+-- column left the record unplaced where the same word after a comma placed it (an audit).
 CREATE OR REPLACE TEMP MACRO wb_zone_place_key(place, known) AS CASE
     WHEN list_contains(known, wb_place_key(place)) THEN wb_place_key(place)
-    WHEN len(wb_tail_words(wb_place_key(place))) > 0 THEN list_sort(list_filter(known,
-        q -> list_has_all(wb_tail_words(wb_place_key(place)), wb_tail_words(q))
-            OR list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place)))))[1]
+    WHEN len(wb_tail_words(wb_place_key(place))) = 0 THEN NULL
+    -- Every word a zone place's or a filler: the name may hold a place and more.
+    WHEN list_has_all(list_concat(flatten(list_transform(known, k -> wb_tail_words(k))),
+            wb_place_filler_words()), wb_tail_words(wb_place_key(place)))
+        THEN list_sort(list_filter(known,
+            q -> list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place)))
+                OR list_has_all(wb_tail_words(wb_place_key(place)), wb_tail_words(q))))[1]
+    -- Else only written in part.
+    ELSE list_sort(list_filter(known,
+        q -> list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place)))))[1]
     END;
 -- The place key a record's own municipality column gives: the zone place it names
 -- (wb_zone_place_key), else the name as written (another place: it takes no zone address);
--- NULL, no place, for a name without words (".", "-").
+-- NULL, no place, for a name of signs, numbers, notes or a country only (".", "3020",
+-- "B-3020", "België": the postcode column places a record, and such a value refused every
+-- zone address of a list without municipalities; a review).
 CREATE OR REPLACE TEMP MACRO wb_own_place_key(place, known) AS CASE
-    WHEN len(wb_tail_words(wb_place_key(place))) > 0
+    WHEN len(list_filter(wb_tail_words(wb_place_key(place)),
+            w -> NOT regexp_full_match(w, '\d+') AND NOT list_contains(wb_note_words(), w))) > 0
         THEN coalesce(wb_zone_place_key(place, known), wb_place_key(place)) END;
 -- The place key a street field's tail (wb_street_place) gives a record without its own
 -- municipality, among `known` and `zone_postcodes` (the address list's; empty: not known):
 -- - a zone place, also written otherwise or in part (wb_zone_place_key);
 -- - NULL for a note ("achteringang", "Gelijkvloers", "Hoek Kerkstraat", "bus A") or a
---   country, and for a zone postcode alone (the postcode places it);
+--   country (wb_note_words), and for a zone postcode alone (the postcode places it);
 -- - else another place, in any case ("Leuven", "leuven", "3000 Leuven", a postcode of
 --   elsewhere): it takes no zone address.
 -- A note read as a place blocked every candidate, and a place read as a note took the
@@ -545,13 +570,7 @@ CREATE OR REPLACE TEMP MACRO wb_tail_place_key(place, postcode, known, zone_post
         WHEN postcode IS NOT NULL AND len(zone_postcodes) > 0
             AND NOT list_contains(zone_postcodes, postcode) THEN 'postcode ' || postcode END
     ELSE coalesce(wb_zone_place_key(place, known), CASE
-        WHEN list_has_any(wb_tail_words(wb_place_key(place)), ['achter', 'achteraan', 'achterbouw',
-                'achteringang', 'achterkant', 'achterzijde', 'voor', 'vooraan', 'voorkant', 'voorzijde',
-                'gelijkvloers', 'verdieping', 'verd', 'bus', 'bte', 'boite', 'box', 'hoek', 'links',
-                'rechts', 'garage', 'kelder', 'zolder', 'ingang', 'app', 'appartement', 'studio',
-                'winkel', 'magazijn', 'parking', 'oprit', 'tuin', 'binnenkoer', 'poort', 'belgie',
-                'belgium', 'belgique', 'belgien', 'be', 'bel'])
-            THEN NULL
+        WHEN list_has_any(wb_tail_words(wb_place_key(place)), wb_note_words()) THEN NULL
         -- No words at all (".", "-"): no place.
         WHEN len(wb_tail_words(wb_place_key(place))) = 0 THEN NULL
         WHEN postcode IS NOT NULL AND list_contains(zone_postcodes, postcode) THEN NULL

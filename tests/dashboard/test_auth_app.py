@@ -1053,3 +1053,21 @@ def test_visible_points_with_a_repeated_index_counts_every_hidden_record_once(lo
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["shown"] == ["PV1"]
     assert at.session_state["hidden"] == 3
+
+
+def test_inspector_is_told_the_key_figures_are_the_zones(local_mode):
+    """Bronnen and Werklast showed a wijkinspecteur the zone's 277 facts and 163 open tasks
+    beside a map and lists of the own wijk, as if they were the wijk's (a look at the pages
+    in a browser): without a wijk filter, a line says they are the zone's."""
+    for page in ("sources", "workload"):
+        at = run_as(inspector("W01"), page)
+        notes = [c.value for c in at.caption]
+        assert any(
+            c.startswith("Deze cijfers gelden voor de hele zone. Kies bij Wijken je eigen wijk")
+            and "(W01)" in c
+            for c in notes
+        ), (page, notes)
+        own = run_as(inspector("W01"), page, {"wijk": "W01"})
+        assert not any(c.value.startswith("Deze cijfers gelden") for c in own.caption), page
+        coordinator = run_as(COORD, page)
+        assert not any(c.value.startswith("Deze cijfers gelden") for c in coordinator.caption)

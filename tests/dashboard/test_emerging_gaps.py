@@ -118,19 +118,24 @@ def test_each_source_is_named_with_its_own_missing_months(demo_raw, tmp_path_fac
 def test_only_whole_periods_make_the_trend(zone):
     """A last month of five days weighed as much as the others: 11 persistent hot spots
     through September became 1 persistent and 10 historical with October's first five
-    days (an audit). Only whole months (or quarters) count, and the note says which part
-    was left out."""
+    days (an audit). A month (or quarter) at an edge counts only with two thirds of its
+    days, and the note says which part was left out, or counts with fewer days."""
     note = _emerging("2026-01-01", "2026-10-05", "month")
     assert "over 9 perioden" in note, note
     assert (
-        "Enkel hele perioden: de laatste maand (01/10/2026–05/10/2026) is onvolledig en telt "
-        "niet mee" in note
+        "De laatste maand (01/10/2026–05/10/2026) telt niet mee: minder dan twee derde van "
+        "de dagen" in note
     ), note
-    note = _emerging("2025-07-15", "2026-09-30", "quarter")
+    # The current quarter in its third month counts, and says with how many days (from
+    # the second quarter of 2025: March 2025 is left out of this zone's facts).
+    note = _emerging("2025-01-01", "2026-09-15", "quarter")
+    assert "over 6 perioden" in note, note
+    assert "Het laatste kwartaal telt 77 van 92 dagen" in note, note
+    note = _emerging("2025-08-15", "2026-09-30", "quarter")
     assert "over 4 perioden" in note, note
-    assert "het eerste kwartaal (15/07/2025–30/09/2025) is onvolledig" in note, note
+    assert "Het eerste kwartaal (15/08/2025–30/09/2025) telt niet mee" in note, note
     note = _emerging("2026-10-02", "2026-10-05", "month")
-    assert "Geen hele maand in de periode: geen trend." in note, note
+    assert "Geen hele maand in de periode die er twee derde van telt: geen trend." in note, note
 
 
 def test_whole_periods_rule():
@@ -138,17 +143,16 @@ def test_whole_periods_rule():
 
     from dashboard.queries.hotspots import whole_periods
 
-    assert whole_periods(date(2026, 1, 1), date(2026, 10, 5)) == (
-        date(2026, 1, 1),
-        date(2026, 9, 30),
-    )
-    assert whole_periods(date(2026, 1, 15), date(2026, 9, 30)) == (
-        date(2026, 2, 1),
-        date(2026, 9, 30),
-    )
-    assert whole_periods(date(2024, 1, 1), date(2026, 10, 15), "quarter") == (
-        date(2024, 1, 1),
-        date(2026, 9, 30),
-    )
-    start, end = whole_periods(date(2026, 10, 2), date(2026, 10, 5))
+    def rule(start, end, granularity="month"):
+        return whole_periods(date(*start), date(*end), granularity)
+
+    assert rule((2026, 1, 1), (2026, 10, 5)) == (date(2026, 1, 1), date(2026, 9, 30))
+    # Two thirds of a month's days count: 21 of 31 does, 5 does not.
+    assert rule((2026, 1, 1), (2026, 10, 21)) == (date(2026, 1, 1), date(2026, 10, 21))
+    assert rule((2026, 1, 10), (2026, 9, 30)) == (date(2026, 1, 10), date(2026, 9, 30))
+    assert rule((2026, 1, 25), (2026, 9, 30)) == (date(2026, 2, 1), date(2026, 9, 30))
+    # "Dit jaar" on 6 December in quarters keeps its fourth quarter (67 of 92 days).
+    assert rule((2026, 1, 1), (2026, 12, 6), "quarter") == (date(2026, 1, 1), date(2026, 12, 6))
+    assert rule((2024, 1, 1), (2026, 10, 15), "quarter") == (date(2024, 1, 1), date(2026, 9, 30))
+    start, end = rule((2026, 10, 2), (2026, 10, 5))
     assert start > end

@@ -118,6 +118,12 @@ def test_xlsx_dates_are_written_day_month_year():
     assert sheet["B2"].number_format == sheet["B3"].number_format == "DD/MM/YYYY HH:MM"
     assert sheet["C2"].number_format == "General"
     assert sheet["A2"].value.year == 2023 and sheet["A2"].is_date
+    # Python dates (a DATE column read as objects) are dates too, not text.
+    from datetime import date
+
+    objects = pd.DataFrame({"Dag": [date(2024, 3, 1), None]}, dtype=object)
+    cell = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(objects))).active["A2"]
+    assert cell.is_date and cell.number_format == "DD/MM/YYYY"
 
 
 def test_month_abbreviations_are_dutch():

@@ -984,9 +984,15 @@ def test_tot_nader_order_is_for_the_coordinator_only(long_absence_zone, monkeypa
         _frame(at, "Inspecteur", "Dagen afwezig")
     index = _frame(at, "Inspecteur", "Werklastindex")
     assert "Beschikbare dagen" not in index.columns
-    assert "De afwezigheden per persoon ziet enkel de wijkcoördinator." in [
-        c.value for c in at.caption
-    ]
+    captions = [c.value for c in at.caption]
+    assert "De afwezigheden per persoon ziet enkel de wijkcoördinator." in captions
+    # Nor that a colleague was away the whole window (a review): no index, the reason with
+    # the coordinator.
+    assert not [c for c in captions if "venster afwezig" in c], captions
+    at.radio(key="werklast_venster").set_value("periode").run()
+    captions = [c.value for c in at.caption]
+    assert not [c for c in captions if "venster afwezig" in c], captions
+    assert any(f"zonder {inspector} (geen index)" in c for c in captions), captions
 
 
 def test_fairness_note_on_a_small_zone_base_says_the_average(demo_warehouse, state):
