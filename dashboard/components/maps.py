@@ -782,6 +782,27 @@ def add_count_hexagons(
     return polygons, legend
 
 
+#: Leaflet pane above the markers' (600): places to follow up (black spots, their ranks and
+#: rings) are drawn over the wijk names, which hid dangerous point #2 under
+#: "Kortenberg-Centrum" (a look at the pages in a browser).
+TOP_PANE = "wb-top"
+
+
+def _top_pane(m: folium.Map) -> str:
+    """The name of :data:`TOP_PANE`, added to ``m`` once (pointer events on: tooltips)."""
+    if not getattr(m, "_wb_top_pane", False):
+        folium.map.CustomPane(TOP_PANE, z_index=650, pointer_events=True).add_to(m)
+        m._wb_top_pane = True
+    return TOP_PANE
+
+
+def _on_top(layer, m: folium.Map):
+    """``layer`` (a circle or marker) in :data:`TOP_PANE` of ``m``: folium leaves a vector
+    layer's ``pane`` out of its options, so it is set on them."""
+    layer.options["pane"] = _top_pane(m)
+    return layer
+
+
 def add_points(
     m: folium.Map,
     points: pd.DataFrame,
@@ -838,22 +859,40 @@ def add_points(
         }
         for r in points.itertuples(index=False)
     ]
-    # One GeoJSON layer whose points Leaflet turns into circle markers: far less HTML
-    # and Python time than one folium.CircleMarker object per record.
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=title,
-        marker=folium.CircleMarker(radius=5, fill=True, fill_opacity=0.85, weight=1),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["colour"],
-            "color": "#222222",
-        },
-        tooltip=_tooltip(
-            features,
-            ["wat", "datum", "adres", "nummer"],
-            [title, "Datum", "Adres", "Nummer"],
-        ),
-    ).add_to(m)
+    if not records:
+        # A few places to follow up, over the wijk names (the records' GeoJSON layer below
+        # cannot take a pane per point).
+        for f in features:
+            lon, lat = f["geometry"]["coordinates"]
+            p = f["properties"]
+            marker = folium.CircleMarker(
+                [lat, lon],
+                radius=6,
+                fill=True,
+                fill_opacity=0.9,
+                weight=1.5,
+                color="#222222",
+                fill_color=p["colour"],
+                tooltip=html.escape(f"{p['nummer']} {p['wat']}: {p['adres']}"),
+            )
+            _on_top(marker, m).add_to(m)
+    else:
+        # One GeoJSON layer whose points Leaflet turns into circle markers: far less HTML
+        # and Python time than one folium.CircleMarker object per record.
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            name=title,
+            marker=folium.CircleMarker(radius=5, fill=True, fill_opacity=0.85, weight=1),
+            style_function=lambda f: {
+                "fillColor": f["properties"]["colour"],
+                "color": "#222222",
+            },
+            tooltip=_tooltip(
+                features,
+                ["wat", "datum", "adres", "nummer"],
+                [title, "Datum", "Adres", "Nummer"],
+            ),
+        ).add_to(m)
     ordered = [c for c in (order or []) if c in palette] + sorted(
         c for c in palette if c not in (order or [])
     )
@@ -1141,7 +1180,7 @@ def add_rings(
     """
     shape_cls = folium.CircleMarker if pixels else folium.Circle
     for r in rings.to_dict("records"):
-        shape_cls(
+        ring = shape_cls(
             [float(r["lat"]), float(r["lon"])],
             radius=float(r["radius_m"]),
             color=colour,
@@ -1149,14 +1188,17 @@ def add_rings(
             fill=False,
             dash_array=dash,
             tooltip=html.escape(str(r.get("label", ""))),
-        ).add_to(m)
+        )
+        _on_top(ring, m).add_to(m)
 
 
 def add_labels(m: folium.Map, labels: pd.DataFrame, colour: str = "#7b3294") -> None:
-    """Short text labels (e.g. ranks) on the map: ``lat``, ``lon``, ``text``."""
+    """Short text labels (e.g. ranks) on the map: ``lat``, ``lon``, ``text``; over the
+    wijk names (:data:`TOP_PANE`)."""
     for r in labels.to_dict("records"):
         folium.Marker(
             [float(r["lat"]), float(r["lon"])],
+            pane=_top_pane(m),
             icon=folium.DivIcon(
                 html=(
                     f'<div style="font:700 12px sans-serif;color:{colour};white-space:nowrap;'

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date
 
 import duckdb
@@ -278,6 +279,24 @@ def test_map_layers_for_controls_and_rings():
     assert "Verkeerscontrole" in page and "Snelheid" in page and "Alcohol" in page
     assert "L.circle(" in page and "L.circleMarker(" in page
     assert '"radius": 250' in page and "#1 Steenweg" in page
+    # Rings, ranks and black-spot points lie in a pane over the wijk names (their labels
+    # hid dangerous point #2 under "Kortenberg-Centrum"; a look in a browser).
+    spots = pd.DataFrame(
+        {
+            "lat": [50.9],
+            "lon": [4.6],
+            "category": ["Gevaarlijk punt"],
+            "date": [None],
+            "address": ["Grote Steenweg"],
+            "id": ["#2"],
+        }
+    )
+    maps.add_points(m, spots, "Gevaarlijke punten", records=False)
+    page = m.get_root().render()
+    assert page.count('"pane": "wb-top"') >= 4
+    assert re.search(r'createPane\(\s*"wb-top"\);\s*\S+\.style\.zIndex = 650;', page)
+    assert page.count("createPane(") == 1  # one pane, however many layers use it
+    assert "#2 Gevaarlijk punt: Grote Steenweg" in page
     assert (fmt_check(True), fmt_check(False), fmt_check(None)) == ("✓", "✗", "–")
     assert fmt_clock("8:05") == "08:05"
 
