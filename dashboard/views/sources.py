@@ -1046,6 +1046,15 @@ if no_fine_cells and effective in ("gi", "opkomend"):
         own=layout.wijk_labels(fine_wijken) or "geen enkele wijk",
     )
 
+if effective == "opkomend" and not no_fine_cells and n_periods < 4:
+    # An empty map with a grey line under it read as "no emerging hot spots" (a look in a
+    # browser): the reason in a box above the map.
+    st.info(
+        f"Geen trend te tonen: {fmt_count(n_periods, 'periode', 'perioden')} in deze keuze, er "
+        "zijn er minstens 4 nodig. Kies een langere periode (bv. dit jaar per maand); de "
+        "uitleg staat onder de kaart.",
+        icon=":material/info:",
+    )
 maps.add_outline_strokes(m, districts)
 pois = hq.poi_points(version)
 if show_poi:
