@@ -347,7 +347,13 @@ shown = log_store.read(
 counts = selection["counts"]
 layout.kpi_row(
     [
-        layout.Kpi("Aanmeldingen", int(counts.get("aanmelding", 0))),
+        layout.Kpi(
+            "Aanmeldingen",
+            int(counts.get("aanmelding", 0)) - int(selection.get("resumed_sign_ins", 0)),
+            help="Met wachtwoord of via de identiteitsprovider. Daarnaast "
+            f"{fmt_int(int(selection.get('resumed_sign_ins', 0)))} keer verder aangemeld via "
+            "de sessiecookie (herladen of nieuw tabblad); die staan als 'aanmelding' in de lijst.",
+        ),
         layout.Kpi("Mislukte aanmeldingen", int(counts.get("aanmelding_mislukt", 0))),
         layout.Kpi("Paginabezoeken", int(counts.get("pagina", 0))),
         layout.Kpi("Exports", int(counts.get("export", 0))),

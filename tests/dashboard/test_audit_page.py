@@ -187,3 +187,17 @@ def test_a_noted_hash_is_checked_on_the_page(local_mode):
     assert any("Gebeurtenis 8 staat niet (meer) in het log" in e.value for e in at.error)
     at = check(seq, "abc")
     assert any("minstens 8 tekens" in e.value for e in at.error)
+
+
+def test_sign_ins_count_apart_from_sessions_resumed(local_mode):
+    """Fourteen "Aanmeldingen" for one sign-in: every reload or new tab logs a sign-in by
+    the session cookie (a look at the audit page in a browser). The figure counts the
+    sign-ins with a password; its help says how many resumed a session."""
+    log = AuditLog()
+    log.record("aanmelding", "demo", detail={"methode": "wachtwoord", "rol": "coordinator"})
+    for _ in range(3):
+        log.record("aanmelding", "demo", detail={"methode": "sessiecookie", "rol": "coordinator"})
+    assert log.facets()["resumed_sign_ins"] == 3
+    at = audit_page()
+    [kpi] = [m for m in at.metric if m.label == "Aanmeldingen"]
+    assert kpi.value == "1" and "3 keer verder aangemeld via de sessiecookie" in kpi.help
