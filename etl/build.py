@@ -1203,9 +1203,13 @@ def geocode_jobs(
         # a place outside the zone takes none of them ("Stationsstraat 20, Leuven", or Leuven
         # in its own column). Zone places written otherwise ("Veltem", "Erps Kwerps") are
         # the zone's (wb_own_place_key, wb_tail_place_key), never a place outside it. Only
-        # when the zone lists its deelgemeenten: without them "Winksele" is a name the zone
-        # does not know, and refusing it left a zone's own records unplaced (a review).
-        places_known = con.execute("SELECT count(*) > 0 FROM raw.zone_deelgemeenten").fetchone()[0]
+        # when the zone knows its deelgemeenten (zone.toml or the boundary layer): without
+        # them "Winksele" is a name the zone does not know, and refusing it left a zone's
+        # own records unplaced (a review).
+        places_known = con.execute(
+            "SELECT (SELECT count(*) FROM raw.zone_deelgemeenten) "
+            "+ (SELECT count(*) FROM raw.districts WHERE layer = 'deelgemeente') > 0"
+        ).fetchone()[0]
         muni_ok = (
             "(k.muni IS NULL OR a.muni = k.muni"
             + (

@@ -551,8 +551,12 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
             if len(values) and all(
                 isinstance(v, date) and not isinstance(v, datetime) for v in values
             ):
-                # Python dates (a query's DATE read as objects): dates too, not text.
-                out[col] = pd.to_datetime(out[col])
+                # Python dates (a query's DATE read as objects): dates too, not text (a
+                # date pandas cannot hold, after 2262, stays as it was).
+                try:
+                    out[col] = pd.to_datetime(out[col])
+                except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
+                    pass
         if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
             values = out[col].dropna()
             whole_days = bool((values == values.dt.normalize()).all())

@@ -782,7 +782,7 @@ def add_count_hexagons(
     return polygons, legend
 
 
-#: Leaflet pane above the markers' (600): places to follow up (black spots, their ranks and
+#: Leaflet pane above the markers' (600), below the tooltips' (650): places to follow up (black spots, their ranks and
 #: rings) are drawn over the wijk names, which hid dangerous point #2 under
 #: "Kortenberg-Centrum" (a look at the pages in a browser).
 TOP_PANE = "wb-top"
@@ -791,7 +791,9 @@ TOP_PANE = "wb-top"
 def _top_pane(m: folium.Map) -> str:
     """The name of :data:`TOP_PANE`, added to ``m`` once (pointer events on: tooltips)."""
     if not getattr(m, "_wb_top_pane", False):
-        folium.map.CustomPane(TOP_PANE, z_index=650, pointer_events=True).add_to(m)
+        # Above the markers' pane (600), below the tooltips' (650): a tooltip stays
+        # readable over a black spot (a review).
+        folium.map.CustomPane(TOP_PANE, z_index=625, pointer_events=True).add_to(m)
         m._wb_top_pane = True
     return TOP_PANE
 

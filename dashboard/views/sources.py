@@ -854,7 +854,13 @@ elif effective == "gi" and (n_gi := _in_cells()) < (least := max(3, small_count_
         "Geen records in deze selectie: geen hotspotanalyse."
         if n_gi == 0
         else f"Te weinig records ({fmt_int(n_gi)}) voor een hotspotanalyse: Gi* vraagt er hier "
-        f"minstens {fmt_int(least)} (de drempel van de zone voor kleine aantallen); met zo "
+        f"minstens {fmt_int(least)}"
+        + (
+            " (de drempel van de zone voor kleine aantallen)"
+            if least == small_count_threshold()
+            else ""
+        )
+        + "; met zo "
         "weinig maken twee records dicht bij elkaar al een 'hotspot'. Kies een langere "
         "periode of meer categorieën."
     )
@@ -979,13 +985,15 @@ elif effective == "opkomend":
             "hun einde zou als een afkoelende hotspot lezen."
         )
     # "de eerste maand", "het eerste kwartaal".
-    first_unit, last_unit, whole_unit = (
-        ("het eerste kwartaal", "het laatste kwartaal", "heel kwartaal")
+    first_unit, last_unit, unit = (
+        ("het eerste kwartaal", "het laatste kwartaal", "kwartaal")
         if granularity == "quarter"
-        else ("de eerste maand", "de laatste maand", "hele maand")
+        else ("de eerste maand", "de laatste maand", "maand")
     )
     if em_start > em_end and not em_gaps:
-        note += f" Geen {whole_unit} in de periode die er twee derde van telt: geen trend."
+        note += (
+            f" Geen {unit} waarvan de periode minstens twee derde van de dagen bevat: geen trend."
+        )
     elif em_start <= em_end:
         cut = []
         if em_start > asked[0] and not em_gaps:
@@ -998,8 +1006,8 @@ elif effective == "opkomend":
             note += (
                 f" {' en '.join(cut)[0].upper()}{' en '.join(cut)[1:]} "
                 + ("telt" if len(cut) == 1 else "tellen")
-                + " niet mee: minder dan twee derde van de dagen, en met minder dagen zou elke "
-                "hotspot daar als afkoelend lezen."
+                + " niet mee: minder dan twee derde van de dagen. Zo'n periode weegt te licht: "
+                "een hotspot zou daar als opkomend of afkoelend lezen."
             )
         # A period at an edge that counts with part of its days says so.
         part, seen = [], set()
@@ -1014,8 +1022,9 @@ elif effective == "opkomend":
             note += (
                 " "
                 + "; ".join(
-                    f"{which[0].upper()}{which[1:]} telt {fmt_int(n)} van {fmt_int(d)} dagen"
-                    for which, n, d in part
+                    f"{which[0].upper() if i == 0 else which[0]}{which[1:]} telt {fmt_int(n)} van "
+                    f"{fmt_int(d)} dagen"
+                    for i, (which, n, d) in enumerate(part)
                 )
                 + ": een zwakkere hotspot kan daar wegvallen."
             )
@@ -1051,8 +1060,15 @@ if effective == "opkomend" and not no_fine_cells and n_periods < 4:
     # browser): the reason in a box above the map.
     st.info(
         f"Geen trend te tonen: {fmt_count(n_periods, 'periode', 'perioden')} in deze keuze, er "
-        "zijn er minstens 4 nodig. Kies een langere periode (bv. dit jaar per maand); de "
-        "uitleg staat onder de kaart.",
+        "zijn er minstens 4 nodig. "
+        + (
+            "Er ontbreken maanden van een bron (een ontbrekende export?): "
+            if em_gaps
+            else "Kies een periode van minstens 4 "
+            + ("kwartalen" if granularity == "quarter" else "maanden")
+            + " (Periode 'Aangepast'). "
+        )
+        + "De uitleg staat onder de kaart.",
         icon=":material/info:",
     )
 maps.add_outline_strokes(m, districts)

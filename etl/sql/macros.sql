@@ -524,38 +524,47 @@ CREATE OR REPLACE TEMP MACRO wb_note_words() AS ['achter', 'achteraan', 'achterb
 -- Herent", "Kortenberg centrum", "Herent (gemeente)".
 CREATE OR REPLACE TEMP MACRO wb_place_filler_words() AS
     ['te', 'in', 'centrum', 'dorp', 'gemeente', 'deelgemeente', 'stad'];
+-- The words of a written place that name it: without numbers or postcodes ("3020",
+-- "B3020"), notes or a country (wb_note_words) and fillers (wb_place_filler_words):
+-- "HERENT - 3020", "Herent, België", "te Herent" and "Herent bus 3" are [herent]. A zone
+-- place written with a postcode beside it named another place and took no zone address,
+-- in a record and in an address list (a review).
+CREATE OR REPLACE TEMP MACRO wb_place_words(place) AS list_filter(wb_tail_words(wb_place_key(place)),
+    w -> NOT regexp_full_match(w, 'b?\d+') AND NOT list_contains(wb_note_words(), w)
+        AND NOT list_contains(wb_place_filler_words(), w));
+-- The key of a place outside the zone, the same however it is written ("Leuven 3000",
+-- "leuven", "3000 Leuven" -> "leuven"; "Kessel-Lo" -> "kessel lo"): records and address
+-- lists compare on it.
+CREATE OR REPLACE TEMP MACRO wb_other_place_key(place) AS
+    nullif(array_to_string(wb_place_words(place), ' '), '');
 -- The zone place a name written in a record stands for, among `known` (the zone's place
 -- keys, int_municipality_lookup.name_key), also written otherwise or in part (the first
--- such place in order):
+-- such place in order), on its words (wb_place_words):
 -- - in part: its words among a place's ("Veltem", "Beisem", "Kwerps", "Erps Kwerps");
--- - with more words, each a zone place's or a filler ("Herent-Winksele", "te Herent",
---   "Kortenberg centrum"); not "Oud-Heverlee", a municipality of its own beside a zone's
---   Heverlee (a review).
--- NULL when it names none of them, or has no words at all ("." named every place). Read
--- for the record's own municipality column as for a street field's tail: "Veltem" in the
--- column left the record unplaced where the same word after a comma placed it (an audit).
+-- - with more words, each a zone place's ("Herent-Winksele"); not "Oud-Heverlee", a
+--   municipality of its own beside a zone's Heverlee (a review).
+-- NULL when it names none of them, or has no such words ("." named every place).
+-- Read for the record's own municipality column as for a street field's tail: "Veltem" in
+-- the column left the record unplaced where the same word after a comma placed it.
 CREATE OR REPLACE TEMP MACRO wb_zone_place_key(place, known) AS CASE
     WHEN list_contains(known, wb_place_key(place)) THEN wb_place_key(place)
-    WHEN len(wb_tail_words(wb_place_key(place))) = 0 THEN NULL
-    -- Every word a zone place's or a filler: the name may hold a place and more.
-    WHEN list_has_all(list_concat(flatten(list_transform(known, k -> wb_tail_words(k))),
-            wb_place_filler_words()), wb_tail_words(wb_place_key(place)))
+    WHEN len(wb_place_words(place)) = 0 THEN NULL
+    -- Every word a zone place's: the name may hold a place and more.
+    WHEN list_has_all(flatten(list_transform(known, k -> wb_tail_words(k))), wb_place_words(place))
         THEN list_sort(list_filter(known,
-            q -> list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place)))
-                OR list_has_all(wb_tail_words(wb_place_key(place)), wb_tail_words(q))))[1]
+            q -> list_has_all(wb_tail_words(q), wb_place_words(place))
+                OR list_has_all(wb_place_words(place), wb_tail_words(q))))[1]
     -- Else only written in part.
     ELSE list_sort(list_filter(known,
-        q -> list_has_all(wb_tail_words(q), wb_tail_words(wb_place_key(place)))))[1]
+        q -> list_has_all(wb_tail_words(q), wb_place_words(place))))[1]
     END;
 -- The place key a record's own municipality column gives: the zone place it names
--- (wb_zone_place_key), else the name as written (another place: it takes no zone address);
+-- (wb_zone_place_key), else another place (wb_other_place_key: it takes no zone address);
 -- NULL, no place, for a name of signs, numbers, notes or a country only (".", "3020",
 -- "B-3020", "België": the postcode column places a record, and such a value refused every
 -- zone address of a list without municipalities; a review).
-CREATE OR REPLACE TEMP MACRO wb_own_place_key(place, known) AS CASE
-    WHEN len(list_filter(wb_tail_words(wb_place_key(place)),
-            w -> NOT regexp_full_match(w, '\d+') AND NOT list_contains(wb_note_words(), w))) > 0
-        THEN coalesce(wb_zone_place_key(place, known), wb_place_key(place)) END;
+CREATE OR REPLACE TEMP MACRO wb_own_place_key(place, known) AS
+    coalesce(wb_zone_place_key(place, known), wb_other_place_key(place));
 -- The place key a street field's tail (wb_street_place) gives a record without its own
 -- municipality, among `known` and `zone_postcodes` (the address list's; empty: not known):
 -- - a zone place, also written otherwise or in part (wb_zone_place_key);
@@ -572,9 +581,9 @@ CREATE OR REPLACE TEMP MACRO wb_tail_place_key(place, postcode, known, zone_post
     ELSE coalesce(wb_zone_place_key(place, known), CASE
         WHEN list_has_any(wb_tail_words(wb_place_key(place)), wb_note_words()) THEN NULL
         -- No words at all (".", "-"): no place.
-        WHEN len(wb_tail_words(wb_place_key(place))) = 0 THEN NULL
+        WHEN len(wb_place_words(place)) = 0 THEN NULL
         WHEN postcode IS NOT NULL AND list_contains(zone_postcodes, postcode) THEN NULL
-        ELSE wb_place_key(place)
+        ELSE wb_other_place_key(place)
         END)
     END;
 -- Duplicate keys within one file, for the staging models with a key: the last *usable*

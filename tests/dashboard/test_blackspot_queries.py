@@ -294,7 +294,7 @@ def test_map_layers_for_controls_and_rings():
     maps.add_points(m, spots, "Gevaarlijke punten", records=False)
     page = m.get_root().render()
     assert page.count('"pane": "wb-top"') >= 4
-    assert re.search(r'createPane\(\s*"wb-top"\);\s*\S+\.style\.zIndex = 650;', page)
+    assert re.search(r'createPane\(\s*"wb-top"\);\s*\S+\.style\.zIndex = 625;', page)
     assert page.count("createPane(") == 1  # one pane, however many layers use it
     assert "#2 Gevaarlijk punt: Grote Steenweg" in page
     assert (fmt_check(True), fmt_check(False), fmt_check(None)) == ("✓", "✗", "–")

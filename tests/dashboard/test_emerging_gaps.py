@@ -135,7 +135,9 @@ def test_only_whole_periods_make_the_trend(zone):
     assert "over 4 perioden" in note, note
     assert "Het eerste kwartaal (15/08/2025–30/09/2025) telt niet mee" in note, note
     note = _emerging("2026-10-02", "2026-10-05", "month")
-    assert "Geen hele maand in de periode die er twee derde van telt: geen trend." in note, note
+    assert (
+        "Geen maand waarvan de periode minstens twee derde van de dagen bevat: geen trend." in note
+    ), note
 
 
 def test_whole_periods_rule():

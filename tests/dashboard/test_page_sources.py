@@ -364,7 +364,10 @@ def test_hot_spot_map_corrects_for_the_number_of_cells_by_default(demo_warehouse
     # The default 28 days hold no whole quarter: no trend, and the note says why (a part
     # of a quarter weighed as a whole one; an audit).
     note = next(c for c in _captions(at) if "Mann-Kendall" in c)
-    assert "over 0 perioden," in note and "Geen heel kwartaal in de periode" in note
+    assert (
+        "over 0 perioden," in note
+        and "Geen kwartaal waarvan de periode minstens twee derde" in note
+    )
     # And above the empty map, in a box (a grey line under it read as "none emerging").
     assert any(i.value.startswith("Geen trend te tonen: 0 perioden") for i in at.info)
     at.toggle(key="bronnen_fdr").set_value(True).run()

@@ -77,11 +77,13 @@ judged as (
                 select 1 from listed l where l.street_key = a.street_key and l.house_key = a.house_key
                     and (a.pc is null or l.postcode is null or l.postcode = a.pc)
                     -- An address list without municipalities holds the zone's addresses only
-                    -- (when the zone lists its deelgemeenten: else a name it does not know
-                    -- may be one of them), as the geocoding step compares them.
+                    -- (when the zone knows its deelgemeenten, from zone.toml or the boundary
+                    -- layer: else a name it does not know may be one of them), as the
+                    -- geocoding step compares them.
                     and (a.place is null or l.place = a.place
                         or (l.place is null and not (starts_with(a.place, 'naam:')
-                            and exists (select 1 from raw.zone_deelgemeenten)))))
+                            and (exists (select 1 from raw.zone_deelgemeenten)
+                                or exists (select 1 from raw.districts where layer = 'deelgemeente'))))))
                 then 'adres enkel in een andere gemeente of postcode'
             else 'meer dan één adres in de lijst: gemeente of postcode ontbreekt, of de punten liggen ver uit elkaar'
         end as reason
