@@ -1206,9 +1206,13 @@ def geocode_jobs(
         # when the zone knows its deelgemeenten (zone.toml or the boundary layer): without
         # them "Winksele" is a name the zone does not know, and refusing it left a zone's
         # own records unplaced (a review).
+        # (the boundary layer's only when it names them within a zone municipality, as
+        # int_municipality_lookup takes them: a layer without names or NIS codes knows no
+        # place, and switched the filter on; a review).
         places_known = con.execute(
-            "SELECT (SELECT count(*) FROM raw.zone_deelgemeenten) "
-            "+ (SELECT count(*) FROM raw.districts WHERE layer = 'deelgemeente') > 0"
+            "SELECT EXISTS (SELECT 1 FROM raw.zone_deelgemeenten) OR EXISTS (SELECT 1 "
+            "FROM raw.districts d JOIN raw.zone_municipalities m ON m.nis_code = d.nis_code "
+            "WHERE d.layer = 'deelgemeente' AND wb_place_key(d.name) IS NOT NULL)"
         ).fetchone()[0]
         muni_ok = (
             "(k.muni IS NULL OR a.muni = k.muni"

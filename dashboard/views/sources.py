@@ -1062,13 +1062,13 @@ if effective == "opkomend" and not no_fine_cells and n_periods < 4:
         f"Geen trend te tonen: {fmt_count(n_periods, 'periode', 'perioden')} in deze keuze, er "
         "zijn er minstens 4 nodig. "
         + (
-            "Er ontbreken maanden van een bron (een ontbrekende export?): "
+            "Er ontbreken maanden van een bron (een ontbrekende export?); "
             if em_gaps
-            else "Kies een periode van minstens 4 "
+            else "Kies een periode van minstens 4 hele "
             + ("kwartalen" if granularity == "quarter" else "maanden")
-            + " (Periode 'Aangepast'). "
+            + " (Periode 'Aangepast'); "
         )
-        + "De uitleg staat onder de kaart.",
+        + "de uitleg staat onder de kaart.",
         icon=":material/info:",
     )
 maps.add_outline_strokes(m, districts)

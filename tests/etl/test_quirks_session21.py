@@ -588,15 +588,24 @@ def test_without_deelgemeenten_a_name_the_zone_does_not_know_still_takes_its_add
         incident("D2", street="Kerkstraat 12, Winksele", nr="", pc="", muni="", xy=none),
         incident("D3", street="Kerkstraat", nr="12", pc="", muni="Herent", xy=none),
     ]
-    wh = tmp_path / "wh.duckdb"
     files = {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": no_munis}
-    raw = mini_raw(tmp_path, files)
-    # Nor a boundary layer of deelgemeenten.
-    (raw / "districts" / "deelgemeenten.geojson").unlink()
-    build_warehouse(raw, wh, zone, echo=lambda line: None)
-    got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
-    assert got == {"D1": 171010.0, "D2": 171010.0, "D3": 171010.0}
-    assert query(wh, "SELECT record_key FROM marts.geocode_unmatched") == []
+    for case in ("none", "nameless"):
+        root = tmp_path / case
+        root.mkdir()
+        raw = mini_raw(root, files)
+        layer = raw / "districts" / "deelgemeenten.geojson"
+        if case == "none":
+            # Nor a boundary layer of deelgemeenten.
+            layer.unlink()
+        else:
+            # A layer without NIS codes knows no place of the zone: no filter either (it
+            # switched the filter on; a review).
+            layer.write_text(layer.read_text(encoding="utf-8").replace('"nis_code"', '"x_nis"'))
+        wh = root / "wh.duckdb"
+        build_warehouse(raw, wh, zone, echo=lambda line: None)
+        got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
+        assert got == {"D1": 171010.0, "D2": 171010.0, "D3": 171010.0}, case
+        assert query(wh, "SELECT record_key FROM marts.geocode_unmatched") == [], case
 
 
 def test_the_boundary_layers_deelgemeenten_are_known_places(tmp_path):

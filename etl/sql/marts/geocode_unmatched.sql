@@ -83,7 +83,10 @@ judged as (
                     and (a.place is null or l.place = a.place
                         or (l.place is null and not (starts_with(a.place, 'naam:')
                             and (exists (select 1 from raw.zone_deelgemeenten)
-                                or exists (select 1 from raw.districts where layer = 'deelgemeente'))))))
+                                or exists (select 1 from raw.districts d
+                                    join raw.zone_municipalities m on m.nis_code = d.nis_code
+                                    where d.layer = 'deelgemeente'
+                                        and wb_place_key(d.name) is not null))))))
                 then 'adres enkel in een andere gemeente of postcode'
             else 'meer dan één adres in de lijst: gemeente of postcode ontbreekt, of de punten liggen ver uit elkaar'
         end as reason
