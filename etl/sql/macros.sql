@@ -623,7 +623,11 @@ left join (
 CREATE OR REPLACE TEMP MACRO wb_municipality_labels(staging_table) AS TABLE
 select v.municipality, m.nis_code, m.municipality_name
 from (select distinct municipality from query_table(staging_table)) v
-join intermediate.int_municipality_lookup m on m.name_key = wb_place_key(v.municipality);
+-- A zone place written otherwise ("Veltem", "HERENT - 3020") names its municipality as the
+-- geocoding reads it (wb_zone_place_key): such a record without coordinates counted for
+-- none (a review).
+join intermediate.int_municipality_lookup m on m.name_key = wb_zone_place_key(v.municipality,
+    (select list(name_key) from intermediate.int_municipality_lookup where name_key is not null));
 -- The labels of a staging table's municipality column that leave its records free to have
 -- a swapped X/Y repaired: those naming a municipality or deelgemeente of the zone (as
 -- int_municipality_lookup reads names), or every label in a zone configured without

@@ -677,6 +677,28 @@ def test_a_postcode_or_country_in_the_municipality_column_is_no_place(tmp_path):
     assert got == {f"P{i}": 171010.0 for i in range(6)}
 
 
+def test_a_zone_place_written_otherwise_counts_for_its_municipality(tmp_path):
+    """A record without coordinates or a known address still counts for the municipality
+    its Gemeente names: "HERENT - 3020", "Veltem" or "Herent, België" counted for none,
+    where the geocoding read them as Herent (a review)."""
+    none = ("", "")
+    rows = [
+        incident(f"C{i}", street="Nergensstraat", nr="1", pc="", muni=muni, xy=none)
+        for i, muni in enumerate(("HERENT - 3020", "Veltem", "Herent, België", "Herent",
+                                  "Erps Kwerps", "Leuven", "Oud-Heverlee"))
+    ]  # fmt: skip
+    wh = built_herko(
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": GEO_ADDRESSES}
+    )
+    got = dict(query(wh, "SELECT pv_number, CAST(nis_code AS VARCHAR) FROM marts.incidents"))
+    assert got == {
+        "C0": "24038", "C1": "24038", "C2": "24038", "C3": "24038", "C4": "24055",
+        "C5": None, "C6": None,
+    }  # fmt: skip
+    labels = dict(query(wh, "SELECT label, nis_code FROM marts.place_labels"))
+    assert labels["HERENT - 3020"] == labels["Veltem"] == "24038" and labels["Leuven"] is None
+
+
 def test_zone_place_rule():
     con = macro_con()
     known = ["erps-kwerps", "herent", "kortenberg", "veltem-beisem", "winksele"]

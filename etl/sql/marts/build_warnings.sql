@@ -105,7 +105,8 @@ foreign_files as (
     from (
         select p.*, p.label is not null and m.nis_code is null as foreign_label
         from file_places p
-        left join intermediate.int_municipality_lookup m on m.name_key = wb_place_key(p.label)
+        left join intermediate.int_municipality_lookup m on m.name_key = wb_zone_place_key(p.label,
+            (select list(name_key) from intermediate.int_municipality_lookup where name_key is not null))
     )
     group by what, source_file
 ),
