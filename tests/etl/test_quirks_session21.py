@@ -486,6 +486,22 @@ HERKO_PLACES = (
 )
 
 
+#: An address list without a municipality column (an extract of the zone alone).
+NO_MUNIS = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
+
+
+def zone_without_deelgemeenten(tmp_path):
+    """The test zone's zone.toml without its [[deelgemeenten]] (optional), written to
+    ``tmp_path``; its path."""
+    text = ZONE_SMALL.read_text(encoding="utf-8")
+    block = text.index("[[deelgemeenten]]")
+    text = text[:block] + text[text.index("[[wijken]]") :]
+    text = text.replace('deelgemeente = "24038A"\n', "")
+    zone = tmp_path / "zone.toml"
+    zone.write_text(text, encoding="utf-8")
+    return zone
+
+
 def built_herko(tmp_path, files):
     """Built with the test zone and HerKo's places: Herent (Winksele, Veltem-Beisem) and
     Kortenberg (Erps-Kwerps)."""
@@ -539,7 +555,6 @@ def test_an_address_list_without_municipalities_holds_the_zone_only(tmp_path):
     of its addresses ("Kerkstraat 12, Leuven" took the zone's Kerkstraat 12); a zone place,
     also written otherwise ("Veltem"), and a record naming no place still take them."""
     none = ("", "")
-    no_munis = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
     rows = [
         incident("M1", street="Kerkstraat", nr="12", pc="", muni="Leuven", xy=none),
         incident("M2", street="Kerkstraat 12, Leuven", nr="", pc="", muni="", xy=none),
@@ -551,7 +566,7 @@ def test_an_address_list_without_municipalities_holds_the_zone_only(tmp_path):
         incident("Z5", street="Kerkstraat", nr="12", pc="3020", muni="Kortenberg", xy=none),
     ]
     wh = built_herko(
-        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": no_munis}
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": NO_MUNIS}
     )
     got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
     assert got == {
@@ -575,20 +590,14 @@ def test_without_deelgemeenten_a_name_the_zone_does_not_know_still_takes_its_add
     refusing such a name against an address list without municipalities left the zone's
     own records unplaced (a review: 2,893 tasks located before, 990 after). Without the
     deelgemeenten a list without municipalities does not filter, as before."""
-    text = ZONE_SMALL.read_text(encoding="utf-8")
-    block = text.index("[[deelgemeenten]]")
-    text = text[:block] + text[text.index("[[wijken]]") :]
-    text = text.replace('deelgemeente = "24038A"\n', "")
-    zone = tmp_path / "zone.toml"
-    zone.write_text(text, encoding="utf-8")
+    zone = zone_without_deelgemeenten(tmp_path)
     none = ("", "")
-    no_munis = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
     rows = [
         incident("D1", street="Kerkstraat", nr="12", pc="", muni="Winksele", xy=none),
         incident("D2", street="Kerkstraat 12, Winksele", nr="", pc="", muni="", xy=none),
         incident("D3", street="Kerkstraat", nr="12", pc="", muni="Herent", xy=none),
     ]
-    files = {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": no_munis}
+    files = {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": NO_MUNIS}
     for case in ("none", "nameless"):
         root = tmp_path / case
         root.mkdir()
@@ -612,12 +621,7 @@ def test_the_boundary_layers_deelgemeenten_are_known_places(tmp_path):
     """Without [[deelgemeenten]] in zone.toml, the boundary layer's deelgemeenten are the
     zone's places: "Winksele" takes the zone's address of a list without municipalities,
     and "Leuven" does not (a review: without zone.toml's list, Leuven took it again)."""
-    text = ZONE_SMALL.read_text(encoding="utf-8")
-    block = text.index("[[deelgemeenten]]")
-    text = text[:block] + text[text.index("[[wijken]]") :]
-    text = text.replace('deelgemeente = "24038A"\n', "")
-    zone = tmp_path / "zone.toml"
-    zone.write_text(text, encoding="utf-8")
+    zone = zone_without_deelgemeenten(tmp_path)
     layer = {
         "type": "FeatureCollection",
         "features": [
@@ -636,7 +640,6 @@ def test_the_boundary_layers_deelgemeenten_are_known_places(tmp_path):
         ],
     }  # fmt: skip
     none = ("", "")
-    no_munis = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
     rows = [
         incident("B1", street="Kerkstraat", nr="12", pc="", muni="Winksele", xy=none),
         incident("B2", street="Kerkstraat 12, Winksele", nr="", pc="", muni="", xy=none),
@@ -647,7 +650,7 @@ def test_the_boundary_layers_deelgemeenten_are_known_places(tmp_path):
 
     files = {
         "incidents/a.csv": incidents_csv(rows),
-        "addresses/adressen.csv": no_munis,
+        "addresses/adressen.csv": NO_MUNIS,
         "districts/deelgemeenten.geojson": json.dumps(
             {**layer, "crs": {"type": "name", "properties": {"name": "EPSG:31370"}}}
         ),
@@ -665,13 +668,12 @@ def test_a_postcode_or_country_in_the_municipality_column_is_no_place(tmp_path):
     """ "3020", "B-3020" or "België" in the record's Gemeente column is no place: read as
     one, it refused every address of a list without municipalities (a review)."""
     none = ("", "")
-    no_munis = "Straatnaam;Huisnummer;Postcode;X;Y\r\nKerkstraat;12;3020;171010;177010\r\n"
     rows = [
         incident(f"P{i}", street="Kerkstraat", nr="12", pc="", muni=muni, xy=none)
         for i, muni in enumerate(("3020", "B-3020", "België", "Belgie", ".", "-"))
     ]
     wh = built_herko(
-        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": no_munis}
+        tmp_path, {"incidents/a.csv": incidents_csv(rows), "addresses/adressen.csv": NO_MUNIS}
     )
     got = dict(query(wh, "SELECT pv_number, x FROM marts.incidents"))
     assert got == {f"P{i}": 171010.0 for i in range(6)}
