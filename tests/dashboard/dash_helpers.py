@@ -43,6 +43,26 @@ def small_zone_version(
     return _db.warehouse_version(wh)
 
 
+def demo_variant(demo_raw: Path, tmp_path: Path, monkeypatch, edit) -> Path:
+    """A copy of the demo exports changed by ``edit(raw)`` (a kind cut down, a month left
+    out), built, and the app pointed at it (caches cleared); the warehouse's path. A
+    fixture yields it and clears the caches after."""
+    import shutil
+
+    import streamlit as st
+
+    from etl.build import build_warehouse
+
+    raw = tmp_path / "raw"
+    shutil.copytree(demo_raw, raw)
+    edit(raw)
+    warehouse = tmp_path / "warehouse.duckdb"
+    build_warehouse(raw, warehouse, echo=lambda _: None)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    st.cache_data.clear()
+    return warehouse
+
+
 def run_app(page: str | None = None, query_params: dict | None = None) -> AppTest:
     """Run the app (optionally on ``views/<page>.py``) and return the finished AppTest."""
     return run_as(None, page, query_params)

@@ -877,24 +877,17 @@ def test_a_line_per_category_has_colours_told_apart(demo_warehouse):
 @pytest.fixture
 def statbel_to_2025(demo_raw, tmp_path, monkeypatch):
     """The demo zone with Statbel's file up to December 2025 (the open data lag a year)."""
-    import shutil
-
     import streamlit as st
+    from dash_helpers import demo_variant
 
-    from etl.build import build_warehouse
+    def cut(raw):
+        for path in (raw / "statbel").glob("*.txt"):
+            lines = path.read_bytes().splitlines(keepends=True)
+            kept = [r for r in lines[1:] if not r.startswith(b"2026|")]
+            assert len(kept) < len(lines) - 1
+            path.write_bytes(b"".join([lines[0], *kept]))
 
-    raw = tmp_path / "raw"
-    shutil.copytree(demo_raw, raw)
-    for path in (raw / "statbel").glob("*.txt"):
-        lines = path.read_bytes().splitlines(keepends=True)
-        kept = [r for r in lines[1:] if not r.startswith(b"2026|")]
-        assert len(kept) < len(lines) - 1
-        path.write_bytes(b"".join([lines[0], *kept]))
-    warehouse = tmp_path / "warehouse.duckdb"
-    build_warehouse(raw, warehouse, echo=lambda _: None)
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
-    st.cache_data.clear()
-    yield warehouse
+    yield demo_variant(demo_raw, tmp_path, monkeypatch, cut)
     st.cache_data.clear()
 
 

@@ -1166,24 +1166,17 @@ def test_a_month_missing_from_the_task_export_is_named_not_a_dip(
 @pytest.fixture
 def wijk_without_tasks(demo_raw, tmp_path, monkeypatch):
     """The demo zone with every task of W08 left out of the exports (a missing export)."""
-    import shutil
-
     import streamlit as st
+    from dash_helpers import demo_variant
 
-    from etl.build import build_warehouse
+    def cut(raw):
+        for path in (raw / "tasks").glob("*.csv"):
+            lines = path.read_bytes().splitlines(keepends=True)
+            path.write_bytes(
+                b"".join([lines[0], *(r for r in lines[1:] if r.split(b";")[5] != b"W08")])
+            )
 
-    raw = tmp_path / "raw"
-    shutil.copytree(demo_raw, raw)
-    for path in (raw / "tasks").glob("*.csv"):
-        lines = path.read_bytes().splitlines(keepends=True)
-        path.write_bytes(
-            b"".join([lines[0], *(r for r in lines[1:] if r.split(b";")[5] != b"W08")])
-        )
-    warehouse = tmp_path / "warehouse.duckdb"
-    build_warehouse(raw, warehouse, echo=lambda _: None)
-    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
-    st.cache_data.clear()
-    yield warehouse
+    yield demo_variant(demo_raw, tmp_path, monkeypatch, cut)
     st.cache_data.clear()
 
 
