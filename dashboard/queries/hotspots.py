@@ -758,6 +758,15 @@ def period_starts(start: date, end: date, granularity: str = "month") -> list[da
 MIN_PERIOD_SHARE = 2 / 3
 
 
+def days_held(day: date, start: date, end: date, granularity: str = "month") -> tuple[int, int]:
+    """How many days of the month (or quarter) of ``day`` lie within ``start``-``end``, and
+    how many it has: ``(22, 30)`` for 09/11-06/12 in November."""
+    period = pd.Timestamp(day).to_period({"month": "M", "quarter": "Q"}[granularity])
+    first = max(period.start_time.date(), start)
+    last = min(period.end_time.date(), end)
+    return max(0, (last - first).days + 1), (period.end_time - period.start_time).days + 1
+
+
 def whole_periods(
     start: date, end: date, granularity: str = "month", min_share: float = MIN_PERIOD_SHARE
 ) -> tuple[date, date]:
@@ -774,9 +783,8 @@ def whole_periods(
     unit = {"month": "M", "quarter": "Q"}[granularity]
 
     def held(period: pd.Period) -> float:
-        first = max(period.start_time.date(), start)
-        last = min(period.end_time.date(), end)
-        return ((last - first).days + 1) / ((period.end_time - period.start_time).days + 1)
+        days, of = days_held(period.start_time.date(), start, end, granularity)
+        return days / of
 
     first = pd.Timestamp(start).to_period(unit)
     kept_start = (

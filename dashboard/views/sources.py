@@ -1013,11 +1013,10 @@ elif effective == "opkomend":
         part, seen = [], set()
         for day, which in ((em_start, first_unit), (em_end, last_unit)):
             span = pd.Timestamp(day).to_period("Q" if granularity == "quarter" else "M")
-            lo, hi = max(span.start_time.date(), em_start), min(span.end_time.date(), em_end)
-            days = (span.end_time - span.start_time).days + 1
-            if (hi - lo).days + 1 < days and span not in seen:
+            held, days = hq.days_held(day, em_start, em_end, granularity)
+            if held < days and span not in seen:
                 seen.add(span)
-                part.append((which, (hi - lo).days + 1, days))
+                part.append((which, held, days))
         if part:
             note += (
                 " "
