@@ -255,7 +255,13 @@ def _tooltip(
 
 
 def add_outlines(m: folium.Map, districts: pd.DataFrame, labels: bool = True) -> None:
-    """Draw district borders (no fill) and, optionally, their names as map labels."""
+    """Draw district borders (no fill) and, optionally, their names as map labels.
+
+    Hovering anywhere in a wijk names it: the polygons' transparent fill catches the mouse.
+    Over a filled layer (hexagons, a choropleth) use :func:`add_outline_strokes`, or that
+    fill hides the layer's own tooltips (a look at the pages in a browser: the Briefing's
+    hexagons and Verkenning's choropleth showed only the wijk's name and code).
+    """
     layer = folium.FeatureGroup(name="Wijkgrenzen", control=False)
     features = _features(districts)
     folium.GeoJson(
@@ -1031,7 +1037,7 @@ def record_map(
         if coarse:
             cells = counted(True, None)
         add_count_hexagons(m, cells, "Aantal per zeshoek", None if coarse else fine_wijken)
-        add_outlines(m, districts)
+        add_outline_strokes(m, districts)
         in_cells = sum(
             record_count(version, k, start, end, wijken, categories, located_only=True)
             for k in dataset_keys

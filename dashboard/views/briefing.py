@@ -224,9 +224,12 @@ st.caption(bp.black_spot_note(data))
 
 # The basemap choice of the map above (one picker per page: its widget key is shared).
 m = maps.new_map(data.wijk_shapes, st.session_state.get(maps.KEY_BASEMAP, maps.DEFAULT_BASEMAP))
-if not hot.empty:
+if hot.empty:
+    maps.add_outlines(m, data.wijk_shapes)
+else:
     maps.add_hexagons(m, hot[["h3_cell", "n"]], "Aantal in hot spot")
-maps.add_outlines(m, data.wijk_shapes)
+    # Borders that leave the hexagons' tooltips reachable.
+    maps.add_outline_strokes(m, data.wijk_shapes)
 if not data.black_spots.empty:
     b = data.black_spots
     maps.add_points(

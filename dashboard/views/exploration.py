@@ -522,8 +522,8 @@ if area_dims:
         area_label=area_dims[0],
     )
     if layer != "wijk":
-        maps.add_outlines(m, district_shapes(version, "wijk"), labels=False)
-    maps.add_outlines(m, shapes)
+        maps.add_outline_strokes(m, district_shapes(version, "wijk"), labels=False)
+    maps.add_outline_strokes(m, shapes)
     maps.show(m, key="verkenning_kaart", height=480)
 
 st.subheader("Tabel")

@@ -203,7 +203,7 @@ with k1:
     }
     m = maps.new_map(data.wijk_shapes, maps.basemap_picker())
     maps.add_choropleth(m, data.wijk_shapes, values, "Feiten (pv's)", unknown_label="Afgeschermd")
-    maps.add_outlines(m, data.wijk_shapes)
+    maps.add_outline_strokes(m, data.wijk_shapes)
     maps.show(m, key="rapport_kaart", height=460)
     st.caption("Feiten per wijk; afgeschermde wijken zijn grijs.")
 with k2:

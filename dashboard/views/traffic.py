@@ -368,7 +368,7 @@ if located > traffic.MAP_POINT_CAP:
             version, source, period.start, period.end, flt.wijken, facets, coarse=True
         )
     maps.add_count_hexagons(m, cells, "Ongevallen per zeshoek", None if coarse else fine_wijken)
-    maps.add_outlines(m, shapes)
+    maps.add_outline_strokes(m, shapes)
     # The hexagons hold the accidents inside the zone, as every hexagon map.
     in_cells = traffic.accident_located_count(
         version, source, period.start, period.end, flt.wijken, facets, inside_zone=True
@@ -797,7 +797,7 @@ hot = traffic.accident_hex_counts(
 maps.add_count_hexagons(
     enf_map, hot, f"Letselongevallen per zeshoek ({params.years} jaar)", fine_wijken
 )
-maps.add_outlines(enf_map, shapes)
+maps.add_outline_strokes(enf_map, shapes)
 ctrl_points = traffic.control_points(version, period.start, period.end, tuple(control_filter))
 ctrl_drawn = maps.add_square_markers(enf_map, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
 if not top.empty:

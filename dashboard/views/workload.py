@@ -455,7 +455,7 @@ with map_col:
             decimals=1,
             unknown_label=f"Minder dan {SMALL_BASE} open of bevolking onbekend",
         )
-    maps.add_outlines(m, rate_shapes)
+    maps.add_outline_strokes(m, rate_shapes)
     maps.show(m, key="werklast_kaart", height=480)
 unknown = [
     c for c, r in open_rates.items() if r.population is None and c in set(rate_shapes["code"])
@@ -1232,7 +1232,7 @@ elif unit_kind == "sector":
                 "Voorgestelde verschuiving",
                 area_label="Sector",
             )
-            maps.add_outlines(mv, shapes)
+            maps.add_outline_strokes(mv, shapes)
             maps.show(mv, key="werklast_voorstel_kaart", height=420)
 
 # ---------------------------------------------------------------------------------------
