@@ -325,6 +325,29 @@ wijk_info = districts.wijken(version)
 wijk_names = dict(zip(wijk_info["code"], wijk_info["name"], strict=True))
 
 
+def _may_see(locations: pd.DataFrame) -> pd.Series:
+    """Which ranked locations the reader may see one by one.
+
+    Another wijk's locations only as black spots or candidates for a reader limited to the
+    own wijk (an inspector): those are aggregates of several injury accidents, public in the
+    road authority's lists; a location merely ranked holds one or two, and its score
+    formula and ring gave one person's accident away (severity, road user, exact place).
+    """
+    return pd.Series(
+        [
+            bool(black or cand) or layout.record_scope((str(wijk or ""),)) is not None
+            for wijk, black, cand in zip(
+                locations["wijk_code"],
+                locations["is_black_spot"],
+                locations["is_candidate"],
+                strict=True,
+            )
+        ],
+        index=locations.index,
+        dtype=bool,
+    )
+
+
 def _to_wgs84(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``lat``/``lon`` to Lambert 72 ``x``/``y`` (locations are computed in metres)."""
     from pyproj import Transformer
@@ -556,18 +579,7 @@ layout.download_button(
 
 st.markdown("**Geschiedenis van een locatie**")
 choices = ranked.head(max(len(listed), TOP_N))
-# Another wijk's locations only as black spots or candidates for a reader limited to the own
-# wijk (an inspector): those are aggregates of several injury accidents, public in the road
-# authority's lists; a location merely ranked holds one or two, and its score formula and
-# ring gave one person's accident away (severity, road user, exact place).
-choices = choices[
-    [
-        bool(black or cand) or layout.record_scope((str(wijk or ""),)) is not None
-        for wijk, black, cand in zip(
-            choices["wijk_code"], choices["is_black_spot"], choices["is_candidate"], strict=True
-        )
-    ]
-]
+choices = choices[_may_see(choices)]
 if choices.empty:
     st.info(
         "Geen letselongevallen met locatie in dit venster." if bs_judged else export.NO_JUDGEMENT
@@ -764,6 +776,10 @@ for kind in ("Snelheid", "Alcohol"):
     by_type[kind] = rule.controls_near_locations(
         top, subset, CONTROL_RADIUS_M, period.start, period.end
     )["n_controls"]
+# The sentence above counts the hours near the whole top; the table and the rings show
+# only the locations the reader may see one by one.
+shown_top = top[_may_see(top)]
+seen = near["rang"].isin(shown_top["rang"]).to_numpy()
 enforcement = pd.DataFrame(
     {
         "Rang": near["rang"].astype(int),
@@ -773,15 +789,24 @@ enforcement = pd.DataFrame(
         "Gevaarlijk punt": near["is_black_spot"].map(fmt_check),
         f"Controles binnen {fmt_int(CONTROL_RADIUS_M)} m": near["n_controls"].astype(int),
         "Controle-uren": near["control_hours"].astype(float),
-        "Waarvan snelheid": by_type["Snelheid"].astype(int),
-        "Waarvan alcohol": by_type["Alcohol"].astype(int),
+        "Waarvan snelheid": by_type["Snelheid"].astype(int).to_numpy(),
+        "Waarvan alcohol": by_type["Alcohol"].astype(int).to_numpy(),
     }
-)
+)[seen]
 layout.table(style_table(enforcement))
+hidden_top = len(top) - len(shown_top)
 st.caption(
     f"Top {len(top)} van de rangschikking (hele zone, venster {fmt_period(*bs_window)}); "
     f"controles in de gekozen periode. Een controle binnen {fmt_int(CONTROL_RADIUS_M)} m van "
     "twee locaties telt bij beide, maar in de zin hierboven één keer."
+    + (
+        f" {fmt_count(hidden_top, 'locatie', 'locaties')} buiten je wijk met een of twee "
+        "ongevallen, geen gevaarlijk punt of kandidaat, "
+        + ("staat" if hidden_top == 1 else "staan")
+        + " niet in de tabel en op de kaart (de zin hierboven telt ze mee)."
+        if hidden_top
+        else ""
+    )
 )
 enf_map = maps.new_map(shapes, basemap)
 hot = traffic.accident_hex_counts(
@@ -800,8 +825,8 @@ maps.add_count_hexagons(
 maps.add_outline_strokes(enf_map, shapes)
 ctrl_points = traffic.control_points(version, period.start, period.end, tuple(control_filter))
 ctrl_drawn = maps.add_square_markers(enf_map, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
-if not top.empty:
-    top_geo = _to_wgs84(top)
+if not shown_top.empty:
+    top_geo = _to_wgs84(shown_top)
     maps.add_rings(
         enf_map,
         top_geo.assign(
@@ -825,7 +850,12 @@ controls_text = (
 st.caption(
     f"Zeshoeken: letselongevallen van de eigen registratie over {params.years} jaar "
     f"(hot spots); {controls_text}; "
-    f"cirkels: {fmt_int(CONTROL_RADIUS_M)} m rond de top-{len(top)} locaties."
+    f"cirkels: {fmt_int(CONTROL_RADIUS_M)} m rond de "
+    + (
+        f"top-{len(top)} locaties."
+        if not hidden_top
+        else f"{len(shown_top)} locaties van de top {len(top)} die je mag zien."
+    )
     + maps.scoped_cells_note(fine_wijken, "ongevallen")
 )
 

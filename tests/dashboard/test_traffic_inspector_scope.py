@@ -1,0 +1,90 @@
+"""Verkeer's enforcement table and rings show an inspector another wijk's locations only as
+black spots or candidates, as the location history does.
+
+An audit found two locations in other wijken in an inspector's table and on the map, each a
+single accident in which a cyclist died (score 8,5): rank, street and ring gave one person's
+accident away. The inspector's table must be the coordinator's less exactly those rows, the
+ring labels must follow it, and the sentence on control hours (no accident in it) is the same.
+"""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+import streamlit as st
+from dash_helpers import run_as, wh
+
+from dashboard.auth import Principal, Role
+from dashboard.components import maps
+
+PARAMS = {"periode": "jaar"}
+
+
+def _frames(at):
+    for d in at.dataframe:
+        df = d.value
+        yield df.data if hasattr(df, "data") else df
+
+
+def _table(at):
+    """The enforcement table (the top ten and the controls near them)."""
+    return next(df for df in _frames(at) if "Controle-uren" in df.columns)
+
+
+def _listed(at) -> set[int]:
+    """Ranks of the black spots and candidates (the ranking tables above)."""
+    return {
+        int(r)
+        for df in _frames(at)
+        if list(df.columns)[:1] == ["Rang"] and "Letselongevallen" in df.columns
+        for r in df["Rang"]
+    }
+
+
+def _ring_labels(m: folium.Map) -> list[int]:
+    """The ranks drawn over the enforcement map ("#3")."""
+    return sorted({int(t) for t in re.findall(r"\\u003e#(\d+)\\u003c/div", m.get_root().render())})
+
+
+@pytest.fixture
+def shown_maps(monkeypatch):
+    shown: dict[str, folium.Map] = {}
+    monkeypatch.setattr(maps, "show", lambda m, key, height=560: shown.__setitem__(key, m))
+    st.cache_data.clear()
+    yield shown
+    st.cache_data.clear()
+
+
+def test_an_inspector_sees_other_wijken_s_locations_only_as_black_spots(demo_warehouse, shown_maps):
+    coordinator = run_as(Principal("coord", Role.COORDINATOR), "traffic", PARAMS)
+    full = _table(coordinator)
+    assert len(full) == 10
+    assert _ring_labels(shown_maps["verkeer_handhaving_kaart"]) == sorted(full["Rang"])
+    listed = _listed(coordinator)
+    assert listed, "the demo's year has black spots or candidates in the top ten"
+    names = wh("SELECT code, name FROM marts.districts WHERE layer = 'wijk'")
+    code_of = dict(zip(names["name"], names["code"], strict=True))
+    # The inspector of a wijk with a merely ranked location of its own in the top ten.
+    ranked_only = full[~full["Rang"].isin(listed)]
+    own_name = sorted(ranked_only["Wijk"], key=lambda n: (-(ranked_only["Wijk"] == n).sum(), n))[0]
+    hidden = full[~full["Rang"].isin(listed) & (full["Wijk"] != own_name)]
+    assert len(hidden), "the demo's case: the top ten holds other wijken's ranked locations"
+
+    shown_maps.clear()
+    inspector = run_as(
+        Principal("insp", Role.INSPECTOR, wijk_code=code_of[own_name]), "traffic", PARAMS
+    )
+    table = _table(inspector)
+    # The coordinator's rows less the other wijken's merely ranked locations, unchanged.
+    expected = full[~full["Rang"].isin(hidden["Rang"])].reset_index(drop=True)
+    assert table.reset_index(drop=True).equals(expected)
+    assert _ring_labels(shown_maps["verkeer_handhaving_kaart"]) == sorted(expected["Rang"])
+    caption = " ".join(c.value for c in inspector.caption)
+    noun = "locatie" if len(hidden) == 1 else "locaties"
+    assert f"{len(hidden)} {noun} buiten je wijk met een of twee ongevallen" in caption
+    # The sentence on the control hours still counts the whole top ten, as for the
+    # coordinator (hours, not accidents).
+    sentence = [m.value for m in inspector.markdown if "uur; daarvan vond" in m.value]
+    assert sentence == [m.value for m in coordinator.markdown if "uur; daarvan vond" in m.value]
