@@ -816,6 +816,41 @@ def control_points(
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def control_results(
+    version: WarehouseVersion, start: date, end: date, control_types: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """What the traffic controls that started in the period found, per type (whole zone,
+    with or without a location).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``control_type``, ``n`` (controls), ``hours`` (known durations summed),
+        ``vehicles`` (vehicles checked) and ``offences``, both summed over the controls that
+        give a number of vehicles (``n_counted``): an offence count without the vehicles it
+        was found among gives no share.
+    """
+    return query(
+        version,
+        """
+        SELECT t.control_type,
+               count(*) AS n,
+               coalesce(sum(greatest(t.hours, 0)), 0) AS hours,
+               count(*) FILTER (WHERE t.vehicles_checked > 0) AS n_counted,
+               coalesce(sum(t.vehicles_checked) FILTER (WHERE t.vehicles_checked > 0), 0)
+                   AS vehicles,
+               coalesce(sum(t.offences) FILTER (WHERE t.vehicles_checked > 0), 0) AS offences
+        FROM marts.controls t
+        WHERE t.date BETWEEN $start::DATE AND $end::DATE
+          AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], t.control_type))
+        GROUP BY ALL
+        ORDER BY n DESC, 1
+        """,
+        {"start": start, "end": end, "types": list(control_types)},
+    )
+
+
 def control_gaps(version: WarehouseVersion) -> tuple[date, ...]:
     """Whole months (first days) without one traffic control where the zone holds ten or
     more a month (``marts.coverage``, domain ``controls``): a month's export left out, which

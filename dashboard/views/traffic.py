@@ -29,6 +29,7 @@ from dashboard.components import comparison, filters, layout, maps
 from dashboard.components.charts import show_chart
 from dashboard.components.filters import year_before
 from dashboard.components.format import (
+    MISSING,
     WEEKDAYS,
     fmt_check,
     fmt_clock,
@@ -348,6 +349,68 @@ def _may_see(locations: pd.DataFrame) -> pd.Series:
     )
 
 
+def _control_results(results: pd.DataFrame) -> None:
+    """What the controls of the period found, per type: vehicles checked, offences and the
+    share in violation (a speed control is judged by it, not by its hours alone)."""
+    if results.empty:
+        return
+    frame = results.copy()
+    if len(frame) > 1:
+        total = frame.drop(columns="control_type").sum().to_frame().T
+        frame = pd.concat([frame, total.assign(control_type="Totaal")], ignore_index=True)
+    vehicles = frame["vehicles"].astype(float)
+    if len(frame) > 1:
+        # Vehicles past a speed camera and drivers breath-tested are no one population:
+        # the total has no share of its own.
+        vehicles.iloc[-1] = 0.0
+    table = pd.DataFrame(
+        {
+            "Soort controle": frame["control_type"].astype(str),
+            "Controles": frame["n"].astype(int),
+            "Uren": frame["hours"].astype(float),
+            "Gecontroleerde voertuigen": frame["vehicles"].astype(int),
+            "Overtredingen": frame["offences"].astype(int),
+            # Text: st.dataframe writes a gap as "None" whatever the Styler says.
+            "In overtreding (%)": [
+                fmt_number(100 * o / v, 1) if v > 0 else MISSING
+                for o, v in zip(frame["offences"], vehicles, strict=True)
+            ],
+        }
+    )
+    st.markdown("**Resultaat van de controles**")
+    layout.table(style_table(table))
+    n, counted = int(results["n"].sum()), int(results["n_counted"].sum())
+    note = "Alle controles van de periode, ook die zonder locatie."
+    if counted < n:
+        note += (
+            f" {fmt_count(n - counted, 'controle geeft', 'controles geven')} geen aantal "
+            "gecontroleerde voertuigen: "
+            + ("haar" if n - counted == 1 else "hun")
+            + " overtredingen tellen niet mee in de voertuigen, de overtredingen en het aandeel."
+        )
+    st.caption(note)
+
+
+def _control_squares(m, points: pd.DataFrame) -> maps.Drawn:
+    """Traffic controls as squares whose tooltip also says what each one found."""
+    known = points["vehicles_checked"].notna() & (points["vehicles_checked"] > 0)
+    return maps.add_square_markers(
+        m,
+        points.assign(
+            uren=points["hours"].map(lambda h: fmt_number(h, 1) if pd.notna(h) else "–"),
+            resultaat=[
+                f"{fmt_int(o)} van {fmt_int(v)} voertuigen in overtreding" if k else "–"
+                for o, v, k in zip(
+                    points["offences"].fillna(0), points["vehicles_checked"], known, strict=True
+                )
+            ],
+        ),
+        "Verkeerscontrole",
+        CONTROL_COLOURS,
+        extra_tooltip={"uren": "Uren", "resultaat": "Resultaat"},
+    )
+
+
 def _to_wgs84(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``lat``/``lon`` to Lambert 72 ``x``/``y`` (locations are computed in metres)."""
     from pyproj import Transformer
@@ -425,7 +488,7 @@ if not now_touched:
     note = f"{coverage_text}: geen ongevallen van de gekozen periode om te tekenen."
 if show_controls:
     ctrl_points = traffic.control_points(version, period.start, period.end)
-    drawn = maps.add_square_markers(m, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
+    drawn = _control_squares(m, ctrl_points)
     note += " " + maps.drawn_note(drawn, "verkeerscontrole", "verkeerscontroles", "als vierkantje")
 spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]].sort_values("rang")
 if show_spots and not spots.empty:
@@ -770,6 +833,10 @@ if n_unplaced := int(unplaced["n"].sum()):
         + " hier niet mee."
     )
 st.markdown(sentence)
+if not (control_gaps and only_in(control_gaps, period.start, period.end)):
+    _control_results(
+        traffic.control_results(version, period.start, period.end, tuple(control_filter))
+    )
 by_type = {}
 for kind in ("Snelheid", "Alcohol"):
     subset = controls[controls["control_type"] == kind]
@@ -824,7 +891,7 @@ maps.add_count_hexagons(
 )
 maps.add_outline_strokes(enf_map, shapes)
 ctrl_points = traffic.control_points(version, period.start, period.end, tuple(control_filter))
-ctrl_drawn = maps.add_square_markers(enf_map, ctrl_points, "Verkeerscontrole", CONTROL_COLOURS)
+ctrl_drawn = _control_squares(enf_map, ctrl_points)
 if not shown_top.empty:
     top_geo = _to_wgs84(shown_top)
     maps.add_rings(

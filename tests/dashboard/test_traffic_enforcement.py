@@ -1,10 +1,11 @@
-"""Verkeer's enforcement table and rings show an inspector another wijk's locations only as
-black spots or candidates, as the location history does.
+"""Verkeer's enforcement section: what an inspector may see of it, what the controls found.
 
-An audit found two locations in other wijken in an inspector's table and on the map, each a
-single accident in which a cyclist died (score 8,5): rank, street and ring gave one person's
-accident away. The inspector's table must be the coordinator's less exactly those rows, the
-ring labels must follow it, and the sentence on control hours (no accident in it) is the same.
+An inspector sees another wijk's locations only as black spots or candidates, as in the
+location history. An audit found two locations in other wijken in an inspector's table and on
+the map, each a single accident in which a cyclist died (score 8,5): rank, street and ring
+gave one person's accident away. The inspector's table must be the coordinator's less exactly
+those rows, the ring labels must follow it, and the sentence on control hours (no accident in
+it) is the same.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 import folium
 import pytest
 import streamlit as st
-from dash_helpers import run_as, wh
+from dash_helpers import last_28_days, run_as, wh
 
 from dashboard.auth import Principal, Role
 from dashboard.components import maps
@@ -88,3 +89,30 @@ def test_an_inspector_sees_other_wijken_s_locations_only_as_black_spots(demo_war
     # coordinator (hours, not accidents).
     sentence = [m.value for m in inspector.markdown if "uur; daarvan vond" in m.value]
     assert sentence == [m.value for m in coordinator.markdown if "uur; daarvan vond" in m.value]
+
+
+def test_the_controls_results_per_type(demo_warehouse):
+    """Vehicles checked, offences and the share in violation per type, for the types chosen
+    (Snelheid and Alcohol by default), from every control of the period located or not;
+    the total row has no share (a speed camera's vehicles and breath tests are no one
+    population). An audit found the page showed none of it."""
+    at = run_as(Principal("coord", Role.COORDINATOR), "traffic", PARAMS)
+    table = next(df for df in _frames(at) if list(df.columns)[:1] == ["Soort controle"])
+    end = last_28_days()[1]
+    truth = wh(
+        "SELECT control_type, count(*) AS n, sum(vehicles_checked) AS v, sum(offences) AS o "
+        "FROM marts.controls WHERE date BETWEEN make_date(?, 1, 1) AND ? "
+        "AND control_type IN ('Snelheid', 'Alcohol') GROUP BY ALL",
+        [end.year, end],
+    ).set_index("control_type")
+    assert (wh("SELECT count(*) FROM marts.controls WHERE vehicles_checked IS NULL").iat[0, 0]) == 0
+    shown = table.set_index("Soort controle")
+    assert list(shown.index) == [*truth.sort_values("n", ascending=False).index, "Totaal"]
+    for kind, row in truth.iterrows():
+        assert shown.at[kind, "Controles"] == row["n"]
+        assert shown.at[kind, "Gecontroleerde voertuigen"] == row["v"]
+        assert shown.at[kind, "Overtredingen"] == row["o"]
+        share = f"{100 * row['o'] / row['v']:.1f}".replace(".", ",")
+        assert shown.at[kind, "In overtreding (%)"] == share
+    assert shown.at["Totaal", "Controles"] == truth["n"].sum()
+    assert shown.at["Totaal", "In overtreding (%)"] == "–"
