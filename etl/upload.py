@@ -295,8 +295,9 @@ def overlap_note(
     source_file: str,
     warehouse: Path,
     identical: bool = False,
-) -> str | None:
-    """Whose version counts for the numbers an upload shares with the warehouse.
+) -> tuple[str | None, bool]:
+    """Whose version counts for the numbers an upload shares with the warehouse, and
+    whether some of the upload's versions will not count (a caution, not information).
 
     Across exports the newest one wins (the latest record date, then the later file
     name: ``int_file_ranks``); a re-export of an earlier month, a correction, is then
@@ -306,7 +307,7 @@ def overlap_note(
     (:func:`stored_path`), ``identical`` whether that is the same file already there.
     """
     if kind not in RECORD_KEYS or not warehouse.is_file():
-        return None
+        return None, False
     key, mart, where = RECORD_KEYS[kind]
     with _warehouse_attached(con, warehouse):
         try:
@@ -316,7 +317,7 @@ def overlap_note(
             ).fetchone()
             n_mine, last = int(mine[0] or 0), mine[1]
             if not n_mine:
-                return None
+                return None, False
             shared = con.execute(
                 f"""SELECT m.source_file::VARCHAR AS file, any_value(f.max_record_date) AS last,
                     count(*) AS n
@@ -327,9 +328,9 @@ def overlap_note(
                 GROUP BY 1 ORDER BY 1"""
             ).fetchall()
         except duckdb.Error:
-            return None  # a warehouse of another version: no comparison rather than no preview
+            return None, False  # a warehouse of another version: no comparison, still a preview
     if not shared:
-        return None
+        return None, False
 
     def when(d) -> str:
         return "zonder datum" if d is None else f"laatste feit {d:%d/%m/%Y}"
@@ -350,7 +351,7 @@ def overlap_note(
         f"{'zit' if total == 1 else 'zitten'} al in het warehouse."
     ]
     if identical:
-        return None  # said by preview_upload, for every kind
+        return None, False  # said by preview_upload, for every kind
     if same:
         parts.append(f"{_nl_int(same)} daarvan uit {source_file}.")
     if stays:
@@ -364,15 +365,30 @@ def overlap_note(
             "jongste feitdatum, daarna de bestandsnaam). Deze upload heeft "
             f"{when(last)}: voor {_nl_int(kept)} {'nummer' if kept == 1 else 'nummers'} "
             "blijft de versie uit een "
-            f"jongere export tellen: {files}. Een correctie telt enkel in een export "
-            "die de jongste is: exporteer de hele periode opnieuw."
+            f"jongere export tellen: {files}."
         )
+        ties = [f for f, d, _ in stays if d == last]
+        if ties:
+            # Same last date: only the name decides, and a re-export of the same period
+            # with a status changed (no date changes) lost to the older file (an audit).
+            winner = max(ties, key=natural_key)
+            stem, suffix = Path(winner).stem, Path(winner).suffix
+            parts.append(
+                f"{winner} heeft dezelfde laatste datum; dan beslist de naam. Is deze upload "
+                "een gecorrigeerde export, geef het bestand dan een naam die na die van "
+                f"{Path(winner).name} komt (bijvoorbeeld {stem}_2{suffix}) en laad het opnieuw."
+            )
+        else:
+            parts.append(
+                "Een correctie telt enkel in een export die de jongste is: exporteer de hele "
+                "periode opnieuw."
+            )
     elif total > same:
         parts.append(
             f"Deze upload is de jongste export ({when(last)}): haar versie telt voor "
             + ("dat nummer." if total - same == 1 else f"die {_nl_int(total - same)} nummers.")
         )
-    return " ".join(parts)
+    return " ".join(parts), bool(stays)
 
 
 def _nl_number(value: float, decimals: int = 0) -> str:
@@ -961,7 +977,9 @@ def _preview_tabular(
         preview.refused = refused
         name, same = stored or (source_name(raw, path), False)
         if warehouse is not None:
-            preview.overlap = overlap_note(con, kind, name, warehouse, same)
+            preview.overlap, preview.overlap_caution = overlap_note(
+                con, kind, name, warehouse, same
+            )
         if kind == "statbel" and not same and _statbel_loaded(con, warehouse):
             # No accident number to compare with what is loaded ("Aanvaard: 5" of five
             # accidents already there; an audit): say how the build tells them apart.

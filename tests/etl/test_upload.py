@@ -627,6 +627,41 @@ def test_a_corrected_file_under_the_same_name_is_compared_under_its_stored_name(
     )
 
 
+def test_a_re_export_of_the_same_period_under_an_earlier_name_is_a_caution(tmp_path):
+    """A corrected re-export of the same month (a category changed, no date) uploaded as
+    "Export_feiten_2026-11_herzien.csv" beside "ISLP_export_feiten_nov2026.csv": both end on
+    the same day, so the later name wins and the correction counted for nothing, said in a
+    blue information box with advice (export the whole period again) that cannot help (an
+    audit). The preview warns, and says which name would let it count; under that name the
+    build takes its versions."""
+    rows = [incident("PV1", when="03/11/2026 10:00"), incident("PV2", when="28/11/2026 09:00")]
+    raw = mini_raw(tmp_path, {"incidents/ISLP_export_feiten_nov2026.csv": incidents_csv(rows)})
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    fixed = incidents_csv([rows[0], incident("PV2", when="28/11/2026 09:00", cat="Diefstal")])
+    preview = preview_upload(
+        "incidents", "Export_feiten_2026-11_herzien.csv", fixed.encode(), ZONE_SMALL,
+        warehouse=wh, raw_dir=raw,
+    )  # fmt: skip
+    assert preview.ok and preview.overlap_caution
+    assert "blijft de versie uit een jongere export tellen" in preview.overlap
+    assert "dezelfde laatste datum; dan beslist de naam" in preview.overlap
+    assert "bijvoorbeeld ISLP_export_feiten_nov2026_2.csv" in preview.overlap
+    assert "exporteer de hele periode opnieuw" not in preview.overlap
+    # Under the name the preview proposes, the correction counts.
+    again = preview_upload(
+        "incidents", "ISLP_export_feiten_nov2026_2.csv", fixed.encode(), ZONE_SMALL,
+        warehouse=wh, raw_dir=raw,
+    )  # fmt: skip
+    assert not again.overlap_caution and "jongste export" in again.overlap
+    (raw / "incidents" / "ISLP_export_feiten_nov2026_2.csv").write_text(fixed, encoding="utf-8")
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    assert query(wh, "SELECT pv_number, category FROM marts.incidents ORDER BY 1") == [
+        ("PV1", "Vandalisme"),
+        ("PV2", "Diefstal"),
+    ]
+
+
 def test_a_file_of_a_header_only_cannot_be_added(tmp_path):
     """A header without rows: 0 / 0 / 0 and the confirm button on, a whole build for
     nothing (an audit). It is refused with why."""
