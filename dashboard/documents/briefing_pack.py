@@ -725,7 +725,9 @@ def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
                 if "local_sum" in hot and hot["local_sum"].notna().all()
                 else {}
             ),
-            "Gi* z": [fmt_number(z, 1) for z in hot["z"]],
+            # No Gi* z beside the class: the class rests on the larger of the normal and
+            # an exact p-value, and "z 7,8" of four records read as overwhelming evidence
+            # where the class said 90 % (an audit of the pack).
             "Klasse": hot["label"],
         }
     )
@@ -1112,6 +1114,7 @@ def briefing_docx(
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
             if "Met de buren" in t:
                 _docx.small_note(doc, HOTSPOT_SUM_NOTE)
+            _docx.small_note(doc, HOTSPOT_NOTE)
         if data.hidden_hotspots.get(domain):
             _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots[domain]))
     s, e = data.black_spot_window
@@ -1267,6 +1270,13 @@ def no_hotspots_text(data, domain: str) -> str:
 
 
 #: Under a hot-spot table with its "Met de buren" column (page and pack).
+#: Under the hot-spot table, on the page and in the pack.
+HOTSPOT_NOTE = (
+    "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
+    "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
+    "categorie. De klasse zegt hoe zeker (90, 95 of 99 %). Bij een week zijn de aantallen "
+    "klein: lees ze als aandachtspunten."
+)
 HOTSPOT_SUM_NOTE = (
     "Met de buren: de records in de zeshoek en in de zes zeshoeken rond haar. Daarop rekent "
     "Gi*, zodat ook een zeshoek met één record een hot spot is als haar buurt er veel heeft."

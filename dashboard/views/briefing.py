@@ -207,11 +207,7 @@ else:
         st.caption(bp.HOTSPOT_SUM_NOTE)
 if data.hidden_hotspots.get(hot_domain):
     st.caption(bp.hidden_hotspots_note(data.hidden_hotspots[hot_domain]))
-st.caption(
-    "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
-    "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
-    "categorie. Bij een week zijn de aantallen klein: lees ze als aandachtspunten."
-)
+st.caption(bp.HOTSPOT_NOTE)
 if not data.black_spots_judged:
     st.info(bp.NO_BLACK_SPOT_JUDGEMENT)
 elif data.black_spots.empty:

@@ -138,7 +138,7 @@ def test_briefing_sections_spots_and_download(demo_warehouse):
     text = " ".join(m.value for m in at.markdown)
     assert "in de zone" in text or "Geen opvallende" in text
     frames = [df.value for df in at.dataframe]
-    hot = next((f for f in frames if "Gi* z" in f.columns), None)
+    hot = next((f for f in frames if "Klasse" in f.columns), None)
     if hot is not None:
         assert list(hot["Rang"]) == list(range(1, len(hot) + 1))
         assert hot["Klasse"].str.startswith("Hot spot").all()
@@ -351,7 +351,7 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     assert list(table["Met de buren"]) == [int(v) for v in hot["local_sum"]]
     at = run_app(query_params={})
     at.radio(key="briefing_periode").set_value("ytd").run()
-    shown = next(f for f in (df.value for df in at.dataframe) if "Gi* z" in f.columns)
+    shown = next(f for f in (df.value for df in at.dataframe) if "Klasse" in f.columns)
     assert "Met de buren" in shown.columns
     assert any(c.value == bp.HOTSPOT_SUM_NOTE for c in at.caption)
     own = next(w for w in hot["wijk"] if isinstance(w, str))
@@ -371,3 +371,8 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
 
     assert "Met de buren" in pack(data) and bp.HOTSPOT_SUM_NOTE in pack(data)
     assert "Met de buren" not in pack(inspector)
+    # No Gi* z beside the class (an audit: "z 7,8" of four records beside "Hot spot 90%"),
+    # and the pack says what the page says under the table: a week's counts are small.
+    assert "Gi* z" not in pack(data) and "Gi* z" not in shown.columns
+    assert bp.HOTSPOT_NOTE in pack(data) and bp.HOTSPOT_NOTE in pack(inspector)
+    assert any(c.value == bp.HOTSPOT_NOTE for c in at.caption)
