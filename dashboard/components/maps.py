@@ -721,8 +721,10 @@ def split_cells(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return cells[~mask], cells[mask]
 
 
-#: Legend title of the coarse hexagons that count the records of other wijken.
-OTHER_CELLS_TITLE = "Buiten je wijk: aantal per grote zeshoek"
+#: After a layer's title, in the legend of what it counts in other wijken per coarse
+#: hexagon: "Letselongevallen per zeshoek (3 jaar) buiten je wijk" (a bare "Buiten je wijk:
+#: aantal per grote zeshoek" did not say what it counted, beside two other layers).
+OTHER_CELLS_SUFFIX = "buiten je wijk"
 
 
 def scoped_cells_note(fine_wijken: tuple[str, ...] | None, noun: str = "records") -> str:
@@ -752,7 +754,7 @@ def add_count_hexagons(
 
     With ``fine_wijken`` (not ``None``) the cells come from a query that counted other
     wijken's records in coarse cells: those get a layer and a legend of their own
-    (:data:`OTHER_CELLS_TITLE`), under the fine cells, since a coarse cell holds some
+    (the title and :data:`OTHER_CELLS_SUFFIX`), under the fine cells, since a coarse cell holds some
     seven times the records of a fine one and one colour scale would hide the own wijk.
 
     Parameters
@@ -775,7 +777,7 @@ def add_count_hexagons(
     polygons: list[dict] = []
     legend: list[tuple[str, str]] = []
     for part, name, prefix in (
-        (coarse, OTHER_CELLS_TITLE, "buiten je wijk"),
+        (coarse, f"{title} {OTHER_CELLS_SUFFIX} (grote zeshoeken)", "buiten je wijk"),
         (fine, title, "eigen wijk"),
     ):
         if part.empty:
@@ -1109,10 +1111,11 @@ def add_square_markers(
 
     Notes
     -----
-    The record policy applies as in :func:`add_points`.
+    The record policy applies as in :func:`add_points`; the squares a reader may not see
+    one by one are counted per coarse hexagon (:func:`_add_count_badges`).
     """
     points, hidden = visible_points(points)
-    add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    _add_count_badges(m, hidden, title, size)
     drawn = _drawn(points, hidden)
     if points.empty:
         return drawn
@@ -1159,6 +1162,46 @@ def add_square_markers(
     )
     Legend(title, [(palette[c], c) for c in ordered], position="bottomleft").add_to(m)
     return drawn
+
+
+#: Colour of the counts of squares a reader may not see one by one (:func:`_add_count_badges`).
+BADGE_COLOUR = "#4d4d4d"
+
+
+def _add_count_badges(m: folium.Map, cells: pd.DataFrame, title: str, size: int) -> None:
+    """Squares a reader may not see one by one, as one grey square per coarse hexagon at
+    its centre with their number in it (``h3_cell``, ``n``).
+
+    Drawn as filled hexagons they lay on the accidents' hexagons in the same colours: an
+    inspector's enforcement map had two layers of large hexagons over each other and three
+    legends (an audit). A count at the hexagon's centre says no more than the hexagon did.
+    """
+    if cells.empty:
+        return
+    side = max(size + 8, 16)
+    for row in cells.itertuples(index=False):
+        cell = row.h3_cell if isinstance(row.h3_cell, str) else h3.int_to_str(int(row.h3_cell))
+        lat, lon = h3.cell_to_latlng(cell)
+        n = int(row.n)
+        folium.Marker(
+            [lat, lon],
+            icon=folium.DivIcon(
+                html=(
+                    f'<div style="min-width:{side}px;height:{side}px;padding:0 2px;'
+                    f"background:{BADGE_COLOUR};color:#fff;border:1px solid #fff;"
+                    f"font:700 11px/{side}px sans-serif;text-align:center;"
+                    f'box-sizing:border-box">{fmt_int(n)}</div>'
+                ),
+                icon_size=(side, side),
+                icon_anchor=(side // 2, side // 2),
+            ),
+            tooltip=f"{title}: {fmt_int(n)} in deze {COARSE_AREA_TEXT}",
+        ).add_to(m)
+    Legend(
+        f"{title} {OTHER_CELLS_SUFFIX}",
+        [(BADGE_COLOUR, f"aantal per {COARSE_AREA_TEXT}, in het midden")],
+        position="bottomleft",
+    ).add_to(m)
 
 
 def add_rings(

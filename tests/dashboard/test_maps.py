@@ -116,7 +116,7 @@ def test_split_cells_and_scoped_notes():
     assert [p["properties"]["cell"] for p in polygons] == [coarse, fine]
     assert [label.split(":")[0] for _, label in legend] == ["buiten je wijk", "eigen wijk"]
     html = m.get_root().render()
-    assert maps.OTHER_CELLS_TITLE in html and "Aantal per zeshoek" in html
+    assert "Aantal per zeshoek buiten je wijk (grote zeshoeken)" in html
     polygons, legend = maps.add_count_hexagons(None, cells, "Aantal per zeshoek", None)
     assert len(polygons) == 2 and not any(":" in label for _, label in legend)
 

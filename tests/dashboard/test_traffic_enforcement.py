@@ -16,6 +16,7 @@ import folium
 import pytest
 import streamlit as st
 from dash_helpers import last_28_days, run_as, wh
+from test_map_tooltips import _geojson_layers, _style
 
 from dashboard.auth import Principal, Role
 from dashboard.components import maps
@@ -116,3 +117,41 @@ def test_the_controls_results_per_type(demo_warehouse):
         assert shown.at[kind, "In overtreding (%)"] == share
     assert shown.at["Totaal", "Controles"] == truth["n"].sum()
     assert shown.at["Totaal", "In overtreding (%)"] == "–"
+
+
+def test_an_inspector_s_enforcement_map_counts_other_wijken_s_controls_apart(
+    demo_warehouse, shown_maps
+):
+    """Controls in other wijken were a second layer of large hexagons over the accidents'
+    ones, in the same colours, with a legend that did not say what it counted (an audit):
+    they are a grey count per coarse hexagon, and the counts add up to the controls of
+    other wijken (marts.controls, the chosen types, located)."""
+    names = wh("SELECT code FROM marts.districts WHERE layer = 'wijk' ORDER BY 1")
+    own = names["code"].iat[0]
+    run_as(Principal("insp", Role.INSPECTOR, wijk_code=own), "traffic", PARAMS)
+    m = shown_maps["verkeer_handhaving_kaart"]
+    page = m.get_root().render()
+    badges = [
+        int(n.replace(".", ""))
+        for n in re.findall(r'border-box\\"\\u003e([\d.]+)\\u003c/div', page)
+    ]
+    end = last_28_days()[1]
+    truth = wh(
+        "SELECT count(*) FROM marts.controls WHERE date BETWEEN make_date(?, 1, 1) AND ? "
+        "AND control_type IN ('Snelheid', 'Alcohol') AND lat IS NOT NULL "
+        "AND wijk_code IS DISTINCT FROM ?",
+        [end.year, end, own],
+    ).iat[0, 0]
+    assert truth > 0 and sum(badges) == truth
+    assert "Verkeerscontrole buiten je wijk" in page
+    assert "Letselongevallen per zeshoek (3 jaar) buiten je wijk (grote zeshoeken)" in page
+    # Filled layers: the accidents' fine and coarse hexagons only.
+    filled = [
+        layer
+        for layer in _geojson_layers(m)
+        if "fillColor" in (style := _style(layer)) and style.get("fillOpacity", 0.2) > 0
+    ]
+    assert [layer.layer_name for layer in filled] == [
+        "Letselongevallen per zeshoek (3 jaar) buiten je wijk (grote zeshoeken)",
+        "Letselongevallen per zeshoek (3 jaar)",
+    ]
