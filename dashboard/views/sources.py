@@ -1541,21 +1541,31 @@ else:
 
 # ---------------------------------------------------------------- around what
 st.subheader("Rond welke plaatsen?")
-zone_wkt = hq.zone_geometry_31370(version, flt.wijken)
-if pois.empty or zone_wkt is None or "incidents" not in keys:
+# Counts within 100 m of a named place are records, not aggregates: a café, a station and
+# a shopping centre within 100 m of each other, a category and one day pinned a single
+# record of another wijk for an inspector (an audit). The wijken whose records the reader
+# may see only (an inspector: the own wijk).
+zone_wkt = None if scope is None else hq.zone_geometry_31370(version, scope)
+if scope is None:
+    layout.record_note(None)
+elif pois.empty or zone_wkt is None or "incidents" not in keys:
     st.info("Geen interessepunten of zonegrens, of geen feiten gekozen.")
 else:
     zone = shapely.from_wkt(zone_wkt)
-    xy = hq.record_xy(version, "incidents", *args)
-    total = hq.filtered_count(version, "incidents", *args, located_only=True)
+    xy = hq.record_xy(version, "incidents", *record_args)
+    total = hq.filtered_count(version, "incidents", *record_args, located_only=True)
     # The area analysed, as the sentences name it: the rest of a wijk is no "rest van de zone".
     where = (
-        "de zone"
-        if not flt.wijken
+        "je eigen wijk"
+        if scope != tuple(flt.wijken)
+        else "de zone"
+        if not scope
         else "de gekozen wijk"
-        if len(flt.wijken) == 1
+        if len(scope) == 1
         else "de gekozen wijken"
     )
+    if scope != tuple(flt.wijken):
+        layout.record_note(scope)
     risk = risk_near_poi(
         xy, pois.rename(columns={"poi_type": "type"}), zone.area, zone=zone,
         type_labels={t: f"een {t.lower()}" for t in pois["poi_type"].unique()}, where=where,
@@ -1572,7 +1582,7 @@ else:
         )
     st.caption(
         "Een verhouding boven 1 betekent meer feiten per km² dicht bij zo'n plaats dan in de "
-        f"rest van {'de gekozen wijken' if flt.wijken else 'de zone'}. Dat zegt waar het "
+        f"rest van {where}. Dat zegt waar het "
         "gebeurt, niet dat de plaats de oorzaak is. Het "
         "95 %-interval zegt hoe zeker de verhouding is (exact, uit het aandeel feiten binnen "
         "de straal): bevat het 1, dan kan het toeval zijn; met weinig feiten is het breed."
