@@ -1448,6 +1448,39 @@ def test_statbel_zipped_and_plain(tmp_path):
     assert got == [(2022, 6, "W01"), (2023, 5, "W01")]
 
 
+def test_overlapping_statbel_editions_say_which_rows_count_elsewhere(tmp_path):
+    """A year's file beside the file of several years that holds it: the warehouse counted
+    each accident once, but marts.load_files listed both files' rows as accepted with no
+    word (an audit: 834 accepted of 472 kept). The older edition's shared rows are
+    superseded, as for the zone's own exports, and its note says so."""
+    header = "DT_YEAR_COLLISION|DT_MONTH_COLLISION|DT_TIME|CD_NIS|TX_MUNTY_COLLISION_NL|MS_X_COORD|MS_Y_COORD|CD_CLASS_ACCIDENTS"
+    rows = ["2023|5|14|24038|Herent|171000,5|177000|3", "2023|6|9|24038|Herent|171200|177100|2"]
+    later = "2024|2|8|24038|Herent|171300|177200|3"
+    raw = mini_raw(
+        tmp_path,
+        {
+            "statbel/OPENDATA_MAP_2023.txt": "\r\n".join([header, *rows, ""]).encode(),
+            "statbel/OPENDATA_MAP_2023-2024.txt": "\r\n".join([header, *rows, later, ""]).encode(),
+        },
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(raw, wh)
+    files = {
+        f: (accepted, superseded, note)
+        for f, accepted, superseded, note in mart(
+            wh,
+            "SELECT source_file, rows_accepted, rows_superseded, note FROM marts.load_files "
+            "WHERE kind = 'statbel'",
+        )
+    }
+    kept = mart(wh, "SELECT count(*) FROM marts.accidents WHERE source = 'statbel'")[0][0]
+    assert kept == 3
+    assert files["statbel/OPENDATA_MAP_2023-2024.txt"][:2] == (3, 0)
+    accepted, superseded, note = files["statbel/OPENDATA_MAP_2023.txt"]
+    assert (accepted, superseded) == (2, 2) and "dit bestand telt niet mee" in note
+    assert sum(a - s for a, s, _ in files.values()) == kept
+
+
 def test_inconsistent_dates_are_flagged_not_refused(tmp_path):
     tasks = (
         "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk\r\n"

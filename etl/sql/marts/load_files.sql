@@ -31,6 +31,9 @@ kept as (
     -- rows beyond these are superseded, their key counted from a newer export.
     select source_file::varchar as source_file, count(*) as n from marts.incidents group by 1
     union all select source_file::varchar, count(*) from marts.accidents where source = 'zone' group by 1
+    -- Statbel's editions overlap (a year's file beside the file of several years): an
+    -- accident in two counts from the newest (int_statbel_current).
+    union all select source_file::varchar, count(*) from marts.accidents where source = 'statbel' group by 1
     union all select source_file::varchar, count(*) from marts.victims group by 1
     union all select source_file::varchar, count(*) from marts.nuisance group by 1
     union all select source_file::varchar, count(*) from marts.tasks group by 1
@@ -49,7 +52,7 @@ counted as (
         f.*,
         f.rows_read - r.n as rows_accepted,
         r.n as rows_rejected,
-        case when f.kind in ('incidents', 'accidents', 'victims', 'nuisance', 'tasks', 'controls', 'events')
+        case when f.kind in ('incidents', 'accidents', 'statbel', 'victims', 'nuisance', 'tasks', 'controls', 'events')
             then f.rows_read - r.n - coalesce(k.n, 0) end as rows_superseded
     from files f
     join refused r on r.source_file = f.source_file
