@@ -746,6 +746,17 @@ def unbuilt_exports(
     return out
 
 
+def _began_text(built_at, duration_s) -> str:
+    """ " (07/12/2026 03:12)": when the build of the warehouse served began. After a failed
+    build "nadat de laatste bouw begon" named the failed one, before which one of the files
+    listed had been added (an audit)."""
+    try:
+        began = pd.Timestamp(built_at) - pd.Timedelta(seconds=float(duration_s or 0))
+    except (TypeError, ValueError):
+        return ""
+    return "" if pd.isna(began) else f" ({fmt_datetime(began.to_pydatetime())})"
+
+
 def unbuilt_notice(loaded: Sequence[str], built_at, duration_s) -> None:
     """A warning on the Data page for :func:`unbuilt_exports`, unless a build runs (it
     reads them)."""
@@ -768,7 +779,8 @@ def unbuilt_notice(loaded: Sequence[str], built_at, duration_s) -> None:
         st.warning(
             f"{fmt_int(len(names))} {'export staat' if len(names) == 1 else 'exports staan'} in de "
             f"map met ruwe exports maar {'zit' if len(names) == 1 else 'zitten'} nog niet in het "
-            f"warehouse ({listed}): toegevoegd nadat de laatste bouw begon. {advice}",
+            f"warehouse ({listed}): toegevoegd na het begin van de opbouw van dit warehouse"
+            f"{_began_text(built_at, duration_s)}. {advice}",
             icon=":material/sync_problem:",
         )
 

@@ -14,8 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
-from dash_helpers import run_app
+from dash_helpers import run_app, wh
 
 from dashboard.components import upload
 from etl.audit import AuditLog
@@ -735,8 +736,13 @@ def test_an_export_added_after_the_build_began_is_named_until_built(small_zone):
     [notice] = [w.value for w in at.warning if "nog niet in het" in w.value]
     assert notice.startswith(
         "1 export staat in de map met ruwe exports maar zit nog niet in het warehouse "
-        "(incidents/laat.csv): toegevoegd nadat de laatste bouw begon."
+        "(incidents/laat.csv): toegevoegd na het begin van de opbouw van dit warehouse ("
     )
+    # When that build began, the zone's clock: after a failed build "nadat de laatste bouw
+    # begon" named the failed one (an audit).
+    info = wh("SELECT built_at, duration_s FROM marts.build_info")
+    began = pd.Timestamp(info.iat[0, 0]) - pd.Timedelta(seconds=float(info.iat[0, 1]))
+    assert f"warehouse ({began:%d/%m/%Y %H:%M})." in notice
 
 
 def test_a_failure_that_names_no_export_does_not_send_to_quarantine():
