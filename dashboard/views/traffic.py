@@ -1302,8 +1302,28 @@ texts = {
     k: tuple(fmt_clock(t) for t in schools[f"{k}_text"])
     for k in ("morning", "afternoon", "wednesday_noon")
 }
+# The days the source covers of that window: Statbel's file stops a year back, and the
+# caption named the whole window (an audit).
+hour_span = (
+    (max(trend_start, bounds["first"]), min(period.end, bounds["last"]))
+    if bounds["first"] is not None
+    and bounds["first"] <= period.end
+    and trend_start <= bounds["last"]
+    else None
+)
 st.caption(
-    f"{source_label}, {fmt_period(trend_start, period.end)}. Schooluren (zone.toml [schools]): "
+    f"{source_label}, "
+    + (
+        f"{fmt_period(*hour_span)}"
+        + (
+            f" (wat de bron dekt van {fmt_period(trend_start, period.end)})"
+            if hour_span != (trend_start, period.end)
+            else ""
+        )
+        if hour_span
+        else f"niets gekend in {fmt_period(trend_start, period.end)}"
+    )
+    + ". Schooluren (zone.toml [schools]): "
     f"{texts['morning'][0]}–{texts['morning'][1]} en {texts['afternoon'][0]}–"
     f"{texts['afternoon'][1]}, woensdag {texts['wednesday_noon'][0]}–"
     f"{texts['wednesday_noon'][1]}."
@@ -1390,9 +1410,26 @@ else:
         }
     )
     layout.table(style_table(side_table))
+    # A year without a Statbel row is not published yet (the open data lag a year), not a
+    # year without accidents: the row was left out without a word (an audit).
+    statbel_last = traffic.source_span(version, "accidents_statbel")["last"]
+    missing = [
+        y
+        for y in range(trend_start.year, period.end.year + 1)
+        if not ((side["jaar"].astype(int) == y) & (side["bron"] == "statbel")).any()
+    ]
+    later = [str(y) for y in missing if statbel_last is not None and y > statbel_last.year]
+    earlier = [str(y) for y in missing if str(y) not in later]
     st.caption(
         "Letselongevallen per kalenderjaar en bron, naar de ernst van het ongeval (zwaarst "
         "getroffen slachtoffer); hele zone, zonder ongevallenfilters."
+        + (
+            f" Statbel {', '.join(later)}: nog niet gepubliceerd (het geladen bestand loopt "
+            f"tot {fmt_date(statbel_last)}), geen jaar zonder ongevallen."
+            if later
+            else ""
+        )
+        + (f" Statbel {', '.join(earlier)}: niet geladen." if earlier else "")
     )
 
 # ------------------------------------------------------------------------------------
@@ -1425,5 +1462,14 @@ st.subheader("Ongevallen naar ernst")
 severity = traffic.accidents_by_severity(
     version, source, period.start, period.end, flt.wijken, facets
 )
-layout.table(style_table(severity.rename(columns={"ernst": "Ernst", "ongevallen": "Ongevallen"})))
-st.caption(f"{source_label}, gekozen periode; ernst van het zwaarst getroffen slachtoffer.")
+if now_touched:
+    layout.table(
+        style_table(severity.rename(columns={"ernst": "Ernst", "ongevallen": "Ongevallen"}))
+    )
+    st.caption(
+        f"{source_label}, gekozen periode; ernst van het zwaarst getroffen slachtoffer."
+        + ("" if now_covered else days_note)
+    )
+else:
+    # An empty table read as a period without accidents (Statbel after its file; an audit).
+    st.info(f"{coverage_text}: niets te tonen voor de gekozen periode.", icon=":material/info:")

@@ -1,4 +1,5 @@
-"""Verkeer's enforcement section: what an inspector may see of it, what the controls found.
+"""Verkeer, from an audit: the enforcement section (what an inspector may see of it, what the
+controls found) and Statbel's months not published yet.
 
 An inspector sees another wijk's locations only as black spots or candidates, as in the
 location history. An audit found two locations in other wijken in an inspector's table and on
@@ -155,3 +156,42 @@ def test_an_inspector_s_enforcement_map_counts_other_wijken_s_controls_apart(
         "Letselongevallen per zeshoek (3 jaar) buiten je wijk (grote zeshoeken)",
         "Letselongevallen per zeshoek (3 jaar)",
     ]
+
+
+@pytest.fixture
+def statbel_to_2025(demo_raw, tmp_path, monkeypatch):
+    """The demo zone with Statbel's file up to December 2025 (the open data lag a year)."""
+    from dash_helpers import demo_variant
+
+    def cut(raw):
+        for path in (raw / "statbel").glob("*.txt"):
+            lines = path.read_bytes().splitlines(keepends=True)
+            path.write_bytes(
+                b"".join([lines[0], *(r for r in lines[1:] if not r.startswith(b"2026|"))])
+            )
+
+    yield demo_variant(demo_raw, tmp_path, monkeypatch, cut)
+    st.cache_data.clear()
+
+
+def test_statbel_s_unpublished_months_are_said_not_shown_as_nothing(statbel_to_2025):
+    """Statbel up to 2025 and a period in 2026 (an audit): the severity table was empty
+    under "gekozen periode", the hour chart's caption named the whole window, and the
+    table beside the zone's registration left out 2026 without a word."""
+    at = run_as(
+        Principal("coord", Role.COORDINATOR),
+        "traffic",
+        {"periode": "aangepast", "van": "2026-03-01", "tot": "2026-05-31"},
+    )
+    at.button_group(key="verkeer_bron").set_value("accidents_statbel").run()
+    assert not at.exception
+    assert not [df for df in _frames(at) if list(df.columns)[:1] == ["Ernst"]]
+    infos = [i.value for i in at.info]
+    # Per gemeente, per wijk and, new, per severity.
+    assert sum("niets te tonen voor de gekozen periode" in i for i in infos) == 3
+    captions = [c.value for c in at.caption]
+    hour = next(c for c in captions if "Schooluren" in c)
+    assert "t.e.m. 31/12/2025" in hour or "– 31/12/2025" in hour, hour
+    assert "wat de bron dekt van" in hour
+    side = next(c for c in captions if c.startswith("Letselongevallen per kalenderjaar"))
+    assert "Statbel 2026: nog niet gepubliceerd (het geladen bestand loopt tot 31/12/2025)" in side
