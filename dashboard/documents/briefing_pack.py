@@ -860,9 +860,16 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     return pd.DataFrame(rows, columns=columns), marks
 
 
-def followup_note() -> str:
-    """How the period's events were followed up, for under their table."""
-    return (
+def followup_note(reader_wijk: str | None = None) -> str:
+    """How the period's events were followed up, for under their table (``reader_wijk``:
+    an inspector's, whose records alone count)."""
+    own = (
+        f"Rond een evenement tellen enkel de records van je eigen wijk ({reader_wijk}), ook "
+        "rond een evenement in een andere wijk. "
+        if reader_wijk
+        else ""
+    )
+    return own + (
         f"Geteld binnen {event_analysis.RADIUS_M} m van de locatie, van het begin tot "
         f"{event_analysis.AFTER_HOURS} uur na het einde (zonder einde: tot het einde van de "
         f"begindag). Gewoonlijk: het gemiddelde van dezelfde uren op dezelfde plaats in de "
@@ -1171,7 +1178,7 @@ def _events_section(doc, data: BriefingData) -> None:
             doc, t.columns, _as_text(t), numeric_from=4, font_size=8,
             highlight=lambda i, j: marks[i].get(j),
         )  # fmt: skip
-        _docx.small_note(doc, followup_note())
+        _docx.small_note(doc, followup_note(data.reader_wijk))
 
 
 def with_approaches(
@@ -1344,8 +1351,20 @@ def for_reader(version: WarehouseVersion, data: BriefingData, own_wijk: str | No
     black = data.black_spots
     shown = black[(black["status"] != "Opvolgen") | (black["wijk"] == name)]
     shown = shown.assign(rang=np.arange(1, len(shown) + 1)).reset_index(drop=True)
+    # Around an event only the own wijk's records count: one record around another wijk's
+    # event placed it within 250 m and a few hours (an audit).
+    followup = data.events_followup
+    if data.has_events:
+        followup = event_queries.event_follow_up(
+            version,
+            data.bounds.current.start,
+            data.bounds.current.end,
+            tuple(data.wijken),
+            record_wijken=(own_wijk,),
+        )
     return replace(
         data,
+        events_followup=followup,
         hotspots=kept,
         hidden_hotspots=hidden,
         black_spots=shown,

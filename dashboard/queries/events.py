@@ -115,6 +115,14 @@ def upcoming_events(
     )
 
 
+def _in_wijken(alias: str) -> str:
+    """SQL: the record lies in ``$record_wijken`` (empty: every record)."""
+    return (
+        f"(len($record_wijken::VARCHAR[]) = 0 "
+        f"OR list_contains($record_wijken::VARCHAR[], {alias}.wijk_code::VARCHAR))"
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def event_follow_up(
     version: WarehouseVersion,
@@ -125,9 +133,12 @@ def event_follow_up(
     after_hours: int = AFTER_HOURS,
     weeks: int = BASELINE_WEEKS,
     nis_code: str | None = None,
+    record_wijken: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Events of the period ``start``–``end`` (both included) with the records around them
-    (in ``wijken`` when given, of the municipality ``nis_code`` when given).
+    (in ``wijken`` when given, of the municipality ``nis_code`` when given). Records count
+    only of ``record_wijken`` when given (an inspector: the own wijk's records; a count
+    of one record around another wijk's event placed it within 250 m and a few hours).
 
     Per event, per domain of :data:`DOMAINS`: ``<domain>_now``, the records within
     ``radius_m`` metres of its location from its start until ``after_hours`` after its end
@@ -185,15 +196,18 @@ def event_follow_up(
     recs AS (
         SELECT 'incidents' AS domain, i.occurred_from AS t, i.x, i.y
         FROM marts.incidents i, span WHERE i.occurred_from >= span.lo AND i.occurred_from < span.hi
+          AND {_in_wijken("i")}
         UNION ALL
         SELECT 'nuisance', n.reported_at, n.x, n.y
         FROM marts.nuisance n, span
         WHERE n.time_known AND n.reported_at >= span.lo AND n.reported_at < span.hi
+          AND {_in_wijken("n")}
         UNION ALL
         SELECT 'accidents', a.occurred_at, a.x, a.y
         FROM marts.accidents a, span
         WHERE a.source = 'zone' AND a.time_known
           AND a.occurred_at >= span.lo AND a.occurred_at < span.hi
+          AND {_in_wijken("a")}
     ),
     -- Each window by the hours it touches: records meet their windows through an equal
     -- hour (a hash join), then the exact time and distance. A join on the time range
@@ -232,6 +246,7 @@ def event_follow_up(
             "radius": float(radius_m),
             "after": int(after_hours),
             "weeks": int(weeks),
+            "record_wijken": list(record_wijken),
             "first": span["first"],
             "last": span["last"],
         },

@@ -270,7 +270,7 @@ else:
         layout.table(
             comparison.styled_marks(followed.style, marks), key="briefing_evenementen_periode",
         )  # fmt: skip
-        st.caption(bp.followup_note())
+        st.caption(bp.followup_note(data.reader_wijk))
 
 if data.approaches is not None:
     st.subheader("Aanpakken van probleemadressen")

@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import numpy as np
-from dash_helpers import anchor, count, metrics, nl, run_app, wh
+from dash_helpers import anchor, count, metrics, nl, run_app, run_as, wh
 
 #: Independent SQL per measure, for a period [?, ?] (and an optional wijk condition).
 SQL = {
@@ -296,6 +296,52 @@ def test_briefing_lists_coming_events_and_follows_up_the_periods(demo_warehouse)
     row = followed[followed["Evenement"] == ev["name"]].iloc[0]
     assert row["Feiten"].startswith(f"{nl(n)} (gewoonlijk ")
     assert any(c.value.startswith("Geteld binnen 250 m") for c in at.caption)
+
+
+def test_an_inspector_counts_only_the_own_wijk_s_records_around_events(demo_warehouse):
+    """Around another wijk's event an inspector saw "Feiten 1": one record placed within
+    250 m and a few hours (an audit, page and pack). The inspector's counts are of the own
+    wijk's records, around every event (SQL of its own); the note says so."""
+    from dashboard.auth import Principal, Role
+
+    inspector = Principal("insp", Role.INSPECTOR, wijk_code="W01")
+    at = run_as(inspector)
+    at.radio(key="briefing_periode").set_value("ytd").run()
+    assert not at.exception
+    followed = next(d.value for d in at.dataframe if "Opvallend" in d.value.columns)
+    end = anchor()
+    events = wh(
+        "SELECT name, x, y, started_at, window_end FROM marts.events WHERE x IS NOT NULL "
+        "AND started_at < ?::TIMESTAMP AND window_end > make_date(?, 1, 1)::TIMESTAMP",
+        [end + timedelta(days=1), end.year],
+    )
+    checked = differ = 0
+    for ev in events.itertuples(index=False):
+        when = f"{ev.started_at:%d/%m %H:%M}"
+        rows = followed[(followed["Evenement"] == ev.name) & followed["Wanneer"].str.contains(when)]
+        if len(rows) != 1 or not rows.iloc[0]["Feiten"][:1].isdigit():
+            continue
+        for column, table, moment in (
+            ("Feiten", "incidents", "occurred_from"),
+            ("Overlast", "nuisance", "reported_at"),
+        ):
+            where = (
+                f"{moment} >= ? AND {moment} < ? + INTERVAL 2 HOUR "
+                "AND (x - ?) * (x - ?) + (y - ?) * (y - ?) <= 250 * 250"
+                + (" AND time_known" if table == "nuisance" else "")
+            )
+            args = [ev.started_at, ev.window_end, ev.x, ev.x, ev.y, ev.y]
+            sql = f"SELECT count(*) FROM marts.{table} WHERE {where}"
+            own = count(sql + " AND wijk_code = 'W01'", args)
+            every = count(sql, args)
+            assert rows.iloc[0][column].startswith(f"{nl(own)} (gewoonlijk "), ev.name
+            differ += own != every
+        checked += 1
+    assert checked >= 20 and differ >= 1, (checked, differ)
+    assert any(
+        c.value.startswith("Rond een evenement tellen enkel de records van je eigen wijk (W01)")
+        for c in at.caption
+    )
 
 
 def test_briefing_lists_the_running_approaches(demo_warehouse, tmp_path, monkeypatch):
