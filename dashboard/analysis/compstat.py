@@ -530,7 +530,10 @@ def poisson_p_value(now: Any, before: Any, dispersion: Any = 1.0) -> np.ndarray:
             upper = np.where(a > 0, betainc(np.where(a > 0, a, 1.0), b + 1, 0.5), 1.0)
         tails = np.minimum(lower, upper)
     p = np.minimum(1.0, 2.0 * tails)
-    return np.where(n == 0, 1.0, p)
+    # A count not known (NaN: no comparison period) has no p-value, with or without φ: the
+    # form with φ gave 1.0 for 0 now against NaN, and "Wat valt op" counted it as tested
+    # (22 comparisons where nothing was compared; an audit).
+    return np.where(np.isnan(n), np.nan, np.where(n == 0, 1.0, p))
 
 
 def _direction(diff: pd.Series) -> pd.Series:

@@ -243,6 +243,11 @@ def test_poisson_p_value_matches_the_exact_binomial_test():
     assert poisson_p_value([2], [10])[0] == pytest.approx(0.0386, abs=1e-4)
     assert poisson_p_value([0], [0])[0] == 1.0
     assert np.isnan(poisson_p_value([3], [np.nan])[0])
+    # With clumped counts (φ > 1) too: 0 now against an unknown period was p = 1, and the
+    # briefing counted it among its comparisons (an audit).
+    got = poisson_p_value([0, 3, 0, 20], [np.nan, np.nan, 0, 8], [1.5, 1.5, 1.5, 2.0])
+    assert np.isnan(got[0]) and np.isnan(got[1]) and got[2] == 1.0
+    assert got[3] == pytest.approx(poisson_p_value([10], [4])[0], rel=1e-6)
 
 
 def test_compare_periods_gives_p_values():
