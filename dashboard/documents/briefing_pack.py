@@ -161,6 +161,9 @@ class BriefingData:
     #: Per hot-spot domain, the hot cells left out because they lie outside the reader's
     #: own wijk (inspector).
     hidden_hotspots: dict[str, int] = field(default_factory=dict)
+    #: Per hot-spot domain, the hot cells the reader may see, listed (at most
+    #: :data:`TOP_N`) or not.
+    hotspots_total: dict[str, int] = field(default_factory=dict)
     #: Locations to follow up (not black spots or candidates) left out for that reason.
     hidden_black_spots: int = 0
     #: The inspector's own wijk when the pack is that reader's version (:func:`for_reader`).
@@ -220,9 +223,10 @@ def _hot_spots(
     bounds: PeriodBounds,
     wijken: tuple[str, ...],
     fine_wijken: tuple[str, ...] | None = None,
-) -> tuple[pd.DataFrame, int]:
-    """The hot cells to list (at most :data:`TOP_N`) and how many hot cells the reader may
-    not see.
+) -> tuple[pd.DataFrame, int, int]:
+    """The hot cells to list (at most :data:`TOP_N`), how many hot cells the reader may
+    not see, and how many the reader may see (listed or not: a list cut at ten read as all
+    of them; an audit found 10 listed of 48).
 
     ``fine_wijken`` (an inspector's own wijk): the Bronnen page's rule
     (:func:`dashboard.queries.hotspots.visible_classes`): the classes of the zone's
@@ -254,7 +258,7 @@ def _hot_spots(
     gi = hotspot_queries.hotspot_classes(version, (domain,), start, end, wijken, fdr=True)
     # Below the zone's small-count threshold no test is listed (Bronnen shows none either).
     if gi.empty or gi["n"].sum() < max(3, small_count_threshold()):
-        return pd.DataFrame(columns=columns), 0
+        return pd.DataFrame(columns=columns), 0, 0
     hidden = 0
     records_of = wijken
     if fine_wijken is not None:
@@ -267,9 +271,10 @@ def _hot_spots(
     hot = gi[(gi["klasse"] > 0) & (gi["n"] > 0)].sort_values(
         ["klasse", "local_sum", "n", "z"], ascending=False
     )
+    total = len(hot)
     hot = hot.head(TOP_N)
     if hot.empty:
-        return pd.DataFrame(columns=columns), hidden
+        return pd.DataFrame(columns=columns), hidden, 0
     cells = tuple(int(c) for c in hot["h3_cell"])
     details = overview.hot_cell_details(version, domain, start, end, cells, records_of)
     hot = hot.assign(h3_cell=hot["h3_cell"].astype("uint64"))
@@ -289,7 +294,7 @@ def _hot_spots(
         # What made the cell hot is the sum over it and its neighbours, records of other
         # wijken among them: not for a reader who may see only their own wijk's records.
         out["local_sum"] = np.nan
-    return out[columns].reset_index(drop=True), hidden
+    return out[columns].reset_index(drop=True), hidden, total
 
 
 def _black_spots(
@@ -643,7 +648,9 @@ def collect_briefing(
     scored.sort(key=lambda t: -t[0])
 
     shapes = district_queries.district_shapes(version, "wijk")
-    hot = {d: _hot_spots(version, d, bounds, wijken)[0] for d in HOTSPOT_LABELS}
+    found = {d: _hot_spots(version, d, bounds, wijken) for d in HOTSPOT_LABELS}
+    hot = {d: table for d, (table, _, _) in found.items()}
+    hot_total = {d: total for d, (_, _, total) in found.items()}
     all_names = dict(zip(all_wijken["code"], all_wijken["name"], strict=True))
     black, window, rule = _black_spots(version, bounds.current.end, all_names, tuple(wijken))
     first = span["first"]
@@ -673,6 +680,7 @@ def collect_briefing(
         sentences_note=screen.note(),
         victims_dispersion=phi,
         hotspots=hot,
+        hotspots_total=hot_total,
         black_spots=black,
         black_spot_window=window,
         wijk_shapes=shapes[["code", "name", "geojson"]],
@@ -1119,6 +1127,8 @@ def briefing_docx(
         else:
             t = hotspot_table(hot)
             _docx.add_table(doc, t.columns, _as_text(t), font_size=8)
+            if more := more_hotspots_note(data, domain):
+                _docx.small_note(doc, more)
             if "Met de buren" in t:
                 _docx.small_note(doc, HOTSPOT_SUM_NOTE)
             _docx.small_note(doc, HOTSPOT_NOTE)
@@ -1276,7 +1286,6 @@ def no_hotspots_text(data, domain: str) -> str:
     return f"Geen significante hot spots (Gi*, met FDR-correctie){where} in deze periode."
 
 
-#: Under a hot-spot table with its "Met de buren" column (page and pack).
 #: Under the hot-spot table, on the page and in the pack.
 HOTSPOT_NOTE = (
     "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
@@ -1284,10 +1293,23 @@ HOTSPOT_NOTE = (
     "categorie. De klasse zegt hoe zeker (90, 95 of 99 %). Bij een week zijn de aantallen "
     "klein: lees ze als aandachtspunten."
 )
+#: Under a hot-spot table with its "Met de buren" column (page and pack).
 HOTSPOT_SUM_NOTE = (
     "Met de buren: de records in de zeshoek en in de zes zeshoeken rond haar. Daarop rekent "
     "Gi*, zodat ook een zeshoek met één record een hot spot is als haar buurt er veel heeft."
 )
+
+
+def more_hotspots_note(data, domain: str) -> str:
+    """ "De 10 sterkste van 48 hot spots." when the list is cut at :data:`TOP_N`; ``""``
+    when it holds them all (page and pack)."""
+    shown, total = len(data.hotspots.get(domain, ())), data.hotspots_total.get(domain, 0)
+    if total <= shown:
+        return ""
+    return (
+        f"De {fmt_int(shown)} sterkste van {fmt_int(total)} hot spots (hoogste klasse, dan "
+        "de meeste records met de buren); Bronnen toont ze allemaal."
+    )
 
 
 def hidden_hotspots_note(n: int) -> str:
@@ -1341,9 +1363,9 @@ def for_reader(version: WarehouseVersion, data: BriefingData, own_wijk: str | No
         return data
     own = data.wijk_shapes.loc[data.wijk_shapes["code"] == own_wijk, "name"]
     name = own.iat[0] if len(own) else None
-    kept, hidden = {}, {}
+    kept, hidden, total = {}, {}, {}
     for domain in data.hotspots:
-        kept[domain], hidden[domain] = _hot_spots(
+        kept[domain], hidden[domain], total[domain] = _hot_spots(
             version, domain, data.bounds, data.wijken, (own_wijk,)
         )
     # A black spot or candidate is an aggregate of several injury accidents and public in
@@ -1367,6 +1389,7 @@ def for_reader(version: WarehouseVersion, data: BriefingData, own_wijk: str | No
         events_followup=followup,
         hotspots=kept,
         hidden_hotspots=hidden,
+        hotspots_total=total,
         black_spots=shown,
         hidden_black_spots=data.hidden_black_spots + len(black) - len(shown),
         reader_wijk=own_wijk,

@@ -74,15 +74,20 @@ if data.totals.empty:
 totals = data.totals
 # A year to date is compared with the same dates a year earlier only: that is its
 # "vorige periode" (compstat.period_bounds).
-base, short = ("last_year", "last_year") if data.bounds.kind == "ytd" else ("previous", "prev")
+ytd = data.bounds.kind == "ytd"
+base, short = ("last_year", "last_year") if ytd else ("previous", "prev")
+# Said as what it is: "+34 t.o.v. vorige periode" stood above tables whose "Vorige periode"
+# was empty, the base being last year (an audit).
+against = "t.o.v. zelfde periode vorig jaar" if ytd else "t.o.v. vorige periode"
 layout.kpi_row(
     [
         layout.Kpi(
             label,
             int(totals.at[key, "now"]),
             None if pd.isna(totals.at[key, base]) else int(totals.at[key, base]),
+            reference_label=against,
             help=f"Zelfde periode vorig jaar: {fmt_int(totals.at[key, 'last_year'])} · "
-            f"signaal t.o.v. vorige periode: {comparison.signal_text(totals.at[key, f'z_{short}'], bool(totals.at[key, f'notable_{short}']))}",
+            f"signaal {against}: {comparison.signal_text(totals.at[key, f'z_{short}'], bool(totals.at[key, f'notable_{short}']))}",
             dispersion=data.victims_dispersion if key == "victims" else 1.0,
         )
         for key, label in overview.BRIEFING_MEASURES.items()
@@ -203,6 +208,8 @@ elif hot.empty:
 else:
     hot_table = bp.hotspot_table(hot)
     layout.table(hot_table)
+    if more := bp.more_hotspots_note(data, hot_domain):
+        st.caption(more)
     if "Met de buren" in hot_table:
         st.caption(bp.HOTSPOT_SUM_NOTE)
 if data.hidden_hotspots.get(hot_domain):

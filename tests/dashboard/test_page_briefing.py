@@ -344,6 +344,41 @@ def test_an_inspector_counts_only_the_own_wijk_s_records_around_events(demo_ware
     )
 
 
+def test_a_hot_spot_list_cut_at_ten_says_of_how_many(demo_warehouse):
+    """The list holds the ten strongest hot cells; the map's "10 hot-spotzeshoeken" read as
+    all of them where there were 48 (an audit). The note counts the hot cells with records
+    of the year's Gi* (FDR), in the pack as well."""
+    import io
+
+    from docx import Document
+
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import hotspots as hq
+    from dashboard.queries import warehouse_version
+
+    at = run_app()
+    at.radio(key="briefing_periode").set_value("ytd").run()
+    end = anchor()
+    gi = hq.hotspot_classes(
+        warehouse_version(), ("incidents",), date(end.year, 1, 1), end, fdr=True
+    )
+    total = int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
+    assert total > 10, "the demo's year has more hot cells than the list holds"
+    note = f"De 10 sterkste van {nl(total)} hot spots"
+    assert any(c.value.startswith(note) for c in at.caption)
+    # The year to date's base is the same dates a year earlier, and its tiles say so (they
+    # said "t.o.v. vorige periode" above tables whose "Vorige periode" was empty).
+    deltas = [str(m.proto.delta) for m in at.metric if m.proto.delta]
+    assert deltas and all(d.endswith("t.o.v. zelfde periode vorig jaar") for d in deltas), deltas
+    data = bp.collect_briefing(warehouse_version(), "ytd", end)
+    doc = Document(io.BytesIO(bp.briefing_docx(data, images={})))
+    assert any(p.text.startswith(note) for p in doc.paragraphs)
+    # A list that holds them all says nothing more.
+    from dataclasses import replace
+
+    assert bp.more_hotspots_note(replace(data, hotspots_total={"incidents": 10}), "incidents") == ""
+
+
 def test_briefing_lists_the_running_approaches(demo_warehouse, tmp_path, monkeypatch):
     from dashboard.documents import briefing_pack as bp
     from etl.approaches import ApproachStore
