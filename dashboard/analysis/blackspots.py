@@ -101,7 +101,8 @@ class RuleParams:
             f"{num(self.weight_killed)}, zwaargewond {num(self.weight_seriously)}, "
             f"lichtgewond {num(self.weight_lightly)} per slachtoffer"
             + (f"; zwakke weggebruikers ({users}) × {num(self.vulnerable_factor)}" if users else "")
-            + f"; ongevallen binnen {num(self.distance_m)} m vormen één locatie)"
+            + f"; ongevallen binnen {num(self.distance_m)} m van elkaar vormen één locatie, "
+            f"een keten langer dan {num(4 * self.distance_m)} m wordt gesplitst)"
         )
 
 

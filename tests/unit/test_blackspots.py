@@ -565,6 +565,9 @@ def test_the_rule_is_described_with_the_values_applied():
     text = RuleParams().describe()
     assert "minstens 3 letselongevallen in 3 jaar" in text and "minstens 15 " in text
     assert "(voetganger, fietser, bromfiets) × 1,7" in text and "binnen 50 m" in text
+    # A chain longer than four times the distance is split (cluster_locations): the text
+    # said only "binnen 50 m vormen één locatie" (an audit, at 100 m a chain of 441 m).
+    assert "een keten langer dan 200 m wordt gesplitst" in text
     own = RuleParams(
         min_score=12.5, vulnerable_factor=1.75, vulnerable_road_users=("Fietser", "Motorfiets")
     ).describe()
