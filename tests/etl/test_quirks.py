@@ -2153,3 +2153,37 @@ def test_messages_about_a_workbook_speak_of_rows_and_name_no_empty_columns(tmp_p
     assert reason.endswith("open het in Excel en bewaar het als Excel-werkmap (.xlsx)")
     with pytest.raises(BuildError, match="is een PDF-document, geen tekstbestand"):
         built(tmp_path / "p", {"incidents/verslag.xlsx": b"%PDF-1.4\n%binary\x00"})
+
+
+def test_a_period_where_one_moment_belongs_is_refused_as_a_period(tmp_path):
+    """A nuisance report or an accident with a period in its one date field ("05/11/2026
+    22:00 - 06/11/2026 01:00") was refused as "geen geldige datum (verwacht dd/mm/jjjj
+    uu:mm)", in the very format it asked for (an audit). The reason says it is a period;
+    a date that is no date keeps its own reason."""
+    nuisance = (
+        "Meldingsnummer;Datum melding;Type overlast\r\n"
+        "N1;05/02/2024 22:00 - 06/02/2024 01:00;Geluidsoverlast\r\n"
+        "N2;van 05/02/2024 22:00 tot 06/02/2024 01:00;Geluidsoverlast\r\n"
+        "N3;gisteren;Geluidsoverlast\r\n"
+        "N4;05/02/2024 22:00;Geluidsoverlast\r\n"
+    )
+    accidents = (
+        "Ongevalnummer;Datum/uur;Straat;Gemeente;X;Y;Ernst\r\n"
+        "O1;03/02/2024 14:30 - 03/02/2024 15:00;Kerkstraat;Herent;171000;177000;Lichtgewond\r\n"
+        "O2;03/02/2024 14:30;Kerkstraat;Herent;171000;177000;Lichtgewond\r\n"
+    )
+    wh = built(tmp_path, {"nuisance/n.csv": nuisance, "accidents/o.csv": accidents})
+    reasons = dict(
+        mart(
+            wh,
+            "SELECT value, reason FROM marts.rejects WHERE field IN ('Datum melding', 'Datum/uur')",
+        )
+    )
+    period = "is een periode: hier hoort één moment (dd/mm/jjjj uu:mm), bijvoorbeeld het begin"
+    assert reasons == {
+        "05/02/2024 22:00 - 06/02/2024 01:00": f"Datum melding {period}",
+        "van 05/02/2024 22:00 tot 06/02/2024 01:00": f"Datum melding {period}",
+        "gisteren": "Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)",
+        "03/02/2024 14:30 - 03/02/2024 15:00": f"Datum/uur {period}",
+    }
+    assert mart(wh, "SELECT report_id FROM marts.nuisance") == [("N4",)]

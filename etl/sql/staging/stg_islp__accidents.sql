@@ -61,6 +61,9 @@ checked as not materialized (
             when wb_key_spoilt(accident_id) then wb_key_reject('accident_id', 'Ongevalnummer', accident_id)
             when occurred_at_text is null then wb_reject('occurred_at', 'Datum/uur van het ongeval ontbreekt', null)
             when wb_placeholder_date(occurred_at_day, occurred_at_text) then wb_placeholder_reject('occurred_at', 'Datum/uur', occurred_at_text)
+            -- A period ("05/11/2026 22:00 - 06/11/2026 01:00") is a moment's window only for
+            -- the facts: here it was "geen geldige datum" in the very format it asked for.
+            when occurred_at_day is null and wb_period(occurred_at_text) is not null then wb_reject('occurred_at', 'Datum/uur is een periode: hier hoort één moment (dd/mm/jjjj uu:mm), bijvoorbeeld het begin', occurred_at_text)
             when occurred_at_day is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
             when occurred_time_text is not null and occurred_clock is null then wb_reject('occurred_time', 'Uur van het ongeval is geen geldig uur (verwacht uu:mm)', occurred_time_text)
             when occurred_at >= p.today + 1 then wb_reject('occurred_at', 'Datum/uur ligt in de toekomst', occurred_at_text)

@@ -58,6 +58,9 @@ checked as not materialized (
             when wb_key_spoilt(report_id) then wb_key_reject('report_id', 'Meldingsnummer', report_id)
             when reported_at_text is null then wb_reject('reported_at', 'Datum melding ontbreekt', null)
             when wb_placeholder_date(reported_at_day, reported_at_text) then wb_placeholder_reject('reported_at', 'Datum melding', reported_at_text)
+            -- A period ("05/11/2026 22:00 - 06/11/2026 01:00") is a moment's window only for
+            -- the facts: here it was "geen geldige datum" in the very format it asked for.
+            when reported_at_day is null and wb_period(reported_at_text) is not null then wb_reject('reported_at', 'Datum melding is een periode: hier hoort één moment (dd/mm/jjjj uu:mm), bijvoorbeeld het begin', reported_at_text)
             when reported_at_day is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
             when reported_time_text is not null and reported_clock is null then wb_reject('reported_time', 'Uur melding is geen geldig uur (verwacht uu:mm)', reported_time_text)
             when reported_at >= p.today + 1 then wb_reject('reported_at', 'Datum melding ligt in de toekomst', reported_at_text)
