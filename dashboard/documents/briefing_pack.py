@@ -242,6 +242,7 @@ def _hot_spots(
         "straat",
         "categorie",
         "categorie_n",
+        "categorie_gelijk",
         "n",
         "local_sum",
         "z",
@@ -286,6 +287,7 @@ def _hot_spots(
             "street": "straat",
             "category": "categorie",
             "category_n": "categorie_n",
+            "category_ties": "categorie_gelijk",
         }
     )
     out.insert(0, "rang", np.arange(1, len(out) + 1))
@@ -722,8 +724,19 @@ def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
             "Wijk": hot["wijk"].fillna("–"),
             "Straat (meest)": hot["straat"].fillna("–"),
             "Categorie (meest)": [
-                f"{c} ({fmt_int(k)})" if isinstance(c, str) else "–"
-                for c, k in zip(hot["categorie"], hot["categorie_n"], strict=True)
+                "–"
+                if not isinstance(c, str)
+                else f"{fmt_int(t)} categorieën, elk {fmt_int(k)}"
+                if t > 1
+                else f"{c} ({fmt_int(k)})"
+                for c, k, t in zip(
+                    hot["categorie"],
+                    hot["categorie_n"],
+                    hot["categorie_gelijk"].fillna(1).astype(int)
+                    if "categorie_gelijk" in hot
+                    else [1] * len(hot),
+                    strict=True,
+                )
             ],
             "Aantal in zeshoek": hot["n"].astype(int),
             # The count Gi* weighs: the cell and its six neighbours ("1" beside "Hot spot

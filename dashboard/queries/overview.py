@@ -264,7 +264,7 @@ def hot_cell_details(
     -------
     pandas.DataFrame
         ``h3_cell``, ``n``, ``category`` (most frequent; ties alphabetically),
-        ``category_n``, ``street`` (most frequent street, as the address counts:
+        ``category_n``, ``category_ties`` (categories as frequent as it), ``street`` (most frequent street, as the address counts:
         ``address_street``, one name however it was written), ``wijk_name``, ``lat``, ``lon``
         (mean of the records, for the map).
     """
@@ -281,9 +281,15 @@ def hot_cell_details(
             FROM {table} t
             WHERE {IN_ZONE} AND {_FILTER}
               AND list_contains($cells::UBIGINT[], CAST(h3_cell AS UBIGINT))
-        ), c AS (
+        ), cc AS (
             SELECT h3_cell, category, count(*) AS category_n FROM r GROUP BY 1, 2
-            QUALIFY row_number() OVER (PARTITION BY h3_cell ORDER BY count(*) DESC, category) = 1
+        ), c AS (
+            -- With the categories as frequent as the first: "Diefstal uit/aan voertuig (1)"
+            -- named one of five records of five categories (an audit).
+            SELECT h3_cell, category, category_n,
+                   count(*) OVER (PARTITION BY h3_cell, category_n) AS category_ties
+            FROM cc
+            QUALIFY row_number() OVER (PARTITION BY h3_cell ORDER BY category_n DESC, category) = 1
         ), s AS (
             SELECT h3_cell, street FROM r WHERE street IS NOT NULL GROUP BY 1, 2
             QUALIFY row_number() OVER (PARTITION BY h3_cell ORDER BY count(*) DESC, street) = 1
@@ -293,7 +299,8 @@ def hot_cell_details(
         ), t AS (
             SELECT h3_cell, count(*) AS n, avg(lat) AS lat, avg(lon) AS lon FROM r GROUP BY 1
         )
-        SELECT t.h3_cell, t.n, c.category, c.category_n, s.street, w.wijk_name, t.lat, t.lon
+        SELECT t.h3_cell, t.n, c.category, c.category_n, c.category_ties, s.street, w.wijk_name,
+               t.lat, t.lon
         FROM t
         LEFT JOIN c USING (h3_cell) LEFT JOIN s USING (h3_cell) LEFT JOIN w USING (h3_cell)
         ORDER BY t.n DESC, t.h3_cell LIMIT 200

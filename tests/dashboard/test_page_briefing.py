@@ -373,6 +373,26 @@ def test_a_hot_spot_list_cut_at_ten_says_of_how_many(demo_warehouse):
     data = bp.collect_briefing(warehouse_version(), "ytd", end)
     doc = Document(io.BytesIO(bp.briefing_docx(data, images={})))
     assert any(p.text.startswith(note) for p in doc.paragraphs)
+    # "Categorie (meest)" names a category only when it is the most frequent alone: one of
+    # five records of five categories was named (an audit). SQL of its own per cell.
+    table = bp.hotspot_table(data.hotspots["incidents"])
+    ties = 0
+    for cell, shown in zip(
+        data.hotspots["incidents"]["h3_cell"], table["Categorie (meest)"], strict=True
+    ):
+        counts = wh(
+            "SELECT category::VARCHAR AS c, count(*) AS n FROM marts.incidents "
+            "WHERE date BETWEEN make_date(?, 1, 1) AND ? AND h3_cell = ? "
+            "AND location_status = 'ok' GROUP BY 1 ORDER BY n DESC, c",
+            [end.year, end, int(cell)],
+        )
+        top = counts[counts["n"] == counts["n"].iat[0]]
+        if len(top) > 1:
+            ties += 1
+            assert shown == f"{len(top)} categorieën, elk {nl(int(top['n'].iat[0]))}"
+        else:
+            assert shown == f"{top['c'].iat[0]} ({nl(int(top['n'].iat[0]))})"
+    assert ties >= 1, "the demo's year has a hot cell whose first categories tie"
     # A list that holds them all says nothing more.
     from dataclasses import replace
 
