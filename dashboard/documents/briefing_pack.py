@@ -1025,6 +1025,16 @@ def briefing_docx(
             data.zone_name,
             f"Periode: {data.period_text}",
             f"Gebied: {data.area_label}",
+            # An inspector's pack: only the file name said whose version it was (an audit).
+            *(
+                [
+                    f"Versie voor de wijkinspecteur van {data.reader_wijk}: hot spots, "
+                    "locaties om op te volgen en de aantallen rond evenementen enkel van "
+                    "die wijk; de kerncijfers zijn die van het gebied."
+                ]
+                if data.reader_wijk
+                else []
+            ),
             f"Vergeleken met: {data.comparison_text}",
             # Today on the zone's clock, when the file is made: the data are cached per
             # warehouse version, and a pack downloaded days later is made that day.

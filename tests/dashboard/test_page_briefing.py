@@ -477,3 +477,6 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     assert "Gi* z" not in pack(data) and "Gi* z" not in shown.columns
     assert bp.HOTSPOT_NOTE in pack(data) and bp.HOTSPOT_NOTE in pack(inspector)
     assert any(c.value == bp.HOTSPOT_NOTE for c in at.caption)
+    # The inspector's pack says whose version it is on its title page; the zone's does not.
+    assert f"Versie voor de wijkinspecteur van {code}:" in pack(inspector)
+    assert "Versie voor de wijkinspecteur" not in pack(data)
