@@ -1459,6 +1459,15 @@ def hex_map_shown(data: ReportData) -> bool:
     return True
 
 
+def _image_period(data: ReportData) -> str:
+    """The period in an image's title: ``jaar 2025``, or for one the data do not cover
+    ``jaar 2026 (01/01/2026 – 06/12/2026, onvolledig)``: a map or chart taken out of the
+    report said a whole year where it counted part of one (an audit)."""
+    if not data.incomplete_text:
+        return data.period.label
+    return f"{data.period.label} ({fmt_period(data.start, data.end)}, onvolledig)"
+
+
 def report_images(data: ReportData) -> dict[str, bytes]:
     """The report's charts and maps as PNG: ``trend``, ``wijkkaart`` and, when
     :func:`hex_map_shown`, ``zeshoekkaart``."""
@@ -1476,14 +1485,19 @@ def report_images(data: ReportData) -> dict[str, bytes]:
         "trend": charts.trend_chart(
             data.trend_labels,
             series,
-            title=f"{data.municipality}: dezelfde periode per jaar",
+            title=f"{data.municipality}: dezelfde periode per jaar"
+            + (
+                f" ({data.start:%d/%m} – {data.end:%d/%m}, onvolledig)"
+                if data.incomplete_text
+                else ""
+            ),
             # A year counted over part of its period: "11*", as in the table above it.
             marks={(trend.value_columns[j], i): PARTIAL_MARK for i, j in trend.partial},
         ),
         "wijkkaart": static_maps.wijk_choropleth(
             data.wijk_shapes,
             values,
-            f"Feiten (pv's) per wijk, {data.period.label}",
+            f"Feiten (pv's) per wijk, {_image_period(data)}",
             "Feiten (pv's)",
             value_text=texts,
         ),
@@ -1492,7 +1506,7 @@ def report_images(data: ReportData) -> dict[str, bytes]:
         images["zeshoekkaart"] = static_maps.hexagon_class_map(
             data.wijk_shapes,
             data.hex_cells,
-            f"Feiten (pv's) per zeshoek (H3, ~0,7 km²), {data.period.label}",
+            f"Feiten (pv's) per zeshoek (H3, ~0,7 km²), {_image_period(data)}",
             threshold=data.threshold,
         )
     return images

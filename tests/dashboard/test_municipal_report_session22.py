@@ -178,6 +178,32 @@ def test_trend_chart_leaves_headroom_above_the_tallest_label(figures):
     assert top - box.y1 >= box.height, (top, box.y1, box.height)
 
 
+def test_the_images_of_an_incomplete_report_say_so(demo_warehouse, figures):
+    """Taken out of the report, the wijk map said "jaar 2026" and the trend "dezelfde
+    periode per jaar" where they counted 1 January to the data's last day (an audit)."""
+    from dashboard.documents import municipal_report as mr
+
+    def titles() -> list[str]:
+        out = []
+        for fig in figures:
+            out += [t.get_text() for t in fig.texts] + [ax.get_title(loc="left") for ax in fig.axes]
+            out += [fig._suptitle.get_text()] if fig._suptitle is not None else []
+        return [t for t in out if t]
+
+    data = _report(KORTENBERG, "jaar", 2026)
+    assert data.incomplete_text
+    mr.report_images(data)
+    shown = titles()
+    span = f"{data.start:%d/%m} – {data.end:%d/%m}, onvolledig"
+    assert any(t.startswith("Kortenberg: dezelfde periode per jaar") and span in t for t in shown)
+    assert any(
+        t.startswith("Feiten (pv's) per wijk, jaar 2026 (") and "onvolledig" in t for t in shown
+    ), shown
+    figures.clear()
+    mr.report_images(_report(KORTENBERG, "jaar", 2025))
+    assert not any("onvolledig" in t for t in titles())
+
+
 def _bar_colours(fig) -> dict[str, tuple]:
     """Legend entry (year) → face colour of its bars."""
     [ax] = fig.axes
