@@ -281,14 +281,22 @@ def add_table(
 
 
 def add_picture(
-    doc, png: bytes, width_fraction: float = 1.0, max_height: int | None = None
+    doc,
+    png: bytes,
+    width_fraction: float = 1.0,
+    max_height: int | None = None,
+    alt: str = "",
 ) -> None:
     """Embed a PNG at a fraction of the usable page width, centred.
 
     With ``max_height`` (EMU) a picture that would be taller is scaled down to that height,
-    its aspect ratio kept (two maps of the municipal report on one page).
+    its aspect ratio kept (two maps of the municipal report on one page). ``alt``: the
+    picture's description (alternative text), read out by a screen reader and shown by Word
+    where the picture cannot be (the images had none; an audit).
     """
     shape = doc.add_picture(io.BytesIO(png), width=int(usable_width(doc) * width_fraction))
+    if alt:
+        shape._inline.docPr.set("descr", alt)
     if max_height is not None and shape.height > max_height:
         shape.width = int(shape.width * max_height / shape.height)
         shape.height = max_height

@@ -1070,7 +1070,12 @@ def briefing_docx(
             ]
         ),
     )
-    _docx.add_picture(doc, images["kerncijfers"], 0.85)
+    _docx.add_picture(
+        doc,
+        images["kerncijfers"],
+        0.85,
+        alt="Staafdiagram: de kerncijfers nu, in de vorige periode en een jaar eerder.",
+    )
 
     doc.add_heading("2. Wat valt op", level=1)
     if data.sentences:
@@ -1173,11 +1178,23 @@ def briefing_docx(
     # Each map on a page of its own, as large as the landscape page allows (at 0.62 of the
     # width the ranks in the dots were 5 pt and half the page stayed empty).
     doc.add_heading("Kaart: feiten en gevaarlijke punten", level=2)
-    _docx.add_picture(doc, images["kaart"], 0.9, max_height=MAP_HEIGHT)
+    _docx.add_picture(
+        doc,
+        images["kaart"],
+        0.9,
+        max_height=MAP_HEIGHT,
+        alt="Kaart van de wijken met de hot spots van feiten en de gevaarlijke punten.",
+    )
     if "kaart_overlast" in images:
         _docx.page_break(doc)
         doc.add_heading("Kaart: overlast", level=2)
-        _docx.add_picture(doc, images["kaart_overlast"], 0.9, max_height=MAP_HEIGHT)
+        _docx.add_picture(
+            doc,
+            images["kaart_overlast"],
+            0.9,
+            max_height=MAP_HEIGHT,
+            alt="Kaart van de wijken met de hot spots van overlastmeldingen.",
+        )
     _docx.page_break(doc)
     _events_section(doc, data)
     _approaches_section(doc, data)

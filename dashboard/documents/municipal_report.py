@@ -1525,6 +1525,10 @@ def _document_title(data: ReportData) -> str:
 MAP_HEIGHT = Cm(11)
 
 
+#: The wijk map's alternative text in the Word report.
+WIJK_MAP_ALT = "Kaart: feiten (pv's) per wijk, de waarden van tabel 4; grijs: afgeschermd."
+
+
 def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> bytes:
     """The report as a Word document (A4 portrait).
 
@@ -1585,7 +1589,12 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
         data.tables["evolutie"],
         "Dezelfde dagen van het jaar in de vorige jaren, voor zover de gegevens ze dekken.",
     )
-    _docx.add_picture(doc, images["trend"], 0.95)
+    _docx.add_picture(
+        doc,
+        images["trend"],
+        0.95,
+        alt=f"Staafdiagram: {data.municipality}, dezelfde periode per jaar, per domein.",
+    )
     table_section("3", data.tables["deelgemeenten"])
     table_section("4", data.tables["wijken"])
     doc.add_heading("5. Per categorie", level=1)
@@ -1612,11 +1621,17 @@ def report_docx(data: ReportData, images: dict[str, bytes] | None = None) -> byt
             "Boven per wijk de waarde uit tabel 4 (grijs: afgeschermd); daaronder per zeshoek "
             "alleen een klasse, nooit een exact aantal."
         )
-        _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
-        _docx.add_picture(doc, images["zeshoekkaart"], 0.8, max_height=MAP_HEIGHT)
+        _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT, alt=WIJK_MAP_ALT)
+        _docx.add_picture(
+            doc,
+            images["zeshoekkaart"],
+            0.8,
+            max_height=MAP_HEIGHT,
+            alt="Kaart: feiten (pv's) per zeshoek als klasse, nooit een exact aantal.",
+        )
     else:
         doc.add_paragraph("Per wijk de waarde uit tabel 4 (grijs: afgeschermd).")
-        _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT)
+        _docx.add_picture(doc, images["wijkkaart"], 0.8, max_height=MAP_HEIGHT, alt=WIJK_MAP_ALT)
         _docx.small_note(doc, NO_HEX_MAP)
     heading = doc.add_heading("8. Methodologie en datakwaliteit", level=1)
     heading.paragraph_format.page_break_before = True

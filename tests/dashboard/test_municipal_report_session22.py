@@ -5,6 +5,7 @@ title page, and an evolution chart without headroom whose year colours changed m
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from docx import Document
@@ -202,6 +203,29 @@ def test_the_images_of_an_incomplete_report_say_so(demo_warehouse, figures):
     figures.clear()
     mr.report_images(_report(KORTENBERG, "jaar", 2025))
     assert not any("onvolledig" in t for t in titles())
+
+
+def _image_descriptions(docx: bytes) -> list[str]:
+    """The alternative text of every picture in a Word file."""
+    import zipfile
+
+    body = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()
+    return [m.group(1) for m in re.finditer(r"<wp:docPr [^>]*?descr=\"([^\"]*)\"", body)] + [
+        "" for m in re.finditer(r"<wp:docPr (?![^>]*descr=)[^>]*>", body)
+    ]
+
+
+def test_every_picture_of_the_report_and_the_pack_has_a_description(demo_warehouse):
+    """The images had no alternative text (an audit): a screen reader read nothing."""
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.documents import municipal_report as mr
+
+    report = _image_descriptions(mr.report_docx(_report(HERENT, "jaar", 2025)))
+    assert len(report) >= 3 and all(report), report
+    from dash_helpers import anchor
+
+    pack = _image_descriptions(bp.briefing_docx(bp.collect_briefing(_version(), "28d", anchor())))
+    assert len(pack) >= 2 and all(pack), pack
 
 
 def _bar_colours(fig) -> dict[str, tuple]:
