@@ -1454,13 +1454,20 @@ def test_overlapping_statbel_editions_say_which_rows_count_elsewhere(tmp_path):
     word (an audit: 834 accepted of 472 kept). The older edition's shared rows are
     superseded, as for the zone's own exports, and its note says so."""
     header = "DT_YEAR_COLLISION|DT_MONTH_COLLISION|DT_TIME|CD_NIS|TX_MUNTY_COLLISION_NL|MS_X_COORD|MS_Y_COORD|CD_CLASS_ACCIDENTS"
+    # The national file holds other municipalities too (Leuven): accepted, left out of the
+    # zone, and no row "in a newer export" (a review: every row outside the zone was).
+    leuven = "2023|7|10|24062|Leuven|173500|174500|3"
     rows = ["2023|5|14|24038|Herent|171000,5|177000|3", "2023|6|9|24038|Herent|171200|177100|2"]
     later = "2024|2|8|24038|Herent|171300|177200|3"
+    alone = ["2025|3|8|24038|Herent|171400|177300|3", "2025|4|8|24062|Leuven|173600|174600|3"]
     raw = mini_raw(
         tmp_path,
         {
-            "statbel/OPENDATA_MAP_2023.txt": "\r\n".join([header, *rows, ""]).encode(),
-            "statbel/OPENDATA_MAP_2023-2024.txt": "\r\n".join([header, *rows, later, ""]).encode(),
+            "statbel/OPENDATA_MAP_2023.txt": "\r\n".join([header, *rows, leuven, ""]).encode(),
+            "statbel/OPENDATA_MAP_2023-2024.txt": "\r\n".join(
+                [header, *rows, leuven, later, ""]
+            ).encode(),
+            "statbel/OPENDATA_MAP_2025.txt": "\r\n".join([header, *alone, ""]).encode(),
         },
     )
     wh = tmp_path / "wh.duckdb"
@@ -1474,11 +1481,15 @@ def test_overlapping_statbel_editions_say_which_rows_count_elsewhere(tmp_path):
         )
     }
     kept = mart(wh, "SELECT count(*) FROM marts.accidents WHERE source = 'statbel'")[0][0]
-    assert kept == 3
-    assert files["statbel/OPENDATA_MAP_2023-2024.txt"][:2] == (3, 0)
+    assert kept == 4
+    assert files["statbel/OPENDATA_MAP_2023-2024.txt"][:2] == (4, 0)
+    assert files["statbel/OPENDATA_MAP_2025.txt"][:2] == (2, 0)
+    assert files["statbel/OPENDATA_MAP_2025.txt"][2] is None
     accepted, superseded, note = files["statbel/OPENDATA_MAP_2023.txt"]
-    assert (accepted, superseded) == (2, 2) and "dit bestand telt niet mee" in note
-    assert sum(a - s for a, s, _ in files.values()) == kept
+    assert (accepted, superseded) == (3, 3) and "dit bestand telt niet mee" in note
+    assert "Het Statbel-bestand met de recentste maand telt als nieuwste." in note
+    # Every accident once: the zone's four and the two of Leuven.
+    assert sum(a - s for a, s, _ in files.values()) == kept + 2
 
 
 def test_inconsistent_dates_are_flagged_not_refused(tmp_path):

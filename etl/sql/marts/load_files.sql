@@ -32,8 +32,10 @@ kept as (
     select source_file::varchar as source_file, count(*) as n from marts.incidents group by 1
     union all select source_file::varchar, count(*) from marts.accidents where source = 'zone' group by 1
     -- Statbel's editions overlap (a year's file beside the file of several years): an
-    -- accident in two counts from the newest (int_statbel_current).
-    union all select source_file::varchar, count(*) from marts.accidents where source = 'statbel' group by 1
+    -- accident in two counts from the newest. Counted before the zone's municipalities are
+    -- kept (int_statbel_current, not the mart): the national file's other municipalities
+    -- are accepted and left out, not superseded (a review).
+    union all select source_file::varchar, count(*) from intermediate.int_statbel_current group by 1
     union all select source_file::varchar, count(*) from marts.victims group by 1
     union all select source_file::varchar, count(*) from marts.nuisance group by 1
     union all select source_file::varchar, count(*) from marts.tasks group by 1
@@ -80,12 +82,16 @@ select
         when f.rows_superseded > 0 and f.rows_superseded = f.rows_accepted then
             case when f.rows_accepted = 1 then 'Het aanvaarde record staat' else 'Alle ' || f.rows_accepted || ' aanvaarde records staan' end
             || ' ook in een nieuwere export van deze soort en ' || case when f.rows_accepted = 1 then 'telt' else 'tellen' end
-            || ' van daar: dit bestand telt niet mee. De export met de recentste datum (feit of registratie) telt als nieuwste.'
+            || ' van daar: dit bestand telt niet mee. ' || case when f.kind = 'statbel'
+                then 'Het Statbel-bestand met de recentste maand telt als nieuwste.'
+                else 'De export met de recentste datum (feit of registratie) telt als nieuwste.' end
         when f.rows_superseded > 0 then
             f.rows_superseded || ' van de ' || f.rows_accepted || ' aanvaarde records '
             || case when f.rows_superseded = 1 then 'staat' else 'staan' end
             || ' ook in een nieuwere export van deze soort en ' || case when f.rows_superseded = 1 then 'telt' else 'tellen' end
-            || ' van daar. De export met de recentste datum (feit of registratie) telt als nieuwste.'
+            || ' van daar. ' || case when f.kind = 'statbel'
+                then 'Het Statbel-bestand met de recentste maand telt als nieuwste.'
+                else 'De export met de recentste datum (feit of registratie) telt als nieuwste.' end
     end), '') as note
 from counted f
 -- The build's start in the zone's local time (like build_info.built_at), not the server's clock zone.
