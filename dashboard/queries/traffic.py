@@ -828,19 +828,20 @@ def control_results(
     pandas.DataFrame
         ``control_type``, ``n`` (controls), ``hours`` (known durations summed),
         ``vehicles`` (vehicles checked) and ``offences``, both summed over the controls that
-        give a number of vehicles (``n_counted``): an offence count without the vehicles it
-        was found among gives no share.
+        give both numbers (``n_counted``): offences without the vehicles they were found
+        among give no share, and vehicles without their offences counted as none lowered
+        it (a review: 5,6 % where the controls that gave both said 6,0 %).
     """
+    counted = "t.vehicles_checked > 0 AND t.offences IS NOT NULL"
     return query(
         version,
-        """
+        f"""
         SELECT t.control_type,
                count(*) AS n,
                coalesce(sum(greatest(t.hours, 0)), 0) AS hours,
-               count(*) FILTER (WHERE t.vehicles_checked > 0) AS n_counted,
-               coalesce(sum(t.vehicles_checked) FILTER (WHERE t.vehicles_checked > 0), 0)
-                   AS vehicles,
-               coalesce(sum(t.offences) FILTER (WHERE t.vehicles_checked > 0), 0) AS offences
+               count(*) FILTER (WHERE {counted}) AS n_counted,
+               coalesce(sum(t.vehicles_checked) FILTER (WHERE {counted}), 0) AS vehicles,
+               coalesce(sum(t.offences) FILTER (WHERE {counted}), 0) AS offences
         FROM marts.controls t
         WHERE t.date BETWEEN $start::DATE AND $end::DATE
           AND (len($types::VARCHAR[]) = 0 OR list_contains($types::VARCHAR[], t.control_type))

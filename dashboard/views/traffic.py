@@ -384,25 +384,30 @@ def _control_results(results: pd.DataFrame) -> None:
     if counted < n:
         note += (
             f" {fmt_count(n - counted, 'controle geeft', 'controles geven')} geen aantal "
-            "gecontroleerde voertuigen: "
-            + ("haar" if n - counted == 1 else "hun")
-            + " overtredingen tellen niet mee in de voertuigen, de overtredingen en het aandeel."
+            "gecontroleerde voertuigen of overtredingen: "
+            + ("ze telt" if n - counted == 1 else "ze tellen")
+            + " niet mee in de voertuigen, de overtredingen en het aandeel."
         )
     st.caption(note)
 
 
 def _control_squares(m, points: pd.DataFrame) -> maps.Drawn:
     """Traffic controls as squares whose tooltip also says what each one found."""
-    known = points["vehicles_checked"].notna() & (points["vehicles_checked"] > 0)
+
+    def result(vehicles, offences) -> str:
+        if pd.isna(vehicles) or vehicles <= 0:
+            return "–"
+        if pd.isna(offences):
+            return f"{fmt_int(vehicles)} voertuigen, overtredingen onbekend"
+        return f"{fmt_int(offences)} van {fmt_int(vehicles)} voertuigen in overtreding"
+
     return maps.add_square_markers(
         m,
         points.assign(
             uren=points["hours"].map(lambda h: fmt_number(h, 1) if pd.notna(h) else "–"),
             resultaat=[
-                f"{fmt_int(o)} van {fmt_int(v)} voertuigen in overtreding" if k else "–"
-                for o, v, k in zip(
-                    points["offences"].fillna(0), points["vehicles_checked"], known, strict=True
-                )
+                result(v, o)
+                for v, o in zip(points["vehicles_checked"], points["offences"], strict=True)
             ],
         ),
         "Verkeerscontrole",

@@ -195,3 +195,48 @@ def test_statbel_s_unpublished_months_are_said_not_shown_as_nothing(statbel_to_2
     assert "wat de bron dekt van" in hour
     side = next(c for c in captions if c.startswith("Letselongevallen per kalenderjaar"))
     assert "Statbel 2026: nog niet gepubliceerd (het geladen bestand loopt tot 31/12/2025)" in side
+
+
+@pytest.fixture
+def offences_unknown(demo_raw, tmp_path, monkeypatch):
+    """The demo zone with every third control of the newest year without its offences."""
+    from dash_helpers import demo_variant
+
+    def blank(raw):
+        path = max((raw / "controls").glob("*.csv"))
+        lines = path.read_text(encoding="utf-8").splitlines()
+        rows = [r.rsplit(";", 1)[0] + ";" if i % 3 == 0 else r for i, r in enumerate(lines[1:])]
+        path.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+
+    yield demo_variant(demo_raw, tmp_path, monkeypatch, blank)
+    st.cache_data.clear()
+
+
+def test_a_control_without_its_offences_does_not_lower_the_share(offences_unknown):
+    """Vehicles of a control whose offences are unknown counted beside 0 offences: 5,6 %
+    where the controls that gave both said 6,0 % (a review). Only controls with both
+    numbers count; the caption says how many do not."""
+    at = run_as(Principal("coord", Role.COORDINATOR), "traffic", PARAMS)
+    table = next(df for df in _frames(at) if list(df.columns)[:1] == ["Soort controle"])
+    end = last_28_days()[1]
+    truth = wh(
+        "SELECT control_type, count(*) AS n, "
+        "sum(vehicles_checked) FILTER (WHERE offences IS NOT NULL) AS v, "
+        "sum(offences) AS o, count(*) FILTER (WHERE offences IS NULL) AS unknown "
+        "FROM marts.controls WHERE date BETWEEN make_date(?, 1, 1) AND ? "
+        "AND control_type IN ('Snelheid', 'Alcohol') GROUP BY ALL",
+        [end.year, end],
+    ).set_index("control_type")
+    assert truth["unknown"].sum() > 0
+    shown = table.set_index("Soort controle")
+    for kind, row in truth.iterrows():
+        assert shown.at[kind, "Controles"] == row["n"]
+        assert shown.at[kind, "Gecontroleerde voertuigen"] == row["v"]
+        share = f"{100 * row['o'] / row['v']:.1f}".replace(".", ",")
+        assert shown.at[kind, "In overtreding (%)"] == share
+    unknown = int(truth["unknown"].sum())
+    assert any(
+        f"{unknown} controles geven geen aantal gecontroleerde voertuigen of overtredingen: "
+        "ze tellen niet mee" in c.value
+        for c in at.caption
+    )
