@@ -311,15 +311,22 @@ def overlap_note(
     key, mart, where = RECORD_KEYS[kind]
     with _warehouse_attached(con, warehouse):
         try:
+            # The build's rank (int_file_ranks): the latest record date, for the incidents
+            # also the latest registration; compared on the record date alone, a re-export
+            # with late registrations was warned about though it won, and the advice to
+            # rename one that lost on its registrations let it lose again (a review).
+            columns = {r[0] for r in con.execute("DESCRIBE staging.preview").fetchall()}
+            registered = ", max(CAST(registered_at AS DATE))" if "registered_at" in columns else ""
             mine = con.execute(
-                "SELECT count(DISTINCT "
-                f"{key}), max(record_date) FROM staging.preview WHERE reject_reason IS NULL"
+                f"SELECT count(DISTINCT {key}), greatest(max(record_date){registered}) "
+                "FROM staging.preview WHERE reject_reason IS NULL"
             ).fetchone()
             n_mine, last = int(mine[0] or 0), mine[1]
             if not n_mine:
                 return None, False
             shared = con.execute(
-                f"""SELECT m.source_file::VARCHAR AS file, any_value(f.max_record_date) AS last,
+                f"""SELECT m.source_file::VARCHAR AS file,
+                    any_value(coalesce(f.newest_date, f.max_record_date)) AS last,
                     count(*) AS n
                 FROM (SELECT DISTINCT {key} AS k FROM staging.preview WHERE reject_reason IS NULL) p
                 JOIN (SELECT {key}::VARCHAR AS k, source_file FROM _wh.{mart} WHERE {where}) m
@@ -332,8 +339,10 @@ def overlap_note(
     if not shared:
         return None, False
 
+    what = "laatste feit of registratie" if registered else "laatste feit"
+
     def when(d) -> str:
-        return "zonder datum" if d is None else f"laatste feit {d:%d/%m/%Y}"
+        return "zonder datum" if d is None else f"{what} {d:%d/%m/%Y}"
 
     def newer(file: str, file_last) -> bool:
         # int_file_ranks: latest record date first (none last), then the later name.
@@ -362,7 +371,8 @@ def overlap_note(
         )
         parts.append(
             "Bij een nummer in twee exports telt de versie uit de jongste export (de "
-            "jongste feitdatum, daarna de bestandsnaam). Deze upload heeft "
+            f"jongste datum van een {'feit of registratie' if registered else 'feit'}, "
+            "daarna de bestandsnaam). Deze upload heeft als "
             f"{when(last)}: voor {_nl_int(kept)} {'nummer' if kept == 1 else 'nummers'} "
             "blijft de versie uit een "
             f"jongere export tellen: {files}."
@@ -371,14 +381,17 @@ def overlap_note(
         if ties:
             # Same last date: only the name decides, and a re-export of the same period
             # with a status changed (no date changes) lost to the older file (an audit).
-            winner = max(ties, key=natural_key)
-            stem, suffix = Path(winner).stem, Path(winner).suffix
+            # A workbook's sheet ("feiten.xlsx!November") is renamed as its file.
+            winner = Path(max(ties, key=natural_key).split("!", 1)[0])
             parts.append(
                 f"{winner} heeft dezelfde laatste datum; dan beslist de naam. Is deze upload "
                 "een gecorrigeerde export, geef het bestand dan een naam die na die van "
-                f"{Path(winner).name} komt (bijvoorbeeld {stem}_2{suffix}) en laad het opnieuw."
+                f"{winner.name} komt (bijvoorbeeld {winner.stem}_2{winner.suffix}) en laad het "
+                "opnieuw."
             )
-        else:
+        if len(ties) < len(stays):
+            # A later export holds some of the numbers as well: a new name does not help
+            # for those (a review: only the renaming was advised).
             parts.append(
                 "Een correctie telt enkel in een export die de jongste is: exporteer de hele "
                 "periode opnieuw."

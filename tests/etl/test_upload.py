@@ -521,9 +521,10 @@ def test_preview_says_whose_version_counts_for_numbers_already_loaded(tmp_path):
     assert p.ok
     assert p.overlap == (
         "2 van de 3 nummers zitten al in het warehouse. Bij een nummer in twee exports telt "
-        "de versie uit de jongste export (de jongste feitdatum, daarna de bestandsnaam). "
-        "Deze upload heeft laatste feit 15/01/2024: voor 2 nummers blijft de versie uit een "
-        "jongere export tellen: incidents/export_2024_Q1.csv, laatste feit 20/03/2024 "
+        "de versie uit de jongste export (de jongste datum van een feit of registratie, "
+        "daarna de bestandsnaam). Deze upload heeft als laatste feit of registratie "
+        "15/01/2024: voor 2 nummers blijft de versie uit een jongere export tellen: "
+        "incidents/export_2024_Q1.csv, laatste feit of registratie 20/03/2024 "
         "(2 nummers). Een correctie telt enkel in een export die de jongste is: exporteer "
         "de hele periode opnieuw."
     )
@@ -538,7 +539,7 @@ def test_preview_says_whose_version_counts_for_numbers_already_loaded(tmp_path):
     p = preview_upload("incidents", "april.csv", april, ZONE_SMALL, warehouse=wh)
     assert p.overlap == (
         "1 van de 1 nummer zit al in het warehouse. Deze upload is de jongste export "
-        "(laatste feit 02/04/2024): haar versie telt voor dat nummer."
+        "(laatste feit of registratie 02/04/2024): haar versie telt voor dat nummer."
     )
     # Numbers the warehouse does not hold, or no warehouse: nothing to say.
     fresh = incidents_csv([incident("PV77")]).encode()
@@ -604,7 +605,7 @@ def test_a_corrected_file_under_the_same_name_is_compared_under_its_stored_name(
     build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
     existing = raw / "incidents" / "islp_feiten_2024.csv"
     last = query(
-        wh, "SELECT max_record_date FROM marts.load_files WHERE source_file = ?",
+        wh, "SELECT newest_date FROM marts.load_files WHERE source_file = ?",
         ["incidents/islp_feiten_2024.csv"],
     )[0][0]  # fmt: skip
     pv = query(
@@ -618,7 +619,7 @@ def test_a_corrected_file_under_the_same_name_is_compared_under_its_stored_name(
     )
     assert "dezelfde naam" not in preview.overlap
     assert "incidents/islp_feiten_2024.csv" in preview.overlap
-    assert f"laatste feit {last:%d/%m/%Y}" in preview.overlap
+    assert f"laatste feit of registratie {last:%d/%m/%Y}" in preview.overlap
     assert "blijft de versie uit een jongere export tellen" in preview.overlap
     # The name it will get is said before confirming, not only after (an audit).
     assert (
@@ -660,6 +661,62 @@ def test_a_re_export_of_the_same_period_under_an_earlier_name_is_a_caution(tmp_p
         ("PV1", "Vandalisme"),
         ("PV2", "Diefstal"),
     ]
+
+
+def test_the_preview_ranks_exports_as_the_build_does_registrations_included(tmp_path):
+    """The build ranks the incidents' exports by their latest fact or registration date;
+    the preview compared the facts alone (a review). A re-export whose late registrations
+    make it the newest was warned about though it won, and one that lost on the loaded
+    file's registrations was advised a new name under which it lost again."""
+    loaded = incidents_csv(
+        [
+            incident("PV1", "03/11/2024 10:00", reg="05/12/2024 09:00"),
+            incident("PV2", "28/11/2024 10:00"),
+        ]
+    )
+    raw = mini_raw(tmp_path, {"incidents/ISLP_nov.csv": loaded})
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    # Same last fact, the loaded file's registration later: the upload loses, on a date.
+    fixed = incidents_csv([incident("PV2", "28/11/2024 10:00", cat="Diefstal")]).encode()
+    p = preview_upload("incidents", "A_herzien.csv", fixed, ZONE_SMALL, warehouse=wh, raw_dir=raw)
+    assert p.overlap_caution
+    assert "laatste feit of registratie 05/12/2024" in p.overlap
+    assert "dan beslist de naam" not in p.overlap and "exporteer de hele periode" in p.overlap
+    # A later registration in the upload: it is the newest, no warning.
+    late = incidents_csv(
+        [incident("PV2", "28/11/2024 10:00", reg="06/12/2024 08:00", cat="Diefstal")]
+    ).encode()
+    p = preview_upload("incidents", "A_herzien.csv", late, ZONE_SMALL, warehouse=wh, raw_dir=raw)
+    assert not p.overlap_caution and "Deze upload is de jongste export" in p.overlap
+    (raw / "incidents" / "A_herzien.csv").write_bytes(late)
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    assert query(wh, "SELECT category FROM marts.incidents WHERE pv_number = 'PV2'") == [
+        ("Diefstal",)
+    ]
+    assert (
+        query(
+            wh,
+            "SELECT newest_date FROM marts.load_files WHERE source_file = 'incidents/ISLP_nov.csv'",
+        )[0][0].isoformat()
+        == "2024-12-05"
+    )
+
+
+def test_a_tie_and_a_later_export_get_both_pieces_of_advice(tmp_path):
+    """Numbers of the upload in a file of the same last date and in a later one: a new name
+    helps for the first only (a review: only the renaming was advised)."""
+    nov = incidents_csv([incident("PV1", "28/11/2024 10:00"), incident("PV2", "27/11/2024 10:00")])
+    q4 = incidents_csv([incident("PV2", "02/12/2024 10:00")])
+    raw = mini_raw(tmp_path, {"incidents/ISLP_nov.csv": nov, "incidents/ISLP_q4.csv": q4})
+    wh = tmp_path / "wh.duckdb"
+    build_warehouse(raw, wh, ZONE_SMALL, echo=lambda s: None)
+    fixed = incidents_csv(
+        [incident("PV1", "28/11/2024 10:00", cat="Diefstal"), incident("PV2", "27/11/2024 10:00")]
+    ).encode()
+    p = preview_upload("incidents", "A_herzien.csv", fixed, ZONE_SMALL, warehouse=wh, raw_dir=raw)
+    assert "bijvoorbeeld ISLP_nov_2.csv" in p.overlap
+    assert "exporteer de hele periode opnieuw" in p.overlap
 
 
 def test_a_file_of_a_header_only_cannot_be_added(tmp_path):

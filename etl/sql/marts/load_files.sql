@@ -74,6 +74,9 @@ select
     f.encoding,
     f.delimiter,
     k.max_record_date,
+    -- The date that makes an export the newest of its kind (int_file_ranks): its latest
+    -- record date, for the incidents also its latest registration date.
+    k.max_date as newest_date,
     -- e.g. personal-data columns dropped at load (etl/sources/personal_data.py); and a
     -- file whose records a newer export supersedes (a correction export of older facts
     -- beside a full export of later ones counts for nothing: the newest export is the one
