@@ -881,13 +881,23 @@ def followup_table(events: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[int, s
     return pd.DataFrame(rows, columns=columns), marks
 
 
-def followup_note(reader_wijk: str | None = None) -> str:
-    """How the period's events were followed up, for under their table (``reader_wijk``:
-    an inspector's, whose records alone count)."""
+def reader_label(data) -> str | None:
+    """``Herent-Centrum (W01)``: the inspector's wijk of an inspector's briefing, else
+    ``None``."""
+    if not data.reader_wijk:
+        return None
+    names = dict(zip(data.wijk_shapes["code"], data.wijk_shapes["name"], strict=True))
+    name = names.get(data.reader_wijk)
+    return f"{name} ({data.reader_wijk})" if name else str(data.reader_wijk)
+
+
+def followup_note(reader: str | None = None) -> str:
+    """How the period's events were followed up, for under their table (``reader``: an
+    inspector's wijk, :func:`reader_label`, whose records alone count)."""
     own = (
-        f"Rond een evenement tellen enkel de records van je eigen wijk ({reader_wijk}), ook "
-        "rond een evenement in een andere wijk. "
-        if reader_wijk
+        f"Rond een evenement tellen enkel de records van je eigen wijk {reader}, ook rond "
+        "een evenement in een andere wijk. "
+        if reader
         else ""
     )
     return own + (
@@ -1028,7 +1038,7 @@ def briefing_docx(
             # An inspector's pack: only the file name said whose version it was (an audit).
             *(
                 [
-                    f"Versie voor de wijkinspecteur van {data.reader_wijk}: hot spots, "
+                    f"Versie voor de wijkinspecteur van {reader_label(data)}: hot spots, "
                     "locaties om op te volgen en de aantallen rond evenementen enkel van "
                     "die wijk; de kerncijfers zijn die van het gebied."
                 ]
@@ -1228,7 +1238,7 @@ def _events_section(doc, data: BriefingData) -> None:
             doc, t.columns, _as_text(t), numeric_from=4, font_size=8,
             highlight=lambda i, j: marks[i].get(j),
         )  # fmt: skip
-        _docx.small_note(doc, followup_note(data.reader_wijk))
+        _docx.small_note(doc, followup_note(reader_label(data)))
 
 
 def with_approaches(
@@ -1346,9 +1356,15 @@ def more_hotspots_note(data, domain: str) -> str:
     shown, total = len(data.hotspots.get(domain, ())), data.hotspots_total.get(domain, 0)
     if total <= shown:
         return ""
+    # An inspector's table has no "Met de buren" (records of other wijken): not named.
+    order = (
+        "hoogste klasse"
+        if data.reader_wijk
+        else "hoogste klasse, dan de meeste records met de buren"
+    )
     return (
-        f"De {fmt_int(shown)} sterkste van {fmt_int(total)} hot spots (hoogste klasse, dan "
-        "de meeste records met de buren); Bronnen toont ze allemaal."
+        f"De {fmt_int(shown)} sterkste van {fmt_int(total)} hot spots ({order}); Bronnen "
+        "toont ze allemaal."
     )
 
 
@@ -1364,9 +1380,10 @@ def hidden_hotspots_note(n: int) -> str:
 def hidden_black_spots_note(n: int) -> str:
     """Why an inspector's briefing lists fewer locations to follow up."""
     return (
-        f"{fmt_int(n)} {'locatie' if n == 1 else 'locaties'} om op te volgen buiten je wijk "
-        "niet getoond: met een of twee ongevallen is zo'n locatie een afzonderlijk feit. "
-        "Gevaarlijke punten en kandidaten staan er wel bij."
+        f"{fmt_int(n)} {'locatie' if n == 1 else 'locaties'} buiten je wijk niet getoond "
+        "(om op te volgen, of kandidaat met twee ongevallen): met een of twee ongevallen is "
+        "zo'n locatie een afzonderlijk feit. Gevaarlijke punten en kandidaten met meer "
+        "ongevallen staan er wel bij."
     )
 
 
@@ -1408,10 +1425,20 @@ def for_reader(version: WarehouseVersion, data: BriefingData, own_wijk: str | No
         kept[domain], hidden[domain], total[domain] = _hot_spots(
             version, domain, data.bounds, data.wijken, (own_wijk,)
         )
-    # A black spot or candidate is an aggregate of several injury accidents and public in
-    # the road authority's lists; a location merely to follow up holds one or two.
+    # A black spot, or a candidate of at least the rule's number of injury accidents, is an
+    # aggregate of several and public in the road authority's lists; a location merely to
+    # follow up, or a candidate of two accidents with a high score, holds one or two (a
+    # review).
     black = data.black_spots
-    shown = black[(black["status"] != "Opvolgen") | (black["wijk"] == name)]
+    several = (
+        black["letselongevallen"]
+        >= blackspot_queries.BlackSpotParams.configured().min_injury_accidents
+    )
+    shown = black[
+        (black["status"] == "Gevaarlijk punt")
+        | ((black["status"] == "Kandidaat") & several)
+        | (black["wijk"] == name)
+    ]
     shown = shown.assign(rang=np.arange(1, len(shown) + 1)).reset_index(drop=True)
     # Around an event only the own wijk's records count: one record around another wijk's
     # event placed it within 250 m and a few hours (an audit).

@@ -254,7 +254,13 @@ if not data.black_spots.empty:
 maps.show(m, key="briefing_kaart", height=480)
 st.caption(
     # A semicolon: the black spots' part has its own "en" ("3 gevaarlijke punten en 4 kandidaten").
-    f"Op de kaart: {fmt_count(len(hot), 'hot-spotzeshoek', 'hot-spotzeshoeken')}; "
+    f"Op de kaart: {fmt_count(len(hot), 'hot-spotzeshoek', 'hot-spotzeshoeken')}"
+    + (
+        f" (de sterkste van {fmt_int(data.hotspots_total[hot_domain])})"
+        if data.hotspots_total.get(hot_domain, 0) > len(hot)
+        else ""
+    )
+    + "; "
     f"{bp.black_spot_count_text(data.black_spots)}."
 )
 
@@ -277,7 +283,7 @@ else:
         layout.table(
             comparison.styled_marks(followed.style, marks), key="briefing_evenementen_periode",
         )  # fmt: skip
-        st.caption(bp.followup_note(data.reader_wijk))
+        st.caption(bp.followup_note(bp.reader_label(data)))
 
 if data.approaches is not None:
     st.subheader("Aanpakken van probleemadressen")

@@ -329,18 +329,22 @@ wijk_names = dict(zip(wijk_info["code"], wijk_info["name"], strict=True))
 def _may_see(locations: pd.DataFrame) -> pd.Series:
     """Which ranked locations the reader may see one by one.
 
-    Another wijk's locations only as black spots or candidates for a reader limited to the
-    own wijk (an inspector): those are aggregates of several injury accidents, public in the
-    road authority's lists; a location merely ranked holds one or two, and its score
-    formula and ring gave one person's accident away (severity, road user, exact place).
+    Another wijk's locations only as black spots, or candidates of at least the rule's
+    number of injury accidents, for a reader limited to the own wijk (an inspector): those
+    are aggregates of several injury accidents, public in the road authority's lists. A
+    location merely ranked, or a candidate of two accidents with a high score, holds one or
+    two, and its dates, score formula and ring gave one person's accident away (severity,
+    road user, exact place; an audit, and a review for the candidates).
     """
+    several = locations["n_injury_accidents"] >= params.min_injury_accidents
     return pd.Series(
         [
-            bool(black or cand) or layout.record_scope((str(wijk or ""),)) is not None
-            for wijk, black, cand in zip(
+            bool(black or (cand and many)) or layout.record_scope((str(wijk or ""),)) is not None
+            for wijk, black, cand, many in zip(
                 locations["wijk_code"],
                 locations["is_black_spot"],
                 locations["is_candidate"],
+                several,
                 strict=True,
             )
         ],
@@ -495,7 +499,9 @@ if show_controls:
     ctrl_points = traffic.control_points(version, period.start, period.end)
     drawn = _control_squares(m, ctrl_points)
     note += " " + maps.drawn_note(drawn, "verkeerscontrole", "verkeerscontroles", "als vierkantje")
-spots = ranked[ranked["is_black_spot"] | ranked["is_candidate"]].sort_values("rang")
+spots = ranked[(ranked["is_black_spot"] | ranked["is_candidate"]) & _may_see(ranked)].sort_values(
+    "rang"
+)
 if show_spots and not spots.empty:
     spots_geo = _to_wgs84(spots.head(maps.RANKED_PLACES_CAP))
     black = spots_geo[spots_geo["is_black_spot"]]
@@ -596,8 +602,9 @@ def _ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-black_spots = ranked[ranked["is_black_spot"]]
-candidates = ranked[ranked["is_candidate"]]
+seen = _may_see(ranked)
+black_spots = ranked[ranked["is_black_spot"] & seen]
+candidates = ranked[ranked["is_candidate"] & seen]
 st.markdown("**Gevaarlijke punten**")
 if not bs_judged:
     st.info(export.NO_JUDGEMENT)
@@ -625,6 +632,12 @@ else:
     # What a candidate misses is why it is listed: beside where it is, not off screen.
     table.insert(3, "Ontbreekt", missing)
     layout.table(style_table(table))
+if hidden_candidates := int((ranked["is_candidate"] & ~seen).sum()):
+    st.caption(
+        f"{fmt_count(hidden_candidates, 'kandidaat', 'kandidaten')} buiten je wijk met minder "
+        f"dan {params.min_injury_accidents} letselongevallen niet getoond: een of twee "
+        "ongevallen op hun plaats zie je enkel in je eigen wijk."
+    )
 
 listed = pd.concat([black_spots, candidates])
 layout.download_button(
@@ -872,8 +885,8 @@ st.caption(
     f"controles in de gekozen periode. Een controle binnen {fmt_int(CONTROL_RADIUS_M)} m van "
     "twee locaties telt bij beide, maar in de zin hierboven één keer."
     + (
-        f" {fmt_count(hidden_top, 'locatie', 'locaties')} buiten je wijk met een of twee "
-        "ongevallen, geen gevaarlijk punt of kandidaat, "
+        f" {fmt_count(hidden_top, 'locatie', 'locaties')} buiten je wijk, geen gevaarlijk "
+        f"punt of kandidaat met minstens {params.min_injury_accidents} letselongevallen, "
         + ("staat" if hidden_top == 1 else "staan")
         + " niet in de tabel en op de kaart (de zin hierboven telt ze mee)."
         if hidden_top

@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 from dash_helpers import anchor, count, metrics, nl, run_app, run_as, wh
 
 #: Independent SQL per measure, for a period [?, ?] (and an optional wijk condition).
@@ -339,7 +340,8 @@ def test_an_inspector_counts_only_the_own_wijk_s_records_around_events(demo_ware
         checked += 1
     assert checked >= 20 and differ >= 1, (checked, differ)
     assert any(
-        c.value.startswith("Rond een evenement tellen enkel de records van je eigen wijk (W01)")
+        c.value.startswith("Rond een evenement tellen enkel de records van je eigen wijk ")
+        and "(W01), ook rond een evenement in een andere wijk" in c.value
         for c in at.caption
     )
 
@@ -366,6 +368,10 @@ def test_a_hot_spot_list_cut_at_ten_says_of_how_many(demo_warehouse):
     assert total > 10, "the demo's year has more hot cells than the list holds"
     note = f"De 10 sterkste van {nl(total)} hot spots"
     assert any(c.value.startswith(note) for c in at.caption)
+    assert any(
+        c.value.startswith(f"Op de kaart: 10 hot-spotzeshoeken (de sterkste van {nl(total)});")
+        for c in at.caption
+    )
     # The year to date's base is the same dates a year earlier, and its tiles say so (they
     # said "t.o.v. vorige periode" above tables whose "Vorige periode" was empty).
     deltas = [str(m.proto.delta) for m in at.metric if m.proto.delta]
@@ -397,6 +403,46 @@ def test_a_hot_spot_list_cut_at_ten_says_of_how_many(demo_warehouse):
     from dataclasses import replace
 
     assert bp.more_hotspots_note(replace(data, hotspots_total={"incidents": 10}), "incidents") == ""
+
+
+def test_an_inspector_s_briefing_leaves_out_another_wijk_s_candidate_of_two_accidents(
+    demo_warehouse,
+):
+    """A candidate may hold two injury accidents with a high score (a review): in another
+    wijk an inspector's briefing leaves it out, as a location to follow up, and counts it
+    in the note; a candidate of three stays."""
+    from dataclasses import replace
+
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries import warehouse_version
+
+    data = bp.collect_briefing(warehouse_version(), "28d", anchor())
+    names = dict(data.wijk_shapes[["code", "name"]].itertuples(index=False, name=None))
+    rows = pd.DataFrame(
+        {
+            "rang": [1, 2, 3],
+            "straat": ["Astraat", "Bstraat", "Cstraat"],
+            "wijk": [names["W02"], names["W02"], names["W01"]],
+            "letselongevallen": [2, 3, 2],
+            "doden": [1, 0, 1],
+            "zwaargewonden": [1, 1, 0],
+            "lichtgewonden": [0, 2, 1],
+            "score": [16.0, 12.0, 16.0],
+            "status": ["Kandidaat", "Kandidaat", "Kandidaat"],
+            "is_black_spot": [False, False, False],
+            "lat": [50.9, 50.91, 50.92],
+            "lon": [4.6, 4.61, 4.62],
+        }
+    )
+    made = replace(data, black_spots=rows, hidden_black_spots=0)
+    shown = bp.for_reader(warehouse_version(), made, "W01").black_spots
+    assert list(shown["straat"]) == ["Bstraat", "Cstraat"]
+    assert bp.for_reader(warehouse_version(), made, "W01").hidden_black_spots == 1
+    assert list(bp.for_reader(warehouse_version(), made, None).black_spots["straat"]) == [
+        "Astraat",
+        "Bstraat",
+        "Cstraat",
+    ]
 
 
 def test_briefing_lists_the_running_approaches(demo_warehouse, tmp_path, monkeypatch):
@@ -478,5 +524,5 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     assert bp.HOTSPOT_NOTE in pack(data) and bp.HOTSPOT_NOTE in pack(inspector)
     assert any(c.value == bp.HOTSPOT_NOTE for c in at.caption)
     # The inspector's pack says whose version it is on its title page; the zone's does not.
-    assert f"Versie voor de wijkinspecteur van {code}:" in pack(inspector)
+    assert f"Versie voor de wijkinspecteur van {own} ({code}):" in pack(inspector)
     assert "Versie voor de wijkinspecteur" not in pack(data)
