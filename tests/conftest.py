@@ -96,6 +96,21 @@ def figures(monkeypatch):
 
 
 @pytest.fixture
+def shown_maps(monkeypatch):
+    """Every map the pages show in this test (``dashboard.components.maps.show`` captured):
+    key → folium map, to read its layers in the order Leaflet stacks them."""
+    import streamlit as st
+
+    from dashboard.components import maps
+
+    shown: dict = {}
+    monkeypatch.setattr(maps, "show", lambda m, key, height=560: shown.__setitem__(key, m))
+    st.cache_data.clear()
+    yield shown
+    st.cache_data.clear()
+
+
+@pytest.fixture
 def local_mode(demo_warehouse, tmp_path, monkeypatch) -> Path:
     """Local sign-in with the demo flag, and a fresh state folder (users, key, audit log)."""
     state = tmp_path / "state"

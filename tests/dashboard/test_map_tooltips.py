@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import folium
 import pytest
-import streamlit as st
 from dash_helpers import run_app
 
 from dashboard.components import maps
@@ -50,16 +49,6 @@ def hover_blockers(m: folium.Map) -> list[str]:
             blockers.append(layer.get_name())
         filled_below = filled_below or _visible_fill(style)
     return blockers
-
-
-@pytest.fixture
-def shown_maps(monkeypatch):
-    """Every map the pages show in this test: key → folium map."""
-    shown: dict[str, folium.Map] = {}
-    monkeypatch.setattr(maps, "show", lambda m, key, height=560: shown.__setitem__(key, m))
-    st.cache_data.clear()
-    yield shown
-    st.cache_data.clear()
 
 
 @pytest.mark.parametrize(

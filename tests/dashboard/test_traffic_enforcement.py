@@ -20,7 +20,6 @@ from dash_helpers import last_28_days, run_as, wh
 from test_map_tooltips import _geojson_layers, _style
 
 from dashboard.auth import Principal, Role
-from dashboard.components import maps
 
 PARAMS = {"periode": "jaar"}
 
@@ -49,15 +48,6 @@ def _listed(at) -> set[int]:
 def _ring_labels(m: folium.Map) -> list[int]:
     """The ranks drawn over the enforcement map ("#3")."""
     return sorted({int(t) for t in re.findall(r"\\u003e#(\d+)\\u003c/div", m.get_root().render())})
-
-
-@pytest.fixture
-def shown_maps(monkeypatch):
-    shown: dict[str, folium.Map] = {}
-    monkeypatch.setattr(maps, "show", lambda m, key, height=560: shown.__setitem__(key, m))
-    st.cache_data.clear()
-    yield shown
-    st.cache_data.clear()
 
 
 def test_an_inspector_sees_other_wijken_s_locations_only_as_black_spots(demo_warehouse, shown_maps):
