@@ -33,9 +33,9 @@ kept as (
     union all select source_file::varchar, count(*) from marts.accidents where source = 'zone' group by 1
     -- Statbel's editions overlap (a year's file beside the file of several years): an
     -- accident in two counts from the newest. Counted before the zone's municipalities are
-    -- kept (int_statbel_current, not the mart): the national file's other municipalities
+    -- kept (int_statbel_file_counts, not the mart): the national file's other municipalities
     -- are accepted and left out, not superseded (a review).
-    union all select source_file::varchar, count(*) from intermediate.int_statbel_current group by 1
+    union all select source_file, n from intermediate.int_statbel_file_counts
     union all select source_file::varchar, count(*) from marts.victims group by 1
     union all select source_file::varchar, count(*) from marts.nuisance group by 1
     union all select source_file::varchar, count(*) from marts.tasks group by 1
