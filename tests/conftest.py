@@ -96,6 +96,24 @@ def figures(monkeypatch):
 
 
 @pytest.fixture
+def statbel_to_2025(demo_raw, tmp_path, monkeypatch):
+    """The demo zone with Statbel's file up to December 2025 (the open data lag a year),
+    built, and the app pointed at it (for the dashboard tests: dash_helpers)."""
+    import streamlit as st
+    from dash_helpers import demo_variant
+
+    def cut(raw):
+        for path in (raw / "statbel").glob("*.txt"):
+            lines = path.read_bytes().splitlines(keepends=True)
+            kept = [r for r in lines[1:] if not r.startswith(b"2026|")]
+            assert len(kept) < len(lines) - 1
+            path.write_bytes(b"".join([lines[0], *kept]))
+
+    yield demo_variant(demo_raw, tmp_path, monkeypatch, cut)
+    st.cache_data.clear()
+
+
+@pytest.fixture
 def shown_maps(monkeypatch):
     """Every map the pages show in this test (``dashboard.components.maps.show`` captured):
     key → folium map, to read its layers in the order Leaflet stacks them."""

@@ -713,6 +713,16 @@ def current_build_status() -> Mapping:
     return status
 
 
+def _build_began(built_at, duration_s) -> pd.Timestamp | None:
+    """When the build of the warehouse served began (``built_at`` minus ``duration_s``, the
+    zone's clock); ``None`` when unknown."""
+    try:
+        began = pd.Timestamp(built_at) - pd.Timedelta(seconds=float(duration_s or 0))
+    except (TypeError, ValueError):
+        return None
+    return None if pd.isna(began) else began
+
+
 def unbuilt_exports(
     loaded: Sequence[str], built_at, duration_s, raw_dir: Path | None = None
 ) -> list[str]:
@@ -725,11 +735,8 @@ def unbuilt_exports(
     leaves out, which the build warnings name; they are not listed here.
     """
     raw_dir = Path(raw_dir) if raw_dir is not None else config.raw_dir()
-    try:
-        began = pd.Timestamp(built_at) - pd.Timedelta(seconds=float(duration_s or 0))
-    except (TypeError, ValueError):
-        return []
-    if pd.isna(began):
+    began = _build_began(built_at, duration_s)
+    if began is None:
         return []
     held = {str(n).split("!", 1)[0] for n in loaded}
     tz = config.zone_clock()
@@ -750,11 +757,8 @@ def _began_text(built_at, duration_s) -> str:
     """ " (07/12/2026 03:12)": when the build of the warehouse served began. After a failed
     build "nadat de laatste bouw begon" named the failed one, before which one of the files
     listed had been added (an audit)."""
-    try:
-        began = pd.Timestamp(built_at) - pd.Timedelta(seconds=float(duration_s or 0))
-    except (TypeError, ValueError):
-        return ""
-    return "" if pd.isna(began) else f" ({fmt_datetime(began.to_pydatetime())})"
+    began = _build_began(built_at, duration_s)
+    return "" if began is None else f" ({fmt_datetime(began.to_pydatetime())})"
 
 
 def unbuilt_notice(loaded: Sequence[str], built_at, duration_s) -> None:

@@ -874,23 +874,6 @@ def test_a_line_per_category_has_colours_told_apart(demo_warehouse):
     assert set(colours) <= set(SERIES_COLOURS)
 
 
-@pytest.fixture
-def statbel_to_2025(demo_raw, tmp_path, monkeypatch):
-    """The demo zone with Statbel's file up to December 2025 (the open data lag a year)."""
-    import streamlit as st
-    from dash_helpers import demo_variant
-
-    def cut(raw):
-        for path in (raw / "statbel").glob("*.txt"):
-            lines = path.read_bytes().splitlines(keepends=True)
-            kept = [r for r in lines[1:] if not r.startswith(b"2026|")]
-            assert len(kept) < len(lines) - 1
-            path.write_bytes(b"".join([lines[0], *kept]))
-
-    yield demo_variant(demo_raw, tmp_path, monkeypatch, cut)
-    st.cache_data.clear()
-
-
 def test_statbel_months_after_the_file_are_unknown_not_0(statbel_to_2025):
     """A Statbel file up to 2025: the months of 2026 read as 0 injury accidents each, the
     line dropping to 0, with no warning (an audit). They are unknown, and the page says up

@@ -148,22 +148,6 @@ def test_an_inspector_s_enforcement_map_counts_other_wijken_s_controls_apart(
     ]
 
 
-@pytest.fixture
-def statbel_to_2025(demo_raw, tmp_path, monkeypatch):
-    """The demo zone with Statbel's file up to December 2025 (the open data lag a year)."""
-    from dash_helpers import demo_variant
-
-    def cut(raw):
-        for path in (raw / "statbel").glob("*.txt"):
-            lines = path.read_bytes().splitlines(keepends=True)
-            path.write_bytes(
-                b"".join([lines[0], *(r for r in lines[1:] if not r.startswith(b"2026|"))])
-            )
-
-    yield demo_variant(demo_raw, tmp_path, monkeypatch, cut)
-    st.cache_data.clear()
-
-
 def test_statbel_s_unpublished_months_are_said_not_shown_as_nothing(statbel_to_2025):
     """Statbel up to 2025 and a period in 2026 (an audit): the severity table was empty
     under "gekozen periode", the hour chart's caption named the whole window, and the
