@@ -784,7 +784,7 @@ def _count_phrase(n: float, plural: str, singular: str) -> str:
 def _difference(diff: float, pct: Any) -> str:
     text = format_number_nl(diff, signed=True)
     if pct is not None and not (isinstance(pct, float) and math.isnan(pct)):
-        text += f", {format_number_nl(pct, signed=True)}%"
+        text += f", {format_number_nl(pct, signed=True)} %"
     return f"({text})"
 
 

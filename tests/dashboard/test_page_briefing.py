@@ -470,7 +470,7 @@ def test_briefing_lists_the_running_approaches(demo_warehouse, tmp_path, monkeyp
 
 
 def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
-    """A hot cell listed with "1" record beside "Hot spot 99%" read as a mistake: Gi* weighs
+    """A hot cell listed with "1" record beside "Hot spot 99 %" read as a mistake: Gi* weighs
     the cell and its six neighbours. The coordinator's table shows that sum ("Met de
     buren"), counted here from the records with h3; an inspector's does not (records of
     other wijken)."""
@@ -518,7 +518,7 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
 
     assert "Met de buren" in pack(data) and bp.HOTSPOT_SUM_NOTE in pack(data)
     assert "Met de buren" not in pack(inspector)
-    # No Gi* z beside the class (an audit: "z 7,8" of four records beside "Hot spot 90%"),
+    # No Gi* z beside the class (an audit: "z 7,8" of four records beside "Hot spot 90 %"),
     # and the pack says what the page says under the table: a week's counts are small.
     assert "Gi* z" not in pack(data) and "Gi* z" not in shown.columns
     assert bp.HOTSPOT_NOTE in pack(data) and bp.HOTSPOT_NOTE in pack(inspector)

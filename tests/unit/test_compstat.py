@@ -191,7 +191,7 @@ def test_sentences_order_percentages_and_both_comparisons():
     assert sentences == [
         # z_last_year = 2·(√1250 − √1000) ≈ 7.46, the strongest signal, comes first
         "Fietsdiefstal in Kortenberg: 1.250 feiten tegenover 1.100 in de vorige periode "
-        "(+150, +14%) en 1.000 in dezelfde periode vorig jaar (+250, +25%), "
+        "(+150, +14 %) en 1.000 in dezelfde periode vorig jaar (+250, +25 %), "
         "een opvallende stijging.",
         # 3 vs 12 / 13: z ≈ −3.46 / −3.75; bases < 20, so no percentage
         "Vandalisme in Kortenberg: 3 feiten tegenover 12 in de vorige periode (-9) en 13 in "
@@ -210,7 +210,7 @@ def test_sentence_with_opposite_directions():
     (sentence,) = notable_changes_sentences(df, "feiten", "Herent")
     assert sentence == (
         "Winkeldiefstal in Herent: 30 feiten tegenover 10 in de vorige periode (+20), een "
-        "opvallende stijging; tegenover 60 in dezelfde periode vorig jaar (-30, -50%) is het "
+        "opvallende stijging; tegenover 60 in dezelfde periode vorig jaar (-30, -50 %) is het "
         "een opvallende daling."
     )
 

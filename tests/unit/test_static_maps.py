@@ -41,7 +41,7 @@ def _maps() -> dict:
         ),
         # The Bronnen page's "Kaart als PNG".
         "static_map_png": lambda: static_map.static_map_png(
-            _shapes(), "Hot spots", legend=[("#bd0026", "Hot spot 99%")]
+            _shapes(), "Hot spots", legend=[("#bd0026", "Hot spot 99 %")]
         ),
     }
 
@@ -360,7 +360,7 @@ def test_the_hot_spot_legend_names_only_what_the_map_draws(figures):
     static_maps.hotspot_map(_shapes(), pd.DataFrame(columns=["h3_cell", "klasse"]), none, "Leeg")
     with_hot, empty = figures
     legend = with_hot.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["Hot spot 95%"]
+    assert [t.get_text() for t in legend.get_texts()] == ["Hot spot 95 %"]
     assert all(isinstance(h, Patch) for h in legend.legend_handles)
     assert empty.axes[0].get_legend() is None
 
