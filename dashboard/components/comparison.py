@@ -39,7 +39,9 @@ def signal_text(z: float, notable: bool) -> str:
     return text
 
 
-def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> pd.DataFrame:
+def comparison_table(
+    df: pd.DataFrame, labels: list[str], label_header: str, previous: bool = True
+) -> pd.DataFrame:
     """A :func:`compare_periods` frame as the briefing shows it (counts, differences, z).
 
     Parameters
@@ -50,13 +52,18 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
         Row labels, aligned with ``df``.
     label_header : str
         Header of the label column.
+    previous : bool
+        Whether the period is compared with the one before it. A year to date is compared
+        with the same days last year only: its three columns of the previous period were
+        "–" in every row (an audit left that alone for sessions).
 
     Returns
     -------
     DataFrame
-        Label, ``Nu``, ``Vorige periode``, ``Verschil``, ``Signaal``, ``Vorig jaar``,
-        ``Verschil t.o.v. vorig jaar``, ``Signaal t.o.v. vorig jaar`` (signal texts; the
-        boolean ``notable`` columns stay available in ``df`` for colouring).
+        Label, ``Nu``, ``Vorige periode``, ``Verschil``, ``Signaal`` (unless not
+        ``previous``), ``Vorig jaar``, ``Verschil t.o.v. vorig jaar``, ``Signaal t.o.v.
+        vorig jaar`` (signal texts; the boolean ``notable`` columns stay available in ``df``
+        for colouring).
     """
 
     def counts(col: str) -> pd.Series:
@@ -69,7 +76,7 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
             for z, n in zip(df[f"z_{short}"], df[f"notable_{short}"], strict=True)
         ]
 
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             label_header: labels,
             "Nu": counts("now"),
@@ -81,6 +88,16 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
             "Signaal t.o.v. vorig jaar": signals("last_year"),
         }
     )
+    return table if previous else table.drop(columns=list(PREVIOUS_COLUMNS))
+
+
+#: The columns of :func:`comparison_table` that compare with the previous period.
+PREVIOUS_COLUMNS = ("Vorige periode", "Verschil", "Signaal")
+#: Per comparison, the columns of :func:`comparison_table` coloured when it is opvallend.
+MARKED_COLUMNS = {
+    "prev": ("Verschil", "Signaal"),
+    "last_year": ("Verschil t.o.v. vorig jaar", "Signaal t.o.v. vorig jaar"),
+}
 
 
 #: The columns of :func:`comparison_table` that hold a difference: written with their sign
@@ -88,19 +105,28 @@ def comparison_table(df: pd.DataFrame, labels: list[str], label_header: str) -> 
 DIFFERENCE_COLUMNS = ("Verschil", "Verschil t.o.v. vorig jaar")
 
 
-def highlight_marks(df: pd.DataFrame, max_p: float = MAX_P_SENTENCE) -> list[dict[int, str]]:
+def highlight_marks(
+    df: pd.DataFrame, max_p: float = MAX_P_SENTENCE, previous: bool = True
+) -> list[dict[int, str]]:
     """Per row: column index in :func:`comparison_table` → ``"up"``/``"down"`` if opvallend.
 
     The arrow in a signal (``|z| > 2``, the CompStat rule) marks a change; the colour says
     *opvallend*, as the sentences under "Wat valt op" do: the change must also be unlikely
     by chance on its own (exact test, ``p < max_p``). A cell "0 (-2)" was coloured as an
     opvallende daling (z = -2,8, chance gives it one time in two) in the table beside
-    sentences that rightly did not call it that.
+    sentences that rightly did not call it that. ``previous`` as for
+    :func:`comparison_table`: the column indices are those of that table.
     """
+    columns = list(comparison_table(df.head(0), [], "", previous).columns)
+    compared = {
+        short: [columns.index(c) for c in cols]
+        for short, cols in MARKED_COLUMNS.items()
+        if previous or short != "prev"
+    }
     marks = []
     for _, row in df.iterrows():
         m = {}
-        for short, cols in (("prev", (3, 4)), ("last_year", (6, 7))):
+        for short, cols in compared.items():
             if mark := opvallend(row, short, max_p):
                 m.update(dict.fromkeys(cols, mark))
         marks.append(m)
@@ -130,7 +156,10 @@ def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
     ``compared`` (its :func:`compare_periods` frame) coloured."""
     signed = dict.fromkeys(DIFFERENCE_COLUMNS, fmt_signed)
     shown = missing_as_text(table.reset_index(drop=True), formats=signed)
-    return styled_marks(style_table(shown, formats=signed), highlight_marks(compared))
+    previous = "Vorige periode" in table.columns
+    return styled_marks(
+        style_table(shown, formats=signed), highlight_marks(compared, previous=previous)
+    )
 
 
 def styled_marks(styler, marks: list[dict[int, str]]):

@@ -35,6 +35,7 @@ from dashboard.analysis.compstat import (
 )
 from dashboard.components.comparison import (
     APPROACH_NOTE,
+    DIFFERENCE_COLUMNS,
     approach_table,
     comparison_table,
     highlight_marks,
@@ -928,27 +929,28 @@ def _as_text(df: pd.DataFrame) -> list[list[str]]:
 
 
 def _signed_rows(table: pd.DataFrame) -> list[list[str]]:
+    """The cells of a :func:`comparison_table` as the pack writes them: counts, signed
+    differences and the signal texts, by column name (a year to date has no columns of
+    the previous period)."""
+
     def count(v) -> str:
         return "–" if pd.isna(v) else fmt_int(v)
 
     def signed(v) -> str:
         return "–" if pd.isna(v) else fmt_signed(v)
 
-    rows = []
-    for row in table.itertuples(index=False):
-        rows.append(
-            [
-                str(row[0]),
-                count(row[1]),
-                count(row[2]),
-                signed(row[3]),
-                str(row[4]),
-                count(row[5]),
-                signed(row[6]),
-                str(row[7]),
-            ]
-        )
-    return rows
+    writers = [
+        str
+        if i == 0 or col.startswith("Signaal")
+        else signed
+        if col in DIFFERENCE_COLUMNS
+        else count
+        for i, col in enumerate(table.columns)
+    ]
+    return [
+        [write(v) for write, v in zip(writers, row, strict=True)]
+        for row in table.itertuples(index=False)
+    ]
 
 
 def _hot_cells(data: BriefingData, domain: str) -> pd.DataFrame:
@@ -1059,8 +1061,10 @@ def briefing_docx(
 
     doc.add_heading("1. Kerncijfers", level=1)
     labels = [overview.BRIEFING_MEASURES[m] for m in data.totals.index]
-    table = comparison_table(data.totals, labels, "Domein")
-    marks = highlight_marks(data.totals)
+    # A year to date has no previous period (collect_briefing): no columns of "–".
+    previous = data.bounds.kind != "ytd"
+    table = comparison_table(data.totals, labels, "Domein", previous)
+    marks = highlight_marks(data.totals, previous=previous)
     _docx.add_table(doc, table.columns, _signed_rows(table), highlight=lambda i, j: marks[i].get(j))
     _docx.small_note(
         doc,
@@ -1148,8 +1152,8 @@ def briefing_docx(
                 "of de periodes ervoor."
             )
             continue
-        t = comparison_table(df, [str(c) for c in df.index], head)
-        m = highlight_marks(df)
+        t = comparison_table(df, [str(c) for c in df.index], head, previous)
+        m = highlight_marks(df, previous=previous)
         _docx.add_table(
             doc, t.columns, _signed_rows(t), highlight=lambda i, j, m=m: m[i].get(j), font_size=8
         )

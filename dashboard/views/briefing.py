@@ -106,7 +106,7 @@ def _show(table: pd.DataFrame, compared: pd.DataFrame, key: str) -> None:
 st.subheader("Vergelijking per domein")
 _show(
     comparison.comparison_table(
-        totals, [overview.BRIEFING_MEASURES[m] for m in totals.index], "Domein"
+        totals, [overview.BRIEFING_MEASURES[m] for m in totals.index], "Domein", not ytd
     ),
     totals,
     "briefing_tabel_domein",
@@ -143,7 +143,7 @@ measure = st.radio(
 )
 per_wijk = data.per_wijk[measure]
 _show(
-    comparison.comparison_table(per_wijk, [str(w) for w in per_wijk.index], "Wijk"),
+    comparison.comparison_table(per_wijk, [str(w) for w in per_wijk.index], "Wijk", not ytd),
     per_wijk,
     "briefing_tabel_wijk",
 )
@@ -174,7 +174,7 @@ for tab, (domain, _, head) in zip(
     with tab:
         df = data.categories[domain]
         _show(
-            comparison.comparison_table(df, [str(c) for c in df.index], head),
+            comparison.comparison_table(df, [str(c) for c in df.index], head, not ytd),
             df,
             f"briefing_cat_{domain}",
         )

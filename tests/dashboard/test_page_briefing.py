@@ -526,3 +526,40 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     # The inspector's pack says whose version it is on its title page; the zone's does not.
     assert f"Versie voor de wijkinspecteur van {own} ({code}):" in pack(inspector)
     assert "Versie voor de wijkinspecteur" not in pack(data)
+
+
+def test_a_year_to_date_has_no_columns_of_a_previous_period(demo_warehouse):
+    """A year to date is compared with the same days last year only: its tables carried
+    "Vorige periode", "Verschil" and "Signaal" with "–" in every row. They are left out on
+    the page and in the pack; a week keeps them, and the colours stay on their columns."""
+    import io
+
+    from docx import Document
+
+    from dashboard.components import comparison
+    from dashboard.documents import briefing_pack as bp
+    from dashboard.queries._db import require_version
+
+    at = run_app(query_params={})
+    at.radio(key="briefing_periode").set_value("ytd").run()
+    for frame in at.dataframe[:2]:
+        columns = list(frame.value.columns)
+        assert not set(comparison.PREVIOUS_COLUMNS) & set(columns), columns
+        assert "Verschil t.o.v. vorig jaar" in columns
+    at.radio(key="briefing_periode").set_value("week").run()
+    assert set(comparison.PREVIOUS_COLUMNS) <= set(at.dataframe[0].value.columns)
+
+    data = bp.collect_briefing(require_version(), "ytd", _last_sunday())
+    doc = Document(io.BytesIO(bp.briefing_docx(data)))
+    header = next(
+        [c.text for c in t.rows[0].cells] for t in doc.tables if t.rows[0].cells[0].text == "Domein"
+    )
+    assert header[:2] == ["Domein", "Nu"] and "Vorige periode" not in header, header
+    assert "Verschil t.o.v. vorig jaar" in header
+    # A notable change against last year colours its own two cells (indices of this table).
+    marks = comparison.highlight_marks(data.totals, previous=False)
+    cols = [header.index(c) for c in comparison.MARKED_COLUMNS["last_year"]]
+    for row, mark in enumerate(marks):
+        assert set(mark) <= set(cols)
+        expected = comparison.opvallend(data.totals.iloc[row], "last_year")
+        assert all(mark.get(c) == expected for c in cols)
