@@ -62,7 +62,7 @@ PAGES = {
 # its page and filters through sign-in): no page, and none of the page files Streamlit's
 # old pages-folder mode would list, is reachable.
 # An address that is no page at all (a mistyped or outdated link) gets one as well.
-addresses = [gate.page_stem(p) for ps in PAGES.values() for p in ps]
+addresses = gate.app_addresses(PAGES)
 unknown = gate.unknown_address(addresses)
 principal = gate.require_login(url_paths=addresses + ([unknown] if unknown else []))
 

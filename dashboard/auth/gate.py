@@ -426,6 +426,23 @@ def page_stem(page) -> str:
     return str(page.url_path)
 
 
+def page_addresses(page) -> list[str]:
+    """Every address of an ``st.Page``: its file stem and, when it has a name of its own
+    (the Briefing is served at the root and named ``overzicht``), that name too.
+
+    Known by its stem only, ``/overzicht`` was taken for an unknown address: its "Pagina
+    niet gevonden" page claimed the Briefing's own name and Streamlit stopped the app with
+    an English error for every role with the Briefing (an audit)."""
+    stem = page_stem(page)
+    own = getattr(page, "_url_path", None)
+    return [stem] if not own or own == stem else [stem, str(own)]
+
+
+def app_addresses(pages: Mapping[str, list]) -> list[str]:
+    """The addresses of all ``pages`` (``{section: [pages]}``), each once."""
+    return list(dict.fromkeys(a for ps in pages.values() for p in ps for a in page_addresses(p)))
+
+
 def _no_access_page(home) -> Callable[[], None]:
     """What the address of a page the signed-in role may not open shows: a Dutch line and
     a link to ``home``, the role's first page (a role with one page has no menu)."""
@@ -509,12 +526,13 @@ def route_pages(
         st.Page(
             _no_access_page(routed[first][0]),
             title="Geen toegang",
-            url_path=page_stem(p),
+            url_path=address,
             visibility="hidden",
         )
         for section in pages.values()
         for p in section
         if page_stem(p) not in allowed
+        for address in page_addresses(p)
     ]
     # The default page is served at the app's root; its own name ("/briefing", as every
     # other page has "/<name>") showed Streamlit's English "Page not found" (a review of

@@ -171,6 +171,24 @@ def test_the_first_page_opens_at_its_own_name_too(server, browser, state):
     page.close()
 
 
+def test_the_first_page_opens_at_its_other_name_and_signing_in_there(server, browser, state):
+    """The Briefing's own name is "overzicht": known by the file stems only, that address
+    was taken for an unknown one, whose "Pagina niet gevonden" page claimed the Briefing's
+    name, and Streamlit stopped the app with an English error for every role with the
+    Briefing, signed in or signing in there (an audit). A role without it is refused."""
+    page = _sign_in(browser, server + "/overzicht", "inspecteur-w01")
+    page.get_by_text("Vergelijking per domein").wait_for(timeout=60_000)
+    assert page.get_by_text("This app has encountered an error").count() == 0
+    page.goto(server + "/overzicht", wait_until="domcontentloaded")
+    page.get_by_text("Vergelijking per domein").wait_for(timeout=60_000)
+    assert page.get_by_text("This app has encountered an error").count() == 0
+    page.close()
+    page = _sign_in(browser, server + "/overzicht", "bestuur-24038")
+    page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    page.close()
+
+
 def _session_cookie(page) -> str | None:
     """The value of this install's session cookie (``wijkbeeld_sessie_<mark>``), if any."""
     return next(
