@@ -23,6 +23,12 @@ from etl.config import FINISHED_TASK_STATUSES
 
 #: Column measures produced per task type by :func:`workload_index`.
 COUNT_MEASURES = ("received", "closed", "open", "overdue")
+#: Least share of the window an inspector must have been available for an index. Load per
+#: available day over a few days is no measure: an inspector away 25 of 31 days, whose
+#: tasks of those days went on arriving (and were closed by others), was called the most
+#: overloaded of the zone (index 243; 69 without the absences) while his load was the
+#: third lowest (an audit).
+MIN_AVAILABLE_SHARE = 0.5
 
 
 class Rate(NamedTuple):
@@ -214,9 +220,12 @@ def workload_index(
           ``open_weight``);
         - ``compared``: whether the row is one of the compared units (``compare``);
         - ``small_base``: a compared unit whose index is withheld for its small base;
+        - ``few_days`` (only with ``absences``): a compared unit available fewer than
+          :data:`MIN_AVAILABLE_SHARE` of the period's days, but not none: no index, not
+          in the mean nor in :func:`workload_fairness`;
         - ``index``: 100 × load / mean load over the compared rows (``NaN`` when the
-          mean is 0, an inspector had no available days, the row is not compared or its
-          base is too small).
+          mean is 0, an inspector had no or few available days, the row is not compared
+          or its base is too small).
 
         ``attrs["unassigned_tasks"]`` counts tasks with no value in ``by``: they are left
         out of the index, because they belong to nobody's load yet.
@@ -314,6 +323,11 @@ def workload_index(
     # tasks more often mean a missing export than an idle wijk, and its 0 raised every
     # other index by a tenth (an audit: a wijk without tasks, W01 145.6 -> 157.6).
     counted = present & ~result["small_base"]
+    if "available_days" in result.columns:
+        result["few_days"] = present & result["available_days"].lt(
+            MIN_AVAILABLE_SHARE * float(absences["days_in_period"].max())
+        )
+        counted &= ~result["few_days"]
     mean = basis[counted].mean(skipna=True)
     index = 100.0 * basis / mean if mean and not math.isnan(mean) else np.nan
     result["index"] = pd.Series(index, index=result.index, dtype=float).where(counted)
@@ -357,6 +371,8 @@ def workload_fairness(
     mean and the index per unit agree with :func:`workload_index`.
     """
     compared = result[result["compared"]] if "compared" in result.columns else result
+    if "few_days" in compared.columns:
+        compared = compared[~compared["few_days"].astype(bool)]
     basis = (
         compared["load_per_available_day"]
         if "load_per_available_day" in compared.columns

@@ -27,6 +27,7 @@ from dashboard.analysis.rebalance import (
 )
 from dashboard.analysis.temporal import month_cut_short
 from dashboard.analysis.workload import (
+    MIN_AVAILABLE_SHARE,
     fairness,
     rate_per_1000,
     wijk_units,
@@ -310,6 +311,15 @@ absent_all_window = (
     if "available_days" in zone_index_by_inspector.columns
     else []
 )
+# Available for less than half the window: no index either, and out of the fairness.
+few_all_window = (
+    [
+        str(name)
+        for name in zone_index_by_inspector.index[zone_index_by_inspector["few_days"].astype(bool)]
+    ]
+    if "few_days" in zone_index_by_inspector.columns
+    else []
+)
 # Fairness is a zone-wide question (every wijkinspecteur, whatever the wijk filter), and
 # withheld when one of them has too small a base.
 fair = workload_fairness(
@@ -348,8 +358,11 @@ table = pd.DataFrame(
     }
 )
 # How many days a colleague was away is personal (104 days reads as long sick leave): an
-# inspector sees the index per available day, not the days (an audit; SECURITY.md).
-absence_days_shown = layout.principal().role != Role.INSPECTOR
+# inspector or the beleidscel sees the index per available day, not the days (audits;
+# SECURITY.md).
+# The beleidscel sees a pseudonym, but beside its wijk that is the person (an audit): the
+# days too are the coordinator's only.
+absence_days_shown = layout.principal().role == Role.COORDINATOR
 if "available_days" in index_by_inspector.columns and absence_days_shown:
     table["Beschikbare dagen"] = (
         index_by_inspector["available_days"].round().astype("Int64").to_numpy()
@@ -484,6 +497,27 @@ if shown_absent:
         # An inspector is not told a colleague was away (a review): only that there is no
         # index, and who knows why.
         else f"Geen index ('–') voor {', '.join(shown_absent)}: de reden ziet de wijkcoördinator."
+    )
+shown_few = (
+    [str(n) for n in index_by_inspector.index[index_by_inspector["few_days"].astype(bool)]]
+    if "few_days" in index_by_inspector.columns
+    else []
+)
+if shown_few:
+    # Load per available day over a few days is no measure (analysis.workload): no index,
+    # and no place in the fairness figures or the overloaded.
+    share = fmt_int(round(100 * MIN_AVAILABLE_SHARE))
+    st.caption(
+        f"Minder dan {share} % van het indexvenster beschikbaar, dus geen index ('–') en niet "
+        "in de Gini, de verhouding of de over- en onderbelasten: "
+        + "; ".join(
+            f"{name} ({fmt_int(round(index_by_inspector.at[name, 'available_days']))} "
+            f"beschikbare dagen)"
+            for name in shown_few
+        )
+        + ". Een werklast per beschikbare dag over zo weinig dagen zegt niets."
+        if absence_days_shown
+        else f"Geen index ('–') voor {', '.join(shown_few)}: de reden ziet de wijkcoördinator."
     )
 if not closed_while_away.empty:
     st.caption(
@@ -797,13 +831,21 @@ st.caption(
     + " (de wijkinspecteurs van de wijken; een vervanger of andere taakhouder telt niet "
     f"mee), en enkel als elk van hen minstens {SMALL_BASE} taken in het indexvenster heeft"
     + (
-        (
-            f"; zonder {', '.join(absent_all_window)}: het hele venster afwezig"
-            if absence_days_shown
-            else f"; zonder {', '.join(absent_all_window)} (geen index)"
+        "".join(
+            f"; zonder {', '.join(names)}: {why}"
+            for names, why in (
+                (absent_all_window, "het hele venster afwezig"),
+                (few_all_window, "minder dan de helft van het venster beschikbaar"),
+            )
+            if names
         )
-        if absent_all_window
-        else ""
+        if absence_days_shown
+        # Not why to an inspector or the beleidscel (absences are the coordinator's).
+        else (
+            f"; zonder {', '.join(absent_all_window + few_all_window)} (geen index)"
+            if absent_all_window or few_all_window
+            else ""
+        )
     )
     + "."
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -973,9 +974,13 @@ def test_tot_nader_order_is_for_the_coordinator_only(long_absence_zone, monkeypa
     coordinator = run_app("workload")
     absent = _frame(coordinator, "Inspecteur", "Dagen afwezig").set_index("Inspecteur")
     assert absent.at[inspector, "Tot nader order"] == "ja"
+    # Nor the beleidscel: its pseudonym stands beside the wijk, which names the person (an
+    # audit): no absence days, no available days.
     beleidscel = run_as(Principal("bc", Role.BELEIDSCEL), "workload")
-    columns = _frame(beleidscel, "Inspecteur", "Dagen afwezig").columns
-    assert "Tot nader order" not in columns and "Redenen" not in columns
+    with pytest.raises(AssertionError, match="geen tabel"):
+        _frame(beleidscel, "Inspecteur", "Dagen afwezig")
+    assert "Beschikbare dagen" not in _frame(beleidscel, "Inspecteur", "Werklastindex").columns
+    assert "Index zonder afwezigheden" not in _frame(beleidscel, "Inspecteur", "Werklastindex")
     # An inspector does not see how many days a colleague was away (104 days reads as long
     # sick leave; an audit): no absence table and no available days, the index per
     # available day only.
@@ -993,6 +998,43 @@ def test_tot_nader_order_is_for_the_coordinator_only(long_absence_zone, monkeypa
     captions = [c.value for c in at.caption]
     assert not [c for c in captions if "venster afwezig" in c], captions
     assert any(f"zonder {inspector} (geen index)" in c for c in captions), captions
+
+
+def test_an_inspector_mostly_away_is_not_called_overloaded(long_absence_zone, monkeypatch, state):
+    """Ill from 01/10/2026 and the index over 25/09–25/10: 6 available days of 31 or fewer. His load
+    per available day made him 'Overbelast' (an audit: index 243, the third lowest load).
+    Now no index, not in the fairness figures, and the page says why (the coordinator) or
+    only that the reason is the coordinator's (an inspector)."""
+    from dash_helpers import run_as
+
+    from dashboard.auth.roles import Principal, Role
+
+    warehouse, inspector = long_absence_zone
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(warehouse))
+    params = {"periode": "aangepast", "van": "2026-09-25", "tot": "2026-10-25"}
+    at = run_app("workload", params)
+    at.radio(key="werklast_venster").set_value("periode").run()
+    index = _frame(at, "Inspecteur", "Werklastindex").set_index("Inspecteur")
+    # 6 at most (the demo's own list may have him away in September too).
+    days = index.at[inspector, "Beschikbare dagen"]
+    assert 0 < days <= 6
+    assert index.at[inspector, "Werklastindex"] == "–"
+    assert not any(inspector in w.value for w in at.warning if w.value.startswith("Overbelast"))
+    captions = [c.value for c in at.caption]
+    assert any(
+        c.startswith("Minder dan 50 % van het indexvenster")
+        and f"{inspector} ({days} beschikbare" in c
+        for c in captions
+    ), captions
+    [gini] = [c for c in captions if c.startswith("Gini, verhouding")]
+    left_out = re.search(r"; zonder ([^;]*): minder dan de helft van het venster", gini)
+    assert left_out and inspector in left_out.group(1).split(", "), gini
+    insp = run_as(Principal("insp", Role.INSPECTOR, wijk_code="W01"), "workload", params)
+    insp.radio(key="werklast_venster").set_value("periode").run()
+    captions = [c.value for c in insp.caption]
+    [gini] = [c for c in captions if c.startswith("Gini, verhouding")]
+    assert f"{inspector} (geen index)" in gini, gini
+    assert not [c for c in captions if "beschikbare dagen)" in c or "minder dan de helft" in c]
 
 
 def test_fairness_note_on_a_small_zone_base_says_the_average(demo_warehouse, state):

@@ -147,6 +147,33 @@ def test_workload_index_fully_absent_has_no_index(tasks):
     assert result.loc[["A", "B"], "index"].mean() == pytest.approx(100.0)
 
 
+def test_an_inspector_available_less_than_half_the_window_gets_no_index(tasks):
+    """Load per available day over a few days is no measure: an inspector away 25 of 31
+    days was the zone's most overloaded (index 243) with its third lowest load (an audit).
+    Below half the window: no index, out of the mean and out of the fairness figures."""
+    absences = pd.DataFrame({"inspector": ["B"], "days_absent": [30], "days_in_period": [58]})
+    result = workload_index(
+        tasks, WEIGHTS, period_start="2026-01-01", as_of="2026-02-28", absences=absences
+    )
+    assert result.loc["B", "available_days"] == 28 and bool(result.loc["B", "few_days"])
+    assert math.isnan(result.loc["B", "index"])
+    assert not result.loc[["A", "C"], "few_days"].any()
+    per_day = {"A": 2.0 / 58, "C": 0.0}
+    mean = sum(per_day.values()) / 2
+    assert result.loc["A", "index"] == pytest.approx(100 * per_day["A"] / mean)
+    fair = workload_fairness(result)
+    assert set(fair["index"]) == {"A", "C"} and "B" not in fair["overloaded"]
+    # Half the window is enough (29 of 58: test_workload_index_adjusts_for_absence).
+    half = workload_index(
+        tasks,
+        WEIGHTS,
+        period_start="2026-01-01",
+        as_of="2026-02-28",
+        absences=absences.assign(days_absent=29),
+    )
+    assert not half["few_days"].any() and not math.isnan(half.loc["B", "index"])
+
+
 def test_workload_index_unknown_type_gets_default_weight_and_is_reported(tasks):
     extra = pd.concat(
         [tasks, _tasks([("T7", "Nieuw type", "C", "2026-02-10", "2026-03-10", None)])],
