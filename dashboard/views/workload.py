@@ -150,6 +150,23 @@ st.caption(
 tasks_until = common.dataset_known_until(version, "tasks")
 tasks_stop = tasks_until is not None and tasks_until < period.end
 tasks_after = tasks_stop and tasks_until < period.start
+# A period before the first task of the exports: received and closed are unknown there
+# too; they read 0, and the advice blamed the export (an audit).
+tasks_since = common.dataset_known_since(version, "tasks")
+tasks_before = tasks_since is not None and period.end < tasks_since
+tasks_unknown = tasks_after or tasks_before
+if tasks_since is not None and period.start < tasks_since and not tasks_after:
+    st.warning(
+        f"Wijktaken: gegevens vanaf {fmt_date(tasks_since)}; "
+        + (
+            "de gekozen periode ligt ervoor. Ontvangen en afgewerkt in de periode: onbekend "
+            "('–'), niet 0."
+            if tasks_before
+            else f"ontvangen en afgewerkt tellen pas vanaf die dag, niet sinds "
+            f"{fmt_date(period.start)}."
+        ),
+        icon=":material/warning:",
+    )
 if tasks_stop:
     st.warning(
         f"Wijktaken: gegevens tot en met {fmt_date(tasks_until)}; taken ontvangen daarna (tot "
@@ -188,11 +205,11 @@ layout.kpi_row(
             "controle door de wijkcoördinator (onderaan deze pagina).",
         ),
         layout.Kpi(
-            "Ontvangen in periode", None if tasks_after else int(per_wijk["ontvangen"].sum())
+            "Ontvangen in periode", None if tasks_unknown else int(per_wijk["ontvangen"].sum())
         ),
         layout.Kpi(
             "Afgewerkt in periode",
-            None if tasks_after else int(per_wijk["afgewerkt"].sum()),
+            None if tasks_unknown else int(per_wijk["afgewerkt"].sum()),
             higher_is_worse=False,
         ),
     ]
@@ -233,6 +250,19 @@ st.caption(
     )
     + ". Open en over termijn: op het einde van dat venster."
 )
+# An index window that begins before the first task: its days before are no quiet days.
+window_before_tasks = (
+    f"De wijktaken beginnen pas op {fmt_date(tasks_since)}: "
+    + (
+        "het hele venster ligt ervoor."
+        if idx_end < tasks_since
+        else "het venster telt de dagen ervoor als 0 voor iedereen."
+    )
+    if tasks_since is not None and idx_start < tasks_since
+    else None
+)
+if window_before_tasks and idx_end >= tasks_since:
+    st.caption(window_before_tasks)
 # Months without one task of the export (a missing export) in the index window: its tasks
 # are missing from every inspector's load, not a quiet month.
 task_gaps = common.dataset_gaps(version, "tasks")
@@ -560,9 +590,12 @@ if zone_index_by_inspector.attrs.get("small_zone_base"):
         f"Te weinig taken in dit venster (gemiddeld minder dan {SMALL_BASE} per "
         "wijkinspecteur): geen werklastindex. "
         + (
-            "Het venster telt al een jaar: staan alle taken wel in de export?"
-            if (idx_end - idx_start).days >= 364
-            else "Kies een langer venster, bv. de laatste 12 maanden."
+            window_before_tasks
+            or (
+                "Het venster telt al een jaar: staan alle taken wel in de export?"
+                if (idx_end - idx_start).days >= 364
+                else "Kies een langer venster, bv. de laatste 12 maanden."
+            )
         ),
         icon=":material/info:",
     )
@@ -678,8 +711,9 @@ codes = per_wijk["wijk_code"]
 pops = [population.get(c) for c in codes]
 wijk_view.insert(2, "inwoners", pd.array(pops, dtype="Float64").round().astype("Int64"))
 wijk_view.insert(4, "open_per_1000", [rates.get(c) for c in codes])
-if tasks_after:
-    # No task of the period is known (the export stops before it): "–", as the KPIs above.
+if tasks_unknown:
+    # No task of the period is known (the exports stop before it or begin after it): "–",
+    # as the KPIs above.
     for col in ("ontvangen", "afgewerkt", "mediaan_doorlooptijd_dagen"):
         wijk_view[col] = None
 # Facts and nuisance in the index window, as far as their exports reach it: a register
@@ -864,7 +898,9 @@ if fair["small_base"]:
         )
     # A longer window helps only when the window is short: with a year or more, an
     # inspector with (almost) no tasks points at the export, not at the window.
-    if (idx_end - idx_start).days < 364:
+    if window_before_tasks:
+        advice = window_before_tasks
+    elif (idx_end - idx_start).days < 364:
         advice = "Kies een langer venster, bv. de laatste 12 maanden."
     elif zone_index_by_inspector.attrs.get("small_zone_base"):
         advice = "Het venster telt al een jaar: staan alle taken wel in de export?"

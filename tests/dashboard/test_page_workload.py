@@ -651,9 +651,11 @@ def test_monthly_evolution_starts_with_the_tasks_export(closed_before_the_export
 
 def test_a_period_before_the_data_shows_an_empty_page_not_an_error(demo_warehouse):
     """No task in the window: the per-type table split an empty column into two and
-    failed ("Columns must be same length as key")."""
+    failed ("Columns must be same length as key"). Before the first task, what was
+    received is unknown, not 0 (test_a_period_before_the_first_task_is_unknown_not_zero)."""
     at = run_app("workload", {"periode": "aangepast", "van": "2020-01-01", "tot": "2020-01-31"})
-    assert {m.label: m.value for m in at.metric}["Ontvangen in periode"] == "0"
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Ontvangen in periode"] == "–"
 
 
 def test_the_two_indices_on_the_page_say_what_they_count(demo_warehouse):
@@ -1238,3 +1240,33 @@ def test_a_wijk_without_tasks_raises_no_index_and_gets_no_proposal(wijk_without_
     assert not [b for b in at.button if b.key == "werklast_optimaliseer"]
     [box] = [i.value for i in at.info if i.value.startswith("Geen voorstel")]
     assert "W08" in box and "minder dan 5 taken in het indexvenster" in box
+
+
+def test_a_period_before_the_first_task_is_unknown_not_zero(demo_warehouse, state):
+    """January 2021, before the demo's task exports begin: 'Ontvangen in periode' and
+    'Afgewerkt in periode' read 0, and the box asked whether every task was in the export
+    (an audit). Now '–', a warning from when tasks are known, and the index's advice says
+    its window lies before them. A period that begins before them says from when it counts."""
+    first = pd.Timestamp(wh("SELECT min(received_at)::DATE FROM marts.tasks").iat[0, 0]).date()
+    at = run_app("workload", {"periode": "aangepast", "van": "2021-01-01", "tot": "2021-01-31"})
+    shown = metrics(at)
+    assert shown["Ontvangen in periode"] == shown["Afgewerkt in periode"] == "–"
+    warnings = [w.value for w in at.warning]
+    assert any(
+        w.startswith(f"Wijktaken: gegevens vanaf {first:%d/%m/%Y}; de gekozen periode ligt")
+        for w in warnings
+    ), warnings
+    infos = [i.value for i in at.info]
+    assert any(f"De wijktaken beginnen pas op {first:%d/%m/%Y}" in i for i in infos), infos
+    assert not any("staan alle taken wel in de export" in i for i in infos), infos
+
+    start = first - timedelta(days=10)
+    at = run_app(
+        "workload",
+        {"periode": "aangepast", "van": str(start), "tot": str(first + timedelta(days=17))},
+    )
+    assert metrics(at)["Ontvangen in periode"] != "–"
+    assert any(
+        w.value.endswith(f"tellen pas vanaf die dag, niet sinds {start:%d/%m/%Y}.")
+        for w in at.warning
+    )
