@@ -339,7 +339,7 @@ def _black_spots(
         {
             "rang": np.arange(1, len(listed) + 1),
             "straat": listed["street"].fillna("–").to_numpy(),
-            "wijk": listed["wijk_code"].map(names).to_numpy(),
+            "wijk": blackspot_queries.wijk_labels(listed, names).to_numpy(),
             "letselongevallen": listed["n_injury_accidents"].to_numpy(),
             "doden": listed["n_killed"].to_numpy(),
             "zwaargewonden": listed["n_seriously"].to_numpy(),

@@ -109,7 +109,8 @@ def ranking_inputs(
     -------
     (pandas.DataFrame, pandas.DataFrame)
         Accidents: ``accident_id``, ``x``, ``y`` (Lambert 72), ``date``, ``is_injury``,
-        ``street``, ``killed``, ``seriously_injured``, ``lightly_injured``, ``wijk_code``.
+        ``street``, ``killed``, ``seriously_injured``, ``lightly_injured``, ``wijk_code``,
+        ``outside_zone`` (located just outside the zone's boundary).
         Victims: ``accident_id``, ``severity``, ``road_user``.
     """
     first, last = window(end, years)
@@ -122,7 +123,8 @@ def ranking_inputs(
         version,
         f"""
         SELECT t.accident_id, t.x, t.y, t.date, t.is_injury, t.street, t.killed,
-               t.seriously_injured, t.lightly_injured, t.wijk_code
+               t.seriously_injured, t.lightly_injured, t.wijk_code,
+               t.location_status = 'buiten_zone' AS outside_zone
         FROM marts.accidents t WHERE {where}
         ORDER BY t.accident_id
         """,
@@ -157,12 +159,13 @@ def _ranked(
         # No injury accident in the window (a period before the data): nothing to rank,
         # and an empty member list has no accident_id type to merge on.
         out["wijk_code"] = pd.Series(dtype="object")
+        out["outside_zone"] = pd.Series(dtype=bool)
         return out, members
     # The most frequent wijk of each location's accidents (the first in order on a tie, as
     # Series.mode), counted per pair: a mode per location in Python took 0.36 s for the
     # 4,874 locations of 10^6 incidents. Here, beside the accidents already at hand: in
     # ranking() they were read from the cache again (a copy of every injury accident).
-    pairs = members.merge(accidents[["accident_id", "wijk_code"]], on="accident_id")
+    pairs = members.merge(accidents[["accident_id", "wijk_code", "outside_zone"]], on="accident_id")
     wijk = (
         pairs.dropna(subset=["wijk_code"])
         .groupby(["location_id", "wijk_code"], observed=True)
@@ -175,7 +178,33 @@ def _ranked(
     )
     mapped = out["location_id"].map(wijk)
     out["wijk_code"] = mapped.astype(object).where(mapped.notna(), None)
+    # A location whose accidents all lie outside the zone (the zone's own registration,
+    # just over its boundary) has no wijk: said as such, not "–" (an audit).
+    outside = pairs.groupby("location_id")["outside_zone"].all()
+    out["outside_zone"] = out["location_id"].map(outside).fillna(False).astype(bool)
     return out, members
+
+
+#: The wijk of a ranked location whose accidents all lie outside the zone.
+OUTSIDE_ZONE_LABEL = "buiten de zone"
+
+
+def wijk_labels(ranked: pd.DataFrame, names: dict[str, str]) -> pd.Series:
+    """The wijk of each location of :func:`ranking` as a table shows it: its name, or
+    "buiten de zone" (:data:`OUTSIDE_ZONE_LABEL`), or "–" (in the zone, in no wijk)."""
+    outside = (
+        ranked["outside_zone"].astype(bool)
+        if "outside_zone" in ranked.columns
+        else pd.Series(False, index=ranked.index)
+    )
+    return pd.Series(
+        [
+            names.get(c, c) if isinstance(c, str) and c else OUTSIDE_ZONE_LABEL if out else "–"
+            for c, out in zip(ranked["wijk_code"], outside, strict=True)
+        ],
+        index=ranked.index,
+        dtype=object,
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -195,8 +224,8 @@ def ranking(
     -------
     pandas.DataFrame
         The columns of :func:`dashboard.analysis.blackspots.black_spot_ranking`, plus
-        ``rang`` (1 = highest score) and ``wijk_code`` (the wijk most of its accidents
-        lie in).
+        ``rang`` (1 = highest score), ``wijk_code`` (the wijk most of its accidents
+        lie in) and ``outside_zone`` (all of them lie outside the zone: no wijk).
     """
     out, _ = _ranked(version, end, params)
     out.insert(0, "rang", np.arange(1, len(out) + 1))

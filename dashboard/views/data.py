@@ -243,8 +243,10 @@ else:
     loc["% zonder bruikbare locatie"] = (100.0 * missing / loc["Totaal"]).round(1)
     layout.table(style_table(loc.rename_axis("Bron").reset_index()))
     st.caption(
-        "Records zonder locatie of buiten de zone tellen mee in de tabellen maar staan niet "
-        "op de kaart. Records 'in de zone, buiten elke wijk' liggen in de zone maar in geen "
+        "Records zonder locatie tellen mee in de tabellen maar staan niet op de kaart. "
+        "Records buiten de zone (bijvoorbeeld net over de grens) staan als punt op de "
+        "kaarten met punten, maar tellen bij geen enkele wijk mee. Records 'in de zone, "
+        "buiten elke wijk' liggen in de zone maar in geen "
         "enkele wijkgrens (bijvoorbeeld in een gat tussen twee wijken): ze zijn "
         "gelokaliseerd en staan op de hotspotkaarten en in de rapporten, maar tellen bij "
         "geen enkele wijk mee. Zijn het er veel, controleer dan de wijkgrenzen."

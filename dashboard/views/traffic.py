@@ -585,7 +585,7 @@ def _ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "Rang": frame["rang"].astype(int),
             "Straat": frame["street"].fillna("–"),
-            "Wijk": frame["wijk_code"].map(lambda c: wijk_names.get(c, c or "–")),
+            "Wijk": blackspots.wijk_labels(frame, wijk_names),
             "Letselongevallen": frame["n_injury_accidents"].astype(int),
             f"≥ {params.min_injury_accidents} letselongevallen": frame["meets_accidents"].map(
                 fmt_check
@@ -869,7 +869,7 @@ enforcement = pd.DataFrame(
     {
         "Rang": near["rang"].astype(int),
         "Straat": near["street"].fillna("–"),
-        "Wijk": near["wijk_code"].map(lambda c: wijk_names.get(c, c or "–")),
+        "Wijk": blackspots.wijk_labels(near, wijk_names),
         "Score": near["score"].astype(float),
         "Gevaarlijk punt": near["is_black_spot"].map(fmt_check),
         f"Controles binnen {fmt_int(CONTROL_RADIUS_M)} m": near["n_controls"].astype(int),

@@ -326,3 +326,34 @@ def test_a_location_s_wijk_is_the_most_frequent_of_its_accidents(version, params
     got = dict(zip(ranked["location_id"], ranked["wijk_code"], strict=True))
     assert len(got) > 20
     assert got == {k: expected.get(k) for k in got}
+
+
+def test_a_location_outside_the_zone_says_so_instead_of_a_dash(version, params, monkeypatch):
+    """Four of the zone's own injury accidents 31 m over its boundary made a candidate
+    with the wijk '–' on Verkeer and in the Briefing (an audit with the real HerKo
+    boundaries). A location whose accidents all lie outside the zone is 'buiten de zone';
+    one with a single accident inside keeps that wijk; in the zone but in no wijk stays '–'."""
+    accidents, victims = blackspots.ranking_inputs(version, END, params.years)
+    assert not accidents["outside_zone"].any()  # the demo's lie inside
+    top = blackspots._ranked.__wrapped__(version, END, params)[0].iloc[0]
+    _, members = blackspots._ranked.__wrapped__(version, END, params)
+    ids = set(members.loc[members["location_id"] == top["location_id"], "accident_id"])
+    moved = accidents.assign(
+        outside_zone=accidents["accident_id"].isin(ids),
+        wijk_code=accidents["wijk_code"].where(~accidents["accident_id"].isin(ids), None),
+    )
+    monkeypatch.setattr(blackspots, "ranking_inputs", lambda *a: (moved, victims))
+    out, _ = blackspots._ranked.__wrapped__(version, END, params)
+    row = out[out["location_id"] == top["location_id"]]
+    assert row["outside_zone"].tolist() == [True]
+    labels = blackspots.wijk_labels(out, {"W01": "Wijk één"})
+    assert labels[row.index].tolist() == ["buiten de zone"]
+    assert set(labels[~out["outside_zone"]]) <= {"Wijk één", "–"} | set(out["wijk_code"].dropna())
+    # One accident of the location inside the zone (in no wijk): not "buiten de zone".
+    one = sorted(ids)[0]
+    partly = moved.assign(outside_zone=moved["outside_zone"] & (moved["accident_id"] != one))
+    monkeypatch.setattr(blackspots, "ranking_inputs", lambda *a: (partly, victims))
+    out, _ = blackspots._ranked.__wrapped__(version, END, params)
+    row = out[out["location_id"] == top["location_id"]]
+    assert row["outside_zone"].tolist() == [False]
+    assert blackspots.wijk_labels(row, {}).tolist() == ["–"]
