@@ -810,6 +810,13 @@ def _to_frame(payload: bytes | bytearray) -> pd.DataFrame:
         local.close()
     # ENUMs travel as Arrow dictionaries; DuckDB's .df() makes them ordered categoricals.
     for i, field in enumerate(table.schema):
+        if pa.types.is_decimal(field.type) and field.type.scale == 0:
+            # A HUGEINT (DuckDB's sum of integers) travels as a decimal of scale 0 and came
+            # back as floats: the CSV wrote "101,0" where the screen showed 101 (an audit).
+            # Whole numbers stay whole up to 2^53, as floats hold them exactly.
+            column = df.iloc[:, i]
+            if column.dropna().abs().lt(2**53).all():
+                df.isetitem(i, column.astype("Int64"))
         if pa.types.is_dictionary(field.type):
             column = table.column(i)
             categories = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []

@@ -56,6 +56,27 @@ def test_legit_query_returns_warehouse_numbers(demo_warehouse):
     assert not result.truncated
 
 
+def test_a_sum_of_counts_stays_a_whole_number_in_the_csv(demo_warehouse):
+    """DuckDB's sum of integers is a HUGEINT; it came back as floats, and the console's
+    CSV wrote "101,0" where the screen showed 101 (an audit). Decimals keep theirs."""
+    from dashboard.components.format import to_csv_bytes
+
+    version = _db.warehouse_version()
+    rows = console.run_sql(
+        version,
+        "SELECT wijk_code, sum(1) AS aantal, sum(CASE WHEN false THEN 1 END) AS leeg, "
+        "avg(1.5) AS gemiddeld FROM marts.incidents GROUP BY wijk_code ORDER BY wijk_code",
+    ).rows
+    expected = wh(
+        "SELECT wijk_code, count(*) AS n FROM marts.incidents GROUP BY wijk_code ORDER BY wijk_code"
+    )
+    assert rows["aantal"].tolist() == expected["n"].tolist()
+    assert str(rows["aantal"].dtype) == "Int64" and rows["leeg"].isna().all()
+    text = to_csv_bytes(rows).decode("utf-8-sig").splitlines()
+    assert text[1].split(";")[1] == str(expected["n"].iat[0])
+    assert text[1].split(";")[3] == "1,5"
+
+
 def test_row_limit_applied(demo_warehouse):
     version = _db.warehouse_version()
     result = console.run_sql(version, "SELECT pv_number FROM marts.incidents", row_limit=7)
