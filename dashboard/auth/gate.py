@@ -75,7 +75,23 @@ def audit_log() -> AuditLog:
 
 
 def client_address() -> str | None:
-    """The browser's address as Streamlit sees it (a reverse proxy's own address behind one)."""
+    """The browser's address as Streamlit sees it (a reverse proxy's own address behind one,
+    unless it sends ``X-Forwarded-For``).
+
+    ``st.context.ip_address`` is ``None`` for a connection from the machine itself
+    (127.0.0.1, ::1): an install reached on localhost, or behind a proxy on the same host,
+    logged every sign-in without an address and had no limit per address at all (an
+    audit). The connection's own address is read where Streamlit keeps it; ``None`` only
+    outside a server (AppTest)."""
+    try:
+        from streamlit.runtime.context import _get_client_context
+
+        context = _get_client_context()
+        remote = getattr(context, "remote_ip", None) if context is not None else None
+        if isinstance(remote, str) and remote:
+            return remote
+    except Exception:  # noqa: BLE001 - a private helper of Streamlit: fall back to the API
+        pass
     try:
         address = st.context.ip_address
     except Exception:  # noqa: BLE001 - absent outside a server (AppTest)

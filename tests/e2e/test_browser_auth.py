@@ -85,6 +85,15 @@ def test_wrong_password_is_refused_and_audited(server, browser, state):
     page.close()
     failed = _audit(state).query("event == 'aanmelding_mislukt'")
     assert "demo" in set(failed["username"])
+    # The address of the connection, also from the machine itself (Streamlit's
+    # st.context.ip_address is None for 127.0.0.1: every sign-in was logged without an
+    # address and the limit per address did not exist; an audit).
+    import json
+
+    clients = {
+        (d if isinstance(d, dict) else json.loads(d)).get("client") for d in failed["detail"]
+    }
+    assert clients and None not in clients and clients <= {"127.0.0.1", "::1"}, clients
 
 
 def test_coordinator_signs_in_and_sees_the_briefing(server, browser, state):
