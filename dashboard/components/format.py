@@ -368,6 +368,11 @@ def fmt_small_count(value, threshold: int = 5) -> str:
     return fmt_int(n)
 
 
+def fmt_yes_no(value) -> str:
+    """A truth value as the tables write it: ``ja``, ``nee``, a gap ``–``."""
+    return MISSING if is_missing(value) else ("ja" if value else "nee")
+
+
 def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Callable] | None = None):
     """Pandas Styler that shows a frame in nl-BE notation but keeps the raw values.
 
@@ -395,7 +400,7 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
             has_time = (series.dropna().dt.normalize() != series.dropna()).any()
             formatters[col] = fmt_datetime if has_time else fmt_date
         elif pd.api.types.is_bool_dtype(series):
-            formatters[col] = lambda v: MISSING if is_missing(v) else ("ja" if v else "nee")
+            formatters[col] = fmt_yes_no
         elif pd.api.types.is_integer_dtype(series):
             formatters[col] = fmt_int
         elif pd.api.types.is_float_dtype(series):

@@ -420,20 +420,21 @@ def wijk_labels(codes: Sequence[str]) -> str:
     return ", ".join(fmt_area(names[c], c) if names.get(c) else str(c) for c in codes)
 
 
-def record_note(scope: tuple[str, ...] | None) -> None:
-    """One caption saying why records are limited (nothing for the coordinator)."""
+def record_note(scope: tuple[str, ...] | None, noun: str = "feiten") -> None:
+    """One caption saying why records are limited (nothing for the coordinator); ``noun``
+    names the records ("taken" on Werklast, where "feiten" read as the wrong records)."""
     who = principal()
     if who.role == Role.INSPECTOR:
         if scope is None:
             st.info(
-                f"Als wijkinspecteur zie je afzonderlijke feiten enkel van je eigen wijk "
+                f"Als wijkinspecteur zie je afzonderlijke {noun} enkel van je eigen wijk "
                 f"{wijk_labels((who.wijk_code,))}; voor andere wijken toont Wijkbeeld alleen "
                 "aantallen.",
                 icon=":material/lock:",
             )
         else:
             st.caption(
-                f"Afzonderlijke feiten: enkel je eigen wijk {wijk_labels((who.wijk_code,))}."
+                f"Afzonderlijke {noun}: enkel je eigen wijk {wijk_labels((who.wijk_code,))}."
             )
     elif who.role == Role.BELEIDSCEL:
         st.caption(

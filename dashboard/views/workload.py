@@ -45,6 +45,7 @@ from dashboard.components.format import (
     fmt_number,
     fmt_period,
     fmt_signed_number,
+    fmt_yes_no,
     missing_as_text,
     style_table,
     to_xlsx_bytes,
@@ -1334,7 +1335,7 @@ overdue_only = f3.checkbox("Enkel over termijn", key="opvolging_over_termijn")
 # Task lists are records: an inspector gets those of the own wijk only, the beleidscel
 # pseudonyms for task number, reference and inspector.
 task_scope = layout.record_scope(flt.wijken)
-layout.record_note(task_scope)
+layout.record_note(task_scope, "taken")
 open_list = workload.open_tasks(
     version,
     task_scope if task_scope is not None else ("-",),
@@ -1384,7 +1385,12 @@ else:
     layout.table(style_table(missing_as_text(shown_follow)))
     layout.download_button(
         "Download voor de planningsvergadering (.xlsx)",
-        partial(to_xlsx_bytes, follow, sheet_name="Open taken"),
+        # "ja"/"nee" as on the screen (the sheet held TRUE/FALSE; an audit).
+        partial(
+            to_xlsx_bytes,
+            follow.assign(**{"Over termijn": follow["Over termijn"].map(fmt_yes_no)}),
+            sheet_name="Open taken",
+        ),
         file_name=f"open_taken_{ref_day:%Y%m%d}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

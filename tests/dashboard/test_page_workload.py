@@ -195,6 +195,33 @@ def test_follow_up_overdue_first_and_filter(demo_warehouse, state):
     assert download, "Excel-download ontbreekt"
 
 
+def test_the_planning_download_writes_ja_and_nee_as_the_screen(demo_warehouse, monkeypatch):
+    """The sheet's 'Over termijn' held TRUE/FALSE beside the screen's ja/nee (an audit)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboard.components import layout
+
+    made = {}
+    original = layout.download_button
+
+    def spy(label, data, file_name, mime, key=None, **kwargs):
+        made[key] = data
+        return original(label, data, file_name, mime, key=key, **kwargs)
+
+    monkeypatch.setattr(layout, "download_button", spy)
+    at = run_app("workload")
+    assert not at.exception
+    sheet = load_workbook(io.BytesIO(made["opvolging_xlsx"]())).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("Over termijn")
+    values = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values == {"ja", "nee"}
+    overdue = sum(row[column] == "ja" for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert overdue == count("SELECT count(*) FROM marts.tasks WHERE is_overdue")
+
+
 def test_review_queue_mark_returned_and_approved(demo_warehouse, state):
     at = run_app("workload")
     queue = _frame(at, "Taaknummer", "Bevindingen")
@@ -1063,6 +1090,10 @@ def test_an_inspector_on_another_wijk_gets_no_contradicting_task_message(demo_wa
     at = run_as(Principal("insp", Role.INSPECTOR, wijk_code="W08"), "workload", {"wijk": "W01"})
     assert not [s for s in at.success if s.value.startswith("Geen open taken")]
     assert any("enkel van je eigen wijk" in i.value for i in at.info)
+    # Of tasks, not "feiten" (an audit).
+    assert any("zie je afzonderlijke taken enkel" in i.value for i in at.info)
+    own = run_as(Principal("insp", Role.INSPECTOR, wijk_code="W08"), "workload")
+    assert any(c.value.startswith("Afzonderlijke taken: enkel je eigen wijk") for c in own.caption)
 
 
 def test_a_window_before_the_lists_says_so(demo_warehouse, state):
