@@ -1484,7 +1484,12 @@ def test_overlapping_statbel_editions_say_which_rows_count_elsewhere(tmp_path):
     assert kept == 4
     assert files["statbel/OPENDATA_MAP_2023-2024.txt"][:2] == (4, 0)
     assert files["statbel/OPENDATA_MAP_2025.txt"][:2] == (2, 0)
-    assert files["statbel/OPENDATA_MAP_2025.txt"][2] is None
+    # The rows of other municipalities are said, once, by the file they count from (the
+    # real sample listed 53 accepted where 2 counted, without a word; an audit).
+    outside = "in een gemeente buiten de zone en telt niet mee (het Statbel-bestand is nationaal)."
+    assert files["statbel/OPENDATA_MAP_2025.txt"][2] == f"1 ongeval ligt {outside}"
+    assert files["statbel/OPENDATA_MAP_2023-2024.txt"][2] == f"1 ongeval ligt {outside}"
+    assert "buiten de zone" not in files["statbel/OPENDATA_MAP_2023.txt"][2]
     accepted, superseded, note = files["statbel/OPENDATA_MAP_2023.txt"]
     assert (accepted, superseded) == (3, 3) and "dit bestand telt niet mee" in note
     assert "Het Statbel-bestand met de recentste maand telt als nieuwste." in note

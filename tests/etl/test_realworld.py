@@ -113,6 +113,7 @@ def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
         read = con.execute(
             "SELECT rows_read, rows_rejected FROM marts.load_files WHERE kind = 'statbel'"
         ).fetchone()
+        note = con.execute("SELECT note FROM marts.load_files WHERE kind = 'statbel'").fetchone()[0]
         located = {
             (round(x, 3), round(y, 3)): (status, wijk)
             for x, y, status, wijk in con.execute(
@@ -142,6 +143,8 @@ def test_real_statbel_sample_rows_are_read_and_located(tmp_path):
     # Only the zone's own municipalities' accidents enter the mart.
     herko = [r for r in rows if r["CD_NIS"] in ("24038", "24055")]
     assert in_mart == (len(herko), len(herko))
+    # The others are said: the Data page listed every row accepted without a word (an audit).
+    assert note.startswith(f"{len(rows) - len(herko)} ongevallen liggen in een gemeente buiten")
     # Statbel's classes as Statbel codes them (4 = met lichtgewonden, 3 = met
     # zwaargewonden): every row an injury accident, with one victim of its class; the road
     # type from Statbel's CD_ROAD_TYPE_NL column.

@@ -42,6 +42,17 @@ kept as (
     union all select source_file::varchar, count(*) from marts.controls group by 1
     union all select source_file::varchar, count(*) from marts.events group by 1
 ),
+statbel_outside as (
+    -- Statbel's file is national: the rows that count from a file (int_statbel_file_counts)
+    -- but lie in municipalities outside the zone are accepted and left out. The Data page
+    -- listed 53 accepted of the real sample where 2 counted, without a word (an audit).
+    select c.source_file, c.n - coalesce(m.n, 0) as n
+    from intermediate.int_statbel_file_counts c
+    left join (
+        select source_file::varchar as source_file, count(*) as n
+        from marts.accidents where source = 'statbel' group by 1
+    ) m on m.source_file = c.source_file
+),
 refused as (
     -- A boundary file's features left out (no code Wijkbeeld knows, no geometry; named in
     -- its note); a feature merged into its area, or an area a later file replaces, was used.
@@ -95,8 +106,13 @@ select
             || ' van daar. ' || case when f.kind = 'statbel'
                 then 'Het Statbel-bestand met de recentste maand telt als nieuwste.'
                 else 'De export met de recentste datum (feit of registratie) telt als nieuwste.' end
+    end, case when so.n > 0 then
+        so.n || ' ' || case when so.n = 1 then 'ongeval ligt' else 'ongevallen liggen' end
+        || ' in een gemeente buiten de zone en ' || case when so.n = 1 then 'telt' else 'tellen' end
+        || ' niet mee (het Statbel-bestand is nationaal).'
     end), '') as note
 from counted f
+left join statbel_outside so on so.source_file = f.source_file
 -- The build's start in the zone's local time (like build_info.built_at), not the server's clock zone.
 cross join (select build_started_at as built_at from raw.build_params) b
 left join intermediate.int_file_ranks k on k.kind = f.kind and k.source_file = f.source_file
