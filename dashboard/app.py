@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from dashboard.auth import gate
 from dashboard.components.format import fmt_int
-from dashboard.components.layout import sidebar_info, warehouse
+from dashboard.components.layout import sidebar_info, unknown_wijk_notice, warehouse
 from dashboard.queries import TooManyRows
 
 # A local favicon: the default (the page icon) is fetched from a font CDN.
@@ -76,6 +76,7 @@ gate.set_current_page(stem)
 version = warehouse()
 sidebar_info(version)
 gate.sidebar_user(principal)
+unknown_wijk_notice(version)
 try:
     page.run()
 except StopException:

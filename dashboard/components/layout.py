@@ -410,6 +410,28 @@ def zone_figures_note(wijken: Sequence[str]) -> None:
         )
 
 
+def unknown_wijk_notice(version: WarehouseVersion) -> None:
+    """For a wijkinspecteur whose account names a wijk this warehouse does not have: say
+    so, above every page. A zone moving from the demo's W01–W10 to its own wijken (or
+    renumbering them) left every inspector seeing only counts, without a word why: the
+    pages read "buiten je eigen wijk W01" (an audit with the real HerKo wijken). Nothing
+    more is shown: the account's scope stays its own wijk."""
+    from dashboard.queries.districts import wijken
+
+    who = principal()
+    if who.role != Role.INSPECTOR or not who.wijk_code:
+        return
+    if who.wijk_code in set(wijken(version)["code"].astype(str)):
+        return
+    st.warning(
+        f"Je account hoort bij wijk {who.wijk_code}, maar die wijk staat niet in de "
+        "wijkgrenzen van dit datawarehouse: je ziet daarom enkel aantallen, geen "
+        "afzonderlijke records. Vraag de beheerder van Wijkbeeld je account aan de juiste "
+        "wijk te koppelen.",
+        icon=":material/warning:",
+    )
+
+
 def wijk_labels(codes: Sequence[str]) -> str:
     """Wijken as a reader names them, "Herent-Centrum (W01)", joined with ", " (a code the
     warehouse does not name stays the code): the inspector's texts said "je eigen wijk

@@ -178,6 +178,18 @@ def test_inspector_has_dictionary_but_no_console_data_or_audit(local_mode):
     assert {"sql", "data", "audit", "reports"}.isdisjoint(nav_pages(at))
 
 
+def test_an_inspector_of_a_wijk_the_warehouse_does_not_know_is_told(local_mode):
+    """A zone moving from the demo's W01–W10 to its own wijken: every inspector saw only
+    counts, without a word why (an audit with the real HerKo wijken). A warning above every
+    page; an inspector of a known wijk and the coordinator get none."""
+    text = "maar die wijk staat niet in de wijkgrenzen van dit datawarehouse"
+    for page in (None, "workload"):
+        at = run_as(inspector("24038W99"), page)
+        assert any(text in w.value and "24038W99" in w.value for w in at.warning), page
+    assert not any(text in w.value for w in run_as(inspector("W03")).warning)
+    assert not any(text in w.value for w in run_as(Principal("c", Role.COORDINATOR)).warning)
+
+
 # --- record policy on the pages --------------------------------------------------------------
 
 
