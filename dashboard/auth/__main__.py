@@ -179,7 +179,13 @@ def main(argv: list[str] | None = None) -> int:
             if broken is not None:
                 print(f"Auditlog {log.path}: keten gebroken vanaf rij {broken}")
                 return 1
-            print(f"Auditlog {log.path}: keten intact, laatste rij {log.head()}")
+            head = log.head()
+            # Words, not a Python tuple: the row and its hash to write down elsewhere.
+            print(
+                f"Auditlog {log.path}: keten intact, laatste rij {head[0]} met hash {head[1]}"
+                if head
+                else f"Auditlog {log.path}: keten intact, nog geen gebeurtenissen"
+            )
     except (ValueError, KeyError) as exc:
         print(f"Fout: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2

@@ -322,7 +322,7 @@ def load_pseudonym_key(path: Path | None = None) -> bytes:
         path = state_dir() / "pseudonym.key"
     path = Path(path)
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             # O_EXCL: two processes starting at once must not each write their own key.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -89,13 +89,17 @@ def _now() -> str:
 
 @contextlib.contextmanager
 def file_lock(path: Path) -> Iterator[None]:
-    """Hold ``<path>.lock`` (and this process's lock) while a state file is read and rewritten."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Hold ``<path>.lock`` (and this process's lock) while a state file is read and rewritten.
+
+    The folder is made 0700 and the lock 0600, as the files it guards (an audit found them
+    0755 and 0644 beside 0600 files)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _thread_lock:
         if fcntl is None:  # pragma: no cover
             yield
             return
-        with open(path.with_name(path.name + ".lock"), "a") as fh:
+        lock = os.open(path.with_name(path.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o600)
+        with os.fdopen(lock, "a") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 yield
@@ -105,7 +109,7 @@ def file_lock(path: Path) -> Iterator[None]:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to a temp file next to ``path`` (mode 0600) and rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, 0o600)

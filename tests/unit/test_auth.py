@@ -238,6 +238,14 @@ def test_cli_account_changes_are_audited(tmp_path, monkeypatch, capsys):
     assert len(log.read()) == 6  # reading the list changes nothing
     assert password not in changes["detail"].str.cat()
     assert log.verify_chain() is None
+    # verify-audit says the last row and its hash in words (it printed a Python tuple).
+    assert cli.main(users + ["verify-audit"]) == 0
+    seq, digest = log.head()
+    assert (
+        capsys.readouterr()
+        .out.strip()
+        .endswith(f"keten intact, laatste rij {seq} met hash {digest}")
+    )
 
 
 # --- throttle ------------------------------------------------------------------------------
@@ -802,3 +810,19 @@ def test_only_the_coordinators_pack_anchors_the_audit_log(tmp_path, monkeypatch)
     ):
         monkeypatch.setattr(gate, "current_principal", lambda p=principal: p)
         assert gate.audit_anchor() == expected
+
+
+def test_the_state_folder_and_its_locks_are_the_owners_only(tmp_path, monkeypatch):
+    """`demo-users` made the state folder 0755 and the .lock files 0644 beside 0600 files
+    (an audit)."""
+    import stat
+
+    state = tmp_path / "state"
+    monkeypatch.setenv("WIJKBEELD_STATE", str(state))
+    monkeypatch.setenv("WIJKBEELD_DEMO", "1")
+    assert cli.main(["--users", str(state / "users.toml"), "demo-users"]) == 0
+    assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    made = [p for p in state.iterdir() if p.is_file()]
+    assert any(p.name.endswith(".lock") for p in made), made
+    for p in made:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
