@@ -195,15 +195,23 @@ layout.kpi_row(
             + f" en {len(FINISHED_TASK_STATUSES) - 4} andere, ook in het Frans; "
             "'Te controleren' wacht op de controle van de wijkcoördinator) telt niet als "
             "open, ook zonder afsluitdatum (die ontbrekende datum meldt de "
-            "kwaliteitscontrole). Een andere status telt als open; de pagina Data noemt "
-            "die statussen.",
+            "kwaliteitscontrole). Een andere status telt als open"
+            + ("; de pagina Data noemt die statussen." if layout.is_coordinator() else "."),
         ),
         layout.Kpi("Over termijn", int(per_wijk["over_termijn"].sum())),
         layout.Kpi(
             "Te controleren",
             int(per_wijk["te_controleren"].sum()),
             help="Status 'Te controleren': afgewerkt door de wijkinspecteur, wacht op de "
-            "controle door de wijkcoördinator (onderaan deze pagina).",
+            "controle door de wijkcoördinator"
+            + (
+                # The queue below holds more: finished tasks of the reviewed types and
+                # tasks with illogical dates too (an audit: 55 here beside 111 there).
+                " (onderaan deze pagina, in de wachtrij van de kwaliteitscontrole, met nog "
+                "andere afgewerkte taken die een controle vragen)."
+                if layout.is_coordinator()
+                else "."
+            ),
         ),
         layout.Kpi(
             "Ontvangen in periode", None if tasks_unknown else int(per_wijk["ontvangen"].sum())
@@ -957,6 +965,12 @@ if absent_in_window and not absence_days_shown:
 elif absent_in_window:
     with st.expander("Afwezigheden in het indexvenster"):
         absent_view = workload.absences_per_inspector(version, idx_start, idx_end)
+        if flt.wijken:
+            # As the index table above: the chosen wijken's inspectors (it listed all ten
+            # under a wijk filter; an audit).
+            absent_view = absent_view[
+                absent_view["inspector"].isin(set(index_by_inspector.index.astype(str)))
+            ]
         absent_view = absent_view.assign(
             open_ended=absent_view["open_ended"].map({True: "ja"}).fillna("")
         ).rename(
@@ -1423,9 +1437,10 @@ queue = review_queue(
     candidates, latest, item_kind=reviews.TASK_KIND, id_col="task_id", reference_date=ref_day
 )
 st.caption(
-    f"Taken met status 'Te controleren', afgewerkte {', '.join(review_types)} en afgewerkte "
-    "taken van elk type met onlogische datums (afgesloten of termijn vóór de ontvangst) "
-    f"sinds {since:%d/%m/%Y}, zonder beslissing (of opnieuw afgewerkt na terugsturen). "
+    f"In de wachtrij, sinds {since:%d/%m/%Y} en zonder beslissing (of opnieuw afgewerkt na "
+    "terugsturen): de taken met status 'Te controleren' (de tegel bovenaan), de afgewerkte "
+    f"taken van type {' en '.join(review_types)}, en afgewerkte taken van elk type met "
+    "onlogische datums (afgesloten of termijn vóór de ontvangst) of zonder afsluitdatum. "
     "Beslissingen worden buiten het datawarehouse bewaard en blijven bij elke heropbouw."
 )
 if no_location:

@@ -1301,3 +1301,16 @@ def test_a_period_before_the_first_task_is_unknown_not_zero(demo_warehouse, stat
         w.value.endswith(f"tellen pas vanaf die dag, niet sinds {start:%d/%m/%Y}.")
         for w in at.warning
     )
+
+
+def test_the_absences_follow_the_wijk_filter_and_the_help_says_what_it_counts(demo_warehouse):
+    """Under a wijk filter the absence table listed every inspector of the zone; the
+    'Te controleren' tile (55) stood beside a queue of 111 without a word why (an audit)."""
+    at = run_app("workload", {"wijk": ["W02"]})
+    index = _frame(at, "Inspecteur", "Werklastindex")
+    absent = _frame(at, "Inspecteur", "Dagen afwezig")
+    assert set(absent["Inspecteur"]) <= set(index["Inspecteur"])
+    everyone = _frame(run_app("workload"), "Inspecteur", "Dagen afwezig")
+    assert len(everyone) > len(absent)
+    [tile] = [m for m in at.metric if m.label == "Te controleren"]
+    assert "andere afgewerkte taken die een controle vragen" in tile.help
