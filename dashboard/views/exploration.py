@@ -535,7 +535,22 @@ if per != "aantal" and (data["waarde"] < threshold).any():
         f"Bij minder dan {threshold} staat geen {'cijfer per inwoner' if per == 'inwoners' else 'aandeel'} "
         "(–): op zo'n kleine basis misleidt het."
     )
-if per == "inwoners" and data["inwoners"].isna().any():
+area_gaps = [
+    label
+    for label in ("Zonder wijk", "Zonder deelgemeente", "Zonder gemeente")
+    if (shown.astype(str) == label).any().any()
+]
+if area_gaps:
+    # "Zonder gemeente" holds records whose export names the municipality (without
+    # coordinates): the caption called them records without an area (an audit).
+    notes.append(
+        f"{', '.join(repr(a) for a in area_gaps)}: records zonder wijk (zonder bruikbare "
+        "locatie, of buiten elke wijkgrens). Gemeente en deelgemeente volgen de wijk, zodat "
+        "de drie indelingen dezelfde records tellen: ook een record waarvan de export de "
+        "gemeente noemt, telt daar zonder wijk."
+        + (" Voor hen is geen bevolking gekend." if per == "inwoners" else "")
+    )
+elif per == "inwoners" and data["inwoners"].isna().any():
     notes.append("Voor records zonder gebied ('Zonder …') is geen bevolking gekend.")
 if unknown_rows.any():
     notes.append(

@@ -130,6 +130,26 @@ def test_rate_per_1000_inhabitants_by_wijk(demo_warehouse):
         assert table.loc["Zonder wijk", "Per 1.000 inwoners"] == "–"
 
 
+def test_records_without_a_wijk_are_said_to_be_counted_so(demo_warehouse):
+    """'Zonder gemeente' held records whose export names Herent (no coordinates), and the
+    caption called them records without an area (an audit with the real wijken)."""
+    at = run_app(
+        "exploration",
+        {
+            "periode": "vorigjaar",
+            "indeling1": "Gemeente",
+            "indeling2": "Geen",
+            "weergave": "inwoners",
+        },
+    )
+    table = at.dataframe[0].value
+    if "Zonder gemeente" not in set(table["Gemeente"]):
+        pytest.skip("de demo heeft dit jaar geen record zonder wijk")
+    [note] = [c.value for c in at.caption if "'Zonder gemeente': records zonder wijk" in c.value]
+    assert "ook een record waarvan de export de gemeente noemt, telt daar zonder wijk" in note
+    assert "telt daar zonder wijk. Voor hen is geen bevolking gekend." in note
+
+
 def test_rate_without_area_is_explained(demo_warehouse):
     at = run_app(
         "exploration",
