@@ -29,13 +29,16 @@ st.set_page_config(
 PAGES = {
     "Overzicht": [
         # Served at the root; "/briefing" leads here too (gate.route_pages), so its own
-        # pathname is another: a hidden page holds that address.
+        # pathname is another: a hidden page holds that address. Streamlit answers the
+        # default page's own pathname with its English "Page not found" over the page, so
+        # it is one nobody types ("overzicht", the section's name, was visited by an audit
+        # and is now an unknown address, answered in Dutch).
         st.Page(
             "views/briefing.py",
             title="Briefing",
             icon=":material/dashboard:",
             default=True,
-            url_path="overzicht",
+            url_path="briefing-standaardpagina",
         ),
     ],
     "Analyse": [

@@ -444,11 +444,11 @@ def page_stem(page) -> str:
 
 def page_addresses(page) -> list[str]:
     """Every address of an ``st.Page``: its file stem and, when it has a name of its own
-    (the Briefing is served at the root and named ``overzicht``), that name too.
+    (the Briefing is served at the root and has another), that name too.
 
-    Known by its stem only, ``/overzicht`` was taken for an unknown address: its "Pagina
-    niet gevonden" page claimed the Briefing's own name and Streamlit stopped the app with
-    an English error for every role with the Briefing (an audit)."""
+    Known by its stem only, the Briefing's own name was taken for an unknown address: its
+    "Pagina niet gevonden" page claimed that name and Streamlit stopped the app with an
+    English error for every role with the Briefing (an audit at ``/overzicht``)."""
     stem = page_stem(page)
     own = getattr(page, "_url_path", None)
     return [stem] if not own or own == stem else [stem, str(own)]

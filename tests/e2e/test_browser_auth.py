@@ -180,22 +180,21 @@ def test_the_first_page_opens_at_its_own_name_too(server, browser, state):
     page.close()
 
 
-def test_the_first_page_opens_at_its_other_name_and_signing_in_there(server, browser, state):
-    """The Briefing's own name is "overzicht": known by the file stems only, that address
+def test_the_sections_name_is_an_unknown_address_said_in_dutch(server, browser, state):
+    """The Briefing's own name was "overzicht", known by the file stems only: that address
     was taken for an unknown one, whose "Pagina niet gevonden" page claimed the Briefing's
     name, and Streamlit stopped the app with an English error for every role with the
-    Briefing, signed in or signing in there (an audit). A role without it is refused."""
-    page = _sign_in(browser, server + "/overzicht", "inspecteur-w01")
-    page.get_by_text("Vergelijking per domein").wait_for(timeout=60_000)
-    assert page.get_by_text("This app has encountered an error").count() == 0
-    page.goto(server + "/overzicht", wait_until="domcontentloaded")
-    page.get_by_text("Vergelijking per domein").wait_for(timeout=60_000)
-    assert page.get_by_text("This app has encountered an error").count() == 0
-    page.close()
-    page = _sign_in(browser, server + "/overzicht", "bestuur-24038")
-    page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
-    assert page.get_by_text("Page not found").count() == 0
-    page.close()
+    Briefing, signed in or signing in there (an audit). The default page's name is now one
+    nobody types, and "/overzicht" is answered in Dutch, for every role."""
+    for user, home in (("inspecteur-w01", "Briefing"), ("bestuur-24038", "Rapporten")):
+        page = _sign_in(browser, server + "/overzicht", user)
+        page.get_by_role("heading", name="Pagina niet gevonden").wait_for(timeout=60_000)
+        page.wait_for_timeout(2000)
+        assert page.get_by_text("This app has encountered an error").count() == 0
+        assert page.get_by_text("Page not found").count() == 0
+        page.get_by_role("link", name=f"Naar {home}").click()
+        page.get_by_role("heading", name=home).first.wait_for(timeout=60_000)
+        page.close()
 
 
 def _session_cookie(page) -> str | None:
