@@ -187,6 +187,10 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
     return _local_gate(url_paths)
 
 
+#: The sign-in form's own address (a link may name it; the form shows at every address).
+SIGN_IN_ADDRESS = "aanmelden"
+
+
 def _demo_hint() -> str:
     """The demo accounts, for the sign-in screen (their password is published anyway)."""
     from dashboard.auth.users import DEMO_PASSWORD, demo_accounts
@@ -222,11 +226,17 @@ def _hide_navigation(url_paths: Iterable[str] = ()) -> None:
     is known by its address). Without them Streamlit said "Page not found" in English and
     moved the link to the first page.
     """
-    pages = [st.Page(_signin_page, title="Aanmelden", url_path="aanmelden", default=True)]
+    # The default page's own pathname gets Streamlit's English "Page not found" (it serves
+    # that page at the root only): "/aanmelden" showed it over the form (an audit). So the
+    # default has a name nobody types, and "aanmelden" is a placeholder like the others
+    # (after sign-in it leads to the role's first page, route_pages).
+    pages = [
+        st.Page(_signin_page, title="Aanmelden", url_path="aanmelden-standaardpagina", default=True)
+    ]
     pages += [
         st.Page(_signin_page, title="Aanmelden", url_path=path)
-        for path in dict.fromkeys(url_paths)
-        if path != "aanmelden"
+        for path in dict.fromkeys([SIGN_IN_ADDRESS, *url_paths])
+        if path != "aanmelden-standaardpagina"
     ]
     st.navigation(pages, position="hidden")
 
@@ -517,7 +527,7 @@ def address_outside(url: str | None, base: str, known: set[str]) -> str | None:
         if not path.startswith(base + "/"):
             return None
         path = path[len(base) + 1 :]
-    if not path or "/" in path or path in known or path == "aanmelden":
+    if not path or "/" in path or path in known or path == SIGN_IN_ADDRESS:
         return None
     return path
 
@@ -563,6 +573,15 @@ def route_pages(
                     visibility="hidden",
                 )
             )
+    # Signed in at "/aanmelden": the role's first page, filters kept.
+    refused.append(
+        st.Page(
+            _redirect_page(routed[first][0]),
+            title=routed[first][0].title,
+            url_path=SIGN_IN_ADDRESS,
+            visibility="hidden",
+        )
+    )
     if unknown:
         home = routed[first][0]
         refused.append(

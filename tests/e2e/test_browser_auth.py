@@ -197,6 +197,24 @@ def test_the_sections_name_is_an_unknown_address_said_in_dutch(server, browser, 
         page.close()
 
 
+def test_the_sign_in_address_shows_the_form_and_then_the_first_page(server, browser, state):
+    """'/aanmelden' showed Streamlit's English 'Page not found' beside the form (the form's
+    own default page held that name, which Streamlit serves at the root only; an audit).
+    Now the form alone, and once signed in the role's first page."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    page.goto(server + "/aanmelden", wait_until="domcontentloaded")
+    page.get_by_label("Gebruikersnaam").wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    assert page.get_by_text("Page not found").count() == 0
+    page.close()
+    page = _sign_in(browser, server + "/aanmelden", "demo")
+    page.get_by_text("Vergelijking per domein").wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("heading", name="Pagina niet gevonden").count() == 0
+    page.close()
+
+
 def _session_cookie(page) -> str | None:
     """The value of this install's session cookie (``wijkbeeld_sessie_<mark>``), if any."""
     return next(
