@@ -82,7 +82,13 @@ def test_unauthenticated_session_gets_only_the_login_form(local_mode):
     routed = list(at._registered_pages.values())
     assert all(not r.get("script_path") and r["page_name"] == "Aanmelden" for r in routed)
     stems = {p.stem for p in (Path(dashboard.__file__).parent / "views").glob("*.py")}
-    assert {r["url_pathname"] for r in routed} == {"", *stems}
+    # And the form's own address, and the Briefing's own pathname (served at the root).
+    assert {r["url_pathname"] for r in routed} == {
+        "",
+        "aanmelden",
+        "briefing-standaardpagina",
+        *stems,
+    }
     assert not at.dataframe and not at.metric and not at.sidebar.markdown
     assert not at.sidebar.caption and not at.get("plotly_chart")
     zone = wh("SELECT zone_name FROM marts.build_info").iat[0, 0]
@@ -158,7 +164,10 @@ def test_navigation_lists_only_the_roles_pages(local_mode, principal):
     assert nav_pages(at) == set(PAGE_ACCESS[principal.role])
     # Every other page's address answers "Geen toegang" (a placeholder, not the page).
     stems = {p.stem for p in (Path(dashboard.__file__).parent / "views").glob("*.py")}
-    assert refused_addresses(at) == stems - set(PAGE_ACCESS[principal.role])
+    allowed = set(PAGE_ACCESS[principal.role])
+    # The Briefing also at its own pathname (it is served at the root).
+    own = set() if "briefing" in allowed else {"briefing-standaardpagina"}
+    assert refused_addresses(at) == (stems - allowed) | own
     assert any(principal.label in c.value for c in at.sidebar.caption)
 
 
