@@ -971,8 +971,12 @@ def briefing_images(data: BriefingData) -> dict[str, bytes]:
         "kerncijfers": charts.period_comparison_chart(
             labels,
             # None: a period the data do not cover (no bar, no 0).
+            # A year to date has no previous period (collect_briefing): no empty series
+            # with "–" under every group and a legend entry for it (a review).
             *(
-                [None if pd.isna(v) else int(v) for v in data.totals[col]]
+                None
+                if col == "previous" and data.bounds.kind == "ytd"
+                else [None if pd.isna(v) else int(v) for v in data.totals[col]]
                 for col in ("now", "previous", "last_year")
             ),
             title=f"Kerncijfers van {data.area_label}",
@@ -1088,7 +1092,9 @@ def briefing_docx(
         doc,
         images["kerncijfers"],
         0.85,
-        alt="Staafdiagram: de kerncijfers nu, in de vorige periode en een jaar eerder.",
+        alt="Staafdiagram: de kerncijfers nu en een jaar eerder."
+        if data.bounds.kind == "ytd"
+        else "Staafdiagram: de kerncijfers nu, in de vorige periode en een jaar eerder.",
     )
 
     doc.add_heading("2. Wat valt op", level=1)

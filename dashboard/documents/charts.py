@@ -71,7 +71,7 @@ def _legend_below(fig: Figure, ax, ncols: int, title: str | None = None) -> None
 def period_comparison_chart(
     labels: Sequence[str],
     now: Sequence[int | None],
-    previous: Sequence[int | None],
+    previous: Sequence[int | None] | None,
     last_year: Sequence[int | None],
     series_labels: Sequence[str] = ("Huidige periode", "Vorige periode", "Vorig jaar"),
     title: str = "",
@@ -85,7 +85,8 @@ def period_comparison_chart(
         One group per measure (Dutch labels).
     now, previous, last_year : sequence of int or None
         Counts, aligned with ``labels``; ``None`` where the data do not cover the period
-        (no bar, "–" instead of a 0).
+        (no bar, "–" instead of a 0). ``previous`` ``None``: no previous period (a year to
+        date is compared with last year only), two bars a group and no legend entry.
     series_labels : sequence of str
         Legend entries of the three bars.
     title : str
@@ -102,8 +103,15 @@ def period_comparison_chart(
     ax = fig.subplots()
     width = 0.27
     xs = range(len(labels))
-    for k, (series, name) in enumerate(zip((now, previous, last_year), series_labels, strict=True)):
-        pos = [x + (k - 1) * width for x in xs]
+    drawn = [
+        (k, series, name)
+        for k, (series, name) in enumerate(
+            zip((now, previous, last_year), series_labels, strict=True)
+        )
+        if series is not None
+    ]
+    for i, (k, series, name) in enumerate(drawn):
+        pos = [x + (i - (len(drawn) - 1) / 2) * width for x in xs]
         heights = [0 if value is None else value for value in series]
         bars = ax.bar(pos, heights, width, label=name, color=PERIOD_COLOURS[k])
         for bar, value in zip(bars, series, strict=True):
@@ -119,7 +127,7 @@ def period_comparison_chart(
     ax.set_xticks(list(xs), labels, fontsize=9)
     _nl_axis(ax)
     ax.set_ylabel("Aantal")
-    _legend_below(fig, ax, ncols=3)
+    _legend_below(fig, ax, ncols=len(drawn))
     if title:
         ax.set_title(title, fontsize=11, loc="left")
     return _png(fig)

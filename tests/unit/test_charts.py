@@ -100,3 +100,17 @@ def test_a_period_the_data_do_not_cover_gets_no_bar(figures):
     texts = [t.get_text() for t in ax.texts]
     assert texts.count("–") == 2
     assert "0" not in texts
+
+
+def test_a_year_to_date_draws_no_previous_period(figures):
+    """A year to date has no previous period: the pack's chart drew an empty series with
+    "–" under every group and a legend entry for it (a review). Two bars a group, centred."""
+    charts.period_comparison_chart(["A", "B"], [3, 1], None, [2, 5])
+    [fig] = figures
+    [ax] = fig.axes
+    legend = ax.get_legend() or fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == ["Huidige periode", "Vorig jaar"]
+    texts = [t.get_text() for t in ax.texts]
+    assert "–" not in texts and sorted(texts) == ["1", "2", "3", "5"]
+    centres = sorted(p.get_x() + p.get_width() / 2 for p in ax.patches)
+    assert centres[0] + centres[1] == pytest.approx(0.0)  # group A around x = 0
