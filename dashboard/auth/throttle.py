@@ -9,6 +9,11 @@ would let an attacker reset the counter of the address he guesses other accounts
 The client limit is higher than the user limit because a whole police station may share
 one address.
 
+A connection from the machine itself (127.0.0.1, ::1) has no client limit: on a local
+install, or behind a reverse proxy on the same host that sends no ``X-Forwarded-For``,
+every user has that address, and 20 failures by anyone would lock everyone out (a
+review). The user-name limit still holds, and the audit log names the address.
+
 Trade-off: anyone can lock a known user name for ``lockout_s`` by failing on purpose. The
 lockout is short and the audit log shows it; that is the usual price of stopping guessing.
 """
@@ -16,6 +21,7 @@ lockout is short and the audit log shows it; that is the usual price of stopping
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -23,6 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboard.auth.users import json_state, normalise_username, read_json_object
+
+
+def _loopback(address: str) -> bool:
+    """Whether ``address`` is the machine itself (every user's, behind a same-host proxy)."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def default_throttle_path() -> Path:
@@ -127,7 +141,7 @@ class LoginThrottle:
         keys = []
         if username:
             keys.append(("user:" + normalise_username(username), False))
-        if client:
+        if client and not _loopback(str(client)):
             keys.append(("client:" + str(client), True))
         return keys
 

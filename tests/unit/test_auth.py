@@ -826,3 +826,22 @@ def test_the_state_folder_and_its_locks_are_the_owners_only(tmp_path, monkeypatc
     assert any(p.name.endswith(".lock") for p in made), made
     for p in made:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+
+
+def test_no_client_limit_for_the_machine_itself(tmp_path):
+    """Every connection from the machine itself is 127.0.0.1 (read since an audit): behind a
+    reverse proxy on the same host without X-Forwarded-For, failures of anyone locked out
+    everyone (a review). The user-name limit still holds there."""
+    clock = Clock()
+    t = make_throttle(tmp_path, clock, client_max_failures=4)
+    for i in range(6):
+        t.register_failure(f"nobody{i}", "127.0.0.1")
+        t.register_failure(f"niemand{i}", "::1")
+    assert t.check("inspecteur-w01", "127.0.0.1").allowed
+    assert t.check("inspecteur-w01", "::1").allowed
+    for _ in range(3):
+        t.register_failure("an", "127.0.0.1")
+    assert not t.check("an", "127.0.0.1").allowed
+    for i in range(4):
+        t.register_failure(f"x{i}", "10.0.0.9")
+    assert not t.check("iemand", "10.0.0.9").allowed
