@@ -813,10 +813,11 @@ def _to_frame(payload: bytes | bytearray) -> pd.DataFrame:
         if pa.types.is_decimal(field.type) and field.type.scale == 0:
             # A HUGEINT (DuckDB's sum of integers) travels as a decimal of scale 0 and came
             # back as floats: the CSV wrote "101,0" where the screen showed 101 (an audit).
-            # Whole numbers stay whole up to 2^53, as floats hold them exactly.
-            column = df.iloc[:, i]
-            if column.dropna().abs().lt(2**53).all():
-                df.isetitem(i, column.astype("Int64"))
+            # Read from Arrow's exact values, not the floats (2^53 + 1 came back one less; a
+            # review); beyond 64 bits they stay as they were.
+            exact = [None if v is None else int(v) for v in table.column(i).to_pylist()]
+            if all(v is None or -(2**63) <= v < 2**63 for v in exact):
+                df.isetitem(i, pd.array(exact, dtype="Int64"))
         if pa.types.is_dictionary(field.type):
             column = table.column(i)
             categories = column.chunk(0).dictionary.to_pylist() if column.num_chunks else []
