@@ -38,7 +38,7 @@ PAGES = {
             title="Briefing",
             icon=":material/dashboard:",
             default=True,
-            url_path="briefing-standaardpagina",
+            url_path="briefing" + gate.DEFAULT_SUFFIX,
         ),
     ],
     "Analyse": [

@@ -189,6 +189,10 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
 
 #: The sign-in form's own address (a link may name it; the form shows at every address).
 SIGN_IN_ADDRESS = "aanmelden"
+#: The end of the pathname of a page served at the root. Streamlit answers a default page's
+#: own pathname with its English "Page not found" over the page, so it is one nobody types,
+#: and the page's usual name leads to it (route_pages).
+DEFAULT_SUFFIX = "-standaardpagina"
 
 
 def _demo_hint() -> str:
@@ -236,7 +240,7 @@ def _hide_navigation(url_paths: Iterable[str] = ()) -> None:
     pages += [
         st.Page(_signin_page, title="Aanmelden", url_path=path)
         for path in dict.fromkeys([SIGN_IN_ADDRESS, *url_paths])
-        if path != "aanmelden-standaardpagina"
+        if path != SIGN_IN_ADDRESS + DEFAULT_SUFFIX
     ]
     st.navigation(pages, position="hidden")
 
@@ -527,7 +531,13 @@ def address_outside(url: str | None, base: str, known: set[str]) -> str | None:
         if not path.startswith(base + "/"):
             return None
         path = path[len(base) + 1 :]
-    if not path or "/" in path or path in known or path == SIGN_IN_ADDRESS:
+    if (
+        not path
+        or "/" in path
+        or path in known
+        or path == SIGN_IN_ADDRESS
+        or path.endswith(DEFAULT_SUFFIX)
+    ):
         return None
     return path
 
@@ -546,6 +556,23 @@ def route_pages(
     routed = filter_pages(pages, principal)
     if not routed:
         return routed
+    # A role without the app's default page (bestuur: Rapporten only) has its first page
+    # served at the root: its own name ("/reports") got Streamlit's English "Page not
+    # found" (a review). It becomes the default under a name nobody types; its usual name
+    # leads to it below, as "/briefing" does.
+    if not any(getattr(p, "_default", False) for ps in routed.values() for p in ps):
+        section = next(iter(routed))
+        head, *rest = routed[section]
+        routed[section] = [
+            st.Page(
+                head._page,
+                title=head.title,
+                icon=head.icon or None,
+                url_path=page_stem(head) + DEFAULT_SUFFIX,
+                default=True,
+            ),
+            *rest,
+        ]
     allowed = allowed_pages(principal)
     first = next(iter(routed))
     refused = [

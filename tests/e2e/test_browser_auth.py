@@ -165,6 +165,12 @@ def test_bestuur_sees_only_the_reports(server, browser, state):
     # "/briefing", the first page's own name, refused in Dutch too (a page it may not open).
     page.goto(server + "/briefing", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Geen toegang").wait_for(timeout=60_000)
+    # Its own only page at its own name: the report, without Streamlit's English "Page not
+    # found" (the page is served at the root; a review).
+    page.goto(server + "/reports", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Rapporten").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    assert page.get_by_text("Page not found").count() == 0
     page.close()
 
 
