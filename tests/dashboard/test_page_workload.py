@@ -195,25 +195,16 @@ def test_follow_up_overdue_first_and_filter(demo_warehouse, state):
     assert download, "Excel-download ontbreekt"
 
 
-def test_the_planning_download_writes_ja_and_nee_as_the_screen(demo_warehouse, monkeypatch):
+def test_the_planning_download_writes_ja_and_nee_as_the_screen(demo_warehouse, downloads):
     """The sheet's 'Over termijn' held TRUE/FALSE beside the screen's ja/nee (an audit)."""
     import io
 
     from openpyxl import load_workbook
 
-    from dashboard.components import layout
-
-    made = {}
-    original = layout.download_button
-
-    def spy(label, data, file_name, mime, key=None, **kwargs):
-        made[key] = data
-        return original(label, data, file_name, mime, key=key, **kwargs)
-
-    monkeypatch.setattr(layout, "download_button", spy)
     at = run_app("workload")
     assert not at.exception
-    sheet = load_workbook(io.BytesIO(made["opvolging_xlsx"]())).active
+    [make] = [f for name, f in downloads.items() if name.startswith("open_taken_")]
+    sheet = load_workbook(io.BytesIO(make())).active
     header = [c.value for c in sheet[1]]
     column = header.index("Over termijn")
     values = {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)}
