@@ -34,9 +34,11 @@ from dashboard.auth.users import json_state, normalise_username, read_json_objec
 def _loopback(address: str) -> bool:
     """Whether ``address`` is the machine itself (every user's, behind a same-host proxy)."""
     try:
-        return ipaddress.ip_address(address).is_loopback
+        ip = ipaddress.ip_address(address)
     except ValueError:
         return False
+    # "::ffff:127.0.0.1": a dual-stack server's view of an IPv4 connection (a review).
+    return (getattr(ip, "ipv4_mapped", None) or ip).is_loopback
 
 
 def default_throttle_path() -> Path:

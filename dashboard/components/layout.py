@@ -402,8 +402,16 @@ def zone_figures_note(wijken: Sequence[str]) -> None:
     """Under a page's key figures: for a wijkinspecteur without a wijk filter, that they are
     the zone's. Beside a map and lists of the own wijk, the zone's 277 facts read as the
     wijk's own (a look at the pages in a browser)."""
+    from dashboard.queries.districts import wijken as all_wijken
+
     who = principal()
-    if who.role == Role.INSPECTOR and not wijken and who.wijk_code:
+    if (
+        who.role == Role.INSPECTOR
+        and not wijken
+        and who.wijk_code
+        # A wijk the warehouse lacks cannot be chosen (unknown_wijk_notice says why).
+        and who.wijk_code in set(all_wijken(warehouse_version())["code"].astype(str))
+    ):
         st.caption(
             "Deze cijfers gelden voor de hele zone. Kies bij Wijken je eigen wijk "
             f"{wijk_labels([who.wijk_code])} voor de cijfers van je wijk."

@@ -195,6 +195,8 @@ def test_an_inspector_of_a_wijk_the_warehouse_does_not_know_is_told(local_mode):
     for page in (None, "workload"):
         at = run_as(inspector("24038W99"), page)
         assert any(text in w.value and "24038W99" in w.value for w in at.warning), page
+        # Not told to choose a wijk the filter does not have (a review).
+        assert not any("Kies bij Wijken je eigen wijk" in c.value for c in at.caption), page
     assert not any(text in w.value for w in run_as(inspector("W03")).warning)
     assert not any(text in w.value for w in run_as(Principal("c", Role.COORDINATOR)).warning)
 

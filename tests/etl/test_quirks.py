@@ -1486,7 +1486,10 @@ def test_overlapping_statbel_editions_say_which_rows_count_elsewhere(tmp_path):
     assert files["statbel/OPENDATA_MAP_2025.txt"][:2] == (2, 0)
     # The rows of other municipalities are said, once, by the file they count from (the
     # real sample listed 53 accepted where 2 counted, without a word; an audit).
-    outside = "in een gemeente buiten de zone en telt niet mee (het Statbel-bestand is nationaal)."
+    outside = (
+        "in een gemeente buiten de zone (of heeft geen gemeente en geen bruikbare locatie) en "
+        "telt niet mee (het Statbel-bestand is nationaal)."
+    )
     assert files["statbel/OPENDATA_MAP_2025.txt"][2] == f"1 ongeval ligt {outside}"
     assert files["statbel/OPENDATA_MAP_2023-2024.txt"][2] == f"1 ongeval ligt {outside}"
     assert "buiten de zone" not in files["statbel/OPENDATA_MAP_2023.txt"][2]

@@ -839,6 +839,9 @@ def test_no_client_limit_for_the_machine_itself(tmp_path):
         t.register_failure(f"niemand{i}", "::1")
     assert t.check("inspecteur-w01", "127.0.0.1").allowed
     assert t.check("inspecteur-w01", "::1").allowed
+    for i in range(6):  # a dual-stack server's view of an IPv4 connection
+        t.register_failure(f"nul{i}", "::ffff:127.0.0.1")
+    assert t.check("inspecteur-w01", "::ffff:127.0.0.1").allowed
     for _ in range(3):
         t.register_failure("an", "127.0.0.1")
     assert not t.check("an", "127.0.0.1").allowed

@@ -44,8 +44,10 @@ kept as (
 ),
 statbel_outside as (
     -- Statbel's file is national: the rows that count from a file (int_statbel_file_counts)
-    -- but lie in municipalities outside the zone are accepted and left out. The Data page
-    -- listed 53 accepted of the real sample where 2 counted, without a word (an audit).
+    -- but lie in municipalities outside the zone (or have neither a municipality code nor a
+    -- usable location: int_statbel_located leaves those out too) are accepted and left
+    -- out. The Data page listed 53 accepted of the real sample where 2 counted, without a
+    -- word (an audit).
     select c.source_file, c.n - coalesce(m.n, 0) as n
     from intermediate.int_statbel_file_counts c
     left join (
@@ -108,7 +110,9 @@ select
                 else 'De export met de recentste datum (feit of registratie) telt als nieuwste.' end
     end, case when so.n > 0 then
         so.n || ' ' || case when so.n = 1 then 'ongeval ligt' else 'ongevallen liggen' end
-        || ' in een gemeente buiten de zone en ' || case when so.n = 1 then 'telt' else 'tellen' end
+        || ' in een gemeente buiten de zone (of ' || case when so.n = 1 then 'heeft' else 'hebben' end
+        || ' geen gemeente en geen bruikbare locatie) en '
+        || case when so.n = 1 then 'telt' else 'tellen' end
         || ' niet mee (het Statbel-bestand is nationaal).'
     end), '') as note
 from counted f
