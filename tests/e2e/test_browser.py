@@ -88,10 +88,16 @@ def test_picking_a_repeat_address_shows_its_history(server, browser):
     history.wait_for(timeout=60_000)
     history.scroll_into_view_if_needed()
     page.get_by_text("Aantal per maand").first.wait_for(timeout=60_000)
+    # Streamlit draws the history's parts one after the other: waited for, not counted at
+    # once (on a loaded machine the count ran before the widget was drawn).
+    page.get_by_text("Maatregel of aanpak sinds", exact=True).wait_for(timeout=60_000)
     assert page.get_by_text("Maatregel of aanpak sinds", exact=True).count() == 1
-    assert page.locator("summary", has_text="Aanpak vastleggen").count() == 1  # the expander
+    summary = page.locator("summary", has_text="Aanpak vastleggen")  # the expander
+    summary.wait_for(timeout=60_000)
+    assert summary.count() == 1
     # Against its surroundings and the rest, with the radius to choose.
     page.get_by_text("Tegenover de omgeving en de rest", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("tot 500 m", exact=True).wait_for(timeout=60_000)
     assert page.get_by_text("tot 500 m", exact=True).count() == 1
     page.wait_for_timeout(1000)
     # The map above moved to the picked address (Leaflet's own zoom, in its frame).
@@ -132,7 +138,9 @@ def test_picking_an_approach_opens_its_address(demo_warehouse, browser, tmp_path
             page, page.get_by_role("heading", name="Aanpakken van probleemadressen")
         )
         history = page.get_by_text(f"Verloop van {first['adres']}", exact=False).first
-        history.wait_for(timeout=60_000)
+        # The address's history loads its analyses first: on a loaded machine more than a
+        # minute (a clean-clone run under load timed out at 60 s).
+        history.wait_for(timeout=120_000)
         history.scroll_into_view_if_needed()
         page.get_by_text("Lopende aanpak sinds 01/06/2026.", exact=True).wait_for(timeout=60_000)
         page.get_by_text("Tegenover de omgeving en de rest", exact=True).wait_for(timeout=60_000)
