@@ -235,7 +235,12 @@ def _hide_navigation(url_paths: Iterable[str] = ()) -> None:
     # default has a name nobody types, and "aanmelden" is a placeholder like the others
     # (after sign-in it leads to the role's first page, route_pages).
     pages = [
-        st.Page(_signin_page, title="Aanmelden", url_path="aanmelden-standaardpagina", default=True)
+        st.Page(
+            _signin_page,
+            title="Aanmelden",
+            url_path=SIGN_IN_ADDRESS + DEFAULT_SUFFIX,
+            default=True,
+        )
     ]
     pages += [
         st.Page(_signin_page, title="Aanmelden", url_path=path)

@@ -156,7 +156,7 @@ def styled_comparison(table: pd.DataFrame, compared: pd.DataFrame):
     ``compared`` (its :func:`compare_periods` frame) coloured."""
     signed = dict.fromkeys(DIFFERENCE_COLUMNS, fmt_signed)
     shown = missing_as_text(table.reset_index(drop=True), formats=signed)
-    previous = "Vorige periode" in table.columns
+    previous = PREVIOUS_COLUMNS[0] in table.columns
     return styled_marks(
         style_table(shown, formats=signed), highlight_marks(compared, previous=previous)
     )

@@ -402,20 +402,25 @@ def zone_figures_note(wijken: Sequence[str]) -> None:
     """Under a page's key figures: for a wijkinspecteur without a wijk filter, that they are
     the zone's. Beside a map and lists of the own wijk, the zone's 277 facts read as the
     wijk's own (a look at the pages in a browser)."""
-    from dashboard.queries.districts import wijken as all_wijken
-
     who = principal()
     if (
         who.role == Role.INSPECTOR
         and not wijken
         and who.wijk_code
         # A wijk the warehouse lacks cannot be chosen (unknown_wijk_notice says why).
-        and who.wijk_code in set(all_wijken(warehouse_version())["code"].astype(str))
+        and _wijk_known(who.wijk_code, warehouse_version())
     ):
         st.caption(
             "Deze cijfers gelden voor de hele zone. Kies bij Wijken je eigen wijk "
             f"{wijk_labels([who.wijk_code])} voor de cijfers van je wijk."
         )
+
+
+def _wijk_known(code: str, version: WarehouseVersion) -> bool:
+    """Whether the warehouse's wijk boundaries hold wijk ``code``."""
+    from dashboard.queries.districts import wijken
+
+    return code in set(wijken(version)["code"].astype(str))
 
 
 def unknown_wijk_notice(version: WarehouseVersion) -> None:
@@ -424,12 +429,10 @@ def unknown_wijk_notice(version: WarehouseVersion) -> None:
     renumbering them) left every inspector seeing only counts, without a word why: the
     pages read "buiten je eigen wijk W01" (an audit with the real HerKo wijken). Nothing
     more is shown: the account's scope stays its own wijk."""
-    from dashboard.queries.districts import wijken
-
     who = principal()
     if who.role != Role.INSPECTOR or not who.wijk_code:
         return
-    if who.wijk_code in set(wijken(version)["code"].astype(str)):
+    if _wijk_known(who.wijk_code, version):
         return
     st.warning(
         f"Je account hoort bij wijk {who.wijk_code}, maar die wijk staat niet in de "

@@ -267,6 +267,13 @@ DATASETS: dict[str, Dataset] = {
 }
 
 #: Group-by dimensions: Dutch label → (SQL expression over alias ``t``/``w``/``g``, output column).
+#: The row of the records without an area, per area dimension (the view explains them).
+AREA_GAP_LABELS = {
+    "Wijk": "Zonder wijk",
+    "Deelgemeente": "Zonder deelgemeente",
+    "Gemeente": "Zonder gemeente",
+}
+
 #: ``{d}`` is replaced by the dataset's date expression, ``{c}`` by its category column.
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "Jaar": ("year({d})", "jaar"),
@@ -279,9 +286,9 @@ DIMENSIONS: dict[str, tuple[str, str]] = {
     # the years laid over each other (Maand × Jaar drew them one after the other).
     "Maand van het jaar": ("month({d})", "maandnr"),
     "Categorie": ("t.{c}", "categorie"),
-    "Wijk": ("coalesce(w.name, 'Zonder wijk')", "wijk"),
-    "Deelgemeente": ("coalesce(dg.name, 'Zonder deelgemeente')", "deelgemeente"),
-    "Gemeente": ("coalesce(g.name, 'Zonder gemeente')", "gemeente"),
+    "Wijk": (f"coalesce(w.name, '{AREA_GAP_LABELS['Wijk']}')", "wijk"),
+    "Deelgemeente": (f"coalesce(dg.name, '{AREA_GAP_LABELS['Deelgemeente']}')", "deelgemeente"),
+    "Gemeente": (f"coalesce(g.name, '{AREA_GAP_LABELS['Gemeente']}')", "gemeente"),
 }
 #: Dimensions that need a day, refused for month-only sources.
 DAY_DIMENSIONS = {"Week", "Dag", "Weekdag"}

@@ -536,9 +536,7 @@ if per != "aantal" and (data["waarde"] < threshold).any():
         "(–): op zo'n kleine basis misleidt het."
     )
 area_gaps = [
-    label
-    for label in ("Zonder wijk", "Zonder deelgemeente", "Zonder gemeente")
-    if (shown.astype(str) == label).any().any()
+    label for label in common.AREA_GAP_LABELS.values() if (shown.astype(str) == label).any().any()
 ]
 if area_gaps:
     # "Zonder gemeente" holds records whose export names the municipality (without

@@ -537,11 +537,7 @@ if shown_absent:
         # index, and who knows why.
         else f"Geen index ('–') voor {', '.join(shown_absent)}: de reden ziet de wijkcoördinator."
     )
-shown_few = (
-    [str(n) for n in index_by_inspector.index[index_by_inspector["few_days"].astype(bool)]]
-    if "few_days" in index_by_inspector.columns
-    else []
-)
+shown_few = [name for name in few_all_window if name in index_by_inspector.index]
 if shown_few:
     # Load per available day over a few days is no measure (analysis.workload): no index,
     # and no place in the fairness figures or the overloaded.
