@@ -432,7 +432,8 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
     Returns
     -------
     tuple
-        ``(properties per feature, geometry per feature or None, CRS read, reader)``.
+        ``(properties per feature, geometry per feature or None, CRS read, reader, note)``:
+        ``note`` (Dutch) says the CRS was guessed, else None.
 
     Raises
     ------
@@ -461,7 +462,7 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
             (file_crs, "uit het bestand"),
             ("EPSG:4326" if degrees else None, "GeoJSON zonder crs-veld in graden"),
             (declared_crs, "districts_crs in zone.toml"),
-            (guess_crs(sample), "geraden uit de grootte van de coördinaten"),
+            (guess_crs(sample), _GUESSED),
         )
         if crs
     )
@@ -478,7 +479,21 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
         )
     if sample.size:
         _check_in_belgium(sample, transformer, name, crs, source)
-    return props_list, geoms, crs, encoding
+    note = None
+    if source == _GUESSED and sample.size:
+        # Lambert 72 and Lambert 2008 differ by 500 km, so the guess is sound for a Belgian
+        # layer; still, a user trusts a map more when told the file did not say.
+        note = (
+            f"Het bestand zegt niet in welk coördinatenstelsel het is: {crs_label(crs)}, "
+            f"{_GUESSED}. Klopt dat niet, geef het op in een bestand "
+            f"{Path(name.split('!')[0]).name}.crs naast de kaartlaag of als districts_crs in "
+            "zone.toml."
+        )
+    return props_list, geoms, crs, encoding, note
+
+
+#: How a CRS the file does not name and the zone does not declare was found.
+_GUESSED = "geraden uit de grootte van de coördinaten"
 
 
 def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, source: str) -> None:
@@ -581,8 +596,8 @@ def load_districts(
     ]
     for path, sub, name in parts:
         named = Path(sub) if sub and _layers_named(Path(sub)) else path
-        props_list, geoms, crs, encoding = read_layer(path, name, zone_crs, sub)
-        notes = []
+        props_list, geoms, crs, encoding, crs_note = read_layer(path, name, zone_crs, sub)
+        notes = [crs_note] if crs_note else []
         matched: dict[str, str] = {}
         if props_list and path.suffix.lower() in (".shp", ".zip"):
             matched = shapefile_aliases(list(props_list[0]), mapping)

@@ -2671,7 +2671,7 @@ def layer_table(
         shapefile_aliases_note,
     )
 
-    props_list, geoms, crs, _reader = read_layer(path, name)
+    props_list, geoms, crs, _reader, crs_note = read_layer(path, name)
     keys = list(dict.fromkeys(str(k) for props in props_list for k in props))
     # A Shapefile keeps ten characters of a field name ("Omschrijvi"): such a property is
     # read under the name it began as, which the mapping knows.
@@ -2703,6 +2703,8 @@ def layer_table(
         + ("" if crs_label(crs).startswith("EPSG:") else f" ({crs})")
         + ": X en Y komen uit de geometrie, in Lambert 72."
     ]
+    if crs_note:
+        notes.append(crs_note)
     if matched:
         notes.append(shapefile_aliases_note(matched))
     if other:

@@ -503,3 +503,36 @@ def test_wijken_drawn_over_each_other_are_named_in_the_build_warnings(tmp_path):
         clean / "wh.duckdb",
         "SELECT count(*) FROM marts.build_warnings WHERE message LIKE '%overlappen%'",
     ) == [(0,)]
+
+
+def _layer_note(wh: Path, name: str) -> str:
+    rows = query(wh, f"SELECT note FROM marts.load_files WHERE source_file = 'districts/{name}'")
+    return rows[0][0] or ""
+
+
+@pytest.mark.parametrize(("crs", "label"), [(31370, "Lambert 72"), (3812, "Lambert 2008")])
+def test_a_guessed_crs_is_said_in_the_files_note(tmp_path, crs, label):
+    # A Shapefile without .prj, no sidecar and nothing in zone.toml: the CRS is guessed from
+    # the coordinates' size (right for a Belgian layer), and the Data page says so, with
+    # where to declare it. A file that names its CRS gets no such note.
+    raw = raw_with(tmp_path)
+    _zip_shapefile(wijken(crs), raw / "districts" / "wijken.zip", with_prj=False)
+    assert located(raw, tmp_path) == EXPECTED
+    note = _layer_note(tmp_path / "wh.duckdb", "wijken.zip")
+    assert f"zegt niet in welk coördinatenstelsel het is: {label}, geraden" in note
+    assert "wijken.zip.crs naast de kaartlaag of als districts_crs in zone.toml" in note
+
+    named = tmp_path / "named"
+    named.mkdir()
+    raw = raw_with(named)
+    _zip_shapefile(wijken(crs), raw / "districts" / "wijken.zip")
+    assert located(raw, named) == EXPECTED
+    assert "geraden" not in _layer_note(named / "wh.duckdb", "wijken.zip")
+    # Declared in zone.toml: not guessed either.
+    declared = tmp_path / "declared"
+    declared.mkdir()
+    raw = raw_with(declared)
+    _zip_shapefile(wijken(crs), raw / "districts" / "wijken.zip", with_prj=False)
+    zone = zone_declaring(declared, f"EPSG:{crs}")
+    assert located(raw, declared, zone) == EXPECTED
+    assert "geraden" not in _layer_note(declared / "wh.duckdb", "wijken.zip")
