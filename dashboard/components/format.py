@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -529,8 +530,27 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     Excel with a Dutch locale opens this correctly by double-click, which a plain
     comma-separated UTF-8 file does not. Formula-like text is neutralised.
     """
-    df = neutralise_formulas(df)
+    df = yes_no_text(neutralise_formulas(df))
     return df.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")
+
+
+def yes_no_text(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its truth-value columns written ``ja``/``nee``, as the tables show them;
+    a gap stays empty. A download held ``True``/``False`` (TRUE/FALSE in a workbook), English
+    beside the Dutch of every other cell; the Parquet download keeps the typed values."""
+    out = df
+    for col in df.columns:
+        series = df[col]
+        values = series.dropna()
+        if pd.api.types.is_bool_dtype(series.dtype) or (
+            series.dtype == object
+            and len(values)
+            and all(isinstance(v, bool | np.bool_) for v in values)
+        ):
+            if out is df:
+                out = df.copy()
+            out[col] = series.map(lambda v: None if is_missing(v) else ("ja" if v else "nee"))
+    return out
 
 
 def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
@@ -538,14 +558,14 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
 
     Values stay numbers and dates (Excel can sort and filter them); a date column is
     formatted ``dd/mm/jjjj``, one with times of day ``dd/mm/jjjj uu:mm``, as the pages
-    write them. A number format is fixed in the file, not the reader's notation: without
+    write them; truth values are ``ja``/``nee`` (:func:`yes_no_text`). A number format is fixed in the file, not the reader's notation: without
     one, pandas wrote "2023-12-18 00:00:00" in every date cell (an audit).
     """
     import io
 
     buffer = io.BytesIO()
     # Excel refuses time-zone-aware datetimes; the warehouse keeps local wall-clock time.
-    out = neutralise_formulas(df)
+    out = yes_no_text(neutralise_formulas(df))
     for col in out.columns:
         if isinstance(out[col].dtype, pd.DatetimeTZDtype):
             out[col] = out[col].dt.tz_localize(None)

@@ -45,7 +45,6 @@ from dashboard.components.format import (
     fmt_number,
     fmt_period,
     fmt_signed_number,
-    fmt_yes_no,
     missing_as_text,
     style_table,
     to_xlsx_bytes,
@@ -1395,12 +1394,7 @@ else:
     layout.table(style_table(missing_as_text(shown_follow)))
     layout.download_button(
         "Download voor de planningsvergadering (.xlsx)",
-        # "ja"/"nee" as on the screen (the sheet held TRUE/FALSE; an audit).
-        partial(
-            to_xlsx_bytes,
-            follow.assign(**{"Over termijn": follow["Over termijn"].map(fmt_yes_no)}),
-            sheet_name="Open taken",
-        ),
+        partial(to_xlsx_bytes, follow, sheet_name="Open taken"),
         file_name=f"open_taken_{ref_day:%Y%m%d}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

@@ -96,6 +96,39 @@ def test_exports_neutralise_formula_text():
     assert cats == csv
 
 
+def test_downloads_write_truth_values_in_dutch():
+    """A truth-value column reads ja/nee in the CSV and the workbook, as the tables show it,
+    with a gap left empty: downloads held True/False (TRUE/FALSE in a sheet) beside Dutch."""
+    import io
+
+    import openpyxl
+
+    from dashboard.components.format import to_csv_bytes, to_xlsx_bytes
+
+    df = pd.DataFrame(
+        {
+            "Over termijn": [True, False, False],
+            "Buiten de zone": pd.array([True, None, False], dtype="boolean"),
+            "Bevestigd": pd.Series([False, None, True], dtype=object),
+            "Aantal": [1, 0, 2],
+        }
+    )
+    lines = to_csv_bytes(df).decode("utf-8-sig").splitlines()
+    assert lines == [
+        "Over termijn;Buiten de zone;Bevestigd;Aantal",
+        "ja;ja;nee;1",
+        "nee;;;0",
+        "nee;nee;ja;2",
+    ]
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(df))).active
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["ja", "ja", "nee", 1],
+        ["nee", None, None, 0],
+        ["nee", "nee", "ja", 2],
+    ]
+    assert df["Over termijn"].dtype == bool  # the caller's frame is left as it was
+
+
 def test_xlsx_dates_are_written_day_month_year():
     """Date cells of an Excel download read as the pages write them, dd/mm/jjjj (with the
     time of day when a column has one), and stay dates: pandas' default wrote "2023-12-18
