@@ -531,6 +531,15 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     comma-separated UTF-8 file does not. Formula-like text is neutralised.
     """
     df = yes_no_text(neutralise_formulas(df))
+    # A column with times of day keeps them (dd/mm/jjjj uu:mm, as the pages and the workbook
+    # write it): one date format for the whole file dropped the hour of every record, the
+    # point of a list of night-time facts (an audit).
+    # (``neutralise_formulas`` returned a copy: the caller's frame stays as it was.)
+    for col in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[col].dtype):
+            values = df[col].dropna()
+            if not (values == values.dt.normalize()).all():
+                df[col] = df[col].dt.strftime("%d/%m/%Y %H:%M")
     return df.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")
 
 

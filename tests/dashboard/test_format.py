@@ -96,6 +96,29 @@ def test_exports_neutralise_formula_text():
     assert cats == csv
 
 
+def test_csv_keeps_the_time_of_day_where_a_column_has_one():
+    """A column with times of day keeps them in the CSV (dd/mm/jjjj uu:mm); a column of whole
+    days stays dd/mm/jjjj; a gap stays empty. The list of records lost every hour (an audit)."""
+    from dashboard.components.format import to_csv_bytes
+
+    df = pd.DataFrame(
+        {
+            "Moment": pd.to_datetime(["2026-12-06 16:15", None, "2026-12-07 00:00"]),
+            "Dag": pd.to_datetime(["2026-12-06", "2026-12-07", None]),
+            "Lokaal": pd.to_datetime(["2026-12-06 23:05", None, None]).tz_localize(
+                "Europe/Brussels"
+            ),
+        }
+    )
+    assert to_csv_bytes(df).decode("utf-8-sig").splitlines() == [
+        "Moment;Dag;Lokaal",
+        "06/12/2026 16:15;06/12/2026;06/12/2026 23:05",
+        ";07/12/2026;",
+        "07/12/2026 00:00;;",
+    ]
+    assert df["Moment"].dtype.kind == "M"  # the caller's frame is left as it was
+
+
 def test_downloads_write_truth_values_in_dutch():
     """A truth-value column reads ja/nee in the CSV and the workbook, as the tables show it,
     with a gap left empty: downloads held True/False (TRUE/FALSE in a sheet) beside Dutch."""
