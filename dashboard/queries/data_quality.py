@@ -93,14 +93,16 @@ def load_files(version: WarehouseVersion) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``kind``, ``source_file``, ``rows_read``, ``rows_accepted``, ``rows_rejected``,
-        ``loaded_at``, ``encoding``, ``delimiter``, ``max_record_date``, ``note`` (what
+        ``rows_superseded`` (accepted rows a newer export replaces; empty for kinds without
+        a key of their own), ``file_modified_at``, ``encoding``, ``delimiter``,
+        ``max_record_date``, ``note`` (what
         the build says about the file: personal-data columns left out, the sheet read,
         boundary features refused and why; empty when there is nothing to say).
     """
     return query(
         version,
-        "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected, file_modified_at, "
-        "encoding, delimiter, max_record_date, note FROM marts.load_files "
+        "SELECT kind, source_file, rows_read, rows_accepted, rows_rejected, rows_superseded, "
+        "file_modified_at, encoding, delimiter, max_record_date, note FROM marts.load_files "
         "ORDER BY kind, source_file LIMIT 10000",
     )
 
@@ -219,14 +221,16 @@ def poi_types(version: WarehouseVersion) -> list[str]:
 def records_without_location(version: WarehouseVersion) -> pd.DataFrame:
     """Records per mart and ``location_status`` (``bron``, ``status``, ``aantal``).
 
-    Tasks are left out: they have a wijk but no coordinates by design.
+    Tasks too: they are located by their address in the zone's address list (they were
+    left out as having no coordinates by design, which stopped being so; an audit); a task
+    without a location still counts in the wijk its export books it on.
     """
     present = present_marts(version)
     parts = [
         f"SELECT {i} AS idx, location_status AS status, count(*) AS aantal "
         f"FROM {table} WHERE {cond} GROUP BY ALL"
         for i, (table, cond, _) in enumerate(RECORD_MARTS.values())
-        if table in present and table != "marts.tasks"
+        if table in present
     ]
     if not parts:
         return pd.DataFrame(columns=["bron", "status", "aantal"])

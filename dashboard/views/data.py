@@ -90,6 +90,9 @@ shown_files = files.assign(
         "rows_read": "Rijen gelezen",
         "rows_accepted": "Aanvaard",
         "rows_rejected": "Geweigerd",
+        # Accepted rows whose key a newer export of the kind also has: they count from
+        # there (never twice). The note said it in words only (an audit).
+        "rows_superseded": "Vervangen door nieuwere export",
         # When the export was made, copied in or uploaded (every file is read at every
         # build: the build's time is "Opgebouwd op" above).
         "file_modified_at": "Bestand van",
@@ -104,7 +107,15 @@ if "Laatste record" in shown_files:
     shown_files["Laatste record"] = pd.to_datetime(shown_files["Laatste record"])
 # The note beside the counts it explains, wide enough to read (as the last of ten columns
 # it ended after a word or two, off to the right).
-first = ["Soort", "Bestand", "Rijen gelezen", "Aanvaard", "Geweigerd", "Opmerking"]
+first = [
+    "Soort",
+    "Bestand",
+    "Rijen gelezen",
+    "Aanvaard",
+    "Geweigerd",
+    "Vervangen door nieuwere export",
+    "Opmerking",
+]
 shown_files = shown_files[
     [c for c in first if c in shown_files] + [c for c in shown_files if c not in first]
 ]
@@ -243,7 +254,8 @@ else:
     loc["% zonder bruikbare locatie"] = (100.0 * missing / loc["Totaal"]).round(1)
     layout.table(style_table(loc.rename_axis("Bron").reset_index()))
     st.caption(
-        "Records zonder locatie tellen mee in de tabellen maar staan niet op de kaart. "
+        "Records zonder locatie tellen mee in de tabellen maar staan niet op de kaart; een "
+        "wijktaak zonder locatie telt bij de wijk die haar export noemt. "
         "Records buiten de zone (bijvoorbeeld net over de grens) staan als punt op de "
         "kaarten met punten, maar tellen bij geen enkele wijk mee. Records 'in de zone, "
         "buiten elke wijk' liggen in de zone maar in geen "

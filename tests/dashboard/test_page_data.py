@@ -85,6 +85,12 @@ def test_data_freshness_and_locations(demo_warehouse):
     assert row["Gelokaliseerd"] == count(
         "SELECT count(*) FROM marts.incidents WHERE location_status = 'ok'"
     )
+    # Tasks are located by their address too: they have their row (an audit).
+    tasks = locations.set_index("Bron").loc["Wijktaken"]
+    assert tasks["Totaal"] == count("SELECT count(*) FROM marts.tasks")
+    assert tasks["Gelokaliseerd"] == count(
+        "SELECT count(*) FROM marts.tasks WHERE location_status = 'ok'"
+    )
 
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -318,3 +324,36 @@ def test_refused_rows_say_whether_their_record_is_loaded_all_the_same(tmp_path, 
     rejects = next(df.value for df in at.dataframe if "Reden" in df.value.columns)
     assert list(rejects["Rij"]) == [3]
     assert any(c.value == "1 geweigerde rij." for c in at.caption)
+
+
+def test_rows_a_newer_export_replaces_have_their_own_column(tmp_path, monkeypatch):
+    """A correction export beside the year's export: the rows it replaces are a number in
+    'Ingelezen bestanden', not only words in the note (an audit); a kind without a key of its
+    own (absences) shows "–"."""
+    from tests.etl.etl_helpers import INCIDENT_HEADER, build, mini_raw
+
+    def row(pv: str, when: str) -> str:
+        return f"{pv};{when};;;Vandalisme;Kerkstraat;1;3020;Herent;171000;177000"
+
+    year = "\n".join([INCIDENT_HEADER, *(row(f"PV-{i}", "03/02/2024 10:00") for i in range(6))])
+    correction = "\n".join([INCIDENT_HEADER, *(row(f"PV-{i}", "04/02/2024 11:00") for i in (1, 2))])
+    absences = "Wijkinspecteur;Van;Tot;Reden\nINP Zoë Peeters;02/03/2026;09/03/2026;Verlof\n"
+    wh = tmp_path / "wh.duckdb"
+    raw = mini_raw(
+        tmp_path,
+        {
+            "incidents/a_2024.csv": year + "\n",
+            "incidents/b_correctie.csv": correction + "\n",
+            "absences/a.csv": absences,
+        },
+    )
+    build(raw, wh)
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(wh))
+    monkeypatch.setenv("WIJKBEELD_STATE", str(tmp_path / "state"))
+    at = run_app("data")
+    files = at.dataframe[0].value.set_index("Bestand")
+    column = "Vervangen door nieuwere export"
+    assert list(files.columns[:5]) == ["Soort", "Rijen gelezen", "Aanvaard", "Geweigerd", column]
+    assert files.at["incidents/a_2024.csv", column] == "2"
+    assert files.at["incidents/b_correctie.csv", column] == "0"
+    assert files.at["absences/a.csv", column] == "–"
