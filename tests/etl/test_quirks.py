@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -2206,3 +2206,19 @@ def test_a_period_where_one_moment_belongs_is_refused_as_a_period(tmp_path):
         "03/02/2024 14:30 - 03/02/2024 15:00": f"Datum/uur {period}",
     }
     assert mart(wh, "SELECT report_id FROM marts.nuisance") == [("N4",)]
+
+
+def test_a_task_received_on_a_day_only_has_no_hour(tmp_path):
+    """The task exports give the day a task came in: its hour was 0 for every task (an
+    audit), where the other marts leave an unknown hour empty. A time given is kept."""
+    tasks = (
+        "Taaknummer;Type taak;Ontvangen;Termijn;Afgesloten;Wijk\r\n"
+        "T1;Kantschrift;10/01/2024;31/01/2024;;W01\r\n"
+        "T2;Kantschrift;10/01/2024 14:30;31/01/2024;;W01\r\n"
+    )
+    wh = tmp_path / "wh.duckdb"
+    build(mini_raw(tmp_path, {"tasks/t.csv": tasks}), wh)
+    assert mart(wh, "SELECT task_id, hour, date FROM marts.tasks ORDER BY 1") == [
+        ("T1", None, date(2024, 1, 10)),
+        ("T2", 14, date(2024, 1, 10)),
+    ]

@@ -63,7 +63,11 @@ select
     isoyear(t.received_at) as iso_year,
     weekofyear(t.received_at) as iso_week,
     isodow(t.received_at) as weekday,
-    hour(t.received_at) as hour,
+    -- The exports give the day a task came in, rarely its time: midnight is "no time
+    -- given", NULL as in the other marts, not hour 0 for every task (an audit). A task
+    -- received at exactly 00:00 loses its hour; the full day-only rule (wb_day_only, a
+    -- pattern per row) is not worth it for an hour no page groups tasks by.
+    case when cast(t.received_at as time) <> time '00:00:00' then hour(t.received_at) end as hour,
     t.x, t.y, t.lon, t.lat, t.deelgemeente_code, t.deelgemeente_name, t.nis_code,
     t.municipality_name, t.h3_cell, t.h3_cell_coarse, t.location_status, t.location_note, t.geocode_method,
     t.source_file, t.source_row
