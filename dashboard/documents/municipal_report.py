@@ -999,13 +999,20 @@ def collect_report(
     if period.start > last:
         # The page offers only periods the data touch (report_periods); a call for one
         # after the data stopped deep in the suppression with a KeyError. (A period before
-        # them is part of its year's reports and is suppressed with them.)
+        # them is part of its year's reports and is suppressed with them; the checks that
+        # no report can be subtracted from another build earlier years' reports too.)
         raise ValueError(
             f"Geen gegevens voor {period.label}: de gegevens lopen van {fmt_date(first)} "
             f"tot en met {fmt_date(last)}."
         )
 
     munis = district_queries.municipalities(version).set_index("code")
+    if municipality_code not in munis.index:
+        raise ValueError(
+            f"Geen gemeente met NIS-code {municipality_code} in de zone: de gemeenten zijn "
+            + ", ".join(f"{n} ({c})" for c, n in munis["name"].items())
+            + "."
+        )
     name = str(munis.at[municipality_code, "name"])
     if zone_name is None:
         from dashboard.queries.data_quality import build_info
@@ -1378,6 +1385,18 @@ def unplaced_notes(data: ReportData) -> list[str]:
     return notes
 
 
+def _in_words(table: PublishedTable, i: int, j: int) -> str:
+    """A cell of ``table`` as a sentence says it: the tables' marks "<5" and "x" read as
+    "minder dan 5" and "niet getoond (afgeschermd)"; a mayor met "vorig jaar zelfde periode:
+    x" in the summary, whose legend is pages away (an audit)."""
+    text = table.text(i, j).removesuffix(PARTIAL_MARK)
+    if text == "x":
+        return "niet getoond (afgeschermd)"
+    if text == f"<{table.threshold}":
+        return f"minder dan {table.threshold}"
+    return text
+
+
 def summary_lines(data: ReportData) -> list[str]:
     """Key numbers in sentences, using only visible values; then what the tables leave out
     (:func:`unplaced_notes`)."""
@@ -1389,7 +1408,7 @@ def summary_lines(data: ReportData) -> list[str]:
             lines.append(f"{label}: geen gegevens over deze periode geladen.")
             continue
         now = trend.shown(current, j)
-        text = f"{label}: {trend.text(current, j).removesuffix(PARTIAL_MARK)}"
+        text = f"{label}: {_in_words(trend, current, j)}"
         # A count of part of the period against a whole one (or the other way round) reads
         # as a fall or a rise that is only the days missing: no comparison, and said why.
         if (current, j) in trend.partial:
@@ -1410,7 +1429,7 @@ def summary_lines(data: ReportData) -> list[str]:
                     f"{fmt_int(diff) if diff >= 0 else '-' + fmt_int(-diff)})"
                 )
             else:
-                text += f" (vorig jaar zelfde periode: {trend.text(current - 1, j)})"
+                text += f" (vorig jaar zelfde periode: {_in_words(trend, current - 1, j)})"
         lines.append(text + ".")
     events = data.tables.get("evenementen")
     if data.events_loaded and events is not None:

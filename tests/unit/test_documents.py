@@ -1540,6 +1540,9 @@ def test_a_report_for_a_period_without_data_says_so(demo_warehouse):
     last = _first_day("max")
     with pytest.raises(ValueError, match=r"^Geen gegevens voor jaar \d{4}: de gegevens lopen van"):
         mr.collect_report(_version(), "24038", mr.ReportPeriod("jaar", last.year + 1, 0))
+    # A municipality not in the zone stopped with KeyError: '99999' (an audit).
+    with pytest.raises(ValueError, match=r"^Geen gemeente met NIS-code 99999 in de zone: de "):
+        mr.collect_report(_version(), "99999", mr.ReportPeriod("jaar", last.year, 0))
 
 
 # --------------------------------------------------------------------------------------
@@ -1953,3 +1956,35 @@ def test_reports_name_the_build_they_count_and_keep_visitors_numbers(reports):
                 assert isinstance(value, int), value
                 visitors_seen += 1
     assert visitors_seen
+
+
+def test_the_summary_says_hidden_counts_in_words(reports):
+    """The summary's sentences read the tables' marks in words: "vorig jaar zelfde periode:
+    x" met a mayor whose legend is pages away (an audit)."""
+    from dataclasses import replace
+
+    from dashboard.documents import municipal_report as mr
+
+    data = next(d for d, _, _ in reports.values() if len(d.tables["evolutie"].labels) >= 2)
+    trend = data.tables["evolutie"]
+    rows, cols = trend.values.shape
+    primary = np.zeros((rows, cols), dtype=bool)
+    hidden = np.zeros((rows, cols), dtype=bool)
+    values = trend.values.copy()
+    # The first measure: last year hidden to protect another cell ("x"), this year 3 ("<5").
+    values[-2, 0], hidden[-2, 0] = 9, True
+    values[-1, 0], primary[-1, 0], hidden[-1, 0] = 3, True, True
+    marked = replace(data)
+    marked.tables = {
+        **data.tables,
+        "evolutie": replace(
+            trend, values=values, primary=primary, hidden=hidden, missing=None, partial={}
+        ),
+    }
+    first = mr.summary_lines(marked)[0]
+    label = trend.value_columns[0]
+    assert first == (
+        f"{label}: minder dan {trend.threshold} "
+        "(vorig jaar zelfde periode: niet getoond (afgeschermd))."
+    )
+    assert not any(": x" in line or "<5" in line for line in mr.summary_lines(marked))
