@@ -109,6 +109,13 @@ def fmt_count(n, singular: str, plural: str) -> str:
     return f"{fmt_int(n)} {singular if not is_missing(n) and n == 1 else plural}"
 
 
+def shown_value(value, decimals: int) -> float:
+    """``value`` as the pages write it with ``decimals`` digits (:func:`fmt_number`), as a
+    number: a map's classes are decided on it, so a value and the class it is drawn in
+    never disagree in what the legend says."""
+    return float(_rounded(value, decimals))
+
+
 def fmt_number(value, decimals: int = 1) -> str:
     """Format a decimal number the Belgian way (``1.234,5``).
 

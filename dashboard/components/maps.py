@@ -42,6 +42,7 @@ from dashboard.components.format import (
     fmt_event_when,
     fmt_int,
     fmt_number,
+    shown_value,
     spans_years,
 )
 
@@ -378,7 +379,10 @@ def _add_names(target, districts: pd.DataFrame, click_through: bool, m: folium.M
 
 
 def class_breaks(
-    values: Sequence[float], classes: int = len(SEQUENTIAL), integer: bool = False
+    values: Sequence[float],
+    classes: int = len(SEQUENTIAL),
+    integer: bool = False,
+    decimals: int | None = None,
 ) -> list[float]:
     """Upper bounds of equal-count classes (fewer when values repeat).
 
@@ -391,6 +395,10 @@ def class_breaks(
     integer : bool
         Values are counts: round bounds down to whole numbers, so a legend never reads
         "t.e.m. 5" for a class that ends at 4,6.
+    decimals : int, optional
+        Values shown with this many decimals: bounds on that scale (rounded down), so the
+        legend's classes do not overlap as written: "10,2 – 14,3" beside "14,3 – 14,7" fitted
+        a wijk at 14,25 in both (an audit). Colour values as shown (:func:`shown_value`).
 
     Returns
     -------
@@ -400,9 +408,14 @@ def class_breaks(
     series = pd.Series(values, dtype=float).dropna()
     if series.empty:
         return []
+    if decimals is not None and not integer:
+        series = series.map(lambda v: shown_value(v, decimals))
     qs = series.quantile([(i + 1) / classes for i in range(classes)]).tolist()
     if integer:
         qs = [float(math.floor(q)) for q in qs]
+    elif decimals is not None:
+        step = 10.0**decimals
+        qs = [shown_value(math.floor(round(q * step, 6)) / step, decimals) for q in qs]
     # The largest value must fall in the last class whatever the rounding did.
     qs[-1] = float(series.max())
     return sorted(set(qs))
@@ -419,14 +432,16 @@ def _colour(value: float | None, breaks: list[float]) -> str:
 
 
 def _legend_items(breaks: list[float], decimals: int) -> list[tuple[str, str]]:
+    """Legend rows of ``breaks`` (:func:`class_breaks` with these ``decimals``): classes are
+    (lower, upper] on the scale the values are written in, so the first value of a class is
+    lower + 1 for counts, lower + 0,1 with one decimal."""
     fmt = fmt_int if decimals == 0 else (lambda v: fmt_number(v, decimals))
     offset = len(SEQUENTIAL) - len(breaks)
     items, lower = [], None
     for i, upper in enumerate(breaks):
-        # Classes are (lower, upper]; for counts the first value in a class is lower + 1.
-        first = None if lower is None else (lower + 1 if decimals == 0 else lower)
+        first = None if lower is None else shown_value(lower + 10.0**-decimals, decimals)
         label = f"t.e.m. {fmt(upper)}" if first is None else f"{fmt(first)} – {fmt(upper)}"
-        if decimals == 0 and first is not None and first == upper:
+        if first is not None and first == upper:
             label = fmt(upper)
         items.append((SEQUENTIAL[offset + i], label))
         lower = upper
@@ -457,14 +472,18 @@ def add_choropleth(
         municipality and a deelgemeente, and "Wijk: Herent" said neither.
     """
     features = _features(districts)
-    breaks = class_breaks([v for v in values.values() if v is not None], integer=decimals == 0)
+    breaks = class_breaks(
+        [v for v in values.values() if v is not None], integer=decimals == 0, decimals=decimals
+    )
     fmt = fmt_int if decimals == 0 else (lambda v: fmt_number(v, decimals))
     for feature in features:
         value = values.get(feature["properties"]["code"])
         value = None if value is None or pd.isna(value) else float(value)
         feature["properties"]["value"] = value
         feature["properties"]["value_text"] = unknown_label if value is None else fmt(value)
-        feature["properties"]["fill"] = _colour(value, breaks)
+        feature["properties"]["fill"] = _colour(
+            None if value is None else shown_value(value, decimals), breaks
+        )
     _fill_layer(m, features, title, {"name": area_label, "value_text": title}, "#333333", 1.5, 0.75)
     items = _legend_items(breaks, decimals)
     if any(f["properties"]["value"] is None for f in features):
@@ -1812,14 +1831,16 @@ def choropleth_layer(
     """District features filled by value (grey when unknown) and their legend rows."""
     features = _features(districts)
     breaks = class_breaks([v for v in values.values() if v is not None and not pd.isna(v)],
-                          integer=decimals == 0)  # fmt: skip
+                          integer=decimals == 0, decimals=decimals)  # fmt: skip
     fmt = fmt_int if decimals == 0 else (lambda v: fmt_number(v, decimals))
     unknown = False
     for feature in features:
         value = values.get(feature["properties"]["code"])
         value = None if value is None or pd.isna(value) else float(value)
         unknown |= value is None
-        feature["properties"]["fill"] = _colour(value, breaks)
+        feature["properties"]["fill"] = _colour(
+            None if value is None else shown_value(value, decimals), breaks
+        )
         feature["properties"]["label"] = unknown_label if value is None else fmt(value)
     legend = _legend_items(breaks, decimals)
     if unknown:

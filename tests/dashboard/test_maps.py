@@ -12,6 +12,7 @@ import streamlit as st
 from dash_helpers import run_app
 
 from dashboard.components import maps
+from dashboard.components.format import fmt_number, shown_value
 from dashboard.queries import common
 
 
@@ -73,6 +74,34 @@ def test_class_breaks():
     assert maps.class_breaks(list(range(1, 101)))[-1] == 100.0
     assert all(b == int(b) for b in maps.class_breaks([1, 2, 3, 4, 7, 9, 30], integer=True))
     assert maps.class_breaks([0.1, 0.25, 0.7], integer=False)[-1] == 0.7
+
+
+def test_rate_classes_do_not_overlap_as_written():
+    """A rate legend read "10,2 – 14,3" beside "14,3 – 14,7", so a wijk at 14,25 (written
+    14,3) fitted both (an audit). Classes are decided on the values as written, and each
+    class's label starts one step above the one before; every wijk's colour is the class
+    whose label holds its written value."""
+    rates = {f"W{i:02d}": v for i, v in enumerate(
+        [3.14, 6.02, 8.8, 10.2, 12.5, 14.25, 14.31, 14.7, 19.96, 25.0], start=1)}  # fmt: skip
+    breaks = maps.class_breaks(list(rates.values()), decimals=1)
+    assert all(b == round(b, 1) for b in breaks)
+    items = maps._legend_items(breaks, 1)
+    labels = [label for _, label in items]
+
+    def bounds(label: str) -> tuple[float, float]:
+        parts = label.removeprefix("t.e.m. ").split(" – ")
+        low = float(parts[0].replace(",", ".")) if len(parts) == 2 else float("-inf")
+        return low, float(parts[-1].replace(",", "."))
+
+    spans = [bounds(label) for label in labels]
+    for (_, upper), (low, _) in zip(spans, spans[1:], strict=False):
+        assert low == pytest.approx(upper + 0.1), labels  # no value written in two classes
+    colours = dict(items)
+    for value in rates.values():
+        written = float(fmt_number(value, 1).replace(",", "."))
+        colour = maps._colour(shown_value(value, 1), breaks)
+        low, high = bounds(colours[colour])
+        assert low <= written <= high, (value, labels)
 
 
 def test_drawn_note_says_what_the_map_draws_in_the_right_number():
