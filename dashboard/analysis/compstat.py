@@ -201,6 +201,13 @@ class SourceSpan:
         that record's day (the export stops there: the slack days after it are no data)."""
         return latest if (latest - self.last).days <= self.slack else self.last
 
+    def known_from(self, earliest: dt.date) -> dt.date:
+        """The first day from ``earliest`` on that the source covers: ``earliest`` when its
+        first record lies within its slack of it (a quiet start), else that record's day
+        (the export begins there: the days before it are no data). The mirror of
+        :meth:`known_until`."""
+        return earliest if (self.first - earliest).days <= self.slack else self.first
+
     def gaps_in(self, start: dt.date, end: dt.date) -> tuple[dt.date, ...]:
         """The empty months (``gaps``, first days) that share a day with ``start``–``end``."""
         return months_within(self.gaps, start, end)

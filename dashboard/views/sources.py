@@ -147,12 +147,15 @@ first_month = {key: common.known_since(version, (key,)) for key in keys}
 # below, which said "geen overlastmeldingen" and drew the map of the facts alone as the
 # map of both.
 spans = common.source_span_map(version)
+# The first day of the period each source covers: a period that begins before an export
+# did counted its days before it as 0, without a word (an audit).
+starts = {key: spans[key].known_from(period.start) for key in keys if key in spans}
 unknown = tuple(
     key
     for key in keys
     if key not in spans
     or (until[key] is not None and until[key] < period.start)
-    or (first_month[key] is not None and first_month[key] > period.end)
+    or starts[key] > period.end
 )
 for key in ("incidents", "nuisance"):
     ds = common.dataset(key)
@@ -167,14 +170,13 @@ for key in ("incidents", "nuisance"):
         else None
     )
     # A previous period before the data is unknown, not 0 ("+246" on the first days).
-    since = first_month.get(key)
     before = (
         hq.filtered_count(version, key, *prev_args)
         if key in keys
         and not stops
         and now is not None
         and not empty
-        and (since is None or previous.start >= since)
+        and spans[key].known_from(previous.start) == previous.start
         else None
     )
     if key in keys and key not in unknown and empty:
@@ -216,6 +218,17 @@ for key in ("incidents", "nuisance"):
             f"{ds.label}: gegevens tot en met {fmt_date(until[key])}; de dagen daarna (tot "
             f"{fmt_date(period.end)}) zijn onbekend, niet 0: geen vergelijking met de vorige "
             "periode, en de maandgrafiek stopt bij de laatste volledige maand.",
+            icon=":material/warning:",
+        )
+    if key in keys and key not in unknown and starts[key] > period.start:
+        # As for an export that stops early (above): the days before it are unknown.
+        late = (starts[key] - period.start).days
+        st.warning(
+            f"{ds.label}: gegevens vanaf {fmt_date(starts[key])}; de dagen ervoor "
+            f"({fmt_period(period.start, starts[key] - timedelta(days=1))}, {late} van de "
+            f"{period.days} dagen) zijn onbekend, niet 0: de aantallen, de kaart, de "
+            f"grafieken en de tabellen tellen enkel vanaf {fmt_date(starts[key])}, en er is "
+            "geen vergelijking met de vorige periode.",
             icon=":material/warning:",
         )
 keys = tuple(key for key in keys if key not in unknown)
@@ -1338,9 +1351,13 @@ if gap_months and not series.empty:
     series.loc[this_year, "n"] = float("nan")
     series.loc[year_before, "vorig_jaar"] = float("nan")
     series.loc[this_year | year_before, "notable"] = False
+# The first day the chosen sources cover: a bar of the month the data begin in counts
+# from it ("dec 2023 (1–10)" counted 7-10 December), and the line's note names it.
+data_first = max((spans[k].first for k in keys), default=None)
+counted_from = max([period.start, *(starts[k] for k in keys)])
 if not series.empty:
     labels = [
-        f"{month_abbreviation(p.month)} {p.year}{part_of_month(p, period.start, period.end)}"
+        f"{month_abbreviation(p.month)} {p.year}{part_of_month(p, counted_from, period.end)}"
         for p in series["maand"]
     ]
     fig = go.Figure(
@@ -1406,7 +1423,7 @@ if not series.empty:
         # seems to begin late.
         st.caption(
             "Een jaar eerder: geen gegevens"
-            + (f" vóór {fmt_date(known_from)}" if known_from is not None else "")
+            + (f" vóór {fmt_date(data_first)}" if data_first is not None else "")
             + f", dus geen lijn bij {', '.join(before)} (onbekend, geen 0)."
         )
     notable = series[series["notable"]]
@@ -1416,7 +1433,7 @@ if not series.empty:
             "gevallen, exacte Poissontoets, zoals in de briefing): "
             + ", ".join(
                 f"{month_name(r.maand.month)} {r.maand.year}"
-                + part_of_month(r.maand, period.start, period.end)
+                + part_of_month(r.maand, counted_from, period.end)
                 + f" ({fmt_int(r.n)} tegen {fmt_int(r.vorig_jaar)})"
                 for r in notable.itertuples(index=False)
             )

@@ -546,6 +546,70 @@ def test_months_before_a_source_s_first_export_are_unknown(late_facts, monkeypat
     assert tiles["Overlastmeldingen"].delta
 
 
+@pytest.fixture(scope="module")
+def mid_month_start(demo_raw, tmp_path_factory) -> Path:
+    """The demo with its facts and nuisance reports from 8 November 2024 on (the demo's
+    exports begin on the 1st): a first export that begins in the course of a month."""
+    from etl.build import build_warehouse
+
+    raw = tmp_path_factory.mktemp("mid_month") / "raw"
+    shutil.copytree(demo_raw, raw)
+    for path, sep in (
+        (raw / "incidents" / "islp_feiten_2024.csv", b";"),
+        (raw / "nuisance" / "overlast_2024.csv", b","),
+    ):
+        header, *rows = path.read_bytes().split(b"\n")
+        kept = []
+        for row in rows:
+            day = row.split(sep, 2)[1][:10] if sep in row else b""
+            if len(day) == 10 and (day[6:], day[3:5], day[:2]) < (b"2024", b"11", b"08"):
+                continue
+            kept.append(row)
+        assert len(kept) < len(rows)
+        path.write_bytes(b"\n".join([header, *kept]))
+    target = raw.parent / "wh.duckdb"
+    build_warehouse(raw=raw, warehouse=target, echo=lambda *_: None)
+    return target
+
+
+def test_a_period_that_begins_before_the_data_says_so(mid_month_start, monkeypatch):
+    """A period from 1 October to 10 November with data from 8 November: the KPIs counted
+    the 3 days known without a word on the 38 before (the page warned only for a source
+    that stops early), the month bar read "nov 2024 (1–10)" for 8-10 November and the
+    note under the chart "geen gegevens vóór 01/11/2024". Each source now says from which
+    day it is known and which days of the period are unknown, not 0."""
+    monkeypatch.setenv("WIJKBEELD_WAREHOUSE", str(mid_month_start))
+    for table in ("incidents", "nuisance"):
+        first = wh(f"SELECT min(date) FROM marts.{table}").iat[0, 0]
+        assert pd.Timestamp(first).date() == date(2024, 11, 8)
+    at = run_app("sources", {"periode": "aangepast", "van": "2024-10-01", "tot": "2024-11-10"})
+    assert not at.exception
+    for label in ("Feiten (pv's)", "Overlastmeldingen"):
+        [warning] = [w.value for w in at.warning if w.value.startswith(f"{label}: gegevens vanaf")]
+        assert warning.startswith(
+            f"{label}: gegevens vanaf 08/11/2024; de dagen ervoor (01/10/2024 – 07/11/2024, "
+            "38 van de 41 dagen) zijn onbekend, niet 0"
+        )
+    tiles = {m.label: m for m in at.metric}
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2024-11-08' AND '2024-11-10'"
+    )
+    assert tiles["Feiten (pv's)"].value == nl(n) and not tiles["Feiten (pv's)"].delta
+    chart = next(c for c in at.get("plotly_chart") if "Per maand" in c.proto.spec)
+    bars = json.loads(chart.proto.spec)["data"][0]
+    assert bars["x"] == ["okt 2024", "nov 2024 (8–10)"]
+    assert any(
+        c.startswith("Een jaar eerder: geen gegevens vóór 08/11/2024,") for c in _captions(at)
+    )
+    # A period wholly before the first day (inside its month) is unknown, not 0 records.
+    at = run_app("sources", {"periode": "aangepast", "van": "2024-11-01", "tot": "2024-11-05"})
+    assert any(
+        w.value.startswith("Feiten (pv's): geen gegevens in deze periode (geladen: 08/11/2024")
+        for w in at.warning
+    )
+    assert metrics(at)["Feiten (pv's)"] == "–"
+
+
 def test_the_drill_down_offers_the_filtered_wijken_only(demo_warehouse):
     """With the wijk filter on W01 the drill-down still offered every wijk, and Winksele
     (W03) showed "0 records in wijk Winksele" beside its hundreds: the list counts the
