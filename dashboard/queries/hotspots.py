@@ -61,6 +61,8 @@ def filtered_count(
     weekdays: tuple[int, ...] = (),
     located_only: bool = False,
     inside_zone: bool = False,
+    cell: int | None = None,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> int:
     """Number of records matching every filter of the page.
 
@@ -74,13 +76,37 @@ def filtered_count(
         Count only records located inside the zone: what the hexagon maps
         (:func:`cell_counts`) hold. A record just over the border has coordinates but no
         hexagon, so a note counting it said more than the hexagons showed.
+    cell, fine_wijken : optional
+        Count only the records the hexagon map drew in this H3 cell (fine or coarse),
+        with the ``fine_wijken`` it was drawn with (:func:`drawn_in_cell_sql`; implies
+        ``inside_zone``): the number the map shows on that cell.
     """
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
-    if located_only or inside_zone:
+    if cell is not None:
+        where += " AND " + drawn_in_cell_sql(version, cell, fine_wijken, params)
+    elif located_only or inside_zone:
         where += " AND t.lat IS NOT NULL AND t.h3_cell IS NOT NULL"
     if inside_zone:
         where += f" AND {IN_ZONE}"
     return int(scalar(version, f"SELECT count(*) FROM {ds.table} t WHERE {where}", params) or 0)
+
+
+def drawn_in_cell_sql(
+    version: WarehouseVersion, cell: int, fine_wijken: tuple[str, ...] | None, params: dict
+) -> str:
+    """SQL that holds for the records (alias ``t``) a hexagon map drew in ``cell``: those
+    whose cell as the reader sees it (:func:`scoped_cell_sql`) is ``cell``, inside the zone
+    (:data:`IN_ZONE`), as :func:`cell_counts` counts them. ``fine_wijken`` as the map had
+    it (``None``: fine cells everywhere, or a map drawn in coarse cells only): for an
+    inspector a coarse cell holds the other wijken's records only, the own wijk's lie in
+    fine cells (a click on a coarse cell listed an own record drawn elsewhere). The cell's
+    resolution tells fine from coarse. Adds ``$cell`` (and ``$fine_wijken``) to ``params``.
+    """
+    fine = scalar(version, "SELECT any_value(h3_cell) FROM marts.incidents LIMIT 1")
+    coarse = fine is not None and h3i.get_resolution(int(fine)) != h3i.get_resolution(int(cell))
+    expr = scoped_cell_sql(coarse and fine_wijken is None, fine_wijken, params)
+    params["cell"] = int(cell)
+    return f"{expr} = $cell AND {IN_ZONE}"
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -429,13 +455,18 @@ def records_in_area(
     cell: int | None = None,
     wijk: str | None = None,
     limit: int = RECORD_LIST_LIMIT,
+    fine_wijken: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """The records in one H3 cell (fine or coarse) or one wijk, newest first.
 
     Parameters
     ----------
     cell : int, optional
-        H3 cell at the fine or the coarse resolution (told apart by its resolution).
+        H3 cell at the fine or the coarse resolution (told apart by its resolution): the
+        records the hexagon map drew in it (:func:`drawn_in_cell_sql`).
+    fine_wijken : tuple of str, optional
+        The ``fine_wijken`` the map was drawn with (``None``: fine cells everywhere, or
+        coarse cells only).
     wijk : str, optional
         Wijk code; used when ``cell`` is None.
     limit : int
@@ -450,14 +481,7 @@ def records_in_area(
     ds, where, params = source_filter(dataset_key, start, end, wijken, categories, hours, weekdays)
     time_col = "t.occurred_from" if dataset_key == "incidents" else "t.reported_at"
     if cell is not None:
-        fine = scalar(version, "SELECT any_value(h3_cell) FROM marts.incidents LIMIT 1")
-        column = (
-            "h3_cell"
-            if fine is None or h3i.get_resolution(int(fine)) == h3i.get_resolution(int(cell))
-            else "h3_cell_coarse"
-        )
-        where += f" AND t.{column} = $cell"
-        params["cell"] = int(cell)
+        where += " AND " + drawn_in_cell_sql(version, cell, fine_wijken, params)
     elif wijk is not None:
         where += " AND t.wijk_code = $wijk"
         params["wijk"] = wijk

@@ -737,6 +737,11 @@ NO_FINE_CELLS_NOTE = (
 )
 
 
+#: The ``fine_wijken`` the hexagons on the map were drawn with (a map of coarse cells only:
+#: ``None``), for the records of a clicked cell.
+cell_wijken = fine_wijken
+
+
 def _cells(coarse: bool = False) -> pd.DataFrame:
     # lat/lon is the cell's centre (hq.cell_counts), the same in every source.
     frames = [
@@ -826,6 +831,8 @@ elif effective == "heatmap_cellen":
 elif effective == "zeshoeken":
     cells = _cells()
     coarse = len(cells) >= MAP_POINT_CAP
+    # Every record in its coarse cell, the own wijk's too: a click lists them there.
+    cell_wijken = None if coarse else fine_wijken
     if coarse:
         cells = _cells(coarse=True)
     png_polygons, png_legend = maps.add_count_hexagons(
@@ -1187,7 +1194,9 @@ if selection and drill is not None:
     label = f"zeshoek {selection['cell']}" if cell is not None else f"wijk {names.get(wijk, wijk)}"
     frames = [
         layout.records(
-            hq.records_in_area(version, k, *record_args, cell=cell, wijk=wijk)
+            hq.records_in_area(
+                version, k, *record_args, cell=cell, wijk=wijk, fine_wijken=cell_wijken
+            )
             .assign(bron=common.dataset(k).label)
             .pipe(lambda f: f.assign(wijk_code=f["wijk"].map(codes_by_name))),
             ids={"nummer": ID_PREFIX.get(k, "ID")},
@@ -1207,6 +1216,22 @@ if selection and drill is not None:
         }
     )
     st.markdown(f"**{fmt_count(len(shown), 'record', 'records')} in {label}**")
+    if cell is not None and scope != tuple(flt.wijken):
+        # An inspector's map counts other wijken's records in coarse cells: the list holds
+        # none of them ("0 records in zeshoek …" beside the map's 2). Counted as the map
+        # counts the cell, less the reader's own records in it.
+        others = sum(
+            hq.filtered_count(version, k, *args, cell=cell, fine_wijken=cell_wijken)
+            - hq.filtered_count(version, k, *record_args, cell=cell, fine_wijken=cell_wijken)
+            for k in keys
+        )
+        if others:
+            st.caption(
+                f"{fmt_count(others, 'record', 'records')} in deze zeshoek "
+                f"{'ligt' if others == 1 else 'liggen'} buiten je eigen wijk "
+                f"{layout.wijk_labels(scope)}: {'dat zie' if others == 1 else 'die zie'} je "
+                "enkel geteld, op de kaart."
+            )
     if len(shown) >= hq.RECORD_LIST_LIMIT:
         st.caption(f"Enkel de {fmt_int(hq.RECORD_LIST_LIMIT)} meest recente.")
     layout.table(style_table(shown), key="bronnen_records")

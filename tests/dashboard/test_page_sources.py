@@ -626,6 +626,65 @@ def test_the_drill_down_offers_the_filtered_wijken_only(demo_warehouse):
     assert not any("records in wijk Winksele" in m.value for m in at.markdown)
 
 
+def test_an_inspector_s_coarse_cell_says_how_many_records_lie_in_other_wijken(demo_warehouse):
+    """An inspector's hexagon map counts other wijken's records in coarse cells, the own
+    wijk's in fine ones. A click on a coarse cell said "0 records in zeshoek …" beside the
+    map's count, and in a cell shared with the own wijk listed an own record the map drew
+    in a fine cell. The list holds the records drawn in the cell, and a line counts the
+    others as the map does."""
+    from dash_helpers import run_as
+    from h3.api import basic_int as h3i
+
+    from dashboard.auth.roles import Principal, Role
+
+    year = last_28_days()[1].year - 1
+    per_cell = wh(
+        "SELECT CAST(h3_cell_coarse AS UBIGINT) AS cell, "
+        "count(*) FILTER (WHERE wijk_code IS DISTINCT FROM 'W01') AS others, "
+        "count(*) FILTER (WHERE wijk_code = 'W01') AS own FROM ("
+        + " UNION ALL ".join(
+            f"SELECT h3_cell_coarse, wijk_code FROM marts.{t} WHERE year = ? "
+            "AND h3_cell IS NOT NULL AND location_status IN ('ok', 'geen_wijk')"
+            for t in ("incidents", "nuisance")
+        )
+        + ") GROUP BY 1 HAVING own > 0 AND others > 0 ORDER BY others DESC, 1 LIMIT 1",
+        [year, year],
+    )
+    assert len(per_cell) == 1  # a coarse cell the own wijk shares with others
+    cell, others = int(per_cell.at[0, "cell"]), int(per_cell.at[0, "others"])
+    name = h3i.int_to_str(cell)
+    at = run_as(
+        Principal("insp", Role.INSPECTOR, wijk_code="W01"), "sources", {"periode": "vorigjaar"}
+    )
+    at.session_state["bronnen_view"] = "zeshoeken"
+    at.session_state["bronnen_selectie"] = {"cell": name}
+    at.run()
+    assert not at.exception
+    # The map counts the others in that cell, the own wijk's records elsewhere.
+    [drawn] = [f for f in _map_features(at) if f.get("cell") == name]
+    assert drawn["n"] == others
+    assert f"**0 records in zeshoek {name}**" in [m.value for m in at.markdown]
+    assert _table(at, "Nummer").empty
+    line = f"{nl(others)} records in deze zeshoek liggen buiten je eigen wijk Herent-Centrum (W01)"
+    assert any(c.startswith(line + ": die zie je enkel geteld") for c in _captions(at))
+    # A fine cell of the own wijk: its records, and no such line.
+    fine = wh(
+        "SELECT CAST(h3_cell AS UBIGINT) AS cell FROM ("
+        + " UNION ALL ".join(
+            f"SELECT h3_cell FROM marts.{t} WHERE year = ? AND wijk_code = 'W01' "
+            "AND location_status = 'ok' AND h3_cell_coarse = ?"
+            for t in ("incidents", "nuisance")
+        )
+        + ") GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1",
+        [year, cell, year, cell],
+    )
+    at.session_state["bronnen_selectie"] = {"cell": h3i.int_to_str(int(fine.at[0, "cell"]))}
+    at.run()
+    listed = _table(at, "Nummer")
+    assert len(listed) > 0 and set(listed["Wijk"]) == {"Herent-Centrum"}
+    assert not any("buiten je eigen wijk" in c for c in _captions(at))
+
+
 def test_a_night_window_over_midnight_can_be_chosen(demo_warehouse):
     """The hour filter's slider keeps its first hour before its last: the night (22 to 5)
     took two looks. "Over middernacht" reads the handles the other way round."""
