@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from dashboard.analysis.compstat import fmt_gaps, months_within, only_in
+from dashboard.analysis.compstat import fmt_gaps, month_end, months_within, only_in
 from dashboard.components import filters, layout, maps
 from dashboard.components.charts import (
     SERIES_COLOURS,
@@ -347,11 +347,15 @@ names.update(
         "aandeel": "Aandeel (%)",
     }
 )
-# A month (week, quarter, year) the period covers in part says which days it holds; not for
-# a source that knows only the month (every month touching the period counts whole).
+# A month (week, quarter, year) the period covers in part says which days it holds.
 # Before the source's first month the period holds no data: a year it begins in shows its
 # days ("2023 (01/12–31/12)"), not a whole year whose 268 records read as a tenfold rise.
-within = None if ds.month_only else (table.known_start, table.known_end)
+# A source that knows only the month (Statbel) counts every month touching the period
+# whole: its months are whole, a year or quarter holding only some of its months says which
+# (its 2023 of December alone stood as a whole year, unmarked; an audit).
+within = (table.known_start, table.known_end)
+if ds.month_only:
+    within = (within[0].replace(day=1), month_end(within[1].replace(day=1)))
 # Months without one record of the source (a missing export) in the period: named in the
 # labels of the periods holding one (the sidebar's warning alone left "K3 2025" a fall).
 gaps = common.dataset_gaps(version, dataset_key)

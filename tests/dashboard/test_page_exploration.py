@@ -1028,3 +1028,52 @@ def test_month_of_the_year_lays_the_years_over_each_other(demo_warehouse):
             .reindex(range(1, months + 1), fill_value=0)
         )
         assert plotly_array(trace["y"]).astype(int).tolist() == expected.tolist(), year
+
+
+def test_statbel_years_and_quarters_holding_some_months_say_which(demo_warehouse):
+    """Statbel (months only) from November 2024: "2024 = 10" stood as a whole year, and
+    "K4 2024" as a whole quarter, unmarked, while the zone's own accidents said which days
+    they held (an audit). A year or quarter holding only some of Statbel's months names
+    them and is hatched; a month, which Statbel counts whole, is never partial."""
+    first = wh("SELECT first FROM marts.coverage WHERE domain = 'accidents_statbel'").iat[0, 0]
+    first = pd.Timestamp(first).date()
+    assert first.month not in (1, 4, 7, 10), "testgeval toont niets: begint op een kwartaal"
+    statbel = {"gegevens": "accidents_statbel", "indeling2": "Geen", "grafiek": "Staaf"}
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": f"{first.year}-01-01", "tot": f"{first.year + 1}-12-31"}
+        | statbel
+        | {"indeling1": "Jaar"},
+    )
+    assert not at.exception
+    years = at.dataframe[0].value["Jaar"].tolist()
+    assert years == [f"{first.year} ({first:%d/%m}–31/12)", str(first.year + 1)], years
+    assert any(c.value.startswith("Gearceerd") for c in at.caption)
+    quarter = date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": str(quarter), "tot": f"{first.year + 1}-06-30"}
+        | statbel
+        | {"indeling1": "Kwartaal"},
+    )
+    label = at.dataframe[0].value["Kwartaal"].iat[0]
+    q = (first.month - 1) // 3 + 1
+    end = pd.Timestamp(quarter) + pd.offsets.QuarterEnd(0)
+    assert label == f"K{q} {first.year} ({first:%d/%m}–{end:%d/%m})", label
+    # A period from the middle of a month: Statbel counts that month whole, unmarked, and
+    # the quarter holds it from its first day.
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": "2025-03-15", "tot": "2025-06-30"}
+        | statbel
+        | {"indeling1": "Maand"},
+    )
+    assert at.dataframe[0].value["Maand"].iat[0] == "maart 2025"
+    assert not any(c.value.startswith("Gearceerd") for c in at.caption)
+    at = run_app(
+        "exploration",
+        {"periode": "aangepast", "van": "2025-03-15", "tot": "2025-06-30"}
+        | statbel
+        | {"indeling1": "Kwartaal"},
+    )
+    assert at.dataframe[0].value["Kwartaal"].tolist() == ["K1 2025 (01/03–31/03)", "K2 2025"]
