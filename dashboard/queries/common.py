@@ -823,6 +823,13 @@ PER_OPTIONS = {
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
+def year_is_iso(dimensions: tuple[str, ...]) -> bool:
+    """Whether :func:`explore` groups "Jaar" by ISO year: next to "Week", a week's year is
+    its own (30-31/12/2024 lie in week 1 of 2025), so the year runs from the Monday of its
+    week 1 to the Sunday of its last week."""
+    return "Week" in dimensions and "Jaar" in dimensions
+
+
 def explore(
     version: WarehouseVersion,
     dataset_key: str,
@@ -868,7 +875,7 @@ def explore(
     if measure not in ds.measures:
         raise ValueError(f"Onbekende maat {measure!r} voor {ds.label}")
     resolved = [_dimension(ds, d) for d in dimensions]
-    if "Week" in dimensions and "Jaar" in dimensions:
+    if year_is_iso(dimensions):
         # The year of an ISO week is its own: 30-31/12/2024 lie in week 1 of 2025, and by
         # the calendar year that week was split over two years, 19 and 54 (an audit).
         resolved[dimensions.index("Jaar")] = (

@@ -7,7 +7,7 @@ the same view.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.express as px
@@ -40,9 +40,13 @@ CHARTS = ("Automatisch", "Lijn", "Staaf", "Heatmap")
 
 
 def _bucket(column: str, value) -> tuple[date, date] | None:
-    """First and last day of the year, quarter, month or ISO week a value stands for."""
+    """First and last day of the year, quarter, month or ISO week a value stands for
+    (``"isojaar"``: a year grouped by ISO year, from the Monday of its week 1)."""
     if column == "jaar":
         return date(int(value), 1, 1), date(int(value), 12, 31)
+    if column == "isojaar":
+        following = date.fromisocalendar(int(value) + 1, 1, 1)
+        return date.fromisocalendar(int(value), 1, 1), following - timedelta(days=1)
     start = pd.Timestamp(value).normalize()
     if column == "maand":
         return start.date(), (start + pd.offsets.MonthEnd(0)).date()
@@ -62,6 +66,10 @@ def period_label(
     says which days it holds ("november 2026 (3–30)", "K4 2026 (01/10–30/11)"): its count
     is not that of a whole month, and a chart would show it as a drop.
 
+    ``column`` ``"isojaar"``: a "jaar" value grouped by ISO year (next to the week,
+    :func:`common.year_is_iso`); the days it holds are those of its ISO weeks, said so
+    ("2025 (ISO-jaar, 30/12/2024–12/01/2025)").
+
     ``gaps``: months (first days) without one record of the source, where it counts ten
     or more a month (a missing export): a year, quarter or week holding one says so
     ("K3 2025 (zonder 09/2025)"), a month that is one "(geen gegevens)": its 0 or low count
@@ -75,7 +83,7 @@ def period_label(
         return f"{int(value):02d} u"
     if column == "maandnr":
         return MONTHS[int(value) - 1]
-    if column == "jaar":
+    if column in ("jaar", "isojaar"):
         label = str(int(value))
     else:
         ts = pd.Timestamp(value)
@@ -91,6 +99,11 @@ def period_label(
     if held is not None:
         first, last = held
         days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
+        if column == "isojaar":
+            # Its days may lie in two calendar years ("2025 (ISO-jaar, 30/12/2024–12/01/2025)").
+            if first.year != last.year:
+                days = f"{fmt_date(first)}–{fmt_date(last)}"
+            days = f"ISO-jaar, {days}"
         label += f" ({days})"
     days = _days_shown(column, value, within) if gaps else None
     if days is not None:
@@ -356,6 +369,17 @@ names.update(
 within = (table.known_start, table.known_end)
 if ds.month_only:
     within = (within[0].replace(day=1), month_end(within[1].replace(day=1)))
+# Next to the week a year is its ISO year (common.explore): its days, and the days of it
+# the period holds, are its ISO weeks' ("2025 (ISO-jaar, 30/12/2024–12/01/2025)"); the
+# calendar's days beside them read as if week 1 of 2025 held no day of 2024 (an audit).
+iso_year = common.year_is_iso(dims)
+
+
+def time_kind(column: str) -> str:
+    """How a column's values are labelled: "jaar" as "isojaar" when grouped by ISO year."""
+    return "isojaar" if column == "jaar" and iso_year else column
+
+
 # Months without one record of the source (a missing export) in the period: named in the
 # labels of the periods holding one (the sidebar's warning alone left "K3 2025" a fall).
 gaps = common.dataset_gaps(version, dataset_key)
@@ -365,7 +389,9 @@ outputs = [common.dimension_column(dataset_key, d) for d in dims]
 unknown_rows = pd.Series(False, index=data.index)
 for column in outputs:
     if gaps and column in ("maand", "kwartaal", "week", "jaar"):
-        unknown_rows |= data[column].map(lambda v, c=column: _only_gaps(c, v, within, gaps))
+        unknown_rows |= data[column].map(
+            lambda v, c=column: _only_gaps(time_kind(c), v, within, gaps)
+        )
 if unknown_rows.any():
     data.loc[unknown_rows, [c for c in ("waarde", "per_1000", "aandeel") if c in data]] = float(
         "nan"
@@ -377,7 +403,9 @@ if unknown_rows.any():
     shown["waarde"] = shown["waarde"].round().astype("Int64")
 for column in names:
     if column in shown and column in LABELLED and column != "dag":
-        shown[column] = shown[column].map(lambda v, c=column: period_label(c, v, within, gaps))
+        shown[column] = shown[column].map(
+            lambda v, c=column: period_label(time_kind(c), v, within, gaps)
+        )
 
 # Chart: time on the x-axis when there is time, else the first grouping.
 time_cols = [c for c in outputs if c in ("dag", "week", "maand", "kwartaal", "jaar")]
@@ -390,11 +418,12 @@ plot = data.sort_values([c for c in (x, colour) if c]) if x else data
 x_order = None
 if x:
     x_order = [
-        period_label(x, v, within, gaps) if x in LABELLED else v for v in plot[x].drop_duplicates()
+        period_label(time_kind(x), v, within, gaps) if x in LABELLED else v
+        for v in plot[x].drop_duplicates()
     ]
     plot = plot.assign(
         **{
-            c: plot[c].map(lambda v, c=c: period_label(c, v, within, gaps))
+            c: plot[c].map(lambda v, c=c: period_label(time_kind(c), v, within, gaps))
             for c in (x, colour)
             if c in LABELLED
         }
@@ -404,7 +433,7 @@ if x:
 colour_order = None
 if colour:
     colour_order = [
-        period_label(colour, v, within, gaps) if colour in LABELLED else v
+        period_label(time_kind(colour), v, within, gaps) if colour in LABELLED else v
         for v in data[colour].drop_duplicates().sort_values()
     ]
 plot = plot.rename(columns={**names, value_col: value_label})
@@ -456,7 +485,9 @@ else:
     # Counts and sums grow with the days a point holds; a share does not.
     if x in LABELLED and per != "aandeel":
         partial = {
-            period_label(x, v, within, gaps) for v in data[x].unique() if _held_days(x, v, within)
+            period_label(time_kind(x), v, within, gaps)
+            for v in data[x].unique()
+            if _held_days(time_kind(x), v, within)
         }
         marked = (dot_partial_ends if kind == "Lijn" else hatch_partial_bars)(fig, partial)
         dotted = "Gestippeld" if marked and kind == "Lijn" else "Gearceerd" if marked else ""

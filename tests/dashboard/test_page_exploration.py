@@ -1077,3 +1077,30 @@ def test_statbel_years_and_quarters_holding_some_months_say_which(demo_warehouse
         | {"indeling1": "Kwartaal"},
     )
     assert at.dataframe[0].value["Kwartaal"].tolist() == ["K1 2025 (01/03–31/03)", "K2 2025"]
+
+
+def test_week_by_year_labels_the_iso_years_days(demo_warehouse):
+    """Week × Jaar over 20/12/2024–12/01/2025 showed "2025 (01/01–12/01)" beside week 1 of
+    2025, whose records include 30-31/12/2024, and "2024 (20/12–31/12)" for a year that
+    ended on 29/12 (an audit): the grouping is by ISO year, the labels were calendar days.
+    The labels give the ISO year's days in the period and say it is the ISO year."""
+    window = {"periode": "aangepast", "van": "2024-12-20", "tot": "2025-01-12"}
+    at = run_app("exploration", {**window, "indeling1": "Week", "indeling2": "Jaar"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    years = dict(zip(table["Week"], table["Jaar"], strict=True))
+    assert years["week 1 (2025)"] == "2025 (ISO-jaar, 30/12/2024–12/01/2025)", years
+    assert set(years.values()) == {
+        "2024 (ISO-jaar, 20/12–29/12)",
+        "2025 (ISO-jaar, 30/12/2024–12/01/2025)",
+    }
+    n = count(
+        "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2024-12-30' AND '2025-01-12'"
+    )
+    assert int(table[table["Jaar"].str.startswith("2025")]["Aantal"].sum()) == n
+    # A whole ISO year is plain; without the week a year is the calendar's.
+    whole = {"periode": "aangepast", "van": "2024-12-30", "tot": "2025-12-28"}
+    at = run_app("exploration", {**whole, "indeling1": "Week", "indeling2": "Jaar"})
+    assert set(at.dataframe[0].value["Jaar"]) == {"2025"}
+    at = run_app("exploration", {**window, "indeling1": "Jaar", "indeling2": "Geen"})
+    assert at.dataframe[0].value["Jaar"].tolist() == ["2024 (20/12–31/12)", "2025 (01/01–12/01)"]
