@@ -60,6 +60,16 @@ class ExploreTable:
     known_end: date
 
 
+def wijk_areas(version: WarehouseVersion, dim: str, wijken: tuple[str, ...] = ()) -> list[str]:
+    """The areas of an area grouping (``"Deelgemeente"``) the zone's wijken lie in (with a
+    wijk filter, the chosen ones): those holding their inhabitants. A record of a wijk may
+    lie in another (its address across a deelgemeente's border), where none of them live."""
+    areas = zone_wijken(version)
+    if wijken:
+        areas = areas[areas["code"].isin(wijken)]
+    return areas[_AREA_OF_WIJK[dim]].dropna().drop_duplicates().tolist()
+
+
 def _domains(
     version: WarehouseVersion,
     dataset_key: str,
@@ -70,13 +80,9 @@ def _domains(
     """Per grouping by area or category, every value it can take: the areas of the zone
     (with a wijk filter, those its wijken lie in) and the categories chosen."""
     domains: dict[str, list] = {}
-    areas = zone_wijken(version)
-    if wijken:
-        areas = areas[areas["code"].isin(wijken)]
     for dim in dims:
         if dim in _AREA_OF_WIJK:
-            names = areas[_AREA_OF_WIJK[dim]].dropna().drop_duplicates()
-            domains[common.dimension_column(dataset_key, dim)] = names.tolist()
+            domains[common.dimension_column(dataset_key, dim)] = wijk_areas(version, dim, wijken)
     if categories and "Categorie" in dims:
         domains[common.dimension_column(dataset_key, "Categorie")] = list(categories)
     return domains

@@ -583,8 +583,28 @@ if area_gaps:
         "gemeente noemt, telt daar zonder wijk."
         + (" Voor hen is geen bevolking gekend." if per == "inwoners" else "")
     )
-elif per == "inwoners" and data["inwoners"].isna().any():
-    notes.append("Voor records zonder gebied ('Zonder …') is geen bevolking gekend.")
+if per == "inwoners":
+    # An area row without inhabitants that is no "Zonder …" row: with a wijk filter, an area
+    # where records of the chosen wijken lie (a task's address across the border of its
+    # wijk's deelgemeente) but none of their inhabitants live; else one whose population is
+    # unknown. The caption blamed "records zonder gebied" for Herent (an audit).
+    finest = next(d for d in common.AREA_LAYERS if d in dims)
+    area_column = common.dimension_column(dataset_key, finest)
+    bare = data.loc[
+        data["inwoners"].isna() & ~data[area_column].isin(common.AREA_GAP_LABELS.values()),
+        area_column,
+    ].drop_duplicates()
+    own = set(exploration.wijk_areas(version, finest, flt.wijken)) if flt.wijken else None
+    outside = [a for a in bare if own is not None and a not in own]
+    unknown = [a for a in bare if a not in outside]
+    if outside:
+        notes.append(
+            f"{', '.join(outside)}: records van de gekozen wijken buiten hun eigen "
+            f"{finest.lower()}; daar woont geen inwoner van die wijken, dus geen cijfer per "
+            "inwoner (–)."
+        )
+    if unknown:
+        notes.append(f"{', '.join(unknown)}: aantal inwoners niet gekend (–).")
 if unknown_rows.any():
     notes.append(
         f"Geen enkel record van de bron met datum in {fmt_gaps(months_within(gaps, period.start, period.end))} "

@@ -1104,3 +1104,57 @@ def test_week_by_year_labels_the_iso_years_days(demo_warehouse):
     assert set(at.dataframe[0].value["Jaar"]) == {"2025"}
     at = run_app("exploration", {**window, "indeling1": "Jaar", "indeling2": "Geen"})
     assert at.dataframe[0].value["Jaar"].tolist() == ["2024 (20/12–31/12)", "2025 (01/01–12/01)"]
+
+
+def test_a_rate_with_a_wijk_filter_says_why_an_area_has_no_inhabitants(demo_warehouse):
+    """Wijktaken of W03 per deelgemeente per 1.000 inwoners: "Herent 2 | – | –", a task of
+    W03 whose address lies in Herent, and the caption blamed records without an area
+    ('Zonder …'), which Herent is not (an audit). The rate of an area counts the chosen
+    wijken's inhabitants living there; where none do, the caption says so."""
+    stray = wh(
+        "SELECT t.wijk_code, dg.name AS area, w.parent_code, min(t.date) AS day "
+        "FROM marts.tasks t JOIN marts.districts w ON w.layer = 'wijk' AND w.code = t.wijk_code "
+        "JOIN marts.districts dg ON dg.layer = 'deelgemeente' AND dg.code = t.deelgemeente_code "
+        "WHERE t.deelgemeente_code <> w.parent_code GROUP BY ALL LIMIT 1"
+    )
+    assert not stray.empty, "testgeval toont niets: geen taak buiten de deelgemeente van de wijk"
+    wijk, area, parent = stray.at[0, "wijk_code"], stray.at[0, "area"], stray.at[0, "parent_code"]
+    day = pd.Timestamp(stray.at[0, "day"]).date()
+    start, end = date(day.year, 1, 1), date(day.year, 12, 31)
+    at = run_app(
+        "exploration",
+        {
+            "periode": "aangepast",
+            "van": str(start),
+            "tot": str(end),
+            "gegevens": "tasks",
+            "indeling1": "Deelgemeente",
+            "indeling2": "Geen",
+            "weergave": "inwoners",
+            "wijk": wijk,
+        },
+    )
+    assert not at.exception
+    table = at.dataframe[0].value.set_index("Deelgemeente")
+    assert table.loc[area, "Inwoners"] == "–" and table.loc[area, "Per 1.000 inwoners"] == "–"
+    # The wijk's own deelgemeente: its tasks there against its inhabitants.
+    own, pop = wh(
+        "SELECT dg.name, w.population FROM marts.districts w JOIN marts.districts dg "
+        "ON dg.layer = 'deelgemeente' AND dg.code = w.parent_code "
+        "WHERE w.layer = 'wijk' AND w.code = ?",
+        [wijk],
+    ).iloc[0]
+    n = count(
+        "SELECT count(*) FROM marts.tasks WHERE wijk_code = ? AND deelgemeente_code = ? "
+        "AND date BETWEEN ? AND ?",
+        [wijk, parent, start, end],
+    )
+    assert int(table.loc[own, "Aantal"]) == n
+    assert int(str(table.loc[own, "Inwoners"]).replace(".", "")) == pop
+    if n >= 5:
+        shown = str(table.loc[own, "Per 1.000 inwoners"]).replace(",", ".")
+        assert float(shown) == pytest.approx(1000 * n / pop, abs=0.051)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"{area}: records van de gekozen wijken buiten hun eigen deelgemeente" in captions
+    assert "daar woont geen inwoner van die wijken" in captions
+    assert "records zonder gebied" not in captions
