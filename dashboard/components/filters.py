@@ -25,7 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis.compstat import fmt_gaps, years_before
-from dashboard.components.format import fmt_area, fmt_period
+from dashboard.components.format import fmt_area, fmt_date, fmt_period
 from dashboard.queries import WarehouseVersion
 from dashboard.queries.common import data_bounds, domain_coverage, source_span_map
 from dashboard.queries.districts import wijken as wijk_table
@@ -45,6 +45,8 @@ DEFAULT_PRESET = "28d"
 KEY_PRESET = "flt_periode"
 KEY_RANGE = "flt_van_tot"
 KEY_RANGE_WIDGET = "flt_van_tot_keuze"
+#: The range a link asked for and the one the widget's bounds made of it (clamp_range).
+KEY_RANGE_ASKED = "flt_van_tot_gevraagd"
 KEY_WIJKEN = "flt_wijken"
 KEY_CATEGORIES = "flt_categorieen"
 
@@ -187,6 +189,45 @@ def clamp_range(start: date, end: date, lowest: date, highest: date) -> tuple[da
     return min(max(start, lowest), highest), min(max(end, lowest), highest)
 
 
+def outside_data_note(
+    requested: tuple[date, date], period: Period, first: date, last: date
+) -> str | None:
+    """A Dutch line for a chosen period that lies wholly before or after the data (a link
+    from elsewhere, a date typed far off), saying which days the data cover and, when the
+    date widget had to move the period inside its bounds (:func:`clamp_range`), that it
+    did; ``None`` for a period touching the data. The page said only "Geen gegevens voor
+    deze keuze", having silently turned 01/01/2027 – 31/03/2027 into one day (an audit).
+
+    Examples
+    --------
+    >>> p = Period("aangepast", date(2020, 1, 1), date(2020, 3, 31))
+    >>> outside_data_note((p.start, p.end), p, date(2023, 12, 7), date(2026, 12, 7))
+    'De gekozen periode (01/01/2020 – 31/03/2020) ligt vóór de gegevens: die lopen van 07/12/2023 tot en met 07/12/2026.'
+    >>> p = Period("aangepast", date(2026, 12, 7), date(2026, 12, 7))
+    >>> outside_data_note((date(2027, 1, 1), date(2027, 3, 31)), p, date(2023, 12, 7), date(2026, 12, 7))
+    'De gekozen periode (01/01/2027 – 31/03/2027) ligt na de gegevens: die lopen van 07/12/2023 tot en met 07/12/2026. De kalender gaat niet verder dan 07/12/2026: de periode is 07/12/2026 – 07/12/2026 geworden.'
+    """
+    asked_start, asked_end = sorted(requested)
+    if asked_end < first:
+        where = "vóór"
+    elif asked_start > last:
+        where = "na"
+    else:
+        return None
+    note = (
+        f"De gekozen periode ({fmt_period(asked_start, asked_end)}) ligt {where} de gegevens: "
+        f"die lopen van {fmt_date(first)} tot en met {fmt_date(last)}."
+    )
+    if (asked_start, asked_end) != (period.start, period.end):
+        bound = "niet verder dan" if where == "na" else "niet verder terug dan"
+        edge = period.end if where == "na" else period.start
+        note += (
+            f" De kalender gaat {bound} {fmt_date(edge)}: de periode is "
+            f"{fmt_period(period.start, period.end)} geworden."
+        )
+    return note
+
+
 def _parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
@@ -305,7 +346,11 @@ def period_filter(
         # widget raises on a value beyond them ("tot" after today stopped every page).
         lowest = min(first, min(st.session_state[KEY_RANGE])) - timedelta(days=366 * 5)
         highest = max(anchor, zone_today())
-        st.session_state[KEY_RANGE] = clamp_range(*st.session_state[KEY_RANGE], lowest, highest)
+        requested = tuple(st.session_state[KEY_RANGE])
+        st.session_state[KEY_RANGE] = clamp_range(*requested, lowest, highest)
+        if st.session_state[KEY_RANGE] != requested:
+            # Remembered while the period stays the one it was moved to (later runs).
+            st.session_state[KEY_RANGE_ASKED] = (requested, st.session_state[KEY_RANGE])
         # The widget may hold a half-picked range (first click only); that partial value
         # is kept for the widget, while the period keeps the last complete range.
         if KEY_RANGE_WIDGET not in st.session_state:
@@ -331,6 +376,14 @@ def period_filter(
         custom = st.session_state[KEY_RANGE]
 
     period = preset_period(preset, anchor, custom)
+    if custom is not None:
+        # A period wholly before or after the data: say so, and which days they cover (and
+        # what the link asked for, when the widget's bounds moved it).
+        asked, moved = st.session_state.get(KEY_RANGE_ASKED, (None, None))
+        requested = asked if moved == tuple(custom) else tuple(custom)
+        note = outside_data_note(requested, period, first, anchor)
+        if note:
+            where.info(note, icon=":material/info:")
     empty_months_warning(version, period, where, domains)
     _set_param(PARAM_PRESET, preset)
     _set_param(PARAM_FROM, period.start.isoformat() if preset == "aangepast" else None)

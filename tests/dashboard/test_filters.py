@@ -7,7 +7,13 @@ from datetime import date, timedelta
 import pytest
 from dash_helpers import anchor, count, metrics, nl, run_app
 
-from dashboard.components.filters import Period, clamp_range, preset_period, year_before
+from dashboard.components.filters import (
+    Period,
+    clamp_range,
+    outside_data_note,
+    preset_period,
+    year_before,
+)
 
 
 def _as_list(value) -> list[str]:
@@ -165,3 +171,41 @@ def test_a_year_is_compared_with_the_year_before():
     )
     spring = Period("aangepast", date(2026, 1, 1), date(2026, 3, 31))
     assert spring.previous() == Period("aangepast", date(2025, 10, 3), date(2025, 12, 31))
+
+
+def test_a_period_outside_the_data_says_so():
+    first, last = date(2023, 12, 7), date(2026, 12, 7)
+    before = Period("aangepast", date(2020, 1, 1), date(2020, 12, 31))
+    note = outside_data_note((before.start, before.end), before, first, last)
+    assert note.startswith("De gekozen periode (01/01/2020 – 31/12/2020) ligt vóór de gegevens")
+    assert note.endswith("die lopen van 07/12/2023 tot en met 07/12/2026.")
+    moved = Period("aangepast", last, last)
+    note = outside_data_note((date(2027, 1, 1), date(2027, 3, 31)), moved, first, last)
+    assert "(01/01/2027 – 31/03/2027) ligt na de gegevens" in note
+    assert "de periode is 07/12/2026 – 07/12/2026 geworden" in note
+    touching = Period("aangepast", date(2026, 11, 1), date(2026, 12, 31))
+    assert outside_data_note((touching.start, touching.end), touching, first, last) is None
+
+
+@pytest.mark.parametrize(
+    ("van", "tot", "where"),
+    [("2027-01-01", "2027-03-31", "na"), ("2020-01-01", "2020-12-31", "vóór")],
+)
+def test_a_link_to_a_period_outside_the_data_is_explained(demo_warehouse, van, tot, where):
+    """01/01/2027 – 31/03/2027 was silently made one day (today), then "Geen gegevens voor
+    deze keuze"; a period in 2020 said only that (an audit). The sidebar says the period
+    lies before or after the data, which days they cover, and that it was moved."""
+    from dashboard.queries import _db
+    from dashboard.queries.common import data_bounds
+
+    bounds = data_bounds(_db.warehouse_version())
+    at = run_app("exploration", {"periode": "aangepast", "van": van, "tot": tot})
+    assert not at.exception
+    start, end = date.fromisoformat(van), date.fromisoformat(tot)
+    [note] = [i.value for i in at.sidebar.info if i.value.startswith("De gekozen periode")]
+    assert f"({start:%d/%m/%Y} – {end:%d/%m/%Y}) ligt {where} de gegevens" in note
+    assert f"die lopen van {bounds['first']:%d/%m/%Y} tot en met {anchor():%d/%m/%Y}" in note
+    assert ("geworden" in note) == (where == "na")
+    # A period that touches the data says nothing of the kind.
+    at = run_app("exploration", {"periode": "aangepast", "van": "2025-01-01", "tot": "2025-03-31"})
+    assert not [i for i in at.sidebar.info if i.value.startswith("De gekozen periode")]
