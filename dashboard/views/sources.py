@@ -22,7 +22,7 @@ import streamlit as st
 
 from dashboard.analysis import before_after
 from dashboard.analysis.compstat import fmt_gaps, month_end, months_within, only_in
-from dashboard.analysis.hotspots import EMERGING_LABELS, GI_CLASS_LABELS
+from dashboard.analysis.hotspots import EMERGING_LABELS, GI_CLASS_LABELS, MIN_TREND_PERIODS
 from dashboard.analysis.repeats import knox_test, near_repeats
 from dashboard.analysis.risk import risk_near_poi
 from dashboard.analysis.temporal import (
@@ -1061,11 +1061,12 @@ elif effective == "opkomend":
         )
     if n_periods == 1:
         note += " Eén periode heeft geen voorgeschiedenis: geen enkel patroon te tonen."
-    if n_periods < 4:
+    if n_periods < MIN_TREND_PERIODS:
         note += (
-            " Met minder dan 4 perioden is er geen trend te zien."
+            f" Met minder dan {MIN_TREND_PERIODS} perioden is er geen trend te zien."
             if em_gaps
-            else " Kies een langere periode: met minder dan 4 perioden is er geen trend te zien."
+            else f" Kies een langere periode: met minder dan {MIN_TREND_PERIODS} perioden is "
+            "er geen trend te zien."
         )
     note += _classes_note()
 if no_fine_cells and effective in ("gi", "opkomend"):
@@ -1074,16 +1075,17 @@ if no_fine_cells and effective in ("gi", "opkomend"):
         own=layout.wijk_labels(fine_wijken) or "geen enkele wijk",
     )
 
-if effective == "opkomend" and not no_fine_cells and n_periods < 4:
+if effective == "opkomend" and not no_fine_cells and n_periods < MIN_TREND_PERIODS:
     # An empty map with a grey line under it read as "no emerging hot spots" (a look in a
     # browser): the reason in a box above the map.
     st.info(
         f"Geen trend te tonen: {fmt_count(n_periods, 'periode', 'perioden')} in deze keuze, er "
-        "zijn er minstens 4 nodig. "
+        f"zijn er minstens {MIN_TREND_PERIODS} nodig (stijgend of dalend kan pas "
+        "dan significant zijn). "
         + (
             "Er ontbreken maanden van een bron (een ontbrekende export?); "
             if em_gaps
-            else "Kies een periode van minstens 4 hele "
+            else f"Kies een periode van minstens {MIN_TREND_PERIODS} hele "
             + ("kwartalen" if granularity == "quarter" else "maanden")
             + " (Periode 'Aangepast'); "
         )

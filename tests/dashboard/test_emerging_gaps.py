@@ -87,7 +87,7 @@ def test_no_trend_when_the_month_left_out_ends_the_period(zone):
     note = _emerging("2024-12-01", "2025-03-31", "month")
     assert "over 0 perioden" in note, note
     assert "Geen trend: er ontbreken de feiten (pv's) in 03/2025" in note
-    assert "Met minder dan 4 perioden is er geen trend te zien." in note
+    assert "Met minder dan 5 perioden is er geen trend te zien." in note
     assert "Kies een langere periode" not in note and "Eén periode" not in note
 
 

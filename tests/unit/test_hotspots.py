@@ -458,3 +458,21 @@ def test_z_equals_esda_s_gi_star():
     w.transform = "B"
     theirs = esda.G_Local(x.astype(float), w, star=1.0, permutations=0, transform="B")
     np.testing.assert_allclose(ours["z"].to_numpy(), theirs.Zs, rtol=1e-9, atol=1e-12)
+
+
+def test_min_trend_periods_is_the_fewest_where_a_trend_can_be_significant():
+    """Over 4 periods no series, however steady its rise, gives a significant Mann-Kendall
+    trend at 0.05 (the page said 4 were enough and showed every rising hot spot of a year in
+    quarters as persistent; an audit); over MIN_TREND_PERIODS one does."""
+    import itertools
+
+    import numpy as np
+
+    from dashboard.analysis.hotspots import MIN_TREND_PERIODS, mann_kendall
+
+    n = MIN_TREND_PERIODS - 1
+    every = np.array(list(itertools.product(range(n), repeat=n)), dtype=float)
+    assert (mann_kendall(every)["trend"] == "no trend").all()
+    assert mann_kendall(np.arange(MIN_TREND_PERIODS, dtype=float)[None, :])["trend"].iat[0] == (
+        "increasing"
+    )
