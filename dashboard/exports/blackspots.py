@@ -377,11 +377,27 @@ def score_formula(breakdown: pd.DataFrame) -> str:
 
 
 def _status(row: Mapping) -> str:
+    """The location's verdict in words; "Geen" alone headed an advice for a location below
+    both thresholds as "Geen: Grote Steenweg …" (an audit)."""
     if row.get("is_black_spot"):
         return "Gevaarlijk punt"
     if row.get("is_candidate"):
         return "Kandidaat"
-    return "Geen"
+    return "Geen gevaarlijk punt"
+
+
+#: A victim's vehicle (``marts.victims.road_user``) as the history table says who was
+#: hurt: "lichtgewond (in een personenauto)"; the vulnerable road users by their own name
+#: (:data:`_ROAD_USER_WORDS`). "lichtgewond (motorfiets)" named a vehicle for a person.
+_OCCUPANT_OF = ("personenauto", "bestelwagen", "vrachtwagen", "bus", "autobus", "autocar", "tram")
+
+
+def _victim_word(label) -> str:
+    """``"motorrijder"``, ``"in een personenauto"``, ``"onbekend"``: who the victim was."""
+    text = str(label).strip().lower()
+    if text in _ROAD_USER_WORDS:
+        return _ROAD_USER_WORDS[text][0]
+    return f"in een {text}" if text in _OCCUPANT_OF else text
 
 
 # --------------------------------------------------------------------------------------
@@ -810,7 +826,10 @@ def location_docx(
     table = doc.add_table(rows=0, cols=2)
     table.style = "Light Grid Accent 1"
     rows = [
-        ("Locatie", f"{place} (rang {location.get('rang', '–')} in de lijst)"),
+        # The rank among all locations by score, as the page's choice shows it ("#8"): the
+        # Excel list holds the black spots and candidates only, so "rang 8 in de lijst" of
+        # a location below both thresholds pointed at no row (an audit).
+        ("Locatie", f"{place} (rang {location.get('rang', '–')} op prioriteitsscore)"),
         ("Gemeente", municipality or "–"),
         ("Wijk", wijk_name or "–"),
         (
@@ -876,7 +895,7 @@ def location_docx(
         people = " / ".join(str(u) for u in (r.get("road_user_1"), r.get("road_user_2")) if u)
         if per_accident is not None and r["accident_id"] in per_accident.groups:
             vs = per_accident.get_group(r["accident_id"])
-            hurt = ", ".join(f"{s.lower()} ({u.lower()})" for s, u in zip(
+            hurt = ", ".join(f"{s.lower()} ({_victim_word(u)})" for s, u in zip(
                 vs["severity"], vs["road_user"].fillna("onbekend"), strict=True
             ))  # fmt: skip
         else:
@@ -900,8 +919,9 @@ def location_docx(
             "Excel-lijst of Wijkbeeld)."
         )
     doc.add_paragraph(
-        f"Opgemaakt met Wijkbeeld op {fmt_date(zone_today())}. Intern document van de "
-        "politiezone; geen namen van betrokkenen."
+        f"Opgemaakt met Wijkbeeld op {fmt_date(zone_today())}. Advies van de politiezone aan "
+        "de wegbeheerder: ongevallen per stuk, zonder namen, pv- of ongevalsnummers, om deze "
+        "locatie te beoordelen; niet om te publiceren."
     ).runs[0].font.size = Pt(7.5)
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -119,7 +119,8 @@ def test_ranking_xlsx_headers_values_and_parameters(ranking):
     assert row["Kwetsbare slachtoffers"] == 2
     assert row["Eerste ongeval"].date() == date(2025, 3, 1)
     second = dict(zip(headers, [c.value for c in ws[3]], strict=True))
-    assert second["Status"] == "Geen" and second["Criterium letselongevallen"] == "nee"
+    assert second["Status"] == "Geen gevaarlijk punt"
+    assert second["Criterium letselongevallen"] == "nee"
     params = {r[0].value: r[1].value for r in wb["Parameters"].iter_rows(min_row=2)}
     assert params["Clusterafstand (m)"] == 40
     assert params["Minimum prioriteitsscore"] == 15
@@ -170,9 +171,38 @@ def test_location_docx_has_criteria_arithmetic_and_history(ranking):
         "01/03/2025 08:10",
     ]
     assert "gedood binnen 30 dagen (voetganger)" in history.rows[2].cells[3].text
+    # A car's occupants are "in een personenauto", not the vehicle's name (an audit).
+    assert history.rows[1].cells[3].text == (
+        "lichtgewond (in een personenauto), lichtgewond (in een personenauto)"
+    )
+    assert facts["Locatie"].endswith("(rang 1 op prioriteitsscore)")
+    # Who it is for, as the introduction says: the road authority, not "intern".
+    assert "Advies van de politiezone aan de wegbeheerder" in text and "Intern" not in text
     assert len(doc.inline_shapes) == 1
     # One page: a short note with a single section.
     assert len(doc.sections) == 1
+
+
+def test_advice_for_a_location_below_both_thresholds_says_so(ranking):
+    """The page offers the top ten by score, also locations that are neither a black spot
+    nor a candidate: their advice was headed "Geen: Dorp …" (an audit)."""
+    second = ranking.iloc[1].to_dict()
+    assert not second["is_black_spot"] and not second["is_candidate"]
+    acc = ACCIDENTS.iloc[3:]
+    data = export.location_docx(
+        second,
+        acc,
+        VICTIMS[VICTIMS["accident_id"] == "B1"],
+        export.ScoreParams(),
+        window=(date(2023, 11, 1), END),
+        zone_name="PZ Test",
+        wijk_name="Centrum",
+    )
+    doc = Document(io.BytesIO(data))
+    assert doc.paragraphs[0].text.startswith("Geen gevaarlijk punt: Dorp")
+    facts = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    assert facts["Besluit"] == "Geen gevaarlijk punt"
+    assert doc.tables[1].rows[1].cells[3].text == "lichtgewond (fietser)"
 
 
 INJECTION = '=HYPERLINK("http://example.invalid","x")'
