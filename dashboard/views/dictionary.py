@@ -57,7 +57,14 @@ for name, doc in docs.items():
             if table.empty:
                 continue
     shown += 1
-    with st.expander(f"{name} — {len(doc.columns)} kolommen", expanded=bool(search)):
+    # A search shows the matching columns only: the title says how many of all (it said
+    # "41 kolommen" over three rows; an audit).
+    count = (
+        f"{len(table)} van {len(doc.columns)} kolommen"
+        if len(table) < len(doc.columns)
+        else f"{len(doc.columns)} kolommen"
+    )
+    with st.expander(f"{name} — {count}", expanded=bool(search)):
         st.markdown(doc.description)
         layout.table(table[list(labels)].rename(columns=labels))
 if search and not shown:

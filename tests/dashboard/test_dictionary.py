@@ -79,3 +79,13 @@ def test_dictionary_page(demo_warehouse):
     table = victims.dataframe[0].value
     assert "severity" in table["Kolom"].tolist()
     assert table.loc[table["Kolom"] == "severity", "Type"].iat[0] == "VARCHAR"
+    # The title says how many of the table's columns the search left (it said all; an audit).
+    total = int(wh("SELECT count(*) AS n FROM information_schema.columns "
+                   "WHERE table_schema = 'marts' AND table_name = 'victims'")["n"].iat[0])  # fmt: skip
+    if len(table) < total:
+        assert victims.label == f"marts.victims — {len(table)} van {total} kolommen"
+    else:
+        assert victims.label == f"marts.victims — {total} kolommen"
+    accidents = next(e for e in at.expander if e.label.startswith("marts.accidents"))
+    n = len(accidents.dataframe[0].value)
+    assert accidents.label.endswith(f"— {n} van {len(wh('DESCRIBE marts.accidents'))} kolommen")
