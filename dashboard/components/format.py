@@ -484,8 +484,13 @@ def missing_as_text(
         series = out[col]
         if not series.isna().any():
             continue
+        values = series.dropna()
         if formats and col in formats:
             out[col] = series.map(formats[col])
+        elif len(values) and all(isinstance(v, bool | np.bool_) for v in values):
+            # Truth values with a gap: "ja"/"nee"/"–" as the downloads write them; Streamlit
+            # showed "False"/"True" beside the dash (a review of the SQL console).
+            out[col] = series.map(fmt_yes_no)
         elif pd.api.types.is_datetime64_any_dtype(series):
             has_time = (series.dropna().dt.normalize() != series.dropna()).any()
             out[col] = series.map(fmt_datetime if has_time else fmt_date)

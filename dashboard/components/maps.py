@@ -408,7 +408,8 @@ def class_breaks(
     series = pd.Series(values, dtype=float).dropna()
     if series.empty:
         return []
-    if decimals is not None and not integer:
+    if decimals is not None:
+        # Also with 0 decimals: an index of 143,4 is written 143 (a review).
         series = series.map(lambda v: shown_value(v, decimals))
     qs = series.quantile([(i + 1) / classes for i in range(classes)]).tolist()
     if integer:

@@ -1007,6 +1007,7 @@ def collect_report(
         )
 
     munis = district_queries.municipalities(version).set_index("code")
+    municipality_code = str(municipality_code)  # a NIS code typed as a number in a notebook
     if municipality_code not in munis.index:
         raise ValueError(
             f"Geen gemeente met NIS-code {municipality_code} in de zone: de gemeenten zijn "
@@ -1387,11 +1388,11 @@ def unplaced_notes(data: ReportData) -> list[str]:
 
 def _in_words(table: PublishedTable, i: int, j: int) -> str:
     """A cell of ``table`` as a sentence says it: the tables' marks "<5" and "x" read as
-    "minder dan 5" and "niet getoond (afgeschermd)"; a mayor met "vorig jaar zelfde periode:
+    "minder dan 5" and "niet getoond, afgeschermd"; a mayor met "vorig jaar zelfde periode:
     x" in the summary, whose legend is pages away (an audit)."""
     text = table.text(i, j).removesuffix(PARTIAL_MARK)
     if text == "x":
-        return "niet getoond (afgeschermd)"
+        return "niet getoond, afgeschermd"
     if text == f"<{table.threshold}":
         return f"minder dan {table.threshold}"
     return text

@@ -389,7 +389,22 @@ def _status(row: Mapping) -> str:
 #: A victim's vehicle (``marts.victims.road_user``) as the history table says who was
 #: hurt: "lichtgewond (in een personenauto)"; the vulnerable road users by their own name
 #: (:data:`_ROAD_USER_WORDS`). "lichtgewond (motorfiets)" named a vehicle for a person.
-_OCCUPANT_OF = ("personenauto", "bestelwagen", "vrachtwagen", "bus", "autobus", "autocar", "tram")
+_OCCUPANT_OF = (
+    "personenauto",
+    "bestelwagen",
+    "vrachtwagen",
+    "lichte vrachtwagen",
+    "bus",
+    "autobus",
+    "autocar",
+    "tram",
+    "trein",
+    "taxi",
+    "kampeerwagen",
+    "landbouwvoertuig",
+    "trekker",
+    "mobilhome",
+)
 
 
 def _victim_word(label) -> str:
@@ -829,7 +844,7 @@ def location_docx(
         # The rank among all locations by score, as the page's choice shows it ("#8"): the
         # Excel list holds the black spots and candidates only, so "rang 8 in de lijst" of
         # a location below both thresholds pointed at no row (an audit).
-        ("Locatie", f"{place} (rang {location.get('rang', '–')} op prioriteitsscore)"),
+        ("Locatie", f"{place} (rang {location.get('rang', '–')} volgens prioriteitsscore)"),
         ("Gemeente", municipality or "–"),
         ("Wijk", wijk_name or "–"),
         (

@@ -254,8 +254,9 @@ else:
     loc["% zonder bruikbare locatie"] = (100.0 * missing / loc["Totaal"]).round(1)
     layout.table(style_table(loc.rename_axis("Bron").reset_index()))
     st.caption(
-        "Records zonder locatie tellen mee in de tabellen maar staan niet op de kaart; een "
-        "wijktaak zonder locatie telt bij de wijk die haar export noemt. "
+        "Records zonder locatie tellen mee in de tabellen maar staan niet op de kaart. Een "
+        "wijktaak telt altijd bij de wijk die haar export noemt, ook zonder locatie of met een "
+        "adres buiten de zone; de rest van deze uitleg gaat over de andere bronnen. "
         "Records buiten de zone (bijvoorbeeld net over de grens) staan als punt op de "
         "kaarten met punten, maar tellen bij geen enkele wijk mee. Records 'in de zone, "
         "buiten elke wijk' liggen in de zone maar in geen "

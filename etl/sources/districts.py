@@ -422,12 +422,21 @@ def _classify(values: dict, path: Path) -> str | None:
     return layer
 
 
-def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: str | None = None):
+def read_layer(
+    path: Path,
+    name: str,
+    declared_crs: str | None = None,
+    layer: str | None = None,
+    boundaries: bool = True,
+):
     """Properties and geometries (Lambert 72) of a GeoJSON, GeoPackage or (zipped) Shapefile
     (``layer``: one of a file of several, :func:`layer_names`).
 
     CRS, first found wins: a sidecar ``<file>.crs`` ("EPSG:31370"), the file's own CRS,
-    ``declared_crs``, else guessed from coordinate size (:func:`guess_crs`).
+    ``declared_crs``, else guessed from coordinate size (:func:`guess_crs`). ``boundaries``:
+    a boundary layer, whose CRS the zone may declare (``districts_crs``); the messages of a
+    point layer (addresses, points of interest) name the sidecar only, the one way to give
+    its CRS.
 
     Returns
     -------
@@ -478,7 +487,7 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
             )
         )
     if sample.size:
-        _check_in_belgium(sample, transformer, name, crs, source)
+        _check_in_belgium(sample, transformer, name, crs, source, boundaries)
     note = None
     if source == _GUESSED and sample.size:
         # Lambert 72 and Lambert 2008 differ by 500 km, so the guess is sound for a Belgian
@@ -486,8 +495,8 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
         note = (
             f"Het bestand zegt niet in welk coördinatenstelsel het is: {crs_label(crs)}, "
             f"{_GUESSED}. Klopt dat niet, geef het op in een bestand "
-            f"{Path(name.split('!')[0]).name}.crs naast de kaartlaag of als districts_crs in "
-            "zone.toml."
+            f"{Path(name.split('!')[0]).name}.crs naast de kaartlaag"
+            + (" of als districts_crs in zone.toml." if boundaries else ".")
         )
     return props_list, geoms, crs, encoding, note
 
@@ -496,7 +505,9 @@ def read_layer(path: Path, name: str, declared_crs: str | None = None, layer: st
 _GUESSED = "geraden uit de grootte van de coördinaten"
 
 
-def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, source: str) -> None:
+def _check_in_belgium(
+    sample: np.ndarray, transformer, name: str, crs: str, source: str, boundaries: bool = True
+) -> None:
     """Stop a layer that the CRS it was read in puts outside Belgium: a CRS misread or
     wrongly declared (a WGS84 file declared Lambert 72 lay at 0 km, 0 km) turned every
     record into "buiten de zone", without a word about the file."""
@@ -528,7 +539,9 @@ def _check_in_belgium(sample: np.ndarray, transformer, name: str, crs: str, sour
     raise BuildError(
         f"Bestand {name}: gelezen in {crs_label(crs)} ({source}) liggen de objecten niet in "
         f"België{where}. Het coördinatenstelsel klopt niet: geef het juiste op in een bestand "
-        f"{sidecar} naast de kaartlaag ({example}) of als districts_crs in zone.toml."
+        f"{sidecar} naast de kaartlaag ({example})"
+        # districts_crs is read for boundary layers only (a review).
+        + (" of als districts_crs in zone.toml." if boundaries else ".")
     )
 
 

@@ -2671,7 +2671,7 @@ def layer_table(
         shapefile_aliases_note,
     )
 
-    props_list, geoms, crs, _reader, crs_note = read_layer(path, name)
+    props_list, geoms, crs, _reader, crs_note = read_layer(path, name, boundaries=False)
     keys = list(dict.fromkeys(str(k) for props in props_list for k in props))
     # A Shapefile keeps ten characters of a field name ("Omschrijvi"): such a property is
     # read under the name it began as, which the mapping knows.

@@ -152,6 +152,15 @@ def test_downloads_write_truth_values_in_dutch():
     assert df["Over termijn"].dtype == bool  # the caller's frame is left as it was
 
 
+def test_tables_write_truth_values_with_gaps_in_dutch():
+    """A truth-value column with a gap (the SQL console's BOOLEAN with NULLs) showed
+    "False"/"True" beside the dash; it reads as the downloads write it (a review)."""
+    from dashboard.components.format import missing_as_text
+
+    df = pd.DataFrame({"b": pd.Series([None, False, True], dtype=object), "n": [1, 2, 3]})
+    assert missing_as_text(df)["b"].tolist() == ["–", "nee", "ja"]
+
+
 def test_xlsx_dates_are_written_day_month_year():
     """Date cells of an Excel download read as the pages write them, dd/mm/jjjj (with the
     time of day when a column has one), and stay dates: pandas' default wrote "2023-12-18

@@ -104,6 +104,18 @@ def test_rate_classes_do_not_overlap_as_written():
         assert low <= written <= high, (value, labels)
 
 
+def test_an_index_map_s_classes_are_on_its_whole_numbers():
+    """The workload index (0 decimals, values not whole) kept its unrounded maximum as the
+    last bound: the legend's last row read "144 – 143" and stayed empty (a review)."""
+    values = [84.4, 84.6, 85.5, 143.4, 143.2]
+    breaks = maps.class_breaks(values, integer=True, decimals=0)
+    assert breaks[-1] == 143 and all(b == int(b) for b in breaks)
+    labels = [label for _, label in maps._legend_items(breaks, 0)]
+    assert labels[-1].endswith("143") and "144" not in " ".join(labels)
+    colour = maps._colour(shown_value(143.4, 0), breaks)
+    assert colour == maps._legend_items(breaks, 0)[-1][0]
+
+
 def test_drawn_note_says_what_the_map_draws_in_the_right_number():
     """Captions said "1 gelokaliseerde ongevallen" and "als punt op de kaart" for records
     drawn as hexagons. Outside a Streamlit session there is no inspector."""

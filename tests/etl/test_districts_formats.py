@@ -536,3 +536,25 @@ def test_a_guessed_crs_is_said_in_the_files_note(tmp_path, crs, label):
     zone = zone_declaring(declared, f"EPSG:{crs}")
     assert located(raw, declared, zone) == EXPECTED
     assert "geraden" not in _layer_note(declared / "wh.duckdb", "wijken.zip")
+
+
+def test_a_point_layer_s_crs_messages_name_only_its_sidecar(tmp_path):
+    """districts_crs is read for boundary layers only: the guessed-CRS note and the
+    outside-Belgium refusal of an address or points-of-interest layer told the user to set
+    it, which changes nothing (a review)."""
+    from etl.sources.districts import read_layer
+
+    frame = gpd.GeoDataFrame(
+        {"straat": ["Kerkstraat"]}, geometry=gpd.points_from_xy([171000.0], [177000.0])
+    )
+    target = tmp_path / "adressen.zip"
+    _zip_shapefile(frame, target, with_prj=False)
+    *_, note = read_layer(target, "addresses/adressen.zip", boundaries=False)
+    assert note.endswith("geef het op in een bestand adressen.zip.crs naast de kaartlaag.")
+    *_, note = read_layer(target, "districts/adressen.zip")
+    assert note.endswith("naast de kaartlaag of als districts_crs in zone.toml.")
+    # Declared wrongly in its sidecar: the refusal names the sidecar alone.
+    (tmp_path / "adressen.zip.crs").write_text("EPSG:3812", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"naast de kaartlaag \(.*\)\.$") as refused:
+        read_layer(target, "addresses/adressen.zip", boundaries=False)
+    assert "districts_crs" not in str(refused.value)

@@ -175,7 +175,7 @@ def test_location_docx_has_criteria_arithmetic_and_history(ranking):
     assert history.rows[1].cells[3].text == (
         "lichtgewond (in een personenauto), lichtgewond (in een personenauto)"
     )
-    assert facts["Locatie"].endswith("(rang 1 op prioriteitsscore)")
+    assert facts["Locatie"].endswith("(rang 1 volgens prioriteitsscore)")
     # Who it is for, as the introduction says: the road authority, not "intern".
     assert "Advies van de politiezone aan de wegbeheerder" in text and "Intern" not in text
     assert len(doc.inline_shapes) == 1

@@ -1985,6 +1985,6 @@ def test_the_summary_says_hidden_counts_in_words(reports):
     label = trend.value_columns[0]
     assert first == (
         f"{label}: minder dan {trend.threshold} "
-        "(vorig jaar zelfde periode: niet getoond (afgeschermd))."
+        "(vorig jaar zelfde periode: niet getoond, afgeschermd)."
     )
     assert not any(": x" in line or "<5" in line for line in mr.summary_lines(marked))
