@@ -822,7 +822,6 @@ PER_OPTIONS = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=1024)
 def year_is_iso(dimensions: tuple[str, ...]) -> bool:
     """Whether :func:`explore` groups "Jaar" by ISO year: next to "Week", a week's year is
     its own (30-31/12/2024 lie in week 1 of 2025), so the year runs from the Monday of its
@@ -830,6 +829,9 @@ def year_is_iso(dimensions: tuple[str, ...]) -> bool:
     return "Week" in dimensions and "Jaar" in dimensions
 
 
+# Cached again: the ISO-year helper above had been put between the decorator and this
+# function, which left every Verkenning map query uncached (a review).
+@st.cache_data(show_spinner=False, max_entries=1024)
 def explore(
     version: WarehouseVersion,
     dataset_key: str,

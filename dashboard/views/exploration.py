@@ -100,11 +100,17 @@ def period_label(
         first, last = held
         days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
         if column == "isojaar":
-            # Its days may lie in two calendar years ("2025 (ISO-jaar, 30/12/2024–12/01/2025)").
-            if first.year != last.year:
+            # Its days may lie in two calendar years ("2025 (ISO-jaar, 30/12/2024–12/01/2025)"),
+            # or all in the calendar year before it: "2026 (ISO-jaar, 29/12–31/12)" read as
+            # December 2026 for 29-31/12/2025 (a review). Dates in full then.
+            if first.year != last.year or first.year != int(value):
                 days = f"{fmt_date(first)}–{fmt_date(last)}"
             days = f"ISO-jaar, {days}"
         label += f" ({days})"
+    elif column == "isojaar":
+        # A whole ISO year is not the calendar year (2025: 30/12/2024-28/12/2025), and its
+        # total differs from "Jaar" alone: said in its label too (a review).
+        label += " (ISO-jaar)"
     days = _days_shown(column, value, within) if gaps else None
     if days is not None:
         if only_in(gaps, *days):

@@ -1098,10 +1098,19 @@ def test_week_by_year_labels_the_iso_years_days(demo_warehouse):
         "SELECT count(*) FROM marts.incidents WHERE date BETWEEN '2024-12-30' AND '2025-01-12'"
     )
     assert int(table[table["Jaar"].str.startswith("2025")]["Aantal"].sum()) == n
-    # A whole ISO year is plain; without the week a year is the calendar's.
+    # A whole ISO year says it is one (its total is not the calendar year's; a review);
+    # without the week a year is the calendar's.
     whole = {"periode": "aangepast", "van": "2024-12-30", "tot": "2025-12-28"}
     at = run_app("exploration", {**whole, "indeling1": "Week", "indeling2": "Jaar"})
-    assert set(at.dataframe[0].value["Jaar"]) == {"2025"}
+    assert set(at.dataframe[0].value["Jaar"]) == {"2025 (ISO-jaar)"}
+    # An ISO year whose days all lie in the calendar year before it: full dates, not
+    # "2026 (ISO-jaar, 29/12–31/12)", which read as December 2026 (a review).
+    edge = {"periode": "aangepast", "van": "2025-12-22", "tot": "2025-12-31"}
+    at = run_app("exploration", {**edge, "indeling1": "Week", "indeling2": "Jaar"})
+    assert set(at.dataframe[0].value["Jaar"]) == {
+        "2025 (ISO-jaar, 22/12–28/12)",
+        "2026 (ISO-jaar, 29/12/2025–31/12/2025)",
+    }
     at = run_app("exploration", {**window, "indeling1": "Jaar", "indeling2": "Geen"})
     assert at.dataframe[0].value["Jaar"].tolist() == ["2024 (20/12–31/12)", "2025 (01/01–12/01)"]
 
@@ -1158,3 +1167,11 @@ def test_a_rate_with_a_wijk_filter_says_why_an_area_has_no_inhabitants(demo_ware
     assert f"{area}: records van de gekozen wijken buiten hun eigen deelgemeente" in captions
     assert "daar woont geen inwoner van die wijken" in captions
     assert "records zonder gebied" not in captions
+
+
+def test_the_exploration_queries_are_cached():
+    """A helper put between ``st.cache_data`` and ``explore`` left every Verkenning map query
+    uncached, run again on each rerun (a review)."""
+    from dashboard.queries import common
+
+    assert hasattr(common.explore, "clear") and not hasattr(common.year_is_iso, "clear")
