@@ -147,9 +147,14 @@ first_month = {key: common.known_since(version, (key,)) for key in keys}
 # below, which said "geen overlastmeldingen" and drew the map of the facts alone as the
 # map of both.
 spans = common.source_span_map(version)
-# The first day of the period each source covers: a period that begins before an export
-# did counted its days before it as 0, without a word (an audit).
-starts = {key: spans[key].known_from(period.start) for key in keys if key in spans}
+# The first day each source covers, its slack taken from the zone's first day (as
+# known_until's from the last): taken from the period's start, a day before any data
+# counted as 0 nuisance reports (a review). A period that begins before an export did
+# counted its days before it as 0, without a word (an audit).
+zone_first = min((span.first for span in spans.values()), default=None)
+first_known = {key: spans[key].known_from(zone_first) for key in keys if key in spans}
+starts = {key: max(period.start, day) for key, day in first_known.items()}
+late_starts: dict[date, list[str]] = {}
 unknown = tuple(
     key
     for key in keys
@@ -176,7 +181,7 @@ for key in ("incidents", "nuisance"):
         and not stops
         and now is not None
         and not empty
-        and spans[key].known_from(previous.start) == previous.start
+        and previous.start >= first_known[key]
         else None
     )
     if key in keys and key not in unknown and empty:
@@ -221,16 +226,20 @@ for key in ("incidents", "nuisance"):
             icon=":material/warning:",
         )
     if key in keys and key not in unknown and starts[key] > period.start:
-        # As for an export that stops early (above): the days before it are unknown.
-        late = (starts[key] - period.start).days
-        st.warning(
-            f"{ds.label}: gegevens vanaf {fmt_date(starts[key])}; de dagen ervoor "
-            f"({fmt_period(period.start, starts[key] - timedelta(days=1))}, {late} van de "
-            f"{period.days} dagen) zijn onbekend, niet 0: de aantallen, de kaart, de "
-            f"grafieken en de tabellen tellen enkel vanaf {fmt_date(starts[key])}, en er is "
-            "geen vergelijking met de vorige periode.",
-            icon=":material/warning:",
-        )
+        late_starts.setdefault(starts[key], []).append(ds.label)
+for day, labels in late_starts.items():
+    # As for an export that stops early (above): the days before it are unknown. One
+    # warning for the sources that begin on the same day (two read the same; a review).
+    late = (day - period.start).days
+    st.warning(
+        f"{' en '.join([labels[0], *(x[0].lower() + x[1:] for x in labels[1:])])}: gegevens "
+        f"vanaf {fmt_date(day)}; de dagen ervoor "
+        f"({fmt_period(period.start, day - timedelta(days=1))}, {late} van de "
+        f"{period.days} dagen) zijn onbekend, niet 0: de aantallen, de kaart, de "
+        f"grafieken en de tabellen tellen enkel vanaf {fmt_date(day)}, en er is "
+        "geen vergelijking met de vorige periode.",
+        icon=":material/warning:",
+    )
 keys = tuple(key for key in keys if key not in unknown)
 repeated = {
     key: incidents.top_addresses(
@@ -283,7 +292,10 @@ kpis.append(
     )
 )
 layout.kpi_row(kpis)
-st.caption(f"Vorige periode: {fmt_period(previous.start, previous.end)}.")
+if any(k.reference is not None for k in kpis):
+    # Only when something is compared with it (it stood under tiles without a delta; a
+    # review).
+    st.caption(f"Vorige periode: {fmt_period(previous.start, previous.end)}.")
 layout.zone_figures_note(flt.wijken)
 if not keys:
     # Nothing of the chosen source is known for these days: no map or table to draw.
