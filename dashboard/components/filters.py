@@ -27,7 +27,13 @@ import streamlit as st
 from dashboard.analysis.compstat import fmt_gaps, years_before
 from dashboard.components.format import fmt_area, fmt_date, fmt_period
 from dashboard.queries import WarehouseVersion
-from dashboard.queries.common import data_bounds, domain_coverage, source_span_map
+from dashboard.queries.common import (
+    data_bounds,
+    dataset_known_until,
+    domain_coverage,
+    known_since,
+    source_span_map,
+)
 from dashboard.queries.districts import wijken as wijk_table
 from etl.config import zone_today
 
@@ -228,6 +234,29 @@ def outside_data_note(
     return note
 
 
+def shown_data_span(
+    version: WarehouseVersion, domains: Sequence[str] | None, first: date, last: date
+) -> tuple[date, date]:
+    """The first and last day the page's sources cover (``domains``; ``None``: every one),
+    Statbel's months included where the page shows the accidents: the bounds of
+    :func:`outside_data_note`. With the zone's bounds (``first``, ``last``) it called the
+    first days of December 2023 "vóór de gegevens" on a page counting Statbel's whole
+    December, and named the facts' first day on Verkeer, whose accidents begin a day
+    later (a review). Falls back to ``first``, ``last`` when none of them is loaded."""
+    spans = source_span_map(version)
+    keys = list(spans) if domains is None else [d for d in domains if d in spans]
+    firsts = [spans[k].first for k in keys]
+    lasts = [spans[k].last for k in keys]
+    if domains is None or "accidents" in domains:
+        start, end = known_since(version, ("accidents_statbel",)), None
+        if start is not None:
+            end = dataset_known_until(version, "accidents_statbel")
+        firsts += [start] if start else []
+        lasts += [end] if end else []
+    # Statbel's last month runs to its end, which may lie after today.
+    return (min(firsts), min(max(lasts), zone_today())) if firsts and lasts else (first, last)
+
+
 def _parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text)
@@ -381,7 +410,9 @@ def period_filter(
         # what the link asked for, when the widget's bounds moved it).
         asked, moved = st.session_state.get(KEY_RANGE_ASKED, (None, None))
         requested = asked if moved == tuple(custom) else tuple(custom)
-        note = outside_data_note(requested, period, first, anchor)
+        note = outside_data_note(
+            requested, period, *shown_data_span(version, domains, first, anchor)
+        )
         if note:
             where.info(note, icon=":material/info:")
     empty_months_warning(version, period, where, domains)

@@ -209,3 +209,28 @@ def test_a_link_to_a_period_outside_the_data_is_explained(demo_warehouse, van, t
     # A period that touches the data says nothing of the kind.
     at = run_app("exploration", {"periode": "aangepast", "van": "2025-01-01", "tot": "2025-03-31"})
     assert not [i for i in at.sidebar.info if i.value.startswith("De gekozen periode")]
+
+
+def test_the_outside_note_takes_the_page_s_own_sources(demo_warehouse):
+    """The note named the zone's first day on every page: on Verkenning it called the first
+    days of Statbel's first month "vóór de gegevens" while the table counted that month,
+    and on Verkeer it named the facts' first day (a review). Its bounds are the page's
+    sources', Statbel's months included where the accidents are shown."""
+    from dashboard.components.filters import shown_data_span
+    from dashboard.queries import _db
+    from dashboard.queries.common import known_since, source_span_map
+
+    version = _db.warehouse_version()
+    spans = source_span_map(version)
+    far = (date(1990, 1, 1), date(1990, 1, 2))
+    bronnen = shown_data_span(version, ("incidents", "nuisance"), *far)
+    assert bronnen[0] == min(spans["incidents"].first, spans["nuisance"].first)
+    assert bronnen[1] == max(spans["incidents"].last, spans["nuisance"].last)
+    statbel = known_since(version, ("accidents_statbel",))
+    for domains in (None, ("accidents",)):
+        first, last = shown_data_span(version, domains, *far)
+        assert first == min(statbel, *(s.first for k, s in spans.items() if domains is None
+                                       or k in domains))  # fmt: skip
+        assert last >= max(s.last for k, s in spans.items() if domains is None or k in domains)
+    # A page whose sources are not loaded falls back to the zone's bounds.
+    assert shown_data_span(version, ("controls_unknown",), *far) == far
