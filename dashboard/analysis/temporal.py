@@ -285,7 +285,9 @@ def monthly_with_last_year(
     known_from : datetime.date, optional
         The first day the data cover (not the first day with a filtered record). A month
         before the month of this day is unknown: its count and any comparison with it are
-        NaN. Default: the first month with a row.
+        NaN. Past the first of its month, that month is known in part: a comparison with
+        it is NaN too, unless the later month counts from that day on as well (``since``).
+        Default: the first month with a row.
 
     Returns
     -------
@@ -379,6 +381,15 @@ def monthly_with_last_year(
             # A period from 29 February: the month a year earlier has no such day, so its
             # count from that day on is unknown, not 0 (a constant rate read as a rise).
             out.loc[rows, "vorig_jaar"] = np.nan
+    if known_from is not None and known_from.day > 1:
+        # The data begin in the course of their first month: a year later that month was
+        # set against part of itself (December 2024 against 7-31 December 2023 read as
+        # "opvallend": 418 against 311; a review). Unknown, unless the later month counts
+        # from that day on too (a period from the 15th, against 15-31 December).
+        partial = (previous == known).to_numpy()
+        if since is not None and since.day >= known_from.day and since_col is not None:
+            partial &= (out[month_col] != pd.Period(since, "M")).to_numpy()
+        out.loc[partial, "vorig_jaar"] = np.nan
     signal = poisson_signal(out[count_col].to_numpy(), out["vorig_jaar"].to_numpy(), threshold)
     out["verschil"] = signal["verschil"].to_numpy()
     out["z"] = signal["z"].to_numpy()

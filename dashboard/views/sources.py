@@ -1352,6 +1352,10 @@ year_earlier = date(period.start.year - 1, period.start.month, 1)
 # Known from the first month every chosen source has (each source's own start), up to the
 # last whole month every one covers (an export that stops earlier: see the warning above).
 known_from = common.known_since(version, tuple(keys))
+if known_from is not None and keys:
+    # The day, not its month: a month the data begin in its course is no whole month to
+    # compare a year later with (a review).
+    known_from = max(known_from, *(first_known[k] for k in keys))
 months_end = min([period.end, *(d for d in until.values() if d is not None)])
 if months_end < period.end and (months_end + timedelta(days=1)).day != 1:
     months_end = months_end.replace(day=1) - timedelta(days=1)

@@ -326,7 +326,9 @@ def test_months_follow_the_period_and_are_unknown_only_before_the_data():
     assert out["vorig_jaar"].iloc[:12].isna().all()
 
     # The data begin on 10 February 2024: January 2024 is unknown, its count too, and so
-    # is January 2025's comparison; February 2024 is the data's first month, known.
+    # is January 2025's comparison; February 2024 is the data's first month, known from
+    # the 10th only: February 2025 is not set against its part (it was, as a whole month:
+    # "418 against 311" read as notable; a review), March 2025 against March 2024 is.
     late = monthly_with_last_year(
         df, months=(date(2024, 1, 1), date(2025, 12, 31)), known_from=date(2024, 2, 10)
     ).set_index("maand")
@@ -334,7 +336,20 @@ def test_months_follow_the_period_and_are_unknown_only_before_the_data():
     assert late.loc[pd.Period("2024-02", "M"), "n"] == 0
     assert np.isnan(late.loc[pd.Period("2025-01", "M"), "vorig_jaar"])
     assert not late.loc[pd.Period("2025-01", "M"), "notable"]
-    assert late.loc[pd.Period("2025-02", "M"), "vorig_jaar"] == 0
+    assert np.isnan(late.loc[pd.Period("2025-02", "M"), "vorig_jaar"])
+    assert not late.loc[pd.Period("2025-02", "M"), "notable"]
+    assert late.loc[pd.Period("2025-03", "M"), "vorig_jaar"] == 2
+    # A period from 15 February 2025 counts that month from the 15th, a year earlier too:
+    # days the data cover, so compared.
+    cut = df.assign(n_vanaf_dag=df["n"])
+    from_15th = monthly_with_last_year(
+        cut,
+        months=(date(2024, 2, 1), date(2025, 3, 31)),
+        known_from=date(2024, 2, 10),
+        since=date(2025, 2, 15),
+        since_col="n_vanaf_dag",
+    ).set_index("maand")
+    assert from_15th.loc[pd.Period("2025-02", "M"), "vorig_jaar"] == 0
 
     # No record at all in the range: every month 0, not an empty frame.
     empty = monthly_with_last_year(
