@@ -381,6 +381,26 @@ def fmt_yes_no(value) -> str:
     return MISSING if is_missing(value) else ("ja" if value else "nee")
 
 
+def has_time_of_day(series: pd.Series) -> bool:
+    """Whether a datetime column holds a time other than midnight: it is then written
+    ``dd/mm/jjjj uu:mm``, else ``dd/mm/jjjj`` (tables, CSV and workbook alike)."""
+    values = series.dropna()
+    return bool((values != values.dt.normalize()).any())
+
+
+def is_truth_column(series: pd.Series) -> bool:
+    """Whether a column holds truth values: a boolean dtype, or objects that are all
+    ``bool`` beside gaps (a query's BOOLEAN with NULLs)."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return True
+    values = series.dropna()
+    return (
+        series.dtype == object
+        and len(values) > 0
+        and all(isinstance(v, bool | np.bool_) for v in values)
+    )
+
+
 def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Callable] | None = None):
     """Pandas Styler that shows a frame in nl-BE notation but keeps the raw values.
 
@@ -405,8 +425,7 @@ def style_table(df: pd.DataFrame, decimals: int = 1, formats: Mapping[str, Calla
     for col in df.columns:
         series = df[col]
         if pd.api.types.is_datetime64_any_dtype(series):
-            has_time = (series.dropna().dt.normalize() != series.dropna()).any()
-            formatters[col] = fmt_datetime if has_time else fmt_date
+            formatters[col] = fmt_datetime if has_time_of_day(series) else fmt_date
         elif pd.api.types.is_bool_dtype(series):
             formatters[col] = fmt_yes_no
         elif pd.api.types.is_integer_dtype(series):
@@ -484,16 +503,14 @@ def missing_as_text(
         series = out[col]
         if not series.isna().any():
             continue
-        values = series.dropna()
         if formats and col in formats:
             out[col] = series.map(formats[col])
-        elif len(values) and all(isinstance(v, bool | np.bool_) for v in values):
+        elif is_truth_column(series):
             # Truth values with a gap: "ja"/"nee"/"–" as the downloads write them; Streamlit
             # showed "False"/"True" beside the dash (a review of the SQL console).
             out[col] = series.map(fmt_yes_no)
         elif pd.api.types.is_datetime64_any_dtype(series):
-            has_time = (series.dropna().dt.normalize() != series.dropna()).any()
-            out[col] = series.map(fmt_datetime if has_time else fmt_date)
+            out[col] = series.map(fmt_datetime if has_time_of_day(series) else fmt_date)
         elif pd.api.types.is_integer_dtype(series):
             out[col] = series.map(fmt_int)
         elif pd.api.types.is_float_dtype(series):
@@ -548,10 +565,8 @@ def to_csv_bytes(df: pd.DataFrame) -> bytes:
     # point of a list of night-time facts (an audit).
     # (``neutralise_formulas`` returned a copy: the caller's frame stays as it was.)
     for col in df.columns:
-        if pd.api.types.is_datetime64_any_dtype(df[col].dtype):
-            values = df[col].dropna()
-            if not (values == values.dt.normalize()).all():
-                df[col] = df[col].dt.strftime("%d/%m/%Y %H:%M")
+        if pd.api.types.is_datetime64_any_dtype(df[col].dtype) and has_time_of_day(df[col]):
+            df[col] = df[col].dt.strftime("%d/%m/%Y %H:%M")
     return df.to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y").encode("utf-8-sig")
 
 
@@ -561,16 +576,10 @@ def yes_no_text(df: pd.DataFrame) -> pd.DataFrame:
     beside the Dutch of every other cell; the Parquet download keeps the typed values."""
     out = df
     for col in df.columns:
-        series = df[col]
-        values = series.dropna()
-        if pd.api.types.is_bool_dtype(series.dtype) or (
-            series.dtype == object
-            and len(values)
-            and all(isinstance(v, bool | np.bool_) for v in values)
-        ):
+        if is_truth_column(series := df[col]):
             if out is df:
                 out = df.copy()
-            out[col] = series.map(lambda v: None if is_missing(v) else ("ja" if v else "nee"))
+            out[col] = series.map(lambda v: None if is_missing(v) else fmt_yes_no(v))
     return out
 
 
@@ -604,9 +613,7 @@ def to_xlsx_bytes(df: pd.DataFrame, sheet_name: str = "Wijkbeeld") -> bytes:
                 except (pd.errors.OutOfBoundsDatetime, OverflowError, ValueError):
                     pass
         if pd.api.types.is_datetime64_any_dtype(out[col].dtype):
-            values = out[col].dropna()
-            whole_days = bool((values == values.dt.normalize()).all())
-            formats[i] = "DD/MM/YYYY" if whole_days else "DD/MM/YYYY HH:MM"
+            formats[i] = "DD/MM/YYYY HH:MM" if has_time_of_day(out[col]) else "DD/MM/YYYY"
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         out.to_excel(writer, index=False, sheet_name=sheet_name[:31])
         sheet = writer.sheets[sheet_name[:31]]

@@ -409,17 +409,23 @@ def class_breaks(
     if series.empty:
         return []
     if decimals is not None:
-        # Also with 0 decimals: an index of 143,4 is written 143 (a review).
+        # Values as written (an index of 143,4 is written 143; a review).
         series = series.map(lambda v: shown_value(v, decimals))
     qs = series.quantile([(i + 1) / classes for i in range(classes)]).tolist()
-    if integer:
-        qs = [float(math.floor(q)) for q in qs]
-    elif decimals is not None:
-        step = 10.0**decimals
-        qs = [shown_value(math.floor(round(q * step, 6)) / step, decimals) for q in qs]
+    if integer or decimals is not None:
+        # Bounds rounded down on the written scale (counts: whole numbers).
+        places = decimals or 0
+        step = 10.0**places
+        qs = [shown_value(math.floor(round(q * step, 6)) / step, places) for q in qs]
     # The largest value must fall in the last class whatever the rounding did.
     qs[-1] = float(series.max())
     return sorted(set(qs))
+
+
+def _shown_colour(value: float | None, breaks: list[float], decimals: int) -> str:
+    """The class colour of ``value`` as the map writes it (:func:`class_breaks` with
+    ``decimals``): a wijk and its legend row never disagree."""
+    return _colour(None if value is None else shown_value(value, decimals), breaks)
 
 
 def _colour(value: float | None, breaks: list[float]) -> str:
@@ -482,9 +488,7 @@ def add_choropleth(
         value = None if value is None or pd.isna(value) else float(value)
         feature["properties"]["value"] = value
         feature["properties"]["value_text"] = unknown_label if value is None else fmt(value)
-        feature["properties"]["fill"] = _colour(
-            None if value is None else shown_value(value, decimals), breaks
-        )
+        feature["properties"]["fill"] = _shown_colour(value, breaks, decimals)
     _fill_layer(m, features, title, {"name": area_label, "value_text": title}, "#333333", 1.5, 0.75)
     items = _legend_items(breaks, decimals)
     if any(f["properties"]["value"] is None for f in features):
@@ -1839,9 +1843,7 @@ def choropleth_layer(
         value = values.get(feature["properties"]["code"])
         value = None if value is None or pd.isna(value) else float(value)
         unknown |= value is None
-        feature["properties"]["fill"] = _colour(
-            None if value is None else shown_value(value, decimals), breaks
-        )
+        feature["properties"]["fill"] = _shown_colour(value, breaks, decimals)
         feature["properties"]["label"] = unknown_label if value is None else fmt(value)
     legend = _legend_items(breaks, decimals)
     if unknown:

@@ -494,15 +494,25 @@ def read_layer(
         # layer; still, a user trusts a map more when told the file did not say.
         note = (
             f"Het bestand zegt niet in welk coördinatenstelsel het is: {crs_label(crs)}, "
-            f"{_GUESSED}. Klopt dat niet, geef het op in een bestand "
-            f"{Path(name.split('!')[0]).name}.crs naast de kaartlaag"
-            + (" of als districts_crs in zone.toml." if boundaries else ".")
+            f"{_GUESSED}. Klopt dat niet, geef het op {_where_to_declare(name, boundaries)}."
         )
     return props_list, geoms, crs, encoding, note
 
 
 #: How a CRS the file does not name and the zone does not declare was found.
 _GUESSED = "geraden uit de grootte van de coördinaten"
+
+
+def _where_to_declare(name: str, boundaries: bool, example: str = "") -> str:
+    """Where a user gives a layer's CRS: its sidecar (of the file, also for one layer of
+    several, "grenzen.gpkg!wijken"), and for a boundary layer ``districts_crs`` in
+    zone.toml (read for boundary layers only; a point layer's message named it too)."""
+    sidecar = Path(name.split("!")[0]).name + ".crs"
+    return (
+        f"in een bestand {sidecar} naast de kaartlaag"
+        + (f" ({example})" if example else "")
+        + (" of als districts_crs in zone.toml" if boundaries else "")
+    )
 
 
 def _check_in_belgium(
@@ -522,8 +532,6 @@ def _check_in_belgium(
         return f"{v:,.0f}".replace(",", ".")
 
     where = f" (bv. x {metres(at[0])}, y {metres(at[1])} in Lambert 72)" if at else ""
-    # The sidecar belongs to the file, also for one layer of several ("grenzen.gpkg!wijken").
-    sidecar = Path(name.split("!")[0]).name + ".crs"
     # Which of Belgium's systems puts the file's own coordinates in Belgium: the example
     # said EPSG:31370 also for a Lambert 2008 layer.
     fits = [
@@ -538,10 +546,8 @@ def _check_in_belgium(
     )
     raise BuildError(
         f"Bestand {name}: gelezen in {crs_label(crs)} ({source}) liggen de objecten niet in "
-        f"België{where}. Het coördinatenstelsel klopt niet: geef het juiste op in een bestand "
-        f"{sidecar} naast de kaartlaag ({example})"
-        # districts_crs is read for boundary layers only (a review).
-        + (" of als districts_crs in zone.toml." if boundaries else ".")
+        f"België{where}. Het coördinatenstelsel klopt niet: geef het juiste op "
+        f"{_where_to_declare(name, boundaries, example)}."
     )
 
 
