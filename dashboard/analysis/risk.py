@@ -95,24 +95,24 @@ def _sentence(
     where: str = "de zone",
     area_out_km2: float = np.nan,
 ) -> str:
-    counted = f"{n_in} {'incident' if n_in == 1 else 'incidenten'} op {_area_text(area_km2)}"
+    counted = f"{n_in} {'feit' if n_in == 1 else 'feiten'} op {_area_text(area_km2)}"
     within = f"Binnen {format_nl(radius, 0)} m van {place}"
     if n_poi == 0:
         return f"Er ligt geen {place.removeprefix('een ')} in de zone."
     if area_km2 <= 0:
         return f"{within} ligt geen deel van {where}: niets te vergelijken."
     if ratio == np.inf:
-        return f"{within} gebeuren alle incidenten ({counted}); in de rest van {where} geen."
+        return f"{within} gebeuren alle feiten ({counted}); in de rest van {where} geen."
     if not np.isfinite(ratio):
         if area_out_km2 <= 0:
             return f"{within} ligt heel {where} ({counted}): niets om mee te vergelijken."
         return f"{within} gebeuren {counted}; in de rest van {where} geen: niets te vergelijken."
     if ratio >= 1.05:
-        core = f"gebeuren {format_nl(ratio)} keer zoveel incidenten per km² als"
+        core = f"gebeuren {format_nl(ratio)} keer zoveel feiten per km² als"
     elif ratio > 0.95:
-        core = "gebeuren ongeveer evenveel incidenten per km² als"
+        core = "gebeuren ongeveer evenveel feiten per km² als"
     else:
-        core = f"gebeuren minder incidenten per km² ({format_nl(ratio)} keer zoveel) dan"
+        core = f"gebeuren minder feiten per km² ({format_nl(ratio)} keer zoveel) dan"
     return f"{within} {core} in de rest van {where} ({counted}{_interval_text(*interval)})."
 
 

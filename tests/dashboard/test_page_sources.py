@@ -251,6 +251,8 @@ def test_sources_repeated_addresses_near_repeat_and_poi(demo_warehouse):
     assert len(poi_table) == len(risk)
     # Each ratio with its exact interval (a ratio of one or two facts reads as firm without).
     assert "95 %-interval" in station
+    # Named as the page names them ("feiten"); the sentences said "incidenten".
+    assert "feiten per km²" in station and "incident" not in station
     assert all(" – " in s or s == "–" for s in poi_table["95 %-interval"])
 
 

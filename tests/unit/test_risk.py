@@ -62,8 +62,8 @@ def test_risk_ratio_hand_computed():
     low, high = (f"{row[c]:.1f}".replace(".", ",") for c in ("ratio_laag", "ratio_hoog"))
     assert row["ratio_laag"] < row["ratio"] < row["ratio_hoog"]
     assert row["zin"] == (
-        f"Binnen 200 m van een station gebeuren {ratio_text} keer zoveel incidenten per km² "
-        f"als in de rest van de zone (42 incidenten op 0,13 km²; 95 %-interval {low} tot "
+        f"Binnen 200 m van een station gebeuren {ratio_text} keer zoveel feiten per km² "
+        f"als in de rest van de zone (42 feiten op 0,13 km²; 95 %-interval {low} tot "
         f"{high} keer)."
     )
     assert "." not in ratio_text
@@ -121,7 +121,7 @@ def test_union_of_buffers_counts_overlap_once():
     assert row["opp_binnen_km2"] * 1e6 == pytest.approx(2 * np.pi * r**2 - lens, rel=1e-3)
     assert row["n_binnen"] == 1
     assert row["ratio"] == np.inf
-    assert "alle incidenten" in row["zin"] and "1 incident op" in row["zin"]
+    assert "alle feiten" in row["zin"] and "1 feit op" in row["zin"]
 
 
 def test_lower_density_near_poi_and_labels():
@@ -132,7 +132,7 @@ def test_lower_density_near_poi_and_labels():
     )
     row = out.iloc[0]
     assert row["n_binnen"] == 0 and row["ratio"] == 0
-    assert row["zin"].startswith("Binnen 200 m van een school gebeuren minder incidenten")
+    assert row["zin"].startswith("Binnen 200 m van een school gebeuren minder feiten")
 
 
 def test_zone_clips_buffers_and_filters_incidents():
