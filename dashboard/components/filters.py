@@ -17,6 +17,7 @@ codes), ``categorie`` (repeated).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -469,8 +470,10 @@ def multiselect_filter(
 ) -> tuple[str, ...]:
     """A multiselect synced with the session and a repeated URL parameter.
 
-    Values no longer among ``options`` (a wijk renamed, another dataset's category) are
-    dropped silently. An empty selection means "all".
+    Values no longer among ``options`` (a wijk renamed, another source's category, from a
+    link or a choice on another page) are left out, and a caption under the widget names
+    them until the reader changes the choice: a link asking for a nuisance category with
+    the facts shown fell back to all facts without a word. An empty selection means "all".
 
     Returns
     -------
@@ -492,6 +495,14 @@ def multiselect_filter(
         on_change=copy_back,
         args=(key,),
     )
+    foreign = [v for v in st.session_state[key] if v not in valid]
+    if foreign:
+        # A category is the zone's own text: written as it is, not read as markdown.
+        shown = re.sub(r"([\\`*_\[\]<>#~$|])", r"\\\1", ", ".join(map(format_func, foreign)))
+        where.caption(
+            f"Niet in deze lijst, dus genegeerd: {shown}."
+            + ("" if picked else " Alle worden getoond.")
+        )
     _set_param(param, list(picked))
     order = {v: i for i, v in enumerate(options)}
     return tuple(sorted(picked, key=order.__getitem__))

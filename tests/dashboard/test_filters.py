@@ -234,3 +234,26 @@ def test_the_outside_note_takes_the_page_s_own_sources(demo_warehouse):
         assert last >= max(s.last for k, s in spans.items() if domains is None or k in domains)
     # A page whose sources are not loaded falls back to the zone's bounds.
     assert shown_data_span(version, ("controls_unknown",), *far) == far
+
+
+def test_a_category_of_another_source_is_named_as_ignored(demo_warehouse):
+    """A nuisance type chosen (here from a link) while the facts alone are shown: the
+    filter left it out and showed every fact without a word. Now a caption under the
+    widget names it, and all facts are counted."""
+    from dash_helpers import wh
+
+    kind = wh(
+        "SELECT nuisance_type FROM marts.nuisance GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+    ).iat[0, 0]
+    at = run_app("sources", {"categorie": kind})
+    assert at.multiselect(key="_w_flt_categorieen").value == [kind]
+    assert not [c for c in at.caption if "genegeerd" in c.value]
+    at.segmented_control(key="bronnen_bron").set_value("incidents").run()
+    assert not at.exception
+    assert at.multiselect(key="_w_flt_categorieen").value == []
+    notes = [c.value for c in at.caption if "genegeerd" in c.value]
+    assert notes == [f"Niet in deze lijst, dus genegeerd: {kind}. Alle worden getoond."]
+    # Back to both sources, the choice holds again; changing it clears the note.
+    at.segmented_control(key="bronnen_bron").set_value("beide").run()
+    assert at.multiselect(key="_w_flt_categorieen").value == [kind]
+    assert not [c for c in at.caption if "genegeerd" in c.value]
