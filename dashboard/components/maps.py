@@ -384,7 +384,8 @@ def class_breaks(
     integer: bool = False,
     decimals: int | None = None,
 ) -> list[float]:
-    """Upper bounds of equal-count classes (fewer when values repeat).
+    """Upper bounds of equal-count classes, each a value of the map (fewer when values
+    repeat or are few, so no class is empty).
 
     Parameters
     ----------
@@ -411,7 +412,11 @@ def class_breaks(
     if decimals is not None:
         # Values as written (an index of 143,4 is written 143; a review).
         series = series.map(lambda v: shown_value(v, decimals))
-    qs = series.quantile([(i + 1) / classes for i in range(classes)]).tolist()
+    # Each bound is a value of the map (the nearest rank), so every class holds at least
+    # its upper bound: interpolated bounds gave a map of two wijken five classes, three of
+    # them empty in the legend.
+    quantiles = [(i + 1) / classes for i in range(classes)]
+    qs = series.quantile(quantiles, interpolation="nearest").tolist()
     if integer or decimals is not None:
         # Bounds rounded down on the written scale (counts: whole numbers).
         places = decimals or 0

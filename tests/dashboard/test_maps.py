@@ -76,6 +76,22 @@ def test_class_breaks():
     assert maps.class_breaks([0.1, 0.25, 0.7], integer=False)[-1] == 0.7
 
 
+@pytest.mark.parametrize(
+    "values",
+    [[3.0, 9.0], [1.0, 2.0, 10.0], [0.4, 0.6, 0.9, 4.2], list(range(1, 8)), [1, 1, 1, 2, 50]],
+)
+@pytest.mark.parametrize("decimals", [0, 1])
+def test_no_legend_class_is_empty(values, decimals):
+    """A map of two wijken had five classes, three of them empty in its legend (the bounds
+    were interpolated between the two values). Every class now holds a value."""
+    breaks = maps.class_breaks(values, integer=decimals == 0, decimals=decimals)
+    assert len(breaks) <= len(set(values))
+    used = {maps._shown_colour(v, breaks, decimals) for v in values}
+    assert used == {colour for colour, _ in maps._legend_items(breaks, decimals)}
+    if len(values) == 2:
+        assert breaks == values
+
+
 def test_rate_classes_do_not_overlap_as_written():
     """A rate legend read "10,2 – 14,3" beside "14,3 – 14,7", so a wijk at 14,25 (written
     14,3) fitted both (an audit). Classes are decided on the values as written, and each
