@@ -507,7 +507,9 @@ def burglaries(
     hours: tuple[int, int] = ALL_HOURS,
     weekdays: tuple[int, ...] = (),
 ) -> pd.DataFrame:
-    """Located incidents of the given categories (burglaries) for the near-repeat analysis.
+    """Located incidents of the given categories (burglaries) for the near-repeat analysis,
+    inside the zone (:data:`IN_ZONE`) as the hot-spot maps count them: a burglary placed
+    across the zone's border (kept and flagged) joined chains the maps never show.
 
     Returns
     -------
@@ -522,7 +524,7 @@ def burglaries(
         f"SELECT t.pv_number AS id, t.x, t.y, t.lat, t.lon, t.occurred_from AS t, "
         f"concat_ws(' ', t.street, t.house_number) AS adres FROM marts.incidents t "
         f"WHERE {where} AND t.x IS NOT NULL AND t.y IS NOT NULL AND t.occurred_from IS NOT NULL "
-        f"ORDER BY t.occurred_from DESC, id LIMIT $limit",
+        f"AND {IN_ZONE} ORDER BY t.occurred_from DESC, id LIMIT $limit",
         params,
     )
 
