@@ -32,6 +32,29 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", ascii_only.lower())
 
 
+#: Words a header may add to a coordinate's name, naming its system ("X (Lambert 72)",
+#: "Lambert72 X", "X-coördinaat Lambert 2008"): the system is read from the values' range.
+_SYSTEM_WORDS = re.compile(r"lambert(?:72|2008|08)?|l72|l08|wgs84|epsg\d+")
+
+
+def loose_header(folded: str) -> str:
+    """A folded header (:func:`normalise_header`) without what exports add or vary around
+    a known name: the coordinate system beside a coordinate, and "feiten" for "feit"
+    ("Begindatum feiten", "Datum/uur feit"). Tried only for a field no variant names
+    exactly (:meth:`KindMapping.match`).
+
+    Examples
+    --------
+    >>> [loose_header(normalise_header(h)) for h in ("X (Lambert 72)", "Lambert72 Y")]
+    ['x', 'y']
+    >>> loose_header(normalise_header("X-coördinaat Lambert")), loose_header("datumuurfeit")
+    ('xcoordinaat', 'datumuurfeit')
+    >>> loose_header(normalise_header("Begindatum feiten"))
+    'begindatumfeit'
+    """
+    return _SYSTEM_WORDS.sub("", folded).replace("feiten", "feit")
+
+
 @dataclass
 class KindMapping:
     """Canonical fields of one kind of export, each with its accepted header variants."""
@@ -45,20 +68,29 @@ class KindMapping:
 
         A header is used for one field only; fields are matched in the order they are
         declared, and for each field the variants in their order, so the zone's own
-        variants (listed first) win over the built-in ones.
+        variants (listed first) win over the built-in ones. A field no variant names
+        exactly is then looked for with :func:`loose_header` on both sides ("X (Lambert
+        72)" as "X", "Datum/uur feit" as "Datum/uur feiten").
         """
         folded = [normalise_header(h) for h in headers]
         used: set[int] = set()
         found: dict[str, int] = {}
-        for canonical, variants in self.fields.items():
-            for variant in [*variants, canonical]:
-                target = normalise_header(variant)
-                pos = next((i for i, h in enumerate(folded) if h == target and i not in used), None)
-                if pos is not None:
-                    found[canonical] = pos
-                    used.add(pos)
-                    break
-        return found
+        for fold in (lambda key: key, loose_header):
+            keys = [fold(h) for h in folded]
+            for canonical, variants in self.fields.items():
+                if canonical in found:
+                    continue
+                for variant in [*variants, canonical]:
+                    target = fold(normalise_header(variant))
+                    pos = next(
+                        (i for i, h in enumerate(keys) if h and h == target and i not in used),
+                        None,
+                    )
+                    if pos is not None:
+                        found[canonical] = pos
+                        used.add(pos)
+                        break
+        return dict(sorted(found.items(), key=lambda item: list(self.fields).index(item[0])))
 
     def twins(
         self, headers: list[str], found: dict[str, int], skip: Collection[int] = ()

@@ -299,6 +299,31 @@ def test_header_variants_are_recognised(tmp_path):
     assert cols["pv_number"] == "Notitienummer" and cols["x"] == "Lambert X"
 
 
+@pytest.mark.parametrize(
+    ("date_header", "x_header", "y_header"),
+    [
+        ("Datum/uur feit", "X (Lambert 72)", "Y (Lambert 72)"),
+        ("Begindatum feiten", "X-coördinaat Lambert", "Y-coördinaat Lambert"),
+        ("Datum feiten", "Lambert72 X", "Lambert72 Y"),
+        ("Datum/uur feiten", "X Lambert 2008", "Y Lambert 2008"),
+    ],
+)
+def test_a_known_name_with_its_system_or_plural_is_recognised(
+    tmp_path, date_header, x_header, y_header
+):
+    """ "Datum/uur feit" and "Begindatum feiten" stopped the build although "Datum/uur
+    feiten" and "Begindatum feit" are known; coordinates under "X (Lambert 72)" were not
+    read, and every record was loaded without a location (an audit)."""
+    header = f"PV-nummer;{date_header};Straat;{x_header};{y_header}"
+    text = header + "\r\nA1;03/02/2024 14:30;Kerkstraat;171000,5;177000\r\n"
+    wh = built(tmp_path, {"incidents/a.csv": text})
+    assert mart(wh, "SELECT pv_number, occurred_from::VARCHAR, wijk_code FROM marts.incidents") == [
+        ("A1", "2024-02-03 14:30:00", "W01")
+    ]
+    cols = dict(mart(wh, "SELECT field, header FROM raw.file_columns WHERE kind = 'incidents'"))
+    assert (cols["occurred_from"], cols["x"], cols["y"]) == (date_header, x_header, y_header)
+
+
 def test_iso_timestamps_with_an_offset_become_the_zones_local_time(tmp_path):
     """A web platform's export writes moments ("...Z", "+01:00"): read in Belgian time,
     winter and summer, like every other date of the warehouse."""
