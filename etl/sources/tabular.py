@@ -1268,6 +1268,18 @@ SURPLUS_FIELDS = (
     "Rij telt meer velden dan de kopregel: staat het scheidingsteken in een veld zonder "
     "aanhalingstekens? (waarde: de rij zoals gelezen)"
 )
+DECIMAL_COMMA_ROW = (
+    "Rij telt meer velden dan de kopregel: een decimale komma (171000,5) in een bestand met "
+    "komma's als scheidingsteken splitst een getal in twee velden en verschuift elk veld "
+    "erna. Sla het bestand op met ; als scheidingsteken of zet zulke getallen tussen "
+    "aanhalingstekens (waarde: de rij zoals gelezen)"
+)
+#: Per row, the signs of a coordinate split by a decimal comma: a whole number followed by
+#: the digits of its fraction (1 to 3 for metres; more after a degree's 1 or 2 digits).
+_SPLIT_NUMBER = (
+    "(regexp_full_match(c{i}, '-?[0-9]+') AND regexp_full_match(c{j}, '[0-9]{{1,3}}')) OR "
+    "(regexp_full_match(c{i}, '-?[0-9]{{1,2}}') AND regexp_full_match(c{j}, '[0-9]+'))"
+)
 CUT_OFF_ROW = (
     "Laatste rij telt minder velden dan de kopregel en het bestand eindigt midden in die "
     "rij: het bestand lijkt afgebroken (waarde: de rij zoals gelezen)"
@@ -1280,6 +1292,30 @@ def _row_fault(reason: str, value_sql: str) -> str:
         f"struct_pack(field := {_literal(WHOLE_ROW)}, reason := {_literal(reason)}, "
         f"value := CAST({value_sql} AS VARCHAR))"
     )
+
+
+def _decimal_commas_split(
+    con, table: str, delimiter: str, found: dict[str, int], n: int, n_rows: int
+) -> bool:
+    """Whether a comma-separated file whose every row has more fields than its header
+    has them because decimal commas split its coordinates ("171000,5" read as 171000 and
+    5, every field after it one place on: the street read "177000", the status "25").
+    Such a file was loaded with its fields shifted and no refusal (an audit); a remark in
+    an unnamed last column has no such numbers. Judged on the X and Y columns: in most rows
+    one of them is a whole number and the field after it its fraction's digits."""
+    if delimiter != "," or not n_rows:
+        return False
+    signs = [
+        _SPLIT_NUMBER.format(i=found[f], j=found[f] + 1)
+        for f in ("x", "y")
+        if f in found and found[f] + 1 <= n
+    ]
+    if not signs:
+        return False
+    split = con.execute(
+        f"SELECT count(*) FILTER ({' OR '.join(f'({s})' for s in signs)}) FROM {table}"
+    ).fetchone()[0]
+    return split > n_rows / 2
 
 
 def _cut_off_last_record(sniffed: SniffedFile) -> list[str] | None:
@@ -1796,14 +1832,27 @@ def _load_csv(
         row_expr = "_row"
     # Rows with more fields than the header are refused with their text, unless every row
     # has them: then the header merely has no names for its last columns, which are not
-    # read (as before). The text stops before the first personal column: in a shifted row
-    # a name may stand in any field after it (and the first surplus field).
+    # read (said in the file's note). The text stops before the first personal column: in
+    # a shifted row a name may stand in any field after it (and the first surplus field).
     upto = min(dropped, default=n + 1)
     faults = []
-    if 0 < n_over < n_rows:
+    every_row_longer = n_rows > 0 and n_over == n_rows and over == n
+    split_numbers = every_row_longer and _decimal_commas_split(
+        con, table, sniffed.delimiter, found, n, n_rows
+    )
+    if 0 < n_over < n_rows or split_numbers:
         kept = ", ".join(f"coalesce(c{i}, '')" for i in range(upto)) or "''"
         text = f"concat_ws({_literal(sniffed.delimiter)}, {kept})"
-        faults.append(f"WHEN c{over} IS NOT NULL THEN {_row_fault(SURPLUS_FIELDS, text)}")
+        reason = DECIMAL_COMMA_ROW if split_numbers else SURPLUS_FIELDS
+        faults.append(f"WHEN c{over} IS NOT NULL THEN {_row_fault(reason, text)}")
+    surplus_note = []
+    if every_row_longer and not split_numbers:
+        last = next(h for h in reversed(sniffed.headers) if h)
+        surplus_note.append(
+            f"Elke rij telt meer velden dan de kopregel: de velden na de laatste kolom met een "
+            f'naam ("{last}") zijn niet gelezen. Horen ze bij een kolom, geef die dan een '
+            "naam in de kopregel."
+        )
     source = table
     if sniffed.empty_after is None:
         # Streamed: only a file with more lines than records has empty lines to find.
@@ -1900,7 +1949,8 @@ def _load_csv(
             if is_text_workbook(path)
             else []
         )
-        + sniffed.notes,
+        + sniffed.notes
+        + surplus_note,
         "column_notes": twin_columns_notes(mapping, sniffed.headers, found, dropped),
         "select": _select_sql(
             kind,

@@ -53,16 +53,32 @@ def test_another_zones_export_is_named(tmp_path):
 
 
 def test_coordinates_outside_belgium_in_most_of_a_file_are_named(tmp_path):
-    """Comma-separated, decimal commas unquoted: every row a field longer than the header,
-    so X took the whole metres and Y the decimals; no row refused, no location."""
+    """Coordinates in a system Wijkbeeld does not know (UTM metres, no crs_input): kept,
+    without a location, and the file is named."""
     header = "PV-nummer,Datum feit,Categorie,Gemeente,X,Y"
-    rows = [f"P{i},0{1 + i % 9}/04/2024 10:00,Diefstal,Herent,171000,5,177000,5" for i in range(15)]
-    wh = built(tmp_path, {"incidents/komma.csv": header + "\n" + "\n".join(rows) + "\n"})
+    rows = [f"P{i},0{1 + i % 9}/04/2024 10:00,Diefstal,Herent,673000,5637000" for i in range(15)]
+    wh = built(tmp_path, {"incidents/utm.csv": header + "\n" + "\n".join(rows) + "\n"})
     assert query(wh, "SELECT count(*) FROM marts.incidents WHERE location_status = 'ok'") == [(0,)]
     [message] = [m for m in _warnings(wh) if "coördinaten buiten België" in m]
     assert message.startswith(
-        "incidents/komma.csv: 15 van de 15 feiten (100,0 %) hebben coördinaten buiten België en "
+        "incidents/utm.csv: 15 van de 15 feiten (100,0 %) hebben coördinaten buiten België en "
         "kregen geen plaats."
+    )
+
+
+def test_decimal_commas_splitting_every_row_refuse_the_file_s_rows(tmp_path):
+    """Comma-separated, decimal commas unquoted: every row a field longer than the header,
+    so X took the whole metres and Y the decimals. The rows were kept without a location
+    (the test above, with this file); now each is refused naming the decimal comma, and
+    the file is named as mostly refused."""
+    header = "PV-nummer,Datum feit,Categorie,Gemeente,X,Y"
+    rows = [f"P{i},0{1 + i % 9}/04/2024 10:00,Diefstal,Herent,171000,5,177000,5" for i in range(15)]
+    wh = built(tmp_path, {"incidents/komma.csv": header + "\n" + "\n".join(rows) + "\n"})
+    assert query(wh, "SELECT count(*) FROM marts.incidents") == [(0,)]
+    [message] = [m for m in _warnings(wh) if "geweigerd" in m]
+    assert message.startswith(
+        'incidents/komma.csv: 15 van de 15 rijen (100,0 %) geweigerd, meestal: "Rij telt meer '
+        "velden dan de kopregel: een decimale komma (171000,5)"
     )
 
 

@@ -763,6 +763,56 @@ def test_unnamed_last_columns_are_not_read_when_every_row_has_them(tmp_path):
     assert mart(wh, "SELECT count(*) FROM marts.rejects") == [(0,)]
 
 
+def test_every_row_longer_than_the_header_is_said_in_the_file_note(tmp_path):
+    """The unnamed last fields are not read, and the file's note says so (nothing did)."""
+    rows = [
+        incident("P1", xy=("171000.5", "177000")) + ";opmerking",
+        incident("P2", xy=W02) + ";andere",
+    ]
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows, sep=",")})
+    assert mart(wh, "SELECT count(*) FROM marts.incidents") == [(2,)]
+    [(note,)] = mart(wh, "SELECT note FROM marts.load_files WHERE kind = 'incidents'")
+    assert "Elke rij telt meer velden dan de kopregel" in note and '("Y")' in note
+
+
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        # The audit's file: X's decimal comma pushes its fraction into Y, Y into the street.
+        (
+            "PV-nummer,Datum feit,X,Y,Straat",
+            ["A1,03/02/2024 14:30,171000,5,177000,Kerkstraat",
+             "A2,03/02/2024 15:30,172000,5,177100,Kerkstraat"],
+        ),
+        # Y's decimal comma pushes its fraction into the status.
+        (
+            "PV-nummer,Datum feit,Straat,X,Y,Status",
+            ["A1,03/02/2024 14:30,Kerkstraat,171000,177000,25,Open",
+             "A2,03/02/2024 15:30,Kerkstraat,172100,177100,5,Open"],
+        ),
+        # Degrees: "50,8812" read as 50 and 8812.
+        (
+            "PV-nummer,Datum feit,Straat,Lat,Lon",
+            ["A1,03/02/2024 14:30,Kerkstraat,50,8812,4,6543",
+             "A2,03/02/2024 15:30,Kerkstraat,50,8790,4,6601"],
+        ),
+    ],
+)  # fmt: skip
+def test_decimal_commas_in_a_comma_separated_file_refuse_its_rows(tmp_path, header, rows):
+    """Every row one field longer than the header because decimal commas split the
+    coordinates: the rows were loaded shifted (street "177000", status "25", X 171000 and
+    Y 5, so no location) with no refusal (an audit). Each row is refused and the reason
+    names the decimal comma."""
+    wh = built(tmp_path, {"incidents/a.csv": "\r\n".join([header, *rows]) + "\r\n"})
+    assert mart(wh, "SELECT count(*) FROM marts.incidents") == [(0,)]
+    got = mart(wh, "SELECT source_row, field, value, reason FROM marts.rejects ORDER BY 1")
+    assert [(r, f) for r, f, _, _ in got] == [(2, "(hele rij)"), (3, "(hele rij)")]
+    # The row as read, up to its first surplus field (degrees split twice lose the last).
+    for (_, _, value, _), row in zip(got, rows, strict=True):
+        assert row.startswith(value) and value.count(",") == header.count(",") + 1
+    assert all("decimale komma" in reason for _, _, _, reason in got)
+
+
 def test_database_null_markers_are_empty_cells(tmp_path):
     """An export dumped from a database writes NULL (SQL Server) or \\N (MySQL) in every
     empty cell: those are no values, not an end date that is no date."""

@@ -494,8 +494,9 @@ warnings as (
     where n_foreign >= 10 and n_foreign > 0.5 * n
     union all
     -- Coordinates that lie nowhere in Belgium in most of a file: shifted columns (a comma
-    -- separator beside unquoted decimal commas, every row a field longer than the header)
-    -- or another coordinate system; the records are kept, without a location.
+    -- separator beside unquoted decimal commas the reader did not recognise as such; those
+    -- it does, it refuses row by row) or another coordinate system; the records are kept,
+    -- without a location.
     select 3, 'Buiten de zone',
         source_file || ': ' || wb_share_text(n_bad_xy, n, what) || ' hebben coördinaten buiten '
         || 'België en kregen geen plaats. Staan X en Y in de juiste kolommen en in een '
