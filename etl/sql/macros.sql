@@ -428,7 +428,8 @@ CREATE OR REPLACE TEMP MACRO wb_placeholder_reject(field_name, label, value_text
     value_text);
 -- Address keys for geocoding against the zone's address list (tolerant match): lower case,
 -- no accents, common abbreviations written out, then only letters and digits.
--- "Brusselse Stwg." = "Brusselsesteenweg", "Kerkstr" = "Kerkstraat", "St.-Jansln" = "Sint-Janslaan".
+-- "Brusselse Stwg." = "Brusselsesteenweg", "Kerkstr" = "Kerkstraat", "St.-Jansln" = "Sint-Janslaan";
+-- "Dr. Goffinlaan" and "Dr Goffinlaan" = "Dokter Goffinlaan" (also "Burg."/"Burg " before a name).
 CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
@@ -441,8 +442,8 @@ CREATE OR REPLACE TEMP MACRO wb_street_key(s) AS regexp_replace(
         'str(\.|\b)', 'straat', 'g'),
         'ln(\.|\b)', 'laan', 'g'),
         'pl(\.|\b)', 'plein', 'g'),
-        '(^|[\s\-])dr\.', '\1dokter', 'g'),
-        '(^|[\s\-])burg\.', '\1burgemeester', 'g'),
+        '(^|[\s\-])dr(\.|\s)', '\1dokter\2', 'g'),
+        '(^|[\s\-])burg(\.|\s)', '\1burgemeester\2', 'g'),
         'lei\.', 'lei', 'g'),
     '[^a-z0-9]', '', 'g');
 -- "12A", "12 bus 3", "012", "12-14" -> 12; no leading digits -> NULL.

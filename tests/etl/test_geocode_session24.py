@@ -16,6 +16,8 @@ ADDRESSES = (
     "Veldstraat;3;3020;Herent;171010;176500\r\n"
     "Veldstraat;3A;3020;Herent;171110;176500\r\n"
     "Leuvensesteenweg;5;3020;Herent;172005;177005\r\n"
+    "Dr. Goffinlaan;7;3020;Herent;171300;177300\r\n"
+    "Burgemeester Dewitstraat;2;3020;Herent;171400;177400\r\n"
 )
 
 
@@ -173,3 +175,20 @@ def test_the_address_lists_box_column_is_part_of_the_address(tmp_path):
         "SELECT field, header FROM raw.file_columns WHERE kind = 'addresses' AND field = 'box'",
     )
     assert mapped == [("box", "Busnummer")]
+
+
+def test_a_title_abbreviated_without_its_full_stop_is_written_out(tmp_path):
+    """ "Dr Goffinlaan" did not match the list's "Dr. Goffinlaan" (only "dr." was written
+    out) and stayed unlocated (an audit); "Burg Dewitstraat" the same."""
+    got, unmatched = geocoded(
+        tmp_path,
+        [
+            "D1;03/02/2024 10:00;Dr Goffinlaan;7;3020;Herent;;",
+            "D2;03/02/2024 10:00;Dokter Goffinlaan;7;3020;Herent;;",
+            "D3;03/02/2024 10:00;Burg Dewitstraat;2;3020;Herent;;",
+            "D4;03/02/2024 10:00;Burg. Dewitstraat;2;3020;Herent;;",
+        ],
+    )
+    assert got["D1"] == got["D2"] == (171300.0, 177300.0, "adres genormaliseerd")
+    assert got["D3"] == got["D4"] == (171400.0, 177400.0, "adres genormaliseerd")
+    assert not unmatched
