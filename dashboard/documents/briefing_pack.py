@@ -1179,7 +1179,7 @@ def briefing_docx(
                 _docx.small_note(doc, more)
             if "Met de buren" in t:
                 _docx.small_note(doc, HOTSPOT_SUM_NOTE)
-            _docx.small_note(doc, HOTSPOT_NOTE)
+            _docx.small_note(doc, hotspot_note(data))
         if data.hidden_hotspots.get(domain):
             _docx.small_note(doc, hidden_hotspots_note(data.hidden_hotspots[domain]))
     s, e = data.black_spot_window
@@ -1353,6 +1353,26 @@ HOTSPOT_NOTE = (
     "categorie. De klasse zegt hoe zeker (90, 95 of 99 %). Bij een week zijn de aantallen "
     "klein: lees ze als aandachtspunten."
 )
+
+
+def hotspot_note(data) -> str:
+    """:data:`HOTSPOT_NOTE` with what the cells are compared with: the chosen wijken's
+    average under a wijk filter, the zone's otherwise. The same week read "Geen
+    significante hot spots" for the zone and two hot spots for one wijk, without a word
+    on why (a review); Bronnen names it."""
+    area = (
+        "de zone"
+        if not data.wijken
+        else "de gekozen wijk"
+        if len(data.wijken) == 1
+        else "de gekozen wijken"
+    )
+    note = HOTSPOT_NOTE + f" Elke zeshoek is vergeleken met het gemiddelde van {area}"
+    if data.wijken:
+        return note + ": de hele zone kan andere hot spots geven."
+    return note + "."
+
+
 #: Under a hot-spot table with its "Met de buren" column (page and pack).
 HOTSPOT_SUM_NOTE = (
     "Met de buren: de records in de zeshoek en in de zes zeshoeken rond haar. Daarop rekent "

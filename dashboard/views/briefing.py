@@ -77,8 +77,10 @@ totals = data.totals
 ytd = data.bounds.kind == "ytd"
 base, short = ("last_year", "last_year") if ytd else ("previous", "prev")
 # Said as what it is: "+34 t.o.v. vorige periode" stood above tables whose "Vorige periode"
-# was empty, the base being last year (an audit).
-against = "t.o.v. zelfde periode vorig jaar" if ytd else "t.o.v. vorige periode"
+# was empty, the base being last year (an audit). Short enough for five tiles in a row
+# ("+32 t.o.v. zelfde periode vo…" was cut; a review): the caption under the title names
+# the same dates a year earlier.
+against = "t.o.v. vorig jaar" if ytd else "t.o.v. vorige periode"
 layout.kpi_row(
     [
         layout.Kpi(
@@ -112,7 +114,7 @@ _show(
     "briefing_tabel_domein",
 )
 st.caption(
-    "Verschillen zijn aantallen, geen percentages. Signaal = 2·(√nu − √toen) (Poisson); "
+    "In de tabellen zijn verschillen aantallen, geen percentages. Signaal = 2·(√nu − √toen) (Poisson); "
     "▲/▼ = |signaal| > 2 (CompStat); rood of groen = opvallend meer of minder: ook door toeval "
     "in minder dan 5 % van de gevallen (exacte Poissontoets), zoals onder 'Wat valt op' "
     "(0 tegenover 2 is dat niet). "
@@ -214,7 +216,7 @@ else:
         st.caption(bp.HOTSPOT_SUM_NOTE)
 if data.hidden_hotspots.get(hot_domain):
     st.caption(bp.hidden_hotspots_note(data.hidden_hotspots[hot_domain]))
-st.caption(bp.HOTSPOT_NOTE)
+st.caption(bp.hotspot_note(data))
 if not data.black_spots_judged:
     st.info(bp.NO_BLACK_SPOT_JUDGEMENT)
 elif data.black_spots.empty:

@@ -373,9 +373,13 @@ def test_a_hot_spot_list_cut_at_ten_says_of_how_many(demo_warehouse):
         for c in at.caption
     )
     # The year to date's base is the same dates a year earlier, and its tiles say so (they
-    # said "t.o.v. vorige periode" above tables whose "Vorige periode" was empty).
+    # said "t.o.v. vorige periode" above tables whose "Vorige periode" was empty), short
+    # enough to be read in five tiles ("+32 t.o.v. zelfde periode vo…" was cut); the
+    # caption under the title names the dates.
     deltas = [str(m.proto.delta) for m in at.metric if m.proto.delta]
-    assert deltas and all(d.endswith("t.o.v. zelfde periode vorig jaar") for d in deltas), deltas
+    assert deltas and all(d.endswith(" t.o.v. vorig jaar") for d in deltas), deltas
+    assert all(len(d) <= 24 for d in deltas), deltas
+    assert "zelfde periode vorig jaar" in at.caption[0].value
     data = bp.collect_briefing(warehouse_version(), "ytd", end)
     doc = Document(io.BytesIO(bp.briefing_docx(data, images={})))
     assert any(p.text.startswith(note) for p in doc.paragraphs)
@@ -521,8 +525,15 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     # No Gi* z beside the class (an audit: "z 7,8" of four records beside "Hot spot 90 %"),
     # and the pack says what the page says under the table: a week's counts are small.
     assert "Gi* z" not in pack(data) and "Gi* z" not in shown.columns
-    assert bp.HOTSPOT_NOTE in pack(data) and bp.HOTSPOT_NOTE in pack(inspector)
-    assert any(c.value == bp.HOTSPOT_NOTE for c in at.caption)
+    assert bp.hotspot_note(data) in pack(data) and bp.hotspot_note(inspector) in pack(inspector)
+    assert any(c.value == bp.hotspot_note(data) for c in at.caption)
+    # What a cell is compared with: the zone, or the chosen wijken (the same week read no
+    # hot spot for the zone and two for one wijk, without a word on why; a review).
+    assert bp.hotspot_note(data).endswith("het gemiddelde van de zone.")
+    one = bp.collect_briefing(warehouse_version(), "ytd", end, (code,))
+    assert bp.hotspot_note(one).endswith(
+        "het gemiddelde van de gekozen wijk: de hele zone kan andere hot spots geven."
+    )
     # The inspector's pack says whose version it is on its title page; the zone's does not.
     assert f"Versie voor de wijkinspecteur van {own} ({code}):" in pack(inspector)
     assert "Versie voor de wijkinspecteur" not in pack(data)
