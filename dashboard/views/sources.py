@@ -1094,6 +1094,15 @@ if effective == "opkomend" and not no_fine_cells and n_periods < MIN_TREND_PERIO
         f"Geen trend te tonen: {fmt_count(n_periods, 'periode', 'perioden')} in deze keuze, er "
         f"zijn er minstens {MIN_TREND_PERIODS} nodig (stijgend of dalend kan pas "
         "dan significant zijn). "
+        # The classes without a trend are still drawn: "Geen trend te tonen" above a map of
+        # consecutive and persistent hot spots read as a contradiction (a review).
+        + (
+            "De kaart toont wel de klassen die geen trend vragen (nieuw, opeenvolgend, "
+            "sporadisch, oscillerend, historisch), en 'persistent' voor een hotspot in bijna "
+            "elke periode: die kan dus ook stijgen of dalen. "
+            if n_periods >= 2
+            else ""
+        )
         + (
             "Er ontbreken maanden van een bron (een ontbrekende export?); "
             if em_gaps

@@ -158,3 +158,18 @@ def test_whole_periods_rule():
     assert rule((2024, 1, 1), (2026, 10, 15), "quarter") == (date(2024, 1, 1), date(2026, 9, 30))
     start, end = rule((2026, 10, 2), (2026, 10, 5))
     assert start > end
+
+
+def test_too_few_periods_for_a_trend_say_what_the_map_still_shows(zone):
+    """ "Geen trend te tonen: 4 perioden" stood above a map of consecutive and persistent
+    hot spots (a review): the box says which classes are still drawn, and that a
+    persistent one may rise or fall."""
+    at = run_app("sources", {"periode": "aangepast", "van": "2025-08-15", "tot": "2026-09-30"})
+    at.session_state["bronnen_view"] = "opkomend"
+    at.session_state["bronnen_perioden"] = "quarter"
+    at.run()
+    [box] = [i.value for i in at.info if i.value.startswith("Geen trend te tonen")]
+    assert box.startswith("Geen trend te tonen: 4 perioden in deze keuze"), box
+    assert "De kaart toont wel de klassen die geen trend vragen" in box
+    assert "'persistent' voor een hotspot in bijna elke periode: die kan dus ook stijgen" in box
+    st.cache_data.clear()
