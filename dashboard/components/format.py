@@ -138,6 +138,24 @@ def fmt_number(value, decimals: int = 1) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def fmt_exact(value) -> str:
+    """A number as stored, with a decimal comma and no rounding or thousands points, for
+    the SQL console's columns with a gap (``0,123``, ``1234567,891``, ``2025``): written
+    with one decimal, 0.123 read "0,1", and a year with a point, "2.025" (a review). A
+    whole number is written without decimals: a column of whole numbers with a gap comes
+    as floats (2025.0).
+
+    >>> [fmt_exact(v) for v in (0.123, 1234567.891, 2025, 2025.0, -0.5, None)]
+    ['0,123', '1234567,891', '2025', '2025', '-0,5', '–']
+    """
+    if is_missing(value):
+        return MISSING
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return repr(value).replace(".", ",")
+
+
 def fmt_coordinate(value) -> str:
     """Format a coordinate as read from an export: degrees (WGS84, at most 180 from zero)
     with six decimals (about 10 cm), metres (Lambert) with two (``171.452,80``).

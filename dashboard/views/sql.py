@@ -8,13 +8,14 @@ dictionary (``docs/DATA_DICTIONARY.md``).
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.auth import gate
 from dashboard.auth.roles import console_tables
 from dashboard.auth.sqlguard import MAX_SQL_CHARS, check_console_sql
 from dashboard.components import layout
-from dashboard.components.format import fmt_int, fmt_number, missing_as_text
+from dashboard.components.format import fmt_exact, fmt_int, fmt_number, missing_as_text
 from dashboard.queries import console, dictionary
 from dashboard.queries.common import data_bounds
 from etl.audit import sha256_text
@@ -134,8 +135,13 @@ with editor:
             line += f" Afgekapt op {fmt_int(console.ROW_LIMIT)} rijen: voeg een LIMIT of aggregatie toe."
         st.caption(line)
         # Dates as everywhere else (dd/mm/yyyy): missing_as_text writes out the columns with
-        # a gap, layout.table the others.
-        layout.table(missing_as_text(rows))
+        # a gap, layout.table the others. A number column with a gap keeps every digit.
+        exact = {
+            c: fmt_exact
+            for c in rows.columns
+            if pd.api.types.is_numeric_dtype(rows[c]) and not pd.api.types.is_bool_dtype(rows[c])
+        }
+        layout.table(missing_as_text(rows, exact))
         # The export's audit event names the query that made the rows (its text and hash,
         # the hash matches the sql event's text even where the log shortened it).
         query = state["sql"]

@@ -360,6 +360,22 @@ def test_coordinator_console_reads_record_marts(local_mode):
     assert int(frame(at, "n")["n"].iloc[0]) == int(n)
 
 
+def test_console_numbers_with_a_gap_keep_every_digit(local_mode):
+    """A number column with a gap was written with one decimal ("0,1" for 0.123) and a
+    year with a thousands point ("2.025"; a review). Now as stored, with a decimal comma."""
+    at = run_as(COORD, "sql")
+    sql = (
+        "SELECT * FROM (VALUES (0.123::DOUBLE, 2025, 1234567.891::DOUBLE), "
+        "(NULL, NULL, NULL)) t(a, jaar, b)"
+    )
+    at.text_area(key="sql_tekst").input(sql).run()
+    assert not at.error
+    shown = frame(at, "a")
+    assert list(shown["a"]) == ["0,123", "–"]
+    assert list(shown["jaar"]) == ["2025", "–"]
+    assert list(shown["b"]) == ["1234567,891", "–"]
+
+
 # --- audit ------------------------------------------------------------------------------------
 
 
