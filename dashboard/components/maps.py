@@ -581,6 +581,12 @@ def category_colours(categories: Sequence[str], fixed: Mapping[str, str] | None 
 HIDDEN_POINTS_RESOLUTION = 8
 
 
+#: Legend of the counts per hexagon drawn for the records a role may not see one by one
+#: (:func:`visible_points`). It carried the point layer's title: "Ernst (ongeval): aantal
+#: per zeshoek" over counts of every severity (a review).
+HIDDEN_CELLS_TITLE = "Niet afzonderlijk getoond: aantal per zeshoek"
+
+
 def visible_points(points: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split map points into what the signed-in user may see as points, and the rest as counts.
 
@@ -878,7 +884,7 @@ def add_points(
     hidden = pd.DataFrame({"h3_cell": [], "n": []})
     if records:
         points, hidden = visible_points(points)
-        add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+        add_hexagons(m, hidden, HIDDEN_CELLS_TITLE)
     drawn = _drawn(points, hidden)
     if points.empty:
         return drawn
@@ -1434,7 +1440,7 @@ def add_point_clusters(
     from folium.plugins import FastMarkerCluster
 
     points, hidden = visible_points(points)
-    add_hexagons(m, hidden, f"{title}: aantal per zeshoek")
+    add_hexagons(m, hidden, HIDDEN_CELLS_TITLE)
     drawn = _drawn(points, hidden)
     if points.empty:
         return drawn

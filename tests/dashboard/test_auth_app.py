@@ -1094,6 +1094,44 @@ def test_visible_points_with_a_repeated_index_counts_every_hidden_record_once(lo
     assert at.session_state["hidden"] == 3
 
 
+def _hidden_cells_legend_script():
+    import folium
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard.components import maps
+
+    points = pd.DataFrame(
+        {
+            "id": ["A1", "A2", "A3"],
+            "lat": [50.90, 50.91, 50.92],
+            "lon": [4.66, 4.67, 4.68],
+            "wijk_code": ["W01", "W02", "W03"],
+            "category": ["Dodelijk", "Lichtgewond", "Zwaargewond"],
+            "date": pd.to_datetime(["2026-01-02"] * 3),
+            "address": ["Kerkstraat 1"] * 3,
+        }
+    )
+    m = folium.Map(location=[50.9, 4.66], tiles=None)
+    maps.add_points(m, points, "Ernst (ongeval)")
+    st.session_state["html"] = m.get_root().render()
+
+
+def test_the_counts_a_role_may_not_see_one_by_one_have_their_own_legend(local_mode):
+    """An inspector's hexagons of other wijken were titled "Ernst (ongeval): aantal per
+    zeshoek", over counts of every severity (a review)."""
+    at = AppTest.from_function(_hidden_cells_legend_script)
+    at.session_state["wijkbeeld_principal"] = inspector("W01")
+    at.session_state["wijkbeeld_signed_in_at"] = time.time()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    html = at.session_state["html"]
+    from dashboard.components.maps import HIDDEN_CELLS_TITLE
+
+    assert HIDDEN_CELLS_TITLE in html and "Ernst (ongeval): aantal" not in html
+    assert "Ernst (ongeval)" in html  # the points' own legend
+
+
 def test_inspector_is_told_the_key_figures_are_the_zones(local_mode):
     """Bronnen and Werklast showed a wijkinspecteur the zone's 277 facts and 163 open tasks
     beside a map and lists of the own wijk, as if they were the wijk's (a look at the pages
