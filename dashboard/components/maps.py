@@ -76,6 +76,10 @@ KEY_BASEMAP = "flt_achtergrondkaart"
 
 #: Sequential colours (ColorBrewer YlOrRd, 5 classes) for counts and rates.
 SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+#: Sequential blues (ColorBrewer Blues) for the coarse cells of other wijken beside an
+#: inspector's own fine ones (:func:`add_count_hexagons`): on the same yellow-red scale "t.e.m.
+#: 1" was orange in the own wijk and pale yellow next to it (a review).
+OTHER_CELLS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 #: Qualitative colours (ColorBrewer Set1 + Dark2) for categories.
 QUALITATIVE = (
     "#e41a1c",
@@ -433,29 +437,31 @@ def _shown_colour(value: float | None, breaks: list[float], decimals: int) -> st
     return _colour(None if value is None else shown_value(value, decimals), breaks)
 
 
-def _colour(value: float | None, breaks: list[float]) -> str:
+def _colour(value: float | None, breaks: list[float], palette: Sequence[str] = SEQUENTIAL) -> str:
     if value is None or pd.isna(value) or not breaks:
         return UNKNOWN_COLOUR
-    offset = len(SEQUENTIAL) - len(breaks)
+    offset = len(palette) - len(breaks)
     for i, upper in enumerate(breaks):
         if value <= upper:
-            return SEQUENTIAL[offset + i]
-    return SEQUENTIAL[-1]
+            return palette[offset + i]
+    return palette[-1]
 
 
-def _legend_items(breaks: list[float], decimals: int) -> list[tuple[str, str]]:
+def _legend_items(
+    breaks: list[float], decimals: int, palette: Sequence[str] = SEQUENTIAL
+) -> list[tuple[str, str]]:
     """Legend rows of ``breaks`` (:func:`class_breaks` with these ``decimals``): classes are
     (lower, upper] on the scale the values are written in, so the first value of a class is
     lower + 1 for counts, lower + 0,1 with one decimal."""
     fmt = fmt_int if decimals == 0 else (lambda v: fmt_number(v, decimals))
-    offset = len(SEQUENTIAL) - len(breaks)
+    offset = len(palette) - len(breaks)
     items, lower = [], None
     for i, upper in enumerate(breaks):
         first = None if lower is None else shown_value(lower + 10.0**-decimals, decimals)
         label = f"t.e.m. {fmt(upper)}" if first is None else f"{fmt(first)} – {fmt(upper)}"
         if first is not None and first == upper:
             label = fmt(upper)
-        items.append((SEQUENTIAL[offset + i], label))
+        items.append((palette[offset + i], label))
         lower = upper
     return items
 
@@ -811,13 +817,13 @@ def add_count_hexagons(
     fine, coarse = split_cells(cells)
     polygons: list[dict] = []
     legend: list[tuple[str, str]] = []
-    for part, name, prefix in (
-        (coarse, f"{title} {OTHER_CELLS_SUFFIX} (grote zeshoeken)", "buiten je wijk"),
-        (fine, title, "eigen wijk"),
+    for part, name, prefix, palette in (
+        (coarse, f"{title} {OTHER_CELLS_SUFFIX} (grote zeshoeken)", "buiten je wijk", OTHER_CELLS),
+        (fine, title, "eigen wijk", SEQUENTIAL),
     ):
         if part.empty:
             continue
-        features, items = count_hexagon_layer(part)
+        features, items = count_hexagon_layer(part, palette)
         if m is not None:
             add_filled_features(m, features, name, items, ["n_text"])
         polygons += features
@@ -1800,15 +1806,17 @@ def add_outline_strokes(m: folium.Map, districts: pd.DataFrame, labels: bool = T
         _add_names(m, districts, click_through=True, m=m)
 
 
-def count_hexagon_layer(cells: pd.DataFrame) -> tuple[list[dict], list[tuple[str, str]]]:
+def count_hexagon_layer(
+    cells: pd.DataFrame, palette: Sequence[str] = SEQUENTIAL
+) -> tuple[list[dict], list[tuple[str, str]]]:
     """Hexagon features filled by count (equal-count classes) and their legend rows."""
     breaks = class_breaks(cells["n"].tolist(), integer=True) if not cells.empty else []
     features = hexagon_features(cells[["h3_cell", "n"]]) if not cells.empty else []
     for f in features:
-        f["properties"]["fill"] = _colour(f["properties"]["n"], breaks)
+        f["properties"]["fill"] = _colour(f["properties"]["n"], breaks, palette)
         f["properties"]["label"] = fmt_int(f["properties"]["n"])
         f["properties"]["n_text"] = fmt_int(f["properties"]["n"])
-    return features, _legend_items(breaks, 0)
+    return features, _legend_items(breaks, 0, palette)
 
 
 def add_filled_features(

@@ -172,6 +172,10 @@ def test_split_cells_and_scoped_notes():
     polygons, legend = maps.add_count_hexagons(m, cells, "Aantal per zeshoek", ("W01",))
     assert [p["properties"]["cell"] for p in polygons] == [coarse, fine]
     assert [label.split(":")[0] for _, label in legend] == ["buiten je wijk", "eigen wijk"]
+    # Each on its own colours: on one yellow-red scale "t.e.m. 1" was orange in the own
+    # wijk and pale yellow beside it (a review).
+    assert legend[0][0] in maps.OTHER_CELLS and legend[1][0] in maps.SEQUENTIAL
+    assert not set(maps.OTHER_CELLS) & set(maps.SEQUENTIAL)
     html = m.get_root().render()
     assert "Aantal per zeshoek buiten je wijk (grote zeshoeken)" in html
     polygons, legend = maps.add_count_hexagons(None, cells, "Aantal per zeshoek", None)
