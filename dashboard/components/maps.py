@@ -77,7 +77,8 @@ KEY_BASEMAP = "flt_achtergrondkaart"
 #: Sequential colours (ColorBrewer YlOrRd, 5 classes) for counts and rates.
 SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 #: Sequential blues (ColorBrewer Blues) for the coarse cells of other wijken beside an
-#: inspector's own fine ones (:func:`add_count_hexagons`): on the same yellow-red scale "t.e.m.
+#: inspector's own fine ones (:func:`add_count_hexagons`) and for the counts of records a
+#: role may not see as points (:func:`visible_points`): on the same yellow-red scale "t.e.m.
 #: 1" was orange in the own wijk and pale yellow next to it (a review).
 OTHER_CELLS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 #: Qualitative colours (ColorBrewer Set1 + Dark2) for categories.
@@ -890,7 +891,7 @@ def add_points(
     hidden = pd.DataFrame({"h3_cell": [], "n": []})
     if records:
         points, hidden = visible_points(points)
-        add_hexagons(m, hidden, HIDDEN_CELLS_TITLE)
+        add_hexagons(m, hidden, HIDDEN_CELLS_TITLE, OTHER_CELLS)
     drawn = _drawn(points, hidden)
     if points.empty:
         return drawn
@@ -968,12 +969,14 @@ def hexagon_features(cells: pd.DataFrame) -> list[dict]:
     return features
 
 
-def add_hexagons(m: folium.Map, cells: pd.DataFrame, title: str) -> None:
+def add_hexagons(
+    m: folium.Map, cells: pd.DataFrame, title: str, palette: Sequence[str] = SEQUENTIAL
+) -> None:
     """H3 hexagons coloured by their count, with a Dutch legend (the layer of
     :func:`count_hexagon_layer`, as every count-hexagon map draws it)."""
     if cells.empty:
         return
-    features, legend = count_hexagon_layer(cells)
+    features, legend = count_hexagon_layer(cells, palette)
     add_filled_features(m, features, title, legend, ["n_text"])
 
 
@@ -1446,7 +1449,7 @@ def add_point_clusters(
     from folium.plugins import FastMarkerCluster
 
     points, hidden = visible_points(points)
-    add_hexagons(m, hidden, HIDDEN_CELLS_TITLE)
+    add_hexagons(m, hidden, HIDDEN_CELLS_TITLE, OTHER_CELLS)
     drawn = _drawn(points, hidden)
     if points.empty:
         return drawn

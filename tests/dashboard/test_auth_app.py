@@ -1130,6 +1130,10 @@ def test_the_counts_a_role_may_not_see_one_by_one_have_their_own_legend(local_mo
 
     assert HIDDEN_CELLS_TITLE in html and "Ernst (ongeval): aantal" not in html
     assert "Ernst (ongeval)" in html  # the points' own legend
+    # In the blues of other wijken's counts, not the yellow-to-red of the own wijk's.
+    from dashboard.components.maps import OTHER_CELLS
+
+    assert any(colour in html for colour in OTHER_CELLS)
 
 
 def test_inspector_is_told_the_key_figures_are_the_zones(local_mode):
