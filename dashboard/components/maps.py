@@ -76,11 +76,13 @@ KEY_BASEMAP = "flt_achtergrondkaart"
 
 #: Sequential colours (ColorBrewer YlOrRd, 5 classes) for counts and rates.
 SEQUENTIAL = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-#: Sequential blues (ColorBrewer Blues) for the coarse cells of other wijken beside an
+#: Sequential greys for the coarse cells of other wijken beside an
 #: inspector's own fine ones (:func:`add_count_hexagons`) and for the counts of records a
 #: role may not see as points (:func:`visible_points`): on the same yellow-red scale "t.e.m.
-#: 1" was orange in the own wijk and pale yellow next to it (a review).
-OTHER_CELLS = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+#: 1" was orange in the own wijk and pale yellow next to it (a review). Not blues: those
+#: clashed with the blue points of "Stoffelijke schade" on Verkeer; the darkest grey
+#: still lets a wijk's name be read.
+OTHER_CELLS = ("#f7f7f7", "#e0e0e0", "#bdbdbd", "#969696", "#737373")
 #: Qualitative colours (ColorBrewer Set1 + Dark2) for categories.
 QUALITATIVE = (
     "#e41a1c",
