@@ -138,6 +138,18 @@ def fmt_number(value, decimals: int = 1) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def chosen_area(wijken) -> str:
+    """The area a page or pack analyses, as its sentences name it: "de zone" without a
+    wijk filter, else "de gekozen wijk" or "de gekozen wijken".
+
+    >>> [chosen_area(w) for w in ((), ("W01",), ("W01", "W02"))]
+    ['de zone', 'de gekozen wijk', 'de gekozen wijken']
+    """
+    if not wijken:
+        return "de zone"
+    return "de gekozen wijk" if len(wijken) == 1 else "de gekozen wijken"
+
+
 def fmt_exact(value) -> str:
     """A number as stored, with a decimal comma and no rounding or thousands points, for
     the SQL console's columns with a gap (``0,123``, ``1234567,891``, ``2025``): written

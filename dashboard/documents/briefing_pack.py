@@ -42,6 +42,7 @@ from dashboard.components.comparison import (
     opvallend,
 )
 from dashboard.components.format import (
+    chosen_area,
     fmt_date,
     fmt_event_place,
     fmt_event_when,
@@ -1360,14 +1361,10 @@ def hotspot_note(data) -> str:
     average under a wijk filter, the zone's otherwise. The same week read "Geen
     significante hot spots" for the zone and two hot spots for one wijk, without a word
     on why (a review); Bronnen names it."""
-    area = (
-        "de zone"
-        if not data.wijken
-        else "de gekozen wijk"
-        if len(data.wijken) == 1
-        else "de gekozen wijken"
+    note = (
+        HOTSPOT_NOTE
+        + f" Elke zeshoek is vergeleken met het gemiddelde van {chosen_area(data.wijken)}"
     )
-    note = HOTSPOT_NOTE + f" Elke zeshoek is vergeleken met het gemiddelde van {area}"
     if data.wijken:
         return note + ": de hele zone kan andere hot spots geven."
     return note + "."

@@ -42,6 +42,7 @@ from dashboard.components.comparison import (
     surroundings_table,
 )
 from dashboard.components.format import (
+    chosen_area,
     fmt_area,
     fmt_count,
     fmt_date,
@@ -1624,15 +1625,7 @@ else:
     xy = hq.record_xy(version, "incidents", *record_args)
     total = hq.filtered_count(version, "incidents", *record_args, located_only=True)
     # The area analysed, as the sentences name it: the rest of a wijk is no "rest van de zone".
-    where = (
-        "je eigen wijk"
-        if scope != tuple(flt.wijken)
-        else "de zone"
-        if not scope
-        else "de gekozen wijk"
-        if len(scope) == 1
-        else "de gekozen wijken"
-    )
+    where = "je eigen wijk" if scope != tuple(flt.wijken) else chosen_area(scope)
     if scope != tuple(flt.wijken):
         layout.record_note(scope)
     risk = risk_near_poi(
