@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, REPO, SCREENSHOTS, streamlit_server  # noqa: F401
+from .conftest import CHROMIUM, REPO, SCREENSHOTS, download, streamlit_server  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
@@ -110,9 +110,8 @@ def test_coordinator_signs_in_and_sees_the_briefing(server, browser, state):
     page.screenshot(path=str(SCREENSHOTS / "auth_coordinator_briefing.png"), full_page=True)
 
     # A download is an export: the audit log gets it, with the page and the file name.
-    with page.expect_download(timeout=60_000) as download:
-        page.get_by_role("button", name="Briefing als Word-document (.docx)").click()
-    assert download.value.suggested_filename.endswith(".docx")
+    docx = download(page, page.get_by_role("button", name="Briefing als Word-document (.docx)"))
+    assert docx.suggested_filename.endswith(".docx")
     deadline = time.time() + 20
     while time.time() < deadline:
         log = _audit(state)
@@ -131,10 +130,12 @@ def test_coordinator_signs_in_and_sees_the_briefing(server, browser, state):
     ).click()
     button = page.get_by_role("button", name="Kaart als PNG")
     button.wait_for(timeout=60_000)
-    with page.expect_download(timeout=60_000) as download:
-        button.click()
-    assert download.value.suggested_filename == "bronnen_kaart.png"
-    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Bronnen's map, drawn: its first value reruns the page (see `settle`).
+    frame = page.frame_locator("iframe[title*='streamlit_folium']").first
+    frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
+    png = download(page, button)
+    assert png.suggested_filename == "bronnen_kaart.png"
+    assert Path(png.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     deadline = time.time() + 20
     while time.time() < deadline:
         log = _audit(state)
