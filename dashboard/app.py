@@ -49,7 +49,9 @@ PAGES = {
     "Rapportering": [
         st.Page("views/reports.py", title="Rapporten", icon=":material/description:"),
     ],
-    "Beleidscel": [
+    # Named for what it holds, not for a role: an inspector's sidebar put Verkenning under
+    # "Beleidscel" (a review).
+    "Verdieping": [
         st.Page("views/exploration.py", title="Verkenning", icon=":material/query_stats:"),
         st.Page("views/sql.py", title="SQL-console", icon=":material/terminal:"),
         st.Page("views/dictionary.py", title="Datawoordenboek", icon=":material/menu_book:"),

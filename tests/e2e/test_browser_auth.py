@@ -104,6 +104,12 @@ def test_coordinator_signs_in_and_sees_the_briefing(server, browser, state):
     frame = page.frame_locator("iframe[title*='streamlit_folium']").first
     frame.locator("path.leaflet-interactive").first.wait_for(timeout=60_000)
     assert {"Briefing", "Rapporten", "SQL-console", "Data", "Auditlog"} <= _nav(page)
+    # The sections are named for what they hold, not for a role ("Beleidscel" headed
+    # Verkenning in an inspector's sidebar).
+    sections = page.locator("[data-testid='stNavSectionHeader']").all_inner_texts()
+    assert [s.strip() for s in sections] == [
+        "Overzicht", "Analyse", "Rapportering", "Verdieping", "Beheer"
+    ], sections  # fmt: skip
     page.get_by_text("Aangemeld als Demo wijkcoördinator").wait_for(timeout=10_000)
     page.wait_for_timeout(1000)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
