@@ -38,6 +38,7 @@ from dashboard.auth.roles import Role
 from dashboard.components import filters, layout, maps
 from dashboard.components.charts import dot_partial_ends, show_chart
 from dashboard.components.format import (
+    fmt_area,
     fmt_count,
     fmt_date,
     fmt_datetime,
@@ -1013,6 +1014,15 @@ else:
 st.subheader("Wat als: deelgebieden verschuiven")
 wijk_codes = list(wijk_table["code"])
 wijk_names = dict(zip(wijk_table["code"], wijk_table["name"], strict=True))
+
+
+def wijk_label(code) -> str:
+    """A wijk as the coordinator knows it, "Winksele (W03)"; the what-if picked by code."""
+    return fmt_area(wijk_names.get(code), code)
+
+
+# Read-only numbers as nl-BE text, to the right as numbers stand.
+NUMBER_TEXT = {"alignment": "right"}
 # Redistribution is a zone-wide question: with a wijk filter the other wijken still count
 # (``index_by_wijk`` is computed over the whole zone).
 if flt.wijken:
@@ -1056,7 +1066,7 @@ if sectors_available:
         {
             "Sector": sectors.index,
             "Naam": sectors["name"].to_numpy(),
-            "Huidige wijk": sectors["wijk_code"].to_numpy(),
+            "Huidige wijk": [wijk_label(c) for c in sectors["wijk_code"]],
             # Read-only columns as nl-BE text: the editor would write 1177 and 85.3.
             "Inwoners": [fmt_int(v) for v in sectors["population"]],
             "Werklast": [fmt_number(v, 1) for v in sectors["load"]],
@@ -1075,10 +1085,12 @@ if sectors_available:
         width="stretch",
         disabled=["Sector", "Naam", "Huidige wijk", "Inwoners", "Werklast"],
         column_config={
+            # The value stays the code; the list and the cell show the wijk's name.
             "Nieuwe wijk": st.column_config.SelectboxColumn(
-                "Nieuwe wijk", options=wijk_codes, required=True
+                "Nieuwe wijk", options=wijk_codes, required=True, format_func=wijk_label
             ),
-            "Werklast": st.column_config.TextColumn("Werklast (gewogen)"),
+            "Inwoners": st.column_config.TextColumn("Inwoners", **NUMBER_TEXT),
+            "Werklast": st.column_config.TextColumn("Werklast (gewogen)", **NUMBER_TEXT),
         },
         height=260,
     )
@@ -1124,9 +1136,11 @@ else:
         width="stretch",
         disabled=["Wijk", "Naam", "Inwoners", "Werklast"],
         column_config={
+            "Inwoners": st.column_config.TextColumn("Inwoners", **NUMBER_TEXT),
+            "Werklast": st.column_config.TextColumn("Werklast", **NUMBER_TEXT),
             "Inspecteur": st.column_config.SelectboxColumn(
                 "Inspecteur", options=inspectors_all, required=True
-            )
+            ),
         },
     )
     # By position: the wijk table's population has a 0..n index, not the wijk codes.
@@ -1178,7 +1192,9 @@ if moved:
     )
     if unit_kind == "sector" and not whatif["Aaneengesloten"].all():
         broken = [
-            c for c, ok in zip(whatif["Wijk"], whatif["Aaneengesloten"], strict=True) if not ok
+            wijk_label(c)
+            for c, ok in zip(whatif["Wijk"], whatif["Aaneengesloten"], strict=True)
+            if not ok
         ]
         st.error(
             "Niet aaneengesloten: " + ", ".join(broken) + ". Een wijk moet één geheel blijven.",
@@ -1287,8 +1303,8 @@ elif unit_kind == "sector":
                 {
                     "Sector": moves["unit"],
                     "Naam": [sectors["name"].get(u) for u in moves["unit"]],
-                    "Van wijk": [f"{wijk_names.get(k, k)} ({k})" for k in moves["from_wijk"]],
-                    "Naar wijk": [f"{wijk_names.get(k, k)} ({k})" for k in moves["to_wijk"]],
+                    "Van wijk": [wijk_label(k) for k in moves["from_wijk"]],
+                    "Naar wijk": [wijk_label(k) for k in moves["to_wijk"]],
                     "Werklast": moves["load"],
                     "Inwoners": pd.to_numeric(moves["population"]).round().astype("Int64"),
                 }

@@ -130,7 +130,18 @@ def test_sector_what_if_or_explained_fallback(demo_warehouse, state):
     else:
         editor = _frame(at, "Sector", "Nieuwe wijk")
         assert len(editor) == n_sectors
-        assert (editor["Nieuwe wijk"] == editor["Huidige wijk"]).all()
+        # Wijken by name, as the coordinator knows them: the what-if showed and picked
+        # W01…W10 (a UX sweep). The pick's value stays the code.
+        names = dict(wh("SELECT code, name FROM marts.districts WHERE layer = 'wijk'").values)
+        assert editor["Huidige wijk"].tolist() == [
+            f"{names[c]} ({c})" for c in editor["Nieuwe wijk"]
+        ]
+        config = next(
+            json.loads(e.proto.columns) for e in at.dataframe if "Nieuwe wijk" in e.proto.columns
+        )
+        options = config["Nieuwe wijk"]["type_config"]["options"]
+        assert options == [{"value": c, "label": f"{names[c]} ({c})"} for c in sorted(names)]
+        assert config["Werklast"]["alignment"] == "right"
         whatif = _frame(at, "Naam", "Aaneengesloten")
         assert whatif["Aaneengesloten"].all()
         sector_pops = wh(
