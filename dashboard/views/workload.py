@@ -838,7 +838,14 @@ else:
             "reeks": "Inspecteur",
         },
     )
-    fig.update_xaxes(tickformat="%m/%Y", dtick="M3")
+    # The axis ends half a month past the last month: plotly's own margin for the markers
+    # ran it to the next quarter's tick ("01/2027" after December; a UX sweep).
+    months = pd.to_datetime(trend["maand"])
+    fig.update_xaxes(
+        tickformat="%m/%Y",
+        dtick="M3",
+        range=[months.min() - pd.Timedelta(days=15), months.max() + pd.Timedelta(days=15)],
+    )
     fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 10, "b": 10})
     cut_short = month_cut_short(idx_end)
     if cut_short:

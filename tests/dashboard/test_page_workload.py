@@ -1316,3 +1316,15 @@ def test_the_absences_follow_the_wijk_filter_and_the_help_says_what_it_counts(de
     assert len(everyone) > len(absent)
     [tile] = [m for m in at.metric if m.label == "Te controleren"]
     assert "andere afgewerkte taken die een controle vragen" in tile.help
+
+
+def test_the_monthly_evolution_ends_with_its_last_month(demo_warehouse):
+    """The month axis ran to "01/2027" for a last month of December 2026: plotly's own
+    margin for the markers reached the next quarter's tick (a UX sweep)."""
+    at = run_app("workload")
+    chart = next(c for c in at.get("plotly_chart") if "Maand" in c.proto.spec)
+    spec = json.loads(chart.proto.spec)
+    months = [pd.Timestamp(str(x)) for t in spec["data"] for x in plotly_array(t["x"])]
+    low, high = (pd.Timestamp(x) for x in spec["layout"]["xaxis"]["range"])
+    assert low < min(months) and max(months) < high
+    assert high < max(months) + pd.DateOffset(months=1), "de as loopt tot in een volgende maand"
