@@ -263,7 +263,8 @@ address_help = (
 address_label = "Adressen met herhaling"
 if scope != tuple(flt.wijken):
     if scope is not None:
-        address_label += f" ({', '.join(scope)})"
+        # "(W01)" named a code in a tile; the help names the wijk.
+        address_label += " (eigen wijk)"
         address_help += (
             f" Enkel je eigen wijk {layout.wijk_labels(scope)}: de adressen die de lijsten "
             "hieronder kunnen tonen."

@@ -1048,7 +1048,9 @@ def test_inspector_repeat_address_kpi_counts_the_addresses_of_the_own_wijk(local
     zone = run_as(COORD, "sources", {"periode": "vorigjaar"})
     coord_w01 = {m.label: m.value for m in w01.metric}["Adressen met herhaling"]
     coord_zone = {m.label: m.value for m in zone.metric}["Adressen met herhaling"]
-    assert shown["Adressen met herhaling (W01)"] == coord_w01
+    assert shown["Adressen met herhaling (eigen wijk)"] == coord_w01
+    tile = next(m for m in insp.metric if m.label == "Adressen met herhaling (eigen wijk)")
+    assert "Enkel je eigen wijk Herent-Centrum (W01)" in tile.help
     assert int(coord_zone.replace(".", "")) > int(coord_w01.replace(".", ""))
     # The lists under it: W01's addresses, never more than the KPI counts.
     listed = 0
