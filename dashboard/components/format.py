@@ -330,12 +330,23 @@ def month_abbreviation(month: int) -> str:
 
 def part_of_month(month, start: date, end: date) -> str:
     """``" (3–30)"`` when the period ``start``–``end`` covers only those days of ``month``
-    (a ``pandas.Period`` or any day in it), ``""`` when it covers the whole month."""
+    (a ``pandas.Period`` or any day in it), ``" (30/11)"`` for one day, ``""`` when it
+    covers the whole month.
+
+    >>> part_of_month("2026-11", date(2026, 11, 3), date(2026, 12, 31))
+    ' (3–30)'
+    >>> part_of_month("2026-11", date(2026, 11, 30), date(2026, 12, 31))
+    ' (30/11)'
+    >>> part_of_month("2026-11", date(2026, 1, 1), date(2026, 12, 31))
+    ''
+    """
     p = pd.Period(month, "M")
     first = max(p.start_time.date(), start)
     last = min(p.end_time.date(), end)
     if (first, last) == (p.start_time.date(), p.end_time.date()) or first > last:
         return ""
+    if first == last:
+        return f" ({first:%d/%m})"  # one day by its date, not "(30–30)"
     return f" ({first.day}–{last.day})"
 
 

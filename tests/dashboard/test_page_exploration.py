@@ -367,6 +367,10 @@ def test_months_the_period_covers_in_part_say_which_days(demo_warehouse):
     )
     at = run_app("exploration", {**window, "indeling1": "Kwartaal", "indeling2": "Geen"})
     assert at.dataframe[0].value["Kwartaal"].tolist() == ["K2 2026 (17/04–14/05)"]
+    # One day of a month is named by its date: "april 2026 (30–30)" read as a typing error.
+    one_day = {"periode": "aangepast", "van": "2026-04-30", "tot": "2026-05-14"}
+    at = run_app("exploration", {**one_day, "indeling1": "Maand", "indeling2": "Geen"})
+    assert at.dataframe[0].value["Maand"].tolist() == ["april 2026 (30/04)", "mei 2026 (1–14)"]
     whole = {"periode": "aangepast", "van": "2026-04-01", "tot": "2026-05-31"}
     at = run_app("exploration", {**whole, "indeling1": "Maand", "indeling2": "Geen"})
     assert at.dataframe[0].value["Maand"].tolist() == ["april 2026", "mei 2026"]
