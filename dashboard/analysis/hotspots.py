@@ -40,13 +40,13 @@ __all__ = [
 
 #: Integer class (ESRI's ``Gi_Bin``) → Dutch label shown in the dashboard.
 GI_CLASS_LABELS: dict[int, str] = {
-    3: "Hot spot 99 %",
-    2: "Hot spot 95 %",
-    1: "Hot spot 90 %",
+    3: "Hotspot 99 %",
+    2: "Hotspot 95 %",
+    1: "Hotspot 90 %",
     0: "Niet significant",
-    -1: "Cold spot 90 %",
-    -2: "Cold spot 95 %",
-    -3: "Cold spot 99 %",
+    -1: "Coldspot 90 %",
+    -2: "Coldspot 95 %",
+    -3: "Coldspot 99 %",
 }
 
 #: Integer class → English label (for the English switch of the interface).

@@ -79,7 +79,7 @@ SENTENCE_WORDS = {
 #: Hot-spot domains → Dutch label.
 HOTSPOT_LABELS = {"incidents": "Feiten (pv's)", "nuisance": "Overlastmeldingen"}
 #: Said for the hot spots of a domain whose source does not cover the period.
-NO_SOURCE_HOTSPOTS = "Geen gegevens van deze bron over deze periode: geen hot spots te zoeken."
+NO_SOURCE_HOTSPOTS = "Geen gegevens van deze bron over deze periode: geen hotspots te zoeken."
 #: In place of "no black spots" when the zone's own accident registration does not reach the
 #: rule's window: nothing was judged (the Verkeer page's words).
 NO_BLACK_SPOT_JUDGEMENT = blackspot_export.NO_JUDGEMENT
@@ -986,17 +986,17 @@ def briefing_images(data: BriefingData) -> dict[str, bytes]:
             data.wijk_shapes,
             _hot_cells(data, "incidents"),
             data.black_spots,
-            "Hot spots feiten (zeshoeken, rang) en gevaarlijke punten (bollen, rang)"
+            "Hotspots feiten (zeshoeken, rang) en gevaarlijke punten (bollen, rang)"
             if not data.hotspots.get("incidents", pd.DataFrame()).empty
-            else "Gevaarlijke punten (bollen, rang); geen hot spots feiten",
+            else "Gevaarlijke punten (bollen, rang); geen hotspots feiten",
         ),
         "kaart_overlast": static_maps.hotspot_map(
             data.wijk_shapes,
             _hot_cells(data, "nuisance"),
             data.black_spots.iloc[:0],
-            "Hot spots overlast (zeshoeken, rang)"
+            "Hotspots overlast (zeshoeken, rang)"
             if not data.hotspots.get("nuisance", pd.DataFrame()).empty
-            else "Geen hot spots overlast in deze periode",
+            else "Geen hotspots overlast in deze periode",
         ),
     }
 
@@ -1045,7 +1045,7 @@ def briefing_docx(
             # An inspector's pack: only the file name said whose version it was (an audit).
             *(
                 [
-                    f"Versie voor de wijkinspecteur van {reader_label(data)}: hot spots, "
+                    f"Versie voor de wijkinspecteur van {reader_label(data)}: hotspots, "
                     "locaties om op te volgen en de aantallen rond evenementen enkel van "
                     "die wijk; de kerncijfers zijn die van het gebied."
                 ]
@@ -1165,10 +1165,10 @@ def briefing_docx(
             doc, t.columns, _signed_rows(t), highlight=lambda i, j, m=m: m[i].get(j), font_size=8
         )
 
-    doc.add_heading("5. Hot spots en gevaarlijke punten", level=1)
+    doc.add_heading("5. Hotspots en gevaarlijke punten", level=1)
     for domain, label in HOTSPOT_LABELS.items():
         hot = data.hotspots[domain]
-        doc.add_heading(f"Hot spots {label.lower()} (Gi*, zeshoeken ~0,1 km²)", level=2)
+        doc.add_heading(f"Hotspots {label.lower()} (Gi*, zeshoeken ~0,1 km²)", level=2)
         if domain not in data.categories:
             doc.add_paragraph(NO_SOURCE_HOTSPOTS)
         elif hot.empty:
@@ -1204,7 +1204,7 @@ def briefing_docx(
         images["kaart"],
         0.9,
         max_height=MAP_HEIGHT,
-        alt="Kaart van de wijken met de hot spots van feiten en de gevaarlijke punten.",
+        alt="Kaart van de wijken met de hotspots van feiten en de gevaarlijke punten.",
     )
     if "kaart_overlast" in images:
         _docx.page_break(doc)
@@ -1214,7 +1214,7 @@ def briefing_docx(
             images["kaart_overlast"],
             0.9,
             max_height=MAP_HEIGHT,
-            alt="Kaart van de wijken met de hot spots van overlastmeldingen.",
+            alt="Kaart van de wijken met de hotspots van overlastmeldingen.",
         )
     _docx.page_break(doc)
     _events_section(doc, data)
@@ -1344,12 +1344,12 @@ def no_hotspots_text(data, domain: str) -> str:
     inspector's briefing lists the own wijk's only (a note counts the others): "none in
     this period" would deny those."""
     where = " in je wijk" if data.hidden_hotspots.get(domain) else ""
-    return f"Geen significante hot spots (Gi*, met FDR-correctie){where} in deze periode."
+    return f"Geen significante hotspots (Gi*, met FDR-correctie){where} in deze periode."
 
 
 #: Under the hot-spot table, on the page and in the pack.
 HOTSPOT_NOTE = (
-    "Hot spots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
+    "Hotspots: zeshoeken (H3, ~0,1 km²) met een significant hoge Getis-Ord Gi* over de cel "
     "en haar buren in deze periode (FDR-gecorrigeerd), met de meest voorkomende straat en "
     "categorie. De klasse zegt hoe zeker (90, 95 of 99 %). Bij een week zijn de aantallen "
     "klein: lees ze als aandachtspunten."
@@ -1366,14 +1366,14 @@ def hotspot_note(data) -> str:
         + f" Elke zeshoek is vergeleken met het gemiddelde van {chosen_area(data.wijken)}"
     )
     if data.wijken:
-        return note + ": de hele zone kan andere hot spots geven."
+        return note + ": de hele zone kan andere hotspots geven."
     return note + "."
 
 
 #: Under a hot-spot table with its "Met de buren" column (page and pack).
 HOTSPOT_SUM_NOTE = (
     "Met de buren: de records in de zeshoek en in de zes zeshoeken rond haar. Daarop rekent "
-    "Gi*, zodat ook een zeshoek met één record een hot spot is als haar buurt er veel heeft."
+    "Gi*, zodat ook een zeshoek met één record een hotspot is als haar buurt er veel heeft."
 )
 
 
@@ -1390,7 +1390,7 @@ def more_hotspots_note(data, domain: str) -> str:
         else "hoogste klasse, dan de meeste records met de buren"
     )
     return (
-        f"De {fmt_int(shown)} sterkste van {fmt_int(total)} hot spots ({order}); Bronnen "
+        f"De {fmt_int(shown)} sterkste van {fmt_int(total)} hotspots ({order}); Bronnen "
         "toont ze allemaal."
     )
 

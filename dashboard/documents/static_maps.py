@@ -419,7 +419,7 @@ def hotspot_map(
     # hot-spot colours over a map without a single hexagon.
     classes = {int(k) for k in hot_cells["klasse"]} if len(hot_cells) else set()
     handles = [
-        Patch(color=HOT_COLOURS[k], label=f"Hot spot {level} %")
+        Patch(color=HOT_COLOURS[k], label=f"Hotspot {level} %")
         for k, level in ((3, 99), (2, 95), (1, 90))
         if k in classes
     ] + [

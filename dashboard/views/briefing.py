@@ -192,9 +192,9 @@ maps.record_map(
     key="briefing_records",
 )
 
-st.subheader("Hot spots en gevaarlijke punten")
+st.subheader("Hotspots en gevaarlijke punten")
 hot_domain = st.radio(
-    "Hot spots van",
+    "Hotspots van",
     list(bp.HOTSPOT_LABELS),
     format_func=bp.HOTSPOT_LABELS.__getitem__,
     horizontal=True,
@@ -232,7 +232,7 @@ m = maps.new_map(data.wijk_shapes, st.session_state.get(maps.KEY_BASEMAP, maps.D
 if hot.empty:
     maps.add_outlines(m, data.wijk_shapes)
 else:
-    maps.add_hexagons(m, hot[["h3_cell", "n"]], "Aantal in hot spot")
+    maps.add_hexagons(m, hot[["h3_cell", "n"]], "Aantal in hotspot")
     # Borders that leave the hexagons' tooltips reachable.
     maps.add_outline_strokes(m, data.wijk_shapes)
 if not data.black_spots.empty:
@@ -256,7 +256,7 @@ if not data.black_spots.empty:
 maps.show(m, key="briefing_kaart", height=480)
 st.caption(
     # A semicolon: the black spots' part has its own "en" ("3 gevaarlijke punten en 4 kandidaten").
-    f"Op de kaart: {fmt_count(len(hot), 'hot-spotzeshoek', 'hot-spotzeshoeken')}"
+    f"Op de kaart: {fmt_count(len(hot), 'hotspotzeshoek', 'hotspotzeshoeken')}"
     + (
         f" (de sterkste van {fmt_int(data.hotspots_total[hot_domain])})"
         if data.hotspots_total.get(hot_domain, 0) > len(hot)

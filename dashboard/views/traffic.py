@@ -934,7 +934,7 @@ controls_text = (
 )
 st.caption(
     f"Zeshoeken: letselongevallen van de eigen registratie over {params.years} jaar "
-    f"(hot spots); {controls_text}; "
+    f"(hotspots); {controls_text}; "
     f"cirkels: {fmt_int(CONTROL_RADIUS_M)} m rond de "
     + (
         f"top-{len(top)} locaties."

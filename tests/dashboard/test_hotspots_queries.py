@@ -96,8 +96,8 @@ def test_hotspot_classes_sum_and_labels(version):
     )
     assert int(gi["n"].sum()) == total
     assert set(gi["label"].astype(str)) <= {
-        "Hot spot 99 %", "Hot spot 95 %", "Hot spot 90 %", "Niet significant",
-        "Cold spot 90 %", "Cold spot 95 %", "Cold spot 99 %",
+        "Hotspot 99 %", "Hotspot 95 %", "Hotspot 90 %", "Niet significant",
+        "Coldspot 90 %", "Coldspot 95 %", "Coldspot 99 %",
     }  # fmt: skip
     # The fullest cell of the zone is a hot spot.
     assert gi.sort_values("n").iloc[-1]["klasse"] >= 2
@@ -342,7 +342,7 @@ def test_map_helpers_layers_exports(version):
     legend = [(maps.GI_COLOURS[k], GI_CLASS_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)]
     features = maps.add_class_hexagons(m, gi, maps.GI_COLOURS, "Getis-Ord Gi*", legend=legend)
     assert len(features) == len(gi)
-    hot = [f for f in features if f["properties"]["label"] == "Hot spot 99 %"]
+    hot = [f for f in features if f["properties"]["label"] == "Hotspot 99 %"]
     assert all(f["properties"]["fill"] == maps.GI_COLOURS[3] for f in hot)
     cells = hq.cell_counts(version, "incidents", START, END)
     maps.add_heatmap(m, cells, "Concentratie")
@@ -352,7 +352,7 @@ def test_map_helpers_layers_exports(version):
     page = maps.standalone_html(m)
     # Offline file: every script inlined, nothing fetched from a CDN or the server.
     assert "/app/static/" not in page and "cdn.jsdelivr" not in page
-    assert "L.heatLayer" in page and "Hot spot 99 %" in page and "Cold spot 99 %" in page
+    assert "L.heatLayer" in page and "Hotspot 99 %" in page and "Coldspot 99 %" in page
     png = static_map.static_map_png(districts, "Test", features, None, legend, pois)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
 

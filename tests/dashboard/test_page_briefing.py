@@ -132,7 +132,7 @@ def test_briefing_sections_spots_and_download(demo_warehouse):
         "Wat valt op",
         "Per wijk",
         "Per categorie",
-        "Hot spots en gevaarlijke punten",
+        "Hotspots en gevaarlijke punten",
         "Briefing downloaden",
     ):
         assert h in headings
@@ -142,7 +142,7 @@ def test_briefing_sections_spots_and_download(demo_warehouse):
     hot = next((f for f in frames if "Klasse" in f.columns), None)
     if hot is not None:
         assert list(hot["Rang"]) == list(range(1, len(hot) + 1))
-        assert hot["Klasse"].str.startswith("Hot spot").all()
+        assert hot["Klasse"].str.startswith("Hotspot").all()
     black = next(f for f in frames if "Prioriteitsscore" in f.columns)
     spots = black[black["Status"] == "Gevaarlijk punt"]
     assert (spots["Letselongevallen"] >= 3).all()
@@ -366,10 +366,10 @@ def test_a_hot_spot_list_cut_at_ten_says_of_how_many(demo_warehouse):
     )
     total = int(((gi["klasse"] > 0) & (gi["n"] > 0)).sum())
     assert total > 10, "the demo's year has more hot cells than the list holds"
-    note = f"De 10 sterkste van {nl(total)} hot spots"
+    note = f"De 10 sterkste van {nl(total)} hotspots"
     assert any(c.value.startswith(note) for c in at.caption)
     assert any(
-        c.value.startswith(f"Op de kaart: 10 hot-spotzeshoeken (de sterkste van {nl(total)});")
+        c.value.startswith(f"Op de kaart: 10 hotspotzeshoeken (de sterkste van {nl(total)});")
         for c in at.caption
     )
     # The year to date's base is the same dates a year earlier, and its tiles say so (they
@@ -487,7 +487,7 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     end = anchor()
     data = bp.collect_briefing(warehouse_version(), "ytd", end)
     hot = data.hotspots["incidents"]
-    assert len(hot) >= 1, "de demo moet hot spots hebben"
+    assert len(hot) >= 1, "de demo moet hotspots hebben"
     start, last = data.bounds.current.as_tuple()
     assert last <= period_bounds("ytd", end).current.end
     for cell, local_sum, n in zip(hot["h3_cell"], hot["local_sum"], hot["n"], strict=True):
@@ -532,7 +532,7 @@ def test_briefing_hot_spots_show_what_made_them_hot(demo_warehouse):
     assert bp.hotspot_note(data).endswith("het gemiddelde van de zone.")
     one = bp.collect_briefing(warehouse_version(), "ytd", end, (code,))
     assert bp.hotspot_note(one).endswith(
-        "het gemiddelde van de gekozen wijk: de hele zone kan andere hot spots geven."
+        "het gemiddelde van de gekozen wijk: de hele zone kan andere hotspots geven."
     )
     # The inspector's pack says whose version it is on its title page; the zone's does not.
     assert f"Versie voor de wijkinspecteur van {own} ({code}):" in pack(inspector)

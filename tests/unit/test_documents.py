@@ -634,7 +634,7 @@ def test_briefing_pack_matches_warehouse(demo_warehouse):
         "Wat valt op",
         "Per wijk",
         "Per categorie",
-        "Hot spots en gevaarlijke punten",
+        "Hotspots en gevaarlijke punten",
         "Kaart",
     ):
         assert any(section in h for h in headings), section
@@ -1581,10 +1581,10 @@ def test_an_inspector_s_pack_says_in_je_wijk_and_has_its_own_file_name(demo_ware
         empty = [d for d, hot in seen.hotspots.items() if hot.empty and seen.hidden_hotspots[d]]
         if empty:
             break
-    assert empty, "geen inspecteur zonder eigen hot spots gevonden"
+    assert empty, "geen inspecteur zonder eigen hotspots gevonden"
     _, texts = _docx_text(bp.briefing_docx(seen))
     assert (
-        "Geen significante hot spots (Gi*, met FDR-correctie) in je wijk in deze periode." in texts
+        "Geen significante hotspots (Gi*, met FDR-correctie) in je wijk in deze periode." in texts
     )
     assert not [t for t in texts if t.endswith("FDR-correctie) in deze periode.")]
     # The page says it in the same words (it said "none" beside "3 buiten je wijk"; a review).
@@ -1855,7 +1855,7 @@ def test_briefing_pack_has_no_empty_page(demo_warehouse, tmp_path):
 
     # A section goes on where the one before it ends, or on the next page.
     assert page_of("3. Per wijk") - page_of("2. Wat valt op") <= 1
-    assert page_of("5. Hot spots") - page_of("Overlast per type") <= 1
+    assert page_of("5. Hotspots") - page_of("Overlast per type") <= 1
     maps = page_of("Kaart: feiten en gevaarlijke punten")
     assert maps == page_of("Gevaarlijke punten (letselongevallen") + 1
     assert pages[maps].split() == ["Kaart:", "feiten", "en", "gevaarlijke", "punten"]

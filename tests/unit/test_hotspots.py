@@ -72,7 +72,7 @@ def test_planted_cluster_is_hot_spot_99():
 
     result = gi_star_hexagons(counts, fill_ring=False).set_index("h3_cell")
 
-    assert result.loc[CENTER, "label"] == "Hot spot 99 %"
+    assert result.loc[CENTER, "label"] == "Hotspot 99 %"
     assert result.loc[CENTER, "klasse"] == 3
     assert result.loc[CENTER, "z"] > 2.576
     assert result.loc[CENTER, "p"] < 0.01

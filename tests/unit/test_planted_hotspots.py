@@ -59,7 +59,7 @@ def test_every_planted_hot_spot_is_a_gi_star_hot_spot(planted):
         assert len(near) == 7, "centre cell and its six neighbours are in the study area"
         best = near.sort_values("klasse").iloc[-1]
         assert best["klasse"] >= 2, (spot["category"], fdr, near[["n", "z", "label"]])
-        assert best["label"] in ("Hot spot 95 %", "Hot spot 99 %")
+        assert best["label"] in ("Hotspot 95 %", "Hotspot 99 %")
         # Not the whole zone is hot: the hot spot stands out.
         assert (gi["klasse"] >= 2).mean() < 0.10
 

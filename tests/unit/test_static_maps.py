@@ -37,11 +37,11 @@ def _maps() -> dict:
             _shapes(), pd.DataFrame({"h3_cell": [cell], "n": [7]}), "Feiten per zeshoek"
         ),
         "hotspot_map": lambda: static_maps.hotspot_map(
-            _shapes(), pd.DataFrame({"h3_cell": [cell], "klasse": [3]}), spots, "Hot spots"
+            _shapes(), pd.DataFrame({"h3_cell": [cell], "klasse": [3]}), spots, "Hotspots"
         ),
         # The Bronnen page's "Kaart als PNG".
         "static_map_png": lambda: static_map.static_map_png(
-            _shapes(), "Hot spots", legend=[("#bd0026", "Hot spot 99 %")]
+            _shapes(), "Hotspots", legend=[("#bd0026", "Hotspot 99 %")]
         ),
     }
 
@@ -239,7 +239,7 @@ def _label_spot(code: str = "W01") -> tuple[float, float]:
 
 def _spot_map(spots: pd.DataFrame, hot: pd.DataFrame | None = None) -> None:
     hot = pd.DataFrame(columns=["h3_cell", "klasse", "rang"]) if hot is None else hot
-    static_maps.hotspot_map(_shapes(), hot, spots, "Hot spots")
+    static_maps.hotspot_map(_shapes(), hot, spots, "Hotspots")
 
 
 def test_black_spots_and_ranks_lie_above_the_wijk_names(figures):
@@ -360,7 +360,7 @@ def test_the_hot_spot_legend_names_only_what_the_map_draws(figures):
     static_maps.hotspot_map(_shapes(), pd.DataFrame(columns=["h3_cell", "klasse"]), none, "Leeg")
     with_hot, empty = figures
     legend = with_hot.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["Hot spot 95 %"]
+    assert [t.get_text() for t in legend.get_texts()] == ["Hotspot 95 %"]
     assert all(isinstance(h, Patch) for h in legend.legend_handles)
     assert empty.axes[0].get_legend() is None
 
