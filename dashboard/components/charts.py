@@ -45,10 +45,81 @@ def dutch_numbers(fig):
     return fig
 
 
+#: Up to this many, a count axis gets a tick per whole number: Plotly's own ticks for a
+#: maximum of 2 to 5 are halves ("0,5 feiten"; a UX sweep).
+WHOLE_TICKS_UP_TO = 5
+
+
+def _numbers(values) -> list[float] | None:
+    """The finite numbers of a trace's values, or None when one is not a number."""
+    out = []
+    for v in [] if values is None else list(values):
+        if v is None or v != v:  # a gap
+            continue
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            try:
+                v = float(v)
+            except (TypeError, ValueError):
+                return None
+        out.append(float(v))
+    return out
+
+
+def whole_number_ticks(fig):
+    """A tick per whole number on a count axis whose values stay at or below
+    :data:`WHOLE_TICKS_UP_TO` (stacked bars by their totals); returns ``fig``.
+
+    An axis is left alone when one value is not a whole number (a share, a rate), when
+    the figure sets its ticks itself, and for heatmaps and other traces than lines and
+    bars. Horizontal bars count along x.
+    """
+    totals: dict[str, dict] = {"x": {}, "y": {}}
+    peaks = {"x": 0.0, "y": 0.0}
+    counts = {"x": True, "y": True}
+    stacked = fig.layout.barmode in (None, "stack", "relative")
+    for trace in fig.data:
+        if trace.type not in ("scatter", "scattergl", "bar"):
+            counts = {"x": False, "y": False}
+            break
+        axis = "x" if getattr(trace, "orientation", None) == "h" else "y"
+        other = "y" if axis == "x" else "x"
+        values = _numbers(getattr(trace, axis))
+        if values is None or any(v != int(v) for v in values):
+            counts[axis] = False
+            continue
+        if values:
+            peaks[axis] = max(peaks[axis], max(abs(v) for v in values))
+        if trace.type == "bar" and stacked:
+            where = getattr(trace, other)
+            positions = list(range(len(values)) if where is None else where)
+            for key, v in zip(positions, list(getattr(trace, axis)), strict=False):
+                if v is not None and v == v:
+                    key = str(key)
+                    totals[axis][key] = totals[axis].get(key, 0.0) + abs(float(v))
+    for axis in ("x", "y"):
+        peak = max([peaks[axis], *totals[axis].values()])
+        layout_axis = fig.layout[f"{axis}axis"]
+        used = any(
+            ("x" if getattr(t, "orientation", None) == "h" else "y") == axis for t in fig.data
+        )
+        if (
+            not used
+            or not counts[axis]
+            or peak > WHOLE_TICKS_UP_TO
+            or layout_axis.dtick is not None
+            or layout_axis.tickvals is not None
+            or layout_axis.type in ("category", "date", "log")
+        ):
+            continue
+        layout_axis.update(tick0=0, dtick=1)
+    return fig
+
+
 def show_chart(fig, **kwargs) -> None:
-    """Draw ``fig`` with :func:`dutch_numbers` (``st.plotly_chart``'s arguments pass through):
-    the one way the pages draw a Plotly chart."""
-    st.plotly_chart(dutch_numbers(fig), **kwargs)
+    """Draw ``fig`` with :func:`dutch_numbers` and :func:`whole_number_ticks`
+    (``st.plotly_chart``'s arguments pass through): the one way the pages draw a Plotly
+    chart."""
+    st.plotly_chart(whole_number_ticks(dutch_numbers(fig)), **kwargs)
 
 
 def dot_partial_ends(fig, partial: set) -> bool:
