@@ -18,6 +18,7 @@ import streamlit as st
 from dashboard.auth import gate
 from dashboard.auth.roles import Role
 from dashboard.components import layout
+from dashboard.components.filters import PRESETS
 from dashboard.components.format import fmt_count, fmt_date, fmt_int, style_table, to_csv_bytes
 from etl.audit import ANCHOR_CHARS, CHANGES, MIN_ANCHOR_CHARS
 from etl.config import zone_clock, zone_today
@@ -95,6 +96,27 @@ def _value(value) -> str:
     return str(value)
 
 
+def _filter_value(key: str, value) -> str:
+    """A filter from a page's address as the page shows it: the period preset by its
+    label, dates as dates; the rest as stored ("periode: 28d" read as a code; a UX sweep)."""
+    if key == "periode" and isinstance(value, str) and value in PRESETS:
+        return PRESETS[value].lower()
+    if key in ("van", "tot") and isinstance(value, str):
+        try:
+            return fmt_date(value)
+        except ValueError:
+            return value
+    return _value(value)
+
+
+def _filters(filters: dict) -> str:
+    """A page's filters, ``periode: laatste 28 dagen · wijk: W01, W02``: the period first,
+    from before to (the log keeps the keys sorted: "tot" came before "van")."""
+    first = [k for k in ("periode", "van", "tot") if k in filters]
+    keys = first + [k for k in filters if k not in first]
+    return " · ".join(f"{k}: {_filter_value(k, filters[k])}" for k in keys)
+
+
 def describe(event: str, detail: str | None) -> str:
     """One readable Dutch line for an event's JSON detail.
 
@@ -108,7 +130,7 @@ def describe(event: str, detail: str | None) -> str:
     Returns
     -------
     str
-        E.g. ``"periode: 28d · wijk: W01, W02"`` for a page view.
+        E.g. ``"periode: laatste 28 dagen · wijk: W01, W02"`` for a page view.
     """
     if not detail:
         return ""
@@ -122,15 +144,13 @@ def describe(event: str, detail: str | None) -> str:
         # The whole detail was too long and cut as one text (older rows kept only the start).
         return " ".join(_kept(data).split())
     if event == "pagina":
-        filters = data.get("filters") or {}
-        return " · ".join(f"{k}: {_value(v)}" for k, v in filters.items()) or "standaardfilters"
+        return _filters(data.get("filters") or {}) or "standaardfilters"
     if event == "export":
         parts = [str(data.get("bestand") or data.get("formaat") or "bestand")]
         if data.get("rijen") is not None:
             parts.append(fmt_count(data["rijen"], "rij", "rijen"))
-        filters = data.get("filters") or {}
-        if filters:
-            parts.append(" · ".join(f"{k}: {_value(v)}" for k, v in filters.items()))
+        if data.get("filters"):
+            parts.append(_filters(data["filters"]))
         if data.get("sql"):
             parts.append("query: " + " ".join(_kept(data["sql"]).split()))
         return " — ".join(parts)

@@ -201,3 +201,19 @@ def test_sign_ins_count_apart_from_sessions_resumed(local_mode):
     at = audit_page()
     [kpi] = [m for m in at.metric if m.label == "Aanmeldingen"]
     assert kpi.value == "1" and "3 keer verder aangemeld via de sessiecookie" in kpi.help
+
+
+def test_page_filters_read_as_the_page_shows_them(local_mode):
+    """A page view's details read "periode: 28d" and "van: 2026-04-17": codes of the
+    address, not what the page showed (a UX sweep)."""
+    log = AuditLog()
+    log.record("pagina", "demo", page="sources", detail={"filters": {"periode": "28d",
+                                                                     "wijk": ["W01", "W02"]}})  # fmt: skip
+    log.record("export", "demo", page="exploration", detail={
+        "bestand": "verkenning.csv", "rijen": 2,
+        "filters": {"periode": "aangepast", "van": "2026-04-17", "tot": "2026-05-14"}})  # fmt: skip
+    shown = table(audit_page()).set_index("Nr.")["Details"]
+    assert shown[1] == "periode: laatste 28 dagen · wijk: W01, W02"
+    assert shown[2] == (
+        "verkenning.csv — 2 rijen — periode: aangepast · van: 17/04/2026 · tot: 14/05/2026"
+    )
