@@ -1441,6 +1441,10 @@ def add_heatmap(m: folium.Map, cells: pd.DataFrame, title: str = "Concentratie")
     return drawn
 
 
+#: The line under a clustered layer's legend: what a bubble with a number is.
+CLUSTER_NOTE = "Bol met getal: zoveel punten dicht bij elkaar; zoom in of klik erop"
+
+
 def add_point_clusters(
     m: folium.Map, points: pd.DataFrame, title: str, colours: Mapping[str, str] | None = None
 ) -> Drawn:
@@ -1479,7 +1483,8 @@ def add_point_clusters(
     # Without tiles the map has no maxZoom, and markercluster refuses to start without one.
     m.options.setdefault("max_zoom", 19)
     layer.add_to(m)
-    Legend(title, [(palette[c], c) for c in sorted(palette)]).add_to(m)
+    # The bubbles with a number had no word on the map (a UX sweep).
+    Legend(title, [(palette[c], c) for c in sorted(palette)] + [(None, CLUSTER_NOTE)]).add_to(m)
     return drawn
 
 

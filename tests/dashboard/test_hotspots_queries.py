@@ -390,6 +390,8 @@ def test_clusters_highlight_and_chains(version):
     page = maps.standalone_html(m)
     # Markercluster needs a maxZoom when there are no tiles; its script is inlined.
     assert '"maxZoom": 19' in page and "markerClusterGroup" in page
+    # Its bubbles are said in the legend (they had no word on the map).
+    assert maps.CLUSTER_NOTE in page
     assert "cdnjs.cloudflare" not in page
     assert "Grote Steenweg 49" in page and f"{chains['keten_id'].nunique()} ketens" in page
     # The legend names the largest chains in their own colours (it showed one grey swatch).
