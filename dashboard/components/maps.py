@@ -300,7 +300,8 @@ LABEL_GAP_PX = 3
 
 
 class DeclutterLabels(MacroElement):
-    """Hides area names that would overlap a larger area's name, at every zoom level.
+    """Hides area names that would overlap a larger area's name or a rank label
+    (:func:`add_labels`), at every zoom level.
 
     Zoomed out to the whole zone, the names of neighbouring wijken ran into each other
     ("Erps-Kwerps-NoordVeltem-Beisem"; with the 29 real wijken of PZ HerKo, most of them).
@@ -317,7 +318,12 @@ class DeclutterLabels(MacroElement):
                 var labels = Array.prototype.slice.call(
                     map.getContainer().querySelectorAll(".wb-area-label"));
                 labels.sort(function (a, b) { return b.dataset.rank - a.dataset.rank; });
-                var placed = [];
+                // Ranks of places to follow up (black spots) stay and are placed first:
+                // a name under one read as "#2Kortenberg-Centrum" (a UX sweep).
+                var placed = Array.prototype.slice.call(
+                    map.getContainer().querySelectorAll(".wb-rank-label")
+                ).map(function (el) { return el.getBoundingClientRect(); })
+                 .filter(function (r) { return r.width; });
                 labels.forEach(function (el) {
                     el.style.visibility = "";
                     var r = el.getBoundingClientRect();
@@ -1289,18 +1295,25 @@ def add_rings(
         _on_top(ring, m).add_to(m)
 
 
-def add_labels(m: folium.Map, labels: pd.DataFrame, colour: str = "#7b3294") -> None:
+def add_labels(
+    m: folium.Map, labels: pd.DataFrame, colour: str = "#7b3294", above_px: int = 13
+) -> None:
     """Short text labels (e.g. ranks) on the map: ``lat``, ``lon``, ``text``; over the
-    wijk names (:data:`TOP_PANE`)."""
+    wijk names (:data:`TOP_PANE`), which give way to them (:class:`DeclutterLabels`).
+
+    Each label is centred ``above_px`` pixels above its point: clear of a black spot's
+    ring of 12 pixels."""
     for r in labels.to_dict("records"):
         folium.Marker(
             [float(r["lat"]), float(r["lon"])],
             pane=_top_pane(m),
             icon=folium.DivIcon(
                 html=(
-                    f'<div style="font:700 12px sans-serif;color:{colour};white-space:nowrap;'
+                    f'<div class="wb-rank-label" style="display:inline-block;'
+                    f"font:700 12px sans-serif;color:{colour};white-space:nowrap;"
                     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;"
-                    f'transform:translate(-50%,-130%)">{html.escape(str(r["text"]))}</div>'
+                    f'transform:translate(-50%,calc(-100% - {int(above_px)}px))">'
+                    f"{html.escape(str(r['text']))}</div>"
                 ),
                 icon_size=(0, 0),
             ),

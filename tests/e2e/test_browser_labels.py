@@ -45,13 +45,14 @@ def _labels(page) -> list[dict]:
     )
 
 
-def _open(browser, tmp_path: Path, m, width: int, height: int):
-    """The map as its offline HTML file in Chromium, once its names are placed."""
+def _open(browser, tmp_path: Path, m, width: int, height: int, shown: str = ".wb-area-label"):
+    """The map as its offline HTML file in Chromium, once its names are placed (``shown``:
+    the first element that appears)."""
     html = tmp_path / "kaart.html"
     html.write_text(maps.standalone_html(m), encoding="utf-8")
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(html.as_uri())
-    page.locator(".wb-area-label").first.wait_for()
+    page.locator(shown).first.wait_for()
     page.wait_for_timeout(500)
     return page
 
@@ -123,4 +124,37 @@ def test_scale_bar_is_metric_only(browser, tmp_path: Path, demo_warehouse):
     page = _open(browser, tmp_path, m, 900, 650)
     bars = page.locator(".leaflet-control-scale-line").all_inner_texts()
     assert len(bars) == 1 and bars[0].strip().endswith(("km", " m")), bars
+    page.close()
+
+
+def test_wijk_names_give_way_to_rank_labels(browser, tmp_path: Path, demo_warehouse):
+    """A black spot's rank sat on a wijk's name ("#2" over "Kortenberg-Centrum"; a UX
+    sweep): the rank stays, and a name it would touch is hidden at that zoom."""
+    import pandas as pd
+    from shapely.geometry import shape
+
+    from dashboard.queries import warehouse_version
+    from dashboard.queries.districts import district_shapes
+
+    wijken = district_shapes(warehouse_version(demo_warehouse), "wijk")
+    m = maps.new_map(wijken)
+    maps.add_outline_strokes(m, wijken)
+    # A rank right on the first wijk's name (its label point), as a black spot can be.
+    point = shape(json.loads(wijken["geojson"].iloc[0])).representative_point()
+    maps.add_labels(m, pd.DataFrame({"lat": [point.y], "lon": [point.x + 0.0005],
+                                     "text": ["#2"]}), above_px=0)  # fmt: skip
+    page = _open(browser, tmp_path, m, 900, 650, shown=".wb-rank-label")
+    ranks = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.wb-rank-label')).map(e => {
+            const r = e.getBoundingClientRect();
+            return {name: e.textContent, hidden: e.style.visibility === 'hidden',
+                    left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+        })"""
+    )
+    assert len(ranks) == 1 and ranks[0]["right"] > ranks[0]["left"]
+    labels = _labels(page)
+    first = next(x for x in labels if x["name"] == wijken["name"].iloc[0])
+    assert first["hidden"], "de naam onder de rang bleef staan"
+    assert _overlaps(labels + ranks) == []
+    assert sum(not x["hidden"] for x in labels) >= len(wijken) - 2  # the others stay
     page.close()
