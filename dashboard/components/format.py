@@ -328,6 +328,27 @@ def month_abbreviation(month: int) -> str:
     return MONTH_ABBREVIATIONS[int(month) - 1]
 
 
+def fmt_day_span(first: date, last: date, *, month_days: bool = False, full: bool = False) -> str:
+    """The days a period label holds: ``17/04–14/05``; ``3–30`` with ``month_days`` (days
+    of the one month the label names); dates in full with ``full``; one day by its date,
+    not ``30–30``.
+
+    >>> fmt_day_span(date(2026, 4, 17), date(2026, 5, 14))
+    '17/04–14/05'
+    >>> fmt_day_span(date(2026, 11, 3), date(2026, 11, 30), month_days=True)
+    '3–30'
+    >>> fmt_day_span(date(2026, 11, 30), date(2026, 11, 30), month_days=True)
+    '30/11'
+    >>> fmt_day_span(date(2025, 12, 29), date(2026, 1, 4), full=True)
+    '29/12/2025–04/01/2026'
+    """
+    if full:
+        return fmt_date(first) if first == last else f"{fmt_date(first)}–{fmt_date(last)}"
+    if first == last:
+        return f"{first:%d/%m}"
+    return f"{first.day}–{last.day}" if month_days else f"{first:%d/%m}–{last:%d/%m}"
+
+
 def part_of_month(month, start: date, end: date) -> str:
     """``" (3–30)"`` when the period ``start``–``end`` covers only those days of ``month``
     (a ``pandas.Period`` or any day in it), ``" (30/11)"`` for one day, ``""`` when it
@@ -345,9 +366,7 @@ def part_of_month(month, start: date, end: date) -> str:
     last = min(p.end_time.date(), end)
     if (first, last) == (p.start_time.date(), p.end_time.date()) or first > last:
         return ""
-    if first == last:
-        return f" ({first:%d/%m})"  # one day by its date, not "(30–30)"
-    return f" ({first.day}–{last.day})"
+    return f" ({fmt_day_span(first, last, month_days=True)})"
 
 
 def iso_week_label(value: date | datetime) -> str:

@@ -25,6 +25,7 @@ from dashboard.components.format import (
     MONTHS,
     WEEKDAYS,
     fmt_date,
+    fmt_day_span,
     fmt_int,
     fmt_number,
     iso_week_label,
@@ -98,16 +99,14 @@ def period_label(
     held = _held_days(column, value, within)
     if held is not None:
         first, last = held
-        days = f"{first.day}–{last.day}" if column == "maand" else f"{first:%d/%m}–{last:%d/%m}"
-        if first == last:
-            # One day: its date ("nov 2026 (30–30)" read as a typing error; a UX sweep).
-            days = f"{first:%d/%m}"
+        # One day by its date ("nov 2026 (30–30)" read as a typing error; a UX sweep).
+        days = fmt_day_span(first, last, month_days=column == "maand")
         if column == "isojaar":
             # Its days may lie in two calendar years ("2025 (ISO-jaar, 30/12/2024–12/01/2025)"),
             # or all in the calendar year before it: "2026 (ISO-jaar, 29/12–31/12)" read as
             # December 2026 for 29-31/12/2025 (a review). Dates in full then.
             if first.year != last.year or first.year != int(value):
-                days = fmt_date(first) if first == last else f"{fmt_date(first)}–{fmt_date(last)}"
+                days = fmt_day_span(first, last, full=True)
             days = f"ISO-jaar, {days}"
         label += f" ({days})"
     elif column == "isojaar":
