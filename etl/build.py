@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -476,26 +476,48 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
         )
 
 
-def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> None:
-    """Zone configuration as raw.zone_* tables so the SQL models can join it.
+#: How far past the build's start a moment may lie before it counts as "in de toekomst":
+#: the clock of the system that made the export may run a little ahead of this one.
+CLOCK_MARGIN = timedelta(hours=1)
 
-    ``now``: the build's start in the zone's local time (``raw.build_params``: ``today``
-    refuses future dates, ``build_started_at`` stamps the files read).
+
+def create_build_params(
+    con: duckdb.DuckDBPyConnection, zone: dict, now: datetime, name: str | None = None
+) -> None:
+    """``raw.build_params``, the one row the staging models read beside each record.
+
+    ``now`` is the build's start in the zone's local time. ``today`` is its date;
+    ``future_from`` the first moment a record may not hold (the staging models refuse it
+    as "in de toekomst"): the start of tomorrow, or :data:`CLOCK_MARGIN` after ``now``
+    when that comes first. A fact at 23:00 today in a build at 14:00 is a typing error,
+    not a fact; a day without a time ("07/12/2026") is never in the future today.
+    ``build_started_at`` stamps the files read. ``name`` overrides the zone's name (the
+    upload preview's).
     """
     z = zone.get("zone", {})
+    tomorrow = datetime.combine(now.date() + timedelta(days=1), datetime.min.time())
     execute_literal(
         con,
         "CREATE TABLE raw.build_params AS SELECT ?::VARCHAR AS zone_name, ?::DATE AS today, "
         "?::INTEGER AS h3_resolution, ?::INTEGER AS h3_resolution_coarse, "
-        "?::TIMESTAMP AS build_started_at",
+        "?::TIMESTAMP AS build_started_at, ?::TIMESTAMP AS future_from",
         [
-            z.get("name", "zone"),
+            name or z.get("name", "zone"),
             now.date(),
             z.get("h3_resolution", 9),
             z.get("h3_resolution_coarse", 8),
             now,
+            min(tomorrow, now + CLOCK_MARGIN),
         ],
     )
+
+
+def _zone_tables(con: duckdb.DuckDBPyConnection, zone: dict, now: datetime) -> None:
+    """Zone configuration as raw.zone_* tables so the SQL models can join it.
+
+    ``now``: the build's start in the zone's local time (:func:`create_build_params`).
+    """
+    create_build_params(con, zone, now)
     # Small tables, created with their types (an empty list still gets its columns).
     cats = zone.get("categories", {})
     # A wijk or deelgemeente without nis_code (optional in zone.toml) takes its
@@ -1812,7 +1834,7 @@ def build_warehouse(
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         # "Now" only refuses future dates and stamps the files read; every other date
         # derives from the data.
-        _zone_tables(con, zone, datetime.now(tz).replace(tzinfo=None, microsecond=0))
+        _zone_tables(con, zone, config.zone_now(zone))
         # Temporary macros the models use; every extra connection that runs models gets them.
         session = [use + config.macros_sql(zone, zone_file)]
         con.execute(session[0])

@@ -896,6 +896,7 @@ def _preview_tabular(
     """``stored``: the name the file will have under the raw folder, and whether that is
     the same file already there (:func:`stored_path`)."""
     from etl import duck
+    from etl.build import create_build_params
     from etl.sources.tabular import file_note, load_tabular_kind, sniff_headers
 
     mapping = mappings[kind]
@@ -917,12 +918,7 @@ def _preview_tabular(
     try:
         for schema in ("raw", "staging"):
             con.execute(f"CREATE SCHEMA {schema}")
-        tz = config.zone_timezone(zone)
-        con.execute(
-            "CREATE TABLE raw.build_params AS SELECT 'preview' AS zone_name, "
-            "?::DATE AS today, 9 AS h3_resolution, 8 AS h3_resolution_coarse",
-            [datetime.now(tz).date()],
-        )
+        create_build_params(con, zone, config.zone_now(zone), name="preview")
         infos = load_tabular_kind(con, kind, [path], mapping, raw, work, mappings)
         preview.encoding = infos[0].get("encoding") or preview.encoding
         preview.delimiter = infos[0].get("delimiter") or preview.delimiter

@@ -6,6 +6,7 @@ import itertools
 import os
 import random
 import re
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -13,7 +14,7 @@ import pytest
 from etl_helpers import macro_connection, query
 
 from etl import config
-from etl.build import in_catalog
+from etl.build import create_build_params, in_catalog
 from etl.sources.tabular import _CP1252_ONLY, ROW_FAULT_TYPE, _has_cp1252_only_bytes
 
 #: wb_ts0 without the fast path: the format list alone, as it was before.
@@ -926,7 +927,7 @@ def test_staging_with_label_types_gives_the_rows_of_plain_text():
     # wb_x(x, xy)).
     args = set(re.findall(r"wb_\w+\((\w+)\)", sql)) | set(re.findall(r"wb_[xy]\(\w+, (\w+)\)", sql))
     _raw_incidents(con, empty=tuple(sorted(args - given)))
-    con.execute("CREATE TABLE raw.build_params AS SELECT DATE '2026-01-01' AS today")
+    create_build_params(con, {}, datetime(2026, 1, 1, 12, 0))
     vocabulary_types(con, areas=False)
     prepared = prepare_labels(con, sql)
     assert "cast(nullif(street, '') as label_incidents__street)" in prepared

@@ -539,6 +539,58 @@ def test_future_dates_refused_with_dutch_reason(tmp_path):
     assert mart(wh, "SELECT reason FROM marts.rejects") == [("Datum feit ligt in de toekomst",)]
 
 
+def test_a_time_later_today_is_in_the_future(tmp_path, monkeypatch):
+    """A build at 14:00 refuses a fact, a registration, a nuisance report and an accident
+    at 16:00 the same day: the export was made before the build. Within the hour of clock
+    margin (14:30), and a day without a time, are accepted."""
+    from datetime import datetime
+
+    from etl import config
+
+    monkeypatch.setattr(config, "zone_now", lambda zone=None: datetime(2026, 3, 1, 14, 0))
+    rows = [
+        incident("L1", "01/03/2026 16:00"),
+        incident("L2", "01/03/2026 10:00", reg="01/03/2026 16:00"),
+        incident("OK1", "01/03/2026 14:30"),
+        incident("OK2", "01/03/2026", reg="01/03/2026 13:55"),
+    ]
+    nuisance = (
+        "Meldingsnummer;Datum melding;Type overlast;Straat;Huisnummer;Postcode;Gemeente;"
+        "Lambert X;Lambert Y\n"
+        f"OV1;01/03/2026 16:00;Geluidsoverlast;Kerkstraat;4;3020;Herent;{W01[0]};{W01[1]}\n"
+        f"OV2;01/03/2026 13:00;Geluidsoverlast;Kerkstraat;4;3020;Herent;{W01[0]};{W01[1]}\n"
+    )
+    accidents = (
+        "Ongevalnummer;Datum/uur;Straat;Huisnr;Gemeente;X;Y;Ernst\n"
+        f"LE1;01/03/2026 16:00;Kerkstraat;;Herent;{W01[0]};{W01[1]};Lichtgewond\n"
+        f"LE2;01/03/2026 09:00;Kerkstraat;;Herent;{W01[0]};{W01[1]};Lichtgewond\n"
+    )
+    wh = built(
+        tmp_path,
+        {
+            "incidents/a.csv": incidents_csv(rows),
+            "nuisance/b.csv": nuisance,
+            "accidents/c.csv": accidents,
+        },
+    )
+    assert mart(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [("OK1",), ("OK2",)]
+    assert mart(wh, "SELECT report_id FROM marts.nuisance") == [("OV2",)]
+    assert mart(wh, "SELECT accident_id FROM marts.accidents") == [("LE2",)]
+    assert mart(
+        wh, "SELECT kind, field, value, reason FROM marts.rejects ORDER BY kind, source_row"
+    ) == [  # the field as the export names it
+        ("accidents", "Datum/uur", "01/03/2026 16:00", "Datum/uur ligt in de toekomst"),
+        ("incidents", "Datum feit", "01/03/2026 16:00", "Datum feit ligt in de toekomst"),
+        (
+            "incidents",
+            "Registratiedatum",
+            "01/03/2026 16:00",
+            "Registratiedatum ligt in de toekomst",
+        ),
+        ("nuisance", "Datum melding", "01/03/2026 16:00", "Datum melding ligt in de toekomst"),
+    ]
+
+
 def test_coordinates_swapped_zero_outside(tmp_path):
     rows = [
         incident("C1", xy=("177000", "171000")),  # swapped, Herent -> repaired to W01

@@ -53,6 +53,24 @@ def test_preview_reports_encoding_mapping_rows_and_refusals():
     }
 
 
+def test_preview_refuses_a_time_later_today_as_the_build_does(monkeypatch):
+    """The preview judges "in de toekomst" by the build's rule (etl.build.create_build_params):
+    at 14:00 a fact at 16:00 the same day is refused, one at 14:30 (the clock margin) is
+    not. It compared days only, and would have accepted what the build then refused."""
+    from etl import config
+
+    monkeypatch.setattr(config, "zone_now", lambda zone=None: datetime(2026, 3, 1, 14, 0))
+    rows = [incident("L1", "01/03/2026 16:00"), incident("OK1", "01/03/2026 14:30")]
+    p = preview_upload("incidents", "feiten.csv", incidents_csv(rows).encode(), ZONE_SMALL)
+    assert (p.n_rows, p.n_accepted, p.n_refused) == (2, 1, 1)
+    assert p.refused.iloc[0].to_dict() == {
+        "row": 2,
+        "field": "Datum feit",
+        "value": "01/03/2026 16:00",
+        "reason": "Datum feit ligt in de toekomst",
+    }
+
+
 def test_preview_with_a_mistake_in_the_zones_mappings_says_so(tmp_path, monkeypatch):
     # The build would stop on it: the preview says why instead of a traceback.
     mappings = tmp_path / "mappings.toml"

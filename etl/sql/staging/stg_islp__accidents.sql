@@ -66,7 +66,7 @@ checked as not materialized (
             when occurred_at_day is null and wb_period(occurred_at_text) is not null then wb_reject('occurred_at', 'Datum/uur is een periode: hier hoort één moment (dd/mm/jjjj uu:mm), bijvoorbeeld het begin', occurred_at_text)
             when occurred_at_day is null then wb_reject('occurred_at', 'Datum/uur is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_at_text)
             when occurred_time_text is not null and occurred_clock is null then wb_reject('occurred_time', 'Uur van het ongeval is geen geldig uur (verwacht uu:mm)', occurred_time_text)
-            when occurred_at >= p.today + 1 then wb_reject('occurred_at', 'Datum/uur ligt in de toekomst', occurred_at_text)
+            when occurred_at >= p.future_from then wb_reject('occurred_at', 'Datum/uur ligt in de toekomst', occurred_at_text)
         end as rej
     from typed t cross join raw.build_params p
 )

@@ -70,7 +70,7 @@ checked as not materialized (
             when started_at is null then wb_reject('started_at', 'Begin is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', started_at_text)
             when started_time_text is not null and started_clock is null then wb_reject('started_time', 'Beginuur is geen geldig uur (verwacht uu:mm)', started_time_text)
             when ended_time_text is not null and ended_clock is null then wb_reject('ended_time', 'Einduur is geen geldig uur (verwacht uu:mm)', ended_time_text)
-            when started_at >= p.today + 1 then wb_reject('started_at', 'Begin ligt in de toekomst', started_at_text)
+            when started_at >= p.future_from then wb_reject('started_at', 'Begin ligt in de toekomst', started_at_text)
             -- A placeholder end (31/12/9999, 01/01/1900) is how the source says "none":
             -- read as empty (below), never refused.
             when ended_at_text is not null and ended_at is null and not (wb_placeholder_date(ended_at, ended_at_text) and not end_is_clock) then wb_reject('ended_at', 'Einde is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', ended_at_text)

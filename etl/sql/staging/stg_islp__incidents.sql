@@ -131,7 +131,7 @@ checked as not materialized (
             -- The end, from its column or from the period in the date field (then that field's).
             when wb_placeholder_date(occurred_to_day, occurred_to_text) then wb_placeholder_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit', coalesce(occurred_to_text, occurred_from_text))
             when period_parts['b'] is not null and occurred_to_day is null and occurred_to_clock is null then wb_reject('occurred_from', 'Het einde van de periode in Datum feit is geen geldige datum of uur (verwacht bv. "03/02/2024 22:00 - 04/02/2024 06:00")', occurred_from_text)
-            when occurred_from >= p.today + 1 then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
+            when occurred_from >= p.future_from then wb_reject('occurred_from', 'Datum feit ligt in de toekomst', occurred_from_text)
             when occurred_to_text is not null and occurred_to_day is null and not to_is_hour then wb_reject('occurred_to', 'Einddatum feit is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', occurred_to_text)
             when occurred_to_time_text is not null and occurred_to_clock is null then wb_reject('occurred_to_time', 'Einduur feit is geen geldig uur (verwacht uu:mm)', occurred_to_time_text)
             -- An end from the period in the date field (no end-date column) is that field's.
@@ -141,7 +141,7 @@ checked as not materialized (
             -- (below), the PV itself is real. The rules after it are all about that date.
             when wb_placeholder_date(registered_at, registered_at_text) then null
             when registered_at_text is not null and registered_at is null then wb_reject('registered_at', 'Registratiedatum is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', registered_at_text)
-            when registered_at >= p.today + 1 then wb_reject('registered_at', 'Registratiedatum ligt in de toekomst', registered_at_text)
+            when registered_at >= p.future_from then wb_reject('registered_at', 'Registratiedatum ligt in de toekomst', registered_at_text)
         end as rej
     from typed t cross join raw.build_params p
 )

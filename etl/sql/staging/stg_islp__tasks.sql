@@ -46,14 +46,14 @@ checked as not materialized (
             when received_at_text is null then wb_reject('received_at', 'Datum ontvangen ontbreekt', null)
             when wb_placeholder_date(received_at, received_at_text) then wb_placeholder_reject('received_at', 'Datum ontvangen', received_at_text)
             when received_at is null then wb_reject('received_at', 'Datum ontvangen is geen geldige datum (verwacht dd/mm/jjjj)', received_at_text)
-            when received_at >= p.today + 1 then wb_reject('received_at', 'Datum ontvangen ligt in de toekomst', received_at_text)
+            when received_at >= p.future_from then wb_reject('received_at', 'Datum ontvangen ligt in de toekomst', received_at_text)
             -- A placeholder in the optional dates is how the source says "none": Termijn
             -- 31/12/9999 (no deadline), Datum afgesloten 01/01/1900 (not closed). Read as
             -- empty (below), never refused: the task itself is real.
             when due_at_text is not null and due_at is null and not wb_placeholder_date(due_at, due_at_text) then wb_reject('due_at', 'Termijn is geen geldige datum (verwacht dd/mm/jjjj)', due_at_text)
             when wb_placeholder_date(closed_at, closed_at_text) then null
             when closed_at_text is not null and closed_at is null then wb_reject('closed_at', 'Datum afgesloten is geen geldige datum (verwacht dd/mm/jjjj)', closed_at_text)
-            when closed_at >= p.today + 1 then wb_reject('closed_at', 'Datum afgesloten ligt in de toekomst', closed_at_text)
+            when closed_at >= p.future_from then wb_reject('closed_at', 'Datum afgesloten ligt in de toekomst', closed_at_text)
         end as rej
     from typed t cross join raw.build_params p
 )

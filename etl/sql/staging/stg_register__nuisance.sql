@@ -63,7 +63,7 @@ checked as not materialized (
             when reported_at_day is null and wb_period(reported_at_text) is not null then wb_reject('reported_at', 'Datum melding is een periode: hier hoort één moment (dd/mm/jjjj uu:mm), bijvoorbeeld het begin', reported_at_text)
             when reported_at_day is null then wb_reject('reported_at', 'Datum melding is geen geldige datum (verwacht dd/mm/jjjj uu:mm)', reported_at_text)
             when reported_time_text is not null and reported_clock is null then wb_reject('reported_time', 'Uur melding is geen geldig uur (verwacht uu:mm)', reported_time_text)
-            when reported_at >= p.today + 1 then wb_reject('reported_at', 'Datum melding ligt in de toekomst', reported_at_text)
+            when reported_at >= p.future_from then wb_reject('reported_at', 'Datum melding ligt in de toekomst', reported_at_text)
         end as rej
     from typed t cross join raw.build_params p
 )
