@@ -1370,6 +1370,31 @@ def test_files_no_reader_takes_are_named_in_the_build_warnings(tmp_path):
     assert ".verborgen" not in message and "~$" not in message
 
 
+def test_a_table_in_the_boundaries_folder_says_where_it_belongs(tmp_path):
+    """An incidents CSV in districts/ was named "bestandsoort .csv wordt niet gelezen";
+    it now says what it looks like and which folder reads it, as a table in
+    another table kind's folder does. A table that looks like no kind keeps the reason it
+    had."""
+    wh = built(
+        tmp_path,
+        {
+            "incidents/a.csv": incidents_csv([incident("G1")]),
+            "districts/pv_2024.csv": incidents_csv([incident("D1")]),
+            "districts/notities.csv": "Naam;Opmerking\nWijk 1;nagaan\n",
+        },
+    )
+    assert mart(wh, "SELECT pv_number FROM marts.incidents") == [("G1",)]
+    [(message,)] = mart(wh, "SELECT message FROM marts.build_warnings WHERE topic = 'Niet gelezen'")
+    assert (
+        "districts/pv_2024.csv: dit lijkt een incidentenexport (feiten/PV's), die deze map "
+        "niet leest: zet het bestand in de map incidents/" in message
+    )
+    assert (
+        "districts/notities.csv: bestandsoort .csv wordt niet gelezen (wel: .geojson, .json, "
+        ".gpkg, .shp, .zip)" in message
+    )
+
+
 def test_xlsx_incidents_with_excel_dates(tmp_path):
     from datetime import datetime
 
