@@ -1202,7 +1202,12 @@ def _check_required(
     if other:
         raise BuildError(f"Bestand {name}: {wrong_kind_message(mapping.kind, other)}.")
     if missing:
-        expected = "; ".join(f"{f}: {' / '.join(mapping.expected(f))}" for f in missing)
+        # Each missing column by its usual name, the names recognised for it, and the line
+        # that adds another (the canonical field is the key in the mappings file only).
+        expected = "; ".join(
+            f"{mapping.expected(f)[0]}: {' / '.join(mapping.expected(f))}" for f in missing
+        )
+        lines_to_add = ", ".join(f'{f} = ["…"]' for f in missing)
         hint = ""
         if not found:
             # Not one column recognised: most likely the header is not where it was looked
@@ -1223,8 +1228,9 @@ def _check_required(
             f"Bestand {name}: verplichte kolom(men) ontbreken "
             f"({', '.join(mapping.expected(f)[0] for f in missing)}). "
             f"Gevonden kolommen: {', '.join(h for h in headers if h) or '(geen)'}. "
-            f"Verwacht (een van): {expected}. Voeg de kolomnaam toe aan "
-            f"{zone_mappings_label()} als de export een andere naam gebruikt.{hint}"
+            f"Herkende namen: {expected}. Heet de kolom in de export anders, voeg de naam "
+            f"dan toe aan {zone_mappings_label()}, onder [{mapping.kind}.fields]: "
+            f"{lines_to_add}.{hint}"
         )
 
 

@@ -85,7 +85,10 @@ def test_nr_melding_is_a_report_number_and_a_refusal_names_the_zones_mapping_fil
     )
     with pytest.raises(BuildError) as refused:
         build(raw, tmp_path / "b" / "wh.duckdb")
-    assert f"Voeg de kolomnaam toe aan {mappings.resolve()} als" in str(refused.value)
+    assert (
+        f"Heet de kolom in de export anders, voeg de naam dan toe aan {mappings.resolve()}, "
+        'onder [nuisance.fields]: report_id = ["…"].' in str(refused.value)
+    )
 
 
 def test_a_browsers_second_download_replaces_the_first(tmp_path):
