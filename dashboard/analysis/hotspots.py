@@ -13,7 +13,7 @@ incidents are part of it, otherwise every observed cell looks "hot" against the 
 
 Significance does not come from the normal approximation of z. Almost every H3 cell holds
 0-2 records, and there the normal tail is far too thin: one single record made seven cells
-"Hot spot 99 %" (normal p 8.5e-27, where the chance of that neighbourhood catching the one
+"Hotspot 99 %" (normal p 8.5e-27, where the chance of that neighbourhood catching the one
 record is 7/811). Instead each cell gets the exact p-value of its local sum: under random
 allocation of the N records over the n study cells, the count in a neighbourhood of k_i
 study cells is Binomial(N, k_i / n) (see :func:`gi_star_hexagons`).
@@ -299,7 +299,7 @@ def gi_star_hexagons(
 
     - Gi*'s normal approximation ``2 * norm.sf(|z|)`` gives p-values orders of magnitude
       too small when cells hold a few records (one record among 811 cells made seven
-      cells "Hot spot 99 %" with p 8.5e-27, where the chance of a neighbourhood of 7 cells
+      cells "Hotspot 99 %" with p 8.5e-27, where the chance of a neighbourhood of 7 cells
       catching it is 7/811; 60 random records in a week made a hot spot in 81 % of runs);
     - the binomial test assumes every cell equally likely, which a year of records never
       is (people live in some cells, not others): it called 205 cells hot and 457 cold of

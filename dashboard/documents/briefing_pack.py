@@ -741,8 +741,8 @@ def hotspot_table(hot: pd.DataFrame) -> pd.DataFrame:
                 )
             ],
             "Aantal in zeshoek": hot["n"].astype(int),
-            # The count Gi* weighs: the cell and its six neighbours ("1" beside "Hot spot
-            # 99%" read as a mistake). Not for an inspector (records of other wijken).
+            # The count Gi* weighs: the cell and its six neighbours ("1" beside "Hotspot
+            # 99 %" read as a mistake). Not for an inspector (records of other wijken).
             **(
                 {"Met de buren": hot["local_sum"].round().astype(int)}
                 if "local_sum" in hot and hot["local_sum"].notna().all()
