@@ -36,13 +36,7 @@ from etl.labels import (
 )
 from etl.labels import sql_text as _sql_text
 from etl.sources import BuildError, discover_files, load_tabular_kind
-from etl.sources.base import (
-    SPREADSHEET_SUFFIXES,
-    TABULAR_SUFFIXES,
-    identical_files,
-    ignored_files,
-    source_name,
-)
+from etl.sources.base import SPREADSHEET_SUFFIXES, identical_files, ignored_files, source_name
 from etl.sources.mapping import load_mappings
 from etl.sources.tabular import file_note, read_blocks
 
@@ -1498,26 +1492,24 @@ def _kind_hints(
 ) -> list[tuple[str, str, str]]:
     """``ignored`` (:func:`etl.sources.base.ignored_files`), where a table its folder does
     not read (an incidents CSV in ``districts/``) says instead what it looks like and where
-    it belongs, as a table in another table kind's folder does: "bestandsoort .csv wordt
-    niet gelezen" left the person to guess that the file was in the wrong place. Only the
-    headers are read; a table that looks like no kind, or cannot be read, keeps its
-    reason."""
-    from etl.sources.mapping import KIND_LABELS, HeaderTest, guess_kind
-    from etl.sources.tabular import sniff_headers
+    it belongs (:func:`etl.sources.tabular.table_kind`), as a table in another table kind's
+    folder does: "bestandsoort .csv wordt niet gelezen" left the person to guess that the
+    file was in the wrong place. A table that looks like no other kind keeps its reason."""
+    from etl.sources.mapping import KIND_LABELS
+    from etl.sources.tabular import table_kind
 
     out = []
     for kind, name, reason in ignored:
         path = raw / name
-        if kind and path.is_file() and path.name.lower().endswith(TABULAR_SUFFIXES):
-            try:
-                headers = sniff_headers(path, workdir, HeaderTest(list(mappings.values())))[0]
-            except (BuildError, OSError, ValueError):
-                headers = []
-            if other := guess_kind(headers, mappings, kind if kind in mappings else None):
-                reason = (
-                    f"dit lijkt een {KIND_LABELS.get(other, other)}, die deze map niet leest: "
-                    f"zet het bestand in de map {other}/"
-                )
+        if (
+            kind
+            and path.is_file()
+            and (other := table_kind(path, workdir, mappings)) not in (None, kind)
+        ):
+            reason = (
+                f"dit lijkt een {KIND_LABELS.get(other, other)}, die deze map niet leest: "
+                f"zet het bestand in de map {other}/"
+            )
         out.append((kind, name, reason))
     return out
 

@@ -60,7 +60,6 @@ from etl.sources.base import (
 )
 from etl.sources.mapping import (
     KIND_LABELS,
-    HeaderTest,
     KindMapping,
     guess_kind,
     header_test,
@@ -842,22 +841,20 @@ def preview_upload(
 
 def _table_kind(filename: str, data: bytes) -> str | None:
     """The kind a table offered as a boundary layer looks like, by its headers (None when
-    it is no table, or no kind's headers)."""
-    from etl.sources.tabular import sniff_headers
+    it is no table, or no kind's headers; :func:`etl.sources.tabular.table_kind`)."""
+    from etl.sources.tabular import table_kind
 
     suffix = Path(filename).suffix.lower()
     if suffix not in TABULAR_SUFFIXES:
         return None
     try:
         mappings = load_mappings()
-        with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            path.write_bytes(data)
-            anyone = HeaderTest([m for m in mappings.values() if m.required])
-            headers = sniff_headers(path, Path(tmp), anyone)[0]
-    except (BuildError, ValueError, OSError):
+    except ValueError:
         return None
-    return guess_kind(headers, mappings)
+    with tempfile.TemporaryDirectory(prefix="wijkbeeld-preview-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        return table_kind(path, Path(tmp), mappings)
 
 
 def _note_other_sector_lists(preview: Preview, raw_dir: Path, stored_name: str) -> None:

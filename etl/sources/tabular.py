@@ -26,9 +26,16 @@ import numpy as np
 from etl.config import zone_mappings_label
 from etl.labels import enum_sql
 from etl.labels import sql_text as _literal
-from etl.sources.base import DAMAGED, SPREADSHEET_SUFFIXES, BuildError, source_name
+from etl.sources.base import (
+    DAMAGED,
+    SPREADSHEET_SUFFIXES,
+    TABULAR_SUFFIXES,
+    BuildError,
+    source_name,
+)
 from etl.sources.mapping import (
     KIND_LABELS,
+    HeaderTest,
     KindMapping,
     guess_kind,
     header_test,
@@ -2895,6 +2902,20 @@ def load_tabular_kind(
         f"CREATE OR REPLACE VIEW raw.{kind} AS {union.replace(_SOURCE_FILE_TYPE, file_type)}"
     )
     return infos
+
+
+def table_kind(path: Path, workdir: Path, mappings: dict[str, KindMapping]) -> str | None:
+    """The kind a table in the wrong place looks like, by its headers: None when it is no
+    table (by its ending), cannot be read, or has no kind's headers. For a table offered
+    as a boundary layer (the upload) and one lying in ``districts/`` (the build warnings).
+    """
+    if not path.name.lower().endswith(TABULAR_SUFFIXES):
+        return None
+    try:
+        headers = sniff_headers(path, workdir, HeaderTest(list(mappings.values())))[0]
+    except (BuildError, ValueError, OSError):
+        return None
+    return guess_kind(headers, mappings)
 
 
 def sniff_headers(
