@@ -116,14 +116,84 @@ def zone_mappings_label() -> str:
         return str(path)
 
 
+#: tomllib's messages (Python 3.11-3.13 spell them the same), in the words of a person
+#: who edits the file: the first pattern that matches the whole message wins, and its
+#: groups fill the ``{0}`` of the reason (``str.format``, so ``{{`` is a brace).
+_TOML_REASONS: tuple[tuple[str, str], ...] = (
+    (
+        r"Illegal character '\\n'",
+        "tekst niet afgesloten: het aanhalingsteken aan het einde ontbreekt",
+    ),
+    (r"Illegal character (.+)", "ongeldig teken {0}"),
+    (r"Invalid value", 'ongeldige waarde (een tekst hoort tussen aanhalingstekens: "...")'),
+    (r"Expected '=' after a key.*", "'=' ontbreekt na de naam"),
+    (
+        r"Expected '\]' at the end of a table declaration",
+        "']' ontbreekt aan het einde van de sectienaam",
+    ),
+    (
+        r"Expected '\]\]' at the end of an array declaration",
+        "']]' ontbreekt aan het einde van de sectienaam",
+    ),
+    (
+        r"Expected newline or end of document after a statement",
+        "na de waarde hoort een nieuwe regel (twee instellingen op één regel, of een waarde zonder aanhalingstekens?)",
+    ),
+    (r"Cannot overwrite a value", "deze naam heeft al een waarde"),
+    (r"Cannot declare (.+) twice", "deze sectie staat er twee keer"),
+    (r"Duplicate inline table key (.+)", "de naam {0} staat twee keer tussen {{ }}"),
+    (r"Unclosed array", "']' ontbreekt: de lijst is niet gesloten"),
+    (r"Unclosed inline table", "'}}' ontbreekt: de tabel tussen {{ }} is niet gesloten"),
+    (r"Unterminated string", "tekst niet afgesloten: het aanhalingsteken aan het einde ontbreekt"),
+    (
+        r"Unescaped '\\' in a string",
+        "een \\ in een tekst tussen \"...\" (schrijf \\\\ of zet de tekst tussen '...')",
+    ),
+    (r"Invalid statement", "deze regel is geen instelling (naam = waarde) of [sectie]"),
+    (r"Invalid initial character for a key part", "een naam begint met een ongeldig teken"),
+    (r"Invalid date or datetime", "ongeldige datum"),
+    (r"Escaped character is not a Unicode scalar value|Invalid hex value", "ongeldige \\u-code"),
+    (r"Cannot (?:mutate immutable|redefine) namespace .+", "deze sectie is al eerder vastgelegd"),
+    (r"Found invalid character (.+)", "ongeldig teken {0}"),
+    (r"Expected (.+)", "{0} verwacht"),
+)
+
+
+def toml_error_text(exc: tomllib.TOMLDecodeError) -> str:
+    """What is wrong and where, in Dutch (``"ongeldige waarde ..., op regel 2, kolom 8"``).
+
+    >>> try:
+    ...     tomllib.loads('[zone]\\nname = "PZ Test\\n')
+    ... except tomllib.TOMLDecodeError as exc:
+    ...     print(toml_error_text(exc))
+    tekst niet afgesloten: het aanhalingsteken aan het einde ontbreekt, op regel 2, kolom 16
+
+    A message this table does not know keeps the parser's own words, with the place in
+    Dutch.
+    """
+    message = str(exc)
+    where = ""
+    if m := re.search(r"\s*\(at line (\d+), column (\d+)\)$", message):
+        message, where = message[: m.start()], f", op regel {m[1]}, kolom {m[2]}"
+    elif m := re.search(r"\s*\(at end of document\)$", message):
+        message, where = message[: m.start()], ", aan het einde van het bestand"
+    for pattern, reason in _TOML_REASONS:
+        if m := re.fullmatch(pattern, message):
+            return reason.format(*m.groups()) + where
+    return f"{message}{where}"
+
+
 def read_toml(path: Path | str, what: str) -> dict:
     """Read a TOML file the zone writes by hand; a syntax error becomes a ``ValueError``
-    in Dutch naming ``what`` (``"Zoneconfiguratie"``), the file and the line."""
+    in Dutch naming ``what`` (``"Zoneconfiguratie"``), the file, what is wrong and the
+    line (:func:`toml_error_text`)."""
     with open(path, "rb") as fh:
         try:
             return tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{what} {path} is geen geldig TOML-bestand ({exc})") from exc
+            raise ValueError(
+                f"{what} {path} is geen geldig TOML-bestand: {toml_error_text(exc)}"
+            ) from exc
 
 
 #: At most this many problems are named at once (a file written in the wrong shape can

@@ -47,7 +47,8 @@ def test_zone_file_with_a_typo_stops_with_a_dutch_message(demo_warehouse, tmp_pa
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     text = at.error[0].value
-    assert f"Zoneconfiguratie {zone} is geen geldig TOML-bestand" in text and "line 1" in text
+    assert f"Zoneconfiguratie {zone} is geen geldig TOML-bestand" in text
+    assert "tekst niet afgesloten" in text and "op regel 1" in text and "(at line" not in text
     assert "Wijkbeeld opent niet" in text
     assert not at.title  # no page is drawn
     zone.unlink()

@@ -41,7 +41,8 @@ def test_zone_file_with_a_typo_names_file_and_line(capsys, tmp_path):
     code, err = _run(capsys, "demo", "--out", str(tmp_path / "d"), "--zone", str(zone))
     assert code == 1
     assert f"Zoneconfiguratie {zone} is geen geldig TOML-bestand" in err
-    assert "line 2" in err  # where the mistake is (tomllib's own words)
+    # What is wrong and where, in Dutch (not tomllib's "Illegal character ... (at line 2").
+    assert "tekst niet afgesloten" in err and "op regel 2, kolom 16" in err
     code, err = _run(
         capsys,
         "build",
