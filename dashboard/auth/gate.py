@@ -36,7 +36,13 @@ from dashboard.auth.oidc import RoleMapping, anonymous_principal, auth_mode, map
 from dashboard.auth.roles import Principal, allowed_pages, current_classes, load_pseudonym_key
 from dashboard.auth.sessions import RESUME_IDLE_S, SESSION_MAX_AGE_S, SessionStore, cookie_name
 from dashboard.auth.throttle import LoginThrottle
-from dashboard.auth.users import User, UserStore, demo_enabled, ensure_demo_users
+from dashboard.auth.users import (
+    AccountFileError,
+    User,
+    UserStore,
+    demo_enabled,
+    ensure_demo_users,
+)
 from etl.audit import AuditLog
 
 _PRINCIPAL = "wijkbeeld_principal"
@@ -176,15 +182,24 @@ def require_login(zone: Mapping | None = None, url_paths: Iterable[str] = ()) ->
     principal = current_principal()
     if principal is not None:
         return principal
-    if mode == "local" and (principal := _resume_session()) is not None:
-        return principal
-    if mode == "none":
-        principal = anonymous_principal()
-        _sign_in(principal, "none")
-        return principal
-    if mode == "oidc":
-        return _oidc_gate(url_paths)
-    return _local_gate(url_paths)
+    try:
+        if mode == "local" and (principal := _resume_session()) is not None:
+            return principal
+        if mode == "none":
+            principal = anonymous_principal()
+            _sign_in(principal, "none")
+            return principal
+        if mode == "oidc":
+            return _oidc_gate(url_paths)
+        return _local_gate(url_paths)
+    except AccountFileError as exc:
+        # users.toml or oidc_roles.toml edited by hand with a mistake: say which file, entry
+        # or line, in Dutch, and let nobody in (not Streamlit's English error page).
+        _refuse(
+            f"{exc}. Niemand kan zich aanmelden tot het bestand hersteld is "
+            "(docs/SECURITY.md, 'Sign-in modes').",
+            url_paths,
+        )
 
 
 #: The sign-in form's own address (a link may name it; the form shows at every address).
@@ -333,6 +348,9 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
         _cookie_script(None, 0)
     demo = demo_enabled()
     ensure_demo_users(enabled=demo)
+    # Read before the form is drawn: a user file with a mistake stops here with its message
+    # (require_sign_in), not under a form nobody can use.
+    users = UserStore(allow_demo=demo).users()
     # A narrow column: a full-width form on a wide layout looks like a broken page.
     form_column = st.columns([2, 3, 2])[1]
     with form_column:
@@ -344,7 +362,7 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
             submitted = st.form_submit_button("Aanmelden", type="primary")
         if demo:
             st.info(_demo_hint(), icon=":material/info:")
-        elif not any(not u.disabled and not u.demo for u in UserStore().users()):
+        elif not any(not u.disabled and not u.demo for u in users):
             st.info(NO_USERS_HINT, icon=":material/person_add:")
     if submitted and username:
         throttle = LoginThrottle()

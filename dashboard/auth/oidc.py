@@ -31,12 +31,16 @@ An identity that matches nothing gets no access (``None``), never a default role
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.auth.roles import Principal, Role
+from dashboard.auth.users import AccountFileError, entries_from
+from etl.config import read_toml
+
+#: How a message names the role file of sign-in through the zone's identity provider.
+_WHAT = "Rollenbestand (OIDC)"
 
 AUTH_MODES = ("local", "oidc", "none")
 
@@ -111,30 +115,27 @@ class RoleMapping:
         path = Path(path)
         if not path.exists():
             return cls()
-        with open(path, "rb") as fh:
-            return cls.from_dict(tomllib.load(fh))
+        try:
+            doc = read_toml(path, _WHAT)
+        except ValueError as exc:
+            raise AccountFileError(str(exc)) from exc
+        return cls.from_dict(doc, f"{_WHAT} {path}")
 
     @classmethod
-    def from_dict(cls, doc: Mapping) -> RoleMapping:
-        """Build from a parsed TOML document; ``ValueError`` on a bad role or scope."""
-        users: dict[str, dict] = {}
-        for entry in doc.get("users", []):
-            email = str(entry["email"]).strip().lower()
-            principal = Principal(
-                email,
+    def from_dict(cls, doc: Mapping, label: str = _WHAT) -> RoleMapping:
+        """Build from a parsed TOML document; an :class:`AccountFileError` naming ``label``
+        (the file), the entry and what is wrong: a missing field, a bad role or scope."""
+
+        def user(entry: Mapping) -> Principal:
+            return Principal(
+                str(entry["email"]).strip().lower(),
                 Role.parse(entry["role"]),
                 entry.get("wijk_code"),
                 entry.get("nis_code"),
                 entry.get("display_name", ""),
             )
-            users[email] = {
-                "role": principal.role,
-                "wijk_code": principal.wijk_code,
-                "nis_code": principal.nis_code,
-                "display_name": principal.display_name,
-            }
-        groups = []
-        for entry in doc.get("groups", []):
+
+        def group(entry: Mapping) -> GroupRule:
             rule = GroupRule(
                 claim=str(entry.get("claim", "groups")),
                 value=str(entry["value"]),
@@ -143,10 +144,20 @@ class RoleMapping:
                 nis_code=entry.get("nis_code"),
             )
             Principal("check", rule.role, rule.wijk_code, rule.nis_code)
-            groups.append(rule)
+            return rule
+
+        users = {
+            p.username: {
+                "role": p.role,
+                "wijk_code": p.wijk_code,
+                "nis_code": p.nis_code,
+                "display_name": p.display_name,
+            }
+            for p in entries_from(doc, "users", user, label, "gebruiker")
+        }
         return cls(
             users=users,
-            groups=tuple(groups),
+            groups=tuple(entries_from(doc, "groups", group, label, "groepsregel")),
             require_verified_email=bool(doc.get("require_verified_email", True)),
         )
 

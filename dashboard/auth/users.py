@@ -21,7 +21,6 @@ import os
 import re
 import tempfile
 import threading
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from dashboard.auth.roles import Principal, Role
+from etl.config import read_toml
 
 try:  # POSIX only; on Windows the in-process lock still serialises the dashboard.
     import fcntl
@@ -170,17 +170,56 @@ def _dump_toml(users: list[User]) -> str:
     return "\n".join(lines)
 
 
+class AccountFileError(ValueError):
+    """A file of accounts or roles written by hand (``users.toml``, ``oidc_roles.toml``)
+    that cannot be used, with a Dutch message naming the file and the entry. The sign-in
+    gate shows it and opens nothing."""
+
+
+def entries_from(
+    doc: Mapping, key: str, make: Callable[[Mapping], object], label: str, noun: str
+) -> list:
+    """``make(entry)`` for each ``[[key]]`` entry of ``doc``; a missing field or a bad
+    value becomes an :class:`AccountFileError` naming ``label`` (the file), the entry's
+    number and the field ("gebruiker 2: het veld 'role' ontbreekt").
+
+    >>> entries_from({"users": [{"role": "x"}]}, "users", lambda e: e["username"], "F", "gebruiker")
+    Traceback (most recent call last):
+    ...
+    dashboard.auth.users.AccountFileError: F klopt niet: gebruiker 1: het veld 'username' ontbreekt
+    """
+    entries = doc.get(key, [])
+    if not isinstance(entries, list):
+        raise AccountFileError(f"{label} klopt niet: '{key}' hoort een lijst [[{key}]] te zijn")
+    made = []
+    for number, entry in enumerate(entries, 1):
+        try:
+            if not isinstance(entry, Mapping):
+                raise ValueError(f"geen tabel [[{key}]] maar {entry!r}")
+            made.append(make(entry))
+        except KeyError as exc:
+            raise AccountFileError(
+                f"{label} klopt niet: {noun} {number}: het veld '{exc.args[0]}' ontbreekt"
+            ) from exc
+        except (TypeError, ValueError) as exc:
+            raise AccountFileError(f"{label} klopt niet: {noun} {number}: {exc}") from exc
+    return made
+
+
 def _user_from_dict(raw: Mapping) -> User:
     fields = User.__dataclass_fields__
     data = {k: v for k, v in raw.items() if k in fields}
     data["username"] = normalise_username(data["username"])
     data["role"] = Role.parse(data["role"])
+    data["password_hash"] = str(data["password_hash"])
     for key in ("wijk_code", "nis_code"):
         if data.get(key) in ("", None):
             data[key] = None
         else:
             data[key] = str(data[key])
-    return User(**data)
+    user = User(**data)
+    user.principal  # noqa: B018 - an inspector without a wijk is refused here, not at sign-in
+    return user
 
 
 class UserStore:
@@ -213,12 +252,21 @@ class UserStore:
     def _load(self) -> list[User]:
         if not self.path.exists():
             return []
+        what = "Gebruikersbestand"
         if self.path.suffix.lower() == ".json":
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            try:
+                doc = json.loads(self.path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise AccountFileError(
+                    f"{what} {self.path} is geen geldig JSON-bestand: "
+                    f"fout op regel {exc.lineno}, kolom {exc.colno}"
+                ) from exc
         else:
-            with open(self.path, "rb") as fh:
-                doc = tomllib.load(fh)
-        return [_user_from_dict(u) for u in doc.get("users", [])]
+            try:
+                doc = read_toml(self.path, what)
+            except ValueError as exc:
+                raise AccountFileError(str(exc)) from exc
+        return entries_from(doc, "users", _user_from_dict, f"{what} {self.path}", "gebruiker")
 
     def _save(self, users: list[User]) -> None:
         if self.path.suffix.lower() == ".json":

@@ -151,6 +151,47 @@ def test_without_demo_flag_and_users_the_form_says_how_to_add_one(local_mode, mo
     assert not [i.value for i in at.info if "add-user" in i.value]
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            '[[users]]\nusername = "an.peeters\nrole = "coordinator"\n',
+            "is geen geldig TOML-bestand: tekst niet afgesloten: het aanhalingsteken aan het "
+            "einde ontbreekt, op regel 2, kolom 23",
+        ),
+        (
+            '[[users]]\nusername = "an.peeters"\nrole = "chef"\npassword_hash = "x"\n',
+            "klopt niet: gebruiker 1: Onbekende rol 'chef'; kies uit coordinator, inspector, "
+            "beleidscel, bestuur",
+        ),
+        (
+            '[[users]]\nusername = "an.peeters"\nrole = "coordinator"\n',
+            "klopt niet: gebruiker 1: het veld 'password_hash' ontbreekt",
+        ),
+        (
+            '[[users]]\nusername = "an.peeters"\nrole = "inspector"\npassword_hash = "x"\n',
+            "klopt niet: gebruiker 1: Een wijkinspecteur heeft een wijkcode nodig",
+        ),
+    ],
+    ids=["toml", "role", "field", "scope"],
+)
+def test_a_user_file_with_a_mistake_names_it_and_lets_nobody_in(local_mode, monkeypatch, text,
+                                                                 said):  # fmt: skip
+    """users.toml edited by hand: Streamlit's English error page said nothing of the file."""
+    monkeypatch.setenv("WIJKBEELD_DEMO", "0")
+    local_mode.mkdir(parents=True)
+    users = local_mode / "users.toml"
+    users.write_text(text, encoding="utf-8")
+    at = AppTest.from_file(str(Path(dashboard.__file__).parent / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [
+        f"Gebruikersbestand {users} {said}. Niemand kan zich aanmelden tot het bestand "
+        "hersteld is (docs/SECURITY.md, 'Sign-in modes')."
+    ]
+    assert not at.text_input and not at.title  # no form, no page
+
+
 # --- navigation per role ---------------------------------------------------------------------
 
 

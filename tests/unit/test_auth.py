@@ -476,6 +476,35 @@ def test_oidc_mapping_file_validated(tmp_path):
         RoleMapping.load(bad)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[[users]]\nemail = "a@b.be\n', "is geen geldig TOML-bestand: tekst niet afgesloten"),
+        (
+            '[[users]]\nrole = "coordinator"\n',
+            "klopt niet: gebruiker 1: het veld 'email' ontbreekt",
+        ),
+        (
+            '[[users]]\nemail = "a@b.be"\nrole = "coordinator"\n'
+            '[[groups]]\nvalue = "wijkbeeld"\nrole = "beheer"\n',
+            "klopt niet: groepsregel 1: Onbekende rol 'beheer'",
+        ),
+        ('users = "a@b.be"\n', "klopt niet: 'users' hoort een lijst [[users]] te zijn"),
+    ],
+    ids=["toml", "field", "group-role", "not-a-list"],
+)
+def test_oidc_mapping_file_mistakes_name_file_and_entry(tmp_path, text, said):
+    """oidc_roles.toml is written by hand: the gate shows this message and lets nobody in
+    (an AccountFileError), instead of Streamlit's English error page."""
+    from dashboard.auth.users import AccountFileError
+
+    roles = tmp_path / "oidc_roles.toml"
+    roles.write_text(text, encoding="utf-8")
+    with pytest.raises(AccountFileError) as caught:
+        RoleMapping.load(roles)
+    assert str(caught.value).startswith(f"Rollenbestand (OIDC) {roles} {said}"), caught.value
+
+
 # --- SQL console ---------------------------------------------------------------------------
 
 
