@@ -211,6 +211,21 @@ def fmt_date(value) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def fmt_record_date(value, month_only: bool = False) -> str:
+    """A record's day as :func:`fmt_date`, or only its month (``mm/jjjj``) for a source
+    that gives a month and no day (Statbel): its "day" is the first of the month, which
+    it does not know.
+
+    >>> fmt_record_date(date(2026, 12, 1)), fmt_record_date(date(2026, 12, 1), month_only=True)
+    ('01/12/2026', '12/2026')
+    >>> fmt_record_date(None, month_only=True)
+    '–'
+    """
+    if is_missing(value):
+        return MISSING
+    return f"{pd.Timestamp(value):%m/%Y}" if month_only else fmt_date(value)
+
+
 def fmt_datetime(value) -> str:
     """Format a moment as ``dd/mm/jjjj uu:mm`` (``"–"`` when missing)."""
     if is_missing(value):

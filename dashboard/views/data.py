@@ -9,11 +9,11 @@ from dashboard.analysis.compstat import stopped_early
 from dashboard.auth import gate
 from dashboard.components import layout, upload
 from dashboard.components.format import (
-    MISSING,
     fmt_date,
     fmt_datetime,
     fmt_int,
     fmt_number,
+    fmt_record_date,
     missing_as_text,
     style_table,
 )
@@ -104,7 +104,11 @@ shown_files = files.assign(
     }
 )
 if "Laatste record" in shown_files:
-    shown_files["Laatste record"] = pd.to_datetime(shown_files["Laatste record"])
+    # Statbel gives a month, no day: its file's last record said "01/12/2026".
+    shown_files["Laatste record"] = [
+        fmt_record_date(d, month_only=kind == "statbel")
+        for d, kind in zip(shown_files["Laatste record"], files["kind"], strict=True)
+    ]
 # The note beside the counts it explains, wide enough to read (as the last of ten columns
 # it ended after a word or two, off to the right).
 first = [
@@ -165,9 +169,12 @@ domains = [KNOWN_SINCE_DOMAIN.get(k, k) for k in fresh["kind"]]
 fresh_table = pd.DataFrame(
     {
         "Soort": fresh["kind"].map(KINDS).fillna(fresh["kind"]),
-        "Laatste record": pd.to_datetime(fresh["laatste_record"]),
         # Statbel gives a month, no day: its last record stands on the first of its month,
-        # and "5 dagen geleden" said a day it does not know (a review).
+        # and "01/12/2026" or "5 dagen geleden" said a day it does not know (a review).
+        "Laatste record": [
+            fmt_record_date(d, month_only=k == "statbel")
+            for d, k in zip(fresh["laatste_record"], fresh["kind"], strict=True)
+        ],
         "Dagen geleden": [
             None if pd.isna(d) or k == "statbel" else (today - pd.Timestamp(d).date()).days
             for d, k in zip(fresh["laatste_record"], fresh["kind"], strict=True)
@@ -178,10 +185,10 @@ fresh_table = pd.DataFrame(
         "Opmerking": [
             f"telt t.e.m. {fmt_date(stopped[d].last)}: nieuwere export nodig"
             if d in stopped
-            else f"per maand: laatste maand {pd.Timestamp(r):%m/%Y}"
-            if k == "statbel" and not pd.isna(r)
+            else "per maand: Statbel geeft geen dag"
+            if k == "statbel"
             else ""
-            for d, k, r in zip(domains, fresh["kind"], fresh["laatste_record"], strict=True)
+            for d, k in zip(domains, fresh["kind"], strict=True)
         ],
     }
 )
@@ -225,7 +232,7 @@ else:
     per_year_table = data_quality.records_per_year_table(per_year)
     for col in ("Gegevens van", "tot en met"):
         per_year_table[col] = [
-            MISSING if pd.isna(d) else f"{d:%m/%Y}" if source in MONTH_SOURCES else fmt_date(d)
+            fmt_record_date(d, month_only=source in MONTH_SOURCES)
             for source, d in zip(per_year_table["Bron"], per_year_table[col], strict=True)
         ]
     layout.table(style_table(missing_as_text(per_year_table)))

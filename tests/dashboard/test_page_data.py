@@ -67,7 +67,18 @@ def test_data_freshness_and_locations(demo_warehouse):
     # Statbel knows a month, no day: no "days ago", its month said (a review).
     statbel = fresh[fresh["Soort"].str.contains("Statbel")].iloc[0]
     assert statbel["Dagen geleden"] == "–"
-    assert statbel["Opmerking"].startswith("per maand: laatste maand ")
+    assert statbel["Opmerking"] == "per maand: Statbel geeft geen dag"
+    # Its last record is a month, not the first of it ("01/12/2026" said a day it lacks),
+    # here and in the table of files.
+    last_month = wh(
+        "SELECT max(make_date(year, month, 1)) AS m FROM marts.accidents WHERE source = 'statbel'"
+    ).iat[0, 0]
+    assert statbel["Laatste record"] == f"{last_month:%m/%Y}"
+    files = at.dataframe[0].value
+    statbel_files = files[files["Soort"].str.contains("Statbel")]
+    assert len(statbel_files) and statbel_files["Laatste record"].str.fullmatch(r"\d\d/\d{4}").all()
+    others = files[~files["Soort"].str.contains("Statbel") & files["Laatste record"].ne("–")]
+    assert others["Laatste record"].str.fullmatch(r"\d\d/\d\d/\d{4}").all()
     # When each kind's newest file was written, not the build's time for every kind.
     newest = wh(
         "SELECT kind, max(file_modified_at) AS t FROM marts.load_files GROUP BY 1 ORDER BY 1"
