@@ -591,6 +591,42 @@ def test_a_time_later_today_is_in_the_future(tmp_path, monkeypatch):
     ]
 
 
+def test_the_end_of_a_window_later_today_is_in_the_future(tmp_path, monkeypatch):
+    """A build at 14:00 refuses a burglary window "until 18:00" the same day, as it refuses
+    a beginning at 16:00: whether the end comes from the end-date column, the period in the
+    date field or an hour column of its own. An end within the hour of clock margin
+    (14:30), an end day without a time (today) and a night that ended this morning are
+    accepted."""
+    from datetime import datetime
+
+    from etl import config
+
+    monkeypatch.setattr(config, "zone_now", lambda zone=None: datetime(2026, 3, 1, 14, 0))
+    rows = [
+        incident("E1", "01/03/2026 08:00", to="01/03/2026 18:00"),
+        incident("E2", "01/03/2026 08:00 - 01/03/2026 17:00"),
+        incident("OK1", "01/03/2026 08:00", to="01/03/2026 14:30"),
+        incident("OK2", "01/03/2026 08:00", to="01/03/2026"),
+        incident("OK3", "28/02/2026 22:00", to="01/03/2026 06:00"),
+    ]
+    hours = (
+        "PV-nummer;Datum feit;Uur feit;Einduur;Categorie;Straat;Huisnr;Postcode;Gemeente;X;Y\n"
+        f"E3;01/03/2026;09:00;19:00;Diefstal;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}\n"
+        f"OK4;01/03/2026;09:00;13:00;Diefstal;Kerkstraat;1;3020;Herent;{W01[0]};{W01[1]}\n"
+    )
+    wh = built(tmp_path, {"incidents/a.csv": incidents_csv(rows), "incidents/b.csv": hours})
+    assert mart(wh, "SELECT pv_number FROM marts.incidents ORDER BY 1") == [
+        ("OK1",), ("OK2",), ("OK3",), ("OK4",),
+    ]  # fmt: skip
+    assert mart(
+        wh, "SELECT field, value, reason FROM marts.rejects ORDER BY source_file, source_row"
+    ) == [
+        ("Einddatum feit", "01/03/2026 18:00", "Einddatum feit ligt in de toekomst"),
+        ("Datum feit", "01/03/2026 08:00 - 01/03/2026 17:00", "Einddatum feit ligt in de toekomst"),
+        ("Einduur", "19:00", "Einduur feit ligt in de toekomst"),
+    ]
+
+
 def test_coordinates_swapped_zero_outside(tmp_path):
     rows = [
         incident("C1", xy=("177000", "171000")),  # swapped, Herent -> repaired to W01

@@ -137,6 +137,15 @@ checked as not materialized (
             -- An end from the period in the date field (no end-date column) is that field's.
             when occurred_to < occurred_from then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt vóór de begindatum', coalesce(occurred_to_text, occurred_from_text))
             when coalesce(occurred_to_day, occurred_to) >= p.today + 1 and (occurred_to_text is not null or period_parts['b'] is not null) then wb_reject(case when occurred_to_text is null then 'occurred_from' else 'occurred_to' end, 'Einddatum feit ligt in de toekomst', coalesce(occurred_to_text, occurred_from_text))
+            -- An end with a time of day, later than the build allows (p.future_from, as the
+            -- beginning): "until 18:00" today at a build at 14:00. From its own hour column
+            -- (Einduur), its date column or the period in the date field, whichever gave it.
+            when (occurred_to_clock is not null or (occurred_to_day is not null and not wb_day_only(occurred_to_day, coalesce(occurred_to_text, period_parts['b']))))
+                and occurred_to >= p.future_from then
+                case when occurred_to_time_text is not null then wb_reject('occurred_to_time', 'Einduur feit ligt in de toekomst', occurred_to_time_text)
+                     when to_is_hour then wb_reject('occurred_to', 'Einduur feit ligt in de toekomst', occurred_to_text)
+                     when occurred_to_text is not null then wb_reject('occurred_to', 'Einddatum feit ligt in de toekomst', occurred_to_text)
+                     else wb_reject('occurred_from', 'Einddatum feit ligt in de toekomst', occurred_from_text) end
             -- A placeholder registration date (01/01/1900) says "none": read as empty
             -- (below), the PV itself is real. The rules after it are all about that date.
             when wb_placeholder_date(registered_at, registered_at_text) then null
