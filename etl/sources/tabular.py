@@ -1987,16 +1987,24 @@ def _load_csv(
     }
 
 
+def _clock_format(value: datetime | time) -> str:
+    """``%H:%M``, with the seconds only when the cell has them."""
+    return "%H:%M:%S" if value.second or value.microsecond else "%H:%M"
+
+
 def _cell_text(value) -> str | None:
-    """Render an Excel cell the way a CSV export would have written it."""
+    """Render an Excel cell the way an ISLP CSV export would have written it, which is how
+    the cell reads in a Belgian Excel: a date cell as ``05/01/2030``, with its time as
+    ``05/01/2030 14:30``. A refused cell's value in ``marts.rejects`` is then what the
+    person sees in the workbook, not ``2030-01-05 14:30:00``."""
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
+        return value.strftime(f"%d/%m/%Y {_clock_format(value)}")
     if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, time):
-        return value.strftime("%H:%M:%S")
+        return value.strftime(_clock_format(value))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
@@ -2640,7 +2648,7 @@ def _load_table_rows(
     midnights = Counter(i for _, i in dated)
     for k, i in dated:
         if timed[i] and midnights[i] <= timed[i]:
-            records[k][i] += " 00:00:00"
+            records[k][i] += " 00:00"
     # The records of a merge over several rows (see _xlsx_rows).
     merged_rows = []
     if filled := getattr(rows, "filled", None):

@@ -192,7 +192,7 @@ CREATE OR REPLACE TEMP MACRO wb_ts(s) AS
 -- 0001-01-01 (.NET, Java, ISO's minimum), 1753-01-01 (SQL Server's minimum), 9999-12-31
 -- ("never"), at any time of day; as Excel serials 0, 1, 2 (with or without a fraction) and
 -- 2958465; MySQL's zero date "0000-00-00" (also "00/00/0000"); and midnight without a date
--- (how the workbook reader renders an Excel date cell holding 0: "00:00:00"; another time
+-- (how the workbook reader renders an Excel date cell holding 0: "00:00"; another time
 -- alone stays "no valid date": someone may type the end time in a date column). Old dates
 -- as such stay real: a historic fact on 14/05/1985 or 02/01/1900 is kept.
 -- ``ts`` is the field as wb_ts read it, ``s`` its text (wb_text). A date that reads (ts;

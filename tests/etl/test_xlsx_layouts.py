@@ -275,3 +275,30 @@ def test_the_upload_preview_reads_a_header_over_two_rows_alike():
     assert p.columns_found["street"] == "Straat"
     assert p.columns_found["occurred_from"] == "Datum Feit"
     assert "Kopregel over twee rijen (2 en 3)" in p.note
+
+
+def test_a_refused_date_cell_reads_as_in_excel(tmp_path):
+    """A date cell that is refused (in the future, before its beginning) is named in the
+    rejects as a Belgian Excel shows it, "05/01/2030 14:30", not as "2030-01-05 14:30:00";
+    its date and time are read as before, with seconds only when the cell has them."""
+    from datetime import datetime
+
+    header = ["PV-nummer", "Datum feit", "Einddatum feit", "Registratiedatum", "Categorie",
+              "Straat", "Huisnr", "Postcode", "Gemeente", "X", "Y"]  # fmt: skip
+    place = ["Kerkstraat", 1, 3020, "Herent", 173000, 177000]
+    rows = [
+        header,
+        ["F1", datetime(2030, 1, 5, 14, 30), None, None, "Diefstal", *place],
+        ["F2", datetime(2024, 2, 3, 14, 30), datetime(2024, 2, 1), None, "Diefstal", *place],
+        ["F3", datetime(2024, 2, 3, 9, 5, 30), None, datetime(2031, 2, 3, 8), "Diefstal", *place],
+        ["OK", datetime(2024, 2, 3, 9, 5, 30), datetime(2024, 2, 3, 18), None, "Diefstal", *place],
+    ]
+    wh = built(tmp_path, {"incidents/feiten.xlsx": workbook(rows)})
+    assert query(wh, "SELECT field, value, reason FROM marts.rejects ORDER BY source_row") == [
+        ("Datum feit", "05/01/2030 14:30", "Datum feit ligt in de toekomst"),
+        ("Einddatum feit", "01/02/2024 00:00", "Einddatum feit ligt vóór de begindatum"),
+        ("Registratiedatum", "03/02/2031 08:00", "Registratiedatum ligt in de toekomst"),
+    ]
+    assert query(
+        wh, "SELECT occurred_from::VARCHAR, occurred_to::VARCHAR, hour FROM marts.incidents"
+    ) == [("2024-02-03 09:05:30", "2024-02-03 18:00:00", 9)]
