@@ -349,7 +349,7 @@ def _local_gate(url_paths: Iterable[str] = ()) -> Principal:
     demo = demo_enabled()
     ensure_demo_users(enabled=demo)
     # Read before the form is drawn: a user file with a mistake stops here with its message
-    # (require_sign_in), not under a form nobody can use.
+    # (require_login), not under a form nobody can use.
     users = UserStore(allow_demo=demo).users()
     # A narrow column: a full-width form on a wide layout looks like a broken page.
     form_column = st.columns([2, 3, 2])[1]
