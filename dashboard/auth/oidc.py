@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.auth.roles import Principal, Role
-from dashboard.auth.users import AccountFileError, entries_from
-from etl.config import read_toml
+from dashboard.auth.users import entries_from, read_account_toml
 
 #: How a message names the role file of sign-in through the zone's identity provider.
 _WHAT = "Rollenbestand (OIDC)"
@@ -115,11 +114,7 @@ class RoleMapping:
         path = Path(path)
         if not path.exists():
             return cls()
-        try:
-            doc = read_toml(path, _WHAT)
-        except ValueError as exc:
-            raise AccountFileError(str(exc)) from exc
-        return cls.from_dict(doc, f"{_WHAT} {path}")
+        return cls.from_dict(read_account_toml(path, _WHAT), f"{_WHAT} {path}")
 
     @classmethod
     def from_dict(cls, doc: Mapping, label: str = _WHAT) -> RoleMapping:

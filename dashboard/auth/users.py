@@ -176,6 +176,15 @@ class AccountFileError(ValueError):
     gate shows it and opens nothing."""
 
 
+def read_account_toml(path: Path, what: str) -> dict:
+    """:func:`etl.config.read_toml` for a file of accounts or roles: its Dutch syntax error
+    as an :class:`AccountFileError`, which the sign-in gate shows."""
+    try:
+        return read_toml(path, what)
+    except ValueError as exc:
+        raise AccountFileError(str(exc)) from exc
+
+
 def entries_from(
     doc: Mapping, key: str, make: Callable[[Mapping], object], label: str, noun: str
 ) -> list:
@@ -262,10 +271,7 @@ class UserStore:
                     f"fout op regel {exc.lineno}, kolom {exc.colno}"
                 ) from exc
         else:
-            try:
-                doc = read_toml(self.path, what)
-            except ValueError as exc:
-                raise AccountFileError(str(exc)) from exc
+            doc = read_account_toml(self.path, what)
         return entries_from(doc, "users", _user_from_dict, f"{what} {self.path}", "gebruiker")
 
     def _save(self, users: list[User]) -> None:
